@@ -1,0 +1,250 @@
+#include "app/cli.h"
+
+#include "core/costmodel.h"
+#include "core/fileio.h"
+#include "core/planio.h"
+#include "core/planner.h"
+#include "core/scenarioio.h"
+#include "core/simulator.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <ostream>
+
+namespace coinfer {
+namespace {
+
+const char* const kUsage = R"(coinfer: plan multi-user co-inference with a batching edge GPU
+
+Usage:
+  coinfer plan SCENARIO.json [--algorithm ALG] [--output PLAN.json] [--format json|table]
+      Plan the scenario and write the plan (JSON to stdout unless --output is given).
+      ALG is one of local, full-offload, no-batching, ip-ssa, og (default), exact.
+  coinfer verify SCENARIO.json PLAN.json
+      Re-time a plan and list every constraint it breaks; exit 0 only if it is feasible.
+  coinfer compare SCENARIO.json
+      Run every planner and print energy, saving, batches and feasibility side by side.
+  coinfer expand SCENARIO.json [--output FILE.json]
+      Write the scenario in the plain table form (device models and populations expanded).
+  coinfer --help | --version
+
+Exit status: 0 success; 1 verify found a broken constraint; 2 bad command line or input file;
+3 no feasible plan (the message names the users that miss their deadline).
+)";
+
+struct Options {
+    std::vector<std::string> positional;
+    std::map<std::string, std::string> named;
+};
+
+std::optional<Options> parseOptions(const std::vector<std::string>& args, size_t from,
+                                    const std::vector<std::string>& allowed, std::ostream& err)
+{
+    Options options;
+    for (size_t i = from; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg.rfind("--", 0) != 0) {
+            options.positional.push_back(arg);
+            continue;
+        }
+        std::string name = arg, value;
+        const size_t eq = arg.find('=');
+        if (eq != std::string::npos) {
+            name = arg.substr(0, eq);
+            value = arg.substr(eq + 1);
+        } else if (i + 1 < args.size()) {
+            value = args[++i];
+        } else {
+            err << "coinfer: " << arg << " needs a value\n";
+            return std::nullopt;
+        }
+        if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+            err << "coinfer: unknown option " << name << " (see coinfer --help)\n";
+            return std::nullopt;
+        }
+        options.named[name] = value;
+    }
+    return options;
+}
+
+int fail(std::ostream& err, const Error& error)
+{
+    err << "coinfer: " << error.message << "\n";
+    switch (error.code) {
+    case ErrorCode::Infeasible: return kExitInfeasible;
+    default: return kExitBadInput;
+    }
+}
+
+int emit(const std::string& text, const Options& options, std::ostream& out, std::ostream& err)
+{
+    auto output = options.named.find("--output");
+    if (output == options.named.end()) {
+        out << text;
+        return kExitOk;
+    }
+    Expected<bool> written = writeFileAtomically(output->second, text);
+    return written ? kExitOk : fail(err, written.error());
+}
+
+int commandPlan(const Options& options, std::ostream& out, std::ostream& err)
+{
+    if (options.positional.size() != 1) {
+        err << "coinfer plan: give exactly one scenario file (see coinfer --help)\n";
+        return kExitBadInput;
+    }
+    const auto algorithmOption = options.named.find("--algorithm");
+    const std::string name = algorithmOption == options.named.end() ? "og" : algorithmOption->second;
+    const std::optional<Algorithm> algorithm = algorithmFromName(name);
+    if (!algorithm) {
+        err << "coinfer plan: unknown algorithm '" << name << "'; use local, full-offload, no-batching, ip-ssa, og or exact\n";
+        return kExitBadInput;
+    }
+    const auto formatOption = options.named.find("--format");
+    const std::string format = formatOption == options.named.end() ? "json" : formatOption->second;
+    if (format != "json" && format != "table") {
+        err << "coinfer plan: --format must be json or table, not '" << format << "'\n";
+        return kExitBadInput;
+    }
+    Expected<Scenario> scenario = readScenario(options.positional[0]);
+    if (!scenario)
+        return fail(err, scenario.error());
+    const CostModel model(*scenario);
+    std::vector<Violation> violations;
+    Expected<Plan> plan = makePlan(*scenario, model, *algorithm, &violations);
+    if (!plan)
+        return fail(err, plan.error());
+    const int written = emit(format == "json" ? planToJson(*scenario, *plan) : planToTable(*scenario, *plan), options, out, err);
+    if (written != kExitOk)
+        return written;
+    if (!plan->feasible) {
+        err << "coinfer plan: " << name << " finds no plan that meets every deadline";
+        const std::string late = lateUsers(*scenario, *plan);
+        if (!late.empty())
+            err << "; late: " << late;
+        err << "\n";
+        for (const Violation& violation : violations)
+            err << "  " << violation.message << "\n";
+        return kExitInfeasible;
+    }
+    return kExitOk;
+}
+
+int commandVerify(const Options& options, std::ostream& out, std::ostream& err)
+{
+    if (options.positional.size() != 2) {
+        err << "coinfer verify: give a scenario file and a plan file (see coinfer --help)\n";
+        return kExitBadInput;
+    }
+    Expected<Scenario> scenario = readScenario(options.positional[0]);
+    if (!scenario)
+        return fail(err, scenario.error());
+    Expected<std::string> text = readTextFile(options.positional[1]);
+    if (!text)
+        return fail(err, text.error());
+    Expected<Plan> plan = parsePlan(*text, options.positional[1], *scenario);
+    if (!plan)
+        return fail(err, plan.error());
+    const CostModel model(*scenario);
+    const std::vector<Violation> violations = verifyPlan(*scenario, model, *plan);
+    if (violations.empty()) {
+        char line[200];
+        std::snprintf(line, sizeof line, "feasible: %zu users meet their deadlines; total %.6f mJ\n", plan->users.size(),
+                      plan->totalEnergyMj);
+        out << line;
+        return kExitOk;
+    }
+    out << "infeasible: " << violations.size() << " broken constraint(s)\n";
+    for (const Violation& violation : violations)
+        out << "  " << violation.message << "\n";
+    return kExitPlanBroken;
+}
+
+int commandCompare(const Options& options, std::ostream& out, std::ostream& err)
+{
+    if (options.positional.size() != 1) {
+        err << "coinfer compare: give exactly one scenario file\n";
+        return kExitBadInput;
+    }
+    Expected<Scenario> scenario = readScenario(options.positional[0]);
+    if (!scenario)
+        return fail(err, scenario.error());
+    const CostModel model(*scenario);
+    char line[256];
+    std::snprintf(line, sizeof line, "%-13s %14s %9s %8s %9s %10s\n", "algorithm", "energy_mJ", "saving_%", "batches",
+                  "feasible", "time_ms");
+    out << line;
+    for (Algorithm algorithm : allAlgorithms()) {
+        const auto start = std::chrono::steady_clock::now();
+        Expected<Plan> plan = makePlan(*scenario, model, algorithm);
+        const double elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        if (!plan) {
+            if (plan.error().code == ErrorCode::TooLarge) {
+                std::snprintf(line, sizeof line, "%-13s %14s %9s %8s %9s %10s\n", algorithmName(algorithm).c_str(), "-", "-",
+                              "-", "too big", "-");
+                out << line;
+                continue;
+            }
+            return fail(err, plan.error());
+        }
+        std::snprintf(line, sizeof line, "%-13s %14.3f %9.2f %8zu %9s %10.2f\n", algorithmName(algorithm).c_str(),
+                      plan->totalEnergyMj, plan->savingPercent, plan->batches.size(), plan->feasible ? "yes" : "NO", elapsedMs);
+        out << line;
+    }
+    return kExitOk;
+}
+
+int commandExpand(const Options& options, std::ostream& out, std::ostream& err)
+{
+    if (options.positional.size() != 1) {
+        err << "coinfer expand: give exactly one scenario file\n";
+        return kExitBadInput;
+    }
+    Expected<Scenario> scenario = readScenario(options.positional[0]);
+    if (!scenario)
+        return fail(err, scenario.error());
+    return emit(scenarioToJson(*scenario), options, out, err);
+}
+
+} // namespace
+
+int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
+{
+    if (args.empty()) {
+        err << kUsage;
+        return kExitBadInput;
+    }
+    const std::string& command = args[0];
+    if (command == "--help" || command == "-h" || command == "help") {
+        out << kUsage;
+        return kExitOk;
+    }
+    if (command == "--version") {
+        out << "coinfer " << COINFER_VERSION << "\n";
+        return kExitOk;
+    }
+    struct Command {
+        const char* name;
+        std::vector<std::string> options;
+        int (*run)(const Options&, std::ostream&, std::ostream&);
+    };
+    const Command commands[] = {
+        {"plan", {"--algorithm", "--output", "--format"}, commandPlan},
+        {"verify", {}, commandVerify},
+        {"compare", {}, commandCompare},
+        {"expand", {"--output"}, commandExpand},
+    };
+    for (const Command& entry : commands) {
+        if (command != entry.name)
+            continue;
+        const std::optional<Options> options = parseOptions(args, 1, entry.options, err);
+        return options ? entry.run(*options, out, err) : kExitBadInput;
+    }
+    err << "coinfer: unknown command '" << command << "' (see coinfer --help)\n";
+    return kExitBadInput;
+}
+
+} // namespace coinfer

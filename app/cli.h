@@ -1,0 +1,21 @@
+#pragma once
+// The `coinfer` command line (SPEC section 5), callable in-process for tests.
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace coinfer {
+
+/// Exit statuses of the command line.
+enum ExitStatus : int {
+    kExitOk = 0,
+    kExitPlanBroken = 1, ///< `verify`: the plan breaks a constraint
+    kExitBadInput = 2,   ///< bad command line or bad input file
+    kExitInfeasible = 3, ///< the scenario, or the chosen planner, has no feasible plan
+};
+
+/// Runs one command; @p args excludes the program name. Output goes to @p out, messages to @p err.
+int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+} // namespace coinfer

@@ -1,0 +1,55 @@
+#pragma once
+// The scenario: one chain DNN, its edge batch latencies, and the users (SPEC section 1).
+// Every richer file form is expanded into this one normalised shape when it is read.
+
+#include <string>
+#include <vector>
+
+namespace coinfer {
+
+/// One sub-task n (1..N in files, 0-based here) of the chain DNN.
+struct Subtask {
+    std::string name;
+    double outputBytes = 0;   ///< d_n
+    double flops = 0;         ///< local workload w_n
+    /// tau_n(b) for b = 1..B_max; edgeLatencyMs[b-1]. Same length for every sub-task.
+    std::vector<double> edgeLatencyMs;
+};
+
+/// The DNN as a chain of sub-tasks, with the size of its input.
+struct Dnn {
+    std::string name;
+    double inputBytes = 0;    ///< d_0
+    std::vector<Subtask> subtasks;
+
+    int subtaskCount() const { return static_cast<int>(subtasks.size()); }
+    /// B_max, the largest batch the edge accepts.
+    int maxBatch() const { return subtasks.empty() ? 0 : static_cast<int>(subtasks.front().edgeLatencyMs.size()); }
+    /// Bytes uploaded when the partition point is p (0..N-1): d_0 for p = 0, else d_p.
+    double uploadBytes(int partition) const
+    {
+        return partition == 0 ? inputBytes : subtasks[static_cast<size_t>(partition - 1)].outputBytes;
+    }
+};
+
+/// One user (mobile device) with its task.
+struct User {
+    std::string id;
+    std::string deviceClass;          ///< informative; empty when given by tables
+    double deadlineMs = 0;            ///< T_m, relative to release
+    std::vector<double> localLatencyMs; ///< t_mn for n = 1..N
+    std::vector<double> localEnergyMj;  ///< e_mn for n = 1..N
+    double uplinkRateMbps = 0;        ///< r_m
+    double txPowerW = 0;              ///< P_m
+};
+
+/// A whole planning instance.
+struct Scenario {
+    std::string name;
+    Dnn dnn;
+    std::vector<User> users;
+
+    int userCount() const { return static_cast<int>(users.size()); }
+};
+
+} // namespace coinfer

@@ -1,0 +1,303 @@
+#include "core/scenarioio.h"
+
+#include "core/fileio.h"
+#include "core/generator.h"
+#include "core/jsonfields.h"
+
+#include <map>
+#include <optional>
+#include <set>
+
+namespace coinfer {
+
+using detail::Field;
+using detail::InputError;
+using nlohmann::json;
+
+namespace {
+
+constexpr long long kMaxUsers = 10'000'000;
+
+void checkHeader(const Field& root, const char* format)
+{
+    if (!root.isObject())
+        root.fail(std::string("the file must hold a JSON object, not ") + detail::describe(root.json()));
+    const std::string name = root.at("format").string();
+    if (name != format)
+        root.at("format").fail(std::string("must be \"") + format + "\", not \"" + name + "\"");
+    const long long version = root.at("version").integer(0, 1'000'000);
+    if (version != 1)
+        root.at("version").fail("version " + std::to_string(version) + " is not supported (this build reads version 1)");
+}
+
+std::vector<double> readEdgeCurve(const Field& subtask, std::optional<long long> maxBatch)
+{
+    const int forms = subtask.has("edge_latency_ms") + subtask.has("edge_affine_ms") + subtask.has("edge_constant_ms");
+    if (forms == 0)
+        subtask.fail("needs an edge latency: edge_latency_ms (a table per batch size), edge_affine_ms or edge_constant_ms");
+    if (forms > 1)
+        subtask.fail("gives more than one of edge_latency_ms, edge_affine_ms and edge_constant_ms; keep one");
+    if (auto table = subtask.find("edge_latency_ms"))
+        return table->nonNegativeNumbers(maxBatch ? *maxBatch : -1);
+    if (!maxBatch)
+        subtask.fail("uses an affine or constant edge latency, so dnn.max_batch is required");
+    double alpha = 0, beta = 0;
+    if (auto affine = subtask.find("edge_affine_ms")) {
+        alpha = affine->at("alpha").nonNegative();
+        beta = affine->at("beta").nonNegative();
+    } else {
+        alpha = subtask.at("edge_constant_ms").nonNegative();
+    }
+    std::vector<double> curve;
+    for (long long b = 1; b <= *maxBatch; ++b)
+        curve.push_back(alpha + beta * static_cast<double>(b));
+    return curve;
+}
+
+Dnn readDnn(const Field& field)
+{
+    Dnn dnn;
+    dnn.name = field.find("name") ? field.at("name").string() : std::string("dnn");
+    dnn.inputBytes = field.at("input_bytes").nonNegative();
+    std::optional<long long> maxBatch;
+    if (auto max = field.find("max_batch"))
+        maxBatch = max->integer(1, 1'000'000);
+    const Field subtasks = field.at("subtasks");
+    const size_t count = subtasks.arraySize();
+    for (size_t n = 0; n < count; ++n) {
+        const Field entry = subtasks.at(n);
+        if (!entry.isObject())
+            entry.fail("must be an object, not " + detail::describe(entry.json()));
+        Subtask subtask;
+        subtask.name = entry.find("name") ? entry.at("name").string() : "s" + std::to_string(n + 1);
+        subtask.outputBytes = entry.at("output_bytes").nonNegative();
+        subtask.flops = entry.at("flops").nonNegative();
+        subtask.edgeLatencyMs = readEdgeCurve(entry, maxBatch);
+        if (!maxBatch)
+            maxBatch = static_cast<long long>(subtask.edgeLatencyMs.size()); // the first table sets B_max for the rest
+        dnn.subtasks.push_back(std::move(subtask));
+    }
+    return dnn;
+}
+
+CpuModel readCpu(const Field& field)
+{
+    CpuModel cpu;
+    cpu.frequencyGhz = field.at("frequency_ghz").positive();
+    cpu.cyclesPerFlop = field.at("cycles_per_flop").positive();
+    cpu.kappa = field.at("kappa").positive();
+    return cpu;
+}
+
+std::vector<DeviceClass> readDeviceClasses(const Field& root)
+{
+    std::vector<DeviceClass> classes;
+    auto field = root.find("device_classes");
+    if (!field)
+        return classes;
+    const size_t count = field->arraySize();
+    for (size_t i = 0; i < count; ++i) {
+        const Field entry = field->at(i);
+        DeviceClass device;
+        device.name = entry.at("name").string(false);
+        for (const DeviceClass& other : classes)
+            if (other.name == device.name)
+                entry.at("name").fail("\"" + device.name + "\" is already the name of another device class");
+        device.cpu = readCpu(entry.at("cpu"));
+        device.txPowerW = entry.at("tx_power_w").positive();
+        classes.push_back(std::move(device));
+    }
+    return classes;
+}
+
+std::optional<ChannelModel> readChannel(const Field& root)
+{
+    auto field = root.find("channel");
+    if (!field)
+        return std::nullopt;
+    ChannelModel channel;
+    channel.bandwidthMhz = field->at("bandwidth_mhz").positive();
+    if (auto noise = field->find("noise_dbm_per_hz"))
+        channel.noiseDbmPerHz = noise->number(-300.0);
+    if (auto loss = field->find("path_loss")) {
+        channel.pathLossReferenceDb = loss->at("reference_db").number();
+        channel.pathLossExponent = loss->at("exponent").positive();
+    }
+    return channel;
+}
+
+const DeviceClass& findClass(const Field& name, const std::vector<DeviceClass>& classes)
+{
+    const std::string wanted = name.string(false);
+    for (const DeviceClass& device : classes)
+        if (device.name == wanted)
+            return device;
+    name.fail("names device class \"" + wanted + "\", which device_classes does not define");
+}
+
+User readUser(const Field& entry, const Dnn& dnn, const std::vector<DeviceClass>& classes,
+              const std::optional<ChannelModel>& channel)
+{
+    if (!entry.isObject())
+        entry.fail("must be an object, not " + detail::describe(entry.json()));
+    User user;
+    user.id = entry.at("id").string(false);
+    user.deadlineMs = entry.at("deadline_ms").positive();
+    const DeviceClass* device = nullptr;
+    if (auto name = entry.find("device_class")) {
+        device = &findClass(*name, classes);
+        user.deviceClass = device->name;
+    }
+    const auto n = static_cast<long long>(dnn.subtasks.size());
+    if (entry.has("local_latency_ms") || entry.has("local_energy_mj")) {
+        user.localLatencyMs = entry.at("local_latency_ms").nonNegativeNumbers(n);
+        user.localEnergyMj = entry.at("local_energy_mj").nonNegativeNumbers(n);
+    } else if (auto cpu = entry.find("cpu")) {
+        applyCpuModel(readCpu(*cpu), dnn, user);
+    } else if (device) {
+        applyCpuModel(device->cpu, dnn, user);
+    } else {
+        entry.fail("needs local_latency_ms and local_energy_mj, a cpu model, or a device_class");
+    }
+    if (auto power = entry.find("tx_power_w"))
+        user.txPowerW = power->positive();
+    else if (device)
+        user.txPowerW = device->txPowerW;
+    else
+        entry.at("tx_power_w"); // reports it missing
+
+    if (auto rate = entry.find("uplink_rate_mbps")) {
+        user.uplinkRateMbps = rate->positive();
+    } else if (entry.has("distance_m") || entry.has("channel_gain")) {
+        if (!channel)
+            entry.fail("gives a distance or channel gain, so the scenario needs a \"channel\" block");
+        const double gain = entry.has("distance_m") ? pathGain(*channel, entry.at("distance_m").positive())
+                                                    : entry.at("channel_gain").positive();
+        user.uplinkRateMbps = shannonRateMbps(*channel, user.txPowerW, gain);
+        if (!(user.uplinkRateMbps > 0))
+            entry.fail("gives an uplink rate of 0 Mbps from its channel parameters");
+    } else {
+        entry.fail("needs uplink_rate_mbps, distance_m or channel_gain");
+    }
+    return user;
+}
+
+Distribution readDistribution(const Field& field, bool positive)
+{
+    Distribution distribution;
+    if (auto choices = field.find("choices")) {
+        const size_t count = choices->arraySize();
+        for (size_t i = 0; i < count; ++i)
+            distribution.choices.push_back(positive ? choices->at(i).positive() : choices->at(i).nonNegative());
+        return distribution;
+    }
+    distribution.min = positive ? field.at("min").positive() : field.at("min").nonNegative();
+    distribution.max = field.at("max").number(distribution.min);
+    return distribution;
+}
+
+PopulationSpec readPopulation(const Field& field, const std::vector<DeviceClass>& classes,
+                              const std::optional<ChannelModel>& channel)
+{
+    PopulationSpec spec;
+    spec.count = field.at("count").integer(1, kMaxUsers);
+    spec.seed = static_cast<std::uint64_t>(field.at("seed").integer(0, 9'007'199'254'740'992LL));
+    if (auto prefix = field.find("id_prefix"))
+        spec.idPrefix = prefix->string();
+    const Field mix = field.at("device_mix");
+    const size_t count = mix.arraySize();
+    for (size_t i = 0; i < count; ++i) {
+        const Field entry = mix.at(i);
+        spec.deviceMix.emplace_back(findClass(entry.at("device_class"), classes).name, entry.at("weight").positive());
+    }
+    spec.deadlineMs = readDistribution(field.at("deadline_ms"), true);
+    if (auto distance = field.find("distance_m")) {
+        if (!channel)
+            distance->fail("draws distances, so the scenario needs a \"channel\" block");
+        spec.distanceM = readDistribution(*distance, true);
+    } else if (auto rate = field.find("uplink_rate_mbps")) {
+        spec.byDistance = false;
+        spec.uplinkRateMbps = readDistribution(*rate, true);
+    } else {
+        field.fail("needs distance_m or uplink_rate_mbps");
+    }
+    return spec;
+}
+
+Scenario readScenarioJson(const Field& root)
+{
+    checkHeader(root, "coinfer-scenario");
+    Scenario scenario;
+    scenario.name = root.find("name") ? root.at("name").string() : std::string();
+    scenario.dnn = readDnn(root.at("dnn"));
+    const std::vector<DeviceClass> classes = readDeviceClasses(root);
+    const std::optional<ChannelModel> channel = readChannel(root);
+
+    if (!root.has("users") && !root.has("population"))
+        root.fail("needs \"users\", a \"population\", or both");
+    if (auto users = root.find("users")) {
+        const size_t count = users->arraySize(root.has("population"));
+        for (size_t i = 0; i < count; ++i)
+            scenario.users.push_back(readUser(users->at(i), scenario.dnn, classes, channel));
+    }
+    if (auto population = root.find("population")) {
+        const PopulationSpec spec = readPopulation(*population, classes, channel);
+        generatePopulation(spec, classes, channel ? &*channel : nullptr, scenario.dnn, scenario.users);
+    }
+    std::map<std::string, size_t> seen;
+    for (size_t i = 0; i < scenario.users.size(); ++i) {
+        auto [it, added] = seen.emplace(scenario.users[i].id, i);
+        if (!added)
+            throw InputError{"users[" + std::to_string(i) + "].id",
+                             "\"" + scenario.users[i].id + "\" is already the id of users[" + std::to_string(it->second) + "]"};
+    }
+    return scenario;
+}
+
+} // namespace
+
+Expected<Scenario> parseScenario(std::string_view text, const std::string& sourceName)
+{
+    json document;
+    try {
+        document = json::parse(text.begin(), text.end());
+    } catch (const json::parse_error& error) {
+        return Error{ErrorCode::BadInput, sourceName + ": not valid JSON: " + error.what()};
+    }
+    try {
+        return readScenarioJson(Field(document, ""));
+    } catch (const InputError& error) {
+        return Error{ErrorCode::BadInput, sourceName + ": " + (error.path.empty() ? "" : error.path + ": ") + error.problem};
+    } catch (const json::exception& error) {
+        return Error{ErrorCode::BadInput, sourceName + ": " + error.what()};
+    }
+}
+
+Expected<Scenario> readScenario(const std::string& path)
+{
+    Expected<std::string> text = readTextFile(path);
+    if (!text)
+        return text.error();
+    return parseScenario(*text, path);
+}
+
+std::string scenarioToJson(const Scenario& scenario)
+{
+    json subtasks = json::array();
+    for (const Subtask& subtask : scenario.dnn.subtasks)
+        subtasks.push_back({{"name", subtask.name}, {"output_bytes", subtask.outputBytes}, {"flops", subtask.flops},
+                            {"edge_latency_ms", subtask.edgeLatencyMs}});
+    json users = json::array();
+    for (const User& user : scenario.users) {
+        json entry = {{"id", user.id}, {"deadline_ms", user.deadlineMs}, {"local_latency_ms", user.localLatencyMs},
+                      {"local_energy_mj", user.localEnergyMj}, {"uplink_rate_mbps", user.uplinkRateMbps},
+                      {"tx_power_w", user.txPowerW}};
+        users.push_back(std::move(entry));
+    }
+    const json document = {{"format", "coinfer-scenario"}, {"version", 1}, {"name", scenario.name},
+                           {"dnn", {{"name", scenario.dnn.name}, {"input_bytes", scenario.dnn.inputBytes}, {"subtasks", subtasks}}},
+                           {"users", users}};
+    return document.dump(2) + "\n";
+}
+
+} // namespace coinfer

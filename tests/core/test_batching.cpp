@@ -1,0 +1,72 @@
+// Batch-size-dependent latency and B_max below the number of users: every planner still returns
+// a plan the simulator confirms.
+#include "core/planner.h"
+#include "core/randomscenario.h"
+#include "core/simulator.h"
+
+#include <QtTest>
+
+using namespace coinfer;
+
+class TestBatching : public QObject {
+    Q_OBJECT
+
+private slots:
+    void plannersStayFeasible_data()
+    {
+        QTest::addColumn<int>("users");
+        QTest::addColumn<int>("subtasks");
+        QTest::addColumn<int>("maxBatch");
+        QTest::addColumn<bool>("constantEdge");
+        QTest::newRow("affine, B_max 3, 12 users") << 12 << 5 << 3 << false;
+        QTest::newRow("affine, B_max 1") << 6 << 4 << 1 << false;
+        QTest::newRow("constant, B_max 2, 9 users") << 9 << 3 << 2 << true;
+        QTest::newRow("affine, B_max 16, 40 users") << 40 << 8 << 16 << false;
+        QTest::newRow("affine, B_max 64, 200 users") << 200 << 10 << 64 << false;
+    }
+
+    void plannersStayFeasible()
+    {
+        QFETCH(int, users);
+        QFETCH(int, subtasks);
+        QFETCH(int, maxBatch);
+        QFETCH(bool, constantEdge);
+        int feasibleScenarios = 0;
+        for (int seed = 0; seed < 40; ++seed) {
+            RandomScenarioSpec spec{users, subtasks, maxBatch, false, constantEdge, 1.0, true};
+            const Scenario scenario = makeRandomScenario(static_cast<std::uint64_t>(seed) + 7000, spec);
+            const CostModel model(scenario);
+            // Every user can compute locally in time, so a planner that keeps its plans feasible
+            // by construction must never return an infeasible one.
+            ++feasibleScenarios;
+            for (Algorithm algorithm : {Algorithm::IpSsa, Algorithm::Og}) {
+                std::vector<Violation> violations;
+                Expected<Plan> plan = makePlan(scenario, model, algorithm, &violations);
+                QVERIFY(plan.hasValue());
+                QVERIFY2(plan->feasible, qPrintable(QString::fromStdString(algorithmName(algorithm) + " on " + scenario.name + ": "
+                                                                          + (violations.empty() ? "" : violations.front().message))));
+                QVERIFY(verifyPlan(scenario, model, *plan).empty());
+                for (const TimedBatch& batch : plan->batches)
+                    QVERIFY(static_cast<int>(batch.users.size()) <= maxBatch);
+                QVERIFY(plan->totalEnergyMj <= model.localEnergyMj() * (1 + 1e-12));
+            }
+        }
+        QCOMPARE(feasibleScenarios, 40);
+    }
+
+    void oversizedSubtaskSplitsIntoSeveralBatches()
+    {
+        RandomScenarioSpec spec{10, 3, 4, false, false, 50.0}; // generous deadlines: everyone offloads
+        const Scenario scenario = makeRandomScenario(99, spec);
+        const CostModel model(scenario);
+        const Plan plan = *makePlan(scenario, model, Algorithm::FullOffload);
+        QVERIFY(plan.feasible);
+        int firstSubtaskBatches = 0;
+        for (const TimedBatch& batch : plan.batches)
+            firstSubtaskBatches += batch.subtask == 1;
+        QCOMPARE(firstSubtaskBatches, 3); // 10 users in batches of at most 4
+    }
+};
+
+QTEST_APPLESS_MAIN(TestBatching)
+#include "test_batching.moc"
