@@ -93,8 +93,20 @@ private:
         return piece ? piece->energyMj : kInf;
     }
 
+    // F_j(x) for an x that never decreases between calls with the same cursor: the sweep's bound
+    // only grows, so each cursor walks F_j's pieces once instead of a binary search per call.
+    double valueAscending(int prefix, double boundMs, int& cursor) const
+    {
+        const auto& pieces = m_prefix[static_cast<size_t>(prefix)];
+        while (cursor + 1 < static_cast<int>(pieces.size()) && pieces[static_cast<size_t>(cursor + 1)].boundMs <= boundMs + kTimeEpsMs)
+            ++cursor;
+        return cursor < 0 ? kInf : pieces[static_cast<size_t>(cursor)].energyMj;
+    }
+
     void sweep();
-    void evaluateAt(double boundMs, int pushedFrom, bool& newBreakpoint);
+    /// Evaluates F_j(B) on the rows that can have changed; lists the rows that gained a piece.
+    void evaluateAt(double boundMs, int pushedFrom, const std::vector<int>& changedRows, bool allRows,
+                    std::vector<int>& newPieceRows);
     void captureUnpushed(double boundMs, int position);
 
     const CostModel& m_model;
@@ -105,80 +117,146 @@ private:
     std::vector<std::vector<Piece>> m_prefix; // F_j for j = 0..M
     std::vector<Piece> m_unpushed; // per j: best group [i..j] whose round ends at its own T_i < B
     std::vector<double> m_bestBuffer;  // best options at the current B, per position and k
+    std::vector<double> m_running;     // per (j, k): the running minimum of evaluateAt
+    std::vector<int> m_runningFirst;   // per (j, k): the group start that achieves it
+    std::vector<int> m_groupCursor;    // per (j, k): cursor into F_{j-1} for B - R_k
+    std::vector<int> m_localCursor;    // per j: cursor into F_{j-1} for B
 };
 
 void OgSolver::sweep()
 {
     // Candidate bounds: every point where some F_j can step. They start as the deadlines and the
-    // thresholds A_m(p) + R_p, and every breakpoint b found adds b + R_k (a round of reservation
-    // k that must end by b pushes the rounds before it to end by b - R_k).
-    std::priority_queue<double, std::vector<double>, std::greater<>> candidates;
-    candidates.push(-kInf);
-    for (double t : m_deadlineMs)
-        candidates.push(t);
-    for (double t : m_thresholdMs)
-        if (std::isfinite(t))
-            candidates.push(t);
+    // thresholds A_m(p) + R_p, and every breakpoint b of F_j adds b + R_k (a round of reservation
+    // k that must end by b pushes the rounds before it to end by b - R_k). Each candidate names
+    // the rows it can change; the rows between keep their cached state unless a change ripples.
+    struct Candidate {
+        double boundMs;
+        int row;        // a row (prefix length) it changes, or -1
+        int rowList;    // else an index into rowLists: the rows of one breakpoint
+        bool operator>(const Candidate& other) const { return boundMs > other.boundMs; }
+    };
+    std::priority_queue<Candidate, std::vector<Candidate>, std::greater<>> candidates;
+    std::vector<std::vector<int>> rowLists;
+    candidates.push({-kInf, 1, -1});
+    for (int pos = 0; pos < m_users; ++pos) {
+        candidates.push({m_deadlineMs[static_cast<size_t>(pos)], pos + 1, -1});
+        for (int p = 0; p < m_subtasks; ++p) {
+            const double threshold = m_thresholdMs[static_cast<size_t>(pos) * static_cast<size_t>(m_subtasks) + static_cast<size_t>(p)];
+            if (std::isfinite(threshold))
+                candidates.push({threshold, pos + 1, -1});
+        }
+    }
     const double lastDeadline = m_users > 0 ? m_deadlineMs.back() : 0.0;
     std::unordered_set<double> expanded;
-    m_bestBuffer.assign(static_cast<size_t>(m_users) * static_cast<size_t>(std::max(m_subtasks, 1)), kInf);
+    const size_t cells = static_cast<size_t>(m_users) * static_cast<size_t>(m_subtasks);
+    m_bestBuffer.assign(cells, kInf);
+    m_running.assign(cells, kInf);
+    m_runningFirst.assign(cells, 0);
+    m_groupCursor.assign(cells, -1);
+    m_localCursor.assign(static_cast<size_t>(m_users), -1);
 
     int pushedFrom = 0; // positions before it have T < B: their groups no longer follow B
-    double previous = std::nan("");
+    std::vector<int> changedRows, newPieceRows;
     while (!candidates.empty()) {
-        const double boundMs = candidates.top();
-        candidates.pop();
-        if (boundMs == previous || boundMs > lastDeadline)
-            continue;
-        previous = boundMs;
+        const double boundMs = candidates.top().boundMs;
+        if (boundMs > lastDeadline)
+            break;
+        changedRows.clear();
+        while (!candidates.empty() && candidates.top().boundMs == boundMs) {
+            const Candidate& top = candidates.top();
+            if (top.row >= 0)
+                changedRows.push_back(top.row);
+            else
+                changedRows.insert(changedRows.end(), rowLists[static_cast<size_t>(top.rowList)].begin(),
+                                   rowLists[static_cast<size_t>(top.rowList)].end());
+            candidates.pop();
+        }
+        const int before = pushedFrom;
         while (pushedFrom < m_users && m_deadlineMs[static_cast<size_t>(pushedFrom)] < boundMs)
             ++pushedFrom;
-        bool newBreakpoint = false;
-        evaluateAt(boundMs, pushedFrom, newBreakpoint);
+        std::sort(changedRows.begin(), changedRows.end());
+        evaluateAt(boundMs, pushedFrom, changedRows, pushedFrom != before, newPieceRows);
         for (int pos = pushedFrom; pos < m_users && m_deadlineMs[static_cast<size_t>(pos)] == boundMs; ++pos)
             captureUnpushed(boundMs, pos + 1);
-        if (newBreakpoint && std::isfinite(boundMs) && expanded.insert(boundMs).second)
+        if (!newPieceRows.empty() && std::isfinite(boundMs) && expanded.insert(boundMs).second) {
+            for (int& row : newPieceRows)
+                ++row; // F_j's new piece changes the groups that start at j + 1
+            rowLists.push_back(newPieceRows);
             for (double r : m_remainingMs)
                 if (r > 0 && boundMs + r <= lastDeadline)
-                    candidates.push(boundMs + r);
+                    candidates.push({boundMs + r, -1, static_cast<int>(rowLists.size() - 1)});
+        }
     }
 }
 
-void OgSolver::evaluateAt(double boundMs, int pushedFrom, bool& newBreakpoint)
+void OgSolver::evaluateAt(double boundMs, int pushedFrom, const std::vector<int>& changedRows, bool allRows,
+                          std::vector<int>& newPieceRows)
 {
     const size_t k = static_cast<size_t>(m_subtasks);
-    // running[k]: min over group starts i in (pushedFrom, j] of F_{i-1}(B - R_k) + sum of the
-    // members' best options; the groups that start later than pushedFrom all end at B.
-    std::vector<double> running(k, kInf);
-    std::vector<int> runningFirst(k, 0);
-    for (int j = pushedFrom + 1; j <= m_users; ++j) {
+    newPieceRows.clear();
+    // running[k] at row j: min over group starts i in (pushedFrom, j] of F_{i-1}(B - R_k) + the
+    // sum of members i..j's best options; the groups that start after pushedFrom all end at B.
+    // A row is recomputed when a candidate names it or the row before it changed; the others
+    // are as they were at the previous candidate.
+    size_t next = 0;
+    int j = allRows ? pushedFrom + 1 : 0;
+    bool ripple = allRows;
+    for (;;) {
+        while (next < changedRows.size() && changedRows[next] <= pushedFrom)
+            ++next;
+        if (!ripple) {
+            while (next < changedRows.size() && changedRows[next] <= j)
+                ++next;
+            if (next == changedRows.size())
+                break;
+            j = changedRows[next];
+        }
+        if (j > m_users)
+            break;
         double* best = &m_bestBuffer[static_cast<size_t>(j - 1) * k];
         bestOptions(j - 1, boundMs, best);
         Piece candidate = m_unpushed[static_cast<size_t>(j)];
         candidate.boundMs = boundMs;
         const double local = m_localMj[static_cast<size_t>(j - 1)];
         if (std::isfinite(local)) {
-            const double energy = local + value(j - 1, boundMs);
+            const double energy = local + valueAscending(j - 1, boundMs, m_localCursor[static_cast<size_t>(j - 1)]);
             if (energy < candidate.energyMj)
                 candidate = {boundMs, energy, {Decision::Kind::Local, j, 0}};
         }
+        const bool resume = j - 1 > pushedFrom;
+        const double* previous = resume ? &m_running[static_cast<size_t>(j - 2) * k] : nullptr;
+        const int* previousFirst = resume ? &m_runningFirst[static_cast<size_t>(j - 2) * k] : nullptr;
+        double* running = &m_running[static_cast<size_t>(j - 1) * k];
+        int* runningFirst = &m_runningFirst[static_cast<size_t>(j - 1) * k];
+        int* cursors = &m_groupCursor[static_cast<size_t>(j - 1) * k];
+        bool rowChanged = false;
         for (size_t r = 0; r < k; ++r) {
-            const double before = value(j - 1, boundMs - m_remainingMs[r]);
-            if (before < running[r]) {
-                running[r] = before;
-                runningFirst[r] = j;
+            double value = resume ? previous[r] : kInf;
+            int first = resume ? previousFirst[r] : 0;
+            const double before = valueAscending(j - 1, boundMs - m_remainingMs[r], cursors[r]);
+            if (before < value) {
+                value = before;
+                first = j;
             }
-            running[r] += best[r];
-            if (running[r] < candidate.energyMj)
-                candidate = {boundMs, running[r], {Decision::Kind::Group, runningFirst[r], static_cast<int>(r)}};
+            value += best[r];
+            if (value != running[r] || first != runningFirst[r]) {
+                running[r] = value;
+                runningFirst[r] = first;
+                rowChanged = true;
+            }
+            if (value < candidate.energyMj)
+                candidate = {boundMs, value, {Decision::Kind::Group, first, static_cast<int>(r)}};
         }
         auto& pieces = m_prefix[static_cast<size_t>(j)];
         // A new piece only where the value really drops, not where sums in another order differ.
-        if (pieces.empty() ? std::isfinite(candidate.energyMj)
-                           : candidate.energyMj < pieces.back().energyMj * (1 - 1e-12)) {
+        const bool newPiece = pieces.empty() ? std::isfinite(candidate.energyMj)
+                                             : candidate.energyMj < pieces.back().energyMj * (1 - 1e-12);
+        if (newPiece) {
             pieces.push_back(candidate);
-            newBreakpoint = true;
+            newPieceRows.push_back(j);
         }
+        ripple = allRows || rowChanged || newPiece;
+        ++j;
     }
 }
 

@@ -97,8 +97,21 @@ std::vector<int> largestRoundLoads(const CostModel& model, const Schedule& sched
     return largest;
 }
 
+namespace {
+
+bool withinLimits(const std::vector<int>& loads, const std::vector<int>& limits)
+{
+    for (size_t n = 0; n < limits.size(); ++n)
+        if (loads[n] > limits[n])
+            return false;
+    return true;
+}
+
+} // namespace
+
 Schedule planWithBoundIteration(const CostModel& model,
-                                const std::function<Schedule(const std::vector<double>& remainingMs)>& planForBounds)
+                                const std::function<Schedule(const std::vector<double>& remainingMs)>& planForBounds,
+                                int maxPlans)
 {
     const RoundBounds bounds(model);
     std::vector<int> limits(static_cast<size_t>(model.subtaskCount()), model.userCount());
@@ -106,17 +119,28 @@ Schedule planWithBoundIteration(const CostModel& model,
     // With a constant tau and B_max >= M the bound is exact at once; no iteration can change it.
     if (model.edgeIsConstant() && model.maxBatch() >= model.userCount())
         return accepted;
-    for (int iteration = 0; iteration < model.subtaskCount() * model.userCount(); ++iteration) {
-        const std::vector<int> loads = largestRoundLoads(model, accepted);
-        if (loads == limits)
+    int plans = 1;
+    while (plans < maxPlans) {
+        // Try the loads the accepted plan really has; if the plan made with them overshoots,
+        // halve the step back towards the accepted limits a few times.
+        std::vector<int> target = largestRoundLoads(model, accepted);
+        if (target == limits)
             break;
-        limits = loads;
-        Schedule candidate = planForBounds(bounds.remainingMs(limits));
-        const std::vector<int> candidateLoads = largestRoundLoads(model, candidate);
-        for (size_t n = 0; n < limits.size(); ++n)
-            if (candidateLoads[n] > limits[n])
-                return accepted;
-        accepted = std::move(candidate);
+        bool improved = false;
+        for (int halving = 0; halving < 3 && plans < maxPlans && target != limits; ++halving) {
+            Schedule candidate = planForBounds(bounds.remainingMs(target));
+            ++plans;
+            if (withinLimits(largestRoundLoads(model, candidate), target)) {
+                accepted = std::move(candidate);
+                limits = target;
+                improved = true;
+                break;
+            }
+            for (size_t n = 0; n < target.size(); ++n)
+                target[n] = (target[n] + limits[n] + 1) / 2;
+        }
+        if (!improved)
+            break;
     }
     return accepted;
 }

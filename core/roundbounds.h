@@ -40,11 +40,13 @@ std::vector<BatchSpec> roundBatches(const CostModel& model, const std::vector<in
 std::vector<int> largestRoundLoads(const CostModel& model, const Schedule& schedule);
 
 /// Runs @p planForBounds with R_p bounds tightened by fixed-point iteration: first with every
-/// user counted in every round, then with the largest round loads the last plan produced, while
-/// that plan's loads stay within the bounds it was planned with. Each accepted plan is feasible,
-/// and each uses no more energy than the one before, so the last accepted one is returned.
-/// O(I * cost of one plan), I <= N*M, in practice a few iterations.
+/// user counted in every round (always valid), then with the largest round loads of the accepted
+/// plan, halving back towards the accepted limits when a plan overshoots the limits it was made
+/// with. A plan is accepted only if its real loads stay within its limits, so each accepted plan
+/// is feasible by construction; limits only shrink, so each uses no more energy than the one
+/// before. O(maxPlans * cost of one plan).
 Schedule planWithBoundIteration(const CostModel& model,
-                                const std::function<Schedule(const std::vector<double>& remainingMs)>& planForBounds);
+                                const std::function<Schedule(const std::vector<double>& remainingMs)>& planForBounds,
+                                int maxPlans = 10);
 
 } // namespace coinfer
