@@ -1,9 +1,37 @@
 #include "core/jsonfields.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
 namespace coinfer::detail {
+
+bool parseDocument(std::string_view text, nlohmann::json& document, std::string& error)
+{
+    try {
+        document = nlohmann::json::parse(text.begin(), text.end());
+        return true;
+    } catch (const nlohmann::json::parse_error& failure) {
+        error = std::string("not valid JSON: ") + failure.what();
+    } catch (const nlohmann::json::exception& failure) {
+        // A number too large for a double: say where it is, since the library does not.
+        std::string what = failure.what();
+        const size_t open = what.find('\''), close = what.rfind('\'');
+        error = "not valid JSON: " + what;
+        if (open != std::string::npos && close > open) {
+            const std::string literal = what.substr(open + 1, close - open - 1);
+            const size_t at = text.find(literal);
+            if (at != std::string_view::npos) {
+                const size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+                const size_t lineStart = text.rfind('\n', at);
+                const size_t column = at - (lineStart == std::string_view::npos ? 0 : lineStart + 1) + 1;
+                error = "line " + std::to_string(line) + ", column " + std::to_string(column) + ": the number " + literal
+                    + " is too large for a double";
+            }
+        }
+    }
+    return false;
+}
 
 std::string describe(const nlohmann::json& value)
 {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,10 @@ private:
     const nlohmann::json* m_value;
     std::string m_path;
 };
+
+/// Parses JSON text; the error names @p sourceName and, where the parser gives it, the line.
+/// Never throws. O(size).
+bool parseDocument(std::string_view text, nlohmann::json& document, std::string& error);
 
 /// The JSON type's name as a person would say it ("a string", "an array", ...).
 std::string describe(const nlohmann::json& value);

@@ -118,11 +118,9 @@ Plan readPlanJson(const Field& root, const Scenario& scenario)
 Expected<Plan> parsePlan(std::string_view text, const std::string& sourceName, const Scenario& scenario)
 {
     json document;
-    try {
-        document = json::parse(text.begin(), text.end());
-    } catch (const json::parse_error& error) {
-        return Error{ErrorCode::BadInput, sourceName + ": not valid JSON: " + error.what()};
-    }
+    std::string problem;
+    if (!detail::parseDocument(text, document, problem))
+        return Error{ErrorCode::BadInput, sourceName + ": " + problem};
     try {
         return readPlanJson(Field(document, ""), scenario);
     } catch (const InputError& error) {

@@ -259,11 +259,9 @@ Scenario readScenarioJson(const Field& root)
 Expected<Scenario> parseScenario(std::string_view text, const std::string& sourceName)
 {
     json document;
-    try {
-        document = json::parse(text.begin(), text.end());
-    } catch (const json::parse_error& error) {
-        return Error{ErrorCode::BadInput, sourceName + ": not valid JSON: " + error.what()};
-    }
+    std::string problem;
+    if (!detail::parseDocument(text, document, problem))
+        return Error{ErrorCode::BadInput, sourceName + ": " + problem};
     try {
         return readScenarioJson(Field(document, ""));
     } catch (const InputError& error) {

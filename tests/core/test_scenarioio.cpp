@@ -1,0 +1,186 @@
+// Scenario files: the table and affine forms, the richer forms, and every bad file refused
+// with the field's path.
+#include "core/costmodel.h"
+#include "core/fileio.h"
+#include "core/generator.h"
+#include "core/scenarioio.h"
+
+#include <QtTest>
+
+#include <cmath>
+
+using namespace coinfer;
+
+namespace {
+
+QString dataPath(const QString& name) { return QStringLiteral(COINFER_TEST_DATA "/") + name; }
+
+std::string read(const QString& path)
+{
+    Expected<std::string> text = readTextFile(path.toStdString());
+    return text ? *text : std::string();
+}
+
+} // namespace
+
+class TestScenarioIo : public QObject {
+    Q_OBJECT
+
+private slots:
+    void readsTheTableForm()
+    {
+        Expected<Scenario> scenario = readScenario(dataPath("good/three-users.json").toStdString());
+        QVERIFY2(scenario.hasValue(), scenario ? "" : scenario.error().message.c_str());
+        QCOMPARE(scenario->userCount(), 3);
+        QCOMPARE(scenario->dnn.subtaskCount(), 3);
+        QCOMPARE(scenario->dnn.maxBatch(), 4);
+        QCOMPARE(scenario->dnn.subtasks[0].edgeLatencyMs[2], 1.31);
+        QCOMPARE(scenario->users[2].id, std::string("u3"));
+        QCOMPARE(scenario->users[1].localLatencyMs[1], 30.0);
+    }
+
+    void expandsTheAffineAndConstantForms()
+    {
+        const std::string text = R"({"format": "coinfer-scenario", "version": 1,
+          "dnn": {"input_bytes": 1000, "max_batch": 3, "subtasks": [
+            {"output_bytes": 10, "flops": 1e6, "edge_affine_ms": {"alpha": 1.5, "beta": 0.25}},
+            {"output_bytes": 5, "flops": 1e6, "edge_constant_ms": 2}]},
+          "users": [{"id": "a", "deadline_ms": 50, "local_latency_ms": [1, 2], "local_energy_mj": [3, 4],
+                     "uplink_rate_mbps": 8, "tx_power_w": 0.5}]})";
+        Expected<Scenario> scenario = parseScenario(text, "inline");
+        QVERIFY2(scenario.hasValue(), scenario ? "" : scenario.error().message.c_str());
+        const std::vector<double> affine{1.75, 2.0, 2.25};
+        QCOMPARE(scenario->dnn.subtasks[0].edgeLatencyMs, affine);
+        const std::vector<double> constant{2.0, 2.0, 2.0};
+        QCOMPARE(scenario->dnn.subtasks[1].edgeLatencyMs, constant);
+    }
+
+    void derivesLocalCostsAndRatesFromModels()
+    {
+        const std::string text = R"({"format": "coinfer-scenario", "version": 1,
+          "dnn": {"input_bytes": 1000, "max_batch": 2, "subtasks": [
+            {"output_bytes": 10, "flops": 2e8, "edge_constant_ms": 1}]},
+          "device_classes": [{"name": "phone", "cpu": {"frequency_ghz": 2.0, "cycles_per_flop": 0.5, "kappa": 1e-28},
+                              "tx_power_w": 0.2}],
+          "channel": {"bandwidth_mhz": 1.0, "noise_dbm_per_hz": -174},
+          "users": [{"id": "a", "deadline_ms": 500, "device_class": "phone", "distance_m": 100},
+                    {"id": "b", "deadline_ms": 500, "cpu": {"frequency_ghz": 1.0, "cycles_per_flop": 1, "kappa": 2e-28},
+                     "tx_power_w": 0.1, "channel_gain": 1e-9}]})";
+        Expected<Scenario> scenario = parseScenario(text, "inline");
+        QVERIFY2(scenario.hasValue(), scenario ? "" : scenario.error().message.c_str());
+        const User& a = scenario->users[0];
+        // 2e8 FLOPs * 0.5 cycles/FLOP = 1e8 cycles at 2 GHz: 50 ms; 1e-28 * (2e9)^2 * 1e8 J = 40 mJ.
+        QVERIFY(std::fabs(a.localLatencyMs[0] - 50.0) < 1e-9);
+        QVERIFY(std::fabs(a.localEnergyMj[0] - 40.0) < 1e-9);
+        QCOMPARE(a.txPowerW, 0.2);
+        // 100 m: path loss 128.1 - 37.6 = 90.5 dB; SNR = 0.2 W * 10^-9.05 / (10^-20.4 W/Hz * 1e6 Hz).
+        const double snr = 0.2 * std::pow(10.0, -9.05) / (std::pow(10.0, -20.4) * 1e6);
+        QVERIFY(std::fabs(a.uplinkRateMbps - std::log2(1 + snr)) < 1e-9);
+        const User& b = scenario->users[1];
+        QVERIFY(std::fabs(b.localLatencyMs[0] - 200.0) < 1e-9);
+        QVERIFY(std::fabs(b.localEnergyMj[0] - 2e-28 * 1e18 * 2e8 * 1e3) < 1e-9);
+        const double snrB = 0.1 * 1e-9 / (std::pow(10.0, -20.4) * 1e6);
+        QVERIFY(std::fabs(b.uplinkRateMbps - std::log2(1 + snrB)) < 1e-9);
+    }
+
+    void populationIsSeededAndReproducible()
+    {
+        const std::string campus = read(QStringLiteral(COINFER_EXAMPLES "/campus.json"));
+        Expected<Scenario> first = parseScenario(campus, "campus.json");
+        Expected<Scenario> second = parseScenario(campus, "campus.json");
+        QVERIFY2(first.hasValue(), first ? "" : first.error().message.c_str());
+        QCOMPARE(first->userCount(), 200);
+        int saver = 0;
+        for (int m = 0; m < 200; ++m) {
+            const User& a = first->users[static_cast<size_t>(m)];
+            const User& b = second->users[static_cast<size_t>(m)];
+            QCOMPARE(a.id, b.id);
+            QCOMPARE(a.deadlineMs, b.deadlineMs);
+            QCOMPARE(a.uplinkRateMbps, b.uplinkRateMbps);
+            QVERIFY(a.deadlineMs == 100 || a.deadlineMs == 200 || a.deadlineMs == 400);
+            saver += a.deviceClass == "pixel1-saver";
+        }
+        QVERIFY(saver > 40 && saver < 120); // weight 0.4 of 200
+        // A different seed gives a different population.
+        std::string reseeded = campus;
+        reseeded.replace(reseeded.find("2026"), 4, "2027");
+        Expected<Scenario> other = parseScenario(reseeded, "campus.json");
+        QVERIFY(other.hasValue());
+        QVERIFY(other->users[0].uplinkRateMbps != first->users[0].uplinkRateMbps
+                || other->users[1].uplinkRateMbps != first->users[1].uplinkRateMbps);
+    }
+
+    void tableFormRoundTrips()
+    {
+        Expected<Scenario> campus = readScenario(COINFER_EXAMPLES "/campus.json");
+        QVERIFY(campus.hasValue());
+        Expected<Scenario> again = parseScenario(scenarioToJson(*campus), "expanded");
+        QVERIFY2(again.hasValue(), again ? "" : again.error().message.c_str());
+        QCOMPARE(again->userCount(), campus->userCount());
+        for (size_t m = 0; m < campus->users.size(); ++m) {
+            QCOMPARE(again->users[m].localEnergyMj, campus->users[m].localEnergyMj);
+            QCOMPARE(again->users[m].uplinkRateMbps, campus->users[m].uplinkRateMbps);
+        }
+        QCOMPARE(again->dnn.subtasks[3].edgeLatencyMs, campus->dnn.subtasks[3].edgeLatencyMs);
+    }
+
+    void refusesBadFiles_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("fragment");
+        QFile manifest(dataPath("bad/expected.tsv"));
+        QVERIFY(manifest.open(QIODevice::ReadOnly | QIODevice::Text));
+        int rows = 0;
+        while (!manifest.atEnd()) {
+            const QString line = QString::fromUtf8(manifest.readLine()).trimmed();
+            if (line.isEmpty() || line.startsWith('#'))
+                continue;
+            const QStringList parts = line.split('\t');
+            QTest::newRow(qPrintable(parts[0])) << parts[0] << parts[1];
+            ++rows;
+        }
+        QVERIFY(rows >= 20);
+    }
+
+    void refusesBadFiles()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, fragment);
+        Expected<Scenario> scenario = readScenario(dataPath("bad/" + file).toStdString());
+        QVERIFY2(!scenario.hasValue(), "a bad file was accepted");
+        QCOMPARE(int(scenario.error().code), int(ErrorCode::BadInput));
+        const QString message = QString::fromStdString(scenario.error().message);
+        QVERIFY2(message.contains(file), qPrintable(message));
+        QVERIFY2(message.contains(fragment), qPrintable(message));
+    }
+
+    void everyBadFileIsListed()
+    {
+        const QStringList files = QDir(dataPath("bad")).entryList({"*.json"}, QDir::Files);
+        const QString manifest = QString::fromStdString(read(dataPath("bad/expected.tsv")));
+        for (const QString& file : files)
+            QVERIFY2(manifest.contains(file + '\t'), qPrintable(file + " has no expected message"));
+    }
+
+    void missingFileIsAnIoError()
+    {
+        Expected<Scenario> scenario = readScenario("/nonexistent/scenario.json");
+        QVERIFY(!scenario.hasValue());
+        QCOMPARE(int(scenario.error().code), int(ErrorCode::Io));
+        QVERIFY(scenario.error().message.find("/nonexistent/scenario.json") != std::string::npos);
+    }
+
+    void atomicWriteReplacesWholeFiles()
+    {
+        QTemporaryDir dir;
+        const std::string path = (dir.path() + "/plan.json").toStdString();
+        QVERIFY(writeFileAtomically(path, "first").hasValue());
+        QVERIFY(writeFileAtomically(path, "second").hasValue());
+        QCOMPARE(*readTextFile(path), std::string("second"));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 1); // no temporary left
+        QVERIFY(!writeFileAtomically("/nonexistent/dir/plan.json", "x").hasValue());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestScenarioIo)
+#include "test_scenarioio.moc"

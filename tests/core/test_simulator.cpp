@@ -1,0 +1,146 @@
+// The one schedule simulator: times checked by hand, and every kind of broken plan reported.
+#include "core/costmodel.h"
+#include "core/planio.h"
+#include "core/planner.h"
+#include "core/scenarioio.h"
+#include "core/simulator.h"
+
+#include <QtTest>
+
+#include <algorithm>
+
+using namespace coinfer;
+
+namespace {
+
+// 1000 input bytes and 500 bytes after sub-task 1 at 8 Mbps take 1 ms and 0.5 ms to upload.
+const char* const kTwoUsers = R"({"format": "coinfer-scenario", "version": 1,
+  "dnn": {"input_bytes": 1000, "subtasks": [
+    {"output_bytes": 500, "flops": 1, "edge_latency_ms": [2.0, 3.0]},
+    {"output_bytes": 10, "flops": 1, "edge_latency_ms": [1.0, 1.5]}]},
+  "users": [
+    {"id": "a", "deadline_ms": 10, "local_latency_ms": [5, 5], "local_energy_mj": [7, 7], "uplink_rate_mbps": 8, "tx_power_w": 0.5},
+    {"id": "b", "deadline_ms": 6, "local_latency_ms": [4, 5], "local_energy_mj": [3, 9], "uplink_rate_mbps": 8, "tx_power_w": 2}]})";
+
+bool has(const std::vector<Violation>& violations, Violation::Kind kind)
+{
+    return std::any_of(violations.begin(), violations.end(), [&](const Violation& v) { return v.kind == kind; });
+}
+
+} // namespace
+
+class TestSimulator : public QObject {
+    Q_OBJECT
+
+    Scenario m_scenario;
+
+    Schedule handSchedule() const { return Schedule{{0, 1}, {0, 0}, {{1, {0}}, {2, {0, 1}}}}; }
+
+private slots:
+    void initTestCase()
+    {
+        Expected<Scenario> scenario = parseScenario(kTwoUsers, "two-users");
+        QVERIFY(scenario.hasValue());
+        m_scenario = *scenario;
+    }
+
+    void timesMatchHandCalculation()
+    {
+        const CostModel model(m_scenario);
+        std::vector<Violation> violations;
+        const Plan plan = simulate(m_scenario, model, handSchedule(), "hand", &violations);
+        QVERIFY(violations.empty());
+        QVERIFY(plan.feasible);
+        // a uploads its input from 0 to 1 ms; b computes sub-task 1 for 4 ms, uploads until 4.5 ms.
+        QCOMPARE(plan.users[0].uploadEndMs, 1.0);
+        QCOMPARE(plan.users[1].uploadStartMs, 4.0);
+        QCOMPARE(plan.users[1].uploadEndMs, 4.5);
+        // Batch 1: a's sub-task 1 alone, 1 to 3 ms. Batch 2: both, from 4.5 ms, tau(2) = 1.5 ms.
+        QCOMPARE(plan.batches[0].startMs, 1.0);
+        QCOMPARE(plan.batches[0].endMs, 3.0);
+        QCOMPARE(plan.batches[1].startMs, 4.5);
+        QCOMPARE(plan.batches[1].endMs, 6.0);
+        QCOMPARE(plan.users[0].finishMs, 6.0);
+        QCOMPARE(plan.users[1].finishMs, 6.0);
+        // a: 0.5 W * 1 ms; b: 3 mJ + 2 W * 0.5 ms.
+        QCOMPARE(plan.users[0].energyMj, 0.5);
+        QCOMPARE(plan.users[1].energyMj, 4.0);
+        QCOMPARE(plan.localEnergyMj, 14.0 + 12.0);
+        QVERIFY(verifyPlan(m_scenario, model, plan).empty());
+    }
+
+    void reportsEachBrokenConstraint()
+    {
+        const CostModel model(m_scenario);
+        const Plan good = simulate(m_scenario, model, handSchedule(), "hand");
+        auto broken = [&](auto change) {
+            Plan plan = good;
+            change(plan);
+            return verifyPlan(m_scenario, model, plan);
+        };
+        QVERIFY(has(broken([](Plan& p) { p.batches[1].startMs = 4.0; p.batches[1].endMs = 5.5; }), Violation::Kind::NotReady));
+        QVERIFY(has(broken([](Plan& p) { p.batches[0].endMs = 4.8; }), Violation::Kind::GpuOverlap));
+        QVERIFY(has(broken([](Plan& p) { p.batches[1].endMs = 5.0; }), Violation::Kind::TooShort));
+        QVERIFY(has(broken([](Plan& p) { p.batches[1].users = {0, 1, 1}; }), Violation::Kind::BadMember));
+        QVERIFY(has(broken([](Plan& p) { p.batches[1].users = {0, 1, 1}; }), Violation::Kind::BatchTooLarge));
+        QVERIFY(has(broken([](Plan& p) { p.batches.pop_back(); }), Violation::Kind::MissingSubtask));
+        QVERIFY(has(broken([](Plan& p) { p.batches[1].startMs = 5.0; p.batches[1].endMs = 6.5; }), Violation::Kind::DeadlineMissed));
+        QVERIFY(has(broken([](Plan& p) { p.users[1].energyMj = 3.0; }), Violation::Kind::WrongFigure));
+        QVERIFY(has(broken([](Plan& p) { p.users[1].uploadEndMs = 4.2; }), Violation::Kind::WrongFigure));
+        QVERIFY(has(broken([](Plan& p) { p.users[0].partition = 2; }), Violation::Kind::BadMember));
+        QVERIFY(has(broken([](Plan& p) { p.users[0].partition = 7; }), Violation::Kind::BadPartition));
+    }
+
+    void messageNamesUserAndTimes()
+    {
+        const CostModel model(m_scenario);
+        Plan plan = simulate(m_scenario, model, handSchedule(), "hand");
+        plan.batches[1].startMs = 5.0;
+        plan.batches[1].endMs = 6.5;
+        const auto violations = verifyPlan(m_scenario, model, plan);
+        QVERIFY(!violations.empty());
+        QVERIFY(std::any_of(violations.begin(), violations.end(), [](const Violation& v) {
+            return v.message == "user 'b' finishes at 6.5 ms, after its deadline of 6 ms";
+        }));
+    }
+
+    void planFileRoundTrips()
+    {
+        const CostModel model(m_scenario);
+        const Plan plan = simulate(m_scenario, model, handSchedule(), "hand");
+        const std::string text = planToJson(m_scenario, plan);
+        Expected<Plan> back = parsePlan(text, "plan.json", m_scenario);
+        QVERIFY2(back.hasValue(), back ? "" : back.error().message.c_str());
+        QVERIFY(verifyPlan(m_scenario, model, *back).empty());
+        QCOMPARE(back->batches.size(), plan.batches.size());
+        QCOMPARE(back->users[1].finishMs, plan.users[1].finishMs);
+        QCOMPARE(back->totalEnergyMj, plan.totalEnergyMj);
+        // The file follows SPEC section 5, read here with an independent JSON parser.
+        const QJsonObject json = QJsonDocument::fromJson(QByteArray::fromStdString(text)).object();
+        QCOMPARE(json["format"].toString(), QString("coinfer-plan"));
+        QCOMPARE(json["version"].toInt(), 1);
+        QCOMPARE(json["users"].toArray()[1].toObject()["upload_end_ms"].toDouble(), 4.5);
+        QCOMPARE(json["batches"].toArray()[1].toObject()["users"].toArray()[1].toString(), QString("b"));
+        QCOMPARE(json["saving_percent"].toDouble(), 100.0 * (1 - 4.5 / 26.0));
+    }
+
+    void badPlanFilesNameTheField()
+    {
+        const char* const cases[][2] = {
+            {R"({"format": "coinfer-plan", "version": 1, "total_energy_mj": 1, "users": [], "batches": []})", "users: has no entry for user \"a\""},
+            {R"({"format": "coinfer-scenario", "version": 1})", "format: must be \"coinfer-plan\""},
+            {R"({"format": "coinfer-plan", "version": 1, "total_energy_mj": 1, "users": [
+                {"id": "zed", "partition": 0, "energy_mj": 1, "upload_end_ms": 1, "finish_ms": 2, "deadline_ms": 3}], "batches": []})",
+             "users[0].id: \"zed\" is not a user of the scenario"},
+        };
+        for (const auto& entry : cases) {
+            Expected<Plan> plan = parsePlan(entry[0], "bad-plan.json", m_scenario);
+            QVERIFY(!plan.hasValue());
+            QVERIFY2(plan.error().message.find(entry[1]) != std::string::npos, plan.error().message.c_str());
+            QVERIFY(plan.error().message.rfind("bad-plan.json: ", 0) == 0);
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TestSimulator)
+#include "test_simulator.moc"
