@@ -6,15 +6,22 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+
 namespace {
 
-coinfer::Scenario scenarioFor(const benchmark::State& state, bool equalDeadlines)
+/// M = range(0) users, N = range(1) sub-tasks, seeded. With batchCurve the edge latency grows
+/// with b and B_max = 32 (several batches per sub-task, fixed-point iteration); otherwise tau is
+/// constant and B_max = M.
+coinfer::Scenario scenarioFor(const benchmark::State& state, bool equalDeadlines, bool batchCurve = false)
 {
     coinfer::RandomScenarioSpec spec;
     spec.users = static_cast<int>(state.range(0));
     spec.subtasks = static_cast<int>(state.range(1));
-    spec.maxBatch = std::max(spec.users, 1);
+    spec.maxBatch = batchCurve ? 32 : std::max(spec.users, 1);
+    spec.constantEdge = !batchCurve;
     spec.equalDeadlines = equalDeadlines;
+    spec.localAlwaysFeasible = true;
     return coinfer::makeRandomScenario(42, spec);
 }
 
@@ -46,6 +53,24 @@ void BM_Og(benchmark::State& state)
     state.SetComplexityN(state.range(0));
 }
 BENCHMARK(BM_Og)->ArgsProduct({{10, 30, 100, 300}, {5, 20}})->Unit(benchmark::kMillisecond);
+
+void BM_OgBatchCurve(benchmark::State& state)
+{
+    const coinfer::Scenario scenario = scenarioFor(state, false, true);
+    const coinfer::CostModel model(scenario);
+    for (auto _ : state)
+        benchmark::DoNotOptimize(coinfer::planOg(model));
+}
+BENCHMARK(BM_OgBatchCurve)->ArgsProduct({{100, 300}, {20}})->Unit(benchmark::kMillisecond);
+
+void BM_IpSsaBatchCurve(benchmark::State& state)
+{
+    const coinfer::Scenario scenario = scenarioFor(state, false, true);
+    const coinfer::CostModel model(scenario);
+    for (auto _ : state)
+        benchmark::DoNotOptimize(coinfer::planIpSsa(model));
+}
+BENCHMARK(BM_IpSsaBatchCurve)->ArgsProduct({{300, 100000}, {20}})->Unit(benchmark::kMillisecond);
 
 void BM_Simulate(benchmark::State& state)
 {

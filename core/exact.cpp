@@ -5,6 +5,7 @@
 #include "core/planner.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <map>

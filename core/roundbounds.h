@@ -47,6 +47,6 @@ std::vector<int> largestRoundLoads(const CostModel& model, const Schedule& sched
 /// before. O(maxPlans * cost of one plan).
 Schedule planWithBoundIteration(const CostModel& model,
                                 const std::function<Schedule(const std::vector<double>& remainingMs)>& planForBounds,
-                                int maxPlans = 10);
+                                int maxPlans = 5);
 
 } // namespace coinfer

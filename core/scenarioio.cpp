@@ -4,6 +4,7 @@
 #include "core/generator.h"
 #include "core/jsonfields.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -15,8 +16,6 @@ using detail::InputError;
 using nlohmann::json;
 
 namespace {
-
-constexpr long long kMaxUsers = 10'000'000;
 
 void checkHeader(const Field& root, const char* format)
 {
@@ -54,16 +53,18 @@ std::vector<double> readEdgeCurve(const Field& subtask, std::optional<long long>
     return curve;
 }
 
-Dnn readDnn(const Field& field)
+Dnn readDnn(const Field& field, const ScenarioLimits& limits)
 {
     Dnn dnn;
     dnn.name = field.find("name") ? field.at("name").string() : std::string("dnn");
     dnn.inputBytes = field.at("input_bytes").nonNegative();
     std::optional<long long> maxBatch;
     if (auto max = field.find("max_batch"))
-        maxBatch = max->integer(1, 1'000'000);
+        maxBatch = max->integer(1, limits.maxBatch);
     const Field subtasks = field.at("subtasks");
     const size_t count = subtasks.arraySize();
+    if (static_cast<long long>(count) > limits.maxSubtasks)
+        subtasks.fail("has " + std::to_string(count) + " sub-tasks; this reader accepts at most " + std::to_string(limits.maxSubtasks));
     for (size_t n = 0; n < count; ++n) {
         const Field entry = subtasks.at(n);
         if (!entry.isObject())
@@ -73,6 +74,9 @@ Dnn readDnn(const Field& field)
         subtask.outputBytes = entry.at("output_bytes").nonNegative();
         subtask.flops = entry.at("flops").nonNegative();
         subtask.edgeLatencyMs = readEdgeCurve(entry, maxBatch);
+        if (static_cast<long long>(subtask.edgeLatencyMs.size()) > limits.maxBatch)
+            entry.at("edge_latency_ms").fail("covers batch sizes up to " + std::to_string(subtask.edgeLatencyMs.size())
+                                             + "; this reader accepts at most " + std::to_string(limits.maxBatch));
         if (!maxBatch)
             maxBatch = static_cast<long long>(subtask.edgeLatencyMs.size()); // the first table sets B_max for the rest
         dnn.subtasks.push_back(std::move(subtask));
@@ -197,10 +201,10 @@ Distribution readDistribution(const Field& field, bool positive)
 }
 
 PopulationSpec readPopulation(const Field& field, const std::vector<DeviceClass>& classes,
-                              const std::optional<ChannelModel>& channel)
+                              const std::optional<ChannelModel>& channel, long long maxUsers)
 {
     PopulationSpec spec;
-    spec.count = field.at("count").integer(1, kMaxUsers);
+    spec.count = field.at("count").integer(1, maxUsers);
     spec.seed = static_cast<std::uint64_t>(field.at("seed").integer(0, 9'007'199'254'740'992LL));
     if (auto prefix = field.find("id_prefix"))
         spec.idPrefix = prefix->string();
@@ -224,12 +228,12 @@ PopulationSpec readPopulation(const Field& field, const std::vector<DeviceClass>
     return spec;
 }
 
-Scenario readScenarioJson(const Field& root)
+Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits)
 {
     checkHeader(root, "coinfer-scenario");
     Scenario scenario;
     scenario.name = root.find("name") ? root.at("name").string() : std::string();
-    scenario.dnn = readDnn(root.at("dnn"));
+    scenario.dnn = readDnn(root.at("dnn"), limits);
     const std::vector<DeviceClass> classes = readDeviceClasses(root);
     const std::optional<ChannelModel> channel = readChannel(root);
 
@@ -237,11 +241,14 @@ Scenario readScenarioJson(const Field& root)
         root.fail("needs \"users\", a \"population\", or both");
     if (auto users = root.find("users")) {
         const size_t count = users->arraySize(root.has("population"));
+        if (static_cast<long long>(count) > limits.maxUsers)
+            users->fail("has " + std::to_string(count) + " users; this reader accepts at most " + std::to_string(limits.maxUsers));
         for (size_t i = 0; i < count; ++i)
             scenario.users.push_back(readUser(users->at(i), scenario.dnn, classes, channel));
     }
     if (auto population = root.find("population")) {
-        const PopulationSpec spec = readPopulation(*population, classes, channel);
+        const long long room = limits.maxUsers - static_cast<long long>(scenario.users.size());
+        const PopulationSpec spec = readPopulation(*population, classes, channel, std::max(room, 1LL));
         generatePopulation(spec, classes, channel ? &*channel : nullptr, scenario.dnn, scenario.users);
     }
     std::map<std::string, size_t> seen;
@@ -256,14 +263,14 @@ Scenario readScenarioJson(const Field& root)
 
 } // namespace
 
-Expected<Scenario> parseScenario(std::string_view text, const std::string& sourceName)
+Expected<Scenario> parseScenario(std::string_view text, const std::string& sourceName, const ScenarioLimits& limits)
 {
     json document;
     std::string problem;
     if (!detail::parseDocument(text, document, problem))
         return Error{ErrorCode::BadInput, sourceName + ": " + problem};
     try {
-        return readScenarioJson(Field(document, ""));
+        return readScenarioJson(Field(document, ""), limits);
     } catch (const InputError& error) {
         return Error{ErrorCode::BadInput, sourceName + ": " + (error.path.empty() ? "" : error.path + ": ") + error.problem};
     } catch (const json::exception& error) {
@@ -271,12 +278,12 @@ Expected<Scenario> parseScenario(std::string_view text, const std::string& sourc
     }
 }
 
-Expected<Scenario> readScenario(const std::string& path)
+Expected<Scenario> readScenario(const std::string& path, const ScenarioLimits& limits)
 {
     Expected<std::string> text = readTextFile(path);
     if (!text)
         return text.error();
-    return parseScenario(*text, path);
+    return parseScenario(*text, path, limits);
 }
 
 std::string scenarioToJson(const Scenario& scenario)
