@@ -50,10 +50,36 @@ public:
                 m_thresholdMs.push_back(model.arrivalMs(m, p) + m_remainingMs[static_cast<size_t>(p)]);
                 m_offloadMj.push_back(model.energyMj(m, p));
             }
+            dropUselessOptions(pos);
         }
         m_prefix.resize(static_cast<size_t>(m_users + 1));
         m_prefix[0].push_back({-kInf, 0.0, {}});
         m_unpushed.assign(static_cast<size_t>(m_users + 1), {0.0, kInf, {}});
+    }
+
+    // An option that can never be a member's strict best changes nothing where it opens, so it
+    // is closed for good and its threshold is not a candidate: one past the user's deadline
+    // (no round of its group ends later), or one that a later partition or local computing
+    // matches in energy while opening no later (allowed for every reservation p is allowed for).
+    void dropUselessOptions(int pos)
+    {
+        const size_t base = static_cast<size_t>(pos) * static_cast<size_t>(m_subtasks);
+        const double localMj = m_localMj[static_cast<size_t>(pos)]; // allowed whenever it is finite
+        // Scan p downwards, keeping the options above p that are not dominated themselves.
+        std::vector<std::pair<double, double>> above; // (threshold, energy) Pareto front
+        for (int p = m_subtasks - 1; p >= 0; --p) {
+            double& threshold = m_thresholdMs[base + static_cast<size_t>(p)];
+            const double energy = m_offloadMj[base + static_cast<size_t>(p)];
+            bool dominated = threshold > m_deadlineMs[static_cast<size_t>(pos)] + kTimeEpsMs
+                || localMj <= energy;
+            for (size_t i = 0; i < above.size() && !dominated; ++i)
+                dominated = above[i].second <= energy && above[i].first <= threshold;
+            if (dominated) {
+                threshold = kInf;
+                continue;
+            }
+            above.emplace_back(threshold, energy);
+        }
     }
 
     /// Returns false when no plan of the class meets every deadline.
