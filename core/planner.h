@@ -36,11 +36,13 @@ Schedule planFullOffload(const CostModel& model);
 Schedule planNoBatching(const CostModel& model);
 
 /// IP-SSA for given round bounds R_p (p = 0..N): one round ending at the earliest deadline;
-/// each user takes its cheapest p with A_m(p) + R_p <= T_min, or p = N if L_m(N) <= T_m. O(M*N).
+/// each user takes its cheapest p with A_m(p) + R_p <= T_min, or p = N if L_m(N) <= T_m.
+/// O(M*N + M log M): the batches are built after sorting the users by arrival.
 Schedule planIpSsaForBounds(const CostModel& model, const std::vector<double>& remainingMs);
 
 /// IP-SSA with batch-size bounds tightened by fixed-point iteration (roundbounds.h).
-/// Exact when tau is constant in b, B_max >= M and deadlines are equal. O(I*M*N).
+/// Exact when tau is constant in b, B_max >= M and deadlines are equal. O(I*(M*N + M log M))
+/// for I <= 5 bound iterations (one when tau is constant and B_max >= M).
 Schedule planIpSsa(const CostModel& model);
 
 /// Optimal grouping for given round bounds R_p: the least-energy grouping, reservations and
@@ -50,7 +52,8 @@ Schedule planIpSsa(const CostModel& model);
 /// recursion's step functions, each expanded by the N round lengths), plus O(M^2 N).
 Schedule planOgForBounds(const CostModel& model, const std::vector<double>& remainingMs);
 
-/// OG with batch-size bounds tightened by fixed-point iteration (roundbounds.h).
+/// OG with batch-size bounds tightened by fixed-point iteration (roundbounds.h): up to 5 runs of
+/// planOgForBounds, one when tau is constant and B_max >= M.
 Schedule planOg(const CostModel& model);
 
 /// Limits of the exact search, which is exponential.
