@@ -54,7 +54,6 @@ public:
         }
         m_prefix.resize(static_cast<size_t>(m_users + 1));
         m_prefix[0].push_back({-kInf, 0.0, {}});
-        m_unpushed.assign(static_cast<size_t>(m_users + 1), {0.0, kInf, {}});
     }
 
     // An option that can never be a member's strict best changes nothing where it opens, so it
@@ -133,7 +132,6 @@ private:
     /// Evaluates F_j(B) on the rows that can have changed; lists the rows that gained a piece.
     void evaluateAt(double boundMs, int pushedFrom, const std::vector<int>& changedRows, bool allRows,
                     std::vector<int>& newPieceRows);
-    void captureUnpushed(double boundMs, int position);
 
     const CostModel& m_model;
     int m_users, m_subtasks;
@@ -141,7 +139,6 @@ private:
     std::vector<int> m_order;          // user index at each deadline-sorted position
     std::vector<double> m_deadlineMs, m_localMj, m_thresholdMs, m_offloadMj;
     std::vector<std::vector<Piece>> m_prefix; // F_j for j = 0..M
-    std::vector<Piece> m_unpushed; // per j: best group [i..j] whose round ends at its own T_i < B
     std::vector<double> m_bestBuffer;  // best options at the current B, per position and k
     std::vector<double> m_running;     // per (j, k): the running minimum of evaluateAt
     std::vector<int> m_runningFirst;   // per (j, k): the group start that achieves it
@@ -202,8 +199,6 @@ void OgSolver::sweep()
             ++pushedFrom;
         std::sort(changedRows.begin(), changedRows.end());
         evaluateAt(boundMs, pushedFrom, changedRows, pushedFrom != before, newPieceRows);
-        for (int pos = pushedFrom; pos < m_users && m_deadlineMs[static_cast<size_t>(pos)] == boundMs; ++pos)
-            captureUnpushed(boundMs, pos + 1);
         if (!newPieceRows.empty() && std::isfinite(boundMs) && expanded.insert(boundMs).second) {
             for (int& row : newPieceRows)
                 ++row; // F_j's new piece changes the groups that start at j + 1
@@ -241,7 +236,10 @@ void OgSolver::evaluateAt(double boundMs, int pushedFrom, const std::vector<int>
             break;
         double* best = &m_bestBuffer[static_cast<size_t>(j - 1) * k];
         bestOptions(j - 1, boundMs, best);
-        Piece candidate = m_unpushed[static_cast<size_t>(j)];
+        // Start from F_j's last piece: F_j never rises with B, and the groups that start at a user
+        // with T_i < B end at T_i for every larger B, so their values are already in it.
+        const auto& pieces = m_prefix[static_cast<size_t>(j)];
+        Piece candidate = pieces.empty() ? Piece{boundMs, kInf, {}} : pieces.back();
         candidate.boundMs = boundMs;
         const double local = m_localMj[static_cast<size_t>(j - 1)];
         if (std::isfinite(local)) {
@@ -273,35 +271,15 @@ void OgSolver::evaluateAt(double boundMs, int pushedFrom, const std::vector<int>
             if (value < candidate.energyMj)
                 candidate = {boundMs, value, {Decision::Kind::Group, first, static_cast<int>(r)}};
         }
-        auto& pieces = m_prefix[static_cast<size_t>(j)];
         // A new piece only where the value really drops, not where sums in another order differ.
         const bool newPiece = pieces.empty() ? std::isfinite(candidate.energyMj)
                                              : candidate.energyMj < pieces.back().energyMj * (1 - 1e-12);
         if (newPiece) {
-            pieces.push_back(candidate);
+            m_prefix[static_cast<size_t>(j)].push_back(candidate);
             newPieceRows.push_back(j);
         }
         ripple = allRows || rowChanged || newPiece;
         ++j;
-    }
-}
-
-void OgSolver::captureUnpushed(double boundMs, int first)
-{
-    // The groups that start at `first` end at T_first for every larger B: record their value now.
-    const size_t k = static_cast<size_t>(m_subtasks);
-    std::vector<double> before(k), members(k, 0.0);
-    for (size_t r = 0; r < k; ++r)
-        before[r] = value(first - 1, boundMs - m_remainingMs[r]);
-    for (int j = first; j <= m_users; ++j) {
-        const double* best = &m_bestBuffer[static_cast<size_t>(j - 1) * k];
-        Piece& slot = m_unpushed[static_cast<size_t>(j)];
-        for (size_t r = 0; r < k; ++r) {
-            members[r] += best[r];
-            const double energy = before[r] + members[r];
-            if (energy < slot.energyMj)
-                slot = {boundMs, energy, {Decision::Kind::Group, first, static_cast<int>(r)}};
-        }
     }
 }
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <algorithm>
 #include <map>
 
 namespace coinfer {
@@ -133,17 +134,21 @@ Expected<Plan> parsePlan(std::string_view text, const std::string& sourceName, c
 std::string planToTable(const Scenario& scenario, const Plan& plan)
 {
     std::string out;
-    char line[256];
-    std::snprintf(line, sizeof line, "%-12s %9s %6s %12s %12s %12s  %s\n", "user", "partition", "group", "energy_mJ",
-                  "finish_ms", "deadline_ms", "status");
+    char line[320];
+    std::snprintf(line, sizeof line, "%-12s %9s %6s %11s %11s %8s %11s %11s  %s\n", "user", "partition", "group", "energy_mJ",
+                  "local_mJ", "saved_%", "finish_ms", "deadline_ms", "status");
     out += line;
     const int n = scenario.dnn.subtaskCount();
     for (size_t m = 0; m < plan.users.size(); ++m) {
         const UserOutcome& user = plan.users[m];
+        double localMj = 0;
+        for (double e : scenario.users[m].localEnergyMj)
+            localMj += e;
+        const double saved = localMj > 0 ? 100.0 * (1.0 - user.energyMj / localMj) : 0.0;
         const bool late = !(user.finishMs <= user.deadlineMs + 1e-6);
         const std::string where = user.partition == n ? "local" : user.partition == 0 ? "full offload" : "split";
-        std::snprintf(line, sizeof line, "%-12.12s %9d %6s %12.3f %12.3f %12.3f  %s%s\n", scenario.users[m].id.c_str(),
-                      user.partition, user.group < 0 ? "-" : std::to_string(user.group).c_str(), user.energyMj,
+        std::snprintf(line, sizeof line, "%-12.12s %9d %6s %11.3f %11.3f %8.2f %11.3f %11.3f  %s%s\n", scenario.users[m].id.c_str(),
+                      user.partition, user.group < 0 ? "-" : std::to_string(user.group).c_str(), user.energyMj, localMj, saved,
                       user.finishMs, user.deadlineMs, where.c_str(), late ? ", LATE" : "");
         out += line;
     }

@@ -48,8 +48,9 @@ Schedule planIpSsa(const CostModel& model);
 /// Optimal grouping for given round bounds R_p: the least-energy grouping, reservations and
 /// partitions over the class of SPEC section 2 (users sorted by deadline, contiguous groups, one
 /// SSA round per group, rounds back to back in deadline order). See docs/algorithms.md for the
-/// recursion. O(P * M * N log P) for P candidate bounds (at most the breakpoints of the
-/// recursion's step functions, each expanded by the N round lengths), plus O(M^2 N).
+/// recursion. O(C * (M*N + log C)) for C candidate bounds (the users' thresholds and deadlines,
+/// and each step of the recursion's step functions shifted by the N round lengths); C has no
+/// polynomial bound, so the running time is measured in docs/performance.md.
 Schedule planOgForBounds(const CostModel& model, const std::vector<double>& remainingMs);
 
 /// OG with batch-size bounds tightened by fixed-point iteration (roundbounds.h): up to 5 runs of

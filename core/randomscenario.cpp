@@ -20,7 +20,7 @@ Scenario makeRandomScenario(std::uint64_t seed, const RandomScenarioSpec& spec)
         subtask.name = "s" + std::to_string(n + 1);
         subtask.outputBytes = between(5e3, 800e3) * (n + 1 == spec.subtasks ? 0.01 : 1.0);
         subtask.flops = between(1e7, 3e8);
-        const double alpha = between(0.3, 3.0);
+        const double alpha = between(0.3, 3.0) * spec.edgeScale;
         const double beta = spec.constantEdge ? 0.0 : between(0.02, 0.4) * alpha;
         for (int b = 1; b <= spec.maxBatch; ++b)
             subtask.edgeLatencyMs.push_back(alpha + beta * (b - 1));
@@ -42,7 +42,7 @@ Scenario makeRandomScenario(std::uint64_t seed, const RandomScenarioSpec& spec)
         // Deadlines around the time of the faster of "all local" and "upload everything",
         // so that many instances have both feasible and infeasible options.
         const double reference = std::min(localMs, uploadMs + totalEdgeMs * 2);
-        const double factor = spec.equalDeadlines ? commonDeadline : between(0.5, 1.5);
+        const double factor = spec.equalDeadlines ? commonDeadline : 1.0 + spec.deadlineSpread * (random.uniform() - 0.5);
         user.deadlineMs = reference * factor * spec.tightness + 1.0;
         if (spec.localAlwaysFeasible)
             user.deadlineMs = std::max(user.deadlineMs, localMs);
