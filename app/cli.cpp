@@ -1,11 +1,14 @@
 #include "app/cli.h"
 
 #include "core/costmodel.h"
+#include "core/dnn.h"
+#include "core/gpuprofile.h"
 #include "core/fileio.h"
 #include "core/planio.h"
 #include "core/planner.h"
 #include "core/scenarioio.h"
 #include "core/simulator.h"
+#include "gpu/profiler.h"
 
 #include <algorithm>
 #include <chrono>
@@ -29,10 +32,18 @@ Usage:
       Run every planner and print energy, saving, batches and feasibility side by side.
   coinfer expand SCENARIO.json [--output FILE.json]
       Write the scenario in the plain table form (device models and populations expanded).
+  coinfer dnn list
+  coinfer dnn show DNN [--format table|json]
+      The built-in DNNs; one DNN's sub-tasks with FLOPs, parameters and output sizes.
+      DNN is a built-in name (mobilenetv2, resnet18, vgg16) or a "coinfer-dnn" JSON file.
+  coinfer profile --dnn DNN [--max-batch 32] [--warmup 10] [--repetitions 50] [--output FILE.json]
+      Measure every sub-task's GPU latency for batch sizes 1..max-batch with CUDA (cuDNN,
+      cuBLAS) and write a GPU profile that scenarios can reference.
   coinfer --help | --version
 
 Exit status: 0 success; 1 verify found a broken constraint; 2 bad command line or input file;
-3 no feasible plan (the message names the users that miss their deadline).
+3 no feasible plan (the message names the users that miss their deadline); 4 profile found
+no usable GPU, or this build has no CUDA.
 )";
 
 struct Options {
@@ -75,6 +86,7 @@ int fail(std::ostream& err, const Error& error)
     err << "coinfer: " << error.message << "\n";
     switch (error.code) {
     case ErrorCode::Infeasible: return kExitInfeasible;
+    case ErrorCode::NoDevice: return kExitNoDevice;
     default: return kExitBadInput;
     }
 }
@@ -209,6 +221,117 @@ int commandExpand(const Options& options, std::ostream& out, std::ostream& err)
     return emit(scenarioToJson(*scenario), options, out, err);
 }
 
+std::string shapeText(const TensorShape& shape)
+{
+    return std::to_string(shape.c) + "x" + std::to_string(shape.h) + "x" + std::to_string(shape.w);
+}
+
+int commandDnn(const Options& options, std::ostream& out, std::ostream& err)
+{
+    if (options.positional.size() == 1 && options.positional[0] == "list") {
+        for (const std::string& name : builtinDnnNames()) {
+            const DnnDescription dnn = *builtinDnn(name);
+            out << name << ": " << dnn.subtasks.size() << " sub-tasks, input " << shapeText(dnn.input) << "\n";
+        }
+        return kExitOk;
+    }
+    if (options.positional.size() != 2 || options.positional[0] != "show") {
+        err << "coinfer dnn: use 'coinfer dnn list' or 'coinfer dnn show DNN' (see coinfer --help)\n";
+        return kExitBadInput;
+    }
+    Expected<DnnDescription> dnn = loadDnn(options.positional[1]);
+    if (!dnn)
+        return fail(err, dnn.error());
+    const auto formatOption = options.named.find("--format");
+    const std::string format = formatOption == options.named.end() ? "table" : formatOption->second;
+    if (format == "json") {
+        out << dnnDescriptionToJson(*dnn);
+        return kExitOk;
+    }
+    if (format != "table") {
+        err << "coinfer dnn show: --format must be table or json, not '" << format << "'\n";
+        return kExitBadInput;
+    }
+    const std::vector<SubtaskStats> stats = *analyzeDnn(*dnn);
+    char line[256];
+    std::snprintf(line, sizeof line, "%3s  %-36s %12s %12s %11s %14s %13s\n", "n", "sub-task", "MFLOPs", "MMACs", "params",
+                  "output", "output_bytes");
+    out << line;
+    double flops = 0, macs = 0;
+    long long parameters = 0;
+    for (size_t n = 0; n < stats.size(); ++n) {
+        const SubtaskStats& s = stats[n];
+        std::snprintf(line, sizeof line, "%3zu  %-36.36s %12.2f %12.2f %11lld %14s %13.0f\n", n + 1, s.name.c_str(), s.flops / 1e6,
+                      s.macs / 1e6, s.parameters, shapeText(s.output).c_str(), s.outputBytes);
+        out << line;
+        flops += s.flops;
+        macs += s.macs;
+        parameters += s.parameters;
+    }
+    std::snprintf(line, sizeof line, "\n%s: input %s (%lld bytes), %.2f GFLOPs, %.3f GMACs, %lld parameters, signature %s\n",
+                  dnn->name.c_str(), shapeText(dnn->input).c_str(), dnn->input.elements() * dnn->inputElementBytes, flops / 1e9,
+                  macs / 1e9, parameters, dnnSignature(*dnn).c_str());
+    out << line;
+    return kExitOk;
+}
+
+std::optional<int> intOption(const Options& options, const char* name, int fallback, int min, int max, std::ostream& err)
+{
+    auto it = options.named.find(name);
+    if (it == options.named.end())
+        return fallback;
+    try {
+        size_t used = 0;
+        const int value = std::stoi(it->second, &used);
+        if (used == it->second.size() && value >= min && value <= max)
+            return value;
+    } catch (const std::exception&) {
+    }
+    err << "coinfer: " << name << " must be an integer from " << min << " to " << max << ", not '" << it->second << "'\n";
+    return std::nullopt;
+}
+
+int commandProfile(const Options& options, std::ostream& out, std::ostream& err)
+{
+    auto dnnOption = options.named.find("--dnn");
+    if (dnnOption == options.named.end() || !options.positional.empty()) {
+        err << "coinfer profile: give --dnn NAME or --dnn FILE (see coinfer --help)\n";
+        return kExitBadInput;
+    }
+    gpu::ProfileOptions settings;
+    const auto maxBatch = intOption(options, "--max-batch", 32, 1, 4096, err);
+    const auto warmup = intOption(options, "--warmup", 10, 0, 100000, err);
+    const auto repetitions = intOption(options, "--repetitions", 50, 1, 100000, err);
+    if (!maxBatch || !warmup || !repetitions)
+        return kExitBadInput;
+    settings.maxBatch = *maxBatch;
+    settings.warmup = *warmup;
+    settings.repetitions = *repetitions;
+    Expected<DnnDescription> dnn = loadDnn(dnnOption->second);
+    if (!dnn)
+        return fail(err, dnn.error());
+    Expected<GpuInfo> device = gpu::queryGpu();
+    if (!device)
+        return fail(err, device.error());
+    err << "coinfer profile: " << dnn->name << " on " << device->name << " (compute capability " << device->computeCapability
+        << "), batch sizes 1.." << settings.maxBatch << ", " << settings.warmup << " warm-up and " << settings.repetitions
+        << " timed runs each\n";
+    const auto started = std::chrono::steady_clock::now();
+    settings.progress = [&](int done, int total) {
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        const double left = done > 0 ? elapsed / done * (total - done) : 0.0;
+        char line[160];
+        std::snprintf(line, sizeof line, "\r  %d/%d (%3.0f%%), about %.0f s left   ", done, total, 100.0 * done / total, left);
+        err << line << std::flush;
+        return true;
+    };
+    Expected<GpuProfile> profile = gpu::profileDnn(*dnn, settings);
+    err << "\n";
+    if (!profile)
+        return fail(err, profile.error());
+    return emit(gpuProfileToJson(*profile), options, out, err);
+}
+
 } // namespace
 
 int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
@@ -236,6 +359,8 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
         {"verify", {}, commandVerify},
         {"compare", {}, commandCompare},
         {"expand", {"--output"}, commandExpand},
+        {"dnn", {"--format"}, commandDnn},
+        {"profile", {"--dnn", "--max-batch", "--warmup", "--repetitions", "--output"}, commandProfile},
     };
     for (const Command& entry : commands) {
         if (command != entry.name)

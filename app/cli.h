@@ -13,6 +13,7 @@ enum ExitStatus : int {
     kExitPlanBroken = 1, ///< `verify`: the plan breaks a constraint
     kExitBadInput = 2,   ///< bad command line or bad input file
     kExitInfeasible = 3, ///< the scenario, or the chosen planner, has no feasible plan
+    kExitNoDevice = 4,   ///< `profile`: no usable GPU, or a build without CUDA
 };
 
 /// Runs one command; @p args excludes the program name. Output goes to @p out, messages to @p err.

@@ -13,6 +13,7 @@ enum class ErrorCode {
     TooLarge,    ///< an instance above an algorithm's stated size limit (exit 2)
     Infeasible,  ///< no plan meets every deadline (exit 3)
     Io,          ///< a file that cannot be read or written (exit 2)
+    NoDevice,    ///< no usable GPU, or a build without CUDA (exit 4)
 };
 
 /// An error a person can act on: the message names the file, the field and the problem.

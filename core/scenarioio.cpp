@@ -1,10 +1,13 @@
 #include "core/scenarioio.h"
 
+#include "core/dnn.h"
 #include "core/fileio.h"
+#include "core/gpuprofile.h"
 #include "core/generator.h"
 #include "core/jsonfields.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
@@ -53,8 +56,59 @@ std::vector<double> readEdgeCurve(const Field& subtask, std::optional<long long>
     return curve;
 }
 
-Dnn readDnn(const Field& field, const ScenarioLimits& limits)
+std::string resolvePath(const std::string& path, const std::string& baseDir)
 {
+    const std::filesystem::path given(path);
+    return given.is_absolute() || baseDir.empty() ? path : (std::filesystem::path(baseDir) / given).string();
+}
+
+/// A DNN given by a layer description (built-in or a file) with a measured GPU profile: the
+/// description gives FLOPs and output sizes, the profile's medians give tau_n(b).
+Dnn readDescribedDnn(const Field& field, const ScenarioLimits& limits, const std::string& baseDir)
+{
+    if (field.has("builtin") && field.has("description"))
+        field.fail("gives both \"builtin\" and \"description\"; keep one");
+    const bool builtin = field.has("builtin");
+    const Field source = builtin ? field.at("builtin") : field.at("description");
+    Expected<DnnDescription> description = builtin ? builtinDnn(source.string(false)) : loadDnn(resolvePath(source.string(false), baseDir));
+    if (!description)
+        source.fail(description.error().message);
+    const std::vector<SubtaskStats> stats = *analyzeDnn(*description); // loading checked the shapes
+    const Field profileField = field.at("gpu_profile");
+    const std::string profilePath = resolvePath(profileField.string(false), baseDir);
+    Expected<GpuProfile> profile = readGpuProfile(profilePath);
+    if (!profile)
+        profileField.fail(profile.error().message);
+    Expected<bool> matches = checkProfileMatches(*profile, *description, profilePath);
+    if (!matches)
+        profileField.fail(matches.error().message);
+    long long maxBatch = profile->maxBatch();
+    if (auto max = field.find("max_batch")) {
+        maxBatch = max->integer(1, std::min<long long>(profile->maxBatch(), limits.maxBatch));
+    } else if (maxBatch > limits.maxBatch) {
+        profileField.fail("measures batch sizes up to " + std::to_string(maxBatch) + "; this reader accepts at most "
+                          + std::to_string(limits.maxBatch) + " (set dnn.max_batch)");
+    }
+    Dnn dnn;
+    dnn.name = description->name;
+    dnn.inputBytes = static_cast<double>(description->input.elements()) * description->inputElementBytes;
+    for (size_t n = 0; n < stats.size(); ++n) {
+        Subtask subtask;
+        subtask.name = stats[n].name;
+        subtask.outputBytes = stats[n].outputBytes;
+        subtask.flops = stats[n].flops;
+        const auto& median = profile->subtasks[n].medianMs;
+        subtask.edgeLatencyMs.assign(median.begin(), median.begin() + maxBatch);
+        dnn.subtasks.push_back(std::move(subtask));
+    }
+    return dnn;
+}
+
+Dnn readDnn(const Field& field, const ScenarioLimits& limits, const std::string& baseDir)
+{
+    if (field.has("builtin") || field.has("description"))
+        return readDescribedDnn(field, limits, baseDir);
+
     Dnn dnn;
     dnn.name = field.find("name") ? field.at("name").string() : std::string("dnn");
     dnn.inputBytes = field.at("input_bytes").nonNegative();
@@ -228,12 +282,12 @@ PopulationSpec readPopulation(const Field& field, const std::vector<DeviceClass>
     return spec;
 }
 
-Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits)
+Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits, const std::string& baseDir)
 {
     checkHeader(root, "coinfer-scenario");
     Scenario scenario;
     scenario.name = root.find("name") ? root.at("name").string() : std::string();
-    scenario.dnn = readDnn(root.at("dnn"), limits);
+    scenario.dnn = readDnn(root.at("dnn"), limits, baseDir);
     const std::vector<DeviceClass> classes = readDeviceClasses(root);
     const std::optional<ChannelModel> channel = readChannel(root);
 
@@ -270,7 +324,7 @@ Expected<Scenario> parseScenario(std::string_view text, const std::string& sourc
     if (!detail::parseDocument(text, document, problem))
         return Error{ErrorCode::BadInput, sourceName + ": " + problem};
     try {
-        return readScenarioJson(Field(document, ""), limits);
+        return readScenarioJson(Field(document, ""), limits, std::filesystem::path(sourceName).parent_path().string());
     } catch (const InputError& error) {
         return Error{ErrorCode::BadInput, sourceName + ": " + (error.path.empty() ? "" : error.path + ": ") + error.problem};
     } catch (const json::exception& error) {

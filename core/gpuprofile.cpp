@@ -1,0 +1,174 @@
+#include "core/gpuprofile.h"
+
+#include "core/fileio.h"
+#include "core/jsonfields.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace coinfer {
+
+using detail::Field;
+using detail::InputError;
+using nlohmann::json;
+
+AffineFit fitAffine(const std::vector<double>& latencyMs)
+{
+    AffineFit fit;
+    const double n = static_cast<double>(latencyMs.size());
+    if (latencyMs.empty())
+        return fit;
+    if (latencyMs.size() == 1) {
+        fit.alphaMs = latencyMs[0];
+        fit.r2 = 1;
+        return fit;
+    }
+    double sumB = 0, sumT = 0;
+    for (size_t i = 0; i < latencyMs.size(); ++i) {
+        sumB += static_cast<double>(i + 1);
+        sumT += latencyMs[i];
+    }
+    const double meanB = sumB / n, meanT = sumT / n;
+    double sBB = 0, sBT = 0, sTT = 0;
+    for (size_t i = 0; i < latencyMs.size(); ++i) {
+        const double db = static_cast<double>(i + 1) - meanB, dt = latencyMs[i] - meanT;
+        sBB += db * db;
+        sBT += db * dt;
+        sTT += dt * dt;
+    }
+    fit.betaMs = sBT / sBB;
+    fit.alphaMs = meanT - fit.betaMs * meanB;
+    double residual = 0;
+    for (size_t i = 0; i < latencyMs.size(); ++i) {
+        const double e = latencyMs[i] - (fit.alphaMs + fit.betaMs * static_cast<double>(i + 1));
+        residual += e * e;
+    }
+    fit.r2 = sTT > 0 ? 1.0 - residual / sTT : 1.0;
+    return fit;
+}
+
+LatencySummary summarizeLatencies(std::vector<double> samplesMs)
+{
+    LatencySummary summary;
+    if (samplesMs.empty())
+        return summary;
+    std::sort(samplesMs.begin(), samplesMs.end());
+    auto quantile = [&](double q) {
+        const double at = q * static_cast<double>(samplesMs.size() - 1);
+        const size_t low = static_cast<size_t>(std::floor(at));
+        const size_t high = std::min(low + 1, samplesMs.size() - 1);
+        return samplesMs[low] + (samplesMs[high] - samplesMs[low]) * (at - static_cast<double>(low));
+    };
+    summary.medianMs = quantile(0.5);
+    summary.p10Ms = quantile(0.1);
+    summary.p90Ms = quantile(0.9);
+    return summary;
+}
+
+std::string gpuProfileToJson(const GpuProfile& profile)
+{
+    json subtasks = json::array();
+    for (const SubtaskProfile& subtask : profile.subtasks)
+        subtasks.push_back({{"name", subtask.name}, {"median_ms", subtask.medianMs}, {"p10_ms", subtask.p10Ms},
+                            {"p90_ms", subtask.p90Ms},
+                            {"affine", {{"alpha_ms", subtask.affine.alphaMs}, {"beta_ms", subtask.affine.betaMs}, {"r2", subtask.affine.r2}}}});
+    const json document = {
+        {"format", "coinfer-gpu-profile"}, {"version", 1}, {"dnn", profile.dnnName}, {"dnn_signature", profile.dnnSignature},
+        {"gpu", {{"name", profile.gpu.name}, {"compute_capability", profile.gpu.computeCapability},
+                 {"driver_version", profile.gpu.driverVersion}, {"cuda_runtime_version", profile.gpu.cudaRuntimeVersion},
+                 {"cudnn_version", profile.gpu.cudnnVersion}, {"cublas_version", profile.gpu.cublasVersion}}},
+        {"measured_at", profile.measuredAt}, {"tool", profile.tool},
+        {"method", {{"precision", profile.precision}, {"warmup", profile.warmup}, {"repetitions", profile.repetitions},
+                    {"timer", "CUDA events around each run of the whole sub-task"}}},
+        {"max_batch", profile.maxBatch()}, {"subtasks", subtasks}};
+    return document.dump(1) + "\n";
+}
+
+namespace {
+
+GpuProfile readProfileJson(const Field& root)
+{
+    if (!root.isObject())
+        root.fail("the file must hold a JSON object, not " + detail::describe(root.json()));
+    if (root.at("format").string() != "coinfer-gpu-profile")
+        root.at("format").fail("must be \"coinfer-gpu-profile\"");
+    if (root.at("version").integer(0, 1'000'000) != 1)
+        root.at("version").fail("is not supported (this build reads version 1)");
+    GpuProfile profile;
+    profile.dnnName = root.at("dnn").string(false);
+    profile.dnnSignature = root.at("dnn_signature").string();
+    const Field gpu = root.at("gpu");
+    profile.gpu.name = gpu.at("name").string(false);
+    auto optionalText = [](const Field& parent, const char* key) { return parent.has(key) ? parent.at(key).string() : std::string(); };
+    profile.gpu.computeCapability = optionalText(gpu, "compute_capability");
+    profile.gpu.driverVersion = optionalText(gpu, "driver_version");
+    profile.gpu.cudaRuntimeVersion = optionalText(gpu, "cuda_runtime_version");
+    profile.gpu.cudnnVersion = optionalText(gpu, "cudnn_version");
+    profile.gpu.cublasVersion = optionalText(gpu, "cublas_version");
+    profile.measuredAt = root.at("measured_at").string(false);
+    profile.tool = optionalText(root, "tool");
+    if (auto method = root.find("method")) {
+        profile.precision = method->has("precision") ? method->at("precision").string() : profile.precision;
+        profile.warmup = method->has("warmup") ? static_cast<int>(method->at("warmup").integer(0, 1'000'000)) : 0;
+        profile.repetitions = method->has("repetitions") ? static_cast<int>(method->at("repetitions").integer(0, 1'000'000)) : 0;
+    }
+    const Field subtasks = root.at("subtasks");
+    const size_t count = subtasks.arraySize();
+    long long batches = -1;
+    for (size_t s = 0; s < count; ++s) {
+        const Field entry = subtasks.at(s);
+        SubtaskProfile subtask;
+        subtask.name = entry.at("name").string();
+        subtask.medianMs = entry.at("median_ms").nonNegativeNumbers(batches);
+        batches = static_cast<long long>(subtask.medianMs.size());
+        subtask.p10Ms = entry.at("p10_ms").nonNegativeNumbers(batches);
+        subtask.p90Ms = entry.at("p90_ms").nonNegativeNumbers(batches);
+        subtask.affine = fitAffine(subtask.medianMs); // recomputed, so a file cannot disagree with its own curve
+        profile.subtasks.push_back(std::move(subtask));
+    }
+    return profile;
+}
+
+} // namespace
+
+Expected<GpuProfile> parseGpuProfile(std::string_view text, const std::string& sourceName)
+{
+    json document;
+    std::string problem;
+    if (!detail::parseDocument(text, document, problem))
+        return Error{ErrorCode::BadInput, sourceName + ": " + problem};
+    try {
+        return readProfileJson(Field(document, ""));
+    } catch (const InputError& error) {
+        return Error{ErrorCode::BadInput, sourceName + ": " + (error.path.empty() ? "" : error.path + ": ") + error.problem};
+    } catch (const json::exception& error) {
+        return Error{ErrorCode::BadInput, sourceName + ": " + error.what()};
+    }
+}
+
+Expected<GpuProfile> readGpuProfile(const std::string& path)
+{
+    Expected<std::string> text = readTextFile(path);
+    if (!text)
+        return text.error();
+    return parseGpuProfile(*text, path);
+}
+
+Expected<bool> checkProfileMatches(const GpuProfile& profile, const DnnDescription& dnn, const std::string& profileSource)
+{
+    auto mismatch = [&](const std::string& what) {
+        return Error{ErrorCode::BadInput, profileSource + ": this profile does not match DNN '" + dnn.name + "': " + what};
+    };
+    if (profile.subtasks.size() != dnn.subtasks.size())
+        return mismatch("it has " + std::to_string(profile.subtasks.size()) + " sub-tasks, the DNN has " + std::to_string(dnn.subtasks.size()));
+    for (size_t s = 0; s < dnn.subtasks.size(); ++s)
+        if (profile.subtasks[s].name != dnn.subtasks[s].name)
+            return mismatch("subtasks[" + std::to_string(s) + "] is \"" + profile.subtasks[s].name + "\" in the profile and \""
+                            + dnn.subtasks[s].name + "\" in the DNN");
+    if (!profile.dnnSignature.empty() && profile.dnnSignature != dnnSignature(dnn))
+        return mismatch("its layers differ (signature " + profile.dnnSignature + " against " + dnnSignature(dnn)
+                        + "); measure this DNN again");
+    return true;
+}
+
+} // namespace coinfer

@@ -1,0 +1,535 @@
+// The CUDA implementation of the profiler: cuDNN for convolutions (grouped and depthwise too),
+// batch norm, activations, pooling and residual additions; cuBLAS for fully connected layers.
+// All layers run in NCHW FP32; sub-task outputs stay on the device.
+
+#include "gpu/profiler.h"
+
+#include <cublas_v2.h>
+#include <cuda_runtime.h>
+#include <cudnn.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <initializer_list>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace coinfer::gpu {
+namespace {
+
+/// Thrown inside this file; every public function turns it into an Error.
+struct DeviceFailure : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+void check(cudaError_t status, const char* what)
+{
+    if (status != cudaSuccess)
+        throw DeviceFailure(std::string(what) + ": " + cudaGetErrorString(status));
+}
+
+void check(cudnnStatus_t status, const char* what)
+{
+    if (status != CUDNN_STATUS_SUCCESS)
+        throw DeviceFailure(std::string(what) + ": " + cudnnGetErrorString(status));
+}
+
+void check(cublasStatus_t status, const char* what)
+{
+    if (status != CUBLAS_STATUS_SUCCESS)
+        throw DeviceFailure(std::string(what) + ": cuBLAS status " + std::to_string(static_cast<int>(status)));
+}
+
+/// Device memory owned by RAII.
+class DeviceBuffer {
+public:
+    DeviceBuffer() = default;
+    explicit DeviceBuffer(size_t floats) { resize(floats); }
+    ~DeviceBuffer() { release(); }
+    DeviceBuffer(const DeviceBuffer&) = delete;
+    DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+    DeviceBuffer(DeviceBuffer&& other) noexcept : m_data(other.m_data), m_floats(other.m_floats) { other.m_data = nullptr; other.m_floats = 0; }
+
+    void resize(size_t floats)
+    {
+        if (floats <= m_floats)
+            return;
+        release();
+        check(cudaMalloc(reinterpret_cast<void**>(&m_data), std::max<size_t>(floats, 1) * sizeof(float)), "cudaMalloc");
+        m_floats = floats;
+    }
+    void upload(const std::vector<float>& values)
+    {
+        resize(values.size());
+        if (!values.empty())
+            check(cudaMemcpy(m_data, values.data(), values.size() * sizeof(float), cudaMemcpyHostToDevice), "cudaMemcpy to device");
+    }
+    float* data() const { return m_data; }
+
+private:
+    void release()
+    {
+        if (m_data)
+            cudaFree(m_data);
+        m_data = nullptr;
+        m_floats = 0;
+    }
+    float* m_data = nullptr;
+    size_t m_floats = 0;
+};
+
+/// cuDNN and cuBLAS handles for one run.
+class Libraries {
+public:
+    explicit Libraries(bool allowTf32)
+    {
+        check(cudnnCreate(&cudnn), "cudnnCreate");
+        check(cublasCreate(&cublas), "cublasCreate");
+        check(cublasSetMathMode(cublas, allowTf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+        mathType = allowTf32 ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH;
+    }
+    ~Libraries()
+    {
+        cublasDestroy(cublas);
+        cudnnDestroy(cudnn);
+    }
+    Libraries(const Libraries&) = delete;
+    Libraries& operator=(const Libraries&) = delete;
+
+    cudnnHandle_t cudnn = nullptr;
+    cublasHandle_t cublas = nullptr;
+    cudnnMathType_t mathType = CUDNN_DEFAULT_MATH;
+};
+
+cudnnTensorDescriptor_t makeTensor(int n, const TensorShape& shape)
+{
+    cudnnTensorDescriptor_t desc;
+    check(cudnnCreateTensorDescriptor(&desc), "cudnnCreateTensorDescriptor");
+    check(cudnnSetTensor4dDescriptor(desc, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, n, shape.c, shape.h, shape.w),
+          "cudnnSetTensor4dDescriptor");
+    return desc;
+}
+
+/// Weights of one layer on the device.
+struct DeviceWeights {
+    DeviceBuffer weights, bias, scale, shift, mean, variance;
+};
+
+/// One prepared layer call for a fixed batch size: descriptors, algorithm and buffers.
+struct Step {
+    const Layer* layer = nullptr;
+    const DeviceWeights* weights = nullptr;
+    TensorShape in, out;
+    int input = 0, output = 0;   // buffer slots
+    cudnnTensorDescriptor_t inDesc = nullptr, outDesc = nullptr, paramDesc = nullptr;
+    cudnnFilterDescriptor_t filterDesc = nullptr;
+    cudnnConvolutionDescriptor_t convDesc = nullptr;
+    cudnnConvolutionFwdAlgo_t algorithm = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;
+    cudnnActivationDescriptor_t activationDesc = nullptr;
+    cudnnPoolingDescriptor_t poolDesc = nullptr;
+    bool addSlot = false;        // a residual addition: output += slot `input`
+};
+
+/// A sub-task prepared for one batch size: the steps in order and the buffers they use.
+class SubtaskRunner {
+public:
+    SubtaskRunner(Libraries& libraries, const DnnDescription& dnn, int subtask, int batch,
+                  const std::vector<DeviceWeights>& weights)
+        : m_libraries(libraries), m_batch(batch)
+    {
+        TensorShape shape = subtaskInputShape(dnn, subtask);
+        m_inputShape = shape;
+        size_t largest = static_cast<size_t>(shape.elements());
+        size_t next = 0;
+        int current = kInputSlot;
+        for (const Block& block : dnn.subtasks[static_cast<size_t>(subtask)].blocks) {
+            const int blockInput = current;
+            const TensorShape blockShape = shape;
+            for (const Layer& layer : block.layers)
+                current = addLayer(layer, &weights[next++], shape, current, {blockInput}, largest);
+            if (!block.residual)
+                continue;
+            int side = blockInput;
+            TensorShape sideShape = blockShape;
+            for (const Layer& layer : block.shortcut)
+                side = addLayer(layer, &weights[next++], sideShape, side, {current}, largest);
+            Step add;
+            add.in = add.out = shape;
+            add.input = side;
+            add.output = current;
+            add.addSlot = true;
+            add.inDesc = makeTensor(batch, shape);
+            add.outDesc = makeTensor(batch, shape);
+            m_steps.push_back(add);
+            for (const Layer& layer : block.afterAdd)
+                current = addLayer(layer, &weights[next++], shape, current, {}, largest);
+        }
+        m_outputSlot = current;
+        m_outputShape = shape;
+        for (auto& slot : m_slots)
+            slot.resize(largest * static_cast<size_t>(batch));
+        if (m_workspaceBytes > 0)
+            m_workspace.resize((m_workspaceBytes + sizeof(float) - 1) / sizeof(float));
+    }
+
+    ~SubtaskRunner()
+    {
+        for (Step& step : m_steps) {
+            if (step.inDesc) cudnnDestroyTensorDescriptor(step.inDesc);
+            if (step.outDesc) cudnnDestroyTensorDescriptor(step.outDesc);
+            if (step.paramDesc) cudnnDestroyTensorDescriptor(step.paramDesc);
+            if (step.filterDesc) cudnnDestroyFilterDescriptor(step.filterDesc);
+            if (step.convDesc) cudnnDestroyConvolutionDescriptor(step.convDesc);
+            if (step.activationDesc) cudnnDestroyActivationDescriptor(step.activationDesc);
+            if (step.poolDesc) cudnnDestroyPoolingDescriptor(step.poolDesc);
+        }
+    }
+    SubtaskRunner(const SubtaskRunner&) = delete;
+    SubtaskRunner& operator=(const SubtaskRunner&) = delete;
+
+    float* input() { return m_slots[kInputSlot].data(); }
+    float* output() { return m_slots[static_cast<size_t>(m_outputSlot)].data(); }
+    const TensorShape& inputShape() const { return m_inputShape; }
+    const TensorShape& outputShape() const { return m_outputShape; }
+
+    /// Enqueues the whole sub-task on the default stream.
+    void run()
+    {
+        const float one = 1.0f, zero = 0.0f;
+        for (const Step& step : m_steps) {
+            float* x = m_slots[static_cast<size_t>(step.input)].data();
+            float* y = m_slots[static_cast<size_t>(step.output)].data();
+            if (step.addSlot) {
+                check(cudnnAddTensor(m_libraries.cudnn, &one, step.inDesc, x, &one, step.outDesc, y), "cudnnAddTensor (residual)");
+                continue;
+            }
+            switch (step.layer->kind) {
+            case LayerKind::Conv:
+                check(cudnnConvolutionForward(m_libraries.cudnn, &one, step.inDesc, x, step.filterDesc, step.weights->weights.data(),
+                                              step.convDesc, step.algorithm, m_workspace.data(), m_workspaceBytes, &zero,
+                                              step.outDesc, y),
+                      "cudnnConvolutionForward");
+                if (step.layer->bias)
+                    check(cudnnAddTensor(m_libraries.cudnn, &one, step.paramDesc, step.weights->bias.data(), &one, step.outDesc, y),
+                          "cudnnAddTensor (bias)");
+                break;
+            case LayerKind::BatchNorm:
+                check(cudnnBatchNormalizationForwardInference(m_libraries.cudnn, CUDNN_BATCHNORM_SPATIAL, &one, &zero, step.inDesc, x,
+                                                              step.outDesc, y, step.paramDesc, step.weights->scale.data(),
+                                                              step.weights->shift.data(), step.weights->mean.data(),
+                                                              step.weights->variance.data(), 1e-5),
+                      "cudnnBatchNormalizationForwardInference");
+                break;
+            case LayerKind::Relu:
+            case LayerKind::Relu6:
+                check(cudnnActivationForward(m_libraries.cudnn, step.activationDesc, &one, step.inDesc, x, &zero, step.outDesc, y),
+                      "cudnnActivationForward");
+                break;
+            case LayerKind::MaxPool:
+            case LayerKind::AvgPool:
+            case LayerKind::GlobalAvgPool:
+                check(cudnnPoolingForward(m_libraries.cudnn, step.poolDesc, &one, step.inDesc, x, &zero, step.outDesc, y),
+                      "cudnnPoolingForward");
+                break;
+            case LayerKind::Flatten:
+                break;
+            case LayerKind::Linear: {
+                const int in = static_cast<int>(step.in.elements()), out = step.out.c;
+                // Row-major Y[b][out] = X[b][in] W[out][in]^T, i.e. column-major Y^T = W^T^T X^T.
+                check(cublasSgemm(m_libraries.cublas, CUBLAS_OP_T, CUBLAS_OP_N, out, m_batch, in, &one, step.weights->weights.data(),
+                                  in, x, in, &zero, y, out),
+                      "cublasSgemm");
+                if (step.layer->bias)
+                    check(cudnnAddTensor(m_libraries.cudnn, &one, step.paramDesc, step.weights->bias.data(), &one, step.outDesc, y),
+                          "cudnnAddTensor (bias)");
+                break;
+            }
+            }
+        }
+    }
+
+private:
+    static constexpr int kInputSlot = 0;
+    static constexpr int kSlots = 4;
+
+    /// Adds one layer; its output goes to a slot that holds nothing still needed.
+    int addLayer(const Layer& layer, const DeviceWeights* weights, TensorShape& shape, int input,
+                 std::initializer_list<int> keep, size_t& largest)
+    {
+        const TensorShape out = *layerOutput(layer, shape);
+        Step step;
+        step.layer = &layer;
+        step.weights = weights;
+        step.in = shape;
+        step.out = out;
+        step.input = input;
+        if (layer.kind == LayerKind::Flatten) {
+            step.output = input; // same memory, new shape
+        } else if (layer.kind == LayerKind::Relu || layer.kind == LayerKind::Relu6) {
+            step.output = input == kInputSlot ? freeSlot(input, keep) : input; // in place, but never over the sub-task's input
+        } else {
+            step.output = freeSlot(input, keep);
+        }
+        const int n = m_batch;
+        step.inDesc = makeTensor(n, shape);
+        step.outDesc = makeTensor(n, out);
+        switch (layer.kind) {
+        case LayerKind::Conv: {
+            check(cudnnCreateFilterDescriptor(&step.filterDesc), "cudnnCreateFilterDescriptor");
+            check(cudnnSetFilter4dDescriptor(step.filterDesc, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, layer.outChannels,
+                                             shape.c / layer.groups, layer.kernel, layer.kernel),
+                  "cudnnSetFilter4dDescriptor");
+            check(cudnnCreateConvolutionDescriptor(&step.convDesc), "cudnnCreateConvolutionDescriptor");
+            check(cudnnSetConvolution2dDescriptor(step.convDesc, layer.padding, layer.padding, layer.stride, layer.stride, 1, 1,
+                                                  CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT),
+                  "cudnnSetConvolution2dDescriptor");
+            check(cudnnSetConvolutionGroupCount(step.convDesc, layer.groups), "cudnnSetConvolutionGroupCount");
+            check(cudnnSetConvolutionMathType(step.convDesc, m_libraries.mathType), "cudnnSetConvolutionMathType");
+            std::array<cudnnConvolutionFwdAlgoPerf_t, CUDNN_CONVOLUTION_FWD_ALGO_COUNT> candidates{};
+            int found = 0;
+            check(cudnnGetConvolutionForwardAlgorithm_v7(m_libraries.cudnn, step.inDesc, step.filterDesc, step.convDesc, step.outDesc,
+                                                         static_cast<int>(candidates.size()), &found, candidates.data()),
+                  "cudnnGetConvolutionForwardAlgorithm_v7");
+            bool chosen = false;
+            for (int i = 0; i < found && !chosen; ++i) {
+                if (candidates[static_cast<size_t>(i)].status != CUDNN_STATUS_SUCCESS)
+                    continue;
+                if (m_libraries.mathType == CUDNN_FMA_MATH && candidates[static_cast<size_t>(i)].mathType != CUDNN_FMA_MATH
+                    && candidates[static_cast<size_t>(i)].mathType != CUDNN_DEFAULT_MATH)
+                    continue;
+                step.algorithm = candidates[static_cast<size_t>(i)].algo;
+                chosen = true;
+            }
+            if (!chosen)
+                throw DeviceFailure("cuDNN offers no forward algorithm for a " + std::to_string(layer.kernel) + "x"
+                                    + std::to_string(layer.kernel) + " convolution");
+            size_t bytes = 0;
+            check(cudnnGetConvolutionForwardWorkspaceSize(m_libraries.cudnn, step.inDesc, step.filterDesc, step.convDesc, step.outDesc,
+                                                          step.algorithm, &bytes),
+                  "cudnnGetConvolutionForwardWorkspaceSize");
+            m_workspaceBytes = std::max(m_workspaceBytes, bytes);
+            if (layer.bias)
+                step.paramDesc = makeTensor(1, {out.c, 1, 1});
+            break;
+        }
+        case LayerKind::BatchNorm:
+            step.paramDesc = makeTensor(1, {shape.c, 1, 1});
+            break;
+        case LayerKind::Relu:
+        case LayerKind::Relu6:
+            check(cudnnCreateActivationDescriptor(&step.activationDesc), "cudnnCreateActivationDescriptor");
+            check(cudnnSetActivationDescriptor(step.activationDesc,
+                                               layer.kind == LayerKind::Relu ? CUDNN_ACTIVATION_RELU : CUDNN_ACTIVATION_CLIPPED_RELU,
+                                               CUDNN_PROPAGATE_NAN, 6.0),
+                  "cudnnSetActivationDescriptor");
+            break;
+        case LayerKind::MaxPool:
+        case LayerKind::AvgPool:
+        case LayerKind::GlobalAvgPool: {
+            check(cudnnCreatePoolingDescriptor(&step.poolDesc), "cudnnCreatePoolingDescriptor");
+            const bool global = layer.kind == LayerKind::GlobalAvgPool;
+            const cudnnPoolingMode_t mode = layer.kind == LayerKind::MaxPool ? CUDNN_POOLING_MAX
+                                                                             : CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING;
+            check(cudnnSetPooling2dDescriptor(step.poolDesc, mode, CUDNN_PROPAGATE_NAN, global ? shape.h : layer.kernel,
+                                              global ? shape.w : layer.kernel, global ? 0 : layer.padding, global ? 0 : layer.padding,
+                                              global ? 1 : layer.stride, global ? 1 : layer.stride),
+                  "cudnnSetPooling2dDescriptor");
+            break;
+        }
+        case LayerKind::Linear:
+            if (layer.bias)
+                step.paramDesc = makeTensor(1, {out.c, 1, 1});
+            break;
+        case LayerKind::Flatten:
+            break;
+        }
+        largest = std::max(largest, static_cast<size_t>(out.elements()));
+        m_steps.push_back(step);
+        shape = out;
+        return step.output;
+    }
+
+    int freeSlot(int input, std::initializer_list<int> keep) const
+    {
+        for (int slot = 1; slot < kSlots; ++slot)
+            if (slot != input && std::find(keep.begin(), keep.end(), slot) == keep.end())
+                return slot;
+        throw DeviceFailure("internal: no free activation buffer");
+    }
+
+    Libraries& m_libraries;
+    int m_batch;
+    std::vector<Step> m_steps;
+    std::array<DeviceBuffer, kSlots> m_slots;
+    DeviceBuffer m_workspace;
+    size_t m_workspaceBytes = 0;
+    int m_outputSlot = 0;
+    TensorShape m_inputShape, m_outputShape;
+};
+
+std::vector<DeviceWeights> uploadWeights(const std::vector<LayerWeights>& host)
+{
+    std::vector<DeviceWeights> device(host.size());
+    for (size_t i = 0; i < host.size(); ++i) {
+        device[i].weights.upload(host[i].weights);
+        device[i].bias.upload(host[i].bias);
+        device[i].scale.upload(host[i].scale);
+        device[i].shift.upload(host[i].shift);
+        device[i].mean.upload(host[i].mean);
+        device[i].variance.upload(host[i].variance);
+    }
+    return device;
+}
+
+std::string versionText(int version, int majorDivisor, int minorDivisor)
+{
+    return std::to_string(version / majorDivisor) + "." + std::to_string((version % majorDivisor) / minorDivisor);
+}
+
+GpuInfo readGpuInfo()
+{
+    int count = 0;
+    check(cudaGetDeviceCount(&count), "cudaGetDeviceCount");
+    if (count == 0)
+        throw DeviceFailure("no CUDA device");
+    cudaDeviceProp properties{};
+    check(cudaGetDeviceProperties(&properties, 0), "cudaGetDeviceProperties");
+    GpuInfo info;
+    info.name = properties.name;
+    info.computeCapability = std::to_string(properties.major) + "." + std::to_string(properties.minor);
+    int driver = 0, runtime = 0;
+    check(cudaDriverGetVersion(&driver), "cudaDriverGetVersion");
+    check(cudaRuntimeGetVersion(&runtime), "cudaRuntimeGetVersion");
+    info.driverVersion = "CUDA " + versionText(driver, 1000, 10) + " driver API";
+    info.cudaRuntimeVersion = versionText(runtime, 1000, 10);
+    const size_t cudnn = cudnnGetVersion();
+    info.cudnnVersion = std::to_string(cudnn / 10000) + "." + std::to_string((cudnn % 10000) / 100) + "." + std::to_string(cudnn % 100);
+    int cublasMajor = 0, cublasMinor = 0, cublasPatch = 0;
+    cublasGetProperty(MAJOR_VERSION, &cublasMajor);
+    cublasGetProperty(MINOR_VERSION, &cublasMinor);
+    cublasGetProperty(PATCH_LEVEL, &cublasPatch);
+    info.cublasVersion = std::to_string(cublasMajor) + "." + std::to_string(cublasMinor) + "." + std::to_string(cublasPatch);
+    return info;
+}
+
+std::string utcNow()
+{
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
+}
+
+/// Times @p repetitions runs after @p warmup untimed ones, each between two CUDA events.
+LatencySummary timeRuns(SubtaskRunner& runner, int warmup, int repetitions)
+{
+    for (int i = 0; i < warmup; ++i)
+        runner.run();
+    check(cudaDeviceSynchronize(), "warm-up");
+    cudaEvent_t start, stop;
+    check(cudaEventCreate(&start), "cudaEventCreate");
+    check(cudaEventCreate(&stop), "cudaEventCreate");
+    std::vector<double> samples;
+    for (int i = 0; i < repetitions; ++i) {
+        check(cudaEventRecord(start), "cudaEventRecord");
+        runner.run();
+        check(cudaEventRecord(stop), "cudaEventRecord");
+        check(cudaEventSynchronize(stop), "cudaEventSynchronize");
+        float ms = 0;
+        check(cudaEventElapsedTime(&ms, start, stop), "cudaEventElapsedTime");
+        samples.push_back(ms);
+    }
+    cudaEventDestroy(start);
+    cudaEventDestroy(stop);
+    return summarizeLatencies(std::move(samples));
+}
+
+Error deviceError(const std::exception& failure)
+{
+    return Error{ErrorCode::NoDevice, std::string("GPU: ") + failure.what()};
+}
+
+} // namespace
+
+bool builtWithCuda() { return true; }
+
+Expected<GpuInfo> queryGpu()
+{
+    try {
+        return readGpuInfo();
+    } catch (const DeviceFailure& failure) {
+        return deviceError(failure);
+    }
+}
+
+Expected<GpuProfile> profileDnn(const DnnDescription& dnn, const ProfileOptions& options)
+{
+    Expected<std::vector<SubtaskStats>> stats = analyzeDnn(dnn);
+    if (!stats)
+        return stats.error();
+    try {
+        GpuProfile profile;
+        profile.gpu = readGpuInfo();
+        profile.dnnName = dnn.name;
+        profile.dnnSignature = dnnSignature(dnn);
+        profile.tool = std::string("coinfer ") + COINFER_VERSION + " profile";
+        profile.precision = options.allowTf32 ? "fp32 (TF32 tensor cores allowed)" : "fp32";
+        profile.warmup = options.warmup;
+        profile.repetitions = options.repetitions;
+        profile.measuredAt = utcNow();
+        Libraries libraries(options.allowTf32);
+        const int subtasks = static_cast<int>(dnn.subtasks.size());
+        const int total = subtasks * options.maxBatch;
+        int done = 0;
+        for (int s = 0; s < subtasks; ++s) {
+            const std::vector<DeviceWeights> weights = uploadWeights(makeSubtaskWeights(dnn, s, options.seed));
+            SubtaskProfile subtask;
+            subtask.name = dnn.subtasks[static_cast<size_t>(s)].name;
+            for (int b = 1; b <= options.maxBatch; ++b) {
+                SubtaskRunner runner(libraries, dnn, s, b, weights);
+                const std::vector<float> input = makeRandomInput(runner.inputShape(), b, options.seed + static_cast<std::uint64_t>(b));
+                check(cudaMemcpy(runner.input(), input.data(), input.size() * sizeof(float), cudaMemcpyHostToDevice), "input upload");
+                const LatencySummary summary = timeRuns(runner, options.warmup, options.repetitions);
+                subtask.medianMs.push_back(summary.medianMs);
+                subtask.p10Ms.push_back(summary.p10Ms);
+                subtask.p90Ms.push_back(summary.p90Ms);
+                if (options.progress && !options.progress(++done, total))
+                    return Error{ErrorCode::NoDevice, "cancelled"};
+            }
+            subtask.affine = fitAffine(subtask.medianMs);
+            profile.subtasks.push_back(std::move(subtask));
+        }
+        return profile;
+    } catch (const DeviceFailure& failure) {
+        return deviceError(failure);
+    }
+}
+
+Expected<std::vector<float>> runSubtaskOnGpu(const DnnDescription& dnn, int subtask, int batch,
+                                             const std::vector<float>& input, const std::vector<LayerWeights>& weights)
+{
+    try {
+        Libraries libraries(false);
+        const std::vector<DeviceWeights> deviceWeights = uploadWeights(weights);
+        SubtaskRunner runner(libraries, dnn, subtask, batch, deviceWeights);
+        if (input.size() != static_cast<size_t>(runner.inputShape().elements() * batch))
+            return Error{ErrorCode::BadInput, "the input has " + std::to_string(input.size()) + " values, the sub-task needs "
+                                                  + std::to_string(runner.inputShape().elements() * batch)};
+        check(cudaMemcpy(runner.input(), input.data(), input.size() * sizeof(float), cudaMemcpyHostToDevice), "input upload");
+        runner.run();
+        check(cudaDeviceSynchronize(), "run");
+        std::vector<float> output(static_cast<size_t>(runner.outputShape().elements() * batch));
+        check(cudaMemcpy(output.data(), runner.output(), output.size() * sizeof(float), cudaMemcpyDeviceToHost), "output download");
+        return output;
+    } catch (const DeviceFailure& failure) {
+        return deviceError(failure);
+    }
+}
+
+} // namespace coinfer::gpu

@@ -1,0 +1,44 @@
+#pragma once
+// The GPU profiler: runs each sub-task of a DNN on the GPU for b = 1..B_max with random weights
+// and inputs, times it with CUDA events, and returns a GpuProfile (SPEC section 4).
+// This header has no CUDA types; a build without CUDA answers every call with NoDevice.
+
+#include "core/cpureference.h"
+#include "core/dnn.h"
+#include "core/expected.h"
+#include "core/gpuprofile.h"
+
+#include <functional>
+#include <vector>
+
+namespace coinfer::gpu {
+
+/// Whether this build contains the CUDA implementation.
+bool builtWithCuda();
+
+/// The GPU that profiling uses (device 0) and the library versions, or NoDevice with the reason.
+Expected<GpuInfo> queryGpu();
+
+/// How to measure.
+struct ProfileOptions {
+    int maxBatch = 32;
+    int warmup = 10;        ///< untimed runs per (sub-task, batch size)
+    int repetitions = 50;   ///< timed runs per (sub-task, batch size)
+    bool allowTf32 = true;  ///< let cuDNN and cuBLAS use TF32 tensor cores for FP32, as PyTorch does by default
+    std::uint64_t seed = 1; ///< weights and inputs
+    /// Called after each (sub-task, batch size) with the number done and the total; return
+    /// false to cancel (the call then fails with the message "cancelled").
+    std::function<bool(int done, int total)> progress;
+};
+
+/// Measures every sub-task of @p dnn. Fails with NoDevice without a GPU or CUDA, and with
+/// BadInput for a description that does not analyse. O(N * B_max * (warmup + repetitions)) runs.
+Expected<GpuProfile> profileDnn(const DnnDescription& dnn, const ProfileOptions& options);
+
+/// Runs sub-task @p subtask (0-based) once on @p batch samples with the given weights and
+/// input, in strict FP32 (no TF32), and returns the output: the GPU side of the check against
+/// runSubtaskOnCpu.
+Expected<std::vector<float>> runSubtaskOnGpu(const DnnDescription& dnn, int subtask, int batch,
+                                             const std::vector<float>& input, const std::vector<LayerWeights>& weights);
+
+} // namespace coinfer::gpu

@@ -1,0 +1,23 @@
+// The profiler in a build without CUDA: every call says so.
+#include "gpu/profiler.h"
+
+namespace coinfer::gpu {
+namespace {
+
+Error withoutCuda()
+{
+    return Error{ErrorCode::NoDevice, "this coinfer was built without CUDA (configure with -DCOINFER_CUDA=ON on a machine "
+                                      "with the CUDA toolkit and cuDNN to measure GPU profiles)"};
+}
+
+} // namespace
+
+bool builtWithCuda() { return false; }
+Expected<GpuInfo> queryGpu() { return withoutCuda(); }
+Expected<GpuProfile> profileDnn(const DnnDescription&, const ProfileOptions&) { return withoutCuda(); }
+Expected<std::vector<float>> runSubtaskOnGpu(const DnnDescription&, int, int, const std::vector<float>&, const std::vector<LayerWeights>&)
+{
+    return withoutCuda();
+}
+
+} // namespace coinfer::gpu
