@@ -39,9 +39,11 @@ Usage:
   coinfer profile --dnn DNN [--max-batch 32] [--warmup 10] [--repetitions 50] [--output FILE.json]
       Measure every sub-task's GPU latency for batch sizes 1..max-batch with CUDA (cuDNN,
       cuBLAS) and write a GPU profile that scenarios can reference.
+  coinfer profile check
+      Run small layers on the GPU and on the CPU reference and compare their outputs.
   coinfer --help | --version
 
-Exit status: 0 success; 1 verify found a broken constraint; 2 bad command line or input file;
+Exit status: 0 success; 1 verify (or profile check) found a broken constraint; 2 bad command line or input file;
 3 no feasible plan (the message names the users that miss their deadline); 4 profile found
 no usable GPU, or this build has no CUDA.
 )";
@@ -291,8 +293,27 @@ std::optional<int> intOption(const Options& options, const char* name, int fallb
     return std::nullopt;
 }
 
+int commandGpuCheck(std::ostream& out, std::ostream& err)
+{
+    Expected<std::vector<gpu::LayerCheck>> checks = gpu::checkAgainstCpu();
+    if (!checks)
+        return fail(err, checks.error());
+    bool passed = true;
+    char line[200];
+    for (const gpu::LayerCheck& check : *checks) {
+        std::snprintf(line, sizeof line, "%-44s batch %d: max |gpu - cpu| %.3g, scaled %.3g  %s\n", check.subtask.c_str(), check.batch,
+                      check.maxAbsError, check.maxScaledError, check.passed ? "ok" : "FAILED");
+        out << line;
+        passed = passed && check.passed;
+    }
+    out << (passed ? "the GPU layers match the CPU reference\n" : "some GPU layers differ from the CPU reference\n");
+    return passed ? kExitOk : kExitPlanBroken;
+}
+
 int commandProfile(const Options& options, std::ostream& out, std::ostream& err)
 {
+    if (options.positional.size() == 1 && options.positional[0] == "check")
+        return commandGpuCheck(out, err);
     auto dnnOption = options.named.find("--dnn");
     if (dnnOption == options.named.end() || !options.positional.empty()) {
         err << "coinfer profile: give --dnn NAME or --dnn FILE (see coinfer --help)\n";

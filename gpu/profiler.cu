@@ -452,7 +452,7 @@ LatencySummary timeRuns(SubtaskRunner& runner, int warmup, int repetitions)
 
 Error deviceError(const std::exception& failure)
 {
-    return Error{ErrorCode::NoDevice, std::string("GPU: ") + failure.what()};
+    return Error{ErrorCode::NoDevice, std::string("no usable GPU: ") + failure.what()};
 }
 
 } // namespace

@@ -42,3 +42,26 @@ Expected<std::vector<float>> runSubtaskOnGpu(const DnnDescription& dnn, int subt
                                              const std::vector<float>& input, const std::vector<LayerWeights>& weights);
 
 } // namespace coinfer::gpu
+
+namespace coinfer::gpu {
+
+/// One comparison of the GPU against the CPU reference.
+struct LayerCheck {
+    std::string subtask;     ///< what ran, e.g. "depthwise conv 3x3 + batchnorm + relu6"
+    int batch = 0;
+    double maxAbsError = 0;  ///< max |gpu - cpu|
+    double maxScaledError = 0; ///< max |gpu - cpu| / max(1, |cpu|)
+    bool passed = false;     ///< maxScaledError <= tolerance
+};
+
+/// A small DNN whose sub-tasks cover every layer kind: convolution with bias, grouped and
+/// depthwise convolution, batch norm, ReLU and ReLU6, max and average pooling with padding,
+/// a residual block with a projection shortcut, global pooling and a linear layer.
+DnnDescription checkDnn();
+
+/// Runs every sub-task of checkDnn() on the GPU (strict FP32) and on the CPU reference with the
+/// same seeded weights and inputs, at batch sizes 1 and 3, and compares. Fails with NoDevice
+/// without a GPU. @p tolerance bounds maxScaledError.
+Expected<std::vector<LayerCheck>> checkAgainstCpu(double tolerance = 1e-4);
+
+} // namespace coinfer::gpu

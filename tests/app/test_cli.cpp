@@ -1,5 +1,6 @@
 // The coinfer command line: outputs, exit statuses and messages that users and scripts rely on.
 #include "app/cli.h"
+#include "gpu/profiler.h"
 
 #include <QtTest>
 
@@ -170,6 +171,46 @@ private slots:
         const QJsonObject scenario = parse(result.out);
         QCOMPARE(scenario["users"].toArray().size(), 200);
         QVERIFY(scenario["users"].toArray()[0].toObject().contains("local_latency_ms"));
+    }
+
+    void showsABuiltinDnn()
+    {
+        const Run list = run({"dnn", "list"});
+        QCOMPARE(list.status, 0);
+        QVERIFY(list.out.find("mobilenetv2: 20 sub-tasks") != std::string::npos);
+        const Run show = run({"dnn", "show", "resnet18"});
+        QCOMPARE(show.status, 0);
+        QVERIFY(show.out.find("basic block 512/2") != std::string::npos);
+        QVERIFY(show.out.find("11689512 parameters") != std::string::npos);
+        const Run json = run({"dnn", "show", "vgg16", "--format", "json"});
+        QCOMPARE(json.status, 0);
+        QCOMPARE(parse(json.out)["format"].toString(), QString("coinfer-dnn"));
+    }
+
+    void badDnnDescriptionExitsTwo()
+    {
+        const Run result = run({"dnn", "show", COINFER_TEST_DATA "/bad-dnn/unknown-layer.json"});
+        QCOMPARE(result.status, 2);
+        QVERIFY(result.out.empty());
+        QVERIFY2(result.err.find("subtasks[0].blocks[0].layers[2].type: unknown layer type") != std::string::npos, result.err.c_str());
+        QCOMPARE(run({"dnn", "show", "alexnet"}).status, 2);
+        QCOMPARE(run({"profile", "--dnn", "alexnet"}).status, 2);
+        QCOMPARE(run({"profile", "--dnn", "resnet18", "--max-batch", "zero"}).status, 2);
+    }
+
+    void profileWithoutAGpuSaysSo()
+    {
+        if (gpu::queryGpu().hasValue())
+            QSKIP("this machine has a GPU; the no-GPU path cannot be checked here");
+        QTemporaryDir dir;
+        const std::string output = (dir.path() + "/profile.json").toStdString();
+        const Run result = run({"profile", "--dnn", "resnet18", "--max-batch", "4", "--output", output});
+        QCOMPARE(result.status, 4);
+        QVERIFY(result.out.empty());
+        QVERIFY2(result.err.find("no usable GPU") != std::string::npos || result.err.find("built without CUDA") != std::string::npos,
+                 result.err.c_str());
+        QVERIFY(!QFile::exists(QString::fromStdString(output)));
+        QCOMPARE(run({"profile", "check"}).status, 4);
     }
 
     void helpAndVersion()

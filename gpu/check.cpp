@@ -1,0 +1,82 @@
+// The GPU's outputs against the CPU reference (core/cpureference.h). Built with or without
+// CUDA: without it, runSubtaskOnGpu answers NoDevice and so does the check.
+#include "gpu/profiler.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace coinfer::gpu {
+namespace {
+
+Layer make(LayerKind kind, int outChannels = 0, int kernel = 1, int stride = 1, int padding = 0, int groups = 1, bool bias = false)
+{
+    Layer layer;
+    layer.kind = kind;
+    layer.outChannels = outChannels;
+    layer.kernel = kernel;
+    layer.stride = stride;
+    layer.padding = padding;
+    layer.groups = groups;
+    layer.bias = bias;
+    return layer;
+}
+
+} // namespace
+
+DnnDescription checkDnn()
+{
+    DnnDescription dnn;
+    dnn.name = "layer-check";
+    dnn.input = {3, 17, 17};
+    Layer linear = make(LayerKind::Linear);
+    linear.outFeatures = 10;
+    linear.bias = true;
+    Block residual{{make(LayerKind::Conv, 24, 3, 2, 1), make(LayerKind::BatchNorm), make(LayerKind::Relu), make(LayerKind::Conv, 24, 3, 1, 1),
+                    make(LayerKind::BatchNorm)},
+                   true,
+                   {make(LayerKind::Conv, 24, 1, 2, 0), make(LayerKind::BatchNorm)},
+                   {make(LayerKind::Relu)}};
+    dnn.subtasks = {
+        {"conv 3x3/2 with bias + batchnorm + relu", {{{make(LayerKind::Conv, 8, 3, 2, 1, 1, true), make(LayerKind::BatchNorm), make(LayerKind::Relu)}, false, {}, {}}}},
+        {"depthwise 3x3 + relu6 + grouped 1x1", {{{make(LayerKind::Conv, 8, 3, 1, 1, 8), make(LayerKind::BatchNorm), make(LayerKind::Relu6),
+                                                    make(LayerKind::Conv, 16, 1, 1, 0, 2)}, false, {}, {}}}},
+        {"residual block with projection", {residual}},
+        {"identity residual", {{{make(LayerKind::Conv, 24, 3, 1, 1), make(LayerKind::BatchNorm)}, true, {}, {make(LayerKind::Relu)}}}},
+        {"maxpool 3/2 pad 1 + avgpool 2/1 pad 1", {{{make(LayerKind::MaxPool, 0, 3, 2, 1), make(LayerKind::AvgPool, 0, 2, 1, 1)}, false, {}, {}}}},
+        {"global avgpool + flatten + linear", {{{make(LayerKind::GlobalAvgPool), make(LayerKind::Flatten), linear}, false, {}, {}}}},
+    };
+    return dnn;
+}
+
+Expected<std::vector<LayerCheck>> checkAgainstCpu(double tolerance)
+{
+    const DnnDescription dnn = checkDnn();
+    std::vector<LayerCheck> checks;
+    for (int s = 0; s < static_cast<int>(dnn.subtasks.size()); ++s) {
+        for (int batch : {1, 3}) {
+            const auto weights = makeSubtaskWeights(dnn, s, 7);
+            const auto input = makeRandomInput(subtaskInputShape(dnn, s), batch, 11 + static_cast<std::uint64_t>(s));
+            Expected<std::vector<float>> gpuOutput = runSubtaskOnGpu(dnn, s, batch, input, weights);
+            if (!gpuOutput)
+                return gpuOutput.error();
+            const std::vector<float> cpuOutput = runSubtaskOnCpu(dnn, s, batch, input, weights);
+            LayerCheck check;
+            check.subtask = dnn.subtasks[static_cast<size_t>(s)].name;
+            check.batch = batch;
+            if (gpuOutput->size() != cpuOutput.size()) {
+                check.maxAbsError = check.maxScaledError = INFINITY;
+            } else {
+                for (size_t i = 0; i < cpuOutput.size(); ++i) {
+                    const double error = std::fabs(static_cast<double>((*gpuOutput)[i]) - cpuOutput[i]);
+                    check.maxAbsError = std::max(check.maxAbsError, error);
+                    check.maxScaledError = std::max(check.maxScaledError, error / std::max(1.0, std::fabs(static_cast<double>(cpuOutput[i]))));
+                }
+            }
+            check.passed = check.maxScaledError <= tolerance;
+            checks.push_back(check);
+        }
+    }
+    return checks;
+}
+
+} // namespace coinfer::gpu

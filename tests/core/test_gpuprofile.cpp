@@ -1,0 +1,173 @@
+// GPU profile files, the affine fit and the latency summaries, and scenarios that take their
+// edge latency from a profile. The profiles here are synthetic test data made in the test
+// itself (named as such), never a measurement.
+#include "core/costmodel.h"
+#include "core/fileio.h"
+#include "core/gpuprofile.h"
+#include "core/planner.h"
+#include "core/scenarioio.h"
+
+#include <QtTest>
+
+#include <cmath>
+
+using namespace coinfer;
+
+namespace {
+
+/// A profile whose numbers follow a known line per sub-task, so the tests can check them.
+GpuProfile syntheticProfile(const DnnDescription& dnn, int maxBatch)
+{
+    GpuProfile profile;
+    profile.dnnName = dnn.name;
+    profile.dnnSignature = dnnSignature(dnn);
+    profile.gpu.name = "synthetic test profile (not a measurement)";
+    profile.measuredAt = "2026-01-01T00:00:00Z";
+    profile.tool = "test_gpuprofile";
+    for (size_t s = 0; s < dnn.subtasks.size(); ++s) {
+        SubtaskProfile subtask;
+        subtask.name = dnn.subtasks[s].name;
+        for (int b = 1; b <= maxBatch; ++b) {
+            const double t = 0.5 + 0.1 * static_cast<double>(s) + 0.05 * b;
+            subtask.medianMs.push_back(t);
+            subtask.p10Ms.push_back(0.9 * t);
+            subtask.p90Ms.push_back(1.1 * t);
+        }
+        subtask.affine = fitAffine(subtask.medianMs);
+        profile.subtasks.push_back(std::move(subtask));
+    }
+    return profile;
+}
+
+void write(const QString& path, const std::string& text)
+{
+    QVERIFY(writeFileAtomically(path.toStdString(), text).hasValue());
+}
+
+} // namespace
+
+class TestGpuProfile : public QObject {
+    Q_OBJECT
+
+private slots:
+    void affineFitRecoversALine()
+    {
+        const AffineFit fit = fitAffine({1.3, 1.6, 1.9, 2.2});
+        QVERIFY(std::fabs(fit.alphaMs - 1.0) < 1e-12);
+        QVERIFY(std::fabs(fit.betaMs - 0.3) < 1e-12);
+        QVERIFY(std::fabs(fit.r2 - 1.0) < 1e-12);
+        const AffineFit noisy = fitAffine({1.0, 1.5, 1.2, 2.0, 1.9});
+        QVERIFY(noisy.r2 > 0 && noisy.r2 < 1);
+        // Least squares by hand: mean b 3, mean t 1.52, slope 2.3 / 10.
+        QVERIFY(std::fabs(noisy.betaMs - 0.23) < 1e-12);
+        QVERIFY(std::fabs(noisy.alphaMs - (1.52 - 0.23 * 3)) < 1e-12);
+        QCOMPARE(fitAffine({2.5}).alphaMs, 2.5);
+    }
+
+    void summariesInterpolatePercentiles()
+    {
+        const LatencySummary summary = summarizeLatencies({10, 9, 8, 7, 6, 5, 4, 3, 2, 1});
+        QCOMPARE(summary.medianMs, 5.5);
+        QVERIFY(std::fabs(summary.p10Ms - 1.9) < 1e-12);
+        QVERIFY(std::fabs(summary.p90Ms - 9.1) < 1e-12);
+        QCOMPARE(summarizeLatencies({}).medianMs, 0.0);
+    }
+
+    void profileFileRoundTrips()
+    {
+        const DnnDescription dnn = *builtinDnn("resnet18");
+        const GpuProfile profile = syntheticProfile(dnn, 8);
+        Expected<GpuProfile> back = parseGpuProfile(gpuProfileToJson(profile), "profile.json");
+        QVERIFY2(back.hasValue(), back ? "" : back.error().message.c_str());
+        QCOMPARE(back->maxBatch(), 8);
+        QCOMPARE(back->gpu.name, profile.gpu.name);
+        QCOMPARE(back->subtasks[3].medianMs, profile.subtasks[3].medianMs);
+        QCOMPARE(back->subtasks[3].p90Ms, profile.subtasks[3].p90Ms);
+        QVERIFY(std::fabs(back->subtasks[3].affine.betaMs - 0.05) < 1e-12);
+        QVERIFY(checkProfileMatches(*back, dnn, "profile.json").hasValue());
+    }
+
+    void mismatchedProfilesAreRefused()
+    {
+        const DnnDescription resnet = *builtinDnn("resnet18");
+        const GpuProfile profile = syntheticProfile(resnet, 4);
+        Expected<bool> other = checkProfileMatches(profile, *builtinDnn("vgg16"), "p.json");
+        QVERIFY(!other.hasValue());
+        QVERIFY2(other.error().message.find("p.json: this profile does not match DNN 'vgg16': it has 10 sub-tasks, the DNN has 8")
+                     != std::string::npos, other.error().message.c_str());
+        DnnDescription changed = resnet;
+        changed.subtasks[1].blocks[0].layers[0].outChannels = 32;
+        changed.subtasks[1].blocks[0].layers[3].outChannels = 64;
+        Expected<bool> layers = checkProfileMatches(profile, changed, "p.json");
+        QVERIFY(!layers.hasValue());
+        QVERIFY(layers.error().message.find("its layers differ") != std::string::npos);
+        DnnDescription renamed = resnet;
+        renamed.subtasks[2].name = "something else";
+        QVERIFY(checkProfileMatches(profile, renamed, "p.json").error().message.find("subtasks[2] is") != std::string::npos);
+    }
+
+    void badProfileFilesNameTheField()
+    {
+        GpuProfile profile = syntheticProfile(*builtinDnn("resnet18"), 4);
+        profile.subtasks[2].p10Ms.pop_back();
+        Expected<GpuProfile> short10 = parseGpuProfile(gpuProfileToJson(profile), "short.json");
+        QVERIFY(!short10.hasValue());
+        QVERIFY2(short10.error().message.find("short.json: subtasks[2].p10_ms: must have 4 elements, not 3") != std::string::npos,
+                 short10.error().message.c_str());
+        Expected<GpuProfile> noGpu = parseGpuProfile(R"({"format": "coinfer-gpu-profile", "version": 1, "dnn": "x",
+            "dnn_signature": "", "measured_at": "now", "subtasks": []})", "nogpu.json");
+        QVERIFY(!noGpu.hasValue());
+        QVERIFY(noGpu.error().message.find("nogpu.json: gpu: is missing") != std::string::npos);
+    }
+
+    void scenarioTakesEdgeLatencyFromAProfile()
+    {
+        QTemporaryDir dir;
+        const DnnDescription dnn = *builtinDnn("mobilenetv2");
+        QDir(dir.path()).mkpath("profiles");
+        write(dir.path() + "/profiles/mbv2.json", gpuProfileToJson(syntheticProfile(dnn, 16)));
+        const QString scenarioPath = dir.path() + "/scenario.json";
+        write(scenarioPath, R"({"format": "coinfer-scenario", "version": 1, "name": "profiled",
+            "dnn": {"builtin": "mobilenetv2", "gpu_profile": "profiles/mbv2.json", "max_batch": 8},
+            "device_classes": [{"name": "phone", "cpu": {"frequency_ghz": 2.15, "cycles_per_flop": 0.269, "kappa": 1e-28}, "tx_power_w": 0.2}],
+            "users": [{"id": "a", "deadline_ms": 200, "device_class": "phone", "uplink_rate_mbps": 20},
+                      {"id": "b", "deadline_ms": 120, "device_class": "phone", "uplink_rate_mbps": 50}]})");
+        Expected<Scenario> scenario = readScenario(scenarioPath.toStdString());
+        QVERIFY2(scenario.hasValue(), scenario ? "" : scenario.error().message.c_str());
+        const auto stats = *analyzeDnn(dnn);
+        QCOMPARE(scenario->dnn.subtaskCount(), 20);
+        QCOMPARE(scenario->dnn.maxBatch(), 8);
+        QCOMPARE(scenario->dnn.inputBytes, 150528.0);
+        QCOMPARE(scenario->dnn.subtasks[5].outputBytes, stats[5].outputBytes);
+        QCOMPARE(scenario->dnn.subtasks[5].flops, stats[5].flops);
+        QVERIFY(std::fabs(scenario->dnn.subtasks[5].edgeLatencyMs[2] - (0.5 + 0.5 + 0.15)) < 1e-12);
+        // The device model's local latency follows the same FLOPs.
+        QVERIFY(std::fabs(scenario->users[0].localLatencyMs[5] - stats[5].flops * 0.269 / 2.15e9 * 1e3) < 1e-9);
+        const CostModel model(*scenario);
+        Expected<Plan> plan = makePlan(*scenario, model, Algorithm::Og);
+        QVERIFY(plan.hasValue());
+        QVERIFY(plan->feasible);
+    }
+
+    void scenarioWithAForeignProfileIsRefused()
+    {
+        QTemporaryDir dir;
+        write(dir.path() + "/vgg.json", gpuProfileToJson(syntheticProfile(*builtinDnn("vgg16"), 4)));
+        Expected<Scenario> scenario = parseScenario(R"({"format": "coinfer-scenario", "version": 1,
+            "dnn": {"builtin": "resnet18", "gpu_profile": "vgg.json"},
+            "users": [{"id": "a", "deadline_ms": 200, "cpu": {"frequency_ghz": 2, "cycles_per_flop": 1, "kappa": 1e-28},
+                       "tx_power_w": 0.2, "uplink_rate_mbps": 20}]})", (dir.path() + "/s.json").toStdString());
+        QVERIFY(!scenario.hasValue());
+        QVERIFY2(scenario.error().message.find("dnn.gpu_profile: ") != std::string::npos
+                     && scenario.error().message.find("does not match DNN 'resnet18'") != std::string::npos,
+                 scenario.error().message.c_str());
+        Expected<Scenario> missing = parseScenario(R"({"format": "coinfer-scenario", "version": 1,
+            "dnn": {"builtin": "resnet18", "gpu_profile": "absent.json"}, "users": []})", (dir.path() + "/s.json").toStdString());
+        QVERIFY(!missing.hasValue());
+        QVERIFY(missing.error().message.find("dnn.gpu_profile: ") != std::string::npos);
+        QVERIFY(missing.error().message.find("absent.json") != std::string::npos);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestGpuProfile)
+#include "test_gpuprofile.moc"
