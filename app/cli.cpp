@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -41,6 +42,8 @@ Usage:
       cuBLAS) and write a GPU profile that scenarios can reference.
   coinfer profile check
       Run small layers on the GPU and on the CPU reference and compare their outputs.
+  coinfer profile show PROFILE.json | coinfer profile diff A.json B.json
+      Print a profile's curves; compare two measurements of the same DNN (repeatability).
   coinfer --help | --version
 
 Exit status: 0 success; 1 verify (or profile check) found a broken constraint; 2 bad command line or input file;
@@ -310,10 +313,70 @@ int commandGpuCheck(std::ostream& out, std::ostream& err)
     return passed ? kExitOk : kExitPlanBroken;
 }
 
+int commandProfileShow(const std::string& path, std::ostream& out, std::ostream& err)
+{
+    Expected<GpuProfile> profile = readGpuProfile(path);
+    if (!profile)
+        return fail(err, profile.error());
+    out << profile->dnnName << " on " << profile->gpu.name << " (compute capability " << profile->gpu.computeCapability << ", CUDA "
+        << profile->gpu.cudaRuntimeVersion << ", cuDNN " << profile->gpu.cudnnVersion << "), measured " << profile->measuredAt << ", "
+        << profile->precision << ", median of " << profile->repetitions << " runs\n";
+    char line[256];
+    std::snprintf(line, sizeof line, "%3s  %-36s %10s %10s %10s %10s %10s %6s\n", "n", "sub-task", "tau(1)", "tau(B/2)", "tau(B)",
+                  "alpha", "beta", "r2");
+    out << line;
+    for (size_t n = 0; n < profile->subtasks.size(); ++n) {
+        const SubtaskProfile& s = profile->subtasks[n];
+        std::snprintf(line, sizeof line, "%3zu  %-36.36s %10.4f %10.4f %10.4f %10.4f %10.5f %6.3f\n", n + 1, s.name.c_str(), s.medianMs.front(),
+                      s.medianMs[s.medianMs.size() / 2], s.medianMs.back(), s.affine.alphaMs, s.affine.betaMs, s.affine.r2);
+        out << line;
+    }
+    out << "(ms; B = " << profile->maxBatch() << ")\n";
+    return kExitOk;
+}
+
+int commandProfileDiff(const std::string& first, const std::string& second, std::ostream& out, std::ostream& err)
+{
+    Expected<GpuProfile> a = readGpuProfile(first);
+    if (!a)
+        return fail(err, a.error());
+    Expected<GpuProfile> b = readGpuProfile(second);
+    if (!b)
+        return fail(err, b.error());
+    if (a->subtasks.size() != b->subtasks.size() || a->maxBatch() != b->maxBatch() || a->dnnSignature != b->dnnSignature) {
+        err << "coinfer profile diff: the two profiles measured different DNNs or batch ranges\n";
+        return kExitBadInput;
+    }
+    double worst = 0, sum = 0;
+    int cells = 0;
+    char line[200];
+    for (size_t n = 0; n < a->subtasks.size(); ++n) {
+        double subtaskWorst = 0;
+        for (int i = 0; i < a->maxBatch(); ++i) {
+            const double x = a->subtasks[n].medianMs[static_cast<size_t>(i)], y = b->subtasks[n].medianMs[static_cast<size_t>(i)];
+            const double spread = std::fabs(x - y) / std::max(1e-12, 0.5 * (x + y));
+            subtaskWorst = std::max(subtaskWorst, spread);
+            sum += spread;
+            ++cells;
+        }
+        worst = std::max(worst, subtaskWorst);
+        std::snprintf(line, sizeof line, "%3zu  %-36.36s largest difference of medians %.2f%%\n", n + 1, a->subtasks[n].name.c_str(),
+                      100 * subtaskWorst);
+        out << line;
+    }
+    std::snprintf(line, sizeof line, "over %d (sub-task, batch size) pairs: mean %.2f%%, largest %.2f%%\n", cells, 100 * sum / cells, 100 * worst);
+    out << line;
+    return kExitOk;
+}
+
 int commandProfile(const Options& options, std::ostream& out, std::ostream& err)
 {
     if (options.positional.size() == 1 && options.positional[0] == "check")
         return commandGpuCheck(out, err);
+    if (options.positional.size() == 2 && options.positional[0] == "show")
+        return commandProfileShow(options.positional[1], out, err);
+    if (options.positional.size() == 3 && options.positional[0] == "diff")
+        return commandProfileDiff(options.positional[1], options.positional[2], out, err);
     auto dnnOption = options.named.find("--dnn");
     if (dnnOption == options.named.end() || !options.positional.empty()) {
         err << "coinfer profile: give --dnn NAME or --dnn FILE (see coinfer --help)\n";

@@ -1,5 +1,7 @@
 // The coinfer command line: outputs, exit statuses and messages that users and scripts rely on.
 #include "app/cli.h"
+#include "core/fileio.h"
+#include "core/gpuprofile.h"
 #include "gpu/profiler.h"
 
 #include <QtTest>
@@ -211,6 +213,33 @@ private slots:
                  result.err.c_str());
         QVERIFY(!QFile::exists(QString::fromStdString(output)));
         QCOMPARE(run({"profile", "check"}).status, 4);
+    }
+
+    void showsAndComparesProfiles()
+    {
+        // Synthetic profiles made here (named as such), to check the printing and comparison only.
+        const DnnDescription dnn = *builtinDnn("resnet18");
+        GpuProfile profile;
+        profile.dnnName = dnn.name;
+        profile.dnnSignature = dnnSignature(dnn);
+        profile.gpu.name = "synthetic test profile (not a measurement)";
+        profile.measuredAt = "2026-01-01T00:00:00Z";
+        for (const SubtaskDescription& subtask : dnn.subtasks)
+            profile.subtasks.push_back({subtask.name, {1.0, 2.0}, {0.9, 1.8}, {1.1, 2.2}, {}});
+        GpuProfile slower = profile;
+        slower.subtasks[4].medianMs[1] = 2.2;
+        QTemporaryDir dir;
+        const std::string a = (dir.path() + "/a.json").toStdString(), b = (dir.path() + "/b.json").toStdString();
+        QVERIFY(writeFileAtomically(a, gpuProfileToJson(profile)).hasValue());
+        QVERIFY(writeFileAtomically(b, gpuProfileToJson(slower)).hasValue());
+        const Run show = run({"profile", "show", a});
+        QCOMPARE(show.status, 0);
+        QVERIFY(show.out.find("synthetic test profile") != std::string::npos);
+        const Run diff = run({"profile", "diff", a, b});
+        QCOMPARE(diff.status, 0);
+        // |2.0 - 2.2| / 2.1 = 9.52%, in one of 20 pairs.
+        QVERIFY2(diff.out.find("largest 9.52%") != std::string::npos, diff.out.c_str());
+        QCOMPARE(run({"profile", "diff", a, COINFER_TEST_DATA "/good/three-users.json"}).status, 2);
     }
 
     void helpAndVersion()
