@@ -16,6 +16,11 @@ corpus=$(mktemp -d)
 cp tests/data/good/*.json tests/data/bad/*.json examples/*.json "$corpus"/
 build-asan/fuzz/fuzz_scenario -max_total_time="${FUZZ_SECONDS:-60}" -rss_limit_mb=2048 -print_final_stats=1 "$corpus" 2>&1 | tail -n 3
 rm -rf "$corpus"
+corpus=$(mktemp -d)
+cp tests/data/good/small-dnn.json tests/data/bad-dnn/*.json "$corpus"/
+build-asan/app/coinfer dnn show mobilenetv2 --format json > "$corpus/mobilenetv2.json"
+build-asan/fuzz/fuzz_dnn -max_total_time="${FUZZ_SECONDS:-60}" -rss_limit_mb=2048 -print_final_stats=1 "$corpus" 2>&1 | tail -n 3
+rm -rf "$corpus"
 
 echo "== Normal build: all tests"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
