@@ -5,10 +5,11 @@
 
 namespace coinfer {
 
-CostModel::CostModel(const Scenario& scenario)
+CostModel::CostModel(const Scenario& scenario, double edgeFreeAtMs)
     : m_userCount(scenario.userCount())
     , m_subtaskCount(scenario.dnn.subtaskCount())
     , m_maxBatch(scenario.dnn.maxBatch())
+    , m_edgeFreeAtMs(edgeFreeAtMs)
 {
     const size_t cells = static_cast<size_t>(m_userCount) * static_cast<size_t>(m_subtaskCount + 1);
     m_localMs.resize(cells);

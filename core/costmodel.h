@@ -3,6 +3,7 @@
 
 #include "core/scenario.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace coinfer {
@@ -13,8 +14,9 @@ inline constexpr double kTimeEpsMs = 1e-9;
 /// Per-user prefix sums and per-partition costs. Index p runs over 0..N.
 class CostModel {
 public:
-    /// Builds the tables. O(M*N).
-    explicit CostModel(const Scenario& scenario);
+    /// Builds the tables. O(M*N). @p edgeFreeAtMs is when the GPU becomes free (online mode:
+    /// earlier work still runs); no batch starts before it.
+    explicit CostModel(const Scenario& scenario, double edgeFreeAtMs = 0);
 
     int userCount() const { return m_userCount; }
     int subtaskCount() const { return m_subtaskCount; }
@@ -24,8 +26,14 @@ public:
     double localMs(int user, int partition) const { return m_localMs[at(user, partition)]; }
     /// Upload time of d_p at r_m; 0 for p = N.
     double uploadMs(int user, int partition) const { return m_uploadMs[at(user, partition)]; }
-    /// A_m(p) = L_m(p) + upload time: when the edge has user m's data (p < N).
-    double arrivalMs(int user, int partition) const { return localMs(user, partition) + uploadMs(user, partition); }
+    /// A_m(p) = L_m(p) + upload time: when the GPU can use user m's data (p < N); never before
+    /// the GPU is free, so that every planner and the simulator respect a busy GPU.
+    double arrivalMs(int user, int partition) const
+    {
+        return std::max(localMs(user, partition) + uploadMs(user, partition), m_edgeFreeAtMs);
+    }
+    /// When the GPU becomes free (0 offline).
+    double edgeFreeAtMs() const { return m_edgeFreeAtMs; }
     /// E_m(p): local computing energy plus upload energy.
     double energyMj(int user, int partition) const { return m_energyMj[at(user, partition)]; }
     /// Local computing part of E_m(p).
@@ -60,6 +68,7 @@ private:
     int m_userCount = 0;
     int m_subtaskCount = 0;
     int m_maxBatch = 0;
+    double m_edgeFreeAtMs = 0;
     std::vector<double> m_localMs, m_uploadMs, m_energyMj, m_computeMj, m_deadlineMs;
     std::vector<double> m_edgeMs, m_minEdgeMs;
     bool m_edgeConstant = true;

@@ -2,6 +2,7 @@
 // The scenario: one chain DNN, its edge batch latencies, and the users (SPEC section 1).
 // Every richer file form is expanded into this one normalised shape when it is read.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,18 @@ struct User {
     std::vector<double> localEnergyMj;  ///< e_mn for n = 1..N
     double uplinkRateMbps = 0;        ///< r_m
     double txPowerW = 0;              ///< P_m
+    double arrivalRatePerSecond = 0;  ///< online mode: this user's task rate; 0 takes the default
+};
+
+/// Online mode (SPEC section 3): how tasks arrive and when decisions are made.
+struct OnlineSettings {
+    bool present = false;             ///< the scenario has an "online" block
+    double slotMs = 10;               ///< decision slot length delta
+    double horizonMs = 10'000;        ///< length of one episode
+    bool bernoulli = false;           ///< false: Poisson arrivals; true: at most one per slot
+    double ratePerSecond = 1;         ///< default task rate per user
+    double deadlineJitter = 0;        ///< relative deadline = deadline_ms x U(1 - j, 1 + j)
+    std::uint64_t seed = 1;           ///< first trace's seed
 };
 
 /// A whole planning instance.
@@ -48,6 +61,7 @@ struct Scenario {
     std::string name;
     Dnn dnn;
     std::vector<User> users;
+    OnlineSettings online;
 
     int userCount() const { return static_cast<int>(users.size()); }
 };

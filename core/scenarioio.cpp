@@ -217,6 +217,8 @@ User readUser(const Field& entry, const Dnn& dnn, const std::vector<DeviceClass>
     } else {
         entry.fail("needs local_latency_ms and local_energy_mj, a cpu model, or a device_class");
     }
+    if (auto rate = entry.find("arrival_rate_per_s"))
+        user.arrivalRatePerSecond = rate->nonNegative();
     if (auto power = entry.find("tx_power_w"))
         user.txPowerW = power->positive();
     else if (device)
@@ -282,6 +284,36 @@ PopulationSpec readPopulation(const Field& field, const std::vector<DeviceClass>
     return spec;
 }
 
+OnlineSettings readOnline(const Field& field)
+{
+    OnlineSettings online;
+    online.present = true;
+    if (auto slot = field.find("slot_ms"))
+        online.slotMs = slot->positive();
+    if (auto horizon = field.find("horizon_ms"))
+        online.horizonMs = horizon->number(online.slotMs);
+    if (online.horizonMs / online.slotMs > 10'000'000)
+        field.at("horizon_ms").fail("holds more than 10 million slots of slot_ms");
+    if (auto process = field.find("process")) {
+        const std::string name = process->string();
+        if (name != "poisson" && name != "bernoulli")
+            process->fail("must be \"poisson\" or \"bernoulli\", not \"" + name + "\"");
+        online.bernoulli = name == "bernoulli";
+    }
+    if (auto rate = field.find("rate_per_s"))
+        online.ratePerSecond = rate->nonNegative();
+    if (online.bernoulli && online.ratePerSecond * online.slotMs / 1000 > 1)
+        field.at("rate_per_s").fail("with Bernoulli arrivals, rate_per_s x slot_ms / 1000 is a probability and must be at most 1");
+    if (auto jitter = field.find("deadline_jitter")) {
+        online.deadlineJitter = jitter->nonNegative();
+        if (online.deadlineJitter >= 1)
+            jitter->fail("must be below 1");
+    }
+    if (auto seed = field.find("seed"))
+        online.seed = static_cast<std::uint64_t>(seed->integer(0, 9'007'199'254'740'992LL));
+    return online;
+}
+
 Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits, const std::string& baseDir)
 {
     checkHeader(root, "coinfer-scenario");
@@ -305,6 +337,8 @@ Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits, const
         const PopulationSpec spec = readPopulation(*population, classes, channel, std::max(room, 1LL));
         generatePopulation(spec, classes, channel ? &*channel : nullptr, scenario.dnn, scenario.users);
     }
+    if (auto online = root.find("online"))
+        scenario.online = readOnline(*online);
     std::map<std::string, size_t> seen;
     for (size_t i = 0; i < scenario.users.size(); ++i) {
         auto [it, added] = seen.emplace(scenario.users[i].id, i);

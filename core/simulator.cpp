@@ -34,6 +34,7 @@ public:
         : m_scenario(scenario), m_model(model), m_violations(violations)
         , m_next(static_cast<size_t>(model.userCount()), 0)
         , m_readyMs(static_cast<size_t>(model.userCount()), 0.0)
+        , m_gpuFreeMs(model.edgeFreeAtMs())
     {
     }
 
@@ -150,7 +151,7 @@ private:
     std::vector<Violation>& m_violations;
     std::vector<int> m_next;        // next sub-task each user needs at the edge; N+1 when done
     std::vector<double> m_readyMs;  // when that sub-task's input is available
-    double m_gpuFreeMs = 0;
+    double m_gpuFreeMs;
 };
 
 void fillEnergy(const CostModel& model, Plan& plan)
@@ -183,7 +184,7 @@ Plan simulate(const Scenario& scenario, const CostModel& model, const Schedule& 
         user.deadlineMs = model.deadlineMs(m);
         const int p = std::clamp(user.partition, 0, model.subtaskCount());
         user.uploadStartMs = model.localMs(m, p);
-        user.uploadEndMs = model.arrivalMs(m, p);
+        user.uploadEndMs = model.localMs(m, p) + model.uploadMs(m, p);
     }
     for (size_t b = 0; b < schedule.batches.size(); ++b) {
         const BatchSpec& spec = schedule.batches[b];
