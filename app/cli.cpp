@@ -1,7 +1,9 @@
 #include "app/cli.h"
 
 #include "core/costmodel.h"
+#include "core/ddpg.h"
 #include "core/dnn.h"
+#include "core/online.h"
 #include "core/gpuprofile.h"
 #include "core/fileio.h"
 #include "core/planio.h"
@@ -11,7 +13,9 @@
 #include "gpu/profiler.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -44,6 +48,15 @@ Usage:
       Run small layers on the GPU and on the CPU reference and compare their outputs.
   coinfer profile show PROFILE.json | coinfer profile diff A.json B.json
       Print a profile's curves; compare two measurements of the same DNN (repeatability).
+  coinfer simulate SCENARIO.json [--planner og|ip-ssa] [--policy POLICY] [--episodes K] [--seed S] [--format table|json]
+      Online mode: run K seeded arrival traces with a dispatch POLICY: immediate, periodic:<ms>,
+      threshold:<0..1>, ddpg:<policy.json> or local; report energy per task, deadline misses,
+      mean batch size, GPU utilisation and the saving against local computing.
+  coinfer train SCENARIO.json [--planner og|ip-ssa] [--episodes E] [--seed S] --output POLICY.json
+      Train a DDPG dispatch policy (Ctrl-C stops and keeps the best policy so far).
+  coinfer compare-online SCENARIO.json [--episodes E] [--test-episodes K] [--seed S]
+      Train DDPG-OG and DDPG-IP-SSA, then compare them with immediate, periodic, the best fixed
+      threshold (grid search) and local computing on the same seeded test traces.
   coinfer --help | --version
 
 Exit status: 0 success; 1 verify (or profile check) found a broken constraint; 2 bad command line or input file;
@@ -416,6 +429,217 @@ int commandProfile(const Options& options, std::ostream& out, std::ostream& err)
     return emit(gpuProfileToJson(*profile), options, out, err);
 }
 
+std::optional<OnlinePlanner> plannerOption(const Options& options, std::ostream& err)
+{
+    auto it = options.named.find("--planner");
+    const std::string name = it == options.named.end() ? "og" : it->second;
+    if (name == "og")
+        return OnlinePlanner::Og;
+    if (name == "ip-ssa")
+        return OnlinePlanner::IpSsa;
+    err << "coinfer: --planner must be og or ip-ssa, not '" << name << "'\n";
+    return std::nullopt;
+}
+
+Expected<Scenario> onlineScenario(const Options& options, const char* command)
+{
+    if (options.positional.size() != 1)
+        return Error{ErrorCode::BadInput, std::string(command) + ": give exactly one scenario file"};
+    Expected<Scenario> scenario = readScenario(options.positional[0]);
+    if (scenario && !scenario->online.present)
+        return Error{ErrorCode::BadInput, options.positional[0] + ": online: is missing (online mode needs slot_ms, horizon_ms and "
+                                              "an arrival process; see examples/online.json)"};
+    return scenario;
+}
+
+std::string resultLine(const std::string& name, const OnlineResult& r)
+{
+    char line[256];
+    std::snprintf(line, sizeof line, "%-22s %11.3f %8d %9.2f %9.2f %9.1f %8d\n", name.c_str(), r.energyPerTaskMj(), r.misses,
+                  r.meanBatchSize(), 100 * r.gpuUtilisation(), r.savingPercent(), r.tasks);
+    return line;
+}
+
+std::string resultHeader()
+{
+    char line[200];
+    std::snprintf(line, sizeof line, "%-22s %11s %8s %9s %9s %9s %8s\n", "policy", "mJ_per_task", "misses", "batch", "gpu_%",
+                  "saving_%", "tasks");
+    return line;
+}
+
+int commandSimulate(const Options& options, std::ostream& out, std::ostream& err)
+{
+    const auto planner = plannerOption(options, err);
+    const auto episodes = intOption(options, "--episodes", 5, 1, 100000, err);
+    const auto seed = intOption(options, "--seed", -1, -1, 2'000'000'000, err);
+    if (!planner || !episodes || !seed)
+        return kExitBadInput;
+    Expected<Scenario> scenario = onlineScenario(options, "coinfer simulate");
+    if (!scenario)
+        return fail(err, scenario.error());
+    auto policyOption = options.named.find("--policy");
+    const std::string spec = policyOption == options.named.end() ? "immediate" : policyOption->second;
+    DispatchPolicy policy;
+    bool local = false;
+    try {
+        if (spec == "immediate") {
+            policy = immediatePolicy();
+        } else if (spec == "local") {
+            local = true;
+        } else if (spec.rfind("periodic:", 0) == 0) {
+            const double period = std::stod(spec.substr(9));
+            if (!(period > 0))
+                throw std::invalid_argument("period");
+            policy = periodicPolicy(period, scenario->online.slotMs);
+        } else if (spec.rfind("threshold:", 0) == 0) {
+            const double threshold = std::stod(spec.substr(10));
+            if (!(threshold >= 0 && threshold <= 1))
+                throw std::invalid_argument("threshold");
+            policy = thresholdPolicy(threshold);
+        } else if (spec.rfind("ddpg:", 0) == 0) {
+            Expected<DdpgPolicy> trained = readPolicy(spec.substr(5));
+            if (!trained)
+                return fail(err, trained.error());
+            policy = ddpgDispatchPolicy(trained->actor);
+        } else {
+            throw std::invalid_argument("kind");
+        }
+    } catch (const std::exception&) {
+        err << "coinfer simulate: --policy must be immediate, local, periodic:<ms> (> 0), threshold:<0..1> or ddpg:<policy.json>, not '"
+            << spec << "'\n";
+        return kExitBadInput;
+    }
+    const std::uint64_t firstSeed = *seed >= 0 ? static_cast<std::uint64_t>(*seed) : scenario->online.seed;
+    OnlineResult total;
+    for (int e = 0; e < *episodes; ++e) {
+        const auto trace = makeArrivalTrace(*scenario, firstSeed + static_cast<std::uint64_t>(e));
+        total.add(local ? localOnlyResult(*scenario, trace) : runEpisode(*scenario, *planner, trace, policy));
+    }
+    const auto formatOption = options.named.find("--format");
+    if (formatOption != options.named.end() && formatOption->second == "json") {
+        char text[512];
+        std::snprintf(text, sizeof text,
+                      "{\"format\": \"coinfer-online-result\", \"version\": 1, \"policy\": \"%s\", \"planner\": \"%s\", \"episodes\": %d, "
+                      "\"tasks\": %d, \"energy_per_task_mj\": %.17g, \"deadline_misses\": %d, \"mean_batch_size\": %.17g, "
+                      "\"gpu_utilisation\": %.17g, \"saving_percent\": %.17g}\n",
+                      spec.c_str(), onlinePlannerName(*planner).c_str(), *episodes, total.tasks, total.energyPerTaskMj(), total.misses,
+                      total.meanBatchSize(), total.gpuUtilisation(), total.savingPercent());
+        out << text;
+    } else {
+        out << resultHeader() << resultLine(spec + (local ? "" : " (" + onlinePlannerName(*planner) + ")"), total);
+    }
+    return kExitOk;
+}
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void onInterrupt(int) { g_interrupted = true; }
+
+Expected<DdpgPolicy> trainWithProgress(const Scenario& scenario, OnlinePlanner planner, int episodes, std::uint64_t seed, std::ostream& err)
+{
+    TrainingOptions training;
+    training.planner = planner;
+    training.episodes = episodes;
+    training.ddpg.seed = seed;
+    training.progress = [&](const EpisodeReport& r) {
+        char line[256];
+        std::snprintf(line, sizeof line,
+                      "  %s episode %3d/%d: reward %9.1f, %.3f mJ/task, %d misses, %6.0f steps/s | evaluation %.3f mJ/task, %d misses%s\n",
+                      onlinePlannerName(planner).c_str(), r.episode, episodes, r.reward, r.energyPerTaskMj, r.misses, r.stepsPerSecond,
+                      r.evaluationEnergyPerTaskMj, r.evaluationMisses, r.best ? "  (best so far)" : "");
+        err << line << std::flush;
+        return !g_interrupted.load();
+    };
+    g_interrupted = false;
+    auto previous = std::signal(SIGINT, onInterrupt);
+    Expected<DdpgPolicy> policy = trainDdpg(scenario, training);
+    std::signal(SIGINT, previous);
+    if (g_interrupted)
+        err << "  stopped by Ctrl-C; keeping the best policy so far\n";
+    return policy;
+}
+
+int commandTrain(const Options& options, std::ostream& out, std::ostream& err)
+{
+    const auto planner = plannerOption(options, err);
+    const auto episodes = intOption(options, "--episodes", 60, 1, 1'000'000, err);
+    const auto seed = intOption(options, "--seed", 1, 0, 2'000'000'000, err);
+    if (!planner || !episodes || !seed)
+        return kExitBadInput;
+    if (!options.named.count("--output")) {
+        err << "coinfer train: give --output POLICY.json\n";
+        return kExitBadInput;
+    }
+    Expected<Scenario> scenario = onlineScenario(options, "coinfer train");
+    if (!scenario)
+        return fail(err, scenario.error());
+    Expected<DdpgPolicy> policy = trainWithProgress(*scenario, *planner, *episodes, static_cast<std::uint64_t>(*seed), err);
+    if (!policy)
+        return fail(err, policy.error());
+    err << "  best policy from episode " << policy->episodes << ": " << policy->evaluationEnergyPerTaskMj << " mJ/task, "
+        << policy->evaluationMisses << " misses on the evaluation traces\n";
+    return emit(policyToJson(*policy), options, out, err);
+}
+
+int commandCompareOnline(const Options& options, std::ostream& out, std::ostream& err)
+{
+    const auto episodes = intOption(options, "--episodes", 60, 1, 1'000'000, err);
+    const auto testEpisodes = intOption(options, "--test-episodes", 5, 1, 100000, err);
+    const auto seed = intOption(options, "--seed", 1, 0, 2'000'000'000, err);
+    if (!episodes || !testEpisodes || !seed)
+        return kExitBadInput;
+    Expected<Scenario> scenario = onlineScenario(options, "coinfer compare-online");
+    if (!scenario)
+        return fail(err, scenario.error());
+    const Scenario& s = *scenario;
+    // Training uses traces seeded online.seed + ..., selection the evaluation traces
+    // (online.seed + 1000000 + i), and this comparison separate test traces.
+    const std::uint64_t testSeed = s.online.seed + 2'000'000;
+    const std::uint64_t evaluationSeed = s.online.seed + 1'000'000;
+    out << "test traces: " << *testEpisodes << " episodes of " << s.online.horizonMs << " ms, seeds from " << testSeed << "\n"
+        << resultHeader();
+    for (OnlinePlanner planner : {OnlinePlanner::Og, OnlinePlanner::IpSsa}) {
+        Expected<DdpgPolicy> policy = trainWithProgress(s, planner, *episodes, static_cast<std::uint64_t>(*seed), err);
+        if (!policy)
+            return fail(err, policy.error());
+        out << resultLine("DDPG-" + onlinePlannerName(planner), evaluatePolicy(s, planner, ddpgDispatchPolicy(policy->actor), testSeed, *testEpisodes));
+    }
+    for (OnlinePlanner planner : {OnlinePlanner::Og, OnlinePlanner::IpSsa}) {
+        const std::string suffix = " (" + onlinePlannerName(planner) + ")";
+        out << resultLine("immediate" + suffix, evaluatePolicy(s, planner, immediatePolicy(), testSeed, *testEpisodes));
+        // The period and the threshold are chosen on the evaluation traces, then tested.
+        double bestPeriod = 0, bestThreshold = 0;
+        OnlineResult bestPeriodic, bestFixed;
+        for (int slots : {2, 5, 10, 20, 40}) {
+            const double period = slots * s.online.slotMs;
+            const OnlineResult r = evaluatePolicy(s, planner, periodicPolicy(period, s.online.slotMs), evaluationSeed, 3);
+            if (bestPeriod == 0 || r.misses < bestPeriodic.misses || (r.misses == bestPeriodic.misses && r.energyMj < bestPeriodic.energyMj)) {
+                bestPeriod = period;
+                bestPeriodic = r;
+            }
+        }
+        for (int step = 0; step <= 20; ++step) {
+            const double threshold = step / 20.0;
+            const OnlineResult r = evaluatePolicy(s, planner, thresholdPolicy(threshold), evaluationSeed, 3);
+            if (step == 0 || r.misses < bestFixed.misses || (r.misses == bestFixed.misses && r.energyMj < bestFixed.energyMj)) {
+                bestThreshold = threshold;
+                bestFixed = r;
+            }
+        }
+        char name[64];
+        std::snprintf(name, sizeof name, "periodic:%g%s", bestPeriod, suffix.c_str());
+        out << resultLine(name, evaluatePolicy(s, planner, periodicPolicy(bestPeriod, s.online.slotMs), testSeed, *testEpisodes));
+        std::snprintf(name, sizeof name, "threshold:%.2f%s", bestThreshold, suffix.c_str());
+        out << resultLine(name, evaluatePolicy(s, planner, thresholdPolicy(bestThreshold), testSeed, *testEpisodes));
+    }
+    OnlineResult local;
+    for (int e = 0; e < *testEpisodes; ++e)
+        local.add(localOnlyResult(s, makeArrivalTrace(s, testSeed + static_cast<std::uint64_t>(e))));
+    out << resultLine("local", local);
+    return kExitOk;
+}
+
 } // namespace
 
 int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
@@ -445,6 +669,9 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
         {"expand", {"--output"}, commandExpand},
         {"dnn", {"--format"}, commandDnn},
         {"profile", {"--dnn", "--max-batch", "--warmup", "--repetitions", "--output"}, commandProfile},
+        {"simulate", {"--planner", "--policy", "--episodes", "--seed", "--format"}, commandSimulate},
+        {"train", {"--planner", "--episodes", "--seed", "--output"}, commandTrain},
+        {"compare-online", {"--episodes", "--test-episodes", "--seed"}, commandCompareOnline},
     };
     for (const Command& entry : commands) {
         if (command != entry.name)
