@@ -20,7 +20,7 @@ struct DdpgConfig {
     int hidden = 32;                  ///< units in each of the two hidden layers
     double actorLearningRate = 3e-4;
     double criticLearningRate = 1e-3;
-    double gamma = 0.95;              ///< discount per slot
+    double gamma = 0.99;              ///< discount per slot
     double tau = 0.01;                ///< soft target update rate
     int batchSize = 64;
     int replayCapacity = 50'000;
@@ -101,7 +101,7 @@ struct EpisodeReport {
 struct TrainingOptions {
     OnlinePlanner planner = OnlinePlanner::Og;
     int episodes = 60;
-    int evaluationEpisodes = 3;          ///< traces seeded online.seed + 1000000 + i
+    int evaluationEpisodes = 5;          ///< traces seeded online.seed + 1000000 + i
     DdpgConfig ddpg;
     /// Called after each episode; return false to stop (the best policy so far is kept).
     std::function<bool(const EpisodeReport&)> progress;

@@ -242,6 +242,41 @@ private slots:
         QCOMPARE(run({"profile", "diff", a, COINFER_TEST_DATA "/good/three-users.json"}).status, 2);
     }
 
+    void simulatesOnlinePolicies()
+    {
+        const std::string online = COINFER_EXAMPLES "/online.json";
+        const Run immediate = run({"simulate", online, "--policy", "immediate", "--episodes", "1", "--format", "json"});
+        QCOMPARE(immediate.status, 0);
+        const QJsonObject result = parse(immediate.out);
+        QCOMPARE(result["format"].toString(), QString("coinfer-online-result"));
+        QVERIFY(result["tasks"].toInt() > 100);
+        QCOMPARE(result["deadline_misses"].toInt(), 0);
+        const Run threshold = run({"simulate", online, "--policy", "threshold:0.3", "--episodes", "1", "--format", "json"});
+        QVERIFY(parse(threshold.out)["energy_per_task_mj"].toDouble() < result["energy_per_task_mj"].toDouble());
+        QCOMPARE(run({"simulate", online, "--policy", "threshold:1.5"}).status, 2);
+        QCOMPARE(run({"simulate", online, "--policy", "sometimes"}).status, 2);
+        QCOMPARE(run({"simulate", online, "--planner", "magic"}).status, 2);
+        const Run offline = run({"simulate", kClassroom});
+        QCOMPARE(offline.status, 2);
+        QVERIFY(offline.err.find("online: is missing") != std::string::npos);
+    }
+
+    void trainsAndReplaysAPolicy()
+    {
+        QTemporaryDir dir;
+        const std::string policy = (dir.path() + "/policy.json").toStdString();
+        const Run trained = run({"train", COINFER_EXAMPLES "/online.json", "--episodes", "2", "--seed", "3", "--output", policy});
+        QCOMPARE(trained.status, 0);
+        QVERIFY(trained.err.find("episode   2/2") != std::string::npos);
+        QVERIFY(trained.err.find("steps/s") != std::string::npos);
+        const Run replay = run({"simulate", COINFER_EXAMPLES "/online.json", "--policy", "ddpg:" + policy, "--episodes", "1"});
+        QCOMPARE(replay.status, 0);
+        QVERIFY(replay.out.find("ddpg:") != std::string::npos);
+        const Run missing = run({"simulate", COINFER_EXAMPLES "/online.json", "--policy", "ddpg:/nonexistent.json"});
+        QCOMPARE(missing.status, 2);
+        QCOMPARE(run({"train", COINFER_EXAMPLES "/online.json"}).status, 2); // no --output
+    }
+
     void helpAndVersion()
     {
         QCOMPARE(run({"--help"}).status, 0);
