@@ -32,8 +32,9 @@ std::vector<OnlineTask> makeArrivalTrace(const Scenario& scenario, std::uint64_t
         const User& user = scenario.users[static_cast<size_t>(m)];
         const double rate = user.arrivalRatePerSecond > 0 ? user.arrivalRatePerSecond : online.ratePerSecond;
         SeededRandom random(seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(m) * 7919u + 1);
+        const double jitter = user.deadlineJitter >= 0 ? user.deadlineJitter : online.deadlineJitter;
         auto deadline = [&](double releaseMs) {
-            return releaseMs + user.deadlineMs * (1.0 + online.deadlineJitter * (2.0 * random.uniform() - 1.0));
+            return releaseMs + user.deadlineMs * (1.0 + jitter * (2.0 * random.uniform() - 1.0));
         };
         if (rate <= 0)
             continue;
@@ -63,7 +64,8 @@ OnlineSimulator::OnlineSimulator(const Scenario& scenario, OnlinePlanner planner
     double localSum = 0, rateSum = 0;
     for (int m = 0; m < model.userCount(); ++m) {
         const User& user = scenario.users[static_cast<size_t>(m)];
-        m_largestDeadlineMs = std::max(m_largestDeadlineMs, user.deadlineMs * (1.0 + online.deadlineJitter));
+        const double jitter = user.deadlineJitter >= 0 ? user.deadlineJitter : online.deadlineJitter;
+        m_largestDeadlineMs = std::max(m_largestDeadlineMs, user.deadlineMs * (1.0 + jitter));
         localSum += model.energyMj(m, n);
         rateSum += user.arrivalRatePerSecond > 0 ? user.arrivalRatePerSecond : online.ratePerSecond;
         m_localOnlyMs.push_back(model.localMs(m, n));

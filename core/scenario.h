@@ -43,6 +43,7 @@ struct User {
     double uplinkRateMbps = 0;        ///< r_m
     double txPowerW = 0;              ///< P_m
     double arrivalRatePerSecond = 0;  ///< online mode: this user's task rate; 0 takes the default
+    double deadlineJitter = -1;       ///< online mode: this user's deadline jitter; < 0 takes the default
 };
 
 /// Online mode (SPEC section 3): how tasks arrive and when decisions are made.

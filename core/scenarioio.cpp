@@ -219,6 +219,11 @@ User readUser(const Field& entry, const Dnn& dnn, const std::vector<DeviceClass>
     }
     if (auto rate = entry.find("arrival_rate_per_s"))
         user.arrivalRatePerSecond = rate->nonNegative();
+    if (auto jitter = entry.find("deadline_jitter")) {
+        user.deadlineJitter = jitter->nonNegative();
+        if (user.deadlineJitter >= 1)
+            jitter->fail("must be below 1");
+    }
     if (auto power = entry.find("tx_power_w"))
         user.txPowerW = power->positive();
     else if (device)

@@ -44,6 +44,10 @@ private slots:
             const double base = scenario.users[static_cast<size_t>(task.user)].deadlineMs;
             QVERIFY(relative >= 0.8 * base - 1e-9 && relative <= 1.2 * base + 1e-9);
         }
+        scenario.users[0].deadlineJitter = 0; // one user's own jitter
+        for (const OnlineTask& task : makeArrivalTrace(scenario, 7))
+            if (task.user == 0)
+                QCOMPARE(task.deadlineMs - task.releaseMs, scenario.users[0].deadlineMs);
         scenario.online.bernoulli = true;
         const auto bernoulli = makeArrivalTrace(scenario, 7);
         for (const OnlineTask& task : bernoulli)
@@ -108,6 +112,8 @@ private slots:
             {R"("online": {"process": "bernoulli", "slot_ms": 100, "rate_per_s": 20})", "online.rate_per_s: with Bernoulli arrivals"},
             {R"("online": {"process": "hawkes"})", "online.process: must be \"poisson\" or \"bernoulli\""},
             {R"("online": {"deadline_jitter": 1.5})", "online.deadline_jitter: must be below 1"},
+            {R"("online": {}, "population": {"count": 2, "seed": 1, "device_mix": [], "deadline_ms": {"min": 1, "max": 2}})",
+             "population.device_mix: must not be empty"},
         };
         for (const auto& entry : cases) {
             const std::string text = std::string(R"({"format": "coinfer-scenario", "version": 1,
