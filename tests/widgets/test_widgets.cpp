@@ -1,0 +1,214 @@
+// The GUI layer, offscreen: the users table and its undo commands, the bad-file path, planning
+// through the GUI against core, and exports that exist and parse.
+#include "core/costmodel.h"
+#include "core/planio.h"
+#include "core/planner.h"
+#include "core/scenarioio.h"
+#include "widgets/comparisonview.h"
+#include "widgets/mainwindow.h"
+#include "widgets/planrunner.h"
+#include "widgets/scenariodocument.h"
+#include "widgets/usertablemodel.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QUndoStack>
+#include <QtTest>
+
+using namespace coinfer;
+
+namespace {
+
+const QString kClassroom = QStringLiteral(COINFER_EXAMPLES "/classroom.json");
+
+bool waitForPlans(MainWindow& window)
+{
+    QSignalSpy finished(window.runner(), &PlanRunner::finished);
+    window.planNow();
+    return finished.wait(30000);
+}
+
+} // namespace
+
+class TestWidgets : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { QCoreApplication::setOrganizationName("CoinferTest"); }
+
+    void tableEditsAreUndoable()
+    {
+        ScenarioDocument document;
+        QVERIFY(document.load(kClassroom).hasValue());
+        UserTableModel model(&document);
+        QCOMPARE(model.rowCount(), 8);
+        QCOMPARE(model.columnCount(), int(UserTableModel::ColumnCount));
+        const QModelIndex deadline = model.index(2, UserTableModel::DeadlineMs);
+        const double before = model.data(deadline).toDouble();
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QVERIFY(model.setData(deadline, 150.0));
+        QCOMPARE(model.data(deadline).toDouble(), 150.0);
+        QCOMPARE(document.scenario().users[2].deadlineMs, 150.0);
+        QVERIFY(!changed.isEmpty());
+        QVERIFY(document.isModified());
+        QVERIFY(model.setData(deadline, 160.0)); // merges with the edit before
+        QCOMPARE(document.undoStack()->count(), 1);
+        document.undoStack()->undo();
+        QCOMPARE(model.data(deadline).toDouble(), before);
+        QVERIFY(!document.isModified());
+        document.undoStack()->redo();
+        QCOMPARE(model.data(deadline).toDouble(), 160.0);
+    }
+
+    void badValuesAreRefused()
+    {
+        ScenarioDocument document;
+        QVERIFY(document.load(kClassroom).hasValue());
+        UserTableModel model(&document);
+        QVERIFY(!model.setData(model.index(0, UserTableModel::DeadlineMs), -5.0));
+        QVERIFY(!model.setData(model.index(0, UserTableModel::UplinkRateMbps), "fast"));
+        QVERIFY(!model.setData(model.index(0, UserTableModel::Id), "ben")); // ids stay unique
+        QVERIFY(!model.setData(model.index(0, UserTableModel::Id), "  "));
+        QVERIFY(!(model.flags(model.index(0, UserTableModel::LocalEnergyMj)) & Qt::ItemIsEditable));
+        QCOMPARE(document.undoStack()->count(), 0);
+    }
+
+    void addRemoveAndBulkEditAreUndoable()
+    {
+        ScenarioDocument document;
+        QVERIFY(document.load(kClassroom).hasValue());
+        UserTableModel model(&document);
+        model.addUser(0);
+        QCOMPARE(model.rowCount(), 9);
+        QCOMPARE(document.scenario().users[8].localEnergyMj, document.scenario().users[0].localEnergyMj);
+        model.removeUsers({1, 3});
+        QCOMPARE(model.rowCount(), 7);
+        QVERIFY(model.setColumnForRows({0, 1, 2}, UserTableModel::TxPowerW, 0.1));
+        for (int row = 0; row < 3; ++row)
+            QCOMPARE(document.scenario().users[static_cast<size_t>(row)].txPowerW, 0.1);
+        document.undoStack()->undo(); // the bulk edit is one step
+        QCOMPARE(document.scenario().users[0].txPowerW, 0.2);
+        document.undoStack()->undo();
+        QCOMPARE(model.rowCount(), 9);
+        QCOMPARE(document.scenario().users[1].id, std::string("ben"));
+        QCOMPARE(document.scenario().users[3].id, std::string("dara"));
+        document.undoStack()->undo();
+        QCOMPARE(model.rowCount(), 8);
+    }
+
+    void badFileLeavesTheDocumentIntact()
+    {
+        MainWindow window;
+        QVERIFY(window.openFile(kClassroom, true));
+        window.userModel()->setData(window.userModel()->index(0, UserTableModel::DeadlineMs), 120.0);
+        QVERIFY(!window.openFile(QStringLiteral(COINFER_TEST_DATA "/bad/negative-latency.json"), true));
+        QCOMPARE(window.document()->scenario().userCount(), 8);
+        QCOMPARE(window.document()->scenario().users[0].deadlineMs, 120.0);
+        QCOMPARE(window.document()->path(), kClassroom);
+        QVERIFY(window.document()->isModified());
+        Expected<bool> loaded = window.document()->load(QStringLiteral(COINFER_TEST_DATA "/bad/negative-latency.json"));
+        QVERIFY(!loaded.hasValue());
+        QVERIFY(loaded.error().message.find("users[1].local_latency_ms[2]") != std::string::npos);
+    }
+
+    void planningThroughTheGuiMatchesCore()
+    {
+        MainWindow window;
+        QVERIFY(window.openFile(kClassroom, true));
+        QVERIFY(waitForPlans(window));
+        const Scenario scenario = *readScenario(kClassroom.toStdString());
+        const CostModel model(scenario);
+        const auto& results = window.runner()->results();
+        QCOMPARE(results.size(), allAlgorithms().size());
+        for (const AlgorithmResult& result : results) {
+            Expected<Plan> expected = makePlan(scenario, model, result.algorithm);
+            QVERIFY(expected.hasValue() && result.plan.has_value());
+            QCOMPARE(result.plan->totalEnergyMj, expected->totalEnergyMj);
+            QCOMPARE(result.plan->feasible, expected->feasible);
+        }
+        QTableWidget* table = window.comparison()->table();
+        QCOMPARE(table->rowCount(), 6);
+        QCOMPARE(table->item(4, 0)->text(), QString("og"));
+        QCOMPARE(table->item(4, 5)->text(), QString("0.00 %")); // OG matches exact on the classroom
+    }
+
+    void editsArePlannedAgain()
+    {
+        MainWindow window;
+        QVERIFY(window.openFile(kClassroom, true));
+        QVERIFY(waitForPlans(window));
+        QSignalSpy finished(window.runner(), &PlanRunner::finished);
+        window.userModel()->setData(window.userModel()->index(0, UserTableModel::UplinkRateMbps), 1.0);
+        QVERIFY(finished.wait(30000)); // the debounced automatic re-plan
+        const AlgorithmResult& og = window.runner()->results()[4];
+        QCOMPARE(og.plan->users[0].partition, 5); // at 1 Mbps, ana computes locally
+    }
+
+    void editToNewPlanLatencyFor100Users()
+    {
+        // 100 users drawn from the campus example: edit one cell, wait for the new plans.
+        Scenario scenario = *readScenario(COINFER_EXAMPLES "/campus.json");
+        scenario.users.resize(100);
+        MainWindow window;
+        window.document()->reset(scenario, QString());
+        QVERIFY(waitForPlans(window));
+        QSignalSpy finished(window.runner(), &PlanRunner::finished);
+        QElapsedTimer timer;
+        timer.start();
+        window.userModel()->setData(window.userModel()->index(7, UserTableModel::DeadlineMs), 150.0);
+        QVERIFY(finished.wait(30000));
+        const qint64 elapsedMs = timer.elapsed();
+        double planningMs = 0;
+        for (const AlgorithmResult& result : window.runner()->results())
+            planningMs += result.elapsedMs;
+        // The 120 ms debounce is part of what a user sees, so it is included.
+        qInfo("100 users: edit to new plans in %lld ms (debounce 120 ms + planning %.1f ms)", elapsedMs, planningMs);
+        QVERIFY(elapsedMs < 5000);
+    }
+
+    void exportsExistAndParse()
+    {
+        MainWindow window;
+        QVERIFY(window.openFile(kClassroom, true));
+        QVERIFY(waitForPlans(window));
+        QTemporaryDir dir;
+        QString error;
+        QVERIFY2(window.exportPlan(dir.path() + "/plan.json", "og", &error), qPrintable(error));
+        QFile json(dir.path() + "/plan.json");
+        QVERIFY(json.open(QIODevice::ReadOnly));
+        const QByteArray text = json.readAll();
+        const Scenario scenario = *readScenario(kClassroom.toStdString());
+        Expected<Plan> plan = parsePlan(std::string_view(text.constData(), static_cast<size_t>(text.size())), "plan.json", scenario);
+        QVERIFY(plan.hasValue());
+        QVERIFY(verifyPlan(scenario, CostModel(scenario), *plan).empty());
+        QVERIFY(window.exportPlan(dir.path() + "/plan.csv", "ip-ssa", &error));
+        QFile csv(dir.path() + "/plan.csv");
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QCOMPARE(csv.readAll().count('\n'), 9); // header and 8 users
+        QVERIFY(window.comparison()->exportChart(dir.path() + "/chart.png"));
+        QVERIFY(window.comparison()->exportChart(dir.path() + "/chart.pdf"));
+        QVERIFY(QImage(dir.path() + "/chart.png").width() > 100);
+        QVERIFY(QFile(dir.path() + "/chart.pdf").size() > 1000);
+        QVERIFY(!window.exportPlan(dir.path() + "/x.json", "nonexistent", &error));
+        QVERIFY(!error.isEmpty());
+    }
+
+    void savingIsAtomicAndMarksClean()
+    {
+        ScenarioDocument document;
+        QVERIFY(document.load(kClassroom).hasValue());
+        UserTableModel model(&document);
+        model.setData(model.index(0, UserTableModel::DeadlineMs), 111.0);
+        QTemporaryDir dir;
+        QVERIFY(document.save(dir.path() + "/saved.json").hasValue());
+        QVERIFY(!document.isModified());
+        Expected<Scenario> back = readScenario((dir.path() + "/saved.json").toStdString());
+        QVERIFY(back.hasValue());
+        QCOMPARE(back->users[0].deadlineMs, 111.0);
+        QVERIFY(!document.save("/nonexistent/dir/x.json").hasValue());
+    }
+};
+
+QTEST_MAIN(TestWidgets)
+#include "test_widgets.moc"

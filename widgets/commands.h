@@ -1,0 +1,44 @@
+#pragma once
+// Undo commands: every user edit is one of these, pushed on the document's undo stack.
+
+#include "core/scenario.h"
+
+#include <QUndoCommand>
+
+#include <vector>
+
+namespace coinfer {
+
+class ScenarioDocument;
+
+/// Replaces one user's record; consecutive edits of the same user's same field merge into one.
+class EditUserCommand : public QUndoCommand {
+public:
+    EditUserCommand(ScenarioDocument* document, int row, int field, const User& after, const QString& text);
+    void undo() override;
+    void redo() override;
+    int id() const override { return 1; }
+    bool mergeWith(const QUndoCommand* other) override;
+
+private:
+    ScenarioDocument* m_document;
+    int m_row, m_field;
+    User m_before, m_after;
+};
+
+/// Inserts users at given rows (ascending), or removes them when constructed with remove = true.
+class InsertRemoveUsersCommand : public QUndoCommand {
+public:
+    InsertRemoveUsersCommand(ScenarioDocument* document, std::vector<std::pair<int, User>> rows, bool remove, const QString& text);
+    void undo() override;
+    void redo() override;
+
+private:
+    void insertAll();
+    void removeAll();
+    ScenarioDocument* m_document;
+    std::vector<std::pair<int, User>> m_rows; // ascending rows
+    bool m_remove;
+};
+
+} // namespace coinfer

@@ -1,0 +1,336 @@
+#include "widgets/mainwindow.h"
+
+#include "core/planio.h"
+#include "core/scenarioio.h"
+#include "widgets/comparisonview.h"
+#include "widgets/planrunner.h"
+#include "widgets/scenariodocument.h"
+#include "widgets/usertablemodel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QSaveFile>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTimer>
+#include <QUndoStack>
+
+namespace coinfer {
+namespace {
+
+constexpr int kAutoPlanUsers = 200;  // larger scenarios are planned on request (F5)
+constexpr int kRecentFiles = 8;
+const char* const kRecentKey = "files/recent";
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_document(new ScenarioDocument(this))
+    , m_model(new UserTableModel(m_document, this))
+    , m_runner(new PlanRunner(this))
+    , m_table(new QTableView(this))
+    , m_comparison(new ComparisonView(this))
+    , m_replanTimer(new QTimer(this))
+    , m_busy(new QProgressBar(this))
+    , m_status(new QLabel(this))
+{
+    auto* proxy = new QSortFilterProxyModel(this);
+    proxy->setSourceModel(m_model);
+    m_table->setModel(proxy);
+    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder); // scenario order until a header is clicked
+    m_table->setSortingEnabled(true);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    auto* splitter = new QSplitter(this);
+    splitter->addWidget(m_table);
+    splitter->addWidget(m_comparison);
+    splitter->setSizes({520, 760});
+    setCentralWidget(splitter);
+    setAcceptDrops(true);
+
+    m_busy->setRange(0, 0);
+    m_busy->setMaximumWidth(120);
+    m_busy->hide();
+    statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_busy);
+
+    // Small scenarios follow every edit: plan again once the edits pause.
+    m_replanTimer->setSingleShot(true);
+    m_replanTimer->setInterval(120);
+    m_replanTimer->setTimerType(Qt::PreciseTimer);
+    connect(m_replanTimer, &QTimer::timeout, this, &MainWindow::planNow);
+    connect(m_document, &ScenarioDocument::edited, this, [this] {
+        updateTitle();
+        if (m_document->scenario().userCount() <= kAutoPlanUsers)
+            m_replanTimer->start();
+    });
+    connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+    connect(m_runner, &PlanRunner::started, this, [this] {
+        m_busy->show();
+        m_status->setText(tr("Planning %1 users...").arg(m_document->scenario().userCount()));
+    });
+    connect(m_runner, &PlanRunner::finished, this, &MainWindow::showResults);
+    connect(m_runner, &PlanRunner::cancelled, this, [this] {
+        m_busy->hide();
+        m_status->setText(tr("Planning cancelled"));
+    });
+    createActions();
+    resize(1280, 760);
+    updateTitle();
+}
+
+void MainWindow::createActions()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open..."), QKeySequence::Open, this, [this] {
+        if (!maybeSave())
+            return;
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), {}, tr("Scenarios (*.json)"));
+        if (!path.isEmpty())
+            openFile(path);
+    });
+    file->addAction(tr("Open &example"), this, [this] {
+        if (maybeSave())
+            openBuiltInExample();
+    });
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    rebuildRecentMenu();
+    file->addAction(tr("&Save"), QKeySequence::Save, this, [this] {
+        saveTo(m_document->path().startsWith(":") || m_document->path().isEmpty() ? QString() : m_document->path());
+    });
+    file->addAction(tr("Save &as..."), QKeySequence::SaveAs, this, [this] { saveTo({}); });
+    file->addSeparator();
+    file->addAction(tr("&Export plan..."), QKeySequence(tr("Ctrl+E")), this, [this] {
+        QStringList names;
+        for (Algorithm algorithm : allAlgorithms())
+            names << QString::fromStdString(algorithmName(algorithm));
+        bool ok = false;
+        const QString algorithm = QInputDialog::getItem(this, tr("Export plan"), tr("Algorithm"), names, names.indexOf("og"), false, &ok);
+        if (!ok)
+            return;
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export plan"), {}, tr("Plan (*.json);;Per-user table (*.csv)"));
+        QString error;
+        if (!path.isEmpty() && !exportPlan(path, algorithm, &error))
+            QMessageBox::critical(this, tr("Export failed"), error);
+    });
+    file->addAction(tr("Export &chart..."), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export chart"), {}, tr("PNG (*.png);;PDF (*.pdf)"));
+        if (!path.isEmpty() && !m_comparison->exportChart(path))
+            QMessageBox::critical(this, tr("Export failed"), tr("%1 could not be written").arg(path));
+    });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcuts({QKeySequence::Redo, QKeySequence(tr("Ctrl+Y"))});
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    auto selectedRows = [this] {
+        QList<int> rows;
+        auto* proxy = static_cast<QSortFilterProxyModel*>(m_table->model());
+        for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
+            rows << proxy->mapToSource(index).row();
+        return rows;
+    };
+    edit->addAction(tr("&Add user"), QKeySequence(tr("Ctrl+Shift+N")), this, [this, selectedRows] {
+        const QList<int> rows = selectedRows();
+        m_model->addUser(rows.isEmpty() ? -1 : rows.front());
+    });
+    edit->addAction(tr("&Remove selected users"), QKeySequence::Delete, this, [this, selectedRows] { m_model->removeUsers(selectedRows()); });
+    edit->addAction(tr("Set &deadline of selected users..."), this, [this, selectedRows] {
+        const QList<int> rows = selectedRows();
+        if (rows.isEmpty())
+            return;
+        bool ok = false;
+        const double deadline = QInputDialog::getDouble(this, tr("Bulk edit"), tr("Deadline (ms)"), 100, 0.001, 1e9, 3, &ok);
+        if (ok)
+            m_model->setColumnForRows(rows, UserTableModel::DeadlineMs, deadline);
+    });
+
+    QMenu* plan = menuBar()->addMenu(tr("&Plan"));
+    plan->addAction(tr("&Plan all algorithms"), QKeySequence(Qt::Key_F5), this, &MainWindow::planNow);
+    plan->addAction(tr("&Cancel planning"), QKeySequence(Qt::Key_Escape), m_runner, &PlanRunner::cancel);
+}
+
+bool MainWindow::openFile(const QString& path, bool quiet)
+{
+    Expected<bool> loaded = m_document->load(path);
+    if (!loaded) {
+        if (!quiet)
+            QMessageBox::critical(this, tr("Cannot open scenario"), QString::fromStdString(loaded.error().message));
+        return false;
+    }
+    rememberRecent(path);
+    m_status->setText(tr("Opened %1").arg(path));
+    return true;
+}
+
+void MainWindow::openBuiltInExample()
+{
+    QFile file(":/examples/classroom.json");
+    file.open(QIODevice::ReadOnly);
+    const QByteArray text = file.readAll();
+    Expected<Scenario> scenario = parseScenario(std::string_view(text.constData(), static_cast<size_t>(text.size())), "classroom.json");
+    if (scenario)
+        m_document->reset(*scenario, QString());
+}
+
+void MainWindow::planNow()
+{
+    m_replanTimer->stop();
+    m_runner->start(m_document->scenario());
+}
+
+void MainWindow::showResults()
+{
+    m_busy->hide();
+    m_comparison->showResults(m_runner->results());
+    double ms = 0;
+    for (const AlgorithmResult& result : m_runner->results())
+        ms += result.elapsedMs;
+    m_status->setText(tr("%1 users planned by %2 algorithms in %3 ms")
+                          .arg(m_document->scenario().userCount())
+                          .arg(m_runner->results().size())
+                          .arg(ms, 0, 'f', 1));
+}
+
+bool MainWindow::exportPlan(const QString& path, const QString& algorithm, QString* error)
+{
+    for (const AlgorithmResult& result : m_runner->results()) {
+        if (QString::fromStdString(algorithmName(result.algorithm)) != algorithm)
+            continue;
+        if (!result.plan) {
+            if (error)
+                *error = result.message;
+            return false;
+        }
+        const Scenario& scenario = m_document->scenario();
+        std::string text;
+        if (path.endsWith(".csv", Qt::CaseInsensitive)) {
+            text = "id,partition,group,energy_mj,upload_start_ms,upload_end_ms,finish_ms,deadline_ms\n";
+            for (size_t m = 0; m < result.plan->users.size(); ++m) {
+                const UserOutcome& u = result.plan->users[m];
+                text += scenario.users[m].id + "," + std::to_string(u.partition) + "," + std::to_string(u.group) + ","
+                    + QString::number(u.energyMj, 'g', 17).toStdString() + "," + QString::number(u.uploadStartMs, 'g', 17).toStdString()
+                    + "," + QString::number(u.uploadEndMs, 'g', 17).toStdString() + "," + QString::number(u.finishMs, 'g', 17).toStdString()
+                    + "," + QString::number(u.deadlineMs, 'g', 17).toStdString() + "\n";
+            }
+        } else {
+            text = planToJson(scenario, *result.plan);
+        }
+        QSaveFile file(path);
+        if (file.open(QIODevice::WriteOnly) && file.write(text.data(), static_cast<qint64>(text.size())) == static_cast<qint64>(text.size())
+            && file.commit())
+            return true;
+        if (error)
+            *error = tr("%1 could not be written: %2").arg(path, file.errorString());
+        return false;
+    }
+    if (error)
+        *error = tr("There is no %1 plan yet: plan first (F5).").arg(algorithm);
+    return false;
+}
+
+bool MainWindow::saveTo(const QString& given)
+{
+    QString path = given;
+    if (path.isEmpty())
+        path = QFileDialog::getSaveFileName(this, tr("Save scenario"), {}, tr("Scenarios (*.json)"));
+    if (path.isEmpty())
+        return false;
+    Expected<bool> saved = m_document->save(path);
+    if (!saved) {
+        QMessageBox::critical(this, tr("Cannot save"), QString::fromStdString(saved.error().message));
+        return false;
+    }
+    rememberRecent(path);
+    updateTitle();
+    return true;
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_document->isModified())
+        return true;
+    const auto answer = QMessageBox::warning(this, tr("Coinfer"), tr("The scenario has unsaved changes. Save them?"),
+                                             QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Save)
+        return saveTo(m_document->path().startsWith(":") ? QString() : m_document->path());
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::updateTitle()
+{
+    const QString name = m_document->path().isEmpty() ? tr("classroom example") : QFileInfo(m_document->path()).fileName();
+    setWindowTitle(tr("%1[*] - Coinfer").arg(name));
+    setWindowModified(m_document->isModified());
+}
+
+void MainWindow::rememberRecent(const QString& path)
+{
+    QSettings settings;
+    QStringList files = settings.value(kRecentKey).toStringList();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > kRecentFiles)
+        files.removeLast();
+    settings.setValue(kRecentKey, files);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    if (!m_recentMenu)
+        return;
+    m_recentMenu->clear();
+    for (const QString& path : QSettings().value(kRecentKey).toStringList())
+        m_recentMenu->addAction(path, this, [this, path] {
+            if (maybeSave())
+                openFile(path);
+        });
+    m_recentMenu->setEnabled(!m_recentMenu->isEmpty());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (maybeSave())
+        event->accept();
+    else
+        event->ignore();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && maybeSave())
+        openFile(urls.front().toLocalFile());
+}
+
+} // namespace coinfer

@@ -1,0 +1,64 @@
+#pragma once
+// The main window: the users table on the left, the planners' comparison on the right, and the
+// menus, shortcuts, recent files, drag and drop, undo and export around them.
+
+#include <QMainWindow>
+
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QTableView;
+class QTimer;
+
+namespace coinfer {
+
+class ComparisonView;
+class PlanRunner;
+class ScenarioDocument;
+class UserTableModel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+
+    /// Opens a scenario; a bad file shows an error dialog (unless @p quiet) and changes nothing.
+    bool openFile(const QString& path, bool quiet = false);
+    /// Opens the built-in classroom example.
+    void openBuiltInExample();
+    ScenarioDocument* document() const { return m_document; }
+    PlanRunner* runner() const { return m_runner; }
+    UserTableModel* userModel() const { return m_model; }
+    ComparisonView* comparison() const { return m_comparison; }
+    /// Plans now (background); the same as F5.
+    void planNow();
+    /// Writes the chosen algorithm's plan (SPEC section 5) as JSON or, for *.csv, per-user CSV.
+    bool exportPlan(const QString& path, const QString& algorithm, QString* error = nullptr);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createActions();
+    bool maybeSave();
+    bool saveTo(const QString& path);
+    void updateTitle();
+    void rememberRecent(const QString& path);
+    void rebuildRecentMenu();
+    void showResults();
+
+    ScenarioDocument* m_document;
+    UserTableModel* m_model;
+    PlanRunner* m_runner;
+    QTableView* m_table;
+    ComparisonView* m_comparison;
+    QTimer* m_replanTimer;
+    QMenu* m_recentMenu = nullptr;
+    QProgressBar* m_busy;
+    QLabel* m_status;
+};
+
+} // namespace coinfer
