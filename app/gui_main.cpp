@@ -21,6 +21,8 @@ int main(int argc, char** argv)
     parser.addVersionOption();
     QCommandLineOption screenshot("screenshot", "Open, plan, save the main window as PNG to <file> and quit.", "file");
     parser.addOption(screenshot);
+    QCommandLineOption page("page", "The page to show: comparison (default) or plan.", "page", "comparison");
+    parser.addOption(page);
     parser.addPositionalArgument("scenario", "Scenario file to open (default: the built-in classroom example).");
     parser.process(app);
 
@@ -36,6 +38,8 @@ int main(int argc, char** argv)
         }
         window.openBuiltInExample();
     }
+    if (parser.value(page) == "plan")
+        window.showPage(1);
     window.show();
     if (shoot) {
         const QString out = parser.value(screenshot);

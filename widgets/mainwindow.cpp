@@ -4,10 +4,15 @@
 #include "core/scenarioio.h"
 #include "widgets/comparisonview.h"
 #include "widgets/planrunner.h"
+#include "widgets/planview.h"
 #include "widgets/scenariodocument.h"
 #include "widgets/usertablemodel.h"
 
 #include <QAction>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QItemSelectionModel>
+#include <QTabWidget>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDragEnterEvent>
@@ -46,6 +51,8 @@ MainWindow::MainWindow(QWidget* parent)
     , m_runner(new PlanRunner(this))
     , m_table(new QTableView(this))
     , m_comparison(new ComparisonView(this))
+    , m_planView(new PlanView(this))
+    , m_planChoice(new QComboBox(this))
     , m_replanTimer(new QTimer(this))
     , m_busy(new QProgressBar(this))
     , m_status(new QLabel(this))
@@ -58,9 +65,29 @@ MainWindow::MainWindow(QWidget* parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    auto* planPage = new QWidget(this);
+    auto* planLayout = new QVBoxLayout(planPage);
+    auto* choiceRow = new QHBoxLayout;
+    choiceRow->addWidget(new QLabel(tr("Plan of"), planPage));
+    for (Algorithm algorithm : allAlgorithms())
+        m_planChoice->addItem(QString::fromStdString(algorithmName(algorithm)));
+    m_planChoice->setCurrentText("og");
+    choiceRow->addWidget(m_planChoice);
+    choiceRow->addStretch(1);
+    planLayout->addLayout(choiceRow);
+    planLayout->addWidget(m_planView, 1);
+    auto* tabs = m_tabs = new QTabWidget(this);
+    tabs->addTab(m_comparison, tr("&Comparison"));
+    tabs->addTab(planPage, tr("P&lan"));
     auto* splitter = new QSplitter(this);
     splitter->addWidget(m_table);
-    splitter->addWidget(m_comparison);
+    splitter->addWidget(tabs);
+    connect(m_planChoice, &QComboBox::currentTextChanged, this, &MainWindow::showPlanOf);
+    connect(m_planView, &PlanView::userClicked, this, &MainWindow::selectUser);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this, proxy](const QModelIndex& current) {
+        if (current.isValid())
+            m_planView->selectUser(proxy->mapToSource(current).row());
+    });
     splitter->setSizes({520, 760});
     setCentralWidget(splitter);
     setAcceptDrops(true);
@@ -202,10 +229,32 @@ void MainWindow::planNow()
     m_runner->start(m_document->scenario());
 }
 
+void MainWindow::showPlanOf(const QString& algorithm)
+{
+    for (const AlgorithmResult& result : m_runner->results())
+        if (QString::fromStdString(algorithmName(result.algorithm)) == algorithm && result.plan)
+            m_planView->showPlan(m_document->scenario(), *result.plan);
+}
+
+void MainWindow::showPage(int page)
+{
+    m_tabs->setCurrentIndex(page);
+}
+
+void MainWindow::selectUser(int user)
+{
+    auto* proxy = static_cast<QSortFilterProxyModel*>(m_table->model());
+    const QModelIndex index = proxy->mapFromSource(m_model->index(user, 0));
+    m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_table->scrollTo(index);
+    m_planView->selectUser(user);
+}
+
 void MainWindow::showResults()
 {
     m_busy->hide();
     m_comparison->showResults(m_runner->results());
+    showPlanOf(m_planChoice->currentText());
     double ms = 0;
     for (const AlgorithmResult& result : m_runner->results())
         ms += result.elapsedMs;

@@ -4,6 +4,8 @@
 
 #include <QMainWindow>
 
+class QComboBox;
+class QTabWidget;
 class QLabel;
 class QMenu;
 class QProgressBar;
@@ -13,6 +15,7 @@ class QTimer;
 namespace coinfer {
 
 class ComparisonView;
+class PlanView;
 class PlanRunner;
 class ScenarioDocument;
 class UserTableModel;
@@ -31,6 +34,13 @@ public:
     PlanRunner* runner() const { return m_runner; }
     UserTableModel* userModel() const { return m_model; }
     ComparisonView* comparison() const { return m_comparison; }
+    PlanView* planView() const { return m_planView; }
+    /// Shows the plan of the algorithm with this command-line name in the plan view.
+    void showPlanOf(const QString& algorithm);
+    /// Shows the comparison (0) or the plan (1) page.
+    void showPage(int page);
+    /// Selects one user in the table and in every view.
+    void selectUser(int user);
     /// Plans now (background); the same as F5.
     void planNow();
     /// Writes the chosen algorithm's plan (SPEC section 5) as JSON or, for *.csv, per-user CSV.
@@ -55,6 +65,9 @@ private:
     PlanRunner* m_runner;
     QTableView* m_table;
     ComparisonView* m_comparison;
+    PlanView* m_planView;
+    QComboBox* m_planChoice;
+    QTabWidget* m_tabs = nullptr;
     QTimer* m_replanTimer;
     QMenu* m_recentMenu = nullptr;
     QProgressBar* m_busy;

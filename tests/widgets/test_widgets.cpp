@@ -7,6 +7,8 @@
 #include "widgets/comparisonview.h"
 #include "widgets/mainwindow.h"
 #include "widgets/planrunner.h"
+#include "widgets/planview.h"
+#include "widgets/timelineview.h"
 #include "widgets/scenariodocument.h"
 #include "widgets/usertablemodel.h"
 
@@ -14,7 +16,11 @@
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QUndoStack>
+#include <QTableView>
 #include <QtTest>
+
+#include <algorithm>
+#include <cmath>
 
 using namespace coinfer;
 
@@ -192,6 +198,64 @@ private slots:
         QVERIFY(QFile(dir.path() + "/chart.pdf").size() > 1000);
         QVERIFY(!window.exportPlan(dir.path() + "/x.json", "nonexistent", &error));
         QVERIFY(!error.isEmpty());
+    }
+
+    void timelineGeometryFollowsThePlan()
+    {
+        const Scenario scenario = *readScenario(kClassroom.toStdString());
+        const CostModel model(scenario);
+        const Plan plan = *makePlan(scenario, model, Algorithm::Og);
+        const TimelineModel timeline(scenario, plan);
+        QCOMPARE(timeline.laneCount(), 9); // 8 users and the GPU
+        int gpuSegments = 0, edgeSegments = 0;
+        for (const TimelineSegment& segment : timeline.segments()) {
+            QVERIFY(segment.endMs >= segment.startMs);
+            if (segment.kind == SegmentKind::GpuBatch) {
+                ++gpuSegments;
+                const TimedBatch& batch = plan.batches[static_cast<size_t>(segment.batch)];
+                QCOMPARE(segment.startMs, batch.startMs);
+                QCOMPARE(segment.endMs, batch.endMs);
+                QCOMPARE(segment.lane, 8);
+            }
+            if (segment.kind == SegmentKind::Edge) {
+                ++edgeSegments;
+                const TimedBatch& batch = plan.batches[static_cast<size_t>(segment.batch)];
+                QVERIFY(std::find(batch.users.begin(), batch.users.end(), segment.lane) != batch.users.end());
+            }
+            if (segment.kind == SegmentKind::Upload) {
+                QCOMPARE(segment.startMs, plan.users[static_cast<size_t>(segment.lane)].uploadStartMs);
+                QCOMPARE(segment.endMs, plan.users[static_cast<size_t>(segment.lane)].uploadEndMs);
+            }
+            if (segment.kind == SegmentKind::Local)
+                QCOMPARE(segment.endMs, plan.users[static_cast<size_t>(segment.lane)].uploadStartMs);
+        }
+        QCOMPARE(gpuSegments, static_cast<int>(plan.batches.size()));
+        long long members = 0;
+        for (const TimedBatch& batch : plan.batches)
+            members += static_cast<long long>(batch.users.size());
+        QCOMPARE(static_cast<long long>(edgeSegments), members);
+        QVERIFY(timeline.endMs() >= 300.0); // the latest deadline
+        // Rectangles scale with time: a segment twice as long is twice as wide.
+        TimelineView view;
+        view.resize(1090, 300);
+        view.setModel(timeline);
+        const QRectF whole = view.segmentRect({SegmentKind::Local, 0, 0.0, timeline.endMs()});
+        const QRectF half = view.segmentRect({SegmentKind::Local, 0, 0.0, timeline.endMs() / 2});
+        QVERIFY(std::fabs(whole.width() - 2 * half.width()) < 1e-6);
+    }
+
+    void clickingAUserSelectsItEverywhere()
+    {
+        MainWindow window;
+        QVERIFY(window.openFile(kClassroom, true));
+        QVERIFY(waitForPlans(window));
+        window.showPlanOf("og");
+        window.selectUser(3);
+        QTableView* table = window.findChild<QTableView*>();
+        QVERIFY(table);
+        QCOMPARE(table->selectionModel()->currentIndex().row(), 3);
+        emit window.planView()->userClicked(5);
+        QCOMPARE(table->selectionModel()->currentIndex().row(), 5);
     }
 
     void savingIsAtomicAndMarksClean()

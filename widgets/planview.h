@@ -1,0 +1,41 @@
+#pragma once
+// One plan in detail: per-user energy against computing locally (split into computing and
+// uploading), the partition points as a histogram, and the static timeline.
+
+#include "core/plan.h"
+#include "core/scenario.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QCustomPlot;
+
+namespace coinfer {
+
+class TimelineView;
+
+class PlanView : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit PlanView(QWidget* parent = nullptr);
+
+    /// Shows @p plan of @p scenario. O(M + batches).
+    void showPlan(const Scenario& scenario, const Plan& plan);
+    /// Highlights one user in every chart (-1: none).
+    void selectUser(int user);
+    TimelineView* timeline() const { return m_timeline; }
+    QCustomPlot* energyChart() const { return m_energy; }
+    QCustomPlot* partitionChart() const { return m_partitions; }
+
+signals:
+    void userClicked(int user);
+
+private:
+    QCustomPlot* m_energy;
+    QCustomPlot* m_partitions;
+    TimelineView* m_timeline;
+    int m_userCount = 0;
+};
+
+} // namespace coinfer
