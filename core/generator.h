@@ -10,28 +10,6 @@
 
 namespace coinfer {
 
-/// DVFS CPU model: t = cycles / f, e = kappa * f^2 * cycles, cycles = flops * cyclesPerFlop.
-struct CpuModel {
-    double frequencyGhz = 0;
-    double cyclesPerFlop = 0;
-    double kappa = 0; ///< effective switched capacitance, J per cycle per Hz^2
-};
-
-/// A named class of devices: its CPU and radio.
-struct DeviceClass {
-    std::string name;
-    CpuModel cpu;
-    double txPowerW = 0;
-};
-
-/// Shannon uplink with distance-based path loss PL(dB) = referenceDb + 10 * exponent * log10(d / 1 km).
-struct ChannelModel {
-    double bandwidthMhz = 0;
-    double noiseDbmPerHz = -174.0;
-    double pathLossReferenceDb = 128.1;
-    double pathLossExponent = 3.76;
-};
-
 /// Fills localLatencyMs and localEnergyMj of @p user from the CPU model and the DNN's FLOPs. O(N).
 void applyCpuModel(const CpuModel& cpu, const Dnn& dnn, User& user);
 

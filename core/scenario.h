@@ -57,12 +57,37 @@ struct OnlineSettings {
     std::uint64_t seed = 1;           ///< first trace's seed
 };
 
+/// DVFS CPU model: t = cycles / f, e = kappa * f^2 * cycles, cycles = flops * cyclesPerFlop.
+struct CpuModel {
+    double frequencyGhz = 0;
+    double cyclesPerFlop = 0;
+    double kappa = 0; ///< effective switched capacitance, J per cycle per Hz^2
+};
+
+/// A named class of devices: its CPU and radio.
+struct DeviceClass {
+    std::string name;
+    CpuModel cpu;
+    double txPowerW = 0;
+};
+
+/// Shannon uplink with distance-based path loss PL(dB) = referenceDb + 10 * exponent * log10(d / 1 km).
+struct ChannelModel {
+    double bandwidthMhz = 0;
+    double noiseDbmPerHz = -174.0;
+    double pathLossReferenceDb = 128.1;
+    double pathLossExponent = 3.76;
+};
+
 /// A whole planning instance.
 struct Scenario {
     std::string name;
     Dnn dnn;
     std::vector<User> users;
     OnlineSettings online;
+    std::vector<DeviceClass> deviceClasses; ///< as defined by the file (users are already expanded)
+    bool hasChannel = false;
+    ChannelModel channel;                   ///< valid when hasChannel
 
     int userCount() const { return static_cast<int>(users.size()); }
 };

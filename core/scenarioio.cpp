@@ -327,6 +327,10 @@ Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits, const
     scenario.dnn = readDnn(root.at("dnn"), limits, baseDir);
     const std::vector<DeviceClass> classes = readDeviceClasses(root);
     const std::optional<ChannelModel> channel = readChannel(root);
+    scenario.deviceClasses = classes;
+    scenario.hasChannel = channel.has_value();
+    if (channel)
+        scenario.channel = *channel;
 
     if (!root.has("users") && !root.has("population"))
         root.fail("needs \"users\", a \"population\", or both");
@@ -390,11 +394,34 @@ std::string scenarioToJson(const Scenario& scenario)
         json entry = {{"id", user.id}, {"deadline_ms", user.deadlineMs}, {"local_latency_ms", user.localLatencyMs},
                       {"local_energy_mj", user.localEnergyMj}, {"uplink_rate_mbps", user.uplinkRateMbps},
                       {"tx_power_w", user.txPowerW}};
+        if (!user.deviceClass.empty() && !scenario.deviceClasses.empty())
+            entry["device_class"] = user.deviceClass; // informative: the tables above take precedence
+        if (user.arrivalRatePerSecond > 0)
+            entry["arrival_rate_per_s"] = user.arrivalRatePerSecond;
+        if (user.deadlineJitter >= 0)
+            entry["deadline_jitter"] = user.deadlineJitter;
         users.push_back(std::move(entry));
     }
-    const json document = {{"format", "coinfer-scenario"}, {"version", 1}, {"name", scenario.name},
-                           {"dnn", {{"name", scenario.dnn.name}, {"input_bytes", scenario.dnn.inputBytes}, {"subtasks", subtasks}}},
-                           {"users", users}};
+    json document = {{"format", "coinfer-scenario"}, {"version", 1}, {"name", scenario.name},
+                     {"dnn", {{"name", scenario.dnn.name}, {"input_bytes", scenario.dnn.inputBytes}, {"subtasks", subtasks}}},
+                     {"users", users}};
+    if (!scenario.deviceClasses.empty()) {
+        json classes = json::array();
+        for (const DeviceClass& device : scenario.deviceClasses)
+            classes.push_back({{"name", device.name}, {"tx_power_w", device.txPowerW},
+                               {"cpu", {{"frequency_ghz", device.cpu.frequencyGhz}, {"cycles_per_flop", device.cpu.cyclesPerFlop},
+                                        {"kappa", device.cpu.kappa}}}});
+        document["device_classes"] = classes;
+    }
+    if (scenario.hasChannel)
+        document["channel"] = {{"bandwidth_mhz", scenario.channel.bandwidthMhz}, {"noise_dbm_per_hz", scenario.channel.noiseDbmPerHz},
+                               {"path_loss", {{"reference_db", scenario.channel.pathLossReferenceDb},
+                                              {"exponent", scenario.channel.pathLossExponent}}}};
+    if (scenario.online.present)
+        document["online"] = {{"slot_ms", scenario.online.slotMs}, {"horizon_ms", scenario.online.horizonMs},
+                              {"process", scenario.online.bernoulli ? "bernoulli" : "poisson"},
+                              {"rate_per_s", scenario.online.ratePerSecond}, {"deadline_jitter", scenario.online.deadlineJitter},
+                              {"seed", scenario.online.seed}};
     return document.dump(2) + "\n";
 }
 

@@ -2,7 +2,9 @@
 
 #include "core/planio.h"
 #include "core/scenarioio.h"
+#include "widgets/commands.h"
 #include "widgets/comparisonview.h"
+#include "widgets/generatordialog.h"
 #include "widgets/planrunner.h"
 #include "widgets/planview.h"
 #include "widgets/scenariodocument.h"
@@ -185,6 +187,16 @@ void MainWindow::createActions()
         m_model->addUser(rows.isEmpty() ? -1 : rows.front());
     });
     edit->addAction(tr("&Remove selected users"), QKeySequence::Delete, this, [this, selectedRows] { m_model->removeUsers(selectedRows()); });
+    edit->addAction(tr("&Generate users..."), QKeySequence(tr("Ctrl+G")), this, [this] {
+        GeneratorDialog dialog(m_document->scenario(), this);
+        if (dialog.exec() != QDialog::Accepted)
+            return;
+        std::vector<std::pair<int, User>> rows;
+        int row = m_document->scenario().userCount();
+        for (User& user : GeneratorDialog::generate(m_document->scenario(), dialog.spec()))
+            rows.emplace_back(row++, std::move(user));
+        m_document->undoStack()->push(new InsertRemoveUsersCommand(m_document, std::move(rows), false, tr("Generate users")));
+    });
     edit->addAction(tr("Set &deadline of selected users..."), this, [this, selectedRows] {
         const QList<int> rows = selectedRows();
         if (rows.isEmpty())

@@ -4,7 +4,9 @@
 #include "core/planio.h"
 #include "core/planner.h"
 #include "core/scenarioio.h"
+#include "widgets/commands.h"
 #include "widgets/comparisonview.h"
+#include "widgets/generatordialog.h"
 #include "widgets/mainwindow.h"
 #include "widgets/planrunner.h"
 #include "widgets/planview.h"
@@ -13,6 +15,8 @@
 #include "widgets/usertablemodel.h"
 
 #include <QElapsedTimer>
+#include <QLineEdit>
+#include <QSpinBox>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QUndoStack>
@@ -256,6 +260,41 @@ private slots:
         QCOMPARE(table->selectionModel()->currentIndex().row(), 3);
         emit window.planView()->userClicked(5);
         QCOMPARE(table->selectionModel()->currentIndex().row(), 5);
+    }
+
+    void generatorMakesSeededUsersWithUniqueIds()
+    {
+        ScenarioDocument document;
+        QVERIFY(document.load(kClassroom).hasValue());
+        GeneratorDialog dialog(document.scenario());
+        QVERIFY(dialog.problem().isEmpty());
+        dialog.countBox()->setValue(30);
+        dialog.seedBox()->setValue(9);
+        dialog.deadlineChoices()->setText("100, 250");
+        const PopulationSpec spec = dialog.spec();
+        QCOMPARE(spec.count, 30LL);
+        QCOMPARE(spec.deadlineMs.choices, (std::vector<double>{100, 250}));
+        QVERIFY(spec.byDistance); // the classroom has a channel
+        const std::vector<User> users = GeneratorDialog::generate(document.scenario(), spec);
+        QCOMPARE(users.size(), size_t(30));
+        const std::vector<User> again = GeneratorDialog::generate(document.scenario(), spec);
+        QCOMPARE(again[17].uplinkRateMbps, users[17].uplinkRateMbps);
+        for (const User& user : users) {
+            QVERIFY(user.deadlineMs == 100 || user.deadlineMs == 250);
+            QCOMPARE(user.localEnergyMj.size(), size_t(5));
+        }
+        std::vector<std::pair<int, User>> rows;
+        for (size_t i = 0; i < users.size(); ++i)
+            rows.emplace_back(8 + static_cast<int>(i), users[i]);
+        document.undoStack()->push(new InsertRemoveUsersCommand(&document, rows, false, "generate"));
+        QCOMPARE(document.scenario().userCount(), 38);
+        document.undoStack()->undo();
+        QCOMPARE(document.scenario().userCount(), 8);
+        // A scenario without device classes says so instead of generating.
+        Scenario plain = document.scenario();
+        plain.deviceClasses.clear();
+        GeneratorDialog none(plain);
+        QVERIFY(!none.problem().isEmpty());
     }
 
     void savingIsAtomicAndMarksClean()

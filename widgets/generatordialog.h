@@ -1,0 +1,47 @@
+#pragma once
+// Generates N users from distributions with a seed: deadline classes or a range, distance or
+// rate range, and a mix of the scenario's device classes.
+
+#include "core/generator.h"
+#include "core/scenario.h"
+
+#include <QDialog>
+
+class QCheckBox;
+class QDoubleSpinBox;
+class QLineEdit;
+class QSpinBox;
+class QTableWidget;
+
+namespace coinfer {
+
+class GeneratorDialog : public QDialog {
+    Q_OBJECT
+
+public:
+    GeneratorDialog(const Scenario& scenario, QWidget* parent = nullptr);
+
+    /// The population the dialog describes; its ids continue after the existing users.
+    PopulationSpec spec() const;
+    /// The users it generates, with ids that do not clash with @p scenario's. O(count * N).
+    static std::vector<User> generate(const Scenario& scenario, const PopulationSpec& spec);
+    /// Why nothing can be generated (no device classes), or empty.
+    QString problem() const { return m_problem; }
+
+    QSpinBox* countBox() const { return m_count; }
+    QSpinBox* seedBox() const { return m_seed; }
+    QLineEdit* deadlineChoices() const { return m_deadlines; }
+
+private:
+    const Scenario& m_scenario;
+    QString m_problem;
+    QSpinBox* m_count;
+    QSpinBox* m_seed;
+    QLineEdit* m_prefix;
+    QLineEdit* m_deadlines;
+    QDoubleSpinBox* m_low;
+    QDoubleSpinBox* m_high;
+    QTableWidget* m_mix;
+};
+
+} // namespace coinfer
