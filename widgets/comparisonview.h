@@ -21,6 +21,7 @@ public:
     /// Saves the chart as PNG, PDF or SVG-less raster by extension; false on failure.
     bool exportChart(const QString& path, int width = 900, int height = 500);
     QTableWidget* table() const { return m_table; }
+    QCustomPlot* chart() const { return m_chart; }
 
 private:
     QTableWidget* m_table;

@@ -27,6 +27,9 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QTableWidget>
 #include <QProgressBar>
 #include <QSaveFile>
 #include <QSettings>
@@ -36,6 +39,8 @@
 #include <QTableView>
 #include <QTimer>
 #include <QUndoStack>
+
+#include <qcustomplot.h>
 
 namespace coinfer {
 namespace {
@@ -157,6 +162,12 @@ void MainWindow::createActions()
         const QString path = QFileDialog::getSaveFileName(this, tr("Export plan"), {}, tr("Plan (*.json);;Per-user table (*.csv)"));
         QString error;
         if (!path.isEmpty() && !exportPlan(path, algorithm, &error))
+            QMessageBox::critical(this, tr("Export failed"), error);
+    });
+    file->addAction(tr("Export &report (PDF)..."), QKeySequence(tr("Ctrl+P")), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export report"), {}, tr("PDF (*.pdf)"));
+        QString error;
+        if (!path.isEmpty() && !exportReport(path, &error))
             QMessageBox::critical(this, tr("Export failed"), error);
     });
     file->addAction(tr("Export &chart..."), this, [this] {
@@ -311,6 +322,70 @@ bool MainWindow::exportPlan(const QString& path, const QString& algorithm, QStri
     if (error)
         *error = tr("There is no %1 plan yet: plan first (F5).").arg(algorithm);
     return false;
+}
+
+bool MainWindow::exportReport(const QString& path, QString* error)
+{
+    if (m_runner->results().empty()) {
+        if (error)
+            *error = tr("There are no plans yet: plan first (F5).");
+        return false;
+    }
+    QPdfWriter pdf(path);
+    pdf.setPageSize(QPageSize(QPageSize::A4));
+    pdf.setResolution(150);
+    pdf.setTitle(tr("Coinfer report"));
+    QPainter painter;
+    if (!painter.begin(&pdf)) {
+        if (error)
+            *error = tr("%1 could not be written").arg(path);
+        return false;
+    }
+    const Scenario& scenario = m_document->scenario();
+    const int width = pdf.width();
+    int y = 0;
+    QFont title = painter.font();
+    title.setPointSize(16);
+    title.setBold(true);
+    painter.setFont(title);
+    painter.drawText(QRect(0, y, width, 60), Qt::AlignLeft, tr("Coinfer: %1").arg(QString::fromStdString(scenario.name.empty() ? "scenario" : scenario.name)));
+    y += 70;
+    QFont body = painter.font();
+    body.setPointSize(9);
+    body.setBold(false);
+    painter.setFont(body);
+    const QString summary = tr("%1 users; DNN %2 with %3 sub-tasks, input %4 bytes; edge batches up to %5; deadlines %6 to %7 ms.")
+                                .arg(scenario.userCount())
+                                .arg(QString::fromStdString(scenario.dnn.name))
+                                .arg(scenario.dnn.subtaskCount())
+                                .arg(scenario.dnn.inputBytes)
+                                .arg(scenario.dnn.maxBatch())
+                                .arg(scenario.users.empty() ? 0 : std::min_element(scenario.users.begin(), scenario.users.end(), [](const User& a, const User& b) { return a.deadlineMs < b.deadlineMs; })->deadlineMs)
+                                .arg(scenario.users.empty() ? 0 : std::max_element(scenario.users.begin(), scenario.users.end(), [](const User& a, const User& b) { return a.deadlineMs < b.deadlineMs; })->deadlineMs);
+    painter.drawText(QRect(0, y, width, 80), Qt::TextWordWrap, summary);
+    y += 90;
+    // The comparison table, column by column as the app shows it.
+    QTableWidget* table = m_comparison->table();
+    const int columns = table->columnCount();
+    const int cell = width / columns;
+    body.setBold(true);
+    painter.setFont(body);
+    for (int c = 0; c < columns; ++c)
+        painter.drawText(QRect(c * cell, y, cell, 40), Qt::AlignLeft, table->horizontalHeaderItem(c)->text());
+    body.setBold(false);
+    painter.setFont(body);
+    y += 40;
+    for (int r = 0; r < table->rowCount(); ++r, y += 34)
+        for (int c = 0; c < columns; ++c)
+            if (table->item(r, c))
+                painter.drawText(QRect(c * cell, y, cell, 34), Qt::AlignLeft, table->item(r, c)->text());
+    y += 30;
+    const int chartHeight = (pdf.height() - y - 20) / 2;
+    painter.drawPixmap(QRect(0, y, width, chartHeight), m_comparison->chart()->toPixmap(width, chartHeight));
+    y += chartHeight + 20;
+    painter.drawPixmap(QRect(0, y, width, chartHeight), m_planView->energyChart()->toPixmap(width, chartHeight));
+    painter.end();
+    return true;
 }
 
 bool MainWindow::saveTo(const QString& given)

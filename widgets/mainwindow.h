@@ -45,6 +45,8 @@ public:
     void planNow();
     /// Writes the chosen algorithm's plan (SPEC section 5) as JSON or, for *.csv, per-user CSV.
     bool exportPlan(const QString& path, const QString& algorithm, QString* error = nullptr);
+    /// A one-page PDF: the scenario summary, the comparison table and the main charts.
+    bool exportReport(const QString& path, QString* error = nullptr);
 
 protected:
     void closeEvent(QCloseEvent* event) override;

@@ -200,6 +200,13 @@ private slots:
         QVERIFY(window.comparison()->exportChart(dir.path() + "/chart.pdf"));
         QVERIFY(QImage(dir.path() + "/chart.png").width() > 100);
         QVERIFY(QFile(dir.path() + "/chart.pdf").size() > 1000);
+        QVERIFY2(window.exportReport(dir.path() + "/report.pdf", &error), qPrintable(error));
+        QFile report(dir.path() + "/report.pdf");
+        QVERIFY(report.open(QIODevice::ReadOnly));
+        const QByteArray pdf = report.readAll();
+        QVERIFY(pdf.startsWith("%PDF"));
+        QVERIFY(pdf.size() > 10000); // text and two charts
+        QVERIFY(pdf.count("/Type /Page\n") + pdf.count("/Type /Page ") + pdf.count("/Type /Page/") >= 1);
         QVERIFY(!window.exportPlan(dir.path() + "/x.json", "nonexistent", &error));
         QVERIFY(!error.isEmpty());
     }
