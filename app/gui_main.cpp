@@ -21,7 +21,7 @@ int main(int argc, char** argv)
     parser.addVersionOption();
     QCommandLineOption screenshot("screenshot", "Open, plan, save the main window as PNG to <file> and quit.", "file");
     parser.addOption(screenshot);
-    QCommandLineOption page("page", "The page to show: comparison (default) or plan.", "page", "comparison");
+    QCommandLineOption page("page", "The page to show: comparison (default), plan or dnn.", "page", "comparison");
     parser.addOption(page);
     parser.addPositionalArgument("scenario", "Scenario file to open (default: the built-in classroom example).");
     parser.process(app);
@@ -40,6 +40,8 @@ int main(int argc, char** argv)
     }
     if (parser.value(page) == "plan")
         window.showPage(1);
+    else if (parser.value(page) == "dnn")
+        window.showPage(2);
     window.show();
     if (shoot) {
         const QString out = parser.value(screenshot);

@@ -78,4 +78,27 @@ void generatePopulation(const PopulationSpec& spec, const std::vector<DeviceClas
     }
 }
 
+Expected<Scenario> replaceDnn(const Scenario& scenario, const Dnn& dnn)
+{
+    Scenario result = scenario;
+    result.dnn = dnn;
+    for (User& user : result.users) {
+        auto device = std::find_if(scenario.deviceClasses.begin(), scenario.deviceClasses.end(),
+                                   [&](const DeviceClass& c) { return c.name == user.deviceClass; });
+        if (device == scenario.deviceClasses.end())
+            return Error{ErrorCode::BadInput, "user '" + user.id + "' has no device class in this scenario, so its local latency and "
+                                                  "energy for DNN '" + dnn.name + "' are unknown"};
+        applyCpuModel(device->cpu, dnn, user);
+    }
+    return result;
+}
+
+std::vector<double> affineCurve(double alphaMs, double betaMs, int maxBatch)
+{
+    std::vector<double> curve;
+    for (int b = 1; b <= maxBatch; ++b)
+        curve.push_back(alphaMs + betaMs * b);
+    return curve;
+}
+
 } // namespace coinfer

@@ -2,6 +2,7 @@
 // Device, channel and population models that expand the richer scenario forms into the
 // normalised tables of SPEC section 1. Parameter sources are cited in docs/parameters.md.
 
+#include "core/expected.h"
 #include "core/scenario.h"
 
 #include <cstdint>
@@ -55,5 +56,12 @@ private:
 /// and the channel must be set when the spec draws distances. O(count * N).
 void generatePopulation(const PopulationSpec& spec, const std::vector<DeviceClass>& classes,
                         const ChannelModel* channel, const Dnn& dnn, std::vector<User>& users);
+
+/// The scenario with another DNN: every user's local tables are recomputed from its device
+/// class. Fails, naming the user, when a user has no device class in the scenario. O(M * N).
+Expected<Scenario> replaceDnn(const Scenario& scenario, const Dnn& dnn);
+
+/// tau(b) = alphaMs + betaMs * b for b = 1..maxBatch.
+std::vector<double> affineCurve(double alphaMs, double betaMs, int maxBatch);
 
 } // namespace coinfer

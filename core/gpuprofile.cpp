@@ -171,4 +171,28 @@ Expected<bool> checkProfileMatches(const GpuProfile& profile, const DnnDescripti
     return true;
 }
 
+Expected<Dnn> profiledDnn(const DnnDescription& description, const GpuProfile& profile, const std::string& profileSource, int maxBatch)
+{
+    Expected<std::vector<SubtaskStats>> stats = analyzeDnn(description);
+    if (!stats)
+        return stats.error();
+    Expected<bool> matches = checkProfileMatches(profile, description, profileSource);
+    if (!matches)
+        return matches.error();
+    const int batches = maxBatch > 0 ? std::min(maxBatch, profile.maxBatch()) : profile.maxBatch();
+    Dnn dnn;
+    dnn.name = description.name;
+    dnn.inputBytes = static_cast<double>(description.input.elements()) * description.inputElementBytes;
+    for (size_t n = 0; n < stats->size(); ++n) {
+        Subtask subtask;
+        subtask.name = (*stats)[n].name;
+        subtask.outputBytes = (*stats)[n].outputBytes;
+        subtask.flops = (*stats)[n].flops;
+        const auto& median = profile.subtasks[n].medianMs;
+        subtask.edgeLatencyMs.assign(median.begin(), median.begin() + batches);
+        dnn.subtasks.push_back(std::move(subtask));
+    }
+    return dnn;
+}
+
 } // namespace coinfer

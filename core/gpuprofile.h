@@ -4,6 +4,7 @@
 
 #include "core/dnn.h"
 #include "core/expected.h"
+#include "core/scenario.h"
 
 #include <string>
 #include <string_view>
@@ -72,5 +73,11 @@ Expected<GpuProfile> readGpuProfile(const std::string& path);
 /// Whether @p profile measured @p dnn: same sub-task count and names and the same layers
 /// (signature). The error says what differs and names @p profileSource.
 Expected<bool> checkProfileMatches(const GpuProfile& profile, const DnnDescription& dnn, const std::string& profileSource);
+
+/// The scenario DNN of a description measured by @p profile: FLOPs and output sizes from the
+/// layers, tau_n(b) from the profile's medians for b = 1..maxBatch (0: all it measured).
+/// Fails when the profile does not match (see checkProfileMatches). O(layers + N * B_max).
+Expected<Dnn> profiledDnn(const DnnDescription& description, const GpuProfile& profile, const std::string& profileSource,
+                          int maxBatch = 0);
 
 } // namespace coinfer

@@ -73,15 +73,11 @@ Dnn readDescribedDnn(const Field& field, const ScenarioLimits& limits, const std
     Expected<DnnDescription> description = builtin ? builtinDnn(source.string(false)) : loadDnn(resolvePath(source.string(false), baseDir));
     if (!description)
         source.fail(description.error().message);
-    const std::vector<SubtaskStats> stats = *analyzeDnn(*description); // loading checked the shapes
     const Field profileField = field.at("gpu_profile");
     const std::string profilePath = resolvePath(profileField.string(false), baseDir);
     Expected<GpuProfile> profile = readGpuProfile(profilePath);
     if (!profile)
         profileField.fail(profile.error().message);
-    Expected<bool> matches = checkProfileMatches(*profile, *description, profilePath);
-    if (!matches)
-        profileField.fail(matches.error().message);
     long long maxBatch = profile->maxBatch();
     if (auto max = field.find("max_batch")) {
         maxBatch = max->integer(1, std::min<long long>(profile->maxBatch(), limits.maxBatch));
@@ -89,19 +85,10 @@ Dnn readDescribedDnn(const Field& field, const ScenarioLimits& limits, const std
         profileField.fail("measures batch sizes up to " + std::to_string(maxBatch) + "; this reader accepts at most "
                           + std::to_string(limits.maxBatch) + " (set dnn.max_batch)");
     }
-    Dnn dnn;
-    dnn.name = description->name;
-    dnn.inputBytes = static_cast<double>(description->input.elements()) * description->inputElementBytes;
-    for (size_t n = 0; n < stats.size(); ++n) {
-        Subtask subtask;
-        subtask.name = stats[n].name;
-        subtask.outputBytes = stats[n].outputBytes;
-        subtask.flops = stats[n].flops;
-        const auto& median = profile->subtasks[n].medianMs;
-        subtask.edgeLatencyMs.assign(median.begin(), median.begin() + maxBatch);
-        dnn.subtasks.push_back(std::move(subtask));
-    }
-    return dnn;
+    Expected<Dnn> dnn = profiledDnn(*description, *profile, profilePath, static_cast<int>(maxBatch));
+    if (!dnn)
+        profileField.fail(dnn.error().message);
+    return *dnn;
 }
 
 Dnn readDnn(const Field& field, const ScenarioLimits& limits, const std::string& baseDir)

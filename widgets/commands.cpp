@@ -43,4 +43,12 @@ void InsertRemoveUsersCommand::removeAll()
 void InsertRemoveUsersCommand::undo() { m_remove ? insertAll() : removeAll(); }
 void InsertRemoveUsersCommand::redo() { m_remove ? removeAll() : insertAll(); }
 
+ReplaceScenarioCommand::ReplaceScenarioCommand(ScenarioDocument* document, Scenario after, const QString& text)
+    : QUndoCommand(text), m_document(document), m_before(document->scenario()), m_after(std::move(after))
+{
+}
+
+void ReplaceScenarioCommand::undo() { m_document->setScenario(m_before); }
+void ReplaceScenarioCommand::redo() { m_document->setScenario(m_after); }
+
 } // namespace coinfer

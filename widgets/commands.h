@@ -41,4 +41,16 @@ private:
     bool m_remove;
 };
 
+/// Replaces the whole scenario (a new DNN, a new edge model); undo restores the old one.
+class ReplaceScenarioCommand : public QUndoCommand {
+public:
+    ReplaceScenarioCommand(ScenarioDocument* document, Scenario after, const QString& text);
+    void undo() override;
+    void redo() override;
+
+private:
+    ScenarioDocument* m_document;
+    Scenario m_before, m_after;
+};
+
 } // namespace coinfer

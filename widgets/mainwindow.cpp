@@ -4,6 +4,7 @@
 #include "core/scenarioio.h"
 #include "widgets/commands.h"
 #include "widgets/comparisonview.h"
+#include "widgets/dnnview.h"
 #include "widgets/generatordialog.h"
 #include "widgets/planrunner.h"
 #include "widgets/planview.h"
@@ -59,6 +60,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_table(new QTableView(this))
     , m_comparison(new ComparisonView(this))
     , m_planView(new PlanView(this))
+    , m_dnnView(new DnnView(m_document, this))
     , m_planChoice(new QComboBox(this))
     , m_replanTimer(new QTimer(this))
     , m_busy(new QProgressBar(this))
@@ -86,6 +88,7 @@ MainWindow::MainWindow(QWidget* parent)
     auto* tabs = m_tabs = new QTabWidget(this);
     tabs->addTab(m_comparison, tr("&Comparison"));
     tabs->addTab(planPage, tr("P&lan"));
+    tabs->addTab(m_dnnView, tr("&DNN and edge"));
     auto* splitter = new QSplitter(this);
     splitter->addWidget(m_table);
     splitter->addWidget(tabs);

@@ -15,6 +15,7 @@ class QTimer;
 namespace coinfer {
 
 class ComparisonView;
+class DnnView;
 class PlanView;
 class PlanRunner;
 class ScenarioDocument;
@@ -35,9 +36,10 @@ public:
     UserTableModel* userModel() const { return m_model; }
     ComparisonView* comparison() const { return m_comparison; }
     PlanView* planView() const { return m_planView; }
+    DnnView* dnnView() const { return m_dnnView; }
     /// Shows the plan of the algorithm with this command-line name in the plan view.
     void showPlanOf(const QString& algorithm);
-    /// Shows the comparison (0) or the plan (1) page.
+    /// Shows the comparison (0), the plan (1) or the DNN and edge (2) page.
     void showPage(int page);
     /// Selects one user in the table and in every view.
     void selectUser(int user);
@@ -68,6 +70,7 @@ private:
     QTableView* m_table;
     ComparisonView* m_comparison;
     PlanView* m_planView;
+    DnnView* m_dnnView;
     QComboBox* m_planChoice;
     QTabWidget* m_tabs = nullptr;
     QTimer* m_replanTimer;

@@ -48,6 +48,13 @@ bool ScenarioDocument::isModified() const
     return !m_undoStack->isClean();
 }
 
+void ScenarioDocument::setScenario(const Scenario& scenario)
+{
+    m_scenario = scenario;
+    emit scenarioReset();
+    emit edited();
+}
+
 void ScenarioDocument::setUser(int row, const User& user)
 {
     m_scenario.users[static_cast<size_t>(row)] = user;

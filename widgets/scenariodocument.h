@@ -31,6 +31,7 @@ public:
     QUndoStack* undoStack() const { return m_undoStack; }
 
     // Direct mutations, used by the undo commands only (views push commands instead).
+    void setScenario(const Scenario& scenario);
     void setUser(int row, const User& user);
     void insertUser(int row, const User& user);
     void removeUser(int row);

@@ -6,6 +6,9 @@
 #include "core/scenarioio.h"
 #include "widgets/commands.h"
 #include "widgets/comparisonview.h"
+#include "widgets/dnnview.h"
+#include "core/fileio.h"
+#include "core/gpuprofile.h"
 #include "widgets/generatordialog.h"
 #include "widgets/mainwindow.h"
 #include "widgets/planrunner.h"
@@ -302,6 +305,43 @@ private slots:
         plain.deviceClasses.clear();
         GeneratorDialog none(plain);
         QVERIFY(!none.problem().isEmpty());
+    }
+
+    void dnnAndEdgeEditsAreUndoable()
+    {
+        ScenarioDocument document;
+        QVERIFY(document.load(kClassroom).hasValue());
+        DnnView view(&document);
+        view.refresh();
+        QCOMPARE(view.table()->rowCount(), 5);
+        QVERIFY(view.setAffineEdge(1, 2.0, 0.5).isEmpty());
+        QCOMPARE(document.scenario().dnn.subtasks[1].edgeLatencyMs[3], 4.0); // 2 + 0.5 x 4
+        QCOMPARE(view.table()->item(1, 3)->text(), QString("2.500"));
+        document.undoStack()->undo();
+        QCOMPARE(document.scenario().dnn.subtasks[1].edgeLatencyMs[3], 6.0 + 0.4 * 4);
+
+        // A synthetic profile (made here, not a measurement) of the built-in ResNet-18.
+        const DnnDescription resnet = *builtinDnn("resnet18");
+        GpuProfile profile;
+        profile.dnnName = resnet.name;
+        profile.dnnSignature = dnnSignature(resnet);
+        profile.gpu.name = "synthetic test profile (not a measurement)";
+        profile.measuredAt = "2026-01-01T00:00:00Z";
+        for (const SubtaskDescription& subtask : resnet.subtasks)
+            profile.subtasks.push_back({subtask.name, {1.0, 1.2, 1.4, 1.6}, {0.9, 1.1, 1.3, 1.5}, {1.1, 1.3, 1.5, 1.7}, {}});
+        QTemporaryDir dir;
+        const QString path = dir.path() + "/resnet18.json";
+        QVERIFY(writeFileAtomically(path.toStdString(), gpuProfileToJson(profile)).hasValue());
+        QVERIFY(view.loadProfile(path).contains("10 sub-tasks")); // the classroom CNN has 5
+        QVERIFY(view.useDnn("resnet18", path).isEmpty());
+        QCOMPARE(document.scenario().dnn.subtaskCount(), 10);
+        QCOMPARE(document.scenario().dnn.maxBatch(), 4);
+        QCOMPARE(document.scenario().users[0].localLatencyMs.size(), size_t(10));
+        QCOMPARE(view.table()->rowCount(), 10);
+        document.undoStack()->undo();
+        QCOMPARE(document.scenario().dnn.subtaskCount(), 5);
+        QCOMPARE(document.scenario().users[0].localLatencyMs.size(), size_t(5));
+        QVERIFY(view.useDnn("alexnet", path).contains("alexnet"));
     }
 
     void savingIsAtomicAndMarksClean()

@@ -1,0 +1,222 @@
+#include "widgets/dnnview.h"
+
+#include "core/costmodel.h"
+#include "core/dnn.h"
+#include "core/generator.h"
+#include "core/gpuprofile.h"
+#include "widgets/commands.h"
+#include "widgets/scenariodocument.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+#include <qcustomplot.h>
+
+namespace coinfer {
+
+DnnView::DnnView(ScenarioDocument* document, QWidget* parent)
+    : QWidget(parent), m_document(document), m_table(new QTableWidget(this)), m_user(new QComboBox(this))
+    , m_split(new QCustomPlot(this)), m_curves(new QCustomPlot(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    auto* buttons = new QHBoxLayout;
+    auto* useDnnButton = new QPushButton(tr("Use DNN and GPU profile..."), this);
+    auto* profileButton = new QPushButton(tr("Load GPU profile..."), this);
+    auto* edgeButton = new QPushButton(tr("Edge model of selected sub-task..."), this);
+    buttons->addWidget(useDnnButton);
+    buttons->addWidget(profileButton);
+    buttons->addWidget(edgeButton);
+    buttons->addStretch(1);
+    buttons->addWidget(new QLabel(tr("Split points of"), this));
+    buttons->addWidget(m_user);
+    layout->addLayout(buttons);
+    m_table->setColumnCount(6);
+    m_table->setHorizontalHeaderLabels({tr("Sub-task"), tr("MFLOPs"), tr("Output (KB)"), tr("tau(1) ms"), tr("tau(B_max) ms"), tr("B_max")});
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_table);
+    auto* charts = new QSplitter(Qt::Horizontal, this);
+    charts->addWidget(m_split);
+    charts->addWidget(m_curves);
+    split->addWidget(charts);
+    split->setSizes({200, 420});
+    layout->addWidget(split, 1);
+    m_split->xAxis->setLabel(tr("Split point p (sub-tasks on the device)"));
+    m_split->yAxis->setLabel(tr("Latency (ms)"));
+    m_split->yAxis2->setLabel(tr("Energy (mJ)"));
+    m_split->yAxis2->setVisible(true);
+    m_split->legend->setVisible(true);
+    m_curves->xAxis->setLabel(tr("Batch size b"));
+    m_curves->yAxis->setLabel(tr("tau_n(b) (ms)"));
+    m_curves->legend->setVisible(true);
+
+    connect(document, &ScenarioDocument::edited, this, &DnnView::refresh);
+    connect(m_user, &QComboBox::currentIndexChanged, this, &DnnView::refresh);
+    connect(useDnnButton, &QPushButton::clicked, this, [this] {
+        QStringList choices;
+        for (const std::string& name : builtinDnnNames())
+            choices << QString::fromStdString(name);
+        choices << tr("a description file...");
+        bool ok = false;
+        QString dnn = QInputDialog::getItem(this, tr("Use DNN"), tr("DNN"), choices, 0, false, &ok);
+        if (!ok)
+            return;
+        if (dnn == choices.back())
+            dnn = QFileDialog::getOpenFileName(this, tr("DNN description"), {}, tr("DNN descriptions (*.json)"));
+        const QString profile = QFileDialog::getOpenFileName(this, tr("GPU profile measured for it"), {}, tr("GPU profiles (*.json)"));
+        if (dnn.isEmpty() || profile.isEmpty())
+            return;
+        const QString problem = useDnn(dnn, profile);
+        if (!problem.isEmpty())
+            QMessageBox::critical(this, tr("Cannot use this DNN"), problem);
+    });
+    connect(profileButton, &QPushButton::clicked, this, [this] {
+        const QString profile = QFileDialog::getOpenFileName(this, tr("GPU profile"), {}, tr("GPU profiles (*.json)"));
+        if (profile.isEmpty())
+            return;
+        const QString problem = loadProfile(profile);
+        if (!problem.isEmpty())
+            QMessageBox::critical(this, tr("Cannot use this profile"), problem);
+    });
+    connect(edgeButton, &QPushButton::clicked, this, [this] {
+        const int row = m_table->currentRow();
+        if (row < 0)
+            return;
+        bool ok = false;
+        const double alpha = QInputDialog::getDouble(this, tr("Edge model"), tr("alpha (ms)"), 1.0, 0, 1e6, 4, &ok);
+        if (!ok)
+            return;
+        const double beta = QInputDialog::getDouble(this, tr("Edge model"), tr("beta (ms per sample; 0 for constant)"), 0.0, 0, 1e6, 5, &ok);
+        if (ok)
+            setAffineEdge(row, alpha, beta);
+    });
+}
+
+QString DnnView::useDnn(const QString& nameOrFile, const QString& profilePath)
+{
+    Expected<DnnDescription> description = loadDnn(nameOrFile.toStdString());
+    if (!description)
+        return QString::fromStdString(description.error().message);
+    Expected<GpuProfile> profile = readGpuProfile(profilePath.toStdString());
+    if (!profile)
+        return QString::fromStdString(profile.error().message);
+    Expected<Dnn> dnn = profiledDnn(*description, *profile, profilePath.toStdString());
+    if (!dnn)
+        return QString::fromStdString(dnn.error().message);
+    Expected<Scenario> scenario = replaceDnn(m_document->scenario(), *dnn);
+    if (!scenario)
+        return QString::fromStdString(scenario.error().message);
+    m_document->undoStack()->push(new ReplaceScenarioCommand(m_document, *scenario, tr("Use DNN %1").arg(nameOrFile)));
+    return {};
+}
+
+QString DnnView::loadProfile(const QString& profilePath)
+{
+    Expected<GpuProfile> profile = readGpuProfile(profilePath.toStdString());
+    if (!profile)
+        return QString::fromStdString(profile.error().message);
+    Scenario scenario = m_document->scenario();
+    if (profile->subtasks.size() != scenario.dnn.subtasks.size())
+        return tr("%1 measures %2 sub-tasks, the scenario's DNN has %3").arg(profilePath).arg(profile->subtasks.size()).arg(scenario.dnn.subtasks.size());
+    for (size_t n = 0; n < profile->subtasks.size(); ++n) {
+        if (profile->subtasks[n].name != scenario.dnn.subtasks[n].name)
+            return tr("%1: sub-task %2 is \"%3\" in the profile and \"%4\" in the scenario")
+                .arg(profilePath).arg(n + 1).arg(QString::fromStdString(profile->subtasks[n].name), QString::fromStdString(scenario.dnn.subtasks[n].name));
+        scenario.dnn.subtasks[n].edgeLatencyMs = profile->subtasks[n].medianMs;
+    }
+    m_document->undoStack()->push(new ReplaceScenarioCommand(m_document, scenario, tr("Load GPU profile")));
+    return {};
+}
+
+QString DnnView::setAffineEdge(int subtask, double alphaMs, double betaMs)
+{
+    Scenario scenario = m_document->scenario();
+    if (subtask < 0 || subtask >= scenario.dnn.subtaskCount() || alphaMs < 0 || betaMs < 0)
+        return tr("no such sub-task, or a negative latency");
+    scenario.dnn.subtasks[static_cast<size_t>(subtask)].edgeLatencyMs = affineCurve(alphaMs, betaMs, scenario.dnn.maxBatch());
+    m_document->undoStack()->push(new ReplaceScenarioCommand(m_document, scenario, tr("Edit edge model")));
+    return {};
+}
+
+void DnnView::refresh()
+{
+    const Scenario& scenario = m_document->scenario();
+    const Dnn& dnn = scenario.dnn;
+    m_table->setRowCount(dnn.subtaskCount());
+    for (int n = 0; n < dnn.subtaskCount(); ++n) {
+        const Subtask& s = dnn.subtasks[static_cast<size_t>(n)];
+        const QStringList cells{QString::fromStdString(s.name), QString::number(s.flops / 1e6, 'f', 2), QString::number(s.outputBytes / 1024.0, 'f', 1),
+                                QString::number(s.edgeLatencyMs.front(), 'f', 3), QString::number(s.edgeLatencyMs.back(), 'f', 3),
+                                QString::number(s.edgeLatencyMs.size())};
+        for (int c = 0; c < cells.size(); ++c)
+            m_table->setItem(n, c, new QTableWidgetItem(cells[c]));
+    }
+    // Keep the chosen user when the list is rebuilt.
+    const QString chosen = m_user->currentText();
+    m_user->blockSignals(true);
+    m_user->clear();
+    for (const User& user : scenario.users)
+        m_user->addItem(QString::fromStdString(user.id));
+    const int keep = m_user->findText(chosen);
+    m_user->setCurrentIndex(keep >= 0 ? keep : 0);
+    m_user->blockSignals(false);
+
+    m_split->clearGraphs();
+    m_curves->clearGraphs();
+    if (!scenario.users.empty()) {
+        const CostModel model(scenario);
+        const int m = std::max(0, m_user->currentIndex());
+        QVector<double> p, local, arrival, energy;
+        for (int split = 0; split <= dnn.subtaskCount(); ++split) {
+            p << split;
+            local << model.localMs(m, split);
+            arrival << model.localMs(m, split) + model.uploadMs(m, split);
+            energy << model.energyMj(m, split);
+        }
+        auto* localGraph = m_split->addGraph();
+        localGraph->setData(p, local);
+        localGraph->setName(tr("local computing (ms)"));
+        localGraph->setPen(QPen(QColor(120, 170, 90), 2));
+        auto* arrivalGraph = m_split->addGraph();
+        arrivalGraph->setData(p, arrival);
+        arrivalGraph->setName(tr("+ upload (ms)"));
+        arrivalGraph->setPen(QPen(QColor(230, 160, 60), 2));
+        auto* energyGraph = m_split->addGraph(m_split->xAxis, m_split->yAxis2);
+        energyGraph->setData(p, energy);
+        energyGraph->setName(tr("energy (mJ)"));
+        energyGraph->setPen(QPen(QColor(70, 130, 180), 2, Qt::DashLine));
+        m_split->rescaleAxes();
+        m_split->yAxis->setRangeLower(0);
+        m_split->yAxis2->setRangeLower(0);
+    }
+    for (int n = 0; n < dnn.subtaskCount(); ++n) {
+        QVector<double> b, tau;
+        const auto& curve = dnn.subtasks[static_cast<size_t>(n)].edgeLatencyMs;
+        for (size_t i = 0; i < curve.size(); ++i) {
+            b << static_cast<double>(i + 1);
+            tau << curve[i];
+        }
+        auto* graph = m_curves->addGraph();
+        graph->setData(b, tau);
+        graph->setName(QString::number(n + 1) + ": " + QString::fromStdString(dnn.subtasks[static_cast<size_t>(n)].name).left(24));
+        graph->setPen(QPen(QColor::fromHsv((n * 47) % 360, 200, 180), 2));
+    }
+    m_curves->rescaleAxes();
+    m_curves->yAxis->setRangeLower(0);
+    m_split->replot();
+    m_curves->replot();
+}
+
+} // namespace coinfer

@@ -1,0 +1,45 @@
+#pragma once
+// The DNN and the edge: the sub-tasks with FLOPs and output sizes, one user's cumulative local
+// latency and energy at every split point, and the GPU batch curves. Changing the DNN, loading a
+// GPU profile and editing an edge model are undoable commands on the document.
+
+#include <QWidget>
+
+class QComboBox;
+class QCustomPlot;
+class QTableWidget;
+
+namespace coinfer {
+
+class ScenarioDocument;
+
+class DnnView : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit DnnView(ScenarioDocument* document, QWidget* parent = nullptr);
+
+    /// Rebuilds the table and charts from the document. O(M + N * B_max).
+    void refresh();
+    /// Uses @p nameOrFile (a built-in DNN or a description) with the GPU profile at
+    /// @p profilePath; local costs are recomputed from the users' device classes.
+    /// Returns an empty string on success, or what went wrong.
+    QString useDnn(const QString& nameOrFile, const QString& profilePath);
+    /// Loads a GPU profile for the current DNN (sub-task names must match).
+    QString loadProfile(const QString& profilePath);
+    /// Sets tau_n(b) = alpha + beta b for sub-task @p subtask (0-based).
+    QString setAffineEdge(int subtask, double alphaMs, double betaMs);
+
+    QTableWidget* table() const { return m_table; }
+    QCustomPlot* splitChart() const { return m_split; }
+    QCustomPlot* curveChart() const { return m_curves; }
+
+private:
+    ScenarioDocument* m_document;
+    QTableWidget* m_table;
+    QComboBox* m_user;
+    QCustomPlot* m_split;
+    QCustomPlot* m_curves;
+};
+
+} // namespace coinfer
