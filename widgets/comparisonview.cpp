@@ -1,5 +1,7 @@
 #include "widgets/comparisonview.h"
 
+#include "widgets/chartexport.h"
+
 #include <QHeaderView>
 #include <QSharedPointer>
 #include <QTableWidget>
@@ -86,11 +88,7 @@ void ComparisonView::showResults(const std::vector<AlgorithmResult>& results)
 
 bool ComparisonView::exportChart(const QString& path, int width, int height)
 {
-    if (path.endsWith(".pdf", Qt::CaseInsensitive))
-        return m_chart->savePdf(path, width, height);
-    if (path.endsWith(".jpg", Qt::CaseInsensitive))
-        return m_chart->saveJpg(path, width, height);
-    return m_chart->savePng(path, width, height);
+    return coinfer::exportChart(m_chart, path, width, height);
 }
 
 } // namespace coinfer

@@ -18,7 +18,7 @@ public:
     explicit ComparisonView(QWidget* parent = nullptr);
 
     void showResults(const std::vector<AlgorithmResult>& results);
-    /// Saves the chart as PNG, PDF or SVG-less raster by extension; false on failure.
+    /// Saves the chart as PNG, JPEG, PDF or SVG by extension; false on failure.
     bool exportChart(const QString& path, int width = 900, int height = 500);
     QTableWidget* table() const { return m_table; }
     QCustomPlot* chart() const { return m_chart; }

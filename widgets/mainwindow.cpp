@@ -3,6 +3,7 @@
 #include "core/planio.h"
 #include "core/scenarioio.h"
 #include "widgets/commands.h"
+#include "widgets/chartexport.h"
 #include "widgets/comparisonview.h"
 #include "widgets/dnnview.h"
 #include "widgets/generatordialog.h"
@@ -173,9 +174,9 @@ void MainWindow::createActions()
         if (!path.isEmpty() && !exportReport(path, &error))
             QMessageBox::critical(this, tr("Export failed"), error);
     });
-    file->addAction(tr("Export &chart..."), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export chart"), {}, tr("PNG (*.png);;PDF (*.pdf)"));
-        if (!path.isEmpty() && !m_comparison->exportChart(path))
+    file->addAction(tr("Export &charts of this page..."), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export charts"), {}, tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"));
+        if (!path.isEmpty() && exportCharts(path).isEmpty())
             QMessageBox::critical(this, tr("Export failed"), tr("%1 could not be written").arg(path));
     });
     file->addSeparator();
@@ -325,6 +326,25 @@ bool MainWindow::exportPlan(const QString& path, const QString& algorithm, QStri
     if (error)
         *error = tr("There is no %1 plan yet: plan first (F5).").arg(algorithm);
     return false;
+}
+
+QStringList MainWindow::exportCharts(const QString& path)
+{
+    std::vector<std::pair<QString, QCustomPlot*>> charts;
+    switch (m_tabs->currentIndex()) {
+    case 1: charts = {{"energy", m_planView->energyChart()}, {"partitions", m_planView->partitionChart()}}; break;
+    case 2: charts = {{"split-points", m_dnnView->splitChart()}, {"batch-curves", m_dnnView->curveChart()}}; break;
+    default: charts = {{"comparison", m_comparison->chart()}}; break;
+    }
+    const QFileInfo info(path);
+    QStringList written;
+    for (const auto& [name, chart] : charts) {
+        const QString file = charts.size() == 1 ? path : info.path() + "/" + info.completeBaseName() + "-" + name + "." + info.suffix();
+        if (!exportChart(chart, file))
+            return {};
+        written << file;
+    }
+    return written;
 }
 
 bool MainWindow::exportReport(const QString& path, QString* error)

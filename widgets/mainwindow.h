@@ -47,6 +47,9 @@ public:
     void planNow();
     /// Writes the chosen algorithm's plan (SPEC section 5) as JSON or, for *.csv, per-user CSV.
     bool exportPlan(const QString& path, const QString& algorithm, QString* error = nullptr);
+    /// Saves every chart of the page on show: @p path itself for one chart, else one file per
+    /// chart named path-<chart>.<ext>. Returns the files written (empty on failure).
+    QStringList exportCharts(const QString& path);
     /// A one-page PDF: the scenario summary, the comparison table and the main charts.
     bool exportReport(const QString& path, QString* error = nullptr);
 

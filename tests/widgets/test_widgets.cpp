@@ -180,6 +180,34 @@ private slots:
         QVERIFY(elapsedMs < 5000);
     }
 
+    void fiveHundredUsersStayResponsive()
+    {
+        std::string campus = *readTextFile(COINFER_EXAMPLES "/campus.json");
+        campus.replace(campus.find("\"count\": 200"), 12, "\"count\": 500");
+        Expected<Scenario> scenario = parseScenario(campus, "campus-500.json");
+        QVERIFY(scenario.hasValue());
+        QCOMPARE(scenario->userCount(), 500);
+        MainWindow window;
+        window.resize(1280, 760);
+        window.show();
+        QElapsedTimer timer;
+        timer.start();
+        window.document()->reset(*scenario, QString());
+        QCoreApplication::processEvents();
+        const qint64 openMs = timer.elapsed();
+        timer.restart();
+        window.userModel()->setData(window.userModel()->index(250, UserTableModel::DeadlineMs), 150.0);
+        QCoreApplication::processEvents();
+        const qint64 editMs = timer.elapsed();
+        QVERIFY(waitForPlans(window));
+        double planningMs = 0;
+        for (const AlgorithmResult& result : window.runner()->results())
+            planningMs += result.elapsedMs;
+        qInfo("500 users: reset and repaint %lld ms, one edit on the GUI thread %lld ms, planning in the background %.1f ms",
+              openMs, editMs, planningMs);
+        QVERIFY(editMs < 1000);
+    }
+
     void exportsExistAndParse()
     {
         MainWindow window;
@@ -200,6 +228,17 @@ private slots:
         QVERIFY(csv.open(QIODevice::ReadOnly));
         QCOMPARE(csv.readAll().count('\n'), 9); // header and 8 users
         QVERIFY(window.comparison()->exportChart(dir.path() + "/chart.png"));
+        QVERIFY(window.comparison()->exportChart(dir.path() + "/chart.svg"));
+        QFile svg(dir.path() + "/chart.svg");
+        QVERIFY(svg.open(QIODevice::ReadOnly));
+        QVERIFY(svg.readAll().contains("<svg"));
+        window.showPage(1);
+        const QStringList planCharts = window.exportCharts(dir.path() + "/plan.png");
+        QCOMPARE(planCharts.size(), 2);
+        for (const QString& file : planCharts)
+            QVERIFY(QImage(file).width() > 100);
+        window.showPage(2);
+        QCOMPARE(window.exportCharts(dir.path() + "/dnn.pdf").size(), 2);
         QVERIFY(window.comparison()->exportChart(dir.path() + "/chart.pdf"));
         QVERIFY(QImage(dir.path() + "/chart.png").width() > 100);
         QVERIFY(QFile(dir.path() + "/chart.pdf").size() > 1000);
