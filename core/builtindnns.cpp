@@ -8,40 +8,12 @@ namespace {
 
 Layer conv(int out, int kernel, int stride, int padding, int groups = 1, bool bias = false)
 {
-    Layer layer;
-    layer.kind = LayerKind::Conv;
-    layer.outChannels = out;
-    layer.kernel = kernel;
-    layer.stride = stride;
-    layer.padding = padding;
-    layer.groups = groups;
-    layer.bias = bias;
-    return layer;
+    return convLayer(out, kernel, stride, padding, groups, bias);
 }
 
-Layer simple(LayerKind kind)
-{
-    Layer layer;
-    layer.kind = kind;
-    return layer;
-}
-
-Layer pool(LayerKind kind, int kernel, int stride, int padding)
-{
-    Layer layer = simple(kind);
-    layer.kernel = kernel;
-    layer.stride = stride;
-    layer.padding = padding;
-    return layer;
-}
-
-Layer linear(int out)
-{
-    Layer layer = simple(LayerKind::Linear);
-    layer.outFeatures = out;
-    layer.bias = true;
-    return layer;
-}
+Layer simple(LayerKind kind) { return plainLayer(kind); }
+Layer pool(LayerKind kind, int kernel, int stride, int padding) { return poolLayer(kind, kernel, stride, padding); }
+Layer linear(int out) { return linearLayer(out); }
 
 const Layer kBn = simple(LayerKind::BatchNorm);
 const Layer kRelu = simple(LayerKind::Relu);

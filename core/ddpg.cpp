@@ -255,12 +255,7 @@ namespace {
 
 DdpgPolicy readPolicyJson(const Field& root)
 {
-    if (!root.isObject())
-        root.fail("the file must hold a JSON object, not " + detail::describe(root.json()));
-    if (root.at("format").string() != "coinfer-policy")
-        root.at("format").fail("must be \"coinfer-policy\"");
-    if (root.at("version").integer(0, 1'000'000) != 1)
-        root.at("version").fail("is not supported (this build reads version 1)");
+    detail::requireFormat(root, "coinfer-policy");
     DdpgPolicy policy;
     const std::string planner = root.at("planner").string();
     if (planner != "og" && planner != "ip-ssa")
@@ -323,17 +318,7 @@ DdpgPolicy readPolicyJson(const Field& root)
 
 Expected<DdpgPolicy> parsePolicy(std::string_view text, const std::string& sourceName)
 {
-    json document;
-    std::string problem;
-    if (!detail::parseDocument(text, document, problem))
-        return Error{ErrorCode::BadInput, sourceName + ": " + problem};
-    try {
-        return readPolicyJson(Field(document, ""));
-    } catch (const InputError& error) {
-        return Error{ErrorCode::BadInput, sourceName + ": " + (error.path.empty() ? "" : error.path + ": ") + error.problem};
-    } catch (const json::exception& error) {
-        return Error{ErrorCode::BadInput, sourceName + ": " + error.what()};
-    }
+    return detail::readDocument<DdpgPolicy>(text, sourceName, readPolicyJson);
 }
 
 Expected<DdpgPolicy> readPolicy(const std::string& path)

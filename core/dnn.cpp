@@ -97,6 +97,43 @@ std::string shapeText(const TensorShape& shape)
 
 } // namespace
 
+Layer convLayer(int out, int kernel, int stride, int padding, int groups, bool bias)
+{
+    Layer layer;
+    layer.kind = LayerKind::Conv;
+    layer.outChannels = out;
+    layer.kernel = kernel;
+    layer.stride = stride;
+    layer.padding = padding;
+    layer.groups = groups;
+    layer.bias = bias;
+    return layer;
+}
+
+Layer plainLayer(LayerKind kind)
+{
+    Layer layer;
+    layer.kind = kind;
+    return layer;
+}
+
+Layer poolLayer(LayerKind kind, int kernel, int stride, int padding)
+{
+    Layer layer = plainLayer(kind);
+    layer.kernel = kernel;
+    layer.stride = stride;
+    layer.padding = padding;
+    return layer;
+}
+
+Layer linearLayer(int out)
+{
+    Layer layer = plainLayer(LayerKind::Linear);
+    layer.outFeatures = out;
+    layer.bias = true;
+    return layer;
+}
+
 std::string layerKindName(LayerKind kind)
 {
     for (const auto& entry : kKindNames)
@@ -296,12 +333,7 @@ std::vector<Layer> readLayers(const Field& field)
 
 DnnDescription readDescription(const Field& root)
 {
-    if (!root.isObject())
-        root.fail("the file must hold a JSON object, not " + detail::describe(root.json()));
-    if (root.at("format").string() != "coinfer-dnn")
-        root.at("format").fail("must be \"coinfer-dnn\"");
-    if (root.at("version").integer(0, 1'000'000) != 1)
-        root.at("version").fail("is not supported (this build reads version 1)");
+    detail::requireFormat(root, "coinfer-dnn");
     DnnDescription dnn;
     dnn.name = root.at("name").string(false);
     const Field input = root.at("input");
@@ -343,19 +375,10 @@ DnnDescription readDescription(const Field& root)
 
 Expected<DnnDescription> parseDnnDescription(std::string_view text, const std::string& sourceName)
 {
-    json document;
-    std::string problem;
-    if (!detail::parseDocument(text, document, problem))
-        return Error{ErrorCode::BadInput, sourceName + ": " + problem};
-    DnnDescription dnn;
-    try {
-        dnn = readDescription(Field(document, ""));
-    } catch (const InputError& error) {
-        return Error{ErrorCode::BadInput, sourceName + ": " + (error.path.empty() ? "" : error.path + ": ") + error.problem};
-    } catch (const json::exception& error) {
-        return Error{ErrorCode::BadInput, sourceName + ": " + error.what()};
-    }
-    Expected<std::vector<SubtaskStats>> stats = analyzeDnn(dnn);
+    Expected<DnnDescription> dnn = detail::readDocument<DnnDescription>(text, sourceName, readDescription);
+    if (!dnn)
+        return dnn;
+    Expected<std::vector<SubtaskStats>> stats = analyzeDnn(*dnn);
     if (!stats)
         return Error{ErrorCode::BadInput, sourceName + ": " + stats.error().message};
     return dnn;

@@ -25,6 +25,15 @@ struct Layer {
     int outFeatures = 0;  ///< Linear
 };
 
+/// A convolution: @p out channels, square @p kernel, @p stride, @p padding, @p groups.
+Layer convLayer(int out, int kernel, int stride = 1, int padding = 0, int groups = 1, bool bias = false);
+/// A layer without parameters of its own (batchnorm, relu, relu6, global_avgpool, flatten).
+Layer plainLayer(LayerKind kind);
+/// Max or average pooling over a square window.
+Layer poolLayer(LayerKind kind, int kernel, int stride, int padding = 0);
+/// A fully connected layer with a bias.
+Layer linearLayer(int out);
+
 /// Layers applied in order; with a residual, out = afterAdd(layers(x) + shortcut(x)), where an
 /// empty shortcut is the identity.
 struct Block {

@@ -88,12 +88,7 @@ namespace {
 
 GpuProfile readProfileJson(const Field& root)
 {
-    if (!root.isObject())
-        root.fail("the file must hold a JSON object, not " + detail::describe(root.json()));
-    if (root.at("format").string() != "coinfer-gpu-profile")
-        root.at("format").fail("must be \"coinfer-gpu-profile\"");
-    if (root.at("version").integer(0, 1'000'000) != 1)
-        root.at("version").fail("is not supported (this build reads version 1)");
+    detail::requireFormat(root, "coinfer-gpu-profile");
     GpuProfile profile;
     profile.dnnName = root.at("dnn").string(false);
     profile.dnnSignature = root.at("dnn_signature").string();
@@ -133,17 +128,7 @@ GpuProfile readProfileJson(const Field& root)
 
 Expected<GpuProfile> parseGpuProfile(std::string_view text, const std::string& sourceName)
 {
-    json document;
-    std::string problem;
-    if (!detail::parseDocument(text, document, problem))
-        return Error{ErrorCode::BadInput, sourceName + ": " + problem};
-    try {
-        return readProfileJson(Field(document, ""));
-    } catch (const InputError& error) {
-        return Error{ErrorCode::BadInput, sourceName + ": " + (error.path.empty() ? "" : error.path + ": ") + error.problem};
-    } catch (const json::exception& error) {
-        return Error{ErrorCode::BadInput, sourceName + ": " + error.what()};
-    }
+    return detail::readDocument<GpuProfile>(text, sourceName, readProfileJson);
 }
 
 Expected<GpuProfile> readGpuProfile(const std::string& path)

@@ -33,6 +33,18 @@ bool parseDocument(std::string_view text, nlohmann::json& document, std::string&
     return false;
 }
 
+void requireFormat(const Field& root, const char* format)
+{
+    if (!root.isObject())
+        root.fail("the file must hold a JSON object, not " + describe(root.json()));
+    const std::string name = root.at("format").string();
+    if (name != format)
+        root.at("format").fail(std::string("must be \"") + format + "\", not \"" + name + "\"");
+    const long long version = root.at("version").integer(0, 1'000'000);
+    if (version != 1)
+        root.at("version").fail("version " + std::to_string(version) + " is not supported (this build reads version 1)");
+}
+
 std::string describe(const nlohmann::json& value)
 {
     switch (value.type()) {

@@ -2,6 +2,8 @@
 // Path-aware reading of JSON input (private to core). Every accessor names the field's path in
 // its error, e.g. users[3].local_latency_ms[2], so the reader's message says exactly what to fix.
 
+#include "core/expected.h"
+
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -61,5 +63,26 @@ bool parseDocument(std::string_view text, nlohmann::json& document, std::string&
 
 /// The JSON type's name as a person would say it ("a string", "an array", ...).
 std::string describe(const nlohmann::json& value);
+
+/// Fails unless @p root is an object with "format": @p format and "version": 1.
+void requireFormat(const Field& root, const char* format);
+
+/// Parses @p text and reads it with @p read(Field) -> T; every failure becomes a BadInput
+/// error that starts with @p sourceName and names the field's path. Never throws.
+template <class T, class Read>
+Expected<T> readDocument(std::string_view text, const std::string& sourceName, Read read)
+{
+    nlohmann::json document;
+    std::string problem;
+    if (!parseDocument(text, document, problem))
+        return Error{ErrorCode::BadInput, sourceName + ": " + problem};
+    try {
+        return read(Field(document, ""));
+    } catch (const InputError& error) {
+        return Error{ErrorCode::BadInput, sourceName + ": " + (error.path.empty() ? "" : error.path + ": ") + error.problem};
+    } catch (const nlohmann::json::exception& error) {
+        return Error{ErrorCode::BadInput, sourceName + ": " + error.what()};
+    }
+}
 
 } // namespace coinfer::detail

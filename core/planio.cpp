@@ -52,12 +52,7 @@ namespace {
 
 Plan readPlanJson(const Field& root, const Scenario& scenario)
 {
-    if (!root.isObject())
-        root.fail("the file must hold a JSON object, not " + detail::describe(root.json()));
-    if (root.at("format").string() != "coinfer-plan")
-        root.at("format").fail("must be \"coinfer-plan\"");
-    if (root.at("version").integer(0, 1'000'000) != 1)
-        root.at("version").fail("is not supported (this build reads version 1)");
+    detail::requireFormat(root, "coinfer-plan");
     std::map<std::string, int> index;
     for (size_t m = 0; m < scenario.users.size(); ++m)
         index[scenario.users[m].id] = static_cast<int>(m);
@@ -118,17 +113,7 @@ Plan readPlanJson(const Field& root, const Scenario& scenario)
 
 Expected<Plan> parsePlan(std::string_view text, const std::string& sourceName, const Scenario& scenario)
 {
-    json document;
-    std::string problem;
-    if (!detail::parseDocument(text, document, problem))
-        return Error{ErrorCode::BadInput, sourceName + ": " + problem};
-    try {
-        return readPlanJson(Field(document, ""), scenario);
-    } catch (const InputError& error) {
-        return Error{ErrorCode::BadInput, sourceName + ": " + (error.path.empty() ? "" : error.path + ": ") + error.problem};
-    } catch (const json::exception& error) {
-        return Error{ErrorCode::BadInput, sourceName + ": " + error.what()};
-    }
+    return detail::readDocument<Plan>(text, sourceName, [&](const Field& root) { return readPlanJson(root, scenario); });
 }
 
 std::string planToTable(const Scenario& scenario, const Plan& plan)

@@ -20,17 +20,6 @@ using nlohmann::json;
 
 namespace {
 
-void checkHeader(const Field& root, const char* format)
-{
-    if (!root.isObject())
-        root.fail(std::string("the file must hold a JSON object, not ") + detail::describe(root.json()));
-    const std::string name = root.at("format").string();
-    if (name != format)
-        root.at("format").fail(std::string("must be \"") + format + "\", not \"" + name + "\"");
-    const long long version = root.at("version").integer(0, 1'000'000);
-    if (version != 1)
-        root.at("version").fail("version " + std::to_string(version) + " is not supported (this build reads version 1)");
-}
 
 std::vector<double> readEdgeCurve(const Field& subtask, std::optional<long long> maxBatch)
 {
@@ -308,7 +297,7 @@ OnlineSettings readOnline(const Field& field)
 
 Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits, const std::string& baseDir)
 {
-    checkHeader(root, "coinfer-scenario");
+    detail::requireFormat(root, "coinfer-scenario");
     Scenario scenario;
     scenario.name = root.find("name") ? root.at("name").string() : std::string();
     scenario.dnn = readDnn(root.at("dnn"), limits, baseDir);
@@ -349,17 +338,7 @@ Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits, const
 
 Expected<Scenario> parseScenario(std::string_view text, const std::string& sourceName, const ScenarioLimits& limits)
 {
-    json document;
-    std::string problem;
-    if (!detail::parseDocument(text, document, problem))
-        return Error{ErrorCode::BadInput, sourceName + ": " + problem};
-    try {
-        return readScenarioJson(Field(document, ""), limits, std::filesystem::path(sourceName).parent_path().string());
-    } catch (const InputError& error) {
-        return Error{ErrorCode::BadInput, sourceName + ": " + (error.path.empty() ? "" : error.path + ": ") + error.problem};
-    } catch (const json::exception& error) {
-        return Error{ErrorCode::BadInput, sourceName + ": " + error.what()};
-    }
+    return detail::readDocument<Scenario>(text, sourceName, [&](const Field& root) { return readScenarioJson(root, limits, std::filesystem::path(sourceName).parent_path().string()); });
 }
 
 Expected<Scenario> readScenario(const std::string& path, const ScenarioLimits& limits)

@@ -10,15 +10,11 @@ namespace {
 
 Layer make(LayerKind kind, int outChannels = 0, int kernel = 1, int stride = 1, int padding = 0, int groups = 1, bool bias = false)
 {
-    Layer layer;
-    layer.kind = kind;
-    layer.outChannels = outChannels;
-    layer.kernel = kernel;
-    layer.stride = stride;
-    layer.padding = padding;
-    layer.groups = groups;
-    layer.bias = bias;
-    return layer;
+    if (kind == LayerKind::Conv)
+        return convLayer(outChannels, kernel, stride, padding, groups, bias);
+    if (kind == LayerKind::MaxPool || kind == LayerKind::AvgPool)
+        return poolLayer(kind, kernel, stride, padding);
+    return plainLayer(kind);
 }
 
 } // namespace
@@ -28,9 +24,7 @@ DnnDescription checkDnn()
     DnnDescription dnn;
     dnn.name = "layer-check";
     dnn.input = {3, 17, 17};
-    Layer linear = make(LayerKind::Linear);
-    linear.outFeatures = 10;
-    linear.bias = true;
+    const Layer linear = linearLayer(10);
     Block residual{{make(LayerKind::Conv, 24, 3, 2, 1), make(LayerKind::BatchNorm), make(LayerKind::Relu), make(LayerKind::Conv, 24, 3, 1, 1),
                     make(LayerKind::BatchNorm)},
                    true,

@@ -31,13 +31,11 @@ QString dataPath(const QString& name) { return QStringLiteral(COINFER_TEST_DATA 
 
 Layer layer(LayerKind kind, int out = 0, int kernel = 1, int stride = 1, int padding = 0)
 {
-    Layer l;
-    l.kind = kind;
-    l.outChannels = out;
-    l.kernel = kernel;
-    l.stride = stride;
-    l.padding = padding;
-    return l;
+    if (kind == LayerKind::Conv)
+        return convLayer(out, kernel, stride, padding);
+    if (kind == LayerKind::MaxPool || kind == LayerKind::AvgPool)
+        return poolLayer(kind, kernel, stride, padding);
+    return plainLayer(kind);
 }
 
 DnnDescription oneLayer(const TensorShape& input, const Layer& l)
