@@ -28,7 +28,8 @@ GeneratorDialog::GeneratorDialog(const Scenario& scenario, QWidget* parent)
     form->addRow(tr("Number of users"), m_count);
     form->addRow(tr("Seed"), m_seed);
     form->addRow(tr("Id prefix"), m_prefix);
-    form->addRow(tr("Deadline classes (ms)"), m_deadlines);
+    m_deadlines->setToolTip(tr("Classes as a list (100, 200, 400) or a uniform range (100-300)"));
+    form->addRow(tr("Deadlines (ms): classes or a range"), m_deadlines);
     const bool byDistance = scenario.hasChannel;
     for (QDoubleSpinBox* box : {m_low, m_high}) {
         box->setRange(0.001, 1e6);
@@ -67,13 +68,21 @@ PopulationSpec GeneratorDialog::spec() const
     spec.count = m_count->value();
     spec.seed = static_cast<std::uint64_t>(m_seed->value());
     spec.idPrefix = m_prefix->text().toStdString();
-    for (const QString& part : m_deadlines->text().split(',', Qt::SkipEmptyParts)) {
+    const QStringList bounds = m_deadlines->text().split(QLatin1Char('-'));
+    if (bounds.size() == 2) {
+        bool lowOk = false, highOk = false;
+        const double low = bounds[0].trimmed().toDouble(&lowOk), high = bounds[1].trimmed().toDouble(&highOk);
+        if (lowOk && highOk && low > 0 && high >= low) {
+            spec.deadlineMs = Distribution{low, high, {}};
+        }
+    }
+    for (const QString& part : bounds.size() == 2 ? QStringList() : m_deadlines->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         bool ok = false;
         const double value = part.trimmed().toDouble(&ok);
         if (ok && value > 0)
             spec.deadlineMs.choices.push_back(value);
     }
-    if (spec.deadlineMs.choices.empty())
+    if (spec.deadlineMs.choices.empty() && !(spec.deadlineMs.max > 0))
         spec.deadlineMs.choices.push_back(100);
     spec.byDistance = m_scenario.hasChannel;
     Distribution range{std::min(m_low->value(), m_high->value()), std::max(m_low->value(), m_high->value()), {}};

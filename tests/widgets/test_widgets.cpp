@@ -332,6 +332,13 @@ private slots:
             QVERIFY(user.deadlineMs == 100 || user.deadlineMs == 250);
             QCOMPARE(user.localEnergyMj.size(), size_t(5));
         }
+        dialog.deadlineChoices()->setText("120-180");
+        const PopulationSpec ranged = dialog.spec();
+        QVERIFY(ranged.deadlineMs.choices.empty());
+        QCOMPARE(ranged.deadlineMs.min, 120.0);
+        QCOMPARE(ranged.deadlineMs.max, 180.0);
+        for (const User& user : GeneratorDialog::generate(document.scenario(), ranged))
+            QVERIFY(user.deadlineMs >= 120 && user.deadlineMs <= 180);
         std::vector<std::pair<int, User>> rows;
         for (size_t i = 0; i < users.size(); ++i)
             rows.emplace_back(8 + static_cast<int>(i), users[i]);
