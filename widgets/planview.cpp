@@ -1,6 +1,16 @@
 #include "widgets/planview.h"
 
+#include "widgets/scheduleplayer.h"
 #include "widgets/timelineview.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QMessageBox>
+#include <QProgressDialog>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSlider>
 
 #include <QScrollArea>
 #include <QSplitter>
@@ -15,8 +25,65 @@ namespace coinfer {
 
 PlanView::PlanView(QWidget* parent)
     : QWidget(parent), m_energy(new QCustomPlot(this)), m_partitions(new QCustomPlot(this)), m_timeline(new TimelineView(this))
+    , m_player(new SchedulePlayer(this))
 {
     auto* layout = new QVBoxLayout(this);
+    // Player controls: Space plays and pauses, [ and ] step between events, Home goes back.
+    auto* controls = new QHBoxLayout;
+    auto* play = new QPushButton(tr("Play"), this);
+    auto* back = new QPushButton(tr("< Step"), this);
+    auto* forward = new QPushButton(tr("Step >"), this);
+    auto* rewind = new QPushButton(tr("Rewind"), this);
+    auto* speed = new QComboBox(this);
+    auto* scrub = new QSlider(Qt::Horizontal, this);
+    auto* frames = new QPushButton(tr("Export frames..."), this);
+    for (const char* factor : {"0.25x", "0.5x", "1x", "2x", "4x"})
+        speed->addItem(factor);
+    speed->setCurrentText("1x");
+    scrub->setRange(0, 1000);
+    for (QWidget* widget : std::initializer_list<QWidget*>{rewind, back, play, forward, speed})
+        controls->addWidget(widget);
+    controls->addWidget(scrub, 1);
+    controls->addWidget(frames);
+    layout->addLayout(controls);
+    new QShortcut(QKeySequence(Qt::Key_Space), this, [this] { m_player->togglePlay(); });
+    new QShortcut(QKeySequence(Qt::Key_BracketRight), this, [this] { m_player->stepForward(); });
+    new QShortcut(QKeySequence(Qt::Key_BracketLeft), this, [this] { m_player->stepBackward(); });
+    new QShortcut(QKeySequence(Qt::Key_Home), this, [this] { m_player->stop(); });
+    connect(play, &QPushButton::clicked, m_player, &SchedulePlayer::togglePlay);
+    connect(back, &QPushButton::clicked, m_player, &SchedulePlayer::stepBackward);
+    connect(forward, &QPushButton::clicked, m_player, &SchedulePlayer::stepForward);
+    connect(rewind, &QPushButton::clicked, m_player, &SchedulePlayer::stop);
+    connect(m_player, &SchedulePlayer::stateChanged, this, [play](SchedulePlayer::State state) {
+        play->setText(state == SchedulePlayer::State::Playing ? tr("Pause") : tr("Play"));
+    });
+    connect(m_player, &SchedulePlayer::timeChanged, this, [this, scrub](double timeMs) {
+        m_timeline->setCursorMs(timeMs);
+        const QSignalBlocker block(scrub);
+        scrub->setValue(m_player->endMs() > 0 ? static_cast<int>(1000 * timeMs / m_player->endMs()) : 0);
+    });
+    connect(scrub, &QSlider::valueChanged, this, [this](int value) { m_player->seek(m_player->endMs() * value / 1000.0); });
+    connect(speed, &QComboBox::currentTextChanged, this, [this](const QString& text) {
+        m_player->setSpeed(m_player->endMs() / 10.0 * text.chopped(1).toDouble());
+    });
+    connect(frames, &QPushButton::clicked, this, [this] {
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder for the PNG frames"));
+        if (folder.isEmpty())
+            return;
+        // 10 s at 30 frames per second, rendered a frame at a time while the GUI stays live.
+        auto* exporter = new FrameExporter(m_timeline->model(), folder, 300, QSize(1280, 720), this);
+        auto* dialog = new QProgressDialog(tr("Rendering frames..."), tr("Cancel"), 0, 300, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(exporter, &FrameExporter::progress, dialog, &QProgressDialog::setValue);
+        connect(dialog, &QProgressDialog::canceled, exporter, &FrameExporter::cancel);
+        connect(exporter, &FrameExporter::finished, this, [this, exporter, dialog, folder](int written) {
+            dialog->close();
+            exporter->deleteLater();
+            QMessageBox::information(this, tr("Export frames"), tr("%1 of 300 frames written to %2").arg(written).arg(folder));
+        });
+        dialog->show();
+        exporter->start();
+    });
     auto* charts = new QSplitter(Qt::Horizontal, this);
     charts->addWidget(m_energy);
     charts->addWidget(m_partitions);
@@ -101,7 +168,9 @@ void PlanView::showPlan(const Scenario& scenario, const Plan& plan)
     m_partitions->yAxis->setRange(0, std::max(1.0, *std::max_element(py.begin(), py.end())) * 1.15);
     m_partitions->replot();
 
-    m_timeline->setModel(TimelineModel(scenario, plan));
+    TimelineModel timeline(scenario, plan);
+    m_player->setTimeline(timeline);
+    m_timeline->setModel(std::move(timeline));
 }
 
 void PlanView::selectUser(int user)

@@ -12,6 +12,7 @@ class QCustomPlot;
 
 namespace coinfer {
 
+class SchedulePlayer;
 class TimelineView;
 
 class PlanView : public QWidget {
@@ -27,6 +28,7 @@ public:
     TimelineView* timeline() const { return m_timeline; }
     QCustomPlot* energyChart() const { return m_energy; }
     QCustomPlot* partitionChart() const { return m_partitions; }
+    SchedulePlayer* player() const { return m_player; }
 
 signals:
     void userClicked(int user);
@@ -35,6 +37,7 @@ private:
     QCustomPlot* m_energy;
     QCustomPlot* m_partitions;
     TimelineView* m_timeline;
+    SchedulePlayer* m_player;
     int m_userCount = 0;
 };
 

@@ -1,6 +1,9 @@
 #include "widgets/timelineview.h"
 
+#include <QImage>
 #include <QMouseEvent>
+#include <QPaintEvent>
+#include <QTimer>
 #include <QPainter>
 
 #include <algorithm>
@@ -10,9 +13,10 @@ namespace coinfer {
 namespace {
 
 constexpr double kLabelWidth = 90;
+constexpr double kMeterWidth = 120; // energy meters at the right, shown with the cursor
 constexpr double kLaneHeight = 22;
 constexpr double kLaneGap = 4;
-constexpr double kAxisHeight = 22;
+constexpr double kAxisHeight = 40; // a status line, then the time axis
 
 QColor colourOf(SegmentKind kind)
 {
@@ -28,6 +32,19 @@ QColor colourOf(SegmentKind kind)
 
 } // namespace
 
+double LaneEnergy::planAt(double timeMs) const
+{
+    auto share = [timeMs](double start, double end) {
+        return end <= start ? (timeMs >= end ? 1.0 : 0.0) : std::clamp((timeMs - start) / (end - start), 0.0, 1.0);
+    };
+    return computeMj * share(0, computeEndMs) + uploadMj * share(uploadStartMs, uploadEndMs);
+}
+
+double LaneEnergy::localAt(double timeMs) const
+{
+    return localOnlyMs <= 0 ? localOnlyMj : localOnlyMj * std::clamp(timeMs / localOnlyMs, 0.0, 1.0);
+}
+
 TimelineModel::TimelineModel(const Scenario& scenario, const Plan& plan)
 {
     const int users = static_cast<int>(plan.users.size());
@@ -41,6 +58,19 @@ TimelineModel::TimelineModel(const Scenario& scenario, const Plan& plan)
             m_endMs = std::max(m_endMs, user.finishMs);
         if (user.uploadStartMs > 0)
             m_segments.push_back({SegmentKind::Local, m, 0.0, user.uploadStartMs});
+        const User& source = scenario.users[static_cast<size_t>(m)];
+        LaneEnergy energy;
+        for (int n = 0; n < user.partition && n < static_cast<int>(source.localEnergyMj.size()); ++n)
+            energy.computeMj += source.localEnergyMj[static_cast<size_t>(n)];
+        energy.computeEndMs = user.uploadStartMs;
+        energy.uploadMj = user.energyMj - energy.computeMj;
+        energy.uploadStartMs = user.uploadStartMs;
+        energy.uploadEndMs = user.uploadEndMs;
+        for (size_t n = 0; n < source.localEnergyMj.size(); ++n) {
+            energy.localOnlyMj += source.localEnergyMj[n];
+            energy.localOnlyMs += source.localLatencyMs[n];
+        }
+        m_energies.push_back(energy);
         if (user.uploadEndMs > user.uploadStartMs)
             m_segments.push_back({SegmentKind::Upload, m, user.uploadStartMs, user.uploadEndMs});
     }
@@ -77,6 +107,12 @@ void TimelineView::setModel(TimelineModel model)
     update();
 }
 
+void TimelineView::setCursorMs(double timeMs)
+{
+    m_cursorMs = timeMs;
+    update();
+}
+
 void TimelineView::selectUser(int user)
 {
     m_selectedUser = user;
@@ -91,7 +127,7 @@ QSize TimelineView::sizeHint() const
 double TimelineView::xOf(double ms) const
 {
     const double span = std::max(m_model.endMs(), 1e-9);
-    return kLabelWidth + (width() - kLabelWidth - 10) * ms / span;
+    return kLabelWidth + (width() - kLabelWidth - kMeterWidth - 10) * ms / span;
 }
 
 double TimelineView::laneTop(int lane) const
@@ -105,10 +141,13 @@ QRectF TimelineView::segmentRect(const TimelineSegment& segment) const
     return {left, laneTop(segment.lane), std::max(1.0, xOf(segment.endMs) - left), kLaneHeight};
 }
 
-void TimelineView::paintEvent(QPaintEvent*)
+void TimelineView::paintEvent(QPaintEvent* event)
 {
     QPainter painter(this);
-    painter.fillRect(rect(), palette().base());
+    painter.fillRect(event->rect(), palette().base());
+    // Only the lanes in the exposed rectangle are painted: thousands of lanes stay cheap.
+    const int firstLane = std::max(0, static_cast<int>((event->rect().top() - kAxisHeight) / (kLaneHeight + kLaneGap)) - 1);
+    const int lastLane = static_cast<int>((event->rect().bottom() - kAxisHeight) / (kLaneHeight + kLaneGap)) + 1;
     painter.setRenderHint(QPainter::Antialiasing, false);
     // Time axis with about eight ticks at round values.
     const double span = std::max(m_model.endMs(), 1e-9);
@@ -120,7 +159,7 @@ void TimelineView::paintEvent(QPaintEvent*)
         painter.drawLine(QPointF(xOf(t), kAxisHeight - 4), QPointF(xOf(t), kAxisHeight));
         painter.drawText(QPointF(xOf(t) + 2, kAxisHeight - 8), QString::number(t) + " ms");
     }
-    for (int lane = 0; lane < m_model.laneCount(); ++lane) {
+    for (int lane = firstLane; lane < std::min(lastLane + 1, m_model.laneCount()); ++lane) {
         const bool selected = lane == m_selectedUser;
         QFont font = painter.font();
         font.setBold(selected || lane == m_model.laneCount() - 1);
@@ -128,6 +167,8 @@ void TimelineView::paintEvent(QPaintEvent*)
         painter.drawText(QRectF(4, laneTop(lane), kLabelWidth - 8, kLaneHeight), Qt::AlignVCenter | Qt::AlignLeft, m_model.laneNames()[static_cast<size_t>(lane)]);
     }
     for (const TimelineSegment& segment : m_model.segments()) {
+        if (segment.lane < firstLane || segment.lane > lastLane)
+            continue;
         const QRectF box = segmentRect(segment);
         QColor colour = colourOf(segment.kind);
         if (m_selectedBatch >= 0 && segment.batch == m_selectedBatch)
@@ -139,15 +180,105 @@ void TimelineView::paintEvent(QPaintEvent*)
         }
     }
     painter.setPen(QPen(QColor(200, 40, 40), 2));
-    for (size_t m = 0; m < m_model.deadlinesMs().size(); ++m) {
+    for (size_t m = static_cast<size_t>(firstLane); m < m_model.deadlinesMs().size() && static_cast<int>(m) <= lastLane; ++m) {
         const double x = xOf(m_model.deadlinesMs()[m]);
         const double top = laneTop(static_cast<int>(m));
         painter.drawLine(QPointF(x, top - 1), QPointF(x, top + kLaneHeight + 1));
     }
+    if (m_cursorMs >= 0)
+        paintCursorAndMeters(painter, firstLane, lastLane);
     if (m_selectedUser >= 0) {
         painter.setPen(QPen(palette().highlight().color(), 2));
         painter.drawRect(QRectF(1, laneTop(m_selectedUser) - 1, width() - 2, kLaneHeight + 2));
     }
+}
+
+void TimelineView::paintCursorAndMeters(QPainter& painter, int firstLane, int lastLane)
+{
+    const double x = xOf(m_cursorMs);
+    painter.setPen(QPen(QColor(20, 20, 20), 2));
+    painter.drawLine(QPointF(x, kAxisHeight - 2), QPointF(x, height()));
+    double largest = 1e-12, planTotal = 0, localTotal = 0;
+    for (const LaneEnergy& energy : m_model.energies()) {
+        largest = std::max(largest, energy.localOnlyMj);
+        planTotal += energy.planAt(m_cursorMs);
+        localTotal += energy.localAt(m_cursorMs);
+    }
+    // Two meters per user: the plan's energy so far over the local-only energy so far.
+    const double left = width() - kMeterWidth;
+    const auto& energies = m_model.energies();
+    for (int lane = firstLane; lane <= lastLane && lane < static_cast<int>(energies.size()); ++lane) {
+        const double top = laneTop(lane);
+        const double full = kMeterWidth - 14;
+        painter.fillRect(QRectF(left, top + 2, full * energies[static_cast<size_t>(lane)].localAt(m_cursorMs) / largest, kLaneHeight / 2 - 3),
+                         QColor(190, 190, 190));
+        painter.fillRect(QRectF(left, top + kLaneHeight / 2 + 1, full * energies[static_cast<size_t>(lane)].planAt(m_cursorMs) / largest,
+                                kLaneHeight / 2 - 3),
+                         QColor(70, 130, 180));
+    }
+    painter.setPen(palette().text().color());
+    painter.drawText(QRectF(kLabelWidth, 0, width() - kLabelWidth - 4, 18), Qt::AlignRight | Qt::AlignVCenter,
+                     tr("t = %1 ms   energy so far: this plan %2 mJ (blue), all local %3 mJ (grey)")
+                         .arg(m_cursorMs, 0, 'f', 1).arg(planTotal, 0, 'f', 1).arg(localTotal, 0, 'f', 1));
+}
+
+FrameExporter::FrameExporter(TimelineModel model, QString folder, int frames, QSize size, QObject* parent)
+    : QObject(parent), m_model(std::move(model)), m_folder(std::move(folder)), m_frames(frames), m_size(size)
+{
+}
+
+void FrameExporter::start()
+{
+    QTimer::singleShot(0, this, &FrameExporter::renderNext);
+}
+
+void FrameExporter::cancel()
+{
+    m_cancelled = true;
+}
+
+void FrameExporter::renderNext()
+{
+    if (m_cancelled || m_done >= m_frames) {
+        emit finished(m_done);
+        return;
+    }
+    // One frame per call: render it with the same code as the synchronous export.
+    TimelineModel single = m_model;
+    const double cursor = m_frames > 1 ? m_model.endMs() * m_done / (m_frames - 1) : m_model.endMs();
+    TimelineView view;
+    view.resize(m_size);
+    view.setModel(std::move(single));
+    view.setCursorMs(cursor);
+    QImage image(m_size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    view.render(&image);
+    if (!image.save(QString("%1/frame-%2.png").arg(m_folder).arg(m_done + 1, 4, 10, QLatin1Char('0')))) {
+        emit finished(m_done);
+        return;
+    }
+    ++m_done;
+    emit progress(m_done, m_frames);
+    QTimer::singleShot(0, this, &FrameExporter::renderNext);
+}
+
+int exportTimelineFrames(const TimelineModel& model, const QString& folder, int frames, const QSize& size,
+                         const std::function<bool(int, int)>& progress)
+{
+    TimelineView view;
+    view.resize(size);
+    view.setModel(model);
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    for (int k = 0; k < frames; ++k) {
+        if (progress && !progress(k, frames))
+            return k;
+        view.setCursorMs(frames > 1 ? model.endMs() * k / (frames - 1) : model.endMs());
+        image.fill(Qt::white);
+        view.render(&image);
+        if (!image.save(QString("%1/frame-%2.png").arg(folder).arg(k + 1, 4, 10, QLatin1Char('0'))))
+            return k;
+    }
+    return frames;
 }
 
 void TimelineView::mousePressEvent(QMouseEvent* event)

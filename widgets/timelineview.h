@@ -10,6 +10,9 @@
 #include <QString>
 #include <QWidget>
 
+class QPainter;
+
+#include <functional>
 #include <vector>
 
 namespace coinfer {
@@ -25,6 +28,17 @@ struct TimelineSegment {
     int batch = -1;      ///< index into Plan::batches for Edge and GpuBatch
 };
 
+/// How one user's energy builds up over time: computing, then uploading; and what computing
+/// everything locally would have spent by the same time.
+struct LaneEnergy {
+    double computeMj = 0, computeEndMs = 0;
+    double uploadMj = 0, uploadStartMs = 0, uploadEndMs = 0;
+    double localOnlyMj = 0, localOnlyMs = 0;
+    /// Energy of the plan spent by @p timeMs, and of computing locally. O(1).
+    double planAt(double timeMs) const;
+    double localAt(double timeMs) const;
+};
+
 /// Lanes and segments of a plan, in milliseconds. O(M + sum of batch sizes).
 class TimelineModel {
 public:
@@ -36,6 +50,7 @@ public:
     const std::vector<TimelineSegment>& segments() const { return m_segments; }
     const std::vector<double>& deadlinesMs() const { return m_deadlinesMs; }
     const std::vector<QString>& laneNames() const { return m_names; }
+    const std::vector<LaneEnergy>& energies() const { return m_energies; }
 
 private:
     int m_lanes = 0;
@@ -43,6 +58,7 @@ private:
     std::vector<TimelineSegment> m_segments;
     std::vector<double> m_deadlinesMs;
     std::vector<QString> m_names;
+    std::vector<LaneEnergy> m_energies;
 };
 
 /// Paints a TimelineModel; click a user's lane or a batch to select it.
@@ -54,6 +70,9 @@ public:
     void setModel(TimelineModel model);
     const TimelineModel& model() const { return m_model; }
     void selectUser(int user);
+    /// Where the time cursor and the energy meters stand; negative hides them.
+    void setCursorMs(double timeMs);
+    double cursorMs() const { return m_cursorMs; }
     /// Rectangle of a segment in widget coordinates (for painting, hit tests and tests).
     QRectF segmentRect(const TimelineSegment& segment) const;
 
@@ -67,10 +86,41 @@ protected:
 
 private:
     double xOf(double ms) const;
+    void paintCursorAndMeters(QPainter& painter, int firstLane, int lastLane);
     double laneTop(int lane) const;
     TimelineModel m_model;
     int m_selectedUser = -1;
     int m_selectedBatch = -1;
+    double m_cursorMs = -1;
 };
+
+/// Renders an animation's frames one per turn of the event loop, so the GUI stays responsive
+/// and the export can be cancelled between frames.
+class FrameExporter : public QObject {
+    Q_OBJECT
+
+public:
+    FrameExporter(TimelineModel model, QString folder, int frames, QSize size, QObject* parent = nullptr);
+    void start();
+    void cancel();
+
+signals:
+    void progress(int done, int total);
+    void finished(int written);
+
+private:
+    void renderNext();
+    TimelineModel m_model;
+    QString m_folder;
+    int m_frames, m_done = 0;
+    QSize m_size;
+    bool m_cancelled = false;
+};
+
+/// Renders @p frames images of @p model's animation (cursor from 0 to the end) at @p size into
+/// @p folder as frame-0001.png, ...; @p progress(done, total) returns false to cancel.
+/// Returns the number of frames written. O(frames x segments).
+int exportTimelineFrames(const TimelineModel& model, const QString& folder, int frames, const QSize& size,
+                         const std::function<bool(int, int)>& progress = {});
 
 } // namespace coinfer

@@ -13,6 +13,7 @@
 #include "widgets/mainwindow.h"
 #include "widgets/planrunner.h"
 #include "widgets/planview.h"
+#include "widgets/scheduleplayer.h"
 #include "widgets/timelineview.h"
 #include "widgets/scenariodocument.h"
 #include "widgets/usertablemodel.h"
@@ -388,6 +389,124 @@ private slots:
         QCOMPARE(document.scenario().dnn.subtaskCount(), 5);
         QCOMPARE(document.scenario().users[0].localLatencyMs.size(), size_t(5));
         QVERIFY(view.useDnn("alexnet", path).contains("alexnet"));
+    }
+
+    void playerStateMachine()
+    {
+        const Scenario scenario = *readScenario(kClassroom.toStdString());
+        const Plan plan = *makePlan(scenario, CostModel(scenario), Algorithm::Og);
+        const TimelineModel timeline(scenario, plan);
+        SchedulePlayer player;
+        QSignalSpy states(&player, &SchedulePlayer::stateChanged);
+        player.setTimeline(timeline);
+        QCOMPARE(player.state(), SchedulePlayer::State::Stopped);
+        QCOMPARE(player.timeMs(), 0.0);
+        QCOMPARE(player.speed(), timeline.endMs() / 10); // a plan plays in 10 s
+        player.advance(1.0);
+        QCOMPARE(player.timeMs(), 0.0); // stopped: time does not move
+        player.play();
+        QCOMPARE(player.state(), SchedulePlayer::State::Playing);
+        player.advance(1.0);
+        QVERIFY(std::fabs(player.timeMs() - timeline.endMs() / 10) < 1e-9);
+        player.pause();
+        QCOMPARE(player.state(), SchedulePlayer::State::Paused);
+        player.advance(1.0);
+        QVERIFY(std::fabs(player.timeMs() - timeline.endMs() / 10) < 1e-9);
+        // Stepping lands on the next event: the first batch's start is one.
+        player.stop();
+        const double firstBatch = plan.batches.front().startMs;
+        while (player.timeMs() < firstBatch - 1e-9)
+            player.stepForward();
+        QCOMPARE(player.timeMs(), firstBatch);
+        QCOMPARE(player.state(), SchedulePlayer::State::Paused);
+        player.stepForward();
+        QVERIFY(player.timeMs() > firstBatch);
+        player.stepBackward();
+        QCOMPARE(player.timeMs(), firstBatch);
+        player.seek(-5);
+        QCOMPARE(player.timeMs(), 0.0);
+        player.seek(1e9);
+        QCOMPARE(player.timeMs(), timeline.endMs());
+        // Playing at the end starts over; playing through the end pauses there.
+        player.play();
+        QCOMPARE(player.timeMs(), 0.0);
+        player.setSpeed(timeline.endMs());
+        player.advance(2.0);
+        QCOMPARE(player.timeMs(), timeline.endMs());
+        QCOMPARE(player.state(), SchedulePlayer::State::Paused);
+        QVERIFY(states.count() >= 5);
+    }
+
+    void energyMetersFillUpToThePlan()
+    {
+        const Scenario scenario = *readScenario(kClassroom.toStdString());
+        const Plan plan = *makePlan(scenario, CostModel(scenario), Algorithm::Og);
+        const TimelineModel timeline(scenario, plan);
+        double planEnd = 0, localEnd = 0;
+        for (size_t m = 0; m < timeline.energies().size(); ++m) {
+            const LaneEnergy& energy = timeline.energies()[m];
+            QCOMPARE(energy.planAt(0), 0.0);
+            QVERIFY(energy.planAt(timeline.endMs() / 3) <= energy.planAt(timeline.endMs() / 2) + 1e-12);
+            QVERIFY(std::fabs(energy.planAt(timeline.endMs()) - plan.users[m].energyMj) < 1e-9);
+            planEnd += energy.planAt(timeline.endMs());
+            localEnd += energy.localAt(timeline.endMs());
+        }
+        QVERIFY(std::fabs(planEnd - plan.totalEnergyMj) < 1e-9);
+        QVERIFY(std::fabs(localEnd - plan.localEnergyMj) < 1e-9);
+    }
+
+    void framesAreExported()
+    {
+        const Scenario scenario = *readScenario(kClassroom.toStdString());
+        const Plan plan = *makePlan(scenario, CostModel(scenario), Algorithm::Og);
+        QTemporaryDir dir;
+        int calls = 0;
+        QCOMPARE(exportTimelineFrames(TimelineModel(scenario, plan), dir.path(), 5, QSize(640, 360), [&](int, int) { return ++calls > 0; }), 5);
+        QCOMPARE(calls, 5);
+        QImage first(dir.path() + "/frame-0001.png"), last(dir.path() + "/frame-0005.png");
+        QCOMPARE(first.size(), QSize(640, 360));
+        QVERIFY(first != last); // the cursor and the meters moved
+        QCOMPARE(exportTimelineFrames(TimelineModel(scenario, plan), dir.path(), 5, QSize(640, 360), [](int done, int) { return done < 2; }), 2);
+        // The incremental exporter, with cancel.
+        QTemporaryDir other;
+        FrameExporter exporter(TimelineModel(scenario, plan), other.path(), 4, QSize(320, 200));
+        QSignalSpy finished(&exporter, &FrameExporter::finished);
+        exporter.start();
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.front().front().toInt(), 4);
+        QVERIFY(QFile::exists(other.path() + "/frame-0004.png"));
+    }
+
+    void frameTimeWith500UsersAnd10000Batches()
+    {
+        // A synthetic plan (for drawing only): 500 users, 10,000 single-member batches.
+        Scenario scenario = *readScenario(kClassroom.toStdString());
+        const User model = scenario.users[0];
+        scenario.users.clear();
+        Plan plan;
+        for (int m = 0; m < 500; ++m) {
+            User user = model;
+            user.id = "u" + std::to_string(m);
+            scenario.users.push_back(user);
+            plan.users.push_back({0, 0, 10.0, 0.0, 5.0 + m % 7, 100.0, 120.0});
+        }
+        for (int b = 0; b < 10'000; ++b)
+            plan.batches.push_back({1 + b % 5, {b % 500}, b * 0.01, b * 0.01 + 0.009});
+        const TimelineModel timeline(scenario, plan);
+        TimelineView view;
+        view.resize(1280, 720);
+        view.setModel(timeline);
+        QImage image(1280, 720, QImage::Format_ARGB32_Premultiplied);
+        constexpr int frames = 60;
+        QElapsedTimer timer;
+        timer.start();
+        for (int k = 0; k < frames; ++k) {
+            view.setCursorMs(timeline.endMs() * k / frames);
+            view.render(&image);
+        }
+        const double frameMs = static_cast<double>(timer.nsecsElapsed()) / 1e6 / frames;
+        qInfo("500 users, 10,000 batches: %.2f ms per 1280x720 frame (60 fps needs 16.7 ms)", frameMs);
+        QVERIFY(frameMs < 100); // a loose bound: the figure is recorded, not enforced on a shared machine
     }
 
     void savingIsAtomicAndMarksClean()
