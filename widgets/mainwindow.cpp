@@ -63,6 +63,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_planView(new PlanView(this))
     , m_dnnView(new DnnView(m_document, this))
     , m_planChoice(new QComboBox(this))
+    , m_compareChoice(new QComboBox(this))
     , m_replanTimer(new QTimer(this))
     , m_busy(new QProgressBar(this))
     , m_status(new QLabel(this))
@@ -83,6 +84,11 @@ MainWindow::MainWindow(QWidget* parent)
         m_planChoice->addItem(QString::fromStdString(algorithmName(algorithm)));
     m_planChoice->setCurrentText("og");
     choiceRow->addWidget(m_planChoice);
+    choiceRow->addWidget(new QLabel(tr("compared with"), planPage));
+    m_compareChoice->addItem(tr("nothing"), QString());
+    for (Algorithm algorithm : allAlgorithms())
+        m_compareChoice->addItem(QString::fromStdString(algorithmName(algorithm)), QString::fromStdString(algorithmName(algorithm)));
+    choiceRow->addWidget(m_compareChoice);
     choiceRow->addStretch(1);
     planLayout->addLayout(choiceRow);
     planLayout->addWidget(m_planView, 1);
@@ -94,6 +100,7 @@ MainWindow::MainWindow(QWidget* parent)
     splitter->addWidget(m_table);
     splitter->addWidget(tabs);
     connect(m_planChoice, &QComboBox::currentTextChanged, this, &MainWindow::showPlanOf);
+    connect(m_compareChoice, &QComboBox::currentIndexChanged, this, [this] { compareWith(m_compareChoice->currentData().toString()); });
     connect(m_planView, &PlanView::userClicked, this, &MainWindow::selectUser);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this, proxy](const QModelIndex& current) {
         if (current.isValid())
@@ -268,6 +275,16 @@ void MainWindow::showPage(int page)
     m_tabs->setCurrentIndex(page);
 }
 
+void MainWindow::compareWith(const QString& algorithm)
+{
+    for (const AlgorithmResult& result : m_runner->results())
+        if (!algorithm.isEmpty() && QString::fromStdString(algorithmName(result.algorithm)) == algorithm && result.plan) {
+            m_planView->showComparison(m_document->scenario(), &*result.plan);
+            return;
+        }
+    m_planView->showComparison(m_document->scenario(), nullptr);
+}
+
 void MainWindow::selectUser(int user)
 {
     auto* proxy = static_cast<QSortFilterProxyModel*>(m_table->model());
@@ -282,6 +299,7 @@ void MainWindow::showResults()
     m_busy->hide();
     m_comparison->showResults(m_runner->results());
     showPlanOf(m_planChoice->currentText());
+    compareWith(m_compareChoice->currentData().toString());
     double ms = 0;
     for (const AlgorithmResult& result : m_runner->results())
         ms += result.elapsedMs;

@@ -39,6 +39,8 @@ public:
     DnnView* dnnView() const { return m_dnnView; }
     /// Shows the plan of the algorithm with this command-line name in the plan view.
     void showPlanOf(const QString& algorithm);
+    /// Shows a second plan under the first on the same time axis ("" hides it).
+    void compareWith(const QString& algorithm);
     /// Shows the comparison (0), the plan (1) or the DNN and edge (2) page.
     void showPage(int page);
     /// Selects one user in the table and in every view.
@@ -75,6 +77,7 @@ private:
     PlanView* m_planView;
     DnnView* m_dnnView;
     QComboBox* m_planChoice;
+    QComboBox* m_compareChoice;
     QTabWidget* m_tabs = nullptr;
     QTimer* m_replanTimer;
     QMenu* m_recentMenu = nullptr;

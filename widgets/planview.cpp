@@ -25,7 +25,7 @@ namespace coinfer {
 
 PlanView::PlanView(QWidget* parent)
     : QWidget(parent), m_energy(new QCustomPlot(this)), m_partitions(new QCustomPlot(this)), m_timeline(new TimelineView(this))
-    , m_player(new SchedulePlayer(this))
+    , m_compareTimeline(new TimelineView(this)), m_player(new SchedulePlayer(this))
 {
     auto* layout = new QVBoxLayout(this);
     // Player controls: Space plays and pauses, [ and ] step between events, Home goes back.
@@ -59,6 +59,8 @@ PlanView::PlanView(QWidget* parent)
     });
     connect(m_player, &SchedulePlayer::timeChanged, this, [this, scrub](double timeMs) {
         m_timeline->setCursorMs(timeMs);
+        if (m_compareTimeline->isVisible())
+            m_compareTimeline->setCursorMs(timeMs);
         const QSignalBlocker block(scrub);
         scrub->setValue(m_player->endMs() > 0 ? static_cast<int>(1000 * timeMs / m_player->endMs()) : 0);
     });
@@ -91,9 +93,15 @@ PlanView::PlanView(QWidget* parent)
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(m_timeline);
     scroll->setWidgetResizable(true);
+    auto* compareScroll = new QScrollArea(this);
+    compareScroll->setWidget(m_compareTimeline);
+    compareScroll->setWidgetResizable(true);
+    compareScroll->hide();
+    m_compareTimeline->setProperty("scroll", QVariant::fromValue<QObject*>(compareScroll));
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(charts);
     split->addWidget(scroll);
+    split->addWidget(compareScroll);
     layout->addWidget(split);
     m_energy->yAxis->setLabel(tr("Energy (mJ)"));
     m_energy->legend->setVisible(true);
@@ -173,9 +181,26 @@ void PlanView::showPlan(const Scenario& scenario, const Plan& plan)
     m_timeline->setModel(std::move(timeline));
 }
 
+void PlanView::showComparison(const Scenario& scenario, const Plan* other)
+{
+    auto* scroll = qobject_cast<QWidget*>(m_compareTimeline->property("scroll").value<QObject*>());
+    if (!other) {
+        scroll->hide();
+        m_timeline->setTimeWindow(0, 0);
+        return;
+    }
+    m_compareTimeline->setModel(TimelineModel(scenario, *other));
+    // One time axis for both, so the two schedules can be read against each other.
+    const double span = std::max(m_timeline->model().endMs(), m_compareTimeline->model().endMs());
+    m_timeline->setTimeWindow(0, span);
+    m_compareTimeline->setTimeWindow(0, span);
+    scroll->show();
+}
+
 void PlanView::selectUser(int user)
 {
     m_timeline->selectUser(user);
+    m_compareTimeline->selectUser(user);
     if (!m_energy->plottableCount())
         return;
     for (int i = 0; i < m_energy->plottableCount(); ++i) {

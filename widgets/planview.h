@@ -23,6 +23,10 @@ public:
 
     /// Shows @p plan of @p scenario. O(M + batches).
     void showPlan(const Scenario& scenario, const Plan& plan);
+    /// Shows @p other (another planner's plan of the same scenario) under the main timeline on
+    /// the same time axis; nullptr hides it.
+    void showComparison(const Scenario& scenario, const Plan* other);
+    TimelineView* comparisonTimeline() const { return m_compareTimeline; }
     /// Highlights one user in every chart (-1: none).
     void selectUser(int user);
     TimelineView* timeline() const { return m_timeline; }
@@ -37,6 +41,7 @@ private:
     QCustomPlot* m_energy;
     QCustomPlot* m_partitions;
     TimelineView* m_timeline;
+    TimelineView* m_compareTimeline;
     SchedulePlayer* m_player;
     int m_userCount = 0;
 };

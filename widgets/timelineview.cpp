@@ -4,6 +4,8 @@
 #include <QMouseEvent>
 #include <QPaintEvent>
 #include <QTimer>
+#include <QToolTip>
+#include <QWheelEvent>
 #include <QPainter>
 
 #include <algorithm>
@@ -102,6 +104,7 @@ TimelineView::TimelineView(QWidget* parent)
 void TimelineView::setModel(TimelineModel model)
 {
     m_model = std::move(model);
+    m_windowStartMs = 0;
     m_selectedBatch = -1;
     updateGeometry();
     update();
@@ -124,10 +127,28 @@ QSize TimelineView::sizeHint() const
     return {800, static_cast<int>(kAxisHeight + m_model.laneCount() * (kLaneHeight + kLaneGap) + 10)};
 }
 
+double TimelineView::windowSpanMs() const
+{
+    return m_windowSpanMs > 0 ? m_windowSpanMs : std::max(m_model.endMs(), 1e-9);
+}
+
+void TimelineView::setTimeWindow(double startMs, double spanMs)
+{
+    m_windowSpanMs = std::max(0.0, spanMs);
+    m_windowStartMs = m_windowSpanMs > 0 ? std::max(0.0, startMs) : 0.0;
+    update();
+}
+
+void TimelineView::zoom(double factor, double aroundMs)
+{
+    const double span = windowSpanMs() / factor;
+    const double share = (aroundMs - m_windowStartMs) / windowSpanMs();
+    setTimeWindow(aroundMs - share * span, span);
+}
+
 double TimelineView::xOf(double ms) const
 {
-    const double span = std::max(m_model.endMs(), 1e-9);
-    return kLabelWidth + (width() - kLabelWidth - kMeterWidth - 10) * ms / span;
+    return kLabelWidth + (width() - kLabelWidth - kMeterWidth - 10) * (ms - m_windowStartMs) / windowSpanMs();
 }
 
 double TimelineView::laneTop(int lane) const
@@ -149,16 +170,19 @@ void TimelineView::paintEvent(QPaintEvent* event)
     const int firstLane = std::max(0, static_cast<int>((event->rect().top() - kAxisHeight) / (kLaneHeight + kLaneGap)) - 1);
     const int lastLane = static_cast<int>((event->rect().bottom() - kAxisHeight) / (kLaneHeight + kLaneGap)) + 1;
     painter.setRenderHint(QPainter::Antialiasing, false);
-    // Time axis with about eight ticks at round values.
-    const double span = std::max(m_model.endMs(), 1e-9);
+    // Time axis with about eight ticks at round values over the window shown.
+    const double span = windowSpanMs();
     const double rough = span / 8;
     const double magnitude = std::pow(10.0, std::floor(std::log10(rough)));
     const double step = rough / magnitude < 2 ? 2 * magnitude : rough / magnitude < 5 ? 5 * magnitude : 10 * magnitude;
     painter.setPen(palette().text().color());
-    for (double t = 0; t <= span + 1e-9; t += step) {
+    painter.save();
+    painter.setClipRect(QRectF(kLabelWidth, 0, width() - kLabelWidth - kMeterWidth, height()));
+    for (double t = std::ceil(m_windowStartMs / step) * step; t <= m_windowStartMs + span + 1e-9; t += step) {
         painter.drawLine(QPointF(xOf(t), kAxisHeight - 4), QPointF(xOf(t), kAxisHeight));
         painter.drawText(QPointF(xOf(t) + 2, kAxisHeight - 8), QString::number(t) + " ms");
     }
+    painter.restore();
     for (int lane = firstLane; lane < std::min(lastLane + 1, m_model.laneCount()); ++lane) {
         const bool selected = lane == m_selectedUser;
         QFont font = painter.font();
@@ -166,6 +190,8 @@ void TimelineView::paintEvent(QPaintEvent* event)
         painter.setFont(font);
         painter.drawText(QRectF(4, laneTop(lane), kLabelWidth - 8, kLaneHeight), Qt::AlignVCenter | Qt::AlignLeft, m_model.laneNames()[static_cast<size_t>(lane)]);
     }
+    painter.save();
+    painter.setClipRect(QRectF(kLabelWidth, 0, width() - kLabelWidth - kMeterWidth, height()));
     for (const TimelineSegment& segment : m_model.segments()) {
         if (segment.lane < firstLane || segment.lane > lastLane)
             continue;
@@ -185,6 +211,7 @@ void TimelineView::paintEvent(QPaintEvent* event)
         const double top = laneTop(static_cast<int>(m));
         painter.drawLine(QPointF(x, top - 1), QPointF(x, top + kLaneHeight + 1));
     }
+    painter.restore();
     if (m_cursorMs >= 0)
         paintCursorAndMeters(painter, firstLane, lastLane);
     if (m_selectedUser >= 0) {
@@ -281,9 +308,63 @@ int exportTimelineFrames(const TimelineModel& model, const QString& folder, int 
     return frames;
 }
 
+void TimelineView::mouseMoveEvent(QMouseEvent* event)
+{
+    if (!(event->buttons() & Qt::LeftButton) || m_dragFromX < 0)
+        return;
+    const double movedMs = (event->position().x() - m_dragFromX) / (width() - kLabelWidth - kMeterWidth - 10) * windowSpanMs();
+    if (m_windowSpanMs > 0)
+        setTimeWindow(m_dragFromStartMs - movedMs, m_windowSpanMs);
+}
+
+void TimelineView::wheelEvent(QWheelEvent* event)
+{
+    if (!(event->modifiers() & Qt::ControlModifier)) {
+        event->ignore(); // plain wheel scrolls the lanes
+        return;
+    }
+    const double around = m_windowStartMs + (event->position().x() - kLabelWidth) / (width() - kLabelWidth - kMeterWidth - 10) * windowSpanMs();
+    zoom(event->angleDelta().y() > 0 ? 1.25 : 0.8, around);
+    event->accept();
+}
+
+QString TimelineView::describeAt(const QPointF& point) const
+{
+    static const char* const kinds[] = {"computing locally", "uploading", "waiting for the GPU", "on the GPU", "GPU batch"};
+    for (const TimelineSegment& segment : m_model.segments()) {
+        if (!segmentRect(segment).contains(point))
+            continue;
+        QString text = QString("%1: %2, %3 to %4 ms").arg(m_model.laneNames()[static_cast<size_t>(segment.lane)])
+                           .arg(kinds[static_cast<int>(segment.kind)]).arg(segment.startMs, 0, 'f', 2).arg(segment.endMs, 0, 'f', 2);
+        if (segment.kind == SegmentKind::Edge || segment.kind == SegmentKind::GpuBatch)
+            text += QString(", sub-task %1").arg(segment.subtask);
+        if (segment.kind == SegmentKind::GpuBatch) {
+            int members = 0;
+            for (const TimelineSegment& other : m_model.segments())
+                members += other.kind == SegmentKind::Edge && other.batch == segment.batch;
+            text += QString(", batch of %1").arg(members);
+        }
+        return text;
+    }
+    return {};
+}
+
+bool TimelineView::event(QEvent* event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto* help = static_cast<QHelpEvent*>(event);
+        const QString text = describeAt(help->pos());
+        text.isEmpty() ? QToolTip::hideText() : QToolTip::showText(help->globalPos(), text, this);
+        return true;
+    }
+    return QWidget::event(event);
+}
+
 void TimelineView::mousePressEvent(QMouseEvent* event)
 {
     const QPointF at = event->position();
+    m_dragFromX = at.x();
+    m_dragFromStartMs = m_windowStartMs;
     m_selectedBatch = -1;
     for (const TimelineSegment& segment : m_model.segments())
         if (segment.kind == SegmentKind::GpuBatch && segmentRect(segment).contains(at))

@@ -75,6 +75,15 @@ public:
     double cursorMs() const { return m_cursorMs; }
     /// Rectangle of a segment in widget coordinates (for painting, hit tests and tests).
     QRectF segmentRect(const TimelineSegment& segment) const;
+    /// The time window shown: [startMs, startMs + spanMs]. Ctrl+wheel zooms around the mouse,
+    /// dragging pans; a span of 0 shows the whole plan.
+    void setTimeWindow(double startMs, double spanMs);
+    double windowStartMs() const { return m_windowStartMs; }
+    double windowSpanMs() const;
+    /// Zooms by @p factor (> 1 zooms in) keeping @p aroundMs where it is.
+    void zoom(double factor, double aroundMs);
+    /// What the tooltip at @p point says (empty over nothing).
+    QString describeAt(const QPointF& point) const;
 
 signals:
     void userClicked(int user);
@@ -82,6 +91,9 @@ signals:
 protected:
     void paintEvent(QPaintEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    bool event(QEvent* event) override;
     QSize sizeHint() const override;
 
 private:
@@ -92,6 +104,10 @@ private:
     int m_selectedUser = -1;
     int m_selectedBatch = -1;
     double m_cursorMs = -1;
+    double m_windowStartMs = 0;
+    double m_windowSpanMs = 0;  // 0: the whole plan
+    double m_dragFromX = -1;
+    double m_dragFromStartMs = 0;
 };
 
 /// Renders an animation's frames one per turn of the event loop, so the GUI stays responsive

@@ -509,6 +509,38 @@ private slots:
         QVERIFY(frameMs < 100); // a loose bound: the figure is recorded, not enforced on a shared machine
     }
 
+    void zoomPanTooltipsAndComparison()
+    {
+        const Scenario scenario = *readScenario(kClassroom.toStdString());
+        const CostModel model(scenario);
+        const Plan og = *makePlan(scenario, model, Algorithm::Og);
+        TimelineView view;
+        view.resize(1100, 400);
+        view.setModel(TimelineModel(scenario, og));
+        const TimelineSegment batch = *std::find_if(view.model().segments().begin(), view.model().segments().end(),
+                                                    [](const TimelineSegment& s) { return s.kind == SegmentKind::GpuBatch; });
+        const double before = view.segmentRect(batch).width();
+        view.zoom(2.0, batch.startMs);
+        QVERIFY(std::fabs(view.segmentRect(batch).width() - 2 * before) < 1e-6);
+        QVERIFY(std::fabs(view.segmentRect(batch).left() - view.segmentRect({SegmentKind::Local, 0, batch.startMs, batch.startMs}).left()) < 1e-6);
+        const QString tip = view.describeAt(view.segmentRect(batch).center());
+        QVERIFY2(tip.startsWith("GPU: GPU batch") && tip.contains("batch of"), qPrintable(tip));
+        QVERIFY(view.describeAt(QPointF(5, 5)).isEmpty());
+        view.setTimeWindow(0, 0);
+        QCOMPARE(view.windowSpanMs(), view.model().endMs());
+
+        MainWindow window;
+        QVERIFY(window.openFile(kClassroom, true));
+        QVERIFY(waitForPlans(window));
+        window.compareWith("ip-ssa");
+        const TimelineView* second = window.planView()->comparisonTimeline();
+        const Plan ipssa = *makePlan(scenario, model, Algorithm::IpSsa);
+        QCOMPARE(static_cast<int>(std::count_if(second->model().segments().begin(), second->model().segments().end(),
+                                                [](const TimelineSegment& s) { return s.kind == SegmentKind::GpuBatch; })),
+                 static_cast<int>(ipssa.batches.size()));
+        QCOMPARE(second->windowSpanMs(), window.planView()->timeline()->windowSpanMs()); // one time axis
+    }
+
     void savingIsAtomicAndMarksClean()
     {
         ScenarioDocument document;
