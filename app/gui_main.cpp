@@ -1,6 +1,8 @@
 // coinfer-gui [--screenshot OUT.png] [SCENARIO.json]
 #include "widgets/mainwindow.h"
 #include "widgets/planrunner.h"
+#include "widgets/presentationwindow.h"
+#include "widgets/scenariodocument.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -23,6 +25,8 @@ int main(int argc, char** argv)
     parser.addOption(screenshot);
     QCommandLineOption page("page", "The page to show: comparison (default), plan or dnn.", "page", "comparison");
     parser.addOption(page);
+    QCommandLineOption present("present", "Open presentation mode at walkthrough step <n> (0 to 3).", "n");
+    parser.addOption(present);
     parser.addPositionalArgument("scenario", "Scenario file to open (default: the built-in classroom example).");
     parser.process(app);
 
@@ -37,6 +41,20 @@ int main(int argc, char** argv)
             return 2;
         }
         window.openBuiltInExample();
+    }
+    if (parser.isSet(present)) {
+        auto* presentation = new coinfer::PresentationWindow(window.document()->scenario());
+        presentation->setAttribute(Qt::WA_DeleteOnClose);
+        for (int step = 0; step < parser.value(present).toInt(); ++step)
+            presentation->walkthrough().next();
+        presentation->showStep();
+        presentation->resize(1280, 720);
+        presentation->show();
+        if (shoot) {
+            const QString out = parser.value(screenshot);
+            QTimer::singleShot(200, presentation, [presentation, out] { QApplication::exit(presentation->grab().save(out) ? 0 : 2); });
+        }
+        return app.exec();
     }
     if (parser.value(page) == "plan")
         window.showPage(1);

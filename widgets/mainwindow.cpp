@@ -9,6 +9,7 @@
 #include "widgets/generatordialog.h"
 #include "widgets/planrunner.h"
 #include "widgets/planview.h"
+#include "widgets/presentationwindow.h"
 #include "widgets/scenariodocument.h"
 #include "widgets/usertablemodel.h"
 
@@ -227,6 +228,13 @@ void MainWindow::createActions()
         const double deadline = QInputDialog::getDouble(this, tr("Bulk edit"), tr("Deadline (ms)"), 100, 0.001, 1e9, 3, &ok);
         if (ok)
             m_model->setColumnForRows(rows, UserTableModel::DeadlineMs, deadline);
+    });
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Presentation mode"), QKeySequence(Qt::Key_F11), this, [this] {
+        auto* presentation = new PresentationWindow(m_document->scenario());
+        presentation->setAttribute(Qt::WA_DeleteOnClose);
+        presentation->showFullScreen();
     });
 
     QMenu* plan = menuBar()->addMenu(tr("&Plan"));

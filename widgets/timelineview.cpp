@@ -110,6 +110,12 @@ void TimelineView::setModel(TimelineModel model)
     update();
 }
 
+void TimelineView::setHighlightedUsers(std::set<int> users)
+{
+    m_highlighted = std::move(users);
+    update();
+}
+
 void TimelineView::setCursorMs(double timeMs)
 {
     m_cursorMs = timeMs;
@@ -166,6 +172,8 @@ void TimelineView::paintEvent(QPaintEvent* event)
 {
     QPainter painter(this);
     painter.fillRect(event->rect(), palette().base());
+    for (int lane : m_highlighted)
+        painter.fillRect(QRectF(0, laneTop(lane) - 2, width(), kLaneHeight + 4), QColor(255, 200, 0, 90));
     // Only the lanes in the exposed rectangle are painted: thousands of lanes stay cheap.
     const int firstLane = std::max(0, static_cast<int>((event->rect().top() - kAxisHeight) / (kLaneHeight + kLaneGap)) - 1);
     const int lastLane = static_cast<int>((event->rect().bottom() - kAxisHeight) / (kLaneHeight + kLaneGap)) + 1;

@@ -13,6 +13,7 @@
 class QPainter;
 
 #include <functional>
+#include <set>
 #include <vector>
 
 namespace coinfer {
@@ -70,6 +71,8 @@ public:
     void setModel(TimelineModel model);
     const TimelineModel& model() const { return m_model; }
     void selectUser(int user);
+    /// Marks several users' lanes (the walkthrough's "what changed").
+    void setHighlightedUsers(std::set<int> users);
     /// Where the time cursor and the energy meters stand; negative hides them.
     void setCursorMs(double timeMs);
     double cursorMs() const { return m_cursorMs; }
@@ -104,6 +107,7 @@ private:
     int m_selectedUser = -1;
     int m_selectedBatch = -1;
     double m_cursorMs = -1;
+    std::set<int> m_highlighted;
     double m_windowStartMs = 0;
     double m_windowSpanMs = 0;  // 0: the whole plan
     double m_dragFromX = -1;
