@@ -6,6 +6,7 @@
 #include <QComboBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QMessageBox>
 #include <QProgressDialog>
 #include <QPushButton>
@@ -36,7 +37,7 @@ PlanView::PlanView(QWidget* parent)
     auto* rewind = new QPushButton(tr("Rewind"), this);
     auto* speed = new QComboBox(this);
     auto* scrub = new QSlider(Qt::Horizontal, this);
-    auto* frames = new QPushButton(tr("Export frames..."), this);
+    auto* frames = new QPushButton(tr("Export animation..."), this);
     for (const char* factor : {"0.25x", "0.5x", "1x", "2x", "4x"})
         speed->addItem(factor);
     speed->setCurrentText("1x");
@@ -69,19 +70,38 @@ PlanView::PlanView(QWidget* parent)
         m_player->setSpeed(m_player->endMs() / 10.0 * text.chopped(1).toDouble());
     });
     connect(frames, &QPushButton::clicked, this, [this] {
-        const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder for the PNG frames"));
-        if (folder.isEmpty())
+        bool ok = false;
+        const QString kind = QInputDialog::getItem(this, tr("Export animation"), tr("Format"),
+                                                   {tr("Animated GIF"), tr("Numbered PNG frames")}, 0, false, &ok);
+        if (!ok)
             return;
-        // 10 s at 30 frames per second, rendered a frame at a time while the GUI stays live.
-        auto* exporter = new FrameExporter(m_timeline->model(), folder, 300, QSize(1280, 720), this);
-        auto* dialog = new QProgressDialog(tr("Rendering frames..."), tr("Cancel"), 0, 300, this);
+        const int fps = QInputDialog::getInt(this, tr("Export animation"), tr("Frames per second"), 20, 1, 60, 1, &ok);
+        if (!ok)
+            return;
+        const int seconds = QInputDialog::getInt(this, tr("Export animation"), tr("Length (s)"), 10, 1, 600, 1, &ok);
+        if (!ok)
+            return;
+        const QString size = QInputDialog::getItem(this, tr("Export animation"), tr("Size"), {"1280x720", "1920x1080", "960x540", "640x360"}, 0, false, &ok);
+        if (!ok)
+            return;
+        const bool gif = kind == tr("Animated GIF");
+        const QString target = gif ? QFileDialog::getSaveFileName(this, tr("Animated GIF"), {}, tr("GIF (*.gif)"))
+                                   : QFileDialog::getExistingDirectory(this, tr("Folder for the PNG frames"));
+        if (target.isEmpty())
+            return;
+        const QStringList wh = size.split('x');
+        const int count = fps * seconds;
+        // Rendered a frame at a time while the GUI stays live; Cancel stops between frames.
+        auto* exporter = new FrameExporter(m_timeline->model(), gif && !target.endsWith(".gif") ? target + ".gif" : target, count,
+                                           QSize(wh[0].toInt(), wh[1].toInt()), this, fps);
+        auto* dialog = new QProgressDialog(tr("Rendering frames..."), tr("Cancel"), 0, count, this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         connect(exporter, &FrameExporter::progress, dialog, &QProgressDialog::setValue);
         connect(dialog, &QProgressDialog::canceled, exporter, &FrameExporter::cancel);
-        connect(exporter, &FrameExporter::finished, this, [this, exporter, dialog, folder](int written) {
+        connect(exporter, &FrameExporter::finished, this, [this, exporter, dialog, target, count](int written) {
             dialog->close();
             exporter->deleteLater();
-            QMessageBox::information(this, tr("Export frames"), tr("%1 of 300 frames written to %2").arg(written).arg(folder));
+            QMessageBox::information(this, tr("Export animation"), tr("%1 of %2 frames written to %3").arg(written).arg(count).arg(target));
         });
         dialog->show();
         exporter->start();

@@ -1,5 +1,7 @@
 #include "widgets/timelineview.h"
 
+#include "widgets/gifwriter.h"
+
 #include <QImage>
 #include <QMouseEvent>
 #include <QPaintEvent>
@@ -257,9 +259,15 @@ void TimelineView::paintCursorAndMeters(QPainter& painter, int firstLane, int la
                          .arg(m_cursorMs, 0, 'f', 1).arg(planTotal, 0, 'f', 1).arg(localTotal, 0, 'f', 1));
 }
 
-FrameExporter::FrameExporter(TimelineModel model, QString folder, int frames, QSize size, QObject* parent)
-    : QObject(parent), m_model(std::move(model)), m_folder(std::move(folder)), m_frames(frames), m_size(size)
+FrameExporter::FrameExporter(TimelineModel model, QString target, int frames, QSize size, QObject* parent, int framesPerSecond)
+    : QObject(parent), m_model(std::move(model)), m_folder(std::move(target)), m_frames(frames), m_size(size)
+    , m_framesPerSecond(std::max(1, framesPerSecond))
 {
+}
+
+FrameExporter::~FrameExporter()
+{
+    delete m_gif;
 }
 
 void FrameExporter::start()
@@ -274,7 +282,17 @@ void FrameExporter::cancel()
 
 void FrameExporter::renderNext()
 {
+    const bool toGif = m_folder.endsWith(".gif", Qt::CaseInsensitive);
+    if (toGif && !m_gif) {
+        m_gif = new GifWriter;
+        if (!m_gif->open(m_folder, m_size)) {
+            emit finished(0);
+            return;
+        }
+    }
     if (m_cancelled || m_done >= m_frames) {
+        if (m_gif && !m_gif->close())
+            m_done = 0;
         emit finished(m_done);
         return;
     }
@@ -288,7 +306,9 @@ void FrameExporter::renderNext()
     QImage image(m_size, QImage::Format_ARGB32_Premultiplied);
     image.fill(Qt::white);
     view.render(&image);
-    if (!image.save(QString("%1/frame-%2.png").arg(m_folder).arg(m_done + 1, 4, 10, QLatin1Char('0')))) {
+    const bool saved = toGif ? m_gif->addFrame(image, 100 / m_framesPerSecond)
+                             : image.save(QString("%1/frame-%2.png").arg(m_folder).arg(m_done + 1, 4, 10, QLatin1Char('0')));
+    if (!saved) {
         emit finished(m_done);
         return;
     }

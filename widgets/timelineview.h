@@ -120,7 +120,10 @@ class FrameExporter : public QObject {
     Q_OBJECT
 
 public:
-    FrameExporter(TimelineModel model, QString folder, int frames, QSize size, QObject* parent = nullptr);
+    /// Numbered PNGs into the folder @p target, or, when @p target ends in .gif, one animated
+    /// GIF at @p framesPerSecond.
+    FrameExporter(TimelineModel model, QString target, int frames, QSize size, QObject* parent = nullptr, int framesPerSecond = 30);
+    ~FrameExporter() override;
     void start();
     void cancel();
 
@@ -135,6 +138,8 @@ private:
     int m_frames, m_done = 0;
     QSize m_size;
     bool m_cancelled = false;
+    int m_framesPerSecond;
+    class GifWriter* m_gif = nullptr;
 };
 
 /// Renders @p frames images of @p model's animation (cursor from 0 to the end) at @p size into

@@ -10,6 +10,7 @@
 #include "core/fileio.h"
 #include "core/gpuprofile.h"
 #include "widgets/generatordialog.h"
+#include "widgets/gifwriter.h"
 #include "widgets/mainwindow.h"
 #include "widgets/planrunner.h"
 #include "widgets/planview.h"
@@ -21,6 +22,7 @@
 #include "widgets/usertablemodel.h"
 
 #include <QElapsedTimer>
+#include <QImageReader>
 #include <QLineEdit>
 #include <QSpinBox>
 #include <QSignalSpy>
@@ -477,6 +479,12 @@ private slots:
         QVERIFY(finished.wait(10000));
         QCOMPARE(finished.front().front().toInt(), 4);
         QVERIFY(QFile::exists(other.path() + "/frame-0004.png"));
+        FrameExporter gif(TimelineModel(scenario, plan), other.path() + "/plan.gif", 6, QSize(320, 200), nullptr, 12);
+        QSignalSpy gifDone(&gif, &FrameExporter::finished);
+        gif.start();
+        QVERIFY(gifDone.wait(10000));
+        QCOMPARE(gifDone.front().front().toInt(), 6);
+        QCOMPARE(QImageReader(other.path() + "/plan.gif").imageCount(), 6);
     }
 
     void frameTimeWith500UsersAnd10000Batches()
@@ -541,6 +549,35 @@ private slots:
                                                 [](const TimelineSegment& s) { return s.kind == SegmentKind::GpuBatch; })),
                  static_cast<int>(ipssa.batches.size()));
         QCOMPARE(second->windowSpanMs(), window.planView()->timeline()->windowSpanMs()); // one time axis
+    }
+
+    void animatedGifReadsBack()
+    {
+        // Frames with enough detail to fill the LZW table several times over.
+        QTemporaryDir dir;
+        const QString path = dir.path() + "/animation.gif";
+        GifWriter gif;
+        QVERIFY(gif.open(path, QSize(160, 120)));
+        std::vector<QImage> frames;
+        for (int k = 0; k < 3; ++k) {
+            QImage frame(160, 120, QImage::Format_RGB32);
+            for (int y = 0; y < 120; ++y)
+                for (int x = 0; x < 160; ++x)
+                    frame.setPixel(x, y, qRgb((x * 7 + k * 40) % 256, (y * 5 + x) % 256, (x * y + k) % 256));
+            frames.push_back(frame);
+            QVERIFY(gif.addFrame(frame, 4));
+        }
+        QVERIFY(gif.close());
+        QImageReader reader(path);
+        QCOMPARE(reader.imageCount(), 3);
+        for (int k = 0; k < 3; ++k) {
+            const QImage read = reader.read().convertToFormat(QImage::Format_RGB32);
+            QVERIFY2(!read.isNull(), qPrintable(reader.errorString()));
+            QCOMPARE(read.size(), QSize(160, 120));
+            for (int y = 0; y < 120; y += 7)
+                for (int x = 0; x < 160; x += 5)
+                    QCOMPARE(read.pixel(x, y), GifWriter::paletteColour(GifWriter::paletteIndex(frames[static_cast<size_t>(k)].pixel(x, y))) | 0xff000000u);
+        }
     }
 
     void walkthroughSteps()
