@@ -23,7 +23,7 @@ int main(int argc, char** argv)
     parser.addVersionOption();
     QCommandLineOption screenshot("screenshot", "Open, plan, save the main window as PNG to <file> and quit.", "file");
     parser.addOption(screenshot);
-    QCommandLineOption page("page", "The page to show: comparison (default), plan or dnn.", "page", "comparison");
+    QCommandLineOption page("page", "The page to show: comparison (default), plan, dnn or online.", "page", "comparison");
     parser.addOption(page);
     QCommandLineOption present("present", "Open presentation mode at walkthrough step <n> (0 to 3).", "n");
     parser.addOption(present);
@@ -60,6 +60,8 @@ int main(int argc, char** argv)
         window.showPage(1);
     else if (parser.value(page) == "dnn")
         window.showPage(2);
+    else if (parser.value(page) == "online")
+        window.showPage(3);
     window.show();
     if (shoot) {
         const QString out = parser.value(screenshot);

@@ -251,11 +251,24 @@ DispatchPolicy thresholdPolicy(double threshold)
 }
 
 OnlineResult runEpisode(const Scenario& scenario, OnlinePlanner planner, const std::vector<OnlineTask>& trace,
-                        const DispatchPolicy& policy)
+                        const DispatchPolicy& policy, OnlineRecord* record)
 {
     OnlineSimulator simulator(scenario, planner, trace);
-    while (!simulator.done())
-        simulator.step(policy(simulator.observe()));
+    while (!simulator.done()) {
+        const OnlineObservation& observation = simulator.observe();
+        const int tasksBefore = simulator.result().tasks, dispatchesBefore = simulator.result().dispatches;
+        const double nowMs = observation.nowMs;
+        if (record) {
+            record->slotStartMs.push_back(nowMs);
+            record->poolSize.push_back(observation.poolSize);
+        }
+        simulator.step(policy(observation));
+        if (record) {
+            if (simulator.result().dispatches > dispatchesBefore)
+                record->dispatchMs.push_back(nowMs);
+            record->arrivals.push_back(simulator.result().tasks - tasksBefore);
+        }
+    }
     return simulator.result();
 }
 

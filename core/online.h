@@ -109,9 +109,18 @@ DispatchPolicy periodicPolicy(double periodMs, double slotMs);
 /// Dispatch when the smallest remaining slack share is at most @p threshold.
 DispatchPolicy thresholdPolicy(double threshold);
 
-/// Runs one episode on @p trace. O(slots + dispatches x planning).
+/// What happened slot by slot in one episode, for drawing it.
+struct OnlineRecord {
+    std::vector<double> slotStartMs;
+    std::vector<int> poolSize;      ///< tasks waiting at the start of each slot
+    std::vector<int> arrivals;      ///< tasks released during the slot before it
+    std::vector<double> dispatchMs; ///< when the pool was dispatched
+};
+
+/// Runs one episode on @p trace, recording it when @p record is given.
+/// O(slots + dispatches x planning).
 OnlineResult runEpisode(const Scenario& scenario, OnlinePlanner planner, const std::vector<OnlineTask>& trace,
-                        const DispatchPolicy& policy);
+                        const DispatchPolicy& policy, OnlineRecord* record = nullptr);
 
 /// Every task computed locally at release (the reference: no planning, no GPU).
 OnlineResult localOnlyResult(const Scenario& scenario, const std::vector<OnlineTask>& trace);

@@ -7,6 +7,7 @@
 #include "widgets/comparisonview.h"
 #include "widgets/dnnview.h"
 #include "widgets/generatordialog.h"
+#include "widgets/onlineview.h"
 #include "widgets/planrunner.h"
 #include "widgets/planview.h"
 #include "widgets/presentationwindow.h"
@@ -63,6 +64,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_comparison(new ComparisonView(this))
     , m_planView(new PlanView(this))
     , m_dnnView(new DnnView(m_document, this))
+    , m_onlineView(new OnlineView(m_document, this))
     , m_planChoice(new QComboBox(this))
     , m_compareChoice(new QComboBox(this))
     , m_replanTimer(new QTimer(this))
@@ -97,6 +99,7 @@ MainWindow::MainWindow(QWidget* parent)
     tabs->addTab(m_comparison, tr("&Comparison"));
     tabs->addTab(planPage, tr("P&lan"));
     tabs->addTab(m_dnnView, tr("&DNN and edge"));
+    tabs->addTab(m_onlineView, tr("&Online"));
     auto* splitter = new QSplitter(this);
     splitter->addWidget(m_table);
     splitter->addWidget(tabs);

@@ -16,6 +16,7 @@ namespace coinfer {
 
 class ComparisonView;
 class DnnView;
+class OnlineView;
 class PlanView;
 class PlanRunner;
 class ScenarioDocument;
@@ -37,11 +38,12 @@ public:
     ComparisonView* comparison() const { return m_comparison; }
     PlanView* planView() const { return m_planView; }
     DnnView* dnnView() const { return m_dnnView; }
+    OnlineView* onlineView() const { return m_onlineView; }
     /// Shows the plan of the algorithm with this command-line name in the plan view.
     void showPlanOf(const QString& algorithm);
     /// Shows a second plan under the first on the same time axis ("" hides it).
     void compareWith(const QString& algorithm);
-    /// Shows the comparison (0), the plan (1) or the DNN and edge (2) page.
+    /// Shows the comparison (0), the plan (1), the DNN and edge (2) or the online (3) page.
     void showPage(int page);
     /// Selects one user in the table and in every view.
     void selectUser(int user);
@@ -76,6 +78,7 @@ private:
     ComparisonView* m_comparison;
     PlanView* m_planView;
     DnnView* m_dnnView;
+    OnlineView* m_onlineView;
     QComboBox* m_planChoice;
     QComboBox* m_compareChoice;
     QTabWidget* m_tabs = nullptr;

@@ -14,6 +14,7 @@
 #include "widgets/mainwindow.h"
 #include "widgets/planrunner.h"
 #include "widgets/planview.h"
+#include "widgets/onlineview.h"
 #include "widgets/presentationwindow.h"
 #include "widgets/walkthrough.h"
 #include "widgets/scheduleplayer.h"
@@ -23,6 +24,9 @@
 
 #include <QElapsedTimer>
 #include <QImageReader>
+#include <QLabel>
+
+#include <qcustomplot.h>
 #include <QLineEdit>
 #include <QSpinBox>
 #include <QSignalSpy>
@@ -578,6 +582,32 @@ private slots:
                 for (int x = 0; x < 160; x += 5)
                     QCOMPARE(read.pixel(x, y), GifWriter::paletteColour(GifWriter::paletteIndex(frames[static_cast<size_t>(k)].pixel(x, y))) | 0xff000000u);
         }
+    }
+
+    void onlineEpisodeAndLiveTraining()
+    {
+        ScenarioDocument document;
+        QVERIFY(document.load(QStringLiteral(COINFER_EXAMPLES "/online.json")).hasValue());
+        OnlineView view(&document);
+        QSignalSpy shown(&view, &OnlineView::episodeShown);
+        view.runEpisode();
+        QVERIFY(shown.wait(30000));
+        QVERIFY2(view.summary()->text().contains("deadline misses"), qPrintable(view.summary()->text()));
+        QVERIFY(view.episodeChart()->graphCount() >= 2);
+        QVERIFY(view.episodeChart()->graph(0)->data()->size() > 100); // one point per slot
+        QSignalSpy episodes(&view, &OnlineView::trainingEpisode);
+        QSignalSpy finished(&view, &OnlineView::trainingFinished);
+        view.train(2);
+        QVERIFY(finished.wait(60000));
+        QCoreApplication::processEvents(); // the last queued curve point
+        QCOMPARE(episodes.count(), 2);
+        QCOMPARE(view.trainingChart()->graph(0)->data()->size(), 2);
+        // An offline scenario says what is missing instead of running.
+        ScenarioDocument offline;
+        QVERIFY(offline.load(kClassroom).hasValue());
+        OnlineView none(&offline);
+        none.runEpisode();
+        QVERIFY(none.summary()->text().contains("online"));
     }
 
     void walkthroughSteps()
