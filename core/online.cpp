@@ -69,6 +69,7 @@ OnlineSimulator::OnlineSimulator(const Scenario& scenario, OnlinePlanner planner
         localSum += model.energyMj(m, n);
         rateSum += user.arrivalRatePerSecond > 0 ? user.arrivalRatePerSecond : online.ratePerSecond;
         m_localOnlyMs.push_back(model.localMs(m, n));
+        m_localOnlyMj.push_back(model.energyMj(m, n));
         for (int p = 0; p < n; ++p) {
             double tail = 0;
             for (int s = p + 1; s <= n; ++s)
@@ -85,7 +86,6 @@ OnlineSimulator::OnlineSimulator(const Scenario& scenario, OnlinePlanner planner
 void OnlineSimulator::admitArrivals()
 {
     const double nowMs = static_cast<double>(m_slot) * m_scenario.online.slotMs;
-    const CostModel model(m_scenario);
     int admitted = 0;
     // At the end of the horizon every remaining release is admitted, so no task is lost.
     const bool last = m_slot >= m_slots;
@@ -93,7 +93,7 @@ void OnlineSimulator::admitArrivals()
         const OnlineTask& task = m_trace[m_nextArrival++];
         m_pool.push_back(task);
         ++m_result.tasks;
-        m_result.localEnergyMj += model.energyMj(task.user, model.subtaskCount());
+        m_result.localEnergyMj += m_localOnlyMj[static_cast<size_t>(task.user)];
         ++admitted;
     }
     m_recentArrivals.push_back(admitted);
@@ -154,8 +154,7 @@ void OnlineSimulator::dispatchPool()
     const double nowMs = static_cast<double>(m_slot) * m_scenario.online.slotMs;
     Scenario batch;
     batch.dnn = m_scenario.dnn;
-    const CostModel full(m_scenario);
-    const int n = full.subtaskCount();
+    const int n = m_scenario.dnn.subtaskCount();
     for (size_t i = 0; i < m_pool.size(); ++i) {
         User user = m_scenario.users[static_cast<size_t>(m_pool[i].user)];
         user.id = "task" + std::to_string(i);

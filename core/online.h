@@ -92,6 +92,7 @@ private:
     double m_meanLocalMj = 1;
     double m_expectedArrivalsPerSlot = 0;
     std::vector<double> m_localOnlyMs;                        // L_m(N) per user
+    std::vector<double> m_localOnlyMj;                        // E_m(N) per user
     std::vector<std::pair<double, double>> m_offloadOptions;  // per (user, p < N): A_m(p), sum of tau(1) after p
     OnlineObservation m_observation;
     OnlineResult m_result;

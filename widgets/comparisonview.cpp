@@ -57,7 +57,7 @@ void ComparisonView::showResults(const std::vector<AlgorithmResult>& results)
         cell(3, QString::number(plan.batches.size()));
         cell(4, plan.feasible ? tr("yes") : tr("NO"));
         cell(5, std::isfinite(exactMj) && plan.feasible ? QString::number(100.0 * (plan.totalEnergyMj / exactMj - 1.0), 'f', 2) + " %" : "-");
-        const double tick = labels.size() + 1;
+        const double tick = static_cast<double>(labels.size() + 1);
         (plan.feasible ? ticks : lateTicks) << tick;
         (plan.feasible ? energies : lateEnergies) << plan.totalEnergyMj;
         labels << name + (plan.feasible ? "" : " (late)");
@@ -77,7 +77,7 @@ void ComparisonView::showResults(const std::vector<AlgorithmResult>& results)
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     ticker->addTicks(allTicks, labels);
     m_chart->xAxis->setTicker(ticker);
-    m_chart->xAxis->setRange(0.3, labels.size() + 0.7);
+    m_chart->xAxis->setRange(0.3, static_cast<double>(labels.size()) + 0.7);
     m_chart->legend->setVisible(true);
     double top = 1;
     for (double e : energies + lateEnergies)

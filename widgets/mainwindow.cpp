@@ -171,7 +171,7 @@ void MainWindow::createActions()
         for (Algorithm algorithm : allAlgorithms())
             names << QString::fromStdString(algorithmName(algorithm));
         bool ok = false;
-        const QString algorithm = QInputDialog::getItem(this, tr("Export plan"), tr("Algorithm"), names, names.indexOf("og"), false, &ok);
+        const QString algorithm = QInputDialog::getItem(this, tr("Export plan"), tr("Algorithm"), names, static_cast<int>(names.indexOf("og")), false, &ok);
         if (!ok)
             return;
         const QString path = QFileDialog::getSaveFileName(this, tr("Export plan"), {}, tr("Plan (*.json);;Per-user table (*.csv)"));

@@ -117,7 +117,7 @@ private slots:
         Mlp criticCopy = critic;
         criticCopy.zeroGradient();
         criticCopy.forward(input);
-        const Eigen::MatrixXd dInput = criticCopy.backward(Eigen::MatrixXd::Constant(1, states.cols(), -1.0 / states.cols()));
+        const Eigen::MatrixXd dInput = criticCopy.backward(Eigen::MatrixXd::Constant(1, states.cols(), -1.0 / static_cast<double>(states.cols())));
         actor.backward(dInput.bottomRows(1));
         const Eigen::VectorXd analytic = actor.gradient();
         const Eigen::VectorXd parameters = actor.parameters();
