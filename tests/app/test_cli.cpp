@@ -3,6 +3,7 @@
 #include "core/fileio.h"
 #include "core/gpuprofile.h"
 #include "gpu/profiler.h"
+#include "tests/common/testdata.h"
 
 #include <QtTest>
 
@@ -219,13 +220,7 @@ private slots:
     {
         // Synthetic profiles made here (named as such), to check the printing and comparison only.
         const DnnDescription dnn = *builtinDnn("resnet18");
-        GpuProfile profile;
-        profile.dnnName = dnn.name;
-        profile.dnnSignature = dnnSignature(dnn);
-        profile.gpu.name = "synthetic test profile (not a measurement)";
-        profile.measuredAt = "2026-01-01T00:00:00Z";
-        for (const SubtaskDescription& subtask : dnn.subtasks)
-            profile.subtasks.push_back({subtask.name, {1.0, 2.0}, {0.9, 1.8}, {1.1, 2.2}, {}});
+        const GpuProfile profile = testing::syntheticProfile(dnn, {1.0, 2.0});
         GpuProfile slower = profile;
         slower.subtasks[4].medianMs[1] = 2.2;
         QTemporaryDir dir;

@@ -4,6 +4,8 @@
 #include "core/dnn.h"
 #include "core/fileio.h"
 
+#include "tests/common/testdata.h"
+
 #include <QtTest>
 
 #include <cmath>
@@ -138,15 +140,9 @@ private slots:
     {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("fragment");
-        QFile manifest(dataPath("bad-dnn/expected.tsv"));
-        QVERIFY(manifest.open(QIODevice::ReadOnly | QIODevice::Text));
-        while (!manifest.atEnd()) {
-            const QString line = QString::fromUtf8(manifest.readLine()).trimmed();
-            if (line.isEmpty() || line.startsWith('#'))
-                continue;
-            const QStringList parts = line.split('\t');
-            QTest::newRow(qPrintable(parts[0])) << parts[0] << parts[1];
-        }
+        const auto rows = testing::badFileManifest(dataPath("bad-dnn/expected.tsv"));
+        for (const auto& [file, fragment] : rows)
+            QTest::newRow(qPrintable(file)) << file << fragment;
     }
 
     void refusesBadDescriptions()

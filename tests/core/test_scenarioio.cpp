@@ -5,6 +5,8 @@
 #include "core/generator.h"
 #include "core/scenarioio.h"
 
+#include "tests/common/testdata.h"
+
 #include <QtTest>
 
 #include <cmath>
@@ -128,18 +130,10 @@ private slots:
     {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("fragment");
-        QFile manifest(dataPath("bad/expected.tsv"));
-        QVERIFY(manifest.open(QIODevice::ReadOnly | QIODevice::Text));
-        int rows = 0;
-        while (!manifest.atEnd()) {
-            const QString line = QString::fromUtf8(manifest.readLine()).trimmed();
-            if (line.isEmpty() || line.startsWith('#'))
-                continue;
-            const QStringList parts = line.split('\t');
-            QTest::newRow(qPrintable(parts[0])) << parts[0] << parts[1];
-            ++rows;
-        }
-        QVERIFY(rows >= 20);
+        const auto rows = testing::badFileManifest(dataPath("bad/expected.tsv"));
+        for (const auto& [file, fragment] : rows)
+            QTest::newRow(qPrintable(file)) << file << fragment;
+        QVERIFY(rows.size() >= 20);
     }
 
     void refusesBadFiles()

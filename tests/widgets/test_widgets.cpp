@@ -6,6 +6,7 @@
 #include "core/scenarioio.h"
 #include "widgets/commands.h"
 #include "widgets/comparisonview.h"
+#include "tests/common/testdata.h"
 #include "widgets/dnnview.h"
 #include "core/fileio.h"
 #include "core/gpuprofile.h"
@@ -377,13 +378,7 @@ private slots:
 
         // A synthetic profile (made here, not a measurement) of the built-in ResNet-18.
         const DnnDescription resnet = *builtinDnn("resnet18");
-        GpuProfile profile;
-        profile.dnnName = resnet.name;
-        profile.dnnSignature = dnnSignature(resnet);
-        profile.gpu.name = "synthetic test profile (not a measurement)";
-        profile.measuredAt = "2026-01-01T00:00:00Z";
-        for (const SubtaskDescription& subtask : resnet.subtasks)
-            profile.subtasks.push_back({subtask.name, {1.0, 1.2, 1.4, 1.6}, {0.9, 1.1, 1.3, 1.5}, {1.1, 1.3, 1.5, 1.7}, {}});
+        const GpuProfile profile = testing::syntheticProfile(resnet, {1.0, 1.2, 1.4, 1.6});
         QTemporaryDir dir;
         const QString path = dir.path() + "/resnet18.json";
         QVERIFY(writeFileAtomically(path.toStdString(), gpuProfileToJson(profile)).hasValue());
