@@ -45,15 +45,17 @@ int main(int argc, char** argv)
     if (parser.isSet(present)) {
         auto* presentation = new coinfer::PresentationWindow(window.document()->scenario());
         presentation->setAttribute(Qt::WA_DeleteOnClose);
-        for (int step = 0; step < parser.value(present).toInt(); ++step)
-            presentation->walkthrough().next();
-        presentation->showStep();
+        const int step = parser.value(present).toInt();
+        const QString out = shoot ? parser.value(screenshot) : QString();
+        QObject::connect(presentation, &coinfer::PresentationWindow::ready, presentation, [presentation, step, out] {
+            for (int k = 0; k < step; ++k)
+                presentation->walkthrough().next();
+            presentation->showStep();
+            if (!out.isEmpty())
+                QTimer::singleShot(200, presentation, [presentation, out] { QApplication::exit(presentation->grab().save(out) ? 0 : 2); });
+        });
         presentation->resize(1280, 720);
         presentation->show();
-        if (shoot) {
-            const QString out = parser.value(screenshot);
-            QTimer::singleShot(200, presentation, [presentation, out] { QApplication::exit(presentation->grab().save(out) ? 0 : 2); });
-        }
         return app.exec();
     }
     if (parser.value(page) == "plan")

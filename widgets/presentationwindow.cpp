@@ -5,11 +5,12 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace coinfer {
 
 PresentationWindow::PresentationWindow(const Scenario& scenario, QWidget* parent)
-    : QWidget(parent, Qt::Window), m_scenario(scenario), m_walkthrough(scenario), m_title(new QLabel(this)), m_text(new QLabel(this))
+    : QWidget(parent, Qt::Window), m_scenario(scenario), m_title(new QLabel(this)), m_text(new QLabel(this))
     , m_footer(new QLabel(this)), m_timeline(new TimelineView(this))
 {
     setWindowTitle(tr("Coinfer presentation"));
@@ -32,7 +33,20 @@ PresentationWindow::PresentationWindow(const Scenario& scenario, QWidget* parent
     layout->addWidget(m_timeline, 1);
     layout->addWidget(m_footer);
     setDarkTheme(true);
-    showStep();
+    // The four plans are made off the GUI thread; the window says so meanwhile.
+    m_title->setText(tr("Planning the walkthrough..."));
+    connect(&m_planning, &QFutureWatcher<Walkthrough>::finished, this, [this] {
+        m_walkthrough = m_planning.result();
+        m_ready = true;
+        showStep();
+        emit ready();
+    });
+    m_planning.setFuture(QtConcurrent::run([scenario] { return Walkthrough(scenario); }));
+}
+
+PresentationWindow::~PresentationWindow()
+{
+    m_planning.waitForFinished();
 }
 
 void PresentationWindow::setDarkTheme(bool dark)
@@ -51,6 +65,8 @@ void PresentationWindow::setDarkTheme(bool dark)
 
 void PresentationWindow::showStep()
 {
+    if (!m_ready)
+        return;
     const WalkthroughStep& step = m_walkthrough.step();
     m_title->setText(step.title);
     m_text->setText(step.explanation + (step.changed.empty() ? QString() : tr(" Highlighted: the %n user(s) that changed.", nullptr,
@@ -61,6 +77,8 @@ void PresentationWindow::showStep()
 
 void PresentationWindow::keyPressEvent(QKeyEvent* event)
 {
+    if (!m_ready && event->key() != Qt::Key_Escape && event->key() != Qt::Key_F11)
+        return;
     switch (event->key()) {
     case Qt::Key_Right:
     case Qt::Key_Space:

@@ -4,6 +4,7 @@
 
 #include "widgets/walkthrough.h"
 
+#include <QFutureWatcher>
 #include <QWidget>
 
 class QLabel;
@@ -16,13 +17,19 @@ class PresentationWindow : public QWidget {
     Q_OBJECT
 
 public:
+    /// Plans the walkthrough in the background; ready() says when it can be shown.
     explicit PresentationWindow(const Scenario& scenario, QWidget* parent = nullptr);
+    ~PresentationWindow() override;
 
+    bool isReady() const { return m_ready; }
     Walkthrough& walkthrough() { return m_walkthrough; }
     bool darkTheme() const { return m_dark; }
     void setDarkTheme(bool dark);
     /// Shows the walkthrough's current step.
     void showStep();
+
+signals:
+    void ready();
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;
@@ -35,6 +42,8 @@ private:
     QLabel* m_footer;
     TimelineView* m_timeline;
     bool m_dark = true;
+    bool m_ready = false;
+    QFutureWatcher<Walkthrough> m_planning;
 };
 
 } // namespace coinfer

@@ -22,6 +22,7 @@ struct WalkthroughStep {
 
 class Walkthrough {
 public:
+    Walkthrough() = default;
     /// Plans the scenario with local, no-batching, IP-SSA and OG. O(cost of those planners).
     explicit Walkthrough(const Scenario& scenario);
 

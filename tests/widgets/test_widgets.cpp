@@ -634,6 +634,10 @@ private slots:
         QCOMPARE(walkthrough.current(), 2);
 
         PresentationWindow presentation(scenario);
+        if (!presentation.isReady()) {
+            QSignalSpy ready(&presentation, &PresentationWindow::ready);
+            QVERIFY(ready.wait(30000));
+        }
         QVERIFY(presentation.darkTheme());
         QTest::keyClick(&presentation, Qt::Key_Right);
         QTest::keyClick(&presentation, Qt::Key_Right);
