@@ -311,6 +311,12 @@ std::optional<int> intOption(const Options& options, const char* name, int fallb
 
 int commandGpuCheck(std::ostream& out, std::ostream& err)
 {
+    // Asking for the GPU first gives "no CUDA device" rather than the first library's complaint.
+    Expected<GpuInfo> device = gpu::queryGpu();
+    if (!device)
+        return fail(err, device.error());
+    out << "GPU: " << device->name << " (compute capability " << device->computeCapability << ", CUDA " << device->cudaRuntimeVersion
+        << ", cuDNN " << device->cudnnVersion << ", cuBLAS " << device->cublasVersion << ")\n";
     Expected<std::vector<gpu::LayerCheck>> checks = gpu::checkAgainstCpu();
     if (!checks)
         return fail(err, checks.error());

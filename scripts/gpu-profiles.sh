@@ -1,29 +1,44 @@
 #!/usr/bin/env bash
 # On a machine with an NVIDIA GPU, CUDA (with cuDNN) and CMake, but no Qt: builds coinfer with
 # the profiler, checks the GPU layers against the CPU reference, and measures every built-in DNN
-# twice (to report repeatability). Results go to OUTDIR (default: resources/profiles/measured).
-# Usage: scripts/gpu-profiles.sh [OUTDIR] [MAX_BATCH] [REPETITIONS]
+# twice (to report repeatability). Writes OUTDIR/DNN-run1.json and -run2.json; the rest goes to
+# stdout. Usage: scripts/gpu-profiles.sh [OUTDIR] [MAX_BATCH] [REPETITIONS] [COINFER]
+# COINFER, if given, is a coinfer binary to use when the build here fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-resources/profiles/measured}
 max_batch=${2:-32}
 repetitions=${3:-30}
+fallback=${4:-}
+mkdir -p "$out"
+
 prefix=()
 [[ -d .deps/root/usr ]] && prefix=(-DCMAKE_PREFIX_PATH="$PWD/.deps/root/usr")
-# cuDNN: the CUDA toolkit's, or else the one PyTorch's wheels bring.
-if [[ ! -f /usr/local/cuda/include/cudnn.h ]]; then
-  cudnn_root=$(python3 -c 'import nvidia.cudnn, os; print(os.path.dirname(nvidia.cudnn.__file__))' 2>/dev/null || true)
-  [[ -n "$cudnn_root" ]] && prefix+=(-DCOINFER_CUDNN_ROOT="$cudnn_root")
+# cuDNN: the CUDA toolkit's, or else the one PyTorch's wheels bring (nvidia/cudnn/{include,lib}).
+cudnn_root=$(scripts/find-cudnn.sh || true)
+[[ -n "$cudnn_root" ]] && prefix+=(-DCOINFER_CUDNN_ROOT="$cudnn_root")
+echo "cuDNN: ${cudnn_root:-in the CUDA toolkit}"
+
+coinfer=build-gpu/app/coinfer
+if ! { cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DCOINFER_GUI=OFF -DBUILD_TESTING=OFF \
+         -DCOINFER_BENCH=OFF -DCOINFER_CUDA=ON -DCOINFER_CUDA_ARCHITECTURES="${COINFER_ARCH:-native}" "${prefix[@]}" \
+       && cmake --build build-gpu --target coinfer -j "$(nproc)"; }; then
+  [[ -n "$fallback" ]] || exit 1
+  echo "THE BUILD FAILED; measuring with $fallback instead"
+  coinfer=$fallback
 fi
-cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DCOINFER_GUI=OFF -DBUILD_TESTING=OFF \
-  -DCOINFER_BENCH=OFF -DCOINFER_CUDA=ON "${prefix[@]}"
-cmake --build build-gpu --target coinfer -j "$(nproc)"
-mkdir -p "$out"
-nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm --format=csv | tee "$out/nvidia-smi.txt" || true
-build-gpu/app/coinfer profile check | tee "$out/layer-check.txt"
+
+nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,power.limit --format=csv || true
+"$coinfer" profile check || echo "THE LAYER CHECK FAILED (exit $?)"
 for dnn in mobilenetv2 resnet18 vgg16; do
   for run in 1 2; do
-    build-gpu/app/coinfer profile --dnn "$dnn" --max-batch "$max_batch" --warmup 5 --repetitions "$repetitions" \
-      --output "$out/$dnn-run$run.json"
+    started=$(date +%s)
+    # The progress line (carriage returns) is cut to its last state.
+    "$coinfer" profile --dnn "$dnn" --max-batch "$max_batch" --warmup 5 --repetitions "$repetitions" \
+      --output "$out/$dnn-run$run.json" 2> >(tr '\r' '\n' | grep -v '^  [0-9]*/[0-9]* ' ; true) \
+      || echo "PROFILING $dnn FAILED"
+    echo "$dnn run $run: $(( $(date +%s) - started )) s"
   done
+  "$coinfer" profile diff "$out/$dnn-run1.json" "$out/$dnn-run2.json" | tail -n 1 || true
 done
+"$coinfer" profile show "$out/resnet18-run1.json" || true
