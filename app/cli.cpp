@@ -41,9 +41,10 @@ Usage:
   coinfer dnn show DNN [--format table|json]
       The built-in DNNs; one DNN's sub-tasks with FLOPs, parameters and output sizes.
       DNN is a built-in name (mobilenetv2, resnet18, vgg16) or a "coinfer-dnn" JSON file.
-  coinfer profile --dnn DNN [--max-batch 32] [--warmup 10] [--repetitions 50] [--output FILE.json]
+  coinfer profile --dnn DNN [--max-batch 32] [--warmup 10] [--repetitions 50] [--launch graph|eager] [--output FILE.json]
       Measure every sub-task's GPU latency for batch sizes 1..max-batch with CUDA (cuDNN,
-      cuBLAS) and write a GPU profile that scenarios can reference.
+      cuBLAS) and write a GPU profile that scenarios can reference. graph (the default) times
+      replays of each sub-task captured as a CUDA graph; eager launches every call each run.
   coinfer profile check
       Run small layers on the GPU and on the CPU reference and compare their outputs.
   coinfer profile show PROFILE.json | coinfer profile diff A.json B.json
@@ -323,8 +324,9 @@ int commandGpuCheck(std::ostream& out, std::ostream& err)
     bool passed = true;
     char line[200];
     for (const gpu::LayerCheck& check : *checks) {
-        std::snprintf(line, sizeof line, "%-44s batch %d: max |gpu - cpu| %.3g, scaled %.3g  %s\n", check.subtask.c_str(), check.batch,
-                      check.maxAbsError, check.maxScaledError, check.passed ? "ok" : "FAILED");
+        std::snprintf(line, sizeof line, "%-44s batch %d, %-10s max |gpu - cpu| %.3g, scaled %.3g  %s\n", check.subtask.c_str(),
+                      check.batch, check.cudaGraph ? "CUDA graph" : "eager", check.maxAbsError, check.maxScaledError,
+                      check.passed ? "ok" : "FAILED");
         out << line;
         passed = passed && check.passed;
     }
@@ -339,7 +341,7 @@ int commandProfileShow(const std::string& path, std::ostream& out, std::ostream&
         return fail(err, profile.error());
     out << profile->dnnName << " on " << profile->gpu.name << " (compute capability " << profile->gpu.computeCapability << ", CUDA "
         << profile->gpu.cudaRuntimeVersion << ", cuDNN " << profile->gpu.cudnnVersion << "), measured " << profile->measuredAt << ", "
-        << profile->precision << ", median of " << profile->repetitions << " runs\n";
+        << profile->precision << ", " << profile->launch << " launch, median of " << profile->repetitions << " runs\n";
     char line[256];
     std::snprintf(line, sizeof line, "%3s  %-36s %10s %10s %10s %10s %10s %6s\n", "n", "sub-task", "tau(1)", "tau(B/2)", "tau(B)",
                   "alpha", "beta", "r2");
@@ -410,6 +412,13 @@ int commandProfile(const Options& options, std::ostream& out, std::ostream& err)
     settings.maxBatch = *maxBatch;
     settings.warmup = *warmup;
     settings.repetitions = *repetitions;
+    if (auto launch = options.named.find("--launch"); launch != options.named.end()) {
+        if (launch->second != "graph" && launch->second != "eager") {
+            err << "coinfer profile: --launch must be graph or eager, not '" << launch->second << "'\n";
+            return kExitBadInput;
+        }
+        settings.cudaGraphs = launch->second == "graph";
+    }
     Expected<DnnDescription> dnn = loadDnn(dnnOption->second);
     if (!dnn)
         return fail(err, dnn.error());
@@ -418,7 +427,7 @@ int commandProfile(const Options& options, std::ostream& out, std::ostream& err)
         return fail(err, device.error());
     err << "coinfer profile: " << dnn->name << " on " << device->name << " (compute capability " << device->computeCapability
         << "), batch sizes 1.." << settings.maxBatch << ", " << settings.warmup << " warm-up and " << settings.repetitions
-        << " timed runs each\n";
+        << " timed runs each, " << (settings.cudaGraphs ? "replayed as CUDA graphs" : "launched eagerly") << "\n";
     const auto started = std::chrono::steady_clock::now();
     settings.progress = [&](int done, int total) {
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -674,7 +683,7 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
         {"compare", {}, commandCompare},
         {"expand", {"--output"}, commandExpand},
         {"dnn", {"--format"}, commandDnn},
-        {"profile", {"--dnn", "--max-batch", "--warmup", "--repetitions", "--output"}, commandProfile},
+        {"profile", {"--dnn", "--max-batch", "--warmup", "--repetitions", "--launch", "--output"}, commandProfile},
         {"simulate", {"--planner", "--policy", "--episodes", "--seed", "--format"}, commandSimulate},
         {"train", {"--planner", "--episodes", "--seed", "--output"}, commandTrain},
         {"compare-online", {"--episodes", "--test-episodes", "--seed"}, commandCompareOnline},

@@ -79,7 +79,9 @@ std::string gpuProfileToJson(const GpuProfile& profile)
                  {"cudnn_version", profile.gpu.cudnnVersion}, {"cublas_version", profile.gpu.cublasVersion}}},
         {"measured_at", profile.measuredAt}, {"tool", profile.tool},
         {"method", {{"precision", profile.precision}, {"warmup", profile.warmup}, {"repetitions", profile.repetitions},
-                    {"timer", "CUDA events around each run of the whole sub-task"}}},
+                    {"launch", profile.launch},
+                    {"timer", profile.launch == "cuda-graph" ? "CUDA events around each replay of the sub-task's CUDA graph"
+                                                        : "CUDA events around each run of the whole sub-task"}}},
         {"max_batch", profile.maxBatch()}, {"subtasks", subtasks}};
     return document.dump(1) + "\n";
 }
@@ -106,6 +108,7 @@ GpuProfile readProfileJson(const Field& root)
         profile.precision = method->has("precision") ? method->at("precision").string() : profile.precision;
         profile.warmup = method->has("warmup") ? static_cast<int>(method->at("warmup").integer(0, 1'000'000)) : 0;
         profile.repetitions = method->has("repetitions") ? static_cast<int>(method->at("repetitions").integer(0, 1'000'000)) : 0;
+        profile.launch = method->has("launch") ? method->at("launch").string() : profile.launch;
     }
     const Field subtasks = root.at("subtasks");
     const size_t count = subtasks.arraySize();

@@ -49,6 +49,9 @@ struct GpuProfile {
     std::string measuredAt;     ///< UTC, ISO 8601
     std::string tool;           ///< "coinfer <version>"
     std::string precision = "fp32";
+    /// How each timed run was launched: "cuda-graph" (the sub-task captured once and replayed, so
+    /// the time is the GPU's) or "eager" (every library call launched from the CPU each run).
+    std::string launch = "eager";
     int warmup = 0;
     int repetitions = 0;
     std::vector<SubtaskProfile> subtasks;

@@ -17,6 +17,24 @@ Layer make(LayerKind kind, int outChannels = 0, int kernel = 1, int stride = 1, 
     return plainLayer(kind);
 }
 
+LayerCheck compare(const std::vector<float>& gpuOutput, const std::vector<float>& cpuOutput, double tolerance)
+{
+    LayerCheck check;
+    if (gpuOutput.size() != cpuOutput.size()) {
+        check.maxAbsError = check.maxScaledError = INFINITY;
+        return check;
+    }
+    for (size_t i = 0; i < cpuOutput.size(); ++i) {
+        // NaN (a poisoned buffer nobody wrote) must fail, so compare with !(error <= ...).
+        const double error = std::fabs(static_cast<double>(gpuOutput[i]) - cpuOutput[i]);
+        const double scaled = error / std::max(1.0, std::fabs(static_cast<double>(cpuOutput[i])));
+        check.maxAbsError = std::isnan(error) ? INFINITY : std::max(check.maxAbsError, error);
+        check.maxScaledError = std::isnan(scaled) ? INFINITY : std::max(check.maxScaledError, scaled);
+    }
+    check.passed = check.maxScaledError <= tolerance;
+    return check;
+}
+
 } // namespace
 
 DnnDescription checkDnn()
@@ -48,26 +66,18 @@ Expected<std::vector<LayerCheck>> checkAgainstCpu(double tolerance)
     std::vector<LayerCheck> checks;
     for (int s = 0; s < static_cast<int>(dnn.subtasks.size()); ++s) {
         for (int batch : {1, 3}) {
-            const auto weights = makeSubtaskWeights(dnn, s, 7);
-            const auto input = makeRandomInput(subtaskInputShape(dnn, s), batch, 11 + static_cast<std::uint64_t>(s));
-            Expected<std::vector<float>> gpuOutput = runSubtaskOnGpu(dnn, s, batch, input, weights);
-            if (!gpuOutput)
-                return gpuOutput.error();
-            const std::vector<float> cpuOutput = runSubtaskOnCpu(dnn, s, batch, input, weights);
-            LayerCheck check;
-            check.subtask = dnn.subtasks[static_cast<size_t>(s)].name;
-            check.batch = batch;
-            if (gpuOutput->size() != cpuOutput.size()) {
-                check.maxAbsError = check.maxScaledError = INFINITY;
-            } else {
-                for (size_t i = 0; i < cpuOutput.size(); ++i) {
-                    const double error = std::fabs(static_cast<double>((*gpuOutput)[i]) - cpuOutput[i]);
-                    check.maxAbsError = std::max(check.maxAbsError, error);
-                    check.maxScaledError = std::max(check.maxScaledError, error / std::max(1.0, std::fabs(static_cast<double>(cpuOutput[i]))));
-                }
+            for (bool cudaGraph : {false, true}) {
+                const auto weights = makeSubtaskWeights(dnn, s, 7);
+                const auto input = makeRandomInput(subtaskInputShape(dnn, s), batch, 11 + static_cast<std::uint64_t>(s));
+                Expected<std::vector<float>> gpuOutput = runSubtaskOnGpu(dnn, s, batch, input, weights, cudaGraph);
+                if (!gpuOutput)
+                    return gpuOutput.error();
+                LayerCheck check = compare(*gpuOutput, runSubtaskOnCpu(dnn, s, batch, input, weights), tolerance);
+                check.subtask = dnn.subtasks[static_cast<size_t>(s)].name;
+                check.batch = batch;
+                check.cudaGraph = cudaGraph;
+                checks.push_back(check);
             }
-            check.passed = check.maxScaledError <= tolerance;
-            checks.push_back(check);
         }
     }
     return checks;

@@ -24,7 +24,11 @@ struct ProfileOptions {
     int maxBatch = 32;
     int warmup = 10;        ///< untimed runs per (sub-task, batch size)
     int repetitions = 50;   ///< timed runs per (sub-task, batch size)
-    bool allowTf32 = true;  ///< let cuDNN and cuBLAS use TF32 tensor cores for FP32, as PyTorch does by default
+    bool allowTf32 = true;  ///< let cuDNN and cuBLAS use TF32 tensor cores for FP32 (PyTorch's default for convolutions)
+    /// Capture each sub-task once as a CUDA graph and time its replays: the GPU's time, without
+    /// the CPU's launch gaps. False launches every library call from the CPU on each run ("eager",
+    /// as PyTorch does), which adds the host's launch overhead and its noise to short sub-tasks.
+    bool cudaGraphs = true;
     std::uint64_t seed = 1; ///< weights and inputs
     /// Called after each (sub-task, batch size) with the number done and the total; return
     /// false to cancel (the call then fails with the message "cancelled").
@@ -35,11 +39,13 @@ struct ProfileOptions {
 /// BadInput for a description that does not analyse. O(N * B_max * (warmup + repetitions)) runs.
 Expected<GpuProfile> profileDnn(const DnnDescription& dnn, const ProfileOptions& options);
 
-/// Runs sub-task @p subtask (0-based) once on @p batch samples with the given weights and
-/// input, in strict FP32 (no TF32), and returns the output: the GPU side of the check against
-/// runSubtaskOnCpu.
+/// Runs sub-task @p subtask (0-based) on @p batch samples with the given weights and input, in
+/// strict FP32 (no TF32), and returns the output: the GPU side of the check against
+/// runSubtaskOnCpu. With @p cudaGraph the output is that of a replay of the captured graph (the
+/// output buffer is poisoned first), so the check covers the path that profiling times.
 Expected<std::vector<float>> runSubtaskOnGpu(const DnnDescription& dnn, int subtask, int batch,
-                                             const std::vector<float>& input, const std::vector<LayerWeights>& weights);
+                                             const std::vector<float>& input, const std::vector<LayerWeights>& weights,
+                                             bool cudaGraph = false);
 
 } // namespace coinfer::gpu
 
@@ -49,6 +55,7 @@ namespace coinfer::gpu {
 struct LayerCheck {
     std::string subtask;     ///< what ran, e.g. "depthwise conv 3x3 + batchnorm + relu6"
     int batch = 0;
+    bool cudaGraph = false;  ///< replayed from a CUDA graph rather than launched eagerly
     double maxAbsError = 0;  ///< max |gpu - cpu|
     double maxScaledError = 0; ///< max |gpu - cpu| / max(1, |cpu|)
     bool passed = false;     ///< maxScaledError <= tolerance
@@ -60,8 +67,8 @@ struct LayerCheck {
 DnnDescription checkDnn();
 
 /// Runs every sub-task of checkDnn() on the GPU (strict FP32) and on the CPU reference with the
-/// same seeded weights and inputs, at batch sizes 1 and 3, and compares. Fails with NoDevice
-/// without a GPU. @p tolerance bounds maxScaledError.
+/// same seeded weights and inputs, at batch sizes 1 and 3, launched eagerly and as a CUDA graph,
+/// and compares. Fails with NoDevice without a GPU. @p tolerance bounds maxScaledError.
 Expected<std::vector<LayerCheck>> checkAgainstCpu(double tolerance = 1e-4);
 
 } // namespace coinfer::gpu

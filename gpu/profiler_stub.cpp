@@ -15,7 +15,8 @@ Error withoutCuda()
 bool builtWithCuda() { return false; }
 Expected<GpuInfo> queryGpu() { return withoutCuda(); }
 Expected<GpuProfile> profileDnn(const DnnDescription&, const ProfileOptions&) { return withoutCuda(); }
-Expected<std::vector<float>> runSubtaskOnGpu(const DnnDescription&, int, int, const std::vector<float>&, const std::vector<LayerWeights>&)
+Expected<std::vector<float>> runSubtaskOnGpu(const DnnDescription&, int, int, const std::vector<float>&, const std::vector<LayerWeights>&,
+                                             bool)
 {
     return withoutCuda();
 }

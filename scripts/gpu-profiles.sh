@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-resources/profiles/measured}
 max_batch=${2:-32}
-repetitions=${3:-30}
+repetitions=${3:-50}
 fallback=${4:-}
 mkdir -p "$out"
 
@@ -34,7 +34,7 @@ for dnn in mobilenetv2 resnet18 vgg16; do
   for run in 1 2; do
     started=$(date +%s)
     # The progress line (carriage returns) is cut to its last state.
-    "$coinfer" profile --dnn "$dnn" --max-batch "$max_batch" --warmup 5 --repetitions "$repetitions" \
+    "$coinfer" profile --dnn "$dnn" --max-batch "$max_batch" --warmup 10 --repetitions "$repetitions" --launch "${COINFER_LAUNCH:-graph}" \
       --output "$out/$dnn-run$run.json" 2> >(tr '\r' '\n' | grep -v '^  [0-9]*/[0-9]* ' ; true) \
       || echo "PROFILING $dnn FAILED"
     echo "$dnn run $run: $(( $(date +%s) - started )) s"

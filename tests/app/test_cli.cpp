@@ -216,6 +216,13 @@ private slots:
         QCOMPARE(run({"profile", "check"}).status, 4);
     }
 
+    void refusesAnUnknownLaunchMode()
+    {
+        const Run result = run({"profile", "--dnn", "resnet18", "--launch", "lazy"});
+        QCOMPARE(result.status, 2);
+        QVERIFY2(result.err.find("--launch must be graph or eager") != std::string::npos, result.err.c_str());
+    }
+
     void showsAndComparesProfiles()
     {
         // Synthetic profiles made here (named as such), to check the printing and comparison only.

@@ -4,6 +4,8 @@
 
 #include <QtTest>
 
+#include <algorithm>
+
 using namespace coinfer;
 
 class TestGpu : public QObject {
@@ -23,7 +25,9 @@ private slots:
     {
         Expected<std::vector<gpu::LayerCheck>> checks = gpu::checkAgainstCpu();
         QVERIFY2(checks.hasValue(), checks ? "" : checks.error().message.c_str());
-        QVERIFY(checks->size() >= 10);
+        QVERIFY(checks->size() >= 20);
+        QVERIFY(std::any_of(checks->begin(), checks->end(), [](const gpu::LayerCheck& c) { return c.cudaGraph; }));
+        QVERIFY(std::any_of(checks->begin(), checks->end(), [](const gpu::LayerCheck& c) { return !c.cudaGraph; }));
         for (const gpu::LayerCheck& check : *checks)
             QVERIFY2(check.passed, qPrintable(QString("%1, batch %2: scaled error %3").arg(QString::fromStdString(check.subtask))
                                                   .arg(check.batch).arg(check.maxScaledError)));
@@ -53,6 +57,20 @@ private slots:
             }
         QVERIFY(!profile->gpu.name.empty());
         QVERIFY(!profile->measuredAt.empty());
+        QCOMPARE(profile->launch, std::string("cuda-graph"));
+    }
+
+    void profilesEagerlyOnRequest()
+    {
+        gpu::ProfileOptions options;
+        options.maxBatch = 2;
+        options.warmup = 1;
+        options.repetitions = 3;
+        options.cudaGraphs = false;
+        Expected<GpuProfile> profile = gpu::profileDnn(gpu::checkDnn(), options);
+        QVERIFY2(profile.hasValue(), profile ? "" : profile.error().message.c_str());
+        QCOMPARE(profile->launch, std::string("eager"));
+        QCOMPARE(profile->maxBatch(), 2);
     }
 
     void cancelStopsProfiling()
