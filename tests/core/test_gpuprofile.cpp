@@ -1,14 +1,17 @@
 // GPU profile files, the affine fit and the latency summaries, and scenarios that take their
-// edge latency from a profile. The profiles here are synthetic test data made in the test
-// itself (named as such), never a measurement.
+// edge latency from a profile. The profiles made here are synthetic test data (named as such),
+// never a measurement; the shipped, measured profiles in resources/profiles are only checked for
+// consistency with the built-in DNNs and with themselves.
 #include "core/costmodel.h"
 #include "core/fileio.h"
 #include "core/gpuprofile.h"
 #include "core/planner.h"
 #include "core/scenarioio.h"
+#include "core/simulator.h"
 
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace coinfer;
@@ -76,10 +79,12 @@ private slots:
     void profileFileRoundTrips()
     {
         const DnnDescription dnn = *builtinDnn("resnet18");
-        const GpuProfile profile = syntheticProfile(dnn, 8);
+        GpuProfile profile = syntheticProfile(dnn, 8);
+        profile.launch = "cuda-graph";
         Expected<GpuProfile> back = parseGpuProfile(gpuProfileToJson(profile), "profile.json");
         QVERIFY2(back.hasValue(), back ? "" : back.error().message.c_str());
         QCOMPARE(back->maxBatch(), 8);
+        QCOMPARE(back->launch, std::string("cuda-graph"));
         QCOMPARE(back->gpu.name, profile.gpu.name);
         QCOMPARE(back->subtasks[3].medianMs, profile.subtasks[3].medianMs);
         QCOMPARE(back->subtasks[3].p90Ms, profile.subtasks[3].p90Ms);
@@ -147,6 +152,54 @@ private slots:
         Expected<Plan> plan = makePlan(*scenario, model, Algorithm::Og);
         QVERIFY(plan.hasValue());
         QVERIFY(plan->feasible);
+    }
+
+    void shippedProfilesAreConsistentMeasurementsOfTheBuiltinDnns()
+    {
+        const QStringList files = QDir(COINFER_PROFILES).entryList({"*.json"}, QDir::Files);
+        QVERIFY2(files.size() >= 3, "resources/profiles should hold the measured profiles of the built-in DNNs");
+        for (const QString& file : files) {
+            const std::string path = QStringLiteral(COINFER_PROFILES "/%1").arg(file).toStdString();
+            Expected<GpuProfile> profile = readGpuProfile(path);
+            QVERIFY2(profile.hasValue(), profile ? "" : profile.error().message.c_str());
+            Expected<DnnDescription> dnn = builtinDnn(profile->dnnName);
+            QVERIFY2(dnn.hasValue(), path.c_str());
+            QVERIFY2(checkProfileMatches(*profile, *dnn, path).hasValue(), path.c_str());
+            // A measurement names its GPU, its date and the tool, and was made by this project's profiler.
+            QVERIFY(!profile->gpu.name.empty() && profile->gpu.name.find("synthetic") == std::string::npos);
+            QVERIFY(!profile->gpu.computeCapability.empty() && !profile->gpu.cudnnVersion.empty());
+            QVERIFY(profile->measuredAt.size() == 20 && profile->measuredAt.back() == 'Z');
+            QVERIFY(profile->tool.rfind("coinfer ", 0) == 0);
+            QCOMPARE(profile->launch, std::string("cuda-graph"));
+            for (const SubtaskProfile& subtask : profile->subtasks) {
+                for (size_t b = 0; b < subtask.medianMs.size(); ++b)
+                    QVERIFY2(subtask.medianMs[b] > 0 && subtask.p10Ms[b] <= subtask.medianMs[b]
+                                 && subtask.medianMs[b] <= subtask.p90Ms[b],
+                             qPrintable(QString("%1, %2, b = %3").arg(file, QString::fromStdString(subtask.name)).arg(b + 1)));
+                // The recorded fit is the least-squares line through the recorded medians.
+                const AffineFit refit = fitAffine(subtask.medianMs);
+                QVERIFY(std::fabs(refit.alphaMs - subtask.affine.alphaMs) <= 1e-9 + 1e-6 * std::fabs(refit.alphaMs));
+                QVERIFY(std::fabs(refit.betaMs - subtask.affine.betaMs) <= 1e-9 + 1e-6 * std::fabs(refit.betaMs));
+            }
+        }
+    }
+
+    void measuredExamplePlansWithTheShippedProfile()
+    {
+        Expected<Scenario> scenario = readScenario(COINFER_EXAMPLES "/edge-h200.json");
+        QVERIFY2(scenario.hasValue(), scenario ? "" : scenario.error().message.c_str());
+        Expected<GpuProfile> profile = readGpuProfile(COINFER_PROFILES "/mobilenetv2-h200.json");
+        QVERIFY(profile.hasValue());
+        QCOMPARE(scenario->dnn.subtaskCount(), static_cast<int>(profile->subtasks.size()));
+        for (size_t n = 0; n < profile->subtasks.size(); ++n)
+            QCOMPARE(scenario->dnn.subtasks[n].edgeLatencyMs, profile->subtasks[n].medianMs);
+        const CostModel model(*scenario);
+        for (Algorithm algorithm : {Algorithm::IpSsa, Algorithm::Og}) {
+            Expected<Plan> plan = makePlan(*scenario, model, algorithm);
+            QVERIFY2(plan.hasValue(), plan ? "" : plan.error().message.c_str());
+            QVERIFY(plan->feasible);
+            QVERIFY(verifyPlan(*scenario, model, *plan).empty());
+        }
     }
 
     void scenarioWithAForeignProfileIsRefused()
