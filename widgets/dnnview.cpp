@@ -8,6 +8,8 @@
 #include "widgets/scenariodocument.h"
 
 #include <QComboBox>
+#include <QDir>
+#include <QFile>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -23,6 +25,35 @@
 #include <qcustomplot.h>
 
 namespace coinfer {
+namespace {
+
+/// Reads a GPU profile from a file or from the application's resources (":/profiles/...").
+Expected<GpuProfile> readProfile(const QString& path)
+{
+    if (!path.startsWith(QLatin1String(":/")))
+        return readGpuProfile(path.toStdString());
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error{ErrorCode::BadInput, path.toStdString() + ": cannot be read"};
+    const QByteArray text = file.readAll();
+    return parseGpuProfile(std::string_view(text.constData(), static_cast<size_t>(text.size())), path.toStdString());
+}
+
+} // namespace
+
+QList<QPair<QString, QString>> DnnView::shippedProfiles(const QString& dnnName)
+{
+    QList<QPair<QString, QString>> found;
+    const QDir folder(QStringLiteral(":/profiles"));
+    for (const QString& entry : folder.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name)) {
+        const QString path = folder.filePath(entry);
+        Expected<GpuProfile> profile = readProfile(path);
+        if (profile && QString::fromStdString(profile->dnnName) == dnnName)
+            found.append({path, tr("%1, measured %2 (ships with Coinfer)")
+                                    .arg(QString::fromStdString(profile->gpu.name), QString::fromStdString(profile->measuredAt.substr(0, 10)))});
+    }
+    return found;
+}
 
 DnnView::DnnView(ScenarioDocument* document, QWidget* parent)
     : QWidget(parent), m_document(document), m_table(new QTableWidget(this)), m_user(new QComboBox(this))
@@ -75,7 +106,24 @@ DnnView::DnnView(ScenarioDocument* document, QWidget* parent)
             return;
         if (dnn == choices.back())
             dnn = QFileDialog::getOpenFileName(this, tr("DNN description"), {}, tr("DNN descriptions (*.json)"));
-        const QString profile = QFileDialog::getOpenFileName(this, tr("GPU profile measured for it"), {}, tr("GPU profiles (*.json)"));
+        if (dnn.isEmpty())
+            return;
+        const QList<QPair<QString, QString>> shipped = shippedProfiles(dnn);
+        QString profile;
+        if (!shipped.isEmpty()) {
+            QStringList labels;
+            for (const auto& entry : shipped)
+                labels << entry.second;
+            labels << tr("a profile file...");
+            const QString label = QInputDialog::getItem(this, tr("Use DNN"), tr("GPU profile"), labels, 0, false, &ok);
+            if (!ok)
+                return;
+            const qsizetype index = labels.indexOf(label);
+            if (index < shipped.size())
+                profile = shipped[index].first;
+        }
+        if (profile.isEmpty())
+            profile = QFileDialog::getOpenFileName(this, tr("GPU profile measured for it"), {}, tr("GPU profiles (*.json)"));
         if (dnn.isEmpty() || profile.isEmpty())
             return;
         const QString problem = useDnn(dnn, profile);
@@ -109,7 +157,7 @@ QString DnnView::useDnn(const QString& nameOrFile, const QString& profilePath)
     Expected<DnnDescription> description = loadDnn(nameOrFile.toStdString());
     if (!description)
         return QString::fromStdString(description.error().message);
-    Expected<GpuProfile> profile = readGpuProfile(profilePath.toStdString());
+    Expected<GpuProfile> profile = readProfile(profilePath);
     if (!profile)
         return QString::fromStdString(profile.error().message);
     Expected<Dnn> dnn = profiledDnn(*description, *profile, profilePath.toStdString());
@@ -124,7 +172,7 @@ QString DnnView::useDnn(const QString& nameOrFile, const QString& profilePath)
 
 QString DnnView::loadProfile(const QString& profilePath)
 {
-    Expected<GpuProfile> profile = readGpuProfile(profilePath.toStdString());
+    Expected<GpuProfile> profile = readProfile(profilePath);
     if (!profile)
         return QString::fromStdString(profile.error().message);
     Scenario scenario = m_document->scenario();

@@ -22,11 +22,15 @@ public:
     /// Rebuilds the table and charts from the document. O(M + N * B_max).
     void refresh();
     /// Uses @p nameOrFile (a built-in DNN or a description) with the GPU profile at
-    /// @p profilePath; local costs are recomputed from the users' device classes.
-    /// Returns an empty string on success, or what went wrong.
+    /// @p profilePath (a file, or a shipped one from shippedProfiles()); local costs are
+    /// recomputed from the users' device classes. Returns an empty string on success, or what
+    /// went wrong.
     QString useDnn(const QString& nameOrFile, const QString& profilePath);
     /// Loads a GPU profile for the current DNN (sub-task names must match).
     QString loadProfile(const QString& profilePath);
+    /// The measured profiles that ship with Coinfer for DNN @p dnnName: resource path to a label
+    /// such as "NVIDIA H200, measured 2026-11-26". O(number of shipped profiles).
+    static QList<QPair<QString, QString>> shippedProfiles(const QString& dnnName);
     /// Sets tau_n(b) = alpha + beta b for sub-task @p subtask (0-based).
     QString setAffineEdge(int subtask, double alphaMs, double betaMs);
 

@@ -392,6 +392,16 @@ private slots:
         QCOMPARE(document.scenario().dnn.subtaskCount(), 5);
         QCOMPARE(document.scenario().users[0].localLatencyMs.size(), size_t(5));
         QVERIFY(view.useDnn("alexnet", path).contains("alexnet"));
+
+        // The measured profiles that ship in the resources are offered and used as they are.
+        const auto shipped = DnnView::shippedProfiles("mobilenetv2");
+        QCOMPARE(shipped.size(), 1);
+        QVERIFY2(shipped[0].second.contains("measured 20"), qPrintable(shipped[0].second));
+        QVERIFY(DnnView::shippedProfiles("alexnet").isEmpty());
+        QVERIFY(view.useDnn("mobilenetv2", shipped[0].first).isEmpty());
+        const GpuProfile measured = *readGpuProfile(COINFER_PROFILES "/mobilenetv2-h200.json");
+        QCOMPARE(document.scenario().dnn.subtaskCount(), 20);
+        QCOMPARE(document.scenario().dnn.subtasks[7].edgeLatencyMs, measured.subtasks[7].medianMs);
     }
 
     void playerStateMachine()
