@@ -7,6 +7,7 @@
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 #include <cudnn.h>
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <array>
@@ -403,6 +404,29 @@ std::string versionText(int version, int majorDivisor, int minorDivisor)
     return std::to_string(version / majorDivisor) + "." + std::to_string((version % majorDivisor) / minorDivisor);
 }
 
+/// The display driver's version (e.g. "580.159.04") from NVML, loaded at run time so that the
+/// build needs no NVML; empty if it cannot be read.
+std::string nvmlDriverVersion()
+{
+    void* nvml = dlopen("libnvidia-ml.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (!nvml)
+        return {};
+    using Call = int (*)();
+    using VersionCall = int (*)(char*, unsigned);
+    const auto init = reinterpret_cast<Call>(dlsym(nvml, "nvmlInit_v2"));
+    const auto version = reinterpret_cast<VersionCall>(dlsym(nvml, "nvmlSystemGetDriverVersion"));
+    const auto shutdown = reinterpret_cast<Call>(dlsym(nvml, "nvmlShutdown"));
+    std::string text;
+    if (init && version && shutdown && init() == 0) {
+        char buffer[96] = {};
+        if (version(buffer, sizeof buffer) == 0)
+            text = buffer;
+        shutdown();
+    }
+    dlclose(nvml);
+    return text;
+}
+
 GpuInfo readGpuInfo()
 {
     int count = 0;
@@ -417,7 +441,8 @@ GpuInfo readGpuInfo()
     int driver = 0, runtime = 0;
     check(cudaDriverGetVersion(&driver), "cudaDriverGetVersion");
     check(cudaRuntimeGetVersion(&runtime), "cudaRuntimeGetVersion");
-    info.driverVersion = "CUDA " + versionText(driver, 1000, 10) + " driver API";
+    const std::string display = nvmlDriverVersion();
+    info.driverVersion = (display.empty() ? "" : display + ", ") + "CUDA " + versionText(driver, 1000, 10) + " driver API";
     info.cudaRuntimeVersion = versionText(runtime, 1000, 10);
     const size_t cudnn = cudnnGetVersion();
     info.cudnnVersion = std::to_string(cudnn / 10000) + "." + std::to_string((cudnn % 10000) / 100) + "." + std::to_string(cudnn % 100);

@@ -12,6 +12,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 using namespace coinfer;
@@ -168,6 +169,9 @@ private slots:
             // A measurement names its GPU, its date and the tool, and was made by this project's profiler.
             QVERIFY(!profile->gpu.name.empty() && profile->gpu.name.find("synthetic") == std::string::npos);
             QVERIFY(!profile->gpu.computeCapability.empty() && !profile->gpu.cudnnVersion.empty());
+            // The display driver's version from NVML, e.g. "580.159.04, CUDA 13.0 driver API".
+            QVERIFY2(!profile->gpu.driverVersion.empty() && std::isdigit(static_cast<unsigned char>(profile->gpu.driverVersion[0])),
+                     profile->gpu.driverVersion.c_str());
             QVERIFY(profile->measuredAt.size() == 20 && profile->measuredAt.back() == 'Z');
             QVERIFY(profile->tool.rfind("coinfer ", 0) == 0);
             QCOMPARE(profile->launch, std::string("cuda-graph"));

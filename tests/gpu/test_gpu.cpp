@@ -56,6 +56,8 @@ private slots:
                 QVERIFY(subtask.p10Ms[b] <= subtask.medianMs[b] && subtask.medianMs[b] <= subtask.p90Ms[b]);
             }
         QVERIFY(!profile->gpu.name.empty());
+        QVERIFY(!profile->gpu.driverVersion.empty());
+        qInfo("driver: %s", profile->gpu.driverVersion.c_str());
         QVERIFY(!profile->measuredAt.empty());
         QCOMPARE(profile->launch, std::string("cuda-graph"));
     }
