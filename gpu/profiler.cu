@@ -206,6 +206,13 @@ public:
     SubtaskRunner& operator=(const SubtaskRunner&) = delete;
 
     float* input() { return m_slots[kInputSlot].data(); }
+    /// Copies @p samples (batch x input shape) into the input buffer and waits until they are there.
+    void upload(const std::vector<float>& samples)
+    {
+        check(cudaMemcpy(input(), samples.data(), samples.size() * sizeof(float), cudaMemcpyHostToDevice), "input upload");
+        // A pageable copy may still be in flight when cudaMemcpy returns, and our stream does not wait for it.
+        check(cudaDeviceSynchronize(), "input upload");
+    }
     float* output() { return m_slots[static_cast<size_t>(m_outputSlot)].data(); }
     const TensorShape& inputShape() const { return m_inputShape; }
     const TensorShape& outputShape() const { return m_outputShape; }
@@ -595,9 +602,7 @@ Expected<GpuProfile> profileDnn(const DnnDescription& dnn, const ProfileOptions&
             for (int b = 1; b <= options.maxBatch; ++b) {
                 SubtaskRunner runner(libraries, dnn, s, b, weights);
                 const std::vector<float> input = makeRandomInput(runner.inputShape(), b, options.seed + static_cast<std::uint64_t>(b));
-                check(cudaMemcpy(runner.input(), input.data(), input.size() * sizeof(float), cudaMemcpyHostToDevice), "input upload");
-                // A pageable copy may still be in flight when cudaMemcpy returns, and our stream does not wait for it.
-                check(cudaDeviceSynchronize(), "input upload");
+                runner.upload(input);
                 Launcher launcher(runner, libraries.stream, options.cudaGraphs);
                 const LatencySummary summary = timeRuns(launcher, libraries.stream, options.warmup, options.repetitions);
                 subtask.medianMs.push_back(summary.medianMs);
@@ -626,8 +631,7 @@ Expected<std::vector<float>> runSubtaskOnGpu(const DnnDescription& dnn, int subt
         if (input.size() != static_cast<size_t>(runner.inputShape().elements() * batch))
             return Error{ErrorCode::BadInput, "the input has " + std::to_string(input.size()) + " values, the sub-task needs "
                                                   + std::to_string(runner.inputShape().elements() * batch)};
-        check(cudaMemcpy(runner.input(), input.data(), input.size() * sizeof(float), cudaMemcpyHostToDevice), "input upload");
-        check(cudaDeviceSynchronize(), "input upload");
+        runner.upload(input);
         const size_t outputFloats = static_cast<size_t>(runner.outputShape().elements() * batch);
         Launcher launcher(runner, libraries.stream, cudaGraph);
         if (cudaGraph) {
