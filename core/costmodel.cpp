@@ -67,6 +67,19 @@ bool CostModel::feasibleAlone(int user) const
     return false;
 }
 
+double CostModel::aloneLowerBoundMj() const
+{
+    double total = 0;
+    for (int m = 0; m < m_userCount; ++m) {
+        double cheapest = std::numeric_limits<double>::infinity();
+        for (int p = 0; p <= m_subtaskCount; ++p)
+            if (energyMj(m, p) < cheapest && feasibleAlone(m, p))
+                cheapest = energyMj(m, p);
+        total += cheapest;
+    }
+    return total;
+}
+
 double CostModel::localEnergyMj() const
 {
     double total = 0;

@@ -1,6 +1,8 @@
 #pragma once
 // Plans: what a planner decides (Schedule) and the timed result the simulator computes (Plan).
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -47,6 +49,25 @@ struct Plan {
     double savingPercent = 0;
     std::vector<UserOutcome> users;   ///< same order as Scenario::users
     std::vector<TimedBatch> batches;  ///< in GPU order
+    /// A proven lower bound on the least energy of any feasible plan of the scenario; NaN when
+    /// none is known (a plan file without "lower_bound_mj").
+    double lowerBoundMj = NAN;
+    /// True when a search proved this plan optimal (its energy equals the bound).
+    bool provenOptimal = false;
+    /// How the search behind this plan ended ("completed", "time limit reached", ...); empty
+    /// for planners that do not search.
+    std::string searchEnd;
 };
+
+/// 100 x (total - bound) / bound: how far above the optimum the plan can be at most. NaN when
+/// the plan is infeasible or has no bound; 0 when the bound is 0 and so is the plan.
+inline double gapPercent(const Plan& plan)
+{
+    if (!plan.feasible || !std::isfinite(plan.lowerBoundMj))
+        return NAN;
+    if (plan.lowerBoundMj <= 0)
+        return plan.totalEnergyMj <= 0 ? 0.0 : INFINITY;
+    return std::max(0.0, 100.0 * (plan.totalEnergyMj - plan.lowerBoundMj) / plan.lowerBoundMj);
+}
 
 } // namespace coinfer

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <algorithm>
 #include <map>
+#include <optional>
 
 namespace coinfer {
 
@@ -41,10 +42,19 @@ std::string planToJson(const Scenario& scenario, const Plan& plan)
         batches.push_back({{"subtask", batch.subtask}, {"users", ids}, {"start_ms", batch.startMs},
                            {"end_ms", batch.endMs}});
     }
-    const json document = {{"format", "coinfer-plan"}, {"version", 1}, {"algorithm", plan.algorithm},
-                           {"feasible", plan.feasible}, {"total_energy_mj", plan.totalEnergyMj},
-                           {"local_energy_mj", plan.localEnergyMj}, {"saving_percent", plan.savingPercent},
-                           {"users", users}, {"batches", batches}};
+    json document = {{"format", "coinfer-plan"}, {"version", 1}, {"algorithm", plan.algorithm},
+                     {"feasible", plan.feasible}, {"total_energy_mj", plan.totalEnergyMj},
+                     {"local_energy_mj", plan.localEnergyMj}, {"saving_percent", plan.savingPercent},
+                     {"users", users}, {"batches", batches}};
+    // SPEC section 6: optional, so that readers of the section 5 form are not broken.
+    if (std::isfinite(plan.lowerBoundMj))
+        document["lower_bound_mj"] = plan.lowerBoundMj;
+    if (const double gap = gapPercent(plan); std::isfinite(gap))
+        document["gap_percent"] = gap;
+    if (!plan.searchEnd.empty()) {
+        document["proven_optimal"] = plan.provenOptimal;
+        document["search_end"] = plan.searchEnd;
+    }
     return document.dump(2) + "\n";
 }
 
@@ -106,6 +116,19 @@ Plan readPlanJson(const Field& root, const Scenario& scenario)
         plan.batches.push_back(std::move(batch));
     }
     plan.feasible = root.find("feasible") && root.at("feasible").json().is_boolean() && root.at("feasible").json().get<bool>();
+    // The optional search fields of SPEC section 6. A bound read from a file is a claim, not a
+    // proof: it is kept for display and round trips, and verify only warns about it.
+    if (root.find("lower_bound_mj"))
+        plan.lowerBoundMj = root.at("lower_bound_mj").nonNegative();
+    if (root.find("gap_percent"))
+        root.at("gap_percent").nonNegative(); // derived from the total and the bound; only checked
+    if (const std::optional<Field> proven = root.find("proven_optimal")) {
+        if (!proven->json().is_boolean())
+            proven->fail("must be true or false, not " + detail::describe(proven->json()));
+        plan.provenOptimal = proven->json().get<bool>();
+    }
+    if (root.find("search_end"))
+        plan.searchEnd = root.at("search_end").string();
     return plan;
 }
 
@@ -114,6 +137,25 @@ Plan readPlanJson(const Field& root, const Scenario& scenario)
 Expected<Plan> parsePlan(std::string_view text, const std::string& sourceName, const Scenario& scenario)
 {
     return detail::readDocument<Plan>(text, sourceName, [&](const Field& root) { return readPlanJson(root, scenario); });
+}
+
+std::string boundSummary(const Plan& plan)
+{
+    char text[256];
+    if (!std::isfinite(plan.lowerBoundMj)) {
+        std::snprintf(text, sizeof text, "lower bound unknown");
+    } else if (plan.provenOptimal) {
+        std::snprintf(text, sizeof text, "proven optimal (lower bound %.3f mJ)", plan.lowerBoundMj);
+    } else if (const double gap = gapPercent(plan); std::isfinite(gap)) {
+        std::snprintf(text, sizeof text, "lower bound %.3f mJ (gap %.2f%%)%s", plan.lowerBoundMj, gap,
+                      plan.searchEnd.empty() ? "" : "; not proven optimal");
+    } else {
+        std::snprintf(text, sizeof text, "lower bound %.3f mJ", plan.lowerBoundMj);
+    }
+    std::string summary = text;
+    if (!plan.searchEnd.empty())
+        summary += "; search: " + plan.searchEnd;
+    return summary;
 }
 
 std::string planToTable(const Scenario& scenario, const Plan& plan)
@@ -145,6 +187,7 @@ std::string planToTable(const Scenario& scenario, const Plan& plan)
                   plan.algorithm.c_str(), plan.feasible ? "every deadline met" : "INFEASIBLE", plan.totalEnergyMj,
                   plan.localEnergyMj, plan.savingPercent, plan.batches.size(), rounds);
     out += line;
+    out += boundSummary(plan) + "\n";
     return out;
 }
 

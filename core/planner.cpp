@@ -1,5 +1,8 @@
 #include "core/planner.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace coinfer {
 
 std::string algorithmName(Algorithm algorithm)
@@ -10,6 +13,7 @@ std::string algorithmName(Algorithm algorithm)
     case Algorithm::NoBatching: return "no-batching";
     case Algorithm::IpSsa: return "ip-ssa";
     case Algorithm::Og: return "og";
+    case Algorithm::Best: return "best";
     case Algorithm::Exact: return "exact";
     }
     return "unknown";
@@ -17,7 +21,7 @@ std::string algorithmName(Algorithm algorithm)
 
 std::vector<Algorithm> allAlgorithms()
 {
-    return {Algorithm::Local, Algorithm::FullOffload, Algorithm::NoBatching, Algorithm::IpSsa, Algorithm::Og, Algorithm::Exact};
+    return {Algorithm::Local, Algorithm::FullOffload, Algorithm::NoBatching, Algorithm::IpSsa, Algorithm::Og, Algorithm::Best, Algorithm::Exact};
 }
 
 std::optional<Algorithm> algorithmFromName(std::string_view name)
@@ -38,7 +42,7 @@ std::vector<std::string> usersInfeasibleAlone(const Scenario& scenario, const Co
 }
 
 Expected<Plan> makePlan(const Scenario& scenario, const CostModel& model, Algorithm algorithm,
-                        std::vector<Violation>* violations, const ExactLimits& limits)
+                        std::vector<Violation>* violations, const PlanOptions& options)
 {
     const std::vector<std::string> hopeless = usersInfeasibleAlone(scenario, model);
     if (!hopeless.empty()) {
@@ -48,21 +52,37 @@ Expected<Plan> makePlan(const Scenario& scenario, const CostModel& model, Algori
         return Error{ErrorCode::Infeasible, "no feasible plan: these users cannot meet their deadline even alone: " + names};
     }
     Schedule schedule;
+    double lowerBoundMj = model.aloneLowerBoundMj();
+    bool provenOptimal = false;
+    std::string searchEnd;
     switch (algorithm) {
     case Algorithm::Local: schedule = planLocal(model); break;
     case Algorithm::FullOffload: schedule = planFullOffload(model); break;
     case Algorithm::NoBatching: schedule = planNoBatching(model); break;
     case Algorithm::IpSsa: schedule = planIpSsa(model); break;
     case Algorithm::Og: schedule = planOg(model); break;
+    case Algorithm::Best:
     case Algorithm::Exact: {
-        Expected<Schedule> exact = planExact(model, limits);
-        if (!exact)
-            return exact.error();
-        schedule = std::move(exact.value());
+        const BestOutcome outcome = algorithm == Algorithm::Best ? planBest(scenario, model, options.control)
+                                                                 : planExactAnytime(scenario, model, options.control);
+        searchEnd = searchEndName(outcome.end);
+        if (!outcome.found) {
+            if (outcome.end == SearchEnd::Completed && !std::isfinite(outcome.lowerBoundMj))
+                return Error{ErrorCode::Infeasible, "no partition and batch schedule meets every deadline"};
+            schedule = planOg(model); // infeasible; the simulator says who is late
+        } else {
+            schedule = outcome.schedule;
+        }
+        lowerBoundMj = std::max(lowerBoundMj, outcome.lowerBoundMj);
+        provenOptimal = outcome.provenOptimal;
         break;
     }
     }
-    return simulate(scenario, model, schedule, algorithmName(algorithm), violations);
+    Plan plan = simulate(scenario, model, schedule, algorithmName(algorithm), violations);
+    plan.lowerBoundMj = plan.feasible ? std::min(lowerBoundMj, plan.totalEnergyMj) : lowerBoundMj;
+    plan.provenOptimal = plan.feasible && provenOptimal;
+    plan.searchEnd = searchEnd;
+    return plan;
 }
 
 } // namespace coinfer

@@ -3,8 +3,28 @@
 #include "core/generator.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace coinfer {
+
+namespace {
+
+double edgeLatencyMs(EdgeShape shape, double alpha, double beta, int b, SeededRandom& random)
+{
+    const double extra = b - 1.0;
+    switch (shape) {
+    case EdgeShape::Constant: return alpha;
+    case EdgeShape::Affine: return alpha + beta * extra;
+    case EdgeShape::Sqrt: return alpha + 3 * beta * (std::sqrt(double(b)) - 1);
+    case EdgeShape::Quadratic: return alpha + beta * extra * extra / 4;
+    case EdgeShape::Step: return alpha * (1 + std::floor(extra / 4) / 2);
+    case EdgeShape::Knee: return alpha + 2 * beta * std::max(0.0, b - 4.0);
+    case EdgeShape::Noisy: return (alpha + beta * extra) * (0.85 + 0.3 * random.uniform());
+    }
+    return alpha;
+}
+
+} // namespace
 
 Scenario makeRandomScenario(std::uint64_t seed, const RandomScenarioSpec& spec)
 {
@@ -21,9 +41,10 @@ Scenario makeRandomScenario(std::uint64_t seed, const RandomScenarioSpec& spec)
         subtask.outputBytes = between(5e3, 800e3) * (n + 1 == spec.subtasks ? 0.01 : 1.0);
         subtask.flops = between(1e7, 3e8);
         const double alpha = between(0.3, 3.0) * spec.edgeScale;
-        const double beta = spec.constantEdge ? 0.0 : between(0.02, 0.4) * alpha;
+        const EdgeShape shape = spec.edgeShape.value_or(spec.constantEdge ? EdgeShape::Constant : EdgeShape::Affine);
+        const double beta = shape == EdgeShape::Constant ? 0.0 : between(0.02, 0.4) * alpha;
         for (int b = 1; b <= spec.maxBatch; ++b)
-            subtask.edgeLatencyMs.push_back(alpha + beta * (b - 1));
+            subtask.edgeLatencyMs.push_back(edgeLatencyMs(shape, alpha, beta, b, random));
         totalEdgeMs += alpha;
         scenario.dnn.subtasks.push_back(std::move(subtask));
     }
@@ -47,6 +68,14 @@ Scenario makeRandomScenario(std::uint64_t seed, const RandomScenarioSpec& spec)
         if (spec.localAlwaysFeasible)
             user.deadlineMs = std::max(user.deadlineMs, localMs);
         scenario.users.push_back(std::move(user));
+    }
+    if (spec.deadlineTies && !spec.equalDeadlines) {
+        // Two deadlines shared by everyone: the mean deadline scaled down or up.
+        double mean = 0;
+        for (const User& user : scenario.users)
+            mean += user.deadlineMs / spec.users;
+        for (User& user : scenario.users)
+            user.deadlineMs = mean * (user.deadlineMs < mean ? 1 - spec.deadlineSpread / 4 : 1 + spec.deadlineSpread / 4);
     }
     if (spec.equalDeadlines) {
         double deadline = 0;

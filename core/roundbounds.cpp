@@ -1,6 +1,7 @@
 #include "core/roundbounds.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 namespace coinfer {
@@ -107,39 +108,133 @@ bool withinLimits(const std::vector<int>& loads, const std::vector<int>& limits)
     return true;
 }
 
+double scheduleEnergyMj(const CostModel& model, const Schedule& schedule)
+{
+    double total = 0;
+    for (int m = 0; m < model.userCount(); ++m)
+        total += model.energyMj(m, schedule.partitions[static_cast<size_t>(m)]);
+    return total;
+}
+
 } // namespace
+
+Schedule roundSchedule(const CostModel& model, const std::vector<int>& partitions, const std::vector<int>& groups)
+{
+    Schedule schedule{partitions, groups, {}};
+    rebuildRounds(model, schedule);
+    return schedule;
+}
+
+void rebuildRounds(const CostModel& model, Schedule& schedule)
+{
+    std::map<int, std::vector<int>> members;
+    for (int m = 0; m < model.userCount(); ++m)
+        if (schedule.partitions[static_cast<size_t>(m)] < model.subtaskCount())
+            members[schedule.groups[static_cast<size_t>(m)]].push_back(m);
+        else
+            schedule.groups[static_cast<size_t>(m)] = -1;
+    schedule.batches.clear();
+    for (const auto& [group, users] : members) {
+        auto batches = roundBatches(model, users, schedule.partitions);
+        schedule.batches.insert(schedule.batches.end(), batches.begin(), batches.end());
+    }
+}
+
+bool repairToLimits(const CostModel& model, Schedule& schedule, const std::vector<int>& limits)
+{
+    const int n = model.subtaskCount();
+    std::map<int, std::vector<int>> members;
+    for (int m = 0; m < model.userCount(); ++m)
+        if (schedule.partitions[static_cast<size_t>(m)] < n)
+            members[schedule.groups[static_cast<size_t>(m)]].push_back(m);
+    bool changed = false;
+    for (auto& [group, users] : members) {
+        // Demote the members whose local computing costs least extra, until no sub-task of the
+        // round serves more users than its limit. Loads grow with n, so the last sub-task's
+        // excess is the largest, but a member with a large p relieves only the later sub-tasks.
+        std::vector<int> demotable;
+        for (int m : users)
+            if (model.localMs(m, n) <= model.deadlineMs(m) + kTimeEpsMs)
+                demotable.push_back(m);
+        std::stable_sort(demotable.begin(), demotable.end(), [&](int a, int b) {
+            const double extraA = model.energyMj(a, n) - model.energyMj(a, schedule.partitions[static_cast<size_t>(a)]);
+            const double extraB = model.energyMj(b, n) - model.energyMj(b, schedule.partitions[static_cast<size_t>(b)]);
+            return extraA < extraB;
+        });
+        std::vector<int> load(static_cast<size_t>(n), 0);
+        for (int m : users)
+            for (int s = schedule.partitions[static_cast<size_t>(m)] + 1; s <= n; ++s)
+                ++load[static_cast<size_t>(s - 1)];
+        for (int s = n; s >= 1; --s) {
+            for (size_t i = 0; i < demotable.size() && load[static_cast<size_t>(s - 1)] > limits[static_cast<size_t>(s - 1)]; ++i) {
+                const int m = demotable[i];
+                const int p = schedule.partitions[static_cast<size_t>(m)];
+                if (p >= s)
+                    continue; // local already, or does not need sub-task s
+                for (int t = p + 1; t <= n; ++t)
+                    --load[static_cast<size_t>(t - 1)];
+                schedule.partitions[static_cast<size_t>(m)] = n;
+                schedule.groups[static_cast<size_t>(m)] = -1;
+                changed = true;
+            }
+            if (load[static_cast<size_t>(s - 1)] > limits[static_cast<size_t>(s - 1)])
+                return false;
+        }
+    }
+    if (changed)
+        rebuildRounds(model, schedule);
+    return true;
+}
 
 Schedule planWithBoundIteration(const CostModel& model,
                                 const std::function<Schedule(const std::vector<double>& remainingMs)>& planForBounds,
                                 int maxPlans)
 {
     const RoundBounds bounds(model);
-    std::vector<int> limits(static_cast<size_t>(model.subtaskCount()), model.userCount());
-    Schedule accepted = planForBounds(bounds.remainingMs(limits));
+    const int users = model.userCount();
+    const size_t subtasks = static_cast<size_t>(model.subtaskCount());
+    Schedule accepted = planForBounds(bounds.remainingMs(std::vector<int>(subtasks, users)));
     // With a constant tau and B_max >= M the bound is exact at once; no iteration can change it.
-    if (model.edgeIsConstant() && model.maxBatch() >= model.userCount())
+    if ((model.edgeIsConstant() && model.maxBatch() >= users) || users == 0)
         return accepted;
+    double acceptedMj = scheduleEnergyMj(model, accepted);
     int plans = 1;
-    while (plans < maxPlans) {
-        // Try the loads the accepted plan really has; if the plan made with them overshoots,
-        // halve the step back towards the accepted limits a few times.
-        std::vector<int> target = largestRoundLoads(model, accepted);
-        if (target == limits)
-            break;
-        bool improved = false;
-        for (int halving = 0; halving < 3 && plans < maxPlans && target != limits; ++halving) {
-            Schedule candidate = planForBounds(bounds.remainingMs(target));
-            ++plans;
-            if (withinLimits(largestRoundLoads(model, candidate), target)) {
-                accepted = std::move(candidate);
-                limits = target;
-                improved = true;
-                break;
-            }
-            for (size_t n = 0; n < target.size(); ++n)
-                target[n] = (target[n] + limits[n] + 1) / 2;
+    // A plan made for at most K users per sub-task and round is feasible once its rounds are cut
+    // down to K (members demoted to local computing), whatever it would have liked to offload.
+    // Returns the candidate's energy (+inf when it cannot be cut down) and keeps it if it is best.
+    auto tryLimits = [&](const std::vector<int>& limits) {
+        Schedule candidate = planForBounds(bounds.remainingMs(limits));
+        ++plans;
+        if (!withinLimits(largestRoundLoads(model, candidate), limits) && !repairToLimits(model, candidate, limits))
+            return std::numeric_limits<double>::infinity();
+        const double energy = scheduleEnergyMj(model, candidate);
+        if (energy < acceptedMj * (1 - 1e-12)) {
+            accepted = std::move(candidate);
+            acceptedMj = energy;
         }
-        if (!improved)
+        return energy;
+    };
+    // A golden-section search over one limit K for every sub-task: the worst-case bound K = M can
+    // leave every user local, and its loads (none) would then teach the iteration nothing.
+    std::map<int, double> tried{{users, acceptedMj}};
+    auto energyAt = [&](int limit) {
+        auto it = tried.find(limit);
+        return it != tried.end() ? it->second : (tried[limit] = tryLimits(std::vector<int>(subtasks, limit)));
+    };
+    int low = 0, high = users;
+    while (plans + 2 <= maxPlans - 2 && high - low > 2) {
+        const int a = low + (high - low) * 382 / 1000;
+        const int b = low + (high - low) * 618 / 1000;
+        if (energyAt(a) <= energyAt(b))
+            high = b;
+        else
+            low = a;
+    }
+    // Then the loads the accepted plan really has, per sub-task: smaller bounds, more options.
+    while (plans < maxPlans) {
+        const double before = acceptedMj;
+        tryLimits(largestRoundLoads(model, accepted));
+        if (acceptedMj >= before)
             break;
     }
     return accepted;

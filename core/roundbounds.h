@@ -36,17 +36,31 @@ private:
 std::vector<BatchSpec> roundBatches(const CostModel& model, const std::vector<int>& members,
                                     const std::vector<int>& partitions);
 
+/// One SSA round per group (groups[m], smaller first; users with p = N take no part), built by
+/// roundBatches and run back to back. O(M log M + N*M log M).
+Schedule roundSchedule(const CostModel& model, const std::vector<int>& partitions, const std::vector<int>& groups);
+/// Rebuilds @p schedule's batches from its partitions and groups as roundSchedule does (and marks
+/// local users' group -1).
+void rebuildRounds(const CostModel& model, Schedule& schedule);
+
 /// Largest number of one round's members that need sub-task n, over all rounds, for n = 1..N.
 std::vector<int> largestRoundLoads(const CostModel& model, const Schedule& schedule);
 
-/// Runs @p planForBounds with R_p bounds tightened by fixed-point iteration: first with every
-/// user counted in every round (always valid), then with the largest round loads of the accepted
-/// plan, halving back towards the accepted limits when a plan overshoots the limits it was made
-/// with. A plan is accepted only if its real loads stay within its limits, so each accepted plan
-/// is feasible by construction; limits only shrink, so each uses no more energy than the one
-/// before. O(maxPlans * cost of one plan).
+/// Cuts every round of @p schedule down to at most limits[n-1] members needing sub-task n by
+/// demoting members to local computing, cheapest extra energy first, and rebuilds the rounds'
+/// batches (one round per group, in group order). Only members whose local time meets their
+/// deadline are demoted; returns false when that is not enough. O(M log M + M*N).
+bool repairToLimits(const CostModel& model, Schedule& schedule, const std::vector<int>& limits);
+
+/// Runs @p planForBounds with R_p bounds for at most K_n users per sub-task and round, and keeps
+/// the least-energy plan whose rounds respect the bounds it was made with (cut down to them by
+/// repairToLimits where needed), so each kept plan is feasible by construction. First K_n = M
+/// (always valid), then a golden-section search over one K for all sub-tasks (the worst-case
+/// bound alone can leave every user local), then the real loads of the kept plan while that
+/// lowers the energy. O(maxPlans * cost of one plan); one plan when tau is constant and
+/// B_max >= M.
 Schedule planWithBoundIteration(const CostModel& model,
                                 const std::function<Schedule(const std::vector<double>& remainingMs)>& planForBounds,
-                                int maxPlans = 5);
+                                int maxPlans = 10);
 
 } // namespace coinfer

@@ -6,6 +6,7 @@
 #include <optional>
 #include <sstream>
 #include <tuple>
+#include <type_traits>
 
 namespace coinfer {
 namespace {
@@ -34,6 +35,7 @@ public:
         : m_scenario(scenario), m_model(model), m_violations(violations)
         , m_next(static_cast<size_t>(model.userCount()), 0)
         , m_readyMs(static_cast<size_t>(model.userCount()), 0.0)
+        , m_placedIn(static_cast<size_t>(model.userCount()), 0)
         , m_gpuFreeMs(model.edgeFreeAtMs())
     {
     }
@@ -70,36 +72,41 @@ public:
     std::pair<double, double> place(size_t index, int subtask, const std::vector<int>& users,
                                     std::optional<std::pair<double, double>> stated)
     {
-        const std::string name = "batch " + std::to_string(index) + " (sub-task " + std::to_string(subtask) + ")";
-        std::vector<int> members;
+        // Named only when something is reported: building the name for every batch would cost
+        // more than timing it.
+        auto name = [&] { return "batch " + std::to_string(index) + " (sub-task " + std::to_string(subtask) + ")"; };
+        std::vector<int>& members = m_members;
+        members.clear();
         if (subtask < 1 || subtask > m_model.subtaskCount()) {
-            report(Violation::Kind::BadMember, name + " names a sub-task outside 1.." + std::to_string(m_model.subtaskCount()));
+            report(Violation::Kind::BadMember, name() + " names a sub-task outside 1.." + std::to_string(m_model.subtaskCount()));
             return {m_gpuFreeMs, m_gpuFreeMs};
         }
         if (static_cast<int>(users.size()) > m_model.maxBatch())
-            report(Violation::Kind::BatchTooLarge, name + " has " + std::to_string(users.size()) + " members, more than B_max = "
-                                                       + std::to_string(m_model.maxBatch()));
+            report(Violation::Kind::BatchTooLarge, [&] {
+                return name() + " has " + std::to_string(users.size()) + " members, more than B_max = " + std::to_string(m_model.maxBatch());
+            });
         double readyMs = 0;
         for (int m : users) {
             if (m < 0 || m >= m_model.userCount())
                 continue;
-            if (std::find(members.begin(), members.end(), m) != members.end()) {
-                report(Violation::Kind::BadMember, name + " lists user " + id(m) + " twice");
+            if (m_placedIn[static_cast<size_t>(m)] == index + 1) {
+                report(Violation::Kind::BadMember, name() + " lists user " + id(m) + " twice");
                 continue;
             }
             const int next = m_next[static_cast<size_t>(m)];
             if (next != subtask) {
                 report(Violation::Kind::BadMember,
-                       name + " holds user " + id(m) + (next > m_model.subtaskCount()
+                       name() + " holds user " + id(m) + (next > m_model.subtaskCount()
                            ? std::string(", who needs no further sub-task at the edge")
                            : ", whose next sub-task at the edge is " + std::to_string(next)));
                 continue;
             }
             members.push_back(m);
+            m_placedIn[static_cast<size_t>(m)] = index + 1;
             readyMs = std::max(readyMs, m_readyMs[static_cast<size_t>(m)]);
         }
         if (members.empty() && users.empty())
-            report(Violation::Kind::BadMember, name + " has no members");
+            report(Violation::Kind::BadMember, name() + " has no members");
         const int size = std::clamp(static_cast<int>(users.size()), 1, m_model.maxBatch());
         const double durationMs = m_model.edgeMs(subtask, size);
         double startMs = std::max(m_gpuFreeMs, readyMs);
@@ -108,13 +115,13 @@ public:
             std::tie(startMs, endMs) = *stated;
             for (int m : members)
                 if (startMs < m_readyMs[static_cast<size_t>(m)] - kVerifyEps)
-                    report(Violation::Kind::NotReady, name + " starts at " + fmt(startMs) + " ms, before user " + id(m)
+                    report(Violation::Kind::NotReady, name() + " starts at " + fmt(startMs) + " ms, before user " + id(m)
                                                           + "'s input is ready at " + fmt(m_readyMs[static_cast<size_t>(m)]) + " ms");
             if (startMs < m_gpuFreeMs - kVerifyEps)
-                report(Violation::Kind::GpuOverlap, name + " starts at " + fmt(startMs) + " ms, while the GPU is busy until "
+                report(Violation::Kind::GpuOverlap, name() + " starts at " + fmt(startMs) + " ms, while the GPU is busy until "
                                                         + fmt(m_gpuFreeMs) + " ms");
             if (endMs - startMs < durationMs - kVerifyEps)
-                report(Violation::Kind::TooShort, name + " lasts " + fmt(endMs - startMs) + " ms, but tau(" + std::to_string(size)
+                report(Violation::Kind::TooShort, name() + " lasts " + fmt(endMs - startMs) + " ms, but tau(" + std::to_string(size)
                                                       + ") = " + fmt(durationMs) + " ms");
         }
         m_gpuFreeMs = std::max(m_gpuFreeMs, endMs);
@@ -131,12 +138,15 @@ public:
         std::vector<double> finishMs(m_readyMs);
         for (int m = 0; m < m_model.userCount(); ++m) {
             if (m_next[static_cast<size_t>(m)] <= m_model.subtaskCount()) {
-                report(Violation::Kind::MissingSubtask, "user " + id(m) + "'s sub-task " + std::to_string(m_next[static_cast<size_t>(m)])
-                                                            + " never runs on the GPU");
+                report(Violation::Kind::MissingSubtask, [&] {
+                    return "user " + id(m) + "'s sub-task " + std::to_string(m_next[static_cast<size_t>(m)]) + " never runs on the GPU";
+                });
                 finishMs[static_cast<size_t>(m)] = INFINITY;
             } else if (finishMs[static_cast<size_t>(m)] > m_model.deadlineMs(m) + kVerifyEps) {
-                report(Violation::Kind::DeadlineMissed, "user " + id(m) + " finishes at " + fmt(finishMs[static_cast<size_t>(m)])
-                                                            + " ms, after its deadline of " + fmt(m_model.deadlineMs(m)) + " ms");
+                report(Violation::Kind::DeadlineMissed, [&] {
+                    return "user " + id(m) + " finishes at " + fmt(finishMs[static_cast<size_t>(m)]) + " ms, after its deadline of "
+                        + fmt(m_model.deadlineMs(m)) + " ms";
+                });
             }
         }
         return finishMs;
@@ -144,6 +154,16 @@ public:
 
     std::string id(int m) const { return "'" + m_scenario.users[static_cast<size_t>(m)].id + "'"; }
     void report(Violation::Kind kind, std::string message) { m_violations.push_back({kind, std::move(message)}); }
+    /// Reports a violation whose message is built only when someone will read it: planners that
+    /// re-time thousands of trial schedules need only to know whether one is feasible.
+    template <class MessageFn>
+    void report(Violation::Kind kind, MessageFn&& message)
+        requires std::is_invocable_r_v<std::string, MessageFn>
+    {
+        m_violations.push_back({kind, m_explain ? message() : std::string()});
+    }
+    /// Whether violation messages are written (they are by default).
+    void setExplain(bool explain) { m_explain = explain; }
 
 private:
     const Scenario& m_scenario;
@@ -151,6 +171,9 @@ private:
     std::vector<Violation>& m_violations;
     std::vector<int> m_next;        // next sub-task each user needs at the edge; N+1 when done
     std::vector<double> m_readyMs;  // when that sub-task's input is available
+    std::vector<size_t> m_placedIn; // 1 + the index of the last batch that listed each user
+    std::vector<int> m_members;     // the members of the batch being placed (reused)
+    bool m_explain = true;
     double m_gpuFreeMs;
 };
 
@@ -173,6 +196,7 @@ Plan simulate(const Scenario& scenario, const CostModel& model, const Schedule& 
 {
     std::vector<Violation> found;
     Timeline timeline(scenario, model, found);
+    timeline.setExplain(violations != nullptr);
     Plan plan;
     plan.algorithm = algorithm;
     plan.users.resize(static_cast<size_t>(model.userCount()));

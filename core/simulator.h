@@ -29,7 +29,8 @@ struct Violation {
 
 /// Times a schedule: each user computes sub-tasks 1..p, uploads at once, and each batch starts as
 /// soon as the GPU is free and every member's input is ready, in the given order.
-/// Fills Plan::feasible from the checks; the violations are appended to @p violations if given.
+/// Fills Plan::feasible from the checks; the violations are appended to @p violations if given
+/// (without it, the messages of late users are not even written, which keeps re-timing cheap).
 /// O(M*N + sum of batch sizes).
 Plan simulate(const Scenario& scenario, const CostModel& model, const Schedule& schedule,
               const std::string& algorithm, std::vector<Violation>* violations = nullptr);

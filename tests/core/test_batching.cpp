@@ -33,7 +33,12 @@ private slots:
         QFETCH(bool, constantEdge);
         int feasibleScenarios = 0;
         for (int seed = 0; seed < 40; ++seed) {
-            RandomScenarioSpec spec{users, subtasks, maxBatch, false, constantEdge, 1.0, true};
+            RandomScenarioSpec spec;
+            spec.users = users;
+            spec.subtasks = subtasks;
+            spec.maxBatch = maxBatch;
+            spec.constantEdge = constantEdge;
+            spec.localAlwaysFeasible = true;
             const Scenario scenario = makeRandomScenario(static_cast<std::uint64_t>(seed) + 7000, spec);
             const CostModel model(scenario);
             // Every user can compute locally in time, so a planner that keeps its plans feasible
@@ -56,7 +61,12 @@ private slots:
 
     void oversizedSubtaskSplitsIntoSeveralBatches()
     {
-        RandomScenarioSpec spec{10, 3, 4, false, false, 50.0}; // generous deadlines: everyone offloads
+        RandomScenarioSpec spec;
+        spec.users = 10;
+        spec.subtasks = 3;
+        spec.maxBatch = 4;
+        spec.constantEdge = false;
+        spec.tightness = 50.0; // generous deadlines: everyone offloads
         const Scenario scenario = makeRandomScenario(99, spec);
         const CostModel model(scenario);
         const Plan plan = *makePlan(scenario, model, Algorithm::FullOffload);
