@@ -18,9 +18,14 @@
 #include <csignal>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <iostream>
 #include <map>
 #include <optional>
 #include <ostream>
+
+#include <signal.h>
+#include <unistd.h>
 
 namespace coinfer {
 namespace {
@@ -28,13 +33,19 @@ namespace {
 const char* const kUsage = R"(coinfer: plan multi-user co-inference with a batching edge GPU
 
 Usage:
-  coinfer plan SCENARIO.json [--algorithm ALG] [--output PLAN.json] [--format json|table]
+  coinfer plan SCENARIO.json [--algorithm ALG] [--time-limit-ms MS] [--output PLAN.json] [--format json|table]
       Plan the scenario and write the plan (JSON to stdout unless --output is given).
-      ALG is one of local, full-offload, no-batching, ip-ssa, og (default), exact.
+      ALG is one of local, full-offload, no-batching, ip-ssa, og, best (default), exact.
+      best: the least-energy plan found within the time limit (default 1000 ms), never above
+      any other planner's feasible plan. exact: branch and bound over every partition and
+      batch schedule (default limit 10000 ms). Both print to stderr whether the plan is proven
+      optimal, its lower bound and gap; Ctrl-C stops the search and keeps its plan.
   coinfer verify SCENARIO.json PLAN.json
       Re-time a plan and list every constraint it breaks; exit 0 only if it is feasible.
-  coinfer compare SCENARIO.json
-      Run every planner and print energy, saving, batches and feasibility side by side.
+  coinfer compare SCENARIO.json [--time-limit-ms MS]
+      Run every planner and print energy, saving, batches, feasibility, time, each plan's
+      lower bound and its gap to the strongest bound of all (best and exact stop after MS,
+      default 1000 and 2000 ms).
   coinfer expand SCENARIO.json [--output FILE.json]
       Write the scenario in the plain table form (device models and populations expanded).
   coinfer dnn list
@@ -121,6 +132,84 @@ int emit(const std::string& text, const Options& options, std::ostream& out, std
     return written ? kExitOk : fail(err, written.error());
 }
 
+/// Default wall-clock limits of the searching planners (SearchControl::timeLimitMs).
+constexpr double kBestTimeLimitMs = 1000;
+constexpr double kExactPlanTimeLimitMs = 10000;
+constexpr double kExactCompareTimeLimitMs = 2000;
+
+bool isSearch(Algorithm algorithm) { return algorithm == Algorithm::Best || algorithm == Algorithm::Exact; }
+
+/// --time-limit-ms as given: nullopt when absent; NaN (after a message on @p err) when it is not
+/// a positive finite number of milliseconds.
+std::optional<double> timeLimitOption(const Options& options, const char* command, std::ostream& err)
+{
+    const auto it = options.named.find("--time-limit-ms");
+    if (it == options.named.end())
+        return std::nullopt;
+    const std::string& text = it->second;
+    char* end = nullptr;
+    const double value = text.empty() ? NAN : std::strtod(text.c_str(), &end);
+    if (!text.empty() && end == text.c_str() + text.size() && std::isfinite(value) && value > 0)
+        return value;
+    err << command << ": --time-limit-ms must be a positive number of milliseconds, not '" << text << "'\n";
+    return NAN;
+}
+
+std::atomic<bool> g_cancelSearch{false};
+
+extern "C" void onSearchInterrupt(int) { g_cancelSearch.store(true); }
+
+/// While alive, the first Ctrl-C (SIGINT) asks the running search to stop and return its plan;
+/// SA_RESETHAND restores the default action at once, so a second Ctrl-C ends the process.
+class InterruptCancelsSearch {
+public:
+    InterruptCancelsSearch()
+    {
+        g_cancelSearch = false;
+        sigaction(SIGINT, nullptr, &m_previous);
+        // A process started with Ctrl-C ignored (a background job of a script, nohup) keeps ignoring it.
+        if (m_previous.sa_handler == SIG_IGN)
+            return;
+        struct sigaction action {};
+        action.sa_handler = onSearchInterrupt;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESETHAND;
+        sigaction(SIGINT, &action, nullptr);
+        m_installed = true;
+    }
+    ~InterruptCancelsSearch()
+    {
+        if (m_installed)
+            sigaction(SIGINT, &m_previous, nullptr);
+    }
+    InterruptCancelsSearch(const InterruptCancelsSearch&) = delete;
+    InterruptCancelsSearch& operator=(const InterruptCancelsSearch&) = delete;
+
+private:
+    struct sigaction m_previous {};
+    bool m_installed = false;
+};
+
+/// The search's verdict, one line: "coinfer plan: exact: 12.580 mJ, lower bound 12.100 mJ
+/// (gap 3.97%), time limit reached; not proven optimal".
+std::string searchVerdict(const std::string& name, const Plan& plan, bool interrupted)
+{
+    const std::string end = interrupted ? "stopped by Ctrl-C" : plan.searchEnd;
+    char line[320];
+    if (!plan.feasible) {
+        std::snprintf(line, sizeof line, "coinfer plan: %s: found no plan that meets every deadline, lower bound %.3f mJ, %s\n",
+                      name.c_str(), plan.lowerBoundMj, end.c_str());
+        return line;
+    }
+    const double gap = gapPercent(plan);
+    char gapText[40] = "gap unknown";
+    if (std::isfinite(gap))
+        std::snprintf(gapText, sizeof gapText, "gap %.2f%%", gap);
+    std::snprintf(line, sizeof line, "coinfer plan: %s: %.3f mJ, lower bound %.3f mJ (%s), %s; %s\n", name.c_str(), plan.totalEnergyMj,
+                  plan.lowerBoundMj, gapText, end.c_str(), plan.provenOptimal ? "proven optimal" : "not proven optimal");
+    return line;
+}
+
 int commandPlan(const Options& options, std::ostream& out, std::ostream& err)
 {
     if (options.positional.size() != 1) {
@@ -128,10 +217,10 @@ int commandPlan(const Options& options, std::ostream& out, std::ostream& err)
         return kExitBadInput;
     }
     const auto algorithmOption = options.named.find("--algorithm");
-    const std::string name = algorithmOption == options.named.end() ? "og" : algorithmOption->second;
+    const std::string name = algorithmOption == options.named.end() ? "best" : algorithmOption->second;
     const std::optional<Algorithm> algorithm = algorithmFromName(name);
     if (!algorithm) {
-        err << "coinfer plan: unknown algorithm '" << name << "'; use local, full-offload, no-batching, ip-ssa, og or exact\n";
+        err << "coinfer plan: unknown algorithm '" << name << "'; use local, full-offload, no-batching, ip-ssa, og, best or exact\n";
         return kExitBadInput;
     }
     const auto formatOption = options.named.find("--format");
@@ -140,17 +229,66 @@ int commandPlan(const Options& options, std::ostream& out, std::ostream& err)
         err << "coinfer plan: --format must be json or table, not '" << format << "'\n";
         return kExitBadInput;
     }
+    const std::optional<double> timeLimitMs = timeLimitOption(options, "coinfer plan", err);
+    if (timeLimitMs && std::isnan(*timeLimitMs))
+        return kExitBadInput;
+    // Accepting a limit that would be silently ignored would let a user believe it applied.
+    if (timeLimitMs && !isSearch(*algorithm)) {
+        err << "coinfer plan: --time-limit-ms applies to best and exact only, not to " << name << "\n";
+        return kExitBadInput;
+    }
     Expected<Scenario> scenario = readScenario(options.positional[0]);
     if (!scenario)
         return fail(err, scenario.error());
     const CostModel model(*scenario);
+
+    PlanOptions planOptions;
+    SearchControl& control = planOptions.control;
+    control.timeLimitMs = timeLimitMs.value_or(*algorithm == Algorithm::Exact ? kExactPlanTimeLimitMs : kBestTimeLimitMs);
+    control.cancel = &g_cancelSearch;
+    // Progress only for a person watching: not in pipes, logs or in-process callers.
+    const bool showProgress = isSearch(*algorithm) && &err == &std::cerr && isatty(STDERR_FILENO);
+    bool progressShown = false;
+    const auto started = std::chrono::steady_clock::now();
+    auto lastShown = started;
+    if (showProgress) {
+        // The search reports 0 until its own bound is known; every user's cheapest option alone
+        // is a proven bound from the start.
+        const double aloneBoundMj = model.aloneLowerBoundMj();
+        control.progress = [&, aloneBoundMj](const SearchProgress& progress) {
+            const auto now = std::chrono::steady_clock::now();
+            if (now - started < std::chrono::seconds(1) || now - lastShown < std::chrono::milliseconds(200))
+                return;
+            lastShown = now;
+            const double elapsedS = std::chrono::duration<double>(now - started).count();
+            const double boundMj = std::max(aloneBoundMj, progress.lowerBoundMj);
+            char line[200];
+            if (std::isfinite(progress.incumbentMj))
+                std::snprintf(line, sizeof line, "\r  %s: %.3f mJ, bound %.3f mJ (gap %.2f%%), %.1f s; Ctrl-C keeps this plan ",
+                              name.c_str(), progress.incumbentMj, boundMj,
+                              boundMj > 0 ? std::max(0.0, 100 * (progress.incumbentMj - boundMj) / boundMj) : 0.0, elapsedS);
+            else
+                std::snprintf(line, sizeof line, "\r  %s: no plan yet, bound %.3f mJ, %.1f s ", name.c_str(), boundMj, elapsedS);
+            err << line << std::flush;
+            progressShown = true;
+        };
+    }
     std::vector<Violation> violations;
-    Expected<Plan> plan = makePlan(*scenario, model, *algorithm, &violations);
+    Expected<Plan> plan = [&] {
+        std::optional<InterruptCancelsSearch> interrupts;
+        if (isSearch(*algorithm))
+            interrupts.emplace();
+        return makePlan(*scenario, model, *algorithm, &violations, planOptions);
+    }();
+    if (progressShown)
+        err << "\r\033[K" << std::flush;
     if (!plan)
         return fail(err, plan.error());
     const int written = emit(format == "json" ? planToJson(*scenario, *plan) : planToTable(*scenario, *plan), options, out, err);
     if (written != kExitOk)
         return written;
+    if (isSearch(*algorithm))
+        err << searchVerdict(name, *plan, g_cancelSearch.load());
     if (!plan->feasible) {
         err << "coinfer plan: " << name << " finds no plan that meets every deadline";
         const std::string late = lateUsers(*scenario, *plan);
@@ -182,6 +320,16 @@ int commandVerify(const Options& options, std::ostream& out, std::ostream& err)
     const CostModel model(*scenario);
     const std::vector<Violation> violations = verifyPlan(*scenario, model, *plan);
     if (violations.empty()) {
+        // A stated bound above a feasible plan's energy cannot be a true lower bound; the file's
+        // bound is not ours to prove, so it is only reported.
+        if (std::isfinite(plan->lowerBoundMj) && plan->lowerBoundMj > plan->totalEnergyMj * (1 + 1e-9) + 1e-9) {
+            char warning[300];
+            std::snprintf(warning, sizeof warning,
+                          "coinfer verify: warning: %s: lower_bound_mj %.6f mJ is above the plan's total %.6f mJ, so it is not a "
+                          "valid lower bound\n",
+                          options.positional[1].c_str(), plan->lowerBoundMj, plan->totalEnergyMj);
+            err << warning;
+        }
         char line[200];
         std::snprintf(line, sizeof line, "feasible: %zu users meet their deadlines; total %.6f mJ\n", plan->users.size(),
                       plan->totalEnergyMj);
@@ -200,31 +348,69 @@ int commandCompare(const Options& options, std::ostream& out, std::ostream& err)
         err << "coinfer compare: give exactly one scenario file\n";
         return kExitBadInput;
     }
+    const std::optional<double> timeLimitMs = timeLimitOption(options, "coinfer compare", err);
+    if (timeLimitMs && std::isnan(*timeLimitMs))
+        return kExitBadInput;
     Expected<Scenario> scenario = readScenario(options.positional[0]);
     if (!scenario)
         return fail(err, scenario.error());
     const CostModel model(*scenario);
-    char line[256];
-    std::snprintf(line, sizeof line, "%-13s %14s %9s %8s %9s %10s\n", "algorithm", "energy_mJ", "saving_%", "batches",
-                  "feasible", "time_ms");
-    out << line;
+    struct Row {
+        Algorithm algorithm;
+        std::optional<Plan> plan; ///< none when the planner refused the scenario as too large
+        double elapsedMs = 0;
+    };
+    std::vector<Row> rows;
     for (Algorithm algorithm : allAlgorithms()) {
+        PlanOptions planOptions;
+        if (isSearch(algorithm))
+            planOptions.control.timeLimitMs =
+                timeLimitMs.value_or(algorithm == Algorithm::Exact ? kExactCompareTimeLimitMs : kBestTimeLimitMs);
         const auto start = std::chrono::steady_clock::now();
-        Expected<Plan> plan = makePlan(*scenario, model, algorithm);
+        Expected<Plan> plan = makePlan(*scenario, model, algorithm, nullptr, planOptions);
         const double elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-        if (!plan) {
-            if (plan.error().code == ErrorCode::TooLarge) {
-                std::snprintf(line, sizeof line, "%-13s %14s %9s %8s %9s %10s\n", algorithmName(algorithm).c_str(), "-", "-",
-                              "-", "too big", "-");
-                out << line;
-                continue;
-            }
+        if (!plan && plan.error().code != ErrorCode::TooLarge)
             return fail(err, plan.error());
+        rows.push_back({algorithm, plan ? std::optional<Plan>(std::move(*plan)) : std::nullopt, elapsedMs});
+    }
+    // Every bound is proven for the same scenario, so the largest one holds for all plans.
+    double strongestMj = NAN;
+    for (const Row& row : rows)
+        if (row.plan && std::isfinite(row.plan->lowerBoundMj) && !(row.plan->lowerBoundMj <= strongestMj))
+            strongestMj = row.plan->lowerBoundMj;
+    char line[256];
+    std::snprintf(line, sizeof line, "%-13s %14s %9s %8s %9s %10s %14s %8s\n", "algorithm", "energy_mJ", "saving_%", "batches",
+                  "feasible", "time_ms", "bound_mJ", "gap_%");
+    out << line;
+    for (const Row& row : rows) {
+        const std::string name = algorithmName(row.algorithm);
+        if (!row.plan) {
+            std::snprintf(line, sizeof line, "%-13s %14s %9s %8s %9s %10s %14s %8s\n", name.c_str(), "-", "-", "-", "too big", "-", "-",
+                          "-");
+            out << line;
+            continue;
         }
-        std::snprintf(line, sizeof line, "%-13s %14.3f %9.2f %8zu %9s %10.2f\n", algorithmName(algorithm).c_str(),
-                      plan->totalEnergyMj, plan->savingPercent, plan->batches.size(), plan->feasible ? "yes" : "NO", elapsedMs);
+        const Plan& plan = *row.plan;
+        Plan againstStrongest = plan;
+        againstStrongest.lowerBoundMj = strongestMj;
+        const double gap = gapPercent(againstStrongest);
+        char bound[32] = "-", gapText[32] = "-";
+        if (std::isfinite(plan.lowerBoundMj))
+            std::snprintf(bound, sizeof bound, "%.3f", plan.lowerBoundMj);
+        if (std::isfinite(gap))
+            std::snprintf(gapText, sizeof gapText, "%.2f", gap);
+        std::snprintf(line, sizeof line, "%-13s %14.3f %9.2f %8zu %9s %10.2f %14s %8s\n", name.c_str(), plan.totalEnergyMj,
+                      plan.savingPercent, plan.batches.size(), plan.feasible ? "yes" : "NO", row.elapsedMs, bound, gapText);
         out << line;
     }
+    if (std::isfinite(strongestMj)) {
+        std::snprintf(line, sizeof line, "gap_%% is to the strongest lower bound of all rows, %.3f mJ\n", strongestMj);
+        out << line;
+    }
+    for (const Row& row : rows)
+        if (row.plan && !row.plan->searchEnd.empty() && row.plan->searchEnd != searchEndName(SearchEnd::Completed))
+            out << algorithmName(row.algorithm) << ": " << row.plan->searchEnd
+                << (row.plan->provenOptimal ? "; proven optimal\n" : "; not proven optimal\n");
     return kExitOk;
 }
 
@@ -678,9 +864,9 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
         int (*run)(const Options&, std::ostream&, std::ostream&);
     };
     const Command commands[] = {
-        {"plan", {"--algorithm", "--output", "--format"}, commandPlan},
+        {"plan", {"--algorithm", "--time-limit-ms", "--output", "--format"}, commandPlan},
         {"verify", {}, commandVerify},
-        {"compare", {}, commandCompare},
+        {"compare", {"--time-limit-ms"}, commandCompare},
         {"expand", {"--output"}, commandExpand},
         {"dnn", {"--format"}, commandDnn},
         {"profile", {"--dnn", "--max-batch", "--warmup", "--repetitions", "--launch", "--output"}, commandProfile},

@@ -2,11 +2,16 @@
 #include "app/cli.h"
 #include "core/fileio.h"
 #include "core/gpuprofile.h"
+#include "core/planio.h"
+#include "core/planner.h"
+#include "core/scenarioio.h"
 #include "gpu/profiler.h"
 #include "tests/common/testdata.h"
 
 #include <QtTest>
 
+#include <cmath>
+#include <map>
 #include <sstream>
 
 using namespace coinfer;
@@ -30,6 +35,40 @@ const std::string kClassroom = COINFER_EXAMPLES "/classroom.json";
 QJsonObject parse(const std::string& text)
 {
     return QJsonDocument::fromJson(QByteArray::fromStdString(text)).object();
+}
+
+/// The rows of `coinfer compare`'s table by algorithm: the header's columns to their cells.
+std::map<std::string, std::map<std::string, std::string>> compareRows(const std::string& text)
+{
+    std::istringstream lines(text);
+    std::string line;
+    std::getline(lines, line);
+    std::istringstream headerCells(line);
+    std::vector<std::string> header;
+    for (std::string cell; headerCells >> cell;)
+        header.push_back(cell);
+    std::map<std::string, std::map<std::string, std::string>> rows;
+    while (std::getline(lines, line)) {
+        std::istringstream cells(line);
+        std::vector<std::string> row;
+        for (std::string cell; cells >> cell;)
+            row.push_back(cell);
+        if (row.size() != header.size())
+            continue; // the notes under the table
+        for (size_t i = 0; i < header.size(); ++i)
+            rows[row[0]][header[i]] = row[i];
+    }
+    return rows;
+}
+
+/// Writes @p plan as a plan file in @p dir and returns its path.
+std::string writePlanFile(const QTemporaryDir& dir, const QJsonObject& plan)
+{
+    const QString path = dir.path() + "/edited-plan.json";
+    QFile file(path);
+    file.open(QIODevice::WriteOnly | QIODevice::Truncate);
+    file.write(QJsonDocument(plan).toJson());
+    return path.toStdString();
 }
 
 } // namespace
@@ -58,6 +97,10 @@ private slots:
         QVERIFY(result.out.find("partition") != std::string::npos);
         QVERIFY(result.out.find("hana") != std::string::npos);
         QVERIFY(result.out.find("saved") != std::string::npos);
+        QVERIFY2(result.out.find("algorithm best: every deadline met") != std::string::npos, result.out.c_str());
+        QVERIFY2(result.out.find("proven optimal (lower bound 88.828 mJ); search: completed") != std::string::npos, result.out.c_str());
+        const Run og = run({"plan", kClassroom, "--algorithm", "ip-ssa", "--format", "table"});
+        QVERIFY2(og.out.find("lower bound 88.828 mJ (gap 34.67%)") != std::string::npos, og.out.c_str());
     }
 
     void writesAndVerifiesAPlanFile()
@@ -152,19 +195,226 @@ private slots:
         QVERIFY2(result.err.find("late:") != std::string::npos, result.err.c_str());
     }
 
-    void exactRefusesLargeScenarios()
+    void exactStopsAtItsTimeLimit()
     {
-        const Run result = run({"plan", COINFER_EXAMPLES "/campus.json", "--algorithm", "exact"});
-        QCOMPARE(result.status, 2);
-        QVERIFY(result.err.find("at most 8 users") != std::string::npos);
+        // 30 users, 6 sub-tasks, batches of at most 4: the branch and bound would run for hours.
+        QElapsedTimer timer;
+        timer.start();
+        const Run result = run({"plan", COINFER_TEST_DATA "/good/exact-hard.json", "--algorithm", "exact", "--time-limit-ms", "300"});
+        const qint64 elapsedMs = timer.elapsed();
+        QCOMPARE(result.status, 0);
+        // The seeding stage and the branch and bound each stop at the limit; allow slow machines.
+        QVERIFY2(elapsedMs < 5000, std::to_string(elapsedMs).c_str());
+        const QJsonObject plan = parse(result.out);
+        QCOMPARE(plan["algorithm"].toString(), QString("exact"));
+        QVERIFY(plan["feasible"].toBool());
+        QVERIFY(plan["proven_optimal"].isBool());
+        QVERIFY(!plan["proven_optimal"].toBool());
+        QCOMPARE(plan["search_end"].toString(), QString("time limit reached"));
+        const double total = plan["total_energy_mj"].toDouble(), bound = plan["lower_bound_mj"].toDouble();
+        QVERIFY(plan["lower_bound_mj"].isDouble());
+        QVERIFY2(bound > 0 && bound < total, result.err.c_str());
+        QVERIFY(plan["gap_percent"].toDouble() > 0);
+        QVERIFY2(result.err.find("coinfer plan: exact: ") != std::string::npos, result.err.c_str());
+        QVERIFY2(result.err.find("time limit reached; not proven optimal") != std::string::npos, result.err.c_str());
+        QVERIFY2(result.err.find("lower bound") != std::string::npos, result.err.c_str());
+        // The plan the stopped search returns is a real one: the simulator re-times it as feasible.
+        QTemporaryDir dir;
+        const Run verified = run({"verify", COINFER_TEST_DATA "/good/exact-hard.json", writePlanFile(dir, plan)});
+        QCOMPARE(verified.status, 0);
+    }
+
+    void defaultAlgorithmIsBest()
+    {
+        const Run result = run({"plan", kClassroom});
+        QCOMPARE(result.status, 0);
+        const QJsonObject plan = parse(result.out);
+        QCOMPARE(plan["algorithm"].toString(), QString("best"));
+        QVERIFY(plan["feasible"].toBool());
+        // The classroom is small: best's branch and bound finishes and proves its plan.
+        QVERIFY(plan["proven_optimal"].toBool());
+        QCOMPARE(plan["search_end"].toString(), QString("completed"));
+        QVERIFY2(result.err.find("coinfer plan: best: ") != std::string::npos, result.err.c_str());
+        QVERIFY2(result.err.find("completed; proven optimal") != std::string::npos, result.err.c_str());
+    }
+
+    void bestIsNeverAboveAnyOtherPlanner()
+    {
+        const Run best = run({"plan", kClassroom, "--algorithm", "best"});
+        QCOMPARE(best.status, 0);
+        const double bestMj = parse(best.out)["total_energy_mj"].toDouble();
+        QVERIFY(parse(best.out)["feasible"].toBool());
+        const Run compared = run({"compare", kClassroom});
+        QCOMPARE(compared.status, 0);
+        const auto rows = compareRows(compared.out);
+        QCOMPARE(rows.size(), size_t(7));
+        int feasibleOthers = 0;
+        for (const auto& [name, row] : rows) {
+            if (row.at("feasible") != "yes")
+                continue;
+            const double energyMj = std::stod(row.at("energy_mJ"));
+            // compare prints 3 decimals.
+            QVERIFY2(bestMj <= energyMj + 0.0005, (name + " " + row.at("energy_mJ")).c_str());
+            if (name != "best")
+                ++feasibleOthers;
+        }
+        QVERIFY(feasibleOthers >= 3); // local, ip-ssa, og at least
+        QCOMPARE(rows.at("best").at("feasible"), std::string("yes"));
+    }
+
+    void planFileCarriesTheLowerBoundAndGap()
+    {
+        const Run result = run({"plan", COINFER_EXAMPLES "/classroom.json", "--algorithm", "ip-ssa"});
+        QCOMPARE(result.status, 0);
+        const QJsonObject plan = parse(result.out);
+        QVERIFY(plan["lower_bound_mj"].isDouble());
+        QVERIFY(plan["gap_percent"].isDouble());
+        const double total = plan["total_energy_mj"].toDouble(), bound = plan["lower_bound_mj"].toDouble();
+        QVERIFY(bound > 0 && bound <= total);
+        QVERIFY(std::fabs(plan["gap_percent"].toDouble() - 100 * (total - bound) / bound) < 1e-9);
+        QVERIFY(plan["gap_percent"].toDouble() > 1); // ip-ssa is 35% above the classroom's optimum
+        // A planner that does not search says nothing about a search.
+        QVERIFY(!plan.contains("proven_optimal"));
+        QVERIFY(!plan.contains("search_end"));
+
+        const Run best = run({"plan", kClassroom});
+        const QJsonObject bestPlan = parse(best.out);
+        QVERIFY(bestPlan["lower_bound_mj"].toDouble() <= bestPlan["total_energy_mj"].toDouble());
+        QVERIFY(bestPlan["lower_bound_mj"].toDouble() > 0);
+        QVERIFY(std::fabs(bestPlan["gap_percent"].toDouble()) < 1e-9);
+    }
+
+    void planFileRoundTripKeepsTheSearchFields()
+    {
+        const Scenario scenario = *readScenario(COINFER_TEST_DATA "/good/three-users.json");
+        const CostModel model(scenario);
+        Plan plan = *makePlan(scenario, model, Algorithm::Exact);
+        QVERIFY(plan.feasible);
+        QVERIFY(std::isfinite(plan.lowerBoundMj));
+        // Values no planner would give, so that a reader which drops them fails here.
+        plan.lowerBoundMj = plan.totalEnergyMj * 0.75;
+        plan.provenOptimal = false;
+        plan.searchEnd = "time limit reached";
+        const Expected<Plan> read = parsePlan(planToJson(scenario, plan), "round-trip.json", scenario);
+        QVERIFY(read.hasValue());
+        QCOMPARE(read->lowerBoundMj, plan.lowerBoundMj);
+        QCOMPARE(read->provenOptimal, false);
+        QCOMPARE(read->searchEnd, std::string("time limit reached"));
+        plan.provenOptimal = true;
+        QCOMPARE(parsePlan(planToJson(scenario, plan), "round-trip.json", scenario)->provenOptimal, true);
+        // Without a bound, nothing is written and nothing is made up on reading.
+        plan.lowerBoundMj = NAN;
+        plan.searchEnd.clear();
+        const std::string text = planToJson(scenario, plan);
+        QVERIFY(text.find("lower_bound_mj") == std::string::npos);
+        QVERIFY(text.find("gap_percent") == std::string::npos);
+        QVERIFY(text.find("proven_optimal") == std::string::npos);
+        QVERIFY(std::isnan(parsePlan(text, "round-trip.json", scenario)->lowerBoundMj));
+    }
+
+    void verifyChecksTheOptionalBoundFields()
+    {
+        QTemporaryDir dir;
+        const Run planned = run({"plan", kClassroom, "--algorithm", "og"});
+        QCOMPARE(planned.status, 0);
+        const QJsonObject plan = parse(planned.out);
+        QVERIFY(plan.contains("lower_bound_mj"));
+
+        // A plan file of the SPEC section 5 form, without the optional fields, is still read.
+        QJsonObject plain = plan;
+        plain.remove("lower_bound_mj");
+        plain.remove("gap_percent");
+        const Run withoutBound = run({"verify", kClassroom, writePlanFile(dir, plain)});
+        QCOMPARE(withoutBound.status, 0);
+        QVERIFY(withoutBound.err.empty());
+
+        QJsonObject negative = plan;
+        negative["lower_bound_mj"] = -1.0;
+        const Run refused = run({"verify", kClassroom, writePlanFile(dir, negative)});
+        QCOMPARE(refused.status, 2);
+        QVERIFY2(refused.err.find("edited-plan.json: lower_bound_mj: must be at least 0") != std::string::npos, refused.err.c_str());
+
+        QJsonObject text = plan;
+        text["lower_bound_mj"] = "low";
+        const Run wrongType = run({"verify", kClassroom, writePlanFile(dir, text)});
+        QCOMPARE(wrongType.status, 2);
+        QVERIFY2(wrongType.err.find("lower_bound_mj: must be a number") != std::string::npos, wrongType.err.c_str());
+
+        QJsonObject proven = plan;
+        proven["proven_optimal"] = "yes";
+        const Run notBoolean = run({"verify", kClassroom, writePlanFile(dir, proven)});
+        QCOMPARE(notBoolean.status, 2);
+        QVERIFY2(notBoolean.err.find("proven_optimal: must be true or false") != std::string::npos, notBoolean.err.c_str());
+
+        // A bound above the plan's own energy is wrong, but the file's bound is not verify's to
+        // prove: it warns and the plan still verifies.
+        QJsonObject tooHigh = plan;
+        tooHigh["lower_bound_mj"] = plan["total_energy_mj"].toDouble() + 10;
+        const Run warned = run({"verify", kClassroom, writePlanFile(dir, tooHigh)});
+        QCOMPARE(warned.status, 0);
+        QVERIFY(warned.out.rfind("feasible", 0) == 0);
+        QVERIFY2(warned.err.find("warning") != std::string::npos && warned.err.find("not a valid lower bound") != std::string::npos,
+                 warned.err.c_str());
+    }
+
+    void badTimeLimitsExitTwo()
+    {
+        for (const char* value : {"abc", "-5", "0", "nan", "inf", "12ms", ""}) {
+            const Run result = run({"plan", kClassroom, "--algorithm", "exact", "--time-limit-ms", value});
+            QVERIFY2(result.status == 2, value);
+            QVERIFY(result.out.empty());
+            QVERIFY2(result.err.find("--time-limit-ms must be a positive number") != std::string::npos, result.err.c_str());
+        }
+        const Run missing = run({"plan", kClassroom, "--time-limit-ms"});
+        QCOMPARE(missing.status, 2);
+        QVERIFY2(missing.err.find("--time-limit-ms needs a value") != std::string::npos, missing.err.c_str());
+        QVERIFY(missing.out.empty());
+        // A limit that a planner would ignore is refused rather than silently dropped.
+        const Run notSearch = run({"plan", kClassroom, "--algorithm", "og", "--time-limit-ms", "100"});
+        QCOMPARE(notSearch.status, 2);
+        QVERIFY2(notSearch.err.find("--time-limit-ms applies to best and exact only, not to og") != std::string::npos,
+                 notSearch.err.c_str());
+        QCOMPARE(run({"compare", kClassroom, "--time-limit-ms", "abc"}).status, 2);
+        // A valid limit is accepted by both searching planners and by compare.
+        QCOMPARE(run({"plan", kClassroom, "--algorithm", "best", "--time-limit-ms", "250.5"}).status, 0);
+        QCOMPARE(run({"plan", kClassroom, "--time-limit-ms=500"}).status, 0);
+    }
+
+    void compareShowsBoundsAndGaps()
+    {
+        const Run result = run({"compare", COINFER_TEST_DATA "/good/exact-hard.json", "--time-limit-ms", "200"});
+        QCOMPARE(result.status, 0);
+        const std::string header = result.out.substr(0, result.out.find('\n'));
+        // The columns of before keep their order; the new ones follow.
+        for (const char* column : {"algorithm", "energy_mJ", "saving_%", "batches", "feasible", "time_ms", "bound_mJ", "gap_%"})
+            QVERIFY2(header.find(column) != std::string::npos, column);
+        QVERIFY(header.find("feasible") < header.find("time_ms") && header.find("time_ms") < header.find("bound_mJ")
+                && header.find("bound_mJ") < header.find("gap_%"));
+        const auto rows = compareRows(result.out);
+        QCOMPARE(rows.size(), size_t(7));
+        double strongestMj = 0;
+        for (const auto& [name, row] : rows)
+            strongestMj = std::max(strongestMj, std::stod(row.at("bound_mJ")));
+        for (const auto& [name, row] : rows) {
+            if (row.at("feasible") != "yes") {
+                QCOMPARE(row.at("gap_%"), std::string("-"));
+                continue;
+            }
+            const double energyMj = std::stod(row.at("energy_mJ"));
+            const double expected = 100 * (energyMj - strongestMj) / strongestMj;
+            QVERIFY2(std::fabs(std::stod(row.at("gap_%")) - expected) < 0.01, (name + ": " + row.at("gap_%")).c_str());
+        }
+        QVERIFY(std::stod(rows.at("best").at("gap_%")) <= std::stod(rows.at("og").at("gap_%")));
+        QVERIFY2(result.out.find("exact: time limit reached; not proven optimal") != std::string::npos, result.out.c_str());
     }
 
     void compareListsEveryAlgorithm()
     {
         const Run result = run({"compare", kClassroom});
         QCOMPARE(result.status, 0);
-        for (const char* name : {"local", "full-offload", "no-batching", "ip-ssa", "og", "exact"})
-            QVERIFY2(result.out.find(name) != std::string::npos, name);
+        const auto rows = compareRows(result.out);
+        for (const char* name : {"local", "full-offload", "no-batching", "ip-ssa", "og", "best", "exact"})
+            QVERIFY2(rows.count(name) == 1, name);
     }
 
     void expandWritesTheTableForm()
@@ -282,7 +532,11 @@ private slots:
     void helpAndVersion()
     {
         QCOMPARE(run({"--help"}).status, 0);
-        QVERIFY(run({"--help"}).out.find("coinfer plan") != std::string::npos);
+        const std::string help = run({"--help"}).out;
+        QVERIFY(help.find("coinfer plan") != std::string::npos);
+        QVERIFY(help.find("og, best (default), exact") != std::string::npos);
+        QVERIFY(help.find("--time-limit-ms") != std::string::npos);
+        QVERIFY(help.find("at most 8") == std::string::npos);
         QCOMPARE(run({"--version"}).status, 0);
         QVERIFY(run({"--version"}).out.rfind("coinfer ", 0) == 0);
     }
