@@ -82,6 +82,40 @@ void BM_Simulate(benchmark::State& state)
 }
 BENCHMARK(BM_Simulate)->Args({300, 20})->Unit(benchmark::kMillisecond);
 
+/// Best with its default work budget (the time limit only as a 60 s safety stop, so the work
+/// budget decides): the whole pipeline of portfolio, local search and branch and bound.
+void BM_Best(benchmark::State& state)
+{
+    const coinfer::Scenario scenario = scenarioFor(state, false, state.range(2) != 0);
+    const coinfer::CostModel model(scenario);
+    coinfer::SearchControl control;
+    control.timeLimitMs = 60'000;
+    for (auto _ : state)
+        benchmark::DoNotOptimize(coinfer::planBest(scenario, model, control));
+}
+BENCHMARK(BM_Best)->Args({8, 5, 0})->Args({8, 5, 1})->Args({30, 10, 1})->Args({100, 20, 1})->Args({300, 20, 1})
+    ->Unit(benchmark::kMillisecond);
+
+/// Exact with a time limit on an instance it cannot finish (a slow GPU with B_max = 2, so that 30
+/// users compete for it): the time is the limit plus the cost of the stages before the search.
+void BM_ExactWithTimeLimit(benchmark::State& state)
+{
+    coinfer::RandomScenarioSpec spec;
+    spec.users = static_cast<int>(state.range(0));
+    spec.subtasks = static_cast<int>(state.range(1));
+    spec.maxBatch = 2;
+    spec.constantEdge = false;
+    spec.edgeScale = 15;
+    spec.localAlwaysFeasible = true;
+    const coinfer::Scenario scenario = coinfer::makeRandomScenario(5, spec);
+    const coinfer::CostModel model(scenario);
+    coinfer::SearchControl control;
+    control.timeLimitMs = static_cast<double>(state.range(2));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(coinfer::planExactAnytime(scenario, model, control));
+}
+BENCHMARK(BM_ExactWithTimeLimit)->Args({30, 6, 100})->Args({30, 6, 500})->Unit(benchmark::kMillisecond)->Iterations(3);
+
 } // namespace
 
 BENCHMARK_MAIN();

@@ -214,17 +214,29 @@ Schedule planWithBoundIteration(const CostModel& model,
         }
         return energy;
     };
-    // A golden-section search over one limit K for every sub-task: the worst-case bound K = M can
-    // leave every user local, and its loads (none) would then teach the iteration nothing.
+    // One limit K for every sub-task, first on a doubling grid from B_max / 4 up to M (the
+    // worst-case K = M can leave every user local, and its loads, none, would then teach the
+    // iteration nothing), then by golden section between the best grid point's neighbours.
     std::map<int, double> tried{{users, acceptedMj}};
     auto energyAt = [&](int limit) {
         auto it = tried.find(limit);
         return it != tried.end() ? it->second : (tried[limit] = tryLimits(std::vector<int>(subtasks, limit)));
     };
-    int low = 0, high = users;
-    while (plans + 2 <= maxPlans - 2 && high - low > 2) {
+    const int refinePlans = 2, fixedPointPlans = 2;
+    for (int limit = std::max(1, model.maxBatch() / 4); limit < users && plans < maxPlans - refinePlans - fixedPointPlans; limit *= 2)
+        energyAt(limit);
+    int bestLimit = users;
+    for (const auto& [limit, energy] : tried)
+        if (energy < tried[bestLimit])
+            bestLimit = limit;
+    auto around = tried.find(bestLimit);
+    int low = around == tried.begin() ? 0 : std::prev(around)->first;
+    int high = std::next(around) == tried.end() ? users : std::next(around)->first;
+    while (plans < maxPlans - fixedPointPlans && high - low > 2) {
         const int a = low + (high - low) * 382 / 1000;
         const int b = low + (high - low) * 618 / 1000;
+        if (a == b)
+            break;
         if (energyAt(a) <= energyAt(b))
             high = b;
         else
