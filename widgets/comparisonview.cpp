@@ -3,87 +3,238 @@
 #include "widgets/chartexport.h"
 
 #include <QHeaderView>
+#include <QLabel>
+#include <QScrollBar>
 #include <QSharedPointer>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
 #include <qcustomplot.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace coinfer {
+namespace {
+
+const QColor kFeasibleColour(70, 130, 180);
+const QColor kRecommendedColour(46, 139, 87);
+const QColor kLateColour(200, 200, 200);
+const QColor kBoundColour(178, 34, 34);
+
+QString percentText(double percent)
+{
+    return std::isfinite(percent) ? QString::number(percent, 'f', 2) + " %" : QStringLiteral("-");
+}
+
+} // namespace
 
 ComparisonView::ComparisonView(QWidget* parent)
-    : QWidget(parent), m_table(new QTableWidget(this)), m_chart(new QCustomPlot(this))
+    : QWidget(parent), m_summary(new QLabel(this)), m_table(new QTableWidget(this)), m_chart(new QCustomPlot(this))
 {
     auto* layout = new QVBoxLayout(this);
-    m_table->setColumnCount(6);
-    m_table->setHorizontalHeaderLabels({tr("Algorithm"), tr("Energy (mJ)"), tr("Saving (%)"), tr("Batches"), tr("Feasible"), tr("Gap to exact")});
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_summary->setWordWrap(true);
+    m_summary->setTextFormat(Qt::RichText);
+    layout->addWidget(m_summary);
+    m_table->setColumnCount(ColumnCount);
+    // Two-line headers keep the numeric columns as narrow as their numbers.
+    m_table->setHorizontalHeaderLabels({tr("Algorithm"), tr("Energy\n(mJ)"), tr("Saving\n(%)"), tr("Batches"), tr("Feasible"),
+                                        tr("Lower\nbound (mJ)"), tr("Gap to\nbound"), tr("Search")});
+    m_table->horizontalHeaderItem(BoundColumn)
+        ->setToolTip(tr("A proven lower bound on the energy of any plan that meets every deadline"));
+    m_table->horizontalHeaderItem(GapColumn)
+        ->setToolTip(tr("How far the plan is above the strongest lower bound: at most this far above the optimum"));
+    m_table->horizontalHeaderItem(SearchColumn)
+        ->setToolTip(tr("For the searching planners: whether the plan is proven optimal or the search stopped first"));
     m_table->verticalHeader()->hide();
+    setTableSizing(true);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    layout->addWidget(m_table, 1);
+    m_table->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_table->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    connect(m_table->verticalHeader(), &QHeaderView::sectionResized, this, &ComparisonView::fitTableHeight);
+    connect(m_table->horizontalScrollBar(), &QScrollBar::rangeChanged, this, &ComparisonView::fitTableHeight);
+    layout->addWidget(m_table);
     m_chart->setMinimumHeight(220);
     m_chart->yAxis->setLabel(tr("Total user energy (mJ)"));
-    layout->addWidget(m_chart, 2);
+    m_chart->legend->setVisible(true);
+    m_chart->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    m_chart->plotLayout()->addElement(1, 0, m_chart->legend); // below the bars, never over them
+    m_chart->plotLayout()->setRowStretchFactor(1, 0.001);
+    layout->addWidget(m_chart, 1);
+}
+
+double ComparisonView::strongestBoundMj(const std::vector<AlgorithmResult>& results)
+{
+    double bound = NAN;
+    for (const AlgorithmResult& result : results)
+        if (result.plan && std::isfinite(result.plan->lowerBoundMj))
+            bound = std::isfinite(bound) ? std::max(bound, result.plan->lowerBoundMj) : result.plan->lowerBoundMj;
+    return bound;
+}
+
+double ComparisonView::gapToBoundPercent(const Plan& plan, double boundMj)
+{
+    if (!plan.feasible || !std::isfinite(boundMj))
+        return NAN;
+    if (boundMj <= 0)
+        return plan.totalEnergyMj <= 0 ? 0.0 : NAN;
+    return std::max(0.0, 100.0 * (plan.totalEnergyMj - boundMj) / boundMj);
+}
+
+QString ComparisonView::searchOutcome(const AlgorithmResult& result)
+{
+    if (!isSearchingAlgorithm(result.algorithm))
+        return {};
+    if (result.pending)
+        return tr("searching...");
+    if (!result.plan)
+        return result.message;
+    const Plan& plan = *result.plan;
+    if (plan.provenOptimal)
+        return tr("proven optimal");
+    // Time limit or work budget: the tooltip says which.
+    const QString seconds = QString::number(result.elapsedMs / 1000.0, 'f', 1);
+    const QString verdict = plan.feasible ? tr("not proven") : tr("no plan found");
+    if (plan.searchEnd == searchEndName(SearchEnd::Cancelled))
+        return tr("cancelled at %1 s, %2").arg(seconds, verdict);
+    return tr("stopped at %1 s, %2").arg(seconds, verdict);
 }
 
 void ComparisonView::showResults(const std::vector<AlgorithmResult>& results)
 {
+    m_lowerBoundMj = strongestBoundMj(results);
+    // Sized once after filling: sections sized to their contents would measure the whole table
+    // again for every cell set (about 100 ms per update on screen).
+    setTableSizing(false);
     m_table->setRowCount(static_cast<int>(results.size()));
-    double exactMj = NAN;
-    for (const AlgorithmResult& result : results)
-        if (result.algorithm == Algorithm::Exact && result.plan && result.plan->feasible)
-            exactMj = result.plan->totalEnergyMj;
-    QVector<double> ticks, energies, lateTicks, lateEnergies;
+    QVector<double> ticks, energies, lateTicks, lateEnergies, bestTicks, bestEnergies, allTicks;
     QVector<QString> labels;
+    double top = 1;
+    const AlgorithmResult* recommended = nullptr;
+    QStringList searching;
     for (int row = 0; row < static_cast<int>(results.size()); ++row) {
         const AlgorithmResult& result = results[static_cast<size_t>(row)];
         const QString name = QString::fromStdString(algorithmName(result.algorithm));
-        auto cell = [&](int column, const QString& text) { m_table->setItem(row, column, new QTableWidgetItem(text)); };
-        cell(0, name);
+        const bool isRecommended = result.algorithm == Algorithm::Best && result.plan && result.plan->feasible;
+        if (isRecommended)
+            recommended = &result;
+        if (result.pending)
+            searching << name;
+        auto cell = [&](int column, const QString& text) {
+            auto* item = new QTableWidgetItem(text);
+            if (isRecommended) {
+                QFont bold = item->font();
+                bold.setBold(true);
+                item->setFont(bold);
+            }
+            if (column != AlgorithmColumn && column != FeasibleColumn && column != SearchColumn)
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_table->setItem(row, column, item);
+            return item;
+        };
+        cell(AlgorithmColumn, isRecommended ? tr("%1 (recommended)").arg(name) : name)->setData(AlgorithmNameRole, name);
+        const double tick = static_cast<double>(row + 1);
+        allTicks << tick;
         if (!result.plan) {
-            cell(1, "-");
-            cell(2, "-");
-            cell(3, "-");
-            cell(4, result.message.contains("at most") ? tr("too big") : tr("no plan"));
-            cell(5, "-");
-            m_table->item(row, 4)->setToolTip(result.message);
+            for (int column = EnergyColumn; column < ColumnCount; ++column)
+                cell(column, "-");
+            cell(FeasibleColumn, result.pending ? tr("...") : tr("no plan"))
+                ->setToolTip(result.message);
+            if (result.pending)
+                cell(SearchColumn, searchOutcome(result));
+            labels << name + (result.pending ? tr("\n(searching)") : tr("\n(no plan)"));
             continue;
         }
         const Plan& plan = *result.plan;
-        cell(1, QString::number(plan.totalEnergyMj, 'f', 3));
-        cell(2, QString::number(plan.savingPercent, 'f', 2));
-        cell(3, QString::number(plan.batches.size()));
-        cell(4, plan.feasible ? tr("yes") : tr("NO"));
-        cell(5, std::isfinite(exactMj) && plan.feasible ? QString::number(100.0 * (plan.totalEnergyMj / exactMj - 1.0), 'f', 2) + " %" : "-");
-        const double tick = static_cast<double>(labels.size() + 1);
-        (plan.feasible ? ticks : lateTicks) << tick;
-        (plan.feasible ? energies : lateEnergies) << plan.totalEnergyMj;
-        labels << name + (plan.feasible ? "" : " (late)");
+        cell(EnergyColumn, QString::number(plan.totalEnergyMj, 'f', 3));
+        cell(SavingColumn, QString::number(plan.savingPercent, 'f', 2));
+        cell(BatchesColumn, QString::number(plan.batches.size()));
+        cell(FeasibleColumn, plan.feasible ? tr("yes") : tr("NO"));
+        cell(BoundColumn, std::isfinite(plan.lowerBoundMj) ? QString::number(plan.lowerBoundMj, 'f', 3) : QStringLiteral("-"));
+        cell(GapColumn, percentText(gapToBoundPercent(plan, m_lowerBoundMj)));
+        const QString outcome = searchOutcome(result);
+        cell(SearchColumn, outcome.isEmpty() ? QStringLiteral("-") : outcome)
+            ->setToolTip(outcome.isEmpty() ? tr("a heuristic: no search, no proof")
+                                           : tr("search ended: %1, after %2 ms").arg(QString::fromStdString(plan.searchEnd)).arg(result.elapsedMs, 0, 'f', 1));
+        if (isRecommended) {
+            bestTicks << tick;
+            bestEnergies << plan.totalEnergyMj;
+        } else {
+            (plan.feasible ? ticks : lateTicks) << tick;
+            (plan.feasible ? energies : lateEnergies) << plan.totalEnergyMj;
+        }
+        top = std::max(top, plan.totalEnergyMj);
+        labels << name + (plan.feasible ? "" : tr("\n(late)"));
     }
+
+    setTableSizing(true);
+    fitTableHeight();
+
+    QStringList summary;
+    if (recommended) {
+        const double gap = gapToBoundPercent(*recommended->plan, m_lowerBoundMj);
+        summary << tr("<b>Recommended: best</b>, %1 mJ (%2 % less than computing locally), %3.")
+                       .arg(recommended->plan->totalEnergyMj, 0, 'f', 3)
+                       .arg(recommended->plan->savingPercent, 0, 'f', 2)
+                       .arg(recommended->plan->provenOptimal ? tr("proven optimal")
+                            : std::isfinite(gap)             ? tr("at most %1 % above the optimum").arg(gap, 0, 'f', 2)
+                                                             : tr("not proven optimal"));
+    }
+    if (std::isfinite(m_lowerBoundMj))
+        summary << tr("Lower bound %1 mJ: no plan that meets every deadline spends less.").arg(m_lowerBoundMj, 0, 'f', 3);
+    if (!searching.isEmpty())
+        summary << tr("%1 still searching...").arg(searching.join(tr(" and ")));
+    m_summary->setText(summary.join(' '));
+
     m_chart->clearPlottables();
-    auto* bars = new QCPBars(m_chart->xAxis, m_chart->yAxis);
-    bars->setData(ticks, energies);
-    bars->setBrush(QColor(70, 130, 180));
-    bars->setName(tr("every deadline met"));
-    auto* late = new QCPBars(m_chart->xAxis, m_chart->yAxis);
-    late->setData(lateTicks, lateEnergies);
-    late->setBrush(QColor(200, 200, 200));
-    late->setName(tr("misses deadlines"));
-    QVector<double> allTicks;
-    for (int i = 1; i <= labels.size(); ++i)
-        allTicks << i;
+    auto addBars = [this](const QVector<double>& x, const QVector<double>& y, const QColor& colour, const QString& name) {
+        auto* bars = new QCPBars(m_chart->xAxis, m_chart->yAxis);
+        bars->setData(x, y);
+        bars->setBrush(colour);
+        bars->setName(name);
+        if (x.isEmpty())
+            bars->removeFromLegend();
+    };
+    addBars(ticks, energies, kFeasibleColour, tr("every deadline met"));
+    addBars(bestTicks, bestEnergies, kRecommendedColour, tr("best (recommended)"));
+    addBars(lateTicks, lateEnergies, kLateColour, tr("misses deadlines"));
+    const double left = 0.3, right = static_cast<double>(labels.size()) + 0.7;
+    if (std::isfinite(m_lowerBoundMj)) {
+        QCPGraph* bound = m_chart->addGraph();
+        bound->setData({left, right}, {m_lowerBoundMj, m_lowerBoundMj});
+        bound->setPen(QPen(kBoundColour, 2, Qt::DashLine));
+        bound->setName(tr("lower bound"));
+        top = std::max(top, m_lowerBoundMj);
+    }
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     ticker->addTicks(allTicks, labels);
     m_chart->xAxis->setTicker(ticker);
-    m_chart->xAxis->setRange(0.3, static_cast<double>(labels.size()) + 0.7);
-    m_chart->legend->setVisible(true);
-    double top = 1;
-    for (double e : energies + lateEnergies)
-        top = std::max(top, e);
+    m_chart->xAxis->setRange(left, right);
     m_chart->yAxis->setRange(0, top * 1.1);
     m_chart->replot();
+}
+
+void ComparisonView::setTableSizing(bool toContents)
+{
+    QHeaderView* columns = m_table->horizontalHeader();
+    QHeaderView* rows = m_table->verticalHeader();
+    if (!toContents) {
+        columns->setSectionResizeMode(QHeaderView::Fixed);
+        rows->setSectionResizeMode(QHeaderView::Fixed);
+        return;
+    }
+    columns->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // The last column takes the width left and wraps its words, so the table never scrolls sideways.
+    columns->setSectionResizeMode(SearchColumn, QHeaderView::Stretch);
+    rows->setSectionResizeMode(QHeaderView::ResizeToContents);
+}
+
+void ComparisonView::fitTableHeight()
+{
+    // As tall as its rows, so that every planner is in view without scrolling; the chart takes the rest.
+    const QScrollBar* sideways = m_table->horizontalScrollBar();
+    m_table->setFixedHeight(m_table->horizontalHeader()->sizeHint().height() + m_table->verticalHeader()->length()
+                            + 2 * m_table->frameWidth() + (sideways->maximum() > 0 ? sideways->sizeHint().height() : 0));
 }
 
 bool ComparisonView::exportChart(const QString& path, int width, int height)

@@ -34,6 +34,7 @@
 #include <QPainter>
 #include <QPdfWriter>
 #include <QTableWidget>
+#include <QTextDocumentFragment>
 #include <QProgressBar>
 #include <QSaveFile>
 #include <QSettings>
@@ -45,6 +46,10 @@
 #include <QUndoStack>
 
 #include <qcustomplot.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
 
 namespace coinfer {
 namespace {
@@ -85,7 +90,8 @@ MainWindow::MainWindow(QWidget* parent)
     choiceRow->addWidget(new QLabel(tr("Plan of"), planPage));
     for (Algorithm algorithm : allAlgorithms())
         m_planChoice->addItem(QString::fromStdString(algorithmName(algorithm)));
-    m_planChoice->setCurrentText("og");
+    m_planChoice->setCurrentText(QString::fromStdString(algorithmName(Algorithm::Best))); // the plan the app recommends
+    m_planChoice->setObjectName("planChoice");
     choiceRow->addWidget(m_planChoice);
     choiceRow->addWidget(new QLabel(tr("compared with"), planPage));
     m_compareChoice->addItem(tr("nothing"), QString());
@@ -110,13 +116,14 @@ MainWindow::MainWindow(QWidget* parent)
         if (current.isValid())
             m_planView->selectUser(proxy->mapToSource(current).row());
     });
-    splitter->setSizes({520, 760});
+    splitter->setSizes({500, 780});
     setCentralWidget(splitter);
     setAcceptDrops(true);
 
     m_busy->setRange(0, 0);
     m_busy->setMaximumWidth(120);
     m_busy->hide();
+    m_status->setObjectName("status");
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_busy);
 
@@ -133,12 +140,19 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
     connect(m_runner, &PlanRunner::started, this, [this] {
         m_busy->show();
+        m_searchProgress.clear();
+        m_runCancelled = false;
         m_status->setText(tr("Planning %1 users...").arg(m_document->scenario().userCount()));
     });
-    connect(m_runner, &PlanRunner::finished, this, &MainWindow::showResults);
+    connect(m_runner, &PlanRunner::resultsChanged, this, &MainWindow::showResults);
+    connect(m_runner, &PlanRunner::searchProgress, this, [this](Algorithm algorithm, const SearchProgress& progress) {
+        m_searchProgress[algorithm] = progress;
+        updateStatus();
+    });
+    connect(m_runner, &PlanRunner::finished, this, &MainWindow::updateStatus);
     connect(m_runner, &PlanRunner::cancelled, this, [this] {
-        m_busy->hide();
-        m_status->setText(tr("Planning cancelled"));
+        m_runCancelled = true;
+        updateStatus();
     });
     createActions();
     resize(1280, 760);
@@ -171,7 +185,8 @@ void MainWindow::createActions()
         for (Algorithm algorithm : allAlgorithms())
             names << QString::fromStdString(algorithmName(algorithm));
         bool ok = false;
-        const QString algorithm = QInputDialog::getItem(this, tr("Export plan"), tr("Algorithm"), names, static_cast<int>(names.indexOf("og")), false, &ok);
+        const QString algorithm = QInputDialog::getItem(this, tr("Export plan"), tr("Algorithm"), names,
+                                                         static_cast<int>(names.indexOf(QString::fromStdString(algorithmName(Algorithm::Best)))), false, &ok);
         if (!ok)
             return;
         const QString path = QFileDialog::getSaveFileName(this, tr("Export plan"), {}, tr("Plan (*.json);;Per-user table (*.csv)"));
@@ -278,7 +293,7 @@ void MainWindow::showPlanOf(const QString& algorithm)
 {
     for (const AlgorithmResult& result : m_runner->results())
         if (QString::fromStdString(algorithmName(result.algorithm)) == algorithm && result.plan)
-            m_planView->showPlan(m_document->scenario(), *result.plan);
+            m_planView->showPlan(m_runner->resultsScenario(), *result.plan);
 }
 
 void MainWindow::showPage(int page)
@@ -290,10 +305,10 @@ void MainWindow::compareWith(const QString& algorithm)
 {
     for (const AlgorithmResult& result : m_runner->results())
         if (!algorithm.isEmpty() && QString::fromStdString(algorithmName(result.algorithm)) == algorithm && result.plan) {
-            m_planView->showComparison(m_document->scenario(), &*result.plan);
+            m_planView->showComparison(m_runner->resultsScenario(), &*result.plan);
             return;
         }
-    m_planView->showComparison(m_document->scenario(), nullptr);
+    m_planView->showComparison(m_runner->resultsScenario(), nullptr);
 }
 
 void MainWindow::selectUser(int user)
@@ -305,19 +320,68 @@ void MainWindow::selectUser(int user)
     m_planView->selectUser(user);
 }
 
-void MainWindow::showResults()
+void MainWindow::showResults(const std::vector<Algorithm>& arrived)
 {
-    m_busy->hide();
     m_comparison->showResults(m_runner->results());
-    showPlanOf(m_planChoice->currentText());
-    compareWith(m_compareChoice->currentData().toString());
-    double ms = 0;
-    for (const AlgorithmResult& result : m_runner->results())
-        ms += result.elapsedMs;
-    m_status->setText(tr("%1 users planned by %2 algorithms in %3 ms")
-                          .arg(m_document->scenario().userCount())
-                          .arg(m_runner->results().size())
-                          .arg(ms, 0, 'f', 1));
+    auto hasArrived = [&arrived](const QString& name) {
+        return std::any_of(arrived.begin(), arrived.end(), [&name](Algorithm a) { return QString::fromStdString(algorithmName(a)) == name; });
+    };
+    // Only the plans that changed are drawn again: the searches arrive seconds after the rest.
+    if (hasArrived(m_planChoice->currentText()))
+        showPlanOf(m_planChoice->currentText());
+    const QString compared = m_compareChoice->currentData().toString();
+    if (!compared.isEmpty() && hasArrived(compared))
+        compareWith(compared);
+    updateStatus();
+}
+
+void MainWindow::updateStatus()
+{
+    const int users = m_document->scenario().userCount();
+    if (m_runner->isRunning()) {
+        m_busy->show();
+        QStringList searching, found;
+        double boundMj = m_comparison->lowerBoundMj();
+        for (const AlgorithmResult& result : m_runner->results()) {
+            if (!result.pending || !isSearchingAlgorithm(result.algorithm))
+                continue;
+            const QString name = QString::fromStdString(algorithmName(result.algorithm));
+            searching << name;
+            const auto progress = m_searchProgress.find(result.algorithm);
+            if (progress == m_searchProgress.end())
+                continue;
+            if (std::isfinite(progress->second.incumbentMj))
+                found << tr("%1 %2 mJ").arg(name).arg(progress->second.incumbentMj, 0, 'f', 3);
+            if (progress->second.lowerBoundMj > 0)
+                boundMj = std::isfinite(boundMj) ? std::max(boundMj, progress->second.lowerBoundMj) : progress->second.lowerBoundMj;
+        }
+        QString text = tr("Planning %1 users (%2 s)").arg(users).arg(m_runner->runElapsedMs() / 1000.0, 0, 'f', 1);
+        if (!searching.isEmpty()) {
+            text += tr(": %1 searching").arg(searching.join(tr(" and ")));
+            if (!found.isEmpty())
+                text += tr(", so far %1").arg(found.join(", "));
+            if (!found.isEmpty() && std::isfinite(boundMj))
+                text += tr(", lower bound %1 mJ").arg(boundMj, 0, 'f', 3);
+            text += tr(" (Esc stops them)");
+        }
+        m_status->setText(text);
+        return;
+    }
+    m_busy->hide();
+    const AlgorithmResult* best = m_runner->result(Algorithm::Best);
+    QString verdict;
+    if (best && best->plan && best->plan->feasible) {
+        const double gap = ComparisonView::gapToBoundPercent(*best->plan, m_comparison->lowerBoundMj());
+        verdict = best->plan->provenOptimal ? tr("; best is proven optimal")
+                  : std::isfinite(gap)      ? tr("; best is at most %1 % above the optimum").arg(gap, 0, 'f', 2)
+                                            : QString();
+    }
+    const QString done = tr("%1 users planned by %2 algorithms in %3 s%4")
+                             .arg(users)
+                             .arg(m_runner->results().size())
+                             .arg(m_runner->runElapsedMs() / 1000.0, 0, 'f', 2)
+                             .arg(verdict);
+    m_status->setText(m_runCancelled ? tr("Planning cancelled: best and exact show the best plans they had found") : done);
 }
 
 bool MainWindow::exportPlan(const QString& path, const QString& algorithm, QString* error)
@@ -327,10 +391,11 @@ bool MainWindow::exportPlan(const QString& path, const QString& algorithm, QStri
             continue;
         if (!result.plan) {
             if (error)
-                *error = result.message;
+                *error = result.pending ? tr("The %1 plan is still being searched for: wait for it, or press Esc to stop the search.").arg(algorithm)
+                                        : result.message;
             return false;
         }
-        const Scenario& scenario = m_document->scenario();
+        const Scenario& scenario = m_runner->resultsScenario(); // the plan's own, even if edited since
         std::string text;
         if (path.endsWith(".csv", Qt::CaseInsensitive)) {
             text = "id,partition,group,energy_mj,upload_start_ms,upload_end_ms,finish_ms,deadline_ms\n";
@@ -393,7 +458,7 @@ bool MainWindow::exportReport(const QString& path, QString* error)
             *error = tr("%1 could not be written").arg(path);
         return false;
     }
-    const Scenario& scenario = m_document->scenario();
+    const Scenario& scenario = m_runner->resultsScenario(); // the one the table and charts show
     const int width = pdf.width();
     int y = 0;
     QFont title = painter.font();
@@ -416,21 +481,59 @@ bool MainWindow::exportReport(const QString& path, QString* error)
                                 .arg(scenario.users.empty() ? 0 : std::max_element(scenario.users.begin(), scenario.users.end(), [](const User& a, const User& b) { return a.deadlineMs < b.deadlineMs; })->deadlineMs);
     painter.drawText(QRect(0, y, width, 80), Qt::TextWordWrap, summary);
     y += 90;
-    // The comparison table, column by column as the app shows it.
+    // The recommendation and the bound, then the comparison table as the app shows it.
+    const QString recommendation = QTextDocumentFragment::fromHtml(m_comparison->summary()->text()).toPlainText();
+    const QRect recommendationRect = painter.boundingRect(QRect(0, y, width, 200), Qt::TextWordWrap, recommendation);
+    painter.drawText(QRect(0, y, width, recommendationRect.height()), Qt::TextWordWrap, recommendation);
+    y += recommendationRect.height() + 20;
     QTableWidget* table = m_comparison->table();
     const int columns = table->columnCount();
-    const int cell = width / columns;
-    body.setBold(true);
-    painter.setFont(body);
-    for (int c = 0; c < columns; ++c)
-        painter.drawText(QRect(c * cell, y, cell, 40), Qt::AlignLeft, table->horizontalHeaderItem(c)->text());
-    body.setBold(false);
-    painter.setFont(body);
-    y += 40;
-    for (int r = 0; r < table->rowCount(); ++r, y += 34)
-        for (int c = 0; c < columns; ++c)
+    QFont bold = body;
+    bold.setBold(true);
+    // Columns as wide as their widest text (bold, to be safe), shrunk to the page if need be;
+    // headers keep the app's line breaks.
+    painter.setFont(bold);
+    const QFontMetrics metrics = painter.fontMetrics();
+    const int padding = metrics.horizontalAdvance(QStringLiteral("  "));
+    std::vector<int> columnWidths(static_cast<size_t>(columns), 0);
+    int headerLines = 1;
+    for (int c = 0; c < columns; ++c) {
+        int widest = 0;
+        const QStringList lines = table->horizontalHeaderItem(c)->text().split('\n');
+        headerLines = std::max(headerLines, static_cast<int>(lines.size()));
+        for (const QString& line : lines)
+            widest = std::max(widest, metrics.horizontalAdvance(line));
+        for (int r = 0; r < table->rowCount(); ++r)
             if (table->item(r, c))
-                painter.drawText(QRect(c * cell, y, cell, 34), Qt::AlignLeft, table->item(r, c)->text());
+                widest = std::max(widest, metrics.horizontalAdvance(table->item(r, c)->text()));
+        columnWidths[static_cast<size_t>(c)] = widest + padding;
+    }
+    const double total = std::accumulate(columnWidths.begin(), columnWidths.end(), 0.0);
+    if (total > width)
+        for (int& w : columnWidths)
+            w = static_cast<int>(w * width / total);
+    const int rowHeight = metrics.height() + metrics.height() / 3;
+    auto drawRow = [&](int top, int height, auto textOf) {
+        int x = 0;
+        for (int c = 0; c < columns; ++c) {
+            const int w = columnWidths[static_cast<size_t>(c)];
+            QStringList lines = textOf(c).split('\n');
+            for (QString& line : lines)
+                line = painter.fontMetrics().elidedText(line, Qt::ElideRight, w - padding / 2);
+            painter.drawText(QRect(x, top, w, height), Qt::AlignLeft | Qt::AlignBottom, lines.join('\n'));
+            x += w;
+        }
+    };
+    const int headerHeight = headerLines * metrics.height() + metrics.height() / 3;
+    drawRow(y, headerHeight, [table](int c) { return table->horizontalHeaderItem(c)->text(); });
+    y += headerHeight;
+    painter.drawLine(0, y, width, y);
+    for (int r = 0; r < table->rowCount(); ++r, y += rowHeight) {
+        const QTableWidgetItem* name = table->item(r, 0);
+        painter.setFont(name && name->font().bold() ? bold : body); // the recommended plan
+        drawRow(y, rowHeight, [table, r](int c) { return table->item(r, c) ? table->item(r, c)->text() : QString(); });
+    }
+    painter.setFont(body);
     y += 30;
     const int chartHeight = (pdf.height() - y - 20) / 2;
     painter.drawPixmap(QRect(0, y, width, chartHeight), m_comparison->chart()->toPixmap(width, chartHeight));

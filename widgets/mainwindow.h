@@ -2,7 +2,13 @@
 // The main window: the users table on the left, the planners' comparison on the right, and the
 // menus, shortcuts, recent files, drag and drop, undo and export around them.
 
+#include "core/planner.h"
+#include "core/search.h"
+
 #include <QMainWindow>
+
+#include <map>
+#include <vector>
 
 class QComboBox;
 class QTabWidget;
@@ -69,7 +75,10 @@ private:
     void updateTitle();
     void rememberRecent(const QString& path);
     void rebuildRecentMenu();
-    void showResults();
+    /// Shows the results that just arrived (@p arrived names them) and updates the status bar.
+    void showResults(const std::vector<Algorithm>& arrived);
+    /// The status bar: the searches' progress while planning, then the outcome.
+    void updateStatus();
 
     ScenarioDocument* m_document;
     UserTableModel* m_model;
@@ -86,6 +95,8 @@ private:
     QMenu* m_recentMenu = nullptr;
     QProgressBar* m_busy;
     QLabel* m_status;
+    std::map<Algorithm, SearchProgress> m_searchProgress; ///< of the run in flight
+    bool m_runCancelled = false;
 };
 
 } // namespace coinfer
