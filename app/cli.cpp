@@ -36,8 +36,9 @@ Usage:
   coinfer plan SCENARIO.json [--algorithm ALG] [--time-limit-ms MS] [--output PLAN.json] [--format json|table]
       Plan the scenario and write the plan (JSON to stdout unless --output is given).
       ALG is one of local, full-offload, no-batching, ip-ssa, og, best (default), exact.
-      best: the least-energy plan found within the time limit (default 1000 ms), never above
-      any other planner's feasible plan. exact: branch and bound over every partition and
+      best: the least-energy plan found within a fixed work budget (the same plan every run;
+      the time limit, default 1000 ms, is a safety stop), never above any other planner's
+      feasible plan. exact: branch and bound over every partition and
       batch schedule (default limit 10000 ms). Both print to stderr whether the plan is proven
       optimal, its lower bound and gap; Ctrl-C stops the search and keeps its plan.
   coinfer verify SCENARIO.json PLAN.json
