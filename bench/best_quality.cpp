@@ -5,6 +5,7 @@
 
 #include "../tests/core/families.h"
 
+#include "core/lowerbound.h"
 #include "core/planner.h"
 
 #include <algorithm>
@@ -20,7 +21,7 @@ namespace {
 
 struct Tally {
     int instances = 0, exactSolved = 0, within1 = 0, heuristicWithin1 = 0, aboveBaseline = 0, boundAboveExact = 0;
-    double worstGap = 0, heuristicWorstGap = 0, boundGapSum = 0, rootGapSum = 0;
+    double worstGap = 0, heuristicWorstGap = 0, boundGapSum = 0, rootGapSum = 0, capacityGapSum = 0;
     int boundGapCount = 0;
     double bestMs = 0, exactMs = 0;
 };
@@ -44,8 +45,8 @@ int main(int argc, char** argv)
 {
     const int perFamily = argc > 1 ? std::atoi(argv[1]) : 200;
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
-    std::printf("%-30s %5s %6s %9s %9s %10s %10s %9s %9s %8s %8s\n", "family", "n", "exact", "within1%", "worst_%",
-                "heur_w1%", "heur_worst", "bound_%", "root_%", "best_ms", "exact_ms");
+    std::printf("%-30s %5s %6s %9s %9s %10s %10s %9s %9s %9s %8s %8s\n", "family", "n", "exact", "within1%", "worst_%",
+                "heur_w1%", "heur_worst", "bound_%", "root_%", "capac_%", "best_ms", "exact_ms");
     Tally total;
     const auto& families = families::all();
     for (size_t f = 0; f < families.size(); ++f) {
@@ -87,14 +88,16 @@ int main(int argc, char** argv)
             // How far the bound best reports, and the root bound alone, lie below the optimum.
             tally.boundGapSum += percentAbove(optimum, best.lowerBoundMj);
             tally.rootGapSum += percentAbove(optimum, model.aloneLowerBoundMj());
+            tally.capacityGapSum += percentAbove(optimum, std::max(model.aloneLowerBoundMj(), capacityLowerBoundMj(model)));
             ++tally.boundGapCount;
         }
         auto share = [](int part, int whole) { return whole ? 100.0 * part / whole : 0.0; };
-        std::printf("%-30s %5d %6d %8.1f%% %9.2f %9.1f%% %10.2f %9.2f %9.2f %8.2f %8.2f\n", families[f].name.c_str(),
+        std::printf("%-30s %5d %6d %8.1f%% %9.2f %9.1f%% %10.2f %9.2f %9.2f %9.2f %8.2f %8.2f\n", families[f].name.c_str(),
                     tally.instances, tally.exactSolved, share(tally.within1, tally.exactSolved), tally.worstGap,
                     share(tally.heuristicWithin1, tally.exactSolved), tally.heuristicWorstGap,
                     tally.boundGapCount ? tally.boundGapSum / tally.boundGapCount : 0.0,
                     tally.boundGapCount ? tally.rootGapSum / tally.boundGapCount : 0.0,
+                    tally.boundGapCount ? tally.capacityGapSum / tally.boundGapCount : 0.0,
                     tally.bestMs / tally.instances, tally.exactMs / tally.instances);
         if (tally.aboveBaseline || tally.boundAboveExact)
             std::printf("  !! best above a baseline on %d instances; bound above exact on %d\n", tally.aboveBaseline, tally.boundAboveExact);

@@ -2,6 +2,7 @@
 // one simulator, and the exact branch and bound seeded with the result for the rest of the
 // budget. docs/algorithms.md section 8 describes the stages.
 
+#include "core/lowerbound.h"
 #include "core/planner.h"
 #include "core/roundbounds.h"
 
@@ -21,8 +22,10 @@ constexpr int kGroupGap = 4;
 /// The GPU, ASAP: among the copies ready when it frees up, the one with the least laxity (deadline
 /// minus its earliest finish) goes first, batched with every other ready copy of the same
 /// sub-task, least laxity first, up to B_max. Rounds of different users interleave freely.
+/// With @p waitForUrgent the least-laxity copy of all goes first even if the GPU must wait for
+/// its upload: keeping the GPU busy with a relaxed copy can make an urgent one late.
 /// O(J*M) for J batches.
-Schedule listSchedule(const CostModel& model, const std::vector<int>& partitions)
+Schedule listSchedule(const CostModel& model, const std::vector<int>& partitions, bool waitForUrgent = false)
 {
     const int users = model.userCount();
     const int n = model.subtaskCount();
@@ -52,6 +55,14 @@ Schedule listSchedule(const CostModel& model, const std::vector<int>& partitions
         for (int m : pending)
             startMs = std::min(startMs, readyMs[static_cast<size_t>(m)]);
         startMs = std::max(startMs, gpuFreeMs);
+        if (waitForUrgent) {
+            int urgent = pending.front();
+            for (int m : pending)
+                if (laxity(m, std::max(gpuFreeMs, readyMs[static_cast<size_t>(m)]))
+                    < laxity(urgent, std::max(gpuFreeMs, readyMs[static_cast<size_t>(urgent)])))
+                    urgent = m;
+            startMs = std::max(gpuFreeMs, readyMs[static_cast<size_t>(urgent)]);
+        }
         ready.clear();
         for (int m : pending)
             if (readyMs[static_cast<size_t>(m)] <= startMs)
@@ -71,6 +82,20 @@ Schedule listSchedule(const CostModel& model, const std::vector<int>& partitions
         std::erase_if(pending, [&](int m) { return next[static_cast<size_t>(m)] > n; });
     }
     return schedule;
+}
+
+/// Every user at the largest partition it could meet alone (local when it can), in one round.
+/// O(M*N^2).
+Schedule leastGpuWork(const CostModel& model)
+{
+    std::vector<int> partitions(static_cast<size_t>(model.userCount()), model.subtaskCount());
+    for (int m = 0; m < model.userCount(); ++m)
+        for (int p = model.subtaskCount(); p >= 0; --p)
+            if (model.feasibleAlone(m, p)) {
+                partitions[static_cast<size_t>(m)] = p;
+                break;
+            }
+    return roundSchedule(model, partitions, std::vector<int>(partitions.size(), 0));
 }
 
 /// The search's state and its one way of judging a schedule: the simulator.
@@ -169,7 +194,8 @@ private:
     {
         if (consider(roundSchedule(m_model, trial.partitions, trial.groups), "local search"))
             return true;
-        if (!consider(listSchedule(m_model, trial.partitions), "local search (list schedule)"))
+        if (!consider(listSchedule(m_model, trial.partitions), "local search (list schedule)")
+            && !consider(listSchedule(m_model, trial.partitions, true), "local search (urgent-first list schedule)"))
             return false;
         // The list schedule interleaves rounds; keep the layout's rounds for the next moves,
         // which are judged again by both builders.
@@ -303,7 +329,7 @@ BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMete
 {
     BestSearch search(scenario, model, meter);
     BestOutcome outcome;
-    outcome.lowerBoundMj = model.aloneLowerBoundMj();
+    outcome.lowerBoundMj = std::max(model.aloneLowerBoundMj(), capacityLowerBoundMj(model));
     meter.setLowerBound(outcome.lowerBoundMj);
     try {
         // The planners shown beside best are taken whatever the budget, so that none beats it.
@@ -312,7 +338,14 @@ BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMete
         for (size_t i = 0; i < std::size(starts); ++i) {
             search.consider(starts[i], names[i], false);
             search.consider(listSchedule(model, starts[i].partitions), std::string(names[i]) + " partitions, list schedule", false);
+            search.consider(listSchedule(model, starts[i].partitions, true), std::string(names[i]) + " partitions, urgent-first", false);
         }
+        // A start that leaves the GPU as free as possible, for scenarios where every planner above
+        // misses a deadline: each user at the latest partition it could meet alone.
+        const Schedule lightest = leastGpuWork(model);
+        search.consider(lightest, "least GPU work", false);
+        search.consider(listSchedule(model, lightest.partitions), "least GPU work, list schedule", false);
+        search.consider(listSchedule(model, lightest.partitions, true), "least GPU work, urgent-first", false);
         meter.checkpoint(); // a cancel that came during the portfolio stops here
         search.localSearch(localSearchUntil);
         if (branchAndBound) {
