@@ -408,6 +408,18 @@ int commandCompare(const Options& options, std::ostream& out, std::ostream& err)
         std::snprintf(line, sizeof line, "gap_%% is to the strongest lower bound of all rows, %.3f mJ\n", strongestMj);
         out << line;
     }
+    // Best is the recommendation unless a plan beside it meets every deadline for less.
+    const Row* recommended = nullptr;
+    for (const Row& row : rows) {
+        if (!row.plan || !row.plan->feasible)
+            continue;
+        const double energy = row.plan->totalEnergyMj;
+        if (!recommended || energy < recommended->plan->totalEnergyMj * (1 - 1e-9)
+            || (row.algorithm == Algorithm::Best && energy <= recommended->plan->totalEnergyMj * (1 + 1e-9)))
+            recommended = &row;
+    }
+    if (recommended)
+        out << "recommended: " << algorithmName(recommended->algorithm) << "\n";
     for (const Row& row : rows)
         if (row.plan && !row.plan->searchEnd.empty() && row.plan->searchEnd != searchEndName(SearchEnd::Completed))
             out << algorithmName(row.algorithm) << ": " << row.plan->searchEnd

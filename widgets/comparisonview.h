@@ -20,6 +20,10 @@ class ComparisonView : public QWidget {
     Q_OBJECT
 
 public:
+    /// The plan to recommend: best, unless another feasible plan in @p results spends less
+    /// (ties go to best). Null when none is feasible.
+    static const AlgorithmResult* recommendedResult(const std::vector<AlgorithmResult>& results);
+
     /// The table's columns.
     enum Column { AlgorithmColumn, EnergyColumn, SavingColumn, BatchesColumn, FeasibleColumn, BoundColumn, GapColumn, SearchColumn, ColumnCount };
     /// Item data role of the Algorithm cell that holds the command-line name ("best").

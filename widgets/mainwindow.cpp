@@ -368,13 +368,14 @@ void MainWindow::updateStatus()
         return;
     }
     m_busy->hide();
-    const AlgorithmResult* best = m_runner->result(Algorithm::Best);
+    const AlgorithmResult* recommended = ComparisonView::recommendedResult(m_runner->results());
     QString verdict;
-    if (best && best->plan && best->plan->feasible) {
-        const double gap = ComparisonView::gapToBoundPercent(*best->plan, m_comparison->lowerBoundMj());
-        verdict = best->plan->provenOptimal ? tr("; best is proven optimal")
-                  : std::isfinite(gap)      ? tr("; best is at most %1 % above the optimum").arg(gap, 0, 'f', 2)
-                                            : QString();
+    if (recommended) {
+        const QString name = QString::fromStdString(algorithmName(recommended->algorithm));
+        const double gap = ComparisonView::gapToBoundPercent(*recommended->plan, m_comparison->lowerBoundMj());
+        verdict = recommended->plan->provenOptimal ? tr("; %1 is proven optimal").arg(name)
+                  : std::isfinite(gap)             ? tr("; %1 is at most %2 % above the optimum").arg(name).arg(gap, 0, 'f', 2)
+                                                   : QString();
     }
     const QString done = tr("%1 users planned by %2 algorithms in %3 s%4")
                              .arg(users)

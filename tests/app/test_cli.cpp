@@ -405,6 +405,14 @@ private slots:
             QVERIFY2(std::fabs(std::stod(row.at("gap_%")) - expected) < 0.01, (name + ": " + row.at("gap_%")).c_str());
         }
         QVERIFY(std::stod(rows.at("best").at("gap_%")) <= std::stod(rows.at("og").at("gap_%")));
+        // The recommendation is the feasible row of least energy (best on a tie).
+        std::string cheapest;
+        for (const auto& [name, row] : rows)
+            if (row.at("feasible") == "yes"
+                && (cheapest.empty() || std::stod(row.at("energy_mJ")) < std::stod(rows.at(cheapest).at("energy_mJ"))
+                    || (name == "best" && row.at("energy_mJ") == rows.at(cheapest).at("energy_mJ"))))
+                cheapest = name;
+        QVERIFY2(result.out.find("recommended: " + cheapest + "\n") != std::string::npos, result.out.c_str());
         QVERIFY2(result.out.find("exact: time limit reached; not proven optimal") != std::string::npos, result.out.c_str());
     }
 
