@@ -331,32 +331,43 @@ BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMete
     BestOutcome outcome;
     outcome.lowerBoundMj = std::max(model.aloneLowerBoundMj(), capacityLowerBoundMj(model));
     meter.setLowerBound(outcome.lowerBoundMj);
+    auto considerWithSchedules = [&](const Schedule& start, const std::string& name) {
+        search.consider(start, name, false);
+        search.consider(listSchedule(model, start.partitions), name + " partitions, list schedule", false);
+        search.consider(listSchedule(model, start.partitions, true), name + " partitions, urgent-first", false);
+    };
+    bool stopped = false;
     try {
-        // The planners shown beside best are taken whatever the budget, so that none beats it.
-        const Schedule starts[] = {planLocal(model), planFullOffload(model), planNoBatching(model), planIpSsa(model), planOg(model)};
-        const char* names[] = {"local", "full-offload", "no-batching", "ip-ssa", "og"};
-        for (size_t i = 0; i < std::size(starts); ++i) {
-            search.consider(starts[i], names[i], false);
-            search.consider(listSchedule(model, starts[i].partitions), std::string(names[i]) + " partitions, list schedule", false);
-            search.consider(listSchedule(model, starts[i].partitions, true), std::string(names[i]) + " partitions, urgent-first", false);
-        }
+        // The planners shown beside best are taken whatever the budget, so that none beats it;
+        // OG, the slow one, comes after a first local search so that a time limit does not leave
+        // the search no time at all on large scenarios.
+        const Schedule starts[] = {planLocal(model), planFullOffload(model), planNoBatching(model), planIpSsa(model)};
+        const char* names[] = {"local", "full-offload", "no-batching", "ip-ssa"};
+        for (size_t i = 0; i < std::size(starts); ++i)
+            considerWithSchedules(starts[i], names[i]);
         // A start that leaves the GPU as free as possible, for scenarios where every planner above
         // misses a deadline: each user at the latest partition it could meet alone.
-        const Schedule lightest = leastGpuWork(model);
-        search.consider(lightest, "least GPU work", false);
-        search.consider(listSchedule(model, lightest.partitions), "least GPU work, list schedule", false);
-        search.consider(listSchedule(model, lightest.partitions, true), "least GPU work, urgent-first", false);
+        considerWithSchedules(leastGpuWork(model), "least GPU work");
         meter.checkpoint(); // a cancel that came during the portfolio stops here
-        search.localSearch(localSearchUntil);
-        if (branchAndBound) {
-            ExactOutcome exact = searchExact(model, meter, search.found() ? &search.best() : nullptr, search.bestMj());
-            if (exact.found && exact.energyMj < search.bestMj() && search.consider(exact.schedule, "branch and bound", false))
-                search.setSource("branch and bound");
-            outcome.lowerBoundMj = std::max(outcome.lowerBoundMj, exact.lowerBoundMj);
-            outcome.end = exact.end;
-        }
+        search.localSearch(localSearchUntil / 2);
     } catch (const SearchStopped& stop) {
         outcome.end = stop.reason;
+        stopped = true;
+    }
+    considerWithSchedules(planOg(model), "og");
+    if (!stopped) {
+        try {
+            search.localSearch(localSearchUntil); // on from OG's plan when that is the cheapest
+            if (branchAndBound) {
+                ExactOutcome exact = searchExact(model, meter, search.found() ? &search.best() : nullptr, search.bestMj());
+                if (exact.found && exact.energyMj < search.bestMj() && search.consider(exact.schedule, "branch and bound", false))
+                    search.setSource("branch and bound");
+                outcome.lowerBoundMj = std::max(outcome.lowerBoundMj, exact.lowerBoundMj);
+                outcome.end = exact.end;
+            }
+        } catch (const SearchStopped& stop) {
+            outcome.end = stop.reason;
+        }
     }
     outcome.found = search.found();
     if (outcome.found) {
