@@ -8,8 +8,11 @@
 
 namespace coinfer {
 
-/// Times are compared with this slack (ms) so that sums computed in different orders agree.
-inline constexpr double kTimeEpsMs = 1e-9;
+/// Times are compared with this slack (ms) so that sums computed in different orders agree, and
+/// so that stated times rounded in a file still verify. One slack for the planners, the bounds
+/// and the simulator: a plan one of them calls feasible is feasible for all of them, so no lower
+/// bound can exceed a plan the simulator accepts.
+inline constexpr double kTimeEpsMs = 1e-6;
 
 /// Per-user prefix sums and per-partition costs. Index p runs over 0..N.
 class CostModel {

@@ -11,8 +11,9 @@
 namespace coinfer {
 namespace {
 
-// Stated figures from files are rounded; a plan is judged with this slack (ms or mJ).
-constexpr double kVerifyEps = 1e-6;
+// Stated figures from files are rounded; a plan is judged with this slack (ms or mJ), the one
+// the planners use too.
+constexpr double kVerifyEps = kTimeEpsMs;
 
 std::string fmt(double value)
 {

@@ -335,6 +335,24 @@ private slots:
         QVERIFY(limited->lowerBoundMj >= model.aloneLowerBoundMj() * (1 - 1e-12));
     }
 
+    /// The planners, the bounds and the simulator share one time slack, so a plan the simulator
+    /// accepts is never below a bound.
+    void boundsAgreeWithTheSimulatorAtTheDeadline()
+    {
+        const Scenario scenario = load("deadline-within-tolerance.json");
+        const CostModel model(scenario);
+        const Plan local = simulate(scenario, model, planLocal(model), "local");
+        QVERIFY(local.feasible);
+        QVERIFY(verifyPlan(scenario, model, local).empty());
+        QVERIFY(model.aloneLowerBoundMj() <= local.totalEnergyMj);
+        QVERIFY(capacityLowerBoundMj(model) <= local.totalEnergyMj);
+        for (Algorithm algorithm : allAlgorithms()) {
+            const Expected<Plan> plan = makePlan(scenario, model, algorithm);
+            QVERIFY(plan);
+            QVERIFY2(plan->lowerBoundMj <= local.totalEnergyMj, algorithmName(algorithm).c_str());
+        }
+    }
+
     void everyPlanCarriesTheRootBound()
     {
         const Scenario scenario = load("og-above-ipssa-affine.json");
