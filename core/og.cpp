@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <queue>
 #include <unordered_set>
 
@@ -85,8 +86,13 @@ public:
     bool solve()
     {
         sweep();
-        return std::isfinite(value(m_users, kInf));
+        return !m_aborted && std::isfinite(value(m_users, kInf));
     }
+
+    /// Stops the sweep once it has evaluated this many rows (each O(N)); solve() then fails.
+    void setRowLimit(long long rows) { m_rowLimit = rows; }
+    bool aborted() const { return m_aborted; }
+    long long rowsEvaluated() const { return m_rowsEvaluated; }
 
     Schedule reconstruct() const;
 
@@ -144,6 +150,9 @@ private:
     std::vector<int> m_runningFirst;   // per (j, k): the group start that achieves it
     std::vector<int> m_groupCursor;    // per (j, k): cursor into F_{j-1} for B - R_k
     std::vector<int> m_localCursor;    // per j: cursor into F_{j-1} for B
+    long long m_rowsEvaluated = 0;
+    long long m_rowLimit = std::numeric_limits<long long>::max();
+    bool m_aborted = false;
 };
 
 void OgSolver::sweep()
@@ -199,6 +208,10 @@ void OgSolver::sweep()
             ++pushedFrom;
         std::sort(changedRows.begin(), changedRows.end());
         evaluateAt(boundMs, pushedFrom, changedRows, pushedFrom != before, newPieceRows);
+        if (m_rowsEvaluated > m_rowLimit) {
+            m_aborted = true;
+            return;
+        }
         if (!newPieceRows.empty() && std::isfinite(boundMs) && expanded.insert(boundMs).second) {
             for (int& row : newPieceRows)
                 ++row; // F_j's new piece changes the groups that start at j + 1
@@ -234,6 +247,7 @@ void OgSolver::evaluateAt(double boundMs, int pushedFrom, const std::vector<int>
         }
         if (j > m_users)
             break;
+        ++m_rowsEvaluated;
         double* best = &m_bestBuffer[static_cast<size_t>(j - 1) * k];
         bestOptions(j - 1, boundMs, best);
         // Start from F_j's last piece: F_j never rises with B, and the groups that start at a user
@@ -340,18 +354,49 @@ Schedule OgSolver::reconstruct() const
 
 Schedule planOgForBounds(const CostModel& model, const std::vector<double>& remainingMs)
 {
+    return *planOgForBoundsWithin(model, remainingMs, std::numeric_limits<long long>::max());
+}
+
+std::optional<Schedule> planOgForBoundsWithin(const CostModel& model, const std::vector<double>& remainingMs,
+                                              long long rowLimit, long long* rowsEvaluated)
+{
     if (model.subtaskCount() == 0)
         return planLocal(model);
     OgSolver solver(model, remainingMs);
-    if (!solver.solve())
+    solver.setRowLimit(rowLimit);
+    const bool solved = solver.solve();
+    if (rowsEvaluated)
+        *rowsEvaluated = solver.rowsEvaluated();
+    if (solver.aborted())
+        return std::nullopt;
+    if (!solved)
         return planIpSsaForBounds(model, remainingMs); // infeasible either way; the simulator says who is late
     return solver.reconstruct();
 }
 
 Schedule planOg(const CostModel& model)
 {
+    // The first plan (worst-case bounds) always runs to the end; the later plans of the bound
+    // iteration share a budget of 4 times its rows (at least 2 million), and a plan that would
+    // exceed what is left is dropped. With small load limits the sweep can visit far more
+    // candidate bounds, and ten unlimited plans cost up to 25 times the iteration before.
+    long long firstRows = 0;
+    const RoundBounds bounds(model);
+    planOgForBoundsWithin(model, bounds.remainingMs(std::vector<int>(static_cast<size_t>(model.subtaskCount()), model.userCount())),
+                          std::numeric_limits<long long>::max(), &firstRows);
+    long long rowsLeft = std::max<long long>(4 * firstRows, 2'000'000);
+    bool first = true;
     return planWithBoundIteration(model, [&](const std::vector<double>& remainingMs) {
-        return planOgForBounds(model, remainingMs);
+        if (first) { // the iteration's own first plan, the one measured above
+            first = false;
+            return planOgForBounds(model, remainingMs);
+        }
+        if (rowsLeft <= 0)
+            return Schedule{}; // no partitions: dropped by the iteration
+        long long rows = 0;
+        std::optional<Schedule> schedule = planOgForBoundsWithin(model, remainingMs, rowsLeft, &rows);
+        rowsLeft -= rows;
+        return schedule ? std::move(*schedule) : Schedule{};
     });
 }
 

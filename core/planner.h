@@ -55,8 +55,15 @@ Schedule planIpSsa(const CostModel& model);
 /// polynomial bound, so the running time is measured in docs/performance.md.
 Schedule planOgForBounds(const CostModel& model, const std::vector<double>& remainingMs);
 
-/// OG with batch-size bounds tightened by fixed-point iteration (roundbounds.h): up to 5 runs of
-/// planOgForBounds, one when tau is constant and B_max >= M.
+/// planOgForBounds that gives up (nullopt) once its sweep has evaluated @p rowLimit rows (each
+/// O(N)); reports the rows it evaluated in @p rowsEvaluated when given.
+std::optional<Schedule> planOgForBoundsWithin(const CostModel& model, const std::vector<double>& remainingMs,
+                                              long long rowLimit, long long* rowsEvaluated = nullptr);
+
+/// OG with batch-size bounds tightened by fixed-point iteration (roundbounds.h): up to 10 runs of
+/// planOgForBounds (one when tau is constant and B_max >= M); the plans after the first share a
+/// budget of 4 times the first one's work (at least 2 million rows), so OG costs at most about 6
+/// times one plan at the worst-case bounds.
 Schedule planOg(const CostModel& model);
 
 /// What the anytime exact search found.

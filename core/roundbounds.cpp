@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
 
 namespace coinfer {
 
@@ -186,70 +187,151 @@ bool repairToLimits(const CostModel& model, Schedule& schedule, const std::vecto
     return true;
 }
 
-Schedule planWithBoundIteration(const CostModel& model,
-                                const std::function<Schedule(const std::vector<double>& remainingMs)>& planForBounds,
-                                int maxPlans)
-{
-    const RoundBounds bounds(model);
-    const int users = model.userCount();
-    const size_t subtasks = static_cast<size_t>(model.subtaskCount());
-    Schedule accepted = planForBounds(bounds.remainingMs(std::vector<int>(subtasks, users)));
-    // With a constant tau and B_max >= M the bound is exact at once; no iteration can change it.
-    if ((model.edgeIsConstant() && model.maxBatch() >= users) || users == 0)
-        return accepted;
-    double acceptedMj = scheduleEnergyMj(model, accepted);
-    int plans = 1;
-    // A plan made for at most K users per sub-task and round is feasible once its rounds are cut
-    // down to K (members demoted to local computing), whatever it would have liked to offload.
-    // Returns the candidate's energy (+inf when it cannot be cut down) and keeps it if it is best.
-    auto tryLimits = [&](const std::vector<int>& limits) {
-        Schedule candidate = planForBounds(bounds.remainingMs(limits));
-        ++plans;
-        if (!withinLimits(largestRoundLoads(model, candidate), limits) && !repairToLimits(model, candidate, limits))
+namespace {
+
+/// The state of one bound iteration: the least-energy plan kept so far and the plans made.
+class BoundIteration {
+public:
+    using Planner = std::function<Schedule(const std::vector<double>& remainingMs)>;
+
+    BoundIteration(const CostModel& model, const Planner& planForBounds)
+        : m_model(model), m_bounds(model), m_planForBounds(planForBounds)
+        , m_subtasks(static_cast<size_t>(model.subtaskCount()))
+    {
+        m_accepted = planForBounds(m_bounds.remainingMs(std::vector<int>(m_subtasks, model.userCount())));
+        m_acceptedMj = scheduleEnergyMj(model, m_accepted);
+        m_tried[model.userCount()] = m_acceptedMj;
+    }
+
+    /// A plan made for at most K_n users per sub-task and round is feasible once its rounds are
+    /// cut down to K_n (members demoted to local computing), whatever it would have liked to
+    /// offload. Returns the candidate's energy (+inf when it cannot be cut down); keeps the best.
+    double tryLimits(const std::vector<int>& limits)
+    {
+        Schedule candidate = m_planForBounds(m_bounds.remainingMs(limits));
+        ++m_plans;
+        if (candidate.partitions.empty())
+            return std::numeric_limits<double>::infinity(); // the planner gave up on these bounds
+        if (!withinLimits(largestRoundLoads(m_model, candidate), limits) && !repairToLimits(m_model, candidate, limits))
             return std::numeric_limits<double>::infinity();
-        const double energy = scheduleEnergyMj(model, candidate);
-        if (energy < acceptedMj * (1 - 1e-12)) {
-            accepted = std::move(candidate);
-            acceptedMj = energy;
+        const double energy = scheduleEnergyMj(m_model, candidate);
+        if (energy < m_acceptedMj * (1 - 1e-12)) {
+            m_accepted = std::move(candidate);
+            m_acceptedMj = energy;
         }
         return energy;
-    };
-    // One limit K for every sub-task, first on a doubling grid from B_max / 4 up to M (the
-    // worst-case K = M can leave every user local, and its loads, none, would then teach the
-    // iteration nothing), then by golden section between the best grid point's neighbours.
-    std::map<int, double> tried{{users, acceptedMj}};
-    auto energyAt = [&](int limit) {
-        auto it = tried.find(limit);
-        return it != tried.end() ? it->second : (tried[limit] = tryLimits(std::vector<int>(subtasks, limit)));
-    };
-    const int refinePlans = 2, fixedPointPlans = 2;
-    for (int limit = std::max(1, model.maxBatch() / 4); limit < users && plans < maxPlans - refinePlans - fixedPointPlans; limit *= 2)
-        energyAt(limit);
-    int bestLimit = users;
-    for (const auto& [limit, energy] : tried)
-        if (energy < tried[bestLimit])
-            bestLimit = limit;
-    auto around = tried.find(bestLimit);
-    int low = around == tried.begin() ? 0 : std::prev(around)->first;
-    int high = std::next(around) == tried.end() ? users : std::next(around)->first;
-    while (plans < maxPlans - fixedPointPlans && high - low > 2) {
-        const int a = low + (high - low) * 382 / 1000;
-        const int b = low + (high - low) * 618 / 1000;
-        if (a == b)
-            break;
-        if (energyAt(a) <= energyAt(b))
-            high = b;
-        else
-            low = a;
     }
-    // Then the loads the accepted plan really has, per sub-task: smaller bounds, more options.
-    while (plans < maxPlans) {
-        const double before = acceptedMj;
-        tryLimits(largestRoundLoads(model, accepted));
-        if (acceptedMj >= before)
-            break;
+
+    /// The energy of the plan for one limit K on every sub-task (each K planned once).
+    double energyAt(int limit)
+    {
+        auto it = m_tried.find(limit);
+        return it != m_tried.end() ? it->second : (m_tried[limit] = tryLimits(std::vector<int>(m_subtasks, limit)));
     }
-    return accepted;
+
+    /// One K for every sub-task, first on a doubling grid from B_max / 4 up to M (the worst-case
+    /// K = M can leave every user local, and its loads, none, would then teach the iteration
+    /// nothing), then by golden section between the best grid point's neighbours, until
+    /// @p maxPlans plans are made. Returns the best K.
+    int searchUniformLimit(int maxPlans)
+    {
+        const int users = m_model.userCount();
+        const int refinePlans = 2;
+        // From large limits down: those plans are the cheap ones (long rounds open few options),
+        // so a planner with a work budget spends it where the grid is still coarse.
+        std::vector<int> grid;
+        for (int limit = std::max(1, m_model.maxBatch() / 4); limit < users; limit *= 2)
+            grid.push_back(limit);
+        for (auto it = grid.rbegin(); it != grid.rend() && m_plans < maxPlans - refinePlans; ++it)
+            energyAt(*it);
+        int low = 0, high = users;
+        const int best = bestLimit();
+        auto around = m_tried.find(best);
+        low = around == m_tried.begin() ? 0 : std::prev(around)->first;
+        high = std::next(around) == m_tried.end() ? users : std::next(around)->first;
+        while (m_plans < maxPlans && high - low > 2) {
+            const int a = low + (high - low) * 382 / 1000;
+            const int b = low + (high - low) * 618 / 1000;
+            if (a == b)
+                break;
+            if (energyAt(a) <= energyAt(b))
+                high = b;
+            else
+                low = a;
+        }
+        return bestLimit();
+    }
+
+    /// The loads the kept plan really has, per sub-task (smaller bounds, more options), while
+    /// that lowers the energy and fewer than @p maxPlans plans are made.
+    void followRealLoads(int maxPlans)
+    {
+        while (m_plans < maxPlans) {
+            const double before = m_acceptedMj;
+            tryLimits(largestRoundLoads(m_model, m_accepted));
+            if (m_acceptedMj >= before)
+                break;
+        }
+    }
+
+    int bestLimit() const
+    {
+        int best = m_model.userCount();
+        for (const auto& [limit, energy] : m_tried)
+            if (energy < m_tried.at(best))
+                best = limit;
+        return best;
+    }
+
+    int plans() const { return m_plans; }
+    Schedule accepted() && { return std::move(m_accepted); }
+
+private:
+    const CostModel& m_model;
+    const RoundBounds m_bounds;
+    const Planner& m_planForBounds;
+    size_t m_subtasks;
+    Schedule m_accepted;
+    double m_acceptedMj = 0;
+    int m_plans = 1;
+    std::map<int, double> m_tried; // K -> energy of its plan
+};
+
+bool boundIsExact(const CostModel& model)
+{
+    // With a constant tau and B_max >= M the first bound is exact; no iteration can change it.
+    return (model.edgeIsConstant() && model.maxBatch() >= model.userCount()) || model.userCount() == 0;
+}
+
+} // namespace
+
+Schedule planWithBoundIteration(const CostModel& model,
+                                const std::function<Schedule(const std::vector<double>& remainingMs)>& planForBounds,
+                                int maxPlans, std::optional<int> uniformLimit)
+{
+    BoundIteration iteration(model, planForBounds);
+    if (boundIsExact(model))
+        return std::move(iteration).accepted();
+    const int fixedPointPlans = 2;
+    if (uniformLimit) {
+        // The hint and its neighbours on the doubling grid: the hint came from another planner.
+        for (int limit : {*uniformLimit, *uniformLimit / 2, *uniformLimit * 2})
+            if (iteration.plans() < maxPlans - fixedPointPlans)
+                iteration.energyAt(std::clamp(limit, 1, model.userCount()));
+    }
+    else
+        iteration.searchUniformLimit(maxPlans - fixedPointPlans);
+    iteration.followRealLoads(maxPlans);
+    return std::move(iteration).accepted();
+}
+
+int searchUniformLoadLimit(const CostModel& model,
+                           const std::function<Schedule(const std::vector<double>& remainingMs)>& planForBounds, int maxPlans)
+{
+    if (boundIsExact(model))
+        return model.userCount();
+    BoundIteration iteration(model, planForBounds);
+    return iteration.searchUniformLimit(maxPlans);
 }
 
 } // namespace coinfer

@@ -7,6 +7,7 @@
 #include "core/plan.h"
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace coinfer {
@@ -55,12 +56,19 @@ bool repairToLimits(const CostModel& model, Schedule& schedule, const std::vecto
 /// Runs @p planForBounds with R_p bounds for at most K_n users per sub-task and round, and keeps
 /// the least-energy plan whose rounds respect the bounds it was made with (cut down to them by
 /// repairToLimits where needed), so each kept plan is feasible by construction. First K_n = M
-/// (always valid), then one K for all sub-tasks on a doubling grid from B_max / 4 and by golden
-/// section around the best grid point (the worst-case bound alone can leave every user local),
-/// then the real loads of the kept plan while that lowers the energy. O(maxPlans * cost of one plan); one plan when tau is constant and
-/// B_max >= M.
+/// (always valid); then one K for all sub-tasks: @p uniformLimit when given, else a doubling
+/// grid from B_max / 4 and a golden section around the best grid point (the worst-case bound
+/// alone can leave every user local); then the real loads of the kept plan while that lowers the
+/// energy. At most @p maxPlans plans, O(maxPlans * cost of one plan); one plan when tau is
+/// constant and B_max >= M.
 Schedule planWithBoundIteration(const CostModel& model,
                                 const std::function<Schedule(const std::vector<double>& remainingMs)>& planForBounds,
-                                int maxPlans = 10);
+                                int maxPlans = 10, std::optional<int> uniformLimit = std::nullopt);
+
+/// The K that the grid and golden section of planWithBoundIteration find best for
+/// @p planForBounds within @p maxPlans plans (M when the first bound is exact). OG asks IP-SSA,
+/// which plans in microseconds, instead of making ten OG plans of its own.
+int searchUniformLoadLimit(const CostModel& model,
+                           const std::function<Schedule(const std::vector<double>& remainingMs)>& planForBounds, int maxPlans);
 
 } // namespace coinfer
