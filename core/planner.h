@@ -114,7 +114,7 @@ struct BestStages {
 };
 
 /// Work budget of `coinfer plan --algorithm best` (SearchControl::workBudget).
-inline constexpr long long kDefaultBestWorkBudget = 40'000'000;
+inline constexpr long long kDefaultBestWorkBudget = 15'000'000;
 
 /// Best: the least-energy feasible plan Coinfer can find within a budget. Starts from every other
 /// planner's plan (local, full-offload, no-batching, ip-ssa, og) and from rounds built with the
