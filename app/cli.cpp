@@ -149,8 +149,10 @@ std::optional<double> timeLimitOption(const Options& options, const char* comman
         return std::nullopt;
     const std::string& text = it->second;
     char* end = nullptr;
-    const double value = text.empty() ? NAN : std::strtod(text.c_str(), &end);
-    if (!text.empty() && end == text.c_str() + text.size() && std::isfinite(value) && value > 0)
+    // Plain decimal only: strtod alone would also take leading spaces and hexadecimal.
+    const bool decimal = !text.empty() && text.find_first_not_of("0123456789.eE+-") == std::string::npos;
+    const double value = decimal ? std::strtod(text.c_str(), &end) : NAN;
+    if (decimal && end == text.c_str() + text.size() && std::isfinite(value) && value > 0)
         return value;
     err << command << ": --time-limit-ms must be a positive number of milliseconds, not '" << text << "'\n";
     return NAN;

@@ -359,7 +359,7 @@ private slots:
 
     void badTimeLimitsExitTwo()
     {
-        for (const char* value : {"abc", "-5", "0", "nan", "inf", "12ms", ""}) {
+        for (const char* value : {"abc", "-5", "0", "nan", "inf", "12ms", "", " 5", "0x10"}) {
             const Run result = run({"plan", kClassroom, "--algorithm", "exact", "--time-limit-ms", value});
             QVERIFY2(result.status == 2, value);
             QVERIFY(result.out.empty());
