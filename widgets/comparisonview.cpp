@@ -92,11 +92,13 @@ QString ComparisonView::searchOutcome(const AlgorithmResult& result)
     const Plan& plan = *result.plan;
     if (plan.provenOptimal)
         return tr("proven optimal");
-    // Time limit or work budget: the tooltip says which.
+    // The tooltip gives the exact end.
     const QString seconds = QString::number(result.elapsedMs / 1000.0, 'f', 1);
     const QString verdict = plan.feasible ? tr("not proven") : tr("no plan found");
     if (plan.searchEnd == searchEndName(SearchEnd::Cancelled))
         return tr("cancelled at %1 s, %2").arg(seconds, verdict);
+    if (plan.searchEnd == searchEndName(SearchEnd::WorkBudget))
+        return tr("budget spent in %1 s, %2").arg(seconds, verdict);
     return tr("stopped at %1 s, %2").arg(seconds, verdict);
 }
 
