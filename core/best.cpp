@@ -104,15 +104,8 @@ public:
     BestSearch(const Scenario& scenario, const CostModel& model, WorkMeter& meter)
         : m_scenario(scenario), m_model(model), m_meter(meter)
     {
-        for (int m = 0; m < model.userCount(); ++m) {
-            std::vector<int> options;
-            for (int p = 0; p <= model.subtaskCount(); ++p)
-                if (model.feasibleAlone(m, p))
-                    options.push_back(p);
-            std::stable_sort(options.begin(), options.end(),
-                             [&](int a, int b) { return model.energyMj(m, a) < model.energyMj(m, b); });
-            m_options.push_back(std::move(options));
-        }
+        for (int m = 0; m < model.userCount(); ++m)
+            m_options.push_back(model.aloneOptionsCheapestFirst(m));
     }
 
     /// Re-times @p schedule with the simulator; keeps it when it is feasible and the cheapest so

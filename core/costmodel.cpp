@@ -67,6 +67,16 @@ bool CostModel::feasibleAlone(int user) const
     return false;
 }
 
+std::vector<int> CostModel::aloneOptionsCheapestFirst(int user) const
+{
+    std::vector<int> options;
+    for (int p = 0; p <= m_subtaskCount; ++p)
+        if (feasibleAlone(user, p))
+            options.push_back(p);
+    std::stable_sort(options.begin(), options.end(), [&](int a, int b) { return energyMj(user, a) < energyMj(user, b); });
+    return options;
+}
+
 double CostModel::aloneLowerBoundMj() const
 {
     double total = 0;

@@ -59,6 +59,9 @@ public:
     bool feasibleAlone(int user, int partition) const;
     /// Whether user m can meet its deadline alone at some partition. O(N).
     bool feasibleAlone(int user) const;
+    /// The partitions user m could meet alone (feasibleAlone), cheapest E_m(p) first; ties keep
+    /// the smaller p first. O(N^2).
+    std::vector<int> aloneOptionsCheapestFirst(int user) const;
     /// Sum over users of their cheapest E_m(p) among the partitions they could meet alone with the
     /// GPU to themselves: a proven lower bound on every feasible plan's energy (+inf when some
     /// user can meet its deadline nowhere). O(M*N^2).

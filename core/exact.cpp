@@ -233,15 +233,8 @@ public:
         std::iota(m_order.begin(), m_order.end(), 0);
         std::stable_sort(m_order.begin(), m_order.end(),
                          [&](int a, int b) { return model.deadlineMs(a) < model.deadlineMs(b); });
-        for (int m : m_order) {
-            std::vector<int> options;
-            for (int p = 0; p <= model.subtaskCount(); ++p)
-                if (model.feasibleAlone(m, p))
-                    options.push_back(p);
-            std::stable_sort(options.begin(), options.end(),
-                             [&](int a, int b) { return model.energyMj(m, a) < model.energyMj(m, b); });
-            m_options.push_back(std::move(options));
-        }
+        for (int m : m_order)
+            m_options.push_back(model.aloneOptionsCheapestFirst(m));
         m_minRestMj.assign(m_order.size() + 1, 0.0);
         for (size_t i = m_order.size(); i-- > 0;)
             m_minRestMj[i] = m_minRestMj[i + 1]
