@@ -31,7 +31,7 @@ private slots:
         QFETCH(int, subtasks);
         QFETCH(int, maxBatch);
         QFETCH(bool, constantEdge);
-        int feasibleScenarios = 0;
+        int offloadingPlans = 0;
         for (int seed = 0; seed < 40; ++seed) {
             RandomScenarioSpec spec;
             spec.users = users;
@@ -43,7 +43,6 @@ private slots:
             const CostModel model(scenario);
             // Every user can compute locally in time, so a planner that keeps its plans feasible
             // by construction must never return an infeasible one.
-            ++feasibleScenarios;
             for (Algorithm algorithm : {Algorithm::IpSsa, Algorithm::Og}) {
                 std::vector<Violation> violations;
                 Expected<Plan> plan = makePlan(scenario, model, algorithm, &violations);
@@ -54,9 +53,13 @@ private slots:
                 for (const TimedBatch& batch : plan->batches)
                     QVERIFY(static_cast<int>(batch.users.size()) <= maxBatch);
                 QVERIFY(plan->totalEnergyMj <= model.localEnergyMj() * (1 + 1e-12));
+                offloadingPlans += !plan->batches.empty();
             }
         }
-        QCOMPARE(feasibleScenarios, 40);
+        // Feasible by keeping everyone local would pass every check above: the planners must
+        // also use the GPU (the bound iteration used to collapse to all-local plans).
+        qInfo("%d of 80 plans offload", offloadingPlans);
+        QVERIFY2(offloadingPlans >= 60, qPrintable(QString::number(offloadingPlans)));
     }
 
     void oversizedSubtaskSplitsIntoSeveralBatches()

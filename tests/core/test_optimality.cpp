@@ -44,8 +44,13 @@ Plan timedAndVerified(const Scenario& scenario, const CostModel& model, const Sc
 {
     Plan plan = simulate(scenario, model, schedule, name);
     const auto violations = verifyPlan(scenario, model, plan);
-    if (plan.feasible && !violations.empty())
-        qWarning("%s: simulator and verifier disagree: %s", name, violations.front().message.c_str());
+    if (plan.feasible != violations.empty()) {
+        // A failure of the calling test, not a warning: the two must never disagree.
+        const std::string message = std::string(name) + " on " + scenario.name + ": simulator says "
+            + (plan.feasible ? "feasible" : "infeasible") + ", verifier finds "
+            + (violations.empty() ? std::string("nothing") : violations.front().message);
+        QTest::qFail(message.c_str(), __FILE__, __LINE__);
+    }
     return plan;
 }
 
