@@ -382,14 +382,15 @@ Schedule planOg(const CostModel& model)
     // candidate bounds, and ten unlimited plans cost up to 25 times the iteration before.
     long long firstRows = 0;
     const RoundBounds bounds(model);
-    planOgForBoundsWithin(model, bounds.remainingMs(std::vector<int>(static_cast<size_t>(model.subtaskCount()), model.userCount())),
-                          std::numeric_limits<long long>::max(), &firstRows);
+    std::optional<Schedule> firstPlan = planOgForBoundsWithin(
+        model, bounds.remainingMs(std::vector<int>(static_cast<size_t>(model.subtaskCount()), model.userCount())),
+        std::numeric_limits<long long>::max(), &firstRows);
     long long rowsLeft = std::max<long long>(4 * firstRows, 2'000'000);
-    bool first = true;
     return planWithBoundIteration(model, [&](const std::vector<double>& remainingMs) {
-        if (first) { // the iteration's own first plan, the one measured above
-            first = false;
-            return planOgForBounds(model, remainingMs);
+        if (firstPlan) { // the iteration asks first for the worst-case bounds: the plan measured above
+            Schedule schedule = std::move(*firstPlan);
+            firstPlan.reset();
+            return schedule;
         }
         if (rowsLeft <= 0)
             return Schedule{}; // no partitions: dropped by the iteration

@@ -31,7 +31,7 @@ struct RandomScenarioSpec {
     double edgeScale = 1.0;     ///< multiplies every edge latency (long rounds push each other)
     double deadlineSpread = 1.0; ///< deadlines vary by a factor in [1 - s/2, 1 + s/2] around a reference
     /// Overrides constantEdge when set (constantEdge alone keeps the draws of older seeds).
-    std::optional<EdgeShape> edgeShape;
+    std::optional<EdgeShape> edgeShape = std::nullopt;
     /// Deadlines take one of two values (1 +- s/4 times the common one): many ties.
     bool deadlineTies = false;
 };

@@ -244,11 +244,9 @@ public:
             grid.push_back(limit);
         for (auto it = grid.rbegin(); it != grid.rend() && m_plans < maxPlans - refinePlans; ++it)
             energyAt(*it);
-        int low = 0, high = users;
-        const int best = bestLimit();
-        auto around = m_tried.find(best);
-        low = around == m_tried.begin() ? 0 : std::prev(around)->first;
-        high = std::next(around) == m_tried.end() ? users : std::next(around)->first;
+        auto around = m_tried.find(bestLimit());
+        int low = around == m_tried.begin() ? 0 : std::prev(around)->first;
+        int high = std::next(around) == m_tried.end() ? users : std::next(around)->first;
         while (m_plans < maxPlans && high - low > 2) {
             const int a = low + (high - low) * 382 / 1000;
             const int b = low + (high - low) * 618 / 1000;

@@ -33,12 +33,8 @@ private slots:
         QFETCH(bool, constantEdge);
         int offloadingPlans = 0;
         for (int seed = 0; seed < 40; ++seed) {
-            RandomScenarioSpec spec;
-            spec.users = users;
-            spec.subtasks = subtasks;
-            spec.maxBatch = maxBatch;
-            spec.constantEdge = constantEdge;
-            spec.localAlwaysFeasible = true;
+            const RandomScenarioSpec spec{.users = users, .subtasks = subtasks, .maxBatch = maxBatch,
+                                          .constantEdge = constantEdge, .localAlwaysFeasible = true};
             const Scenario scenario = makeRandomScenario(static_cast<std::uint64_t>(seed) + 7000, spec);
             const CostModel model(scenario);
             // Every user can compute locally in time, so a planner that keeps its plans feasible
@@ -64,12 +60,8 @@ private slots:
 
     void oversizedSubtaskSplitsIntoSeveralBatches()
     {
-        RandomScenarioSpec spec;
-        spec.users = 10;
-        spec.subtasks = 3;
-        spec.maxBatch = 4;
-        spec.constantEdge = false;
-        spec.tightness = 50.0; // generous deadlines: everyone offloads
+        // Generous deadlines: everyone offloads.
+        const RandomScenarioSpec spec{.users = 10, .subtasks = 3, .maxBatch = 4, .constantEdge = false, .tightness = 50.0};
         const Scenario scenario = makeRandomScenario(99, spec);
         const CostModel model(scenario);
         const Plan plan = *makePlan(scenario, model, Algorithm::FullOffload);

@@ -160,13 +160,8 @@ private slots:
 
     void bestIsNoWorseThanOgAtThreeHundredUsers()
     {
-        RandomScenarioSpec spec;
-        spec.users = 300;
-        spec.subtasks = 20;
-        spec.maxBatch = 32;
-        spec.constantEdge = false;
-        spec.localAlwaysFeasible = true;
-        const Scenario scenario = makeRandomScenario(1, spec);
+        const Scenario scenario = makeRandomScenario(
+            1, {.users = 300, .subtasks = 20, .maxBatch = 32, .constantEdge = false, .localAlwaysFeasible = true});
         const CostModel model(scenario);
         const Expected<Plan> og = makePlan(scenario, model, Algorithm::Og);
         const Expected<Plan> best = makePlan(scenario, model, Algorithm::Best);
@@ -288,14 +283,8 @@ private slots:
         QVERIFY(checked > 300);
         // The small families rarely queue enough for it to matter; 40 users on a slow GPU that
         // takes one at a time do, and there the alone bound ignores the queue. on a slow GPU that takes one at a time: the alone bound ignores the queue.
-        RandomScenarioSpec spec;
-        spec.users = 40;
-        spec.subtasks = 6;
-        spec.maxBatch = 1;
-        spec.constantEdge = false;
-        spec.edgeScale = 15;
-        spec.localAlwaysFeasible = true;
-        const Scenario scenario = makeRandomScenario(5, spec);
+        const Scenario scenario = makeRandomScenario(
+            5, {.users = 40, .subtasks = 6, .maxBatch = 1, .constantEdge = false, .localAlwaysFeasible = true, .edgeScale = 15});
         const CostModel model(scenario);
         QVERIFY(capacityLowerBoundMj(model) > 2 * model.aloneLowerBoundMj());
         const BestOutcome best = planBest(scenario, model);
@@ -305,14 +294,9 @@ private slots:
 
     void exactStopsOnCancelAndTimeLimit()
     {
-        RandomScenarioSpec spec;
-        spec.users = 30;
-        spec.subtasks = 6;
-        spec.maxBatch = 2;
-        spec.constantEdge = false;
-        spec.localAlwaysFeasible = true;
-        spec.edgeScale = 15; // a slow GPU: the users compete for it, so the root bound is not enough
-        const Scenario scenario = makeRandomScenario(5, spec);
+        // A slow GPU: the users compete for it, so the root bound is not enough.
+        const Scenario scenario = makeRandomScenario(
+            5, {.users = 30, .subtasks = 6, .maxBatch = 2, .constantEdge = false, .localAlwaysFeasible = true, .edgeScale = 15});
         const CostModel model(scenario);
         std::atomic<bool> cancel{true};
         PlanOptions options;

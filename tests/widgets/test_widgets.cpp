@@ -62,15 +62,8 @@ bool waitForPlans(MainWindow& window)
 /// branch and bound would run for hours (it is far from done after 20 s).
 Scenario hardScenario()
 {
-    RandomScenarioSpec spec;
-    spec.users = 40;
-    spec.subtasks = 6;
-    spec.maxBatch = 1;
-    spec.constantEdge = false;
-    spec.localAlwaysFeasible = true;
-    spec.edgeScale = 10;
-    spec.deadlineSpread = 1.5;
-    return makeRandomScenario(1, spec);
+    return makeRandomScenario(1, {.users = 40, .subtasks = 6, .maxBatch = 1, .constantEdge = false,
+                                  .localAlwaysFeasible = true, .edgeScale = 10, .deadlineSpread = 1.5});
 }
 
 /// The row of @p algorithm in the comparison table (-1 when absent).
