@@ -1,15 +1,17 @@
 #include "app/cli.h"
 
-#include "core/costmodel.h"
-#include "core/ddpg.h"
-#include "core/dnn.h"
-#include "core/online.h"
-#include "core/gpuprofile.h"
-#include "core/fileio.h"
-#include "core/planio.h"
-#include "core/planner.h"
-#include "core/scenarioio.h"
-#include "core/simulator.h"
+#include "core/model/costmodel.h"
+#include "core/learning/ddpg.h"
+#include "core/dnn/dnn.h"
+#include "core/online/online.h"
+#include "core/dnn/gpuprofile.h"
+#include "core/io/fileio.h"
+#include "core/io/planio.h"
+#include "core/planning/planner.h"
+#include "core/io/scenarioio.h"
+#include "core/simulation/simulator.h"
+#include "core/io/dnnio.h"
+#include "core/io/profileio.h"
 #include "gpu/profiler.h"
 
 #include <algorithm>
@@ -129,7 +131,7 @@ int emit(const std::string& text, const Options& options, std::ostream& out, std
         out << text;
         return kExitOk;
     }
-    Expected<bool> written = writeFileAtomically(output->second, text);
+    Expected<void> written = writeFileAtomically(output->second, text);
     return written ? kExitOk : fail(err, written.error());
 }
 
@@ -660,11 +662,11 @@ std::optional<OnlinePlanner> plannerOption(const Options& options, std::ostream&
 Expected<Scenario> onlineScenario(const Options& options, const char* command)
 {
     if (options.positional.size() != 1)
-        return Error{ErrorCode::BadInput, std::string(command) + ": give exactly one scenario file"};
+        return Unexpected(Error{ErrorCode::BadInput, std::string(command) + ": give exactly one scenario file"});
     Expected<Scenario> scenario = readScenario(options.positional[0]);
     if (scenario && !scenario->online.present)
-        return Error{ErrorCode::BadInput, options.positional[0] + ": online: is missing (online mode needs slot_ms, horizon_ms and "
-                                              "an arrival process; see examples/online.json)"};
+        return Unexpected(Error{ErrorCode::BadInput, options.positional[0] + ": online: is missing (online mode needs slot_ms, horizon_ms and "
+                                              "an arrival process; see examples/online.json)"});
     return scenario;
 }
 

@@ -1,7 +1,7 @@
 // Online mode: simulator steps per second and DDPG agent updates per second.
-#include "core/ddpg.h"
-#include "core/online.h"
-#include "core/scenarioio.h"
+#include "core/learning/ddpg.h"
+#include "core/online/online.h"
+#include "core/io/scenarioio.h"
 
 #include <benchmark/benchmark.h>
 

@@ -1,8 +1,8 @@
 // Planner scaling over growing M and N. Quote ratios from one run: these machines are shared.
-#include "core/costmodel.h"
-#include "core/planner.h"
-#include "core/randomscenario.h"
-#include "core/scenarioio.h"
+#include "core/model/costmodel.h"
+#include "core/planning/planner.h"
+#include "core/model/randomscenario.h"
+#include "core/io/scenarioio.h"
 
 #include <benchmark/benchmark.h>
 

@@ -5,8 +5,8 @@
 
 #include "../tests/core/families.h"
 
-#include "core/lowerbound.h"
-#include "core/planner.h"
+#include "core/planning/lowerbound.h"
+#include "core/planning/planner.h"
 
 #include <algorithm>
 #include <chrono>

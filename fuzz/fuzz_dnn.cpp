@@ -1,6 +1,8 @@
 // Fuzzes the DNN description reader and the analysis of whatever it accepts: refuse or accept,
 // never crash, and every message names the file.
-#include "core/dnn.h"
+#include "core/dnn/dnn.h"
+#include "core/io/dnnio.h"
+#include "core/io/profileio.h"
 
 #include <cstdint>
 #include <cstdlib>

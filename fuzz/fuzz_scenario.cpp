@@ -1,10 +1,10 @@
 // Fuzzes the scenario reader, and every scenario it accepts through the planners and the
 // simulator: a reader must refuse or accept, never crash, and an accepted scenario's plans must
 // pass the verifier exactly when the simulator calls them feasible.
-#include "core/costmodel.h"
-#include "core/planner.h"
-#include "core/scenarioio.h"
-#include "core/simulator.h"
+#include "core/model/costmodel.h"
+#include "core/planning/planner.h"
+#include "core/io/scenarioio.h"
+#include "core/simulation/simulator.h"
 
 #include <cstdint>
 #include <cstdlib>

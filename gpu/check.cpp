@@ -71,7 +71,7 @@ Expected<std::vector<LayerCheck>> checkAgainstCpu(double tolerance)
                 const auto input = makeRandomInput(subtaskInputShape(dnn, s), batch, 11 + static_cast<std::uint64_t>(s));
                 Expected<std::vector<float>> gpuOutput = runSubtaskOnGpu(dnn, s, batch, input, weights, cudaGraph);
                 if (!gpuOutput)
-                    return gpuOutput.error();
+                    return Unexpected(gpuOutput.error());
                 LayerCheck check = compare(*gpuOutput, runSubtaskOnCpu(dnn, s, batch, input, weights), tolerance);
                 check.subtask = dnn.subtasks[static_cast<size_t>(s)].name;
                 check.batch = batch;

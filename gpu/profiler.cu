@@ -4,6 +4,8 @@
 
 #include "gpu/profiler.h"
 
+#include "core/io/dnnio.h"
+
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 #include <cudnn.h>
@@ -556,9 +558,9 @@ void spinUp(Libraries& libraries, const DnnDescription& dnn, int maxBatch, std::
     }
 }
 
-Error deviceError(const std::exception& failure)
+Unexpected<Error> deviceError(const std::exception& failure)
 {
-    return Error{ErrorCode::NoDevice, std::string("no usable GPU: ") + failure.what()};
+    return Unexpected(Error{ErrorCode::NoDevice, std::string("no usable GPU: ") + failure.what()});
 }
 
 } // namespace
@@ -578,7 +580,7 @@ Expected<GpuProfile> profileDnn(const DnnDescription& dnn, const ProfileOptions&
 {
     Expected<std::vector<SubtaskStats>> stats = analyzeDnn(dnn);
     if (!stats)
-        return stats.error();
+        return Unexpected(stats.error());
     try {
         GpuProfile profile;
         profile.gpu = readGpuInfo();
@@ -609,7 +611,7 @@ Expected<GpuProfile> profileDnn(const DnnDescription& dnn, const ProfileOptions&
                 subtask.p10Ms.push_back(summary.p10Ms);
                 subtask.p90Ms.push_back(summary.p90Ms);
                 if (options.progress && !options.progress(++done, total))
-                    return Error{ErrorCode::NoDevice, "cancelled"};
+                    return Unexpected(Error{ErrorCode::NoDevice, "cancelled"});
             }
             subtask.affine = fitAffine(subtask.medianMs);
             profile.subtasks.push_back(std::move(subtask));
@@ -629,8 +631,8 @@ Expected<std::vector<float>> runSubtaskOnGpu(const DnnDescription& dnn, int subt
         const std::vector<DeviceWeights> deviceWeights = uploadWeights(weights);
         SubtaskRunner runner(libraries, dnn, subtask, batch, deviceWeights);
         if (input.size() != static_cast<size_t>(runner.inputShape().elements() * batch))
-            return Error{ErrorCode::BadInput, "the input has " + std::to_string(input.size()) + " values, the sub-task needs "
-                                                  + std::to_string(runner.inputShape().elements() * batch)};
+            return Unexpected(Error{ErrorCode::BadInput, "the input has " + std::to_string(input.size()) + " values, the sub-task needs "
+                                                  + std::to_string(runner.inputShape().elements() * batch)});
         runner.upload(input);
         const size_t outputFloats = static_cast<size_t>(runner.outputShape().elements() * batch);
         Launcher launcher(runner, libraries.stream, cudaGraph);

@@ -3,10 +3,10 @@
 // and inputs, times it with CUDA events, and returns a GpuProfile (SPEC section 4).
 // This header has no CUDA types; a build without CUDA answers every call with NoDevice.
 
-#include "core/cpureference.h"
-#include "core/dnn.h"
-#include "core/expected.h"
-#include "core/gpuprofile.h"
+#include "core/dnn/cpureference.h"
+#include "core/dnn/dnn.h"
+#include "core/util/expected.h"
+#include "core/dnn/gpuprofile.h"
 
 #include <functional>
 #include <vector>

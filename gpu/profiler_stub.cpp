@@ -4,10 +4,10 @@
 namespace coinfer::gpu {
 namespace {
 
-Error withoutCuda()
+Unexpected<Error> withoutCuda()
 {
-    return Error{ErrorCode::NoDevice, "this coinfer was built without CUDA (configure with -DCOINFER_CUDA=ON on a machine "
-                                      "with the CUDA toolkit and cuDNN to measure GPU profiles)"};
+    return Unexpected(Error{ErrorCode::NoDevice, "this coinfer was built without CUDA (configure with -DCOINFER_CUDA=ON on a machine "
+                                      "with the CUDA toolkit and cuDNN to measure GPU profiles)"});
 }
 
 } // namespace

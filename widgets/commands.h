@@ -1,7 +1,7 @@
 #pragma once
 // Undo commands: every user edit is one of these, pushed on the document's undo stack.
 
-#include "core/scenario.h"
+#include "core/model/scenario.h"
 
 #include <QUndoCommand>
 

@@ -1,9 +1,12 @@
 #include "widgets/dnnview.h"
 
-#include "core/costmodel.h"
-#include "core/dnn.h"
-#include "core/generator.h"
-#include "core/gpuprofile.h"
+#include "core/model/costmodel.h"
+#include "core/dnn/dnn.h"
+#include "core/model/devicemodels.h"
+#include "core/model/population.h"
+#include "core/dnn/gpuprofile.h"
+#include "core/io/dnnio.h"
+#include "core/io/profileio.h"
 #include "widgets/commands.h"
 #include "widgets/scenariodocument.h"
 
@@ -34,7 +37,7 @@ Expected<GpuProfile> readProfile(const QString& path)
         return readGpuProfile(path.toStdString());
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return Error{ErrorCode::BadInput, path.toStdString() + ": cannot be read"};
+        return Unexpected(Error{ErrorCode::BadInput, path.toStdString() + ": cannot be read"});
     const QByteArray text = file.readAll();
     return parseGpuProfile(std::string_view(text.constData(), static_cast<size_t>(text.size())), path.toStdString());
 }

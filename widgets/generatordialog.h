@@ -2,8 +2,8 @@
 // Generates N users from distributions with a seed: deadline classes or a range, distance or
 // rate range, and a mix of the scenario's device classes.
 
-#include "core/generator.h"
-#include "core/scenario.h"
+#include "core/model/population.h"
+#include "core/model/scenario.h"
 
 #include <QDialog>
 

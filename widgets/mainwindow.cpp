@@ -1,7 +1,7 @@
 #include "widgets/mainwindow.h"
 
-#include "core/planio.h"
-#include "core/scenarioio.h"
+#include "core/io/planio.h"
+#include "core/io/scenarioio.h"
 #include "widgets/commands.h"
 #include "widgets/chartexport.h"
 #include "widgets/comparisonview.h"
@@ -262,7 +262,7 @@ void MainWindow::createActions()
 
 bool MainWindow::openFile(const QString& path, bool quiet)
 {
-    Expected<bool> loaded = m_document->load(path);
+    Expected<void> loaded = m_document->load(path);
     if (!loaded) {
         if (!quiet)
             QMessageBox::critical(this, tr("Cannot open scenario"), QString::fromStdString(loaded.error().message));
@@ -551,7 +551,7 @@ bool MainWindow::saveTo(const QString& given)
         path = QFileDialog::getSaveFileName(this, tr("Save scenario"), {}, tr("Scenarios (*.json)"));
     if (path.isEmpty())
         return false;
-    Expected<bool> saved = m_document->save(path);
+    Expected<void> saved = m_document->save(path);
     if (!saved) {
         QMessageBox::critical(this, tr("Cannot save"), QString::fromStdString(saved.error().message));
         return false;

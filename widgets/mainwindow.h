@@ -2,8 +2,8 @@
 // The main window: the users table on the left, the planners' comparison on the right, and the
 // menus, shortcuts, recent files, drag and drop, undo and export around them.
 
-#include "core/planner.h"
-#include "core/search.h"
+#include "core/planning/planner.h"
+#include "core/planning/search.h"
 
 #include <QMainWindow>
 

@@ -2,8 +2,8 @@
 // Online mode in the app: one episode drawn over time (arrivals, the pool, the dispatches) for
 // a chosen planner and policy, and DDPG training in the background with a live training curve.
 
-#include "core/ddpg.h"
-#include "core/online.h"
+#include "core/learning/ddpg.h"
+#include "core/online/online.h"
 
 #include <QFutureWatcher>
 #include <QWidget>

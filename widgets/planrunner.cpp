@@ -1,6 +1,6 @@
 #include "widgets/planrunner.h"
 
-#include "core/costmodel.h"
+#include "core/model/costmodel.h"
 
 #include <QFuture>
 #include <QThread>

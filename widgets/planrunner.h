@@ -4,10 +4,10 @@
 // (anytime searches) when their limits stop them. A newer request cancels the one in flight
 // without waiting for it; the GUI thread never blocks on a search.
 
-#include "core/plan.h"
-#include "core/planner.h"
-#include "core/scenario.h"
-#include "core/search.h"
+#include "core/model/plan.h"
+#include "core/planning/planner.h"
+#include "core/model/scenario.h"
+#include "core/planning/search.h"
 
 #include <QElapsedTimer>
 #include <QObject>

@@ -2,8 +2,8 @@
 // One plan in detail: per-user energy against computing locally (split into computing and
 // uploading), the partition points as a histogram, and the static timeline.
 
-#include "core/plan.h"
-#include "core/scenario.h"
+#include "core/model/plan.h"
+#include "core/model/scenario.h"
 
 #include <QWidget>
 

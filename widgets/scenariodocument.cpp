@@ -1,6 +1,6 @@
 #include "widgets/scenariodocument.h"
 
-#include "core/scenarioio.h"
+#include "core/io/scenarioio.h"
 
 #include <QFile>
 #include <QSaveFile>
@@ -13,13 +13,13 @@ ScenarioDocument::ScenarioDocument(QObject* parent)
 {
 }
 
-Expected<bool> ScenarioDocument::load(const QString& path)
+Expected<void> ScenarioDocument::load(const QString& path)
 {
     Expected<Scenario> scenario = readScenario(path.toStdString());
     if (!scenario)
-        return scenario.error();
+        return Unexpected(scenario.error());
     reset(*scenario, path);
-    return true;
+    return {};
 }
 
 void ScenarioDocument::reset(const Scenario& scenario, const QString& path)
@@ -31,16 +31,16 @@ void ScenarioDocument::reset(const Scenario& scenario, const QString& path)
     emit edited();
 }
 
-Expected<bool> ScenarioDocument::save(const QString& path)
+Expected<void> ScenarioDocument::save(const QString& path)
 {
     QSaveFile file(path);
     const std::string text = scenarioToJson(m_scenario);
     if (!file.open(QIODevice::WriteOnly) || file.write(text.data(), static_cast<qint64>(text.size())) != static_cast<qint64>(text.size())
         || !file.commit())
-        return Error{ErrorCode::Io, path.toStdString() + ": cannot be written: " + file.errorString().toStdString()};
+        return Unexpected(Error{ErrorCode::Io, path.toStdString() + ": cannot be written: " + file.errorString().toStdString()});
     m_path = path;
     m_undoStack->setClean();
-    return true;
+    return {};
 }
 
 bool ScenarioDocument::isModified() const

@@ -1,8 +1,8 @@
 #pragma once
 // The open scenario: the core model, its file, and the undo stack every edit goes through.
 
-#include "core/expected.h"
-#include "core/scenario.h"
+#include "core/util/expected.h"
+#include "core/model/scenario.h"
 
 #include <QObject>
 #include <QString>
@@ -19,11 +19,11 @@ public:
     explicit ScenarioDocument(QObject* parent = nullptr);
 
     /// Reads a scenario file. On failure the document is left exactly as it was.
-    Expected<bool> load(const QString& path);
+    Expected<void> load(const QString& path);
     /// Replaces the scenario (e.g. the built-in example); clears undo history.
     void reset(const Scenario& scenario, const QString& path);
     /// Writes the table form atomically (QSaveFile); marks the document clean.
-    Expected<bool> save(const QString& path);
+    Expected<void> save(const QString& path);
 
     const Scenario& scenario() const { return m_scenario; }
     QString path() const { return m_path; }

@@ -3,8 +3,8 @@
 // its edge sub-tasks, its deadline) and one lane for the GPU's batches. The geometry is computed
 // by TimelineModel from the plan alone, so it can be tested without painting.
 
-#include "core/plan.h"
-#include "core/scenario.h"
+#include "core/model/plan.h"
+#include "core/model/scenario.h"
 
 #include <QRectF>
 #include <QString>

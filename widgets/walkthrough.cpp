@@ -1,7 +1,7 @@
 #include "widgets/walkthrough.h"
 
-#include "core/costmodel.h"
-#include "core/planner.h"
+#include "core/model/costmodel.h"
+#include "core/planning/planner.h"
 
 #include <QObject>
 

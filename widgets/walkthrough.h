@@ -3,8 +3,8 @@
 // local computing, each user's cheapest feasible split, batching copies of a sub-task, and
 // grouping users by deadline. Pure logic over core plans, so the stepping can be tested.
 
-#include "core/plan.h"
-#include "core/scenario.h"
+#include "core/model/plan.h"
+#include "core/model/scenario.h"
 
 #include <QString>
 

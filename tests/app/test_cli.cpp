@@ -1,10 +1,12 @@
 // The coinfer command line: outputs, exit statuses and messages that users and scripts rely on.
 #include "app/cli.h"
-#include "core/fileio.h"
-#include "core/gpuprofile.h"
-#include "core/planio.h"
-#include "core/planner.h"
-#include "core/scenarioio.h"
+#include "core/io/fileio.h"
+#include "core/dnn/gpuprofile.h"
+#include "core/io/planio.h"
+#include "core/planning/planner.h"
+#include "core/io/scenarioio.h"
+#include "core/io/dnnio.h"
+#include "core/io/profileio.h"
 #include "gpu/profiler.h"
 #include "tests/common/testdata.h"
 
@@ -296,7 +298,7 @@ private slots:
         plan.provenOptimal = false;
         plan.searchEnd = "time limit reached";
         const Expected<Plan> read = parsePlan(planToJson(scenario, plan), "round-trip.json", scenario);
-        QVERIFY(read.hasValue());
+        QVERIFY(read.has_value());
         QCOMPARE(read->lowerBoundMj, plan.lowerBoundMj);
         QCOMPARE(read->provenOptimal, false);
         QCOMPARE(read->searchEnd, std::string("time limit reached"));
@@ -461,7 +463,7 @@ private slots:
 
     void profileWithoutAGpuSaysSo()
     {
-        if (gpu::queryGpu().hasValue())
+        if (gpu::queryGpu().has_value())
             QSKIP("this machine has a GPU; the no-GPU path cannot be checked here");
         QTemporaryDir dir;
         const std::string output = (dir.path() + "/profile.json").toStdString();
@@ -490,8 +492,8 @@ private slots:
         slower.subtasks[4].medianMs[1] = 2.2;
         QTemporaryDir dir;
         const std::string a = (dir.path() + "/a.json").toStdString(), b = (dir.path() + "/b.json").toStdString();
-        QVERIFY(writeFileAtomically(a, gpuProfileToJson(profile)).hasValue());
-        QVERIFY(writeFileAtomically(b, gpuProfileToJson(slower)).hasValue());
+        QVERIFY(writeFileAtomically(a, gpuProfileToJson(profile)).has_value());
+        QVERIFY(writeFileAtomically(b, gpuProfileToJson(slower)).has_value());
         const Run show = run({"profile", "show", a});
         QCOMPARE(show.status, 0);
         QVERIFY(show.out.find("synthetic test profile") != std::string::npos);

@@ -2,8 +2,10 @@
 // Helpers shared by the test executables: the manifests of bad input files, and synthetic GPU
 // profiles (made in the tests, named as such, never a measurement).
 
-#include "core/dnn.h"
-#include "core/gpuprofile.h"
+#include "core/dnn/dnn.h"
+#include "core/dnn/gpuprofile.h"
+#include "core/io/dnnio.h"
+#include "core/io/profileio.h"
 
 #include <QFile>
 #include <QString>

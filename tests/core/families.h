@@ -2,7 +2,7 @@
 // Seeded random families of small planning instances, shared by the quality tests of best and
 // the measurement program bench/best_quality (so the closing figures and the tests agree).
 
-#include "core/randomscenario.h"
+#include "core/model/randomscenario.h"
 
 #include <string>
 #include <vector>

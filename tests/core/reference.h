@@ -2,7 +2,7 @@
 // Independent references for the optimality tests: plain enumerations with no shared logic
 // beyond the cost model.
 
-#include "core/costmodel.h"
+#include "core/model/costmodel.h"
 
 #include <vector>
 

@@ -1,8 +1,8 @@
 // Batch-size-dependent latency and B_max below the number of users: every planner still returns
 // a plan the simulator confirms.
-#include "core/planner.h"
-#include "core/randomscenario.h"
-#include "core/simulator.h"
+#include "core/planning/planner.h"
+#include "core/model/randomscenario.h"
+#include "core/simulation/simulator.h"
 
 #include <QtTest>
 
@@ -42,7 +42,7 @@ private slots:
             for (Algorithm algorithm : {Algorithm::IpSsa, Algorithm::Og}) {
                 std::vector<Violation> violations;
                 Expected<Plan> plan = makePlan(scenario, model, algorithm, &violations);
-                QVERIFY(plan.hasValue());
+                QVERIFY(plan.has_value());
                 QVERIFY2(plan->feasible, qPrintable(QString::fromStdString(algorithmName(algorithm) + " on " + scenario.name + ": "
                                                                           + (violations.empty() ? "" : violations.front().message))));
                 QVERIFY(verifyPlan(scenario, model, *plan).empty());

@@ -2,11 +2,11 @@
 // issue 10 kept as tests, and the seeded families of families.h against the exact search.
 #include "families.h"
 
-#include "core/lowerbound.h"
-#include "core/planner.h"
-#include "core/randomscenario.h"
-#include "core/scenarioio.h"
-#include "core/simulator.h"
+#include "core/planning/lowerbound.h"
+#include "core/planning/planner.h"
+#include "core/model/randomscenario.h"
+#include "core/io/scenarioio.h"
+#include "core/simulation/simulator.h"
 
 #include <QtTest>
 

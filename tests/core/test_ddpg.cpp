@@ -1,9 +1,9 @@
 // The reinforcement-learning parts: backpropagation against finite differences, Adam, the
 // replay buffer, target updates, reproducible training, and policy files.
-#include "core/ddpg.h"
-#include "core/generator.h"
-#include "core/mlp.h"
-#include "core/scenarioio.h"
+#include "core/learning/ddpg.h"
+#include "core/util/random.h"
+#include "core/learning/mlp.h"
+#include "core/io/scenarioio.h"
 
 #include <QtTest>
 
@@ -189,7 +189,7 @@ private slots:
         };
         Expected<DdpgPolicy> first = trainDdpg(scenario, options);
         Expected<DdpgPolicy> second = trainDdpg(scenario, options);
-        QVERIFY(first.hasValue() && second.hasValue());
+        QVERIFY(first.has_value() && second.has_value());
         QCOMPARE(reports, 6);
         QCOMPARE(first->actor.parameters(), second->actor.parameters());
         options.ddpg.seed = 2;
@@ -205,7 +205,7 @@ private slots:
         options.evaluationEpisodes = 1;
         options.progress = [](const EpisodeReport& report) { return report.episode < 2; };
         Expected<DdpgPolicy> policy = trainDdpg(scenario, options);
-        QVERIFY(policy.hasValue());
+        QVERIFY(policy.has_value());
         QVERIFY(policy->episodes <= 2);
     }
 
@@ -217,7 +217,7 @@ private slots:
         policy.scenarioName = "x";
         policy.episodes = 7;
         Expected<DdpgPolicy> back = parsePolicy(policyToJson(policy), "policy.json");
-        QVERIFY2(back.hasValue(), back ? "" : back.error().message.c_str());
+        QVERIFY2(back.has_value(), back ? "" : back.error().message.c_str());
         QCOMPARE(back->actor.parameters(), policy.actor.parameters());
         QCOMPARE(int(back->planner), int(OnlinePlanner::IpSsa));
         QCOMPARE(back->episodes, 7);
@@ -232,7 +232,7 @@ private slots:
             QJsonObject bad = good;
             change(bad);
             Expected<DdpgPolicy> result = parsePolicy(QJsonDocument(bad).toJson().toStdString(), "bad.json");
-            if (result.hasValue())
+            if (result.has_value())
                 return false;
             if (result.error().message.find(fragment) == std::string::npos) {
                 qWarning("%s", result.error().message.c_str());

@@ -1,8 +1,10 @@
 // Layer descriptions: the built-in DNNs against published figures, description files, and the
 // CPU reference layers against hand calculations.
-#include "core/cpureference.h"
-#include "core/dnn.h"
-#include "core/fileio.h"
+#include "core/dnn/cpureference.h"
+#include "core/dnn/dnn.h"
+#include "core/io/fileio.h"
+#include "core/io/dnnio.h"
+#include "core/io/profileio.h"
 
 #include "tests/common/testdata.h"
 
@@ -76,9 +78,9 @@ private slots:
         QFETCH(double, gmacs);
         QFETCH(int, subtasks);
         Expected<DnnDescription> dnn = builtinDnn(name.toStdString());
-        QVERIFY(dnn.hasValue());
+        QVERIFY(dnn.has_value());
         Expected<std::vector<SubtaskStats>> stats = analyzeDnn(*dnn);
-        QVERIFY(stats.hasValue());
+        QVERIFY(stats.has_value());
         QCOMPARE(static_cast<int>(stats->size()), subtasks);
         const Totals t = totals(*stats);
         QCOMPARE(t.parameters, parameters);
@@ -114,12 +116,12 @@ private slots:
         for (const std::string& name : builtinDnnNames()) {
             const DnnDescription dnn = *builtinDnn(name);
             Expected<DnnDescription> again = parseDnnDescription(dnnDescriptionToJson(dnn), name + ".json");
-            QVERIFY2(again.hasValue(), again ? "" : again.error().message.c_str());
+            QVERIFY2(again.has_value(), again ? "" : again.error().message.c_str());
             QCOMPARE(dnnSignature(*again), dnnSignature(dnn));
             QCOMPARE(totals(*analyzeDnn(*again)).parameters, totals(*analyzeDnn(dnn)).parameters);
         }
         Expected<DnnDescription> small = loadDnn(dataPath("good/small-dnn.json").toStdString());
-        QVERIFY2(small.hasValue(), small ? "" : small.error().message.c_str());
+        QVERIFY2(small.has_value(), small ? "" : small.error().message.c_str());
         QCOMPARE(small->subtasks.size(), size_t(3));
         QVERIFY(small->subtasks[1].blocks[0].residual);
     }
@@ -150,7 +152,7 @@ private slots:
         QFETCH(QString, file);
         QFETCH(QString, fragment);
         Expected<DnnDescription> dnn = loadDnn(dataPath("bad-dnn/" + file).toStdString());
-        QVERIFY(!dnn.hasValue());
+        QVERIFY(!dnn.has_value());
         QCOMPARE(int(dnn.error().code), int(ErrorCode::BadInput));
         const QString message = QString::fromStdString(dnn.error().message);
         QVERIFY2(message.contains(file) && message.contains(fragment), qPrintable(message));
@@ -159,7 +161,7 @@ private slots:
     void unknownBuiltinNamesTheKnownOnes()
     {
         Expected<DnnDescription> dnn = loadDnn("alexnet");
-        QVERIFY(!dnn.hasValue());
+        QVERIFY(!dnn.has_value());
         QVERIFY(dnn.error().message.find("mobilenetv2, resnet18, vgg16") != std::string::npos);
     }
 

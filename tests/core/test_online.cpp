@@ -1,8 +1,8 @@
 // Online mode: arrival traces, the slot simulator, dispatch policies and the online block of
 // scenario files.
-#include "core/costmodel.h"
-#include "core/online.h"
-#include "core/scenarioio.h"
+#include "core/model/costmodel.h"
+#include "core/online/online.h"
+#include "core/io/scenarioio.h"
 
 #include <QtTest>
 
@@ -121,7 +121,7 @@ private slots:
                 "users": [{"id": "a", "deadline_ms": 10, "local_latency_ms": [1], "local_energy_mj": [1], "uplink_rate_mbps": 1,
                            "tx_power_w": 0.1, "arrival_rate_per_s": 3}], )") + entry[0] + "}";
             Expected<Scenario> scenario = parseScenario(text, "online.json");
-            QVERIFY(!scenario.hasValue());
+            QVERIFY(!scenario.has_value());
             QVERIFY2(scenario.error().message.find(entry[1]) != std::string::npos, scenario.error().message.c_str());
         }
     }

@@ -1,10 +1,10 @@
 // IP-SSA and OG against independent references on many seeded random instances.
 #include "reference.h"
 
-#include "core/planner.h"
-#include "core/randomscenario.h"
-#include "core/roundbounds.h"
-#include "core/simulator.h"
+#include "core/planning/planner.h"
+#include "core/model/randomscenario.h"
+#include "core/planning/roundbounds.h"
+#include "core/simulation/simulator.h"
 
 #include <QtTest>
 

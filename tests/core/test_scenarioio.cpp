@@ -1,9 +1,9 @@
 // Scenario files: the table and affine forms, the richer forms, and every bad file refused
 // with the field's path.
-#include "core/costmodel.h"
-#include "core/fileio.h"
-#include "core/generator.h"
-#include "core/scenarioio.h"
+#include "core/model/costmodel.h"
+#include "core/io/fileio.h"
+#include "core/model/population.h"
+#include "core/io/scenarioio.h"
 
 #include "tests/common/testdata.h"
 
@@ -32,7 +32,7 @@ private slots:
     void readsTheTableForm()
     {
         Expected<Scenario> scenario = readScenario(dataPath("good/three-users.json").toStdString());
-        QVERIFY2(scenario.hasValue(), scenario ? "" : scenario.error().message.c_str());
+        QVERIFY2(scenario.has_value(), scenario ? "" : scenario.error().message.c_str());
         QCOMPARE(scenario->userCount(), 3);
         QCOMPARE(scenario->dnn.subtaskCount(), 3);
         QCOMPARE(scenario->dnn.maxBatch(), 4);
@@ -50,7 +50,7 @@ private slots:
           "users": [{"id": "a", "deadline_ms": 50, "local_latency_ms": [1, 2], "local_energy_mj": [3, 4],
                      "uplink_rate_mbps": 8, "tx_power_w": 0.5}]})";
         Expected<Scenario> scenario = parseScenario(text, "inline");
-        QVERIFY2(scenario.hasValue(), scenario ? "" : scenario.error().message.c_str());
+        QVERIFY2(scenario.has_value(), scenario ? "" : scenario.error().message.c_str());
         const std::vector<double> affine{1.75, 2.0, 2.25};
         QCOMPARE(scenario->dnn.subtasks[0].edgeLatencyMs, affine);
         const std::vector<double> constant{2.0, 2.0, 2.0};
@@ -69,7 +69,7 @@ private slots:
                     {"id": "b", "deadline_ms": 500, "cpu": {"frequency_ghz": 1.0, "cycles_per_flop": 1, "kappa": 2e-28},
                      "tx_power_w": 0.1, "channel_gain": 1e-9}]})";
         Expected<Scenario> scenario = parseScenario(text, "inline");
-        QVERIFY2(scenario.hasValue(), scenario ? "" : scenario.error().message.c_str());
+        QVERIFY2(scenario.has_value(), scenario ? "" : scenario.error().message.c_str());
         const User& a = scenario->users[0];
         // 2e8 FLOPs * 0.5 cycles/FLOP = 1e8 cycles at 2 GHz: 50 ms; 1e-28 * (2e9)^2 * 1e8 J = 40 mJ.
         QVERIFY(std::fabs(a.localLatencyMs[0] - 50.0) < 1e-9);
@@ -90,7 +90,7 @@ private slots:
         const std::string campus = read(QStringLiteral(COINFER_EXAMPLES "/campus.json"));
         Expected<Scenario> first = parseScenario(campus, "campus.json");
         Expected<Scenario> second = parseScenario(campus, "campus.json");
-        QVERIFY2(first.hasValue(), first ? "" : first.error().message.c_str());
+        QVERIFY2(first.has_value(), first ? "" : first.error().message.c_str());
         QCOMPARE(first->userCount(), 200);
         int saver = 0;
         for (int m = 0; m < 200; ++m) {
@@ -107,7 +107,7 @@ private slots:
         std::string reseeded = campus;
         reseeded.replace(reseeded.find("2026"), 4, "2027");
         Expected<Scenario> other = parseScenario(reseeded, "campus.json");
-        QVERIFY(other.hasValue());
+        QVERIFY(other.has_value());
         QVERIFY(other->users[0].uplinkRateMbps != first->users[0].uplinkRateMbps
                 || other->users[1].uplinkRateMbps != first->users[1].uplinkRateMbps);
     }
@@ -115,9 +115,9 @@ private slots:
     void tableFormRoundTrips()
     {
         Expected<Scenario> campus = readScenario(COINFER_EXAMPLES "/campus.json");
-        QVERIFY(campus.hasValue());
+        QVERIFY(campus.has_value());
         Expected<Scenario> again = parseScenario(scenarioToJson(*campus), "expanded");
-        QVERIFY2(again.hasValue(), again ? "" : again.error().message.c_str());
+        QVERIFY2(again.has_value(), again ? "" : again.error().message.c_str());
         QCOMPARE(again->userCount(), campus->userCount());
         for (size_t m = 0; m < campus->users.size(); ++m) {
             QCOMPARE(again->users[m].localEnergyMj, campus->users[m].localEnergyMj);
@@ -141,7 +141,7 @@ private slots:
         QFETCH(QString, file);
         QFETCH(QString, fragment);
         Expected<Scenario> scenario = readScenario(dataPath("bad/" + file).toStdString());
-        QVERIFY2(!scenario.hasValue(), "a bad file was accepted");
+        QVERIFY2(!scenario.has_value(), "a bad file was accepted");
         QCOMPARE(int(scenario.error().code), int(ErrorCode::BadInput));
         const QString message = QString::fromStdString(scenario.error().message);
         QVERIFY2(message.contains(file), qPrintable(message));
@@ -159,7 +159,7 @@ private slots:
     void missingFileIsAnIoError()
     {
         Expected<Scenario> scenario = readScenario("/nonexistent/scenario.json");
-        QVERIFY(!scenario.hasValue());
+        QVERIFY(!scenario.has_value());
         QCOMPARE(int(scenario.error().code), int(ErrorCode::Io));
         QVERIFY(scenario.error().message.find("/nonexistent/scenario.json") != std::string::npos);
     }
@@ -168,11 +168,11 @@ private slots:
     {
         QTemporaryDir dir;
         const std::string path = (dir.path() + "/plan.json").toStdString();
-        QVERIFY(writeFileAtomically(path, "first").hasValue());
-        QVERIFY(writeFileAtomically(path, "second").hasValue());
+        QVERIFY(writeFileAtomically(path, "first").has_value());
+        QVERIFY(writeFileAtomically(path, "second").has_value());
         QCOMPARE(*readTextFile(path), std::string("second"));
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 1); // no temporary left
-        QVERIFY(!writeFileAtomically("/nonexistent/dir/plan.json", "x").hasValue());
+        QVERIFY(!writeFileAtomically("/nonexistent/dir/plan.json", "x").has_value());
     }
 };
 

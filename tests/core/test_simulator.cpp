@@ -1,9 +1,9 @@
 // The one schedule simulator: times checked by hand, and every kind of broken plan reported.
-#include "core/costmodel.h"
-#include "core/planio.h"
-#include "core/planner.h"
-#include "core/scenarioio.h"
-#include "core/simulator.h"
+#include "core/model/costmodel.h"
+#include "core/io/planio.h"
+#include "core/planning/planner.h"
+#include "core/io/scenarioio.h"
+#include "core/simulation/simulator.h"
 
 #include <QtTest>
 
@@ -40,7 +40,7 @@ private slots:
     void initTestCase()
     {
         Expected<Scenario> scenario = parseScenario(kTwoUsers, "two-users");
-        QVERIFY(scenario.hasValue());
+        QVERIFY(scenario.has_value());
         m_scenario = *scenario;
     }
 
@@ -110,7 +110,7 @@ private slots:
         const Plan plan = simulate(m_scenario, model, handSchedule(), "hand");
         const std::string text = planToJson(m_scenario, plan);
         Expected<Plan> back = parsePlan(text, "plan.json", m_scenario);
-        QVERIFY2(back.hasValue(), back ? "" : back.error().message.c_str());
+        QVERIFY2(back.has_value(), back ? "" : back.error().message.c_str());
         QVERIFY(verifyPlan(m_scenario, model, *back).empty());
         QCOMPARE(back->batches.size(), plan.batches.size());
         QCOMPARE(back->users[1].finishMs, plan.users[1].finishMs);
@@ -135,7 +135,7 @@ private slots:
         };
         for (const auto& entry : cases) {
             Expected<Plan> plan = parsePlan(entry[0], "bad-plan.json", m_scenario);
-            QVERIFY(!plan.hasValue());
+            QVERIFY(!plan.has_value());
             QVERIFY2(plan.error().message.find(entry[1]) != std::string::npos, plan.error().message.c_str());
             QVERIFY(plan.error().message.rfind("bad-plan.json: ", 0) == 0);
         }

@@ -1,5 +1,6 @@
 // The GPU module: its layers against the CPU reference, and a short profile. Skips, saying
 // why, on a machine without a usable GPU or in a build without CUDA.
+#include "core/io/profileio.h"
 #include "gpu/profiler.h"
 
 #include <QtTest>
@@ -24,7 +25,7 @@ private slots:
     void layersMatchTheCpuReference()
     {
         Expected<std::vector<gpu::LayerCheck>> checks = gpu::checkAgainstCpu();
-        QVERIFY2(checks.hasValue(), checks ? "" : checks.error().message.c_str());
+        QVERIFY2(checks.has_value(), checks ? "" : checks.error().message.c_str());
         QVERIFY(checks->size() >= 20);
         QVERIFY(std::any_of(checks->begin(), checks->end(), [](const gpu::LayerCheck& c) { return c.cudaGraph; }));
         QVERIFY(std::any_of(checks->begin(), checks->end(), [](const gpu::LayerCheck& c) { return !c.cudaGraph; }));
@@ -46,10 +47,10 @@ private slots:
         };
         const DnnDescription dnn = gpu::checkDnn();
         Expected<GpuProfile> profile = gpu::profileDnn(dnn, options);
-        QVERIFY2(profile.hasValue(), profile ? "" : profile.error().message.c_str());
+        QVERIFY2(profile.has_value(), profile ? "" : profile.error().message.c_str());
         QCOMPARE(calls, static_cast<int>(dnn.subtasks.size()) * 4);
         QCOMPARE(profile->maxBatch(), 4);
-        QVERIFY(checkProfileMatches(*profile, dnn, "measured").hasValue());
+        QVERIFY(checkProfileMatches(*profile, dnn, "measured").has_value());
         for (const SubtaskProfile& subtask : profile->subtasks)
             for (size_t b = 0; b < subtask.medianMs.size(); ++b) {
                 QVERIFY(subtask.medianMs[b] > 0);
@@ -70,7 +71,7 @@ private slots:
         options.repetitions = 3;
         options.cudaGraphs = false;
         Expected<GpuProfile> profile = gpu::profileDnn(gpu::checkDnn(), options);
-        QVERIFY2(profile.hasValue(), profile ? "" : profile.error().message.c_str());
+        QVERIFY2(profile.has_value(), profile ? "" : profile.error().message.c_str());
         QCOMPARE(profile->launch, std::string("eager"));
         QCOMPARE(profile->maxBatch(), 2);
     }
@@ -83,7 +84,7 @@ private slots:
         options.repetitions = 1;
         options.progress = [](int, int) { return false; };
         Expected<GpuProfile> profile = gpu::profileDnn(gpu::checkDnn(), options);
-        QVERIFY(!profile.hasValue());
+        QVERIFY(!profile.has_value());
         QCOMPARE(profile.error().message, std::string("cancelled"));
     }
 };

@@ -1,0 +1,237 @@
+#include "core/dnn/cpureference.h"
+
+#include "core/util/random.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace coinfer {
+namespace {
+
+constexpr float kBatchNormEpsilon = 1e-5f;
+
+float uniformSigned(SeededRandom& random)
+{
+    return static_cast<float>(2.0 * random.uniform() - 1.0);
+}
+
+LayerWeights weightsFor(const Layer& layer, const TensorShape& in, SeededRandom& random)
+{
+    LayerWeights w;
+    auto fill = [&](std::vector<float>& values, long long count, float scale) {
+        values.resize(static_cast<size_t>(count));
+        for (float& v : values)
+            v = uniformSigned(random) * scale;
+    };
+    switch (layer.kind) {
+    case LayerKind::Conv: {
+        const long long fanIn = static_cast<long long>(in.c / layer.groups) * layer.kernel * layer.kernel;
+        const float scale = std::sqrt(3.0f / static_cast<float>(fanIn));
+        fill(w.weights, layer.outChannels * fanIn, scale);
+        if (layer.bias)
+            fill(w.bias, layer.outChannels, 0.1f);
+        break;
+    }
+    case LayerKind::Linear: {
+        const float scale = std::sqrt(3.0f / static_cast<float>(in.elements()));
+        fill(w.weights, in.elements() * layer.outFeatures, scale);
+        if (layer.bias)
+            fill(w.bias, layer.outFeatures, 0.1f);
+        break;
+    }
+    case LayerKind::BatchNorm:
+        fill(w.scale, in.c, 0.2f);
+        for (float& v : w.scale)
+            v += 1.0f;
+        fill(w.shift, in.c, 0.1f);
+        fill(w.mean, in.c, 0.1f);
+        fill(w.variance, in.c, 0.2f);
+        for (float& v : w.variance)
+            v += 1.0f;
+        break;
+    default:
+        break;
+    }
+    return w;
+}
+
+/// Visits every layer of a sub-task in the canonical order with its input shape.
+template <class Visit>
+void forEachLayer(const DnnDescription& dnn, int subtask, Visit visit)
+{
+    TensorShape shape = subtaskInputShape(dnn, subtask);
+    for (const Block& block : dnn.subtasks[static_cast<size_t>(subtask)].blocks) {
+        const TensorShape blockIn = shape;
+        for (const Layer& layer : block.layers) {
+            visit(layer, shape);
+            shape = *layerOutput(layer, shape);
+        }
+        if (block.residual) {
+            TensorShape side = blockIn;
+            for (const Layer& layer : block.shortcut) {
+                visit(layer, side);
+                side = *layerOutput(layer, side);
+            }
+            for (const Layer& layer : block.afterAdd) {
+                visit(layer, shape);
+                shape = *layerOutput(layer, shape);
+            }
+        }
+    }
+}
+
+std::vector<float> applyLayer(const Layer& layer, const LayerWeights& w, const TensorShape& in, int batch,
+                              const std::vector<float>& x)
+{
+    const TensorShape out = *layerOutput(layer, in);
+    std::vector<float> y(static_cast<size_t>(out.elements() * batch), 0.0f);
+    const long long inSize = in.elements(), outSize = out.elements();
+    switch (layer.kind) {
+    case LayerKind::Conv: {
+        const int inPerGroup = in.c / layer.groups, outPerGroup = out.c / layer.groups;
+        for (int n = 0; n < batch; ++n)
+            for (int oc = 0; oc < out.c; ++oc) {
+                const int g = oc / outPerGroup;
+                for (int oy = 0; oy < out.h; ++oy)
+                    for (int ox = 0; ox < out.w; ++ox) {
+                        double sum = layer.bias ? w.bias[static_cast<size_t>(oc)] : 0.0;
+                        for (int ic = 0; ic < inPerGroup; ++ic)
+                            for (int ky = 0; ky < layer.kernel; ++ky) {
+                                const int iy = oy * layer.stride - layer.padding + ky;
+                                if (iy < 0 || iy >= in.h)
+                                    continue;
+                                for (int kx = 0; kx < layer.kernel; ++kx) {
+                                    const int ix = ox * layer.stride - layer.padding + kx;
+                                    if (ix < 0 || ix >= in.w)
+                                        continue;
+                                    const float xv = x[static_cast<size_t>(n * inSize + ((g * inPerGroup + ic) * in.h + iy) * in.w + ix)];
+                                    const float wv = w.weights[static_cast<size_t>(((oc * inPerGroup + ic) * layer.kernel + ky) * layer.kernel + kx)];
+                                    sum += static_cast<double>(xv) * wv;
+                                }
+                            }
+                        y[static_cast<size_t>(n * outSize + (oc * out.h + oy) * out.w + ox)] = static_cast<float>(sum);
+                    }
+            }
+        break;
+    }
+    case LayerKind::Linear:
+        for (int n = 0; n < batch; ++n)
+            for (int o = 0; o < out.c; ++o) {
+                double sum = layer.bias ? w.bias[static_cast<size_t>(o)] : 0.0;
+                for (long long i = 0; i < inSize; ++i)
+                    sum += static_cast<double>(x[static_cast<size_t>(n * inSize + i)]) * w.weights[static_cast<size_t>(o * inSize + i)];
+                y[static_cast<size_t>(n * outSize + o)] = static_cast<float>(sum);
+            }
+        break;
+    case LayerKind::BatchNorm:
+        for (int n = 0; n < batch; ++n)
+            for (int c = 0; c < in.c; ++c) {
+                const float factor = w.scale[static_cast<size_t>(c)] / std::sqrt(w.variance[static_cast<size_t>(c)] + kBatchNormEpsilon);
+                for (int i = 0; i < in.h * in.w; ++i) {
+                    const size_t at = static_cast<size_t>(n * inSize + c * in.h * in.w + i);
+                    y[at] = (x[at] - w.mean[static_cast<size_t>(c)]) * factor + w.shift[static_cast<size_t>(c)];
+                }
+            }
+        break;
+    case LayerKind::Relu:
+        for (size_t i = 0; i < y.size(); ++i)
+            y[i] = std::max(x[i], 0.0f);
+        break;
+    case LayerKind::Relu6:
+        for (size_t i = 0; i < y.size(); ++i)
+            y[i] = std::clamp(x[i], 0.0f, 6.0f);
+        break;
+    case LayerKind::MaxPool:
+    case LayerKind::AvgPool:
+        for (int n = 0; n < batch; ++n)
+            for (int c = 0; c < in.c; ++c)
+                for (int oy = 0; oy < out.h; ++oy)
+                    for (int ox = 0; ox < out.w; ++ox) {
+                        double best = -INFINITY, sum = 0;
+                        for (int ky = 0; ky < layer.kernel; ++ky)
+                            for (int kx = 0; kx < layer.kernel; ++kx) {
+                                const int iy = oy * layer.stride - layer.padding + ky, ix = ox * layer.stride - layer.padding + kx;
+                                if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w)
+                                    continue;
+                                const float v = x[static_cast<size_t>(n * inSize + (c * in.h + iy) * in.w + ix)];
+                                best = std::max(best, static_cast<double>(v));
+                                sum += v;
+                            }
+                        y[static_cast<size_t>(n * outSize + (c * out.h + oy) * out.w + ox)] = static_cast<float>(
+                            layer.kind == LayerKind::MaxPool ? best : sum / (layer.kernel * layer.kernel));
+                    }
+        break;
+    case LayerKind::GlobalAvgPool:
+        for (int n = 0; n < batch; ++n)
+            for (int c = 0; c < in.c; ++c) {
+                double sum = 0;
+                for (int i = 0; i < in.h * in.w; ++i)
+                    sum += x[static_cast<size_t>(n * inSize + c * in.h * in.w + i)];
+                y[static_cast<size_t>(n * outSize + c)] = static_cast<float>(sum / (in.h * in.w));
+            }
+        break;
+    case LayerKind::Flatten:
+        y = x;
+        break;
+    }
+    return y;
+}
+
+} // namespace
+
+TensorShape subtaskInputShape(const DnnDescription& dnn, int subtask)
+{
+    if (subtask == 0)
+        return dnn.input;
+    return (*analyzeDnn(dnn))[static_cast<size_t>(subtask - 1)].output;
+}
+
+std::vector<LayerWeights> makeSubtaskWeights(const DnnDescription& dnn, int subtask, std::uint64_t seed)
+{
+    SeededRandom random(seed * 1000003ull + static_cast<std::uint64_t>(subtask));
+    std::vector<LayerWeights> weights;
+    forEachLayer(dnn, subtask, [&](const Layer& layer, const TensorShape& in) { weights.push_back(weightsFor(layer, in, random)); });
+    return weights;
+}
+
+std::vector<float> makeRandomInput(const TensorShape& shape, int batch, std::uint64_t seed)
+{
+    SeededRandom random(seed);
+    std::vector<float> input(static_cast<size_t>(shape.elements() * batch));
+    for (float& v : input)
+        v = uniformSigned(random);
+    return input;
+}
+
+std::vector<float> runSubtaskOnCpu(const DnnDescription& dnn, int subtask, int batch, const std::vector<float>& input,
+                                   const std::vector<LayerWeights>& weights)
+{
+    size_t next = 0;
+    TensorShape shape = subtaskInputShape(dnn, subtask);
+    std::vector<float> x = input;
+    for (const Block& block : dnn.subtasks[static_cast<size_t>(subtask)].blocks) {
+        const std::vector<float> blockInput = x;
+        const TensorShape blockShape = shape;
+        for (const Layer& layer : block.layers) {
+            x = applyLayer(layer, weights[next++], shape, batch, x);
+            shape = *layerOutput(layer, shape);
+        }
+        if (!block.residual)
+            continue;
+        std::vector<float> side = blockInput;
+        TensorShape sideShape = blockShape;
+        for (const Layer& layer : block.shortcut) {
+            side = applyLayer(layer, weights[next++], sideShape, batch, side);
+            sideShape = *layerOutput(layer, sideShape);
+        }
+        for (size_t i = 0; i < x.size(); ++i)
+            x[i] += side[i];
+        for (const Layer& layer : block.afterAdd) {
+            x = applyLayer(layer, weights[next++], shape, batch, x);
+            shape = *layerOutput(layer, shape);
+        }
+    }
+    return x;
+}
+
+} // namespace coinfer

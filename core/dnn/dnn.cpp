@@ -1,0 +1,243 @@
+#include "core/dnn/dnn.h"
+
+
+#include <cstdio>
+
+namespace coinfer {
+
+namespace {
+
+struct LayerKindName {
+    LayerKind kind;
+    const char* name;
+};
+
+constexpr LayerKindName kKindNames[] = {
+    {LayerKind::Conv, "conv"},         {LayerKind::BatchNorm, "batchnorm"},
+    {LayerKind::Relu, "relu"},         {LayerKind::Relu6, "relu6"},
+    {LayerKind::MaxPool, "maxpool"},   {LayerKind::AvgPool, "avgpool"},
+    {LayerKind::GlobalAvgPool, "global_avgpool"}, {LayerKind::Flatten, "flatten"},
+    {LayerKind::Linear, "linear"},
+};
+
+int windowOutput(int size, int kernel, int stride, int padding)
+{
+    return (size + 2 * padding - kernel) / stride + 1;
+}
+
+struct Cost {
+    double macs = 0, flops = 0;
+    long long parameters = 0;
+};
+
+Cost layerCost(const Layer& layer, const TensorShape& in, const TensorShape& out)
+{
+    Cost cost;
+    switch (layer.kind) {
+    case LayerKind::Conv: {
+        const double perOutput = static_cast<double>(in.c / layer.groups) * layer.kernel * layer.kernel;
+        cost.macs = perOutput * static_cast<double>(out.elements());
+        cost.flops = 2 * cost.macs + (layer.bias ? static_cast<double>(out.elements()) : 0.0);
+        cost.parameters = static_cast<long long>(out.c) * (in.c / layer.groups) * layer.kernel * layer.kernel
+            + (layer.bias ? out.c : 0);
+        break;
+    }
+    case LayerKind::Linear:
+        cost.macs = static_cast<double>(in.elements()) * out.c;
+        cost.flops = 2 * cost.macs + (layer.bias ? out.c : 0);
+        cost.parameters = in.elements() * out.c + (layer.bias ? out.c : 0);
+        break;
+    case LayerKind::BatchNorm:
+        cost.flops = 2.0 * static_cast<double>(out.elements());
+        cost.parameters = 2LL * in.c;
+        break;
+    case LayerKind::MaxPool:
+    case LayerKind::AvgPool:
+        cost.flops = static_cast<double>(out.elements()) * layer.kernel * layer.kernel;
+        break;
+    case LayerKind::GlobalAvgPool:
+        cost.flops = static_cast<double>(in.elements());
+        break;
+    case LayerKind::Relu:
+    case LayerKind::Relu6:
+        cost.flops = static_cast<double>(out.elements());
+        break;
+    case LayerKind::Flatten:
+        break;
+    }
+    return cost;
+}
+
+/// Runs a list of layers over a shape, adding their costs; the error names the layer.
+Expected<TensorShape> runLayers(const std::vector<Layer>& layers, TensorShape shape, Cost& total, const std::string& where)
+{
+    for (size_t i = 0; i < layers.size(); ++i) {
+        Expected<TensorShape> out = layerOutput(layers[i], shape);
+        if (!out)
+            return Unexpected(Error{ErrorCode::BadInput, where + "[" + std::to_string(i) + "] (" + layerKindName(layers[i].kind) + "): " + out.error().message});
+        const Cost cost = layerCost(layers[i], shape, *out);
+        total.macs += cost.macs;
+        total.flops += cost.flops;
+        total.parameters += cost.parameters;
+        shape = *out;
+    }
+    return shape;
+}
+
+std::string shapeText(const TensorShape& shape)
+{
+    return std::to_string(shape.c) + "x" + std::to_string(shape.h) + "x" + std::to_string(shape.w);
+}
+
+} // namespace
+
+Layer convLayer(int out, int kernel, int stride, int padding, int groups, bool bias)
+{
+    Layer layer;
+    layer.kind = LayerKind::Conv;
+    layer.outChannels = out;
+    layer.kernel = kernel;
+    layer.stride = stride;
+    layer.padding = padding;
+    layer.groups = groups;
+    layer.bias = bias;
+    return layer;
+}
+
+Layer plainLayer(LayerKind kind)
+{
+    Layer layer;
+    layer.kind = kind;
+    return layer;
+}
+
+Layer poolLayer(LayerKind kind, int kernel, int stride, int padding)
+{
+    Layer layer = plainLayer(kind);
+    layer.kernel = kernel;
+    layer.stride = stride;
+    layer.padding = padding;
+    return layer;
+}
+
+Layer linearLayer(int out)
+{
+    Layer layer = plainLayer(LayerKind::Linear);
+    layer.outFeatures = out;
+    layer.bias = true;
+    return layer;
+}
+
+std::string layerKindName(LayerKind kind)
+{
+    for (const auto& entry : kKindNames)
+        if (entry.kind == kind)
+            return entry.name;
+    return "unknown";
+}
+
+std::optional<LayerKind> layerKindFromName(std::string_view name)
+{
+    for (const auto& entry : kKindNames)
+        if (name == entry.name)
+            return entry.kind;
+    return std::nullopt;
+}
+
+std::string layerKindNames()
+{
+    std::string names;
+    for (const auto& entry : kKindNames)
+        names += (names.empty() ? "" : ", ") + std::string(entry.name);
+    return names;
+}
+
+Expected<TensorShape> layerOutput(const Layer& layer, const TensorShape& in)
+{
+    auto bad = [](std::string message) { return Unexpected(Error{ErrorCode::BadInput, std::move(message)}); };
+    switch (layer.kind) {
+    case LayerKind::Conv: {
+        if (layer.outChannels < 1 || layer.kernel < 1 || layer.stride < 1 || layer.padding < 0 || layer.groups < 1)
+            return bad("out_channels, kernel, stride and groups must be at least 1 and padding at least 0");
+        if (in.c % layer.groups != 0 || layer.outChannels % layer.groups != 0)
+            return bad("groups = " + std::to_string(layer.groups) + " must divide the " + std::to_string(in.c) + " input and "
+                       + std::to_string(layer.outChannels) + " output channels");
+        if (in.h + 2 * layer.padding < layer.kernel || in.w + 2 * layer.padding < layer.kernel)
+            return bad("a " + std::to_string(layer.kernel) + "x" + std::to_string(layer.kernel) + " kernel does not fit the "
+                       + shapeText(in) + " input with padding " + std::to_string(layer.padding));
+        return TensorShape{layer.outChannels, windowOutput(in.h, layer.kernel, layer.stride, layer.padding),
+                           windowOutput(in.w, layer.kernel, layer.stride, layer.padding)};
+    }
+    case LayerKind::MaxPool:
+    case LayerKind::AvgPool:
+        if (layer.kernel < 1 || layer.stride < 1 || layer.padding < 0 || 2 * layer.padding > layer.kernel)
+            return bad("kernel and stride must be at least 1, and padding at most half the kernel");
+        if (in.h + 2 * layer.padding < layer.kernel || in.w + 2 * layer.padding < layer.kernel)
+            return bad("the window does not fit the " + shapeText(in) + " input");
+        return TensorShape{in.c, windowOutput(in.h, layer.kernel, layer.stride, layer.padding),
+                           windowOutput(in.w, layer.kernel, layer.stride, layer.padding)};
+    case LayerKind::GlobalAvgPool:
+        return TensorShape{in.c, 1, 1};
+    case LayerKind::Flatten:
+        return TensorShape{static_cast<int>(in.elements()), 1, 1};
+    case LayerKind::Linear:
+        if (layer.outFeatures < 1)
+            return bad("out_features must be at least 1");
+        if (in.h != 1 || in.w != 1)
+            return bad("needs a flattened input, not " + shapeText(in) + " (add a flatten or global_avgpool layer)");
+        return TensorShape{layer.outFeatures, 1, 1};
+    case LayerKind::BatchNorm:
+    case LayerKind::Relu:
+    case LayerKind::Relu6:
+        return in;
+    }
+    return bad("unknown layer kind");
+}
+
+Expected<std::vector<SubtaskStats>> analyzeDnn(const DnnDescription& dnn)
+{
+    if (dnn.input.elements() <= 0)
+        return Unexpected(Error{ErrorCode::BadInput, "the input shape " + shapeText(dnn.input) + " is empty"});
+    if (dnn.subtasks.empty())
+        return Unexpected(Error{ErrorCode::BadInput, "the DNN has no sub-tasks"});
+    std::vector<SubtaskStats> stats;
+    TensorShape shape = dnn.input;
+    for (size_t s = 0; s < dnn.subtasks.size(); ++s) {
+        const SubtaskDescription& subtask = dnn.subtasks[s];
+        if (subtask.blocks.empty())
+            return Unexpected(Error{ErrorCode::BadInput, "subtasks[" + std::to_string(s) + "] has no blocks"});
+        Cost cost;
+        for (size_t b = 0; b < subtask.blocks.size(); ++b) {
+            const Block& block = subtask.blocks[b];
+            const std::string where = "subtasks[" + std::to_string(s) + "].blocks[" + std::to_string(b) + "]";
+            Expected<TensorShape> main = runLayers(block.layers, shape, cost, where + ".layers");
+            if (!main)
+                return Unexpected(main.error());
+            if (block.residual) {
+                Expected<TensorShape> side = runLayers(block.shortcut, shape, cost, where + ".shortcut");
+                if (!side)
+                    return Unexpected(side.error());
+                if (!(*side == *main))
+                    return Unexpected(Error{ErrorCode::BadInput, where + ": the residual adds a " + shapeText(*main) + " branch to a "
+                                                          + shapeText(*side) + " shortcut"});
+                cost.flops += static_cast<double>(main->elements()); // the addition
+                Expected<TensorShape> after = runLayers(block.afterAdd, *main, cost, where + ".after_add");
+                if (!after)
+                    return Unexpected(after.error());
+                main = after;
+            }
+            shape = *main;
+        }
+        SubtaskStats entry;
+        entry.name = subtask.name;
+        entry.output = shape;
+        entry.macs = cost.macs;
+        entry.flops = cost.flops;
+        entry.parameters = cost.parameters;
+        entry.outputBytes = static_cast<double>(shape.elements()) * dnn.activationBytes;
+        stats.push_back(std::move(entry));
+    }
+    return stats;
+}
+
+} // namespace coinfer

@@ -1,0 +1,103 @@
+#pragma once
+// Chain DNNs described layer by layer (SPEC section 4). One description gives the FLOPs and
+// output sizes that feed the device model, and the layers the GPU profiler runs.
+
+#include "core/util/expected.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace coinfer {
+
+enum class LayerKind { Conv, BatchNorm, Relu, Relu6, MaxPool, AvgPool, GlobalAvgPool, Flatten, Linear };
+
+/// One layer. Fields that a kind does not use are ignored.
+struct Layer {
+    LayerKind kind = LayerKind::Relu;
+    int outChannels = 0;  ///< Conv
+    int kernel = 1;       ///< Conv, MaxPool, AvgPool
+    int stride = 1;       ///< Conv, MaxPool, AvgPool
+    int padding = 0;      ///< Conv, MaxPool, AvgPool
+    int groups = 1;       ///< Conv: groups = in = out channels is a depthwise convolution
+    bool bias = false;    ///< Conv, Linear
+    int outFeatures = 0;  ///< Linear
+};
+
+/// A convolution: @p out channels, square @p kernel, @p stride, @p padding, @p groups.
+Layer convLayer(int out, int kernel, int stride = 1, int padding = 0, int groups = 1, bool bias = false);
+/// A layer without parameters of its own (batchnorm, relu, relu6, global_avgpool, flatten).
+Layer plainLayer(LayerKind kind);
+/// Max or average pooling over a square window.
+Layer poolLayer(LayerKind kind, int kernel, int stride, int padding = 0);
+/// A fully connected layer with a bias.
+Layer linearLayer(int out);
+
+/// Layers applied in order; with a residual, out = afterAdd(layers(x) + shortcut(x)), where an
+/// empty shortcut is the identity.
+struct Block {
+    std::vector<Layer> layers;
+    bool residual = false;
+    std::vector<Layer> shortcut;
+    std::vector<Layer> afterAdd;
+};
+
+/// One sub-task of the chain: one or more blocks.
+struct SubtaskDescription {
+    std::string name;
+    std::vector<Block> blocks;
+};
+
+/// Tensor shape of one sample (channels x height x width; features are c with h = w = 1).
+struct TensorShape {
+    int c = 0, h = 0, w = 0;
+    long long elements() const { return static_cast<long long>(c) * h * w; }
+    bool operator==(const TensorShape& other) const { return c == other.c && h == other.h && w == other.w; }
+};
+
+/// A chain DNN.
+struct DnnDescription {
+    std::string name;
+    TensorShape input;
+    int inputElementBytes = 1;      ///< bytes per input element (1: an 8-bit camera frame)
+    int activationBytes = 4;        ///< bytes per element of intermediate results (fp32)
+    std::vector<SubtaskDescription> subtasks;
+};
+
+/// What one sub-task costs and produces, for one sample.
+struct SubtaskStats {
+    std::string name;
+    TensorShape output;
+    double macs = 0;          ///< multiply-accumulates of convolutions and linear layers
+    double flops = 0;         ///< 2 x MACs plus one per element of every other operation
+    long long parameters = 0; ///< learnable weights (batch norm: scale and shift)
+    double outputBytes = 0;
+};
+
+/// Shapes, MACs, FLOPs and parameters of every sub-task. Fails (BadInput) naming the sub-task,
+/// block and layer when shapes do not chain: a kernel larger than its padded input, channels
+/// not divisible by groups, a residual whose branches differ in shape, a linear layer on an
+/// unflattened tensor. O(number of layers).
+Expected<std::vector<SubtaskStats>> analyzeDnn(const DnnDescription& dnn);
+
+/// Output shape of one layer, or an error message. O(1).
+Expected<TensorShape> layerOutput(const Layer& layer, const TensorShape& input);
+
+/// Names of the built-in DNNs ("mobilenetv2", "resnet18", "vgg16", ...).
+std::vector<std::string> builtinDnnNames();
+
+/// A built-in DNN by name, split at block boundaries; nullopt-like error for an unknown name.
+Expected<DnnDescription> builtinDnn(const std::string& name);
+
+/// Lower-case name of a layer kind as used in files ("conv", "batchnorm", ...).
+std::string layerKindName(LayerKind kind);
+
+/// The kind a file names ("conv", ...), or nullopt for an unknown name. O(kinds).
+std::optional<LayerKind> layerKindFromName(std::string_view name);
+
+/// Every kind's file name, comma-separated, for error messages.
+std::string layerKindNames();
+
+} // namespace coinfer

@@ -1,0 +1,198 @@
+#include "core/io/dnnio.h"
+
+#include "core/io/fileio.h"
+#include "core/io/jsonfields.h"
+
+#include <cstdio>
+
+namespace coinfer {
+
+using detail::Field;
+using detail::InputError;
+using nlohmann::json;
+
+namespace {
+
+json layersToJson(const std::vector<Layer>& layers)
+{
+    json out = json::array();
+    for (const Layer& layer : layers) {
+        json entry = {{"type", layerKindName(layer.kind)}};
+        switch (layer.kind) {
+        case LayerKind::Conv:
+            entry.update({{"out_channels", layer.outChannels}, {"kernel", layer.kernel}, {"stride", layer.stride},
+                          {"padding", layer.padding}, {"groups", layer.groups}, {"bias", layer.bias}});
+            break;
+        case LayerKind::MaxPool:
+        case LayerKind::AvgPool:
+            entry.update({{"kernel", layer.kernel}, {"stride", layer.stride}, {"padding", layer.padding}});
+            break;
+        case LayerKind::Linear:
+            entry.update({{"out_features", layer.outFeatures}, {"bias", layer.bias}});
+            break;
+        default:
+            break;
+        }
+        out.push_back(std::move(entry));
+    }
+    return out;
+}
+
+json descriptionJson(const DnnDescription& dnn)
+{
+    json subtasks = json::array();
+    for (const SubtaskDescription& subtask : dnn.subtasks) {
+        json blocks = json::array();
+        for (const Block& block : subtask.blocks) {
+            json entry = {{"layers", layersToJson(block.layers)}};
+            if (block.residual) {
+                entry["shortcut"] = block.shortcut.empty() ? json("identity") : layersToJson(block.shortcut);
+                if (!block.afterAdd.empty())
+                    entry["after_add"] = layersToJson(block.afterAdd);
+            }
+            blocks.push_back(std::move(entry));
+        }
+        subtasks.push_back({{"name", subtask.name}, {"blocks", blocks}});
+    }
+    return {{"format", "coinfer-dnn"}, {"version", 1}, {"name", dnn.name},
+            {"input", {{"channels", dnn.input.c}, {"height", dnn.input.h}, {"width", dnn.input.w},
+                       {"element_bytes", dnn.inputElementBytes}}},
+            {"activation_bytes", dnn.activationBytes}, {"subtasks", subtasks}};
+}
+
+int readCount(const Field& parent, const char* key, int fallback, int min)
+{
+    return parent.has(key) ? static_cast<int>(parent.at(key).integer(min, 1'000'000)) : fallback;
+}
+
+std::vector<Layer> readLayers(const Field& field)
+{
+    std::vector<Layer> layers;
+    const size_t count = field.arraySize(true);
+    for (size_t i = 0; i < count; ++i) {
+        const Field entry = field.at(i);
+        const std::string type = entry.at("type").string();
+        const std::optional<LayerKind> kind = layerKindFromName(type);
+        if (!kind)
+            entry.at("type").fail("unknown layer type \"" + type + "\" (known: " + layerKindNames() + ")");
+        Layer layer;
+        layer.kind = *kind;
+        switch (layer.kind) {
+        case LayerKind::Conv:
+            layer.outChannels = static_cast<int>(entry.at("out_channels").integer(1, 1'000'000));
+            layer.kernel = static_cast<int>(entry.at("kernel").integer(1, 1'000));
+            layer.stride = readCount(entry, "stride", 1, 1);
+            layer.padding = readCount(entry, "padding", 0, 0);
+            layer.groups = readCount(entry, "groups", 1, 1);
+            layer.bias = entry.has("bias") && entry.at("bias").json().is_boolean() && entry.at("bias").json().get<bool>();
+            break;
+        case LayerKind::MaxPool:
+        case LayerKind::AvgPool:
+            layer.kernel = static_cast<int>(entry.at("kernel").integer(1, 1'000));
+            layer.stride = readCount(entry, "stride", layer.kernel, 1);
+            layer.padding = readCount(entry, "padding", 0, 0);
+            break;
+        case LayerKind::Linear:
+            layer.outFeatures = static_cast<int>(entry.at("out_features").integer(1, 10'000'000));
+            layer.bias = !entry.has("bias") || (entry.at("bias").json().is_boolean() && entry.at("bias").json().get<bool>());
+            break;
+        default:
+            break;
+        }
+        layers.push_back(layer);
+    }
+    return layers;
+}
+
+DnnDescription readDescription(const Field& root)
+{
+    detail::requireFormat(root, "coinfer-dnn");
+    DnnDescription dnn;
+    dnn.name = root.at("name").string(false);
+    const Field input = root.at("input");
+    dnn.input = {static_cast<int>(input.at("channels").integer(1, 1'000'000)), static_cast<int>(input.at("height").integer(1, 1'000'000)),
+                 static_cast<int>(input.at("width").integer(1, 1'000'000))};
+    dnn.inputElementBytes = readCount(input, "element_bytes", 1, 1);
+    dnn.activationBytes = readCount(root, "activation_bytes", 4, 1);
+    const Field subtasks = root.at("subtasks");
+    const size_t count = subtasks.arraySize();
+    for (size_t s = 0; s < count; ++s) {
+        const Field entry = subtasks.at(s);
+        SubtaskDescription subtask;
+        subtask.name = entry.has("name") ? entry.at("name").string() : "s" + std::to_string(s + 1);
+        const Field blocks = entry.at("blocks");
+        const size_t blockCount = blocks.arraySize();
+        for (size_t b = 0; b < blockCount; ++b) {
+            const Field blockField = blocks.at(b);
+            Block block;
+            block.layers = readLayers(blockField.at("layers"));
+            if (auto shortcut = blockField.find("shortcut")) {
+                block.residual = true;
+                if (shortcut->json().is_string()) {
+                    if (shortcut->string() != "identity")
+                        shortcut->fail("must be \"identity\" or a list of layers");
+                } else {
+                    block.shortcut = readLayers(*shortcut);
+                }
+                if (auto after = blockField.find("after_add"))
+                    block.afterAdd = readLayers(*after);
+            }
+            subtask.blocks.push_back(std::move(block));
+        }
+        dnn.subtasks.push_back(std::move(subtask));
+    }
+    return dnn;
+}
+
+} // namespace
+
+Expected<DnnDescription> parseDnnDescription(std::string_view text, const std::string& sourceName)
+{
+    Expected<DnnDescription> dnn = detail::readDocument<DnnDescription>(text, sourceName, readDescription);
+    if (!dnn)
+        return dnn;
+    Expected<std::vector<SubtaskStats>> stats = analyzeDnn(*dnn);
+    if (!stats)
+        return Unexpected(Error{ErrorCode::BadInput, sourceName + ": " + stats.error().message});
+    return dnn;
+}
+
+std::string dnnDescriptionToJson(const DnnDescription& dnn)
+{
+    return descriptionJson(dnn).dump(1) + "\n";
+}
+
+std::string dnnSignature(const DnnDescription& dnn)
+{
+    // FNV-1a over the canonical JSON of the layers and shapes (the name is not part of it).
+    json canonical = descriptionJson(dnn);
+    canonical.erase("name");
+    for (auto& subtask : canonical["subtasks"])
+        subtask.erase("name");
+    const std::string text = canonical.dump();
+    std::uint64_t hash = 1469598103934665603ull;
+    for (unsigned char c : text) {
+        hash ^= c;
+        hash *= 1099511628211ull;
+    }
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+    return hex;
+}
+
+Expected<DnnDescription> loadDnn(const std::string& nameOrPath)
+{
+    for (const std::string& name : builtinDnnNames())
+        if (name == nameOrPath)
+            return builtinDnn(name);
+    Expected<std::string> text = readTextFile(nameOrPath);
+    if (!text) {
+        std::string names;
+        for (const std::string& name : builtinDnnNames())
+            names += (names.empty() ? "" : ", ") + name;
+        return Unexpected(Error{ErrorCode::BadInput, "'" + nameOrPath + "' is neither a built-in DNN (" + names + ") nor a readable description file"});
+    }
+    return parseDnnDescription(*text, nameOrPath);
+}
+
+} // namespace coinfer

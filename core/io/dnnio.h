@@ -1,0 +1,27 @@
+#pragma once
+// DNN description files ("format": "coinfer-dnn", SPEC section 4): reading, writing, and the
+// signature of a description's file form that ties a GPU profile to the layers it measured.
+
+#include "core/dnn/dnn.h"
+#include "core/util/expected.h"
+
+#include <string>
+#include <string_view>
+
+namespace coinfer {
+
+/// Parses a "coinfer-dnn" description (JSON); errors name @p sourceName and the field's path,
+/// and shape errors name the layer. O(size).
+Expected<DnnDescription> parseDnnDescription(std::string_view text, const std::string& sourceName);
+
+/// The description as "coinfer-dnn" JSON. O(layers).
+std::string dnnDescriptionToJson(const DnnDescription& dnn);
+
+/// A stable 64-bit fingerprint (hex) of the layers and shapes, so a GPU profile can be matched
+/// to the description it measured. O(layers).
+std::string dnnSignature(const DnnDescription& dnn);
+
+/// A built-in name, or else a description file. O(size).
+Expected<DnnDescription> loadDnn(const std::string& nameOrPath);
+
+} // namespace coinfer

@@ -1,0 +1,397 @@
+#include "core/io/scenarioio.h"
+
+#include "core/dnn/dnn.h"
+#include "core/io/fileio.h"
+#include "core/dnn/gpuprofile.h"
+#include "core/model/devicemodels.h"
+#include "core/model/population.h"
+#include "core/io/jsonfields.h"
+#include "core/io/dnnio.h"
+#include "core/io/profileio.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+
+namespace coinfer {
+
+using detail::Field;
+using detail::InputError;
+using nlohmann::json;
+
+namespace {
+
+
+std::vector<double> readEdgeCurve(const Field& subtask, std::optional<long long> maxBatch)
+{
+    const int forms = subtask.has("edge_latency_ms") + subtask.has("edge_affine_ms") + subtask.has("edge_constant_ms");
+    if (forms == 0)
+        subtask.fail("needs an edge latency: edge_latency_ms (a table per batch size), edge_affine_ms or edge_constant_ms");
+    if (forms > 1)
+        subtask.fail("gives more than one of edge_latency_ms, edge_affine_ms and edge_constant_ms; keep one");
+    if (auto table = subtask.find("edge_latency_ms"))
+        return table->nonNegativeNumbers(maxBatch ? *maxBatch : -1);
+    if (!maxBatch)
+        subtask.fail("uses an affine or constant edge latency, so dnn.max_batch is required");
+    double alpha = 0, beta = 0;
+    if (auto affine = subtask.find("edge_affine_ms")) {
+        alpha = affine->at("alpha").nonNegative();
+        beta = affine->at("beta").nonNegative();
+    } else {
+        alpha = subtask.at("edge_constant_ms").nonNegative();
+    }
+    std::vector<double> curve;
+    for (long long b = 1; b <= *maxBatch; ++b)
+        curve.push_back(alpha + beta * static_cast<double>(b));
+    return curve;
+}
+
+std::string resolvePath(const std::string& path, const std::string& baseDir)
+{
+    const std::filesystem::path given(path);
+    return given.is_absolute() || baseDir.empty() ? path : (std::filesystem::path(baseDir) / given).string();
+}
+
+/// A DNN given by a layer description (built-in or a file) with a measured GPU profile: the
+/// description gives FLOPs and output sizes, the profile's medians give tau_n(b).
+Dnn readDescribedDnn(const Field& field, const ScenarioLimits& limits, const std::string& baseDir)
+{
+    if (field.has("builtin") && field.has("description"))
+        field.fail("gives both \"builtin\" and \"description\"; keep one");
+    const bool builtin = field.has("builtin");
+    const Field source = builtin ? field.at("builtin") : field.at("description");
+    Expected<DnnDescription> description = builtin ? builtinDnn(source.string(false)) : loadDnn(resolvePath(source.string(false), baseDir));
+    if (!description)
+        source.fail(description.error().message);
+    const Field profileField = field.at("gpu_profile");
+    const std::string profilePath = resolvePath(profileField.string(false), baseDir);
+    Expected<GpuProfile> profile = readGpuProfile(profilePath);
+    if (!profile)
+        profileField.fail(profile.error().message);
+    long long maxBatch = profile->maxBatch();
+    if (auto max = field.find("max_batch")) {
+        maxBatch = max->integer(1, std::min<long long>(profile->maxBatch(), limits.maxBatch));
+    } else if (maxBatch > limits.maxBatch) {
+        profileField.fail("measures batch sizes up to " + std::to_string(maxBatch) + "; this reader accepts at most "
+                          + std::to_string(limits.maxBatch) + " (set dnn.max_batch)");
+    }
+    Expected<Dnn> dnn = profiledDnn(*description, *profile, profilePath, static_cast<int>(maxBatch));
+    if (!dnn)
+        profileField.fail(dnn.error().message);
+    return *dnn;
+}
+
+Dnn readDnn(const Field& field, const ScenarioLimits& limits, const std::string& baseDir)
+{
+    if (field.has("builtin") || field.has("description"))
+        return readDescribedDnn(field, limits, baseDir);
+
+    Dnn dnn;
+    dnn.name = field.find("name") ? field.at("name").string() : std::string("dnn");
+    dnn.inputBytes = field.at("input_bytes").nonNegative();
+    std::optional<long long> maxBatch;
+    if (auto max = field.find("max_batch"))
+        maxBatch = max->integer(1, limits.maxBatch);
+    const Field subtasks = field.at("subtasks");
+    const size_t count = subtasks.arraySize();
+    if (static_cast<long long>(count) > limits.maxSubtasks)
+        subtasks.fail("has " + std::to_string(count) + " sub-tasks; this reader accepts at most " + std::to_string(limits.maxSubtasks));
+    for (size_t n = 0; n < count; ++n) {
+        const Field entry = subtasks.at(n);
+        if (!entry.isObject())
+            entry.fail("must be an object, not " + detail::describe(entry.json()));
+        Subtask subtask;
+        subtask.name = entry.find("name") ? entry.at("name").string() : "s" + std::to_string(n + 1);
+        subtask.outputBytes = entry.at("output_bytes").nonNegative();
+        subtask.flops = entry.at("flops").nonNegative();
+        subtask.edgeLatencyMs = readEdgeCurve(entry, maxBatch);
+        if (static_cast<long long>(subtask.edgeLatencyMs.size()) > limits.maxBatch)
+            entry.at("edge_latency_ms").fail("covers batch sizes up to " + std::to_string(subtask.edgeLatencyMs.size())
+                                             + "; this reader accepts at most " + std::to_string(limits.maxBatch));
+        if (!maxBatch)
+            maxBatch = static_cast<long long>(subtask.edgeLatencyMs.size()); // the first table sets B_max for the rest
+        dnn.subtasks.push_back(std::move(subtask));
+    }
+    return dnn;
+}
+
+CpuModel readCpu(const Field& field)
+{
+    CpuModel cpu;
+    cpu.frequencyGhz = field.at("frequency_ghz").positive();
+    cpu.cyclesPerFlop = field.at("cycles_per_flop").positive();
+    cpu.kappa = field.at("kappa").positive();
+    return cpu;
+}
+
+std::vector<DeviceClass> readDeviceClasses(const Field& root)
+{
+    std::vector<DeviceClass> classes;
+    auto field = root.find("device_classes");
+    if (!field)
+        return classes;
+    const size_t count = field->arraySize();
+    for (size_t i = 0; i < count; ++i) {
+        const Field entry = field->at(i);
+        DeviceClass device;
+        device.name = entry.at("name").string(false);
+        for (const DeviceClass& other : classes)
+            if (other.name == device.name)
+                entry.at("name").fail("\"" + device.name + "\" is already the name of another device class");
+        device.cpu = readCpu(entry.at("cpu"));
+        device.txPowerW = entry.at("tx_power_w").positive();
+        classes.push_back(std::move(device));
+    }
+    return classes;
+}
+
+std::optional<ChannelModel> readChannel(const Field& root)
+{
+    auto field = root.find("channel");
+    if (!field)
+        return std::nullopt;
+    ChannelModel channel;
+    channel.bandwidthMhz = field->at("bandwidth_mhz").positive();
+    if (auto noise = field->find("noise_dbm_per_hz"))
+        channel.noiseDbmPerHz = noise->number(-300.0);
+    if (auto loss = field->find("path_loss")) {
+        channel.pathLossReferenceDb = loss->at("reference_db").number();
+        channel.pathLossExponent = loss->at("exponent").positive();
+    }
+    return channel;
+}
+
+const DeviceClass& findClass(const Field& name, const std::vector<DeviceClass>& classes)
+{
+    const std::string wanted = name.string(false);
+    for (const DeviceClass& device : classes)
+        if (device.name == wanted)
+            return device;
+    name.fail("names device class \"" + wanted + "\", which device_classes does not define");
+}
+
+User readUser(const Field& entry, const Dnn& dnn, const std::vector<DeviceClass>& classes,
+              const std::optional<ChannelModel>& channel)
+{
+    if (!entry.isObject())
+        entry.fail("must be an object, not " + detail::describe(entry.json()));
+    User user;
+    user.id = entry.at("id").string(false);
+    user.deadlineMs = entry.at("deadline_ms").positive();
+    const DeviceClass* device = nullptr;
+    if (auto name = entry.find("device_class")) {
+        device = &findClass(*name, classes);
+        user.deviceClass = device->name;
+    }
+    const auto n = static_cast<long long>(dnn.subtasks.size());
+    if (entry.has("local_latency_ms") || entry.has("local_energy_mj")) {
+        user.localLatencyMs = entry.at("local_latency_ms").nonNegativeNumbers(n);
+        user.localEnergyMj = entry.at("local_energy_mj").nonNegativeNumbers(n);
+    } else if (auto cpu = entry.find("cpu")) {
+        applyCpuModel(readCpu(*cpu), dnn, user);
+    } else if (device) {
+        applyCpuModel(device->cpu, dnn, user);
+    } else {
+        entry.fail("needs local_latency_ms and local_energy_mj, a cpu model, or a device_class");
+    }
+    if (auto rate = entry.find("arrival_rate_per_s"))
+        user.arrivalRatePerSecond = rate->nonNegative();
+    if (auto jitter = entry.find("deadline_jitter")) {
+        user.deadlineJitter = jitter->nonNegative();
+        if (user.deadlineJitter >= 1)
+            jitter->fail("must be below 1");
+    }
+    if (auto power = entry.find("tx_power_w"))
+        user.txPowerW = power->positive();
+    else if (device)
+        user.txPowerW = device->txPowerW;
+    else
+        entry.at("tx_power_w"); // reports it missing
+
+    if (auto rate = entry.find("uplink_rate_mbps")) {
+        user.uplinkRateMbps = rate->positive();
+    } else if (entry.has("distance_m") || entry.has("channel_gain")) {
+        if (!channel)
+            entry.fail("gives a distance or channel gain, so the scenario needs a \"channel\" block");
+        const double gain = entry.has("distance_m") ? pathGain(*channel, entry.at("distance_m").positive())
+                                                    : entry.at("channel_gain").positive();
+        user.uplinkRateMbps = shannonRateMbps(*channel, user.txPowerW, gain);
+        if (!(user.uplinkRateMbps > 0))
+            entry.fail("gives an uplink rate of 0 Mbps from its channel parameters");
+    } else {
+        entry.fail("needs uplink_rate_mbps, distance_m or channel_gain");
+    }
+    return user;
+}
+
+Distribution readDistribution(const Field& field, bool positive)
+{
+    Distribution distribution;
+    if (auto choices = field.find("choices")) {
+        const size_t count = choices->arraySize();
+        for (size_t i = 0; i < count; ++i)
+            distribution.choices.push_back(positive ? choices->at(i).positive() : choices->at(i).nonNegative());
+        return distribution;
+    }
+    distribution.min = positive ? field.at("min").positive() : field.at("min").nonNegative();
+    distribution.max = field.at("max").number(distribution.min);
+    return distribution;
+}
+
+PopulationSpec readPopulation(const Field& field, const std::vector<DeviceClass>& classes,
+                              const std::optional<ChannelModel>& channel, long long maxUsers)
+{
+    PopulationSpec spec;
+    spec.count = field.at("count").integer(1, maxUsers);
+    spec.seed = static_cast<std::uint64_t>(field.at("seed").integer(0, 9'007'199'254'740'992LL));
+    if (auto prefix = field.find("id_prefix"))
+        spec.idPrefix = prefix->string();
+    const Field mix = field.at("device_mix");
+    const size_t count = mix.arraySize();
+    for (size_t i = 0; i < count; ++i) {
+        const Field entry = mix.at(i);
+        spec.deviceMix.emplace_back(findClass(entry.at("device_class"), classes).name, entry.at("weight").positive());
+    }
+    spec.deadlineMs = readDistribution(field.at("deadline_ms"), true);
+    if (auto distance = field.find("distance_m")) {
+        if (!channel)
+            distance->fail("draws distances, so the scenario needs a \"channel\" block");
+        spec.distanceM = readDistribution(*distance, true);
+    } else if (auto rate = field.find("uplink_rate_mbps")) {
+        spec.byDistance = false;
+        spec.uplinkRateMbps = readDistribution(*rate, true);
+    } else {
+        field.fail("needs distance_m or uplink_rate_mbps");
+    }
+    return spec;
+}
+
+OnlineSettings readOnline(const Field& field)
+{
+    OnlineSettings online;
+    online.present = true;
+    if (auto slot = field.find("slot_ms"))
+        online.slotMs = slot->positive();
+    if (auto horizon = field.find("horizon_ms"))
+        online.horizonMs = horizon->number(online.slotMs);
+    if (online.horizonMs / online.slotMs > 10'000'000)
+        field.at("horizon_ms").fail("holds more than 10 million slots of slot_ms");
+    if (auto process = field.find("process")) {
+        const std::string name = process->string();
+        if (name != "poisson" && name != "bernoulli")
+            process->fail("must be \"poisson\" or \"bernoulli\", not \"" + name + "\"");
+        online.bernoulli = name == "bernoulli";
+    }
+    if (auto rate = field.find("rate_per_s"))
+        online.ratePerSecond = rate->nonNegative();
+    if (online.bernoulli && online.ratePerSecond * online.slotMs / 1000 > 1)
+        field.at("rate_per_s").fail("with Bernoulli arrivals, rate_per_s x slot_ms / 1000 is a probability and must be at most 1");
+    if (auto jitter = field.find("deadline_jitter")) {
+        online.deadlineJitter = jitter->nonNegative();
+        if (online.deadlineJitter >= 1)
+            jitter->fail("must be below 1");
+    }
+    if (auto seed = field.find("seed"))
+        online.seed = static_cast<std::uint64_t>(seed->integer(0, 9'007'199'254'740'992LL));
+    return online;
+}
+
+Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits, const std::string& baseDir)
+{
+    detail::requireFormat(root, "coinfer-scenario");
+    Scenario scenario;
+    scenario.name = root.find("name") ? root.at("name").string() : std::string();
+    scenario.dnn = readDnn(root.at("dnn"), limits, baseDir);
+    const std::vector<DeviceClass> classes = readDeviceClasses(root);
+    const std::optional<ChannelModel> channel = readChannel(root);
+    scenario.deviceClasses = classes;
+    scenario.hasChannel = channel.has_value();
+    if (channel)
+        scenario.channel = *channel;
+
+    if (!root.has("users") && !root.has("population"))
+        root.fail("needs \"users\", a \"population\", or both");
+    if (auto users = root.find("users")) {
+        const size_t count = users->arraySize(root.has("population"));
+        if (static_cast<long long>(count) > limits.maxUsers)
+            users->fail("has " + std::to_string(count) + " users; this reader accepts at most " + std::to_string(limits.maxUsers));
+        for (size_t i = 0; i < count; ++i)
+            scenario.users.push_back(readUser(users->at(i), scenario.dnn, classes, channel));
+    }
+    if (auto population = root.find("population")) {
+        const long long room = limits.maxUsers - static_cast<long long>(scenario.users.size());
+        const PopulationSpec spec = readPopulation(*population, classes, channel, std::max(room, 1LL));
+        generatePopulation(spec, classes, channel ? &*channel : nullptr, scenario.dnn, scenario.users);
+    }
+    if (auto online = root.find("online"))
+        scenario.online = readOnline(*online);
+    std::map<std::string, size_t> seen;
+    for (size_t i = 0; i < scenario.users.size(); ++i) {
+        auto [it, added] = seen.emplace(scenario.users[i].id, i);
+        if (!added)
+            throw InputError{"users[" + std::to_string(i) + "].id",
+                             "\"" + scenario.users[i].id + "\" is already the id of users[" + std::to_string(it->second) + "]"};
+    }
+    return scenario;
+}
+
+} // namespace
+
+Expected<Scenario> parseScenario(std::string_view text, const std::string& sourceName, const ScenarioLimits& limits)
+{
+    return detail::readDocument<Scenario>(text, sourceName, [&](const Field& root) { return readScenarioJson(root, limits, std::filesystem::path(sourceName).parent_path().string()); });
+}
+
+Expected<Scenario> readScenario(const std::string& path, const ScenarioLimits& limits)
+{
+    Expected<std::string> text = readTextFile(path);
+    if (!text)
+        return Unexpected(text.error());
+    return parseScenario(*text, path, limits);
+}
+
+std::string scenarioToJson(const Scenario& scenario)
+{
+    json subtasks = json::array();
+    for (const Subtask& subtask : scenario.dnn.subtasks)
+        subtasks.push_back({{"name", subtask.name}, {"output_bytes", subtask.outputBytes}, {"flops", subtask.flops},
+                            {"edge_latency_ms", subtask.edgeLatencyMs}});
+    json users = json::array();
+    for (const User& user : scenario.users) {
+        json entry = {{"id", user.id}, {"deadline_ms", user.deadlineMs}, {"local_latency_ms", user.localLatencyMs},
+                      {"local_energy_mj", user.localEnergyMj}, {"uplink_rate_mbps", user.uplinkRateMbps},
+                      {"tx_power_w", user.txPowerW}};
+        if (!user.deviceClass.empty() && !scenario.deviceClasses.empty())
+            entry["device_class"] = user.deviceClass; // informative: the tables above take precedence
+        if (user.arrivalRatePerSecond > 0)
+            entry["arrival_rate_per_s"] = user.arrivalRatePerSecond;
+        if (user.deadlineJitter >= 0)
+            entry["deadline_jitter"] = user.deadlineJitter;
+        users.push_back(std::move(entry));
+    }
+    json document = {{"format", "coinfer-scenario"}, {"version", 1}, {"name", scenario.name},
+                     {"dnn", {{"name", scenario.dnn.name}, {"input_bytes", scenario.dnn.inputBytes}, {"subtasks", subtasks}}},
+                     {"users", users}};
+    if (!scenario.deviceClasses.empty()) {
+        json classes = json::array();
+        for (const DeviceClass& device : scenario.deviceClasses)
+            classes.push_back({{"name", device.name}, {"tx_power_w", device.txPowerW},
+                               {"cpu", {{"frequency_ghz", device.cpu.frequencyGhz}, {"cycles_per_flop", device.cpu.cyclesPerFlop},
+                                        {"kappa", device.cpu.kappa}}}});
+        document["device_classes"] = classes;
+    }
+    if (scenario.hasChannel)
+        document["channel"] = {{"bandwidth_mhz", scenario.channel.bandwidthMhz}, {"noise_dbm_per_hz", scenario.channel.noiseDbmPerHz},
+                               {"path_loss", {{"reference_db", scenario.channel.pathLossReferenceDb},
+                                              {"exponent", scenario.channel.pathLossExponent}}}};
+    if (scenario.online.present)
+        document["online"] = {{"slot_ms", scenario.online.slotMs}, {"horizon_ms", scenario.online.horizonMs},
+                              {"process", scenario.online.bernoulli ? "bernoulli" : "poisson"},
+                              {"rate_per_s", scenario.online.ratePerSecond}, {"deadline_jitter", scenario.online.deadlineJitter},
+                              {"seed", scenario.online.seed}};
+    return document.dump(2) + "\n";
+}
+
+} // namespace coinfer

@@ -1,0 +1,29 @@
+#pragma once
+// Scenario files (SPEC section 5): the table form, and the richer forms that expand to it.
+
+#include "core/util/expected.h"
+#include "core/model/scenario.h"
+
+#include <string>
+#include <string_view>
+
+namespace coinfer {
+
+/// Sizes a reader accepts; larger scenarios are refused as bad input.
+struct ScenarioLimits {
+    long long maxUsers = 10'000'000;
+    long long maxBatch = 65'536;
+    long long maxSubtasks = 10'000;
+};
+
+/// Parses a scenario. Errors name @p sourceName, the field's path and the problem, e.g.
+/// "classroom.json: users[3].local_latency_ms[2]: must be at least 0, not -1". O(size + M*N).
+Expected<Scenario> parseScenario(std::string_view text, const std::string& sourceName, const ScenarioLimits& limits = {});
+
+/// Reads and parses a scenario file.
+Expected<Scenario> readScenario(const std::string& path, const ScenarioLimits& limits = {});
+
+/// The scenario in the table form, which every version-1 reader accepts. O(M*N).
+std::string scenarioToJson(const Scenario& scenario);
+
+} // namespace coinfer

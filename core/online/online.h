@@ -1,0 +1,133 @@
+#pragma once
+// Online scheduling (SPEC section 3): tasks arrive over time, wait in a pool, and a dispatch
+// policy decides each slot whether to plan the pool now with OG or IP-SSA.
+
+#include "core/model/scenario.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace coinfer {
+
+/// One task: user m's inference released at releaseMs, due at deadlineMs (absolute).
+struct OnlineTask {
+    int user = 0;
+    double releaseMs = 0;
+    double deadlineMs = 0;
+};
+
+/// The seeded arrivals of one episode, sorted by release time: per user Poisson (exponential
+/// gaps) or Bernoulli per slot, with relative deadlines deadline_ms x U(1 - j, 1 + j).
+/// The same seed gives the same trace on every platform. O(tasks).
+std::vector<OnlineTask> makeArrivalTrace(const Scenario& scenario, std::uint64_t seed);
+
+enum class OnlinePlanner { Og, IpSsa };
+
+/// "og" or "ip-ssa".
+std::string onlinePlannerName(OnlinePlanner planner);
+
+/// What a policy sees at the start of a slot, every feature normalised to about [0, 1].
+struct OnlineObservation {
+    static constexpr int kFeatures = 9;
+    /// pool size / M; smallest remaining slack; a 4-bin histogram of slacks; GPU busy time
+    /// left; recent arrival rate against the expected one; the share of forced tasks.
+    double features[kFeatures] = {};
+    int poolSize = 0;
+    double minSlackShare = 1;  ///< smallest remaining slack / the largest relative deadline
+    bool forced = false;       ///< some task must go now or miss its deadline
+    double nowMs = 0;
+};
+
+/// Totals of one or more episodes.
+struct OnlineResult {
+    int tasks = 0;
+    int misses = 0;
+    int dispatches = 0;
+    long long batches = 0;
+    long long batchMembers = 0;
+    double energyMj = 0;
+    double localEnergyMj = 0;   ///< the same tasks all computed locally
+    double gpuBusyMs = 0;
+    double horizonMs = 0;
+
+    double energyPerTaskMj() const { return tasks > 0 ? energyMj / tasks : 0.0; }
+    double meanBatchSize() const { return batches > 0 ? static_cast<double>(batchMembers) / static_cast<double>(batches) : 0.0; }
+    double gpuUtilisation() const { return horizonMs > 0 ? gpuBusyMs / horizonMs : 0.0; }
+    double savingPercent() const { return localEnergyMj > 0 ? 100.0 * (1.0 - energyMj / localEnergyMj) : 0.0; }
+    void add(const OnlineResult& other);
+};
+
+/// Steps one episode slot by slot. A dispatch plans every pending task with the chosen planner
+/// from the tasks' remaining slack and the time the GPU becomes free, re-times the plan with
+/// the simulator, and commits its energy and GPU time. A task whose slack will not survive one
+/// more slot is dispatched whatever the policy says. Tasks still pending at the end of the
+/// horizon are dispatched then. Reward per slot: -(energy committed) / (mean local energy of a
+/// task) - missPenalty x (deadline misses committed).
+class OnlineSimulator {
+public:
+    OnlineSimulator(const Scenario& scenario, OnlinePlanner planner, std::vector<OnlineTask> trace, double missPenalty = 20.0);
+
+    bool done() const { return m_slot >= m_slots; }
+    const OnlineObservation& observe() const { return m_observation; }
+    /// Ends the current slot, dispatching the pool first if @p dispatch or a task is forced.
+    /// Returns the slot's reward. O(pool planning + tasks released in the slot).
+    double step(bool dispatch);
+    const OnlineResult& result() const { return m_result; }
+
+private:
+    void admitArrivals();
+    void updateObservation();
+    void dispatchPool();
+    double fastestFinishMs(const OnlineTask& task) const;
+
+    Scenario m_scenario; // a copy: the simulator outlives any caller's scenario
+    OnlinePlanner m_planner;
+    std::vector<OnlineTask> m_trace;
+    double m_missPenalty;
+    size_t m_nextArrival = 0;
+    long long m_slot = 0, m_slots = 0;
+    std::vector<OnlineTask> m_pool;
+    std::vector<double> m_recentArrivals;
+    double m_gpuFreeMs = 0;
+    double m_largestDeadlineMs = 1;
+    double m_meanLocalMj = 1;
+    double m_expectedArrivalsPerSlot = 0;
+    std::vector<double> m_localOnlyMs;                        // L_m(N) per user
+    std::vector<double> m_localOnlyMj;                        // E_m(N) per user
+    std::vector<std::pair<double, double>> m_offloadOptions;  // per (user, p < N): A_m(p), sum of tau(1) after p
+    OnlineObservation m_observation;
+    OnlineResult m_result;
+    double m_slotEnergyMj = 0;
+    int m_slotMisses = 0;
+};
+
+/// A dispatch policy: true to dispatch the pool at this observation.
+using DispatchPolicy = std::function<bool(const OnlineObservation&)>;
+
+/// Dispatch whenever the pool is not empty.
+DispatchPolicy immediatePolicy();
+/// Dispatch every @p periodMs, at the first slot (of length @p slotMs) of each period.
+DispatchPolicy periodicPolicy(double periodMs, double slotMs);
+/// Dispatch when the smallest remaining slack share is at most @p threshold.
+DispatchPolicy thresholdPolicy(double threshold);
+
+/// What happened slot by slot in one episode, for drawing it.
+struct OnlineRecord {
+    std::vector<double> slotStartMs;
+    std::vector<int> poolSize;      ///< tasks waiting at the start of each slot
+    std::vector<int> arrivals;      ///< tasks released during the slot before it
+    std::vector<double> dispatchMs; ///< when the pool was dispatched
+};
+
+/// Runs one episode on @p trace, recording it when @p record is given.
+/// O(slots + dispatches x planning).
+OnlineResult runEpisode(const Scenario& scenario, OnlinePlanner planner, const std::vector<OnlineTask>& trace,
+                        const DispatchPolicy& policy, OnlineRecord* record = nullptr);
+
+/// Every task computed locally at release (the reference: no planning, no GPU).
+OnlineResult localOnlyResult(const Scenario& scenario, const std::vector<OnlineTask>& trace);
+
+} // namespace coinfer

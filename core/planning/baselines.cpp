@@ -1,0 +1,94 @@
+#include "core/planning/planner.h"
+#include "core/planning/roundbounds.h"
+
+#include <limits>
+
+namespace coinfer {
+
+Schedule planLocal(const CostModel& model)
+{
+    Schedule schedule;
+    schedule.partitions.assign(static_cast<size_t>(model.userCount()), model.subtaskCount());
+    schedule.groups.assign(static_cast<size_t>(model.userCount()), -1);
+    return schedule;
+}
+
+Schedule planFullOffload(const CostModel& model)
+{
+    Schedule schedule;
+    schedule.partitions.assign(static_cast<size_t>(model.userCount()), 0);
+    schedule.groups.assign(static_cast<size_t>(model.userCount()), 0);
+    std::vector<int> everyone;
+    for (int m = 0; m < model.userCount(); ++m)
+        everyone.push_back(m);
+    if (model.subtaskCount() > 0)
+        schedule.batches = roundBatches(model, everyone, schedule.partitions);
+    else
+        schedule.groups.assign(everyone.size(), -1);
+    return schedule;
+}
+
+namespace {
+
+int cheapestAlonePartition(const CostModel& model, int user)
+{
+    int best = model.subtaskCount();
+    double bestEnergy = std::numeric_limits<double>::infinity();
+    for (int p = model.subtaskCount(); p >= 0; --p) {
+        double finish = p == model.subtaskCount() ? model.localMs(user, p) : model.arrivalMs(user, p);
+        for (int n = p + 1; n <= model.subtaskCount(); ++n)
+            finish += model.edgeMs(n, 1);
+        if (finish <= model.deadlineMs(user) + kTimeEpsMs && model.energyMj(user, p) < bestEnergy) {
+            best = p;
+            bestEnergy = model.energyMj(user, p);
+        }
+    }
+    return best;
+}
+
+} // namespace
+
+Schedule planNoBatching(const CostModel& model)
+{
+    const int users = model.userCount();
+    const int n = model.subtaskCount();
+    Schedule schedule;
+    schedule.groups.assign(static_cast<size_t>(users), -1);
+    std::vector<int> next(static_cast<size_t>(users));
+    std::vector<double> readyMs(static_cast<size_t>(users));
+    for (int m = 0; m < users; ++m) {
+        const int p = cheapestAlonePartition(model, m);
+        schedule.partitions.push_back(p);
+        next[static_cast<size_t>(m)] = p + 1;
+        readyMs[static_cast<size_t>(m)] = p < n ? model.arrivalMs(m, p) : 0.0;
+        if (p < n)
+            schedule.groups[static_cast<size_t>(m)] = 0;
+    }
+    double gpuFreeMs = 0;
+    for (;;) {
+        // Among the copies ready when the GPU frees up, the earliest deadline goes first; if none
+        // is ready, the GPU waits for the next arrival.
+        int chosen = -1;
+        double earliestReady = std::numeric_limits<double>::infinity();
+        for (int m = 0; m < users; ++m)
+            if (next[static_cast<size_t>(m)] <= n)
+                earliestReady = std::min(earliestReady, readyMs[static_cast<size_t>(m)]);
+        if (earliestReady == std::numeric_limits<double>::infinity())
+            break;
+        const double startMs = std::max(gpuFreeMs, earliestReady);
+        for (int m = 0; m < users; ++m) {
+            if (next[static_cast<size_t>(m)] > n || readyMs[static_cast<size_t>(m)] > startMs)
+                continue;
+            if (chosen < 0 || model.deadlineMs(m) < model.deadlineMs(chosen))
+                chosen = m;
+        }
+        const int subtask = next[static_cast<size_t>(chosen)];
+        schedule.batches.push_back({subtask, {chosen}});
+        gpuFreeMs = startMs + model.edgeMs(subtask, 1);
+        readyMs[static_cast<size_t>(chosen)] = gpuFreeMs;
+        ++next[static_cast<size_t>(chosen)];
+    }
+    return schedule;
+}
+
+} // namespace coinfer

@@ -1,0 +1,397 @@
+// Best: a portfolio of every planner, a local search over partitions and rounds re-timed by the
+// one simulator, and the exact branch and bound seeded with the result for the rest of the
+// budget. docs/algorithms.md section 8 describes the stages.
+
+#include "core/planning/lowerbound.h"
+#include "core/planning/planner.h"
+#include "core/planning/roundbounds.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numeric>
+
+namespace coinfer {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+/// Room between normalised round ids, so a new round can be put between two others.
+constexpr int kGroupGap = 4;
+
+/// The GPU, ASAP: among the copies ready when it frees up, the one with the least laxity (deadline
+/// minus its earliest finish) goes first, batched with every other ready copy of the same
+/// sub-task, least laxity first, up to B_max. Rounds of different users interleave freely.
+/// With @p waitForUrgent the least-laxity copy of all goes first even if the GPU must wait for
+/// its upload: keeping the GPU busy with a relaxed copy can make an urgent one late.
+/// O(J*M) for J batches.
+Schedule listSchedule(const CostModel& model, const std::vector<int>& partitions, bool waitForUrgent = false)
+{
+    const int users = model.userCount();
+    const int n = model.subtaskCount();
+    std::vector<double> tailMs(static_cast<size_t>(n + 2), 0.0);
+    for (int s = n; s >= 1; --s)
+        tailMs[static_cast<size_t>(s)] = tailMs[static_cast<size_t>(s + 1)] + model.minEdgeMs(s);
+    Schedule schedule{partitions, std::vector<int>(static_cast<size_t>(users), -1), {}};
+    std::vector<int> next(static_cast<size_t>(users));
+    std::vector<double> readyMs(static_cast<size_t>(users));
+    std::vector<int> pending;
+    for (int m = 0; m < users; ++m) {
+        const int p = partitions[static_cast<size_t>(m)];
+        next[static_cast<size_t>(m)] = p + 1;
+        if (p < n) {
+            readyMs[static_cast<size_t>(m)] = model.arrivalMs(m, p);
+            schedule.groups[static_cast<size_t>(m)] = 0;
+            pending.push_back(m);
+        }
+    }
+    double gpuFreeMs = model.edgeFreeAtMs();
+    auto laxity = [&](int m, double atMs) {
+        return model.deadlineMs(m) - (atMs + tailMs[static_cast<size_t>(next[static_cast<size_t>(m)])]);
+    };
+    std::vector<int> ready;
+    while (!pending.empty()) {
+        double startMs = kInf;
+        for (int m : pending)
+            startMs = std::min(startMs, readyMs[static_cast<size_t>(m)]);
+        startMs = std::max(startMs, gpuFreeMs);
+        if (waitForUrgent) {
+            int urgent = pending.front();
+            for (int m : pending)
+                if (laxity(m, std::max(gpuFreeMs, readyMs[static_cast<size_t>(m)]))
+                    < laxity(urgent, std::max(gpuFreeMs, readyMs[static_cast<size_t>(urgent)])))
+                    urgent = m;
+            startMs = std::max(gpuFreeMs, readyMs[static_cast<size_t>(urgent)]);
+        }
+        ready.clear();
+        for (int m : pending)
+            if (readyMs[static_cast<size_t>(m)] <= startMs)
+                ready.push_back(m);
+        std::stable_sort(ready.begin(), ready.end(), [&](int a, int b) { return laxity(a, startMs) < laxity(b, startMs); });
+        const int subtask = next[static_cast<size_t>(ready.front())];
+        BatchSpec batch{subtask, {}};
+        for (int m : ready)
+            if (next[static_cast<size_t>(m)] == subtask && static_cast<int>(batch.users.size()) < model.maxBatch())
+                batch.users.push_back(m);
+        gpuFreeMs = startMs + model.edgeMs(subtask, static_cast<int>(batch.users.size()));
+        for (int m : batch.users) {
+            readyMs[static_cast<size_t>(m)] = gpuFreeMs;
+            ++next[static_cast<size_t>(m)];
+        }
+        schedule.batches.push_back(std::move(batch));
+        std::erase_if(pending, [&](int m) { return next[static_cast<size_t>(m)] > n; });
+    }
+    return schedule;
+}
+
+/// Every user at the largest partition it could meet alone (local when it can), in one round.
+/// O(M*N^2).
+Schedule leastGpuWork(const CostModel& model)
+{
+    std::vector<int> partitions(static_cast<size_t>(model.userCount()), model.subtaskCount());
+    for (int m = 0; m < model.userCount(); ++m)
+        for (int p = model.subtaskCount(); p >= 0; --p)
+            if (model.feasibleAlone(m, p)) {
+                partitions[static_cast<size_t>(m)] = p;
+                break;
+            }
+    return roundSchedule(model, partitions, std::vector<int>(partitions.size(), 0));
+}
+
+/// The search's state and its one way of judging a schedule: the simulator.
+class BestSearch {
+public:
+    BestSearch(const Scenario& scenario, const CostModel& model, WorkMeter& meter)
+        : m_scenario(scenario), m_model(model), m_meter(meter)
+    {
+        for (int m = 0; m < model.userCount(); ++m)
+            m_options.push_back(model.aloneOptionsCheapestFirst(m));
+    }
+
+    /// Re-times @p schedule with the simulator; keeps it when it is feasible and the cheapest so
+    /// far. Returns whether it is feasible. Unmetered checks are for a result the budget already
+    /// paid for (the branch and bound's plan, after the meter has stopped it).
+    bool consider(const Schedule& schedule, const std::string& source, bool metered = true)
+    {
+        long long members = 0;
+        for (const BatchSpec& batch : schedule.batches)
+            members += static_cast<long long>(batch.users.size()) + 1;
+        if (metered)
+            m_meter.spend(static_cast<long long>(m_model.userCount()) * (m_model.subtaskCount() + 1) + members);
+        const Plan plan = simulate(m_scenario, m_model, schedule, source);
+        if (!plan.feasible)
+            return false;
+        if (plan.totalEnergyMj < m_bestMj * (1 - 1e-12)) {
+            m_bestMj = plan.totalEnergyMj;
+            m_best = schedule;
+            m_source = source;
+            m_meter.setIncumbent(m_bestMj);
+        }
+        return true;
+    }
+
+    /// Improves the incumbent by first-improvement moves until none helps or @p workLimit units
+    /// have been spent: a user to a cheaper partition in its own, a neighbouring or a new round;
+    /// two neighbouring rounds merged. A move is kept when the rounds it gives, or failing that
+    /// the list schedule of its partitions, is feasible in the simulator.
+    void localSearch(long long workLimit)
+    {
+        if (!std::isfinite(m_bestMj))
+            return;
+        m_workLimit = workLimit;
+        Layout layout = layoutOf(m_best);
+        bool improved = true;
+        while (improved && withinLimit()) {
+            improved = improveUsers(layout);
+            improved = mergeRounds(layout) || improved;
+        }
+    }
+
+    bool found() const { return std::isfinite(m_bestMj); }
+    double bestMj() const { return m_bestMj; }
+    const Schedule& best() const { return m_best; }
+    const std::string& source() const { return m_source; }
+    void setSource(std::string source) { m_source = std::move(source); }
+
+private:
+    struct Layout {
+        std::vector<int> partitions;
+        std::vector<int> groups; // round order, smaller first; -1 for local users
+    };
+
+    bool withinLimit() const { return m_meter.used() < m_workLimit; }
+
+    Layout layoutOf(const Schedule& schedule) const
+    {
+        Layout layout{schedule.partitions, schedule.groups};
+        if (layout.groups.size() != layout.partitions.size())
+            layout.groups.assign(layout.partitions.size(), 0);
+        normalise(layout);
+        return layout;
+    }
+
+    void normalise(Layout& layout) const
+    {
+        std::map<int, int> ids;
+        for (size_t m = 0; m < layout.partitions.size(); ++m)
+            if (layout.partitions[m] < m_model.subtaskCount())
+                ids.emplace(layout.groups[m], 0);
+        int next = 0;
+        for (auto& [group, id] : ids)
+            id = (next++) * kGroupGap;
+        for (size_t m = 0; m < layout.partitions.size(); ++m)
+            layout.groups[m] = layout.partitions[m] < m_model.subtaskCount() ? ids[layout.groups[m]] : -1;
+    }
+
+    bool tryLayout(Layout& trial)
+    {
+        if (consider(roundSchedule(m_model, trial.partitions, trial.groups), "local search"))
+            return true;
+        if (!consider(listSchedule(m_model, trial.partitions), "local search (list schedule)")
+            && !consider(listSchedule(m_model, trial.partitions, true), "local search (urgent-first list schedule)"))
+            return false;
+        // The list schedule interleaves rounds; keep the layout's rounds for the next moves,
+        // which are judged again by both builders.
+        return true;
+    }
+
+    // The rounds a user could join: its own, the rounds around its deadline, and a new round
+    // just before or after them.
+    std::vector<int> roundTargets(const Layout& layout, int user) const
+    {
+        std::map<int, double> firstDeadline;
+        for (size_t m = 0; m < layout.partitions.size(); ++m)
+            if (layout.groups[m] >= 0 && static_cast<int>(m) != user) {
+                auto [it, added] = firstDeadline.emplace(layout.groups[m], m_model.deadlineMs(static_cast<int>(m)));
+                if (!added)
+                    it->second = std::min(it->second, m_model.deadlineMs(static_cast<int>(m)));
+            }
+        std::vector<int> targets;
+        const int own = layout.groups[static_cast<size_t>(user)];
+        if (own >= 0)
+            targets.push_back(own);
+        const double deadline = m_model.deadlineMs(user);
+        int before = -1, after = -1; // the last round starting no later than the deadline, the first after
+        for (const auto& [group, first] : firstDeadline) {
+            if (meetsDeadline(first, deadline))
+                before = group;
+            else if (after < 0)
+                after = group;
+        }
+        for (int group : {before, after})
+            if (group >= 0 && group != own)
+                targets.push_back(group);
+        if (before >= 0)
+            targets.push_back(before + 1); // a new round right after it
+        else if (after >= 0)
+            targets.push_back(after - 1);
+        else
+            targets.push_back(0);
+        return targets;
+    }
+
+    bool improveUsers(Layout& layout)
+    {
+        const int n = m_model.subtaskCount();
+        std::vector<int> order;
+        std::vector<double> potential(layout.partitions.size(), 0.0);
+        for (int m = 0; m < m_model.userCount(); ++m) {
+            const auto& options = m_options[static_cast<size_t>(m)];
+            if (options.empty())
+                continue;
+            potential[static_cast<size_t>(m)] = m_model.energyMj(m, layout.partitions[static_cast<size_t>(m)])
+                - m_model.energyMj(m, options.front());
+            if (potential[static_cast<size_t>(m)] > 1e-12)
+                order.push_back(m);
+        }
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return potential[static_cast<size_t>(a)] > potential[static_cast<size_t>(b)]; });
+        bool improved = false;
+        for (int m : order) {
+            if (!withinLimit())
+                break;
+            const double current = m_model.energyMj(m, layout.partitions[static_cast<size_t>(m)]);
+            bool moved = false;
+            for (int p : m_options[static_cast<size_t>(m)]) {
+                if (moved || m_model.energyMj(m, p) >= current - 1e-12 || !withinLimit())
+                    break;
+                const std::vector<int> targets = p < n ? roundTargets(layout, m) : std::vector<int>{-1};
+                for (int group : targets) {
+                    Layout trial = layout;
+                    trial.partitions[static_cast<size_t>(m)] = p;
+                    trial.groups[static_cast<size_t>(m)] = group;
+                    if (tryLayout(trial)) {
+                        normalise(trial);
+                        layout = std::move(trial);
+                        moved = improved = true;
+                        break;
+                    }
+                }
+            }
+        }
+        return improved;
+    }
+
+    // Merging two rounds saves GPU time (one batch per sub-task instead of two), which can let
+    // later moves offload more; it never changes the energy, so it is kept only when the merged
+    // rounds are feasible and a user move then succeeds.
+    bool mergeRounds(Layout& layout)
+    {
+        std::vector<int> groups;
+        for (int group : layout.groups)
+            if (group >= 0)
+                groups.push_back(group);
+        std::sort(groups.begin(), groups.end());
+        groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+        bool improved = false;
+        for (size_t i = 0; i + 1 < groups.size() && withinLimit(); ++i) {
+            Layout trial = layout;
+            for (int& group : trial.groups)
+                if (group == groups[i + 1])
+                    group = groups[i];
+            const double before = m_bestMj;
+            if (!consider(roundSchedule(m_model, trial.partitions, trial.groups), "local search"))
+                continue;
+            normalise(trial);
+            if (improveUsers(trial) && m_bestMj < before * (1 - 1e-12)) {
+                layout = std::move(trial);
+                improved = true;
+                break;
+            }
+        }
+        return improved;
+    }
+
+    const Scenario& m_scenario;
+    const CostModel& m_model;
+    WorkMeter& m_meter;
+    std::vector<std::vector<int>> m_options; // per user, the partitions it could meet alone, cheapest first
+    double m_bestMj = kInf;
+    Schedule m_best;
+    std::string m_source;
+    long long m_workLimit = 0;
+};
+
+} // namespace
+
+namespace {
+
+/// The stages of best on one meter: the portfolio, the local search until the meter has spent
+/// @p localSearchUntil units, then (if asked) the branch and bound until the meter stops it.
+BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMeter& meter, long long localSearchUntil,
+                      bool branchAndBound)
+{
+    BestSearch search(scenario, model, meter);
+    BestOutcome outcome;
+    outcome.lowerBoundMj = std::max(model.aloneLowerBoundMj(), capacityLowerBoundMj(model));
+    meter.setLowerBound(outcome.lowerBoundMj);
+    auto considerWithSchedules = [&](const Schedule& start, const std::string& name) {
+        search.consider(start, name, false);
+        search.consider(listSchedule(model, start.partitions), name + " partitions, list schedule", false);
+        search.consider(listSchedule(model, start.partitions, true), name + " partitions, urgent-first", false);
+    };
+    bool stopped = false;
+    try {
+        // The planners shown beside best are taken whatever the budget, so that none beats it;
+        // OG, the slow one, comes after a first local search so that a time limit does not leave
+        // the search no time at all on large scenarios.
+        const Schedule starts[] = {planLocal(model), planFullOffload(model), planNoBatching(model), planIpSsa(model)};
+        const char* names[] = {"local", "full-offload", "no-batching", "ip-ssa"};
+        for (size_t i = 0; i < std::size(starts); ++i)
+            considerWithSchedules(starts[i], names[i]);
+        // A start that leaves the GPU as free as possible, for scenarios where every planner above
+        // misses a deadline: each user at the latest partition it could meet alone.
+        considerWithSchedules(leastGpuWork(model), "least GPU work");
+        meter.checkpoint(); // a cancel that came during the portfolio stops here
+        search.localSearch(localSearchUntil / 2);
+    } catch (const SearchStopped& stop) {
+        outcome.end = stop.reason;
+        stopped = true;
+    }
+    considerWithSchedules(planOg(model), "og");
+    if (!stopped) {
+        try {
+            search.localSearch(localSearchUntil); // on from OG's plan when that is the cheapest
+            if (branchAndBound) {
+                ExactOutcome exact = searchExact(model, meter, search.found() ? &search.best() : nullptr, search.bestMj());
+                if (exact.found && exact.energyMj < search.bestMj() && search.consider(exact.schedule, "branch and bound", false))
+                    search.setSource("branch and bound");
+                outcome.lowerBoundMj = std::max(outcome.lowerBoundMj, exact.lowerBoundMj);
+                outcome.end = exact.end;
+            }
+        } catch (const SearchStopped& stop) {
+            outcome.end = stop.reason;
+        }
+    }
+    outcome.found = search.found();
+    if (outcome.found) {
+        outcome.schedule = search.best();
+        outcome.energyMj = search.bestMj();
+        outcome.source = search.source();
+        outcome.lowerBoundMj = std::min(outcome.lowerBoundMj, outcome.energyMj);
+        outcome.provenOptimal = outcome.lowerBoundMj >= outcome.energyMj * (1 - 1e-9);
+    }
+    return outcome;
+}
+
+} // namespace
+
+BestOutcome planBest(const Scenario& scenario, const CostModel& model, const SearchControl& control,
+                     const BestStages& stages)
+{
+    SearchControl budgeted = control;
+    if (budgeted.workBudget <= 0)
+        budgeted.workBudget = kDefaultBestWorkBudget;
+    WorkMeter meter(budgeted);
+    // Half of the budget for the local search, the rest for the branch and bound.
+    const long long localSearchUntil = !stages.localSearch ? 0 : stages.branchAndBound ? budgeted.workBudget / 2 : budgeted.workBudget;
+    return runStages(scenario, model, meter, localSearchUntil, stages.branchAndBound);
+}
+
+BestOutcome planExactAnytime(const Scenario& scenario, const CostModel& model, const SearchControl& control)
+{
+    WorkMeter meter(control);
+    // A short local search gives the branch and bound a good incumbent to prune with.
+    return runStages(scenario, model, meter, kDefaultBestWorkBudget / 10, true);
+}
+
+} // namespace coinfer

@@ -1,0 +1,20 @@
+#pragma once
+// Proven lower bounds on the least energy of any feasible plan (docs/algorithms.md section 8).
+
+#include "core/model/costmodel.h"
+
+namespace coinfer {
+
+/// A GPU-capacity bound. In any feasible plan, the users with deadlines up to t have all their GPU
+/// work done in [edge free, t], and a member of a batch of sub-task n occupies the GPU for at
+/// least share_n = min_b tau_n(b) / b. Relaxing that constraint with a Lagrange multiplier
+/// lambda >= 0 gives, for each t and lambda, the valid bound
+///   sum_{T_m <= t} min_p [E_m(p) + lambda W_m(p)] + sum_{T_m > t} min_p E_m(p) - lambda (t - edge free),
+/// where W_m(p) = sum_{n > p} share_n and p ranges over the options user m could meet alone.
+/// Returns the largest over up to 16 deadlines t and a golden-section search over lambda (the
+/// function is concave in lambda); at lambda = 0 it is the alone bound, so it is never weaker.
+/// +inf when even the lightest options overload the GPU (no feasible plan exists).
+/// O(16 * 48 * M * N) after O(M * N^2) for the options.
+double capacityLowerBoundMj(const CostModel& model);
+
+} // namespace coinfer

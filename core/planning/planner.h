@@ -1,0 +1,153 @@
+#pragma once
+// The offline planners of SPEC section 2 and the one entry point that runs a planner and times
+// its schedule with the simulator.
+
+#include "core/model/costmodel.h"
+#include "core/util/expected.h"
+#include "core/model/plan.h"
+#include "core/model/scenario.h"
+#include "core/planning/search.h"
+#include "core/simulation/simulator.h"
+
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace coinfer {
+
+enum class Algorithm { Local, FullOffload, NoBatching, IpSsa, Og, Best, Exact };
+
+/// The command-line name of an algorithm ("ip-ssa", ...).
+std::string algorithmName(Algorithm algorithm);
+/// Parses a command-line name; nullopt for an unknown one.
+std::optional<Algorithm> algorithmFromName(std::string_view name);
+/// Every algorithm, in the order the docs list them.
+std::vector<Algorithm> allAlgorithms();
+
+/// Local computing: p = N for every user. O(M).
+Schedule planLocal(const CostModel& model);
+
+/// Full offloading with same-sub-task aggregation: p = 0 for every user, one round. O(M*N).
+Schedule planFullOffload(const CostModel& model);
+
+/// Independent partitioning without batching: each user's cheapest partition that meets its
+/// deadline when served alone, then the GPU runs every sub-task copy on its own (b = 1),
+/// earliest deadline first among the ready ones. O(M*N + J*M) for J = number of copies.
+Schedule planNoBatching(const CostModel& model);
+
+/// IP-SSA for given round bounds R_p (p = 0..N): one round ending at the earliest deadline;
+/// each user takes its cheapest p with A_m(p) + R_p <= T_min, or p = N if L_m(N) <= T_m.
+/// O(M*N + M log M): the batches are built after sorting the users by arrival.
+Schedule planIpSsaForBounds(const CostModel& model, const std::vector<double>& remainingMs);
+
+/// IP-SSA with batch-size bounds tightened by fixed-point iteration (roundbounds.h).
+/// Exact when tau is constant in b, B_max >= M and deadlines are equal. O(I*(M*N + M log M))
+/// for I <= 5 bound iterations (one when tau is constant and B_max >= M).
+Schedule planIpSsa(const CostModel& model);
+
+/// Optimal grouping for given round bounds R_p: the least-energy grouping, reservations and
+/// partitions over the class of SPEC section 2 (users sorted by deadline, contiguous groups, one
+/// SSA round per group, rounds back to back in deadline order). See docs/algorithms.md for the
+/// recursion. O(C * (M*N + log C)) for C candidate bounds (the users' thresholds and deadlines,
+/// and each step of the recursion's step functions shifted by the N round lengths); C has no
+/// polynomial bound, so the running time is measured in docs/performance.md.
+Schedule planOgForBounds(const CostModel& model, const std::vector<double>& remainingMs);
+
+/// planOgForBounds that gives up (nullopt) once its sweep has evaluated @p rowLimit rows (each
+/// O(N)); reports the rows it evaluated in @p rowsEvaluated when given.
+std::optional<Schedule> planOgForBoundsWithin(const CostModel& model, const std::vector<double>& remainingMs,
+                                              long long rowLimit, long long* rowsEvaluated = nullptr);
+
+/// OG with batch-size bounds tightened by fixed-point iteration (roundbounds.h): up to 10 runs of
+/// planOgForBounds (one when tau is constant and B_max >= M); the plans after the first share a
+/// budget of 4 times the first one's work (at least 2 million rows), so OG costs at most about 6
+/// times one plan at the worst-case bounds.
+Schedule planOg(const CostModel& model);
+
+/// What the anytime exact search found.
+struct ExactOutcome {
+    SearchEnd end = SearchEnd::Completed;
+    bool found = false;        ///< a feasible schedule is in @c schedule (the incumbent given counts)
+    Schedule schedule;
+    double energyMj = std::numeric_limits<double>::infinity();
+    /// Proven lower bound on the optimal energy: equals energyMj when the search completed;
+    /// +inf when it completed and proved that no plan exists.
+    double lowerBoundMj = 0;
+    double rootBoundMj = 0;    ///< the bound of every user at its cheapest option alone
+};
+
+/// Exact, anytime: a branch and bound over partition vectors (users earliest deadline first,
+/// options cheapest first), each leaf checked by a depth-first search over batch sequences (any
+/// compositions and order, started ASAP). @p incumbent (feasible, of energy @p incumbentMj) seeds
+/// the search so that only cheaper plans are sought. Stops when @p meter says so and returns the
+/// incumbent and the least bound of the subtrees not yet closed. A schedule search over more than
+/// 12 candidates for one batch tries readiness-ordered batches only; the subtrees it fails to
+/// schedule stay in the bound, so the bound remains proven. Memory: O(M*N) plus at most 32 MB of
+/// remembered failed states per schedule search. Time: exponential, O((N+1)^M) partition
+/// vectors times a schedule search over batch sequences, in the worst case.
+ExactOutcome searchExact(const CostModel& model, WorkMeter& meter, const Schedule* incumbent = nullptr,
+                         double incumbentMj = std::numeric_limits<double>::infinity());
+
+/// searchExact from scratch under @p control: the optimum schedule when it is proven,
+/// ErrorCode::Infeasible when no schedule meets every deadline, ErrorCode::TooLarge when the
+/// search stopped (or its schedule search was incomplete) before a proof.
+Expected<Schedule> planExact(const CostModel& model, const SearchControl& control = {});
+
+/// What the best planner found.
+struct BestOutcome {
+    bool found = false;          ///< a feasible schedule is in @c schedule
+    Schedule schedule;
+    double energyMj = std::numeric_limits<double>::infinity();
+    double lowerBoundMj = 0;     ///< proven lower bound on the optimal energy
+    bool provenOptimal = false;
+    SearchEnd end = SearchEnd::Completed;
+    std::string source;          ///< which stage found the plan ("og", "local search", "branch and bound", ...)
+};
+
+/// Which stages of best run after the portfolio (both by default; tests and measurements switch
+/// them off to see what each contributes).
+struct BestStages {
+    bool localSearch = true;
+    bool branchAndBound = true;
+};
+
+/// Work budget of `coinfer plan --algorithm best` (SearchControl::workBudget).
+inline constexpr long long kDefaultBestWorkBudget = 15'000'000;
+
+/// Best: the least-energy feasible plan Coinfer can find within a budget. Starts from every other
+/// planner's plan (local, full-offload, no-batching, ip-ssa, og) and from rounds built with the
+/// real batch sizes, improves the cheapest by local search (a user's partition and round, round
+/// merges; rounds re-timed by the one simulator, or an earliest-deadline list schedule with
+/// batching where rounds fail), then runs the exact branch and bound seeded with it for the rest
+/// of the budget. Never above any of those planners' feasible plans; deterministic for a given
+/// scenario and work budget. O(P + W) for the planners' cost P and the budget W (in work units,
+/// about O(M*N) per re-timed move).
+BestOutcome planBest(const Scenario& scenario, const CostModel& model, const SearchControl& control = {},
+                     const BestStages& stages = {});
+
+/// Exact as a planner: best's portfolio and a short local search (at most a tenth of best's
+/// default budget) seed the anytime branch and bound, which then runs until @p control stops it
+/// (no work budget: until it completes). One time limit and one cancel flag cover every stage.
+/// Exponential in the worst case, like searchExact.
+BestOutcome planExactAnytime(const Scenario& scenario, const CostModel& model, const SearchControl& control);
+
+/// Options for makePlan.
+struct PlanOptions {
+    /// For best and exact. Best's default work budget applies when workBudget is 0.
+    SearchControl control;
+};
+
+/// Runs @p algorithm and times its schedule with the simulator.
+/// Fails with ErrorCode::Infeasible, naming the users, when a user cannot meet its deadline even
+/// alone; a planner's own infeasible plan is returned with feasible = false and its violations.
+/// Every plan carries a lower bound: each user's cheapest option it could meet with the GPU to
+/// itself, raised by the branch and bound's proven bound for best and exact.
+Expected<Plan> makePlan(const Scenario& scenario, const CostModel& model, Algorithm algorithm,
+                        std::vector<Violation>* violations = nullptr, const PlanOptions& options = {});
+
+/// Users who cannot meet their deadline even alone with the GPU to themselves (ids).
+std::vector<std::string> usersInfeasibleAlone(const Scenario& scenario, const CostModel& model);
+
+} // namespace coinfer

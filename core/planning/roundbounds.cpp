@@ -1,0 +1,342 @@
+#include "core/planning/roundbounds.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <optional>
+
+namespace coinfer {
+
+RoundBounds::RoundBounds(const CostModel& model)
+    : m_userCount(model.userCount()), m_subtaskCount(model.subtaskCount()), m_maxBatch(model.maxBatch())
+{
+    m_edgeMs.reserve(static_cast<size_t>(m_subtaskCount) * static_cast<size_t>(m_maxBatch));
+    for (int n = 1; n <= m_subtaskCount; ++n)
+        for (int b = 1; b <= m_maxBatch; ++b)
+            m_edgeMs.push_back(model.edgeMs(n, b));
+    m_boundMs.reserve(static_cast<size_t>(m_subtaskCount) * static_cast<size_t>(m_userCount + 1));
+    for (int n = 1; n <= m_subtaskCount; ++n) {
+        double hull = 0;
+        for (int k = 0; k <= m_userCount; ++k) {
+            hull = std::max(hull, chunkedMs(n, k));
+            m_boundMs.push_back(hull);
+        }
+    }
+}
+
+double RoundBounds::edgeMs(int subtask, int batch) const
+{
+    return m_edgeMs[static_cast<size_t>(subtask - 1) * static_cast<size_t>(m_maxBatch) + static_cast<size_t>(batch - 1)];
+}
+
+double RoundBounds::chunkedMs(int subtask, int users) const
+{
+    const int full = users / m_maxBatch;
+    const int rest = users % m_maxBatch;
+    return full * edgeMs(subtask, m_maxBatch) + (rest > 0 ? edgeMs(subtask, rest) : 0.0);
+}
+
+double RoundBounds::boundMs(int subtask, int users) const
+{
+    users = std::clamp(users, 0, m_userCount);
+    return m_boundMs[static_cast<size_t>(subtask - 1) * static_cast<size_t>(m_userCount + 1) + static_cast<size_t>(users)];
+}
+
+std::vector<double> RoundBounds::remainingMs(const std::vector<int>& usersPerSubtask) const
+{
+    const int n = m_subtaskCount;
+    std::vector<double> remaining(static_cast<size_t>(n + 1), 0.0);
+    for (int p = n - 1; p >= 0; --p)
+        remaining[static_cast<size_t>(p)] = remaining[static_cast<size_t>(p + 1)] + boundMs(p + 1, usersPerSubtask[static_cast<size_t>(p)]);
+    return remaining;
+}
+
+std::vector<BatchSpec> roundBatches(const CostModel& model, const std::vector<int>& members,
+                                    const std::vector<int>& partitions)
+{
+    std::vector<int> offloading;
+    for (int m : members)
+        if (partitions[static_cast<size_t>(m)] < model.subtaskCount())
+            offloading.push_back(m);
+    if (offloading.empty())
+        return {};
+    // Members that were at the edge earliest go first, so full batches start as early as possible.
+    std::stable_sort(offloading.begin(), offloading.end(), [&](int a, int b) {
+        const int pa = partitions[static_cast<size_t>(a)], pb = partitions[static_cast<size_t>(b)];
+        if (pa != pb)
+            return pa < pb;
+        return model.arrivalMs(a, pa) < model.arrivalMs(b, pb);
+    });
+    const int first = partitions[static_cast<size_t>(offloading.front())] + 1;
+    std::vector<BatchSpec> batches;
+    for (int n = first; n <= model.subtaskCount(); ++n) {
+        BatchSpec batch{n, {}};
+        for (int m : offloading) {
+            if (partitions[static_cast<size_t>(m)] >= n)
+                break;
+            batch.users.push_back(m);
+            if (static_cast<int>(batch.users.size()) == model.maxBatch()) {
+                batches.push_back(batch);
+                batch.users.clear();
+            }
+        }
+        if (!batch.users.empty())
+            batches.push_back(std::move(batch));
+    }
+    return batches;
+}
+
+std::vector<int> largestRoundLoads(const CostModel& model, const Schedule& schedule)
+{
+    const int n = model.subtaskCount();
+    std::map<int, std::vector<int>> perGroup;
+    for (int m = 0; m < model.userCount(); ++m) {
+        const int p = schedule.partitions[static_cast<size_t>(m)];
+        if (p >= n)
+            continue;
+        auto& load = perGroup[schedule.groups[static_cast<size_t>(m)]];
+        load.resize(static_cast<size_t>(n), 0);
+        for (int s = p + 1; s <= n; ++s)
+            ++load[static_cast<size_t>(s - 1)];
+    }
+    std::vector<int> largest(static_cast<size_t>(n), 0);
+    for (const auto& entry : perGroup)
+        for (int s = 0; s < n; ++s)
+            largest[static_cast<size_t>(s)] = std::max(largest[static_cast<size_t>(s)], entry.second[static_cast<size_t>(s)]);
+    return largest;
+}
+
+namespace {
+
+bool withinLimits(const std::vector<int>& loads, const std::vector<int>& limits)
+{
+    for (size_t n = 0; n < limits.size(); ++n)
+        if (loads[n] > limits[n])
+            return false;
+    return true;
+}
+
+double scheduleEnergyMj(const CostModel& model, const Schedule& schedule)
+{
+    double total = 0;
+    for (int m = 0; m < model.userCount(); ++m)
+        total += model.energyMj(m, schedule.partitions[static_cast<size_t>(m)]);
+    return total;
+}
+
+} // namespace
+
+Schedule roundSchedule(const CostModel& model, const std::vector<int>& partitions, const std::vector<int>& groups)
+{
+    Schedule schedule{partitions, groups, {}};
+    rebuildRounds(model, schedule);
+    return schedule;
+}
+
+void rebuildRounds(const CostModel& model, Schedule& schedule)
+{
+    std::map<int, std::vector<int>> members;
+    for (int m = 0; m < model.userCount(); ++m)
+        if (schedule.partitions[static_cast<size_t>(m)] < model.subtaskCount())
+            members[schedule.groups[static_cast<size_t>(m)]].push_back(m);
+        else
+            schedule.groups[static_cast<size_t>(m)] = -1;
+    schedule.batches.clear();
+    for (const auto& [group, users] : members) {
+        auto batches = roundBatches(model, users, schedule.partitions);
+        schedule.batches.insert(schedule.batches.end(), batches.begin(), batches.end());
+    }
+}
+
+bool repairToLimits(const CostModel& model, Schedule& schedule, const std::vector<int>& limits)
+{
+    const int n = model.subtaskCount();
+    std::map<int, std::vector<int>> members;
+    for (int m = 0; m < model.userCount(); ++m)
+        if (schedule.partitions[static_cast<size_t>(m)] < n)
+            members[schedule.groups[static_cast<size_t>(m)]].push_back(m);
+    bool changed = false;
+    for (auto& [group, users] : members) {
+        // Demote the members whose local computing costs least extra, until no sub-task of the
+        // round serves more users than its limit. Loads grow with n, so the last sub-task's
+        // excess is the largest, but a member with a large p relieves only the later sub-tasks.
+        std::vector<int> demotable;
+        for (int m : users)
+            if (meetsDeadline(model.localMs(m, n), model.deadlineMs(m)))
+                demotable.push_back(m);
+        std::stable_sort(demotable.begin(), demotable.end(), [&](int a, int b) {
+            const double extraA = model.energyMj(a, n) - model.energyMj(a, schedule.partitions[static_cast<size_t>(a)]);
+            const double extraB = model.energyMj(b, n) - model.energyMj(b, schedule.partitions[static_cast<size_t>(b)]);
+            return extraA < extraB;
+        });
+        std::vector<int> load(static_cast<size_t>(n), 0);
+        for (int m : users)
+            for (int s = schedule.partitions[static_cast<size_t>(m)] + 1; s <= n; ++s)
+                ++load[static_cast<size_t>(s - 1)];
+        for (int s = n; s >= 1; --s) {
+            for (size_t i = 0; i < demotable.size() && load[static_cast<size_t>(s - 1)] > limits[static_cast<size_t>(s - 1)]; ++i) {
+                const int m = demotable[i];
+                const int p = schedule.partitions[static_cast<size_t>(m)];
+                if (p >= s)
+                    continue; // local already, or does not need sub-task s
+                for (int t = p + 1; t <= n; ++t)
+                    --load[static_cast<size_t>(t - 1)];
+                schedule.partitions[static_cast<size_t>(m)] = n;
+                schedule.groups[static_cast<size_t>(m)] = -1;
+                changed = true;
+            }
+            if (load[static_cast<size_t>(s - 1)] > limits[static_cast<size_t>(s - 1)])
+                return false;
+        }
+    }
+    if (changed)
+        rebuildRounds(model, schedule);
+    return true;
+}
+
+namespace {
+
+/// The state of one bound iteration: the least-energy plan kept so far and the plans made.
+class BoundIteration {
+public:
+    using Planner = std::function<Schedule(const std::vector<double>& remainingMs)>;
+
+    BoundIteration(const CostModel& model, const Planner& planForBounds)
+        : m_model(model), m_bounds(model), m_planForBounds(planForBounds)
+        , m_subtasks(static_cast<size_t>(model.subtaskCount()))
+    {
+        m_accepted = planForBounds(m_bounds.remainingMs(std::vector<int>(m_subtasks, model.userCount())));
+        m_acceptedMj = scheduleEnergyMj(model, m_accepted);
+        m_tried[model.userCount()] = m_acceptedMj;
+    }
+
+    /// A plan made for at most K_n users per sub-task and round is feasible once its rounds are
+    /// cut down to K_n (members demoted to local computing), whatever it would have liked to
+    /// offload. Returns the candidate's energy (+inf when it cannot be cut down); keeps the best.
+    double tryLimits(const std::vector<int>& limits)
+    {
+        Schedule candidate = m_planForBounds(m_bounds.remainingMs(limits));
+        ++m_plans;
+        if (candidate.partitions.empty())
+            return std::numeric_limits<double>::infinity(); // the planner gave up on these bounds
+        if (!withinLimits(largestRoundLoads(m_model, candidate), limits) && !repairToLimits(m_model, candidate, limits))
+            return std::numeric_limits<double>::infinity();
+        const double energy = scheduleEnergyMj(m_model, candidate);
+        if (energy < m_acceptedMj * (1 - 1e-12)) {
+            m_accepted = std::move(candidate);
+            m_acceptedMj = energy;
+        }
+        return energy;
+    }
+
+    /// The energy of the plan for one limit K on every sub-task (each K planned once).
+    double energyAt(int limit)
+    {
+        auto it = m_tried.find(limit);
+        return it != m_tried.end() ? it->second : (m_tried[limit] = tryLimits(std::vector<int>(m_subtasks, limit)));
+    }
+
+    /// One K for every sub-task, first on a doubling grid from B_max / 4 up to M (the worst-case
+    /// K = M can leave every user local, and its loads, none, would then teach the iteration
+    /// nothing), then by golden section between the best grid point's neighbours, until
+    /// @p maxPlans plans are made. Returns the best K.
+    int searchUniformLimit(int maxPlans)
+    {
+        const int users = m_model.userCount();
+        const int refinePlans = 2;
+        // From large limits down: those plans are the cheap ones (long rounds open few options),
+        // so a planner with a work budget spends it where the grid is still coarse.
+        std::vector<int> grid;
+        for (int limit = std::max(1, m_model.maxBatch() / 4); limit < users; limit *= 2)
+            grid.push_back(limit);
+        for (auto it = grid.rbegin(); it != grid.rend() && m_plans < maxPlans - refinePlans; ++it)
+            energyAt(*it);
+        auto around = m_tried.find(bestLimit());
+        int low = around == m_tried.begin() ? 0 : std::prev(around)->first;
+        int high = std::next(around) == m_tried.end() ? users : std::next(around)->first;
+        while (m_plans < maxPlans && high - low > 2) {
+            const int a = low + (high - low) * 382 / 1000;
+            const int b = low + (high - low) * 618 / 1000;
+            if (a == b)
+                break;
+            if (energyAt(a) <= energyAt(b))
+                high = b;
+            else
+                low = a;
+        }
+        return bestLimit();
+    }
+
+    /// The loads the kept plan really has, per sub-task (smaller bounds, more options), while
+    /// that lowers the energy and fewer than @p maxPlans plans are made.
+    void followRealLoads(int maxPlans)
+    {
+        while (m_plans < maxPlans) {
+            const double before = m_acceptedMj;
+            tryLimits(largestRoundLoads(m_model, m_accepted));
+            if (m_acceptedMj >= before)
+                break;
+        }
+    }
+
+    int bestLimit() const
+    {
+        int best = m_model.userCount();
+        for (const auto& [limit, energy] : m_tried)
+            if (energy < m_tried.at(best))
+                best = limit;
+        return best;
+    }
+
+    int plans() const { return m_plans; }
+    Schedule accepted() && { return std::move(m_accepted); }
+
+private:
+    const CostModel& m_model;
+    const RoundBounds m_bounds;
+    const Planner& m_planForBounds;
+    size_t m_subtasks;
+    Schedule m_accepted;
+    double m_acceptedMj = 0;
+    int m_plans = 1;
+    std::map<int, double> m_tried; // K -> energy of its plan
+};
+
+bool boundIsExact(const CostModel& model)
+{
+    // With a constant tau and B_max >= M the first bound is exact; no iteration can change it.
+    return (model.edgeIsConstant() && model.maxBatch() >= model.userCount()) || model.userCount() == 0;
+}
+
+} // namespace
+
+Schedule planWithBoundIteration(const CostModel& model,
+                                const std::function<Schedule(const std::vector<double>& remainingMs)>& planForBounds,
+                                int maxPlans, std::optional<int> uniformLimit)
+{
+    BoundIteration iteration(model, planForBounds);
+    if (boundIsExact(model))
+        return std::move(iteration).accepted();
+    const int fixedPointPlans = 2;
+    if (uniformLimit) {
+        // The hint and its neighbours on the doubling grid: the hint came from another planner.
+        for (int limit : {*uniformLimit, *uniformLimit / 2, *uniformLimit * 2})
+            if (iteration.plans() < maxPlans - fixedPointPlans)
+                iteration.energyAt(std::clamp(limit, 1, model.userCount()));
+    }
+    else
+        iteration.searchUniformLimit(maxPlans - fixedPointPlans);
+    iteration.followRealLoads(maxPlans);
+    return std::move(iteration).accepted();
+}
+
+int searchUniformLoadLimit(const CostModel& model,
+                           const std::function<Schedule(const std::vector<double>& remainingMs)>& planForBounds, int maxPlans)
+{
+    if (boundIsExact(model))
+        return model.userCount();
+    BoundIteration iteration(model, planForBounds);
+    return iteration.searchUniformLimit(maxPlans);
+}
+
+} // namespace coinfer
