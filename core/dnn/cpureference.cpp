@@ -80,59 +80,112 @@ void forEachLayer(const DnnDescription& dnn, int subtask, Visit visit)
     }
 }
 
+/// Convolution, grouped and depthwise too, accumulated in double. O(batch * outputs * C_in/groups * k^2).
+void convolve(const Layer& layer, const LayerWeights& w, const TensorShape& in, const TensorShape& out, int batch,
+              const std::vector<float>& x, std::vector<float>& y)
+{
+    const long long inSize = in.elements(), outSize = out.elements();
+    const int inPerGroup = in.c / layer.groups, outPerGroup = out.c / layer.groups;
+    for (int n = 0; n < batch; ++n)
+        for (int oc = 0; oc < out.c; ++oc) {
+            const int g = oc / outPerGroup;
+            for (int oy = 0; oy < out.h; ++oy)
+                for (int ox = 0; ox < out.w; ++ox) {
+                    double sum = layer.bias ? w.bias[static_cast<size_t>(oc)] : 0.0;
+                    for (int ic = 0; ic < inPerGroup; ++ic)
+                        for (int ky = 0; ky < layer.kernel; ++ky) {
+                            const int iy = oy * layer.stride - layer.padding + ky;
+                            if (iy < 0 || iy >= in.h)
+                                continue;
+                            for (int kx = 0; kx < layer.kernel; ++kx) {
+                                const int ix = ox * layer.stride - layer.padding + kx;
+                                if (ix < 0 || ix >= in.w)
+                                    continue;
+                                const float xv = x[static_cast<size_t>(n * inSize + ((g * inPerGroup + ic) * in.h + iy) * in.w + ix)];
+                                const float wv = w.weights[static_cast<size_t>(((oc * inPerGroup + ic) * layer.kernel + ky) * layer.kernel + kx)];
+                                sum += static_cast<double>(xv) * wv;
+                            }
+                        }
+                    y[static_cast<size_t>(n * outSize + (oc * out.h + oy) * out.w + ox)] = static_cast<float>(sum);
+                }
+        }
+}
+
+/// Fully connected layer on the flattened input. O(batch * inputs * outputs).
+void fullyConnected(const Layer& layer, const LayerWeights& w, const TensorShape& in, const TensorShape& out, int batch,
+                    const std::vector<float>& x, std::vector<float>& y)
+{
+    const long long inSize = in.elements(), outSize = out.elements();
+    for (int n = 0; n < batch; ++n)
+        for (int o = 0; o < out.c; ++o) {
+            double sum = layer.bias ? w.bias[static_cast<size_t>(o)] : 0.0;
+            for (long long i = 0; i < inSize; ++i)
+                sum += static_cast<double>(x[static_cast<size_t>(n * inSize + i)]) * w.weights[static_cast<size_t>(o * inSize + i)];
+            y[static_cast<size_t>(n * outSize + o)] = static_cast<float>(sum);
+        }
+}
+
+/// Batch normalisation with the stored statistics (inference form). O(batch * elements).
+void batchNormalize(const LayerWeights& w, const TensorShape& in, int batch, const std::vector<float>& x, std::vector<float>& y)
+{
+    const long long inSize = in.elements();
+    for (int n = 0; n < batch; ++n)
+        for (int c = 0; c < in.c; ++c) {
+            const float factor = w.scale[static_cast<size_t>(c)] / std::sqrt(w.variance[static_cast<size_t>(c)] + kBatchNormEpsilon);
+            for (int i = 0; i < in.h * in.w; ++i) {
+                const size_t at = static_cast<size_t>(n * inSize + c * in.h * in.w + i);
+                y[at] = (x[at] - w.mean[static_cast<size_t>(c)]) * factor + w.shift[static_cast<size_t>(c)];
+            }
+        }
+}
+
+/// Max or average pooling; padded positions are skipped, the average divides by k^2. O(batch * outputs * k^2).
+void pool(const Layer& layer, const TensorShape& in, const TensorShape& out, int batch, const std::vector<float>& x,
+          std::vector<float>& y)
+{
+    const long long inSize = in.elements(), outSize = out.elements();
+    for (int n = 0; n < batch; ++n)
+        for (int c = 0; c < in.c; ++c)
+            for (int oy = 0; oy < out.h; ++oy)
+                for (int ox = 0; ox < out.w; ++ox) {
+                    double best = -INFINITY, sum = 0;
+                    for (int ky = 0; ky < layer.kernel; ++ky)
+                        for (int kx = 0; kx < layer.kernel; ++kx) {
+                            const int iy = oy * layer.stride - layer.padding + ky, ix = ox * layer.stride - layer.padding + kx;
+                            if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w)
+                                continue;
+                            const float v = x[static_cast<size_t>(n * inSize + (c * in.h + iy) * in.w + ix)];
+                            best = std::max(best, static_cast<double>(v));
+                            sum += v;
+                        }
+                    y[static_cast<size_t>(n * outSize + (c * out.h + oy) * out.w + ox)] = static_cast<float>(
+                        layer.kind == LayerKind::MaxPool ? best : sum / (layer.kernel * layer.kernel));
+                }
+}
+
+/// Global average pooling to one value per channel. O(batch * elements).
+void globalAveragePool(const TensorShape& in, const TensorShape& out, int batch, const std::vector<float>& x,
+                       std::vector<float>& y)
+{
+    const long long inSize = in.elements(), outSize = out.elements();
+    for (int n = 0; n < batch; ++n)
+        for (int c = 0; c < in.c; ++c) {
+            double sum = 0;
+            for (int i = 0; i < in.h * in.w; ++i)
+                sum += x[static_cast<size_t>(n * inSize + c * in.h * in.w + i)];
+            y[static_cast<size_t>(n * outSize + c)] = static_cast<float>(sum / (in.h * in.w));
+        }
+}
+
 std::vector<float> applyLayer(const Layer& layer, const LayerWeights& w, const TensorShape& in, int batch,
                               const std::vector<float>& x)
 {
     const TensorShape out = *layerOutput(layer, in);
     std::vector<float> y(static_cast<size_t>(out.elements() * batch), 0.0f);
-    const long long inSize = in.elements(), outSize = out.elements();
     switch (layer.kind) {
-    case LayerKind::Conv: {
-        const int inPerGroup = in.c / layer.groups, outPerGroup = out.c / layer.groups;
-        for (int n = 0; n < batch; ++n)
-            for (int oc = 0; oc < out.c; ++oc) {
-                const int g = oc / outPerGroup;
-                for (int oy = 0; oy < out.h; ++oy)
-                    for (int ox = 0; ox < out.w; ++ox) {
-                        double sum = layer.bias ? w.bias[static_cast<size_t>(oc)] : 0.0;
-                        for (int ic = 0; ic < inPerGroup; ++ic)
-                            for (int ky = 0; ky < layer.kernel; ++ky) {
-                                const int iy = oy * layer.stride - layer.padding + ky;
-                                if (iy < 0 || iy >= in.h)
-                                    continue;
-                                for (int kx = 0; kx < layer.kernel; ++kx) {
-                                    const int ix = ox * layer.stride - layer.padding + kx;
-                                    if (ix < 0 || ix >= in.w)
-                                        continue;
-                                    const float xv = x[static_cast<size_t>(n * inSize + ((g * inPerGroup + ic) * in.h + iy) * in.w + ix)];
-                                    const float wv = w.weights[static_cast<size_t>(((oc * inPerGroup + ic) * layer.kernel + ky) * layer.kernel + kx)];
-                                    sum += static_cast<double>(xv) * wv;
-                                }
-                            }
-                        y[static_cast<size_t>(n * outSize + (oc * out.h + oy) * out.w + ox)] = static_cast<float>(sum);
-                    }
-            }
-        break;
-    }
-    case LayerKind::Linear:
-        for (int n = 0; n < batch; ++n)
-            for (int o = 0; o < out.c; ++o) {
-                double sum = layer.bias ? w.bias[static_cast<size_t>(o)] : 0.0;
-                for (long long i = 0; i < inSize; ++i)
-                    sum += static_cast<double>(x[static_cast<size_t>(n * inSize + i)]) * w.weights[static_cast<size_t>(o * inSize + i)];
-                y[static_cast<size_t>(n * outSize + o)] = static_cast<float>(sum);
-            }
-        break;
-    case LayerKind::BatchNorm:
-        for (int n = 0; n < batch; ++n)
-            for (int c = 0; c < in.c; ++c) {
-                const float factor = w.scale[static_cast<size_t>(c)] / std::sqrt(w.variance[static_cast<size_t>(c)] + kBatchNormEpsilon);
-                for (int i = 0; i < in.h * in.w; ++i) {
-                    const size_t at = static_cast<size_t>(n * inSize + c * in.h * in.w + i);
-                    y[at] = (x[at] - w.mean[static_cast<size_t>(c)]) * factor + w.shift[static_cast<size_t>(c)];
-                }
-            }
-        break;
+    case LayerKind::Conv: convolve(layer, w, in, out, batch, x, y); break;
+    case LayerKind::Linear: fullyConnected(layer, w, in, out, batch, x, y); break;
+    case LayerKind::BatchNorm: batchNormalize(w, in, batch, x, y); break;
     case LayerKind::Relu:
         for (size_t i = 0; i < y.size(); ++i)
             y[i] = std::max(x[i], 0.0f);
@@ -142,37 +195,9 @@ std::vector<float> applyLayer(const Layer& layer, const LayerWeights& w, const T
             y[i] = std::clamp(x[i], 0.0f, 6.0f);
         break;
     case LayerKind::MaxPool:
-    case LayerKind::AvgPool:
-        for (int n = 0; n < batch; ++n)
-            for (int c = 0; c < in.c; ++c)
-                for (int oy = 0; oy < out.h; ++oy)
-                    for (int ox = 0; ox < out.w; ++ox) {
-                        double best = -INFINITY, sum = 0;
-                        for (int ky = 0; ky < layer.kernel; ++ky)
-                            for (int kx = 0; kx < layer.kernel; ++kx) {
-                                const int iy = oy * layer.stride - layer.padding + ky, ix = ox * layer.stride - layer.padding + kx;
-                                if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w)
-                                    continue;
-                                const float v = x[static_cast<size_t>(n * inSize + (c * in.h + iy) * in.w + ix)];
-                                best = std::max(best, static_cast<double>(v));
-                                sum += v;
-                            }
-                        y[static_cast<size_t>(n * outSize + (c * out.h + oy) * out.w + ox)] = static_cast<float>(
-                            layer.kind == LayerKind::MaxPool ? best : sum / (layer.kernel * layer.kernel));
-                    }
-        break;
-    case LayerKind::GlobalAvgPool:
-        for (int n = 0; n < batch; ++n)
-            for (int c = 0; c < in.c; ++c) {
-                double sum = 0;
-                for (int i = 0; i < in.h * in.w; ++i)
-                    sum += x[static_cast<size_t>(n * inSize + c * in.h * in.w + i)];
-                y[static_cast<size_t>(n * outSize + c)] = static_cast<float>(sum / (in.h * in.w));
-            }
-        break;
-    case LayerKind::Flatten:
-        y = x;
-        break;
+    case LayerKind::AvgPool: pool(layer, in, out, batch, x, y); break;
+    case LayerKind::GlobalAvgPool: globalAveragePool(in, out, batch, x, y); break;
+    case LayerKind::Flatten: y = x; break;
     }
     return y;
 }
