@@ -5,6 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .deps/debs
-(cd .deps/debs && apt-get download nlohmann-json3-dev libeigen3-dev)
+(cd .deps/debs && apt-get download nlohmann-json3-dev libeigen3-dev libcli11-dev)
 for deb in .deps/debs/*.deb; do dpkg -x "$deb" .deps/root; done
 echo "unpacked into .deps/root; configure with -DCMAKE_PREFIX_PATH=$PWD/.deps/root/usr"

@@ -1,0 +1,153 @@
+#include "app/cli/common.h"
+
+#include "app/cli.h"
+#include "core/io/fileio.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <ostream>
+
+namespace coinfer::cli {
+
+CLI::App* Commands::add(CLI::App& parent, const std::string& name, const std::string& description, CommandFn run)
+{
+    CLI::App* command = parent.add_subcommand(name, description);
+    // A name after the command is its argument, not a second command.
+    command->require_subcommand(0, 1);
+    m_runners[command] = run;
+    return command;
+}
+
+CommandFn Commands::runnerOf(const CLI::App* command) const
+{
+    const auto it = m_runners.find(command);
+    return it == m_runners.end() ? nullptr : it->second;
+}
+
+CLI::Option* addArgument(CLI::App& command, const std::string& name, const std::string& description)
+{
+    // Not required by CLI11: each command checks its arguments itself, with its own message.
+    return command.add_option(name, description);
+}
+
+CLI::Option* addValueOption(CLI::App& command, const std::string& name, const std::string& typeName,
+                            const std::string& description, const std::string& defaultValue)
+{
+    CLI::Option* option = command.add_option(name, description);
+    option->type_name(typeName);
+    option->default_str(defaultValue);
+    // Every occurrence is kept, so that a repeated option is refused rather than one silently winning.
+    option->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    return option;
+}
+
+std::optional<std::string> optionValue(const CLI::App& command, const std::string& name)
+{
+    const CLI::Option* option = command.get_option(name);
+    if (option->count() > 0)
+        return option->results().front();
+    if (!option->get_default_str().empty())
+        return option->get_default_str();
+    return std::nullopt;
+}
+
+std::vector<std::string> arguments(const CLI::App& command)
+{
+    std::vector<std::string> values;
+    for (const CLI::Option* option : command.get_options())
+        if (option->get_positional())
+            values.insert(values.end(), option->results().begin(), option->results().end());
+    for (const std::string& surplus : command.remaining())
+        values.push_back(surplus);
+    return values;
+}
+
+std::optional<long long> parseInteger(const std::string& text)
+{
+    const char* first = text.data();
+    const char* last = text.data() + text.size();
+    if (first != last && *first == '+')
+        ++first;
+    long long value = 0;
+    const auto [end, error] = std::from_chars(first, last, value);
+    if (first == last || error != std::errc() || end != last)
+        return std::nullopt;
+    return value;
+}
+
+std::optional<double> parseDecimal(const std::string& text)
+{
+    // Plain decimal only: strtod alone would also take leading spaces, hexadecimal, inf and nan.
+    if (text.empty() || text.find_first_not_of("0123456789.eE+-") != std::string::npos)
+        return std::nullopt;
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (end != text.c_str() + text.size() || !std::isfinite(value))
+        return std::nullopt;
+    return value;
+}
+
+std::optional<int> intOption(const CLI::App& command, const std::string& name, int min, int max, std::ostream& err)
+{
+    const std::string text = optionValue(command, name).value_or("");
+    const std::optional<long long> value = parseInteger(text);
+    if (value && *value >= min && *value <= max)
+        return static_cast<int>(*value);
+    err << "coinfer: " << name << " must be an integer from " << min << " to " << max << ", not '" << text << "'\n";
+    return std::nullopt;
+}
+
+std::optional<std::string> choiceOption(const CLI::App& command, const std::string& name, const std::vector<std::string>& allowed,
+                                        const std::string& prefix, std::ostream& err)
+{
+    const std::string value = optionValue(command, name).value_or("");
+    for (const std::string& choice : allowed)
+        if (value == choice)
+            return value;
+    err << prefix << ": " << name << " must be ";
+    for (size_t i = 0; i < allowed.size(); ++i)
+        err << (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") << allowed[i];
+    err << ", not '" << value << "'\n";
+    return std::nullopt;
+}
+
+int fail(std::ostream& err, const Error& error)
+{
+    err << "coinfer: " << error.message << "\n";
+    switch (error.code) {
+    case ErrorCode::Infeasible: return kExitInfeasible;
+    case ErrorCode::NoDevice: return kExitNoDevice;
+    default: return kExitBadInput;
+    }
+}
+
+int emit(const std::string& text, const CLI::App& command, Io io)
+{
+    const std::optional<std::string> output = optionValue(command, "--output");
+    if (!output) {
+        io.out << text;
+        return kExitOk;
+    }
+    Expected<void> written = writeFileAtomically(*output, text);
+    return written ? kExitOk : fail(io.err, written.error());
+}
+
+std::string format(const char* pattern, ...)
+{
+    va_list args;
+    va_start(args, pattern);
+    va_list again;
+    va_copy(again, args);
+    const int size = std::vsnprintf(nullptr, 0, pattern, args);
+    va_end(args);
+    std::string text(static_cast<size_t>(std::max(size, 0)), '\0');
+    std::vsnprintf(text.data(), text.size() + 1, pattern, again);
+    va_end(again);
+    return text;
+}
+
+} // namespace coinfer::cli

@@ -1,0 +1,272 @@
+// The DNN and GPU-profile commands: dnn list|show, profile (measure), profile check|show|diff.
+#include "app/cli.h"
+#include "app/cli/commands.h"
+#include "app/cli/common.h"
+
+#include "core/dnn/dnn.h"
+#include "core/dnn/gpuprofile.h"
+#include "core/io/dnnio.h"
+#include "core/io/profileio.h"
+#include "gpu/profiler.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ostream>
+
+namespace coinfer::cli {
+namespace {
+
+std::string shapeText(const TensorShape& shape)
+{
+    return std::to_string(shape.c) + "x" + std::to_string(shape.h) + "x" + std::to_string(shape.w);
+}
+
+int dnnUsage(std::ostream& err)
+{
+    err << "coinfer dnn: use 'coinfer dnn list' or 'coinfer dnn show DNN' (see coinfer --help)\n";
+    return kExitBadInput;
+}
+
+int commandDnn(const CLI::App&, Io io) { return dnnUsage(io.err); }
+
+int commandDnnList(const CLI::App& command, Io io)
+{
+    if (!arguments(command).empty())
+        return dnnUsage(io.err);
+    for (const std::string& name : builtinDnnNames()) {
+        const DnnDescription dnn = *builtinDnn(name);
+        io.out << name << ": " << dnn.subtasks.size() << " sub-tasks, input " << shapeText(dnn.input) << "\n";
+    }
+    return kExitOk;
+}
+
+/// One DNN's sub-tasks with FLOPs, MACs, parameters and output sizes, and its totals.
+std::string dnnTable(const DnnDescription& dnn)
+{
+    const std::vector<SubtaskStats> stats = *analyzeDnn(dnn);
+    std::string table = format("%3s  %-36s %12s %12s %11s %14s %13s\n", "n", "sub-task", "MFLOPs", "MMACs", "params", "output",
+                               "output_bytes");
+    double flops = 0, macs = 0;
+    long long parameters = 0;
+    for (size_t n = 0; n < stats.size(); ++n) {
+        const SubtaskStats& s = stats[n];
+        table += format("%3zu  %-36.36s %12.2f %12.2f %11lld %14s %13.0f\n", n + 1, s.name.c_str(), s.flops / 1e6, s.macs / 1e6,
+                        s.parameters, shapeText(s.output).c_str(), s.outputBytes);
+        flops += s.flops;
+        macs += s.macs;
+        parameters += s.parameters;
+    }
+    table += format("\n%s: input %s (%lld bytes), %.2f GFLOPs, %.3f GMACs, %lld parameters, signature %s\n", dnn.name.c_str(),
+                    shapeText(dnn.input).c_str(), dnn.input.elements() * dnn.inputElementBytes, flops / 1e9, macs / 1e9,
+                    parameters, dnnSignature(dnn).c_str());
+    return table;
+}
+
+int commandDnnShow(const CLI::App& command, Io io)
+{
+    const std::vector<std::string> names = arguments(command);
+    if (names.size() != 1)
+        return dnnUsage(io.err);
+    Expected<DnnDescription> dnn = loadDnn(names[0]);
+    if (!dnn)
+        return fail(io.err, dnn.error());
+    const std::optional<std::string> format = choiceOption(command, "--format", {"table", "json"}, "coinfer dnn show", io.err);
+    if (!format)
+        return kExitBadInput;
+    io.out << (*format == "json" ? dnnDescriptionToJson(*dnn) : dnnTable(*dnn));
+    return kExitOk;
+}
+
+int profileUsage(std::ostream& err)
+{
+    err << "coinfer profile: give --dnn NAME or --dnn FILE (see coinfer --help)\n";
+    return kExitBadInput;
+}
+
+/// The measuring settings of `coinfer profile --dnn`; nullopt after a message naming the option.
+std::optional<gpu::ProfileOptions> profileSettings(const CLI::App& command, std::ostream& err)
+{
+    gpu::ProfileOptions settings;
+    // Each option is checked, so that every wrong one is named at once.
+    const auto maxBatch = intOption(command, "--max-batch", 1, 4096, err);
+    const auto warmup = intOption(command, "--warmup", 0, 100000, err);
+    const auto repetitions = intOption(command, "--repetitions", 1, 100000, err);
+    if (!maxBatch || !warmup || !repetitions)
+        return std::nullopt;
+    const std::optional<std::string> launch = choiceOption(command, "--launch", {"graph", "eager"}, "coinfer profile", err);
+    if (!launch)
+        return std::nullopt;
+    settings.maxBatch = *maxBatch;
+    settings.warmup = *warmup;
+    settings.repetitions = *repetitions;
+    settings.cudaGraphs = *launch == "graph";
+    return settings;
+}
+
+int commandProfile(const CLI::App& command, Io io)
+{
+    const std::optional<std::string> dnnName = optionValue(command, "--dnn");
+    if (!dnnName || !arguments(command).empty())
+        return profileUsage(io.err);
+    std::optional<gpu::ProfileOptions> settings = profileSettings(command, io.err);
+    if (!settings)
+        return kExitBadInput;
+    Expected<DnnDescription> dnn = loadDnn(*dnnName);
+    if (!dnn)
+        return fail(io.err, dnn.error());
+    Expected<GpuInfo> device = gpu::queryGpu();
+    if (!device)
+        return fail(io.err, device.error());
+    io.err << "coinfer profile: " << dnn->name << " on " << device->name << " (compute capability " << device->computeCapability
+           << "), batch sizes 1.." << settings->maxBatch << ", " << settings->warmup << " warm-up and " << settings->repetitions
+           << " timed runs each, " << (settings->cudaGraphs ? "replayed as CUDA graphs" : "launched eagerly") << "\n";
+    const auto started = std::chrono::steady_clock::now();
+    settings->progress = [&](int done, int total) {
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        const double left = done > 0 ? elapsed / done * (total - done) : 0.0;
+        io.err << format("\r  %d/%d (%3.0f%%), about %.0f s left   ", done, total, 100.0 * done / total, left) << std::flush;
+        return true;
+    };
+    Expected<GpuProfile> profile = gpu::profileDnn(*dnn, *settings);
+    io.err << "\n";
+    if (!profile)
+        return fail(io.err, profile.error());
+    return emit(gpuProfileToJson(*profile), command, io);
+}
+
+int commandProfileCheck(const CLI::App& command, Io io)
+{
+    if (!arguments(command).empty())
+        return profileUsage(io.err);
+    // Asking for the GPU first gives "no CUDA device" rather than the first library's complaint.
+    Expected<GpuInfo> device = gpu::queryGpu();
+    if (!device)
+        return fail(io.err, device.error());
+    io.out << "GPU: " << device->name << " (compute capability " << device->computeCapability << ", CUDA " << device->cudaRuntimeVersion
+           << ", cuDNN " << device->cudnnVersion << ", cuBLAS " << device->cublasVersion << ")\n";
+    Expected<std::vector<gpu::LayerCheck>> checks = gpu::checkAgainstCpu();
+    if (!checks)
+        return fail(io.err, checks.error());
+    bool passed = true;
+    for (const gpu::LayerCheck& check : *checks) {
+        io.out << format("%-44s batch %d, %-10s max |gpu - cpu| %.3g, scaled %.3g  %s\n", check.subtask.c_str(), check.batch,
+                         check.cudaGraph ? "CUDA graph" : "eager", check.maxAbsError, check.maxScaledError,
+                         check.passed ? "ok" : "FAILED");
+        passed = passed && check.passed;
+    }
+    io.out << (passed ? "the GPU layers match the CPU reference\n" : "some GPU layers differ from the CPU reference\n");
+    return passed ? kExitOk : kExitPlanBroken;
+}
+
+int commandProfileShow(const CLI::App& command, Io io)
+{
+    const std::vector<std::string> files = arguments(command);
+    if (files.size() != 1)
+        return profileUsage(io.err);
+    Expected<GpuProfile> profile = readGpuProfile(files[0]);
+    if (!profile)
+        return fail(io.err, profile.error());
+    io.out << profile->dnnName << " on " << profile->gpu.name << " (compute capability " << profile->gpu.computeCapability << ", CUDA "
+           << profile->gpu.cudaRuntimeVersion << ", cuDNN " << profile->gpu.cudnnVersion << "), measured " << profile->measuredAt
+           << ", " << profile->precision << ", " << profile->launch << " launch, median of " << profile->repetitions << " runs\n";
+    io.out << format("%3s  %-36s %10s %10s %10s %10s %10s %6s\n", "n", "sub-task", "tau(1)", "tau(B/2)", "tau(B)", "alpha", "beta",
+                     "r2");
+    for (size_t n = 0; n < profile->subtasks.size(); ++n) {
+        const SubtaskProfile& s = profile->subtasks[n];
+        io.out << format("%3zu  %-36.36s %10.4f %10.4f %10.4f %10.4f %10.5f %6.3f\n", n + 1, s.name.c_str(), s.medianMs.front(),
+                         s.medianMs[s.medianMs.size() / 2], s.medianMs.back(), s.affine.alphaMs, s.affine.betaMs, s.affine.r2);
+    }
+    io.out << "(ms; B = " << profile->maxBatch() << ")\n";
+    return kExitOk;
+}
+
+/// Per sub-task, the largest relative difference of two profiles' medians; then their mean and maximum.
+std::string profileDifferences(const GpuProfile& a, const GpuProfile& b)
+{
+    std::string text;
+    double worst = 0, sum = 0;
+    int cells = 0;
+    for (size_t n = 0; n < a.subtasks.size(); ++n) {
+        double subtaskWorst = 0;
+        for (int i = 0; i < a.maxBatch(); ++i) {
+            const double x = a.subtasks[n].medianMs[static_cast<size_t>(i)], y = b.subtasks[n].medianMs[static_cast<size_t>(i)];
+            const double spread = std::fabs(x - y) / std::max(1e-12, 0.5 * (x + y));
+            subtaskWorst = std::max(subtaskWorst, spread);
+            sum += spread;
+            ++cells;
+        }
+        worst = std::max(worst, subtaskWorst);
+        text += format("%3zu  %-36.36s largest difference of medians %.2f%%\n", n + 1, a.subtasks[n].name.c_str(), 100 * subtaskWorst);
+    }
+    text += format("over %d (sub-task, batch size) pairs: mean %.2f%%, largest %.2f%%\n", cells, 100 * sum / cells, 100 * worst);
+    return text;
+}
+
+int commandProfileDiff(const CLI::App& command, Io io)
+{
+    const std::vector<std::string> files = arguments(command);
+    if (files.size() != 2)
+        return profileUsage(io.err);
+    Expected<GpuProfile> a = readGpuProfile(files[0]);
+    if (!a)
+        return fail(io.err, a.error());
+    Expected<GpuProfile> b = readGpuProfile(files[1]);
+    if (!b)
+        return fail(io.err, b.error());
+    if (a->subtasks.size() != b->subtasks.size() || a->maxBatch() != b->maxBatch() || a->dnnSignature != b->dnnSignature) {
+        io.err << "coinfer profile diff: the two profiles measured different DNNs or batch ranges\n";
+        return kExitBadInput;
+    }
+    io.out << profileDifferences(*a, *b);
+    return kExitOk;
+}
+
+const std::string kDnnHelp = "a built-in DNN (mobilenetv2, resnet18, vgg16) or a coinfer-dnn JSON file";
+
+void addDnnCommand(CLI::App& app, Commands& commands)
+{
+    CLI::App* dnn = commands.add(app, "dnn",
+                                 "The built-in DNNs; one DNN's sub-tasks with FLOPs, parameters and output sizes.\n"
+                                 "DNN is a built-in name (mobilenetv2, resnet18, vgg16) or a \"coinfer-dnn\" JSON file.",
+                                 commandDnn);
+    commands.add(*dnn, "list", "", commandDnnList);
+    CLI::App* show = commands.add(*dnn, "show", "", commandDnnShow);
+    addArgument(*show, "DNN", kDnnHelp);
+    addValueOption(*show, "--format", "table|json", "a table for people or the coinfer-dnn JSON description", "table");
+}
+
+void addProfileCommand(CLI::App& app, Commands& commands)
+{
+    CLI::App* profile = commands.add(app, "profile",
+                                     "Measure every sub-task's GPU latency for batch sizes 1..max-batch with CUDA (cuDNN,\n"
+                                     "cuBLAS) and write a GPU profile that scenarios can reference. graph (the default) times\n"
+                                     "replays of each sub-task captured as a CUDA graph; eager launches every call each run.",
+                                     commandProfile);
+    addValueOption(*profile, "--dnn", "DNN", kDnnHelp)->group(kNeededGroup);
+    addValueOption(*profile, "--max-batch", "32", "largest batch size measured, 1 to 4096", "32");
+    addValueOption(*profile, "--warmup", "10", "untimed runs per sub-task and batch size", "10");
+    addValueOption(*profile, "--repetitions", "50", "timed runs per sub-task and batch size; the median is kept", "50");
+    addValueOption(*profile, "--launch", "graph|eager", "replay CUDA graphs or launch every call", "graph");
+    addValueOption(*profile, "--output", "FILE.json", "write the profile to this file instead of stdout");
+
+    commands.add(*profile, "check", "Run small layers on the GPU and on the CPU reference and compare their outputs.",
+                 commandProfileCheck);
+    CLI::App* show = commands.add(*profile, "show", "", commandProfileShow);
+    addArgument(*show, "PROFILE.json", "a GPU profile file");
+    CLI::App* diff = commands.add(*profile, "diff",
+                                  "Print a profile's curves; compare two measurements of the same DNN (repeatability).",
+                                  commandProfileDiff);
+    addArgument(*diff, "A.json", "the first GPU profile file");
+    addArgument(*diff, "B.json", "the second GPU profile file, of the same DNN and batch sizes");
+}
+
+} // namespace
+
+void addDnnCommands(CLI::App& app, Commands& commands)
+{
+    addDnnCommand(app, commands);
+    addProfileCommand(app, commands);
+}
+
+} // namespace coinfer::cli

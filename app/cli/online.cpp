@@ -1,0 +1,318 @@
+// The online-mode commands: simulate, train, compare-online.
+#include "app/cli.h"
+#include "app/cli/commands.h"
+#include "app/cli/common.h"
+
+#include "core/io/scenarioio.h"
+#include "core/learning/ddpg.h"
+#include "core/learning/policy.h"
+#include "core/online/online.h"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <ostream>
+
+namespace coinfer::cli {
+namespace {
+
+const char* const kPlannerNames[] = {"og", "ip-ssa"};
+
+std::optional<OnlinePlanner> plannerOption(const CLI::App& command, std::ostream& err)
+{
+    const std::optional<std::string> name = choiceOption(command, "--planner", {kPlannerNames[0], kPlannerNames[1]}, "coinfer", err);
+    if (!name)
+        return std::nullopt;
+    return *name == "og" ? OnlinePlanner::Og : OnlinePlanner::IpSsa;
+}
+
+Expected<Scenario> onlineScenario(const CLI::App& command, const char* prefix)
+{
+    const std::vector<std::string> files = arguments(command);
+    if (files.size() != 1)
+        return Unexpected(Error{ErrorCode::BadInput, std::string(prefix) + ": give exactly one scenario file"});
+    Expected<Scenario> scenario = readScenario(files[0]);
+    if (scenario && !scenario->online.present)
+        return Unexpected(Error{ErrorCode::BadInput, files[0] + ": online: is missing (online mode needs slot_ms, horizon_ms and "
+                                                                "an arrival process; see examples/online.json)"});
+    return scenario;
+}
+
+std::string resultLine(const std::string& name, const OnlineResult& r)
+{
+    return format("%-22s %11.3f %8d %9.2f %9.2f %9.1f %8d\n", name.c_str(), r.energyPerTaskMj(), r.misses, r.meanBatchSize(),
+                  100 * r.gpuUtilisation(), r.savingPercent(), r.tasks);
+}
+
+std::string resultHeader()
+{
+    return format("%-22s %11s %8s %9s %9s %9s %8s\n", "policy", "mJ_per_task", "misses", "batch", "gpu_%", "saving_%", "tasks");
+}
+
+/// A --policy of `coinfer simulate`, as written: immediate, local, periodic:<ms>,
+/// threshold:<0..1> or ddpg:<policy.json>.
+struct PolicySpec {
+    enum class Kind { Immediate, Local, Periodic, Threshold, Ddpg } kind = Kind::Immediate;
+    double value = 0;   ///< the period in ms, or the threshold
+    std::string path;   ///< the policy file of ddpg
+};
+
+/// Reads @p spec; nullopt for an unknown kind or a number that is malformed or out of range.
+std::optional<PolicySpec> parsePolicySpec(const std::string& spec)
+{
+    const auto startsWith = [&](const char* prefix) { return spec.rfind(prefix, 0) == 0; };
+    if (spec == "immediate")
+        return PolicySpec{PolicySpec::Kind::Immediate, 0, {}};
+    if (spec == "local")
+        return PolicySpec{PolicySpec::Kind::Local, 0, {}};
+    if (startsWith("ddpg:"))
+        return PolicySpec{PolicySpec::Kind::Ddpg, 0, spec.substr(5)};
+    if (startsWith("periodic:")) {
+        const std::optional<double> periodMs = parseDecimal(spec.substr(9));
+        if (periodMs && *periodMs > 0)
+            return PolicySpec{PolicySpec::Kind::Periodic, *periodMs, {}};
+    } else if (startsWith("threshold:")) {
+        const std::optional<double> threshold = parseDecimal(spec.substr(10));
+        if (threshold && *threshold >= 0 && *threshold <= 1)
+            return PolicySpec{PolicySpec::Kind::Threshold, *threshold, {}};
+    }
+    return std::nullopt;
+}
+
+/// The dispatch policy @p spec names (unused for local); fails when a ddpg policy file cannot be read.
+Expected<DispatchPolicy> dispatchPolicy(const PolicySpec& spec, const Scenario& scenario)
+{
+    switch (spec.kind) {
+    case PolicySpec::Kind::Periodic: return periodicPolicy(spec.value, scenario.online.slotMs);
+    case PolicySpec::Kind::Threshold: return thresholdPolicy(spec.value);
+    case PolicySpec::Kind::Ddpg: {
+        Expected<DdpgPolicy> trained = readPolicy(spec.path);
+        if (!trained)
+            return Unexpected(trained.error());
+        return ddpgDispatchPolicy(trained->actor);
+    }
+    default: return immediatePolicy();
+    }
+}
+
+/// The result as one line of JSON (coinfer-online-result).
+std::string onlineResultJson(const std::string& policy, OnlinePlanner planner, int episodes, const OnlineResult& total)
+{
+    nlohmann::ordered_json result;
+    result["format"] = "coinfer-online-result";
+    result["version"] = 1;
+    result["policy"] = policy;
+    result["planner"] = onlinePlannerName(planner);
+    result["episodes"] = episodes;
+    result["tasks"] = total.tasks;
+    result["energy_per_task_mj"] = total.energyPerTaskMj();
+    result["deadline_misses"] = total.misses;
+    result["mean_batch_size"] = total.meanBatchSize();
+    result["gpu_utilisation"] = total.gpuUtilisation();
+    result["saving_percent"] = total.savingPercent();
+    return result.dump() + "\n";
+}
+
+int commandSimulate(const CLI::App& command, Io io)
+{
+    const auto planner = plannerOption(command, io.err);
+    const auto episodes = intOption(command, "--episodes", 1, 100000, io.err);
+    const auto seed = intOption(command, "--seed", -1, 2'000'000'000, io.err);
+    const auto format = choiceOption(command, "--format", {"table", "json"}, "coinfer simulate", io.err);
+    if (!planner || !episodes || !seed || !format)
+        return kExitBadInput;
+    Expected<Scenario> scenario = onlineScenario(command, "coinfer simulate");
+    if (!scenario)
+        return fail(io.err, scenario.error());
+    const std::string spec = *optionValue(command, "--policy");
+    const std::optional<PolicySpec> policySpec = parsePolicySpec(spec);
+    if (!policySpec) {
+        io.err << "coinfer simulate: --policy must be immediate, local, periodic:<ms> (> 0), threshold:<0..1> or ddpg:<policy.json>, "
+                  "not '"
+               << spec << "'\n";
+        return kExitBadInput;
+    }
+    const Expected<DispatchPolicy> policy = dispatchPolicy(*policySpec, *scenario);
+    if (!policy)
+        return fail(io.err, policy.error());
+    const bool local = policySpec->kind == PolicySpec::Kind::Local;
+    const std::uint64_t firstSeed = *seed >= 0 ? static_cast<std::uint64_t>(*seed) : scenario->online.seed;
+    OnlineResult total;
+    for (int e = 0; e < *episodes; ++e) {
+        const auto trace = makeArrivalTrace(*scenario, firstSeed + static_cast<std::uint64_t>(e));
+        total.add(local ? localOnlyResult(*scenario, trace) : runEpisode(*scenario, *planner, trace, *policy));
+    }
+    if (*format == "json")
+        io.out << onlineResultJson(spec, *planner, *episodes, total);
+    else
+        io.out << resultHeader() << resultLine(spec + (local ? "" : " (" + onlinePlannerName(*planner) + ")"), total);
+    return kExitOk;
+}
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void onInterrupt(int) { g_interrupted = true; }
+
+Expected<DdpgPolicy> trainWithProgress(const Scenario& scenario, OnlinePlanner planner, int episodes, std::uint64_t seed, std::ostream& err)
+{
+    TrainingOptions training;
+    training.planner = planner;
+    training.episodes = episodes;
+    training.ddpg.seed = seed;
+    training.progress = [&](const EpisodeReport& r) {
+        err << format("  %s episode %3d/%d: reward %9.1f, %.3f mJ/task, %d misses, %6.0f steps/s | evaluation %.3f mJ/task, %d misses%s\n",
+                      onlinePlannerName(planner).c_str(), r.episode, episodes, r.reward, r.energyPerTaskMj, r.misses, r.stepsPerSecond,
+                      r.evaluationEnergyPerTaskMj, r.evaluationMisses, r.best ? "  (best so far)" : "")
+            << std::flush;
+        return !g_interrupted.load();
+    };
+    g_interrupted = false;
+    auto previous = std::signal(SIGINT, onInterrupt);
+    Expected<DdpgPolicy> policy = trainDdpg(scenario, training);
+    std::signal(SIGINT, previous);
+    if (g_interrupted)
+        err << "  stopped by Ctrl-C; keeping the best policy so far\n";
+    return policy;
+}
+
+int commandTrain(const CLI::App& command, Io io)
+{
+    const auto planner = plannerOption(command, io.err);
+    const auto episodes = intOption(command, "--episodes", 1, 1'000'000, io.err);
+    const auto seed = intOption(command, "--seed", 0, 2'000'000'000, io.err);
+    if (!planner || !episodes || !seed)
+        return kExitBadInput;
+    if (!optionValue(command, "--output")) {
+        io.err << "coinfer train: give --output POLICY.json\n";
+        return kExitBadInput;
+    }
+    Expected<Scenario> scenario = onlineScenario(command, "coinfer train");
+    if (!scenario)
+        return fail(io.err, scenario.error());
+    Expected<DdpgPolicy> policy = trainWithProgress(*scenario, *planner, *episodes, static_cast<std::uint64_t>(*seed), io.err);
+    if (!policy)
+        return fail(io.err, policy.error());
+    io.err << "  best policy from episode " << policy->episodes << ": " << policy->evaluationEnergyPerTaskMj << " mJ/task, "
+           << policy->evaluationMisses << " misses on the evaluation traces\n";
+    return emit(policyToJson(*policy), command, io);
+}
+
+/// Fewest misses first, then least energy.
+bool better(const OnlineResult& a, const OnlineResult& b)
+{
+    return a.misses < b.misses || (a.misses == b.misses && a.energyMj < b.energyMj);
+}
+
+/// The period (2 to 40 slots) with the best result on the evaluation traces.
+double bestPeriodMs(const Scenario& s, OnlinePlanner planner, std::uint64_t evaluationSeed)
+{
+    double bestPeriod = 0;
+    OnlineResult best;
+    for (int slots : {2, 5, 10, 20, 40}) {
+        const double period = slots * s.online.slotMs;
+        const OnlineResult r = evaluatePolicy(s, planner, periodicPolicy(period, s.online.slotMs), evaluationSeed, 3);
+        if (bestPeriod == 0 || better(r, best)) {
+            bestPeriod = period;
+            best = r;
+        }
+    }
+    return bestPeriod;
+}
+
+/// The threshold (0, 0.05, ..., 1) with the best result on the evaluation traces.
+double bestThreshold(const Scenario& s, OnlinePlanner planner, std::uint64_t evaluationSeed)
+{
+    double bestValue = 0;
+    OnlineResult best;
+    for (int step = 0; step <= 20; ++step) {
+        const double threshold = step / 20.0;
+        const OnlineResult r = evaluatePolicy(s, planner, thresholdPolicy(threshold), evaluationSeed, 3);
+        if (step == 0 || better(r, best)) {
+            bestValue = threshold;
+            best = r;
+        }
+    }
+    return bestValue;
+}
+
+int commandCompareOnline(const CLI::App& command, Io io)
+{
+    const auto episodes = intOption(command, "--episodes", 1, 1'000'000, io.err);
+    const auto testEpisodes = intOption(command, "--test-episodes", 1, 100000, io.err);
+    const auto seed = intOption(command, "--seed", 0, 2'000'000'000, io.err);
+    if (!episodes || !testEpisodes || !seed)
+        return kExitBadInput;
+    Expected<Scenario> scenario = onlineScenario(command, "coinfer compare-online");
+    if (!scenario)
+        return fail(io.err, scenario.error());
+    const Scenario& s = *scenario;
+    // Training uses traces seeded online.seed + ..., selection the evaluation traces
+    // (online.seed + 1000000 + i), and this comparison separate test traces.
+    const std::uint64_t testSeed = s.online.seed + 2'000'000;
+    const std::uint64_t evaluationSeed = s.online.seed + 1'000'000;
+    const auto test = [&](OnlinePlanner planner, const DispatchPolicy& policy) {
+        return evaluatePolicy(s, planner, policy, testSeed, *testEpisodes);
+    };
+    io.out << "test traces: " << *testEpisodes << " episodes of " << s.online.horizonMs << " ms, seeds from " << testSeed << "\n"
+           << resultHeader();
+    for (OnlinePlanner planner : {OnlinePlanner::Og, OnlinePlanner::IpSsa}) {
+        Expected<DdpgPolicy> policy = trainWithProgress(s, planner, *episodes, static_cast<std::uint64_t>(*seed), io.err);
+        if (!policy)
+            return fail(io.err, policy.error());
+        io.out << resultLine("DDPG-" + onlinePlannerName(planner), test(planner, ddpgDispatchPolicy(policy->actor)));
+    }
+    for (OnlinePlanner planner : {OnlinePlanner::Og, OnlinePlanner::IpSsa}) {
+        const std::string suffix = " (" + onlinePlannerName(planner) + ")";
+        io.out << resultLine("immediate" + suffix, test(planner, immediatePolicy()));
+        // The period and the threshold are chosen on the evaluation traces, then tested.
+        const double periodMs = bestPeriodMs(s, planner, evaluationSeed);
+        const double threshold = bestThreshold(s, planner, evaluationSeed);
+        io.out << resultLine(format("periodic:%g%s", periodMs, suffix.c_str()), test(planner, periodicPolicy(periodMs, s.online.slotMs)));
+        io.out << resultLine(format("threshold:%.2f%s", threshold, suffix.c_str()), test(planner, thresholdPolicy(threshold)));
+    }
+    OnlineResult local;
+    for (int e = 0; e < *testEpisodes; ++e)
+        local.add(localOnlyResult(s, makeArrivalTrace(s, testSeed + static_cast<std::uint64_t>(e))));
+    io.out << resultLine("local", local);
+    return kExitOk;
+}
+
+const std::string kOnlineScenarioHelp = "a scenario file with an \"online\" block";
+const std::string kPlannerHelp = "the planner each dispatch runs";
+
+} // namespace
+
+void addOnlineCommands(CLI::App& app, Commands& commands)
+{
+    CLI::App* simulate = commands.add(app, "simulate",
+                                      "Online mode: run K seeded arrival traces with a dispatch POLICY: immediate, periodic:<ms>,\n"
+                                      "threshold:<0..1>, ddpg:<policy.json> or local; report energy per task, deadline misses,\n"
+                                      "mean batch size, GPU utilisation and the saving against local computing.",
+                                      commandSimulate);
+    addArgument(*simulate, "SCENARIO.json", kOnlineScenarioHelp);
+    addValueOption(*simulate, "--planner", "og|ip-ssa", kPlannerHelp, "og");
+    addValueOption(*simulate, "--policy", "POLICY", "when to dispatch the waiting tasks", "immediate");
+    addValueOption(*simulate, "--episodes", "K", "the number of traces, 1 to 100000", "5");
+    addValueOption(*simulate, "--seed", "S", "the first trace's seed; -1: the scenario's online seed", "-1");
+    addValueOption(*simulate, "--format", "table|json", "a table for people or one line of JSON", "table");
+
+    CLI::App* train = commands.add(app, "train", "Train a DDPG dispatch policy (Ctrl-C stops and keeps the best policy so far).",
+                                   commandTrain);
+    addArgument(*train, "SCENARIO.json", kOnlineScenarioHelp);
+    addValueOption(*train, "--planner", "og|ip-ssa", kPlannerHelp, "og");
+    addValueOption(*train, "--episodes", "E", "training episodes, 1 to 1000000", "60");
+    addValueOption(*train, "--seed", "S", "the seed of the agent's weights and noise", "1");
+    addValueOption(*train, "--output", "POLICY.json", "the policy file to write")->group(kNeededGroup);
+
+    CLI::App* compareOnline = commands.add(app, "compare-online",
+                                           "Train DDPG-OG and DDPG-IP-SSA, then compare them with immediate, periodic, the best fixed\n"
+                                           "threshold (grid search) and local computing on the same seeded test traces.",
+                                           commandCompareOnline);
+    addArgument(*compareOnline, "SCENARIO.json", kOnlineScenarioHelp);
+    addValueOption(*compareOnline, "--episodes", "E", "training episodes of each DDPG agent, 1 to 1000000", "60");
+    addValueOption(*compareOnline, "--test-episodes", "K", "test traces, 1 to 100000", "5");
+    addValueOption(*compareOnline, "--seed", "S", "the seed of the agents' weights and noise", "1");
+}
+
+} // namespace coinfer::cli

@@ -1,0 +1,341 @@
+// The offline commands: plan, verify, compare, expand.
+#include "app/cli.h"
+#include "app/cli/commands.h"
+#include "app/cli/common.h"
+#include "app/cli/search.h"
+
+#include "core/io/fileio.h"
+#include "core/io/planio.h"
+#include "core/io/scenarioio.h"
+#include "core/model/costmodel.h"
+#include "core/planning/planner.h"
+#include "core/simulation/simulator.h"
+
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <optional>
+#include <ostream>
+
+#include <unistd.h>
+
+namespace coinfer::cli {
+namespace {
+
+/// Default wall-clock limits of the searching planners (SearchControl::timeLimitMs).
+constexpr double kBestTimeLimitMs = 1000;
+constexpr double kExactPlanTimeLimitMs = 10000;
+constexpr double kExactCompareTimeLimitMs = 2000;
+
+bool isSearch(Algorithm algorithm) { return algorithm == Algorithm::Best || algorithm == Algorithm::Exact; }
+
+/// --time-limit-ms as given: nullopt when absent; an error naming the option when it is not a
+/// positive finite number of milliseconds.
+Expected<std::optional<double>> timeLimitOption(const CLI::App& command, const std::string& prefix)
+{
+    const std::optional<std::string> text = optionValue(command, "--time-limit-ms");
+    if (!text)
+        return std::optional<double>();
+    const std::optional<double> value = parseDecimal(*text);
+    if (value && *value > 0)
+        return std::optional<double>(*value);
+    return Unexpected(Error{ErrorCode::BadInput,
+                            prefix + ": --time-limit-ms must be a positive number of milliseconds, not '" + *text + "'"});
+}
+
+/// What `coinfer plan` was asked to do, checked before any file is read.
+struct PlanRequest {
+    std::string scenarioPath;
+    std::string name; ///< the algorithm as given
+    Algorithm algorithm = Algorithm::Best;
+    std::string format;
+    std::optional<double> timeLimitMs;
+};
+
+std::optional<PlanRequest> readPlanRequest(const CLI::App& command, std::ostream& err)
+{
+    const std::vector<std::string> files = arguments(command);
+    if (files.size() != 1) {
+        err << "coinfer plan: give exactly one scenario file (see coinfer --help)\n";
+        return std::nullopt;
+    }
+    PlanRequest request;
+    request.scenarioPath = files[0];
+    request.name = *optionValue(command, "--algorithm");
+    const std::optional<Algorithm> algorithm = algorithmFromName(request.name);
+    if (!algorithm) {
+        err << "coinfer plan: unknown algorithm '" << request.name
+            << "'; use local, full-offload, no-batching, ip-ssa, og, best or exact\n";
+        return std::nullopt;
+    }
+    request.algorithm = *algorithm;
+    const std::optional<std::string> format = choiceOption(command, "--format", {"json", "table"}, "coinfer plan", err);
+    if (!format)
+        return std::nullopt;
+    request.format = *format;
+    const Expected<std::optional<double>> timeLimitMs = timeLimitOption(command, "coinfer plan");
+    if (!timeLimitMs) {
+        err << timeLimitMs.error().message << "\n";
+        return std::nullopt;
+    }
+    // Accepting a limit that would be silently ignored would let a user believe it applied.
+    if (*timeLimitMs && !isSearch(request.algorithm)) {
+        err << "coinfer plan: --time-limit-ms applies to best and exact only, not to " << request.name << "\n";
+        return std::nullopt;
+    }
+    request.timeLimitMs = *timeLimitMs;
+    return request;
+}
+
+/// Runs the planner; a search stops at its time limit or at Ctrl-C and returns its plan.
+Expected<Plan> runPlanner(const Scenario& scenario, const CostModel& model, const PlanRequest& request,
+                          std::vector<Violation>& violations, std::ostream& err)
+{
+    PlanOptions planOptions;
+    SearchControl& control = planOptions.control;
+    control.timeLimitMs = request.timeLimitMs.value_or(request.algorithm == Algorithm::Exact ? kExactPlanTimeLimitMs : kBestTimeLimitMs);
+    control.cancel = &g_cancelSearch;
+    // Progress only for a person watching: not in pipes, logs or in-process callers.
+    std::optional<SearchProgressLine> progress;
+    if (isSearch(request.algorithm) && &err == &std::cerr && isatty(STDERR_FILENO)) {
+        progress.emplace(request.name, model.aloneLowerBoundMj(), err);
+        progress->attach(control);
+    }
+    std::optional<InterruptCancelsSearch> interrupts;
+    if (isSearch(request.algorithm))
+        interrupts.emplace();
+    Expected<Plan> plan = makePlan(scenario, model, request.algorithm, &violations, planOptions);
+    interrupts.reset();
+    if (progress)
+        progress->finish();
+    return plan;
+}
+
+/// Writes the plan, then says how a search ended and, for a plan that misses deadlines, who is late.
+int reportPlan(const Scenario& scenario, const Plan& plan, const PlanRequest& request, const std::vector<Violation>& violations,
+               const CLI::App& command, Io io)
+{
+    const std::string text = request.format == "json" ? planToJson(scenario, plan) : planToTable(scenario, plan);
+    if (const int written = emit(text, command, io); written != kExitOk)
+        return written;
+    if (isSearch(request.algorithm))
+        io.err << searchVerdict(request.name, plan, g_cancelSearch.load());
+    if (plan.feasible)
+        return kExitOk;
+    io.err << "coinfer plan: " << request.name << " finds no plan that meets every deadline";
+    const std::string late = lateUsers(scenario, plan);
+    if (!late.empty())
+        io.err << "; late: " << late;
+    io.err << "\n";
+    for (const Violation& violation : violations)
+        io.err << "  " << violation.message << "\n";
+    return kExitInfeasible;
+}
+
+int commandPlan(const CLI::App& command, Io io)
+{
+    const std::optional<PlanRequest> request = readPlanRequest(command, io.err);
+    if (!request)
+        return kExitBadInput;
+    Expected<Scenario> scenario = readScenario(request->scenarioPath);
+    if (!scenario)
+        return fail(io.err, scenario.error());
+    const CostModel model(*scenario);
+    std::vector<Violation> violations;
+    Expected<Plan> plan = runPlanner(*scenario, model, *request, violations, io.err);
+    if (!plan)
+        return fail(io.err, plan.error());
+    return reportPlan(*scenario, *plan, *request, violations, command, io);
+}
+
+int commandVerify(const CLI::App& command, Io io)
+{
+    const std::vector<std::string> files = arguments(command);
+    if (files.size() != 2) {
+        io.err << "coinfer verify: give a scenario file and a plan file (see coinfer --help)\n";
+        return kExitBadInput;
+    }
+    Expected<Scenario> scenario = readScenario(files[0]);
+    if (!scenario)
+        return fail(io.err, scenario.error());
+    Expected<std::string> text = readTextFile(files[1]);
+    if (!text)
+        return fail(io.err, text.error());
+    Expected<Plan> plan = parsePlan(*text, files[1], *scenario);
+    if (!plan)
+        return fail(io.err, plan.error());
+    const CostModel model(*scenario);
+    const std::vector<Violation> violations = verifyPlan(*scenario, model, *plan);
+    if (!violations.empty()) {
+        io.out << "infeasible: " << violations.size() << " broken constraint(s)\n";
+        for (const Violation& violation : violations)
+            io.out << "  " << violation.message << "\n";
+        return kExitPlanBroken;
+    }
+    // A stated bound above a feasible plan's energy cannot be a true lower bound; the file's
+    // bound is not ours to prove, so it is only reported.
+    if (std::isfinite(plan->lowerBoundMj) && plan->lowerBoundMj > plan->totalEnergyMj * (1 + 1e-9) + 1e-9)
+        io.err << format("coinfer verify: warning: %s: lower_bound_mj %.6f mJ is above the plan's total %.6f mJ, so it is not a "
+                         "valid lower bound\n",
+                         files[1].c_str(), plan->lowerBoundMj, plan->totalEnergyMj);
+    io.out << format("feasible: %zu users meet their deadlines; total %.6f mJ\n", plan->users.size(), plan->totalEnergyMj);
+    return kExitOk;
+}
+
+/// One row of `coinfer compare`.
+struct CompareRow {
+    Algorithm algorithm;
+    std::optional<Plan> plan; ///< none when the planner refused the scenario as too large
+    double elapsedMs = 0;
+};
+
+Expected<std::vector<CompareRow>> runEveryPlanner(const Scenario& scenario, std::optional<double> timeLimitMs)
+{
+    const CostModel model(scenario);
+    std::vector<CompareRow> rows;
+    for (Algorithm algorithm : allAlgorithms()) {
+        PlanOptions planOptions;
+        if (isSearch(algorithm))
+            planOptions.control.timeLimitMs = timeLimitMs.value_or(algorithm == Algorithm::Exact ? kExactCompareTimeLimitMs : kBestTimeLimitMs);
+        const auto start = std::chrono::steady_clock::now();
+        Expected<Plan> plan = makePlan(scenario, model, algorithm, nullptr, planOptions);
+        const double elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        if (!plan && plan.error().code != ErrorCode::TooLarge)
+            return Unexpected(plan.error());
+        rows.push_back({algorithm, plan ? std::optional<Plan>(std::move(*plan)) : std::nullopt, elapsedMs});
+    }
+    return rows;
+}
+
+/// Every bound is proven for the same scenario, so the largest one holds for all plans.
+double strongestBoundMj(const std::vector<CompareRow>& rows)
+{
+    double strongestMj = NAN;
+    for (const CompareRow& row : rows)
+        if (row.plan && std::isfinite(row.plan->lowerBoundMj) && !(row.plan->lowerBoundMj <= strongestMj))
+            strongestMj = row.plan->lowerBoundMj;
+    return strongestMj;
+}
+
+std::string compareTable(const std::vector<CompareRow>& rows, double strongestMj)
+{
+    std::string table = format("%-13s %14s %9s %8s %9s %10s %14s %8s\n", "algorithm", "energy_mJ", "saving_%", "batches", "feasible",
+                               "time_ms", "bound_mJ", "gap_%");
+    for (const CompareRow& row : rows) {
+        const std::string name = algorithmName(row.algorithm);
+        if (!row.plan) {
+            table += format("%-13s %14s %9s %8s %9s %10s %14s %8s\n", name.c_str(), "-", "-", "-", "too big", "-", "-", "-");
+            continue;
+        }
+        const Plan& plan = *row.plan;
+        Plan againstStrongest = plan;
+        againstStrongest.lowerBoundMj = strongestMj;
+        const double gap = gapPercent(againstStrongest);
+        const std::string bound = std::isfinite(plan.lowerBoundMj) ? format("%.3f", plan.lowerBoundMj) : "-";
+        const std::string gapText = std::isfinite(gap) ? format("%.2f", gap) : "-";
+        table += format("%-13s %14.3f %9.2f %8zu %9s %10.2f %14s %8s\n", name.c_str(), plan.totalEnergyMj, plan.savingPercent,
+                        plan.batches.size(), plan.feasible ? "yes" : "NO", row.elapsedMs, bound.c_str(), gapText.c_str());
+    }
+    if (std::isfinite(strongestMj))
+        table += format("gap_%% is to the strongest lower bound of all rows, %.3f mJ\n", strongestMj);
+    return table;
+}
+
+/// Best is the recommendation unless a plan beside it meets every deadline for less.
+const CompareRow* recommendedRow(const std::vector<CompareRow>& rows)
+{
+    const CompareRow* recommended = nullptr;
+    for (const CompareRow& row : rows) {
+        if (!row.plan || !row.plan->feasible)
+            continue;
+        const double energy = row.plan->totalEnergyMj;
+        if (!recommended || energy < recommended->plan->totalEnergyMj * (1 - 1e-9)
+            || (row.algorithm == Algorithm::Best && energy <= recommended->plan->totalEnergyMj * (1 + 1e-9)))
+            recommended = &row;
+    }
+    return recommended;
+}
+
+int commandCompare(const CLI::App& command, Io io)
+{
+    const std::vector<std::string> files = arguments(command);
+    if (files.size() != 1) {
+        io.err << "coinfer compare: give exactly one scenario file\n";
+        return kExitBadInput;
+    }
+    const Expected<std::optional<double>> timeLimitMs = timeLimitOption(command, "coinfer compare");
+    if (!timeLimitMs) {
+        io.err << timeLimitMs.error().message << "\n";
+        return kExitBadInput;
+    }
+    Expected<Scenario> scenario = readScenario(files[0]);
+    if (!scenario)
+        return fail(io.err, scenario.error());
+    const Expected<std::vector<CompareRow>> rows = runEveryPlanner(*scenario, *timeLimitMs);
+    if (!rows)
+        return fail(io.err, rows.error());
+    io.out << compareTable(*rows, strongestBoundMj(*rows));
+    if (const CompareRow* recommended = recommendedRow(*rows))
+        io.out << "recommended: " << algorithmName(recommended->algorithm) << "\n";
+    for (const CompareRow& row : *rows)
+        if (row.plan && !row.plan->searchEnd.empty() && row.plan->searchEnd != searchEndName(SearchEnd::Completed))
+            io.out << algorithmName(row.algorithm) << ": " << row.plan->searchEnd
+                   << (row.plan->provenOptimal ? "; proven optimal\n" : "; not proven optimal\n");
+    return kExitOk;
+}
+
+int commandExpand(const CLI::App& command, Io io)
+{
+    const std::vector<std::string> files = arguments(command);
+    if (files.size() != 1) {
+        io.err << "coinfer expand: give exactly one scenario file\n";
+        return kExitBadInput;
+    }
+    Expected<Scenario> scenario = readScenario(files[0]);
+    if (!scenario)
+        return fail(io.err, scenario.error());
+    return emit(scenarioToJson(*scenario), command, io);
+}
+
+const std::string kScenarioHelp = "the scenario file (coinfer-scenario JSON)";
+
+} // namespace
+
+void addPlanCommands(CLI::App& app, Commands& commands)
+{
+    CLI::App* plan = commands.add(app, "plan",
+                                  "Plan the scenario and write the plan (JSON to stdout unless --output is given).\n"
+                                  "ALG is one of local, full-offload, no-batching, ip-ssa, og, best (default), exact.\n"
+                                  "best: the least-energy plan found within a fixed work budget (the same plan every run;\n"
+                                  "the time limit, default 1000 ms, is a safety stop), never above any other planner's\n"
+                                  "feasible plan. exact: branch and bound over every partition and\n"
+                                  "batch schedule (default limit 10000 ms). Both print to stderr whether the plan is proven\n"
+                                  "optimal, its lower bound and gap; Ctrl-C stops the search and keeps its plan.",
+                                  commandPlan);
+    addArgument(*plan, "SCENARIO.json", kScenarioHelp);
+    addValueOption(*plan, "--algorithm", "ALG", "the planner: local, full-offload, no-batching, ip-ssa, og, best or exact", "best");
+    addValueOption(*plan, "--time-limit-ms", "MS", "wall-clock limit of best (default 1000) and exact (default 10000)");
+    addValueOption(*plan, "--output", "PLAN.json", "write the plan to this file instead of stdout");
+    addValueOption(*plan, "--format", "json|table", "a plan file or a table for people", "json");
+
+    CLI::App* verify = commands.add(app, "verify", "Re-time a plan and list every constraint it breaks; exit 0 only if it is feasible.",
+                                    commandVerify);
+    addArgument(*verify, "SCENARIO.json", kScenarioHelp);
+    addArgument(*verify, "PLAN.json", "the plan file to check (coinfer-plan JSON)");
+
+    CLI::App* compare = commands.add(app, "compare",
+                                     "Run every planner and print energy, saving, batches, feasibility, time, each plan's\n"
+                                     "lower bound and its gap to the strongest bound of all (best and exact stop after MS,\n"
+                                     "default 1000 and 2000 ms).",
+                                     commandCompare);
+    addArgument(*compare, "SCENARIO.json", kScenarioHelp);
+    addValueOption(*compare, "--time-limit-ms", "MS", "wall-clock limit of best and exact (default 1000 and 2000)");
+
+    CLI::App* expand = commands.add(app, "expand",
+                                    "Write the scenario in the plain table form (device models and populations expanded).",
+                                    commandExpand);
+    addArgument(*expand, "SCENARIO.json", kScenarioHelp);
+    addValueOption(*expand, "--output", "FILE.json", "write the scenario to this file instead of stdout");
+}
+
+} // namespace coinfer::cli

@@ -1,0 +1,63 @@
+#pragma once
+// The interactive side of the searching planners (best, exact) on the command line: Ctrl-C
+// stops a search and keeps its plan, a person watching sees its progress, and one line says
+// how it ended.
+
+#include "core/model/costmodel.h"
+#include "core/model/plan.h"
+#include "core/planning/search.h"
+
+#include <atomic>
+#include <chrono>
+#include <iosfwd>
+#include <string>
+
+#include <signal.h>
+
+namespace coinfer::cli {
+
+/// Set by the first Ctrl-C while an InterruptCancelsSearch is alive; searches read it as their
+/// cancel flag.
+extern std::atomic<bool> g_cancelSearch;
+
+/// While alive, the first Ctrl-C (SIGINT) asks the running search to stop and return its plan;
+/// SA_RESETHAND restores the default action at once, so a second Ctrl-C ends the process.
+class InterruptCancelsSearch {
+public:
+    InterruptCancelsSearch();
+    ~InterruptCancelsSearch();
+    InterruptCancelsSearch(const InterruptCancelsSearch&) = delete;
+    InterruptCancelsSearch& operator=(const InterruptCancelsSearch&) = delete;
+
+private:
+    struct sigaction m_previous {};
+    bool m_installed = false;
+};
+
+/// Shows a search's incumbent, bound and gap on one rewritten line of @p err, from one second
+/// after it started, at most five times a second.
+class SearchProgressLine {
+public:
+    /// @p aloneBoundMj: the bound known before the search reports its own (every user alone).
+    SearchProgressLine(std::string name, double aloneBoundMj, std::ostream& err);
+    /// Installs the display as @p control's progress callback.
+    void attach(SearchControl& control);
+    /// Clears the line if anything was shown.
+    void finish();
+
+private:
+    void show(const SearchProgress& progress);
+
+    std::string m_name;
+    double m_aloneBoundMj;
+    std::ostream& m_err;
+    std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point m_lastShown = m_started;
+    bool m_shown = false;
+};
+
+/// The search's verdict, one line: "coinfer plan: exact: 12.580 mJ, lower bound 12.100 mJ
+/// (gap 3.97%), time limit reached; not proven optimal".
+std::string searchVerdict(const std::string& name, const Plan& plan, bool interrupted);
+
+} // namespace coinfer::cli
