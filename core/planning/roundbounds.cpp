@@ -254,10 +254,12 @@ public:
         auto around = m_tried.find(bestLimit());
         int low = around == m_tried.begin() ? 0 : std::prev(around)->first;
         int high = std::next(around) == m_tried.end() ? users : std::next(around)->first;
-        while (m_plans < maxPlans && high - low > 2) {
+        while (high - low > 2) {
             const int a = low + (high - low) * 382 / 1000;
             const int b = low + (high - low) * 618 / 1000;
-            if (a == b)
+            // A pass plans each of a and b not tried yet: both must fit the budget.
+            const int newPlans = static_cast<int>(!m_tried.count(a)) + static_cast<int>(!m_tried.count(b));
+            if (a == b || m_plans + newPlans > maxPlans)
                 break;
             if (energyAt(a) <= energyAt(b))
                 high = b;

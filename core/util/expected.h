@@ -202,6 +202,13 @@ public:
         return has_value() ? *this : Expected(std::invoke(std::forward<F>(f), *m_error));
     }
 
+    /// f(error) -> Error, for adding context such as a file name.
+    template <class F>
+    Expected transform_error(F&& f) const
+    {
+        return has_value() ? *this : Expected(Unexpected(Error(std::invoke(std::forward<F>(f), *m_error))));
+    }
+
 private:
     std::optional<Error> m_error;
 };
