@@ -68,14 +68,23 @@ Cost layerCost(const Layer& layer, const TensorShape& in, const TensorShape& out
     return cost;
 }
 
-/// Runs a list of layers over a shape, adding their costs; the error names the layer.
+/// Runs a list of layers over a shape, adding their costs; the error names the layer. Refuses a
+/// tensor or a parameter count above the limits of dnn.h, so no count can overflow downstream.
 Expected<TensorShape> runLayers(const std::vector<Layer>& layers, TensorShape shape, Cost& total, const std::string& where)
 {
     for (size_t i = 0; i < layers.size(); ++i) {
+        const std::string layerName = where + "[" + std::to_string(i) + "] (" + layerKindName(layers[i].kind) + ")";
         Expected<TensorShape> out = layerOutput(layers[i], shape);
         if (!out)
-            return Unexpected(Error{ErrorCode::BadInput, where + "[" + std::to_string(i) + "] (" + layerKindName(layers[i].kind) + "): " + out.error().message});
+            return Unexpected(Error{ErrorCode::BadInput, layerName + ": " + out.error().message});
+        if (out->elements() > kMaxTensorElements)
+            return Unexpected(Error{ErrorCode::BadInput, layerName + ": produces " + std::to_string(out->elements())
+                                                             + " elements per sample, more than the limit of "
+                                                             + std::to_string(kMaxTensorElements)});
         const Cost cost = layerCost(layers[i], shape, *out);
+        if (cost.parameters > kMaxParameters - total.parameters)
+            return Unexpected(Error{ErrorCode::BadInput, layerName + ": brings the parameters to more than the limit of "
+                                                             + std::to_string(kMaxParameters)});
         total.macs += cost.macs;
         total.flops += cost.flops;
         total.parameters += cost.parameters;
@@ -179,6 +188,9 @@ Expected<TensorShape> layerOutput(const Layer& layer, const TensorShape& in)
     case LayerKind::GlobalAvgPool:
         return TensorShape{in.c, 1, 1};
     case LayerKind::Flatten:
+        if (in.elements() > kMaxTensorElements)
+            return bad("flattens " + std::to_string(in.elements()) + " elements, more than the limit of "
+                       + std::to_string(kMaxTensorElements));
         return TensorShape{static_cast<int>(in.elements()), 1, 1};
     case LayerKind::Linear:
         if (layer.outFeatures < 1)
@@ -202,6 +214,7 @@ Expected<std::vector<SubtaskStats>> analyzeDnn(const DnnDescription& dnn)
         return Unexpected(Error{ErrorCode::BadInput, "the DNN has no sub-tasks"});
     std::vector<SubtaskStats> stats;
     TensorShape shape = dnn.input;
+    long long dnnParameters = 0;
     for (size_t s = 0; s < dnn.subtasks.size(); ++s) {
         const SubtaskDescription& subtask = dnn.subtasks[s];
         if (subtask.blocks.empty())
@@ -228,6 +241,10 @@ Expected<std::vector<SubtaskStats>> analyzeDnn(const DnnDescription& dnn)
             }
             shape = *main;
         }
+        if (cost.parameters > kMaxParameters - dnnParameters)
+            return Unexpected(Error{ErrorCode::BadInput, "subtasks[" + std::to_string(s) + "]: brings the DNN's parameters to more than the limit of "
+                                                             + std::to_string(kMaxParameters)});
+        dnnParameters += cost.parameters;
         SubtaskStats entry;
         entry.name = subtask.name;
         entry.output = shape;

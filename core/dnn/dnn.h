@@ -50,6 +50,12 @@ struct SubtaskDescription {
     std::vector<Block> blocks;
 };
 
+/// The most elements one sample's tensor may have (so every shape fits an int and every byte
+/// count a 64-bit integer), and the most parameters a whole DNN may have. analyzeDnn refuses
+/// a description beyond either, naming the layer.
+inline constexpr long long kMaxTensorElements = 2'147'483'647;
+inline constexpr long long kMaxParameters = 1'000'000'000'000'000; // 10^15
+
 /// Tensor shape of one sample (channels x height x width; features are c with h = w = 1).
 struct TensorShape {
     int c = 0, h = 0, w = 0;

@@ -165,6 +165,45 @@ private slots:
         QVERIFY(dnn.error().message.find("mobilenetv2, resnet18, vgg16") != std::string::npos);
     }
 
+    void refusesATensorTooLargeToCount()
+    {
+        // 65536 x 256 x 256 elements = 2^32, over the 2^31 - 1 limit: a flatten once wrapped to a
+        // negative feature count and negative FLOPs.
+        DnnDescription dnn;
+        dnn.name = "huge";
+        dnn.input = {1, 256, 256};
+        dnn.subtasks.push_back({"wide", {Block{{convLayer(65536, 1)}}}});
+        dnn.subtasks.push_back({"flat", {Block{{plainLayer(LayerKind::Flatten), linearLayer(10)}}}});
+        const Expected<std::vector<SubtaskStats>> stats = analyzeDnn(dnn);
+        QVERIFY(!stats.has_value());
+        const std::string& message = stats.error().message;
+        QVERIFY2(message.find("subtasks[0].blocks[0].layers[0] (conv)") != std::string::npos, message.c_str());
+        QVERIFY2(message.find("4294967296 elements") != std::string::npos, message.c_str());
+    }
+
+    void refusesAParameterCountThatWouldOverflow()
+    {
+        // Each 1x1 convolution from 10^6 to 10^6 channels has 10^12 weights; a thousand of them
+        // pass 10^15, and ten thousand would pass 2^63.
+        DnnDescription dnn;
+        dnn.name = "deep";
+        dnn.input = {1'000'000, 1, 1};
+        Block block;
+        for (int i = 0; i < 1001; ++i)
+            block.layers.push_back(convLayer(1'000'000, 1));
+        dnn.subtasks.push_back({"all", {block}});
+        const Expected<std::vector<SubtaskStats>> stats = analyzeDnn(dnn);
+        QVERIFY(!stats.has_value());
+        const std::string& message = stats.error().message;
+        QVERIFY2(message.find("layers[1000] (conv)") != std::string::npos, message.c_str());
+        QVERIFY2(message.find("parameters") != std::string::npos, message.c_str());
+        block.layers.resize(1000); // exactly 10^15: still accepted
+        dnn.subtasks = {{"all", {block}}};
+        const Expected<std::vector<SubtaskStats>> atLimit = analyzeDnn(dnn);
+        QVERIFY2(atLimit.has_value(), atLimit.has_value() ? "" : atLimit.error().message.c_str());
+        QCOMPARE(atLimit->front().parameters, kMaxParameters);
+    }
+
     void cpuConvolutionByHand()
     {
         // 1 x 3 x 3 input 1..9, one 3 x 3 kernel of ones, padding 1: the centre sums everything.
