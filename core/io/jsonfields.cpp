@@ -67,7 +67,7 @@ Field Field::at(const char* key) const
     auto it = m_value->find(key);
     if (it == m_value->end())
         throw InputError{m_path.empty() ? std::string(key) : m_path + "." + key, "is missing"};
-    return Field(*it, m_path.empty() ? std::string(key) : m_path + "." + key);
+    return Field(*it, m_path.empty() ? std::string(key) : m_path + "." + key, m_maxMagnitude);
 }
 
 std::optional<Field> Field::find(const char* key) const
@@ -79,7 +79,7 @@ std::optional<Field> Field::find(const char* key) const
 
 Field Field::at(size_t index) const
 {
-    return Field((*m_value)[index], m_path + "[" + std::to_string(index) + "]");
+    return Field((*m_value)[index], m_path + "[" + std::to_string(index) + "]", m_maxMagnitude);
 }
 
 size_t Field::arraySize(bool allowEmpty) const
@@ -98,6 +98,11 @@ double Field::number(double min, bool exclusive) const
     const double value = m_value->get<double>();
     if (!std::isfinite(value))
         fail("must be a finite number");
+    if (std::fabs(value) > m_maxMagnitude) {
+        std::ostringstream cap;
+        cap << m_maxMagnitude;
+        fail("is " + m_value->dump() + ", larger in magnitude than " + cap.str() + ", the most an input number may be");
+    }
     if (value < min || (exclusive && value == min)) {
         std::ostringstream bound;
         bound << min;

@@ -19,10 +19,17 @@ struct InputError {
     std::string problem;
 };
 
+/// The largest magnitude an input number may have (docs/reliability.md): large enough for any
+/// real FLOP count, byte count, time or energy, small enough that every sum and product the
+/// model forms from inputs stays finite.
+inline constexpr double kMaxInputMagnitude = 1e15;
+
 /// A JSON value together with the path by which it was reached.
 class Field {
 public:
-    Field(const nlohmann::json& value, std::string path) : m_value(&value), m_path(std::move(path)) {}
+    /// @p maxMagnitude caps every number read through this field and the fields reached from it.
+    Field(const nlohmann::json& value, std::string path, double maxMagnitude = kMaxInputMagnitude)
+        : m_value(&value), m_path(std::move(path)), m_maxMagnitude(maxMagnitude) {}
 
     const std::string& path() const { return m_path; }
     const nlohmann::json& json() const { return *m_value; }
@@ -40,7 +47,8 @@ public:
     /// @p allowEmpty is false).
     size_t arraySize(bool allowEmpty = false) const;
 
-    /// A finite number no smaller than @p min (strictly larger when @p exclusive).
+    /// A finite number no smaller than @p min (strictly larger when @p exclusive) and no larger
+    /// in magnitude than the field's cap.
     double number(double min = -1e308, bool exclusive = false) const;
     double positive() const { return number(0.0, true); }
     double nonNegative() const { return number(0.0, false); }
@@ -55,6 +63,7 @@ public:
 private:
     const nlohmann::json* m_value;
     std::string m_path;
+    double m_maxMagnitude;
 };
 
 /// Parses JSON text; the error names @p sourceName and, where the parser gives it, the line.
@@ -68,16 +77,18 @@ std::string describe(const nlohmann::json& value);
 void requireFormat(const Field& root, const char* format);
 
 /// Parses @p text and reads it with @p read(Field) -> T; every failure becomes a BadInput
-/// error that starts with @p sourceName and names the field's path. Never throws.
+/// error that starts with @p sourceName and names the field's path. Numbers above
+/// @p maxMagnitude are refused. Never throws.
 template <class T, class Read>
-Expected<T> readDocument(std::string_view text, const std::string& sourceName, Read read)
+Expected<T> readDocument(std::string_view text, const std::string& sourceName, Read read,
+                         double maxMagnitude = kMaxInputMagnitude)
 {
     nlohmann::json document;
     std::string problem;
     if (!parseDocument(text, document, problem))
         return Unexpected(Error{ErrorCode::BadInput, sourceName + ": " + problem});
     try {
-        return read(Field(document, ""));
+        return read(Field(document, "", maxMagnitude));
     } catch (const InputError& error) {
         return Unexpected(Error{ErrorCode::BadInput, sourceName + ": " + (error.path.empty() ? "" : error.path + ": ") + error.problem});
     } catch (const nlohmann::json::exception& error) {

@@ -3,9 +3,10 @@
 #include "core/io/jsonfields.h"
 #include "core/util/tolerance.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <algorithm>
+#include <limits>
 #include <map>
 #include <optional>
 
@@ -137,7 +138,9 @@ Plan readPlanJson(const Field& root, const Scenario& scenario)
 
 Expected<Plan> parsePlan(std::string_view text, const std::string& sourceName, const Scenario& scenario)
 {
-    return detail::readDocument<Plan>(text, sourceName, [&](const Field& root) { return readPlanJson(root, scenario); });
+    // A plan's totals add up many inputs, so it may state more than any one input number.
+    return detail::readDocument<Plan>(text, sourceName, [&](const Field& root) { return readPlanJson(root, scenario); },
+                                      std::numeric_limits<double>::max());
 }
 
 std::string boundSummary(const Plan& plan)

@@ -10,10 +10,12 @@
 #include "core/io/profileio.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
 
 namespace coinfer {
 
@@ -98,6 +100,10 @@ Dnn readDnn(const Field& field, const ScenarioLimits& limits, const std::string&
     const size_t count = subtasks.arraySize();
     if (static_cast<long long>(count) > limits.maxSubtasks)
         subtasks.fail("has " + std::to_string(count) + " sub-tasks; this reader accepts at most " + std::to_string(limits.maxSubtasks));
+    if (maxBatch && *maxBatch * static_cast<long long>(count) > limits.maxCurveCells)
+        field.at("max_batch").fail("needs " + std::to_string(*maxBatch) + " batch sizes x " + std::to_string(count) + " sub-tasks = "
+                                   + std::to_string(*maxBatch * static_cast<long long>(count)) + " latency values, more than the limit of "
+                                   + std::to_string(limits.maxCurveCells) + "; lower max_batch or the number of sub-tasks");
     for (size_t n = 0; n < count; ++n) {
         const Field entry = subtasks.at(n);
         if (!entry.isObject())
@@ -298,6 +304,75 @@ OnlineSettings readOnline(const Field& field)
     return online;
 }
 
+/// Fails at @p field unless @p users more users fit the per-user tables beside @p already.
+void requireTableRoom(const Field& field, long long already, long long users, int subtasks, const ScenarioLimits& limits)
+{
+    const long long cells = (already + users) * (subtasks + 1LL);
+    if (cells > limits.maxTableCells)
+        field.fail("makes " + std::to_string(already + users) + " users x " + std::to_string(subtasks + 1) + " partitions = "
+                   + std::to_string(cells) + " table cells, more than the limit of " + std::to_string(limits.maxTableCells)
+                   + "; use fewer users or sub-tasks");
+}
+
+/// Why @p user's derived quantities cannot be represented, or empty: local time and energy,
+/// and upload time and energy of the largest intermediate result, each finite and at most
+/// kMaxDerivedValue. O(N).
+std::string unrepresentable(const User& user, const Dnn& dnn)
+{
+    double largestBytes = dnn.inputBytes;
+    for (const Subtask& subtask : dnn.subtasks)
+        largestBytes = std::max(largestBytes, subtask.outputBytes);
+    const double uploadMs = largestBytes * 8.0 / (user.uplinkRateMbps * 1e3);
+    double localMs = 0, localMj = 0;
+    for (size_t n = 0; n < user.localLatencyMs.size(); ++n) {
+        localMs += user.localLatencyMs[n];
+        localMj += user.localEnergyMj[n];
+    }
+    const std::pair<const char*, double> quantities[] = {{"local computing time (ms)", localMs},
+                                                         {"local computing energy (mJ)", localMj},
+                                                         {"upload time (ms)", uploadMs},
+                                                         {"upload energy (mJ)", user.txPowerW * uploadMs}};
+    for (const auto& [what, value] : quantities)
+        if (!(std::isfinite(value) && value <= kMaxDerivedValue)) {
+            std::ostringstream text;
+            text << "its " << what << " comes to " << value << ", beyond " << kMaxDerivedValue
+                 << "; check its rate, power and CPU model";
+            return text.str();
+        }
+    return {};
+}
+
+/// Fails, naming the user, when a user's derived quantities cannot be represented.
+void requireRepresentable(const Field& root, const Scenario& scenario, size_t explicitUsers)
+{
+    for (size_t i = 0; i < scenario.users.size(); ++i) {
+        const std::string problem = unrepresentable(scenario.users[i], scenario.dnn);
+        if (problem.empty())
+            continue;
+        if (i < explicitUsers)
+            root.at("users").at(i).fail(problem);
+        root.at("population").fail("generated user \"" + scenario.users[i].id + "\": " + problem);
+    }
+}
+
+/// Fails when one online episode would hold more tasks, or need more random draws, than the
+/// limits allow. O(M).
+void requireArrivalRoom(const Field& online, const Scenario& scenario, const ScenarioLimits& limits)
+{
+    double ratePerSecond = 0;
+    for (const User& user : scenario.users)
+        ratePerSecond += user.arrivalRatePerSecond > 0 ? user.arrivalRatePerSecond : scenario.online.ratePerSecond;
+    const double expected = ratePerSecond * scenario.online.horizonMs / 1000.0;
+    if (expected > static_cast<double>(limits.maxArrivalsPerEpisode))
+        online.fail("expects " + std::to_string(static_cast<long long>(expected)) + " tasks per episode (rates x horizon_ms), more than the limit of "
+                    + std::to_string(limits.maxArrivalsPerEpisode) + "; lower rate_per_s or horizon_ms");
+    const double draws = static_cast<double>(scenario.users.size()) * std::ceil(scenario.online.horizonMs / scenario.online.slotMs);
+    if (scenario.online.bernoulli && draws > static_cast<double>(limits.maxArrivalDraws))
+        online.fail("draws Bernoulli arrivals for " + std::to_string(scenario.users.size()) + " users in each of "
+                    + std::to_string(static_cast<long long>(std::ceil(scenario.online.horizonMs / scenario.online.slotMs)))
+                    + " slots, more than the limit of " + std::to_string(limits.maxArrivalDraws) + " draws; lower horizon_ms or raise slot_ms");
+}
+
 Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits, const std::string& baseDir)
 {
     detail::requireFormat(root, "coinfer-scenario");
@@ -317,16 +392,22 @@ Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits, const
         const size_t count = users->arraySize(root.has("population"));
         if (static_cast<long long>(count) > limits.maxUsers)
             users->fail("has " + std::to_string(count) + " users; this reader accepts at most " + std::to_string(limits.maxUsers));
+        requireTableRoom(*users, 0, static_cast<long long>(count), scenario.dnn.subtaskCount(), limits);
         for (size_t i = 0; i < count; ++i)
             scenario.users.push_back(readUser(users->at(i), scenario.dnn, classes, channel));
     }
     if (auto population = root.find("population")) {
         const long long room = limits.maxUsers - static_cast<long long>(scenario.users.size());
         const PopulationSpec spec = readPopulation(*population, classes, channel, std::max(room, 1LL));
+        requireTableRoom(population->at("count"), static_cast<long long>(scenario.users.size()), spec.count,
+                         scenario.dnn.subtaskCount(), limits);
         generatePopulation(spec, classes, channel ? &*channel : nullptr, scenario.dnn, scenario.users);
     }
-    if (auto online = root.find("online"))
+    requireRepresentable(root, scenario, root.has("users") ? root.at("users").arraySize(true) : 0);
+    if (auto online = root.find("online")) {
         scenario.online = readOnline(*online);
+        requireArrivalRoom(*online, scenario, limits);
+    }
     std::map<std::string, size_t> seen;
     for (size_t i = 0; i < scenario.users.size(); ++i) {
         auto [it, added] = seen.emplace(scenario.users[i].id, i);

@@ -9,12 +9,25 @@
 
 namespace coinfer {
 
-/// Sizes a reader accepts; larger scenarios are refused as bad input.
+/// Sizes a reader accepts; larger scenarios are refused as bad input, naming the field to
+/// change, before anything of that size is allocated (docs/reliability.md lists the limits).
 struct ScenarioLimits {
     long long maxUsers = 10'000'000;
     long long maxBatch = 65'536;
     long long maxSubtasks = 10'000;
+    /// users x (sub-tasks + 1): the cells of every per-user table the planners build.
+    long long maxTableCells = 20'000'000;
+    /// B_max x sub-tasks: the cells of the edge latency curves.
+    long long maxCurveCells = 10'000'000;
+    /// The expected tasks of one online episode (rates x horizon), and for Bernoulli arrivals
+    /// the draws (users x slots) that make them.
+    long long maxArrivalsPerEpisode = 10'000'000;
+    long long maxArrivalDraws = 1'000'000'000;
 };
+
+/// The largest value a derived per-user quantity (local time and energy, upload time and
+/// energy) may reach; beyond it the reader refuses the user, so no total can overflow.
+inline constexpr double kMaxDerivedValue = 1e30;
 
 /// Parses a scenario. Errors name @p sourceName, the field's path and the problem, e.g.
 /// "classroom.json: users[3].local_latency_ms[2]: must be at least 0, not -1". O(size + M*N).
