@@ -93,10 +93,11 @@ Plan readPlanJson(const Field& root, const Scenario& scenario)
         user.partition = static_cast<int>(entry.at("partition").integer(0, scenario.dnn.subtaskCount()));
         user.group = entry.find("group") ? static_cast<int>(entry.at("group").integer(-1, 1'000'000'000)) : 0;
         user.energyMj = entry.at("energy_mj").number();
+        // A user computing locally uploads nothing, so its upload times may be left out; a
+        // figure left out is NaN, which verify does not check.
         const int n = scenario.dnn.subtaskCount();
-        user.uploadEndMs = user.partition < n ? entry.at("upload_end_ms").nonNegative() : 0.0;
-        user.uploadStartMs = entry.find("upload_start_ms") && entry.at("upload_start_ms").json().is_number()
-            ? entry.at("upload_start_ms").nonNegative() : user.uploadEndMs;
+        user.uploadEndMs = user.partition < n || entry.has("upload_end_ms") ? entry.at("upload_end_ms").nonNegative() : NAN;
+        user.uploadStartMs = entry.has("upload_start_ms") ? entry.at("upload_start_ms").nonNegative() : NAN;
         user.finishMs = entry.at("finish_ms").json().is_null() ? INFINITY : entry.at("finish_ms").nonNegative();
         user.deadlineMs = entry.at("deadline_ms").positive();
     }
@@ -117,7 +118,15 @@ Plan readPlanJson(const Field& root, const Scenario& scenario)
         batch.endMs = entry.at("end_ms").number(batch.startMs);
         plan.batches.push_back(std::move(batch));
     }
-    plan.feasible = root.find("feasible") && root.at("feasible").json().is_boolean() && root.at("feasible").json().get<bool>();
+    if (const std::optional<Field> feasible = root.find("feasible")) {
+        if (!feasible->json().is_boolean())
+            feasible->fail("must be true or false, not " + detail::describe(feasible->json()));
+        plan.feasible = feasible->json().get<bool>();
+    } else {
+        plan.statesFeasible = false;
+    }
+    plan.localEnergyMj = root.has("local_energy_mj") ? root.at("local_energy_mj").nonNegative() : NAN;
+    plan.savingPercent = root.has("saving_percent") ? root.at("saving_percent").number() : NAN;
     // The optional search fields of SPEC section 6. A bound read from a file is a claim, not a
     // proof: it is kept for display and round trips, and verify only warns about it.
     if (root.find("lower_bound_mj"))

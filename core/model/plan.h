@@ -44,6 +44,7 @@ struct TimedBatch {
 struct Plan {
     std::string algorithm;
     bool feasible = false;
+    bool statesFeasible = true;       ///< false for a plan file without "feasible"
     double totalEnergyMj = 0;
     double localEnergyMj = 0;
     double savingPercent = 0;

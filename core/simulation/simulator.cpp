@@ -222,6 +222,47 @@ Plan simulate(const Scenario& scenario, const CostModel& model, const Schedule& 
     return plan;
 }
 
+namespace {
+
+/// Reports every stated figure of one user that the re-timed plan does not reproduce within
+/// kTimeEpsMs: energy, upload start and end, finish time, deadline and group.
+void checkStatedUser(Timeline& timeline, const CostModel& model, const UserOutcome& user, int m, double energyMj, double finishMs)
+{
+    const std::string who = "user " + timeline.id(m);
+    auto wrong = [&](const std::string& what) { timeline.report(Violation::Kind::WrongFigure, who + " " + what); };
+    const int p = std::clamp(user.partition, 0, model.subtaskCount());
+    if (differs(user.energyMj, energyMj))
+        wrong("states " + fmt(user.energyMj) + " mJ, but partition " + std::to_string(user.partition) + " costs " + fmt(energyMj) + " mJ");
+    if (differs(user.uploadStartMs, model.localMs(m, p)))
+        wrong("states upload_start_ms " + fmt(user.uploadStartMs) + ", but its local part ends at " + fmt(model.localMs(m, p)) + " ms");
+    if (differs(user.uploadEndMs, model.localMs(m, p) + model.uploadMs(m, p)))
+        wrong("states upload_end_ms " + fmt(user.uploadEndMs) + ", but its upload ends at "
+              + fmt(model.localMs(m, p) + model.uploadMs(m, p)) + " ms");
+    if (std::isfinite(finishMs) && differs(user.finishMs, finishMs))
+        wrong("states it finishes at " + fmt(user.finishMs) + " ms, but its last sub-task ends at " + fmt(finishMs) + " ms");
+    if (differs(user.deadlineMs, model.deadlineMs(m)))
+        wrong("states deadline " + fmt(user.deadlineMs) + " ms, but the scenario gives " + fmt(model.deadlineMs(m)) + " ms");
+    if (user.group < 0 && p < model.subtaskCount())
+        wrong("has group -1 (no round), but offloads after sub-task " + std::to_string(p));
+}
+
+/// Reports plan-level figures that the re-timed plan does not reproduce.
+void checkStatedTotals(Timeline& timeline, const Plan& plan, const Plan& recomputed, bool feasible)
+{
+    auto wrong = [&](const std::string& what) { timeline.report(Violation::Kind::WrongFigure, what); };
+    if (differs(plan.totalEnergyMj, recomputed.totalEnergyMj))
+        wrong("total_energy_mj is " + fmt(plan.totalEnergyMj) + ", but the users' energies add up to " + fmt(recomputed.totalEnergyMj));
+    if (differs(plan.localEnergyMj, recomputed.localEnergyMj))
+        wrong("local_energy_mj is " + fmt(plan.localEnergyMj) + ", but computing everything locally costs " + fmt(recomputed.localEnergyMj));
+    if (differs(plan.savingPercent, recomputed.savingPercent))
+        wrong("saving_percent is " + fmt(plan.savingPercent) + ", but the energies give " + fmt(recomputed.savingPercent));
+    if (plan.statesFeasible && plan.feasible != feasible)
+        wrong(std::string("feasible is ") + (plan.feasible ? "true" : "false") + ", but the re-timed plan "
+              + (feasible ? "meets every deadline" : "does not meet every deadline"));
+}
+
+} // namespace
+
 std::vector<Violation> verifyPlan(const Scenario& scenario, const CostModel& model, const Plan& plan)
 {
     std::vector<Violation> found;
@@ -243,25 +284,13 @@ std::vector<Violation> verifyPlan(const Scenario& scenario, const CostModel& mod
         timeline.place(index, batch.subtask, batch.users, std::make_pair(batch.startMs, batch.endMs));
     }
     const std::vector<double> finishMs = timeline.finish();
+    const bool feasible = found.empty(); // every batch valid and every deadline met
 
     Plan recomputed = plan;
     fillEnergy(model, recomputed);
-    for (size_t m = 0; m < plan.users.size(); ++m) {
-        const UserOutcome& user = plan.users[m];
-        const std::string who = timeline.id(static_cast<int>(m));
-        if (differs(user.energyMj, recomputed.users[m].energyMj))
-            timeline.report(Violation::Kind::WrongFigure, "user " + who + " states " + fmt(user.energyMj) + " mJ, but partition "
-                                                              + std::to_string(user.partition) + " costs " + fmt(recomputed.users[m].energyMj) + " mJ");
-        if (std::isfinite(finishMs[m]) && user.finishMs < finishMs[m] - kTimeEpsMs)
-            timeline.report(Violation::Kind::WrongFigure, "user " + who + " states it finishes at " + fmt(user.finishMs)
-                                                              + " ms, but its last sub-task ends at " + fmt(finishMs[m]) + " ms");
-        if (differs(user.deadlineMs, model.deadlineMs(static_cast<int>(m))))
-            timeline.report(Violation::Kind::WrongFigure, "user " + who + " states deadline " + fmt(user.deadlineMs)
-                                                              + " ms, but the scenario gives " + fmt(model.deadlineMs(static_cast<int>(m))) + " ms");
-    }
-    if (differs(plan.totalEnergyMj, recomputed.totalEnergyMj))
-        timeline.report(Violation::Kind::WrongFigure, "total_energy_mj is " + fmt(plan.totalEnergyMj) + ", but the users' energies add up to "
-                                                          + fmt(recomputed.totalEnergyMj));
+    for (size_t m = 0; m < plan.users.size(); ++m)
+        checkStatedUser(timeline, model, plan.users[m], static_cast<int>(m), recomputed.users[m].energyMj, finishMs[m]);
+    checkStatedTotals(timeline, plan, recomputed, feasible);
     return found;
 }
 

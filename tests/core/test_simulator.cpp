@@ -5,6 +5,7 @@
 #include "core/io/scenarioio.h"
 #include "core/simulation/simulator.h"
 
+#include <QJsonArray>
 #include <QtTest>
 
 #include <algorithm>
@@ -122,6 +123,61 @@ private slots:
         QCOMPARE(json["users"].toArray()[1].toObject()["upload_end_ms"].toDouble(), 4.5);
         QCOMPARE(json["batches"].toArray()[1].toObject()["users"].toArray()[1].toString(), QString("b"));
         QCOMPARE(json["saving_percent"].toDouble(), 100.0 * (1 - 4.5 / 26.0));
+    }
+
+    void verifyChecksEveryStatedField_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("fragment");
+        QTest::newRow("local_energy_mj") << "local_energy_mj" << "local_energy_mj is";
+        QTest::newRow("saving_percent") << "saving_percent" << "saving_percent is";
+        QTest::newRow("feasible") << "feasible" << "feasible is false, but the re-timed plan meets every deadline";
+        QTest::newRow("upload_start_ms") << "upload_start_ms" << "user 'a' states upload_start_ms";
+        QTest::newRow("upload_end_ms") << "upload_end_ms" << "user 'a' states upload_end_ms";
+        QTest::newRow("finish_ms later") << "finish_ms" << "user 'a' states it finishes at";
+        QTest::newRow("group") << "group" << "user 'a' has group -1 (no round), but offloads";
+    }
+
+    void verifyChecksEveryStatedField()
+    {
+        QFETCH(QString, field);
+        QFETCH(QString, fragment);
+        const CostModel model(m_scenario);
+        const Plan honest = simulate(m_scenario, model, handSchedule(), "hand");
+        QVERIFY(honest.feasible);
+        QCOMPARE(honest.users[0].partition < m_scenario.dnn.subtaskCount(), true); // 'a' offloads
+        QJsonObject json = QJsonDocument::fromJson(QByteArray::fromStdString(planToJson(m_scenario, honest))).object();
+        QJsonArray users = json["users"].toArray();
+        QJsonObject first = users[0].toObject();
+        if (field == "feasible") {
+            json["feasible"] = false;
+        } else if (field == "local_energy_mj" || field == "saving_percent") {
+            json[field] = json[field].toDouble() + 1.0;
+        } else if (field == "group") {
+            first["group"] = -1;
+        } else {
+            first[field] = first[field].toDouble() + 0.5; // later than the real figure, not earlier
+        }
+        users[0] = first;
+        json["users"] = users;
+        Expected<Plan> tampered = parsePlan(QJsonDocument(json).toJson().toStdString(), "plan.json", m_scenario);
+        QVERIFY2(tampered.has_value(), tampered ? "" : tampered.error().message.c_str());
+        const std::vector<Violation> violations = verifyPlan(m_scenario, model, *tampered);
+        // A later upload end also moves batches, so more than one violation may follow.
+        QVERIFY(field == "upload_end_ms" ? !violations.empty() : violations.size() == 1);
+        QVERIFY(std::any_of(violations.begin(), violations.end(),
+                            [&](const Violation& v) { return QString::fromStdString(v.message).contains(fragment); }));
+    }
+
+    void planReaderRefusesAWrongType()
+    {
+        const CostModel model(m_scenario);
+        QJsonObject json = QJsonDocument::fromJson(QByteArray::fromStdString(
+            planToJson(m_scenario, simulate(m_scenario, model, handSchedule(), "hand")))).object();
+        json["feasible"] = "yes";
+        Expected<Plan> plan = parsePlan(QJsonDocument(json).toJson().toStdString(), "plan.json", m_scenario);
+        QVERIFY(!plan.has_value());
+        QCOMPARE(plan.error().message, std::string("plan.json: feasible: must be true or false, not a string"));
     }
 
     void badPlanFilesNameTheField()
