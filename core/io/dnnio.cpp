@@ -65,6 +65,17 @@ int readCount(const Field& parent, const char* key, int fallback, int min)
     return parent.has(key) ? static_cast<int>(parent.at(key).integer(min, 1'000'000)) : fallback;
 }
 
+/// An optional true/false member; anything else is refused ("bias": "yes" was read as false).
+bool readFlag(const Field& parent, const char* key, bool fallback)
+{
+    const std::optional<Field> flag = parent.find(key);
+    if (!flag)
+        return fallback;
+    if (!flag->json().is_boolean())
+        flag->fail("must be true or false, not " + detail::describe(flag->json()));
+    return flag->json().get<bool>();
+}
+
 std::vector<Layer> readLayers(const Field& field)
 {
     std::vector<Layer> layers;
@@ -84,7 +95,7 @@ std::vector<Layer> readLayers(const Field& field)
             layer.stride = readCount(entry, "stride", 1, 1);
             layer.padding = readCount(entry, "padding", 0, 0);
             layer.groups = readCount(entry, "groups", 1, 1);
-            layer.bias = entry.has("bias") && entry.at("bias").json().is_boolean() && entry.at("bias").json().get<bool>();
+            layer.bias = readFlag(entry, "bias", false);
             break;
         case LayerKind::MaxPool:
         case LayerKind::AvgPool:
@@ -94,7 +105,7 @@ std::vector<Layer> readLayers(const Field& field)
             break;
         case LayerKind::Linear:
             layer.outFeatures = static_cast<int>(entry.at("out_features").integer(1, 10'000'000));
-            layer.bias = !entry.has("bias") || (entry.at("bias").json().is_boolean() && entry.at("bias").json().get<bool>());
+            layer.bias = readFlag(entry, "bias", true);
             break;
         default:
             break;

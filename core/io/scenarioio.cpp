@@ -192,6 +192,10 @@ User readUser(const Field& entry, const Dnn& dnn, const std::vector<DeviceClass>
         user.deviceClass = device->name;
     }
     const auto n = static_cast<long long>(dnn.subtasks.size());
+    if ((entry.has("local_latency_ms") || entry.has("local_energy_mj")) && entry.has("cpu"))
+        entry.fail("gives both local tables and a cpu model; keep one");
+    if (entry.has("uplink_rate_mbps") + entry.has("distance_m") + entry.has("channel_gain") > 1)
+        entry.fail("gives more than one of uplink_rate_mbps, distance_m and channel_gain; keep one");
     if (entry.has("local_latency_ms") || entry.has("local_energy_mj")) {
         user.localLatencyMs = entry.at("local_latency_ms").nonNegativeNumbers(n);
         user.localEnergyMj = entry.at("local_energy_mj").nonNegativeNumbers(n);
