@@ -80,8 +80,9 @@ std::optional<PolicySpec> parsePolicySpec(const std::string& spec)
     return std::nullopt;
 }
 
-/// The dispatch policy @p spec names (unused for local); fails when a ddpg policy file cannot be read.
-Expected<DispatchPolicy> dispatchPolicy(const PolicySpec& spec, const Scenario& scenario)
+/// The dispatch policy @p spec names (unused for local). A ddpg policy file must be readable and
+/// trained for @p planner; one trained on another scenario is used with a warning on @p err.
+Expected<DispatchPolicy> dispatchPolicy(const PolicySpec& spec, const Scenario& scenario, OnlinePlanner planner, std::ostream& err)
 {
     switch (spec.kind) {
     case PolicySpec::Kind::Periodic: return periodicPolicy(spec.value, scenario.online.slotMs);
@@ -90,6 +91,15 @@ Expected<DispatchPolicy> dispatchPolicy(const PolicySpec& spec, const Scenario& 
         Expected<DdpgPolicy> trained = readPolicy(spec.path);
         if (!trained)
             return Unexpected(trained.error());
+        if (trained->planner != planner)
+            return Unexpected(Error{ErrorCode::BadInput, spec.path + ": this policy was trained to dispatch for "
+                                                             + onlinePlannerName(trained->planner) + ", not for --planner "
+                                                             + onlinePlannerName(planner) + "; pass --planner "
+                                                             + onlinePlannerName(trained->planner) + " or train one for "
+                                                             + onlinePlannerName(planner)});
+        if (!trained->scenarioName.empty() && trained->scenarioName != scenario.name)
+            err << "coinfer: warning: " << spec.path << " was trained on scenario '" << trained->scenarioName << "', not on '"
+                << scenario.name << "'\n";
         return ddpgDispatchPolicy(trained->actor);
     }
     default: return immediatePolicy();
@@ -133,7 +143,7 @@ int commandSimulate(const CLI::App& command, Io io)
                << spec << "'\n";
         return kExitBadInput;
     }
-    const Expected<DispatchPolicy> policy = dispatchPolicy(*policySpec, *scenario);
+    const Expected<DispatchPolicy> policy = dispatchPolicy(*policySpec, *scenario, *planner, io.err);
     if (!policy)
         return fail(io.err, policy.error());
     const bool local = policySpec->kind == PolicySpec::Kind::Local;

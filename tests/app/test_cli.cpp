@@ -689,6 +689,30 @@ private slots:
         QVERIFY2(result.err.find(option.toStdString() + " must be") != std::string::npos, result.err.c_str());
     }
 
+    void aPolicyForAnotherPlannerIsRefusedAndAnotherScenarioWarned()
+    {
+        QTemporaryDir dir;
+        const std::string policy = (dir.path() + "/og.json").toStdString();
+        QCOMPARE(run({"train", COINFER_EXAMPLES "/online.json", "--episodes", "1", "--planner", "og", "--output", policy}).status, 0);
+        const Run other = run({"simulate", COINFER_EXAMPLES "/online.json", "--policy", "ddpg:" + policy, "--planner", "ip-ssa"});
+        QCOMPARE(other.status, 2);
+        QVERIFY2(other.err.find("trained to dispatch for og, not for --planner ip-ssa") != std::string::npos, other.err.c_str());
+        // The same scenario under another name: used, with a warning that names both.
+        QFile source(COINFER_EXAMPLES "/online.json");
+        QVERIFY(source.open(QIODevice::ReadOnly));
+        QJsonObject scenario = QJsonDocument::fromJson(source.readAll()).object();
+        const std::string trainedOn = scenario["name"].toString().toStdString();
+        scenario["name"] = "renamed";
+        const QString renamed = dir.path() + "/renamed.json";
+        QFile target(renamed);
+        QVERIFY(target.open(QIODevice::WriteOnly));
+        target.write(QJsonDocument(scenario).toJson());
+        target.close();
+        const Run warned = run({"simulate", renamed.toStdString(), "--policy", "ddpg:" + policy, "--episodes", "1"});
+        QCOMPARE(warned.status, 0);
+        QVERIFY2(warned.err.find("was trained on scenario '" + trainedOn + "', not on 'renamed'") != std::string::npos, warned.err.c_str());
+    }
+
     void simulateJsonIsValidWhateverThePolicyText()
     {
         // Before, the policy text was pasted into the JSON unescaped.
