@@ -125,12 +125,38 @@ int fail(std::ostream& err, const Error& error)
     }
 }
 
+namespace {
+
+/// The argument of @p command that names the same file as @p output, if any: every value of
+/// every other option and positional, with a "ddpg:" policy prefix removed.
+std::optional<std::string> inputNamedBy(const CLI::App& command, const std::string& output)
+{
+    for (const CLI::Option* option : command.get_options()) {
+        if (option->get_name() == "--output")
+            continue;
+        for (std::string value : option->results()) {
+            if (value.rfind("ddpg:", 0) == 0)
+                value = value.substr(5);
+            if (sameFile(value, output))
+                return value;
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 int emit(const std::string& text, const CLI::App& command, Io io)
 {
     const std::optional<std::string> output = optionValue(command, "--output");
     if (!output) {
         io.out << text;
         return kExitOk;
+    }
+    if (const std::optional<std::string> input = inputNamedBy(command, *output)) {
+        io.err << "coinfer: --output " << *output << " is the input file " << *input
+               << "; writing there would replace it, so choose another file\n";
+        return kExitBadInput;
     }
     Expected<void> written = writeFileAtomically(*output, text);
     return written ? kExitOk : fail(io.err, written.error());

@@ -689,6 +689,23 @@ private slots:
         QVERIFY2(result.err.find(option.toStdString() + " must be") != std::string::npos, result.err.c_str());
     }
 
+    void anOutputThatIsAnInputIsRefused()
+    {
+        // Before, plan --output equal to the scenario replaced the scenario with the plan.
+        QTemporaryDir dir;
+        const QString scenario = dir.path() + "/classroom.json";
+        QVERIFY(QFile::copy(QString::fromStdString(kClassroom), scenario));
+        const QByteArray before = [&] { QFile f(scenario); f.open(QIODevice::ReadOnly); return f.readAll(); }();
+        for (const QString& output : {scenario, dir.path() + "/./classroom.json"}) {
+            const Run result = run({"plan", scenario.toStdString(), "--output", output.toStdString()});
+            QCOMPARE(result.status, 2);
+            QVERIFY2(result.err.find("is the input file") != std::string::npos, result.err.c_str());
+        }
+        QFile after(scenario);
+        QVERIFY(after.open(QIODevice::ReadOnly));
+        QCOMPARE(after.readAll(), before);
+    }
+
     void aPolicyForAnotherPlannerIsRefusedAndAnotherScenarioWarned()
     {
         QTemporaryDir dir;
