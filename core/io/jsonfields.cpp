@@ -6,30 +6,105 @@
 
 namespace coinfer::detail {
 
+namespace {
+
+/// Builds the document like nlohmann's own DOM parser, and remembers the path of the value being
+/// read, so a parse error can name the field (users[3].deadline_ms) and not only a position.
+class PathTrackingBuilder {
+public:
+    using json = nlohmann::json;
+
+    explicit PathTrackingBuilder(json& root) : m_root(root) {}
+
+    bool null() { return add(nullptr) != nullptr; }
+    bool boolean(bool value) { return add(value) != nullptr; }
+    bool number_integer(json::number_integer_t value) { return add(value) != nullptr; }
+    bool number_unsigned(json::number_unsigned_t value) { return add(value) != nullptr; }
+    bool number_float(json::number_float_t value, const std::string&) { return add(value) != nullptr; }
+    bool string(std::string& value) { return add(std::move(value)) != nullptr; }
+    bool binary(json::binary_t& value) { return add(json::binary(std::move(value))) != nullptr; }
+    bool start_object(std::size_t) { m_open.push_back({add(json::object()), {}}); return true; }
+    bool key(std::string& name) { m_open.back().key = name; return true; }
+    bool end_object() { m_open.pop_back(); return true; }
+    bool start_array(std::size_t) { m_open.push_back({add(json::array()), {}}); return true; }
+    bool end_array() { m_open.pop_back(); return true; }
+
+    bool parse_error(std::size_t position, const std::string& token, const nlohmann::detail::exception& failure)
+    {
+        m_errorPath = path();
+        m_errorPosition = position;
+        m_errorToken = token;
+        m_errorId = failure.id;
+        m_errorText = failure.what();
+        return false;
+    }
+
+    /// The message for the error parse_error() saw, positioned at the start of its token.
+    std::string errorMessage(std::string_view text) const
+    {
+        const size_t end = std::min(m_errorPosition, text.size());
+        const size_t start = end >= m_errorToken.size() ? end - m_errorToken.size() : 0;
+        const size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(start), '\n'));
+        const size_t lineStart = text.rfind('\n', start == 0 ? 0 : start - 1);
+        const size_t column = start - (lineStart == std::string_view::npos || start == 0 ? 0 : lineStart + 1) + 1;
+        const std::string where = "(line " + std::to_string(line) + ", column " + std::to_string(column) + ")";
+        if (m_errorId == 406) // out_of_range: a number a double cannot hold, read as the value of m_errorPath
+            return (m_errorPath.empty() ? std::string() : m_errorPath + ": ") + "the number " + m_errorToken
+                + " is too large for a double " + where;
+        return "not valid JSON: " + m_errorText; // the library's message gives the line and column
+    }
+
+private:
+    struct Open {
+        json* container;
+        std::string key;
+    };
+
+    json* add(json value)
+    {
+        if (m_open.empty()) {
+            m_root = std::move(value);
+            return &m_root;
+        }
+        Open& top = m_open.back();
+        if (top.container->is_array()) {
+            top.container->push_back(std::move(value));
+            return &top.container->back();
+        }
+        json& slot = (*top.container)[top.key];
+        slot = std::move(value);
+        return &slot;
+    }
+
+    std::string path() const
+    {
+        std::string text;
+        for (size_t i = 0; i < m_open.size(); ++i) {
+            const Open& open = m_open[i];
+            // An outer array's current element is its last; the innermost one's is the next.
+            if (open.container->is_array())
+                text += "[" + std::to_string(open.container->size() - (i + 1 < m_open.size() ? 1 : 0)) + "]";
+            else if (!open.key.empty())
+                text += (text.empty() ? "" : ".") + open.key;
+        }
+        return text;
+    }
+
+    json& m_root;
+    std::vector<Open> m_open;
+    std::string m_errorPath, m_errorToken, m_errorText;
+    std::size_t m_errorPosition = 0;
+    int m_errorId = 0;
+};
+
+} // namespace
+
 bool parseDocument(std::string_view text, nlohmann::json& document, std::string& error)
 {
-    try {
-        document = nlohmann::json::parse(text.begin(), text.end());
+    PathTrackingBuilder builder(document);
+    if (nlohmann::json::sax_parse(text.begin(), text.end(), &builder))
         return true;
-    } catch (const nlohmann::json::parse_error& failure) {
-        error = std::string("not valid JSON: ") + failure.what();
-    } catch (const nlohmann::json::exception& failure) {
-        // A number too large for a double: say where it is, since the library does not.
-        std::string what = failure.what();
-        const size_t open = what.find('\''), close = what.rfind('\'');
-        error = "not valid JSON: " + what;
-        if (open != std::string::npos && close > open) {
-            const std::string literal = what.substr(open + 1, close - open - 1);
-            const size_t at = text.find(literal);
-            if (at != std::string_view::npos) {
-                const size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-                const size_t lineStart = text.rfind('\n', at);
-                const size_t column = at - (lineStart == std::string_view::npos ? 0 : lineStart + 1) + 1;
-                error = "line " + std::to_string(line) + ", column " + std::to_string(column) + ": the number " + literal
-                    + " is too large for a double";
-            }
-        }
-    }
+    error = builder.errorMessage(text);
     return false;
 }
 
