@@ -1,7 +1,9 @@
 #include "app/cli/common.h"
 
 #include "app/cli.h"
+#include "core/io/dnnio.h"
 #include "core/io/fileio.h"
+#include "core/io/scenarioio.h"
 
 #include <algorithm>
 #include <charconv>
@@ -145,6 +147,32 @@ std::optional<std::string> inputNamedBy(const CLI::App& command, const std::stri
 }
 
 } // namespace
+
+namespace {
+
+void printWarnings(const std::vector<std::string>& warnings, std::ostream& err)
+{
+    for (const std::string& warning : warnings)
+        err << "coinfer: warning: " << warning << "\n";
+}
+
+} // namespace
+
+Expected<Scenario> readScenarioWarning(const std::string& path, std::ostream& err)
+{
+    std::vector<std::string> warnings;
+    Expected<Scenario> scenario = readScenario(path, {}, &warnings);
+    printWarnings(warnings, err);
+    return scenario;
+}
+
+Expected<DnnDescription> loadDnnWarning(const std::string& nameOrPath, std::ostream& err)
+{
+    std::vector<std::string> warnings;
+    Expected<DnnDescription> dnn = loadDnn(nameOrPath, &warnings);
+    printWarnings(warnings, err);
+    return dnn;
+}
 
 int emit(const std::string& text, const CLI::App& command, Io io)
 {

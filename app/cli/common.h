@@ -2,6 +2,8 @@
 // Pieces every command of the command line shares: how an option is defined and read, how an
 // error becomes an exit status, and where a command's output goes.
 
+#include "core/dnn/dnn.h"
+#include "core/model/scenario.h"
 #include "core/util/expected.h"
 
 #include <CLI/CLI.hpp>
@@ -75,6 +77,11 @@ int fail(std::ostream& err, const Error& error);
 
 /// Writes @p text to the file of --output (atomically), or to out when --output is absent.
 int emit(const std::string& text, const CLI::App& command, Io io);
+
+/// Reads a scenario, printing "coinfer: warning: ..." on @p err for each field it does not know.
+Expected<Scenario> readScenarioWarning(const std::string& path, std::ostream& err);
+/// Loads a built-in DNN or a description file, warning like readScenarioWarning.
+Expected<DnnDescription> loadDnnWarning(const std::string& nameOrPath, std::ostream& err);
 
 /// printf into a std::string.
 std::string format(const char* pattern, ...) __attribute__((format(printf, 1, 2)));

@@ -68,7 +68,7 @@ int commandDnnShow(const CLI::App& command, Io io)
     const std::vector<std::string> names = arguments(command);
     if (names.size() != 1)
         return dnnUsage(io.err);
-    Expected<DnnDescription> dnn = loadDnn(names[0]);
+    Expected<DnnDescription> dnn = loadDnnWarning(names[0], io.err);
     if (!dnn)
         return fail(io.err, dnn.error());
     const std::optional<std::string> format = choiceOption(command, "--format", {"table", "json"}, "coinfer dnn show", io.err);
@@ -112,7 +112,7 @@ int commandProfile(const CLI::App& command, Io io)
     std::optional<gpu::ProfileOptions> settings = profileSettings(command, io.err);
     if (!settings)
         return kExitBadInput;
-    Expected<DnnDescription> dnn = loadDnn(*dnnName);
+    Expected<DnnDescription> dnn = loadDnnWarning(*dnnName, io.err);
     if (!dnn)
         return fail(io.err, dnn.error());
     Expected<GpuInfo> device = gpu::queryGpu();

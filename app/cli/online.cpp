@@ -27,12 +27,12 @@ std::optional<OnlinePlanner> plannerOption(const CLI::App& command, std::ostream
     return *name == "og" ? OnlinePlanner::Og : OnlinePlanner::IpSsa;
 }
 
-Expected<Scenario> onlineScenario(const CLI::App& command, const char* prefix)
+Expected<Scenario> onlineScenario(const CLI::App& command, const char* prefix, std::ostream& err)
 {
     const std::vector<std::string> files = arguments(command);
     if (files.size() != 1)
         return Unexpected(Error{ErrorCode::BadInput, std::string(prefix) + ": give exactly one scenario file"});
-    Expected<Scenario> scenario = readScenario(files[0]);
+    Expected<Scenario> scenario = readScenarioWarning(files[0], err);
     if (scenario && !scenario->online.present)
         return Unexpected(Error{ErrorCode::BadInput, files[0] + ": online: is missing (online mode needs slot_ms, horizon_ms and "
                                                                 "an arrival process; see examples/online.json)"});
@@ -132,7 +132,7 @@ int commandSimulate(const CLI::App& command, Io io)
     const auto format = choiceOption(command, "--format", {"table", "json"}, "coinfer simulate", io.err);
     if (!planner || !episodes || !seed || !format)
         return kExitBadInput;
-    Expected<Scenario> scenario = onlineScenario(command, "coinfer simulate");
+    Expected<Scenario> scenario = onlineScenario(command, "coinfer simulate", io.err);
     if (!scenario)
         return fail(io.err, scenario.error());
     const std::string spec = *optionValue(command, "--policy");
@@ -197,7 +197,7 @@ int commandTrain(const CLI::App& command, Io io)
         io.err << "coinfer train: give --output POLICY.json\n";
         return kExitBadInput;
     }
-    Expected<Scenario> scenario = onlineScenario(command, "coinfer train");
+    Expected<Scenario> scenario = onlineScenario(command, "coinfer train", io.err);
     if (!scenario)
         return fail(io.err, scenario.error());
     Expected<DdpgPolicy> policy = trainWithProgress(*scenario, *planner, *episodes, static_cast<std::uint64_t>(*seed), io.err);
@@ -253,7 +253,7 @@ int commandCompareOnline(const CLI::App& command, Io io)
     const auto seed = intOption(command, "--seed", 0, 2'000'000'000, io.err);
     if (!episodes || !testEpisodes || !seed)
         return kExitBadInput;
-    Expected<Scenario> scenario = onlineScenario(command, "coinfer compare-online");
+    Expected<Scenario> scenario = onlineScenario(command, "coinfer compare-online", io.err);
     if (!scenario)
         return fail(io.err, scenario.error());
     const Scenario& s = *scenario;

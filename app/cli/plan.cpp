@@ -137,7 +137,7 @@ int commandPlan(const CLI::App& command, Io io)
     const std::optional<PlanRequest> request = readPlanRequest(command, io.err);
     if (!request)
         return kExitBadInput;
-    Expected<Scenario> scenario = readScenario(request->scenarioPath);
+    Expected<Scenario> scenario = readScenarioWarning(request->scenarioPath, io.err);
     if (!scenario)
         return fail(io.err, scenario.error());
     const CostModel model(*scenario);
@@ -155,7 +155,7 @@ int commandVerify(const CLI::App& command, Io io)
         io.err << "coinfer verify: give a scenario file and a plan file (see coinfer --help)\n";
         return kExitBadInput;
     }
-    Expected<Scenario> scenario = readScenario(files[0]);
+    Expected<Scenario> scenario = readScenarioWarning(files[0], io.err);
     if (!scenario)
         return fail(io.err, scenario.error());
     Expected<std::string> text = readTextFile(files[1]);
@@ -268,7 +268,7 @@ int commandCompare(const CLI::App& command, Io io)
         io.err << timeLimitMs.error().message << "\n";
         return kExitBadInput;
     }
-    Expected<Scenario> scenario = readScenario(files[0]);
+    Expected<Scenario> scenario = readScenarioWarning(files[0], io.err);
     if (!scenario)
         return fail(io.err, scenario.error());
     const Expected<std::vector<CompareRow>> rows = runEveryPlanner(*scenario, *timeLimitMs);
@@ -291,7 +291,7 @@ int commandExpand(const CLI::App& command, Io io)
         io.err << "coinfer expand: give exactly one scenario file\n";
         return kExitBadInput;
     }
-    Expected<Scenario> scenario = readScenario(files[0]);
+    Expected<Scenario> scenario = readScenarioWarning(files[0], io.err);
     if (!scenario)
         return fail(io.err, scenario.error());
     return emit(scenarioToJson(*scenario), command, io);

@@ -118,6 +118,7 @@ std::vector<Layer> readLayers(const Field& field)
 DnnDescription readDescription(const Field& root)
 {
     detail::requireFormat(root, "coinfer-dnn");
+    root.ignore("description");
     DnnDescription dnn;
     dnn.name = root.at("name").string(false);
     const Field input = root.at("input");
@@ -157,9 +158,11 @@ DnnDescription readDescription(const Field& root)
 
 } // namespace
 
-Expected<DnnDescription> parseDnnDescription(std::string_view text, const std::string& sourceName)
+Expected<DnnDescription> parseDnnDescription(std::string_view text, const std::string& sourceName,
+                                             std::vector<std::string>* warnings)
 {
-    Expected<DnnDescription> dnn = detail::readDocument<DnnDescription>(text, sourceName, readDescription);
+    Expected<DnnDescription> dnn =
+        detail::readDocument<DnnDescription>(text, sourceName, readDescription, detail::kMaxInputMagnitude, warnings);
     if (!dnn)
         return dnn;
     Expected<std::vector<SubtaskStats>> stats = analyzeDnn(*dnn);
@@ -191,7 +194,7 @@ std::string dnnSignature(const DnnDescription& dnn)
     return hex;
 }
 
-Expected<DnnDescription> loadDnn(const std::string& nameOrPath)
+Expected<DnnDescription> loadDnn(const std::string& nameOrPath, std::vector<std::string>* warnings)
 {
     for (const std::string& name : builtinDnnNames())
         if (name == nameOrPath)
@@ -203,7 +206,7 @@ Expected<DnnDescription> loadDnn(const std::string& nameOrPath)
             names += (names.empty() ? "" : ", ") + name;
         return Unexpected(Error{ErrorCode::BadInput, "'" + nameOrPath + "' is neither a built-in DNN (" + names + ") nor a readable description file"});
     }
-    return parseDnnDescription(*text, nameOrPath);
+    return parseDnnDescription(*text, nameOrPath, warnings);
 }
 
 } // namespace coinfer

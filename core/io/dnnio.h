@@ -7,12 +7,15 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace coinfer {
 
 /// Parses a "coinfer-dnn" description (JSON); errors name @p sourceName and the field's path,
 /// and shape errors name the layer. O(size).
-Expected<DnnDescription> parseDnnDescription(std::string_view text, const std::string& sourceName);
+/// Fields it does not know ("...layers[0].strides: unknown field, ignored") go to @p warnings when given.
+Expected<DnnDescription> parseDnnDescription(std::string_view text, const std::string& sourceName,
+                                             std::vector<std::string>* warnings = nullptr);
 
 /// The description as "coinfer-dnn" JSON. O(layers).
 std::string dnnDescriptionToJson(const DnnDescription& dnn);
@@ -22,6 +25,6 @@ std::string dnnDescriptionToJson(const DnnDescription& dnn);
 std::string dnnSignature(const DnnDescription& dnn);
 
 /// A built-in name, or else a description file. O(size).
-Expected<DnnDescription> loadDnn(const std::string& nameOrPath);
+Expected<DnnDescription> loadDnn(const std::string& nameOrPath, std::vector<std::string>* warnings = nullptr);
 
 } // namespace coinfer

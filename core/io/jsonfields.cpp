@@ -135,6 +135,45 @@ std::string describe(const nlohmann::json& value)
     }
 }
 
+bool Field::has(const char* key) const
+{
+    if (!m_value->is_object())
+        return false;
+    auto it = m_value->find(key);
+    if (it == m_value->end())
+        return false;
+    m_visited->insert(&*it);
+    return true;
+}
+
+namespace {
+
+void collectUnknown(const nlohmann::json& value, const std::string& path, const Field::Visited& visited,
+                    std::vector<std::string>& unknown)
+{
+    if (value.is_object()) {
+        for (auto it = value.begin(); it != value.end(); ++it) {
+            const std::string child = path.empty() ? it.key() : path + "." + it.key();
+            if (visited.count(&*it))
+                collectUnknown(*it, child, visited, unknown);
+            else
+                unknown.push_back(child + ": unknown field, ignored");
+        }
+    } else if (value.is_array()) {
+        for (size_t i = 0; i < value.size(); ++i)
+            collectUnknown(value[i], path + "[" + std::to_string(i) + "]", visited, unknown);
+    }
+}
+
+} // namespace
+
+std::vector<std::string> unknownFields(const nlohmann::json& root, const Field::Visited& visited)
+{
+    std::vector<std::string> unknown;
+    collectUnknown(root, "", visited, unknown);
+    return unknown;
+}
+
 Field Field::at(const char* key) const
 {
     if (!m_value->is_object())
@@ -142,7 +181,7 @@ Field Field::at(const char* key) const
     auto it = m_value->find(key);
     if (it == m_value->end())
         throw InputError{m_path.empty() ? std::string(key) : m_path + "." + key, "is missing"};
-    return Field(*it, m_path.empty() ? std::string(key) : m_path + "." + key, m_maxMagnitude);
+    return Field(*it, m_path.empty() ? std::string(key) : m_path + "." + key, m_maxMagnitude, m_visited);
 }
 
 std::optional<Field> Field::find(const char* key) const
@@ -154,7 +193,7 @@ std::optional<Field> Field::find(const char* key) const
 
 Field Field::at(size_t index) const
 {
-    return Field((*m_value)[index], m_path + "[" + std::to_string(index) + "]", m_maxMagnitude);
+    return Field((*m_value)[index], m_path + "[" + std::to_string(index) + "]", m_maxMagnitude, m_visited);
 }
 
 size_t Field::arraySize(bool allowEmpty) const

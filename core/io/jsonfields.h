@@ -6,9 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace coinfer::detail {
@@ -27,15 +29,23 @@ inline constexpr double kMaxInputMagnitude = 1e15;
 /// A JSON value together with the path by which it was reached.
 class Field {
 public:
+    /// The values a reader has looked at, shared by every field of one document, so that what
+    /// it never looked at can be reported as unknown.
+    using Visited = std::unordered_set<const nlohmann::json*>;
+
     /// @p maxMagnitude caps every number read through this field and the fields reached from it.
-    Field(const nlohmann::json& value, std::string path, double maxMagnitude = kMaxInputMagnitude)
-        : m_value(&value), m_path(std::move(path)), m_maxMagnitude(maxMagnitude) {}
+    Field(const nlohmann::json& value, std::string path, double maxMagnitude = kMaxInputMagnitude,
+          std::shared_ptr<Visited> visited = std::make_shared<Visited>())
+        : m_value(&value), m_path(std::move(path)), m_maxMagnitude(maxMagnitude), m_visited(std::move(visited))
+    {
+        m_visited->insert(m_value);
+    }
 
     const std::string& path() const { return m_path; }
     const nlohmann::json& json() const { return *m_value; }
     bool isArray() const { return m_value->is_array(); }
     bool isObject() const { return m_value->is_object(); }
-    bool has(const char* key) const { return m_value->is_object() && m_value->contains(key); }
+    bool has(const char* key) const;
 
     /// A required member of an object.
     Field at(const char* key) const;
@@ -57,6 +67,9 @@ public:
     std::string string(bool allowEmpty = true) const;
     /// An array of non-negative numbers; of exactly @p length elements unless it is negative.
     std::vector<double> nonNegativeNumbers(long long length = -1) const;
+    /// Marks @p key as known though the reader does not use it (e.g. a free-text description).
+    void ignore(const char* key) const { (void)has(key); }
+    const std::shared_ptr<Visited>& visited() const { return m_visited; }
 
     [[noreturn]] void fail(const std::string& problem) const { throw InputError{m_path, problem}; }
 
@@ -64,7 +77,12 @@ private:
     const nlohmann::json* m_value;
     std::string m_path;
     double m_maxMagnitude;
+    std::shared_ptr<Visited> m_visited;
 };
+
+/// "PATH: unknown field, ignored" for every object member under @p root that no Field looked
+/// at; array elements are walked into, never reported themselves. O(size).
+std::vector<std::string> unknownFields(const nlohmann::json& root, const Field::Visited& visited);
 
 /// Parses JSON text; the error names @p sourceName and, where the parser gives it, the line.
 /// Never throws. O(size).
@@ -79,16 +97,23 @@ void requireFormat(const Field& root, const char* format);
 /// Parses @p text and reads it with @p read(Field) -> T; every failure becomes a BadInput
 /// error that starts with @p sourceName and names the field's path. Numbers above
 /// @p maxMagnitude are refused. Never throws.
+/// Fields the reader did not know are added to @p warnings when it is given, each starting
+/// with @p sourceName.
 template <class T, class Read>
 Expected<T> readDocument(std::string_view text, const std::string& sourceName, Read read,
-                         double maxMagnitude = kMaxInputMagnitude)
+                         double maxMagnitude = kMaxInputMagnitude, std::vector<std::string>* warnings = nullptr)
 {
     nlohmann::json document;
     std::string problem;
     if (!parseDocument(text, document, problem))
         return Unexpected(Error{ErrorCode::BadInput, sourceName + ": " + problem});
     try {
-        return read(Field(document, "", maxMagnitude));
+        const Field root(document, "", maxMagnitude);
+        T value = read(root);
+        if (warnings)
+            for (const std::string& unknown : unknownFields(document, *root.visited()))
+                warnings->push_back(sourceName + ": " + unknown);
+        return value;
     } catch (const InputError& error) {
         return Unexpected(Error{ErrorCode::BadInput, sourceName + ": " + (error.path.empty() ? "" : error.path + ": ") + error.problem});
     } catch (const nlohmann::json::exception& error) {

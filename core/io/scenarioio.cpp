@@ -380,6 +380,7 @@ void requireArrivalRoom(const Field& online, const Scenario& scenario, const Sce
 Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits, const std::string& baseDir)
 {
     detail::requireFormat(root, "coinfer-scenario");
+    root.ignore("description"); // free text for people, kept in the file
     Scenario scenario;
     scenario.name = root.find("name") ? root.at("name").string() : std::string();
     scenario.dnn = readDnn(root.at("dnn"), limits, baseDir);
@@ -424,17 +425,21 @@ Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits, const
 
 } // namespace
 
-Expected<Scenario> parseScenario(std::string_view text, const std::string& sourceName, const ScenarioLimits& limits)
+Expected<Scenario> parseScenario(std::string_view text, const std::string& sourceName, const ScenarioLimits& limits,
+                                 std::vector<std::string>* warnings)
 {
-    return detail::readDocument<Scenario>(text, sourceName, [&](const Field& root) { return readScenarioJson(root, limits, std::filesystem::path(sourceName).parent_path().string()); });
+    const std::string baseDir = std::filesystem::path(sourceName).parent_path().string();
+    return detail::readDocument<Scenario>(
+        text, sourceName, [&](const Field& root) { return readScenarioJson(root, limits, baseDir); }, detail::kMaxInputMagnitude,
+        warnings);
 }
 
-Expected<Scenario> readScenario(const std::string& path, const ScenarioLimits& limits)
+Expected<Scenario> readScenario(const std::string& path, const ScenarioLimits& limits, std::vector<std::string>* warnings)
 {
     Expected<std::string> text = readTextFile(path);
     if (!text)
         return Unexpected(text.error());
-    return parseScenario(*text, path, limits);
+    return parseScenario(*text, path, limits, warnings);
 }
 
 std::string scenarioToJson(const Scenario& scenario)

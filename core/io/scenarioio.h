@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace coinfer {
 
@@ -30,11 +31,15 @@ struct ScenarioLimits {
 inline constexpr double kMaxDerivedValue = 1e30;
 
 /// Parses a scenario. Errors name @p sourceName, the field's path and the problem, e.g.
-/// "classroom.json: users[3].local_latency_ms[2]: must be at least 0, not -1". O(size + M*N).
-Expected<Scenario> parseScenario(std::string_view text, const std::string& sourceName, const ScenarioLimits& limits = {});
+/// "classroom.json: users[3].local_latency_ms[2]: must be at least 0, not -1". Fields it does
+/// not know ("users[3].dedline_ms: unknown field, ignored") go to @p warnings when given.
+/// O(size + M*N).
+Expected<Scenario> parseScenario(std::string_view text, const std::string& sourceName, const ScenarioLimits& limits = {},
+                                 std::vector<std::string>* warnings = nullptr);
 
 /// Reads and parses a scenario file.
-Expected<Scenario> readScenario(const std::string& path, const ScenarioLimits& limits = {});
+Expected<Scenario> readScenario(const std::string& path, const ScenarioLimits& limits = {},
+                                std::vector<std::string>* warnings = nullptr);
 
 /// The scenario in the table form, which every version-1 reader accepts. O(M*N).
 std::string scenarioToJson(const Scenario& scenario);

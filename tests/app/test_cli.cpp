@@ -689,6 +689,38 @@ private slots:
         QVERIFY2(result.err.find(option.toStdString() + " must be") != std::string::npos, result.err.c_str());
     }
 
+    void aMisspelledDnnFieldIsWarnedAbout()
+    {
+        // Before, a layer's "strides" (for "stride") was ignored without a word.
+        QFile source(COINFER_TEST_DATA "/good/small-dnn.json");
+        QVERIFY(source.open(QIODevice::ReadOnly));
+        QJsonObject dnn = QJsonDocument::fromJson(source.readAll()).object();
+        QJsonArray subtasks = dnn["subtasks"].toArray();
+        QJsonObject subtask = subtasks[0].toObject();
+        QJsonArray blocks = subtask["blocks"].toArray();
+        QJsonObject block = blocks[0].toObject();
+        QJsonArray layers = block["layers"].toArray();
+        QJsonObject layer = layers[0].toObject();
+        layer["strides"] = 2;
+        layers[0] = layer;
+        block["layers"] = layers;
+        blocks[0] = block;
+        subtask["blocks"] = blocks;
+        subtasks[0] = subtask;
+        dnn["subtasks"] = subtasks;
+        QTemporaryDir dir;
+        const QString path = dir.path() + "/typo.json";
+        QFile target(path);
+        QVERIFY(target.open(QIODevice::WriteOnly));
+        target.write(QJsonDocument(dnn).toJson());
+        target.close();
+        const Run result = run({"dnn", "show", path.toStdString()});
+        QCOMPARE(result.status, 0);
+        QVERIFY2(result.err.find("warning: " + path.toStdString() + ": subtasks[0].blocks[0].layers[0].strides: unknown field, ignored")
+                     != std::string::npos,
+                 result.err.c_str());
+    }
+
     void anOutputThatIsAnInputIsRefused()
     {
         // Before, plan --output equal to the scenario replaced the scenario with the plan.

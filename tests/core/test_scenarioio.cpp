@@ -7,6 +7,9 @@
 
 #include "tests/common/testdata.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
 
 #include <cmath>
@@ -154,6 +157,34 @@ private slots:
         const QString manifest = QString::fromStdString(read(dataPath("bad/expected.tsv")));
         for (const QString& file : files)
             QVERIFY2(manifest.contains(file + '\t'), qPrintable(file + " has no expected message"));
+    }
+
+    void warnsAboutUnknownFieldsByPath()
+    {
+        QFile file(dataPath("good/three-users.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QJsonObject json = QJsonDocument::fromJson(file.readAll()).object();
+        QJsonArray users = json["users"].toArray();
+        QJsonObject second = users[1].toObject();
+        second["arrival_rate_per_sec"] = 2; // a typo of arrival_rate_per_s
+        users[1] = second;
+        json["users"] = users;
+        json["colour"] = "blue";
+        std::vector<std::string> warnings;
+        Expected<Scenario> scenario = parseScenario(QJsonDocument(json).toJson().toStdString(), "typo.json", {}, &warnings);
+        QVERIFY(scenario.has_value());
+        const std::vector<std::string> expected{"typo.json: colour: unknown field, ignored",
+                                                "typo.json: users[1].arrival_rate_per_sec: unknown field, ignored"};
+        QCOMPARE(warnings, expected);
+    }
+
+    void examplesHaveNoUnknownFields()
+    {
+        for (const QString& name : QDir(COINFER_EXAMPLES).entryList({"*.json"})) {
+            std::vector<std::string> warnings;
+            QVERIFY(readScenario((QStringLiteral(COINFER_EXAMPLES "/") + name).toStdString(), {}, &warnings).has_value());
+            QVERIFY2(warnings.empty(), warnings.empty() ? "" : warnings.front().c_str());
+        }
     }
 
     void missingFileIsAnIoError()
