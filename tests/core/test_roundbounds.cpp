@@ -244,7 +244,10 @@ private slots:
                 QVERIFY2(plan.feasible && verifyPlan(scenario, model, plan).empty(), scenario.name.c_str());
                 optimumMj = plan.totalEnergyMj;
             }
-            for (const auto& [name, planner] : planners) {
+            for (const auto& entry : planners) {
+                // Plain references, not structured bindings: clang before 16 cannot capture those.
+                const auto& name = entry.first;
+                const auto& planner = entry.second;
                 // Without a hint (the grid and golden section), and with a hint for K as OG gives one.
                 for (const std::optional<int> hint : {std::optional<int>(), std::optional<int>(1 + index % model.userCount())}) {
                     const QString context = QString("%1 on %2 (M %3, N %4, B_max %5, hint %6)").arg(name, QString::fromStdString(scenario.name))
