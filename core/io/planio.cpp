@@ -35,6 +35,10 @@ std::string planToJson(const Scenario& scenario, const Plan& plan)
                          {"energy_mj", user.energyMj}, {"upload_start_ms", finiteOrNull(user.uploadStartMs)},
                          {"upload_end_ms", finiteOrNull(user.uploadEndMs)}, {"finish_ms", finiteOrNull(user.finishMs)},
                          {"deadline_ms", user.deadlineMs}});
+        // A figure the plan's own file left out (NaN) stays out, so the file reads back.
+        for (const char* key : {"upload_start_ms", "upload_end_ms"})
+            if (std::isnan(key[7] == 's' ? user.uploadStartMs : user.uploadEndMs))
+                users.back().erase(key);
     }
     json batches = json::array();
     for (const TimedBatch& batch : plan.batches) {
@@ -48,6 +52,12 @@ std::string planToJson(const Scenario& scenario, const Plan& plan)
                      {"feasible", plan.feasible}, {"total_energy_mj", plan.totalEnergyMj},
                      {"local_energy_mj", plan.localEnergyMj}, {"saving_percent", plan.savingPercent},
                      {"users", users}, {"batches", batches}};
+    if (!plan.statesFeasible)
+        document.erase("feasible");
+    if (std::isnan(plan.localEnergyMj))
+        document.erase("local_energy_mj");
+    if (std::isnan(plan.savingPercent))
+        document.erase("saving_percent");
     // SPEC section 6: optional, so that readers of the section 5 form are not broken.
     if (std::isfinite(plan.lowerBoundMj))
         document["lower_bound_mj"] = plan.lowerBoundMj;

@@ -225,7 +225,7 @@ Plan simulate(const Scenario& scenario, const CostModel& model, const Schedule& 
 namespace {
 
 /// Reports every stated figure of one user that the re-timed plan does not reproduce within
-/// kTimeEpsMs: energy, upload start and end, finish time, deadline and group.
+/// kTimeEpsMs: energy, upload start and end, finish time and deadline.
 void checkStatedUser(Timeline& timeline, const CostModel& model, const UserOutcome& user, int m, double energyMj, double finishMs)
 {
     const std::string who = "user " + timeline.id(m);
@@ -242,8 +242,6 @@ void checkStatedUser(Timeline& timeline, const CostModel& model, const UserOutco
         wrong("states it finishes at " + fmt(user.finishMs) + " ms, but its last sub-task ends at " + fmt(finishMs) + " ms");
     if (differs(user.deadlineMs, model.deadlineMs(m)))
         wrong("states deadline " + fmt(user.deadlineMs) + " ms, but the scenario gives " + fmt(model.deadlineMs(m)) + " ms");
-    if (user.group < 0 && p < model.subtaskCount())
-        wrong("has group -1 (no round), but offloads after sub-task " + std::to_string(p));
 }
 
 /// Reports plan-level figures that the re-timed plan does not reproduce.

@@ -135,7 +135,6 @@ private slots:
         QTest::newRow("upload_start_ms") << "upload_start_ms" << "user 'a' states upload_start_ms";
         QTest::newRow("upload_end_ms") << "upload_end_ms" << "user 'a' states upload_end_ms";
         QTest::newRow("finish_ms later") << "finish_ms" << "user 'a' states it finishes at";
-        QTest::newRow("group") << "group" << "user 'a' has group -1 (no round), but offloads";
     }
 
     void verifyChecksEveryStatedField()
