@@ -1,8 +1,8 @@
 // coinfer-gui [--screenshot OUT.png] [SCENARIO.json]
-#include "widgets/mainwindow.h"
-#include "widgets/planrunner.h"
-#include "widgets/presentationwindow.h"
-#include "widgets/scenariodocument.h"
+#include "widgets/document/planrunner.h"
+#include "widgets/document/scenariodocument.h"
+#include "widgets/views/mainwindow.h"
+#include "widgets/views/presentationwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

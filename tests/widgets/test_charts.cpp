@@ -1,0 +1,123 @@
+// The chart adapter alone: series read back as they were given, stacking, lines on the right
+// axis, the legend below the plot, clicks that name the data point, clearing, and files in every
+// format it writes.
+#include "widgets/charts/chartview.h"
+
+#include <QFile>
+#include <QImage>
+#include <QPixmap>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace coinfer;
+
+class TestCharts : public QObject {
+    Q_OBJECT
+
+private slots:
+    void seriesReadBackAsGiven()
+    {
+        ChartView chart;
+        chart.resize(600, 400);
+        const int base = chart.addBars({.name = "computing", .x = {0, 1}, .y = {1, 2}, .fill = QColor(120, 170, 90), .width = 0.4, .group = 0});
+        const int top = chart.addBars({.name = "uploading", .x = {0, 1}, .y = {3, 4}, .fill = QColor(230, 160, 60), .outlined = false,
+                                       .width = 0.4, .stackedOn = base});
+        const int line = chart.addLine({.name = "bound", .x = {0, 1}, .y = {5, 5}, .pen = QPen(Qt::red, 2, Qt::DashLine),
+                                        .valueAxis = ChartAxis::Right});
+        QCOMPARE(base, 0);
+        QCOMPARE(top, 1);
+        QCOMPARE(line, 0);
+        QCOMPARE(chart.barSeriesCount(), 2);
+        QCOMPARE(chart.lineCount(), 1);
+        const BarSeries uploading = chart.barSeries(top);
+        QCOMPARE(uploading.name, QString("uploading"));
+        QCOMPARE(uploading.x, (QVector<double>{0, 1}));
+        QCOMPARE(uploading.y, (QVector<double>{3, 4}));
+        QCOMPARE(uploading.fill, QColor(230, 160, 60));
+        QVERIFY(!uploading.outlined);
+        QVERIFY(chart.barSeries(base).outlined);
+        QCOMPARE(uploading.width, 0.4);
+        const LineSeries bound = chart.line(line);
+        QCOMPARE(bound.name, QString("bound"));
+        QCOMPARE(bound.pen.style(), Qt::DashLine);
+        QCOMPARE(bound.valueAxis, ChartAxis::Right);
+        // Stacked bars reach the sum of their heights; the line's axis fits the line.
+        chart.fitAxesToData();
+        QVERIFY(chart.axisRange(ChartAxis::Left).second >= 6 - 1e-9);
+        QVERIFY(chart.axisRange(ChartAxis::Right).first <= 5 && chart.axisRange(ChartAxis::Right).second >= 5);
+        chart.setAxisLower(ChartAxis::Left, -1);
+        QCOMPARE(chart.axisRange(ChartAxis::Left).first, -1.0);
+        // A line grows point by point and can be emptied without losing its style.
+        chart.appendToLine(line, 2, 6);
+        QCOMPARE(chart.line(line).x.size(), qsizetype(3));
+        chart.clearLine(line);
+        QCOMPARE(chart.lineCount(), 1);
+        QVERIFY(chart.line(line).x.isEmpty());
+        QCOMPARE(chart.line(line).pen.style(), Qt::DashLine);
+        chart.clear();
+        QCOMPARE(chart.barSeriesCount(), 0);
+        QCOMPARE(chart.lineCount(), 0);
+        chart.highlightBars(0); // nothing to highlight: no effect
+        QCOMPARE(chart.addBars({.x = {0}, .y = {1}, .group = 0}), 0); // indices start again after clear()
+    }
+
+    void legendBelowNeverCoversThePlot()
+    {
+        ChartView chart;
+        chart.resize(600, 400);
+        chart.setLegend(LegendPlacement::Below);
+        for (int k = 0; k < 4; ++k)
+            chart.addBars({.name = QString("series %1").arg(k), .x = {double(k)}, .y = {10.0}, .fill = Qt::gray});
+        chart.fitAxesToData();
+        chart.replot();
+        QVERIFY(!chart.legendRect().intersects(chart.plotRect().adjusted(1, 1, -1, -1)));
+        QVERIFY(chart.legendRect().top() >= chart.plotRect().bottom() - 1);
+    }
+
+    void clicksNameTheDataPoint()
+    {
+        // One bar fills the plot, so a click in the middle of it lands on data point 0.
+        ChartView chart;
+        chart.resize(400, 300);
+        chart.addBars({.x = {0}, .y = {10}, .fill = Qt::gray, .width = 1});
+        chart.setAxisRange(ChartAxis::Bottom, -0.5, 0.5);
+        chart.setAxisRange(ChartAxis::Left, 0, 10);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.replot();
+        QSignalSpy clicked(&chart, &ChartView::dataClicked);
+        const QPoint middle = chart.plotRect().center();
+        QWidget* plot = chart.childAt(middle);
+        QVERIFY(plot);
+        QTest::mouseClick(plot, Qt::LeftButton, {}, plot->mapFrom(&chart, middle));
+        QCOMPARE(clicked.count(), 1);
+        QCOMPARE(clicked.front().front().toInt(), 0);
+    }
+
+    void filesInEveryFormat()
+    {
+        ChartView chart;
+        chart.setAxisLabel(ChartAxis::Left, "Energy (mJ)");
+        chart.setKeyLabels({1, 2}, {"local", "og"});
+        chart.addBars({.name = "energy", .x = {1, 2}, .y = {3, 1}, .fill = QColor(70, 130, 180)});
+        QTemporaryDir dir;
+        QVERIFY(chart.save(dir.path() + "/chart.png", 300, 200));
+        QCOMPARE(QImage(dir.path() + "/chart.png").size(), QSize(300, 200));
+        QVERIFY(chart.save(dir.path() + "/chart.jpg", 300, 200));
+        QCOMPARE(QImage(dir.path() + "/chart.jpg").size(), QSize(300, 200));
+        QVERIFY(chart.save(dir.path() + "/chart.svg", 300, 200));
+        QFile svg(dir.path() + "/chart.svg");
+        QVERIFY(svg.open(QIODevice::ReadOnly));
+        QVERIFY(svg.readAll().contains("<svg"));
+        QVERIFY(chart.save(dir.path() + "/chart.pdf", 300, 200));
+        QFile pdf(dir.path() + "/chart.pdf");
+        QVERIFY(pdf.open(QIODevice::ReadOnly));
+        QVERIFY(pdf.readAll().startsWith("%PDF"));
+        QCOMPARE(chart.toPixmap(320, 240).size(), QSize(320, 240));
+        QVERIFY(!chart.save("/nonexistent/dir/chart.png"));
+    }
+};
+
+QTEST_MAIN(TestCharts)
+#include "test_charts.moc"

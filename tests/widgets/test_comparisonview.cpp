@@ -1,0 +1,79 @@
+// The comparison page: the lower bound, the gap to it, the recommended plan in the table, the
+// line above it and the chart.
+#include "widgets/charts/chartview.h"
+#include "widgets/document/planrunner.h"
+#include "widgets/views/comparisonview.h"
+#include "widgets/views/mainwindow.h"
+#include "widgettest.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QTableWidget>
+#include <QTest>
+
+#include <cmath>
+
+using namespace coinfer;
+using namespace coinfer::testing;
+
+class TestComparisonView : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { QCoreApplication::setOrganizationName("CoinferTest"); }
+
+    void comparisonShowsTheBoundTheGapAndTheRecommendation()
+    {
+        MainWindow window;
+        window.resize(1280, 760);
+        window.show();
+        QVERIFY(window.openFile(kClassroom, true));
+        QVERIFY(waitForPlans(window));
+        const ComparisonView* view = window.comparison();
+        const QTableWidget* table = view->table();
+        QVERIFY(table->horizontalHeaderItem(ComparisonView::BoundColumn)->text().contains("bound"));
+        QCOMPARE(table->horizontalHeaderItem(ComparisonView::GapColumn)->text().simplified(), QString("Gap to bound"));
+        // The strongest bound over all results: exact and best prove the classroom's optimum.
+        const AlgorithmResult* exact = window.runner()->result(Algorithm::Exact);
+        QVERIFY(exact && exact->plan && exact->plan->provenOptimal);
+        QCOMPARE(view->lowerBoundMj(), exact->plan->totalEnergyMj);
+        for (int row = 0; row < table->rowCount(); ++row) {
+            const bool feasible = table->item(row, ComparisonView::FeasibleColumn)->text() == "yes";
+            const QString gap = table->item(row, ComparisonView::GapColumn)->text();
+            QVERIFY2(feasible == gap.endsWith(" %"), qPrintable(gap)); // a gap for every feasible plan, none for the others
+            QVERIFY(table->item(row, ComparisonView::BoundColumn)->text().toDouble() > 0);
+            if (feasible) {
+                const double energyMj = table->item(row, ComparisonView::EnergyColumn)->text().toDouble();
+                QVERIFY(std::fabs(gap.chopped(2).toDouble() - 100 * (energyMj - view->lowerBoundMj()) / view->lowerBoundMj()) < 0.01);
+            }
+        }
+        QCOMPARE(table->item(0, ComparisonView::GapColumn)->text(), QString("231.87 %")); // local: 294.791 against 88.828
+        // Best is the recommended plan: marked in the table and the line above it.
+        const int best = rowOf(table, Algorithm::Best);
+        QVERIFY(table->item(best, ComparisonView::AlgorithmColumn)->text().contains("recommended"));
+        QVERIFY(table->item(best, ComparisonView::EnergyColumn)->font().bold());
+        QVERIFY(!table->item(rowOf(table, Algorithm::Og), ComparisonView::EnergyColumn)->font().bold());
+        QVERIFY2(view->summary()->text().contains("Recommended: best"), qPrintable(view->summary()->text()));
+        QCOMPARE(table->item(best, ComparisonView::SearchColumn)->text(), QString("proven optimal"));
+        QCOMPARE(table->item(rowOf(table, Algorithm::Exact), ComparisonView::SearchColumn)->text(), QString("proven optimal"));
+        QCOMPARE(table->item(rowOf(table, Algorithm::Og), ComparisonView::SearchColumn)->text(), QString("-"));
+        checkBestIsLeast(table);
+        // The chart draws the bound as a dashed line across every bar, and the legend sits
+        // below the bars, never over them.
+        ChartView* chart = view->chart();
+        QCOMPARE(chart->lineCount(), 1);
+        const LineSeries bound = chart->line(0);
+        QCOMPARE(bound.name, QString("lower bound"));
+        QCOMPARE(bound.pen.style(), Qt::DashLine);
+        QCOMPARE(bound.y[0], view->lowerBoundMj());
+        QVERIFY(bound.x[0] <= 1 && bound.x[1] >= table->rowCount());
+        chart->replot();
+        QVERIFY(!chart->legendRect().intersects(chart->plotRect().adjusted(1, 1, -1, -1)));
+        QVERIFY(chart->legendRect().top() >= chart->plotRect().bottom() - 1);
+        // The Plan page and Export plan start with best.
+        QCOMPARE(window.findChild<QComboBox*>("planChoice")->currentText(), QString("best"));
+    }
+};
+
+QTEST_MAIN(TestComparisonView)
+#include "test_comparisonview.moc"

@@ -1,0 +1,73 @@
+// The DNN and edge page: edge model edits, GPU profiles and DNN changes are undoable; the
+// shipped profiles are offered.
+#include "core/dnn/dnn.h"
+#include "core/dnn/gpuprofile.h"
+#include "core/io/fileio.h"
+#include "core/io/profileio.h"
+#include "tests/common/testdata.h"
+#include "widgets/document/scenariodocument.h"
+#include "widgets/views/dnnview.h"
+
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUndoStack>
+
+using namespace coinfer;
+
+namespace {
+
+const QString kClassroom = QStringLiteral(COINFER_EXAMPLES "/classroom.json");
+
+} // namespace
+
+class TestDnnView : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { QCoreApplication::setOrganizationName("CoinferTest"); }
+
+    void dnnAndEdgeEditsAreUndoable()
+    {
+        ScenarioDocument document;
+        QVERIFY(document.load(kClassroom).has_value());
+        DnnView view(&document);
+        view.refresh();
+        QCOMPARE(view.table()->rowCount(), 5);
+        QVERIFY(view.setAffineEdge(1, 2.0, 0.5).isEmpty());
+        QCOMPARE(document.scenario().dnn.subtasks[1].edgeLatencyMs[3], 4.0); // 2 + 0.5 x 4
+        QCOMPARE(view.table()->item(1, 3)->text(), QString("2.500"));
+        document.undoStack()->undo();
+        QCOMPARE(document.scenario().dnn.subtasks[1].edgeLatencyMs[3], 6.0 + 0.4 * 4);
+
+        // A synthetic profile (made here, not a measurement) of the built-in ResNet-18.
+        const DnnDescription resnet = *builtinDnn("resnet18");
+        const GpuProfile profile = testing::syntheticProfile(resnet, {1.0, 1.2, 1.4, 1.6});
+        QTemporaryDir dir;
+        const QString path = dir.path() + "/resnet18.json";
+        QVERIFY(writeFileAtomically(path.toStdString(), gpuProfileToJson(profile)).has_value());
+        QVERIFY(view.loadProfile(path).contains("10 sub-tasks")); // the classroom CNN has 5
+        QVERIFY(view.useDnn("resnet18", path).isEmpty());
+        QCOMPARE(document.scenario().dnn.subtaskCount(), 10);
+        QCOMPARE(document.scenario().dnn.maxBatch(), 4);
+        QCOMPARE(document.scenario().users[0].localLatencyMs.size(), size_t(10));
+        QCOMPARE(view.table()->rowCount(), 10);
+        document.undoStack()->undo();
+        QCOMPARE(document.scenario().dnn.subtaskCount(), 5);
+        QCOMPARE(document.scenario().users[0].localLatencyMs.size(), size_t(5));
+        QVERIFY(view.useDnn("alexnet", path).contains("alexnet"));
+
+        // The measured profiles that ship in the resources are offered and used as they are.
+        const auto shipped = DnnView::shippedProfiles("mobilenetv2");
+        QCOMPARE(shipped.size(), 1);
+        QVERIFY2(shipped[0].second.contains("measured 20"), qPrintable(shipped[0].second));
+        QVERIFY(DnnView::shippedProfiles("alexnet").isEmpty());
+        QVERIFY(view.useDnn("mobilenetv2", shipped[0].first).isEmpty());
+        const GpuProfile measured = *readGpuProfile(COINFER_PROFILES "/mobilenetv2-h200.json");
+        QCOMPARE(document.scenario().dnn.subtaskCount(), 20);
+        QCOMPARE(document.scenario().dnn.subtasks[7].edgeLatencyMs, measured.subtasks[7].medianMs);
+    }
+};
+
+QTEST_MAIN(TestDnnView)
+#include "test_dnnview.moc"

@@ -1,0 +1,88 @@
+#pragma once
+// Helpers shared by the widget tests that drive the main window: the classroom example, planning
+// through the window, a scenario on which exact searches for hours, reading the comparison
+// table, and a monitor of event-loop stalls.
+
+#include "core/model/randomscenario.h"
+#include "core/planning/planner.h"
+#include "widgets/document/planrunner.h"
+#include "widgets/views/comparisonview.h"
+#include "widgets/views/mainwindow.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTest>
+#include <QTimer>
+
+#include <algorithm>
+
+namespace coinfer::testing {
+
+inline const QString kClassroom = QStringLiteral(COINFER_EXAMPLES "/classroom.json");
+
+/// Plans now and waits (up to 30 s) for every result; false on a time-out.
+inline bool waitForPlans(MainWindow& window)
+{
+    QSignalSpy finished(window.runner(), &PlanRunner::finished);
+    window.planNow();
+    return finished.wait(30000);
+}
+
+/// 40 users, 6 sub-tasks, no batching (B_max = 1), slow affine edge, mixed deadlines: the exact
+/// branch and bound would run for hours (it is far from done after 20 s).
+inline Scenario hardScenario()
+{
+    return makeRandomScenario(1, {.users = 40, .subtasks = 6, .maxBatch = 1, .constantEdge = false,
+                                  .localAlwaysFeasible = true, .edgeScale = 10, .deadlineSpread = 1.5});
+}
+
+/// The row of @p algorithm in the comparison table (-1 when absent).
+inline int rowOf(const QTableWidget* table, Algorithm algorithm)
+{
+    for (int row = 0; row < table->rowCount(); ++row)
+        if (table->item(row, ComparisonView::AlgorithmColumn)->data(ComparisonView::AlgorithmNameRole).toString()
+            == QString::fromStdString(algorithmName(algorithm)))
+            return row;
+    return -1;
+}
+
+/// Every feasible plan's energy as the table shows it, best's included.
+inline void checkBestIsLeast(const QTableWidget* table)
+{
+    const int best = rowOf(table, Algorithm::Best);
+    QVERIFY(best >= 0);
+    QCOMPARE(table->item(best, ComparisonView::FeasibleColumn)->text(), QString("yes"));
+    const double bestMj = table->item(best, ComparisonView::EnergyColumn)->text().toDouble();
+    for (int row = 0; row < table->rowCount(); ++row)
+        if (table->item(row, ComparisonView::FeasibleColumn)->text() == "yes")
+            QVERIFY2(bestMj <= table->item(row, ComparisonView::EnergyColumn)->text().toDouble(),
+                     qPrintable(table->item(row, ComparisonView::AlgorithmColumn)->text()));
+}
+
+/// Records the longest gap between the ticks of a 10 ms timer: how long the event loop stalls.
+class TickMonitor {
+public:
+    TickMonitor()
+    {
+        m_timer.setInterval(10);
+        m_timer.setTimerType(Qt::PreciseTimer);
+        QObject::connect(&m_timer, &QTimer::timeout, [this] {
+            m_longestMs = std::max(m_longestMs, m_clock.restart());
+            ++m_ticks;
+        });
+        m_clock.start();
+        m_timer.start();
+    }
+    qint64 longestGapMs() const { return m_longestMs; }
+    int ticks() const { return m_ticks; }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_longestMs = 0;
+    int m_ticks = 0;
+};
+
+} // namespace coinfer::testing

@@ -1,0 +1,139 @@
+#pragma once
+// The one adapter between the views and the plotting library: a chart widget that speaks in
+// the views' terms (bar and line series, axes, a legend, clicks, files). Only chartview.cpp
+// includes qcustomplot.h, so no other file pays for compiling it and no view depends on how
+// the chart is drawn (docs/architecture.md).
+
+#include <QColor>
+#include <QPen>
+#include <QRect>
+#include <QString>
+#include <QVector>
+#include <QWidget>
+
+#include <map>
+#include <utility>
+
+class QCPBarsGroup;
+class QCustomPlot;
+class QPixmap;
+
+namespace coinfer {
+
+/// An axis of a chart: the keys along the bottom, the values on the left or on the right.
+enum class ChartAxis { Bottom, Left, Right };
+
+/// Where a chart's legend sits.
+enum class LegendPlacement {
+    Hidden,         ///< the default
+    InsideTopRight, ///< over the plot, in its top right corner
+    Below,          ///< in a row of its own under the plot, entries side by side: never over the data
+};
+
+/// How a line joins its points.
+enum class LineJoin {
+    Straight,
+    StepLeft, ///< each value holds until the next point's key
+    None,     ///< markers only
+};
+
+/// The marker drawn at each point of a line.
+enum class PointMarker { None, Disc, Triangle };
+
+/// Bars at keys @c x with heights @c y.
+struct BarSeries {
+    QString name{}; ///< the legend's text
+    QVector<double> x{}, y{};
+    QColor fill{};
+    bool outlined = true;  ///< false: no outline (else the library's thin blue one)
+    double width = 0.75;   ///< in key units
+    int stackedOn = -1;    ///< index of a bar series these bars sit on top of, or -1
+    int group = -1;        ///< bar series of one group (>= 0) stand side by side at each key
+    bool inLegend = true;
+};
+
+/// Points at keys @c x with values @c y, joined by a line.
+struct LineSeries {
+    QString name{}; ///< the legend's text
+    QVector<double> x{}, y{};
+    QPen pen{};
+    LineJoin join = LineJoin::Straight;
+    PointMarker marker = PointMarker::None;
+    double markerSize = 6;
+    QColor markerColour{};                  ///< invalid: the pen's
+    ChartAxis valueAxis = ChartAxis::Left;  ///< Left or Right
+};
+
+/// A chart. Series are drawn in the order they are added and keep their index until clear().
+/// Changes show after replot().
+class ChartView : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit ChartView(QWidget* parent = nullptr);
+    ~ChartView() override;
+
+    /// Names an axis; naming the right one also shows it (it is hidden until then).
+    void setAxisLabel(ChartAxis axis, const QString& label);
+    void setAxisRange(ChartAxis axis, double lower, double upper);
+    /// Moves the lower end of @p axis, keeping the upper one.
+    void setAxisLower(ChartAxis axis, double lower);
+    /// The range shown on @p axis: {lower, upper}.
+    std::pair<double, double> axisRange(ChartAxis axis) const;
+    /// Fits every axis that carries a series to the data it shows. O(points).
+    void fitAxesToData();
+    /// Text under the bottom axis instead of numbers: @p labels[i] at key @p keys[i], turned by
+    /// @p rotationDegrees (0: level).
+    void setKeyLabels(const QVector<double>& keys, const QVector<QString>& labels, double rotationDegrees = 0);
+    /// Shows the legend at @p placement. Called once, while the chart is set up.
+    void setLegend(LegendPlacement placement);
+
+    /// Adds bars; returns their index among the bar series. O(points).
+    int addBars(const BarSeries& series);
+    /// Adds a line; returns its index among the lines. O(points).
+    int addLine(const LineSeries& series);
+    /// Appends one point to line @p line. O(1) amortised.
+    void appendToLine(int line, double x, double y);
+    /// Removes the points of line @p line; the line itself stays, with its name and style.
+    void clearLine(int line);
+    /// Removes every series.
+    void clear();
+    /// Selects data point @p index (-1: none) in every bar series and replots; does nothing while
+    /// there is no series. Bars are selectable only as a whole series (the plotting library's
+    /// default, kept as the app has always drawn it), so each series lights up entirely.
+    void highlightBars(int index);
+    /// Draws the chart again with every change since the last replot.
+    void replot();
+
+    int barSeriesCount() const;
+    int lineCount() const;
+    /// Bar series @p index as drawn: name, points, fill, width (read back from the chart).
+    BarSeries barSeries(int index) const;
+    /// Line @p index as drawn: name, points, pen, axis (read back from the chart).
+    LineSeries line(int index) const;
+    /// Where the plot area (axes included) and the legend are, in this widget's coordinates.
+    QRect plotRect() const;
+    QRect legendRect() const;
+
+    /// Writes the chart at @p width x @p height as PNG, JPEG, PDF or SVG, chosen by @p path's
+    /// extension (PNG for any other). False, and nothing usable written, on failure.
+    bool save(const QString& path, int width = 900, int height = 500) const;
+    /// The chart drawn at @p width x @p height.
+    QPixmap toPixmap(int width, int height) const;
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+signals:
+    /// A bar or a point of any series was clicked; @p index is its position in its series.
+    void dataClicked(int index);
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    QCustomPlot* m_plot;
+    std::map<int, QCPBarsGroup*> m_groups; ///< BarSeries::group -> the library's group
+};
+
+} // namespace coinfer

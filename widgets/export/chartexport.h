@@ -1,0 +1,24 @@
+#pragma once
+// Saves the charts of a page as PNG, JPEG, PDF or SVG files, chosen by the file's extension.
+
+#include <QString>
+#include <QStringList>
+
+#include <vector>
+
+namespace coinfer {
+
+class ChartView;
+
+/// One chart of a page and the name that tells its file apart ("energy").
+struct NamedChart {
+    QString name;
+    const ChartView* chart = nullptr;
+};
+
+/// Saves @p charts by @p path's extension at @p width x @p height: @p path itself for one chart,
+/// else one file per chart named path-<name>.<ext>. Returns the files written; empty as soon as
+/// one cannot be written. O(charts x pixels).
+QStringList exportCharts(const std::vector<NamedChart>& charts, const QString& path, int width = 900, int height = 500);
+
+} // namespace coinfer

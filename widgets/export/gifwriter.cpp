@@ -1,0 +1,168 @@
+#include "widgets/export/gifwriter.h"
+
+#include <unordered_map>
+
+namespace coinfer {
+namespace {
+
+void put16(std::vector<std::uint8_t>& out, int value)
+{
+    out.push_back(static_cast<std::uint8_t>(value & 0xff));
+    out.push_back(static_cast<std::uint8_t>((value >> 8) & 0xff));
+}
+
+/// Variable-width LZW codes (GIF flavour: least significant bit first) packed into sub-blocks.
+class BitPacker {
+public:
+    void write(int code, int bits)
+    {
+        m_buffer |= static_cast<std::uint32_t>(code) << m_used;
+        m_used += bits;
+        while (m_used >= 8) {
+            m_bytes.push_back(static_cast<std::uint8_t>(m_buffer & 0xff));
+            m_buffer >>= 8;
+            m_used -= 8;
+        }
+    }
+    std::vector<std::uint8_t> finish()
+    {
+        if (m_used > 0)
+            m_bytes.push_back(static_cast<std::uint8_t>(m_buffer & 0xff));
+        std::vector<std::uint8_t> blocks;
+        for (size_t at = 0; at < m_bytes.size(); at += 255) {
+            const size_t length = std::min<size_t>(255, m_bytes.size() - at);
+            blocks.push_back(static_cast<std::uint8_t>(length));
+            blocks.insert(blocks.end(), m_bytes.begin() + static_cast<std::ptrdiff_t>(at), m_bytes.begin() + static_cast<std::ptrdiff_t>(at + length));
+        }
+        blocks.push_back(0);
+        return blocks;
+    }
+
+private:
+    std::uint32_t m_buffer = 0;
+    int m_used = 0;
+    std::vector<std::uint8_t> m_bytes;
+};
+
+std::vector<std::uint8_t> lzw(const std::vector<std::uint8_t>& pixels)
+{
+    constexpr int kMinCodeSize = 8, kClear = 256, kEnd = 257;
+    BitPacker out;
+    std::unordered_map<std::uint32_t, int> table;
+    int next = kEnd + 1, bits = kMinCodeSize + 1;
+    out.write(kClear, bits);
+    int prefix = -1;
+    for (std::uint8_t pixel : pixels) {
+        if (prefix < 0) {
+            prefix = pixel;
+            continue;
+        }
+        const std::uint32_t key = (static_cast<std::uint32_t>(prefix) << 8) | pixel;
+        auto found = table.find(key);
+        if (found != table.end()) {
+            prefix = found->second;
+            continue;
+        }
+        out.write(prefix, bits);
+        if (next < 4096) {
+            table.emplace(key, next);
+            if (next == (1 << bits) && bits < 12)
+                ++bits;
+            ++next;
+        } else {
+            out.write(kClear, bits); // the table is full: start a new one
+            table.clear();
+            next = kEnd + 1;
+            bits = kMinCodeSize + 1;
+        }
+        prefix = pixel;
+    }
+    if (prefix >= 0)
+        out.write(prefix, bits);
+    out.write(kEnd, bits);
+    return out.finish();
+}
+
+} // namespace
+
+std::uint8_t GifWriter::paletteIndex(QRgb colour)
+{
+    const int r = (qRed(colour) * 5 + 127) / 255, g = (qGreen(colour) * 6 + 127) / 255, b = (qBlue(colour) * 5 + 127) / 255;
+    return static_cast<std::uint8_t>(r * 42 + g * 6 + b);
+}
+
+QRgb GifWriter::paletteColour(int index)
+{
+    if (index >= 252) {
+        const int grey = 51 * (index - 251); // four extra greys
+        return qRgb(grey, grey, grey);
+    }
+    return qRgb(index / 42 * 255 / 5, index / 6 % 7 * 255 / 6, index % 6 * 255 / 5);
+}
+
+bool GifWriter::open(const QString& path, const QSize& size)
+{
+    m_file.setFileName(path);
+    m_size = size;
+    m_ok = m_file.open(QIODevice::WriteOnly | QIODevice::Truncate);
+    if (!m_ok)
+        return false;
+    std::vector<std::uint8_t> header{'G', 'I', 'F', '8', '9', 'a'};
+    put16(header, size.width());
+    put16(header, size.height());
+    header.insert(header.end(), {0xF7, 0, 0}); // global colour table of 256 entries
+    for (int i = 0; i < 256; ++i) {
+        const QRgb colour = paletteColour(i);
+        header.insert(header.end(), {static_cast<std::uint8_t>(qRed(colour)), static_cast<std::uint8_t>(qGreen(colour)),
+                                     static_cast<std::uint8_t>(qBlue(colour))});
+    }
+    const char* netscape = "NETSCAPE2.0";
+    header.insert(header.end(), {0x21, 0xFF, 11});
+    header.insert(header.end(), netscape, netscape + 11);
+    header.insert(header.end(), {3, 1, 0, 0, 0}); // loop forever
+    writeBytes(header);
+    return m_ok;
+}
+
+bool GifWriter::addFrame(const QImage& frame, int delayCentiseconds)
+{
+    if (!m_ok)
+        return false;
+    const QImage image = (frame.size() == m_size ? frame : frame.scaled(m_size)).convertToFormat(QImage::Format_RGB32);
+    std::vector<std::uint8_t> block{0x21, 0xF9, 4, 0};
+    put16(block, delayCentiseconds);
+    block.insert(block.end(), {0, 0, 0x2C});
+    put16(block, 0);
+    put16(block, 0);
+    put16(block, m_size.width());
+    put16(block, m_size.height());
+    block.push_back(0); // no local colour table, not interlaced
+    block.push_back(8); // LZW minimum code size
+    std::vector<std::uint8_t> pixels;
+    pixels.reserve(static_cast<size_t>(m_size.width()) * static_cast<size_t>(m_size.height()));
+    for (int y = 0; y < image.height(); ++y) {
+        const auto* line = reinterpret_cast<const QRgb*>(image.constScanLine(y));
+        for (int x = 0; x < image.width(); ++x)
+            pixels.push_back(paletteIndex(line[x]));
+    }
+    const std::vector<std::uint8_t> data = lzw(pixels);
+    block.insert(block.end(), data.begin(), data.end());
+    writeBytes(block);
+    return m_ok;
+}
+
+bool GifWriter::close()
+{
+    if (m_file.isOpen()) {
+        writeBytes({0x3B});
+        m_file.close();
+    }
+    return m_ok;
+}
+
+void GifWriter::writeBytes(const std::vector<std::uint8_t>& bytes)
+{
+    m_ok = m_ok && m_file.write(reinterpret_cast<const char*>(bytes.data()), static_cast<qint64>(bytes.size())) == static_cast<qint64>(bytes.size());
+}
+
+} // namespace coinfer

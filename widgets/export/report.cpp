@@ -1,0 +1,166 @@
+#include "widgets/export/report.h"
+
+#include "widgets/charts/chartview.h"
+
+#include <QCoreApplication>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QPixmap>
+#include <QTableWidget>
+#include <QTextDocumentFragment>
+
+#include <algorithm>
+#include <numeric>
+
+namespace coinfer {
+namespace {
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("coinfer::Report", text);
+}
+
+/// The painter and how far down the page it has written.
+struct Page {
+    QPainter& painter;
+    int width;
+    int y = 0;
+};
+
+QString scenarioSummary(const Scenario& scenario)
+{
+    const auto byDeadline = [](const User& a, const User& b) { return a.deadlineMs < b.deadlineMs; };
+    const bool none = scenario.users.empty();
+    return tr("%1 users; DNN %2 with %3 sub-tasks, input %4 bytes; edge batches up to %5; deadlines %6 to %7 ms.")
+        .arg(scenario.userCount())
+        .arg(QString::fromStdString(scenario.dnn.name))
+        .arg(scenario.dnn.subtaskCount())
+        .arg(scenario.dnn.inputBytes)
+        .arg(scenario.dnn.maxBatch())
+        .arg(none ? 0 : std::min_element(scenario.users.begin(), scenario.users.end(), byDeadline)->deadlineMs)
+        .arg(none ? 0 : std::max_element(scenario.users.begin(), scenario.users.end(), byDeadline)->deadlineMs);
+}
+
+/// The title, the scenario in a sentence and the recommendation; leaves the body font set.
+void drawHeading(Page& page, const Scenario& scenario, const QString& recommendationHtml)
+{
+    QPainter& painter = page.painter;
+    QFont title = painter.font();
+    title.setPointSize(16);
+    title.setBold(true);
+    painter.setFont(title);
+    painter.drawText(QRect(0, page.y, page.width, 60), Qt::AlignLeft,
+                     tr("Coinfer: %1").arg(QString::fromStdString(scenario.name.empty() ? "scenario" : scenario.name)));
+    page.y += 70;
+    QFont body = painter.font();
+    body.setPointSize(9);
+    body.setBold(false);
+    painter.setFont(body);
+    painter.drawText(QRect(0, page.y, page.width, 80), Qt::TextWordWrap, scenarioSummary(scenario));
+    page.y += 90;
+    const QString recommendation = QTextDocumentFragment::fromHtml(recommendationHtml).toPlainText();
+    const QRect recommendationRect = painter.boundingRect(QRect(0, page.y, page.width, 200), Qt::TextWordWrap, recommendation);
+    painter.drawText(QRect(0, page.y, page.width, recommendationRect.height()), Qt::TextWordWrap, recommendation);
+    page.y += recommendationRect.height() + 20;
+}
+
+/// Columns as wide as their widest text in @p metrics (bold, to be safe), shrunk to @p width
+/// if need be; sets @p headerLines to the most lines a header has.
+std::vector<int> columnWidths(const QTableWidget& table, const QFontMetrics& metrics, int padding, int width, int& headerLines)
+{
+    const int columns = table.columnCount();
+    std::vector<int> widths(static_cast<size_t>(columns), 0);
+    headerLines = 1;
+    for (int c = 0; c < columns; ++c) {
+        int widest = 0;
+        const QStringList lines = table.horizontalHeaderItem(c)->text().split('\n');
+        headerLines = std::max(headerLines, static_cast<int>(lines.size()));
+        for (const QString& line : lines)
+            widest = std::max(widest, metrics.horizontalAdvance(line));
+        for (int r = 0; r < table.rowCount(); ++r)
+            if (table.item(r, c))
+                widest = std::max(widest, metrics.horizontalAdvance(table.item(r, c)->text()));
+        widths[static_cast<size_t>(c)] = widest + padding;
+    }
+    const double total = std::accumulate(widths.begin(), widths.end(), 0.0);
+    if (total > width)
+        for (int& w : widths)
+            w = static_cast<int>(w * width / total);
+    return widths;
+}
+
+/// The comparison table as the app shows it: headers keep their line breaks, the recommended
+/// plan's row is bold.
+void drawTable(Page& page, const QTableWidget& table)
+{
+    QPainter& painter = page.painter;
+    const QFont body = painter.font();
+    QFont bold = body;
+    bold.setBold(true);
+    painter.setFont(bold);
+    const QFontMetrics metrics = painter.fontMetrics();
+    const int padding = metrics.horizontalAdvance(QStringLiteral("  "));
+    int headerLines = 1;
+    const std::vector<int> widths = columnWidths(table, metrics, padding, page.width, headerLines);
+    const int rowHeight = metrics.height() + metrics.height() / 3;
+    auto drawRow = [&](int top, int height, auto textOf) {
+        int x = 0;
+        for (int c = 0; c < table.columnCount(); ++c) {
+            const int w = widths[static_cast<size_t>(c)];
+            QStringList lines = textOf(c).split('\n');
+            for (QString& line : lines)
+                line = painter.fontMetrics().elidedText(line, Qt::ElideRight, w - padding / 2);
+            painter.drawText(QRect(x, top, w, height), Qt::AlignLeft | Qt::AlignBottom, lines.join('\n'));
+            x += w;
+        }
+    };
+    const int headerHeight = headerLines * metrics.height() + metrics.height() / 3;
+    drawRow(page.y, headerHeight, [&table](int c) { return table.horizontalHeaderItem(c)->text(); });
+    page.y += headerHeight;
+    painter.drawLine(0, page.y, page.width, page.y);
+    for (int r = 0; r < table.rowCount(); ++r, page.y += rowHeight) {
+        const QTableWidgetItem* name = table.item(r, 0);
+        painter.setFont(name && name->font().bold() ? bold : body); // the recommended plan
+        drawRow(page.y, rowHeight, [&table, r](int c) { return table.item(r, c) ? table.item(r, c)->text() : QString(); });
+    }
+    painter.setFont(body);
+}
+
+/// The charts one above the other in the height left on the page.
+void drawCharts(Page& page, int pageHeight, const std::vector<const ChartView*>& charts)
+{
+    if (charts.empty())
+        return;
+    const int count = static_cast<int>(charts.size());
+    const int chartHeight = (pageHeight - page.y - 20 * (count - 1)) / count;
+    for (const ChartView* chart : charts) {
+        page.painter.drawPixmap(QRect(0, page.y, page.width, chartHeight), chart->toPixmap(page.width, chartHeight));
+        page.y += chartHeight + 20;
+    }
+}
+
+} // namespace
+
+bool writeReport(const QString& path, const Scenario& scenario, const ReportContents& contents, QString* error)
+{
+    QPdfWriter pdf(path);
+    pdf.setPageSize(QPageSize(QPageSize::A4));
+    pdf.setResolution(150);
+    pdf.setTitle(tr("Coinfer report"));
+    QPainter painter;
+    if (!painter.begin(&pdf)) {
+        if (error)
+            *error = tr("%1 could not be written").arg(path);
+        return false;
+    }
+    Page page{painter, pdf.width()};
+    drawHeading(page, scenario, contents.recommendation);
+    if (contents.table)
+        drawTable(page, *contents.table);
+    page.y += 30;
+    drawCharts(page, pdf.height(), contents.charts);
+    painter.end();
+    return true;
+}
+
+} // namespace coinfer

@@ -1,0 +1,72 @@
+#pragma once
+// The comparison of planners: a line naming the recommended plan and the strongest lower bound,
+// a table (energy, saving, batches, feasibility, lower bound, gap to the bound, how the search
+// ended) and a bar chart of total energy with the bound as a dashed line. The chart reads the
+// results through this one class only.
+
+#include "widgets/document/planrunner.h"
+
+#include <QWidget>
+
+#include <cmath>
+
+class QLabel;
+class QTableWidget;
+
+namespace coinfer {
+
+class ChartView;
+
+class ComparisonView : public QWidget {
+    Q_OBJECT
+
+public:
+    /// The plan to recommend: best, unless another feasible plan in @p results spends less
+    /// (ties go to best). Null when none is feasible.
+    static const AlgorithmResult* recommendedResult(const std::vector<AlgorithmResult>& results);
+
+    /// The table's columns.
+    enum Column { AlgorithmColumn, EnergyColumn, SavingColumn, BatchesColumn, FeasibleColumn, BoundColumn, GapColumn, SearchColumn, ColumnCount };
+    /// Item data role of the Algorithm cell that holds the command-line name ("best").
+    static constexpr int AlgorithmNameRole = Qt::UserRole + 1;
+
+    explicit ComparisonView(QWidget* parent = nullptr);
+
+    /// Shows @p results (pending ones as "searching..."). O(number of results).
+    void showResults(const std::vector<AlgorithmResult>& results);
+    /// Saves the chart as PNG, JPEG, PDF or SVG by extension; false on failure.
+    bool exportChart(const QString& path, int width = 900, int height = 500);
+    QTableWidget* table() const { return m_table; }
+    ChartView* chart() const { return m_chart; }
+    /// The line above the table: the recommended plan and the lower bound, in words.
+    QLabel* summary() const { return m_summary; }
+    /// The strongest lower bound of the results shown (NaN when none): no plan spends less.
+    double lowerBoundMj() const { return m_lowerBoundMj; }
+
+    /// The largest proven lower bound among @p results (NaN when none has one).
+    static double strongestBoundMj(const std::vector<AlgorithmResult>& results);
+    /// 100 x (energy - bound) / bound for a feasible @p plan; NaN when infeasible or unbounded.
+    static double gapToBoundPercent(const Plan& plan, double boundMj);
+    /// How a search ended, in words ("proven optimal", "stopped at 1.5 s, not proven"); empty
+    /// for a planner that does not search.
+    static QString searchOutcome(const AlgorithmResult& result);
+
+private:
+    /// Sections sized to their contents (true), or fixed while the table is being filled.
+    void setTableSizing(bool toContents);
+    void fitTableHeight();
+    /// Fills the table with @p results, the @p recommended row in bold. O(results).
+    void fillTable(const std::vector<AlgorithmResult>& results, const AlgorithmResult* recommended);
+    /// The line above the table: the recommendation, the bound, the searches still running.
+    void writeSummary(const std::vector<AlgorithmResult>& results, const AlgorithmResult* recommended);
+    /// The bars of total energy (coloured by feasibility, the recommended plan apart) and the
+    /// bound as a dashed line.
+    void drawChart(const std::vector<AlgorithmResult>& results, const AlgorithmResult* recommended);
+
+    QLabel* m_summary;
+    QTableWidget* m_table;
+    ChartView* m_chart;
+    double m_lowerBoundMj = NAN;
+};
+
+} // namespace coinfer

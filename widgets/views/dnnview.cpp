@@ -1,0 +1,295 @@
+#include "widgets/views/dnnview.h"
+
+#include "core/dnn/dnn.h"
+#include "core/dnn/gpuprofile.h"
+#include "core/io/dnnio.h"
+#include "core/io/profileio.h"
+#include "core/model/costmodel.h"
+#include "core/model/devicemodels.h"
+#include "core/model/population.h"
+#include "widgets/charts/chartview.h"
+#include "widgets/document/commands.h"
+#include "widgets/document/scenariodocument.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+namespace coinfer {
+namespace {
+
+/// Reads a GPU profile from a file or from the application's resources (":/profiles/...").
+Expected<GpuProfile> readProfile(const QString& path)
+{
+    if (!path.startsWith(QLatin1String(":/")))
+        return readGpuProfile(path.toStdString());
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Unexpected(Error{ErrorCode::BadInput, path.toStdString() + ": cannot be read"});
+    const QByteArray text = file.readAll();
+    return parseGpuProfile(std::string_view(text.constData(), static_cast<size_t>(text.size())), path.toStdString());
+}
+
+} // namespace
+
+QList<QPair<QString, QString>> DnnView::shippedProfiles(const QString& dnnName)
+{
+    QList<QPair<QString, QString>> found;
+    const QDir folder(QStringLiteral(":/profiles"));
+    for (const QString& entry : folder.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name)) {
+        const QString path = folder.filePath(entry);
+        Expected<GpuProfile> profile = readProfile(path);
+        if (profile && QString::fromStdString(profile->dnnName) == dnnName)
+            found.append({path, tr("%1, measured %2 (ships with Coinfer)")
+                                    .arg(QString::fromStdString(profile->gpu.name), QString::fromStdString(profile->measuredAt.substr(0, 10)))});
+    }
+    return found;
+}
+
+DnnView::DnnView(ScenarioDocument* document, QWidget* parent)
+    : QWidget(parent), m_document(document), m_table(new QTableWidget(this)), m_user(new QComboBox(this))
+    , m_split(new ChartView(this)), m_curves(new ChartView(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(createButtons());
+    m_table->setColumnCount(6);
+    m_table->setHorizontalHeaderLabels({tr("Sub-task"), tr("MFLOPs"), tr("Output (KB)"), tr("tau(1) ms"), tr("tau(B_max) ms"), tr("B_max")});
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_table);
+    auto* charts = new QSplitter(Qt::Horizontal, this);
+    charts->addWidget(m_split);
+    charts->addWidget(m_curves);
+    split->addWidget(charts);
+    split->setSizes({200, 420});
+    layout->addWidget(split, 1);
+    m_split->setAxisLabel(ChartAxis::Bottom, tr("Split point p (sub-tasks on the device)"));
+    m_split->setAxisLabel(ChartAxis::Left, tr("Latency (ms)"));
+    m_split->setAxisLabel(ChartAxis::Right, tr("Energy (mJ)"));
+    m_split->setLegend(LegendPlacement::InsideTopRight);
+    m_curves->setAxisLabel(ChartAxis::Bottom, tr("Batch size b"));
+    m_curves->setAxisLabel(ChartAxis::Left, tr("tau_n(b) (ms)"));
+    m_curves->setLegend(LegendPlacement::InsideTopRight);
+    connect(document, &ScenarioDocument::edited, this, &DnnView::refresh);
+    connect(m_user, &QComboBox::currentIndexChanged, this, &DnnView::refresh);
+}
+
+QLayout* DnnView::createButtons()
+{
+    auto* buttons = new QHBoxLayout;
+    auto* useDnnButton = new QPushButton(tr("Use DNN and GPU profile..."), this);
+    auto* profileButton = new QPushButton(tr("Load GPU profile..."), this);
+    auto* edgeButton = new QPushButton(tr("Edge model of selected sub-task..."), this);
+    buttons->addWidget(useDnnButton);
+    buttons->addWidget(profileButton);
+    buttons->addWidget(edgeButton);
+    buttons->addStretch(1);
+    buttons->addWidget(new QLabel(tr("Split points of"), this));
+    buttons->addWidget(m_user);
+    connect(useDnnButton, &QPushButton::clicked, this, &DnnView::chooseDnnAndProfile);
+    connect(profileButton, &QPushButton::clicked, this, &DnnView::chooseProfile);
+    connect(edgeButton, &QPushButton::clicked, this, &DnnView::editEdgeModel);
+    return buttons;
+}
+
+void DnnView::chooseDnnAndProfile()
+{
+    QStringList choices;
+    for (const std::string& name : builtinDnnNames())
+        choices << QString::fromStdString(name);
+    choices << tr("a description file...");
+    bool ok = false;
+    QString dnn = QInputDialog::getItem(this, tr("Use DNN"), tr("DNN"), choices, 0, false, &ok);
+    if (!ok)
+        return;
+    if (dnn == choices.back())
+        dnn = QFileDialog::getOpenFileName(this, tr("DNN description"), {}, tr("DNN descriptions (*.json)"));
+    if (dnn.isEmpty())
+        return;
+    const QList<QPair<QString, QString>> shipped = shippedProfiles(dnn);
+    QString profile;
+    if (!shipped.isEmpty()) {
+        QStringList labels;
+        for (const auto& entry : shipped)
+            labels << entry.second;
+        labels << tr("a profile file...");
+        const QString label = QInputDialog::getItem(this, tr("Use DNN"), tr("GPU profile"), labels, 0, false, &ok);
+        if (!ok)
+            return;
+        const qsizetype index = labels.indexOf(label);
+        if (index < shipped.size())
+            profile = shipped[index].first;
+    }
+    if (profile.isEmpty())
+        profile = QFileDialog::getOpenFileName(this, tr("GPU profile measured for it"), {}, tr("GPU profiles (*.json)"));
+    if (dnn.isEmpty() || profile.isEmpty())
+        return;
+    const QString problem = useDnn(dnn, profile);
+    if (!problem.isEmpty())
+        QMessageBox::critical(this, tr("Cannot use this DNN"), problem);
+}
+
+void DnnView::chooseProfile()
+{
+    const QString profile = QFileDialog::getOpenFileName(this, tr("GPU profile"), {}, tr("GPU profiles (*.json)"));
+    if (profile.isEmpty())
+        return;
+    const QString problem = loadProfile(profile);
+    if (!problem.isEmpty())
+        QMessageBox::critical(this, tr("Cannot use this profile"), problem);
+}
+
+void DnnView::editEdgeModel()
+{
+    const int row = m_table->currentRow();
+    if (row < 0)
+        return;
+    bool ok = false;
+    const double alpha = QInputDialog::getDouble(this, tr("Edge model"), tr("alpha (ms)"), 1.0, 0, 1e6, 4, &ok);
+    if (!ok)
+        return;
+    const double beta = QInputDialog::getDouble(this, tr("Edge model"), tr("beta (ms per sample; 0 for constant)"), 0.0, 0, 1e6, 5, &ok);
+    if (ok)
+        setAffineEdge(row, alpha, beta);
+}
+
+QString DnnView::useDnn(const QString& nameOrFile, const QString& profilePath)
+{
+    Expected<DnnDescription> description = loadDnn(nameOrFile.toStdString());
+    if (!description)
+        return QString::fromStdString(description.error().message);
+    Expected<GpuProfile> profile = readProfile(profilePath);
+    if (!profile)
+        return QString::fromStdString(profile.error().message);
+    Expected<Dnn> dnn = profiledDnn(*description, *profile, profilePath.toStdString());
+    if (!dnn)
+        return QString::fromStdString(dnn.error().message);
+    Expected<Scenario> scenario = replaceDnn(m_document->scenario(), *dnn);
+    if (!scenario)
+        return QString::fromStdString(scenario.error().message);
+    m_document->undoStack()->push(new ReplaceScenarioCommand(m_document, *scenario, tr("Use DNN %1").arg(nameOrFile)));
+    return {};
+}
+
+QString DnnView::loadProfile(const QString& profilePath)
+{
+    Expected<GpuProfile> profile = readProfile(profilePath);
+    if (!profile)
+        return QString::fromStdString(profile.error().message);
+    Scenario scenario = m_document->scenario();
+    if (profile->subtasks.size() != scenario.dnn.subtasks.size())
+        return tr("%1 measures %2 sub-tasks, the scenario's DNN has %3").arg(profilePath).arg(profile->subtasks.size()).arg(scenario.dnn.subtasks.size());
+    for (size_t n = 0; n < profile->subtasks.size(); ++n) {
+        if (profile->subtasks[n].name != scenario.dnn.subtasks[n].name)
+            return tr("%1: sub-task %2 is \"%3\" in the profile and \"%4\" in the scenario")
+                .arg(profilePath).arg(n + 1).arg(QString::fromStdString(profile->subtasks[n].name), QString::fromStdString(scenario.dnn.subtasks[n].name));
+        scenario.dnn.subtasks[n].edgeLatencyMs = profile->subtasks[n].medianMs;
+    }
+    m_document->undoStack()->push(new ReplaceScenarioCommand(m_document, scenario, tr("Load GPU profile")));
+    return {};
+}
+
+QString DnnView::setAffineEdge(int subtask, double alphaMs, double betaMs)
+{
+    Scenario scenario = m_document->scenario();
+    if (subtask < 0 || subtask >= scenario.dnn.subtaskCount() || alphaMs < 0 || betaMs < 0)
+        return tr("no such sub-task, or a negative latency");
+    scenario.dnn.subtasks[static_cast<size_t>(subtask)].edgeLatencyMs = affineCurve(alphaMs, betaMs, scenario.dnn.maxBatch());
+    m_document->undoStack()->push(new ReplaceScenarioCommand(m_document, scenario, tr("Edit edge model")));
+    return {};
+}
+
+void DnnView::refresh()
+{
+    fillTable();
+    fillUserChoice();
+    drawSplitPoints();
+    drawBatchCurves();
+    m_split->replot();
+    m_curves->replot();
+}
+
+void DnnView::fillTable()
+{
+    const Dnn& dnn = m_document->scenario().dnn;
+    m_table->setRowCount(dnn.subtaskCount());
+    for (int n = 0; n < dnn.subtaskCount(); ++n) {
+        const Subtask& s = dnn.subtasks[static_cast<size_t>(n)];
+        const QStringList cells{QString::fromStdString(s.name), QString::number(s.flops / 1e6, 'f', 2), QString::number(s.outputBytes / 1024.0, 'f', 1),
+                                QString::number(s.edgeLatencyMs.front(), 'f', 3), QString::number(s.edgeLatencyMs.back(), 'f', 3),
+                                QString::number(s.edgeLatencyMs.size())};
+        for (int c = 0; c < cells.size(); ++c)
+            m_table->setItem(n, c, new QTableWidgetItem(cells[c]));
+    }
+}
+
+void DnnView::fillUserChoice()
+{
+    const QString chosen = m_user->currentText();
+    m_user->blockSignals(true);
+    m_user->clear();
+    for (const User& user : m_document->scenario().users)
+        m_user->addItem(QString::fromStdString(user.id));
+    const int keep = m_user->findText(chosen);
+    m_user->setCurrentIndex(keep >= 0 ? keep : 0);
+    m_user->blockSignals(false);
+}
+
+void DnnView::drawSplitPoints()
+{
+    const Scenario& scenario = m_document->scenario();
+    m_split->clear();
+    if (scenario.users.empty())
+        return;
+    const CostModel model(scenario);
+    const int m = std::max(0, m_user->currentIndex());
+    QVector<double> p, local, arrival, energy;
+    for (int split = 0; split <= scenario.dnn.subtaskCount(); ++split) {
+        p << split;
+        local << model.localMs(m, split);
+        arrival << model.localMs(m, split) + model.uploadMs(m, split);
+        energy << model.energyMj(m, split);
+    }
+    m_split->addLine({.name = tr("local computing (ms)"), .x = p, .y = local, .pen = QPen(QColor(120, 170, 90), 2)});
+    m_split->addLine({.name = tr("+ upload (ms)"), .x = p, .y = arrival, .pen = QPen(QColor(230, 160, 60), 2)});
+    m_split->addLine({.name = tr("energy (mJ)"), .x = p, .y = energy, .pen = QPen(QColor(70, 130, 180), 2, Qt::DashLine),
+                      .valueAxis = ChartAxis::Right});
+    m_split->fitAxesToData();
+    m_split->setAxisLower(ChartAxis::Left, 0);
+    m_split->setAxisLower(ChartAxis::Right, 0);
+}
+
+void DnnView::drawBatchCurves()
+{
+    const Dnn& dnn = m_document->scenario().dnn;
+    m_curves->clear();
+    for (int n = 0; n < dnn.subtaskCount(); ++n) {
+        QVector<double> b, tau;
+        const auto& curve = dnn.subtasks[static_cast<size_t>(n)].edgeLatencyMs;
+        for (size_t i = 0; i < curve.size(); ++i) {
+            b << static_cast<double>(i + 1);
+            tau << curve[i];
+        }
+        m_curves->addLine({.name = QString::number(n + 1) + ": " + QString::fromStdString(dnn.subtasks[static_cast<size_t>(n)].name).left(24),
+                           .x = b, .y = tau, .pen = QPen(QColor::fromHsv((n * 47) % 360, 200, 180), 2)});
+    }
+    m_curves->fitAxesToData();
+    m_curves->setAxisLower(ChartAxis::Left, 0);
+}
+
+} // namespace coinfer
+
+#include "moc_dnnview.cpp"

@@ -1,0 +1,62 @@
+#pragma once
+// The DNN and the edge: the sub-tasks with FLOPs and output sizes, one user's cumulative local
+// latency and energy at every split point, and the GPU batch curves. Changing the DNN, loading a
+// GPU profile and editing an edge model are undoable commands on the document.
+
+#include <QWidget>
+
+class QComboBox;
+class QLayout;
+class QTableWidget;
+
+namespace coinfer {
+
+class ChartView;
+class ScenarioDocument;
+
+class DnnView : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit DnnView(ScenarioDocument* document, QWidget* parent = nullptr);
+
+    /// Rebuilds the table and charts from the document. O(M + N * B_max).
+    void refresh();
+    /// Uses @p nameOrFile (a built-in DNN or a description) with the GPU profile at
+    /// @p profilePath (a file, or a shipped one from shippedProfiles()); local costs are
+    /// recomputed from the users' device classes. Returns an empty string on success, or what
+    /// went wrong.
+    QString useDnn(const QString& nameOrFile, const QString& profilePath);
+    /// Loads a GPU profile for the current DNN (sub-task names must match).
+    QString loadProfile(const QString& profilePath);
+    /// The measured profiles that ship with Coinfer for DNN @p dnnName: resource path to a label
+    /// such as "NVIDIA H200, measured 2026-11-26". O(number of shipped profiles).
+    static QList<QPair<QString, QString>> shippedProfiles(const QString& dnnName);
+    /// Sets tau_n(b) = alpha + beta b for sub-task @p subtask (0-based).
+    QString setAffineEdge(int subtask, double alphaMs, double betaMs);
+
+    QTableWidget* table() const { return m_table; }
+    ChartView* splitChart() const { return m_split; }
+    ChartView* curveChart() const { return m_curves; }
+
+private:
+    /// The buttons above the table and the chooser of the user whose split points are drawn.
+    QLayout* createButtons();
+    /// Asks for a built-in DNN or a description, then a shipped or a measured profile, and uses them.
+    void chooseDnnAndProfile();
+    void chooseProfile();
+    void editEdgeModel();
+    void fillTable();
+    /// Rebuilds the user chooser, keeping the chosen user when it is still there.
+    void fillUserChoice();
+    void drawSplitPoints();
+    void drawBatchCurves();
+
+    ScenarioDocument* m_document;
+    QTableWidget* m_table;
+    QComboBox* m_user;
+    ChartView* m_split;
+    ChartView* m_curves;
+};
+
+} // namespace coinfer

@@ -1,0 +1,579 @@
+#include "widgets/views/mainwindow.h"
+
+#include "core/io/planio.h"
+#include "core/io/scenarioio.h"
+#include "widgets/document/commands.h"
+#include "widgets/document/planrunner.h"
+#include "widgets/document/scenariodocument.h"
+#include "widgets/document/usertablemodel.h"
+#include "widgets/export/chartexport.h"
+#include "widgets/export/report.h"
+#include "widgets/views/comparisonview.h"
+#include "widgets/views/dnnview.h"
+#include "widgets/views/generatordialog.h"
+#include "widgets/views/onlineview.h"
+#include "widgets/views/planview.h"
+#include "widgets/views/presentationwindow.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDragEnterEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QSaveFile>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QUndoStack>
+
+#include <algorithm>
+#include <cmath>
+
+namespace coinfer {
+namespace {
+
+constexpr int kAutoPlanUsers = 200;  // larger scenarios are planned on request (F5)
+constexpr int kRecentFiles = 8;
+const char* const kRecentKey = "files/recent";
+
+/// The per-user table of a plan: one CSV row per user, numbers to full precision.
+std::string perUserCsv(const Scenario& scenario, const Plan& plan)
+{
+    std::string text = "id,partition,group,energy_mj,upload_start_ms,upload_end_ms,finish_ms,deadline_ms\n";
+    for (size_t m = 0; m < plan.users.size(); ++m) {
+        const UserOutcome& u = plan.users[m];
+        text += scenario.users[m].id + "," + std::to_string(u.partition) + "," + std::to_string(u.group) + ","
+            + QString::number(u.energyMj, 'g', 17).toStdString() + "," + QString::number(u.uploadStartMs, 'g', 17).toStdString()
+            + "," + QString::number(u.uploadEndMs, 'g', 17).toStdString() + "," + QString::number(u.finishMs, 'g', 17).toStdString()
+            + "," + QString::number(u.deadlineMs, 'g', 17).toStdString() + "\n";
+    }
+    return text;
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_document(new ScenarioDocument(this))
+    , m_model(new UserTableModel(m_document, this))
+    , m_runner(new PlanRunner(this))
+    , m_table(new QTableView(this))
+    , m_comparison(new ComparisonView(this))
+    , m_planView(new PlanView(this))
+    , m_dnnView(new DnnView(m_document, this))
+    , m_onlineView(new OnlineView(m_document, this))
+    , m_planChoice(new QComboBox(this))
+    , m_compareChoice(new QComboBox(this))
+    , m_replanTimer(new QTimer(this))
+    , m_busy(new QProgressBar(this))
+    , m_status(new QLabel(this))
+{
+    setCentralWidget(createCentralWidget());
+    setAcceptDrops(true);
+    createStatusBar();
+    connectDocument();
+    connectRunner();
+    createFileMenu();
+    createEditMenu();
+    createViewMenu();
+    createPlanMenu();
+    resize(1280, 760);
+    updateTitle();
+}
+
+QWidget* MainWindow::createCentralWidget()
+{
+    auto* proxy = new QSortFilterProxyModel(this);
+    proxy->setSourceModel(m_model);
+    m_table->setModel(proxy);
+    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder); // scenario order until a header is clicked
+    m_table->setSortingEnabled(true);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    auto* tabs = m_tabs = new QTabWidget(this);
+    tabs->addTab(m_comparison, tr("&Comparison"));
+    tabs->addTab(createPlanPage(), tr("P&lan"));
+    tabs->addTab(m_dnnView, tr("&DNN and edge"));
+    tabs->addTab(m_onlineView, tr("&Online"));
+    auto* splitter = new QSplitter(this);
+    splitter->addWidget(m_table);
+    splitter->addWidget(tabs);
+    connect(m_planView, &PlanView::userClicked, this, &MainWindow::selectUser);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this, proxy](const QModelIndex& current) {
+        if (current.isValid())
+            m_planView->selectUser(proxy->mapToSource(current).row());
+    });
+    splitter->setSizes({500, 780});
+    return splitter;
+}
+
+QWidget* MainWindow::createPlanPage()
+{
+    auto* planPage = new QWidget(this);
+    auto* planLayout = new QVBoxLayout(planPage);
+    auto* choiceRow = new QHBoxLayout;
+    choiceRow->addWidget(new QLabel(tr("Plan of"), planPage));
+    for (Algorithm algorithm : allAlgorithms())
+        m_planChoice->addItem(QString::fromStdString(algorithmName(algorithm)));
+    m_planChoice->setCurrentText(QString::fromStdString(algorithmName(Algorithm::Best))); // the plan the app recommends
+    m_planChoice->setObjectName("planChoice");
+    choiceRow->addWidget(m_planChoice);
+    choiceRow->addWidget(new QLabel(tr("compared with"), planPage));
+    m_compareChoice->addItem(tr("nothing"), QString());
+    for (Algorithm algorithm : allAlgorithms())
+        m_compareChoice->addItem(QString::fromStdString(algorithmName(algorithm)), QString::fromStdString(algorithmName(algorithm)));
+    choiceRow->addWidget(m_compareChoice);
+    choiceRow->addStretch(1);
+    planLayout->addLayout(choiceRow);
+    planLayout->addWidget(m_planView, 1);
+    connect(m_planChoice, &QComboBox::currentTextChanged, this, &MainWindow::showPlanOf);
+    connect(m_compareChoice, &QComboBox::currentIndexChanged, this, [this] { compareWith(m_compareChoice->currentData().toString()); });
+    return planPage;
+}
+
+void MainWindow::createStatusBar()
+{
+    m_busy->setRange(0, 0);
+    m_busy->setMaximumWidth(120);
+    m_busy->hide();
+    m_status->setObjectName("status");
+    statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_busy);
+}
+
+void MainWindow::connectDocument()
+{
+    // Small scenarios follow every edit: plan again once the edits pause.
+    m_replanTimer->setSingleShot(true);
+    m_replanTimer->setInterval(120);
+    m_replanTimer->setTimerType(Qt::PreciseTimer);
+    connect(m_replanTimer, &QTimer::timeout, this, &MainWindow::planNow);
+    connect(m_document, &ScenarioDocument::edited, this, [this] {
+        updateTitle();
+        if (m_document->scenario().userCount() <= kAutoPlanUsers)
+            m_replanTimer->start();
+    });
+    connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+}
+
+void MainWindow::connectRunner()
+{
+    connect(m_runner, &PlanRunner::started, this, [this] {
+        m_busy->show();
+        m_searchProgress.clear();
+        m_runCancelled = false;
+        m_status->setText(tr("Planning %1 users...").arg(m_document->scenario().userCount()));
+    });
+    connect(m_runner, &PlanRunner::resultsChanged, this, &MainWindow::showResults);
+    connect(m_runner, &PlanRunner::searchProgress, this, [this](Algorithm algorithm, const SearchProgress& progress) {
+        m_searchProgress[algorithm] = progress;
+        updateStatus();
+    });
+    connect(m_runner, &PlanRunner::finished, this, &MainWindow::updateStatus);
+    connect(m_runner, &PlanRunner::cancelled, this, [this] {
+        m_runCancelled = true;
+        updateStatus();
+    });
+}
+
+void MainWindow::createFileMenu()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open..."), QKeySequence::Open, this, [this] {
+        if (!maybeSave())
+            return;
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), {}, tr("Scenarios (*.json)"));
+        if (!path.isEmpty())
+            openFile(path);
+    });
+    file->addAction(tr("Open &example"), this, [this] {
+        if (maybeSave())
+            openBuiltInExample();
+    });
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    rebuildRecentMenu();
+    file->addAction(tr("&Save"), QKeySequence::Save, this, [this] {
+        saveTo(m_document->path().startsWith(":") || m_document->path().isEmpty() ? QString() : m_document->path());
+    });
+    file->addAction(tr("Save &as..."), QKeySequence::SaveAs, this, [this] { saveTo({}); });
+    file->addSeparator();
+    file->addAction(tr("&Export plan..."), QKeySequence(tr("Ctrl+E")), this, &MainWindow::askAndExportPlan);
+    file->addAction(tr("Export &report (PDF)..."), QKeySequence(tr("Ctrl+P")), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export report"), {}, tr("PDF (*.pdf)"));
+        QString error;
+        if (!path.isEmpty() && !exportReport(path, &error))
+            QMessageBox::critical(this, tr("Export failed"), error);
+    });
+    file->addAction(tr("Export &charts of this page..."), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export charts"), {}, tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"));
+        if (!path.isEmpty() && exportCharts(path).isEmpty())
+            QMessageBox::critical(this, tr("Export failed"), tr("%1 could not be written").arg(path));
+    });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+}
+
+void MainWindow::askAndExportPlan()
+{
+    QStringList names;
+    for (Algorithm algorithm : allAlgorithms())
+        names << QString::fromStdString(algorithmName(algorithm));
+    bool ok = false;
+    const QString algorithm = QInputDialog::getItem(this, tr("Export plan"), tr("Algorithm"), names,
+                                                     static_cast<int>(names.indexOf(QString::fromStdString(algorithmName(Algorithm::Best)))), false, &ok);
+    if (!ok)
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export plan"), {}, tr("Plan (*.json);;Per-user table (*.csv)"));
+    QString error;
+    if (!path.isEmpty() && !exportPlan(path, algorithm, &error))
+        QMessageBox::critical(this, tr("Export failed"), error);
+}
+
+QList<int> MainWindow::selectedUsers() const
+{
+    QList<int> rows;
+    auto* proxy = static_cast<QSortFilterProxyModel*>(m_table->model());
+    for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
+        rows << proxy->mapToSource(index).row();
+    return rows;
+}
+
+void MainWindow::createEditMenu()
+{
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcuts({QKeySequence::Redo, QKeySequence(tr("Ctrl+Y"))});
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    edit->addAction(tr("&Add user"), QKeySequence(tr("Ctrl+Shift+N")), this, [this] {
+        const QList<int> rows = selectedUsers();
+        m_model->addUser(rows.isEmpty() ? -1 : rows.front());
+    });
+    edit->addAction(tr("&Remove selected users"), QKeySequence::Delete, this, [this] { m_model->removeUsers(selectedUsers()); });
+    edit->addAction(tr("&Generate users..."), QKeySequence(tr("Ctrl+G")), this, &MainWindow::generateUsers);
+    edit->addAction(tr("Set &deadline of selected users..."), this, [this] {
+        const QList<int> rows = selectedUsers();
+        if (rows.isEmpty())
+            return;
+        bool ok = false;
+        const double deadline = QInputDialog::getDouble(this, tr("Bulk edit"), tr("Deadline (ms)"), 100, 0.001, 1e9, 3, &ok);
+        if (ok)
+            m_model->setColumnForRows(rows, UserTableModel::DeadlineMs, deadline);
+    });
+}
+
+void MainWindow::generateUsers()
+{
+    GeneratorDialog dialog(m_document->scenario(), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    std::vector<std::pair<int, User>> rows;
+    int row = m_document->scenario().userCount();
+    for (User& user : GeneratorDialog::generate(m_document->scenario(), dialog.spec()))
+        rows.emplace_back(row++, std::move(user));
+    m_document->undoStack()->push(new InsertRemoveUsersCommand(m_document, std::move(rows), false, tr("Generate users")));
+}
+
+void MainWindow::createViewMenu()
+{
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Presentation mode"), QKeySequence(Qt::Key_F11), this, [this] {
+        auto* presentation = new PresentationWindow(m_document->scenario());
+        presentation->setAttribute(Qt::WA_DeleteOnClose);
+        presentation->showFullScreen();
+    });
+}
+
+void MainWindow::createPlanMenu()
+{
+    QMenu* plan = menuBar()->addMenu(tr("&Plan"));
+    plan->addAction(tr("&Plan all algorithms"), QKeySequence(Qt::Key_F5), this, &MainWindow::planNow);
+    plan->addAction(tr("&Cancel planning"), QKeySequence(Qt::Key_Escape), m_runner, &PlanRunner::cancel);
+}
+
+bool MainWindow::openFile(const QString& path, bool quiet)
+{
+    Expected<void> loaded = m_document->load(path);
+    if (!loaded) {
+        if (!quiet)
+            QMessageBox::critical(this, tr("Cannot open scenario"), QString::fromStdString(loaded.error().message));
+        return false;
+    }
+    rememberRecent(path);
+    m_status->setText(tr("Opened %1").arg(path));
+    return true;
+}
+
+void MainWindow::openBuiltInExample()
+{
+    QFile file(":/examples/classroom.json");
+    file.open(QIODevice::ReadOnly);
+    const QByteArray text = file.readAll();
+    Expected<Scenario> scenario = parseScenario(std::string_view(text.constData(), static_cast<size_t>(text.size())), "classroom.json");
+    if (scenario)
+        m_document->reset(*scenario, QString());
+}
+
+void MainWindow::planNow()
+{
+    m_replanTimer->stop();
+    m_runner->start(m_document->scenario());
+}
+
+void MainWindow::showPlanOf(const QString& algorithm)
+{
+    for (const AlgorithmResult& result : m_runner->results())
+        if (QString::fromStdString(algorithmName(result.algorithm)) == algorithm && result.plan)
+            m_planView->showPlan(m_runner->resultsScenario(), *result.plan);
+}
+
+void MainWindow::showPage(int page)
+{
+    m_tabs->setCurrentIndex(page);
+}
+
+void MainWindow::compareWith(const QString& algorithm)
+{
+    for (const AlgorithmResult& result : m_runner->results())
+        if (!algorithm.isEmpty() && QString::fromStdString(algorithmName(result.algorithm)) == algorithm && result.plan) {
+            m_planView->showComparison(m_runner->resultsScenario(), &*result.plan);
+            return;
+        }
+    m_planView->showComparison(m_runner->resultsScenario(), nullptr);
+}
+
+void MainWindow::selectUser(int user)
+{
+    auto* proxy = static_cast<QSortFilterProxyModel*>(m_table->model());
+    const QModelIndex index = proxy->mapFromSource(m_model->index(user, 0));
+    m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_table->scrollTo(index);
+    m_planView->selectUser(user);
+}
+
+void MainWindow::showResults(const std::vector<Algorithm>& arrived)
+{
+    m_comparison->showResults(m_runner->results());
+    auto hasArrived = [&arrived](const QString& name) {
+        return std::any_of(arrived.begin(), arrived.end(), [&name](Algorithm a) { return QString::fromStdString(algorithmName(a)) == name; });
+    };
+    // Only the plans that changed are drawn again: the searches arrive seconds after the rest.
+    if (hasArrived(m_planChoice->currentText()))
+        showPlanOf(m_planChoice->currentText());
+    const QString compared = m_compareChoice->currentData().toString();
+    if (!compared.isEmpty() && hasArrived(compared))
+        compareWith(compared);
+    updateStatus();
+}
+
+void MainWindow::updateStatus()
+{
+    const bool running = m_runner->isRunning();
+    m_busy->setVisible(running);
+    if (running)
+        m_status->setText(planningStatus());
+    else
+        m_status->setText(m_runCancelled ? tr("Planning cancelled: best and exact show the best plans they had found") : outcomeStatus());
+}
+
+QString MainWindow::planningStatus() const
+{
+    QStringList searching, found;
+    double boundMj = m_comparison->lowerBoundMj();
+    for (const AlgorithmResult& result : m_runner->results()) {
+        if (!result.pending || !isSearchingAlgorithm(result.algorithm))
+            continue;
+        const QString name = QString::fromStdString(algorithmName(result.algorithm));
+        searching << name;
+        const auto progress = m_searchProgress.find(result.algorithm);
+        if (progress == m_searchProgress.end())
+            continue;
+        if (std::isfinite(progress->second.incumbentMj))
+            found << tr("%1 %2 mJ").arg(name).arg(progress->second.incumbentMj, 0, 'f', 3);
+        if (progress->second.lowerBoundMj > 0)
+            boundMj = std::isfinite(boundMj) ? std::max(boundMj, progress->second.lowerBoundMj) : progress->second.lowerBoundMj;
+    }
+    QString text = tr("Planning %1 users (%2 s)").arg(m_document->scenario().userCount()).arg(m_runner->runElapsedMs() / 1000.0, 0, 'f', 1);
+    if (!searching.isEmpty()) {
+        text += tr(": %1 searching").arg(searching.join(tr(" and ")));
+        if (!found.isEmpty())
+            text += tr(", so far %1").arg(found.join(", "));
+        if (!found.isEmpty() && std::isfinite(boundMj))
+            text += tr(", lower bound %1 mJ").arg(boundMj, 0, 'f', 3);
+        text += tr(" (Esc stops them)");
+    }
+    return text;
+}
+
+QString MainWindow::outcomeStatus() const
+{
+    const AlgorithmResult* recommended = ComparisonView::recommendedResult(m_runner->results());
+    QString verdict;
+    if (recommended) {
+        const QString name = QString::fromStdString(algorithmName(recommended->algorithm));
+        const double gap = ComparisonView::gapToBoundPercent(*recommended->plan, m_comparison->lowerBoundMj());
+        verdict = recommended->plan->provenOptimal ? tr("; %1 is proven optimal").arg(name)
+                  : std::isfinite(gap)             ? tr("; %1 is at most %2 % above the optimum").arg(name).arg(gap, 0, 'f', 2)
+                                                   : QString();
+    }
+    return tr("%1 users planned by %2 algorithms in %3 s%4")
+        .arg(m_document->scenario().userCount())
+        .arg(m_runner->results().size())
+        .arg(m_runner->runElapsedMs() / 1000.0, 0, 'f', 2)
+        .arg(verdict);
+}
+
+bool MainWindow::exportPlan(const QString& path, const QString& algorithm, QString* error)
+{
+    for (const AlgorithmResult& result : m_runner->results()) {
+        if (QString::fromStdString(algorithmName(result.algorithm)) != algorithm)
+            continue;
+        if (!result.plan) {
+            if (error)
+                *error = result.pending ? tr("The %1 plan is still being searched for: wait for it, or press Esc to stop the search.").arg(algorithm)
+                                        : result.message;
+            return false;
+        }
+        const Scenario& scenario = m_runner->resultsScenario(); // the plan's own, even if edited since
+        const std::string text = path.endsWith(".csv", Qt::CaseInsensitive) ? perUserCsv(scenario, *result.plan) : planToJson(scenario, *result.plan);
+        QSaveFile file(path);
+        if (file.open(QIODevice::WriteOnly) && file.write(text.data(), static_cast<qint64>(text.size())) == static_cast<qint64>(text.size())
+            && file.commit())
+            return true;
+        if (error)
+            *error = tr("%1 could not be written: %2").arg(path, file.errorString());
+        return false;
+    }
+    if (error)
+        *error = tr("There is no %1 plan yet: plan first (F5).").arg(algorithm);
+    return false;
+}
+
+QStringList MainWindow::exportCharts(const QString& path)
+{
+    switch (m_tabs->currentIndex()) {
+    case 1: return coinfer::exportCharts({{"energy", m_planView->energyChart()}, {"partitions", m_planView->partitionChart()}}, path);
+    case 2: return coinfer::exportCharts({{"split-points", m_dnnView->splitChart()}, {"batch-curves", m_dnnView->curveChart()}}, path);
+    default: return coinfer::exportCharts({{"comparison", m_comparison->chart()}}, path);
+    }
+}
+
+bool MainWindow::exportReport(const QString& path, QString* error)
+{
+    if (m_runner->results().empty()) {
+        if (error)
+            *error = tr("There are no plans yet: plan first (F5).");
+        return false;
+    }
+    // The scenario the table and charts show, even if edited since.
+    return writeReport(path, m_runner->resultsScenario(),
+                       {.recommendation = m_comparison->summary()->text(),
+                        .table = m_comparison->table(),
+                        .charts = {m_comparison->chart(), m_planView->energyChart()}},
+                       error);
+}
+
+bool MainWindow::saveTo(const QString& given)
+{
+    QString path = given;
+    if (path.isEmpty())
+        path = QFileDialog::getSaveFileName(this, tr("Save scenario"), {}, tr("Scenarios (*.json)"));
+    if (path.isEmpty())
+        return false;
+    Expected<void> saved = m_document->save(path);
+    if (!saved) {
+        QMessageBox::critical(this, tr("Cannot save"), QString::fromStdString(saved.error().message));
+        return false;
+    }
+    rememberRecent(path);
+    updateTitle();
+    return true;
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_document->isModified())
+        return true;
+    const auto answer = QMessageBox::warning(this, tr("Coinfer"), tr("The scenario has unsaved changes. Save them?"),
+                                             QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Save)
+        return saveTo(m_document->path().startsWith(":") ? QString() : m_document->path());
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::updateTitle()
+{
+    const QString name = m_document->path().isEmpty() ? tr("classroom example") : QFileInfo(m_document->path()).fileName();
+    setWindowTitle(tr("%1[*] - Coinfer").arg(name));
+    setWindowModified(m_document->isModified());
+}
+
+void MainWindow::rememberRecent(const QString& path)
+{
+    QSettings settings;
+    QStringList files = settings.value(kRecentKey).toStringList();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > kRecentFiles)
+        files.removeLast();
+    settings.setValue(kRecentKey, files);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    if (!m_recentMenu)
+        return;
+    m_recentMenu->clear();
+    for (const QString& path : QSettings().value(kRecentKey).toStringList())
+        m_recentMenu->addAction(path, this, [this, path] {
+            if (maybeSave())
+                openFile(path);
+        });
+    m_recentMenu->setEnabled(!m_recentMenu->isEmpty());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (maybeSave())
+        event->accept();
+    else
+        event->ignore();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && maybeSave())
+        openFile(urls.front().toLocalFile());
+}
+
+} // namespace coinfer
+
+#include "moc_mainwindow.cpp"

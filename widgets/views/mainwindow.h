@@ -1,0 +1,127 @@
+#pragma once
+// The main window: the users table on the left, the planners' comparison on the right, and the
+// menus, shortcuts, recent files, drag and drop, undo and export around them.
+
+#include "core/planning/planner.h"
+#include "core/planning/search.h"
+
+#include <QMainWindow>
+
+#include <map>
+#include <vector>
+
+class QComboBox;
+class QTabWidget;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QTableView;
+class QTimer;
+
+namespace coinfer {
+
+class ComparisonView;
+class DnnView;
+class OnlineView;
+class PlanView;
+class PlanRunner;
+class ScenarioDocument;
+class UserTableModel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+
+    /// Opens a scenario; a bad file shows an error dialog (unless @p quiet) and changes nothing.
+    bool openFile(const QString& path, bool quiet = false);
+    /// Opens the built-in classroom example.
+    void openBuiltInExample();
+    ScenarioDocument* document() const { return m_document; }
+    PlanRunner* runner() const { return m_runner; }
+    UserTableModel* userModel() const { return m_model; }
+    ComparisonView* comparison() const { return m_comparison; }
+    PlanView* planView() const { return m_planView; }
+    DnnView* dnnView() const { return m_dnnView; }
+    OnlineView* onlineView() const { return m_onlineView; }
+    /// Shows the plan of the algorithm with this command-line name in the plan view.
+    void showPlanOf(const QString& algorithm);
+    /// Shows a second plan under the first on the same time axis ("" hides it).
+    void compareWith(const QString& algorithm);
+    /// Shows the comparison (0), the plan (1), the DNN and edge (2) or the online (3) page.
+    void showPage(int page);
+    /// Selects one user in the table and in every view.
+    void selectUser(int user);
+    /// Plans now (background); the same as F5.
+    void planNow();
+    /// Writes the chosen algorithm's plan (SPEC section 5) as JSON or, for *.csv, per-user CSV.
+    bool exportPlan(const QString& path, const QString& algorithm, QString* error = nullptr);
+    /// Saves every chart of the page on show: @p path itself for one chart, else one file per
+    /// chart named path-<chart>.<ext>. Returns the files written (empty on failure).
+    QStringList exportCharts(const QString& path);
+    /// A one-page PDF: the scenario summary, the comparison table and the main charts.
+    bool exportReport(const QString& path, QString* error = nullptr);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    // The set-up, in the order the constructor runs it.
+    /// The users table beside the tabs (comparison, plan, DNN and edge, online).
+    QWidget* createCentralWidget();
+    /// The plan page: which plan to show, which to compare it with, and the plan view.
+    QWidget* createPlanPage();
+    void createStatusBar();
+    /// Edits re-title the window and, for small scenarios, plan again once they pause.
+    void connectDocument();
+    /// The runner's progress and results reach the status bar and the views.
+    void connectRunner();
+    void createFileMenu();
+    void createEditMenu();
+    void createViewMenu();
+    void createPlanMenu();
+
+    /// Asks for an algorithm and a file, then exports that plan.
+    void askAndExportPlan();
+    /// Opens the generator dialog and adds the users it makes, as one undoable step.
+    void generateUsers();
+    /// The selected rows of the users table, as rows of the scenario (the table may be sorted).
+    QList<int> selectedUsers() const;
+
+    bool maybeSave();
+    bool saveTo(const QString& path);
+    void updateTitle();
+    void rememberRecent(const QString& path);
+    void rebuildRecentMenu();
+    /// Shows the results that just arrived (@p arrived names them) and updates the status bar.
+    void showResults(const std::vector<Algorithm>& arrived);
+    /// The status bar: the searches' progress while planning, then the outcome.
+    void updateStatus();
+    /// While planning: the searches still running, their best plans and bound so far.
+    QString planningStatus() const;
+    /// After planning: how many plans, how long, and how good the recommended one is.
+    QString outcomeStatus() const;
+
+    ScenarioDocument* m_document;
+    UserTableModel* m_model;
+    PlanRunner* m_runner;
+    QTableView* m_table;
+    ComparisonView* m_comparison;
+    PlanView* m_planView;
+    DnnView* m_dnnView;
+    OnlineView* m_onlineView;
+    QComboBox* m_planChoice;
+    QComboBox* m_compareChoice;
+    QTabWidget* m_tabs = nullptr;
+    QTimer* m_replanTimer;
+    QMenu* m_recentMenu = nullptr;
+    QProgressBar* m_busy;
+    QLabel* m_status;
+    std::map<Algorithm, SearchProgress> m_searchProgress; ///< of the run in flight
+    bool m_runCancelled = false;
+};
+
+} // namespace coinfer

@@ -1,0 +1,216 @@
+#include "widgets/views/onlineview.h"
+
+#include "widgets/charts/chartview.h"
+#include "widgets/document/scenariodocument.h"
+
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QDoubleSpinBox>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLabel>
+#include <QPushButton>
+#include <QSplitter>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace coinfer {
+
+OnlineView::OnlineView(ScenarioDocument* document, QWidget* parent)
+    : QWidget(parent), m_document(document), m_planner(new QComboBox(this)), m_policy(new QComboBox(this))
+    , m_threshold(new QDoubleSpinBox(this)), m_trainButton(new QPushButton(tr("Train DDPG..."), this)), m_summary(new QLabel(this))
+    , m_episode(new ChartView(this)), m_training(new ChartView(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(createControls());
+    m_summary->setWordWrap(true);
+    layout->addWidget(m_summary);
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_episode);
+    split->addWidget(m_training);
+    layout->addWidget(split, 1);
+    setUpCharts();
+    connect(&m_episodeWatcher, &QFutureWatcher<std::pair<OnlineResult, OnlineRecord>>::finished, this, [this] {
+        const auto [result, record] = m_episodeWatcher.result();
+        showEpisode(result, record);
+    });
+    connect(&m_trainingWatcher, &QFutureWatcher<void>::finished, this, &OnlineView::showTrainingDone);
+}
+
+QLayout* OnlineView::createControls()
+{
+    auto* controls = new QHBoxLayout;
+    m_planner->addItems({"og", "ip-ssa"});
+    m_policy->addItems({tr("threshold"), tr("immediate"), tr("trained DDPG")});
+    m_threshold->setRange(0, 1);
+    m_threshold->setSingleStep(0.05);
+    m_threshold->setValue(0.3);
+    auto* run = new QPushButton(tr("Run episode"), this);
+    for (QWidget* widget : std::initializer_list<QWidget*>{new QLabel(tr("Planner"), this), m_planner, new QLabel(tr("Policy"), this), m_policy,
+                                                           m_threshold, run, m_trainButton})
+        controls->addWidget(widget);
+    controls->addStretch(1);
+    connect(run, &QPushButton::clicked, this, &OnlineView::runEpisode);
+    connect(m_trainButton, &QPushButton::clicked, this, &OnlineView::trainOrStop);
+    return controls;
+}
+
+void OnlineView::setUpCharts()
+{
+    m_episode->setAxisLabel(ChartAxis::Bottom, tr("Time (ms)"));
+    m_episode->setAxisLabel(ChartAxis::Left, tr("Tasks"));
+    m_episode->setLegend(LegendPlacement::InsideTopRight);
+    m_training->setAxisLabel(ChartAxis::Bottom, tr("Training episode"));
+    m_training->setAxisLabel(ChartAxis::Left, tr("Energy per task on the evaluation traces (mJ)"));
+    m_training->addLine({.name = tr("DDPG"), .pen = QPen(QColor(70, 130, 180), 2), .marker = PointMarker::Disc, .markerSize = 5});
+}
+
+void OnlineView::trainOrStop()
+{
+    if (m_trainingWatcher.isRunning()) {
+        cancelTraining();
+        return;
+    }
+    bool ok = false;
+    const int episodes = QInputDialog::getInt(this, tr("Train DDPG"), tr("Episodes"), 60, 1, 10000, 10, &ok);
+    if (ok)
+        train(episodes);
+}
+
+void OnlineView::showTrainingDone()
+{
+    m_trainButton->setText(tr("Train DDPG..."));
+    if (m_trained && m_trained->episodes > 0) {
+        m_summary->setText(tr("Training done: the best policy came from episode %1 (%2 mJ per task, %3 misses on the evaluation traces). "
+                              "Choose \"trained DDPG\" and run an episode to watch it.")
+                               .arg(m_trained->episodes).arg(m_trained->evaluationEnergyPerTaskMj, 0, 'f', 3).arg(m_trained->evaluationMisses));
+    }
+    emit trainingFinished();
+}
+
+OnlineView::~OnlineView()
+{
+    cancelTraining();
+    m_trainingWatcher.waitForFinished();
+    m_episodeWatcher.waitForFinished();
+}
+
+OnlinePlanner OnlineView::planner() const
+{
+    return m_planner->currentText() == "og" ? OnlinePlanner::Og : OnlinePlanner::IpSsa;
+}
+
+bool OnlineView::isBusy() const
+{
+    return m_episodeWatcher.isRunning() || m_trainingWatcher.isRunning();
+}
+
+void OnlineView::runEpisode()
+{
+    const Scenario& scenario = m_document->scenario();
+    if (!scenario.online.present) {
+        m_summary->setText(tr("This scenario has no \"online\" block (arrivals, slot length, horizon); see examples/online.json."));
+        return;
+    }
+    if (m_episodeWatcher.isRunning())
+        return;
+    DispatchPolicy policy = m_policy->currentIndex() == 1 ? immediatePolicy() : thresholdPolicy(m_threshold->value());
+    if (m_policy->currentIndex() == 2) {
+        if (!m_trained || m_trained->episodes == 0) {
+            m_summary->setText(tr("Train a DDPG policy first."));
+            return;
+        }
+        policy = ddpgDispatchPolicy(m_trained->actor);
+    }
+    const OnlinePlanner chosen = planner();
+    m_episodeWatcher.setFuture(QtConcurrent::run([scenario, chosen, policy] {
+        OnlineRecord record;
+        const OnlineResult result = coinfer::runEpisode(scenario, chosen, makeArrivalTrace(scenario, scenario.online.seed), policy, &record);
+        return std::make_pair(result, record);
+    }));
+}
+
+void OnlineView::showEpisode(const OnlineResult& result, const OnlineRecord& record)
+{
+    QVector<double> time, pool, arrivals;
+    for (size_t i = 0; i < record.slotStartMs.size(); ++i) {
+        time << record.slotStartMs[i];
+        pool << record.poolSize[i];
+        arrivals << record.arrivals[i];
+    }
+    QVector<double> dispatchTimes, dispatchLevel;
+    for (double ms : record.dispatchMs) {
+        dispatchTimes << ms;
+        dispatchLevel << -0.5;
+    }
+    m_episode->clear();
+    m_episode->addLine({.name = tr("waiting tasks"), .x = time, .y = pool, .pen = QPen(QColor(230, 160, 60), 1.5), .join = LineJoin::StepLeft});
+    m_episode->addBars({.name = tr("arrivals per slot"), .x = time, .y = arrivals, .fill = QColor(120, 170, 90), .outlined = false,
+                        .width = m_document->scenario().online.slotMs * 0.8});
+    // Markers only, just under the axis: one triangle per dispatch.
+    m_episode->addLine({.name = tr("dispatches"), .x = dispatchTimes, .y = dispatchLevel, .pen = QPen(QColor(70, 130, 180)), .join = LineJoin::None,
+                        .marker = PointMarker::Triangle, .markerSize = 6, .markerColour = QColor(70, 130, 180)});
+    m_episode->fitAxesToData();
+    m_episode->setAxisLower(ChartAxis::Left, -1);
+    m_episode->replot();
+    m_summary->setText(tr("%1 tasks, %2 dispatches: %3 mJ per task, %4 deadline misses, mean batch %5, GPU busy %6%, %7% saved against local computing.")
+                           .arg(result.tasks).arg(result.dispatches).arg(result.energyPerTaskMj(), 0, 'f', 3).arg(result.misses)
+                           .arg(result.meanBatchSize(), 0, 'f', 2).arg(100 * result.gpuUtilisation(), 0, 'f', 1).arg(result.savingPercent(), 0, 'f', 1));
+    emit episodeShown();
+}
+
+void OnlineView::train(int episodes)
+{
+    const Scenario scenario = m_document->scenario();
+    if (m_trainingWatcher.isRunning())
+        return;
+    if (!scenario.online.present) {
+        m_summary->setText(tr("This scenario has no \"online\" block; see examples/online.json."));
+        return;
+    }
+    m_training->clearLine(0);
+    m_stopTraining = std::make_shared<std::atomic<bool>>(false);
+    m_trained = std::make_shared<DdpgPolicy>();
+    m_trainButton->setText(tr("Stop training"));
+    auto stop = m_stopTraining;
+    auto trained = m_trained;
+    const OnlinePlanner chosen = planner();
+    QPointer<OnlineView> self(this);
+    m_trainingWatcher.setFuture(QtConcurrent::run([scenario, chosen, episodes, stop, trained, self] {
+        TrainingOptions options;
+        options.planner = chosen;
+        options.episodes = episodes;
+        options.progress = [stop, self](const EpisodeReport& report) {
+            // Back to the GUI thread for drawing; the worker only computes.
+            QMetaObject::invokeMethod(qApp, [self, report] {
+                if (self)
+                    self->addTrainingPoint(report);
+            }, Qt::QueuedConnection);
+            return !stop->load();
+        };
+        Expected<DdpgPolicy> policy = trainDdpg(scenario, options);
+        if (policy)
+            *trained = *policy;
+    }));
+}
+
+void OnlineView::cancelTraining()
+{
+    if (m_stopTraining)
+        m_stopTraining->store(true);
+}
+
+void OnlineView::addTrainingPoint(const EpisodeReport& report)
+{
+    m_training->appendToLine(0, report.episode, report.evaluationEnergyPerTaskMj);
+    m_training->fitAxesToData();
+    m_training->replot();
+    m_summary->setText(tr("Training: episode %1, %2 mJ per task on the evaluation traces, %3 misses, %4 steps/s%5")
+                           .arg(report.episode).arg(report.evaluationEnergyPerTaskMj, 0, 'f', 3).arg(report.evaluationMisses)
+                           .arg(report.stepsPerSecond, 0, 'f', 0).arg(report.best ? tr(" (best so far)") : QString()));
+    emit trainingEpisode(report.episode);
+}
+
+} // namespace coinfer
+
+#include "moc_onlineview.cpp"

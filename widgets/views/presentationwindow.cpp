@@ -1,0 +1,108 @@
+#include "widgets/views/presentationwindow.h"
+
+#include "widgets/views/timelineview.h"
+
+#include <QKeyEvent>
+#include <QLabel>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace coinfer {
+
+PresentationWindow::PresentationWindow(const Scenario& scenario, QWidget* parent)
+    : QWidget(parent, Qt::Window), m_scenario(scenario), m_title(new QLabel(this)), m_text(new QLabel(this))
+    , m_footer(new QLabel(this)), m_timeline(new TimelineView(this))
+{
+    setWindowTitle(tr("Coinfer presentation"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(40, 30, 40, 20);
+    QFont big = font();
+    big.setPointSize(28);
+    big.setBold(true);
+    m_title->setFont(big);
+    QFont body = font();
+    body.setPointSize(18);
+    m_text->setFont(body);
+    m_text->setWordWrap(true);
+    QFont lanes = font();
+    lanes.setPointSize(13);
+    m_timeline->setFont(lanes);
+    m_footer->setText(tr("Right/Left: next/previous step   T: light/dark   Esc or F11: leave"));
+    layout->addWidget(m_title);
+    layout->addWidget(m_text);
+    layout->addWidget(m_timeline, 1);
+    layout->addWidget(m_footer);
+    setDarkTheme(true);
+    // The four plans are made off the GUI thread; the window says so meanwhile.
+    m_title->setText(tr("Planning the walkthrough..."));
+    connect(&m_planning, &QFutureWatcher<Walkthrough>::finished, this, [this] {
+        m_walkthrough = m_planning.result();
+        m_ready = true;
+        showStep();
+        emit ready();
+    });
+    m_planning.setFuture(QtConcurrent::run([scenario] { return Walkthrough(scenario); }));
+}
+
+PresentationWindow::~PresentationWindow()
+{
+    m_planning.waitForFinished();
+}
+
+void PresentationWindow::setDarkTheme(bool dark)
+{
+    m_dark = dark;
+    QPalette colours = palette();
+    colours.setColor(QPalette::Window, dark ? QColor(25, 25, 30) : Qt::white);
+    colours.setColor(QPalette::Base, dark ? QColor(25, 25, 30) : Qt::white);
+    colours.setColor(QPalette::WindowText, dark ? QColor(235, 235, 235) : Qt::black);
+    colours.setColor(QPalette::Text, dark ? QColor(235, 235, 235) : Qt::black);
+    setPalette(colours);
+    setAutoFillBackground(true);
+    m_timeline->setPalette(colours);
+    update();
+}
+
+void PresentationWindow::showStep()
+{
+    if (!m_ready)
+        return;
+    const WalkthroughStep& step = m_walkthrough.step();
+    m_title->setText(step.title);
+    m_text->setText(step.explanation + (step.changed.empty() ? QString() : tr(" Highlighted: the %n user(s) that changed.", nullptr,
+                                                                                static_cast<int>(step.changed.size()))));
+    m_timeline->setModel(TimelineModel(m_scenario, step.plan));
+    m_timeline->setHighlightedUsers(step.changed);
+}
+
+void PresentationWindow::keyPressEvent(QKeyEvent* event)
+{
+    if (!m_ready && event->key() != Qt::Key_Escape && event->key() != Qt::Key_F11)
+        return;
+    switch (event->key()) {
+    case Qt::Key_Right:
+    case Qt::Key_Space:
+    case Qt::Key_PageDown:
+        if (m_walkthrough.next())
+            showStep();
+        break;
+    case Qt::Key_Left:
+    case Qt::Key_PageUp:
+        if (m_walkthrough.previous())
+            showStep();
+        break;
+    case Qt::Key_T:
+        setDarkTheme(!m_dark);
+        break;
+    case Qt::Key_Escape:
+    case Qt::Key_F11:
+        close();
+        break;
+    default:
+        QWidget::keyPressEvent(event);
+    }
+}
+
+} // namespace coinfer
+
+#include "moc_presentationwindow.cpp"

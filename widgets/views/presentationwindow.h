@@ -1,0 +1,49 @@
+#pragma once
+// Presentation mode (F11): full screen, large fonts, a dark or light theme, and the walkthrough
+// stepped with the arrow keys; each step's timeline highlights the users that changed.
+
+#include "widgets/views/walkthrough.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+class QLabel;
+
+namespace coinfer {
+
+class TimelineView;
+
+class PresentationWindow : public QWidget {
+    Q_OBJECT
+
+public:
+    /// Plans the walkthrough in the background; ready() says when it can be shown.
+    explicit PresentationWindow(const Scenario& scenario, QWidget* parent = nullptr);
+    ~PresentationWindow() override;
+
+    bool isReady() const { return m_ready; }
+    Walkthrough& walkthrough() { return m_walkthrough; }
+    bool darkTheme() const { return m_dark; }
+    void setDarkTheme(bool dark);
+    /// Shows the walkthrough's current step.
+    void showStep();
+
+signals:
+    void ready();
+
+protected:
+    void keyPressEvent(QKeyEvent* event) override;
+
+private:
+    Scenario m_scenario;
+    Walkthrough m_walkthrough;
+    QLabel* m_title;
+    QLabel* m_text;
+    QLabel* m_footer;
+    TimelineView* m_timeline;
+    bool m_dark = true;
+    bool m_ready = false;
+    QFutureWatcher<Walkthrough> m_planning;
+};
+
+} // namespace coinfer
