@@ -82,6 +82,13 @@ Dnn readDescribedDnn(const Field& field, const ScenarioLimits& limits, const std
     Expected<Dnn> dnn = profiledDnn(*description, *profile, profilePath, static_cast<int>(maxBatch));
     if (!dnn)
         profileField.fail(dnn.error().message);
+    const long long count = dnn->subtaskCount();
+    if (count > limits.maxSubtasks)
+        source.fail("has " + std::to_string(count) + " sub-tasks; this reader accepts at most " + std::to_string(limits.maxSubtasks));
+    if (maxBatch * count > limits.maxCurveCells)
+        profileField.fail("needs " + std::to_string(maxBatch) + " batch sizes x " + std::to_string(count) + " sub-tasks = "
+                          + std::to_string(maxBatch * count) + " latency values, more than the limit of "
+                          + std::to_string(limits.maxCurveCells) + "; set a lower dnn.max_batch");
     return *dnn;
 }
 

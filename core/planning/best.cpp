@@ -185,6 +185,9 @@ private:
 
     bool tryLayout(Layout& trial)
     {
+        // A move may open a round numbered below 0; renumber first, so that no offloading user
+        // of a plan this search keeps has group -1 (which means "computes locally").
+        normalise(trial);
         if (consider(roundSchedule(m_model, trial.partitions, trial.groups), "local search"))
             return true;
         if (!consider(listSchedule(m_model, trial.partitions), "local search (list schedule)")

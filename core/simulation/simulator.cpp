@@ -55,7 +55,7 @@ public:
             m_readyMs[static_cast<size_t>(m)] = p < n ? m_model.arrivalMs(m, p) : m_model.localMs(m, p);
             if (statedArrivalMs && p < n) {
                 const double stated = (*statedArrivalMs)[static_cast<size_t>(m)];
-                if (stated < m_readyMs[static_cast<size_t>(m)] - kTimeEpsMs)
+                if (stated < m_readyMs[static_cast<size_t>(m)] - timeSlackMs(stated))
                     report(Violation::Kind::WrongFigure,
                            "user " + id(m) + " ends its upload at " + fmt(stated) + " ms, but computing and uploading take until "
                                + fmt(m_readyMs[static_cast<size_t>(m)]) + " ms");
@@ -111,13 +111,13 @@ public:
         if (stated) {
             std::tie(startMs, endMs) = *stated;
             for (int m : members)
-                if (startMs < m_readyMs[static_cast<size_t>(m)] - kTimeEpsMs)
+                if (startMs < m_readyMs[static_cast<size_t>(m)] - timeSlackMs(startMs))
                     report(Violation::Kind::NotReady, name() + " starts at " + fmt(startMs) + " ms, before user " + id(m)
                                                           + "'s input is ready at " + fmt(m_readyMs[static_cast<size_t>(m)]) + " ms");
-            if (startMs < m_gpuFreeMs - kTimeEpsMs)
+            if (startMs < m_gpuFreeMs - timeSlackMs(startMs))
                 report(Violation::Kind::GpuOverlap, name() + " starts at " + fmt(startMs) + " ms, while the GPU is busy until "
                                                         + fmt(m_gpuFreeMs) + " ms");
-            if (endMs - startMs < durationMs - kTimeEpsMs)
+            if (endMs - startMs < durationMs - timeSlackMs(endMs))
                 report(Violation::Kind::TooShort, name() + " lasts " + fmt(endMs - startMs) + " ms, but tau(" + std::to_string(size)
                                                       + ") = " + fmt(durationMs) + " ms");
         }
@@ -225,7 +225,7 @@ Plan simulate(const Scenario& scenario, const CostModel& model, const Schedule& 
 namespace {
 
 /// Reports every stated figure of one user that the re-timed plan does not reproduce within
-/// kTimeEpsMs: energy, upload start and end, finish time and deadline.
+/// kTimeEpsMs: energy, upload start and end, finish time, deadline and group.
 void checkStatedUser(Timeline& timeline, const CostModel& model, const UserOutcome& user, int m, double energyMj, double finishMs)
 {
     const std::string who = "user " + timeline.id(m);
@@ -242,6 +242,8 @@ void checkStatedUser(Timeline& timeline, const CostModel& model, const UserOutco
         wrong("states it finishes at " + fmt(user.finishMs) + " ms, but its last sub-task ends at " + fmt(finishMs) + " ms");
     if (differs(user.deadlineMs, model.deadlineMs(m)))
         wrong("states deadline " + fmt(user.deadlineMs) + " ms, but the scenario gives " + fmt(model.deadlineMs(m)) + " ms");
+    if (user.group < 0 && p < model.subtaskCount())
+        wrong("has group -1 (no round), but offloads after sub-task " + std::to_string(p));
 }
 
 /// Reports plan-level figures that the re-timed plan does not reproduce.

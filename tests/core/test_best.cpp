@@ -118,6 +118,28 @@ private slots:
         QVERIFY(std::fabs(exact->lowerBoundMj - optimum) <= 1e-9 * optimum);
     }
 
+    /// Fuzzing found it (docs/reliability.md): with a small budget, best's local search opened a
+    /// round numbered -1 before the first round and kept that id as an offloading user's group,
+    /// so verify called best's own "proven optimal" plan infeasible.
+    void bestNeverWritesGroupMinusOneForAnOffloadingUser()
+    {
+        const Scenario scenario = load("best-group-minus-one.json");
+        const CostModel model(scenario);
+        for (long long budget : {20'000LL, 0LL}) {
+            SearchControl control;
+            control.workBudget = budget;
+            const BestOutcome best = planBest(scenario, model, control);
+            QVERIFY(best.found);
+            for (int m = 0; m < model.userCount(); ++m)
+                if (best.schedule.partitions[static_cast<size_t>(m)] < model.subtaskCount())
+                    QVERIFY2(best.schedule.groups[static_cast<size_t>(m)] >= 0, qPrintable(QString("user %1, budget %2").arg(m).arg(budget)));
+            const Plan plan = simulate(scenario, model, best.schedule, "best");
+            QVERIFY(plan.feasible);
+            const std::vector<Violation> violations = verifyPlan(scenario, model, plan);
+            QVERIFY2(violations.empty(), violations.empty() ? "" : violations.front().message.c_str());
+        }
+    }
+
     void whatTheCounterexamplesShowAboutThePapersPlanners()
     {
         {

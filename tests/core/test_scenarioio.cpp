@@ -187,6 +187,27 @@ private slots:
         }
     }
 
+    /// Fuzzing found it (docs/reliability.md): the sub-task and latency-table limits held only
+    /// for the table form, not for a DNN given as a built-in or a description with a profile.
+    void describedDnnIsHeldToTheReadersLimits()
+    {
+        const std::string profile = COINFER_PROFILES "/mobilenetv2-h200.json";
+        const std::string text = "{\"format\": \"coinfer-scenario\", \"version\": 1, \"users\": [],"
+                                 " \"dnn\": {\"builtin\": \"mobilenetv2\", \"max_batch\": 2, \"gpu_profile\": \"" + profile + "\"}}";
+        ScenarioLimits fewSubtasks;
+        fewSubtasks.maxSubtasks = 16;
+        Expected<Scenario> refused = parseScenario(text, "builtin.json", fewSubtasks);
+        QVERIFY(!refused.has_value());
+        QVERIFY2(refused.error().message.find("dnn.builtin: has 20 sub-tasks; this reader accepts at most 16") != std::string::npos,
+                 refused.error().message.c_str());
+        ScenarioLimits fewCells;
+        fewCells.maxCurveCells = 39;
+        refused = parseScenario(text, "builtin.json", fewCells);
+        QVERIFY(!refused.has_value());
+        QVERIFY2(refused.error().message.find("dnn.gpu_profile: needs 2 batch sizes x 20 sub-tasks = 40 latency values") != std::string::npos,
+                 refused.error().message.c_str());
+    }
+
     void missingFileIsAnIoError()
     {
         Expected<Scenario> scenario = readScenario("/nonexistent/scenario.json");

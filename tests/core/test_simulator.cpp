@@ -135,6 +135,7 @@ private slots:
         QTest::newRow("upload_start_ms") << "upload_start_ms" << "user 'a' states upload_start_ms";
         QTest::newRow("upload_end_ms") << "upload_end_ms" << "user 'a' states upload_end_ms";
         QTest::newRow("finish_ms later") << "finish_ms" << "user 'a' states it finishes at";
+        QTest::newRow("group") << "group" << "user 'a' has group -1 (no round), but offloads";
     }
 
     void verifyChecksEveryStatedField()
@@ -166,6 +167,22 @@ private slots:
         QVERIFY(field == "upload_end_ms" ? !violations.empty() : violations.size() == 1);
         QVERIFY(std::any_of(violations.begin(), violations.end(),
                             [&](const Violation& v) { return QString::fromStdString(v.message).contains(fragment); }));
+    }
+
+    /// Fuzzing found it (docs/reliability.md): after a batch of 1.9e11 ms the timeline's doubles
+    /// are 3e-5 ms apart, so a fixed 1e-6 ms slack called the simulator's own batches too short.
+    void verifierAcceptsOwnPlansAtLargeTimes()
+    {
+        Expected<Scenario> scenario = readScenario(COINFER_TEST_DATA "/counterexamples/verify-at-large-times.json");
+        QVERIFY2(scenario.has_value(), scenario ? "" : scenario.error().message.c_str());
+        const CostModel model(*scenario);
+        for (Algorithm algorithm : {Algorithm::FullOffload, Algorithm::NoBatching, Algorithm::IpSsa, Algorithm::Og}) {
+            std::vector<Violation> simulated;
+            const Expected<Plan> plan = makePlan(*scenario, model, algorithm, &simulated);
+            QVERIFY(plan.has_value());
+            for (const Violation& v : verifyPlan(*scenario, model, *plan))
+                QVERIFY2(v.kind == Violation::Kind::DeadlineMissed, v.message.c_str());
+        }
     }
 
     void planReaderRefusesAWrongType()
