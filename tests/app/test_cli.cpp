@@ -10,7 +10,10 @@
 #include "gpu/profiler.h"
 #include "tests/common/testdata.h"
 
-#include <QtTest>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
 
 #include <algorithm>
 #include <cmath>

@@ -4,7 +4,7 @@
 #include "core/model/randomscenario.h"
 #include "core/simulation/simulator.h"
 
-#include <QtTest>
+#include <QTest>
 
 using namespace coinfer;
 

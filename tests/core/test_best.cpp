@@ -8,7 +8,7 @@
 #include "core/io/scenarioio.h"
 #include "core/simulation/simulator.h"
 
-#include <QtTest>
+#include <QTest>
 
 #include <atomic>
 #include <cmath>

@@ -5,7 +5,10 @@
 #include "core/learning/mlp.h"
 #include "core/io/scenarioio.h"
 
-#include <QtTest>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
 
 #include <cmath>
 

@@ -8,7 +8,7 @@
 
 #include "tests/common/testdata.h"
 
-#include <QtTest>
+#include <QTest>
 
 #include <cmath>
 

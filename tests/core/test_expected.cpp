@@ -3,7 +3,7 @@
 // value and on an error, and which functions are not called.
 #include "core/util/expected.h"
 
-#include <QtTest>
+#include <QTest>
 
 #include <string>
 

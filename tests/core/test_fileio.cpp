@@ -3,7 +3,7 @@
 #include "core/io/fileio.h"
 
 #include <QTemporaryDir>
-#include <QtTest>
+#include <QTest>
 
 #include <filesystem>
 #include <fstream>

@@ -11,7 +11,7 @@
 #include "core/io/dnnio.h"
 #include "core/io/profileio.h"
 
-#include <QtTest>
+#include <QTest>
 
 #include <algorithm>
 #include <cctype>

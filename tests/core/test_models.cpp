@@ -4,7 +4,7 @@
 #include "core/model/devicemodels.h"
 #include "core/model/population.h"
 
-#include <QtTest>
+#include <QTest>
 
 #include <algorithm>
 #include <cmath>

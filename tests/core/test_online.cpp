@@ -4,7 +4,7 @@
 #include "core/online/online.h"
 #include "core/io/scenarioio.h"
 
-#include <QtTest>
+#include <QTest>
 
 #include <cmath>
 

@@ -6,7 +6,7 @@
 #include "core/planning/roundbounds.h"
 #include "core/simulation/simulator.h"
 
-#include <QtTest>
+#include <QTest>
 
 #include <cmath>
 #include <limits>

@@ -13,7 +13,7 @@
 #include "core/planning/roundbounds.h"
 #include "core/simulation/simulator.h"
 
-#include <QtTest>
+#include <QTest>
 
 #include <QFile>
 #include <QJsonArray>

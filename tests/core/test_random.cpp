@@ -18,7 +18,7 @@
 #include "core/online/online.h"
 #include "core/util/random.h"
 
-#include <QtTest>
+#include <QTest>
 
 #include <cmath>
 #include <cstdint>

@@ -9,7 +9,7 @@
 #include "core/simulation/simulator.h"
 #include "core/util/random.h"
 
-#include <QtTest>
+#include <QTest>
 
 #include <algorithm>
 #include <cmath>

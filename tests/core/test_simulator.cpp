@@ -6,7 +6,9 @@
 #include "core/simulation/simulator.h"
 
 #include <QJsonArray>
-#include <QtTest>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
 
 #include <algorithm>
 

@@ -7,7 +7,7 @@
 #include "core/planning/planner.h"
 #include "core/planning/roundbounds.h"
 
-#include <QtTest>
+#include <QTest>
 
 using namespace coinfer;
 

@@ -3,7 +3,7 @@
 #include "core/io/profileio.h"
 #include "gpu/profiler.h"
 
-#include <QtTest>
+#include <QTest>
 
 #include <algorithm>
 
