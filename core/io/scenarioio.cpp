@@ -8,10 +8,12 @@
 #include "core/io/jsonfields.h"
 #include "core/io/dnnio.h"
 #include "core/io/profileio.h"
+#include "core/io/scenarioentries.h"
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -384,6 +386,29 @@ void requireArrivalRoom(const Field& online, const Scenario& scenario, const Sce
                     + " slots, more than the limit of " + std::to_string(limits.maxArrivalDraws) + " draws; lower horizon_ms or raise slot_ms");
 }
 
+/// An entry of "users" with the id of a generated user replaces that user where the population
+/// put it (this is how an edited generated user is saved); the population's other users are
+/// unchanged. @p explicitCount users lead @p users, the generated ones follow. O(M log M).
+void applyOverrides(std::vector<User>& users, size_t explicitCount)
+{
+    std::map<std::string, size_t> generated;
+    for (size_t i = explicitCount; i < users.size(); ++i)
+        generated.emplace(users[i].id, i);
+    std::vector<User> kept;
+    kept.reserve(users.size());
+    std::set<std::string> replaced;
+    for (size_t i = 0; i < explicitCount; ++i) {
+        auto it = generated.find(users[i].id);
+        // A second entry for the same generated user stays, so the duplicate-id check names it.
+        if (it == generated.end() || !replaced.insert(users[i].id).second)
+            kept.push_back(std::move(users[i]));
+        else
+            users[it->second] = std::move(users[i]);
+    }
+    std::move(users.begin() + static_cast<std::ptrdiff_t>(explicitCount), users.end(), std::back_inserter(kept));
+    users = std::move(kept);
+}
+
 Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits, const std::string& baseDir)
 {
     detail::requireFormat(root, "coinfer-scenario");
@@ -415,7 +440,10 @@ Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits, const
                          scenario.dnn.subtaskCount(), limits);
         generatePopulation(spec, classes, channel ? &*channel : nullptr, scenario.dnn, scenario.users);
     }
-    requireRepresentable(root, scenario, root.has("users") ? root.at("users").arraySize(true) : 0);
+    const size_t explicitCount = root.has("users") ? root.at("users").arraySize(true) : 0;
+    requireRepresentable(root, scenario, explicitCount);
+    if (root.has("population"))
+        applyOverrides(scenario.users, explicitCount);
     if (auto online = root.find("online")) {
         scenario.online = readOnline(*online);
         requireArrivalRoom(*online, scenario, limits);
@@ -431,6 +459,12 @@ Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits, const
 }
 
 } // namespace
+
+User detail::readUserEntry(const nlohmann::json& entry, const Scenario& scenario)
+{
+    const std::optional<ChannelModel> channel = scenario.hasChannel ? std::optional<ChannelModel>(scenario.channel) : std::nullopt;
+    return readUser(Field(entry, "users[]"), scenario.dnn, scenario.deviceClasses, channel);
+}
 
 Expected<Scenario> parseScenario(std::string_view text, const std::string& sourceName, const ScenarioLimits& limits,
                                  std::vector<std::string>* warnings)

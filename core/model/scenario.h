@@ -15,6 +15,9 @@ struct Subtask {
     double flops = 0;         ///< local workload w_n
     /// tau_n(b) for b = 1..B_max; edgeLatencyMs[b-1]. Same length for every sub-task.
     std::vector<double> edgeLatencyMs;
+
+    /// Exact, field by field.
+    bool operator==(const Subtask&) const = default;
 };
 
 /// The DNN as a chain of sub-tasks, with the size of its input.
@@ -31,6 +34,9 @@ struct Dnn {
     {
         return partition == 0 ? inputBytes : subtasks[static_cast<size_t>(partition - 1)].outputBytes;
     }
+
+    /// Exact, field by field.
+    bool operator==(const Dnn&) const = default;
 };
 
 /// One user (mobile device) with its task.
@@ -44,6 +50,9 @@ struct User {
     double txPowerW = 0;              ///< P_m
     double arrivalRatePerSecond = 0;  ///< online mode: this user's task rate; 0 takes the default
     double deadlineJitter = -1;       ///< online mode: this user's deadline jitter; < 0 takes the default
+
+    /// Exact, field by field.
+    bool operator==(const User&) const = default;
 };
 
 /// Online mode (SPEC section 3): how tasks arrive and when decisions are made.
@@ -55,6 +64,9 @@ struct OnlineSettings {
     double ratePerSecond = 1;         ///< default task rate per user
     double deadlineJitter = 0;        ///< relative deadline = deadline_ms x U(1 - j, 1 + j)
     std::uint64_t seed = 1;           ///< first trace's seed
+
+    /// Exact, field by field.
+    bool operator==(const OnlineSettings&) const = default;
 };
 
 /// DVFS CPU model: t = cycles / f, e = kappa * f^2 * cycles, cycles = flops * cyclesPerFlop.
@@ -62,6 +74,9 @@ struct CpuModel {
     double frequencyGhz = 0;
     double cyclesPerFlop = 0;
     double kappa = 0; ///< effective switched capacitance, J per cycle per Hz^2
+
+    /// Exact, field by field.
+    bool operator==(const CpuModel&) const = default;
 };
 
 /// A named class of devices: its CPU and radio.
@@ -69,6 +84,9 @@ struct DeviceClass {
     std::string name;
     CpuModel cpu;
     double txPowerW = 0;
+
+    /// Exact, field by field.
+    bool operator==(const DeviceClass&) const = default;
 };
 
 /// Shannon uplink with distance-based path loss PL(dB) = referenceDb + 10 * exponent * log10(d / 1 km).
@@ -77,6 +95,9 @@ struct ChannelModel {
     double noiseDbmPerHz = -174.0;
     double pathLossReferenceDb = 128.1;
     double pathLossExponent = 3.76;
+
+    /// Exact, field by field.
+    bool operator==(const ChannelModel&) const = default;
 };
 
 /// A whole planning instance.
@@ -90,6 +111,9 @@ struct Scenario {
     ChannelModel channel;                   ///< valid when hasChannel
 
     int userCount() const { return static_cast<int>(users.size()); }
+
+    /// Exact, field by field.
+    bool operator==(const Scenario&) const = default;
 };
 
 } // namespace coinfer

@@ -4,6 +4,7 @@
 #include "widgets/document/scenariodocument.h"
 #include "widgets/document/usertablemodel.h"
 
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -96,6 +97,74 @@ private slots:
         QVERIFY(back.has_value());
         QCOMPARE(back->users[0].deadlineMs, 111.0);
         QVERIFY(!document.save("/nonexistent/dir/x.json").has_value());
+    }
+
+    /// Issue 12: campus.json (a seeded population) is saved back byte for byte, an edit of one
+    /// generated user adds one entry and says so, and undoing it gives the very bytes again.
+    void saveKeepsTheFilesOwnForm()
+    {
+        const QString campus = QStringLiteral(COINFER_EXAMPLES "/campus.json");
+        QFile original(campus);
+        QVERIFY(original.open(QIODevice::ReadOnly));
+        const QByteArray bytes = original.readAll();
+        ScenarioDocument document;
+        QVERIFY(document.load(campus).has_value());
+        QTemporaryDir dir;
+        const QString saved = dir.path() + "/campus.json";
+        auto savedBytes = [&] {
+            QFile file(saved);
+            return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        };
+        QVERIFY(document.save(saved).has_value());
+        QCOMPARE(savedBytes(), bytes);
+
+        UserTableModel model(&document);
+        QSignalSpy noted(&document, &ScenarioDocument::formNoted);
+        QVERIFY(model.setData(model.index(16, UserTableModel::DeadlineMs), 150.0));
+        QCOMPARE(noted.count(), 1);
+        QVERIFY(noted.front().front().toString().contains("phone-17 is now written out"));
+        QVERIFY(document.save(saved).has_value());
+        const QByteArray edited = savedBytes();
+        QVERIFY(edited.contains("\"population\""));
+        QVERIFY(edited.contains("\"description\""));
+        QVERIFY(edited.size() < bytes.size() + 400);
+        Expected<Scenario> reread = readScenario(saved.toStdString());
+        QVERIFY(reread.has_value());
+        QVERIFY(*reread == document.scenario());
+        QCOMPARE(reread->users[16].deadlineMs, 150.0);
+
+        document.undoStack()->undo();
+        QVERIFY(document.save(saved).has_value());
+        QCOMPARE(savedBytes(), bytes);
+
+        QVERIFY(document.saveExpanded(dir.path() + "/expanded.json").has_value());
+        Expected<Scenario> expanded = readScenario((dir.path() + "/expanded.json").toStdString());
+        QVERIFY(expanded.has_value());
+        QVERIFY(*expanded == document.scenario());
+        QCOMPARE(document.path(), saved); // saving expanded leaves the document on its own file
+    }
+
+    void unknownFieldsAreListedAndKept()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.path() + "/typo.json";
+        QFile original(kClassroom);
+        QVERIFY(original.open(QIODevice::ReadOnly));
+        QByteArray text = original.readAll();
+        text.replace("\"deadline_ms\"", "\"dedline_ms\": 5, \"deadline_ms\"");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly) && file.write(text) == text.size());
+        file.close();
+        ScenarioDocument document;
+        QVERIFY(document.load(path).has_value());
+        QVERIFY(!document.loadWarnings().isEmpty());
+        QVERIFY2(document.loadWarnings().front().contains("users[0].dedline_ms: unknown field"), qPrintable(document.loadWarnings().front()));
+        UserTableModel model(&document);
+        QVERIFY(model.setData(model.index(0, UserTableModel::TxPowerW), 0.5));
+        QVERIFY(document.save(path).has_value());
+        QFile back(path);
+        QVERIFY(back.open(QIODevice::ReadOnly));
+        QVERIFY(back.readAll().contains("\"dedline_ms\""));
     }
 };
 

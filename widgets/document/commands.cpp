@@ -10,8 +10,20 @@ EditUserCommand::EditUserCommand(ScenarioDocument* document, int row, int field,
 {
 }
 
-void EditUserCommand::undo() { m_document->setUser(m_row, m_before); }
-void EditUserCommand::redo() { m_document->setUser(m_row, m_after); }
+void EditUserCommand::undo()
+{
+    m_document->revertFormChange(m_change);
+    m_document->setUser(m_row, m_before);
+}
+
+void EditUserCommand::redo()
+{
+    if (!m_made)
+        m_change = m_document->form().editUser(m_document->scenario(), m_row, m_after);
+    m_made = true;
+    m_document->applyFormChange(m_change);
+    m_document->setUser(m_row, m_after);
+}
 
 bool EditUserCommand::mergeWith(const QUndoCommand* other)
 {
@@ -19,6 +31,7 @@ bool EditUserCommand::mergeWith(const QUndoCommand* other)
     if (edit->m_row != m_row || edit->m_field != m_field)
         return false;
     m_after = edit->m_after; // dragging or retyping one cell is one undo step
+    m_change.append(edit->m_change);
     return true;
 }
 
@@ -30,14 +43,37 @@ InsertRemoveUsersCommand::InsertRemoveUsersCommand(ScenarioDocument* document, s
 
 void InsertRemoveUsersCommand::insertAll()
 {
-    for (const auto& [row, user] : m_rows)
-        m_document->insertUser(row, user);
+    for (size_t i = 0; i < m_rows.size(); ++i) {
+        const auto& [row, user] = m_rows[i];
+        if (m_remove) { // undoing a removal: revert in the reverse order of removeAll()
+            m_document->revertFormChange(m_changes[i]);
+            m_document->insertUser(row, user);
+            continue;
+        }
+        if (m_changes.size() <= i)
+            m_changes.push_back(m_document->form().insertUser(m_document->scenario(), row, user));
+        m_document->applyFormChange(m_changes[i]);
+        m_document->insertUser(m_changes[i].row(), user);
+    }
 }
 
 void InsertRemoveUsersCommand::removeAll()
 {
-    for (auto it = m_rows.rbegin(); it != m_rows.rend(); ++it)
-        m_document->removeUser(it->first);
+    const bool first = m_changes.empty();
+    if (first)
+        m_changes.resize(m_rows.size());
+    for (size_t i = m_rows.size(); i-- > 0;) {
+        if (!m_remove) { // undoing an insertion
+            m_document->removeUser(m_changes[i].row());
+            m_document->revertFormChange(m_changes[i]);
+            continue;
+        }
+        const int row = m_rows[i].first;
+        if (first)
+            m_changes[i] = m_document->form().removeUser(m_document->scenario(), row);
+        m_document->applyFormChange(m_changes[i]);
+        m_document->removeUser(row);
+    }
 }
 
 void InsertRemoveUsersCommand::undo() { m_remove ? insertAll() : removeAll(); }
@@ -48,7 +84,19 @@ ReplaceScenarioCommand::ReplaceScenarioCommand(ScenarioDocument* document, Scena
 {
 }
 
-void ReplaceScenarioCommand::undo() { m_document->setScenario(m_before); }
-void ReplaceScenarioCommand::redo() { m_document->setScenario(m_after); }
+void ReplaceScenarioCommand::undo()
+{
+    m_document->revertFormChange(m_change);
+    m_document->setScenario(m_before);
+}
+
+void ReplaceScenarioCommand::redo()
+{
+    if (!m_made)
+        m_change = m_document->form().replaceScenario(m_before, m_after);
+    m_made = true;
+    m_document->applyFormChange(m_change);
+    m_document->setScenario(m_after);
+}
 
 } // namespace coinfer

@@ -1,6 +1,9 @@
 #pragma once
-// Undo commands: every user edit is one of these, pushed on the document's undo stack.
+// Undo commands: every user edit is one of these, pushed on the document's undo stack. Each
+// changes the expanded scenario and, by a FormChange made on its first redo(), the file's form;
+// undo reverts both, so undoing every edit gives back the bytes that were read.
 
+#include "core/io/scenarioform.h"
 #include "core/model/scenario.h"
 
 #include <QUndoCommand>
@@ -24,9 +27,13 @@ private:
     ScenarioDocument* m_document;
     int m_row, m_field;
     User m_before, m_after;
+    FormChange m_change;
+    bool m_made = false;
 };
 
 /// Inserts users at given rows (ascending), or removes them when constructed with remove = true.
+/// An inserted user may land at another row than asked: explicit users come before the users a
+/// population generates (FormChange::row).
 class InsertRemoveUsersCommand : public QUndoCommand {
 public:
     InsertRemoveUsersCommand(ScenarioDocument* document, std::vector<std::pair<int, User>> rows, bool remove, const QString& text);
@@ -39,6 +46,7 @@ private:
     ScenarioDocument* m_document;
     std::vector<std::pair<int, User>> m_rows; // ascending rows
     bool m_remove;
+    std::vector<FormChange> m_changes; // one per row, made on the first redo
 };
 
 /// Replaces the whole scenario (a new DNN, a new edge model); undo restores the old one.
@@ -51,6 +59,8 @@ public:
 private:
     ScenarioDocument* m_document;
     Scenario m_before, m_after;
+    FormChange m_change;
+    bool m_made = false;
 };
 
 } // namespace coinfer

@@ -1,10 +1,11 @@
 #include "widgets/document/scenariodocument.h"
 
+#include "core/io/fileio.h"
 #include "core/io/scenarioio.h"
 
-#include <QFile>
-#include <QSaveFile>
 #include <QUndoStack>
+
+#include <filesystem>
 
 namespace coinfer {
 
@@ -15,16 +16,27 @@ ScenarioDocument::ScenarioDocument(QObject* parent)
 
 Expected<void> ScenarioDocument::load(const QString& path)
 {
-    Expected<Scenario> scenario = readScenario(path.toStdString());
-    if (!scenario)
-        return Unexpected(scenario.error());
-    reset(*scenario, path);
+    Scenario scenario;
+    std::vector<std::string> warnings;
+    Expected<ScenarioForm> form = ScenarioForm::read(path.toStdString(), scenario, {}, &warnings);
+    if (!form)
+        return Unexpected(form.error());
+    reset(scenario, std::move(*form), path);
+    for (const std::string& warning : warnings)
+        m_loadWarnings << QString::fromStdString(warning);
     return {};
 }
 
 void ScenarioDocument::reset(const Scenario& scenario, const QString& path)
 {
+    reset(scenario, ScenarioForm::tableForm(scenario), path);
+}
+
+void ScenarioDocument::reset(const Scenario& scenario, ScenarioForm form, const QString& path)
+{
     m_scenario = scenario;
+    m_form = std::move(form);
+    m_loadWarnings.clear();
     m_path = path;
     m_undoStack->clear();
     emit scenarioReset();
@@ -33,14 +45,39 @@ void ScenarioDocument::reset(const Scenario& scenario, const QString& path)
 
 Expected<void> ScenarioDocument::save(const QString& path)
 {
-    QSaveFile file(path);
-    const std::string text = scenarioToJson(m_scenario);
-    if (!file.open(QIODevice::WriteOnly) || file.write(text.data(), static_cast<qint64>(text.size())) != static_cast<qint64>(text.size())
-        || !file.commit())
-        return Unexpected(Error{ErrorCode::Io, path.toStdString() + ": cannot be written: " + file.errorString().toStdString()});
+    const std::string file = path.toStdString();
+    std::string directory = std::filesystem::path(file).parent_path().string();
+    const std::string text = m_form.text(directory.empty() ? "." : directory);
+    // The reader is the judge of what the text says: a form that would not read back as the
+    // scenario on screen is not written.
+    Expected<Scenario> reread = parseScenario(text, file);
+    if (!reread || !(*reread == m_scenario))
+        return Unexpected(Error{ErrorCode::Io, file + ": not written: Coinfer could not write this scenario in the file's own form ("
+                                                   + (reread ? std::string("it would read back differently") : reread.error().message)
+                                                   + "). File > Save expanded as... writes the table form."});
+    Expected<void> written = writeFileAtomically(file, text);
+    if (!written)
+        return written;
     m_path = path;
     m_undoStack->setClean();
     return {};
+}
+
+Expected<void> ScenarioDocument::saveExpanded(const QString& path) const
+{
+    return writeFileAtomically(path.toStdString(), scenarioToJson(m_scenario));
+}
+
+void ScenarioDocument::applyFormChange(const FormChange& change)
+{
+    m_form.apply(change);
+    if (!change.note().empty())
+        emit formNoted(QString::fromStdString(change.note()));
+}
+
+void ScenarioDocument::revertFormChange(const FormChange& change)
+{
+    m_form.revert(change);
 }
 
 bool ScenarioDocument::isModified() const

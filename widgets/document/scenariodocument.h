@@ -1,11 +1,14 @@
 #pragma once
-// The open scenario: the core model, its file, and the undo stack every edit goes through.
+// The open scenario: the expanded model the planners use, the file's own form that Save writes,
+// and the undo stack every edit goes through.
 
+#include "core/io/scenarioform.h"
 #include "core/model/scenario.h"
 #include "core/util/expected.h"
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QVariant>
 
 class QUndoStack;
@@ -18,19 +21,35 @@ class ScenarioDocument : public QObject {
 public:
     explicit ScenarioDocument(QObject* parent = nullptr);
 
-    /// Reads a scenario file. On failure the document is left exactly as it was.
+    /// Reads a scenario file and keeps its form. On failure the document is left exactly as it
+    /// was. Unknown fields are kept and listed in loadWarnings().
     Expected<void> load(const QString& path);
-    /// Replaces the scenario (e.g. the built-in example); clears undo history.
+    /// Replaces the scenario with one that has no file form of its own (it is saved in the table
+    /// form); clears undo history.
     void reset(const Scenario& scenario, const QString& path);
-    /// Writes the table form atomically (QSaveFile); marks the document clean.
+    /// Replaces the scenario and the form it was read in; clears undo history.
+    void reset(const Scenario& scenario, ScenarioForm form, const QString& path);
+    /// Writes the file's own form with the edits made since (the very bytes read when nothing
+    /// was edited), atomically, keeping an existing file's mode and writing through a symlink.
+    /// Before writing, the text is read back and must give the scenario on screen; otherwise
+    /// nothing is written and the error says to save the expanded form. Marks the document clean.
     Expected<void> save(const QString& path);
+    /// Writes the expanded table form (what `coinfer expand` writes); the document keeps its path
+    /// and its form, and stays modified if it was.
+    Expected<void> saveExpanded(const QString& path) const;
 
     const Scenario& scenario() const { return m_scenario; }
+    const ScenarioForm& form() const { return m_form; }
     QString path() const { return m_path; }
+    /// "file: users[3].dedline_ms: unknown field, ignored" for each unknown field of the last load.
+    const QStringList& loadWarnings() const { return m_loadWarnings; }
     bool isModified() const;
     QUndoStack* undoStack() const { return m_undoStack; }
 
-    // Direct mutations, used by the undo commands only (views push commands instead).
+    // Direct mutations, used by the undo commands only (views push commands instead). The
+    // commands keep the file's form in step with applyFormChange and revertFormChange.
+    void applyFormChange(const FormChange& change);
+    void revertFormChange(const FormChange& change);
     void setScenario(const Scenario& scenario);
     void setUser(int row, const User& user);
     void insertUser(int row, const User& user);
@@ -43,9 +62,14 @@ signals:
     void userRemoved(int row);
     /// Any change of content: the cue to plan again.
     void edited();
+    /// An edit changed the file's form beyond the edit itself (FormChange::note), e.g. a
+    /// generated user is now written out; said once, when the edit is made or redone.
+    void formNoted(const QString& note);
 
 private:
     Scenario m_scenario;
+    ScenarioForm m_form;
+    QStringList m_loadWarnings;
     QString m_path;
     QUndoStack* m_undoStack;
 };

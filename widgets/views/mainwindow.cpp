@@ -171,6 +171,7 @@ void MainWindow::connectDocument()
             m_replanTimer->start();
     });
     connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &ScenarioDocument::formNoted, this, [this](const QString& note) { statusBar()->showMessage(note, 10000); });
 }
 
 void MainWindow::connectRunner()
@@ -213,6 +214,7 @@ void MainWindow::createFileMenu()
         saveTo(m_document->path().startsWith(":") || m_document->path().isEmpty() ? QString() : m_document->path());
     });
     file->addAction(tr("Save &as..."), QKeySequence::SaveAs, this, [this] { saveTo({}); });
+    file->addAction(tr("Save &expanded as..."), this, &MainWindow::saveExpandedAs);
     file->addSeparator();
     file->addAction(tr("&Export plan..."), QKeySequence(tr("Ctrl+E")), this, &MainWindow::askAndExportPlan);
     file->addAction(tr("Export &report (PDF)..."), QKeySequence(tr("Ctrl+P")), this, [this] {
@@ -321,6 +323,17 @@ bool MainWindow::openFile(const QString& path, bool quiet)
     }
     rememberRecent(path);
     m_status->setText(tr("Opened %1").arg(path));
+    const QStringList& warnings = m_document->loadWarnings();
+    if (!warnings.isEmpty() && !quiet) {
+        // Not modal: the scenario is open and usable; the list says what Coinfer ignored.
+        auto* box = new QMessageBox(QMessageBox::Warning, tr("Unknown fields"),
+                                    tr("%n field(s) of %1 are unknown to Coinfer and were ignored. They stay in the file when you save.",
+                                       nullptr, static_cast<int>(warnings.size())).arg(path),
+                                    QMessageBox::Ok, this);
+        box->setDetailedText(warnings.join('\n'));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    }
     return true;
 }
 
@@ -329,9 +342,10 @@ void MainWindow::openBuiltInExample()
     QFile file(":/examples/classroom.json");
     file.open(QIODevice::ReadOnly);
     const QByteArray text = file.readAll();
-    Expected<Scenario> scenario = parseScenario(std::string_view(text.constData(), static_cast<size_t>(text.size())), "classroom.json");
-    if (scenario)
-        m_document->reset(*scenario, QString());
+    Scenario scenario;
+    Expected<ScenarioForm> form = ScenarioForm::parse(text.toStdString(), "classroom.json", scenario);
+    if (form)
+        m_document->reset(scenario, std::move(*form), QString());
 }
 
 void MainWindow::planNow()
@@ -508,6 +522,18 @@ bool MainWindow::saveTo(const QString& given)
     rememberRecent(path);
     updateTitle();
     return true;
+}
+
+void MainWindow::saveExpandedAs()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save expanded as"), {}, tr("Scenarios (*.json)"));
+    if (path.isEmpty())
+        return;
+    Expected<void> saved = m_document->saveExpanded(path);
+    if (!saved)
+        QMessageBox::critical(this, tr("Cannot save"), QString::fromStdString(saved.error().message));
+    else
+        statusBar()->showMessage(tr("Wrote the expanded table form to %1; the open scenario keeps its own file.").arg(path), 10000);
 }
 
 bool MainWindow::maybeSave()

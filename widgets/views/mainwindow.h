@@ -93,6 +93,8 @@ private:
 
     bool maybeSave();
     bool saveTo(const QString& path);
+    /// Asks for a file and writes the expanded table form there; the open document is unchanged.
+    void saveExpandedAs();
     void updateTitle();
     void rememberRecent(const QString& path);
     void rebuildRecentMenu();
