@@ -24,6 +24,14 @@ json finiteOrNull(double value)
     return std::isfinite(value) ? json(value) : json(nullptr);
 }
 
+/// Sets @p key to @p value, except for a figure the plan's own file left out (NaN), which stays
+/// out so that the written file reads back; an infinite value (a time that never comes) is null.
+void putStated(json& object, const char* key, double value)
+{
+    if (!std::isnan(value))
+        object[key] = finiteOrNull(value);
+}
+
 } // namespace
 
 std::string planToJson(const Scenario& scenario, const Plan& plan)
@@ -31,14 +39,11 @@ std::string planToJson(const Scenario& scenario, const Plan& plan)
     json users = json::array();
     for (size_t m = 0; m < plan.users.size(); ++m) {
         const UserOutcome& user = plan.users[m];
-        users.push_back({{"id", scenario.users[m].id}, {"partition", user.partition}, {"group", user.group},
-                         {"energy_mj", user.energyMj}, {"upload_start_ms", finiteOrNull(user.uploadStartMs)},
-                         {"upload_end_ms", finiteOrNull(user.uploadEndMs)}, {"finish_ms", finiteOrNull(user.finishMs)},
-                         {"deadline_ms", user.deadlineMs}});
-        // A figure the plan's own file left out (NaN) stays out, so the file reads back.
-        for (const char* key : {"upload_start_ms", "upload_end_ms"})
-            if (std::isnan(key[7] == 's' ? user.uploadStartMs : user.uploadEndMs))
-                users.back().erase(key);
+        json entry = {{"id", scenario.users[m].id}, {"partition", user.partition}, {"group", user.group},
+                      {"energy_mj", user.energyMj}, {"finish_ms", finiteOrNull(user.finishMs)}, {"deadline_ms", user.deadlineMs}};
+        putStated(entry, "upload_start_ms", user.uploadStartMs);
+        putStated(entry, "upload_end_ms", user.uploadEndMs);
+        users.push_back(std::move(entry));
     }
     json batches = json::array();
     for (const TimedBatch& batch : plan.batches) {
@@ -49,15 +54,11 @@ std::string planToJson(const Scenario& scenario, const Plan& plan)
                            {"end_ms", batch.endMs}});
     }
     json document = {{"format", "coinfer-plan"}, {"version", 1}, {"algorithm", plan.algorithm},
-                     {"feasible", plan.feasible}, {"total_energy_mj", plan.totalEnergyMj},
-                     {"local_energy_mj", plan.localEnergyMj}, {"saving_percent", plan.savingPercent},
-                     {"users", users}, {"batches", batches}};
-    if (!plan.statesFeasible)
-        document.erase("feasible");
-    if (std::isnan(plan.localEnergyMj))
-        document.erase("local_energy_mj");
-    if (std::isnan(plan.savingPercent))
-        document.erase("saving_percent");
+                     {"total_energy_mj", plan.totalEnergyMj}, {"users", users}, {"batches", batches}};
+    if (plan.statesFeasible)
+        document["feasible"] = plan.feasible;
+    putStated(document, "local_energy_mj", plan.localEnergyMj);
+    putStated(document, "saving_percent", plan.savingPercent);
     // SPEC section 6: optional, so that readers of the section 5 form are not broken.
     if (std::isfinite(plan.lowerBoundMj))
         document["lower_bound_mj"] = plan.lowerBoundMj;
