@@ -190,6 +190,24 @@ private slots:
         QVERIFY2(difference.isEmpty(), qPrintable(difference));
     }
 
+    void aMeasuredDnnWithAnEditedCurveIsWrittenAsTablesAndSaysSo()
+    {
+        const std::string path = COINFER_EXAMPLES "/edge-h200.json";
+        Opened opened = open(path);
+        Scenario after = opened.scenario;
+        after.dnn.subtasks[0].edgeLatencyMs.assign(after.dnn.subtasks[0].edgeLatencyMs.size(), 2.0);
+        const FormChange change = opened.form.replaceScenario(opened.scenario, after);
+        QVERIFY2(change.note().find("DNN is now written out as tables") != std::string::npos, change.note().c_str());
+        opened.form.apply(change);
+        const std::string text = opened.form.text();
+        QVERIFY(text.find("\"builtin\"") == std::string::npos);
+        QVERIFY(text.find("\"population\"") != std::string::npos); // the users keep their form
+        const QString difference = differenceAfterSaving(opened.form, after, path);
+        QVERIFY2(difference.isEmpty(), qPrintable(difference));
+        opened.form.revert(change);
+        QVERIFY(opened.form.text() == opened.text);
+    }
+
     void aReferencedProfileIsFoundFromWhereverTheFileIsSaved()
     {
         const std::string path = COINFER_EXAMPLES "/edge-h200.json";
