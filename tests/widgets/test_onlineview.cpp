@@ -1,8 +1,11 @@
-// The online page: one episode drawn, DDPG trained live, and an offline scenario refused.
+// The online page: one episode drawn, DDPG trained live, an episode asked for while training
+// runs, and an offline scenario refused.
+#include "core/learning/ddpg.h"
 #include "widgets/charts/chartview.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/views/onlineview.h"
 
+#include <QComboBox>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTest>
@@ -12,6 +15,45 @@ using namespace coinfer;
 namespace {
 
 const QString kClassroom = QStringLiteral(COINFER_EXAMPLES "/classroom.json");
+
+/// The online example cut to 600 ms (120 slots), so that a training episode takes moments.
+Scenario shortOnlineScenario()
+{
+    ScenarioDocument document;
+    if (!document.load(QStringLiteral(COINFER_EXAMPLES "/online.json")))
+        return {};
+    Scenario scenario = document.scenario();
+    scenario.online.horizonMs = 600;
+    return scenario;
+}
+
+/// Chooses "trained DDPG" in the view's policy chooser.
+bool chooseTrainedPolicy(OnlineView& view)
+{
+    for (QComboBox* box : view.findChildren<QComboBox*>()) {
+        if (const int index = box->findText("trained DDPG"); index >= 0) {
+            box->setCurrentIndex(index);
+            return true;
+        }
+    }
+    return false;
+}
+
+/// What the view's summary starts with after an episode of the scenario's first trace under
+/// the policy that training for @p planned episodes, stopped after @p trained, keeps.
+QString expectedEpisodeSummary(const Scenario& scenario, int planned, int trained)
+{
+    TrainingOptions options;
+    options.planner = OnlinePlanner::Og;
+    options.episodes = planned;
+    options.progress = [trained](const EpisodeReport& report) { return report.episode < trained; };
+    const Expected<DdpgPolicy> policy = trainDdpg(scenario, options);
+    if (!policy)
+        return QString::fromStdString(policy.error().message);
+    const OnlineResult result = runEpisode(scenario, OnlinePlanner::Og, makeArrivalTrace(scenario, scenario.online.seed),
+                                           ddpgDispatchPolicy(policy->actor));
+    return QString("%1 tasks, %2 dispatches: %3 mJ per task").arg(result.tasks).arg(result.dispatches).arg(result.energyPerTaskMj(), 0, 'f', 3);
+}
 
 } // namespace
 
@@ -45,6 +87,72 @@ private slots:
         OnlineView none(&offline);
         none.runEpisode();
         QVERIFY(none.summary()->text().contains("online"));
+    }
+
+    // A policy still being trained is never run: asked for meanwhile, the episode is refused;
+    // once training has finished, the episode runs the policy it handed over.
+    void episodeAskedForWhileTrainingRuns()
+    {
+        const Scenario scenario = shortOnlineScenario();
+        QVERIFY(scenario.online.present);
+        ScenarioDocument document;
+        document.reset(scenario, QString());
+        OnlineView view(&document);
+        QVERIFY(chooseTrainedPolicy(view));
+        QSignalSpy episodes(&view, &OnlineView::trainingEpisode);
+        QSignalSpy finished(&view, &OnlineView::trainingFinished);
+        QSignalSpy shown(&view, &OnlineView::episodeShown);
+        const int planned = 3;
+        view.train(planned);
+        // Asked for after every episode drawn, the last included: until the finished training
+        // has handed its policy over, nothing the worker has computed so far is run.
+        while (episodes.count() < planned) {
+            QVERIFY(episodes.wait(60000));
+            if (finished.count() == 0) {
+                view.runEpisode();
+                QCOMPARE(view.summary()->text(), QString("Train a DDPG policy first."));
+            }
+        }
+        if (finished.count() == 0)
+            QVERIFY(finished.wait(60000));
+        QCOMPARE(shown.count(), 0);
+        view.runEpisode();
+        QVERIFY(shown.wait(30000));
+        const QString expected = expectedEpisodeSummary(scenario, planned, planned);
+        QVERIFY2(view.summary()->text().startsWith(expected), qPrintable(view.summary()->text() + " / " + expected));
+    }
+
+    // Stopping keeps the best policy so far: it replaces the previous one, which is not run
+    // while the new training is under way either.
+    void stoppedTrainingHandsOverItsBestPolicy()
+    {
+        const Scenario scenario = shortOnlineScenario();
+        QVERIFY(scenario.online.present);
+        ScenarioDocument document;
+        document.reset(scenario, QString());
+        OnlineView view(&document);
+        QVERIFY(chooseTrainedPolicy(view));
+        QSignalSpy episodes(&view, &OnlineView::trainingEpisode);
+        QSignalSpy finished(&view, &OnlineView::trainingFinished);
+        QSignalSpy shown(&view, &OnlineView::episodeShown);
+        view.train(1);
+        QVERIFY(finished.wait(60000));
+        const int planned = 1000;
+        view.train(planned);
+        QVERIFY(episodes.wait(60000));
+        view.runEpisode();
+        QCOMPARE(view.summary()->text(), QString("Train a DDPG policy first."));
+        view.cancelTraining();
+        QVERIFY(finished.wait(60000));
+        QCoreApplication::processEvents(); // the last queued curve point
+        QVERIFY2(view.summary()->text().startsWith("Training done"), qPrintable(view.summary()->text()));
+        const int trained = int(view.trainingChart()->line(0).x.size());
+        QVERIFY(trained >= 1 && trained < planned);
+        QCOMPARE(shown.count(), 0);
+        view.runEpisode();
+        QVERIFY(shown.wait(30000));
+        const QString expected = expectedEpisodeSummary(scenario, planned, trained);
+        QVERIFY2(view.summary()->text().startsWith(expected), qPrintable(view.summary()->text() + " / " + expected));
     }
 };
 

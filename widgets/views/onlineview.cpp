@@ -9,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLabel>
+#include <QPointer>
 #include <QPushButton>
 #include <QSplitter>
 #include <QVBoxLayout>
@@ -34,7 +35,7 @@ OnlineView::OnlineView(ScenarioDocument* document, QWidget* parent)
         const auto [result, record] = m_episodeWatcher.result();
         showEpisode(result, record);
     });
-    connect(&m_trainingWatcher, &QFutureWatcher<void>::finished, this, &OnlineView::showTrainingDone);
+    connect(&m_trainingWatcher, &QFutureWatcher<Expected<DdpgPolicy>>::finished, this, &OnlineView::showTrainingDone);
 }
 
 QLayout* OnlineView::createControls()
@@ -80,7 +81,9 @@ void OnlineView::trainOrStop()
 void OnlineView::showTrainingDone()
 {
     m_trainButton->setText(tr("Train DDPG..."));
-    if (m_trained && m_trained->episodes > 0) {
+    // A training stopped before its first episode ended hands over no policy.
+    if (Expected<DdpgPolicy> policy = m_trainingWatcher.result()) {
+        m_trained = std::move(*policy);
         m_summary->setText(tr("Training done: the best policy came from episode %1 (%2 mJ per task, %3 misses on the evaluation traces). "
                               "Choose \"trained DDPG\" and run an episode to watch it.")
                                .arg(m_trained->episodes).arg(m_trained->evaluationEnergyPerTaskMj, 0, 'f', 3).arg(m_trained->evaluationMisses));
@@ -116,7 +119,7 @@ void OnlineView::runEpisode()
         return;
     DispatchPolicy policy = m_policy->currentIndex() == 1 ? immediatePolicy() : thresholdPolicy(m_threshold->value());
     if (m_policy->currentIndex() == 2) {
-        if (!m_trained || m_trained->episodes == 0) {
+        if (!m_trained) {
             m_summary->setText(tr("Train a DDPG policy first."));
             return;
         }
@@ -170,28 +173,29 @@ void OnlineView::train(int episodes)
     }
     m_training->clearLine(0);
     m_stopTraining = std::make_shared<std::atomic<bool>>(false);
-    m_trained = std::make_shared<DdpgPolicy>();
+    m_trained.reset();
     m_trainButton->setText(tr("Stop training"));
-    auto stop = m_stopTraining;
-    auto trained = m_trained;
-    const OnlinePlanner chosen = planner();
-    QPointer<OnlineView> self(this);
-    m_trainingWatcher.setFuture(QtConcurrent::run([scenario, chosen, episodes, stop, trained, self] {
-        TrainingOptions options;
-        options.planner = chosen;
-        options.episodes = episodes;
-        options.progress = [stop, self](const EpisodeReport& report) {
-            // Back to the GUI thread for drawing; the worker only computes.
-            QMetaObject::invokeMethod(qApp, [self, report] {
-                if (self)
-                    self->addTrainingPoint(report);
-            }, Qt::QueuedConnection);
-            return !stop->load();
-        };
-        Expected<DdpgPolicy> policy = trainDdpg(scenario, options);
-        if (policy)
-            *trained = *policy;
-    }));
+    TrainingOptions options;
+    options.planner = planner();
+    options.episodes = episodes;
+    options.progress = trainingProgress();
+    // The worker owns copies and shares nothing with this view: its policy comes back as the
+    // future's result, which showTrainingDone() takes over on the GUI thread.
+    m_trainingWatcher.setFuture(QtConcurrent::run([scenario, options] { return trainDdpg(scenario, options); }));
+}
+
+std::function<bool(const EpisodeReport&)> OnlineView::trainingProgress()
+{
+    QPointer<OnlineView> view(this);
+    return [stop = m_stopTraining, view](const EpisodeReport& report) {
+        // Drawn on the GUI thread from a copy of the report; the worker only computes. The view
+        // may be gone by the time the call is delivered, hence the guarded pointer.
+        QMetaObject::invokeMethod(qApp, [view, report] {
+            if (view)
+                view->addTrainingPoint(report);
+        }, Qt::QueuedConnection);
+        return !stop->load();
+    };
 }
 
 void OnlineView::cancelTraining()

@@ -9,7 +9,9 @@
 #include <QWidget>
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <optional>
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -29,11 +31,18 @@ public:
     explicit OnlineView(ScenarioDocument* document, QWidget* parent = nullptr);
     ~OnlineView() override;
 
-    /// Runs one episode (the scenario's first trace) in the background and draws it.
+    /// Runs one episode (the scenario's first trace) in the background and draws it. With the
+    /// "trained DDPG" policy it runs the policy the last training handed over, and refuses (says
+    /// so in the summary) while there is none, which is the case while a training runs.
     void runEpisode();
-    /// Trains DDPG for @p episodes in the background; the curve grows after every episode.
+    /// Trains DDPG for @p episodes in the background; the curve grows after every episode. The
+    /// previous trained policy is dropped; the new one reaches this view through the training's
+    /// future when it ends, finished or stopped, and trainingFinished() follows.
     void train(int episodes);
+    /// Asks the training under way to stop after its current episode; it then hands over the
+    /// best policy so far. Does nothing when no training runs.
     void cancelTraining();
+    /// Whether an episode or a training is running in the background.
     bool isBusy() const;
 
     ChartView* episodeChart() const { return m_episode; }
@@ -41,8 +50,11 @@ public:
     QLabel* summary() const { return m_summary; }
 
 signals:
+    /// An episode has been drawn and summarised.
     void episodeShown();
+    /// Training episode @p episode has been added to the training curve.
     void trainingEpisode(int episode);
+    /// A training has ended and handed over its policy, if it trained one.
     void trainingFinished();
 
 private:
@@ -51,6 +63,11 @@ private:
     void setUpCharts();
     /// Asks for a number of episodes and trains, or stops the training under way.
     void trainOrStop();
+    /// The training's progress callback: posts each episode's report to this view's thread and
+    /// says whether to go on (no stop asked for). The function it returns runs on the
+    /// training's thread.
+    std::function<bool(const EpisodeReport&)> trainingProgress();
+    /// Takes over the policy the ended training returns, and says what it achieved.
     void showTrainingDone();
     void showEpisode(const OnlineResult& result, const OnlineRecord& record);
     void addTrainingPoint(const EpisodeReport& report);
@@ -65,9 +82,10 @@ private:
     ChartView* m_episode;
     ChartView* m_training;
     QFutureWatcher<std::pair<OnlineResult, OnlineRecord>> m_episodeWatcher;
-    QFutureWatcher<void> m_trainingWatcher;
+    QFutureWatcher<Expected<DdpgPolicy>> m_trainingWatcher;
     std::shared_ptr<std::atomic<bool>> m_stopTraining;
-    std::shared_ptr<DdpgPolicy> m_trained;
+    /// The policy the last training handed over; only the GUI thread reads or writes it.
+    std::optional<DdpgPolicy> m_trained;
 };
 
 } // namespace coinfer
