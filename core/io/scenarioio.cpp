@@ -125,8 +125,14 @@ Dnn readDnn(const Field& field, const ScenarioLimits& limits, const std::string&
         if (static_cast<long long>(subtask.edgeLatencyMs.size()) > limits.maxBatch)
             entry.at("edge_latency_ms").fail("covers batch sizes up to " + std::to_string(subtask.edgeLatencyMs.size())
                                              + "; this reader accepts at most " + std::to_string(limits.maxBatch));
-        if (!maxBatch)
+        if (!maxBatch) {
             maxBatch = static_cast<long long>(subtask.edgeLatencyMs.size()); // the first table sets B_max for the rest
+            if (*maxBatch * static_cast<long long>(count) > limits.maxCurveCells)
+                entry.at("edge_latency_ms").fail("sets " + std::to_string(*maxBatch) + " batch sizes x " + std::to_string(count)
+                                                 + " sub-tasks = " + std::to_string(*maxBatch * static_cast<long long>(count))
+                                                 + " latency values, more than the limit of " + std::to_string(limits.maxCurveCells)
+                                                 + "; shorten the tables or use fewer sub-tasks");
+        }
         dnn.subtasks.push_back(std::move(subtask));
     }
     return dnn;

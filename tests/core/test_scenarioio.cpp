@@ -178,6 +178,29 @@ private slots:
         QCOMPARE(warnings, expected);
     }
 
+    void aDeeplyNestedDescriptionIsWalkedWithoutRecursion()
+    {
+        // tests/data/hostile/scenario/deeply-nested-description.json: the walk that looks for
+        // unknown fields recursed into the ignored "description", so 50,000 nested arrays
+        // overflowed the stack (a segmentation fault), and 30,000 took 1.7 GB for the paths.
+        QFile file(dataPath("good/three-users.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        std::string text = file.readAll().toStdString();
+        const size_t depth = 200'000;
+        const std::string nested = std::string(depth, '[') + "{\"deep\": 1}" + std::string(depth, ']');
+        text.insert(text.rfind('}'), ", \"description\": " + nested + ", \"colour\": \"blue\"");
+        std::vector<std::string> warnings;
+        const Expected<Scenario> scenario = parseScenario(text, "deep.json", {}, &warnings);
+        QVERIFY2(scenario.has_value(), scenario.has_value() ? "" : scenario.error().message.c_str());
+        // The members of an object inside the ignored value are still reported, by their whole path.
+        QCOMPARE(warnings.size(), size_t(2));
+        QCOMPARE(warnings[0], std::string("deep.json: colour: unknown field, ignored"));
+        std::string deepPath = "description";
+        for (size_t i = 0; i < depth; ++i)
+            deepPath += "[0]";
+        QCOMPARE(warnings[1], "deep.json: " + deepPath + ".deep: unknown field, ignored");
+    }
+
     void examplesHaveNoUnknownFields()
     {
         for (const QString& name : QDir(COINFER_EXAMPLES).entryList({"*.json"})) {
@@ -205,6 +228,24 @@ private slots:
         refused = parseScenario(text, "builtin.json", fewCells);
         QVERIFY(!refused.has_value());
         QVERIFY2(refused.error().message.find("dnn.gpu_profile: needs 2 batch sizes x 20 sub-tasks = 40 latency values") != std::string::npos,
+                 refused.error().message.c_str());
+    }
+
+    /// Found with the hostile files: without dnn.max_batch, the first table sets B_max, and the
+    /// latency-table limit was not applied.
+    void tablesWithoutMaxBatchAreHeldToTheCurveLimit()
+    {
+        std::string tables = "[";
+        for (int n = 0; n < 3; ++n)
+            tables += std::string(n ? "," : "") + "{\"output_bytes\": 1, \"flops\": 1, \"edge_latency_ms\": [1, 1, 1, 1, 1]}";
+        const std::string text = "{\"format\": \"coinfer-scenario\", \"version\": 1, \"users\": [], \"dnn\": {\"input_bytes\": 1, \"subtasks\": "
+                                 + tables + "]}}";
+        ScenarioLimits fewCells;
+        fewCells.maxCurveCells = 14;
+        Expected<Scenario> refused = parseScenario(text, "tables.json", fewCells);
+        QVERIFY(!refused.has_value());
+        QVERIFY2(refused.error().message.find("dnn.subtasks[0].edge_latency_ms: sets 5 batch sizes x 3 sub-tasks = 15 latency values")
+                     != std::string::npos,
                  refused.error().message.c_str());
     }
 
