@@ -215,7 +215,14 @@ int commandProfileDiff(const CLI::App& command, Io io)
     if (!b)
         return fail(io.err, b.error());
     if (a->subtasks.size() != b->subtasks.size() || a->maxBatch() != b->maxBatch() || a->dnnSignature != b->dnnSignature) {
-        io.err << "coinfer profile diff: the two profiles measured different DNNs or batch ranges\n";
+        // Each file is named with what it measured, so the user sees which one to replace.
+        const auto measured = [](const std::string& file, const GpuProfile& profile) {
+            return format("%s: %s, %zu sub-tasks, batch sizes 1..%d, signature %s", file.c_str(), profile.dnnName.c_str(),
+                          profile.subtasks.size(), profile.maxBatch(),
+                          profile.dnnSignature.empty() ? "(none)" : profile.dnnSignature.c_str());
+        };
+        io.err << "coinfer profile diff: the two profiles measured different DNNs or batch ranges (" << measured(files[0], *a) << "; "
+               << measured(files[1], *b) << ")\n";
         return kExitBadInput;
     }
     io.out << profileDifferences(*a, *b);

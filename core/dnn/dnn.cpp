@@ -2,6 +2,7 @@
 
 
 #include <cstdio>
+#include <limits>
 
 namespace coinfer {
 
@@ -30,6 +31,20 @@ struct Cost {
     long long parameters = 0;
 };
 
+/// a x b, or LLONG_MAX when the product does not fit: a parameter count that large is refused
+/// by the caller's limit check, where a wrapped product could come out negative and pass it.
+long long saturatingProduct(long long a, long long b)
+{
+    long long product = 0;
+    return __builtin_mul_overflow(a, b, &product) ? std::numeric_limits<long long>::max() : product;
+}
+
+long long saturatingSum(long long a, long long b)
+{
+    long long sum = 0;
+    return __builtin_add_overflow(a, b, &sum) ? std::numeric_limits<long long>::max() : sum;
+}
+
 Cost layerCost(const Layer& layer, const TensorShape& in, const TensorShape& out)
 {
     Cost cost;
@@ -38,14 +53,16 @@ Cost layerCost(const Layer& layer, const TensorShape& in, const TensorShape& out
         const double perOutput = static_cast<double>(in.c / layer.groups) * layer.kernel * layer.kernel;
         cost.macs = perOutput * static_cast<double>(out.elements());
         cost.flops = 2 * cost.macs + (layer.bias ? static_cast<double>(out.elements()) : 0.0);
-        cost.parameters = static_cast<long long>(out.c) * (in.c / layer.groups) * layer.kernel * layer.kernel
-            + (layer.bias ? out.c : 0);
+        // out.c x (in.c / groups) x kernel^2 reaches 10^6 x 2^31 x 10^6, beyond 2^63: saturated.
+        const long long weights = saturatingProduct(saturatingProduct(out.c, in.c / layer.groups),
+                                                    static_cast<long long>(layer.kernel) * layer.kernel);
+        cost.parameters = saturatingSum(weights, layer.bias ? out.c : 0);
         break;
     }
     case LayerKind::Linear:
         cost.macs = static_cast<double>(in.elements()) * out.c;
         cost.flops = 2 * cost.macs + (layer.bias ? out.c : 0);
-        cost.parameters = in.elements() * out.c + (layer.bias ? out.c : 0);
+        cost.parameters = saturatingSum(saturatingProduct(in.elements(), out.c), layer.bias ? out.c : 0);
         break;
     case LayerKind::BatchNorm:
         cost.flops = 2.0 * static_cast<double>(out.elements());
@@ -210,6 +227,12 @@ Expected<std::vector<SubtaskStats>> analyzeDnn(const DnnDescription& dnn)
 {
     if (dnn.input.elements() <= 0)
         return Unexpected(Error{ErrorCode::BadInput, "the input shape " + shapeText(dnn.input) + " is empty"});
+    // The input is a tensor of one sample like any other: held to the same limit, so that its
+    // byte count (elements x element bytes) fits a 64-bit integer.
+    if (dnn.input.elements() > kMaxTensorElements)
+        return Unexpected(Error{ErrorCode::BadInput, "input: " + shapeText(dnn.input) + " has " + std::to_string(dnn.input.elements())
+                                                         + " elements per sample, more than the limit of "
+                                                         + std::to_string(kMaxTensorElements)});
     if (dnn.subtasks.empty())
         return Unexpected(Error{ErrorCode::BadInput, "the DNN has no sub-tasks"});
     std::vector<SubtaskStats> stats;

@@ -52,7 +52,7 @@ struct SubtaskDescription {
 
 /// The most elements one sample's tensor may have (so every shape fits an int and every byte
 /// count a 64-bit integer), and the most parameters a whole DNN may have. analyzeDnn refuses
-/// a description beyond either, naming the layer.
+/// a description beyond either, naming the layer (or "input" for the input itself).
 inline constexpr long long kMaxTensorElements = 2'147'483'647;
 inline constexpr long long kMaxParameters = 1'000'000'000'000'000; // 10^15
 

@@ -4,6 +4,8 @@
 #include "core/io/jsonfields.h"
 
 #include <cstdio>
+#include <filesystem>
+#include <system_error>
 
 namespace coinfer {
 
@@ -201,6 +203,11 @@ Expected<DnnDescription> loadDnn(const std::string& nameOrPath, std::vector<std:
             return builtinDnn(name);
     Expected<std::string> text = readTextFile(nameOrPath);
     if (!text) {
+        // A path that exists but cannot be read (a directory, a device, a file above the input
+        // limit) says why; only a name that is neither a file nor a built-in lists the built-ins.
+        std::error_code error;
+        if (std::filesystem::exists(std::filesystem::path(nameOrPath), error))
+            return Unexpected(Error{ErrorCode::BadInput, text.error().message});
         std::string names;
         for (const std::string& name : builtinDnnNames())
             names += (names.empty() ? "" : ", ") + name;

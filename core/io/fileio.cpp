@@ -197,6 +197,12 @@ Expected<void> writeFileAtomically(const std::string& path, const std::string& c
     const bool exists = ::stat(target.c_str(), &existing) == 0;
     if (exists && S_ISDIR(existing.st_mode))
         return ioError(path, "is a directory; choose a file name");
+    // A device, pipe or socket is never replaced: renaming a file over /dev/null or /dev/zero (as
+    // root) or over a named pipe would destroy it. stat() follows every symlink, so /dev/stdout
+    // and /proc/self/fd/N count as what they point to.
+    struct stat followed {};
+    if ((exists && !S_ISREG(existing.st_mode)) || (::stat(path.c_str(), &followed) == 0 && !S_ISREG(followed.st_mode)))
+        return ioError(path, "is not a regular file (a device, pipe or socket), so it is not replaced; choose a file name");
     const mode_t mode = exists ? (existing.st_mode & 07777) : defaultMode();
 
     TemporaryFile temporary = createTemporary(directory, baseName, mode);

@@ -26,7 +26,8 @@ Expected<std::string> readTextFile(const std::string& path, std::uint64_t maxByt
 /// over the target, and the folder synced, so readers see the old file or the new one, never a
 /// mix, and no temporary file is left behind on any error. A symlink is written through to its
 /// target. An existing file keeps its mode and, where permitted, its owner; a new one gets
-/// 0666 less the umask. Fails with ErrorCode::Io naming the path. O(size).
+/// 0666 less the umask. A directory, device, pipe or socket at @p path is refused, never
+/// replaced. Fails with ErrorCode::Io naming the path. O(size).
 Expected<void> writeFileAtomically(const std::string& path, const std::string& content);
 
 /// Whether two paths name the same existing file (same device and inode, so links and

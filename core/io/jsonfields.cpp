@@ -146,31 +146,44 @@ bool Field::has(const char* key) const
     return true;
 }
 
-namespace {
-
-void collectUnknown(const nlohmann::json& value, const std::string& path, const Field::Visited& visited,
-                    std::vector<std::string>& unknown)
-{
-    if (value.is_object()) {
-        for (auto it = value.begin(); it != value.end(); ++it) {
-            const std::string child = path.empty() ? it.key() : path + "." + it.key();
-            if (visited.count(&*it))
-                collectUnknown(*it, child, visited, unknown);
-            else
-                unknown.push_back(child + ": unknown field, ignored");
-        }
-    } else if (value.is_array()) {
-        for (size_t i = 0; i < value.size(); ++i)
-            collectUnknown(value[i], path + "[" + std::to_string(i) + "]", visited, unknown);
-    }
-}
-
-} // namespace
-
 std::vector<std::string> unknownFields(const nlohmann::json& root, const Field::Visited& visited)
 {
+    // An explicit stack and one shared path, not recursion: a value nested 100,000 deep (in a
+    // free-text "description" that a reader ignores) once overflowed the call stack, and a path
+    // string copied at each level made the walk quadratic in the depth.
+    struct Frame {
+        const nlohmann::json* value;
+        nlohmann::json::const_iterator next; ///< the next member or element to visit
+        size_t index;                        ///< the next element's index (arrays)
+        size_t pathLength;                   ///< the length of this value's path
+    };
     std::vector<std::string> unknown;
-    collectUnknown(root, "", visited, unknown);
+    std::string path;
+    std::vector<Frame> stack;
+    const auto enter = [&](const nlohmann::json& value) {
+        if (value.is_object() || value.is_array())
+            stack.push_back({&value, value.cbegin(), 0, path.size()});
+    };
+    enter(root);
+    while (!stack.empty()) {
+        Frame& top = stack.back();
+        path.resize(top.pathLength);
+        if (top.next == top.value->cend()) {
+            stack.pop_back();
+            continue;
+        }
+        const nlohmann::json::const_iterator it = top.next++;
+        if (top.value->is_array()) {
+            path += "[" + std::to_string(top.index++) + "]";
+            enter(*it); // elements are walked into, never reported themselves
+        } else {
+            path += (path.empty() ? "" : ".") + it.key();
+            if (visited.count(&*it))
+                enter(*it);
+            else
+                unknown.push_back(path + ": unknown field, ignored");
+        }
+    }
     return unknown;
 }
 

@@ -81,7 +81,8 @@ private:
 };
 
 /// "PATH: unknown field, ignored" for every object member under @p root that no Field looked
-/// at; array elements are walked into, never reported themselves. O(size).
+/// at; array elements are walked into, never reported themselves. O(size), without recursion, so
+/// nesting of any depth is safe.
 std::vector<std::string> unknownFields(const nlohmann::json& root, const Field::Visited& visited);
 
 /// Parses JSON text; the error names @p sourceName and, where the parser gives it, the line.

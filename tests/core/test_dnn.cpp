@@ -16,6 +16,14 @@ using namespace coinfer;
 
 namespace {
 
+/// A plain block (no residual) of @p layers.
+Block blockOf(std::vector<Layer> layers)
+{
+    Block block;
+    block.layers = std::move(layers);
+    return block;
+}
+
 struct Totals {
     double macs = 0;
     long long parameters = 0;
@@ -202,6 +210,66 @@ private slots:
         const Expected<std::vector<SubtaskStats>> atLimit = analyzeDnn(dnn);
         QVERIFY2(atLimit.has_value(), atLimit.has_value() ? "" : atLimit.error().message.c_str());
         QCOMPARE(atLimit->front().parameters, kMaxParameters);
+    }
+
+    void refusesAParameterProductThatWouldWrap()
+    {
+        // tests/data/hostile/dnn/convolution-parameters-wrap.json: 997337 x 2*10^9 x 68 x 68
+        // parameters is 9.2e21, beyond 2^63. The product once wrapped to -9223371497709551616,
+        // passed the limit check, and `dnn show` printed a negative parameter count.
+        DnnDescription dnn;
+        dnn.name = "wrap";
+        dnn.input = {2000, 1000, 1000};
+        dnn.subtasks.push_back({"flat", {blockOf({plainLayer(LayerKind::Flatten)})}});
+        dnn.subtasks.push_back({"wide", {blockOf({convLayer(997'337, 68, 1, 34)})}});
+        const Expected<std::vector<SubtaskStats>> stats = analyzeDnn(dnn);
+        QVERIFY2(!stats.has_value(), stats.has_value() ? std::to_string(stats->back().parameters).c_str() : "");
+        const std::string& message = stats.error().message;
+        QVERIFY2(message.find("subtasks[1].blocks[0].layers[0] (conv): brings the parameters to more than the limit") != std::string::npos,
+                 message.c_str());
+        // The same layer on a linear layer's scale: in.elements() x out_features saturates too.
+        DnnDescription linear;
+        linear.name = "linear";
+        linear.input = {2000, 1000, 1000};
+        linear.subtasks.push_back({"fc", {blockOf({plainLayer(LayerKind::Flatten), linearLayer(10'000'000)})}});
+        QVERIFY(!analyzeDnn(linear).has_value());
+    }
+
+    void refusesAnInputTooLargeToCount()
+    {
+        // tests/data/hostile/dnn/input-of-10-18-elements.json: the input itself was never held
+        // to the tensor limit, so 10^18 elements x 10^6 bytes wrapped in `dnn show`'s byte count.
+        DnnDescription dnn;
+        dnn.name = "huge input";
+        dnn.input = {1'000'000, 1'000'000, 1'000'000};
+        dnn.inputElementBytes = 1'000'000;
+        dnn.subtasks.push_back({"pool", {blockOf({plainLayer(LayerKind::GlobalAvgPool)})}});
+        Expected<std::vector<SubtaskStats>> stats = analyzeDnn(dnn);
+        QVERIFY(!stats.has_value());
+        QVERIFY2(stats.error().message.find("input: 1000000x1000000x1000000 has 1000000000000000000 elements per sample, more than the "
+                                            "limit of 2147483647")
+                     != std::string::npos,
+                 stats.error().message.c_str());
+        dnn.input = {2'147'483'647, 1, 1}; // exactly the limit: accepted
+        stats = analyzeDnn(dnn);
+        QVERIFY2(stats.has_value(), stats.has_value() ? "" : stats.error().message.c_str());
+    }
+
+    void aDescriptionFileThatCannotBeReadSaysWhy()
+    {
+        // Before, a directory, a device or a file above the input limit were all "neither a
+        // built-in DNN nor a readable description file", without the reason.
+        const Expected<DnnDescription> device = loadDnn("/dev/zero");
+        QVERIFY(!device.has_value());
+        QVERIFY2(device.error().message.find("/dev/zero: is not a regular file") != std::string::npos, device.error().message.c_str());
+        const Expected<DnnDescription> folder = loadDnn(COINFER_TEST_DATA);
+        QVERIFY(!folder.has_value());
+        QVERIFY2(folder.error().message.find("is a directory, not a file") != std::string::npos, folder.error().message.c_str());
+        // A name that is no file still lists the built-ins.
+        const Expected<DnnDescription> unknown = loadDnn("no-such-dnn.json");
+        QVERIFY(!unknown.has_value());
+        QVERIFY2(unknown.error().message.find("neither a built-in DNN (mobilenetv2, resnet18, vgg16)") != std::string::npos,
+                 unknown.error().message.c_str());
     }
 
     void cpuConvolutionByHand()

@@ -135,6 +135,25 @@ private slots:
         QVERIFY2(contains(written.error().message, "is a directory"), written.error().message.c_str());
     }
 
+    void refusesToReplaceAPipeOrDevice()
+    {
+        // Before, the temporary file was renamed over whatever the path named: `coinfer plan
+        // --output /dev/zero` run as root replaced the device with a regular file, and a named
+        // pipe became a file. A pipe (and a symlink to one) stands here for every non-regular file.
+        const fs::path pipe = at("pipe");
+        QCOMPARE(::mkfifo(pipe.c_str(), 0600), 0);
+        fs::create_symlink("pipe", at("link-to-pipe"));
+        for (const fs::path& path : {pipe, at("link-to-pipe")}) {
+            const Expected<void> written = writeFileAtomically(path.string(), "x");
+            QVERIFY(!written.has_value());
+            QVERIFY2(contains(written.error().message, path.string() + ": is not a regular file (a device, pipe or socket), so it is "
+                                                                       "not replaced"),
+                     written.error().message.c_str());
+        }
+        QVERIFY(fs::is_fifo(fs::symlink_status(pipe)));
+        QVERIFY(fs::is_symlink(fs::symlink_status(at("link-to-pipe"))));
+    }
+
     void sameFileSeesLinksAndSpellings()
     {
         const fs::path file = at("same.json");
