@@ -358,6 +358,17 @@ std::string unrepresentable(const User& user, const Dnn& dnn)
                  << "; check its rate, power and CPU model";
             return text.str();
         }
+    // The table form (coinfer expand, Save expanded as) writes these as input numbers, so each
+    // must read back under the input limit.
+    double largestWritten = user.uplinkRateMbps;
+    for (size_t n = 0; n < user.localLatencyMs.size(); ++n)
+        largestWritten = std::max({largestWritten, user.localLatencyMs[n], user.localEnergyMj[n]});
+    if (largestWritten > detail::kMaxInputMagnitude) {
+        std::ostringstream text;
+        text << "its local latency, local energy or uplink rate comes to " << largestWritten << ", beyond "
+             << detail::kMaxInputMagnitude << ", the most a scenario file may state; check its rate, power and CPU model";
+        return text.str();
+    }
     return {};
 }
 
