@@ -4,6 +4,7 @@
 #include "core/planning/planner.h"
 #include "widgets/charts/chartview.h"
 #include "widgets/views/mainwindow.h"
+#include "widgets/views/plancharts.h"
 #include "widgets/views/planview.h"
 #include "widgettest.h"
 
@@ -45,7 +46,7 @@ private slots:
         const Plan plan = *makePlan(scenario, CostModel(scenario), Algorithm::Og);
         PlanView view;
         view.showPlan(scenario, plan);
-        const ChartView* energy = view.energyChart();
+        const ChartView* energy = view.charts()->energyChart();
         QCOMPARE(energy->barSeriesCount(), 3);
         const BarSeries compute = energy->barSeries(0), upload = energy->barSeries(1), local = energy->barSeries(2);
         QCOMPARE(compute.name, QString("plan: computing"));
@@ -58,14 +59,14 @@ private slots:
             QVERIFY(std::fabs(local.y[m] - std::accumulate(user.localEnergyMj.begin(), user.localEnergyMj.end(), 0.0)) < 1e-9);
         }
         QCOMPARE(energy->axisRange(ChartAxis::Left).first, 0.0);
-        QCOMPARE(view.partitionChart()->barSeriesCount(), 1);
-        const BarSeries counts = view.partitionChart()->barSeries(0);
+        QCOMPARE(view.charts()->partitionChart()->barSeriesCount(), 1);
+        const BarSeries counts = view.charts()->partitionChart()->barSeries(0);
         QCOMPARE(counts.x.size(), qsizetype(scenario.dnn.subtaskCount() + 1));
         QCOMPARE(std::accumulate(counts.y.begin(), counts.y.end(), 0.0), double(scenario.userCount()));
         // Showing another plan replaces the bars instead of adding to them.
         view.showPlan(scenario, *makePlan(scenario, CostModel(scenario), Algorithm::IpSsa));
         QCOMPARE(energy->barSeriesCount(), 3);
-        QCOMPARE(view.partitionChart()->barSeriesCount(), 1);
+        QCOMPARE(view.charts()->partitionChart()->barSeriesCount(), 1);
     }
 };
 

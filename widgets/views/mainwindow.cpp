@@ -12,6 +12,7 @@
 #include "widgets/views/dnnview.h"
 #include "widgets/views/generatordialog.h"
 #include "widgets/views/onlineview.h"
+#include "widgets/views/plancharts.h"
 #include "widgets/views/planview.h"
 #include "widgets/views/presentationwindow.h"
 
@@ -486,7 +487,12 @@ bool MainWindow::exportPlan(const QString& path, const QString& algorithm, QStri
 QStringList MainWindow::exportCharts(const QString& path)
 {
     switch (m_tabs->currentIndex()) {
-    case 1: return coinfer::exportCharts({{"energy", m_planView->energyChart()}, {"partitions", m_planView->partitionChart()}}, path);
+    case 1: {
+        std::vector<NamedChart> charts;
+        for (const auto& [name, chart] : m_planView->charts()->namedCharts())
+            charts.push_back({name, chart});
+        return coinfer::exportCharts(charts, path);
+    }
     case 2: return coinfer::exportCharts({{"split-points", m_dnnView->splitChart()}, {"batch-curves", m_dnnView->curveChart()}}, path);
     default: return coinfer::exportCharts({{"comparison", m_comparison->chart()}}, path);
     }
@@ -500,11 +506,10 @@ bool MainWindow::exportReport(const QString& path, QString* error)
         return false;
     }
     // The scenario the table and charts show, even if edited since.
-    return writeReport(path, m_runner->resultsScenario(),
-                       {.recommendation = m_comparison->summary()->text(),
-                        .table = m_comparison->table(),
-                        .charts = {m_comparison->chart(), m_planView->energyChart()}},
-                       error);
+    ReportContents contents{.recommendation = m_comparison->summary()->text(), .table = m_comparison->table(), .charts = {m_comparison->chart()}};
+    for (const ChartView* chart : m_planView->charts()->reportCharts())
+        contents.charts.push_back(chart);
+    return writeReport(path, m_runner->resultsScenario(), contents, error);
 }
 
 bool MainWindow::saveTo(const QString& given)

@@ -1,6 +1,6 @@
 #include "widgets/views/planview.h"
 
-#include "widgets/charts/chartview.h"
+#include "widgets/views/plancharts.h"
 #include "widgets/export/frameexporter.h"
 #include "widgets/views/scheduleplayer.h"
 #include "widgets/views/timelineview.h"
@@ -18,28 +18,18 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
-#include <algorithm>
-#include <map>
-#include <numeric>
 
 namespace coinfer {
 
 PlanView::PlanView(QWidget* parent)
-    : QWidget(parent), m_energy(new ChartView(this)), m_partitions(new ChartView(this)), m_timeline(new TimelineView(this))
+    : QWidget(parent), m_charts(new PlanCharts(this)), m_timeline(new TimelineView(this))
     , m_compareTimeline(new TimelineView(this)), m_player(new SchedulePlayer(this))
 {
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(createPlayerControls());
     layout->addWidget(createChartsAndTimelines());
-    m_energy->setAxisLabel(ChartAxis::Left, tr("Energy (mJ)"));
-    m_energy->setLegend(LegendPlacement::Below);
-    m_partitions->setAxisLabel(ChartAxis::Bottom, tr("Partition point p"));
-    m_partitions->setAxisLabel(ChartAxis::Left, tr("Users"));
     connect(m_timeline, &TimelineView::userClicked, this, &PlanView::userClicked);
-    connect(m_energy, &ChartView::dataClicked, this, [this](int index) {
-        if (index >= 0 && index < m_userCount)
-            emit userClicked(index);
-    });
+    connect(m_charts, &PlanCharts::userClicked, this, &PlanView::userClicked);
 }
 
 QLayout* PlanView::createPlayerControls()
@@ -89,10 +79,6 @@ QLayout* PlanView::createPlayerControls()
 
 QWidget* PlanView::createChartsAndTimelines()
 {
-    auto* charts = new QSplitter(Qt::Horizontal, this);
-    charts->addWidget(m_energy);
-    charts->addWidget(m_partitions);
-    charts->setSizes({700, 300});
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(m_timeline);
     scroll->setWidgetResizable(true);
@@ -102,7 +88,7 @@ QWidget* PlanView::createChartsAndTimelines()
     compareScroll->hide();
     m_compareTimeline->setProperty("scroll", QVariant::fromValue<QObject*>(compareScroll));
     auto* split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(charts);
+    split->addWidget(m_charts);
     split->addWidget(scroll);
     split->addWidget(compareScroll);
     return split;
@@ -149,56 +135,10 @@ void PlanView::exportAnimation()
 
 void PlanView::showPlan(const Scenario& scenario, const Plan& plan)
 {
-    m_userCount = static_cast<int>(plan.users.size());
-    showEnergy(scenario, plan);
-    showPartitions(scenario, plan);
+    m_charts->showPlan(scenario, plan);
     TimelineModel timeline(scenario, plan);
     m_player->setTimeline(timeline);
     m_timeline->setModel(std::move(timeline));
-}
-
-void PlanView::showEnergy(const Scenario& scenario, const Plan& plan)
-{
-    QVector<double> x, compute, upload, local;
-    QVector<QString> names;
-    for (int m = 0; m < m_userCount; ++m) {
-        const User& user = scenario.users[static_cast<size_t>(m)];
-        const UserOutcome& outcome = plan.users[static_cast<size_t>(m)];
-        const double computeMj = std::accumulate(user.localEnergyMj.begin(), user.localEnergyMj.begin() + outcome.partition, 0.0);
-        x << m;
-        compute << computeMj;
-        upload << outcome.energyMj - computeMj;
-        local << std::accumulate(user.localEnergyMj.begin(), user.localEnergyMj.end(), 0.0);
-        names << QString::fromStdString(user.id);
-    }
-    // Uploading stacks on computing; the plan's stack and computing locally stand side by side.
-    m_energy->clear();
-    const int computeBars = m_energy->addBars({.name = tr("plan: computing"), .x = x, .y = compute, .fill = QColor(120, 170, 90), .width = 0.4, .group = 0});
-    m_energy->addBars({.name = tr("plan: uploading"), .x = x, .y = upload, .fill = QColor(230, 160, 60), .width = 0.4, .stackedOn = computeBars});
-    m_energy->addBars({.name = tr("local only"), .x = x, .y = local, .fill = QColor(190, 190, 190), .width = 0.4, .group = 0});
-    m_energy->setKeyLabels(x, names, m_userCount > 12 ? 60 : 0);
-    m_energy->setAxisRange(ChartAxis::Bottom, -0.7, m_userCount - 0.3);
-    m_energy->fitAxesToData();
-    m_energy->setAxisLower(ChartAxis::Left, 0);
-    m_energy->replot();
-}
-
-void PlanView::showPartitions(const Scenario& scenario, const Plan& plan)
-{
-    std::map<int, int> histogram;
-    for (const UserOutcome& outcome : plan.users)
-        ++histogram[outcome.partition];
-    QVector<double> px, py;
-    for (int p = 0; p <= scenario.dnn.subtaskCount(); ++p) {
-        px << p;
-        py << histogram[p];
-    }
-    m_partitions->clear();
-    m_partitions->addBars({.x = px, .y = py, .fill = QColor(70, 130, 180)});
-    m_partitions->fitAxesToData();
-    m_partitions->setAxisRange(ChartAxis::Bottom, -0.7, scenario.dnn.subtaskCount() + 0.7);
-    m_partitions->setAxisRange(ChartAxis::Left, 0, std::max(1.0, *std::max_element(py.begin(), py.end())) * 1.15);
-    m_partitions->replot();
 }
 
 void PlanView::showComparison(const Scenario& scenario, const Plan* other)
@@ -221,7 +161,7 @@ void PlanView::selectUser(int user)
 {
     m_timeline->selectUser(user);
     m_compareTimeline->selectUser(user);
-    m_energy->highlightBars(user);
+    m_charts->selectUser(user);
 }
 
 } // namespace coinfer

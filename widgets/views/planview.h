@@ -1,6 +1,6 @@
 #pragma once
-// One plan in detail: per-user energy against computing locally (split into computing and
-// uploading), the partition points as a histogram, and the static timeline.
+// One plan in detail: its charts (PlanCharts) above its timeline, the player that animates the
+// timeline, and a second plan's timeline to compare with.
 
 #include "core/model/plan.h"
 #include "core/model/scenario.h"
@@ -12,6 +12,7 @@ class QLayout;
 namespace coinfer {
 
 class ChartView;
+class PlanCharts;
 class SchedulePlayer;
 class TimelineView;
 
@@ -30,8 +31,7 @@ public:
     /// Highlights one user in every chart (-1: none).
     void selectUser(int user);
     TimelineView* timeline() const { return m_timeline; }
-    ChartView* energyChart() const { return m_energy; }
-    ChartView* partitionChart() const { return m_partitions; }
+    PlanCharts* charts() const { return m_charts; }
     SchedulePlayer* player() const { return m_player; }
 
 signals:
@@ -45,15 +45,11 @@ private:
     /// Asks for a format, frame rate, length, size and target, then writes the animation in the
     /// background with a progress dialog.
     void exportAnimation();
-    void showEnergy(const Scenario& scenario, const Plan& plan);
-    void showPartitions(const Scenario& scenario, const Plan& plan);
 
-    ChartView* m_energy;
-    ChartView* m_partitions;
+    PlanCharts* m_charts;
     TimelineView* m_timeline;
     TimelineView* m_compareTimeline;
     SchedulePlayer* m_player;
-    int m_userCount = 0;
 };
 
 } // namespace coinfer

@@ -1,5 +1,7 @@
 #include "widgets/views/timelineview.h"
 
+#include "widgets/charts/palette.h"
+
 #include <QImage>
 #include <QMouseEvent>
 #include <QPaintEvent>
@@ -24,11 +26,11 @@ constexpr double kAxisHeight = 40; // a status line, then the time axis
 QColor colourOf(SegmentKind kind)
 {
     switch (kind) {
-    case SegmentKind::Local: return QColor(120, 170, 90);
-    case SegmentKind::Upload: return QColor(230, 160, 60);
-    case SegmentKind::Waiting: return QColor(225, 225, 225);
-    case SegmentKind::Edge: return QColor(70, 130, 180);
-    case SegmentKind::GpuBatch: return QColor(40, 80, 140);
+    case SegmentKind::Local: return palette::localComputing();
+    case SegmentKind::Upload: return palette::uploading();
+    case SegmentKind::Waiting: return palette::waiting();
+    case SegmentKind::Edge: return palette::edgeComputing();
+    case SegmentKind::GpuBatch: return palette::gpuBatch();
     }
     return Qt::gray;
 }
