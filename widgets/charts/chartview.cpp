@@ -1,12 +1,44 @@
 #include "widgets/charts/chartview.h"
 
+#include "widgets/charts/palette.h"
+
+#include <QKeyEvent>
 #include <QResizeEvent>
 #include <QSvgGenerator>
+#include <QToolTip>
 
 #include <qcustomplot.h>
 
+#include <algorithm>
+#include <cmath>
+
 namespace coinfer {
 namespace {
+
+/// Ticks at whole numbers only: the library's step, moved to 1, 2 or 5 times a power of ten.
+class IntegerTicker : public QCPAxisTicker {
+protected:
+    double getTickStep(const QCPRange& range) override
+    {
+        const double step = QCPAxisTicker::getTickStep(range);
+        if (step <= 1)
+            return 1;
+        const double magnitude = std::pow(10.0, std::floor(std::log10(step)));
+        const double mantissa = step / magnitude;
+        return (mantissa < 1.5 ? 1 : mantissa < 3.5 ? 2 : mantissa < 7.5 ? 5 : 10) * magnitude;
+    }
+
+    int getSubTickCount(double tickStep) override
+    {
+        // Sub-ticks fall on whole numbers too: none under a step of 1, one under 2, four under 5 and 10.
+        if (tickStep <= 1)
+            return 0;
+        const double mantissa = tickStep / std::pow(10.0, std::floor(std::log10(tickStep)));
+        return mantissa < 1.5 ? (tickStep >= 10 ? 4 : 0) : mantissa < 3.5 ? 1 : 4;
+    }
+};
+
+const ChartAxis kAllAxes[] = {ChartAxis::Bottom, ChartAxis::Left, ChartAxis::Right};
 
 QCPAxis* axisOf(const QCustomPlot* plot, ChartAxis axis)
 {
@@ -54,6 +86,36 @@ ChartView::ChartView(QWidget* parent)
 {
     m_plot->setGeometry(rect());
     connect(m_plot, &QCustomPlot::plottableClick, this, [this](QCPAbstractPlottable*, int index, QMouseEvent*) { emit dataClicked(index); });
+    setUpInteraction();
+}
+
+void ChartView::setUpInteraction()
+{
+    setFocusPolicy(Qt::ClickFocus);
+    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    m_plot->axisRect()->setRangeDragAxes(QList<QCPAxis*>{m_plot->xAxis, m_plot->yAxis, m_plot->yAxis2});
+    m_plot->axisRect()->setRangeZoomAxes(QList<QCPAxis*>{m_plot->xAxis, m_plot->yAxis, m_plot->yAxis2});
+    m_plot->selectionRect()->setPen(QPen(palette::selection(), 1, Qt::DashLine));
+    // The library decides between a box and a pan when the button goes down: Ctrl picks the box.
+    connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
+        m_plot->setSelectionRectMode(event->modifiers() & Qt::ControlModifier ? QCP::srmZoom : QCP::srmNone);
+    });
+    connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) { fitView(); });
+    connect(m_plot, &QCustomPlot::legendClick, this, [this](QCPLegend* legend, QCPAbstractLegendItem* item, QMouseEvent*) {
+        for (int entry = 0; item && entry < legend->itemCount(); ++entry)
+            if (legend->item(entry) == item)
+                toggleLegendEntry(entry);
+    });
+    m_plot->setMouseTracking(true);
+    connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
+        if (event->buttons() != Qt::NoButton)
+            return;
+        const QString text = hoverText(m_plot->mapTo(this, event->position().toPoint()));
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(event->globalPosition().toPoint(), text, m_plot);
+    });
 }
 
 ChartView::~ChartView() = default;
@@ -74,7 +136,17 @@ QSize ChartView::minimumSizeHint() const
 void ChartView::resizeEvent(QResizeEvent* event)
 {
     m_plot->setGeometry(rect());
+    wrapLegend();
     QWidget::resizeEvent(event);
+}
+
+void ChartView::keyPressEvent(QKeyEvent* event)
+{
+    if (event->key() == Qt::Key_Home || event->key() == Qt::Key_F) {
+        fitView();
+        return;
+    }
+    QWidget::keyPressEvent(event);
 }
 
 void ChartView::setAxisLabel(ChartAxis axis, const QString& label)
@@ -109,12 +181,16 @@ void ChartView::setKeyLabels(const QVector<double>& keys, const QVector<QString>
 {
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     ticker->addTicks(keys, labels);
+    m_keyLabels.clear();
+    for (qsizetype i = 0; i < std::min(keys.size(), labels.size()); ++i)
+        m_keyLabels[keys[i]] = labels[i];
     m_plot->xAxis->setTicker(ticker);
     m_plot->xAxis->setTickLabelRotation(rotationDegrees);
 }
 
 void ChartView::setLegend(LegendPlacement placement)
 {
+    m_legendPlacement = placement;
     m_plot->legend->setVisible(placement != LegendPlacement::Hidden);
     if (placement != LegendPlacement::Below)
         return; // the library's default place is inside, top right
@@ -123,12 +199,38 @@ void ChartView::setLegend(LegendPlacement placement)
     m_plot->plotLayout()->setRowStretchFactor(1, 0.001); // as tall as its text, the plot takes the rest
 }
 
+void ChartView::wrapLegend()
+{
+    QCPLegend* legend = m_plot->legend;
+    if (m_legendPlacement != LegendPlacement::Below || legend->itemCount() == 0)
+        return;
+    int widestEntry = 1;
+    for (int entry = 0; entry < legend->itemCount(); ++entry)
+        widestEntry = std::max(widestEntry, legend->item(entry)->minimumOuterSizeHint().width() + legend->columnSpacing());
+    const int perRow = std::max(1, (width() - 20) / widestEntry);
+    if (legend->wrap() != perRow) {
+        legend->setWrap(perRow);
+        legend->setFillOrder(QCPLegend::foColumnsFirst, true); // moves the entries into the new rows
+    }
+}
+
+void ChartView::setIntegerTicks(ChartAxis axis)
+{
+    axisOf(m_plot, axis)->setTicker(QSharedPointer<QCPAxisTicker>(new IntegerTicker));
+}
+
+QVector<double> ChartView::ticks(ChartAxis axis) const
+{
+    return axisOf(m_plot, axis)->tickVector();
+}
+
 int ChartView::addBars(const BarSeries& series)
 {
     const QList<QCPBars*> existing = barsOf(m_plot);
     auto* bars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
     bars->setName(series.name);
     bars->setBrush(series.fill);
+    bars->setSelectable(QCP::stNone); // the chosen user is marked by markKey(), never by a colour
     if (!series.outlined)
         bars->setPen(Qt::NoPen);
     bars->setWidth(series.width);
@@ -152,6 +254,7 @@ int ChartView::addLine(const LineSeries& series)
     graph->setData(series.x, series.y);
     graph->setName(series.name);
     graph->setPen(series.pen);
+    graph->setSelectable(QCP::stNone);
     if (series.join == LineJoin::StepLeft)
         graph->setLineStyle(QCPGraph::lsStepLeft);
     else if (series.join == LineJoin::None)
@@ -180,24 +283,124 @@ void ChartView::clear()
         delete group;
     m_groups.clear();
     m_plot->clearPlottables();
+    if (m_mark) {
+        m_plot->removeItem(m_mark);
+        m_mark = nullptr;
+    }
+    m_markedKey.reset();
 }
 
 void ChartView::highlightBars(int index)
 {
-    if (!m_plot->plottableCount())
+    const QList<QCPBars*> bars = barsOf(m_plot);
+    if (bars.isEmpty())
         return;
-    for (QCPBars* bars : barsOf(m_plot)) {
-        QCPDataSelection selection;
-        if (index >= 0)
-            selection.addDataRange(QCPDataRange(index, index + 1));
-        bars->setSelection(selection);
+    if (index < 0 || index >= bars.front()->dataCount()) {
+        clearMark();
+        return;
     }
+    const QCPBars* first = bars.front();
+    // A group's bars stand side by side around the key: the mark spans all of them.
+    const double width = first->barsGroup() ? first->width() * first->barsGroup()->size() : first->width();
+    markKey(first->data()->at(index)->key, width * 1.1);
+}
+
+void ChartView::markKey(double key, double widthInKeys)
+{
+    if (!m_mark) {
+        m_mark = new QCPItemRect(m_plot);
+        m_mark->setLayer(QStringLiteral("axes")); // above the bars and lines
+        m_mark->setPen(QPen(palette::selection(), 2));
+        m_mark->setBrush(Qt::NoBrush);
+        m_mark->setSelectable(false);
+        for (QCPItemPosition* corner : {m_mark->topLeft, m_mark->bottomRight}) {
+            corner->setTypeX(QCPItemPosition::ptPlotCoords);
+            corner->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        }
+    }
+    m_mark->topLeft->setCoords(key - widthInKeys / 2, 0);
+    m_mark->bottomRight->setCoords(key + widthInKeys / 2, 1);
+    m_markedKey = key;
     m_plot->replot();
+}
+
+void ChartView::clearMark()
+{
+    if (m_mark) {
+        m_plot->removeItem(m_mark);
+        m_mark = nullptr;
+    }
+    m_markedKey.reset();
+    m_plot->replot();
+}
+
+std::optional<double> ChartView::markedKey() const
+{
+    return m_markedKey;
+}
+
+int ChartView::legendEntryCount() const
+{
+    return m_plot->legend->itemCount();
+}
+
+void ChartView::toggleLegendEntry(int entry)
+{
+    auto* item = qobject_cast<QCPPlottableLegendItem*>(m_plot->legend->item(entry));
+    if (!item)
+        return;
+    QCPAbstractPlottable* series = item->plottable();
+    series->setVisible(!series->visible());
+    item->setTextColor(series->visible() ? Qt::black : QColor(160, 160, 160));
+    m_plot->replot();
+}
+
+bool ChartView::legendEntryShown(int entry) const
+{
+    auto* item = qobject_cast<QCPPlottableLegendItem*>(m_plot->legend->item(entry));
+    return item && item->plottable()->visible();
+}
+
+QRect ChartView::legendEntryRect(int entry) const
+{
+    return m_plot->legend->item(entry)->outerRect().translated(m_plot->pos());
+}
+
+void ChartView::rememberView()
+{
+    for (ChartAxis axis : kAllAxes)
+        m_homeRanges[axis] = axisRange(axis);
+}
+
+void ChartView::fitView()
+{
+    for (const auto& [axis, range] : m_homeRanges)
+        setAxisRange(axis, range.first, range.second);
+    m_plot->replot();
+}
+
+QString ChartView::hoverText(QPoint position) const
+{
+    int index = -1;
+    QCPAbstractPlottable* series = m_plot->plottableAt(QPointF(m_plot->mapFrom(this, position)), false, &index);
+    if (!series || !series->visible() || index < 0 || !series->interface1D())
+        return {};
+    QCPPlottableInterface1D* points = series->interface1D();
+    if (index >= points->dataCount())
+        return {};
+    const double key = points->dataMainKey(index), value = points->dataMainValue(index);
+    const auto label = m_keyLabels.find(key);
+    const QString keyText = label != m_keyLabels.end() ? label->second : QString::number(key, 'g', 6);
+    const QString name = series->name().isEmpty() ? QString() : series->name() + QStringLiteral(": ");
+    const QString unit = series->valueAxis()->label();
+    return QStringLiteral("%1%2: %3%4").arg(name, keyText, QString::number(value, 'g', 6), unit.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(unit));
 }
 
 void ChartView::replot()
 {
+    wrapLegend();
     m_plot->replot();
+    rememberView();
 }
 
 int ChartView::barSeriesCount() const
@@ -274,9 +477,9 @@ bool ChartView::save(const QString& path, int width, int height) const
     return m_plot->savePng(path, width, height);
 }
 
-QPixmap ChartView::toPixmap(int width, int height) const
+QPixmap ChartView::toPixmap(int width, int height, double scale) const
 {
-    return m_plot->toPixmap(width, height);
+    return m_plot->toPixmap(width, height, scale);
 }
 
 } // namespace coinfer

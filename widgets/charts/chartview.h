@@ -12,9 +12,11 @@
 #include <QWidget>
 
 #include <map>
+#include <optional>
 #include <utility>
 
 class QCPBarsGroup;
+class QCPItemRect;
 class QCustomPlot;
 class QPixmap;
 
@@ -27,7 +29,8 @@ enum class ChartAxis { Bottom, Left, Right };
 enum class LegendPlacement {
     Hidden,         ///< the default
     InsideTopRight, ///< over the plot, in its top right corner
-    Below,          ///< in a row of its own under the plot, entries side by side: never over the data
+    Below,          ///< in rows of their own under the plot, entries side by side and wrapped to the
+                    ///< chart's width: never over the data, however many entries
 };
 
 /// How a line joins its points.
@@ -66,6 +69,10 @@ struct LineSeries {
 
 /// A chart. Series are drawn in the order they are added and keep their index until clear().
 /// Changes show after replot().
+///
+/// Interaction, as in PlotJuggler: drag pans, the wheel zooms, Ctrl+drag zooms to a box,
+/// double-click (or Home) goes back to the ranges of the last replot(), hovering shows the
+/// series, key and value under the mouse, and clicking a legend entry hides or shows its series.
 class ChartView : public QWidget {
     Q_OBJECT
 
@@ -87,6 +94,11 @@ public:
     void setKeyLabels(const QVector<double>& keys, const QVector<QString>& labels, double rotationDegrees = 0);
     /// Shows the legend at @p placement. Called once, while the chart is set up.
     void setLegend(LegendPlacement placement);
+    /// Ticks on @p axis only at whole numbers (counts, partition points, batch sizes), never
+    /// at 2.5; the step grows as 1, 2, 5, 10, ... when the range is wide.
+    void setIntegerTicks(ChartAxis axis);
+    /// The tick positions on @p axis as last drawn (after replot()).
+    QVector<double> ticks(ChartAxis axis) const;
 
     /// Adds bars; returns their index among the bar series. O(points).
     int addBars(const BarSeries& series);
@@ -98,10 +110,31 @@ public:
     void clearLine(int line);
     /// Removes every series.
     void clear();
-    /// Selects data point @p index (-1: none) in every bar series and replots; does nothing while
-    /// there is no series. Bars are selectable only as a whole series (the plotting library's
-    /// default, kept as the app has always drawn it), so each series lights up entirely.
+    /// Marks the key of data point @p index of the first bar series (-1: none) and replots;
+    /// does nothing while there is no series. Same as markKey() at that key, a bar wide.
     void highlightBars(int index);
+    /// Marks @p key with an outline @p widthInKeys wide (0: a vertical line) over the whole
+    /// height of the plot, in palette::selection(); every fill keeps its colour. Replots.
+    void markKey(double key, double widthInKeys);
+    /// Removes the mark; replots.
+    void clearMark();
+    /// The key marked, if any.
+    std::optional<double> markedKey() const;
+
+    /// Legend entries, in the order their series were added (hidden series included).
+    int legendEntryCount() const;
+    /// Hides the series of legend entry @p entry if shown, shows it if hidden (as a click on the
+    /// entry does); a hidden series' entry turns grey. Replots.
+    void toggleLegendEntry(int entry);
+    /// Whether the series of legend entry @p entry is drawn.
+    bool legendEntryShown(int entry) const;
+    /// Where legend entry @p entry is, in this widget's coordinates.
+    QRect legendEntryRect(int entry) const;
+    /// Goes back to the ranges of the last replot() (the view before any pan or zoom).
+    void fitView();
+    /// What hovering at @p position (this widget's coordinates) shows: the series' name, the key
+    /// (its label when the axis has text labels) and the value; empty away from data.
+    QString hoverText(QPoint position) const;
     /// Draws the chart again with every change since the last replot.
     void replot();
 
@@ -118,8 +151,9 @@ public:
     /// Writes the chart at @p width x @p height as PNG, JPEG, PDF or SVG, chosen by @p path's
     /// extension (PNG for any other). False, and nothing usable written, on failure.
     bool save(const QString& path, int width = 900, int height = 500) const;
-    /// The chart drawn at @p width x @p height.
-    QPixmap toPixmap(int width, int height) const;
+    /// The chart laid out at @p width x @p height and drawn @p scale times as large (a pixmap
+    /// of width x scale by height x scale): text stays readable when a page prints it large.
+    QPixmap toPixmap(int width, int height, double scale = 1.0) const;
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -130,10 +164,21 @@ signals:
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
 
 private:
+    void setUpInteraction();
+    /// Wraps a legend below the plot to as many entries a row as the width holds.
+    void wrapLegend();
+    void rememberView();
+
     QCustomPlot* m_plot;
     std::map<int, QCPBarsGroup*> m_groups; ///< BarSeries::group -> the library's group
+    LegendPlacement m_legendPlacement = LegendPlacement::Hidden;
+    QCPItemRect* m_mark = nullptr;
+    std::optional<double> m_markedKey;
+    std::map<double, QString> m_keyLabels;  ///< the bottom axis' text labels, for hover text
+    std::map<ChartAxis, std::pair<double, double>> m_homeRanges; ///< the ranges fitView() restores
 };
 
 } // namespace coinfer
