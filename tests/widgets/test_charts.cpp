@@ -9,6 +9,9 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWheelEvent>
+
+#include <cmath>
 
 using namespace coinfer;
 
@@ -93,6 +96,105 @@ private slots:
         QTest::mouseClick(plot, Qt::LeftButton, {}, plot->mapFrom(&chart, middle));
         QCOMPARE(clicked.count(), 1);
         QCOMPARE(clicked.front().front().toInt(), 0);
+    }
+
+    void integerTicksNeverFallBetweenWholeNumbers()
+    {
+        // A range of a few units: the library alone ticks at 0.5 or 2.5 steps.
+        ChartView chart;
+        chart.resize(600, 400);
+        chart.setIntegerTicks(ChartAxis::Bottom);
+        chart.addBars({.x = {0, 1, 2, 3, 4, 5}, .y = {1, 2, 3, 2, 1, 7}});
+        for (const auto& [lower, upper] : {std::pair{-0.7, 5.7}, std::pair{-0.5, 2.5}, std::pair{0.0, 13.0}, std::pair{0.0, 12345.0}}) {
+            chart.setAxisRange(ChartAxis::Bottom, lower, upper);
+            chart.replot();
+            const QVector<double> ticks = chart.ticks(ChartAxis::Bottom);
+            QVERIFY(ticks.size() >= 2);
+            for (double tick : ticks)
+                QVERIFY2(tick == std::round(tick), qPrintable(QString("%1 in %2..%3").arg(tick).arg(lower).arg(upper)));
+        }
+    }
+
+    void selectionOutlinesTheKeyAndKeepsEveryFill()
+    {
+        ChartView chart;
+        chart.resize(600, 400);
+        const QColor green(120, 170, 90), grey(190, 190, 190);
+        chart.addBars({.name = "plan", .x = {0, 1, 2}, .y = {3, 4, 5}, .fill = green, .outlined = false, .width = 0.4, .group = 0});
+        chart.addBars({.name = "local", .x = {0, 1, 2}, .y = {6, 6, 6}, .fill = grey, .outlined = false, .width = 0.4, .group = 0});
+        chart.setAxisRange(ChartAxis::Bottom, -0.7, 2.7);
+        chart.setAxisRange(ChartAxis::Left, 0, 7);
+        const QImage before = chart.toPixmap(600, 400).toImage();
+        chart.highlightBars(1);
+        QCOMPARE(chart.markedKey().value_or(-1), 1.0);
+        const QImage after = chart.toPixmap(600, 400).toImage();
+        // Pixels that changed are the mark's (drawn in the selection colour, grey where smoothed),
+        // never a bar recoloured: the bars keep their colour, pixel for pixel but the outline's.
+        int changed = 0, greenBefore = 0, greenAfter = 0;
+        for (int y = 0; y < after.height(); ++y)
+            for (int x = 0; x < after.width(); ++x) {
+                greenBefore += before.pixelColor(x, y) == green;
+                greenAfter += after.pixelColor(x, y) == green;
+            }
+        QVERIFY(greenBefore > 1000);
+        QVERIFY2(greenAfter > greenBefore * 9 / 10, qPrintable(QString("%1 of %2 green pixels left").arg(greenAfter).arg(greenBefore)));
+        for (int y = 0; y < after.height(); ++y)
+            for (int x = 0; x < after.width(); ++x)
+                if (before.pixel(x, y) != after.pixel(x, y)) {
+                    ++changed;
+                    const QColor now = after.pixelColor(x, y);
+                    QVERIFY2(now.hsvSaturation() < 40 || now == green || now == grey,
+                             qPrintable(QString("pixel %1,%2 became %3").arg(x).arg(y).arg(now.name())));
+                }
+        QVERIFY(changed > 0);
+        QCOMPARE(chart.barSeries(0).fill, green);
+        QCOMPARE(chart.barSeries(1).fill, grey);
+        chart.highlightBars(-1);
+        QVERIFY(!chart.markedKey());
+    }
+
+    void legendTogglesHoverAndFit()
+    {
+        ChartView chart;
+        chart.resize(600, 400);
+        chart.setLegend(LegendPlacement::Below);
+        chart.setAxisLabel(ChartAxis::Left, "Energy (mJ)");
+        chart.setKeyLabels({0, 1}, {"ana", "ben"});
+        chart.addBars({.name = "computing", .x = {0, 1}, .y = {3, 8}, .fill = Qt::green, .width = 0.8});
+        chart.addLine({.name = "bound", .x = {-0.5, 1.5}, .y = {9, 9}, .pen = QPen(Qt::red)});
+        chart.setAxisRange(ChartAxis::Bottom, -0.5, 1.5);
+        chart.setAxisRange(ChartAxis::Left, 0, 10);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.replot();
+        // Hovering over ben's bar names the series, the user and the value with its unit.
+        const QRect plot = chart.plotRect();
+        const QString hover = chart.hoverText(QPoint(plot.left() + plot.width() * 3 / 4, plot.bottom() - 60));
+        QVERIFY2(hover.contains("computing") && hover.contains("ben") && hover.contains("8") && hover.contains("mJ"), qPrintable(hover));
+        QVERIFY(chart.hoverText(QPoint(plot.left() + 3, plot.top() + 3)).isEmpty()); // in the margin, away from data
+        // A click on a legend entry hides its series; a second shows it again.
+        QCOMPARE(chart.legendEntryCount(), 2);
+        const QRect entry = chart.legendEntryRect(0);
+        QWidget* plotWidget = chart.childAt(entry.center());
+        QVERIFY(plotWidget);
+        QTest::mouseClick(plotWidget, Qt::LeftButton, {}, plotWidget->mapFrom(&chart, entry.center()));
+        QVERIFY(!chart.legendEntryShown(0));
+        QVERIFY(chart.legendEntryShown(1));
+        QVERIFY(chart.hoverText(QPoint(plot.left() + plot.width() * 3 / 4, plot.bottom() - 60)).isEmpty()); // hidden: nothing to hover
+        chart.toggleLegendEntry(0);
+        QVERIFY(chart.legendEntryShown(0));
+        // Zoomed and panned away, a double-click brings back the ranges of the last replot.
+        chart.setAxisRange(ChartAxis::Bottom, 5, 6);
+        chart.setAxisRange(ChartAxis::Left, -3, -2);
+        QTest::mouseDClick(plotWidget, Qt::LeftButton, {}, plotWidget->mapFrom(&chart, plot.center()));
+        QCOMPARE(chart.axisRange(ChartAxis::Bottom), std::make_pair(-0.5, 1.5));
+        QCOMPARE(chart.axisRange(ChartAxis::Left), std::make_pair(0.0, 10.0));
+        // The wheel zooms in around the mouse.
+        QWheelEvent wheel(QPointF(plotWidget->mapFrom(&chart, plot.center())), QPointF(plotWidget->mapToGlobal(plotWidget->mapFrom(&chart, plot.center()))),
+                          QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(plotWidget, &wheel);
+        const auto [lower, upper] = chart.axisRange(ChartAxis::Bottom);
+        QVERIFY2(upper - lower < 2.0, qPrintable(QString("%1..%2").arg(lower).arg(upper)));
     }
 
     void filesInEveryFormat()

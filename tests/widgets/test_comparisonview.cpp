@@ -2,6 +2,7 @@
 // line above it and the chart.
 #include "widgets/charts/chartview.h"
 #include "widgets/document/planrunner.h"
+#include "widgets/document/scenariodocument.h"
 #include "widgets/views/comparisonview.h"
 #include "widgets/views/mainwindow.h"
 #include "widgettest.h"
@@ -72,6 +73,54 @@ private slots:
         QVERIFY(chart->legendRect().top() >= chart->plotRect().bottom() - 1);
         // The Plan page and Export plan start with best.
         QCOMPARE(window.findChild<QComboBox*>("planChoice")->currentText(), QString("best"));
+    }
+
+    void zeroUsersGiveASentenceNeverNan()
+    {
+        // Every user deleted, as a person would: the page says so in words, no NaN anywhere.
+        MainWindow window;
+        window.resize(1280, 760);
+        window.show();
+        QVERIFY(window.openFile(kClassroom, true));
+        Scenario empty = window.document()->scenario();
+        empty.users.clear();
+        window.document()->setScenario(empty);
+        QVERIFY(waitForPlans(window));
+        const ComparisonView* view = window.comparison();
+        QVERIFY2(view->emptyMessage().contains("No users"), qPrintable(view->emptyMessage()));
+        QVERIFY2(!view->summary()->text().contains("nan", Qt::CaseInsensitive), qPrintable(view->summary()->text()));
+        for (int row = 0; row < view->table()->rowCount(); ++row)
+            for (int column = 0; column < view->table()->columnCount(); ++column)
+                if (const QTableWidgetItem* item = view->table()->item(row, column))
+                    QVERIFY2(!item->text().contains("nan", Qt::CaseInsensitive), qPrintable(item->text()));
+        QVERIFY(!view->chart()->isVisible());
+    }
+
+    void noFeasiblePlanGivesASentence()
+    {
+        // Deadlines no plan can meet: every planner refuses, and the page says why in words
+        // instead of an empty chart.
+        MainWindow window;
+        window.resize(1280, 760);
+        window.show();
+        QVERIFY(window.openFile(kClassroom, true));
+        Scenario impossible = window.document()->scenario();
+        for (User& user : impossible.users)
+            user.deadlineMs = 0.001;
+        window.document()->setScenario(impossible);
+        QVERIFY(waitForPlans(window));
+        const ComparisonView* view = window.comparison();
+        bool anyPlan = false;
+        for (const AlgorithmResult& result : window.runner()->results())
+            anyPlan = anyPlan || result.plan.has_value();
+        if (anyPlan) {
+            // Plans that miss deadlines are charted as late: then there is something to show.
+            QVERIFY(view->emptyMessage().isEmpty());
+            QVERIFY(view->summary()->text().contains("No plan meets every deadline"));
+        } else {
+            QVERIFY2(view->emptyMessage().contains("No plan meets every deadline"), qPrintable(view->emptyMessage()));
+            QVERIFY(!view->chart()->isVisible());
+        }
     }
 };
 

@@ -5,6 +5,8 @@
 #include "core/io/fileio.h"
 #include "core/io/profileio.h"
 #include "tests/common/testdata.h"
+#include "core/model/randomscenario.h"
+#include "widgets/charts/chartview.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/views/dnnview.h"
 
@@ -12,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
+
+#include <cmath>
 
 using namespace coinfer;
 
@@ -26,6 +30,30 @@ class TestDnnView : public QObject {
 
 private slots:
     void initTestCase() { QCoreApplication::setOrganizationName("CoinferTest"); }
+
+    void legendsOfATwentySubtaskDnnCoverNoCurve()
+    {
+        // Twenty batch curves: the legend wraps below the plot, every entry inside the chart,
+        // none over the plot area where the curves are drawn.
+        ScenarioDocument document;
+        document.reset(makeRandomScenario(5, {.users = 6, .subtasks = 20, .maxBatch = 8, .constantEdge = false}), QString());
+        DnnView view(&document);
+        view.resize(1200, 800);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.refresh();
+        for (const ChartView* chart : {view.curveChart(), view.splitChart()}) {
+            QVERIFY(chart->legendEntryCount() > 0);
+            QVERIFY(!chart->legendRect().intersects(chart->plotRect().adjusted(1, 1, -1, -1)));
+            for (int entry = 0; entry < chart->legendEntryCount(); ++entry)
+                QVERIFY2(chart->rect().contains(chart->legendEntryRect(entry)), qPrintable(QString("entry %1 cut off").arg(entry)));
+        }
+        QCOMPARE(view.curveChart()->legendEntryCount(), 20);
+        // Batch sizes and split points are whole numbers: so are the ticks.
+        for (const ChartView* chart : {view.curveChart(), view.splitChart()})
+            for (double tick : chart->ticks(ChartAxis::Bottom))
+                QVERIFY2(tick == std::round(tick), qPrintable(QString::number(tick)));
+    }
 
     void dnnAndEdgeEditsAreUndoable()
     {

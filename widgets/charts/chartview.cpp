@@ -38,6 +38,17 @@ protected:
     }
 };
 
+/// The legend's entries in order. The legend's grid counts its empty cells as elements (a
+/// wrapped last row has some), so its own count and index cannot be used.
+QList<QCPAbstractLegendItem*> legendItems(const QCPLegend* legend)
+{
+    QList<QCPAbstractLegendItem*> items;
+    for (int cell = 0; cell < legend->elementCount(); ++cell)
+        if (auto* item = qobject_cast<QCPAbstractLegendItem*>(legend->elementAt(cell)))
+            items << item;
+    return items;
+}
+
 const ChartAxis kAllAxes[] = {ChartAxis::Bottom, ChartAxis::Left, ChartAxis::Right};
 
 QCPAxis* axisOf(const QCustomPlot* plot, ChartAxis axis)
@@ -102,9 +113,9 @@ void ChartView::setUpInteraction()
     });
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) { fitView(); });
     connect(m_plot, &QCustomPlot::legendClick, this, [this](QCPLegend* legend, QCPAbstractLegendItem* item, QMouseEvent*) {
-        for (int entry = 0; item && entry < legend->itemCount(); ++entry)
-            if (legend->item(entry) == item)
-                toggleLegendEntry(entry);
+        const int entry = static_cast<int>(legendItems(legend).indexOf(item));
+        if (item && entry >= 0)
+            toggleLegendEntry(entry);
     });
     m_plot->setMouseTracking(true);
     connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
@@ -202,11 +213,12 @@ void ChartView::setLegend(LegendPlacement placement)
 void ChartView::wrapLegend()
 {
     QCPLegend* legend = m_plot->legend;
-    if (m_legendPlacement != LegendPlacement::Below || legend->itemCount() == 0)
+    const QList<QCPAbstractLegendItem*> items = legendItems(legend);
+    if (m_legendPlacement != LegendPlacement::Below || items.isEmpty())
         return;
     int widestEntry = 1;
-    for (int entry = 0; entry < legend->itemCount(); ++entry)
-        widestEntry = std::max(widestEntry, legend->item(entry)->minimumOuterSizeHint().width() + legend->columnSpacing());
+    for (const QCPAbstractLegendItem* item : items)
+        widestEntry = std::max(widestEntry, item->minimumOuterSizeHint().width() + legend->columnSpacing());
     const int perRow = std::max(1, (width() - 20) / widestEntry);
     if (legend->wrap() != perRow) {
         legend->setWrap(perRow);
@@ -341,12 +353,12 @@ std::optional<double> ChartView::markedKey() const
 
 int ChartView::legendEntryCount() const
 {
-    return m_plot->legend->itemCount();
+    return static_cast<int>(legendItems(m_plot->legend).size());
 }
 
 void ChartView::toggleLegendEntry(int entry)
 {
-    auto* item = qobject_cast<QCPPlottableLegendItem*>(m_plot->legend->item(entry));
+    auto* item = qobject_cast<QCPPlottableLegendItem*>(legendItems(m_plot->legend).value(entry));
     if (!item)
         return;
     QCPAbstractPlottable* series = item->plottable();
@@ -357,13 +369,14 @@ void ChartView::toggleLegendEntry(int entry)
 
 bool ChartView::legendEntryShown(int entry) const
 {
-    auto* item = qobject_cast<QCPPlottableLegendItem*>(m_plot->legend->item(entry));
+    auto* item = qobject_cast<QCPPlottableLegendItem*>(legendItems(m_plot->legend).value(entry));
     return item && item->plottable()->visible();
 }
 
 QRect ChartView::legendEntryRect(int entry) const
 {
-    return m_plot->legend->item(entry)->outerRect().translated(m_plot->pos());
+    const QCPAbstractLegendItem* item = legendItems(m_plot->legend).value(entry);
+    return item ? item->outerRect().translated(m_plot->pos()) : QRect();
 }
 
 void ChartView::rememberView()

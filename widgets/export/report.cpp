@@ -126,16 +126,50 @@ void drawTable(Page& page, const QTableWidget& table)
     painter.setFont(body);
 }
 
-/// The charts one above the other in the height left on the page.
-void drawCharts(Page& page, int pageHeight, const std::vector<const ChartView*>& charts)
+/// The chart at @p target, laid out at 1/kChartScale of the page's pixels so that its text
+/// prints at a readable size.
+void drawChart(QPainter& painter, const QRect& target, const ChartView& chart)
 {
+    constexpr double kChartScale = 1.6;
+    const QPixmap pixmap = chart.toPixmap(static_cast<int>(target.width() / kChartScale), static_cast<int>(target.height() / kChartScale), kChartScale);
+    painter.drawPixmap(target, pixmap);
+}
+
+/// The timeline overview across the page, its aspect kept, at most a sixth of the page tall.
+void drawTimelineOverview(Page& page, int pageHeight, const QImage& overview)
+{
+    if (overview.isNull())
+        return;
+    page.painter.drawText(QRect(0, page.y, page.width, 40), Qt::AlignLeft | Qt::AlignBottom, tr("Timeline overview"));
+    page.y += 45;
+    const int height = std::min(pageHeight / 6, overview.height() * page.width / std::max(1, overview.width()));
+    const QImage scaled = overview.scaled(page.width, height, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    page.painter.drawImage(QPoint(0, page.y), scaled);
+    page.y += scaled.height() + 30;
+}
+
+/// The first chart full width, the others two a row, in the height left on the page; on a new
+/// page when a row would be under @p minRowHeight.
+void drawCharts(QPdfWriter& pdf, Page& page, int pageHeight, const std::vector<const ChartView*>& charts)
+{
+    constexpr int kGap = 20, kMinRowHeight = 330;
     if (charts.empty())
         return;
-    const int count = static_cast<int>(charts.size());
-    const int chartHeight = (pageHeight - page.y - 20 * (count - 1)) / count;
-    for (const ChartView* chart : charts) {
-        page.painter.drawPixmap(QRect(0, page.y, page.width, chartHeight), chart->toPixmap(page.width, chartHeight));
-        page.y += chartHeight + 20;
+    const int rows = 1 + (static_cast<int>(charts.size()) - 1 + 1) / 2;
+    auto rowHeight = [&] { return (pageHeight - page.y - kGap * (rows - 1)) / rows; };
+    if (rowHeight() < kMinRowHeight) {
+        pdf.newPage();
+        page.y = 0;
+    }
+    const int height = std::min(rowHeight(), pageHeight / 3);
+    drawChart(page.painter, QRect(0, page.y, page.width, height), *charts.front());
+    page.y += height + kGap;
+    const int half = (page.width - kGap) / 2;
+    for (size_t i = 1; i < charts.size(); i += 2) {
+        drawChart(page.painter, QRect(0, page.y, i + 1 < charts.size() ? half : page.width, height), *charts[i]);
+        if (i + 1 < charts.size())
+            drawChart(page.painter, QRect(half + kGap, page.y, half, height), *charts[i + 1]);
+        page.y += height + kGap;
     }
 }
 
@@ -158,7 +192,8 @@ bool writeReport(const QString& path, const Scenario& scenario, const ReportCont
     if (contents.table)
         drawTable(page, *contents.table);
     page.y += 30;
-    drawCharts(page, pdf.height(), contents.charts);
+    drawTimelineOverview(page, pdf.height(), contents.timelineOverview);
+    drawCharts(pdf, page, pdf.height(), contents.charts);
     painter.end();
     return true;
 }

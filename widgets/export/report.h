@@ -1,9 +1,10 @@
 #pragma once
-// The one-page PDF report: the scenario in a sentence, the recommendation, the comparison table
-// as the app shows it, and charts below.
+// The PDF report: the scenario in a sentence, the recommendation, the comparison table as the
+// app shows it, a timeline overview, and charts below (on a second page when they need it).
 
 #include "core/model/scenario.h"
 
+#include <QImage>
 #include <QString>
 
 #include <vector>
@@ -18,7 +19,12 @@ class ChartView;
 struct ReportContents {
     QString recommendation;                 ///< rich text allowed; printed as plain text
     const QTableWidget* table = nullptr;    ///< the comparison; a bold first cell marks a bold row
-    std::vector<const ChartView*> charts;   ///< one above the other, sharing the space left
+    /// The first full width, the others two a row, sharing the space left (on a page of
+    /// their own when too little is left).
+    std::vector<const ChartView*> charts;
+    /// The whole population's timeline in one strip (null: left out), printed full width under
+    /// the table with its aspect kept.
+    QImage timelineOverview;
 };
 
 /// Writes an A4 PDF at @p path for @p scenario. False, with @p error (if given) saying why, when

@@ -5,6 +5,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QScrollBar>
+#include <QStackedWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -27,7 +28,8 @@ QString percentText(double percent)
 } // namespace
 
 ComparisonView::ComparisonView(QWidget* parent)
-    : QWidget(parent), m_summary(new QLabel(this)), m_table(new QTableWidget(this)), m_chart(new ChartView(this))
+    : QWidget(parent), m_summary(new QLabel(this)), m_table(new QTableWidget(this)), m_chartOrMessage(new QStackedWidget(this))
+    , m_chart(new ChartView(m_chartOrMessage)), m_message(new QLabel(m_chartOrMessage))
 {
     auto* layout = new QVBoxLayout(this);
     m_summary->setWordWrap(true);
@@ -54,7 +56,14 @@ ComparisonView::ComparisonView(QWidget* parent)
     m_chart->setMinimumHeight(220);
     m_chart->setAxisLabel(ChartAxis::Left, tr("Total user energy (mJ)"));
     m_chart->setLegend(LegendPlacement::Below); // below the bars, never over them
-    layout->addWidget(m_chart, 1);
+    m_message->setAlignment(Qt::AlignCenter);
+    m_message->setWordWrap(true);
+    QFont larger = m_message->font();
+    larger.setPointSizeF(larger.pointSizeF() * 1.3);
+    m_message->setFont(larger);
+    m_chartOrMessage->addWidget(m_chart);
+    m_chartOrMessage->addWidget(m_message);
+    layout->addWidget(m_chartOrMessage, 1);
 }
 
 double ComparisonView::strongestBoundMj(const std::vector<AlgorithmResult>& results)
@@ -156,7 +165,7 @@ void ComparisonView::fillTable(const std::vector<AlgorithmResult>& results, cons
         }
         const Plan& plan = *result.plan;
         cell(EnergyColumn, QString::number(plan.totalEnergyMj, 'f', 3));
-        cell(SavingColumn, QString::number(plan.savingPercent, 'f', 2));
+        cell(SavingColumn, std::isfinite(plan.savingPercent) ? QString::number(plan.savingPercent, 'f', 2) : QStringLiteral("-"));
         cell(BatchesColumn, QString::number(plan.batches.size()));
         cell(FeasibleColumn, plan.feasible ? tr("yes") : tr("NO"));
         cell(BoundColumn, std::isfinite(plan.lowerBoundMj) ? QString::number(plan.lowerBoundMj, 'f', 3) : QStringLiteral("-"));
@@ -177,25 +186,59 @@ void ComparisonView::writeSummary(const std::vector<AlgorithmResult>& results, c
         if (result.pending)
             searching << QString::fromStdString(algorithmName(result.algorithm));
     QStringList summary;
-    if (recommended) {
+    const QString nothing = nothingToChart(results);
+    if (!nothing.isEmpty())
+        summary << nothing;
+    else if (recommended) {
         const double gap = gapToBoundPercent(*recommended->plan, m_lowerBoundMj);
-        summary << tr("<b>Recommended: %1</b>, %2 mJ (%3 % less than computing locally), %4.")
+        summary << tr("<b>Recommended: %1</b>, %2 mJ (%3 less than computing locally), %4.")
                        .arg(QString::fromStdString(algorithmName(recommended->algorithm)))
                        .arg(recommended->plan->totalEnergyMj, 0, 'f', 3)
-                       .arg(recommended->plan->savingPercent, 0, 'f', 2)
+                       .arg(percentText(recommended->plan->savingPercent))
                        .arg(recommended->plan->provenOptimal ? tr("proven optimal")
                             : std::isfinite(gap)             ? tr("at most %1 % above the optimum").arg(gap, 0, 'f', 2)
                                                              : tr("not proven optimal"));
     }
-    if (std::isfinite(m_lowerBoundMj))
+    else if (!results.empty() && std::none_of(results.begin(), results.end(), [](const AlgorithmResult& r) { return r.pending; }))
+        summary << tr("<b>No plan meets every deadline.</b>");
+    if (nothing.isEmpty() && std::isfinite(m_lowerBoundMj))
         summary << tr("Lower bound %1 mJ: no plan that meets every deadline spends less.").arg(m_lowerBoundMj, 0, 'f', 3);
     if (!searching.isEmpty())
         summary << tr("%1 still searching...").arg(searching.join(tr(" and ")));
     m_summary->setText(summary.join(' '));
 }
 
+QString ComparisonView::emptyMessage() const
+{
+    return m_chartOrMessage->currentWidget() == m_message ? m_message->text() : QString();
+}
+
+QString ComparisonView::nothingToChart(const std::vector<AlgorithmResult>& results)
+{
+    bool anyPlan = false, anyPending = false;
+    for (const AlgorithmResult& result : results) {
+        anyPending = anyPending || result.pending;
+        if (!result.plan)
+            continue;
+        anyPlan = true;
+        if (result.plan->users.empty())
+            return tr("No users: add or generate users to compare plans.");
+    }
+    if (results.empty() || anyPending || anyPlan)
+        return {};
+    return tr("No plan meets every deadline: see the users marked in the table.");
+}
+
 void ComparisonView::drawChart(const std::vector<AlgorithmResult>& results, const AlgorithmResult* recommended)
 {
+    const QString nothing = nothingToChart(results);
+    m_message->setText(nothing);
+    m_chartOrMessage->setCurrentWidget(nothing.isEmpty() ? static_cast<QWidget*>(m_chart) : m_message);
+    if (!nothing.isEmpty()) {
+        m_chart->clear();
+        m_chart->replot();
+        return;
+    }
     QVector<double> ticks, energies, lateTicks, lateEnergies, bestTicks, bestEnergies, allTicks;
     QVector<QString> labels;
     double top = 1;

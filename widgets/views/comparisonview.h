@@ -11,6 +11,7 @@
 #include <cmath>
 
 class QLabel;
+class QStackedWidget;
 class QTableWidget;
 
 namespace coinfer {
@@ -38,6 +39,9 @@ public:
     bool exportChart(const QString& path, int width = 900, int height = 500);
     QTableWidget* table() const { return m_table; }
     ChartView* chart() const { return m_chart; }
+    /// The sentence shown instead of the chart when there is nothing to chart (no users, or no
+    /// planner found a plan); empty while the chart shows.
+    QString emptyMessage() const;
     /// The line above the table: the recommended plan and the lower bound, in words.
     QLabel* summary() const { return m_summary; }
     /// The strongest lower bound of the results shown (NaN when none): no plan spends less.
@@ -62,10 +66,14 @@ private:
     /// The bars of total energy (coloured by feasibility, the recommended plan apart) and the
     /// bound as a dashed line.
     void drawChart(const std::vector<AlgorithmResult>& results, const AlgorithmResult* recommended);
+    /// Why there is nothing to chart, in a plain sentence; empty when there is.
+    static QString nothingToChart(const std::vector<AlgorithmResult>& results);
 
     QLabel* m_summary;
     QTableWidget* m_table;
+    QStackedWidget* m_chartOrMessage;
     ChartView* m_chart;
+    QLabel* m_message;
     double m_lowerBoundMj = NAN;
 };
 

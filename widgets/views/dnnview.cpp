@@ -8,6 +8,7 @@
 #include "core/model/devicemodels.h"
 #include "core/model/population.h"
 #include "widgets/charts/chartview.h"
+#include "widgets/charts/palette.h"
 #include "widgets/document/commands.h"
 #include "widgets/document/scenariodocument.h"
 
@@ -79,10 +80,12 @@ DnnView::DnnView(ScenarioDocument* document, QWidget* parent)
     m_split->setAxisLabel(ChartAxis::Bottom, tr("Split point p (sub-tasks on the device)"));
     m_split->setAxisLabel(ChartAxis::Left, tr("Latency (ms)"));
     m_split->setAxisLabel(ChartAxis::Right, tr("Energy (mJ)"));
-    m_split->setLegend(LegendPlacement::InsideTopRight);
+    m_split->setLegend(LegendPlacement::Below); // beside the curves it would cover them
+    m_split->setIntegerTicks(ChartAxis::Bottom);
     m_curves->setAxisLabel(ChartAxis::Bottom, tr("Batch size b"));
     m_curves->setAxisLabel(ChartAxis::Left, tr("tau_n(b) (ms)"));
-    m_curves->setLegend(LegendPlacement::InsideTopRight);
+    m_curves->setLegend(LegendPlacement::Below); // one entry per sub-task: wrapped below, never over a curve
+    m_curves->setIntegerTicks(ChartAxis::Bottom);
     connect(document, &ScenarioDocument::edited, this, &DnnView::refresh);
     connect(m_user, &QComboBox::currentIndexChanged, this, &DnnView::refresh);
 }
@@ -263,8 +266,8 @@ void DnnView::drawSplitPoints()
         arrival << model.localMs(m, split) + model.uploadMs(m, split);
         energy << model.energyMj(m, split);
     }
-    m_split->addLine({.name = tr("local computing (ms)"), .x = p, .y = local, .pen = QPen(QColor(120, 170, 90), 2)});
-    m_split->addLine({.name = tr("+ upload (ms)"), .x = p, .y = arrival, .pen = QPen(QColor(230, 160, 60), 2)});
+    m_split->addLine({.name = tr("local computing (ms)"), .x = p, .y = local, .pen = QPen(palette::localComputing(), 2)});
+    m_split->addLine({.name = tr("+ upload (ms)"), .x = p, .y = arrival, .pen = QPen(palette::uploading(), 2)});
     m_split->addLine({.name = tr("energy (mJ)"), .x = p, .y = energy, .pen = QPen(QColor(70, 130, 180), 2, Qt::DashLine),
                       .valueAxis = ChartAxis::Right});
     m_split->fitAxesToData();

@@ -53,9 +53,14 @@ PlanCharts::PlanCharts(QWidget* parent)
     leftLayout->setSpacing(2);
     auto* chooserRow = new QHBoxLayout;
     chooserRow->addWidget(new QLabel(tr("Chart:"), left));
+    m_chooser->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     chooserRow->addWidget(m_chooser);
-    auto* hint = new QLabel(tr("drag: pan, wheel: zoom, Ctrl+drag: zoom to box, double-click: fit, legend: show/hide"), left);
+    auto* hint = new QLabel(tr("drag: pan, wheel: zoom, Ctrl+drag: box, double-click: fit"), left);
+    hint->setToolTip(tr("Drag to pan, turn the wheel to zoom, Ctrl+drag to zoom to a box, double-click or Home to fit, "
+                        "hover for values, click a legend entry to hide or show its series"));
     hint->setEnabled(false); // a hint, in the palette's disabled text colour
+    hint->setMinimumWidth(0);
+    hint->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // cut rather than widen the page
     chooserRow->addWidget(hint, 1);
     leftLayout->addLayout(chooserRow);
     leftLayout->addWidget(m_stack, 1);
@@ -67,6 +72,9 @@ PlanCharts::PlanCharts(QWidget* parent)
     auto* charts = new QSplitter(Qt::Horizontal, this);
     charts->addWidget(left);
     charts->addWidget(m_partitions);
+    charts->setStretchFactor(0, 3);
+    charts->setStretchFactor(1, 1);
+    m_partitions->setMinimumWidth(180); // room for a tick per partition point
     charts->setSizes({700, 300});
     layout->addWidget(charts);
 
@@ -178,6 +186,7 @@ void PlanCharts::showPlan(const Scenario& scenario, const Plan& plan)
     showClasses(chart(View::EnergyByDevice), energyByDeviceClass(scenario, m_energies, m_deviceClassOfUser), tr("Device class"));
     showGpuUtilisation(plan);
     showPartitions(scenario, plan);
+    selectUser(m_selectedUser); // drawing a plan clears the marks; the chosen user stays chosen
 }
 
 void PlanCharts::showEnergyPerUser()
@@ -241,7 +250,8 @@ void PlanCharts::showClasses(ChartView* chart, const std::vector<EnergyClass>& c
         compute << classes[i].computingMj;
         upload << classes[i].uploadingMj;
         local << classes[i].localMj;
-        labels << tr("%1\n%n user(s)", nullptr, classes[i].users).arg(QString::fromStdString(classes[i].label));
+        const QString users = classes[i].users == 1 ? tr("1 user") : tr("%1 users").arg(classes[i].users);
+        labels << QString::fromStdString(classes[i].label) + '\n' + users;
     }
     const int computeBars = chart->addBars({.name = tr("plan: computing"), .x = x, .y = compute, .fill = palette::localComputing(), .width = 0.4, .group = 0});
     chart->addBars({.name = tr("plan: uploading"), .x = x, .y = upload, .fill = palette::uploading(), .width = 0.4, .stackedOn = computeBars});
@@ -269,7 +279,7 @@ void PlanCharts::showGpuUtilisation(const Plan& plan)
         batchSize << utilisation.batchSize[batch];
     }
     gpu->addBars({.name = tr("GPU busy"), .x = binMiddleMs, .y = busyPercent, .fill = palette::gpuBatch(), .outlined = false,
-                  .width = std::max(1e-9, utilisation.binMs)});
+                  .width = std::max(1e-9, utilisation.binMs * 1.02)}); // a hair wider: no seams between bins
     gpu->addLine({.name = tr("users per batch (at its start)"), .x = batchStartMs, .y = batchSize, .pen = QPen(palette::uploading()),
                   .join = LineJoin::None, .marker = PointMarker::Disc, .markerSize = 5, .valueAxis = ChartAxis::Right});
     const double endMs = utilisation.binMs * static_cast<double>(utilisation.busyFraction.size());
@@ -300,6 +310,7 @@ void PlanCharts::showPartitions(const Scenario& scenario, const Plan& plan)
 
 void PlanCharts::selectUser(int user)
 {
+    m_selectedUser = user;
     const bool known = user >= 0 && user < m_userCount;
     if (!known) {
         for (ChartView* view : m_views)

@@ -76,6 +76,7 @@ private:
     SavingRanking m_ranking;
     std::vector<int> m_deadlineClassOfUser, m_deviceClassOfUser;
     int m_userCount = 0;
+    int m_selectedUser = -1; ///< marked again when the next plan is shown
 };
 
 } // namespace coinfer
