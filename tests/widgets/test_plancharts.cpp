@@ -50,7 +50,7 @@ Plan syntheticPlan(const Scenario& scenario)
     }
     double clockMs = 5;
     for (size_t first = 0; first < scenario.users.size(); first += 50) {
-        TimedBatch batch{.subtask = n, .startMs = clockMs, .endMs = clockMs + 2};
+        TimedBatch batch{.subtask = n, .users = {}, .startMs = clockMs, .endMs = clockMs + 2};
         for (size_t m = first; m < std::min(first + 50, scenario.users.size()); ++m)
             batch.users.push_back(static_cast<int>(m));
         plan.batches.push_back(batch);
@@ -175,6 +175,9 @@ private slots:
         QVERIFY(charts.offers(PlanCharts::View::EnergyPerUser));
         QCOMPARE(charts.currentView(), PlanCharts::View::EnergyPerUser);
         QCOMPARE(charts.energyChart()->barSeriesCount(), 3);
+        // Every user's group is in view, the first and the last whole.
+        const auto [lower, upper] = charts.energyChart()->axisRange(ChartAxis::Bottom);
+        QVERIFY2(lower <= -0.5 && upper >= classroom.userCount() - 0.5, qPrintable(QString("%1..%2").arg(lower).arg(upper)));
 
         const Scenario many = campus();
         charts.showPlan(many, *makePlan(many, CostModel(many), Algorithm::Og));

@@ -147,7 +147,7 @@ QSize ChartView::minimumSizeHint() const
 void ChartView::resizeEvent(QResizeEvent* event)
 {
     m_plot->setGeometry(rect());
-    wrapLegend();
+    wrapLegend(width());
     QWidget::resizeEvent(event);
 }
 
@@ -210,7 +210,7 @@ void ChartView::setLegend(LegendPlacement placement)
     m_plot->plotLayout()->setRowStretchFactor(1, 0.001); // as tall as its text, the plot takes the rest
 }
 
-void ChartView::wrapLegend()
+void ChartView::wrapLegend(int width) const
 {
     QCPLegend* legend = m_plot->legend;
     const QList<QCPAbstractLegendItem*> items = legendItems(legend);
@@ -219,7 +219,7 @@ void ChartView::wrapLegend()
     int widestEntry = 1;
     for (const QCPAbstractLegendItem* item : items)
         widestEntry = std::max(widestEntry, item->minimumOuterSizeHint().width() + legend->columnSpacing());
-    const int perRow = std::max(1, (width() - 20) / widestEntry);
+    const int perRow = std::max(1, (width - 20) / widestEntry);
     if (legend->wrap() != perRow) {
         legend->setWrap(perRow);
         legend->setFillOrder(QCPLegend::foColumnsFirst, true); // moves the entries into the new rows
@@ -333,7 +333,7 @@ void ChartView::markKey(double key, double widthInKeys)
     m_mark->topLeft->setCoords(key - widthInKeys / 2, 0);
     m_mark->bottomRight->setCoords(key + widthInKeys / 2, 1);
     m_markedKey = key;
-    m_plot->replot();
+    draw();
 }
 
 void ChartView::clearMark()
@@ -343,7 +343,7 @@ void ChartView::clearMark()
         m_mark = nullptr;
     }
     m_markedKey.reset();
-    m_plot->replot();
+    draw();
 }
 
 std::optional<double> ChartView::markedKey() const
@@ -364,7 +364,7 @@ void ChartView::toggleLegendEntry(int entry)
     QCPAbstractPlottable* series = item->plottable();
     series->setVisible(!series->visible());
     item->setTextColor(series->visible() ? Qt::black : QColor(160, 160, 160));
-    m_plot->replot();
+    draw();
 }
 
 bool ChartView::legendEntryShown(int entry) const
@@ -389,7 +389,7 @@ void ChartView::fitView()
 {
     for (const auto& [axis, range] : m_homeRanges)
         setAxisRange(axis, range.first, range.second);
-    m_plot->replot();
+    draw();
 }
 
 QString ChartView::hoverText(QPoint position) const
@@ -411,9 +411,28 @@ QString ChartView::hoverText(QPoint position) const
 
 void ChartView::replot()
 {
-    wrapLegend();
-    m_plot->replot();
+    wrapLegend(width());
+    draw();
     rememberView();
+}
+
+void ChartView::draw()
+{
+    // A chart on a page not shown (a hidden tab or chooser page of a shown window) is drawn when
+    // it shows: at 10,000 users the GUI thread has no time to paint what nobody sees.
+    if (!isVisible() && window()->isVisible()) {
+        m_drawPending = true;
+        return;
+    }
+    m_drawPending = false;
+    m_plot->replot();
+}
+
+void ChartView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (m_drawPending)
+        draw();
 }
 
 int ChartView::barSeriesCount() const
@@ -472,6 +491,15 @@ QRect ChartView::legendRect() const
 
 bool ChartView::save(const QString& path, int width, int height) const
 {
+    // The legend wraps to the file's width, then back to the screen's.
+    wrapLegend(width);
+    const bool saved = saveAs(path, width, height);
+    wrapLegend(this->width());
+    return saved;
+}
+
+bool ChartView::saveAs(const QString& path, int width, int height) const
+{
     if (path.endsWith(".pdf", Qt::CaseInsensitive))
         return m_plot->savePdf(path, width, height);
     if (path.endsWith(".jpg", Qt::CaseInsensitive) || path.endsWith(".jpeg", Qt::CaseInsensitive))
@@ -492,7 +520,10 @@ bool ChartView::save(const QString& path, int width, int height) const
 
 QPixmap ChartView::toPixmap(int width, int height, double scale) const
 {
-    return m_plot->toPixmap(width, height, scale);
+    wrapLegend(width);
+    QPixmap pixmap = m_plot->toPixmap(width, height, scale);
+    wrapLegend(this->width());
+    return pixmap;
 }
 
 } // namespace coinfer

@@ -165,16 +165,22 @@ signals:
 protected:
     void resizeEvent(QResizeEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void setUpInteraction();
-    /// Wraps a legend below the plot to as many entries a row as the width holds.
-    void wrapLegend();
+    /// save() once the legend fits @p width.
+    bool saveAs(const QString& path, int width, int height) const;
+    /// Wraps a legend below the plot to as many entries a row as @p width (pixels) holds.
+    void wrapLegend(int width) const;
     void rememberView();
+    /// Replots now, or when the chart shows if its window shows but it does not.
+    void draw();
 
     QCustomPlot* m_plot;
     std::map<int, QCPBarsGroup*> m_groups; ///< BarSeries::group -> the library's group
     LegendPlacement m_legendPlacement = LegendPlacement::Hidden;
+    bool m_drawPending = false;
     QCPItemRect* m_mark = nullptr;
     std::optional<double> m_markedKey;
     std::map<double, QString> m_keyLabels;  ///< the bottom axis' text labels, for hover text

@@ -212,8 +212,8 @@ void PlanCharts::showEnergyPerUser()
     energy->addBars({.name = tr("plan: uploading"), .x = x, .y = upload, .fill = palette::uploading(), .width = 0.4, .stackedOn = computeBars});
     energy->addBars({.name = tr("local only"), .x = x, .y = local, .fill = palette::localOnly(), .width = 0.4, .group = 0});
     energy->setKeyLabels(x, names, m_userCount > 12 ? 60 : 0);
-    energy->setAxisRange(ChartAxis::Bottom, -0.7, m_userCount - 0.3);
     energy->fitAxesToData();
+    energy->setAxisRange(ChartAxis::Bottom, -0.7, m_userCount - 0.3); // after the fit: a whole group at each end
     energy->setAxisLower(ChartAxis::Left, 0);
     energy->replot();
 }
