@@ -198,6 +198,19 @@ private slots:
         QVERIFY(charts.offers(PlanCharts::View::EnergyPerUser));
     }
 
+    void noUsersGiveASentence()
+    {
+        PlanCharts charts;
+        Scenario empty = *readScenario(kClassroom.toStdString());
+        empty.users.clear();
+        Plan plan;
+        charts.showPlan(empty, plan);
+        QVERIFY2(charts.emptyMessage().contains("No users"), qPrintable(charts.emptyMessage()));
+        const Scenario classroom = *readScenario(kClassroom.toStdString());
+        charts.showPlan(classroom, *makePlan(classroom, CostModel(classroom), Algorithm::Og));
+        QVERIFY(charts.emptyMessage().isEmpty());
+    }
+
     void selectionMarksTheUserAndKeepsEveryFill()
     {
         PlanCharts charts;

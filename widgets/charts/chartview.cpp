@@ -243,8 +243,8 @@ int ChartView::addBars(const BarSeries& series)
     bars->setName(series.name);
     bars->setBrush(series.fill);
     bars->setSelectable(QCP::stNone); // the chosen user is marked by markKey(), never by a colour
-    if (!series.outlined)
-        bars->setPen(Qt::NoPen);
+    // A darker edge of the fill's own hue: the library's blue would read as "edge computing".
+    bars->setPen(series.outlined ? QPen(series.fill.darker(150), 1) : QPen(Qt::NoPen));
     bars->setWidth(series.width);
     if (series.stackedOn >= 0 && series.stackedOn < existing.size())
         bars->moveAbove(existing[series.stackedOn]);

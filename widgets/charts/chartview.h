@@ -48,7 +48,7 @@ struct BarSeries {
     QString name{}; ///< the legend's text
     QVector<double> x{}, y{};
     QColor fill{};
-    bool outlined = true;  ///< false: no outline (else the library's thin blue one)
+    bool outlined = true;  ///< false: no outline (else a thin one, darker than the fill)
     double width = 0.75;   ///< in key units
     int stackedOn = -1;    ///< index of a bar series these bars sit on top of, or -1
     int group = -1;        ///< bar series of one group (>= 0) stand side by side at each key

@@ -43,7 +43,7 @@ QString fileName(PlanCharts::View view)
 } // namespace
 
 PlanCharts::PlanCharts(QWidget* parent)
-    : QWidget(parent), m_chooser(new QComboBox(this)), m_stack(new QStackedWidget(this)), m_partitions(new ChartView(this))
+    : QWidget(parent), m_chartsOrMessage(new QStackedWidget(this)), m_chooser(new QComboBox(this)), m_stack(new QStackedWidget(this)), m_partitions(new ChartView(this))
 {
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -76,7 +76,12 @@ PlanCharts::PlanCharts(QWidget* parent)
     charts->setStretchFactor(1, 1);
     m_partitions->setMinimumWidth(180); // room for a tick per partition point
     charts->setSizes({700, 300});
-    layout->addWidget(charts);
+    m_chartsOrMessage->addWidget(charts);
+    auto* message = new QLabel(tr("No users: add or generate users to see the plan's charts."), m_chartsOrMessage);
+    message->setAlignment(Qt::AlignCenter);
+    message->setWordWrap(true);
+    m_chartsOrMessage->addWidget(message);
+    layout->addWidget(m_chartsOrMessage);
 
     ChartView* perUser = chart(View::EnergyPerUser);
     perUser->setAxisLabel(ChartAxis::Left, tr("Energy (mJ)"));
@@ -123,6 +128,12 @@ ChartView* PlanCharts::chart(View view) const
 PlanCharts::View PlanCharts::currentView() const
 {
     return static_cast<View>(m_stack->currentIndex());
+}
+
+QString PlanCharts::emptyMessage() const
+{
+    const auto* message = qobject_cast<const QLabel*>(m_chartsOrMessage->currentWidget());
+    return message ? message->text() : QString();
 }
 
 bool PlanCharts::offers(View view) const
@@ -179,6 +190,7 @@ void PlanCharts::showPlan(const Scenario& scenario, const Plan& plan)
     for (int m = 0; m < m_userCount; ++m)
         m_userIds.push_back(QString::fromStdString(scenario.users[static_cast<size_t>(m)].id));
     m_ranking = rankBySaving(m_energies);
+    m_chartsOrMessage->setCurrentIndex(m_userCount == 0 ? 1 : 0); // a sentence, never empty axes
     offerViews();
     showEnergyPerUser();
     showSavingRanked();

@@ -45,6 +45,8 @@ public:
     View currentView() const;
     /// Shows @p view on the left (ignored when it is not offered, as per-user bars past the limit).
     void setCurrentView(View view);
+    /// The sentence shown instead of the charts when the plan has no users; empty otherwise.
+    QString emptyMessage() const;
     /// Whether @p view is offered for the plan shown.
     bool offers(View view) const;
     ChartView* energyChart() const { return chart(View::EnergyPerUser); }
@@ -67,6 +69,7 @@ private:
     void showPartitions(const Scenario& scenario, const Plan& plan);
     void offerViews();
 
+    QStackedWidget* m_chartsOrMessage;
     QComboBox* m_chooser;
     QStackedWidget* m_stack;
     std::vector<ChartView*> m_views; ///< by View
