@@ -404,9 +404,10 @@ QString ChartView::hoverText(QPoint position) const
     const double key = points->dataMainKey(index), value = points->dataMainValue(index);
     const auto label = m_keyLabels.find(key);
     const QString keyText = label != m_keyLabels.end() ? label->second : QString::number(key, 'g', 6);
-    const QString name = series->name().isEmpty() ? QString() : series->name() + QStringLiteral(": ");
-    const QString unit = series->valueAxis()->label();
-    return QStringLiteral("%1%2: %3%4").arg(name, keyText, QString::number(value, 'g', 6), unit.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(unit));
+    // "series, key" on the first line, "value axis: value" on the second.
+    const QString name = series->name().isEmpty() ? QString() : series->name() + QStringLiteral(", ");
+    const QString axis = series->valueAxis()->label();
+    return QStringLiteral("%1%2\n%3%4").arg(name, keyText, axis.isEmpty() ? QString() : axis + QStringLiteral(": "), QString::number(value, 'g', 6));
 }
 
 void ChartView::replot()
