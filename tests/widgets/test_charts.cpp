@@ -197,6 +197,38 @@ private slots:
         QVERIFY2(upper - lower < 2.0, qPrintable(QString("%1..%2").arg(lower).arg(upper)));
     }
 
+    void ctrlDragZoomsToTheBoxAndPlainDragPans()
+    {
+        ChartView chart;
+        chart.resize(600, 400);
+        chart.addBars({.name = "energy", .x = {0, 1, 2, 3}, .y = {1, 2, 3, 4}, .fill = Qt::gray});
+        chart.setAxisRange(ChartAxis::Bottom, -0.5, 3.5);
+        chart.setAxisRange(ChartAxis::Left, 0, 5);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.replot();
+        const QRect plot = chart.plotRect();
+        QWidget* plotWidget = chart.childAt(plot.center());
+        QVERIFY(plotWidget);
+        const QPoint from = plotWidget->mapFrom(&chart, plot.center() - QPoint(60, 40));
+        const QPoint to = plotWidget->mapFrom(&chart, plot.center() + QPoint(60, 40));
+        QTest::mousePress(plotWidget, Qt::LeftButton, Qt::ControlModifier, from);
+        QTest::mouseMove(plotWidget, (from + to) / 2);
+        QTest::mouseMove(plotWidget, to);
+        QTest::mouseRelease(plotWidget, Qt::LeftButton, Qt::ControlModifier, to);
+        const auto [lower, upper] = chart.axisRange(ChartAxis::Bottom);
+        QVERIFY2(upper - lower < 2.5 && lower > -0.5 && upper < 3.5, qPrintable(QString("box zoom gave %1..%2").arg(lower).arg(upper)));
+        chart.fitView();
+        QCOMPARE(chart.axisRange(ChartAxis::Bottom), std::make_pair(-0.5, 3.5));
+        // Without Ctrl the same drag moves the view sideways, keeping its width.
+        QTest::mousePress(plotWidget, Qt::LeftButton, Qt::NoModifier, from);
+        QTest::mouseMove(plotWidget, (from + to) / 2);
+        QTest::mouseMove(plotWidget, to);
+        QTest::mouseRelease(plotWidget, Qt::LeftButton, Qt::NoModifier, to);
+        const auto [panLower, panUpper] = chart.axisRange(ChartAxis::Bottom);
+        QVERIFY2(panLower < -0.5 && std::fabs((panUpper - panLower) - 4.0) < 1e-6, qPrintable(QString("pan gave %1..%2").arg(panLower).arg(panUpper)));
+    }
+
     void filesInEveryFormat()
     {
         ChartView chart;
