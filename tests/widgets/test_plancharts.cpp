@@ -164,6 +164,14 @@ private slots:
         QVERIFY2(std::fabs(busyMs - batchMs) < 1e-6, qPrintable(QString("%1 vs %2").arg(busyMs).arg(batchMs)));
         QCOMPARE(utilisation.batchSize.front(), 50);
         QVERIFY(gpuUtilisation(Plan{}).busyFraction.empty()); // no batch: nothing to divide
+        // The chart says so in words instead of showing empty axes.
+        PlanCharts charts;
+        Plan local = plan;
+        local.batches.clear();
+        charts.showPlan(scenario, local);
+        QVERIFY(charts.chart(PlanCharts::View::GpuUtilisation)->note().contains("No GPU batch"));
+        charts.showPlan(scenario, plan);
+        QVERIFY(charts.chart(PlanCharts::View::GpuUtilisation)->note().isEmpty());
     }
 
     void perUserBarsGiveWayPastTheLimit()

@@ -346,6 +346,27 @@ void ChartView::clearMark()
     draw();
 }
 
+void ChartView::setNote(const QString& note)
+{
+    if (!m_note) {
+        m_note = new QCPItemText(m_plot);
+        m_note->setLayer(QStringLiteral("axes"));
+        m_note->setSelectable(false);
+        m_note->position->setType(QCPItemPosition::ptAxisRectRatio);
+        m_note->position->setCoords(0.5, 0.4);
+        QFont larger = m_note->font();
+        larger.setPointSizeF(larger.pointSizeF() * 1.2);
+        m_note->setFont(larger);
+    }
+    m_note->setText(note);
+    m_note->setVisible(!note.isEmpty());
+}
+
+QString ChartView::note() const
+{
+    return m_note && m_note->visible() ? m_note->text() : QString();
+}
+
 std::optional<double> ChartView::markedKey() const
 {
     return m_markedKey;

@@ -17,6 +17,7 @@
 
 class QCPBarsGroup;
 class QCPItemRect;
+class QCPItemText;
 class QCustomPlot;
 class QPixmap;
 
@@ -118,6 +119,10 @@ public:
     void markKey(double key, double widthInKeys);
     /// Removes the mark; replots.
     void clearMark();
+    /// A sentence in the middle of the plot (empty: none), for a chart with nothing to draw.
+    /// Shows after replot().
+    void setNote(const QString& note);
+    QString note() const;
     /// The key marked, if any.
     std::optional<double> markedKey() const;
 
@@ -182,6 +187,7 @@ private:
     LegendPlacement m_legendPlacement = LegendPlacement::Hidden;
     bool m_drawPending = false;
     QCPItemRect* m_mark = nullptr;
+    QCPItemText* m_note = nullptr;
     std::optional<double> m_markedKey;
     std::map<double, QString> m_keyLabels;  ///< the bottom axis' text labels, for hover text
     std::map<ChartAxis, std::pair<double, double>> m_homeRanges; ///< the ranges fitView() restores

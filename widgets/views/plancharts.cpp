@@ -299,6 +299,7 @@ void PlanCharts::showGpuUtilisation(const Plan& plan)
     gpu->setAxisRange(ChartAxis::Left, 0, 105);
     const int largest = utilisation.batchSize.empty() ? 1 : *std::max_element(utilisation.batchSize.begin(), utilisation.batchSize.end());
     gpu->setAxisRange(ChartAxis::Right, 0, largest * 1.1 + 0.5);
+    gpu->setNote(plan.batches.empty() ? tr("No GPU batch: every user computes locally") : QString());
     gpu->replot();
 }
 
