@@ -90,9 +90,9 @@ PlanCharts::PlanCharts(QWidget* parent)
     saving->setAxisLabel(ChartAxis::Bottom, tr("Users, ranked by saving"));
     saving->setAxisLabel(ChartAxis::Left, tr("Saved vs local (mJ)"));
     saving->setIntegerTicks(ChartAxis::Bottom);
-    chart(View::EnergyByDeadline)->setAxisLabel(ChartAxis::Left, tr("Energy, all users (mJ)"));
+    chart(View::EnergyByDeadline)->setAxisLabel(ChartAxis::Left, tr("Energy (mJ)"));
     chart(View::EnergyByDeadline)->setLegend(LegendPlacement::Below);
-    chart(View::EnergyByDevice)->setAxisLabel(ChartAxis::Left, tr("Energy, all users (mJ)"));
+    chart(View::EnergyByDevice)->setAxisLabel(ChartAxis::Left, tr("Energy (mJ)"));
     chart(View::EnergyByDevice)->setLegend(LegendPlacement::Below);
     ChartView* gpu = chart(View::GpuUtilisation);
     gpu->setAxisLabel(ChartAxis::Bottom, tr("Time (ms)"));
@@ -194,8 +194,8 @@ void PlanCharts::showPlan(const Scenario& scenario, const Plan& plan)
     offerViews();
     showEnergyPerUser();
     showSavingRanked();
-    showClasses(chart(View::EnergyByDeadline), energyByDeadline(scenario, m_energies, m_deadlineClassOfUser), tr("Deadline"));
-    showClasses(chart(View::EnergyByDevice), energyByDeviceClass(scenario, m_energies, m_deviceClassOfUser), tr("Device class"));
+    showClasses(chart(View::EnergyByDeadline), energyByDeadline(scenario, m_energies, m_deadlineClassOfUser), tr("Deadline class (energy summed over its users)"));
+    showClasses(chart(View::EnergyByDevice), energyByDeviceClass(scenario, m_energies, m_deviceClassOfUser), tr("Device class (energy summed over its users)"));
     showGpuUtilisation(plan);
     showPartitions(scenario, plan);
     selectUser(m_selectedUser); // drawing a plan clears the marks; the chosen user stays chosen
@@ -299,7 +299,7 @@ void PlanCharts::showGpuUtilisation(const Plan& plan)
     gpu->setAxisRange(ChartAxis::Left, 0, 105);
     const int largest = utilisation.batchSize.empty() ? 1 : *std::max_element(utilisation.batchSize.begin(), utilisation.batchSize.end());
     gpu->setAxisRange(ChartAxis::Right, 0, largest * 1.1 + 0.5);
-    gpu->setNote(plan.batches.empty() ? tr("No GPU batch: every user computes locally") : QString());
+    gpu->setNote(plan.batches.empty() ? tr("No GPU batch:\nevery user computes locally") : QString());
     gpu->replot();
 }
 
