@@ -25,13 +25,15 @@ Plan planOf(const Scenario& scenario, const CostModel& model, Algorithm algorith
     return plan ? *plan : simulate(scenario, model, planLocal(model), algorithmName(algorithm));
 }
 
-/// A sub-task's short name: the first word of its name ("conv1" of "conv1 3x3/2 3->16 ..."),
-/// or "sub-task n" when it has none.
+/// A sub-task's short name: its name up to the first space or colon ("conv1+pool1" of
+/// "conv1+pool1: conv 3x3/2 ..."), or "sub-task n" when that is empty.
 QString shortName(const Scenario& scenario, int subtask)
 {
     const QString name = QString::fromStdString(scenario.dnn.subtasks[static_cast<size_t>(subtask - 1)].name).trimmed();
-    const QString first = name.section(QLatin1Char(' '), 0, 0);
-    return first.isEmpty() ? QObject::tr("sub-task %1").arg(subtask) : first;
+    qsizetype end = 0;
+    while (end < name.size() && name[end] != QLatin1Char(' ') && name[end] != QLatin1Char(':'))
+        ++end;
+    return end == 0 ? QObject::tr("sub-task %1").arg(subtask) : name.left(end);
 }
 
 QString kibibytes(double bytes)
