@@ -5,6 +5,8 @@
 
 #include <QObject>
 
+#include <algorithm>
+
 namespace coinfer {
 namespace {
 
@@ -23,7 +25,61 @@ Plan planOf(const Scenario& scenario, const CostModel& model, Algorithm algorith
     return plan ? *plan : simulate(scenario, model, planLocal(model), algorithmName(algorithm));
 }
 
+/// A sub-task's short name: its name up to the first space or colon ("conv1+pool1" of
+/// "conv1+pool1: conv 3x3/2 ..."), or "sub-task n" when that is empty.
+QString shortName(const Scenario& scenario, int subtask)
+{
+    const QString name = QString::fromStdString(scenario.dnn.subtasks[static_cast<size_t>(subtask - 1)].name).trimmed();
+    qsizetype end = 0;
+    while (end < name.size() && name[end] != QLatin1Char(' ') && name[end] != QLatin1Char(':'))
+        ++end;
+    return end == 0 ? QObject::tr("sub-task %1").arg(subtask) : name.left(end);
+}
+
+QString kibibytes(double bytes)
+{
+    return QObject::tr("%1 KB").arg(bytes / 1024.0, 0, 'f', bytes < 10 * 1024 ? 1 : 0);
+}
+
 } // namespace
+
+std::optional<SplitExample> bestSplitExample(const Scenario& scenario, const CostModel& model, const Plan& plan)
+{
+    const int n = model.subtaskCount();
+    std::optional<SplitExample> best;
+    double bestSavingMj = 0;
+    for (size_t m = 0; m < plan.users.size(); ++m) {
+        const int user = static_cast<int>(m);
+        const int p = plan.users[m].partition;
+        if (p <= 0 || p >= n)
+            continue;
+        const double endsMj = std::min(model.energyMj(user, 0), model.energyMj(user, n));
+        const double savingMj = endsMj - model.energyMj(user, p);
+        if (best && savingMj <= bestSavingMj)
+            continue;
+        bestSavingMj = savingMj;
+        best = SplitExample{user, p, model.localMs(user, p), model.computeEnergyMj(user, p), scenario.dnn.uploadBytes(p),
+                            scenario.dnn.inputBytes, model.energyMj(user, p), model.energyMj(user, 0), model.energyMj(user, n)};
+    }
+    return best;
+}
+
+QString splitSentence(const Scenario& scenario, const SplitExample& example)
+{
+    const QString layers = example.partition == 1
+        ? shortName(scenario, 1)
+        : QObject::tr("%1 to %2").arg(shortName(scenario, 1), shortName(scenario, example.partition));
+    const QString id = QString::fromStdString(scenario.users[static_cast<size_t>(example.user)].id);
+    return QObject::tr("Why split inside the network: %1 computes %2 on the phone (%3 ms, %4 mJ) and uploads %5 instead of the "
+                       "%6 input: %7 mJ in all, against %8 mJ to upload the input and %9 mJ to compute the whole network.")
+        .arg(id, layers)
+        .arg(example.localMs, 0, 'f', 1)
+        .arg(example.computeMj, 0, 'f', 1)
+        .arg(kibibytes(example.uploadBytes), kibibytes(example.inputBytes))
+        .arg(example.energyMj, 0, 'f', 1)
+        .arg(example.uploadInputMj, 0, 'f', 1)
+        .arg(example.localAllMj, 0, 'f', 1);
+}
 
 Walkthrough::Walkthrough(const Scenario& scenario)
 {
@@ -39,23 +95,25 @@ Walkthrough::Walkthrough(const Scenario& scenario)
         copies += static_cast<long long>(batch.users.size());
     m_steps.push_back({QObject::tr("Step 0: every phone computes alone"),
                        QObject::tr("All %1 users run the whole network on their own CPU: %2 mJ in total.").arg(scenario.userCount()).arg(mj(local.totalEnergyMj)),
-                       local, {}});
+                       local, {}, std::nullopt});
     m_steps.push_back({QObject::tr("Step 1: each user's cheapest feasible split"),
                        QObject::tr("Each user picks where to cut the network as if it had the GPU to itself: %1 mJ (%2% saved), but the GPU "
                                    "must run %3 sub-task copies one by one, and %4.")
                            .arg(mj(alone.totalEnergyMj)).arg(alone.savingPercent, 0, 'f', 1).arg(copies).arg(late(alone)),
-                       alone, changedUsers(local, alone)});
+                       alone, changedUsers(local, alone), bestSplitExample(scenario, model, alone)});
+    if (const std::optional<SplitExample>& split = m_steps.back().split)
+        m_steps.back().explanation += QLatin1Char(' ') + splitSentence(scenario, *split);
     m_steps.push_back({QObject::tr("Step 2: copies of the same sub-task form one batch"),
                        QObject::tr("IP-SSA runs every user's copy of a sub-task as one batch, in one round that ends at the earliest "
                                    "deadline: %1 batches instead of %2 copies, %3 mJ (%4% saved), and %5.")
                            .arg(batched.batches.size()).arg(copies).arg(mj(batched.totalEnergyMj)).arg(batched.savingPercent, 0, 'f', 1)
                            .arg(late(batched)),
-                       batched, changedUsers(alone, batched)});
+                       batched, changedUsers(alone, batched), std::nullopt});
     m_steps.push_back({QObject::tr("Step 3: groups by deadline"),
                        QObject::tr("OG sorts users by deadline and gives each group its own round, so late users are not held to the "
                                    "earliest deadline: %1 mJ (%2% saved), and %3.")
                            .arg(mj(grouped.totalEnergyMj)).arg(grouped.savingPercent, 0, 'f', 1).arg(late(grouped)),
-                       grouped, changedUsers(batched, grouped)});
+                       grouped, changedUsers(batched, grouped), std::nullopt});
 }
 
 bool Walkthrough::next()
