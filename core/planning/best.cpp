@@ -121,8 +121,13 @@ public:
         const Plan plan = simulate(m_scenario, m_model, schedule, source);
         if (!plan.feasible)
             return false;
-        if (plan.totalEnergyMj < m_bestMj * (1 - 1e-12)) {
-            m_bestMj = plan.totalEnergyMj;
+        // At equal energy the plan with fewer batches wins: it shows what batching does, where
+        // the unbatched plan of the same energy would hide it (issue 13's classroom-split).
+        const bool cheaper = plan.totalEnergyMj < m_bestMj * (1 - 1e-12);
+        const bool asCheapFewerBatches = !cheaper && plan.totalEnergyMj <= m_bestMj * (1 + 1e-12) && plan.batches.size() < m_bestBatches;
+        if (cheaper || asCheapFewerBatches) {
+            m_bestMj = std::min(m_bestMj, plan.totalEnergyMj);
+            m_bestBatches = plan.batches.size();
             m_best = schedule;
             m_source = source;
             m_meter.setIncumbent(m_bestMj);
@@ -309,6 +314,7 @@ private:
     WorkMeter& m_meter;
     std::vector<std::vector<int>> m_options; // per user, the partitions it could meet alone, cheapest first
     double m_bestMj = kInf;
+    std::size_t m_bestBatches = 0; ///< batches of the incumbent
     Schedule m_best;
     std::string m_source;
     long long m_workLimit = 0;
