@@ -76,8 +76,43 @@ void InsertRemoveUsersCommand::removeAll()
     }
 }
 
-void InsertRemoveUsersCommand::undo() { m_remove ? insertAll() : removeAll(); }
-void InsertRemoveUsersCommand::redo() { m_remove ? removeAll() : insertAll(); }
+namespace {
+
+/// Many rows change as one reset of the table rather than one signal per row (see
+/// ScenarioDocument::beginBulkChange); a few rows keep their own signals, and the selection.
+class BulkChange {
+public:
+    BulkChange(ScenarioDocument* document, size_t rows) : m_document(rows > kRowsForBulk ? document : nullptr)
+    {
+        if (m_document)
+            m_document->beginBulkChange();
+    }
+    ~BulkChange()
+    {
+        if (m_document)
+            m_document->endBulkChange();
+    }
+    BulkChange(const BulkChange&) = delete;
+    BulkChange& operator=(const BulkChange&) = delete;
+
+private:
+    static constexpr size_t kRowsForBulk = 16;
+    ScenarioDocument* m_document;
+};
+
+} // namespace
+
+void InsertRemoveUsersCommand::undo()
+{
+    BulkChange bulk(m_document, m_rows.size());
+    m_remove ? insertAll() : removeAll();
+}
+
+void InsertRemoveUsersCommand::redo()
+{
+    BulkChange bulk(m_document, m_rows.size());
+    m_remove ? removeAll() : insertAll();
+}
 
 ReplaceScenarioCommand::ReplaceScenarioCommand(ScenarioDocument* document, Scenario after, const QString& text)
     : QUndoCommand(text), m_document(document), m_before(document->scenario()), m_after(std::move(after))

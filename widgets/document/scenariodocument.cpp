@@ -95,6 +95,10 @@ void ScenarioDocument::setScenario(const Scenario& scenario)
 void ScenarioDocument::setUser(int row, const User& user)
 {
     m_scenario.users[static_cast<size_t>(row)] = user;
+    if (m_bulkDepth > 0) {
+        m_bulkChanged = true;
+        return;
+    }
     emit userChanged(row);
     emit edited();
 }
@@ -102,6 +106,10 @@ void ScenarioDocument::setUser(int row, const User& user)
 void ScenarioDocument::insertUser(int row, const User& user)
 {
     m_scenario.users.insert(m_scenario.users.begin() + row, user);
+    if (m_bulkDepth > 0) {
+        m_bulkChanged = true;
+        return;
+    }
     emit userInserted(row);
     emit edited();
 }
@@ -109,7 +117,25 @@ void ScenarioDocument::insertUser(int row, const User& user)
 void ScenarioDocument::removeUser(int row)
 {
     m_scenario.users.erase(m_scenario.users.begin() + row);
+    if (m_bulkDepth > 0) {
+        m_bulkChanged = true;
+        return;
+    }
     emit userRemoved(row);
+    emit edited();
+}
+
+void ScenarioDocument::beginBulkChange()
+{
+    ++m_bulkDepth;
+}
+
+void ScenarioDocument::endBulkChange()
+{
+    if (--m_bulkDepth > 0 || !m_bulkChanged)
+        return;
+    m_bulkChanged = false;
+    emit scenarioReset();
     emit edited();
 }
 

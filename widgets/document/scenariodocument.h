@@ -54,6 +54,11 @@ public:
     void setUser(int row, const User& user);
     void insertUser(int row, const User& user);
     void removeUser(int row);
+    /// Between beginBulkChange() and endBulkChange() the per-row signals are held back and
+    /// endBulkChange() emits one scenarioReset() and one edited() instead: thousands of inserted
+    /// rows then cost the table and its sort proxy one reset, O(M log M), not O(M) each. Nests.
+    void beginBulkChange();
+    void endBulkChange();
 
 signals:
     void scenarioReset();
@@ -72,6 +77,8 @@ private:
     QStringList m_loadWarnings;
     QString m_path;
     QUndoStack* m_undoStack;
+    int m_bulkDepth = 0;
+    bool m_bulkChanged = false;
 };
 
 } // namespace coinfer

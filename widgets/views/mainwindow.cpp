@@ -2,6 +2,7 @@
 
 #include "core/io/planio.h"
 #include "core/io/scenarioio.h"
+#include "widgets/charts/palette.h"
 #include "widgets/document/commands.h"
 #include "widgets/document/planrunner.h"
 #include "widgets/document/scenariodocument.h"
@@ -42,6 +43,10 @@
 #include <QTableView>
 #include <QTimer>
 #include <QUndoStack>
+#include <QFutureWatcher>
+#include <QProgressDialog>
+#include <QRegularExpression>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -49,25 +54,57 @@
 namespace coinfer {
 namespace {
 
-constexpr int kAutoPlanUsers = 200;  // larger scenarios are planned on request (F5)
 constexpr int kRecentFiles = 8;
 const char* const kRecentKey = "files/recent";
+
+/// One CSV field as RFC 4180 writes it: quoted, with quotes doubled, when it holds a comma, a
+/// quote or a line break. O(length).
+std::string csvField(const std::string& value)
+{
+    if (value.find_first_of(",\"\r\n") == std::string::npos)
+        return value;
+    std::string quoted = "\"";
+    for (char c : value) {
+        if (c == '"')
+            quoted += '"';
+        quoted += c;
+    }
+    return quoted + "\"";
+}
 
 /// The per-user table of a plan: one CSV row per user, numbers to full precision.
 std::string perUserCsv(const Scenario& scenario, const Plan& plan)
 {
-    std::string text = "id,partition,group,energy_mj,upload_start_ms,upload_end_ms,finish_ms,deadline_ms\n";
+    std::string text = "id,partition,group,energy_mj,upload_start_ms,upload_end_ms,finish_ms,deadline_ms\r\n";
     for (size_t m = 0; m < plan.users.size(); ++m) {
         const UserOutcome& u = plan.users[m];
-        text += scenario.users[m].id + "," + std::to_string(u.partition) + "," + std::to_string(u.group) + ","
+        text += csvField(scenario.users[m].id) + "," + std::to_string(u.partition) + "," + std::to_string(u.group) + ","
             + QString::number(u.energyMj, 'g', 17).toStdString() + "," + QString::number(u.uploadStartMs, 'g', 17).toStdString()
             + "," + QString::number(u.uploadEndMs, 'g', 17).toStdString() + "," + QString::number(u.finishMs, 'g', 17).toStdString()
-            + "," + QString::number(u.deadlineMs, 'g', 17).toStdString() + "\n";
+            + "," + QString::number(u.deadlineMs, 'g', 17).toStdString() + "\r\n";
     }
     return text;
 }
 
+/// A hidden one-line warning over a page: wraps, and says what the page below does not.
+QLabel* makeBanner(QWidget* parent, const char* name)
+{
+    auto* banner = new QLabel(parent);
+    banner->setObjectName(name);
+    banner->setWordWrap(true);
+    banner->setTextFormat(Qt::PlainText);
+    banner->setStyleSheet("QLabel { background: #fff3cd; color: #5c4400; border: 1px solid #e0c060; padding: 6px; }");
+    banner->hide();
+    return banner;
+}
+
 } // namespace
+
+int MainWindow::replanDelayMs(int users)
+{
+    // Small scenarios follow typing; large ones wait for a pause, since each run costs seconds.
+    return users <= 200 ? 120 : users <= 2000 ? 400 : 800;
+}
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
@@ -108,8 +145,19 @@ QWidget* MainWindow::createCentralWidget()
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_model->setInfeasibleBackground([] {
+        QColor late = palette::late();
+        late.setAlpha(70); // the row stays readable
+        return late;
+    }());
+    auto* comparisonPage = new QWidget(this);
+    auto* comparisonLayout = new QVBoxLayout(comparisonPage);
+    comparisonLayout->setContentsMargins(0, 0, 0, 0);
+    m_comparisonBanner = makeBanner(comparisonPage, "comparisonBanner");
+    comparisonLayout->addWidget(m_comparisonBanner);
+    comparisonLayout->addWidget(m_comparison, 1);
     auto* tabs = m_tabs = new QTabWidget(this);
-    tabs->addTab(m_comparison, tr("&Comparison"));
+    tabs->addTab(comparisonPage, tr("&Comparison"));
     tabs->addTab(createPlanPage(), tr("P&lan"));
     tabs->addTab(m_dnnView, tr("&DNN and edge"));
     tabs->addTab(m_onlineView, tr("&Online"));
@@ -143,6 +191,8 @@ QWidget* MainWindow::createPlanPage()
     choiceRow->addWidget(m_compareChoice);
     choiceRow->addStretch(1);
     planLayout->addLayout(choiceRow);
+    m_planBanner = makeBanner(planPage, "planBanner");
+    planLayout->addWidget(m_planBanner);
     planLayout->addWidget(m_planView, 1);
     connect(m_planChoice, &QComboBox::currentTextChanged, this, &MainWindow::showPlanOf);
     connect(m_compareChoice, &QComboBox::currentIndexChanged, this, [this] { compareWith(m_compareChoice->currentData().toString()); });
@@ -161,15 +211,13 @@ void MainWindow::createStatusBar()
 
 void MainWindow::connectDocument()
 {
-    // Small scenarios follow every edit: plan again once the edits pause.
+    // Every scenario follows every edit: plan again once the edits pause.
     m_replanTimer->setSingleShot(true);
-    m_replanTimer->setInterval(120);
     m_replanTimer->setTimerType(Qt::PreciseTimer);
     connect(m_replanTimer, &QTimer::timeout, this, &MainWindow::planNow);
     connect(m_document, &ScenarioDocument::edited, this, [this] {
         updateTitle();
-        if (m_document->scenario().userCount() <= kAutoPlanUsers)
-            m_replanTimer->start();
+        markStale();
     });
     connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
     connect(m_document, &ScenarioDocument::formNoted, this, [this](const QString& note) { statusBar()->showMessage(note, 10000); });
@@ -188,10 +236,17 @@ void MainWindow::connectRunner()
         m_searchProgress[algorithm] = progress;
         updateStatus();
     });
-    connect(m_runner, &PlanRunner::finished, this, &MainWindow::updateStatus);
+    connect(m_runner, &PlanRunner::finished, this, [this] {
+        // Only a run of the scenario as it is now makes the results current.
+        if (m_runGeneration == m_editGeneration && !m_replanTimer->isActive())
+            m_stale = false;
+        updateStatus();
+        updateBanners();
+    });
     connect(m_runner, &PlanRunner::cancelled, this, [this] {
         m_runCancelled = true;
         updateStatus();
+        updateBanners();
     });
 }
 
@@ -219,15 +274,27 @@ void MainWindow::createFileMenu()
     file->addSeparator();
     file->addAction(tr("&Export plan..."), QKeySequence(tr("Ctrl+E")), this, &MainWindow::askAndExportPlan);
     file->addAction(tr("Export &report (PDF)..."), QKeySequence(tr("Ctrl+P")), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export report"), {}, tr("PDF (*.pdf)"));
+        QString filter;
+        const QString path = withFilterExtension(QFileDialog::getSaveFileName(this, tr("Export report"), {}, tr("PDF (*.pdf)"), &filter), filter);
+        if (path.isEmpty())
+            return;
         QString error;
-        if (!path.isEmpty() && !exportReport(path, &error))
+        if (!exportReport(path, &error))
             QMessageBox::critical(this, tr("Export failed"), error);
+        else
+            statusBar()->showMessage(tr("Wrote the report to %1").arg(path), 10000);
     });
     file->addAction(tr("Export &charts of this page..."), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export charts"), {}, tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"));
-        if (!path.isEmpty() && exportCharts(path).isEmpty())
+        QString filter;
+        const QString path = withFilterExtension(
+            QFileDialog::getSaveFileName(this, tr("Export charts"), {}, tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"), &filter), filter);
+        if (path.isEmpty())
+            return;
+        const QStringList written = exportCharts(path);
+        if (written.isEmpty())
             QMessageBox::critical(this, tr("Export failed"), tr("%1 could not be written").arg(path));
+        else
+            statusBar()->showMessage(tr("Wrote %n chart file(s): %1", nullptr, static_cast<int>(written.size())).arg(written.join(", ")), 10000);
     });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -243,10 +310,16 @@ void MainWindow::askAndExportPlan()
                                                      static_cast<int>(names.indexOf(QString::fromStdString(algorithmName(Algorithm::Best)))), false, &ok);
     if (!ok)
         return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export plan"), {}, tr("Plan (*.json);;Per-user table (*.csv)"));
+    QString filter;
+    const QString path = withFilterExtension(
+        QFileDialog::getSaveFileName(this, tr("Export plan"), {}, tr("Plan (*.json);;Per-user table (*.csv)"), &filter), filter);
+    if (path.isEmpty())
+        return;
     QString error;
-    if (!path.isEmpty() && !exportPlan(path, algorithm, &error))
+    if (!exportPlan(path, algorithm, &error))
         QMessageBox::critical(this, tr("Export failed"), error);
+    else
+        statusBar()->showMessage(tr("Wrote the %1 plan to %2").arg(algorithm, path), 10000);
 }
 
 QList<int> MainWindow::selectedUsers() const
@@ -270,7 +343,8 @@ void MainWindow::createEditMenu()
     edit->addSeparator();
     edit->addAction(tr("&Add user"), QKeySequence(tr("Ctrl+Shift+N")), this, [this] {
         const QList<int> rows = selectedUsers();
-        m_model->addUser(rows.isEmpty() ? -1 : rows.front());
+        if (!m_model->addUser(rows.isEmpty() ? -1 : rows.front()))
+            statusBar()->showMessage(tr("No user to copy and no device class to draw one from: open a scenario with users or device classes."), 10000);
     });
     edit->addAction(tr("&Remove selected users"), QKeySequence::Delete, this, [this] { m_model->removeUsers(selectedUsers()); });
     edit->addAction(tr("&Generate users..."), QKeySequence(tr("Ctrl+G")), this, &MainWindow::generateUsers);
@@ -290,11 +364,42 @@ void MainWindow::generateUsers()
     GeneratorDialog dialog(m_document->scenario(), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    std::vector<std::pair<int, User>> rows;
-    int row = m_document->scenario().userCount();
-    for (User& user : GeneratorDialog::generate(m_document->scenario(), dialog.spec()))
-        rows.emplace_back(row++, std::move(user));
-    m_document->undoStack()->push(new InsertRemoveUsersCommand(m_document, std::move(rows), false, tr("Generate users")));
+    generateInBackground(dialog.spec());
+}
+
+void MainWindow::generateInBackground(const PopulationSpec& spec)
+{
+    // Drawing thousands of users runs on a worker with its own copy of the scenario; the users
+    // come back through the future, and are inserted only if the scenario is still the one they
+    // were drawn for.
+    auto* watcher = new QFutureWatcher<std::vector<User>>(this);
+    auto* progress = new QProgressDialog(tr("Generating %n user(s)...", nullptr, static_cast<int>(spec.count)), tr("Cancel"), 0, 0, this);
+    progress->setObjectName("generateProgress");
+    progress->setWindowModality(Qt::WindowModal);
+    progress->setMinimumDuration(300);
+    const quint64 generation = m_editGeneration;
+    connect(progress, &QProgressDialog::canceled, watcher, [watcher] { watcher->cancel(); });
+    connect(watcher, &QFutureWatcher<std::vector<User>>::finished, this, [this, watcher, progress, generation] {
+        progress->deleteLater();
+        watcher->deleteLater();
+        if (watcher->isCanceled() || progress->wasCanceled()) {
+            statusBar()->showMessage(tr("Generation cancelled: no user was added."), 10000);
+            return;
+        }
+        if (generation != m_editGeneration) {
+            statusBar()->showMessage(tr("The scenario changed while users were drawn: generate again."), 10000);
+            return;
+        }
+        std::vector<User> users = watcher->result();
+        std::vector<std::pair<int, User>> rows;
+        rows.reserve(users.size());
+        int row = m_document->scenario().userCount();
+        for (User& user : users)
+            rows.emplace_back(row++, std::move(user));
+        m_document->undoStack()->push(new InsertRemoveUsersCommand(m_document, std::move(rows), false, tr("Generate users")));
+        emit usersGenerated();
+    });
+    watcher->setFuture(QtConcurrent::run([scenario = m_document->scenario(), spec] { return GeneratorDialog::generate(scenario, spec); }));
 }
 
 void MainWindow::createViewMenu()
@@ -311,7 +416,13 @@ void MainWindow::createPlanMenu()
 {
     QMenu* plan = menuBar()->addMenu(tr("&Plan"));
     plan->addAction(tr("&Plan all algorithms"), QKeySequence(Qt::Key_F5), this, &MainWindow::planNow);
-    plan->addAction(tr("&Cancel planning"), QKeySequence(Qt::Key_Escape), m_runner, &PlanRunner::cancel);
+    plan->addAction(tr("&Cancel planning"), QKeySequence(Qt::Key_Escape), this, [this] {
+        m_replanTimer->stop(); // also the re-planning an edit has scheduled
+        m_runCancelled = true;
+        m_runner->cancel();
+        updateStatus();
+        updateBanners();
+    });
 }
 
 bool MainWindow::openFile(const QString& path, bool quiet)
@@ -352,14 +463,65 @@ void MainWindow::openBuiltInExample()
 void MainWindow::planNow()
 {
     m_replanTimer->stop();
+    m_runGeneration = m_editGeneration;
+    // O(M*N) on this thread: about a millisecond at 10,000 users.
+    m_infeasible = infeasibleUsers(m_document->scenario());
+    m_infeasibleSentence = describeInfeasibleUsers(m_document->scenario(), m_infeasible);
+    m_model->setInfeasibleUsers(m_infeasible);
     m_runner->start(m_document->scenario());
+    updateBanners();
+}
+
+void MainWindow::markStale()
+{
+    ++m_editGeneration;
+    m_stale = true;
+    m_runCancelled = false; // a new edit is planned again, whatever was cancelled before
+    m_replanTimer->start(replanDelayMs(m_document->scenario().userCount()));
+    updateStatus();
+    updateBanners();
+}
+
+void MainWindow::updateBanners()
+{
+    const int users = m_document->scenario().userCount();
+    QString comparisonText, planText;
+    if (users == 0) {
+        comparisonText = planText = tr("The scenario has no users: add one (Edit > Add user, Ctrl+Shift+N) or generate some (Ctrl+G).");
+    } else if (m_stale) {
+        comparisonText = planText = m_runCancelled && !m_runner->isRunning()
+            ? tr("Results are for the scenario before your last edit; planning was cancelled: press F5 to plan again.")
+            : tr("Results are for the scenario before your last edit; re-planning %n user(s)...", nullptr, users);
+    } else if (!m_infeasible.empty()) {
+        comparisonText = tr("No plan can meet every deadline. %1.").arg(QString::fromStdString(m_infeasibleSentence));
+        planText = comparisonText + (m_planOutdated ? tr(" The plan below is the last feasible one and is outdated.") : QString());
+    } else if (m_planOutdated) {
+        planText = tr("No %1 plan for the current scenario: the plan below is an earlier one and is outdated.").arg(m_planChoice->currentText());
+    }
+    m_comparisonBanner->setText(comparisonText);
+    m_comparisonBanner->setVisible(!comparisonText.isEmpty());
+    m_planBanner->setText(planText);
+    m_planBanner->setVisible(!planText.isEmpty());
 }
 
 void MainWindow::showPlanOf(const QString& algorithm)
 {
-    for (const AlgorithmResult& result : m_runner->results())
-        if (QString::fromStdString(algorithmName(result.algorithm)) == algorithm && result.plan)
+    bool shown = false, pending = false;
+    for (const AlgorithmResult& result : m_runner->results()) {
+        if (QString::fromStdString(algorithmName(result.algorithm)) != algorithm)
+            continue;
+        pending = result.pending;
+        if (result.plan) {
             m_planView->showPlan(m_runner->resultsScenario(), *result.plan);
+            shown = true;
+        }
+    }
+    // PlanView keeps what it drew last when there is no plan: say that it is outdated.
+    if (shown)
+        m_planOutdated = false;
+    else if (!pending && !m_runner->results().empty())
+        m_planOutdated = true;
+    updateBanners();
 }
 
 void MainWindow::showPage(int page)
@@ -404,11 +566,22 @@ void MainWindow::showResults(const std::vector<Algorithm>& arrived)
 void MainWindow::updateStatus()
 {
     const bool running = m_runner->isRunning();
-    m_busy->setVisible(running);
-    if (running)
-        m_status->setText(planningStatus());
+    m_busy->setVisible(running || m_stale);
+    QString text;
+    if (m_document->scenario().userCount() == 0)
+        text = tr("No users: add one (Ctrl+Shift+N) or generate some (Ctrl+G)");
+    else if (running)
+        text = planningStatus();
+    else if (m_runCancelled)
+        text = tr("Planning cancelled: best and exact show the best plans they had found");
+    else if (!m_infeasible.empty())
+        text = QString::fromStdString(m_infeasibleSentence);
     else
-        m_status->setText(m_runCancelled ? tr("Planning cancelled: best and exact show the best plans they had found") : outcomeStatus());
+        text = outcomeStatus();
+    if (m_stale)
+        text = tr("Stale: results are for the scenario before your last edit; %1")
+                   .arg(running || m_replanTimer->isActive() ? tr("re-planning (Esc cancels). ") + (running ? text : QString()) : tr("press F5 to plan."));
+    m_status->setText(text);
 }
 
 QString MainWindow::planningStatus() const
@@ -456,6 +629,18 @@ QString MainWindow::outcomeStatus() const
         .arg(m_runner->results().size())
         .arg(m_runner->runElapsedMs() / 1000.0, 0, 'f', 2)
         .arg(verdict);
+}
+
+QString MainWindow::withFilterExtension(const QString& path, const QString& selectedFilter)
+{
+    if (path.isEmpty())
+        return path;
+    const qsizetype star = selectedFilter.indexOf("(*.");
+    if (star < 0)
+        return path;
+    const qsizetype end = selectedFilter.indexOf(QRegularExpression("[ ;)]"), star + 3);
+    const QString extension = selectedFilter.mid(star + 2, end < 0 ? -1 : end - star - 2); // ".csv"
+    return path.endsWith(extension, Qt::CaseInsensitive) ? path : path + extension;
 }
 
 bool MainWindow::exportPlan(const QString& path, const QString& algorithm, QString* error)

@@ -2,6 +2,8 @@
 // The main window: the users table on the left, the planners' comparison on the right, and the
 // menus, shortcuts, recent files, drag and drop, undo and export around them.
 
+#include "core/model/population.h"
+#include "core/planning/feasibility.h"
 #include "core/planning/planner.h"
 #include "core/planning/search.h"
 
@@ -57,11 +59,32 @@ public:
     void planNow();
     /// Writes the chosen algorithm's plan (SPEC section 5) as JSON or, for *.csv, per-user CSV.
     bool exportPlan(const QString& path, const QString& algorithm, QString* error = nullptr);
+    /// The file name a save dialog returned, with the extension of the filter chosen there
+    /// ("Per-user table (*.csv)" makes "plan" into "plan.csv"); a name that already ends with that
+    /// extension is kept.
+    static QString withFilterExtension(const QString& path, const QString& selectedFilter);
+    /// Whether the results on show are for an earlier version of the scenario (an edit since).
+    bool resultsAreStale() const { return m_stale; }
+    /// The users that cannot meet their deadline under any plan, as of the last planning.
+    const std::vector<UserFeasibility>& infeasible() const { return m_infeasible; }
+    /// The banner above the comparison (0) or the plan (1) page; hidden when all is current.
+    QLabel* banner(int page) const { return page == 0 ? m_comparisonBanner : m_planBanner; }
+    /// The users' table.
+    QTableView* table() const { return m_table; }
+    /// Draws the users of @p spec on a worker thread (a progress dialog with Cancel shows after
+    /// 300 ms) and adds them as one undoable step when they arrive; usersGenerated() follows.
+    void generateInBackground(const PopulationSpec& spec);
+    /// Milliseconds the window waits after an edit before planning again (longer for large scenarios).
+    static int replanDelayMs(int users);
     /// Saves every chart of the page on show: @p path itself for one chart, else one file per
     /// chart named path-<chart>.<ext>. Returns the files written (empty on failure).
     QStringList exportCharts(const QString& path);
     /// A one-page PDF: the scenario summary, the comparison table and the main charts.
     bool exportReport(const QString& path, QString* error = nullptr);
+
+signals:
+    /// Users drawn by generateInBackground() were added to the scenario.
+    void usersGenerated();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -106,6 +129,12 @@ private:
     QString planningStatus() const;
     /// After planning: how many plans, how long, and how good the recommended one is.
     QString outcomeStatus() const;
+    /// An edit: the results on show no longer match the scenario; say so and plan again soon.
+    void markStale();
+    /// The banners over the comparison and plan pages: stale results, infeasible users, no users.
+    void updateBanners();
+    /// Writes @p text to @p path atomically; false with @p error set on failure.
+    static bool writeText(const QString& path, const std::string& text, QString* error);
 
     ScenarioDocument* m_document;
     UserTableModel* m_model;
@@ -124,6 +153,14 @@ private:
     QLabel* m_status;
     std::map<Algorithm, SearchProgress> m_searchProgress; ///< of the run in flight
     bool m_runCancelled = false;
+    QLabel* m_comparisonBanner = nullptr;
+    QLabel* m_planBanner = nullptr;
+    bool m_stale = false;             ///< an edit since the run whose results are on show
+    quint64 m_editGeneration = 0;     ///< counts edits
+    quint64 m_runGeneration = 0;      ///< m_editGeneration when the run in flight started
+    bool m_planOutdated = false;      ///< the plan page shows a plan the current run did not make
+    std::vector<UserFeasibility> m_infeasible;
+    std::string m_infeasibleSentence;
 };
 
 } // namespace coinfer
