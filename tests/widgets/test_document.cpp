@@ -1,9 +1,11 @@
 // The document layer without any view: the users table and its undo commands, bad values
 // refused, and atomic saving.
 #include "core/io/scenarioio.h"
+#include "widgets/document/commands.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/document/usertablemodel.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -82,6 +84,72 @@ private slots:
         QCOMPARE(document.scenario().users[3].id, std::string("dara"));
         document.undoStack()->undo();
         QCOMPARE(model.rowCount(), 8);
+    }
+
+    /// Issue 13: with every user deleted, Add user adds one (a copy of the last removed), and a
+    /// scenario of zero users is either saved so that it opens again or refused with a reason.
+    void emptyScenarioStates()
+    {
+        ScenarioDocument document;
+        QVERIFY(document.load(kClassroom).has_value());
+        UserTableModel model(&document);
+        const User last = document.scenario().users.back();
+        QList<int> all;
+        for (int row = 0; row < model.rowCount(); ++row)
+            all << row;
+        model.removeUsers(all);
+        QCOMPARE(model.rowCount(), 0);
+        QTemporaryDir dir;
+        const QString path = dir.path() + "/zero.json";
+        const Expected<void> saved = document.save(path);
+        if (saved) {
+            ScenarioDocument reopened;
+            const Expected<void> opened = reopened.load(path);
+            QVERIFY2(opened.has_value(), opened ? "" : opened.error().message.c_str());
+            QCOMPARE(reopened.scenario().userCount(), 0);
+        } else {
+            QVERIFY(!QFile::exists(path));
+            qInfo("zero users refused: %s", saved.error().message.c_str());
+            QVERIFY(!saved.error().message.empty());
+        }
+        QVERIFY(model.addUser(-1));
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(document.scenario().users[0].localLatencyMs, last.localLatencyMs);
+        QVERIFY(document.scenario().users[0].id != std::string());
+    }
+
+    /// Issue 13: thousands of inserted users reach the table as one reset, not one signal each,
+    /// and undo removes them the same way.
+    void bulkInsertIsOneReset()
+    {
+        ScenarioDocument document;
+        QVERIFY(document.load(kClassroom).has_value());
+        UserTableModel model(&document);
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy edited(&document, &ScenarioDocument::edited);
+        std::vector<std::pair<int, User>> rows;
+        for (int k = 0; k < 5000; ++k) {
+            User user = document.scenario().users[0];
+            user.id = "bulk" + std::to_string(k);
+            rows.emplace_back(8 + k, user);
+        }
+        QElapsedTimer timer;
+        timer.start();
+        document.undoStack()->push(new InsertRemoveUsersCommand(&document, std::move(rows), false, "bulk"));
+        qInfo("inserting 5000 users: %lld ms", timer.elapsed());
+        QCOMPARE(model.rowCount(), 5008);
+        QCOMPARE(resets.size(), 1);
+        QCOMPARE(inserted.size(), 0);
+        QCOMPARE(edited.size(), 1);
+        timer.restart();
+        document.undoStack()->undo();
+        qInfo("undoing it: %lld ms", timer.elapsed());
+        QCOMPARE(model.rowCount(), 8);
+        QCOMPARE(resets.size(), 2);
+        // A few rows keep their own signals (and the table its selection).
+        model.addUser(0);
+        QCOMPARE(inserted.size(), 1);
     }
 
     void savingIsAtomicAndMarksClean()

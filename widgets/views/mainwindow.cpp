@@ -245,6 +245,9 @@ void MainWindow::connectRunner()
     });
     connect(m_runner, &PlanRunner::cancelled, this, [this] {
         m_runCancelled = true;
+        // Cut short, but planned for the scenario as it is: not stale.
+        if (m_runGeneration == m_editGeneration && !m_replanTimer->isActive())
+            m_stale = false;
         updateStatus();
         updateBanners();
     });
