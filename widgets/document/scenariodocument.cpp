@@ -46,6 +46,8 @@ void ScenarioDocument::reset(const Scenario& scenario, ScenarioForm form, const 
 Expected<void> ScenarioDocument::save(const QString& path)
 {
     const std::string file = path.toStdString();
+    if (m_scenario.users.empty()) // SPEC: "users" must not be empty, so Open would refuse the file
+        return Unexpected(Error{ErrorCode::Io, file + ": not written: a scenario needs at least one user. Add one (Edit > Add user) before saving."});
     std::string directory = std::filesystem::path(file).parent_path().string();
     const std::string text = m_form.text(directory.empty() ? "." : directory);
     // The reader is the judge of what the text says: a form that would not read back as the
@@ -65,6 +67,8 @@ Expected<void> ScenarioDocument::save(const QString& path)
 
 Expected<void> ScenarioDocument::saveExpanded(const QString& path) const
 {
+    if (m_scenario.users.empty())
+        return Unexpected(Error{ErrorCode::Io, path.toStdString() + ": not written: a scenario needs at least one user. Add one (Edit > Add user) before saving."});
     return writeFileAtomically(path.toStdString(), scenarioToJson(m_scenario));
 }
 

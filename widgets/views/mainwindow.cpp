@@ -581,7 +581,7 @@ void MainWindow::updateStatus()
         text = QString::fromStdString(m_infeasibleSentence);
     else
         text = outcomeStatus();
-    if (m_stale)
+    if (m_stale && m_document->scenario().userCount() > 0)
         text = tr("Stale: results are for the scenario before your last edit; %1")
                    .arg(running || m_replanTimer->isActive() ? tr("re-planning (Esc cancels). ") + (running ? text : QString()) : tr("press F5 to plan."));
     m_status->setText(text);
