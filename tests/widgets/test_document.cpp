@@ -152,6 +152,53 @@ private slots:
         QCOMPARE(inserted.size(), 1);
     }
 
+    /// Issue 13: a bulk edit of many rows and its undo each reach the table as one reset and the
+    /// document as one "edited" (undoing 1,000 edited rows took 9 s at 2,000 users, one signal
+    /// and one stale mark per row); undo and redo restore every row.
+    void bulkEditAndItsUndoAreOneReset()
+    {
+        ScenarioDocument document;
+        QVERIFY(document.load(kClassroom).has_value());
+        UserTableModel model(&document);
+        std::vector<std::pair<int, User>> more;
+        for (int k = 0; k < 2000; ++k) {
+            User user = document.scenario().users[static_cast<size_t>(k % 8)];
+            user.id = "many" + std::to_string(k);
+            more.emplace_back(8 + k, user);
+        }
+        document.undoStack()->push(new InsertRemoveUsersCommand(&document, std::move(more), false, "many"));
+        const std::vector<User> before = document.scenario().users;
+        QList<int> rows;
+        for (int row = 0; row < model.rowCount(); row += 2)
+            rows << row;
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QSignalSpy edited(&document, &ScenarioDocument::edited);
+        QVERIFY(model.setColumnForRows(rows, UserTableModel::DeadlineMs, 123.0));
+        QCOMPARE(resets.size(), 1);
+        QCOMPARE(changed.size(), 0);
+        QCOMPARE(edited.size(), 1);
+        QCOMPARE(document.scenario().users[2].deadlineMs, 123.0);
+        QCOMPARE(document.scenario().users[3].deadlineMs, before[3].deadlineMs);
+        QElapsedTimer timer;
+        timer.start();
+        document.undoStack()->undo();
+        qInfo("undoing a deadline edit of %lld rows: %lld ms", static_cast<long long>(rows.size()), timer.elapsed());
+        QCOMPARE(resets.size(), 2);
+        QCOMPARE(changed.size(), 0);
+        QCOMPARE(edited.size(), 2);
+        for (size_t m = 0; m < before.size(); ++m)
+            QCOMPARE(document.scenario().users[m].deadlineMs, before[m].deadlineMs);
+        document.undoStack()->redo();
+        QCOMPARE(document.scenario().users[2].deadlineMs, 123.0);
+        QCOMPARE(resets.size(), 3);
+        // Undo of the whole still gives back the file's own form: the classroom's 8 users.
+        document.undoStack()->undo();
+        document.undoStack()->undo();
+        QCOMPARE(model.rowCount(), 8);
+        QVERIFY(document.undoStack()->isClean());
+    }
+
     void savingIsAtomicAndMarksClean()
     {
         ScenarioDocument document;

@@ -4,8 +4,9 @@
 
 namespace coinfer {
 
-EditUserCommand::EditUserCommand(ScenarioDocument* document, int row, int field, const User& after, const QString& text)
-    : QUndoCommand(text), m_document(document), m_row(row), m_field(field)
+EditUserCommand::EditUserCommand(ScenarioDocument* document, int row, int field, const User& after, const QString& text,
+                                 QUndoCommand* parent)
+    : QUndoCommand(text, parent), m_document(document), m_row(row), m_field(field)
     , m_before(document->scenario().users[static_cast<size_t>(row)]), m_after(after)
 {
 }
@@ -39,6 +40,28 @@ InsertRemoveUsersCommand::InsertRemoveUsersCommand(ScenarioDocument* document, s
                                                    const QString& text)
     : QUndoCommand(text), m_document(document), m_rows(std::move(rows)), m_remove(remove)
 {
+}
+
+InsertRemoveUsersCommand::InsertRemoveUsersCommand(ScenarioDocument* document, std::vector<std::pair<int, User>> rows,
+                                                   std::vector<FormChange> changes, const QString& text)
+    : QUndoCommand(text), m_document(document), m_rows(std::move(rows)), m_remove(false), m_changes(std::move(changes))
+{
+}
+
+std::vector<FormChange> insertionFormChanges(ScenarioForm form, Scenario scenario, const std::vector<std::pair<int, User>>& rows,
+                                             const std::function<bool(size_t done)>& keepGoing)
+{
+    std::vector<FormChange> changes;
+    changes.reserve(rows.size());
+    for (const auto& [row, user] : rows) {
+        if (keepGoing && !keepGoing(changes.size()))
+            return {};
+        // The same steps as insertAll(), on the copies.
+        changes.push_back(form.insertUser(scenario, row, user));
+        form.apply(changes.back());
+        scenario.users.insert(scenario.users.begin() + changes.back().row(), user);
+    }
+    return changes;
 }
 
 void InsertRemoveUsersCommand::insertAll()
@@ -101,6 +124,25 @@ private:
 };
 
 } // namespace
+
+EditUsersCommand::EditUsersCommand(ScenarioDocument* document, const std::vector<std::pair<int, User>>& rows, const QString& text)
+    : QUndoCommand(text), m_document(document), m_rows(rows.size())
+{
+    for (const auto& [row, user] : rows)
+        new EditUserCommand(document, row, -1 - row, user, text, this); // owned by this command
+}
+
+void EditUsersCommand::undo()
+{
+    BulkChange bulk(m_document, m_rows);
+    QUndoCommand::undo(); // the children, last first
+}
+
+void EditUsersCommand::redo()
+{
+    BulkChange bulk(m_document, m_rows);
+    QUndoCommand::redo();
+}
 
 void InsertRemoveUsersCommand::undo()
 {

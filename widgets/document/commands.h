@@ -8,6 +8,7 @@
 
 #include <QUndoCommand>
 
+#include <functional>
 #include <vector>
 
 namespace coinfer {
@@ -17,7 +18,8 @@ class ScenarioDocument;
 /// Replaces one user's record; consecutive edits of the same user's same field merge into one.
 class EditUserCommand : public QUndoCommand {
 public:
-    EditUserCommand(ScenarioDocument* document, int row, int field, const User& after, const QString& text);
+    EditUserCommand(ScenarioDocument* document, int row, int field, const User& after, const QString& text,
+                    QUndoCommand* parent = nullptr);
     void undo() override;
     void redo() override;
     int id() const override { return 1; }
@@ -31,12 +33,30 @@ private:
     bool m_made = false;
 };
 
+/// One field set on many users (a bulk edit): one EditUserCommand child per row, done and undone
+/// as one table reset and one "edited" when the rows are many, so that undoing a bulk edit of
+/// thousands of rows is as cheap as doing it. O(rows) per redo or undo.
+class EditUsersCommand : public QUndoCommand {
+public:
+    EditUsersCommand(ScenarioDocument* document, const std::vector<std::pair<int, User>>& rows, const QString& text);
+    void undo() override;
+    void redo() override;
+
+private:
+    ScenarioDocument* m_document;
+    size_t m_rows;
+};
+
 /// Inserts users at given rows (ascending), or removes them when constructed with remove = true.
 /// An inserted user may land at another row than asked: explicit users come before the users a
 /// population generates (FormChange::row).
 class InsertRemoveUsersCommand : public QUndoCommand {
 public:
     InsertRemoveUsersCommand(ScenarioDocument* document, std::vector<std::pair<int, User>> rows, bool remove, const QString& text);
+    /// Inserts @p rows with the form changes insertionFormChanges() made for them beforehand (on
+    /// a worker thread), against the document's form and scenario as they are now.
+    InsertRemoveUsersCommand(ScenarioDocument* document, std::vector<std::pair<int, User>> rows, std::vector<FormChange> changes,
+                             const QString& text);
     void undo() override;
     void redo() override;
 
@@ -48,6 +68,13 @@ private:
     bool m_remove;
     std::vector<FormChange> m_changes; // one per row, made on the first redo
 };
+
+/// The form changes that inserting @p rows one after another makes, computed on copies of the
+/// form and scenario so that a worker thread can do it; @p keepGoing is asked before each row and
+/// told how many are done (false stops: the result is then empty). O(K * M) for K rows into M
+/// users: ScenarioForm::insertUser is O(M) per row.
+std::vector<FormChange> insertionFormChanges(ScenarioForm form, Scenario scenario, const std::vector<std::pair<int, User>>& rows,
+                                             const std::function<bool(size_t done)>& keepGoing);
 
 /// Replaces the whole scenario (a new DNN, a new edge model); undo restores the old one.
 class ReplaceScenarioCommand : public QUndoCommand {

@@ -155,16 +155,9 @@ bool UserTableModel::setColumnForRows(const QList<int>& rows, int column, const 
         m_document->undoStack()->push(new EditUserCommand(m_document, changed[0].first, column, changed[0].second, text));
         return true;
     }
-    // One table reset and one "edited" for a bulk edit of thousands of rows, not one per row.
-    const bool bulk = changed.size() > 16;
-    if (bulk)
-        m_document->beginBulkChange();
-    m_document->undoStack()->beginMacro(text);
-    for (const auto& [row, user] : changed)
-        m_document->undoStack()->push(new EditUserCommand(m_document, row, -1 - row, user, text));
-    m_document->undoStack()->endMacro();
-    if (bulk)
-        m_document->endBulkChange();
+    // One command whose redo and undo are each one table reset and one "edited" when the rows
+    // are many (EditUsersCommand): undoing a bulk edit costs what doing it cost.
+    m_document->undoStack()->push(new EditUsersCommand(m_document, changed, text));
     return true;
 }
 
