@@ -367,6 +367,11 @@ private slots:
         QCOMPARE(window.document()->scenario().userCount(), before + 5000);
         QVERIFY(window.resultsAreStale());
         QVERIFY(largestGapMs < 2000); // generous for 2 slow shared cores; the figure printed is what counts
+        // The form changes made on the worker write a file that reads back as the scenario on screen.
+        QTemporaryDir dir;
+        const Expected<void> saved = window.document()->save(dir.path() + "/generated.json");
+        QVERIFY2(saved.has_value(), saved ? "" : saved.error().message.c_str());
+        QCOMPARE(readScenario((dir.path() + "/generated.json").toStdString())->userCount(), before + 5000);
         window.document()->undoStack()->undo();
         QCOMPARE(window.document()->scenario().userCount(), before);
     }

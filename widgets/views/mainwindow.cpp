@@ -46,6 +46,7 @@
 #include <QFutureWatcher>
 #include <QProgressDialog>
 #include <QRegularExpression>
+#include <QPromise>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
@@ -370,22 +371,35 @@ void MainWindow::generateUsers()
     generateInBackground(dialog.spec());
 }
 
+namespace {
+
+/// What a worker hands back for Generate: the users at their rows and the file-form changes
+/// that insert them (computed there, since ScenarioForm::insertUser is O(M) per user).
+struct GeneratedUsers {
+    std::vector<std::pair<int, User>> rows;
+    std::vector<FormChange> changes;
+};
+
+} // namespace
+
 void MainWindow::generateInBackground(const PopulationSpec& spec)
 {
-    // Drawing thousands of users runs on a worker with its own copy of the scenario; the users
-    // come back through the future, and are inserted only if the scenario is still the one they
-    // were drawn for.
-    auto* watcher = new QFutureWatcher<std::vector<User>>(this);
-    auto* progress = new QProgressDialog(tr("Generating %n user(s)...", nullptr, static_cast<int>(spec.count)), tr("Cancel"), 0, 0, this);
+    // Drawing the users and working out their form changes run on a worker with its own copies
+    // of the scenario and the form; the result comes back through the future and is inserted
+    // only if the scenario is still the one it was made for.
+    auto* watcher = new QFutureWatcher<GeneratedUsers>(this);
+    auto* progress = new QProgressDialog(tr("Generating %n user(s)...", nullptr, static_cast<int>(spec.count)), tr("Cancel"), 0,
+                                         static_cast<int>(spec.count), this);
     progress->setObjectName("generateProgress");
     progress->setWindowModality(Qt::WindowModal);
     progress->setMinimumDuration(300);
     const quint64 generation = m_editGeneration;
     connect(progress, &QProgressDialog::canceled, watcher, [watcher] { watcher->cancel(); });
-    connect(watcher, &QFutureWatcher<std::vector<User>>::finished, this, [this, watcher, progress, generation] {
+    connect(watcher, &QFutureWatcher<GeneratedUsers>::progressValueChanged, progress, &QProgressDialog::setValue);
+    connect(watcher, &QFutureWatcher<GeneratedUsers>::finished, this, [this, watcher, progress, generation] {
         progress->deleteLater();
         watcher->deleteLater();
-        if (watcher->isCanceled() || progress->wasCanceled()) {
+        if (watcher->isCanceled() || progress->wasCanceled() || watcher->future().resultCount() == 0) {
             statusBar()->showMessage(tr("Generation cancelled: no user was added."), 10000);
             return;
         }
@@ -393,16 +407,24 @@ void MainWindow::generateInBackground(const PopulationSpec& spec)
             statusBar()->showMessage(tr("The scenario changed while users were drawn: generate again."), 10000);
             return;
         }
-        std::vector<User> users = watcher->result();
-        std::vector<std::pair<int, User>> rows;
-        rows.reserve(users.size());
-        int row = m_document->scenario().userCount();
-        for (User& user : users)
-            rows.emplace_back(row++, std::move(user));
-        m_document->undoStack()->push(new InsertRemoveUsersCommand(m_document, std::move(rows), false, tr("Generate users")));
+        GeneratedUsers users = watcher->result();
+        m_document->undoStack()->push(new InsertRemoveUsersCommand(m_document, std::move(users.rows), std::move(users.changes), tr("Generate users")));
         emit usersGenerated();
     });
-    watcher->setFuture(QtConcurrent::run([scenario = m_document->scenario(), spec] { return GeneratorDialog::generate(scenario, spec); }));
+    watcher->setFuture(QtConcurrent::run([scenario = m_document->scenario(), form = m_document->form(), spec](QPromise<GeneratedUsers>& promise) {
+        std::vector<std::pair<int, User>> rows;
+        int row = scenario.userCount();
+        for (User& user : GeneratorDialog::generate(scenario, spec))
+            rows.emplace_back(row++, std::move(user));
+        promise.setProgressRange(0, static_cast<int>(rows.size()));
+        std::vector<FormChange> changes = insertionFormChanges(form, scenario, rows, [&promise](size_t done) {
+            if (done % 64 == 0)
+                promise.setProgressValue(static_cast<int>(done));
+            return !promise.isCanceled();
+        });
+        if (!promise.isCanceled())
+            promise.addResult(GeneratedUsers{std::move(rows), std::move(changes)});
+    }));
 }
 
 void MainWindow::createViewMenu()
