@@ -519,7 +519,7 @@ void MainWindow::updateBanners()
             : tr("Results are for the scenario before your last edit; re-planning %n user(s)...", nullptr, users);
     } else if (!m_infeasible.empty()) {
         comparisonText = tr("No plan can meet every deadline. %1.").arg(QString::fromStdString(m_infeasibleSentence));
-        planText = comparisonText + (m_planOutdated ? tr(" The plan below is the last feasible one and is outdated.") : QString());
+        planText = comparisonText + (m_planOutdated ? tr(" The plan below is the last feasible one and is outdated.") : tr(" There is no plan to show."));
     } else if (m_planOutdated) {
         planText = tr("No %1 plan for the current scenario: the plan below is an earlier one and is outdated.").arg(m_planChoice->currentText());
     }
@@ -542,9 +542,10 @@ void MainWindow::showPlanOf(const QString& algorithm)
         }
     }
     // PlanView keeps what it drew last when there is no plan: say that it is outdated.
+    m_planShown = m_planShown || shown;
     if (shown)
         m_planOutdated = false;
-    else if (!pending && !m_runner->results().empty())
+    else if (!pending && !m_runner->results().empty() && m_planShown)
         m_planOutdated = true;
     updateBanners();
 }

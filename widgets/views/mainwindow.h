@@ -159,6 +159,7 @@ private:
     quint64 m_editGeneration = 0;     ///< counts edits
     quint64 m_runGeneration = 0;      ///< m_editGeneration when the run in flight started
     bool m_planOutdated = false;      ///< the plan page shows a plan the current run did not make
+    bool m_planShown = false;         ///< the plan view has drawn some plan since the window opened
     std::vector<UserFeasibility> m_infeasible;
     std::string m_infeasibleSentence;
 };

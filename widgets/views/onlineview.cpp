@@ -25,6 +25,7 @@ OnlineView::OnlineView(ScenarioDocument* document, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(createControls());
     m_summary->setWordWrap(true);
+    m_summary->setAlignment(Qt::AlignLeft | Qt::AlignTop); // without charts it would float mid-page
     layout->addWidget(m_summary);
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_episode);
