@@ -9,6 +9,9 @@
 #include "widgets/document/scenariodocument.h"
 #include "widgets/document/usertablemodel.h"
 #include "widgets/views/mainwindow.h"
+#include "widgets/views/plancharts.h"
+#include "widgets/views/planview.h"
+#include "widgets/views/timelineview.h"
 #include "widgettest.h"
 
 #include <QElapsedTimer>
@@ -121,6 +124,11 @@ private slots:
         QTest::qWait(200);
         for (int page : {0, 1, 2, 3, 0})
             QVERIFY(step(QString("show page %1").arg(page), [&] { window.showPage(page); }, [] { return true; }));
+        // Where selecting a user's time goes: the timeline and the charts apart, then the whole.
+        window.showPage(1);
+        QTest::qWait(100);
+        QVERIFY(step("timeline selects a user", [&] { window.planView()->timeline()->selectUser(users / 4); }, [] { return true; }));
+        QVERIFY(step("charts select a user", [&] { window.planView()->charts()->selectUser(users / 4); }, [] { return true; }));
         QVERIFY(step("select a user", [&] { window.selectUser(users / 2); }, [] { return true; }));
         QVERIFY(step("edit a deadline", [&] {
             UserTableModel* model = window.userModel();

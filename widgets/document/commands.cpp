@@ -128,20 +128,46 @@ private:
 EditUsersCommand::EditUsersCommand(ScenarioDocument* document, const std::vector<std::pair<int, User>>& rows, const QString& text)
     : QUndoCommand(text), m_document(document), m_rows(rows.size())
 {
+    if (rows.size() <= kRowsForOneFormChange) {
+        for (const auto& [row, user] : rows)
+            new EditUserCommand(document, row, -1 - row, user, text, this); // owned by this command
+        return;
+    }
+    m_after = rows;
+    m_before.reserve(rows.size());
     for (const auto& [row, user] : rows)
-        new EditUserCommand(document, row, -1 - row, user, text, this); // owned by this command
+        m_before.emplace_back(row, document->scenario().users[static_cast<size_t>(row)]);
 }
 
 void EditUsersCommand::undo()
 {
     BulkChange bulk(m_document, m_rows);
-    QUndoCommand::undo(); // the children, last first
+    if (m_after.empty()) {
+        QUndoCommand::undo(); // the children, last first
+        return;
+    }
+    m_document->revertFormChange(m_change);
+    for (const auto& [row, user] : m_before)
+        m_document->setUser(row, user);
 }
 
 void EditUsersCommand::redo()
 {
     BulkChange bulk(m_document, m_rows);
-    QUndoCommand::redo();
+    if (m_after.empty()) {
+        QUndoCommand::redo();
+        return;
+    }
+    if (!m_made) {
+        Scenario after = m_document->scenario();
+        for (const auto& [row, user] : m_after)
+            after.users[static_cast<size_t>(row)] = user;
+        m_change = m_document->form().replaceScenario(m_document->scenario(), after);
+    }
+    m_made = true;
+    m_document->applyFormChange(m_change);
+    for (const auto& [row, user] : m_after)
+        m_document->setUser(row, user);
 }
 
 void InsertRemoveUsersCommand::undo()

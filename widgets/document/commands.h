@@ -33,18 +33,26 @@ private:
     bool m_made = false;
 };
 
-/// One field set on many users (a bulk edit): one EditUserCommand child per row, done and undone
-/// as one table reset and one "edited" when the rows are many, so that undoing a bulk edit of
-/// thousands of rows is as cheap as doing it. O(rows) per redo or undo.
+/// One field set on many users (a bulk edit), done and undone as one table reset and one
+/// "edited" when the rows are many. A few rows are one EditUserCommand child each (each user
+/// keeps its own form in the file); many rows are one ScenarioForm::replaceScenario change,
+/// since editUser is O(M) per row: 5,000 rows of 10,000 users took 10 s on the GUI thread.
+/// O(M + rows) per redo or undo for many rows.
 class EditUsersCommand : public QUndoCommand {
 public:
     EditUsersCommand(ScenarioDocument* document, const std::vector<std::pair<int, User>>& rows, const QString& text);
     void undo() override;
     void redo() override;
 
+    /// Above this many rows a bulk edit is one form change for the whole scenario.
+    static constexpr size_t kRowsForOneFormChange = 64;
+
 private:
     ScenarioDocument* m_document;
+    std::vector<std::pair<int, User>> m_before, m_after; // only for one form change
     size_t m_rows;
+    FormChange m_change;
+    bool m_made = false;
 };
 
 /// Inserts users at given rows (ascending), or removes them when constructed with remove = true.
