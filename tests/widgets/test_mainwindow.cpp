@@ -272,8 +272,7 @@ private slots:
         const QString id = QString::fromStdString(window.document()->scenario().users[2].id);
         QVERIFY(window.userModel()->setData(window.userModel()->index(2, UserTableModel::DeadlineMs), 0.5));
         QSignalSpy finished(window.runner(), &PlanRunner::finished);
-        QVERIFY(finished.wait(30000));
-        QVERIFY(!window.resultsAreStale());
+        QTRY_VERIFY_WITH_TIMEOUT(!window.resultsAreStale() && !window.runner()->isRunning(), 30000);
         QCOMPARE(window.infeasible().size(), size_t{1});
         QVERIFY(window.userModel()->isMarkedInfeasible(2));
         QVERIFY(!window.userModel()->isMarkedInfeasible(1));
@@ -286,7 +285,8 @@ private slots:
         QVERIFY2(window.banner(1)->text().contains("outdated"), qPrintable(window.banner(1)->text()));
         // A feasible deadline again clears the marks.
         window.document()->undoStack()->undo();
-        QVERIFY(finished.wait(30000));
+        QVERIFY(window.resultsAreStale());
+        QTRY_VERIFY_WITH_TIMEOUT(!window.resultsAreStale() && !window.runner()->isRunning(), 30000);
         QVERIFY(!window.userModel()->isMarkedInfeasible(2));
         QVERIFY(window.banner(1)->isHidden());
     }
@@ -405,11 +405,14 @@ private slots:
         QCOMPARE(window.userModel()->rowCount(), 0);
         QVERIFY(window.findChild<QLabel*>("status")->text().startsWith("No users"));
         QVERIFY(window.banner(0)->text().contains("no users"));
+        QVERIFY(window.comparison()->isHidden());
+        QVERIFY(window.planView()->isHidden());
         const QList<QAction*> actions = window.findChildren<QAction*>();
         const auto add = std::find_if(actions.begin(), actions.end(), [](QAction* action) { return action->shortcut() == QKeySequence("Ctrl+Shift+N"); });
         QVERIFY(add != actions.end());
         (*add)->trigger();
         QCOMPARE(window.userModel()->rowCount(), 1);
+        QVERIFY(!window.comparison()->isHidden());
     }
 
     void fiveHundredUsersStayResponsive()

@@ -523,6 +523,9 @@ void MainWindow::updateBanners()
     } else if (m_planOutdated) {
         planText = tr("No %1 plan for the current scenario: the plan below is an earlier one and is outdated.").arg(m_planChoice->currentText());
     }
+    // No users: the sentence alone, never a table of zeros or empty axes.
+    m_comparison->setVisible(users > 0);
+    m_planView->setVisible(users > 0);
     m_comparisonBanner->setText(comparisonText);
     m_comparisonBanner->setVisible(!comparisonText.isEmpty());
     m_planBanner->setText(planText);
