@@ -14,16 +14,32 @@ ScenarioDocument::ScenarioDocument(QObject* parent)
 {
 }
 
-Expected<void> ScenarioDocument::load(const QString& path)
+Expected<ScenarioDocument::Loaded> ScenarioDocument::read(const QString& path)
 {
-    Scenario scenario;
+    Loaded loaded;
     std::vector<std::string> warnings;
-    Expected<ScenarioForm> form = ScenarioForm::read(path.toStdString(), scenario, {}, &warnings);
+    Expected<ScenarioForm> form = ScenarioForm::read(path.toStdString(), loaded.scenario, {}, &warnings);
     if (!form)
         return Unexpected(form.error());
-    reset(scenario, std::move(*form), path);
+    loaded.form = std::move(*form);
+    loaded.path = path;
     for (const std::string& warning : warnings)
-        m_loadWarnings << QString::fromStdString(warning);
+        loaded.warnings << QString::fromStdString(warning);
+    return loaded;
+}
+
+void ScenarioDocument::adopt(Loaded loaded)
+{
+    reset(loaded.scenario, std::move(loaded.form), loaded.path);
+    m_loadWarnings = std::move(loaded.warnings);
+}
+
+Expected<void> ScenarioDocument::load(const QString& path)
+{
+    Expected<Loaded> loaded = read(path);
+    if (!loaded)
+        return Unexpected(loaded.error());
+    adopt(std::move(*loaded));
     return {};
 }
 

@@ -6,6 +6,7 @@
 #include "core/planning/feasibility.h"
 #include "core/planning/planner.h"
 #include "core/planning/search.h"
+#include "widgets/document/scenariodocument.h"
 
 #include <QMainWindow>
 
@@ -38,6 +39,10 @@ public:
 
     /// Opens a scenario; a bad file shows an error dialog (unless @p quiet) and changes nothing.
     bool openFile(const QString& path, bool quiet = false);
+    /// Opens @p path with the reading done on a worker thread (the menu, recent files and drops
+    /// use this); emits fileOpened when done, whether or not the file could be read. A bad
+    /// file leaves the document as it was and says why.
+    void openFileInBackground(const QString& path);
     /// Opens the built-in classroom example.
     void openBuiltInExample();
     ScenarioDocument* document() const { return m_document; }
@@ -85,6 +90,8 @@ public:
 signals:
     /// Users drawn by generateInBackground() were added to the scenario.
     void usersGenerated();
+    /// openFileInBackground has finished with @p path (opened, or refused with a message).
+    void fileOpened(const QString& path);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -114,6 +121,8 @@ private:
     /// The selected rows of the users table, as rows of the scenario (the table may be sorted).
     QList<int> selectedUsers() const;
 
+    /// Adopts what ScenarioDocument::read gave for @p path, or says why it could not be read.
+    bool adoptLoaded(const QString& path, Expected<ScenarioDocument::Loaded> loaded, bool quiet);
     bool maybeSave();
     bool saveTo(const QString& path);
     /// Asks for a file and writes the expanded table form there; the open document is unchanged.
