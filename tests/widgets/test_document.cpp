@@ -242,6 +242,34 @@ private slots:
             QCOMPARE(document.scenario().users[m].deadlineMs, before[m].deadlineMs);
     }
 
+    /// Issue 13: where one table edit's time goes at 10,000 users (printed; the bound is generous):
+    /// the file form's editUser against the rest (the document, the model's signals).
+    void oneEditAtTenThousandUsers()
+    {
+        std::string campus = *readTextFile(COINFER_EXAMPLES "/campus.json");
+        campus.replace(campus.find("\"count\": 200"), 12, "\"count\": 10000");
+        QTemporaryDir dir;
+        QFile file(dir.path() + "/campus-10000.json");
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(campus.data(), static_cast<qint64>(campus.size()));
+        file.close();
+        ScenarioDocument document;
+        QVERIFY(document.load(file.fileName()).has_value());
+        UserTableModel model(&document);
+        User edited = document.scenario().users[5000];
+        edited.deadlineMs = 123;
+        QElapsedTimer timer;
+        timer.start();
+        const FormChange change = document.form().editUser(document.scenario(), 5000, edited);
+        const qint64 formMs = timer.elapsed();
+        timer.restart();
+        QVERIFY(model.setData(model.index(5000, UserTableModel::DeadlineMs), 124.0));
+        const qint64 editMs = timer.elapsed();
+        qInfo("10000 users: ScenarioForm::editUser alone %lld ms; the whole table edit (command, form, document, signals) %lld ms", formMs, editMs);
+        QCOMPARE(document.scenario().users[5000].deadlineMs, 124.0);
+        QVERIFY(editMs < 20000);
+    }
+
     void savingIsAtomicAndMarksClean()
     {
         ScenarioDocument document;
