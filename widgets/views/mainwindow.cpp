@@ -195,6 +195,13 @@ QWidget* MainWindow::createPlanPage()
     choiceRow->addStretch(1);
     planLayout->addLayout(choiceRow);
     m_planBanner = makeBanner(planPage, "planBanner");
+    // The banner comes and goes with every edit; if the plan view below changed height each
+    // time, its timeline and charts would lay out again (0.5 s at 10,000 users). So the banner
+    // keeps its two lines of room while hidden.
+    QSizePolicy bannerPolicy = m_planBanner->sizePolicy();
+    bannerPolicy.setRetainSizeWhenHidden(true);
+    m_planBanner->setSizePolicy(bannerPolicy);
+    m_planBanner->setFixedHeight(2 * m_planBanner->fontMetrics().lineSpacing() + 16);
     planLayout->addWidget(m_planBanner);
     planLayout->addWidget(m_planView, 1);
     connect(m_planChoice, &QComboBox::currentTextChanged, this, &MainWindow::showPlanOf);
