@@ -30,6 +30,13 @@ int main(int argc, char** argv)
     parser.addPositionalArgument("scenario", "Scenario file to open (default: the built-in classroom example).");
     parser.process(app);
 
+    const QStringList pages{"comparison", "plan", "dnn", "online"};
+    if (!pages.contains(parser.value(page))) {
+        std::fprintf(stderr, "coinfer-gui: unknown page \"%s\"; the pages are %s\n", qPrintable(parser.value(page)),
+                     qPrintable(pages.join(", ")));
+        return 2;
+    }
+
     coinfer::MainWindow window;
     const QStringList files = parser.positionalArguments();
     const bool shoot = parser.isSet(screenshot);
@@ -58,12 +65,7 @@ int main(int argc, char** argv)
         presentation->show();
         return app.exec();
     }
-    if (parser.value(page) == "plan")
-        window.showPage(1);
-    else if (parser.value(page) == "dnn")
-        window.showPage(2);
-    else if (parser.value(page) == "online")
-        window.showPage(3);
+    window.showPage(static_cast<int>(pages.indexOf(parser.value(page))));
     window.show();
     if (shoot) {
         const QString out = parser.value(screenshot);

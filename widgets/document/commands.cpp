@@ -4,8 +4,9 @@
 
 namespace coinfer {
 
-EditUserCommand::EditUserCommand(ScenarioDocument* document, int row, int field, const User& after, const QString& text)
-    : QUndoCommand(text), m_document(document), m_row(row), m_field(field)
+EditUserCommand::EditUserCommand(ScenarioDocument* document, int row, int field, const User& after, const QString& text,
+                                 QUndoCommand* parent)
+    : QUndoCommand(text, parent), m_document(document), m_row(row), m_field(field)
     , m_before(document->scenario().users[static_cast<size_t>(row)]), m_after(after)
 {
 }
@@ -39,6 +40,28 @@ InsertRemoveUsersCommand::InsertRemoveUsersCommand(ScenarioDocument* document, s
                                                    const QString& text)
     : QUndoCommand(text), m_document(document), m_rows(std::move(rows)), m_remove(remove)
 {
+}
+
+InsertRemoveUsersCommand::InsertRemoveUsersCommand(ScenarioDocument* document, std::vector<std::pair<int, User>> rows,
+                                                   std::vector<FormChange> changes, const QString& text)
+    : QUndoCommand(text), m_document(document), m_rows(std::move(rows)), m_remove(false), m_changes(std::move(changes))
+{
+}
+
+std::vector<FormChange> insertionFormChanges(ScenarioForm form, Scenario scenario, const std::vector<std::pair<int, User>>& rows,
+                                             const std::function<bool(size_t done)>& keepGoing)
+{
+    std::vector<FormChange> changes;
+    changes.reserve(rows.size());
+    for (const auto& [row, user] : rows) {
+        if (keepGoing && !keepGoing(changes.size()))
+            return {};
+        // The same steps as insertAll(), on the copies.
+        changes.push_back(form.insertUser(scenario, row, user));
+        form.apply(changes.back());
+        scenario.users.insert(scenario.users.begin() + changes.back().row(), user);
+    }
+    return changes;
 }
 
 void InsertRemoveUsersCommand::insertAll()
@@ -76,8 +99,88 @@ void InsertRemoveUsersCommand::removeAll()
     }
 }
 
-void InsertRemoveUsersCommand::undo() { m_remove ? insertAll() : removeAll(); }
-void InsertRemoveUsersCommand::redo() { m_remove ? removeAll() : insertAll(); }
+namespace {
+
+/// Many rows change as one reset of the table rather than one signal per row (see
+/// ScenarioDocument::beginBulkChange); a few rows keep their own signals, and the selection.
+class BulkChange {
+public:
+    BulkChange(ScenarioDocument* document, size_t rows) : m_document(rows > kRowsForBulk ? document : nullptr)
+    {
+        if (m_document)
+            m_document->beginBulkChange();
+    }
+    ~BulkChange()
+    {
+        if (m_document)
+            m_document->endBulkChange();
+    }
+    BulkChange(const BulkChange&) = delete;
+    BulkChange& operator=(const BulkChange&) = delete;
+
+private:
+    static constexpr size_t kRowsForBulk = 16;
+    ScenarioDocument* m_document;
+};
+
+} // namespace
+
+EditUsersCommand::EditUsersCommand(ScenarioDocument* document, const std::vector<std::pair<int, User>>& rows, const QString& text)
+    : QUndoCommand(text), m_document(document), m_rows(rows.size())
+{
+    if (rows.size() <= kRowsForOneFormChange) {
+        for (const auto& [row, user] : rows)
+            new EditUserCommand(document, row, -1 - row, user, text, this); // owned by this command
+        return;
+    }
+    m_after = rows;
+    m_before.reserve(rows.size());
+    for (const auto& [row, user] : rows)
+        m_before.emplace_back(row, document->scenario().users[static_cast<size_t>(row)]);
+}
+
+void EditUsersCommand::undo()
+{
+    BulkChange bulk(m_document, m_rows);
+    if (m_after.empty()) {
+        QUndoCommand::undo(); // the children, last first
+        return;
+    }
+    m_document->revertFormChange(m_change);
+    for (const auto& [row, user] : m_before)
+        m_document->setUser(row, user);
+}
+
+void EditUsersCommand::redo()
+{
+    BulkChange bulk(m_document, m_rows);
+    if (m_after.empty()) {
+        QUndoCommand::redo();
+        return;
+    }
+    if (!m_made) {
+        Scenario after = m_document->scenario();
+        for (const auto& [row, user] : m_after)
+            after.users[static_cast<size_t>(row)] = user;
+        m_change = m_document->form().replaceScenario(m_document->scenario(), after);
+    }
+    m_made = true;
+    m_document->applyFormChange(m_change);
+    for (const auto& [row, user] : m_after)
+        m_document->setUser(row, user);
+}
+
+void InsertRemoveUsersCommand::undo()
+{
+    BulkChange bulk(m_document, m_rows.size());
+    m_remove ? insertAll() : removeAll();
+}
+
+void InsertRemoveUsersCommand::redo()
+{
+    BulkChange bulk(m_document, m_rows.size());
+    m_remove ? removeAll() : insertAll();
+}
 
 ReplaceScenarioCommand::ReplaceScenarioCommand(ScenarioDocument* document, Scenario after, const QString& text)
     : QUndoCommand(text), m_document(document), m_before(document->scenario()), m_after(std::move(after))

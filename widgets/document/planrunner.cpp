@@ -82,6 +82,10 @@ void PlanRunner::start(const Scenario& scenario)
     m_clock.start();
     auto shared = m_runScenario = std::make_shared<const Scenario>(scenario);
     auto flag = m_cancel;
+    // Before any work starts: a continuation whose future is already done (an infeasible
+    // scenario's heuristics return at once) may run before start() returns, and its finished()
+    // must come after started(), never before.
+    emit started();
 
     std::vector<Algorithm> heuristics;
     for (Algorithm algorithm : allAlgorithms())
@@ -112,7 +116,6 @@ void PlanRunner::start(const Scenario& scenario)
             return std::vector<AlgorithmResult>{runPlanner(*shared, CostModel(*shared), algorithm, withCancel)};
         }).then(this, [this, run](std::vector<AlgorithmResult> results) { deliver(run, std::move(results)); });
     }
-    emit started();
 }
 
 void PlanRunner::cancel()

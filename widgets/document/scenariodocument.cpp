@@ -14,16 +14,32 @@ ScenarioDocument::ScenarioDocument(QObject* parent)
 {
 }
 
-Expected<void> ScenarioDocument::load(const QString& path)
+Expected<ScenarioDocument::Loaded> ScenarioDocument::read(const QString& path)
 {
-    Scenario scenario;
+    Loaded loaded;
     std::vector<std::string> warnings;
-    Expected<ScenarioForm> form = ScenarioForm::read(path.toStdString(), scenario, {}, &warnings);
+    Expected<ScenarioForm> form = ScenarioForm::read(path.toStdString(), loaded.scenario, {}, &warnings);
     if (!form)
         return Unexpected(form.error());
-    reset(scenario, std::move(*form), path);
+    loaded.form = std::move(*form);
+    loaded.path = path;
     for (const std::string& warning : warnings)
-        m_loadWarnings << QString::fromStdString(warning);
+        loaded.warnings << QString::fromStdString(warning);
+    return loaded;
+}
+
+void ScenarioDocument::adopt(Loaded loaded)
+{
+    reset(loaded.scenario, std::move(loaded.form), loaded.path);
+    m_loadWarnings = std::move(loaded.warnings);
+}
+
+Expected<void> ScenarioDocument::load(const QString& path)
+{
+    Expected<Loaded> loaded = read(path);
+    if (!loaded)
+        return Unexpected(loaded.error());
+    adopt(std::move(*loaded));
     return {};
 }
 
@@ -46,6 +62,8 @@ void ScenarioDocument::reset(const Scenario& scenario, ScenarioForm form, const 
 Expected<void> ScenarioDocument::save(const QString& path)
 {
     const std::string file = path.toStdString();
+    if (m_scenario.users.empty()) // SPEC: "users" must not be empty, so Open would refuse the file
+        return Unexpected(Error{ErrorCode::Io, file + ": not written: a scenario needs at least one user. Add one (Edit > Add user) before saving."});
     std::string directory = std::filesystem::path(file).parent_path().string();
     const std::string text = m_form.text(directory.empty() ? "." : directory);
     // The reader is the judge of what the text says: a form that would not read back as the
@@ -65,6 +83,8 @@ Expected<void> ScenarioDocument::save(const QString& path)
 
 Expected<void> ScenarioDocument::saveExpanded(const QString& path) const
 {
+    if (m_scenario.users.empty())
+        return Unexpected(Error{ErrorCode::Io, path.toStdString() + ": not written: a scenario needs at least one user. Add one (Edit > Add user) before saving."});
     return writeFileAtomically(path.toStdString(), scenarioToJson(m_scenario));
 }
 
@@ -95,6 +115,10 @@ void ScenarioDocument::setScenario(const Scenario& scenario)
 void ScenarioDocument::setUser(int row, const User& user)
 {
     m_scenario.users[static_cast<size_t>(row)] = user;
+    if (m_bulkDepth > 0) {
+        m_bulkChanged = true;
+        return;
+    }
     emit userChanged(row);
     emit edited();
 }
@@ -102,6 +126,10 @@ void ScenarioDocument::setUser(int row, const User& user)
 void ScenarioDocument::insertUser(int row, const User& user)
 {
     m_scenario.users.insert(m_scenario.users.begin() + row, user);
+    if (m_bulkDepth > 0) {
+        m_bulkChanged = true;
+        return;
+    }
     emit userInserted(row);
     emit edited();
 }
@@ -109,7 +137,25 @@ void ScenarioDocument::insertUser(int row, const User& user)
 void ScenarioDocument::removeUser(int row)
 {
     m_scenario.users.erase(m_scenario.users.begin() + row);
+    if (m_bulkDepth > 0) {
+        m_bulkChanged = true;
+        return;
+    }
     emit userRemoved(row);
+    emit edited();
+}
+
+void ScenarioDocument::beginBulkChange()
+{
+    ++m_bulkDepth;
+}
+
+void ScenarioDocument::endBulkChange()
+{
+    if (--m_bulkDepth > 0 || !m_bulkChanged)
+        return;
+    m_bulkChanged = false;
+    emit scenarioReset();
     emit edited();
 }
 

@@ -21,8 +21,20 @@ class ScenarioDocument : public QObject {
 public:
     explicit ScenarioDocument(QObject* parent = nullptr);
 
-    /// Reads a scenario file and keeps its form. On failure the document is left exactly as it
-    /// was. Unknown fields are kept and listed in loadWarnings().
+    /// What reading a scenario file gives: made on any thread, adopted on the document's.
+    struct Loaded {
+        Scenario scenario;
+        ScenarioForm form;
+        QString path;
+        QStringList warnings; ///< unknown fields, as loadWarnings() lists them
+    };
+    /// Reads and checks a scenario file without touching any document, so that a worker thread
+    /// can read a large file while the window stays responsive. O(file size + users).
+    static Expected<Loaded> read(const QString& path);
+    /// Makes @p loaded the document's scenario, form and path; clears undo history. O(users).
+    void adopt(Loaded loaded);
+    /// Reads a scenario file and keeps its form (read() then adopt()). On failure the document is
+    /// left exactly as it was. Unknown fields are kept and listed in loadWarnings().
     Expected<void> load(const QString& path);
     /// Replaces the scenario with one that has no file form of its own (it is saved in the table
     /// form); clears undo history.
@@ -54,6 +66,11 @@ public:
     void setUser(int row, const User& user);
     void insertUser(int row, const User& user);
     void removeUser(int row);
+    /// Between beginBulkChange() and endBulkChange() the per-row signals are held back and
+    /// endBulkChange() emits one scenarioReset() and one edited() instead: thousands of inserted
+    /// rows then cost the table and its sort proxy one reset, O(M log M), not O(M) each. Nests.
+    void beginBulkChange();
+    void endBulkChange();
 
 signals:
     void scenarioReset();
@@ -72,6 +89,8 @@ private:
     QStringList m_loadWarnings;
     QString m_path;
     QUndoStack* m_undoStack;
+    int m_bulkDepth = 0;
+    bool m_bulkChanged = false;
 };
 
 } // namespace coinfer

@@ -1,8 +1,10 @@
 #include "widgets/document/usertablemodel.h"
 
+#include "core/model/population.h"
 #include "widgets/document/commands.h"
 #include "widgets/document/scenariodocument.h"
 
+#include <QColor>
 #include <QUndoStack>
 
 #include <algorithm>
@@ -16,6 +18,7 @@ UserTableModel::UserTableModel(ScenarioDocument* document, QObject* parent)
 {
     connect(document, &ScenarioDocument::scenarioReset, this, [this] {
         beginResetModel();
+        m_infeasible.clear(); // rows no longer mean the same users
         endResetModel();
     });
     connect(document, &ScenarioDocument::userChanged, this,
@@ -42,7 +45,22 @@ int UserTableModel::columnCount(const QModelIndex& parent) const
 
 QVariant UserTableModel::data(const QModelIndex& index, int role) const
 {
-    if (!index.isValid() || (role != Qt::DisplayRole && role != Qt::EditRole))
+    if (!index.isValid())
+        return {};
+    if (role == Qt::BackgroundRole || role == Qt::ToolTipRole) {
+        const auto marked = m_infeasible.find(index.row());
+        if (marked == m_infeasible.end())
+            return {};
+        if (role == Qt::BackgroundRole)
+            return m_infeasibleBackground;
+        const UserFeasibility& f = marked->second;
+        return tr("Cannot meet its deadline under any plan.\nAll on the phone: %1 ms\nFastest offloading (partition %2, GPU to itself): %3 ms\nDeadline: %4 ms")
+            .arg(f.localOnlyMs, 0, 'g', 5)
+            .arg(f.fastestOffloadPartition)
+            .arg(std::isfinite(f.fastestOffloadMs) ? QString::number(f.fastestOffloadMs, 'g', 5) : tr("none"))
+            .arg(f.deadlineMs, 0, 'g', 5);
+    }
+    if (role != Qt::DisplayRole && role != Qt::EditRole)
         return {};
     const User& user = m_document->scenario().users[static_cast<size_t>(index.row())];
     switch (index.column()) {
@@ -137,23 +155,39 @@ bool UserTableModel::setColumnForRows(const QList<int>& rows, int column, const 
         m_document->undoStack()->push(new EditUserCommand(m_document, changed[0].first, column, changed[0].second, text));
         return true;
     }
-    m_document->undoStack()->beginMacro(text);
-    for (const auto& [row, user] : changed)
-        m_document->undoStack()->push(new EditUserCommand(m_document, row, -1 - row, user, text));
-    m_document->undoStack()->endMacro();
+    // One command whose redo and undo are each one table reset and one "edited" when the rows
+    // are many (EditUsersCommand): undoing a bulk edit costs what doing it cost.
+    m_document->undoStack()->push(new EditUsersCommand(m_document, changed, text));
     return true;
 }
 
-void UserTableModel::addUser(int templateRow)
+bool UserTableModel::addUser(int templateRow)
 {
-    const auto& users = m_document->scenario().users;
+    const Scenario& scenario = m_document->scenario();
+    const auto& users = scenario.users;
     User user;
     if (templateRow >= 0 && templateRow < static_cast<int>(users.size())) {
         user = users[static_cast<size_t>(templateRow)];
     } else if (!users.empty()) {
         user = users.back();
+    } else if (m_lastRemoved && m_lastRemoved->localLatencyMs.size() == static_cast<size_t>(scenario.dnn.subtaskCount())) {
+        user = *m_lastRemoved;
+    } else if (!scenario.deviceClasses.empty()) {
+        PopulationSpec spec;
+        spec.count = 1;
+        spec.idPrefix = "user";
+        spec.byDistance = scenario.hasChannel;
+        spec.deadlineMs = Distribution{0, 0, {200}};
+        spec.distanceM = Distribution{50, 50, {}};
+        spec.uplinkRateMbps = Distribution{20, 20, {}};
+        spec.deviceMix.emplace_back(scenario.deviceClasses.front().name, 1.0);
+        std::vector<User> drawn;
+        generatePopulation(spec, scenario.deviceClasses, scenario.hasChannel ? &scenario.channel : nullptr, scenario.dnn, drawn);
+        if (drawn.empty())
+            return false;
+        user = drawn.front();
     } else {
-        return; // a scenario with no user has no device tables to copy
+        return false; // no user and no device class: no device tables to take
     }
     int suffix = static_cast<int>(users.size()) + 1;
     auto taken = [&](const std::string& id) {
@@ -163,6 +197,20 @@ void UserTableModel::addUser(int templateRow)
         ++suffix;
     user.id = "user" + std::to_string(suffix);
     m_document->undoStack()->push(new InsertRemoveUsersCommand(m_document, {{static_cast<int>(users.size()), user}}, false, tr("Add user")));
+    return true;
+}
+
+void UserTableModel::setInfeasibleUsers(const std::vector<UserFeasibility>& infeasible)
+{
+    std::unordered_map<int, UserFeasibility> marked;
+    for (const UserFeasibility& f : infeasible)
+        if (f.user >= 0 && f.user < rowCount())
+            marked.emplace(f.user, f);
+    if (marked.empty() && m_infeasible.empty())
+        return;
+    m_infeasible = std::move(marked);
+    if (rowCount() > 0) // one signal for the whole table, not one per row
+        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1), {Qt::BackgroundRole, Qt::ToolTipRole});
 }
 
 void UserTableModel::removeUsers(QList<int> rows)
@@ -172,6 +220,8 @@ void UserTableModel::removeUsers(QList<int> rows)
     std::vector<std::pair<int, User>> removed;
     for (int row : rows)
         removed.emplace_back(row, m_document->scenario().users[static_cast<size_t>(row)]);
+    if (!removed.empty())
+        m_lastRemoved = removed.back().second;
     if (!removed.empty())
         m_document->undoStack()->push(new InsertRemoveUsersCommand(m_document, std::move(removed), true,
                                                                    tr("Remove %n user(s)", nullptr, static_cast<int>(rows.size()))));

@@ -1,7 +1,16 @@
 #pragma once
 // The users of the open scenario as a table. Edits become undo commands, not direct changes.
 
+#include "core/planning/feasibility.h"
+
 #include <QAbstractTableModel>
+#include <QColor>
+
+#include "core/model/scenario.h"
+
+#include <optional>
+#include <unordered_map>
+#include <vector>
 
 namespace coinfer {
 
@@ -26,12 +35,26 @@ public:
 
     /// Pushes one command that sets @p column to @p value on every row in @p rows (bulk edit).
     bool setColumnForRows(const QList<int>& rows, int column, const QVariant& value);
-    /// Pushes commands to add a copy of @p templateRow (or a default user) and to remove rows.
-    void addUser(int templateRow);
+    /// Pushes a command that adds a copy of @p templateRow (or of the last row). With no users
+    /// left it adds a copy of the last user removed, else one user drawn from the scenario's
+    /// first device class; false when there is neither (nothing to take device tables from).
+    bool addUser(int templateRow);
     void removeUsers(QList<int> rows);
+    /// Marks the users that cannot meet their deadline under any plan (core/planning/feasibility.h):
+    /// their rows get the "late" background and a tooltip with the three times. Rows index the
+    /// document's scenario at the time of the call. O(M + K).
+    void setInfeasibleUsers(const std::vector<UserFeasibility>& infeasible);
+    /// Whether @p row is marked by setInfeasibleUsers.
+    bool isMarkedInfeasible(int row) const { return m_infeasible.count(row) > 0; }
+    /// The background of marked rows (the views pass the palette's "late" colour; this layer
+    /// does not link the charts).
+    void setInfeasibleBackground(const QColor& colour) { m_infeasibleBackground = colour; }
 
 private:
     ScenarioDocument* m_document;
+    std::unordered_map<int, UserFeasibility> m_infeasible; ///< by row
+    QColor m_infeasibleBackground{220, 30, 30, 70};
+    std::optional<User> m_lastRemoved; ///< the template when every user is gone
 };
 
 } // namespace coinfer

@@ -2,6 +2,7 @@
 
 #include "core/io/planio.h"
 #include "core/io/scenarioio.h"
+#include "widgets/charts/palette.h"
 #include "widgets/document/commands.h"
 #include "widgets/document/planrunner.h"
 #include "widgets/document/scenariodocument.h"
@@ -42,6 +43,11 @@
 #include <QTableView>
 #include <QTimer>
 #include <QUndoStack>
+#include <QFutureWatcher>
+#include <QProgressDialog>
+#include <QRegularExpression>
+#include <QPromise>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -49,25 +55,57 @@
 namespace coinfer {
 namespace {
 
-constexpr int kAutoPlanUsers = 200;  // larger scenarios are planned on request (F5)
 constexpr int kRecentFiles = 8;
 const char* const kRecentKey = "files/recent";
+
+/// One CSV field as RFC 4180 writes it: quoted, with quotes doubled, when it holds a comma, a
+/// quote or a line break. O(length).
+std::string csvField(const std::string& value)
+{
+    if (value.find_first_of(",\"\r\n") == std::string::npos)
+        return value;
+    std::string quoted = "\"";
+    for (char c : value) {
+        if (c == '"')
+            quoted += '"';
+        quoted += c;
+    }
+    return quoted + "\"";
+}
 
 /// The per-user table of a plan: one CSV row per user, numbers to full precision.
 std::string perUserCsv(const Scenario& scenario, const Plan& plan)
 {
-    std::string text = "id,partition,group,energy_mj,upload_start_ms,upload_end_ms,finish_ms,deadline_ms\n";
+    std::string text = "id,partition,group,energy_mj,upload_start_ms,upload_end_ms,finish_ms,deadline_ms\r\n";
     for (size_t m = 0; m < plan.users.size(); ++m) {
         const UserOutcome& u = plan.users[m];
-        text += scenario.users[m].id + "," + std::to_string(u.partition) + "," + std::to_string(u.group) + ","
+        text += csvField(scenario.users[m].id) + "," + std::to_string(u.partition) + "," + std::to_string(u.group) + ","
             + QString::number(u.energyMj, 'g', 17).toStdString() + "," + QString::number(u.uploadStartMs, 'g', 17).toStdString()
             + "," + QString::number(u.uploadEndMs, 'g', 17).toStdString() + "," + QString::number(u.finishMs, 'g', 17).toStdString()
-            + "," + QString::number(u.deadlineMs, 'g', 17).toStdString() + "\n";
+            + "," + QString::number(u.deadlineMs, 'g', 17).toStdString() + "\r\n";
     }
     return text;
 }
 
+/// A hidden one-line warning over a page: wraps, and says what the page below does not.
+QLabel* makeBanner(QWidget* parent, const char* name)
+{
+    auto* banner = new QLabel(parent);
+    banner->setObjectName(name);
+    banner->setWordWrap(true);
+    banner->setTextFormat(Qt::PlainText);
+    banner->setStyleSheet("QLabel { background: #fff3cd; color: #5c4400; border: 1px solid #e0c060; padding: 6px; }");
+    banner->hide();
+    return banner;
+}
+
 } // namespace
+
+int MainWindow::replanDelayMs(int users)
+{
+    // Small scenarios follow typing; large ones wait for a pause, since each run costs seconds.
+    return users <= 200 ? 120 : users <= 2000 ? 400 : 800;
+}
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
@@ -108,8 +146,21 @@ QWidget* MainWindow::createCentralWidget()
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Columns fit the first rows only: measuring every row on each edit costs seconds at 10,000.
+    m_table->horizontalHeader()->setResizeContentsPrecision(200);
+    m_model->setInfeasibleBackground([] {
+        QColor late = palette::late();
+        late.setAlpha(70); // the row stays readable
+        return late;
+    }());
+    auto* comparisonPage = new QWidget(this);
+    auto* comparisonLayout = new QVBoxLayout(comparisonPage);
+    comparisonLayout->setContentsMargins(0, 0, 0, 0);
+    m_comparisonBanner = makeBanner(comparisonPage, "comparisonBanner");
+    comparisonLayout->addWidget(m_comparisonBanner);
+    comparisonLayout->addWidget(m_comparison, 1);
     auto* tabs = m_tabs = new QTabWidget(this);
-    tabs->addTab(m_comparison, tr("&Comparison"));
+    tabs->addTab(comparisonPage, tr("&Comparison"));
     tabs->addTab(createPlanPage(), tr("P&lan"));
     tabs->addTab(m_dnnView, tr("&DNN and edge"));
     tabs->addTab(m_onlineView, tr("&Online"));
@@ -143,6 +194,15 @@ QWidget* MainWindow::createPlanPage()
     choiceRow->addWidget(m_compareChoice);
     choiceRow->addStretch(1);
     planLayout->addLayout(choiceRow);
+    m_planBanner = makeBanner(planPage, "planBanner");
+    // The banner comes and goes with every edit; if the plan view below changed height each
+    // time, its timeline and charts would lay out again (0.5 s at 10,000 users). So the banner
+    // keeps its two lines of room while hidden.
+    QSizePolicy bannerPolicy = m_planBanner->sizePolicy();
+    bannerPolicy.setRetainSizeWhenHidden(true);
+    m_planBanner->setSizePolicy(bannerPolicy);
+    m_planBanner->setFixedHeight(2 * m_planBanner->fontMetrics().lineSpacing() + 16);
+    planLayout->addWidget(m_planBanner);
     planLayout->addWidget(m_planView, 1);
     connect(m_planChoice, &QComboBox::currentTextChanged, this, &MainWindow::showPlanOf);
     connect(m_compareChoice, &QComboBox::currentIndexChanged, this, [this] { compareWith(m_compareChoice->currentData().toString()); });
@@ -161,15 +221,13 @@ void MainWindow::createStatusBar()
 
 void MainWindow::connectDocument()
 {
-    // Small scenarios follow every edit: plan again once the edits pause.
+    // Every scenario follows every edit: plan again once the edits pause.
     m_replanTimer->setSingleShot(true);
-    m_replanTimer->setInterval(120);
     m_replanTimer->setTimerType(Qt::PreciseTimer);
     connect(m_replanTimer, &QTimer::timeout, this, &MainWindow::planNow);
     connect(m_document, &ScenarioDocument::edited, this, [this] {
         updateTitle();
-        if (m_document->scenario().userCount() <= kAutoPlanUsers)
-            m_replanTimer->start();
+        markStale();
     });
     connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
     connect(m_document, &ScenarioDocument::formNoted, this, [this](const QString& note) { statusBar()->showMessage(note, 10000); });
@@ -188,10 +246,20 @@ void MainWindow::connectRunner()
         m_searchProgress[algorithm] = progress;
         updateStatus();
     });
-    connect(m_runner, &PlanRunner::finished, this, &MainWindow::updateStatus);
+    connect(m_runner, &PlanRunner::finished, this, [this] {
+        // Only a run of the scenario as it is now makes the results current.
+        if (m_runGeneration == m_editGeneration && !m_replanTimer->isActive())
+            m_stale = false;
+        updateStatus();
+        updateBanners();
+    });
     connect(m_runner, &PlanRunner::cancelled, this, [this] {
         m_runCancelled = true;
+        // Cut short, but planned for the scenario as it is: not stale.
+        if (m_runGeneration == m_editGeneration && !m_replanTimer->isActive())
+            m_stale = false;
         updateStatus();
+        updateBanners();
     });
 }
 
@@ -203,7 +271,7 @@ void MainWindow::createFileMenu()
             return;
         const QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), {}, tr("Scenarios (*.json)"));
         if (!path.isEmpty())
-            openFile(path);
+            openFileInBackground(path);
     });
     file->addAction(tr("Open &example"), this, [this] {
         if (maybeSave())
@@ -219,15 +287,27 @@ void MainWindow::createFileMenu()
     file->addSeparator();
     file->addAction(tr("&Export plan..."), QKeySequence(tr("Ctrl+E")), this, &MainWindow::askAndExportPlan);
     file->addAction(tr("Export &report (PDF)..."), QKeySequence(tr("Ctrl+P")), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export report"), {}, tr("PDF (*.pdf)"));
+        QString filter;
+        const QString path = withFilterExtension(QFileDialog::getSaveFileName(this, tr("Export report"), {}, tr("PDF (*.pdf)"), &filter), filter);
+        if (path.isEmpty())
+            return;
         QString error;
-        if (!path.isEmpty() && !exportReport(path, &error))
+        if (!exportReport(path, &error))
             QMessageBox::critical(this, tr("Export failed"), error);
+        else
+            statusBar()->showMessage(tr("Wrote the report to %1").arg(path), 10000);
     });
     file->addAction(tr("Export &charts of this page..."), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export charts"), {}, tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"));
-        if (!path.isEmpty() && exportCharts(path).isEmpty())
+        QString filter;
+        const QString path = withFilterExtension(
+            QFileDialog::getSaveFileName(this, tr("Export charts"), {}, tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"), &filter), filter);
+        if (path.isEmpty())
+            return;
+        const QStringList written = exportCharts(path);
+        if (written.isEmpty())
             QMessageBox::critical(this, tr("Export failed"), tr("%1 could not be written").arg(path));
+        else
+            statusBar()->showMessage(tr("Wrote %n chart file(s): %1", nullptr, static_cast<int>(written.size())).arg(written.join(", ")), 10000);
     });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -243,10 +323,16 @@ void MainWindow::askAndExportPlan()
                                                      static_cast<int>(names.indexOf(QString::fromStdString(algorithmName(Algorithm::Best)))), false, &ok);
     if (!ok)
         return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export plan"), {}, tr("Plan (*.json);;Per-user table (*.csv)"));
+    QString filter;
+    const QString path = withFilterExtension(
+        QFileDialog::getSaveFileName(this, tr("Export plan"), {}, tr("Plan (*.json);;Per-user table (*.csv)"), &filter), filter);
+    if (path.isEmpty())
+        return;
     QString error;
-    if (!path.isEmpty() && !exportPlan(path, algorithm, &error))
+    if (!exportPlan(path, algorithm, &error))
         QMessageBox::critical(this, tr("Export failed"), error);
+    else
+        statusBar()->showMessage(tr("Wrote the %1 plan to %2").arg(algorithm, path), 10000);
 }
 
 QList<int> MainWindow::selectedUsers() const
@@ -270,7 +356,8 @@ void MainWindow::createEditMenu()
     edit->addSeparator();
     edit->addAction(tr("&Add user"), QKeySequence(tr("Ctrl+Shift+N")), this, [this] {
         const QList<int> rows = selectedUsers();
-        m_model->addUser(rows.isEmpty() ? -1 : rows.front());
+        if (!m_model->addUser(rows.isEmpty() ? -1 : rows.front()))
+            statusBar()->showMessage(tr("No user to copy and no device class to draw one from: open a scenario with users or device classes."), 10000);
     });
     edit->addAction(tr("&Remove selected users"), QKeySequence::Delete, this, [this] { m_model->removeUsers(selectedUsers()); });
     edit->addAction(tr("&Generate users..."), QKeySequence(tr("Ctrl+G")), this, &MainWindow::generateUsers);
@@ -290,11 +377,63 @@ void MainWindow::generateUsers()
     GeneratorDialog dialog(m_document->scenario(), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
+    generateInBackground(dialog.spec());
+}
+
+namespace {
+
+/// What a worker hands back for Generate: the users at their rows and the file-form changes
+/// that insert them (computed there, since ScenarioForm::insertUser is O(M) per user).
+struct GeneratedUsers {
     std::vector<std::pair<int, User>> rows;
-    int row = m_document->scenario().userCount();
-    for (User& user : GeneratorDialog::generate(m_document->scenario(), dialog.spec()))
-        rows.emplace_back(row++, std::move(user));
-    m_document->undoStack()->push(new InsertRemoveUsersCommand(m_document, std::move(rows), false, tr("Generate users")));
+    std::vector<FormChange> changes;
+};
+
+} // namespace
+
+void MainWindow::generateInBackground(const PopulationSpec& spec)
+{
+    // Drawing the users and working out their form changes run on a worker with its own copies
+    // of the scenario and the form; the result comes back through the future and is inserted
+    // only if the scenario is still the one it was made for.
+    auto* watcher = new QFutureWatcher<GeneratedUsers>(this);
+    auto* progress = new QProgressDialog(tr("Generating %n user(s)...", nullptr, static_cast<int>(spec.count)), tr("Cancel"), 0,
+                                         static_cast<int>(spec.count), this);
+    progress->setObjectName("generateProgress");
+    progress->setWindowModality(Qt::WindowModal);
+    progress->setMinimumDuration(300);
+    const quint64 generation = m_editGeneration;
+    connect(progress, &QProgressDialog::canceled, watcher, [watcher] { watcher->cancel(); });
+    connect(watcher, &QFutureWatcher<GeneratedUsers>::progressValueChanged, progress, &QProgressDialog::setValue);
+    connect(watcher, &QFutureWatcher<GeneratedUsers>::finished, this, [this, watcher, progress, generation] {
+        progress->deleteLater();
+        watcher->deleteLater();
+        if (watcher->isCanceled() || progress->wasCanceled() || watcher->future().resultCount() == 0) {
+            statusBar()->showMessage(tr("Generation cancelled: no user was added."), 10000);
+            return;
+        }
+        if (generation != m_editGeneration) {
+            statusBar()->showMessage(tr("The scenario changed while users were drawn: generate again."), 10000);
+            return;
+        }
+        GeneratedUsers users = watcher->result();
+        m_document->undoStack()->push(new InsertRemoveUsersCommand(m_document, std::move(users.rows), std::move(users.changes), tr("Generate users")));
+        emit usersGenerated();
+    });
+    watcher->setFuture(QtConcurrent::run([scenario = m_document->scenario(), form = m_document->form(), spec](QPromise<GeneratedUsers>& promise) {
+        std::vector<std::pair<int, User>> rows;
+        int row = scenario.userCount();
+        for (User& user : GeneratorDialog::generate(scenario, spec))
+            rows.emplace_back(row++, std::move(user));
+        promise.setProgressRange(0, static_cast<int>(rows.size()));
+        std::vector<FormChange> changes = insertionFormChanges(form, scenario, rows, [&promise](size_t done) {
+            if (done % 64 == 0)
+                promise.setProgressValue(static_cast<int>(done));
+            return !promise.isCanceled();
+        });
+        if (!promise.isCanceled())
+            promise.addResult(GeneratedUsers{std::move(rows), std::move(changes)});
+    }));
 }
 
 void MainWindow::createViewMenu()
@@ -311,17 +450,46 @@ void MainWindow::createPlanMenu()
 {
     QMenu* plan = menuBar()->addMenu(tr("&Plan"));
     plan->addAction(tr("&Plan all algorithms"), QKeySequence(Qt::Key_F5), this, &MainWindow::planNow);
-    plan->addAction(tr("&Cancel planning"), QKeySequence(Qt::Key_Escape), m_runner, &PlanRunner::cancel);
+    plan->addAction(tr("&Cancel planning"), QKeySequence(Qt::Key_Escape), this, [this] {
+        m_replanTimer->stop(); // also the re-planning an edit has scheduled
+        m_runCancelled = true;
+        m_runner->cancel();
+        updateStatus();
+        updateBanners();
+    });
 }
 
 bool MainWindow::openFile(const QString& path, bool quiet)
 {
-    Expected<void> loaded = m_document->load(path);
+    return adoptLoaded(path, ScenarioDocument::read(path), quiet);
+}
+
+void MainWindow::openFileInBackground(const QString& path)
+{
+    // Reading and checking a 10,000-user file runs on a worker that touches no document; the
+    // result comes back through the future and is adopted here, on the GUI thread.
+    using Result = Expected<ScenarioDocument::Loaded>;
+    auto* watcher = new QFutureWatcher<Result>(this);
+    m_status->setText(tr("Opening %1...").arg(path));
+    setCursor(Qt::BusyCursor);
+    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, path] {
+        watcher->deleteLater();
+        unsetCursor();
+        adoptLoaded(path, watcher->result(), false);
+        emit fileOpened(path);
+    });
+    watcher->setFuture(QtConcurrent::run([path] { return ScenarioDocument::read(path); }));
+}
+
+bool MainWindow::adoptLoaded(const QString& path, Expected<ScenarioDocument::Loaded> loaded, bool quiet)
+{
     if (!loaded) {
         if (!quiet)
             QMessageBox::critical(this, tr("Cannot open scenario"), QString::fromStdString(loaded.error().message));
+        updateStatus();
         return false;
     }
+    m_document->adopt(std::move(*loaded));
     rememberRecent(path);
     m_status->setText(tr("Opened %1").arg(path));
     const QStringList& warnings = m_document->loadWarnings();
@@ -352,14 +520,69 @@ void MainWindow::openBuiltInExample()
 void MainWindow::planNow()
 {
     m_replanTimer->stop();
+    m_runGeneration = m_editGeneration;
+    // O(M*N) on this thread: about a millisecond at 10,000 users.
+    m_infeasible = infeasibleUsers(m_document->scenario());
+    m_infeasibleSentence = describeInfeasibleUsers(m_document->scenario(), m_infeasible);
+    m_model->setInfeasibleUsers(m_infeasible);
     m_runner->start(m_document->scenario());
+    updateBanners();
+}
+
+void MainWindow::markStale()
+{
+    ++m_editGeneration;
+    m_stale = true;
+    m_runCancelled = false; // a new edit is planned again, whatever was cancelled before
+    m_replanTimer->start(replanDelayMs(m_document->scenario().userCount()));
+    updateStatus();
+    updateBanners();
+}
+
+void MainWindow::updateBanners()
+{
+    const int users = m_document->scenario().userCount();
+    QString comparisonText, planText;
+    if (users == 0) {
+        comparisonText = planText = tr("The scenario has no users: add one (Edit > Add user, Ctrl+Shift+N) or generate some (Ctrl+G).");
+    } else if (m_stale) {
+        comparisonText = planText = m_runCancelled && !m_runner->isRunning()
+            ? tr("Results are for the scenario before your last edit; planning was cancelled: press F5 to plan again.")
+            : tr("Results are for the scenario before your last edit; re-planning %n user(s)...", nullptr, users);
+    } else if (!m_infeasible.empty()) {
+        comparisonText = tr("No plan can meet every deadline. %1.").arg(QString::fromStdString(m_infeasibleSentence));
+        planText = comparisonText + (m_planOutdated ? tr(" The plan below is the last feasible one and is outdated.") : tr(" There is no plan to show."));
+    } else if (m_planOutdated) {
+        planText = tr("No %1 plan for the current scenario: the plan below is an earlier one and is outdated.").arg(m_planChoice->currentText());
+    }
+    // No users: the sentence alone, never a table of zeros or empty axes.
+    m_comparison->setVisible(users > 0);
+    m_planView->setVisible(users > 0);
+    m_comparisonBanner->setText(comparisonText);
+    m_comparisonBanner->setVisible(!comparisonText.isEmpty());
+    m_planBanner->setText(planText);
+    m_planBanner->setVisible(!planText.isEmpty());
 }
 
 void MainWindow::showPlanOf(const QString& algorithm)
 {
-    for (const AlgorithmResult& result : m_runner->results())
-        if (QString::fromStdString(algorithmName(result.algorithm)) == algorithm && result.plan)
+    bool shown = false, pending = false;
+    for (const AlgorithmResult& result : m_runner->results()) {
+        if (QString::fromStdString(algorithmName(result.algorithm)) != algorithm)
+            continue;
+        pending = result.pending;
+        if (result.plan) {
             m_planView->showPlan(m_runner->resultsScenario(), *result.plan);
+            shown = true;
+        }
+    }
+    // PlanView keeps what it drew last when there is no plan: say that it is outdated.
+    m_planShown = m_planShown || shown;
+    if (shown)
+        m_planOutdated = false;
+    else if (!pending && !m_runner->results().empty() && m_planShown)
+        m_planOutdated = true;
+    updateBanners();
 }
 
 void MainWindow::showPage(int page)
@@ -381,9 +604,13 @@ void MainWindow::selectUser(int user)
 {
     auto* proxy = static_cast<QSortFilterProxyModel*>(m_table->model());
     const QModelIndex index = proxy->mapFromSource(m_model->index(user, 0));
+    // A new current row reaches the plan view through currentRowChanged; telling it again would
+    // select twice (each selection redraws the charts: 0.6 s at 10,000 users).
+    const bool rowChanges = m_table->selectionModel()->currentIndex().row() != index.row() || !index.isValid();
     m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     m_table->scrollTo(index);
-    m_planView->selectUser(user);
+    if (!rowChanges || !index.isValid())
+        m_planView->selectUser(user);
 }
 
 void MainWindow::showResults(const std::vector<Algorithm>& arrived)
@@ -404,11 +631,22 @@ void MainWindow::showResults(const std::vector<Algorithm>& arrived)
 void MainWindow::updateStatus()
 {
     const bool running = m_runner->isRunning();
-    m_busy->setVisible(running);
-    if (running)
-        m_status->setText(planningStatus());
+    m_busy->setVisible(running || m_stale);
+    QString text;
+    if (m_document->scenario().userCount() == 0)
+        text = tr("No users: add one (Ctrl+Shift+N) or generate some (Ctrl+G)");
+    else if (running)
+        text = planningStatus();
+    else if (m_runCancelled)
+        text = tr("Planning cancelled: best and exact show the best plans they had found");
+    else if (!m_infeasible.empty())
+        text = QString::fromStdString(m_infeasibleSentence);
     else
-        m_status->setText(m_runCancelled ? tr("Planning cancelled: best and exact show the best plans they had found") : outcomeStatus());
+        text = outcomeStatus();
+    if (m_stale && m_document->scenario().userCount() > 0)
+        text = tr("Stale: results are for the scenario before your last edit; %1")
+                   .arg(running || m_replanTimer->isActive() ? tr("re-planning (Esc cancels). ") + (running ? text : QString()) : tr("press F5 to plan."));
+    m_status->setText(text);
 }
 
 QString MainWindow::planningStatus() const
@@ -456,6 +694,18 @@ QString MainWindow::outcomeStatus() const
         .arg(m_runner->results().size())
         .arg(m_runner->runElapsedMs() / 1000.0, 0, 'f', 2)
         .arg(verdict);
+}
+
+QString MainWindow::withFilterExtension(const QString& path, const QString& selectedFilter)
+{
+    if (path.isEmpty())
+        return path;
+    const qsizetype star = selectedFilter.indexOf("(*.");
+    if (star < 0)
+        return path;
+    const qsizetype end = selectedFilter.indexOf(QRegularExpression("[ ;)]"), star + 3);
+    const QString extension = selectedFilter.mid(star + 2, end < 0 ? -1 : end - star - 2); // ".csv"
+    return path.endsWith(extension, Qt::CaseInsensitive) ? path : path + extension;
 }
 
 bool MainWindow::exportPlan(const QString& path, const QString& algorithm, QString* error)
@@ -579,7 +829,7 @@ void MainWindow::rebuildRecentMenu()
     for (const QString& path : QSettings().value(kRecentKey).toStringList())
         m_recentMenu->addAction(path, this, [this, path] {
             if (maybeSave())
-                openFile(path);
+                openFileInBackground(path);
         });
     m_recentMenu->setEnabled(!m_recentMenu->isEmpty());
 }
@@ -602,7 +852,7 @@ void MainWindow::dropEvent(QDropEvent* event)
 {
     const QList<QUrl> urls = event->mimeData()->urls();
     if (!urls.isEmpty() && maybeSave())
-        openFile(urls.front().toLocalFile());
+        openFileInBackground(urls.front().toLocalFile());
 }
 
 } // namespace coinfer

@@ -2,8 +2,11 @@
 // The main window: the users table on the left, the planners' comparison on the right, and the
 // menus, shortcuts, recent files, drag and drop, undo and export around them.
 
+#include "core/model/population.h"
+#include "core/planning/feasibility.h"
 #include "core/planning/planner.h"
 #include "core/planning/search.h"
+#include "widgets/document/scenariodocument.h"
 
 #include <QMainWindow>
 
@@ -36,6 +39,10 @@ public:
 
     /// Opens a scenario; a bad file shows an error dialog (unless @p quiet) and changes nothing.
     bool openFile(const QString& path, bool quiet = false);
+    /// Opens @p path with the reading done on a worker thread (the menu, recent files and drops
+    /// use this); emits fileOpened when done, whether or not the file could be read. A bad
+    /// file leaves the document as it was and says why.
+    void openFileInBackground(const QString& path);
     /// Opens the built-in classroom example.
     void openBuiltInExample();
     ScenarioDocument* document() const { return m_document; }
@@ -57,11 +64,34 @@ public:
     void planNow();
     /// Writes the chosen algorithm's plan (SPEC section 5) as JSON or, for *.csv, per-user CSV.
     bool exportPlan(const QString& path, const QString& algorithm, QString* error = nullptr);
+    /// The file name a save dialog returned, with the extension of the filter chosen there
+    /// ("Per-user table (*.csv)" makes "plan" into "plan.csv"); a name that already ends with that
+    /// extension is kept.
+    static QString withFilterExtension(const QString& path, const QString& selectedFilter);
+    /// Whether the results on show are for an earlier version of the scenario (an edit since).
+    bool resultsAreStale() const { return m_stale; }
+    /// The users that cannot meet their deadline under any plan, as of the last planning.
+    const std::vector<UserFeasibility>& infeasible() const { return m_infeasible; }
+    /// The banner above the comparison (0) or the plan (1) page; hidden when all is current.
+    QLabel* banner(int page) const { return page == 0 ? m_comparisonBanner : m_planBanner; }
+    /// The users' table.
+    QTableView* table() const { return m_table; }
+    /// Draws the users of @p spec on a worker thread (a progress dialog with Cancel shows after
+    /// 300 ms) and adds them as one undoable step when they arrive; usersGenerated() follows.
+    void generateInBackground(const PopulationSpec& spec);
+    /// Milliseconds the window waits after an edit before planning again (longer for large scenarios).
+    static int replanDelayMs(int users);
     /// Saves every chart of the page on show: @p path itself for one chart, else one file per
     /// chart named path-<chart>.<ext>. Returns the files written (empty on failure).
     QStringList exportCharts(const QString& path);
     /// A one-page PDF: the scenario summary, the comparison table and the main charts.
     bool exportReport(const QString& path, QString* error = nullptr);
+
+signals:
+    /// Users drawn by generateInBackground() were added to the scenario.
+    void usersGenerated();
+    /// openFileInBackground has finished with @p path (opened, or refused with a message).
+    void fileOpened(const QString& path);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -91,6 +121,8 @@ private:
     /// The selected rows of the users table, as rows of the scenario (the table may be sorted).
     QList<int> selectedUsers() const;
 
+    /// Adopts what ScenarioDocument::read gave for @p path, or says why it could not be read.
+    bool adoptLoaded(const QString& path, Expected<ScenarioDocument::Loaded> loaded, bool quiet);
     bool maybeSave();
     bool saveTo(const QString& path);
     /// Asks for a file and writes the expanded table form there; the open document is unchanged.
@@ -106,6 +138,12 @@ private:
     QString planningStatus() const;
     /// After planning: how many plans, how long, and how good the recommended one is.
     QString outcomeStatus() const;
+    /// An edit: the results on show no longer match the scenario; say so and plan again soon.
+    void markStale();
+    /// The banners over the comparison and plan pages: stale results, infeasible users, no users.
+    void updateBanners();
+    /// Writes @p text to @p path atomically; false with @p error set on failure.
+    static bool writeText(const QString& path, const std::string& text, QString* error);
 
     ScenarioDocument* m_document;
     UserTableModel* m_model;
@@ -124,6 +162,15 @@ private:
     QLabel* m_status;
     std::map<Algorithm, SearchProgress> m_searchProgress; ///< of the run in flight
     bool m_runCancelled = false;
+    QLabel* m_comparisonBanner = nullptr;
+    QLabel* m_planBanner = nullptr;
+    bool m_stale = false;             ///< an edit since the run whose results are on show
+    quint64 m_editGeneration = 0;     ///< counts edits
+    quint64 m_runGeneration = 0;      ///< m_editGeneration when the run in flight started
+    bool m_planOutdated = false;      ///< the plan page shows a plan the current run did not make
+    bool m_planShown = false;         ///< the plan view has drawn some plan since the window opened
+    std::vector<UserFeasibility> m_infeasible;
+    std::string m_infeasibleSentence;
 };
 
 } // namespace coinfer

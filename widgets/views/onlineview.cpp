@@ -25,12 +25,16 @@ OnlineView::OnlineView(ScenarioDocument* document, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(createControls());
     m_summary->setWordWrap(true);
+    m_summary->setAlignment(Qt::AlignLeft | Qt::AlignTop); // without charts it would float mid-page
     layout->addWidget(m_summary);
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_episode);
     split->addWidget(m_training);
     layout->addWidget(split, 1);
+    m_charts = split;
     setUpCharts();
+    connect(m_document, &ScenarioDocument::scenarioReset, this, &OnlineView::updateAvailability);
+    updateAvailability();
     connect(&m_episodeWatcher, &QFutureWatcher<std::pair<OnlineResult, OnlineRecord>>::finished, this, [this] {
         const auto [result, record] = m_episodeWatcher.result();
         showEpisode(result, record);
@@ -46,7 +50,7 @@ QLayout* OnlineView::createControls()
     m_threshold->setRange(0, 1);
     m_threshold->setSingleStep(0.05);
     m_threshold->setValue(0.3);
-    auto* run = new QPushButton(tr("Run episode"), this);
+    auto* run = m_runButton = new QPushButton(tr("Run episode"), this);
     for (QWidget* widget : std::initializer_list<QWidget*>{new QLabel(tr("Planner"), this), m_planner, new QLabel(tr("Policy"), this), m_policy,
                                                            m_threshold, run, m_trainButton})
         controls->addWidget(widget);
@@ -54,6 +58,26 @@ QLayout* OnlineView::createControls()
     connect(run, &QPushButton::clicked, this, &OnlineView::runEpisode);
     connect(m_trainButton, &QPushButton::clicked, this, &OnlineView::trainOrStop);
     return controls;
+}
+
+bool OnlineView::hasOnlineBlock() const
+{
+    return m_document->scenario().online.present;
+}
+
+void OnlineView::updateAvailability()
+{
+    const bool online = hasOnlineBlock();
+    for (QWidget* control : std::initializer_list<QWidget*>{m_planner, m_policy, m_threshold, m_runButton})
+        control->setEnabled(online);
+    if (!isBusy())
+        m_trainButton->setEnabled(online);
+    m_charts->setVisible(online);
+    if (!online)
+        m_summary->setText(tr("This scenario has no \"online\" block (task arrivals, slot length, horizon), so there is no online "
+                              "episode to run. Open a scenario with one, e.g. examples/online.json."));
+    else if (m_summary->text().startsWith(tr("This scenario has no")))
+        m_summary->clear();
 }
 
 void OnlineView::setUpCharts()

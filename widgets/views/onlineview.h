@@ -48,6 +48,11 @@ public:
     ChartView* episodeChart() const { return m_episode; }
     ChartView* trainingChart() const { return m_training; }
     QLabel* summary() const { return m_summary; }
+    QPushButton* runButton() const { return m_runButton; }
+    QPushButton* trainButton() const { return m_trainButton; }
+    /// Whether the scenario has an "online" block: without one the page shows a sentence in
+    /// place of empty axes and its buttons are disabled.
+    bool hasOnlineBlock() const;
 
 signals:
     /// An episode has been drawn and summarised.
@@ -73,12 +78,16 @@ private:
     void addTrainingPoint(const EpisodeReport& report);
     OnlinePlanner planner() const;
 
+    /// Enables the controls and shows the charts only when the scenario has an online block.
+    void updateAvailability();
     ScenarioDocument* m_document;
     QComboBox* m_planner;
     QComboBox* m_policy;
     QDoubleSpinBox* m_threshold;
     QPushButton* m_trainButton;
     QLabel* m_summary;
+    QPushButton* m_runButton = nullptr;
+    QWidget* m_charts = nullptr;
     ChartView* m_episode;
     ChartView* m_training;
     QFutureWatcher<std::pair<OnlineResult, OnlineRecord>> m_episodeWatcher;

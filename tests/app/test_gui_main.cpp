@@ -1,0 +1,66 @@
+// coinfer-gui's command line, run through the real executable: what a shell sees.
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <QFileInfo>
+
+namespace {
+
+struct GuiRun {
+    int status;
+    QString err;
+};
+
+/// Runs coinfer-gui offscreen with `args`; a crash or a hang fails the calling test.
+GuiRun runGui(const QStringList& args)
+{
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("QT_QPA_PLATFORM", "offscreen");
+    process.setProcessEnvironment(env);
+    process.start(COINFER_GUI_EXE, args);
+    if (!process.waitForFinished(60000)) {
+        process.kill();
+        process.waitForFinished();
+        return {-1, "timed out"};
+    }
+    if (process.exitStatus() != QProcess::NormalExit)
+        return {-2, "crashed"};
+    return {process.exitCode(), QString::fromLocal8Bit(process.readAllStandardError())};
+}
+
+} // namespace
+
+class TestGuiMain : public QObject {
+    Q_OBJECT
+
+private slots:
+    /// Issue 13: an unknown --page is refused with exit 2 and the valid pages named, and no
+    /// screenshot is written.
+    void unknownPageIsRefused()
+    {
+        QTemporaryDir dir;
+        const QString shot = dir.path() + "/shot.png";
+        const GuiRun run = runGui({"--screenshot", shot, "--page", "timeline", COINFER_EXAMPLES "/classroom.json"});
+        QCOMPARE(run.status, 2);
+        QVERIFY2(run.err.contains("timeline"), qPrintable(run.err));
+        for (const char* page : {"comparison", "plan", "dnn", "online"})
+            QVERIFY2(run.err.contains(page), qPrintable(run.err));
+        QVERIFY(!QFileInfo::exists(shot));
+    }
+
+    /// A known page still gives a screenshot and exit 0.
+    void knownPageWritesTheScreenshot()
+    {
+        QTemporaryDir dir;
+        const QString shot = dir.path() + "/shot.png";
+        const GuiRun run = runGui({"--screenshot", shot, "--page", "online", COINFER_EXAMPLES "/classroom.json"});
+        QVERIFY2(run.status == 0, qPrintable(run.err));
+        QVERIFY(QFileInfo(shot).size() > 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGuiMain)
+#include "test_gui_main.moc"
