@@ -47,11 +47,11 @@ QLayout* PlanView::createPlayerControls()
     auto* speed = new QComboBox(this);
     auto* scrub = new QSlider(Qt::Horizontal, this);
     auto* frames = new QPushButton(tr("Export animation..."), this);
+    frames->setToolTip(tr("Write the animation as a GIF or as PNG frames"));
     auto* order = new QComboBox(this);
     order->setObjectName("laneOrder");
     order->setToolTip(tr("Order of the user lanes; the last three group them under headers"));
-    for (const QString& name : {tr("Lanes: by user"), tr("Lanes: by deadline"), tr("Lanes: by group/round"), tr("Lanes: by partition point"),
-                                tr("Lanes: by device class")})
+    for (const QString& name : {tr("By user"), tr("By deadline"), tr("By group/round"), tr("By partition point"), tr("By device class")})
         order->addItem(name);
     auto* fit = new QPushButton(tr("Fit"), this);
     fit->setObjectName("fitTimeline");
@@ -64,6 +64,7 @@ QLayout* PlanView::createPlayerControls()
         speed->addItem(factor);
     speed->setCurrentText("1x");
     scrub->setRange(0, 1000);
+    scrub->setMinimumWidth(120); // the lane controls beside it must not squeeze it to a dot
     for (QWidget* widget : std::initializer_list<QWidget*>{rewind, back, play, forward, speed})
         controls->addWidget(widget);
     controls->addWidget(scrub, 1);

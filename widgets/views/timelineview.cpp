@@ -152,6 +152,7 @@ TimelineView::TimelineView(QWidget* parent)
 {
     setMinimumHeight(120);
     setMouseTracking(true); // hovering a GPU batch links its members
+    m_scrollWidth = m_scroll->sizeHint().width(); // asked once: the style's metrics are slow to read per segment
     connect(m_scroll, &QScrollBar::valueChanged, this, [this] { update(); });
 }
 
@@ -276,7 +277,7 @@ void TimelineView::ensureGeometry() const
     m_scroll->setRange(0, std::max(0, content - static_cast<int>(lanesHeight)));
     m_scroll->setPageStep(std::max(1, static_cast<int>(lanesHeight)));
     m_scroll->setSingleStep(std::max(1, static_cast<int>(m_laneHeight + m_laneGap)));
-    const int scrollWidth = m_scroll->sizeHint().width();
+    const int scrollWidth = m_scrollWidth;
     m_scroll->setGeometry(width() - scrollWidth, static_cast<int>(lanesTop()), scrollWidth, std::max(0, height() - static_cast<int>(lanesTop())));
     m_scroll->setVisible(m_scroll->maximum() > 0);
     m_overviewStale = true;
@@ -307,7 +308,7 @@ double TimelineView::plotRight() const
 {
     // The meters, the overview and the scroll bar always keep their room, so the axis does not
     // move when the cursor appears and two timelines of the same width line up.
-    return width() - m_scroll->sizeHint().width() - kOverviewWidth - kMeterWidth - 8;
+    return width() - m_scrollWidth - kOverviewWidth - kMeterWidth - 8;
 }
 
 double TimelineView::lanesTop() const
@@ -491,10 +492,15 @@ void TimelineView::paintLegend(QPainter& painter)
 {
     const std::pair<QColor, QString> entries[] = {
         {palette::localComputing(), tr("computing locally")}, {palette::uploading(), tr("uploading")},
-        {palette::waiting(), tr("waiting for the GPU")},      {palette::edgeComputing(), tr("on the GPU")},
-        {palette::gpuBatch(), tr("GPU batch")},               {palette::linked(), tr("batch members")},
-        {palette::late(), tr("late")},                        {palette::localOnly(), tr("meter: all local")}};
+        {palette::waiting(), tr("waiting for GPU")},          {palette::edgeComputing(), tr("on the GPU")},
+        {palette::gpuBatch(), tr("GPU batch")},               {palette::linked(), tr("linked batch")},
+        {palette::late(), tr("late")},                        {palette::localOnly(), tr("all local (meter)")}};
     const QFontMetricsF metrics(painter.font());
+    // Narrow views pack the entries closer rather than cut the last ones off.
+    double needed = 70;
+    for (const auto& entry : entries)
+        needed += 28 + metrics.horizontalAdvance(entry.second);
+    const double spacing = needed <= width() ? 12 : 4;
     double x = 4;
     for (const auto& [colour, text] : entries) {
         painter.fillRect(QRectF(x, 4, 12, 10), colour);
@@ -502,7 +508,7 @@ void TimelineView::paintLegend(QPainter& painter)
         painter.drawRect(QRectF(x, 4, 12, 10));
         painter.setPen(palette().text().color());
         painter.drawText(QPointF(x + 16, 13), text);
-        x += 16 + metrics.horizontalAdvance(text) + 12;
+        x += 16 + metrics.horizontalAdvance(text) + spacing;
     }
     painter.setPen(QPen(palette::deadline(), 2));
     painter.drawLine(QPointF(x + 5, 3), QPointF(x + 5, 15));
@@ -617,15 +623,20 @@ void TimelineView::paintLane(QPainter& painter, int lane)
         return segments[static_cast<size_t>(index)].endMs < ms;
     });
     const double windowEndMs = m_windowStartMs + windowSpanMs();
-    double paintedRight = -1;
     for (const int* at = from; at != last; ++at) {
         const TimelineSegment& segment = segments[static_cast<size_t>(*at)];
         if (segment.startMs > windowEndMs)
             break;
         const QRectF box = segmentRect(segment);
-        if (box.right() <= paintedRight && box.width() <= 1)
-            continue; // thousands of batches narrower than a pixel: one rectangle per pixel
-        paintedRight = box.right();
+        if (box.width() <= 1) {
+            // Thousands of batches narrower than a pixel: one rectangle per pixel column, then
+            // jump to the first segment that reaches the next column. O(columns log S).
+            const double nextColumnMs = msAt(std::floor(box.left()) + 1);
+            const int* next = std::lower_bound(at + 1, last, nextColumnMs, [&segments](int index, double ms) {
+                return segments[static_cast<size_t>(index)].endMs < ms;
+            });
+            at = next - 1;
+        }
         const bool member = linked >= 0 && segment.batch == linked;
         painter.fillRect(box, member && segment.kind == SegmentKind::Edge ? palette::linked() : colourOf(segment.kind));
         if (member && segment.kind == SegmentKind::GpuBatch) {
@@ -704,7 +715,7 @@ void TimelineView::paintCursorAndMeters(QPainter& painter, int firstRow, int las
 
 QRectF TimelineView::overviewRect() const
 {
-    const double left = width() - m_scroll->sizeHint().width() - kOverviewWidth - 2;
+    const double left = width() - m_scrollWidth - kOverviewWidth - 2;
     return {left, lanesTop(), kOverviewWidth, std::max(1.0, height() - lanesTop() - 2)};
 }
 

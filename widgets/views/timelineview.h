@@ -230,6 +230,7 @@ private:
     std::vector<Row> m_rows;
     std::vector<int> m_rowOfUser;
     QScrollBar* m_scroll;
+    int m_scrollWidth = 14;
     mutable QImage m_overview;   // the population in small, rebuilt on model, order or size changes
     mutable bool m_overviewStale = true;
     mutable QSize m_geometryFor;
