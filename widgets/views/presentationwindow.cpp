@@ -82,6 +82,11 @@ void PresentationWindow::showStep()
     m_timeline->setHighlightedUsers(step.changed);
 }
 
+QString PresentationWindow::explanationText() const
+{
+    return m_text->text();
+}
+
 void PresentationWindow::keyPressEvent(QKeyEvent* event)
 {
     if (!m_ready && event->key() != Qt::Key_Escape && event->key() != Qt::Key_F11)

@@ -28,7 +28,7 @@ constexpr double kStatusHeight = 18;  // the planner, the late users and the cur
 constexpr double kAxisHeight = kLegendHeight + kStatusHeight + 22; // then the time axis
 constexpr double kGpuSeparator = 6;   // between the pinned GPU lane and the scrolling lanes
 constexpr double kOverviewWidth = 18;
-constexpr double kMaxFitPitch = 52;   // presentation lanes grow up to this
+constexpr double kMaxFitPitch = 120;  // presentation lanes grow up to this: they fill a full screen
 
 QColor colourOf(SegmentKind kind)
 {
@@ -88,6 +88,7 @@ TimelineModel::TimelineModel(const Scenario& scenario, const Plan& plan)
     }
     m_names.push_back(QStringLiteral("GPU"));
     m_algorithm = QString::fromStdString(plan.algorithm);
+    m_hasPlan = true;
     for (int m = 0; m < users; ++m) {
         const UserOutcome& user = plan.users[static_cast<size_t>(m)];
         LaneFacts facts{user.deadlineMs, user.finishMs, user.group, user.partition,
@@ -446,6 +447,8 @@ QRectF TimelineView::segmentRect(const TimelineSegment& segment) const
 
 QString TimelineView::emptyMessage() const
 {
+    if (!m_model.hasPlan())
+        return tr("No plan yet: the schedule appears here once the scenario is planned (Plan menu, F5)");
     if (m_model.userCount() == 0)
         return tr("No users: add or generate users to see a schedule");
     if (!(m_model.endMs() > 1e-6))

@@ -80,11 +80,14 @@ public:
     int batchSize(int batch) const;
     /// The planner that made the plan (Plan::algorithm).
     const QString& algorithm() const { return m_algorithm; }
+    /// False for a default-constructed model (no plan shown yet).
+    bool hasPlan() const { return m_hasPlan; }
 
 private:
     void indexLanes();
     int m_lanes = 0;
     int m_lateCount = 0;
+    bool m_hasPlan = false;
     QString m_algorithm;
     std::vector<LaneFacts> m_facts;
     std::vector<int> m_laneOffsets;   // CSR: lane l's segments are m_laneIndex[offsets[l] .. offsets[l + 1])
