@@ -23,11 +23,8 @@ constexpr double kLabelWidth = 90;
 constexpr double kMeterWidth = 120;   // energy meters at the right, shown with the cursor
 constexpr double kLaneHeight = 22;    // a scrolling lane; fit-to-height lanes shrink from it
 constexpr double kLaneGap = 4;
-constexpr double kLegendHeight = 18;  // the colour legend
-constexpr double kStatusHeight = 18;  // the planner, the late users and the cursor's figures
-constexpr double kAxisHeight = kLegendHeight + kStatusHeight + 22; // then the time axis
 constexpr double kGpuSeparator = 6;   // between the pinned GPU lane and the scrolling lanes
-constexpr double kOverviewWidth = 18;
+constexpr double kStripWidth = 18;   // the overview strip
 constexpr double kMaxFitPitch = 120;  // presentation lanes grow up to this: they fill a full screen
 
 QColor colourOf(SegmentKind kind)
@@ -148,6 +145,24 @@ int TimelineModel::batchSize(int batch) const
     return batch >= 0 && batch < static_cast<int>(m_batchSizes.size()) ? m_batchSizes[static_cast<size_t>(batch)] : 0;
 }
 
+double TimelineView::legendHeight() const
+{
+    // The legend and the status line grow with the font (presentation mode uses a large one).
+    ensureGeometry();
+    return std::max(18.0, m_lineHeight + 4);
+}
+
+double TimelineView::axisHeight() const
+{
+    return 2 * legendHeight() + std::max(22.0, m_lineHeight + 8);
+}
+
+double TimelineView::overviewWidth() const
+{
+    // Lanes fitted to the height are all on screen: the overview would repeat them.
+    return m_fitLanes ? 0.0 : kStripWidth;
+}
+
 TimelineView::TimelineView(QWidget* parent)
     : QWidget(parent), m_scroll(new QScrollBar(Qt::Vertical, this))
 {
@@ -258,8 +273,9 @@ void TimelineView::ensureGeometry() const
     if (m_geometryFor == size())
         return;
     m_geometryFor = size();
+    m_lineHeight = QFontMetricsF(font()).height(); // read here, not per lane: font metrics are slow
     const double rows = std::max(1, rowCount());
-    const double below = height() - kAxisHeight - 2 - kGpuSeparator - 4;
+    const double below = height() - axisHeight() - 2 - kGpuSeparator - 4;
     if (m_fitLanes) {
         // The GPU lane first (as tall as a user lane, at least 14 px), then the users share the rest.
         const double first = std::min(kMaxFitPitch, below / (rows + 1));
@@ -292,12 +308,12 @@ void TimelineView::resizeEvent(QResizeEvent* event)
 
 QSize TimelineView::sizeHint() const
 {
-    return {900, static_cast<int>(kAxisHeight + 2 + kLaneHeight + kGpuSeparator + std::min(12, rowCount()) * (kLaneHeight + kLaneGap) + 6)};
+    return {900, static_cast<int>(axisHeight() + 2 + kLaneHeight + kGpuSeparator + std::min(12, rowCount()) * (kLaneHeight + kLaneGap) + 6)};
 }
 
 QSize TimelineView::minimumSizeHint() const
 {
-    return {400, static_cast<int>(kAxisHeight + 2 + kLaneHeight + kGpuSeparator + 3 * (kLaneHeight + kLaneGap))};
+    return {400, static_cast<int>(axisHeight() + 2 + kLaneHeight + kGpuSeparator + 3 * (kLaneHeight + kLaneGap))};
 }
 
 double TimelineView::plotLeft() const
@@ -309,18 +325,18 @@ double TimelineView::plotRight() const
 {
     // The meters, the overview and the scroll bar always keep their room, so the axis does not
     // move when the cursor appears and two timelines of the same width line up.
-    return width() - m_scrollWidth - kOverviewWidth - kMeterWidth - 8;
+    return width() - m_scrollWidth - overviewWidth() - kMeterWidth - 8;
 }
 
 double TimelineView::lanesTop() const
 {
-    return kAxisHeight + 2 + gpuHeight() + kGpuSeparator;
+    return axisHeight() + 2 + gpuHeight() + kGpuSeparator;
 }
 
 double TimelineView::laneTop(int lane) const
 {
     if (lane == m_model.gpuLane())
-        return kAxisHeight + 2;
+        return axisHeight() + 2;
     const int row = lane >= 0 && lane < static_cast<int>(m_rowOfUser.size()) ? m_rowOfUser[static_cast<size_t>(lane)] : 0;
     return lanesTop() + row * pitch() - m_scroll->value();
 }
@@ -506,27 +522,28 @@ void TimelineView::paintLegend(QPainter& painter)
     const double spacing = needed <= width() ? 12 : 4;
     double x = 4;
     for (const auto& [colour, text] : entries) {
-        painter.fillRect(QRectF(x, 4, 12, 10), colour);
+        const double swatchTop = (legendHeight() - 10) / 2;
+        painter.fillRect(QRectF(x, swatchTop, 12, 10), colour);
         painter.setPen(palette().mid().color());
-        painter.drawRect(QRectF(x, 4, 12, 10));
+        painter.drawRect(QRectF(x, swatchTop, 12, 10));
         painter.setPen(palette().text().color());
-        painter.drawText(QPointF(x + 16, 13), text);
+        painter.drawText(QRectF(x + 16, 0, metrics.horizontalAdvance(text) + 4, legendHeight()), Qt::AlignVCenter | Qt::AlignLeft, text);
         x += 16 + metrics.horizontalAdvance(text) + spacing;
     }
     painter.setPen(QPen(palette::deadline(), 2));
-    painter.drawLine(QPointF(x + 5, 3), QPointF(x + 5, 15));
+    painter.drawLine(QPointF(x + 5, 3), QPointF(x + 5, legendHeight() - 3));
     painter.setPen(palette().text().color());
-    painter.drawText(QPointF(x + 12, 13), tr("deadline"));
+    painter.drawText(QRectF(x + 12, 0, width(), legendHeight()), Qt::AlignVCenter | Qt::AlignLeft, tr("deadline"));
     // The status line: which plan, how many are late.
     QFont bold = painter.font();
     bold.setBold(true);
     painter.save();
     painter.setFont(bold);
     const QString title = m_title.isEmpty() ? m_model.algorithm() : m_title;
-    painter.drawText(QPointF(4, kLegendHeight + 13), title);
+    painter.drawText(QRectF(4, legendHeight(), width(), legendHeight()), Qt::AlignVCenter | Qt::AlignLeft, title);
     const double after = 4 + QFontMetricsF(bold).horizontalAdvance(title) + 14;
     painter.setPen(palette::late());
-    painter.drawText(QPointF(after, kLegendHeight + 13), lateSummary());
+    painter.drawText(QRectF(after, legendHeight(), width(), legendHeight()), Qt::AlignVCenter | Qt::AlignLeft, lateSummary());
     painter.restore();
 }
 
@@ -541,15 +558,15 @@ void TimelineView::paintTimeAxis(QPainter& painter)
     const QFontMetricsF metrics(painter.font());
     painter.save();
     painter.setPen(palette().text().color());
-    painter.drawLine(QPointF(plotLeft(), kAxisHeight), QPointF(plotRight(), kAxisHeight));
+    painter.drawLine(QPointF(plotLeft(), axisHeight()), QPointF(plotRight(), axisHeight()));
     for (double k = std::ceil(m_windowStartMs / step); k * step <= m_windowStartMs + span + step * 1e-6; ++k) {
         const double t = k * step, x = xOf(t);
-        painter.drawLine(QPointF(x, kAxisHeight - 4), QPointF(x, kAxisHeight));
+        painter.drawLine(QPointF(x, axisHeight() - 4), QPointF(x, axisHeight()));
         const QString label = QString::number(t, 'f', decimals) + " ms";
         const double labelWidth = metrics.horizontalAdvance(label) + 2;
         // Centred on its tick but kept inside the axis, so the first and last labels are whole.
         const double left = std::clamp(x - labelWidth / 2, plotLeft(), plotRight() - labelWidth);
-        painter.drawText(QRectF(left, kAxisHeight - 20, labelWidth, 16), Qt::AlignCenter, label);
+        painter.drawText(QRectF(left, axisHeight() - 6 - metrics.height(), labelWidth, metrics.height() + 2), Qt::AlignCenter, label);
     }
     painter.restore();
 }
@@ -684,7 +701,7 @@ void TimelineView::paintCursorAndMeters(QPainter& painter, int firstRow, int las
     const double x = xOf(m_cursorMs);
     if (x >= plotLeft() - 1 && x <= plotRight() + 1) {
         painter.setPen(QPen(palette().text().color(), 2));
-        painter.drawLine(QPointF(x, kAxisHeight - 2), QPointF(x, height()));
+        painter.drawLine(QPointF(x, axisHeight() - 2), QPointF(x, height()));
     }
     double largest = 1e-12, planTotal = 0, localTotal = 0;
     for (const LaneEnergy& energy : m_model.energies()) {
@@ -711,15 +728,15 @@ void TimelineView::paintCursorAndMeters(QPainter& painter, int firstRow, int las
     }
     painter.restore();
     painter.setPen(palette().text().color());
-    painter.drawText(QRectF(kLabelWidth, kLegendHeight, width() - kLabelWidth - 4, kStatusHeight), Qt::AlignRight | Qt::AlignVCenter,
+    painter.drawText(QRectF(kLabelWidth, legendHeight(), width() - kLabelWidth - 4, legendHeight()), Qt::AlignRight | Qt::AlignVCenter,
                      tr("t = %1 ms   energy so far: this plan %2 mJ, all local %3 mJ")
                          .arg(m_cursorMs, 0, 'f', 1).arg(planTotal, 0, 'f', 1).arg(localTotal, 0, 'f', 1));
 }
 
 QRectF TimelineView::overviewRect() const
 {
-    const double left = width() - m_scrollWidth - kOverviewWidth - 2;
-    return {left, lanesTop(), kOverviewWidth, std::max(1.0, height() - lanesTop() - 2)};
+    const double left = width() - m_scrollWidth - overviewWidth() - 2;
+    return {left, lanesTop(), overviewWidth(), std::max(1.0, height() - lanesTop() - 2)};
 }
 
 QRectF TimelineView::overviewWindowRect() const
@@ -927,6 +944,11 @@ QString TimelineView::describeAt(const QPointF& point) const
 
 bool TimelineView::event(QEvent* event)
 {
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange) {
+        m_geometryFor = {};
+        m_scrollWidth = m_scroll->sizeHint().width();
+        update();
+    }
     if (event->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(event);
         const QString text = describeAt(help->pos());

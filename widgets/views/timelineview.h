@@ -210,6 +210,9 @@ private:
         int user;        // -1: a group header
         QString header;
     };
+    double legendHeight() const;   ///< also the status line's
+    double axisHeight() const;     ///< legend, status line and time axis
+    double overviewWidth() const;
     double xOf(double ms) const;
     double msAt(double x) const;
     double pitch() const { ensureGeometry(); return m_laneHeight + m_laneGap; }
@@ -241,6 +244,7 @@ private:
     mutable double m_laneHeight = 22;
     mutable double m_laneGap = 4;
     mutable double m_gpuHeight = 22;
+    mutable double m_lineHeight = 16;   // the font's line height
     double m_axisEndMs = 0;
     bool m_followCursor = true;
     bool m_draggingOverview = false;
