@@ -68,13 +68,13 @@ std::vector<std::uint8_t> lzw(const std::vector<std::uint8_t>& pixels)
             continue;
         }
         out.write(prefix, bits);
-        if (next < 4096) {
-            table.emplace(key, next);
-            if (next == (1 << bits) && bits < 12)
-                ++bits;
-            ++next;
-        } else {
-            out.write(kClear, bits); // the table is full: start a new one
+        table.emplace(key, next);
+        if (next == (1 << bits) && bits < 12)
+            ++bits;
+        if (++next == 4096) {
+            // The table is full: clear it at once, as the common decoders expect (a deferred
+            // clear, left for the next miss, is legal but ImageMagick misreads it).
+            out.write(kClear, bits);
             table.clear();
             next = kEnd + 1;
             bits = kMinCodeSize + 1;

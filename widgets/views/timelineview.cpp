@@ -458,7 +458,8 @@ QRectF TimelineView::segmentRect(const TimelineSegment& segment) const
 {
     const double left = xOf(segment.startMs);
     const double height = segment.lane == m_model.gpuLane() ? gpuHeight() : laneHeight();
-    return {left, laneTop(segment.lane), std::max(1.0, xOf(segment.endMs) - left), std::max(height, 0.01)};
+    // At least a pixel tall: lanes thinner than a pixel are drawn one per pixel row.
+    return {left, laneTop(segment.lane), std::max(1.0, xOf(segment.endMs) - left), std::max(height, 1.0)};
 }
 
 QString TimelineView::emptyMessage() const
@@ -789,6 +790,8 @@ void TimelineView::rebuildOverview() const
 
 void TimelineView::paintOverview(QPainter& painter)
 {
+    if (overviewWidth() <= 0)
+        return;
     if (m_overviewStale || m_overview.size() != overviewRect().size().toSize())
         rebuildOverview();
     const QRectF strip = overviewRect();
@@ -961,7 +964,7 @@ bool TimelineView::event(QEvent* event)
 void TimelineView::mousePressEvent(QMouseEvent* event)
 {
     const QPointF at = event->position();
-    if (overviewRect().adjusted(-2, 0, 2, 0).contains(at)) {
+    if (overviewWidth() > 0 && overviewRect().adjusted(-2, 0, 2, 0).contains(at)) {
         m_draggingOverview = true;
         scrollFromOverview(at.y());
         return;
