@@ -25,6 +25,7 @@ constexpr double kLaneHeight = 22;    // a scrolling lane; fit-to-height lanes s
 constexpr double kLaneGap = 4;
 constexpr double kGpuSeparator = 6;   // between the pinned GPU lane and the scrolling lanes
 constexpr double kStripWidth = 18;   // the overview strip
+constexpr double kEndPadding = 6;    // the axis ends this far inside the plot, so deadline marks at the end show
 constexpr double kMaxFitPitch = 120;  // presentation lanes grow up to this: they fill a full screen
 
 QColor colourOf(SegmentKind kind)
@@ -446,12 +447,12 @@ void TimelineView::selectUser(int user)
 
 double TimelineView::xOf(double ms) const
 {
-    return plotLeft() + (plotRight() - plotLeft()) * (ms - m_windowStartMs) / windowSpanMs();
+    return plotLeft() + (plotRight() - plotLeft() - kEndPadding) * (ms - m_windowStartMs) / windowSpanMs();
 }
 
 double TimelineView::msAt(double x) const
 {
-    return m_windowStartMs + (x - plotLeft()) / (plotRight() - plotLeft()) * windowSpanMs();
+    return m_windowStartMs + (x - plotLeft()) / (plotRight() - plotLeft() - kEndPadding) * windowSpanMs();
 }
 
 QRectF TimelineView::segmentRect(const TimelineSegment& segment) const
@@ -716,12 +717,19 @@ void TimelineView::paintCursorAndMeters(QPainter& painter, int firstRow, int las
     const auto& energies = m_model.energies();
     painter.save();
     painter.setClipRect(QRectF(left, lanesTop(), kMeterWidth, height() - lanesTop()));
+    int lastPixelRow = std::numeric_limits<int>::min();
     for (int row = firstRow; row <= lastRow && row < rowCount(); ++row) {
         const int user = m_rows[static_cast<size_t>(row)].user;
         if (user < 0)
             continue;
         const LaneEnergy& energy = energies[static_cast<size_t>(user)];
         const double top = lanesTop() + row * pitch() - m_scroll->value(), half = std::max(0.5, laneHeight() / 2 - 1);
+        if (pitch() < 2) {
+            // As with the lanes: one meter per pixel row when lanes are thinner than that.
+            if (static_cast<int>(top) == lastPixelRow)
+                continue;
+            lastPixelRow = static_cast<int>(top);
+        }
         painter.fillRect(QRectF(left, top, full * energy.localAt(m_cursorMs) / largest, half), palette::localOnly());
         const auto [computing, uploading] = planPartsAt(energy, m_cursorMs);
         painter.fillRect(QRectF(left, top + half + 1, full * computing / largest, half), palette::localComputing());
@@ -866,7 +874,7 @@ void TimelineView::mouseMoveEvent(QMouseEvent* event)
     }
     if (m_dragFromX < 0)
         return;
-    const double movedMs = (at.x() - m_dragFromX) / (plotRight() - plotLeft()) * windowSpanMs();
+    const double movedMs = (at.x() - m_dragFromX) / (plotRight() - plotLeft() - kEndPadding) * windowSpanMs();
     if (m_windowSpanMs > 0)
         setTimeWindow(m_dragFromStartMs - movedMs, m_windowSpanMs);
 }
