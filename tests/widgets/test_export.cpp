@@ -7,6 +7,7 @@
 #include "core/simulation/simulator.h"
 #include "widgets/export/frameexporter.h"
 #include "widgets/export/gifwriter.h"
+#include "widgets/charts/palette.h"
 #include "widgets/views/comparisonview.h"
 #include "widgets/views/mainwindow.h"
 #include "widgets/views/timelineview.h"
@@ -130,6 +131,61 @@ private slots:
                 for (int x = 0; x < 160; x += 5)
                     QCOMPARE(read.pixel(x, y), GifWriter::paletteColour(GifWriter::paletteIndex(frames[static_cast<size_t>(k)].pixel(x, y))) | 0xff000000u);
         }
+    }
+
+    void gifFramesKeepTheScreensColoursAndEveryLane()
+    {
+        // 60 users: more lanes than fit at 22 px in a 640 x 360 frame; all are drawn, scaled.
+        Scenario scenario = *readScenario(kClassroom.toStdString());
+        const Plan base = *makePlan(scenario, CostModel(scenario), Algorithm::Og);
+        Plan plan = base;
+        const std::vector<User> users = scenario.users;
+        scenario.users.clear();
+        plan.users.clear();
+        for (int copy = 0; copy < 60; ++copy) {
+            User user = users[static_cast<size_t>(copy % 8)];
+            user.id = "u" + std::to_string(copy);
+            scenario.users.push_back(user);
+            plan.users.push_back(base.users[static_cast<size_t>(copy % 8)]);
+        }
+        plan.batches.clear(); // local and upload only: the batches name the first 8 users
+        for (UserOutcome& user : plan.users)
+            user.finishMs = std::min(user.finishMs, user.deadlineMs);
+        TimelineView screen;
+        screen.setModel(TimelineModel(scenario, plan));
+        const QSize size(640, 360);
+        const FrameRenderer render = timelineAnimation(screen, AnimationLanes::AllScaled);
+        QImage frame(size, QImage::Format_RGB32);
+        frame.fill(Qt::white);
+        render(frame, 5, 10); // halfway: the meters are half full
+        // Where the last lane and the meters are, from a view laid out as the frame.
+        TimelineView layout;
+        layout.setFitLanesToHeight(true);
+        layout.setModel(TimelineModel(scenario, plan));
+        layout.resize(size);
+        QVERIFY(layout.laneTop(59) + layout.laneHeight() <= size.height());
+        const TimelineSegment lastUpload{SegmentKind::Upload, 59, plan.users[59].uploadStartMs, plan.users[59].uploadEndMs};
+        const QPoint lastLane = layout.segmentRect(lastUpload).center().toPoint();
+        QCOMPARE(QColor(frame.pixel(lastLane)), palette::uploading());
+        const QPoint meter(static_cast<int>(layout.plotRight()) + 10, static_cast<int>(layout.laneTop(0) + 0.5));
+        QCOMPARE(QColor(frame.pixel(meter)), palette::localOnly()); // the grey all-local meter
+        const QPoint gpu(static_cast<int>(layout.plotLeft()) + 2, static_cast<int>(layout.laneTop(layout.model().gpuLane()) + 2));
+        // Written as a GIF and read back, the same pixels have the same colours.
+        QTemporaryDir dir;
+        GifWriter gif;
+        QVERIFY(gif.open(dir.path() + "/frame.gif", size));
+        QVERIFY(gif.addFrame(frame, 5));
+        QVERIFY(gif.close());
+        const QImage read = QImageReader(dir.path() + "/frame.gif").read().convertToFormat(QImage::Format_RGB32);
+        QCOMPARE(QColor(read.pixel(meter)), palette::localOnly());
+        QCOMPARE(QColor(read.pixel(lastLane)), palette::uploading());
+        QCOMPARE(QColor(read.pixel(gpu)), QColor(frame.pixel(gpu)));
+        for (const QColor& colour : {palette::localComputing(), palette::uploading(), palette::waiting(), palette::edgeComputing(),
+                                     palette::gpuBatch(), palette::localOnly(), palette::deadline(), palette::late(), palette::linked()})
+            QCOMPARE(QColor(GifWriter::paletteColour(GifWriter::paletteIndex(colour.rgb()))), colour);
+        // A grey off the palette stays grey (the old cube made it pink).
+        const QRgb grey = GifWriter::paletteColour(GifWriter::paletteIndex(qRgb(150, 150, 150)));
+        QVERIFY(qAbs(qRed(grey) - qGreen(grey)) <= 4 && qAbs(qGreen(grey) - qBlue(grey)) <= 4);
     }
 };
 

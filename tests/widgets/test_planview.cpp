@@ -6,10 +6,17 @@
 #include "widgets/views/mainwindow.h"
 #include "widgets/views/plancharts.h"
 #include "widgets/views/planview.h"
+#include "widgets/views/animationdialog.h"
+#include "widgets/views/scheduleplayer.h"
+#include "widgets/views/timelineview.h"
 #include "widgettest.h"
 
 #include <QItemSelectionModel>
 #include <QTableView>
+#include <QImageReader>
+#include <QComboBox>
+#include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
@@ -67,6 +74,82 @@ private slots:
         view.showPlan(scenario, *makePlan(scenario, CostModel(scenario), Algorithm::IpSsa));
         QCOMPARE(energy->barSeriesCount(), 3);
         QCOMPARE(view.charts()->partitionChart()->barSeriesCount(), 1);
+    }
+
+    void compareModeSharesOneAxisAndOneCursor()
+    {
+        const Scenario scenario = *readScenario(kClassroom.toStdString());
+        const CostModel model(scenario);
+        const Plan og = *makePlan(scenario, model, Algorithm::Og);
+        const Plan ipssa = *makePlan(scenario, model, Algorithm::IpSsa);
+        PlanView view;
+        view.resize(1200, 900);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.showPlan(scenario, og);
+        view.showComparison(scenario, &ipssa);
+        QApplication::processEvents();
+        TimelineView* first = view.timeline();
+        TimelineView* second = view.comparisonTimeline();
+        QVERIFY(second->isVisible());
+        // Each names its planner.
+        QCOMPARE(first->model().algorithm(), QString::fromStdString(og.algorithm));
+        QCOMPARE(second->model().algorithm(), QString::fromStdString(ipssa.algorithm));
+        // The compare pane opens at a readable height, not one lane tall.
+        QVERIFY2(second->height() >= second->lanesTop() + 4 * second->laneHeight(), qPrintable(QString::number(second->height())));
+        // The same time is at the same x in both (one axis, in line).
+        const double t = std::max(first->model().endMs(), second->model().endMs()) * 0.6;
+        const TimelineSegment probe{SegmentKind::Local, 0, t, t};
+        QCOMPARE(first->mapTo(&view, first->segmentRect(probe).topLeft()).x(), second->mapTo(&view, second->segmentRect(probe).topLeft()).x());
+        // Zooming or panning one moves the other.
+        first->zoom(4, t);
+        QCOMPARE(second->windowStartMs(), first->windowStartMs());
+        QCOMPARE(second->windowSpanMs(), first->windowSpanMs());
+        second->setTimeWindow(second->windowStartMs() + 5, second->windowSpanMs());
+        QCOMPARE(first->windowStartMs(), second->windowStartMs());
+        // One cursor: played to 300 ms and rewound, both stand at 0.
+        view.player()->seek(300);
+        QCOMPARE(second->cursorMs(), first->cursorMs());
+        QVERIFY(second->cursorMs() > 0);
+        view.player()->stop();
+        QCOMPARE(first->cursorMs(), 0.0);
+        QCOMPARE(second->cursorMs(), 0.0);
+        view.showComparison(scenario, nullptr);
+        QVERIFY(!second->isVisible());
+    }
+
+    void laneOrderComboSortsBothTimelines()
+    {
+        const Scenario scenario = *readScenario(kClassroom.toStdString());
+        const Plan og = *makePlan(scenario, CostModel(scenario), Algorithm::Og);
+        PlanView view;
+        view.showPlan(scenario, og);
+        auto* order = view.findChild<QComboBox*>("laneOrder");
+        QVERIFY(order);
+        order->setCurrentIndex(1); // by deadline
+        QCOMPARE(view.timeline()->laneOrder(), LaneOrder::Deadline);
+        for (int row = 1; row < view.timeline()->rowCount(); ++row)
+            QVERIFY(og.users[static_cast<size_t>(view.timeline()->userAtRow(row - 1))].deadlineMs
+                    <= og.users[static_cast<size_t>(view.timeline()->userAtRow(row))].deadlineMs);
+    }
+
+    void anExportIsConfirmed()
+    {
+        const Scenario scenario = *readScenario(kClassroom.toStdString());
+        const Plan og = *makePlan(scenario, CostModel(scenario), Algorithm::Og);
+        PlanView view;
+        view.showPlan(scenario, og);
+        QTemporaryDir dir;
+        AnimationDialog dialog;
+        dialog.setSettings({true, 10, 1, QSize(320, 180), AnimationLanes::AllScaled, dir.path() + "/plan"});
+        const AnimationSettings settings = dialog.settings();
+        QVERIFY(settings.target.endsWith("/plan.gif")); // a GIF target ends in .gif
+        QCOMPARE(settings.frameCount(), 10);
+        QSignalSpy messages(&view, &PlanView::statusMessage);
+        view.exportAnimationAs(settings);
+        QVERIFY(messages.wait(20000));
+        QVERIFY2(messages.front().front().toString().contains("10 frames"), qPrintable(messages.front().front().toString()));
+        QCOMPARE(QImageReader(settings.target).imageCount(), 10);
     }
 };
 

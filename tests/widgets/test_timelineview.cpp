@@ -13,12 +13,65 @@
 #include <QImage>
 #include <QSignalSpy>
 #include <QTest>
+#include <QScrollBar>
+#include <QWheelEvent>
+#include <QSplitter>
+
+#include "widgets/charts/palette.h"
 
 #include <algorithm>
 #include <cmath>
 
 using namespace coinfer;
 using namespace coinfer::testing;
+
+namespace {
+
+/// A synthetic plan (for drawing only) of @p users classroom phones: each uploads, waits and
+/// runs three sub-tasks in batches of up to 50; deadlines spread over three values, groups of
+/// 100, and every @p lateEvery-th user finishes after its deadline (0: none).
+std::pair<Scenario, Plan> syntheticPlan(int users, int lateEvery = 0)
+{
+    Scenario scenario = *readScenario(kClassroom.toStdString());
+    const User model = scenario.users[0];
+    scenario.users.clear();
+    Plan plan;
+    plan.algorithm = "synthetic";
+    for (int m = 0; m < users; ++m) {
+        User user = model;
+        user.id = "u" + std::to_string(m);
+        user.deviceClass = m % 3 == 0 ? "" : m % 3 == 1 ? "fast" : "slow";
+        scenario.users.push_back(user);
+        const double deadline = 100.0 + 50.0 * ((m * 7) % 3);
+        const double upload = 5.0 + m % 7;
+        plan.users.push_back({1 + m % 4, m / 100, 10.0, upload, upload + 8, 0.0, deadline});
+    }
+    double clockMs = 20;
+    for (int subtask = 1; subtask <= 3; ++subtask)
+        for (int first = 0; first < users; first += 50) {
+            TimedBatch batch{subtask, {}, clockMs, clockMs + 0.5};
+            for (int m = first; m < std::min(users, first + 50); ++m) {
+                batch.users.push_back(m);
+                plan.users[static_cast<size_t>(m)].finishMs = batch.endMs;
+            }
+            clockMs = batch.endMs;
+            plan.batches.push_back(batch);
+        }
+    for (int m = 0; m < users; ++m) {
+        UserOutcome& user = plan.users[static_cast<size_t>(m)];
+        user.finishMs = std::min(user.finishMs, user.deadlineMs - 1);
+        if (lateEvery > 0 && m % lateEvery == lateEvery - 1)
+            user.finishMs = user.deadlineMs + 7;
+    }
+    return {scenario, plan};
+}
+
+QWheelEvent wheel(const QPointF& at, int notches, Qt::KeyboardModifiers modifiers = Qt::NoModifier)
+{
+    return QWheelEvent(at, at, QPoint(), QPoint(0, 120 * notches), Qt::NoButton, modifiers, Qt::NoScrollPhase, false);
+}
+
+} // namespace
 
 class TestTimelineView : public QObject {
     Q_OBJECT
@@ -166,6 +219,246 @@ private slots:
         QVERIFY(frameMs < 100); // a loose bound: the figure is recorded, not enforced on a shared machine
     }
 
+    void scrollingReachesTheLastLaneWithTheGpuPinned()
+    {
+        const auto [scenario, plan] = syntheticPlan(200);
+        TimelineView view;
+        view.resize(1000, 500);
+        view.setModel(TimelineModel(scenario, plan));
+        const int gpu = view.model().gpuLane();
+        const double gpuTop = view.laneTop(gpu), firstUserTop = view.laneTop(0);
+        QVERIFY(view.verticalScrollBar()->maximum() > 0);
+        QCOMPARE(view.firstVisibleRow(), 0);
+        QVERIFY(view.lastVisibleRow() < 199);
+        view.verticalScrollBar()->setValue(view.verticalScrollBar()->maximum());
+        QCOMPARE(view.lastVisibleRow(), 199);
+        QCOMPARE(view.userAtRow(view.lastVisibleRow()), 199);
+        const TimelineSegment lastUpload{SegmentKind::Upload, 199, plan.users[199].uploadStartMs, plan.users[199].uploadEndMs};
+        QVERIFY(view.segmentRect(lastUpload).bottom() <= view.height());
+        QVERIFY(view.segmentRect(lastUpload).top() >= view.lanesTop());
+        // The GPU lane has not moved; the users have, under it.
+        QCOMPARE(view.laneTop(gpu), gpuTop);
+        QVERIFY(view.laneTop(0) < firstUserTop - 100);
+        QVERIFY(view.lanesTop() > gpuTop + view.laneHeight());
+        // Painted, the GPU lane still shows its batches' colour at the top.
+        QImage image(view.size(), QImage::Format_RGB32);
+        view.render(&image);
+        const TimelineSegment& batch = *std::find_if(view.model().segments().begin(), view.model().segments().end(),
+                                                     [](const TimelineSegment& s) { return s.kind == SegmentKind::GpuBatch; });
+        QCOMPARE(QColor(image.pixel(view.segmentRect(batch).center().toPoint())), palette::gpuBatch());
+    }
+
+    void theWheelScrollsAndCtrlWheelZooms()
+    {
+        const auto [scenario, plan] = syntheticPlan(300);
+        TimelineView view;
+        view.resize(1000, 500);
+        view.setModel(TimelineModel(scenario, plan));
+        const QPointF middle(500, 300);
+        auto down = wheel(middle, -2);
+        QApplication::sendEvent(&view, &down);
+        QVERIFY(view.verticalScrollBar()->value() > 0);
+        QVERIFY(view.firstVisibleRow() >= 5);
+        const int scrolled = view.verticalScrollBar()->value();
+        const double span = view.windowSpanMs();
+        auto zoomIn = wheel(middle, 1, Qt::ControlModifier);
+        QApplication::sendEvent(&view, &zoomIn);
+        QVERIFY(view.windowSpanMs() < span);
+        QCOMPARE(view.verticalScrollBar()->value(), scrolled);
+    }
+
+    void lanesSortByDeadlineAndGroupUnderHeaders()
+    {
+        const auto [scenario, plan] = syntheticPlan(250);
+        TimelineView view;
+        view.resize(1000, 500);
+        view.setModel(TimelineModel(scenario, plan));
+        view.setLaneOrder(LaneOrder::Deadline);
+        QCOMPARE(view.rowCount(), 250);
+        std::vector<int> seen;
+        for (int row = 0; row < view.rowCount(); ++row) {
+            seen.push_back(view.userAtRow(row));
+            if (row > 0)
+                QVERIFY(plan.users[static_cast<size_t>(view.userAtRow(row - 1))].deadlineMs <= plan.users[static_cast<size_t>(view.userAtRow(row))].deadlineMs);
+        }
+        std::sort(seen.begin(), seen.end());
+        QCOMPARE(std::unique(seen.begin(), seen.end()) - seen.begin(), 250L);
+        QVERIFY(plan.users[static_cast<size_t>(view.userAtRow(0))].deadlineMs < plan.users[static_cast<size_t>(view.userAtRow(249))].deadlineMs);
+        // Grouped by round: a header above each group, and every user under its group's header.
+        view.setLaneOrder(LaneOrder::Group);
+        QCOMPARE(view.rowCount(), 250 + 3); // groups 0, 1 and 2
+        int headerGroup = -1, headers = 0;
+        for (int row = 0; row < view.rowCount(); ++row) {
+            if (view.userAtRow(row) < 0) {
+                ++headers;
+                headerGroup = plan.users[static_cast<size_t>(view.userAtRow(row + 1))].group;
+                QVERIFY2(view.headerAtRow(row).contains(QString::number(headerGroup)), qPrintable(view.headerAtRow(row)));
+                continue;
+            }
+            QCOMPARE(plan.users[static_cast<size_t>(view.userAtRow(row))].group, headerGroup);
+        }
+        QCOMPARE(headers, 3);
+        view.setLaneOrder(LaneOrder::DeviceClass);
+        QVERIFY(view.headerAtRow(0).contains("No device class")); // the empty class sorts first, named
+        // Rows under a header share its class.
+        for (int row = 1; row < view.rowCount() && view.userAtRow(row) >= 0; ++row)
+            QVERIFY(scenario.users[static_cast<size_t>(view.userAtRow(row))].deviceClass.empty());
+    }
+
+    void zoomIsClampedAndFitRestores()
+    {
+        const auto [scenario, plan] = syntheticPlan(100);
+        TimelineView view;
+        view.resize(1000, 400);
+        view.setModel(TimelineModel(scenario, plan));
+        const double whole = view.windowSpanMs();
+        QCOMPARE(whole, view.model().endMs());
+        for (int k = 0; k < 200; ++k)
+            view.zoom(1.25, whole / 2);
+        QCOMPARE(view.windowSpanMs(), view.minSpanMs());
+        QVERIFY(view.minSpanMs() > 0);
+        QVERIFY(std::isfinite(view.windowStartMs()));
+        for (int k = 0; k < 400; ++k)
+            view.zoom(0.8, whole / 2);
+        QCOMPARE(view.windowSpanMs(), whole); // never wider than the plan
+        QCOMPARE(view.windowStartMs(), 0.0);
+        // Zoomed, panned and scrolled away, Fit shows everything from the top.
+        view.setTimeWindow(whole / 2, whole / 10);
+        view.verticalScrollBar()->setValue(200);
+        view.fitToWindow();
+        QCOMPARE(view.windowStartMs(), 0.0);
+        QCOMPARE(view.windowSpanMs(), whole);
+        QCOMPARE(view.verticalScrollBar()->value(), 0);
+        // A window past the end is pulled back inside the plan.
+        view.setTimeWindow(whole * 5, whole / 4);
+        QVERIFY(view.windowStartMs() + view.windowSpanMs() <= whole + 1e-9);
+    }
+
+    void theViewFollowsThePlayCursor()
+    {
+        const auto [scenario, plan] = syntheticPlan(50);
+        TimelineView view;
+        view.resize(1000, 400);
+        view.setModel(TimelineModel(scenario, plan));
+        const double end = view.model().endMs();
+        view.setTimeWindow(0, end / 10);
+        view.setCursorMs(end * 0.8);
+        QVERIFY(view.windowStartMs() <= end * 0.8 && end * 0.8 <= view.windowStartMs() + view.windowSpanMs());
+        QVERIFY(std::fabs(view.windowSpanMs() - end / 10) < 1e-9); // the zoom is kept
+        view.setCursorMs(0); // rewinding brings the window back
+        QCOMPARE(view.windowStartMs(), 0.0);
+        view.setFollowCursor(false);
+        view.setCursorMs(end * 0.8);
+        QCOMPARE(view.windowStartMs(), 0.0);
+    }
+
+    void lateUsersAreCountedAndMarkedRed()
+    {
+        const auto [scenario, plan] = syntheticPlan(40, 8); // users 7, 15, 23, 31, 39 are late
+        TimelineView view;
+        view.resize(1100, 1200);
+        view.setModel(TimelineModel(scenario, plan));
+        QCOMPARE(view.model().lateCount(), 5);
+        QVERIFY(view.model().facts()[7].late);
+        QVERIFY(!view.model().facts()[6].late);
+        QVERIFY2(view.lateSummary().startsWith("5 of 40"), qPrintable(view.lateSummary()));
+        QImage image(view.size(), QImage::Format_RGB32);
+        view.render(&image);
+        // The time past the deadline is red in the late lane and not in its neighbour.
+        const UserOutcome& late = plan.users[7];
+        const double x = view.segmentRect({SegmentKind::Local, 7, late.deadlineMs, late.finishMs}).center().x();
+        const double bottom = view.laneTop(7) + view.laneHeight() - 2;
+        QCOMPARE(QColor(image.pixel(static_cast<int>(x), static_cast<int>(bottom))), palette::late());
+        const double neighbour = view.laneTop(6) + view.laneHeight() - 2;
+        QVERIFY(QColor(image.pixel(static_cast<int>(x), static_cast<int>(neighbour))) != palette::late());
+        QVERIFY(view.describeAt(QPointF(x, bottom)).contains("late"));
+    }
+
+    void noUsersSaysSoInsteadOfAnAxis()
+    {
+        Scenario scenario = *readScenario(kClassroom.toStdString());
+        scenario.users.clear();
+        TimelineView view;
+        view.resize(800, 300);
+        view.setModel(TimelineModel(scenario, Plan{}));
+        QVERIFY(view.emptyMessage().startsWith("No users"));
+        QImage image(view.size(), QImage::Format_RGB32);
+        view.render(&image); // nothing to divide by zero: no axis, no lanes
+        QCOMPARE(view.model().userCount(), 0);
+        const auto [some, plan] = syntheticPlan(3);
+        view.setModel(TimelineModel(some, plan));
+        QVERIFY(view.emptyMessage().isEmpty());
+    }
+
+    void aBatchLinksItsMembers()
+    {
+        const Scenario scenario = *readScenario(kClassroom.toStdString());
+        const Plan plan = *makePlan(scenario, CostModel(scenario), Algorithm::Og);
+        TimelineView view;
+        view.resize(1200, 400);
+        view.setModel(TimelineModel(scenario, plan));
+        const TimelineSegment batch = *std::find_if(view.model().segments().begin(), view.model().segments().end(),
+                                                    [](const TimelineSegment& s) { return s.kind == SegmentKind::GpuBatch; });
+        const QPointF over = view.segmentRect(batch).center();
+        QMouseEvent move(QEvent::MouseMove, over, view.mapToGlobal(over), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+        QApplication::sendEvent(&view, &move);
+        QCOMPARE(view.linkedBatch(), batch.batch);
+        QVERIFY(view.describeAt(over).contains(QString("batch of %1").arg(plan.batches[static_cast<size_t>(batch.batch)].users.size())));
+        QImage image(view.size(), QImage::Format_RGB32);
+        view.render(&image);
+        int linkedMembers = 0;
+        for (const TimelineSegment& segment : view.model().segments())
+            if (segment.kind == SegmentKind::Edge) {
+                const QColor shown(image.pixel(view.segmentRect(segment).topLeft().toPoint() + QPoint(1, 1)));
+                QCOMPARE(shown == palette::linked(), segment.batch == batch.batch);
+                linkedMembers += segment.batch == batch.batch;
+            }
+        QCOMPARE(linkedMembers, static_cast<int>(plan.batches[static_cast<size_t>(batch.batch)].users.size()));
+        // Clicking a user's share of a batch links that batch.
+        const TimelineSegment member = *std::find_if(view.model().segments().begin(), view.model().segments().end(),
+                                                     [&](const TimelineSegment& s) { return s.kind == SegmentKind::Edge && s.batch != batch.batch; });
+        QMouseEvent leave(QEvent::Leave, QPointF(), QPointF(), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+        QApplication::sendEvent(&view, &leave);
+        QTest::mouseClick(&view, Qt::LeftButton, Qt::NoModifier, view.segmentRect(member).center().toPoint());
+        QCOMPARE(view.linkedBatch(), member.batch);
+    }
+
+    void tenThousandUsersPaintInAFrame()
+    {
+        const auto [scenario, plan] = syntheticPlan(10'000, 9);
+        QElapsedTimer timer;
+        timer.start();
+        TimelineModel timeline(scenario, plan);
+        const double buildMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+        TimelineView view;
+        view.resize(1280, 720);
+        timer.restart();
+        view.setModel(std::move(timeline));
+        const double setModelMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+        QImage image(1280, 720, QImage::Format_ARGB32_Premultiplied);
+        view.render(&image); // the first paint builds the overview strip
+        auto medianFrameMs = [&view, &image] {
+            std::vector<double> frames;
+            for (int k = 0; k < 15; ++k) {
+                view.setCursorMs(view.model().endMs() * k / 15);
+                QElapsedTimer frame;
+                frame.start();
+                view.render(&image);
+                frames.push_back(static_cast<double>(frame.nsecsElapsed()) / 1e6);
+            }
+            std::nth_element(frames.begin(), frames.begin() + 7, frames.end());
+            return frames[7];
+        };
+        const double scrolledMs = (view.scrollToRow(5000), medianFrameMs());
+        view.setFitLanesToHeight(true); // every lane at once, as the GIF export draws them
+        const double allLanesMs = medianFrameMs();
+        qInfo("10,000 users: model %.1f ms, setModel %.1f ms, frame %.2f ms (scrolled), %.2f ms (all lanes fitted)", buildMs, setModelMs,
+              scrolledMs, allLanesMs);
+        QVERIFY(buildMs + setModelMs < 50);
+        QVERIFY(scrolledMs < 16);
+        QVERIFY(allLanesMs < 16);
+    }
+
     void zoomPanTooltipsAndComparison()
     {
         const Scenario scenario = *readScenario(kClassroom.toStdString());
@@ -182,6 +475,8 @@ private slots:
         QVERIFY(std::fabs(view.segmentRect(batch).left() - view.segmentRect({SegmentKind::Local, 0, batch.startMs, batch.startMs}).left()) < 1e-6);
         const QString tip = view.describeAt(view.segmentRect(batch).center());
         QVERIFY2(tip.startsWith("GPU: GPU batch") && tip.contains("batch of"), qPrintable(tip));
+        // The tooltip's batch size is the plan's.
+        QVERIFY(tip.contains(QString("batch of %1").arg(og.batches[static_cast<size_t>(batch.batch)].users.size())));
         QVERIFY(view.describeAt(QPointF(5, 5)).isEmpty());
         view.setTimeWindow(0, 0);
         QCOMPARE(view.windowSpanMs(), view.model().endMs());

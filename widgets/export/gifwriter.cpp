@@ -1,5 +1,9 @@
 #include "widgets/export/gifwriter.h"
 
+#include "widgets/charts/palette.h"
+
+#include <algorithm>
+#include <limits>
 #include <unordered_map>
 
 namespace coinfer {
@@ -64,13 +68,13 @@ std::vector<std::uint8_t> lzw(const std::vector<std::uint8_t>& pixels)
             continue;
         }
         out.write(prefix, bits);
-        if (next < 4096) {
-            table.emplace(key, next);
-            if (next == (1 << bits) && bits < 12)
-                ++bits;
-            ++next;
-        } else {
-            out.write(kClear, bits); // the table is full: start a new one
+        table.emplace(key, next);
+        if (next == (1 << bits) && bits < 12)
+            ++bits;
+        if (++next == 4096) {
+            // The table is full: clear it at once, as the common decoders expect (a deferred
+            // clear, left for the next miss, is legal but ImageMagick misreads it).
+            out.write(kClear, bits);
             table.clear();
             next = kEnd + 1;
             bits = kMinCodeSize + 1;
@@ -85,19 +89,78 @@ std::vector<std::uint8_t> lzw(const std::vector<std::uint8_t>& pixels)
 
 } // namespace
 
+namespace {
+
+/// The 256 entries: the exact colours first, then the cube, then greys up to 256.
+std::vector<QRgb> makePalette()
+{
+    std::vector<QRgb> colours;
+    for (const QColor& colour : {palette::localComputing(), palette::uploading(), palette::waiting(), palette::edgeComputing(),
+                                 palette::gpuBatch(), palette::localOnly(), palette::deadline(), palette::late(), palette::selection(),
+                                 palette::linked(), QColor(Qt::white), QColor(Qt::black), QColor(25, 25, 30), QColor(235, 235, 235)})
+        colours.push_back(colour.rgb() | 0xff000000u);
+    for (int r = 0; r < 6; ++r)
+        for (int g = 0; g < 6; ++g)
+            for (int b = 0; b < 6; ++b)
+                colours.push_back(qRgb(r * 51, g * 51, b * 51));
+    const int greys = 256 - static_cast<int>(colours.size());
+    for (int k = 0; k < greys; ++k) {
+        const int grey = 8 + k * 240 / std::max(1, greys - 1);
+        colours.push_back(qRgb(grey, grey, grey));
+    }
+    return colours;
+}
+
+const std::vector<QRgb>& colourTable()
+{
+    static const std::vector<QRgb> table = makePalette();
+    return table;
+}
+
+/// Nearest palette entry for each colour at 5 bits a channel: 32,768 x 256 distances, once.
+const std::vector<std::uint8_t>& nearestTable()
+{
+    static const std::vector<std::uint8_t> nearest = [] {
+        const std::vector<QRgb>& colours = colourTable();
+        std::vector<std::uint8_t> table(32768);
+        for (int key = 0; key < 32768; ++key) {
+            const int r = ((key >> 10) & 31) * 255 / 31, g = ((key >> 5) & 31) * 255 / 31, b = (key & 31) * 255 / 31;
+            int best = 0;
+            long bestDistance = std::numeric_limits<long>::max();
+            for (size_t i = 0; i < colours.size(); ++i) {
+                // Weighted as the eye weighs the channels, so greys stay grey.
+                const long dr = r - qRed(colours[i]), dg = g - qGreen(colours[i]), db = b - qBlue(colours[i]);
+                const long distance = 3 * dr * dr + 4 * dg * dg + 2 * db * db;
+                if (distance < bestDistance) {
+                    bestDistance = distance;
+                    best = static_cast<int>(i);
+                }
+            }
+            table[static_cast<size_t>(key)] = static_cast<std::uint8_t>(best);
+        }
+        return table;
+    }();
+    return nearest;
+}
+
+constexpr int kExactEntries = 14; // the named colours at the start of the palette
+
+} // namespace
+
 std::uint8_t GifWriter::paletteIndex(QRgb colour)
 {
-    const int r = (qRed(colour) * 5 + 127) / 255, g = (qGreen(colour) * 6 + 127) / 255, b = (qBlue(colour) * 5 + 127) / 255;
-    return static_cast<std::uint8_t>(r * 42 + g * 6 + b);
+    colour |= 0xff000000u;
+    const std::vector<QRgb>& colours = colourTable();
+    for (int i = 0; i < kExactEntries; ++i)
+        if (colours[static_cast<size_t>(i)] == colour)
+            return static_cast<std::uint8_t>(i);
+    const int key = ((qRed(colour) >> 3) << 10) | ((qGreen(colour) >> 3) << 5) | (qBlue(colour) >> 3);
+    return nearestTable()[static_cast<size_t>(key)];
 }
 
 QRgb GifWriter::paletteColour(int index)
 {
-    if (index >= 252) {
-        const int grey = 51 * (index - 251); // four extra greys
-        return qRgb(grey, grey, grey);
-    }
-    return qRgb(index / 42 * 255 / 5, index / 6 % 7 * 255 / 6, index % 6 * 255 / 5);
+    return colourTable()[static_cast<size_t>(std::clamp(index, 0, 255))];
 }
 
 bool GifWriter::open(const QString& path, const QSize& size)
@@ -140,10 +203,18 @@ bool GifWriter::addFrame(const QImage& frame, int delayCentiseconds)
     block.push_back(8); // LZW minimum code size
     std::vector<std::uint8_t> pixels;
     pixels.reserve(static_cast<size_t>(m_size.width()) * static_cast<size_t>(m_size.height()));
+    // Runs of one colour are the rule in a timeline: look each run up once.
+    QRgb previous = 0;
+    std::uint8_t previousIndex = paletteIndex(previous);
     for (int y = 0; y < image.height(); ++y) {
         const auto* line = reinterpret_cast<const QRgb*>(image.constScanLine(y));
-        for (int x = 0; x < image.width(); ++x)
-            pixels.push_back(paletteIndex(line[x]));
+        for (int x = 0; x < image.width(); ++x) {
+            if (line[x] != previous) {
+                previous = line[x];
+                previousIndex = paletteIndex(previous);
+            }
+            pixels.push_back(previousIndex);
+        }
     }
     const std::vector<std::uint8_t> data = lzw(pixels);
     block.insert(block.end(), data.begin(), data.end());

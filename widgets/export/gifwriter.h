@@ -1,6 +1,8 @@
 #pragma once
-// A small animated-GIF (GIF89a) encoder: a fixed 256-colour palette (6 x 7 x 6 colour cube and
-// four greys), LZW compression, and a loop forever. Qt reads GIFs but does not write them.
+// A small animated-GIF (GIF89a) encoder: a fixed 256-colour palette (every colour of
+// widgets/charts/palette.h exactly, the light and dark themes' background and text, a 6 x 6 x 6
+// colour cube and a ramp of greys), LZW compression, and a loop forever. Qt reads GIFs but does
+// not write them. The exact entries keep a frame's meaning colours (and its greys) as on screen.
 
 #include <QFile>
 #include <QImage>
@@ -20,7 +22,8 @@ public:
     /// Writes the trailer and closes; false if anything failed.
     bool close();
 
-    /// The palette index of a colour. O(1).
+    /// The palette index of a colour: an exact entry when there is one, else the nearest entry
+    /// (5 bits a channel, from a table built once). O(1).
     static std::uint8_t paletteIndex(QRgb colour);
     /// The colour of a palette index.
     static QRgb paletteColour(int index);

@@ -1,10 +1,12 @@
 #include "widgets/views/planview.h"
 
+#include "widgets/views/animationdialog.h"
 #include "widgets/views/plancharts.h"
 #include "widgets/export/frameexporter.h"
 #include "widgets/views/scheduleplayer.h"
 #include "widgets/views/timelineview.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -29,6 +31,8 @@ PlanView::PlanView(QWidget* parent)
     layout->addLayout(createPlayerControls());
     layout->addWidget(createChartsAndTimelines());
     connect(m_timeline, &TimelineView::userClicked, this, &PlanView::userClicked);
+    connect(m_compareTimeline, &TimelineView::userClicked, this, &PlanView::userClicked);
+    linkTimeWindows();
     connect(m_charts, &PlanCharts::userClicked, this, &PlanView::userClicked);
 }
 
@@ -43,14 +47,45 @@ QLayout* PlanView::createPlayerControls()
     auto* speed = new QComboBox(this);
     auto* scrub = new QSlider(Qt::Horizontal, this);
     auto* frames = new QPushButton(tr("Export animation..."), this);
+    frames->setToolTip(tr("Write the animation as a GIF or as PNG frames"));
+    auto* order = new QComboBox(this);
+    order->setObjectName("laneOrder");
+    order->setToolTip(tr("Order of the user lanes; the last three group them under headers"));
+    for (const QString& name : {tr("By user"), tr("By deadline"), tr("By group/round"), tr("By partition point"), tr("By device class")})
+        order->addItem(name);
+    auto* fit = new QPushButton(tr("Fit"), this);
+    fit->setObjectName("fitTimeline");
+    fit->setToolTip(tr("Show the whole plan and the first lanes (Ctrl+0)"));
+    auto* follow = new QCheckBox(tr("Follow"), this);
+    follow->setObjectName("followCursor");
+    follow->setToolTip(tr("While playing, keep the time cursor in view"));
+    follow->setChecked(true);
     for (const char* factor : {"0.25x", "0.5x", "1x", "2x", "4x"})
         speed->addItem(factor);
     speed->setCurrentText("1x");
     scrub->setRange(0, 1000);
+    scrub->setMinimumWidth(120); // the lane controls beside it must not squeeze it to a dot
     for (QWidget* widget : std::initializer_list<QWidget*>{rewind, back, play, forward, speed})
         controls->addWidget(widget);
     controls->addWidget(scrub, 1);
+    controls->addWidget(order);
+    controls->addWidget(fit);
+    controls->addWidget(follow);
     controls->addWidget(frames);
+    connect(order, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_timeline->setLaneOrder(static_cast<LaneOrder>(index));
+        m_compareTimeline->setLaneOrder(static_cast<LaneOrder>(index));
+    });
+    auto fitBoth = [this] {
+        m_timeline->fitToWindow();
+        m_compareTimeline->fitToWindow();
+    };
+    connect(fit, &QPushButton::clicked, this, fitBoth);
+    new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_0), this, fitBoth);
+    connect(follow, &QCheckBox::toggled, this, [this](bool on) {
+        m_timeline->setFollowCursor(on);
+        m_compareTimeline->setFollowCursor(on);
+    });
     new QShortcut(QKeySequence(Qt::Key_Space), this, [this] { m_player->togglePlay(); });
     new QShortcut(QKeySequence(Qt::Key_BracketRight), this, [this] { m_player->stepForward(); });
     new QShortcut(QKeySequence(Qt::Key_BracketLeft), this, [this] { m_player->stepBackward(); });
@@ -63,9 +98,9 @@ QLayout* PlanView::createPlayerControls()
         play->setText(state == SchedulePlayer::State::Playing ? tr("Pause") : tr("Play"));
     });
     connect(m_player, &SchedulePlayer::timeChanged, this, [this, scrub](double timeMs) {
+        // One cursor for both timelines, visible or not, so a rewind moves both.
         m_timeline->setCursorMs(timeMs);
-        if (m_compareTimeline->isVisible())
-            m_compareTimeline->setCursorMs(timeMs);
+        m_compareTimeline->setCursorMs(timeMs);
         const QSignalBlocker block(scrub);
         scrub->setValue(m_player->endMs() > 0 ? static_cast<int>(1000 * timeMs / m_player->endMs()) : 0);
     });
@@ -79,55 +114,58 @@ QLayout* PlanView::createPlayerControls()
 
 QWidget* PlanView::createChartsAndTimelines()
 {
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidget(m_timeline);
-    scroll->setWidgetResizable(true);
-    auto* compareScroll = new QScrollArea(this);
-    compareScroll->setWidget(m_compareTimeline);
-    compareScroll->setWidgetResizable(true);
-    compareScroll->hide();
-    m_compareTimeline->setProperty("scroll", QVariant::fromValue<QObject*>(compareScroll));
-    auto* split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(m_charts);
-    split->addWidget(scroll);
-    split->addWidget(compareScroll);
-    return split;
+    // The timelines scroll their lanes themselves (the GPU lane and the axis stay pinned).
+    m_compareTimeline->hide();
+    m_split = new QSplitter(Qt::Vertical, this);
+    m_split->addWidget(m_charts);
+    m_split->addWidget(m_timeline);
+    m_split->addWidget(m_compareTimeline);
+    m_split->setStretchFactor(0, 2);
+    m_split->setStretchFactor(1, 3);
+    m_split->setStretchFactor(2, 3);
+    m_split->setChildrenCollapsible(false);
+    return m_split;
+}
+
+void PlanView::linkTimeWindows()
+{
+    auto link = [this](TimelineView* from, TimelineView* to) {
+        connect(from, &TimelineView::timeWindowChanged, this, [this, to](double startMs, double spanMs) {
+            if (m_syncingWindows || !m_compareTimeline->isVisible())
+                return;
+            m_syncingWindows = true;
+            to->setTimeWindow(startMs, spanMs >= to->axisEndMs() * (1 - 1e-9) ? 0.0 : spanMs);
+            m_syncingWindows = false;
+        });
+    };
+    link(m_timeline, m_compareTimeline);
+    link(m_compareTimeline, m_timeline);
 }
 
 void PlanView::exportAnimation()
 {
-    bool ok = false;
-    const QString kind = QInputDialog::getItem(this, tr("Export animation"), tr("Format"),
-                                               {tr("Animated GIF"), tr("Numbered PNG frames")}, 0, false, &ok);
-    if (!ok)
+    AnimationDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted)
         return;
-    const int fps = QInputDialog::getInt(this, tr("Export animation"), tr("Frames per second"), 20, 1, 60, 1, &ok);
-    if (!ok)
-        return;
-    const int seconds = QInputDialog::getInt(this, tr("Export animation"), tr("Length (s)"), 10, 1, 600, 1, &ok);
-    if (!ok)
-        return;
-    const QString size = QInputDialog::getItem(this, tr("Export animation"), tr("Size"), {"1280x720", "1920x1080", "960x540", "640x360"}, 0, false, &ok);
-    if (!ok)
-        return;
-    const bool gif = kind == tr("Animated GIF");
-    const QString target = gif ? QFileDialog::getSaveFileName(this, tr("Animated GIF"), {}, tr("GIF (*.gif)"))
-                               : QFileDialog::getExistingDirectory(this, tr("Folder for the PNG frames"));
-    if (target.isEmpty())
-        return;
-    const QStringList wh = size.split('x');
-    const int count = fps * seconds;
+    exportAnimationAs(dialog.settings());
+}
+
+void PlanView::exportAnimationAs(const AnimationSettings& settings)
+{
+    const int count = settings.frameCount();
     // Rendered a frame at a time while the GUI stays live; Cancel stops between frames.
-    auto* exporter = new FrameExporter(timelineAnimation(m_timeline->model()), gif && !target.endsWith(".gif") ? target + ".gif" : target,
-                                       count, QSize(wh[0].toInt(), wh[1].toInt()), this, fps);
+    auto* exporter = new FrameExporter(timelineAnimation(*m_timeline, settings.lanes), settings.target, count, settings.size, this,
+                                       settings.framesPerSecond);
     auto* dialog = new QProgressDialog(tr("Rendering frames..."), tr("Cancel"), 0, count, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(exporter, &FrameExporter::progress, dialog, &QProgressDialog::setValue);
     connect(dialog, &QProgressDialog::canceled, exporter, &FrameExporter::cancel);
+    const QString target = settings.target;
     connect(exporter, &FrameExporter::finished, this, [this, exporter, dialog, target, count](int written) {
         dialog->close();
         exporter->deleteLater();
-        QMessageBox::information(this, tr("Export animation"), tr("%1 of %2 frames written to %3").arg(written).arg(count).arg(target));
+        emit statusMessage(written == count ? tr("Animation exported: %1 frames to %2").arg(written).arg(target)
+                                            : tr("Animation export stopped: %1 of %2 frames written to %3").arg(written).arg(count).arg(target));
     });
     dialog->show();
     exporter->start();
@@ -139,22 +177,45 @@ void PlanView::showPlan(const Scenario& scenario, const Plan& plan)
     TimelineModel timeline(scenario, plan);
     m_player->setTimeline(timeline);
     m_timeline->setModel(std::move(timeline));
+    if (m_compareTimeline->isVisible()) // the axis stays shared with the plan compared against
+        alignAxes();
+}
+
+void PlanView::alignAxes()
+{
+    const double endMs = std::max(m_timeline->model().endMs(), m_compareTimeline->model().endMs());
+    m_syncingWindows = true;
+    m_timeline->setAxisEndMs(endMs);
+    m_compareTimeline->setAxisEndMs(endMs);
+    m_syncingWindows = false;
+    m_compareTimeline->setTimeWindow(m_timeline->windowStartMs(), m_timeline->windowSpanMs() >= endMs * (1 - 1e-9) ? 0.0 : m_timeline->windowSpanMs());
 }
 
 void PlanView::showComparison(const Scenario& scenario, const Plan* other)
 {
-    auto* scroll = qobject_cast<QWidget*>(m_compareTimeline->property("scroll").value<QObject*>());
     if (!other) {
-        scroll->hide();
-        m_timeline->setTimeWindow(0, 0);
+        m_compareTimeline->hide();
+        m_timeline->setTitle({});
+        m_timeline->setAxisEndMs(0);
         return;
     }
     m_compareTimeline->setModel(TimelineModel(scenario, *other));
-    // One time axis for both, so the two schedules can be read against each other.
-    const double span = std::max(m_timeline->model().endMs(), m_compareTimeline->model().endMs());
-    m_timeline->setTimeWindow(0, span);
-    m_compareTimeline->setTimeWindow(0, span);
-    scroll->show();
+    m_compareTimeline->setLaneOrder(m_timeline->laneOrder());
+    // Both name their planner and share one time axis, one cursor and the lanes' scroll.
+    m_timeline->setTitle(tr("This plan: %1").arg(m_timeline->model().algorithm()));
+    m_compareTimeline->setTitle(tr("Compared with: %1").arg(m_compareTimeline->model().algorithm()));
+    m_compareTimeline->setCursorMs(m_timeline->cursorMs());
+    const bool wasHidden = !m_compareTimeline->isVisible();
+    m_compareTimeline->show();
+    alignAxes();
+    if (wasHidden && m_split) {
+        // Half of the timelines' room each, never one lane tall.
+        QList<int> sizes = m_split->sizes();
+        const int both = sizes[1] + std::max(sizes[2], 0);
+        sizes[1] = both / 2;
+        sizes[2] = both - both / 2;
+        m_split->setSizes(sizes);
+    }
 }
 
 void PlanView::selectUser(int user)

@@ -8,9 +8,11 @@
 #include <QWidget>
 
 class QLayout;
+class QSplitter;
 
 namespace coinfer {
 
+struct AnimationSettings;
 class ChartView;
 class PlanCharts;
 class SchedulePlayer;
@@ -34,22 +36,34 @@ public:
     PlanCharts* charts() const { return m_charts; }
     SchedulePlayer* player() const { return m_player; }
 
+    /// Exports the animation as @p settings say, in the background with a progress dialog;
+    /// statusMessage() confirms it at the end. The dialog's OK calls this.
+    void exportAnimationAs(const AnimationSettings& settings);
+
 signals:
     void userClicked(int user);
+    /// A line for the status bar (an export finished, how many frames where).
+    void statusMessage(const QString& text);
 
 private:
     /// The player's buttons, speed, scrub bar and animation export, with their shortcuts.
     QLayout* createPlayerControls();
     /// The charts above the timelines, the comparison timeline hidden until asked for.
     QWidget* createChartsAndTimelines();
-    /// Asks for a format, frame rate, length, size and target, then writes the animation in the
-    /// background with a progress dialog.
+    /// Asks for a format, frame rate, length, size, lanes and target in one dialog, then writes
+    /// the animation in the background with a progress dialog.
     void exportAnimation();
 
     PlanCharts* m_charts;
     TimelineView* m_timeline;
+    /// Links the two timelines' time windows (one axis) both ways.
+    void linkTimeWindows();
+    /// Gives both timelines the later end of the two plans as their axis.
+    void alignAxes();
     TimelineView* m_compareTimeline;
     SchedulePlayer* m_player;
+    QSplitter* m_split = nullptr;
+    bool m_syncingWindows = false;
 };
 
 } // namespace coinfer

@@ -27,6 +27,9 @@ PresentationWindow::PresentationWindow(const Scenario& scenario, QWidget* parent
     QFont lanes = font();
     lanes.setPointSize(13);
     m_timeline->setFont(lanes);
+    // Lanes grow to fill the screen (and shrink to fit a large population); the view's own
+    // legend names the colours.
+    m_timeline->setFitLanesToHeight(true);
     m_footer->setText(tr("Right/Left: next/previous step   T: light/dark   Esc or F11: leave"));
     layout->addWidget(m_title);
     layout->addWidget(m_text);
@@ -69,10 +72,19 @@ void PresentationWindow::showStep()
         return;
     const WalkthroughStep& step = m_walkthrough.step();
     m_title->setText(step.title);
+    TimelineModel timeline(m_scenario, step.plan);
+    const int late = timeline.lateCount();
     m_text->setText(step.explanation + (step.changed.empty() ? QString() : tr(" Highlighted: the %n user(s) that changed.", nullptr,
-                                                                                static_cast<int>(step.changed.size()))));
-    m_timeline->setModel(TimelineModel(m_scenario, step.plan));
+                                                                                static_cast<int>(step.changed.size())))
+                    + (late == 0 ? tr(" Every user meets its deadline.")
+                                 : tr(" %1 of %n user(s) miss their deadline (marked red).", nullptr, timeline.userCount()).arg(late)));
+    m_timeline->setModel(std::move(timeline));
     m_timeline->setHighlightedUsers(step.changed);
+}
+
+QString PresentationWindow::explanationText() const
+{
+    return m_text->text();
 }
 
 void PresentationWindow::keyPressEvent(QKeyEvent* event)

@@ -27,6 +27,10 @@ public:
     void setDarkTheme(bool dark);
     /// Shows the walkthrough's current step.
     void showStep();
+    /// The step's timeline (lanes fitted to the window's height).
+    const TimelineView* timeline() const { return m_timeline; }
+    /// The step's explanation as shown, including how many users miss their deadline.
+    QString explanationText() const;
 
 signals:
     void ready();

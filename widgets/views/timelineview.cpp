@@ -4,6 +4,7 @@
 
 #include <QImage>
 #include <QMouseEvent>
+#include <QScrollBar>
 #include <QPaintEvent>
 #include <QTimer>
 #include <QToolTip>
@@ -12,16 +13,20 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 
 namespace coinfer {
 namespace {
 
 constexpr double kLabelWidth = 90;
-constexpr double kMeterWidth = 120; // energy meters at the right, shown with the cursor
-constexpr double kLaneHeight = 22;
+constexpr double kMeterWidth = 120;   // energy meters at the right, shown with the cursor
+constexpr double kLaneHeight = 22;    // a scrolling lane; fit-to-height lanes shrink from it
 constexpr double kLaneGap = 4;
-constexpr double kAxisHeight = 40; // a status line, then the time axis
+constexpr double kGpuSeparator = 6;   // between the pinned GPU lane and the scrolling lanes
+constexpr double kStripWidth = 18;   // the overview strip
+constexpr double kEndPadding = 6;    // the axis ends this far inside the plot, so deadline marks at the end show
+constexpr double kMaxFitPitch = 120;  // presentation lanes grow up to this: they fill a full screen
 
 QColor colourOf(SegmentKind kind)
 {
@@ -80,6 +85,16 @@ TimelineModel::TimelineModel(const Scenario& scenario, const Plan& plan)
             m_segments.push_back({SegmentKind::Upload, m, user.uploadStartMs, user.uploadEndMs});
     }
     m_names.push_back(QStringLiteral("GPU"));
+    m_algorithm = QString::fromStdString(plan.algorithm);
+    m_hasPlan = true;
+    for (int m = 0; m < users; ++m) {
+        const UserOutcome& user = plan.users[static_cast<size_t>(m)];
+        LaneFacts facts{user.deadlineMs, user.finishMs, user.group, user.partition,
+                        QString::fromStdString(scenario.users[static_cast<size_t>(m)].deviceClass)};
+        facts.late = !std::isfinite(user.finishMs) || user.finishMs > user.deadlineMs + 1e-9;
+        m_lateCount += facts.late;
+        m_facts.push_back(std::move(facts));
+    }
     // Each user's edge sub-tasks, and the waiting between its upload and its first batch.
     std::vector<double> lastEndMs(static_cast<size_t>(users));
     for (int m = 0; m < users; ++m)
@@ -95,22 +110,312 @@ TimelineModel::TimelineModel(const Scenario& scenario, const Plan& plan)
         }
         m_endMs = std::max(m_endMs, batch.endMs);
     }
+    m_batchSizes.resize(plan.batches.size());
+    for (size_t b = 0; b < plan.batches.size(); ++b)
+        m_batchSizes[b] = static_cast<int>(plan.batches[b].users.size());
+    indexLanes();
+}
+
+void TimelineModel::indexLanes()
+{
+    // Counting sort by lane, then by start inside a lane: O(S log S) at most.
+    m_laneOffsets.assign(static_cast<size_t>(m_lanes) + 1, 0);
+    for (const TimelineSegment& segment : m_segments)
+        ++m_laneOffsets[static_cast<size_t>(segment.lane) + 1];
+    for (size_t l = 1; l < m_laneOffsets.size(); ++l)
+        m_laneOffsets[l] += m_laneOffsets[l - 1];
+    m_laneIndex.resize(m_segments.size());
+    std::vector<int> fill(m_laneOffsets.begin(), m_laneOffsets.end() - 1);
+    for (size_t k = 0; k < m_segments.size(); ++k)
+        m_laneIndex[static_cast<size_t>(fill[static_cast<size_t>(m_segments[k].lane)]++)] = static_cast<int>(k);
+    for (int lane = 0; lane < m_lanes; ++lane)
+        std::stable_sort(m_laneIndex.begin() + m_laneOffsets[static_cast<size_t>(lane)], m_laneIndex.begin() + m_laneOffsets[static_cast<size_t>(lane) + 1],
+                         [this](int a, int b) { return m_segments[static_cast<size_t>(a)].startMs < m_segments[static_cast<size_t>(b)].startMs; });
+}
+
+std::pair<const int*, const int*> TimelineModel::laneSegments(int lane) const
+{
+    if (lane < 0 || lane >= m_lanes)
+        return {nullptr, nullptr};
+    const int* base = m_laneIndex.data();
+    return {base + m_laneOffsets[static_cast<size_t>(lane)], base + m_laneOffsets[static_cast<size_t>(lane) + 1]};
+}
+
+int TimelineModel::batchSize(int batch) const
+{
+    return batch >= 0 && batch < static_cast<int>(m_batchSizes.size()) ? m_batchSizes[static_cast<size_t>(batch)] : 0;
+}
+
+double TimelineView::legendHeight() const
+{
+    // The legend and the status line grow with the font (presentation mode uses a large one).
+    ensureGeometry();
+    return std::max(18.0, m_lineHeight + 4);
+}
+
+double TimelineView::axisHeight() const
+{
+    return 2 * legendHeight() + std::max(22.0, m_lineHeight + 8);
+}
+
+double TimelineView::overviewWidth() const
+{
+    // Lanes fitted to the height are all on screen: the overview would repeat them.
+    return m_fitLanes ? 0.0 : kStripWidth;
 }
 
 TimelineView::TimelineView(QWidget* parent)
-    : QWidget(parent)
+    : QWidget(parent), m_scroll(new QScrollBar(Qt::Vertical, this))
 {
     setMinimumHeight(120);
-    setMouseTracking(false);
+    setMouseTracking(true); // hovering a GPU batch links its members
+    m_scrollWidth = m_scroll->sizeHint().width(); // asked once: the style's metrics are slow to read per segment
+    connect(m_scroll, &QScrollBar::valueChanged, this, [this] { update(); });
 }
 
 void TimelineView::setModel(TimelineModel model)
 {
     m_model = std::move(model);
     m_windowStartMs = 0;
+    m_windowSpanMs = 0;
+    m_axisEndMs = 0;
     m_selectedBatch = -1;
+    m_hoverBatch = -1;
+    if (m_selectedUser >= m_model.userCount())
+        m_selectedUser = -1;
+    rebuildRows();
+    m_scroll->setValue(0);
     updateGeometry();
     update();
+    emit timeWindowChanged(windowStartMs(), windowSpanMs());
+}
+
+void TimelineView::setLaneOrder(LaneOrder order)
+{
+    m_order = order;
+    rebuildRows();
+    update();
+}
+
+void TimelineView::rebuildRows()
+{
+    const int users = m_model.userCount();
+    const auto& facts = m_model.facts();
+    std::vector<int> order(static_cast<size_t>(users));
+    for (int m = 0; m < users; ++m)
+        order[static_cast<size_t>(m)] = m;
+    auto fact = [&facts](int m) -> const LaneFacts& { return facts[static_cast<size_t>(m)]; };
+    switch (m_order) {
+    case LaneOrder::User: break;
+    case LaneOrder::Deadline:
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return fact(a).deadlineMs < fact(b).deadlineMs; });
+        break;
+    case LaneOrder::Group:
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return fact(a).group < fact(b).group; });
+        break;
+    case LaneOrder::Partition:
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return fact(a).partition < fact(b).partition; });
+        break;
+    case LaneOrder::DeviceClass:
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return fact(a).deviceClass < fact(b).deviceClass; });
+        break;
+    }
+    const bool grouped = m_order == LaneOrder::Group || m_order == LaneOrder::Partition || m_order == LaneOrder::DeviceClass;
+    auto keyOf = [&](int m) {
+        switch (m_order) {
+        case LaneOrder::Group: return tr("Group (round) %1").arg(fact(m).group);
+        case LaneOrder::Partition: return tr("Partition point %1").arg(fact(m).partition);
+        case LaneOrder::DeviceClass: return fact(m).deviceClass.isEmpty() ? tr("No device class") : fact(m).deviceClass;
+        default: return QString();
+        }
+    };
+    m_rows.clear();
+    m_rowOfUser.assign(static_cast<size_t>(users), -1);
+    for (size_t k = 0; k < order.size(); ++k) {
+        const int m = order[k];
+        if (grouped && (k == 0 || keyOf(m) != keyOf(order[k - 1]))) {
+            size_t members = k;
+            while (members < order.size() && keyOf(order[members]) == keyOf(m))
+                ++members;
+            m_rows.push_back({-1, tr("%1: %n user(s)", nullptr, static_cast<int>(members - k)).arg(keyOf(m))});
+        }
+        m_rowOfUser[static_cast<size_t>(m)] = static_cast<int>(m_rows.size());
+        m_rows.push_back({m, {}});
+    }
+    m_geometryFor = {};
+    m_overviewStale = true;
+}
+
+int TimelineView::userAtRow(int row) const
+{
+    return row >= 0 && row < rowCount() ? m_rows[static_cast<size_t>(row)].user : -1;
+}
+
+QString TimelineView::headerAtRow(int row) const
+{
+    return row >= 0 && row < rowCount() ? m_rows[static_cast<size_t>(row)].header : QString();
+}
+
+void TimelineView::setFitLanesToHeight(bool fit)
+{
+    m_fitLanes = fit;
+    m_geometryFor = {};
+    update();
+}
+
+void TimelineView::setTitle(QString title)
+{
+    m_title = std::move(title);
+    update();
+}
+
+void TimelineView::ensureGeometry() const
+{
+    if (m_geometryFor == size())
+        return;
+    m_geometryFor = size();
+    m_lineHeight = QFontMetricsF(font()).height(); // read here, not per lane: font metrics are slow
+    const double rows = std::max(1, rowCount());
+    const double below = height() - axisHeight() - 2 - kGpuSeparator - 4;
+    if (m_fitLanes) {
+        // The GPU lane first (as tall as a user lane, at least 14 px), then the users share the rest.
+        const double first = std::min(kMaxFitPitch, below / (rows + 1));
+        m_gpuHeight = std::max(14.0, first * 0.85);
+        const double userPitch = std::max(0.01, std::min(kMaxFitPitch, (below - m_gpuHeight - 2) / rows));
+        m_laneGap = userPitch >= 6 ? userPitch * 0.15 : 0;
+        m_laneHeight = userPitch - m_laneGap;
+    } else {
+        m_gpuHeight = kLaneHeight;
+        m_laneHeight = kLaneHeight;
+        m_laneGap = kLaneGap;
+    }
+    const double lanesHeight = height() - lanesTop();
+    const int content = static_cast<int>(std::ceil(rows * (m_laneHeight + m_laneGap)));
+    const QSignalBlocker block(m_scroll);
+    m_scroll->setRange(0, std::max(0, content - static_cast<int>(lanesHeight)));
+    m_scroll->setPageStep(std::max(1, static_cast<int>(lanesHeight)));
+    m_scroll->setSingleStep(std::max(1, static_cast<int>(m_laneHeight + m_laneGap)));
+    const int scrollWidth = m_scrollWidth;
+    m_scroll->setGeometry(width() - scrollWidth, static_cast<int>(lanesTop()), scrollWidth, std::max(0, height() - static_cast<int>(lanesTop())));
+    m_scroll->setVisible(m_scroll->maximum() > 0);
+    m_overviewStale = true;
+}
+
+void TimelineView::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    ensureGeometry();
+}
+
+QSize TimelineView::sizeHint() const
+{
+    return {900, static_cast<int>(axisHeight() + 2 + kLaneHeight + kGpuSeparator + std::min(12, rowCount()) * (kLaneHeight + kLaneGap) + 6)};
+}
+
+QSize TimelineView::minimumSizeHint() const
+{
+    return {400, static_cast<int>(axisHeight() + 2 + kLaneHeight + kGpuSeparator + 3 * (kLaneHeight + kLaneGap))};
+}
+
+double TimelineView::plotLeft() const
+{
+    return kLabelWidth;
+}
+
+double TimelineView::plotRight() const
+{
+    // The meters, the overview and the scroll bar always keep their room, so the axis does not
+    // move when the cursor appears and two timelines of the same width line up.
+    return width() - m_scrollWidth - overviewWidth() - kMeterWidth - 8;
+}
+
+double TimelineView::lanesTop() const
+{
+    return axisHeight() + 2 + gpuHeight() + kGpuSeparator;
+}
+
+double TimelineView::laneTop(int lane) const
+{
+    if (lane == m_model.gpuLane())
+        return axisHeight() + 2;
+    const int row = lane >= 0 && lane < static_cast<int>(m_rowOfUser.size()) ? m_rowOfUser[static_cast<size_t>(lane)] : 0;
+    return lanesTop() + row * pitch() - m_scroll->value();
+}
+
+int TimelineView::rowAt(double y) const
+{
+    if (y < lanesTop())
+        return -1;
+    const int row = static_cast<int>((y - lanesTop() + m_scroll->value()) / pitch());
+    return row < rowCount() ? row : -1;
+}
+
+int TimelineView::firstVisibleRow() const
+{
+    return std::clamp(static_cast<int>(m_scroll->value() / pitch()), 0, std::max(0, rowCount() - 1));
+}
+
+int TimelineView::lastVisibleRow() const
+{
+    const double bottom = m_scroll->value() + height() - lanesTop();
+    return std::clamp(static_cast<int>(std::ceil(bottom / pitch())) - 1, 0, std::max(0, rowCount() - 1));
+}
+
+void TimelineView::scrollToRow(int row)
+{
+    ensureGeometry();
+    m_scroll->setValue(static_cast<int>(std::lround(std::clamp(row, 0, std::max(0, rowCount() - 1)) * pitch())));
+}
+
+double TimelineView::axisEndMs() const
+{
+    return m_axisEndMs > 0 ? m_axisEndMs : m_model.endMs();
+}
+
+void TimelineView::setAxisEndMs(double endMs)
+{
+    m_axisEndMs = std::max(0.0, endMs);
+    m_overviewStale = true;
+    setTimeWindow(m_windowStartMs, m_windowSpanMs);
+}
+
+double TimelineView::minSpanMs() const
+{
+    // At most 2,000x magnification, and never below a microsecond.
+    return std::max(axisEndMs() / 2000, 1e-3);
+}
+
+double TimelineView::windowSpanMs() const
+{
+    return m_windowSpanMs > 0 ? m_windowSpanMs : std::max(axisEndMs(), 1e-9);
+}
+
+void TimelineView::setTimeWindow(double startMs, double spanMs)
+{
+    const double full = axisEndMs();
+    double span = spanMs > 0 ? std::clamp(spanMs, std::min(minSpanMs(), full), full) : 0;
+    if (span >= full * (1 - 1e-9))
+        span = 0; // the whole plan: follows the model's end
+    const double start = span > 0 ? std::clamp(startMs, 0.0, full - span) : 0.0;
+    if (start == m_windowStartMs && span == m_windowSpanMs)
+        return;
+    m_windowStartMs = start;
+    m_windowSpanMs = span;
+    update();
+    emit timeWindowChanged(windowStartMs(), windowSpanMs());
+}
+
+void TimelineView::fitToWindow()
+{
+    setTimeWindow(0, 0);
+    m_scroll->setValue(0);
+}
+
+void TimelineView::zoom(double factor, double aroundMs)
+{
+    const double span = std::clamp(windowSpanMs() / factor, minSpanMs(), maxSpanMs());
+    const double share = (aroundMs - m_windowStartMs) / windowSpanMs();
+    setTimeWindow(aroundMs - share * span, span);
 }
 
 void TimelineView::setHighlightedUsers(std::set<int> users)
@@ -122,75 +427,126 @@ void TimelineView::setHighlightedUsers(std::set<int> users)
 void TimelineView::setCursorMs(double timeMs)
 {
     m_cursorMs = timeMs;
+    // Following: a cursor that leaves a zoomed window brings the window along.
+    if (m_followCursor && timeMs >= 0 && m_windowSpanMs > 0 && (timeMs < m_windowStartMs || timeMs > m_windowStartMs + m_windowSpanMs))
+        setTimeWindow(timeMs - 0.1 * m_windowSpanMs, m_windowSpanMs);
     update();
 }
 
 void TimelineView::selectUser(int user)
 {
     m_selectedUser = user;
+    // A selected lane that is scrolled away comes into view.
+    if (user >= 0 && user < m_model.userCount()) {
+        const int row = m_rowOfUser[static_cast<size_t>(user)];
+        if (row < firstVisibleRow() || row >= lastVisibleRow())
+            scrollToRow(row - 2);
+    }
     update();
-}
-
-QSize TimelineView::sizeHint() const
-{
-    return {800, static_cast<int>(kAxisHeight + m_model.laneCount() * (kLaneHeight + kLaneGap) + 10)};
-}
-
-double TimelineView::windowSpanMs() const
-{
-    return m_windowSpanMs > 0 ? m_windowSpanMs : std::max(m_model.endMs(), 1e-9);
-}
-
-void TimelineView::setTimeWindow(double startMs, double spanMs)
-{
-    m_windowSpanMs = std::max(0.0, spanMs);
-    m_windowStartMs = m_windowSpanMs > 0 ? std::max(0.0, startMs) : 0.0;
-    update();
-}
-
-void TimelineView::zoom(double factor, double aroundMs)
-{
-    const double span = windowSpanMs() / factor;
-    const double share = (aroundMs - m_windowStartMs) / windowSpanMs();
-    setTimeWindow(aroundMs - share * span, span);
 }
 
 double TimelineView::xOf(double ms) const
 {
-    return kLabelWidth + (width() - kLabelWidth - kMeterWidth - 10) * (ms - m_windowStartMs) / windowSpanMs();
+    return plotLeft() + (plotRight() - plotLeft() - kEndPadding) * (ms - m_windowStartMs) / windowSpanMs();
 }
 
-double TimelineView::laneTop(int lane) const
+double TimelineView::msAt(double x) const
 {
-    return kAxisHeight + lane * (kLaneHeight + kLaneGap);
+    return m_windowStartMs + (x - plotLeft()) / (plotRight() - plotLeft() - kEndPadding) * windowSpanMs();
 }
 
 QRectF TimelineView::segmentRect(const TimelineSegment& segment) const
 {
     const double left = xOf(segment.startMs);
-    return {left, laneTop(segment.lane), std::max(1.0, xOf(segment.endMs) - left), kLaneHeight};
+    const double height = segment.lane == m_model.gpuLane() ? gpuHeight() : laneHeight();
+    // At least a pixel tall: lanes thinner than a pixel are drawn one per pixel row.
+    return {left, laneTop(segment.lane), std::max(1.0, xOf(segment.endMs) - left), std::max(height, 1.0)};
+}
+
+QString TimelineView::emptyMessage() const
+{
+    if (!m_model.hasPlan())
+        return tr("No plan yet: the schedule appears here once the scenario is planned (Plan menu, F5)");
+    if (m_model.userCount() == 0)
+        return tr("No users: add or generate users to see a schedule");
+    if (!(m_model.endMs() > 1e-6))
+        return tr("Nothing to schedule: the DNN has no sub-tasks");
+    return {};
+}
+
+QString TimelineView::lateSummary() const
+{
+    const int late = m_model.lateCount();
+    return late == 0 ? QString() : tr("%1 of %n user(s) late (red)", nullptr, m_model.userCount()).arg(late);
 }
 
 void TimelineView::paintEvent(QPaintEvent* event)
 {
+    ensureGeometry();
     QPainter painter(this);
     painter.fillRect(event->rect(), palette().base());
-    for (int lane : m_highlighted)
-        painter.fillRect(QRectF(0, laneTop(lane) - 2, width(), kLaneHeight + 4), QColor(255, 200, 0, 90));
-    // Only the lanes in the exposed rectangle are painted: thousands of lanes stay cheap.
-    const int firstLane = std::max(0, static_cast<int>((event->rect().top() - kAxisHeight) / (kLaneHeight + kLaneGap)) - 1);
-    const int lastLane = static_cast<int>((event->rect().bottom() - kAxisHeight) / (kLaneHeight + kLaneGap)) + 1;
     painter.setRenderHint(QPainter::Antialiasing, false);
     painter.setPen(palette().text().color());
-    paintTimeAxis(painter);
-    paintLaneNames(painter, firstLane, lastLane);
-    paintSegmentsAndDeadlines(painter, firstLane, lastLane);
-    if (m_cursorMs >= 0)
-        paintCursorAndMeters(painter, firstLane, lastLane);
-    if (m_selectedUser >= 0) {
-        painter.setPen(QPen(palette().highlight().color(), 2));
-        painter.drawRect(QRectF(1, laneTop(m_selectedUser) - 1, width() - 2, kLaneHeight + 2));
+    const QString empty = emptyMessage();
+    if (!empty.isEmpty()) {
+        painter.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, empty);
+        return;
     }
+    paintLegend(painter);
+    paintTimeAxis(painter);
+    const int firstRow = firstVisibleRow(), lastRow = lastVisibleRow();
+    painter.save();
+    painter.setClipRect(QRectF(0, lanesTop(), width(), height() - lanesTop()));
+    paintRows(painter, firstRow, lastRow);
+    painter.restore();
+    // The pinned GPU lane, over a line that separates it from the scrolling users.
+    painter.setPen(palette().mid().color());
+    painter.drawLine(QPointF(0, lanesTop() - kGpuSeparator / 2), QPointF(plotRight(), lanesTop() - kGpuSeparator / 2));
+    paintLaneName(painter, m_model.gpuLane(), laneTop(m_model.gpuLane()));
+    paintLane(painter, m_model.gpuLane());
+    if (m_cursorMs >= 0)
+        paintCursorAndMeters(painter, firstRow, lastRow);
+    paintOverview(painter);
+}
+
+void TimelineView::paintLegend(QPainter& painter)
+{
+    const std::pair<QColor, QString> entries[] = {
+        {palette::localComputing(), tr("computing locally")}, {palette::uploading(), tr("uploading")},
+        {palette::waiting(), tr("waiting for GPU")},          {palette::edgeComputing(), tr("on the GPU")},
+        {palette::gpuBatch(), tr("GPU batch")},               {palette::linked(), tr("linked batch")},
+        {palette::late(), tr("late")},                        {palette::localOnly(), tr("all local (meter)")}};
+    const QFontMetricsF metrics(painter.font());
+    // Narrow views pack the entries closer rather than cut the last ones off.
+    double needed = 70;
+    for (const auto& entry : entries)
+        needed += 28 + metrics.horizontalAdvance(entry.second);
+    const double spacing = needed <= width() ? 12 : 4;
+    double x = 4;
+    for (const auto& [colour, text] : entries) {
+        const double swatchTop = (legendHeight() - 10) / 2;
+        painter.fillRect(QRectF(x, swatchTop, 12, 10), colour);
+        painter.setPen(palette().mid().color());
+        painter.drawRect(QRectF(x, swatchTop, 12, 10));
+        painter.setPen(palette().text().color());
+        painter.drawText(QRectF(x + 16, 0, metrics.horizontalAdvance(text) + 4, legendHeight()), Qt::AlignVCenter | Qt::AlignLeft, text);
+        x += 16 + metrics.horizontalAdvance(text) + spacing;
+    }
+    painter.setPen(QPen(palette::deadline(), 2));
+    painter.drawLine(QPointF(x + 5, 3), QPointF(x + 5, legendHeight() - 3));
+    painter.setPen(palette().text().color());
+    painter.drawText(QRectF(x + 12, 0, width(), legendHeight()), Qt::AlignVCenter | Qt::AlignLeft, tr("deadline"));
+    // The status line: which plan, how many are late.
+    QFont bold = painter.font();
+    bold.setBold(true);
+    painter.save();
+    painter.setFont(bold);
+    const QString title = m_title.isEmpty() ? m_model.algorithm() : m_title;
+    painter.drawText(QRectF(4, legendHeight(), width(), legendHeight()), Qt::AlignVCenter | Qt::AlignLeft, title);
+    const double after = 4 + QFontMetricsF(bold).horizontalAdvance(title) + 14;
+    painter.setPen(palette::late());
+    painter.drawText(QRectF(after, legendHeight(), width(), legendHeight()), Qt::AlignVCenter | Qt::AlignLeft, lateSummary());
+    painter.restore();
 }
 
 void TimelineView::paintTimeAxis(QPainter& painter)
@@ -200,89 +556,294 @@ void TimelineView::paintTimeAxis(QPainter& painter)
     const double rough = span / 8;
     const double magnitude = std::pow(10.0, std::floor(std::log10(rough)));
     const double step = rough / magnitude < 2 ? 2 * magnitude : rough / magnitude < 5 ? 5 * magnitude : 10 * magnitude;
+    const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step))));
+    const QFontMetricsF metrics(painter.font());
     painter.save();
-    painter.setClipRect(QRectF(kLabelWidth, 0, width() - kLabelWidth - kMeterWidth, height()));
-    for (double t = std::ceil(m_windowStartMs / step) * step; t <= m_windowStartMs + span + 1e-9; t += step) {
-        painter.drawLine(QPointF(xOf(t), kAxisHeight - 4), QPointF(xOf(t), kAxisHeight));
-        painter.drawText(QPointF(xOf(t) + 2, kAxisHeight - 8), QString::number(t) + " ms");
+    painter.setPen(palette().text().color());
+    painter.drawLine(QPointF(plotLeft(), axisHeight()), QPointF(plotRight(), axisHeight()));
+    for (double k = std::ceil(m_windowStartMs / step); k * step <= m_windowStartMs + span + step * 1e-6; ++k) {
+        const double t = k * step, x = xOf(t);
+        painter.drawLine(QPointF(x, axisHeight() - 4), QPointF(x, axisHeight()));
+        const QString label = QString::number(t, 'f', decimals) + " ms";
+        const double labelWidth = metrics.horizontalAdvance(label) + 2;
+        // Centred on its tick but kept inside the axis, so the first and last labels are whole.
+        const double left = std::clamp(x - labelWidth / 2, plotLeft(), plotRight() - labelWidth);
+        painter.drawText(QRectF(left, axisHeight() - 6 - metrics.height(), labelWidth, metrics.height() + 2), Qt::AlignCenter, label);
     }
     painter.restore();
 }
 
-void TimelineView::paintLaneNames(QPainter& painter, int firstLane, int lastLane)
+void TimelineView::paintRows(QPainter& painter, int firstRow, int lastRow)
 {
-    for (int lane = firstLane; lane < std::min(lastLane + 1, m_model.laneCount()); ++lane) {
-        const bool selected = lane == m_selectedUser;
-        QFont font = painter.font();
-        font.setBold(selected || lane == m_model.laneCount() - 1);
-        painter.setFont(font);
-        painter.drawText(QRectF(4, laneTop(lane), kLabelWidth - 8, kLaneHeight), Qt::AlignVCenter | Qt::AlignLeft, m_model.laneNames()[static_cast<size_t>(lane)]);
+    // Lanes thinner than a pixel: one lane per pixel row is drawn, the rest is the overview's.
+    int lastPixelRow = std::numeric_limits<int>::min();
+    for (int row = firstRow; row <= lastRow; ++row) {
+        const Row& entry = m_rows[static_cast<size_t>(row)];
+        const double top = lanesTop() + row * pitch() - m_scroll->value();
+        if (pitch() < 1) {
+            const int pixelRow = static_cast<int>(top);
+            if (pixelRow == lastPixelRow)
+                continue;
+            lastPixelRow = pixelRow;
+        }
+        if (entry.user < 0) {
+            painter.setPen(palette().mid().color());
+            painter.drawLine(QPointF(0, top + pitch() - 1), QPointF(plotRight(), top + pitch() - 1));
+            if (laneHeight() >= 10) {
+                QFont bold = painter.font();
+                bold.setBold(true);
+                painter.save();
+                painter.setFont(bold);
+                painter.setPen(palette().text().color());
+                painter.drawText(QRectF(4, top, plotRight() - 4, laneHeight()), Qt::AlignVCenter | Qt::AlignLeft, entry.header);
+                painter.restore();
+            }
+            continue;
+        }
+        if (m_highlighted.count(entry.user)) {
+            QColor marked = palette::linked();
+            marked.setAlpha(90);
+            painter.fillRect(QRectF(0, top - m_laneGap / 2, plotRight(), pitch()), marked);
+        }
+        paintLaneName(painter, entry.user, top);
+        paintLane(painter, entry.user);
+        if (entry.user == m_selectedUser) {
+            painter.setPen(QPen(palette::selection(), 2));
+            painter.drawRect(QRectF(1, top - 1, plotRight(), std::max(laneHeight(), 1.0) + 2));
+        }
     }
 }
 
-void TimelineView::paintSegmentsAndDeadlines(QPainter& painter, int firstLane, int lastLane)
+void TimelineView::paintLaneName(QPainter& painter, int lane, double top)
+{
+    const double height = lane == m_model.gpuLane() ? gpuHeight() : laneHeight();
+    const bool late = lane != m_model.gpuLane() && m_model.facts()[static_cast<size_t>(lane)].late;
+    if (height < 9) {
+        if (late) // too thin for a name: a red tick in the name column still says "late"
+            painter.fillRect(QRectF(kLabelWidth - 12, top, 8, std::max(height, 1.0)), palette::late());
+        return;
+    }
+    painter.save();
+    QFont font = painter.font();
+    font.setBold(lane == m_selectedUser || lane == m_model.gpuLane());
+    painter.setFont(font);
+    painter.setPen(late ? palette::late() : palette().text().color());
+    const QString name = m_model.laneNames()[static_cast<size_t>(lane)] + (late ? tr(" (late)") : QString());
+    painter.drawText(QRectF(4, top, kLabelWidth - 8, height), Qt::AlignVCenter | Qt::AlignLeft, name);
+    painter.restore();
+}
+
+void TimelineView::paintLane(QPainter& painter, int lane)
 {
     painter.save();
-    painter.setClipRect(QRectF(kLabelWidth, 0, width() - kLabelWidth - kMeterWidth, height()));
-    for (const TimelineSegment& segment : m_model.segments()) {
-        if (segment.lane < firstLane || segment.lane > lastLane)
-            continue;
+    painter.setClipRect(QRectF(plotLeft(), 0, plotRight() - plotLeft(), height()), Qt::IntersectClip);
+    const auto [first, last] = m_model.laneSegments(lane);
+    const auto& segments = m_model.segments();
+    const int linked = linkedBatch();
+    // Segments of one lane do not overlap in time: start at the first that ends in the window.
+    const int* from = std::lower_bound(first, last, m_windowStartMs, [&segments](int index, double ms) {
+        return segments[static_cast<size_t>(index)].endMs < ms;
+    });
+    const double windowEndMs = m_windowStartMs + windowSpanMs();
+    for (const int* at = from; at != last; ++at) {
+        const TimelineSegment& segment = segments[static_cast<size_t>(*at)];
+        if (segment.startMs > windowEndMs)
+            break;
         const QRectF box = segmentRect(segment);
-        QColor colour = colourOf(segment.kind);
-        if (m_selectedBatch >= 0 && segment.batch == m_selectedBatch)
-            colour = QColor(220, 60, 60);
-        painter.fillRect(box, colour);
-        if ((segment.kind == SegmentKind::Edge || segment.kind == SegmentKind::GpuBatch) && box.width() > 14) {
-            painter.setPen(Qt::white);
+        if (box.width() <= 1) {
+            // Thousands of batches narrower than a pixel: one rectangle per pixel column, then
+            // jump to the first segment that reaches the next column. O(columns log S).
+            const double nextColumnMs = msAt(std::floor(box.left()) + 1);
+            const int* next = std::lower_bound(at + 1, last, nextColumnMs, [&segments](int index, double ms) {
+                return segments[static_cast<size_t>(index)].endMs < ms;
+            });
+            at = next - 1;
+        }
+        const bool member = linked >= 0 && segment.batch == linked;
+        painter.fillRect(box, member && segment.kind == SegmentKind::Edge ? palette::linked() : colourOf(segment.kind));
+        if (member && segment.kind == SegmentKind::GpuBatch) {
+            painter.setPen(QPen(palette::linked(), 3));
+            painter.drawRect(box.adjusted(1, 1, -1, -1));
+        }
+        if ((segment.kind == SegmentKind::Edge || segment.kind == SegmentKind::GpuBatch) && box.width() > 14 && box.height() >= 10) {
+            painter.setPen(member && segment.kind == SegmentKind::Edge ? palette::selection() : QColor(Qt::white));
             painter.drawText(box, Qt::AlignCenter, QString::number(segment.subtask));
         }
     }
-    painter.setPen(QPen(QColor(200, 40, 40), 2));
-    for (size_t m = static_cast<size_t>(firstLane); m < m_model.deadlinesMs().size() && static_cast<int>(m) <= lastLane; ++m) {
-        const double x = xOf(m_model.deadlinesMs()[m]);
-        const double top = laneTop(static_cast<int>(m));
-        painter.drawLine(QPointF(x, top - 1), QPointF(x, top + kLaneHeight + 1));
+    if (lane != m_model.gpuLane()) {
+        const LaneFacts& facts = m_model.facts()[static_cast<size_t>(lane)];
+        const double top = laneTop(lane), height = std::max(laneHeight(), 1.0);
+        if (facts.late) {
+            // The time past the deadline, as a red bar over the lane's lower third.
+            const double finish = std::isfinite(facts.finishMs) ? facts.finishMs : axisEndMs();
+            const double left = xOf(facts.deadlineMs);
+            painter.fillRect(QRectF(left, top + height * 2 / 3, std::max(2.0, xOf(finish) - left), std::max(1.0, height / 3)), palette::late());
+        }
+        painter.setPen(QPen(palette::deadline(), 2));
+        const double x = xOf(facts.deadlineMs);
+        painter.drawLine(QPointF(x, top - m_laneGap / 2), QPointF(x, top + height + m_laneGap / 2));
     }
     painter.restore();
 }
 
-void TimelineView::paintCursorAndMeters(QPainter& painter, int firstLane, int lastLane)
+namespace {
+
+/// Computing and uploading energy of a lane by @p timeMs: the plan meter's two parts. O(1).
+std::pair<double, double> planPartsAt(const LaneEnergy& energy, double timeMs)
+{
+    const double computing = energy.computeEndMs <= 0 ? energy.computeMj
+                                                      : energy.computeMj * std::clamp(timeMs / energy.computeEndMs, 0.0, 1.0);
+    return {computing, std::max(0.0, energy.planAt(timeMs) - computing)};
+}
+
+} // namespace
+
+void TimelineView::paintCursorAndMeters(QPainter& painter, int firstRow, int lastRow)
 {
     const double x = xOf(m_cursorMs);
-    painter.setPen(QPen(QColor(20, 20, 20), 2));
-    painter.drawLine(QPointF(x, kAxisHeight - 2), QPointF(x, height()));
+    if (x >= plotLeft() - 1 && x <= plotRight() + 1) {
+        painter.setPen(QPen(palette().text().color(), 2));
+        painter.drawLine(QPointF(x, axisHeight() - 2), QPointF(x, height()));
+    }
     double largest = 1e-12, planTotal = 0, localTotal = 0;
     for (const LaneEnergy& energy : m_model.energies()) {
-        largest = std::max(largest, energy.localOnlyMj);
+        largest = std::max({largest, energy.localOnlyMj, energy.computeMj + energy.uploadMj});
         planTotal += energy.planAt(m_cursorMs);
         localTotal += energy.localAt(m_cursorMs);
     }
-    // Two meters per user: the plan's energy so far over the local-only energy so far.
-    const double left = width() - kMeterWidth;
+    // Per user, below the axis and right of the deadlines: all-local energy so far over the
+    // plan's (computing, then uploading) so far.
+    const double left = plotRight() + 8, full = kMeterWidth - 12;
     const auto& energies = m_model.energies();
-    for (int lane = firstLane; lane <= lastLane && lane < static_cast<int>(energies.size()); ++lane) {
-        const double top = laneTop(lane);
-        const double full = kMeterWidth - 14;
-        painter.fillRect(QRectF(left, top + 2, full * energies[static_cast<size_t>(lane)].localAt(m_cursorMs) / largest, kLaneHeight / 2 - 3),
-                         QColor(190, 190, 190));
-        painter.fillRect(QRectF(left, top + kLaneHeight / 2 + 1, full * energies[static_cast<size_t>(lane)].planAt(m_cursorMs) / largest,
-                                kLaneHeight / 2 - 3),
-                         QColor(70, 130, 180));
+    painter.save();
+    painter.setClipRect(QRectF(left, lanesTop(), kMeterWidth, height() - lanesTop()));
+    int lastPixelRow = std::numeric_limits<int>::min();
+    for (int row = firstRow; row <= lastRow && row < rowCount(); ++row) {
+        const int user = m_rows[static_cast<size_t>(row)].user;
+        if (user < 0)
+            continue;
+        const LaneEnergy& energy = energies[static_cast<size_t>(user)];
+        const double top = lanesTop() + row * pitch() - m_scroll->value(), half = std::max(0.5, laneHeight() / 2 - 1);
+        if (pitch() < 2) {
+            // As with the lanes: one meter per pixel row when lanes are thinner than that.
+            if (static_cast<int>(top) == lastPixelRow)
+                continue;
+            lastPixelRow = static_cast<int>(top);
+        }
+        painter.fillRect(QRectF(left, top, full * energy.localAt(m_cursorMs) / largest, half), palette::localOnly());
+        const auto [computing, uploading] = planPartsAt(energy, m_cursorMs);
+        painter.fillRect(QRectF(left, top + half + 1, full * computing / largest, half), palette::localComputing());
+        painter.fillRect(QRectF(left + full * computing / largest, top + half + 1, full * uploading / largest, half), palette::uploading());
     }
+    painter.restore();
     painter.setPen(palette().text().color());
-    painter.drawText(QRectF(kLabelWidth, 0, width() - kLabelWidth - 4, 18), Qt::AlignRight | Qt::AlignVCenter,
-                     tr("t = %1 ms   energy so far: this plan %2 mJ (blue), all local %3 mJ (grey)")
+    painter.drawText(QRectF(kLabelWidth, legendHeight(), width() - kLabelWidth - 4, legendHeight()), Qt::AlignRight | Qt::AlignVCenter,
+                     tr("t = %1 ms   energy so far: this plan %2 mJ, all local %3 mJ")
                          .arg(m_cursorMs, 0, 'f', 1).arg(planTotal, 0, 'f', 1).arg(localTotal, 0, 'f', 1));
 }
 
+QRectF TimelineView::overviewRect() const
+{
+    const double left = width() - m_scrollWidth - overviewWidth() - 2;
+    return {left, lanesTop(), overviewWidth(), std::max(1.0, height() - lanesTop() - 2)};
+}
+
+QRectF TimelineView::overviewWindowRect() const
+{
+    const QRectF strip = overviewRect();
+    const double rows = std::max(1, rowCount());
+    const double top = strip.top() + strip.height() * firstVisibleRow() / rows;
+    const double bottom = strip.top() + strip.height() * (lastVisibleRow() + 1) / rows;
+    return {strip.left() - 1, top, strip.width() + 2, std::max(2.0, bottom - top)};
+}
+
+void TimelineView::rebuildOverview() const
+{
+    // Every lane in a strip of pixels (several lanes share a pixel row past the strip's height).
+    // O(segments x strip width).
+    m_overviewStale = false;
+    const QRectF strip = overviewRect();
+    m_overview = QImage(static_cast<int>(strip.width()), static_cast<int>(strip.height()), QImage::Format_RGB32);
+    m_overview.fill(palette().base().color());
+    const int rows = rowCount();
+    if (rows == 0 || axisEndMs() <= 0)
+        return;
+    const double w = m_overview.width(), h = m_overview.height();
+    const auto& segments = m_model.segments();
+    for (int row = 0; row < rows; ++row) {
+        const int user = m_rows[static_cast<size_t>(row)].user;
+        const int y0 = static_cast<int>(h * row / rows);
+        const int y1 = std::max(y0 + 1, static_cast<int>(h * (row + 1) / rows));
+        auto paintSpan = [&](int x0, int x1, QRgb colour) {
+            for (int y = y0; y < std::min(y1, m_overview.height()); ++y) {
+                auto* line = reinterpret_cast<QRgb*>(m_overview.scanLine(y));
+                for (int x = std::max(0, x0); x < std::min(x1, m_overview.width()); ++x)
+                    line[x] = colour;
+            }
+        };
+        if (user < 0) {
+            paintSpan(0, m_overview.width(), palette().mid().color().rgb());
+            continue;
+        }
+        const auto [first, last] = m_model.laneSegments(user);
+        for (const int* at = first; at != last; ++at) {
+            const TimelineSegment& segment = segments[static_cast<size_t>(*at)];
+            const int x0 = static_cast<int>(w * segment.startMs / axisEndMs());
+            paintSpan(x0, std::max(x0 + 1, static_cast<int>(w * segment.endMs / axisEndMs())), colourOf(segment.kind).rgb());
+        }
+        if (m_model.facts()[static_cast<size_t>(user)].late)
+            paintSpan(m_overview.width() - 3, m_overview.width(), palette::late().rgb());
+    }
+}
+
+void TimelineView::paintOverview(QPainter& painter)
+{
+    if (overviewWidth() <= 0)
+        return;
+    if (m_overviewStale || m_overview.size() != overviewRect().size().toSize())
+        rebuildOverview();
+    const QRectF strip = overviewRect();
+    painter.drawImage(strip.topLeft(), m_overview);
+    painter.setPen(QPen(palette::selection(), 1));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRect(overviewWindowRect());
+}
+
+void TimelineView::scrollFromOverview(double y)
+{
+    const QRectF strip = overviewRect();
+    const double share = std::clamp((y - strip.top()) / strip.height(), 0.0, 1.0);
+    const int visible = lastVisibleRow() - firstVisibleRow() + 1;
+    scrollToRow(static_cast<int>(share * rowCount()) - visible / 2);
+}
 FrameRenderer timelineAnimation(TimelineModel model)
 {
     const double endMs = model.endMs();
     auto view = std::make_shared<TimelineView>();
     view->setModel(std::move(model));
+    view->setFitLanesToHeight(true);
     return [view, endMs](QImage& image, int index, int count) {
         if (view->size() != image.size())
             view->resize(image.size());
+        view->setCursorMs(count > 1 ? endMs * index / (count - 1) : endMs);
+        view->render(&image);
+    };
+}
+
+FrameRenderer timelineAnimation(const TimelineView& source, AnimationLanes lanes)
+{
+    const double endMs = source.axisEndMs();
+    auto view = std::make_shared<TimelineView>();
+    view->setModel(source.model());
+    view->setLaneOrder(source.laneOrder());
+    view->setAxisEndMs(source.axisEndMs());
+    view->setFitLanesToHeight(lanes == AnimationLanes::AllScaled);
+    const int firstRow = lanes == AnimationLanes::OnScreen ? source.firstVisibleRow() : 0;
+    return [view, endMs, firstRow](QImage& image, int index, int count) {
+        if (view->size() != image.size()) {
+            view->resize(image.size());
+            view->scrollToRow(firstRow);
+        }
         view->setCursorMs(count > 1 ? endMs * index / (count - 1) : endMs);
         view->render(&image);
     };
@@ -296,47 +857,109 @@ int exportTimelineFrames(const TimelineModel& model, const QString& folder, int 
 
 void TimelineView::mouseMoveEvent(QMouseEvent* event)
 {
-    if (!(event->buttons() & Qt::LeftButton) || m_dragFromX < 0)
+    const QPointF at = event->position();
+    if (m_draggingOverview) {
+        scrollFromOverview(at.y());
         return;
-    const double movedMs = (event->position().x() - m_dragFromX) / (width() - kLabelWidth - kMeterWidth - 10) * windowSpanMs();
+    }
+    if (!(event->buttons() & Qt::LeftButton)) {
+        const int index = segmentAt(at);
+        const TimelineSegment* segment = index >= 0 ? &m_model.segments()[static_cast<size_t>(index)] : nullptr;
+        const int hover = segment && segment->kind == SegmentKind::GpuBatch ? segment->batch : -1;
+        if (hover != m_hoverBatch) {
+            m_hoverBatch = hover;
+            update();
+        }
+        return;
+    }
+    if (m_dragFromX < 0)
+        return;
+    const double movedMs = (at.x() - m_dragFromX) / (plotRight() - plotLeft() - kEndPadding) * windowSpanMs();
     if (m_windowSpanMs > 0)
         setTimeWindow(m_dragFromStartMs - movedMs, m_windowSpanMs);
 }
 
+void TimelineView::mouseReleaseEvent(QMouseEvent*)
+{
+    m_draggingOverview = false;
+    m_dragFromX = -1;
+}
+
+void TimelineView::leaveEvent(QEvent*)
+{
+    if (m_hoverBatch >= 0) {
+        m_hoverBatch = -1;
+        update();
+    }
+}
+
 void TimelineView::wheelEvent(QWheelEvent* event)
 {
-    if (!(event->modifiers() & Qt::ControlModifier)) {
-        event->ignore(); // plain wheel scrolls the lanes
+    if (event->modifiers() & Qt::ControlModifier) {
+        zoom(event->angleDelta().y() > 0 ? 1.25 : 0.8, msAt(event->position().x()));
+        event->accept();
         return;
     }
-    const double around = m_windowStartMs + (event->position().x() - kLabelWidth) / (width() - kLabelWidth - kMeterWidth - 10) * windowSpanMs();
-    zoom(event->angleDelta().y() > 0 ? 1.25 : 0.8, around);
-    event->accept();
+    // The plain wheel scrolls the lanes: three lanes a notch, as list views do.
+    const int before = m_scroll->value();
+    const double notches = event->angleDelta().y() / 120.0;
+    m_scroll->setValue(before - static_cast<int>(std::lround(notches * 3 * pitch())));
+    if (m_scroll->value() != before)
+        event->accept();
+    else
+        event->ignore();
+}
+
+int TimelineView::segmentAt(const QPointF& point) const
+{
+    int lane = -1;
+    const double gpuTop = laneTop(m_model.gpuLane());
+    if (point.y() >= gpuTop && point.y() < gpuTop + gpuHeight())
+        lane = m_model.gpuLane();
+    else if (point.y() >= lanesTop())
+        lane = userAtRow(rowAt(point.y()));
+    if (lane < 0 || point.x() < plotLeft() || point.x() > plotRight())
+        return -1;
+    const auto [first, last] = m_model.laneSegments(lane);
+    const auto& segments = m_model.segments();
+    const double ms = msAt(point.x() - 1);
+    const int* from = std::lower_bound(first, last, ms, [&segments](int index, double at) { return segments[static_cast<size_t>(index)].endMs < at; });
+    for (const int* at = from; at != last; ++at) {
+        if (segmentRect(segments[static_cast<size_t>(*at)]).contains(point))
+            return *at;
+        if (segments[static_cast<size_t>(*at)].startMs > msAt(point.x() + 1))
+            break;
+    }
+    return -1;
 }
 
 QString TimelineView::describeAt(const QPointF& point) const
 {
     static const char* const kinds[] = {"computing locally", "uploading", "waiting for the GPU", "on the GPU", "GPU batch"};
-    for (const TimelineSegment& segment : m_model.segments()) {
-        if (!segmentRect(segment).contains(point))
-            continue;
-        QString text = QString("%1: %2, %3 to %4 ms").arg(m_model.laneNames()[static_cast<size_t>(segment.lane)])
-                           .arg(kinds[static_cast<int>(segment.kind)]).arg(segment.startMs, 0, 'f', 2).arg(segment.endMs, 0, 'f', 2);
-        if (segment.kind == SegmentKind::Edge || segment.kind == SegmentKind::GpuBatch)
-            text += QString(", sub-task %1").arg(segment.subtask);
-        if (segment.kind == SegmentKind::GpuBatch) {
-            int members = 0;
-            for (const TimelineSegment& other : m_model.segments())
-                members += other.kind == SegmentKind::Edge && other.batch == segment.batch;
-            text += QString(", batch of %1").arg(members);
-        }
-        return text;
+    const int index = segmentAt(point);
+    if (index < 0) {
+        const int user = point.y() >= lanesTop() ? userAtRow(rowAt(point.y())) : -1;
+        if (user < 0 || !m_model.facts()[static_cast<size_t>(user)].late)
+            return {};
+        const LaneFacts& facts = m_model.facts()[static_cast<size_t>(user)];
+        return tr("%1 is late: finishes at %2 ms, deadline %3 ms").arg(m_model.laneNames()[static_cast<size_t>(user)])
+            .arg(facts.finishMs, 0, 'f', 2).arg(facts.deadlineMs, 0, 'f', 2);
     }
-    return {};
+    const TimelineSegment& segment = m_model.segments()[static_cast<size_t>(index)];
+    QString text = QString("%1: %2, %3 to %4 ms").arg(m_model.laneNames()[static_cast<size_t>(segment.lane)])
+                       .arg(kinds[static_cast<int>(segment.kind)]).arg(segment.startMs, 0, 'f', 2).arg(segment.endMs, 0, 'f', 2);
+    if (segment.kind == SegmentKind::Edge || segment.kind == SegmentKind::GpuBatch)
+        text += QString(", sub-task %1, batch of %2").arg(segment.subtask).arg(m_model.batchSize(segment.batch));
+    return text;
 }
 
 bool TimelineView::event(QEvent* event)
 {
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange) {
+        m_geometryFor = {};
+        m_scrollWidth = m_scroll->sizeHint().width();
+        update();
+    }
     if (event->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(event);
         const QString text = describeAt(help->pos());
@@ -349,16 +972,21 @@ bool TimelineView::event(QEvent* event)
 void TimelineView::mousePressEvent(QMouseEvent* event)
 {
     const QPointF at = event->position();
+    if (overviewWidth() > 0 && overviewRect().adjusted(-2, 0, 2, 0).contains(at)) {
+        m_draggingOverview = true;
+        scrollFromOverview(at.y());
+        return;
+    }
     m_dragFromX = at.x();
     m_dragFromStartMs = m_windowStartMs;
-    m_selectedBatch = -1;
-    for (const TimelineSegment& segment : m_model.segments())
-        if (segment.kind == SegmentKind::GpuBatch && segmentRect(segment).contains(at))
-            m_selectedBatch = segment.batch; // clicking a batch highlights its users' copies
-    const int lane = static_cast<int>((at.y() - kAxisHeight) / (kLaneHeight + kLaneGap));
-    if (at.y() >= kAxisHeight && lane >= 0 && lane < m_model.laneCount() - 1) {
-        m_selectedUser = lane;
-        emit userClicked(lane);
+    // Clicking a batch, or a user's share of one, links the batch's members.
+    const int index = segmentAt(at);
+    const TimelineSegment* segment = index >= 0 ? &m_model.segments()[static_cast<size_t>(index)] : nullptr;
+    m_selectedBatch = segment && (segment->kind == SegmentKind::GpuBatch || segment->kind == SegmentKind::Edge) ? segment->batch : -1;
+    const int user = at.y() >= lanesTop() ? userAtRow(rowAt(at.y())) : -1;
+    if (user >= 0) {
+        m_selectedUser = user;
+        emit userClicked(user);
     }
     update();
 }

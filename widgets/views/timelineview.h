@@ -7,11 +7,13 @@
 #include "core/model/scenario.h"
 #include "widgets/export/frameexporter.h"
 
+#include <QImage>
 #include <QRectF>
 #include <QString>
 #include <QWidget>
 
 class QPainter;
+class QScrollBar;
 
 #include <functional>
 #include <set>
@@ -28,6 +30,20 @@ struct TimelineSegment {
     double startMs, endMs;
     int subtask = 0;     ///< Edge and GpuBatch
     int batch = -1;      ///< index into Plan::batches for Edge and GpuBatch
+};
+
+/// How the user lanes are ordered under the pinned GPU lane; the last three group the lanes
+/// under a header row per group.
+enum class LaneOrder { User, Deadline, Group, Partition, DeviceClass };
+
+/// What a user lane shows besides its segments: what sorting and grouping read.
+struct LaneFacts {
+    double deadlineMs = 0;
+    double finishMs = 0;
+    int group = 0;
+    int partition = 0;
+    QString deviceClass;
+    bool late = false;   ///< finishes after its deadline
 };
 
 /// How one user's energy builds up over time: computing, then uploading; and what computing
@@ -53,9 +69,30 @@ public:
     const std::vector<double>& deadlinesMs() const { return m_deadlinesMs; }
     const std::vector<QString>& laneNames() const { return m_names; }
     const std::vector<LaneEnergy>& energies() const { return m_energies; }
+    int userCount() const { return m_lanes > 0 ? m_lanes - 1 : 0; }
+    int gpuLane() const { return userCount(); }
+    const std::vector<LaneFacts>& facts() const { return m_facts; }
+    /// Users that finish after their deadline.
+    int lateCount() const { return m_lateCount; }
+    /// Indices into segments() of @p lane's segments, by start time. O(1).
+    std::pair<const int*, const int*> laneSegments(int lane) const;
+    /// Users in batch @p batch. O(1).
+    int batchSize(int batch) const;
+    /// The planner that made the plan (Plan::algorithm).
+    const QString& algorithm() const { return m_algorithm; }
+    /// False for a default-constructed model (no plan shown yet).
+    bool hasPlan() const { return m_hasPlan; }
 
 private:
+    void indexLanes();
     int m_lanes = 0;
+    int m_lateCount = 0;
+    bool m_hasPlan = false;
+    QString m_algorithm;
+    std::vector<LaneFacts> m_facts;
+    std::vector<int> m_laneOffsets;   // CSR: lane l's segments are m_laneIndex[offsets[l] .. offsets[l + 1])
+    std::vector<int> m_laneIndex;
+    std::vector<int> m_batchSizes;
     double m_endMs = 0;
     std::vector<TimelineSegment> m_segments;
     std::vector<double> m_deadlinesMs;
@@ -64,12 +101,65 @@ private:
 };
 
 /// Paints a TimelineModel; click a user's lane or a batch to select it.
+///
+/// Layout from the top: the legend and status line, the time axis, the GPU lane (all three
+/// pinned), then the user lanes, which scroll (wheel or scroll bar) and are painted only where
+/// visible, so a frame costs O(visible lanes + GPU batches in the window) at any population.
+/// At the right: the energy meters, an overview strip of the whole population (one row of
+/// pixels holds one or more lanes; click or drag it to jump) and the scroll bar.
 class TimelineView : public QWidget {
     Q_OBJECT
 
 public:
     explicit TimelineView(QWidget* parent = nullptr);
+    /// Takes @p model, keeps the lane order, scrolls to the top and shows the whole plan.
+    /// O(lanes log lanes + segments).
     void setModel(TimelineModel model);
+    /// Orders (and for Group/Partition/DeviceClass groups under headers) the user lanes.
+    /// O(M log M).
+    void setLaneOrder(LaneOrder order);
+    LaneOrder laneOrder() const { return m_order; }
+    /// Rows under the GPU lane: one per user plus the group headers.
+    int rowCount() const { return static_cast<int>(m_rows.size()); }
+    /// The user shown in @p row, or -1 for a group header.
+    int userAtRow(int row) const;
+    /// The header text of @p row (empty for a user row).
+    QString headerAtRow(int row) const;
+    /// Lane height in pixels (without the gap).
+    double laneHeight() const { ensureGeometry(); return m_laneHeight; }
+    /// When set, lanes shrink (down to under a pixel) so that every lane fits the height: for
+    /// presentation and for exporting all lanes; otherwise lanes are 22 px and scroll.
+    void setFitLanesToHeight(bool fit);
+    /// Vertical scrolling of the user lanes, in pixels.
+    QScrollBar* verticalScrollBar() const { return m_scroll; }
+    /// Scrolls so that @p row is the first visible user row (clamped).
+    void scrollToRow(int row);
+    /// First and last user rows (at least partly) visible.
+    int firstVisibleRow() const;
+    int lastVisibleRow() const;
+    /// The rectangle of the overview strip, and of the visible window marked on it.
+    QRectF overviewRect() const;
+    QRectF overviewWindowRect() const;
+    /// The end of the time axis when the whole plan is shown; 0 uses the model's end. Compare
+    /// mode gives both timelines the later end of the two.
+    void setAxisEndMs(double endMs);
+    double axisEndMs() const;
+    /// Shows the whole plan and every lane from the top.
+    void fitToWindow();
+    /// While playing, keeps the cursor in the time window (after a pan or zoom).
+    void setFollowCursor(bool follow) { m_followCursor = follow; }
+    bool followCursor() const { return m_followCursor; }
+    /// Narrowest and widest time window allowed, in ms.
+    double minSpanMs() const;
+    double maxSpanMs() const { return axisEndMs(); }
+    /// The batch whose members are highlighted (hovered or clicked), or -1.
+    int linkedBatch() const { return m_hoverBatch >= 0 ? m_hoverBatch : m_selectedBatch; }
+    /// A title drawn above the lanes (compare mode names each plan's planner).
+    void setTitle(QString title);
+    /// The sentence shown instead of an axis when there is nothing to draw (empty otherwise).
+    QString emptyMessage() const;
+    /// The line that states how many users are late (empty when none).
+    QString lateSummary() const;
     const TimelineModel& model() const { return m_model; }
     void selectUser(int user);
     /// Marks several users' lanes (the walkthrough's "what changed").
@@ -91,24 +181,75 @@ public:
 
 signals:
     void userClicked(int user);
+    /// The time window moved (pan, zoom, fit or follow): compare mode links the two views.
+    void timeWindowChanged(double startMs, double spanMs);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void leaveEvent(QEvent* event) override;
     bool event(QEvent* event) override;
     QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+public:
+    /// Top of @p lane (a user or the GPU) in widget coordinates; users scroll, the GPU is pinned.
+    double laneTop(int lane) const;
+    /// Where the plotting area (time axis) starts and ends horizontally.
+    double plotLeft() const;
+    double plotRight() const;
+    /// Top of the scrolling lanes' area.
+    double lanesTop() const;
 
 private:
+    struct Row {
+        int user;        // -1: a group header
+        QString header;
+    };
+    double legendHeight() const;   ///< also the status line's
+    double axisHeight() const;     ///< legend, status line and time axis
+    double overviewWidth() const;
     double xOf(double ms) const;
+    double msAt(double x) const;
+    double pitch() const { ensureGeometry(); return m_laneHeight + m_laneGap; }
+    int rowAt(double y) const;
+    void rebuildRows();
+    /// Lane height, gaps, the scroll bar's range and the overview follow the widget's size.
+    void ensureGeometry() const;
+    void rebuildOverview() const;
+    double gpuHeight() const { ensureGeometry(); return m_gpuHeight; }
+    void scrollFromOverview(double y);
+    void paintLegend(QPainter& painter);
     void paintTimeAxis(QPainter& painter);
-    void paintLaneNames(QPainter& painter, int firstLane, int lastLane);
-    /// The plan's rectangles and each user's deadline, clipped to the time window.
-    void paintSegmentsAndDeadlines(QPainter& painter, int firstLane, int lastLane);
-    void paintCursorAndMeters(QPainter& painter, int firstLane, int lastLane);
-    double laneTop(int lane) const;
+    void paintRows(QPainter& painter, int firstRow, int lastRow);
+    void paintLane(QPainter& painter, int lane);
+    void paintLaneName(QPainter& painter, int lane, double top);
+    void paintCursorAndMeters(QPainter& painter, int firstRow, int lastRow);
+    void paintOverview(QPainter& painter);
+    int segmentAt(const QPointF& point) const;
     TimelineModel m_model;
+    LaneOrder m_order = LaneOrder::User;
+    std::vector<Row> m_rows;
+    std::vector<int> m_rowOfUser;
+    QScrollBar* m_scroll;
+    int m_scrollWidth = 14;
+    mutable QImage m_overview;   // the population in small, rebuilt on model, order or size changes
+    mutable bool m_overviewStale = true;
+    mutable QSize m_geometryFor;
+    bool m_fitLanes = false;
+    mutable double m_laneHeight = 22;
+    mutable double m_laneGap = 4;
+    mutable double m_gpuHeight = 22;
+    mutable double m_lineHeight = 16;   // the font's line height
+    double m_axisEndMs = 0;
+    bool m_followCursor = true;
+    bool m_draggingOverview = false;
+    int m_hoverBatch = -1;
+    QString m_title;
     int m_selectedUser = -1;
     int m_selectedBatch = -1;
     double m_cursorMs = -1;
@@ -122,6 +263,13 @@ private:
 /// The animation of @p model as frames for exportFrames() and FrameExporter: the time cursor
 /// moves from 0 to the end and the energy meters fill. One hidden view draws every frame.
 FrameRenderer timelineAnimation(TimelineModel model);
+
+/// Which lanes an exported animation shows.
+enum class AnimationLanes { AllScaled, OnScreen };
+
+/// The animation of @p source's plan as it is ordered: every lane scaled to fit the frame, or
+/// the lanes on screen at @p source's lane height and scroll position.
+FrameRenderer timelineAnimation(const TimelineView& source, AnimationLanes lanes);
 
 /// Renders @p frames images of @p model's animation (cursor from 0 to the end) at @p size into
 /// @p folder as frame-0001.png, ...; @p progress(done, total) returns false to cancel.

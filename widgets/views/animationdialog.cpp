@@ -1,0 +1,92 @@
+#include "widgets/views/animationdialog.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+
+namespace coinfer {
+
+AnimationDialog::AnimationDialog(QWidget* parent)
+    : QDialog(parent), m_format(new QComboBox(this)), m_fps(new QSpinBox(this)), m_seconds(new QSpinBox(this))
+    , m_size(new QComboBox(this)), m_lanes(new QComboBox(this)), m_target(new QLineEdit(this))
+    , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
+{
+    setWindowTitle(tr("Export animation"));
+    m_format->addItems({tr("Animated GIF"), tr("Numbered PNG frames")});
+    m_fps->setRange(1, 60);
+    m_fps->setValue(20);
+    m_fps->setSuffix(tr(" frames/s"));
+    m_seconds->setRange(1, 600);
+    m_seconds->setValue(10);
+    m_seconds->setSuffix(tr(" s"));
+    m_size->addItems({"1280x720", "1920x1080", "960x540", "640x360"});
+    m_lanes->addItems({tr("All lanes, scaled to fit"), tr("The lanes on screen")});
+    auto* browse = new QPushButton(tr("Browse..."), this);
+    auto* targetRow = new QHBoxLayout;
+    targetRow->addWidget(m_target, 1);
+    targetRow->addWidget(browse);
+    auto* form = new QFormLayout(this);
+    form->addRow(tr("Format"), m_format);
+    form->addRow(tr("Frame rate"), m_fps);
+    form->addRow(tr("Length"), m_seconds);
+    form->addRow(tr("Size"), m_size);
+    form->addRow(tr("Lanes"), m_lanes);
+    form->addRow(tr("Save to"), targetRow);
+    form->addRow(m_buttons);
+    connect(browse, &QPushButton::clicked, this, &AnimationDialog::browse);
+    connect(m_target, &QLineEdit::textChanged, this, &AnimationDialog::updateOk);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    updateOk();
+}
+
+void AnimationDialog::browse()
+{
+    const QString chosen = m_format->currentIndex() == 0
+                               ? QFileDialog::getSaveFileName(this, tr("Animated GIF"), m_target->text(), tr("GIF (*.gif)"))
+                               : QFileDialog::getExistingDirectory(this, tr("Folder for the PNG frames"), m_target->text());
+    if (!chosen.isEmpty())
+        m_target->setText(chosen);
+}
+
+void AnimationDialog::updateOk()
+{
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(!m_target->text().trimmed().isEmpty());
+}
+
+AnimationSettings AnimationDialog::settings() const
+{
+    AnimationSettings settings;
+    settings.gif = m_format->currentIndex() == 0;
+    settings.framesPerSecond = m_fps->value();
+    settings.seconds = m_seconds->value();
+    const QStringList wh = m_size->currentText().split('x');
+    settings.size = QSize(wh[0].toInt(), wh[1].toInt());
+    settings.lanes = m_lanes->currentIndex() == 0 ? AnimationLanes::AllScaled : AnimationLanes::OnScreen;
+    settings.target = m_target->text().trimmed();
+    if (settings.gif && !settings.target.endsWith(".gif", Qt::CaseInsensitive))
+        settings.target += ".gif";
+    return settings;
+}
+
+void AnimationDialog::setSettings(const AnimationSettings& settings)
+{
+    m_format->setCurrentIndex(settings.gif ? 0 : 1);
+    m_fps->setValue(settings.framesPerSecond);
+    m_seconds->setValue(settings.seconds);
+    const QString size = QString("%1x%2").arg(settings.size.width()).arg(settings.size.height());
+    if (m_size->findText(size) < 0)
+        m_size->addItem(size);
+    m_size->setCurrentText(size);
+    m_lanes->setCurrentIndex(settings.lanes == AnimationLanes::AllScaled ? 0 : 1);
+    m_target->setText(settings.target);
+}
+
+} // namespace coinfer
+
+#include "moc_animationdialog.cpp"
