@@ -268,17 +268,22 @@ private slots:
         charts.resize(1200, 320);
         charts.show();
         QVERIFY(QTest::qWaitForWindowExposed(&charts));
-        std::vector<qint64> timesMs;
+        // The limit is checked on the GUI thread's CPU time (threadCpuMs); wall time is printed too.
+        std::vector<double> timesMs, cpuMs;
         for (int run = 0; run < 3; ++run) {
             QElapsedTimer timer;
             timer.start();
+            const double startCpuMs = threadCpuMs();
             charts.showPlan(scenario, plan);
             charts.selectUser(run * 100);
-            timesMs.push_back(timer.elapsed());
+            cpuMs.push_back(threadCpuMs() - startCpuMs);
+            timesMs.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
         }
         std::sort(timesMs.begin(), timesMs.end());
-        qInfo("showPlan + selectUser at 10,000 users: median %lld ms (runs %lld, %lld, %lld)", timesMs[1], timesMs[0], timesMs[1], timesMs[2]);
-        QVERIFY2(timesMs[1] < 50, qPrintable(QString("%1 ms").arg(timesMs[1])));
+        std::sort(cpuMs.begin(), cpuMs.end());
+        qInfo("showPlan + selectUser at 10,000 users: median %.1f ms wall (runs %.1f, %.1f, %.1f), %.1f ms CPU", timesMs[1], timesMs[0],
+              timesMs[1], timesMs[2], cpuMs[1]);
+        QVERIFY2(cpuMs[1] < 50, qPrintable(QString("%1 ms").arg(cpuMs[1])));
     }
 };
 

@@ -425,38 +425,43 @@ private slots:
 
     void tenThousandUsersPaintInAFrame()
     {
+        // Limits are checked on the GUI thread's CPU time (threadCpuMs); wall time is printed too.
         const auto [scenario, plan] = syntheticPlan(10'000, 9);
         QElapsedTimer timer;
         timer.start();
+        double cpuStart = threadCpuMs();
         TimelineModel timeline(scenario, plan);
-        const double buildMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+        const double buildMs = static_cast<double>(timer.nsecsElapsed()) / 1e6, buildCpuMs = threadCpuMs() - cpuStart;
         TimelineView view;
         view.resize(1280, 720);
         timer.restart();
+        cpuStart = threadCpuMs();
         view.setModel(std::move(timeline));
-        const double setModelMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+        const double setModelMs = static_cast<double>(timer.nsecsElapsed()) / 1e6, setModelCpuMs = threadCpuMs() - cpuStart;
         QImage image(1280, 720, QImage::Format_ARGB32_Premultiplied);
         view.render(&image); // the first paint builds the overview strip
-        auto medianFrameMs = [&view, &image] {
+        auto medianFrameMs = [&view, &image](bool cpu) {
             std::vector<double> frames;
             for (int k = 0; k < 15; ++k) {
                 view.setCursorMs(view.model().endMs() * k / 15);
                 QElapsedTimer frame;
                 frame.start();
+                const double startCpuMs = threadCpuMs();
                 view.render(&image);
-                frames.push_back(static_cast<double>(frame.nsecsElapsed()) / 1e6);
+                frames.push_back(cpu ? threadCpuMs() - startCpuMs : static_cast<double>(frame.nsecsElapsed()) / 1e6);
             }
             std::nth_element(frames.begin(), frames.begin() + 7, frames.end());
             return frames[7];
         };
-        const double scrolledMs = (view.scrollToRow(5000), medianFrameMs());
+        view.scrollToRow(5000);
+        const double scrolledMs = medianFrameMs(false), scrolledCpuMs = medianFrameMs(true);
         view.setFitLanesToHeight(true); // every lane at once, as the GIF export draws them
-        const double allLanesMs = medianFrameMs();
-        qInfo("10,000 users: model %.1f ms, setModel %.1f ms, frame %.2f ms (scrolled), %.2f ms (all lanes fitted)", buildMs, setModelMs,
-              scrolledMs, allLanesMs);
-        QVERIFY(buildMs + setModelMs < 50);
-        QVERIFY(scrolledMs < 16);
-        QVERIFY(allLanesMs < 16);
+        const double allLanesMs = medianFrameMs(false), allLanesCpuMs = medianFrameMs(true);
+        qInfo("10,000 users, wall (CPU) ms: model %.1f (%.1f), setModel %.1f (%.1f), frame %.2f (%.2f) scrolled, %.2f (%.2f) all lanes fitted",
+              buildMs, buildCpuMs, setModelMs, setModelCpuMs, scrolledMs, scrolledCpuMs, allLanesMs, allLanesCpuMs);
+        QVERIFY(buildCpuMs + setModelCpuMs < 50);
+        QVERIFY(scrolledCpuMs < 16);
+        QVERIFY(allLanesCpuMs < 16);
     }
 
     void zoomPanTooltipsAndComparison()

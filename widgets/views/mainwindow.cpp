@@ -15,6 +15,7 @@
 #include "widgets/views/onlineview.h"
 #include "widgets/views/plancharts.h"
 #include "widgets/views/planview.h"
+#include "widgets/views/timelineview.h"
 #include "widgets/views/presentationwindow.h"
 
 #include <QAction>
@@ -168,6 +169,7 @@ QWidget* MainWindow::createCentralWidget()
     splitter->addWidget(m_table);
     splitter->addWidget(tabs);
     connect(m_planView, &PlanView::userClicked, this, &MainWindow::selectUser);
+    connect(m_planView, &PlanView::statusMessage, this, [this](const QString& text) { statusBar()->showMessage(text, 10000); });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this, proxy](const QModelIndex& current) {
         if (current.isValid())
             m_planView->selectUser(proxy->mapToSource(current).row());
@@ -205,6 +207,8 @@ QWidget* MainWindow::createPlanPage()
     planLayout->addWidget(m_planBanner);
     planLayout->addWidget(m_planView, 1);
     connect(m_planChoice, &QComboBox::currentTextChanged, this, &MainWindow::showPlanOf);
+    // Once the user picks a plan, the page keeps it; until then it shows the recommended one.
+    connect(m_planChoice, &QComboBox::activated, this, [this] { m_planChoiceFollowsRecommendation = false; });
     connect(m_compareChoice, &QComboBox::currentIndexChanged, this, [this] { compareWith(m_compareChoice->currentData().toString()); });
     return planPage;
 }
@@ -215,7 +219,9 @@ void MainWindow::createStatusBar()
     m_busy->setMaximumWidth(120);
     m_busy->hide();
     m_status->setObjectName("status");
-    statusBar()->addWidget(m_status, 1);
+    // Permanent, so that a transient message (an export, a note on the file's form) shows beside
+    // it instead of hiding "Stale..." or "No users..." for ten seconds.
+    statusBar()->addPermanentWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_busy);
 }
 
@@ -250,6 +256,7 @@ void MainWindow::connectRunner()
         // Only a run of the scenario as it is now makes the results current.
         if (m_runGeneration == m_editGeneration && !m_replanTimer->isActive())
             m_stale = false;
+        showRecommendedPlan();
         updateStatus();
         updateBanners();
     });
@@ -625,7 +632,17 @@ void MainWindow::showResults(const std::vector<Algorithm>& arrived)
     const QString compared = m_compareChoice->currentData().toString();
     if (!compared.isEmpty() && hasArrived(compared))
         compareWith(compared);
+    showRecommendedPlan();
     updateStatus();
+}
+
+void MainWindow::showRecommendedPlan()
+{
+    if (!m_planChoiceFollowsRecommendation || m_runner->isRunning())
+        return;
+    const AlgorithmResult* recommended = ComparisonView::recommendedResult(m_runner->results());
+    if (recommended)
+        m_planChoice->setCurrentText(QString::fromStdString(algorithmName(recommended->algorithm)));
 }
 
 void MainWindow::updateStatus()
@@ -748,6 +765,20 @@ QStringList MainWindow::exportCharts(const QString& path)
     }
 }
 
+QImage MainWindow::timelineOverview(const TimelineModel& model)
+{
+    // Every lane fitted into one picture, as the animation export draws them: readable as a
+    // population at 10,000 users, lane by lane at a few dozen.
+    TimelineView view;
+    view.setModel(model);
+    view.setFitLanesToHeight(true);
+    view.resize(1600, std::clamp(120 + 14 * model.laneCount(), 360, 900));
+    QImage image(view.size(), QImage::Format_ARGB32);
+    image.fill(Qt::white);
+    view.render(&image);
+    return image;
+}
+
 bool MainWindow::exportReport(const QString& path, QString* error)
 {
     if (m_runner->results().empty()) {
@@ -756,7 +787,10 @@ bool MainWindow::exportReport(const QString& path, QString* error)
         return false;
     }
     // The scenario the table and charts show, even if edited since.
-    ReportContents contents{.recommendation = m_comparison->summary()->text(), .table = m_comparison->table(), .charts = {m_comparison->chart()}};
+    ReportContents contents{.recommendation = m_comparison->summary()->text(),
+                            .table = m_comparison->table(),
+                            .charts = {m_comparison->chart()},
+                            .timelineOverview = timelineOverview(m_planView->timeline()->model())};
     for (const ChartView* chart : m_planView->charts()->reportCharts())
         contents.charts.push_back(chart);
     return writeReport(path, m_runner->resultsScenario(), contents, error);

@@ -8,6 +8,7 @@
 #include "core/planning/search.h"
 #include "widgets/document/scenariodocument.h"
 
+#include <QImage>
 #include <QMainWindow>
 
 #include <map>
@@ -28,6 +29,7 @@ class DnnView;
 class OnlineView;
 class PlanView;
 class PlanRunner;
+class TimelineModel;
 class ScenarioDocument;
 class UserTableModel;
 
@@ -134,6 +136,11 @@ private:
     void showResults(const std::vector<Algorithm>& arrived);
     /// The status bar: the searches' progress while planning, then the outcome.
     void updateStatus();
+    /// Shows the recommended plan on the plan page once every result is in, unless the user
+    /// picked another one.
+    void showRecommendedPlan();
+    /// Every lane of @p model in one picture, for the PDF report. O(segments).
+    static QImage timelineOverview(const TimelineModel& model);
     /// While planning: the searches still running, their best plans and bound so far.
     QString planningStatus() const;
     /// After planning: how many plans, how long, and how good the recommended one is.
@@ -164,6 +171,7 @@ private:
     bool m_runCancelled = false;
     QLabel* m_comparisonBanner = nullptr;
     QLabel* m_planBanner = nullptr;
+    bool m_planChoiceFollowsRecommendation = true; ///< until the user picks a plan to show
     bool m_stale = false;             ///< an edit since the run whose results are on show
     quint64 m_editGeneration = 0;     ///< counts edits
     quint64 m_runGeneration = 0;      ///< m_editGeneration when the run in flight started
