@@ -70,6 +70,9 @@ public:
 
 private:
     void insertAll();
+    /// insertAll() with every form change known, in a bulk change: each run of consecutive rows
+    /// goes in at once. O(M + rows).
+    void insertRuns();
     void removeAll();
     ScenarioDocument* m_document;
     std::vector<std::pair<int, User>> m_rows; // ascending rows

@@ -134,6 +134,13 @@ void ScenarioDocument::insertUser(int row, const User& user)
     emit edited();
 }
 
+void ScenarioDocument::insertUsers(int row, std::vector<User> users)
+{
+    Q_ASSERT(m_bulkDepth > 0);
+    m_scenario.users.insert(m_scenario.users.begin() + row, std::make_move_iterator(users.begin()), std::make_move_iterator(users.end()));
+    m_bulkChanged = true;
+}
+
 void ScenarioDocument::removeUser(int row)
 {
     m_scenario.users.erase(m_scenario.users.begin() + row);

@@ -65,12 +65,17 @@ public:
     void setScenario(const Scenario& scenario);
     void setUser(int row, const User& user);
     void insertUser(int row, const User& user);
+    /// Inserts @p users at @p row as one move of the users after them (O(M + users)), where
+    /// one insertUser() per user moves them once each. Only between beginBulkChange() and
+    /// endBulkChange(), which signal the change.
+    void insertUsers(int row, std::vector<User> users);
     void removeUser(int row);
     /// Between beginBulkChange() and endBulkChange() the per-row signals are held back and
     /// endBulkChange() emits one scenarioReset() and one edited() instead: thousands of inserted
     /// rows then cost the table and its sort proxy one reset, O(M log M), not O(M) each. Nests.
     void beginBulkChange();
     void endBulkChange();
+    bool isInBulkChange() const { return m_bulkDepth > 0; }
 
 signals:
     void scenarioReset();
