@@ -195,6 +195,25 @@ private slots:
         QCoreApplication::sendEvent(plotWidget, &wheel);
         const auto [lower, upper] = chart.axisRange(ChartAxis::Bottom);
         QVERIFY2(upper - lower < 2.0, qPrintable(QString("%1..%2").arg(lower).arg(upper)));
+        // However far the wheel turns, the view keeps within reach of the data: 30 notches out
+        // once shrank a whole comparison chart to a line.
+        for (int notch = 0; notch < 60; ++notch) {
+            QWheelEvent out(QPointF(plotWidget->mapFrom(&chart, plot.center())), QPointF(plotWidget->mapToGlobal(plotWidget->mapFrom(&chart, plot.center()))),
+                            QPoint(), QPoint(0, -120), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+            QCoreApplication::sendEvent(plotWidget, &out);
+        }
+        for (ChartAxis axis : {ChartAxis::Bottom, ChartAxis::Left}) {
+            const auto [outLower, outUpper] = chart.axisRange(axis);
+            const double home = axis == ChartAxis::Bottom ? 2.0 : 10.0;
+            QVERIFY2(outUpper - outLower <= home * ChartView::kMostZoomOut * (1 + 1e-9), qPrintable(QString("%1..%2").arg(outLower).arg(outUpper)));
+        }
+        for (int notch = 0; notch < 200; ++notch) {
+            QWheelEvent in(QPointF(plotWidget->mapFrom(&chart, plot.center())), QPointF(plotWidget->mapToGlobal(plotWidget->mapFrom(&chart, plot.center()))),
+                           QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+            QCoreApplication::sendEvent(plotWidget, &in);
+        }
+        const auto [inLower, inUpper] = chart.axisRange(ChartAxis::Bottom);
+        QVERIFY(inUpper - inLower >= 2.0 * ChartView::kLeastZoomShare * (1 - 1e-9));
     }
 
     void ctrlDragZoomsToTheBoxAndPlainDragPans()

@@ -1,5 +1,7 @@
 #include "widgets/charts/chartview.h"
 
+#include <QScopedValueRollback>
+
 #include "widgets/charts/palette.h"
 
 #include <QKeyEvent>
@@ -112,6 +114,9 @@ void ChartView::setUpInteraction()
         m_plot->setSelectionRectMode(event->modifiers() & Qt::ControlModifier ? QCP::srmZoom : QCP::srmNone);
     });
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) { fitView(); });
+    for (ChartAxis axis : kAllAxes)
+        connect(axisOf(m_plot, axis), qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this,
+                [this, axis](const QCPRange& range) { limitRange(axis, range); });
     connect(m_plot, &QCustomPlot::legendClick, this, [this](QCPLegend* legend, QCPAbstractLegendItem* item, QMouseEvent*) {
         const int entry = static_cast<int>(legendItems(legend).indexOf(item));
         if (item && entry >= 0)
@@ -169,11 +174,13 @@ void ChartView::setAxisLabel(ChartAxis axis, const QString& label)
 
 void ChartView::setAxisRange(ChartAxis axis, double lower, double upper)
 {
+    const QScopedValueRollback byProgram(m_settingRanges, true);
     axisOf(m_plot, axis)->setRange(lower, upper);
 }
 
 void ChartView::setAxisLower(ChartAxis axis, double lower)
 {
+    const QScopedValueRollback byProgram(m_settingRanges, true);
     axisOf(m_plot, axis)->setRangeLower(lower);
 }
 
@@ -185,6 +192,7 @@ std::pair<double, double> ChartView::axisRange(ChartAxis axis) const
 
 void ChartView::fitAxesToData()
 {
+    const QScopedValueRollback byProgram(m_settingRanges, true);
     m_plot->rescaleAxes();
 }
 
@@ -404,6 +412,21 @@ void ChartView::rememberView()
 {
     for (ChartAxis axis : kAllAxes)
         m_homeRanges[axis] = axisRange(axis);
+}
+
+void ChartView::limitRange(ChartAxis axis, const QCPRange& range)
+{
+    // Zoom and pan stay near the data: 30 wheel notches once shrank a whole chart to a line.
+    const auto home = m_homeRanges.find(axis);
+    if (m_settingRanges || home == m_homeRanges.end())
+        return; // the program sets the ranges it means
+    const double homeSpan = home->second.second - home->second.first;
+    if (!(homeSpan > 0))
+        return;
+    const double span = std::clamp(range.size(), homeSpan * kLeastZoomShare, homeSpan * kMostZoomOut);
+    const double centre = std::clamp(range.center(), home->second.first - homeSpan, home->second.second + homeSpan);
+    if (span != range.size() || centre != range.center())
+        axisOf(m_plot, axis)->setRange(centre - span / 2, centre + span / 2);
 }
 
 void ChartView::fitView()

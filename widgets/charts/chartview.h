@@ -16,6 +16,7 @@
 #include <utility>
 
 class QCPBarsGroup;
+class QCPRange;
 class QCPItemRect;
 class QCPItemText;
 class QCustomPlot;
@@ -78,6 +79,10 @@ class ChartView : public QWidget {
     Q_OBJECT
 
 public:
+    /// The user's zoom keeps each axis' span between these shares of its fitted span.
+    static constexpr double kLeastZoomShare = 1e-3;
+    static constexpr double kMostZoomOut = 4;
+
     explicit ChartView(QWidget* parent = nullptr);
     ~ChartView() override;
 
@@ -174,6 +179,10 @@ protected:
 
 private:
     void setUpInteraction();
+    /// Keeps @p axis within reach of its fitted range: a span from kLeastZoomShare to
+    /// kMostZoomOut times the fitted one, centred at most one fitted span outside it.
+    void limitRange(ChartAxis axis, const QCPRange& range);
+    bool m_settingRanges = false; ///< true while the program, not the user, sets a range
     /// save() once the legend fits @p width.
     bool saveAs(const QString& path, int width, int height) const;
     /// Wraps a legend below the plot to as many entries a row as @p width (pixels) holds.

@@ -194,17 +194,17 @@ QWidget* MainWindow::createPlanPage()
     for (Algorithm algorithm : allAlgorithms())
         m_compareChoice->addItem(QString::fromStdString(algorithmName(algorithm)), QString::fromStdString(algorithmName(algorithm)));
     choiceRow->addWidget(m_compareChoice);
-    choiceRow->addStretch(1);
-    planLayout->addLayout(choiceRow);
     m_planBanner = makeBanner(planPage, "planBanner");
     // The banner comes and goes with every edit; if the plan view below changed height each
     // time, its timeline and charts would lay out again (0.5 s at 10,000 users). So the banner
-    // keeps its two lines of room while hidden.
+    // keeps its two lines of room while hidden, beside the plan choice rather than above the
+    // plan, where that room would be an empty strip most of the time.
     QSizePolicy bannerPolicy = m_planBanner->sizePolicy();
     bannerPolicy.setRetainSizeWhenHidden(true);
     m_planBanner->setSizePolicy(bannerPolicy);
     m_planBanner->setFixedHeight(2 * m_planBanner->fontMetrics().lineSpacing() + 16);
-    planLayout->addWidget(m_planBanner);
+    choiceRow->addWidget(m_planBanner, 1);
+    planLayout->addLayout(choiceRow);
     planLayout->addWidget(m_planView, 1);
     connect(m_planChoice, &QComboBox::currentTextChanged, this, &MainWindow::showPlanOf);
     // Once the user picks a plan, the page keeps it; until then it shows the recommended one.
