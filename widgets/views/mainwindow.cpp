@@ -202,7 +202,7 @@ QWidget* MainWindow::createPlanPage()
     QSizePolicy bannerPolicy = m_planBanner->sizePolicy();
     bannerPolicy.setRetainSizeWhenHidden(true);
     m_planBanner->setSizePolicy(bannerPolicy);
-    m_planBanner->setFixedHeight(2 * m_planBanner->fontMetrics().lineSpacing() + 16);
+    m_planBanner->setFixedHeight(3 * m_planBanner->fontMetrics().lineSpacing() + 14); // a named infeasible user takes three lines
     choiceRow->addWidget(m_planBanner, 1);
     planLayout->addLayout(choiceRow);
     planLayout->addWidget(m_planView, 1);

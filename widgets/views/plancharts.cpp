@@ -77,10 +77,11 @@ PlanCharts::PlanCharts(QWidget* parent)
     m_partitions->setMinimumWidth(180); // room for a tick per partition point
     charts->setSizes({700, 300});
     m_chartsOrMessage->addWidget(charts);
-    auto* message = new QLabel(tr("No users: add or generate users to see the plan's charts."), m_chartsOrMessage);
-    message->setAlignment(Qt::AlignCenter);
-    message->setWordWrap(true);
-    m_chartsOrMessage->addWidget(message);
+    m_message = new QLabel(tr("No plan yet: the charts appear once the scenario is planned."), m_chartsOrMessage);
+    m_message->setAlignment(Qt::AlignCenter);
+    m_message->setWordWrap(true);
+    m_chartsOrMessage->addWidget(m_message);
+    m_chartsOrMessage->setCurrentWidget(m_message); // until a plan comes: a sentence, never empty axes
     layout->addWidget(m_chartsOrMessage);
 
     ChartView* perUser = chart(View::EnergyPerUser);
@@ -190,6 +191,7 @@ void PlanCharts::showPlan(const Scenario& scenario, const Plan& plan)
     for (int m = 0; m < m_userCount; ++m)
         m_userIds.push_back(QString::fromStdString(scenario.users[static_cast<size_t>(m)].id));
     m_ranking = rankBySaving(m_energies);
+    m_message->setText(tr("No users: add or generate users to see the plan's charts."));
     m_chartsOrMessage->setCurrentIndex(m_userCount == 0 ? 1 : 0); // a sentence, never empty axes
     offerViews();
     showEnergyPerUser();

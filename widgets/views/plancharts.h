@@ -16,6 +16,7 @@
 #include <vector>
 
 class QComboBox;
+class QLabel;
 class QStackedWidget;
 
 namespace coinfer {
@@ -70,6 +71,7 @@ private:
     void offerViews();
 
     QStackedWidget* m_chartsOrMessage;
+    QLabel* m_message; ///< what the page says instead of charts: no plan yet, or no users
     QComboBox* m_chooser;
     QStackedWidget* m_stack;
     std::vector<ChartView*> m_views; ///< by View
