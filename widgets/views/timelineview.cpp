@@ -601,9 +601,12 @@ void TimelineView::paintRows(QPainter& painter, int firstRow, int lastRow)
             continue;
         }
         if (m_highlighted.count(entry.user)) {
+            // Marked beside the name, not across the lane: a fill over the lane dimmed the
+            // segments, the deadlines and a late user's red name (presentation, dark theme).
             QColor marked = palette::linked();
-            marked.setAlpha(90);
-            painter.fillRect(QRectF(0, top - m_laneGap / 2, plotRight(), pitch()), marked);
+            painter.fillRect(QRectF(0, top, 5, std::max(laneHeight(), 1.0)), marked);
+            marked.setAlpha(60);
+            painter.fillRect(QRectF(5, top, plotLeft() - 9, std::max(laneHeight(), 1.0)), marked);
         }
         paintLaneName(painter, entry.user, top);
         paintLane(painter, entry.user);
