@@ -162,6 +162,23 @@ EditUsersCommand::EditUsersCommand(ScenarioDocument* document, const std::vector
         m_before.emplace_back(row, document->scenario().users[static_cast<size_t>(row)]);
 }
 
+EditUsersCommand::EditUsersCommand(ScenarioDocument* document, const std::vector<std::pair<int, User>>& rows, FormChange change,
+                                   const QString& text)
+    : EditUsersCommand(document, rows, text)
+{
+    Q_ASSERT(rows.size() > kRowsForOneFormChange);
+    m_change = std::move(change);
+    m_made = true;
+}
+
+FormChange bulkEditFormChange(const ScenarioForm& form, const Scenario& current, const std::vector<std::pair<int, User>>& rows)
+{
+    Scenario after = current;
+    for (const auto& [row, user] : rows)
+        after.users[static_cast<size_t>(row)] = user;
+    return form.replaceScenario(current, after);
+}
+
 void EditUsersCommand::undo()
 {
     BulkChange bulk(m_document, m_rows);
@@ -181,12 +198,8 @@ void EditUsersCommand::redo()
         QUndoCommand::redo();
         return;
     }
-    if (!m_made) {
-        Scenario after = m_document->scenario();
-        for (const auto& [row, user] : m_after)
-            after.users[static_cast<size_t>(row)] = user;
-        m_change = m_document->form().replaceScenario(m_document->scenario(), after);
-    }
+    if (!m_made)
+        m_change = bulkEditFormChange(m_document->form(), m_document->scenario(), m_after);
     m_made = true;
     m_document->applyFormChange(m_change);
     for (const auto& [row, user] : m_after)

@@ -41,6 +41,9 @@ private:
 class EditUsersCommand : public QUndoCommand {
 public:
     EditUsersCommand(ScenarioDocument* document, const std::vector<std::pair<int, User>>& rows, const QString& text);
+    /// Many rows with the form change bulkEditFormChange() made for them beforehand (on a worker
+    /// thread), against the document's form and scenario as they are now.
+    EditUsersCommand(ScenarioDocument* document, const std::vector<std::pair<int, User>>& rows, FormChange change, const QString& text);
     void undo() override;
     void redo() override;
 
@@ -54,6 +57,10 @@ private:
     FormChange m_change;
     bool m_made = false;
 };
+
+/// The file-form change that sets @p rows (more than EditUsersCommand::kRowsForOneFormChange of
+/// them) on @p current: thread-free, so a worker can compute it. O(M + rows) JSON work.
+FormChange bulkEditFormChange(const ScenarioForm& form, const Scenario& current, const std::vector<std::pair<int, User>>& rows);
 
 /// Inserts users at given rows (ascending), or removes them when constructed with remove = true.
 /// An inserted user may land at another row than asked: explicit users come before the users a

@@ -12,6 +12,7 @@ namespace coinfer {
 ScenarioDocument::ScenarioDocument(QObject* parent)
     : QObject(parent), m_undoStack(new QUndoStack(this))
 {
+    connect(this, &ScenarioDocument::edited, this, [this] { ++m_revision; });
 }
 
 Expected<ScenarioDocument::Loaded> ScenarioDocument::read(const QString& path)

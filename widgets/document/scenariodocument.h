@@ -57,6 +57,9 @@ public:
     const QStringList& loadWarnings() const { return m_loadWarnings; }
     bool isModified() const;
     QUndoStack* undoStack() const { return m_undoStack; }
+    /// Counts the changes of the scenario (every edited()): work made on a worker for one
+    /// revision is adopted only while the document is still at it.
+    quint64 revision() const { return m_revision; }
 
     // Direct mutations, used by the undo commands only (views push commands instead). The
     // commands keep the file's form in step with applyFormChange and revertFormChange.
@@ -95,6 +98,7 @@ private:
     QString m_path;
     QUndoStack* m_undoStack;
     int m_bulkDepth = 0;
+    quint64 m_revision = 0;
     bool m_bulkChanged = false;
 };
 

@@ -5,10 +5,13 @@
 #include "widgets/document/scenariodocument.h"
 
 #include <QColor>
+#include <QFutureWatcher>
+#include <QtConcurrent>
 #include <QUndoStack>
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <numeric>
 
 namespace coinfer {
@@ -155,10 +158,34 @@ bool UserTableModel::setColumnForRows(const QList<int>& rows, int column, const 
         m_document->undoStack()->push(new EditUserCommand(m_document, changed[0].first, column, changed[0].second, text));
         return true;
     }
+    if (changed.size() > EditUsersCommand::kRowsForOneFormChange && m_document->scenario().userCount() >= kUsersForWorker) {
+        pushBulkEditFromWorker(std::move(changed), text);
+        return true;
+    }
     // One command whose redo and undo are each one table reset and one "edited" when the rows
     // are many (EditUsersCommand): undoing a bulk edit costs what doing it cost.
     m_document->undoStack()->push(new EditUsersCommand(m_document, changed, text));
     return true;
+}
+
+void UserTableModel::pushBulkEditFromWorker(std::vector<std::pair<int, User>> changed, const QString& text)
+{
+    auto* watcher = new QFutureWatcher<FormChange>(this);
+    const quint64 revision = m_document->revision();
+    auto rows = std::make_shared<const std::vector<std::pair<int, User>>>(std::move(changed));
+    connect(watcher, &QFutureWatcher<FormChange>::finished, this, [this, watcher, revision, rows, text] {
+        watcher->deleteLater();
+        if (m_document->revision() != revision) {
+            emit bulkEditDropped(tr("The scenario changed while the bulk edit was prepared: edit again."));
+            return;
+        }
+        m_document->undoStack()->push(new EditUsersCommand(m_document, *rows, watcher->result(), text));
+        emit bulkEditApplied();
+    });
+    // The worker has its own copies of the scenario and the form; only the result comes back.
+    watcher->setFuture(QtConcurrent::run([form = m_document->form(), scenario = m_document->scenario(), rows] {
+        return bulkEditFormChange(form, scenario, *rows);
+    }));
 }
 
 bool UserTableModel::addUser(int templateRow)

@@ -236,6 +236,7 @@ void MainWindow::connectDocument()
         markStale();
     });
     connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+    connect(m_model, &UserTableModel::bulkEditDropped, this, [this](const QString& reason) { statusBar()->showMessage(reason, 10000); });
     connect(m_document, &ScenarioDocument::formNoted, this, [this](const QString& note) { statusBar()->showMessage(note, 10000); });
 }
 
