@@ -5,6 +5,7 @@
 #include "widgets/document/commands.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/document/usertablemodel.h"
+#include "campusfile.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -14,6 +15,7 @@
 #include <QUndoStack>
 
 using namespace coinfer;
+using namespace coinfer::testing;
 
 namespace {
 
@@ -205,8 +207,7 @@ private slots:
     /// at once, the edit lands when the worker is done, and an edit made meanwhile drops it.
     void bulkEditOfALargeScenarioIsPreparedOnAWorker()
     {
-        std::string campus = *readTextFile(COINFER_EXAMPLES "/campus.json");
-        campus.replace(campus.find("\"count\": 200"), 12, "\"count\": " + std::to_string(UserTableModel::kUsersForWorker));
+        const std::string campus = campusWithUsers(UserTableModel::kUsersForWorker);
         Scenario scenario;
         Expected<ScenarioForm> form = ScenarioForm::parse(campus, "campus-large.json", scenario);
         QVERIFY(form.has_value());
@@ -243,15 +244,9 @@ private slots:
     /// back the file's own text.
     void bulkEditOfAPopulationSavesAndReadsBack()
     {
-        std::string campus = *readTextFile(COINFER_EXAMPLES "/campus.json");
-        campus.replace(campus.find("\"count\": 200"), 12, "\"count\": 4000");
         QTemporaryDir dir;
-        const QString path = dir.path() + "/campus-4000.json";
-        {
-            QFile file(path);
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write(QByteArray::fromStdString(campus));
-        }
+        const QString path = writeCampusWithUsers(dir, 4000);
+        QVERIFY(!path.isEmpty());
         ScenarioDocument document;
         QVERIFY(document.load(path).has_value());
         UserTableModel model(&document);

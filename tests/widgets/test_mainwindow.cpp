@@ -14,6 +14,7 @@
 #include "widgets/views/mainwindow.h"
 #include "widgets/views/planview.h"
 #include "widgets/views/timelineview.h"
+#include "campusfile.h"
 #include "widgettest.h"
 
 #include <QAction>
@@ -336,15 +337,9 @@ private slots:
     /// scenario arrives whole, and a bad file afterwards leaves it as it was.
     void openingALargeFileDoesNotFreeze()
     {
-        std::string campus = *readTextFile(COINFER_EXAMPLES "/campus.json");
-        campus.replace(campus.find("\"count\": 200"), 12, "\"count\": 10000");
         QTemporaryDir dir;
-        const QString path = dir.path() + "/campus-10000.json";
-        {
-            QFile file(path);
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write(QByteArray::fromStdString(campus));
-        }
+        const QString path = writeCampusWithUsers(dir, 10000);
+        QVERIFY(!path.isEmpty());
         MainWindow window;
         QVERIFY(window.openFile(kClassroom, true));
         QSignalSpy opened(&window, &MainWindow::fileOpened);

@@ -12,6 +12,7 @@
 #include "widgets/views/plancharts.h"
 #include "widgets/views/planview.h"
 #include "widgets/views/timelineview.h"
+#include "campusfile.h"
 #include "widgettest.h"
 
 #include <QElapsedTimer>
@@ -31,38 +32,6 @@ using namespace coinfer::testing;
 
 namespace {
 
-/// Records the largest gap between ticks of a 5 ms timer on the GUI thread.
-class GapMonitor {
-public:
-    GapMonitor()
-    {
-        m_timer.setInterval(5);
-        m_timer.setTimerType(Qt::PreciseTimer);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] {
-            m_largestMs = std::max(m_largestMs, m_sinceTick.elapsed());
-            m_sinceTick.restart();
-        });
-    }
-    void start()
-    {
-        m_largestMs = 0;
-        m_sinceTick.start();
-        m_timer.start();
-    }
-    /// Stops and returns the largest gap, the time since the last tick included.
-    qint64 stop()
-    {
-        m_largestMs = std::max(m_largestMs, m_sinceTick.elapsed());
-        m_timer.stop();
-        return m_largestMs;
-    }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_sinceTick;
-    qint64 m_largestMs = 0;
-};
-
 int scaleUsers()
 {
     const int users = qEnvironmentVariableIntValue("COINFER_SCALE_USERS");
@@ -74,7 +43,7 @@ int scaleUsers()
 class TestScale : public QObject {
     Q_OBJECT
 
-    GapMonitor m_monitor;
+    TickMonitor m_monitor{5}; ///< a 5 ms timer on the GUI thread
     QList<QPair<QString, qint64>> m_gaps;
 
     /// Runs @p action on the GUI thread (it is part of the step), then spins the event loop
@@ -83,7 +52,7 @@ class TestScale : public QObject {
     {
         QElapsedTimer clock;
         clock.start();
-        m_monitor.start();
+        m_monitor.restart();
         qint64 actionMs = -1;
         QTimer::singleShot(0, [&] {
             QElapsedTimer inAction;
@@ -106,17 +75,9 @@ private slots:
     void everyStepKeepsTheGuiThreadFree()
     {
         const int users = scaleUsers();
-        std::string campus = *readTextFile(COINFER_EXAMPLES "/campus.json");
-        const size_t at = campus.find("\"count\": 200");
-        QVERIFY(at != std::string::npos);
-        campus.replace(at, 12, "\"count\": " + std::to_string(users));
         QTemporaryDir dir;
-        const QString path = dir.path() + "/campus-large.json";
-        {
-            QFile file(path);
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write(QByteArray::fromStdString(campus));
-        }
+        const QString path = writeCampusWithUsers(dir, users);
+        QVERIFY(!path.isEmpty());
         MainWindow window;
         window.resize(1500, 950);
         window.show();

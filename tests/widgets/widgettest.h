@@ -73,12 +73,13 @@ inline void checkBestIsLeast(const QTableWidget* table)
                      qPrintable(table->item(row, ComparisonView::AlgorithmColumn)->text()));
 }
 
-/// Records the longest gap between the ticks of a 10 ms timer: how long the event loop stalls.
+/// Records the longest gap between the ticks of a timer (10 ms unless told): how long the event
+/// loop stalls. It runs from construction; restart() begins a new measurement.
 class TickMonitor {
 public:
-    TickMonitor()
+    explicit TickMonitor(int intervalMs = 10)
     {
-        m_timer.setInterval(10);
+        m_timer.setInterval(intervalMs);
         m_timer.setTimerType(Qt::PreciseTimer);
         QObject::connect(&m_timer, &QTimer::timeout, [this] {
             m_longestMs = std::max(m_longestMs, m_clock.restart());
@@ -88,6 +89,21 @@ public:
         m_timer.start();
     }
     qint64 longestGapMs() const { return m_longestMs; }
+    /// Forgets the gaps so far and measures from now.
+    void restart()
+    {
+        m_longestMs = 0;
+        m_ticks = 0;
+        m_clock.restart();
+        m_timer.start();
+    }
+    /// Stops and returns the longest gap, the time since the last tick included.
+    qint64 stop()
+    {
+        m_longestMs = std::max(m_longestMs, m_clock.elapsed());
+        m_timer.stop();
+        return m_longestMs;
+    }
     int ticks() const { return m_ticks; }
 
 private:
