@@ -31,6 +31,8 @@ FormChange::FormChange() = default;
 FormChange::~FormChange() = default;
 FormChange::FormChange(const FormChange&) = default;
 FormChange& FormChange::operator=(const FormChange&) = default;
+FormChange::FormChange(FormChange&&) noexcept = default;
+FormChange& FormChange::operator=(FormChange&&) noexcept = default;
 
 void FormChange::append(const FormChange& later)
 {

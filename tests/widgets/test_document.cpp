@@ -29,6 +29,25 @@ class TestDocument : public QObject {
 private slots:
     void initTestCase() { QCoreApplication::setOrganizationName("CoinferTest"); }
 
+    void aDocumentEmitsNothingWhileDestroyed()
+    {
+        // Closing the window with edits not saved: the undo stack's teardown used to emit
+        // cleanChanged after the document's members were gone, and the window's title update
+        // read a destroyed path (a double free).
+        auto* document = new ScenarioDocument;
+        QVERIFY(document->load(kClassroom).has_value());
+        {
+            UserTableModel model(document);
+            QVERIFY(model.setData(model.index(0, UserTableModel::DeadlineMs), 150.0));
+        }
+        QVERIFY(!document->undoStack()->isClean());
+        int emitted = 0;
+        QObject::connect(document->undoStack(), &QUndoStack::cleanChanged, [&] { ++emitted; });
+        QObject::connect(document->undoStack(), &QUndoStack::indexChanged, [&] { ++emitted; });
+        delete document;
+        QCOMPARE(emitted, 0);
+    }
+
     void tableEditsAreUndoable()
     {
         ScenarioDocument document;

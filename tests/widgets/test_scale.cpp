@@ -45,6 +45,7 @@ class TestScale : public QObject {
 
     TickMonitor m_monitor{5}; ///< a 5 ms timer on the GUI thread
     QList<QPair<QString, qint64>> m_gaps;
+    double m_worstCpuMs = 0; ///< the largest CPU time of one GUI-thread step
 
     /// Runs @p action on the GUI thread (it is part of the step), then spins the event loop
     /// until @p done or @p timeoutMs, and records the largest gap of the step.
@@ -66,8 +67,9 @@ class TestScale : public QObject {
         QTest::qWait(100);
         const qint64 gap = m_monitor.stop();
         m_gaps.append({name, gap});
-        qInfo("%d users, %-26s largest GUI-thread gap %5lld ms (the call itself %lld ms, step %lld ms)%s", scaleUsers(),
-              qPrintable(name), gap, actionMs, clock.elapsed(), ok ? "" : " TIMED OUT");
+        m_worstCpuMs = std::max(m_worstCpuMs, m_monitor.longestGapCpuMs());
+        qInfo("%d users, %-26s largest GUI-thread gap %5lld ms, its CPU %5.1f ms (the call itself %lld ms, step %lld ms)%s",
+              scaleUsers(), qPrintable(name), gap, m_monitor.longestGapCpuMs(), actionMs, clock.elapsed(), ok ? "" : " TIMED OUT");
         return ok;
     }
 
@@ -84,7 +86,9 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QSignalSpy changed(window.runner(), &PlanRunner::resultsChanged);
 
-        QVERIFY(step("open", [&] { window.openFile(path, true); }, [&] { return window.document()->scenario().userCount() == users; }));
+        QSignalSpy opened(&window, &MainWindow::fileOpened);
+        QVERIFY(step("open", [&] { window.openFileInBackground(path); }, [&] { return !opened.isEmpty(); }));
+        QCOMPARE(window.document()->scenario().userCount(), users);
         // Planning: the heuristics' results are the step; the exact searches are stopped after.
         QVERIFY(step("plan (heuristics)", [&] { changed.clear(); window.planNow(); }, [&] { return !changed.isEmpty(); }, 300000));
         window.runner()->cancel();
@@ -127,9 +131,12 @@ private slots:
         qint64 worst = 0;
         for (const auto& [name, gap] : m_gaps)
             worst = std::max(worst, gap);
-        qInfo("%d users: worst GUI-thread gap %lld ms (target 50 ms)", users, worst);
-        // Generous: two slow shared cores; the printed gaps are the figures reported.
+        qInfo("%d users: worst GUI-thread gap %lld ms, worst CPU of one step %.1f ms (target 50 ms)", users, worst, m_worstCpuMs);
+        // The wall-clock gap depends on what else the shared cores run, so only a generous bound;
+        // the CPU time of a step does not, and three times the target leaves room for a
+        // sanitizer build (a quiet RelWithDebInfo run stays under 25 ms at 10,000 users).
         QVERIFY2(worst < 20000, qPrintable(QString("worst gap %1 ms").arg(worst)));
+        QVERIFY2(m_worstCpuMs < 150, qPrintable(QString("a GUI-thread step took %1 ms of CPU").arg(m_worstCpuMs)));
     }
 };
 

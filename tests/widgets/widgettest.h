@@ -83,24 +83,34 @@ public:
         m_timer.setTimerType(Qt::PreciseTimer);
         QObject::connect(&m_timer, &QTimer::timeout, [this] {
             m_longestMs = std::max(m_longestMs, m_clock.restart());
+            const double cpuMs = threadCpuMs();
+            m_longestCpuMs = std::max(m_longestCpuMs, cpuMs - m_cpuAtTickMs);
+            m_cpuAtTickMs = cpuMs;
             ++m_ticks;
         });
         m_clock.start();
+        m_cpuAtTickMs = threadCpuMs();
         m_timer.start();
     }
     qint64 longestGapMs() const { return m_longestMs; }
+    /// The GUI thread's largest CPU time between two ticks: the work of the longest step, without
+    /// the time other processes took the core (a shared machine inflates the wall-clock gap).
+    double longestGapCpuMs() const { return m_longestCpuMs; }
     /// Forgets the gaps so far and measures from now.
     void restart()
     {
         m_longestMs = 0;
+        m_longestCpuMs = 0;
         m_ticks = 0;
         m_clock.restart();
+        m_cpuAtTickMs = threadCpuMs();
         m_timer.start();
     }
     /// Stops and returns the longest gap, the time since the last tick included.
     qint64 stop()
     {
         m_longestMs = std::max(m_longestMs, m_clock.elapsed());
+        m_longestCpuMs = std::max(m_longestCpuMs, threadCpuMs() - m_cpuAtTickMs);
         m_timer.stop();
         return m_longestMs;
     }
@@ -110,6 +120,8 @@ private:
     QTimer m_timer;
     QElapsedTimer m_clock;
     qint64 m_longestMs = 0;
+    double m_cpuAtTickMs = 0;
+    double m_longestCpuMs = 0;
     int m_ticks = 0;
 };
 

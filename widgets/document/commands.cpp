@@ -162,13 +162,11 @@ EditUsersCommand::EditUsersCommand(ScenarioDocument* document, const std::vector
         m_before.emplace_back(row, document->scenario().users[static_cast<size_t>(row)]);
 }
 
-EditUsersCommand::EditUsersCommand(ScenarioDocument* document, const std::vector<std::pair<int, User>>& rows, FormChange change,
-                                   const QString& text)
-    : EditUsersCommand(document, rows, text)
+EditUsersCommand::EditUsersCommand(ScenarioDocument* document, PreparedBulkEdit prepared, const QString& text)
+    : QUndoCommand(text), m_document(document), m_before(std::move(prepared.before)), m_after(std::move(prepared.after)),
+      m_rows(m_after.size()), m_change(std::move(prepared.change)), m_made(true)
 {
-    Q_ASSERT(rows.size() > kRowsForOneFormChange);
-    m_change = std::move(change);
-    m_made = true;
+    Q_ASSERT(m_rows > kRowsForOneFormChange && m_before.size() == m_rows);
 }
 
 FormChange bulkEditFormChange(const ScenarioForm& form, const Scenario& current, const std::vector<std::pair<int, User>>& rows)
@@ -177,6 +175,17 @@ FormChange bulkEditFormChange(const ScenarioForm& form, const Scenario& current,
     for (const auto& [row, user] : rows)
         after.users[static_cast<size_t>(row)] = user;
     return form.replaceScenario(current, after);
+}
+
+PreparedBulkEdit prepareBulkEdit(const ScenarioForm& form, const Scenario& current, std::vector<std::pair<int, User>> after)
+{
+    PreparedBulkEdit prepared;
+    prepared.change = bulkEditFormChange(form, current, after);
+    prepared.before.reserve(after.size());
+    for (const auto& [row, user] : after)
+        prepared.before.emplace_back(row, current.users[static_cast<size_t>(row)]);
+    prepared.after = std::move(after);
+    return prepared;
 }
 
 void EditUsersCommand::undo()

@@ -38,12 +38,19 @@ private:
 /// keeps its own form in the file); many rows are one ScenarioForm::replaceScenario change,
 /// since editUser is O(M) per row: 5,000 rows of 10,000 users took 10 s on the GUI thread.
 /// O(M + rows) per redo or undo for many rows.
+/// A bulk edit of many rows worked out off the GUI thread (prepareBulkEdit): the users before and
+/// after, and the file-form change. Moved into EditUsersCommand, so the GUI thread copies no user.
+struct PreparedBulkEdit {
+    std::vector<std::pair<int, User>> before, after;
+    FormChange change;
+};
+
 class EditUsersCommand : public QUndoCommand {
 public:
     EditUsersCommand(ScenarioDocument* document, const std::vector<std::pair<int, User>>& rows, const QString& text);
-    /// Many rows with the form change bulkEditFormChange() made for them beforehand (on a worker
-    /// thread), against the document's form and scenario as they are now.
-    EditUsersCommand(ScenarioDocument* document, const std::vector<std::pair<int, User>>& rows, FormChange change, const QString& text);
+    /// Many rows as prepareBulkEdit() made them beforehand (on a worker thread), against the
+    /// document's form and scenario as they are now. O(1) on the calling thread.
+    EditUsersCommand(ScenarioDocument* document, PreparedBulkEdit prepared, const QString& text);
     void undo() override;
     void redo() override;
 
@@ -61,6 +68,10 @@ private:
 /// The file-form change that sets @p rows (more than EditUsersCommand::kRowsForOneFormChange of
 /// them) on @p current: thread-free, so a worker can compute it. O(M + rows) JSON work.
 FormChange bulkEditFormChange(const ScenarioForm& form, const Scenario& current, const std::vector<std::pair<int, User>>& rows);
+
+/// Everything EditUsersCommand needs for @p after (more than kRowsForOneFormChange rows) on
+/// @p current: thread-free, so a worker can prepare it. O(M + rows) JSON work and user copies.
+PreparedBulkEdit prepareBulkEdit(const ScenarioForm& form, const Scenario& current, std::vector<std::pair<int, User>> after);
 
 /// Inserts users at given rows (ascending), or removes them when constructed with remove = true.
 /// An inserted user may land at another row than asked: explicit users come before the users a

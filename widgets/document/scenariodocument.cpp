@@ -15,6 +15,14 @@ ScenarioDocument::ScenarioDocument(QObject* parent)
     connect(this, &ScenarioDocument::edited, this, [this] { ++m_revision; });
 }
 
+ScenarioDocument::~ScenarioDocument()
+{
+    // The undo stack would otherwise be deleted as a child, after this document's members, and
+    // its clear() emits cleanChanged: a listener asking for path() then read a destroyed string.
+    m_undoStack->blockSignals(true);
+    delete m_undoStack;
+}
+
 Expected<ScenarioDocument::Loaded> ScenarioDocument::read(const QString& path)
 {
     Loaded loaded;
@@ -31,7 +39,7 @@ Expected<ScenarioDocument::Loaded> ScenarioDocument::read(const QString& path)
 
 void ScenarioDocument::adopt(Loaded loaded)
 {
-    reset(loaded.scenario, std::move(loaded.form), loaded.path);
+    reset(std::move(loaded.scenario), std::move(loaded.form), loaded.path);
     m_loadWarnings = std::move(loaded.warnings);
 }
 
@@ -49,9 +57,9 @@ void ScenarioDocument::reset(const Scenario& scenario, const QString& path)
     reset(scenario, ScenarioForm::tableForm(scenario), path);
 }
 
-void ScenarioDocument::reset(const Scenario& scenario, ScenarioForm form, const QString& path)
+void ScenarioDocument::reset(Scenario scenario, ScenarioForm form, const QString& path)
 {
-    m_scenario = scenario;
+    m_scenario = std::move(scenario);
     m_form = std::move(form);
     m_loadWarnings.clear();
     m_path = path;

@@ -20,6 +20,8 @@ class ScenarioDocument : public QObject {
 
 public:
     explicit ScenarioDocument(QObject* parent = nullptr);
+    /// Emits nothing while it is destroyed, the undo stack's signals included.
+    ~ScenarioDocument() override;
 
     /// What reading a scenario file gives: made on any thread, adopted on the document's.
     struct Loaded {
@@ -40,7 +42,7 @@ public:
     /// form); clears undo history.
     void reset(const Scenario& scenario, const QString& path);
     /// Replaces the scenario and the form it was read in; clears undo history.
-    void reset(const Scenario& scenario, ScenarioForm form, const QString& path);
+    void reset(Scenario scenario, ScenarioForm form, const QString& path);
     /// Writes the file's own form with the edits made since (the very bytes read when nothing
     /// was edited), atomically, keeping an existing file's mode and writing through a symlink.
     /// Before writing, the text is read back and must give the scenario on screen; otherwise

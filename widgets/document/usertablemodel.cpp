@@ -170,21 +170,21 @@ bool UserTableModel::setColumnForRows(const QList<int>& rows, int column, const 
 
 void UserTableModel::pushBulkEditFromWorker(std::vector<std::pair<int, User>> changed, const QString& text)
 {
-    auto* watcher = new QFutureWatcher<FormChange>(this);
+    auto* watcher = new QFutureWatcher<PreparedBulkEdit>(this);
     const quint64 revision = m_document->revision();
-    auto rows = std::make_shared<const std::vector<std::pair<int, User>>>(std::move(changed));
-    connect(watcher, &QFutureWatcher<FormChange>::finished, this, [this, watcher, revision, rows, text] {
+    connect(watcher, &QFutureWatcher<PreparedBulkEdit>::finished, this, [this, watcher, revision, text] {
         watcher->deleteLater();
         if (m_document->revision() != revision) {
             emit bulkEditDropped(tr("The scenario changed while the bulk edit was prepared: edit again."));
             return;
         }
-        m_document->undoStack()->push(new EditUsersCommand(m_document, *rows, watcher->result(), text));
+        // Taken, not copied: 5,000 users' before and after copied here cost 45 ms at 10,000 users.
+        m_document->undoStack()->push(new EditUsersCommand(m_document, watcher->future().takeResult(), text));
         emit bulkEditApplied();
     });
     // The worker has its own copies of the scenario and the form; only the result comes back.
-    watcher->setFuture(QtConcurrent::run([form = m_document->form(), scenario = m_document->scenario(), rows] {
-        return bulkEditFormChange(form, scenario, *rows);
+    watcher->setFuture(QtConcurrent::run([form = m_document->form(), scenario = m_document->scenario(), rows = std::move(changed)]() mutable {
+        return prepareBulkEdit(form, scenario, std::move(rows));
     }));
 }
 

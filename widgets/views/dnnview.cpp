@@ -2,6 +2,8 @@
 
 #include <QStringListModel>
 
+#include <algorithm>
+
 #include "core/dnn/dnn.h"
 #include "core/dnn/gpuprofile.h"
 #include "core/io/dnnio.h"
@@ -88,8 +90,9 @@ DnnView::DnnView(ScenarioDocument* document, QWidget* parent)
     m_curves->setAxisLabel(ChartAxis::Left, tr("tau_n(b) (ms)"));
     m_curves->setLegend(LegendPlacement::Below); // one entry per sub-task: wrapped below, never over a curve
     m_curves->setIntegerTicks(ChartAxis::Bottom);
-    connect(document, &ScenarioDocument::edited, this, &DnnView::refresh);
+    connect(document, &ScenarioDocument::edited, this, &DnnView::refreshWhenVisible);
     connect(m_user, &QComboBox::currentIndexChanged, this, &DnnView::refresh);
+    m_outdated = true; // the document's scenario is drawn when the page first shows
 }
 
 QLayout* DnnView::createButtons()
@@ -217,8 +220,24 @@ QString DnnView::setAffineEdge(int subtask, double alphaMs, double betaMs)
     return {};
 }
 
+void DnnView::refreshWhenVisible()
+{
+    if (isVisible())
+        refresh();
+    else
+        m_outdated = true;
+}
+
+void DnnView::showEvent(QShowEvent* event)
+{
+    if (m_outdated)
+        refresh();
+    QWidget::showEvent(event);
+}
+
 void DnnView::refresh()
 {
+    m_outdated = false;
     fillTable();
     fillUserChoice();
     drawSplitPoints();
@@ -243,6 +262,16 @@ void DnnView::fillTable()
 
 void DnnView::fillUserChoice()
 {
+    const auto& users = m_document->scenario().users;
+    // Most edits change no id: the 10,000-entry model is then left as it is.
+    const bool sameIds = m_userIds.size() == users.size() &&
+                         std::equal(users.begin(), users.end(), m_userIds.begin(), [](const User& user, const std::string& id) { return user.id == id; });
+    if (sameIds && m_user->model()->rowCount() == static_cast<int>(users.size()))
+        return;
+    m_userIds.clear();
+    m_userIds.reserve(users.size());
+    for (const User& user : users)
+        m_userIds.push_back(user.id);
     const QString chosen = m_user->currentText();
     m_user->blockSignals(true);
     QStringList ids;

@@ -424,7 +424,7 @@ void MainWindow::generateInBackground(const PopulationSpec& spec)
             statusBar()->showMessage(tr("The scenario changed while users were drawn: generate again."), 10000);
             return;
         }
-        GeneratedUsers users = watcher->result();
+        GeneratedUsers users = watcher->future().takeResult();
         m_document->undoStack()->push(new InsertRemoveUsersCommand(m_document, std::move(users.rows), std::move(users.changes), tr("Generate users")));
         emit usersGenerated();
     });
@@ -483,7 +483,7 @@ void MainWindow::openFileInBackground(const QString& path)
     connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, path] {
         watcher->deleteLater();
         unsetCursor();
-        adoptLoaded(path, watcher->result(), false);
+        adoptLoaded(path, watcher->future().takeResult(), false);
         emit fileOpened(path);
     });
     watcher->setFuture(QtConcurrent::run([path] { return ScenarioDocument::read(path); }));
