@@ -200,14 +200,16 @@ private slots:
         QTest::newRow("campus-30 tx_power_scale") << "campus" << int(SweepParameter::TxPowerScale);
         QTest::newRow("campus-30 edge_scale") << "campus" << int(SweepParameter::EdgeScale);
         QTest::newRow("campus-30 uplink_scale") << "campus" << int(SweepParameter::UplinkScale);
+        // At 200 users best spends its whole work budget: the sweep's budget must be plan's.
+        QTest::newRow("campus-200 users") << "campus200" << int(SweepParameter::Users);
     }
 
     void theOwnPointIsThePlanOfTheFile()
     {
         QFETCH(QString, file);
         QFETCH(int, parameter);
-        const std::string text = file == "campus" ? campusText(30) : fileText(kClassroom);
-        const SweepBase base = baseOf(text, file == "campus" ? kCampus : kClassroom);
+        const std::string text = file == "campus" ? campusText(30) : file == "campus200" ? fileText(kCampus) : fileText(kClassroom);
+        const SweepBase base = baseOf(text, file == "classroom" ? kClassroom : kCampus);
         const auto swept = static_cast<SweepParameter>(parameter);
         SweepRequest own = request(swept, {ownSweepValue(base, swept)});
         own.algorithms = parseSweepAlgorithms("all").value();
