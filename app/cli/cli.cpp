@@ -38,6 +38,7 @@ struct CommandLine {
         addPlanCommands(app, commands);
         addDnnCommands(app, commands);
         addOnlineCommands(app, commands);
+        addSweepCommands(app, commands);
     }
 };
 

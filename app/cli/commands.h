@@ -16,4 +16,7 @@ void addDnnCommands(CLI::App& app, Commands& commands);
 /// simulate, train, compare-online (app/cli/online.cpp).
 void addOnlineCommands(CLI::App& app, Commands& commands);
 
+/// sweep, sweep merge (app/cli/sweep.cpp).
+void addSweepCommands(CLI::App& app, Commands& commands);
+
 } // namespace coinfer::cli

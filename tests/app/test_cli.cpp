@@ -549,7 +549,7 @@ private slots:
     {
         QTest::addColumn<QString>("command");
         for (const char* command : {"plan", "verify", "compare", "expand", "dnn", "dnn list", "dnn show", "profile", "profile check",
-                                    "profile show", "profile diff", "simulate", "train", "compare-online"})
+                                    "profile show", "profile diff", "simulate", "train", "compare-online", "sweep", "sweep merge"})
             QTest::newRow(command) << QString(command);
     }
 
@@ -785,6 +785,110 @@ private slots:
         for (const char* key : {"tasks", "energy_per_task_mj", "deadline_misses", "mean_batch_size", "gpu_utilisation", "saving_percent"})
             QVERIFY2(json[key].isDouble(), key);
         QCOMPARE(json.keys().size(), 11);
+    }
+
+
+    // coinfer sweep (issue 14).
+
+    void sweepRowsAreThePlansOfCoinferPlan()
+    {
+        // The classroom's own point (deadline_scale 1) against `coinfer plan` of each planner.
+        const Run sweep = run({"sweep", kClassroom, "--vary", "deadline_scale=0.5,1", "--algorithms", "og,best,no-batching"});
+        QVERIFY2(sweep.status == 0, sweep.err.c_str());
+        std::istringstream lines(sweep.out);
+        std::string line;
+        std::getline(lines, line);
+        QCOMPARE(line, std::string("parameter,value,repeat,algorithm,energy_mj,local_energy_mj,saving_percent,feasible,batches,"
+                                   "lower_bound_mj,gap_percent,time_ms"));
+        int checked = 0;
+        while (std::getline(lines, line)) {
+            std::vector<std::string> cells;
+            std::istringstream fields(line);
+            for (std::string cell; std::getline(fields, cell, ',');)
+                cells.push_back(cell);
+            QCOMPARE(cells.size(), size_t(12));
+            if (cells[1] != "1")
+                continue;
+            const Run plan = run({"plan", kClassroom, "--algorithm", cells[3]});
+            const QJsonObject json = parse(plan.out);
+            QCOMPARE(std::stod(cells[4]), json["total_energy_mj"].toDouble());
+            QCOMPARE(std::stod(cells[5]), json["local_energy_mj"].toDouble());
+            QCOMPARE(cells[7], std::string(json["feasible"].toBool() ? "true" : "false"));
+            QCOMPARE(std::stoi(cells[8]), json["batches"].toArray().size());
+            QCOMPARE(std::stod(cells[9]), json["lower_bound_mj"].toDouble());
+            ++checked;
+        }
+        QCOMPARE(checked, 3);
+    }
+
+    void sweepShardsMergeToTheWholeRun()
+    {
+        QTemporaryDir dir;
+        const std::string campus = COINFER_EXAMPLES "/campus.json";
+        const std::vector<std::string> common = {"sweep", campus, "--vary", "max_batch=8,64", "--repeats", "2", "--algorithms", "local,ip-ssa,og"};
+        std::vector<std::string> whole = common;
+        whole.insert(whole.end(), {"--jobs", "2"});
+        const Run all = run(whole);
+        QVERIFY2(all.status == 0, all.err.c_str());
+        std::vector<std::string> merge = {"sweep", "merge"};
+        for (const char* shard : {"1/3", "2/3", "3/3"}) {
+            const std::string path = dir.path().toStdString() + "/shard-" + shard[0] + ".csv";
+            std::vector<std::string> args = common;
+            args.insert(args.end(), {"--shard", shard, "--output", path});
+            QCOMPARE(run(args).status, 0);
+            merge.push_back(path);
+        }
+        const Run merged = run(merge);
+        QVERIFY2(merged.status == 0 && merged.err.empty(), merged.err.c_str());
+        const auto withoutTime = [](const std::string& csv) {
+            std::string text;
+            std::istringstream lines(csv);
+            for (std::string line; std::getline(lines, line);)
+                text += line.substr(0, line.rfind(',')) + "\n";
+            return text;
+        };
+        QCOMPARE(withoutTime(merged.out), withoutTime(all.out));
+        QCOMPARE(std::count(all.out.begin(), all.out.end(), '\n'), 1 + 2 * 2 * 3);
+        // The same shard twice is refused, naming the file.
+        const Run twice = run({"sweep", "merge", merge[2], merge[3], merge[2]});
+        QCOMPARE(twice.status, 2);
+        QVERIFY2(twice.err.find(merge[2] + ": the row ") != std::string::npos, twice.err.c_str());
+    }
+
+    void badSweepCommandLinesExitTwo_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        const QString classroom = QString::fromStdString(kClassroom);
+        QTest::newRow("unknown parameter") << QStringList{"sweep", classroom, "--vary", "bandwidth=1,2"}
+                                           << "unknown parameter 'bandwidth'; use one of users, deadline_scale, uplink_scale";
+        QTest::newRow("no values") << QStringList{"sweep", classroom, "--vary", "users"} << "--vary users needs values";
+        QTest::newRow("malformed values") << QStringList{"sweep", classroom, "--vary", "users=1,two"} << "--vary users: item 2 of '1,two'";
+        QTest::newRow("bad range") << QStringList{"sweep", classroom, "--vary", "edge_scale=1:2:0"} << "--vary edge_scale: range '1:2:0'";
+        QTest::newRow("no --vary") << QStringList{"sweep", classroom} << "give --vary NAME=VALUES";
+        QTest::newRow("bad shard") << QStringList{"sweep", classroom, "--vary", "users=2", "--shard", "4/3"} << "--shard must be I/N";
+        QTest::newRow("bad jobs") << QStringList{"sweep", classroom, "--vary", "users=2", "--jobs", "0"} << "--jobs must be an integer";
+        QTest::newRow("bad repeats") << QStringList{"sweep", classroom, "--vary", "users=2", "--repeats", "x"} << "--repeats must be an integer";
+        QTest::newRow("bad seed") << QStringList{"sweep", classroom, "--vary", "users=2", "--seed", "-1"} << "--seed must be a whole number";
+        QTest::newRow("unknown algorithm") << QStringList{"sweep", classroom, "--vary", "users=2", "--algorithms", "og,fast"}
+                                           << "--algorithms: unknown algorithm 'fast'";
+        QTest::newRow("users above the table") << QStringList{"sweep", classroom, "--vary", "users=4,9"} << "users=9: the scenario is a table of 8";
+        QTest::newRow("bad scenario") << QStringList{"sweep", COINFER_TEST_DATA "/bad/negative-deadline.json", "--vary", "users=1"}
+                                      << "negative-deadline.json: users[";
+        QTest::newRow("merge a non-sweep file") << QStringList{"sweep", "merge", classroom} << "classroom.json: line 1: the header must be";
+    }
+
+    void badSweepCommandLinesExitTwo()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        std::vector<std::string> words;
+        for (const QString& arg : args)
+            words.push_back(arg.toStdString());
+        const Run refused = run(words);
+        QCOMPARE(refused.status, 2);
+        QVERIFY(refused.out.empty());
+        QVERIFY2(QString::fromStdString(refused.err).contains(message), refused.err.c_str());
     }
 
     void helpAndVersion()

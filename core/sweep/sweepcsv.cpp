@@ -1,0 +1,242 @@
+// The sweep CSV (SPEC section 6): writing, reading and merging shards.
+#include "core/sweep/sweep.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace coinfer {
+namespace {
+
+const std::vector<std::string>& columns()
+{
+    static const std::vector<std::string> names = {"parameter", "value",   "repeat",         "algorithm",   "energy_mj",   "local_energy_mj",
+                                                   "saving_percent", "feasible", "batches", "lower_bound_mj", "gap_percent", "time_ms"};
+    return names;
+}
+
+/// A field as RFC 4180 wants it: quoted when it holds a comma, a quote or a line break.
+std::string quoted(const std::string& field)
+{
+    if (field.find_first_of(",\"\r\n") == std::string::npos)
+        return field;
+    std::string text = "\"";
+    for (char c : field)
+        text += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return text + "\"";
+}
+
+std::string optionalNumber(bool present, double value) { return present && std::isfinite(value) ? sweepNumberText(value) : std::string(); }
+
+std::vector<std::string> rowFields(const SweepRow& row)
+{
+    return {row.parameter,
+            sweepNumberText(row.value),
+            std::to_string(row.repeat),
+            row.algorithm,
+            optionalNumber(row.planned, row.energyMj),
+            sweepNumberText(row.localEnergyMj),
+            optionalNumber(row.planned, row.savingPercent),
+            row.feasible ? "true" : "false",
+            row.planned ? std::to_string(row.batches) : std::string(),
+            optionalNumber(row.planned, row.lowerBoundMj),
+            optionalNumber(row.planned, row.gapPercent),
+            sweepNumberText(row.timeMs)};
+}
+
+std::string joined(const std::vector<std::string>& fields)
+{
+    std::string line;
+    for (size_t i = 0; i < fields.size(); ++i)
+        line += (i ? "," : "") + quoted(fields[i]);
+    return line;
+}
+
+/// Splits one CSV record starting at @p pos (RFC 4180: quoted fields may hold commas, doubled
+/// quotes and line breaks); moves @p pos past its line end. False on an unterminated quote.
+bool readRecord(std::string_view text, size_t& pos, std::vector<std::string>& fields)
+{
+    fields.assign(1, std::string());
+    bool inQuotes = false;
+    for (; pos < text.size(); ++pos) {
+        const char c = text[pos];
+        if (inQuotes) {
+            if (c != '"')
+                fields.back() += c;
+            else if (pos + 1 < text.size() && text[pos + 1] == '"')
+                fields.back() += text[++pos];
+            else
+                inQuotes = false;
+        } else if (c == '"') {
+            inQuotes = true;
+        } else if (c == ',') {
+            fields.emplace_back();
+        } else if (c == '\n') {
+            ++pos;
+            return true;
+        } else if (c != '\r') {
+            fields.back() += c;
+        }
+    }
+    return !inQuotes;
+}
+
+std::optional<double> readNumber(const std::string& text)
+{
+    if (text.empty() || text.find_first_not_of("0123456789.eE+-") != std::string::npos)
+        return std::nullopt;
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (end != text.c_str() + text.size() || !std::isfinite(value))
+        return std::nullopt;
+    return value;
+}
+
+/// Reads the fields of one data row; the error is the problem alone (the caller adds where).
+Expected<SweepRow> rowFromFields(const std::vector<std::string>& fields)
+{
+    const auto fail = [](std::string problem) { return Unexpected(Error{ErrorCode::BadInput, std::move(problem)}); };
+    if (fields.size() != columns().size())
+        return fail("has " + std::to_string(fields.size()) + " fields, not " + std::to_string(columns().size()));
+    SweepRow row;
+    row.parameter = fields[0];
+    if (!sweepParameterFromName(row.parameter))
+        return fail("unknown parameter '" + row.parameter + "'");
+    row.algorithm = fields[3];
+    if (!algorithmFromName(row.algorithm))
+        return fail("unknown algorithm '" + row.algorithm + "'");
+    if (fields[7] != "true" && fields[7] != "false")
+        return fail("feasible must be true or false, not '" + fields[7] + "'");
+    row.feasible = fields[7] == "true";
+    row.planned = !fields[4].empty();
+    // Required numbers: value, repeat, local_energy_mj, time_ms; the others only on planned rows.
+    const size_t required[] = {1, 2, 5, 11};
+    const size_t optional[] = {4, 6, 8, 9, 10};
+    double numbers[12] = {};
+    for (size_t i : required) {
+        const std::optional<double> number = readNumber(fields[i]);
+        if (!number)
+            return fail(columns()[i] + " '" + fields[i] + "' is not a number");
+        numbers[i] = *number;
+    }
+    for (size_t i : optional) {
+        numbers[i] = NAN;
+        if (fields[i].empty())
+            continue;
+        const std::optional<double> number = readNumber(fields[i]);
+        if (!number || !row.planned)
+            return fail(columns()[i] + " '" + fields[i] + "' is not a number" + (row.planned ? "" : " on a row without energy_mj"));
+        numbers[i] = *number;
+    }
+    if (numbers[2] < 0 || std::floor(numbers[2]) != numbers[2] || numbers[2] > 1e9)
+        return fail("repeat '" + fields[2] + "' is not a whole number from 0");
+    row.value = numbers[1];
+    row.repeat = static_cast<int>(numbers[2]);
+    row.localEnergyMj = numbers[5];
+    row.timeMs = numbers[11];
+    if (row.planned) {
+        row.energyMj = numbers[4];
+        row.savingPercent = numbers[6];
+        row.batches = std::isnan(numbers[8]) ? 0 : static_cast<int>(numbers[8]);
+    }
+    row.lowerBoundMj = numbers[9];
+    row.gapPercent = numbers[10];
+    return row;
+}
+
+using PointKey = std::pair<double, int>;
+
+/// Warnings for points missing from the grid of values x repeats, or lacking a planner.
+std::vector<std::string> gridWarnings(const std::vector<SweepRow>& rows)
+{
+    std::set<double> values;
+    std::set<int> repeats;
+    std::set<std::string> algorithms;
+    std::map<PointKey, std::set<std::string>> points;
+    for (const SweepRow& row : rows) {
+        values.insert(row.value);
+        repeats.insert(row.repeat);
+        algorithms.insert(row.algorithm);
+        points[{row.value, row.repeat}].insert(row.algorithm);
+    }
+    std::vector<std::string> warnings;
+    size_t missing = 0, partial = 0;
+    for (double value : values)
+        for (int repeat : repeats) {
+            auto it = points.find({value, repeat});
+            if (it == points.end())
+                ++missing;
+            else if (it->second.size() != algorithms.size())
+                ++partial;
+        }
+    if (repeats.size() && (*repeats.rbegin() + 1 != static_cast<int>(repeats.size())))
+        warnings.push_back("the repeats are not 0.." + std::to_string(*repeats.rbegin()) + ": a shard may be missing");
+    if (missing)
+        warnings.push_back(std::to_string(missing) + " of the " + std::to_string(values.size() * repeats.size())
+                           + " points (values x repeats) have no rows: a shard may be missing");
+    if (partial)
+        warnings.push_back(std::to_string(partial) + " points lack some of the planners the others have");
+    return warnings;
+}
+
+} // namespace
+
+std::string sweepCsvHeader() { return joined(columns()); }
+
+std::string sweepRowsToCsv(const std::vector<SweepRow>& rows)
+{
+    std::string text = sweepCsvHeader() + "\n";
+    for (const SweepRow& row : rows)
+        text += joined(rowFields(row)) + "\n";
+    return text;
+}
+
+Expected<std::vector<SweepRow>> parseSweepCsv(std::string_view text, const std::string& sourceName)
+{
+    size_t pos = 0;
+    std::vector<std::string> fields;
+    if (text.empty() || !readRecord(text, pos, fields) || fields != columns())
+        return Unexpected(Error{ErrorCode::BadInput, sourceName + ": line 1: the header must be " + sweepCsvHeader()});
+    std::vector<SweepRow> rows;
+    for (int line = 2; pos < text.size(); ++line) {
+        if (!readRecord(text, pos, fields))
+            return Unexpected(Error{ErrorCode::BadInput, sourceName + ": line " + std::to_string(line) + ": a quoted field is not closed"});
+        if (fields.size() == 1 && fields[0].empty())
+            continue; // a blank line
+        Expected<SweepRow> row = rowFromFields(fields);
+        if (!row)
+            return Unexpected(Error{ErrorCode::BadInput, sourceName + ": line " + std::to_string(line) + ": " + row.error().message});
+        rows.push_back(std::move(*row));
+    }
+    return rows;
+}
+
+Expected<SweepMerge> mergeSweepCsv(const std::vector<SweepCsvFile>& files)
+{
+    SweepMerge merge;
+    std::map<std::tuple<double, int, std::string>, std::string> seen; // row key -> file that gave it
+    std::string parameter, parameterFile;
+    for (const SweepCsvFile& file : files)
+        for (const SweepRow& row : file.rows) {
+            if (parameter.empty()) {
+                parameter = row.parameter;
+                parameterFile = file.name;
+            } else if (row.parameter != parameter) {
+                return Unexpected(Error{ErrorCode::BadInput, file.name + ": varies " + row.parameter + ", but " + parameterFile + " varies "
+                                                                 + parameter + "; merge shards of one sweep only"});
+            }
+            auto [it, added] = seen.emplace(std::make_tuple(row.value, row.repeat, row.algorithm), file.name);
+            if (!added)
+                return Unexpected(Error{ErrorCode::BadInput, file.name + ": the row " + parameter + "=" + sweepNumberText(row.value)
+                                                                 + ", repeat " + std::to_string(row.repeat) + ", " + row.algorithm
+                                                                 + " is already in " + it->second + " (overlapping shards?)"});
+            merge.rows.push_back(row);
+        }
+    std::stable_sort(merge.rows.begin(), merge.rows.end(), [](const SweepRow& a, const SweepRow& b) { return a.before(b); });
+    merge.warnings = gridWarnings(merge.rows);
+    return merge;
+}
+
+} // namespace coinfer
