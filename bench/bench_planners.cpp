@@ -3,10 +3,13 @@
 #include "core/planning/planner.h"
 #include "core/model/randomscenario.h"
 #include "core/io/scenarioio.h"
+#include "ogreference.h"
 
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+
+#include <sys/resource.h>
 
 namespace {
 
@@ -53,6 +56,37 @@ void BM_Og(benchmark::State& state)
     state.SetComplexityN(state.range(0));
 }
 BENCHMARK(BM_Og)->ArgsProduct({{10, 30, 100, 300}, {5, 20}})->Unit(benchmark::kMillisecond);
+
+/// Peak resident memory of this process so far (MB): a ceiling for the case that ran last.
+double peakRssMb()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+/// OG at scale (issue 15): range(2) = 0 for today's planOg, 1 for the test-only copy of OG before
+/// issue 15 (tests/core/ogreference.cpp), so both run in the same run; range(3) = 1 for the batch
+/// curve with B_max = 32. Reports the process's peak RSS after the case (run one case per process
+/// with --benchmark_filter for a per-case figure).
+void BM_OgScale(benchmark::State& state)
+{
+    const bool before = state.range(2) != 0;
+    const coinfer::Scenario scenario = scenarioFor(state, false, state.range(3) != 0);
+    const coinfer::CostModel model(scenario);
+    for (auto _ : state)
+        benchmark::DoNotOptimize(before ? coinfer::reference::planOgBefore(model) : coinfer::planOg(model));
+    state.SetComplexityN(state.range(0));
+    state.counters["peak_rss_mb"] = peakRssMb();
+}
+// The three targets (constant 3,000 x 20 and 10,000 x 20; batch curve 1,000 x 20), new and old.
+BENCHMARK(BM_OgScale)->Args({3000, 20, 0, 0})->Args({10000, 20, 0, 0})->Args({1000, 20, 0, 1})
+    ->Args({3000, 20, 1, 0})->Args({1000, 20, 1, 1})->Unit(benchmark::kMillisecond)->Iterations(1);
+// Scaling table: M = 100 .. 10,000, N = 5 and 20, constant tau; the old OG up to 3,000 users.
+BENCHMARK(BM_OgScale)->ArgsProduct({{100, 300, 1000, 3000, 10000}, {5, 20}, {0}, {0}})
+    ->Unit(benchmark::kMillisecond)->Iterations(1)->Name("BM_OgScaleNew");
+BENCHMARK(BM_OgScale)->ArgsProduct({{100, 300, 1000, 3000}, {5, 20}, {1}, {0}})
+    ->Unit(benchmark::kMillisecond)->Iterations(1)->Name("BM_OgScaleBefore");
 
 void BM_OgBatchCurve(benchmark::State& state)
 {

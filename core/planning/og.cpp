@@ -53,8 +53,19 @@ public:
             }
             dropUselessOptions(pos);
         }
-        m_prefix.resize(static_cast<size_t>(m_users + 1));
-        m_prefix[0].push_back({-kInf, 0.0, {}});
+        for (int pos = 0; pos < m_users; ++pos) {
+            double alone = m_localMj[static_cast<size_t>(pos)];
+            for (int p = 0; p < m_subtasks; ++p) {
+                const size_t cell = static_cast<size_t>(pos) * static_cast<size_t>(m_subtasks) + static_cast<size_t>(p);
+                if (std::isfinite(m_thresholdMs[cell])) {
+                    alone = std::min(alone, m_offloadMj[cell]);
+                    m_openings.emplace_back(m_thresholdMs[cell], static_cast<int>(cell));
+                }
+            }
+            m_aloneMj.push_back(alone);
+            m_aloneTotalMj += alone;
+        }
+        std::sort(m_openings.begin(), m_openings.end());
     }
 
     // An option that can never be a member's strict best changes nothing where it opens, so it
@@ -82,12 +93,19 @@ public:
         }
     }
 
-    /// Returns false when no plan of the class meets every deadline.
-    bool solve()
+    /// Runs one sweep that skips every state whose lower bound exceeds @p energyLimitMj (+inf:
+    /// none). Returns F_M(+inf) as computed: exact when it is at most @p energyLimitMj, else an
+    /// over-estimate (the energy of some plan of the class, or +inf).
+    double solveWithin(double energyLimitMj)
     {
+        reset(energyLimitMj);
         sweep();
-        return !m_aborted && std::isfinite(value(m_users, kInf));
+        return m_aborted ? kInf : value(m_users, kInf);
     }
+
+    /// Sum over users of their cheapest option when each has the GPU to itself at its own
+    /// deadline (+inf when some user has none): a lower bound on every plan of the class.
+    double aloneLowerBoundMj() const { return m_aloneTotalMj; }
 
     /// Stops the sweep once it has evaluated this many rows (each O(N)); solve() then fails.
     void setRowLimit(long long rows) { m_rowLimit = rows; }
@@ -97,6 +115,15 @@ public:
     Schedule reconstruct() const;
 
 private:
+    void reset(double energyLimitMj);
+    /// Moves the window of live rows to bound @p boundMs; names the rows that became live.
+    void advanceWindow(double boundMs, std::vector<int>& changedRows);
+    /// D_m(B): how much more user m's cheapest option costs when its round must end by B.
+    double clippedExtraMj(int pos) const
+    {
+        return m_currentMj[static_cast<size_t>(pos)] - m_aloneMj[static_cast<size_t>(pos)];
+    }
+
     // Best energy of the user at 0-based position pos in a round ending at endMs, for every
     // reservation k = 0..N-1 at once (suffix minimum over p >= k). O(N).
     void bestOptions(int pos, double endMs, double* out) const
@@ -153,7 +180,86 @@ private:
     long long m_rowsEvaluated = 0;
     long long m_rowLimit = std::numeric_limits<long long>::max();
     bool m_aborted = false;
+
+    // Pruning (docs/algorithms.md section 4, "Pruning by a lower bound"): row j is live at B when
+    // sum_{m <= j} cheapest option of m with its round ending by min(T_m, B), plus the alone
+    // bound of every later user, is at most the energy limit. Live rows form a prefix 1..m_liveRows
+    // that only grows with B; dead rows are never evaluated.
+    std::vector<double> m_aloneMj;     // per position: cheapest option at its own deadline
+    std::vector<double> m_currentMj;   // per position: cheapest option open at the current B
+    std::vector<std::pair<double, int>> m_openings; // (threshold, position * N + p), ascending
+    double m_aloneTotalMj = 0;
+    long double m_slackMj = 0;         // energy limit minus the alone bound of everyone
+    long double m_windowExtraMj = 0;   // sum of finite D_m over live rows with T_m >= B
+    int m_windowInfinite = 0;          // live rows with T_m >= B whose D_m is +inf
+    size_t m_nextOpening = 0;
+    int m_windowFrom = 0;              // positions before it have T < B (D_m = 0)
+    int m_liveRows = 0;                // rows 1..m_liveRows are live
+    bool m_pruning = false;
 };
+
+void OgSolver::reset(double energyLimitMj)
+{
+    m_prefix.assign(static_cast<size_t>(m_users + 1), {});
+    m_prefix[0].push_back({-kInf, 0.0, {}});
+    m_pruning = std::isfinite(energyLimitMj) && std::isfinite(m_aloneTotalMj);
+    m_slackMj = m_pruning ? static_cast<long double>(energyLimitMj) - m_aloneTotalMj
+            + 1e-9L * std::max(1.0, std::abs(energyLimitMj))
+                          : 0;
+    m_currentMj = m_localMj;
+    m_windowExtraMj = 0;
+    m_windowInfinite = 0;
+    m_nextOpening = 0;
+    m_windowFrom = 0;
+    m_liveRows = m_pruning ? 0 : m_users;
+}
+
+void OgSolver::advanceWindow(double boundMs, std::vector<int>& changedRows)
+{
+    if (!m_pruning)
+        return;
+    auto addExtra = [&](double extra, int sign) {
+        if (std::isinf(extra))
+            m_windowInfinite += sign;
+        else
+            m_windowExtraMj += sign * static_cast<long double>(extra);
+    };
+    // Options that open by B (with the sweep's slack, as bestOptions opens them).
+    while (m_nextOpening < m_openings.size() && m_openings[m_nextOpening].first <= boundMs + kTimeEpsMs) {
+        const int cell = m_openings[m_nextOpening++].second;
+        const int pos = cell / m_subtasks;
+        const double energy = m_offloadMj[static_cast<size_t>(cell)];
+        double& current = m_currentMj[static_cast<size_t>(pos)];
+        if (energy >= current)
+            continue;
+        const bool inWindow = pos >= m_windowFrom && pos < m_liveRows;
+        if (inWindow)
+            addExtra(clippedExtraMj(pos), -1);
+        current = energy;
+        if (inWindow)
+            addExtra(clippedExtraMj(pos), +1);
+    }
+    // Users with T < B: their rounds end by T whatever B is, so they no longer add to the bound.
+    while (m_windowFrom < m_users && m_deadlineMs[static_cast<size_t>(m_windowFrom)] < boundMs) {
+        if (m_windowFrom < m_liveRows)
+            addExtra(clippedExtraMj(m_windowFrom), -1);
+        ++m_windowFrom;
+    }
+    if (m_liveRows < m_windowFrom) {
+        // Rows that were dead up to their deadline: dead for every B (their states' bound only
+        // falls to the alone bound at B >= T_j, which we never reach here without passing T_j).
+        m_liveRows = m_windowFrom;
+    }
+    while (m_liveRows < m_users) {
+        const double extra = clippedExtraMj(m_liveRows);
+        const bool infinite = std::isinf(extra) || m_windowInfinite > 0;
+        if (infinite || m_windowExtraMj + extra > m_slackMj)
+            break;
+        m_windowExtraMj += extra;
+        ++m_liveRows;
+        changedRows.push_back(m_liveRows); // row j = position + 1, evaluated for the first time
+    }
+}
 
 void OgSolver::sweep()
 {
@@ -206,6 +312,7 @@ void OgSolver::sweep()
         const int before = pushedFrom;
         while (pushedFrom < m_users && m_deadlineMs[static_cast<size_t>(pushedFrom)] < boundMs)
             ++pushedFrom;
+        advanceWindow(boundMs, changedRows);
         std::sort(changedRows.begin(), changedRows.end());
         evaluateAt(boundMs, pushedFrom, changedRows, pushedFrom != before, newPieceRows);
         if (m_rowsEvaluated > m_rowLimit) {
@@ -245,7 +352,7 @@ void OgSolver::evaluateAt(double boundMs, int pushedFrom, const std::vector<int>
                 break;
             j = changedRows[next];
         }
-        if (j > m_users)
+        if (j > m_liveRows)
             break;
         ++m_rowsEvaluated;
         double* best = &m_bestBuffer[static_cast<size_t>(j - 1) * k];
@@ -350,6 +457,58 @@ Schedule OgSolver::reconstruct() const
     return schedule;
 }
 
+/// Relative slack of the energy comparisons of the pruning: far above the rounding of sums of
+/// M energies in different orders, far below any difference between two plans worth reporting.
+constexpr double kEnergyRelativeEps = 1e-9;
+
+/// The energy of the one-group plan (every user in a round ending at the earliest deadline,
+/// each taking its cheapest option open then, or local): a plan of the class, +inf if some user
+/// has neither. O(M*N).
+double oneRoundEnergyMj(const CostModel& model, const std::vector<double>& remainingMs)
+{
+    const int users = model.userCount();
+    const int subtasks = model.subtaskCount();
+    double earliestMs = kInf;
+    for (int m = 0; m < users; ++m)
+        earliestMs = std::min(earliestMs, model.deadlineMs(m));
+    double total = 0;
+    for (int m = 0; m < users; ++m) {
+        double best = model.localMs(m, subtasks) <= model.deadlineMs(m) + kTimeEpsMs ? model.energyMj(m, subtasks) : kInf;
+        for (int p = 0; p < subtasks; ++p)
+            if (model.arrivalMs(m, p) + remainingMs[static_cast<size_t>(p)] <= earliestMs + kTimeEpsMs)
+                best = std::min(best, model.energyMj(m, p));
+        total += best;
+    }
+    return total;
+}
+
+/// Runs the pruned sweep with energy limits rising from the alone lower bound until a sweep's
+/// optimum is within its limit (then it is the class optimum: the optimal plan's states all have
+/// bounds at most the limit, so none was pruned). Every sweep returns the energy of some plan of
+/// the class, which caps the limit: a sweep at that energy is always within its limit. The
+/// distance of the limit from the bound grows at least 4-fold per sweep and to at least a quarter
+/// of the distance to the best plan known, so a weak bound costs few sweeps. With no plan known,
+/// the last resort is a sweep without pruning (+inf).
+/// Returns the optimum (+inf when the class has no feasible plan or the row limit was hit).
+double solveByRaisingLimit(OgSolver& solver, double knownMj)
+{
+    const double boundMj = solver.aloneLowerBoundMj();
+    if (!std::isfinite(boundMj))
+        return solver.solveWithin(kInf); // some user can never be served: infeasible either way
+    double gapMj = 0;
+    for (int sweep = 0;; ++sweep) {
+        const bool last = boundMj + gapMj >= knownMj;
+        const double limitMj = last ? knownMj : boundMj + gapMj;
+        const double energyMj = solver.solveWithin(limitMj);
+        if (solver.aborted() || energyMj <= limitMj + kEnergyRelativeEps * std::max(1.0, std::abs(limitMj)) || last)
+            return energyMj;
+        knownMj = std::min(knownMj, energyMj);
+        if (!std::isfinite(knownMj) && sweep >= 3)
+            return solver.solveWithin(kInf);
+        gapMj = std::max({4 * gapMj, 1e-4 * std::max(1.0, boundMj), (knownMj - boundMj) / 4});
+    }
+}
+
 } // namespace
 
 Schedule planOgForBounds(const CostModel& model, const std::vector<double>& remainingMs)
@@ -364,7 +523,7 @@ std::optional<Schedule> planOgForBoundsWithin(const CostModel& model, const std:
         return planLocal(model);
     OgSolver solver(model, remainingMs);
     solver.setRowLimit(rowLimit);
-    const bool solved = solver.solve();
+    const bool solved = std::isfinite(solveByRaisingLimit(solver, oneRoundEnergyMj(model, remainingMs)));
     if (rowsEvaluated)
         *rowsEvaluated = solver.rowsEvaluated();
     if (solver.aborted())

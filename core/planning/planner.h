@@ -49,14 +49,21 @@ Schedule planIpSsa(const CostModel& model);
 
 /// Optimal grouping for given round bounds R_p: the least-energy grouping, reservations and
 /// partitions over the class of SPEC section 2 (users sorted by deadline, contiguous groups, one
-/// SSA round per group, rounds back to back in deadline order). See docs/algorithms.md for the
-/// recursion. O(C * (M*N + log C)) for C candidate bounds (the users' thresholds and deadlines,
-/// and each step of the recursion's step functions shifted by the N round lengths); C has no
+/// SSA round per group, rounds back to back in deadline order). See docs/algorithms.md section 4
+/// for the recursion and its pruning. A sweep over C candidate bounds evaluates only the rows
+/// (prefixes 1..j) that are live: whose lower bound (each user's cheapest option with its round
+/// ending by min(T_m, B), plus the later users alone) is within an energy limit. The limit starts
+/// at the alone lower bound and rises (at least 4-fold in its distance from it, capped by the best
+/// plan found) until a sweep's optimum is within it; that optimum is exact. Time
+/// O(S * (C * (W*N + log C) + M*N)) for S sweeps (at most about 2 + log_4(1e4 * gap / bound),
+/// one when the bound is reached) and W live rows per candidate (W <= M; not bounded in general);
+/// memory O(M*N + C + rows evaluated by one sweep). C has no
 /// polynomial bound, so the running time is measured in docs/performance.md.
 Schedule planOgForBounds(const CostModel& model, const std::vector<double>& remainingMs);
 
-/// planOgForBounds that gives up (nullopt) once its sweep has evaluated @p rowLimit rows (each
-/// O(N)); reports the rows it evaluated in @p rowsEvaluated when given.
+/// planOgForBounds that gives up (nullopt) once its sweeps have evaluated @p rowLimit rows in all
+/// (a row is one prefix j at one candidate bound, O(N)); reports the rows it evaluated in
+/// @p rowsEvaluated when given.
 std::optional<Schedule> planOgForBoundsWithin(const CostModel& model, const std::vector<double>& remainingMs,
                                               long long rowLimit, long long* rowsEvaluated = nullptr);
 
