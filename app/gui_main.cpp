@@ -1,8 +1,9 @@
-// coinfer-gui [--screenshot OUT.png] [SCENARIO.json]
+// coinfer-gui [--screenshot OUT.png] [--page PAGE] [--vary NAME=VALUES] [SCENARIO.json]
 #include "widgets/document/planrunner.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/views/mainwindow.h"
 #include "widgets/views/presentationwindow.h"
+#include "widgets/views/sweepview.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -23,14 +24,20 @@ int main(int argc, char** argv)
     parser.addVersionOption();
     QCommandLineOption screenshot("screenshot", "Open, plan, save the main window as PNG to <file> and quit.", "file");
     parser.addOption(screenshot);
-    QCommandLineOption page("page", "The page to show: comparison (default), plan, dnn or online.", "page", "comparison");
+    QCommandLineOption page("page", "The page to show: comparison (default), plan, dnn, online or sweep.", "page", "comparison");
     parser.addOption(page);
+    QCommandLineOption vary("vary", "With --page sweep: run the sweep NAME=VALUES (e.g. users=20:200:20) on opening.", "NAME=VALUES");
+    parser.addOption(vary);
+    QCommandLineOption algorithms("algorithms", "With --vary: the planners (e.g. local,ip-ssa,og,best).", "list");
+    parser.addOption(algorithms);
+    QCommandLineOption repeats("repeats", "With --vary: the repeats of each value.", "k");
+    parser.addOption(repeats);
     QCommandLineOption present("present", "Open presentation mode at walkthrough step <n> (0 to 3).", "n");
     parser.addOption(present);
     parser.addPositionalArgument("scenario", "Scenario file to open (default: the built-in classroom example).");
     parser.process(app);
 
-    const QStringList pages{"comparison", "plan", "dnn", "online"};
+    const QStringList pages{"comparison", "plan", "dnn", "online", "sweep"};
     if (!pages.contains(parser.value(page))) {
         std::fprintf(stderr, "coinfer-gui: unknown page \"%s\"; the pages are %s\n", qPrintable(parser.value(page)),
                      qPrintable(pages.join(", ")));
@@ -67,6 +74,26 @@ int main(int argc, char** argv)
     }
     window.showPage(static_cast<int>(pages.indexOf(parser.value(page))));
     window.show();
+    if (parser.value(page) == "sweep" && (shoot || parser.isSet(vary))) {
+        // The sweep asked for, or the page's own default one, runs; the shot waits for it.
+        const QString request = parser.isSet(vary) ? parser.value(vary) : QString();
+        const qsizetype equals = request.indexOf('=');
+        coinfer::SweepView* sweep = window.sweepView();
+        const QString error = sweep->runSweep(equals > 0 ? request.left(equals) : sweep->currentParameter(),
+                                              equals > 0 ? request.mid(equals + 1) : sweep->currentValues(), parser.value(algorithms),
+                                              parser.value(repeats).toInt());
+        if (!error.isEmpty()) {
+            std::fprintf(stderr, "coinfer-gui: --vary: %s\n", qPrintable(error));
+            return 2;
+        }
+        if (shoot) {
+            const QString out = parser.value(screenshot);
+            QObject::connect(sweep, &coinfer::SweepView::finished, &window, [&window, out] {
+                QTimer::singleShot(200, &window, [&window, out] { QApplication::exit(window.grab().save(out) ? 0 : 2); });
+            });
+        }
+        return app.exec();
+    }
     if (shoot) {
         const QString out = parser.value(screenshot);
         QObject::connect(window.runner(), &coinfer::PlanRunner::finished, &window, [&window, out] {

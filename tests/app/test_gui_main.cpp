@@ -46,9 +46,24 @@ private slots:
         const GuiRun run = runGui({"--screenshot", shot, "--page", "timeline", COINFER_EXAMPLES "/classroom.json"});
         QCOMPARE(run.status, 2);
         QVERIFY2(run.err.contains("timeline"), qPrintable(run.err));
-        for (const char* page : {"comparison", "plan", "dnn", "online"})
+        for (const char* page : {"comparison", "plan", "dnn", "online", "sweep"})
             QVERIFY2(run.err.contains(page), qPrintable(run.err));
         QVERIFY(!QFileInfo::exists(shot));
+    }
+
+    /// Issue 14: the Sweep page renders a sweep given on the command line; a bad one exits 2.
+    void sweepPageRendersTheSweepAsked()
+    {
+        QTemporaryDir dir;
+        const QString shot = dir.path() + "/sweep.png";
+        const GuiRun bad = runGui({"--screenshot", shot, "--page", "sweep", "--vary", "bogus=1", COINFER_EXAMPLES "/classroom.json"});
+        QCOMPARE(bad.status, 2);
+        QVERIFY2(bad.err.contains("deadline_scale"), qPrintable(bad.err));
+        QVERIFY(!QFileInfo::exists(shot));
+        const GuiRun run = runGui({"--screenshot", shot, "--page", "sweep", "--vary", "deadline_scale=0.8,1,1.2", "--algorithms", "local,og",
+                                   COINFER_EXAMPLES "/classroom.json"});
+        QVERIFY2(run.status == 0, qPrintable(run.err));
+        QVERIFY(QFileInfo(shot).size() > 0);
     }
 
     /// A known page still gives a screenshot and exit 0.

@@ -114,6 +114,13 @@ void ChartView::setUpInteraction()
         m_plot->setSelectionRectMode(event->modifiers() & Qt::ControlModifier ? QCP::srmZoom : QCP::srmNone);
     });
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) { fitView(); });
+    connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) { m_pressedAt = event->position().toPoint(); });
+    connect(m_plot, &QCustomPlot::mouseRelease, this, [this](QMouseEvent* event) {
+        if (event->button() != Qt::LeftButton || (event->position().toPoint() - m_pressedAt).manhattanLength() > 4)
+            return;
+        if (const auto point = linePointAt(m_plot->mapTo(this, event->position().toPoint())))
+            emit linePointClicked(point->first, point->second);
+    });
     for (ChartAxis axis : kAllAxes)
         connect(axisOf(m_plot, axis), qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this,
                 [this, axis](const QCPRange& range) { limitRange(axis, range); });
@@ -284,6 +291,56 @@ int ChartView::addLine(const LineSeries& series)
                                    ? QCPScatterStyle(shapeOf(series.marker), series.markerColour, series.markerSize)
                                    : QCPScatterStyle(shapeOf(series.marker), series.markerSize));
     return m_plot->graphCount() - 1;
+}
+
+int ChartView::addBand(const BandSeries& series)
+{
+    QCPGraph* lower = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis);
+    QCPGraph* upper = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis);
+    lower->setData(series.x, series.lower);
+    upper->setData(series.x, series.upper);
+    for (QCPGraph* edge : {lower, upper}) {
+        edge->setName(series.name);
+        edge->setPen(Qt::NoPen);
+        edge->setSelectable(QCP::stNone);
+        edge->removeFromLegend();
+        edge->setProperty("band", true);
+    }
+    QColor fill = series.fill;
+    fill.setAlpha(50);
+    upper->setBrush(fill);
+    upper->setChannelFillGraph(lower);
+    return m_plot->graphCount() - 2;
+}
+
+std::optional<std::pair<int, int>> ChartView::linePointAt(QPoint position) const
+{
+    constexpr double kReachPx = 8;
+    const QPointF at(m_plot->mapFrom(this, position));
+    std::optional<std::pair<int, int>> nearest;
+    double nearestPx = kReachPx;
+    for (int line = 0; line < m_plot->graphCount(); ++line) {
+        const QCPGraph* graph = m_plot->graph(line);
+        if (!graph->visible() || graph->property("band").toBool())
+            continue;
+        int index = 0;
+        for (auto point = graph->data()->constBegin(); point != graph->data()->constEnd(); ++point, ++index) {
+            const QPointF pixel = graph->coordsToPixels(point->key, point->value);
+            const double distancePx = std::hypot(pixel.x() - at.x(), pixel.y() - at.y());
+            if (distancePx <= nearestPx) {
+                nearestPx = distancePx;
+                nearest = std::make_pair(line, index);
+            }
+        }
+    }
+    return nearest;
+}
+
+QPoint ChartView::linePointPosition(int line, int index) const
+{
+    const QCPGraph* graph = m_plot->graph(line);
+    const auto point = graph->data()->at(index);
+    return m_plot->mapTo(this, graph->coordsToPixels(point->key, point->value).toPoint());
 }
 
 void ChartView::appendToLine(int line, double x, double y)

@@ -69,6 +69,13 @@ struct LineSeries {
     ChartAxis valueAxis = ChartAxis::Left;  ///< Left or Right
 };
 
+/// A shaded band between @c lower and @c upper at keys @c x (e.g. a min-max range over repeats).
+struct BandSeries {
+    QString name{}; ///< for hover texts ("best, min-max")
+    QVector<double> x{}, lower{}, upper{};
+    QColor fill{};
+};
+
 /// A chart. Series are drawn in the order they are added and keep their index until clear().
 /// Changes show after replot().
 ///
@@ -110,6 +117,9 @@ public:
     int addBars(const BarSeries& series);
     /// Adds a line; returns its index among the lines. O(points).
     int addLine(const LineSeries& series);
+    /// Adds a band; it takes two line indices (its lower and its upper edge), is not in the
+    /// legend, and the first index is returned. O(points).
+    int addBand(const BandSeries& series);
     /// Appends one point to line @p line. O(1) amortised.
     void appendToLine(int line, double x, double y);
     /// Removes the points of line @p line; the line itself stays, with its name and style.
@@ -145,6 +155,11 @@ public:
     /// What hovering at @p position (this widget's coordinates) shows: the series' name, the key
     /// (its label when the axis has text labels) and the value; empty away from data.
     QString hoverText(QPoint position) const;
+    /// The line and the point of it under @p position (widget coordinates), within a few
+    /// pixels; nullopt over anything else, a band or a hidden line. O(points of the lines).
+    std::optional<std::pair<int, int>> linePointAt(QPoint position) const;
+    /// Where point @p index of line @p line is drawn, in widget coordinates. O(1).
+    QPoint linePointPosition(int line, int index) const;
     /// Draws the chart again with every change since the last replot.
     void replot();
 
@@ -171,6 +186,8 @@ public:
 signals:
     /// A bar or a point of any series was clicked; @p index is its position in its series.
     void dataClicked(int index);
+    /// Point @p index of line @p line was clicked (pressed and released without a drag).
+    void linePointClicked(int line, int index);
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -198,6 +215,7 @@ private:
     QCPItemRect* m_mark = nullptr;
     QCPItemText* m_note = nullptr;
     std::optional<double> m_markedKey;
+    QPoint m_pressedAt; ///< where the left button went down, to tell a click from a drag
     std::map<double, QString> m_keyLabels;  ///< the bottom axis' text labels, for hover text
     std::map<ChartAxis, std::pair<double, double>> m_homeRanges; ///< the ranges fitView() restores
 };

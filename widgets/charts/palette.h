@@ -5,6 +5,7 @@
 // every view and export links.
 
 #include <QColor>
+#include <QString>
 
 namespace coinfer::palette {
 
@@ -18,5 +19,26 @@ inline QColor deadline() { return {200, 40, 40}; }          ///< a deadline mark
 inline QColor late() { return {220, 30, 30}; }              ///< a user that misses its deadline
 inline QColor selection() { return {20, 20, 20}; }          ///< outline of the selected user: never a fill
 inline QColor linked() { return {255, 200, 0}; }            ///< members of the batch under the mouse
+
+/// The colour of a planner's series in charts that compare planners (by command-line name):
+/// local is the baseline grey, best the recommended green.
+inline QColor planner(const QString& name)
+{
+    if (name == QLatin1String("local"))
+        return {150, 150, 150};
+    if (name == QLatin1String("full-offload"))
+        return {230, 160, 60};
+    if (name == QLatin1String("no-batching"))
+        return {200, 90, 160};
+    if (name == QLatin1String("ip-ssa"))
+        return {70, 130, 180};
+    if (name == QLatin1String("og"))
+        return {120, 90, 190};
+    if (name == QLatin1String("best"))
+        return {46, 139, 87};
+    if (name == QLatin1String("exact"))
+        return {20, 20, 20};
+    return {100, 100, 100};
+}
 
 } // namespace coinfer::palette

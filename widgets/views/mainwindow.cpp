@@ -13,6 +13,7 @@
 #include "widgets/views/dnnview.h"
 #include "widgets/views/generatordialog.h"
 #include "widgets/views/onlineview.h"
+#include "widgets/views/sweepview.h"
 #include "widgets/views/plancharts.h"
 #include "widgets/views/planview.h"
 #include "widgets/views/timelineview.h"
@@ -118,6 +119,8 @@ MainWindow::MainWindow(QWidget* parent)
     , m_planView(new PlanView(this))
     , m_dnnView(new DnnView(m_document, this))
     , m_onlineView(new OnlineView(m_document, this))
+    , m_sweepView(new SweepView(m_document, this))
+    , m_untitledName(tr("classroom example"))
     , m_planChoice(new QComboBox(this))
     , m_compareChoice(new QComboBox(this))
     , m_replanTimer(new QTimer(this))
@@ -165,6 +168,9 @@ QWidget* MainWindow::createCentralWidget()
     tabs->addTab(createPlanPage(), tr("P&lan"));
     tabs->addTab(m_dnnView, tr("&DNN and edge"));
     tabs->addTab(m_onlineView, tr("&Online"));
+    tabs->addTab(m_sweepView, tr("S&weep"));
+    connect(m_sweepView, &SweepView::statusMessage, this, [this](const QString& text) { statusBar()->showMessage(text, 10000); });
+    connect(m_sweepView, &SweepView::variantRequested, this, &MainWindow::openVariant);
     auto* splitter = new QSplitter(this);
     splitter->addWidget(m_table);
     splitter->addWidget(tabs);
@@ -593,6 +599,21 @@ void MainWindow::showPlanOf(const QString& algorithm)
     updateBanners();
 }
 
+MainWindow* MainWindow::openVariant(const Scenario& scenario, const QString& title)
+{
+    auto* window = new MainWindow;
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->m_untitledName = title;
+    window->m_document->reset(scenario, QString());
+    window->updateTitle();
+    window->resize(size());
+    window->showPage(1);
+    window->show();
+    window->planNow();
+    statusBar()->showMessage(tr("Opened %1 in a new window").arg(title), 10000);
+    return window;
+}
+
 void MainWindow::showPage(int page)
 {
     m_tabs->setCurrentIndex(page);
@@ -762,6 +783,7 @@ QStringList MainWindow::exportCharts(const QString& path)
         return coinfer::exportCharts(charts, path);
     }
     case 2: return coinfer::exportCharts({{"split-points", m_dnnView->splitChart()}, {"batch-curves", m_dnnView->curveChart()}}, path);
+    case 4: return coinfer::exportCharts({{"sweep", m_sweepView->chart()}}, path);
     default: return coinfer::exportCharts({{"comparison", m_comparison->chart()}}, path);
     }
 }
@@ -839,7 +861,7 @@ bool MainWindow::maybeSave()
 
 void MainWindow::updateTitle()
 {
-    const QString name = m_document->path().isEmpty() ? tr("classroom example") : QFileInfo(m_document->path()).fileName();
+    const QString name = m_document->path().isEmpty() ? m_untitledName : QFileInfo(m_document->path()).fileName();
     setWindowTitle(tr("%1[*] - Coinfer").arg(name));
     setWindowModified(m_document->isModified());
 }

@@ -27,6 +27,7 @@ namespace coinfer {
 class ComparisonView;
 class DnnView;
 class OnlineView;
+class SweepView;
 class PlanView;
 class PlanRunner;
 class TimelineModel;
@@ -54,6 +55,10 @@ public:
     PlanView* planView() const { return m_planView; }
     DnnView* dnnView() const { return m_dnnView; }
     OnlineView* onlineView() const { return m_onlineView; }
+    SweepView* sweepView() const { return m_sweepView; }
+    /// Opens @p scenario (a sweep's point) in a new window of its own on the Plan page, planned,
+    /// as an unsaved document named @p title: the scenario open here is left as it is.
+    MainWindow* openVariant(const Scenario& scenario, const QString& title);
     /// Shows the plan of the algorithm with this command-line name in the plan view.
     void showPlanOf(const QString& algorithm);
     /// Shows a second plan under the first on the same time axis ("" hides it).
@@ -160,6 +165,8 @@ private:
     PlanView* m_planView;
     DnnView* m_dnnView;
     OnlineView* m_onlineView;
+    SweepView* m_sweepView;
+    QString m_untitledName; ///< the title of a document without a file
     QComboBox* m_planChoice;
     QComboBox* m_compareChoice;
     QTabWidget* m_tabs = nullptr;

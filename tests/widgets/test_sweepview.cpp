@@ -1,0 +1,215 @@
+// The Sweep page (issue 14): its rows are the core sweep's, its chart shows the mean and range
+// of feasible plans only, a click opens the point's variant, cancel keeps the finished points,
+// an edit marks the sweep stale, and the CSV export reads back as the rows shown.
+#include "core/io/fileio.h"
+#include "core/sweep/sweep.h"
+#include "widgets/charts/chartview.h"
+#include "widgets/document/scenariodocument.h"
+#include "widgets/document/usertablemodel.h"
+#include "widgets/views/mainwindow.h"
+#include "widgets/views/sweepview.h"
+
+#include <QLabel>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+using namespace coinfer;
+
+namespace {
+
+const QString kClassroom = QStringLiteral(COINFER_EXAMPLES "/classroom.json");
+const QString kCampus = QStringLiteral(COINFER_EXAMPLES "/campus.json");
+
+/// Everything but time_ms.
+bool sameRow(const SweepRow& a, const SweepRow& b)
+{
+    const auto same = [](double x, double y) { return (std::isnan(x) && std::isnan(y)) || x == y; };
+    return a.parameter == b.parameter && a.value == b.value && a.repeat == b.repeat && a.algorithm == b.algorithm &&
+           a.planned == b.planned && same(a.energyMj, b.energyMj) && same(a.localEnergyMj, b.localEnergyMj) &&
+           same(a.savingPercent, b.savingPercent) && a.feasible == b.feasible && a.batches == b.batches &&
+           same(a.lowerBoundMj, b.lowerBoundMj) && same(a.gapPercent, b.gapPercent);
+}
+
+SweepRow row(double value, int repeat, const std::string& algorithm, double energyMj, bool feasible)
+{
+    SweepRow r;
+    r.parameter = "users";
+    r.value = value;
+    r.repeat = repeat;
+    r.algorithm = algorithm;
+    r.planned = true;
+    r.energyMj = energyMj;
+    r.feasible = feasible;
+    return r;
+}
+
+} // namespace
+
+class TestSweepView : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { QCoreApplication::setOrganizationName("CoinferTest"); }
+
+    void summaryAveragesFeasiblePlansOnly()
+    {
+        const std::vector<SweepRow> rows{row(10, 0, "og", 5, true), row(10, 1, "og", 7, true), row(10, 2, "og", 1, false),
+                                         row(20, 0, "og", 9, true), row(10, 0, "local", 12, true)};
+        const std::vector<SweepSummary> summary = summarizeSweep(rows, SweepMeasure::EnergyMj);
+        QCOMPARE(summary.size(), size_t(2));
+        QCOMPARE(summary[0].planner, std::string("local")); // allAlgorithms() order
+        const SweepSummary& og = summary[1];
+        QCOMPARE(og.points.size(), size_t(2));
+        QCOMPARE(og.points[0].rows, 2);
+        QCOMPARE(og.points[0].mean, 6.0);
+        QCOMPARE(og.points[0].least, 5.0);
+        QCOMPARE(og.points[0].most, 7.0);
+        QCOMPARE(og.points[0].lateRows, 1);
+        QCOMPARE(og.points[0].lateMean, 1.0);
+        QCOMPARE(og.points[1].value, 20.0);
+    }
+
+    void rowsAndChartAreTheCoreSweeps()
+    {
+        ScenarioDocument document;
+        QVERIFY(document.load(kCampus).has_value());
+        SweepView view(&document);
+        view.resize(1000, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy finished(&view, &SweepView::finished);
+        QCOMPARE(view.runSweep("users", "10,20,30", "local,no-batching,og", 2), QString());
+        QVERIFY(finished.wait(120000));
+
+        // The same request through the core, independently of the page.
+        Expected<SweepBase> base = prepareSweepBase(*readTextFile(kCampus.toStdString()), kCampus.toStdString());
+        QVERIFY(base.has_value());
+        SweepRequest request;
+        request.parameter = SweepParameter::Users;
+        request.values = {10, 20, 30};
+        request.algorithms = {Algorithm::Local, Algorithm::NoBatching, Algorithm::Og};
+        request.repeats = 2;
+        const Expected<SweepResult> core = runSweep(*base, request);
+        QVERIFY(core.has_value());
+        QCOMPARE(view.rows().size(), core->rows.size());
+        QCOMPARE(view.rows().size(), size_t(3 * 2 * 3));
+        for (size_t i = 0; i < core->rows.size(); ++i)
+            QVERIFY2(sameRow(view.rows()[i], core->rows[i]), qPrintable(QString("row %1 differs").arg(i)));
+
+        // Each planner's line: at each value, the mean of its feasible rows, computed here.
+        std::map<std::pair<std::string, double>, std::pair<double, int>> sums;
+        for (const SweepRow& r : core->rows)
+            if (r.planned && r.feasible) {
+                auto& [sum, count] = sums[{r.algorithm, r.value}];
+                sum += r.energyMj;
+                ++count;
+            }
+        int checked = 0;
+        for (int line = 0; line < view.chart()->lineCount(); ++line) {
+            const LineSeries series = view.chart()->line(line);
+            if (!series.name.endsWith("(mean)"))
+                continue;
+            const std::string planner = series.name.section(' ', 0, 0).toStdString();
+            for (int k = 0; k < series.x.size(); ++k) {
+                const auto& [sum, count] = sums.at({planner, series.x[k]});
+                QVERIFY(std::abs(series.y[k] - sum / count) <= 1e-9 * std::abs(sum));
+                ++checked;
+            }
+        }
+        QVERIFY(checked >= 6); // local and og at three values at least
+        QVERIFY(!view.isStale());
+
+        // An edit marks the sweep stale, in the status line and on the chart.
+        UserTableModel model(&document);
+        QVERIFY(model.setData(model.index(0, UserTableModel::DeadlineMs), 321.0));
+        QVERIFY(view.isStale());
+        QVERIFY(view.chart()->note().contains("run it again"));
+
+        // The CSV written reads back as the rows shown.
+        QTemporaryDir dir;
+        const QString path = dir.path() + "/sweep.csv";
+        QCOMPARE(view.exportCsv(path), QString());
+        const Expected<std::vector<SweepRow>> back = parseSweepCsv(*readTextFile(path.toStdString()), path.toStdString());
+        QVERIFY(back.has_value());
+        QCOMPARE(back->size(), view.rows().size());
+        for (size_t i = 0; i < back->size(); ++i)
+            QVERIFY(sameRow((*back)[i], view.rows()[i]));
+    }
+
+    void clickingAPointOpensItsVariant()
+    {
+        ScenarioDocument document;
+        QVERIFY(document.load(kCampus).has_value());
+        SweepView view(&document);
+        view.resize(1000, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy finished(&view, &SweepView::finished);
+        QCOMPARE(view.runSweep("users", "10,40", "local", 1), QString());
+        QVERIFY(finished.wait(60000));
+        QSignalSpy requested(&view, &SweepView::variantRequested);
+        int line = -1;
+        for (int i = 0; i < view.chart()->lineCount(); ++i)
+            if (view.chart()->line(i).name == "local")
+                line = i;
+        QVERIFY(line >= 0);
+        const QPoint at = view.chart()->linePointPosition(line, 1);
+        QVERIFY(view.chart()->linePointAt(at).has_value());
+        QTest::mouseClick(view.chart()->childAt(at), Qt::LeftButton, {}, view.chart()->childAt(at)->mapFrom(view.chart(), at));
+        QCOMPARE(requested.size(), 1);
+        const auto scenario = requested[0][0].value<Scenario>();
+        QCOMPARE(scenario.userCount(), 40);
+        QVERIFY(requested[0][1].toString().contains("users = 40"));
+        QCOMPARE(document.scenario().userCount(), 200); // the open scenario is left as it is
+    }
+
+    void cancelKeepsTheFinishedPoints()
+    {
+        ScenarioDocument document;
+        QVERIFY(document.load(kCampus).has_value());
+        SweepView view(&document);
+        view.show();
+        QSignalSpy finished(&view, &SweepView::finished);
+        QCOMPARE(view.runSweep("users", "20:200:20", "local,og,best", 3), QString());
+        QVERIFY(QTest::qWaitFor([&] { return !view.rows().empty(); }, 60000));
+        view.cancel();
+        QVERIFY(finished.wait(60000));
+        QVERIFY(!view.rows().empty());
+        QVERIFY(view.rows().size() < size_t(10 * 3 * 3));
+        QVERIFY2(view.statusLabel()->text().startsWith("Cancelled"), qPrintable(view.statusLabel()->text()));
+    }
+
+    void badValuesAreRefusedWithAReason()
+    {
+        ScenarioDocument document;
+        QVERIFY(document.load(kClassroom).has_value());
+        SweepView view(&document);
+        QVERIFY(view.runSweep("users", "5:1:1").contains("below the first"));
+        QVERIFY(view.runSweep("users", "4,500").contains("500")); // a table cannot draw more users
+        QVERIFY(view.runSweep("bogus", "1").contains("deadline_scale"));
+        QVERIFY(!view.isRunning());
+    }
+
+    void aVariantOpensInItsOwnWindow()
+    {
+        MainWindow window;
+        QVERIFY(window.openFile(kCampus, true));
+        Scenario smaller = window.document()->scenario();
+        smaller.users.resize(12);
+        MainWindow* opened = window.openVariant(smaller, "users = 12 (repeat 1, og)");
+        QVERIFY(opened != &window);
+        QCOMPARE(opened->document()->scenario().userCount(), 12);
+        QVERIFY(opened->windowTitle().contains("users = 12"));
+        QCOMPARE(window.document()->scenario().userCount(), 200);
+        QVERIFY(!window.document()->isModified());
+        opened->close();
+    }
+};
+
+QTEST_MAIN(TestSweepView)
+#include "test_sweepview.moc"

@@ -1,0 +1,561 @@
+#include "widgets/views/sweepview.h"
+
+#include "core/io/fileio.h"
+#include "widgets/charts/chartview.h"
+#include "widgets/charts/palette.h"
+#include "widgets/document/scenariodocument.h"
+#include "widgets/export/chartexport.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPointer>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSpinBox>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrent>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace coinfer {
+namespace {
+
+/// The number @p row holds for @p measure; nullopt when it has none.
+std::optional<double> measureOf(const SweepRow& row, SweepMeasure measure)
+{
+    if (!row.planned)
+        return std::nullopt;
+    switch (measure) {
+    case SweepMeasure::EnergyMj: return row.energyMj;
+    case SweepMeasure::SavingPercent: return row.savingPercent;
+    case SweepMeasure::GapPercent: return std::isfinite(row.gapPercent) ? std::optional<double>(row.gapPercent) : std::nullopt;
+    }
+    return std::nullopt;
+}
+
+QString measureLabel(SweepMeasure measure)
+{
+    switch (measure) {
+    case SweepMeasure::EnergyMj: return QObject::tr("Total user energy (mJ)");
+    case SweepMeasure::SavingPercent: return QObject::tr("Saving against local computing (%)");
+    case SweepMeasure::GapPercent: return QObject::tr("Gap to the proven lower bound (%)");
+    }
+    return {};
+}
+
+/// "text.csv" from "text" when the chosen filter says CSV, and so on: the filter decides.
+QString withSuffixOfFilter(const QString& path, const QString& filter)
+{
+    if (path.isEmpty() || !QFileInfo(path).suffix().isEmpty())
+        return path;
+    const qsizetype star = filter.indexOf("*.");
+    return star < 0 ? path : path + filter.mid(star + 1, filter.indexOf(')', star) - star - 1);
+}
+
+/// " no-batching misses a deadline in 30 of 30 plans (triangles)." for each planner with late
+/// plans; empty when every plan is feasible.
+QString lateSentence(const std::vector<SweepRow>& rows)
+{
+    std::map<std::string, std::pair<int, int>> lateOfPlanner; // late, planned
+    for (const SweepRow& row : rows)
+        if (row.planned) {
+            auto& [late, planned] = lateOfPlanner[row.algorithm];
+            late += row.feasible ? 0 : 1;
+            ++planned;
+        }
+    QStringList parts;
+    for (const auto& [planner, counts] : lateOfPlanner)
+        if (counts.first > 0)
+            parts << QObject::tr("%1 misses a deadline in %2 of %3 plans").arg(QString::fromStdString(planner)).arg(counts.first).arg(counts.second);
+    return parts.isEmpty() ? QString() : QStringLiteral(" ") + parts.join(QStringLiteral("; ")) + QObject::tr(" (triangles: not comparable).");
+}
+
+} // namespace
+
+std::vector<SweepSummary> summarizeSweep(const std::vector<SweepRow>& rows, SweepMeasure measure)
+{
+    std::map<std::string, std::map<double, SweepSummaryPoint>> byPlanner;
+    for (const SweepRow& row : rows) {
+        const std::optional<double> number = measureOf(row, measure);
+        if (!number)
+            continue;
+        SweepSummaryPoint& point = byPlanner[row.algorithm][row.value];
+        point.value = row.value;
+        if (!row.feasible) {
+            point.lateMean += (*number - point.lateMean) / ++point.lateRows;
+            continue;
+        }
+        if (point.rows == 0)
+            point.least = point.most = *number;
+        point.least = std::min(point.least, *number);
+        point.most = std::max(point.most, *number);
+        point.mean += (*number - point.mean) / ++point.rows;
+    }
+    std::vector<SweepSummary> summary;
+    // In the order the planners are listed everywhere: local first, best and exact last.
+    for (Algorithm algorithm : allAlgorithms()) {
+        const auto found = byPlanner.find(algorithmName(algorithm));
+        if (found == byPlanner.end())
+            continue;
+        SweepSummary planner{found->first, {}};
+        for (const auto& [value, point] : found->second)
+            planner.points.push_back(point);
+        summary.push_back(std::move(planner));
+    }
+    return summary;
+}
+
+SweepView::SweepView(ScenarioDocument* document, QWidget* parent)
+    : QWidget(parent), m_document(document), m_chart(new ChartView(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(createControls());
+    layout->addLayout(createActions());
+    m_status = new QLabel(this);
+    m_status->setWordWrap(true);
+    layout->addWidget(m_status);
+    layout->addWidget(m_chart, 1);
+    m_chart->setLegend(LegendPlacement::Below);
+    m_chart->setNote(tr("Pick a quantity and its values, then Run (Ctrl+Return): each value is planned by every chosen planner."));
+    m_status->setText(tr("No sweep yet."));
+    connect(m_chart, &ChartView::linePointClicked, this, &SweepView::openPoint);
+    connect(&m_watcher, &QFutureWatcher<Expected<SweepResult>>::finished, this, &SweepView::sweepEnded);
+    connect(document, &ScenarioDocument::edited, this, &SweepView::markStale);
+    connect(document, &ScenarioDocument::scenarioReset, this, [this] {
+        // Another scenario: values the user typed stay, the defaults follow the new one.
+        if (m_values->text() == m_defaultValues)
+            parameterChanged();
+    });
+    parameterChanged();
+}
+
+SweepView::~SweepView()
+{
+    // Only a running sweep is waited for: a finished one's result was taken, and waiting on
+    // a future whose result was taken never returns.
+    if (isRunning()) {
+        cancel();
+        m_watcher.waitForFinished();
+    }
+}
+
+QLayout* SweepView::createControls()
+{
+    auto* row = new QHBoxLayout;
+    m_parameter = new QComboBox(this);
+    for (const SweepParameterInfo& info : sweepParameters()) {
+        m_parameter->addItem(QString::fromStdString(info.name), static_cast<int>(info.parameter));
+        m_parameter->setItemData(m_parameter->count() - 1, QString::fromStdString(info.description), Qt::ToolTipRole);
+    }
+    connect(m_parameter, &QComboBox::currentIndexChanged, this, &SweepView::parameterChanged);
+    m_values = new QLineEdit(this);
+    m_values->setToolTip(tr("A list (50,100,200) or a range FIRST:LAST:STEP (50:500:50)"));
+    m_values->setMinimumWidth(160);
+    m_repeats = new QSpinBox(this);
+    m_repeats->setRange(1, 1000);
+    m_repeats->setValue(3);
+    m_repeats->setToolTip(tr("Each repeat draws its own seeded population (or subset of a table scenario)"));
+    m_seed = new QSpinBox(this);
+    m_seed->setRange(1, 1'000'000);
+    m_seed->setValue(1);
+    m_run = new QPushButton(tr("&Run"), this);
+    m_run->setToolTip(tr("Run the sweep (Ctrl+Return)"));
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    m_cancel->setEnabled(false);
+    m_cancel->setToolTip(tr("Stop; the finished points stay (Esc)"));
+    connect(m_run, &QPushButton::clicked, this, &SweepView::runFromControls);
+    connect(m_cancel, &QPushButton::clicked, this, &SweepView::cancel);
+    connect(new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this), &QShortcut::activated, this, &SweepView::runFromControls);
+    connect(new QShortcut(QKeySequence(Qt::Key_Escape), this), &QShortcut::activated, this, &SweepView::cancel);
+    connect(m_values, &QLineEdit::returnPressed, this, &SweepView::runFromControls);
+    row->addWidget(new QLabel(tr("Vary"), this));
+    row->addWidget(m_parameter);
+    row->addWidget(new QLabel(tr("over"), this));
+    row->addWidget(m_values, 1);
+    row->addWidget(new QLabel(tr("Repeats"), this));
+    row->addWidget(m_repeats);
+    row->addWidget(new QLabel(tr("Seed"), this));
+    row->addWidget(m_seed);
+    row->addWidget(m_run);
+    row->addWidget(m_cancel);
+    return row;
+}
+
+QLayout* SweepView::createActions()
+{
+    auto* row = new QHBoxLayout;
+    row->addWidget(new QLabel(tr("Planners"), this));
+    const std::vector<Algorithm> chosen = defaultSweepAlgorithms();
+    for (Algorithm algorithm : allAlgorithms()) {
+        const QString name = QString::fromStdString(algorithmName(algorithm));
+        auto* box = new QCheckBox(name, this);
+        box->setChecked(std::find(chosen.begin(), chosen.end(), algorithm) != chosen.end());
+        if (algorithm == Algorithm::Exact)
+            box->setToolTip(tr("Exact search: exponential in the worst case; each point stops at a work budget"));
+        m_algorithms.emplace_back(algorithm, box);
+        row->addWidget(box);
+    }
+    row->addStretch(1);
+    m_measure = new QComboBox(this);
+    m_measure->addItem(tr("Energy"), static_cast<int>(SweepMeasure::EnergyMj));
+    m_measure->addItem(tr("Saving"), static_cast<int>(SweepMeasure::SavingPercent));
+    m_measure->addItem(tr("Gap to bound"), static_cast<int>(SweepMeasure::GapPercent));
+    connect(m_measure, &QComboBox::currentIndexChanged, this, [this] { draw(); });
+    row->addWidget(new QLabel(tr("Show"), this));
+    row->addWidget(m_measure);
+    m_progress = new QProgressBar(this);
+    m_progress->setMaximumWidth(180);
+    m_progress->setVisible(false);
+    row->addWidget(m_progress);
+    m_exportChart = new QPushButton(tr("Export chart..."), this);
+    m_exportCsv = new QPushButton(tr("Export CSV..."), this);
+    m_exportChart->setEnabled(false);
+    m_exportCsv->setEnabled(false);
+    connect(m_exportChart, &QPushButton::clicked, this, &SweepView::exportChartAsked);
+    connect(m_exportCsv, &QPushButton::clicked, this, &SweepView::exportCsvAsked);
+    row->addWidget(m_exportChart);
+    row->addWidget(m_exportCsv);
+    return row;
+}
+
+QString SweepView::defaultValues() const
+{
+    const auto parameter = static_cast<SweepParameter>(m_parameter->currentData().toInt());
+    const Scenario& scenario = m_document->scenario();
+    switch (parameter) {
+    case SweepParameter::Users: {
+        // Up to the scenario's own count (a table scenario cannot draw more), in eight steps.
+        const int own = std::max(1, scenario.userCount());
+        const int step = std::max(1, own / 8);
+        return QString("%1:%2:%3").arg(std::min(step, own)).arg(own).arg(step);
+    }
+    case SweepParameter::MaxBatch: {
+        const int most = std::max(1, scenario.dnn.maxBatch());
+        const int step = std::max(1, most / 8);
+        return QString("1:%1:%2").arg(most).arg(step);
+    }
+    case SweepParameter::BandwidthMhz: {
+        const double own = scenario.hasChannel ? scenario.channel.bandwidthMhz : 0;
+        return own > 0 ? QString("%1:%2:%3").arg(own / 4).arg(own * 2).arg(own / 4) : QString("1:20:1");
+    }
+    default: return QStringLiteral("0.5:1.5:0.125");
+    }
+}
+
+void SweepView::parameterChanged()
+{
+    m_defaultValues = defaultValues();
+    m_values->setText(m_defaultValues);
+    const auto parameter = static_cast<SweepParameter>(m_parameter->currentData().toInt());
+    // bandwidth_mhz needs a channel block: say so rather than fail at Run.
+    const bool usable = parameter != SweepParameter::BandwidthMhz || m_document->scenario().hasChannel;
+    m_run->setEnabled(usable && !isRunning());
+    if (!usable)
+        m_status->setText(tr("This scenario has no channel block: bandwidth_mhz cannot be varied (uplink_scale can)."));
+}
+
+QString SweepView::currentParameter() const
+{
+    return m_parameter->currentText();
+}
+
+QString SweepView::currentValues() const
+{
+    return m_values->text();
+}
+
+bool SweepView::isRunning() const
+{
+    return m_watcher.isRunning();
+}
+
+QString SweepView::runSweep(const QString& parameter, const QString& values, const QString& algorithms, int repeats)
+{
+    const int index = m_parameter->findText(parameter);
+    if (index < 0)
+        return tr("Unknown quantity \"%1\"; the quantities are %2").arg(parameter, QString::fromStdString(sweepParameterNames()));
+    m_parameter->setCurrentIndex(index);
+    m_values->setText(values);
+    if (!algorithms.isEmpty()) {
+        const Expected<std::vector<Algorithm>> chosen = parseSweepAlgorithms(algorithms.toStdString());
+        if (!chosen)
+            return QString::fromStdString(chosen.error().message);
+        for (auto& [algorithm, box] : m_algorithms)
+            box->setChecked(std::find(chosen->begin(), chosen->end(), algorithm) != chosen->end());
+    }
+    if (repeats > 0)
+        m_repeats->setValue(repeats);
+    runFromControls();
+    return isRunning() ? QString() : m_status->text();
+}
+
+void SweepView::runFromControls()
+{
+    if (isRunning())
+        return;
+    SweepRequest request;
+    request.parameter = static_cast<SweepParameter>(m_parameter->currentData().toInt());
+    const Expected<std::vector<double>> values = parseSweepValues(m_values->text().toStdString());
+    if (!values) {
+        m_status->setText(tr("Values: %1").arg(QString::fromStdString(values.error().message)));
+        return;
+    }
+    request.values = *values;
+    for (const auto& [algorithm, box] : m_algorithms)
+        if (box->isChecked())
+            request.algorithms.push_back(algorithm);
+    if (request.algorithms.empty()) {
+        m_status->setText(tr("Choose at least one planner."));
+        return;
+    }
+    request.repeats = m_repeats->value();
+    request.seed = static_cast<std::uint64_t>(m_seed->value());
+    request.jobs = std::max(1, QThread::idealThreadCount());
+    // The scenario as it is now, edits included, in its file's form: a population regenerates.
+    Expected<SweepBase> base = prepareSweepBase(m_document->form().text(), m_document->path().toStdString());
+    if (!base) {
+        m_status->setText(QString::fromStdString(base.error().message));
+        return;
+    }
+    for (double value : request.values)
+        if (Expected<void> allowed = checkSweepValue(*base, request.parameter, value); !allowed) {
+            m_status->setText(QString::fromStdString(allowed.error().message));
+            return;
+        }
+    start(std::make_shared<const SweepBase>(std::move(*base)), std::move(request));
+}
+
+void SweepView::start(std::shared_ptr<const SweepBase> base, SweepRequest request)
+{
+    m_base = std::move(base);
+    m_request = std::move(request);
+    m_rows.clear();
+    m_stale = false;
+    m_cancelFlag = std::make_shared<std::atomic<bool>>(false);
+    m_request.cancel = m_cancelFlag.get();
+    const int points = static_cast<int>(m_request.values.size()) * m_request.repeats;
+    m_progress->setRange(0, points);
+    m_progress->setValue(0);
+    m_progress->setVisible(true);
+    m_run->setEnabled(false);
+    m_cancel->setEnabled(true);
+    m_startedMs = QDateTime::currentMSecsSinceEpoch();
+    m_status->setText(tr("Sweeping %1 over %n value(s)...", nullptr, static_cast<int>(m_request.values.size()))
+                          .arg(QString::fromStdString(sweepParameterName(m_request.parameter))));
+    draw();
+    // Rows reach the chart as points finish; the worker holds the base and the flag alive.
+    QPointer<SweepView> self(this);
+    auto progress = [self](const SweepProgress& progress) {
+        std::vector<SweepRow> rows = progress.rows ? *progress.rows : std::vector<SweepRow>{};
+        QMetaObject::invokeMethod(
+            self.data(), [self, rows = std::move(rows), done = progress.pointsDone, total = progress.pointsTotal] {
+                if (self)
+                    self->addRows(rows, done, total);
+            },
+            Qt::QueuedConnection);
+        return true; // the cancel flag stops it
+    };
+    m_watcher.setFuture(QtConcurrent::run([base = m_base, request = m_request, flag = m_cancelFlag, progress] {
+        return coinfer::runSweep(*base, request, progress);
+    }));
+}
+
+void SweepView::addRows(const std::vector<SweepRow>& rows, int done, int total)
+{
+    if (!isRunning())
+        return; // a late row of a sweep whose result already came
+    m_rows.insert(m_rows.end(), rows.begin(), rows.end());
+    m_progress->setMaximum(total);
+    m_progress->setValue(done);
+    draw();
+}
+
+void SweepView::cancel()
+{
+    if (m_cancelFlag)
+        m_cancelFlag->store(true);
+}
+
+void SweepView::sweepEnded()
+{
+    m_progress->setVisible(false);
+    m_cancel->setEnabled(false);
+    m_run->setEnabled(true);
+    const Expected<SweepResult> result = m_watcher.future().takeResult();
+    const double seconds = static_cast<double>(QDateTime::currentMSecsSinceEpoch() - m_startedMs) / 1000.0;
+    if (!result) {
+        m_status->setText(QString::fromStdString(result.error().message));
+    } else {
+        m_rows = result->rows;
+        const int plans = static_cast<int>(m_rows.size());
+        m_status->setText((result->cancelled ? tr("Cancelled after %1 of %2 points (%3 plans, %4 s); the finished points are shown.")
+                                             : tr("%1 of %2 points, %3 plans in %4 s. Click a point to open that variant on a Plan page."))
+                              .arg(result->pointsDone)
+                              .arg(result->pointsTotal)
+                              .arg(plans)
+                              .arg(seconds, 0, 'f', 1) +
+                          lateSentence(m_rows));
+    }
+    m_exportChart->setEnabled(!m_rows.empty());
+    m_exportCsv->setEnabled(!m_rows.empty());
+    draw();
+    emit finished();
+}
+
+void SweepView::setMeasure(SweepMeasure measure)
+{
+    m_measure->setCurrentIndex(m_measure->findData(static_cast<int>(measure)));
+}
+
+void SweepView::draw()
+{
+    const auto measure = static_cast<SweepMeasure>(m_measure->currentData().toInt());
+    m_chart->clear();
+    m_lineKeys.clear();
+    const std::vector<SweepSummary> summary = summarizeSweep(m_rows, measure);
+    bool anyFeasible = false;
+    for (const SweepSummary& planner : summary) {
+        const QString name = QString::fromStdString(planner.planner);
+        const QColor colour = palette::planner(name);
+        QVector<double> x, mean, least, most, lateX, lateMean;
+        std::vector<double> values, lateValues;
+        bool spread = false;
+        for (const SweepSummaryPoint& point : planner.points) {
+            if (point.lateRows > 0) {
+                lateX << point.value;
+                lateMean << point.lateMean;
+                lateValues.push_back(point.value);
+            }
+            if (point.rows == 0)
+                continue;
+            x << point.value;
+            mean << point.mean;
+            least << point.least;
+            most << point.most;
+            values.push_back(point.value);
+            spread = spread || point.most > point.least;
+        }
+        if (spread) {
+            m_chart->addBand({.name = tr("%1, min-max over repeats").arg(name), .x = x, .lower = least, .upper = most, .fill = colour});
+            m_lineKeys.emplace_back(QString(), std::vector<double>{});
+            m_lineKeys.emplace_back(QString(), std::vector<double>{});
+        }
+        if (!x.isEmpty()) {
+            anyFeasible = true;
+            m_chart->addLine({.name = m_request.repeats > 1 ? tr("%1 (mean)").arg(name) : name,
+                              .x = x,
+                              .y = mean,
+                              .pen = QPen(colour, planner.planner == "best" ? 3 : 2),
+                              .marker = PointMarker::Disc,
+                              .markerSize = 7});
+            m_lineKeys.emplace_back(name, std::move(values));
+        }
+        if (!lateX.isEmpty()) {
+            // Triangles only, never joined to the feasible line: a plan that misses deadlines can
+            // spend less than the optimum (no-batching on the campus does at every size).
+            m_chart->addLine({.name = tr("%1, misses deadlines").arg(name),
+                              .x = lateX,
+                              .y = lateMean,
+                              .pen = QPen(colour, 1.5),
+                              .join = LineJoin::None,
+                              .marker = PointMarker::Triangle,
+                              .markerSize = 9});
+            m_lineKeys.emplace_back(name, std::move(lateValues));
+        }
+    }
+    const QString parameter = m_base ? QString::fromStdString(sweepParameterName(m_request.parameter)) : m_parameter->currentText();
+    m_chart->setAxisLabel(ChartAxis::Bottom, parameter);
+    m_chart->setAxisLabel(ChartAxis::Left, measureLabel(measure));
+    if (m_rows.empty())
+        m_chart->setNote(isRunning() ? tr("Planning the first point...")
+                                     : tr("Pick a quantity and its values, then Run (Ctrl+Return): each value is planned by every chosen planner."));
+    else if (summary.empty())
+        m_chart->setNote(tr("No point has this number: no plan met every deadline alone, or no lower bound is known."));
+    else if (!anyFeasible)
+        m_chart->setNote(tr("Every plan misses a deadline: the triangles are not comparable energies."));
+    else
+        m_chart->setNote(m_stale ? tr("The scenario changed since this sweep: run it again.") : QString());
+    if (m_request.parameter == SweepParameter::Users || m_request.parameter == SweepParameter::MaxBatch)
+        m_chart->setIntegerTicks(ChartAxis::Bottom);
+    m_chart->fitAxesToData();
+    if (measure != SweepMeasure::SavingPercent)
+        m_chart->setAxisLower(ChartAxis::Left, 0);
+    m_chart->replot();
+}
+
+Expected<Scenario> SweepView::variant(double value, int repeat) const
+{
+    if (!m_base)
+        return Unexpected(Error{ErrorCode::BadInput, "no sweep has run"});
+    return sweepVariant(*m_base, m_request.parameter, value, repeat, m_request.seed);
+}
+
+void SweepView::openPoint(int line, int index)
+{
+    if (line < 0 || line >= static_cast<int>(m_lineKeys.size()) || m_lineKeys[static_cast<size_t>(line)].first.isEmpty())
+        return;
+    const auto& [planner, values] = m_lineKeys[static_cast<size_t>(line)];
+    if (index < 0 || index >= static_cast<int>(values.size()))
+        return;
+    const double value = values[static_cast<size_t>(index)];
+    const Expected<Scenario> scenario = variant(value, 0);
+    if (!scenario) {
+        QMessageBox::warning(this, tr("Cannot open this point"), QString::fromStdString(scenario.error().message));
+        return;
+    }
+    const QString title = tr("%1 = %2 (repeat 1, %3)")
+                              .arg(QString::fromStdString(sweepParameterName(m_request.parameter)), QString::fromStdString(sweepNumberText(value)), planner);
+    emit variantRequested(*scenario, title);
+}
+
+QString SweepView::exportCsv(const QString& path) const
+{
+    const Expected<void> written = writeFileAtomically(path.toStdString(), sweepRowsToCsv(m_rows));
+    return written ? QString() : QString::fromStdString(written.error().message);
+}
+
+void SweepView::exportChartAsked()
+{
+    QString filter;
+    const QString path = withSuffixOfFilter(
+        QFileDialog::getSaveFileName(this, tr("Export sweep chart"), {}, tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"), &filter), filter);
+    if (path.isEmpty())
+        return;
+    if (exportCharts({{"sweep", m_chart}}, path).isEmpty())
+        QMessageBox::critical(this, tr("Export failed"), tr("%1 could not be written").arg(path));
+    else
+        emit statusMessage(tr("Wrote the sweep chart to %1").arg(path));
+}
+
+void SweepView::exportCsvAsked()
+{
+    QString filter;
+    const QString path = withSuffixOfFilter(QFileDialog::getSaveFileName(this, tr("Export sweep CSV"), {}, tr("CSV (*.csv)"), &filter), filter);
+    if (path.isEmpty())
+        return;
+    if (const QString error = exportCsv(path); !error.isEmpty())
+        QMessageBox::critical(this, tr("Export failed"), error);
+    else
+        emit statusMessage(tr("Wrote %n row(s) to %1", nullptr, static_cast<int>(m_rows.size())).arg(path));
+}
+
+void SweepView::markStale()
+{
+    if (m_rows.empty() || m_stale)
+        return;
+    m_stale = true;
+    m_status->setText(tr("The scenario changed since this sweep: run it again to see the current one."));
+    draw();
+}
+
+} // namespace coinfer

@@ -1,0 +1,138 @@
+#pragma once
+// The Sweep page (issue 14): one quantity of the open scenario varied over values, each point
+// planned by several planners over seeded repeats, on a worker with progress and cancel; the
+// chart shows energy, saving or gap against the value, a line of means per planner with a
+// min-max band over repeats. Clicking a point opens that variant in a window of its own.
+
+#include "core/model/scenario.h"
+#include "core/sweep/sweep.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+
+namespace coinfer {
+
+class ChartView;
+class ScenarioDocument;
+
+/// What the chart shows on its value axis.
+enum class SweepMeasure { EnergyMj, SavingPercent, GapPercent };
+
+/// The mean and the range over repeats of one planner at one value, of its feasible plans; and
+/// apart, the mean of its plans that miss a deadline (their energy is not comparable: a plan
+/// that misses deadlines can spend less than the optimum).
+struct SweepSummaryPoint {
+    double value = 0;
+    double mean = 0, least = 0, most = 0;
+    int rows = 0;         ///< feasible repeats that gave a number
+    double lateMean = 0;
+    int lateRows = 0;     ///< repeats whose plan misses a deadline
+};
+
+/// One planner's points, by ascending value.
+struct SweepSummary {
+    std::string planner; ///< command-line name
+    std::vector<SweepSummaryPoint> points;
+};
+
+/// Per planner, in allAlgorithms() order, the points of @p rows for @p measure. Rows without a
+/// plan or without the number (a gap without a bound) are left out. O(R log R).
+std::vector<SweepSummary> summarizeSweep(const std::vector<SweepRow>& rows, SweepMeasure measure);
+
+class SweepView : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit SweepView(ScenarioDocument* document, QWidget* parent = nullptr);
+    ~SweepView() override;
+
+    /// Sets the request from text as the command line takes it ("users", "50:200:50", "local,og")
+    /// and runs it; an error message (and nothing started) when one is refused.
+    QString runSweep(const QString& parameter, const QString& values, const QString& algorithms = {}, int repeats = 0);
+    /// The quantity and the values text the controls hold now.
+    QString currentParameter() const;
+    QString currentValues() const;
+    /// Runs the sweep the controls describe, on a worker. Does nothing while one runs.
+    void runFromControls();
+    /// Stops the running sweep; the finished points stay on the chart.
+    void cancel();
+    bool isRunning() const;
+    /// The rows of the last sweep (finished points only).
+    const std::vector<SweepRow>& rows() const { return m_rows; }
+    /// The scenario of the point at @p value, @p repeat of the last sweep, as the Plan page of a
+    /// new window would show it.
+    Expected<Scenario> variant(double value, int repeat) const;
+    /// Writes the rows as the sweep CSV (atomically); an error message or empty.
+    QString exportCsv(const QString& path) const;
+    void setMeasure(SweepMeasure measure);
+    /// Whether the scenario changed since the shown sweep was run.
+    bool isStale() const { return m_stale; }
+
+    ChartView* chart() const { return m_chart; }
+    QLabel* statusLabel() const { return m_status; }
+
+signals:
+    /// A sweep ended (finished or cancelled); rows() holds its points.
+    void finished();
+    /// The user clicked the point of @p algorithm at @p value: open @p scenario on a Plan page.
+    void variantRequested(const coinfer::Scenario& scenario, const QString& title);
+    /// A sentence for the status bar (exports).
+    void statusMessage(const QString& message);
+
+private:
+    QLayout* createControls();
+    QLayout* createActions();
+    /// Values around the scenario's own for the chosen parameter, as text.
+    QString defaultValues() const;
+    void parameterChanged();
+    /// Starts @p request on @p base in the background.
+    void start(std::shared_ptr<const SweepBase> base, SweepRequest request);
+    /// Rows of one finished point, from a worker (queued to the GUI thread).
+    void addRows(const std::vector<SweepRow>& rows, int done, int total);
+    void sweepEnded();
+    void draw();
+    void openPoint(int line, int index);
+    void exportChartAsked();
+    void exportCsvAsked();
+    void markStale();
+
+    ScenarioDocument* m_document;
+    QComboBox* m_parameter;
+    QLineEdit* m_values;
+    QSpinBox* m_repeats;
+    QSpinBox* m_seed;
+    std::vector<std::pair<Algorithm, QCheckBox*>> m_algorithms;
+    QComboBox* m_measure;
+    QPushButton* m_run;
+    QPushButton* m_cancel;
+    QPushButton* m_exportChart;
+    QPushButton* m_exportCsv;
+    QProgressBar* m_progress;
+    QLabel* m_status;
+    ChartView* m_chart;
+
+    QFutureWatcher<Expected<SweepResult>> m_watcher;
+    std::shared_ptr<std::atomic<bool>> m_cancelFlag;
+    std::shared_ptr<const SweepBase> m_base; ///< the base of the shown sweep
+    SweepRequest m_request;                  ///< the shown sweep
+    std::vector<SweepRow> m_rows;
+    /// Which planner and value each chart line's points are (line index -> planner name, values).
+    std::vector<std::pair<QString, std::vector<double>>> m_lineKeys;
+    QString m_defaultValues; ///< the values text last filled in for the user
+    qint64 m_startedMs = 0;
+    bool m_stale = false;
+};
+
+} // namespace coinfer
