@@ -22,6 +22,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
+
+plt.rcParams["svg.fonttype"] = "none"  # text stays text: smaller SVGs
 
 # Colours in the spirit of the app's palette (widgets/charts/palette.h): grey for computing
 # locally, orange for the plan without batching, greens and blues for the batching planners.
@@ -35,6 +38,7 @@ STYLE = {
     "exact": dict(color="#000000", linestyle=":", marker="+"),
 }
 ORDER = list(STYLE)
+PLAIN = FuncFormatter(lambda v, _: f"{v:g}")  # 1, 2, 500, 20000 rather than 1.0 or 10^4
 
 LABELS = {
     "users": "number of users M",
@@ -65,7 +69,7 @@ def read_sweep(path):
     return parameter, rows, unplannable
 
 
-def plot_panel(ax, path, metric, logx):
+def plot_panel(ax, path, metric, logx, logy):
     parameter, data, unplannable = read_sweep(path)
     column = 0 if metric == "energy" else 1
     for algorithm in sorted(data, key=lambda a: ORDER.index(a) if a in ORDER else len(ORDER)):
@@ -92,8 +96,14 @@ def plot_panel(ax, path, metric, logx):
     ax.set_xlabel(LABELS.get(parameter, parameter))
     ax.set_ylabel("total user energy (mJ)" if metric == "energy" else "energy saved against local (%)")
     if logx:
-        ax.set_xscale("log")
-    if metric == "energy":
+        ax.set_xscale("log", base=2)
+        ax.xaxis.set_major_formatter(PLAIN)
+    if logy:
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
+        ax.yaxis.set_major_formatter(PLAIN)
+        ax.yaxis.set_minor_formatter(NullFormatter())
+    elif metric == "energy":
         ax.set_ylim(bottom=0)
     ax.grid(True, alpha=0.3)
 
@@ -104,7 +114,8 @@ def main():
     parser.add_argument("--metric", choices=["energy", "saving"], default="energy")
     parser.add_argument("--title", action="append", default=[],
                         help="a panel title (give once per CSV, in order)")
-    parser.add_argument("--logx", action="store_true", help="logarithmic value axis")
+    parser.add_argument("--logx", action="store_true", help="logarithmic value axis (base 2, e.g. for B_max)")
+    parser.add_argument("--logy", action="store_true", help="logarithmic energy axis")
     parser.add_argument("--output", action="append", required=True,
                         help="PNG, SVG or PDF file (may be given several times)")
     args = parser.parse_args()
@@ -112,7 +123,7 @@ def main():
     n = len(args.csv)
     fig, axes = plt.subplots(1, n, figsize=(max(6.0, 5.2 * n), 4.2), squeeze=False)
     for i, path in enumerate(args.csv):
-        plot_panel(axes[0][i], path, args.metric, args.logx)
+        plot_panel(axes[0][i], path, args.metric, args.logx, args.logy)
         if i < len(args.title):
             axes[0][i].set_title(args.title[i], fontsize=10)
     handles, labels = axes[0][0].get_legend_handles_labels()
