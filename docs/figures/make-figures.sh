@@ -2,7 +2,7 @@
 # Regenerates the CSVs and images of docs/figures.md from the repository root:
 #   docs/figures/make-figures.sh [path/to/coinfer]
 # The sweeps need only the coinfer executable; the plots need python3-matplotlib.
-# About 15 minutes on two shared cores.
+# About 10 minutes on two shared cores.
 set -eu
 C=${1:-build-core/app/coinfer}
 D=docs/figures
