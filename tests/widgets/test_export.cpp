@@ -136,9 +136,9 @@ private slots:
         }
     }
 
-    void gifFramesKeepTheScreensColoursAndEveryLane()
+    /// The classroom's plan copied to 60 users: more lanes than fit at 22 px in a 640 x 360 frame.
+    static std::pair<Scenario, Plan> sixtyUsers()
     {
-        // 60 users: more lanes than fit at 22 px in a 640 x 360 frame; all are drawn, scaled.
         Scenario scenario = *readScenario(kClassroom.toStdString());
         const Plan base = *makePlan(scenario, CostModel(scenario), Algorithm::Og);
         Plan plan = base;
@@ -154,6 +154,55 @@ private slots:
         plan.batches.clear(); // local and upload only: the batches name the first 8 users
         for (UserOutcome& user : plan.users)
             user.finishMs = std::min(user.finishMs, user.deadlineMs);
+        return {scenario, plan};
+    }
+
+    void gifFramesOfTheLanesOnScreenStartWhereTheViewIsScrolled()
+    {
+        // "Lanes on screen": the frames show the lanes the view shows, from its first visible
+        // one, at the screen's lane height; not the first lanes of the plan.
+        const auto [scenario, plan] = sixtyUsers();
+        const QSize size(640, 360);
+        TimelineView screen;
+        screen.setModel(TimelineModel(scenario, plan));
+        screen.resize(size);
+        screen.scrollToRow(30);
+        const int first = screen.firstVisibleRow();
+        QVERIFY(first > 20);
+        const FrameRenderer render = timelineAnimation(screen, AnimationLanes::OnScreen);
+        QImage frame(size, QImage::Format_RGB32);
+        frame.fill(Qt::white);
+        render(frame, 9, 10);
+        TimelineView layout; // laid out and scrolled as the frame
+        layout.setModel(TimelineModel(scenario, plan));
+        layout.resize(size);
+        layout.scrollToRow(first);
+        QCOMPARE(layout.firstVisibleRow(), first);
+        // The first lane on screen with an upload (lanes are in user order by default).
+        int shown = first;
+        while (plan.users[static_cast<size_t>(shown)].uploadEndMs <= plan.users[static_cast<size_t>(shown)].uploadStartMs)
+            ++shown;
+        QVERIFY(shown < first + 8);
+        const TimelineSegment upload{SegmentKind::Upload, shown, plan.users[static_cast<size_t>(shown)].uploadStartMs,
+                                     plan.users[static_cast<size_t>(shown)].uploadEndMs};
+        const QRectF rect = layout.segmentRect(upload);
+        QVERIFY(rect.height() > 0 && rect.top() >= 0 && rect.bottom() <= size.height());
+        QCOMPARE(QColor(frame.pixel(rect.center().toPoint())), palette::uploading());
+        // The frame is the scrolled screen itself (the lanes' names included), not its top.
+        layout.setAxisEndMs(screen.axisEndMs());
+        layout.setCursorMs(screen.axisEndMs());
+        QImage scrolled(size, QImage::Format_RGB32), top(size, QImage::Format_RGB32);
+        layout.render(&scrolled);
+        layout.scrollToRow(0);
+        layout.render(&top);
+        QVERIFY(scrolled != top);
+        QCOMPARE(frame, scrolled);
+    }
+
+    void gifFramesKeepTheScreensColoursAndEveryLane()
+    {
+        // 60 users: more lanes than fit at 22 px in a 640 x 360 frame; all are drawn, scaled.
+        const auto [scenario, plan] = sixtyUsers();
         TimelineView screen;
         screen.setModel(TimelineModel(scenario, plan));
         const QSize size(640, 360);
