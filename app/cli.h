@@ -16,7 +16,13 @@ enum ExitStatus : int {
     kExitNoDevice = 4,   ///< `profile`: no usable GPU, or a build without CUDA
 };
 
+namespace cli {
+struct Profiler;
+} // namespace cli
+
 /// Runs one command; @p args excludes the program name. Output goes to @p out, messages to @p err.
-int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// `profile` and `profile check` measure with @p profiler when given (cli::gpuProfiler() in
+/// coinfer-profile), and otherwise run the coinfer-profile program beside this one.
+int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const cli::Profiler* profiler = nullptr);
 
 } // namespace coinfer

@@ -129,7 +129,7 @@ bool checkParsed(const std::vector<const CLI::App*>& commands, std::ostream& err
 } // namespace
 } // namespace cli
 
-int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
+int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const cli::Profiler* profiler)
 {
     cli::CommandLine commandLine;
     const CLI::App& app = commandLine.app;
@@ -170,7 +170,7 @@ int runCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
     if (!cli::checkParsed(commands, err))
         return kExitBadInput;
-    return run(*commands.back(), {out, err});
+    return run(*commands.back(), {out, err, args, profiler});
 }
 
 } // namespace coinfer

@@ -16,10 +16,18 @@
 
 namespace coinfer::cli {
 
-/// The streams of one run: results to out, messages and progress to err.
+struct Profiler;
+
+/// The streams of one run: results to out, messages and progress to err; and what `profile`
+/// needs to measure.
 struct Io {
     std::ostream& out;
     std::ostream& err;
+    /// The arguments of the run as given, which `coinfer profile` hands on to coinfer-profile.
+    const std::vector<std::string>& args;
+    /// The GPU profiler linked into this program (coinfer-profile, tests), or nullptr: then
+    /// `profile` and `profile check` run the coinfer-profile program (app/cli/profile.h).
+    const Profiler* profiler = nullptr;
 };
 
 /// Runs one parsed command; returns its exit status (ExitStatus in app/cli.h).

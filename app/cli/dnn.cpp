@@ -2,17 +2,18 @@
 #include "app/cli.h"
 #include "app/cli/commands.h"
 #include "app/cli/common.h"
+#include "app/cli/profile.h"
 
 #include "core/dnn/dnn.h"
 #include "core/dnn/gpuprofile.h"
 #include "core/io/dnnio.h"
 #include "core/io/profileio.h"
-#include "gpu/profiler.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ostream>
+#include <sstream>
 
 namespace coinfer::cli {
 namespace {
@@ -84,10 +85,16 @@ int profileUsage(std::ostream& err)
     return kExitBadInput;
 }
 
-/// The measuring settings of `coinfer profile --dnn`; nullopt after a message naming the option.
-std::optional<gpu::ProfileOptions> profileSettings(const CLI::App& command, std::ostream& err)
+/// The options and the DNN of `coinfer profile --dnn`; nullopt after a message naming what is wrong,
+/// with the exit status in @p status.
+std::optional<ProfileRequest> readProfileRequest(const CLI::App& command, std::ostream& err, int& status)
 {
-    gpu::ProfileOptions settings;
+    status = kExitBadInput;
+    const std::optional<std::string> dnnName = optionValue(command, "--dnn");
+    if (!dnnName || !arguments(command).empty()) {
+        profileUsage(err);
+        return std::nullopt;
+    }
     // Each option is checked, so that every wrong one is named at once.
     const auto maxBatch = intOption(command, "--max-batch", 1, 4096, err);
     const auto warmup = intOption(command, "--warmup", 0, 100000, err);
@@ -97,66 +104,38 @@ std::optional<gpu::ProfileOptions> profileSettings(const CLI::App& command, std:
     const std::optional<std::string> launch = choiceOption(command, "--launch", {"graph", "eager"}, "coinfer profile", err);
     if (!launch)
         return std::nullopt;
-    settings.maxBatch = *maxBatch;
-    settings.warmup = *warmup;
-    settings.repetitions = *repetitions;
-    settings.cudaGraphs = *launch == "graph";
-    return settings;
+    Expected<DnnDescription> dnn = loadDnnWarning(*dnnName, err);
+    if (!dnn) {
+        status = fail(err, dnn.error());
+        return std::nullopt;
+    }
+    status = kExitOk;
+    return ProfileRequest{std::move(*dnn), *maxBatch, *warmup, *repetitions, *launch == "graph"};
 }
 
 int commandProfile(const CLI::App& command, Io io)
 {
-    const std::optional<std::string> dnnName = optionValue(command, "--dnn");
-    if (!dnnName || !arguments(command).empty())
-        return profileUsage(io.err);
-    std::optional<gpu::ProfileOptions> settings = profileSettings(command, io.err);
-    if (!settings)
-        return kExitBadInput;
-    Expected<DnnDescription> dnn = loadDnnWarning(*dnnName, io.err);
-    if (!dnn)
-        return fail(io.err, dnn.error());
-    Expected<GpuInfo> device = gpu::queryGpu();
-    if (!device)
-        return fail(io.err, device.error());
-    io.err << "coinfer profile: " << dnn->name << " on " << device->name << " (compute capability " << device->computeCapability
-           << "), batch sizes 1.." << settings->maxBatch << ", " << settings->warmup << " warm-up and " << settings->repetitions
-           << " timed runs each, " << (settings->cudaGraphs ? "replayed as CUDA graphs" : "launched eagerly") << "\n";
-    const auto started = std::chrono::steady_clock::now();
-    settings->progress = [&](int done, int total) {
-        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        const double left = done > 0 ? elapsed / done * (total - done) : 0.0;
-        io.err << format("\r  %d/%d (%3.0f%%), about %.0f s left   ", done, total, 100.0 * done / total, left) << std::flush;
-        return true;
-    };
-    Expected<GpuProfile> profile = gpu::profileDnn(*dnn, *settings);
-    io.err << "\n";
-    if (!profile)
-        return fail(io.err, profile.error());
-    return emit(gpuProfileToJson(*profile), command, io);
+    int status = kExitOk;
+    if (io.profiler) {
+        const std::optional<ProfileRequest> request = readProfileRequest(command, io.err, status);
+        return request ? io.profiler->measure(*request, command, io) : status;
+    }
+    // The options and the DNN are checked here too, so that a wrong one is refused (exit 2) on a
+    // machine without the profiler. coinfer-profile reads them again and prints the DNN file's
+    // warnings then; here they are printed only with the error.
+    std::ostringstream messages;
+    if (!readProfileRequest(command, messages, status)) {
+        io.err << messages.str();
+        return status;
+    }
+    return runProfilerProgram(io);
 }
 
 int commandProfileCheck(const CLI::App& command, Io io)
 {
     if (!arguments(command).empty())
         return profileUsage(io.err);
-    // Asking for the GPU first gives "no CUDA device" rather than the first library's complaint.
-    Expected<GpuInfo> device = gpu::queryGpu();
-    if (!device)
-        return fail(io.err, device.error());
-    io.out << "GPU: " << device->name << " (compute capability " << device->computeCapability << ", CUDA " << device->cudaRuntimeVersion
-           << ", cuDNN " << device->cudnnVersion << ", cuBLAS " << device->cublasVersion << ")\n";
-    Expected<std::vector<gpu::LayerCheck>> checks = gpu::checkAgainstCpu();
-    if (!checks)
-        return fail(io.err, checks.error());
-    bool passed = true;
-    for (const gpu::LayerCheck& check : *checks) {
-        io.out << format("%-44s batch %d, %-10s max |gpu - cpu| %.3g, scaled %.3g  %s\n", check.subtask.c_str(), check.batch,
-                         check.cudaGraph ? "CUDA graph" : "eager", check.maxAbsError, check.maxScaledError,
-                         check.passed ? "ok" : "FAILED");
-        passed = passed && check.passed;
-    }
-    io.out << (passed ? "the GPU layers match the CPU reference\n" : "some GPU layers differ from the CPU reference\n");
-    return passed ? kExitOk : kExitPlanBroken;
+    return io.profiler ? io.profiler->check(io) : runProfilerProgram(io);
 }
 
 int commandProfileShow(const CLI::App& command, Io io)
