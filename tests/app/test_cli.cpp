@@ -1,5 +1,6 @@
 // The coinfer command line: outputs, exit statuses and messages that users and scripts rely on.
 #include "app/cli.h"
+#include "app/cli/profile.h"
 #include "core/io/fileio.h"
 #include "core/dnn/gpuprofile.h"
 #include "core/io/planio.h"
@@ -29,10 +30,11 @@ struct Run {
     std::string out, err;
 };
 
+/// Runs the command line in-process, with gpu/'s profiler linked in as coinfer-profile has it.
 Run run(std::vector<std::string> args)
 {
     std::ostringstream out, err;
-    const int status = runCli(args, out, err);
+    const int status = runCli(args, out, err, &cli::gpuProfiler());
     return {status, out.str(), err.str()};
 }
 
