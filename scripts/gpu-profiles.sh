@@ -3,7 +3,8 @@
 # the profiler, checks the GPU layers against the CPU reference, and measures every built-in DNN
 # twice (to report repeatability). Writes OUTDIR/DNN-run1.json and -run2.json; the rest goes to
 # stdout. Usage: scripts/gpu-profiles.sh [OUTDIR] [MAX_BATCH] [REPETITIONS] [COINFER]
-# COINFER, if given, is a coinfer binary to use when the build here fails.
+# COINFER, if given, is a coinfer binary to use when the build here fails (with its coinfer-profile
+# beside it: `coinfer profile` runs that program).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-resources/profiles/measured}
@@ -22,7 +23,7 @@ echo "cuDNN: ${cudnn_root:-in the CUDA toolkit}"
 coinfer=build-gpu/app/coinfer
 if ! { cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DCOINFER_GUI=OFF -DBUILD_TESTING=OFF \
          -DCOINFER_BENCH=OFF -DCOINFER_CUDA=ON -DCOINFER_CUDA_ARCHITECTURES="${COINFER_ARCH:-native}" "${prefix[@]}" \
-       && cmake --build build-gpu --target coinfer -j "$(nproc)"; }; then
+       && cmake --build build-gpu --target coinfer coinfer-profile -j "$(nproc)"; }; then
   [[ -n "$fallback" ]] || exit 1
   echo "THE BUILD FAILED; measuring with $fallback instead"
   coinfer=$fallback
