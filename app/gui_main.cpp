@@ -30,8 +30,10 @@ int main(int argc, char** argv)
     parser.addOption(vary);
     QCommandLineOption algorithms("algorithms", "With --vary: the planners (e.g. local,ip-ssa,og,best).", "list");
     parser.addOption(algorithms);
-    QCommandLineOption repeats("repeats", "With --vary: the repeats of each value.", "k");
+    QCommandLineOption repeats("repeats", "With --vary: the repeats of each value (default 1, as coinfer sweep).", "k", "1");
     parser.addOption(repeats);
+    QCommandLineOption seed("seed", "With --vary: the seed of the repeats' draws (default 1, as coinfer sweep).", "s", "1");
+    parser.addOption(seed);
     QCommandLineOption present("present", "Open presentation mode at walkthrough step <n> (0 to 3).", "n");
     parser.addOption(present);
     parser.addPositionalArgument("scenario", "Scenario file to open (default: the built-in classroom example).");
@@ -41,6 +43,24 @@ int main(int argc, char** argv)
     if (!pages.contains(parser.value(page))) {
         std::fprintf(stderr, "coinfer-gui: unknown page \"%s\"; the pages are %s\n", qPrintable(parser.value(page)),
                      qPrintable(pages.join(", ")));
+        return 2;
+    }
+
+    const bool sweepPage = parser.value(page) == "sweep";
+    for (const QCommandLineOption* option : {&vary, &algorithms, &repeats, &seed})
+        if (parser.isSet(*option) && !sweepPage) {
+            std::fprintf(stderr, "coinfer-gui: --%s needs --page sweep\n", qPrintable(option->names().front()));
+            return 2;
+        }
+    bool repeatsOk = false, seedOk = false;
+    const int repeatCount = parser.value(repeats).toInt(&repeatsOk);
+    const int seedValue = parser.value(seed).toInt(&seedOk);
+    if (!repeatsOk || repeatCount < 1 || repeatCount > 1000) {
+        std::fprintf(stderr, "coinfer-gui: --repeats must be a whole number from 1 to 1000, not \"%s\"\n", qPrintable(parser.value(repeats)));
+        return 2;
+    }
+    if (!seedOk || seedValue < 1) {
+        std::fprintf(stderr, "coinfer-gui: --seed must be a positive whole number, not \"%s\"\n", qPrintable(parser.value(seed)));
         return 2;
     }
 
@@ -79,11 +99,15 @@ int main(int argc, char** argv)
         const QString request = parser.isSet(vary) ? parser.value(vary) : QString();
         const qsizetype equals = request.indexOf('=');
         coinfer::SweepView* sweep = window.sweepView();
+        if (parser.isSet(vary) && equals <= 0) {
+            std::fprintf(stderr, "coinfer-gui: --vary takes NAME=VALUES, not \"%s\"\n", qPrintable(request));
+            return 2;
+        }
         const QString error = sweep->runSweep(equals > 0 ? request.left(equals) : sweep->currentParameter(),
                                               equals > 0 ? request.mid(equals + 1) : sweep->currentValues(), parser.value(algorithms),
-                                              parser.value(repeats).toInt());
+                                              repeatCount, seedValue);
         if (!error.isEmpty()) {
-            std::fprintf(stderr, "coinfer-gui: --vary: %s\n", qPrintable(error));
+            std::fprintf(stderr, "coinfer-gui: %s\n", qPrintable(error));
             return 2;
         }
         if (shoot) {

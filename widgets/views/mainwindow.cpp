@@ -465,6 +465,11 @@ void MainWindow::createPlanMenu()
     QMenu* plan = menuBar()->addMenu(tr("&Plan"));
     plan->addAction(tr("&Plan all algorithms"), QKeySequence(Qt::Key_F5), this, &MainWindow::planNow);
     plan->addAction(tr("&Cancel planning"), QKeySequence(Qt::Key_Escape), this, [this] {
+        // One Esc for the whole window (a second one on the Sweep page made both ambiguous).
+        if (m_sweepView->isRunning()) {
+            m_sweepView->cancel();
+            return;
+        }
         m_replanTimer->stop(); // also the re-planning an edit has scheduled
         m_runCancelled = true;
         m_runner->cancel();

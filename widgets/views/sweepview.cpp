@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 namespace coinfer {
@@ -48,7 +49,7 @@ QString measureLabel(SweepMeasure measure)
     switch (measure) {
     case SweepMeasure::EnergyMj: return QObject::tr("Total user energy (mJ)");
     case SweepMeasure::SavingPercent: return QObject::tr("Saving against local computing (%)");
-    case SweepMeasure::GapPercent: return QObject::tr("Gap to the proven lower bound (%)");
+    case SweepMeasure::GapPercent: return QObject::tr("Gap to the strongest proven lower bound (%)");
     }
     return {};
 }
@@ -77,16 +78,42 @@ QString lateSentence(const std::vector<SweepRow>& rows)
     for (const auto& [planner, counts] : lateOfPlanner)
         if (counts.first > 0)
             parts << QObject::tr("%1 misses a deadline in %2 of %3 plans").arg(QString::fromStdString(planner)).arg(counts.first).arg(counts.second);
-    return parts.isEmpty() ? QString() : QStringLiteral(" ") + parts.join(QStringLiteral("; ")) + QObject::tr(" (triangles: not comparable).");
+    QString sentence = parts.isEmpty() ? QString() : QStringLiteral(" ") + parts.join(QStringLiteral("; ")) + QObject::tr(" (triangles: not comparable).");
+    // Values where some user cannot meet its deadline even alone: no planner has a plan there.
+    QStringList unplannable;
+    for (const SweepRow& row : rows)
+        if (!row.planned) {
+            const QString value = QString::fromStdString(sweepNumberText(row.value));
+            if (!unplannable.contains(value))
+                unplannable << value;
+        }
+    if (!unplannable.isEmpty())
+        sentence += QObject::tr(" At %1 = %2 a user cannot meet its deadline even alone: no plan there.")
+                        .arg(QString::fromStdString(rows.front().parameter), unplannable.join(QStringLiteral(", ")));
+    return sentence;
 }
 
 } // namespace
 
 std::vector<SweepSummary> summarizeSweep(const std::vector<SweepRow>& rows, SweepMeasure measure)
 {
+    // A gap is measured against the strongest bound any planner proved for the same point: each
+    // plan's own bound differs (best's search raises it), and gaps to different bounds misled.
+    std::map<std::pair<double, int>, double> strongestBoundMj;
+    for (const SweepRow& row : rows)
+        if (row.planned && std::isfinite(row.lowerBoundMj) && row.lowerBoundMj > 0) {
+            double& bound = strongestBoundMj[{row.value, row.repeat}];
+            bound = std::max(bound, row.lowerBoundMj);
+        }
     std::map<std::string, std::map<double, SweepSummaryPoint>> byPlanner;
     for (const SweepRow& row : rows) {
-        const std::optional<double> number = measureOf(row, measure);
+        std::optional<double> number = measureOf(row, measure);
+        if (measure == SweepMeasure::GapPercent) {
+            const auto bound = strongestBoundMj.find({row.value, row.repeat});
+            number = row.planned && bound != strongestBoundMj.end()
+                         ? std::optional<double>(100.0 * (row.energyMj - bound->second) / bound->second)
+                         : std::nullopt;
+        }
         if (!number)
             continue;
         SweepSummaryPoint& point = byPlanner[row.algorithm][row.value];
@@ -125,9 +152,13 @@ SweepView::SweepView(ScenarioDocument* document, QWidget* parent)
     m_status->setWordWrap(true);
     layout->addWidget(m_status);
     layout->addWidget(m_chart, 1);
+    m_empty = new QLabel(this);
+    m_empty->setWordWrap(true);
+    m_empty->setAlignment(Qt::AlignCenter);
+    layout->addWidget(m_empty, 1);
     m_chart->setLegend(LegendPlacement::Below);
-    m_chart->setNote(tr("Pick a quantity and its values, then Run (Ctrl+Return): each value is planned by every chosen planner."));
     m_status->setText(tr("No sweep yet."));
+    draw();
     connect(m_chart, &ChartView::linePointClicked, this, &SweepView::openPoint);
     connect(&m_watcher, &QFutureWatcher<Expected<SweepResult>>::finished, this, &SweepView::sweepEnded);
     connect(document, &ScenarioDocument::edited, this, &SweepView::markStale);
@@ -166,17 +197,16 @@ QLayout* SweepView::createControls()
     m_repeats->setValue(3);
     m_repeats->setToolTip(tr("Each repeat draws its own seeded population (or subset of a table scenario)"));
     m_seed = new QSpinBox(this);
-    m_seed->setRange(1, 1'000'000);
+    m_seed->setRange(1, std::numeric_limits<int>::max());
     m_seed->setValue(1);
     m_run = new QPushButton(tr("&Run"), this);
     m_run->setToolTip(tr("Run the sweep (Ctrl+Return)"));
     m_cancel = new QPushButton(tr("Cancel"), this);
     m_cancel->setEnabled(false);
-    m_cancel->setToolTip(tr("Stop; the finished points stay (Esc)"));
+    m_cancel->setToolTip(tr("Stop; the finished points stay (Esc, Plan > Cancel)"));
     connect(m_run, &QPushButton::clicked, this, &SweepView::runFromControls);
     connect(m_cancel, &QPushButton::clicked, this, &SweepView::cancel);
     connect(new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this), &QShortcut::activated, this, &SweepView::runFromControls);
-    connect(new QShortcut(QKeySequence(Qt::Key_Escape), this), &QShortcut::activated, this, &SweepView::cancel);
     connect(m_values, &QLineEdit::returnPressed, this, &SweepView::runFromControls);
     row->addWidget(new QLabel(tr("Vary"), this));
     row->addWidget(m_parameter);
@@ -215,6 +245,9 @@ QLayout* SweepView::createActions()
     row->addWidget(m_measure);
     m_progress = new QProgressBar(this);
     m_progress->setMaximumWidth(180);
+    QSizePolicy keepPlace = m_progress->sizePolicy();
+    keepPlace.setRetainSizeWhenHidden(true); // the row does not jump when a sweep starts
+    m_progress->setSizePolicy(keepPlace);
     m_progress->setVisible(false);
     row->addWidget(m_progress);
     m_exportChart = new QPushButton(tr("Export chart..."), this);
@@ -279,7 +312,7 @@ bool SweepView::isRunning() const
     return m_watcher.isRunning();
 }
 
-QString SweepView::runSweep(const QString& parameter, const QString& values, const QString& algorithms, int repeats)
+QString SweepView::runSweep(const QString& parameter, const QString& values, const QString& algorithms, int repeats, int seed)
 {
     const int index = m_parameter->findText(parameter);
     if (index < 0)
@@ -289,12 +322,14 @@ QString SweepView::runSweep(const QString& parameter, const QString& values, con
     if (!algorithms.isEmpty()) {
         const Expected<std::vector<Algorithm>> chosen = parseSweepAlgorithms(algorithms.toStdString());
         if (!chosen)
-            return QString::fromStdString(chosen.error().message);
+            return tr("planners: %1").arg(QString::fromStdString(chosen.error().message));
         for (auto& [algorithm, box] : m_algorithms)
             box->setChecked(std::find(chosen->begin(), chosen->end(), algorithm) != chosen->end());
     }
     if (repeats > 0)
         m_repeats->setValue(repeats);
+    if (seed > 0)
+        m_seed->setValue(seed);
     runFromControls();
     return isRunning() ? QString() : m_status->text();
 }
@@ -307,7 +342,7 @@ void SweepView::runFromControls()
     request.parameter = static_cast<SweepParameter>(m_parameter->currentData().toInt());
     const Expected<std::vector<double>> values = parseSweepValues(m_values->text().toStdString());
     if (!values) {
-        m_status->setText(tr("Values: %1").arg(QString::fromStdString(values.error().message)));
+        m_status->setText(tr("values: %1").arg(QString::fromStdString(values.error().message)));
         return;
     }
     request.values = *values;
@@ -346,7 +381,10 @@ void SweepView::start(std::shared_ptr<const SweepBase> base, SweepRequest reques
     const int points = static_cast<int>(m_request.values.size()) * m_request.repeats;
     m_progress->setRange(0, points);
     m_progress->setValue(0);
+    m_progress->setFormat(tr("%v of %m points"));
     m_progress->setVisible(true);
+    m_exportChart->setEnabled(false); // a half-finished sweep is not exported as if it were whole
+    m_exportCsv->setEnabled(false);
     m_run->setEnabled(false);
     m_cancel->setEnabled(true);
     m_startedMs = QDateTime::currentMSecsSinceEpoch();
@@ -404,12 +442,20 @@ void SweepView::sweepEnded()
                               .arg(result->pointsTotal)
                               .arg(plans)
                               .arg(seconds, 0, 'f', 1) +
-                          lateSentence(m_rows));
+                          lateSentence(m_rows) + identicalRepeatsSentence());
     }
     m_exportChart->setEnabled(!m_rows.empty());
     m_exportCsv->setEnabled(!m_rows.empty());
     draw();
     emit finished();
+}
+
+QString SweepView::identicalRepeatsSentence() const
+{
+    // A table scenario draws nothing for a quantity other than users: its repeats are one plan.
+    if (!m_base || m_base->hasPopulation || m_request.parameter == SweepParameter::Users || m_request.repeats <= 1)
+        return {};
+    return tr(" This scenario is a table of users: its repeats of %1 are identical.").arg(QString::fromStdString(sweepParameterName(m_request.parameter)));
 }
 
 void SweepView::setMeasure(SweepMeasure measure)
@@ -422,35 +468,47 @@ void SweepView::draw()
     const auto measure = static_cast<SweepMeasure>(m_measure->currentData().toInt());
     m_chart->clear();
     m_lineKeys.clear();
+    // Nothing to draw: a sentence, never empty axes.
+    const bool empty = m_rows.empty();
+    m_chart->setVisible(!empty);
+    m_empty->setVisible(empty);
+    m_empty->setText(isRunning() ? tr("Planning the first point...")
+                                 : tr("Pick a quantity and its values, then Run (Ctrl+Return): each value is planned by every chosen "
+                                      "planner, and the chart shows each planner's energy, saving or gap against the value."));
+    if (empty)
+        return;
     const std::vector<SweepSummary> summary = summarizeSweep(m_rows, measure);
+    std::vector<LineSeries> lateSeries; // drawn last, on top of every line and marker
+    std::vector<std::pair<QString, std::vector<double>>> lateKeys;
     bool anyFeasible = false;
     for (const SweepSummary& planner : summary) {
         const QString name = QString::fromStdString(planner.planner);
         const QColor colour = palette::planner(name);
         QVector<double> x, mean, least, most, lateX, lateMean;
         std::vector<double> values, lateValues;
-        bool spread = false;
+        bool spread = false, feasibleHere = false;
         for (const SweepSummaryPoint& point : planner.points) {
             if (point.lateRows > 0) {
                 lateX << point.value;
                 lateMean << point.lateMean;
                 lateValues.push_back(point.value);
             }
-            if (point.rows == 0)
-                continue;
+            // A value without a feasible plan breaks the line (NaN), rather than joining across it.
+            const double nan = std::numeric_limits<double>::quiet_NaN();
             x << point.value;
-            mean << point.mean;
-            least << point.least;
-            most << point.most;
+            mean << (point.rows > 0 ? point.mean : nan);
+            least << (point.rows > 0 ? point.least : nan);
+            most << (point.rows > 0 ? point.most : nan);
             values.push_back(point.value);
-            spread = spread || point.most > point.least;
+            feasibleHere = feasibleHere || point.rows > 0;
+            spread = spread || (point.rows > 0 && point.most > point.least);
         }
         if (spread) {
             m_chart->addBand({.name = tr("%1, min-max over repeats").arg(name), .x = x, .lower = least, .upper = most, .fill = colour});
             m_lineKeys.emplace_back(QString(), std::vector<double>{});
             m_lineKeys.emplace_back(QString(), std::vector<double>{});
         }
-        if (!x.isEmpty()) {
+        if (feasibleHere) {
             anyFeasible = true;
             m_chart->addLine({.name = m_request.repeats > 1 ? tr("%1 (mean)").arg(name) : name,
                               .x = x,
@@ -463,23 +521,23 @@ void SweepView::draw()
         if (!lateX.isEmpty()) {
             // Triangles only, never joined to the feasible line: a plan that misses deadlines can
             // spend less than the optimum (no-batching on the campus does at every size).
-            m_chart->addLine({.name = tr("%1, misses deadlines").arg(name),
-                              .x = lateX,
-                              .y = lateMean,
-                              .pen = QPen(colour, 1.5),
-                              .join = LineJoin::None,
-                              .marker = PointMarker::Triangle,
-                              .markerSize = 9});
-            m_lineKeys.emplace_back(name, std::move(lateValues));
+            lateSeries.push_back({.name = tr("%1, misses deadlines").arg(name),
+                                  .x = lateX,
+                                  .y = lateMean,
+                                  .pen = QPen(colour, 2),
+                                  .join = LineJoin::None,
+                                  .marker = PointMarker::Triangle,
+                                  .markerSize = 10});
+            lateKeys.emplace_back(name, std::move(lateValues));
         }
     }
-    const QString parameter = m_base ? QString::fromStdString(sweepParameterName(m_request.parameter)) : m_parameter->currentText();
-    m_chart->setAxisLabel(ChartAxis::Bottom, parameter);
+    for (size_t k = 0; k < lateSeries.size(); ++k) {
+        m_chart->addLine(lateSeries[k]);
+        m_lineKeys.push_back(std::move(lateKeys[k]));
+    }
+    m_chart->setAxisLabel(ChartAxis::Bottom, QString::fromStdString(sweepParameterName(m_request.parameter)));
     m_chart->setAxisLabel(ChartAxis::Left, measureLabel(measure));
-    if (m_rows.empty())
-        m_chart->setNote(isRunning() ? tr("Planning the first point...")
-                                     : tr("Pick a quantity and its values, then Run (Ctrl+Return): each value is planned by every chosen planner."));
-    else if (summary.empty())
+    if (summary.empty())
         m_chart->setNote(tr("No point has this number: no plan met every deadline alone, or no lower bound is known."));
     else if (!anyFeasible)
         m_chart->setNote(tr("Every plan misses a deadline: the triangles are not comparable energies."));
@@ -487,10 +545,24 @@ void SweepView::draw()
         m_chart->setNote(m_stale ? tr("The scenario changed since this sweep: run it again.") : QString());
     if (m_request.parameter == SweepParameter::Users || m_request.parameter == SweepParameter::MaxBatch)
         m_chart->setIntegerTicks(ChartAxis::Bottom);
-    m_chart->fitAxesToData();
-    if (measure != SweepMeasure::SavingPercent)
-        m_chart->setAxisLower(ChartAxis::Left, 0);
+    fitAxes(measure);
     m_chart->replot();
+}
+
+void SweepView::fitAxes(SweepMeasure measure)
+{
+    m_chart->fitAxesToData();
+    // Every value asked for stays on the axis, those where nobody could plan included, and the
+    // data keep a margin from the frame so that no marker is cut.
+    if (!m_request.values.empty()) {
+        const double first = m_request.values.front(), last = m_request.values.back();
+        const double margin = last > first ? 0.03 * (last - first) : std::max(1.0, std::abs(first) * 0.1);
+        m_chart->setAxisRange(ChartAxis::Bottom, first - margin, last + margin);
+    }
+    const auto [lower, upper] = m_chart->axisRange(ChartAxis::Left);
+    const double headroom = 0.06 * std::max(upper - lower, 1e-9);
+    const double floor = measure == SweepMeasure::SavingPercent ? lower - headroom : 0.0;
+    m_chart->setAxisRange(ChartAxis::Left, std::min(floor, lower), upper + headroom);
 }
 
 Expected<Scenario> SweepView::variant(double value, int repeat) const
@@ -513,7 +585,7 @@ void SweepView::openPoint(int line, int index)
         QMessageBox::warning(this, tr("Cannot open this point"), QString::fromStdString(scenario.error().message));
         return;
     }
-    const QString title = tr("%1 = %2 (repeat 1, %3)")
+    const QString title = tr("%1 = %2 (repeat 0 of the CSV; %3's point)")
                               .arg(QString::fromStdString(sweepParameterName(m_request.parameter)), QString::fromStdString(sweepNumberText(value)), planner);
     emit variantRequested(*scenario, title);
 }

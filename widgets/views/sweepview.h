@@ -60,7 +60,8 @@ public:
 
     /// Sets the request from text as the command line takes it ("users", "50:200:50", "local,og")
     /// and runs it; an error message (and nothing started) when one is refused.
-    QString runSweep(const QString& parameter, const QString& values, const QString& algorithms = {}, int repeats = 0);
+    /// @p repeats and @p seed of 0 keep the controls' values.
+    QString runSweep(const QString& parameter, const QString& values, const QString& algorithms = {}, int repeats = 0, int seed = 0);
     /// The quantity and the values text the controls hold now.
     QString currentParameter() const;
     QString currentValues() const;
@@ -103,10 +104,14 @@ private:
     void addRows(const std::vector<SweepRow>& rows, int done, int total);
     void sweepEnded();
     void draw();
+    /// Axes over every value asked for, with a margin that keeps markers inside the frame.
+    void fitAxes(SweepMeasure measure);
     void openPoint(int line, int index);
     void exportChartAsked();
     void exportCsvAsked();
     void markStale();
+    /// " This scenario is a table...": repeats that cannot differ, said; else empty.
+    QString identicalRepeatsSentence() const;
 
     ScenarioDocument* m_document;
     QComboBox* m_parameter;
@@ -122,6 +127,7 @@ private:
     QProgressBar* m_progress;
     QLabel* m_status;
     ChartView* m_chart;
+    QLabel* m_empty; ///< the sentence shown instead of an empty chart
 
     QFutureWatcher<Expected<SweepResult>> m_watcher;
     std::shared_ptr<std::atomic<bool>> m_cancelFlag;
