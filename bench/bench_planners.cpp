@@ -3,6 +3,7 @@
 #include "core/planning/planner.h"
 #include "core/model/randomscenario.h"
 #include "core/io/scenarioio.h"
+#include "core/simulation/simulator.h"
 #include "ogreference.h"
 
 #include <benchmark/benchmark.h>
@@ -115,6 +116,46 @@ void BM_Simulate(benchmark::State& state)
         benchmark::DoNotOptimize(coinfer::simulate(scenario, model, schedule, "og"));
 }
 BENCHMARK(BM_Simulate)->Args({300, 20})->Unit(benchmark::kMillisecond);
+
+/// The simulator at large batches (issue 15): IP-SSA's plan for M = range(0) users x 20 sub-tasks
+/// with B_max = M (equal deadlines, so its batches hold up to all M users), re-timed by
+/// simulate() (range(1) = 0) or checked as stated by verifyPlan() (range(1) = 1). Both walk each
+/// batch's members once, so the time grows linearly with M; a search of the batch for each
+/// member, as before issue 15, made 65,536 members cost about 0.4 s per batch.
+void BM_SimulateLargeBatch(benchmark::State& state)
+{
+    coinfer::RandomScenarioSpec spec;
+    spec.users = static_cast<int>(state.range(0));
+    spec.subtasks = 20;
+    spec.maxBatch = spec.users;
+    spec.equalDeadlines = true;
+    spec.localAlwaysFeasible = true;
+    const coinfer::Scenario scenario = coinfer::makeRandomScenario(42, spec);
+    const coinfer::CostModel model(scenario);
+    const coinfer::Schedule schedule = coinfer::planIpSsa(model);
+    const coinfer::Plan plan = coinfer::simulate(scenario, model, schedule, "ip-ssa");
+    const bool verify = state.range(1) != 0;
+    for (auto _ : state) {
+        if (verify)
+            benchmark::DoNotOptimize(coinfer::verifyPlan(scenario, model, plan));
+        else
+            benchmark::DoNotOptimize(coinfer::simulate(scenario, model, schedule, "ip-ssa"));
+    }
+    size_t members = 0;
+    size_t largest = 0;
+    for (const coinfer::BatchSpec& batch : schedule.batches) {
+        members += batch.users.size();
+        largest = std::max(largest, batch.users.size());
+    }
+    state.counters["largest_batch"] = static_cast<double>(largest);
+    state.counters["members"] = static_cast<double>(members);
+    state.counters["feasible"] = plan.feasible ? 1 : 0;
+    state.SetComplexityN(static_cast<int64_t>(members));
+}
+BENCHMARK(BM_SimulateLargeBatch)->ArgsProduct({{4096, 16384, 65536}, {0}})->Unit(benchmark::kMillisecond)
+    ->Complexity(benchmark::oN);
+BENCHMARK(BM_SimulateLargeBatch)->ArgsProduct({{4096, 16384, 65536}, {1}})->Unit(benchmark::kMillisecond)
+    ->Complexity(benchmark::oN)->Name("BM_VerifyLargeBatch");
 
 /// Best with its default work budget (the time limit only as a 60 s safety stop, so the work
 /// budget decides): the whole pipeline of portfolio, local search and branch and bound.

@@ -168,7 +168,9 @@ private:
     std::vector<Violation>& m_violations;
     std::vector<int> m_next;        // next sub-task each user needs at the edge; N+1 when done
     std::vector<double> m_readyMs;  // when that sub-task's input is available
-    std::vector<size_t> m_placedIn; // 1 + the index of the last batch that listed each user
+    // 1 + the index of the last batch that listed each user: finds a user listed twice in one
+    // batch in O(1), where searching the members placed so far cost O(b^2) per batch of b.
+    std::vector<size_t> m_placedIn;
     std::vector<int> m_members;     // the members of the batch being placed (reused)
     bool m_explain = true;
     double m_gpuFreeMs;

@@ -3,6 +3,7 @@
 #include "core/io/planio.h"
 #include "core/planning/planner.h"
 #include "core/io/scenarioio.h"
+#include "core/model/randomscenario.h"
 #include "core/simulation/simulator.h"
 
 #include <QJsonArray>
@@ -184,6 +185,87 @@ private slots:
             QVERIFY(plan.has_value());
             for (const Violation& v : verifyPlan(*scenario, model, *plan))
                 QVERIFY2(v.kind == Violation::Kind::DeadlineMissed, v.message.c_str());
+        }
+    }
+
+    /// A user listed twice in one batch of 65,536 members, or in two batches of one sub-task, is
+    /// named with the same messages as in a small batch, by simulate() and by verifyPlan() alike
+    /// (issue 15: the duplicate check is a per-user stamp now, not a search of the batch).
+    void duplicateMembersOfALargeBatchAreNamed()
+    {
+        RandomScenarioSpec spec;
+        spec.users = 70'000;
+        spec.subtasks = 2;
+        spec.maxBatch = 65'536;
+        spec.equalDeadlines = true;
+        spec.localAlwaysFeasible = true;
+        const Scenario scenario = makeRandomScenario(15, spec);
+        const CostModel model(scenario);
+        // Every user offloads its input; each sub-task runs as a batch of B_max users and one of the rest.
+        Schedule good;
+        good.partitions.assign(static_cast<size_t>(spec.users), 0);
+        for (int subtask = 1; subtask <= spec.subtasks; ++subtask)
+            for (int first = 0; first < spec.users; first += spec.maxBatch) {
+                BatchSpec batch{subtask, {}};
+                for (int m = first; m < std::min(spec.users, first + spec.maxBatch); ++m)
+                    batch.users.push_back(m);
+                good.batches.push_back(std::move(batch));
+            }
+        auto messagesOf = [](const std::vector<Violation>& violations, Violation::Kind kind) {
+            std::vector<std::string> messages;
+            for (const Violation& v : violations)
+                if (v.kind == kind)
+                    messages.push_back(v.message);
+            return messages;
+        };
+        std::vector<Violation> unchanged;
+        simulate(scenario, model, good, "ip-ssa", &unchanged);
+        QVERIFY(messagesOf(unchanged, Violation::Kind::BadMember).empty());
+        const auto largest = std::max_element(good.batches.begin(), good.batches.end(), [](const BatchSpec& a, const BatchSpec& b) {
+            return a.users.size() < b.users.size();
+        });
+        QCOMPARE(static_cast<int>(largest->users.size()), spec.maxBatch);
+        const size_t index = static_cast<size_t>(largest - good.batches.begin());
+        const std::string batchName = "batch " + std::to_string(index) + " (sub-task " + std::to_string(largest->subtask) + ")";
+
+        // The first member again, in the middle and at the end of the batch (its size unchanged).
+        for (const size_t at : {largest->users.size() / 2, largest->users.size() - 1}) {
+            Schedule schedule = good;
+            std::vector<int>& members = schedule.batches[index].users;
+            const int twice = members.front();
+            const int dropped = members[at];
+            members[at] = twice;
+            std::vector<Violation> simulated;
+            const Plan plan = simulate(scenario, model, schedule, "ip-ssa", &simulated);
+            // The user it replaced then turns up in sub-task 2's first batch (batch 2) too early.
+            const std::vector<std::string> expected{
+                batchName + " lists user '" + scenario.users[static_cast<size_t>(twice)].id + "' twice",
+                "batch 2 (sub-task 2) holds user '" + scenario.users[static_cast<size_t>(dropped)].id
+                    + "', whose next sub-task at the edge is 1"};
+            QCOMPARE(messagesOf(simulated, Violation::Kind::BadMember), expected);
+            QCOMPARE(messagesOf(verifyPlan(scenario, model, plan), Violation::Kind::BadMember), expected);
+            QVERIFY(messagesOf(simulated, Violation::Kind::BatchTooLarge).empty());
+        }
+
+        // A member of the largest batch listed again in another batch of the same sub-task.
+        const auto other = std::find_if(good.batches.begin(), good.batches.end(), [&](const BatchSpec& b) {
+            return &b != &*largest && b.subtask == largest->subtask;
+        });
+        QVERIFY(other != good.batches.end());
+        {
+            Schedule schedule = good;
+            const size_t otherIndex = static_cast<size_t>(other - good.batches.begin());
+            const size_t later = std::max(index, otherIndex);
+            const int user = schedule.batches[std::min(index, otherIndex)].users.back();
+            schedule.batches[later].users.push_back(user);
+            std::vector<Violation> simulated;
+            simulate(scenario, model, schedule, "ip-ssa", &simulated);
+            const int subtask = largest->subtask;
+            const std::string whose = subtask < spec.subtasks ? ", whose next sub-task at the edge is " + std::to_string(subtask + 1)
+                                                              : std::string(", who needs no further sub-task at the edge");
+            const std::vector<std::string> expected{"batch " + std::to_string(later) + " (sub-task " + std::to_string(subtask)
+                                                    + ") holds user '" + scenario.users[static_cast<size_t>(user)].id + "'" + whose};
+            QCOMPARE(messagesOf(simulated, Violation::Kind::BadMember), expected);
         }
     }
 
