@@ -72,6 +72,16 @@ private slots:
         QCOMPARE(og.points[0].lateRows, 1);
         QCOMPARE(og.points[0].lateMean, 1.0);
         QCOMPARE(og.points[1].value, 20.0);
+
+        // Gaps are measured against the strongest bound proved for the same point by any planner.
+        std::vector<SweepRow> bounded{row(10, 0, "og", 120, true), row(10, 0, "best", 110, true)};
+        bounded[0].lowerBoundMj = 80;
+        bounded[1].lowerBoundMj = 100;
+        const std::vector<SweepSummary> gaps = summarizeSweep(bounded, SweepMeasure::GapPercent);
+        QCOMPARE(gaps.size(), size_t(2));
+        QCOMPARE(gaps[0].planner, std::string("og"));
+        QCOMPARE(gaps[0].points[0].mean, 20.0); // against best's 100, not og's own 80
+        QCOMPARE(gaps[1].points[0].mean, 10.0);
     }
 
     void rowsAndChartAreTheCoreSweeps()
@@ -189,6 +199,7 @@ private slots:
         ScenarioDocument document;
         QVERIFY(document.load(kClassroom).has_value());
         SweepView view(&document);
+        QVERIFY(view.chart()->isHidden()); // no sweep yet: a sentence, not empty axes
         QVERIFY(view.runSweep("users", "5:1:1").contains("below the first"));
         QVERIFY(view.runSweep("users", "4,500").contains("500")); // a table cannot draw more users
         QVERIFY(view.runSweep("bogus", "1").contains("deadline_scale"));
