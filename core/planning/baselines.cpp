@@ -1,7 +1,11 @@
 #include "core/planning/planner.h"
 #include "core/planning/roundbounds.h"
 
+#include <functional>
 #include <limits>
+#include <queue>
+#include <utility>
+#include <vector>
 
 namespace coinfer {
 
@@ -64,29 +68,34 @@ Schedule planNoBatching(const CostModel& model)
         if (p < n)
             schedule.groups[static_cast<size_t>(m)] = 0;
     }
+    // Copies waiting to be ready (by readiness) and copies ready (earliest deadline, then lowest
+    // index): each GPU step costs O(log M), not a scan of every user.
+    using Pending = std::pair<double, int>;  // ready time, user
+    using Ready = std::pair<double, int>;    // deadline, user
+    std::priority_queue<Pending, std::vector<Pending>, std::greater<>> pending;
+    std::priority_queue<Ready, std::vector<Ready>, std::greater<>> ready;
+    for (int m = 0; m < users; ++m)
+        if (next[static_cast<size_t>(m)] <= n)
+            pending.emplace(readyMs[static_cast<size_t>(m)], m);
     double gpuFreeMs = 0;
-    for (;;) {
+    while (!pending.empty() || !ready.empty()) {
         // Among the copies ready when the GPU frees up, the earliest deadline goes first; if none
-        // is ready, the GPU waits for the next arrival.
-        int chosen = -1;
-        double earliestReady = std::numeric_limits<double>::infinity();
-        for (int m = 0; m < users; ++m)
-            if (next[static_cast<size_t>(m)] <= n)
-                earliestReady = std::min(earliestReady, readyMs[static_cast<size_t>(m)]);
-        if (earliestReady == std::numeric_limits<double>::infinity())
-            break;
-        const double startMs = std::max(gpuFreeMs, earliestReady);
-        for (int m = 0; m < users; ++m) {
-            if (next[static_cast<size_t>(m)] > n || readyMs[static_cast<size_t>(m)] > startMs)
-                continue;
-            if (chosen < 0 || model.deadlineMs(m) < model.deadlineMs(chosen))
-                chosen = m;
+        // is ready, the GPU waits for the next arrival. A copy in `ready` became ready by an
+        // earlier start, so the GPU starts as soon as it is free.
+        const double startMs = ready.empty() ? std::max(gpuFreeMs, pending.top().first) : gpuFreeMs;
+        while (!pending.empty() && pending.top().first <= startMs) {
+            const int m = pending.top().second;
+            pending.pop();
+            ready.emplace(model.deadlineMs(m), m);
         }
+        const int chosen = ready.top().second;
+        ready.pop();
         const int subtask = next[static_cast<size_t>(chosen)];
         schedule.batches.push_back({subtask, {chosen}});
         gpuFreeMs = startMs + model.edgeMs(subtask, 1);
         readyMs[static_cast<size_t>(chosen)] = gpuFreeMs;
-        ++next[static_cast<size_t>(chosen)];
+        if (++next[static_cast<size_t>(chosen)] <= n)
+            pending.emplace(gpuFreeMs, chosen);
     }
     return schedule;
 }

@@ -34,7 +34,8 @@ Schedule planFullOffload(const CostModel& model);
 
 /// Independent partitioning without batching: each user's cheapest partition that meets its
 /// deadline when served alone, then the GPU runs every sub-task copy on its own (b = 1),
-/// earliest deadline first among the ready ones. O(M*N + J*M) for J = number of copies.
+/// earliest deadline first among the ready ones. O(M*N + J log M) for J = number of copies (two
+/// heaps: copies not yet ready by readiness, ready ones by deadline).
 Schedule planNoBatching(const CostModel& model);
 
 /// IP-SSA for given round bounds R_p (p = 0..N): one round ending at the earliest deadline;

@@ -11,6 +11,8 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <limits>
+
 #include <algorithm>
 
 using namespace coinfer;
@@ -33,6 +35,49 @@ bool has(const std::vector<Violation>& violations, Violation::Kind kind)
 
 } // namespace
 
+namespace {
+
+/// No-batching's list schedule as it was first written, a scan of every user per GPU step
+/// (O(J*M)): the reference that planNoBatching's heaps must reproduce batch for batch.
+std::vector<BatchSpec> noBatchingByScan(const CostModel& model, const std::vector<int>& partitions)
+{
+    const int users = model.userCount();
+    const int n = model.subtaskCount();
+    std::vector<int> next(static_cast<size_t>(users));
+    std::vector<double> readyMs(static_cast<size_t>(users));
+    for (int m = 0; m < users; ++m) {
+        const int p = partitions[static_cast<size_t>(m)];
+        next[static_cast<size_t>(m)] = p + 1;
+        readyMs[static_cast<size_t>(m)] = p < n ? model.arrivalMs(m, p) : 0.0;
+    }
+    std::vector<BatchSpec> batches;
+    double gpuFreeMs = 0;
+    for (;;) {
+        int chosen = -1;
+        double earliestReady = std::numeric_limits<double>::infinity();
+        for (int m = 0; m < users; ++m)
+            if (next[static_cast<size_t>(m)] <= n)
+                earliestReady = std::min(earliestReady, readyMs[static_cast<size_t>(m)]);
+        if (earliestReady == std::numeric_limits<double>::infinity())
+            break;
+        const double startMs = std::max(gpuFreeMs, earliestReady);
+        for (int m = 0; m < users; ++m) {
+            if (next[static_cast<size_t>(m)] > n || readyMs[static_cast<size_t>(m)] > startMs)
+                continue;
+            if (chosen < 0 || model.deadlineMs(m) < model.deadlineMs(chosen))
+                chosen = m;
+        }
+        const int subtask = next[static_cast<size_t>(chosen)];
+        batches.push_back({subtask, {chosen}});
+        gpuFreeMs = startMs + model.edgeMs(subtask, 1);
+        readyMs[static_cast<size_t>(chosen)] = gpuFreeMs;
+        ++next[static_cast<size_t>(chosen)];
+    }
+    return batches;
+}
+
+} // namespace
+
 class TestSimulator : public QObject {
     Q_OBJECT
 
@@ -41,6 +86,33 @@ class TestSimulator : public QObject {
     Schedule handSchedule() const { return Schedule{{0, 1}, {0, 0}, {{1, {0}}, {2, {0, 1}}}}; }
 
 private slots:
+    void noBatchingHeapsMatchTheScanningReference()
+    {
+        // Seeded families with distinct, tied and equal deadlines, long GPU steps and tight
+        // deadlines: the batches, their order and their members are the reference's exactly.
+        int compared = 0;
+        for (std::uint64_t seed = 1; seed <= 120; ++seed) {
+            RandomScenarioSpec spec;
+            spec.users = 1 + static_cast<int>(seed % 40);
+            spec.subtasks = 1 + static_cast<int>(seed % 6);
+            spec.equalDeadlines = seed % 5 == 0;
+            spec.deadlineTies = seed % 3 == 0;
+            spec.edgeScale = seed % 4 == 0 ? 20.0 : 1.0;
+            spec.tightness = seed % 7 == 0 ? 0.5 : 1.0;
+            const Scenario scenario = makeRandomScenario(seed, spec);
+            const CostModel model(scenario);
+            const Schedule schedule = planNoBatching(model);
+            const std::vector<BatchSpec> expected = noBatchingByScan(model, schedule.partitions);
+            QCOMPARE(schedule.batches.size(), expected.size());
+            for (size_t k = 0; k < expected.size(); ++k) {
+                QCOMPARE(schedule.batches[k].subtask, expected[k].subtask);
+                QCOMPARE(schedule.batches[k].users, expected[k].users);
+            }
+            compared += static_cast<int>(expected.size());
+        }
+        QVERIFY(compared > 1000);
+    }
+
     void initTestCase()
     {
         Expected<Scenario> scenario = parseScenario(kTwoUsers, "two-users");
