@@ -1,5 +1,7 @@
 #include "app/cli/common.h"
 
+#include "core/util/decimal.h"
+
 #include "app/cli.h"
 #include "core/io/dnnio.h"
 #include "core/io/fileio.h"
@@ -83,14 +85,7 @@ std::optional<long long> parseInteger(const std::string& text)
 
 std::optional<double> parseDecimal(const std::string& text)
 {
-    // Plain decimal only: strtod alone would also take leading spaces, hexadecimal, inf and nan.
-    if (text.empty() || text.find_first_not_of("0123456789.eE+-") != std::string::npos)
-        return std::nullopt;
-    char* end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    if (end != text.c_str() + text.size() || !std::isfinite(value))
-        return std::nullopt;
-    return value;
+    return parsePlainDecimal(text);
 }
 
 std::optional<int> intOption(const CLI::App& command, const std::string& name, int min, int max, std::ostream& err)

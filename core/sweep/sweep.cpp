@@ -1,5 +1,6 @@
 // Sweep parameters, values and the variant scenario of one point.
 #include "core/sweep/sweep.h"
+#include "core/util/decimal.h"
 
 #include "core/io/scenarioio.h"
 #include "core/io/scenariovariant.h"
@@ -26,18 +27,6 @@ std::string trimmed(std::string_view text)
     return std::string(text.substr(first, last - first + 1));
 }
 
-/// A whole decimal number: digits, '.', an exponent, a sign. Nothing else (no "inf", "0x1p3").
-std::optional<double> parseNumber(const std::string& text)
-{
-    if (text.empty() || text.find_first_not_of("0123456789.eE+-") != std::string::npos)
-        return std::nullopt;
-    char* end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    if (end != text.c_str() + text.size() || !std::isfinite(value))
-        return std::nullopt;
-    return value;
-}
-
 /// @p value rounded to 12 significant digits, so that 0.1 + 2*0.1 reads as 0.3.
 double roundTo12Digits(double value)
 {
@@ -57,7 +46,7 @@ Expected<std::vector<double>> parseRange(const std::string& text)
     const char* names[] = {"first value", "last value", "step"};
     double numbers[3];
     for (int i = 0; i < 3; ++i) {
-        const std::optional<double> number = parseNumber(parts[i]);
+        const std::optional<double> number = parsePlainDecimal(parts[i]);
         if (!number)
             return badInput("range '" + text + "': the " + names[i] + " '" + parts[i] + "' is not a finite number");
         numbers[i] = *number;
@@ -84,7 +73,7 @@ Expected<std::vector<double>> parseList(const std::string& text)
         const std::string part = trimmed(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
         if (part.empty())
             return badInput("item " + std::to_string(item) + " of '" + text + "' is empty");
-        const std::optional<double> number = parseNumber(part);
+        const std::optional<double> number = parsePlainDecimal(part);
         if (!number)
             return badInput("item " + std::to_string(item) + " of '" + text + "', '" + part + "', is not a finite number");
         values.push_back(*number);

@@ -1,5 +1,6 @@
 // The sweep CSV (SPEC section 6): writing, reading and merging shards.
 #include "core/sweep/sweep.h"
+#include "core/util/decimal.h"
 
 #include <algorithm>
 #include <cmath>
@@ -83,17 +84,6 @@ bool readRecord(std::string_view text, size_t& pos, std::vector<std::string>& fi
     return !inQuotes;
 }
 
-std::optional<double> readNumber(const std::string& text)
-{
-    if (text.empty() || text.find_first_not_of("0123456789.eE+-") != std::string::npos)
-        return std::nullopt;
-    char* end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    if (end != text.c_str() + text.size() || !std::isfinite(value))
-        return std::nullopt;
-    return value;
-}
-
 /// Reads the fields of one data row; the error is the problem alone (the caller adds where).
 Expected<SweepRow> rowFromFields(const std::vector<std::string>& fields)
 {
@@ -116,7 +106,7 @@ Expected<SweepRow> rowFromFields(const std::vector<std::string>& fields)
     const size_t optional[] = {4, 6, 8, 9, 10};
     double numbers[12] = {};
     for (size_t i : required) {
-        const std::optional<double> number = readNumber(fields[i]);
+        const std::optional<double> number = parsePlainDecimal(fields[i]);
         if (!number)
             return fail(columns()[i] + " '" + fields[i] + "' is not a number");
         numbers[i] = *number;
@@ -125,7 +115,7 @@ Expected<SweepRow> rowFromFields(const std::vector<std::string>& fields)
         numbers[i] = NAN;
         if (fields[i].empty())
             continue;
-        const std::optional<double> number = readNumber(fields[i]);
+        const std::optional<double> number = parsePlainDecimal(fields[i]);
         if (!number || !row.planned)
             return fail(columns()[i] + " '" + fields[i] + "' is not a number" + (row.planned ? "" : " on a row without energy_mj"));
         numbers[i] = *number;

@@ -393,7 +393,7 @@ void SweepView::start(std::shared_ptr<const SweepBase> base, SweepRequest reques
     draw();
     // Rows reach the chart as points finish; the worker holds the base and the flag alive.
     QPointer<SweepView> self(this);
-    auto progress = [self](const SweepProgress& progress) {
+    auto onPoint = [self](const SweepProgress& progress) {
         std::vector<SweepRow> rows = progress.rows ? *progress.rows : std::vector<SweepRow>{};
         QMetaObject::invokeMethod(
             self.data(), [self, rows = std::move(rows), done = progress.pointsDone, total = progress.pointsTotal] {
@@ -403,8 +403,8 @@ void SweepView::start(std::shared_ptr<const SweepBase> base, SweepRequest reques
             Qt::QueuedConnection);
         return true; // the cancel flag stops it
     };
-    m_watcher.setFuture(QtConcurrent::run([base = m_base, request = m_request, flag = m_cancelFlag, progress] {
-        return coinfer::runSweep(*base, request, progress);
+    m_watcher.setFuture(QtConcurrent::run([base = m_base, request = m_request, flag = m_cancelFlag, onPoint] {
+        return coinfer::runSweep(*base, request, onPoint);
     }));
 }
 
