@@ -18,7 +18,8 @@ constexpr LayerKindName kKindNames[] = {
     {LayerKind::Relu, "relu"},         {LayerKind::Relu6, "relu6"},
     {LayerKind::MaxPool, "maxpool"},   {LayerKind::AvgPool, "avgpool"},
     {LayerKind::GlobalAvgPool, "global_avgpool"}, {LayerKind::Flatten, "flatten"},
-    {LayerKind::Linear, "linear"},
+    {LayerKind::Linear, "linear"},     {LayerKind::Clip, "clip"},
+    {LayerKind::HardSwish, "hardswish"}, {LayerKind::Sigmoid, "sigmoid"},
 };
 
 int windowOutput(int size, int kernel, int stride, int padding)
@@ -151,6 +152,14 @@ Layer linearLayer(int out)
     Layer layer = plainLayer(LayerKind::Linear);
     layer.outFeatures = out;
     layer.bias = true;
+    return layer;
+}
+
+Layer clipLayer(double min, double max)
+{
+    Layer layer = plainLayer(LayerKind::Clip);
+    layer.clipMin = min;
+    layer.clipMax = max;
     return layer;
 }
 

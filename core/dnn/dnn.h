@@ -12,7 +12,12 @@
 
 namespace coinfer {
 
-enum class LayerKind { Conv, BatchNorm, Relu, Relu6, MaxPool, AvgPool, GlobalAvgPool, Flatten, Linear };
+enum class LayerKind {
+    Conv, BatchNorm, Relu, Relu6, MaxPool, AvgPool, GlobalAvgPool, Flatten, Linear,
+    Clip,      ///< y = min(max(x, clipMin), clipMax)
+    HardSwish, ///< y = x * relu6(x + 3) / 6 (ONNX HardSwish)
+    Sigmoid    ///< y = 1 / (1 + exp(-x))
+};
 
 /// One layer. Fields that a kind does not use are ignored.
 struct Layer {
@@ -24,6 +29,8 @@ struct Layer {
     int groups = 1;       ///< Conv: groups = in = out channels is a depthwise convolution
     bool bias = false;    ///< Conv, Linear
     int outFeatures = 0;  ///< Linear
+    double clipMin = 0;   ///< Clip
+    double clipMax = 6;   ///< Clip
 };
 
 /// A convolution: @p out channels, square @p kernel, @p stride, @p padding, @p groups.
@@ -34,14 +41,21 @@ Layer plainLayer(LayerKind kind);
 Layer poolLayer(LayerKind kind, int kernel, int stride, int padding = 0);
 /// A fully connected layer with a bias.
 Layer linearLayer(int out);
+/// An elementwise clamp to [@p min, @p max].
+Layer clipLayer(double min, double max);
 
 /// Layers applied in order; with a residual, out = afterAdd(layers(x) + shortcut(x)), where an
-/// empty shortcut is the identity.
+/// empty shortcut is the identity. With branches (a concatenation, as in Inception or
+/// SqueezeNet's Fire module), out = afterAdd(concat over channels of layers(x), branches[0](x),
+/// branches[1](x), ...), where an empty branch is the identity; every part must give the same
+/// height and width. A block is either residual or concatenating, never both.
 struct Block {
     std::vector<Layer> layers;
     bool residual = false;
     std::vector<Layer> shortcut;
-    std::vector<Layer> afterAdd;
+    std::vector<Layer> afterAdd;              ///< after the addition or the concatenation
+    std::vector<std::vector<Layer>> branches; ///< non-empty: a concatenation block
+    bool concatenates() const { return !branches.empty(); }
 };
 
 /// One sub-task of the chain: one or more blocks.
