@@ -75,23 +75,34 @@ DnnDescription checkDnn()
 
 Expected<std::vector<LayerCheck>> checkAgainstCpu(double tolerance)
 {
-    const DnnDescription dnn = checkDnn();
+    return checkAgainstCpu(checkDnn(), {1, 3}, tolerance);
+}
+
+Expected<std::vector<LayerCheck>> checkAgainstCpu(const DnnDescription& dnn, const std::vector<int>& batches, double tolerance,
+                                                  const std::function<void(int done, int total)>& progress)
+{
+    if (Expected<std::vector<SubtaskStats>> stats = analyzeDnn(dnn); !stats)
+        return Unexpected(stats.error());
     std::vector<LayerCheck> checks;
-    for (int s = 0; s < static_cast<int>(dnn.subtasks.size()); ++s) {
-        for (int batch : {1, 3}) {
+    const int subtasks = static_cast<int>(dnn.subtasks.size());
+    for (int s = 0; s < subtasks; ++s) {
+        for (int batch : batches) {
+            const auto weights = makeSubtaskWeights(dnn, s, 7);
+            const auto input = makeRandomInput(subtaskInputShape(dnn, s), batch, 11 + static_cast<std::uint64_t>(s));
+            const std::vector<float> cpuOutput = runSubtaskOnCpu(dnn, s, batch, input, weights);
             for (bool cudaGraph : {false, true}) {
-                const auto weights = makeSubtaskWeights(dnn, s, 7);
-                const auto input = makeRandomInput(subtaskInputShape(dnn, s), batch, 11 + static_cast<std::uint64_t>(s));
                 Expected<std::vector<float>> gpuOutput = runSubtaskOnGpu(dnn, s, batch, input, weights, cudaGraph);
                 if (!gpuOutput)
                     return Unexpected(gpuOutput.error());
-                LayerCheck check = compare(*gpuOutput, runSubtaskOnCpu(dnn, s, batch, input, weights), tolerance);
+                LayerCheck check = compare(*gpuOutput, cpuOutput, tolerance);
                 check.subtask = dnn.subtasks[static_cast<size_t>(s)].name;
                 check.batch = batch;
                 check.cudaGraph = cudaGraph;
                 checks.push_back(check);
             }
         }
+        if (progress)
+            progress(s + 1, subtasks);
     }
     return checks;
 }

@@ -72,4 +72,11 @@ DnnDescription checkDnn();
 /// and compares. Fails with NoDevice without a GPU. @p tolerance bounds maxScaledError.
 Expected<std::vector<LayerCheck>> checkAgainstCpu(double tolerance = 1e-4);
 
+/// The same comparison for every sub-task of @p dnn (a built-in, a description or an imported
+/// model) at each of @p batches: the CPU reference runs once per sub-task and batch size, the GPU
+/// eagerly and as a CUDA graph. @p progress, when given, is called after each sub-task with the
+/// number done and the total. Cost: the CPU reference's O(MACs x batch) per comparison dominates.
+Expected<std::vector<LayerCheck>> checkAgainstCpu(const DnnDescription& dnn, const std::vector<int>& batches, double tolerance,
+                                                  const std::function<void(int done, int total)>& progress = {});
+
 } // namespace coinfer::gpu

@@ -13,17 +13,7 @@ repetitions=${3:-50}
 fallback=${4:-}
 mkdir -p "$out"
 
-prefix=()
-[[ -d .deps/root/usr ]] && prefix=(-DCMAKE_PREFIX_PATH="$PWD/.deps/root/usr")
-# cuDNN: the CUDA toolkit's, or else the one PyTorch's wheels bring (nvidia/cudnn/{include,lib}).
-cudnn_root=$(scripts/find-cudnn.sh || true)
-[[ -n "$cudnn_root" ]] && prefix+=(-DCOINFER_CUDNN_ROOT="$cudnn_root")
-echo "cuDNN: ${cudnn_root:-in the CUDA toolkit}"
-
-coinfer=build-gpu/app/coinfer
-if ! { cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DCOINFER_GUI=OFF -DBUILD_TESTING=OFF \
-         -DCOINFER_BENCH=OFF -DCOINFER_CUDA=ON -DCOINFER_CUDA_ARCHITECTURES="${COINFER_ARCH:-native}" "${prefix[@]}" \
-       && cmake --build build-gpu --target coinfer coinfer-profile -j "$(nproc)"; }; then
+if ! coinfer=$(scripts/gpu-build.sh | tail -n 1); then
   [[ -n "$fallback" ]] || exit 1
   echo "THE BUILD FAILED; measuring with $fallback instead"
   coinfer=$fallback

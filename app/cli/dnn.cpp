@@ -135,7 +135,15 @@ int commandProfileCheck(const CLI::App& command, Io io)
 {
     if (!arguments(command).empty())
         return profileUsage(io.err);
-    return io.profiler ? io.profiler->check(io) : runProfilerProgram(io);
+    if (!io.profiler)
+        return runProfilerProgram(io);
+    const std::optional<std::string> name = optionValue(command, "--dnn");
+    if (!name)
+        return io.profiler->check(nullptr, io);
+    Expected<DnnDescription> dnn = loadDnnWarning(*name, io.err);
+    if (!dnn)
+        return fail(io.err, dnn.error());
+    return io.profiler->check(&*dnn, io);
 }
 
 int commandProfileShow(const CLI::App& command, Io io)
@@ -236,8 +244,11 @@ void addProfileCommand(CLI::App& app, Commands& commands)
     addValueOption(*profile, "--launch", "graph|eager", "replay CUDA graphs or launch every call", "graph");
     addValueOption(*profile, "--output", "FILE.json", "write the profile to this file instead of stdout");
 
-    commands.add(*profile, "check", "Run small layers on the GPU and on the CPU reference and compare their outputs.",
-                 commandProfileCheck);
+    CLI::App* check = commands.add(*profile, "check",
+                                   "Run small layers covering every layer kind (or, with --dnn, every sub-task of that DNN at\n"
+                                   "batch sizes 1 and 2) on the GPU and on the CPU reference and compare their outputs.",
+                                   commandProfileCheck);
+    addValueOption(*check, "--dnn", "DNN", kDnnHelp);
     CLI::App* show = commands.add(*profile, "show", "", commandProfileShow);
     addArgument(*show, "PROFILE.json", "a GPU profile file");
     CLI::App* diff = commands.add(*profile, "diff",

@@ -41,7 +41,7 @@ int measure(const ProfileRequest& request, const CLI::App& command, Io io)
     return emit(gpuProfileToJson(*profile), command, io);
 }
 
-int check(Io io)
+int check(const DnnDescription* dnn, Io io)
 {
     // Asking for the GPU first gives "no CUDA device" rather than the first library's complaint.
     Expected<GpuInfo> device = gpu::queryGpu();
@@ -49,7 +49,13 @@ int check(Io io)
         return fail(io.err, device.error());
     io.out << "GPU: " << device->name << " (compute capability " << device->computeCapability << ", CUDA " << device->cudaRuntimeVersion
            << ", cuDNN " << device->cudnnVersion << ", cuBLAS " << device->cublasVersion << ")\n";
-    Expected<std::vector<gpu::LayerCheck>> checks = gpu::checkAgainstCpu();
+    // A whole network's sub-tasks at batch sizes 1 and 2: the CPU reference is the slow side
+    // (seconds per sub-task of a 224x224 network), so progress goes to stderr.
+    Expected<std::vector<gpu::LayerCheck>> checks =
+        dnn ? gpu::checkAgainstCpu(*dnn, {1, 2}, 1e-4, [&](int done, int total) {
+                  io.err << format("\r  %d/%d sub-tasks   ", done, total) << (done == total ? "\n" : "") << std::flush;
+              })
+            : gpu::checkAgainstCpu();
     if (!checks)
         return fail(io.err, checks.error());
     bool passed = true;

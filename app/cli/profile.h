@@ -28,8 +28,9 @@ struct ProfileRequest {
 struct Profiler {
     /// Measures @p request and emits the profile (stdout or --output); returns the exit status.
     int (*measure)(const ProfileRequest& request, const CLI::App& command, Io io);
-    /// `profile check`: the GPU layers against the CPU reference; returns the exit status.
-    int (*check)(Io io);
+    /// `profile check`: the GPU layers against the CPU reference (the check network's, or those of
+    /// @p dnn when given); returns the exit status.
+    int (*check)(const DnnDescription* dnn, Io io);
 };
 
 /// Where coinfer-profile is expected: beside this program (its /proc/self/exe).

@@ -7,6 +7,7 @@
 #include "core/dnn/dnn.h"
 #include "core/dnn/gpuprofile.h"
 #include "core/io/dnnio.h"
+#include "core/io/fileio.h"
 #include "core/io/profileio.h"
 #include "core/model/costmodel.h"
 #include "core/model/devicemodels.h"
@@ -17,6 +18,8 @@
 #include "widgets/document/scenariodocument.h"
 
 #include <QComboBox>
+#include <QFileInfo>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -62,6 +65,21 @@ QList<QPair<QString, QString>> DnnView::shippedProfiles(const QString& dnnName)
     return found;
 }
 
+QList<QPair<QString, QString>> DnnView::shippedProfilesFor(const DnnDescription& description)
+{
+    const std::string signature = dnnSignature(description);
+    QList<QPair<QString, QString>> found;
+    const QDir folder(QStringLiteral(":/profiles"));
+    for (const QString& entry : folder.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name)) {
+        const QString path = folder.filePath(entry);
+        Expected<GpuProfile> profile = readProfile(path);
+        if (profile && profile->dnnSignature == signature)
+            found.append({path, tr("%1, measured %2 (ships with Coinfer)")
+                                    .arg(QString::fromStdString(profile->gpu.name), QString::fromStdString(profile->measuredAt.substr(0, 10)))});
+    }
+    return found;
+}
+
 DnnView::DnnView(ScenarioDocument* document, QWidget* parent)
     : QWidget(parent), m_document(document), m_table(new QTableWidget(this)), m_user(new QComboBox(this))
     , m_split(new ChartView(this)), m_curves(new ChartView(this))
@@ -92,6 +110,7 @@ DnnView::DnnView(ScenarioDocument* document, QWidget* parent)
     m_curves->setIntegerTicks(ChartAxis::Bottom);
     connect(document, &ScenarioDocument::edited, this, &DnnView::refreshWhenVisible);
     connect(m_user, &QComboBox::currentIndexChanged, this, &DnnView::refresh);
+    connect(&m_importWatcher, &QFutureWatcher<Expected<DnnDescription>>::finished, this, &DnnView::showImportResult);
     m_outdated = true; // the document's scenario is drawn when the page first shows
 }
 
@@ -99,15 +118,20 @@ QLayout* DnnView::createButtons()
 {
     auto* buttons = new QHBoxLayout;
     auto* useDnnButton = new QPushButton(tr("Use DNN and GPU profile..."), this);
+    auto* importButton = new QPushButton(tr("Import ONNX..."), this);
+    importButton->setToolTip(tr("Read a model exported with torch.onnx.export (or any ONNX file): its split points, "
+                                "FLOPs and output sizes. Dropping a .onnx file on the window does the same."));
     auto* profileButton = new QPushButton(tr("Load GPU profile..."), this);
     auto* edgeButton = new QPushButton(tr("Edge model of selected sub-task..."), this);
     buttons->addWidget(useDnnButton);
+    buttons->addWidget(importButton);
     buttons->addWidget(profileButton);
     buttons->addWidget(edgeButton);
     buttons->addStretch(1);
     buttons->addWidget(new QLabel(tr("Split points of"), this));
     buttons->addWidget(m_user);
     connect(useDnnButton, &QPushButton::clicked, this, &DnnView::chooseDnnAndProfile);
+    connect(importButton, &QPushButton::clicked, this, [this] { importOnnx(); });
     connect(profileButton, &QPushButton::clicked, this, &DnnView::chooseProfile);
     connect(edgeButton, &QPushButton::clicked, this, &DnnView::editEdgeModel);
     return buttons;
@@ -124,7 +148,7 @@ void DnnView::chooseDnnAndProfile()
     if (!ok)
         return;
     if (dnn == choices.back())
-        dnn = QFileDialog::getOpenFileName(this, tr("DNN description"), {}, tr("DNN descriptions (*.json)"));
+        dnn = QFileDialog::getOpenFileName(this, tr("DNN description"), {}, tr("DNN descriptions and ONNX models (*.json *.onnx)"));
     if (dnn.isEmpty())
         return;
     const QList<QPair<QString, QString>> shipped = shippedProfiles(dnn);
@@ -179,17 +203,102 @@ QString DnnView::useDnn(const QString& nameOrFile, const QString& profilePath)
     Expected<DnnDescription> description = loadDnn(nameOrFile.toStdString());
     if (!description)
         return QString::fromStdString(description.error().message);
+    return useDescription(*description, nameOrFile, profilePath);
+}
+
+QString DnnView::useDescription(const DnnDescription& description, const QString& label, const QString& profilePath)
+{
     Expected<GpuProfile> profile = readProfile(profilePath);
     if (!profile)
         return QString::fromStdString(profile.error().message);
-    Expected<Dnn> dnn = profiledDnn(*description, *profile, profilePath.toStdString());
+    Expected<Dnn> dnn = profiledDnn(description, *profile, profilePath.toStdString());
     if (!dnn)
         return QString::fromStdString(dnn.error().message);
     Expected<Scenario> scenario = replaceDnn(m_document->scenario(), *dnn);
     if (!scenario)
         return QString::fromStdString(scenario.error().message);
-    m_document->undoStack()->push(new ReplaceScenarioCommand(m_document, *scenario, tr("Use DNN %1").arg(nameOrFile)));
+    m_document->undoStack()->push(new ReplaceScenarioCommand(m_document, *scenario, tr("Use DNN %1").arg(label)));
     return {};
+}
+
+void DnnView::importOnnx(const QString& path)
+{
+    const QString model = path.isEmpty() ? QFileDialog::getOpenFileName(this, tr("Import ONNX model"), {}, tr("ONNX models (*.onnx);;All files (*)")) : path;
+    if (model.isEmpty() || m_importWatcher.isRunning())
+        return;
+    if (m_importDialog)
+        m_importDialog->close();
+    m_importPath = model;
+    m_importWatcher.setFuture(QtConcurrent::run([file = model.toStdString()] { return loadDnn(file); }));
+}
+
+QMessageBox* DnnView::importDialog() const { return m_importDialog.data(); }
+
+void DnnView::showImportResult()
+{
+    Expected<DnnDescription> description = m_importWatcher.future().takeResult();
+    auto* box = new QMessageBox(this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowTitle(tr("Import ONNX model"));
+    m_importDialog = box;
+    if (!description) {
+        box->setIcon(QMessageBox::Critical);
+        box->setText(tr("Cannot import %1").arg(QFileInfo(m_importPath).fileName()));
+        box->setInformativeText(QString::fromStdString(description.error().message));
+        box->setStandardButtons(QMessageBox::Close);
+        box->open();
+        emit importDialogShown();
+        return;
+    }
+    m_imported = std::move(*description);
+    const std::vector<SubtaskStats> stats = *analyzeDnn(m_imported);
+    double macs = 0;
+    for (const SubtaskStats& subtask : stats)
+        macs += subtask.macs;
+    box->setIcon(QMessageBox::Question);
+    box->setText(tr("%1: %2 sub-tasks (%3 split points), %4 GMACs, input %5x%6x%7")
+                     .arg(QString::fromStdString(m_imported.name)).arg(stats.size()).arg(stats.size() + 1)
+                     .arg(macs / 1e9, 0, 'f', 3).arg(m_imported.input.c).arg(m_imported.input.h).arg(m_imported.input.w));
+    const QList<QPair<QString, QString>> shipped = shippedProfilesFor(m_imported);
+    const QString measure = QStringLiteral("coinfer profile --dnn %1 --output profile.json").arg(QFileInfo(m_importPath).fileName());
+    box->setInformativeText(shipped.isEmpty()
+                                ? tr("Planning needs this network's GPU batch curves. None ships for these layers: measure them "
+                                     "on a GPU with\n    %1\nthen choose the profile. The scenario is unchanged until you do.")
+                                      .arg(measure)
+                                : tr("A GPU profile measured for exactly these layers ships with Coinfer."));
+    for (const auto& [profilePath, label] : shipped) {
+        QPushButton* use = box->addButton(tr("Use %1").arg(label), QMessageBox::AcceptRole);
+        connect(use, &QPushButton::clicked, this, [this, profilePath] {
+            const QString problem = useDescription(m_imported, QFileInfo(m_importPath).fileName(), profilePath);
+            if (!problem.isEmpty())
+                QMessageBox::critical(this, tr("Cannot use this DNN"), problem);
+        });
+    }
+    QPushButton* choose = box->addButton(tr("Choose GPU profile..."), QMessageBox::AcceptRole);
+    connect(choose, &QPushButton::clicked, this, [this] {
+        const QString profile = QFileDialog::getOpenFileName(this, tr("GPU profile measured for it"), {}, tr("GPU profiles (*.json)"));
+        if (profile.isEmpty())
+            return;
+        const QString problem = useDescription(m_imported, QFileInfo(m_importPath).fileName(), profile);
+        if (!problem.isEmpty())
+            QMessageBox::critical(this, tr("Cannot use this profile"), problem);
+    });
+    QPushButton* save = box->addButton(tr("Save description..."), QMessageBox::ActionRole);
+    connect(save, &QPushButton::clicked, this, &DnnView::saveImportedDescription);
+    box->addButton(QMessageBox::Cancel);
+    box->open();
+    emit importDialogShown();
+}
+
+void DnnView::saveImportedDescription()
+{
+    const QString suggested = QFileInfo(m_importPath).dir().filePath(QFileInfo(m_importPath).completeBaseName() + QStringLiteral(".json"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save DNN description"), suggested, tr("DNN descriptions (*.json)"));
+    if (path.isEmpty())
+        return;
+    const Expected<void> written = writeFileAtomically(path.toStdString(), dnnDescriptionToJson(m_imported));
+    if (!written)
+        QMessageBox::critical(this, tr("Cannot save the description"), QString::fromStdString(written.error().message));
 }
 
 QString DnnView::loadProfile(const QString& profilePath)

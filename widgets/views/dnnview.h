@@ -3,13 +3,19 @@
 // latency and energy at every split point, and the GPU batch curves. Changing the DNN, loading a
 // GPU profile and editing an edge model are undoable commands on the document.
 
+#include <QFutureWatcher>
+#include <QPointer>
 #include <QWidget>
+
+#include "core/dnn/dnn.h"
+#include "core/util/expected.h"
 
 #include <string>
 #include <vector>
 
 class QComboBox;
 class QLayout;
+class QMessageBox;
 class QTableWidget;
 
 namespace coinfer {
@@ -30,6 +36,22 @@ public:
     /// recomputed from the users' device classes. Returns an empty string on success, or what
     /// went wrong.
     QString useDnn(const QString& nameOrFile, const QString& profilePath);
+    /// Uses an already loaded @p description (labelled @p label in the undo history) with the GPU
+    /// profile at @p profilePath; undoable. Returns an empty string on success, or what went wrong.
+    QString useDescription(const DnnDescription& description, const QString& label, const QString& profilePath);
+    /// Imports the ONNX model at @p path on a worker thread (an empty path asks for the file
+    /// first), then asks, without blocking, what to plan it with: a shipped GPU profile measured
+    /// for the same layers, a profile file, or saving the description to measure it on a GPU.
+    /// A model Coinfer cannot read gets an error box naming the node or the field. The document
+    /// changes only when a profile is chosen. importDialogShown() follows once the box is up.
+    void importOnnx(const QString& path = {});
+    /// The box the last import opened (its question or its error), or nullptr once it is closed.
+    QMessageBox* importDialog() const;
+    /// The description of the last successful import, for the box's buttons.
+    const DnnDescription& importedDescription() const { return m_imported; }
+    /// The shipped profiles measured for exactly these layers (same dnnSignature()), as
+    /// shippedProfiles() labels them. O(number of shipped profiles).
+    static QList<QPair<QString, QString>> shippedProfilesFor(const DnnDescription& description);
     /// Loads a GPU profile for the current DNN (sub-task names must match).
     QString loadProfile(const QString& profilePath);
     /// The measured profiles that ship with Coinfer for DNN @p dnnName: resource path to a label
@@ -41,6 +63,10 @@ public:
     QTableWidget* table() const { return m_table; }
     ChartView* splitChart() const { return m_split; }
     ChartView* curveChart() const { return m_curves; }
+
+signals:
+    /// An import's box (question or error) is shown: see importDialog().
+    void importDialogShown();
 
 protected:
     /// Brings a view that edits left behind up to date before it shows.
@@ -55,6 +81,10 @@ private:
     /// Asks for a built-in DNN or a description, then a shipped or a measured profile, and uses them.
     void chooseDnnAndProfile();
     void chooseProfile();
+    /// The import's worker finished: shows the error, or the question of what to plan with.
+    void showImportResult();
+    /// Asks where to save the imported description and writes it atomically.
+    void saveImportedDescription();
     void editEdgeModel();
     void fillTable();
     /// Rebuilds the user chooser, keeping the chosen user when it is still there.
@@ -67,6 +97,10 @@ private:
     QComboBox* m_user;
     ChartView* m_split;
     ChartView* m_curves;
+    QFutureWatcher<Expected<DnnDescription>> m_importWatcher;
+    QString m_importPath;            ///< the model being imported or last imported
+    DnnDescription m_imported;       ///< its description, once read
+    QPointer<QMessageBox> m_importDialog;
     bool m_outdated = false; ///< edited while hidden: refresh on show
     std::vector<std::string> m_userIds; ///< the ids in the user chooser
 };

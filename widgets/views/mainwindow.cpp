@@ -291,6 +291,10 @@ void MainWindow::createFileMenu()
         if (maybeSave())
             openBuiltInExample();
     });
+    file->addAction(tr("&Import ONNX model..."), QKeySequence(tr("Ctrl+I")), this, [this] {
+        m_tabs->setCurrentWidget(m_dnnView);
+        m_dnnView->importOnnx();
+    });
     m_recentMenu = file->addMenu(tr("Open &recent"));
     rebuildRecentMenu();
     file->addAction(tr("&Save"), QKeySequence::Save, this, [this] {
@@ -913,6 +917,13 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event)
 void MainWindow::dropEvent(QDropEvent* event)
 {
     const QList<QUrl> urls = event->mimeData()->urls();
+    // A model is imported into the open scenario (nothing changes until a profile is chosen); any
+    // other file replaces the scenario.
+    if (!urls.isEmpty() && urls.front().toLocalFile().endsWith(QLatin1String(".onnx"), Qt::CaseInsensitive)) {
+        m_tabs->setCurrentWidget(m_dnnView);
+        m_dnnView->importOnnx(urls.front().toLocalFile());
+        return;
+    }
     if (!urls.isEmpty() && maybeSave())
         openFileInBackground(urls.front().toLocalFile());
 }
