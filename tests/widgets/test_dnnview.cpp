@@ -10,6 +10,10 @@
 #include "widgets/document/scenariodocument.h"
 #include "widgets/views/dnnview.h"
 
+#include <QAbstractButton>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -123,6 +127,65 @@ private slots:
         const GpuProfile measured = *readGpuProfile(COINFER_PROFILES "/mobilenetv2-h200.json");
         QCOMPARE(document.scenario().dnn.subtaskCount(), 20);
         QCOMPARE(document.scenario().dnn.subtasks[7].edgeLatencyMs, measured.subtasks[7].medianMs);
+    }
+
+    void importingAnOnnxModelChangesNothingUntilAProfileIsChosen()
+    {
+#ifndef COINFER_ONNX
+        QSKIP("built without ONNX (COINFER_ONNX off)");
+#else
+        ScenarioDocument document;
+        QVERIFY(document.load(kClassroom).has_value());
+        const Scenario before = document.scenario();
+        DnnView view(&document);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy shown(&view, &DnnView::importDialogShown);
+        view.importOnnx(QStringLiteral(COINFER_TEST_DATA "/onnx/resnet18.onnx"));
+        QVERIFY(shown.wait(20000));
+        QMessageBox* box = view.importDialog();
+        QVERIFY(box != nullptr);
+        QVERIFY(box->isVisible());
+        // The summary comes from the import itself: its sub-task count and MACs.
+        const std::vector<SubtaskStats> stats = *analyzeDnn(view.importedDescription());
+        double macs = 0;
+        for (const SubtaskStats& subtask : stats)
+            macs += subtask.macs;
+        QVERIFY2(box->text().contains(QString("%1 sub-tasks").arg(stats.size())), qPrintable(box->text()));
+        QVERIFY2(box->text().contains(QString::number(macs / 1e9, 'f', 3)), qPrintable(box->text()));
+        QVERIFY2(box->informativeText().contains("coinfer profile --dnn resnet18.onnx"), qPrintable(box->informativeText()));
+        QCOMPARE(document.undoStack()->count(), 0);
+        box->button(QMessageBox::Cancel)->click();
+        QTRY_VERIFY(view.importDialog() == nullptr);
+        QVERIFY(document.scenario() == before);
+
+        // With a profile for exactly these layers (synthetic, made here) the model is planned
+        // with, and one undo brings the classroom's DNN back.
+        const GpuProfile profile = testing::syntheticProfile(view.importedDescription(), {1.0, 1.5});
+        QTemporaryDir dir;
+        const QString profilePath = dir.path() + "/resnet18-onnx.json";
+        QVERIFY(writeFileAtomically(profilePath.toStdString(), gpuProfileToJson(profile)).has_value());
+        QVERIFY(view.useDescription(view.importedDescription(), "resnet18.onnx", profilePath).isEmpty());
+        QCOMPARE(document.scenario().dnn.subtaskCount(), static_cast<int>(stats.size()));
+        QCOMPARE(view.table()->rowCount(), static_cast<int>(stats.size()));
+        document.undoStack()->undo();
+        QVERIFY(document.scenario() == before);
+
+        // A file that is not a model gets an error box naming it; the document stays as it was.
+        const QString bad = dir.path() + "/holiday-photo.onnx";
+        QFile file(bad);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("\xff\xd8\xff\xe0 not a model");
+        file.close();
+        view.importOnnx(bad);
+        QVERIFY(shown.wait(20000));
+        QVERIFY(view.importDialog() != nullptr);
+        QCOMPARE(view.importDialog()->icon(), QMessageBox::Critical);
+        QVERIFY2(view.importDialog()->text().contains("holiday-photo.onnx"), qPrintable(view.importDialog()->text()));
+        QVERIFY(!view.importDialog()->informativeText().isEmpty());
+        QVERIFY(document.scenario() == before);
+        view.importDialog()->close();
+#endif
     }
 };
 

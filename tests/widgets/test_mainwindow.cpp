@@ -9,6 +9,7 @@
 #include "widgets/document/scenariodocument.h"
 #include "widgets/document/usertablemodel.h"
 #include "widgets/views/comparisonview.h"
+#include "widgets/views/dnnview.h"
 #include "widgets/views/onlineview.h"
 #include "widgets/charts/chartview.h"
 #include "widgets/views/mainwindow.h"
@@ -21,6 +22,8 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
+#include <QMessageBox>
+#include <QMimeData>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -40,6 +43,32 @@ class TestMainWindow : public QObject {
 
 private slots:
     void initTestCase() { QCoreApplication::setOrganizationName("CoinferTest"); }
+
+    void droppingAnOnnxModelImportsItIntoTheOpenScenario()
+    {
+#ifndef COINFER_ONNX
+        QSKIP("built without ONNX (COINFER_ONNX off)");
+#else
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openFile(QStringLiteral(COINFER_EXAMPLES "/classroom.json")));
+        const Scenario before = window.document()->scenario();
+        QSignalSpy shown(window.dnnView(), &DnnView::importDialogShown);
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(QStringLiteral(COINFER_TEST_DATA "/onnx/vgg16.onnx"))});
+        QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &drop);
+        QVERIFY(shown.wait(20000));
+        // The model is imported into the open scenario, on the DNN page; it is not opened as a
+        // scenario, and nothing changes until a profile is chosen.
+        QVERIFY(window.dnnView()->isVisible());
+        QVERIFY2(window.dnnView()->importDialog()->text().startsWith("vgg16"), qPrintable(window.dnnView()->importDialog()->text()));
+        QVERIFY(window.document()->scenario() == before);
+        QVERIFY(!window.isWindowModified());
+        window.dnnView()->importDialog()->close();
+#endif
+    }
 
     void badFileLeavesTheDocumentIntact()
     {
