@@ -48,12 +48,25 @@ DnnDescription checkDnn()
                    true,
                    {make(LayerKind::Conv, 24, 1, 2, 0), make(LayerKind::BatchNorm)},
                    {make(LayerKind::Relu)}};
+    // The concatenation is the second block, so that its input is not the sub-task's input
+    // slot: the hardswish and relu that open its parts must not overwrite the input in place,
+    // which the identity branch and the other parts still read.
+    const Block plain{{make(LayerKind::Conv, 24, 3, 1, 1), make(LayerKind::BatchNorm)}, false, {}, {}};
+    Block concatenation;
+    concatenation.layers = {make(LayerKind::HardSwish), make(LayerKind::Conv, 16, 1, 1, 0, 1, true)};
+    concatenation.branches = {{},
+                              {make(LayerKind::Relu), make(LayerKind::Conv, 8, 3, 1, 1), make(LayerKind::Sigmoid)},
+                              {make(LayerKind::MaxPool, 0, 3, 1, 1)}};
+    concatenation.afterAdd = {make(LayerKind::Conv, 24, 1), make(LayerKind::BatchNorm), clipLayer(-1, 1)};
     dnn.subtasks = {
         {"conv 3x3/2 with bias + batchnorm + relu", {{{make(LayerKind::Conv, 8, 3, 2, 1, 1, true), make(LayerKind::BatchNorm), make(LayerKind::Relu)}, false, {}, {}}}},
         {"depthwise 3x3 + relu6 + grouped 1x1", {{{make(LayerKind::Conv, 8, 3, 1, 1, 8), make(LayerKind::BatchNorm), make(LayerKind::Relu6),
                                                     make(LayerKind::Conv, 16, 1, 1, 0, 2)}, false, {}, {}}}},
         {"residual block with projection", {residual}},
         {"identity residual", {{{make(LayerKind::Conv, 24, 3, 1, 1), make(LayerKind::BatchNorm)}, true, {}, {make(LayerKind::Relu)}}}},
+        {"clip + hardswish + sigmoid", {{{make(LayerKind::Conv, 24, 3, 1, 1, 1, true), clipLayer(-0.5, 0.75), make(LayerKind::Conv, 24, 1),
+                                          make(LayerKind::BatchNorm), make(LayerKind::HardSwish), make(LayerKind::Sigmoid)}, false, {}, {}}}},
+        {"concatenation with an identity branch", {plain, concatenation}},
         {"maxpool 3/2 pad 1 + avgpool 2/1 pad 1", {{{make(LayerKind::MaxPool, 0, 3, 2, 1), make(LayerKind::AvgPool, 0, 2, 1, 1)}, false, {}, {}}}},
         {"global avgpool + flatten + linear", {{{make(LayerKind::GlobalAvgPool), make(LayerKind::Flatten), linear}, false, {}, {}}}},
     };

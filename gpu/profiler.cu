@@ -1,6 +1,8 @@
 // The CUDA implementation of the profiler: cuDNN for convolutions (grouped and depthwise too),
-// batch norm, activations, pooling and residual additions; cuBLAS for fully connected layers.
-// All layers run in NCHW FP32; sub-task outputs stay on the device.
+// batch norm, relu, relu6 and sigmoid, pooling and residual additions; cuBLAS for fully
+// connected layers; two small kernels of our own for clip and hardswish (cuDNN's clipped relu
+// has no lower bound other than 0); cudaMemcpy2DAsync for the channel slices of a
+// concatenation. All layers run in NCHW FP32; sub-task outputs stay on the device.
 
 #include "gpu/profiler.h"
 
@@ -45,6 +47,33 @@ void check(cublasStatus_t status, const char* what)
 {
     if (status != CUBLAS_STATUS_SUCCESS)
         throw DeviceFailure(std::string(what) + ": cuBLAS status " + std::to_string(static_cast<int>(status)));
+}
+
+/// y[i] = min(max(x[i], low), high) for i < count; x may be y. Grid-stride, 64-bit indices
+/// (a batch of tensors at the element limit passes 2^31).
+__global__ void clipKernel(const float* x, float* y, long long count, float low, float high)
+{
+    const long long stride = static_cast<long long>(blockDim.x) * gridDim.x;
+    for (long long i = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; i < count; i += stride)
+        y[i] = fminf(fmaxf(x[i], low), high);
+}
+
+/// y[i] = x[i] * clamp(x[i] + 3, 0, 6) / 6 (ONNX HardSwish) for i < count; x may be y.
+__global__ void hardSwishKernel(const float* x, float* y, long long count)
+{
+    const long long stride = static_cast<long long>(blockDim.x) * gridDim.x;
+    for (long long i = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x; i < count; i += stride) {
+        const float v = x[i];
+        y[i] = v * fminf(fmaxf(v + 3.0f, 0.0f), 6.0f) / 6.0f;
+    }
+}
+
+/// Blocks for an elementwise kernel over @p count values: one thread per value up to a cap,
+/// beyond which the grid-stride loops take several each.
+unsigned elementwiseBlocks(long long count, int threads)
+{
+    constexpr long long kMaxBlocks = 65535;
+    return static_cast<unsigned>(std::clamp<long long>((count + threads - 1) / threads, 1, kMaxBlocks));
 }
 
 /// Device memory owned by RAII.
@@ -148,6 +177,8 @@ struct Step {
     cudnnActivationDescriptor_t activationDesc = nullptr;
     cudnnPoolingDescriptor_t poolDesc = nullptr;
     bool addSlot = false;        // a residual addition: output += slot `input`
+    bool copySlot = false;       // a concatenation: slot `input` (shape `in`) into channels
+    int channelOffset = 0;       // [channelOffset, channelOffset + in.c) of slot `output` (shape `out`)
 };
 
 /// A sub-task prepared for one batch size: the steps in order and the buffers they use.
@@ -165,6 +196,10 @@ public:
         for (const Block& block : dnn.subtasks[static_cast<size_t>(subtask)].blocks) {
             const int blockInput = current;
             const TensorShape blockShape = shape;
+            if (block.concatenates()) {
+                current = addConcatenation(block, weights, next, shape, blockInput, largest);
+                continue;
+            }
             for (const Layer& layer : block.layers)
                 current = addLayer(layer, &weights[next++], shape, current, {blockInput}, largest);
             if (!block.residual)
@@ -186,7 +221,7 @@ public:
         }
         m_outputSlot = current;
         m_outputShape = shape;
-        for (auto& slot : m_slots)
+        for (DeviceBuffer& slot : m_slots)
             slot.resize(largest * static_cast<size_t>(batch));
         if (m_workspaceBytes > 0)
             m_workspace.resize((m_workspaceBytes + sizeof(float) - 1) / sizeof(float));
@@ -230,6 +265,17 @@ public:
                 check(cudnnAddTensor(m_libraries.cudnn, &one, step.inDesc, x, &one, step.outDesc, y), "cudnnAddTensor (residual)");
                 continue;
             }
+            if (step.copySlot) {
+                // Sample n's part is in.elements() floats at x + n * in.elements(); it goes to
+                // y + n * out.elements() + channelOffset * h * w: rows of equal width, one per sample.
+                const size_t plane = static_cast<size_t>(step.out.h) * static_cast<size_t>(step.out.w);
+                const size_t partBytes = static_cast<size_t>(step.in.elements()) * sizeof(float);
+                const size_t wholeBytes = static_cast<size_t>(step.out.elements()) * sizeof(float);
+                check(cudaMemcpy2DAsync(y + static_cast<size_t>(step.channelOffset) * plane, wholeBytes, x, partBytes, partBytes,
+                                        static_cast<size_t>(m_batch), cudaMemcpyDeviceToDevice, m_libraries.stream),
+                      "cudaMemcpy2DAsync (concatenation)");
+                continue;
+            }
             switch (step.layer->kind) {
             case LayerKind::Conv:
                 check(cudnnConvolutionForward(m_libraries.cudnn, &one, step.inDesc, x, step.filterDesc, step.weights->weights.data(),
@@ -249,9 +295,22 @@ public:
                 break;
             case LayerKind::Relu:
             case LayerKind::Relu6:
+            case LayerKind::Sigmoid:
                 check(cudnnActivationForward(m_libraries.cudnn, step.activationDesc, &one, step.inDesc, x, &zero, step.outDesc, y),
                       "cudnnActivationForward");
                 break;
+            case LayerKind::Clip:
+            case LayerKind::HardSwish: {
+                const long long count = step.out.elements() * m_batch;
+                constexpr int kThreads = 256;
+                if (step.layer->kind == LayerKind::Clip)
+                    clipKernel<<<elementwiseBlocks(count, kThreads), kThreads, 0, m_libraries.stream>>>(
+                        x, y, count, static_cast<float>(step.layer->clipMin), static_cast<float>(step.layer->clipMax));
+                else
+                    hardSwishKernel<<<elementwiseBlocks(count, kThreads), kThreads, 0, m_libraries.stream>>>(x, y, count);
+                check(cudaGetLastError(), step.layer->kind == LayerKind::Clip ? "clipKernel" : "hardSwishKernel");
+                break;
+            }
             case LayerKind::MaxPool:
             case LayerKind::AvgPool:
             case LayerKind::GlobalAvgPool:
@@ -277,7 +336,60 @@ public:
 
 private:
     static constexpr int kInputSlot = 0;
+    /// Slots to start with; a concatenation block can need more (freeSlot adds them).
     static constexpr int kSlots = 4;
+
+    static bool elementwise(LayerKind kind)
+    {
+        return kind == LayerKind::Relu || kind == LayerKind::Relu6 || kind == LayerKind::Clip || kind == LayerKind::HardSwish
+            || kind == LayerKind::Sigmoid;
+    }
+
+    /// Adds a concatenation block whose input is in slot @p blockInput: the block's layers and
+    /// then each branch run from that input into slots of their own, and each part is copied
+    /// into its channel slice of one output slot; then after_add runs on it. Returns the slot
+    /// of the block's output; @p next advances over the weights used.
+    int addConcatenation(const Block& block, const std::vector<DeviceWeights>& weights, size_t& next, TensorShape& shape,
+                         int blockInput, size_t& largest)
+    {
+        const TensorShape blockShape = shape;
+        // The parts' shapes first, to size the output and reserve its slot before any part runs.
+        TensorShape joined = blockShape;
+        for (const Layer& layer : block.layers)
+            joined = *layerOutput(layer, joined);
+        for (const std::vector<Layer>& branch : block.branches) {
+            TensorShape side = blockShape;
+            for (const Layer& layer : branch)
+                side = *layerOutput(layer, side);
+            joined.c += side.c;
+        }
+        const int output = freeSlot(blockInput, {});
+        largest = std::max(largest, static_cast<size_t>(joined.elements()));
+        int channelOffset = 0;
+        auto addPart = [&](const std::vector<Layer>& layers) {
+            TensorShape part = blockShape;
+            int slot = blockInput;
+            for (const Layer& layer : layers)
+                slot = addLayer(layer, &weights[next++], part, slot, {blockInput, output}, largest);
+            Step copy;
+            copy.in = part;
+            copy.out = joined;
+            copy.input = slot;
+            copy.output = output;
+            copy.copySlot = true;
+            copy.channelOffset = channelOffset;
+            m_steps.push_back(copy);
+            channelOffset += part.c;
+        };
+        addPart(block.layers);
+        for (const std::vector<Layer>& branch : block.branches)
+            addPart(branch);
+        shape = joined;
+        int current = output;
+        for (const Layer& layer : block.afterAdd)
+            current = addLayer(layer, &weights[next++], shape, current, {}, largest);
+        return current;
+    }
 
     /// Adds one layer; its output goes to a slot that holds nothing still needed.
     int addLayer(const Layer& layer, const DeviceWeights* weights, TensorShape& shape, int input,
@@ -292,8 +404,11 @@ private:
         step.input = input;
         if (layer.kind == LayerKind::Flatten) {
             step.output = input; // same memory, new shape
-        } else if (layer.kind == LayerKind::Relu || layer.kind == LayerKind::Relu6) {
-            step.output = input == kInputSlot ? freeSlot(input, keep) : input; // in place, but never over the sub-task's input
+        } else if (elementwise(layer.kind)) {
+            // In place, but never over the sub-task's input nor over a tensor still needed (a
+            // block's input that a shortcut or a branch reads later).
+            const bool needed = input == kInputSlot || std::find(keep.begin(), keep.end(), input) != keep.end();
+            step.output = needed ? freeSlot(input, keep) : input;
         } else {
             step.output = freeSlot(input, keep);
         }
@@ -344,11 +459,17 @@ private:
             break;
         case LayerKind::Relu:
         case LayerKind::Relu6:
+        case LayerKind::Sigmoid: {
+            const cudnnActivationMode_t mode = layer.kind == LayerKind::Relu    ? CUDNN_ACTIVATION_RELU
+                                               : layer.kind == LayerKind::Relu6 ? CUDNN_ACTIVATION_CLIPPED_RELU
+                                                                                : CUDNN_ACTIVATION_SIGMOID;
             check(cudnnCreateActivationDescriptor(&step.activationDesc), "cudnnCreateActivationDescriptor");
-            check(cudnnSetActivationDescriptor(step.activationDesc,
-                                               layer.kind == LayerKind::Relu ? CUDNN_ACTIVATION_RELU : CUDNN_ACTIVATION_CLIPPED_RELU,
-                                               CUDNN_PROPAGATE_NAN, 6.0),
-                  "cudnnSetActivationDescriptor");
+            // The coefficient is relu6's ceiling; relu and sigmoid ignore it.
+            check(cudnnSetActivationDescriptor(step.activationDesc, mode, CUDNN_PROPAGATE_NAN, 6.0), "cudnnSetActivationDescriptor");
+            break;
+        }
+        case LayerKind::Clip:
+        case LayerKind::HardSwish:
             break;
         case LayerKind::MaxPool:
         case LayerKind::AvgPool:
@@ -376,18 +497,22 @@ private:
         return step.output;
     }
 
-    int freeSlot(int input, std::initializer_list<int> keep) const
+    /// The first slot other than the sub-task's input, @p input and @p keep; a new one when all
+    /// are taken (only concatenation blocks hold more than three tensors at once).
+    int freeSlot(int input, std::initializer_list<int> keep)
     {
-        for (int slot = 1; slot < kSlots; ++slot)
+        const int count = static_cast<int>(m_slots.size());
+        for (int slot = 1; slot < count; ++slot)
             if (slot != input && std::find(keep.begin(), keep.end(), slot) == keep.end())
                 return slot;
-        throw DeviceFailure("internal: no free activation buffer");
+        m_slots.emplace_back();
+        return count;
     }
 
     Libraries& m_libraries;
     int m_batch;
     std::vector<Step> m_steps;
-    std::array<DeviceBuffer, kSlots> m_slots;
+    std::vector<DeviceBuffer> m_slots = std::vector<DeviceBuffer>(kSlots);
     DeviceBuffer m_workspace;
     size_t m_workspaceBytes = 0;
     int m_outputSlot = 0;

@@ -62,8 +62,9 @@ struct LayerCheck {
 };
 
 /// A small DNN whose sub-tasks cover every layer kind: convolution with bias, grouped and
-/// depthwise convolution, batch norm, ReLU and ReLU6, max and average pooling with padding,
-/// a residual block with a projection shortcut, global pooling and a linear layer.
+/// depthwise convolution, batch norm, ReLU, ReLU6, clip, hardswish and sigmoid, max and
+/// average pooling with padding, a residual block with a projection shortcut, a concatenation
+/// block with an identity branch, global pooling and a linear layer.
 DnnDescription checkDnn();
 
 /// Runs every sub-task of checkDnn() on the GPU (strict FP32) and on the CPU reference with the

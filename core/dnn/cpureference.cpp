@@ -66,12 +66,26 @@ void forEachLayer(const DnnDescription& dnn, int subtask, Visit visit)
             visit(layer, shape);
             shape = *layerOutput(layer, shape);
         }
+        if (block.concatenates()) {
+            int channels = shape.c;
+            for (const std::vector<Layer>& branch : block.branches) {
+                TensorShape side = blockIn;
+                for (const Layer& layer : branch) {
+                    visit(layer, side);
+                    side = *layerOutput(layer, side);
+                }
+                channels += side.c;
+            }
+            shape.c = channels;
+        }
         if (block.residual) {
             TensorShape side = blockIn;
             for (const Layer& layer : block.shortcut) {
                 visit(layer, side);
                 side = *layerOutput(layer, side);
             }
+        }
+        if (block.residual || block.concatenates()) {
             for (const Layer& layer : block.afterAdd) {
                 visit(layer, shape);
                 shape = *layerOutput(layer, shape);
@@ -177,6 +191,23 @@ void globalAveragePool(const TensorShape& in, const TensorShape& out, int batch,
         }
 }
 
+/// NCHW tensors of equal height and width joined along the channels, sample by sample.
+/// O(batch * total elements).
+std::vector<float> concatenateChannels(const std::vector<std::vector<float>>& parts, const std::vector<TensorShape>& shapes, int batch)
+{
+    long long sampleSize = 0;
+    for (const TensorShape& shape : shapes)
+        sampleSize += shape.elements();
+    std::vector<float> joined(static_cast<size_t>(sampleSize * batch));
+    auto out = joined.begin();
+    for (int n = 0; n < batch; ++n)
+        for (size_t p = 0; p < parts.size(); ++p) {
+            const auto first = parts[p].begin() + static_cast<std::ptrdiff_t>(n * shapes[p].elements());
+            out = std::copy(first, first + static_cast<std::ptrdiff_t>(shapes[p].elements()), out);
+        }
+    return joined;
+}
+
 std::vector<float> applyLayer(const Layer& layer, const LayerWeights& w, const TensorShape& in, int batch,
                               const std::vector<float>& x)
 {
@@ -198,6 +229,20 @@ std::vector<float> applyLayer(const Layer& layer, const LayerWeights& w, const T
     case LayerKind::AvgPool: pool(layer, in, out, batch, x, y); break;
     case LayerKind::GlobalAvgPool: globalAveragePool(in, out, batch, x, y); break;
     case LayerKind::Flatten: y = x; break;
+    case LayerKind::Clip: {
+        const float low = static_cast<float>(layer.clipMin), high = static_cast<float>(layer.clipMax);
+        for (size_t i = 0; i < y.size(); ++i)
+            y[i] = std::min(std::max(x[i], low), high);
+        break;
+    }
+    case LayerKind::HardSwish:
+        for (size_t i = 0; i < y.size(); ++i)
+            y[i] = x[i] * std::clamp(x[i] + 3.0f, 0.0f, 6.0f) / 6.0f;
+        break;
+    case LayerKind::Sigmoid:
+        for (size_t i = 0; i < y.size(); ++i)
+            y[i] = 1.0f / (1.0f + std::exp(-x[i]));
+        break;
     }
     return y;
 }
@@ -240,6 +285,29 @@ std::vector<float> runSubtaskOnCpu(const DnnDescription& dnn, int subtask, int b
         for (const Layer& layer : block.layers) {
             x = applyLayer(layer, weights[next++], shape, batch, x);
             shape = *layerOutput(layer, shape);
+        }
+        if (block.concatenates()) {
+            std::vector<std::vector<float>> parts{x};
+            std::vector<TensorShape> partShapes{shape};
+            for (const std::vector<Layer>& branch : block.branches) {
+                std::vector<float> side = blockInput;
+                TensorShape sideShape = blockShape;
+                for (const Layer& layer : branch) {
+                    side = applyLayer(layer, weights[next++], sideShape, batch, side);
+                    sideShape = *layerOutput(layer, sideShape);
+                }
+                parts.push_back(std::move(side));
+                partShapes.push_back(sideShape);
+            }
+            x = concatenateChannels(parts, partShapes, batch);
+            shape.c = 0;
+            for (const TensorShape& part : partShapes)
+                shape.c += part.c;
+            for (const Layer& layer : block.afterAdd) {
+                x = applyLayer(layer, weights[next++], shape, batch, x);
+                shape = *layerOutput(layer, shape);
+            }
+            continue;
         }
         if (!block.residual)
             continue;

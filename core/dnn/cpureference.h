@@ -19,7 +19,7 @@ struct LayerWeights {
 };
 
 /// Weights for every layer of a sub-task, in the order the layers run (block by block: layers,
-/// then shortcut, then after_add), drawn from a seeded generator, the same on every platform.
+/// then the shortcut or the branches in order, then after_add), drawn from a seeded generator, the same on every platform.
 /// Values are scaled by 1/sqrt(fan-in) so activations stay in range through deep chains. O(parameters).
 std::vector<LayerWeights> makeSubtaskWeights(const DnnDescription& dnn, int subtask, std::uint64_t seed);
 
@@ -28,7 +28,8 @@ std::vector<float> makeRandomInput(const TensorShape& shape, int batch, std::uin
 
 /// Runs sub-task @p subtask (0-based) on @p batch samples with the given weights. The input's
 /// shape is the sub-task's input shape. Batch norm uses its running statistics (inference),
-/// with epsilon 1e-5; average pooling counts padding, as PyTorch does by default.
+/// with epsilon 1e-5; average pooling counts padding, as PyTorch does by default; clip,
+/// hardswish and sigmoid follow the formulas of dnn.h in float.
 /// O(batch x MACs).
 std::vector<float> runSubtaskOnCpu(const DnnDescription& dnn, int subtask, int batch, const std::vector<float>& input,
                                    const std::vector<LayerWeights>& weights);

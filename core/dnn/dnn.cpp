@@ -1,6 +1,8 @@
 #include "core/dnn/dnn.h"
 
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <limits>
 
@@ -26,6 +28,10 @@ int windowOutput(int size, int kernel, int stride, int padding)
 {
     return (size + 2 * padding - kernel) / stride + 1;
 }
+
+constexpr double kClipFlopsPerElement = 2;
+constexpr double kHardSwishFlopsPerElement = 5;
+constexpr double kSigmoidFlopsPerElement = 4;
 
 struct Cost {
     double macs = 0, flops = 0;
@@ -80,6 +86,19 @@ Cost layerCost(const Layer& layer, const TensorShape& in, const TensorShape& out
     case LayerKind::Relu6:
         cost.flops = static_cast<double>(out.elements());
         break;
+    // Elementwise operations per element, counting a comparison, an add, a multiply, a divide
+    // or an exp as one each (as relu's max counts one): clip is a max and a min; hardswish adds
+    // 3, clamps to [0, 6] (2), multiplies by x and divides by 6; sigmoid negates, exps, adds 1
+    // and divides. An exp costs a GPU several instructions more: a convention, not a timing.
+    case LayerKind::Clip:
+        cost.flops = kClipFlopsPerElement * static_cast<double>(out.elements());
+        break;
+    case LayerKind::HardSwish:
+        cost.flops = kHardSwishFlopsPerElement * static_cast<double>(out.elements());
+        break;
+    case LayerKind::Sigmoid:
+        cost.flops = kSigmoidFlopsPerElement * static_cast<double>(out.elements());
+        break;
     case LayerKind::Flatten:
         break;
     }
@@ -114,6 +133,13 @@ Expected<TensorShape> runLayers(const std::vector<Layer>& layers, TensorShape sh
 std::string shapeText(const TensorShape& shape)
 {
     return std::to_string(shape.c) + "x" + std::to_string(shape.h) + "x" + std::to_string(shape.w);
+}
+
+std::string numberText(double value)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.17g", value);
+    return text;
 }
 
 } // namespace
@@ -224,9 +250,17 @@ Expected<TensorShape> layerOutput(const Layer& layer, const TensorShape& in)
         if (in.h != 1 || in.w != 1)
             return bad("needs a flattened input, not " + shapeText(in) + " (add a flatten or global_avgpool layer)");
         return TensorShape{layer.outFeatures, 1, 1};
+    case LayerKind::Clip:
+        // !(a <= b) also refuses a NaN bound.
+        if (!std::isfinite(layer.clipMin) || !std::isfinite(layer.clipMax) || !(layer.clipMin <= layer.clipMax))
+            return bad("needs finite bounds with min <= max, not min = " + numberText(layer.clipMin) + ", max = "
+                       + numberText(layer.clipMax));
+        return in;
     case LayerKind::BatchNorm:
     case LayerKind::Relu:
     case LayerKind::Relu6:
+    case LayerKind::HardSwish:
+    case LayerKind::Sigmoid:
         return in;
     }
     return bad("unknown layer kind");
@@ -255,10 +289,37 @@ Expected<std::vector<SubtaskStats>> analyzeDnn(const DnnDescription& dnn)
         for (size_t b = 0; b < subtask.blocks.size(); ++b) {
             const Block& block = subtask.blocks[b];
             const std::string where = "subtasks[" + std::to_string(s) + "].blocks[" + std::to_string(b) + "]";
+            if (block.residual && block.concatenates())
+                return Unexpected(Error{ErrorCode::BadInput, where + ": a block is residual (shortcut) or concatenating (branches), "
+                                                                     "never both"});
             Expected<TensorShape> main = runLayers(block.layers, shape, cost, where + ".layers");
             if (!main)
                 return Unexpected(main.error());
-            if (block.residual) {
+            if (block.concatenates()) {
+                long long channels = main->c;
+                for (size_t r = 0; r < block.branches.size(); ++r) {
+                    const std::string branchWhere = where + ".branches[" + std::to_string(r) + "]";
+                    Expected<TensorShape> part = runLayers(block.branches[r], shape, cost, branchWhere);
+                    if (!part)
+                        return Unexpected(part.error());
+                    if (part->h != main->h || part->w != main->w)
+                        return Unexpected(Error{ErrorCode::BadInput, branchWhere + ": gives a " + shapeText(*part)
+                                                                         + " output where the block's layers give " + shapeText(*main)
+                                                                         + "; a concatenation needs the same height and width"});
+                    channels += part->c;
+                }
+                // Copying into the joined tensor is data movement, not arithmetic: no FLOPs.
+                const long long joinedElements = saturatingProduct(channels, static_cast<long long>(main->h) * main->w);
+                if (joinedElements > kMaxTensorElements)
+                    return Unexpected(Error{ErrorCode::BadInput, where + ": the concatenation gives " + std::to_string(joinedElements)
+                                                                     + " elements per sample, more than the limit of "
+                                                                     + std::to_string(kMaxTensorElements)});
+                const TensorShape joined{static_cast<int>(channels), main->h, main->w};
+                Expected<TensorShape> after = runLayers(block.afterAdd, joined, cost, where + ".after_add");
+                if (!after)
+                    return Unexpected(after.error());
+                main = after;
+            } else if (block.residual) {
                 Expected<TensorShape> side = runLayers(block.shortcut, shape, cost, where + ".shortcut");
                 if (!side)
                     return Unexpected(side.error());

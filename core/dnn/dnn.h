@@ -54,7 +54,9 @@ struct Block {
     bool residual = false;
     std::vector<Layer> shortcut;
     std::vector<Layer> afterAdd;              ///< after the addition or the concatenation
-    std::vector<std::vector<Layer>> branches; ///< non-empty: a concatenation block
+    /// Non-empty: a concatenation block. (The braces keep Block{layers, residual, shortcut,
+    /// afterAdd} free of missing-initializer warnings.)
+    std::vector<std::vector<Layer>> branches{};
     bool concatenates() const { return !branches.empty(); }
 };
 
@@ -91,18 +93,23 @@ struct SubtaskStats {
     std::string name;
     TensorShape output;
     double macs = 0;          ///< multiply-accumulates of convolutions and linear layers
-    double flops = 0;         ///< 2 x MACs plus one per element of every other operation
+    /// 2 x MACs plus the other operations (layerCost in dnn.cpp): per element one for relu,
+    /// relu6 and a residual addition, 2 for batch norm and clip, 4 for sigmoid, 5 for hardswish;
+    /// k^2 per pooled output; none for flatten and for a concatenation's copies.
+    double flops = 0;
     long long parameters = 0; ///< learnable weights (batch norm: scale and shift)
     double outputBytes = 0;
 };
 
 /// Shapes, MACs, FLOPs and parameters of every sub-task. Fails (BadInput) naming the sub-task,
-/// block and layer when shapes do not chain: a kernel larger than its padded input, channels
-/// not divisible by groups, a residual whose branches differ in shape, a linear layer on an
-/// unflattened tensor. O(number of layers).
+/// block and layer (or branch) when shapes do not chain: a kernel larger than its padded input,
+/// channels not divisible by groups, a residual whose branches differ in shape, a concatenation
+/// whose parts differ in height or width, a block both residual and concatenating, a clip with
+/// min > max or a bound that is not finite, a linear layer on an unflattened tensor.
+/// O(number of layers).
 Expected<std::vector<SubtaskStats>> analyzeDnn(const DnnDescription& dnn);
 
-/// Output shape of one layer, or an error message. O(1).
+/// Output shape of one layer, or an error message (a clip's bounds are checked here). O(1).
 Expected<TensorShape> layerOutput(const Layer& layer, const TensorShape& input);
 
 /// Names of the built-in DNNs ("mobilenetv2", "resnet18", "vgg16", ...).

@@ -33,6 +33,9 @@ json layersToJson(const std::vector<Layer>& layers)
         case LayerKind::Linear:
             entry.update({{"out_features", layer.outFeatures}, {"bias", layer.bias}});
             break;
+        case LayerKind::Clip:
+            entry.update({{"min", layer.clipMin}, {"max", layer.clipMax}});
+            break;
         default:
             break;
         }
@@ -48,11 +51,18 @@ json descriptionJson(const DnnDescription& dnn)
         json blocks = json::array();
         for (const Block& block : subtask.blocks) {
             json entry = {{"layers", layersToJson(block.layers)}};
-            if (block.residual) {
-                entry["shortcut"] = block.shortcut.empty() ? json("identity") : layersToJson(block.shortcut);
-                if (!block.afterAdd.empty())
-                    entry["after_add"] = layersToJson(block.afterAdd);
+            // A block without branches writes no "branches" key, so that the signatures of
+            // descriptions from before concatenation blocks (and their shipped profiles) hold.
+            if (block.concatenates()) {
+                json branches = json::array();
+                for (const std::vector<Layer>& branch : block.branches)
+                    branches.push_back(branch.empty() ? json("identity") : layersToJson(branch));
+                entry["branches"] = std::move(branches);
             }
+            if (block.residual)
+                entry["shortcut"] = block.shortcut.empty() ? json("identity") : layersToJson(block.shortcut);
+            if ((block.residual || block.concatenates()) && !block.afterAdd.empty())
+                entry["after_add"] = layersToJson(block.afterAdd);
             blocks.push_back(std::move(entry));
         }
         subtasks.push_back({{"name", subtask.name}, {"blocks", blocks}});
@@ -110,6 +120,14 @@ std::vector<Layer> readLayers(const Field& field)
             layer.outFeatures = static_cast<int>(entry.at("out_features").integer(1, 10'000'000));
             layer.bias = readFlag(entry, "bias", true);
             break;
+        case LayerKind::Clip:
+            // Both bounds are required: ONNX's defaults (the float range) are no finite JSON
+            // number, and a silent 0..6 default would make every clip a relu6.
+            layer.clipMin = entry.at("min").number();
+            layer.clipMax = entry.at("max").number();
+            if (layer.clipMin > layer.clipMax)
+                entry.at("min").fail("must be at most max (" + entry.at("max").json().dump() + "), not " + entry.at("min").json().dump());
+            break;
         default:
             break;
         }
@@ -149,9 +167,23 @@ DnnDescription readDescription(const Field& root)
                 } else {
                     block.shortcut = readLayers(*shortcut);
                 }
+            }
+            if (auto branches = blockField.find("branches")) {
+                const size_t branchCount = branches->arraySize();
+                for (size_t r = 0; r < branchCount; ++r) {
+                    const Field branch = branches->at(r);
+                    if (branch.json().is_string()) {
+                        if (branch.string() != "identity")
+                            branch.fail("must be \"identity\" or a list of layers");
+                        block.branches.emplace_back();
+                    } else {
+                        block.branches.push_back(readLayers(branch));
+                    }
+                }
+            }
+            if (block.residual || block.concatenates())
                 if (auto after = blockField.find("after_add"))
                     block.afterAdd = readLayers(*after);
-            }
             subtask.blocks.push_back(std::move(block));
         }
         dnn.subtasks.push_back(std::move(subtask));

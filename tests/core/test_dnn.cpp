@@ -8,6 +8,7 @@
 
 #include "tests/common/testdata.h"
 
+#include <QDir>
 #include <QTest>
 
 #include <cmath>
@@ -56,6 +57,41 @@ DnnDescription oneLayer(const TensorShape& input, const Layer& l)
     dnn.name = "one";
     dnn.input = input;
     dnn.subtasks = {{"only", {{{l}, false, {}, {}}}}};
+    return dnn;
+}
+
+/// One sub-task of one concatenation block: out = afterAdd(concat(layers(x), branches...(x))).
+DnnDescription concatenation(const TensorShape& input, std::vector<Layer> layers, std::vector<std::vector<Layer>> branches,
+                             std::vector<Layer> afterAdd = {})
+{
+    Block block;
+    block.layers = std::move(layers);
+    block.branches = std::move(branches);
+    block.afterAdd = std::move(afterAdd);
+    DnnDescription dnn;
+    dnn.name = "concat";
+    dnn.input = input;
+    dnn.subtasks = {{"only", {block}}};
+    return dnn;
+}
+
+/// A sub-task of the given layers in one plain block.
+DnnDescription chainOf(const TensorShape& input, std::vector<Layer> layers)
+{
+    DnnDescription dnn;
+    dnn.name = "chain";
+    dnn.input = input;
+    dnn.subtasks = {{"only", {blockOf(std::move(layers))}}};
+    return dnn;
+}
+
+/// A description using every layer kind and block form added for ONNX import (issue 16).
+DnnDescription newFeatures()
+{
+    DnnDescription dnn = concatenation({8, 10, 10}, {convLayer(16, 1), plainLayer(LayerKind::HardSwish)},
+                                       {{}, {plainLayer(LayerKind::Relu), convLayer(4, 3, 1, 1)}, {poolLayer(LayerKind::MaxPool, 3, 1, 1)}},
+                                       {convLayer(12, 1), clipLayer(-0.25, 0.5)});
+    dnn.subtasks.push_back({"head", {blockOf({plainLayer(LayerKind::Sigmoid), plainLayer(LayerKind::GlobalAvgPool)})}});
     return dnn;
 }
 
@@ -355,6 +391,196 @@ private slots:
         QCOMPARE(a[0].weights, b[0].weights);
         QVERIFY(a[0].weights != c[0].weights);
         QCOMPARE(static_cast<long long>(a[0].weights.size()), 24LL * 144); // expansion 1x1: 144 = 24 x 6 hidden
+    }
+
+    void newElementwiseKindsKeepTheShapeAndCostTheirOperations_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<double>("flopsPerElement");
+        // The per-element operation counts documented in dnn.h (SubtaskStats::flops).
+        QTest::newRow("clip") << int(LayerKind::Clip) << 2.0;
+        QTest::newRow("hardswish") << int(LayerKind::HardSwish) << 5.0;
+        QTest::newRow("sigmoid") << int(LayerKind::Sigmoid) << 4.0;
+    }
+
+    void newElementwiseKindsKeepTheShapeAndCostTheirOperations()
+    {
+        QFETCH(int, kind);
+        QFETCH(double, flopsPerElement);
+        const TensorShape input{4, 5, 6};
+        const Layer l = LayerKind(kind) == LayerKind::Clip ? clipLayer(-1, 1) : plainLayer(LayerKind(kind));
+        QCOMPARE(*layerOutput(l, input), input);
+        const Expected<std::vector<SubtaskStats>> stats = analyzeDnn(oneLayer(input, l));
+        QVERIFY2(stats.has_value(), stats ? "" : stats.error().message.c_str());
+        QCOMPARE(stats->front().output, input);
+        QCOMPARE(stats->front().flops, flopsPerElement * 120);
+        QCOMPARE(stats->front().macs, 0.0);
+        QCOMPARE(stats->front().parameters, 0LL);
+    }
+
+    void clipBoundsMustBeFiniteAndOrdered()
+    {
+        QVERIFY(analyzeDnn(oneLayer({1, 2, 2}, clipLayer(0.5, 0.5))).has_value()); // a constant is a clip too
+        for (const Layer& bad : {clipLayer(2, 1), clipLayer(NAN, 1), clipLayer(0, INFINITY), clipLayer(-INFINITY, 0)}) {
+            const Expected<std::vector<SubtaskStats>> stats = analyzeDnn(oneLayer({1, 2, 2}, bad));
+            QVERIFY(!stats.has_value());
+            const std::string& message = stats.error().message;
+            QVERIFY2(message.find("subtasks[0].blocks[0].layers[0] (clip): needs finite bounds with min <= max") != std::string::npos,
+                     message.c_str());
+        }
+    }
+
+    void concatenationAddsTheChannelsAndTheCosts()
+    {
+        const DnnDescription dnn = concatenation({8, 10, 10}, {convLayer(16, 1)},
+                                                 {{}, {convLayer(4, 3, 1, 1)}, {poolLayer(LayerKind::MaxPool, 3, 1, 1)}});
+        Expected<std::vector<SubtaskStats>> stats = analyzeDnn(dnn);
+        QVERIFY2(stats.has_value(), stats ? "" : stats.error().message.c_str());
+        QCOMPARE(stats->front().output, (TensorShape{16 + 8 + 4 + 8, 10, 10}));
+        const double macs = 16.0 * 8 * 100 + 4.0 * 8 * 9 * 100;
+        QCOMPARE(stats->front().macs, macs);
+        QCOMPARE(stats->front().flops, 2 * macs + 8.0 * 100 * 9); // the copies cost nothing, the pooling k^2 per output
+        QCOMPARE(stats->front().parameters, 16LL * 8 + 4LL * 8 * 9);
+        // after_add runs on the joined tensor.
+        stats = analyzeDnn(concatenation({8, 10, 10}, {convLayer(16, 1)}, {{}}, {convLayer(12, 1)}));
+        QVERIFY(stats.has_value());
+        QCOMPARE(stats->front().output, (TensorShape{12, 10, 10}));
+        QCOMPARE(stats->front().parameters, 16LL * 8 + 12LL * 24);
+    }
+
+    void concatenationRefusesPartsOfDifferentSizes()
+    {
+        Expected<std::vector<SubtaskStats>> stats =
+            analyzeDnn(concatenation({8, 10, 10}, {convLayer(16, 1)}, {{}, {convLayer(4, 3, 2, 1)}}));
+        QVERIFY(!stats.has_value());
+        QVERIFY2(stats.error().message.find("subtasks[0].blocks[0].branches[1]: gives a 4x5x5 output where the block's layers give 16x10x10")
+                     != std::string::npos,
+                 stats.error().message.c_str());
+        // A bad layer inside a branch is named with its branch.
+        stats = analyzeDnn(concatenation({8, 10, 10}, {}, {{convLayer(4, 11)}}));
+        QVERIFY(!stats.has_value());
+        QVERIFY2(stats.error().message.find("subtasks[0].blocks[0].branches[0][0] (conv): a 11x11 kernel") != std::string::npos,
+                 stats.error().message.c_str());
+        DnnDescription both = concatenation({8, 10, 10}, {convLayer(8, 1)}, {{}});
+        both.subtasks[0].blocks[0].residual = true;
+        stats = analyzeDnn(both);
+        QVERIFY(!stats.has_value());
+        QVERIFY2(stats.error().message.find("subtasks[0].blocks[0]: a block is residual (shortcut) or concatenating (branches), never both")
+                     != std::string::npos,
+                 stats.error().message.c_str());
+    }
+
+    void newFeaturesRoundTripThroughTheFile()
+    {
+        const DnnDescription dnn = newFeatures();
+        const std::string text = dnnDescriptionToJson(dnn);
+        QVERIFY2(text.find("\"identity\"") != std::string::npos, text.c_str());
+        std::vector<std::string> warnings;
+        Expected<DnnDescription> again = parseDnnDescription(text, "new.json", &warnings);
+        QVERIFY2(again.has_value(), again ? "" : again.error().message.c_str());
+        QVERIFY(warnings.empty());
+        QCOMPARE(dnnDescriptionToJson(*again), text);
+        QCOMPARE(dnnSignature(*again), dnnSignature(dnn));
+        const Block& block = again->subtasks[0].blocks[0];
+        QCOMPARE(block.branches.size(), size_t(3));
+        QVERIFY(block.branches[0].empty());
+        QCOMPARE(block.branches[1].size(), size_t(2));
+        QCOMPARE(block.afterAdd.size(), size_t(2));
+        QCOMPARE(block.afterAdd[1].kind, LayerKind::Clip);
+        QCOMPARE(block.afterAdd[1].clipMin, -0.25);
+        QCOMPARE(block.afterAdd[1].clipMax, 0.5);
+        QCOMPARE(block.layers[1].kind, LayerKind::HardSwish);
+        QCOMPARE(again->subtasks[1].blocks[0].layers[0].kind, LayerKind::Sigmoid);
+        // An empty list is an identity branch as "identity" is.
+        std::string emptyList = text;
+        emptyList.replace(emptyList.find("\"identity\""), 10, "[]");
+        Expected<DnnDescription> fromList = parseDnnDescription(emptyList, "list.json");
+        QVERIFY2(fromList.has_value(), fromList ? "" : fromList.error().message.c_str());
+        QCOMPARE(dnnSignature(*fromList), dnnSignature(dnn));
+    }
+
+    void newFeaturesChangeTheSignature()
+    {
+        const DnnDescription dnn = newFeatures();
+        const std::string signature = dnnSignature(dnn);
+        DnnDescription other = dnn;
+        other.subtasks[0].blocks[0].afterAdd[1].clipMax = 0.75;
+        QVERIFY(dnnSignature(other) != signature);
+        other = dnn;
+        other.subtasks[0].blocks[0].branches.pop_back();
+        QVERIFY(dnnSignature(other) != signature);
+        other = dnn;
+        other.subtasks[0].blocks[0].branches[0] = {plainLayer(LayerKind::Relu)};
+        QVERIFY(dnnSignature(other) != signature);
+        other = dnn;
+        other.subtasks[1].blocks[0].layers[0] = plainLayer(LayerKind::Relu);
+        QVERIFY(dnnSignature(other) != signature);
+        // A clip from 0 to 6 computes relu6 but is another layer, and so another measurement.
+        QVERIFY(dnnSignature(oneLayer({1, 2, 2}, clipLayer(0, 6))) != dnnSignature(oneLayer({1, 2, 2}, plainLayer(LayerKind::Relu6))));
+    }
+
+    void builtinSignaturesStillMatchTheShippedProfiles()
+    {
+        // The shipped profiles recorded the signatures of the built-ins before clip, hardswish,
+        // sigmoid and concatenation blocks existed; descriptions without them must keep theirs.
+        const QStringList files = QDir(COINFER_PROFILES).entryList({"*.json"}, QDir::Files);
+        QVERIFY(files.size() >= 3);
+        for (const QString& file : files) {
+            const Expected<GpuProfile> profile = readGpuProfile(QStringLiteral(COINFER_PROFILES "/%1").arg(file).toStdString());
+            QVERIFY2(profile.has_value(), profile ? "" : profile.error().message.c_str());
+            const Expected<DnnDescription> dnn = builtinDnn(profile->dnnName);
+            QVERIFY2(dnn.has_value(), qPrintable(file));
+            QCOMPARE(QString::fromStdString(dnnSignature(*dnn)), QString::fromStdString(profile->dnnSignature));
+        }
+    }
+
+    void cpuNewActivationsFollowTheirFormulas()
+    {
+        const std::vector<LayerWeights> none(1);
+        QCOMPARE(runSubtaskOnCpu(oneLayer({1, 1, 5}, clipLayer(-1, 2)), 0, 1, {-3, -1, 0.5f, 2, 7}, none),
+                 (std::vector<float>{-1, -1, 0.5f, 2, 2}));
+        // x * relu6(x + 3) / 6: zero up to -3, x itself from 3 on, -1 * 2 / 6 and 1.5 * 4.5 / 6 between.
+        const std::vector<float> swish =
+            runSubtaskOnCpu(oneLayer({1, 1, 7}, plainLayer(LayerKind::HardSwish)), 0, 1, {-4, -3, -1, 0, 1.5f, 3, 5}, none);
+        const std::vector<float> swishExpected{0, 0, -1.0f / 3.0f, 0, 1.125f, 3, 5};
+        QCOMPARE(swish.size(), swishExpected.size());
+        for (size_t i = 0; i < swish.size(); ++i)
+            QVERIFY2(std::fabs(swish[i] - swishExpected[i]) < 1e-6f, qPrintable(QString::number(i)));
+        // 1 / (1 + e^-x): 1/2 at 0, 3/4 at ln 3, 1/4 at -ln 3.
+        const float ln3 = std::log(3.0f);
+        const std::vector<float> sigmoid = runSubtaskOnCpu(oneLayer({1, 1, 3}, plainLayer(LayerKind::Sigmoid)), 0, 1, {0, ln3, -ln3}, none);
+        QVERIFY(std::fabs(sigmoid[0] - 0.5f) < 1e-6f);
+        QVERIFY(std::fabs(sigmoid[1] - 0.75f) < 1e-6f);
+        QVERIFY(std::fabs(sigmoid[2] - 0.25f) < 1e-6f);
+    }
+
+    void cpuConcatenationJoinsTheBranchesRunApart()
+    {
+        // Two samples; the parts run as separate DNNs with the same weights and are joined by
+        // hand, sample by sample: [layers(x), x, branch(x)], then after_add.
+        const TensorShape input{2, 4, 4};
+        const std::vector<Layer> main{convLayer(3, 1, 1, 0, 1, true)};
+        const std::vector<Layer> branch{plainLayer(LayerKind::Relu), convLayer(2, 3, 1, 1), plainLayer(LayerKind::Sigmoid)};
+        const DnnDescription dnn = concatenation(input, main, {{}, branch}, {clipLayer(-0.1, 0.2)});
+        const std::vector<LayerWeights> weights = makeSubtaskWeights(dnn, 0, 3);
+        QCOMPARE(weights.size(), size_t(5)); // layers, the branch's three, after_add
+        const int batch = 2;
+        const std::vector<float> x = makeRandomInput(input, batch, 4);
+        const std::vector<float> got = runSubtaskOnCpu(dnn, 0, batch, x, weights);
+
+        const std::vector<float> mainOut = runSubtaskOnCpu(chainOf(input, main), 0, batch, x, {weights[0]});
+        const std::vector<float> branchOut = runSubtaskOnCpu(chainOf(input, branch), 0, batch, x, {weights[1], weights[2], weights[3]});
+        std::vector<float> expected;
+        for (int n = 0; n < batch; ++n) {
+            expected.insert(expected.end(), mainOut.begin() + n * 48, mainOut.begin() + (n + 1) * 48);     // 3 x 4 x 4
+            expected.insert(expected.end(), x.begin() + n * 32, x.begin() + (n + 1) * 32);                 // 2 x 4 x 4
+            expected.insert(expected.end(), branchOut.begin() + n * 32, branchOut.begin() + (n + 1) * 32); // 2 x 4 x 4
+        }
+        for (float& v : expected)
+            v = std::min(std::max(v, -0.1f), 0.2f);
+        QCOMPARE(got, expected);
+        QCOMPARE(subtaskInputShape(dnn, 1 - 1), input);
+        QCOMPARE(analyzeDnn(dnn)->front().output, (TensorShape{7, 4, 4}));
     }
 };
 
