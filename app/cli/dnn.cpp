@@ -112,10 +112,11 @@ int commandDnnImport(const CLI::App& command, Io io)
     double macs = 0;
     for (const SubtaskStats& s : stats)
         macs += s.macs;
-    io.err << format("%s: opset %d, %d nodes (%d from input '%s' to output '%s'), %d cuts; %zu sub-tasks, %.3f GMACs, "
+    io.err << format("%s: opset %d, %d nodes (%d from input '%s' to output '%s'), %d cut%s; %zu sub-task%s, %.3f GMACs, "
                      "input %s, output %s\n",
                      files[0].c_str(), imported->opsetVersion, imported->nodes, imported->mappedNodes, imported->inputName.c_str(),
-                     imported->outputName.c_str(), imported->cuts, dnn.subtasks.size(), macs / 1e9, shapeText(dnn.input).c_str(),
+                     imported->outputName.c_str(), imported->cuts, imported->cuts == 1 ? "" : "s", dnn.subtasks.size(),
+                     dnn.subtasks.size() == 1 ? "" : "s", macs / 1e9, shapeText(dnn.input).c_str(),
                      shapeText(stats.back().output).c_str());
     return emit(dnnDescriptionToJson(dnn), command, io);
 }

@@ -170,6 +170,7 @@ private:
     std::vector<int> findCuts() const;
     std::vector<std::pair<int, int>> segments(const std::vector<int>& cuts) const;
     std::vector<int> activationInputs(int n) const;
+    bool joinsProducer(int n) const;
     std::optional<Layer> mapNode(int n, std::vector<Layer>& chain) const;
     std::vector<Layer> mapChain(const std::vector<int>& nodes) const;
     std::vector<Block> segmentBlocks(int begin, int end, const std::vector<bool>& isCut) const;
@@ -534,7 +535,7 @@ std::vector<std::pair<int, int>> GraphImport::segments(const std::vector<int>& c
         const int begin = bounds[s], end = bounds[s + 1];
         bool joining = true;
         for (int i = begin; i < end; ++i)
-            joining = joining && isJoiningOp(m_graph.node(m_order[static_cast<size_t>(i)]).op_type());
+            joining = joining && joinsProducer(m_order[static_cast<size_t>(i)]);
         if (joining && !result.empty()) {
             result.back().second = end;
         } else if (joining) {
@@ -548,6 +549,14 @@ std::vector<std::pair<int, int>> GraphImport::segments(const std::vector<int>& c
     if (pendingBegin >= 0) // only joining ops in the whole graph
         result.push_back({pendingBegin, static_cast<int>(m_order.size())});
     return result;
+}
+
+/// Whether node @p n goes with the node before it: an elementwise or reshaping op, or an Add of
+/// one activation and a constant (a MatMul's bias).
+bool GraphImport::joinsProducer(int n) const
+{
+    const std::string& op = m_graph.node(n).op_type();
+    return isJoiningOp(op) || (op == "Add" && activationInputs(n).size() == 1);
 }
 
 /// The activation inputs of node @p n, one per input slot (Add(x, x) lists x twice).
@@ -746,7 +755,7 @@ void GraphImport::addPiece(int begin, int end, std::vector<Block>& blocks) const
             if (activationInputs(n).size() != 1)
                 failNode(n, "joins several branches inside a chain; this structure does not fit Coinfer's blocks");
             nodes.push_back(n);
-            joining = joining && isJoiningOp(m_graph.node(n).op_type());
+            joining = joining && joinsProducer(n);
         }
         const bool afterJoin = !blocks.empty() && (blocks.back().residual || blocks.back().concatenates());
         if (afterJoin && joining) {

@@ -435,6 +435,28 @@ private slots:
         QCOMPARE(layers[2].clipMax, 1.0);
     }
 
+    /// MatMul + Add(constant) is a linear layer with a bias, as exporters write it without Gemm.
+    void aMatMulTakesTheBiasAfterIt()
+    {
+        ModelBuilder b({1, 16});
+        b.node("MatMul", {"x", b.weight("w1", {16, 8})}, "m1");
+        b.node("Add", {"m1", b.weight("b1", {8})}, "a1");
+        b.node("Relu", {"a1"}, "r1");
+        b.node("MatMul", {"r1", b.weight("w2", {8, 4})}, "y");
+        b.output("y");
+        const Expected<OnnxImport> imported = b.import();
+        QVERIFY2(imported, imported ? "" : imported.error().message.c_str());
+        const DnnDescription& dnn = imported->dnn;
+        QCOMPARE(dnn.subtasks.size(), size_t(2));
+        const std::vector<Layer>& first = dnn.subtasks[0].blocks[0].layers;
+        QCOMPARE(first.size(), size_t(2));
+        QCOMPARE(first[0].kind, LayerKind::Linear);
+        QVERIFY(first[0].bias);
+        QCOMPARE(first[0].outFeatures, 8);
+        QVERIFY(!dnn.subtasks[1].blocks[0].layers[0].bias);
+        QCOMPARE(totalMacs(dnn), 16.0 * 8 + 8.0 * 4);
+    }
+
     void anUnsupportedOperatorIsNamed()
     {
         ModelBuilder b = chainModel();
