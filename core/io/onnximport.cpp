@@ -408,18 +408,22 @@ void GraphImport::setInputShape()
     }
     if (!tensor->has_shape())
         fail("the input '" + m_input + "' has no shape; give one with --input-shape (e.g. 1x3x224x224)");
-    Dims dims;
-    bool dynamic = false;
-    std::string shown;
-    for (const auto& dim : tensor->shape().dim()) {
+    bool dynamic = false, unknownSizes = false;
+    std::string shown, suggestion;
+    for (int i = 0; i < tensor->shape().dim_size(); ++i) {
+        const auto& dim = tensor->shape().dim(i);
         const bool fixed = dim.has_dim_value() && dim.dim_value() > 0;
+        const std::string name = dim.has_dim_param() && !dim.dim_param().empty() ? dim.dim_param() : "?";
         dynamic = dynamic || !fixed;
-        dims.push_back(fixed ? dim.dim_value() : 1);
-        shown += (shown.empty() ? "" : "x") + (fixed ? std::to_string(dim.dim_value()) : dim.has_dim_param() ? dim.dim_param() : "?");
+        shown += (i > 0 ? "x" : "") + (fixed ? std::to_string(dim.dim_value()) : name);
+        // One sample is what Coinfer describes, so a dynamic batch size becomes 1; any other
+        // dynamic size is the user's to choose.
+        unknownSizes = unknownSizes || (!fixed && i > 0);
+        suggestion += (i > 0 ? "x" : "") + (fixed ? std::to_string(dim.dim_value()) : i == 0 ? "1" : "<" + name + ">");
     }
     if (dynamic)
-        fail("the input '" + m_input + "' has a dynamic shape (" + shown + "); give a fixed one with --input-shape "
-             + dimsText(dims) + " (each dynamic size shown as 1; set the ones you need)");
+        fail("the input '" + m_input + "' has a dynamic shape (" + shown + "); give a fixed one with --input-shape " + suggestion
+             + (unknownSizes ? " (choose each <size>)" : ""));
 }
 
 void GraphImport::inferShapes()
@@ -884,7 +888,9 @@ std::string GraphImport::subtaskName(int begin, int end) const
         const size_t skip = name.rfind('/' + path + '/', 0) == 0 ? path.size() + 2 : name.rfind('/', 0) == 0 ? 1 : 0;
         return path.empty() ? name.substr(skip) : name.substr(skip);
     };
-    const std::string span = end - begin == 1 ? rest(begin) : rest(begin) + " .. " + rest(end - 1);
+    if (end - begin == 1)
+        return label(begin).rfind('/', 0) == 0 ? label(begin).substr(1) : label(begin);
+    const std::string span = rest(begin) + " .. " + rest(end - 1);
     return path.empty() ? span : path + ": " + span;
 }
 
