@@ -40,6 +40,36 @@ std::string dimsText(const Dims& dims)
     return text;
 }
 
+/// @p text with every byte that is not part of valid UTF-8 replaced by '?': protobuf does not
+/// check proto2 strings, and a description's names must be valid JSON text. O(length).
+std::string validUtf8(const std::string& text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size();) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3 : (byte >> 3) == 0x1E ? 4 : 0;
+        bool valid = length > 0 && i + length <= text.size();
+        std::uint32_t code = length == 1 ? byte : length == 2 ? byte & 0x1Fu : length == 3 ? byte & 0x0Fu : byte & 0x07u;
+        for (size_t k = 1; valid && k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            valid = (next >> 6) == 0x2;
+            code = (code << 6) | (next & 0x3Fu);
+        }
+        // Overlong forms, UTF-16 surrogates and code points above U+10FFFF are not valid UTF-8.
+        static constexpr std::uint32_t kLeast[] = {0, 0, 0x80, 0x800, 0x10000};
+        valid = valid && code >= kLeast[length] && code <= 0x10FFFF && !(code >= 0xD800 && code <= 0xDFFF);
+        if (valid) {
+            out.append(text, i, length);
+            i += length;
+        } else {
+            out += '?';
+            ++i;
+        }
+    }
+    return out;
+}
+
 std::string shapeText(const TensorShape& shape)
 {
     return std::to_string(shape.c) + "x" + std::to_string(shape.h) + "x" + std::to_string(shape.w);
@@ -158,7 +188,7 @@ private:
 
     void indexTensors();
     std::string findDataInput() const;
-    bool usedAsData(const std::string& tensor, int depth) const;
+    bool usedAsData(const std::string& tensor) const;
     void sortTopologically();
     void markActivations();
     void keepPathToOutput();
@@ -188,6 +218,7 @@ private:
     std::unordered_map<std::string, int> m_producer;        ///< tensor -> node
     std::unordered_map<std::string, std::vector<Consumer>> m_consumers;
     std::unordered_set<std::string> m_initializers;
+    std::unordered_map<std::string, const onnx::TensorProto*> m_initializerTensors;
     std::unordered_set<std::string> m_activations;
     std::vector<bool> m_activationNode;                     ///< reads an activation at a data position
     std::vector<bool> m_kept;                               ///< an activation node on a path to the output
@@ -224,21 +255,27 @@ void GraphImport::indexTensors()
 }
 
 /// Whether @p tensor reaches a data position of some node, looking through Identity nodes
-/// (exporters route shared weights through them).
-bool GraphImport::usedAsData(const std::string& tensor, int depth) const
+/// (exporters route shared weights through them). Each Identity has one input, so the walk
+/// visits every node at most once: O(V + E).
+bool GraphImport::usedAsData(const std::string& tensor) const
 {
-    auto consumers = m_consumers.find(tensor);
-    if (consumers == m_consumers.end() || depth > m_graph.node_size())
-        return false;
-    for (const Consumer& c : consumers->second) {
-        const onnx::NodeProto& node = m_graph.node(c.node);
-        if (node.op_type() == "Identity") {
-            if (node.output_size() > 0 && usedAsData(node.output(0), depth + 1))
+    std::vector<const std::string*> pending = {&tensor};
+    while (!pending.empty()) {
+        const std::string* current = pending.back();
+        pending.pop_back();
+        auto consumers = m_consumers.find(*current);
+        if (consumers == m_consumers.end())
+            continue;
+        for (const Consumer& c : consumers->second) {
+            const onnx::NodeProto& node = m_graph.node(c.node);
+            if (node.op_type() == "Identity") {
+                if (node.output_size() > 0)
+                    pending.push_back(&node.output(0));
+            } else if (c.position == 0) {
+                // Add's and Concat's other positions may hold a constant (a bias), so only
+                // position 0 tells a data input from a weight.
                 return true;
-        } else if (c.position == 0) {
-            // Add's and Concat's other positions may hold a constant (a bias), so only position 0
-            // tells a data input from a weight.
-            return true;
+            }
         }
     }
     return false;
@@ -248,7 +285,7 @@ std::string GraphImport::findDataInput() const
 {
     std::vector<std::string> data;
     for (const onnx::ValueInfoProto& input : m_graph.input())
-        if (!m_initializers.count(input.name()) && usedAsData(input.name(), 0))
+        if (!m_initializers.count(input.name()) && usedAsData(input.name()))
             data.push_back(input.name());
     if (data.empty())
         fail("no graph input is read as data (every input is an initializer or feeds only weight positions)");
@@ -574,24 +611,30 @@ std::vector<int> GraphImport::activationInputs(int n) const
     return slots;
 }
 
+/// The value of a scalar constant: an initializer or a Constant node, possibly behind Identity
+/// nodes. O(length of the Identity chain).
 std::optional<double> GraphImport::constantValue(const std::string& tensor) const
 {
-    for (const onnx::TensorProto& initializer : m_graph.initializer())
-        if (initializer.name() == tensor)
-            return scalarValue(initializer);
-    auto producer = m_producer.find(tensor);
-    if (producer == m_producer.end())
+    const std::string* name = &tensor;
+    while (true) {
+        if (auto initializer = m_initializerTensors.find(*name); initializer != m_initializerTensors.end())
+            return scalarValue(*initializer->second);
+        auto producer = m_producer.find(*name);
+        if (producer == m_producer.end())
+            return std::nullopt;
+        const onnx::NodeProto& node = m_graph.node(producer->second);
+        if (node.op_type() == "Identity" && node.input_size() == 1) {
+            name = &node.input(0); // the graph is sorted and acyclic, so the chain ends
+            continue;
+        }
+        if (node.op_type() != "Constant")
+            return std::nullopt;
+        if (const onnx::AttributeProto* value = findAttribute(node, "value"); value && value->has_t())
+            return scalarValue(value->t());
+        if (std::optional<float> value = floatAttribute(node, "value_float"))
+            return *value;
         return std::nullopt;
-    const onnx::NodeProto& node = m_graph.node(producer->second);
-    if (node.op_type() == "Identity" && node.input_size() == 1)
-        return constantValue(node.input(0));
-    if (node.op_type() != "Constant")
-        return std::nullopt;
-    if (const onnx::AttributeProto* value = findAttribute(node, "value"); value && value->has_t())
-        return scalarValue(value->t());
-    if (std::optional<float> value = floatAttribute(node, "value_float"))
-        return *value;
-    return std::nullopt;
+    }
 }
 
 /// The layer for node @p n, nullopt for a node that maps to nothing (Identity, Dropout), or a
@@ -918,6 +961,9 @@ OnnxImport GraphImport::run()
     setInputShape();
     inferShapes();
     collectShapes();
+    // Pointers into the graph, taken once shape inference has finished changing it.
+    for (const onnx::TensorProto& initializer : m_graph.initializer())
+        m_initializerTensors.emplace(initializer.name(), &initializer);
 
     const std::vector<int> cuts = findCuts();
     std::vector<bool> isCut(m_order.size() + 1, false);
@@ -930,7 +976,7 @@ OnnxImport GraphImport::run()
     dnn.activationBytes = 4;
     std::vector<std::pair<int, int>> ranges = segments(cuts);
     for (const auto& [begin, end] : ranges)
-        dnn.subtasks.push_back({subtaskName(begin, end), segmentBlocks(begin, end, isCut)});
+        dnn.subtasks.push_back({validUtf8(subtaskName(begin, end)), segmentBlocks(begin, end, isCut)});
 
     Expected<std::vector<SubtaskStats>> stats = analyzeDnn(dnn);
     if (!stats)
@@ -958,7 +1004,7 @@ OnnxImport GraphImport::run()
             for (Block& block : dnn.subtasks[best + 1].blocks)
                 merged.blocks.push_back(std::move(block));
             ranges[best].second = ranges[best + 1].second;
-            merged.name = subtaskName(ranges[best].first, ranges[best].second);
+            merged.name = validUtf8(subtaskName(ranges[best].first, ranges[best].second));
             flops[best] += flops[best + 1];
             dnn.subtasks.erase(dnn.subtasks.begin() + static_cast<std::ptrdiff_t>(best) + 1);
             flops.erase(flops.begin() + static_cast<std::ptrdiff_t>(best) + 1);
@@ -972,8 +1018,8 @@ OnnxImport GraphImport::run()
     result.nodes = m_graph.node_size();
     result.mappedNodes = static_cast<int>(m_order.size());
     result.cuts = static_cast<int>(cuts.size());
-    result.inputName = m_input;
-    result.outputName = m_output;
+    result.inputName = validUtf8(m_input);
+    result.outputName = validUtf8(m_output);
     return result;
 }
 
@@ -1007,7 +1053,7 @@ Expected<OnnxImport> importOnnxBytes(std::string_view bytes, const std::string& 
     try {
         GraphImport graph(model, sourceName, options, opset);
         OnnxImport result = graph.run();
-        result.dnn.name = !options.name.empty() ? options.name : !model.graph().name().empty() ? model.graph().name() : "onnx-model";
+        result.dnn.name = validUtf8(!options.name.empty() ? options.name : !model.graph().name().empty() ? model.graph().name() : "onnx-model");
         return result;
     } catch (const ImportFailure& failure) {
         return Unexpected(Error{ErrorCode::BadInput, failure.message});

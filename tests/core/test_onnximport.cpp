@@ -457,6 +457,20 @@ private slots:
         QCOMPARE(totalMacs(dnn), 16.0 * 8 + 8.0 * 4);
     }
 
+    /// protobuf does not check that names are UTF-8; the description's JSON must still be valid
+    /// (found by fuzz_onnx: nlohmann-json threw while writing).
+    void invalidUtf8NamesAreReplaced()
+    {
+        ModelBuilder b = chainModel();
+        b.model().mutable_graph()->set_name("net\xff\xfe");
+        b.model().mutable_graph()->mutable_node(0)->set_name("/bad\xc3(/Conv");
+        const Expected<OnnxImport> imported = b.import();
+        QVERIFY2(imported, imported ? "" : imported.error().message.c_str());
+        QCOMPARE(imported->dnn.name, std::string("net??"));
+        QCOMPARE(imported->dnn.subtasks[0].name, std::string("bad?(/Conv .. r1/Relu"));
+        QVERIFY(parseDnnDescription(dnnDescriptionToJson(imported->dnn), "round trip"));
+    }
+
     void anUnsupportedOperatorIsNamed()
     {
         ModelBuilder b = chainModel();
