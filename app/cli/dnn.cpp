@@ -255,14 +255,12 @@ const std::string kDnnHelp = "a built-in DNN (mobilenetv2, resnet18, vgg16), a c
 void addDnnCommand(CLI::App& app, Commands& commands)
 {
     CLI::App* dnn = commands.add(app, "dnn",
-                                 "The built-in DNNs; one DNN's sub-tasks with FLOPs, parameters and output sizes.\n"
+                                 "One DNN's sub-tasks with FLOPs, MACs, parameters and output sizes.\n"
                                  "DNN is a built-in name (mobilenetv2, resnet18, vgg16), a \"coinfer-dnn\" JSON file or an\n"
                                  "ONNX model (.onnx, imported with the defaults of 'dnn import').",
                                  commandDnn);
-    commands.add(*dnn, "list", "", commandDnnList);
-    CLI::App* show = commands.add(*dnn, "show", "", commandDnnShow);
-    addArgument(*show, "DNN", kDnnHelp);
-    addValueOption(*show, "--format", "table|json", "a table for people or the coinfer-dnn JSON description", "table");
+    // show, without a paragraph of its own, comes last and shares the command's.
+    commands.add(*dnn, "list", "The built-in DNNs with their sub-task counts and inputs.", commandDnnList);
     CLI::App* import = commands.add(*dnn, "import",
                                     "Import an ONNX model as a coinfer-dnn description: split at every point where one tensor is\n"
                                     "live, layers mapped onto Coinfer's (docs/dnn-import.md). Only shapes are read, never weights.",
@@ -273,6 +271,9 @@ void addDnnCommand(CLI::App& app, Commands& commands)
     addValueOption(*import, "--input-element-bytes", "1|4", "bytes per input element: 1 (8-bit camera frame) or 4 (fp32)", "1");
     addValueOption(*import, "--max-subtasks", "K", "merge the cheapest neighbouring sub-tasks until at most K remain");
     addValueOption(*import, "--input-shape", "1x3x224x224", "fix the input's shape (for models with a dynamic one)");
+    CLI::App* show = commands.add(*dnn, "show", "", commandDnnShow);
+    addArgument(*show, "DNN", kDnnHelp);
+    addValueOption(*show, "--format", "table|json", "a table for people or the coinfer-dnn JSON description", "table");
 }
 
 void addProfileCommand(CLI::App& app, Commands& commands)

@@ -605,7 +605,7 @@ private slots:
     void everyCommandPrintsItsHelp_data()
     {
         QTest::addColumn<QString>("command");
-        for (const char* command : {"plan", "verify", "compare", "expand", "dnn", "dnn list", "dnn show", "profile", "profile check",
+        for (const char* command : {"plan", "verify", "compare", "expand", "dnn", "dnn list", "dnn show", "dnn import", "profile", "profile check",
                                     "profile show", "profile diff", "simulate", "train", "compare-online", "sweep", "sweep merge"})
             QTest::newRow(command) << QString(command);
     }
