@@ -14,7 +14,7 @@ seed() { # seed TARGET FILE [NAME]
   mkdir -p "$corpus/$1"
   cp "$2" "$corpus/$1/${3:-$(basename "$2")}"
 }
-for t in scenario plan dnn profile policy pipeline_plan pipeline_online; do
+for t in scenario plan dnn profile policy pipeline_plan pipeline_online onnx; do
   mkdir -p "$corpus/$t"
   find "$corpus/$t" -maxdepth 1 -type f -name 'seed-*' -delete
 done
@@ -85,6 +85,11 @@ for name in mobilenetv2 resnet18 vgg16; do
 done
 
 for f in "$tmp"/profile-*.json; do seed profile "$f" "seed-$(basename "$f")"; done
+
+# fuzz_onnx reads its options from the first byte (0: the defaults) and the model after it: the
+# exported torchvision graphs and the small models of fuzz/make-onnx-seeds.py.
+for f in tests/data/onnx/*.onnx; do printf '\0' | cat - "$f" > "$corpus/onnx/seed-$(basename "$f")"; done
+/usr/bin/python3 fuzz/make-onnx-seeds.py "$corpus/onnx"
 
 "$coinfer" train "$tmp/online-short.json" --episodes 2 --output "$tmp/policy-og.json" >/dev/null 2>&1
 "$coinfer" train "$tmp/online-short.json" --planner ip-ssa --episodes 1 --seed 7 --output "$tmp/policy-ip-ssa.json" >/dev/null 2>&1

@@ -1,4 +1,4 @@
-// The DNN and GPU-profile commands: dnn list|show, profile (measure), profile check|show|diff.
+// The DNN and GPU-profile commands: dnn list|show|import, profile (measure), profile check|show|diff.
 #include "app/cli.h"
 #include "app/cli/commands.h"
 #include "app/cli/common.h"
@@ -7,6 +7,7 @@
 #include "core/dnn/dnn.h"
 #include "core/dnn/gpuprofile.h"
 #include "core/io/dnnio.h"
+#include "core/io/onnximport.h"
 #include "core/io/profileio.h"
 
 #include <algorithm>
@@ -25,7 +26,7 @@ std::string shapeText(const TensorShape& shape)
 
 int dnnUsage(std::ostream& err)
 {
-    err << "coinfer dnn: use 'coinfer dnn list' or 'coinfer dnn show DNN' (see coinfer --help)\n";
+    err << "coinfer dnn: use 'coinfer dnn list', 'coinfer dnn show DNN' or 'coinfer dnn import MODEL.onnx' (see coinfer --help)\n";
     return kExitBadInput;
 }
 
@@ -77,6 +78,47 @@ int commandDnnShow(const CLI::App& command, Io io)
         return kExitBadInput;
     io.out << (*format == "json" ? dnnDescriptionToJson(*dnn) : dnnTable(*dnn));
     return kExitOk;
+}
+
+/// `coinfer dnn import`: the description as JSON (to --output or stdout), a summary on stderr.
+int commandDnnImport(const CLI::App& command, Io io)
+{
+    const std::vector<std::string> files = arguments(command);
+    if (files.size() != 1) {
+        io.err << "coinfer dnn import: give one ONNX model (coinfer dnn import MODEL.onnx [--output DNN.json])\n";
+        return kExitBadInput;
+    }
+    OnnxImportOptions options;
+    options.name = optionValue(command, "--name").value_or("");
+    const auto elementBytes = choiceOption(command, "--input-element-bytes", {"1", "4"}, "coinfer dnn import", io.err);
+    const bool mergeAsked = optionValue(command, "--max-subtasks").has_value();
+    const std::optional<int> maxSubtasks = mergeAsked ? intOption(command, "--max-subtasks", 1, 1'000'000, io.err) : 0;
+    std::optional<Expected<std::vector<std::int64_t>>> shape;
+    if (const std::optional<std::string> text = optionValue(command, "--input-shape"))
+        shape = parseOnnxShape(*text);
+    if (shape && !*shape)
+        io.err << "coinfer dnn import: --input-shape: " << shape->error().message << "\n";
+    if (!elementBytes || !maxSubtasks || (shape && !*shape))
+        return kExitBadInput;
+    options.inputElementBytes = *elementBytes == "4" ? 4 : 1;
+    options.maxSubtasks = *maxSubtasks;
+    if (shape)
+        options.inputShape = **shape;
+    Expected<OnnxImport> imported = importOnnx(files[0], options);
+    if (!imported)
+        return fail(io.err, imported.error());
+    const DnnDescription& dnn = imported->dnn;
+    const std::vector<SubtaskStats> stats = *analyzeDnn(dnn);
+    double macs = 0;
+    for (const SubtaskStats& s : stats)
+        macs += s.macs;
+    io.err << format("%s: opset %d, %d nodes (%d from input '%s' to output '%s'), %d cut%s; %zu sub-task%s, %.3f GMACs, "
+                     "input %s, output %s\n",
+                     files[0].c_str(), imported->opsetVersion, imported->nodes, imported->mappedNodes, imported->inputName.c_str(),
+                     imported->outputName.c_str(), imported->cuts, imported->cuts == 1 ? "" : "s", dnn.subtasks.size(),
+                     dnn.subtasks.size() == 1 ? "" : "s", macs / 1e9, shapeText(dnn.input).c_str(),
+                     shapeText(stats.back().output).c_str());
+    return emit(dnnDescriptionToJson(dnn), command, io);
 }
 
 int profileUsage(std::ostream& err)
@@ -216,15 +258,27 @@ int commandProfileDiff(const CLI::App& command, Io io)
     return kExitOk;
 }
 
-const std::string kDnnHelp = "a built-in DNN (mobilenetv2, resnet18, vgg16) or a coinfer-dnn JSON file";
+const std::string kDnnHelp = "a built-in DNN (mobilenetv2, resnet18, vgg16), a coinfer-dnn JSON file or an ONNX model (.onnx)";
 
 void addDnnCommand(CLI::App& app, Commands& commands)
 {
     CLI::App* dnn = commands.add(app, "dnn",
-                                 "The built-in DNNs; one DNN's sub-tasks with FLOPs, parameters and output sizes.\n"
-                                 "DNN is a built-in name (mobilenetv2, resnet18, vgg16) or a \"coinfer-dnn\" JSON file.",
+                                 "One DNN's sub-tasks with FLOPs, MACs, parameters and output sizes.\n"
+                                 "DNN is a built-in name (mobilenetv2, resnet18, vgg16), a \"coinfer-dnn\" JSON file or an\n"
+                                 "ONNX model (.onnx, imported with the defaults of 'dnn import').",
                                  commandDnn);
-    commands.add(*dnn, "list", "", commandDnnList);
+    // show, without a paragraph of its own, comes last and shares the command's.
+    commands.add(*dnn, "list", "The built-in DNNs with their sub-task counts and inputs.", commandDnnList);
+    CLI::App* import = commands.add(*dnn, "import",
+                                    "Import an ONNX model as a coinfer-dnn description: split at every point where one tensor is\n"
+                                    "live, layers mapped onto Coinfer's (docs/dnn-import.md). Only shapes are read, never weights.",
+                                    commandDnnImport);
+    addArgument(*import, "MODEL.onnx", "an ONNX model (weights may be absent or in external files)");
+    addValueOption(*import, "--output", "DNN.json", "write the description to this file instead of stdout");
+    addValueOption(*import, "--name", "NAME", "the description's name (default: the file's name without .onnx)");
+    addValueOption(*import, "--input-element-bytes", "1|4", "bytes per input element: 1 (8-bit camera frame) or 4 (fp32)", "1");
+    addValueOption(*import, "--max-subtasks", "K", "merge the cheapest neighbouring sub-tasks until at most K remain");
+    addValueOption(*import, "--input-shape", "1x3x224x224", "fix the input's shape (for models with a dynamic one)");
     CLI::App* show = commands.add(*dnn, "show", "", commandDnnShow);
     addArgument(*show, "DNN", kDnnHelp);
     addValueOption(*show, "--format", "table|json", "a table for people or the coinfer-dnn JSON description", "table");

@@ -2,6 +2,7 @@
 
 #include "core/io/fileio.h"
 #include "core/io/jsonfields.h"
+#include "core/io/onnximport.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -233,6 +234,12 @@ Expected<DnnDescription> loadDnn(const std::string& nameOrPath, std::vector<std:
     for (const std::string& name : builtinDnnNames())
         if (name == nameOrPath)
             return builtinDnn(name);
+    if (isOnnxPath(nameOrPath)) {
+        Expected<OnnxImport> imported = importOnnx(nameOrPath);
+        if (!imported)
+            return Unexpected(imported.error());
+        return std::move(imported->dnn);
+    }
     Expected<std::string> text = readTextFile(nameOrPath);
     if (!text) {
         // A path that exists but cannot be read (a directory, a device, a file above the input

@@ -24,7 +24,8 @@ std::string dnnDescriptionToJson(const DnnDescription& dnn);
 /// to the description it measured. O(layers).
 std::string dnnSignature(const DnnDescription& dnn);
 
-/// A built-in name, or else a description file. O(size).
+/// A built-in name, else an ONNX model (a path ending in ".onnx", imported with the default
+/// options of core/io/onnximport.h), else a description file. O(size) (the import: its own cost).
 Expected<DnnDescription> loadDnn(const std::string& nameOrPath, std::vector<std::string>* warnings = nullptr);
 
 } // namespace coinfer

@@ -467,6 +467,61 @@ private slots:
         QCOMPARE(run({"profile", "--dnn", "resnet18", "--max-batch", "zero"}).status, 2);
     }
 
+    /// `dnn import` writes a description that reads back as the one `dnn show MODEL.onnx`
+    /// shows; bad models, options and shapes exit 2 naming what is wrong (issue 16).
+    void importsAnOnnxModel()
+    {
+        const std::string model = COINFER_TEST_DATA "/onnx/resnet18.onnx";
+#ifdef COINFER_ONNX
+        QTemporaryDir dir;
+        const std::string output = dir.path().toStdString() + "/resnet18.json";
+        const Run import = run({"dnn", "import", model, "--output", output, "--name", "my-resnet"});
+        QCOMPARE(import.status, 0);
+        QVERIFY(import.out.empty());
+        QVERIFY2(import.err.find("opset 13") != std::string::npos && import.err.find("12 sub-tasks, 1.814 GMACs") != std::string::npos,
+                 import.err.c_str());
+        const Expected<DnnDescription> written = loadDnn(output);
+        QVERIFY2(written, written ? "" : written.error().message.c_str());
+        QCOMPARE(written->name, std::string("my-resnet"));
+        QCOMPARE(written->subtasks.size(), size_t(12));
+        const Run show = run({"dnn", "show", model, "--format", "json"});
+        QCOMPARE(show.status, 0);
+        QCOMPARE(dnnSignature(*parseDnnDescription(show.out, "shown")), dnnSignature(*written));
+
+        const Run printed = run({"dnn", "import", model, "--max-subtasks", "3", "--input-element-bytes", "4"});
+        QCOMPARE(printed.status, 0);
+        QCOMPARE(parse(printed.out)["subtasks"].toArray().size(), 3);
+        QCOMPARE(parse(printed.out)["input"].toObject()["element_bytes"].toInt(), 4);
+        const Run shaped = run({"dnn", "import", model, "--input-shape", "1x3x448x448"});
+        QCOMPARE(shaped.status, 0);
+        QCOMPARE(parse(shaped.out)["input"].toObject()["height"].toInt(), 448);
+
+        QCOMPARE(run({"dnn", "import", model, "--input-element-bytes", "2"}).status, 2);
+        QCOMPARE(run({"dnn", "import", model, "--max-subtasks", "0"}).status, 2);
+        const Run badShape = run({"dnn", "import", model, "--input-shape", "1x3xbig"});
+        QCOMPARE(badShape.status, 2);
+        QVERIFY2(badShape.err.find("--input-shape") != std::string::npos, badShape.err.c_str());
+        QCOMPARE(run({"dnn", "import"}).status, 2);
+
+        const std::string notOnnx = dir.path().toStdString() + "/text.onnx";
+        QVERIFY(writeFileAtomically(notOnnx, "hello"));
+        for (const std::vector<std::string>& args : {std::vector<std::string>{"dnn", "import", notOnnx},
+                                                     std::vector<std::string>{"dnn", "show", notOnnx}}) {
+            const Run bad = run(args);
+            QCOMPARE(bad.status, 2);
+            QVERIFY(bad.out.empty());
+            QVERIFY2(bad.err.find(notOnnx + ": not an ONNX model") != std::string::npos, bad.err.c_str());
+        }
+        // An --output that names the model is refused, and the model is left as it was.
+        QCOMPARE(run({"dnn", "import", notOnnx, "--output", notOnnx}).status, 2);
+        QCOMPARE(*readTextFile(notOnnx), std::string("hello"));
+#else
+        const Run import = run({"dnn", "import", model});
+        QCOMPARE(import.status, 2);
+        QVERIFY2(import.err.find("built without ONNX support") != std::string::npos, import.err.c_str());
+#endif
+    }
+
     void profileWithoutAGpuSaysSo()
     {
         if (gpu::queryGpu().has_value())
@@ -550,7 +605,7 @@ private slots:
     void everyCommandPrintsItsHelp_data()
     {
         QTest::addColumn<QString>("command");
-        for (const char* command : {"plan", "verify", "compare", "expand", "dnn", "dnn list", "dnn show", "profile", "profile check",
+        for (const char* command : {"plan", "verify", "compare", "expand", "dnn", "dnn list", "dnn show", "dnn import", "profile", "profile check",
                                     "profile show", "profile diff", "simulate", "train", "compare-online", "sweep", "sweep merge"})
             QTest::newRow(command) << QString(command);
     }

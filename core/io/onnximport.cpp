@@ -1,0 +1,1077 @@
+// The ONNX importer (core/io/onnximport.h), compiled only with COINFER_ONNX; onnximport_common.cpp
+// holds what a build without ONNX has too.
+#include "core/io/onnximport.h"
+
+#include "core/io/fileio.h"
+
+#include <onnx/defs/schema.h>
+#include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <climits>
+#include <cstring>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace coinfer {
+
+namespace {
+
+using Dims = std::vector<std::int64_t>;
+
+/// The importer's own failure, turned into an Error at the boundary (importOnnxBytes).
+struct ImportFailure {
+    std::string message;
+};
+
+[[noreturn]] void refuse(std::string message) { throw ImportFailure{std::move(message)}; }
+
+std::string dimsText(const Dims& dims)
+{
+    std::string text;
+    for (std::int64_t d : dims)
+        text += (text.empty() ? "" : "x") + (d < 0 ? std::string("?") : std::to_string(d));
+    return text;
+}
+
+/// @p text with every byte that is not part of valid UTF-8 replaced by '?': protobuf does not
+/// check proto2 strings, and a description's names must be valid JSON text. O(length).
+std::string validUtf8(const std::string& text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size();) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3 : (byte >> 3) == 0x1E ? 4 : 0;
+        bool valid = length > 0 && i + length <= text.size();
+        std::uint32_t code = length == 1 ? byte : length == 2 ? byte & 0x1Fu : length == 3 ? byte & 0x0Fu : byte & 0x07u;
+        for (size_t k = 1; valid && k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            valid = (next >> 6) == 0x2;
+            code = (code << 6) | (next & 0x3Fu);
+        }
+        // Overlong forms, UTF-16 surrogates and code points above U+10FFFF are not valid UTF-8.
+        static constexpr std::uint32_t kLeast[] = {0, 0, 0x80, 0x800, 0x10000};
+        valid = valid && code >= kLeast[length] && code <= 0x10FFFF && !(code >= 0xD800 && code <= 0xDFFF);
+        if (valid) {
+            out.append(text, i, length);
+            i += length;
+        } else {
+            out += '?';
+            ++i;
+        }
+    }
+    return out;
+}
+
+std::string shapeText(const TensorShape& shape)
+{
+    return std::to_string(shape.c) + "x" + std::to_string(shape.h) + "x" + std::to_string(shape.w);
+}
+
+const onnx::AttributeProto* findAttribute(const onnx::NodeProto& node, const char* name)
+{
+    for (const onnx::AttributeProto& attribute : node.attribute())
+        if (attribute.name() == name)
+            return &attribute;
+    return nullptr;
+}
+
+std::int64_t intAttribute(const onnx::NodeProto& node, const char* name, std::int64_t fallback)
+{
+    const onnx::AttributeProto* attribute = findAttribute(node, name);
+    return attribute && attribute->has_i() ? attribute->i() : fallback;
+}
+
+Dims intsAttribute(const onnx::NodeProto& node, const char* name)
+{
+    const onnx::AttributeProto* attribute = findAttribute(node, name);
+    return attribute ? Dims(attribute->ints().begin(), attribute->ints().end()) : Dims{};
+}
+
+std::string stringAttribute(const onnx::NodeProto& node, const char* name, const std::string& fallback)
+{
+    const onnx::AttributeProto* attribute = findAttribute(node, name);
+    return attribute && attribute->has_s() ? attribute->s() : fallback;
+}
+
+std::optional<float> floatAttribute(const onnx::NodeProto& node, const char* name)
+{
+    const onnx::AttributeProto* attribute = findAttribute(node, name);
+    return attribute && attribute->has_f() ? std::optional<float>(attribute->f()) : std::nullopt;
+}
+
+/// Where an input of an op is data (an activation may flow there) rather than a weight.
+/// Add and Concat take activations at every position (a residual, a concatenation); every other
+/// op only at 0, so a tensor that reaches Conv's input 1 or Clip's input 2 is a weight.
+bool isDataPosition(const std::string& op, int position)
+{
+    return position == 0 || op == "Add" || op == "Concat";
+}
+
+/// Ops whose segments join their producer: elementwise on one tensor, or reshaping without cost.
+bool isJoiningOp(const std::string& op)
+{
+    static const std::unordered_set<std::string> ops = {"BatchNormalization", "Relu", "Clip", "HardSwish", "Sigmoid",
+                                                        "Identity", "Dropout", "Flatten", "Reshape", "Squeeze"};
+    return ops.count(op) > 0;
+}
+
+bool isSupportedOp(const std::string& op)
+{
+    static const std::unordered_set<std::string> ops = {
+        "Conv", "BatchNormalization", "Relu", "Clip", "HardSwish", "Sigmoid", "MaxPool", "AveragePool", "GlobalAveragePool",
+        "Flatten", "Reshape", "Squeeze", "Gemm", "MatMul", "Add", "Concat", "Identity", "Dropout"};
+    return ops.count(op) > 0;
+}
+
+const std::string kSupportedOps = "Conv, BatchNormalization, Relu, Clip, HardSwish, Sigmoid, MaxPool, AveragePool, "
+                                  "GlobalAveragePool, Flatten, Reshape and Squeeze (to N x features), Gemm, MatMul (with a "
+                                  "constant weight), Add (of two branches, or a MatMul's bias), Concat (channels), "
+                                  "Identity, Dropout";
+
+/// The value of a scalar float tensor (FLOAT or DOUBLE, inline or raw data), if it has one.
+std::optional<double> scalarValue(const onnx::TensorProto& tensor)
+{
+    if (tensor.data_location() == onnx::TensorProto::EXTERNAL)
+        return std::nullopt;
+    std::int64_t elements = 1;
+    for (std::int64_t d : tensor.dims())
+        elements *= d;
+    if (elements != 1)
+        return std::nullopt;
+    if (tensor.data_type() == onnx::TensorProto::FLOAT) {
+        if (tensor.float_data_size() == 1)
+            return tensor.float_data(0);
+        if (tensor.raw_data().size() == sizeof(float)) {
+            float value = 0;
+            std::memcpy(&value, tensor.raw_data().data(), sizeof value); // little-endian, as ONNX stores it
+            return value;
+        }
+    } else if (tensor.data_type() == onnx::TensorProto::DOUBLE) {
+        if (tensor.double_data_size() == 1)
+            return tensor.double_data(0);
+        if (tensor.raw_data().size() == sizeof(double)) {
+            double value = 0;
+            std::memcpy(&value, tensor.raw_data().data(), sizeof value);
+            return value;
+        }
+    }
+    return std::nullopt;
+}
+
+/// One graph's tensors and nodes, indexed for the import.
+class GraphImport {
+public:
+    GraphImport(onnx::ModelProto& model, std::string source, const OnnxImportOptions& options, int opset)
+        : m_model(model), m_graph(*model.mutable_graph()), m_source(std::move(source)), m_options(options), m_opset(opset)
+    {
+    }
+
+    OnnxImport run();
+
+private:
+    struct Consumer {
+        int node;
+        int position;
+    };
+
+    [[noreturn]] void fail(const std::string& message) const { refuse(m_source + ": " + message); }
+    std::string nodeLabel(int n) const;
+    [[noreturn]] void failNode(int n, const std::string& message) const { fail(nodeLabel(n) + ": " + message); }
+
+    void indexTensors();
+    std::string findDataInput() const;
+    bool usedAsData(const std::string& tensor) const;
+    void sortTopologically();
+    void markActivations();
+    void keepPathToOutput();
+    void setInputShape();
+    void inferShapes();
+    void collectShapes();
+    const Dims& shapeOf(const std::string& tensor, int producer) const;
+    TensorShape sampleShape(const std::string& tensor, int producer) const;
+    std::vector<int> findCuts() const;
+    std::vector<std::pair<int, int>> segments(const std::vector<int>& cuts) const;
+    std::vector<int> activationInputs(int n) const;
+    bool joinsProducer(int n) const;
+    std::optional<Layer> mapNode(int n, std::vector<Layer>& chain) const;
+    std::vector<Layer> mapChain(const std::vector<int>& nodes) const;
+    std::vector<Block> segmentBlocks(int begin, int end, const std::vector<bool>& isCut) const;
+    void addPiece(int begin, int end, std::vector<Block>& blocks) const;
+    std::optional<double> constantValue(const std::string& tensor) const;
+    std::string subtaskName(int begin, int end) const;
+
+    onnx::ModelProto& m_model;
+    onnx::GraphProto& m_graph;
+    std::string m_source;
+    const OnnxImportOptions& m_options;
+    int m_opset;
+
+    std::vector<int> m_fileIndex;                           ///< node (in sorted order) -> its index in the file
+    std::unordered_map<std::string, int> m_producer;        ///< tensor -> node
+    std::unordered_map<std::string, std::vector<Consumer>> m_consumers;
+    std::unordered_set<std::string> m_initializers;
+    std::unordered_map<std::string, const onnx::TensorProto*> m_initializerTensors;
+    std::unordered_set<std::string> m_activations;
+    std::vector<bool> m_activationNode;                     ///< reads an activation at a data position
+    std::vector<bool> m_kept;                               ///< an activation node on a path to the output
+    std::vector<int> m_order;                               ///< kept nodes, topologically
+    std::unordered_map<int, int> m_positionInOrder;         ///< node -> index in m_order
+    std::unordered_map<std::string, Dims> m_shapes;
+    std::string m_input, m_output;
+};
+
+std::string GraphImport::nodeLabel(int n) const
+{
+    const onnx::NodeProto& node = m_graph.node(n);
+    const std::string domain = node.domain().empty() || node.domain() == "ai.onnx" ? "" : node.domain() + ".";
+    return "node '" + node.name() + "' (" + domain + node.op_type() + ", position " + std::to_string(m_fileIndex[static_cast<size_t>(n)] + 1)
+           + " of " + std::to_string(m_graph.node_size()) + " in the graph's node list)";
+}
+
+void GraphImport::indexTensors()
+{
+    m_producer.clear();
+    m_consumers.clear();
+    for (int n = 0; n < m_graph.node_size(); ++n) {
+        const onnx::NodeProto& node = m_graph.node(n);
+        for (const std::string& output : node.output()) {
+            if (output.empty())
+                continue;
+            if (!m_producer.emplace(output, n).second)
+                failNode(n, "writes tensor '" + output + "', which another node writes too");
+        }
+        for (int i = 0; i < node.input_size(); ++i)
+            if (!node.input(i).empty())
+                m_consumers[node.input(i)].push_back({n, i});
+    }
+}
+
+/// Whether @p tensor reaches a data position of some node, looking through Identity nodes
+/// (exporters route shared weights through them). Each Identity has one input, so the walk
+/// visits every node at most once: O(V + E).
+bool GraphImport::usedAsData(const std::string& tensor) const
+{
+    std::vector<const std::string*> pending = {&tensor};
+    while (!pending.empty()) {
+        const std::string* current = pending.back();
+        pending.pop_back();
+        auto consumers = m_consumers.find(*current);
+        if (consumers == m_consumers.end())
+            continue;
+        for (const Consumer& c : consumers->second) {
+            const onnx::NodeProto& node = m_graph.node(c.node);
+            if (node.op_type() == "Identity") {
+                if (node.output_size() > 0)
+                    pending.push_back(&node.output(0));
+            } else if (c.position == 0) {
+                // Add's and Concat's other positions may hold a constant (a bias), so only
+                // position 0 tells a data input from a weight.
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+std::string GraphImport::findDataInput() const
+{
+    std::vector<std::string> data;
+    for (const onnx::ValueInfoProto& input : m_graph.input())
+        if (!m_initializers.count(input.name()) && usedAsData(input.name()))
+            data.push_back(input.name());
+    if (data.empty())
+        fail("no graph input is read as data (every input is an initializer or feeds only weight positions)");
+    if (data.size() > 1) {
+        std::string names;
+        for (const std::string& name : data)
+            names += (names.empty() ? "'" : ", '") + name + "'";
+        fail("the graph has " + std::to_string(data.size()) + " data inputs (" + names + "); Coinfer imports networks with one input");
+    }
+    return data.front();
+}
+
+/// Kahn's algorithm over tensors; the graph's nodes are rewritten in that order (ONNX's shape
+/// inference walks them as stored). O(V + E).
+void GraphImport::sortTopologically()
+{
+    const int count = m_graph.node_size();
+    std::unordered_set<std::string> available(m_initializers);
+    for (const onnx::ValueInfoProto& input : m_graph.input())
+        available.insert(input.name());
+    std::vector<int> missing(static_cast<size_t>(count), 0);
+    std::deque<int> ready;
+    for (int n = 0; n < count; ++n) {
+        const onnx::NodeProto& node = m_graph.node(n);
+        std::unordered_set<std::string> waits;
+        for (const std::string& input : node.input()) {
+            if (input.empty() || available.count(input))
+                continue;
+            if (!m_producer.count(input))
+                failNode(n, "reads tensor '" + input + "', which is neither a graph input, an initializer nor any node's output");
+            waits.insert(input);
+        }
+        missing[static_cast<size_t>(n)] = static_cast<int>(waits.size());
+        if (waits.empty())
+            ready.push_back(n);
+    }
+    std::vector<int> order;
+    order.reserve(static_cast<size_t>(count));
+    std::unordered_set<std::string> produced;
+    while (!ready.empty()) {
+        const int n = ready.front();
+        ready.pop_front();
+        order.push_back(n);
+        for (const std::string& output : m_graph.node(n).output()) {
+            if (output.empty() || available.count(output) || !produced.insert(output).second)
+                continue;
+            auto consumers = m_consumers.find(output);
+            if (consumers == m_consumers.end())
+                continue;
+            std::unordered_set<int> seen; // a node reading one tensor twice waits for it once
+            for (const Consumer& c : consumers->second)
+                if (seen.insert(c.node).second && --missing[static_cast<size_t>(c.node)] == 0)
+                    ready.push_back(c.node);
+        }
+    }
+    if (static_cast<int>(order.size()) < count) {
+        // A node left waiting waits for another one left waiting; walking from one to the next
+        // must come back to a node already seen, which is on a cycle. O(V + E).
+        int n = 0;
+        while (missing[static_cast<size_t>(n)] == 0)
+            ++n;
+        std::vector<bool> seen(static_cast<size_t>(count), false);
+        while (!seen[static_cast<size_t>(n)]) {
+            seen[static_cast<size_t>(n)] = true;
+            for (const std::string& input : m_graph.node(n).input())
+                if (!input.empty() && !available.count(input) && !produced.count(input)) {
+                    n = m_producer.at(input);
+                    break;
+                }
+        }
+        failNode(n, "is on a cycle: the graph is not acyclic");
+    }
+    m_fileIndex = order; // sorted position -> file index
+    google::protobuf::RepeatedPtrField<onnx::NodeProto> sorted;
+    for (int n : order)
+        *sorted.Add() = m_graph.node(n);
+    m_graph.mutable_node()->Swap(&sorted);
+    indexTensors();
+}
+
+void GraphImport::markActivations()
+{
+    m_activations = {m_input};
+    m_activationNode.assign(static_cast<size_t>(m_graph.node_size()), false);
+    for (int n = 0; n < m_graph.node_size(); ++n) {
+        const onnx::NodeProto& node = m_graph.node(n);
+        bool active = false;
+        for (int i = 0; i < node.input_size(); ++i)
+            if (m_activations.count(node.input(i)) && isDataPosition(node.op_type(), i))
+                active = true;
+        if (!active)
+            continue;
+        for (int i = 0; i < node.input_size(); ++i)
+            if (m_activations.count(node.input(i)) && !isDataPosition(node.op_type(), i))
+                failNode(n, "reads the activation '" + node.input(i) + "' as input " + std::to_string(i)
+                                + ", a weight or parameter position; only constant weights are supported");
+        m_activationNode[static_cast<size_t>(n)] = true;
+        for (const std::string& output : node.output())
+            if (!output.empty())
+                m_activations.insert(output);
+    }
+}
+
+/// Keeps the activation nodes the output depends on; others (unused branches, shape side
+/// computations) are dropped. O(V + E).
+void GraphImport::keepPathToOutput()
+{
+    if (!m_activations.count(m_output))
+        fail("the graph's output '" + m_output + "' does not depend on the input '" + m_input + "'");
+    m_kept.assign(static_cast<size_t>(m_graph.node_size()), false);
+    std::vector<std::string> pending = {m_output};
+    std::unordered_set<std::string> seen = {m_output};
+    while (!pending.empty()) {
+        const std::string tensor = pending.back();
+        pending.pop_back();
+        auto producer = m_producer.find(tensor);
+        if (producer == m_producer.end() || !m_activationNode[static_cast<size_t>(producer->second)])
+            continue;
+        m_kept[static_cast<size_t>(producer->second)] = true;
+        for (const std::string& input : m_graph.node(producer->second).input())
+            if (m_activations.count(input) && seen.insert(input).second)
+                pending.push_back(input);
+    }
+    m_order.clear();
+    for (int n = 0; n < m_graph.node_size(); ++n)
+        if (m_kept[static_cast<size_t>(n)]) {
+            m_positionInOrder[n] = static_cast<int>(m_order.size());
+            m_order.push_back(n);
+        }
+    if (m_order.empty())
+        fail("the graph's output is its input: there is nothing to import");
+    for (int n : m_order) {
+        const onnx::NodeProto& node = m_graph.node(n);
+        const bool standard = node.domain().empty() || node.domain() == "ai.onnx";
+        if (!standard || !isSupportedOp(node.op_type()))
+            failNode(n, "operator not supported by Coinfer (supported: " + kSupportedOps + ")");
+    }
+}
+
+void GraphImport::setInputShape()
+{
+    onnx::ValueInfoProto* input = nullptr;
+    for (onnx::ValueInfoProto& candidate : *m_graph.mutable_input())
+        if (candidate.name() == m_input)
+            input = &candidate;
+    if (!input->type().has_tensor_type())
+        fail("the input '" + m_input + "' is not a tensor");
+    onnx::TypeProto_Tensor* tensor = input->mutable_type()->mutable_tensor_type();
+    if (!m_options.inputShape.empty()) {
+        if (tensor->has_shape() && tensor->shape().dim_size() != static_cast<int>(m_options.inputShape.size()))
+            fail("the input shape " + dimsText(m_options.inputShape) + " has rank " + std::to_string(m_options.inputShape.size())
+                 + ", but the input '" + m_input + "' has rank " + std::to_string(tensor->shape().dim_size()));
+        tensor->mutable_shape()->clear_dim();
+        for (std::int64_t d : m_options.inputShape)
+            tensor->mutable_shape()->add_dim()->set_dim_value(d);
+        return;
+    }
+    if (!tensor->has_shape())
+        fail("the input '" + m_input + "' has no shape; give one with --input-shape (e.g. 1x3x224x224)");
+    bool dynamic = false, unknownSizes = false;
+    std::string shown, suggestion;
+    for (int i = 0; i < tensor->shape().dim_size(); ++i) {
+        const auto& dim = tensor->shape().dim(i);
+        const bool fixed = dim.has_dim_value() && dim.dim_value() > 0;
+        const std::string name = dim.has_dim_param() && !dim.dim_param().empty() ? dim.dim_param() : "?";
+        dynamic = dynamic || !fixed;
+        shown += (i > 0 ? "x" : "") + (fixed ? std::to_string(dim.dim_value()) : name);
+        // One sample is what Coinfer describes, so a dynamic batch size becomes 1; any other
+        // dynamic size is the user's to choose.
+        unknownSizes = unknownSizes || (!fixed && i > 0);
+        suggestion += (i > 0 ? "x" : "") + (fixed ? std::to_string(dim.dim_value()) : i == 0 ? "1" : "<" + name + ">");
+    }
+    if (dynamic)
+        fail("the input '" + m_input + "' has a dynamic shape (" + shown + "); give a fixed one with --input-shape " + suggestion
+             + (unknownSizes ? " (choose each <size>)" : ""));
+}
+
+void GraphImport::inferShapes()
+{
+    // The exporter's intermediate shapes were made for its own input shape: inference starts
+    // from the input alone, so an --input-shape cannot clash with them.
+    m_graph.clear_value_info();
+    for (onnx::ValueInfoProto& output : *m_graph.mutable_output())
+        if (output.type().has_tensor_type())
+            output.mutable_type()->mutable_tensor_type()->clear_shape();
+    try {
+        onnx::ShapeInferenceOptions strict(false, 1, false);
+        onnx::shape_inference::InferShapes(m_model, onnx::OpSchemaRegistry::Instance(), strict);
+    } catch (const std::exception& error) {
+        fail(std::string("ONNX shape inference failed: ") + error.what());
+    }
+}
+
+void GraphImport::collectShapes()
+{
+    auto collect = [&](const onnx::ValueInfoProto& value) {
+        if (!value.type().has_tensor_type() || !value.type().tensor_type().has_shape())
+            return;
+        Dims dims;
+        for (const auto& dim : value.type().tensor_type().shape().dim())
+            dims.push_back(dim.has_dim_value() ? dim.dim_value() : -1);
+        m_shapes[value.name()] = dims;
+    };
+    for (const auto& value : m_graph.input())
+        collect(value);
+    for (const auto& value : m_graph.value_info())
+        collect(value);
+    for (const auto& value : m_graph.output())
+        collect(value);
+    for (const onnx::TensorProto& initializer : m_graph.initializer())
+        m_shapes.emplace(initializer.name(), Dims(initializer.dims().begin(), initializer.dims().end()));
+}
+
+const Dims& GraphImport::shapeOf(const std::string& tensor, int producer) const
+{
+    auto shape = m_shapes.find(tensor);
+    const bool known = shape != m_shapes.end() && std::all_of(shape->second.begin(), shape->second.end(), [](std::int64_t d) { return d >= 0; });
+    if (!known) {
+        const std::string what = "ONNX shape inference gives no fixed shape for tensor '" + tensor + "'";
+        if (producer >= 0)
+            failNode(producer, what);
+        fail(what);
+    }
+    return shape->second;
+}
+
+/// The per-sample shape of an activation: N x C x H x W -> C x H x W, N x F -> F x 1 x 1.
+TensorShape GraphImport::sampleShape(const std::string& tensor, int producer) const
+{
+    const Dims& dims = shapeOf(tensor, producer);
+    const auto tooLarge = [](std::int64_t d) { return d < 1 || d > INT_MAX; };
+    if ((dims.size() != 4 && dims.size() != 2) || std::any_of(dims.begin() + 1, dims.end(), tooLarge)) {
+        const std::string what = "tensor '" + tensor + "' has shape " + dimsText(dims)
+                                 + "; Coinfer handles N x C x H x W and N x features tensors with sizes from 1 to " + std::to_string(INT_MAX);
+        if (producer >= 0)
+            failNode(producer, what);
+        fail(what);
+    }
+    if (dims.size() == 2)
+        return {static_cast<int>(dims[1]), 1, 1};
+    return {static_cast<int>(dims[1]), static_cast<int>(dims[2]), static_cast<int>(dims[3])};
+}
+
+/// Boundary b lies between the b-1st and the bth kept node; a tensor made at position p and
+/// last read at q is live across boundaries p+1..q. A difference array counts them all in
+/// O(V + E); a cut is an inner boundary crossed by exactly one tensor.
+std::vector<int> GraphImport::findCuts() const
+{
+    const int m = static_cast<int>(m_order.size());
+    std::vector<int> difference(static_cast<size_t>(m + 2), 0);
+    auto addLiveRange = [&](const std::string& tensor, int made) {
+        int last = tensor == m_output ? m : -1;
+        auto consumers = m_consumers.find(tensor);
+        if (consumers != m_consumers.end())
+            for (const Consumer& c : consumers->second)
+                if (m_kept[static_cast<size_t>(c.node)])
+                    last = std::max(last, m_positionInOrder.at(c.node));
+        if (last > made) {
+            ++difference[static_cast<size_t>(made + 1)];
+            --difference[static_cast<size_t>(last + 1)];
+        }
+    };
+    addLiveRange(m_input, -1);
+    for (int i = 0; i < m; ++i)
+        for (const std::string& output : m_graph.node(m_order[static_cast<size_t>(i)]).output())
+            if (!output.empty())
+                addLiveRange(output, i);
+    std::vector<int> cuts;
+    int live = 0;
+    for (int b = 0; b < m; ++b) {
+        live += difference[static_cast<size_t>(b)];
+        if (b > 0 && live == 1)
+            cuts.push_back(b);
+    }
+    return cuts;
+}
+
+/// Segments between cuts, [begin, end) in m_order; a segment of joining ops only goes to its
+/// producer (the first one, having none, to the segment after it).
+std::vector<std::pair<int, int>> GraphImport::segments(const std::vector<int>& cuts) const
+{
+    std::vector<int> bounds = {0};
+    bounds.insert(bounds.end(), cuts.begin(), cuts.end());
+    bounds.push_back(static_cast<int>(m_order.size()));
+    std::vector<std::pair<int, int>> result;
+    int pendingBegin = -1;
+    for (size_t s = 0; s + 1 < bounds.size(); ++s) {
+        const int begin = bounds[s], end = bounds[s + 1];
+        bool joining = true;
+        for (int i = begin; i < end; ++i)
+            joining = joining && joinsProducer(m_order[static_cast<size_t>(i)]);
+        if (joining && !result.empty()) {
+            result.back().second = end;
+        } else if (joining) {
+            if (pendingBegin < 0)
+                pendingBegin = begin;
+        } else {
+            result.push_back({pendingBegin >= 0 ? pendingBegin : begin, end});
+            pendingBegin = -1;
+        }
+    }
+    if (pendingBegin >= 0) // only joining ops in the whole graph
+        result.push_back({pendingBegin, static_cast<int>(m_order.size())});
+    return result;
+}
+
+/// Whether node @p n goes with the node before it: an elementwise or reshaping op, or an Add of
+/// one activation and a constant (a MatMul's bias).
+bool GraphImport::joinsProducer(int n) const
+{
+    const std::string& op = m_graph.node(n).op_type();
+    return isJoiningOp(op) || (op == "Add" && activationInputs(n).size() == 1);
+}
+
+/// The activation inputs of node @p n, one per input slot (Add(x, x) lists x twice).
+std::vector<int> GraphImport::activationInputs(int n) const
+{
+    std::vector<int> slots;
+    const onnx::NodeProto& node = m_graph.node(n);
+    for (int i = 0; i < node.input_size(); ++i)
+        if (m_activations.count(node.input(i)) && isDataPosition(node.op_type(), i))
+            slots.push_back(i);
+    return slots;
+}
+
+/// The value of a scalar constant: an initializer or a Constant node, possibly behind Identity
+/// nodes. O(length of the Identity chain).
+std::optional<double> GraphImport::constantValue(const std::string& tensor) const
+{
+    const std::string* name = &tensor;
+    while (true) {
+        if (auto initializer = m_initializerTensors.find(*name); initializer != m_initializerTensors.end())
+            return scalarValue(*initializer->second);
+        auto producer = m_producer.find(*name);
+        if (producer == m_producer.end())
+            return std::nullopt;
+        const onnx::NodeProto& node = m_graph.node(producer->second);
+        if (node.op_type() == "Identity" && node.input_size() == 1) {
+            name = &node.input(0); // the graph is sorted and acyclic, so the chain ends
+            continue;
+        }
+        if (node.op_type() != "Constant")
+            return std::nullopt;
+        if (const onnx::AttributeProto* value = findAttribute(node, "value"); value && value->has_t())
+            return scalarValue(value->t());
+        if (std::optional<float> value = floatAttribute(node, "value_float"))
+            return *value;
+        return std::nullopt;
+    }
+}
+
+/// The layer for node @p n, nullopt for a node that maps to nothing (Identity, Dropout), or a
+/// change to the last layer of @p chain (a MatMul's bias). Refuses what dnn.h cannot express.
+std::optional<Layer> GraphImport::mapNode(int n, std::vector<Layer>& chain) const
+{
+    const onnx::NodeProto& node = m_graph.node(n);
+    const std::string& op = node.op_type();
+    const std::string& in = node.input(activationInputs(n).front());
+    const std::string& out = node.output(0);
+    const TensorShape outShape = sampleShape(out, n);
+    const Dims& inDims = shapeOf(in, -1);
+
+    // The square window, stride and symmetric padding of a Conv or pooling node.
+    struct Window {
+        int kernel = 1, stride = 1, padding = 0;
+    };
+    auto window = [&](const Dims& weightDims) {
+        if (inDims.size() != 4)
+            failNode(n, "needs a 4-D input (N x C x H x W), not " + dimsText(inDims));
+        Dims kernel = intsAttribute(node, "kernel_shape");
+        if (kernel.empty() && weightDims.size() == 4)
+            kernel = {weightDims[2], weightDims[3]};
+        if (kernel.size() != 2 || kernel[0] != kernel[1] || kernel[0] < 1 || kernel[0] > 1000)
+            failNode(n, "kernel " + dimsText(kernel) + ": only square 2-D kernels of 1 to 1000 are supported");
+        Dims strides = intsAttribute(node, "strides");
+        if (strides.empty())
+            strides = {1, 1};
+        if (strides.size() != 2 || strides[0] != strides[1] || strides[0] < 1 || strides[0] > 1000)
+            failNode(n, "strides " + dimsText(strides) + ": only equal strides of 1 to 1000 are supported");
+        Dims pads = intsAttribute(node, "pads");
+        if (pads.empty())
+            pads = {0, 0, 0, 0};
+        if (pads.size() != 4 || pads[0] != pads[1] || pads[0] != pads[2] || pads[0] != pads[3] || pads[0] < 0 || pads[0] > 1000)
+            failNode(n, "pads " + dimsText(pads) + ": only the same padding on all four sides is supported");
+        const std::string autoPad = stringAttribute(node, "auto_pad", "NOTSET");
+        if (autoPad != "NOTSET" && autoPad != "VALID")
+            failNode(n, "auto_pad " + autoPad + " is not supported; export with explicit pads");
+        if (autoPad == "VALID")
+            pads[0] = 0;
+        for (std::int64_t dilation : intsAttribute(node, "dilations"))
+            if (dilation != 1)
+                failNode(n, "dilation " + std::to_string(dilation) + " is not supported (only 1)");
+        return Window{static_cast<int>(kernel[0]), static_cast<int>(strides[0]), static_cast<int>(pads[0])};
+    };
+
+    if (op == "Identity" || op == "Dropout")
+        return std::nullopt;
+    if (op == "Conv") {
+        const auto known = node.input_size() > 1 ? m_shapes.find(node.input(1)) : m_shapes.end();
+        const Dims weight = known != m_shapes.end() ? known->second : Dims{};
+        const Window w = window(weight);
+        const std::int64_t groups = intAttribute(node, "group", 1);
+        if (groups < 1 || groups > INT_MAX)
+            failNode(n, "group " + std::to_string(groups) + " is not a positive count");
+        const bool bias = node.input_size() > 2 && !node.input(2).empty();
+        return convLayer(outShape.c, w.kernel, w.stride, w.padding, static_cast<int>(groups), bias);
+    }
+    if (op == "MaxPool" || op == "AveragePool") {
+        const Window w = window({});
+        if (node.output_size() > 1 && !node.output(1).empty() && m_consumers.count(node.output(1)))
+            failNode(n, "its indices output is read; only the pooled values are supported");
+        Layer layer = poolLayer(op == "MaxPool" ? LayerKind::MaxPool : LayerKind::AvgPool, w.kernel, w.stride, w.padding);
+        if (intAttribute(node, "ceil_mode", 0) != 0) {
+            // Coinfer's pooling rounds down; refused only where rounding up gives another size.
+            const std::int64_t floorSize = (inDims[2] + 2 * w.padding - w.kernel) / w.stride + 1;
+            const std::int64_t ceilSize = (inDims[2] + 2 * w.padding - w.kernel + w.stride - 1) / w.stride + 1;
+            const std::int64_t floorWidth = (inDims[3] + 2 * w.padding - w.kernel) / w.stride + 1;
+            const std::int64_t ceilWidth = (inDims[3] + 2 * w.padding - w.kernel + w.stride - 1) / w.stride + 1;
+            if (floorSize != ceilSize || floorWidth != ceilWidth)
+                failNode(n, "ceil_mode = 1 gives " + std::to_string(ceilSize) + "x" + std::to_string(ceilWidth) + " where Coinfer's "
+                                "pooling gives " + std::to_string(floorSize) + "x" + std::to_string(floorWidth) + "; not supported");
+        }
+        return layer;
+    }
+    if (op == "GlobalAveragePool")
+        return plainLayer(LayerKind::GlobalAvgPool);
+    if (op == "BatchNormalization") {
+        if (node.output_size() > 1)
+            for (int i = 1; i < node.output_size(); ++i)
+                if (m_consumers.count(node.output(i)))
+                    failNode(n, "training-mode outputs (running mean and variance) are read; only inference is supported");
+        return plainLayer(LayerKind::BatchNorm);
+    }
+    if (op == "Relu")
+        return plainLayer(LayerKind::Relu);
+    if (op == "Sigmoid")
+        return plainLayer(LayerKind::Sigmoid);
+    if (op == "HardSwish")
+        return plainLayer(LayerKind::HardSwish);
+    if (op == "Clip") {
+        std::optional<double> low, high;
+        if (m_opset < 11) {
+            low = floatAttribute(node, "min");
+            high = floatAttribute(node, "max");
+        } else {
+            for (int i : {1, 2}) {
+                if (node.input_size() <= i || node.input(i).empty())
+                    continue;
+                std::optional<double> value = constantValue(node.input(i));
+                if (!value)
+                    failNode(n, std::string("its ") + (i == 1 ? "min" : "max") + " ('" + node.input(i) + "') is not a constant scalar");
+                (i == 1 ? low : high) = value;
+            }
+        }
+        if (low && *low == 0 && high && *high == 6)
+            return plainLayer(LayerKind::Relu6);
+        if (low && *low == 0 && !high)
+            return plainLayer(LayerKind::Relu);
+        // ONNX's defaults are the float type's limits, which JSON can hold (infinity it cannot).
+        return clipLayer(low.value_or(-static_cast<double>(FLT_MAX)), high.value_or(static_cast<double>(FLT_MAX)));
+    }
+    if (op == "Flatten" || op == "Reshape" || op == "Squeeze") {
+        const Dims& outDims = shapeOf(out, n);
+        const std::int64_t axis = op == "Flatten" ? intAttribute(node, "axis", 1) : 1;
+        if (axis != 1 || outDims.size() != 2 || outDims[0] != inDims[0])
+            failNode(n, "gives " + dimsText(outDims) + " from " + dimsText(inDims)
+                            + "; only flattening each sample (N x C x H x W to N x CHW) is supported");
+        return plainLayer(LayerKind::Flatten);
+    }
+    if (op == "Gemm" || op == "MatMul") {
+        if (inDims.size() != 2)
+            failNode(n, "multiplies a " + dimsText(inDims) + " tensor; only N x features inputs (after Flatten) are supported");
+        if (op == "Gemm" && intAttribute(node, "transA", 0) != 0)
+            failNode(n, "transA = 1 is not supported");
+        Layer layer = linearLayer(outShape.c);
+        layer.bias = op == "Gemm" && node.input_size() > 2 && !node.input(2).empty();
+        return layer;
+    }
+    if (op == "Add") {
+        // One activation plus a constant: the bias of the MatMul just before (MatMul + Add is
+        // how exporters write a linear layer without Gemm).
+        if (!chain.empty() && chain.back().kind == LayerKind::Linear && !chain.back().bias) {
+            chain.back().bias = true;
+            return std::nullopt;
+        }
+        failNode(n, "adds a constant to an activation; supported only as the bias right after a MatMul");
+    }
+    if (op == "Concat")
+        failNode(n, "concatenates one activation with constants; not supported");
+    failNode(n, "operator not supported by Coinfer (supported: " + kSupportedOps + ")");
+}
+
+std::vector<Layer> GraphImport::mapChain(const std::vector<int>& nodes) const
+{
+    std::vector<Layer> layers;
+    for (int n : nodes)
+        if (std::optional<Layer> layer = mapNode(n, layers))
+            layers.push_back(*layer);
+    return layers;
+}
+
+/// One piece [begin, end) of m_order between two cuts: a chain of single-input nodes, or
+/// branches from the piece's input joined by its last node (Add: a residual, Concat: a
+/// concatenation). Elementwise pieces after a residual or concatenation go to its after_add.
+void GraphImport::addPiece(int begin, int end, std::vector<Block>& blocks) const
+{
+    const int last = m_order[static_cast<size_t>(end - 1)];
+    const std::vector<int> joinSlots = activationInputs(last);
+    if (joinSlots.size() < 2) {
+        std::vector<int> nodes;
+        bool joining = true;
+        for (int i = begin; i < end; ++i) {
+            const int n = m_order[static_cast<size_t>(i)];
+            if (activationInputs(n).size() != 1)
+                failNode(n, "joins several branches inside a chain; this structure does not fit Coinfer's blocks");
+            nodes.push_back(n);
+            joining = joining && joinsProducer(n);
+        }
+        const bool afterJoin = !blocks.empty() && (blocks.back().residual || blocks.back().concatenates());
+        if (afterJoin && joining) {
+            std::vector<Layer>& after = blocks.back().afterAdd;
+            for (int n : nodes)
+                if (std::optional<Layer> layer = mapNode(n, after))
+                    after.push_back(*layer);
+        } else if (!blocks.empty() && !afterJoin) {
+            std::vector<Layer>& layers = blocks.back().layers;
+            for (int n : nodes)
+                if (std::optional<Layer> layer = mapNode(n, layers))
+                    layers.push_back(*layer);
+        } else {
+            Block block;
+            block.layers = mapChain(nodes);
+            blocks.push_back(std::move(block));
+        }
+        return;
+    }
+
+    const onnx::NodeProto& join = m_graph.node(last);
+    if (join.op_type() != "Add" && join.op_type() != "Concat")
+        failNode(last, "joins " + std::to_string(joinSlots.size()) + " branches; only Add (a residual) and Concat join branches");
+    if (join.op_type() == "Add" && joinSlots.size() != 2)
+        failNode(last, "adds " + std::to_string(joinSlots.size()) + " activations; a residual adds two");
+    if (join.op_type() == "Concat") {
+        const std::int64_t rank = static_cast<std::int64_t>(shapeOf(join.output(0), last).size());
+        std::int64_t axis = intAttribute(join, "axis", 1);
+        if (axis < 0)
+            axis += rank;
+        if (axis != 1)
+            failNode(last, "concatenates along axis " + std::to_string(intAttribute(join, "axis", 1)) + "; only channels (axis 1) are supported");
+    }
+    const std::string& pieceInput = begin == 0 ? m_input : m_graph.node(m_order[static_cast<size_t>(begin - 1)]).output(0);
+    std::unordered_set<int> assigned;
+    std::vector<std::vector<int>> branches;
+    for (int slot : joinSlots) {
+        std::vector<int> branch;
+        std::string tensor = join.input(slot);
+        while (tensor != pieceInput) {
+            auto producer = m_producer.find(tensor);
+            const int n = producer == m_producer.end() ? -1 : producer->second;
+            const auto position = m_positionInOrder.find(n);
+            if (position == m_positionInOrder.end() || position->second < begin || position->second >= end - 1)
+                failNode(last, "has a branch that does not start at the block's input '" + pieceInput + "'; this structure does not fit Coinfer's blocks");
+            if (!assigned.insert(n).second)
+                failNode(n, "feeds two branches of " + nodeLabel(last) + " (nested branches); this structure does not fit Coinfer's blocks");
+            const std::vector<int> inputs = activationInputs(n);
+            if (inputs.size() != 1)
+                failNode(n, "joins branches inside a branch of " + nodeLabel(last) + " (nested branches); this structure does not fit Coinfer's blocks");
+            branch.push_back(n);
+            tensor = m_graph.node(n).input(inputs.front());
+        }
+        std::reverse(branch.begin(), branch.end());
+        branches.push_back(std::move(branch));
+    }
+    for (int i = begin; i < end - 1; ++i)
+        if (!assigned.count(m_order[static_cast<size_t>(i)]))
+            failNode(m_order[static_cast<size_t>(i)], "is inside the block that " + nodeLabel(last)
+                                                          + " joins but on none of its branches; this structure does not fit Coinfer's blocks");
+    Block block;
+    if (join.op_type() == "Add") {
+        std::vector<Layer> a = mapChain(branches[0]), b = mapChain(branches[1]);
+        if (b.size() > a.size())
+            std::swap(a, b);
+        block.residual = true;
+        block.layers = std::move(a);
+        block.shortcut = std::move(b);
+    } else {
+        block.layers = mapChain(branches[0]);
+        for (size_t i = 1; i < branches.size(); ++i)
+            block.branches.push_back(mapChain(branches[i]));
+    }
+    blocks.push_back(std::move(block));
+}
+
+std::vector<Block> GraphImport::segmentBlocks(int begin, int end, const std::vector<bool>& isCut) const
+{
+    std::vector<Block> blocks;
+    int pieceBegin = begin;
+    for (int b = begin + 1; b <= end; ++b)
+        if (b == end || isCut[static_cast<size_t>(b)]) {
+            addPiece(pieceBegin, b, blocks);
+            pieceBegin = b;
+        }
+    if (blocks.empty()) // a segment of Identity nodes only
+        blocks.push_back(Block{});
+    return blocks;
+}
+
+/// The common path of the segment's node names ("/layer1/layer1.0/conv1/Conv" and
+/// "/layer1/layer1.0/Relu_1" give "layer1/layer1.0"), else its first and last node's names.
+std::string GraphImport::subtaskName(int begin, int end) const
+{
+    auto parts = [](const std::string& name) {
+        std::vector<std::string> result;
+        size_t start = 0;
+        for (size_t slash = name.find('/'); slash != std::string::npos; slash = name.find('/', start)) {
+            if (slash > start)
+                result.push_back(name.substr(start, slash - start));
+            start = slash + 1;
+        }
+        return result; // the folders: the last part (the node's own name) is left out
+    };
+    auto label = [&](int i) {
+        const onnx::NodeProto& node = m_graph.node(m_order[static_cast<size_t>(i)]);
+        return node.name().empty() ? node.op_type() : node.name();
+    };
+    std::vector<std::string> common = parts(label(begin));
+    for (int i = begin + 1; i < end && !common.empty(); ++i) {
+        const std::vector<std::string> other = parts(label(i));
+        size_t k = 0;
+        while (k < common.size() && k < other.size() && common[k] == other[k])
+            ++k;
+        common.resize(k);
+    }
+    std::string path;
+    for (const std::string& part : common)
+        path += (path.empty() ? "" : "/") + part;
+    // A deep common path names a block ("layer1/layer1.0"); a shallow one ("features") does not,
+    // so the first and last nodes are named after it.
+    if (common.size() >= 2)
+        return path;
+    auto rest = [&](int i) {
+        std::string name = label(i);
+        const size_t skip = name.rfind('/' + path + '/', 0) == 0 ? path.size() + 2 : name.rfind('/', 0) == 0 ? 1 : 0;
+        return path.empty() ? name.substr(skip) : name.substr(skip);
+    };
+    if (end - begin == 1)
+        return label(begin).rfind('/', 0) == 0 ? label(begin).substr(1) : label(begin);
+    const std::string span = rest(begin) + " .. " + rest(end - 1);
+    return path.empty() ? span : path + ": " + span;
+}
+
+OnnxImport GraphImport::run()
+{
+    if (m_graph.output_size() == 0)
+        fail("the graph has no output");
+    if (m_graph.output_size() > 1) {
+        std::string names;
+        for (const auto& output : m_graph.output())
+            names += (names.empty() ? "'" : ", '") + output.name() + "'";
+        fail("the graph has " + std::to_string(m_graph.output_size()) + " outputs (" + names + "); Coinfer imports networks with one output");
+    }
+    m_output = m_graph.output(0).name();
+    for (const onnx::TensorProto& initializer : m_graph.initializer())
+        m_initializers.insert(initializer.name());
+    m_fileIndex.resize(static_cast<size_t>(m_graph.node_size()));
+    for (int n = 0; n < m_graph.node_size(); ++n)
+        m_fileIndex[static_cast<size_t>(n)] = n;
+    indexTensors();
+    sortTopologically();
+    m_input = findDataInput();
+    markActivations();
+    keepPathToOutput();
+    setInputShape();
+    inferShapes();
+    collectShapes();
+    // Pointers into the graph, taken once shape inference has finished changing it.
+    for (const onnx::TensorProto& initializer : m_graph.initializer())
+        m_initializerTensors.emplace(initializer.name(), &initializer);
+
+    const std::vector<int> cuts = findCuts();
+    std::vector<bool> isCut(m_order.size() + 1, false);
+    for (int b : cuts)
+        isCut[static_cast<size_t>(b)] = true;
+
+    DnnDescription dnn;
+    dnn.input = sampleShape(m_input, -1);
+    dnn.inputElementBytes = m_options.inputElementBytes;
+    dnn.activationBytes = 4;
+    std::vector<std::pair<int, int>> ranges = segments(cuts);
+    for (const auto& [begin, end] : ranges)
+        dnn.subtasks.push_back({validUtf8(subtaskName(begin, end)), segmentBlocks(begin, end, isCut)});
+
+    Expected<std::vector<SubtaskStats>> stats = analyzeDnn(dnn);
+    if (!stats)
+        fail(stats.error().message);
+    for (size_t s = 0; s < ranges.size(); ++s) {
+        const int last = m_order[static_cast<size_t>(ranges[s].second - 1)];
+        const TensorShape expected = sampleShape(m_graph.node(last).output(0), last);
+        if (!((*stats)[s].output == expected))
+            failNode(last, "ends sub-task " + std::to_string(s + 1) + ", where Coinfer's layers give " + shapeText((*stats)[s].output)
+                               + " but ONNX infers " + shapeText(expected));
+    }
+
+    // Cheapest neighbours first: the pair with the fewest FLOPs together is merged, so the
+    // split points kept are those between the heaviest parts. O(S^2) for S sub-tasks.
+    if (m_options.maxSubtasks > 0) {
+        std::vector<double> flops;
+        for (const SubtaskStats& s : *stats)
+            flops.push_back(s.flops);
+        while (dnn.subtasks.size() > static_cast<size_t>(m_options.maxSubtasks)) {
+            size_t best = 0;
+            for (size_t i = 1; i + 1 < dnn.subtasks.size(); ++i)
+                if (flops[i] + flops[i + 1] < flops[best] + flops[best + 1])
+                    best = i;
+            SubtaskDescription& merged = dnn.subtasks[best];
+            for (Block& block : dnn.subtasks[best + 1].blocks)
+                merged.blocks.push_back(std::move(block));
+            ranges[best].second = ranges[best + 1].second;
+            merged.name = validUtf8(subtaskName(ranges[best].first, ranges[best].second));
+            flops[best] += flops[best + 1];
+            dnn.subtasks.erase(dnn.subtasks.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+            flops.erase(flops.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+            ranges.erase(ranges.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+        }
+    }
+
+    OnnxImport result;
+    result.dnn = std::move(dnn);
+    result.opsetVersion = m_opset;
+    result.nodes = m_graph.node_size();
+    result.mappedNodes = static_cast<int>(m_order.size());
+    result.cuts = static_cast<int>(cuts.size());
+    result.inputName = validUtf8(m_input);
+    result.outputName = validUtf8(m_output);
+    return result;
+}
+
+} // namespace
+
+bool onnxImportAvailable() { return true; }
+
+Expected<OnnxImport> importOnnxBytes(std::string_view bytes, const std::string& sourceName, const OnnxImportOptions& options)
+{
+    auto bad = [&](const std::string& message) { return Unexpected(Error{ErrorCode::BadInput, sourceName + ": " + message}); };
+    if (options.inputElementBytes != 1 && options.inputElementBytes != 4)
+        return bad("input element bytes must be 1 or 4, not " + std::to_string(options.inputElementBytes));
+    if (options.maxSubtasks < 0)
+        return bad("the most sub-tasks must be at least 1");
+    if (bytes.size() > static_cast<size_t>(INT_MAX))
+        return bad("is " + std::to_string(bytes.size()) + " bytes; protobuf reads at most 2 GiB (keep the weights in external files)");
+    onnx::ModelProto model;
+    if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+        return bad("not an ONNX model, or a truncated one: the protobuf does not parse");
+    if (!model.has_ir_version() || !model.has_graph())
+        return bad("not an ONNX model: " + std::string(!model.has_ir_version() ? "no ir_version" : "no graph"));
+    int opset = 0;
+    for (const onnx::OperatorSetIdProto& entry : model.opset_import())
+        if (entry.domain().empty() || entry.domain() == "ai.onnx")
+            opset = static_cast<int>(std::clamp<std::int64_t>(entry.version(), INT_MIN, INT_MAX));
+    if (opset == 0)
+        return bad("imports no ai.onnx operator set (opset_import)");
+    if (opset < kOnnxMinOpset || opset > kOnnxMaxOpset)
+        return bad("uses ai.onnx opset " + std::to_string(opset) + "; Coinfer imports opsets " + std::to_string(kOnnxMinOpset) + " to "
+                   + std::to_string(kOnnxMaxOpset) + " (convert the model, e.g. with onnx.version_converter)");
+    try {
+        GraphImport graph(model, sourceName, options, opset);
+        OnnxImport result = graph.run();
+        result.dnn.name = validUtf8(!options.name.empty() ? options.name : !model.graph().name().empty() ? model.graph().name() : "onnx-model");
+        return result;
+    } catch (const ImportFailure& failure) {
+        return Unexpected(Error{ErrorCode::BadInput, failure.message});
+    } catch (const std::exception& error) {
+        // ONNX's and protobuf's own exceptions (a schema lookup, an allocation) end here.
+        return bad(std::string("the import failed: ") + error.what());
+    }
+}
+
+Expected<OnnxImport> importOnnx(const std::string& path, const OnnxImportOptions& options)
+{
+    Expected<std::string> bytes = readTextFile(path);
+    if (!bytes)
+        return Unexpected(bytes.error());
+    OnnxImportOptions named = options;
+    if (named.name.empty())
+        named.name = std::filesystem::path(path).stem().string();
+    return importOnnxBytes(*bytes, path, named);
+}
+
+} // namespace coinfer
