@@ -57,6 +57,9 @@ private slots:
         QSignalSpy shown(window.dnnView(), &DnnView::importDialogShown);
         QMimeData mime;
         mime.setUrls({QUrl::fromLocalFile(QStringLiteral(COINFER_TEST_DATA "/onnx/vgg16.onnx"))});
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &enter);
+        QVERIFY(enter.isAccepted());
         QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
         QApplication::sendEvent(&window, &drop);
         QVERIFY(shown.wait(20000));
