@@ -53,4 +53,20 @@ inline GpuProfile syntheticProfile(const DnnDescription& dnn, const std::vector<
     return profile;
 }
 
+#ifdef COINFER_TEST_DATA
+/// The description a shipped profile (resources/profiles) measured: the built-in of its name, or
+/// else the torchvision export of that name in tests/data/onnx (e.g. resnet50), imported. A
+/// build without ONNX cannot import it: that error has ErrorCode::NoDevice, so callers can skip.
+inline Expected<DnnDescription> shippedProfileDnn(const GpuProfile& profile)
+{
+    if (Expected<DnnDescription> builtin = builtinDnn(profile.dnnName))
+        return builtin;
+#ifdef COINFER_ONNX
+    return loadDnn(COINFER_TEST_DATA "/onnx/" + profile.dnnName + ".onnx");
+#else
+    return Unexpected(Error{ErrorCode::NoDevice, profile.dnnName + ": an imported model, and this build has no ONNX importer"});
+#endif
+}
+#endif
+
 } // namespace coinfer::testing

@@ -528,7 +528,9 @@ private slots:
         for (const QString& file : files) {
             const Expected<GpuProfile> profile = readGpuProfile(QStringLiteral(COINFER_PROFILES "/%1").arg(file).toStdString());
             QVERIFY2(profile.has_value(), profile ? "" : profile.error().message.c_str());
-            const Expected<DnnDescription> dnn = builtinDnn(profile->dnnName);
+            const Expected<DnnDescription> dnn = testing::shippedProfileDnn(*profile);
+            if (!dnn && dnn.error().code == ErrorCode::NoDevice)
+                continue; // an imported model's profile, and this build cannot import ONNX
             QVERIFY2(dnn.has_value(), qPrintable(file));
             QCOMPARE(QString::fromStdString(dnnSignature(*dnn)), QString::fromStdString(profile->dnnSignature));
         }

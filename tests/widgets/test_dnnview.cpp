@@ -2,6 +2,7 @@
 // shipped profiles are offered.
 #include "core/dnn/dnn.h"
 #include "core/dnn/gpuprofile.h"
+#include "core/io/dnnio.h"
 #include "core/io/fileio.h"
 #include "core/io/profileio.h"
 #include "tests/common/testdata.h"
@@ -40,7 +41,10 @@ private slots:
         // Twenty batch curves: the legend wraps below the plot, every entry inside the chart,
         // none over the plot area where the curves are drawn.
         ScenarioDocument document;
-        document.reset(makeRandomScenario(5, {.users = 6, .subtasks = 20, .maxBatch = 8, .constantEdge = false}), QString());
+        Scenario twenty = makeRandomScenario(5, {.users = 6, .subtasks = 20, .maxBatch = 8, .constantEdge = false});
+        for (size_t n = 0; n < twenty.dnn.subtasks.size(); ++n) // names as long as an imported ResNet-50's
+            twenty.dnn.subtasks[n].name = "avgpool/GlobalAveragePool .. Flatten " + std::to_string(n);
+        document.reset(twenty, QString());
         DnnView view(&document);
         view.resize(1200, 800);
         view.show();
@@ -53,10 +57,30 @@ private slots:
                 QVERIFY2(chart->rect().contains(chart->legendEntryRect(entry)), qPrintable(QString("entry %1 cut off").arg(entry)));
         }
         QCOMPARE(view.curveChart()->legendEntryCount(), 20);
+        // In a window of 1100 x 650 the twenty entries (numbered as the table's rows) leave the
+        // curves most of the chart; named entries, one per row, left them a tenth (ResNet-50).
+        view.resize(880, 620);
+        QTest::qWait(50);
+        view.refresh();
+        QVERIFY2(view.curveChart()->plotRect().height() >= view.curveChart()->height() / 2,
+                 qPrintable(QString("plot %1 of %2 px").arg(view.curveChart()->plotRect().height()).arg(view.curveChart()->height())));
         // Batch sizes and split points are whole numbers: so are the ticks.
         for (const ChartView* chart : {view.curveChart(), view.splitChart()})
             for (double tick : chart->ticks(ChartAxis::Bottom))
                 QVERIFY2(tick == std::round(tick), qPrintable(QString::number(tick)));
+    }
+
+    void sixtySubtasksAreNamedByHoverNotByALegend()
+    {
+        ScenarioDocument document;
+        document.reset(makeRandomScenario(6, {.users = 4, .subtasks = 60, .maxBatch = 8, .constantEdge = false}), QString());
+        DnnView view(&document);
+        view.resize(880, 620);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.refresh();
+        QCOMPARE(view.curveChart()->legendEntryCount(), 0);
+        QVERIFY(view.curveChart()->plotRect().height() >= view.curveChart()->height() / 2);
     }
 
     void aHiddenPageCatchesUpWhenShown()
@@ -185,6 +209,43 @@ private slots:
         QVERIFY(!view.importDialog()->informativeText().isEmpty());
         QVERIFY(document.scenario() == before);
         view.importDialog()->close();
+#endif
+    }
+
+    void anImportedModelWithAShippedProfileIsPlannedWithOneClick()
+    {
+#ifndef COINFER_ONNX
+        QSKIP("built without ONNX (COINFER_ONNX off)");
+#else
+        // resources/profiles/resnet50-h200.json measured torchvision's ResNet-50 as imported: the
+        // box offers it, and one click plans the classroom with it.
+        ScenarioDocument document;
+        QVERIFY(document.load(kClassroom).has_value());
+        const Scenario before = document.scenario();
+        DnnView view(&document);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy shown(&view, &DnnView::importDialogShown);
+        view.importOnnx(QStringLiteral(COINFER_TEST_DATA "/onnx/resnet50.onnx"));
+        QVERIFY(shown.wait(20000));
+        QMessageBox* box = view.importDialog();
+        QVERIFY(box != nullptr);
+        QAbstractButton* use = nullptr;
+        for (QAbstractButton* button : box->buttons())
+            if (button->text().startsWith("Use NVIDIA H200"))
+                use = button;
+        QVERIFY2(use != nullptr, qPrintable(box->informativeText()));
+        use->click();
+        const GpuProfile measured = *readGpuProfile(COINFER_PROFILES "/resnet50-h200.json");
+        QCOMPARE(document.scenario().dnn.subtaskCount(), static_cast<int>(measured.subtasks.size()));
+        QCOMPARE(document.scenario().dnn.subtasks[4].edgeLatencyMs, measured.subtasks[4].medianMs);
+        QCOMPARE(document.undoStack()->count(), 1);
+        document.undoStack()->undo();
+        QVERIFY(document.scenario() == before);
+        // A built-in's measured profile is not offered for an import whose layers differ (torch
+        // folds batch norm into the convolutions): it would time another network.
+        QVERIFY(DnnView::shippedProfilesFor(*builtinDnn("resnet18")).size() == 1);
+        QVERIFY(DnnView::shippedProfilesFor(*loadDnn(COINFER_TEST_DATA "/onnx/resnet18.onnx")).isEmpty());
 #endif
     }
 };

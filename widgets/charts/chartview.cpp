@@ -290,6 +290,8 @@ int ChartView::addLine(const LineSeries& series)
         graph->setScatterStyle(series.markerColour.isValid()
                                    ? QCPScatterStyle(shapeOf(series.marker), series.markerColour, series.markerSize)
                                    : QCPScatterStyle(shapeOf(series.marker), series.markerSize));
+    if (!series.inLegend)
+        graph->removeFromLegend();
     return m_plot->graphCount() - 1;
 }
 

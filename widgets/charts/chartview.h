@@ -67,6 +67,7 @@ struct LineSeries {
     double markerSize = 6;
     QColor markerColour{};                  ///< invalid: the pen's
     ChartAxis valueAxis = ChartAxis::Left;  ///< Left or Right
+    bool inLegend = true;                   ///< false: named only by hovering
 };
 
 /// A shaded band between @c lower and @c upper at keys @c x (e.g. a min-max range over repeats).

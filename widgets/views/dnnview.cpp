@@ -435,15 +435,21 @@ void DnnView::drawBatchCurves()
 {
     const Dnn& dnn = m_document->scenario().dnn;
     m_curves->clear();
-    for (int n = 0; n < dnn.subtaskCount(); ++n) {
+    // The legend may take a third of a small chart: names while they fit, then the table's row
+    // numbers; past kNumberedCurves even those would crowd the plot, and hovering names a curve.
+    constexpr int kNamedCurves = 8, kNumberedCurves = 40;
+    const int count = dnn.subtaskCount();
+    m_curves->setAxisLabel(ChartAxis::Left, count > kNumberedCurves ? tr("tau_n(b) (ms); hover a curve for its sub-task") : tr("tau_n(b) (ms)"));
+    for (int n = 0; n < count; ++n) {
         QVector<double> b, tau;
         const auto& curve = dnn.subtasks[static_cast<size_t>(n)].edgeLatencyMs;
         for (size_t i = 0; i < curve.size(); ++i) {
             b << static_cast<double>(i + 1);
             tau << curve[i];
         }
-        m_curves->addLine({.name = QString::number(n + 1) + ": " + QString::fromStdString(dnn.subtasks[static_cast<size_t>(n)].name).left(24),
-                           .x = b, .y = tau, .pen = QPen(QColor::fromHsv((n * 47) % 360, 200, 180), 2)});
+        const QString name = QString::number(n + 1) + ": " + QString::fromStdString(dnn.subtasks[static_cast<size_t>(n)].name);
+        m_curves->addLine({.name = count > kNamedCurves ? QString::number(n + 1) : name.left(28), .x = b, .y = tau,
+                           .pen = QPen(QColor::fromHsv((n * 47) % 360, 200, 180), 2), .inLegend = count <= kNumberedCurves});
     }
     m_curves->fitAxesToData();
     m_curves->setAxisLower(ChartAxis::Left, 0);
