@@ -378,6 +378,11 @@ void GraphImport::markActivations()
                 active = true;
         if (!active)
             continue;
+        // An operator Coinfer lacks (e.g. Mul gating two activations, as in squeeze-and-excitation
+        // or SiLU) is named as such, not as a misplaced weight.
+        const bool standard = node.domain().empty() || node.domain() == "ai.onnx";
+        if (!standard || !isSupportedOp(node.op_type()))
+            failNode(n, "operator not supported by Coinfer (supported: " + kSupportedOps + ")");
         for (int i = 0; i < node.input_size(); ++i)
             if (m_activations.count(node.input(i)) && !isDataPosition(node.op_type(), i))
                 failNode(n, "reads the activation '" + node.input(i) + "' as input " + std::to_string(i)

@@ -480,6 +480,19 @@ private slots:
         expectRefusal(b.import(), {"test.onnx: ", "node '/r2/Relu'", "Tanh", "position 5 of " + std::to_string(count), "not supported"});
     }
 
+    void aGateOfTwoActivationsIsNamedAsAnUnsupportedOperator()
+    {
+        // SiLU as EfficientNet exports it, x * sigmoid(x): Mul is named as the operator Coinfer
+        // lacks, not as a weight in the wrong place.
+        ModelBuilder b({1, 3, 8, 8});
+        b.conv("x", "c1", 3, 4, 3, 1, 1);
+        b.node("Sigmoid", {"c1"}, "s1", "/act/Sigmoid");
+        b.node("Mul", {"c1", "s1"}, "m1", "/act/Mul");
+        b.node("GlobalAveragePool", {"m1"}, "y", "/pool/GlobalAveragePool");
+        b.output("y");
+        expectRefusal(b.import(), {"node '/act/Mul'", "(Mul, position 3 of", "operator not supported by Coinfer"});
+    }
+
     void aDynamicInputShapeNeedsAFixedOne()
     {
         ModelBuilder b({-1, 3, 32, 32});
