@@ -219,6 +219,8 @@ void OnlineSimulator::dispatchPool()
     ++m_result.dispatches;
     m_slotEnergyMj += plan.totalEnergyMj;
     m_slotMisses += misses;
+    if (m_dispatchLog)
+        m_dispatchLog->push_back({nowMs, m_pool, plan});
     m_pool.clear();
 }
 
@@ -259,6 +261,8 @@ OnlineResult runEpisode(const Scenario& scenario, OnlinePlanner planner, const s
                         const DispatchPolicy& policy, OnlineRecord* record)
 {
     OnlineSimulator simulator(scenario, planner, trace);
+    if (record)
+        simulator.recordDispatches(&record->dispatches);
     while (!simulator.done()) {
         const OnlineObservation& observation = simulator.observe();
         const int tasksBefore = simulator.result().tasks, dispatchesBefore = simulator.result().dispatches;

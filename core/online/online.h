@@ -2,6 +2,7 @@
 // Online scheduling (SPEC section 3): tasks arrive over time, wait in a pool, and a dispatch
 // policy decides each slot whether to plan the pool now with OG or IP-SSA.
 
+#include "core/model/plan.h"
 #include "core/model/scenario.h"
 
 #include <cstdint>
@@ -60,6 +61,14 @@ struct OnlineResult {
     void add(const OnlineResult& other);
 };
 
+/// One dispatch of an episode: the pool planned at atMs. The plan's times are relative to atMs
+/// and its users are the tasks in pool order (ids "task0", "task1", ...).
+struct OnlineDispatch {
+    double atMs = 0;
+    std::vector<OnlineTask> tasks;
+    Plan plan;
+};
+
 /// Steps one episode slot by slot. A dispatch plans every pending task with the chosen planner
 /// from the tasks' remaining slack and the time the GPU becomes free, re-times the plan with
 /// the simulator, and commits its energy and GPU time. A task whose slack will not survive one
@@ -76,6 +85,9 @@ public:
     /// Returns the slot's reward. O(pool planning + tasks released in the slot).
     double step(bool dispatch);
     const OnlineResult& result() const { return m_result; }
+    /// Appends every later dispatch, with its tasks and its re-timed plan, to @p log (nullptr:
+    /// none, the default, so training pays nothing). O(pool) per dispatch.
+    void recordDispatches(std::vector<OnlineDispatch>* log) { m_dispatchLog = log; }
 
 private:
     void admitArrivals();
@@ -102,6 +114,7 @@ private:
     OnlineResult m_result;
     double m_slotEnergyMj = 0;
     int m_slotMisses = 0;
+    std::vector<OnlineDispatch>* m_dispatchLog = nullptr;
 };
 
 /// A dispatch policy: true to dispatch the pool at this observation.
@@ -120,6 +133,7 @@ struct OnlineRecord {
     std::vector<int> poolSize;      ///< tasks waiting at the start of each slot
     std::vector<int> arrivals;      ///< tasks released during the slot before it
     std::vector<double> dispatchMs; ///< when the pool was dispatched
+    std::vector<OnlineDispatch> dispatches; ///< what each dispatch planned, to watch the episode
 };
 
 /// Runs one episode on @p trace, recording it when @p record is given.

@@ -73,6 +73,35 @@ private slots:
         }
     }
 
+    void aRecordedEpisodeAccountsForEveryTaskAndMillijoule()
+    {
+        // The dispatch log (what the Online page plays) adds up to the episode's totals: every
+        // released task in exactly one dispatch, and the plans' energies and batches summed.
+        const Scenario scenario = onlineExample();
+        const auto trace = makeArrivalTrace(scenario, 5);
+        OnlineRecord record;
+        const OnlineResult result = runEpisode(scenario, OnlinePlanner::Og, trace, thresholdPolicy(0.3), &record);
+        QCOMPARE(static_cast<int>(record.dispatches.size()), result.dispatches);
+        QCOMPARE(record.dispatchMs.size(), record.dispatches.size());
+        size_t tasks = 0;
+        long long batches = 0;
+        double energyMj = 0;
+        double previousMs = -1;
+        for (const OnlineDispatch& dispatch : record.dispatches) {
+            QVERIFY(dispatch.atMs > previousMs);
+            previousMs = dispatch.atMs;
+            QCOMPARE(dispatch.plan.users.size(), dispatch.tasks.size());
+            for (const OnlineTask& task : dispatch.tasks)
+                QVERIFY(task.releaseMs <= dispatch.atMs + 1e-9);
+            tasks += dispatch.tasks.size();
+            batches += static_cast<long long>(dispatch.plan.batches.size());
+            energyMj += dispatch.plan.totalEnergyMj;
+        }
+        QCOMPARE(tasks, trace.size());
+        QCOMPARE(batches, result.batches);
+        QVERIFY(std::fabs(energyMj - result.energyMj) <= 1e-9 * result.energyMj);
+    }
+
     void waitingForBatchesSavesEnergyUnderLoad()
     {
         const Scenario scenario = onlineExample();
