@@ -2,6 +2,8 @@
 #include "core/model/costmodel.h"
 #include "core/planning/planner.h"
 #include "core/model/randomscenario.h"
+#include "core/io/fileio.h"
+#include "core/io/scenariofast.h"
 #include "core/io/scenarioio.h"
 #include "core/simulation/simulator.h"
 #include "ogreference.h"
@@ -9,6 +11,8 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <map>
+#include <string>
 
 #include <sys/resource.h>
 
@@ -47,6 +51,38 @@ void BM_ReadScenario(benchmark::State& state)
     state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(text.size()));
 }
 BENCHMARK(BM_ReadScenario)->Args({100000, 20})->Unit(benchmark::kMillisecond);
+
+/// The file of scripts/make-large-scenario.sh, made in memory: examples/campus.json with
+/// range(0) users, in the table form (`coinfer expand`). At 100,000 users, 51 MB.
+const std::string& campusTableText(int users)
+{
+    static std::map<int, std::string> texts;
+    auto it = texts.find(users);
+    if (it == texts.end()) {
+        std::string campus = *coinfer::readTextFile(COINFER_EXAMPLES "/campus.json");
+        campus.replace(campus.find("\"count\": 200"), 12, "\"count\": " + std::to_string(users));
+        it = texts.emplace(users, coinfer::scenarioToJson(*coinfer::parseScenario(campus, COINFER_EXAMPLES "/campus.json"))).first;
+    }
+    return it->second;
+}
+
+/// Reading a large table-form scenario (issue 15): range(1) = 0 for parseScenario() (the fast
+/// reader; it copies the text once to pad it), 1 for the path-naming reader alone, as before.
+void BM_ReadTableScenario(benchmark::State& state)
+{
+    const std::string& text = campusTableText(static_cast<int>(state.range(0)));
+    const bool withPaths = state.range(1) != 0;
+    for (auto _ : state) {
+        auto scenario = withPaths ? coinfer::detail::parseScenarioWithPaths(text, "campus.json", {}, nullptr)
+                                  : coinfer::parseScenario(text, "campus.json");
+        if (!scenario)
+            state.SkipWithError(scenario.error().message.c_str());
+        benchmark::DoNotOptimize(scenario);
+    }
+    state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(text.size()));
+    state.counters["file_mb"] = static_cast<double>(text.size()) / 1e6;
+}
+BENCHMARK(BM_ReadTableScenario)->ArgsProduct({{100000}, {0, 1}})->Unit(benchmark::kMillisecond);
 
 void BM_Og(benchmark::State& state)
 {

@@ -3,7 +3,7 @@
 # Usage: scripts/install-deps.sh [--with-fuzz]   (--with-fuzz adds clang and its sanitizer runtime)
 set -euo pipefail
 
-packages=(cmake ninja-build g++ pkg-config qt6-base-dev nlohmann-json3-dev libcli11-dev libeigen3-dev libbenchmark-dev libqcustomplot-dev qt6-svg-dev)
+packages=(cmake ninja-build g++ pkg-config qt6-base-dev nlohmann-json3-dev libcli11-dev libeigen3-dev libbenchmark-dev libqcustomplot-dev qt6-svg-dev libsimdjson-dev)
 if [[ "${1:-}" == "--with-fuzz" ]]; then
   packages+=(clang libclang-rt-dev)
 fi
