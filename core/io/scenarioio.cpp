@@ -18,6 +18,8 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 #include <sstream>
 
 namespace coinfer {
@@ -367,15 +369,19 @@ void requireArrivalRoom(const Field& online, const Scenario& scenario, const Sce
 
 /// An entry of "users" with the id of a generated user replaces that user where the population
 /// put it (this is how an edited generated user is saved); the population's other users are
-/// unchanged. @p explicitCount users lead @p users, the generated ones follow. O(M log M).
+/// unchanged. @p explicitCount users lead @p users, the generated ones follow. O(M) expected
+/// (hashing); nothing at all without explicit users.
 void applyOverrides(std::vector<User>& users, size_t explicitCount)
 {
-    std::map<std::string, size_t> generated;
+    if (explicitCount == 0)
+        return; // nothing overrides: the population stays as generated
+    std::unordered_map<std::string, size_t> generated; // owns its keys: the users below are moved over
+    generated.reserve(users.size() - explicitCount);
     for (size_t i = explicitCount; i < users.size(); ++i)
         generated.emplace(users[i].id, i);
     std::vector<User> kept;
     kept.reserve(users.size());
-    std::set<std::string> replaced;
+    std::unordered_set<std::string> replaced;
     for (size_t i = 0; i < explicitCount; ++i) {
         auto it = generated.find(users[i].id);
         // A second entry for the same generated user stays, so the duplicate-id check names it.
@@ -427,7 +433,8 @@ Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits, const
         scenario.online = readOnline(*online);
         requireArrivalRoom(*online, scenario, limits);
     }
-    std::map<std::string, size_t> seen;
+    std::unordered_map<std::string_view, size_t> seen;
+    seen.reserve(scenario.users.size());
     for (size_t i = 0; i < scenario.users.size(); ++i) {
         auto [it, added] = seen.emplace(scenario.users[i].id, i);
         if (!added)
