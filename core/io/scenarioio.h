@@ -17,7 +17,7 @@ struct ScenarioLimits {
     long long maxBatch = 65'536;
     long long maxSubtasks = 10'000;
     /// users x (sub-tasks + 1): the cells of every per-user table the planners build.
-    long long maxTableCells = 20'000'000;
+    long long maxTableCells = 25'000'000;
     /// B_max x sub-tasks: the cells of the edge latency curves.
     long long maxCurveCells = 10'000'000;
     /// The expected tasks of one online episode (rates x horizon), and for Bernoulli arrivals
