@@ -4,6 +4,7 @@
 #include "core/util/tolerance.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -59,8 +60,8 @@ public:
     {
         element();
         char buffer[32];
-        const int length = std::snprintf(buffer, sizeof buffer, "%lld", value);
-        m_out.append(buffer, static_cast<size_t>(length));
+        const std::to_chars_result end = std::to_chars(buffer, buffer + sizeof buffer, value);
+        m_out.append(buffer, static_cast<size_t>(end.ptr - buffer));
     }
 
     void boolean(bool value)
