@@ -10,6 +10,7 @@
 #include <QDirIterator>
 #include <QTest>
 
+#include <algorithm>
 #include <random>
 
 using namespace coinfer;
@@ -163,6 +164,7 @@ private slots:
         row("byte order mark", "{", "\xEF\xBB\xBF{", false);
         row("NaN", "\"deadline_ms\": ", "\"deadline_ms\": NaN, \"x\": ", false);
         row("1e400", "\"tx_power_w\": ", "\"tx_power_w\": 1e400, \"x\": ", false);
+        row("27 digits after 0.", "\"version\": 1", "\"version\": 1.000000000000000000000000000", true);
         row("version 1.0", "\"version\": 1", "\"version\": 1.0", true);
         row("version 2", "\"version\": 1", "\"version\": 2", false);
         row("description text", "\"version\": 1", "\"version\": 1, \"description\": \"any text\"", true);
@@ -192,6 +194,44 @@ private slots:
         }
         QCOMPARE(fast(text).has_value(), fastTakesIt);
         QCOMPARE(disagreement(text, "edit.json"), std::string());
+    }
+
+    /// Numbers of up to 40 digits, with and without exponents, in a table: the same doubles as
+    /// the path-naming reader (strtod). simdjson 3.0.1 alone misreads "0." followed by more than
+    /// 19 digits.
+    void readsLongNumbersAsThePathNamingReader()
+    {
+        const std::string good = smallTableForm();
+        const std::string from = "\"edge_latency_ms\": [";
+        std::mt19937 random(19);
+        for (int file = 0; file < 40; ++file) {
+            std::string numbers;
+            for (int i = 0; i < 3; ++i) {
+                const int digits = 1 + static_cast<int>(random() % 40);
+                // At most 6 whole digits and exponents up to 9: below the input cap of 10^15.
+                const int whole = static_cast<int>(random() % static_cast<unsigned>(std::min(digits, 6) + 1));
+                std::string text = whole == 0 ? "0" : std::string(1, static_cast<char>('1' + random() % 9));
+                for (int d = 1; d < whole; ++d)
+                    text += static_cast<char>('0' + random() % 10);
+                if (whole < digits) {
+                    text += '.';
+                    for (int d = whole; d < digits; ++d)
+                        text += static_cast<char>('0' + random() % 10);
+                }
+                if (random() % 3 == 0)
+                    text += "e" + std::to_string(static_cast<int>(random() % 20) - 10);
+                numbers += text + ", ";
+            }
+            std::string text = good;
+            // The first edge table becomes these three numbers (the table length is B_max = 3).
+            const size_t at = text.find(from);
+            const size_t close = text.find(']', at);
+            QVERIFY(at != std::string::npos && close != std::string::npos);
+            text.replace(at + from.size(), close - at - from.size(), numbers.substr(0, numbers.size() - 2));
+            const std::optional<Scenario> read = fast(text);
+            QVERIFY2(read.has_value(), text.c_str());
+            QCOMPARE(disagreement(text, "numbers.json"), std::string());
+        }
     }
 
     /// Random byte edits of a good table file (deterministic): whatever the fast reader takes,
