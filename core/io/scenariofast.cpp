@@ -38,6 +38,8 @@ double readDouble(od::value value)
 {
     const std::string_view raw = value.raw_json_token();
     double x = value.get_double(); // validates the token's syntax
+    if (raw.size() < 20)
+        return x; // fewer than 20 digits (the token may end in white space)
     size_t end = 0, digits = 0;
     bool exponent = false;
     for (; end < raw.size(); ++end) {
