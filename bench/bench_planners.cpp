@@ -2,13 +2,20 @@
 #include "core/model/costmodel.h"
 #include "core/planning/planner.h"
 #include "core/model/randomscenario.h"
+#include "core/io/fileio.h"
+#include "core/io/planio.h"
+#include "core/io/scenariofast.h"
 #include "core/io/scenarioio.h"
 #include "core/simulation/simulator.h"
 #include "ogreference.h"
 
 #include <benchmark/benchmark.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <map>
+#include <string>
 
 #include <sys/resource.h>
 
@@ -48,6 +55,98 @@ void BM_ReadScenario(benchmark::State& state)
 }
 BENCHMARK(BM_ReadScenario)->Args({100000, 20})->Unit(benchmark::kMillisecond);
 
+/// Peak resident memory of this process so far (MB): a ceiling for the case that ran last.
+double peakRssMb()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+/// The file of `scripts/make-large-scenario.py --users M --form table`, made in memory: examples/campus.json with
+/// range(0) users, in the table form (`coinfer expand`). At 100,000 users, 51 MB.
+const std::string& campusTableText(int users)
+{
+    static std::map<int, std::string> texts;
+    auto it = texts.find(users);
+    if (it == texts.end()) {
+        std::string campus = *coinfer::readTextFile(COINFER_EXAMPLES "/campus.json");
+        campus.replace(campus.find("\"count\": 200"), 12, "\"count\": " + std::to_string(users));
+        it = texts.emplace(users, coinfer::scenarioToJson(*coinfer::parseScenario(campus, COINFER_EXAMPLES "/campus.json"))).first;
+    }
+    return it->second;
+}
+
+/// Reading a large table-form scenario (issue 15): range(1) = 0 for parseScenario() (the fast
+/// reader; it copies the text once to pad it), 1 for the path-naming reader alone, as before.
+void BM_ReadTableScenario(benchmark::State& state)
+{
+    const std::string& text = campusTableText(static_cast<int>(state.range(0)));
+    const bool withPaths = state.range(1) != 0;
+    for (auto _ : state) {
+        auto scenario = withPaths ? coinfer::detail::parseScenarioWithPaths(text, "campus.json", {}, nullptr)
+                                  : coinfer::parseScenario(text, "campus.json");
+        if (!scenario)
+            state.SkipWithError(scenario.error().message.c_str());
+        benchmark::DoNotOptimize(scenario);
+    }
+    state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(text.size()));
+    state.counters["file_mb"] = static_cast<double>(text.size()) / 1e6;
+}
+BENCHMARK(BM_ReadTableScenario)->ArgsProduct({{100000}, {0, 1}})->Unit(benchmark::kMillisecond);
+
+/// The population file of `scripts/make-large-scenario.py --users M --subtasks N --form
+/// population`: the campus with range(0) users and its sub-tasks repeated to range(1), each
+/// scaled by 5/N (the same doubles: the scale is a power of two for N = 20).
+std::string campusPopulationText(int users, int subtasks)
+{
+    nlohmann::json campus = nlohmann::json::parse(*coinfer::readTextFile(COINFER_EXAMPLES "/campus.json"));
+    campus["population"]["count"] = users;
+    const nlohmann::json base = campus["dnn"]["subtasks"];
+    const double scale = static_cast<double>(base.size()) / subtasks;
+    nlohmann::json repeated = nlohmann::json::array();
+    for (int n = 0; n < subtasks; ++n) {
+        nlohmann::json entry = base[static_cast<size_t>(n) % base.size()];
+        entry["name"] = entry["name"].get<std::string>() + " #" + std::to_string(n + 1);
+        entry["flops"] = entry["flops"].get<double>() * scale;
+        for (auto& [key, value] : entry["edge_affine_ms"].items())
+            value = value.get<double>() * scale;
+        repeated.push_back(entry);
+    }
+    campus["dnn"]["subtasks"] = repeated;
+    return campus.dump(2);
+}
+
+/// What `coinfer plan FILE --algorithm ip-ssa` does on that file, step by step (issue 15's 10^6
+/// users x 20 sub-tasks): read (generate the population), cost model, plan, plan file text.
+/// One iteration; counters give each step's seconds and the process's peak RSS after it.
+void BM_PlanPopulationIpSsa(benchmark::State& state)
+{
+    const std::string text = campusPopulationText(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
+    using Clock = std::chrono::steady_clock;
+    const auto seconds = [](Clock::time_point from) { return std::chrono::duration<double>(Clock::now() - from).count(); };
+    for (auto _ : state) {
+        auto start = Clock::now();
+        const coinfer::Expected<coinfer::Scenario> scenario = coinfer::parseScenario(text, "campus-population.json");
+        if (!scenario) {
+            state.SkipWithError(scenario.error().message.c_str());
+            return;
+        }
+        state.counters["read_s"] = seconds(start);
+        start = Clock::now();
+        const coinfer::CostModel model(*scenario);
+        std::vector<coinfer::Violation> violations;
+        const coinfer::Expected<coinfer::Plan> plan = coinfer::makePlan(*scenario, model, coinfer::Algorithm::IpSsa, &violations);
+        state.counters["plan_s"] = seconds(start);
+        start = Clock::now();
+        const std::string planText = coinfer::planToJson(*scenario, *plan);
+        state.counters["write_s"] = seconds(start);
+        state.counters["plan_mb"] = static_cast<double>(planText.size()) / 1e6;
+    }
+    state.counters["peak_rss_mb"] = peakRssMb();
+}
+BENCHMARK(BM_PlanPopulationIpSsa)->Args({100000, 20})->Args({1000000, 20})->Unit(benchmark::kMillisecond)->Iterations(1);
+
 void BM_Og(benchmark::State& state)
 {
     const coinfer::Scenario scenario = scenarioFor(state, false);
@@ -57,14 +156,6 @@ void BM_Og(benchmark::State& state)
     state.SetComplexityN(state.range(0));
 }
 BENCHMARK(BM_Og)->ArgsProduct({{10, 30, 100, 300}, {5, 20}})->Unit(benchmark::kMillisecond);
-
-/// Peak resident memory of this process so far (MB): a ceiling for the case that ran last.
-double peakRssMb()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
 
 /// OG at scale (issue 15): range(2) = 0 for today's planOg, 1 for the test-only copy of OG before
 /// issue 15 (tests/core/ogreference.cpp), so both run in the same run; range(3) = 1 for the batch

@@ -1,8 +1,10 @@
 // Fuzzes the scenario reader: it must refuse (with a message that names the file) or accept,
-// never crash. What it accepts must be representable: every figure of the cost model is a finite,
+// never crash, and give exactly what the path-naming reader alone gives (the fast reader of the
+// table form must never change a result or a message). What it accepts must be representable: every figure of the cost model is a finite,
 // non-negative number, and the table form the writer makes of it reads back to the same text.
 #include "fuzz_common.h"
 
+#include "core/io/scenariofast.h"
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
 
@@ -20,10 +22,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     limits.maxBatch = 256;
     limits.maxSubtasks = 256;
     Expected<Scenario> scenario = parseScenario(fuzz::asText(data, size), fuzz::kSource, limits);
+    const Expected<Scenario> paths = detail::parseScenarioWithPaths(fuzz::asText(data, size), fuzz::kSource, limits, nullptr);
+    if (scenario.has_value() != paths.has_value())
+        fuzz::fail("the fast reader and the path-naming reader disagree: one accepts, the other refuses: "
+                   + (scenario ? paths.error().message : scenario.error().message));
     if (!scenario) {
+        fuzz::check(scenario.error().message == paths.error().message,
+                    "the messages differ: " + scenario.error().message + " | " + paths.error().message);
         fuzz::checkNamesSource(scenario.error());
         return 0;
     }
+    fuzz::check(*scenario == *paths, "the fast reader reads another scenario than the path-naming reader");
     fuzz::check(scenario->userCount() > 0 && scenario->dnn.subtaskCount() > 0 && scenario->dnn.maxBatch() > 0,
                 "accepted a scenario without users, sub-tasks or batch sizes");
     fuzz::check(scenario->userCount() <= limits.maxUsers && scenario->dnn.subtaskCount() <= limits.maxSubtasks

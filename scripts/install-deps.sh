@@ -4,8 +4,9 @@
 set -euo pipefail
 
 # libonnx-dev for ONNX import (COINFER_ONNX); Debian's package does not pull in the protobuf headers it needs.
+# libsimdjson-dev for the fast reader of large scenarios.
 packages=(cmake ninja-build g++ pkg-config qt6-base-dev nlohmann-json3-dev libcli11-dev libeigen3-dev libbenchmark-dev libqcustomplot-dev qt6-svg-dev
-          libonnx-dev libprotobuf-dev)
+          libonnx-dev libprotobuf-dev libsimdjson-dev)
 if [[ "${1:-}" == "--with-fuzz" ]]; then
   packages+=(clang libclang-rt-dev)
 fi

@@ -52,9 +52,10 @@ private:
     int m_fd;
 };
 
-Expected<std::string> readAll(int fd, const std::string& path, std::uint64_t maxBytes)
+Expected<std::string> readAll(int fd, const std::string& path, std::uint64_t maxBytes, std::size_t reserveBytes)
 {
     std::string content;
+    content.reserve(reserveBytes);
     char buffer[1 << 16];
     for (;;) {
         const ssize_t n = ::read(fd, buffer, sizeof buffer);
@@ -168,7 +169,7 @@ std::uint64_t maxInputBytes()
     return kDefaultMaxInputBytes;
 }
 
-Expected<std::string> readTextFile(const std::string& path, std::uint64_t maxBytes)
+Expected<std::string> readTextFile(const std::string& path, std::uint64_t maxBytes, std::size_t spareBytes)
 {
     FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (!fd.valid())
@@ -184,7 +185,8 @@ Expected<std::string> readTextFile(const std::string& path, std::uint64_t maxByt
         return ioError(path, "is " + megabytes(static_cast<std::uint64_t>(info.st_size)) + ", larger than the "
                                  + megabytes(maxBytes) + " input limit (set COINFER_MAX_INPUT_MB to raise it)");
     ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
-    return readAll(fd.get(), path, maxBytes);
+    // A file that grows while it is read still reads correctly; the string then grows as usual.
+    return readAll(fd.get(), path, maxBytes, static_cast<size_t>(info.st_size) + spareBytes);
 }
 
 Expected<void> writeFileAtomically(const std::string& path, const std::string& content)

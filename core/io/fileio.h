@@ -4,6 +4,7 @@
 
 #include "core/util/expected.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -18,8 +19,10 @@ std::uint64_t maxInputBytes();
 
 /// Reads a whole regular file of at most @p maxBytes. Refuses, naming the path, a directory, a
 /// device or pipe (so `/dev/zero` cannot fill memory), a file above the cap, and a file that
-/// cannot be read (ErrorCode::Io). O(size).
-Expected<std::string> readTextFile(const std::string& path, std::uint64_t maxBytes = maxInputBytes());
+/// cannot be read (ErrorCode::Io). The string's capacity is reserved once, from the file's size
+/// plus @p spareBytes (room a caller may append, e.g. a parser's padding), so a large file is
+/// never copied while it is read. O(size).
+Expected<std::string> readTextFile(const std::string& path, std::uint64_t maxBytes = maxInputBytes(), std::size_t spareBytes = 0);
 
 /// Writes @p content to @p path atomically: to an unnamed temporary file in the target's
 /// folder (a named one where the file system has no O_TMPFILE), flushed to disk, then renamed

@@ -4,6 +4,7 @@
 #include "core/util/tolerance.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -18,57 +19,221 @@ using nlohmann::json;
 
 namespace {
 
-// Full double precision, so that a plan read back re-times to exactly what was written.
-json finiteOrNull(double value)
-{
-    return std::isfinite(value) ? json(value) : json(nullptr);
-}
+/// Writes JSON text exactly as nlohmann's dump(2) writes the same document, without building the
+/// document: members must come in the order of their keys (nlohmann's objects are sorted maps),
+/// numbers go through nlohmann's own formatting. At 10^6 users the document took most of the
+/// writer's time and several times the text in memory (issue 15).
+class PrettyWriter {
+public:
+    explicit PrettyWriter(std::string& out) : m_out(out) {}
 
-/// Sets @p key to @p value, except for a figure the plan's own file left out (NaN), which stays
-/// out so that the written file reads back; an infinite value (a time that never comes) is null.
-void putStated(json& object, const char* key, double value)
+    void beginObject() { open('{'); }
+    void endObject() { close('}'); }
+    void beginArray() { open('['); }
+    void endArray() { close(']'); }
+
+    /// The next member's key; its value follows.
+    void key(std::string_view name)
+    {
+        element();
+        m_out += '"';
+        m_out += name;
+        m_out += "\": ";
+        m_keyed = true;
+    }
+
+    /// A double as nlohmann writes it: shortest round-trip digits, "1.0" for whole numbers, null
+    /// for NaN and infinities.
+    void number(double value)
+    {
+        element();
+        if (!std::isfinite(value)) {
+            m_out += "null";
+            return;
+        }
+        char buffer[64];
+        char* end = nlohmann::detail::to_chars(buffer, buffer + sizeof buffer, value);
+        m_out.append(buffer, static_cast<size_t>(end - buffer));
+    }
+
+    void integer(long long value)
+    {
+        element();
+        char buffer[32];
+        const std::to_chars_result end = std::to_chars(buffer, buffer + sizeof buffer, value);
+        m_out.append(buffer, static_cast<size_t>(end.ptr - buffer));
+    }
+
+    void boolean(bool value)
+    {
+        element();
+        m_out += value ? "true" : "false";
+    }
+
+    /// A string; plain printable ASCII is copied, anything else is escaped by nlohmann (which
+    /// throws on invalid UTF-8, as dump() did).
+    void string(const std::string& value)
+    {
+        element();
+        const bool plain = std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+        if (plain) {
+            m_out += '"';
+            m_out += value;
+            m_out += '"';
+        } else {
+            m_out += json(value).dump();
+        }
+    }
+
+private:
+    void open(char bracket)
+    {
+        element();
+        m_out += bracket;
+        m_count.push_back(0);
+    }
+
+    void close(char bracket)
+    {
+        const bool empty = m_count.back() == 0;
+        m_count.pop_back();
+        if (!empty) {
+            m_out += '\n';
+            m_out.append(2 * m_count.size(), ' ');
+        }
+        m_out += bracket;
+    }
+
+    /// Before a value: nothing right after its key; otherwise the comma and the new line of the
+    /// next element of the open container.
+    void element()
+    {
+        if (m_keyed) {
+            m_keyed = false;
+            return;
+        }
+        if (m_count.empty())
+            return;
+        m_out += m_count.back()++ == 0 ? "\n" : ",\n";
+        m_out.append(2 * m_count.size(), ' ');
+    }
+
+    std::string& m_out;
+    std::vector<size_t> m_count; ///< elements written so far in each open container
+    bool m_keyed = false;
+};
+
+/// An upper bound on the plan file's length, to reserve it once (pages never written cost no
+/// memory).
+size_t estimatedLength(const Scenario& scenario, const Plan& plan)
 {
-    if (!std::isnan(value))
-        object[key] = finiteOrNull(value);
+    size_t length = 4096 + plan.users.size() * 320 + plan.algorithm.size() + plan.searchEnd.size();
+    for (const User& user : scenario.users)
+        length += user.id.size();
+    for (const TimedBatch& batch : plan.batches) {
+        length += 160;
+        for (int m : batch.users)
+            length += scenario.users[static_cast<size_t>(m)].id.size() + 16;
+    }
+    return length;
 }
 
 } // namespace
 
 std::string planToJson(const Scenario& scenario, const Plan& plan)
 {
-    json users = json::array();
+    std::string text;
+    text.reserve(estimatedLength(scenario, plan));
+    PrettyWriter out(text);
+    // Keys in sorted order, as nlohmann's objects kept them in the files before issue 15.
+    out.beginObject();
+    out.key("algorithm");
+    out.string(plan.algorithm);
+    out.key("batches");
+    out.beginArray();
+    for (const TimedBatch& batch : plan.batches) {
+        out.beginObject();
+        out.key("end_ms");
+        out.number(batch.endMs);
+        out.key("start_ms");
+        out.number(batch.startMs);
+        out.key("subtask");
+        out.integer(batch.subtask);
+        out.key("users");
+        out.beginArray();
+        for (int m : batch.users)
+            out.string(scenario.users[static_cast<size_t>(m)].id);
+        out.endArray();
+        out.endObject();
+    }
+    out.endArray();
+    if (plan.statesFeasible) {
+        out.key("feasible");
+        out.boolean(plan.feasible);
+    }
+    out.key("format");
+    out.string("coinfer-plan");
+    // SPEC section 6: optional, so that readers of the section 5 form are not broken.
+    if (const double gap = gapPercent(plan); std::isfinite(gap)) {
+        out.key("gap_percent");
+        out.number(gap);
+    }
+    // A figure the plan's own file left out (NaN) stays out, so that the written file reads back.
+    if (!std::isnan(plan.localEnergyMj)) {
+        out.key("local_energy_mj");
+        out.number(plan.localEnergyMj);
+    }
+    if (std::isfinite(plan.lowerBoundMj)) {
+        out.key("lower_bound_mj");
+        out.number(plan.lowerBoundMj);
+    }
+    if (!plan.searchEnd.empty()) {
+        out.key("proven_optimal");
+        out.boolean(plan.provenOptimal);
+    }
+    if (!std::isnan(plan.savingPercent)) {
+        out.key("saving_percent");
+        out.number(plan.savingPercent);
+    }
+    if (!plan.searchEnd.empty()) {
+        out.key("search_end");
+        out.string(plan.searchEnd);
+    }
+    out.key("total_energy_mj");
+    out.number(plan.totalEnergyMj);
+    out.key("users");
+    out.beginArray();
     for (size_t m = 0; m < plan.users.size(); ++m) {
         const UserOutcome& user = plan.users[m];
-        json entry = {{"id", scenario.users[m].id}, {"partition", user.partition}, {"group", user.group},
-                      {"energy_mj", user.energyMj}, {"finish_ms", finiteOrNull(user.finishMs)}, {"deadline_ms", user.deadlineMs}};
-        putStated(entry, "upload_start_ms", user.uploadStartMs);
-        putStated(entry, "upload_end_ms", user.uploadEndMs);
-        users.push_back(std::move(entry));
+        out.beginObject();
+        out.key("deadline_ms");
+        out.number(user.deadlineMs);
+        out.key("energy_mj");
+        out.number(user.energyMj);
+        out.key("finish_ms");
+        out.number(user.finishMs);
+        out.key("group");
+        out.integer(user.group);
+        out.key("id");
+        out.string(scenario.users[m].id);
+        out.key("partition");
+        out.integer(user.partition);
+        if (!std::isnan(user.uploadEndMs)) {
+            out.key("upload_end_ms");
+            out.number(user.uploadEndMs);
+        }
+        if (!std::isnan(user.uploadStartMs)) {
+            out.key("upload_start_ms");
+            out.number(user.uploadStartMs);
+        }
+        out.endObject();
     }
-    json batches = json::array();
-    for (const TimedBatch& batch : plan.batches) {
-        json ids = json::array();
-        for (int m : batch.users)
-            ids.push_back(scenario.users[static_cast<size_t>(m)].id);
-        batches.push_back({{"subtask", batch.subtask}, {"users", ids}, {"start_ms", batch.startMs},
-                           {"end_ms", batch.endMs}});
-    }
-    json document = {{"format", "coinfer-plan"}, {"version", 1}, {"algorithm", plan.algorithm},
-                     {"total_energy_mj", plan.totalEnergyMj}, {"users", users}, {"batches", batches}};
-    if (plan.statesFeasible)
-        document["feasible"] = plan.feasible;
-    putStated(document, "local_energy_mj", plan.localEnergyMj);
-    putStated(document, "saving_percent", plan.savingPercent);
-    // SPEC section 6: optional, so that readers of the section 5 form are not broken.
-    if (std::isfinite(plan.lowerBoundMj))
-        document["lower_bound_mj"] = plan.lowerBoundMj;
-    if (const double gap = gapPercent(plan); std::isfinite(gap))
-        document["gap_percent"] = gap;
-    if (!plan.searchEnd.empty()) {
-        document["proven_optimal"] = plan.provenOptimal;
-        document["search_end"] = plan.searchEnd;
-    }
-    return document.dump(2) + "\n";
+    out.endArray();
+    out.key("version");
+    out.integer(1);
+    out.endObject();
+    text += '\n';
+    return text;
 }
 
 namespace {

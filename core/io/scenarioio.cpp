@@ -9,6 +9,7 @@
 #include "core/io/dnnio.h"
 #include "core/io/profileio.h"
 #include "core/io/scenarioentries.h"
+#include "core/io/scenariofast.h"
 
 #include <algorithm>
 #include <cmath>
@@ -17,6 +18,8 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 #include <sstream>
 
 namespace coinfer {
@@ -333,50 +336,11 @@ void requireTableRoom(const Field& field, long long already, long long users, in
                    + "; use fewer users or sub-tasks");
 }
 
-/// Why @p user's derived quantities cannot be represented, or empty: local time and energy,
-/// and upload time and energy of the largest intermediate result, each finite and at most
-/// kMaxDerivedValue. O(N).
-std::string unrepresentable(const User& user, const Dnn& dnn)
-{
-    double largestBytes = dnn.inputBytes;
-    for (const Subtask& subtask : dnn.subtasks)
-        largestBytes = std::max(largestBytes, subtask.outputBytes);
-    const double uploadMs = largestBytes * 8.0 / (user.uplinkRateMbps * 1e3);
-    double localMs = 0, localMj = 0;
-    for (size_t n = 0; n < user.localLatencyMs.size(); ++n) {
-        localMs += user.localLatencyMs[n];
-        localMj += user.localEnergyMj[n];
-    }
-    const std::pair<const char*, double> quantities[] = {{"local computing time (ms)", localMs},
-                                                         {"local computing energy (mJ)", localMj},
-                                                         {"upload time (ms)", uploadMs},
-                                                         {"upload energy (mJ)", user.txPowerW * uploadMs}};
-    for (const auto& [what, value] : quantities)
-        if (!(std::isfinite(value) && value <= kMaxDerivedValue)) {
-            std::ostringstream text;
-            text << "its " << what << " comes to " << value << ", beyond " << kMaxDerivedValue
-                 << "; check its rate, power and CPU model";
-            return text.str();
-        }
-    // The table form (coinfer expand, Save expanded as) writes these as input numbers, so each
-    // must read back under the input limit.
-    double largestWritten = user.uplinkRateMbps;
-    for (size_t n = 0; n < user.localLatencyMs.size(); ++n)
-        largestWritten = std::max({largestWritten, user.localLatencyMs[n], user.localEnergyMj[n]});
-    if (largestWritten > detail::kMaxInputMagnitude) {
-        std::ostringstream text;
-        text << "its local latency, local energy or uplink rate comes to " << largestWritten << ", beyond "
-             << detail::kMaxInputMagnitude << ", the most a scenario file may state; check its rate, power and CPU model";
-        return text.str();
-    }
-    return {};
-}
-
 /// Fails, naming the user, when a user's derived quantities cannot be represented.
 void requireRepresentable(const Field& root, const Scenario& scenario, size_t explicitUsers)
 {
     for (size_t i = 0; i < scenario.users.size(); ++i) {
-        const std::string problem = unrepresentable(scenario.users[i], scenario.dnn);
+        const std::string problem = detail::unrepresentable(scenario.users[i], scenario.dnn);
         if (problem.empty())
             continue;
         if (i < explicitUsers)
@@ -405,15 +369,19 @@ void requireArrivalRoom(const Field& online, const Scenario& scenario, const Sce
 
 /// An entry of "users" with the id of a generated user replaces that user where the population
 /// put it (this is how an edited generated user is saved); the population's other users are
-/// unchanged. @p explicitCount users lead @p users, the generated ones follow. O(M log M).
+/// unchanged. @p explicitCount users lead @p users, the generated ones follow. O(M) expected
+/// (hashing); nothing at all without explicit users.
 void applyOverrides(std::vector<User>& users, size_t explicitCount)
 {
-    std::map<std::string, size_t> generated;
+    if (explicitCount == 0)
+        return; // nothing overrides: the population stays as generated
+    std::unordered_map<std::string, size_t> generated; // owns its keys: the users below are moved over
+    generated.reserve(users.size() - explicitCount);
     for (size_t i = explicitCount; i < users.size(); ++i)
         generated.emplace(users[i].id, i);
     std::vector<User> kept;
     kept.reserve(users.size());
-    std::set<std::string> replaced;
+    std::unordered_set<std::string> replaced;
     for (size_t i = 0; i < explicitCount; ++i) {
         auto it = generated.find(users[i].id);
         // A second entry for the same generated user stays, so the duplicate-id check names it.
@@ -465,7 +433,8 @@ Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits, const
         scenario.online = readOnline(*online);
         requireArrivalRoom(*online, scenario, limits);
     }
-    std::map<std::string, size_t> seen;
+    std::unordered_map<std::string_view, size_t> seen;
+    seen.reserve(scenario.users.size());
     for (size_t i = 0; i < scenario.users.size(); ++i) {
         auto [it, added] = seen.emplace(scenario.users[i].id, i);
         if (!added)
@@ -477,14 +446,52 @@ Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits, const
 
 } // namespace
 
+/// Local time and energy, and upload time and energy of the largest intermediate result, each
+/// finite and at most kMaxDerivedValue.
+std::string detail::unrepresentable(const User& user, const Dnn& dnn)
+{
+    double largestBytes = dnn.inputBytes;
+    for (const Subtask& subtask : dnn.subtasks)
+        largestBytes = std::max(largestBytes, subtask.outputBytes);
+    const double uploadMs = largestBytes * 8.0 / (user.uplinkRateMbps * 1e3);
+    double localMs = 0, localMj = 0;
+    for (size_t n = 0; n < user.localLatencyMs.size(); ++n) {
+        localMs += user.localLatencyMs[n];
+        localMj += user.localEnergyMj[n];
+    }
+    const std::pair<const char*, double> quantities[] = {{"local computing time (ms)", localMs},
+                                                         {"local computing energy (mJ)", localMj},
+                                                         {"upload time (ms)", uploadMs},
+                                                         {"upload energy (mJ)", user.txPowerW * uploadMs}};
+    for (const auto& [what, value] : quantities)
+        if (!(std::isfinite(value) && value <= kMaxDerivedValue)) {
+            std::ostringstream text;
+            text << "its " << what << " comes to " << value << ", beyond " << kMaxDerivedValue
+                 << "; check its rate, power and CPU model";
+            return text.str();
+        }
+    // The table form (coinfer expand, Save expanded as) writes these as input numbers, so each
+    // must read back under the input limit.
+    double largestWritten = user.uplinkRateMbps;
+    for (size_t n = 0; n < user.localLatencyMs.size(); ++n)
+        largestWritten = std::max({largestWritten, user.localLatencyMs[n], user.localEnergyMj[n]});
+    if (largestWritten > kMaxInputMagnitude) {
+        std::ostringstream text;
+        text << "its local latency, local energy or uplink rate comes to " << largestWritten << ", beyond "
+             << kMaxInputMagnitude << ", the most a scenario file may state; check its rate, power and CPU model";
+        return text.str();
+    }
+    return {};
+}
+
 User detail::readUserEntry(const nlohmann::json& entry, const Scenario& scenario)
 {
     const std::optional<ChannelModel> channel = scenario.hasChannel ? std::optional<ChannelModel>(scenario.channel) : std::nullopt;
     return readUser(Field(entry, "users[]"), scenario.dnn, scenario.deviceClasses, channel);
 }
 
-Expected<Scenario> parseScenario(std::string_view text, const std::string& sourceName, const ScenarioLimits& limits,
-                                 std::vector<std::string>* warnings)
+Expected<Scenario> detail::parseScenarioWithPaths(std::string_view text, const std::string& sourceName, const ScenarioLimits& limits,
+                                    std::vector<std::string>* warnings)
 {
     const std::string baseDir = std::filesystem::path(sourceName).parent_path().string();
     return detail::readDocument<Scenario>(
@@ -492,12 +499,34 @@ Expected<Scenario> parseScenario(std::string_view text, const std::string& sourc
         warnings);
 }
 
+Expected<Scenario> parseScenario(std::string_view text, const std::string& sourceName, const ScenarioLimits& limits,
+                                 std::vector<std::string>* warnings)
+{
+    if (detail::haveFastScenarioReader()) {
+        std::string padded;
+        padded.reserve(text.size() + detail::kFastReaderPadding);
+        padded.append(text);
+        padded.append(detail::kFastReaderPadding, ' ');
+        if (std::optional<Scenario> scenario = detail::readTableScenarioFast(padded.data(), text.size(), limits))
+            return std::move(*scenario);
+    }
+    return detail::parseScenarioWithPaths(text, sourceName, limits, warnings);
+}
+
 Expected<Scenario> readScenario(const std::string& path, const ScenarioLimits& limits, std::vector<std::string>* warnings)
 {
-    Expected<std::string> text = readTextFile(path);
+    Expected<std::string> text = readTextFile(path, maxInputBytes(), detail::kFastReaderPadding);
     if (!text)
         return Unexpected(text.error());
-    return parseScenario(*text, path, limits, warnings);
+    if (detail::haveFastScenarioReader()) {
+        // The file's own buffer, with room reserved for the padding: no copy of a large file.
+        const size_t size = text->size();
+        text->append(detail::kFastReaderPadding, ' ');
+        if (std::optional<Scenario> scenario = detail::readTableScenarioFast(text->data(), size, limits))
+            return std::move(*scenario);
+        text->resize(size);
+    }
+    return detail::parseScenarioWithPaths(*text, path, limits, warnings);
 }
 
 std::string scenarioToJson(const Scenario& scenario)

@@ -14,6 +14,7 @@ void generatePopulation(const PopulationSpec& spec, const std::vector<DeviceClas
     double totalWeight = 0;
     for (const auto& entry : spec.deviceMix)
         totalWeight += entry.second;
+    users.reserve(users.size() + static_cast<size_t>(spec.count));
     for (long long i = 0; i < spec.count; ++i) {
         double pick = random.uniform() * totalWeight;
         size_t chosen = 0;

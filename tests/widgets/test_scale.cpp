@@ -89,8 +89,29 @@ private slots:
         QSignalSpy opened(&window, &MainWindow::fileOpened);
         QVERIFY(step("open", [&] { window.openFileInBackground(path); }, [&] { return !opened.isEmpty(); }));
         QCOMPARE(window.document()->scenario().userCount(), users);
-        // Planning: the heuristics' results are the step; the exact searches are stopped after.
-        QVERIFY(step("plan (heuristics)", [&] { changed.clear(); window.planNow(); }, [&] { return !changed.isEmpty(); }, 300000));
+        // Planning: the heuristics' results are the step (all of them, not only the first results
+        // to arrive); the exact searches are stopped after.
+        const auto heuristicsArrived = [&] {
+            if (changed.isEmpty())
+                return false;
+            for (Algorithm algorithm : allAlgorithms()) {
+                const AlgorithmResult* result = window.runner()->result(algorithm);
+                if (!isSearchingAlgorithm(algorithm) && (!result || result->pending))
+                    return false;
+            }
+            return true;
+        };
+        QVERIFY(step("plan (heuristics)", [&] { changed.clear(); window.planNow(); }, heuristicsArrived, 300000));
+        // Issue 15, "planning 10,000 users in the background stays under 2 s": the worker's own
+        // time per heuristic (the step above adds the cost model, the hand-over and 100 ms).
+        double heuristicsMs = 0;
+        for (Algorithm algorithm : allAlgorithms())
+            if (!isSearchingAlgorithm(algorithm)) {
+                const AlgorithmResult* result = window.runner()->result(algorithm);
+                heuristicsMs += result->elapsedMs;
+                qInfo("%d users, worker plans %-12s in %7.1f ms", users, algorithmName(algorithm).c_str(), result->elapsedMs);
+            }
+        qInfo("%d users, worker plans every heuristic in %.1f ms (target for issue 15: 2000 ms)", users, heuristicsMs);
         window.runner()->cancel();
         QTest::qWait(200);
         for (int page : {0, 1, 2, 3, 0})
