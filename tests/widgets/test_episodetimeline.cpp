@@ -13,6 +13,7 @@
 #include "widgets/views/scheduleplayer.h"
 #include "widgets/views/timelineview.h"
 
+#include <QFile>
 #include <QImage>
 #include <QImageReader>
 #include <QLabel>
@@ -253,7 +254,7 @@ private slots:
         AnimationSettings settings;
         settings.framesPerSecond = 4;
         settings.seconds = 2;
-        settings.size = QSize(480, 300);
+        settings.size = QSize(640, 400);
         settings.lanes = AnimationLanes::OnScreen;
         settings.target = dir.path() + "/episode.gif";
         QSignalSpy written(&view, &OnlineView::statusMessage);
@@ -268,6 +269,11 @@ private slots:
             last = reader.read();
         QCOMPARE(first.size(), settings.size);
         QVERIFY(first != last); // tasks arrived, the cursor and the meters moved
+        // To look at the frames: COINFER_KEEP_EPISODE_GIF=FILE keeps a copy.
+        if (const QString keep = qEnvironmentVariable("COINFER_KEEP_EPISODE_GIF"); !keep.isEmpty()) {
+            QFile::remove(keep);
+            QVERIFY(QFile::copy(settings.target, keep));
+        }
     }
 };
 

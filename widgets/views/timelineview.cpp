@@ -1132,6 +1132,13 @@ int TimelineView::segmentAt(const QPointF& point) const
 QString TimelineView::describeAt(const QPointF& point) const
 {
     static const char* const kinds[] = {"computing locally", "uploading", "waiting for the GPU", "on the GPU", "GPU batch", "waiting in the pool for a dispatch"};
+    const double gpuTop = laneTop(m_model.gpuLane());
+    if (m_model.isEpisode() && m_cursorMs >= 0 && point.x() > plotRight() + 4 && point.x() < plotRight() + kMeterWidth
+        && point.y() >= gpuTop && point.y() < gpuTop + gpuHeight()) {
+        const auto [planned, local] = m_model.energyAt(m_cursorMs);
+        return tr("Energy so far, every task: the episode %1 mJ (blue) against computing all locally %2 mJ (grey)")
+            .arg(planned, 0, 'f', 1).arg(local, 0, 'f', 1);
+    }
     const int index = segmentAt(point);
     if (index < 0) {
         const int user = point.y() >= lanesTop() ? userAtRow(rowAt(point.y())) : -1;
