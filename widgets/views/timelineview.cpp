@@ -927,9 +927,25 @@ void TimelineView::paintCursorAndMeters(QPainter& painter, int firstRow, int las
         dispatched += facts.dispatchMs <= m_cursorMs;
         missed += facts.late && facts.dispatchMs <= m_cursorMs;
     }
-    painter.drawText(QRectF(kLabelWidth, legendHeight(), width() - kLabelWidth - 4, legendHeight()), Qt::AlignRight | Qt::AlignVCenter,
-                     tr("t = %1 ms   %2 arrived, %3 dispatched, %4 late   energy so far: episode %5 mJ, all local %6 mJ")
-                         .arg(m_cursorMs, 0, 'f', 1).arg(arrived).arg(dispatched).arg(missed).arg(planTotal, 0, 'f', 1).arg(localTotal, 0, 'f', 1));
+    // The longest wording that fits beside the title and the late count (a GIF is often narrow).
+    QFont bold = painter.font();
+    bold.setBold(true);
+    const QString title = m_title.isEmpty() ? m_model.algorithm() : m_title;
+    const QFontMetricsF metrics(painter.font());
+    const double taken = 4 + QFontMetricsF(bold).horizontalAdvance(title) + 14 + metrics.horizontalAdvance(lateSummary()) + 14;
+    const QString time = tr("t = %1 ms").arg(m_cursorMs, 0, 'f', 1);
+    const QString energy = tr("%1 mJ, all local %2 mJ").arg(planTotal, 0, 'f', 1).arg(localTotal, 0, 'f', 1);
+    const QStringList wordings = {
+        tr("%1   %2 arrived, %3 dispatched, %4 late   energy so far: episode %5").arg(time).arg(arrived).arg(dispatched).arg(missed).arg(energy),
+        tr("%1   %2 arrived, %3 late   energy: %4").arg(time).arg(arrived).arg(missed).arg(energy),
+        tr("%1   energy: %2").arg(time).arg(energy), time};
+    QString status = wordings.back();
+    for (const QString& wording : wordings)
+        if (metrics.horizontalAdvance(wording) + 4 <= width() - taken) {
+            status = wording;
+            break;
+        }
+    painter.drawText(QRectF(kLabelWidth, legendHeight(), width() - kLabelWidth - 4, legendHeight()), Qt::AlignRight | Qt::AlignVCenter, status);
 }
 
 QRectF TimelineView::overviewRect() const
