@@ -23,6 +23,7 @@ namespace coinfer {
 namespace {
 
 constexpr double kLabelWidth = 90;
+constexpr double kEpisodeLabelWidth = 130; // "hana #1234 (late)": an episode names tasks, not users
 constexpr double kMeterWidth = 120;   // energy meters at the right, shown with the cursor
 constexpr double kLaneHeight = 22;    // a scrolling lane; fit-to-height lanes shrink from it
 constexpr double kLaneGap = 4;
@@ -426,7 +427,7 @@ QSize TimelineView::minimumSizeHint() const
 
 double TimelineView::plotLeft() const
 {
-    return kLabelWidth;
+    return m_model.isEpisode() ? kEpisodeLabelWidth : kLabelWidth;
 }
 
 double TimelineView::plotRight() const
@@ -612,7 +613,7 @@ QString TimelineView::lateSummary() const
 {
     const int late = m_model.lateCount();
     if (m_model.isEpisode())
-        return late == 0 ? QString() : tr("%1 of %n task(s) miss their deadline (red)", nullptr, m_model.userCount()).arg(late);
+        return late == 0 ? QString() : tr("in the episode, %1 of %n task(s) miss their deadline (red)", nullptr, m_model.userCount()).arg(late);
     return late == 0 ? QString() : tr("%1 of %n user(s) late (red)", nullptr, m_model.userCount()).arg(late);
 }
 
@@ -763,7 +764,7 @@ void TimelineView::paintLaneName(QPainter& painter, int lane, double top)
     const bool late = lane != m_model.gpuLane() && lateShown(lane);
     if (height < 9) {
         if (late) // too thin for a name: a red tick in the name column still says "late"
-            painter.fillRect(QRectF(kLabelWidth - 12, top, 8, std::max(height, 1.0)), palette::late());
+            painter.fillRect(QRectF(plotLeft() - 12, top, 8, std::max(height, 1.0)), palette::late());
         return;
     }
     painter.save();
@@ -772,7 +773,7 @@ void TimelineView::paintLaneName(QPainter& painter, int lane, double top)
     painter.setFont(font);
     painter.setPen(late ? palette::late() : palette().text().color());
     const QString name = m_model.laneNames()[static_cast<size_t>(lane)] + (late ? tr(" (late)") : QString());
-    painter.drawText(QRectF(4, top, kLabelWidth - 8, height), Qt::AlignVCenter | Qt::AlignLeft, name);
+    painter.drawText(QRectF(4, top, plotLeft() - 8, height), Qt::AlignVCenter | Qt::AlignLeft, name);
     painter.restore();
 }
 
@@ -909,7 +910,7 @@ void TimelineView::paintCursorAndMeters(QPainter& painter, int firstRow, int las
     painter.restore();
     painter.setPen(palette().text().color());
     if (!m_model.isEpisode()) {
-        painter.drawText(QRectF(kLabelWidth, legendHeight(), width() - kLabelWidth - 4, legendHeight()), Qt::AlignRight | Qt::AlignVCenter,
+        painter.drawText(QRectF(plotLeft(), legendHeight(), width() - plotLeft() - 4, legendHeight()), Qt::AlignRight | Qt::AlignVCenter,
                          tr("t = %1 ms   energy so far: this plan %2 mJ, all local %3 mJ")
                              .arg(m_cursorMs, 0, 'f', 1).arg(planTotal, 0, 'f', 1).arg(localTotal, 0, 'f', 1));
         return;
@@ -945,7 +946,7 @@ void TimelineView::paintCursorAndMeters(QPainter& painter, int firstRow, int las
             status = wording;
             break;
         }
-    painter.drawText(QRectF(kLabelWidth, legendHeight(), width() - kLabelWidth - 4, legendHeight()), Qt::AlignRight | Qt::AlignVCenter, status);
+    painter.drawText(QRectF(plotLeft(), legendHeight(), width() - plotLeft() - 4, legendHeight()), Qt::AlignRight | Qt::AlignVCenter, status);
 }
 
 QRectF TimelineView::overviewRect() const
