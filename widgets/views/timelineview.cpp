@@ -694,9 +694,15 @@ void TimelineView::paintTimeAxis(QPainter& painter)
     const double span = windowSpanMs();
     const double rough = span / 8;
     const double magnitude = std::pow(10.0, std::floor(std::log10(rough)));
-    const double step = rough / magnitude < 2 ? 2 * magnitude : rough / magnitude < 5 ? 5 * magnitude : 10 * magnitude;
-    const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step))));
+    double step = rough / magnitude < 2 ? 2 * magnitude : rough / magnitude < 5 ? 5 * magnitude : 10 * magnitude;
     const QFontMetricsF metrics(painter.font());
+    // Fewer ticks where the labels would touch (a narrow frame): 2, 5, 10, 20, ... times larger.
+    const double widest = metrics.horizontalAdvance(QString::number(m_windowStartMs + span, 'f', 0) + " ms") + 10;
+    for (int k = 0; k < 6 && xOf(m_windowStartMs + step) - xOf(m_windowStartMs) < widest; ++k) {
+        const double leading = step / std::pow(10.0, std::floor(std::log10(step) + 1e-9));
+        step *= leading < 1.5 ? 2 : leading < 3 ? 2.5 : 2;
+    }
+    const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step))));
     painter.save();
     painter.setPen(palette().text().color());
     painter.drawLine(QPointF(plotLeft(), axisHeight()), QPointF(plotRight(), axisHeight()));
@@ -1045,8 +1051,9 @@ FrameRenderer timelineAnimation(const TimelineView& source, AnimationLanes lanes
     view->setLaneOrder(source.laneOrder());
     view->setAxisEndMs(source.axisEndMs());
     view->setFitLanesToHeight(lanes == AnimationLanes::AllScaled);
-    if (source.model().isEpisode()) {
-        // An episode plays in the window the page shows, gliding with the cursor from 0.
+    if (source.model().isEpisode() && lanes == AnimationLanes::OnScreen) {
+        // The lanes on screen play in the window the page shows, gliding with the cursor from 0.
+        // Every lane scaled shows the whole episode: its arrivals fill the frame's diagonal.
         view->setFollowCursor(source.followCursor());
         if (source.windowSpanMs() < source.axisEndMs() * (1 - 1e-9))
             view->setTimeWindow(0, source.windowSpanMs());
