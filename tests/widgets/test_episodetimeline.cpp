@@ -9,7 +9,10 @@
 #include "widgets/charts/palette.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/export/frameexporter.h"
+#include "widgets/document/planrunner.h"
+#include "widgets/views/mainwindow.h"
 #include "widgets/views/onlineview.h"
+#include "widgets/views/planview.h"
 #include "widgets/views/scheduleplayer.h"
 #include "widgets/views/timelineview.h"
 
@@ -274,6 +277,33 @@ private slots:
             QFile::remove(keep);
             QVERIFY(QFile::copy(settings.target, keep));
         }
+    }
+
+    /// The Online page's keys are the Plan page's; each page's work only while it is shown.
+    void keysDriveThePlayerOfThePageShown()
+    {
+        MainWindow window;
+        QVERIFY(window.openFile(kOnline, true));
+        QSignalSpy planned(window.runner(), &PlanRunner::finished);
+        window.planNow();
+        QVERIFY(planned.wait(30000));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        window.showPage(3);
+        QVERIFY(window.onlineView()->isVisible());
+        QSignalSpy shown(window.onlineView(), &OnlineView::episodeShown);
+        window.onlineView()->runEpisode();
+        QVERIFY(shown.wait(30000));
+        SchedulePlayer* online = window.onlineView()->player();
+        SchedulePlayer* plan = window.planView()->player();
+        QTest::keyClick(window.onlineView()->timeline(), Qt::Key_BracketRight);
+        QCOMPARE(online->timeMs(), window.onlineView()->timeline()->model().stepEventsMs().front());
+        QCOMPARE(plan->timeMs(), 0.0);
+        window.showPage(1);
+        QVERIFY(window.planView()->isVisible());
+        QTest::keyClick(window.planView(), Qt::Key_BracketRight);
+        QVERIFY(plan->timeMs() > 0);
+        QCOMPARE(online->timeMs(), window.onlineView()->timeline()->model().stepEventsMs().front());
     }
 };
 

@@ -75,7 +75,7 @@ QLayout* OnlineView::createControls()
 
 QWidget* OnlineView::createWatch()
 {
-    // The plan page's player: rewind, step between dispatches ([ and ]), play, speed, scrub.
+    // The plan page's player: rewind, step between dispatches, play, speed, scrub.
     auto* watch = new QWidget(this);
     auto* layout = new QVBoxLayout(watch);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -109,12 +109,11 @@ QWidget* OnlineView::createWatch()
     controls->addWidget(frames);
     layout->addLayout(controls);
     layout->addWidget(m_timeline, 1);
-    // Scoped to this page: the plan page keeps its own keys.
-    for (auto [key, step] : {std::pair{Qt::Key_BracketRight, &SchedulePlayer::stepForward}, std::pair{Qt::Key_BracketLeft, &SchedulePlayer::stepBackward}}) {
-        auto* shortcut = new QShortcut(QKeySequence(key), this);
-        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
-        connect(shortcut, &QShortcut::activated, m_player, step);
-    }
+    // The plan page's keys: Space plays and pauses, [ and ] step, Home rewinds. A page's
+    // shortcuts work only while it is shown, so the two pages' keys never clash.
+    for (auto [key, action] : {std::pair{Qt::Key_Space, &SchedulePlayer::togglePlay}, std::pair{Qt::Key_BracketRight, &SchedulePlayer::stepForward},
+                               std::pair{Qt::Key_BracketLeft, &SchedulePlayer::stepBackward}, std::pair{Qt::Key_Home, &SchedulePlayer::stop}})
+        connect(new QShortcut(QKeySequence(key), this), &QShortcut::activated, m_player, action);
     connect(rewind, &QPushButton::clicked, m_player, &SchedulePlayer::stop);
     connect(back, &QPushButton::clicked, m_player, &SchedulePlayer::stepBackward);
     connect(play, &QPushButton::clicked, m_player, &SchedulePlayer::togglePlay);
