@@ -157,6 +157,15 @@ private slots:
         QVERIFY(model.energyAt(model.endMs() / 2).first < planned);
     }
 
+    void anEpisodeWithoutTasksSaysSo()
+    {
+        const Episode episode = recordEpisode(5, 1.0); // one slot: nothing arrives in time
+        QCOMPARE(episode.result.tasks, 0);
+        TimelineView view;
+        view.setModel(TimelineModel::fromEpisode(episode.scenario, episode.record.dispatches));
+        QVERIFY2(view.emptyMessage().startsWith("No task arrived"), qPrintable(view.emptyMessage()));
+    }
+
     void playerStepsFromDispatchToDispatch()
     {
         const Episode episode = recordEpisode(1000, 1.0);

@@ -602,6 +602,8 @@ QString TimelineView::emptyMessage() const
 {
     if (!m_model.hasPlan())
         return tr("No plan yet: the schedule appears here once the scenario is planned (Plan menu, F5)");
+    if (m_model.isEpisode() && m_model.userCount() == 0)
+        return tr("No task arrived in this episode: a longer horizon or higher arrival rates give one to watch");
     if (m_model.userCount() == 0)
         return tr("No users: add or generate users to see a schedule");
     if (!(m_model.endMs() > 1e-6))
