@@ -1,8 +1,10 @@
-// coinfer-gui [--screenshot OUT.png] [--page PAGE] [--vary NAME=VALUES] [SCENARIO.json]
+// coinfer-gui [--screenshot OUT.png] [--page PAGE] [--vary NAME=VALUES] [--at-ms MS] [SCENARIO.json]
 #include "widgets/document/planrunner.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/views/mainwindow.h"
+#include "widgets/views/onlineview.h"
 #include "widgets/views/presentationwindow.h"
+#include "widgets/views/scheduleplayer.h"
 #include "widgets/views/sweepview.h"
 
 #include <QApplication>
@@ -36,6 +38,8 @@ int main(int argc, char** argv)
     parser.addOption(seed);
     QCommandLineOption present("present", "Open presentation mode at walkthrough step <n> (0 to 3).", "n");
     parser.addOption(present);
+    QCommandLineOption atMs("at-ms", "With --page online: run the episode and stop its player at <ms> (default: mid-episode).", "ms");
+    parser.addOption(atMs);
     parser.addPositionalArgument("scenario", "Scenario file to open (default: the built-in classroom example).");
     parser.process(app);
 
@@ -47,6 +51,12 @@ int main(int argc, char** argv)
     }
 
     const bool sweepPage = parser.value(page) == "sweep";
+    bool atMsOk = true;
+    const double atMsValue = parser.isSet(atMs) ? parser.value(atMs).toDouble(&atMsOk) : -1;
+    if (parser.isSet(atMs) && (parser.value(page) != "online" || !atMsOk || atMsValue < 0)) {
+        std::fprintf(stderr, "coinfer-gui: --at-ms needs --page online and a time of at least 0 ms, not \"%s\"\n", qPrintable(parser.value(atMs)));
+        return 2;
+    }
     for (const QCommandLineOption* option : {&vary, &algorithms, &repeats, &seed})
         if (parser.isSet(*option) && !sweepPage) {
             std::fprintf(stderr, "coinfer-gui: --%s needs --page sweep\n", qPrintable(option->names().front()));
@@ -116,6 +126,20 @@ int main(int argc, char** argv)
                 QTimer::singleShot(200, &window, [&window, out] { QApplication::exit(window.grab().save(out) ? 0 : 2); });
             });
         }
+        return app.exec();
+    }
+    coinfer::OnlineView* online = window.onlineView();
+    if (parser.value(page) == "online" && (shoot || parser.isSet(atMs)) && online->hasOnlineBlock()) {
+        // The episode runs, its player stops at the time asked for (mid-episode by default),
+        // then the shot is taken.
+        const QString out = shoot ? parser.value(screenshot) : QString();
+        QObject::connect(online, &coinfer::OnlineView::episodeShown, &window, [&window, online, out, atMsValue] {
+            coinfer::SchedulePlayer* player = online->player();
+            player->seek(atMsValue >= 0 ? atMsValue : player->endMs() / 2);
+            if (!out.isEmpty())
+                QTimer::singleShot(200, &window, [&window, out] { QApplication::exit(window.grab().save(out) ? 0 : 2); });
+        });
+        online->runEpisode();
         return app.exec();
     }
     if (shoot) {

@@ -12,6 +12,7 @@ namespace coinfer::palette {
 inline QColor localComputing() { return {120, 170, 90}; }   ///< a phone computing sub-tasks
 inline QColor uploading() { return {230, 160, 60}; }        ///< a phone sending its intermediate data
 inline QColor waiting() { return {236, 226, 250}; }         ///< uploaded, queued for the GPU (pale violet)
+inline QColor pending() { return {245, 214, 120}; }         ///< an online task in the pool, not dispatched yet (sand)
 inline QColor edgeComputing() { return {70, 130, 180}; }    ///< a user's sub-task inside a GPU batch
 inline QColor gpuBatch() { return {40, 80, 140}; }          ///< the GPU running one batch
 inline QColor localOnly() { return {190, 190, 190}; }       ///< the baseline: everything on the phone

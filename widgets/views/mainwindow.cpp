@@ -176,6 +176,7 @@ QWidget* MainWindow::createCentralWidget()
     splitter->addWidget(tabs);
     connect(m_planView, &PlanView::userClicked, this, &MainWindow::selectUser);
     connect(m_planView, &PlanView::statusMessage, this, [this](const QString& text) { statusBar()->showMessage(text, 10000); });
+    connect(m_onlineView, &OnlineView::statusMessage, this, [this](const QString& text) { statusBar()->showMessage(text, 10000); });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this, proxy](const QModelIndex& current) {
         if (current.isValid())
             m_planView->selectUser(proxy->mapToSource(current).row());

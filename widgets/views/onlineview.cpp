@@ -2,7 +2,10 @@
 
 #include "widgets/charts/chartview.h"
 #include "widgets/document/scenariodocument.h"
+#include "widgets/export/frameexporter.h"
+#include "widgets/views/scheduleplayer.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDoubleSpinBox>
@@ -10,7 +13,10 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QPointer>
+#include <QProgressDialog>
 #include <QPushButton>
+#include <QShortcut>
+#include <QSlider>
 #include <QSplitter>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -20,7 +26,7 @@ namespace coinfer {
 OnlineView::OnlineView(ScenarioDocument* document, QWidget* parent)
     : QWidget(parent), m_document(document), m_planner(new QComboBox(this)), m_policy(new QComboBox(this))
     , m_threshold(new QDoubleSpinBox(this)), m_trainButton(new QPushButton(tr("Train DDPG..."), this)), m_summary(new QLabel(this))
-    , m_episode(new ChartView(this)), m_training(new ChartView(this))
+    , m_episode(new ChartView(this)), m_training(new ChartView(this)), m_timeline(new TimelineView(this)), m_player(new SchedulePlayer(this))
 {
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(createControls());
@@ -29,15 +35,22 @@ OnlineView::OnlineView(ScenarioDocument* document, QWidget* parent)
     layout->addWidget(m_summary);
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_episode);
+    split->addWidget(createWatch());
     split->addWidget(m_training);
+    // The episode watched task by task gets most of the page; the charts stay readable above and below.
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 4);
+    split->setStretchFactor(2, 1);
+    split->setChildrenCollapsible(false);
     layout->addWidget(split, 1);
     m_charts = split;
     setUpCharts();
     connect(m_document, &ScenarioDocument::scenarioReset, this, &OnlineView::updateAvailability);
     updateAvailability();
-    connect(&m_episodeWatcher, &QFutureWatcher<std::pair<OnlineResult, OnlineRecord>>::finished, this, [this] {
-        const auto [result, record] = m_episodeWatcher.result();
-        showEpisode(result, record);
+    connect(&m_episodeWatcher, &QFutureWatcher<EpisodeRun>::finished, this, [this] {
+        EpisodeRun run = m_episodeWatcher.result();
+        showTimeline(std::move(run.timeline));
+        showEpisode(run.result, run.record);
     });
     connect(&m_trainingWatcher, &QFutureWatcher<Expected<DdpgPolicy>>::finished, this, &OnlineView::showTrainingDone);
 }
@@ -58,6 +71,117 @@ QLayout* OnlineView::createControls()
     connect(run, &QPushButton::clicked, this, &OnlineView::runEpisode);
     connect(m_trainButton, &QPushButton::clicked, this, &OnlineView::trainOrStop);
     return controls;
+}
+
+QWidget* OnlineView::createWatch()
+{
+    // The plan page's player: rewind, step between dispatches, play, speed, scrub.
+    auto* watch = new QWidget(this);
+    auto* layout = new QVBoxLayout(watch);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* controls = new QHBoxLayout;
+    auto* rewind = new QPushButton(tr("Rewind"), watch);
+    auto* back = new QPushButton(tr("< Dispatch"), watch);
+    back->setToolTip(tr("Back to the previous dispatch ([)"));
+    auto* play = new QPushButton(tr("Play"), watch);
+    auto* forward = new QPushButton(tr("Dispatch >"), watch);
+    forward->setToolTip(tr("On to the next dispatch (])"));
+    m_speed = new QComboBox(watch);
+    m_speed->setToolTip(tr("Playing speed against real time"));
+    for (const char* factor : {"0.02x", "0.05x", "0.1x", "0.25x", "0.5x", "1x"})
+        m_speed->addItem(factor);
+    m_speed->setCurrentText("0.1x");
+    m_scrub = new QSlider(Qt::Horizontal, watch);
+    m_scrub->setRange(0, 1000);
+    m_scrub->setMinimumWidth(120);
+    auto* fit = new QPushButton(tr("Whole episode"), watch);
+    fit->setToolTip(tr("Show the whole episode and the first lanes; Ctrl+wheel zooms back in"));
+    auto* follow = new QCheckBox(tr("Follow"), watch);
+    follow->setToolTip(tr("While playing, glide with the time cursor and keep the newest arrival in view"));
+    follow->setChecked(true);
+    auto* frames = new QPushButton(tr("Export animation..."), watch);
+    frames->setToolTip(tr("Write the episode's animation as a GIF or as PNG frames"));
+    for (QWidget* widget : std::initializer_list<QWidget*>{rewind, back, play, forward, m_speed})
+        controls->addWidget(widget);
+    controls->addWidget(m_scrub, 1);
+    controls->addWidget(fit);
+    controls->addWidget(follow);
+    controls->addWidget(frames);
+    layout->addLayout(controls);
+    layout->addWidget(m_timeline, 1);
+    // The plan page's keys: Space plays and pauses, [ and ] step, Home rewinds. A page's
+    // shortcuts work only while it is shown, so the two pages' keys never clash.
+    for (auto [key, action] : {std::pair{Qt::Key_Space, &SchedulePlayer::togglePlay}, std::pair{Qt::Key_BracketRight, &SchedulePlayer::stepForward},
+                               std::pair{Qt::Key_BracketLeft, &SchedulePlayer::stepBackward}, std::pair{Qt::Key_Home, &SchedulePlayer::stop}})
+        connect(new QShortcut(QKeySequence(key), this), &QShortcut::activated, m_player, action);
+    connect(rewind, &QPushButton::clicked, m_player, &SchedulePlayer::stop);
+    connect(back, &QPushButton::clicked, m_player, &SchedulePlayer::stepBackward);
+    connect(play, &QPushButton::clicked, m_player, &SchedulePlayer::togglePlay);
+    connect(forward, &QPushButton::clicked, m_player, &SchedulePlayer::stepForward);
+    connect(m_player, &SchedulePlayer::stateChanged, this, [play](SchedulePlayer::State state) {
+        play->setText(state == SchedulePlayer::State::Playing ? tr("Pause") : tr("Play"));
+    });
+    connect(m_player, &SchedulePlayer::timeChanged, this, [this](double timeMs) {
+        m_timeline->setCursorMs(timeMs);
+        const QSignalBlocker block(m_scrub);
+        m_scrub->setValue(m_player->endMs() > 0 ? static_cast<int>(1000 * timeMs / m_player->endMs()) : 0);
+    });
+    connect(m_scrub, &QSlider::valueChanged, this, [this](int value) { m_player->seek(m_player->endMs() * value / 1000.0); });
+    connect(m_speed, &QComboBox::currentTextChanged, this, [this](const QString& text) {
+        m_player->setSpeed(1000.0 * text.chopped(1).toDouble()); // episode ms per wall-clock second
+    });
+    connect(fit, &QPushButton::clicked, m_timeline, &TimelineView::fitToWindow);
+    connect(follow, &QCheckBox::toggled, m_timeline, &TimelineView::setFollowCursor);
+    connect(frames, &QPushButton::clicked, this, &OnlineView::exportAnimation);
+    return watch;
+}
+
+void OnlineView::showTimeline(TimelineModel timeline)
+{
+    // Zoomed to about two and a half of the longest relative deadlines, so that each task's
+    // wait, plan and deadline are a readable width; the window glides with the cursor.
+    double longestMs = 0;
+    for (const LaneFacts& facts : timeline.facts())
+        longestMs = std::max(longestMs, facts.deadlineMs - facts.releaseMs);
+    m_player->setTimeline(timeline);
+    m_player->setSpeed(1000.0 * m_speed->currentText().chopped(1).toDouble());
+    m_timeline->setModel(std::move(timeline));
+    if (longestMs > 0)
+        m_timeline->setTimeWindow(0, 2.5 * longestMs);
+    m_timeline->setCursorMs(m_player->timeMs());
+    const QSignalBlocker block(m_scrub);
+    m_scrub->setValue(0);
+}
+
+void OnlineView::exportAnimation()
+{
+    AnimationDialog dialog(this);
+    AnimationSettings settings = dialog.settings();
+    settings.lanes = AnimationLanes::OnScreen; // an episode's hundreds of lanes are unreadable scaled to one frame
+    dialog.setSettings(settings);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    exportAnimationAs(dialog.settings());
+}
+
+void OnlineView::exportAnimationAs(const AnimationSettings& settings)
+{
+    const int count = settings.frameCount();
+    auto* exporter = new FrameExporter(timelineAnimation(*m_timeline, settings.lanes), settings.target, count, settings.size, this,
+                                       settings.framesPerSecond);
+    auto* dialog = new QProgressDialog(tr("Rendering frames..."), tr("Cancel"), 0, count, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(exporter, &FrameExporter::progress, dialog, &QProgressDialog::setValue);
+    connect(dialog, &QProgressDialog::canceled, exporter, &FrameExporter::cancel);
+    const QString target = settings.target;
+    connect(exporter, &FrameExporter::finished, this, [this, exporter, dialog, target, count](int written) {
+        dialog->close();
+        exporter->deleteLater();
+        emit statusMessage(written == count ? tr("Animation exported: %1 frames to %2").arg(written).arg(target)
+                                            : tr("Animation export stopped: %1 of %2 frames written to %3").arg(written).arg(count).arg(target));
+    });
+    dialog->show();
+    exporter->start();
 }
 
 bool OnlineView::hasOnlineBlock() const
@@ -150,10 +274,12 @@ void OnlineView::runEpisode()
         policy = ddpgDispatchPolicy(m_trained->actor);
     }
     const OnlinePlanner chosen = planner();
+    m_player->pause();
     m_episodeWatcher.setFuture(QtConcurrent::run([scenario, chosen, policy] {
-        OnlineRecord record;
-        const OnlineResult result = coinfer::runEpisode(scenario, chosen, makeArrivalTrace(scenario, scenario.online.seed), policy, &record);
-        return std::make_pair(result, record);
+        EpisodeRun run;
+        run.result = coinfer::runEpisode(scenario, chosen, makeArrivalTrace(scenario, scenario.online.seed), policy, &run.record);
+        run.timeline = TimelineModel::fromEpisode(scenario, run.record.dispatches);
+        return run;
     }));
 }
 

@@ -1,9 +1,12 @@
 #pragma once
 // Online mode in the app: one episode drawn over time (arrivals, the pool, the dispatches) for
-// a chosen planner and policy, and DDPG training in the background with a live training curve.
+// a chosen planner and policy, watched task by task with the plan page's player, and DDPG
+// training in the background with a live training curve.
 
 #include "core/learning/ddpg.h"
 #include "core/online/online.h"
+#include "widgets/views/animationdialog.h"
+#include "widgets/views/timelineview.h"
 
 #include <QFutureWatcher>
 #include <QWidget>
@@ -18,11 +21,21 @@ class QDoubleSpinBox;
 class QLabel;
 class QLayout;
 class QPushButton;
+class QSlider;
 
 namespace coinfer {
 
 class ChartView;
 class ScenarioDocument;
+class SchedulePlayer;
+
+/// What the episode worker hands back: the totals, the slot record and the episode's timeline
+/// (built there too, as it costs O(tasks log tasks)).
+struct EpisodeRun {
+    OnlineResult result;
+    OnlineRecord record;
+    TimelineModel timeline;
+};
 
 class OnlineView : public QWidget {
     Q_OBJECT
@@ -46,6 +59,12 @@ public:
     bool isBusy() const;
 
     ChartView* episodeChart() const { return m_episode; }
+    /// The episode task by task (a lane per task in release order, the GPU's rounds) and its player.
+    TimelineView* timeline() const { return m_timeline; }
+    SchedulePlayer* player() const { return m_player; }
+    /// Writes the episode's animation (the player's view, from 0 to the end) as the dialog's
+    /// settings say; statusMessage() confirms it at the end.
+    void exportAnimationAs(const AnimationSettings& settings);
     ChartView* trainingChart() const { return m_training; }
     QLabel* summary() const { return m_summary; }
     QPushButton* runButton() const { return m_runButton; }
@@ -61,10 +80,15 @@ signals:
     void trainingEpisode(int episode);
     /// A training has ended and handed over its policy, if it trained one.
     void trainingFinished();
+    /// A line for the status bar (an animation written).
+    void statusMessage(const QString& text);
 
 private:
     /// The planner and policy choosers and the run and train buttons.
     QLayout* createControls();
+    /// The player's row over the episode's timeline.
+    QWidget* createWatch();
+    void exportAnimation();
     void setUpCharts();
     /// Asks for a number of episodes and trains, or stops the training under way.
     void trainOrStop();
@@ -75,6 +99,8 @@ private:
     /// Takes over the policy the ended training returns, and says what it achieved.
     void showTrainingDone();
     void showEpisode(const OnlineResult& result, const OnlineRecord& record);
+    /// Hands the episode's timeline to the view and the player, zoomed to a few deadlines.
+    void showTimeline(TimelineModel timeline);
     void addTrainingPoint(const EpisodeReport& report);
     OnlinePlanner planner() const;
 
@@ -90,7 +116,11 @@ private:
     QWidget* m_charts = nullptr;
     ChartView* m_episode;
     ChartView* m_training;
-    QFutureWatcher<std::pair<OnlineResult, OnlineRecord>> m_episodeWatcher;
+    TimelineView* m_timeline;
+    SchedulePlayer* m_player;
+    QSlider* m_scrub = nullptr;
+    QComboBox* m_speed = nullptr;
+    QFutureWatcher<EpisodeRun> m_episodeWatcher;
     QFutureWatcher<Expected<DdpgPolicy>> m_trainingWatcher;
     std::shared_ptr<std::atomic<bool>> m_stopTraining;
     /// The policy the last training handed over; only the GUI thread reads or writes it.

@@ -19,11 +19,16 @@ SchedulePlayer::SchedulePlayer(QObject* parent)
 void SchedulePlayer::setTimeline(const TimelineModel& timeline)
 {
     m_events.clear();
-    for (const TimelineSegment& segment : timeline.segments()) {
-        m_events.push_back(segment.startMs);
-        m_events.push_back(segment.endMs);
+    if (!timeline.stepEventsMs().empty()) {
+        // An episode steps from dispatch to dispatch: its thousands of segment edges are too fine.
+        m_events = timeline.stepEventsMs();
+    } else {
+        for (const TimelineSegment& segment : timeline.segments()) {
+            m_events.push_back(segment.startMs);
+            m_events.push_back(segment.endMs);
+        }
+        m_events.insert(m_events.end(), timeline.deadlinesMs().begin(), timeline.deadlinesMs().end());
     }
-    m_events.insert(m_events.end(), timeline.deadlinesMs().begin(), timeline.deadlinesMs().end());
     m_events.push_back(0);
     std::sort(m_events.begin(), m_events.end());
     m_events.erase(std::unique(m_events.begin(), m_events.end()), m_events.end());

@@ -20,7 +20,8 @@ public:
 
     explicit SchedulePlayer(QObject* parent = nullptr);
 
-    /// Takes the events (every segment start and end, and the deadlines) of @p timeline and stops.
+    /// Takes the events of @p timeline (its stepEventsMs(), an episode's dispatches; else every
+    /// segment start and end, and the deadlines) and stops.
     void setTimeline(const TimelineModel& timeline);
     State state() const { return m_state; }
     double timeMs() const { return m_timeMs; }

@@ -2,6 +2,9 @@
 
 #include "widgets/charts/palette.h"
 
+#include "core/online/online.h"
+#include "core/util/tolerance.h"
+
 #include <QImage>
 #include <QMouseEvent>
 #include <QScrollBar>
@@ -20,6 +23,7 @@ namespace coinfer {
 namespace {
 
 constexpr double kLabelWidth = 90;
+constexpr double kEpisodeLabelWidth = 130; // "hana #1234 (late)": an episode names tasks, not users
 constexpr double kMeterWidth = 120;   // energy meters at the right, shown with the cursor
 constexpr double kLaneHeight = 22;    // a scrolling lane; fit-to-height lanes shrink from it
 constexpr double kLaneGap = 4;
@@ -36,6 +40,7 @@ QColor colourOf(SegmentKind kind)
     case SegmentKind::Waiting: return palette::waiting();
     case SegmentKind::Edge: return palette::edgeComputing();
     case SegmentKind::GpuBatch: return palette::gpuBatch();
+    case SegmentKind::Pending: return palette::pending();
     }
     return Qt::gray;
 }
@@ -47,12 +52,14 @@ double LaneEnergy::planAt(double timeMs) const
     auto share = [timeMs](double start, double end) {
         return end <= start ? (timeMs >= end ? 1.0 : 0.0) : std::clamp((timeMs - start) / (end - start), 0.0, 1.0);
     };
-    return computeMj * share(0, computeEndMs) + uploadMj * share(uploadStartMs, uploadEndMs);
+    return computeMj * share(computeStartMs, computeEndMs) + uploadMj * share(uploadStartMs, uploadEndMs);
 }
 
 double LaneEnergy::localAt(double timeMs) const
 {
-    return localOnlyMs <= 0 ? localOnlyMj : localOnlyMj * std::clamp(timeMs / localOnlyMs, 0.0, 1.0);
+    if (localOnlyMs <= 0)
+        return timeMs >= localStartMs ? localOnlyMj : 0.0;
+    return localOnlyMj * std::clamp((timeMs - localStartMs) / localOnlyMs, 0.0, 1.0);
 }
 
 TimelineModel::TimelineModel(const Scenario& scenario, const Plan& plan)
@@ -114,6 +121,105 @@ TimelineModel::TimelineModel(const Scenario& scenario, const Plan& plan)
     for (size_t b = 0; b < plan.batches.size(); ++b)
         m_batchSizes[b] = static_cast<int>(plan.batches[b].users.size());
     indexLanes();
+}
+
+TimelineModel TimelineModel::fromEpisode(const Scenario& scenario, const std::vector<OnlineDispatch>& dispatches)
+{
+    TimelineModel model;
+    model.m_episode = true;
+    model.m_hasPlan = true;
+    model.m_algorithm = QObject::tr("Online episode");
+    // Every task once, in release order: (release, dispatch, place in that dispatch's pool).
+    struct TaskRef {
+        double releaseMs;
+        size_t dispatch, slot;
+    };
+    std::vector<TaskRef> refs;
+    std::vector<std::vector<int>> laneOf(dispatches.size());
+    for (size_t d = 0; d < dispatches.size(); ++d) {
+        laneOf[d].assign(dispatches[d].tasks.size(), -1);
+        for (size_t i = 0; i < dispatches[d].tasks.size(); ++i)
+            refs.push_back({dispatches[d].tasks[i].releaseMs, d, i});
+    }
+    std::stable_sort(refs.begin(), refs.end(), [](const TaskRef& a, const TaskRef& b) { return a.releaseMs < b.releaseMs; });
+    const int tasks = static_cast<int>(refs.size());
+    model.m_lanes = tasks + 1;
+    for (int lane = 0; lane < tasks; ++lane) {
+        const TaskRef& ref = refs[static_cast<size_t>(lane)];
+        laneOf[ref.dispatch][ref.slot] = lane;
+        const OnlineDispatch& dispatch = dispatches[ref.dispatch];
+        const OnlineTask& task = dispatch.tasks[ref.slot];
+        const UserOutcome& outcome = dispatch.plan.users[ref.slot];
+        const User& source = scenario.users[static_cast<size_t>(task.user)];
+        const double at = dispatch.atMs;
+        const double finishMs = at + outcome.finishMs;
+        model.m_names.push_back(QStringLiteral("%1 #%2").arg(QString::fromStdString(source.id)).arg(lane + 1));
+        model.m_deadlinesMs.push_back(task.deadlineMs);
+        model.m_endMs = std::max(model.m_endMs, task.deadlineMs);
+        if (std::isfinite(finishMs))
+            model.m_endMs = std::max(model.m_endMs, finishMs);
+        model.m_segments.push_back({SegmentKind::Pending, lane, task.releaseMs, at, 0, -1, task.releaseMs});
+        if (outcome.uploadStartMs > 0)
+            model.m_segments.push_back({SegmentKind::Local, lane, at, at + outcome.uploadStartMs, 0, -1, at});
+        if (outcome.uploadEndMs > outcome.uploadStartMs)
+            model.m_segments.push_back({SegmentKind::Upload, lane, at + outcome.uploadStartMs, at + outcome.uploadEndMs, 0, -1, at});
+        LaneEnergy energy;
+        for (int n = 0; n < outcome.partition && n < static_cast<int>(source.localEnergyMj.size()); ++n)
+            energy.computeMj += source.localEnergyMj[static_cast<size_t>(n)];
+        energy.computeStartMs = at;
+        energy.computeEndMs = at + outcome.uploadStartMs;
+        energy.uploadMj = outcome.energyMj - energy.computeMj;
+        energy.uploadStartMs = at + outcome.uploadStartMs;
+        energy.uploadEndMs = at + outcome.uploadEndMs;
+        for (size_t n = 0; n < source.localEnergyMj.size(); ++n) {
+            energy.localOnlyMj += source.localEnergyMj[n];
+            energy.localOnlyMs += source.localLatencyMs[n];
+        }
+        energy.localStartMs = task.releaseMs;
+        model.m_energies.push_back(energy);
+        LaneFacts facts{task.deadlineMs, finishMs, static_cast<int>(ref.dispatch), outcome.partition, QString::fromStdString(source.deviceClass)};
+        facts.late = !std::isfinite(finishMs) || !meetsDeadline(finishMs, task.deadlineMs);
+        facts.releaseMs = task.releaseMs;
+        facts.dispatchMs = at;
+        model.m_lateCount += facts.late;
+        model.m_facts.push_back(std::move(facts));
+    }
+    model.m_names.push_back(QStringLiteral("GPU"));
+    // Each dispatch's batches on the GPU, numbered across the episode, and each member's wait
+    // for its batch after its upload.
+    std::vector<double> lastEndMs(static_cast<size_t>(tasks));
+    for (const TaskRef& ref : refs)
+        lastEndMs[static_cast<size_t>(laneOf[ref.dispatch][ref.slot])] = dispatches[ref.dispatch].atMs + dispatches[ref.dispatch].plan.users[ref.slot].uploadEndMs;
+    for (size_t d = 0; d < dispatches.size(); ++d) {
+        const double at = dispatches[d].atMs;
+        model.m_stepEventsMs.push_back(at);
+        for (const TimedBatch& batch : dispatches[d].plan.batches) {
+            const int index = static_cast<int>(model.m_batchSizes.size());
+            model.m_batchSizes.push_back(static_cast<int>(batch.users.size()));
+            model.m_segments.push_back({SegmentKind::GpuBatch, tasks, at + batch.startMs, at + batch.endMs, batch.subtask, index, at});
+            for (int member : batch.users) {
+                const int lane = laneOf[d][static_cast<size_t>(member)];
+                double& last = lastEndMs[static_cast<size_t>(lane)];
+                if (at + batch.startMs > last)
+                    model.m_segments.push_back({SegmentKind::Waiting, lane, last, at + batch.startMs, 0, -1, at});
+                model.m_segments.push_back({SegmentKind::Edge, lane, at + batch.startMs, at + batch.endMs, batch.subtask, index, at});
+                last = at + batch.endMs;
+            }
+            model.m_endMs = std::max(model.m_endMs, at + batch.endMs);
+        }
+    }
+    model.indexLanes();
+    return model;
+}
+
+std::pair<double, double> TimelineModel::energyAt(double timeMs) const
+{
+    double planned = 0, local = 0;
+    for (const LaneEnergy& energy : m_energies) {
+        planned += energy.planAt(timeMs);
+        local += energy.localAt(timeMs);
+    }
+    return {planned, local};
 }
 
 void TimelineModel::indexLanes()
@@ -305,6 +411,8 @@ void TimelineView::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
     ensureGeometry();
+    if (revealing() && m_followCursor)
+        scrollToNewestArrival(); // a taller or shorter view keeps the newest arrival at its bottom
 }
 
 QSize TimelineView::sizeHint() const
@@ -319,7 +427,7 @@ QSize TimelineView::minimumSizeHint() const
 
 double TimelineView::plotLeft() const
 {
-    return kLabelWidth;
+    return m_model.isEpisode() ? kEpisodeLabelWidth : kLabelWidth;
 }
 
 double TimelineView::plotRight() const
@@ -427,10 +535,37 @@ void TimelineView::setHighlightedUsers(std::set<int> users)
 void TimelineView::setCursorMs(double timeMs)
 {
     m_cursorMs = timeMs;
-    // Following: a cursor that leaves a zoomed window brings the window along.
-    if (m_followCursor && timeMs >= 0 && m_windowSpanMs > 0 && (timeMs < m_windowStartMs || timeMs > m_windowStartMs + m_windowSpanMs))
+    if (m_model.isEpisode() && m_followCursor && timeMs >= 0) {
+        // An episode rolls: the window glides with the cursor a third in, and the lanes scroll
+        // so that the newest arrival is the last lane shown.
+        if (m_windowSpanMs > 0)
+            setTimeWindow(timeMs - 0.35 * m_windowSpanMs, m_windowSpanMs);
+        scrollToNewestArrival();
+    } else if (m_followCursor && timeMs >= 0 && m_windowSpanMs > 0 && (timeMs < m_windowStartMs || timeMs > m_windowStartMs + m_windowSpanMs)) {
+        // Following: a cursor that leaves a zoomed window brings the window along.
         setTimeWindow(timeMs - 0.1 * m_windowSpanMs, m_windowSpanMs);
+    }
     update();
+}
+
+bool TimelineView::lateShown(int lane) const
+{
+    const LaneFacts& facts = m_model.facts()[static_cast<size_t>(lane)];
+    return facts.late && (!revealing() || facts.dispatchMs <= m_cursorMs);
+}
+
+void TimelineView::scrollToNewestArrival()
+{
+    if (m_order != LaneOrder::User || m_fitLanes)
+        return; // only release order keeps the arrivals in a run of rows
+    ensureGeometry();
+    const auto& facts = m_model.facts();
+    const int newest = static_cast<int>(std::upper_bound(facts.begin(), facts.end(), m_cursorMs,
+                                                         [](double ms, const LaneFacts& f) { return ms < f.releaseMs; }) - facts.begin()) - 1;
+    const double shown = height() - lanesTop();
+    const double bottom = (newest + 1) * pitch();
+    if (bottom > m_scroll->value() + shown || bottom - pitch() < m_scroll->value())
+        m_scroll->setValue(static_cast<int>(std::max(0.0, bottom - shown)));
 }
 
 void TimelineView::selectUser(int user)
@@ -467,6 +602,8 @@ QString TimelineView::emptyMessage() const
 {
     if (!m_model.hasPlan())
         return tr("No plan yet: the schedule appears here once the scenario is planned (Plan menu, F5)");
+    if (m_model.isEpisode() && m_model.userCount() == 0)
+        return tr("No task arrived in this episode: a longer horizon or higher arrival rates give one to watch");
     if (m_model.userCount() == 0)
         return tr("No users: add or generate users to see a schedule");
     if (!(m_model.endMs() > 1e-6))
@@ -477,6 +614,8 @@ QString TimelineView::emptyMessage() const
 QString TimelineView::lateSummary() const
 {
     const int late = m_model.lateCount();
+    if (m_model.isEpisode())
+        return late == 0 ? QString() : tr("in the episode, %1 of %n task(s) miss their deadline (red)", nullptr, m_model.userCount()).arg(late);
     return late == 0 ? QString() : tr("%1 of %n user(s) late (red)", nullptr, m_model.userCount()).arg(late);
 }
 
@@ -511,11 +650,13 @@ void TimelineView::paintEvent(QPaintEvent* event)
 
 void TimelineView::paintLegend(QPainter& painter)
 {
-    const std::pair<QColor, QString> entries[] = {
+    std::vector<std::pair<QColor, QString>> entries = {
         {palette::localComputing(), tr("computing locally")}, {palette::uploading(), tr("uploading")},
         {palette::waiting(), tr("waiting for GPU")},          {palette::edgeComputing(), tr("on the GPU")},
         {palette::gpuBatch(), tr("GPU batch")},               {palette::linked(), tr("linked batch")},
         {palette::late(), tr("late")},                        {palette::localOnly(), tr("all local (meter)")}};
+    if (m_model.isEpisode())
+        entries.insert(entries.begin(), {palette::pending(), tr("in the pool")});
     const QFontMetricsF metrics(painter.font());
     // Narrow views pack the entries closer rather than cut the last ones off.
     double needed = 70;
@@ -555,9 +696,15 @@ void TimelineView::paintTimeAxis(QPainter& painter)
     const double span = windowSpanMs();
     const double rough = span / 8;
     const double magnitude = std::pow(10.0, std::floor(std::log10(rough)));
-    const double step = rough / magnitude < 2 ? 2 * magnitude : rough / magnitude < 5 ? 5 * magnitude : 10 * magnitude;
-    const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step))));
+    double step = rough / magnitude < 2 ? 2 * magnitude : rough / magnitude < 5 ? 5 * magnitude : 10 * magnitude;
     const QFontMetricsF metrics(painter.font());
+    // Fewer ticks where the labels would touch (a narrow frame): 2, 5, 10, 20, ... times larger.
+    const double widest = metrics.horizontalAdvance(QString::number(m_windowStartMs + span, 'f', 0) + " ms") + 10;
+    for (int k = 0; k < 6 && xOf(m_windowStartMs + step) - xOf(m_windowStartMs) < widest; ++k) {
+        const double leading = step / std::pow(10.0, std::floor(std::log10(step) + 1e-9));
+        step *= leading < 1.5 ? 2 : leading < 3 ? 2.5 : 2;
+    }
+    const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step))));
     painter.save();
     painter.setPen(palette().text().color());
     painter.drawLine(QPointF(plotLeft(), axisHeight()), QPointF(plotRight(), axisHeight()));
@@ -600,6 +747,8 @@ void TimelineView::paintRows(QPainter& painter, int firstRow, int lastRow)
             }
             continue;
         }
+        if (revealing() && m_model.facts()[static_cast<size_t>(entry.user)].releaseMs > m_cursorMs)
+            continue; // not released yet: the lane appears when the task arrives
         if (m_highlighted.count(entry.user)) {
             // Marked beside the name, not across the lane: a fill over the lane dimmed the
             // segments, the deadlines and a late user's red name (presentation, dark theme).
@@ -620,10 +769,10 @@ void TimelineView::paintRows(QPainter& painter, int firstRow, int lastRow)
 void TimelineView::paintLaneName(QPainter& painter, int lane, double top)
 {
     const double height = lane == m_model.gpuLane() ? gpuHeight() : laneHeight();
-    const bool late = lane != m_model.gpuLane() && m_model.facts()[static_cast<size_t>(lane)].late;
+    const bool late = lane != m_model.gpuLane() && lateShown(lane);
     if (height < 9) {
         if (late) // too thin for a name: a red tick in the name column still says "late"
-            painter.fillRect(QRectF(kLabelWidth - 12, top, 8, std::max(height, 1.0)), palette::late());
+            painter.fillRect(QRectF(plotLeft() - 12, top, 8, std::max(height, 1.0)), palette::late());
         return;
     }
     painter.save();
@@ -632,7 +781,7 @@ void TimelineView::paintLaneName(QPainter& painter, int lane, double top)
     painter.setFont(font);
     painter.setPen(late ? palette::late() : palette().text().color());
     const QString name = m_model.laneNames()[static_cast<size_t>(lane)] + (late ? tr(" (late)") : QString());
-    painter.drawText(QRectF(4, top, kLabelWidth - 8, height), Qt::AlignVCenter | Qt::AlignLeft, name);
+    painter.drawText(QRectF(4, top, plotLeft() - 8, height), Qt::AlignVCenter | Qt::AlignLeft, name);
     painter.restore();
 }
 
@@ -648,11 +797,19 @@ void TimelineView::paintLane(QPainter& painter, int lane)
         return segments[static_cast<size_t>(index)].endMs < ms;
     });
     const double windowEndMs = m_windowStartMs + windowSpanMs();
+    const bool reveal = revealing();
     for (const int* at = from; at != last; ++at) {
         const TimelineSegment& segment = segments[static_cast<size_t>(*at)];
         if (segment.startMs > windowEndMs)
             break;
-        const QRectF box = segmentRect(segment);
+        // A playing episode shows what is known at the cursor: a pool wait up to the cursor,
+        // a dispatch's plan from the dispatch on, its future paler.
+        if (reveal && segment.knownFromMs > m_cursorMs)
+            continue;
+        QRectF box = segmentRect(segment);
+        if (reveal && segment.kind == SegmentKind::Pending && segment.endMs > m_cursorMs)
+            box.setRight(std::max(box.left() + 1, xOf(m_cursorMs)));
+        const bool planned = reveal && segment.startMs > m_cursorMs;
         if (box.width() <= 1) {
             // Thousands of batches narrower than a pixel: one rectangle per pixel column, then
             // jump to the first segment that reaches the next column. O(columns log S).
@@ -663,7 +820,10 @@ void TimelineView::paintLane(QPainter& painter, int lane)
             at = next - 1;
         }
         const bool member = linked >= 0 && segment.batch == linked;
-        painter.fillRect(box, member && segment.kind == SegmentKind::Edge ? palette::linked() : colourOf(segment.kind));
+        QColor fill = member && segment.kind == SegmentKind::Edge ? palette::linked() : colourOf(segment.kind);
+        if (planned)
+            fill.setAlpha(120);
+        painter.fillRect(box, fill);
         if (member && segment.kind == SegmentKind::GpuBatch) {
             painter.setPen(QPen(palette::linked(), 3));
             painter.drawRect(box.adjusted(1, 1, -1, -1));
@@ -676,7 +836,21 @@ void TimelineView::paintLane(QPainter& painter, int lane)
     if (lane != m_model.gpuLane()) {
         const LaneFacts& facts = m_model.facts()[static_cast<size_t>(lane)];
         const double top = laneTop(lane), height = std::max(laneHeight(), 1.0);
-        if (facts.late) {
+        if (reveal && facts.releaseMs <= m_cursorMs && m_cursorMs < facts.dispatchMs && facts.deadlineMs > m_cursorMs) {
+            // Waiting in the pool: the slack left, from the cursor to the deadline, runs down.
+            const double from = xOf(m_cursorMs), to = xOf(facts.deadlineMs);
+            painter.setPen(QPen(palette::pending().darker(160), std::max(1.0, std::min(3.0, height / 6)), Qt::DashLine));
+            painter.drawLine(QPointF(from, top + height / 2), QPointF(to, top + height / 2));
+            const QString slack = tr("%1 ms").arg(facts.deadlineMs - m_cursorMs, 0, 'f', 0);
+            const QFontMetricsF metrics(painter.font());
+            if (height >= 12 && to - from > metrics.horizontalAdvance(slack) + 8) {
+                const QRectF label(from + 3, top, metrics.horizontalAdvance(slack) + 4, height);
+                painter.fillRect(label, palette().base());
+                painter.setPen(palette().text().color());
+                painter.drawText(label, Qt::AlignCenter, slack);
+            }
+        }
+        if (lateShown(lane)) {
             // The time past the deadline, as a red bar over the lane's lower third.
             const double finish = std::isfinite(facts.finishMs) ? facts.finishMs : axisEndMs();
             const double left = xOf(facts.deadlineMs);
@@ -694,8 +868,9 @@ namespace {
 /// Computing and uploading energy of a lane by @p timeMs: the plan meter's two parts. O(1).
 std::pair<double, double> planPartsAt(const LaneEnergy& energy, double timeMs)
 {
-    const double computing = energy.computeEndMs <= 0 ? energy.computeMj
-                                                      : energy.computeMj * std::clamp(timeMs / energy.computeEndMs, 0.0, 1.0);
+    const double computing = energy.computeEndMs <= energy.computeStartMs
+                                 ? (timeMs >= energy.computeEndMs ? energy.computeMj : 0.0)
+                                 : energy.computeMj * std::clamp((timeMs - energy.computeStartMs) / (energy.computeEndMs - energy.computeStartMs), 0.0, 1.0);
     return {computing, std::max(0.0, energy.planAt(timeMs) - computing)};
 }
 
@@ -708,11 +883,13 @@ void TimelineView::paintCursorAndMeters(QPainter& painter, int firstRow, int las
         painter.setPen(QPen(palette().text().color(), 2));
         painter.drawLine(QPointF(x, axisHeight() - 2), QPointF(x, height()));
     }
-    double largest = 1e-12, planTotal = 0, localTotal = 0;
+    double largest = 1e-12, planTotal = 0, localTotal = 0, planEnd = 0, localEnd = 0;
     for (const LaneEnergy& energy : m_model.energies()) {
         largest = std::max({largest, energy.localOnlyMj, energy.computeMj + energy.uploadMj});
         planTotal += energy.planAt(m_cursorMs);
         localTotal += energy.localAt(m_cursorMs);
+        planEnd += energy.computeMj + energy.uploadMj;
+        localEnd += energy.localOnlyMj;
     }
     // Per user, below the axis and right of the deadlines: all-local energy so far over the
     // plan's (computing, then uploading) so far.
@@ -740,9 +917,44 @@ void TimelineView::paintCursorAndMeters(QPainter& painter, int firstRow, int las
     }
     painter.restore();
     painter.setPen(palette().text().color());
-    painter.drawText(QRectF(kLabelWidth, legendHeight(), width() - kLabelWidth - 4, legendHeight()), Qt::AlignRight | Qt::AlignVCenter,
-                     tr("t = %1 ms   energy so far: this plan %2 mJ, all local %3 mJ")
-                         .arg(m_cursorMs, 0, 'f', 1).arg(planTotal, 0, 'f', 1).arg(localTotal, 0, 'f', 1));
+    if (!m_model.isEpisode()) {
+        painter.drawText(QRectF(plotLeft(), legendHeight(), width() - plotLeft() - 4, legendHeight()), Qt::AlignRight | Qt::AlignVCenter,
+                         tr("t = %1 ms   energy so far: this plan %2 mJ, all local %3 mJ")
+                             .arg(m_cursorMs, 0, 'f', 1).arg(planTotal, 0, 'f', 1).arg(localTotal, 0, 'f', 1));
+        return;
+    }
+    // An episode's meters: the whole population's energy so far beside the GPU lane, the
+    // episode's (computing and uploading) over all-local, both on the scale of the larger total.
+    const double scale = std::max({planEnd, localEnd, 1e-12});
+    const double gpuTop = laneTop(m_model.gpuLane()), half = std::max(2.0, gpuHeight() / 2 - 1);
+    painter.fillRect(QRectF(left, gpuTop, full, 2 * half + 1), palette().alternateBase());
+    painter.fillRect(QRectF(left, gpuTop, full * localTotal / scale, half), palette::localOnly());
+    painter.fillRect(QRectF(left, gpuTop + half + 1, full * planTotal / scale, half), palette::edgeComputing());
+    int arrived = 0, dispatched = 0, missed = 0;
+    for (const LaneFacts& facts : m_model.facts()) {
+        arrived += facts.releaseMs <= m_cursorMs;
+        dispatched += facts.dispatchMs <= m_cursorMs;
+        missed += facts.late && facts.dispatchMs <= m_cursorMs;
+    }
+    // The longest wording that fits beside the title and the late count (a GIF is often narrow).
+    QFont bold = painter.font();
+    bold.setBold(true);
+    const QString title = m_title.isEmpty() ? m_model.algorithm() : m_title;
+    const QFontMetricsF metrics(painter.font());
+    const double taken = 4 + QFontMetricsF(bold).horizontalAdvance(title) + 14 + metrics.horizontalAdvance(lateSummary()) + 14;
+    const QString time = tr("t = %1 ms").arg(m_cursorMs, 0, 'f', 1);
+    const QString energy = tr("%1 mJ, all local %2 mJ").arg(planTotal, 0, 'f', 1).arg(localTotal, 0, 'f', 1);
+    const QStringList wordings = {
+        tr("%1   %2 arrived, %3 dispatched, %4 late   energy so far: episode %5").arg(time).arg(arrived).arg(dispatched).arg(missed).arg(energy),
+        tr("%1   %2 arrived, %3 late   energy: %4").arg(time).arg(arrived).arg(missed).arg(energy),
+        tr("%1   energy: %2").arg(time).arg(energy), time};
+    QString status = wordings.back();
+    for (const QString& wording : wordings)
+        if (metrics.horizontalAdvance(wording) + 4 <= width() - taken) {
+            status = wording;
+            break;
+        }
+    painter.drawText(QRectF(plotLeft(), legendHeight(), width() - plotLeft() - 4, legendHeight()), Qt::AlignRight | Qt::AlignVCenter, status);
 }
 
 QRectF TimelineView::overviewRect() const
@@ -841,6 +1053,13 @@ FrameRenderer timelineAnimation(const TimelineView& source, AnimationLanes lanes
     view->setLaneOrder(source.laneOrder());
     view->setAxisEndMs(source.axisEndMs());
     view->setFitLanesToHeight(lanes == AnimationLanes::AllScaled);
+    if (source.model().isEpisode() && lanes == AnimationLanes::OnScreen) {
+        // The lanes on screen play in the window the page shows, gliding with the cursor from 0.
+        // Every lane scaled shows the whole episode: its arrivals fill the frame's diagonal.
+        view->setFollowCursor(source.followCursor());
+        if (source.windowSpanMs() < source.axisEndMs() * (1 - 1e-9))
+            view->setTimeWindow(0, source.windowSpanMs());
+    }
     const int firstRow = lanes == AnimationLanes::OnScreen ? source.firstVisibleRow() : 0;
     return [view, endMs, firstRow](QImage& image, int index, int count) {
         if (view->size() != image.size()) {
@@ -938,7 +1157,14 @@ int TimelineView::segmentAt(const QPointF& point) const
 
 QString TimelineView::describeAt(const QPointF& point) const
 {
-    static const char* const kinds[] = {"computing locally", "uploading", "waiting for the GPU", "on the GPU", "GPU batch"};
+    static const char* const kinds[] = {"computing locally", "uploading", "waiting for the GPU", "on the GPU", "GPU batch", "waiting in the pool for a dispatch"};
+    const double gpuTop = laneTop(m_model.gpuLane());
+    if (m_model.isEpisode() && m_cursorMs >= 0 && point.x() > plotRight() + 4 && point.x() < plotRight() + kMeterWidth
+        && point.y() >= gpuTop && point.y() < gpuTop + gpuHeight()) {
+        const auto [planned, local] = m_model.energyAt(m_cursorMs);
+        return tr("Energy so far, every task: the episode %1 mJ (blue) against computing all locally %2 mJ (grey)")
+            .arg(planned, 0, 'f', 1).arg(local, 0, 'f', 1);
+    }
     const int index = segmentAt(point);
     if (index < 0) {
         const int user = point.y() >= lanesTop() ? userAtRow(rowAt(point.y())) : -1;

@@ -21,8 +21,11 @@ class QScrollBar;
 
 namespace coinfer {
 
-/// What one rectangle of the timeline shows.
-enum class SegmentKind { Local, Upload, Waiting, Edge, GpuBatch };
+struct OnlineDispatch;
+
+/// What one rectangle of the timeline shows. Pending: an online task in the pool, from its
+/// release to the dispatch that plans it.
+enum class SegmentKind { Local, Upload, Waiting, Edge, GpuBatch, Pending };
 
 struct TimelineSegment {
     SegmentKind kind;
@@ -30,6 +33,9 @@ struct TimelineSegment {
     double startMs, endMs;
     int subtask = 0;     ///< Edge and GpuBatch
     int batch = -1;      ///< index into Plan::batches for Edge and GpuBatch
+    /// From when the segment is known: an episode's planned segments from their dispatch on, a
+    /// pending one from its release (it then grows with the cursor). 0 in a plan.
+    double knownFromMs = 0;
 };
 
 /// How the user lanes are ordered under the pinned GPU lane; the last three group the lanes
@@ -44,6 +50,9 @@ struct LaneFacts {
     int partition = 0;
     QString deviceClass;
     bool late = false;   ///< finishes after its deadline
+    /// An episode's task: released (its lane appears) and dispatched (its plan is known).
+    double releaseMs = 0;
+    double dispatchMs = 0;
 };
 
 /// How one user's energy builds up over time: computing, then uploading; and what computing
@@ -52,6 +61,9 @@ struct LaneEnergy {
     double computeMj = 0, computeEndMs = 0;
     double uploadMj = 0, uploadStartMs = 0, uploadEndMs = 0;
     double localOnlyMj = 0, localOnlyMs = 0;
+    /// Where computing starts (an episode's dispatch) and where computing all locally would
+    /// start (the task's release); 0 in a plan.
+    double computeStartMs = 0, localStartMs = 0;
     /// Energy of the plan spent by @p timeMs, and of computing locally. O(1).
     double planAt(double timeMs) const;
     double localAt(double timeMs) const;
@@ -62,6 +74,18 @@ class TimelineModel {
 public:
     TimelineModel() = default;
     TimelineModel(const Scenario& scenario, const Plan& plan);
+    /// An online episode as one timeline: a lane per task in release order (its pool wait from
+    /// release to dispatch, then its dispatch's plan shifted by the dispatch time), every
+    /// dispatch's batches on the GPU lane, a task late where its finish misses its deadline
+    /// (as the simulator counts misses). @p scenario is the episode's (tasks name its users).
+    /// O(tasks log tasks + batch members).
+    static TimelineModel fromEpisode(const Scenario& scenario, const std::vector<OnlineDispatch>& dispatches);
+    /// Whether the model shows an online episode (fromEpisode()).
+    bool isEpisode() const { return m_episode; }
+    /// Where a player steps: an episode's dispatch times; empty for a plan (every segment edge).
+    const std::vector<double>& stepEventsMs() const { return m_stepEventsMs; }
+    /// Energy spent by @p timeMs, as planned and as computing everything locally would have. O(lanes).
+    std::pair<double, double> energyAt(double timeMs) const;
 
     int laneCount() const { return m_lanes; }          ///< users + the GPU
     double endMs() const { return m_endMs; }           ///< the latest finish or deadline
@@ -85,6 +109,8 @@ public:
 
 private:
     void indexLanes();
+    bool m_episode = false;
+    std::vector<double> m_stepEventsMs;
     int m_lanes = 0;
     int m_lateCount = 0;
     bool m_hasPlan = false;
@@ -231,6 +257,11 @@ private:
     void paintCursorAndMeters(QPainter& painter, int firstRow, int lastRow);
     void paintOverview(QPainter& painter);
     int segmentAt(const QPointF& point) const;
+    /// Whether an episode is being played: only what is known at the cursor is drawn.
+    bool revealing() const { return m_model.isEpisode() && m_cursorMs >= 0; }
+    /// Whether @p lane is drawn late: at once in a plan, from its dispatch on in an episode.
+    bool lateShown(int lane) const;
+    void scrollToNewestArrival();
     TimelineModel m_model;
     LaneOrder m_order = LaneOrder::User;
     std::vector<Row> m_rows;
