@@ -330,8 +330,10 @@ QString SweepView::runSweep(const QString& parameter, const QString& values, con
         m_repeats->setValue(repeats);
     if (seed > 0)
         m_seed->setValue(seed);
+    // A small sweep can finish on its workers before this returns: ask whether it started.
+    const quint64 started = m_runsStarted;
     runFromControls();
-    return isRunning() ? QString() : m_status->text();
+    return m_runsStarted != started ? QString() : m_status->text();
 }
 
 void SweepView::runFromControls()
@@ -376,6 +378,7 @@ void SweepView::start(std::shared_ptr<const SweepBase> base, SweepRequest reques
     m_request = std::move(request);
     m_rows.clear();
     m_stale = false;
+    ++m_runsStarted;
     m_cancelFlag = std::make_shared<std::atomic<bool>>(false);
     m_request.cancel = m_cancelFlag.get();
     const int points = static_cast<int>(m_request.values.size()) * m_request.repeats;

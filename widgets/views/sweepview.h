@@ -139,6 +139,7 @@ private:
     QString m_defaultValues; ///< the values text last filled in for the user
     qint64 m_startedMs = 0;
     bool m_stale = false;
+    quint64 m_runsStarted = 0; ///< counts start(): a run that already finished still started
 };
 
 } // namespace coinfer
