@@ -227,6 +227,7 @@ Dnn readDnn(od::value value, const ScenarioLimits& limits)
             require(maxBatch.has_value());
             const double alpha = entry.hasAffine ? entry.alpha : entry.constant;
             const double beta = entry.hasAffine ? entry.beta : 0.0;
+            require(alpha + beta * static_cast<double>(*maxBatch) <= kMaxInputMagnitude); // else the full reader names it
             subtask.edgeLatencyMs.reserve(static_cast<size_t>(*maxBatch));
             for (long long b = 1; b <= *maxBatch; ++b)
                 subtask.edgeLatencyMs.push_back(alpha + beta * static_cast<double>(b));

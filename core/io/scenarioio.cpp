@@ -49,6 +49,15 @@ std::vector<double> readEdgeCurve(const Field& subtask, std::optional<long long>
     } else {
         alpha = subtask.at("edge_constant_ms").nonNegative();
     }
+    // The table this expands to is what Save expanded and the plan's latencies write: keep it
+    // within what the reader accepts, so every accepted file can be written and read back.
+    const double largestMs = alpha + beta * static_cast<double>(*maxBatch);
+    if (!(largestMs <= detail::kMaxInputMagnitude)) {
+        std::ostringstream text;
+        text << "comes to " << largestMs << " ms at batch size " << *maxBatch << ", beyond " << detail::kMaxInputMagnitude
+             << ", the most a scenario file may state (its table form must read back)";
+        (subtask.has("edge_affine_ms") ? subtask.at("edge_affine_ms") : subtask.at("edge_constant_ms")).fail(text.str());
+    }
     std::vector<double> curve;
     for (long long b = 1; b <= *maxBatch; ++b)
         curve.push_back(alpha + beta * static_cast<double>(b));
