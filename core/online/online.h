@@ -21,9 +21,25 @@ struct OnlineTask {
 };
 
 /// The seeded arrivals of one episode, sorted by release time: per user Poisson (exponential
-/// gaps) or Bernoulli per slot, with relative deadlines deadline_ms x U(1 - j, 1 + j).
-/// The same seed gives the same trace on every platform. O(tasks).
+/// gaps), Bernoulli per slot, or Markov-modulated Poisson (per-user rate of the modulating
+/// chain's current state), with relative deadlines deadline_ms x U(1 - j, 1 + j). A scenario
+/// with a recorded trace gives that trace whatever the seed. The same seed gives the same trace
+/// on every platform. O(tasks + chain segments).
 std::vector<OnlineTask> makeArrivalTrace(const Scenario& scenario, std::uint64_t seed);
+
+/// A stretch of time the MMPP's modulating chain spends in one state.
+struct MmppSegment {
+    double startMs = 0;
+    double endMs = 0; ///< clipped to the horizon
+    int state = 0;
+};
+
+/// The path over [0, horizon_ms) of modulating chain @p chain (0 for the shared chain, the
+/// user's index with "per_user"), as makeArrivalTrace draws it for @p seed: the first state
+/// drawn with probability proportional to its mean stay (the long-run share of time), each stay
+/// exponential with the state's mean, the next state uniform among the others. Empty unless
+/// the scenario's process is "mmpp". O(segments).
+std::vector<MmppSegment> makeMmppPath(const OnlineSettings& online, std::uint64_t seed, int chain);
 
 enum class OnlinePlanner { Og, IpSsa };
 
