@@ -18,7 +18,7 @@
 namespace coinfer {
 
 struct DdpgConfig {
-    int hidden = 32;                  ///< units in each of the two hidden layers
+    std::vector<int> hidden = {32, 32}; ///< units in each hidden layer of the actor and of the critic
     double actorLearningRate = 3e-4;
     double criticLearningRate = 1e-3;
     double gamma = 0.99;              ///< discount per slot
