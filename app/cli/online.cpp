@@ -5,6 +5,7 @@
 
 #include "core/io/scenarioio.h"
 #include "core/io/traceio.h"
+#include "core/io/fileio.h"
 #include "core/learning/ddpg.h"
 #include "core/learning/policy.h"
 #include "core/online/online.h"
@@ -13,6 +14,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <functional>
 #include <ostream>
 
 namespace coinfer::cli {
@@ -125,6 +127,37 @@ std::string onlineResultJson(const std::string& policy, OnlinePlanner planner, i
     return result.dump() + "\n";
 }
 
+/// The first episode slot by slot as CSV, for plotting it (scripts/plot_online_burst.py):
+/// slot start, tasks released since the slot before, pool size, smallest slack share, the
+/// policy's threshold (empty for rules without one), whether the pool went, and the MMPP's
+/// state (empty for other processes or per-user chains). O(slots x (policy + planning)).
+std::string recordEpisodeCsv(const Scenario& scenario, OnlinePlanner planner, const std::vector<OnlineTask>& trace,
+                             const DispatchPolicy& policy, const std::function<double(const OnlineObservation&)>& threshold,
+                             std::uint64_t seed)
+{
+    const std::vector<MmppSegment> path =
+        scenario.online.mmpp && !scenario.online.mmppPerUser && scenario.online.trace.empty() ? makeMmppPath(scenario.online, seed, 0)
+                                                                                              : std::vector<MmppSegment>{};
+    std::string csv = "slot_ms,arrivals,pool,min_slack_share,threshold,dispatched,mmpp_state\n";
+    OnlineSimulator simulator(scenario, planner, trace);
+    size_t segment = 0;
+    int tasksBefore = 0;
+    while (!simulator.done()) {
+        const OnlineObservation o = simulator.observe();
+        const int arrivals = simulator.result().tasks - tasksBefore;
+        tasksBefore = simulator.result().tasks;
+        const int dispatchesBefore = simulator.result().dispatches;
+        const double value = threshold ? threshold(o) : -1;
+        simulator.step(policy(o));
+        while (segment + 1 < path.size() && path[segment].endMs <= o.nowMs)
+            ++segment;
+        csv += format("%g,%d,%d,%.4f,%s,%d,%s\n", o.nowMs, arrivals, o.poolSize, o.minSlackShare,
+                      value >= 0 ? format("%.4f", value).c_str() : "", simulator.result().dispatches > dispatchesBefore ? 1 : 0,
+                      path.empty() ? "" : std::to_string(path[segment].state).c_str());
+    }
+    return csv;
+}
+
 int commandSimulate(const CLI::App& command, Io io)
 {
     const auto planner = plannerOption(command, io.err);
@@ -166,6 +199,18 @@ int commandSimulate(const CLI::App& command, Io io)
     for (int e = 0; e < runs; ++e) {
         const auto trace = makeArrivalTrace(*scenario, firstSeed + static_cast<std::uint64_t>(e));
         total.add(local ? localOnlyResult(*scenario, trace) : runEpisode(*scenario, *planner, trace, *policy));
+    }
+    if (const std::optional<std::string> recordPath = optionValue(command, "--record"); recordPath && !local) {
+        std::function<double(const OnlineObservation&)> threshold;
+        if (policySpec->kind == PolicySpec::Kind::Threshold)
+            threshold = [value = policySpec->value](const OnlineObservation&) { return value; };
+        else if (policySpec->kind == PolicySpec::Kind::Ddpg)
+            threshold = [actor = readPolicy(policySpec->path)->actor](const OnlineObservation& o) {
+                return actor.predict(Eigen::Map<const Eigen::VectorXd>(o.features, OnlineObservation::kFeatures))(0, 0);
+            };
+        const std::string csv = recordEpisodeCsv(*scenario, *planner, makeArrivalTrace(*scenario, firstSeed), *policy, threshold, firstSeed);
+        if (Expected<void> written = writeFileAtomically(*recordPath, csv); !written)
+            return fail(io.err, written.error());
     }
     if (*format == "json")
         io.out << onlineResultJson(spec, *planner, runs, total);
@@ -391,6 +436,8 @@ void addOnlineCommands(CLI::App& app, Commands& commands)
     addValueOption(*simulate, "--episodes", "K", "the number of traces, 1 to 100000", "5");
     addValueOption(*simulate, "--seed", "S", "the first trace's seed; -1: the scenario's online seed", "-1");
     addValueOption(*simulate, "--format", "table|json", "a table for people or one line of JSON", "table");
+    addValueOption(*simulate, "--record", "SLOTS.csv",
+                   "write the first episode slot by slot (arrivals, pool, threshold, dispatches, MMPP state) as CSV");
     addValueOption(*simulate, "--trace", "ARRIVALS.csv",
                    "replay recorded arrivals (columns user,release_ms,deadline_ms; deadlines relative) once instead of\n"
                    "seeded traces");
@@ -399,7 +446,7 @@ void addOnlineCommands(CLI::App& app, Commands& commands)
                                    commandTrain);
     addArgument(*train, "SCENARIO.json", kOnlineScenarioHelp);
     addValueOption(*train, "--planner", "og|ip-ssa", kPlannerHelp, "og");
-    addValueOption(*train, "--episodes", "E", "training episodes, 1 to 1000000", "60");
+    addValueOption(*train, "--episodes", "E", "training episodes, 1 to 1000000", "100");
     addValueOption(*train, "--seed", "S", "the seed of the agent's weights and noise", "1");
     addValueOption(*train, "--hidden", "N,N,...", "the actor's and the critic's hidden layer sizes", "32,32");
     addValueOption(*train, "--output", "POLICY.json", "the policy file to write")->group(kNeededGroup);
@@ -409,7 +456,7 @@ void addOnlineCommands(CLI::App& app, Commands& commands)
                                            "threshold (grid search) and local computing on the same seeded test traces.",
                                            commandCompareOnline);
     addArgument(*compareOnline, "SCENARIO.json", kOnlineScenarioHelp);
-    addValueOption(*compareOnline, "--episodes", "E", "training episodes of each DDPG agent, 1 to 1000000", "60");
+    addValueOption(*compareOnline, "--episodes", "E", "training episodes of each DDPG agent, 1 to 1000000", "100");
     addValueOption(*compareOnline, "--test-episodes", "K", "test traces, 1 to 100000", "5");
     addValueOption(*compareOnline, "--seed", "S", "the seed of the agents' weights and noise", "1");
     addValueOption(*compareOnline, "--hidden", "N,N,...", "the agents' hidden layer sizes (actor and critic)", "32,32");

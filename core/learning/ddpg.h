@@ -90,7 +90,7 @@ struct EpisodeReport {
 
 struct TrainingOptions {
     OnlinePlanner planner = OnlinePlanner::Og;
-    int episodes = 60;
+    int episodes = 100;
     int evaluationEpisodes = 5;          ///< traces seeded online.seed + 1000000 + i
     DdpgConfig ddpg;
     /// Called after each episode; return false to stop (the best policy so far is kept).

@@ -158,6 +158,12 @@ void OnlineSimulator::admitArrivals()
         ++admitted;
     }
     m_recentArrivals.push_back(admitted);
+    // Exponential averages over about 5 and 100 slots; the first slot seeds them at the
+    // expected rate, so an episode does not start by looking silent.
+    if (m_slot == 0)
+        m_shortRate = m_longRate = m_expectedArrivalsPerSlot;
+    m_shortRate += (admitted - m_shortRate) / 5.0;
+    m_longRate += (admitted - m_longRate) / 100.0;
     if (m_recentArrivals.size() > 10)
         m_recentArrivals.erase(m_recentArrivals.begin());
 }
@@ -206,6 +212,9 @@ void OnlineSimulator::updateObservation()
     const double expected = m_expectedArrivalsPerSlot * static_cast<double>(std::max<size_t>(1, m_recentArrivals.size()));
     o.features[7] = expected > 0 ? std::min(1.0, recent / expected / 2.0) : 0.0;
     o.features[8] = forced / pool;
+    const double scale = 4.0 * std::max(m_expectedArrivalsPerSlot, 1e-9);
+    o.features[9] = std::min(1.0, m_shortRate / scale);
+    o.features[10] = std::min(1.0, m_longRate / scale);
 }
 
 void OnlineSimulator::dispatchPool()

@@ -48,9 +48,11 @@ std::string onlinePlannerName(OnlinePlanner planner);
 
 /// What a policy sees at the start of a slot, every feature normalised to about [0, 1].
 struct OnlineObservation {
-    static constexpr int kFeatures = 9;
+    static constexpr int kFeatures = 11;
     /// pool size / M; smallest remaining slack; a 4-bin histogram of slacks; GPU busy time
-    /// left; recent arrival rate against the expected one; the share of forced tasks.
+    /// left; recent arrival rate against the expected one; the share of forced tasks; the
+    /// arrival rate over a short (about 5 slots) and a long (about 100 slots) horizon,
+    /// exponentially averaged, against 4 x the expected one.
     double features[kFeatures] = {};
     int poolSize = 0;
     double minSlackShare = 1;  ///< smallest remaining slack / the largest relative deadline
@@ -119,6 +121,7 @@ private:
     long long m_slot = 0, m_slots = 0;
     std::vector<OnlineTask> m_pool;
     std::vector<double> m_recentArrivals;
+    double m_shortRate = 0, m_longRate = 0; // arrivals per slot, exponentially averaged
     double m_gpuFreeMs = 0;
     double m_largestDeadlineMs = 1;
     double m_meanLocalMj = 1;

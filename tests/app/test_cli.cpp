@@ -21,6 +21,7 @@
 #include <fstream>
 #include <cmath>
 #include <map>
+#include <set>
 #include <sstream>
 
 using namespace coinfer;
@@ -613,6 +614,26 @@ private slots:
         QCOMPARE(replay.status, 0);
         QCOMPARE(parse(replay.out)["tasks"].toInt(), 3);
         QCOMPARE(parse(replay.out)["episodes"].toInt(), 1);
+        // --record writes the first episode slot by slot, with the burst state of the shared chain.
+        const std::string slotCsv = (dir.path() + "/slots.csv").toStdString();
+        QCOMPARE(run({"simulate", COINFER_EXAMPLES "/online-bursty.json", "--policy", "threshold:0.3", "--episodes", "1", "--record", slotCsv})
+                     .status,
+                 0);
+        std::ifstream recorded(slotCsv);
+        std::string line;
+        std::getline(recorded, line);
+        QCOMPARE(line, std::string("slot_ms,arrivals,pool,min_slack_share,threshold,dispatched,mmpp_state"));
+        int rows = 0, dispatched = 0;
+        std::set<std::string> states;
+        while (std::getline(recorded, line)) {
+            ++rows;
+            QVERIFY2(line.find(",0.3000,") != std::string::npos, line.c_str());
+            dispatched += line.find(",1,", line.find(",0.3000,")) != std::string::npos;
+            states.insert(line.substr(line.rfind(',') + 1));
+        }
+        QCOMPARE(rows, 800); // 4000 ms of 5 ms slots
+        QVERIFY(dispatched > 10);
+        QVERIFY((states == std::set<std::string>{"0", "1"}));
         const Run unsorted = run({"simulate", online, "--trace", bad});
         QCOMPARE(unsorted.status, 2);
         QVERIFY2(unsorted.err.find("bad.csv: line 3, column 2 (release_ms): 2.5 is earlier than the line before") != std::string::npos,
