@@ -33,7 +33,7 @@ BENCHMARK(BM_SimulatorSteps)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 void BM_AgentUpdates(benchmark::State& state)
 {
     coinfer::DdpgConfig config;
-    config.hidden = static_cast<int>(state.range(0));
+    config.hidden = {static_cast<int>(state.range(0)), static_cast<int>(state.range(0))};
     coinfer::DdpgAgent agent(coinfer::OnlineObservation::kFeatures, config);
     coinfer::SeededRandom random(3);
     double s[coinfer::OnlineObservation::kFeatures], next[coinfer::OnlineObservation::kFeatures];

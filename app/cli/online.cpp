@@ -4,6 +4,8 @@
 #include "app/cli/common.h"
 
 #include "core/io/scenarioio.h"
+#include "core/io/traceio.h"
+#include "core/io/fileio.h"
 #include "core/learning/ddpg.h"
 #include "core/learning/policy.h"
 #include "core/online/online.h"
@@ -12,6 +14,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <functional>
 #include <ostream>
 
 namespace coinfer::cli {
@@ -124,6 +127,37 @@ std::string onlineResultJson(const std::string& policy, OnlinePlanner planner, i
     return result.dump() + "\n";
 }
 
+/// The first episode slot by slot as CSV, for plotting it (scripts/plot_online_burst.py):
+/// slot start, tasks released since the slot before, pool size, smallest slack share, the
+/// policy's threshold (empty for rules without one), whether the pool went, and the MMPP's
+/// state (empty for other processes or per-user chains). O(slots x (policy + planning)).
+std::string recordEpisodeCsv(const Scenario& scenario, OnlinePlanner planner, const std::vector<OnlineTask>& trace,
+                             const DispatchPolicy& policy, const std::function<double(const OnlineObservation&)>& threshold,
+                             std::uint64_t seed)
+{
+    const std::vector<MmppSegment> path =
+        scenario.online.mmpp && !scenario.online.mmppPerUser && scenario.online.trace.empty() ? makeMmppPath(scenario.online, seed, 0)
+                                                                                              : std::vector<MmppSegment>{};
+    std::string csv = "slot_ms,arrivals,pool,min_slack_share,threshold,dispatched,mmpp_state\n";
+    OnlineSimulator simulator(scenario, planner, trace);
+    size_t segment = 0;
+    int tasksBefore = 0;
+    while (!simulator.done()) {
+        const OnlineObservation o = simulator.observe();
+        const int arrivals = simulator.result().tasks - tasksBefore;
+        tasksBefore = simulator.result().tasks;
+        const int dispatchesBefore = simulator.result().dispatches;
+        const double value = threshold ? threshold(o) : -1;
+        simulator.step(policy(o));
+        while (segment + 1 < path.size() && path[segment].endMs <= o.nowMs)
+            ++segment;
+        csv += format("%g,%d,%d,%.4f,%s,%d,%s\n", o.nowMs, arrivals, o.poolSize, o.minSlackShare,
+                      value >= 0 ? format("%.4f", value).c_str() : "", simulator.result().dispatches > dispatchesBefore ? 1 : 0,
+                      path.empty() ? "" : std::to_string(path[segment].state).c_str());
+    }
+    return csv;
+}
+
 int commandSimulate(const CLI::App& command, Io io)
 {
     const auto planner = plannerOption(command, io.err);
@@ -148,28 +182,78 @@ int commandSimulate(const CLI::App& command, Io io)
         return fail(io.err, policy.error());
     const bool local = policySpec->kind == PolicySpec::Kind::Local;
     const std::uint64_t firstSeed = *seed >= 0 ? static_cast<std::uint64_t>(*seed) : scenario->online.seed;
+    int runs = *episodes;
+    if (const std::optional<std::string> tracePath = optionValue(command, "--trace")) {
+        std::vector<std::string> ids;
+        for (const User& user : scenario->users)
+            ids.push_back(user.id);
+        Expected<std::vector<TraceArrival>> trace = readArrivalTrace(*tracePath, ids, scenario->online.horizonMs);
+        if (!trace)
+            return fail(io.err, trace.error());
+        scenario->online.trace = std::move(*trace);
+        scenario->online.tracePath = *tracePath;
+    }
+    if (!scenario->online.trace.empty())
+        runs = 1; // a recorded trace is the same in every episode: replay it once
     OnlineResult total;
-    for (int e = 0; e < *episodes; ++e) {
+    for (int e = 0; e < runs; ++e) {
         const auto trace = makeArrivalTrace(*scenario, firstSeed + static_cast<std::uint64_t>(e));
         total.add(local ? localOnlyResult(*scenario, trace) : runEpisode(*scenario, *planner, trace, *policy));
     }
+    if (const std::optional<std::string> recordPath = optionValue(command, "--record"); recordPath && !local) {
+        std::function<double(const OnlineObservation&)> threshold;
+        if (policySpec->kind == PolicySpec::Kind::Threshold)
+            threshold = [value = policySpec->value](const OnlineObservation&) { return value; };
+        else if (policySpec->kind == PolicySpec::Kind::Ddpg)
+            threshold = [actor = readPolicy(policySpec->path)->actor](const OnlineObservation& o) {
+                return actor.predict(Eigen::Map<const Eigen::VectorXd>(o.features, OnlineObservation::kFeatures))(0, 0);
+            };
+        const std::string csv = recordEpisodeCsv(*scenario, *planner, makeArrivalTrace(*scenario, firstSeed), *policy, threshold, firstSeed);
+        if (Expected<void> written = writeFileAtomically(*recordPath, csv); !written)
+            return fail(io.err, written.error());
+    }
     if (*format == "json")
-        io.out << onlineResultJson(spec, *planner, *episodes, total);
+        io.out << onlineResultJson(spec, *planner, runs, total);
     else
         io.out << resultHeader() << resultLine(spec + (local ? "" : " (" + onlinePlannerName(*planner) + ")"), total);
     return kExitOk;
+}
+
+/// --hidden as written: 1 to 4 comma-separated layer sizes, each 1 to 4096; nullopt (after
+/// telling @p err) otherwise.
+std::optional<std::vector<int>> hiddenOption(const CLI::App& command, const char* prefix, std::ostream& err)
+{
+    const std::string text = optionValue(command, "--hidden").value_or("32,32");
+    std::vector<int> sizes;
+    size_t from = 0;
+    for (;;) {
+        const size_t comma = text.find(',', from);
+        const std::string part = text.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+        const std::optional<double> value = parseDecimal(part);
+        if (!value || *value < 1 || *value > 4096 || *value != static_cast<int>(*value) || sizes.size() == 4) {
+            err << prefix << ": --hidden must be 1 to 4 layer sizes from 1 to 4096, separated by commas (e.g. 256,128), not '" << text
+                << "'\n";
+            return std::nullopt;
+        }
+        sizes.push_back(static_cast<int>(*value));
+        if (comma == std::string::npos)
+            return sizes;
+        from = comma + 1;
+    }
 }
 
 std::atomic<bool> g_interrupted{false};
 
 extern "C" void onInterrupt(int) { g_interrupted = true; }
 
-Expected<DdpgPolicy> trainWithProgress(const Scenario& scenario, OnlinePlanner planner, int episodes, std::uint64_t seed, std::ostream& err)
+Expected<DdpgPolicy> trainWithProgress(const Scenario& scenario, OnlinePlanner planner, int episodes, std::uint64_t seed,
+                                       const std::vector<int>& hidden, std::ostream& err)
 {
     TrainingOptions training;
     training.planner = planner;
     training.episodes = episodes;
     training.ddpg.seed = seed;
+    training.ddpg.hidden = hidden;
     training.progress = [&](const EpisodeReport& r) {
         err << format("  %s episode %3d/%d: reward %9.1f, %.3f mJ/task, %d misses, %6.0f steps/s | evaluation %.3f mJ/task, %d misses%s\n",
                       onlinePlannerName(planner).c_str(), r.episode, episodes, r.reward, r.energyPerTaskMj, r.misses, r.stepsPerSecond,
@@ -191,7 +275,8 @@ int commandTrain(const CLI::App& command, Io io)
     const auto planner = plannerOption(command, io.err);
     const auto episodes = intOption(command, "--episodes", 1, 1'000'000, io.err);
     const auto seed = intOption(command, "--seed", 0, 2'000'000'000, io.err);
-    if (!planner || !episodes || !seed)
+    const auto hidden = hiddenOption(command, "coinfer train", io.err);
+    if (!planner || !episodes || !seed || !hidden)
         return kExitBadInput;
     if (!optionValue(command, "--output")) {
         io.err << "coinfer train: give --output POLICY.json\n";
@@ -200,7 +285,7 @@ int commandTrain(const CLI::App& command, Io io)
     Expected<Scenario> scenario = onlineScenario(command, "coinfer train", io.err);
     if (!scenario)
         return fail(io.err, scenario.error());
-    Expected<DdpgPolicy> policy = trainWithProgress(*scenario, *planner, *episodes, static_cast<std::uint64_t>(*seed), io.err);
+    Expected<DdpgPolicy> policy = trainWithProgress(*scenario, *planner, *episodes, static_cast<std::uint64_t>(*seed), *hidden, io.err);
     if (!policy)
         return fail(io.err, policy.error());
     io.err << "  best policy from episode " << policy->episodes << ": " << policy->evaluationEnergyPerTaskMj << " mJ/task, "
@@ -246,12 +331,46 @@ double bestThreshold(const Scenario& s, OnlinePlanner planner, std::uint64_t eva
     return bestValue;
 }
 
+/// One row of compare-online: a policy with its planner (none for local) and, for the tuned
+/// rules, the parameter the grid search chose.
+struct ComparisonRow {
+    std::string label;      ///< the table's name
+    std::string policy;     ///< ddpg, threshold-best, periodic-best, immediate or local
+    std::string planner;    ///< og, ip-ssa, or empty for local
+    std::string parameter;  ///< period_ms or threshold, or empty
+    double value = 0;
+    OnlineResult result;
+};
+
+/// The rows as a JSON array (SPEC section 6). O(rows).
+std::string comparisonJson(const std::vector<ComparisonRow>& rows)
+{
+    nlohmann::ordered_json array = nlohmann::ordered_json::array();
+    for (const ComparisonRow& row : rows) {
+        nlohmann::ordered_json entry;
+        entry["policy"] = row.policy;
+        entry["planner"] = row.planner.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(row.planner);
+        entry["energy_per_task_mj"] = row.result.energyPerTaskMj();
+        entry["misses"] = row.result.misses;
+        entry["mean_batch"] = row.result.meanBatchSize();
+        entry["gpu_busy"] = row.result.gpuUtilisation();
+        entry["saving_percent"] = row.result.savingPercent();
+        entry["tasks"] = row.result.tasks;
+        if (!row.parameter.empty())
+            entry[row.parameter] = row.value;
+        array.push_back(std::move(entry));
+    }
+    return array.dump(2) + "\n";
+}
+
 int commandCompareOnline(const CLI::App& command, Io io)
 {
     const auto episodes = intOption(command, "--episodes", 1, 1'000'000, io.err);
     const auto testEpisodes = intOption(command, "--test-episodes", 1, 100000, io.err);
     const auto seed = intOption(command, "--seed", 0, 2'000'000'000, io.err);
-    if (!episodes || !testEpisodes || !seed)
+    const auto outputFormat = choiceOption(command, "--format", {"table", "json"}, "coinfer compare-online", io.err);
+    const auto hidden = hiddenOption(command, "coinfer compare-online", io.err);
+    if (!episodes || !testEpisodes || !seed || !outputFormat || !hidden)
         return kExitBadInput;
     Expected<Scenario> scenario = onlineScenario(command, "coinfer compare-online", io.err);
     if (!scenario)
@@ -264,27 +383,38 @@ int commandCompareOnline(const CLI::App& command, Io io)
     const auto test = [&](OnlinePlanner planner, const DispatchPolicy& policy) {
         return evaluatePolicy(s, planner, policy, testSeed, *testEpisodes);
     };
-    io.out << "test traces: " << *testEpisodes << " episodes of " << s.online.horizonMs << " ms, seeds from " << testSeed << "\n"
-           << resultHeader();
+    std::vector<ComparisonRow> rows;
     for (OnlinePlanner planner : {OnlinePlanner::Og, OnlinePlanner::IpSsa}) {
-        Expected<DdpgPolicy> policy = trainWithProgress(s, planner, *episodes, static_cast<std::uint64_t>(*seed), io.err);
+        Expected<DdpgPolicy> policy = trainWithProgress(s, planner, *episodes, static_cast<std::uint64_t>(*seed), *hidden, io.err);
         if (!policy)
             return fail(io.err, policy.error());
-        io.out << resultLine("DDPG-" + onlinePlannerName(planner), test(planner, ddpgDispatchPolicy(policy->actor)));
+        rows.push_back({"DDPG-" + onlinePlannerName(planner), "ddpg", onlinePlannerName(planner), {}, 0,
+                        test(planner, ddpgDispatchPolicy(policy->actor))});
     }
     for (OnlinePlanner planner : {OnlinePlanner::Og, OnlinePlanner::IpSsa}) {
-        const std::string suffix = " (" + onlinePlannerName(planner) + ")";
-        io.out << resultLine("immediate" + suffix, test(planner, immediatePolicy()));
+        const std::string name = onlinePlannerName(planner);
+        const std::string suffix = " (" + name + ")";
+        rows.push_back({"immediate" + suffix, "immediate", name, {}, 0, test(planner, immediatePolicy())});
         // The period and the threshold are chosen on the evaluation traces, then tested.
         const double periodMs = bestPeriodMs(s, planner, evaluationSeed);
         const double threshold = bestThreshold(s, planner, evaluationSeed);
-        io.out << resultLine(format("periodic:%g%s", periodMs, suffix.c_str()), test(planner, periodicPolicy(periodMs, s.online.slotMs)));
-        io.out << resultLine(format("threshold:%.2f%s", threshold, suffix.c_str()), test(planner, thresholdPolicy(threshold)));
+        rows.push_back({format("periodic:%g%s", periodMs, suffix.c_str()), "periodic-best", name, "period_ms", periodMs,
+                        test(planner, periodicPolicy(periodMs, s.online.slotMs))});
+        rows.push_back({format("threshold:%.2f%s", threshold, suffix.c_str()), "threshold-best", name, "threshold", threshold,
+                        test(planner, thresholdPolicy(threshold))});
     }
     OnlineResult local;
     for (int e = 0; e < *testEpisodes; ++e)
         local.add(localOnlyResult(s, makeArrivalTrace(s, testSeed + static_cast<std::uint64_t>(e))));
-    io.out << resultLine("local", local);
+    rows.push_back({"local", "local", {}, {}, 0, local});
+    if (*outputFormat == "json") {
+        io.out << comparisonJson(rows);
+        return kExitOk;
+    }
+    io.out << "test traces: " << *testEpisodes << " episodes of " << s.online.horizonMs << " ms, seeds from " << testSeed << "\n"
+           << resultHeader();
+    for (const ComparisonRow& row : rows)
+        io.out << resultLine(row.label, row.result);
     return kExitOk;
 }
 
@@ -306,13 +436,19 @@ void addOnlineCommands(CLI::App& app, Commands& commands)
     addValueOption(*simulate, "--episodes", "K", "the number of traces, 1 to 100000", "5");
     addValueOption(*simulate, "--seed", "S", "the first trace's seed; -1: the scenario's online seed", "-1");
     addValueOption(*simulate, "--format", "table|json", "a table for people or one line of JSON", "table");
+    addValueOption(*simulate, "--record", "SLOTS.csv",
+                   "write the first episode slot by slot (arrivals, pool, threshold, dispatches, MMPP state) as CSV");
+    addValueOption(*simulate, "--trace", "ARRIVALS.csv",
+                   "replay recorded arrivals (columns user,release_ms,deadline_ms; deadlines relative) once instead of\n"
+                   "seeded traces");
 
     CLI::App* train = commands.add(app, "train", "Train a DDPG dispatch policy (Ctrl-C stops and keeps the best policy so far).",
                                    commandTrain);
     addArgument(*train, "SCENARIO.json", kOnlineScenarioHelp);
     addValueOption(*train, "--planner", "og|ip-ssa", kPlannerHelp, "og");
-    addValueOption(*train, "--episodes", "E", "training episodes, 1 to 1000000", "60");
+    addValueOption(*train, "--episodes", "E", "training episodes, 1 to 1000000", "100");
     addValueOption(*train, "--seed", "S", "the seed of the agent's weights and noise", "1");
+    addValueOption(*train, "--hidden", "N,N,...", "the actor's and the critic's hidden layer sizes", "32,32");
     addValueOption(*train, "--output", "POLICY.json", "the policy file to write")->group(kNeededGroup);
 
     CLI::App* compareOnline = commands.add(app, "compare-online",
@@ -320,9 +456,14 @@ void addOnlineCommands(CLI::App& app, Commands& commands)
                                            "threshold (grid search) and local computing on the same seeded test traces.",
                                            commandCompareOnline);
     addArgument(*compareOnline, "SCENARIO.json", kOnlineScenarioHelp);
-    addValueOption(*compareOnline, "--episodes", "E", "training episodes of each DDPG agent, 1 to 1000000", "60");
+    addValueOption(*compareOnline, "--episodes", "E", "training episodes of each DDPG agent, 1 to 1000000", "100");
     addValueOption(*compareOnline, "--test-episodes", "K", "test traces, 1 to 100000", "5");
     addValueOption(*compareOnline, "--seed", "S", "the seed of the agents' weights and noise", "1");
+    addValueOption(*compareOnline, "--hidden", "N,N,...", "the agents' hidden layer sizes (actor and critic)", "32,32");
+    addValueOption(*compareOnline, "--format", "table|json",
+                   "a table for people, or a JSON array of {policy, planner, energy_per_task_mj, misses, mean_batch,\n"
+                   "gpu_busy, saving_percent, tasks} (threshold-best and periodic-best add threshold and period_ms)",
+                   "table");
 }
 
 } // namespace coinfer::cli

@@ -1,4 +1,5 @@
 #include "core/io/scenarioio.h"
+#include "core/io/traceio.h"
 
 #include "core/dnn/dnn.h"
 #include "core/io/fileio.h"
@@ -305,7 +306,15 @@ PopulationSpec readPopulation(const Field& field, const std::vector<DeviceClass>
     return spec;
 }
 
-OnlineSettings readOnline(const Field& field)
+MmppState readMmppState(const Field& field)
+{
+    MmppState state;
+    state.ratePerSecond = field.at("rate_per_s").nonNegative();
+    state.meanStayMs = 1000.0 * field.at("mean_stay_s").positive();
+    return state;
+}
+
+OnlineSettings readOnline(const Field& field, const std::vector<User>& users, const std::string& baseDir)
 {
     OnlineSettings online;
     online.present = true;
@@ -317,9 +326,33 @@ OnlineSettings readOnline(const Field& field)
         field.at("horizon_ms").fail("holds more than 10 million slots of slot_ms");
     if (auto process = field.find("process")) {
         const std::string name = process->string();
-        if (name != "poisson" && name != "bernoulli")
-            process->fail("must be \"poisson\" or \"bernoulli\", not \"" + name + "\"");
+        if (name != "poisson" && name != "bernoulli" && name != "mmpp")
+            process->fail("must be \"poisson\", \"bernoulli\" or \"mmpp\", not \"" + name + "\"");
         online.bernoulli = name == "bernoulli";
+        online.mmpp = name == "mmpp";
+    }
+    if (online.mmpp) {
+        const Field states = field.at("states");
+        const size_t count = states.arraySize();
+        if (count > 1000)
+            states.fail("has " + std::to_string(count) + " states; at most 1000");
+        for (size_t k = 0; k < count; ++k)
+            online.mmppStates.push_back(readMmppState(states.at(k)));
+        if (auto perUser = field.find("per_user")) {
+            if (!perUser->json().is_boolean())
+                perUser->fail("must be true or false");
+            online.mmppPerUser = perUser->json().get<bool>();
+        }
+        if (field.has("rate_per_s"))
+            field.at("rate_per_s").fail("conflicts with \"process\": \"mmpp\", whose states give the rates");
+        for (size_t i = 0; i < users.size(); ++i)
+            if (users[i].arrivalRatePerSecond > 0)
+                field.at("process").fail("\"mmpp\" gives every user the states' rates, but user \"" + users[i].id
+                                         + "\" has its own arrival_rate_per_s");
+    } else {
+        for (const char* key : {"states", "per_user"})
+            if (field.has(key))
+                field.at(key).fail("belongs to \"process\": \"mmpp\"");
     }
     if (auto rate = field.find("rate_per_s"))
         online.ratePerSecond = rate->nonNegative();
@@ -332,6 +365,16 @@ OnlineSettings readOnline(const Field& field)
     }
     if (auto seed = field.find("seed"))
         online.seed = static_cast<std::uint64_t>(seed->integer(0, 9'007'199'254'740'992LL));
+    if (auto trace = field.find("trace")) {
+        online.tracePath = trace->string(false);
+        std::vector<std::string> ids;
+        for (const User& user : users)
+            ids.push_back(user.id);
+        Expected<std::vector<TraceArrival>> arrivals = readArrivalTrace(resolvePath(online.tracePath, baseDir), ids, online.horizonMs);
+        if (!arrivals)
+            trace->fail(arrivals.error().message);
+        online.trace = std::move(*arrivals);
+    }
     return online;
 }
 
@@ -364,7 +407,8 @@ void requireArrivalRoom(const Field& online, const Scenario& scenario, const Sce
 {
     double ratePerSecond = 0;
     for (const User& user : scenario.users)
-        ratePerSecond += user.arrivalRatePerSecond > 0 ? user.arrivalRatePerSecond : scenario.online.ratePerSecond;
+        ratePerSecond += scenario.online.mmpp ? scenario.online.mmppMeanRatePerSecond()
+                         : user.arrivalRatePerSecond > 0 ? user.arrivalRatePerSecond : scenario.online.ratePerSecond;
     const double expected = ratePerSecond * scenario.online.horizonMs / 1000.0;
     if (expected > static_cast<double>(limits.maxArrivalsPerEpisode))
         online.fail("expects " + std::to_string(static_cast<long long>(expected)) + " tasks per episode (rates x horizon_ms), more than the limit of "
@@ -439,7 +483,7 @@ Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits, const
     if (root.has("population"))
         applyOverrides(scenario.users, explicitCount);
     if (auto online = root.find("online")) {
-        scenario.online = readOnline(*online);
+        scenario.online = readOnline(*online, scenario.users, baseDir);
         requireArrivalRoom(*online, scenario, limits);
     }
     std::unordered_map<std::string_view, size_t> seen;
@@ -572,11 +616,23 @@ std::string scenarioToJson(const Scenario& scenario)
         document["channel"] = {{"bandwidth_mhz", scenario.channel.bandwidthMhz}, {"noise_dbm_per_hz", scenario.channel.noiseDbmPerHz},
                                {"path_loss", {{"reference_db", scenario.channel.pathLossReferenceDb},
                                               {"exponent", scenario.channel.pathLossExponent}}}};
-    if (scenario.online.present)
-        document["online"] = {{"slot_ms", scenario.online.slotMs}, {"horizon_ms", scenario.online.horizonMs},
-                              {"process", scenario.online.bernoulli ? "bernoulli" : "poisson"},
-                              {"rate_per_s", scenario.online.ratePerSecond}, {"deadline_jitter", scenario.online.deadlineJitter},
-                              {"seed", scenario.online.seed}};
+    if (scenario.online.present) {
+        const OnlineSettings& online = scenario.online;
+        document["online"] = {{"slot_ms", online.slotMs}, {"horizon_ms", online.horizonMs},
+                              {"process", online.mmpp ? "mmpp" : online.bernoulli ? "bernoulli" : "poisson"},
+                              {"deadline_jitter", online.deadlineJitter}, {"seed", online.seed}};
+        if (online.mmpp) {
+            json states = json::array();
+            for (const MmppState& state : online.mmppStates)
+                states.push_back({{"rate_per_s", state.ratePerSecond}, {"mean_stay_s", state.meanStayMs / 1000.0}});
+            document["online"]["states"] = states;
+            document["online"]["per_user"] = online.mmppPerUser;
+        } else {
+            document["online"]["rate_per_s"] = online.ratePerSecond;
+        }
+        if (!online.tracePath.empty())
+            document["online"]["trace"] = online.tracePath;
+    }
     return document.dump(2) + "\n";
 }
 

@@ -44,14 +44,25 @@ void ReplayBuffer::sample(int n, SeededRandom& random, Eigen::MatrixXd& states, 
 
 namespace {
 
-Mlp makeActor(int stateSize, int hidden, std::uint64_t seed)
+/// inputs -> hidden... -> 1: ReLU on the hidden layers, @p output on the last.
+Mlp makeNetwork(int inputs, const std::vector<int>& hidden, Activation output, std::uint64_t seed)
 {
-    return Mlp({stateSize, hidden, hidden, 1}, {Activation::Relu, Activation::Relu, Activation::Sigmoid}, seed);
+    std::vector<int> sizes{inputs};
+    sizes.insert(sizes.end(), hidden.begin(), hidden.end());
+    sizes.push_back(1);
+    std::vector<Activation> activations(hidden.size(), Activation::Relu);
+    activations.push_back(output);
+    return Mlp(sizes, activations, seed);
 }
 
-Mlp makeCritic(int stateSize, int hidden, std::uint64_t seed)
+Mlp makeActor(int stateSize, const std::vector<int>& hidden, std::uint64_t seed)
 {
-    return Mlp({stateSize + 1, hidden, hidden, 1}, {Activation::Relu, Activation::Relu, Activation::Linear}, seed);
+    return makeNetwork(stateSize, hidden, Activation::Sigmoid, seed);
+}
+
+Mlp makeCritic(int stateSize, const std::vector<int>& hidden, std::uint64_t seed)
+{
+    return makeNetwork(stateSize + 1, hidden, Activation::Linear, seed);
 }
 
 /// A standard normal draw (Box-Muller), from the portable generator.

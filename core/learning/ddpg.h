@@ -18,7 +18,7 @@
 namespace coinfer {
 
 struct DdpgConfig {
-    int hidden = 32;                  ///< units in each of the two hidden layers
+    std::vector<int> hidden = {32, 32}; ///< units in each hidden layer of the actor and of the critic
     double actorLearningRate = 3e-4;
     double criticLearningRate = 1e-3;
     double gamma = 0.99;              ///< discount per slot
@@ -90,7 +90,7 @@ struct EpisodeReport {
 
 struct TrainingOptions {
     OnlinePlanner planner = OnlinePlanner::Og;
-    int episodes = 60;
+    int episodes = 100;
     int evaluationEpisodes = 5;          ///< traces seeded online.seed + 1000000 + i
     DdpgConfig ddpg;
     /// Called after each episode; return false to stop (the best policy so far is kept).

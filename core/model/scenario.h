@@ -55,15 +55,53 @@ struct User {
     bool operator==(const User&) const = default;
 };
 
+/// One state of a Markov-modulated Poisson process: while the chain is in it, every user
+/// releases tasks at ratePerSecond; the chain stays an exponential time of mean meanStayMs.
+struct MmppState {
+    double ratePerSecond = 0;
+    double meanStayMs = 1000;
+
+    /// Exact, field by field.
+    bool operator==(const MmppState&) const = default;
+};
+
+/// One recorded task of an arrival trace file: user index, release time and relative deadline.
+struct TraceArrival {
+    int user = 0;
+    double releaseMs = 0;
+    double deadlineMs = 0; ///< relative to the release
+
+    /// Exact, field by field.
+    bool operator==(const TraceArrival&) const = default;
+};
+
 /// Online mode (SPEC section 3): how tasks arrive and when decisions are made.
 struct OnlineSettings {
     bool present = false;             ///< the scenario has an "online" block
     double slotMs = 10;               ///< decision slot length delta
     double horizonMs = 10'000;        ///< length of one episode
     bool bernoulli = false;           ///< false: Poisson arrivals; true: at most one per slot
+    bool mmpp = false;                ///< Markov-modulated Poisson arrivals over mmppStates
+    std::vector<MmppState> mmppStates;
+    bool mmppPerUser = false;         ///< one modulating chain per user instead of one shared
     double ratePerSecond = 1;         ///< default task rate per user
     double deadlineJitter = 0;        ///< relative deadline = deadline_ms x U(1 - j, 1 + j)
     std::uint64_t seed = 1;           ///< first trace's seed
+    std::string tracePath;            ///< "trace" as written in the file (empty: none)
+    std::vector<TraceArrival> trace;  ///< replayed in every episode when not empty
+
+    /// The long-run task rate of one user under the MMPP: sum r_k s_k / sum s_k (the chain
+    /// leaves a state for one of the others chosen uniformly, so each state is visited equally
+    /// often). O(states).
+    double mmppMeanRatePerSecond() const
+    {
+        double weighted = 0, stays = 0;
+        for (const MmppState& state : mmppStates) {
+            weighted += state.ratePerSecond * state.meanStayMs;
+            stays += state.meanStayMs;
+        }
+        return stays > 0 ? weighted / stays : 0.0;
+    }
 
     /// Exact, field by field.
     bool operator==(const OnlineSettings&) const = default;

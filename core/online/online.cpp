@@ -30,10 +30,49 @@ void OnlineResult::add(const OnlineResult& other)
     horizonMs += other.horizonMs;
 }
 
+std::vector<MmppSegment> makeMmppPath(const OnlineSettings& online, std::uint64_t seed, int chain)
+{
+    std::vector<MmppSegment> path;
+    const auto& states = online.mmppStates;
+    if (!online.mmpp || states.empty())
+        return path;
+    SeededRandom random(seed * 0xD1B54A32D192ED03ull + static_cast<std::uint64_t>(chain) * 104729u + 17);
+    double stays = 0;
+    for (const MmppState& state : states)
+        stays += state.meanStayMs;
+    int current = static_cast<int>(states.size()) - 1;
+    const double u = random.uniform() * stays;
+    double sum = 0;
+    for (int k = 0; k < static_cast<int>(states.size()); ++k) {
+        sum += states[static_cast<size_t>(k)].meanStayMs;
+        if (u < sum) {
+            current = k;
+            break;
+        }
+    }
+    const int count = static_cast<int>(states.size());
+    for (double t = 0; t < online.horizonMs;) {
+        const double stay = -std::log(1.0 - random.uniform()) * states[static_cast<size_t>(current)].meanStayMs;
+        path.push_back({t, std::min(t + stay, online.horizonMs), current});
+        t += stay;
+        if (count > 1) {
+            const int other = std::min(static_cast<int>(random.uniform() * (count - 1)), count - 2);
+            current = other >= current ? other + 1 : other;
+        }
+    }
+    return path;
+}
+
 std::vector<OnlineTask> makeArrivalTrace(const Scenario& scenario, std::uint64_t seed)
 {
     const OnlineSettings& online = scenario.online;
     std::vector<OnlineTask> trace;
+    if (!online.trace.empty()) {
+        for (const TraceArrival& arrival : online.trace)
+            trace.push_back({arrival.user, arrival.releaseMs, arrival.releaseMs + arrival.deadlineMs});
+        return trace;
+    }
+    const std::vector<MmppSegment> shared = online.mmpp && !online.mmppPerUser ? makeMmppPath(online, seed, 0) : std::vector<MmppSegment>{};
     for (int m = 0; m < scenario.userCount(); ++m) {
         const User& user = scenario.users[static_cast<size_t>(m)];
         const double rate = user.arrivalRatePerSecond > 0 ? user.arrivalRatePerSecond : online.ratePerSecond;
@@ -42,6 +81,19 @@ std::vector<OnlineTask> makeArrivalTrace(const Scenario& scenario, std::uint64_t
         auto deadline = [&](double releaseMs) {
             return releaseMs + user.deadlineMs * (1.0 + jitter * (2.0 * random.uniform() - 1.0));
         };
+        if (online.mmpp) {
+            const std::vector<MmppSegment> own = online.mmppPerUser ? makeMmppPath(online, seed, m) : std::vector<MmppSegment>{};
+            // Exponential gaps restart at each change of state: exact, as they are memoryless.
+            for (const MmppSegment& segment : online.mmppPerUser ? own : shared) {
+                const double stateRate = online.mmppStates[static_cast<size_t>(segment.state)].ratePerSecond;
+                if (stateRate <= 0)
+                    continue;
+                for (double t = segment.startMs - std::log(1.0 - random.uniform()) / stateRate * 1000.0; t < segment.endMs;
+                     t += -std::log(1.0 - random.uniform()) / stateRate * 1000.0)
+                    trace.push_back({m, t, deadline(t)});
+            }
+            continue;
+        }
         if (rate <= 0)
             continue;
         if (online.bernoulli) {
@@ -73,7 +125,8 @@ OnlineSimulator::OnlineSimulator(const Scenario& scenario, OnlinePlanner planner
         const double jitter = user.deadlineJitter >= 0 ? user.deadlineJitter : online.deadlineJitter;
         m_largestDeadlineMs = std::max(m_largestDeadlineMs, user.deadlineMs * (1.0 + jitter));
         localSum += model.energyMj(m, n);
-        rateSum += user.arrivalRatePerSecond > 0 ? user.arrivalRatePerSecond : online.ratePerSecond;
+        rateSum += online.mmpp ? online.mmppMeanRatePerSecond()
+                   : user.arrivalRatePerSecond > 0 ? user.arrivalRatePerSecond : online.ratePerSecond;
         m_localOnlyMs.push_back(model.localMs(m, n));
         m_localOnlyMj.push_back(model.energyMj(m, n));
         for (int p = 0; p < n; ++p) {
@@ -84,6 +137,8 @@ OnlineSimulator::OnlineSimulator(const Scenario& scenario, OnlinePlanner planner
         }
     }
     m_meanLocalMj = model.userCount() > 0 ? std::max(localSum / model.userCount(), 1e-9) : 1.0;
+    if (!online.trace.empty())
+        rateSum = static_cast<double>(online.trace.size()) / std::max(online.horizonMs / 1000.0, 1e-9);
     m_expectedArrivalsPerSlot = rateSum * online.slotMs / 1000.0;
     admitArrivals();
     updateObservation();
@@ -103,6 +158,12 @@ void OnlineSimulator::admitArrivals()
         ++admitted;
     }
     m_recentArrivals.push_back(admitted);
+    // Exponential averages over about 5 and 100 slots; the first slot seeds them at the
+    // expected rate, so an episode does not start by looking silent.
+    if (m_slot == 0)
+        m_shortRate = m_longRate = m_expectedArrivalsPerSlot;
+    m_shortRate += (admitted - m_shortRate) / 5.0;
+    m_longRate += (admitted - m_longRate) / 100.0;
     if (m_recentArrivals.size() > 10)
         m_recentArrivals.erase(m_recentArrivals.begin());
 }
@@ -151,6 +212,9 @@ void OnlineSimulator::updateObservation()
     const double expected = m_expectedArrivalsPerSlot * static_cast<double>(std::max<size_t>(1, m_recentArrivals.size()));
     o.features[7] = expected > 0 ? std::min(1.0, recent / expected / 2.0) : 0.0;
     o.features[8] = forced / pool;
+    const double scale = 4.0 * std::max(m_expectedArrivalsPerSlot, 1e-9);
+    o.features[9] = std::min(1.0, m_shortRate / scale);
+    o.features[10] = std::min(1.0, m_longRate / scale);
 }
 
 void OnlineSimulator::dispatchPool()

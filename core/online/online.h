@@ -21,9 +21,25 @@ struct OnlineTask {
 };
 
 /// The seeded arrivals of one episode, sorted by release time: per user Poisson (exponential
-/// gaps) or Bernoulli per slot, with relative deadlines deadline_ms x U(1 - j, 1 + j).
-/// The same seed gives the same trace on every platform. O(tasks).
+/// gaps), Bernoulli per slot, or Markov-modulated Poisson (per-user rate of the modulating
+/// chain's current state), with relative deadlines deadline_ms x U(1 - j, 1 + j). A scenario
+/// with a recorded trace gives that trace whatever the seed. The same seed gives the same trace
+/// on every platform. O(tasks + chain segments).
 std::vector<OnlineTask> makeArrivalTrace(const Scenario& scenario, std::uint64_t seed);
+
+/// A stretch of time the MMPP's modulating chain spends in one state.
+struct MmppSegment {
+    double startMs = 0;
+    double endMs = 0; ///< clipped to the horizon
+    int state = 0;
+};
+
+/// The path over [0, horizon_ms) of modulating chain @p chain (0 for the shared chain, the
+/// user's index with "per_user"), as makeArrivalTrace draws it for @p seed: the first state
+/// drawn with probability proportional to its mean stay (the long-run share of time), each stay
+/// exponential with the state's mean, the next state uniform among the others. Empty unless
+/// the scenario's process is "mmpp". O(segments).
+std::vector<MmppSegment> makeMmppPath(const OnlineSettings& online, std::uint64_t seed, int chain);
 
 enum class OnlinePlanner { Og, IpSsa };
 
@@ -32,9 +48,11 @@ std::string onlinePlannerName(OnlinePlanner planner);
 
 /// What a policy sees at the start of a slot, every feature normalised to about [0, 1].
 struct OnlineObservation {
-    static constexpr int kFeatures = 9;
+    static constexpr int kFeatures = 11;
     /// pool size / M; smallest remaining slack; a 4-bin histogram of slacks; GPU busy time
-    /// left; recent arrival rate against the expected one; the share of forced tasks.
+    /// left; recent arrival rate against the expected one; the share of forced tasks; the
+    /// arrival rate over a short (about 5 slots) and a long (about 100 slots) horizon,
+    /// exponentially averaged, against 4 x the expected one.
     double features[kFeatures] = {};
     int poolSize = 0;
     double minSlackShare = 1;  ///< smallest remaining slack / the largest relative deadline
@@ -103,6 +121,7 @@ private:
     long long m_slot = 0, m_slots = 0;
     std::vector<OnlineTask> m_pool;
     std::vector<double> m_recentArrivals;
+    double m_shortRate = 0, m_longRate = 0; // arrivals per slot, exponentially averaged
     double m_gpuFreeMs = 0;
     double m_largestDeadlineMs = 1;
     double m_meanLocalMj = 1;

@@ -11,14 +11,17 @@
 #include "gpu/profiler.h"
 #include "tests/common/testdata.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
 
 #include <algorithm>
+#include <fstream>
 #include <cmath>
 #include <map>
+#include <set>
 #include <sstream>
 
 using namespace coinfer;
@@ -598,6 +601,96 @@ private slots:
         const Run missing = run({"simulate", COINFER_EXAMPLES "/online.json", "--policy", "ddpg:/nonexistent.json"});
         QCOMPARE(missing.status, 2);
         QCOMPARE(run({"train", COINFER_EXAMPLES "/online.json"}).status, 2); // no --output
+    }
+
+    void replaysARecordedTrace()
+    {
+        QTemporaryDir dir;
+        const std::string good = (dir.path() + "/arrivals.csv").toStdString(), bad = (dir.path() + "/bad.csv").toStdString();
+        std::ofstream(good) << "user,release_ms,deadline_ms\nana,0,100\nben,2.5,300\nana,40,90\n";
+        std::ofstream(bad) << "user,release_ms,deadline_ms\nana,10,100\nben,2.5,300\n";
+        const std::string online = COINFER_EXAMPLES "/online.json";
+        const Run replay = run({"simulate", online, "--trace", good, "--format", "json"});
+        QCOMPARE(replay.status, 0);
+        QCOMPARE(parse(replay.out)["tasks"].toInt(), 3);
+        QCOMPARE(parse(replay.out)["episodes"].toInt(), 1);
+        // --record writes the first episode slot by slot, with the burst state of the shared chain.
+        const std::string slotCsv = (dir.path() + "/slots.csv").toStdString();
+        QCOMPARE(run({"simulate", COINFER_EXAMPLES "/online-bursty.json", "--policy", "threshold:0.3", "--episodes", "1", "--record", slotCsv})
+                     .status,
+                 0);
+        std::ifstream recorded(slotCsv);
+        std::string line;
+        std::getline(recorded, line);
+        QCOMPARE(line, std::string("slot_ms,arrivals,pool,min_slack_share,threshold,dispatched,mmpp_state"));
+        int rows = 0, dispatched = 0;
+        std::set<std::string> states;
+        while (std::getline(recorded, line)) {
+            ++rows;
+            QVERIFY2(line.find(",0.3000,") != std::string::npos, line.c_str());
+            dispatched += line.find(",1,", line.find(",0.3000,")) != std::string::npos;
+            states.insert(line.substr(line.rfind(',') + 1));
+        }
+        QCOMPARE(rows, 800); // 4000 ms of 5 ms slots
+        QVERIFY(dispatched > 10);
+        QVERIFY((states == std::set<std::string>{"0", "1"}));
+        const Run unsorted = run({"simulate", online, "--trace", bad});
+        QCOMPARE(unsorted.status, 2);
+        QVERIFY2(unsorted.err.find("bad.csv: line 3, column 2 (release_ms): 2.5 is earlier than the line before") != std::string::npos,
+                 unsorted.err.c_str());
+    }
+
+    void comparesOnlinePoliciesAsJson()
+    {
+        const Run compared = run({"compare-online", COINFER_EXAMPLES "/online.json", "--episodes", "1", "--test-episodes", "1",
+                                  "--format", "json"});
+        QCOMPARE(compared.status, 0);
+        const QJsonArray rows = QJsonDocument::fromJson(QByteArray::fromStdString(compared.out)).array();
+        QCOMPARE(rows.size(), 9);
+        std::map<std::string, int> policies;
+        for (const QJsonValue& value : rows) {
+            const QJsonObject row = value.toObject();
+            const std::string policy = row["policy"].toString().toStdString();
+            ++policies[policy];
+            for (const char* key : {"energy_per_task_mj", "misses", "mean_batch", "gpu_busy", "saving_percent"})
+                QVERIFY2(row[key].isDouble(), key);
+            QVERIFY(row["gpu_busy"].toDouble() >= 0 && row["gpu_busy"].toDouble() <= 1);
+            if (policy == "local") {
+                QVERIFY(row["planner"].isNull());
+                QCOMPARE(row["saving_percent"].toDouble(), 0.0);
+            } else {
+                QVERIFY(row["planner"].toString() == "og" || row["planner"].toString() == "ip-ssa");
+                QVERIFY(row["energy_per_task_mj"].toDouble() < rows.last().toObject()["energy_per_task_mj"].toDouble());
+            }
+            QCOMPARE(row.contains("threshold"), policy == "threshold-best");
+            QCOMPARE(row.contains("period_ms"), policy == "periodic-best");
+            if (policy == "threshold-best")
+                QVERIFY(row["threshold"].toDouble() >= 0 && row["threshold"].toDouble() <= 1);
+        }
+        QVERIFY((policies == std::map<std::string, int>{{"ddpg", 2}, {"threshold-best", 2}, {"periodic-best", 2}, {"immediate", 2}, {"local", 1}}));
+        QCOMPARE(run({"compare-online", COINFER_EXAMPLES "/online.json", "--format", "xml"}).status, 2);
+    }
+
+    void trainsWithChosenLayerSizes()
+    {
+        QTemporaryDir dir;
+        const std::string policy = (dir.path() + "/policy.json").toStdString();
+        const Run trained = run({"train", COINFER_EXAMPLES "/online.json", "--episodes", "1", "--hidden", "24,8", "--output", policy});
+        QCOMPARE(trained.status, 0);
+        QFile file(QString::fromStdString(policy));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonArray layers = QJsonDocument::fromJson(file.readAll()).object()["actor"].toArray();
+        QCOMPARE(layers.size(), 3);
+        QCOMPARE(layers[0].toObject()["outputs"].toInt(), 24);
+        QCOMPARE(layers[1].toObject()["inputs"].toInt(), 24);
+        QCOMPARE(layers[1].toObject()["outputs"].toInt(), 8);
+        QCOMPARE(layers[2].toObject()["outputs"].toInt(), 1);
+        QCOMPARE(run({"simulate", COINFER_EXAMPLES "/online.json", "--policy", "ddpg:" + policy, "--episodes", "1"}).status, 0);
+        for (const char* hidden : {"0", "32,", "1.5", "a", "1,2,3,4,5", "5000"}) {
+            const Run refused = run({"train", COINFER_EXAMPLES "/online.json", "--hidden", hidden, "--output", policy});
+            QCOMPARE(refused.status, 2);
+            QVERIFY2(refused.err.find("--hidden must be") != std::string::npos, refused.err.c_str());
+        }
     }
 
     // The CLI bug fixes of issue 11: each test fails on the hand-written parser of before.

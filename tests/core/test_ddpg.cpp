@@ -243,7 +243,7 @@ private slots:
             }
             return true;
         };
-        QVERIFY(refused([](QJsonObject& o) { o["state_features"] = 4; }, "bad.json: state_features: is 4, but this build observes 9"));
+        QVERIFY(refused([](QJsonObject& o) { o["state_features"] = 4; }, "bad.json: state_features: is 4, but this build observes 11"));
         QVERIFY(refused([](QJsonObject& o) {
             QJsonArray layers = o["actor"].toArray();
             QJsonObject first = layers[0].toObject();
@@ -252,7 +252,7 @@ private slots:
             first["weights_column_major"] = weights;
             layers[0] = first;
             o["actor"] = layers;
-        }, "actor[0].weights_column_major: must have inputs x outputs = 45 numbers, not 44"));
+        }, "actor[0].weights_column_major: must have inputs x outputs = 55 numbers, not 54"));
         QVERIFY(refused([](QJsonObject& o) {
             QJsonArray layers = o["actor"].toArray();
             QJsonObject second = layers[1].toObject();
