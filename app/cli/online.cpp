@@ -223,23 +223,11 @@ int commandSimulate(const CLI::App& command, Io io)
 /// telling @p err) otherwise.
 std::optional<std::vector<int>> hiddenOption(const CLI::App& command, const char* prefix, std::ostream& err)
 {
-    const std::string text = optionValue(command, "--hidden").value_or("32,32");
-    std::vector<int> sizes;
-    size_t from = 0;
-    for (;;) {
-        const size_t comma = text.find(',', from);
-        const std::string part = text.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
-        const std::optional<double> value = parseDecimal(part);
-        if (!value || *value < 1 || *value > 4096 || *value != static_cast<int>(*value) || sizes.size() == 4) {
-            err << prefix << ": --hidden must be 1 to 4 layer sizes from 1 to 4096, separated by commas (e.g. 256,128), not '" << text
-                << "'\n";
-            return std::nullopt;
-        }
-        sizes.push_back(static_cast<int>(*value));
-        if (comma == std::string::npos)
-            return sizes;
-        from = comma + 1;
-    }
+    const std::string text = optionValue(command, "--hidden").value_or(hiddenLayersText(DdpgConfig{}.hidden));
+    std::optional<std::vector<int>> sizes = parseHiddenLayers(text);
+    if (!sizes)
+        err << prefix << ": --hidden must be 1 to 4 layer sizes from 1 to 4096, separated by commas (e.g. 256,128), not '" << text << "'\n";
+    return sizes;
 }
 
 std::atomic<bool> g_interrupted{false};

@@ -1,5 +1,7 @@
 #include "core/learning/ddpg.h"
 
+#include <charconv>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -208,6 +210,32 @@ Expected<DdpgPolicy> trainDdpg(const Scenario& scenario, const TrainingOptions& 
     if (!haveBest)
         return Unexpected(Error{ErrorCode::BadInput, "training was stopped before its first episode ended"});
     return best;
+}
+
+std::optional<std::vector<int>> parseHiddenLayers(std::string_view text)
+{
+    std::vector<int> sizes;
+    size_t from = 0;
+    for (;;) {
+        const size_t comma = text.find(',', from);
+        const std::string_view part = text.substr(from, comma == std::string_view::npos ? std::string_view::npos : comma - from);
+        int value = 0;
+        const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), value);
+        if (part.empty() || error != std::errc() || end != part.data() + part.size() || value < 1 || value > 4096 || sizes.size() == 4)
+            return std::nullopt;
+        sizes.push_back(value);
+        if (comma == std::string_view::npos)
+            return sizes;
+        from = comma + 1;
+    }
+}
+
+std::string hiddenLayersText(const std::vector<int>& sizes)
+{
+    std::string text;
+    for (int size : sizes)
+        text += (text.empty() ? "" : ",") + std::to_string(size);
+    return text;
 }
 
 } // namespace coinfer

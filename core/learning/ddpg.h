@@ -13,6 +13,9 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace coinfer {
@@ -87,6 +90,13 @@ struct EpisodeReport {
     int evaluationMisses = 0;
     bool best = false;                    ///< the best policy so far (fewest misses, then energy)
 };
+
+/// Hidden layer sizes as written ("256,128"): 1 to 4 comma-separated whole numbers from 1 to
+/// 4096; nullopt for anything else. O(length).
+std::optional<std::vector<int>> parseHiddenLayers(std::string_view text);
+
+/// "32,32" for {32, 32}.
+std::string hiddenLayersText(const std::vector<int>& sizes);
 
 struct TrainingOptions {
     OnlinePlanner planner = OnlinePlanner::Og;

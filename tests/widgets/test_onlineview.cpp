@@ -122,6 +122,22 @@ private slots:
         QVERIFY2(view.summary()->text().startsWith(expected), qPrintable(view.summary()->text() + " / " + expected));
     }
 
+    void trainingTakesTheHiddenLayerSizesAsked()
+    {
+        const Scenario scenario = shortOnlineScenario();
+        ScenarioDocument document;
+        document.reset(scenario, QString());
+        OnlineView view(&document);
+        QSignalSpy finished(&view, &OnlineView::trainingFinished);
+        view.train(1, {24, 8});
+        QVERIFY(finished.wait(60000));
+        QVERIFY(view.trainedPolicy() != nullptr);
+        const std::vector<int>& sizes = view.trainedPolicy()->actor.sizes();
+        QCOMPARE(std::vector<int>(sizes.begin() + 1, sizes.end() - 1), (std::vector<int>{24, 8}));
+        QVERIFY(!parseHiddenLayers("0,8") && !parseHiddenLayers("8,") && !parseHiddenLayers("1,2,3,4,5"));
+        QCOMPARE(*parseHiddenLayers("256,128"), (std::vector<int>{256, 128}));
+    }
+
     // Stopping keeps the best policy so far: it replaces the previous one, which is not run
     // while the new training is under way either.
     void stoppedTrainingHandsOverItsBestPolicy()

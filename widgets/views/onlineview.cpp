@@ -8,15 +8,21 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDoubleSpinBox>
+#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
 #include <QPointer>
 #include <QProgressDialog>
 #include <QPushButton>
 #include <QShortcut>
 #include <QSlider>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -220,10 +226,28 @@ void OnlineView::trainOrStop()
         cancelTraining();
         return;
     }
-    bool ok = false;
-    const int episodes = QInputDialog::getInt(this, tr("Train DDPG"), tr("Episodes"), 60, 1, 10000, 10, &ok);
-    if (ok)
-        train(episodes);
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Train DDPG"));
+    auto* form = new QFormLayout(&dialog);
+    auto* episodes = new QSpinBox(&dialog);
+    episodes->setRange(1, 10000);
+    episodes->setSingleStep(10);
+    episodes->setValue(TrainingOptions{}.episodes);
+    auto* hidden = new QLineEdit(QString::fromStdString(hiddenLayersText(DdpgConfig{}.hidden)), &dialog);
+    hidden->setToolTip(tr("Units in each hidden layer of the actor and of the critic: 1 to 4 sizes from 1 to 4096, e.g. 256,128"));
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    form->addRow(tr("Episodes"), episodes);
+    form->addRow(tr("Hidden layers"), hidden);
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
+        if (parseHiddenLayers(hidden->text().toStdString()))
+            dialog.accept();
+        else
+            QMessageBox::warning(&dialog, tr("Train DDPG"), tr("Hidden layers: 1 to 4 sizes from 1 to 4096, separated by commas (e.g. 256,128)"));
+    });
+    if (dialog.exec() == QDialog::Accepted)
+        train(episodes->value(), *parseHiddenLayers(hidden->text().toStdString()));
 }
 
 void OnlineView::showTrainingDone()
@@ -312,7 +336,7 @@ void OnlineView::showEpisode(const OnlineResult& result, const OnlineRecord& rec
     emit episodeShown();
 }
 
-void OnlineView::train(int episodes)
+void OnlineView::train(int episodes, std::vector<int> hidden)
 {
     const Scenario scenario = m_document->scenario();
     if (m_trainingWatcher.isRunning())
@@ -328,6 +352,8 @@ void OnlineView::train(int episodes)
     TrainingOptions options;
     options.planner = planner();
     options.episodes = episodes;
+    if (!hidden.empty())
+        options.ddpg.hidden = std::move(hidden);
     options.progress = trainingProgress();
     // The worker owns copies and shares nothing with this view: its policy comes back as the
     // future's result, which showTrainingDone() takes over on the GUI thread.

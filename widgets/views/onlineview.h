@@ -51,7 +51,8 @@ public:
     /// Trains DDPG for @p episodes in the background; the curve grows after every episode. The
     /// previous trained policy is dropped; the new one reaches this view through the training's
     /// future when it ends, finished or stopped, and trainingFinished() follows.
-    void train(int episodes);
+    /// Trains for @p episodes with hidden layers of @p hidden units (empty: the default sizes).
+    void train(int episodes, std::vector<int> hidden = {});
     /// Asks the training under way to stop after its current episode; it then hands over the
     /// best policy so far. Does nothing when no training runs.
     void cancelTraining();
@@ -125,6 +126,10 @@ private:
     std::shared_ptr<std::atomic<bool>> m_stopTraining;
     /// The policy the last training handed over; only the GUI thread reads or writes it.
     std::optional<DdpgPolicy> m_trained;
+
+public:
+    /// The policy the last training handed over, or nullptr. For tests.
+    const DdpgPolicy* trainedPolicy() const { return m_trained ? &*m_trained : nullptr; }
 };
 
 } // namespace coinfer
