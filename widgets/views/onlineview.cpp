@@ -214,9 +214,9 @@ void OnlineView::setUpCharts()
 {
     m_episode->setAxisLabel(ChartAxis::Bottom, tr("Time (ms)"));
     m_episode->setAxisLabel(ChartAxis::Left, tr("Tasks"));
-    m_episode->setLegend(LegendPlacement::InsideTopRight);
+    m_episode->setLegend(LegendPlacement::Below);
     m_training->setAxisLabel(ChartAxis::Bottom, tr("Training episode"));
-    m_training->setAxisLabel(ChartAxis::Left, tr("Energy per task on the evaluation traces (mJ)"));
+    m_training->setAxisLabel(ChartAxis::Left, tr("mJ/task"));
     m_training->addLine({.name = tr("DDPG"), .pen = QPen(QColor(70, 130, 180), 2), .marker = PointMarker::Disc, .markerSize = 5});
 }
 
