@@ -310,9 +310,11 @@ std::string ScenarioForm::text(const std::string& saveDir) const
     Json document = m_state->document;
     bool moved = false;
     if (rebasing) {
-        if (auto dnn = document.find("dnn"); dnn != document.end() && dnn->is_object())
-            for (const char* key : {"description", "gpu_profile"})
-                if (auto file = dnn->find(key); file != dnn->end() && file->is_string()) {
+        // Every path a scenario reads relative to its own folder.
+        const std::pair<const char*, const char*> references[] = {{"dnn", "description"}, {"dnn", "gpu_profile"}, {"online", "trace"}};
+        for (const auto& [block, key] : references)
+            if (auto section = document.find(block); section != document.end() && section->is_object())
+                if (auto file = section->find(key); file != section->end() && file->is_string()) {
                     const std::string rebased = rebase(file->get<std::string>(), m_state->readDir, saveDir);
                     moved = moved || rebased != file->get<std::string>();
                     *file = rebased;

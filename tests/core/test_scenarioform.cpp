@@ -229,6 +229,32 @@ private slots:
         QVERIFY(*reread == opened.scenario);
     }
 
+    void aReferencedTraceIsFoundFromWhereverTheFileIsSaved()
+    {
+        // The online example replaying recorded arrivals from a CSV beside it, saved two folders away.
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        const std::string dir = folder.path().toStdString();
+        std::filesystem::create_directories(dir + "/logs");
+        std::filesystem::create_directories(dir + "/elsewhere/deeper");
+        Opened online = open(COINFER_EXAMPLES "/online.json");
+        const std::string firstUser = online.scenario.users.front().id;
+        QVERIFY(writeFileAtomically(dir + "/logs/arrivals.csv", "user,release_ms,deadline_ms\n" + firstUser + ",10,100\n").has_value());
+        std::string withTrace = online.text;
+        const size_t block = withTrace.find("\"online\": {");
+        QVERIFY(block != std::string::npos);
+        withTrace.insert(block + std::string("\"online\": {").size(), "\"trace\": \"logs/arrivals.csv\", ");
+        const std::string path = dir + "/scenario.json";
+        QVERIFY(writeFileAtomically(path, withTrace).has_value());
+        Opened opened = open(path);
+        QCOMPARE(opened.scenario.online.trace.size(), size_t(1));
+        const std::string text = opened.form.text(dir + "/elsewhere/deeper");
+        QVERIFY(text.find("\"trace\": \"../../logs/arrivals.csv\"") != std::string::npos);
+        Expected<Scenario> reread = parseScenario(text, dir + "/elsewhere/deeper/scenario.json");
+        QVERIFY2(reread.has_value(), reread ? "" : reread.error().message.c_str());
+        QCOMPARE(reread->online.trace.size(), size_t(1));
+    }
+
     /// Seeded random sequences of the app's edits on every file: after each step the text reads
     /// back as the directly edited scenario; undoing every step gives back the very bytes.
     void randomEditsReadBackAndUndoToTheBytes_data() { unchangedSavesTheVeryBytes_data(); }
