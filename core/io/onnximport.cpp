@@ -476,6 +476,20 @@ void GraphImport::inferShapes()
     for (onnx::ValueInfoProto& output : *m_graph.mutable_output())
         if (output.type().has_tensor_type())
             output.mutable_type()->mutable_tensor_type()->clear_shape();
+    // ONNX 1.12's inference divides by strides, dilations and groups without checking them (a
+    // stride of 0 raised SIGFPE inside libonnx; found by fuzz_onnx): refuse them first.
+    for (int n = 0; n < m_graph.node_size(); ++n)
+        for (const onnx::AttributeProto& attribute : m_graph.node(n).attribute()) {
+            const std::string& name = attribute.name();
+            const bool positive = name == "strides" || name == "dilations" || name == "kernel_shape" || name == "group";
+            if (!positive && name != "pads")
+                continue;
+            for (std::int64_t value : attribute.ints())
+                if (value < (positive ? 1 : 0))
+                    failNode(n, name + " holds " + std::to_string(value) + "; it must be at least " + (positive ? "1" : "0"));
+            if (attribute.has_i() && attribute.i() < (positive ? 1 : 0))
+                failNode(n, name + " is " + std::to_string(attribute.i()) + "; it must be at least " + (positive ? "1" : "0"));
+        }
     try {
         onnx::ShapeInferenceOptions strict(false, 1, false);
         onnx::shape_inference::InferShapes(m_model, onnx::OpSchemaRegistry::Instance(), strict);

@@ -17,6 +17,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <tuple>
+
 #include <cmath>
 
 using namespace coinfer;
@@ -491,6 +493,24 @@ private slots:
         b.node("GlobalAveragePool", {"m1"}, "y", "/pool/GlobalAveragePool");
         b.output("y");
         expectRefusal(b.import(), {"node '/act/Mul'", "(Mul, position 3 of", "operator not supported by Coinfer"});
+    }
+
+    void zeroStridesAndGroupsAreRefusedBeforeShapeInference()
+    {
+        // ONNX 1.12's shape inference divides by them unchecked (SIGFPE; found by fuzz_onnx, the
+        // reproducer is fuzz/corpus/onnx/crash-stride-zero-fpe-in-libonnx).
+        for (const auto& [stride, groups, fragment] : {std::tuple{0, 1, "strides holds 0; it must be at least 1"},
+                                                       std::tuple{1, 0, "group is 0; it must be at least 1"}}) {
+            ModelBuilder b({1, 4, 8, 8});
+            b.conv("x", "c1", 4, 4, 3, stride, 1, groups == 0 ? 1 : groups);
+            if (groups == 0)
+                for (onnx::AttributeProto& attribute : *b.model().mutable_graph()->mutable_node(0)->mutable_attribute())
+                    if (attribute.name() == "group")
+                        attribute.set_i(0);
+            b.node("GlobalAveragePool", {"c1"}, "y", "/pool/GlobalAveragePool");
+            b.output("y");
+            expectRefusal(b.import(), {"node '/c1/Conv'", fragment});
+        }
     }
 
     void aDynamicInputShapeNeedsAFixedOne()
