@@ -1,6 +1,7 @@
 // The ONNX importer (core/io/onnximport.h), compiled only with COINFER_ONNX; onnximport_common.cpp
 // holds what a build without ONNX has too.
 #include "core/io/onnximport.h"
+#include "core/io/jsonfields.h"
 
 #include "core/io/fileio.h"
 
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <climits>
+#include <cmath>
 #include <cstring>
 #include <deque>
 #include <exception>
@@ -759,12 +761,25 @@ std::optional<Layer> GraphImport::mapNode(int n, std::vector<Layer>& chain) cons
                 (i == 1 ? low : high) = value;
             }
         }
+        // A bound beyond what a description may state (ONNX's default is the float type's limit,
+        // 3.4e38) bounds nothing an activation reaches: it is read as no bound. A clip of the
+        // limits themselves once wrote a description its own reader refused (found by fuzz_onnx).
+        const auto bound = [](std::optional<double> value) {
+            return value && std::fabs(*value) < detail::kMaxInputMagnitude ? value : std::nullopt;
+        };
+        if (low && *low >= detail::kMaxInputMagnitude)
+            failNode(n, "its min is " + std::to_string(*low) + ": every output would be that constant");
+        if (high && *high <= -detail::kMaxInputMagnitude)
+            failNode(n, "its max is " + std::to_string(*high) + ": every output would be that constant");
+        low = bound(low);
+        high = bound(high);
         if (low && *low == 0 && high && *high == 6)
             return plainLayer(LayerKind::Relu6);
         if (low && *low == 0 && !high)
             return plainLayer(LayerKind::Relu);
-        // ONNX's defaults are the float type's limits, which JSON can hold (infinity it cannot).
-        return clipLayer(low.value_or(-static_cast<double>(FLT_MAX)), high.value_or(static_cast<double>(FLT_MAX)));
+        if (!low && !high)
+            return std::nullopt; // clamps nothing
+        return clipLayer(low.value_or(-detail::kMaxInputMagnitude), high.value_or(detail::kMaxInputMagnitude));
     }
     if (op == "Flatten" || op == "Reshape" || op == "Squeeze") {
         const Dims& outDims = shapeOf(out, n);

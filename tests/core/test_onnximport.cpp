@@ -17,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cfloat>
 #include <tuple>
 
 #include <cmath>
@@ -435,6 +436,31 @@ private slots:
         QCOMPARE(layers[2].kind, LayerKind::Clip);
         QCOMPARE(layers[2].clipMin, -1.0);
         QCOMPARE(layers[2].clipMax, 1.0);
+    }
+
+    void clipBoundsAtTheFloatLimitsBoundNothing()
+    {
+        // ONNX writes "no bound" as the float type's limit (3.4e38), beyond what a description
+        // may state: read as no bound, so the written description reads back (found by fuzz_onnx).
+        ModelBuilder b({1, 4});
+        b.constant("zero", 0);
+        b.constant("lowest", -FLT_MAX);
+        b.constant("highest", FLT_MAX);
+        b.constant("one", 1);
+        b.node("Clip", {"x", "zero", "highest"}, "a");
+        b.node("Clip", {"a", "lowest", "highest"}, "c");
+        b.node("Clip", {"c", "lowest", "one"}, "y");
+        b.output("y");
+        const Expected<OnnxImport> imported = b.import();
+        QVERIFY2(imported, imported ? "" : imported.error().message.c_str());
+        const std::vector<Layer>& layers = imported->dnn.subtasks[0].blocks[0].layers;
+        QCOMPARE(layers.size(), size_t(2)); // the middle clip clamps nothing
+        QCOMPARE(layers[0].kind, LayerKind::Relu);
+        QCOMPARE(layers[1].kind, LayerKind::Clip);
+        QCOMPARE(layers[1].clipMax, 1.0);
+        const Expected<DnnDescription> again = parseDnnDescription(dnnDescriptionToJson(imported->dnn), "again.json");
+        QVERIFY2(again, again ? "" : again.error().message.c_str());
+        QCOMPARE(dnnSignature(*again), dnnSignature(imported->dnn));
     }
 
     /// MatMul + Add(constant) is a linear layer with a bias, as exporters write it without Gemm.
