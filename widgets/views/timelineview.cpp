@@ -941,7 +941,9 @@ void TimelineView::paintCursorAndMeters(QPainter& painter, int firstRow, int las
     bold.setBold(true);
     const QString title = m_title.isEmpty() ? m_model.algorithm() : m_title;
     const QFontMetricsF metrics(painter.font());
-    const double taken = 4 + QFontMetricsF(bold).horizontalAdvance(title) + 14 + metrics.horizontalAdvance(lateSummary()) + 14;
+    // Both the title and the late count are drawn bold (paintLegend).
+    const QFontMetricsF boldMetrics(bold);
+    const double taken = 4 + boldMetrics.horizontalAdvance(title) + 14 + boldMetrics.horizontalAdvance(lateSummary()) + 14;
     const QString time = tr("t = %1 ms").arg(m_cursorMs, 0, 'f', 1);
     const QString energy = tr("%1 mJ, all local %2 mJ").arg(planTotal, 0, 'f', 1).arg(localTotal, 0, 'f', 1);
     const QStringList wordings = {
