@@ -1,11 +1,15 @@
 #include "widgets/views/animationdialog.h"
 
+#include "widgets/export/frameexporter.h"
+#include "widgets/views/timelineview.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLineEdit>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QSpinBox>
 
@@ -85,6 +89,27 @@ void AnimationDialog::setSettings(const AnimationSettings& settings)
     m_size->setCurrentText(size);
     m_lanes->setCurrentIndex(settings.lanes == AnimationLanes::AllScaled ? 0 : 1);
     m_target->setText(settings.target);
+}
+
+void exportTimelineAnimation(const TimelineView& timeline, const AnimationSettings& settings, QWidget* parent,
+                             std::function<void(const QString&)> report)
+{
+    const int count = settings.frameCount();
+    auto* exporter = new FrameExporter(timelineAnimation(timeline, settings.lanes), settings.target, count, settings.size, parent,
+                                       settings.framesPerSecond);
+    auto* dialog = new QProgressDialog(QObject::tr("Rendering frames..."), QObject::tr("Cancel"), 0, count, parent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    QObject::connect(exporter, &FrameExporter::progress, dialog, &QProgressDialog::setValue);
+    QObject::connect(dialog, &QProgressDialog::canceled, exporter, &FrameExporter::cancel);
+    const QString target = settings.target;
+    QObject::connect(exporter, &FrameExporter::finished, parent, [exporter, dialog, target, count, report = std::move(report)](int written) {
+        dialog->close();
+        exporter->deleteLater();
+        report(written == count ? QObject::tr("Animation exported: %1 frames to %2").arg(written).arg(target)
+                                : QObject::tr("Animation export stopped: %1 of %2 frames written to %3").arg(written).arg(count).arg(target));
+    });
+    dialog->show();
+    exporter->start();
 }
 
 } // namespace coinfer

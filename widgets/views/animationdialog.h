@@ -5,6 +5,8 @@
 #include "widgets/views/timelineview.h"
 
 #include <QDialog>
+
+#include <functional>
 #include <QSize>
 
 class QComboBox;
@@ -46,5 +48,13 @@ private:
     QLineEdit* m_target;
     QDialogButtonBox* m_buttons;
 };
+
+class TimelineView;
+
+/// Renders @p timeline's animation to @p settings' target a frame at a time while the GUI stays
+/// live, with a progress dialog on @p parent whose Cancel stops between frames; @p report gets
+/// the sentence saying how many frames were written. O(frames x visible lanes).
+void exportTimelineAnimation(const TimelineView& timeline, const AnimationSettings& settings, QWidget* parent,
+                             std::function<void(const QString&)> report);
 
 } // namespace coinfer

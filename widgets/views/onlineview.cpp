@@ -2,7 +2,6 @@
 
 #include "widgets/charts/chartview.h"
 #include "widgets/document/scenariodocument.h"
-#include "widgets/export/frameexporter.h"
 #include "widgets/views/scheduleplayer.h"
 
 #include <QCheckBox>
@@ -18,7 +17,6 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPointer>
-#include <QProgressDialog>
 #include <QPushButton>
 #include <QShortcut>
 #include <QSlider>
@@ -172,22 +170,7 @@ void OnlineView::exportAnimation()
 
 void OnlineView::exportAnimationAs(const AnimationSettings& settings)
 {
-    const int count = settings.frameCount();
-    auto* exporter = new FrameExporter(timelineAnimation(*m_timeline, settings.lanes), settings.target, count, settings.size, this,
-                                       settings.framesPerSecond);
-    auto* dialog = new QProgressDialog(tr("Rendering frames..."), tr("Cancel"), 0, count, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(exporter, &FrameExporter::progress, dialog, &QProgressDialog::setValue);
-    connect(dialog, &QProgressDialog::canceled, exporter, &FrameExporter::cancel);
-    const QString target = settings.target;
-    connect(exporter, &FrameExporter::finished, this, [this, exporter, dialog, target, count](int written) {
-        dialog->close();
-        exporter->deleteLater();
-        emit statusMessage(written == count ? tr("Animation exported: %1 frames to %2").arg(written).arg(target)
-                                            : tr("Animation export stopped: %1 of %2 frames written to %3").arg(written).arg(count).arg(target));
-    });
-    dialog->show();
-    exporter->start();
+    exportTimelineAnimation(*m_timeline, settings, this, [this](const QString& message) { emit statusMessage(message); });
 }
 
 bool OnlineView::hasOnlineBlock() const

@@ -2,7 +2,6 @@
 
 #include "widgets/views/animationdialog.h"
 #include "widgets/views/plancharts.h"
-#include "widgets/export/frameexporter.h"
 #include "widgets/views/scheduleplayer.h"
 #include "widgets/views/timelineview.h"
 
@@ -12,7 +11,6 @@
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QMessageBox>
-#include <QProgressDialog>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QShortcut>
@@ -152,23 +150,7 @@ void PlanView::exportAnimation()
 
 void PlanView::exportAnimationAs(const AnimationSettings& settings)
 {
-    const int count = settings.frameCount();
-    // Rendered a frame at a time while the GUI stays live; Cancel stops between frames.
-    auto* exporter = new FrameExporter(timelineAnimation(*m_timeline, settings.lanes), settings.target, count, settings.size, this,
-                                       settings.framesPerSecond);
-    auto* dialog = new QProgressDialog(tr("Rendering frames..."), tr("Cancel"), 0, count, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(exporter, &FrameExporter::progress, dialog, &QProgressDialog::setValue);
-    connect(dialog, &QProgressDialog::canceled, exporter, &FrameExporter::cancel);
-    const QString target = settings.target;
-    connect(exporter, &FrameExporter::finished, this, [this, exporter, dialog, target, count](int written) {
-        dialog->close();
-        exporter->deleteLater();
-        emit statusMessage(written == count ? tr("Animation exported: %1 frames to %2").arg(written).arg(target)
-                                            : tr("Animation export stopped: %1 of %2 frames written to %3").arg(written).arg(count).arg(target));
-    });
-    dialog->show();
-    exporter->start();
+    exportTimelineAnimation(*m_timeline, settings, this, [this](const QString& message) { emit statusMessage(message); });
 }
 
 void PlanView::showPlan(const Scenario& scenario, const Plan& plan)
