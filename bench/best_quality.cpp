@@ -65,7 +65,7 @@ int main(int argc, char** argv)
             start = std::chrono::steady_clock::now();
             const BestOutcome best = planBest(scenario, model);
             tally.bestMs += msSince(start);
-            const BestOutcome heuristic = planBest(scenario, model, {}, BestStages{true, false});
+            const BestOutcome heuristic = planBest(scenario, model, {}, BestStages{true, false, false});
             double baseline = std::numeric_limits<double>::infinity();
             for (Algorithm algorithm : {Algorithm::Local, Algorithm::FullOffload, Algorithm::NoBatching, Algorithm::IpSsa, Algorithm::Og}) {
                 const Expected<Plan> plan = makePlan(scenario, model, algorithm);

@@ -22,8 +22,9 @@
 namespace coinfer::cli {
 namespace {
 
-/// Default wall-clock limits of the searching planners (SearchControl::timeLimitMs).
-constexpr double kBestTimeLimitMs = 1000;
+/// Default wall-clock limits of the searching planners (SearchControl::timeLimitMs). Best stops
+/// on its work budget; its clock is a safety stop only.
+constexpr double kBestTimeLimitMs = kBestSafetyTimeLimitMs;
 constexpr double kExactPlanTimeLimitMs = 10000;
 constexpr double kExactCompareTimeLimitMs = 2000;
 
@@ -307,14 +308,14 @@ void addPlanCommands(CLI::App& app, Commands& commands)
                                   "Plan the scenario and write the plan (JSON to stdout unless --output is given).\n"
                                   "ALG is one of local, full-offload, no-batching, ip-ssa, og, best (default), exact.\n"
                                   "best: the least-energy plan found within a fixed work budget (the same plan every run;\n"
-                                  "the time limit, default 1000 ms, is a safety stop), never above any other planner's\n"
+                                  "the time limit, default 60000 ms, is a safety stop), never above any other planner's\n"
                                   "feasible plan. exact: branch and bound over every partition and\n"
                                   "batch schedule (default limit 10000 ms). Both print to stderr whether the plan is proven\n"
                                   "optimal, its lower bound and gap; Ctrl-C stops the search and keeps its plan.",
                                   commandPlan);
     addArgument(*plan, "SCENARIO.json", kScenarioHelp);
     addValueOption(*plan, "--algorithm", "ALG", "the planner: local, full-offload, no-batching, ip-ssa, og, best or exact", "best");
-    addValueOption(*plan, "--time-limit-ms", "MS", "wall-clock limit of best (default 1000) and exact (default 10000)");
+    addValueOption(*plan, "--time-limit-ms", "MS", "wall-clock limit of best (default 60000, a safety stop: best stops on its work budget) and exact (default 10000)");
     addValueOption(*plan, "--output", "PLAN.json", "write the plan to this file instead of stdout");
     addValueOption(*plan, "--format", "json|table", "a plan file or a table for people", "json");
 
@@ -325,11 +326,11 @@ void addPlanCommands(CLI::App& app, Commands& commands)
 
     CLI::App* compare = commands.add(app, "compare",
                                      "Run every planner and print energy, saving, batches, feasibility, time, each plan's\n"
-                                     "lower bound and its gap to the strongest bound of all (best and exact stop after MS,\n"
-                                     "default 1000 and 2000 ms).",
+                                     "lower bound and its gap to the strongest bound of all (best stops on its work budget,\n"
+                                     "exact after MS, default 2000 ms).",
                                      commandCompare);
     addArgument(*compare, "SCENARIO.json", kScenarioHelp);
-    addValueOption(*compare, "--time-limit-ms", "MS", "wall-clock limit of best and exact (default 1000 and 2000)");
+    addValueOption(*compare, "--time-limit-ms", "MS", "wall-clock limit of best and exact (default 60000, a safety stop, and 2000)");
 
     CLI::App* expand = commands.add(app, "expand",
                                     "Write the scenario in the plain table form (device models and populations expanded).",

@@ -3,6 +3,8 @@
 // budget. docs/algorithms.md section 8 describes the stages.
 
 #include "core/planning/lowerbound.h"
+#include "core/planning/neighbourhood.h"
+#include "core/planning/roundbuilder.h"
 #include "core/planning/planner.h"
 #include "core/planning/roundbounds.h"
 
@@ -95,6 +97,41 @@ Schedule leastGpuWork(const CostModel& model)
                 partitions[static_cast<size_t>(m)] = p;
                 break;
             }
+    return roundSchedule(model, partitions, std::vector<int>(partitions.size(), 0));
+}
+
+/// Every user local where that meets its deadline, the others at the partition that finishes
+/// earliest alone: the plan that leaves the GPU the most slack. O(M*N^2).
+Schedule earliestAlone(const CostModel& model)
+{
+    const int subtasks = model.subtaskCount();
+    std::vector<int> partitions(static_cast<size_t>(model.userCount()), subtasks);
+    for (int m = 0; m < model.userCount(); ++m) {
+        if (model.feasibleAlone(m, subtasks))
+            continue;
+        double earliestMs = std::numeric_limits<double>::infinity();
+        for (int p = 0; p < subtasks; ++p) {
+            double finishMs = model.arrivalMs(m, p);
+            for (int n = p + 1; n <= subtasks; ++n)
+                finishMs += model.edgeMs(n, 1);
+            if (finishMs < earliestMs) {
+                earliestMs = finishMs;
+                partitions[static_cast<size_t>(m)] = p;
+            }
+        }
+    }
+    return roundSchedule(model, partitions, std::vector<int>(partitions.size(), 0));
+}
+
+/// Every user at the cheapest partition it could meet alone (the alone bound's choice). O(M*N^2).
+Schedule cheapestAlone(const CostModel& model)
+{
+    std::vector<int> partitions(static_cast<size_t>(model.userCount()), model.subtaskCount());
+    for (int m = 0; m < model.userCount(); ++m) {
+        const std::vector<int> options = model.aloneOptionsCheapestFirst(m);
+        if (!options.empty())
+            partitions[static_cast<size_t>(m)] = options.front();
+    }
     return roundSchedule(model, partitions, std::vector<int>(partitions.size(), 0));
 }
 
@@ -195,8 +232,13 @@ private:
         normalise(trial);
         if (consider(roundSchedule(m_model, trial.partitions, trial.groups), "local search"))
             return true;
-        if (!consider(listSchedule(m_model, trial.partitions), "local search (list schedule)")
-            && !consider(listSchedule(m_model, trial.partitions, true), "local search (urgent-first list schedule)"))
+        if (consider(listSchedule(m_model, trial.partitions), "local search (list schedule)")
+            || consider(listSchedule(m_model, trial.partitions, true), "local search (urgent-first list schedule)"))
+            return true;
+        bool any = false;
+        for (const Schedule& rounds : chunkedRoundSchedules(m_model, trial.partitions))
+            any = consider(rounds, "local search (rounds in turn)") || any;
+        if (!any)
             return false;
         // The list schedule interleaves rounds; keep the layout's rounds for the next moves,
         // which are judged again by both builders.
@@ -325,9 +367,10 @@ private:
 namespace {
 
 /// The stages of best on one meter: the portfolio, the local search until the meter has spent
-/// @p localSearchUntil units, then (if asked) the branch and bound until the meter stops it.
+/// @p localSearchUntil units, the large-neighbourhood search until @p neighbourhoodUntil, then
+/// (if asked) the branch and bound until the meter stops it.
 BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMeter& meter, long long localSearchUntil,
-                      bool branchAndBound)
+                      long long neighbourhoodUntil, bool branchAndBound)
 {
     BestSearch search(scenario, model, meter);
     BestOutcome outcome;
@@ -337,6 +380,8 @@ BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMete
         search.consider(start, name, false);
         search.consider(listSchedule(model, start.partitions), name + " partitions, list schedule", false);
         search.consider(listSchedule(model, start.partitions, true), name + " partitions, urgent-first", false);
+        for (const Schedule& rounds : chunkedRoundSchedules(model, start.partitions))
+            search.consider(rounds, name + " partitions, rounds in turn", false);
     };
     bool stopped = false;
     try {
@@ -350,6 +395,9 @@ BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMete
         // A start that leaves the GPU as free as possible, for scenarios where every planner above
         // misses a deadline: each user at the latest partition it could meet alone.
         considerWithSchedules(leastGpuWork(model), "least GPU work");
+        considerWithSchedules(earliestAlone(model), "earliest finish");
+        // Every user at its cheapest option: the plan of the alone bound, when rounds can hold it.
+        considerWithSchedules(cheapestAlone(model), "cheapest options");
         meter.checkpoint(); // a cancel that came during the portfolio stops here
         search.localSearch(localSearchUntil / 2);
     } catch (const SearchStopped& stop) {
@@ -360,6 +408,13 @@ BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMete
     if (!stopped) {
         try {
             search.localSearch(localSearchUntil); // on from OG's plan when that is the cheapest
+            if (neighbourhoodUntil > meter.used() && search.found()) {
+                const NeighbourhoodOutcome windows = improveByWindows(model, meter, search.best(), search.bestMj(), neighbourhoodUntil);
+                if (windows.improved)
+                    search.consider(*windows.improved, "large-neighbourhood search", false);
+                if (windows.stop)
+                    throw SearchStopped{*windows.stop};
+            }
             if (branchAndBound) {
                 ExactOutcome exact = searchExact(model, meter, search.found() ? &search.best() : nullptr, search.bestMj());
                 if (exact.found && exact.energyMj < search.bestMj() && search.consider(exact.schedule, "branch and bound", false))
@@ -391,16 +446,19 @@ BestOutcome planBest(const Scenario& scenario, const CostModel& model, const Sea
     if (budgeted.workBudget <= 0)
         budgeted.workBudget = kDefaultBestWorkBudget;
     WorkMeter meter(budgeted);
-    // Half of the budget for the local search, the rest for the branch and bound.
-    const long long localSearchUntil = !stages.localSearch ? 0 : stages.branchAndBound ? budgeted.workBudget / 2 : budgeted.workBudget;
-    return runStages(scenario, model, meter, localSearchUntil, stages.branchAndBound);
+    // A quarter of the budget for the local search (it often stops early), up to three quarters
+    // for the large-neighbourhood search, the rest for the branch and bound.
+    const long long budget = budgeted.workBudget;
+    const long long localSearchUntil = !stages.localSearch ? 0 : stages.branchAndBound || stages.neighbourhood ? budget / 4 : budget;
+    const long long neighbourhoodUntil = !stages.neighbourhood ? 0 : stages.branchAndBound ? budget / 4 * 3 : budget;
+    return runStages(scenario, model, meter, localSearchUntil, neighbourhoodUntil, stages.branchAndBound);
 }
 
 BestOutcome planExactAnytime(const Scenario& scenario, const CostModel& model, const SearchControl& control)
 {
     WorkMeter meter(control);
     // A short local search gives the branch and bound a good incumbent to prune with.
-    return runStages(scenario, model, meter, kDefaultBestWorkBudget / 10, true);
+    return runStages(scenario, model, meter, kDefaultBestWorkBudget / 10, kDefaultBestWorkBudget / 5, true);
 }
 
 } // namespace coinfer

@@ -4,9 +4,10 @@
 // returns its incumbent and the least bound of the subtrees it has not closed.
 
 #include "core/planning/planner.h"
+#include "core/planning/neighbourhood.h"
+#include "core/planning/schedulesearch.h"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -17,220 +18,31 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-/// Largest candidate set whose member subsets are all enumerated; above it the schedule search
-/// tries a few readiness-ordered batches only and its "infeasible" proves nothing.
-constexpr size_t kMaxEnumeratedCandidates = 12;
-
-/// Failed states remembered per schedule search, counted in stored numbers (8 bytes each):
-/// 4 million numbers, 32 MB, after which the memory is cleared and filled again.
-constexpr size_t kMaxStoredNumbers = 4'000'000;
-
-/// Depth-first search over batch sequences for fixed partitions. Each batch starts as soon as the
-/// GPU and its members are ready (waiting longer never helps with deadlines alone).
-class ScheduleSearch {
-public:
-    ScheduleSearch(const CostModel& model, WorkMeter& meter)
-        : m_model(model), m_meter(meter)
-    {
-        for (int n = m_model.subtaskCount(); n >= 1; --n)
-            m_tailMs.insert(m_tailMs.begin(), (m_tailMs.empty() ? 0.0 : m_tailMs.front()) + m_model.minEdgeMs(n));
-        m_tailMs.push_back(0.0); // m_tailMs[n-1] = sum of min tau over sub-tasks n..N
-    }
-
-    /// True when the users with partitions[m] < N (others ignored, marked -1 to skip) can all
-    /// meet their deadlines; the batch order found is left in batches(). A false answer is a
-    /// proof only when complete() is true afterwards.
-    bool feasible(const std::vector<int>& partitions)
-    {
-        m_users.clear();
-        m_next.clear();
-        m_readyMs.clear();
-        for (int m = 0; m < m_model.userCount(); ++m) {
-            const int p = partitions[static_cast<size_t>(m)];
-            if (p < 0 || p >= m_model.subtaskCount())
-                continue;
-            m_users.push_back(m);
-            m_next.push_back(p + 1);
-            m_readyMs.push_back(m_model.arrivalMs(m, p));
-        }
-        m_failed.clear();
-        m_storedNumbers = 0;
-        m_batches.clear();
-        m_complete = true;
-        return search(m_model.edgeFreeAtMs());
-    }
-
-    const std::vector<BatchSpec>& batches() const { return m_batches; }
-    bool complete() const { return m_complete; }
-
-private:
-    bool search(double gpuFreeMs)
-    {
-        m_meter.spend(static_cast<long long>(m_users.size()) + 1);
-        const int n = m_model.subtaskCount();
-        bool done = true;
-        for (size_t u = 0; u < m_users.size(); ++u) {
-            if (m_next[u] > n)
-                continue;
-            done = false;
-            const double earliest = std::max(m_readyMs[u], gpuFreeMs) + m_tailMs[static_cast<size_t>(m_next[u] - 1)];
-            if (!meetsDeadline(earliest, m_model.deadlineMs(m_users[u])))
-                return false;
-        }
-        if (done)
-            return true;
-        if (dominatedByFailure(gpuFreeMs))
-            return false;
-
-        for (int subtask = 1; subtask <= n; ++subtask) {
-            std::vector<size_t> candidates;
-            for (size_t u = 0; u < m_users.size(); ++u)
-                if (m_next[u] == subtask)
-                    candidates.push_back(u);
-            if (candidates.empty())
-                continue;
-            for (const auto& members : batchChoices(subtask, candidates, gpuFreeMs))
-                if (tryBatch(subtask, members, gpuFreeMs))
-                    return true;
-        }
-        remember(gpuFreeMs);
-        return false;
-    }
-
-    std::vector<std::vector<size_t>> batchChoices(int subtask, const std::vector<size_t>& candidates, double gpuFreeMs)
-    {
-        std::vector<std::vector<size_t>> choices;
-        const int maxBatch = m_model.maxBatch();
-        bool constant = true;
-        for (int b = 2; b <= maxBatch; ++b)
-            constant = constant && m_model.edgeMs(subtask, b) == m_model.edgeMs(subtask, 1);
-        const bool allFit = static_cast<int>(candidates.size()) <= maxBatch;
-        if ((constant && allFit) || candidates.size() > kMaxEnumeratedCandidates) {
-            // With tau constant in b and room for all, adding a member that is ready by the start
-            // costs nothing and only moves it ahead, so each choice is "everyone ready by one of the
-            // ready times" (complete). Otherwise this is the fallback for large candidate sets:
-            // the most urgent B_max of those ready by each ready time (incomplete).
-            if (!(constant && allFit))
-                m_complete = false;
-            std::vector<size_t> byUrgency(candidates);
-            std::stable_sort(byUrgency.begin(), byUrgency.end(), [&](size_t a, size_t b) {
-                return m_model.deadlineMs(m_users[a]) < m_model.deadlineMs(m_users[b]);
-            });
-            std::vector<double> starts;
-            for (size_t u : candidates)
-                starts.push_back(std::max(gpuFreeMs, m_readyMs[u]));
-            std::sort(starts.begin(), starts.end());
-            starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
-            for (double start : starts) {
-                std::vector<size_t> members;
-                for (size_t u : byUrgency)
-                    if (m_readyMs[u] <= start && static_cast<int>(members.size()) < maxBatch)
-                        members.push_back(u);
-                choices.push_back(std::move(members));
-            }
-            return choices;
-        }
-        const size_t count = candidates.size();
-        for (unsigned long mask = (1ul << count) - 1; mask > 0; --mask) {
-            if (std::popcount(mask) > maxBatch)
-                continue;
-            std::vector<size_t> members;
-            for (size_t bit = 0; bit < count; ++bit)
-                if (mask & (1ul << bit))
-                    members.push_back(candidates[bit]);
-            choices.push_back(std::move(members));
-        }
-        return choices;
-    }
-
-    bool tryBatch(int subtask, const std::vector<size_t>& members, double gpuFreeMs)
-    {
-        double startMs = gpuFreeMs;
-        for (size_t u : members)
-            startMs = std::max(startMs, m_readyMs[u]);
-        const double endMs = startMs + m_model.edgeMs(subtask, static_cast<int>(members.size()));
-        if (subtask == m_model.subtaskCount())
-            for (size_t u : members)
-                if (!meetsDeadline(endMs, m_model.deadlineMs(m_users[u])))
-                    return false;
-        std::vector<double> savedReady;
-        for (size_t u : members) {
-            savedReady.push_back(m_readyMs[u]);
-            m_readyMs[u] = endMs;
-            ++m_next[u];
-        }
-        BatchSpec batch{subtask, {}};
-        for (size_t u : members)
-            batch.users.push_back(m_users[u]);
-        m_batches.push_back(std::move(batch));
-        if (search(endMs))
-            return true;
-        m_batches.pop_back();
-        for (size_t i = 0; i < members.size(); ++i) {
-            m_readyMs[members[i]] = savedReady[i];
-            --m_next[members[i]];
-        }
-        return false;
-    }
-
-    std::vector<double> snapshot(double gpuFreeMs) const
-    {
-        std::vector<double> state(m_readyMs);
-        state.push_back(gpuFreeMs);
-        return state;
-    }
-
-    void remember(double gpuFreeMs)
-    {
-        if (m_storedNumbers + m_readyMs.size() + 1 > kMaxStoredNumbers) {
-            m_failed.clear();
-            m_storedNumbers = 0;
-        }
-        m_failed[m_next].push_back(snapshot(gpuFreeMs));
-        m_storedNumbers += m_readyMs.size() + 1 + m_next.size();
-    }
-
-    // A state with the same progress but everything ready no earlier than a failed one fails too.
-    bool dominatedByFailure(double gpuFreeMs) const
-    {
-        auto it = m_failed.find(m_next);
-        if (it == m_failed.end())
-            return false;
-        // Scanning the failed states is most of a node's cost when many are remembered.
-        m_meter.spend(static_cast<long long>(it->second.size() * (m_readyMs.size() + 1)));
-        const std::vector<double> state = snapshot(gpuFreeMs);
-        for (const auto& failed : it->second) {
-            bool dominated = true;
-            for (size_t i = 0; i < state.size() && dominated; ++i)
-                dominated = failed[i] <= state[i];
-            if (dominated)
-                return true;
-        }
-        return false;
-    }
-
-    const CostModel& m_model;
-    WorkMeter& m_meter;
-    std::vector<double> m_tailMs;
-    std::vector<int> m_users, m_next;
-    std::vector<double> m_readyMs;
-    std::map<std::vector<int>, std::vector<std::vector<double>>> m_failed;
-    size_t m_storedNumbers = 0;
-    std::vector<BatchSpec> m_batches;
-    bool m_complete = true;
-};
-
 /// The branch and bound over partition vectors. Its open subtrees are the untried options along
 /// the current path, so their least energy bound is a proven lower bound at any moment.
 class PartitionSearch {
 public:
-    PartitionSearch(const CostModel& model, WorkMeter& meter)
+    /// Searches every user's partition, or with @p window only those users' partitions while
+    /// everyone else keeps the one in @p fixedPartitions (a large-neighbourhood move).
+    PartitionSearch(const CostModel& model, WorkMeter& meter, const std::vector<int>* window = nullptr,
+                    const std::vector<int>* fixedPartitions = nullptr)
         : m_model(model), m_meter(meter), m_schedules(model, meter)
         , m_partitions(static_cast<size_t>(model.userCount()), -1)
     {
+        if (window) {
+            m_order = *window;
+            for (int m = 0; m < model.userCount(); ++m)
+                m_partitions[static_cast<size_t>(m)] = (*fixedPartitions)[static_cast<size_t>(m)];
+            for (int m : m_order)
+                m_partitions[static_cast<size_t>(m)] = -1;
+            for (int m = 0; m < model.userCount(); ++m)
+                if (m_partitions[static_cast<size_t>(m)] >= 0)
+                    m_fixedMj += model.energyMj(m, m_partitions[static_cast<size_t>(m)]);
+        } else {
+            m_order.resize(static_cast<size_t>(model.userCount()));
+            std::iota(m_order.begin(), m_order.end(), 0);
+        }
         // Tight users first: their choices prune the most.
-        m_order.resize(static_cast<size_t>(model.userCount()));
-        std::iota(m_order.begin(), m_order.end(), 0);
         std::stable_sort(m_order.begin(), m_order.end(),
                          [&](int a, int b) { return model.deadlineMs(a) < model.deadlineMs(b); });
         for (int m : m_order)
@@ -243,6 +55,14 @@ public:
         // never slower; only then may a partial assignment be pruned by its own infeasibility.
         m_prunePartial = model.edgeIsMonotone();
         m_path.resize(m_order.size());
+    }
+
+    /// Gives up (SearchEnd::WorkBudget) once the meter has counted @p units in all, and bounds
+    /// every schedule search by @p scheduleNodes nodes: the limits of one neighbourhood move.
+    void limit(long long units, long long scheduleNodes)
+    {
+        m_stopAtUnits = units;
+        m_schedules.setNodeLimit(scheduleNodes);
     }
 
     /// Starts from a known feasible plan, so that only strictly cheaper ones are searched.
@@ -258,7 +78,7 @@ public:
     {
         try {
             m_depth = 0;
-            descend(0, 0.0);
+            descend(0, m_fixedMj);
             m_openBoundMj = kInf;
             return SearchEnd::Completed;
         } catch (const SearchStopped& stop) {
@@ -276,6 +96,8 @@ public:
     {
         return std::max(m_minRestMj[0], std::min({m_bestMj, m_openBoundMj, m_unresolvedMj}));
     }
+    /// Whether some subtree was closed only because a schedule search could not decide it.
+    bool scheduleSearchIncomplete() const { return std::isfinite(m_unresolvedMj); }
     /// The root bound: every user at its cheapest option it could meet alone.
     double rootBoundMj() const { return m_minRestMj[0]; }
 
@@ -287,6 +109,8 @@ private:
 
     void descend(size_t index, double energyMj)
     {
+        if (m_stopAtUnits > 0 && m_meter.used() >= m_stopAtUnits)
+            throw SearchStopped{SearchEnd::WorkBudget};
         if (energyMj + m_minRestMj[index] >= m_bestMj * (1 - 1e-12))
             return;
         if (index == m_order.size()) {
@@ -297,6 +121,7 @@ private:
                 m_best.partitions = m_partitions;
                 m_best.batches = m_schedules.batches();
                 m_best.groups.assign(m_partitions.size(), -1);
+                // The batches interleave users freely: the plan has one round.
                 for (size_t m = 0; m < m_partitions.size(); ++m)
                     if (m_partitions[m] < m_model.subtaskCount())
                         m_best.groups[m] = 0;
@@ -344,7 +169,7 @@ private:
                 bound = std::min(bound, step.energyBeforeMj + m_model.energyMj(user, options[from]) + m_minRestMj[level + 1]);
         }
         if (m_depth == 0)
-            bound = m_minRestMj[0];
+            bound = m_fixedMj + m_minRestMj[0];
         return bound;
     }
 
@@ -362,6 +187,8 @@ private:
     bool m_haveBest = false;
     double m_openBoundMj = kInf;
     double m_unresolvedMj = kInf;
+    double m_fixedMj = 0;          // energy of the users outside the window
+    long long m_stopAtUnits = 0;   // 0: until the meter stops the search
     Schedule m_best;
 };
 
@@ -381,6 +208,26 @@ ExactOutcome searchExact(const CostModel& model, WorkMeter& meter, const Schedul
     }
     outcome.lowerBoundMj = search.lowerBoundMj();
     outcome.rootBoundMj = search.rootBoundMj();
+    if (outcome.end == SearchEnd::Completed && search.scheduleSearchIncomplete()
+        && outcome.lowerBoundMj < outcome.energyMj * (1 - 1e-9))
+        outcome.end = SearchEnd::HeuristicScheduleSearch;
+    return outcome;
+}
+
+WindowOutcome searchWindow(const CostModel& model, WorkMeter& meter, const Schedule& incumbent, double incumbentMj,
+                           const std::vector<int>& window, const WindowLimits& limits)
+{
+    PartitionSearch search(model, meter, &window, &incumbent.partitions);
+    search.setIncumbent(incumbent, incumbentMj);
+    search.limit(limits.stopAtUnits, limits.scheduleNodes);
+    const SearchEnd end = search.run();
+    WindowOutcome outcome;
+    if (search.bestMj() < incumbentMj * (1 - 1e-12))
+        outcome.improved = search.best();
+    // The move's own limit ends it quietly; the caller's budget, clock or cancel end the caller.
+    const bool ownLimit = end == SearchEnd::WorkBudget && meter.affords(1);
+    if (end != SearchEnd::Completed && !ownLimit)
+        outcome.stop = end;
     return outcome;
 }
 
@@ -388,15 +235,15 @@ Expected<Schedule> planExact(const CostModel& model, const SearchControl& contro
 {
     WorkMeter meter(control);
     const ExactOutcome outcome = searchExact(model, meter, nullptr, kInf);
+    if (outcome.end == SearchEnd::HeuristicScheduleSearch)
+        return Unexpected(Error{ErrorCode::TooLarge, "the exact search's schedule search was incomplete for this instance "
+                                                     "(too many users at one sub-task to try every batch)"});
     if (outcome.end != SearchEnd::Completed)
         return Unexpected(Error{ErrorCode::TooLarge, std::string("the exact search stopped before it proved an optimum (")
                                               + searchEndName(outcome.end) + ")"});
-    if (outcome.found && outcome.lowerBoundMj >= outcome.energyMj * (1 - 1e-9))
+    if (outcome.found)
         return outcome.schedule;
-    if (!outcome.found && !std::isfinite(outcome.lowerBoundMj))
-        return Unexpected(Error{ErrorCode::Infeasible, "no partition and batch schedule meets every deadline"});
-    return Unexpected(Error{ErrorCode::TooLarge, "the exact search's schedule search was incomplete for this instance (over "
-                                          + std::to_string(kMaxEnumeratedCandidates) + " users at one sub-task)"});
+    return Unexpected(Error{ErrorCode::Infeasible, "no partition and batch schedule meets every deadline"});
 }
 
 } // namespace coinfer

@@ -88,11 +88,12 @@ struct ExactOutcome {
 
 /// Exact, anytime: a branch and bound over partition vectors (users earliest deadline first,
 /// options cheapest first), each leaf checked by a depth-first search over batch sequences (any
-/// compositions and order, started ASAP). @p incumbent (feasible, of energy @p incumbentMj) seeds
-/// the search so that only cheaper plans are sought. Stops when @p meter says so and returns the
-/// incumbent and the least bound of the subtrees not yet closed. A schedule search over more than
-/// 12 candidates for one batch tries readiness-ordered batches only; the subtrees it fails to
-/// schedule stay in the bound, so the bound remains proven. Memory: O(M*N) plus at most 32 MB of
+/// compositions and order, started ASAP; schedulesearch.h). @p incumbent (feasible, of energy
+/// @p incumbentMj) seeds the search so that only cheaper plans are sought. Stops when @p meter
+/// says so and returns the incumbent and the least bound of the subtrees not yet closed. A
+/// schedule search over more than 12 candidates for one batch tries the most urgent members at a
+/// few batch sizes only; the subtrees it fails to schedule stay in the bound, so the bound remains
+/// proven, and a search that ends so says SearchEnd::HeuristicScheduleSearch, not Completed. Memory: O(M*N) plus at most 32 MB of
 /// remembered failed states per schedule search. Time: exponential, O((N+1)^M) partition
 /// vectors times a schedule search over batch sequences, in the worst case.
 ExactOutcome searchExact(const CostModel& model, WorkMeter& meter, const Schedule* incumbent = nullptr,
@@ -118,20 +119,29 @@ struct BestOutcome {
 /// them off to see what each contributes).
 struct BestStages {
     bool localSearch = true;
+    bool neighbourhood = true;   ///< windows of users re-solved by the branch and bound
     bool branchAndBound = true;
 };
 
-/// Work budget of `coinfer plan --algorithm best` (SearchControl::workBudget).
-inline constexpr long long kDefaultBestWorkBudget = 15'000'000;
+/// Work budget of `coinfer plan --algorithm best` (SearchControl::workBudget): its default stop,
+/// so that the same file gives the same plan on any machine and under any load.
+inline constexpr long long kDefaultBestWorkBudget = 30'000'000;
+
+/// Default wall-clock safety stop of best in the CLI and the app: far above the time its work
+/// budget takes (well under a second on 40 users x 6 sub-tasks), so that it applies only on a
+/// machine stalled for other reasons; the plan's search_end says when it did.
+inline constexpr double kBestSafetyTimeLimitMs = 60'000;
 
 /// Best: the least-energy feasible plan Coinfer can find within a budget. Starts from every other
-/// planner's plan (local, full-offload, no-batching, ip-ssa, og) and from rounds built with the
-/// real batch sizes, improves the cheapest by local search (a user's partition and round, round
-/// merges; rounds re-timed by the one simulator, or an earliest-deadline list schedule with
-/// batching where rounds fail), then runs the exact branch and bound seeded with it for the rest
-/// of the budget. Never above any of those planners' feasible plans; deterministic for a given
-/// scenario and work budget. O(P + W) for the planners' cost P and the budget W (in work units,
-/// about O(M*N) per re-timed move).
+/// planner's plan (local, full-offload, no-batching, ip-ssa, og), from each user's cheapest and
+/// earliest-finishing option, and from rounds built with the real batch sizes (roundbuilder.h),
+/// improves the cheapest by local search (a user's partition and round, round merges; rounds
+/// re-timed by the one simulator, or list schedules and greedy rounds where rounds fail), then
+/// by a large-neighbourhood search (windows of users re-solved by the branch and bound,
+/// neighbourhood.h) up to three quarters of the budget, then runs the exact branch and bound
+/// seeded with the result for the rest. Never above any of those planners' feasible plans;
+/// deterministic for a given scenario and work budget, which is its default stop. O(P + W) for
+/// the planners' cost P and the budget W (in work units, about O(M*N) per re-timed move).
 BestOutcome planBest(const Scenario& scenario, const CostModel& model, const SearchControl& control = {},
                      const BestStages& stages = {});
 

@@ -9,6 +9,7 @@ const char* searchEndName(SearchEnd end)
     case SearchEnd::WorkBudget: return "work budget spent";
     case SearchEnd::TimeLimit: return "time limit reached";
     case SearchEnd::Cancelled: return "cancelled";
+    case SearchEnd::HeuristicScheduleSearch: return "heuristic schedule search";
     }
     return "unknown";
 }

@@ -31,8 +31,11 @@ struct SearchControl {
     std::function<void(const SearchProgress&)> progress;
 };
 
-/// Why a search ended.
-enum class SearchEnd { Completed, WorkBudget, TimeLimit, Cancelled };
+/// Why a search ended. Completed is said only of a finished proof; a branch and bound that ran to
+/// its end but had to close some subtree on a schedule search that could not decide it (too many
+/// users at one sub-task to try every batch) ends with HeuristicScheduleSearch: its plan may not
+/// be optimal, and its bound stays proven.
+enum class SearchEnd { Completed, WorkBudget, TimeLimit, Cancelled, HeuristicScheduleSearch };
 
 /// A one-line description ("completed", "work budget spent", ...).
 const char* searchEndName(SearchEnd end);

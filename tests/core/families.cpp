@@ -1,5 +1,9 @@
 #include "families.h"
 
+#include "core/util/random.h"
+
+#include <algorithm>
+
 namespace coinfer::families {
 namespace {
 
@@ -28,6 +32,96 @@ RandomScenarioSpec shaped(int index, EdgeShape shape)
 }
 
 } // namespace
+
+/// Raises deadlines just enough that one plan is feasible: every user whose deadline is at least
+/// its local time computes locally; the others upload their input and are served in full
+/// rounds (all sub-tasks back to back) in the order their uploads arrive. So an instance has a
+/// feasible plan, and users with deadlines below their local time remain. O(M log M + M*N).
+void ensureFeasible(Scenario& scenario, int maxBatch)
+{
+    struct Offloader {
+        double arrivalMs;
+        size_t user;
+    };
+    std::vector<Offloader> offloaders;
+    for (size_t m = 0; m < scenario.users.size(); ++m) {
+        const User& user = scenario.users[m];
+        double localMs = 0;
+        for (double t : user.localLatencyMs)
+            localMs += t;
+        if (user.deadlineMs < localMs)
+            offloaders.push_back({scenario.dnn.inputBytes * 8 / (user.uplinkRateMbps * 1e3), m});
+    }
+    std::stable_sort(offloaders.begin(), offloaders.end(),
+                     [](const Offloader& a, const Offloader& b) { return a.arrivalMs < b.arrivalMs; });
+    double gpuFreeMs = 0;
+    for (size_t first = 0; first < offloaders.size(); first += static_cast<size_t>(maxBatch)) {
+        const size_t last = std::min(offloaders.size(), first + static_cast<size_t>(maxBatch));
+        double endMs = std::max(gpuFreeMs, offloaders[last - 1].arrivalMs);
+        for (const Subtask& subtask : scenario.dnn.subtasks)
+            endMs += subtask.edgeLatencyMs[last - first - 1];
+        for (size_t i = first; i < last; ++i) {
+            double& deadline = scenario.users[offloaders[i].user].deadlineMs;
+            deadline = std::max(deadline, endMs * (1 + 1e-9) + 1e-6);
+        }
+        gpuFreeMs = endMs;
+    }
+}
+
+const std::vector<MediumFamily>& medium()
+{
+    static const std::vector<MediumFamily> families = {
+        {"medium, constant", EdgeShape::Constant}, {"medium, affine", EdgeShape::Affine},
+        {"medium, square root", EdgeShape::Sqrt},  {"medium, quadratic", EdgeShape::Quadratic},
+        {"medium, step", EdgeShape::Step},         {"medium, knee", EdgeShape::Knee},
+        {"medium, noisy", EdgeShape::Noisy},
+    };
+    return families;
+}
+
+RandomScenarioSpec mediumSpec(const MediumFamily& family, int index)
+{
+    RandomScenarioSpec spec;
+    spec.users = 10 + 6 * (index % 6); // 10, 16, 22, 28, 34, 40
+    spec.subtasks = 2 + (index + index / 6) % 5;
+    spec.edgeShape = family.shape;
+    const int eighths[] = {1, 2, 3, 4};
+    spec.maxBatch = std::max(1, spec.users * eighths[(index / 2) % 4] / 8);
+    const double edgeScale[] = {3.0, 6.0, 12.0, 20.0};
+    spec.edgeScale = edgeScale[(index / 3) % 4];
+    return spec;
+}
+
+Scenario mediumScenario(size_t familyIndex, int index)
+{
+    const std::uint64_t seed = 9'000'000 + familyIndex * 100'000 + static_cast<std::uint64_t>(index);
+    const RandomScenarioSpec spec = mediumSpec(medium()[familyIndex], index);
+    Scenario scenario = makeRandomScenario(seed, spec);
+    const int users = spec.users, batch = spec.maxBatch;
+    // The GPU time of every input uploaded, in full batches, and one input alone.
+    double fullLoadMs = 0, aloneMs = 0;
+    for (const Subtask& subtask : scenario.dnn.subtasks) {
+        fullLoadMs += subtask.edgeLatencyMs[static_cast<size_t>(batch - 1)] * ((users + batch - 1) / batch);
+        aloneMs += subtask.edgeLatencyMs[0];
+    }
+    const double share[] = {0.35, 0.6, 1.0};
+    const double loadShare = share[(index / 2) % 3];
+    SeededRandom random(seed ^ 0x5bd1e995u);
+    for (User& user : scenario.users) {
+        const double uploadMs = scenario.dnn.inputBytes * 8 / (user.uplinkRateMbps * 1e3);
+        user.deadlineMs = uploadMs + aloneMs + random.uniform() * loadShare * fullLoadMs;
+    }
+    if (index % 3 == 2) {
+        // Two deadlines shared by everyone.
+        double mean = 0;
+        for (const User& user : scenario.users)
+            mean += user.deadlineMs / users;
+        for (User& user : scenario.users)
+            user.deadlineMs = user.deadlineMs <= mean ? mean * 0.8 : mean * 1.2;
+    }
+    ensureFeasible(scenario, batch);
+    return scenario;
+}
 
 const std::vector<Family>& all()
 {

@@ -34,9 +34,9 @@ struct AlgorithmResult {
 /// Wall-clock limits the app gives the searching planners, so that a scenario on which exact
 /// would run for hours still gets its plans within seconds.
 struct SearchLimits {
-    /// Best runs with its deterministic default work budget; this stops it earlier where that
-    /// budget would take longer on this machine.
-    double bestTimeLimitMs = 3000;
+    /// Best runs with its deterministic default work budget, as `coinfer plan` does, so the
+    /// recommended plan is the CLI's; this is the same safety stop.
+    double bestTimeLimitMs = kBestSafetyTimeLimitMs;
     /// Exact is anytime: it stops here with its incumbent and the bound it proved.
     double exactTimeLimitMs = 1500;
 };

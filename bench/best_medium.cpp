@@ -1,0 +1,110 @@
+// Measures best on the medium families of tests/core/families.h (10 to 40 users, 2 to 6
+// sub-tasks), where the exhaustive reference no longer reaches: best with its default budget
+// against the best plan of any method tried (best with a budget REFERENCE_FACTOR times larger,
+// and the anytime exact search with a time limit), the certified gap of best's own plan, and
+// best's time. Usage: best_medium [INSTANCES_PER_FAMILY [REFERENCE_FACTOR [EXACT_MS]]]
+// (default 6, 10 and 0: no exact run).
+
+#include "../tests/core/families.h"
+
+#include "core/io/fileio.h"
+#include "core/io/scenarioio.h"
+#include "core/planning/planner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+using namespace coinfer;
+
+namespace {
+
+double percentAbove(double value, double reference)
+{
+    return reference > 0 ? 100.0 * (value - reference) / reference : (value > reference ? INFINITY : 0.0);
+}
+
+double msSince(std::chrono::steady_clock::time_point start)
+{
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+struct Tally {
+    int instances = 0, feasible = 0, within1 = 0, within5 = 0;
+    double worstPercent = 0, gapSum = 0, worstMs = 0, msSum = 0;
+};
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    const int perFamily = argc > 1 ? std::atoi(argv[1]) : 6;
+    const long long referenceFactor = argc > 2 ? std::atoll(argv[2]) : 10;
+    const double exactMs = argc > 3 ? std::atof(argv[3]) : 0;
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
+    std::printf("%-22s %4s %5s %9s %9s %8s %10s %9s %9s\n", "family", "n", "solved", "within1%", "within5%", "worst_%",
+                "cert_gap_%", "mean_ms", "worst_ms");
+    Tally total;
+    const auto& families = families::medium();
+    for (size_t f = 0; f < families.size(); ++f) {
+        Tally tally;
+        for (int i = 0; i < perFamily; ++i) {
+            const RandomScenarioSpec spec = families::mediumSpec(families[f], i);
+            const Scenario scenario = families::mediumScenario(f, i);
+            const CostModel model(scenario);
+            ++tally.instances;
+            if (const char* folder = std::getenv("BEST_MEDIUM_DUMP"))
+                (void)writeFileAtomically(std::string(folder) + "/medium-" + std::to_string(f) + "-" + std::to_string(i) + ".json",
+                                          scenarioToJson(scenario));
+            if (!usersInfeasibleAlone(scenario, model).empty())
+                continue;
+            const auto start = std::chrono::steady_clock::now();
+            const BestOutcome best = planBest(scenario, model);
+            const double ms = msSince(start);
+            SearchControl longer;
+            longer.workBudget = kDefaultBestWorkBudget * referenceFactor;
+            const BestOutcome reference = planBest(scenario, model, longer);
+            double referenceMj = std::min(best.energyMj, reference.energyMj);
+            if (exactMs > 0) {
+                SearchControl exactControl;
+                exactControl.timeLimitMs = exactMs;
+                referenceMj = std::min(referenceMj, planExactAnytime(scenario, model, exactControl).energyMj);
+            }
+            if (!best.found)
+                continue;
+            ++tally.feasible;
+            const double above = percentAbove(best.energyMj, referenceMj);
+            tally.within1 += above <= 1.0;
+            tally.within5 += above <= 5.0;
+            tally.worstPercent = std::max(tally.worstPercent, above);
+            tally.gapSum += percentAbove(best.energyMj, best.lowerBoundMj);
+            tally.msSum += ms;
+            tally.worstMs = std::max(tally.worstMs, ms);
+            if (std::getenv("BEST_MEDIUM_VERBOSE"))
+                std::printf("  %s #%d: M=%d N=%d B=%d best %.3f reference %.3f (+%.2f%%) bound %.3f %.0f ms\n",
+                            families[f].name.c_str(), i, spec.users, spec.subtasks, spec.maxBatch, best.energyMj,
+                            referenceMj, above, best.lowerBoundMj, ms);
+        }
+        auto share = [](int part, int whole) { return whole ? 100.0 * part / whole : 0.0; };
+        std::printf("%-22s %4d %5d %8.1f%% %8.1f%% %8.2f %10.2f %9.0f %9.0f\n", families[f].name.c_str(), tally.instances,
+                    tally.feasible, share(tally.within1, tally.feasible), share(tally.within5, tally.feasible),
+                    tally.worstPercent, tally.feasible ? tally.gapSum / tally.feasible : 0.0,
+                    tally.feasible ? tally.msSum / tally.feasible : 0.0, tally.worstMs);
+        total.instances += tally.instances;
+        total.feasible += tally.feasible;
+        total.within1 += tally.within1;
+        total.within5 += tally.within5;
+        total.worstPercent = std::max(total.worstPercent, tally.worstPercent);
+        total.gapSum += tally.gapSum;
+        total.msSum += tally.msSum;
+        total.worstMs = std::max(total.worstMs, tally.worstMs);
+    }
+    std::printf("all: %d instances, %d feasible; best within 1%% of the best known plan on %.1f%%, within 5%% on %.1f%%, "
+                "worst %.2f%% above; mean certified gap %.2f%%; best's time mean %.0f ms, worst %.0f ms\n",
+                total.instances, total.feasible, 100.0 * total.within1 / std::max(1, total.feasible),
+                100.0 * total.within5 / std::max(1, total.feasible), total.worstPercent,
+                total.gapSum / std::max(1, total.feasible), total.msSum / std::max(1, total.feasible), total.worstMs);
+    return 0;
+}
