@@ -125,7 +125,7 @@ struct BestStages {
 
 /// Work budget of `coinfer plan --algorithm best` (SearchControl::workBudget): its default stop,
 /// so that the same file gives the same plan on any machine and under any load.
-inline constexpr long long kDefaultBestWorkBudget = 30'000'000;
+inline constexpr long long kDefaultBestWorkBudget = 60'000'000;
 
 /// Default wall-clock safety stop of best in the CLI and the app: far above the time its work
 /// budget takes (well under a second on 40 users x 6 sub-tasks), so that it applies only on a

@@ -130,8 +130,15 @@ bool ScheduleSearch::search(double gpuFreeMs)
                 candidates.push_back(u);
         if (candidates.empty())
             continue;
-        for (const auto& members : batchChoices(subtask, candidates, gpuFreeMs))
-            if (tryBatch(subtask, members, gpuFreeMs))
+        const std::vector<std::vector<size_t>> choices = batchChoices(subtask, candidates, gpuFreeMs);
+        // Up to 4,095 subsets of 12 candidates are built here: the meter counts their members, so
+        // that the work budget bounds the time of a node and not only the number of nodes.
+        long long members = 0;
+        for (const auto& choice : choices)
+            members += static_cast<long long>(choice.size());
+        m_meter.spend(members);
+        for (const auto& choice : choices)
+            if (tryBatch(subtask, choice, gpuFreeMs))
                 return true;
     }
     remember(gpuFreeMs);
