@@ -9,6 +9,7 @@
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
 #include "core/planning/planner.h"
+#include "core/planning/saturation.h"
 #include "core/simulation/simulator.h"
 
 #include <chrono>
@@ -113,10 +114,15 @@ Expected<Plan> runPlanner(const Scenario& scenario, const CostModel& model, cons
 }
 
 /// Writes the plan, then says how a search ended and, for a plan that misses deadlines, who is late.
-int reportPlan(const Scenario& scenario, const Plan& plan, const PlanRequest& request, const std::vector<Violation>& violations,
-               const CLI::App& command, Io io)
+int reportPlan(const Scenario& scenario, const CostModel& model, const Plan& plan, const PlanRequest& request,
+               const std::vector<Violation>& violations, const CLI::App& command, Io io)
 {
-    const std::string text = request.format == "json" ? planToJson(scenario, plan) : planToTable(scenario, plan);
+    std::string text = request.format == "json" ? planToJson(scenario, plan) : planToTable(scenario, plan);
+    // The table is read by a person, who should learn when no planner could do much better; the
+    // plan file keeps its fields (the bound is in lower_bound_mj).
+    if (request.format == "table")
+        if (const std::string sentence = describeGpuSaturation(gpuSaturation(model)); !sentence.empty())
+            text += sentence + "\n";
     if (const int written = emit(text, command, io); written != kExitOk)
         return written;
     if (isSearch(request.algorithm))
@@ -146,7 +152,7 @@ int commandPlan(const CLI::App& command, Io io)
     Expected<Plan> plan = runPlanner(*scenario, model, *request, violations, io.err);
     if (!plan)
         return fail(io.err, plan.error());
-    return reportPlan(*scenario, *plan, *request, violations, command, io);
+    return reportPlan(*scenario, model, *plan, *request, violations, command, io);
 }
 
 int commandVerify(const CLI::App& command, Io io)
@@ -190,9 +196,8 @@ struct CompareRow {
     double elapsedMs = 0;
 };
 
-Expected<std::vector<CompareRow>> runEveryPlanner(const Scenario& scenario, std::optional<double> timeLimitMs)
+Expected<std::vector<CompareRow>> runEveryPlanner(const Scenario& scenario, const CostModel& model, std::optional<double> timeLimitMs)
 {
-    const CostModel model(scenario);
     std::vector<CompareRow> rows;
     for (Algorithm algorithm : allAlgorithms()) {
         PlanOptions planOptions;
@@ -272,12 +277,16 @@ int commandCompare(const CLI::App& command, Io io)
     Expected<Scenario> scenario = readScenarioWarning(files[0], io.err);
     if (!scenario)
         return fail(io.err, scenario.error());
-    const Expected<std::vector<CompareRow>> rows = runEveryPlanner(*scenario, *timeLimitMs);
+    const CostModel model(*scenario);
+    const Expected<std::vector<CompareRow>> rows = runEveryPlanner(*scenario, model, *timeLimitMs);
     if (!rows)
         return fail(io.err, rows.error());
     io.out << compareTable(*rows, strongestBoundMj(*rows));
     if (const CompareRow* recommended = recommendedRow(*rows))
         io.out << "recommended: " << algorithmName(recommended->algorithm) << "\n";
+    // Right after the recommendation: why it saves so little, when the GPU is the reason.
+    if (const std::string sentence = describeGpuSaturation(gpuSaturation(model)); !sentence.empty())
+        io.out << sentence << "\n";
     for (const CompareRow& row : *rows)
         if (row.plan && !row.plan->searchEnd.empty() && row.plan->searchEnd != searchEndName(SearchEnd::Completed))
             io.out << algorithmName(row.algorithm) << ": " << row.plan->searchEnd
@@ -327,7 +336,8 @@ void addPlanCommands(CLI::App& app, Commands& commands)
     CLI::App* compare = commands.add(app, "compare",
                                      "Run every planner and print energy, saving, batches, feasibility, time, each plan's\n"
                                      "lower bound and its gap to the strongest bound of all (best stops on its work budget,\n"
-                                     "exact after MS, default 2000 ms).",
+                                     "exact after MS, default 2000 ms). When the GPU's capacity caps the saving, a line says so\n"
+                                     "with the largest saving any plan can reach (docs/algorithms.md section 8).",
                                      commandCompare);
     addArgument(*compare, "SCENARIO.json", kScenarioHelp);
     addValueOption(*compare, "--time-limit-ms", "MS", "wall-clock limit of best and exact (default 60000, a safety stop, and 2000)");

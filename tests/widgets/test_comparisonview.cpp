@@ -5,11 +5,16 @@
 #include "widgets/document/scenariodocument.h"
 #include "widgets/views/comparisonview.h"
 #include "widgets/views/mainwindow.h"
+#include "campusfile.h"
 #include "widgettest.h"
+
+#include "core/model/costmodel.h"
+#include "core/planning/saturation.h"
 
 #include <QComboBox>
 #include <QLabel>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
@@ -55,6 +60,10 @@ private slots:
         QVERIFY(table->item(best, ComparisonView::EnergyColumn)->font().bold());
         QVERIFY(!table->item(rowOf(table, Algorithm::Og), ComparisonView::EnergyColumn)->font().bold());
         QVERIFY2(view->summary()->text().contains("Recommended: best"), qPrintable(view->summary()->text()));
+        // Eight phones never fill the GPU: the devices and deadlines are the limit, and the page says nothing of it.
+        QVERIFY(window.runner()->saturation() && !window.runner()->saturation()->saturated);
+        QVERIFY(view->saturationMessage().isEmpty());
+        QVERIFY(!view->summary()->text().contains("saturated"));
         QCOMPARE(table->item(best, ComparisonView::SearchColumn)->text(), QString("proven optimal"));
         QCOMPARE(table->item(rowOf(table, Algorithm::Exact), ComparisonView::SearchColumn)->text(), QString("proven optimal"));
         QCOMPARE(table->item(rowOf(table, Algorithm::Og), ComparisonView::SearchColumn)->text(), QString("-"));
@@ -73,6 +82,35 @@ private slots:
         QVERIFY(chart->legendRect().top() >= chart->plotRect().bottom() - 1);
         // The Plan page and Export plan start with best.
         QCOMPARE(window.findChild<QComboBox*>("planChoice")->currentText(), QString("best"));
+    }
+
+    /// 2,000 campus users queue for one GPU: the page says the GPU is the limit, with the core's
+    /// number, on a line of the summary that is shown whole.
+    void saturatedGpuIsSaidWithTheLargestSaving()
+    {
+        QTemporaryDir dir;
+        const QString path = writeCampusWithUsers(dir, 2000);
+        QVERIFY(!path.isEmpty());
+        MainWindow window;
+        window.resize(1280, 760);
+        window.show();
+        QVERIFY(window.openFile(path, true));
+        QVERIFY(waitForPlans(window));
+        const ComparisonView* view = window.comparison();
+        const GpuSaturation expected = gpuSaturation(CostModel(window.runner()->resultsScenario()));
+        QVERIFY(expected.saturated);
+        const QString sentence = view->saturationMessage();
+        QVERIFY2(sentence.startsWith("The GPU is saturated: no plan can save more than "
+                                     + QString::fromStdString(formatSavingCap(expected.maxSavingPercent)).replace("%", " %") + " of the local energy"),
+                 qPrintable(sentence));
+        QVERIFY(sentence.endsWith("."));
+        QVERIFY2(view->summary()->text().contains("<br>" + sentence), qPrintable(view->summary()->text()));
+        // No plan on the page saves more than the sentence allows.
+        for (const AlgorithmResult& result : window.runner()->results())
+            if (result.plan && result.plan->feasible)
+                QVERIFY(result.plan->savingPercent <= expected.maxSavingPercent + 1e-9);
+        // The summary wraps instead of clipping: the label is as tall as its text needs.
+        QTRY_VERIFY(view->summary()->height() >= view->summary()->heightForWidth(view->summary()->width()));
     }
 
     void zeroUsersGiveASentenceNeverNan()

@@ -20,6 +20,23 @@ AlgorithmResult cancelledResult(Algorithm algorithm)
     return result;
 }
 
+/// What the heuristics' thread hands back: their plans and whether the GPU caps the saving.
+struct HeuristicsOutcome {
+    std::vector<AlgorithmResult> results;
+    std::optional<GpuSaturation> saturation;
+};
+
+/// gpuSaturation, or nullopt when it fails (out of memory): the page then says nothing of the
+/// GPU rather than never finishing its run.
+std::optional<GpuSaturation> saturationOrNothing(const CostModel& model)
+{
+    try {
+        return gpuSaturation(model);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
 SearchControl controlFor(Algorithm algorithm, const SearchLimits& limits)
 {
     SearchControl control; // workBudget 0: best's deterministic default, none for exact
@@ -93,11 +110,15 @@ void PlanRunner::start(const Scenario& scenario)
             heuristics.push_back(algorithm);
     QtConcurrent::run(&m_pool, [shared, flag, heuristics] {
         const CostModel model(*shared);
-        std::vector<AlgorithmResult> results;
+        HeuristicsOutcome outcome;
         for (Algorithm algorithm : heuristics)
-            results.push_back(flag->load() ? cancelledResult(algorithm) : runPlanner(*shared, model, algorithm));
-        return results;
-    }).then(this, [this, run](std::vector<AlgorithmResult> results) { deliver(run, std::move(results)); });
+            outcome.results.push_back(flag->load() ? cancelledResult(algorithm) : runPlanner(*shared, model, algorithm));
+        // Here rather than on a thread of its own: it arrives with the first plans, so the page
+        // never says the GPU is saturated beside the plans of another scenario.
+        if (!flag->load())
+            outcome.saturation = saturationOrNothing(model);
+        return outcome;
+    }).then(this, [this, run](HeuristicsOutcome outcome) { deliver(run, std::move(outcome.results), outcome.saturation); });
 
     for (Algorithm algorithm : allAlgorithms()) {
         if (!isSearchingAlgorithm(algorithm))
@@ -132,7 +153,7 @@ const AlgorithmResult* PlanRunner::result(Algorithm algorithm) const
     return nullptr;
 }
 
-void PlanRunner::deliver(quint64 run, std::vector<AlgorithmResult> arrived)
+void PlanRunner::deliver(quint64 run, std::vector<AlgorithmResult> arrived, std::optional<GpuSaturation> saturation)
 {
     if (run != m_run)
         return; // a run that a newer one replaced
@@ -148,7 +169,10 @@ void PlanRunner::deliver(quint64 run, std::vector<AlgorithmResult> arrived)
         }
         m_resultsRun = run;
         m_resultsScenario = m_runScenario;
+        m_saturation.reset();
     }
+    if (saturation)
+        m_saturation = saturation;
     std::vector<Algorithm> algorithms;
     for (AlgorithmResult& result : arrived) {
         algorithms.push_back(result.algorithm);

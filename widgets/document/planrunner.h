@@ -7,6 +7,7 @@
 #include "core/model/plan.h"
 #include "core/model/scenario.h"
 #include "core/planning/planner.h"
+#include "core/planning/saturation.h"
 #include "core/planning/search.h"
 
 #include <QElapsedTimer>
@@ -72,6 +73,9 @@ public:
     /// The scenario that results() were planned for: the document may have changed since (plans
     /// must be drawn and exported with this one, whose users they index).
     const Scenario& resultsScenario() const { return *m_resultsScenario; }
+    /// Whether the GPU caps the saving of resultsScenario() (core/planning/saturation.h):
+    /// computed beside the heuristics and delivered with them; nullopt until they are in.
+    const std::optional<GpuSaturation>& saturation() const { return m_saturation; }
     /// The result of @p algorithm in results(), nullptr when there is none.
     const AlgorithmResult* result(Algorithm algorithm) const;
     const SearchLimits& searchLimits() const { return m_limits; }
@@ -92,7 +96,9 @@ signals:
     void cancelled();
 
 private:
-    void deliver(quint64 run, std::vector<AlgorithmResult> arrived);
+    /// Takes the results of @p run (and, from the heuristics' thread, its @p saturation); drops
+    /// those of a run that a newer one replaced.
+    void deliver(quint64 run, std::vector<AlgorithmResult> arrived, std::optional<GpuSaturation> saturation = std::nullopt);
 
     QThreadPool m_pool;
     quint64 m_run = 0;          ///< id of the current run; results of older runs are dropped
@@ -103,6 +109,7 @@ private:
     std::shared_ptr<const Scenario> m_runScenario;      ///< what the current run plans
     std::shared_ptr<const Scenario> m_resultsScenario;  ///< what m_results were planned for
     std::vector<AlgorithmResult> m_results;
+    std::optional<GpuSaturation> m_saturation;         ///< of m_results' scenario
     SearchLimits m_limits;
     QElapsedTimer m_clock;
 };

@@ -122,9 +122,14 @@ const AlgorithmResult* ComparisonView::recommendedResult(const std::vector<Algor
     return recommended;
 }
 
-void ComparisonView::showResults(const std::vector<AlgorithmResult>& results)
+void ComparisonView::showResults(const std::vector<AlgorithmResult>& results, const std::optional<GpuSaturation>& saturation)
 {
     m_lowerBoundMj = strongestBoundMj(results);
+    // The core's sentence, as the command line prints it, made a sentence of the page.
+    m_saturationMessage = QString::fromStdString(saturation ? describeGpuSaturation(*saturation) : std::string());
+    // The page spaces "2.86 %" as its other percentages; the words and numbers stay the core's.
+    if (!m_saturationMessage.isEmpty())
+        m_saturationMessage = m_saturationMessage.left(1).toUpper() + m_saturationMessage.mid(1).replace("%", " %") + '.';
     const AlgorithmResult* recommended = recommendedResult(results);
     fillTable(results, recommended);
     writeSummary(results, recommended);
@@ -205,7 +210,9 @@ void ComparisonView::writeSummary(const std::vector<AlgorithmResult>& results, c
         summary << tr("Lower bound %1 mJ: no plan that meets every deadline spends less.").arg(m_lowerBoundMj, 0, 'f', 3);
     if (!searching.isEmpty())
         summary << tr("%1 still searching...").arg(searching.join(tr(" and ")));
-    m_summary->setText(summary.join(' '));
+    // On a line of its own: it explains why the recommendation saves so little.
+    const bool saturated = nothing.isEmpty() && !m_saturationMessage.isEmpty();
+    m_summary->setText(summary.join(' ') + (saturated ? "<br>" + m_saturationMessage.toHtmlEscaped() : QString()));
 }
 
 QString ComparisonView::emptyMessage() const

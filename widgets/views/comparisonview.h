@@ -1,5 +1,6 @@
 #pragma once
-// The comparison of planners: a line naming the recommended plan and the strongest lower bound,
+// The comparison of planners: a line naming the recommended plan and the strongest lower bound
+// (and, when the GPU caps the saving, a sentence that says so with the largest saving possible),
 // a table (energy, saving, batches, feasibility, lower bound, gap to the bound, how the search
 // ended) and a bar chart of total energy with the bound as a dashed line. The chart reads the
 // results through this one class only.
@@ -9,6 +10,7 @@
 #include <QWidget>
 
 #include <cmath>
+#include <optional>
 
 class QLabel;
 class QStackedWidget;
@@ -33,8 +35,9 @@ public:
 
     explicit ComparisonView(QWidget* parent = nullptr);
 
-    /// Shows @p results (pending ones as "searching..."). O(number of results).
-    void showResults(const std::vector<AlgorithmResult>& results);
+    /// Shows @p results (pending ones as "searching...") and, when @p saturation says the GPU
+    /// caps the saving, that sentence below the recommendation. O(number of results).
+    void showResults(const std::vector<AlgorithmResult>& results, const std::optional<GpuSaturation>& saturation = std::nullopt);
     /// Saves the chart as PNG, JPEG, PDF or SVG by extension; false on failure.
     bool exportChart(const QString& path, int width = 900, int height = 500);
     QTableWidget* table() const { return m_table; }
@@ -44,6 +47,9 @@ public:
     QString emptyMessage() const;
     /// The line above the table: the recommended plan and the lower bound, in words.
     QLabel* summary() const { return m_summary; }
+    /// The sentence that says the GPU caps the saving ("The GPU is saturated: no plan can save
+    /// more than 2.86 % ..."), as the summary shows it; empty when the GPU is not the limit.
+    QString saturationMessage() const { return m_saturationMessage; }
     /// The strongest lower bound of the results shown (NaN when none): no plan spends less.
     double lowerBoundMj() const { return m_lowerBoundMj; }
 
@@ -75,6 +81,7 @@ private:
     ChartView* m_chart;
     QLabel* m_message;
     double m_lowerBoundMj = NAN;
+    QString m_saturationMessage;
 };
 
 } // namespace coinfer

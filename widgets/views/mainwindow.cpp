@@ -654,7 +654,7 @@ void MainWindow::selectUser(int user)
 
 void MainWindow::showResults(const std::vector<Algorithm>& arrived)
 {
-    m_comparison->showResults(m_runner->results());
+    m_comparison->showResults(m_runner->results(), m_runner->saturation());
     auto hasArrived = [&arrived](const QString& name) {
         return std::any_of(arrived.begin(), arrived.end(), [&name](Algorithm a) { return QString::fromStdString(algorithmName(a)) == name; });
     };
