@@ -135,6 +135,19 @@ struct SweepRow {
     bool before(const SweepRow& other) const;
 };
 
+/// +1 when a larger value of the parameter called @p parameterName relaxes the problem without
+/// changing what a plan costs (max_batch, deadline_scale: a plan for a value is a plan for every
+/// larger one, with the same energy and batches), -1 when a smaller one does (edge_scale: a
+/// faster GPU), 0 for the others (users; uplink and bandwidth change the energy of a plan).
+int relaxationDirection(const std::string& parameterName);
+
+/// Makes best's rows monotone over a relaxation (relaxationDirection != 0), per repeat: from the
+/// tightest value on, a row whose plan costs more than a tighter row's feasible plan (or misses a
+/// deadline) shows that plan instead, which is valid at its value with the same energy and
+/// batches; its own bound stays, and its saving and gap are recomputed. Other rows are left as
+/// they are. Used by runSweep and mergeSweepCsv. O(R log R) for R rows.
+void applyRelaxationEnvelope(std::vector<SweepRow>& rows);
+
 /// What a sweep plans.
 struct SweepRequest {
     SweepParameter parameter = SweepParameter::Users;

@@ -225,6 +225,8 @@ Expected<SweepMerge> mergeSweepCsv(const std::vector<SweepCsvFile>& files)
             merge.rows.push_back(row);
         }
     std::stable_sort(merge.rows.begin(), merge.rows.end(), [](const SweepRow& a, const SweepRow& b) { return a.before(b); });
+    // Each shard's rows are monotone over its own values; across shards the same rule applies.
+    applyRelaxationEnvelope(merge.rows);
     merge.warnings = gridWarnings(merge.rows);
     return merge;
 }

@@ -228,6 +228,7 @@ Expected<SweepResult> runSweep(const SweepBase& base, const SweepRequest& reques
     for (std::optional<std::vector<SweepRow>>& rows : run.rows)
         if (rows)
             std::move(rows->begin(), rows->end(), std::back_inserter(result.rows));
+    applyRelaxationEnvelope(result.rows);
     return result;
 }
 

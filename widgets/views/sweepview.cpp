@@ -416,6 +416,7 @@ void SweepView::addRows(const std::vector<SweepRow>& rows, int done, int total)
     if (!isRunning())
         return; // a late row of a sweep whose result already came
     m_rows.insert(m_rows.end(), rows.begin(), rows.end());
+    applyRelaxationEnvelope(m_rows); // as the finished sweep's rows will be
     m_progress->setMaximum(total);
     m_progress->setValue(done);
     draw();
