@@ -146,49 +146,233 @@ WindowGrid makeGrid(const CostModel& model, const WindowBoundOptions& options, s
     return grid;
 }
 
-/// Every user's options that it could meet alone, flattened: energy, occupancy and the cell of the
-/// innermost window that holds it (the largest start <= A_m(p), the least end >= T_m), -1 for
-/// none (local computing, or a deadline past every end).
+/// Every user's options, flattened: energy, arrival A_m(p) (+inf for local computing), deadline,
+/// partition, owner, occupancy h_p(T_m - A_m(p)) and the cell of the innermost window that holds
+/// it (the largest start <= A_m(p), the least end >= T_m), -1 for none (local computing, or a
+/// deadline past every end).
 struct OptionTable {
     std::vector<size_t> userBegin; // M + 1 offsets
-    std::vector<double> energyMj, occupancyMs;
-    std::vector<int> cell;
+    std::vector<double> energyMj, arrivalMs, deadlineMs, occupancyMs;
+    std::vector<int> partition, owner, cell;
 };
 
-OptionTable makeOptions(const CostModel& model, const std::vector<OccupancyCurve>& curves, const WindowGrid& grid)
+/// Whether option p of user m is dominated: another option q > p it could meet alone costs no
+/// more and its data arrive no later (or q = N). Moving a user from p to such a q keeps a plan
+/// feasible when tau never falls as b grows (the user leaves batches p+1..q, which then are no
+/// longer, and is ready for q+1 no later), so some optimal plan uses no dominated option. O(N).
+bool dominated(const CostModel& model, int m, int p)
+{
+    for (int q = p + 1; q <= model.subtaskCount(); ++q)
+        if (model.feasibleAlone(m, q) && model.energyMj(m, q) <= model.energyMj(m, p)
+            && (q == model.subtaskCount() || model.arrivalMs(m, q) <= model.arrivalMs(m, p)))
+            return true;
+    return false;
+}
+
+/// The options each user could meet alone, without dominated ones when tau is monotone.
+/// O(M N^2).
+OptionTable collectOptions(const CostModel& model)
 {
     OptionTable table;
-    const size_t ends = grid.endMs.size();
     table.userBegin.push_back(0);
+    const int local = model.subtaskCount();
     for (int m = 0; m < model.userCount(); ++m) {
-        const double deadline = model.deadlineMs(m);
-        const auto endAt = std::lower_bound(grid.endMs.begin(), grid.endMs.end(), deadline);
-        for (int p = 0; p <= model.subtaskCount(); ++p) {
-            if (!model.feasibleAlone(m, p))
+        for (int p = 0; p <= local; ++p) {
+            if (!model.feasibleAlone(m, p) || (p < local && model.edgeIsMonotone() && dominated(model, m, p)))
                 continue;
             table.energyMj.push_back(model.energyMj(m, p));
-            if (p == model.subtaskCount() || endAt == grid.endMs.end()) {
-                table.occupancyMs.push_back(p == model.subtaskCount() ? 0 : curves[static_cast<size_t>(p)].at(kInf));
-                table.cell.push_back(-1);
-                continue;
-            }
-            const double arrival = model.arrivalMs(m, p);
-            const double budget = deadline - arrival + 2 * timeSlackMs(deadline);
-            table.occupancyMs.push_back(curves[static_cast<size_t>(p)].at(budget));
-            const size_t start = static_cast<size_t>(std::upper_bound(grid.startMs.begin(), grid.startMs.end(), arrival) - grid.startMs.begin()) - 1;
-            table.cell.push_back(static_cast<int>(start * ends + static_cast<size_t>(endAt - grid.endMs.begin())));
+            table.arrivalMs.push_back(p == local ? kInf : model.arrivalMs(m, p));
+            table.deadlineMs.push_back(model.deadlineMs(m));
+            table.partition.push_back(p);
+            table.owner.push_back(m);
         }
         table.userBegin.push_back(table.energyMj.size());
     }
     return table;
 }
 
+/// Fills the occupancy and the window cell of every option. O(options * log).
+void placeOptions(OptionTable& table, const std::vector<OccupancyCurve>& curves, const WindowGrid& grid)
+{
+    const size_t ends = grid.endMs.size();
+    for (size_t o = 0; o < table.energyMj.size(); ++o) {
+        const double arrival = table.arrivalMs[o], deadline = table.deadlineMs[o];
+        const auto endAt = std::lower_bound(grid.endMs.begin(), grid.endMs.end(), deadline);
+        if (arrival == kInf || endAt == grid.endMs.end()) {
+            table.occupancyMs.push_back(0); // in no window, so never priced
+            table.cell.push_back(-1);
+            continue;
+        }
+        const double budget = deadline - arrival + 2 * timeSlackMs(deadline);
+        table.occupancyMs.push_back(curves[static_cast<size_t>(table.partition[o])].at(budget));
+        const size_t start = static_cast<size_t>(std::upper_bound(grid.startMs.begin(), grid.startMs.end(), arrival) - grid.startMs.begin()) - 1;
+        table.cell.push_back(static_cast<int>(start * ends + static_cast<size_t>(endAt - grid.endMs.begin())));
+    }
+}
+
+/// A point of a Pareto front: the least time a suffix of a chain takes, and its occupancy.
+struct ChainPoint {
+    double ms;
+    double occupancyMs;
+};
+
+/// Keeps the Pareto-minimal points of @p points (least time, least occupancy), then, above
+/// @p maxPoints, merges neighbours into (their least time, their least occupancy): a point below
+/// all of them, so the front stays a lower bound. O(P log P).
+void paretoPrune(std::vector<ChainPoint>& points, size_t maxPoints)
+{
+    std::sort(points.begin(), points.end(), [](const ChainPoint& a, const ChainPoint& b) {
+        return a.ms < b.ms || (a.ms == b.ms && a.occupancyMs < b.occupancyMs);
+    });
+    std::vector<ChainPoint> front;
+    for (const ChainPoint& point : points)
+        if (front.empty() || point.occupancyMs < front.back().occupancyMs)
+            front.push_back(point);
+    if (front.size() > maxPoints) {
+        const double low = front.front().ms, width = (front.back().ms - low) / static_cast<double>(maxPoints);
+        std::vector<ChainPoint> merged;
+        size_t bucket = 0;
+        for (const ChainPoint& point : front) {
+            const size_t own = width > 0 ? std::min(maxPoints - 1, static_cast<size_t>((point.ms - low) / width)) : 0;
+            if (merged.empty() || own != bucket)
+                merged.push_back(point);
+            else
+                merged.back().occupancyMs = point.occupancyMs; // later points have less occupancy
+            bucket = own;
+        }
+        front.swap(merged);
+    }
+    points.swap(front);
+}
+
+/// For one window [s, t] whose potential members' data arrive at @p arrivals (ascending, one per
+/// user, at most B_max of them): per p, the Pareto front of (time, occupancy) over the chains of
+/// sub-tasks p+1..N where the batch of sub-task n holds c_n window members, takes
+/// d_n = min_{b >= c_n} tau_n(b), costs d_n / c_n, starts after the c_n-th arrival and leaves
+/// time for the rest of the chain before t: arrival_(c_n) + d_n + (rest) <= t.
+/// O(N * maxPoints * C log) for C arrivals.
+std::vector<std::vector<ChainPoint>> arrivalFronts(const std::vector<std::vector<double>>& leastMs,
+                                                   const std::vector<double>& arrivals, double endMs, size_t maxPoints)
+{
+    const size_t subtasks = leastMs.size();
+    std::vector<std::vector<ChainPoint>> fronts(subtasks + 1);
+    fronts[subtasks] = {{0.0, 0.0}};
+    const double slack = 2 * timeSlackMs(endMs);
+    for (size_t n = subtasks; n-- > 0;) {
+        std::vector<ChainPoint> points;
+        for (size_t c = 1; c <= arrivals.size(); ++c) {
+            const double batchMs = leastMs[n][c - 1];
+            for (const ChainPoint& rest : fronts[n + 1])
+                if (arrivals[c - 1] + batchMs + rest.ms <= endMs + slack)
+                    points.push_back({batchMs + rest.ms, batchMs / static_cast<double>(c) + rest.occupancyMs});
+        }
+        paretoPrune(points, maxPoints);
+        fronts[n] = std::move(points);
+    }
+    return fronts; // fronts[p] is the chain of sub-tasks p+1..N
+}
+
+/// The least occupancy on @p front among chains no longer than @p budgetMs; -1 when none fits.
+double frontAt(const std::vector<ChainPoint>& front, double budgetMs)
+{
+    const auto it = std::upper_bound(front.begin(), front.end(), budgetMs, [](double budget, const ChainPoint& point) { return budget < point.ms; });
+    return it == front.begin() ? -1 : std::prev(it)->occupancyMs;
+}
+
+/// Per option, what the arrival-aware charge adds to h in the windows where it is larger:
+/// (window, extra occupancy) pairs, option by option.
+struct Refinement {
+    std::vector<size_t> begin; // options + 1 offsets into entries
+    std::vector<std::pair<size_t, double>> entries;
+};
+
+/// tauLow_n(c) = min_{c <= b <= B_max} tau_n(b) for every sub-task (index n - 1) and c: the least
+/// time of a batch that holds c members of a window and possibly others. O(N B_max).
+std::vector<std::vector<double>> leastBatchMs(const CostModel& model)
+{
+    std::vector<std::vector<double>> least(static_cast<size_t>(model.subtaskCount()));
+    for (int n = 1; n <= model.subtaskCount(); ++n) {
+        std::vector<double>& row = least[static_cast<size_t>(n - 1)];
+        row.assign(static_cast<size_t>(model.maxBatch()), kInf);
+        double running = kInf;
+        for (int b = model.maxBatch(); b >= 1; --b)
+            row[static_cast<size_t>(b - 1)] = running = std::min(running, model.edgeMs(n, b));
+    }
+    return least;
+}
+
+/// The arrival-aware charges of one window (cell @p window): appends (option, extra) to
+/// @p found for every option of the window whose arrival-aware occupancy exceeds h. Skips the
+/// window (no entries: still valid, only weaker) when B_max potential members have arrived
+/// within a @p skipShare of its length, where batches can be full from its start.
+void refineWindow(const CostModel& model, const WindowGrid& grid, const OptionTable& table, const std::vector<size_t>& byArrival,
+                  const std::vector<std::vector<double>>& leastMs, size_t window, const WindowBoundOptions& options,
+                  std::vector<int>& seen, std::vector<std::pair<size_t, double>>& found)
+{
+    const size_t ends = grid.endMs.size(), startIndex = window / ends, endIndex = window % ends;
+    const double startMs = grid.startMs[startIndex], endMs = grid.endMs[endIndex];
+    const size_t fullBatch = static_cast<size_t>(std::min(model.maxBatch(), model.userCount()));
+    auto inWindow = [&](size_t o) { return static_cast<size_t>(table.cell[o]) / ends >= startIndex && static_cast<size_t>(table.cell[o]) % ends <= endIndex; };
+    const auto first = std::lower_bound(byArrival.begin(), byArrival.end(), startMs, [&](size_t o, double at) { return table.arrivalMs[o] < at; });
+    std::vector<double> arrivals; // the earliest arrival of each potential member, ascending
+    for (auto it = first; it != byArrival.end() && arrivals.size() < fullBatch; ++it)
+        if (inWindow(*it) && seen[static_cast<size_t>(table.owner[*it])] != static_cast<int>(window)) {
+            seen[static_cast<size_t>(table.owner[*it])] = static_cast<int>(window);
+            arrivals.push_back(table.arrivalMs[*it]);
+        }
+    if (arrivals.empty() || (arrivals.size() == fullBatch && arrivals.back() <= startMs + options.skipShare * (endMs - startMs)))
+        return;
+    const std::vector<std::vector<ChainPoint>> fronts = arrivalFronts(leastMs, arrivals, endMs, static_cast<size_t>(options.frontPoints));
+    for (auto it = first; it != byArrival.end(); ++it) {
+        const size_t o = *it;
+        if (!inWindow(o))
+            continue;
+        const double budget = table.deadlineMs[o] - table.arrivalMs[o] + 2 * timeSlackMs(table.deadlineMs[o]);
+        const double occupancy = frontAt(fronts[static_cast<size_t>(table.partition[o])], budget);
+        if (occupancy > table.occupancyMs[o] * (1 + 1e-9) + 1e-12)
+            found.emplace_back(o, occupancy - table.occupancyMs[o]);
+    }
+}
+
+/// The arrival-aware charges of every window, by option; at most options.maxRefinements pairs
+/// (the windows after that keep h alone). O(windows * (N * frontPoints * B_max log + options)).
+Refinement refineByArrivals(const CostModel& model, const WindowGrid& grid, const OptionTable& table, const WindowBoundOptions& options)
+{
+    std::vector<size_t> byArrival;
+    for (size_t o = 0; o < table.cell.size(); ++o)
+        if (table.cell[o] >= 0)
+            byArrival.push_back(o);
+    std::sort(byArrival.begin(), byArrival.end(), [&](size_t a, size_t b) { return table.arrivalMs[a] < table.arrivalMs[b]; });
+    const std::vector<std::vector<double>> leastMs = leastBatchMs(model);
+    std::vector<int> seen(static_cast<size_t>(model.userCount()), -1);
+    std::vector<std::vector<std::pair<size_t, double>>> perWindow(grid.cells());
+    size_t total = 0;
+    for (size_t window = 0; window < grid.cells() && total < static_cast<size_t>(options.maxRefinements); ++window) {
+        refineWindow(model, grid, table, byArrival, leastMs, window, options, seen, perWindow[window]);
+        total += perWindow[window].size();
+    }
+    Refinement refinement;
+    refinement.begin.assign(table.cell.size() + 1, 0);
+    for (const auto& pairs : perWindow)
+        for (const auto& [o, extra] : pairs)
+            ++refinement.begin[o + 1];
+    for (size_t o = 0; o < table.cell.size(); ++o)
+        refinement.begin[o + 1] += refinement.begin[o];
+    refinement.entries.resize(refinement.begin.back());
+    std::vector<size_t> next(refinement.begin.begin(), refinement.begin.end() - 1);
+    for (size_t window = 0; window < perWindow.size(); ++window)
+        for (const auto& [o, extra] : perWindow[window])
+            refinement.entries[next[o]++] = {window, extra};
+    return refinement;
+}
+
 /// The Lagrangian L(lambda) = sum_m min_p [E_m(p) + h_m(p) * sum of lambda over the windows that
 /// hold option p] - sum_k lambda_k * capacity_k, and a subgradient. O(options + cells).
 class WindowDual {
 public:
-    WindowDual(const WindowGrid& grid, const OptionTable& options)
-        : m_grid(grid), m_options(options), m_price(grid.cells()), m_load(grid.cells())
+    WindowDual(const WindowGrid& grid, const OptionTable& options, const Refinement& refinement)
+        : m_grid(grid), m_options(options), m_refinement(refinement), m_price(grid.cells()), m_load(grid.cells()),
+          m_extraLoad(grid.cells())
     {
     }
 
@@ -209,13 +393,16 @@ public:
         for (size_t k = 0; k < lambda.size(); ++k)
             value -= lambda[k] * m_grid.capacityMs[k];
         std::fill(m_load.begin(), m_load.end(), 0.0);
+        std::fill(m_extraLoad.begin(), m_extraLoad.end(), 0.0);
         const size_t users = m_options.userBegin.size() - 1;
         for (size_t m = 0; m < users; ++m) {
             double least = kInf;
             size_t chosen = 0;
             for (size_t o = m_options.userBegin[m]; o < m_options.userBegin[m + 1]; ++o) {
                 const int cell = m_options.cell[o];
-                const double priced = m_options.energyMj[o] + (cell < 0 ? 0 : m_options.occupancyMs[o] * m_price[static_cast<size_t>(cell)]);
+                double priced = m_options.energyMj[o] + (cell < 0 ? 0 : m_options.occupancyMs[o] * m_price[static_cast<size_t>(cell)]);
+                for (size_t e = m_refinement.begin[o]; e < m_refinement.begin[o + 1]; ++e)
+                    priced += lambda[m_refinement.entries[e].first] * m_refinement.entries[e].second;
                 if (priced < least) {
                     least = priced;
                     chosen = o;
@@ -224,6 +411,8 @@ public:
             value += least;
             if (m_options.cell[chosen] >= 0)
                 m_load[static_cast<size_t>(m_options.cell[chosen])] += m_options.occupancyMs[chosen];
+            for (size_t e = m_refinement.begin[chosen]; e < m_refinement.begin[chosen + 1]; ++e)
+                m_extraLoad[m_refinement.entries[e].first] += m_refinement.entries[e].second;
         }
         // load of window (i, j) = sum of the chosen occupancies in cells (i' >= i, j' <= j).
         gradient.assign(lambda.size(), 0.0);
@@ -235,14 +424,15 @@ public:
             }
         }
         for (size_t k = 0; k < gradient.size(); ++k)
-            gradient[k] -= m_grid.capacityMs[k];
+            gradient[k] += m_extraLoad[k] - m_grid.capacityMs[k];
         return value;
     }
 
 private:
     const WindowGrid& m_grid;
     const OptionTable& m_options;
-    std::vector<double> m_price, m_load;
+    const Refinement& m_refinement;
+    std::vector<double> m_price, m_load, m_extraLoad;
 };
 
 /// The largest L(lambda) found by a projected subgradient method with Polyak steps towards a
@@ -285,18 +475,19 @@ double windowLowerBoundMj(const CostModel& model, const WindowBoundOptions& opti
 {
     if (model.userCount() == 0)
         return 0;
-    std::vector<double> arrivals;
-    for (int m = 0; m < model.userCount(); ++m)
-        for (int p = 0; p < model.subtaskCount(); ++p)
-            if (model.feasibleAlone(m, p))
-                arrivals.push_back(model.arrivalMs(m, p));
-    const WindowGrid grid = makeGrid(model, options, std::move(arrivals));
-    const OptionTable table = makeOptions(model, occupancyCurves(model, model.userCount()), grid);
+    OptionTable table = collectOptions(model);
     for (size_t m = 0; m + 1 < table.userBegin.size(); ++m)
         if (table.userBegin[m] == table.userBegin[m + 1])
             return kInf; // a user that cannot meet its deadline at all
+    std::vector<double> arrivals;
+    for (double arrival : table.arrivalMs)
+        if (arrival < kInf)
+            arrivals.push_back(arrival);
+    const WindowGrid grid = makeGrid(model, options, std::move(arrivals));
+    placeOptions(table, occupancyCurves(model, model.userCount()), grid);
 
-    WindowDual dual(grid, table);
+    const Refinement refinement = refineByArrivals(model, grid, table, options);
+    WindowDual dual(grid, table, refinement);
     return maximizeDual(dual, grid.cells(), options.iterations);
 }
 

@@ -33,6 +33,9 @@ struct WindowBoundOptions {
     int maxStarts = 16;     ///< window starts s: the GPU's free time and quantiles of the arrivals
     int maxEnds = 16;       ///< window ends t: deadlines (quantiles when there are more)
     int iterations = 200;   ///< subgradient steps on the multipliers
+    double skipShare = 0.01; ///< arrival-aware charges skip windows where B_max members arrive this early
+    int frontPoints = 48;    ///< points kept per Pareto front of the arrival-aware charges
+    int maxRefinements = 4'000'000; ///< (option, window) pairs of arrival-aware charges at most
 };
 
 /// The window bound of docs/algorithms.md section 8. Every batch that holds user m runs inside
