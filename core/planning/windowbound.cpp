@@ -14,6 +14,9 @@ namespace coinfer {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+/// Two copies of every window: one charged by h and the arrival-aware charges, one by h and the
+/// start-certified charges.
+constexpr size_t kLayers = 2;
 
 /// One piece of a lower convex envelope: the width it adds to a chain and the occupancy it saves.
 struct Segment {
@@ -156,29 +159,33 @@ struct OptionTable {
     std::vector<int> partition, owner, cell;
 };
 
-/// Whether option p of user m is dominated: another option q > p it could meet alone costs no
-/// more and its data arrive no later (or q = N). Moving a user from p to such a q keeps a plan
-/// feasible when tau never falls as b grows (the user leaves batches p+1..q, which then are no
-/// longer, and is ready for q+1 no later), so some optimal plan uses no dominated option. O(N).
-bool dominated(const CostModel& model, int m, int p)
-{
-    for (int q = p + 1; q <= model.subtaskCount(); ++q)
-        if (model.feasibleAlone(m, q) && model.energyMj(m, q) <= model.energyMj(m, p)
-            && (q == model.subtaskCount() || model.arrivalMs(m, q) <= model.arrivalMs(m, p)))
-            return true;
-    return false;
-}
-
-/// The options each user could meet alone, without dominated ones when tau is monotone.
-/// O(M N^2).
+/// The options each user could meet alone (A_m(p) + the least GPU time of sub-tasks p+1..N by
+/// T_m, or local computing by T_m), without dominated ones when tau never falls as b grows:
+/// option p is dominated when another option q > p costs no more and its data arrive no later
+/// (or q = N). Moving a user from p to such a q keeps a plan feasible then (it leaves batches
+/// p+1..q, which are no longer for it, and is ready for q+1 no later), so some optimal plan
+/// uses no dominated option. O(M N^2).
 OptionTable collectOptions(const CostModel& model)
 {
+    const int local = model.subtaskCount();
+    std::vector<double> restMs(static_cast<size_t>(local + 1), 0.0); // least GPU time after p
+    for (int n = local; n >= 1; --n)
+        restMs[static_cast<size_t>(n - 1)] = restMs[static_cast<size_t>(n)] + model.minEdgeMs(n);
     OptionTable table;
     table.userBegin.push_back(0);
-    const int local = model.subtaskCount();
+    std::vector<char> feasible(static_cast<size_t>(local + 1));
     for (int m = 0; m < model.userCount(); ++m) {
+        for (int p = 0; p <= local; ++p)
+            feasible[static_cast<size_t>(p)] = p == local ? meetsDeadline(model.localMs(m, p), model.deadlineMs(m))
+                                                          : meetsDeadline(model.arrivalMs(m, p) + restMs[static_cast<size_t>(p)], model.deadlineMs(m));
         for (int p = 0; p <= local; ++p) {
-            if (!model.feasibleAlone(m, p) || (p < local && model.edgeIsMonotone() && dominated(model, m, p)))
+            if (!feasible[static_cast<size_t>(p)])
+                continue;
+            bool dominated = false;
+            for (int q = p + 1; q <= local && p < local && model.edgeIsMonotone() && !dominated; ++q)
+                dominated = feasible[static_cast<size_t>(q)] && model.energyMj(m, q) <= model.energyMj(m, p)
+                            && (q == local || model.arrivalMs(m, q) <= model.arrivalMs(m, p));
+            if (dominated)
                 continue;
             table.energyMj.push_back(model.energyMj(m, p));
             table.arrivalMs.push_back(p == local ? kInf : model.arrivalMs(m, p));
@@ -334,6 +341,77 @@ void refineWindow(const CostModel& model, const WindowGrid& grid, const OptionTa
     }
 }
 
+/// The earliest arrival of each potential user with a deadline up to end @p endIndex, ascending,
+/// the first @p count of them. O(options scanned).
+std::vector<double> classArrivals(const WindowGrid& grid, const OptionTable& table, const std::vector<size_t>& byArrival,
+                                  size_t endIndex, size_t count, std::vector<int>& seen, int stamp)
+{
+    std::vector<double> arrivals;
+    const size_t ends = grid.endMs.size();
+    for (auto it = byArrival.begin(); it != byArrival.end() && arrivals.size() < count; ++it)
+        if (static_cast<size_t>(table.cell[*it]) % ends <= endIndex && seen[static_cast<size_t>(table.owner[*it])] != stamp) {
+            seen[static_cast<size_t>(table.owner[*it])] = stamp;
+            arrivals.push_back(table.arrivalMs[*it]);
+        }
+    return arrivals;
+}
+
+/// Start-certified charges of window (s, t) for the class of users with deadlines up to t, whose
+/// earliest arrivals are @p arrivals: a batch holding c of them starts after the c-th arrives, so
+/// a member's batch whose start is certified no earlier than s lies in the window, whatever the
+/// member's own arrival. V_n(tau) is the least charge of sub-tasks n..N after a previous end tau
+/// (batches certified to start at >= s charged d_n(c) / c), on a grid of @p points times; a time
+/// between grid points is rounded down, which V never increases on, so the values stay lower
+/// bounds. Returns per option of the class its charge V_{p+1}(A). O(N * points * C + options).
+std::vector<std::pair<size_t, double>> certifiedCharges(const WindowGrid& grid, const OptionTable& table, const std::vector<size_t>& byArrival,
+                                                        const std::vector<std::vector<double>>& leastMs, size_t window,
+                                                        const std::vector<double>& arrivals, int points)
+{
+    const size_t ends = grid.endMs.size(), subtasks = leastMs.size(), gridPoints = static_cast<size_t>(points);
+    const double startMs = grid.startMs[window / ends], endMs = grid.endMs[window % ends];
+    const double low = arrivals.front(), step = std::max(endMs - low, 1e-9) / static_cast<double>(gridPoints);
+    const double slack = 2 * timeSlackMs(endMs);
+    auto below = [&](double at) { return std::min(gridPoints, static_cast<size_t>(std::max(0.0, (at - low) / step))); };
+    std::vector<std::vector<double>> value(subtasks + 1, std::vector<double>(gridPoints + 1, 0.0));
+    for (size_t n = subtasks; n-- > 0;) {
+        for (size_t g = 0; g <= gridPoints; ++g) {
+            const double after = low + static_cast<double>(g) * step;
+            double least = kInf;
+            for (size_t c = 1; c <= arrivals.size(); ++c) {
+                const double start = std::max(after, arrivals[c - 1]), end = start + leastMs[n][c - 1];
+                if (end > endMs + slack)
+                    continue;
+                const double charge = start >= startMs ? leastMs[n][c - 1] / static_cast<double>(c) : 0.0;
+                least = std::min(least, charge + value[n + 1][below(end)]);
+            }
+            value[n][g] = least;
+        }
+    }
+    std::vector<std::pair<size_t, double>> charges;
+    for (size_t o : byArrival) {
+        if (static_cast<size_t>(table.cell[o]) % ends > window % ends)
+            continue;
+        const double charge = value[static_cast<size_t>(table.partition[o])][below(table.arrivalMs[o])];
+        if (charge > 0 && charge < kInf)
+            charges.emplace_back(o, charge);
+    }
+    return charges;
+}
+
+/// The start-certified charges of one window as extras over what h charges there (h when
+/// A >= s, else 0), for the window's copy in the second layer: each layer's charges are lower
+/// bounds of one way of sharing a batch's time, so the two may not be mixed in one constraint.
+void certifiedExtras(const WindowGrid& grid, const OptionTable& table, size_t window, const std::vector<std::pair<size_t, double>>& charges,
+                     std::vector<std::pair<size_t, double>>& found)
+{
+    const double startMs = grid.startMs[window / grid.endMs.size()];
+    for (const auto& [o, charge] : charges) {
+        const double base = table.arrivalMs[o] >= startMs ? table.occupancyMs[o] : 0.0;
+        if (charge - base > 1e-9 * charge + 1e-12)
+            found.emplace_back(o, charge - base);
+    }
+}
+
 /// The arrival-aware charges of every window, by option; at most options.maxRefinements pairs
 /// (the windows after that keep h alone). O(windows * (N * frontPoints * B_max log + options)).
 Refinement refineByArrivals(const CostModel& model, const WindowGrid& grid, const OptionTable& table, const WindowBoundOptions& options)
@@ -345,11 +423,18 @@ Refinement refineByArrivals(const CostModel& model, const WindowGrid& grid, cons
     std::sort(byArrival.begin(), byArrival.end(), [&](size_t a, size_t b) { return table.arrivalMs[a] < table.arrivalMs[b]; });
     const std::vector<std::vector<double>> leastMs = leastBatchMs(model);
     std::vector<int> seen(static_cast<size_t>(model.userCount()), -1);
-    std::vector<std::vector<std::pair<size_t, double>>> perWindow(grid.cells());
+    std::vector<std::vector<std::pair<size_t, double>>> perWindow(kLayers * grid.cells());
+    const size_t fullBatch = static_cast<size_t>(std::min(model.maxBatch(), model.userCount())), ends = grid.endMs.size();
     size_t total = 0;
     for (size_t window = 0; window < grid.cells() && total < static_cast<size_t>(options.maxRefinements); ++window) {
         refineWindow(model, grid, table, byArrival, leastMs, window, options, seen, perWindow[window]);
-        total += perWindow[window].size();
+        const std::vector<double> arrivals = classArrivals(grid, table, byArrival, window % ends, fullBatch, seen, -2 - static_cast<int>(window));
+        const double endMs = grid.endMs[window % ends];
+        if (options.certifyPoints > 0 && !arrivals.empty()
+            && !(arrivals.size() == fullBatch && arrivals.back() <= arrivals.front() + options.skipShare * (endMs - arrivals.front())))
+            certifiedExtras(grid, table, window, certifiedCharges(grid, table, byArrival, leastMs, window, arrivals, options.certifyPoints),
+                            perWindow[grid.cells() + window]);
+        total += perWindow[window].size() + perWindow[grid.cells() + window].size();
     }
     Refinement refinement;
     refinement.begin.assign(table.cell.size() + 1, 0);
@@ -372,26 +457,32 @@ class WindowDual {
 public:
     WindowDual(const WindowGrid& grid, const OptionTable& options, const Refinement& refinement)
         : m_grid(grid), m_options(options), m_refinement(refinement), m_price(grid.cells()), m_load(grid.cells()),
-          m_extraLoad(grid.cells())
+          m_extraLoad(kLayers * grid.cells()), m_combined(grid.cells()), m_windowLoad(grid.cells())
     {
     }
 
-    /// L(@p lambda); writes the subgradient (load minus capacity of each window) to @p gradient.
+    /// L(@p lambda) for the kLayers * cells multipliers; writes the subgradient (load minus
+    /// capacity of each window of each layer) to @p gradient.
     double evaluate(const std::vector<double>& lambda, std::vector<double>& gradient)
     {
-        const size_t starts = m_grid.startMs.size(), ends = m_grid.endMs.size();
-        // price of cell (i, j) = sum of lambda over windows (i' <= i, j' >= j): the windows that
-        // hold an option of that cell. Sums of non-negative terms only, so no cancellation.
+        const size_t starts = m_grid.startMs.size(), ends = m_grid.endMs.size(), cells = m_grid.cells();
+        double value = 0;
+        for (size_t k = 0; k < cells; ++k) {
+            m_combined[k] = 0;
+            for (size_t layer = 0; layer < kLayers; ++layer) {
+                m_combined[k] += lambda[layer * cells + k];
+                value -= lambda[layer * cells + k] * m_grid.capacityMs[k];
+            }
+        }
+        // price of cell (i, j) = sum of lambda over windows (i' <= i, j' >= j) of both layers: the
+        // windows whose h charge holds an option of that cell. Non-negative terms, no cancellation.
         for (size_t i = 0; i < starts; ++i) {
             double row = 0;
             for (size_t j = ends; j-- > 0;) {
-                row += lambda[i * ends + j];
+                row += m_combined[i * ends + j];
                 m_price[i * ends + j] = row + (i > 0 ? m_price[(i - 1) * ends + j] : 0);
             }
         }
-        double value = 0;
-        for (size_t k = 0; k < lambda.size(); ++k)
-            value -= lambda[k] * m_grid.capacityMs[k];
         std::fill(m_load.begin(), m_load.end(), 0.0);
         std::fill(m_extraLoad.begin(), m_extraLoad.end(), 0.0);
         const size_t users = m_options.userBegin.size() - 1;
@@ -414,17 +505,18 @@ public:
             for (size_t e = m_refinement.begin[chosen]; e < m_refinement.begin[chosen + 1]; ++e)
                 m_extraLoad[m_refinement.entries[e].first] += m_refinement.entries[e].second;
         }
-        // load of window (i, j) = sum of the chosen occupancies in cells (i' >= i, j' <= j).
-        gradient.assign(lambda.size(), 0.0);
+        // h load of window (i, j) = sum of the chosen occupancies in cells (i' >= i, j' <= j).
         for (size_t i = starts; i-- > 0;) {
             double row = 0;
             for (size_t j = 0; j < ends; ++j) {
                 row += m_load[i * ends + j];
-                gradient[i * ends + j] = row + (i + 1 < starts ? gradient[(i + 1) * ends + j] : 0);
+                m_windowLoad[i * ends + j] = row + (i + 1 < starts ? m_windowLoad[(i + 1) * ends + j] : 0);
             }
         }
-        for (size_t k = 0; k < gradient.size(); ++k)
-            gradient[k] += m_extraLoad[k] - m_grid.capacityMs[k];
+        gradient.resize(lambda.size());
+        for (size_t layer = 0; layer < kLayers; ++layer)
+            for (size_t k = 0; k < cells; ++k)
+                gradient[layer * cells + k] = m_windowLoad[k] + m_extraLoad[layer * cells + k] - m_grid.capacityMs[k];
         return value;
     }
 
@@ -432,7 +524,7 @@ private:
     const WindowGrid& m_grid;
     const OptionTable& m_options;
     const Refinement& m_refinement;
-    std::vector<double> m_price, m_load, m_extraLoad;
+    std::vector<double> m_price, m_load, m_extraLoad, m_combined, m_windowLoad;
 };
 
 /// The largest L(lambda) found by a projected subgradient method with Polyak steps towards a
@@ -488,7 +580,7 @@ double windowLowerBoundMj(const CostModel& model, const WindowBoundOptions& opti
 
     const Refinement refinement = refineByArrivals(model, grid, table, options);
     WindowDual dual(grid, table, refinement);
-    return maximizeDual(dual, grid.cells(), options.iterations);
+    return maximizeDual(dual, kLayers * grid.cells(), options.iterations);
 }
 
 } // namespace coinfer

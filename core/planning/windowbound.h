@@ -35,6 +35,7 @@ struct WindowBoundOptions {
     int iterations = 200;   ///< subgradient steps on the multipliers
     double skipShare = 0.01; ///< arrival-aware charges skip windows where B_max members arrive this early
     int frontPoints = 48;    ///< points kept per Pareto front of the arrival-aware charges
+    int certifyPoints = 128; ///< time grid of the start-certified charges (0: none)
     int maxRefinements = 4'000'000; ///< (option, window) pairs of arrival-aware charges at most
 };
 
