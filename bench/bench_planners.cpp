@@ -1,6 +1,8 @@
 // Planner scaling over growing M and N. Quote ratios from one run: these machines are shared.
 #include "core/model/costmodel.h"
+#include "core/planning/lowerbound.h"
 #include "core/planning/planner.h"
+#include "core/planning/windowbound.h"
 #include "core/model/randomscenario.h"
 #include "core/io/fileio.h"
 #include "core/io/planio.h"
@@ -281,6 +283,23 @@ void BM_ExactWithTimeLimit(benchmark::State& state)
         benchmark::DoNotOptimize(coinfer::planExactAnytime(scenario, model, control));
 }
 BENCHMARK(BM_ExactWithTimeLimit)->Args({30, 6, 100})->Args({30, 6, 500})->Unit(benchmark::kMillisecond)->Iterations(3);
+
+/// The proven lower bounds that every best and exact plan computes (docs/algorithms.md section 8),
+/// with different deadlines and the batch curve (B_max = 32): range(2) = 0 for the prefix capacity
+/// bound, 1 for the window bound, 2 for capacityLowerBoundMj (both; what the planners call).
+void BM_LowerBound(benchmark::State& state)
+{
+    const coinfer::Scenario scenario = scenarioFor(state, false, true);
+    const coinfer::CostModel model(scenario);
+    for (auto _ : state) {
+        switch (state.range(2)) {
+        case 0: benchmark::DoNotOptimize(coinfer::prefixCapacityBoundMj(model)); break;
+        case 1: benchmark::DoNotOptimize(coinfer::windowLowerBoundMj(model)); break;
+        default: benchmark::DoNotOptimize(coinfer::capacityLowerBoundMj(model)); break;
+        }
+    }
+}
+BENCHMARK(BM_LowerBound)->ArgsProduct({{1000, 10000}, {5, 20}, {0, 1, 2}})->Unit(benchmark::kMillisecond);
 
 } // namespace
 

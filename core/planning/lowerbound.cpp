@@ -1,5 +1,7 @@
 #include "core/planning/lowerbound.h"
 
+#include "core/planning/windowbound.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -128,7 +130,7 @@ double groupBoundMj(const std::vector<UserOptions>& users, const std::vector<int
 
 } // namespace
 
-double capacityLowerBoundMj(const CostModel& model)
+double prefixCapacityBoundMj(const CostModel& model)
 {
     const int users = model.userCount();
     if (users == 0)
@@ -163,6 +165,14 @@ double capacityLowerBoundMj(const CostModel& model)
             break;
     }
     return bound;
+}
+
+double capacityLowerBoundMj(const CostModel& model)
+{
+    const double prefix = prefixCapacityBoundMj(model);
+    if (prefix == kInf)
+        return kInf;
+    return std::max(prefix, windowLowerBoundMj(model));
 }
 
 } // namespace coinfer

@@ -15,6 +15,11 @@ namespace coinfer {
 /// function is concave in lambda); at lambda = 0 it is the alone bound, so it is never weaker.
 /// +inf when even the lightest options overload the GPU (no feasible plan exists).
 /// O(16 * 48 * M * N) after O(M * N^2) for the options.
+double prefixCapacityBoundMj(const CostModel& model);
+
+/// The strongest proven lower bound of this file: the larger of prefixCapacityBoundMj and
+/// windowLowerBoundMj (windowbound.h), the costs of both. +inf when no feasible plan exists by
+/// either argument (the window bound is skipped then).
 double capacityLowerBoundMj(const CostModel& model);
 
 } // namespace coinfer

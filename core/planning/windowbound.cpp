@@ -1,0 +1,586 @@
+// The release-aware window bound (docs/algorithms.md section 8): every window [s, t] of the GPU's
+// time must hold the GPU work of the users whose data arrive no earlier than s and whose deadline
+// is no later than t; all those constraints are priced at once by Lagrange multipliers.
+#include "core/planning/windowbound.h"
+
+#include "core/planning/lowerbound.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace coinfer {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+/// Two copies of every window: one charged by h and the arrival-aware charges, one by h and the
+/// start-certified charges.
+constexpr size_t kLayers = 2;
+
+/// One piece of a lower convex envelope: the width it adds to a chain and the occupancy it saves.
+struct Segment {
+    double widthMs;
+    double occupancyMs; // <= 0
+    double slope() const { return occupancyMs / widthMs; }
+};
+
+/// The lower convex envelope of the points (tau_n(b), tau_n(b) / b), b = 1..cap (a member of a
+/// batch of b pays the batch's time over b), from its leftmost point to its lowest: the least
+/// occupancy of a member as a function of the time its batch takes. Writes the leftmost point to
+/// @p startMs / @p startOccupancyMs and appends the pieces (slopes ascending) to @p segments.
+/// O(cap log cap).
+void envelope(const CostModel& model, int subtask, int cap, double& startMs, double& startOccupancyMs,
+              std::vector<Segment>& segments)
+{
+    std::vector<std::pair<double, double>> points;
+    for (int b = 1; b <= cap; ++b)
+        points.emplace_back(model.edgeMs(subtask, b), model.edgeMs(subtask, b) / b);
+    std::sort(points.begin(), points.end()); // by time, then occupancy (a curve need not be monotone)
+    std::vector<std::pair<double, double>> hull;
+    for (const auto& [x, y] : points) {
+        if (!hull.empty() && hull.back().first == x)
+            continue; // same time, no less occupancy (sorted)
+        while (hull.size() >= 2) {
+            const auto& [x1, y1] = hull[hull.size() - 2];
+            const auto& [x2, y2] = hull.back();
+            // Keep the middle point only if it lies strictly below the chord (a lower hull).
+            if ((x2 - x1) * (y - y1) - (y2 - y1) * (x - x1) > 0)
+                break;
+            hull.pop_back();
+        }
+        hull.emplace_back(x, y);
+    }
+    startMs = hull.front().first;
+    startOccupancyMs = hull.front().second;
+    for (size_t k = 1; k < hull.size() && hull[k].second < hull[k - 1].second; ++k)
+        segments.push_back({hull[k].first - hull[k - 1].first, hull[k].second - hull[k - 1].second});
+}
+
+} // namespace
+
+double OccupancyCurve::at(double budget) const
+{
+    if (budget <= budgetMs.front())
+        return occupancyMs.front();
+    const auto it = std::upper_bound(budgetMs.begin(), budgetMs.end(), budget);
+    if (it == budgetMs.end())
+        return occupancyMs.back();
+    const size_t k = static_cast<size_t>(it - budgetMs.begin());
+    const double share = (budget - budgetMs[k - 1]) / (budgetMs[k] - budgetMs[k - 1]);
+    return occupancyMs[k - 1] + share * (occupancyMs[k] - occupancyMs[k - 1]);
+}
+
+std::vector<OccupancyCurve> occupancyCurves(const CostModel& model, int memberCap)
+{
+    const int subtasks = model.subtaskCount();
+    const int cap = std::max(1, std::min(model.maxBatch(), memberCap));
+    std::vector<OccupancyCurve> curves(static_cast<size_t>(subtasks + 1));
+    curves[static_cast<size_t>(subtasks)] = {{0.0}, {0.0}};
+    std::vector<Segment> merged, own, next;
+    double startMs = 0, startOccupancyMs = 0;
+    for (int p = subtasks - 1; p >= 0; --p) {
+        double ms = 0, occupancy = 0;
+        own.clear();
+        envelope(model, p + 1, cap, ms, occupancy, own);
+        startMs += ms;
+        startOccupancyMs += occupancy;
+        // The least occupancy of a chain within a budget is the sum of the sub-tasks' convex
+        // envelopes (an infimal convolution): their pieces merged by slope, steepest first.
+        next.resize(merged.size() + own.size());
+        std::merge(merged.begin(), merged.end(), own.begin(), own.end(), next.begin(),
+                   [](const Segment& a, const Segment& b) { return a.slope() < b.slope(); });
+        merged.swap(next);
+        OccupancyCurve& curve = curves[static_cast<size_t>(p)];
+        curve.budgetMs.assign(1, startMs);
+        curve.occupancyMs.assign(1, startOccupancyMs);
+        for (const Segment& segment : merged) {
+            curve.budgetMs.push_back(curve.budgetMs.back() + segment.widthMs);
+            curve.occupancyMs.push_back(curve.occupancyMs.back() + segment.occupancyMs);
+        }
+    }
+    return curves;
+}
+
+namespace {
+
+/// The windows [s_i, t_j]: S starts and T ends, ascending, and the length of each (cell i*T + j).
+struct WindowGrid {
+    std::vector<double> startMs, endMs;
+    std::vector<double> capacityMs;
+    size_t cells() const { return capacityMs.size(); }
+};
+
+/// Up to @p count values of @p values (sorted in place) at evenly spaced ranks from the least to
+/// the largest, ascending and distinct. O(V log V).
+std::vector<double> quantiles(std::vector<double>& values, int count)
+{
+    std::sort(values.begin(), values.end());
+    std::vector<double> picked;
+    if (values.empty() || count <= 0)
+        return picked;
+    const size_t steps = static_cast<size_t>(std::max(1, count - 1));
+    for (size_t step = 0; step <= steps; ++step) {
+        const double value = values[(values.size() - 1) * step / steps];
+        if (picked.empty() || value > picked.back())
+            picked.push_back(value);
+    }
+    return picked;
+}
+
+/// Ends at the users' deadlines, starts at the arrivals of the options (the earliest one among
+/// them: no GPU work starts before it), each thinned to quantiles. A batch holding a member of
+/// window [s, t] runs inside [s, t + the deadline tolerance]; the capacity adds that tolerance
+/// and the rounding of t. A window with t < s holds no option a user could meet alone: its
+/// capacity is 0, not negative.
+WindowGrid makeGrid(const CostModel& model, const WindowBoundOptions& options, std::vector<double> arrivals)
+{
+    WindowGrid grid;
+    std::vector<double> deadlines;
+    for (int m = 0; m < model.userCount(); ++m)
+        deadlines.push_back(model.deadlineMs(m));
+    grid.endMs = quantiles(deadlines, options.maxEnds);
+    grid.startMs = quantiles(arrivals, options.maxStarts);
+    if (grid.startMs.empty())
+        grid.startMs.push_back(model.edgeFreeAtMs()); // nobody can offload: no window holds anything
+    for (double start : grid.startMs)
+        for (double end : grid.endMs)
+            grid.capacityMs.push_back(std::max(0.0, end - start) + 2 * timeSlackMs(end));
+    return grid;
+}
+
+/// Every user's options, flattened: energy, arrival A_m(p) (+inf for local computing), deadline,
+/// partition, owner, occupancy h_p(T_m - A_m(p)) and the cell of the innermost window that holds
+/// it (the largest start <= A_m(p), the least end >= T_m), -1 for none (local computing, or a
+/// deadline past every end).
+struct OptionTable {
+    std::vector<size_t> userBegin; // M + 1 offsets
+    std::vector<double> energyMj, arrivalMs, deadlineMs, occupancyMs;
+    std::vector<int> partition, owner, cell;
+};
+
+/// The options each user could meet alone (A_m(p) + the least GPU time of sub-tasks p+1..N by
+/// T_m, or local computing by T_m), without dominated ones when tau never falls as b grows:
+/// option p is dominated when another option q > p costs no more and its data arrive no later
+/// (or q = N). Moving a user from p to such a q keeps a plan feasible then (it leaves batches
+/// p+1..q, which are no longer for it, and is ready for q+1 no later), so some optimal plan
+/// uses no dominated option. O(M N^2).
+OptionTable collectOptions(const CostModel& model)
+{
+    const int local = model.subtaskCount();
+    std::vector<double> restMs(static_cast<size_t>(local + 1), 0.0); // least GPU time after p
+    for (int n = local; n >= 1; --n)
+        restMs[static_cast<size_t>(n - 1)] = restMs[static_cast<size_t>(n)] + model.minEdgeMs(n);
+    OptionTable table;
+    table.userBegin.push_back(0);
+    std::vector<char> feasible(static_cast<size_t>(local + 1));
+    for (int m = 0; m < model.userCount(); ++m) {
+        for (int p = 0; p <= local; ++p)
+            feasible[static_cast<size_t>(p)] = p == local ? meetsDeadline(model.localMs(m, p), model.deadlineMs(m))
+                                                          : meetsDeadline(model.arrivalMs(m, p) + restMs[static_cast<size_t>(p)], model.deadlineMs(m));
+        for (int p = 0; p <= local; ++p) {
+            if (!feasible[static_cast<size_t>(p)])
+                continue;
+            bool dominated = false;
+            for (int q = p + 1; q <= local && p < local && model.edgeIsMonotone() && !dominated; ++q)
+                dominated = feasible[static_cast<size_t>(q)] && model.energyMj(m, q) <= model.energyMj(m, p)
+                            && (q == local || model.arrivalMs(m, q) <= model.arrivalMs(m, p));
+            if (dominated)
+                continue;
+            table.energyMj.push_back(model.energyMj(m, p));
+            table.arrivalMs.push_back(p == local ? kInf : model.arrivalMs(m, p));
+            table.deadlineMs.push_back(model.deadlineMs(m));
+            table.partition.push_back(p);
+            table.owner.push_back(m);
+        }
+        table.userBegin.push_back(table.energyMj.size());
+    }
+    return table;
+}
+
+/// Fills the occupancy and the window cell of every option. O(options * log).
+void placeOptions(OptionTable& table, const std::vector<OccupancyCurve>& curves, const WindowGrid& grid)
+{
+    const size_t ends = grid.endMs.size();
+    for (size_t o = 0; o < table.energyMj.size(); ++o) {
+        const double arrival = table.arrivalMs[o], deadline = table.deadlineMs[o];
+        const auto endAt = std::lower_bound(grid.endMs.begin(), grid.endMs.end(), deadline);
+        if (arrival == kInf || endAt == grid.endMs.end()) {
+            table.occupancyMs.push_back(0); // in no window, so never priced
+            table.cell.push_back(-1);
+            continue;
+        }
+        const double budget = deadline - arrival + 2 * timeSlackMs(deadline);
+        table.occupancyMs.push_back(curves[static_cast<size_t>(table.partition[o])].at(budget));
+        const size_t start = static_cast<size_t>(std::upper_bound(grid.startMs.begin(), grid.startMs.end(), arrival) - grid.startMs.begin()) - 1;
+        table.cell.push_back(static_cast<int>(start * ends + static_cast<size_t>(endAt - grid.endMs.begin())));
+    }
+}
+
+/// A point of a Pareto front: the least time a suffix of a chain takes, and its occupancy.
+struct ChainPoint {
+    double ms;
+    double occupancyMs;
+};
+
+/// Keeps the Pareto-minimal points of @p points (least time, least occupancy), then, above
+/// @p maxPoints, merges neighbours into (their least time, their least occupancy): a point below
+/// all of them, so the front stays a lower bound. O(P log P).
+void paretoPrune(std::vector<ChainPoint>& points, size_t maxPoints)
+{
+    std::sort(points.begin(), points.end(), [](const ChainPoint& a, const ChainPoint& b) {
+        return a.ms < b.ms || (a.ms == b.ms && a.occupancyMs < b.occupancyMs);
+    });
+    std::vector<ChainPoint> front;
+    for (const ChainPoint& point : points)
+        if (front.empty() || point.occupancyMs < front.back().occupancyMs)
+            front.push_back(point);
+    if (front.size() > maxPoints) {
+        const double low = front.front().ms, width = (front.back().ms - low) / static_cast<double>(maxPoints);
+        std::vector<ChainPoint> merged;
+        size_t bucket = 0;
+        for (const ChainPoint& point : front) {
+            const size_t own = width > 0 ? std::min(maxPoints - 1, static_cast<size_t>((point.ms - low) / width)) : 0;
+            if (merged.empty() || own != bucket)
+                merged.push_back(point);
+            else
+                merged.back().occupancyMs = point.occupancyMs; // later points have less occupancy
+            bucket = own;
+        }
+        front.swap(merged);
+    }
+    points.swap(front);
+}
+
+/// For one window [s, t] whose potential members' data arrive at @p arrivals (ascending, one per
+/// user, at most B_max of them): per p, the Pareto front of (time, occupancy) over the chains of
+/// sub-tasks p+1..N where the batch of sub-task n holds c_n window members, takes
+/// d_n = min_{b >= c_n} tau_n(b), costs d_n / c_n, starts after the c_n-th arrival and leaves
+/// time for the rest of the chain before t: arrival_(c_n) + d_n + (rest) <= t.
+/// O(N * maxPoints * C log) for C arrivals.
+std::vector<std::vector<ChainPoint>> arrivalFronts(const std::vector<std::vector<double>>& leastMs,
+                                                   const std::vector<double>& arrivals, double endMs, size_t maxPoints)
+{
+    const size_t subtasks = leastMs.size();
+    std::vector<std::vector<ChainPoint>> fronts(subtasks + 1);
+    fronts[subtasks] = {{0.0, 0.0}};
+    const double slack = 2 * timeSlackMs(endMs);
+    for (size_t n = subtasks; n-- > 0;) {
+        std::vector<ChainPoint> points;
+        for (size_t c = 1; c <= arrivals.size(); ++c) {
+            const double batchMs = leastMs[n][c - 1];
+            for (const ChainPoint& rest : fronts[n + 1])
+                if (arrivals[c - 1] + batchMs + rest.ms <= endMs + slack)
+                    points.push_back({batchMs + rest.ms, batchMs / static_cast<double>(c) + rest.occupancyMs});
+        }
+        paretoPrune(points, maxPoints);
+        fronts[n] = std::move(points);
+    }
+    return fronts; // fronts[p] is the chain of sub-tasks p+1..N
+}
+
+/// The least occupancy on @p front among chains no longer than @p budgetMs; -1 when none fits.
+double frontAt(const std::vector<ChainPoint>& front, double budgetMs)
+{
+    const auto it = std::upper_bound(front.begin(), front.end(), budgetMs, [](double budget, const ChainPoint& point) { return budget < point.ms; });
+    return it == front.begin() ? -1 : std::prev(it)->occupancyMs;
+}
+
+/// Per option, what the arrival-aware charge adds to h in the windows where it is larger:
+/// (window, extra occupancy) pairs, option by option.
+struct Refinement {
+    std::vector<size_t> begin; // options + 1 offsets into entries
+    std::vector<std::pair<size_t, double>> entries;
+};
+
+/// tauLow_n(c) = min_{c <= b <= B_max} tau_n(b) for every sub-task (index n - 1) and c: the least
+/// time of a batch that holds c members of a window and possibly others. O(N B_max).
+std::vector<std::vector<double>> leastBatchMs(const CostModel& model)
+{
+    std::vector<std::vector<double>> least(static_cast<size_t>(model.subtaskCount()));
+    for (int n = 1; n <= model.subtaskCount(); ++n) {
+        std::vector<double>& row = least[static_cast<size_t>(n - 1)];
+        row.assign(static_cast<size_t>(model.maxBatch()), kInf);
+        double running = kInf;
+        for (int b = model.maxBatch(); b >= 1; --b)
+            row[static_cast<size_t>(b - 1)] = running = std::min(running, model.edgeMs(n, b));
+    }
+    return least;
+}
+
+/// The arrival-aware charges of one window (cell @p window): appends (option, extra) to
+/// @p found for every option of the window whose arrival-aware occupancy exceeds h. Skips the
+/// window (no entries: still valid, only weaker) when B_max potential members have arrived
+/// within a @p skipShare of its length, where batches can be full from its start.
+void refineWindow(const CostModel& model, const WindowGrid& grid, const OptionTable& table, const std::vector<size_t>& byArrival,
+                  const std::vector<std::vector<double>>& leastMs, size_t window, const WindowBoundOptions& options,
+                  std::vector<int>& seen, std::vector<std::pair<size_t, double>>& found)
+{
+    const size_t ends = grid.endMs.size(), startIndex = window / ends, endIndex = window % ends;
+    const double startMs = grid.startMs[startIndex], endMs = grid.endMs[endIndex];
+    const size_t fullBatch = static_cast<size_t>(std::min(model.maxBatch(), model.userCount()));
+    auto inWindow = [&](size_t o) { return static_cast<size_t>(table.cell[o]) / ends >= startIndex && static_cast<size_t>(table.cell[o]) % ends <= endIndex; };
+    const auto first = std::lower_bound(byArrival.begin(), byArrival.end(), startMs, [&](size_t o, double at) { return table.arrivalMs[o] < at; });
+    std::vector<double> arrivals; // the earliest arrival of each potential member, ascending
+    for (auto it = first; it != byArrival.end() && arrivals.size() < fullBatch; ++it)
+        if (inWindow(*it) && seen[static_cast<size_t>(table.owner[*it])] != static_cast<int>(window)) {
+            seen[static_cast<size_t>(table.owner[*it])] = static_cast<int>(window);
+            arrivals.push_back(table.arrivalMs[*it]);
+        }
+    if (arrivals.empty() || (arrivals.size() == fullBatch && arrivals.back() <= startMs + options.skipShare * (endMs - startMs)))
+        return;
+    const std::vector<std::vector<ChainPoint>> fronts = arrivalFronts(leastMs, arrivals, endMs, static_cast<size_t>(options.frontPoints));
+    for (auto it = first; it != byArrival.end(); ++it) {
+        const size_t o = *it;
+        if (!inWindow(o))
+            continue;
+        const double budget = table.deadlineMs[o] - table.arrivalMs[o] + 2 * timeSlackMs(table.deadlineMs[o]);
+        const double occupancy = frontAt(fronts[static_cast<size_t>(table.partition[o])], budget);
+        if (occupancy > table.occupancyMs[o] * (1 + 1e-9) + 1e-12)
+            found.emplace_back(o, occupancy - table.occupancyMs[o]);
+    }
+}
+
+/// The earliest arrival of each potential user with a deadline up to end @p endIndex, ascending,
+/// the first @p count of them. O(options scanned).
+std::vector<double> classArrivals(const WindowGrid& grid, const OptionTable& table, const std::vector<size_t>& byArrival,
+                                  size_t endIndex, size_t count, std::vector<int>& seen, int stamp)
+{
+    std::vector<double> arrivals;
+    const size_t ends = grid.endMs.size();
+    for (auto it = byArrival.begin(); it != byArrival.end() && arrivals.size() < count; ++it)
+        if (static_cast<size_t>(table.cell[*it]) % ends <= endIndex && seen[static_cast<size_t>(table.owner[*it])] != stamp) {
+            seen[static_cast<size_t>(table.owner[*it])] = stamp;
+            arrivals.push_back(table.arrivalMs[*it]);
+        }
+    return arrivals;
+}
+
+/// Start-certified charges of window (s, t) for the class of users with deadlines up to t, whose
+/// earliest arrivals are @p arrivals: a batch holding c of them starts after the c-th arrives, so
+/// a member's batch whose start is certified no earlier than s lies in the window, whatever the
+/// member's own arrival. V_n(tau) is the least charge of sub-tasks n..N after a previous end tau
+/// (batches certified to start at >= s charged d_n(c) / c), on a grid of @p points times; a time
+/// between grid points is rounded down, which V never increases on, so the values stay lower
+/// bounds. Returns per option of the class its charge V_{p+1}(A). O(N * points * C + options).
+std::vector<std::pair<size_t, double>> certifiedCharges(const WindowGrid& grid, const OptionTable& table, const std::vector<size_t>& byArrival,
+                                                        const std::vector<std::vector<double>>& leastMs, size_t window,
+                                                        const std::vector<double>& arrivals, int points)
+{
+    const size_t ends = grid.endMs.size(), subtasks = leastMs.size(), gridPoints = static_cast<size_t>(points);
+    const double startMs = grid.startMs[window / ends], endMs = grid.endMs[window % ends];
+    const double low = arrivals.front(), step = std::max(endMs - low, 1e-9) / static_cast<double>(gridPoints);
+    const double slack = 2 * timeSlackMs(endMs);
+    auto below = [&](double at) { return std::min(gridPoints, static_cast<size_t>(std::max(0.0, (at - low) / step))); };
+    std::vector<std::vector<double>> value(subtasks + 1, std::vector<double>(gridPoints + 1, 0.0));
+    for (size_t n = subtasks; n-- > 0;) {
+        for (size_t g = 0; g <= gridPoints; ++g) {
+            const double after = low + static_cast<double>(g) * step;
+            double least = kInf;
+            for (size_t c = 1; c <= arrivals.size(); ++c) {
+                const double start = std::max(after, arrivals[c - 1]), end = start + leastMs[n][c - 1];
+                if (end > endMs + slack)
+                    continue;
+                const double charge = start >= startMs ? leastMs[n][c - 1] / static_cast<double>(c) : 0.0;
+                least = std::min(least, charge + value[n + 1][below(end)]);
+            }
+            value[n][g] = least;
+        }
+    }
+    std::vector<std::pair<size_t, double>> charges;
+    for (size_t o : byArrival) {
+        if (static_cast<size_t>(table.cell[o]) % ends > window % ends)
+            continue;
+        const double charge = value[static_cast<size_t>(table.partition[o])][below(table.arrivalMs[o])];
+        if (charge > 0 && charge < kInf)
+            charges.emplace_back(o, charge);
+    }
+    return charges;
+}
+
+/// The start-certified charges of one window as extras over what h charges there (h when
+/// A >= s, else 0), for the window's copy in the second layer: each layer's charges are lower
+/// bounds of one way of sharing a batch's time, so the two may not be mixed in one constraint.
+void certifiedExtras(const WindowGrid& grid, const OptionTable& table, size_t window, const std::vector<std::pair<size_t, double>>& charges,
+                     std::vector<std::pair<size_t, double>>& found)
+{
+    const double startMs = grid.startMs[window / grid.endMs.size()];
+    for (const auto& [o, charge] : charges) {
+        const double base = table.arrivalMs[o] >= startMs ? table.occupancyMs[o] : 0.0;
+        if (charge - base > 1e-9 * charge + 1e-12)
+            found.emplace_back(o, charge - base);
+    }
+}
+
+/// The arrival-aware charges of every window, by option; at most options.maxRefinements pairs
+/// (the windows after that keep h alone). O(windows * (N * frontPoints * B_max log + options)).
+Refinement refineByArrivals(const CostModel& model, const WindowGrid& grid, const OptionTable& table, const WindowBoundOptions& options)
+{
+    std::vector<size_t> byArrival;
+    for (size_t o = 0; o < table.cell.size(); ++o)
+        if (table.cell[o] >= 0)
+            byArrival.push_back(o);
+    std::sort(byArrival.begin(), byArrival.end(), [&](size_t a, size_t b) { return table.arrivalMs[a] < table.arrivalMs[b]; });
+    const std::vector<std::vector<double>> leastMs = leastBatchMs(model);
+    std::vector<int> seen(static_cast<size_t>(model.userCount()), -1);
+    std::vector<std::vector<std::pair<size_t, double>>> perWindow(kLayers * grid.cells());
+    const size_t fullBatch = static_cast<size_t>(std::min(model.maxBatch(), model.userCount())), ends = grid.endMs.size();
+    size_t total = 0;
+    for (size_t window = 0; window < grid.cells() && total < static_cast<size_t>(options.maxRefinements); ++window) {
+        refineWindow(model, grid, table, byArrival, leastMs, window, options, seen, perWindow[window]);
+        const std::vector<double> arrivals = classArrivals(grid, table, byArrival, window % ends, fullBatch, seen, -2 - static_cast<int>(window));
+        const double endMs = grid.endMs[window % ends];
+        if (options.certifyPoints > 0 && !arrivals.empty()
+            && !(arrivals.size() == fullBatch && arrivals.back() <= arrivals.front() + options.skipShare * (endMs - arrivals.front())))
+            certifiedExtras(grid, table, window, certifiedCharges(grid, table, byArrival, leastMs, window, arrivals, options.certifyPoints),
+                            perWindow[grid.cells() + window]);
+        total += perWindow[window].size() + perWindow[grid.cells() + window].size();
+    }
+    Refinement refinement;
+    refinement.begin.assign(table.cell.size() + 1, 0);
+    for (const auto& pairs : perWindow)
+        for (const auto& [o, extra] : pairs)
+            ++refinement.begin[o + 1];
+    for (size_t o = 0; o < table.cell.size(); ++o)
+        refinement.begin[o + 1] += refinement.begin[o];
+    refinement.entries.resize(refinement.begin.back());
+    std::vector<size_t> next(refinement.begin.begin(), refinement.begin.end() - 1);
+    for (size_t window = 0; window < perWindow.size(); ++window)
+        for (const auto& [o, extra] : perWindow[window])
+            refinement.entries[next[o]++] = {window, extra};
+    return refinement;
+}
+
+/// The Lagrangian L(lambda) = sum_m min_p [E_m(p) + h_m(p) * sum of lambda over the windows that
+/// hold option p] - sum_k lambda_k * capacity_k, and a subgradient. O(options + cells).
+class WindowDual {
+public:
+    WindowDual(const WindowGrid& grid, const OptionTable& options, const Refinement& refinement)
+        : m_grid(grid), m_options(options), m_refinement(refinement), m_price(grid.cells()), m_load(grid.cells()),
+          m_extraLoad(kLayers * grid.cells()), m_combined(grid.cells()), m_windowLoad(grid.cells())
+    {
+    }
+
+    /// L(@p lambda) for the kLayers * cells multipliers; writes the subgradient (load minus
+    /// capacity of each window of each layer) to @p gradient.
+    double evaluate(const std::vector<double>& lambda, std::vector<double>& gradient)
+    {
+        const size_t starts = m_grid.startMs.size(), ends = m_grid.endMs.size(), cells = m_grid.cells();
+        double value = 0;
+        for (size_t k = 0; k < cells; ++k) {
+            m_combined[k] = 0;
+            for (size_t layer = 0; layer < kLayers; ++layer) {
+                m_combined[k] += lambda[layer * cells + k];
+                value -= lambda[layer * cells + k] * m_grid.capacityMs[k];
+            }
+        }
+        // price of cell (i, j) = sum of lambda over windows (i' <= i, j' >= j) of both layers: the
+        // windows whose h charge holds an option of that cell. Non-negative terms, no cancellation.
+        for (size_t i = 0; i < starts; ++i) {
+            double row = 0;
+            for (size_t j = ends; j-- > 0;) {
+                row += m_combined[i * ends + j];
+                m_price[i * ends + j] = row + (i > 0 ? m_price[(i - 1) * ends + j] : 0);
+            }
+        }
+        std::fill(m_load.begin(), m_load.end(), 0.0);
+        std::fill(m_extraLoad.begin(), m_extraLoad.end(), 0.0);
+        const size_t users = m_options.userBegin.size() - 1;
+        for (size_t m = 0; m < users; ++m) {
+            double least = kInf;
+            size_t chosen = 0;
+            for (size_t o = m_options.userBegin[m]; o < m_options.userBegin[m + 1]; ++o) {
+                const int cell = m_options.cell[o];
+                double priced = m_options.energyMj[o] + (cell < 0 ? 0 : m_options.occupancyMs[o] * m_price[static_cast<size_t>(cell)]);
+                for (size_t e = m_refinement.begin[o]; e < m_refinement.begin[o + 1]; ++e)
+                    priced += lambda[m_refinement.entries[e].first] * m_refinement.entries[e].second;
+                if (priced < least) {
+                    least = priced;
+                    chosen = o;
+                }
+            }
+            value += least;
+            if (m_options.cell[chosen] >= 0)
+                m_load[static_cast<size_t>(m_options.cell[chosen])] += m_options.occupancyMs[chosen];
+            for (size_t e = m_refinement.begin[chosen]; e < m_refinement.begin[chosen + 1]; ++e)
+                m_extraLoad[m_refinement.entries[e].first] += m_refinement.entries[e].second;
+        }
+        // h load of window (i, j) = sum of the chosen occupancies in cells (i' >= i, j' <= j).
+        for (size_t i = starts; i-- > 0;) {
+            double row = 0;
+            for (size_t j = 0; j < ends; ++j) {
+                row += m_load[i * ends + j];
+                m_windowLoad[i * ends + j] = row + (i + 1 < starts ? m_windowLoad[(i + 1) * ends + j] : 0);
+            }
+        }
+        gradient.resize(lambda.size());
+        for (size_t layer = 0; layer < kLayers; ++layer)
+            for (size_t k = 0; k < cells; ++k)
+                gradient[layer * cells + k] = m_windowLoad[k] + m_extraLoad[layer * cells + k] - m_grid.capacityMs[k];
+        return value;
+    }
+
+private:
+    const WindowGrid& m_grid;
+    const OptionTable& m_options;
+    const Refinement& m_refinement;
+    std::vector<double> m_price, m_load, m_extraLoad, m_combined, m_windowLoad;
+};
+
+/// The largest L(lambda) found by a projected subgradient method with Polyak steps towards a
+/// target above the best value so far; the target's distance halves after 8 steps without
+/// progress. Every L(lambda) with lambda >= 0 is a valid bound, so the method needs no
+/// convergence to be correct, only to be strong. O(iterations * (options + cells)).
+double maximizeDual(WindowDual& dual, size_t cells, int iterations)
+{
+    std::vector<double> lambda(cells, 0.0), gradient;
+    double best = -kInf;
+    double gap = 0; // how far above the best value the next step aims
+    int sinceBetter = 0;
+    for (int iteration = 0; iteration < iterations; ++iteration) {
+        const double value = dual.evaluate(lambda, gradient);
+        if (iteration == 0)
+            gap = 0.05 * std::fabs(value) + 1e-9;
+        if (value > best) {
+            best = value;
+            sinceBetter = 0;
+        } else if (++sinceBetter >= 8) {
+            gap /= 2;
+            sinceBetter = 0;
+        }
+        double norm = 0;
+        for (size_t k = 0; k < cells; ++k)
+            if (lambda[k] > 0 || gradient[k] > 0)
+                norm += gradient[k] * gradient[k];
+        if (norm == 0 || gap < 1e-7 * std::fabs(best))
+            break; // no ascent direction left (the concave dual's maximum), or no progress
+        const double step = (best + gap - value) / norm;
+        for (size_t k = 0; k < cells; ++k)
+            lambda[k] = std::max(0.0, lambda[k] + step * gradient[k]);
+    }
+    return best;
+}
+
+} // namespace
+
+double windowLowerBoundMj(const CostModel& model, const WindowBoundOptions& options)
+{
+    if (model.userCount() == 0)
+        return 0;
+    OptionTable table = collectOptions(model);
+    for (size_t m = 0; m + 1 < table.userBegin.size(); ++m)
+        if (table.userBegin[m] == table.userBegin[m + 1])
+            return kInf; // a user that cannot meet its deadline at all
+    std::vector<double> arrivals;
+    for (double arrival : table.arrivalMs)
+        if (arrival < kInf)
+            arrivals.push_back(arrival);
+    const WindowGrid grid = makeGrid(model, options, std::move(arrivals));
+    placeOptions(table, occupancyCurves(model, model.userCount()), grid);
+
+    const Refinement refinement = refineByArrivals(model, grid, table, options);
+    WindowDual dual(grid, table, refinement);
+    return maximizeDual(dual, kLayers * grid.cells(), options.iterations);
+}
+
+} // namespace coinfer

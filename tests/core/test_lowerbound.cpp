@@ -1,0 +1,196 @@
+// The proven lower bounds of core/planning/lowerbound.h and windowbound.h: the occupancy curve
+// against every choice of batch sizes, and every bound against the exact optimum of the seeded
+// families (tests/core/families.h) and of extra families where users' data arrive far apart.
+#include "families.h"
+
+#include "core/io/fileio.h"
+#include "core/io/scenarioio.h"
+#include "core/model/randomscenario.h"
+#include "core/planning/lowerbound.h"
+#include "core/planning/planner.h"
+#include "core/planning/windowbound.h"
+#include "core/simulation/simulator.h"
+
+#include <QTest>
+
+#include <cmath>
+#include <limits>
+
+using namespace coinfer;
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+/// Instances per family checked against the exact search.
+constexpr int kPerFamily = 200;
+/// The exact reference gives up above this; such instances are skipped.
+constexpr long long kExactBudget = 10'000'000;
+
+/// The optimum by the exact search alone: +inf when it proves there is no plan, NaN when it does
+/// not finish within kExactBudget.
+double exactOptimum(const Scenario& scenario, const CostModel& model)
+{
+    SearchControl control;
+    control.workBudget = kExactBudget;
+    const Expected<Schedule> exact = planExact(model, control);
+    if (!exact)
+        return exact.error().code == ErrorCode::Infeasible ? kInf : NAN;
+    const Plan plan = simulate(scenario, model, *exact, "exact");
+    if (!plan.feasible)
+        qFatal("%s: the exact search's schedule is not feasible in the simulator", scenario.name.c_str());
+    return plan.totalEnergyMj;
+}
+
+/// A bound may exceed the optimum by floating-point rounding only.
+bool atMost(double bound, double optimum)
+{
+    return bound <= optimum * (1 + 1e-9) + 1e-9;
+}
+
+/// Few deadline classes, affine curves with a large fixed part and a slow GPU: the arrivals of
+/// the users spread over much of their deadlines, the case the window bound is made for.
+RandomScenarioSpec spreadArrivals(int index)
+{
+    RandomScenarioSpec spec = families::all()[2].spec(index);
+    spec.deadlineTies = true;
+    spec.deadlineSpread = 0.3 + 0.2 * (index % 4);
+    spec.edgeScale = 2.0 + 3.0 * (index % 5);
+    spec.maxBatch = 2 + index % 7;
+    return spec;
+}
+
+/// examples/campus.json with @p users users.
+Scenario campus(int users)
+{
+    std::string text = *readTextFile(COINFER_EXAMPLES "/campus.json");
+    const size_t at = text.find("\"count\": 200");
+    if (at == std::string::npos)
+        qFatal("examples/campus.json no longer has \"count\": 200");
+    text.replace(at, 12, "\"count\": " + std::to_string(users));
+    Expected<Scenario> scenario = parseScenario(text, "campus");
+    if (!scenario)
+        qFatal("%s", scenario.error().message.c_str());
+    return *scenario;
+}
+
+} // namespace
+
+class TestLowerBound : public QObject {
+    Q_OBJECT
+
+private slots:
+    /// h_p(D) is at most the occupancy of every choice of batch sizes whose chain fits in D,
+    /// on every curve shape, and reaches the least share sum_n min_b tau_n(b) / b.
+    void occupancyCurveIsBelowEveryBatchChoice()
+    {
+        int choices = 0;
+        for (int seed = 0; seed < 300; ++seed) {
+            RandomScenarioSpec spec;
+            spec.users = 4;
+            spec.subtasks = 1 + seed % 4;
+            spec.maxBatch = 1 + seed % 5;
+            spec.edgeShape = static_cast<EdgeShape>(seed % 7);
+            const Scenario scenario = makeRandomScenario(900 + static_cast<std::uint64_t>(seed), spec);
+            const CostModel model(scenario);
+            const int cap = 1 + seed % 4; // below, at and above B_max
+            const std::vector<OccupancyCurve> curves = occupancyCurves(model, cap);
+            const int batchCap = std::min(cap, model.maxBatch());
+            for (int p = 0; p < model.subtaskCount(); ++p) {
+                // Every vector of batch sizes (b_{p+1}, ..., b_N) in 1..batchCap, as an odometer.
+                std::vector<int> sizes(static_cast<size_t>(model.subtaskCount() - p), 1);
+                double leastShare = 0;
+                for (int n = p + 1; n <= model.subtaskCount(); ++n) {
+                    double share = kInf;
+                    for (int b = 1; b <= batchCap; ++b)
+                        share = std::min(share, model.edgeMs(n, b) / b);
+                    leastShare += share;
+                }
+                QVERIFY(std::fabs(curves[static_cast<size_t>(p)].at(kInf) - leastShare) <= 1e-9 * leastShare);
+                while (true) {
+                    double chainMs = 0, occupancyMs = 0;
+                    for (size_t k = 0; k < sizes.size(); ++k) {
+                        const double batchMs = model.edgeMs(p + 1 + static_cast<int>(k), sizes[k]);
+                        chainMs += batchMs;
+                        occupancyMs += batchMs / sizes[k];
+                    }
+                    QVERIFY2(curves[static_cast<size_t>(p)].at(chainMs) <= occupancyMs * (1 + 1e-12) + 1e-12,
+                             qPrintable(QString("seed %1, p %2: h(%3) = %4 above %5").arg(seed).arg(p).arg(chainMs)
+                                            .arg(curves[static_cast<size_t>(p)].at(chainMs)).arg(occupancyMs)));
+                    ++choices;
+                    size_t k = 0;
+                    while (k < sizes.size() && sizes[k] == batchCap)
+                        sizes[k++] = 1;
+                    if (k == sizes.size())
+                        break;
+                    ++sizes[k];
+                }
+            }
+        }
+        qInfo("%d batch-size choices checked", choices);
+    }
+
+    /// Every bound is at most the exact optimum on every instance exact solves, and the window
+    /// bound is never below the alone bound.
+    void boundsNeverExceedTheOptimum()
+    {
+        auto families = families::all();
+        families.push_back({"spread arrivals", spreadArrivals});
+        int checked = 0, aboveAlone = 0, abovePrefix = 0;
+        double windowGapSum = 0, prefixGapSum = 0;
+        for (size_t f = 0; f < families.size(); ++f) {
+            for (int i = 0; i < kPerFamily; ++i) {
+                const Scenario scenario = makeRandomScenario(families::seedOf(f, i) + 31, families[f].spec(i));
+                const CostModel model(scenario);
+                const double optimum = exactOptimum(scenario, model);
+                if (std::isnan(optimum) || !std::isfinite(optimum))
+                    continue; // too hard for the reference, or no plan (any bound is valid then)
+                const double alone = model.aloneLowerBoundMj(), prefix = prefixCapacityBoundMj(model);
+                const double window = windowLowerBoundMj(model), capacity = capacityLowerBoundMj(model);
+                const QString name = QString::fromStdString(scenario.name);
+                QVERIFY2(atMost(prefix, optimum), qPrintable(name + QString(": prefix bound %1 above %2").arg(prefix).arg(optimum)));
+                QVERIFY2(atMost(window, optimum), qPrintable(name + QString(": window bound %1 above %2").arg(window).arg(optimum)));
+                QVERIFY2(atMost(capacity, optimum), qPrintable(name + QString(": bound %1 above %2").arg(capacity).arg(optimum)));
+                QVERIFY(window >= alone * (1 - 1e-12));
+                QVERIFY(capacity >= std::max(prefix, window) * (1 - 1e-12));
+                aboveAlone += window > alone * (1 + 1e-6);
+                abovePrefix += window > prefix * (1 + 1e-6);
+                windowGapSum += optimum > 0 ? (optimum - std::max(prefix, window)) / optimum : 0;
+                prefixGapSum += optimum > 0 ? (optimum - prefix) / optimum : 0;
+                ++checked;
+            }
+        }
+        qInfo("%d instances: window bound above the alone bound on %d, above the prefix bound on %d; optimum above "
+              "the bound by %.2f%% on average (prefix bound alone: %.2f%%)",
+              checked, aboveAlone, abovePrefix, 100 * windowGapSum / checked, 100 * prefixGapSum / checked);
+        QVERIFY(checked > 300);
+        QVERIFY(abovePrefix > 0);
+    }
+
+    /// On the campus example the window bound sees what the others do not: the users whose
+    /// data arrive late before the 100 ms deadline (200 users), and a GPU that cannot start
+    /// before the first upload arrives (2,000 users).
+    void campusBoundsRise()
+    {
+        const CostModel small(campus(200));
+        QVERIFY(windowLowerBoundMj(small) > 1.01 * std::max(small.aloneLowerBoundMj(), prefixCapacityBoundMj(small)));
+        const CostModel large(campus(2000));
+        QVERIFY(windowLowerBoundMj(large) > 1.01 * prefixCapacityBoundMj(large));
+        QCOMPARE(capacityLowerBoundMj(large), windowLowerBoundMj(large));
+    }
+
+    /// A user that can meet its deadline nowhere makes every bound +inf; no users, 0.
+    void degenerateScenarios()
+    {
+        RandomScenarioSpec spec;
+        spec.users = 3;
+        Scenario scenario = makeRandomScenario(3, spec);
+        scenario.users[1].deadlineMs = 1e-3;
+        QCOMPARE(windowLowerBoundMj(CostModel(scenario)), kInf);
+        QCOMPARE(capacityLowerBoundMj(CostModel(scenario)), kInf);
+        scenario.users.clear();
+        QCOMPARE(windowLowerBoundMj(CostModel(scenario)), 0.0);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestLowerBound)
+#include "test_lowerbound.moc"
