@@ -339,6 +339,48 @@ private slots:
         QCOMPARE(rowsText(runOrDie(base, sweep).rows), once);
     }
 
+    /// A relaxation never makes best's row worse: over B_max 1..64 and deadline scales
+    /// 0.8..1.5 on the campus, best's energy never rises and its plan always meets every
+    /// deadline once a tighter value's did; the rows of the other planners are left as they are.
+    void bestIsMonotoneOverRelaxations_data()
+    {
+        QTest::addColumn<int>("parameter");
+        QTest::addColumn<QString>("values");
+        QTest::newRow("max_batch 1..64") << int(SweepParameter::MaxBatch) << "1:64:1";
+        QTest::newRow("deadline_scale 0.8..1.5") << int(SweepParameter::DeadlineScale) << "0.8:1.5:0.05";
+    }
+
+    void bestIsMonotoneOverRelaxations()
+    {
+        QFETCH(int, parameter);
+        QFETCH(QString, values);
+        const SweepBase base = baseOf(fileText(kCampus), kCampus);
+        const Expected<std::vector<double>> parsed = parseSweepValues(values.toStdString());
+        QVERIFY(parsed);
+        SweepRequest sweep = request(static_cast<SweepParameter>(parameter), *parsed);
+        sweep.algorithms = {Algorithm::Og, Algorithm::Best};
+        sweep.bestWorkBudget = 1'000'000; // monotone by construction whatever the budget; kept short
+        sweep.jobs = 2;
+        const SweepResult result = runOrDie(base, sweep);
+        double tightestMj = std::numeric_limits<double>::infinity();
+        int bestRows = 0;
+        for (const SweepRow& row : result.rows) { // in value order
+            if (row.algorithm != "best" || !row.planned)
+                continue;
+            ++bestRows;
+            if (std::isfinite(tightestMj)) {
+                QVERIFY2(row.feasible, qPrintable(QStringLiteral("best misses a deadline at %1").arg(row.value)));
+                QVERIFY2(row.energyMj <= tightestMj * (1 + 1e-12),
+                         qPrintable(QStringLiteral("best %1 mJ at %2, above a tighter value's %3 mJ").arg(row.energyMj).arg(row.value).arg(tightestMj)));
+            }
+            if (row.feasible)
+                tightestMj = std::min(tightestMj, row.energyMj);
+            QVERIFY(std::isnan(row.lowerBoundMj) || row.lowerBoundMj <= row.energyMj * (1 + 1e-9));
+        }
+        // Below a deadline scale of about 1, some campus users cannot meet their deadline even alone.
+        QVERIFY2(bestRows >= static_cast<int>(parsed->size()) * 2 / 3, qPrintable(QStringLiteral("%1 rows planned").arg(bestRows)));
+    }
+
     void mergedShardsAreTheWholeRun()
     {
         const SweepBase base = baseOf(campusText(12), kCampus);
