@@ -115,9 +115,18 @@ public:
     Schedule reconstruct() const;
 
 private:
+    /// What a candidate bound can change in one row: every term (a threshold of the row's user,
+    /// a deadline, the row becoming live), or only the lookup F_{j-1}(B - R_k) of one reservation.
+    struct RowChange {
+        int row;
+        int reservation; // kEveryTerm, or k
+        bool operator<(const RowChange& other) const { return row < other.row; }
+    };
+    static constexpr int kEveryTerm = -1;
+
     void reset(double energyLimitMj);
     /// Moves the window of live rows to bound @p boundMs; names the rows that became live.
-    void advanceWindow(double boundMs, std::vector<int>& changedRows);
+    void advanceWindow(double boundMs, std::vector<RowChange>& changes);
     /// D_m(B): how much more user m's cheapest option costs when its round must end by B.
     double clippedExtraMj(int pos) const
     {
@@ -161,10 +170,18 @@ private:
         return cursor < 0 ? kInf : pieces[static_cast<size_t>(cursor)].energyMj;
     }
 
+    /// Clears the per-row state of the sweep (running minima, cursors, cached options).
+    void resetRows();
     void sweep();
-    /// Evaluates F_j(B) on the rows that can have changed; lists the rows that gained a piece.
-    void evaluateAt(double boundMs, int pushedFrom, const std::vector<int>& changedRows, bool allRows,
+    /// Evaluates F_j(B) on the rows that can have changed (sorted by row); lists the rows that
+    /// gained a piece.
+    void evaluateAt(double boundMs, int pushedFrom, const std::vector<RowChange>& changes,
                     std::vector<int>& newPieceRows);
+    /// Recomputes row j at B: every term when @p everyTerm; else every reservation when
+    /// @p allReservations, or only those in m_dirty, and the local option when @p localDirty.
+    /// Leaves in m_rippleNext[0..m_rippleCount) the reservations whose running minimum changed.
+    /// Returns whether F_j gained a piece.
+    bool evaluateRow(int j, double boundMs, int pushedFrom, bool everyTerm, bool allReservations, bool localDirty);
 
     const CostModel& m_model;
     int m_users, m_subtasks;
@@ -177,6 +194,11 @@ private:
     std::vector<int> m_runningFirst;   // per (j, k): the group start that achieves it
     std::vector<int> m_groupCursor;    // per (j, k): cursor into F_{j-1} for B - R_k
     std::vector<int> m_localCursor;    // per j: cursor into F_{j-1} for B
+    std::vector<char> m_rowSeen;       // per j: evaluated in full once in this sweep (m_bestBuffer valid)
+    std::vector<int> m_dirty, m_rippleNext; // reservations to recompute in this row and the next
+    size_t m_rippleCount = 0;
+    std::vector<int> m_allReservations; // 0..N-1
+    std::vector<int> m_instantReservations; // k with R_k within the time slack: F_{j-1}(B - R_k) sees B's new piece
     long long m_rowsEvaluated = 0;
     long long m_rowLimit = std::numeric_limits<long long>::max();
     bool m_aborted = false;
@@ -214,7 +236,7 @@ void OgSolver::reset(double energyLimitMj)
     m_liveRows = m_pruning ? 0 : m_users;
 }
 
-void OgSolver::advanceWindow(double boundMs, std::vector<int>& changedRows)
+void OgSolver::advanceWindow(double boundMs, std::vector<RowChange>& changes)
 {
     if (!m_pruning)
         return;
@@ -257,8 +279,27 @@ void OgSolver::advanceWindow(double boundMs, std::vector<int>& changedRows)
             break;
         m_windowExtraMj += extra;
         ++m_liveRows;
-        changedRows.push_back(m_liveRows); // row j = position + 1, evaluated for the first time
+        changes.push_back({m_liveRows, kEveryTerm}); // row j = position + 1, evaluated for the first time
     }
+}
+
+void OgSolver::resetRows()
+{
+    const size_t cells = static_cast<size_t>(m_users) * static_cast<size_t>(m_subtasks);
+    m_bestBuffer.assign(cells, kInf);
+    m_running.assign(cells, kInf);
+    m_runningFirst.assign(cells, 0);
+    m_groupCursor.assign(cells, -1);
+    m_localCursor.assign(static_cast<size_t>(m_users), -1);
+    m_rowSeen.assign(static_cast<size_t>(m_users) + 1, 0);
+    m_allReservations.resize(static_cast<size_t>(m_subtasks));
+    std::iota(m_allReservations.begin(), m_allReservations.end(), 0);
+    m_dirty.reserve(4 * static_cast<size_t>(m_subtasks));
+    m_rippleNext.assign(static_cast<size_t>(m_subtasks), 0);
+    m_instantReservations.clear();
+    for (int r = 0; r < m_subtasks; ++r)
+        if (m_remainingMs[static_cast<size_t>(r)] <= kTimeEpsMs)
+            m_instantReservations.push_back(r);
 }
 
 void OgSolver::sweep()
@@ -266,55 +307,58 @@ void OgSolver::sweep()
     // Candidate bounds: every point where some F_j can step. They start as the deadlines and the
     // thresholds A_m(p) + R_p, and every breakpoint b of F_j adds b + R_k (a round of reservation
     // k that must end by b pushes the rounds before it to end by b - R_k). Each candidate names
-    // the rows it can change; the rows between keep their cached state unless a change ripples.
+    // the rows it can change, and in them the terms: a pushed bound b + R_k changes only the
+    // lookups of reservation k. Rows and terms not named keep their cached state unless a change
+    // ripples to them.
     struct Candidate {
         double boundMs;
-        int row;        // a row (prefix length) it changes, or -1
-        int rowList;    // else an index into rowLists: the rows of one breakpoint
+        int row;         // a row (prefix length) it changes, or -1
+        int rowList;     // else an index into rowLists: the rows of one breakpoint
+        int reservation; // the one reservation whose lookups it changes, or kEveryTerm
         bool operator>(const Candidate& other) const { return boundMs > other.boundMs; }
     };
     std::priority_queue<Candidate, std::vector<Candidate>, std::greater<>> candidates;
     std::vector<std::vector<int>> rowLists;
-    candidates.push({-kInf, 1, -1});
+    candidates.push({-kInf, 1, -1, kEveryTerm});
     for (int pos = 0; pos < m_users; ++pos) {
-        candidates.push({m_deadlineMs[static_cast<size_t>(pos)], pos + 1, -1});
+        candidates.push({m_deadlineMs[static_cast<size_t>(pos)], pos + 1, -1, kEveryTerm});
         for (int p = 0; p < m_subtasks; ++p) {
             const double threshold = m_thresholdMs[static_cast<size_t>(pos) * static_cast<size_t>(m_subtasks) + static_cast<size_t>(p)];
             if (std::isfinite(threshold))
-                candidates.push({threshold, pos + 1, -1});
+                candidates.push({threshold, pos + 1, -1, kEveryTerm});
         }
     }
     const double lastDeadline = m_users > 0 ? m_deadlineMs.back() : 0.0;
     std::unordered_set<double> expanded;
-    const size_t cells = static_cast<size_t>(m_users) * static_cast<size_t>(m_subtasks);
-    m_bestBuffer.assign(cells, kInf);
-    m_running.assign(cells, kInf);
-    m_runningFirst.assign(cells, 0);
-    m_groupCursor.assign(cells, -1);
-    m_localCursor.assign(static_cast<size_t>(m_users), -1);
+    resetRows();
 
     int pushedFrom = 0; // positions before it have T < B: their groups no longer follow B
-    std::vector<int> changedRows, newPieceRows;
+    std::vector<RowChange> changes;
+    changes.reserve(static_cast<size_t>(m_users) + 2);
+    std::vector<int> newPieceRows;
     while (!candidates.empty()) {
         const double boundMs = candidates.top().boundMs;
         if (boundMs > lastDeadline)
             break;
-        changedRows.clear();
+        changes.clear();
         while (!candidates.empty() && candidates.top().boundMs == boundMs) {
             const Candidate& top = candidates.top();
             if (top.row >= 0)
-                changedRows.push_back(top.row);
+                changes.push_back({top.row, top.reservation});
             else
-                changedRows.insert(changedRows.end(), rowLists[static_cast<size_t>(top.rowList)].begin(),
-                                   rowLists[static_cast<size_t>(top.rowList)].end());
+                for (int row : rowLists[static_cast<size_t>(top.rowList)])
+                    changes.push_back({row, top.reservation});
             candidates.pop();
         }
         const int before = pushedFrom;
         while (pushedFrom < m_users && m_deadlineMs[static_cast<size_t>(pushedFrom)] < boundMs)
             ++pushedFrom;
-        advanceWindow(boundMs, changedRows);
-        std::sort(changedRows.begin(), changedRows.end());
-        evaluateAt(boundMs, pushedFrom, changedRows, pushedFrom != before, newPieceRows);
+        if (pushedFrom != before) // the first group start that follows B moved: its row restarts
+            changes.push_back({pushedFrom + 1, kEveryTerm});
+        advanceWindow(boundMs, changes);
+        if (!std::is_sorted(changes.begin(), changes.end())) // one candidate's rows come sorted
+            std::sort(changes.begin(), changes.end());
+        evaluateAt(boundMs, pushedFrom, changes, newPieceRows);
         if (m_rowsEvaluated > m_rowLimit) {
             m_aborted = true;
             return;
@@ -323,85 +367,128 @@ void OgSolver::sweep()
             for (int& row : newPieceRows)
                 ++row; // F_j's new piece changes the groups that start at j + 1
             rowLists.push_back(newPieceRows);
-            for (double r : m_remainingMs)
-                if (r > 0 && boundMs + r <= lastDeadline)
-                    candidates.push({boundMs + r, -1, static_cast<int>(rowLists.size() - 1)});
+            for (int r = 0; r < m_subtasks; ++r) {
+                const double remaining = m_remainingMs[static_cast<size_t>(r)];
+                if (remaining > 0 && boundMs + remaining <= lastDeadline)
+                    candidates.push({boundMs + remaining, -1, static_cast<int>(rowLists.size() - 1), r});
+            }
         }
     }
 }
 
-void OgSolver::evaluateAt(double boundMs, int pushedFrom, const std::vector<int>& changedRows, bool allRows,
+void OgSolver::evaluateAt(double boundMs, int pushedFrom, const std::vector<RowChange>& changes,
                           std::vector<int>& newPieceRows)
 {
-    const size_t k = static_cast<size_t>(m_subtasks);
     newPieceRows.clear();
-    // running[k] at row j: min over group starts i in (pushedFrom, j] of F_{i-1}(B - R_k) + the
-    // sum of members i..j's best options; the groups that start after pushedFrom all end at B.
-    // A row is recomputed when a candidate names it or the row before it changed; the others
-    // are as they were at the previous candidate.
+    // A row is recomputed when a candidate names it or a change ripples from the row before:
+    // row j + 1 resumes from row j's running minima, so the reservations whose running minimum
+    // changed in row j (and, after a new piece of F_j at B, the local option and the reservations
+    // whose lookup B - R_k sees it) are the ones to recompute there. The rest of a row is as it
+    // was at the previous candidate.
     size_t next = 0;
-    int j = allRows ? pushedFrom + 1 : 0;
-    bool ripple = allRows;
+    int j = 0;
+    bool ripple = false, localDirty = false, allReservations = false;
     for (;;) {
-        while (next < changedRows.size() && changedRows[next] <= pushedFrom)
+        while (next < changes.size() && changes[next].row <= pushedFrom)
             ++next;
         if (!ripple) {
-            while (next < changedRows.size() && changedRows[next] <= j)
-                ++next;
-            if (next == changedRows.size())
+            if (next == changes.size())
                 break;
-            j = changedRows[next];
+            j = changes[next].row;
+            localDirty = allReservations = false;
         }
         if (j > m_liveRows)
             break;
+        // A reservation listed twice is recomputed twice, the second time without effect: cheaper
+        // than keeping the list free of repeats.
+        bool everyTerm = !m_rowSeen[static_cast<size_t>(j)];
+        for (; next < changes.size() && changes[next].row == j; ++next) {
+            if (changes[next].reservation == kEveryTerm)
+                everyTerm = true;
+            else if (!allReservations)
+                m_dirty.push_back(changes[next].reservation);
+        }
         ++m_rowsEvaluated;
-        double* best = &m_bestBuffer[static_cast<size_t>(j - 1) * k];
-        bestOptions(j - 1, boundMs, best);
-        // Start from F_j's last piece: F_j never rises with B, and the groups that start at a user
-        // with T_i < B end at T_i for every larger B, so their values are already in it.
-        const auto& pieces = m_prefix[static_cast<size_t>(j)];
-        Piece candidate = pieces.empty() ? Piece{boundMs, kInf, {}} : pieces.back();
-        candidate.boundMs = boundMs;
-        const double local = m_localMj[static_cast<size_t>(j - 1)];
-        if (std::isfinite(local)) {
-            const double energy = local + valueAscending(j - 1, boundMs, m_localCursor[static_cast<size_t>(j - 1)]);
-            if (energy < candidate.energyMj)
-                candidate = {boundMs, energy, {Decision::Kind::Local, j, 0}};
-        }
-        const bool resume = j - 1 > pushedFrom;
-        const double* previous = resume ? &m_running[static_cast<size_t>(j - 2) * k] : nullptr;
-        const int* previousFirst = resume ? &m_runningFirst[static_cast<size_t>(j - 2) * k] : nullptr;
-        double* running = &m_running[static_cast<size_t>(j - 1) * k];
-        int* runningFirst = &m_runningFirst[static_cast<size_t>(j - 1) * k];
-        int* cursors = &m_groupCursor[static_cast<size_t>(j - 1) * k];
-        bool rowChanged = false;
-        for (size_t r = 0; r < k; ++r) {
-            double value = resume ? previous[r] : kInf;
-            int first = resume ? previousFirst[r] : 0;
-            const double before = valueAscending(j - 1, boundMs - m_remainingMs[r], cursors[r]);
-            if (before < value) {
-                value = before;
-                first = j;
-            }
-            value += best[r];
-            if (value != running[r] || first != runningFirst[r]) {
-                running[r] = value;
-                runningFirst[r] = first;
-                rowChanged = true;
-            }
-            if (value < candidate.energyMj)
-                candidate = {boundMs, value, {Decision::Kind::Group, first, static_cast<int>(r)}};
-        }
-        // A new piece only where the value really drops, not where sums in another order differ.
-        const bool newPiece = pieces.empty() ? std::isfinite(candidate.energyMj)
-                                             : candidate.energyMj < pieces.back().energyMj * (1 - 1e-12);
+        const bool newPiece = evaluateRow(j, boundMs, pushedFrom, everyTerm, allReservations, localDirty);
+        // Where every running minimum changed (a restart ripples so) the next row recomputes
+        // them all without a list.
+        allReservations = m_rippleCount == m_allReservations.size();
+        m_dirty.assign(m_rippleNext.begin(), m_rippleNext.begin() + static_cast<std::ptrdiff_t>(allReservations ? 0 : m_rippleCount));
         if (newPiece) {
-            m_prefix[static_cast<size_t>(j)].push_back(candidate);
             newPieceRows.push_back(j);
+            if (!allReservations)
+                m_dirty.insert(m_dirty.end(), m_instantReservations.begin(), m_instantReservations.end());
         }
-        ripple = allRows || rowChanged || newPiece;
+        localDirty = newPiece;
+        ripple = newPiece || allReservations || !m_dirty.empty();
         ++j;
     }
+    m_dirty.clear();
+}
+
+bool OgSolver::evaluateRow(int j, double boundMs, int pushedFrom, bool everyTerm, bool allReservations, bool localDirty)
+{
+    const size_t k = static_cast<size_t>(m_subtasks);
+    double* best = &m_bestBuffer[static_cast<size_t>(j - 1) * k];
+    if (everyTerm) {
+        // The user's options change only at its thresholds, which name its row: cached otherwise.
+        bestOptions(j - 1, boundMs, best);
+        m_rowSeen[static_cast<size_t>(j)] = 1;
+    }
+    // Start from F_j's last piece: F_j never rises with B, and the groups that start at a user
+    // with T_i < B end at T_i for every larger B, so their values are already in it. It is also
+    // at most every running minimum not recomputed here (each was compared with it before).
+    const auto& pieces = m_prefix[static_cast<size_t>(j)];
+    Piece candidate = pieces.empty() ? Piece{boundMs, kInf, {}} : pieces.back();
+    candidate.boundMs = boundMs;
+    const double local = m_localMj[static_cast<size_t>(j - 1)];
+    if ((everyTerm || localDirty) && std::isfinite(local)) {
+        const double energy = local + valueAscending(j - 1, boundMs, m_localCursor[static_cast<size_t>(j - 1)]);
+        if (energy < candidate.energyMj)
+            candidate = {boundMs, energy, {Decision::Kind::Local, j, 0}};
+    }
+    // running[k] at row j: min over group starts i in (pushedFrom, j] of F_{i-1}(B - R_k) + the
+    // sum of members i..j's best options; the groups that start after pushedFrom all end at B.
+    const bool resume = j - 1 > pushedFrom;
+    const double* previous = resume ? &m_running[static_cast<size_t>(j - 2) * k] : nullptr;
+    const int* previousFirst = resume ? &m_runningFirst[static_cast<size_t>(j - 2) * k] : nullptr;
+    double* running = &m_running[static_cast<size_t>(j - 1) * k];
+    int* runningFirst = &m_runningFirst[static_cast<size_t>(j - 1) * k];
+    int* cursors = &m_groupCursor[static_cast<size_t>(j - 1) * k];
+    const bool all = everyTerm || allReservations;
+    const int* list = all ? m_allReservations.data() : m_dirty.data();
+    const size_t count = all ? k : m_dirty.size();
+    if (m_rippleNext.size() < count) // a reservation listed twice changes once at most, but size for the list
+        m_rippleNext.resize(count);
+    int* changed = m_rippleNext.data();
+    size_t changedCount = 0;
+    for (size_t i = 0; i < count; ++i) {
+        const int reservation = list[i];
+        const size_t r = static_cast<size_t>(reservation);
+
+        double value = resume ? previous[r] : kInf;
+        int first = resume ? previousFirst[r] : 0;
+        const double before = valueAscending(j - 1, boundMs - m_remainingMs[r], cursors[r]);
+        if (before < value) {
+            value = before;
+            first = j;
+        }
+        value += best[r];
+        if (value != running[r] || first != runningFirst[r]) {
+            running[r] = value;
+            runningFirst[r] = first;
+            changed[changedCount++] = reservation;
+        }
+        if (value < candidate.energyMj)
+            candidate = {boundMs, value, {Decision::Kind::Group, first, reservation}};
+    }
+    m_rippleCount = changedCount;
+    // A new piece only where the value really drops, not where sums in another order differ.
+    const bool newPiece = pieces.empty() ? std::isfinite(candidate.energyMj)
+                                         : candidate.energyMj < pieces.back().energyMj * (1 - 1e-12);
+    if (newPiece)
+        m_prefix[static_cast<size_t>(j)].push_back(candidate);
+    return newPiece;
 }
 
 Schedule OgSolver::reconstruct() const
