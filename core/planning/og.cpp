@@ -160,15 +160,32 @@ private:
         return piece ? piece->energyMj : kInf;
     }
 
+    /// A reader of F_j at bounds that never decrease. It keeps the value it read and where the
+    /// next piece starts, so a lookup that moves no further (most of them) reads only this, which
+    /// lies beside the row's other state, and not F_j's pieces, which are scattered in memory.
+    struct Cursor {
+        double nextBoundMs = kInf; // where piece index + 1 starts (+inf: none yet)
+        double valueMj = kInf;     // F_j on piece index (+inf before the first)
+        int index = -1;
+    };
+
     // F_j(x) for an x that never decreases between calls with the same cursor: the sweep's bound
     // only grows, so each cursor walks F_j's pieces once instead of a binary search per call.
-    double valueAscending(int prefix, double boundMs, int& cursor) const
+    double valueAscending(int prefix, double boundMs, Cursor& cursor) const
     {
+        if (cursor.nextBoundMs > boundMs + kTimeEpsMs)
+            return cursor.valueMj;
         const auto& pieces = m_prefix[static_cast<size_t>(prefix)];
-        while (cursor + 1 < static_cast<int>(pieces.size()) && pieces[static_cast<size_t>(cursor + 1)].boundMs <= boundMs + kTimeEpsMs)
-            ++cursor;
-        return cursor < 0 ? kInf : pieces[static_cast<size_t>(cursor)].energyMj;
+        const int size = static_cast<int>(pieces.size());
+        do
+            ++cursor.index;
+        while (cursor.index + 1 < size && pieces[static_cast<size_t>(cursor.index + 1)].boundMs <= boundMs + kTimeEpsMs);
+        cursor.valueMj = pieces[static_cast<size_t>(cursor.index)].energyMj;
+        cursor.nextBoundMs = cursor.index + 1 < size ? pieces[static_cast<size_t>(cursor.index + 1)].boundMs : kInf;
+        return cursor.valueMj;
     }
+    /// Appends a piece to F_j and tells the cursors that read F_j (row j + 1's) where it starts.
+    void addPiece(int prefix, const Piece& piece);
 
     /// Clears the per-row state of the sweep (running minima, cursors, cached options).
     void resetRows();
@@ -192,8 +209,9 @@ private:
     std::vector<double> m_bestBuffer;  // best options at the current B, per position and k
     std::vector<double> m_running;     // per (j, k): the running minimum of evaluateAt
     std::vector<int> m_runningFirst;   // per (j, k): the group start that achieves it
-    std::vector<int> m_groupCursor;    // per (j, k): cursor into F_{j-1} for B - R_k
-    std::vector<int> m_localCursor;    // per j: cursor into F_{j-1} for B
+    std::vector<Cursor> m_groupCursor; // per (j, k): cursor into F_{j-1} for B - R_k
+    std::vector<Cursor> m_localCursor; // per j: cursor into F_{j-1} for B
+    std::vector<double> m_lastMj;      // per j: F_j's last piece's energy (+inf: none)
     std::vector<char> m_rowSeen;       // per j: evaluated in full once in this sweep (m_bestBuffer valid)
     std::vector<int> m_dirty, m_rippleNext; // reservations to recompute in this row and the next
     size_t m_rippleCount = 0;
@@ -289,8 +307,16 @@ void OgSolver::resetRows()
     m_bestBuffer.assign(cells, kInf);
     m_running.assign(cells, kInf);
     m_runningFirst.assign(cells, 0);
-    m_groupCursor.assign(cells, -1);
-    m_localCursor.assign(static_cast<size_t>(m_users), -1);
+    // Every F_j starts empty but F_0, whose one piece starts at -inf.
+    m_groupCursor.assign(cells, Cursor{});
+    m_localCursor.assign(static_cast<size_t>(m_users), Cursor{});
+    if (m_users > 0) {
+        m_localCursor[0].nextBoundMs = -kInf;
+        for (size_t r = 0; r < static_cast<size_t>(m_subtasks); ++r)
+            m_groupCursor[r].nextBoundMs = -kInf;
+    }
+    m_lastMj.assign(static_cast<size_t>(m_users) + 1, kInf);
+    m_lastMj[0] = 0.0;
     m_rowSeen.assign(static_cast<size_t>(m_users) + 1, 0);
     m_allReservations.resize(static_cast<size_t>(m_subtasks));
     std::iota(m_allReservations.begin(), m_allReservations.end(), 0);
@@ -438,9 +464,8 @@ bool OgSolver::evaluateRow(int j, double boundMs, int pushedFrom, bool everyTerm
     // Start from F_j's last piece: F_j never rises with B, and the groups that start at a user
     // with T_i < B end at T_i for every larger B, so their values are already in it. It is also
     // at most every running minimum not recomputed here (each was compared with it before).
-    const auto& pieces = m_prefix[static_cast<size_t>(j)];
-    Piece candidate = pieces.empty() ? Piece{boundMs, kInf, {}} : pieces.back();
-    candidate.boundMs = boundMs;
+    const double lastMj = m_lastMj[static_cast<size_t>(j)];
+    Piece candidate{boundMs, lastMj, {}}; // its decision is set wherever its energy drops
     const double local = m_localMj[static_cast<size_t>(j - 1)];
     if ((everyTerm || localDirty) && std::isfinite(local)) {
         const double energy = local + valueAscending(j - 1, boundMs, m_localCursor[static_cast<size_t>(j - 1)]);
@@ -454,7 +479,7 @@ bool OgSolver::evaluateRow(int j, double boundMs, int pushedFrom, bool everyTerm
     const int* previousFirst = resume ? &m_runningFirst[static_cast<size_t>(j - 2) * k] : nullptr;
     double* running = &m_running[static_cast<size_t>(j - 1) * k];
     int* runningFirst = &m_runningFirst[static_cast<size_t>(j - 1) * k];
-    int* cursors = &m_groupCursor[static_cast<size_t>(j - 1) * k];
+    Cursor* cursors = &m_groupCursor[static_cast<size_t>(j - 1) * k];
     const bool all = everyTerm || allReservations;
     const int* list = all ? m_allReservations.data() : m_dirty.data();
     const size_t count = all ? k : m_dirty.size();
@@ -484,11 +509,28 @@ bool OgSolver::evaluateRow(int j, double boundMs, int pushedFrom, bool everyTerm
     }
     m_rippleCount = changedCount;
     // A new piece only where the value really drops, not where sums in another order differ.
-    const bool newPiece = pieces.empty() ? std::isfinite(candidate.energyMj)
-                                         : candidate.energyMj < pieces.back().energyMj * (1 - 1e-12);
+    const bool newPiece = std::isinf(lastMj) ? std::isfinite(candidate.energyMj)
+                                             : candidate.energyMj < lastMj * (1 - 1e-12);
     if (newPiece)
-        m_prefix[static_cast<size_t>(j)].push_back(candidate);
+        addPiece(j, candidate);
     return newPiece;
+}
+
+void OgSolver::addPiece(int prefix, const Piece& piece)
+{
+    m_prefix[static_cast<size_t>(prefix)].push_back(piece);
+    m_lastMj[static_cast<size_t>(prefix)] = piece.energyMj;
+    if (prefix >= m_users)
+        return;
+    // A cursor with no next piece was on the last one: the new piece is its next.
+    const size_t k = static_cast<size_t>(m_subtasks);
+    Cursor* cursors = &m_groupCursor[static_cast<size_t>(prefix) * k];
+    for (size_t r = 0; r < k; ++r)
+        if (cursors[r].nextBoundMs == kInf)
+            cursors[r].nextBoundMs = piece.boundMs;
+    Cursor& local = m_localCursor[static_cast<size_t>(prefix)];
+    if (local.nextBoundMs == kInf)
+        local.nextBoundMs = piece.boundMs;
 }
 
 Schedule OgSolver::reconstruct() const
