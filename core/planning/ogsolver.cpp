@@ -319,14 +319,14 @@ bool OgSolver::evaluateRow(int j, double boundMs, int pushedFrom, bool everyTerm
     const bool all = everyTerm || allReservations;
     const int* list = all ? m_allReservations.data() : m_dirty.data();
     const size_t count = all ? k : m_dirty.size();
-    if (m_rippleNext.size() < count) // a reservation listed twice changes once at most, but size for the list
+    // m_dirty may list a reservation twice (its second update changes nothing): size for the list.
+    if (m_rippleNext.size() < count)
         m_rippleNext.resize(count);
     int* changed = m_rippleNext.data();
     size_t changedCount = 0;
     for (size_t i = 0; i < count; ++i) {
         const int reservation = list[i];
         const size_t r = static_cast<size_t>(reservation);
-
         double value = resume ? previous[r] : kInf;
         int first = resume ? previousFirst[r] : 0;
         const double before = valueAscending(j - 1, boundMs - m_remainingMs[r], cursors[r]);

@@ -160,7 +160,7 @@ private:
     std::vector<double> m_deadlineMs, m_localMj, m_thresholdMs, m_offloadMj;
     std::vector<std::vector<Piece>> m_prefix; // F_j for j = 0..M
     std::vector<double> m_bestBuffer;  // best options at the current B, per position and k
-    std::vector<double> m_running;     // per (j, k): the running minimum of evaluateAt
+    std::vector<double> m_running;     // per (j, k): the running minimum X_j(k) of evaluateRow
     std::vector<int> m_runningFirst;   // per (j, k): the group start that achieves it
     std::vector<Cursor> m_groupCursor; // per (j, k): cursor into F_{j-1} for B - R_k
     std::vector<Cursor> m_localCursor; // per j: cursor into F_{j-1} for B
