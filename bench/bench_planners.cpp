@@ -20,6 +20,7 @@
 #include <string>
 
 #include <sys/resource.h>
+#include <time.h>
 
 namespace {
 
@@ -190,6 +191,75 @@ void BM_OgBatchCurve(benchmark::State& state)
         benchmark::DoNotOptimize(coinfer::planOg(model));
 }
 BENCHMARK(BM_OgBatchCurve)->ArgsProduct({{100, 300}, {20}})->Unit(benchmark::kMillisecond);
+
+/// The batch-curve shape of issue 15's target (1,000 users x 20 sub-tasks, affine tau, B_max 32,
+/// distinct deadlines) drawn with seed @p seed: the seeds differ in how hard OG's sweeps are.
+coinfer::Scenario ogSeedScenario(std::uint64_t seed)
+{
+    coinfer::RandomScenarioSpec spec;
+    spec.users = 1000;
+    spec.subtasks = 20;
+    spec.maxBatch = 32;
+    spec.constantEdge = false;
+    spec.equalDeadlines = false;
+    spec.localAlwaysFeasible = true;
+    return coinfer::makeRandomScenario(seed, spec);
+}
+
+/// The ten seeds of the OG worst-case target (issue 17); 42 is the instance of "OG at scale".
+constexpr std::uint64_t kOgSeeds[] = {42, 43, 44, 45, 46, 47, 48, 49, 50, 51};
+
+double threadCpuMs()
+{
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
+}
+
+/// planOg on one seed of ogSeedScenario (range(0) = the seed). One iteration: a plan takes about
+/// a second. Counters: the plan's energy, so runs can be compared.
+void BM_OgSeed(benchmark::State& state)
+{
+    const coinfer::Scenario scenario = ogSeedScenario(static_cast<std::uint64_t>(state.range(0)));
+    const coinfer::CostModel model(scenario);
+    double energyMj = 0;
+    for (auto _ : state) {
+        const coinfer::Schedule schedule = coinfer::planOg(model);
+        energyMj = 0;
+        for (int m = 0; m < model.userCount(); ++m)
+            energyMj += model.energyMj(m, schedule.partitions[static_cast<size_t>(m)]);
+    }
+    state.counters["energy_mj"] = energyMj;
+}
+BENCHMARK(BM_OgSeed)->DenseRange(42, 51)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+/// The worst case over the ten seeds in one line: each iteration plans every seed once and reports
+/// the largest thread CPU time of one plan (worst_ms), its seed (worst_seed) and every seed's time
+/// (ms_SEED); the benchmark's own time is the sum over the seeds.
+void BM_OgSeedsWorst(benchmark::State& state)
+{
+    std::vector<coinfer::Scenario> scenarios;
+    for (std::uint64_t seed : kOgSeeds)
+        scenarios.push_back(ogSeedScenario(seed));
+    for (auto _ : state) {
+        double worstMs = 0;
+        std::uint64_t worstSeed = 0;
+        for (size_t i = 0; i < scenarios.size(); ++i) {
+            const coinfer::CostModel model(scenarios[i]);
+            const double start = threadCpuMs();
+            benchmark::DoNotOptimize(coinfer::planOg(model));
+            const double ms = threadCpuMs() - start;
+            state.counters["ms_" + std::to_string(kOgSeeds[i])] = ms;
+            if (ms > worstMs) {
+                worstMs = ms;
+                worstSeed = kOgSeeds[i];
+            }
+        }
+        state.counters["worst_ms"] = worstMs;
+        state.counters["worst_seed"] = static_cast<double>(worstSeed);
+    }
+}
+BENCHMARK(BM_OgSeedsWorst)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 void BM_IpSsaBatchCurve(benchmark::State& state)
 {

@@ -57,7 +57,8 @@ Schedule planIpSsa(const CostModel& model);
 /// at the alone lower bound and rises (at least 4-fold in its distance from it, capped by the best
 /// plan found) until a sweep's optimum is within it; that optimum is exact. Time
 /// O(S * (C * (W*N + log C) + M*N)) for S sweeps (at most about 2 + log_4(1e4 * gap / bound),
-/// one when the bound is reached) and W live rows per candidate (W <= M; not bounded in general);
+/// one when the bound is reached) and W live rows per candidate (W <= M; not bounded in general;
+/// a row costs O(N) where all its terms are recomputed, O(1) per reservation a ripple changed);
 /// memory O(M*N + C + rows evaluated by one sweep). C has no
 /// polynomial bound, so the running time is measured in docs/performance.md.
 Schedule planOgForBounds(const CostModel& model, const std::vector<double>& remainingMs);

@@ -1,7 +1,8 @@
-// OG after issue 15 (pruned sweep, core/planning/og.cpp) against OG before it (the test-only copy
-// in ogreference.cpp): the same optimum and the same feasibility on seeded instances of 50 to 300
-// users, with distinct and equal deadlines, constant and affine curves, small B_max and users
-// that cannot meet their deadline.
+// OG after issue 15 (pruned sweep, core/planning/og.cpp and ogsolver.cpp) against OG before it
+// (the test-only copy in ogreference.cpp): the same optimum and the same feasibility on seeded
+// instances of 50 to 300 users, with distinct and equal deadlines, constant and affine curves,
+// small B_max and users that cannot meet their deadline, and on the slowest seeds of the 1,000 x
+// 20 batch-curve target.
 #include "core/model/costmodel.h"
 #include "core/model/randomscenario.h"
 #include "core/planning/planner.h"
@@ -40,6 +41,8 @@ class TestOgFast : public QObject {
 private slots:
     void sameOptimumAsBefore_data();
     void sameOptimumAsBefore();
+    void slowSeedsOfTheBatchCurveTarget_data();
+    void slowSeedsOfTheBatchCurveTarget();
 };
 
 void TestOgFast::sameOptimumAsBefore_data()
@@ -115,6 +118,50 @@ void TestOgFast::sameOptimumAsBefore()
     const bool nowFeasible = simulate(scenario, model, now, "og").feasible;
     const bool beforeFeasible = simulate(scenario, model, before, "og").feasible;
     QVERIFY(nowFeasible == beforeFeasible || (droppedBefore && nowFeasible));
+}
+
+// The seeds of the 1,000 users x 20 sub-tasks batch-curve target (affine tau, B_max 32, distinct
+// deadlines; bench_planners BM_OgSeed) on which OG was slowest (docs/performance.md, "OG's worst
+// case over seeds"): the per-reservation ripple must give the optimum the reference gives.
+void TestOgFast::slowSeedsOfTheBatchCurveTarget_data()
+{
+    QTest::addColumn<int>("seed");
+    for (int seed : {45, 50})
+        QTest::addRow("seed %d", seed) << seed;
+}
+
+void TestOgFast::slowSeedsOfTheBatchCurveTarget()
+{
+    QFETCH(int, seed);
+    RandomScenarioSpec spec;
+    spec.users = 1000;
+    spec.subtasks = 20;
+    spec.maxBatch = 32;
+    spec.constantEdge = false;
+    spec.equalDeadlines = false;
+    spec.localAlwaysFeasible = true;
+    const Scenario scenario = makeRandomScenario(static_cast<std::uint64_t>(seed), spec);
+    const CostModel model(scenario);
+
+    // The worst-case bounds: the first plan of the bound iteration, always run to the end.
+    const RoundBounds bounds(model);
+    const std::vector<double> remainingMs = bounds.remainingMs(std::vector<int>(20, spec.users));
+    const Schedule now = planOgForBounds(model, remainingMs);
+    const Schedule before = reference::planOgForBoundsBefore(model, remainingMs);
+    QVERIFY2(sameEnergy(energyMj(model, now), energyMj(model, before)),
+             qPrintable(QString("worst-case bounds: %1 mJ now, %2 before").arg(energyMj(model, now), 0, 'f', 9)
+                            .arg(energyMj(model, before), 0, 'f', 9)));
+    QVERIFY(simulate(scenario, model, now, "og").feasible);
+
+    // The whole of planOg: never worse than the reference, and the same unless its budget dropped
+    // a plan of the bound iteration.
+    const Schedule plan = planOg(model);
+    bool droppedBefore = false;
+    const Schedule planBefore = reference::planOgBefore(model, &droppedBefore);
+    const double nowMj = energyMj(model, plan), beforeMj = energyMj(model, planBefore);
+    QVERIFY2(sameEnergy(nowMj, beforeMj) || (droppedBefore && nowMj < beforeMj),
+             qPrintable(QString("planOg: %1 mJ now, %2 before").arg(nowMj, 0, 'f', 9).arg(beforeMj, 0, 'f', 9)));
+    QVERIFY(simulate(scenario, model, plan, "og").feasible);
 }
 
 QTEST_GUILESS_MAIN(TestOgFast)
