@@ -8,10 +8,14 @@
 #include "campusfile.h"
 #include "widgettest.h"
 
+#include "core/io/planio.h"
+#include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
+#include "core/planning/planner.h"
 #include "core/planning/saturation.h"
 
 #include <QComboBox>
+#include <QSignalSpy>
 #include <QLabel>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -27,6 +31,26 @@ class TestComparisonView : public QObject {
 
 private slots:
     void initTestCase() { QCoreApplication::setOrganizationName("CoinferTest"); }
+
+    /// The plan the app recommends is `coinfer plan`'s, byte for byte: the same work budget stops
+    /// best in both (the fourteen-user case spends its whole budget before its proof).
+    void theAppsBestPlanIsTheCommandLines()
+    {
+        const Expected<Scenario> scenario = readScenario(COINFER_TEST_DATA "/planner/fourteen-users-bmax5.json");
+        QVERIFY(scenario);
+        PlanRunner runner;
+        QSignalSpy finished(&runner, &PlanRunner::finished);
+        runner.start(*scenario);
+        QVERIFY(finished.wait(120'000));
+        const AlgorithmResult* app = runner.result(Algorithm::Best);
+        QVERIFY(app && app->plan);
+        const CostModel model(*scenario);
+        PlanOptions cli;
+        cli.control.timeLimitMs = kBestSafetyTimeLimitMs;
+        const Expected<Plan> command = makePlan(*scenario, model, Algorithm::Best, nullptr, cli);
+        QVERIFY(command);
+        QCOMPARE(planToJson(*scenario, *app->plan), planToJson(*scenario, *command));
+    }
 
     void comparisonShowsTheBoundTheGapAndTheRecommendation()
     {
