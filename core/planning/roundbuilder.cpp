@@ -70,7 +70,7 @@ std::vector<int> chunkRounds(const CostModel& model, const std::vector<int>& par
     int index = 0;
     for (int m : order) {
         const int p = partitions[static_cast<size_t>(m)];
-        if (p >= model.subtaskCount())
+        if (p < 0 || p >= model.subtaskCount())
             continue;
         double endMs = round.endWith(m, p, gpuFreeMs);
         if (endMs == std::numeric_limits<double>::infinity() && !round.empty()) {
@@ -88,9 +88,14 @@ std::vector<int> chunkRounds(const CostModel& model, const std::vector<int>& par
     return groups;
 }
 
-std::vector<Schedule> chunkedRoundSchedules(const CostModel& model, const std::vector<int>& partitions)
+std::vector<Schedule> chunkedRoundSchedules(const CostModel& model, const std::vector<int>& given)
 {
     const int users = model.userCount();
+    // A user not assigned yet (-1, in a partial vector of the branch and bound) takes no part.
+    std::vector<int> partitions(given);
+    for (int& p : partitions)
+        if (p < 0)
+            p = model.subtaskCount();
     std::vector<double> arrival(static_cast<size_t>(users)), latestStart(static_cast<size_t>(users));
     for (int m = 0; m < users; ++m) {
         const int p = partitions[static_cast<size_t>(m)];

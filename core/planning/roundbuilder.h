@@ -13,12 +13,12 @@ namespace coinfer {
 /// the current round while no sub-task of it holds more than B_max members and every member can
 /// still finish by its deadline (the round starting once the GPU is free and every member's data
 /// has arrived, its batches back to back); otherwise it opens the next round. Returns the round
-/// index per user (-1 for local users), for roundSchedule. O(M*N).
+/// index per user (-1 for local users and users with partition -1), for roundSchedule. O(M*N).
 std::vector<int> chunkRounds(const CostModel& model, const std::vector<int>& partitions, const std::vector<int>& order);
 
 /// chunkRounds along three orders (by arrival of the data; by deadline, ties by arrival; by
 /// latest start, the deadline less the least GPU time left) and the rounds built from each.
-/// O(M log M + M*N) each.
+/// A partition of -1 (a user not assigned yet) counts as local. O(M log M + M*N) each.
 std::vector<Schedule> chunkedRoundSchedules(const CostModel& model, const std::vector<int>& partitions);
 
 } // namespace coinfer
