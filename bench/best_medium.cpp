@@ -62,6 +62,8 @@ int main(int argc, char** argv)
             if (const char* folder = std::getenv("BEST_MEDIUM_DUMP"))
                 (void)writeFileAtomically(std::string(folder) + "/medium-" + std::to_string(f) + "-" + std::to_string(i) + ".json",
                                           scenarioToJson(scenario));
+            if (std::getenv("BEST_MEDIUM_DUMP_ONLY"))
+                continue;
             if (!usersInfeasibleAlone(scenario, model).empty())
                 continue;
             // CPU time of this thread's process: the machine is shared, and best runs on one core.
