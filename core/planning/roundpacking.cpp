@@ -16,6 +16,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 /// cheapest to send back, and the one whose late data hold the round's start (tried besides).
 /// More victims found no better campus plans and cost a pass more trials.
 constexpr int kVictimsPerRound = 4;
+/// Users tried in turn for a split round before the split pass moves on to the next round.
+constexpr int kSplitFailuresPerRound = 8;
 
 /// What decides a round's timing: per sub-task n (index 1..N) how many members need it and the
 /// latest arrival of the members whose data arrive for it; the earliest deadline; its GPU time.
@@ -26,7 +28,16 @@ struct Shape {
     double gpuMs = 0;
 };
 
-/// Rounds in a fixed order on the one GPU, each timed from its Shape.
+/// A round whose first sub-tasks run twice: the members whose data arrive by cutMs (A) through
+/// sub-task merge as batches of their own, then the others (B) the same way, then everyone from
+/// merge + 1 on. It lets the GPU start on the early members while it waits for the late ones,
+/// at the price of one more batch per sub-task up to merge. merge = 0: an ordinary round.
+struct Split {
+    double cutMs = kInf;
+    int merge = 0;
+};
+
+/// Rounds in a fixed order on the one GPU, each timed from its Shape (or its Split).
 class Packer {
 public:
     Packer(const CostModel& model, WorkMeter& meter, long long workUntil)
@@ -48,10 +59,12 @@ public:
                 byGroup[groups.size() == partitions.size() ? groups[m] : 0].push_back(static_cast<int>(m));
         m_members.clear();
         m_shapes.clear();
+        m_splits.clear();
         for (auto& [group, members] : byGroup) {
             for (int m : members)
                 m_roundOf[static_cast<size_t>(m)] = static_cast<int>(m_members.size());
             m_shapes.push_back(shapeOf(members));
+            m_splits.emplace_back();
             m_members.push_back(std::move(members));
         }
         retimeAll();
@@ -103,6 +116,54 @@ public:
             for (int m : m_members[r])
                 groups[static_cast<size_t>(m)] = static_cast<int>(r);
         return groups;
+    }
+
+
+    /// Tries each round with a split (Split): users that fit no round as it runs may fit one
+    /// whose early members start before the late ones arrive. Runs after the passes, which time
+    /// a round as unsplit. True when the energy dropped.
+    bool splitPass()
+    {
+        bool improved = false;
+        for (size_t r = 0; r < m_members.size(); ++r) {
+            int failures = 0;
+            for (int m : candidates()) {
+                if (failures >= kSplitFailuresPerRound || !withinLimit())
+                    break;
+                if (m_roundOf[static_cast<size_t>(m)] >= 0)
+                    continue;
+                const bool placed = splitPlace(r, m);
+                failures = placed ? 0 : failures + 1;
+                improved = placed || improved;
+            }
+        }
+        return improved;
+    }
+
+    /// The batches of every round in order (roundBatches; a split round's A and B batches up to
+    /// its merge, then its batches after it). O(M log M + M*N).
+    Schedule schedule() const
+    {
+        Schedule schedule{m_partitions, groups(), {}};
+        for (size_t r = 0; r < m_members.size(); ++r) {
+            const Split& split = m_splits[r];
+            if (split.merge == 0) {
+                for (BatchSpec& batch : roundBatches(m_model, m_members[r], m_partitions))
+                    schedule.batches.push_back(std::move(batch));
+                continue;
+            }
+            std::vector<int> early, late;
+            for (int m : m_members[r])
+                (m_model.arrivalMs(m, partitionOf(m)) <= split.cutMs ? early : late).push_back(m);
+            for (const std::vector<int>* part : {&early, &late})
+                for (BatchSpec& batch : roundBatches(m_model, *part, m_partitions))
+                    if (batch.subtask <= split.merge)
+                        schedule.batches.push_back(std::move(batch));
+            for (BatchSpec& batch : roundBatches(m_model, m_members[r], m_partitions))
+                if (batch.subtask > split.merge)
+                    schedule.batches.push_back(std::move(batch));
+        }
+        return schedule;
     }
 
 private:
@@ -187,7 +248,7 @@ private:
     {
         m_ends.assign(m_shapes.size(), 0.0);
         for (size_t r = 0; r < m_shapes.size(); ++r)
-            m_ends[r] = endOf(m_shapes[r], previousEnd(r));
+            m_ends[r] = roundEnd(r, previousEnd(r));
         m_meter.spend(static_cast<long long>(m_shapes.size()) * (m_subtasks + 1));
     }
 
@@ -203,7 +264,7 @@ private:
         for (size_t k = insert ? index : index + 1; !late && k < m_shapes.size(); ++k) {
             if (end <= previousEnd(k))
                 break;
-            const double next = endOf(m_shapes[k], end);
+            const double next = roundEnd(k, end);
             ++visited;
             late = !meetsDeadline(next, m_shapes[k].deadlineMs);
             moved += next - m_ends[k];
@@ -222,6 +283,7 @@ private:
         if (m_members[round].empty()) {
             m_members.erase(m_members.begin() + static_cast<std::ptrdiff_t>(round));
             m_shapes.erase(m_shapes.begin() + static_cast<std::ptrdiff_t>(round));
+            m_splits.erase(m_splits.begin() + static_cast<std::ptrdiff_t>(round));
             renumber();
         }
         retimeAll();
@@ -263,6 +325,7 @@ private:
         if (bestInsert) {
             m_members.insert(m_members.begin() + static_cast<std::ptrdiff_t>(bestIndex), std::vector<int>{m});
             m_shapes.insert(m_shapes.begin() + static_cast<std::ptrdiff_t>(bestIndex), alone);
+            m_splits.insert(m_splits.begin() + static_cast<std::ptrdiff_t>(bestIndex), Split{});
         } else {
             m_members[bestIndex].push_back(m);
             add(m_shapes[bestIndex], m, p);
@@ -384,6 +447,132 @@ private:
         return false;
     }
 
+
+    using Members = std::vector<std::pair<int, int>>; // (user, partition)
+
+    /// When round @p r ends after @p previousEndMs, by its split when it has one. O(N), or
+    /// O(G*N) for a split round of G members.
+    double roundEnd(size_t r, double previousEndMs) const
+    {
+        if (m_splits[r].merge == 0)
+            return endOf(m_shapes[r], previousEndMs);
+        Members members;
+        for (int m : m_members[r])
+            members.emplace_back(m, partitionOf(m));
+        return bestSplit(members, previousEndMs, &m_splits[r]).first;
+    }
+
+    /// The earliest end of @p members after @p previousEndMs over every split (A: the members
+    /// whose data arrive first, cut between two arrival times; merge 1..N-1) and none, or, with
+    /// @p only, under that split alone. O(G log G + G*N^2) for G members: the loads and the
+    /// latest arrivals of A grow member by member, those of B are suffix maxima.
+    std::pair<double, Split> bestSplit(Members members, double previousEndMs, const Split* only = nullptr) const
+    {
+        auto arrival = [&](const std::pair<int, int>& member) { return m_model.arrivalMs(member.first, member.second); };
+        std::stable_sort(members.begin(), members.end(), [&](const auto& a, const auto& b) { return arrival(a) < arrival(b); });
+        const size_t g = members.size(), width = static_cast<size_t>(m_subtasks + 2);
+        std::vector<double> suffixReady((g + 1) * width, -kInf);
+        std::vector<int> total(width, 0), loadA(width, 0);
+        std::vector<double> readyA(width, -kInf);
+        for (size_t i = g; i-- > 0;) {
+            std::copy_n(suffixReady.begin() + static_cast<std::ptrdiff_t>((i + 1) * width), width, suffixReady.begin() + static_cast<std::ptrdiff_t>(i * width));
+            double& ready = suffixReady[i * width + static_cast<size_t>(members[i].second + 1)];
+            ready = std::max(ready, arrival(members[i]));
+            for (int n = members[i].second + 1; n <= m_subtasks; ++n)
+                ++total[static_cast<size_t>(n)];
+        }
+        auto endFor = [&](size_t cut, int merge) {
+            const double* readyB = &suffixReady[cut * width];
+            double t = previousEndMs;
+            for (int n = 1; n <= merge; ++n)
+                if (loadA[static_cast<size_t>(n)] > 0)
+                    t = std::max(t, readyA[static_cast<size_t>(n)]) + chunkedMs(n, loadA[static_cast<size_t>(n)]);
+            for (int n = 1; n <= m_subtasks; ++n) {
+                const int load = n <= merge ? total[static_cast<size_t>(n)] - loadA[static_cast<size_t>(n)] : total[static_cast<size_t>(n)];
+                const double ready = n <= merge ? readyB[n] : std::max(readyA[static_cast<size_t>(n)], readyB[n]);
+                if (load > 0)
+                    t = std::max(t, ready) + chunkedMs(n, load);
+            }
+            return t;
+        };
+        std::pair<double, Split> best{only ? kInf : endFor(0, 0), Split{}};
+        for (size_t cut = 1; cut < g; ++cut) {
+            const auto& member = members[cut - 1];
+            for (int n = member.second + 1; n <= m_subtasks; ++n)
+                ++loadA[static_cast<size_t>(n)];
+            double& ready = readyA[static_cast<size_t>(member.second + 1)];
+            ready = std::max(ready, arrival(member));
+            const double cutMs = arrival(member);
+            if (cutMs >= arrival(members[cut]) || (only && cutMs != only->cutMs))
+                continue;
+            for (int merge = 1; merge < m_subtasks; ++merge)
+                if ((!only || merge == only->merge) && endFor(cut, merge) < best.first - 1e-9)
+                    best = {endFor(cut, merge), Split{cutMs, merge}};
+        }
+        return best;
+    }
+
+    /// Whether the rounds from @p first on still end in time when the round before ends at
+    /// @p endMs; they are re-timed only while their start moves. O(R*N).
+    bool laterRoundsHold(size_t first, double endMs)
+    {
+        long long visited = 0;
+        bool late = false;
+        for (size_t k = first; !late && k < m_shapes.size() && endMs > previousEnd(k); ++k, ++visited) {
+            endMs = roundEnd(k, endMs);
+            late = !meetsDeadline(endMs, m_shapes[k].deadlineMs);
+        }
+        m_meter.spend(visited * (m_subtasks + 1));
+        return !late;
+    }
+
+    /// Round @p r with local user @p m added at option @p p (and @p victim, when >= 0, sent back
+    /// to local computing), run with its best split; made so when every round still ends in
+    /// time. O(G*N^2 + R*N).
+    bool splitInsert(size_t r, int m, int p, int victim)
+    {
+        Members members;
+        double deadlineMs = m_model.deadlineMs(m);
+        for (int v : m_members[r])
+            if (v != victim) {
+                members.emplace_back(v, partitionOf(v));
+                deadlineMs = std::min(deadlineMs, m_model.deadlineMs(v));
+            }
+        members.emplace_back(m, p);
+        m_meter.spend(static_cast<long long>(members.size()) * m_subtasks * m_subtasks);
+        const auto [endMs, split] = bestSplit(members, previousEnd(r));
+        if (!meetsDeadline(endMs, deadlineMs) || !laterRoundsHold(r + 1, endMs))
+            return false;
+        m_partitions[static_cast<size_t>(m)] = p;
+        m_roundOf[static_cast<size_t>(m)] = static_cast<int>(r);
+        m_members[r].push_back(m);
+        if (victim >= 0) {
+            std::erase(m_members[r], victim);
+            m_partitions[static_cast<size_t>(victim)] = m_subtasks;
+            m_roundOf[static_cast<size_t>(victim)] = -1;
+        }
+        m_shapes[r] = shapeOf(m_members[r]);
+        m_splits[r] = split;
+        retimeAll();
+        return true;
+    }
+
+    /// Local user @p m into round @p r with a split, alone or in place of a member who costs
+    /// less to send back to local computing.
+    bool splitPlace(size_t r, int m)
+    {
+        for (int p : m_options[static_cast<size_t>(m)]) {
+            if (p == m_subtasks || energy(m, p) >= energy(m, m_subtasks) - 1e-12)
+                continue;
+            if (splitInsert(r, m, p, -1))
+                return true;
+            for (int victim : victims(r, energy(m, m_subtasks) - energy(m, p)))
+                if (splitInsert(r, m, p, victim))
+                    return true;
+        }
+        return false;
+    }
+
     const CostModel& m_model;
     WorkMeter& m_meter;
     long long m_workUntil;
@@ -393,6 +582,7 @@ private:
     std::vector<int> m_roundOf;               // round index per user, -1 for local users
     std::vector<std::vector<int>> m_members;  // per round, in running order
     std::vector<Shape> m_shapes;
+    std::vector<Split> m_splits;              // per round; only the split pass sets them
     std::vector<double> m_ends;               // when each round ends, the rounds back to back
 };
 
@@ -429,13 +619,15 @@ PackingOutcome packRounds(const CostModel& model, WorkMeter& meter, const Schedu
             return outcome;
         while (packer.withinLimit() && packer.pass()) {
         }
+        if (packer.withinLimit())
+            packer.splitPass();
     } catch (const SearchStopped& stop) {
         outcome.stop = stop.reason;
     }
     // Every commit leaves the packer consistent, so a stop in the middle still leaves a plan.
     const double packedMj = energyOf(model, packer.partitions());
     if (packedMj < startMj * (1 - 1e-12)) {
-        outcome.improved = roundSchedule(model, packer.partitions(), packer.groups());
+        outcome.improved = packer.schedule();
         outcome.energyMj = packedMj;
     }
     return outcome;
