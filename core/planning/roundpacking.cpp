@@ -119,6 +119,31 @@ public:
     }
 
 
+    /// Moves members to the latest later round that still ends in time, from the last rounds
+    /// back: the energy stays, but GPU time frees up early, where the tight deadlines are, for
+    /// the passes that follow. Runs before any round is split. True when a member moved.
+    /// O(G*R^2*N) for G offloading users.
+    bool shiftPass()
+    {
+        bool moved = false;
+        for (size_t r = m_members.size(); r-- > 1;) {
+            const size_t from = r - 1;
+            std::vector<int> members = m_members[from];
+            std::stable_sort(members.begin(), members.end(), [&](int a, int b) { return m_model.deadlineMs(a) > m_model.deadlineMs(b); });
+            for (int v : members) {
+                // A round is never emptied here, so that the round indices stay put.
+                if (m_members[from].size() <= 1 || !withinLimit())
+                    break;
+                for (size_t to = m_members.size() - 1; to > from; --to)
+                    if (moveLater(v, from, to)) {
+                        moved = true;
+                        break;
+                    }
+            }
+        }
+        return moved;
+    }
+
     /// Tries each round with a split (Split): users that fit no round as it runs may fit one
     /// whose early members start before the late ones arrive. Runs after the passes, which time
     /// a round as unsplit. True when the energy dropped.
@@ -512,6 +537,32 @@ private:
         return best;
     }
 
+    /// Member @p v of round @p from moved to the later round @p to, when every round still ends
+    /// in time. O(R*N + G).
+    bool moveLater(int v, size_t from, size_t to)
+    {
+        const Shape shrunk = without(from, v);
+        Shape grown = m_shapes[to];
+        add(grown, v, partitionOf(v));
+        double endMs = previousEnd(from);
+        bool late = false;
+        for (size_t k = from; !late && k < m_shapes.size(); ++k) {
+            const Shape& shape = k == from ? shrunk : k == to ? grown : m_shapes[k];
+            endMs = endOf(shape, endMs);
+            late = !meetsDeadline(endMs, shape.deadlineMs);
+        }
+        m_meter.spend(static_cast<long long>(m_shapes.size() - from) * (m_subtasks + 1));
+        if (late)
+            return false;
+        m_shapes[from] = shrunk;
+        m_shapes[to] = grown;
+        std::erase(m_members[from], v);
+        m_members[to].push_back(v);
+        m_roundOf[static_cast<size_t>(v)] = static_cast<int>(to);
+        retimeAll();
+        return true;
+    }
+
     /// Whether the rounds from @p first on still end in time when the round before ends at
     /// @p endMs; they are re-timed only while their start moves. O(R*N).
     bool laterRoundsHold(size_t first, double endMs)
@@ -619,6 +670,9 @@ PackingOutcome packRounds(const CostModel& model, WorkMeter& meter, const Schedu
             return outcome;
         while (packer.withinLimit() && packer.pass()) {
         }
+        if (packer.withinLimit() && packer.shiftPass())
+            while (packer.withinLimit() && packer.pass()) {
+            }
         if (packer.withinLimit())
             packer.splitPass();
     } catch (const SearchStopped& stop) {
