@@ -48,9 +48,12 @@ public:
     }
 
     /// Takes the rounds of @p groups (smaller first) for @p partitions; false when they do not
-    /// hold under this timing. O(M*N).
+    /// hold under this timing or a local user misses its deadline. O(M*N).
     bool load(const std::vector<int>& partitions, const std::vector<int>& groups)
     {
+        for (size_t m = 0; m < partitions.size(); ++m)
+            if (partitions[m] >= m_subtasks && !m_model.feasibleAlone(static_cast<int>(m), m_subtasks))
+                return false;
         m_partitions = partitions;
         m_roundOf.assign(partitions.size(), -1);
         std::map<int, std::vector<int>> byGroup;
@@ -78,8 +81,12 @@ public:
     /// at their cheapest option that fits. False when one of them fits nowhere.
     bool loadFromScratch()
     {
-        std::vector<int> partitions(static_cast<size_t>(m_model.userCount()), m_subtasks);
-        load(partitions, {});
+        m_partitions.assign(static_cast<size_t>(m_model.userCount()), m_subtasks);
+        m_roundOf.assign(m_partitions.size(), -1);
+        m_members.clear();
+        m_shapes.clear();
+        m_splits.clear();
+        m_ends.clear();
         for (int m = 0; m < m_model.userCount(); ++m) {
             if (m_model.feasibleAlone(m, m_subtasks))
                 continue;
