@@ -13,12 +13,13 @@ namespace coinfer {
 
 /// What the round packing ended with.
 struct PackingOutcome {
-    /// Rounds (partitions and groups, batches built by roundSchedule) cheaper than the start,
-    /// when found. Feasible under the packing's timing, which is an upper bound on the
-    /// simulator's: best still re-times it with the simulator before keeping it.
+    /// Rounds cheaper than the start, when found: partitions, groups (the round of each member)
+    /// and batches (roundBatches per round; a split round's parts in turn). Feasible under the
+    /// packing's timing, which is an upper bound on the simulator's: best still re-times it
+    /// with the simulator before keeping it.
     std::optional<Schedule> improved;
     double energyMj = 0;               ///< its energy (the start's when nothing improved)
-    std::optional<SearchEnd> stop;     ///< set when the meter stopped it (time limit, cancel)
+    std::optional<SearchEnd> stop;     ///< set when the meter stopped it (budget, time limit, cancel)
 };
 
 /// Packs users into rounds run back to back in a fixed order. A round is timed from its
@@ -26,15 +27,18 @@ struct PackingOutcome {
 /// data arrive for it; the earliest deadline): each batch, B_max members at most, starts when
 /// the previous one ends and its new members' data have arrived, and the round must end by its
 /// earliest deadline. That is the schedule roundSchedule builds, timed no earlier than the
-/// simulator times it. Starts from the rounds of @p start when they hold under this timing
-/// (else from every user local where it can be, placing the others first), then repeats passes
-/// over the users that have a cheaper option, the most energy saved per GPU-ms first: join the
-/// round, or open the new round at the position, that adds the least GPU time; failing that,
-/// take the place of members of a round who cost less to send back to local computing. A pass
-/// that saves nothing, or @p workUntil units on the meter, ends it. Deterministic.
-/// Cost per trial: O(R*N) for R rounds (the rounds after the changed one are re-timed only
-/// while their start moves); a pass tries O(C*R) insertions and O(C*R*V) swaps for C
-/// candidates and V = 5 victims per round.
+/// simulator times it. Starts from the rounds of @p start when they hold under this timing (else
+/// the greedy rounds of its partitions, roundbuilder.h, else every user local where it can be,
+/// the others placed first), then repeats passes over the users that have a cheaper option, the
+/// most energy saved per GPU-ms first: join the round, or open the new round at the position,
+/// that adds the least GPU time; failing that, take the place of a member of a round who costs
+/// less to send back to local computing. When a pass saves nothing, members move to the latest
+/// later round that holds them and the passes run again; last, rounds may be split (their first
+/// sub-tasks run for the early members, then for the late ones) to take more users. Stops there
+/// or at @p workUntil units on the meter. Deterministic. Cost per trial: O(R*N) for R rounds (the
+/// rounds after the changed one are re-timed only while their start moves); a pass tries
+/// O(C*R) insertions and O(C*R*V) swaps for C candidates and V = 5 victims per round; a split
+/// trial costs O(G*N^2) for a round of G members.
 PackingOutcome packRounds(const CostModel& model, WorkMeter& meter, const Schedule& start, long long workUntil);
 
 } // namespace coinfer
