@@ -2,11 +2,11 @@
 
 #include "core/planning/roundbounds.h"
 #include "core/planning/roundbuilder.h"
+#include "core/planning/splitround.h"
 
 #include <algorithm>
 #include <limits>
 #include <map>
-#include <numeric>
 
 namespace coinfer {
 namespace {
@@ -14,9 +14,10 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 /// Members of a round tried as the one to send back to local computing for a newcomer: the
 /// cheapest to send back, and the one whose late data hold the round's start (tried besides).
-/// More victims found no better campus plans and cost a pass more trials.
+/// A few keep a swap trial at O(R*N) per round; trying every member would cost O(G) times that.
 constexpr int kVictimsPerRound = 4;
-/// Users tried in turn for a split round before the split pass moves on to the next round.
+/// Users tried in turn for a split round before the split pass moves on to the next round: the
+/// pass then costs little on full rounds, where every user fails.
 constexpr int kSplitFailuresPerRound = 8;
 
 /// What decides a round's timing: per sub-task n (index 1..N) how many members need it and the
@@ -28,16 +29,7 @@ struct Shape {
     double gpuMs = 0;
 };
 
-/// A round whose first sub-tasks run twice: the members whose data arrive by cutMs (A) through
-/// sub-task merge as batches of their own, then the others (B) the same way, then everyone from
-/// merge + 1 on. It lets the GPU start on the early members while it waits for the late ones,
-/// at the price of one more batch per sub-task up to merge. merge = 0: an ordinary round.
-struct Split {
-    double cutMs = kInf;
-    int merge = 0;
-};
-
-/// Rounds in a fixed order on the one GPU, each timed from its Shape (or its Split).
+/// Rounds in a fixed order on the one GPU, each timed from its Shape (or its RoundSplit).
 class Packer {
 public:
     Packer(const CostModel& model, WorkMeter& meter, long long workUntil)
@@ -125,7 +117,6 @@ public:
         return groups;
     }
 
-
     /// Moves members to the latest later round that still ends in time, from the last rounds
     /// back: the energy stays, but GPU time frees up early, where the tight deadlines are, for
     /// the passes that follow. Runs before any round is split. True when a member moved.
@@ -151,7 +142,7 @@ public:
         return moved;
     }
 
-    /// Tries each round with a split (Split): users that fit no round as it runs may fit one
+    /// Tries each round with a split (RoundSplit): users that fit no round as it runs may fit one
     /// whose early members start before the late ones arrive. Runs after the passes, which time
     /// a round as unsplit. True when the energy dropped.
     bool splitPass()
@@ -177,24 +168,9 @@ public:
     Schedule schedule() const
     {
         Schedule schedule{m_partitions, groups(), {}};
-        for (size_t r = 0; r < m_members.size(); ++r) {
-            const Split& split = m_splits[r];
-            if (split.merge == 0) {
-                for (BatchSpec& batch : roundBatches(m_model, m_members[r], m_partitions))
-                    schedule.batches.push_back(std::move(batch));
-                continue;
-            }
-            std::vector<int> early, late;
-            for (int m : m_members[r])
-                (m_model.arrivalMs(m, partitionOf(m)) <= split.cutMs ? early : late).push_back(m);
-            for (const std::vector<int>* part : {&early, &late})
-                for (BatchSpec& batch : roundBatches(m_model, *part, m_partitions))
-                    if (batch.subtask <= split.merge)
-                        schedule.batches.push_back(std::move(batch));
-            for (BatchSpec& batch : roundBatches(m_model, m_members[r], m_partitions))
-                if (batch.subtask > split.merge)
-                    schedule.batches.push_back(std::move(batch));
-        }
+        for (size_t r = 0; r < m_members.size(); ++r)
+            for (BatchSpec& batch : splitRoundBatches(m_model, m_members[r], m_partitions, m_splits[r]))
+                schedule.batches.push_back(std::move(batch));
         return schedule;
     }
 
@@ -205,9 +181,7 @@ private:
     /// GPU time of @p members of sub-task n: full batches of B_max, then the rest (roundBatches).
     double chunkedMs(int subtask, int members) const
     {
-        const int full = members / m_model.maxBatch();
-        const int rest = members % m_model.maxBatch();
-        return full * m_model.edgeMs(subtask, m_model.maxBatch()) + (rest > 0 ? m_model.edgeMs(subtask, rest) : 0.0);
+        return chunkedEdgeMs(m_model, subtask, members);
     }
 
     void refreshGpu(Shape& shape) const
@@ -357,7 +331,7 @@ private:
         if (bestInsert) {
             m_members.insert(m_members.begin() + static_cast<std::ptrdiff_t>(bestIndex), std::vector<int>{m});
             m_shapes.insert(m_shapes.begin() + static_cast<std::ptrdiff_t>(bestIndex), alone);
-            m_splits.insert(m_splits.begin() + static_cast<std::ptrdiff_t>(bestIndex), Split{});
+            m_splits.insert(m_splits.begin() + static_cast<std::ptrdiff_t>(bestIndex), RoundSplit{});
         } else {
             m_members[bestIndex].push_back(m);
             add(m_shapes[bestIndex], m, p);
@@ -479,69 +453,16 @@ private:
         return false;
     }
 
-
-    using Members = std::vector<std::pair<int, int>>; // (user, partition)
-
     /// When round @p r ends after @p previousEndMs, by its split when it has one. O(N), or
     /// O(G*N) for a split round of G members.
     double roundEnd(size_t r, double previousEndMs) const
     {
         if (m_splits[r].merge == 0)
             return endOf(m_shapes[r], previousEndMs);
-        Members members;
+        RoundMembers members;
         for (int m : m_members[r])
             members.emplace_back(m, partitionOf(m));
-        return bestSplit(members, previousEndMs, &m_splits[r]).first;
-    }
-
-    /// The earliest end of @p members after @p previousEndMs over every split (A: the members
-    /// whose data arrive first, cut between two arrival times; merge 1..N-1) and none, or, with
-    /// @p only, under that split alone. O(G log G + G*N^2) for G members: the loads and the
-    /// latest arrivals of A grow member by member, those of B are suffix maxima.
-    std::pair<double, Split> bestSplit(Members members, double previousEndMs, const Split* only = nullptr) const
-    {
-        auto arrival = [&](const std::pair<int, int>& member) { return m_model.arrivalMs(member.first, member.second); };
-        std::stable_sort(members.begin(), members.end(), [&](const auto& a, const auto& b) { return arrival(a) < arrival(b); });
-        const size_t g = members.size(), width = static_cast<size_t>(m_subtasks + 2);
-        std::vector<double> suffixReady((g + 1) * width, -kInf);
-        std::vector<int> total(width, 0), loadA(width, 0);
-        std::vector<double> readyA(width, -kInf);
-        for (size_t i = g; i-- > 0;) {
-            std::copy_n(suffixReady.begin() + static_cast<std::ptrdiff_t>((i + 1) * width), width, suffixReady.begin() + static_cast<std::ptrdiff_t>(i * width));
-            double& ready = suffixReady[i * width + static_cast<size_t>(members[i].second + 1)];
-            ready = std::max(ready, arrival(members[i]));
-            for (int n = members[i].second + 1; n <= m_subtasks; ++n)
-                ++total[static_cast<size_t>(n)];
-        }
-        auto endFor = [&](size_t cut, int merge) {
-            const double* readyB = &suffixReady[cut * width];
-            double t = previousEndMs;
-            for (int n = 1; n <= merge; ++n)
-                if (loadA[static_cast<size_t>(n)] > 0)
-                    t = std::max(t, readyA[static_cast<size_t>(n)]) + chunkedMs(n, loadA[static_cast<size_t>(n)]);
-            for (int n = 1; n <= m_subtasks; ++n) {
-                const int load = n <= merge ? total[static_cast<size_t>(n)] - loadA[static_cast<size_t>(n)] : total[static_cast<size_t>(n)];
-                const double ready = n <= merge ? readyB[n] : std::max(readyA[static_cast<size_t>(n)], readyB[n]);
-                if (load > 0)
-                    t = std::max(t, ready) + chunkedMs(n, load);
-            }
-            return t;
-        };
-        std::pair<double, Split> best{only ? kInf : endFor(0, 0), Split{}};
-        for (size_t cut = 1; cut < g; ++cut) {
-            const auto& member = members[cut - 1];
-            for (int n = member.second + 1; n <= m_subtasks; ++n)
-                ++loadA[static_cast<size_t>(n)];
-            double& ready = readyA[static_cast<size_t>(member.second + 1)];
-            ready = std::max(ready, arrival(member));
-            const double cutMs = arrival(member);
-            if (cutMs >= arrival(members[cut]) || (only && cutMs != only->cutMs))
-                continue;
-            for (int merge = 1; merge < m_subtasks; ++merge)
-                if ((!only || merge == only->merge) && endFor(cut, merge) < best.first - 1e-9)
-                    best = {endFor(cut, merge), Split{cutMs, merge}};
-        }
-        return best;
+        return earliestSplitEnd(m_model, members, previousEndMs, &m_splits[r]).first;
     }
 
     /// Member @p v of round @p from moved to the later round @p to, when every round still ends
@@ -589,7 +510,7 @@ private:
     /// time. O(G*N^2 + R*N).
     bool splitInsert(size_t r, int m, int p, int victim)
     {
-        Members members;
+        RoundMembers members;
         double deadlineMs = m_model.deadlineMs(m);
         for (int v : m_members[r])
             if (v != victim) {
@@ -598,7 +519,7 @@ private:
             }
         members.emplace_back(m, p);
         m_meter.spend(static_cast<long long>(members.size()) * m_subtasks * m_subtasks);
-        const auto [endMs, split] = bestSplit(members, previousEnd(r));
+        const auto [endMs, split] = earliestSplitEnd(m_model, members, previousEnd(r));
         if (!meetsDeadline(endMs, deadlineMs) || !laterRoundsHold(r + 1, endMs))
             return false;
         m_partitions[static_cast<size_t>(m)] = p;
@@ -640,7 +561,7 @@ private:
     std::vector<int> m_roundOf;               // round index per user, -1 for local users
     std::vector<std::vector<int>> m_members;  // per round, in running order
     std::vector<Shape> m_shapes;
-    std::vector<Split> m_splits;              // per round; only the split pass sets them
+    std::vector<RoundSplit> m_splits;         // per round; only the split pass sets them
     std::vector<double> m_ends;               // when each round ends, the rounds back to back
 };
 
