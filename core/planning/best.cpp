@@ -5,6 +5,7 @@
 #include "core/planning/lowerbound.h"
 #include "core/planning/neighbourhood.h"
 #include "core/planning/roundbuilder.h"
+#include "core/planning/roundpacking.h"
 #include "core/planning/planner.h"
 #include "core/planning/roundbounds.h"
 
@@ -366,11 +367,18 @@ private:
 
 namespace {
 
-/// The stages of best on one meter: the portfolio, the local search until the meter has spent
-/// @p localSearchUntil units, the large-neighbourhood search until @p neighbourhoodUntil, then
-/// (if asked) the branch and bound until the meter stops it.
-BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMeter& meter, long long localSearchUntil,
-                      long long neighbourhoodUntil, bool branchAndBound)
+/// Where each stage of best stops, in units counted on the meter since the start.
+struct StageLimits {
+    long long localSearchUntil = 0;
+    long long packingUntil = 0;
+    long long neighbourhoodUntil = 0;
+};
+
+/// The stages of best on one meter: the portfolio, the local search, the round packing and the
+/// large-neighbourhood search until their @p limits, then (if asked) the branch and bound until
+/// the meter stops it.
+BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMeter& meter, const StageLimits& limits,
+                      bool branchAndBound)
 {
     BestSearch search(scenario, model, meter);
     BestOutcome outcome;
@@ -399,7 +407,7 @@ BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMete
         // Every user at its cheapest option: the plan of the alone bound, when rounds can hold it.
         considerWithSchedules(cheapestAlone(model), "cheapest options");
         meter.checkpoint(); // a cancel that came during the portfolio stops here
-        search.localSearch(localSearchUntil / 2);
+        search.localSearch(limits.localSearchUntil / 2);
     } catch (const SearchStopped& stop) {
         outcome.end = stop.reason;
         stopped = true;
@@ -407,9 +415,16 @@ BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMete
     considerWithSchedules(planOg(model), "og");
     if (!stopped) {
         try {
-            search.localSearch(localSearchUntil); // on from OG's plan when that is the cheapest
-            if (neighbourhoodUntil > meter.used() && search.found()) {
-                const NeighbourhoodOutcome windows = improveByWindows(model, meter, search.best(), search.bestMj(), neighbourhoodUntil);
+            search.localSearch(limits.localSearchUntil); // on from OG's plan when that is the cheapest
+            if (limits.packingUntil > meter.used() && search.found()) {
+                const PackingOutcome packed = packRounds(model, meter, search.best(), limits.packingUntil);
+                if (packed.improved)
+                    considerWithSchedules(*packed.improved, "round packing");
+                if (packed.stop)
+                    throw SearchStopped{*packed.stop};
+            }
+            if (limits.neighbourhoodUntil > meter.used() && search.found()) {
+                const NeighbourhoodOutcome windows = improveByWindows(model, meter, search.best(), search.bestMj(), limits.neighbourhoodUntil);
                 if (windows.improved)
                     search.consider(*windows.improved, "large-neighbourhood search", false);
                 if (windows.stop)
@@ -446,19 +461,23 @@ BestOutcome planBest(const Scenario& scenario, const CostModel& model, const Sea
     if (budgeted.workBudget <= 0)
         budgeted.workBudget = kDefaultBestWorkBudget;
     WorkMeter meter(budgeted);
-    // A quarter of the budget for the local search (it often stops early), up to three quarters
-    // for the large-neighbourhood search, the rest for the branch and bound.
+    // A quarter of the budget for the local search (it often stops early), the round packing up
+    // to half of it (it stops early unless rounds hold hundreds of users), the large-neighbourhood
+    // search up to three quarters, the rest for the branch and bound.
     const long long budget = budgeted.workBudget;
-    const long long localSearchUntil = !stages.localSearch ? 0 : stages.branchAndBound || stages.neighbourhood ? budget / 4 : budget;
-    const long long neighbourhoodUntil = !stages.neighbourhood ? 0 : stages.branchAndBound ? budget / 4 * 3 : budget;
-    return runStages(scenario, model, meter, localSearchUntil, neighbourhoodUntil, stages.branchAndBound);
+    StageLimits limits;
+    limits.localSearchUntil = !stages.localSearch ? 0 : stages.branchAndBound || stages.neighbourhood ? budget / 4 : budget;
+    limits.packingUntil = !stages.localSearch ? 0 : stages.branchAndBound || stages.neighbourhood ? budget / 2 : budget;
+    limits.neighbourhoodUntil = !stages.neighbourhood ? 0 : stages.branchAndBound ? budget / 4 * 3 : budget;
+    return runStages(scenario, model, meter, limits, stages.branchAndBound);
 }
 
 BestOutcome planExactAnytime(const Scenario& scenario, const CostModel& model, const SearchControl& control)
 {
     WorkMeter meter(control);
     // A short local search gives the branch and bound a good incumbent to prune with.
-    return runStages(scenario, model, meter, kDefaultBestWorkBudget / 10, kDefaultBestWorkBudget / 5, true);
+    const StageLimits limits{kDefaultBestWorkBudget / 10, kDefaultBestWorkBudget / 7, kDefaultBestWorkBudget / 5};
+    return runStages(scenario, model, meter, limits, true);
 }
 
 } // namespace coinfer

@@ -138,7 +138,8 @@ inline constexpr double kBestSafetyTimeLimitMs = 60'000;
 /// earliest-finishing option, and from rounds built with the real batch sizes (roundbuilder.h),
 /// improves the cheapest by local search (a user's partition and round, round merges; rounds
 /// re-timed by the one simulator, or list schedules and greedy rounds where rounds fail), then
-/// by a large-neighbourhood search (windows of users re-solved by the branch and bound,
+/// by round packing (users into, out of and between rounds timed from their aggregates,
+/// roundpacking.h) up to half of the budget, then by a large-neighbourhood search (windows of users re-solved by the branch and bound,
 /// neighbourhood.h) up to three quarters of the budget, then runs the exact branch and bound
 /// seeded with the result for the rest. Never above any of those planners' feasible plans;
 /// deterministic for a given scenario and work budget, which is its default stop. O(P + W) for
