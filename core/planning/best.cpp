@@ -124,6 +124,19 @@ Schedule earliestAlone(const CostModel& model)
     return roundSchedule(model, partitions, std::vector<int>(partitions.size(), 0));
 }
 
+/// Every user local where that meets its deadline, the others at partition @p shared when they
+/// could meet their deadline there alone (else locally, and late): the users who must offload
+/// then join the same batches from the first sub-task they need. O(M).
+Schedule sharedPartition(const CostModel& model, int shared)
+{
+    const int subtasks = model.subtaskCount();
+    std::vector<int> partitions(static_cast<size_t>(model.userCount()), subtasks);
+    for (int m = 0; m < model.userCount(); ++m)
+        if (!model.feasibleAlone(m, subtasks) && model.feasibleAlone(m, shared))
+            partitions[static_cast<size_t>(m)] = shared;
+    return roundSchedule(model, partitions, std::vector<int>(partitions.size(), 0));
+}
+
 /// Every user at the cheapest partition it could meet alone (the alone bound's choice). O(M*N^2).
 Schedule cheapestAlone(const CostModel& model)
 {
@@ -404,6 +417,8 @@ BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMete
         // misses a deadline: each user at the latest partition it could meet alone.
         considerWithSchedules(leastGpuWork(model), "least GPU work");
         considerWithSchedules(earliestAlone(model), "earliest finish");
+        for (int shared = 0; shared < model.subtaskCount(); ++shared)
+            considerWithSchedules(sharedPartition(model, shared), "one partition for those who must offload");
         // Every user at its cheapest option: the plan of the alone bound, when rounds can hold it.
         considerWithSchedules(cheapestAlone(model), "cheapest options");
         meter.checkpoint(); // a cancel that came during the portfolio stops here
