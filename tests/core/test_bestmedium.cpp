@@ -21,6 +21,18 @@ using namespace coinfer;
 
 namespace {
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
 Scenario loadCase(const QString& name)
 {
     Expected<Scenario> scenario = readScenario(QStringLiteral(COINFER_TEST_DATA "/planner/%1").arg(name).toStdString());
@@ -206,15 +218,19 @@ private slots:
 
     /// One instance of each medium family (sizes 10 to 40 users): best finds a plan, never above
     /// a planner shown beside it, and within 5% of what twice its budget finds.
+    /// Under the sanitizers (ten times slower) the quality half is left to the normal build: the
+    /// plans are still made, checked and compared with the planners beside them.
     void mediumFamiliesSubset()
     {
         for (size_t f = 0; f < families::medium().size(); ++f) {
             const int index = static_cast<int>(2 * f + 1) % 12;
             const Scenario scenario = families::mediumScenario(f, index);
             const CostModel model(scenario);
-            const Plan best = planAsTheCliDoes(scenario, model);
+            const Plan best = planAsTheCliDoes(scenario, model, kSanitized ? kDefaultBestWorkBudget / 10 : 0);
             QVERIFY2(best.feasible, qPrintable(QString::fromStdString(families::medium()[f].name)));
             QVERIFY(best.totalEnergyMj <= leastBeside(scenario, model) * (1 + 1e-9));
+            if (kSanitized)
+                continue;
             SearchControl longer;
             longer.workBudget = 2 * kDefaultBestWorkBudget;
             const BestOutcome reference = planBest(scenario, model, longer);
