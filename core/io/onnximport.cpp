@@ -4,6 +4,7 @@
 #include "core/io/jsonfields.h"
 
 #include "core/io/fileio.h"
+#include "core/io/onnxguards.h"
 
 #include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
@@ -480,18 +481,8 @@ void GraphImport::inferShapes()
             output.mutable_type()->mutable_tensor_type()->clear_shape();
     // ONNX 1.12's inference divides by strides, dilations and groups without checking them (a
     // stride of 0 raised SIGFPE inside libonnx; found by fuzz_onnx): refuse them first.
-    for (int n = 0; n < m_graph.node_size(); ++n)
-        for (const onnx::AttributeProto& attribute : m_graph.node(n).attribute()) {
-            const std::string& name = attribute.name();
-            const bool positive = name == "strides" || name == "dilations" || name == "kernel_shape" || name == "group";
-            if (!positive && name != "pads")
-                continue;
-            for (std::int64_t value : attribute.ints())
-                if (value < (positive ? 1 : 0))
-                    failNode(n, name + " holds " + std::to_string(value) + "; it must be at least " + (positive ? "1" : "0"));
-            if (attribute.has_i() && attribute.i() < (positive ? 1 : 0))
-                failNode(n, name + " is " + std::to_string(attribute.i()) + "; it must be at least " + (positive ? "1" : "0"));
-        }
+    if (const auto bad = onnxguards::findBadWindowAttribute(m_graph))
+        failNode(bad->node, bad->problem);
     try {
         onnx::ShapeInferenceOptions strict(false, 1, false);
         onnx::shape_inference::InferShapes(m_model, onnx::OpSchemaRegistry::Instance(), strict);
@@ -987,6 +978,10 @@ OnnxImport GraphImport::run()
     m_fileIndex.resize(static_cast<size_t>(m_graph.node_size()));
     for (int n = 0; n < m_graph.node_size(); ++n)
         m_fileIndex[static_cast<size_t>(n)] = n;
+    // Before anything else, so ONNX's inference never enters a subgraph (issue 26: a stride of 0
+    // inside an If branch raised SIGFPE although the top-level nodes were checked).
+    if (const auto flow = onnxguards::findControlFlow(m_graph))
+        failNode(flow->node, flow->problem);
     indexTensors();
     sortTopologically();
     m_input = findDataInput();
