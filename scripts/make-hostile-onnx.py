@@ -9,7 +9,9 @@ onnx nor the protobuf Python package is needed. The top-level graph is a valid c
 x -> Relu -> y; the control-flow node reads only a constant condition, so it is off the data
 path and only ONNX's shape inference ever walked into its subgraph.
 
-Usage: scripts/make-hostile-onnx.py OUT_DIR   (writes *.onnx there)
+Usage: scripts/make-hostile-onnx.py OUT_DIR [STRIDE]   (writes *.onnx there)
+With STRIDE (e.g. 1) the Conv inside gets that stride and the files are named subgraph-*.onnx:
+well-formed control flow, the seeds fuzz/make-corpus.sh adds for fuzz_onnx.
 """
 import os
 import sys
@@ -80,10 +82,13 @@ def graph(name, nodes, inputs, outputs, initializers=()):
     return out + b"".join(blob(12, v) for v in outputs)
 
 
+STRIDE = 0
+
+
 def bad_conv(out, name):
-    """Conv(x, w) with strides [0, 0]: x and w come from the outer graph."""
+    """Conv(x, w) with strides [STRIDE, STRIDE] (0 unless told): x and w come from the outer graph."""
     return node("Conv", ["x", "w"], [out], name,
-                [attr_ints("kernel_shape", [3, 3]), attr_ints("strides", [0, 0]), attr_ints("pads", [1, 1, 1, 1])])
+                [attr_ints("kernel_shape", [3, 3]), attr_ints("strides", [STRIDE, STRIDE]), attr_ints("pads", [1, 1, 1, 1])])
 
 
 def branch(name, conv_name):
@@ -133,9 +138,13 @@ def scan_model():
 
 
 def main():
+    global STRIDE
     out_dir = sys.argv[1] if len(sys.argv) > 1 else "."
+    STRIDE = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    prefix = "stride-zero-in-" if STRIDE == 0 else "subgraph-in-"
     for name, data in [("stride-zero-in-if-branch.onnx", if_model()), ("stride-zero-in-nested-if.onnx", nested_if_model()),
                        ("stride-zero-in-loop-body.onnx", loop_model()), ("stride-zero-in-scan-body.onnx", scan_model())]:
+        name = prefix + name[len("stride-zero-in-"):]
         with open(os.path.join(out_dir, name), "wb") as f:
             f.write(data)
         print(f"{name}: {len(data)} bytes")
