@@ -4,6 +4,9 @@
 #include "core/io/jsonfields.h"
 
 #include "core/io/fileio.h"
+#include "core/io/onnxguards.h"
+#include "core/io/onnxgraph.h"
+#include "core/io/onnxnodes.h"
 
 #include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
@@ -23,212 +26,8 @@
 
 namespace coinfer {
 
-namespace {
+namespace onnxdetail {
 
-using Dims = std::vector<std::int64_t>;
-
-/// The importer's own failure, turned into an Error at the boundary (importOnnxBytes).
-struct ImportFailure {
-    std::string message;
-};
-
-[[noreturn]] void refuse(std::string message) { throw ImportFailure{std::move(message)}; }
-
-std::string dimsText(const Dims& dims)
-{
-    std::string text;
-    for (std::int64_t d : dims)
-        text += (text.empty() ? "" : "x") + (d < 0 ? std::string("?") : std::to_string(d));
-    return text;
-}
-
-/// @p text with every byte that is not part of valid UTF-8 replaced by '?': protobuf does not
-/// check proto2 strings, and a description's names must be valid JSON text. O(length).
-std::string validUtf8(const std::string& text)
-{
-    std::string out;
-    out.reserve(text.size());
-    for (size_t i = 0; i < text.size();) {
-        const auto byte = static_cast<unsigned char>(text[i]);
-        size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3 : (byte >> 3) == 0x1E ? 4 : 0;
-        bool valid = length > 0 && i + length <= text.size();
-        std::uint32_t code = length == 1 ? byte : length == 2 ? byte & 0x1Fu : length == 3 ? byte & 0x0Fu : byte & 0x07u;
-        for (size_t k = 1; valid && k < length; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            valid = (next >> 6) == 0x2;
-            code = (code << 6) | (next & 0x3Fu);
-        }
-        // Overlong forms, UTF-16 surrogates and code points above U+10FFFF are not valid UTF-8.
-        static constexpr std::uint32_t kLeast[] = {0, 0, 0x80, 0x800, 0x10000};
-        valid = valid && code >= kLeast[length] && code <= 0x10FFFF && !(code >= 0xD800 && code <= 0xDFFF);
-        if (valid) {
-            out.append(text, i, length);
-            i += length;
-        } else {
-            out += '?';
-            ++i;
-        }
-    }
-    return out;
-}
-
-std::string shapeText(const TensorShape& shape)
-{
-    return std::to_string(shape.c) + "x" + std::to_string(shape.h) + "x" + std::to_string(shape.w);
-}
-
-const onnx::AttributeProto* findAttribute(const onnx::NodeProto& node, const char* name)
-{
-    for (const onnx::AttributeProto& attribute : node.attribute())
-        if (attribute.name() == name)
-            return &attribute;
-    return nullptr;
-}
-
-std::int64_t intAttribute(const onnx::NodeProto& node, const char* name, std::int64_t fallback)
-{
-    const onnx::AttributeProto* attribute = findAttribute(node, name);
-    return attribute && attribute->has_i() ? attribute->i() : fallback;
-}
-
-Dims intsAttribute(const onnx::NodeProto& node, const char* name)
-{
-    const onnx::AttributeProto* attribute = findAttribute(node, name);
-    return attribute ? Dims(attribute->ints().begin(), attribute->ints().end()) : Dims{};
-}
-
-std::string stringAttribute(const onnx::NodeProto& node, const char* name, const std::string& fallback)
-{
-    const onnx::AttributeProto* attribute = findAttribute(node, name);
-    return attribute && attribute->has_s() ? attribute->s() : fallback;
-}
-
-std::optional<float> floatAttribute(const onnx::NodeProto& node, const char* name)
-{
-    const onnx::AttributeProto* attribute = findAttribute(node, name);
-    return attribute && attribute->has_f() ? std::optional<float>(attribute->f()) : std::nullopt;
-}
-
-/// Where an input of an op is data (an activation may flow there) rather than a weight.
-/// Add and Concat take activations at every position (a residual, a concatenation); every other
-/// op only at 0, so a tensor that reaches Conv's input 1 or Clip's input 2 is a weight.
-bool isDataPosition(const std::string& op, int position)
-{
-    return position == 0 || op == "Add" || op == "Concat";
-}
-
-/// Ops whose segments join their producer: elementwise on one tensor, or reshaping without cost.
-bool isJoiningOp(const std::string& op)
-{
-    static const std::unordered_set<std::string> ops = {"BatchNormalization", "Relu", "Clip", "HardSwish", "Sigmoid",
-                                                        "Identity", "Dropout", "Flatten", "Reshape", "Squeeze"};
-    return ops.count(op) > 0;
-}
-
-bool isSupportedOp(const std::string& op)
-{
-    static const std::unordered_set<std::string> ops = {
-        "Conv", "BatchNormalization", "Relu", "Clip", "HardSwish", "Sigmoid", "MaxPool", "AveragePool", "GlobalAveragePool",
-        "Flatten", "Reshape", "Squeeze", "Gemm", "MatMul", "Add", "Concat", "Identity", "Dropout"};
-    return ops.count(op) > 0;
-}
-
-const std::string kSupportedOps = "Conv, BatchNormalization, Relu, Clip, HardSwish, Sigmoid, MaxPool, AveragePool, "
-                                  "GlobalAveragePool, Flatten, Reshape and Squeeze (to N x features), Gemm, MatMul (with a "
-                                  "constant weight), Add (of two branches, or a MatMul's bias), Concat (channels), "
-                                  "Identity, Dropout";
-
-/// The value of a scalar float tensor (FLOAT or DOUBLE, inline or raw data), if it has one.
-std::optional<double> scalarValue(const onnx::TensorProto& tensor)
-{
-    if (tensor.data_location() == onnx::TensorProto::EXTERNAL)
-        return std::nullopt;
-    std::int64_t elements = 1;
-    for (std::int64_t d : tensor.dims())
-        elements *= d;
-    if (elements != 1)
-        return std::nullopt;
-    if (tensor.data_type() == onnx::TensorProto::FLOAT) {
-        if (tensor.float_data_size() == 1)
-            return tensor.float_data(0);
-        if (tensor.raw_data().size() == sizeof(float)) {
-            float value = 0;
-            std::memcpy(&value, tensor.raw_data().data(), sizeof value); // little-endian, as ONNX stores it
-            return value;
-        }
-    } else if (tensor.data_type() == onnx::TensorProto::DOUBLE) {
-        if (tensor.double_data_size() == 1)
-            return tensor.double_data(0);
-        if (tensor.raw_data().size() == sizeof(double)) {
-            double value = 0;
-            std::memcpy(&value, tensor.raw_data().data(), sizeof value);
-            return value;
-        }
-    }
-    return std::nullopt;
-}
-
-/// One graph's tensors and nodes, indexed for the import.
-class GraphImport {
-public:
-    GraphImport(onnx::ModelProto& model, std::string source, const OnnxImportOptions& options, int opset)
-        : m_model(model), m_graph(*model.mutable_graph()), m_source(std::move(source)), m_options(options), m_opset(opset)
-    {
-    }
-
-    OnnxImport run();
-
-private:
-    struct Consumer {
-        int node;
-        int position;
-    };
-
-    [[noreturn]] void fail(const std::string& message) const { refuse(m_source + ": " + message); }
-    std::string nodeLabel(int n) const;
-    [[noreturn]] void failNode(int n, const std::string& message) const { fail(nodeLabel(n) + ": " + message); }
-
-    void indexTensors();
-    std::string findDataInput() const;
-    bool usedAsData(const std::string& tensor) const;
-    void sortTopologically();
-    void markActivations();
-    void keepPathToOutput();
-    void setInputShape();
-    void inferShapes();
-    void collectShapes();
-    const Dims& shapeOf(const std::string& tensor, int producer) const;
-    TensorShape sampleShape(const std::string& tensor, int producer) const;
-    std::vector<int> findCuts() const;
-    std::vector<std::pair<int, int>> segments(const std::vector<int>& cuts) const;
-    std::vector<int> activationInputs(int n) const;
-    bool joinsProducer(int n) const;
-    std::optional<Layer> mapNode(int n, std::vector<Layer>& chain) const;
-    std::vector<Layer> mapChain(const std::vector<int>& nodes) const;
-    std::vector<Block> segmentBlocks(int begin, int end, const std::vector<bool>& isCut) const;
-    void addPiece(int begin, int end, std::vector<Block>& blocks) const;
-    std::optional<double> constantValue(const std::string& tensor) const;
-    std::string subtaskName(int begin, int end) const;
-
-    onnx::ModelProto& m_model;
-    onnx::GraphProto& m_graph;
-    std::string m_source;
-    const OnnxImportOptions& m_options;
-    int m_opset;
-
-    std::vector<int> m_fileIndex;                           ///< node (in sorted order) -> its index in the file
-    std::unordered_map<std::string, int> m_producer;        ///< tensor -> node
-    std::unordered_map<std::string, std::vector<Consumer>> m_consumers;
-    std::unordered_set<std::string> m_initializers;
-    std::unordered_map<std::string, const onnx::TensorProto*> m_initializerTensors;
-    std::unordered_set<std::string> m_activations;
-    std::vector<bool> m_activationNode;                     ///< reads an activation at a data position
-    std::vector<bool> m_kept;                               ///< an activation node on a path to the output
-    std::vector<int> m_order;                               ///< kept nodes, topologically
-    std::unordered_map<int, int> m_positionInOrder;         ///< node -> index in m_order
-    std::unordered_map<std::string, Dims> m_shapes;
-    std::string m_input, m_output;
-};
 
 std::string GraphImport::nodeLabel(int n) const
 {
@@ -480,18 +279,8 @@ void GraphImport::inferShapes()
             output.mutable_type()->mutable_tensor_type()->clear_shape();
     // ONNX 1.12's inference divides by strides, dilations and groups without checking them (a
     // stride of 0 raised SIGFPE inside libonnx; found by fuzz_onnx): refuse them first.
-    for (int n = 0; n < m_graph.node_size(); ++n)
-        for (const onnx::AttributeProto& attribute : m_graph.node(n).attribute()) {
-            const std::string& name = attribute.name();
-            const bool positive = name == "strides" || name == "dilations" || name == "kernel_shape" || name == "group";
-            if (!positive && name != "pads")
-                continue;
-            for (std::int64_t value : attribute.ints())
-                if (value < (positive ? 1 : 0))
-                    failNode(n, name + " holds " + std::to_string(value) + "; it must be at least " + (positive ? "1" : "0"));
-            if (attribute.has_i() && attribute.i() < (positive ? 1 : 0))
-                failNode(n, name + " is " + std::to_string(attribute.i()) + "; it must be at least " + (positive ? "1" : "0"));
-        }
+    if (const auto bad = onnxguards::findBadWindowAttribute(m_graph))
+        failNode(bad->node, bad->problem);
     try {
         onnx::ShapeInferenceOptions strict(false, 1, false);
         onnx::shape_inference::InferShapes(m_model, onnx::OpSchemaRegistry::Instance(), strict);
@@ -613,364 +402,6 @@ std::vector<std::pair<int, int>> GraphImport::segments(const std::vector<int>& c
     return result;
 }
 
-/// Whether node @p n goes with the node before it: an elementwise or reshaping op, or an Add of
-/// one activation and a constant (a MatMul's bias).
-bool GraphImport::joinsProducer(int n) const
-{
-    const std::string& op = m_graph.node(n).op_type();
-    return isJoiningOp(op) || (op == "Add" && activationInputs(n).size() == 1);
-}
-
-/// The activation inputs of node @p n, one per input slot (Add(x, x) lists x twice).
-std::vector<int> GraphImport::activationInputs(int n) const
-{
-    std::vector<int> slots;
-    const onnx::NodeProto& node = m_graph.node(n);
-    for (int i = 0; i < node.input_size(); ++i)
-        if (m_activations.count(node.input(i)) && isDataPosition(node.op_type(), i))
-            slots.push_back(i);
-    return slots;
-}
-
-/// The value of a scalar constant: an initializer or a Constant node, possibly behind Identity
-/// nodes. O(length of the Identity chain).
-std::optional<double> GraphImport::constantValue(const std::string& tensor) const
-{
-    const std::string* name = &tensor;
-    while (true) {
-        if (auto initializer = m_initializerTensors.find(*name); initializer != m_initializerTensors.end())
-            return scalarValue(*initializer->second);
-        auto producer = m_producer.find(*name);
-        if (producer == m_producer.end())
-            return std::nullopt;
-        const onnx::NodeProto& node = m_graph.node(producer->second);
-        if (node.op_type() == "Identity" && node.input_size() == 1) {
-            name = &node.input(0); // the graph is sorted and acyclic, so the chain ends
-            continue;
-        }
-        if (node.op_type() != "Constant")
-            return std::nullopt;
-        if (const onnx::AttributeProto* value = findAttribute(node, "value"); value && value->has_t())
-            return scalarValue(value->t());
-        if (std::optional<float> value = floatAttribute(node, "value_float"))
-            return *value;
-        return std::nullopt;
-    }
-}
-
-/// The layer for node @p n, nullopt for a node that maps to nothing (Identity, Dropout), or a
-/// change to the last layer of @p chain (a MatMul's bias). Refuses what dnn.h cannot express.
-std::optional<Layer> GraphImport::mapNode(int n, std::vector<Layer>& chain) const
-{
-    const onnx::NodeProto& node = m_graph.node(n);
-    const std::string& op = node.op_type();
-    const std::string& in = node.input(activationInputs(n).front());
-    const std::string& out = node.output(0);
-    const TensorShape outShape = sampleShape(out, n);
-    const Dims& inDims = shapeOf(in, -1);
-
-    // The square window, stride and symmetric padding of a Conv or pooling node.
-    struct Window {
-        int kernel = 1, stride = 1, padding = 0;
-    };
-    auto window = [&](const Dims& weightDims) {
-        if (inDims.size() != 4)
-            failNode(n, "needs a 4-D input (N x C x H x W), not " + dimsText(inDims));
-        Dims kernel = intsAttribute(node, "kernel_shape");
-        if (kernel.empty() && weightDims.size() == 4)
-            kernel = {weightDims[2], weightDims[3]};
-        if (kernel.size() != 2 || kernel[0] != kernel[1] || kernel[0] < 1 || kernel[0] > 1000)
-            failNode(n, "kernel " + dimsText(kernel) + ": only square 2-D kernels of 1 to 1000 are supported");
-        Dims strides = intsAttribute(node, "strides");
-        if (strides.empty())
-            strides = {1, 1};
-        if (strides.size() != 2 || strides[0] != strides[1] || strides[0] < 1 || strides[0] > 1000)
-            failNode(n, "strides " + dimsText(strides) + ": only equal strides of 1 to 1000 are supported");
-        Dims pads = intsAttribute(node, "pads");
-        if (pads.empty())
-            pads = {0, 0, 0, 0};
-        if (pads.size() != 4 || pads[0] != pads[1] || pads[0] != pads[2] || pads[0] != pads[3] || pads[0] < 0 || pads[0] > 1000)
-            failNode(n, "pads " + dimsText(pads) + ": only the same padding on all four sides is supported");
-        const std::string autoPad = stringAttribute(node, "auto_pad", "NOTSET");
-        if (autoPad != "NOTSET" && autoPad != "VALID")
-            failNode(n, "auto_pad " + autoPad + " is not supported; export with explicit pads");
-        if (autoPad == "VALID")
-            pads[0] = 0;
-        for (std::int64_t dilation : intsAttribute(node, "dilations"))
-            if (dilation != 1)
-                failNode(n, "dilation " + std::to_string(dilation) + " is not supported (only 1)");
-        return Window{static_cast<int>(kernel[0]), static_cast<int>(strides[0]), static_cast<int>(pads[0])};
-    };
-
-    if (op == "Identity" || op == "Dropout")
-        return std::nullopt;
-    if (op == "Conv") {
-        const auto known = node.input_size() > 1 ? m_shapes.find(node.input(1)) : m_shapes.end();
-        const Dims weight = known != m_shapes.end() ? known->second : Dims{};
-        const Window w = window(weight);
-        const std::int64_t groups = intAttribute(node, "group", 1);
-        if (groups < 1 || groups > INT_MAX)
-            failNode(n, "group " + std::to_string(groups) + " is not a positive count");
-        const bool bias = node.input_size() > 2 && !node.input(2).empty();
-        return convLayer(outShape.c, w.kernel, w.stride, w.padding, static_cast<int>(groups), bias);
-    }
-    if (op == "MaxPool" || op == "AveragePool") {
-        const Window w = window({});
-        if (node.output_size() > 1 && !node.output(1).empty() && m_consumers.count(node.output(1)))
-            failNode(n, "its indices output is read; only the pooled values are supported");
-        Layer layer = poolLayer(op == "MaxPool" ? LayerKind::MaxPool : LayerKind::AvgPool, w.kernel, w.stride, w.padding);
-        if (intAttribute(node, "ceil_mode", 0) != 0) {
-            // Coinfer's pooling rounds down; refused only where rounding up gives another size.
-            const std::int64_t floorSize = (inDims[2] + 2 * w.padding - w.kernel) / w.stride + 1;
-            const std::int64_t ceilSize = (inDims[2] + 2 * w.padding - w.kernel + w.stride - 1) / w.stride + 1;
-            const std::int64_t floorWidth = (inDims[3] + 2 * w.padding - w.kernel) / w.stride + 1;
-            const std::int64_t ceilWidth = (inDims[3] + 2 * w.padding - w.kernel + w.stride - 1) / w.stride + 1;
-            if (floorSize != ceilSize || floorWidth != ceilWidth)
-                failNode(n, "ceil_mode = 1 gives " + std::to_string(ceilSize) + "x" + std::to_string(ceilWidth) + " where Coinfer's "
-                                "pooling gives " + std::to_string(floorSize) + "x" + std::to_string(floorWidth) + "; not supported");
-        }
-        return layer;
-    }
-    if (op == "GlobalAveragePool")
-        return plainLayer(LayerKind::GlobalAvgPool);
-    if (op == "BatchNormalization") {
-        if (node.output_size() > 1)
-            for (int i = 1; i < node.output_size(); ++i)
-                if (m_consumers.count(node.output(i)))
-                    failNode(n, "training-mode outputs (running mean and variance) are read; only inference is supported");
-        return plainLayer(LayerKind::BatchNorm);
-    }
-    if (op == "Relu")
-        return plainLayer(LayerKind::Relu);
-    if (op == "Sigmoid")
-        return plainLayer(LayerKind::Sigmoid);
-    if (op == "HardSwish")
-        return plainLayer(LayerKind::HardSwish);
-    if (op == "Clip") {
-        std::optional<double> low, high;
-        if (m_opset < 11) {
-            low = floatAttribute(node, "min");
-            high = floatAttribute(node, "max");
-        } else {
-            for (int i : {1, 2}) {
-                if (node.input_size() <= i || node.input(i).empty())
-                    continue;
-                std::optional<double> value = constantValue(node.input(i));
-                if (!value)
-                    failNode(n, std::string("its ") + (i == 1 ? "min" : "max") + " ('" + node.input(i) + "') is not a constant scalar");
-                (i == 1 ? low : high) = value;
-            }
-        }
-        // A bound beyond what a description may state (ONNX's default is the float type's limit,
-        // 3.4e38) bounds nothing an activation reaches: it is read as no bound. A clip of the
-        // limits themselves once wrote a description its own reader refused (found by fuzz_onnx).
-        const auto bound = [](std::optional<double> value) {
-            return value && std::fabs(*value) < detail::kMaxInputMagnitude ? value : std::nullopt;
-        };
-        if (low && *low >= detail::kMaxInputMagnitude)
-            failNode(n, "its min is " + std::to_string(*low) + ": every output would be that constant");
-        if (high && *high <= -detail::kMaxInputMagnitude)
-            failNode(n, "its max is " + std::to_string(*high) + ": every output would be that constant");
-        low = bound(low);
-        high = bound(high);
-        if (low && *low == 0 && high && *high == 6)
-            return plainLayer(LayerKind::Relu6);
-        if (low && *low == 0 && !high)
-            return plainLayer(LayerKind::Relu);
-        if (!low && !high)
-            return std::nullopt; // clamps nothing
-        return clipLayer(low.value_or(-detail::kMaxInputMagnitude), high.value_or(detail::kMaxInputMagnitude));
-    }
-    if (op == "Flatten" || op == "Reshape" || op == "Squeeze") {
-        const Dims& outDims = shapeOf(out, n);
-        const std::int64_t axis = op == "Flatten" ? intAttribute(node, "axis", 1) : 1;
-        if (axis != 1 || outDims.size() != 2 || outDims[0] != inDims[0])
-            failNode(n, "gives " + dimsText(outDims) + " from " + dimsText(inDims)
-                            + "; only flattening each sample (N x C x H x W to N x CHW) is supported");
-        return plainLayer(LayerKind::Flatten);
-    }
-    if (op == "Gemm" || op == "MatMul") {
-        if (inDims.size() != 2)
-            failNode(n, "multiplies a " + dimsText(inDims) + " tensor; only N x features inputs (after Flatten) are supported");
-        if (op == "Gemm" && intAttribute(node, "transA", 0) != 0)
-            failNode(n, "transA = 1 is not supported");
-        Layer layer = linearLayer(outShape.c);
-        layer.bias = op == "Gemm" && node.input_size() > 2 && !node.input(2).empty();
-        return layer;
-    }
-    if (op == "Add") {
-        // One activation plus a constant: the bias of the MatMul just before (MatMul + Add is
-        // how exporters write a linear layer without Gemm).
-        if (!chain.empty() && chain.back().kind == LayerKind::Linear && !chain.back().bias) {
-            chain.back().bias = true;
-            return std::nullopt;
-        }
-        failNode(n, "adds a constant to an activation; supported only as the bias right after a MatMul");
-    }
-    if (op == "Concat")
-        failNode(n, "concatenates one activation with constants; not supported");
-    failNode(n, "operator not supported by Coinfer (supported: " + kSupportedOps + ")");
-}
-
-std::vector<Layer> GraphImport::mapChain(const std::vector<int>& nodes) const
-{
-    std::vector<Layer> layers;
-    for (int n : nodes)
-        if (std::optional<Layer> layer = mapNode(n, layers))
-            layers.push_back(*layer);
-    return layers;
-}
-
-/// One piece [begin, end) of m_order between two cuts: a chain of single-input nodes, or
-/// branches from the piece's input joined by its last node (Add: a residual, Concat: a
-/// concatenation). Elementwise pieces after a residual or concatenation go to its after_add.
-void GraphImport::addPiece(int begin, int end, std::vector<Block>& blocks) const
-{
-    const int last = m_order[static_cast<size_t>(end - 1)];
-    const std::vector<int> joinSlots = activationInputs(last);
-    if (joinSlots.size() < 2) {
-        std::vector<int> nodes;
-        bool joining = true;
-        for (int i = begin; i < end; ++i) {
-            const int n = m_order[static_cast<size_t>(i)];
-            if (activationInputs(n).size() != 1)
-                failNode(n, "joins several branches inside a chain; this structure does not fit Coinfer's blocks");
-            nodes.push_back(n);
-            joining = joining && joinsProducer(n);
-        }
-        const bool afterJoin = !blocks.empty() && (blocks.back().residual || blocks.back().concatenates());
-        if (afterJoin && joining) {
-            std::vector<Layer>& after = blocks.back().afterAdd;
-            for (int n : nodes)
-                if (std::optional<Layer> layer = mapNode(n, after))
-                    after.push_back(*layer);
-        } else if (!blocks.empty() && !afterJoin) {
-            std::vector<Layer>& layers = blocks.back().layers;
-            for (int n : nodes)
-                if (std::optional<Layer> layer = mapNode(n, layers))
-                    layers.push_back(*layer);
-        } else {
-            Block block;
-            block.layers = mapChain(nodes);
-            blocks.push_back(std::move(block));
-        }
-        return;
-    }
-
-    const onnx::NodeProto& join = m_graph.node(last);
-    if (join.op_type() != "Add" && join.op_type() != "Concat")
-        failNode(last, "joins " + std::to_string(joinSlots.size()) + " branches; only Add (a residual) and Concat join branches");
-    if (join.op_type() == "Add" && joinSlots.size() != 2)
-        failNode(last, "adds " + std::to_string(joinSlots.size()) + " activations; a residual adds two");
-    if (join.op_type() == "Concat") {
-        const std::int64_t rank = static_cast<std::int64_t>(shapeOf(join.output(0), last).size());
-        std::int64_t axis = intAttribute(join, "axis", 1);
-        if (axis < 0)
-            axis += rank;
-        if (axis != 1)
-            failNode(last, "concatenates along axis " + std::to_string(intAttribute(join, "axis", 1)) + "; only channels (axis 1) are supported");
-    }
-    const std::string& pieceInput = begin == 0 ? m_input : m_graph.node(m_order[static_cast<size_t>(begin - 1)]).output(0);
-    std::unordered_set<int> assigned;
-    std::vector<std::vector<int>> branches;
-    for (int slot : joinSlots) {
-        std::vector<int> branch;
-        std::string tensor = join.input(slot);
-        while (tensor != pieceInput) {
-            auto producer = m_producer.find(tensor);
-            const int n = producer == m_producer.end() ? -1 : producer->second;
-            const auto position = m_positionInOrder.find(n);
-            if (position == m_positionInOrder.end() || position->second < begin || position->second >= end - 1)
-                failNode(last, "has a branch that does not start at the block's input '" + pieceInput + "'; this structure does not fit Coinfer's blocks");
-            if (!assigned.insert(n).second)
-                failNode(n, "feeds two branches of " + nodeLabel(last) + " (nested branches); this structure does not fit Coinfer's blocks");
-            const std::vector<int> inputs = activationInputs(n);
-            if (inputs.size() != 1)
-                failNode(n, "joins branches inside a branch of " + nodeLabel(last) + " (nested branches); this structure does not fit Coinfer's blocks");
-            branch.push_back(n);
-            tensor = m_graph.node(n).input(inputs.front());
-        }
-        std::reverse(branch.begin(), branch.end());
-        branches.push_back(std::move(branch));
-    }
-    for (int i = begin; i < end - 1; ++i)
-        if (!assigned.count(m_order[static_cast<size_t>(i)]))
-            failNode(m_order[static_cast<size_t>(i)], "is inside the block that " + nodeLabel(last)
-                                                          + " joins but on none of its branches; this structure does not fit Coinfer's blocks");
-    Block block;
-    if (join.op_type() == "Add") {
-        std::vector<Layer> a = mapChain(branches[0]), b = mapChain(branches[1]);
-        if (b.size() > a.size())
-            std::swap(a, b);
-        block.residual = true;
-        block.layers = std::move(a);
-        block.shortcut = std::move(b);
-    } else {
-        block.layers = mapChain(branches[0]);
-        for (size_t i = 1; i < branches.size(); ++i)
-            block.branches.push_back(mapChain(branches[i]));
-    }
-    blocks.push_back(std::move(block));
-}
-
-std::vector<Block> GraphImport::segmentBlocks(int begin, int end, const std::vector<bool>& isCut) const
-{
-    std::vector<Block> blocks;
-    int pieceBegin = begin;
-    for (int b = begin + 1; b <= end; ++b)
-        if (b == end || isCut[static_cast<size_t>(b)]) {
-            addPiece(pieceBegin, b, blocks);
-            pieceBegin = b;
-        }
-    if (blocks.empty()) // a segment of Identity nodes only
-        blocks.push_back(Block{});
-    return blocks;
-}
-
-/// The common path of the segment's node names ("/layer1/layer1.0/conv1/Conv" and
-/// "/layer1/layer1.0/Relu_1" give "layer1/layer1.0"), else its first and last node's names.
-std::string GraphImport::subtaskName(int begin, int end) const
-{
-    auto parts = [](const std::string& name) {
-        std::vector<std::string> result;
-        size_t start = 0;
-        for (size_t slash = name.find('/'); slash != std::string::npos; slash = name.find('/', start)) {
-            if (slash > start)
-                result.push_back(name.substr(start, slash - start));
-            start = slash + 1;
-        }
-        return result; // the folders: the last part (the node's own name) is left out
-    };
-    auto label = [&](int i) {
-        const onnx::NodeProto& node = m_graph.node(m_order[static_cast<size_t>(i)]);
-        return node.name().empty() ? node.op_type() : node.name();
-    };
-    std::vector<std::string> common = parts(label(begin));
-    for (int i = begin + 1; i < end && !common.empty(); ++i) {
-        const std::vector<std::string> other = parts(label(i));
-        size_t k = 0;
-        while (k < common.size() && k < other.size() && common[k] == other[k])
-            ++k;
-        common.resize(k);
-    }
-    std::string path;
-    for (const std::string& part : common)
-        path += (path.empty() ? "" : "/") + part;
-    // A deep common path names a block ("layer1/layer1.0"); a shallow one ("features") does not,
-    // so the first and last nodes are named after it.
-    if (common.size() >= 2)
-        return path;
-    auto rest = [&](int i) {
-        std::string name = label(i);
-        const size_t skip = name.rfind('/' + path + '/', 0) == 0 ? path.size() + 2 : name.rfind('/', 0) == 0 ? 1 : 0;
-        return path.empty() ? name.substr(skip) : name.substr(skip);
-    };
-    if (end - begin == 1)
-        return label(begin).rfind('/', 0) == 0 ? label(begin).substr(1) : label(begin);
-    const std::string span = rest(begin) + " .. " + rest(end - 1);
-    return path.empty() ? span : path + ": " + span;
-}
-
 OnnxImport GraphImport::run()
 {
     if (m_graph.output_size() == 0)
@@ -987,6 +418,10 @@ OnnxImport GraphImport::run()
     m_fileIndex.resize(static_cast<size_t>(m_graph.node_size()));
     for (int n = 0; n < m_graph.node_size(); ++n)
         m_fileIndex[static_cast<size_t>(n)] = n;
+    // Before anything else, so ONNX's inference never enters a subgraph (issue 26: a stride of 0
+    // inside an If branch raised SIGFPE although the top-level nodes were checked).
+    if (const auto flow = onnxguards::findControlFlow(m_graph))
+        failNode(flow->node, flow->problem);
     indexTensors();
     sortTopologically();
     m_input = findDataInput();
@@ -1057,7 +492,7 @@ OnnxImport GraphImport::run()
     return result;
 }
 
-} // namespace
+} // namespace onnxdetail
 
 bool onnxImportAvailable() { return true; }
 
@@ -1085,11 +520,11 @@ Expected<OnnxImport> importOnnxBytes(std::string_view bytes, const std::string& 
         return bad("uses ai.onnx opset " + std::to_string(opset) + "; Coinfer imports opsets " + std::to_string(kOnnxMinOpset) + " to "
                    + std::to_string(kOnnxMaxOpset) + " (convert the model, e.g. with onnx.version_converter)");
     try {
-        GraphImport graph(model, sourceName, options, opset);
+        onnxdetail::GraphImport graph(model, sourceName, options, opset);
         OnnxImport result = graph.run();
-        result.dnn.name = validUtf8(!options.name.empty() ? options.name : !model.graph().name().empty() ? model.graph().name() : "onnx-model");
+        result.dnn.name = onnxnodes::validUtf8(!options.name.empty() ? options.name : !model.graph().name().empty() ? model.graph().name() : "onnx-model");
         return result;
-    } catch (const ImportFailure& failure) {
+    } catch (const onnxdetail::ImportFailure& failure) {
         return Unexpected(Error{ErrorCode::BadInput, failure.message});
     } catch (const std::exception& error) {
         // ONNX's and protobuf's own exceptions (a schema lookup, an allocation) end here.

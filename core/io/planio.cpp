@@ -1,5 +1,6 @@
 #include "core/io/planio.h"
 
+#include "core/io/csv.h"
 #include "core/io/jsonfields.h"
 #include "core/util/tolerance.h"
 
@@ -378,6 +379,23 @@ std::string planToTable(const Scenario& scenario, const Plan& plan)
     out += line;
     out += boundSummary(plan) + "\n";
     return out;
+}
+
+std::string planToPerUserCsv(const Scenario& scenario, const Plan& plan)
+{
+    const auto number = [](double value) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.17g", value);
+        return std::string(text);
+    };
+    std::string text = "id,partition,group,energy_mj,upload_start_ms,upload_end_ms,finish_ms,deadline_ms\r\n";
+    for (size_t m = 0; m < plan.users.size(); ++m) {
+        const UserOutcome& u = plan.users[m];
+        text += csvTextField(scenario.users[m].id) + "," + std::to_string(u.partition) + "," + std::to_string(u.group) + ","
+                + number(u.energyMj) + "," + number(u.uploadStartMs) + "," + number(u.uploadEndMs) + "," + number(u.finishMs) + ","
+                + number(u.deadlineMs) + "\r\n";
+    }
+    return text;
 }
 
 } // namespace coinfer

@@ -29,4 +29,12 @@ std::string boundSummary(const Plan& plan);
 /// lower bound and gap. O(M).
 std::string planToTable(const Scenario& scenario, const Plan& plan);
 
+/// The per-user table of a plan as CSV, the app's "Per-user table (*.csv)" export: a header
+/// `id,partition,group,energy_mj,upload_start_ms,upload_end_ms,finish_ms,deadline_ms`, then one
+/// CRLF-ended row per user, numbers to 17 significant digits. Ids are written with
+/// csvTextField (core/io/csv.h): quoted as RFC 4180 wants, and an id that starts with '=', '+',
+/// '-', '@', a tab or a carriage return gets a leading single quote, so a spreadsheet shows it
+/// instead of evaluating it as a formula. O(M).
+std::string planToPerUserCsv(const Scenario& scenario, const Plan& plan);
+
 } // namespace coinfer

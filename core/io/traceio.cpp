@@ -1,9 +1,11 @@
 #include "core/io/traceio.h"
 
+#include "core/io/csv.h"
 #include "core/io/fileio.h"
 #include "core/util/decimal.h"
 
 #include <map>
+#include <optional>
 
 namespace coinfer {
 
@@ -18,6 +20,40 @@ std::string trim(std::string_view text)
         return {};
     const size_t last = text.find_last_not_of(" \t\r");
     return std::string(text.substr(first, last - first + 1));
+}
+
+/// What is wrong with one data row, and in which column (0: the row as a whole).
+struct RowProblem {
+    int column = 0;
+    std::string problem;
+};
+
+/// Reads one data row of a trace into @p arrival, or says what is wrong with it. O(cells + log users).
+std::optional<RowProblem> readArrival(const std::vector<std::string>& cells, const std::map<std::string, int>& users, double horizonMs,
+                                      const TraceArrival* previous, TraceArrival& arrival)
+{
+    if (cells.size() != 3)
+        return RowProblem{cells.size() < 3 ? static_cast<int>(cells.size()) + 1 : 0,
+                          "has " + std::to_string(cells.size()) + " columns, not 3 (user,release_ms,deadline_ms)"};
+    const auto user = users.find(cells[0]);
+    if (user == users.end())
+        return RowProblem{1, "unknown user '" + cells[0] + "' (not an id in the scenario's users)"};
+    const std::optional<double> release = parsePlainDecimal(cells[1]);
+    if (!release)
+        return RowProblem{2, "'" + cells[1] + "' is not a number"};
+    if (*release < 0)
+        return RowProblem{2, "must be at least 0, not " + cells[1]};
+    if (*release >= horizonMs)
+        return RowProblem{2, cells[1] + " is not before the end of the episode (the online block's horizon_ms, " + trim(std::to_string(horizonMs)) + ")"};
+    if (previous && *release < previous->releaseMs)
+        return RowProblem{2, cells[1] + " is earlier than the line before; sort the trace by release_ms"};
+    const std::optional<double> deadline = parsePlainDecimal(cells[2]);
+    if (!deadline)
+        return RowProblem{3, "'" + cells[2] + "' is not a number"};
+    if (*deadline <= 0)
+        return RowProblem{3, "is relative to the release and must be greater than 0, not " + cells[2]};
+    arrival = {user->second, *release, *deadline};
+    return std::nullopt;
 }
 
 } // namespace
@@ -35,63 +71,40 @@ Expected<std::vector<TraceArrival>> parseArrivalTrace(std::string_view text, con
             where += ", column " + std::to_string(column) + " (" + kColumns[column - 1] + ")";
         return Unexpected(Error{ErrorCode::BadInput, where + ": " + problem});
     };
+    // A spreadsheet's "CSV UTF-8" starts with a byte order mark; the JSON readers skip one too.
+    text = withoutUtf8Bom(text);
     bool header = false;
-    long long line = 0;
+    long long line = 1; // the line the next record starts on
     size_t at = 0;
-    while (at <= text.size()) {
-        const size_t end = std::min(text.find('\n', at), text.size());
-        const std::string_view row = text.substr(at, end - at);
-        at = end + 1;
-        ++line;
-        if (trim(row).empty()) {
-            if (end >= text.size())
-                break;
-            continue;
-        }
-        std::vector<std::string> cells;
-        for (size_t from = 0;;) {
-            const size_t comma = row.find(',', from);
-            cells.push_back(trim(row.substr(from, comma == std::string_view::npos ? std::string_view::npos : comma - from)));
-            if (comma == std::string_view::npos)
-                break;
-            from = comma + 1;
-        }
+    std::vector<std::string> cells;
+    while (at < text.size()) {
+        const long long recordLine = line;
+        if (!readCsvRecord(text, at, cells, line))
+            return failAt(recordLine, 0, "a quoted field is not closed (a '\"' without its partner)");
+        for (std::string& cell : cells)
+            cell = trim(cell);
+        if (cells.size() == 1 && cells[0].empty())
+            continue; // a blank line
         if (!header) {
             for (int c = 0; c < 3; ++c)
                 if (static_cast<int>(cells.size()) <= c || cells[static_cast<size_t>(c)] != kColumns[c])
-                    return failAt(line, c + 1, "the header must be user,release_ms,deadline_ms");
+                    return failAt(recordLine, c + 1, "the header must be user,release_ms,deadline_ms");
             if (cells.size() > 3)
-                return failAt(line, 0, "the header has " + std::to_string(cells.size()) + " columns; a trace has 3: user,release_ms,deadline_ms");
+                return failAt(recordLine, 0, "the header has " + std::to_string(cells.size()) + " columns; a trace has 3: user,release_ms,deadline_ms");
             header = true;
             continue;
         }
-        if (cells.size() != 3)
-            return failAt(line, cells.size() < 3 ? static_cast<int>(cells.size()) + 1 : 0,
-                          "has " + std::to_string(cells.size()) + " columns, not 3 (user,release_ms,deadline_ms)");
-        const auto user = users.find(cells[0]);
-        if (user == users.end())
-            return failAt(line, 1, "unknown user '" + cells[0] + "' (not an id in the scenario's users)");
-        const std::optional<double> release = parsePlainDecimal(cells[1]);
-        if (!release)
-            return failAt(line, 2, "'" + cells[1] + "' is not a number");
-        if (*release < 0)
-            return failAt(line, 2, "must be at least 0, not " + cells[1]);
-        if (*release >= horizonMs)
-            return failAt(line, 2, cells[1] + " is not before the end of the episode (the online block's horizon_ms, "
-                                       + trim(std::to_string(horizonMs)) + ")");
-        if (!trace.empty() && *release < trace.back().releaseMs)
-            return failAt(line, 2, cells[1] + " is earlier than the line before; sort the trace by release_ms");
-        const std::optional<double> deadline = parsePlainDecimal(cells[2]);
-        if (!deadline)
-            return failAt(line, 3, "'" + cells[2] + "' is not a number");
-        if (*deadline <= 0)
-            return failAt(line, 3, "is relative to the release and must be greater than 0, not " + cells[2]);
-        trace.push_back({user->second, *release, *deadline});
-        if (end >= text.size())
-            break;
+        TraceArrival arrival;
+        if (const auto bad = readArrival(cells, users, horizonMs, trace.empty() ? nullptr : &trace.back(), arrival))
+            return failAt(recordLine, bad->column, bad->problem);
+        trace.push_back(arrival);
     }
     if (!header)
         return failAt(1, 0, "is empty; a trace starts with the header user,release_ms,deadline_ms");
+    // Issue 26: an empty trace was taken for "no trace", and generated arrivals ran in its place.
+    if (trace.empty())
+        return Unexpected(Error{ErrorCode::BadInput, sourceName + ": has no arrivals, only the header; a trace needs at least one line "
+                                                                 "user,release_ms,deadline_ms (leave the trace out to generate arrivals)"});
     return trace;
 }
 

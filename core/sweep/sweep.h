@@ -225,7 +225,8 @@ std::string sweepCsvHeader();
 /// where the row has none (see SweepRow). O(rows).
 std::string sweepRowsToCsv(const std::vector<SweepRow>& rows);
 
-/// Reads a sweep CSV as sweepRowsToCsv writes it. Fails (ErrorCode::BadInput) naming
+/// Reads a sweep CSV as sweepRowsToCsv writes it, or as a spreadsheet saves it again: CRLF line
+/// ends, a UTF-8 byte order mark and RFC 4180 quoting are read (core/io/csv.h). Fails (ErrorCode::BadInput) naming
 /// @p sourceName, the line and the problem (wrong header, wrong field count, bad number,
 /// unknown algorithm). O(size).
 Expected<std::vector<SweepRow>> parseSweepCsv(std::string_view text, const std::string& sourceName);

@@ -1,5 +1,6 @@
 // The sweep CSV (SPEC section 6): writing, reading and merging shards.
 #include "core/sweep/sweep.h"
+#include "core/io/csv.h"
 #include "core/util/decimal.h"
 
 #include <algorithm>
@@ -16,17 +17,6 @@ const std::vector<std::string>& columns()
     static const std::vector<std::string> names = {"parameter", "value",   "repeat",         "algorithm",   "energy_mj",   "local_energy_mj",
                                                    "saving_percent", "feasible", "batches", "lower_bound_mj", "gap_percent", "time_ms"};
     return names;
-}
-
-/// A field as RFC 4180 wants it: quoted when it holds a comma, a quote or a line break.
-std::string quoted(const std::string& field)
-{
-    if (field.find_first_of(",\"\r\n") == std::string::npos)
-        return field;
-    std::string text = "\"";
-    for (char c : field)
-        text += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return text + "\"";
 }
 
 std::string optionalNumber(bool present, double value) { return present && std::isfinite(value) ? sweepNumberText(value) : std::string(); }
@@ -51,37 +41,8 @@ std::string joined(const std::vector<std::string>& fields)
 {
     std::string line;
     for (size_t i = 0; i < fields.size(); ++i)
-        line += (i ? "," : "") + quoted(fields[i]);
+        line += (i ? "," : "") + csvField(fields[i]);
     return line;
-}
-
-/// Splits one CSV record starting at @p pos (RFC 4180: quoted fields may hold commas, doubled
-/// quotes and line breaks); moves @p pos past its line end. False on an unterminated quote.
-bool readRecord(std::string_view text, size_t& pos, std::vector<std::string>& fields)
-{
-    fields.assign(1, std::string());
-    bool inQuotes = false;
-    for (; pos < text.size(); ++pos) {
-        const char c = text[pos];
-        if (inQuotes) {
-            if (c != '"')
-                fields.back() += c;
-            else if (pos + 1 < text.size() && text[pos + 1] == '"')
-                fields.back() += text[++pos];
-            else
-                inQuotes = false;
-        } else if (c == '"') {
-            inQuotes = true;
-        } else if (c == ',') {
-            fields.emplace_back();
-        } else if (c == '\n') {
-            ++pos;
-            return true;
-        } else if (c != '\r') {
-            fields.back() += c;
-        }
-    }
-    return !inQuotes;
 }
 
 /// Reads the fields of one data row; the error is the problem alone (the caller adds where).
@@ -185,19 +146,23 @@ std::string sweepRowsToCsv(const std::vector<SweepRow>& rows)
 
 Expected<std::vector<SweepRow>> parseSweepCsv(std::string_view text, const std::string& sourceName)
 {
+    // A spreadsheet's "CSV UTF-8" starts with a byte order mark; the JSON readers skip one too.
+    text = withoutUtf8Bom(text);
     size_t pos = 0;
+    long long line = 1; // the line the next record starts on
     std::vector<std::string> fields;
-    if (text.empty() || !readRecord(text, pos, fields) || fields != columns())
+    if (text.empty() || !readCsvRecord(text, pos, fields, line) || fields != columns())
         return Unexpected(Error{ErrorCode::BadInput, sourceName + ": line 1: the header must be " + sweepCsvHeader()});
     std::vector<SweepRow> rows;
-    for (int line = 2; pos < text.size(); ++line) {
-        if (!readRecord(text, pos, fields))
-            return Unexpected(Error{ErrorCode::BadInput, sourceName + ": line " + std::to_string(line) + ": a quoted field is not closed"});
+    while (pos < text.size()) {
+        const long long recordLine = line;
+        if (!readCsvRecord(text, pos, fields, line))
+            return Unexpected(Error{ErrorCode::BadInput, sourceName + ": line " + std::to_string(recordLine) + ": a quoted field is not closed"});
         if (fields.size() == 1 && fields[0].empty())
             continue; // a blank line
         Expected<SweepRow> row = rowFromFields(fields);
         if (!row)
-            return Unexpected(Error{ErrorCode::BadInput, sourceName + ": line " + std::to_string(line) + ": " + row.error().message});
+            return Unexpected(Error{ErrorCode::BadInput, sourceName + ": line " + std::to_string(recordLine) + ": " + row.error().message});
         rows.push_back(std::move(*row));
     }
     return rows;

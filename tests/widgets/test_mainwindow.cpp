@@ -363,6 +363,13 @@ private slots:
         QCOMPARE(field, odd);
         QCOMPARE(row[k + 1], QChar(','));
         QCOMPARE(row.mid(k + 2).split(',').size(), 7); // the other seven columns
+        // Issue 26: an id a spreadsheet would take for a formula gets a single quote in front.
+        QVERIFY(window.userModel()->setData(window.userModel()->index(1, UserTableModel::Id), "=1+2"));
+        QVERIFY(waitForPlans(window));
+        file.close();
+        QVERIFY2(window.exportPlan(path, "og", &error), qPrintable(error));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(QString::fromUtf8(file.readAll()).split("\r\n")[2].startsWith("\"'=1+2\","));
     }
 
     /// Issue 13: Open reads a 10,000-user file on a worker: the GUI thread keeps ticking, the

@@ -60,35 +60,6 @@ namespace {
 constexpr int kRecentFiles = 8;
 const char* const kRecentKey = "files/recent";
 
-/// One CSV field as RFC 4180 writes it: quoted, with quotes doubled, when it holds a comma, a
-/// quote or a line break. O(length).
-std::string csvField(const std::string& value)
-{
-    if (value.find_first_of(",\"\r\n") == std::string::npos)
-        return value;
-    std::string quoted = "\"";
-    for (char c : value) {
-        if (c == '"')
-            quoted += '"';
-        quoted += c;
-    }
-    return quoted + "\"";
-}
-
-/// The per-user table of a plan: one CSV row per user, numbers to full precision.
-std::string perUserCsv(const Scenario& scenario, const Plan& plan)
-{
-    std::string text = "id,partition,group,energy_mj,upload_start_ms,upload_end_ms,finish_ms,deadline_ms\r\n";
-    for (size_t m = 0; m < plan.users.size(); ++m) {
-        const UserOutcome& u = plan.users[m];
-        text += csvField(scenario.users[m].id) + "," + std::to_string(u.partition) + "," + std::to_string(u.group) + ","
-            + QString::number(u.energyMj, 'g', 17).toStdString() + "," + QString::number(u.uploadStartMs, 'g', 17).toStdString()
-            + "," + QString::number(u.uploadEndMs, 'g', 17).toStdString() + "," + QString::number(u.finishMs, 'g', 17).toStdString()
-            + "," + QString::number(u.deadlineMs, 'g', 17).toStdString() + "\r\n";
-    }
-    return text;
-}
-
 /// A hidden one-line warning over a page: wraps, and says what the page below does not.
 QLabel* makeBanner(QWidget* parent, const char* name)
 {
@@ -769,7 +740,7 @@ bool MainWindow::exportPlan(const QString& path, const QString& algorithm, QStri
             return false;
         }
         const Scenario& scenario = m_runner->resultsScenario(); // the plan's own, even if edited since
-        const std::string text = path.endsWith(".csv", Qt::CaseInsensitive) ? perUserCsv(scenario, *result.plan) : planToJson(scenario, *result.plan);
+        const std::string text = path.endsWith(".csv", Qt::CaseInsensitive) ? planToPerUserCsv(scenario, *result.plan) : planToJson(scenario, *result.plan);
         QSaveFile file(path);
         if (file.open(QIODevice::WriteOnly) && file.write(text.data(), static_cast<qint64>(text.size())) == static_cast<qint64>(text.size())
             && file.commit())

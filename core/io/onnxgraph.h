@@ -1,0 +1,92 @@
+#pragma once
+// The ONNX importer's graph (private to core/io, compiled only with COINFER_ONNX): the class that
+// onnximport.cpp (reading, sorting, shapes, cuts, the import) and onnxlayers.cpp (nodes onto
+// Coinfer's layers and blocks, sub-task names) share.
+
+#include "core/dnn/dnn.h"
+#include "core/io/onnximport.h"
+#include "core/io/onnxnodes.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace coinfer::onnxdetail {
+
+using namespace onnxnodes;
+
+/// The importer's own failure, turned into an Error at the boundary (importOnnxBytes).
+struct ImportFailure {
+    std::string message;
+};
+
+[[noreturn]] inline void refuse(std::string message) { throw ImportFailure{std::move(message)}; }
+
+/// One graph's tensors and nodes, indexed for the import.
+class GraphImport {
+public:
+    GraphImport(onnx::ModelProto& model, std::string source, const OnnxImportOptions& options, int opset)
+        : m_model(model), m_graph(*model.mutable_graph()), m_source(std::move(source)), m_options(options), m_opset(opset)
+    {
+    }
+
+    OnnxImport run();
+
+private:
+    struct Consumer {
+        int node;
+        int position;
+    };
+
+    [[noreturn]] void fail(const std::string& message) const { refuse(m_source + ": " + message); }
+    std::string nodeLabel(int n) const;
+    [[noreturn]] void failNode(int n, const std::string& message) const { fail(nodeLabel(n) + ": " + message); }
+
+    void indexTensors();
+    std::string findDataInput() const;
+    bool usedAsData(const std::string& tensor) const;
+    void sortTopologically();
+    void markActivations();
+    void keepPathToOutput();
+    void setInputShape();
+    void inferShapes();
+    void collectShapes();
+    const Dims& shapeOf(const std::string& tensor, int producer) const;
+    TensorShape sampleShape(const std::string& tensor, int producer) const;
+    std::vector<int> findCuts() const;
+    std::vector<std::pair<int, int>> segments(const std::vector<int>& cuts) const;
+    std::vector<int> activationInputs(int n) const;
+    bool joinsProducer(int n) const;
+    std::optional<Layer> mapNode(int n, std::vector<Layer>& chain) const;
+    std::vector<Layer> mapChain(const std::vector<int>& nodes) const;
+    std::vector<Block> segmentBlocks(int begin, int end, const std::vector<bool>& isCut) const;
+    void addPiece(int begin, int end, std::vector<Block>& blocks) const;
+    std::optional<double> constantValue(const std::string& tensor) const;
+    std::string subtaskName(int begin, int end) const;
+
+    onnx::ModelProto& m_model;
+    onnx::GraphProto& m_graph;
+    std::string m_source;
+    const OnnxImportOptions& m_options;
+    int m_opset;
+
+    std::vector<int> m_fileIndex;                           ///< node (in sorted order) -> its index in the file
+    std::unordered_map<std::string, int> m_producer;        ///< tensor -> node
+    std::unordered_map<std::string, std::vector<Consumer>> m_consumers;
+    std::unordered_set<std::string> m_initializers;
+    std::unordered_map<std::string, const onnx::TensorProto*> m_initializerTensors;
+    std::unordered_set<std::string> m_activations;
+    std::vector<bool> m_activationNode;                     ///< reads an activation at a data position
+    std::vector<bool> m_kept;                               ///< an activation node on a path to the output
+    std::vector<int> m_order;                               ///< kept nodes, topologically
+    std::unordered_map<int, int> m_positionInOrder;         ///< node -> index in m_order
+    std::unordered_map<std::string, Dims> m_shapes;
+    std::string m_input, m_output;
+};
+
+} // namespace coinfer::onnxdetail
