@@ -237,9 +237,17 @@ Expected<void> writeFileAtomically(const std::string& path, const std::string& c
 
 bool sameFile(const std::string& a, const std::string& b)
 {
+    if (a.empty() || b.empty())
+        return false;
     struct stat first {}, second {};
-    return ::stat(a.c_str(), &first) == 0 && ::stat(b.c_str(), &second) == 0 && first.st_dev == second.st_dev
-        && first.st_ino == second.st_ino;
+    if (::stat(a.c_str(), &first) == 0 && ::stat(b.c_str(), &second) == 0)
+        return first.st_dev == second.st_dev && first.st_ino == second.st_ino;
+    // A name that does not exist yet (or cannot be examined): the same canonical path is the same
+    // file once written.
+    std::error_code error, again;
+    const std::filesystem::path canonicalA = std::filesystem::weakly_canonical(a, error);
+    const std::filesystem::path canonicalB = std::filesystem::weakly_canonical(b, again);
+    return !error && !again && canonicalA == canonicalB;
 }
 
 } // namespace coinfer
