@@ -166,6 +166,9 @@ int commandSimulate(const CLI::App& command, Io io)
     const auto format = choiceOption(command, "--format", {"table", "json"}, "coinfer simulate", io.err);
     if (!planner || !episodes || !seed || !format)
         return kExitBadInput;
+    if (const std::optional<std::string> recordPath = optionValue(command, "--record"))
+        if (const int refused = refuseOverwrite(command, "--record", *recordPath, io.err); refused != kExitOk)
+            return refused;
     Expected<Scenario> scenario = onlineScenario(command, "coinfer simulate", io.err);
     if (!scenario)
         return fail(io.err, scenario.error());
@@ -270,6 +273,9 @@ int commandTrain(const CLI::App& command, Io io)
         io.err << "coinfer train: give --output POLICY.json\n";
         return kExitBadInput;
     }
+    // Refused before training, not after hours of it.
+    if (const int refused = refuseOverwrite(command, "--output", *optionValue(command, "--output"), io.err); refused != kExitOk)
+        return refused;
     Expected<Scenario> scenario = onlineScenario(command, "coinfer train", io.err);
     if (!scenario)
         return fail(io.err, scenario.error());

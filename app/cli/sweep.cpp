@@ -163,6 +163,10 @@ int commandSweep(const CLI::App& command, Io io)
     std::optional<SweepCommand> sweep = readSweepCommand(command, io.err);
     if (!sweep)
         return kExitBadInput;
+    // Refused before the sweep runs, not after hours of it.
+    if (const std::optional<std::string> output = optionValue(command, "--output"))
+        if (const int refused = refuseOverwrite(command, "--output", *output, io.err); refused != kExitOk)
+            return refused;
     int status = kExitOk;
     const std::optional<SweepBase> base = readBase(sweep->scenarioPath, io.err, status);
     if (!base)
