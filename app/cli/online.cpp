@@ -235,7 +235,13 @@ std::optional<std::vector<int>> hiddenOption(const CLI::App& command, const char
 
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void onInterrupt(int) { g_interrupted = true; }
+std::atomic<int> g_interruptSignal{0};
+
+extern "C" void onInterrupt(int signal)
+{
+    g_interruptSignal = signal;
+    g_interrupted = true;
+}
 
 Expected<DdpgPolicy> trainWithProgress(const Scenario& scenario, OnlinePlanner planner, int episodes, std::uint64_t seed,
                                        const std::vector<int>& hidden, std::ostream& err)
@@ -253,11 +259,14 @@ Expected<DdpgPolicy> trainWithProgress(const Scenario& scenario, OnlinePlanner p
         return !g_interrupted.load();
     };
     g_interrupted = false;
-    auto previous = std::signal(SIGINT, onInterrupt);
+    // SIGTERM, a cluster's time limit, keeps the best policy as Ctrl-C does.
+    auto previousInterrupt = std::signal(SIGINT, onInterrupt);
+    auto previousTerminate = std::signal(SIGTERM, onInterrupt);
     Expected<DdpgPolicy> policy = trainDdpg(scenario, training);
-    std::signal(SIGINT, previous);
+    std::signal(SIGINT, previousInterrupt);
+    std::signal(SIGTERM, previousTerminate);
     if (g_interrupted)
-        err << "  stopped by Ctrl-C; keeping the best policy so far\n";
+        err << "  stopped by " << (g_interruptSignal.load() == SIGTERM ? "SIGTERM" : "Ctrl-C") << "; keeping the best policy so far\n";
     return policy;
 }
 
