@@ -166,7 +166,7 @@ int refuseOverwrite(const CLI::App& command, const std::string& outputOption, co
             continue;
         for (const std::string& scenario : option->results()) {
             const std::vector<ScenarioReference> references = readScenarioReferences(scenario);
-            if (const ScenarioReference* reference = referenceWrittenBy(references, output)) {
+            if (const std::optional<ScenarioReference> reference = referenceWrittenBy(references, output)) {
                 err << messagePrefix(command) << ": " << outputOption << " " << output << " is the scenario's " << reference->role
                     << " (" << reference->field << " of " << scenario << "); choose another file\n";
                 return kExitBadInput;

@@ -83,12 +83,12 @@ std::vector<ScenarioReference> readScenarioReferences(const std::string& path)
     return text ? scenarioReferences(*text, path) : std::vector<ScenarioReference>{};
 }
 
-const ScenarioReference* referenceWrittenBy(const std::vector<ScenarioReference>& inputs, const std::string& output)
+std::optional<ScenarioReference> referenceWrittenBy(const std::vector<ScenarioReference>& inputs, const std::string& output)
 {
     for (const ScenarioReference& reference : inputs)
         if (sameFile(reference.path, output))
-            return &reference;
-    return nullptr;
+            return reference;
+    return std::nullopt;
 }
 
 } // namespace coinfer

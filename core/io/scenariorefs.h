@@ -2,6 +2,7 @@
 // The files a scenario refers to (its DNN description, GPU profile and arrival trace): inputs of
 // every command that reads the scenario, so that no command and no Save writes over them.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,8 +26,9 @@ std::vector<ScenarioReference> scenarioReferences(std::string_view text, const s
 /// scenarioReferences() of the file at @p path; empty when it cannot be read. O(size).
 std::vector<ScenarioReference> readScenarioReferences(const std::string& path);
 
-/// The first file that @p output would write over among @p inputs' references (same file by
-/// device and inode, else by canonical path), or nullptr. O(references).
-const ScenarioReference* referenceWrittenBy(const std::vector<ScenarioReference>& inputs, const std::string& output);
+/// The first of @p inputs that @p output would write over (same file by device and inode, else
+/// by canonical path), or nullopt. Returned by value, so a temporary list may be passed.
+/// O(references).
+std::optional<ScenarioReference> referenceWrittenBy(const std::vector<ScenarioReference>& inputs, const std::string& output);
 
 } // namespace coinfer
