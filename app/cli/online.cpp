@@ -2,6 +2,7 @@
 #include "app/cli.h"
 #include "app/cli/commands.h"
 #include "app/cli/common.h"
+#include "app/cli/search.h"
 
 #include "core/io/scenarioio.h"
 #include "core/io/traceio.h"
@@ -12,8 +13,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <atomic>
-#include <csignal>
 #include <functional>
 #include <ostream>
 
@@ -233,16 +232,6 @@ std::optional<std::vector<int>> hiddenOption(const CLI::App& command, const char
     return sizes;
 }
 
-std::atomic<bool> g_interrupted{false};
-
-std::atomic<int> g_interruptSignal{0};
-
-extern "C" void onInterrupt(int signal)
-{
-    g_interruptSignal = signal;
-    g_interrupted = true;
-}
-
 Expected<DdpgPolicy> trainWithProgress(const Scenario& scenario, OnlinePlanner planner, int episodes, std::uint64_t seed,
                                        const std::vector<int>& hidden, std::ostream& err)
 {
@@ -256,17 +245,15 @@ Expected<DdpgPolicy> trainWithProgress(const Scenario& scenario, OnlinePlanner p
                       onlinePlannerName(planner).c_str(), r.episode, episodes, r.reward, r.energyPerTaskMj, r.misses, r.stepsPerSecond,
                       r.evaluationEnergyPerTaskMj, r.evaluationMisses, r.best ? "  (best so far)" : "")
             << std::flush;
-        return !g_interrupted.load();
+        return !g_cancelSearch.load();
     };
-    g_interrupted = false;
-    // SIGTERM, a cluster's time limit, keeps the best policy as Ctrl-C does.
-    auto previousInterrupt = std::signal(SIGINT, onInterrupt);
-    auto previousTerminate = std::signal(SIGTERM, onInterrupt);
+    // Ctrl-C, or SIGTERM at a cluster's time limit, ends training after the episode running and
+    // keeps the best policy, as a search keeps its plan.
+    std::optional<InterruptCancelsSearch> interrupts(std::in_place);
     Expected<DdpgPolicy> policy = trainDdpg(scenario, training);
-    std::signal(SIGINT, previousInterrupt);
-    std::signal(SIGTERM, previousTerminate);
-    if (g_interrupted)
-        err << "  stopped by " << (g_interruptSignal.load() == SIGTERM ? "SIGTERM" : "Ctrl-C") << "; keeping the best policy so far\n";
+    interrupts.reset();
+    if (g_cancelSearch.load())
+        err << "  stopped by " << stopSignalName() << "; keeping the best policy so far\n";
     return policy;
 }
 

@@ -70,6 +70,7 @@ private slots:
     void otherOutputsStillWork();
     void sigtermWritesFinishedSweepRows();
     void sigtermStopsSearchLikeCtrlC();
+    void sigtermKeepsTheBestPolicy();
 
 private:
     QTemporaryDir m_dir;
@@ -232,6 +233,16 @@ void TestCliInputs::sigtermStopsSearchLikeCtrlC()
     QVERIFY2(result.status == 0, qPrintable(report(result)));
     QVERIFY2(result.err.contains("stopped by SIGTERM"), qPrintable(report(result)));
     QVERIFY(readAll(plan).contains("coinfer-plan"));
+}
+
+void TestCliInputs::sigtermKeepsTheBestPolicy()
+{
+    // The first episode's line comes long before the last of 100,000 episodes.
+    const QString policy = QDir(m_dir.path()).filePath("stopped-policy.json");
+    const Run result = terminateWhen({"train", "online.json", "--episodes", "100000", "--output", policy}, m_dir.path(), "episode");
+    QVERIFY2(result.status == 0, qPrintable(report(result)));
+    QVERIFY2(result.err.contains("stopped by SIGTERM; keeping the best policy so far"), qPrintable(report(result)));
+    QVERIFY(readAll(policy).contains("coinfer-policy"));
 }
 
 QTEST_GUILESS_MAIN(TestCliInputs)
