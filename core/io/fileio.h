@@ -34,8 +34,9 @@ Expected<std::string> readTextFile(const std::string& path, std::uint64_t maxByt
 Expected<void> writeFileAtomically(const std::string& path, const std::string& content);
 
 /// Whether two paths name the same file: for existing files the same device and inode, so links
-/// and different spellings count; when either does not exist (an output not written yet), the
-/// same canonical path. False for an empty path. O(path length).
+/// and different spellings count. False when either does not exist (a name not written yet is
+/// no input) or is empty; a name that cannot be examined (EACCES, ELOOP) is compared by its
+/// canonical path. O(path length).
 bool sameFile(const std::string& a, const std::string& b);
 
 } // namespace coinfer

@@ -26,8 +26,8 @@ std::vector<ScenarioReference> scenarioReferences(std::string_view text, const s
 /// scenarioReferences() of the file at @p path; empty when it cannot be read. O(size).
 std::vector<ScenarioReference> readScenarioReferences(const std::string& path);
 
-/// The first of @p inputs that @p output would write over (same file by device and inode, else
-/// by canonical path), or nullopt. Returned by value, so a temporary list may be passed.
+/// The first of @p inputs that @p output would write over (the same file by sameFile(): device
+/// and inode), or nullopt. Returned by value, so a temporary list may be passed.
 /// O(references).
 std::optional<ScenarioReference> referenceWrittenBy(const std::vector<ScenarioReference>& inputs, const std::string& output);
 
