@@ -6,6 +6,7 @@
 #include "core/io/dnnio.h"
 #include "core/io/fileio.h"
 #include "core/io/scenarioio.h"
+#include "core/io/scenariorefs.h"
 
 #include <algorithm>
 #include <charconv>
@@ -125,11 +126,11 @@ int fail(std::ostream& err, const Error& error)
 namespace {
 
 /// The argument of @p command that names the same file as @p output, if any: every value of
-/// every other option and positional, with a "ddpg:" policy prefix removed.
-std::optional<std::string> inputNamedBy(const CLI::App& command, const std::string& output)
+/// every option and positional but @p outputOption, with a "ddpg:" policy prefix removed.
+std::optional<std::string> inputNamedBy(const CLI::App& command, const std::string& outputOption, const std::string& output)
 {
     for (const CLI::Option* option : command.get_options()) {
-        if (option->get_name() == "--output")
+        if (option->get_name() == outputOption)
             continue;
         for (std::string value : option->results()) {
             if (value.rfind("ddpg:", 0) == 0)
@@ -141,7 +142,39 @@ std::optional<std::string> inputNamedBy(const CLI::App& command, const std::stri
     return std::nullopt;
 }
 
+/// "coinfer sweep merge": the command's name with its parents', for messages.
+std::string messagePrefix(const CLI::App& command)
+{
+    std::string path = command.get_name();
+    for (const CLI::App* parent = command.get_parent(); parent && parent->get_parent(); parent = parent->get_parent())
+        path = parent->get_name() + " " + path;
+    return "coinfer " + path;
+}
+
 } // namespace
+
+int refuseOverwrite(const CLI::App& command, const std::string& outputOption, const std::string& output, std::ostream& err)
+{
+    if (const std::optional<std::string> input = inputNamedBy(command, outputOption, output)) {
+        err << "coinfer: " << outputOption << " " << output << " is the input file " << *input
+            << "; writing there would replace it, so choose another file\n";
+        return kExitBadInput;
+    }
+    // The files a scenario refers to are read by the same command, so they are inputs too.
+    for (const CLI::Option* option : command.get_options()) {
+        if (!option->get_positional() || option->get_name() != "SCENARIO.json")
+            continue;
+        for (const std::string& scenario : option->results()) {
+            const std::vector<ScenarioReference> references = readScenarioReferences(scenario);
+            if (const std::optional<ScenarioReference> reference = referenceWrittenBy(references, output)) {
+                err << messagePrefix(command) << ": " << outputOption << " " << output << " is the scenario's " << reference->role
+                    << " (" << reference->field << " of " << scenario << "); choose another file\n";
+                return kExitBadInput;
+            }
+        }
+    }
+    return kExitOk;
+}
 
 namespace {
 
@@ -176,11 +209,8 @@ int emit(const std::string& text, const CLI::App& command, Io io)
         io.out << text;
         return kExitOk;
     }
-    if (const std::optional<std::string> input = inputNamedBy(command, *output)) {
-        io.err << "coinfer: --output " << *output << " is the input file " << *input
-               << "; writing there would replace it, so choose another file\n";
-        return kExitBadInput;
-    }
+    if (const int refused = refuseOverwrite(command, "--output", *output, io.err); refused != kExitOk)
+        return refused;
     Expected<void> written = writeFileAtomically(*output, text);
     return written ? kExitOk : fail(io.err, written.error());
 }

@@ -83,7 +83,15 @@ std::optional<std::string> choiceOption(const CLI::App& command, const std::stri
 /// Prints @p error and returns the exit status for its code.
 int fail(std::ostream& err, const Error& error);
 
-/// Writes @p text to the file of --output (atomically), or to out when --output is absent.
+/// Refuses to write @p output (the value of option @p outputOption) over a file that @p command
+/// reads: any other argument or option value (a "ddpg:" prefix removed), or a file that a
+/// SCENARIO.json argument refers to (description, GPU profile, trace). Files are compared by
+/// identity (sameFile), so links and other spellings are caught. Returns kExitOk, or
+/// kExitBadInput after a message naming both roles. Reads each scenario argument once more.
+int refuseOverwrite(const CLI::App& command, const std::string& outputOption, const std::string& output, std::ostream& err);
+
+/// Writes @p text to the file of --output (atomically), or to out when --output is absent;
+/// refuses (refuseOverwrite) an --output that is one of the command's inputs.
 int emit(const std::string& text, const CLI::App& command, Io io);
 
 /// Reads a scenario, printing "coinfer: warning: ..." on @p err for each field it does not know.

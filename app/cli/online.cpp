@@ -2,6 +2,7 @@
 #include "app/cli.h"
 #include "app/cli/commands.h"
 #include "app/cli/common.h"
+#include "app/cli/search.h"
 
 #include "core/io/scenarioio.h"
 #include "core/io/traceio.h"
@@ -12,8 +13,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <atomic>
-#include <csignal>
 #include <functional>
 #include <ostream>
 
@@ -166,6 +165,9 @@ int commandSimulate(const CLI::App& command, Io io)
     const auto format = choiceOption(command, "--format", {"table", "json"}, "coinfer simulate", io.err);
     if (!planner || !episodes || !seed || !format)
         return kExitBadInput;
+    if (const std::optional<std::string> recordPath = optionValue(command, "--record"))
+        if (const int refused = refuseOverwrite(command, "--record", *recordPath, io.err); refused != kExitOk)
+            return refused;
     Expected<Scenario> scenario = onlineScenario(command, "coinfer simulate", io.err);
     if (!scenario)
         return fail(io.err, scenario.error());
@@ -230,10 +232,6 @@ std::optional<std::vector<int>> hiddenOption(const CLI::App& command, const char
     return sizes;
 }
 
-std::atomic<bool> g_interrupted{false};
-
-extern "C" void onInterrupt(int) { g_interrupted = true; }
-
 Expected<DdpgPolicy> trainWithProgress(const Scenario& scenario, OnlinePlanner planner, int episodes, std::uint64_t seed,
                                        const std::vector<int>& hidden, std::ostream& err)
 {
@@ -247,14 +245,15 @@ Expected<DdpgPolicy> trainWithProgress(const Scenario& scenario, OnlinePlanner p
                       onlinePlannerName(planner).c_str(), r.episode, episodes, r.reward, r.energyPerTaskMj, r.misses, r.stepsPerSecond,
                       r.evaluationEnergyPerTaskMj, r.evaluationMisses, r.best ? "  (best so far)" : "")
             << std::flush;
-        return !g_interrupted.load();
+        return !g_cancelSearch.load();
     };
-    g_interrupted = false;
-    auto previous = std::signal(SIGINT, onInterrupt);
+    // Ctrl-C, or SIGTERM at a cluster's time limit, ends training after the episode running and
+    // keeps the best policy, as a search keeps its plan.
+    std::optional<InterruptCancelsSearch> interrupts(std::in_place);
     Expected<DdpgPolicy> policy = trainDdpg(scenario, training);
-    std::signal(SIGINT, previous);
-    if (g_interrupted)
-        err << "  stopped by Ctrl-C; keeping the best policy so far\n";
+    interrupts.reset();
+    if (g_cancelSearch.load())
+        err << "  stopped by " << stopSignalName() << "; keeping the best policy so far\n";
     return policy;
 }
 
@@ -270,6 +269,9 @@ int commandTrain(const CLI::App& command, Io io)
         io.err << "coinfer train: give --output POLICY.json\n";
         return kExitBadInput;
     }
+    // Refused before training, not after hours of it.
+    if (const int refused = refuseOverwrite(command, "--output", *optionValue(command, "--output"), io.err); refused != kExitOk)
+        return refused;
     Expected<Scenario> scenario = onlineScenario(command, "coinfer train", io.err);
     if (!scenario)
         return fail(io.err, scenario.error());

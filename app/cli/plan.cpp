@@ -144,6 +144,10 @@ int commandPlan(const CLI::App& command, Io io)
     const std::optional<PlanRequest> request = readPlanRequest(command, io.err);
     if (!request)
         return kExitBadInput;
+    // Refused before a search spends its time limit, not after.
+    if (const std::optional<std::string> output = optionValue(command, "--output"))
+        if (const int refused = refuseOverwrite(command, "--output", *output, io.err); refused != kExitOk)
+            return refused;
     Expected<Scenario> scenario = readScenarioWarning(request->scenarioPath, io.err);
     if (!scenario)
         return fail(io.err, scenario.error());

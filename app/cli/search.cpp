@@ -9,32 +9,51 @@
 namespace coinfer::cli {
 
 std::atomic<bool> g_cancelSearch{false};
+std::atomic<int> g_stopSignal{0};
 
 namespace {
 
-extern "C" void onSearchInterrupt(int) { g_cancelSearch.store(true); }
-
-} // namespace
-
-InterruptCancelsSearch::InterruptCancelsSearch()
+extern "C" void onSearchInterrupt(int signal)
 {
-    g_cancelSearch = false;
-    sigaction(SIGINT, nullptr, &m_previous);
-    // A process started with Ctrl-C ignored (a background job of a script, nohup) keeps ignoring it.
-    if (m_previous.sa_handler == SIG_IGN)
-        return;
+    g_stopSignal.store(signal);
+    g_cancelSearch.store(true);
+}
+
+/// Catches @p signal once, keeping the previous action in @p previous; false when the process
+/// was started with it ignored (a background job of a script, nohup), which it keeps ignoring.
+bool catchOnce(int signal, struct sigaction& previous)
+{
+    sigaction(signal, nullptr, &previous);
+    if (previous.sa_handler == SIG_IGN)
+        return false;
     struct sigaction action {};
     action.sa_handler = onSearchInterrupt;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &action, nullptr);
-    m_installed = true;
+    sigaction(signal, &action, nullptr);
+    return true;
+}
+
+} // namespace
+
+std::string stopSignalName() { return g_stopSignal.load() == SIGTERM ? "SIGTERM" : "Ctrl-C"; }
+
+int stopSignalExitStatus() { return 128 + (g_stopSignal.load() == SIGTERM ? SIGTERM : SIGINT); }
+
+InterruptCancelsSearch::InterruptCancelsSearch()
+{
+    g_cancelSearch = false;
+    g_stopSignal = 0;
+    m_installedInterrupt = catchOnce(SIGINT, m_previousInterrupt);
+    m_installedTerminate = catchOnce(SIGTERM, m_previousTerminate);
 }
 
 InterruptCancelsSearch::~InterruptCancelsSearch()
 {
-    if (m_installed)
-        sigaction(SIGINT, &m_previous, nullptr);
+    if (m_installedInterrupt)
+        sigaction(SIGINT, &m_previousInterrupt, nullptr);
+    if (m_installedTerminate)
+        sigaction(SIGTERM, &m_previousTerminate, nullptr);
 }
 
 SearchProgressLine::SearchProgressLine(std::string name, double aloneBoundMj, std::ostream& err)
@@ -77,7 +96,7 @@ void SearchProgressLine::finish()
 
 std::string searchVerdict(const std::string& name, const Plan& plan, bool interrupted)
 {
-    const std::string end = interrupted ? "stopped by Ctrl-C" : plan.searchEnd;
+    const std::string end = interrupted ? "stopped by " + stopSignalName() : plan.searchEnd;
     if (!plan.feasible)
         return format("coinfer plan: %s: found no plan that meets every deadline, lower bound %.3f mJ, %s\n", name.c_str(),
                       plan.lowerBoundMj, end.c_str());

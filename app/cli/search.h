@@ -16,12 +16,20 @@
 
 namespace coinfer::cli {
 
-/// Set by the first Ctrl-C while an InterruptCancelsSearch is alive; searches read it as their
-/// cancel flag.
+/// Set by the first Ctrl-C or SIGTERM while an InterruptCancelsSearch is alive; searches read
+/// it as their cancel flag.
 extern std::atomic<bool> g_cancelSearch;
+/// The signal that set g_cancelSearch (SIGINT or SIGTERM), 0 while none has.
+extern std::atomic<int> g_stopSignal;
 
-/// While alive, the first Ctrl-C (SIGINT) asks the running search to stop and return its plan;
-/// SA_RESETHAND restores the default action at once, so a second Ctrl-C ends the process.
+/// How the stop was asked for: "Ctrl-C" or "SIGTERM".
+std::string stopSignalName();
+/// The exit status a shell reports for the stopping signal: 128 + its number (130, 143).
+int stopSignalExitStatus();
+
+/// While alive, the first Ctrl-C (SIGINT) or SIGTERM (what Slurm and systemd send at a time
+/// limit) asks the running search to stop and return its plan; SA_RESETHAND restores the
+/// default action at once, so a second signal of the same kind ends the process.
 class InterruptCancelsSearch {
 public:
     InterruptCancelsSearch();
@@ -30,8 +38,10 @@ public:
     InterruptCancelsSearch& operator=(const InterruptCancelsSearch&) = delete;
 
 private:
-    struct sigaction m_previous {};
-    bool m_installed = false;
+    struct sigaction m_previousInterrupt {};
+    struct sigaction m_previousTerminate {};
+    bool m_installedInterrupt = false;
+    bool m_installedTerminate = false;
 };
 
 /// Shows a search's incumbent, bound and gap on one rewritten line of @p err, from one second

@@ -19,8 +19,6 @@
 namespace coinfer::cli {
 namespace {
 
-/// Exit status after Ctrl-C (128 + SIGINT), as shells report it.
-constexpr int kExitInterrupted = 130;
 const std::string kDefaultAlgorithms = "local,no-batching,ip-ssa,og,best";
 
 /// What `coinfer sweep` was asked to do, checked before any planning.
@@ -163,6 +161,10 @@ int commandSweep(const CLI::App& command, Io io)
     std::optional<SweepCommand> sweep = readSweepCommand(command, io.err);
     if (!sweep)
         return kExitBadInput;
+    // Refused before the sweep runs, not after hours of it.
+    if (const std::optional<std::string> output = optionValue(command, "--output"))
+        if (const int refused = refuseOverwrite(command, "--output", *output, io.err); refused != kExitOk)
+            return refused;
     int status = kExitOk;
     const std::optional<SweepBase> base = readBase(sweep->scenarioPath, io.err, status);
     if (!base)
@@ -186,9 +188,9 @@ int commandSweep(const CLI::App& command, Io io)
         return written;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (result->cancelled) {
-        io.err << "coinfer sweep: interrupted after " << result->pointsDone << " of " << result->pointsTotal
+        io.err << "coinfer sweep: stopped by " << stopSignalName() << " after " << result->pointsDone << " of " << result->pointsTotal
                << " points; the CSV holds their " << result->rows.size() << " rows\n";
-        return kExitInterrupted;
+        return stopSignalExitStatus();
     }
     io.err << format("coinfer sweep: %d points, %zu rows in %.2f s\n", result->pointsDone, result->rows.size(), seconds);
     return kExitOk;
@@ -233,7 +235,8 @@ void addSweepCommands(CLI::App& app, Commands& commands)
         "or a range FIRST:LAST:STEP (50:500:50). NAME is one of:"
             + parameters
             + "\nbest and exact run under work budgets only, so every column but time_ms is the same on every run,\n"
-              "for any --jobs and --shard. Ctrl-C stops and writes the finished rows (exit 130).\n"
+              "for any --jobs and --shard. Ctrl-C or SIGTERM (a cluster's time limit) stops and\n"
+              "writes the finished rows (exit 130 or 143).\n"
               "sweep merge joins the CSVs of shards into the whole table, refusing overlapping shards.",
         commandSweep);
     addArgument(*sweep, "SCENARIO.json", "the scenario file (coinfer-scenario JSON)");

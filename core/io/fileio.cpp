@@ -237,9 +237,26 @@ Expected<void> writeFileAtomically(const std::string& path, const std::string& c
 
 bool sameFile(const std::string& a, const std::string& b)
 {
+    if (a.empty() || b.empty())
+        return false;
     struct stat first {}, second {};
-    return ::stat(a.c_str(), &first) == 0 && ::stat(b.c_str(), &second) == 0 && first.st_dev == second.st_dev
-        && first.st_ino == second.st_ino;
+    const bool haveFirst = ::stat(a.c_str(), &first) == 0;
+    const int firstError = errno;
+    const bool haveSecond = ::stat(b.c_str(), &second) == 0;
+    const int secondError = errno;
+    if (haveFirst && haveSecond)
+        return first.st_dev == second.st_dev && first.st_ino == second.st_ino;
+    // A name that does not exist is no file a command reads: "--format json --output json" names
+    // no file twice.
+    auto missing = [](bool have, int error) { return !have && (error == ENOENT || error == ENOTDIR); };
+    if (missing(haveFirst, firstError) || missing(haveSecond, secondError))
+        return false;
+    // A name that cannot be examined (no permission on a folder, a symlink loop): the same
+    // canonical path is the same file.
+    std::error_code error, again;
+    const std::filesystem::path canonicalA = std::filesystem::weakly_canonical(a, error);
+    const std::filesystem::path canonicalB = std::filesystem::weakly_canonical(b, again);
+    return !error && !again && canonicalA == canonicalB;
 }
 
 } // namespace coinfer

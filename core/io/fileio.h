@@ -33,8 +33,10 @@ Expected<std::string> readTextFile(const std::string& path, std::uint64_t maxByt
 /// replaced. Fails with ErrorCode::Io naming the path. O(size).
 Expected<void> writeFileAtomically(const std::string& path, const std::string& content);
 
-/// Whether two paths name the same existing file (same device and inode, so links and
-/// different spellings count). False when either does not exist.
+/// Whether two paths name the same file: for existing files the same device and inode, so links
+/// and different spellings count. False when either does not exist (a name not written yet is
+/// no input) or is empty; a name that cannot be examined (EACCES, ELOOP) is compared by its
+/// canonical path. O(path length).
 bool sameFile(const std::string& a, const std::string& b);
 
 } // namespace coinfer

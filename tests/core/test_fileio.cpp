@@ -164,6 +164,12 @@ private slots:
         QVERIFY(!sameFile(file.string(), at("real.json").string().append(".none")));
         writeFileAtomically(at("other.json").string(), "x").value();
         QVERIFY(!sameFile(file.string(), at("other.json").string()));
+        // A name not written yet is no input, even spelt twice ("--format json --output json");
+        // an empty one never matches.
+        const fs::path unwritten = at("new.json");
+        QVERIFY(!sameFile(unwritten.string(), (unwritten.parent_path() / "." / "new.json").string()));
+        QVERIFY(!sameFile("json", "json"));
+        QVERIFY(!sameFile("", ""));
     }
 };
 

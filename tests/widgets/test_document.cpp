@@ -382,6 +382,43 @@ private slots:
         QCOMPARE(document.path(), saved); // saving expanded leaves the document on its own file
     }
 
+    /// Issue 26: Save as and the exports never write over the files the scenario refers to, nor
+    /// an export over the scenario itself; the message names both roles.
+    void saveAndExportsRefuseTheScenariosOwnFiles()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QFile::copy(COINFER_PROFILES "/mobilenetv2-h200.json", dir.path() + "/profile.json"));
+        QFile original(QStringLiteral(COINFER_EXAMPLES "/edge-h200.json"));
+        QVERIFY(original.open(QIODevice::ReadOnly));
+        const QByteArray text = original.readAll().replace("\"../resources/profiles/mobilenetv2-h200.json\"", "\"profile.json\"");
+        const QString path = dir.path() + "/edge.json";
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly) && file.write(text) == text.size());
+        file.close();
+        ScenarioDocument document;
+        QVERIFY(document.load(path).has_value());
+        const QString profile = dir.path() + "/profile.json";
+        QFile profileFile(profile);
+        QVERIFY(profileFile.open(QIODevice::ReadOnly));
+        const QByteArray profileBytes = profileFile.readAll();
+        profileFile.close();
+
+        const Expected<void> saved = document.save(dir.path() + "/./profile.json");
+        QVERIFY(!saved.has_value());
+        QVERIFY2(saved.error().message.find("is the scenario's GPU profile (dnn.gpu_profile)") != std::string::npos,
+                 saved.error().message.c_str());
+        QVERIFY(!document.saveExpanded(profile).has_value());
+        const Expected<void> ontoScenario = document.checkExport(path);
+        QVERIFY(!ontoScenario.has_value());
+        QVERIFY(ontoScenario.error().message.find("the scenario file itself") != std::string::npos);
+        QVERIFY(profileFile.open(QIODevice::ReadOnly));
+        QCOMPARE(profileFile.readAll(), profileBytes);
+        QCOMPARE(document.path(), path);
+
+        QVERIFY(document.checkExport(dir.path() + "/plan.json").has_value());
+        QVERIFY(document.save(path).has_value()); // Save onto its own file stays allowed
+    }
+
     void unknownFieldsAreListedAndKept()
     {
         QTemporaryDir dir;

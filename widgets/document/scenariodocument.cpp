@@ -2,6 +2,7 @@
 
 #include "core/io/fileio.h"
 #include "core/io/scenarioio.h"
+#include "core/io/scenariorefs.h"
 
 #include <QUndoStack>
 
@@ -82,6 +83,11 @@ Expected<void> ScenarioDocument::save(const QString& path)
         return Unexpected(Error{ErrorCode::Io, file + ": not written: Coinfer could not write this scenario in the file's own form ("
                                                    + (reread ? std::string("it would read back differently") : reread.error().message)
                                                    + "). File > Save expanded as... writes the table form."});
+    // Saving as the scenario's own description, profile or trace would leave a file that
+    // refers to itself and lose the file it referred to.
+    if (const std::optional<ScenarioReference> reference = referenceWrittenBy(scenarioReferences(text, file), file))
+        return Unexpected(Error{ErrorCode::Io, file + ": not written: it is the scenario's " + reference->role + " ("
+                                                   + reference->field + "); choose another file"});
     Expected<void> written = writeFileAtomically(file, text);
     if (!written)
         return written;
@@ -94,7 +100,21 @@ Expected<void> ScenarioDocument::saveExpanded(const QString& path) const
 {
     if (m_scenario.users.empty())
         return Unexpected(Error{ErrorCode::Io, path.toStdString() + ": not written: a scenario needs at least one user. Add one (Edit > Add user) before saving."});
+    if (Expected<void> allowed = checkExport(path); !allowed)
+        return allowed;
     return writeFileAtomically(path.toStdString(), scenarioToJson(m_scenario));
+}
+
+Expected<void> ScenarioDocument::checkExport(const QString& path) const
+{
+    const std::string file = path.toStdString();
+    const std::string own = m_path.startsWith(":") ? std::string() : m_path.toStdString(); // ":" is a bundled resource
+    if (!own.empty() && sameFile(file, own))
+        return Unexpected(Error{ErrorCode::Io, file + ": not written: it is the scenario file itself; choose another file"});
+    if (const std::optional<ScenarioReference> reference = referenceWrittenBy(scenarioReferences(m_form.text(), own.empty() ? file : own), file))
+        return Unexpected(Error{ErrorCode::Io, file + ": not written: it is the scenario's " + reference->role + " ("
+                                                   + reference->field + "); choose another file"});
+    return {};
 }
 
 void ScenarioDocument::applyFormChange(const FormChange& change)

@@ -49,8 +49,13 @@ public:
     /// nothing is written and the error says to save the expanded form. Marks the document clean.
     Expected<void> save(const QString& path);
     /// Writes the expanded table form (what `coinfer expand` writes); the document keeps its path
-    /// and its form, and stays modified if it was.
+    /// and its form, and stays modified if it was. Refused as an export (checkExport).
     Expected<void> saveExpanded(const QString& path) const;
+    /// Refuses an export (plan, report, expanded scenario) to @p path when it would write over a
+    /// file the scenario refers to (its DNN description, GPU profile or arrival trace) or over
+    /// the scenario's own file, naming both roles. save() refuses the references the same way.
+    /// Compares by identity (sameFile), so links and other spellings count. O(size of the form).
+    Expected<void> checkExport(const QString& path) const;
 
     const Scenario& scenario() const { return m_scenario; }
     const ScenarioForm& form() const { return m_form; }

@@ -296,7 +296,12 @@ void DnnView::saveImportedDescription()
     const QString path = QFileDialog::getSaveFileName(this, tr("Save DNN description"), suggested, tr("DNN descriptions (*.json)"));
     if (path.isEmpty())
         return;
-    const Expected<void> written = writeFileAtomically(path.toStdString(), dnnDescriptionToJson(m_imported));
+    // The model it was imported from and the scenario's own files are inputs, never replaced.
+    Expected<void> written = sameFile(path.toStdString(), m_importPath.toStdString())
+        ? Expected<void>(Unexpected(Error{ErrorCode::Io, path.toStdString() + ": not written: it is the imported ONNX model; choose another file"}))
+        : m_document->checkExport(path);
+    if (written)
+        written = writeFileAtomically(path.toStdString(), dnnDescriptionToJson(m_imported));
     if (!written)
         QMessageBox::critical(this, tr("Cannot save the description"), QString::fromStdString(written.error().message));
 }

@@ -739,6 +739,11 @@ bool MainWindow::exportPlan(const QString& path, const QString& algorithm, QStri
                                         : result.message;
             return false;
         }
+        if (const Expected<void> allowed = m_document->checkExport(path); !allowed) {
+            if (error)
+                *error = QString::fromStdString(allowed.error().message);
+            return false;
+        }
         const Scenario& scenario = m_runner->resultsScenario(); // the plan's own, even if edited since
         const std::string text = path.endsWith(".csv", Qt::CaseInsensitive) ? planToPerUserCsv(scenario, *result.plan) : planToJson(scenario, *result.plan);
         QSaveFile file(path);
@@ -785,6 +790,11 @@ QImage MainWindow::timelineOverview(const TimelineModel& model)
 
 bool MainWindow::exportReport(const QString& path, QString* error)
 {
+    if (const Expected<void> allowed = m_document->checkExport(path); !allowed) {
+        if (error)
+            *error = QString::fromStdString(allowed.error().message);
+        return false;
+    }
     if (m_runner->results().empty()) {
         if (error)
             *error = tr("There are no plans yet: plan first (F5).");

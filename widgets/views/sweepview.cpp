@@ -596,7 +596,9 @@ void SweepView::openPoint(int line, int index)
 
 QString SweepView::exportCsv(const QString& path) const
 {
-    const Expected<void> written = writeFileAtomically(path.toStdString(), sweepRowsToCsv(m_rows));
+    Expected<void> written = m_document->checkExport(path);
+    if (written)
+        written = writeFileAtomically(path.toStdString(), sweepRowsToCsv(m_rows));
     return written ? QString() : QString::fromStdString(written.error().message);
 }
 
