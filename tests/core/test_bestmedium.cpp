@@ -1,6 +1,7 @@
 // Best beyond the reach of exhaustive search: the fourteen-user cases an audit found, "completed"
 // said only of proofs, the same plan under any machine load, and a fast subset of the medium
 // families of families.h (bench/best_medium runs them all).
+#include "campus.h"
 #include "families.h"
 
 #include "core/io/fileio.h"
@@ -18,6 +19,7 @@
 #include <vector>
 
 using namespace coinfer;
+using coinfer::testing::campus;
 
 namespace {
 
@@ -89,20 +91,6 @@ Plan planAsTheCliDoes(const Scenario& scenario, const CostModel& model, long lon
     if (!plan)
         qFatal("%s", plan.error().message.c_str());
     return *plan;
-}
-
-/// examples/campus.json with @p users users (the population the scale measurements use).
-Scenario campus(int users)
-{
-    std::string text = *readTextFile(COINFER_EXAMPLES "/campus.json");
-    const size_t at = text.find("\"count\": 200");
-    if (at == std::string::npos)
-        qFatal("examples/campus.json no longer has \"count\": 200");
-    text.replace(at, 12, "\"count\": " + std::to_string(users));
-    Expected<Scenario> scenario = parseScenario(text, "campus");
-    if (!scenario)
-        qFatal("%s", scenario.error().message.c_str());
-    return *scenario;
 }
 
 } // namespace

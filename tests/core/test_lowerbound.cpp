@@ -1,6 +1,7 @@
 // The proven lower bounds of core/planning/lowerbound.h and windowbound.h: the occupancy curve
 // against every choice of batch sizes, and every bound against the exact optimum of the seeded
 // families (tests/core/families.h) and of extra families where users' data arrive far apart.
+#include "campus.h"
 #include "families.h"
 
 #include "core/io/fileio.h"
@@ -17,6 +18,7 @@
 #include <limits>
 
 using namespace coinfer;
+using coinfer::testing::campus;
 
 namespace {
 
@@ -57,20 +59,6 @@ RandomScenarioSpec spreadArrivals(int index)
     spec.edgeScale = 2.0 + 3.0 * (index % 5);
     spec.maxBatch = 2 + index % 7;
     return spec;
-}
-
-/// examples/campus.json with @p users users.
-Scenario campus(int users)
-{
-    std::string text = *readTextFile(COINFER_EXAMPLES "/campus.json");
-    const size_t at = text.find("\"count\": 200");
-    if (at == std::string::npos)
-        qFatal("examples/campus.json no longer has \"count\": 200");
-    text.replace(at, 12, "\"count\": " + std::to_string(users));
-    Expected<Scenario> scenario = parseScenario(text, "campus");
-    if (!scenario)
-        qFatal("%s", scenario.error().message.c_str());
-    return *scenario;
 }
 
 } // namespace

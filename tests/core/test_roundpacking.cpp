@@ -1,5 +1,6 @@
 // The round packing of best (core/planning/roundpacking.h): its timing of rounds from their
 // aggregates never promises a deadline the simulator does not see met, and it saves energy.
+#include "campus.h"
 #include "families.h"
 
 #include "core/io/fileio.h"
@@ -14,22 +15,9 @@
 #include <string>
 
 using namespace coinfer;
+using coinfer::testing::campus;
 
 namespace {
-
-/// examples/campus.json with @p users users.
-Scenario campus(int users)
-{
-    std::string text = *readTextFile(COINFER_EXAMPLES "/campus.json");
-    const size_t at = text.find("\"count\": 200");
-    if (at == std::string::npos)
-        qFatal("examples/campus.json no longer has \"count\": 200");
-    text.replace(at, 12, "\"count\": " + std::to_string(users));
-    Expected<Scenario> scenario = parseScenario(text, "campus");
-    if (!scenario)
-        qFatal("%s", scenario.error().message.c_str());
-    return *scenario;
-}
 
 /// What packing one scenario from several starts gave.
 struct Tally {
