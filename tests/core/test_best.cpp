@@ -1,5 +1,6 @@
 // The best planner, the lower bounds and the anytime exact search: the counterexamples of
 // issue 10 kept as tests, and the seeded families of families.h against the exact search.
+#include "exactoptimum.h"
 #include "families.h"
 
 #include "core/planning/lowerbound.h"
@@ -47,18 +48,10 @@ double leastBaseline(const Scenario& scenario, const CostModel& model)
     return least;
 }
 
-/// The optimum by the exact search alone, or NaN when it does not finish within kExactBudget.
+/// The optimum by the exact search alone within kExactBudget (exactoptimum.h).
 double exactOptimum(const Scenario& scenario, const CostModel& model)
 {
-    SearchControl control;
-    control.workBudget = kExactBudget;
-    const Expected<Schedule> exact = planExact(model, control);
-    if (!exact)
-        return exact.error().code == ErrorCode::Infeasible ? kInf : NAN;
-    const Plan plan = simulate(scenario, model, *exact, "exact");
-    if (!plan.feasible)
-        qFatal("%s: the exact search's schedule is not feasible in the simulator", scenario.name.c_str());
-    return plan.totalEnergyMj;
+    return coinfer::testing::exactOptimum(scenario, model, kExactBudget);
 }
 
 bool atMost(double value, double limit)

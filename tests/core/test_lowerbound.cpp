@@ -1,6 +1,7 @@
 // The proven lower bounds of core/planning/lowerbound.h and windowbound.h: the occupancy curve
 // against every choice of batch sizes, and every bound against the exact optimum of the seeded
 // families (tests/core/families.h) and of extra families where users' data arrive far apart.
+#include "exactoptimum.h"
 #include "campus.h"
 #include "families.h"
 
@@ -28,19 +29,10 @@ constexpr int kPerFamily = 200;
 /// The exact reference gives up above this; such instances are skipped.
 constexpr long long kExactBudget = 10'000'000;
 
-/// The optimum by the exact search alone: +inf when it proves there is no plan, NaN when it does
-/// not finish within kExactBudget.
+/// The optimum by the exact search alone within kExactBudget (exactoptimum.h).
 double exactOptimum(const Scenario& scenario, const CostModel& model)
 {
-    SearchControl control;
-    control.workBudget = kExactBudget;
-    const Expected<Schedule> exact = planExact(model, control);
-    if (!exact)
-        return exact.error().code == ErrorCode::Infeasible ? kInf : NAN;
-    const Plan plan = simulate(scenario, model, *exact, "exact");
-    if (!plan.feasible)
-        qFatal("%s: the exact search's schedule is not feasible in the simulator", scenario.name.c_str());
-    return plan.totalEnergyMj;
+    return coinfer::testing::exactOptimum(scenario, model, kExactBudget);
 }
 
 /// A bound may exceed the optimum by floating-point rounding only.
