@@ -55,6 +55,7 @@ private:
     void keepPathToOutput();
     void setInputShape();
     void inferShapes();
+    std::vector<bool> ancestorsOfOutput() const;
     void collectShapes();
     const Dims& shapeOf(const std::string& tensor, int producer) const;
     TensorShape sampleShape(const std::string& tensor, int producer) const;

@@ -28,4 +28,13 @@ std::optional<NodeProblem> findControlFlow(const onnx::GraphProto& graph);
 /// SIGFPE inside libonnx). O(nodes + attribute values).
 std::optional<NodeProblem> findBadWindowAttribute(const onnx::GraphProto& graph);
 
+/// Gives every convolution of @p graph (Conv, ConvInteger, QLinearConv, ConvTranspose) that has
+/// no kernel_shape one read from its weight's declared shape (an initializer, a graph input or a
+/// Constant node): ONNX 1.12 otherwise takes the kernel's rank from the weight and indexes the
+/// input's dimensions, strides and pads by it unchecked (a 5-D weight on a 4-D input read out of
+/// bounds inside libonnx; found by fuzz_onnx). With the attribute, ONNX checks its length
+/// against the input's rank. Returns the first convolution whose weight has no declared shape
+/// of rank 3 or more. O(nodes + attributes + weight ranks).
+std::optional<NodeProblem> completeKernelShapes(onnx::GraphProto& graph);
+
 } // namespace coinfer::onnxguards

@@ -277,16 +277,57 @@ void GraphImport::inferShapes()
     for (onnx::ValueInfoProto& output : *m_graph.mutable_output())
         if (output.type().has_tensor_type())
             output.mutable_type()->mutable_tensor_type()->clear_shape();
-    // ONNX 1.12's inference divides by strides, dilations and groups without checking them (a
-    // stride of 0 raised SIGFPE inside libonnx; found by fuzz_onnx): refuse them first.
+    // ONNX 1.12's inference trusts what it divides and indexes by (a stride of 0 raised SIGFPE,
+    // a convolution's kernel rank taken from a 5-D weight read out of bounds; both found by
+    // fuzz_onnx): give each convolution its kernel_shape, then refuse bad window attributes.
+    if (const auto missing = onnxguards::completeKernelShapes(m_graph))
+        failNode(missing->node, missing->problem);
     if (const auto bad = onnxguards::findBadWindowAttribute(m_graph))
         failNode(bad->node, bad->problem);
+    // Inference sees only the nodes the output depends on: a node Coinfer ignores (an unused
+    // branch, another operator's side output) cannot reach libonnx's inference at all.
+    const std::vector<bool> needed = ancestorsOfOutput();
+    google::protobuf::RepeatedPtrField<onnx::NodeProto> all, inferred;
+    m_graph.mutable_node()->Swap(&all);
+    for (int n = 0; n < all.size(); ++n)
+        if (needed[static_cast<size_t>(n)])
+            inferred.Add()->Swap(all.Mutable(n));
+    m_graph.mutable_node()->Swap(&inferred);
+    std::string error;
     try {
         onnx::ShapeInferenceOptions strict(false, 1, false);
         onnx::shape_inference::InferShapes(m_model, onnx::OpSchemaRegistry::Instance(), strict);
-    } catch (const std::exception& error) {
-        fail(std::string("ONNX shape inference failed: ") + error.what());
+    } catch (const std::exception& thrown) {
+        error = thrown.what();
     }
+    m_graph.mutable_node()->Swap(&inferred);
+    for (int n = 0, k = 0; n < all.size(); ++n)
+        if (needed[static_cast<size_t>(n)])
+            all.Mutable(n)->Swap(inferred.Mutable(k++));
+    m_graph.mutable_node()->Swap(&all);
+    if (!error.empty())
+        fail("ONNX shape inference failed: " + error);
+}
+
+/// The nodes the graph's output depends on through any input (weights made by Constant or
+/// shape nodes included), in the graph's sorted order. O(V + E).
+std::vector<bool> GraphImport::ancestorsOfOutput() const
+{
+    std::vector<bool> needed(static_cast<size_t>(m_graph.node_size()), false);
+    std::vector<std::string> pending = {m_output};
+    std::unordered_set<std::string> seen = {m_output};
+    while (!pending.empty()) {
+        const std::string tensor = pending.back();
+        pending.pop_back();
+        const auto producer = m_producer.find(tensor);
+        if (producer == m_producer.end() || needed[static_cast<size_t>(producer->second)])
+            continue;
+        needed[static_cast<size_t>(producer->second)] = true;
+        for (const std::string& input : m_graph.node(producer->second).input())
+            if (!input.empty() && seen.insert(input).second)
+                pending.push_back(input);
+    }
+    return needed;
 }
 
 void GraphImport::collectShapes()

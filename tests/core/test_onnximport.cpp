@@ -98,6 +98,17 @@ int countLayers(const DnnDescription& dnn, LayerKind kind)
     return count;
 }
 
+/// A FLOAT initializer of @p dims with no values (enough for shape inference), named @p name.
+std::string initializer(ModelBuilder& b, const std::string& name, const std::vector<std::int64_t>& dims)
+{
+    onnx::TensorProto* tensor = b.model().mutable_graph()->add_initializer();
+    tensor->set_name(name);
+    tensor->set_data_type(onnx::TensorProto::FLOAT);
+    for (std::int64_t d : dims)
+        tensor->add_dims(d);
+    return name;
+}
+
 void expectRefusal(const Expected<OnnxImport>& result, const std::vector<std::string>& fragments, ErrorCode code = ErrorCode::BadInput)
 {
     QVERIFY2(!result, "the import should have failed");
@@ -439,6 +450,48 @@ private slots:
             b.output("y");
             expectRefusal(b.import(), {"node '/c1/Conv'", fragment});
         }
+    }
+
+    void aKernelShapeIsReadFromTheWeightBeforeShapeInference()
+    {
+        // ONNX 1.12 takes a convolution's kernel rank from its weight when kernel_shape is absent
+        // and indexes the input's dimensions by it unchecked: a 5-D weight on a 4-D input read out
+        // of bounds inside libonnx (SEGV; found by fuzz_onnx). The importer gives the node the
+        // weight's kernel_shape first, which ONNX checks against the input's rank.
+        const auto withoutKernelShape = [](std::vector<std::int64_t> weightDims) {
+            ModelBuilder b({1, 4, 8, 8});
+            b.node("Conv", {"x", b.weight("w", weightDims)}, "c1", "/c1/Conv");
+            b.node("GlobalAveragePool", {"c1"}, "y", "/pool/GlobalAveragePool");
+            b.output("y");
+            return b.import();
+        };
+        expectRefusal(withoutKernelShape({4, 4, 3, 3, 3}), {"test.onnx: ", "ONNX shape inference failed", "kernel_shape"});
+        expectRefusal(withoutKernelShape({4, 4, 3, 3, 3, 3, 3}), {"test.onnx: ", "ONNX shape inference failed", "kernel_shape"});
+        expectRefusal(withoutKernelShape({4, 4}), {"node '/c1/Conv'", "has no kernel_shape", "weight 'w'", "rank 3 or more"});
+        const Expected<OnnxImport> square = withoutKernelShape({6, 4, 3, 3});
+        QVERIFY2(square, square ? "" : square.error().message.c_str());
+        QCOMPARE(totalMacs(square->dnn), 6.0 * 6 * 6 * 4 * 9);
+
+        // A weight whose shape only inference could tell is refused before inference.
+        ModelBuilder computed({1, 4, 8, 8});
+        computed.node("Relu", {initializer(computed, "w0", {4, 4, 3, 3, 3})}, "w", "/w/Relu");
+        computed.node("Conv", {"x", "w"}, "y", "/c1/Conv");
+        computed.output("y");
+        expectRefusal(computed.import(), {"node '/c1/Conv'", "has no kernel_shape", "weight 'w'"});
+    }
+
+    void nodesOffThePathToTheOutputNeverReachShapeInference()
+    {
+        // A MaxUnpool whose indices are a scalar, off the data path: ONNX 1.12's inference reads
+        // the indices' second dimension unchecked. The importer infers only what the output needs.
+        ModelBuilder b({1, 4, 8, 8});
+        b.conv("x", "y", 4, 4, 3, 1, 1);
+        b.output("y");
+        onnx::NodeProto& unpool = b.node("MaxUnpool", {initializer(b, "pooled", {1, 4, 4, 4}), initializer(b, "indices", {1})}, "side", "/side/MaxUnpool");
+        ModelBuilder::ints(unpool, "kernel_shape", {2, 2});
+        const Expected<OnnxImport> imported = b.import();
+        QVERIFY2(imported, imported ? "" : imported.error().message.c_str());
+        QCOMPARE(finalOutput(imported->dnn), (TensorShape{4, 8, 8}));
     }
 
     void controlFlowIsRefusedBeforeShapeInference_data()
