@@ -18,7 +18,9 @@
 #include <QFile>
 #include <QImage>
 #include <QImageReader>
+#include <QLabel>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -77,6 +79,41 @@ private slots:
         QVERIFY(pdf.count("/Type /Page\n") + pdf.count("/Type /Page ") + pdf.count("/Type /Page/") >= 1);
         QVERIFY(!window.exportPlan(dir.path() + "/x.json", "nonexistent", &error));
         QVERIFY(!error.isEmpty());
+    }
+
+    /// An export's confirmation is seen: the status bar paints it where "N users planned" was
+    /// (the label once kept the whole bar, so no message was ever visible), and the label is
+    /// back once the message is cleared.
+    void theConfirmationOfAnExportIsVisible()
+    {
+        MainWindow window;
+        window.resize(1600, 950);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openFile(kClassroom, true));
+        QVERIFY(waitForPlans(window));
+        QStatusBar* bar = window.statusBar();
+        QLabel* status = window.findChild<QLabel*>("status");
+        QVERIFY(status->isVisible());
+        const QImage before = bar->grab().toImage();
+        QTemporaryDir dir;
+        QVERIFY(window.exportPlanAndSay(dir.path() + "/plan.csv", "og"));
+        QVERIFY(bar->currentMessage().startsWith("Wrote the og plan to "));
+        QVERIFY(!status->isVisible());
+        const QImage after = bar->grab().toImage();
+        QCOMPARE(after.size(), before.size());
+        // The message's text is painted across the bar: count the columns whose pixels changed.
+        int changedColumns = 0;
+        for (int x = 0; x < after.width(); ++x)
+            for (int y = 0; y < after.height(); ++y)
+                if (after.pixel(x, y) != before.pixel(x, y)) {
+                    ++changedColumns;
+                    break;
+                }
+        const int messageWidth = bar->fontMetrics().horizontalAdvance(bar->currentMessage());
+        QVERIFY2(changedColumns > messageWidth / 2, qPrintable(QString("%1 columns changed for a message %2 px wide").arg(changedColumns).arg(messageWidth)));
+        bar->clearMessage();
+        QVERIFY(status->isVisible());
     }
 
     void framesAreExported()

@@ -8,6 +8,7 @@
 #include "widgets/document/scenariodocument.h"
 #include "widgets/document/usertablemodel.h"
 #include "widgets/export/chartexport.h"
+#include "widgets/export/exportpath.h"
 #include "widgets/export/report.h"
 #include "widgets/views/comparisonview.h"
 #include "widgets/views/dnnview.h"
@@ -197,9 +198,11 @@ void MainWindow::createStatusBar()
     m_busy->setMaximumWidth(120);
     m_busy->hide();
     m_status->setObjectName("status");
-    // Permanent, so that a transient message (an export, a note on the file's form) shows beside
-    // it instead of hiding "Stale..." or "No users..." for ten seconds.
-    statusBar()->addPermanentWidget(m_status, 1);
+    // A normal widget, not a permanent one: a permanent label stretched over the bar left the
+    // transient messages (an export's confirmation, a note on the file's form) no room, so none
+    // was ever seen. A message now takes the label's place for its ten seconds; the pages' own
+    // banners keep saying "Stale" meanwhile.
+    statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_busy);
 }
 
@@ -277,8 +280,7 @@ void MainWindow::createFileMenu()
     file->addSeparator();
     file->addAction(tr("&Export plan..."), QKeySequence(tr("Ctrl+E")), this, &MainWindow::askAndExportPlan);
     file->addAction(tr("Export &report (PDF)..."), QKeySequence(tr("Ctrl+P")), this, [this] {
-        QString filter;
-        const QString path = withFilterExtension(QFileDialog::getSaveFileName(this, tr("Export report"), {}, tr("PDF (*.pdf)"), &filter), filter);
+        const QString path = askSavePath(this, tr("Export report"), {}, tr("PDF (*.pdf)"));
         if (path.isEmpty())
             return;
         QString error;
@@ -288,9 +290,7 @@ void MainWindow::createFileMenu()
             statusBar()->showMessage(tr("Wrote the report to %1").arg(path), 10000);
     });
     file->addAction(tr("Export &charts of this page..."), this, [this] {
-        QString filter;
-        const QString path = withFilterExtension(
-            QFileDialog::getSaveFileName(this, tr("Export charts"), {}, tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"), &filter), filter);
+        const QString path = askSavePath(this, tr("Export charts"), {}, tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"));
         if (path.isEmpty())
             return;
         const QStringList written = exportCharts(path);
@@ -313,16 +313,20 @@ void MainWindow::askAndExportPlan()
                                                      static_cast<int>(names.indexOf(QString::fromStdString(algorithmName(Algorithm::Best)))), false, &ok);
     if (!ok)
         return;
-    QString filter;
-    const QString path = withFilterExtension(
-        QFileDialog::getSaveFileName(this, tr("Export plan"), {}, tr("Plan (*.json);;Per-user table (*.csv)"), &filter), filter);
-    if (path.isEmpty())
-        return;
+    const QString path = askSavePath(this, tr("Export plan"), {}, tr("Plan (*.json);;Per-user table (*.csv)"));
+    if (!path.isEmpty())
+        exportPlanAndSay(path, algorithm);
+}
+
+bool MainWindow::exportPlanAndSay(const QString& path, const QString& algorithm)
+{
     QString error;
-    if (!exportPlan(path, algorithm, &error))
+    if (!exportPlan(path, algorithm, &error)) {
         QMessageBox::critical(this, tr("Export failed"), error);
-    else
-        statusBar()->showMessage(tr("Wrote the %1 plan to %2").arg(algorithm, path), 10000);
+        return false;
+    }
+    statusBar()->showMessage(tr("Wrote the %1 plan to %2").arg(algorithm, path), 10000);
+    return true;
 }
 
 QList<int> MainWindow::selectedUsers() const
@@ -716,18 +720,6 @@ QString MainWindow::outcomeStatus() const
         .arg(verdict);
 }
 
-QString MainWindow::withFilterExtension(const QString& path, const QString& selectedFilter)
-{
-    if (path.isEmpty())
-        return path;
-    const qsizetype star = selectedFilter.indexOf("(*.");
-    if (star < 0)
-        return path;
-    const qsizetype end = selectedFilter.indexOf(QRegularExpression("[ ;)]"), star + 3);
-    const QString extension = selectedFilter.mid(star + 2, end < 0 ? -1 : end - star - 2); // ".csv"
-    return path.endsWith(extension, Qt::CaseInsensitive) ? path : path + extension;
-}
-
 bool MainWindow::exportPlan(const QString& path, const QString& algorithm, QString* error)
 {
     for (const AlgorithmResult& result : m_runner->results()) {
@@ -814,7 +806,7 @@ bool MainWindow::saveTo(const QString& given)
 {
     QString path = given;
     if (path.isEmpty())
-        path = QFileDialog::getSaveFileName(this, tr("Save scenario"), {}, tr("Scenarios (*.json)"));
+        path = askSavePath(this, tr("Save scenario"), {}, tr("Scenarios (*.json)"));
     if (path.isEmpty())
         return false;
     Expected<void> saved = m_document->save(path);
@@ -829,7 +821,7 @@ bool MainWindow::saveTo(const QString& given)
 
 void MainWindow::saveExpandedAs()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save expanded as"), {}, tr("Scenarios (*.json)"));
+    const QString path = askSavePath(this, tr("Save expanded as"), {}, tr("Scenarios (*.json)"));
     if (path.isEmpty())
         return;
     Expected<void> saved = m_document->saveExpanded(path);

@@ -71,10 +71,8 @@ public:
     void planNow();
     /// Writes the chosen algorithm's plan (SPEC section 5) as JSON or, for *.csv, per-user CSV.
     bool exportPlan(const QString& path, const QString& algorithm, QString* error = nullptr);
-    /// The file name a save dialog returned, with the extension of the filter chosen there
-    /// ("Per-user table (*.csv)" makes "plan" into "plan.csv"); a name that already ends with that
-    /// extension is kept.
-    static QString withFilterExtension(const QString& path, const QString& selectedFilter);
+    /// exportPlan, then says how it went: a confirmation in the status bar, or an error dialog.
+    bool exportPlanAndSay(const QString& path, const QString& algorithm);
     /// Whether the results on show are for an earlier version of the scenario (an edit since).
     bool resultsAreStale() const { return m_stale; }
     /// The users that cannot meet their deadline under any plan, as of the last planning.
