@@ -12,6 +12,7 @@
 #include "widgets/views/dnnview.h"
 #include "widgets/views/onlineview.h"
 #include "widgets/charts/chartview.h"
+#include "widgets/export/exportpath.h"
 #include "widgets/views/mainwindow.h"
 #include "widgets/views/planview.h"
 #include "widgets/views/timelineview.h"
@@ -324,21 +325,31 @@ private slots:
         QVERIFY(window.banner(1)->isHidden());
     }
 
-    /// Issue 13: the filter chosen in the save dialog decides the format, and ids with commas
-    /// and quotes survive the CSV (RFC 4180).
-    void exportFollowsTheFilterAndQuotesCsv()
+    /// One rule for every save dialog: a typed extension that names one of the dialog's formats
+    /// wins, else the chosen filter's is appended; ids with commas and quotes survive the CSV.
+    void exportFollowsTheTypedExtensionThenTheFilterAndQuotesCsv()
     {
-        QCOMPARE(MainWindow::withFilterExtension("/tmp/plan", "Per-user table (*.csv)"), QString("/tmp/plan.csv"));
-        QCOMPARE(MainWindow::withFilterExtension("/tmp/plan.CSV", "Per-user table (*.csv)"), QString("/tmp/plan.CSV"));
-        QCOMPARE(MainWindow::withFilterExtension("/tmp/plan", "Plan (*.json)"), QString("/tmp/plan.json"));
-        QCOMPARE(MainWindow::withFilterExtension("/tmp/charts", "SVG (*.svg)"), QString("/tmp/charts.svg"));
+        const QString planFilters = "Plan (*.json);;Per-user table (*.csv)";
+        const QString chartFilters = "PNG (*.png);;PDF (*.pdf);;SVG (*.svg)";
+        QCOMPARE(exportPathFor("/tmp/plan", planFilters, "Per-user table (*.csv)"), QString("/tmp/plan.csv"));
+        QCOMPARE(exportPathFor("/tmp/plan", planFilters, "Plan (*.json)"), QString("/tmp/plan.json"));
+        QCOMPARE(exportPathFor("/tmp/plan.CSV", planFilters, "Per-user table (*.csv)"), QString("/tmp/plan.CSV"));
+        // The cases a walkthrough found: the typed extension used to lose to the filter.
+        QCOMPARE(exportPathFor("/tmp/plan2000.csv", planFilters, "Plan (*.json)"), QString("/tmp/plan2000.csv"));
+        QCOMPARE(exportPathFor("/tmp/sweep_gap.pdf", chartFilters, "PNG (*.png)"), QString("/tmp/sweep_gap.pdf"));
+        QCOMPARE(exportPathFor("/tmp/plan200.svg", chartFilters, "PNG (*.png)"), QString("/tmp/plan200.svg"));
+        // An extension the dialog does not offer is part of the name.
+        QCOMPARE(exportPathFor("/tmp/plan.v2", planFilters, "Plan (*.json)"), QString("/tmp/plan.v2.json"));
+        QCOMPARE(exportPathFor("/tmp/charts.gif", chartFilters, "SVG (*.svg)"), QString("/tmp/charts.gif.svg"));
+        QCOMPARE(exportPathFor("", planFilters, "Plan (*.json)"), QString());
+        QCOMPARE(filterExtensions(chartFilters), (QStringList{".png", ".pdf", ".svg"}));
         MainWindow window;
         QVERIFY(window.openFile(kClassroom, true));
         const QString odd = "phone, \"seven\"";
         QVERIFY(window.userModel()->setData(window.userModel()->index(0, UserTableModel::Id), odd));
         QVERIFY(waitForPlans(window));
         QTemporaryDir dir;
-        const QString path = MainWindow::withFilterExtension(dir.path() + "/plan", "Per-user table (*.csv)");
+        const QString path = exportPathFor(dir.path() + "/plan", planFilters, "Per-user table (*.csv)");
         QString error;
         QVERIFY2(window.exportPlan(path, "og", &error), qPrintable(error));
         QFile file(path);

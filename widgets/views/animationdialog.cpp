@@ -1,19 +1,27 @@
 #include "widgets/views/animationdialog.h"
 
+#include "widgets/export/exportpath.h"
 #include "widgets/export/frameexporter.h"
 #include "widgets/views/timelineview.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QProgressDialog>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 
 namespace coinfer {
+
+namespace {
+/// Where the last animation went, so that the next Browse starts there.
+const char* const kLastFolderKey = "export/animationFolder";
+} // namespace
 
 AnimationDialog::AnimationDialog(QWidget* parent)
     : QDialog(parent), m_format(new QComboBox(this)), m_fps(new QSpinBox(this)), m_seconds(new QSpinBox(this))
@@ -44,16 +52,20 @@ AnimationDialog::AnimationDialog(QWidget* parent)
     form->addRow(m_buttons);
     connect(browse, &QPushButton::clicked, this, &AnimationDialog::browse);
     connect(m_target, &QLineEdit::textChanged, this, &AnimationDialog::updateOk);
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
+        const AnimationSettings chosen = settings();
+        QSettings().setValue(kLastFolderKey, chosen.gif ? QFileInfo(chosen.target).absolutePath() : QFileInfo(chosen.target).absoluteFilePath());
+        accept();
+    });
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     updateOk();
 }
 
 void AnimationDialog::browse()
 {
-    const QString chosen = m_format->currentIndex() == 0
-                               ? QFileDialog::getSaveFileName(this, tr("Animated GIF"), m_target->text(), tr("GIF (*.gif)"))
-                               : QFileDialog::getExistingDirectory(this, tr("Folder for the PNG frames"), m_target->text());
+    const QString start = m_target->text().trimmed().isEmpty() ? QSettings().value(kLastFolderKey).toString() : m_target->text();
+    const QString chosen = m_format->currentIndex() == 0 ? askSavePath(this, tr("Animated GIF"), start, tr("GIF (*.gif)"))
+                                                         : QFileDialog::getExistingDirectory(this, tr("Folder for the PNG frames"), start);
     if (!chosen.isEmpty())
         m_target->setText(chosen);
 }

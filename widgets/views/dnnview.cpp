@@ -16,6 +16,7 @@
 #include "widgets/charts/palette.h"
 #include "widgets/document/commands.h"
 #include "widgets/document/scenariodocument.h"
+#include "widgets/export/exportpath.h"
 
 #include <QComboBox>
 #include <QFileInfo>
@@ -293,7 +294,7 @@ void DnnView::showImportResult()
 void DnnView::saveImportedDescription()
 {
     const QString suggested = QFileInfo(m_importPath).dir().filePath(QFileInfo(m_importPath).completeBaseName() + QStringLiteral(".json"));
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save DNN description"), suggested, tr("DNN descriptions (*.json)"));
+    const QString path = askSavePath(this, tr("Save DNN description"), suggested, tr("DNN descriptions (*.json)"));
     if (path.isEmpty())
         return;
     // The model it was imported from and the scenario's own files are inputs, never replaced.

@@ -5,11 +5,11 @@
 #include "widgets/charts/palette.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/export/chartexport.h"
+#include "widgets/export/exportpath.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -52,15 +52,6 @@ QString measureLabel(SweepMeasure measure)
     case SweepMeasure::GapPercent: return QObject::tr("Gap to the strongest proven lower bound (%)");
     }
     return {};
-}
-
-/// "text.csv" from "text" when the chosen filter says CSV, and so on: the filter decides.
-QString withSuffixOfFilter(const QString& path, const QString& filter)
-{
-    if (path.isEmpty() || !QFileInfo(path).suffix().isEmpty())
-        return path;
-    const qsizetype star = filter.indexOf("*.");
-    return star < 0 ? path : path + filter.mid(star + 1, filter.indexOf(')', star) - star - 1);
 }
 
 /// " no-batching misses a deadline in 30 of 30 plans (triangles)." for each planner with late
@@ -604,9 +595,7 @@ QString SweepView::exportCsv(const QString& path) const
 
 void SweepView::exportChartAsked()
 {
-    QString filter;
-    const QString path = withSuffixOfFilter(
-        QFileDialog::getSaveFileName(this, tr("Export sweep chart"), {}, tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"), &filter), filter);
+    const QString path = askSavePath(this, tr("Export sweep chart"), {}, tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"));
     if (path.isEmpty())
         return;
     if (exportCharts({{"sweep", m_chart}}, path).isEmpty())
@@ -617,8 +606,7 @@ void SweepView::exportChartAsked()
 
 void SweepView::exportCsvAsked()
 {
-    QString filter;
-    const QString path = withSuffixOfFilter(QFileDialog::getSaveFileName(this, tr("Export sweep CSV"), {}, tr("CSV (*.csv)"), &filter), filter);
+    const QString path = askSavePath(this, tr("Export sweep CSV"), {}, tr("CSV (*.csv)"));
     if (path.isEmpty())
         return;
     if (const QString error = exportCsv(path); !error.isEmpty())
