@@ -5,6 +5,7 @@
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
 #include "core/planning/planner.h"
+#include "widgets/document/naturalsortproxy.h"
 #include "widgets/document/planrunner.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/document/usertablemodel.h"
@@ -26,6 +27,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QPushButton>
@@ -323,6 +325,54 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!window.resultsAreStale() && !window.runner()->isRunning(), 30000);
         QVERIFY(!window.userModel()->isMarkedInfeasible(2));
         QVERIFY(window.banner(1)->isHidden());
+    }
+
+    /// Opening another file is not an edit: the status and the banners say it is being planned,
+    /// not "Stale ... your last edit"; and the selection, a row number that is another user in
+    /// the new file, is cleared. An edit afterwards is stale again.
+    void openingAFileIsNotAnEditAndClearsTheSelection()
+    {
+        MainWindow window;
+        QVERIFY(window.openFile(kClassroom, true));
+        QVERIFY(waitForPlans(window));
+        window.selectUser(7);
+        QCOMPARE(window.planView()->timeline()->selectedUser(), 7);
+        QVERIFY(window.openFile(QStringLiteral(COINFER_EXAMPLES "/campus.json"), true));
+        const QLabel* status = window.findChild<QLabel*>("status");
+        QVERIFY2(!status->text().startsWith("Stale"), qPrintable(status->text()));
+        QVERIFY2(!window.banner(0)->text().contains("last edit"), qPrintable(window.banner(0)->text()));
+        QVERIFY2(window.banner(0)->text().contains("just opened"), qPrintable(window.banner(0)->text()));
+        QVERIFY(window.findChild<QTableView*>()->selectionModel()->selectedRows().isEmpty());
+        QCOMPARE(window.planView()->timeline()->selectedUser(), -1);
+        QVERIFY(waitForPlans(window));
+        QVERIFY(window.banner(0)->text().isEmpty());
+        QVERIFY(window.userModel()->setData(window.userModel()->index(0, UserTableModel::DeadlineMs), 250.0));
+        QVERIFY(status->text().startsWith("Stale"));
+        QVERIFY(window.banner(0)->text().contains("last edit"));
+    }
+
+    /// Sorting the users table by id is natural: phone-2 before phone-10 before phone-100.
+    void theUsersTableSortsIdsNaturally()
+    {
+        QVERIFY(naturalLess("phone-9", "phone-10"));
+        QVERIFY(!naturalLess("phone-10", "phone-9"));
+        QVERIFY(naturalLess("phone-10", "phone-100"));
+        QVERIFY(naturalLess("Phone-2", "phone-3") && naturalLess("a", "B") && naturalLess("phone-1", "phone-1a"));
+        QVERIFY(naturalLess("phone-01", "phone-1") != naturalLess("phone-1", "phone-01")); // a total order
+        QVERIFY(naturalLess("x-99999999999999999999", "x-100000000000000000000")); // beyond 64-bit integers
+        MainWindow window;
+        QVERIFY(window.openFile(QStringLiteral(COINFER_EXAMPLES "/campus.json"), true));
+        auto* table = window.findChild<QTableView*>();
+        table->sortByColumn(UserTableModel::Id, Qt::AscendingOrder);
+        // The campus's ids are phone-N: sorted, their numbers ascend.
+        int previous = -1;
+        for (int row = 0; row < table->model()->rowCount(); ++row) {
+            const QString id = table->model()->index(row, UserTableModel::Id).data().toString();
+            QVERIFY2(id.startsWith("phone-"), qPrintable(id));
+            const int number = id.mid(6).toInt();
+            QVERIFY2(number > previous, qPrintable(QString("phone-%1 after phone-%2").arg(number).arg(previous)));
+            previous = number;
+        }
     }
 
     /// One rule for every save dialog: a typed extension that names one of the dialog's formats

@@ -305,6 +305,30 @@ private slots:
             QVERIFY(scenario.users[static_cast<size_t>(view.userAtRow(row))].deviceClass.empty());
     }
 
+    /// The users who compute alone (group -1 in a plan) are named as such and listed after
+    /// the rounds, not as "Group (round) -1" above them.
+    void usersComputingAloneComeLastUnderTheirOwnName()
+    {
+        auto [scenario, plan] = syntheticPlan(40);
+        for (int m = 0; m < 10; ++m)
+            plan.users[static_cast<size_t>(m)].group = -1;
+        TimelineView view;
+        view.resize(1000, 500);
+        view.setModel(TimelineModel(scenario, plan));
+        view.setLaneOrder(LaneOrder::Group);
+        QStringList headers;
+        int lastHeaderRow = -1;
+        for (int row = 0; row < view.rowCount(); ++row)
+            if (view.userAtRow(row) < 0) {
+                headers << view.headerAtRow(row);
+                lastHeaderRow = row;
+            }
+        QVERIFY2(!headers.join("|").contains("-1"), qPrintable(headers.join("|")));
+        QCOMPARE(headers.last(), QString("Computed on the phone alone: 10 user(s)"));
+        for (int row = lastHeaderRow + 1; row < view.rowCount(); ++row)
+            QCOMPARE(plan.users[static_cast<size_t>(view.userAtRow(row))].group, -1);
+    }
+
     void zoomIsClampedAndFitRestores()
     {
         const auto [scenario, plan] = syntheticPlan(100);

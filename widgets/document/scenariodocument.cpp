@@ -65,6 +65,7 @@ void ScenarioDocument::reset(Scenario scenario, ScenarioForm form, const QString
     m_loadWarnings.clear();
     m_path = path;
     m_undoStack->clear();
+    emit replaced();
     emit scenarioReset();
     emit edited();
 }

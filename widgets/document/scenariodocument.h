@@ -92,6 +92,9 @@ signals:
     void userChanged(int row);
     void userInserted(int row);
     void userRemoved(int row);
+    /// Another scenario took the document's place (a file opened, an example, a new window's
+    /// variant); edited() follows.
+    void replaced();
     /// Any change of content: the cue to plan again.
     void edited();
     /// An edit changed the file's form beyond the edit itself (FormChange::note), e.g. a

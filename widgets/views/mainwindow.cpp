@@ -7,6 +7,7 @@
 #include "widgets/document/planrunner.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/document/usertablemodel.h"
+#include "widgets/document/naturalsortproxy.h"
 #include "widgets/export/chartexport.h"
 #include "widgets/export/exportpath.h"
 #include "widgets/export/report.h"
@@ -114,7 +115,7 @@ MainWindow::MainWindow(QWidget* parent)
 
 QWidget* MainWindow::createCentralWidget()
 {
-    auto* proxy = new QSortFilterProxyModel(this);
+    auto* proxy = new NaturalSortProxy(this);
     proxy->setSourceModel(m_model);
     m_table->setModel(proxy);
     m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder); // scenario order until a header is clicked
@@ -212,7 +213,14 @@ void MainWindow::connectDocument()
     m_replanTimer->setSingleShot(true);
     m_replanTimer->setTimerType(Qt::PreciseTimer);
     connect(m_replanTimer, &QTimer::timeout, this, &MainWindow::planNow);
+    connect(m_document, &ScenarioDocument::replaced, this, [this] {
+        m_replacing = true;
+        selectUser(-1); // row k of the new scenario is another user
+    });
     connect(m_document, &ScenarioDocument::edited, this, [this] {
+        // A scenario just opened is not "edited": its status and banners say it is being planned.
+        m_staleFromOpen = m_replacing;
+        m_replacing = false;
         updateTitle();
         markStale();
     });
@@ -544,6 +552,12 @@ void MainWindow::updateBanners()
     QString comparisonText, planText;
     if (users == 0) {
         comparisonText = planText = tr("The scenario has no users: add one (Edit > Add user, Ctrl+Shift+N) or generate some (Ctrl+G).");
+    } else if (m_stale && m_staleFromOpen) {
+        const bool earlier = std::any_of(m_runner->results().begin(), m_runner->results().end(), [](const AlgorithmResult& r) { return r.plan.has_value(); });
+        comparisonText = planText = (m_runCancelled && !m_runner->isRunning()
+                                         ? tr("Planning was cancelled: press F5 to plan the %n user(s) of this scenario.", nullptr, users)
+                                         : tr("Planning the %n user(s) of the scenario just opened...", nullptr, users))
+            + (earlier ? tr(" The results below are of the scenario open before.") : QString());
     } else if (m_stale) {
         comparisonText = planText = m_runCancelled && !m_runner->isRunning()
             ? tr("Results are for the scenario before your last edit; planning was cancelled: press F5 to plan again.")
@@ -667,7 +681,10 @@ void MainWindow::updateStatus()
         text = QString::fromStdString(m_infeasibleSentence);
     else
         text = outcomeStatus();
-    if (m_stale && m_document->scenario().userCount() > 0)
+    if (m_stale && m_staleFromOpen && m_document->scenario().userCount() > 0 && !running)
+        text = m_replanTimer->isActive() ? tr("Planning %n user(s)...", nullptr, m_document->scenario().userCount())
+                                         : tr("Not planned yet: press F5 to plan.");
+    else if (m_stale && !m_staleFromOpen && m_document->scenario().userCount() > 0)
         text = tr("Stale: results are for the scenario before your last edit; %1")
                    .arg(running || m_replanTimer->isActive() ? tr("re-planning (Esc cancels). ") + (running ? text : QString()) : tr("press F5 to plan."));
     m_status->setText(text);

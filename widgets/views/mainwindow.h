@@ -178,6 +178,8 @@ private:
     QLabel* m_planBanner = nullptr;
     bool m_planChoiceFollowsRecommendation = true; ///< until the user picks a plan to show
     bool m_stale = false;             ///< an edit since the run whose results are on show
+    bool m_staleFromOpen = false;     ///< ... and the edit was another scenario taking the document's place
+    bool m_replacing = false;         ///< between the document's replaced() and edited()
     quint64 m_editGeneration = 0;     ///< counts edits
     quint64 m_runGeneration = 0;      ///< m_editGeneration when the run in flight started
     bool m_planOutdated = false;      ///< the plan page shows a plan the current run did not make

@@ -316,9 +316,12 @@ void TimelineView::rebuildRows()
     case LaneOrder::Deadline:
         std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return fact(a).deadlineMs < fact(b).deadlineMs; });
         break;
-    case LaneOrder::Group:
-        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return fact(a).group < fact(b).group; });
+    case LaneOrder::Group: {
+        // The rounds in order, then the users who compute alone (group -1 in a plan).
+        const auto rank = [&](int m) { return fact(m).group < 0 ? std::numeric_limits<int>::max() : fact(m).group; };
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return rank(a) < rank(b); });
         break;
+    }
     case LaneOrder::Partition:
         std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return fact(a).partition < fact(b).partition; });
         break;
@@ -329,7 +332,7 @@ void TimelineView::rebuildRows()
     const bool grouped = m_order == LaneOrder::Group || m_order == LaneOrder::Partition || m_order == LaneOrder::DeviceClass;
     auto keyOf = [&](int m) {
         switch (m_order) {
-        case LaneOrder::Group: return tr("Group (round) %1").arg(fact(m).group);
+        case LaneOrder::Group: return fact(m).group < 0 ? tr("Computed on the phone alone") : tr("Group (round) %1").arg(fact(m).group);
         case LaneOrder::Partition: return tr("Partition point %1").arg(fact(m).partition);
         case LaneOrder::DeviceClass: return fact(m).deviceClass.isEmpty() ? tr("No device class") : fact(m).deviceClass;
         default: return QString();

@@ -188,6 +188,8 @@ public:
     QString lateSummary() const;
     const TimelineModel& model() const { return m_model; }
     void selectUser(int user);
+    /// The user whose lane is outlined, -1 for none.
+    int selectedUser() const { return m_selectedUser; }
     /// Marks several users' lanes (the walkthrough's "what changed").
     void setHighlightedUsers(std::set<int> users);
     /// Where the time cursor and the energy meters stand; negative hides them.
