@@ -21,9 +21,11 @@
 #include "widgettest.h"
 
 #include <QAction>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
+#include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSignalSpy>
@@ -373,6 +375,34 @@ private slots:
             QVERIFY2(number > previous, qPrintable(QString("phone-%1 after phone-%2").arg(number).arg(previous)));
             previous = number;
         }
+    }
+
+    /// File > Open example offers every shipped example by name with its story, classroom-split
+    /// first, and each one opens (the built-in ones untitled, so Save asks where).
+    void everyShippedExampleIsOfferedAndOpens()
+    {
+        MainWindow window;
+        QMenu* examples = nullptr;
+        for (QMenu* menu : window.findChildren<QMenu*>())
+            if (menu->title() == "Open &example")
+                examples = menu;
+        QVERIFY(examples);
+        const QList<QAction*> actions = examples->actions();
+        QDir folder(QStringLiteral(COINFER_EXAMPLES));
+        const QStringList files = folder.entryList({"*.json"}, QDir::Files);
+        QCOMPARE(actions.size(), files.size());
+        QVERIFY2(actions.first()->text().startsWith("classroom-split \u2014 "), qPrintable(actions.first()->text()));
+        for (const QString& file : files) {
+            const QString name = QFileInfo(file).completeBaseName();
+            const bool offered = std::any_of(actions.begin(), actions.end(), [&](QAction* a) { return a->text().startsWith(name + " \u2014 ") && a->isEnabled(); });
+            QVERIFY2(offered, qPrintable(file));
+            QVERIFY2(window.openExample(file), qPrintable(file));
+            const Expected<Scenario> expected = readScenario(folder.filePath(file).toStdString());
+            QVERIFY(expected);
+            QCOMPARE(window.document()->scenario().userCount(), expected->userCount());
+            QCOMPARE(window.document()->scenario().name, expected->name);
+        }
+        QVERIFY(!window.openExample("no-such-example.json"));
     }
 
     /// One rule for every save dialog: a typed extension that names one of the dialog's formats

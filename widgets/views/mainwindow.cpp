@@ -13,6 +13,7 @@
 #include "widgets/export/report.h"
 #include "widgets/views/comparisonview.h"
 #include "widgets/views/dnnview.h"
+#include "widgets/views/examplecatalog.h"
 #include "widgets/views/generatordialog.h"
 #include "widgets/views/onlineview.h"
 #include "widgets/views/sweepview.h"
@@ -270,10 +271,19 @@ void MainWindow::createFileMenu()
         if (!path.isEmpty())
             openFileInBackground(path);
     });
-    file->addAction(tr("Open &example"), this, [this] {
-        if (maybeSave())
-            openBuiltInExample();
-    });
+    QMenu* examples = file->addMenu(tr("Open &example"));
+    examples->setToolTipsVisible(true);
+    for (const ExampleEntry& example : shippedExamples()) {
+        QAction* action = examples->addAction(tr("%1 \u2014 %2").arg(QFileInfo(example.file).completeBaseName(), example.story), this,
+                                              [this, name = example.file] {
+                                                  if (maybeSave())
+                                                      openExample(name);
+                                              });
+        if (!example.builtIn && examplesFolder().isEmpty()) {
+            action->setEnabled(false);
+            action->setToolTip(tr("Needs the examples folder of Coinfer's source tree, with the files this example refers to"));
+        }
+    }
     file->addAction(tr("&Import ONNX model..."), QKeySequence(tr("Ctrl+I")), this, [this] {
         m_tabs->setCurrentWidget(m_dnnView);
         m_dnnView->importOnnx();
@@ -515,13 +525,27 @@ bool MainWindow::adoptLoaded(const QString& path, Expected<ScenarioDocument::Loa
 
 void MainWindow::openBuiltInExample()
 {
-    QFile file(":/examples/classroom.json");
-    file.open(QIODevice::ReadOnly);
-    const QByteArray text = file.readAll();
+    openExample(QStringLiteral("classroom.json"));
+}
+
+bool MainWindow::openExample(const QString& name)
+{
+    const auto entry = std::find_if(shippedExamples().begin(), shippedExamples().end(), [&](const ExampleEntry& e) { return e.file == name; });
+    if (entry == shippedExamples().end())
+        return false;
+    if (!entry->builtIn)
+        return !examplesFolder().isEmpty() && openFile(examplesFolder() + "/" + name);
+    QFile file(":/examples/" + name);
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
     Scenario scenario;
-    Expected<ScenarioForm> form = ScenarioForm::parse(text.toStdString(), "classroom.json", scenario);
-    if (form)
-        m_document->reset(scenario, std::move(*form), QString());
+    Expected<ScenarioForm> form = ScenarioForm::parse(file.readAll().toStdString(), name.toStdString(), scenario);
+    if (!form)
+        return false;
+    m_untitledName = tr("%1 example").arg(QFileInfo(name).completeBaseName());
+    m_document->reset(scenario, std::move(*form), QString());
+    updateTitle();
+    return true;
 }
 
 void MainWindow::planNow()

@@ -48,6 +48,9 @@ public:
     void openFileInBackground(const QString& path);
     /// Opens the built-in classroom example.
     void openBuiltInExample();
+    /// Opens the shipped example @p file (a name from shippedExamples()): a built-in one as an
+    /// untitled scenario, the others from the examples folder. False when it cannot be read.
+    bool openExample(const QString& file);
     ScenarioDocument* document() const { return m_document; }
     PlanRunner* runner() const { return m_runner; }
     UserTableModel* userModel() const { return m_model; }
