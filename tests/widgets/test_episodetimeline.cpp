@@ -192,6 +192,30 @@ private slots:
         QCOMPARE(player.timeMs(), dispatches[dispatches.size() - 2]);
     }
 
+    /// A view made taller while it follows the cursor keeps the newest arrival on its last
+    /// row, with the lanes before it filling the view (the Online page shows its timeline
+    /// only once the first episode arrives, and it then showed one lane at the top).
+    void aTallerViewKeepsTheNewestArrivalOnItsLastRow()
+    {
+        const Episode episode = recordEpisode(1000, 1.0);
+        TimelineView view;
+        view.resize(1200, 300);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setModel(TimelineModel::fromEpisode(episode.scenario, episode.record.dispatches));
+        view.setTimeWindow(0, 400);
+        view.setCursorMs(600);
+        const auto& facts = view.model().facts();
+        const int newest = static_cast<int>(std::upper_bound(facts.begin(), facts.end(), 600.0,
+                                                             [](double ms, const LaneFacts& f) { return ms < f.releaseMs; }) - facts.begin()) - 1;
+        QVERIFY(newest > 40);
+        for (int height : {300, 700, 450}) {
+            view.resize(1200, height);
+            QVERIFY2(std::abs(view.lastVisibleRow() - newest) <= 1,
+                     qPrintable(QString("height %1: rows %2-%3, newest %4").arg(height).arg(view.firstVisibleRow()).arg(view.lastVisibleRow()).arg(newest)));
+        }
+    }
+
     void lanesAppearAsTasksArrive()
     {
         const Episode episode = recordEpisode(1000, 1.0);

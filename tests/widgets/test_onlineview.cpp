@@ -4,8 +4,10 @@
 #include "widgets/charts/chartview.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/views/onlineview.h"
+#include "widgets/views/timelineview.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTest>
@@ -62,6 +64,71 @@ class TestOnlineView : public QObject {
 
 private slots:
     void initTestCase() { QCoreApplication::setOrganizationName("CoinferTest"); }
+
+    /// Before any episode the page says in one sentence what to do and shows no empty chart;
+    /// the threshold box is enabled for the threshold policy only.
+    void beforeAnyEpisodeThePageSaysWhatToDo()
+    {
+        ScenarioDocument document;
+        QVERIFY(document.load(QStringLiteral(COINFER_EXAMPLES "/online.json")).has_value());
+        OnlineView view(&document);
+        view.resize(1200, 800);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY2(view.summary()->text().startsWith("No episode yet: "), qPrintable(view.summary()->text()));
+        QVERIFY(!view.summary()->text().contains("F5"));
+        QVERIFY(!view.episodeChart()->isVisible());
+        QVERIFY(!view.trainingChart()->isVisible());
+        QVERIFY(!view.timeline()->isVisible());
+        QDoubleSpinBox* threshold = view.findChild<QDoubleSpinBox*>();
+        QComboBox* policy = nullptr;
+        for (QComboBox* box : view.findChildren<QComboBox*>())
+            if (box->findText("trained DDPG") >= 0)
+                policy = box;
+        QVERIFY(threshold && policy);
+        QVERIFY(threshold->isEnabled());
+        policy->setCurrentIndex(policy->findText("trained DDPG"));
+        QVERIFY(!threshold->isEnabled());
+        policy->setCurrentIndex(policy->findText("immediate"));
+        QVERIFY(!threshold->isEnabled());
+        policy->setCurrentIndex(policy->findText("threshold"));
+        QVERIFY(threshold->isEnabled());
+        QSignalSpy shown(&view, &OnlineView::episodeShown);
+        view.runEpisode();
+        QVERIFY(shown.wait(30000));
+        QVERIFY(view.episodeChart()->isVisible());
+        QVERIFY(view.timeline()->isVisible());
+        QVERIFY(!view.trainingChart()->isVisible()); // no training yet
+    }
+
+    /// An edit after an episode marks it stale, also when every user is deleted; running again
+    /// clears the mark. Opening another scenario forgets the episode.
+    void anEditMarksTheEpisodeStale()
+    {
+        ScenarioDocument document;
+        QVERIFY(document.load(QStringLiteral(COINFER_EXAMPLES "/online.json")).has_value());
+        OnlineView view(&document);
+        view.show();
+        QSignalSpy shown(&view, &OnlineView::episodeShown);
+        view.runEpisode();
+        QVERIFY(shown.wait(30000));
+        QVERIFY(view.staleBanner()->isHidden());
+        User user = document.scenario().users[0];
+        user.deadlineMs *= 2;
+        document.setUser(0, user);
+        QVERIFY(!view.staleBanner()->isHidden());
+        QVERIFY2(view.staleBanner()->text().startsWith("Stale: the episode below"), qPrintable(view.staleBanner()->text()));
+        view.runEpisode();
+        QVERIFY(shown.wait(30000));
+        QVERIFY(view.staleBanner()->isHidden());
+        while (document.scenario().userCount() > 0)
+            document.removeUser(0);
+        QVERIFY(!view.staleBanner()->isHidden());
+        QVERIFY(document.load(QStringLiteral(COINFER_EXAMPLES "/online-bursty.json")).has_value());
+        QVERIFY(view.staleBanner()->isHidden());
+        QVERIFY(view.summary()->text().startsWith("No episode yet: "));
+        QVERIFY(!view.episodeChart()->isVisible());
+    }
 
     void onlineEpisodeAndLiveTraining()
     {

@@ -30,16 +30,22 @@ namespace coinfer {
 OnlineView::OnlineView(ScenarioDocument* document, QWidget* parent)
     : QWidget(parent), m_document(document), m_planner(new QComboBox(this)), m_policy(new QComboBox(this))
     , m_threshold(new QDoubleSpinBox(this)), m_trainButton(new QPushButton(tr("Train DDPG..."), this)), m_summary(new QLabel(this))
-    , m_episode(new ChartView(this)), m_training(new ChartView(this)), m_timeline(new TimelineView(this)), m_player(new SchedulePlayer(this))
+    , m_staleBanner(new QLabel(this)), m_episode(new ChartView(this)), m_training(new ChartView(this)), m_timeline(new TimelineView(this))
+    , m_player(new SchedulePlayer(this))
 {
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(createControls());
+    m_staleBanner->setObjectName("onlineStaleBanner");
+    m_staleBanner->setWordWrap(true);
+    m_staleBanner->setStyleSheet("QLabel { background: #fff3cd; color: #5c4400; border: 1px solid #e0c060; padding: 6px; }");
+    m_staleBanner->hide();
+    layout->addWidget(m_staleBanner);
     m_summary->setWordWrap(true);
     m_summary->setAlignment(Qt::AlignLeft | Qt::AlignTop); // without charts it would float mid-page
     layout->addWidget(m_summary);
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_episode);
-    split->addWidget(createWatch());
+    split->addWidget(m_watch = createWatch());
     split->addWidget(m_training);
     // The episode watched task by task gets most of the page; the charts stay readable above and below.
     split->setStretchFactor(0, 1);
@@ -50,6 +56,8 @@ OnlineView::OnlineView(ScenarioDocument* document, QWidget* parent)
     m_charts = split;
     setUpCharts();
     connect(m_document, &ScenarioDocument::scenarioReset, this, &OnlineView::updateAvailability);
+    connect(m_document, &ScenarioDocument::replaced, this, &OnlineView::forgetResults);
+    connect(m_document, &ScenarioDocument::edited, this, &OnlineView::refreshStaleBanner);
     updateAvailability();
     connect(&m_episodeWatcher, &QFutureWatcher<EpisodeRun>::finished, this, [this] {
         EpisodeRun run = m_episodeWatcher.result();
@@ -73,6 +81,8 @@ QLayout* OnlineView::createControls()
         controls->addWidget(widget);
     controls->addStretch(1);
     connect(run, &QPushButton::clicked, this, &OnlineView::runEpisode);
+    // The threshold is the threshold policy's alone.
+    connect(m_policy, &QComboBox::currentIndexChanged, this, &OnlineView::updateAvailability);
     connect(m_trainButton, &QPushButton::clicked, this, &OnlineView::trainOrStop);
     return controls;
 }
@@ -185,12 +195,48 @@ void OnlineView::updateAvailability()
         control->setEnabled(online);
     if (!isBusy())
         m_trainButton->setEnabled(online);
-    m_charts->setVisible(online);
+    m_threshold->setEnabled(online && m_policy->currentIndex() == 0);
     if (!online)
         m_summary->setText(tr("This scenario has no \"online\" block (task arrivals, slot length, horizon), so there is no online "
                               "episode to run. Open a scenario with one, e.g. examples/online.json."));
     else if (m_summary->text().startsWith(tr("This scenario has no")))
         m_summary->clear();
+    updateShownParts();
+}
+
+void OnlineView::updateShownParts()
+{
+    const bool online = hasOnlineBlock();
+    m_charts->setVisible(online && (m_hasEpisode || m_hasTraining));
+    m_episode->setVisible(m_hasEpisode);
+    m_watch->setVisible(m_hasEpisode);
+    m_training->setVisible(m_hasTraining);
+    if (online && !m_hasEpisode && !m_hasTraining && !isBusy())
+        m_summary->setText(tr("No episode yet: choose a planner and a dispatch policy, then press Run episode (Train DDPG... first "
+                              "learns a policy to choose)."));
+}
+
+void OnlineView::refreshStaleBanner()
+{
+    const bool episode = m_hasEpisode && m_episodeRevision != m_document->revision();
+    const bool training = m_hasTraining && m_trainingRevision != m_document->revision();
+    if (episode)
+        m_staleBanner->setText(tr("Stale: the episode below was run on the scenario before your last edit; press Run episode to run it again."));
+    else if (training)
+        m_staleBanner->setText(tr("Stale: the training below was run on the scenario before your last edit; train again for this one."));
+    m_staleBanner->setVisible(episode || training);
+}
+
+void OnlineView::forgetResults()
+{
+    if (isBusy())
+        return; // what is running ends on the old scenario and is marked stale when it arrives
+    m_hasEpisode = m_hasTraining = false;
+    m_trained.reset();
+    m_training->clearLine(0);
+    m_staleBanner->hide();
+    m_summary->clear();
+    updateShownParts();
 }
 
 void OnlineView::setUpCharts()
@@ -198,6 +244,7 @@ void OnlineView::setUpCharts()
     m_episode->setAxisLabel(ChartAxis::Bottom, tr("Time (ms)"));
     m_episode->setAxisLabel(ChartAxis::Left, tr("Tasks"));
     m_episode->setLegend(LegendPlacement::Below);
+    m_episode->setMinimumHeight(170); // the task counts' axis stays readable beside the tall timeline
     m_training->setAxisLabel(ChartAxis::Bottom, tr("Training episode"));
     m_training->setAxisLabel(ChartAxis::Left, tr("mJ/task"));
     m_training->addLine({.name = tr("DDPG"), .pen = QPen(QColor(70, 130, 180), 2), .marker = PointMarker::Disc, .markerSize = 5});
@@ -282,6 +329,7 @@ void OnlineView::runEpisode()
     }
     const OnlinePlanner chosen = planner();
     m_player->pause();
+    m_runRevision = m_document->revision();
     m_episodeWatcher.setFuture(QtConcurrent::run([scenario, chosen, policy] {
         EpisodeRun run;
         run.result = coinfer::runEpisode(scenario, chosen, makeArrivalTrace(scenario, scenario.online.seed), policy, &run.record);
@@ -316,6 +364,10 @@ void OnlineView::showEpisode(const OnlineResult& result, const OnlineRecord& rec
     m_summary->setText(tr("%1 tasks, %2 dispatches: %3 mJ per task, %4 deadline misses, mean batch %5, GPU busy %6%, %7% saved against local computing.")
                            .arg(result.tasks).arg(result.dispatches).arg(result.energyPerTaskMj(), 0, 'f', 3).arg(result.misses)
                            .arg(result.meanBatchSize(), 0, 'f', 2).arg(100 * result.gpuUtilisation(), 0, 'f', 1).arg(result.savingPercent(), 0, 'f', 1));
+    m_hasEpisode = true;
+    m_episodeRevision = m_runRevision;
+    refreshStaleBanner();
+    updateShownParts();
     emit episodeShown();
 }
 
@@ -329,6 +381,10 @@ void OnlineView::train(int episodes, std::vector<int> hidden)
         return;
     }
     m_training->clearLine(0);
+    m_hasTraining = true;
+    m_trainingRevision = m_document->revision();
+    refreshStaleBanner();
+    updateShownParts();
     m_stopTraining = std::make_shared<std::atomic<bool>>(false);
     m_trained.reset();
     m_trainButton->setText(tr("Stop training"));

@@ -68,6 +68,8 @@ public:
     void exportAnimationAs(const AnimationSettings& settings);
     ChartView* trainingChart() const { return m_training; }
     QLabel* summary() const { return m_summary; }
+    /// The note that the episode or training on show was run on an earlier scenario.
+    QLabel* staleBanner() const { return m_staleBanner; }
     QPushButton* runButton() const { return m_runButton; }
     QPushButton* trainButton() const { return m_trainButton; }
     /// Whether the scenario has an "online" block: without one the page shows a sentence in
@@ -107,6 +109,13 @@ private:
 
     /// Enables the controls and shows the charts only when the scenario has an online block.
     void updateAvailability();
+    /// Shows the episode's charts once an episode ran, the training chart once a training
+    /// started, and before either one sentence that says what to do.
+    void updateShownParts();
+    /// Shows the stale note when the episode or training on show was run on an earlier scenario.
+    void refreshStaleBanner();
+    /// Another scenario was opened: nothing on show, and no policy trained for the old one.
+    void forgetResults();
     ScenarioDocument* m_document;
     QComboBox* m_planner;
     QComboBox* m_policy;
@@ -115,6 +124,13 @@ private:
     QLabel* m_summary;
     QPushButton* m_runButton = nullptr;
     QWidget* m_charts = nullptr;
+    QWidget* m_watch = nullptr;
+    QLabel* m_staleBanner;
+    bool m_hasEpisode = false;  ///< an episode is on show
+    bool m_hasTraining = false; ///< a training's curve is on show
+    quint64 m_runRevision = 0;      ///< the document's revision when the episode running started
+    quint64 m_episodeRevision = 0;  ///< ... when the episode on show started
+    quint64 m_trainingRevision = 0; ///< ... when the training running or on show started
     ChartView* m_episode;
     ChartView* m_training;
     TimelineView* m_timeline;

@@ -415,7 +415,7 @@ void TimelineView::resizeEvent(QResizeEvent* event)
     QWidget::resizeEvent(event);
     ensureGeometry();
     if (revealing() && m_followCursor)
-        scrollToNewestArrival(); // a taller or shorter view keeps the newest arrival at its bottom
+        scrollToNewestArrival(true); // a taller or shorter view keeps the newest arrival at its bottom
 }
 
 QSize TimelineView::sizeHint() const
@@ -557,7 +557,7 @@ bool TimelineView::lateShown(int lane) const
     return facts.late && (!revealing() || facts.dispatchMs <= m_cursorMs);
 }
 
-void TimelineView::scrollToNewestArrival()
+void TimelineView::scrollToNewestArrival(bool toBottom)
 {
     if (m_order != LaneOrder::User || m_fitLanes)
         return; // only release order keeps the arrivals in a run of rows
@@ -567,7 +567,7 @@ void TimelineView::scrollToNewestArrival()
                                                          [](double ms, const LaneFacts& f) { return ms < f.releaseMs; }) - facts.begin()) - 1;
     const double shown = height() - lanesTop();
     const double bottom = (newest + 1) * pitch();
-    if (bottom > m_scroll->value() + shown || bottom - pitch() < m_scroll->value())
+    if (toBottom || bottom > m_scroll->value() + shown || bottom - pitch() < m_scroll->value())
         m_scroll->setValue(static_cast<int>(std::max(0.0, bottom - shown)));
 }
 

@@ -263,7 +263,9 @@ private:
     bool revealing() const { return m_model.isEpisode() && m_cursorMs >= 0; }
     /// Whether @p lane is drawn late: at once in a plan, from its dispatch on in an episode.
     bool lateShown(int lane) const;
-    void scrollToNewestArrival();
+    /// Scrolls the newest arrival into view; with @p toBottom, onto the view's last row even
+    /// when it is in view already (after a resize, so that the rows above it fill the view).
+    void scrollToNewestArrival(bool toBottom = false);
     TimelineModel m_model;
     LaneOrder m_order = LaneOrder::User;
     std::vector<Row> m_rows;
