@@ -9,6 +9,9 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
+#include <iterator>
 #include <QWheelEvent>
 
 #include <cmath>
@@ -113,6 +116,38 @@ private slots:
             for (double tick : ticks)
                 QVERIFY2(tick == std::round(tick), qPrintable(QString("%1 in %2..%3").arg(tick).arg(lower).arg(upper)));
         }
+    }
+
+    /// Bars stacked on bars of a side-by-side group sit exactly on them: same left and right
+    /// edges (the uploading part of "energy per user" stood half off its computing part).
+    void stackedBarsSitOnTheBarsBelowThemInAGroup()
+    {
+        ChartView chart;
+        const QColor computing(120, 170, 90), uploading(230, 160, 60), local(190, 190, 190);
+        const int below = chart.addBars({.x = {0, 1, 2}, .y = {2, 2, 2}, .fill = computing, .outlined = false, .width = 0.4, .group = 0});
+        chart.addBars({.x = {0, 1, 2}, .y = {2, 2, 2}, .fill = uploading, .outlined = false, .width = 0.4, .stackedOn = below});
+        chart.addBars({.x = {0, 1, 2}, .y = {6, 6, 6}, .fill = local, .outlined = false, .width = 0.4, .group = 0});
+        chart.setAxisRange(ChartAxis::Bottom, -0.7, 2.7);
+        chart.setAxisRange(ChartAxis::Left, 0, 7);
+        const QImage image = chart.toPixmap(600, 400).toImage();
+        // The columns of each colour along a row through the lower and through the upper part.
+        const auto columns = [&image](const QColor& colour) {
+            std::vector<int> xs;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x)
+                    if (image.pixelColor(x, y) == colour)
+                        xs.push_back(x);
+            std::sort(xs.begin(), xs.end());
+            xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
+            return xs;
+        };
+        const std::vector<int> lower = columns(computing), upper = columns(uploading), beside = columns(local);
+        QVERIFY(lower.size() > 30 && !upper.empty() && !beside.empty());
+        // Equal but for a smoothed edge column here and there (the bars are three).
+        std::vector<int> differing;
+        std::set_symmetric_difference(lower.begin(), lower.end(), upper.begin(), upper.end(), std::back_inserter(differing));
+        QVERIFY2(differing.size() <= 3, qPrintable(QString("%1 columns differ of %2").arg(differing.size()).arg(lower.size())));
+        QVERIFY(std::none_of(beside.begin(), beside.end(), [&](int x) { return std::binary_search(lower.begin(), lower.end(), x); }));
     }
 
     void selectionOutlinesTheKeyAndKeepsEveryFill()

@@ -261,8 +261,14 @@ int ChartView::addBars(const BarSeries& series)
     // A darker edge of the fill's own hue: the library's blue would read as "edge computing".
     bars->setPen(series.outlined ? QPen(series.fill.darker(150), 1) : QPen(Qt::NoPen));
     bars->setWidth(series.width);
-    if (series.stackedOn >= 0 && series.stackedOn < existing.size())
-        bars->moveAbove(existing[series.stackedOn]);
+    if (series.stackedOn >= 0 && series.stackedOn < existing.size()) {
+        QCPBars* below = existing[series.stackedOn];
+        bars->moveAbove(below);
+        // A bars group places only the bars in it: stacked bars outside the group stood at the
+        // key's middle while the bars they sit on stood aside, in their group's slot.
+        if (series.group < 0 && below->barsGroup())
+            bars->setBarsGroup(below->barsGroup());
+    }
     if (series.group >= 0) {
         QCPBarsGroup*& group = m_groups[series.group];
         if (!group)
