@@ -1,5 +1,6 @@
 #include "core/planning/lowerbound.h"
 
+#include "core/planning/arrivalbound.h"
 #include "core/planning/windowbound.h"
 
 #include <algorithm>
@@ -172,7 +173,7 @@ double capacityLowerBoundMj(const CostModel& model)
     const double prefix = prefixCapacityBoundMj(model);
     if (prefix == kInf)
         return kInf;
-    return std::max(prefix, windowLowerBoundMj(model));
+    return std::max({prefix, windowLowerBoundMj(model), arrivalCountBoundMj(model)});
 }
 
 } // namespace coinfer
