@@ -184,6 +184,12 @@ Fit FitSearch::run(long long maxStates, long long& statesUsed)
 {
     if (m_k == 0)
         return Fit::Yes;
+    // One chain after the last arrival, in the fewest batches that fit, is a plan.
+    double chainMs = std::max(m_group.startMs, m_group.arrivalsMs[static_cast<size_t>(m_k - 1)]);
+    for (int l = 0; l < m_levels; ++l)
+        chainMs += m_group.leastMs[static_cast<size_t>(l)][static_cast<size_t>(m_k)];
+    if (chainMs <= m_group.deadlineMs)
+        return Fit::Yes;
     if (static_cast<double>(m_levels) * std::log2(static_cast<double>(m_k + 1)) > 62)
         return Fit::Unknown;
     // States by progress (the sum of the members' levels); each keeps its earliest time, which
