@@ -12,16 +12,6 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-/// Whether partition @p p < N is a saving option of user @p m: one it could meet alone that
-/// costs less than computing locally, or any it could meet alone when local computing is late.
-bool savingOption(const CostModel& model, int m, int p)
-{
-    const int local = model.subtaskCount();
-    if (!model.feasibleAlone(m, p))
-        return false;
-    return !model.feasibleAlone(m, local) || model.energyMj(m, p) < model.energyMj(m, local);
-}
-
 /// A user with a saving option.
 struct Saver {
     int user = 0;
@@ -38,7 +28,7 @@ std::vector<std::vector<Saver>> saverClasses(const CostModel& model, std::vector
         double cheapest = kInf;
         int last = -1;
         for (int p = 0; p < local; ++p) {
-            if (!savingOption(model, m, p))
+            if (!isSavingOption(model, m, p))
                 continue;
             cheapest = std::min(cheapest, model.energyMj(m, p));
             last = p;
@@ -87,7 +77,7 @@ RelaxedGroup relaxGroup(const CostModel& model, const std::vector<Saver>& member
         // Its batch of sub-task q+1 follows its data and, from a smaller p, a chain up to q.
         double earliest = kInf;
         for (int p = 0; p <= saver.lastPartition; ++p) {
-            if (!savingOption(model, saver.user, p))
+            if (!isSavingOption(model, saver.user, p))
                 continue;
             double at = model.arrivalMs(saver.user, p);
             for (int n = p + 1; n <= q; ++n)
@@ -257,29 +247,97 @@ int largestFit(const RelaxedGroup& group, const ArrivalBoundOptions& options, lo
     return fails - 1;
 }
 
-/// What the savers of classes @p first..@p last (a group) add to the alone bound: the smallest
-/// (savers - K) savings; +inf when K is below the savers that must offload. O(one largestFit).
-double groupChargeMj(const CostModel& model, const std::vector<std::vector<Saver>>& classes, const std::vector<double>& deadlinesMs,
-                     size_t first, size_t last, const ArrivalBoundOptions& options, long long& statesLeft)
+/// One group's members and K (the size of the group when nothing is proven).
+SaverGroup fitGroup(const CostModel& model, const std::vector<std::vector<Saver>>& classes, const std::vector<double>& deadlinesMs,
+                    size_t first, size_t last, const ArrivalBoundOptions& options, long long& statesLeft)
 {
+    SaverGroup group;
     std::vector<Saver> members;
     for (size_t c = first; c <= last; ++c)
         members.insert(members.end(), classes[c].begin(), classes[c].end());
-    if (static_cast<int>(members.size()) > options.maxGroupUsers || statesLeft <= 0)
-        return 0;
-    const int fit = largestFit(relaxGroup(model, members, deadlinesMs[last]), options, statesLeft);
-    std::vector<double> savings;
     for (const Saver& saver : members)
-        savings.push_back(saver.savingMj);
+        group.users.push_back(saver.user);
+    group.limit = static_cast<int>(members.size());
+    if (group.limit > options.maxGroupUsers || statesLeft <= 0)
+        return group;
+    group.limit = largestFit(relaxGroup(model, members, deadlinesMs[last]), options, statesLeft);
+    return group;
+}
+
+/// What a group adds to the alone bound: the smallest (savers - K) savings; +inf when K is below
+/// the savers that must offload. O(n log n).
+double groupChargeMj(const std::vector<double>& savingByUser, const SaverGroup& group)
+{
+    std::vector<double> savings;
+    for (int user : group.users)
+        savings.push_back(savingByUser[static_cast<size_t>(user)]);
     std::sort(savings.begin(), savings.end());
-    const size_t forced = savings.size() - std::min(savings.size(), static_cast<size_t>(fit));
+    const size_t forced = savings.size() - std::min(savings.size(), static_cast<size_t>(group.limit));
     double charge = 0;
     for (size_t i = 0; i < forced; ++i)
         charge += savings[i];
     return charge;
 }
 
+/// The split of the classes into groups of neighbouring classes that the charges favour most,
+/// by a dynamic programme over the classes; its charge in @p chargeMj. O(G maxSpan) groups.
+std::vector<SaverGroup> bestSplit(const CostModel& model, const ArrivalBoundOptions& options, double& chargeMj)
+{
+    std::vector<double> deadlinesMs;
+    const std::vector<std::vector<Saver>> classes = saverClasses(model, deadlinesMs);
+    std::vector<double> savingByUser(static_cast<size_t>(model.userCount()), 0.0);
+    for (const std::vector<Saver>& savers : classes)
+        for (const Saver& saver : savers)
+            savingByUser[static_cast<size_t>(saver.user)] = saver.savingMj;
+    // best[j]: the most the classes before j add; from[j], group[j]: the last group of that split
+    // (from[j] = j - 1 and no group when class j - 1 is in none).
+    std::vector<double> best(classes.size() + 1, 0.0);
+    std::vector<size_t> from(classes.size() + 1, 0);
+    std::vector<SaverGroup> group(classes.size() + 1);
+    long long statesLeft = options.maxTotalStates;
+    const size_t span = static_cast<size_t>(std::max(1, options.maxSpan));
+    for (size_t last = 0; last < classes.size(); ++last) {
+        best[last + 1] = best[last];
+        from[last + 1] = last;
+        for (size_t first = last + 1; first-- > 0 && last - first < span;) {
+            SaverGroup candidate = fitGroup(model, classes, deadlinesMs, first, last, options, statesLeft);
+            const double charge = groupChargeMj(savingByUser, candidate);
+            if (charge == kInf) {
+                chargeMj = kInf;
+                return {std::move(candidate)};
+            }
+            if (best[first] + charge > best[last + 1] && static_cast<size_t>(candidate.limit) < candidate.users.size()) {
+                best[last + 1] = best[first] + charge;
+                from[last + 1] = first;
+                group[last + 1] = std::move(candidate);
+            }
+        }
+    }
+    chargeMj = best.back();
+    std::vector<SaverGroup> split;
+    for (size_t j = classes.size(); j > 0; j = from[j])
+        if (!group[j].users.empty())
+            split.push_back(std::move(group[j]));
+    return split;
+}
+
 } // namespace
+
+bool isSavingOption(const CostModel& model, int user, int partition)
+{
+    const int local = model.subtaskCount();
+    if (!model.feasibleAlone(user, partition))
+        return false;
+    return !model.feasibleAlone(user, local) || model.energyMj(user, partition) < model.energyMj(user, local);
+}
+
+std::vector<SaverGroup> arrivalCountGroups(const CostModel& model, const ArrivalBoundOptions& options)
+{
+    if (model.userCount() == 0 || !std::isfinite(model.aloneLowerBoundMj()))
+        return {};
+    double chargeMj = 0;
+    return bestSplit(model, options, chargeMj);
+}
 
 double arrivalCountBoundMj(const CostModel& model, const ArrivalBoundOptions& options)
 {
@@ -288,22 +346,9 @@ double arrivalCountBoundMj(const CostModel& model, const ArrivalBoundOptions& op
     const double alone = model.aloneLowerBoundMj();
     if (!std::isfinite(alone))
         return kInf;
-    std::vector<double> deadlinesMs;
-    const std::vector<std::vector<Saver>> classes = saverClasses(model, deadlinesMs);
-    // best[j]: the most the classes before j add, split into groups of neighbouring classes.
-    std::vector<double> best(classes.size() + 1, 0.0);
-    long long statesLeft = options.maxTotalStates;
-    for (size_t last = 0; last < classes.size(); ++last) {
-        best[last + 1] = best[last];
-        const size_t span = std::min(classes.size(), static_cast<size_t>(std::max(1, options.maxSpan)));
-        for (size_t first = last + 1; first-- > 0 && last - first < span;) {
-            const double charge = groupChargeMj(model, classes, deadlinesMs, first, last, options, statesLeft);
-            if (charge == kInf)
-                return kInf;
-            best[last + 1] = std::max(best[last + 1], best[first] + charge);
-        }
-    }
-    return alone + best.back();
+    double chargeMj = 0;
+    bestSplit(model, options, chargeMj);
+    return alone + chargeMj;
 }
 
 } // namespace coinfer

@@ -4,6 +4,8 @@
 
 #include "core/model/costmodel.h"
 
+#include <vector>
+
 namespace coinfer {
 
 /// Knobs of arrivalCountBoundMj (tests change them; the planners use the defaults).
@@ -31,5 +33,22 @@ struct ArrivalBoundOptions {
 /// users. O(M N^2 + G * maxSpan * (n log n + n B_max N)) to set up, G classes of n savers at
 /// most, then O(maxTotalStates * N * B_max) hash-map steps at most for the searches.
 double arrivalCountBoundMj(const CostModel& model, const ArrivalBoundOptions& options = {});
+
+/// Whether partition @p partition < N is a saving option of user @p user (arrivalCountBoundMj):
+/// one it could meet alone that costs less than E_m(N), or any it could meet alone when local
+/// computing misses its deadline. O(N).
+bool isSavingOption(const CostModel& model, int user, int partition);
+
+/// One group of arrivalCountBoundMj's best split: in every feasible plan at most @p limit of
+/// @p users use a saving option.
+struct SaverGroup {
+    std::vector<int> users;
+    int limit = 0;
+};
+
+/// The groups of the split arrivalCountBoundMj charges, those with a limit below their size
+/// (the others constrain nothing); a group whose forced savers (local computing late) outnumber
+/// its limit proves that no plan exists. The same cost as arrivalCountBoundMj.
+std::vector<SaverGroup> arrivalCountGroups(const CostModel& model, const ArrivalBoundOptions& options = {});
 
 } // namespace coinfer

@@ -1,6 +1,5 @@
 #include "core/planning/lowerbound.h"
 
-#include "core/planning/arrivalbound.h"
 #include "core/planning/windowbound.h"
 
 #include <algorithm>
@@ -173,7 +172,8 @@ double capacityLowerBoundMj(const CostModel& model)
     const double prefix = prefixCapacityBoundMj(model);
     if (prefix == kInf)
         return kInf;
-    return std::max({prefix, windowLowerBoundMj(model), arrivalCountBoundMj(model)});
+    // The window bound keeps the arrival count bound's limits: its first iterate is that bound.
+    return std::max(prefix, windowLowerBoundMj(model));
 }
 
 } // namespace coinfer

@@ -17,8 +17,9 @@ namespace coinfer {
 /// O(16 * 48 * M * N) after O(M * N^2) for the options.
 double prefixCapacityBoundMj(const CostModel& model);
 
-/// The strongest proven lower bound of this file: the largest of prefixCapacityBoundMj,
-/// windowLowerBoundMj (windowbound.h) and arrivalCountBoundMj (arrivalbound.h), the costs of all three. +inf when no feasible plan exists by
+/// The strongest proven lower bound of this file: the larger of prefixCapacityBoundMj and
+/// windowLowerBoundMj (windowbound.h, which keeps the limits of arrivalCountBoundMj, so it is never
+/// below that bound), the costs of both. +inf when no feasible plan exists by
 /// either argument (the window bound is skipped then).
 double capacityLowerBoundMj(const CostModel& model);
 
