@@ -12,8 +12,8 @@ namespace coinfer {
 struct ArrivalBoundOptions {
     int maxSpan = 3;                       ///< neighbouring deadline classes merged into one group at most
     int maxGroupUsers = 1024;              ///< groups with more savers than this are not searched
-    long long maxStates = 10'000;          ///< states of one feasibility search at most
-    long long maxTotalStates = 50'000;     ///< states of all the searches of one call at most
+    long long maxStates = 5'000;           ///< states of one feasibility search at most
+    long long maxTotalStates = 20'000;     ///< states of all the searches of one call at most
 };
 
 /// A proven lower bound that sees arrivals. A user "saves" when some partition p < N that it
