@@ -1,9 +1,11 @@
 // Not a Google Benchmark: the proven lower bounds of one or more scenario files, each with its CPU
 // time, so that the bounds can be compared on large scenarios (docs/algorithms.md section 8).
 // Usage: bound_quality FILE... ; prints one line per file: users, sub-tasks, alone, prefix
-// capacity and window bounds (mJ) and the milliseconds each took.
+// capacity, window (with and without the count limits) and arrival count bounds (mJ) and the
+// milliseconds each took.
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
+#include "core/planning/arrivalbound.h"
 #include "core/planning/lowerbound.h"
 #include "core/planning/windowbound.h"
 
@@ -42,8 +44,18 @@ int main(int argc, char** argv)
         start = cpuMs();
         const double window = coinfer::windowLowerBoundMj(model);
         const double windowMs = cpuMs() - start;
-        std::printf("%s: %d users x %d sub-tasks; alone %.3f mJ (%.1f ms), prefix %.3f mJ (%.1f ms), window %.3f mJ (%.1f ms)\n",
-                    argv[a], model.userCount(), model.subtaskCount(), alone, aloneMs, prefix, prefixMs, window, windowMs);
+        start = cpuMs();
+        coinfer::WindowBoundOptions withoutLimits;
+        withoutLimits.countLimits = false;
+        const double plainWindow = coinfer::windowLowerBoundMj(model, withoutLimits);
+        const double plainWindowMs = cpuMs() - start;
+        start = cpuMs();
+        const double arrival = coinfer::arrivalCountBoundMj(model);
+        const double arrivalMs = cpuMs() - start;
+        std::printf("%s: %d users x %d sub-tasks; alone %.3f mJ (%.1f ms), prefix %.3f mJ (%.1f ms), window %.3f mJ "
+                    "(%.1f ms), window without count limits %.3f mJ (%.1f ms), arrival count %.3f mJ (%.1f ms)\n",
+                    argv[a], model.userCount(), model.subtaskCount(), alone, aloneMs, prefix, prefixMs, window, windowMs,
+                    plainWindow, plainWindowMs, arrival, arrivalMs);
     }
     return 0;
 }

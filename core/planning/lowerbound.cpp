@@ -172,6 +172,7 @@ double capacityLowerBoundMj(const CostModel& model)
     const double prefix = prefixCapacityBoundMj(model);
     if (prefix == kInf)
         return kInf;
+    // The window bound keeps the arrival count bound's limits: its first iterate is that bound.
     return std::max(prefix, windowLowerBoundMj(model));
 }
 

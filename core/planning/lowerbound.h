@@ -18,7 +18,8 @@ namespace coinfer {
 double prefixCapacityBoundMj(const CostModel& model);
 
 /// The strongest proven lower bound of this file: the larger of prefixCapacityBoundMj and
-/// windowLowerBoundMj (windowbound.h), the costs of both. +inf when no feasible plan exists by
+/// windowLowerBoundMj (windowbound.h, which keeps the limits of arrivalCountBoundMj, so it is never
+/// below that bound), the costs of both. +inf when no feasible plan exists by
 /// either argument (the window bound is skipped then).
 double capacityLowerBoundMj(const CostModel& model);
 

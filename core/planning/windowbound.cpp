@@ -3,6 +3,7 @@
 // is no later than t; all those constraints are priced at once by Lagrange multipliers.
 #include "core/planning/windowbound.h"
 
+#include "core/planning/arrivalbound.h"
 #include "core/planning/lowerbound.h"
 
 #include <algorithm>
@@ -451,13 +452,48 @@ Refinement refineByArrivals(const CostModel& model, const WindowGrid& grid, cons
     return refinement;
 }
 
+/// The count limits of the arrival count bound (arrivalbound.h), per option of the table:
+/// whether it is a saving option, and per group its members (table users) and limit K.
+struct CountLimits {
+    std::vector<char> saving;
+    std::vector<std::vector<size_t>> groups;
+    std::vector<size_t> limit;
+};
+
+/// The limits of arrivalCountGroups over @p table; false when a group's forced members (no
+/// option but saving ones) outnumber its limit: no plan exists. O(options N + the groups' cost).
+bool countLimits(const CostModel& model, const OptionTable& table, const ArrivalBoundOptions& options, CountLimits& limits)
+{
+    limits.saving.assign(table.energyMj.size(), 0);
+    for (size_t o = 0; o < table.energyMj.size(); ++o)
+        limits.saving[o] = table.partition[o] < model.subtaskCount() && isSavingOption(model, table.owner[o], table.partition[o]);
+    for (SaverGroup& group : arrivalCountGroups(model, options)) {
+        size_t forced = 0;
+        std::vector<size_t> members;
+        for (int user : group.users) {
+            const size_t m = static_cast<size_t>(user);
+            bool other = false;
+            for (size_t o = table.userBegin[m]; o < table.userBegin[m + 1]; ++o)
+                other = other || !limits.saving[o];
+            forced += other ? 0 : 1;
+            members.push_back(m);
+        }
+        if (forced > static_cast<size_t>(group.limit))
+            return false;
+        limits.groups.push_back(std::move(members));
+        limits.limit.push_back(static_cast<size_t>(group.limit));
+    }
+    return true;
+}
+
 /// The Lagrangian L(lambda) = sum_m min_p [E_m(p) + h_m(p) * sum of lambda over the windows that
 /// hold option p] - sum_k lambda_k * capacity_k, and a subgradient. O(options + cells).
 class WindowDual {
 public:
-    WindowDual(const WindowGrid& grid, const OptionTable& options, const Refinement& refinement)
-        : m_grid(grid), m_options(options), m_refinement(refinement), m_price(grid.cells()), m_load(grid.cells()),
-          m_extraLoad(kLayers * grid.cells()), m_combined(grid.cells()), m_windowLoad(grid.cells())
+    WindowDual(const WindowGrid& grid, const OptionTable& options, const Refinement& refinement, const CountLimits& limits)
+        : m_grid(grid), m_options(options), m_refinement(refinement), m_limits(limits), m_price(grid.cells()),
+          m_load(grid.cells()), m_extraLoad(kLayers * grid.cells()), m_combined(grid.cells()), m_windowLoad(grid.cells()),
+          m_chosen(options.userBegin.size() - 1)
     {
     }
 
@@ -485,21 +521,8 @@ public:
         }
         std::fill(m_load.begin(), m_load.end(), 0.0);
         std::fill(m_extraLoad.begin(), m_extraLoad.end(), 0.0);
-        const size_t users = m_options.userBegin.size() - 1;
-        for (size_t m = 0; m < users; ++m) {
-            double least = kInf;
-            size_t chosen = 0;
-            for (size_t o = m_options.userBegin[m]; o < m_options.userBegin[m + 1]; ++o) {
-                const int cell = m_options.cell[o];
-                double priced = m_options.energyMj[o] + (cell < 0 ? 0 : m_options.occupancyMs[o] * m_price[static_cast<size_t>(cell)]);
-                for (size_t e = m_refinement.begin[o]; e < m_refinement.begin[o + 1]; ++e)
-                    priced += lambda[m_refinement.entries[e].first] * m_refinement.entries[e].second;
-                if (priced < least) {
-                    least = priced;
-                    chosen = o;
-                }
-            }
-            value += least;
+        value += chooseOptions(lambda);
+        for (size_t chosen : m_chosen) {
             if (m_options.cell[chosen] >= 0)
                 m_load[static_cast<size_t>(m_options.cell[chosen])] += m_options.occupancyMs[chosen];
             for (size_t e = m_refinement.begin[chosen]; e < m_refinement.begin[chosen + 1]; ++e)
@@ -520,20 +543,85 @@ public:
         return value;
     }
 
+    /// Whether evaluate keeps the count limits.
+    void useLimits(bool use) { m_useLimits = use; }
+
 private:
+    /// E_o plus the priced charges of option @p o. O(its refinements).
+    double priced(size_t o, const std::vector<double>& lambda) const
+    {
+        const int cell = m_options.cell[o];
+        double value = m_options.energyMj[o] + (cell < 0 ? 0 : m_options.occupancyMs[o] * m_price[static_cast<size_t>(cell)]);
+        for (size_t e = m_refinement.begin[o]; e < m_refinement.begin[o + 1]; ++e)
+            value += lambda[m_refinement.entries[e].first] * m_refinement.entries[e].second;
+        return value;
+    }
+
+    /// The least priced option of every user into m_chosen, with at most limit saving options in
+    /// each group of the count limits (the members whose saving option gains most over their
+    /// best other one take it); returns the sum of the chosen prices. O(options + n log n per
+    /// group).
+    double chooseOptions(const std::vector<double>& lambda)
+    {
+        const size_t users = m_chosen.size();
+        double sum = 0;
+        std::vector<std::pair<double, size_t>>& gains = m_gains;
+        for (size_t m = 0; m < users; ++m) {
+            // The least priced option, and among a limited user's non-saving options the least.
+            double least = kInf, leastOther = kInf;
+            size_t chosen = m_options.userBegin[m], other = chosen;
+            for (size_t o = m_options.userBegin[m]; o < m_options.userBegin[m + 1]; ++o) {
+                const double value = priced(o, lambda);
+                if (value < least)
+                    least = value, chosen = o;
+                if (!m_limits.saving[o] && value < leastOther)
+                    leastOther = value, other = o;
+            }
+            m_chosen[m] = chosen;
+            m_other[m] = other;
+            m_gain[m] = m_limits.saving[chosen] ? leastOther - least : 0;
+            sum += least;
+        }
+        for (size_t g = 0; g < m_limits.groups.size() && m_useLimits; ++g) {
+            const std::vector<size_t>& group = m_limits.groups[g];
+            gains.clear();
+            for (size_t m : group)
+                if (m_limits.saving[m_chosen[m]])
+                    gains.push_back({m_gain[m], m});
+            const size_t limit = m_limits.limit[g];
+            if (gains.size() <= limit)
+                continue;
+            // Forced members (no other option) have an infinite gain and stay.
+            std::nth_element(gains.begin(), gains.begin() + static_cast<std::ptrdiff_t>(limit), gains.end(),
+                             [](const auto& a, const auto& b) { return a.first > b.first; });
+            for (size_t i = limit; i < gains.size(); ++i) {
+                const size_t m = gains[i].second;
+                sum += gains[i].first;
+                m_chosen[m] = m_other[m];
+            }
+        }
+        return sum;
+    }
+
     const WindowGrid& m_grid;
     const OptionTable& m_options;
     const Refinement& m_refinement;
+    const CountLimits& m_limits;
+    bool m_useLimits = true;
     std::vector<double> m_price, m_load, m_extraLoad, m_combined, m_windowLoad;
+    std::vector<size_t> m_chosen, m_other = std::vector<size_t>(m_chosen.size());
+    std::vector<double> m_gain = std::vector<double>(m_chosen.size());
+    std::vector<std::pair<double, size_t>> m_gains;
 };
 
 /// The largest L(lambda) found by a projected subgradient method with Polyak steps towards a
 /// target above the best value so far; the target's distance halves after 8 steps without
 /// progress. Every L(lambda) with lambda >= 0 is a valid bound, so the method needs no
 /// convergence to be correct, only to be strong. O(iterations * (options + cells)).
-double maximizeDual(WindowDual& dual, size_t cells, int iterations)
+double maximizeDual(WindowDual& dual, std::vector<double>& lambda, int iterations)
 {
-    std::vector<double> lambda(cells, 0.0), gradient;
+    const size_t cells = lambda.size();
+    std::vector<double> gradient, bestLambda = lambda;
     double best = -kInf;
     double gap = 0; // how far above the best value the next step aims
     int sinceBetter = 0;
@@ -543,6 +631,7 @@ double maximizeDual(WindowDual& dual, size_t cells, int iterations)
             gap = 0.05 * std::fabs(value) + 1e-9;
         if (value > best) {
             best = value;
+            bestLambda = lambda;
             sinceBetter = 0;
         } else if (++sinceBetter >= 8) {
             gap /= 2;
@@ -558,6 +647,7 @@ double maximizeDual(WindowDual& dual, size_t cells, int iterations)
         for (size_t k = 0; k < cells; ++k)
             lambda[k] = std::max(0.0, lambda[k] + step * gradient[k]);
     }
+    lambda = std::move(bestLambda);
     return best;
 }
 
@@ -578,9 +668,23 @@ double windowLowerBoundMj(const CostModel& model, const WindowBoundOptions& opti
     const WindowGrid grid = makeGrid(model, options, std::move(arrivals));
     placeOptions(table, occupancyCurves(model, model.userCount()), grid);
 
+    CountLimits limits;
+    limits.saving.assign(table.energyMj.size(), 0);
+    if (options.countLimits && !countLimits(model, table, options.arrivals, limits))
+        return kInf; // more users must offload than can
     const Refinement refinement = refineByArrivals(model, grid, table, options);
-    WindowDual dual(grid, table, refinement);
-    return maximizeDual(dual, kLayers * grid.cells(), options.iterations);
+    WindowDual dual(grid, table, refinement, limits);
+    // First without the limits, then with them from the best multipliers found: the limits only
+    // raise L at every lambda, so the bound is never below the one without them, nor (lambda = 0)
+    // below the arrival count bound.
+    dual.useLimits(false);
+    std::vector<double> lambda(kLayers * grid.cells(), 0.0), gradient;
+    double best = maximizeDual(dual, lambda, options.iterations);
+    if (limits.groups.empty())
+        return best;
+    dual.useLimits(true);
+    best = std::max(best, dual.evaluate(std::vector<double>(lambda.size(), 0.0), gradient));
+    return std::max(best, maximizeDual(dual, lambda, options.limitIterations));
 }
 
 } // namespace coinfer

@@ -3,6 +3,7 @@
 // whose chain of batches must fit in a time budget (docs/algorithms.md section 8).
 
 #include "core/model/costmodel.h"
+#include "core/planning/arrivalbound.h"
 
 #include <vector>
 
@@ -37,6 +38,9 @@ struct WindowBoundOptions {
     int frontPoints = 48;    ///< points kept per Pareto front of the arrival-aware charges
     int certifyPoints = 128; ///< time grid of the start-certified charges (0: none)
     int maxRefinements = 4'000'000; ///< (option, window) pairs of extra charges at most
+    bool countLimits = true; ///< keep the arrival count bound's limits in the inner minimum
+    int limitIterations = 100; ///< subgradient steps with the limits, after those without
+    ArrivalBoundOptions arrivals; ///< the options of those limits
 };
 
 /// The window bound of docs/algorithms.md section 8. Every batch that holds user m runs inside
@@ -50,11 +54,18 @@ struct WindowBoundOptions {
 /// cheaper, lighter one are dropped when tau never falls as b grows. Relaxing every window with
 /// multipliers lambda >= 0 gives, for every lambda, the bound sum_m min_p [E_m(p) + the priced
 /// charges of option p] - sum_k lambda_k (t_k - s_k); a projected subgradient method maximises
-/// it, every iterate is a valid bound and the largest is returned. The first iterate (lambda = 0)
-/// is the alone bound. +inf when some user can meet its deadline nowhere; 0 with no users.
+/// it, every iterate is a valid bound and the largest is returned. With countLimits, a second run
+/// of limitIterations steps starts from the best multipliers of the first, and its inner
+/// minimum keeps the limits of arrivalCountGroups (at most K savers of each group use a saving
+/// option; both constraints hold for a feasible plan without dominated options, so the minimum
+/// over the options that satisfy the limits is still at most its energy; it is never below the
+/// first run's, and at lambda = 0 it is arrivalCountBoundMj); the first run starts at the alone
+/// bound. +inf when some user can
+/// meet its deadline nowhere or a group's forced savers outnumber its limit; 0 with no users.
 /// O(M N^2 + N^2 B_max + M N log(M N)) to set up; O(W (N (frontPoints + certifyPoints) B_max log
-/// + options)) for the W windows whose arrivals spread (the others are skipped); then
-/// O(iterations * (options + extra charges + S T)).
+/// + options)) for the W windows whose arrivals spread (the others are skipped), the cost of
+/// arrivalCountGroups; then O((iterations + limitIterations) * (options + extra charges + S T +
+/// n log n)), n the limited savers.
 double windowLowerBoundMj(const CostModel& model, const WindowBoundOptions& options = {});
 
 } // namespace coinfer
