@@ -2,6 +2,7 @@
 // axis, the legend below the plot, clicks that name the data point, clearing, and files in every
 // format it writes.
 #include "widgets/charts/chartview.h"
+#include "widgets/charts/palette.h"
 
 #include <QFile>
 #include <QImage>
@@ -9,12 +10,11 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <algorithm>
-#include <iterator>
 #include <QWheelEvent>
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 
 using namespace coinfer;
 
@@ -120,6 +120,35 @@ private slots:
 
     /// Bars stacked on bars of a side-by-side group sit exactly on them: same left and right
     /// edges (the uploading part of "energy per user" stood half off its computing part).
+    /// The mark of the chosen key is on screen only: a chart saved or drawn for a report is
+    /// the same with and without it.
+    void theSelectionIsNotExported()
+    {
+        ChartView chart;
+        chart.resize(600, 400);
+        chart.addBars({.name = "plan", .x = {0, 1, 2}, .y = {3, 4, 5}, .fill = QColor(120, 170, 90), .width = 0.4});
+        chart.setAxisRange(ChartAxis::Bottom, -0.7, 2.7);
+        chart.setAxisRange(ChartAxis::Left, 0, 7);
+        QTemporaryDir dir;
+        const QImage plain = chart.toPixmap(600, 400).toImage();
+        QVERIFY(chart.save(dir.filePath("plain.png"), 600, 400));
+        chart.highlightBars(1);
+        QCOMPARE(chart.toPixmap(600, 400).toImage(), plain);
+        QVERIFY(chart.save(dir.filePath("marked.png"), 600, 400));
+        QCOMPARE(QImage(dir.filePath("marked.png")), QImage(dir.filePath("plain.png")));
+        chart.markKey(2, 0); // the vertical line form
+        QCOMPARE(chart.toPixmap(600, 400).toImage(), plain);
+        // ... and still on screen afterwards.
+        QVERIFY(chart.markedKey());
+        chart.replot();
+        const QImage screen = chart.grab().toImage();
+        bool selectionShown = false;
+        for (int y = 0; y < screen.height() && !selectionShown; ++y)
+            for (int x = 0; x < screen.width() && !selectionShown; ++x)
+                selectionShown = screen.pixelColor(x, y) == palette::selection();
+        QVERIFY(selectionShown);
+    }
+
     void stackedBarsSitOnTheBarsBelowThemInAGroup()
     {
         ChartView chart;
@@ -159,10 +188,11 @@ private slots:
         chart.addBars({.name = "local", .x = {0, 1, 2}, .y = {6, 6, 6}, .fill = grey, .outlined = false, .width = 0.4, .group = 0});
         chart.setAxisRange(ChartAxis::Bottom, -0.7, 2.7);
         chart.setAxisRange(ChartAxis::Left, 0, 7);
-        const QImage before = chart.toPixmap(600, 400).toImage();
+        chart.replot();
+        const QImage before = chart.grab().toImage(); // as on screen
         chart.highlightBars(1);
         QCOMPARE(chart.markedKey().value_or(-1), 1.0);
-        const QImage after = chart.toPixmap(600, 400).toImage();
+        const QImage after = chart.grab().toImage();
         // Pixels that changed are the mark's (drawn in the selection colour, grey where smoothed),
         // never a bar recoloured: the bars keep their colour, pixel for pixel but the outline's.
         int changed = 0, greenBefore = 0, greenAfter = 0;

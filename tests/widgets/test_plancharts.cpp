@@ -234,8 +234,9 @@ private slots:
         QCOMPARE(energy->barSeries(0).fill, palette::localComputing());
         QCOMPARE(energy->barSeries(1).fill, palette::uploading());
         QCOMPARE(energy->barSeries(2).fill, palette::localOnly());
-        // As drawn (and exported): the plan's colours are still on the chart, and the mark is there.
-        const QImage image = energy->toPixmap(600, 300).toImage();
+        // As drawn on screen: the plan's colours are still on the chart, and the mark is there.
+        energy->replot();
+        const QImage image = energy->grab().toImage();
         QVERIFY(hasColour(image, palette::localOnly()));
         QVERIFY(hasColour(image, palette::selection()));
         QVERIFY(hasColour(image, palette::localComputing()) || hasColour(image, palette::uploading()));

@@ -599,8 +599,35 @@ QRect ChartView::legendRect() const
     return m_plot->legend->outerRect().translated(m_plot->pos());
 }
 
+namespace {
+
+/// Hides the mark of the chosen key while a chart is drawn for a file or a report: an export
+/// shows the data, not what was selected on screen. Restores it when it goes.
+class MarkHiddenWhileExporting {
+public:
+    explicit MarkHiddenWhileExporting(QCPItemRect* mark) : m_mark(mark), m_wasVisible(mark && mark->visible())
+    {
+        if (m_mark)
+            m_mark->setVisible(false);
+    }
+    ~MarkHiddenWhileExporting()
+    {
+        if (m_mark)
+            m_mark->setVisible(m_wasVisible);
+    }
+    MarkHiddenWhileExporting(const MarkHiddenWhileExporting&) = delete;
+    MarkHiddenWhileExporting& operator=(const MarkHiddenWhileExporting&) = delete;
+
+private:
+    QCPItemRect* m_mark;
+    bool m_wasVisible;
+};
+
+} // namespace
+
 bool ChartView::save(const QString& path, int width, int height) const
 {
+    const MarkHiddenWhileExporting hidden(m_mark);
     // The legend wraps to the file's width, then back to the screen's.
     wrapLegend(width);
     const bool saved = saveAs(path, width, height);
@@ -630,6 +657,7 @@ bool ChartView::saveAs(const QString& path, int width, int height) const
 
 QPixmap ChartView::toPixmap(int width, int height, double scale) const
 {
+    const MarkHiddenWhileExporting hidden(m_mark);
     wrapLegend(width);
     QPixmap pixmap = m_plot->toPixmap(width, height, scale);
     wrapLegend(this->width());
