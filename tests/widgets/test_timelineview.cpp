@@ -329,6 +329,40 @@ private slots:
             QCOMPARE(plan.users[static_cast<size_t>(view.userAtRow(row))].group, -1);
     }
 
+    /// Short batches back to back stay apart (a one-pixel gap) and carry their sub-task where a
+    /// small digit fits: six batches of 0.5 ms read as six labelled blocks, not as one.
+    void shortBatchesStayApartAndLabelled()
+    {
+        const auto [scenario, plan] = syntheticPlan(100); // six GPU batches of 0.5 ms, back to back from 20 ms
+        QCOMPARE(plan.batches.size(), size_t(6));
+        TimelineView view;
+        view.resize(1000, 400);
+        view.setModel(TimelineModel(scenario, plan));
+        const double span = 0.5 / 11 * (view.plotRight() - view.plotLeft()); // each batch about 11 px wide
+        view.setTimeWindow(20 - span / 4, span);
+        QImage image(view.size(), QImage::Format_RGB32);
+        view.render(&image);
+        const int gpu = view.model().gpuLane();
+        const int y = static_cast<int>(view.laneTop(gpu) + 2);
+        int runs = 0;
+        bool inRun = false;
+        for (int x = static_cast<int>(view.plotLeft()); x < static_cast<int>(view.plotRight()); ++x) {
+            const bool batchColour = image.pixelColor(x, y) == palette::gpuBatch();
+            runs += batchColour && !inRun;
+            inRun = batchColour;
+        }
+        QCOMPARE(runs, 6);
+        // Each block holds white pixels: its label.
+        for (const TimedBatch& batch : plan.batches) {
+            const QRectF box = view.segmentRect({SegmentKind::GpuBatch, gpu, batch.startMs, batch.endMs});
+            bool white = false;
+            for (int x = static_cast<int>(box.left()) + 1; x < static_cast<int>(box.right()) - 1 && !white; ++x)
+                for (int row = static_cast<int>(box.top()); row < static_cast<int>(box.bottom()) && !white; ++row)
+                    white = image.pixelColor(x, row) == QColor(Qt::white);
+            QVERIFY2(white, qPrintable(QString("batch at %1 ms, %2 px wide").arg(batch.startMs).arg(box.width())));
+        }
+    }
+
     void zoomIsClampedAndFitRestores()
     {
         const auto [scenario, plan] = syntheticPlan(100);

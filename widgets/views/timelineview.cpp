@@ -788,6 +788,27 @@ void TimelineView::paintLaneName(QPainter& painter, int lane, double top)
     painter.restore();
 }
 
+
+/// The sub-task's number inside a batch's box: in the lane's font where it fits, else in a
+/// smaller one down to 6 pt (batches of 0.5-2 ms), else none.
+void TimelineView::drawSubtaskLabel(QPainter& painter, const QRectF& box, int subtask, bool linkedMember) const
+{
+    if (box.width() < 5)
+        return; // no digit fits, in any size worth reading; and font metrics are slow
+    const QString text = QString::number(subtask);
+    QFont font = painter.font();
+    const QFont original = font;
+    while (QFontMetricsF(font).horizontalAdvance(text) + 2 > box.width() || QFontMetricsF(font).height() > box.height() + 2) {
+        if (font.pointSizeF() <= 6)
+            return;
+        font.setPointSizeF(std::max(6.0, font.pointSizeF() - 1.5));
+    }
+    painter.setFont(font);
+    painter.setPen(linkedMember ? palette::selection() : QColor(Qt::white));
+    painter.drawText(box, Qt::AlignCenter, text);
+    painter.setFont(original);
+}
+
 void TimelineView::paintLane(QPainter& painter, int lane)
 {
     painter.save();
@@ -826,15 +847,16 @@ void TimelineView::paintLane(QPainter& painter, int lane)
         QColor fill = member && segment.kind == SegmentKind::Edge ? palette::linked() : colourOf(segment.kind);
         if (planned)
             fill.setAlpha(120);
-        painter.fillRect(box, fill);
+        const bool batch = segment.kind == SegmentKind::Edge || segment.kind == SegmentKind::GpuBatch;
+        // Back-to-back batches a few pixels wide each keep a one-pixel gap, so that five short
+        // batches read as five blocks, not as one.
+        painter.fillRect(batch && box.width() >= 3 ? box.adjusted(0, 0, -1, 0) : box, fill);
         if (member && segment.kind == SegmentKind::GpuBatch) {
             painter.setPen(QPen(palette::linked(), 3));
             painter.drawRect(box.adjusted(1, 1, -1, -1));
         }
-        if ((segment.kind == SegmentKind::Edge || segment.kind == SegmentKind::GpuBatch) && box.width() > 14 && box.height() >= 10) {
-            painter.setPen(member && segment.kind == SegmentKind::Edge ? palette::selection() : QColor(Qt::white));
-            painter.drawText(box, Qt::AlignCenter, QString::number(segment.subtask));
-        }
+        if (batch && box.height() >= 10)
+            drawSubtaskLabel(painter, box.adjusted(0, 0, -1, 0), segment.subtask, member && segment.kind == SegmentKind::Edge);
     }
     if (lane != m_model.gpuLane()) {
         const LaneFacts& facts = m_model.facts()[static_cast<size_t>(lane)];

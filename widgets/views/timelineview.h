@@ -266,6 +266,7 @@ private:
     /// Scrolls the newest arrival into view; with @p toBottom, onto the view's last row even
     /// when it is in view already (after a resize, so that the rows above it fill the view).
     void scrollToNewestArrival(bool toBottom = false);
+    void drawSubtaskLabel(QPainter& painter, const QRectF& box, int subtask, bool linkedMember) const;
     TimelineModel m_model;
     LaneOrder m_order = LaneOrder::User;
     std::vector<Row> m_rows;
