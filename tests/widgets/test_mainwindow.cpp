@@ -21,6 +21,7 @@
 #include "widgettest.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -403,6 +404,29 @@ private slots:
             QCOMPARE(window.document()->scenario().name, expected->name);
         }
         QVERIFY(!window.openExample("no-such-example.json"));
+    }
+
+    /// IP-SSA compared with OG on the classroom at 1600 x 950: both timelines show all eight
+    /// lanes (hana, the user who differs, was cut off in both).
+    void theComparedTimelinesShowEveryLaneOfTheClassroom()
+    {
+        MainWindow window;
+        window.resize(1600, 950);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openFile(kClassroom, true));
+        QVERIFY(waitForPlans(window));
+        window.showPage(1);
+        window.findChild<QComboBox*>("planChoice")->setCurrentText("ip-ssa");
+        window.findChild<QComboBox*>("compareChoice")->setCurrentText("og");
+        QTest::qWait(100);
+        for (TimelineView* timeline : {window.planView()->timeline(), window.planView()->comparisonTimeline()}) {
+            QVERIFY(timeline->isVisible());
+            QCOMPARE(timeline->firstVisibleRow(), 0);
+            QVERIFY2(timeline->lastVisibleRow() == 7 && timeline->laneTop(7) + timeline->laneHeight() <= timeline->height(),
+                     qPrintable(QString("rows to %1, lane 8 ends at %2 of %3 px").arg(timeline->lastVisibleRow())
+                                    .arg(timeline->laneTop(7) + timeline->laneHeight()).arg(timeline->height())));
+        }
     }
 
     /// One rule for every save dialog: a typed extension that names one of the dialog's formats

@@ -171,6 +171,7 @@ QWidget* MainWindow::createPlanPage()
     m_planChoice->setObjectName("planChoice");
     choiceRow->addWidget(m_planChoice);
     choiceRow->addWidget(new QLabel(tr("compared with"), planPage));
+    m_compareChoice->setObjectName("compareChoice");
     m_compareChoice->addItem(tr("nothing"), QString());
     for (Algorithm algorithm : allAlgorithms())
         m_compareChoice->addItem(QString::fromStdString(algorithmName(algorithm)), QString::fromStdString(algorithmName(algorithm)));

@@ -191,9 +191,14 @@ void PlanView::showComparison(const Scenario& scenario, const Plan* other)
     m_compareTimeline->show();
     alignAxes();
     if (wasHidden && m_split) {
-        // Half of the timelines' room each, never one lane tall.
+        // Half of the timelines' room each, never one lane tall; room for every lane of both
+        // (up to a dozen each) is taken from the charts above, which keep their least height.
         QList<int> sizes = m_split->sizes();
-        const int both = sizes[1] + std::max(sizes[2], 0);
+        const int total = sizes[0] + sizes[1] + std::max(sizes[2], 0);
+        const int wanted = static_cast<QWidget*>(m_timeline)->sizeHint().height() + static_cast<QWidget*>(m_compareTimeline)->sizeHint().height();
+        const int chartsLeast = std::min(sizes[0], m_charts->minimumSizeHint().height());
+        const int both = std::min(std::max(sizes[1] + std::max(sizes[2], 0), wanted), total - chartsLeast);
+        sizes[0] = total - both;
         sizes[1] = both / 2;
         sizes[2] = both - both / 2;
         m_split->setSizes(sizes);

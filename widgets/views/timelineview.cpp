@@ -27,6 +27,8 @@ constexpr double kEpisodeLabelWidth = 130; // "hana #1234 (late)": an episode na
 constexpr double kMeterWidth = 120;   // energy meters at the right, shown with the cursor
 constexpr double kLaneHeight = 22;    // a scrolling lane; fit-to-height lanes shrink from it
 constexpr double kLaneGap = 4;
+constexpr double kMinCompactPitch = 17; // lanes of a short list shrink to this pitch before any is hidden
+constexpr int kMaxCompactRows = 12;
 constexpr double kGpuSeparator = 6;   // between the pinned GPU lane and the scrolling lanes
 constexpr double kStripWidth = 18;   // the overview strip
 constexpr double kEndPadding = 6;    // the axis ends this far inside the plot, so deadline marks at the end show
@@ -397,6 +399,14 @@ void TimelineView::ensureGeometry() const
         m_gpuHeight = kLaneHeight;
         m_laneHeight = kLaneHeight;
         m_laneGap = kLaneGap;
+        // A dozen lanes or fewer shrink (down to kMinCompactPitch apart) rather than hide the
+        // last ones: two plans compared one above the other each show a classroom's eight users.
+        const double userRoom = below - m_gpuHeight;
+        if (rows <= kMaxCompactRows && rows * (kLaneHeight + kLaneGap) > userRoom) {
+            const double pitch = std::max(kMinCompactPitch, userRoom / rows);
+            m_laneGap = pitch * kLaneGap / (kLaneHeight + kLaneGap);
+            m_laneHeight = pitch - m_laneGap;
+        }
     }
     const double lanesHeight = height() - lanesTop();
     const int content = static_cast<int>(std::ceil(rows * (m_laneHeight + m_laneGap)));
