@@ -311,6 +311,19 @@ private slots:
         QTest::mouseRelease(plotWidget, Qt::LeftButton, Qt::NoModifier, to);
         const auto [panLower, panUpper] = chart.axisRange(ChartAxis::Bottom);
         QVERIFY2(panLower < -0.5 && std::fabs((panUpper - panLower) - 4.0) < 1e-6, qPrintable(QString("pan gave %1..%2").arg(panLower).arg(panUpper)));
+        // However far it is dragged, the view stays on the data, a tenth of its range beyond
+        // at most (an axis of users once reached -200).
+        const QPoint left = plotWidget->mapFrom(&chart, QPoint(plot.left() + 5, plot.center().y()));
+        const QPoint right = plotWidget->mapFrom(&chart, QPoint(plot.right() - 5, plot.center().y()));
+        for (int drag = 0; drag < 5; ++drag) {
+            QTest::mousePress(plotWidget, Qt::LeftButton, Qt::NoModifier, left);
+            QTest::mouseMove(plotWidget, (left + right) / 2);
+            QTest::mouseMove(plotWidget, right);
+            QTest::mouseRelease(plotWidget, Qt::LeftButton, Qt::NoModifier, right);
+        }
+        const auto [farLower, farUpper] = chart.axisRange(ChartAxis::Bottom);
+        QVERIFY2(farLower >= -0.5 - ChartView::kPanMargin * 4 - 1e-9 && std::fabs((farUpper - farLower) - 4.0) < 1e-6,
+                 qPrintable(QString("dragged to %1..%2").arg(farLower).arg(farUpper)));
     }
 
     void filesInEveryFormat()

@@ -489,7 +489,9 @@ void ChartView::limitRange(ChartAxis axis, const QCPRange& range)
     if (!(homeSpan > 0))
         return;
     const double span = std::clamp(range.size(), homeSpan * kLeastZoomShare, homeSpan * kMostZoomOut);
-    const double centre = std::clamp(range.center(), home->second.first - homeSpan, home->second.second + homeSpan);
+    const double extentLower = home->second.first - kPanMargin * homeSpan, extentUpper = home->second.second + kPanMargin * homeSpan;
+    const double centre = span >= extentUpper - extentLower ? (home->second.first + home->second.second) / 2
+                                                            : std::clamp(range.center(), extentLower + span / 2, extentUpper - span / 2);
     if (span != range.size() || centre != range.center())
         axisOf(m_plot, axis)->setRange(centre - span / 2, centre + span / 2);
 }

@@ -88,8 +88,10 @@ class ChartView : public QWidget {
 
 public:
     /// The user's zoom keeps each axis' span between these shares of its fitted span.
-    static constexpr double kLeastZoomShare = 1e-3;
+    static constexpr double kLeastZoomShare = 1e-2;
     static constexpr double kMostZoomOut = 4;
+    /// How far beyond its fitted range an axis may be panned, as a share of that range.
+    static constexpr double kPanMargin = 0.1;
 
     explicit ChartView(QWidget* parent = nullptr);
     ~ChartView() override;
@@ -197,8 +199,9 @@ protected:
 
 private:
     void setUpInteraction();
-    /// Keeps @p axis within reach of its fitted range: a span from kLeastZoomShare to
-    /// kMostZoomOut times the fitted one, centred at most one fitted span outside it.
+    /// Keeps @p axis on its data: a span from kLeastZoomShare to kMostZoomOut times the fitted
+    /// range; a view narrower than the fitted range plus kPanMargin on each side stays inside
+    /// it, a wider one is centred on the data. A view of nothing but empty axes cannot be reached.
     void limitRange(ChartAxis axis, const QCPRange& range);
     bool m_settingRanges = false; ///< true while the program, not the user, sets a range
     /// save() once the legend fits @p width.
