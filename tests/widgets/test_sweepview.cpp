@@ -134,11 +134,20 @@ private slots:
         QVERIFY(checked >= 6); // local and og at three values at least
         QVERIFY(!view.isStale());
 
-        // An edit marks the sweep stale, in the status line and on the chart.
+        // An edit marks the sweep stale, in the status line and on the chart: in a row above
+        // the plot, which moves down for it, never over the lines.
+        view.resize(900, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.chart()->replot();
+        const QRect plotBefore = view.chart()->plotRect();
         UserTableModel model(&document);
         QVERIFY(model.setData(model.index(0, UserTableModel::DeadlineMs), 321.0));
         QVERIFY(view.isStale());
         QVERIFY(view.chart()->note().contains("run it again"));
+        view.chart()->replot();
+        QVERIFY2(view.chart()->plotRect().top() > plotBefore.top() + 5,
+                 qPrintable(QString("plot top %1 before, %2 after").arg(plotBefore.top()).arg(view.chart()->plotRect().top())));
 
         // The CSV written reads back as the rows shown.
         QTemporaryDir dir;

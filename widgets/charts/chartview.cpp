@@ -435,9 +435,38 @@ void ChartView::setNote(const QString& note)
     m_note->setVisible(!note.isEmpty());
 }
 
+void ChartView::setNoteAbove(const QString& note)
+{
+    // The row exists only while there is a note: an empty row keeps its height in the layout.
+    QCPLayoutGrid* layout = m_plot->plotLayout();
+    const bool inLayout = m_noteAbove && layout->hasElement(0, 0) && layout->element(0, 0) == m_noteAbove;
+    if (note.isEmpty()) {
+        if (inLayout) {
+            layout->take(m_noteAbove);
+            layout->simplify();
+        }
+        if (m_noteAbove)
+            m_noteAbove->setText(QString());
+        return;
+    }
+    if (!m_noteAbove) {
+        // Owned by the plot (a QObject child), in or out of its layout.
+        m_noteAbove = new QCPTextElement(m_plot, QString(), QFont(font().family(), static_cast<int>(font().pointSizeF() * 1.1)));
+        m_noteAbove->setTextColor(QColor(92, 68, 0)); // the banners' brown on the page's background
+    }
+    m_noteAbove->setText(note);
+    if (!inLayout) {
+        layout->insertRow(0);
+        layout->addElement(0, 0, m_noteAbove);
+        layout->setRowStretchFactor(0, 0.001); // as tall as its text
+    }
+}
+
 QString ChartView::note() const
 {
-    return m_note && m_note->visible() ? m_note->text() : QString();
+    if (m_note && m_note->visible())
+        return m_note->text();
+    return m_noteAbove ? m_noteAbove->text() : QString();
 }
 
 std::optional<double> ChartView::markedKey() const

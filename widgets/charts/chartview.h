@@ -19,6 +19,7 @@ class QCPBarsGroup;
 class QCPRange;
 class QCPItemRect;
 class QCPItemText;
+class QCPTextElement;
 class QCustomPlot;
 class QPixmap;
 
@@ -140,6 +141,10 @@ public:
     /// A sentence in the middle of the plot (empty: none), for a chart with nothing to draw.
     /// Shows after replot().
     void setNote(const QString& note);
+    /// A sentence in a row of its own above the plot (empty: none), for a chart whose data
+    /// stays on show, e.g. that it is stale: never drawn over the data. Shows after replot().
+    void setNoteAbove(const QString& note);
+    /// The note in the plot, else the one above it; empty when neither shows.
     QString note() const;
     /// The key marked, if any.
     std::optional<double> markedKey() const;
@@ -218,6 +223,7 @@ private:
     bool m_drawPending = false;
     QCPItemRect* m_mark = nullptr;
     QCPItemText* m_note = nullptr;
+    QCPTextElement* m_noteAbove = nullptr;
     std::optional<double> m_markedKey;
     QPoint m_pressedAt; ///< where the left button went down, to tell a click from a drag
     std::map<double, QString> m_keyLabels;  ///< the bottom axis' text labels, for hover text

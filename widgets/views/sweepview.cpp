@@ -532,12 +532,14 @@ void SweepView::draw()
     }
     m_chart->setAxisLabel(ChartAxis::Bottom, QString::fromStdString(sweepParameterName(m_request.parameter)));
     m_chart->setAxisLabel(ChartAxis::Left, measureLabel(measure));
-    if (summary.empty())
-        m_chart->setNote(tr("No point has this number: no plan met every deadline alone, or no lower bound is known."));
-    else if (!anyFeasible)
-        m_chart->setNote(tr("Every plan misses a deadline: the triangles are not comparable energies."));
-    else
-        m_chart->setNote(m_stale ? tr("The scenario changed since this sweep: run it again.") : QString());
+    // Only a chart with nothing on it carries its note in the middle; the others above the data.
+    m_chart->setNote(summary.empty() ? tr("No point has this number: no plan met every deadline alone, or no lower bound is known.") : QString());
+    QStringList above;
+    if (m_stale)
+        above << tr("The scenario changed since this sweep: run it again.");
+    if (!summary.empty() && !anyFeasible)
+        above << tr("Every plan misses a deadline: the triangles are not comparable energies.");
+    m_chart->setNoteAbove(above.join(' '));
     if (m_request.parameter == SweepParameter::Users || m_request.parameter == SweepParameter::MaxBatch)
         m_chart->setIntegerTicks(ChartAxis::Bottom);
     fitAxes(measure);
