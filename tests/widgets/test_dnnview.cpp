@@ -70,6 +70,33 @@ private slots:
                 QVERIFY2(tick == std::round(tick), qPrintable(QString::number(tick)));
     }
 
+    /// Sub-tasks with the same batch curve share one line named by all of them (drawn one over
+    /// the other, the first was hidden), and no two lines of the chart look alike.
+    void identicalCurvesShareOneLineAndNoTwoLinesLookAlike()
+    {
+        ScenarioDocument document;
+        Scenario twenty = makeRandomScenario(5, {.users = 6, .subtasks = 20, .maxBatch = 8, .constantEdge = false});
+        twenty.dnn.subtasks[2].edgeLatencyMs = twenty.dnn.subtasks[1].edgeLatencyMs;
+        twenty.dnn.subtasks[7].edgeLatencyMs = twenty.dnn.subtasks[1].edgeLatencyMs;
+        document.reset(twenty, QString());
+        DnnView view(&document);
+        view.resize(1200, 800);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.refresh();
+        const ChartView* curves = view.curveChart();
+        QCOMPARE(curves->lineCount(), 18);
+        QStringList names;
+        for (int k = 0; k < curves->lineCount(); ++k)
+            names << curves->line(k).name;
+        QVERIFY2(names.contains("2, 3, 8 (one curve)"), qPrintable(names.join(" | ")));
+        for (int a = 0; a < curves->lineCount(); ++a)
+            for (int b = a + 1; b < curves->lineCount(); ++b) {
+                const QPen pa = curves->line(a).pen, pb = curves->line(b).pen;
+                QVERIFY2(pa.color() != pb.color() || pa.style() != pb.style(), qPrintable(names[a] + " and " + names[b]));
+            }
+    }
+
     void sixtySubtasksAreNamedByHoverNotByALegend()
     {
         ScenarioDocument document;

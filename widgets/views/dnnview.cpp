@@ -3,6 +3,7 @@
 #include <QStringListModel>
 
 #include <algorithm>
+#include <map>
 
 #include "core/dnn/dnn.h"
 #include "core/dnn/gpuprofile.h"
@@ -437,6 +438,22 @@ void DnnView::drawSplitPoints()
     m_split->setAxisLower(ChartAxis::Right, 0);
 }
 
+namespace {
+
+/// The pen of the k-th curve: ten well-separated hues (Tableau 10), then the same hues dashed,
+/// dotted and dash-dotted, so that no two of the first forty curves look alike.
+QPen curvePen(int k)
+{
+    static const QColor hues[] = {{78, 121, 167}, {242, 142, 43}, {225, 87, 89}, {118, 183, 178}, {89, 161, 79},
+                                  {237, 201, 72}, {176, 122, 161}, {255, 157, 167}, {156, 117, 95}, {186, 176, 172}};
+    static const Qt::PenStyle styles[] = {Qt::SolidLine, Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
+    QPen pen(hues[k % 10], 2);
+    pen.setStyle(styles[(k / 10) % 4]);
+    return pen;
+}
+
+} // namespace
+
 void DnnView::drawBatchCurves()
 {
     const Dnn& dnn = m_document->scenario().dnn;
@@ -446,16 +463,32 @@ void DnnView::drawBatchCurves()
     constexpr int kNamedCurves = 8, kNumberedCurves = 40;
     const int count = dnn.subtaskCount();
     m_curves->setAxisLabel(ChartAxis::Left, count > kNumberedCurves ? tr("tau_n(b) (ms); hover a curve for its sub-task") : tr("tau_n(b) (ms)"));
+    // Sub-tasks with the same curve share one line, named by all of them: drawn one over the
+    // other, all but the last would be hidden.
+    std::vector<std::vector<int>> sharing; // sub-tasks (0-based) per distinct curve, in order
+    std::map<std::vector<double>, size_t> curveIndex;
     for (int n = 0; n < count; ++n) {
+        const auto [at, added] = curveIndex.try_emplace(dnn.subtasks[static_cast<size_t>(n)].edgeLatencyMs, sharing.size());
+        if (added)
+            sharing.emplace_back();
+        sharing[at->second].push_back(n);
+    }
+    for (size_t k = 0; k < sharing.size(); ++k) {
+        const std::vector<int>& members = sharing[k];
+        const auto& curve = dnn.subtasks[static_cast<size_t>(members.front())].edgeLatencyMs;
         QVector<double> b, tau;
-        const auto& curve = dnn.subtasks[static_cast<size_t>(n)].edgeLatencyMs;
         for (size_t i = 0; i < curve.size(); ++i) {
             b << static_cast<double>(i + 1);
             tau << curve[i];
         }
-        const QString name = QString::number(n + 1) + ": " + QString::fromStdString(dnn.subtasks[static_cast<size_t>(n)].name);
-        m_curves->addLine({.name = count > kNamedCurves ? QString::number(n + 1) : name.left(28), .x = b, .y = tau,
-                           .pen = QPen(QColor::fromHsv((n * 47) % 360, 200, 180), 2), .inLegend = count <= kNumberedCurves});
+        QStringList numbers;
+        for (int n : members)
+            numbers << QString::number(n + 1);
+        const QString name = members.size() > 1
+            ? tr("%1 (one curve)").arg(numbers.join(", "))
+            : count > kNamedCurves ? numbers.front()
+                                   : (numbers.front() + ": " + QString::fromStdString(dnn.subtasks[static_cast<size_t>(members.front())].name)).left(28);
+        m_curves->addLine({.name = name, .x = b, .y = tau, .pen = curvePen(static_cast<int>(k)), .inLegend = count <= kNumberedCurves});
     }
     m_curves->fitAxesToData();
     m_curves->setAxisLower(ChartAxis::Left, 0);
