@@ -172,6 +172,17 @@ private slots:
         QVERIFY(charts.chart(PlanCharts::View::GpuUtilisation)->note().contains("No GPU batch"));
         charts.showPlan(scenario, plan);
         QVERIFY(charts.chart(PlanCharts::View::GpuUtilisation)->note().isEmpty());
+        // Every batch's marker lies whole inside the chart: a margin on both sides of the time
+        // axis, also for a batch at the very start.
+        Plan early = plan;
+        early.batches.insert(early.batches.begin(), TimedBatch{1, {0}, 0.0, 0.5});
+        charts.showPlan(scenario, early);
+        const auto [lowerMs, upperMs] = charts.chart(PlanCharts::View::GpuUtilisation)->axisRange(ChartAxis::Bottom);
+        const QVector<double> starts = charts.chart(PlanCharts::View::GpuUtilisation)->line(0).x;
+        QVERIFY(!starts.isEmpty());
+        const double margin = 0.015 * (upperMs - lowerMs);
+        QVERIFY2(lowerMs + margin <= *std::min_element(starts.begin(), starts.end()) && *std::max_element(starts.begin(), starts.end()) <= upperMs - margin,
+                 qPrintable(QString("axis %1..%2 ms").arg(lowerMs).arg(upperMs)));
     }
 
     void perUserBarsGiveWayPastTheLimit()

@@ -296,8 +296,9 @@ void PlanCharts::showGpuUtilisation(const Plan& plan)
                   .width = std::max(1e-9, utilisation.binMs * 1.02)}); // a hair wider: no seams between bins
     gpu->addLine({.name = tr("users per batch (at its start)"), .x = batchStartMs, .y = batchSize, .pen = QPen(palette::uploading()),
                   .join = LineJoin::None, .marker = PointMarker::Disc, .markerSize = 5, .valueAxis = ChartAxis::Right});
-    const double endMs = utilisation.binMs * static_cast<double>(utilisation.busyFraction.size());
-    gpu->setAxisRange(ChartAxis::Bottom, 0, std::max(1.0, endMs));
+    // A margin of 2% each side, so that a batch marker at the first or last moment is whole.
+    const double endMs = std::max(1.0, utilisation.binMs * static_cast<double>(utilisation.busyFraction.size()));
+    gpu->setAxisRange(ChartAxis::Bottom, -0.02 * endMs, 1.02 * endMs);
     gpu->setAxisRange(ChartAxis::Left, 0, 105);
     const int largest = utilisation.batchSize.empty() ? 1 : *std::max_element(utilisation.batchSize.begin(), utilisation.batchSize.end());
     gpu->setAxisRange(ChartAxis::Right, 0, largest * 1.1 + 0.5);
