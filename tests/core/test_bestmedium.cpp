@@ -231,17 +231,23 @@ private slots:
         }
     }
 
-    /// Counterexamples of the medium families, each with the best plan any method found. On
-    /// constant #47 (40 users, two deadlines) every user at its cheapest option fits, but only
-    /// when a small round of the six earliest arrivals goes before the full round of the other
-    /// early-deadline users; the greedy cut into rounds filled the first round to B_max and
-    /// best stopped at 3,618.9 mJ (104% above the optimum).
+    /// Counterexamples of the medium families, each with the best plan any method found and how
+    /// far above it best may stay. On constant #47 (40 users, two deadlines) every user at its
+    /// cheapest option fits, but only when a small round of the six earliest arrivals goes
+    /// before the full round of the other early-deadline users; the greedy cut into rounds
+    /// filled the first round to B_max and best stopped at 3,618.9 mJ (104% above the optimum).
+    /// Best was 24.7% above on affine #46, 9.8% on affine #44 (with the best cut into rounds,
+    /// before the cheaper window checks) and 10.9% on noisy #45.
     void mediumCounterexamples_data()
     {
         QTest::addColumn<int>("family");
         QTest::addColumn<int>("index");
         QTest::addColumn<double>("bestKnownMj");
-        QTest::newRow("constant #47") << 0 << 47 << 1773.192;
+        QTest::addColumn<double>("tolerance");
+        QTest::newRow("constant #47") << 0 << 47 << 1773.192 << 1.01;
+        QTest::newRow("affine #44") << 1 << 44 << 1756.818 << 1.05;
+        QTest::newRow("affine #46") << 1 << 46 << 2845.386 << 1.05;
+        QTest::newRow("noisy #45") << 6 << 45 << 2003.860 << 1.05;
     }
 
     void mediumCounterexamples()
@@ -249,12 +255,15 @@ private slots:
         QFETCH(int, family);
         QFETCH(int, index);
         QFETCH(double, bestKnownMj);
+        QFETCH(double, tolerance);
         const Scenario scenario = families::mediumScenario(static_cast<size_t>(family), index);
         const CostModel model(scenario);
         const Plan best = planAsTheCliDoes(scenario, model, kSanitized ? kDefaultBestWorkBudget / 10 : 0);
         QVERIFY(best.feasible);
         QVERIFY(verifyPlan(scenario, model, best).empty());
-        QVERIFY2(best.totalEnergyMj <= bestKnownMj * 1.01 + 1e-3,
+        if (kSanitized)
+            return; // a tenth of the budget: the quality half is the normal build's
+        QVERIFY2(best.totalEnergyMj <= bestKnownMj * tolerance + 1e-3,
                  qPrintable(QStringLiteral("best %1 mJ, best known %2 mJ").arg(best.totalEnergyMj).arg(bestKnownMj)));
     }
 
