@@ -13,9 +13,10 @@ namespace {
 /// Nodes one schedule search may visit inside a window, level by level. First 3: the rounds
 /// built along a few orders decide most vectors before the search starts, a vector they cannot
 /// schedule rarely becomes feasible deep in the search, and on the medium families the cheaper
-/// checks let each window try more vectors (instances 36-47: better plans on 7 of the 8 where
-/// best was then more than 1% above the best known). Once windows of every size find nothing,
-/// the search starts over with 200 nodes, for vectors only a deeper search schedules.
+/// checks let each window try more vectors (instances 36-47: cheaper plans than with 200 nodes
+/// on 5 of the 7 where best was then more than 1% above the best known, dearer on 2). Once
+/// windows of every size find nothing, the search starts over with 200 nodes, for vectors only
+/// a deeper search schedules.
 constexpr long long kScheduleNodeLevels[] = {3, 200};
 
 double energyOf(const CostModel& model, const std::vector<int>& partitions)

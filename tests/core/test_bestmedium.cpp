@@ -248,6 +248,8 @@ private slots:
         QTest::newRow("affine #44") << 1 << 44 << 1756.818 << 1.05;
         QTest::newRow("affine #46") << 1 << 46 << 2845.386 << 1.05;
         QTest::newRow("noisy #45") << 6 << 45 << 2003.860 << 1.05;
+        // Unseen while tuning, measured after the last change: still 9.6% above (best 1,241.8 mJ).
+        QTest::newRow("step #59") << 4 << 59 << 1133.470 << 1.05;
     }
 
     void mediumCounterexamples()
@@ -263,6 +265,7 @@ private slots:
         QVERIFY(verifyPlan(scenario, model, best).empty());
         if (kSanitized)
             return; // a tenth of the budget: the quality half is the normal build's
+        QEXPECT_FAIL("step #59", "best stays 9.6% above the plan four times its budget finds (issue 25)", Continue);
         QVERIFY2(best.totalEnergyMj <= bestKnownMj * tolerance + 1e-3,
                  qPrintable(QStringLiteral("best %1 mJ, best known %2 mJ").arg(best.totalEnergyMj).arg(bestKnownMj)));
     }
