@@ -40,7 +40,10 @@ struct NeighbourhoodOutcome {
 /// Windows of users re-solved by searchWindow until @p workUntil units are counted or a pass over
 /// every window finds nothing, then with windows twice as large (up to @p maxWindow users):
 /// windows of users neighbouring in deadline order, and of the users whose partitions cost the
-/// most above their cheapest option. Deterministic. O(W) for the work W it is given.
+/// most above their cheapest option. The schedule searches inside windows are cut short at a few
+/// nodes first; when windows of every size find nothing, the passes start over with deeper ones.
+/// A window already searched since the incumbent last changed is skipped. Deterministic. O(W)
+/// for the work W it is given (plus O(log S) per window for the S windows remembered).
 NeighbourhoodOutcome improveByWindows(const CostModel& model, WorkMeter& meter, const Schedule& start, double startMj,
                                       long long workUntil, int maxWindow = 12);
 

@@ -60,6 +60,9 @@ private:
     int m_members = 0;
 };
 
+/// Users up to which chunkedRoundSchedules also cuts its orders into rounds by segmentRounds.
+constexpr int kMostSegmentedUsers = 256;
+
 } // namespace
 
 std::vector<int> chunkRounds(const CostModel& model, const std::vector<int>& partitions, const std::vector<int>& order)
@@ -85,6 +88,53 @@ std::vector<int> chunkRounds(const CostModel& model, const std::vector<int>& par
         round.add(m, p, endMs);
         groups[static_cast<size_t>(m)] = index;
     }
+    return groups;
+}
+
+std::vector<int> segmentRounds(const CostModel& model, const std::vector<int>& partitions, const std::vector<int>& order)
+{
+    std::vector<int> members;
+    for (int m : order) {
+        const int p = partitions[static_cast<size_t>(m)];
+        if (p >= 0 && p < model.subtaskCount())
+            members.push_back(m);
+    }
+    const size_t count = members.size();
+    constexpr double kNever = std::numeric_limits<double>::infinity();
+    // endMs[j]: the earliest end of rounds holding the first j members; from[j]: where the last
+    // of those rounds starts. A round only gets later as members join (more load, a later
+    // arrival, an earlier deadline), so the extension stops at the first member that breaks it.
+    std::vector<double> endMs(count + 1, kNever);
+    std::vector<size_t> from(count + 1, 0);
+    endMs[0] = model.edgeFreeAtMs();
+    for (size_t i = 0; i < count; ++i) {
+        if (endMs[i] == kNever)
+            continue;
+        OpenRound round(model);
+        for (size_t j = i; j < count; ++j) {
+            const int m = members[j];
+            const int p = partitions[static_cast<size_t>(m)];
+            const double end = round.endWith(m, p, endMs[i]);
+            if (end == kNever)
+                break;
+            round.add(m, p, end);
+            if (end < endMs[j + 1]) {
+                endMs[j + 1] = end;
+                from[j + 1] = i;
+            }
+        }
+    }
+    if (endMs[count] == kNever)
+        return {};
+    std::vector<int> groups(partitions.size(), -1);
+    std::vector<size_t> starts;
+    for (size_t j = count; j > 0; j = from[j])
+        starts.push_back(from[j]);
+    std::reverse(starts.begin(), starts.end());
+    starts.push_back(count);
+    for (size_t r = 0; r + 1 < starts.size(); ++r)
+        for (size_t j = starts[r]; j < starts[r + 1]; ++j)
+            groups[static_cast<size_t>(members[j])] = static_cast<int>(r);
     return groups;
 }
 
@@ -117,8 +167,19 @@ std::vector<Schedule> chunkedRoundSchedules(const CostModel& model, const std::v
         return latestStart[static_cast<size_t>(a)] < latestStart[static_cast<size_t>(b)];
     });
     std::vector<Schedule> schedules;
-    for (const std::vector<int>* order : {&byArrival, &byDeadline, &byLatestStart})
-        schedules.push_back(roundSchedule(model, partitions, chunkRounds(model, partitions, *order)));
+    std::vector<std::vector<int>> greedy;
+    for (const std::vector<int>* order : {&byArrival, &byDeadline, &byLatestStart}) {
+        greedy.push_back(chunkRounds(model, partitions, *order));
+        schedules.push_back(roundSchedule(model, partitions, greedy.back()));
+    }
+    // The best cut of the deadline and latest-start orders into rounds, where it differs from
+    // the greedy cut: a small first round of the earliest arrivals can let a full one follow.
+    if (users <= kMostSegmentedUsers)
+        for (size_t i = 1; i < 3; ++i) {
+            const std::vector<int> groups = segmentRounds(model, partitions, i == 1 ? byDeadline : byLatestStart);
+            if (!groups.empty() && groups != greedy[i])
+                schedules.push_back(roundSchedule(model, partitions, groups));
+        }
     return schedules;
 }
 

@@ -63,14 +63,19 @@ bool ScheduleSearch::feasible(const std::vector<int>& partitions)
     m_nodes = 0;
     // Rounds built greedily along a few orders decide most feasible vectors at once, where the
     // depth-first search can take long to find a schedule it will then confirm.
-    if (!m_users.empty())
-        for (const Schedule& rounds : chunkedRoundSchedules(m_model, partitions)) {
+    // Building them orders, cuts and times every user for each: the meter counts that up front
+    // (when the first holds the rest were built for nothing), then each check of the batches.
+    if (!m_users.empty()) {
+        const std::vector<Schedule> built = chunkedRoundSchedules(m_model, partitions);
+        m_meter.spend(static_cast<long long>(built.size()) * m_model.userCount() * (m_model.subtaskCount() + 1));
+        for (const Schedule& rounds : built) {
             m_meter.spend(static_cast<long long>(m_users.size()) * (m_model.subtaskCount() + 1));
             if (meetsEveryDeadline(rounds.batches)) {
                 m_batches = rounds.batches;
                 return true;
             }
         }
+    }
     try {
         return search(m_model.edgeFreeAtMs());
     } catch (const NodeLimitReached&) {

@@ -8,11 +8,13 @@
 #include "core/io/planio.h"
 #include "core/io/scenarioio.h"
 #include "core/planning/planner.h"
+#include "core/planning/roundbounds.h"
 #include "core/planning/roundbuilder.h"
 #include "core/simulation/simulator.h"
 
 #include <QTest>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <thread>
@@ -227,6 +229,76 @@ private slots:
                                     .arg(QString::fromStdString(families::medium()[f].name)).arg(index)
                                     .arg(best.totalEnergyMj).arg(reference.energyMj)));
         }
+    }
+
+    /// Counterexamples of the medium families, each with the best plan any method found and how
+    /// far above it best may stay. On constant #47 (40 users, two deadlines) every user at its
+    /// cheapest option fits, but only when a small round of the six earliest arrivals goes
+    /// before the full round of the other early-deadline users; the greedy cut into rounds
+    /// filled the first round to B_max and best stopped at 3,618.9 mJ (104% above the optimum).
+    /// Best was 24.7% above on affine #46, 9.8% on affine #44 (with the best cut into rounds,
+    /// before the cheaper window checks) and 10.9% on noisy #45.
+    void mediumCounterexamples_data()
+    {
+        QTest::addColumn<int>("family");
+        QTest::addColumn<int>("index");
+        QTest::addColumn<double>("bestKnownMj");
+        QTest::addColumn<double>("tolerance");
+        QTest::newRow("constant #47") << 0 << 47 << 1773.192 << 1.01;
+        QTest::newRow("affine #44") << 1 << 44 << 1756.818 << 1.05;
+        QTest::newRow("affine #46") << 1 << 46 << 2845.386 << 1.05;
+        QTest::newRow("noisy #45") << 6 << 45 << 2003.860 << 1.05;
+        // Unseen while tuning, measured after the last change: still 9.6% above (best 1,241.8 mJ).
+        QTest::newRow("step #59") << 4 << 59 << 1133.470 << 1.05;
+    }
+
+    void mediumCounterexamples()
+    {
+        QFETCH(int, family);
+        QFETCH(int, index);
+        QFETCH(double, bestKnownMj);
+        QFETCH(double, tolerance);
+        const Scenario scenario = families::mediumScenario(static_cast<size_t>(family), index);
+        const CostModel model(scenario);
+        const Plan best = planAsTheCliDoes(scenario, model, kSanitized ? kDefaultBestWorkBudget / 10 : 0);
+        QVERIFY(best.feasible);
+        QVERIFY(verifyPlan(scenario, model, best).empty());
+        if (kSanitized)
+            return; // a tenth of the budget: the quality half is the normal build's
+        QEXPECT_FAIL("step #59", "best stays 9.6% above the plan four times its budget finds (issue 25)", Continue);
+        QVERIFY2(best.totalEnergyMj <= bestKnownMj * tolerance + 1e-3,
+                 qPrintable(QStringLiteral("best %1 mJ, best known %2 mJ").arg(best.totalEnergyMj).arg(bestKnownMj)));
+    }
+
+    /// The best cut of an order into rounds (segmentRounds) holds wherever the greedy cut does,
+    /// and its rounds are feasible in the simulator: on the first twelve instances of every
+    /// medium family, every user at its cheapest option, in the deadline order.
+    void segmentedRoundsHoldWhereGreedyOnesDo()
+    {
+        int greedyFails = 0, segmentedHolds = 0;
+        for (size_t f = 0; f < families::medium().size(); ++f)
+            for (int i = 0; i < 12; ++i) {
+                const Scenario scenario = families::mediumScenario(f, i);
+                const CostModel model(scenario);
+                std::vector<int> cheapest(static_cast<size_t>(model.userCount()), model.subtaskCount());
+                std::vector<int> order(cheapest.size());
+                for (int m = 0; m < model.userCount(); ++m) {
+                    cheapest[static_cast<size_t>(m)] = model.aloneOptionsCheapestFirst(m).front();
+                    order[static_cast<size_t>(m)] = m;
+                }
+                std::stable_sort(order.begin(), order.end(),
+                                 [&](int a, int b) { return model.deadlineMs(a) < model.deadlineMs(b); });
+                const bool greedy = simulate(scenario, model, roundSchedule(model, cheapest, chunkRounds(model, cheapest, order)), "greedy").feasible;
+                const std::vector<int> groups = segmentRounds(model, cheapest, order);
+                const bool segmented = !groups.empty() && simulate(scenario, model, roundSchedule(model, cheapest, groups), "cut").feasible;
+                if (groups.empty())
+                    QVERIFY(!greedy);
+                else
+                    QVERIFY(segmented);
+                greedyFails += !greedy;
+                segmentedHolds += segmented && !greedy;
+            }
+        qInfo("greedy cut failed on %d, the best cut held on %d of those", greedyFails, segmentedHolds);
     }
 
     /// The campus at scale, where the round packing fills the GPU: best's certified gap (to the
