@@ -85,6 +85,28 @@ private slots:
         QCOMPARE(document.undoStack()->count(), 0);
     }
 
+    /// A bulk edit can scale each selected user's deadline (keeping their spread) as one
+    /// undoable step; a factor that is not positive, or a
+    /// column that is not a number, is refused and changes nothing.
+    void deadlinesScaleAsOneUndoableStep()
+    {
+        ScenarioDocument document;
+        QVERIFY(document.load(kClassroom).has_value());
+        UserTableModel model(&document);
+        const Scenario before = document.scenario();
+        QVERIFY(model.scaleColumnForRows({0, 1, 3}, UserTableModel::DeadlineMs, 1.5));
+        for (int row : {0, 1, 3})
+            QCOMPARE(document.scenario().users[static_cast<size_t>(row)].deadlineMs, before.users[static_cast<size_t>(row)].deadlineMs * 1.5);
+        QCOMPARE(document.scenario().users[2].deadlineMs, before.users[2].deadlineMs);
+        QCOMPARE(document.undoStack()->count(), 1);
+        document.undoStack()->undo();
+        QVERIFY(document.scenario() == before);
+        QVERIFY(!model.scaleColumnForRows({0}, UserTableModel::DeadlineMs, 0.0));
+        QVERIFY(!model.scaleColumnForRows({0}, UserTableModel::DeadlineMs, -2.0));
+        QVERIFY(!model.scaleColumnForRows({0}, UserTableModel::Id, 2.0));
+        QVERIFY(document.scenario() == before);
+    }
+
     void addRemoveAndBulkEditAreUndoable()
     {
         ScenarioDocument document;

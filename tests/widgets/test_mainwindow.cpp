@@ -9,6 +9,7 @@
 #include "widgets/document/planrunner.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/document/usertablemodel.h"
+#include "widgets/views/bulkeditdialog.h"
 #include "widgets/views/comparisonview.h"
 #include "widgets/views/dnnview.h"
 #include "widgets/views/onlineview.h"
@@ -427,6 +428,19 @@ private slots:
                      qPrintable(QString("rows to %1, lane 8 ends at %2 of %3 px").arg(timeline->lastVisibleRow())
                                     .arg(timeline->laneTop(7) + timeline->laneHeight()).arg(timeline->height())));
         }
+    }
+
+    /// The bulk deadline edit offers "set to" and "scale each by", and says before OK how
+    /// many users it changes and how.
+    void theBulkDeadlineDialogSaysWhatItWillDo()
+    {
+        BulkDeadlineDialog dialog(3, 100.0);
+        QCOMPARE(dialog.summary(), QString("Sets the deadline of the 3 selected user(s) to 100 ms."));
+        dialog.setScales(true);
+        dialog.setValue(1.25);
+        QVERIFY(dialog.scales());
+        QCOMPARE(dialog.value(), 1.25);
+        QCOMPARE(dialog.summary(), QString("Multiplies the deadline of each of the 3 selected user(s) by 1.25."));
     }
 
     /// One rule for every save dialog: a typed extension that names one of the dialog's formats

@@ -153,19 +153,42 @@ bool UserTableModel::setColumnForRows(const QList<int>& rows, int column, const 
             return false;
         changed.emplace_back(row, user);
     }
+    pushEdits(std::move(changed), column);
+    return true;
+}
+
+bool UserTableModel::scaleColumnForRows(const QList<int>& rows, int column, double factor)
+{
+    if ((column != DeadlineMs && column != UplinkRateMbps && column != TxPowerW) || !(factor > 0) || !std::isfinite(factor))
+        return false;
+    const auto& users = m_document->scenario().users;
+    std::vector<std::pair<int, User>> changed;
+    for (int row : rows) {
+        User user = users[static_cast<size_t>(row)];
+        if (!applyField(user, column, data(index(row, column), Qt::EditRole).toDouble() * factor))
+            return false;
+        changed.emplace_back(row, user);
+    }
+    pushEdits(std::move(changed), column);
+    return true;
+}
+
+void UserTableModel::pushEdits(std::vector<std::pair<int, User>> changed, int column)
+{
+    if (changed.empty())
+        return;
     const QString text = tr("Edit %1").arg(headerData(column, Qt::Horizontal).toString());
     if (changed.size() == 1) {
         m_document->undoStack()->push(new EditUserCommand(m_document, changed[0].first, column, changed[0].second, text));
-        return true;
+        return;
     }
     if (changed.size() > EditUsersCommand::kRowsForOneFormChange && m_document->scenario().userCount() >= kUsersForWorker) {
         pushBulkEditFromWorker(std::move(changed), text);
-        return true;
+        return;
     }
     // One command whose redo and undo are each one table reset and one "edited" when the rows
     // are many (EditUsersCommand): undoing a bulk edit costs what doing it cost.
     m_document->undoStack()->push(new EditUsersCommand(m_document, changed, text));
-    return true;
 }
 
 void UserTableModel::pushBulkEditFromWorker(std::vector<std::pair<int, User>> changed, const QString& text)

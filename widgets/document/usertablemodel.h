@@ -39,6 +39,10 @@ public:
     /// that is done, then bulkEditApplied() follows; an edit made meanwhile drops it, and
     /// bulkEditDropped() says so. Returns false for a value the column refuses.
     bool setColumnForRows(const QList<int>& rows, int column, const QVariant& value);
+    /// As setColumnForRows, but multiplies each row's own value of the numeric @p column
+    /// (deadline, uplink rate, transmit power) by @p factor. False for another column, or a
+    /// factor that makes a value the column refuses.
+    bool scaleColumnForRows(const QList<int>& rows, int column, double factor);
     static constexpr int kUsersForWorker = 5000;
     /// Pushes a command that adds a copy of @p templateRow (or of the last row). With no users
     /// left it adds a copy of the last user removed, else one user drawn from the scenario's
@@ -54,6 +58,10 @@ public:
     /// The background of marked rows (the views pass the palette's "late" colour; this layer
     /// does not link the charts).
     void setInfeasibleBackground(const QColor& colour) { m_infeasibleBackground = colour; }
+
+private:
+    /// Pushes the edited users of one bulk edit of @p column as one undoable command.
+    void pushEdits(std::vector<std::pair<int, User>> changed, int column);
 
 signals:
     /// A bulk edit prepared on a worker is now on the undo stack.

@@ -11,6 +11,7 @@
 #include "widgets/export/chartexport.h"
 #include "widgets/export/exportpath.h"
 #include "widgets/export/report.h"
+#include "widgets/views/bulkeditdialog.h"
 #include "widgets/views/comparisonview.h"
 #include "widgets/views/dnnview.h"
 #include "widgets/views/examplecatalog.h"
@@ -378,10 +379,13 @@ void MainWindow::createEditMenu()
         const QList<int> rows = selectedUsers();
         if (rows.isEmpty())
             return;
-        bool ok = false;
-        const double deadline = QInputDialog::getDouble(this, tr("Bulk edit"), tr("Deadline (ms)"), 100, 0.001, 1e9, 3, &ok);
-        if (ok)
-            m_model->setColumnForRows(rows, UserTableModel::DeadlineMs, deadline);
+        BulkDeadlineDialog dialog(static_cast<int>(rows.size()), m_document->scenario().users[static_cast<size_t>(rows.front())].deadlineMs, this);
+        if (dialog.exec() != QDialog::Accepted)
+            return;
+        const bool changed = dialog.scales() ? m_model->scaleColumnForRows(rows, UserTableModel::DeadlineMs, dialog.value())
+                                             : m_model->setColumnForRows(rows, UserTableModel::DeadlineMs, dialog.value());
+        statusBar()->showMessage(changed ? tr("Changed the deadline of %n user(s).", nullptr, static_cast<int>(rows.size()))
+                                         : tr("No deadline changed: a deadline must stay positive and finite."), 10000);
     });
 }
 
