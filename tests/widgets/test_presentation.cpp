@@ -1,15 +1,21 @@
 // The classroom walkthrough and presentation mode: the four steps, what changed at each, and
 // the keys that step and switch the theme.
 #include "core/io/scenarioio.h"
+#include "core/model/costmodel.h"
+#include "core/planning/saturation.h"
+#include "campusfile.h"
 #include "widgets/views/presentationwindow.h"
+#include "widgets/views/scheduleplayer.h"
 #include "widgets/views/timelineview.h"
 #include "widgets/views/walkthrough.h"
 
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <cmath>
 #include <QTest>
 
 using namespace coinfer;
+using coinfer::testing::writeCampusWithUsers;
 
 namespace {
 
@@ -64,6 +70,72 @@ private slots:
         QCOMPARE(presentation.walkthrough().current(), 1);
         QTest::keyClick(&presentation, Qt::Key_T);
         QVERIFY(!presentation.darkTheme());
+    }
+
+    /// Space plays the step's schedule (the teacher no longer leaves presentation mode to
+    /// animate), Home rewinds, and the footer says which step of how many.
+    void spacePlaysAndTheFooterCountsTheSteps()
+    {
+        const Scenario scenario = *readScenario(kClassroom.toStdString());
+        PresentationWindow presentation(scenario);
+        if (!presentation.isReady()) {
+            QSignalSpy ready(&presentation, &PresentationWindow::ready);
+            QVERIFY(ready.wait(30000));
+        }
+        QVERIFY2(presentation.footerText().startsWith("Step 0 of 0 to 3"), qPrintable(presentation.footerText()));
+        QTest::keyClick(&presentation, Qt::Key_Right);
+        QCOMPARE(presentation.walkthrough().current(), 1); // Right steps; Space no longer does
+        QVERIFY(presentation.footerText().startsWith("Step 1 of 0 to 3"));
+        QVERIFY(presentation.footerText().contains("Space: play/pause"));
+        QSignalSpy moved(presentation.player(), &SchedulePlayer::timeChanged);
+        QTest::keyClick(&presentation, Qt::Key_Space);
+        QCOMPARE(presentation.walkthrough().current(), 1);
+        QVERIFY(moved.wait(2000));
+        QVERIFY(presentation.player()->timeMs() > 0);
+        QCOMPARE(presentation.timeline()->cursorMs(), presentation.player()->timeMs());
+        QTest::keyClick(&presentation, Qt::Key_Space); // pauses
+        QTest::keyClick(&presentation, Qt::Key_Home);
+        QCOMPARE(presentation.player()->timeMs(), 0.0);
+    }
+
+    /// Where OG's plan is IP-SSA's (classroom-split), step 3 says that grouping changes nothing
+    /// instead of describing rounds that are not there.
+    void aStepThatChangesNothingSaysSo()
+    {
+        const Scenario scenario = *readScenario(COINFER_EXAMPLES "/classroom-split.json");
+        Walkthrough walkthrough(scenario);
+        QCOMPARE(walkthrough.stepCount(), 4);
+        const Plan& batched = walkthrough.step(2).plan;
+        const Plan& grouped = walkthrough.step(3).plan;
+        const bool same = walkthrough.step(3).changed.empty() && std::fabs(grouped.totalEnergyMj - batched.totalEnergyMj) < 1e-9;
+        QVERIFY(same); // the case the walkthrough was found on
+        QVERIFY2(walkthrough.step(3).explanation.startsWith("Here grouping by deadline changes nothing"), qPrintable(walkthrough.step(3).explanation));
+        QVERIFY(!walkthrough.step(3).explanation.contains("gives each group its own round"));
+        // The classroom, where grouping pays, keeps the sentence about rounds.
+        const Walkthrough classroom(*readScenario(kClassroom.toStdString()));
+        QVERIFY(classroom.step(3).explanation.contains("gives each group its own round"));
+    }
+
+    /// At 10,000 campus users the GPU caps the saving: the steps that share it say so, with the
+    /// same sentence as the command line (step 3 showed "0.0% saved" and an empty GPU lane).
+    void aSaturatedGpuIsNamedInTheSteps()
+    {
+        QTemporaryDir dir;
+        const QString path = writeCampusWithUsers(dir, 10000);
+        QVERIFY(!path.isEmpty());
+        const Scenario scenario = *readScenario(path.toStdString());
+        const GpuSaturation saturation = gpuSaturation(CostModel(scenario));
+        QVERIFY(saturation.saturated); // the case the walkthrough was found on
+        const Walkthrough walkthrough(scenario);
+        for (int step : {2, 3})
+            QVERIFY2(walkthrough.step(step).explanation.contains("The GPU is saturated: no plan can save more than "
+                                                                 + QString::fromStdString(formatSavingCap(saturation.maxSavingPercent))),
+                     qPrintable(walkthrough.step(step).explanation));
+        QVERIFY(!walkthrough.step(1).explanation.contains("saturated"));
+        // Nobody offloads there: step 3 does not claim they share a deadline.
+        if (walkthrough.step(3).plan.batches.empty())
+            QVERIFY2(walkthrough.step(3).explanation.contains("no user offloads"), qPrintable(walkthrough.step(3).explanation));
+        QVERIFY(!Walkthrough(*readScenario(kClassroom.toStdString())).step(3).explanation.contains("saturated"));
     }
 
     // Issue 13: the lanes filled ~20 px of a full screen, leaving 60 % of it empty, and missed

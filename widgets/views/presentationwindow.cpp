@@ -1,5 +1,6 @@
 #include "widgets/views/presentationwindow.h"
 
+#include "widgets/views/scheduleplayer.h"
 #include "widgets/views/timelineview.h"
 
 #include <QKeyEvent>
@@ -11,7 +12,7 @@ namespace coinfer {
 
 PresentationWindow::PresentationWindow(const Scenario& scenario, QWidget* parent)
     : QWidget(parent, Qt::Window), m_scenario(scenario), m_title(new QLabel(this)), m_text(new QLabel(this))
-    , m_footer(new QLabel(this)), m_timeline(new TimelineView(this))
+    , m_footer(new QLabel(this)), m_timeline(new TimelineView(this)), m_player(new SchedulePlayer(this))
 {
     setWindowTitle(tr("Coinfer presentation"));
     auto* layout = new QVBoxLayout(this);
@@ -30,7 +31,7 @@ PresentationWindow::PresentationWindow(const Scenario& scenario, QWidget* parent
     // Lanes grow to fill the screen (and shrink to fit a large population); the view's own
     // legend names the colours.
     m_timeline->setFitLanesToHeight(true);
-    m_footer->setText(tr("Right/Left: next/previous step   T: light/dark   Esc or F11: leave"));
+    connect(m_player, &SchedulePlayer::timeChanged, m_timeline, &TimelineView::setCursorMs);
     layout->addWidget(m_title);
     layout->addWidget(m_text);
     layout->addWidget(m_timeline, 1);
@@ -78,8 +79,21 @@ void PresentationWindow::showStep()
                                                                                 static_cast<int>(step.changed.size())))
                     + (late == 0 ? tr(" Every user meets its deadline.")
                                  : tr(" %1 of %n user(s) miss their deadline (marked red).", nullptr, timeline.userCount()).arg(late)));
+    m_player->stop();
+    m_player->setTimeline(timeline);
+    m_player->setSpeed(m_player->endMs() / 10.0); // the whole schedule in ten seconds
     m_timeline->setModel(std::move(timeline));
     m_timeline->setHighlightedUsers(step.changed);
+    // Numbered as the titles are, from 0.
+    m_footer->setText(tr("Step %1 of 0 to %2   Right/Left: next/previous step   Space: play/pause   Home: rewind   T: light/dark   "
+                         "Esc or F11: leave")
+                          .arg(m_walkthrough.current())
+                          .arg(m_walkthrough.stepCount() - 1));
+}
+
+QString PresentationWindow::footerText() const
+{
+    return m_footer->text();
 }
 
 QString PresentationWindow::explanationText() const
@@ -92,8 +106,13 @@ void PresentationWindow::keyPressEvent(QKeyEvent* event)
     if (!m_ready && event->key() != Qt::Key_Escape && event->key() != Qt::Key_F11)
         return;
     switch (event->key()) {
-    case Qt::Key_Right:
     case Qt::Key_Space:
+        m_player->togglePlay();
+        break;
+    case Qt::Key_Home:
+        m_player->stop();
+        break;
+    case Qt::Key_Right:
     case Qt::Key_PageDown:
         if (m_walkthrough.next())
             showStep();

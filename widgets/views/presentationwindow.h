@@ -11,6 +11,7 @@ class QLabel;
 
 namespace coinfer {
 
+class SchedulePlayer;
 class TimelineView;
 
 class PresentationWindow : public QWidget {
@@ -31,6 +32,10 @@ public:
     const TimelineView* timeline() const { return m_timeline; }
     /// The step's explanation as shown, including how many users miss their deadline.
     QString explanationText() const;
+    /// The line under the timeline: which step of how many, and the keys.
+    QString footerText() const;
+    /// Plays the step's schedule (Space), as the plan page's player does.
+    SchedulePlayer* player() const { return m_player; }
 
 signals:
     void ready();
@@ -45,6 +50,7 @@ private:
     QLabel* m_text;
     QLabel* m_footer;
     TimelineView* m_timeline;
+    SchedulePlayer* m_player;
     bool m_dark = true;
     bool m_ready = false;
     QFutureWatcher<Walkthrough> m_planning;
