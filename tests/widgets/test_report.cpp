@@ -17,6 +17,11 @@
 #include <QLabel>
 #include <QPainter>
 #include <QTemporaryDir>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QPdfWriter>
+#include <QPageSize>
 #include <QTest>
 
 #include <algorithm>
@@ -112,6 +117,55 @@ private slots:
         QVERIFY(pdf.open(QIODevice::ReadOnly));
         QVERIFY(pdf.readAll().startsWith("%PDF"));
         QVERIFY(pageCount(path) >= 1 && pageCount(path) <= 2);
+    }
+
+    /// A cell too long for its column wraps instead of being cut ("best (recommend...",
+    /// "budget spent in 1.0 s, not pro..." at 2,000 users), and the timeline overview spans the
+    /// page's width. Read back with poppler's pdftotext and pdfimages where they are installed.
+    void longCellsWrapAndTheOverviewSpansThePage()
+    {
+        if (QStandardPaths::findExecutable("pdftotext").isEmpty() || QStandardPaths::findExecutable("pdfimages").isEmpty())
+            QSKIP("pdftotext and pdfimages (Debian's poppler-utils) are not installed");
+        const Scenario scenario = *readScenario(kClassroom.toStdString());
+        QTableWidget table(2, 8);
+        table.setHorizontalHeaderLabels({"Algorithm", "Energy\n(mJ)", "Saving\n(%)", "Batches", "Feasible", "Lower\nbound (mJ)", "Gap to\nbound", "Search"});
+        const QStringList best = {"best (recommended)", "55790.030", "11.39", "20", "yes", "55387.419", "0.73 %",
+                                  "budget spent in 0.7 s, not proven; the bound leaves 0.73 % and a longer search may close it"};
+        const QStringList exact = {"exact", "55790.030", "11.39", "20", "yes", "55387.419", "0.73 %", "stopped at 1.5 s, not proven"};
+        for (int c = 0; c < 8; ++c) {
+            table.setItem(0, c, new QTableWidgetItem(best[c]));
+            table.setItem(1, c, new QTableWidgetItem(exact[c]));
+        }
+        QImage overview(1200, 900, QImage::Format_RGB32);
+        overview.fill(QColor(120, 170, 90));
+        QTemporaryDir dir;
+        const QString path = dir.filePath("report.pdf");
+        QString error;
+        QVERIFY2(writeReport(path, scenario, {.recommendation = "Recommended: best", .table = &table, .charts = {}, .timelineOverview = overview}, &error),
+                 qPrintable(error));
+        QProcess text;
+        text.start("pdftotext", {"-layout", path, "-"});
+        QVERIFY(text.waitForFinished(30000));
+        const QString words = QString::fromUtf8(text.readAllStandardOutput()).simplified();
+        for (const QString& cell : best + exact)
+            for (const QString& word : cell.split(' '))
+                QVERIFY2(words.contains(word), qPrintable(word + " missing from: " + words));
+        QVERIFY(!words.contains(QChar(0x2026))); // no ellipsis: nothing was cut
+        // The overview is drawn at least 90% of the page's width (it was a third at 2,000 users).
+        QProcess images;
+        images.start("pdfimages", {"-list", path});
+        QVERIFY(images.waitForFinished(30000));
+        const QStringList rows = QString::fromUtf8(images.readAllStandardOutput()).split('\n').mid(2);
+        int widest = 0;
+        for (const QString& row : rows) {
+            const QStringList fields = row.simplified().split(' ');
+            if (fields.size() > 4)
+                widest = std::max(widest, fields[3].toInt());
+        }
+        QPdfWriter page(dir.filePath("measure.pdf"));
+        page.setPageSize(QPageSize(QPageSize::A4));
+        page.setResolution(150);
+        QVERIFY2(widest >= 0.9 * page.width(), qPrintable(QString("widest image %1 px of a %2 px page").arg(widest).arg(page.width())));
     }
 };
 

@@ -64,8 +64,9 @@ void drawHeading(Page& page, const Scenario& scenario, const QString& recommenda
     page.y += recommendationRect.height() + 20;
 }
 
-/// Columns as wide as their widest text in @p metrics (bold, to be safe), shrunk to @p width
-/// if need be; sets @p headerLines to the most lines a header has.
+/// Columns as wide as their widest text in @p metrics (bold, to be safe); when they do not all
+/// fit @p width, the last column (the search's sentence) takes what is left and its text wraps.
+/// Sets @p headerLines to the most lines a header has.
 std::vector<int> columnWidths(const QTableWidget& table, const QFontMetrics& metrics, int padding, int width, int& headerLines)
 {
     const int columns = table.columnCount();
@@ -82,15 +83,20 @@ std::vector<int> columnWidths(const QTableWidget& table, const QFontMetrics& met
                 widest = std::max(widest, metrics.horizontalAdvance(table.item(r, c)->text()));
         widths[static_cast<size_t>(c)] = widest + padding;
     }
-    const double total = std::accumulate(widths.begin(), widths.end(), 0.0);
-    if (total > width)
+    const int others = std::accumulate(widths.begin(), widths.end() - 1, 0);
+    const int leastLast = std::min(widths.back(), width / 5);
+    if (others + widths.back() > width && others + leastLast <= width) {
+        widths.back() = width - others;
+    } else if (others + widths.back() > width) {
+        const double total = std::accumulate(widths.begin(), widths.end(), 0.0);
         for (int& w : widths)
             w = static_cast<int>(w * width / total);
+    }
     return widths;
 }
 
 /// The comparison table as the app shows it: headers keep their line breaks, the recommended
-/// plan's row is bold.
+/// plan's row is bold, and a cell too long for its column wraps onto more lines (never cut).
 void drawTable(Page& page, const QTableWidget& table)
 {
     QPainter& painter = page.painter;
@@ -102,26 +108,35 @@ void drawTable(Page& page, const QTableWidget& table)
     const int padding = metrics.horizontalAdvance(QStringLiteral("  "));
     int headerLines = 1;
     const std::vector<int> widths = columnWidths(table, metrics, padding, page.width, headerLines);
-    const int rowHeight = metrics.height() + metrics.height() / 3;
+    const int gap = metrics.height() / 3;
+    // The height of a row: its tallest cell, wrapped to the column's width.
+    auto heightOf = [&](auto textOf) {
+        int tallest = metrics.height();
+        for (int c = 0; c < table.columnCount(); ++c)
+            tallest = std::max(tallest, painter.boundingRect(QRect(0, 0, widths[static_cast<size_t>(c)] - padding / 2, 10'000),
+                                                             Qt::TextWordWrap, textOf(c)).height());
+        return tallest + gap;
+    };
     auto drawRow = [&](int top, int height, auto textOf) {
         int x = 0;
         for (int c = 0; c < table.columnCount(); ++c) {
             const int w = widths[static_cast<size_t>(c)];
-            QStringList lines = textOf(c).split('\n');
-            for (QString& line : lines)
-                line = painter.fontMetrics().elidedText(line, Qt::ElideRight, w - padding / 2);
-            painter.drawText(QRect(x, top, w, height), Qt::AlignLeft | Qt::AlignBottom, lines.join('\n'));
+            painter.drawText(QRect(x, top, w - padding / 2, height), Qt::AlignLeft | Qt::AlignBottom | Qt::TextWordWrap, textOf(c));
             x += w;
         }
     };
-    const int headerHeight = headerLines * metrics.height() + metrics.height() / 3;
-    drawRow(page.y, headerHeight, [&table](int c) { return table.horizontalHeaderItem(c)->text(); });
+    auto headerOf = [&table](int c) { return table.horizontalHeaderItem(c)->text(); };
+    const int headerHeight = std::max(headerLines * metrics.height() + gap, heightOf(headerOf));
+    drawRow(page.y, headerHeight, headerOf);
     page.y += headerHeight;
     painter.drawLine(0, page.y, page.width, page.y);
-    for (int r = 0; r < table.rowCount(); ++r, page.y += rowHeight) {
+    for (int r = 0; r < table.rowCount(); ++r) {
         const QTableWidgetItem* name = table.item(r, 0);
         painter.setFont(name && name->font().bold() ? bold : body); // the recommended plan
-        drawRow(page.y, rowHeight, [&table, r](int c) { return table.item(r, c) ? table.item(r, c)->text() : QString(); });
+        auto cellOf = [&table, r](int c) { return table.item(r, c) ? table.item(r, c)->text() : QString(); };
+        const int rowHeight = heightOf(cellOf);
+        drawRow(page.y, rowHeight, cellOf);
+        page.y += rowHeight;
     }
     painter.setFont(body);
 }
@@ -135,14 +150,17 @@ void drawChart(QPainter& painter, const QRect& target, const ChartView& chart)
     painter.drawPixmap(target, pixmap);
 }
 
-/// The timeline overview across the page, its aspect kept, at most a sixth of the page tall.
+/// The timeline overview across the page's width, its aspect kept, in the height left on the
+/// page (the charts start on the next one): at 2,000 users it was a thumbnail with a legend
+/// nobody could read beside half a page left empty.
 void drawTimelineOverview(Page& page, int pageHeight, const QImage& overview)
 {
     if (overview.isNull())
         return;
     page.painter.drawText(QRect(0, page.y, page.width, 40), Qt::AlignLeft | Qt::AlignBottom, tr("Timeline overview"));
     page.y += 45;
-    const int height = std::min(pageHeight / 6, overview.height() * page.width / std::max(1, overview.width()));
+    const int left = std::max(pageHeight / 6, pageHeight - page.y - 10);
+    const int height = std::min(left, overview.height() * page.width / std::max(1, overview.width()));
     const QImage scaled = overview.scaled(page.width, height, Qt::KeepAspectRatio, Qt::SmoothTransformation);
     page.painter.drawImage(QPoint(0, page.y), scaled);
     page.y += scaled.height() + 30;

@@ -819,7 +819,7 @@ QImage MainWindow::timelineOverview(const TimelineModel& model)
     TimelineView view;
     view.setModel(model);
     view.setFitLanesToHeight(true);
-    view.resize(1600, std::clamp(120 + 14 * model.laneCount(), 360, 900));
+    view.resize(1200, std::clamp(120 + 14 * model.laneCount(), 360, 900)); // about the report page's width: its legend prints at the screen's size
     QImage image(view.size(), QImage::Format_ARGB32);
     image.fill(Qt::white);
     view.render(&image);
