@@ -5,6 +5,7 @@
 #include "widgets/charts/chartview.h"
 #include "widgets/views/mainwindow.h"
 #include "widgets/views/plancharts.h"
+#include "widgets/charts/palette.h"
 #include "widgets/views/planview.h"
 #include "widgets/views/animationdialog.h"
 #include "widgets/views/scheduleplayer.h"
@@ -150,6 +151,43 @@ private slots:
         QVERIFY(messages.wait(20000));
         QVERIFY2(messages.front().front().toString().contains("10 frames"), qPrintable(messages.front().front().toString()));
         QCOMPARE(QImageReader(settings.target).imageCount(), 10);
+    }
+
+    /// With a plan compared, the animation holds what the page shows: both timelines, one above
+    /// the other, each named (it held only the first plan).
+    void theAnimationHoldsBothComparedPlans()
+    {
+        const Scenario scenario = *readScenario(kClassroom.toStdString());
+        const Plan ipssa = *makePlan(scenario, CostModel(scenario), Algorithm::IpSsa);
+        const Plan og = *makePlan(scenario, CostModel(scenario), Algorithm::Og);
+        PlanView view;
+        view.resize(1200, 800);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.showPlan(scenario, ipssa);
+        view.showComparison(scenario, &og);
+        QTemporaryDir dir;
+        const AnimationSettings settings{false, 10, 1, QSize(640, 720), AnimationLanes::AllScaled, dir.path()};
+        QSignalSpy messages(&view, &PlanView::statusMessage);
+        view.exportAnimationAs(settings);
+        QVERIFY(messages.wait(20000));
+        const QImage last(dir.filePath("frame-0010.png"));
+        QCOMPARE(last.size(), QSize(640, 720));
+        // Each half is one plan's timeline: the GPU batch colour in both halves, and the halves
+        // differ (IP-SSA's one round against OG's groups).
+        const auto batchRows = [&last](int from, int to) {
+            int rows = 0;
+            for (int y = from; y < to; ++y)
+                for (int x = 0; x < last.width(); ++x)
+                    if (last.pixelColor(x, y) == palette::gpuBatch()) {
+                        ++rows;
+                        break;
+                    }
+            return rows;
+        };
+        QVERIFY(batchRows(0, 360) > 0);
+        QVERIFY(batchRows(360, 720) > 0);
+        QVERIFY(last.copy(0, 0, 640, 360) != last.copy(0, 360, 640, 360));
     }
 };
 

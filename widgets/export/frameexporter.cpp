@@ -3,6 +3,7 @@
 #include "widgets/export/gifwriter.h"
 
 #include <QImage>
+#include <QPainter>
 #include <QTimer>
 
 #include <algorithm>
@@ -16,6 +17,22 @@ QString framePath(const QString& folder, int index)
 }
 
 } // namespace
+
+FrameRenderer stackedFrames(std::vector<FrameRenderer> parts)
+{
+    return [parts = std::move(parts)](QImage& image, int index, int count) {
+        if (parts.empty())
+            return;
+        const int share = image.height() / static_cast<int>(parts.size());
+        QImage part(image.width(), share, image.format());
+        QPainter painter(&image);
+        for (size_t k = 0; k < parts.size(); ++k) {
+            part.fill(Qt::white);
+            parts[k](part, index, count);
+            painter.drawImage(0, static_cast<int>(k) * share, part);
+        }
+    };
+}
 
 int exportFrames(const FrameRenderer& render, const QString& folder, int frames, const QSize& size,
                  const std::function<bool(int, int)>& progress)

@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <functional>
+#include <vector>
 
 class QImage;
 
@@ -17,6 +18,10 @@ class GifWriter;
 
 /// Draws frame @p index of @p count into @p image (already sized and filled white).
 using FrameRenderer = std::function<void(QImage& image, int index, int count)>;
+
+/// One frame made of @p parts drawn one above the other, each in an equal share of the height
+/// (two plans compared, as the plan page shows them). O(the parts' costs).
+FrameRenderer stackedFrames(std::vector<FrameRenderer> parts);
 
 /// Writes @p frames images drawn by @p render at @p size into @p folder as frame-0001.png, ...;
 /// @p progress(done, total) returns false to cancel. Returns the number of frames written.

@@ -106,9 +106,18 @@ void AnimationDialog::setSettings(const AnimationSettings& settings)
 void exportTimelineAnimation(const TimelineView& timeline, const AnimationSettings& settings, QWidget* parent,
                              std::function<void(const QString&)> report)
 {
+    exportTimelineAnimation(std::vector<const TimelineView*>{&timeline}, settings, parent, std::move(report));
+}
+
+void exportTimelineAnimation(const std::vector<const TimelineView*>& timelines, const AnimationSettings& settings, QWidget* parent,
+                             std::function<void(const QString&)> report)
+{
     const int count = settings.frameCount();
-    auto* exporter = new FrameExporter(timelineAnimation(timeline, settings.lanes), settings.target, count, settings.size, parent,
-                                       settings.framesPerSecond);
+    std::vector<FrameRenderer> parts;
+    for (const TimelineView* timeline : timelines)
+        parts.push_back(timelineAnimation(*timeline, settings.lanes));
+    auto* exporter = new FrameExporter(parts.size() == 1 ? parts.front() : stackedFrames(std::move(parts)), settings.target, count,
+                                       settings.size, parent, settings.framesPerSecond);
     auto* dialog = new QProgressDialog(QObject::tr("Rendering frames..."), QObject::tr("Cancel"), 0, count, parent);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     QObject::connect(exporter, &FrameExporter::progress, dialog, &QProgressDialog::setValue);

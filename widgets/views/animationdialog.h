@@ -7,6 +7,7 @@
 #include <QDialog>
 
 #include <functional>
+#include <vector>
 #include <QSize>
 
 class QComboBox;
@@ -55,6 +56,10 @@ class TimelineView;
 /// live, with a progress dialog on @p parent whose Cancel stops between frames; @p report gets
 /// the sentence saying how many frames were written. O(frames x visible lanes).
 void exportTimelineAnimation(const TimelineView& timeline, const AnimationSettings& settings, QWidget* parent,
+                             std::function<void(const QString&)> report);
+/// The same for what the plan page shows when it compares two plans: @p timelines one above the
+/// other in each frame, each with its title, their cursors together.
+void exportTimelineAnimation(const std::vector<const TimelineView*>& timelines, const AnimationSettings& settings, QWidget* parent,
                              std::function<void(const QString&)> report);
 
 } // namespace coinfer

@@ -150,7 +150,11 @@ void PlanView::exportAnimation()
 
 void PlanView::exportAnimationAs(const AnimationSettings& settings)
 {
-    exportTimelineAnimation(*m_timeline, settings, this, [this](const QString& message) { emit statusMessage(message); });
+    // Exactly what is on screen: with a plan compared, both timelines, one above the other.
+    std::vector<const TimelineView*> shown{m_timeline};
+    if (!m_compareTimeline->isHidden())
+        shown.push_back(m_compareTimeline);
+    exportTimelineAnimation(shown, settings, this, [this](const QString& message) { emit statusMessage(message); });
 }
 
 void PlanView::showPlan(const Scenario& scenario, const Plan& plan)

@@ -1089,6 +1089,7 @@ FrameRenderer timelineAnimation(const TimelineView& source, AnimationLanes lanes
     view->setModel(source.model());
     view->setLaneOrder(source.laneOrder());
     view->setAxisEndMs(source.axisEndMs());
+    view->setTitle(source.title());
     view->setFitLanesToHeight(lanes == AnimationLanes::AllScaled);
     if (source.model().isEpisode() && lanes == AnimationLanes::OnScreen) {
         // The lanes on screen play in the window the page shows, gliding with the cursor from 0.

@@ -182,6 +182,8 @@ public:
     int linkedBatch() const { return m_hoverBatch >= 0 ? m_hoverBatch : m_selectedBatch; }
     /// A title drawn above the lanes (compare mode names each plan's planner).
     void setTitle(QString title);
+    /// The line above the axis naming the plan ("This plan: ip-ssa"); empty for none.
+    const QString& title() const { return m_title; }
     /// The sentence shown instead of an axis when there is nothing to draw (empty otherwise).
     QString emptyMessage() const;
     /// The line that states how many users are late (empty when none).
