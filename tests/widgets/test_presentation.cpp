@@ -168,8 +168,8 @@ private slots:
                 late += !std::isfinite(user.finishMs) || user.finishMs > user.deadlineMs + 1e-9 ? 1 : 0;
             QCOMPARE(timeline.model().lateCount(), late);
             const QString text = presentation.explanationText();
-            if (late == 0)
-                QVERIFY2(text.contains("Every user meets its deadline"), qPrintable(text));
+            if (late == 0) // said once, by the step or by the window
+                QVERIFY2(text.count("Every user meets its deadline", Qt::CaseInsensitive) + text.count("every deadline is met") == 1, qPrintable(text));
             else
                 QVERIFY2(text.contains(QString::number(late) + " of"), qPrintable(text));
             QTest::keyClick(&presentation, Qt::Key_Right);

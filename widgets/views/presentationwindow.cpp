@@ -77,8 +77,9 @@ void PresentationWindow::showStep()
     const int late = timeline.lateCount();
     m_text->setText(step.explanation + (step.changed.empty() ? QString() : tr(" Highlighted: the %n user(s) that changed.", nullptr,
                                                                                 static_cast<int>(step.changed.size())))
-                    + (late == 0 ? tr(" Every user meets its deadline.")
-                                 : tr(" %1 of %n user(s) miss their deadline (marked red).", nullptr, timeline.userCount()).arg(late)));
+                    + (late > 0 ? tr(" %1 of %n user(s) miss their deadline (marked red).", nullptr, timeline.userCount()).arg(late)
+                       : step.explanation.contains(tr("every deadline is met")) ? QString() // said already
+                                                                                 : tr(" Every user meets its deadline.")));
     m_player->stop();
     m_player->setTimeline(timeline);
     m_player->setSpeed(m_player->endMs() / 10.0); // the whole schedule in ten seconds
