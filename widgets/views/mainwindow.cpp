@@ -454,9 +454,12 @@ void MainWindow::createPlanMenu()
     });
 }
 
-bool MainWindow::openFile(const QString& path, bool quiet)
+bool MainWindow::openFile(const QString& path, bool quiet, QString* error)
 {
-    return adoptLoaded(path, ScenarioDocument::read(path), quiet);
+    Expected<ScenarioDocument::Loaded> loaded = ScenarioDocument::read(path);
+    if (!loaded && error)
+        *error = QString::fromStdString(loaded.error().message);
+    return adoptLoaded(path, std::move(loaded), quiet);
 }
 
 void MainWindow::openFileInBackground(const QString& path)
