@@ -345,6 +345,7 @@ User readUserEntry(od::value value)
         if (key == "id") {
             see(seen, 1);
             user.id = string(field.value(), false);
+            require(user.id.size() <= kMaxIdBytes); // the other reader says why
         } else if (key == "deadline_ms") {
             see(seen, 2);
             user.deadlineMs = positive(field.value());
