@@ -276,6 +276,7 @@ std::vector<DeviceClass> readDeviceClasses(od::value value)
             if (key == "name") {
                 see(seen, 1);
                 device.name = string(field.value(), false);
+                require(device.name.size() <= kMaxIdBytes); // the other reader says why
             } else if (key == "cpu") {
                 see(seen, 2);
                 device.cpu = readCpu(field.value());

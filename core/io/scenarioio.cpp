@@ -171,6 +171,9 @@ std::vector<DeviceClass> readDeviceClasses(const Field& root)
         const Field entry = field->at(i);
         DeviceClass device;
         device.name = entry.at("name").string(false);
+        if (device.name.size() > kMaxIdBytes) // every user of the class holds a copy
+            entry.at("name").fail("is " + std::to_string(device.name.size()) + " bytes long; a device class name may be at most "
+                                  + std::to_string(kMaxIdBytes) + " bytes");
         for (const DeviceClass& other : classes)
             if (other.name == device.name)
                 entry.at("name").fail("\"" + device.name + "\" is already the name of another device class");

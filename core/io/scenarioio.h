@@ -26,9 +26,10 @@ struct ScenarioLimits {
     long long maxArrivalDraws = 1'000'000'000;
 };
 
-/// The longest user id in bytes (issue 26: an id without a limit let a 100 KB file take
-/// gigabytes, since every plan, table and message copies ids), and the longest
-/// population.id_prefix, which leaves room for the user's number (up to 8 digits).
+/// The longest user id (and device class name, which every user of the class copies) in bytes
+/// (issue 26: an id without a limit let a 100 KB file take gigabytes, since every plan, table
+/// and message copies ids), and the longest population.id_prefix, which leaves room for the
+/// user's number (up to 8 digits).
 inline constexpr size_t kMaxIdBytes = 256;
 inline constexpr size_t kMaxIdPrefixBytes = 240;
 
