@@ -91,7 +91,7 @@ public:
     static int replanDelayMs(int users);
     /// Saves every chart of the page on show: @p path itself for one chart, else one file per
     /// chart named path-<chart>.<ext>. Returns the files written (empty on failure).
-    QStringList exportCharts(const QString& path);
+    QStringList exportCharts(const QString& path, QString* error = nullptr);
     /// A one-page PDF: the scenario summary, the comparison table and the main charts.
     bool exportReport(const QString& path, QString* error = nullptr);
 
