@@ -409,10 +409,9 @@ BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMete
     };
     bool stopped = false;
     try {
-        // The planners shown beside best are taken whatever the work budget, so that none beats
-        // it (a time limit or a cancel can stop them first); OG, the slow one, comes after a
-        // first local search so that a time limit does not leave the search no time at all on
-        // large scenarios.
+        // The planners shown beside best are taken whatever the work budget, so that none beats it;
+        // OG, the slow one, comes after a first local search so that a time limit does not leave
+        // the search no time at all on large scenarios.
         const Schedule starts[] = {planLocal(model), planFullOffload(model), planNoBatching(model), planIpSsa(model)};
         const char* names[] = {"local", "full-offload", "no-batching", "ip-ssa"};
         for (size_t i = 0; i < std::size(starts); ++i)
@@ -433,12 +432,10 @@ BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMete
     }
     if (!stopped) {
         try {
-            // OG stops on the meter's clock and cancel flag (none of its work units): after a stop
-            // its plan so far is taken, and a stop before the portfolio ends skips it.
-            std::optional<SearchEnd> ogStop;
+            std::optional<SearchEnd> ogStop; // OG stops on the clock and cancel flag, not the budget
             if (const std::optional<Schedule> og = planOg(model, meter, ogStop))
                 considerWithSchedules(*og, "og");
-            if (ogStop)
+            if (ogStop) // the time limit or a cancel stopped OG: best stops with it
                 throw SearchStopped{*ogStop};
             search.localSearch(limits.localSearchUntil); // on from OG's plan when that is the cheapest
             if (limits.packingUntil > meter.used() && search.found()) {
