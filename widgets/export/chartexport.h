@@ -22,5 +22,10 @@ struct NamedChart {
 /// CLI words it) in @p error when given. O(charts x pixels).
 QStringList exportCharts(const std::vector<NamedChart>& charts, const QString& path, int width = 900, int height = 500,
                          QString* error = nullptr);
+/// exportCharts at the default size, with the reason in @p error.
+inline QStringList exportCharts(const std::vector<NamedChart>& charts, const QString& path, QString* error)
+{
+    return exportCharts(charts, path, 900, 500, error);
+}
 
 } // namespace coinfer

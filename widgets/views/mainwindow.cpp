@@ -765,19 +765,16 @@ bool MainWindow::exportPlan(const QString& path, const QString& algorithm, QStri
 
 QStringList MainWindow::exportCharts(const QString& path, QString* error)
 {
-    constexpr int width = 900, height = 500;
     switch (m_tabs->currentIndex()) {
     case 1: {
         std::vector<NamedChart> charts;
         for (const auto& [name, chart] : m_planView->charts()->namedCharts())
             charts.push_back({name, chart});
-        return coinfer::exportCharts(charts, path, width, height, error);
+        return coinfer::exportCharts(charts, path, error);
     }
-    case 2:
-        return coinfer::exportCharts({{"split-points", m_dnnView->splitChart()}, {"batch-curves", m_dnnView->curveChart()}}, path,
-                                     width, height, error);
-    case 4: return coinfer::exportCharts({{"sweep", m_sweepView->chart()}}, path, width, height, error);
-    default: return coinfer::exportCharts({{"comparison", m_comparison->chart()}}, path, width, height, error);
+    case 2: return coinfer::exportCharts({{"split-points", m_dnnView->splitChart()}, {"batch-curves", m_dnnView->curveChart()}}, path, error);
+    case 4: return coinfer::exportCharts({{"sweep", m_sweepView->chart()}}, path, error);
+    default: return coinfer::exportCharts({{"comparison", m_comparison->chart()}}, path, error);
     }
 }
 

@@ -609,7 +609,7 @@ void SweepView::exportChartAsked()
         QFileDialog::getSaveFileName(this, tr("Export sweep chart"), {}, tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"), &filter), filter);
     if (path.isEmpty())
         return;
-    if (QString error; exportCharts({{"sweep", m_chart}}, path, 900, 500, &error).isEmpty())
+    if (QString error; exportCharts({{"sweep", m_chart}}, path, &error).isEmpty())
         QMessageBox::critical(this, tr("Export failed"), error);
     else
         emit statusMessage(tr("Wrote the sweep chart to %1").arg(path));
