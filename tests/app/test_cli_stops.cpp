@@ -98,6 +98,7 @@ private slots:
     void ogUnstoppedIsUnchanged();
     void limitRefusedWherePlannersCannotStop();
     void sigtermStopsBestWhileOgRuns();
+    void ctrlCStopsBestAt20000Users();
     void ctrlCStopsOg();
     void sigtermKeepsFinishedEpisodes();
     void sigtermKeepsFinishedComparisonRows();
@@ -199,6 +200,17 @@ void TestCliStops::sigtermStopsBestWhileOgRuns()
     QVERIFY(plan.contains("\"search_end\": \"cancelled\""));
     const Run verify = run({"verify", m_long, "best-term.json"}, m_dir.path());
     QVERIFY2(verify.status == 0 || verify.status == 3, qPrintable(report(verify))); // timed again: a valid plan file
+}
+
+void TestCliStops::ctrlCStopsBestAt20000Users()
+{
+    // The case: after Ctrl-C, best on 20,000 x 1 took 33 s to stop. Best runs there for
+    // about 1.5 s; 300 ms in, Ctrl-C stops it at once with its plan so far.
+    const Run best = signalWhen({"plan", m_wide, "--output", "best-int.json"}, m_dir.path(), "x_test_marker", 300, SIGINT);
+    QVERIFY2(best.status == 0, qPrintable(report(best)));
+    QVERIFY2(best.elapsedMs < 1000, qPrintable(report(best)));
+    QVERIFY2(best.err.contains("stopped by Ctrl-C"), qPrintable(report(best)));
+    QVERIFY(readAll(QDir(m_dir.path()).filePath("best-int.json")).contains("\"search_end\": \"cancelled\""));
 }
 
 void TestCliStops::ctrlCStopsOg()
