@@ -166,7 +166,8 @@ int commandPlan(const CLI::App& command, Io io)
     Expected<Plan> plan = runPlanner(*scenario, model, *request, violations, io.err);
     if (!plan) {
         const int status = fail(io.err, plan.error());
-        return g_cancelSearch.load() ? stopSignalExitStatus() : status; // stopped before a first plan
+        // OG stopped by a signal before its first plan (the flag is reset when a stoppable planner starts)
+        return isStoppable(request->algorithm) && g_cancelSearch.load() ? stopSignalExitStatus() : status;
     }
     return reportPlan(*scenario, model, *plan, *request, violations, command, io);
 }
