@@ -79,9 +79,9 @@ int main(int argc, char** argv)
     const bool shoot = parser.isSet(screenshot);
     if (files.isEmpty()) {
         window.openBuiltInExample();
-    } else if (!window.openFile(files.front(), shoot)) {
-        if (shoot) {
-            std::fprintf(stderr, "coinfer-gui: %s cannot be opened\n", qPrintable(files.front()));
+    } else if (QString error; !window.openFile(files.front(), shoot, &error)) {
+        if (shoot) { // the CLI's words: the file, the field's path and the problem
+            std::fprintf(stderr, "coinfer-gui: %s\n", qPrintable(error));
             return 2;
         }
         window.openBuiltInExample();

@@ -157,6 +157,23 @@ std::string recordEpisodeCsv(const Scenario& scenario, OnlinePlanner planner, co
     return csv;
 }
 
+/// Runs up to @p runs episodes seeded from @p firstSeed and adds their results to @p total.
+/// Ctrl-C, or SIGTERM at a cluster's time limit, ends the run after the episode running, which
+/// then does not count. Returns the number of episodes finished.
+int runEpisodes(const Scenario& scenario, OnlinePlanner planner, const DispatchPolicy& policy, bool local,
+                std::uint64_t firstSeed, int runs, OnlineResult& total)
+{
+    const InterruptCancelsSearch interrupts;
+    for (int e = 0; e < runs; ++e) {
+        const auto trace = makeArrivalTrace(scenario, firstSeed + static_cast<std::uint64_t>(e));
+        const OnlineResult result = local ? localOnlyResult(scenario, trace) : runEpisode(scenario, planner, trace, policy);
+        if (g_cancelSearch.load())
+            return e;
+        total.add(result);
+    }
+    return runs;
+}
+
 int commandSimulate(const CLI::App& command, Io io)
 {
     const auto planner = plannerOption(command, io.err);
@@ -198,9 +215,14 @@ int commandSimulate(const CLI::App& command, Io io)
     if (!scenario->online.trace.empty())
         runs = 1; // a recorded trace is the same in every episode: replay it once
     OnlineResult total;
-    for (int e = 0; e < runs; ++e) {
-        const auto trace = makeArrivalTrace(*scenario, firstSeed + static_cast<std::uint64_t>(e));
-        total.add(local ? localOnlyResult(*scenario, trace) : runEpisode(*scenario, *planner, trace, *policy));
+    const int finished = runEpisodes(*scenario, *planner, *policy, local, firstSeed, runs, total);
+    if (finished < runs) { // the finished episodes are reported, as sweep keeps its finished points
+        if (finished > 0)
+            io.out << (*format == "json" ? onlineResultJson(spec, *planner, finished, total)
+                                         : resultHeader() + resultLine(spec + (local ? "" : " (" + onlinePlannerName(*planner) + ")"), total));
+        io.err << "coinfer simulate: stopped by " << stopSignalName() << " after " << finished << " of " << runs
+               << " episodes; " << (finished > 0 ? "the result above is theirs" : "no result") << "; nothing was recorded\n";
+        return stopSignalExitStatus();
     }
     if (const std::optional<std::string> recordPath = optionValue(command, "--record"); recordPath && !local) {
         std::function<double(const OnlineObservation&)> threshold;
@@ -232,8 +254,11 @@ std::optional<std::vector<int>> hiddenOption(const CLI::App& command, const char
     return sizes;
 }
 
+/// Trains one agent with a line per episode; Ctrl-C or SIGTERM ends it after the episode running
+/// with the best policy so far. @p ownHandler: catch the signals here (false: the caller does,
+/// for longer than the training).
 Expected<DdpgPolicy> trainWithProgress(const Scenario& scenario, OnlinePlanner planner, int episodes, std::uint64_t seed,
-                                       const std::vector<int>& hidden, std::ostream& err)
+                                       const std::vector<int>& hidden, std::ostream& err, bool ownHandler = true)
 {
     TrainingOptions training;
     training.planner = planner;
@@ -249,10 +274,12 @@ Expected<DdpgPolicy> trainWithProgress(const Scenario& scenario, OnlinePlanner p
     };
     // Ctrl-C, or SIGTERM at a cluster's time limit, ends training after the episode running and
     // keeps the best policy, as a search keeps its plan.
-    std::optional<InterruptCancelsSearch> interrupts(std::in_place);
+    std::optional<InterruptCancelsSearch> interrupts;
+    if (ownHandler)
+        interrupts.emplace();
     Expected<DdpgPolicy> policy = trainDdpg(scenario, training);
     interrupts.reset();
-    if (g_cancelSearch.load())
+    if (g_cancelSearch.load() && ownHandler)
         err << "  stopped by " << stopSignalName() << "; keeping the best policy so far\n";
     return policy;
 }
@@ -353,6 +380,59 @@ std::string comparisonJson(const std::vector<ComparisonRow>& rows)
     return array.dump(2) + "\n";
 }
 
+/// The rows of compare-online in their order, each added only when no Ctrl-C or SIGTERM came
+/// before it ends: a stopped training gives no row. Returns the rows finished; an error of a
+/// training ends the run.
+Expected<std::vector<ComparisonRow>> compareRows(const Scenario& s, int episodes, int testEpisodes, std::uint64_t seed,
+                                                 const std::vector<int>& hidden, std::ostream& err)
+{
+    // Training uses traces seeded online.seed + ..., selection the evaluation traces
+    // (online.seed + 1000000 + i), and this comparison separate test traces.
+    const std::uint64_t testSeed = s.online.seed + 2'000'000;
+    const std::uint64_t evaluationSeed = s.online.seed + 1'000'000;
+    const auto test = [&](OnlinePlanner planner, const DispatchPolicy& policy) {
+        return evaluatePolicy(s, planner, policy, testSeed, testEpisodes);
+    };
+    const auto stopped = [] { return g_cancelSearch.load(); };
+    std::vector<ComparisonRow> rows;
+    for (OnlinePlanner planner : {OnlinePlanner::Og, OnlinePlanner::IpSsa}) {
+        Expected<DdpgPolicy> policy = trainWithProgress(s, planner, episodes, seed, hidden, err, false);
+        if (!policy)
+            return Unexpected(policy.error());
+        if (stopped())
+            return rows;
+        rows.push_back({"DDPG-" + onlinePlannerName(planner), "ddpg", onlinePlannerName(planner), {}, 0,
+                        test(planner, ddpgDispatchPolicy(policy->actor))});
+    }
+    for (OnlinePlanner planner : {OnlinePlanner::Og, OnlinePlanner::IpSsa}) {
+        const std::string name = onlinePlannerName(planner);
+        const std::string suffix = " (" + name + ")";
+        if (stopped())
+            return rows;
+        rows.push_back({"immediate" + suffix, "immediate", name, {}, 0, test(planner, immediatePolicy())});
+        // The period and the threshold are chosen on the evaluation traces, then tested.
+        const double periodMs = bestPeriodMs(s, planner, evaluationSeed);
+        if (stopped())
+            return rows;
+        rows.push_back({format("periodic:%g%s", periodMs, suffix.c_str()), "periodic-best", name, "period_ms", periodMs,
+                        test(planner, periodicPolicy(periodMs, s.online.slotMs))});
+        const double threshold = bestThreshold(s, planner, evaluationSeed);
+        if (stopped())
+            return rows;
+        rows.push_back({format("threshold:%.2f%s", threshold, suffix.c_str()), "threshold-best", name, "threshold", threshold,
+                        test(planner, thresholdPolicy(threshold))});
+    }
+    OnlineResult local;
+    for (int e = 0; e < testEpisodes; ++e)
+        local.add(localOnlyResult(s, makeArrivalTrace(s, testSeed + static_cast<std::uint64_t>(e))));
+    if (!stopped())
+        rows.push_back({"local", "local", {}, {}, 0, local});
+    return rows;
+}
+
+/// The number of rows compare-online prints when it is not stopped.
+constexpr size_t kComparisonRows = 9;
+
 int commandCompareOnline(const CLI::App& command, Io io)
 {
     const auto episodes = intOption(command, "--episodes", 1, 1'000'000, io.err);
@@ -366,46 +446,28 @@ int commandCompareOnline(const CLI::App& command, Io io)
     if (!scenario)
         return fail(io.err, scenario.error());
     const Scenario& s = *scenario;
-    // Training uses traces seeded online.seed + ..., selection the evaluation traces
-    // (online.seed + 1000000 + i), and this comparison separate test traces.
-    const std::uint64_t testSeed = s.online.seed + 2'000'000;
-    const std::uint64_t evaluationSeed = s.online.seed + 1'000'000;
-    const auto test = [&](OnlinePlanner planner, const DispatchPolicy& policy) {
-        return evaluatePolicy(s, planner, policy, testSeed, *testEpisodes);
-    };
-    std::vector<ComparisonRow> rows;
-    for (OnlinePlanner planner : {OnlinePlanner::Og, OnlinePlanner::IpSsa}) {
-        Expected<DdpgPolicy> policy = trainWithProgress(s, planner, *episodes, static_cast<std::uint64_t>(*seed), *hidden, io.err);
-        if (!policy)
-            return fail(io.err, policy.error());
-        rows.push_back({"DDPG-" + onlinePlannerName(planner), "ddpg", onlinePlannerName(planner), {}, 0,
-                        test(planner, ddpgDispatchPolicy(policy->actor))});
-    }
-    for (OnlinePlanner planner : {OnlinePlanner::Og, OnlinePlanner::IpSsa}) {
-        const std::string name = onlinePlannerName(planner);
-        const std::string suffix = " (" + name + ")";
-        rows.push_back({"immediate" + suffix, "immediate", name, {}, 0, test(planner, immediatePolicy())});
-        // The period and the threshold are chosen on the evaluation traces, then tested.
-        const double periodMs = bestPeriodMs(s, planner, evaluationSeed);
-        const double threshold = bestThreshold(s, planner, evaluationSeed);
-        rows.push_back({format("periodic:%g%s", periodMs, suffix.c_str()), "periodic-best", name, "period_ms", periodMs,
-                        test(planner, periodicPolicy(periodMs, s.online.slotMs))});
-        rows.push_back({format("threshold:%.2f%s", threshold, suffix.c_str()), "threshold-best", name, "threshold", threshold,
-                        test(planner, thresholdPolicy(threshold))});
-    }
-    OnlineResult local;
-    for (int e = 0; e < *testEpisodes; ++e)
-        local.add(localOnlyResult(s, makeArrivalTrace(s, testSeed + static_cast<std::uint64_t>(e))));
-    rows.push_back({"local", "local", {}, {}, 0, local});
+    // Ctrl-C, or SIGTERM at a cluster's time limit, ends the comparison after the row running;
+    // the rows finished are printed, as sweep writes its finished points.
+    std::optional<InterruptCancelsSearch> interrupts(std::in_place);
+    const Expected<std::vector<ComparisonRow>> rows =
+        compareRows(s, *episodes, *testEpisodes, static_cast<std::uint64_t>(*seed), *hidden, io.err);
+    interrupts.reset();
+    if (!rows)
+        return fail(io.err, rows.error());
     if (*outputFormat == "json") {
-        io.out << comparisonJson(rows);
-        return kExitOk;
+        io.out << comparisonJson(*rows);
+    } else {
+        io.out << "test traces: " << *testEpisodes << " episodes of " << s.online.horizonMs << " ms, seeds from "
+               << s.online.seed + 2'000'000 << "\n"
+               << resultHeader();
+        for (const ComparisonRow& row : *rows)
+            io.out << resultLine(row.label, row.result);
     }
-    io.out << "test traces: " << *testEpisodes << " episodes of " << s.online.horizonMs << " ms, seeds from " << testSeed << "\n"
-           << resultHeader();
-    for (const ComparisonRow& row : rows)
-        io.out << resultLine(row.label, row.result);
-    return kExitOk;
+    if (!g_cancelSearch.load())
+        return kExitOk;
+    io.err << "coinfer compare-online: stopped by " << stopSignalName() << " after " << rows->size() << " of " << kComparisonRows
+           << " rows; the rows printed are complete\n";
+    return stopSignalExitStatus();
 }
 
 const std::string kOnlineScenarioHelp = "a scenario file with an \"online\" block";

@@ -30,6 +30,9 @@ constexpr double kExactPlanTimeLimitMs = 10000;
 constexpr double kExactCompareTimeLimitMs = 2000;
 
 bool isSearch(Algorithm algorithm) { return algorithm == Algorithm::Best || algorithm == Algorithm::Exact; }
+/// The planners a time limit, Ctrl-C and SIGTERM stop: the searches, OG and IP-SSA (whose
+/// bound iterations keep their best plan so far).
+bool isStoppable(Algorithm algorithm) { return isSearch(algorithm) || algorithm == Algorithm::Og || algorithm == Algorithm::IpSsa; }
 
 /// --time-limit-ms as given: nullopt when absent; an error naming the option when it is not a
 /// positive finite number of milliseconds.
@@ -81,8 +84,8 @@ std::optional<PlanRequest> readPlanRequest(const CLI::App& command, std::ostream
         return std::nullopt;
     }
     // Accepting a limit that would be silently ignored would let a user believe it applied.
-    if (*timeLimitMs && !isSearch(request.algorithm)) {
-        err << "coinfer plan: --time-limit-ms applies to best and exact only, not to " << request.name << "\n";
+    if (*timeLimitMs && !isStoppable(request.algorithm)) {
+        err << "coinfer plan: --time-limit-ms applies to best, exact, og and ip-ssa only, not to " << request.name << "\n";
         return std::nullopt;
     }
     request.timeLimitMs = *timeLimitMs;
@@ -95,7 +98,10 @@ Expected<Plan> runPlanner(const Scenario& scenario, const CostModel& model, cons
 {
     PlanOptions planOptions;
     SearchControl& control = planOptions.control;
-    control.timeLimitMs = request.timeLimitMs.value_or(request.algorithm == Algorithm::Exact ? kExactPlanTimeLimitMs : kBestTimeLimitMs);
+    // OG and IP-SSA have no default limit: they end by themselves.
+    const double defaultMs = request.algorithm == Algorithm::Exact ? kExactPlanTimeLimitMs
+                             : request.algorithm == Algorithm::Best ? kBestTimeLimitMs : 0;
+    control.timeLimitMs = request.timeLimitMs.value_or(defaultMs);
     control.cancel = &g_cancelSearch;
     // Progress only for a person watching: not in pipes, logs or in-process callers.
     std::optional<SearchProgressLine> progress;
@@ -104,7 +110,7 @@ Expected<Plan> runPlanner(const Scenario& scenario, const CostModel& model, cons
         progress->attach(control);
     }
     std::optional<InterruptCancelsSearch> interrupts;
-    if (isSearch(request.algorithm))
+    if (isStoppable(request.algorithm))
         interrupts.emplace();
     Expected<Plan> plan = makePlan(scenario, model, request.algorithm, &violations, planOptions);
     interrupts.reset();
@@ -127,6 +133,10 @@ int reportPlan(const Scenario& scenario, const CostModel& model, const Plan& pla
         return written;
     if (isSearch(request.algorithm))
         io.err << searchVerdict(request.name, plan, g_cancelSearch.load());
+    else if (!plan.searchEnd.empty()) // OG or IP-SSA stopped
+        io.err << "coinfer plan: " << request.name << ": "
+               << (g_cancelSearch.load() ? "stopped by " + stopSignalName() : plan.searchEnd)
+               << "; the plan is the least-energy one of its bound iteration so far\n";
     if (plan.feasible)
         return kExitOk;
     io.err << "coinfer plan: " << request.name << " finds no plan that meets every deadline";
@@ -154,8 +164,11 @@ int commandPlan(const CLI::App& command, Io io)
     const CostModel model(*scenario);
     std::vector<Violation> violations;
     Expected<Plan> plan = runPlanner(*scenario, model, *request, violations, io.err);
-    if (!plan)
-        return fail(io.err, plan.error());
+    if (!plan) {
+        const int status = fail(io.err, plan.error());
+        // OG stopped by a signal before its first plan (the flag is reset when a stoppable planner starts)
+        return isStoppable(request->algorithm) && g_cancelSearch.load() ? stopSignalExitStatus() : status;
+    }
     return reportPlan(*scenario, model, *plan, *request, violations, command, io);
 }
 
@@ -324,11 +337,12 @@ void addPlanCommands(CLI::App& app, Commands& commands)
                                   "the time limit, default 60000 ms, is a safety stop), never above any other planner's\n"
                                   "feasible plan. exact: branch and bound over every partition and\n"
                                   "batch schedule (default limit 10000 ms). Both print to stderr whether the plan is proven\n"
-                                  "optimal, its lower bound and gap; Ctrl-C stops the search and keeps its plan.",
+                                  "optimal, its lower bound and gap; Ctrl-C stops the search and keeps its plan.\n"
+                                  "og and ip-ssa take --time-limit-ms too; stopped, they keep their best plan so far.",
                                   commandPlan);
     addArgument(*plan, "SCENARIO.json", kScenarioHelp);
     addValueOption(*plan, "--algorithm", "ALG", "the planner: local, full-offload, no-batching, ip-ssa, og, best or exact", "best");
-    addValueOption(*plan, "--time-limit-ms", "MS", "wall-clock limit of best (default 60000, a safety stop: best stops on its work budget) and exact (default 10000)");
+    addValueOption(*plan, "--time-limit-ms", "MS", "wall-clock limit of best (default 60000, a safety stop: best stops on its work budget), exact (default 10000), og and ip-ssa (default none)");
     addValueOption(*plan, "--output", "PLAN.json", "write the plan to this file instead of stdout");
     addValueOption(*plan, "--format", "json|table", "a plan file or a table for people", "json");
 

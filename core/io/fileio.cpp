@@ -17,7 +17,7 @@ namespace {
 
 Unexpected<Error> ioError(const std::string& path, const std::string& what)
 {
-    return Unexpected(Error{ErrorCode::Io, path + ": " + what});
+    return Unexpected(Error{ErrorCode::Io, (path.empty() ? std::string("\"\" (an empty file name)") : path) + ": " + what});
 }
 
 std::string errnoText()
@@ -171,6 +171,8 @@ std::uint64_t maxInputBytes()
 
 Expected<std::string> readTextFile(const std::string& path, std::uint64_t maxBytes, std::size_t spareBytes)
 {
+    if (path.empty())
+        return ioError(path, "cannot be read; give the name of a file");
     FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (!fd.valid())
         return ioError(path, "cannot be read: " + errnoText());
@@ -192,6 +194,8 @@ Expected<std::string> readTextFile(const std::string& path, std::uint64_t maxByt
 Expected<void> writeFileAtomically(const std::string& path, const std::string& content)
 {
     namespace fs = std::filesystem;
+    if (path.empty())
+        return ioError(path, "cannot be written; give the name of a file");
     const fs::path target = writeTarget(path);
     const fs::path directory = target.has_parent_path() ? target.parent_path() : fs::path(".");
     const std::string baseName = target.filename().string();

@@ -24,7 +24,17 @@ public:
     bool string(std::string& value) { return add(std::move(value)) != nullptr; }
     bool binary(json::binary_t& value) { return add(json::binary(std::move(value))) != nullptr; }
     bool start_object(std::size_t) { m_open.push_back({add(json::object()), {}}); return true; }
-    bool key(std::string& name) { m_open.back().key = name; return true; }
+    /// A key seen twice in one object stops the parse: readers disagree on which value counts
+    /// (nlohmann keeps the last, others the first), so a file that has both is refused.
+    bool key(std::string& name)
+    {
+        Open& top = m_open.back();
+        top.key = name;
+        if (!top.container->contains(name))
+            return true;
+        m_duplicatePath = path();
+        return false;
+    }
     bool end_object() { m_open.pop_back(); return true; }
     bool start_array(std::size_t) { m_open.push_back({add(json::array()), {}}); return true; }
     bool end_array() { m_open.pop_back(); return true; }
@@ -42,6 +52,8 @@ public:
     /// The message for the error parse_error() saw, positioned at the start of its token.
     std::string errorMessage(std::string_view text) const
     {
+        if (!m_duplicatePath.empty())
+            return m_duplicatePath + ": the key appears twice in one object; give it once";
         const size_t end = std::min(m_errorPosition, text.size());
         const size_t start = end >= m_errorToken.size() ? end - m_errorToken.size() : 0;
         const size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(start), '\n'));
@@ -92,7 +104,7 @@ private:
 
     json& m_root;
     std::vector<Open> m_open;
-    std::string m_errorPath, m_errorToken, m_errorText;
+    std::string m_errorPath, m_errorToken, m_errorText, m_duplicatePath;
     std::size_t m_errorPosition = 0;
     int m_errorId = 0;
 };
@@ -240,6 +252,15 @@ double Field::number(double min, bool exclusive) const
 
 long long Field::integer(long long min, long long max) const
 {
+    // Integers are compared as integers: as doubles, 2^53 + 1 would equal 2^53.
+    const bool exact = m_value->is_number_integer();
+    const bool inRange = m_value->is_number_unsigned()
+        ? m_value->get<unsigned long long>() <= static_cast<unsigned long long>(std::max(max, 0LL)) && (min <= 0 || m_value->get<unsigned long long>() >= static_cast<unsigned long long>(min))
+        : exact && m_value->get<long long>() >= min && m_value->get<long long>() <= max;
+    if (exact && !inRange)
+        fail("must be between " + std::to_string(min) + " and " + std::to_string(max) + ", not " + m_value->dump());
+    if (exact)
+        return m_value->get<long long>();
     if (!m_value->is_number_integer() && !(m_value->is_number_float() && std::trunc(m_value->get<double>()) == m_value->get<double>()))
         fail("must be an integer, not " + (m_value->is_number() ? m_value->dump() : describe(*m_value)));
     const double value = m_value->get<double>();

@@ -348,6 +348,35 @@ std::string boundSummary(const Plan& plan)
     return summary;
 }
 
+namespace {
+
+/// An id as the table shows it: control characters (a NUL, a newline, ...) and backslashes
+/// escaped, so that each user stays on one line and a NUL does not cut the id short.
+std::string tableId(const std::string& id)
+{
+    std::string text;
+    for (const char c : id) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '\\')
+            text += "\\\\";
+        else if (c == '\n')
+            text += "\\n";
+        else if (c == '\t')
+            text += "\\t";
+        else if (c == '\r')
+            text += "\\r";
+        else if (byte < 0x20 || byte == 0x7f) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
+            text += escaped;
+        } else
+            text += c;
+    }
+    return text;
+}
+
+} // namespace
+
 std::string planToTable(const Scenario& scenario, const Plan& plan)
 {
     std::string out;
@@ -364,7 +393,7 @@ std::string planToTable(const Scenario& scenario, const Plan& plan)
         const double saved = localMj > 0 ? 100.0 * (1.0 - user.energyMj / localMj) : 0.0;
         const bool late = !meetsDeadline(user.finishMs, user.deadlineMs);
         const std::string where = user.partition == n ? "local" : user.partition == 0 ? "full offload" : "split";
-        std::snprintf(line, sizeof line, "%-12.12s %9d %6s %11.3f %11.3f %8.2f %11.3f %11.3f  %s%s\n", scenario.users[m].id.c_str(),
+        std::snprintf(line, sizeof line, "%-12.12s %9d %6s %11.3f %11.3f %8.2f %11.3f %11.3f  %s%s\n", tableId(scenario.users[m].id).c_str(),
                       user.partition, user.group < 0 ? "-" : std::to_string(user.group).c_str(), user.energyMj, localMj, saved,
                       user.finishMs, user.deadlineMs, where.c_str(), late ? ", LATE" : "");
         out += line;

@@ -276,6 +276,7 @@ std::vector<DeviceClass> readDeviceClasses(od::value value)
             if (key == "name") {
                 see(seen, 1);
                 device.name = string(field.value(), false);
+                require(device.name.size() <= kMaxIdBytes); // the other reader says why
             } else if (key == "cpu") {
                 see(seen, 2);
                 device.cpu = readCpu(field.value());
@@ -345,6 +346,7 @@ User readUserEntry(od::value value)
         if (key == "id") {
             see(seen, 1);
             user.id = string(field.value(), false);
+            require(user.id.size() <= kMaxIdBytes); // the other reader says why
         } else if (key == "deadline_ms") {
             see(seen, 2);
             user.deadlineMs = positive(field.value());

@@ -171,6 +171,9 @@ std::vector<DeviceClass> readDeviceClasses(const Field& root)
         const Field entry = field->at(i);
         DeviceClass device;
         device.name = entry.at("name").string(false);
+        if (device.name.size() > kMaxIdBytes) // every user of the class holds a copy
+            entry.at("name").fail("is " + std::to_string(device.name.size()) + " bytes long; a device class name may be at most "
+                                  + std::to_string(kMaxIdBytes) + " bytes");
         for (const DeviceClass& other : classes)
             if (other.name == device.name)
                 entry.at("name").fail("\"" + device.name + "\" is already the name of another device class");
@@ -212,7 +215,10 @@ User readUser(const Field& entry, const Dnn& dnn, const std::vector<DeviceClass>
     if (!entry.isObject())
         entry.fail("must be an object, not " + detail::describe(entry.json()));
     User user;
-    user.id = entry.at("id").string(false);
+    const Field id = entry.at("id");
+    user.id = id.string(false);
+    if (user.id.size() > kMaxIdBytes)
+        id.fail("is " + std::to_string(user.id.size()) + " bytes long; an id may be at most " + std::to_string(kMaxIdBytes) + " bytes");
     user.deadlineMs = entry.at("deadline_ms").positive();
     const DeviceClass* device = nullptr;
     if (auto name = entry.find("device_class")) {
@@ -284,8 +290,12 @@ PopulationSpec readPopulation(const Field& field, const std::vector<DeviceClass>
     PopulationSpec spec;
     spec.count = field.at("count").integer(1, maxUsers);
     spec.seed = static_cast<std::uint64_t>(field.at("seed").integer(0, 9'007'199'254'740'992LL));
-    if (auto prefix = field.find("id_prefix"))
+    if (auto prefix = field.find("id_prefix")) {
         spec.idPrefix = prefix->string();
+        if (spec.idPrefix.size() > kMaxIdPrefixBytes)
+            prefix->fail("is " + std::to_string(spec.idPrefix.size()) + " bytes long; it may be at most " + std::to_string(kMaxIdPrefixBytes)
+                         + " bytes (an id, prefix and number, at most " + std::to_string(kMaxIdBytes) + ")");
+    }
     const Field mix = field.at("device_mix");
     const size_t count = mix.arraySize();
     for (size_t i = 0; i < count; ++i) {

@@ -26,6 +26,13 @@ struct ScenarioLimits {
     long long maxArrivalDraws = 1'000'000'000;
 };
 
+/// The longest user id (and device class name, which every user of the class copies) in bytes
+/// (issue 26: an id without a limit let a 100 KB file take gigabytes, since every plan, table
+/// and message copies ids), and the longest population.id_prefix, which leaves room for the
+/// user's number (up to 8 digits).
+inline constexpr size_t kMaxIdBytes = 256;
+inline constexpr size_t kMaxIdPrefixBytes = 240;
+
 /// The largest value a derived per-user quantity (local time and energy, upload time and
 /// energy) may reach; beyond it the reader refuses the user, so no total can overflow.
 inline constexpr double kMaxDerivedValue = 1e30;

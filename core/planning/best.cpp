@@ -27,8 +27,9 @@ constexpr int kGroupGap = 4;
 /// sub-task, least laxity first, up to B_max. Rounds of different users interleave freely.
 /// With @p waitForUrgent the least-laxity copy of all goes first even if the GPU must wait for
 /// its upload: keeping the GPU busy with a relaxed copy can make an urgent one late.
-/// O(J*M) for J batches.
-Schedule listSchedule(const CostModel& model, const std::vector<int>& partitions, bool waitForUrgent = false)
+/// O(J*M) for J batches. With @p meter, asks it to stop before each batch (SearchStopped).
+Schedule listSchedule(const CostModel& model, const std::vector<int>& partitions, bool waitForUrgent = false,
+                      WorkMeter* meter = nullptr)
 {
     const int users = model.userCount();
     const int n = model.subtaskCount();
@@ -54,6 +55,8 @@ Schedule listSchedule(const CostModel& model, const std::vector<int>& partitions
     };
     std::vector<int> ready;
     while (!pending.empty()) {
+        if (meter)
+            meter->checkpoint();
         double startMs = kInf;
         for (int m : pending)
             startMs = std::min(startMs, readyMs[static_cast<size_t>(m)]);
@@ -399,14 +402,14 @@ BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMete
     meter.setLowerBound(outcome.lowerBoundMj);
     auto considerWithSchedules = [&](const Schedule& start, const std::string& name) {
         search.consider(start, name, false);
-        search.consider(listSchedule(model, start.partitions), name + " partitions, list schedule", false);
-        search.consider(listSchedule(model, start.partitions, true), name + " partitions, urgent-first", false);
+        search.consider(listSchedule(model, start.partitions, false, &meter), name + " partitions, list schedule", false);
+        search.consider(listSchedule(model, start.partitions, true, &meter), name + " partitions, urgent-first", false);
         for (const Schedule& rounds : chunkedRoundSchedules(model, start.partitions))
             search.consider(rounds, name + " partitions, rounds in turn", false);
     };
     bool stopped = false;
     try {
-        // The planners shown beside best are taken whatever the budget, so that none beats it;
+        // The planners shown beside best are taken whatever the work budget, so that none beats it;
         // OG, the slow one, comes after a first local search so that a time limit does not leave
         // the search no time at all on large scenarios.
         const Schedule starts[] = {planLocal(model), planFullOffload(model), planNoBatching(model), planIpSsa(model)};
@@ -427,9 +430,13 @@ BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMete
         outcome.end = stop.reason;
         stopped = true;
     }
-    considerWithSchedules(planOg(model), "og");
     if (!stopped) {
         try {
+            std::optional<SearchEnd> ogStop; // OG stops on the clock and cancel flag, not the budget
+            if (const std::optional<Schedule> og = planOg(model, meter, ogStop))
+                considerWithSchedules(*og, "og");
+            if (ogStop) // the time limit or a cancel stopped OG: best stops with it
+                throw SearchStopped{*ogStop};
             search.localSearch(limits.localSearchUntil); // on from OG's plan when that is the cheapest
             if (limits.packingUntil > meter.used() && search.found()) {
                 const PackingOutcome packed = packRounds(model, meter, search.best(), limits.packingUntil);

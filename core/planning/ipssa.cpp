@@ -6,7 +6,10 @@
 
 namespace coinfer {
 
-Schedule planIpSsaForBounds(const CostModel& model, const std::vector<double>& remainingMs)
+namespace {
+
+/// planIpSsaForBounds that asks @p meter (when given) every 4,096 users; throws SearchStopped.
+Schedule ipSsaForBounds(const CostModel& model, const std::vector<double>& remainingMs, WorkMeter* meter)
 {
     const int users = model.userCount();
     const int n = model.subtaskCount();
@@ -18,6 +21,8 @@ Schedule planIpSsaForBounds(const CostModel& model, const std::vector<double>& r
     schedule.groups.assign(static_cast<size_t>(users), -1);
     std::vector<int> everyone;
     for (int m = 0; m < users; ++m) {
+        if (meter && (m & 4095) == 4095)
+            meter->checkpoint();
         int best = n; // a user with no allowed option stays local; the simulator reports it
         double bestEnergy = std::numeric_limits<double>::infinity();
         if (meetsDeadline(model.localMs(m, n), model.deadlineMs(m)))
@@ -39,10 +44,36 @@ Schedule planIpSsaForBounds(const CostModel& model, const std::vector<double>& r
     return schedule;
 }
 
+} // namespace
+
+Schedule planIpSsaForBounds(const CostModel& model, const std::vector<double>& remainingMs)
+{
+    return ipSsaForBounds(model, remainingMs, nullptr);
+}
+
 Schedule planIpSsa(const CostModel& model)
 {
     return planWithBoundIteration(model, [&](const std::vector<double>& remainingMs) {
         return planIpSsaForBounds(model, remainingMs);
+    });
+}
+
+std::optional<Schedule> planIpSsa(const CostModel& model, WorkMeter& meter, std::optional<SearchEnd>& stop)
+{
+    // The first plan always runs to its end: it costs O(M*N + M log M), what reading the
+    // scenario costs, and a plan is always there to keep.
+    bool first = true;
+    return planWithBoundIteration(model, [&](const std::vector<double>& remainingMs) {
+        if (stop)
+            return Schedule{}; // no partitions: dropped by the iteration
+        try {
+            Schedule schedule = ipSsaForBounds(model, remainingMs, first ? nullptr : &meter);
+            first = false;
+            return schedule;
+        } catch (const SearchStopped& stopped) {
+            stop = stopped.reason;
+            return Schedule{};
+        }
     });
 }
 

@@ -78,11 +78,13 @@ Schedule planOgForBounds(const CostModel& model, const std::vector<double>& rema
 }
 
 std::optional<Schedule> planOgForBoundsWithin(const CostModel& model, const std::vector<double>& remainingMs,
-                                              long long rowLimit, long long* rowsEvaluated)
+                                              long long rowLimit, long long* rowsEvaluated, WorkMeter* meter)
 {
     if (model.subtaskCount() == 0)
         return planLocal(model);
-    OgSolver solver(model, remainingMs);
+    if (meter)
+        meter->checkpoint();
+    OgSolver solver(model, remainingMs, meter);
     solver.setRowLimit(rowLimit);
     const bool solved = std::isfinite(solveByRaisingLimit(solver, oneRoundEnergyMj(model, remainingMs)));
     if (rowsEvaluated)
@@ -94,7 +96,11 @@ std::optional<Schedule> planOgForBoundsWithin(const CostModel& model, const std:
     return solver.reconstruct();
 }
 
-Schedule planOg(const CostModel& model)
+namespace {
+
+/// OG's bound iteration, stopped by @p meter when given: a plan after the first that the meter
+/// stops is dropped, and @p stop says why; the first plan's stop throws SearchStopped.
+Schedule planOgStoppable(const CostModel& model, WorkMeter* meter, std::optional<SearchEnd>& stop)
 {
     // The first plan (worst-case bounds) always runs to the end; the later plans of the bound
     // iteration share a budget of 4 times its rows (at least 2 million), and a plan that would
@@ -104,7 +110,7 @@ Schedule planOg(const CostModel& model)
     const RoundBounds bounds(model);
     std::optional<Schedule> firstPlan = planOgForBoundsWithin(
         model, bounds.remainingMs(std::vector<int>(static_cast<size_t>(model.subtaskCount()), model.userCount())),
-        std::numeric_limits<long long>::max(), &firstRows);
+        std::numeric_limits<long long>::max(), &firstRows, meter);
     long long rowsLeft = std::max<long long>(4 * firstRows, 2'000'000);
     return planWithBoundIteration(model, [&](const std::vector<double>& remainingMs) {
         if (firstPlan) { // the iteration asks first for the worst-case bounds: the plan measured above
@@ -112,13 +118,36 @@ Schedule planOg(const CostModel& model)
             firstPlan.reset();
             return schedule;
         }
-        if (rowsLeft <= 0)
+        if (rowsLeft <= 0 || stop)
             return Schedule{}; // no partitions: dropped by the iteration
         long long rows = 0;
-        std::optional<Schedule> schedule = planOgForBoundsWithin(model, remainingMs, rowsLeft, &rows);
-        rowsLeft -= rows;
-        return schedule ? std::move(*schedule) : Schedule{};
+        try {
+            std::optional<Schedule> schedule = planOgForBoundsWithin(model, remainingMs, rowsLeft, &rows, meter);
+            rowsLeft -= rows;
+            return schedule ? std::move(*schedule) : Schedule{};
+        } catch (const SearchStopped& stopped) {
+            stop = stopped.reason;
+            return Schedule{};
+        }
     });
+}
+
+} // namespace
+
+Schedule planOg(const CostModel& model)
+{
+    std::optional<SearchEnd> never;
+    return planOgStoppable(model, nullptr, never);
+}
+
+std::optional<Schedule> planOg(const CostModel& model, WorkMeter& meter, std::optional<SearchEnd>& stop)
+{
+    try {
+        return planOgStoppable(model, &meter, stop);
+    } catch (const SearchStopped& stopped) {
+        stop = stopped.reason;
+        return std::nullopt;
+    }
 }
 
 } // namespace coinfer

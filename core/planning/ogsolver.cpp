@@ -15,15 +15,16 @@
 
 namespace coinfer::og {
 
-OgSolver::OgSolver(const CostModel& model, const std::vector<double>& remainingMs)
+OgSolver::OgSolver(const CostModel& model, const std::vector<double>& remainingMs, WorkMeter* meter)
     : m_model(model), m_users(model.userCount()), m_subtasks(model.subtaskCount())
-    , m_remainingMs(remainingMs.begin(), remainingMs.begin() + m_subtasks)
+    , m_remainingMs(remainingMs.begin(), remainingMs.begin() + m_subtasks), m_meter(meter)
 {
     m_order.resize(static_cast<size_t>(m_users));
     std::iota(m_order.begin(), m_order.end(), 0);
     std::stable_sort(m_order.begin(), m_order.end(),
                      [&](int a, int b) { return model.deadlineMs(a) < model.deadlineMs(b); });
     for (int pos = 0; pos < m_users; ++pos) {
+        checkStop(m_subtasks);
         const int m = m_order[static_cast<size_t>(pos)];
         m_deadlineMs.push_back(model.deadlineMs(m));
         m_localMj.push_back(model.localMs(m, m_subtasks) <= model.deadlineMs(m) + kTimeEpsMs
@@ -35,6 +36,7 @@ OgSolver::OgSolver(const CostModel& model, const std::vector<double>& remainingM
         dropUselessOptions(pos);
     }
     for (int pos = 0; pos < m_users; ++pos) {
+        checkStop(m_subtasks);
         double alone = m_localMj[static_cast<size_t>(pos)];
         for (int p = 0; p < m_subtasks; ++p) {
             const size_t cell = static_cast<size_t>(pos) * static_cast<size_t>(m_subtasks) + static_cast<size_t>(p);
@@ -183,6 +185,7 @@ void OgSolver::sweep()
     std::vector<std::vector<int>> rowLists;
     candidates.push({-kInf, 1, -1, kEveryTerm});
     for (int pos = 0; pos < m_users; ++pos) {
+        checkStop(m_subtasks);
         candidates.push({m_deadlineMs[static_cast<size_t>(pos)], pos + 1, -1, kEveryTerm});
         for (int p = 0; p < m_subtasks; ++p) {
             const double threshold = m_thresholdMs[static_cast<size_t>(pos) * static_cast<size_t>(m_subtasks) + static_cast<size_t>(p)];
@@ -193,6 +196,8 @@ void OgSolver::sweep()
     const double lastDeadline = m_users > 0 ? m_deadlineMs.back() : 0.0;
     std::unordered_set<double> expanded;
     resetRows();
+    if (m_meter) // the set-up above is O(M*N log(M*N)): a stop during it is seen here
+        m_meter->checkpoint();
 
     int pushedFrom = 0; // positions before it have T < B: their groups no longer follow B
     std::vector<RowChange> changes;
@@ -220,7 +225,9 @@ void OgSolver::sweep()
         advanceWindow(boundMs, changes);
         if (!std::is_sorted(changes.begin(), changes.end())) // one candidate's rows come sorted
             std::sort(changes.begin(), changes.end());
+        const long long rowsBefore = m_rowsEvaluated;
         evaluateAt(boundMs, pushedFrom, changes, newPieceRows);
+        checkStop(m_rowsEvaluated - rowsBefore);
         if (m_rowsEvaluated > m_rowLimit) {
             m_aborted = true;
             return;

@@ -6,6 +6,7 @@
 
 #include "core/model/costmodel.h"
 #include "core/model/plan.h"
+#include "core/planning/search.h"
 #include "core/util/tolerance.h"
 
 #include <algorithm>
@@ -38,7 +39,11 @@ class OgSolver {
 public:
     /// Sorts the users by deadline (ties in scenario order) and tabulates their options for the
     /// round bounds @p remainingMs (R_k, k = 0..N). O(M*N log(M*N)) for the sorted openings.
-    OgSolver(const CostModel& model, const std::vector<double>& remainingMs);
+    /// With @p meter, the set-up and every sweep ask it (its time limit and cancel flag; OG
+    /// spends none of its work units) at least every kStopCheckUnits steps, so a stop is seen
+    /// within a millisecond or so at any size; they then throw SearchStopped and this solver
+    /// holds no usable result.
+    OgSolver(const CostModel& model, const std::vector<double>& remainingMs, WorkMeter* meter = nullptr);
 
     /// Runs one sweep that skips every state whose lower bound exceeds @p energyLimitMj (+inf:
     /// none). Returns F_M(+inf) as computed: exact when it is at most @p energyLimitMj, else an
@@ -59,6 +64,7 @@ public:
     void setRowLimit(long long rows) { m_rowLimit = rows; }
     bool aborted() const { return m_aborted; }
     long long rowsEvaluated() const { return m_rowsEvaluated; }
+    static constexpr long long kStopCheckUnits = 200'000;
 
     /// The plan of the last sweep's F_M(+inf): groups, reservations and partitions, with each
     /// round's batches built by roundBatches. O(M*N log M).
@@ -173,6 +179,19 @@ private:
     long long m_rowsEvaluated = 0;
     long long m_rowLimit = std::numeric_limits<long long>::max();
     bool m_aborted = false;
+    WorkMeter* m_meter = nullptr;      // asked to stop the sweep (null: never stopped)
+    long long m_unitsSinceCheck = 0;   // sweep work since the meter was last asked
+
+    /// Counts @p rows evaluated (each O(N)) and one candidate; asks the meter when enough work
+    /// has passed. Throws SearchStopped.
+    void checkStop(long long rows)
+    {
+        m_unitsSinceCheck += rows * (m_subtasks + 1) + 1;
+        if (m_meter && m_unitsSinceCheck >= kStopCheckUnits) {
+            m_unitsSinceCheck = 0;
+            m_meter->checkpoint();
+        }
+    }
 
     // Pruning (docs/algorithms.md section 4, "Pruning by a lower bound"): row j is live at B when
     // sum_{m <= j} cheapest option of m with its round ending by min(T_m, B), plus the alone

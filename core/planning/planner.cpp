@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace coinfer {
 
@@ -41,6 +42,26 @@ std::vector<std::string> usersInfeasibleAlone(const Scenario& scenario, const Co
     return ids;
 }
 
+namespace {
+
+/// OG or IP-SSA under @p control's time limit and cancel flag (not its work budget): the plan
+/// and, after a stop, which stop applied ("" when it ran to its end).
+Expected<std::pair<Schedule, std::string>> planStoppable(const CostModel& model, Algorithm algorithm, const SearchControl& control)
+{
+    SearchControl clockOnly = control;
+    clockOnly.workBudget = 0;
+    WorkMeter meter(clockOnly);
+    std::optional<SearchEnd> stop;
+    std::optional<Schedule> schedule = algorithm == Algorithm::Og ? planOg(model, meter, stop) : planIpSsa(model, meter, stop);
+    if (!schedule)
+        return Unexpected(Error{ErrorCode::TooLarge, algorithmName(algorithm) + " stopped (" + searchEndName(*stop) + ") after "
+                                                         + std::to_string(std::lround(meter.elapsedMs()))
+                                                         + " ms, before it had a first plan; no plan was written"});
+    return std::pair{std::move(*schedule), stop ? std::string(searchEndName(*stop)) : std::string()};
+}
+
+} // namespace
+
 Expected<Plan> makePlan(const Scenario& scenario, const CostModel& model, Algorithm algorithm,
                         std::vector<Violation>* violations, const PlanOptions& options)
 {
@@ -59,8 +80,15 @@ Expected<Plan> makePlan(const Scenario& scenario, const CostModel& model, Algori
     case Algorithm::Local: schedule = planLocal(model); break;
     case Algorithm::FullOffload: schedule = planFullOffload(model); break;
     case Algorithm::NoBatching: schedule = planNoBatching(model); break;
-    case Algorithm::IpSsa: schedule = planIpSsa(model); break;
-    case Algorithm::Og: schedule = planOg(model); break;
+    case Algorithm::IpSsa:
+    case Algorithm::Og: {
+        Expected<std::pair<Schedule, std::string>> planned = planStoppable(model, algorithm, options.control);
+        if (!planned)
+            return Unexpected(planned.error());
+        schedule = std::move(planned->first);
+        searchEnd = std::move(planned->second);
+        break;
+    }
     case Algorithm::Best:
     case Algorithm::Exact: {
         const BestOutcome outcome = algorithm == Algorithm::Best ? planBest(scenario, model, options.control)
@@ -69,7 +97,10 @@ Expected<Plan> makePlan(const Scenario& scenario, const CostModel& model, Algori
         if (!outcome.found) {
             if (outcome.end == SearchEnd::Completed && !std::isfinite(outcome.lowerBoundMj))
                 return Unexpected(Error{ErrorCode::Infeasible, "no partition and batch schedule meets every deadline"});
-            schedule = planOg(model); // infeasible; the simulator says who is late
+            // Infeasible; the simulator says who is late. After a stop, local computing: OG
+            // would run for as long as it takes.
+            const bool stopped = outcome.end == SearchEnd::TimeLimit || outcome.end == SearchEnd::Cancelled;
+            schedule = stopped ? planLocal(model) : planOg(model);
         } else {
             schedule = outcome.schedule;
         }

@@ -48,6 +48,14 @@ Schedule planIpSsaForBounds(const CostModel& model, const std::vector<double>& r
 /// for I <= 5 bound iterations (one when tau is constant and B_max >= M).
 Schedule planIpSsa(const CostModel& model);
 
+/// planIpSsa that stops when @p meter's time limit passes or its cancel flag is set (it spends
+/// none of the meter's work units, so an unstopped run is planIpSsa's): its first plan (one
+/// O(M*N + M log M) pass) always runs to its end; the later plans of the bound iteration ask
+/// every 4,096 users. Returns the least-energy plan made before the stop, with the stop in
+/// @p stop (left empty when it ran to its end); never nullopt (a std::optional for the same
+/// shape as planOg's).
+std::optional<Schedule> planIpSsa(const CostModel& model, WorkMeter& meter, std::optional<SearchEnd>& stop);
+
 /// Optimal grouping for given round bounds R_p: the least-energy grouping, reservations and
 /// partitions over the class of SPEC section 2 (users sorted by deadline, contiguous groups, one
 /// SSA round per group, rounds back to back in deadline order). See docs/algorithms.md section 4
@@ -66,14 +74,23 @@ Schedule planOgForBounds(const CostModel& model, const std::vector<double>& rema
 /// planOgForBounds that gives up (nullopt) once its sweeps have evaluated @p rowLimit rows in all
 /// (a row is one prefix j at one candidate bound, O(N)); reports the rows it evaluated in
 /// @p rowsEvaluated when given.
+/// With @p meter, the sweeps ask it to stop (OgSolver::setStop) and throw SearchStopped.
 std::optional<Schedule> planOgForBoundsWithin(const CostModel& model, const std::vector<double>& remainingMs,
-                                              long long rowLimit, long long* rowsEvaluated = nullptr);
+                                              long long rowLimit, long long* rowsEvaluated = nullptr,
+                                              WorkMeter* meter = nullptr);
 
 /// OG with batch-size bounds tightened by fixed-point iteration (roundbounds.h): up to 10 runs of
 /// planOgForBounds (one when tau is constant and B_max >= M); the plans after the first share a
 /// budget of 4 times the first one's work (at least 2 million rows), so OG costs at most about 6
 /// times one plan at the worst-case bounds.
 Schedule planOg(const CostModel& model);
+
+/// planOg that stops when @p meter's time limit passes or its cancel flag is set (it spends
+/// none of the meter's work units, so an unstopped run is planOg's, plan for plan): the sweeps
+/// ask every 200,000 row-sub-task steps, well under a millisecond. Returns the least-energy plan
+/// of the bound iteration made before the stop, with the stop in @p stop (left empty when it
+/// ran to its end); nullopt when it stopped during the first plan (worst-case bounds).
+std::optional<Schedule> planOg(const CostModel& model, WorkMeter& meter, std::optional<SearchEnd>& stop);
 
 /// What the anytime exact search found.
 struct ExactOutcome {
@@ -141,7 +158,8 @@ inline constexpr double kBestSafetyTimeLimitMs = 60'000;
 /// by round packing (users into, out of and between rounds timed from their aggregates,
 /// roundpacking.h) up to half of the budget, then by a large-neighbourhood search (windows of users re-solved by the branch and bound,
 /// neighbourhood.h) up to three quarters of the budget, then runs the exact branch and bound
-/// seeded with the result for the rest. Never above any of those planners' feasible plans;
+/// seeded with the result for the rest. Never above any of those planners' feasible plans
+/// unless the time limit or the cancel flag stops it first (OG, too, then stops within a few ms);
 /// deterministic for a given scenario and work budget, which is its default stop. O(P + W) for
 /// the planners' cost P and the budget W (in work units, about O(M*N) per re-timed move).
 BestOutcome planBest(const Scenario& scenario, const CostModel& model, const SearchControl& control = {},

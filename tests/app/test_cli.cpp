@@ -381,9 +381,9 @@ private slots:
         QVERIFY2(missing.err.find("--time-limit-ms needs a value") != std::string::npos, missing.err.c_str());
         QVERIFY(missing.out.empty());
         // A limit that a planner would ignore is refused rather than silently dropped.
-        const Run notSearch = run({"plan", kClassroom, "--algorithm", "og", "--time-limit-ms", "100"});
+        const Run notSearch = run({"plan", kClassroom, "--algorithm", "local", "--time-limit-ms", "100"});
         QCOMPARE(notSearch.status, 2);
-        QVERIFY2(notSearch.err.find("--time-limit-ms applies to best and exact only, not to og") != std::string::npos,
+        QVERIFY2(notSearch.err.find("--time-limit-ms applies to best, exact, og and ip-ssa only, not to local") != std::string::npos,
                  notSearch.err.c_str());
         QCOMPARE(run({"compare", kClassroom, "--time-limit-ms", "abc"}).status, 2);
         // A valid limit is accepted by both searching planners and by compare.

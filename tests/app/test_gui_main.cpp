@@ -4,6 +4,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <QFile>
 #include <QFileInfo>
 
 namespace {
@@ -64,6 +65,36 @@ private slots:
                                    COINFER_EXAMPLES "/classroom.json"});
         QVERIFY2(run.status == 0, qPrintable(run.err));
         QVERIFY(QFileInfo(shot).size() > 0);
+    }
+
+    /// Issue 26 item 7: a file the app cannot open is refused with the CLI's reason (file, field
+    /// path, problem), not only "cannot be opened".
+    void refusalNamesTheReason_data()
+    {
+        QTest::addColumn<QString>("content");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("invalid JSON") << "{\"format\": " << "not valid JSON";
+        QTest::newRow("wrong type") << "{\"format\": \"coinfer-scenario\", \"version\": \"one\"}" << "version: must be";
+        QTest::newRow("duplicate key") << "{\"format\": \"coinfer-scenario\", \"format\": \"x\"}" << "format: the key appears twice";
+        QTest::newRow("missing") << QString() << "cannot be read";
+    }
+
+    void refusalNamesTheReason()
+    {
+        QFETCH(QString, content);
+        QFETCH(QString, reason);
+        QTemporaryDir dir;
+        const QString file = dir.path() + "/bad.json";
+        if (!content.isNull()) {
+            QFile out(file);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            out.write(content.toUtf8());
+        }
+        const QString shot = dir.path() + "/shot.png";
+        const GuiRun run = runGui({"--screenshot", shot, file});
+        QCOMPARE(run.status, 2);
+        QVERIFY2(run.err.contains(file) && run.err.contains(reason), qPrintable(run.err));
+        QVERIFY(!QFileInfo::exists(shot));
     }
 
     /// A known page still gives a screenshot and exit 0.

@@ -127,6 +127,18 @@ private slots:
         QCOMPARE(entries, 1);
     }
 
+    void anEmptyNameIsNamedAsSuch()
+    {
+        // Issue 26 item 10: `--output ''` said "coinfer: : cannot replace the file".
+        const Expected<std::string> read = readTextFile("");
+        QVERIFY(!read.has_value());
+        QVERIFY2(read.error().message == "\"\" (an empty file name): cannot be read; give the name of a file", read.error().message.c_str());
+        const Expected<void> written = writeFileAtomically("", "x");
+        QVERIFY(!written.has_value());
+        QVERIFY2(written.error().message == "\"\" (an empty file name): cannot be written; give the name of a file",
+                 written.error().message.c_str());
+    }
+
     void refusesToReplaceADirectory()
     {
         fs::create_directory(at("folder"));

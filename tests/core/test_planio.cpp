@@ -94,6 +94,28 @@ private slots:
         plan.batches.clear();
         QCOMPARE(planToJson(scenario, plan), reference::planToJsonBefore(scenario, plan));
     }
+
+    void tableKeepsEachIdOnOneLine()
+    {
+        // Issue 26 item 10: a NUL cut the id short and a newline broke the row.
+        Scenario scenario;
+        scenario.dnn.subtasks.resize(1);
+        for (const std::string id : {std::string("a\nb"), std::string("c\0d", 3), std::string("e\\f")}) {
+            User user;
+            user.id = id;
+            user.localEnergyMj = {1.0};
+            scenario.users.push_back(user);
+        }
+        Plan plan;
+        plan.algorithm = "local";
+        plan.users.resize(3);
+        for (UserOutcome& user : plan.users)
+            user.partition = 1;
+        const QString table = QString::fromStdString(planToTable(scenario, plan));
+        const QStringList lines = table.split('\n');
+        QVERIFY2(lines.size() > 3 && lines[1].startsWith("a\\nb ") && lines[2].startsWith("c\\x00d ") && lines[3].startsWith("e\\\\f "),
+                 qPrintable(table));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestPlanIo)

@@ -81,8 +81,12 @@ private slots:
         QVERIFY(!model.setData(model.index(0, UserTableModel::UplinkRateMbps), "fast"));
         QVERIFY(!model.setData(model.index(0, UserTableModel::Id), "ben")); // ids stay unique
         QVERIFY(!model.setData(model.index(0, UserTableModel::Id), "  "));
+        QVERIFY(!model.setData(model.index(0, UserTableModel::Id), QString(257, 'x'))); // the readers' limit (issue 26)
+        QVERIFY(model.setData(model.index(0, UserTableModel::Id), QString(256, 'x')));
+        QVERIFY(document.undoStack()->count() == 1);
+        document.undoStack()->undo();
         QVERIFY(!(model.flags(model.index(0, UserTableModel::LocalEnergyMj)) & Qt::ItemIsEditable));
-        QCOMPARE(document.undoStack()->count(), 0);
+        QCOMPARE(document.undoStack()->index(), 0);
     }
 
     /// A bulk edit can scale each selected user's deadline (keeping their spread) as one

@@ -67,6 +67,11 @@ private slots:
             QVERIFY(QImage(file).width() > 100);
         window.showPage(2);
         QCOMPARE(window.exportCharts(dir.path() + "/dnn.pdf").size(), 2);
+        // Issue 26: a chart that cannot be written says why, naming the file (before: "could not be written").
+        QString chartError;
+        QVERIFY(window.exportCharts(dir.path() + "/missing/dnn.png", &chartError).isEmpty());
+        QVERIFY2(chartError.contains(dir.path() + "/missing/dnn-split-points.png") && chartError.contains("No such file or directory"),
+                 qPrintable(chartError));
         QVERIFY(window.comparison()->exportChart(dir.path() + "/chart.pdf"));
         QVERIFY(QImage(dir.path() + "/chart.png").width() > 100);
         QVERIFY(QFile(dir.path() + "/chart.pdf").size() > 1000);

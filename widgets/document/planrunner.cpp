@@ -60,6 +60,8 @@ AlgorithmResult runPlanner(const Scenario& scenario, const CostModel& model, Alg
         PlanOptions options;
         if (isSearchingAlgorithm(algorithm))
             options.control = control;
+        else
+            options.control.cancel = control.cancel; // OG and IP-SSA stop on it, keeping their plan so far
         Expected<Plan> plan = makePlan(scenario, model, algorithm, nullptr, options);
         if (plan)
             result.plan = std::move(plan.value());
@@ -111,8 +113,10 @@ void PlanRunner::start(const Scenario& scenario)
     QtConcurrent::run(&m_pool, [shared, flag, heuristics] {
         const CostModel model(*shared);
         HeuristicsOutcome outcome;
+        SearchControl cancelOnly; // a cancelled run's OG on a large scenario stops within milliseconds
+        cancelOnly.cancel = flag.get();
         for (Algorithm algorithm : heuristics)
-            outcome.results.push_back(flag->load() ? cancelledResult(algorithm) : runPlanner(*shared, model, algorithm));
+            outcome.results.push_back(flag->load() ? cancelledResult(algorithm) : runPlanner(*shared, model, algorithm, cancelOnly));
         // Here rather than on a thread of its own: it arrives with the first plans, so the page
         // never says the GPU is saturated beside the plans of another scenario.
         if (!flag->load())

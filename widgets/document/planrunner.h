@@ -45,7 +45,8 @@ struct SearchLimits {
 /// Whether @p algorithm is an anytime search (best, exact) that takes a SearchControl.
 bool isSearchingAlgorithm(Algorithm algorithm);
 
-/// Runs one planner as the app does: best and exact under @p control, the others as they are.
+/// Runs one planner as the app does: best and exact under @p control, OG and IP-SSA under its
+/// cancel flag only (they keep their plan so far, or say that OG had none), the others as they are.
 /// Never throws: a refusal or a failure becomes the result's message.
 AlgorithmResult runPlanner(const Scenario& scenario, const CostModel& model, Algorithm algorithm,
                            const SearchControl& control = {});

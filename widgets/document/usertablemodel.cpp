@@ -1,5 +1,6 @@
 #include "widgets/document/usertablemodel.h"
 
+#include "core/io/scenarioio.h"
 #include "core/model/population.h"
 #include "widgets/document/commands.h"
 #include "widgets/document/scenariodocument.h"
@@ -109,7 +110,7 @@ bool applyField(User& user, int column, const QVariant& value)
 {
     if (column == UserTableModel::Id) {
         const QString id = value.toString().trimmed();
-        if (id.isEmpty())
+        if (id.isEmpty() || static_cast<size_t>(id.toUtf8().size()) > kMaxIdBytes) // the file readers' limit
             return false;
         user.id = id.toStdString();
         return true;

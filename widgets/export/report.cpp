@@ -2,6 +2,9 @@
 
 #include "widgets/charts/chartview.h"
 
+#include "core/io/fileio.h"
+
+#include <QBuffer>
 #include <QCoreApplication>
 #include <QPainter>
 #include <QPdfWriter>
@@ -195,7 +198,10 @@ void drawCharts(QPdfWriter& pdf, Page& page, int pageHeight, const std::vector<c
 
 bool writeReport(const QString& path, const Scenario& scenario, const ReportContents& contents, QString* error)
 {
-    QPdfWriter pdf(path);
+    // Drawn into memory, then written atomically: an old report stays whole until the new one is.
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    QPdfWriter pdf(&buffer);
     pdf.setPageSize(QPageSize(QPageSize::A4));
     pdf.setResolution(150);
     pdf.setTitle(tr("Coinfer report"));
@@ -213,7 +219,11 @@ bool writeReport(const QString& path, const Scenario& scenario, const ReportCont
     drawTimelineOverview(page, pdf.height(), contents.timelineOverview);
     drawCharts(pdf, page, pdf.height(), contents.charts);
     painter.end();
-    return true;
+    const QByteArray& bytes = buffer.data();
+    const Expected<void> written = writeFileAtomically(path.toStdString(), std::string(bytes.constData(), static_cast<size_t>(bytes.size())));
+    if (!written && error)
+        *error = QString::fromStdString(written.error().message);
+    return written.has_value();
 }
 
 } // namespace coinfer

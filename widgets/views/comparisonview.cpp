@@ -1,6 +1,7 @@
 #include "widgets/views/comparisonview.h"
 
 #include "widgets/charts/chartview.h"
+#include "widgets/export/chartexport.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -315,7 +316,7 @@ void ComparisonView::fitTableHeight()
 
 bool ComparisonView::exportChart(const QString& path, int width, int height)
 {
-    return m_chart->save(path, width, height);
+    return !exportCharts({{"comparison", m_chart}}, path, width, height).isEmpty(); // written atomically
 }
 
 } // namespace coinfer

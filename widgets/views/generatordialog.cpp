@@ -1,5 +1,7 @@
 #include "widgets/views/generatordialog.h"
 
+#include "core/io/scenarioio.h"
+
 #include <QDialogButtonBox>
 #include <QPushButton>
 #include <QDoubleSpinBox>
@@ -27,6 +29,7 @@ GeneratorDialog::GeneratorDialog(const Scenario& scenario, QWidget* parent)
     m_seed->setValue(1);
     form->addRow(tr("Number of users"), m_count);
     form->addRow(tr("Seed"), m_seed);
+    m_prefix->setMaxLength(static_cast<int>(kMaxIdPrefixBytes)); // the file readers' limit (in bytes for ASCII)
     form->addRow(tr("Id prefix"), m_prefix);
     m_deadlines->setToolTip(tr("Classes as a list (100, 200, 400) or a uniform range (100-300)"));
     form->addRow(tr("Deadlines (ms): classes or a range"), m_deadlines);

@@ -313,9 +313,10 @@ void MainWindow::createFileMenu()
         const QString path = askSavePath(this, tr("Export charts"), {}, tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"));
         if (path.isEmpty())
             return;
-        const QStringList written = exportCharts(path);
+        QString error;
+        const QStringList written = exportCharts(path, &error);
         if (written.isEmpty())
-            QMessageBox::critical(this, tr("Export failed"), tr("%1 could not be written").arg(path));
+            QMessageBox::critical(this, tr("Export failed"), error);
         else
             statusBar()->showMessage(tr("Wrote %n chart file(s): %1", nullptr, static_cast<int>(written.size())).arg(written.join(", ")), 10000);
     });
@@ -481,9 +482,12 @@ void MainWindow::createPlanMenu()
     });
 }
 
-bool MainWindow::openFile(const QString& path, bool quiet)
+bool MainWindow::openFile(const QString& path, bool quiet, QString* error)
 {
-    return adoptLoaded(path, ScenarioDocument::read(path), quiet);
+    Expected<ScenarioDocument::Loaded> loaded = ScenarioDocument::read(path);
+    if (!loaded && error)
+        *error = QString::fromStdString(loaded.error().message);
+    return adoptLoaded(path, std::move(loaded), quiet);
 }
 
 void MainWindow::openFileInBackground(const QString& path)
@@ -797,18 +801,18 @@ bool MainWindow::exportPlan(const QString& path, const QString& algorithm, QStri
     return false;
 }
 
-QStringList MainWindow::exportCharts(const QString& path)
+QStringList MainWindow::exportCharts(const QString& path, QString* error)
 {
     switch (m_tabs->currentIndex()) {
     case 1: {
         std::vector<NamedChart> charts;
         for (const auto& [name, chart] : m_planView->charts()->namedCharts())
             charts.push_back({name, chart});
-        return coinfer::exportCharts(charts, path);
+        return coinfer::exportCharts(charts, path, error);
     }
-    case 2: return coinfer::exportCharts({{"split-points", m_dnnView->splitChart()}, {"batch-curves", m_dnnView->curveChart()}}, path);
-    case 4: return coinfer::exportCharts({{"sweep", m_sweepView->chart()}}, path);
-    default: return coinfer::exportCharts({{"comparison", m_comparison->chart()}}, path);
+    case 2: return coinfer::exportCharts({{"split-points", m_dnnView->splitChart()}, {"batch-curves", m_dnnView->curveChart()}}, path, error);
+    case 4: return coinfer::exportCharts({{"sweep", m_sweepView->chart()}}, path, error);
+    default: return coinfer::exportCharts({{"comparison", m_comparison->chart()}}, path, error);
     }
 }
 

@@ -41,7 +41,8 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
 
     /// Opens a scenario; a bad file shows an error dialog (unless @p quiet) and changes nothing.
-    bool openFile(const QString& path, bool quiet = false);
+    /// The reason, as the CLI words it (file, field path, problem), goes to @p error when given.
+    bool openFile(const QString& path, bool quiet = false, QString* error = nullptr);
     /// Opens @p path with the reading done on a worker thread (the menu, recent files and drops
     /// use this); emits fileOpened when done, whether or not the file could be read. A bad
     /// file leaves the document as it was and says why.
@@ -91,7 +92,7 @@ public:
     static int replanDelayMs(int users);
     /// Saves every chart of the page on show: @p path itself for one chart, else one file per
     /// chart named path-<chart>.<ext>. Returns the files written (empty on failure).
-    QStringList exportCharts(const QString& path);
+    QStringList exportCharts(const QString& path, QString* error = nullptr);
     /// A one-page PDF: the scenario summary, the comparison table and the main charts.
     bool exportReport(const QString& path, QString* error = nullptr);
 

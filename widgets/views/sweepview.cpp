@@ -600,8 +600,8 @@ void SweepView::exportChartAsked()
     const QString path = askSavePath(this, tr("Export sweep chart"), {}, tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"));
     if (path.isEmpty())
         return;
-    if (exportCharts({{"sweep", m_chart}}, path).isEmpty())
-        QMessageBox::critical(this, tr("Export failed"), tr("%1 could not be written").arg(path));
+    if (QString error; exportCharts({{"sweep", m_chart}}, path, &error).isEmpty())
+        QMessageBox::critical(this, tr("Export failed"), error);
     else
         emit statusMessage(tr("Wrote the sweep chart to %1").arg(path));
 }
