@@ -596,7 +596,8 @@ private slots:
         QVERIFY(window.openFile(QStringLiteral(COINFER_EXAMPLES "/online.json"), true));
         QVERIFY(window.onlineView()->runButton()->isEnabled());
         QVERIFY(window.onlineView()->trainButton()->isEnabled());
-        QVERIFY(window.onlineView()->summary()->text().isEmpty());
+        // Before any episode: one sentence that says what to do.
+        QVERIFY2(window.onlineView()->summary()->text().startsWith("No episode yet: "), qPrintable(window.onlineView()->summary()->text()));
     }
 
     /// Issue 13: deleting every user, then Add user, gives one user; the status bar says there are none meanwhile.
