@@ -582,8 +582,11 @@ void SweepView::openPoint(int line, int index)
         QMessageBox::warning(this, tr("Cannot open this point"), QString::fromStdString(scenario.error().message));
         return;
     }
-    const QString title = tr("%1 = %2 (repeat 0 of the CSV; %3's point)")
-                              .arg(QString::fromStdString(sweepParameterName(m_request.parameter)), QString::fromStdString(sweepNumberText(value)), planner);
+    // The point is a mean over the repeats; the window opens the first of them (repeat 0 in the
+    // CSV), which the title says when there are several.
+    const QString title = tr("%1 = %2, %3's point").arg(QString::fromStdString(sweepParameterName(m_request.parameter)),
+                                                        QString::fromStdString(sweepNumberText(value)), planner)
+                          + (m_request.repeats > 1 ? tr(" (the first of its %1 repeats, repeat 0 in the CSV)").arg(m_request.repeats) : QString());
     emit variantRequested(*scenario, title);
 }
 
