@@ -126,9 +126,14 @@ int reportPlan(const Scenario& scenario, const CostModel& model, const Plan& pla
     std::string text = request.format == "json" ? planToJson(scenario, plan) : planToTable(scenario, plan);
     // The table is read by a person, who should learn when no planner could do much better; the
     // plan file keeps its fields (the bound is in lower_bound_mj).
-    if (request.format == "table")
-        if (const std::string sentence = describeGpuSaturation(gpuSaturation(model)); !sentence.empty())
+    if (request.format == "table") {
+        // After a search a time limit or a signal ended, the sentence's bound is cut short too
+        // (at 10^6 users it takes seconds); what it states stays proven.
+        const bool stopNow = g_cancelSearch.load() || plan.searchEnd == searchEndName(SearchEnd::TimeLimit);
+        const StopAsked stopped = [stopNow] { return stopNow || g_cancelSearch.load(); };
+        if (const std::string sentence = describeGpuSaturation(gpuSaturation(model, stopped)); !sentence.empty())
             text += sentence + "\n";
+    }
     if (const int written = emit(text, command, io); written != kExitOk)
         return written;
     if (isSearch(request.algorithm))
@@ -302,7 +307,7 @@ int commandCompare(const CLI::App& command, Io io)
     if (const CompareRow* recommended = recommendedRow(*rows))
         io.out << "recommended: " << algorithmName(recommended->algorithm) << "\n";
     // Right after the recommendation: why it saves so little, when the GPU is the reason.
-    if (const std::string sentence = describeGpuSaturation(gpuSaturation(model)); !sentence.empty())
+    if (const std::string sentence = describeGpuSaturation(gpuSaturation(model, [] { return g_cancelSearch.load(); })); !sentence.empty())
         io.out << sentence << "\n";
     for (const CompareRow& row : *rows)
         if (row.plan && !row.plan->searchEnd.empty() && row.plan->searchEnd != searchEndName(SearchEnd::Completed))

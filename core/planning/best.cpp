@@ -398,7 +398,16 @@ BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMete
 {
     BestSearch search(scenario, model, meter);
     BestOutcome outcome;
-    outcome.lowerBoundMj = std::max(model.aloneLowerBoundMj(), capacityLowerBoundMj(model));
+    // The bound takes seconds at 10^6 users: a time limit or Ctrl-C ends it with what it has.
+    const StopAsked limitReached = [&meter] {
+        try {
+            meter.checkpoint();
+            return false;
+        } catch (const SearchStopped&) {
+            return true;
+        }
+    };
+    outcome.lowerBoundMj = std::max(model.aloneLowerBoundMj(), capacityLowerBoundMj(model, limitReached));
     meter.setLowerBound(outcome.lowerBoundMj);
     auto considerWithSchedules = [&](const Schedule& start, const std::string& name) {
         search.consider(start, name, false);

@@ -130,7 +130,7 @@ double groupBoundMj(const std::vector<UserOptions>& users, const std::vector<int
 
 } // namespace
 
-double prefixCapacityBoundMj(const CostModel& model)
+double prefixCapacityBoundMj(const CostModel& model, const StopAsked& stopped)
 {
     const int users = model.userCount();
     if (users == 0)
@@ -149,6 +149,8 @@ double prefixCapacityBoundMj(const CostModel& model)
     constexpr int kThresholds = 16;
     std::vector<int> members;
     for (int step = 1; step <= kThresholds; ++step) {
+        if (stopped && stopped())
+            break; // the bound so far is a maximum of valid bounds
         // The users up to the step-th sixteenth of the deadline order, ending at a deadline change.
         size_t last = static_cast<size_t>(users) * static_cast<size_t>(step) / kThresholds;
         if (last == 0)
@@ -167,13 +169,17 @@ double prefixCapacityBoundMj(const CostModel& model)
     return bound;
 }
 
-double capacityLowerBoundMj(const CostModel& model)
+double capacityLowerBoundMj(const CostModel& model, const StopAsked& stopped)
 {
-    const double prefix = prefixCapacityBoundMj(model);
+    const double prefix = prefixCapacityBoundMj(model, stopped);
     if (prefix == kInf)
         return kInf;
+    if (stopped && stopped())
+        return prefix;
     // The window bound keeps the arrival count bound's limits: its first iterate is that bound.
-    return std::max(prefix, windowLowerBoundMj(model));
+    WindowBoundOptions options;
+    options.stopped = stopped;
+    return std::max(prefix, windowLowerBoundMj(model, options));
 }
 
 } // namespace coinfer

@@ -2,20 +2,21 @@
 
 #include "core/planning/lowerbound.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 
 namespace coinfer {
 
-GpuSaturation gpuSaturation(const CostModel& model)
+GpuSaturation gpuSaturation(const CostModel& model, const StopAsked& stopped)
 {
     GpuSaturation saturation;
     saturation.localEnergyMj = model.localEnergyMj();
     saturation.aloneBoundMj = model.aloneLowerBoundMj();
     // The capacity bound fails the same way as the alone bound (a user with no option), so it is
     // worth computing only when the alone bound is finite.
-    saturation.capacityBoundMj = std::isfinite(saturation.aloneBoundMj) ? capacityLowerBoundMj(model)
+    saturation.capacityBoundMj = std::isfinite(saturation.aloneBoundMj) ? std::max(saturation.aloneBoundMj, capacityLowerBoundMj(model, stopped))
                                                                         : std::numeric_limits<double>::infinity();
     const double local = saturation.localEnergyMj;
     const double alone = saturation.aloneBoundMj;

@@ -4,6 +4,7 @@
 // limit"). One criterion for the command line and the app, so that they cannot disagree.
 
 #include "core/model/costmodel.h"
+#include "core/planning/lowerbound.h"
 
 #include <string>
 
@@ -38,8 +39,10 @@ struct GpuSaturation {
 
 /// Evaluates the criterion on @p model. Costs one capacityLowerBoundMj and one
 /// aloneLowerBoundMj: O(16 * 48 * M * N + M * N^2). Never fails; infinite bounds (some user
-/// cannot meet its deadline at all) give saturated = false.
-GpuSaturation gpuSaturation(const CostModel& model);
+/// cannot meet its deadline at all) give saturated = false. A stop (@p stopped, as for
+/// capacityLowerBoundMj) leaves a weaker capacity bound: the cap it states stays proven, and
+/// "saturated" is said only where that bound shows it.
+GpuSaturation gpuSaturation(const CostModel& model, const StopAsked& stopped = {});
 
 /// The percentage as the sentence writes it: two decimals rounded up, so that the stated cap is
 /// never below the true one (a plan shown beside it with two decimals never appears to save

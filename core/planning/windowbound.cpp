@@ -618,7 +618,7 @@ private:
 /// target above the best value so far; the target's distance halves after 8 steps without
 /// progress. Every L(lambda) with lambda >= 0 is a valid bound, so the method needs no
 /// convergence to be correct, only to be strong. O(iterations * (options + cells)).
-double maximizeDual(WindowDual& dual, std::vector<double>& lambda, int iterations)
+double maximizeDual(WindowDual& dual, std::vector<double>& lambda, int iterations, const std::function<bool()>& stopped)
 {
     const size_t cells = lambda.size();
     std::vector<double> gradient, bestLambda = lambda;
@@ -626,6 +626,8 @@ double maximizeDual(WindowDual& dual, std::vector<double>& lambda, int iteration
     double gap = 0; // how far above the best value the next step aims
     int sinceBetter = 0;
     for (int iteration = 0; iteration < iterations; ++iteration) {
+        if (stopped && stopped())
+            break;
         const double value = dual.evaluate(lambda, gradient);
         if (iteration == 0)
             gap = 0.05 * std::fabs(value) + 1e-9;
@@ -647,7 +649,8 @@ double maximizeDual(WindowDual& dual, std::vector<double>& lambda, int iteration
         for (size_t k = 0; k < cells; ++k)
             lambda[k] = std::max(0.0, lambda[k] + step * gradient[k]);
     }
-    lambda = std::move(bestLambda);
+    if (best > -kInf)
+        lambda = std::move(bestLambda);
     return best;
 }
 
@@ -665,13 +668,18 @@ double windowLowerBoundMj(const CostModel& model, const WindowBoundOptions& opti
     for (double arrival : table.arrivalMs)
         if (arrival < kInf)
             arrivals.push_back(arrival);
+    const auto stop = [&options] { return options.stopped && options.stopped(); };
     const WindowGrid grid = makeGrid(model, options, std::move(arrivals));
     placeOptions(table, occupancyCurves(model, model.userCount()), grid);
+    if (stop())
+        return -kInf; // no iterate yet: no bound from this argument
 
     CountLimits limits;
     limits.saving.assign(table.energyMj.size(), 0);
     if (options.countLimits && !countLimits(model, table, options.arrivals, limits))
         return kInf; // more users must offload than can
+    if (stop())
+        return -kInf;
     const Refinement refinement = refineByArrivals(model, grid, table, options);
     WindowDual dual(grid, table, refinement, limits);
     // First without the limits, then with them from the best multipliers found: the limits only
@@ -679,12 +687,12 @@ double windowLowerBoundMj(const CostModel& model, const WindowBoundOptions& opti
     // below the arrival count bound.
     dual.useLimits(false);
     std::vector<double> lambda(kLayers * grid.cells(), 0.0), gradient;
-    double best = maximizeDual(dual, lambda, options.iterations);
-    if (limits.groups.empty())
+    double best = maximizeDual(dual, lambda, options.iterations, options.stopped);
+    if (limits.groups.empty() || stop())
         return best;
     dual.useLimits(true);
     best = std::max(best, dual.evaluate(std::vector<double>(lambda.size(), 0.0), gradient));
-    return std::max(best, maximizeDual(dual, lambda, options.limitIterations));
+    return std::max(best, maximizeDual(dual, lambda, options.limitIterations, options.stopped));
 }
 
 } // namespace coinfer

@@ -5,6 +5,7 @@
 #include "core/model/costmodel.h"
 #include "core/planning/arrivalbound.h"
 
+#include <functional>
 #include <vector>
 
 namespace coinfer {
@@ -41,6 +42,9 @@ struct WindowBoundOptions {
     bool countLimits = true; ///< keep the arrival count bound's limits in the inner minimum
     int limitIterations = 100; ///< subgradient steps with the limits, after those without
     ArrivalBoundOptions arrivals; ///< the options of those limits
+    /// Asked between the set-up's phases and before every subgradient step: true ends the bound
+    /// with the best iterate so far (-inf before the first), which is still a valid bound.
+    std::function<bool()> stopped;
 };
 
 /// The window bound of docs/algorithms.md section 8. Every batch that holds user m runs inside

@@ -11,6 +11,7 @@
 #include "core/planning/arrivalbound.h"
 #include "core/planning/lowerbound.h"
 #include "core/planning/planner.h"
+#include "core/planning/saturation.h"
 #include "core/planning/windowbound.h"
 #include "core/simulation/simulator.h"
 
@@ -256,6 +257,32 @@ private slots:
     }
 
     /// A user that can meet its deadline nowhere makes every bound +inf; no users, 0.
+    /// A bound asked to stop ends with a valid value: never above the full bound (its iterates
+    /// are a prefix of the full run's), never below the alone bound; it asks between steps
+    /// often enough that a time limit is seen within one step (at 10^6 users the two bounds took
+    /// seconds that best's time limit waited for).
+    void aStoppedBoundStaysValid()
+    {
+        const CostModel model(campus(2000));
+        const double full = capacityLowerBoundMj(model);
+        const double alone = model.aloneLowerBoundMj();
+        int asked = 0;
+        QCOMPARE(capacityLowerBoundMj(model, [&asked] { ++asked; return false; }), full);
+        QVERIFY2(asked >= 16 + 100, qPrintable(QString("asked %1 times").arg(asked)));
+        double previous = -1;
+        for (int stopAfter : {0, 1, 8, 17, 40, 120, asked}) {
+            int calls = 0;
+            const double partial = std::max(alone, capacityLowerBoundMj(model, [&] { return ++calls > stopAfter; }));
+            QVERIFY2(partial <= full && partial >= alone, qPrintable(QString("stop after %1: %2 (alone %3, full %4)").arg(stopAfter).arg(partial).arg(alone).arg(full)));
+            QVERIFY(partial >= previous); // later stops keep what earlier ones had
+            previous = partial;
+        }
+        QCOMPARE(previous, full);
+        // The GPU-saturation sentence's bound stops the same way, and its cap stays proven.
+        const GpuSaturation stopped = gpuSaturation(model, [] { return true; });
+        QVERIFY(stopped.capacityBoundMj >= alone && stopped.capacityBoundMj <= full);
+    }
+
     void degenerateScenarios()
     {
         RandomScenarioSpec spec;
