@@ -2,6 +2,7 @@
 // said only of proofs, the same plan under any machine load, and a fast subset of the medium
 // families of families.h (bench/best_medium runs them all).
 #include "campus.h"
+#include "sanitized.h"
 #include "families.h"
 
 #include "core/io/fileio.h"
@@ -22,20 +23,9 @@
 
 using namespace coinfer;
 using coinfer::testing::campus;
+using coinfer::testing::kSanitized;
 
 namespace {
-
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
 
 Scenario loadCase(const QString& name)
 {

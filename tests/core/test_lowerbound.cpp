@@ -3,6 +3,7 @@
 // families (tests/core/families.h) and of extra families where users' data arrive far apart.
 #include "exactoptimum.h"
 #include "campus.h"
+#include "sanitized.h"
 #include "families.h"
 
 #include "core/io/fileio.h"
@@ -22,6 +23,7 @@
 
 using namespace coinfer;
 using coinfer::testing::campus;
+using coinfer::testing::kSanitized;
 
 namespace {
 
@@ -192,9 +194,12 @@ private slots:
     /// bound with the limits above both on some.
     void arrivalBoundNeverExceedsTheOptimum()
     {
+        // Every seed in the normal build; every fifth under AddressSanitizer (the whole family
+        // ran past the 300 s a test function may take there).
+        const int stride = kSanitized ? 5 : 1;
         int checked = 0, above = 0, charged = 0, equal = 0, combinedAbove = 0;
         double separateGap = 0, combinedGap = 0;
-        for (int i = 0; i < 5000; ++i) {
+        for (int i = 0; i < 5000; i += stride) {
             const Scenario scenario = makeRandomScenario(70'001 + static_cast<std::uint64_t>(i), crowdedClasses(i));
             const CostModel model(scenario);
             const double optimum = exactOptimum(scenario, model);
@@ -225,8 +230,8 @@ private slots:
         qInfo("window bound with the count limits above both on %d; optimum above the larger of the two by %.2f%% on "
               "average, above the window bound with the limits by %.2f%%",
               combinedAbove, 100 * separateGap / checked, 100 * combinedGap / checked);
-        QVERIFY(checked > 1500);
-        QVERIFY(charged > 300 && above > 150 && combinedAbove > 50);
+        QVERIFY(checked > 1500 / stride);
+        QVERIFY(charged > 300 / stride && above > 150 / stride && combinedAbove > 50 / stride);
     }
 
     /// At 200 users on the campus the arrival count bound certifies best's plan within 3%
