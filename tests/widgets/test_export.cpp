@@ -92,11 +92,7 @@ private slots:
     void theConfirmationOfAnExportIsVisible()
     {
         MainWindow window;
-        window.resize(1600, 950);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QVERIFY(window.openFile(kClassroom, true));
-        QVERIFY(waitForPlans(window));
+        QVERIFY(showPlanned(window, kClassroom));
         QStatusBar* bar = window.statusBar();
         QLabel* status = window.findChild<QLabel*>("status");
         QVERIFY(status->isVisible());

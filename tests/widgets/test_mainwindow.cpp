@@ -412,11 +412,7 @@ private slots:
     void theComparedTimelinesShowEveryLaneOfTheClassroom()
     {
         MainWindow window;
-        window.resize(1600, 950);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QVERIFY(window.openFile(kClassroom, true));
-        QVERIFY(waitForPlans(window));
+        QVERIFY(showPlanned(window, kClassroom));
         window.showPage(1);
         window.findChild<QComboBox*>("planChoice")->setCurrentText("ip-ssa");
         window.findChild<QComboBox*>("compareChoice")->setCurrentText("og");

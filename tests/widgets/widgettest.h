@@ -42,6 +42,15 @@ inline bool waitForPlans(MainWindow& window)
     return finished.wait(30000);
 }
 
+/// Shows @p window at the walkthrough's 1600 x 950, opens @p path in it and waits for every
+/// plan; false when the window is not exposed, the file does not open or the plans time out.
+inline bool showPlanned(MainWindow& window, const QString& path)
+{
+    window.resize(1600, 950);
+    window.show();
+    return QTest::qWaitForWindowExposed(&window) && window.openFile(path, true) && waitForPlans(window);
+}
+
 /// 40 users, 6 sub-tasks, no batching (B_max = 1), slow affine edge, mixed deadlines: the exact
 /// branch and bound would run for hours (it is far from done after 20 s).
 inline Scenario hardScenario()
