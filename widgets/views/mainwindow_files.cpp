@@ -1,0 +1,194 @@
+// MainWindow's files: exporting the plan, the charts and the report; Save, Save expanded as and
+// the recent files. The rest of the window is mainwindow.cpp.
+#include "widgets/views/mainwindow.h"
+
+#include "core/io/planio.h"
+#include "widgets/document/planrunner.h"
+#include "widgets/document/scenariodocument.h"
+#include "widgets/export/chartexport.h"
+#include "widgets/export/exportpath.h"
+#include "widgets/export/report.h"
+#include "widgets/views/comparisonview.h"
+#include "widgets/views/dnnview.h"
+#include "widgets/views/plancharts.h"
+#include "widgets/views/planview.h"
+#include "widgets/views/sweepview.h"
+#include "widgets/views/timelineview.h"
+
+#include <QFileInfo>
+#include <QImage>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSaveFile>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QUndoStack>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace coinfer {
+namespace {
+
+constexpr int kRecentFiles = 8;
+const char* const kRecentKey = "files/recent";
+
+} // namespace
+
+bool MainWindow::exportPlan(const QString& path, const QString& algorithm, QString* error)
+{
+    for (const AlgorithmResult& result : m_runner->results()) {
+        if (QString::fromStdString(algorithmName(result.algorithm)) != algorithm)
+            continue;
+        if (!result.plan) {
+            if (error)
+                *error = result.pending ? tr("The %1 plan is still being searched for: wait for it, or press Esc to stop the search.").arg(algorithm)
+                                        : result.message;
+            return false;
+        }
+        if (const Expected<void> allowed = m_document->checkExport(path); !allowed) {
+            if (error)
+                *error = QString::fromStdString(allowed.error().message);
+            return false;
+        }
+        const Scenario& scenario = m_runner->resultsScenario(); // the plan's own, even if edited since
+        const std::string text = path.endsWith(".csv", Qt::CaseInsensitive) ? planToPerUserCsv(scenario, *result.plan) : planToJson(scenario, *result.plan);
+        QSaveFile file(path);
+        if (file.open(QIODevice::WriteOnly) && file.write(text.data(), static_cast<qint64>(text.size())) == static_cast<qint64>(text.size())
+            && file.commit())
+            return true;
+        if (error)
+            *error = tr("%1 could not be written: %2").arg(path, file.errorString());
+        return false;
+    }
+    if (error)
+        *error = tr("There is no %1 plan yet: plan first (F5).").arg(algorithm);
+    return false;
+}
+
+QStringList MainWindow::exportCharts(const QString& path, QString* error)
+{
+    switch (m_tabs->currentIndex()) {
+    case 1: {
+        std::vector<NamedChart> charts;
+        for (const auto& [name, chart] : m_planView->charts()->namedCharts())
+            charts.push_back({name, chart});
+        return coinfer::exportCharts(charts, path, error);
+    }
+    case 2: return coinfer::exportCharts({{"split-points", m_dnnView->splitChart()}, {"batch-curves", m_dnnView->curveChart()}}, path, error);
+    case 4: return coinfer::exportCharts({{"sweep", m_sweepView->chart()}}, path, error);
+    default: return coinfer::exportCharts({{"comparison", m_comparison->chart()}}, path, error);
+    }
+}
+
+QImage MainWindow::timelineOverview(const TimelineModel& model)
+{
+    // Every lane fitted into one picture, as the animation export draws them: readable as a
+    // population at 10,000 users, lane by lane at a few dozen.
+    TimelineView view;
+    view.setModel(model);
+    view.setFitLanesToHeight(true);
+    view.resize(1200, std::clamp(120 + 14 * model.laneCount(), 360, 900)); // about the report page's width: its legend prints at the screen's size
+    QImage image(view.size(), QImage::Format_ARGB32);
+    image.fill(Qt::white);
+    view.render(&image);
+    return image;
+}
+
+bool MainWindow::exportReport(const QString& path, QString* error)
+{
+    if (const Expected<void> allowed = m_document->checkExport(path); !allowed) {
+        if (error)
+            *error = QString::fromStdString(allowed.error().message);
+        return false;
+    }
+    if (m_runner->results().empty()) {
+        if (error)
+            *error = tr("There are no plans yet: plan first (F5).");
+        return false;
+    }
+    // The scenario the table and charts show, even if edited since.
+    ReportContents contents{.recommendation = m_comparison->summary()->text(),
+                            .table = m_comparison->table(),
+                            .charts = {m_comparison->chart()},
+                            .timelineOverview = timelineOverview(m_planView->timeline()->model())};
+    for (const ChartView* chart : m_planView->charts()->reportCharts())
+        contents.charts.push_back(chart);
+    return writeReport(path, m_runner->resultsScenario(), contents, error);
+}
+
+bool MainWindow::saveTo(const QString& given)
+{
+    QString path = given;
+    if (path.isEmpty())
+        path = askSavePath(this, tr("Save scenario"), {}, tr("Scenarios (*.json)"));
+    if (path.isEmpty())
+        return false;
+    Expected<void> saved = m_document->save(path);
+    if (!saved) {
+        QMessageBox::critical(this, tr("Cannot save"), QString::fromStdString(saved.error().message));
+        return false;
+    }
+    rememberRecent(path);
+    updateTitle();
+    return true;
+}
+
+void MainWindow::saveExpandedAs()
+{
+    const QString path = askSavePath(this, tr("Save expanded as"), {}, tr("Scenarios (*.json)"));
+    if (path.isEmpty())
+        return;
+    Expected<void> saved = m_document->saveExpanded(path);
+    if (!saved)
+        QMessageBox::critical(this, tr("Cannot save"), QString::fromStdString(saved.error().message));
+    else
+        statusBar()->showMessage(tr("Wrote the expanded table form to %1; the open scenario keeps its own file.").arg(path), 10000);
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_document->isModified())
+        return true;
+    const auto answer = QMessageBox::warning(this, tr("Coinfer"), tr("The scenario has unsaved changes. Save them?"),
+                                             QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Save)
+        return saveTo(m_document->path().startsWith(":") ? QString() : m_document->path());
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::updateTitle()
+{
+    const QString name = m_document->path().isEmpty() ? m_untitledName : QFileInfo(m_document->path()).fileName();
+    setWindowTitle(tr("%1[*] - Coinfer").arg(name));
+    setWindowModified(m_document->isModified());
+}
+
+void MainWindow::rememberRecent(const QString& path)
+{
+    QSettings settings;
+    QStringList files = settings.value(kRecentKey).toStringList();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > kRecentFiles)
+        files.removeLast();
+    settings.setValue(kRecentKey, files);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    if (!m_recentMenu)
+        return;
+    m_recentMenu->clear();
+    for (const QString& path : QSettings().value(kRecentKey).toStringList())
+        m_recentMenu->addAction(path, this, [this, path] {
+            if (maybeSave())
+                openFileInBackground(path);
+        });
+    m_recentMenu->setEnabled(!m_recentMenu->isEmpty());
+}
+
+} // namespace coinfer

@@ -1,0 +1,249 @@
+// MainWindow's menus (File, Edit, View, Plan) and the work they start: opening, exporting the
+// plan, bulk edits and generating users on a worker. The rest of the window is mainwindow.cpp.
+#include "widgets/views/mainwindow.h"
+
+#include "widgets/document/commands.h"
+#include "widgets/document/planrunner.h"
+#include "widgets/document/scenariodocument.h"
+#include "widgets/document/usertablemodel.h"
+#include "widgets/export/exportpath.h"
+#include "widgets/views/bulkeditdialog.h"
+#include "widgets/views/dnnview.h"
+#include "widgets/views/examplecatalog.h"
+#include "widgets/views/generatordialog.h"
+#include "widgets/views/presentationwindow.h"
+#include "widgets/views/sweepview.h"
+
+#include <QAction>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QInputDialog>
+#include <QKeySequence>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressDialog>
+#include <QPromise>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <QUndoStack>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <utility>
+#include <vector>
+
+namespace coinfer {
+
+void MainWindow::createFileMenu()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open..."), QKeySequence::Open, this, [this] {
+        if (!maybeSave())
+            return;
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), {}, tr("Scenarios (*.json)"));
+        if (!path.isEmpty())
+            openFileInBackground(path);
+    });
+    QMenu* examples = file->addMenu(tr("Open &example"));
+    examples->setToolTipsVisible(true);
+    for (const ExampleEntry& example : shippedExamples()) {
+        QAction* action = examples->addAction(tr("%1 \u2014 %2").arg(QFileInfo(example.file).completeBaseName(), example.story), this,
+                                              [this, name = example.file] {
+                                                  if (maybeSave())
+                                                      openExample(name);
+                                              });
+        if (!example.builtIn && examplesFolder().isEmpty()) {
+            action->setEnabled(false);
+            action->setToolTip(tr("Needs the examples folder of Coinfer's source tree, with the files this example refers to"));
+        }
+    }
+    file->addAction(tr("&Import ONNX model..."), QKeySequence(tr("Ctrl+I")), this, [this] {
+        m_tabs->setCurrentWidget(m_dnnView);
+        m_dnnView->importOnnx();
+    });
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    rebuildRecentMenu();
+    file->addAction(tr("&Save"), QKeySequence::Save, this, [this] {
+        saveTo(m_document->path().startsWith(":") || m_document->path().isEmpty() ? QString() : m_document->path());
+    });
+    file->addAction(tr("Save &as..."), QKeySequence::SaveAs, this, [this] { saveTo({}); });
+    file->addAction(tr("Save &expanded as..."), this, &MainWindow::saveExpandedAs);
+    file->addSeparator();
+    file->addAction(tr("&Export plan..."), QKeySequence(tr("Ctrl+E")), this, &MainWindow::askAndExportPlan);
+    file->addAction(tr("Export &report (PDF)..."), QKeySequence(tr("Ctrl+P")), this, [this] {
+        const QString path = askSavePath(this, tr("Export report"), {}, tr("PDF (*.pdf)"));
+        if (path.isEmpty())
+            return;
+        QString error;
+        if (!exportReport(path, &error))
+            QMessageBox::critical(this, tr("Export failed"), error);
+        else
+            statusBar()->showMessage(tr("Wrote the report to %1").arg(path), 10000);
+    });
+    file->addAction(tr("Export &charts of this page..."), this, [this] {
+        const QString path = askSavePath(this, tr("Export charts"), {}, tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"));
+        if (path.isEmpty())
+            return;
+        QString error;
+        const QStringList written = exportCharts(path, &error);
+        if (written.isEmpty())
+            QMessageBox::critical(this, tr("Export failed"), error);
+        else
+            statusBar()->showMessage(tr("Wrote %n chart file(s): %1", nullptr, static_cast<int>(written.size())).arg(written.join(", ")), 10000);
+    });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+}
+
+void MainWindow::askAndExportPlan()
+{
+    QStringList names;
+    for (Algorithm algorithm : allAlgorithms())
+        names << QString::fromStdString(algorithmName(algorithm));
+    bool ok = false;
+    const QString algorithm = QInputDialog::getItem(this, tr("Export plan"), tr("Algorithm"), names,
+                                                     static_cast<int>(names.indexOf(QString::fromStdString(algorithmName(Algorithm::Best)))), false, &ok);
+    if (!ok)
+        return;
+    const QString path = askSavePath(this, tr("Export plan"), {}, tr("Plan (*.json);;Per-user table (*.csv)"));
+    if (!path.isEmpty())
+        exportPlanAndSay(path, algorithm);
+}
+
+bool MainWindow::exportPlanAndSay(const QString& path, const QString& algorithm)
+{
+    QString error;
+    if (!exportPlan(path, algorithm, &error)) {
+        QMessageBox::critical(this, tr("Export failed"), error);
+        return false;
+    }
+    statusBar()->showMessage(tr("Wrote the %1 plan to %2").arg(algorithm, path), 10000);
+    return true;
+}
+
+void MainWindow::createEditMenu()
+{
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcuts({QKeySequence::Redo, QKeySequence(tr("Ctrl+Y"))});
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    edit->addAction(tr("&Add user"), QKeySequence(tr("Ctrl+Shift+N")), this, [this] {
+        const QList<int> rows = selectedUsers();
+        if (!m_model->addUser(rows.isEmpty() ? -1 : rows.front()))
+            statusBar()->showMessage(tr("No user to copy and no device class to draw one from: open a scenario with users or device classes."), 10000);
+    });
+    edit->addAction(tr("&Remove selected users"), QKeySequence::Delete, this, [this] { m_model->removeUsers(selectedUsers()); });
+    edit->addAction(tr("&Generate users..."), QKeySequence(tr("Ctrl+G")), this, &MainWindow::generateUsers);
+    edit->addAction(tr("Set &deadline of selected users..."), this, [this] {
+        const QList<int> rows = selectedUsers();
+        if (rows.isEmpty())
+            return;
+        BulkDeadlineDialog dialog(static_cast<int>(rows.size()), m_document->scenario().users[static_cast<size_t>(rows.front())].deadlineMs, this);
+        if (dialog.exec() != QDialog::Accepted)
+            return;
+        const bool changed = dialog.scales() ? m_model->scaleColumnForRows(rows, UserTableModel::DeadlineMs, dialog.value())
+                                             : m_model->setColumnForRows(rows, UserTableModel::DeadlineMs, dialog.value());
+        statusBar()->showMessage(changed ? tr("Changed the deadline of %n user(s).", nullptr, static_cast<int>(rows.size()))
+                                         : tr("No deadline changed: a deadline must stay positive and finite."), 10000);
+    });
+}
+
+void MainWindow::generateUsers()
+{
+    GeneratorDialog dialog(m_document->scenario(), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    generateInBackground(dialog.spec());
+}
+
+namespace {
+
+/// What a worker hands back for Generate: the users at their rows and the file-form changes
+/// that insert them (computed there, since ScenarioForm::insertUser is O(M) per user).
+struct GeneratedUsers {
+    std::vector<std::pair<int, User>> rows;
+    std::vector<FormChange> changes;
+};
+
+} // namespace
+
+void MainWindow::generateInBackground(const PopulationSpec& spec)
+{
+    // Drawing the users and working out their form changes run on a worker with its own copies
+    // of the scenario and the form; the result comes back through the future and is inserted
+    // only if the scenario is still the one it was made for.
+    auto* watcher = new QFutureWatcher<GeneratedUsers>(this);
+    auto* progress = new QProgressDialog(tr("Generating %n user(s)...", nullptr, static_cast<int>(spec.count)), tr("Cancel"), 0,
+                                         static_cast<int>(spec.count), this);
+    progress->setObjectName("generateProgress");
+    progress->setWindowModality(Qt::WindowModal);
+    progress->setMinimumDuration(300);
+    const quint64 generation = m_editGeneration;
+    connect(progress, &QProgressDialog::canceled, watcher, [watcher] { watcher->cancel(); });
+    connect(watcher, &QFutureWatcher<GeneratedUsers>::progressValueChanged, progress, &QProgressDialog::setValue);
+    connect(watcher, &QFutureWatcher<GeneratedUsers>::finished, this, [this, watcher, progress, generation] {
+        progress->deleteLater();
+        watcher->deleteLater();
+        if (watcher->isCanceled() || progress->wasCanceled() || watcher->future().resultCount() == 0) {
+            statusBar()->showMessage(tr("Generation cancelled: no user was added."), 10000);
+            return;
+        }
+        if (generation != m_editGeneration) {
+            statusBar()->showMessage(tr("The scenario changed while users were drawn: generate again."), 10000);
+            return;
+        }
+        GeneratedUsers users = watcher->future().takeResult();
+        m_document->undoStack()->push(new InsertRemoveUsersCommand(m_document, std::move(users.rows), std::move(users.changes), tr("Generate users")));
+        emit usersGenerated();
+    });
+    watcher->setFuture(QtConcurrent::run([scenario = m_document->scenario(), form = m_document->form(), spec](QPromise<GeneratedUsers>& promise) {
+        std::vector<std::pair<int, User>> rows;
+        int row = scenario.userCount();
+        for (User& user : GeneratorDialog::generate(scenario, spec))
+            rows.emplace_back(row++, std::move(user));
+        promise.setProgressRange(0, static_cast<int>(rows.size()));
+        std::vector<FormChange> changes = insertionFormChanges(form, scenario, rows, [&promise](size_t done) {
+            if (done % 64 == 0)
+                promise.setProgressValue(static_cast<int>(done));
+            return !promise.isCanceled();
+        });
+        if (!promise.isCanceled())
+            promise.addResult(GeneratedUsers{std::move(rows), std::move(changes)});
+    }));
+}
+
+void MainWindow::createViewMenu()
+{
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Presentation mode"), QKeySequence(Qt::Key_F11), this, [this] {
+        auto* presentation = new PresentationWindow(m_document->scenario());
+        presentation->setAttribute(Qt::WA_DeleteOnClose);
+        presentation->showFullScreen();
+    });
+}
+
+void MainWindow::createPlanMenu()
+{
+    QMenu* plan = menuBar()->addMenu(tr("&Plan"));
+    plan->addAction(tr("&Plan all algorithms"), QKeySequence(Qt::Key_F5), this, &MainWindow::planNow);
+    plan->addAction(tr("&Cancel planning"), QKeySequence(Qt::Key_Escape), this, [this] {
+        // One Esc for the whole window (a second one on the Sweep page made both ambiguous).
+        if (m_sweepView->isRunning()) {
+            m_sweepView->cancel();
+            return;
+        }
+        m_replanTimer->stop(); // also the re-planning an edit has scheduled
+        m_runCancelled = true;
+        m_runner->cancel();
+        updateStatus();
+        updateBanners();
+    });
+}
+
+} // namespace coinfer
