@@ -26,12 +26,7 @@
 #include <sstream>
 
 using namespace coinfer;
-using coinfer::testing::Run;
-using coinfer::testing::run;
-using coinfer::testing::parse;
-using coinfer::testing::compareRows;
-using coinfer::testing::writePlanFile;
-using coinfer::testing::kClassroom;
+using namespace coinfer::testing; // run, parse, compareRows, writePlanFile, kClassroom
 
 class TestCli : public QObject {
     Q_OBJECT

@@ -2,6 +2,8 @@
 // files a scenario refers to (description, GPU profile, trace, policy), whatever the spelling,
 // symlink or hard link; and SIGTERM, what Slurm sends at a time limit, stops a sweep or a search
 // as Ctrl-C does, keeping what is finished. Runs the real executable in a scratch folder.
+#include "cliprocess.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -15,31 +17,13 @@
 
 namespace {
 
-struct Run {
-    int status = -1;
-    QString out, err;
-};
+using Run = coinfer::testing::ProcessRun;
+using coinfer::testing::readAll;
+using coinfer::testing::report;
 
 Run run(const QStringList& args, const QString& workingDir)
 {
-    QProcess process;
-    process.setWorkingDirectory(workingDir);
-    process.setStandardInputFile(QProcess::nullDevice());
-    process.start(COINFER_EXE, args);
-    if (!process.waitForStarted() || !process.waitForFinished(120000) || process.exitStatus() != QProcess::NormalExit)
-        return {-1, "", "did not run to its end: " + process.errorString()};
-    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
-}
-
-QString report(const Run& result)
-{
-    return QString("exit %1\nstdout: %2\nstderr: %3").arg(result.status).arg(result.out.left(600), result.err.left(1200));
-}
-
-QByteArray readAll(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    return coinfer::testing::runCoinfer(args, workingDir);
 }
 
 void writeAll(const QString& path, const QByteArray& content)
@@ -176,29 +160,10 @@ void TestCliInputs::otherOutputsStillWork()
 namespace {
 
 /// Starts coinfer with @p args, waits until its stderr contains @p ready, then @p settleMs more,
-/// sends SIGTERM and returns how it ended. status is -1 when it crashed, hung or ended before
-/// it was sent the signal.
+/// sends SIGTERM and returns how it ended.
 Run terminateWhen(const QStringList& args, const QString& workingDir, const QString& ready, int settleMs = 0)
 {
-    QProcess process;
-    process.setWorkingDirectory(workingDir);
-    process.setStandardInputFile(QProcess::nullDevice());
-    process.start(COINFER_EXE, args);
-    if (!process.waitForStarted())
-        return {-1, "", "did not start"};
-    QByteArray err;
-    while (!err.contains(ready.toUtf8()) && process.state() == QProcess::Running) {
-        process.waitForReadyRead(100);
-        err += process.readAllStandardError();
-    }
-    if (settleMs > 0)
-        process.waitForFinished(settleMs);
-    if (process.state() != QProcess::Running)
-        return {-1, "", "ended before it was sent SIGTERM: " + QString::fromUtf8(err + process.readAllStandardError())};
-    ::kill(static_cast<pid_t>(process.processId()), SIGTERM);
-    if (!process.waitForFinished(60000) || process.exitStatus() != QProcess::NormalExit)
-        return {-1, "", "did not end by itself after SIGTERM: " + QString::fromUtf8(err + process.readAllStandardError())};
-    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(err + process.readAllStandardError())};
+    return coinfer::testing::signalWhen(args, workingDir, ready, settleMs, SIGTERM);
 }
 
 } // namespace

@@ -1,15 +1,9 @@
 // The coinfer command line for DNNs, GPU profiles and the online commands: outputs, exit
 // statuses and messages (the planning commands are test_cli.cpp).
-#include "app/cli.h"
 #include "app/cli/profile.h"
-#include "core/io/fileio.h"
 #include "core/dnn/gpuprofile.h"
-#include "core/io/planio.h"
-#include "core/planning/planner.h"
-#include "core/io/scenarioio.h"
 #include "core/io/dnnio.h"
-#include "core/io/profileio.h"
-#include "gpu/profiler.h"
+#include "core/io/fileio.h"
 #include "tests/common/testdata.h"
 #include "clitest.h"
 
@@ -19,20 +13,13 @@
 #include <QJsonObject>
 #include <QTest>
 
-#include <algorithm>
 #include <fstream>
-#include <cmath>
 #include <map>
 #include <set>
-#include <sstream>
+#include <string>
 
 using namespace coinfer;
-using coinfer::testing::Run;
-using coinfer::testing::run;
-using coinfer::testing::parse;
-using coinfer::testing::compareRows;
-using coinfer::testing::writePlanFile;
-using coinfer::testing::kClassroom;
+using namespace coinfer::testing; // run, parse, compareRows, writePlanFile, kClassroom
 
 class TestCliModels : public QObject {
     Q_OBJECT

@@ -1,38 +1,15 @@
 // The coinfer command line's options: every command's help, the parser and the help agreeing,
 // and options given wrongly (missing values, repeats, malformed numbers).
-#include "app/cli.h"
-#include "app/cli/profile.h"
-#include "core/io/fileio.h"
-#include "core/dnn/gpuprofile.h"
-#include "core/io/planio.h"
-#include "core/planning/planner.h"
-#include "core/io/scenarioio.h"
-#include "core/io/dnnio.h"
-#include "core/io/profileio.h"
-#include "gpu/profiler.h"
-#include "tests/common/testdata.h"
 #include "clitest.h"
 
-#include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
 
-#include <algorithm>
-#include <fstream>
-#include <cmath>
-#include <map>
-#include <set>
-#include <sstream>
+#include <string>
+#include <vector>
 
 using namespace coinfer;
-using coinfer::testing::Run;
-using coinfer::testing::run;
-using coinfer::testing::parse;
-using coinfer::testing::compareRows;
-using coinfer::testing::writePlanFile;
-using coinfer::testing::kClassroom;
+using namespace coinfer::testing; // run, parse, compareRows, writePlanFile, kClassroom
 
 class TestCliOptions : public QObject {
     Q_OBJECT

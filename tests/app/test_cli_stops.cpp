@@ -3,6 +3,8 @@
 // found yet; simulate and compare-online keep their finished work on SIGTERM. The scenarios are tests/data/large (written by scripts/make-large-scenario.py
 // --form population: campus-20000x1 with --users 20000 --subtasks 1, campus-10000x20 with
 // --users 10000 --subtasks 20, on which OG alone runs for seconds). Runs the real executable.
+#include "cliprocess.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -15,62 +17,14 @@
 
 namespace {
 
-struct Run {
-    int status = -1;
-    QString out, err;
-    qint64 elapsedMs = 0; ///< from the start, or from the signal when one was sent
-};
+using Run = coinfer::testing::ProcessRun;
+using coinfer::testing::readAll;
+using coinfer::testing::report;
+using coinfer::testing::signalWhen;
 
 Run run(const QStringList& args, const QString& workingDir)
 {
-    QProcess process;
-    process.setWorkingDirectory(workingDir);
-    process.setStandardInputFile(QProcess::nullDevice());
-    QElapsedTimer clock;
-    clock.start();
-    process.start(COINFER_EXE, args);
-    if (!process.waitForStarted() || !process.waitForFinished(120000) || process.exitStatus() != QProcess::NormalExit)
-        return {-1, "", "did not run to its end: " + process.errorString(), clock.elapsed()};
-    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError()), clock.elapsed()};
-}
-
-/// Runs coinfer, sends @p signal @p settleMs after its stderr says @p ready, and times the rest.
-Run signalWhen(const QStringList& args, const QString& workingDir, const QString& ready, int settleMs, int signal)
-{
-    QProcess process;
-    process.setWorkingDirectory(workingDir);
-    process.setStandardInputFile(QProcess::nullDevice());
-    process.start(COINFER_EXE, args);
-    if (!process.waitForStarted())
-        return {-1, "", "did not start"};
-    QByteArray err;
-    while (!err.contains(ready.toUtf8()) && process.state() == QProcess::Running) {
-        process.waitForReadyRead(100);
-        err += process.readAllStandardError();
-    }
-    process.waitForFinished(settleMs);
-    if (process.state() != QProcess::Running)
-        return {-1, "", "ended before it was sent the signal: " + QString::fromUtf8(err + process.readAllStandardError())};
-    QElapsedTimer clock;
-    clock.start();
-    ::kill(static_cast<pid_t>(process.processId()), signal);
-    if (!process.waitForFinished(60000) || process.exitStatus() != QProcess::NormalExit)
-        return {-1, "", "did not end by itself after the signal: " + QString::fromUtf8(err + process.readAllStandardError())};
-    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(err + process.readAllStandardError()), clock.elapsed()};
-}
-
-QString report(const Run& result)
-{
-    return QString("exit %1 after %2 ms\nstdout: %3\nstderr: %4")
-        .arg(result.status).arg(result.elapsedMs).arg(result.out.left(600), result.err.left(1200));
-}
-
-QByteArray readAll(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    return coinfer::testing::runCoinfer(args, workingDir);
 }
 
 /// Copies a scenario of tests/data/large into @p dir with an unknown field, whose warning on
