@@ -266,6 +266,54 @@ Expected<TensorShape> layerOutput(const Layer& layer, const TensorShape& in)
     return bad("unknown layer kind");
 }
 
+namespace {
+
+/// The output shape of one block on input @p in, adding its cost to @p cost; @p where names the
+/// block in messages. O(layers of the block).
+Expected<TensorShape> runBlock(const Block& block, const TensorShape& in, Cost& cost, const std::string& where)
+{
+    if (block.residual && block.concatenates())
+        return Unexpected(Error{ErrorCode::BadInput, where + ": a block is residual (shortcut) or concatenating (branches), "
+                                                             "never both"});
+    Expected<TensorShape> main = runLayers(block.layers, in, cost, where + ".layers");
+    if (!main)
+        return main;
+    if (block.concatenates()) {
+        long long channels = main->c;
+        for (size_t r = 0; r < block.branches.size(); ++r) {
+            const std::string branchWhere = where + ".branches[" + std::to_string(r) + "]";
+            Expected<TensorShape> part = runLayers(block.branches[r], in, cost, branchWhere);
+            if (!part)
+                return part;
+            if (part->h != main->h || part->w != main->w)
+                return Unexpected(Error{ErrorCode::BadInput, branchWhere + ": gives a " + shapeText(*part)
+                                                                 + " output where the block's layers give " + shapeText(*main)
+                                                                 + "; a concatenation needs the same height and width"});
+            channels += part->c;
+        }
+        // Copying into the joined tensor is data movement, not arithmetic: no FLOPs.
+        const long long joinedElements = saturatingProduct(channels, static_cast<long long>(main->h) * main->w);
+        if (joinedElements > kMaxTensorElements)
+            return Unexpected(Error{ErrorCode::BadInput, where + ": the concatenation gives " + std::to_string(joinedElements)
+                                                             + " elements per sample, more than the limit of "
+                                                             + std::to_string(kMaxTensorElements)});
+        const TensorShape joined{static_cast<int>(channels), main->h, main->w};
+        return runLayers(block.afterAdd, joined, cost, where + ".after_add");
+    }
+    if (!block.residual)
+        return main;
+    Expected<TensorShape> side = runLayers(block.shortcut, in, cost, where + ".shortcut");
+    if (!side)
+        return side;
+    if (!(*side == *main))
+        return Unexpected(Error{ErrorCode::BadInput, where + ": the residual adds a " + shapeText(*main) + " branch to a "
+                                                             + shapeText(*side) + " shortcut"});
+    cost.flops += static_cast<double>(main->elements()); // the addition
+    return runLayers(block.afterAdd, *main, cost, where + ".after_add");
+}
+
+} // namespace
+
 Expected<std::vector<SubtaskStats>> analyzeDnn(const DnnDescription& dnn)
 {
     if (dnn.input.elements() <= 0)
@@ -287,52 +335,11 @@ Expected<std::vector<SubtaskStats>> analyzeDnn(const DnnDescription& dnn)
             return Unexpected(Error{ErrorCode::BadInput, "subtasks[" + std::to_string(s) + "] has no blocks"});
         Cost cost;
         for (size_t b = 0; b < subtask.blocks.size(); ++b) {
-            const Block& block = subtask.blocks[b];
             const std::string where = "subtasks[" + std::to_string(s) + "].blocks[" + std::to_string(b) + "]";
-            if (block.residual && block.concatenates())
-                return Unexpected(Error{ErrorCode::BadInput, where + ": a block is residual (shortcut) or concatenating (branches), "
-                                                                     "never both"});
-            Expected<TensorShape> main = runLayers(block.layers, shape, cost, where + ".layers");
-            if (!main)
-                return Unexpected(main.error());
-            if (block.concatenates()) {
-                long long channels = main->c;
-                for (size_t r = 0; r < block.branches.size(); ++r) {
-                    const std::string branchWhere = where + ".branches[" + std::to_string(r) + "]";
-                    Expected<TensorShape> part = runLayers(block.branches[r], shape, cost, branchWhere);
-                    if (!part)
-                        return Unexpected(part.error());
-                    if (part->h != main->h || part->w != main->w)
-                        return Unexpected(Error{ErrorCode::BadInput, branchWhere + ": gives a " + shapeText(*part)
-                                                                         + " output where the block's layers give " + shapeText(*main)
-                                                                         + "; a concatenation needs the same height and width"});
-                    channels += part->c;
-                }
-                // Copying into the joined tensor is data movement, not arithmetic: no FLOPs.
-                const long long joinedElements = saturatingProduct(channels, static_cast<long long>(main->h) * main->w);
-                if (joinedElements > kMaxTensorElements)
-                    return Unexpected(Error{ErrorCode::BadInput, where + ": the concatenation gives " + std::to_string(joinedElements)
-                                                                     + " elements per sample, more than the limit of "
-                                                                     + std::to_string(kMaxTensorElements)});
-                const TensorShape joined{static_cast<int>(channels), main->h, main->w};
-                Expected<TensorShape> after = runLayers(block.afterAdd, joined, cost, where + ".after_add");
-                if (!after)
-                    return Unexpected(after.error());
-                main = after;
-            } else if (block.residual) {
-                Expected<TensorShape> side = runLayers(block.shortcut, shape, cost, where + ".shortcut");
-                if (!side)
-                    return Unexpected(side.error());
-                if (!(*side == *main))
-                    return Unexpected(Error{ErrorCode::BadInput, where + ": the residual adds a " + shapeText(*main) + " branch to a "
-                                                          + shapeText(*side) + " shortcut"});
-                cost.flops += static_cast<double>(main->elements()); // the addition
-                Expected<TensorShape> after = runLayers(block.afterAdd, *main, cost, where + ".after_add");
-                if (!after)
-                    return Unexpected(after.error());
-                main = after;
-            }
-            shape = *main;
+            Expected<TensorShape> out = runBlock(subtask.blocks[b], shape, cost, where);
+            if (!out)
+                return Unexpected(out.error());
+            shape = *out;
         }
         if (cost.parameters > kMaxParameters - dnnParameters)
             return Unexpected(Error{ErrorCode::BadInput, "subtasks[" + std::to_string(s) + "]: brings the DNN's parameters to more than the limit of "

@@ -87,6 +87,30 @@ TimelineModel::TimelineModel(const Scenario& scenario, const Plan& plan)
     indexLanes();
 }
 
+namespace {
+
+/// The energy breakdown of one task of an episode dispatched at @p atMs: its local part, its
+/// upload, and the local-only run it replaces (from its release). O(sub-tasks).
+LaneEnergy episodeLaneEnergy(const User& source, const UserOutcome& outcome, double atMs, double releaseMs)
+{
+    LaneEnergy energy;
+    for (int n = 0; n < outcome.partition && n < static_cast<int>(source.localEnergyMj.size()); ++n)
+        energy.computeMj += source.localEnergyMj[static_cast<size_t>(n)];
+    energy.computeStartMs = atMs;
+    energy.computeEndMs = atMs + outcome.uploadStartMs;
+    energy.uploadMj = outcome.energyMj - energy.computeMj;
+    energy.uploadStartMs = atMs + outcome.uploadStartMs;
+    energy.uploadEndMs = atMs + outcome.uploadEndMs;
+    for (size_t n = 0; n < source.localEnergyMj.size(); ++n) {
+        energy.localOnlyMj += source.localEnergyMj[n];
+        energy.localOnlyMs += source.localLatencyMs[n];
+    }
+    energy.localStartMs = releaseMs;
+    return energy;
+}
+
+} // namespace
+
 TimelineModel TimelineModel::fromEpisode(const Scenario& scenario, const std::vector<OnlineDispatch>& dispatches)
 {
     TimelineModel model;
@@ -127,20 +151,7 @@ TimelineModel TimelineModel::fromEpisode(const Scenario& scenario, const std::ve
             model.m_segments.push_back({SegmentKind::Local, lane, at, at + outcome.uploadStartMs, 0, -1, at});
         if (outcome.uploadEndMs > outcome.uploadStartMs)
             model.m_segments.push_back({SegmentKind::Upload, lane, at + outcome.uploadStartMs, at + outcome.uploadEndMs, 0, -1, at});
-        LaneEnergy energy;
-        for (int n = 0; n < outcome.partition && n < static_cast<int>(source.localEnergyMj.size()); ++n)
-            energy.computeMj += source.localEnergyMj[static_cast<size_t>(n)];
-        energy.computeStartMs = at;
-        energy.computeEndMs = at + outcome.uploadStartMs;
-        energy.uploadMj = outcome.energyMj - energy.computeMj;
-        energy.uploadStartMs = at + outcome.uploadStartMs;
-        energy.uploadEndMs = at + outcome.uploadEndMs;
-        for (size_t n = 0; n < source.localEnergyMj.size(); ++n) {
-            energy.localOnlyMj += source.localEnergyMj[n];
-            energy.localOnlyMs += source.localLatencyMs[n];
-        }
-        energy.localStartMs = task.releaseMs;
-        model.m_energies.push_back(energy);
+        model.m_energies.push_back(episodeLaneEnergy(source, outcome, at, task.releaseMs));
         LaneFacts facts{task.deadlineMs, finishMs, static_cast<int>(ref.dispatch), outcome.partition, QString::fromStdString(source.deviceClass)};
         facts.late = !std::isfinite(finishMs) || !meetsDeadline(finishMs, task.deadlineMs);
         facts.releaseMs = task.releaseMs;
