@@ -3,6 +3,8 @@
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
 #include "core/planning/planner.h"
+#include "widgets/document/scenariodocument.h"
+#include "widgets/views/onlineview.h"
 #include "widgets/views/playercontrols.h"
 #include "widgets/views/scheduleplayer.h"
 #include "widgets/views/timelineview.h"
@@ -213,6 +215,28 @@ private slots:
         QVERIFY(row);
         QCOMPARE(row->indexOf(order), row->indexOf(rig.controls->scrubBar()) + 1);
         QCOMPARE(row->indexOf(rig.controls->fitButton()), row->indexOf(order) + 1);
+    }
+
+    /// The online page's row steps between dispatches and plays against real time, and keeps
+    /// the chosen speed when a new episode replaces the timeline.
+    void theOnlinePagesRowPlaysInRealTime()
+    {
+        ScenarioDocument document;
+        QVERIFY(document.load(QStringLiteral(COINFER_EXAMPLES "/online.json")));
+        OnlineView view(&document);
+        auto* row = view.findChild<PlayerControls*>();
+        QVERIFY(row);
+        QCOMPARE(row->stepBackButton()->text(), QString("< Dispatch"));
+        QCOMPARE(row->stepForwardButton()->toolTip(), QString("On to the next dispatch (])"));
+        QCOMPARE(row->fitButton()->text(), QString("Whole episode"));
+        QCOMPARE(row->speedChooser()->currentText(), QString("0.1x"));
+        row->speedChooser()->setCurrentText("0.5x");
+        QCOMPARE(view.player()->speed(), 500.0);
+        QSignalSpy shown(&view, &OnlineView::episodeShown);
+        view.runEpisode();
+        QVERIFY(shown.wait(60000));
+        QCOMPARE(view.player()->speed(), 500.0);
+        QCOMPARE(row->scrubBar()->value(), 0);
     }
 
     void exportIsLeftToThePage()
