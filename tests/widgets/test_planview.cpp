@@ -7,6 +7,7 @@
 #include "widgets/views/plancharts.h"
 #include "widgets/charts/palette.h"
 #include "widgets/views/planview.h"
+#include "widgets/views/playercontrols.h"
 #include "widgets/views/animationdialog.h"
 #include "widgets/views/scheduleplayer.h"
 #include "widgets/views/timelineview.h"
@@ -16,6 +17,8 @@
 #include <QTableView>
 #include <QImageReader>
 #include <QComboBox>
+#include <QHBoxLayout>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -132,6 +135,39 @@ private slots:
         for (int row = 1; row < view.timeline()->rowCount(); ++row)
             QVERIFY(og.users[static_cast<size_t>(view.timeline()->userAtRow(row - 1))].deadlineMs
                     <= og.users[static_cast<size_t>(view.timeline()->userAtRow(row))].deadlineMs);
+    }
+
+    /// The plan page's player row: its words, speeds against the plan's length, the lane
+    /// order between the scrub bar and Fit, and Ctrl+0 fitting both timelines.
+    void thePlayerRowIsThePlanPages()
+    {
+        const Scenario scenario = *readScenario(kClassroom.toStdString());
+        const CostModel model(scenario);
+        const Plan og = *makePlan(scenario, model, Algorithm::Og);
+        const Plan ipssa = *makePlan(scenario, model, Algorithm::IpSsa);
+        PlanView view;
+        view.resize(1200, 900);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowActive(&view));
+        view.showPlan(scenario, og);
+        view.showComparison(scenario, &ipssa);
+        auto* row = view.findChild<PlayerControls*>();
+        QVERIFY(row);
+        QCOMPARE(row->stepBackButton()->text(), QString("< Step"));
+        QCOMPARE(row->stepForwardButton()->text(), QString("Step >"));
+        QCOMPARE(row->fitButton()->text(), QString("Fit"));
+        QCOMPARE(row->speedChooser()->currentText(), QString("1x"));
+        row->speedChooser()->setCurrentText("2x");
+        QCOMPARE(view.player()->speed(), view.player()->endMs() / 10.0 * 2);
+        auto* layout = qobject_cast<QHBoxLayout*>(row->layout());
+        QVERIFY(layout);
+        QCOMPARE(layout->indexOf(view.findChild<QComboBox*>("laneOrder")), layout->indexOf(row->fitButton()) - 1);
+        for (TimelineView* timeline : {view.timeline(), view.comparisonTimeline()})
+            timeline->zoom(4, timeline->model().endMs() / 2);
+        QVERIFY(view.comparisonTimeline()->windowSpanMs() < view.comparisonTimeline()->axisEndMs());
+        QTest::keyClick(&view, Qt::Key_0, Qt::ControlModifier);
+        QCOMPARE(view.timeline()->windowSpanMs(), view.timeline()->axisEndMs());
+        QCOMPARE(view.comparisonTimeline()->windowSpanMs(), view.comparisonTimeline()->axisEndMs());
     }
 
     void anExportIsConfirmed()

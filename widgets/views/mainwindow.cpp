@@ -120,11 +120,13 @@ QWidget* MainWindow::createCentralWidget()
     comparisonLayout->addWidget(m_comparisonBanner);
     comparisonLayout->addWidget(m_comparison, 1);
     auto* tabs = m_tabs = new QTabWidget(this);
+    // In MainPage's order: a page's value is its tab's index.
     tabs->addTab(comparisonPage, tr("&Comparison"));
     tabs->addTab(createPlanPage(), tr("P&lan"));
     tabs->addTab(m_dnnView, tr("&DNN and edge"));
     tabs->addTab(m_onlineView, tr("&Online"));
     tabs->addTab(m_sweepView, tr("S&weep"));
+    Q_ASSERT(tabs->count() == static_cast<int>(MainPage::Count));
     connect(m_sweepView, &SweepView::statusMessage, this, [this](const QString& text) { statusBar()->showMessage(text, 10000); });
     connect(m_sweepView, &SweepView::variantRequested, this, &MainWindow::openVariant);
     auto* splitter = new QSplitter(this);
@@ -410,16 +412,21 @@ MainWindow* MainWindow::openVariant(const Scenario& scenario, const QString& tit
     window->m_document->reset(scenario, QString());
     window->updateTitle();
     window->resize(size());
-    window->showPage(1);
+    window->showPage(MainPage::Plan);
     window->show();
     window->planNow();
     statusBar()->showMessage(tr("Opened %1 in a new window").arg(title), 10000);
     return window;
 }
 
-void MainWindow::showPage(int page)
+void MainWindow::showPage(MainPage page)
 {
-    m_tabs->setCurrentIndex(page);
+    m_tabs->setCurrentIndex(static_cast<int>(page));
+}
+
+MainPage MainWindow::currentPage() const
+{
+    return static_cast<MainPage>(m_tabs->currentIndex());
 }
 
 void MainWindow::compareWith(const QString& algorithm)

@@ -7,6 +7,7 @@
 #include "core/planning/planner.h"
 #include "core/planning/search.h"
 #include "widgets/document/scenariodocument.h"
+#include "widgets/views/mainpage.h"
 
 #include <QImage>
 #include <QMainWindow>
@@ -67,8 +68,13 @@ public:
     void showPlanOf(const QString& algorithm);
     /// Shows a second plan under the first on the same time axis ("" hides it).
     void compareWith(const QString& algorithm);
-    /// Shows the comparison (0), the plan (1), the DNN and edge (2) or the online (3) page.
-    void showPage(int page);
+    /// Shows @p page.
+    void showPage(MainPage page);
+    /// Shows the page at tab @p index (MainPage's value: 0 comparison, 1 plan, 2 DNN and edge,
+    /// 3 online, 4 sweep).
+    void showPage(int index) { showPage(static_cast<MainPage>(index)); }
+    /// The page on show.
+    MainPage currentPage() const;
     /// Selects one user in the table and in every view.
     void selectUser(int user);
     /// Plans now (background); the same as F5.

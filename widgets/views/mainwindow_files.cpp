@@ -70,15 +70,15 @@ bool MainWindow::exportPlan(const QString& path, const QString& algorithm, QStri
 
 QStringList MainWindow::exportCharts(const QString& path, QString* error)
 {
-    switch (m_tabs->currentIndex()) {
-    case 1: {
+    switch (currentPage()) {
+    case MainPage::Plan: {
         std::vector<NamedChart> charts;
         for (const auto& [name, chart] : m_planView->charts()->namedCharts())
             charts.push_back({name, chart});
         return coinfer::exportCharts(charts, path, error);
     }
-    case 2: return coinfer::exportCharts({{"split-points", m_dnnView->splitChart()}, {"batch-curves", m_dnnView->curveChart()}}, path, error);
-    case 4: return coinfer::exportCharts({{"sweep", m_sweepView->chart()}}, path, error);
+    case MainPage::Dnn: return coinfer::exportCharts({{"split-points", m_dnnView->splitChart()}, {"batch-curves", m_dnnView->curveChart()}}, path, error);
+    case MainPage::Sweep: return coinfer::exportCharts({{"sweep", m_sweepView->chart()}}, path, error);
     default: return coinfer::exportCharts({{"comparison", m_comparison->chart()}}, path, error);
     }
 }

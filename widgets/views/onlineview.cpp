@@ -2,9 +2,9 @@
 
 #include "widgets/charts/chartview.h"
 #include "widgets/document/scenariodocument.h"
+#include "widgets/views/playercontrols.h"
 #include "widgets/views/scheduleplayer.h"
 
-#include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDialog>
@@ -18,8 +18,6 @@
 #include <QMessageBox>
 #include <QPointer>
 #include <QPushButton>
-#include <QShortcut>
-#include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QVBoxLayout>
@@ -89,64 +87,27 @@ QLayout* OnlineView::createControls()
 
 QWidget* OnlineView::createWatch()
 {
-    // The plan page's player: rewind, step between dispatches, play, speed, scrub.
+    // The plan page's player, stepping between dispatches and playing against real time.
     auto* watch = new QWidget(this);
     auto* layout = new QVBoxLayout(watch);
     layout->setContentsMargins(0, 0, 0, 0);
-    auto* controls = new QHBoxLayout;
-    auto* rewind = new QPushButton(tr("Rewind"), watch);
-    auto* back = new QPushButton(tr("< Dispatch"), watch);
-    back->setToolTip(tr("Back to the previous dispatch ([)"));
-    auto* play = new QPushButton(tr("Play"), watch);
-    auto* forward = new QPushButton(tr("Dispatch >"), watch);
-    forward->setToolTip(tr("On to the next dispatch (])"));
-    m_speed = new QComboBox(watch);
-    m_speed->setToolTip(tr("Playing speed against real time"));
-    for (const char* factor : {"0.02x", "0.05x", "0.1x", "0.25x", "0.5x", "1x"})
-        m_speed->addItem(factor);
-    m_speed->setCurrentText("0.1x");
-    m_scrub = new QSlider(Qt::Horizontal, watch);
-    m_scrub->setRange(0, 1000);
-    m_scrub->setMinimumWidth(120);
-    auto* fit = new QPushButton(tr("Whole episode"), watch);
-    fit->setToolTip(tr("Show the whole episode and the first lanes; Ctrl+wheel zooms back in"));
-    auto* follow = new QCheckBox(tr("Follow"), watch);
-    follow->setToolTip(tr("While playing, glide with the time cursor and keep the newest arrival in view"));
-    follow->setChecked(true);
-    auto* frames = new QPushButton(tr("Export animation..."), watch);
-    frames->setToolTip(tr("Write the episode's animation as a GIF or as PNG frames"));
-    for (QWidget* widget : std::initializer_list<QWidget*>{rewind, back, play, forward, m_speed})
-        controls->addWidget(widget);
-    controls->addWidget(m_scrub, 1);
-    controls->addWidget(fit);
-    controls->addWidget(follow);
-    controls->addWidget(frames);
-    layout->addLayout(controls);
+    PlayerControlsOptions options;
+    options.stepBackText = tr("< Dispatch");
+    options.stepBackToolTip = tr("Back to the previous dispatch ([)");
+    options.stepForwardText = tr("Dispatch >");
+    options.stepForwardToolTip = tr("On to the next dispatch (])");
+    options.speedFactors = {"0.02x", "0.05x", "0.1x", "0.25x", "0.5x", "1x"};
+    options.defaultSpeed = "0.1x";
+    options.speedToolTip = tr("Playing speed against real time");
+    options.speedBase = PlayerControlsOptions::SpeedBase::RealTime;
+    options.fitText = tr("Whole episode");
+    options.fitToolTip = tr("Show the whole episode and the first lanes; Ctrl+wheel zooms back in");
+    options.followToolTip = tr("While playing, glide with the time cursor and keep the newest arrival in view");
+    options.exportToolTip = tr("Write the episode's animation as a GIF or as PNG frames");
+    m_playerControls = new PlayerControls(m_player, {m_timeline}, options, watch);
+    layout->addWidget(m_playerControls);
     layout->addWidget(m_timeline, 1);
-    // The plan page's keys: Space plays and pauses, [ and ] step, Home rewinds. A page's
-    // shortcuts work only while it is shown, so the two pages' keys never clash.
-    for (auto [key, action] : {std::pair{Qt::Key_Space, &SchedulePlayer::togglePlay}, std::pair{Qt::Key_BracketRight, &SchedulePlayer::stepForward},
-                               std::pair{Qt::Key_BracketLeft, &SchedulePlayer::stepBackward}, std::pair{Qt::Key_Home, &SchedulePlayer::stop}})
-        connect(new QShortcut(QKeySequence(key), this), &QShortcut::activated, m_player, action);
-    connect(rewind, &QPushButton::clicked, m_player, &SchedulePlayer::stop);
-    connect(back, &QPushButton::clicked, m_player, &SchedulePlayer::stepBackward);
-    connect(play, &QPushButton::clicked, m_player, &SchedulePlayer::togglePlay);
-    connect(forward, &QPushButton::clicked, m_player, &SchedulePlayer::stepForward);
-    connect(m_player, &SchedulePlayer::stateChanged, this, [play](SchedulePlayer::State state) {
-        play->setText(state == SchedulePlayer::State::Playing ? tr("Pause") : tr("Play"));
-    });
-    connect(m_player, &SchedulePlayer::timeChanged, this, [this](double timeMs) {
-        m_timeline->setCursorMs(timeMs);
-        const QSignalBlocker block(m_scrub);
-        m_scrub->setValue(m_player->endMs() > 0 ? static_cast<int>(1000 * timeMs / m_player->endMs()) : 0);
-    });
-    connect(m_scrub, &QSlider::valueChanged, this, [this](int value) { m_player->seek(m_player->endMs() * value / 1000.0); });
-    connect(m_speed, &QComboBox::currentTextChanged, this, [this](const QString& text) {
-        m_player->setSpeed(1000.0 * text.chopped(1).toDouble()); // episode ms per wall-clock second
-    });
-    connect(fit, &QPushButton::clicked, m_timeline, &TimelineView::fitToWindow);
-    connect(follow, &QCheckBox::toggled, m_timeline, &TimelineView::setFollowCursor);
-    connect(frames, &QPushButton::clicked, this, &OnlineView::exportAnimation);
+    connect(m_playerControls, &PlayerControls::exportRequested, this, &OnlineView::exportAnimation);
     return watch;
 }
 
@@ -158,13 +119,11 @@ void OnlineView::showTimeline(TimelineModel timeline)
     for (const LaneFacts& facts : timeline.facts())
         longestMs = std::max(longestMs, facts.deadlineMs - facts.releaseMs);
     m_player->setTimeline(timeline);
-    m_player->setSpeed(1000.0 * m_speed->currentText().chopped(1).toDouble());
+    m_playerControls->applySpeed();
     m_timeline->setModel(std::move(timeline));
     if (longestMs > 0)
         m_timeline->setTimeWindow(0, 2.5 * longestMs);
-    m_timeline->setCursorMs(m_player->timeMs());
-    const QSignalBlocker block(m_scrub);
-    m_scrub->setValue(0);
+    m_playerControls->showPlayerTime();
 }
 
 void OnlineView::exportAnimation()

@@ -21,11 +21,11 @@ class QDoubleSpinBox;
 class QLabel;
 class QLayout;
 class QPushButton;
-class QSlider;
 
 namespace coinfer {
 
 class ChartView;
+class PlayerControls;
 class ScenarioDocument;
 class SchedulePlayer;
 
@@ -135,8 +135,7 @@ private:
     ChartView* m_training;
     TimelineView* m_timeline;
     SchedulePlayer* m_player;
-    QSlider* m_scrub = nullptr;
-    QComboBox* m_speed = nullptr;
+    PlayerControls* m_playerControls = nullptr;
     QFutureWatcher<EpisodeRun> m_episodeWatcher;
     QFutureWatcher<Expected<DdpgPolicy>> m_trainingWatcher;
     std::shared_ptr<std::atomic<bool>> m_stopTraining;

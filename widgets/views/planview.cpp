@@ -2,22 +2,13 @@
 
 #include "widgets/views/animationdialog.h"
 #include "widgets/views/plancharts.h"
+#include "widgets/views/playercontrols.h"
 #include "widgets/views/scheduleplayer.h"
 #include "widgets/views/timelineview.h"
 
-#include <QCheckBox>
 #include <QComboBox>
-#include <QFileDialog>
-#include <QHBoxLayout>
-#include <QInputDialog>
-#include <QMessageBox>
-#include <QPushButton>
-#include <QScrollArea>
-#include <QShortcut>
-#include <QSlider>
 #include <QSplitter>
 #include <QVBoxLayout>
-
 
 namespace coinfer {
 
@@ -26,7 +17,7 @@ PlanView::PlanView(QWidget* parent)
     , m_compareTimeline(new TimelineView(this)), m_player(new SchedulePlayer(this))
 {
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(createPlayerControls());
+    layout->addWidget(createPlayerControls());
     layout->addWidget(createChartsAndTimelines());
     connect(m_timeline, &TimelineView::userClicked, this, &PlanView::userClicked);
     connect(m_compareTimeline, &TimelineView::userClicked, this, &PlanView::userClicked);
@@ -34,79 +25,31 @@ PlanView::PlanView(QWidget* parent)
     connect(m_charts, &PlanCharts::userClicked, this, &PlanView::userClicked);
 }
 
-QLayout* PlanView::createPlayerControls()
+QWidget* PlanView::createPlayerControls()
 {
-    // Space plays and pauses, [ and ] step between events, Home goes back.
-    auto* controls = new QHBoxLayout;
-    auto* play = new QPushButton(tr("Play"), this);
-    auto* back = new QPushButton(tr("< Step"), this);
-    auto* forward = new QPushButton(tr("Step >"), this);
-    auto* rewind = new QPushButton(tr("Rewind"), this);
-    auto* speed = new QComboBox(this);
-    auto* scrub = new QSlider(Qt::Horizontal, this);
-    auto* frames = new QPushButton(tr("Export animation..."), this);
-    frames->setToolTip(tr("Write the animation as a GIF or as PNG frames"));
-    auto* order = new QComboBox(this);
+    PlayerControlsOptions options;
+    options.stepBackText = tr("< Step");
+    options.stepForwardText = tr("Step >");
+    options.speedFactors = {"0.25x", "0.5x", "1x", "2x", "4x"};
+    options.defaultSpeed = "1x";
+    options.speedBase = PlayerControlsOptions::SpeedBase::TenSecondsPerTimeline;
+    options.fitText = tr("Fit");
+    options.fitToolTip = tr("Show the whole plan and the first lanes (Ctrl+0)");
+    options.fitShortcut = true;
+    options.followToolTip = tr("While playing, keep the time cursor in view");
+    options.exportToolTip = tr("Write the animation as a GIF or as PNG frames");
+    auto* controls = new PlayerControls(m_player, {m_timeline, m_compareTimeline}, options, this);
+    auto* order = new QComboBox(controls);
     order->setObjectName("laneOrder");
     order->setToolTip(tr("Order of the user lanes; the last three group them under headers"));
     for (const QString& name : {tr("By user"), tr("By deadline"), tr("By group/round"), tr("By partition point"), tr("By device class")})
         order->addItem(name);
-    auto* fit = new QPushButton(tr("Fit"), this);
-    fit->setObjectName("fitTimeline");
-    fit->setToolTip(tr("Show the whole plan and the first lanes (Ctrl+0)"));
-    auto* follow = new QCheckBox(tr("Follow"), this);
-    follow->setObjectName("followCursor");
-    follow->setToolTip(tr("While playing, keep the time cursor in view"));
-    follow->setChecked(true);
-    for (const char* factor : {"0.25x", "0.5x", "1x", "2x", "4x"})
-        speed->addItem(factor);
-    speed->setCurrentText("1x");
-    scrub->setRange(0, 1000);
-    scrub->setMinimumWidth(120); // the lane controls beside it must not squeeze it to a dot
-    for (QWidget* widget : std::initializer_list<QWidget*>{rewind, back, play, forward, speed})
-        controls->addWidget(widget);
-    controls->addWidget(scrub, 1);
-    controls->addWidget(order);
-    controls->addWidget(fit);
-    controls->addWidget(follow);
-    controls->addWidget(frames);
+    controls->addPageControl(order);
     connect(order, &QComboBox::currentIndexChanged, this, [this](int index) {
         m_timeline->setLaneOrder(static_cast<LaneOrder>(index));
         m_compareTimeline->setLaneOrder(static_cast<LaneOrder>(index));
     });
-    auto fitBoth = [this] {
-        m_timeline->fitToWindow();
-        m_compareTimeline->fitToWindow();
-    };
-    connect(fit, &QPushButton::clicked, this, fitBoth);
-    new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_0), this, fitBoth);
-    connect(follow, &QCheckBox::toggled, this, [this](bool on) {
-        m_timeline->setFollowCursor(on);
-        m_compareTimeline->setFollowCursor(on);
-    });
-    new QShortcut(QKeySequence(Qt::Key_Space), this, [this] { m_player->togglePlay(); });
-    new QShortcut(QKeySequence(Qt::Key_BracketRight), this, [this] { m_player->stepForward(); });
-    new QShortcut(QKeySequence(Qt::Key_BracketLeft), this, [this] { m_player->stepBackward(); });
-    new QShortcut(QKeySequence(Qt::Key_Home), this, [this] { m_player->stop(); });
-    connect(play, &QPushButton::clicked, m_player, &SchedulePlayer::togglePlay);
-    connect(back, &QPushButton::clicked, m_player, &SchedulePlayer::stepBackward);
-    connect(forward, &QPushButton::clicked, m_player, &SchedulePlayer::stepForward);
-    connect(rewind, &QPushButton::clicked, m_player, &SchedulePlayer::stop);
-    connect(m_player, &SchedulePlayer::stateChanged, this, [play](SchedulePlayer::State state) {
-        play->setText(state == SchedulePlayer::State::Playing ? tr("Pause") : tr("Play"));
-    });
-    connect(m_player, &SchedulePlayer::timeChanged, this, [this, scrub](double timeMs) {
-        // One cursor for both timelines, visible or not, so a rewind moves both.
-        m_timeline->setCursorMs(timeMs);
-        m_compareTimeline->setCursorMs(timeMs);
-        const QSignalBlocker block(scrub);
-        scrub->setValue(m_player->endMs() > 0 ? static_cast<int>(1000 * timeMs / m_player->endMs()) : 0);
-    });
-    connect(scrub, &QSlider::valueChanged, this, [this](int value) { m_player->seek(m_player->endMs() * value / 1000.0); });
-    connect(speed, &QComboBox::currentTextChanged, this, [this](const QString& text) {
-        m_player->setSpeed(m_player->endMs() / 10.0 * text.chopped(1).toDouble());
-    });
-    connect(frames, &QPushButton::clicked, this, &PlanView::exportAnimation);
+    connect(controls, &PlayerControls::exportRequested, this, &PlanView::exportAnimation);
     return controls;
 }
 

@@ -7,7 +7,6 @@
 
 #include <QWidget>
 
-class QLayout;
 class QSplitter;
 
 namespace coinfer {
@@ -46,8 +45,8 @@ signals:
     void statusMessage(const QString& text);
 
 private:
-    /// The player's buttons, speed, scrub bar and animation export, with their shortcuts.
-    QLayout* createPlayerControls();
+    /// The player's row (PlayerControls) over both timelines, with the lane order chooser.
+    QWidget* createPlayerControls();
     /// The charts above the timelines, the comparison timeline hidden until asked for.
     QWidget* createChartsAndTimelines();
     /// Asks for a format, frame rate, length, size, lanes and target in one dialog, then writes
