@@ -1,5 +1,5 @@
 #pragma once
-// Scenario files (SPEC section 5): the table form, and the richer forms that expand to it.
+// Scenario files (docs/formats.md#scenario): the table form, and the richer forms that expand to it.
 
 #include "core/util/expected.h"
 #include "core/model/scenario.h"
