@@ -21,7 +21,9 @@ What it checks, marked in the markdown:
      exempt-columns=A,B  numbers under these column headers are machine-dependent timings and
                        not compared (the doc must say how they were measured)
      skip="REASON"     not run, e.g. it needs a GPU or a file the repository does not hold
-3. A comment `<!-- doccheck: run="CMD" numbers="1.5 42 7.14%" -->` not followed by a fenced
+3. A comment `<!-- doccheck: run="CMD" follow -->` compares the paragraph after it (a Markdown
+   table, say) with CMD's output, line by line as in 1.
+4. A comment `<!-- doccheck: run="CMD" numbers="1.5 42 7.14%" -->` not followed by a fenced
    block checks a claim in prose: each number must appear in CMD's output (within TOLERANCE).
 
 Commands run in a scratch folder holding links to the repository's top-level folders, so
@@ -99,8 +101,18 @@ def parse_blocks(text):
                 raise Failure(f"line {i + 1}: cannot read the marker: {error}")
             if pending is not None:
                 yield pending[0], pending[1], None, None
-            pending = (i + 1, options)
+                pending = None
             i = end + 1
+            if "follow" in options:  # the next paragraph (e.g. a Markdown table) is the quoted output
+                while i < len(lines) and not lines[i].strip():
+                    i += 1
+                body = []
+                while i < len(lines) and lines[i].strip():
+                    body.append(lines[i])
+                    i += 1
+                yield end + 1, options, "follow", body
+                continue
+            pending = (end + 1, options)
             continue
         fence = FENCE.match(stripped)
         if fence:
