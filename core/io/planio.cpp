@@ -146,8 +146,7 @@ std::string planToJson(const Scenario& scenario, const Plan& plan)
     std::string text;
     text.reserve(estimatedLength(scenario, plan));
     PrettyWriter out(text);
-    // Keys in sorted order, as the nlohmann document this writer replaced kept them, so the files
-    // stay byte for byte the same.
+    // Keys in sorted order, as the nlohmann document this writer replaced kept them: same bytes.
     out.beginObject();
     out.key("algorithm");
     out.string(plan.algorithm);
