@@ -1,5 +1,5 @@
 #pragma once
-// The `coinfer` command line (SPEC section 5), callable in-process for tests.
+// The `coinfer` command line (docs/formats.md#command-line), callable in-process for tests.
 
 #include <iosfwd>
 #include <string>

@@ -80,7 +80,7 @@ const std::string& campusTableText(int users)
     return it->second;
 }
 
-/// Reading a large table-form scenario (issue 15): range(1) = 0 for parseScenario() (the fast
+/// Reading a large table-form scenario: range(1) = 0 for parseScenario() (the fast
 /// reader; it copies the text once to pad it), 1 for the path-naming reader alone, as before.
 void BM_ReadTableScenario(benchmark::State& state)
 {
@@ -120,8 +120,8 @@ std::string campusPopulationText(int users, int subtasks)
     return campus.dump(2);
 }
 
-/// What `coinfer plan FILE --algorithm ip-ssa` does on that file, step by step (issue 15's 10^6
-/// users x 20 sub-tasks): read (generate the population), cost model, plan, plan file text.
+/// What `coinfer plan FILE --algorithm ip-ssa` does on that file, step by step (the scale target of
+/// 10^6 users x 20 sub-tasks): read (generate the population), cost model, plan, plan file text.
 /// One iteration; counters give each step's seconds and the process's peak RSS after it.
 void BM_PlanPopulationIpSsa(benchmark::State& state)
 {
@@ -160,8 +160,8 @@ void BM_Og(benchmark::State& state)
 }
 BENCHMARK(BM_Og)->ArgsProduct({{10, 30, 100, 300}, {5, 20}})->Unit(benchmark::kMillisecond);
 
-/// OG at scale (issue 15): range(2) = 0 for today's planOg, 1 for the test-only copy of OG before
-/// issue 15 (tests/core/ogreference.cpp), so both run in the same run; range(3) = 1 for the batch
+/// OG at scale: range(2) = 0 for today's planOg, 1 for the test-only copy of OG before its
+/// pruned sweep (tests/core/ogreference.cpp), so both run in the same run; range(3) = 1 for the batch
 /// curve with B_max = 32. Reports the process's peak RSS after the case (run one case per process
 /// with --benchmark_filter for a per-case figure).
 void BM_OgScale(benchmark::State& state)
@@ -192,7 +192,7 @@ void BM_OgBatchCurve(benchmark::State& state)
 }
 BENCHMARK(BM_OgBatchCurve)->ArgsProduct({{100, 300}, {20}})->Unit(benchmark::kMillisecond);
 
-/// The batch-curve shape of issue 15's target (1,000 users x 20 sub-tasks, affine tau, B_max 32,
+/// The batch-curve shape of the OG scale target (1,000 users x 20 sub-tasks, affine tau, B_max 32,
 /// distinct deadlines) drawn with seed @p seed: the seeds differ in how hard OG's sweeps are.
 coinfer::Scenario ogSeedScenario(std::uint64_t seed)
 {
@@ -206,7 +206,7 @@ coinfer::Scenario ogSeedScenario(std::uint64_t seed)
     return coinfer::makeRandomScenario(seed, spec);
 }
 
-/// The ten seeds of the OG worst-case target (issue 17); 42 is the instance of "OG at scale".
+/// The ten seeds of the OG worst-case target (docs/performance.md); 42 is the instance of "OG at scale".
 constexpr std::uint64_t kOgSeeds[] = {42, 43, 44, 45, 46, 47, 48, 49, 50, 51};
 
 double threadCpuMs()
@@ -280,11 +280,11 @@ void BM_Simulate(benchmark::State& state)
 }
 BENCHMARK(BM_Simulate)->Args({300, 20})->Unit(benchmark::kMillisecond);
 
-/// The simulator at large batches (issue 15): IP-SSA's plan for M = range(0) users x 20 sub-tasks
+/// The simulator at large batches: IP-SSA's plan for M = range(0) users x 20 sub-tasks
 /// with B_max = M (equal deadlines, so its batches hold up to all M users), re-timed by
 /// simulate() (range(1) = 0) or checked as stated by verifyPlan() (range(1) = 1). Both walk each
 /// batch's members once, so the time grows linearly with M; a search of the batch for each
-/// member, as before issue 15, made 65,536 members cost about 0.4 s per batch.
+/// member, as an earlier version did, made 65,536 members cost about 0.4 s per batch.
 void BM_SimulateLargeBatch(benchmark::State& state)
 {
     coinfer::RandomScenarioSpec spec;

@@ -90,7 +90,7 @@ for f in "$tmp"/profile-*.json; do seed profile "$f" "seed-$(basename "$f")"; do
 # exported torchvision graphs and the small models of fuzz/make-onnx-seeds.py.
 for f in tests/data/onnx/*.onnx; do printf '\0' | cat - "$f" > "$corpus/onnx/seed-$(basename "$f")"; done
 /usr/bin/python3 fuzz/make-onnx-seeds.py "$corpus/onnx"
-# Control flow (issue 26): well-formed If, nested If, Loop and Scan models, which the importer
+# Control flow: well-formed If, nested If, Loop and Scan models, which the importer
 # refuses; the same with a stride of 0 inside are the crash-stride-zero-in-* reproducers.
 /usr/bin/python3 scripts/make-hostile-onnx.py "$tmp" 1 >/dev/null
 for f in "$tmp"/subgraph-in-*.onnx; do printf '\0' | cat - "$f" > "$corpus/onnx/seed-$(basename "$f")"; done

@@ -1,6 +1,6 @@
 #pragma once
 // The GPU profiler: runs each sub-task of a DNN on the GPU for b = 1..B_max with random weights
-// and inputs, times it with CUDA events, and returns a GpuProfile (SPEC section 4).
+// and inputs, times it with CUDA events, and returns a GpuProfile (docs/formats.md#gpu-profile).
 // This header has no CUDA types; a build without CUDA answers every call with NoDevice.
 
 #include "core/dnn/cpureference.h"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # On a GPU machine (see gpu-build.sh): checks and measures DNNs that are not built in, e.g.
-# descriptions written by `coinfer dnn import`, and the start-up promises of issue 15.
+# descriptions written by `coinfer dnn import`, and the start-up promises of docs/performance.md
+# (coinfer loads no CUDA library).
 #   1. `coinfer profile check` (every layer kind);
 #   2. each DNN profiled twice (repeatability: `profile diff`), into OUTDIR/NAME-run{1,2}.json,
 #      then `coinfer profile check --dnn` (each of its sub-tasks on the GPU against the CPU

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the hostile ONNX models of issue 26 (item 1): a Conv with strides [0, 0] inside the
+"""Writes the hostile ONNX models of tests/data/hostile/dnn: a Conv with strides [0, 0] inside the
 subgraph of a control-flow node (If's then_branch, Loop's body, Scan's body, an If nested in an
 If). ONNX 1.12's shape inference divides by the stride in convPoolShapeInference, so before the
 importer refused control flow these models raised SIGFPE.

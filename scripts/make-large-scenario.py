@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes a large scenario for the scale measurements of issue 15 (docs/performance.md).
+"""Writes a large scenario for the scale measurements of docs/performance.md.
 
 It is examples/campus.json (two device classes, a channel, distances and deadlines drawn with a
 seed) with its population set to --users and, with --subtasks N, its five sub-tasks repeated

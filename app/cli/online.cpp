@@ -359,7 +359,7 @@ struct ComparisonRow {
     OnlineResult result;
 };
 
-/// The rows as a JSON array (SPEC section 6). O(rows).
+/// The rows as a JSON array (docs/formats.md#commands, compare-online --format json). O(rows).
 std::string comparisonJson(const std::vector<ComparisonRow>& rows)
 {
     nlohmann::ordered_json array = nlohmann::ordered_json::array();

@@ -1,5 +1,5 @@
 #pragma once
-// Chain DNNs described layer by layer (SPEC section 4). One description gives the FLOPs and
+// Chain DNNs described layer by layer (docs/formats.md#dnn-description). One description gives the FLOPs and
 // output sizes that feed the device model, and the layers the GPU profiler runs.
 
 #include "core/util/expected.h"

@@ -1,5 +1,5 @@
 #pragma once
-// Measured GPU batch-latency profiles (SPEC section 4): per sub-task and batch size the median,
+// Measured GPU batch-latency profiles (docs/formats.md#gpu-profile): per sub-task and batch size the median,
 // 10th and 90th percentile latency, the fitted affine model, and what it was measured on.
 
 #include "core/dnn/dnn.h"

@@ -1,5 +1,5 @@
 #pragma once
-// DNN description files ("format": "coinfer-dnn", SPEC section 4): reading, writing, and the
+// DNN description files ("format": "coinfer-dnn", docs/formats.md#dnn-description): reading, writing, and the
 // signature of a description's file form that ties a GPU profile to the layers it measured.
 
 #include "core/dnn/dnn.h"

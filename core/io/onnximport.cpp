@@ -459,7 +459,7 @@ OnnxImport GraphImport::run()
     m_fileIndex.resize(static_cast<size_t>(m_graph.node_size()));
     for (int n = 0; n < m_graph.node_size(); ++n)
         m_fileIndex[static_cast<size_t>(n)] = n;
-    // Before anything else, so ONNX's inference never enters a subgraph (issue 26: a stride of 0
+    // Before anything else, so ONNX's inference never enters a subgraph (a stride of 0
     // inside an If branch raised SIGFPE although the top-level nodes were checked).
     if (const auto flow = onnxguards::findControlFlow(m_graph))
         failNode(flow->node, flow->problem);

@@ -1,5 +1,5 @@
 #pragma once
-// ONNX import (issue 16): an ONNX model's graph becomes a "coinfer-dnn" description, split into
+// ONNX import: an ONNX model's graph becomes a "coinfer-dnn" description, split into
 // sub-tasks at every point of the graph where exactly one tensor is live. Only shapes are read,
 // never weights, so graphs exported without parameters or with external weight files work.
 // Built with Debian's ONNX library when COINFER_ONNX is on; without it the same functions answer

@@ -23,7 +23,7 @@ namespace {
 /// Writes JSON text exactly as nlohmann's dump(2) writes the same document, without building the
 /// document: members must come in the order of their keys (nlohmann's objects are sorted maps),
 /// numbers go through nlohmann's own formatting. At 10^6 users the document took most of the
-/// writer's time and several times the text in memory (issue 15).
+/// writer's time and several times the text in memory.
 class PrettyWriter {
 public:
     explicit PrettyWriter(std::string& out) : m_out(out) {}
@@ -146,7 +146,7 @@ std::string planToJson(const Scenario& scenario, const Plan& plan)
     std::string text;
     text.reserve(estimatedLength(scenario, plan));
     PrettyWriter out(text);
-    // Keys in sorted order, as nlohmann's objects kept them in the files before issue 15.
+    // Keys in sorted order, as the nlohmann document this writer replaced kept them: same bytes.
     out.beginObject();
     out.key("algorithm");
     out.string(plan.algorithm);
@@ -174,7 +174,7 @@ std::string planToJson(const Scenario& scenario, const Plan& plan)
     }
     out.key("format");
     out.string("coinfer-plan");
-    // SPEC section 6: optional, so that readers of the section 5 form are not broken.
+    // Optional (docs/formats.md#plan), so that readers of the minimal plan form are not broken.
     if (const double gap = gapPercent(plan); std::isfinite(gap)) {
         out.key("gap_percent");
         out.number(gap);
@@ -304,7 +304,7 @@ Plan readPlanJson(const Field& root, const Scenario& scenario)
     }
     plan.localEnergyMj = root.has("local_energy_mj") ? root.at("local_energy_mj").nonNegative() : NAN;
     plan.savingPercent = root.has("saving_percent") ? root.at("saving_percent").number() : NAN;
-    // The optional search fields of SPEC section 6. A bound read from a file is a claim, not a
+    // The optional search fields (docs/formats.md#plan). A bound read from a file is a claim, not a
     // proof: it is kept for display and round trips, and verify only warns about it.
     if (root.find("lower_bound_mj"))
         plan.lowerBoundMj = root.at("lower_bound_mj").nonNegative();

@@ -1,5 +1,5 @@
 #pragma once
-// Plan files (SPEC section 5) and the readable table the command line prints.
+// Plan files (docs/formats.md#plan) and the readable table the command line prints.
 
 #include "core/util/expected.h"
 #include "core/model/plan.h"
@@ -12,11 +12,11 @@ namespace coinfer {
 
 /// The plan file's JSON text. O(M + sum of batch sizes). Writes "lower_bound_mj" and
 /// "gap_percent" when they are finite, and "proven_optimal" and "search_end" when the plan came
-/// from a search (Plan::searchEnd is not empty); SPEC section 6.
+/// from a search (Plan::searchEnd is not empty); docs/formats.md#plan.
 std::string planToJson(const Scenario& scenario, const Plan& plan);
 
 /// Parses a plan file for @p scenario: user ids are resolved against it, and every user of the
-/// scenario must appear once. The SPEC section 6 fields are optional; "lower_bound_mj" and
+/// scenario must appear once. The search fields are optional; "lower_bound_mj" and
 /// "gap_percent" must be finite and non-negative when present. Errors name @p sourceName and the
 /// field's path.
 Expected<Plan> parsePlan(std::string_view text, const std::string& sourceName, const Scenario& scenario);

@@ -1,5 +1,5 @@
 #pragma once
-// Policy files ("format": "coinfer-policy", "version": 1, SPEC section 4): a trained dispatch
+// Policy files ("format": "coinfer-policy", "version": 1, docs/formats.md#policy): a trained dispatch
 // actor as plain numbers. The learning layer turns them into a network; this layer only reads,
 // checks and writes them, so it needs no linear algebra.
 

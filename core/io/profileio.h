@@ -1,5 +1,5 @@
 #pragma once
-// GPU profile files ("format": "coinfer-gpu-profile", SPEC section 4), and the scenario DNN
+// GPU profile files ("format": "coinfer-gpu-profile", docs/formats.md#gpu-profile), and the scenario DNN
 // built from a description and the profile that measured it.
 
 #include "core/dnn/dnn.h"

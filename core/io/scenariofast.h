@@ -1,9 +1,9 @@
 #pragma once
-// Internal to core/io: a fast reader for the plain table form of a scenario (SPEC section 5), the
-// form of large files. It accepts only what the path-naming reader (scenarioio.cpp) accepts with
+// Internal to core/io: a fast reader for the plain table form of a scenario
+// (docs/formats.md#the-table-form), the form of large files. It accepts only what the path-naming reader (scenarioio.cpp) accepts with
 // the same result and no warning; for anything else it gives up, and the caller reruns that
 // reader, which produces the message or the warnings. So messages and warnings never depend on
-// which reader ran (issue 15).
+// which reader ran.
 
 #include "core/io/scenarioio.h"
 

@@ -1,5 +1,5 @@
 #pragma once
-// Scenario files (SPEC section 5): the table form, and the richer forms that expand to it.
+// Scenario files (docs/formats.md#scenario): the table form, and the richer forms that expand to it.
 
 #include "core/util/expected.h"
 #include "core/model/scenario.h"
@@ -27,7 +27,7 @@ struct ScenarioLimits {
 };
 
 /// The longest user id (and device class name, which every user of the class copies) in bytes
-/// (issue 26: an id without a limit let a 100 KB file take gigabytes, since every plan, table
+/// (an id without a limit let a 100 KB file take gigabytes, since every plan, table
 /// and message copies ids), and the longest population.id_prefix, which leaves room for the
 /// user's number (up to 8 digits).
 inline constexpr size_t kMaxIdBytes = 256;

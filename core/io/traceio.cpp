@@ -101,7 +101,7 @@ Expected<std::vector<TraceArrival>> parseArrivalTrace(std::string_view text, con
     }
     if (!header)
         return failAt(1, 0, "is empty; a trace starts with the header user,release_ms,deadline_ms");
-    // Issue 26: an empty trace was taken for "no trace", and generated arrivals ran in its place.
+    // Taken for "no trace", an empty trace would run generated arrivals in its place, silently.
     if (trace.empty())
         return Unexpected(Error{ErrorCode::BadInput, sourceName + ": has no arrivals, only the header; a trace needs at least one line "
                                                                  "user,release_ms,deadline_ms (leave the trace out to generate arrivals)"});

@@ -1,5 +1,5 @@
 #pragma once
-// Arrival trace files (SPEC section 6): recorded online tasks to replay, one per CSV line.
+// Arrival trace files (docs/formats.md#arrival-trace): recorded online tasks to replay, one per CSV line.
 
 #include "core/model/scenario.h"
 #include "core/util/expected.h"

@@ -1,5 +1,5 @@
 #pragma once
-// Derived per-user quantities of SPEC section 1, computed once per scenario.
+// Derived per-user quantities of docs/formats.md#the-model, computed once per scenario.
 
 #include "core/model/scenario.h"
 #include "core/util/tolerance.h"

@@ -1,6 +1,6 @@
 #pragma once
 // The device and channel models that turn a device class and a distance into the normalised
-// per-user tables of SPEC section 1. Parameter sources are cited in docs/parameters.md.
+// per-user tables of docs/formats.md#the-model. Parameter sources are cited in docs/parameters.md.
 
 #include "core/model/scenario.h"
 

@@ -21,7 +21,7 @@ struct Schedule {
     std::vector<BatchSpec> batches; ///< in the order the GPU runs them
 };
 
-/// Per-user outcome of a timed plan (SPEC section 5 plan file).
+/// Per-user outcome of a timed plan (the plan file, docs/formats.md#plan).
 struct UserOutcome {
     int partition = 0;
     int group = 0;

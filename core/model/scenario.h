@@ -1,5 +1,5 @@
 #pragma once
-// The scenario: one chain DNN, its edge batch latencies, and the users (SPEC section 1).
+// The scenario: one chain DNN, its edge batch latencies, and the users (docs/formats.md#the-model).
 // Every richer file form is expanded into this one normalised shape when it is read.
 
 #include <cstdint>
@@ -75,7 +75,7 @@ struct TraceArrival {
     bool operator==(const TraceArrival&) const = default;
 };
 
-/// Online mode (SPEC section 3): how tasks arrive and when decisions are made.
+/// Online mode (docs/formats.md#the-online-block): how tasks arrive and when decisions are made.
 struct OnlineSettings {
     bool present = false;             ///< the scenario has an "online" block
     double slotMs = 10;               ///< decision slot length delta

@@ -1,6 +1,7 @@
 #pragma once
-// Online scheduling (SPEC section 3): tasks arrive over time, wait in a pool, and a dispatch
-// policy decides each slot whether to plan the pool now with OG or IP-SSA.
+// Online scheduling (docs/online.md, docs/formats.md#the-online-block): tasks arrive over time,
+// wait in a pool, and a dispatch policy decides each slot whether to plan the pool now with OG or
+// IP-SSA.
 
 #include "core/model/plan.h"
 #include "core/model/scenario.h"

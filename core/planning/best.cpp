@@ -176,7 +176,7 @@ public:
         if (!plan.feasible)
             return false;
         // At equal energy the plan with fewer batches wins: it shows what batching does, where
-        // the unbatched plan of the same energy would hide it (issue 13's classroom-split).
+        // the unbatched plan of the same energy would hide it (examples/classroom-split.json).
         const bool cheaper = plan.totalEnergyMj < m_bestMj * (1 - 1e-12);
         const bool asCheapFewerBatches = !cheaper && plan.totalEnergyMj <= m_bestMj * (1 + 1e-12) && plan.batches.size() < m_bestBatches;
         if (cheaper || asCheapFewerBatches) {

@@ -1,4 +1,4 @@
-// OG: optimal grouping over the class of SPEC section 2. The sweep for fixed round bounds is
+// OG: optimal grouping over the class of docs/algorithms.md section 4. The sweep for fixed round bounds is
 // OgSolver (ogsolver.h); this file raises its energy limit until the optimum is proven and runs
 // the bound iteration of batch curves. docs/algorithms.md sections 4 and 6 have the design.
 

@@ -1,5 +1,5 @@
 #pragma once
-// The offline planners of SPEC section 2 and the one entry point that runs a planner and times
+// The offline planners (docs/algorithms.md) and the one entry point that runs a planner and times
 // its schedule with the simulator.
 
 #include "core/model/costmodel.h"
@@ -57,9 +57,9 @@ Schedule planIpSsa(const CostModel& model);
 std::optional<Schedule> planIpSsa(const CostModel& model, WorkMeter& meter, std::optional<SearchEnd>& stop);
 
 /// Optimal grouping for given round bounds R_p: the least-energy grouping, reservations and
-/// partitions over the class of SPEC section 2 (users sorted by deadline, contiguous groups, one
-/// SSA round per group, rounds back to back in deadline order). See docs/algorithms.md section 4
-/// for the recursion and its pruning. A sweep over C candidate bounds evaluates only the rows
+/// partitions over OG's class (users sorted by deadline, contiguous groups, one SSA round per
+/// group, rounds back to back in deadline order). See docs/algorithms.md section 4 for the class,
+/// the recursion and its pruning. A sweep over C candidate bounds evaluates only the rows
 /// (prefixes 1..j) that are live: whose lower bound (each user's cheapest option with its round
 /// ending by min(T_m, B), plus the later users alone) is within an energy limit. The limit starts
 /// at the alone lower bound and rises (at least 4-fold in its distance from it, capped by the best

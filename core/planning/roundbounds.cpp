@@ -62,7 +62,7 @@ std::vector<BatchSpec> roundBatches(const CostModel& model, const std::vector<in
         return {};
     // Members that were at the edge earliest go first, so full batches start as early as possible.
     // The keys are gathered first: looking them up in the cost model's tables inside the
-    // comparison cost a cache miss each, a quarter of planning 10^6 users (issue 15).
+    // comparison cost a cache miss each, a quarter of planning 10^6 users.
     struct Keyed {
         int partition;
         double arrivalMs;

@@ -1,7 +1,7 @@
 #pragma once
-// What-if sweeps (issue 14): one scenario planned again and again with one quantity changed
+// What-if sweeps: one scenario planned again and again with one quantity changed
 // (users, deadlines, uplink, bandwidth, edge speed, transmit power, B_max), by several planners,
-// over seeded repeats; the rows are the CSV of SPEC section 6. Used by `coinfer sweep` and the
+// over seeded repeats; the rows are the CSV of docs/formats.md#sweep-csv. Used by `coinfer sweep` and the
 // app's Sweep page alike. Qt-free; docs/sweeps.md is the user's guide.
 
 #include "core/model/scenario.h"
@@ -112,7 +112,7 @@ std::uint64_t sweepRepeatSeed(std::uint64_t seed, int repeat);
 /// value the file refuses. Thread-safe. O(size + M*N).
 Expected<Scenario> sweepVariant(const SweepBase& base, SweepParameter parameter, double value, int repeat, std::uint64_t seed);
 
-/// One row of the sweep CSV (SPEC section 6): one planner on one point.
+/// One row of the sweep CSV (docs/formats.md#sweep-csv): one planner on one point.
 struct SweepRow {
     std::string parameter;     ///< the parameter's name
     double value = 0;

@@ -1,4 +1,4 @@
-// The sweep CSV (SPEC section 6): writing, reading and merging shards.
+// The sweep CSV (docs/formats.md#sweep-csv): writing, reading and merging shards.
 #include "core/sweep/sweep.h"
 #include "core/io/csv.h"
 #include "core/util/decimal.h"

@@ -275,7 +275,7 @@ private slots:
         const QJsonObject plan = parse(planned.out);
         QVERIFY(plan.contains("lower_bound_mj"));
 
-        // A plan file of the SPEC section 5 form, without the optional fields, is still read.
+        // A plan file of the minimal form (docs/formats.md#plan), without the optional fields, is still read.
         QJsonObject plain = plan;
         plain.remove("lower_bound_mj");
         plain.remove("gap_percent");
@@ -485,7 +485,7 @@ private slots:
     }
 
 
-    // coinfer sweep (issue 14).
+    // coinfer sweep.
 
     void sweepRowsAreThePlansOfCoinferPlan()
     {

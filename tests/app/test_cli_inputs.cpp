@@ -1,4 +1,4 @@
-// Inputs are sacred (issue 26): no command writes over a file it reads, directly or through the
+// Inputs are sacred: no command writes over a file it reads, directly or through the
 // files a scenario refers to (description, GPU profile, trace, policy), whatever the spelling,
 // symlink or hard link; and SIGTERM, what Slurm sends at a time limit, stops a sweep or a search
 // as Ctrl-C does, keeping what is finished. Runs the real executable in a scratch folder.

@@ -51,7 +51,7 @@ private slots:
     }
 
     /// `dnn import` writes a description that reads back as the one `dnn show MODEL.onnx`
-    /// shows; bad models, options and shapes exit 2 naming what is wrong (issue 16).
+    /// shows; bad models, options and shapes exit 2 naming what is wrong (docs/dnn-import.md).
     void importsAnOnnxModel()
     {
         const std::string model = COINFER_TEST_DATA "/onnx/resnet18.onnx";
@@ -273,7 +273,7 @@ private slots:
         }
     }
 
-    // The CLI bug fixes of issue 11: each test fails on the hand-written parser of before.
+    // Command-line parsing bugs, each test failing on the hand-written parser CLI11 replaced.
 };
 
 QTEST_APPLESS_MAIN(TestCliModels)

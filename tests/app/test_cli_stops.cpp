@@ -1,4 +1,4 @@
-// Time limits are limits (issue 26, item 5): best, og and ip-ssa stop at --time-limit-ms and on
+// Time limits are limits: best, og and ip-ssa stop at --time-limit-ms and on
 // SIGTERM or Ctrl-C while OG runs, at 20,000 users, and write a valid plan or say that none was
 // found yet; simulate and compare-online keep their finished work on SIGTERM. The scenarios are tests/data/large (written by scripts/make-large-scenario.py
 // --form population: campus-20000x1 with --users 20000 --subtasks 1, campus-10000x20 with

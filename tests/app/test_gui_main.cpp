@@ -38,7 +38,7 @@ class TestGuiMain : public QObject {
     Q_OBJECT
 
 private slots:
-    /// Issue 13: an unknown --page is refused with exit 2 and the valid pages named, and no
+    /// An unknown --page is refused with exit 2 and the valid pages named, and no
     /// screenshot is written.
     void unknownPageIsRefused()
     {
@@ -52,7 +52,7 @@ private slots:
         QVERIFY(!QFileInfo::exists(shot));
     }
 
-    /// Issue 14: the Sweep page renders a sweep given on the command line; a bad one exits 2.
+    /// The Sweep page renders a sweep given on the command line; a bad one exits 2.
     void sweepPageRendersTheSweepAsked()
     {
         QTemporaryDir dir;
@@ -67,7 +67,7 @@ private slots:
         QVERIFY(QFileInfo(shot).size() > 0);
     }
 
-    /// Issue 26 item 7: a file the app cannot open is refused with the CLI's reason (file, field
+    /// A file the app cannot open is refused with the CLI's reason (file, field
     /// path, problem), not only "cannot be opened".
     void refusalNamesTheReason_data()
     {

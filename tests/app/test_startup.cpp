@@ -1,4 +1,4 @@
-// Start-up without CUDA (issue 15): the coinfer program, and coinfer-gui, link no CUDA library,
+// Start-up without CUDA: the coinfer program, and coinfer-gui, link no CUDA library,
 // so they start and plan on a machine without one; `coinfer profile` runs coinfer-profile from
 // its own folder, and says what is missing when that program, or a library it needs, is absent.
 #include <QDir>

@@ -1,4 +1,4 @@
-// Test-only copy of OG as it was before issue 15 (core/planning/og.cpp at aff653b), renamed into
+// Test-only copy of OG as it was before its pruned sweep (core/planning/og.cpp at aff653b), renamed into
 // coinfer::reference. Do not edit (beyond planOgBefore reporting a plan dropped for its budget):
 // it is the reference the new OG is compared against.
 

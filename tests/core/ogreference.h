@@ -1,5 +1,5 @@
 #pragma once
-// OG as it was before issue 15 (a sweep that re-evaluates every row a change ripples to, with no
+// OG as it was before its pruned sweep (a sweep that re-evaluates every row a change ripples to, with no
 // pruning): kept only as the reference that the seeded comparison (test_ogfast) and the
 // before/after benchmark (bench_planners, BM_OgReference*) check the product's OG against.
 // Not linked into the product.

@@ -1,4 +1,4 @@
-// The plan writer before issue 15, kept for the tests only: it built nlohmann's document and
+// The plan writer before the streaming one, kept for the tests only: it built nlohmann's document and
 // dumped it. test_planio checks that today's streaming planToJson() writes the same bytes.
 #include "planioreference.h"
 
@@ -53,7 +53,7 @@ std::string planToJsonBefore(const Scenario& scenario, const Plan& plan)
         document["feasible"] = plan.feasible;
     putStated(document, "local_energy_mj", plan.localEnergyMj);
     putStated(document, "saving_percent", plan.savingPercent);
-    // SPEC section 6: optional, so that readers of the section 5 form are not broken.
+    // Optional (docs/formats.md#plan), so that readers of the minimal plan form are not broken.
     if (std::isfinite(plan.lowerBoundMj))
         document["lower_bound_mj"] = plan.lowerBoundMj;
     if (const double gap = gapPercent(plan); std::isfinite(gap))

@@ -1,5 +1,5 @@
-// The best planner, the lower bounds and the anytime exact search: the counterexamples of
-// issue 10 kept as tests, and the seeded families of families.h against the exact search.
+// The best planner, the lower bounds and the anytime exact search: counterexamples found while
+// building them, kept as tests, and the seeded families of families.h against the exact search.
 #include "exactoptimum.h"
 #include "families.h"
 
@@ -188,7 +188,7 @@ private slots:
     void atEqualEnergyBestHasNoMoreBatchesThanThePlannersBesideIt()
     {
         // classroom-split: no-batching, IP-SSA and OG all reach the optimum; best once returned
-        // the 38 unbatched copies, which hides what batching does (issue 13).
+        // the 38 unbatched copies, which hides what batching does.
         int ties = 0;
         auto check = [&ties](const Scenario& scenario, const QString& name) {
             const CostModel model(scenario);
@@ -230,7 +230,7 @@ private slots:
         }
     }
 
-    /// The quality target of issue 10 on every family: within 1% of exact on at least 99% of the
+    /// best's quality target (docs/algorithms.md section 8) on every family: within 1% of exact on at least 99% of the
     /// instances exact solves, never above a baseline, and a bound never above the optimum.
     void familiesAgainstExact()
     {

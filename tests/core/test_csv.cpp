@@ -1,4 +1,4 @@
-// CSV (issue 26, item 9): one reader and writer for every CSV file (core/io/csv.h). Traces and
+// CSV: one reader and writer for every CSV file (core/io/csv.h). Traces and
 // sweep CSVs read a UTF-8 byte order mark and RFC 4180 quoting; the per-user export neutralises
 // formula prefixes; an arrival trace with only its header is refused (item 4).
 #include "core/io/csv.h"
@@ -101,7 +101,7 @@ private slots:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("fragment");
-        // Issue 26, item 4: a header alone ran generated arrivals instead.
+        // A header alone must not be taken for "no trace" (generated arrivals would run instead).
         QTest::newRow("header only") << "user,release_ms,deadline_ms\n" << "t.csv: has no arrivals, only the header";
         QTest::newRow("header and blank lines") << "user,release_ms,deadline_ms\n\n\r\n" << "t.csv: has no arrivals";
         QTest::newRow("BOM and header") << QString::fromStdString(kBom) + "user,release_ms,deadline_ms" << "t.csv: has no arrivals";

@@ -85,7 +85,7 @@ DnnDescription chainOf(const TensorShape& input, std::vector<Layer> layers)
     return dnn;
 }
 
-/// A description using every layer kind and block form added for ONNX import (issue 16).
+/// A description using every layer kind and block form added for ONNX import.
 DnnDescription newFeatures()
 {
     DnnDescription dnn = concatenation({8, 10, 10}, {convLayer(16, 1), plainLayer(LayerKind::HardSwish)},

@@ -1,4 +1,4 @@
-// examples/classroom-split.json (issue 13): its layer numbers follow from the layer shapes, and
+// examples/classroom-split.json: its layer numbers follow from the layer shapes, and
 // the recommended (best) plan splits inside the network, meets every deadline and is beaten by
 // no planner shown beside it. classroom.json, whose activations never shrink below the input,
 // is the contrast: there nobody splits inside.

@@ -129,7 +129,7 @@ private slots:
 
     void anEmptyNameIsNamedAsSuch()
     {
-        // Issue 26 item 10: `--output ''` said "coinfer: : cannot replace the file".
+        // An empty name is named as such: `--output ''` once said "coinfer: : cannot replace the file".
         const Expected<std::string> read = readTextFile("");
         QVERIFY(!read.has_value());
         QVERIFY2(read.error().message == "\"\" (an empty file name): cannot be read; give the name of a file", read.error().message.c_str());

@@ -1,5 +1,5 @@
 // The device, channel and population models (core/model/devicemodels.h, population.h) against
-// values computed by hand from the formulas of SPEC section 1 with inputs chosen so that the
+// values computed by hand from the formulas of docs/formats.md#the-model with inputs chosen so that the
 // arithmetic is exact or short; the worked numbers are in the comments.
 #include "core/model/devicemodels.h"
 #include "core/model/population.h"
@@ -41,7 +41,7 @@ Dnn handDnn(const std::string& name = "hand")
     return dnn;
 }
 
-/// SPEC section 1 by hand: cycles = flops * cyclesPerFlop; t = cycles / f; e = kappa f^2 cycles.
+/// docs/formats.md#the-model by hand: cycles = flops * cyclesPerFlop; t = cycles / f; e = kappa f^2 cycles.
 double handLatencyMs(const CpuModel& cpu, double flops)
 {
     return flops * cpu.cyclesPerFlop / (cpu.frequencyGhz * 1e9) * 1000.0;

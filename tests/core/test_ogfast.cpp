@@ -1,4 +1,4 @@
-// OG after issue 15 (pruned sweep, core/planning/og.cpp and ogsolver.cpp) against OG before it
+// OG with its pruned sweep (core/planning/og.cpp and ogsolver.cpp) against OG before it
 // (the test-only copy in ogreference.cpp): the same optimum and the same feasibility on seeded
 // instances of 50 to 300 users, with distinct and equal deadlines, constant and affine curves,
 // small B_max and users that cannot meet their deadline, and on the slowest seeds of the 1,000 x

@@ -1,4 +1,4 @@
-// ONNX import (issue 16): torchvision's graphs against the built-in DNNs, and small models built
+// ONNX import: torchvision's graphs against the built-in DNNs, and small models built
 // here with ONNX's protobuf API for each structure and each kind of bad input.
 #include "core/dnn/dnn.h"
 #include "core/io/dnnio.h"
@@ -133,7 +133,7 @@ private slots:
         QTest::newRow("vgg16") << "vgg16" << 0;
     }
 
-    /// Issue 16's acceptance: total MACs within 2%, every built-in cut among the imported ones
+    /// What an import must reach: total MACs within 2%, every built-in cut among the imported ones
     /// with the same output, the same input and final output; residual blocks stay whole.
     void torchvisionMatchesTheBuiltin()
     {
@@ -507,7 +507,7 @@ private slots:
 
     void controlFlowIsRefusedBeforeShapeInference()
     {
-        // Issue 26: a stride of 0 inside an If branch or a Loop body raised SIGFPE in ONNX's
+        // A stride of 0 inside an If branch or a Loop body raised SIGFPE in ONNX's
         // shape inference, which enters subgraphs even of nodes off the data path. The node is
         // refused whole, before inference (hostile files: tests/data/hostile/dnn/stride-zero-in-*).
         QFETCH(QString, op);

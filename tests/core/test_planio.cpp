@@ -1,4 +1,4 @@
-// The streaming plan writer (issue 15) writes the bytes that the writer before it (nlohmann's
+// The streaming plan writer writes the bytes that the writer before it (nlohmann's
 // document and dump(2), tests/core/planioreference.cpp) wrote, for every planner's plans and for
 // the values that format differently: null, whole numbers, exponents, escaped ids.
 #include "core/io/planio.h"
@@ -97,7 +97,7 @@ private slots:
 
     void tableKeepsEachIdOnOneLine()
     {
-        // Issue 26 item 10: a NUL cut the id short and a newline broke the row.
+        // A NUL must not cut the id short, nor a newline break the row.
         Scenario scenario;
         scenario.dnn.subtasks.resize(1);
         for (const std::string id : {std::string("a\nb"), std::string("c\0d", 3), std::string("e\\f")}) {

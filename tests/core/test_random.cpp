@@ -10,7 +10,7 @@
 // - uniform() and draw(): computed here from the published outputs with the documented formulas
 //   ((x >> 11) * 2^-53; min + (max - min) u; choices[floor(u * size)]).
 // - generatePopulation and makeArrivalTrace: computed by the same Python SplitMix64 with the
-//   formulas of SPEC section 1 and the draw order documented below (one uniform per class pick,
+//   formulas of docs/formats.md#the-model and the draw order documented below (one uniform per class pick,
 //   then the deadline, then the distance or rate; per-user trace streams seeded with
 //   seed * 0x9E3779B97F4A7C15 + m * 7919 + 1, exponential gaps -ln(1 - u) / rate, one deadline
 //   draw per task). The script is quoted at the end of this file.

@@ -1,4 +1,4 @@
-// The fast reader of the table form (issue 15) against the path-naming reader: it takes the
+// The fast reader of the table form against the path-naming reader: it takes the
 // files it is for, and on every other file, good, bad or hostile, parseScenario() gives exactly
 // what the path-naming reader gives (the same scenario, the same message, the same warnings).
 #include "core/io/fileio.h"

@@ -191,7 +191,7 @@ private slots:
         QCOMPARE(back->batches.size(), plan.batches.size());
         QCOMPARE(back->users[1].finishMs, plan.users[1].finishMs);
         QCOMPARE(back->totalEnergyMj, plan.totalEnergyMj);
-        // The file follows SPEC section 5, read here with an independent JSON parser.
+        // The file follows docs/formats.md#plan, read here with an independent JSON parser.
         const QJsonObject json = QJsonDocument::fromJson(QByteArray::fromStdString(text)).object();
         QCOMPARE(json["format"].toString(), QString("coinfer-plan"));
         QCOMPARE(json["version"].toInt(), 1);
@@ -262,7 +262,7 @@ private slots:
 
     /// A user listed twice in one batch of 65,536 members, or in two batches of one sub-task, is
     /// named with the same messages as in a small batch, by simulate() and by verifyPlan() alike
-    /// (issue 15: the duplicate check is a per-user stamp now, not a search of the batch).
+    /// (the duplicate check is a per-user stamp, not a search of the batch).
     void duplicateMembersOfALargeBatchAreNamed()
     {
         RandomScenarioSpec spec;

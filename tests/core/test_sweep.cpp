@@ -1,4 +1,4 @@
-// What-if sweeps (issue 14): every row is checked against an independent makePlan on a scenario
+// What-if sweeps: every row is checked against an independent makePlan on a scenario
 // built here from the file's text or by hand (never against numbers written into the test), and
 // the run's promises are checked: same rows for any --jobs and shards, repeats that differ,
 // cancel that keeps finished points, a CSV that reads back to the same rows.

@@ -1,7 +1,7 @@
 // searchUniformLoadLimit (core/planning/roundbounds.h) finds its K "within @p maxPlans plans".
 // Its golden-section loop plans two points per pass; it once checked only that one more plan
 // fit, so about 3% of these small seeded instances (e.g. random-9600003 with maxPlans 4) made
-// maxPlans + 1 plans. Found by the direct tests of issue 11; kept as a counterexample.
+// maxPlans + 1 plans. Found by direct tests of the planners; kept as a counterexample.
 #include "core/model/costmodel.h"
 #include "core/model/randomscenario.h"
 #include "core/planning/planner.h"

@@ -134,7 +134,7 @@ private slots:
         QCOMPARE(model.rowCount(), 8);
     }
 
-    /// Issue 13: with every user deleted, Add user adds one (a copy of the last removed), and a
+    /// With every user deleted, Add user adds one (a copy of the last removed), and a
     /// scenario of zero users is either saved so that it opens again or refused with a reason.
     void emptyScenarioStates()
     {
@@ -166,7 +166,7 @@ private slots:
         QVERIFY(document.scenario().users[0].id != std::string());
     }
 
-    /// Issue 13: thousands of inserted users reach the table as one reset, not one signal each,
+    /// Thousands of inserted users reach the table as one reset, not one signal each,
     /// and undo removes them the same way.
     void bulkInsertIsOneReset()
     {
@@ -200,7 +200,7 @@ private slots:
         QCOMPARE(inserted.size(), 1);
     }
 
-    /// Issue 13: a bulk edit of many rows and its undo each reach the table as one reset and the
+    /// A bulk edit of many rows and its undo each reach the table as one reset and the
     /// document as one "edited" (undoing 1,000 edited rows took 9 s at 2,000 users, one signal
     /// and one stale mark per row); undo and redo restore every row.
     void bulkEditAndItsUndoAreOneReset()
@@ -247,7 +247,7 @@ private slots:
         QVERIFY(document.undoStack()->isClean());
     }
 
-    /// Issue 13: at 10,000 users a bulk edit's form change (O(M) JSON work) held the GUI thread
+    /// At 10,000 users a bulk edit's form change (O(M) JSON work) held the GUI thread
     /// 0.2 s. From UserTableModel::kUsersForWorker users it is made on a worker: the call returns
     /// at once, the edit lands when the worker is done, and an edit made meanwhile drops it.
     void bulkEditOfALargeScenarioIsPreparedOnAWorker()
@@ -284,7 +284,7 @@ private slots:
         QVERIFY(document.scenario().users.front().deadlineMs != 654.0);
     }
 
-    /// Issue 13: a bulk edit of thousands of generated users is one form change (it took 10 s at
+    /// A bulk edit of thousands of generated users is one form change (it took 10 s at
     /// 10,000 users, O(M) per row); the saved file reads back with the new values, and undo gives
     /// back the file's own text.
     void bulkEditOfAPopulationSavesAndReadsBack()
@@ -320,7 +320,7 @@ private slots:
             QCOMPARE(document.scenario().users[m].deadlineMs, before[m].deadlineMs);
     }
 
-    /// Issue 13: where one table edit's time goes at 10,000 users (printed; the bound is generous):
+    /// Where one table edit's time goes at 10,000 users (printed; the bound is generous):
     /// the file form's editUser against the rest (the document, the model's signals).
     void oneEditAtTenThousandUsers()
     {
@@ -363,7 +363,7 @@ private slots:
         QVERIFY(!document.save("/nonexistent/dir/x.json").has_value());
     }
 
-    /// Issue 12: campus.json (a seeded population) is saved back byte for byte, an edit of one
+    /// campus.json (a seeded population) is saved back byte for byte, an edit of one
     /// generated user adds one entry and says so, and undoing it gives the very bytes again.
     void saveKeepsTheFilesOwnForm()
     {
@@ -408,7 +408,7 @@ private slots:
         QCOMPARE(document.path(), saved); // saving expanded leaves the document on its own file
     }
 
-    /// Issue 26: Save as and the exports never write over the files the scenario refers to, nor
+    /// Save as and the exports never write over the files the scenario refers to, nor
     /// an export over the scenario itself; the message names both roles.
     void saveAndExportsRefuseTheScenariosOwnFiles()
     {

@@ -1,4 +1,4 @@
-// Watching an online episode (issue 17): the timeline built from a recorded episode has every
+// Watching an online episode: the timeline built from a recorded episode has every
 // task once, its pool waits end at their dispatch, the GPU lane holds every dispatch's batches
 // at the dispatch time plus their start, misses are marked where the finish passes the
 // deadline, the energy meter ends at the episode's total, the player steps from dispatch to

@@ -67,7 +67,7 @@ private slots:
             QVERIFY(QImage(file).width() > 100);
         window.showPage(2);
         QCOMPARE(window.exportCharts(dir.path() + "/dnn.pdf").size(), 2);
-        // Issue 26: a chart that cannot be written says why, naming the file (before: "could not be written").
+        // A chart that cannot be written says why, naming the file (before: "could not be written").
         QString chartError;
         QVERIFY(window.exportCharts(dir.path() + "/missing/dnn.png", &chartError).isEmpty());
         QVERIFY2(chartError.contains(dir.path() + "/missing/dnn-split-points.png") && chartError.contains("No such file or directory"),

@@ -301,7 +301,7 @@ private slots:
         QVERIFY(!window.resultsAreStale());
     }
 
-    /// Issue 13: an impossible deadline names the user in the status bar, marks its row with a
+    /// An impossible deadline names the user in the status bar, marks its row with a
     /// tooltip of the three times, and the plan page keeps the last plan marked outdated.
     void infeasibleUsersAreExplained()
     {
@@ -488,7 +488,7 @@ private slots:
         QCOMPARE(field, odd);
         QCOMPARE(row[k + 1], QChar(','));
         QCOMPARE(row.mid(k + 2).split(',').size(), 7); // the other seven columns
-        // Issue 26: an id a spreadsheet would take for a formula gets a single quote in front.
+        // An id a spreadsheet would take for a formula gets a single quote in front.
         QVERIFY(window.userModel()->setData(window.userModel()->index(1, UserTableModel::Id), "=1+2"));
         QVERIFY(waitForPlans(window));
         file.close();
@@ -497,7 +497,7 @@ private slots:
         QVERIFY(QString::fromUtf8(file.readAll()).split("\r\n")[2].startsWith("\"'=1+2\","));
     }
 
-    /// Issue 13: Open reads a 10,000-user file on a worker: the GUI thread keeps ticking, the
+    /// Open reads a 10,000-user file on a worker: the GUI thread keeps ticking, the
     /// scenario arrives whole, and a bad file afterwards leaves it as it was.
     void openingALargeFileDoesNotFreeze()
     {
@@ -534,7 +534,7 @@ private slots:
         QCOMPARE(window.document()->scenario().userCount(), 10000);
     }
 
-    /// Issue 13: generating 5,000 users runs off the GUI thread: the event loop keeps ticking.
+    /// Generating 5,000 users runs off the GUI thread: the event loop keeps ticking.
     void generatingDoesNotFreeze()
     {
         MainWindow window;
@@ -578,7 +578,7 @@ private slots:
         QCOMPARE(window.document()->scenario().userCount(), before);
     }
 
-    /// Issue 13: a scenario with no online block says so on the online page, without axes, and
+    /// A scenario with no online block says so on the online page, without axes, and
     /// its buttons are disabled; one with a block enables them.
     void onlinePageWithoutOnlineBlock()
     {
@@ -596,7 +596,7 @@ private slots:
         QVERIFY2(window.onlineView()->summary()->text().startsWith("No episode yet: "), qPrintable(window.onlineView()->summary()->text()));
     }
 
-    /// Issue 13: deleting every user, then Add user, gives one user; the status bar says there are none meanwhile.
+    /// Deleting every user, then Add user, gives one user; the status bar says there are none meanwhile.
     void addUserAfterDeletingAll()
     {
         MainWindow window;

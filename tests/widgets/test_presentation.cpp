@@ -138,7 +138,7 @@ private slots:
         QVERIFY(!Walkthrough(*readScenario(kClassroom.toStdString())).step(3).explanation.contains("saturated"));
     }
 
-    // Issue 13: the lanes filled ~20 px of a full screen, leaving 60 % of it empty, and missed
+    // The lanes once filled ~20 px of a full screen, leaving 60 % of it empty, and missed
     // deadlines were neither marked nor stated.
     void lanesFillTheScreenAndMissedDeadlinesAreStated()
     {

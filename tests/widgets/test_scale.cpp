@@ -1,4 +1,4 @@
-// Issue 13, "no single GUI-thread step takes over 50 ms with 10,000 users": a 5 ms timer on the
+// "No single GUI-thread step takes over 50 ms with 10,000 users": a 5 ms timer on the
 // GUI thread records the largest gap between its ticks while the window opens a large scenario,
 // plans it, shows each page, edits a deadline, undoes, generates users and selects a user. The
 // printed gaps are the figures to report; the bound checked is generous so that CI on two slow
@@ -102,7 +102,7 @@ private slots:
             return true;
         };
         QVERIFY(step("plan (heuristics)", [&] { changed.clear(); window.planNow(); }, heuristicsArrived, 300000));
-        // Issue 15, "planning 10,000 users in the background stays under 2 s": the worker's own
+        // "Planning 10,000 users in the background stays under 2 s": the worker's own
         // time per heuristic (the step above adds the cost model, the hand-over and 100 ms).
         double heuristicsMs = 0;
         for (Algorithm algorithm : allAlgorithms())

@@ -1,4 +1,4 @@
-// The Sweep page (issue 14): its rows are the core sweep's, its chart shows the mean and range
+// The Sweep page: its rows are the core sweep's, its chart shows the mean and range
 // of feasible plans only, a click opens the point's variant, cancel keeps the finished points,
 // an edit marks the sweep stale, and the CSV export reads back as the rows shown.
 #include "core/io/fileio.h"

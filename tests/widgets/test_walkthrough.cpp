@@ -1,4 +1,4 @@
-// The walkthrough tells the split story (issue 13): on examples/classroom-split.json one step
+// The walkthrough tells the split story: on examples/classroom-split.json one step
 // names a user that cuts the network inside (0 < p < N) and gives its numbers. The numbers are
 // recomputed here from the scenario file itself (layer FLOPs, CPU model, Shannon rate from the
 // distance), not from the cost model the walkthrough uses, so a wrong figure or a wrong user fails.
@@ -38,7 +38,7 @@ QJsonObject readJson(const QString& path)
     return QJsonDocument::fromJson(file.readAll()).object();
 }
 
-/// SPEC section 1: t = c w / f, e = kappa f^2 c w, r = B log2(1 + P h / (N0 B)) with
+/// docs/formats.md#the-model: t = c w / f, e = kappa f^2 c w, r = B log2(1 + P h / (N0 B)) with
 /// h = 10^(-PL/10), PL = ref + 10 exp log10(d / 1 km); upload energy P d_p 8 / r.
 std::vector<UserCosts> costsFromFile(const QJsonObject& root)
 {

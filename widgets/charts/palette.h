@@ -1,7 +1,7 @@
 #pragma once
 // One colour meaning everywhere: the timeline, the charts, the legends, the exports and the
 // presentation draw what a user's time and energy go to in these colours, so a colour read in
-// one view means the same in every other (issue 13). Header-only; widgets/charts is the layer
+// one view means the same in every other. Header-only; widgets/charts is the layer
 // every view and export links.
 
 #include <QColor>

@@ -1,6 +1,6 @@
 #pragma once
 // One dialog for everything an animation export needs: format, frame rate, length, size, which
-// lanes and the target, instead of a row of one-field dialogs (issue 13).
+// lanes and the target, instead of a row of one-field dialogs.
 
 #include "widgets/views/timelineview.h"
 

@@ -79,7 +79,7 @@ public:
     void selectUser(int user);
     /// Plans now (background); the same as F5.
     void planNow();
-    /// Writes the chosen algorithm's plan (SPEC section 5) as JSON or, for *.csv, per-user CSV.
+    /// Writes the chosen algorithm's plan (docs/formats.md#plan) as JSON or, for *.csv, per-user CSV.
     bool exportPlan(const QString& path, const QString& algorithm, QString* error = nullptr);
     /// exportPlan, then says how it went: a confirmation in the status bar, or an error dialog.
     bool exportPlanAndSay(const QString& path, const QString& algorithm);

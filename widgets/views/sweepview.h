@@ -1,5 +1,5 @@
 #pragma once
-// The Sweep page (issue 14): one quantity of the open scenario varied over values, each point
+// The Sweep page: one quantity of the open scenario varied over values, each point
 // planned by several planners over seeded repeats, on a worker with progress and cancel; the
 // chart shows energy, saving or gap against the value, a line of means per planner with a
 // min-max band over repeats. Clicking a point opens that variant in a window of its own.
