@@ -19,7 +19,7 @@ coinfer=$(scripts/gpu-build.sh | tail -n 1) || { echo "THE BUILD FAILED"; exit 1
 echo "build: $(( $(date +%s) - started )) s"
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,power.limit --format=csv || true
 
-echo "== start-up (issue 15)"
+echo "== start-up: what the CPU-only commands link and cost"
 echo "CUDA libraries coinfer links: $(ldd "$coinfer" | grep -ciE 'cuda|cudnn|cublas')"
 echo "CUDA libraries coinfer-profile links: $(ldd "$(dirname "$coinfer")/coinfer-profile" | grep -ciE 'cuda|cudnn|cublas')"
 /usr/bin/time -f "coinfer --version: peak %M KB, %e s" "$coinfer" --version 2>&1 | tail -n 2
