@@ -12,11 +12,6 @@
 
 namespace coinfer {
 
-std::string onlinePlannerName(OnlinePlanner planner)
-{
-    return planner == OnlinePlanner::Og ? "og" : "ip-ssa";
-}
-
 void OnlineResult::add(const OnlineResult& other)
 {
     tasks += other.tasks;

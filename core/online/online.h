@@ -2,6 +2,7 @@
 // Online scheduling (SPEC section 3): tasks arrive over time, wait in a pool, and a dispatch
 // policy decides each slot whether to plan the pool now with OG or IP-SSA.
 
+#include "core/model/onlinepolicy.h"
 #include "core/model/plan.h"
 #include "core/model/scenario.h"
 
@@ -40,25 +41,6 @@ struct MmppSegment {
 /// exponential with the state's mean, the next state uniform among the others. Empty unless
 /// the scenario's process is "mmpp". O(segments).
 std::vector<MmppSegment> makeMmppPath(const OnlineSettings& online, std::uint64_t seed, int chain);
-
-enum class OnlinePlanner { Og, IpSsa };
-
-/// "og" or "ip-ssa".
-std::string onlinePlannerName(OnlinePlanner planner);
-
-/// What a policy sees at the start of a slot, every feature normalised to about [0, 1].
-struct OnlineObservation {
-    static constexpr int kFeatures = 11;
-    /// pool size / M; smallest remaining slack; a 4-bin histogram of slacks; GPU busy time
-    /// left; recent arrival rate against the expected one; the share of forced tasks; the
-    /// arrival rate over a short (about 5 slots) and a long (about 100 slots) horizon,
-    /// exponentially averaged, against 4 x the expected one.
-    double features[kFeatures] = {};
-    int poolSize = 0;
-    double minSlackShare = 1;  ///< smallest remaining slack / the largest relative deadline
-    bool forced = false;       ///< some task must go now or miss its deadline
-    double nowMs = 0;
-};
 
 /// Totals of one or more episodes.
 struct OnlineResult {
