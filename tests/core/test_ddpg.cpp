@@ -1,6 +1,7 @@
 // The reinforcement-learning parts: backpropagation against finite differences, Adam, the
 // replay buffer, target updates, reproducible training, and policy files.
 #include "core/learning/ddpg.h"
+#include "core/learning/ddpgagent.h"
 #include "core/util/random.h"
 #include "core/learning/mlp.h"
 #include "core/io/scenarioio.h"
@@ -194,10 +195,10 @@ private slots:
         Expected<DdpgPolicy> second = trainDdpg(scenario, options);
         QVERIFY(first.has_value() && second.has_value());
         QCOMPARE(reports, 6);
-        QCOMPARE(first->actor.parameters(), second->actor.parameters());
+        QCOMPARE(first->actor.network().parameters(), second->actor.network().parameters());
         options.ddpg.seed = 2;
         Expected<DdpgPolicy> other = trainDdpg(scenario, options);
-        QVERIFY(other->actor.parameters() != first->actor.parameters());
+        QVERIFY(other->actor.network().parameters() != first->actor.network().parameters());
     }
 
     void stoppingKeepsTheBestSoFar()
@@ -221,7 +222,7 @@ private slots:
         policy.episodes = 7;
         Expected<DdpgPolicy> back = parsePolicy(policyToJson(policy), "policy.json");
         QVERIFY2(back.has_value(), back ? "" : back.error().message.c_str());
-        QCOMPARE(back->actor.parameters(), policy.actor.parameters());
+        QCOMPARE(back->actor.network().parameters(), policy.actor.network().parameters());
         QCOMPARE(int(back->planner), int(OnlinePlanner::IpSsa));
         QCOMPARE(back->episodes, 7);
     }
