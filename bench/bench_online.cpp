@@ -1,5 +1,5 @@
 // Online mode: simulator steps per second and DDPG agent updates per second.
-#include "core/learning/ddpg.h"
+#include "core/learning/ddpgagent.h"
 #include "core/online/online.h"
 #include "core/io/scenarioio.h"
 

@@ -13,7 +13,7 @@ void addPlanCommands(CLI::App& app, Commands& commands);
 /// dnn list|show, profile (measure, check, show, diff) (app/cli/dnn.cpp).
 void addDnnCommands(CLI::App& app, Commands& commands);
 
-/// simulate, train, compare-online (app/cli/online.cpp).
+/// simulate, train, compare-online (app/cli/online.cpp, simulate.cpp, compareonline.cpp).
 void addOnlineCommands(CLI::App& app, Commands& commands);
 
 /// sweep, sweep merge (app/cli/sweep.cpp).

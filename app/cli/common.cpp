@@ -142,7 +142,8 @@ std::optional<std::string> inputNamedBy(const CLI::App& command, const std::stri
     return std::nullopt;
 }
 
-/// "coinfer sweep merge": the command's name with its parents', for messages.
+} // namespace
+
 std::string messagePrefix(const CLI::App& command)
 {
     std::string path = command.get_name();
@@ -151,7 +152,15 @@ std::string messagePrefix(const CLI::App& command)
     return "coinfer " + path;
 }
 
-} // namespace
+std::optional<std::string> oneScenarioFile(const CLI::App& command, std::ostream& err)
+{
+    const std::vector<std::string> files = arguments(command);
+    if (files.size() == 1)
+        return files[0];
+    const std::string prefix = messagePrefix(command);
+    err << prefix << ": give exactly one scenario file, not " << files.size() << " (see " << prefix << " --help)\n";
+    return std::nullopt;
+}
 
 int refuseOverwrite(const CLI::App& command, const std::string& outputOption, const std::string& output, std::ostream& err)
 {

@@ -66,6 +66,13 @@ std::optional<std::string> optionValue(const CLI::App& command, const std::strin
 /// The positional arguments as given: the declared ones that were filled, then any surplus.
 std::vector<std::string> arguments(const CLI::App& command);
 
+/// "coinfer sweep merge": the command's name with its parents', for messages.
+std::string messagePrefix(const CLI::App& command);
+
+/// The one scenario file @p command was given; nullopt after "coinfer CMD: give exactly one
+/// scenario file, not N (see coinfer CMD --help)" on @p err for none or several.
+std::optional<std::string> oneScenarioFile(const CLI::App& command, std::ostream& err);
+
 /// The strict forms of numbers on the command line: an optional sign and digits; a plain
 /// decimal (digits, '.', an exponent). Leading spaces, hexadecimal, units or trailing text: nullopt.
 std::optional<long long> parseInteger(const std::string& text);

@@ -59,13 +59,11 @@ struct PlanRequest {
 
 std::optional<PlanRequest> readPlanRequest(const CLI::App& command, std::ostream& err)
 {
-    const std::vector<std::string> files = arguments(command);
-    if (files.size() != 1) {
-        err << "coinfer plan: give exactly one scenario file (see coinfer --help)\n";
+    const std::optional<std::string> file = oneScenarioFile(command, err);
+    if (!file)
         return std::nullopt;
-    }
     PlanRequest request;
-    request.scenarioPath = files[0];
+    request.scenarioPath = *file;
     request.name = *optionValue(command, "--algorithm");
     const std::optional<Algorithm> algorithm = algorithmFromName(request.name);
     if (!algorithm) {
@@ -286,17 +284,15 @@ const CompareRow* recommendedRow(const std::vector<CompareRow>& rows)
 
 int commandCompare(const CLI::App& command, Io io)
 {
-    const std::vector<std::string> files = arguments(command);
-    if (files.size() != 1) {
-        io.err << "coinfer compare: give exactly one scenario file\n";
+    const std::optional<std::string> file = oneScenarioFile(command, io.err);
+    if (!file)
         return kExitBadInput;
-    }
     const Expected<std::optional<double>> timeLimitMs = timeLimitOption(command, "coinfer compare");
     if (!timeLimitMs) {
         io.err << timeLimitMs.error().message << "\n";
         return kExitBadInput;
     }
-    Expected<Scenario> scenario = readScenarioWarning(files[0], io.err);
+    Expected<Scenario> scenario = readScenarioWarning(*file, io.err);
     if (!scenario)
         return fail(io.err, scenario.error());
     const CostModel model(*scenario);
@@ -318,12 +314,10 @@ int commandCompare(const CLI::App& command, Io io)
 
 int commandExpand(const CLI::App& command, Io io)
 {
-    const std::vector<std::string> files = arguments(command);
-    if (files.size() != 1) {
-        io.err << "coinfer expand: give exactly one scenario file\n";
+    const std::optional<std::string> file = oneScenarioFile(command, io.err);
+    if (!file)
         return kExitBadInput;
-    }
-    Expected<Scenario> scenario = readScenarioWarning(files[0], io.err);
+    Expected<Scenario> scenario = readScenarioWarning(*file, io.err);
     if (!scenario)
         return fail(io.err, scenario.error());
     return emit(scenarioToJson(*scenario), command, io);

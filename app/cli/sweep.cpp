@@ -84,13 +84,11 @@ bool readSeed(const CLI::App& command, SweepRequest& request, std::ostream& err)
 
 std::optional<SweepCommand> readSweepCommand(const CLI::App& command, std::ostream& err)
 {
-    const std::vector<std::string> files = arguments(command);
-    if (files.size() != 1) {
-        err << "coinfer sweep: give exactly one scenario file (see coinfer sweep --help)\n";
+    const std::optional<std::string> file = oneScenarioFile(command, err);
+    if (!file)
         return std::nullopt;
-    }
     SweepCommand sweep;
-    sweep.scenarioPath = files[0];
+    sweep.scenarioPath = *file;
     const std::optional<SweepParameter> parameter = readVary(command, sweep.valuesText, err);
     if (!parameter)
         return std::nullopt;
@@ -145,8 +143,7 @@ private:
 /// Reads the scenario as a sweep's base, printing its warnings; nullopt after its error.
 std::optional<SweepBase> readBase(const std::string& path, std::ostream& err, int& status)
 {
-    Expected<std::string> text = readTextFile(path);
-    Expected<SweepBase> base = text ? prepareSweepBase(std::move(*text), path) : Expected<SweepBase>(Unexpected(text.error()));
+    Expected<SweepBase> base = readTextFile(path).and_then([&](std::string&& text) { return prepareSweepBase(std::move(text), path); });
     if (!base) {
         status = fail(err, base.error());
         return std::nullopt;

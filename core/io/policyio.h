@@ -3,7 +3,7 @@
 // actor as plain numbers. The learning layer turns them into a network; this layer only reads,
 // checks and writes them, so it needs no linear algebra.
 
-#include "core/online/online.h"
+#include "core/model/onlinepolicy.h"
 #include "core/util/expected.h"
 
 #include <cstdint>

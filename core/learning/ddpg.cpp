@@ -1,5 +1,7 @@
 #include "core/learning/ddpg.h"
 
+#include "core/learning/ddpgagent.h"
+
 #include <charconv>
 
 #include <algorithm>
@@ -135,14 +137,14 @@ bool DdpgAgent::update()
     return true;
 }
 
-DispatchPolicy ddpgDispatchPolicy(const Mlp& actor)
+DispatchPolicy ddpgDispatchPolicy(const Actor& actor)
 {
-    return [actor](const OnlineObservation& o) {
-        if (o.poolSize == 0)
-            return false;
-        const double threshold = actor.predict(Eigen::Map<const Eigen::VectorXd>(o.features, OnlineObservation::kFeatures))(0, 0);
-        return o.minSlackShare <= threshold;
-    };
+    return [actor](const OnlineObservation& o) { return o.poolSize > 0 && o.minSlackShare <= actor.threshold(o); };
+}
+
+PolicyThreshold ddpgThreshold(const Actor& actor)
+{
+    return [actor](const OnlineObservation& o) { return actor.threshold(o); };
 }
 
 OnlineResult evaluatePolicy(const Scenario& scenario, OnlinePlanner planner, const DispatchPolicy& policy,

@@ -1,5 +1,9 @@
 #include "core/learning/policy.h"
 
+#include "core/learning/mlp.h"
+
+#include <utility>
+
 namespace coinfer {
 
 namespace {
@@ -30,7 +34,7 @@ PolicyFile toPolicyFile(const DdpgPolicy& policy)
     PolicyFile file;
     file.planner = policy.planner;
     file.training = {policy.scenarioName, policy.episodes, policy.seed, policy.evaluationEnergyPerTaskMj, policy.evaluationMisses};
-    const Mlp& actor = policy.actor;
+    const Mlp& actor = policy.actor.network();
     const Eigen::VectorXd all = actor.parameters();
     const double* at = all.data();
     for (size_t l = 0; l + 1 < actor.sizes().size(); ++l) {
@@ -60,8 +64,9 @@ DdpgPolicy fromPolicyFile(const PolicyFile& file)
         parameters.insert(parameters.end(), layer.bias.begin(), layer.bias.end());
     }
     DdpgPolicy policy;
-    policy.actor = Mlp(sizes, activations, 0);
-    policy.actor.setParameters(Eigen::Map<const Eigen::VectorXd>(parameters.data(), static_cast<Eigen::Index>(parameters.size())));
+    Mlp actor(sizes, activations, 0);
+    actor.setParameters(Eigen::Map<const Eigen::VectorXd>(parameters.data(), static_cast<Eigen::Index>(parameters.size())));
+    policy.actor = std::move(actor);
     policy.planner = file.planner;
     policy.scenarioName = file.training.scenarioName;
     policy.episodes = file.training.bestEpisode;
@@ -78,18 +83,12 @@ std::string policyToJson(const DdpgPolicy& policy)
 
 Expected<DdpgPolicy> parsePolicy(std::string_view text, const std::string& sourceName)
 {
-    Expected<PolicyFile> file = parsePolicyFile(text, sourceName);
-    if (!file)
-        return Unexpected(file.error());
-    return fromPolicyFile(*file);
+    return parsePolicyFile(text, sourceName).transform(fromPolicyFile);
 }
 
 Expected<DdpgPolicy> readPolicy(const std::string& path)
 {
-    Expected<PolicyFile> file = readPolicyFile(path);
-    if (!file)
-        return Unexpected(file.error());
-    return fromPolicyFile(*file);
+    return readPolicyFile(path).transform(fromPolicyFile);
 }
 
 } // namespace coinfer

@@ -3,8 +3,8 @@
 // plain numbers that core/io reads and writes.
 
 #include "core/io/policyio.h"
-#include "core/learning/mlp.h"
-#include "core/online/online.h"
+#include "core/learning/actor.h"
+#include "core/model/onlinepolicy.h"
 #include "core/util/expected.h"
 
 #include <cstdint>
@@ -15,7 +15,7 @@ namespace coinfer {
 
 /// A trained dispatch policy: the actor and what it was trained for.
 struct DdpgPolicy {
-    Mlp actor;
+    Actor actor;
     OnlinePlanner planner = OnlinePlanner::Og;
     std::string scenarioName;
     int episodes = 0;

@@ -8,14 +8,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 namespace coinfer {
-
-std::string onlinePlannerName(OnlinePlanner planner)
-{
-    return planner == OnlinePlanner::Og ? "og" : "ip-ssa";
-}
 
 void OnlineResult::add(const OnlineResult& other)
 {
@@ -322,7 +318,7 @@ DispatchPolicy thresholdPolicy(double threshold)
 }
 
 OnlineResult runEpisode(const Scenario& scenario, OnlinePlanner planner, const std::vector<OnlineTask>& trace,
-                        const DispatchPolicy& policy, OnlineRecord* record)
+                        const DispatchPolicy& policy, OnlineRecord* record, const PolicyThreshold& threshold)
 {
     OnlineSimulator simulator(scenario, planner, trace);
     if (record)
@@ -334,6 +330,9 @@ OnlineResult runEpisode(const Scenario& scenario, OnlinePlanner planner, const s
         if (record) {
             record->slotStartMs.push_back(nowMs);
             record->poolSize.push_back(observation.poolSize);
+            record->minSlackShare.push_back(observation.minSlackShare);
+            if (threshold)
+                record->threshold.push_back(threshold(observation));
         }
         simulator.step(policy(observation));
         if (record) {
@@ -343,6 +342,40 @@ OnlineResult runEpisode(const Scenario& scenario, OnlinePlanner planner, const s
         }
     }
     return simulator.result();
+}
+
+std::string onlineRecordCsv(const Scenario& scenario, const OnlineRecord& record, std::uint64_t seed)
+{
+    const OnlineSettings& online = scenario.online;
+    const std::vector<MmppSegment> path =
+        online.mmpp && !online.mmppPerUser && online.trace.empty() ? makeMmppPath(online, seed, 0) : std::vector<MmppSegment>{};
+    std::string csv = "slot_ms,arrivals,pool,min_slack_share,threshold,dispatched,mmpp_state\n";
+    size_t segment = 0, dispatch = 0;
+    char row[160];
+    for (size_t slot = 0; slot < record.slotStartMs.size(); ++slot) {
+        const double nowMs = record.slotStartMs[slot];
+        // Both lists are in time order, and a dispatch is stamped with its slot's start.
+        const bool dispatched = dispatch < record.dispatchMs.size() && record.dispatchMs[dispatch] == nowMs;
+        dispatch += dispatched ? 1 : 0;
+        while (segment + 1 < path.size() && path[segment].endMs <= nowMs)
+            ++segment;
+        char threshold[32] = "";
+        if (slot < record.threshold.size() && record.threshold[slot] >= 0)
+            std::snprintf(threshold, sizeof threshold, "%.4f", record.threshold[slot]);
+        const std::string state = path.empty() ? std::string() : std::to_string(path[segment].state);
+        std::snprintf(row, sizeof row, "%g,%d,%d,%.4f,%s,%d,%s\n", nowMs, record.arrivals[slot], record.poolSize[slot],
+                      record.minSlackShare[slot], threshold, dispatched ? 1 : 0, state.c_str());
+        csv += row;
+    }
+    return csv;
+}
+
+std::string recordEpisodeCsv(const Scenario& scenario, OnlinePlanner planner, std::uint64_t seed, const DispatchPolicy& policy,
+                             const PolicyThreshold& threshold)
+{
+    OnlineRecord record;
+    runEpisode(scenario, planner, makeArrivalTrace(scenario, seed), policy, &record, threshold);
+    return onlineRecordCsv(scenario, record, seed);
 }
 
 OnlineResult localOnlyResult(const Scenario& scenario, const std::vector<OnlineTask>& trace)

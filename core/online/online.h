@@ -3,6 +3,7 @@
 // wait in a pool, and a dispatch policy decides each slot whether to plan the pool now with OG or
 // IP-SSA.
 
+#include "core/model/onlinepolicy.h"
 #include "core/model/plan.h"
 #include "core/model/scenario.h"
 
@@ -41,25 +42,6 @@ struct MmppSegment {
 /// exponential with the state's mean, the next state uniform among the others. Empty unless
 /// the scenario's process is "mmpp". O(segments).
 std::vector<MmppSegment> makeMmppPath(const OnlineSettings& online, std::uint64_t seed, int chain);
-
-enum class OnlinePlanner { Og, IpSsa };
-
-/// "og" or "ip-ssa".
-std::string onlinePlannerName(OnlinePlanner planner);
-
-/// What a policy sees at the start of a slot, every feature normalised to about [0, 1].
-struct OnlineObservation {
-    static constexpr int kFeatures = 11;
-    /// pool size / M; smallest remaining slack; a 4-bin histogram of slacks; GPU busy time
-    /// left; recent arrival rate against the expected one; the share of forced tasks; the
-    /// arrival rate over a short (about 5 slots) and a long (about 100 slots) horizon,
-    /// exponentially averaged, against 4 x the expected one.
-    double features[kFeatures] = {};
-    int poolSize = 0;
-    double minSlackShare = 1;  ///< smallest remaining slack / the largest relative deadline
-    bool forced = false;       ///< some task must go now or miss its deadline
-    double nowMs = 0;
-};
 
 /// Totals of one or more episodes.
 struct OnlineResult {
@@ -147,19 +129,41 @@ DispatchPolicy periodicPolicy(double periodMs, double slotMs);
 /// Dispatch when the smallest remaining slack share is at most @p threshold.
 DispatchPolicy thresholdPolicy(double threshold);
 
-/// What happened slot by slot in one episode, for drawing it.
+/// The threshold a rule compares the smallest slack share with at an observation (the
+/// threshold rule's constant, a trained actor's output), recorded beside the episode; rules
+/// without one have none.
+using PolicyThreshold = std::function<double(const OnlineObservation&)>;
+
+/// What happened slot by slot in one episode, for drawing it and for its CSV: one entry per
+/// slot in each per-slot vector. The one recorder of an episode, shared by the app and the CLI.
 struct OnlineRecord {
     std::vector<double> slotStartMs;
     std::vector<int> poolSize;      ///< tasks waiting at the start of each slot
-    std::vector<int> arrivals;      ///< tasks released during the slot before it
+    /// Tasks admitted when the slot ends: those released after its start, up to the next
+    /// slot's start (the last slot takes every release left), counted after the slot's step.
+    std::vector<int> arrivals;
+    std::vector<double> minSlackShare; ///< the observation's smallest slack share
+    std::vector<double> threshold;  ///< the policy's threshold each slot; empty without one
     std::vector<double> dispatchMs; ///< when the pool was dispatched
     std::vector<OnlineDispatch> dispatches; ///< what each dispatch planned, to watch the episode
 };
 
-/// Runs one episode on @p trace, recording it when @p record is given.
-/// O(slots + dispatches x planning).
+/// Runs one episode on @p trace, recording it when @p record is given, with @p threshold's
+/// value at each slot when one is given. O(slots + dispatches x planning).
 OnlineResult runEpisode(const Scenario& scenario, OnlinePlanner planner, const std::vector<OnlineTask>& trace,
-                        const DispatchPolicy& policy, OnlineRecord* record = nullptr);
+                        const DispatchPolicy& policy, OnlineRecord* record = nullptr, const PolicyThreshold& threshold = {});
+
+/// @p record as CSV, one row per slot (scripts/plot_online_burst.py plots it): slot_ms (the
+/// slot's start), arrivals (as OnlineRecord::arrivals counts them), pool, min_slack_share,
+/// threshold (empty without one), dispatched (1 when the pool went in the slot) and mmpp_state
+/// (the shared chain's state at the slot's start, drawn for @p seed as makeArrivalTrace draws
+/// it; empty for other processes, per-user chains and recorded traces). O(slots + segments).
+std::string onlineRecordCsv(const Scenario& scenario, const OnlineRecord& record, std::uint64_t seed);
+
+/// Runs the episode of the trace seeded @p seed and returns its onlineRecordCsv().
+/// O(slots x (policy + planning)).
+std::string recordEpisodeCsv(const Scenario& scenario, OnlinePlanner planner, std::uint64_t seed, const DispatchPolicy& policy,
+                             const PolicyThreshold& threshold = {});
 
 /// Every task computed locally at release (the reference: no planning, no GPU).
 OnlineResult localOnlyResult(const Scenario& scenario, const std::vector<OnlineTask>& trace);

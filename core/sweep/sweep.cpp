@@ -154,20 +154,18 @@ Expected<std::vector<double>> parseSweepValues(std::string_view text)
 Expected<SweepBase> prepareSweepBase(std::string text, const std::string& sourceName)
 {
     SweepBase base;
-    Expected<Scenario> scenario = parseScenario(text, sourceName, {}, &base.warnings);
-    if (!scenario)
-        return Unexpected(scenario.error());
-    Expected<PopulationFacts> facts = readPopulationFacts(text, sourceName);
-    if (!facts)
-        return Unexpected(facts.error());
-    base.scenario = std::move(*scenario);
-    base.text = std::move(text);
-    base.sourceName = sourceName;
-    base.hasPopulation = facts->present;
-    base.populationCount = facts->count;
-    base.populationSeed = facts->seed;
-    base.extraUsers = facts->present ? base.scenario.userCount() - facts->count : 0;
-    return base;
+    return parseScenario(text, sourceName, {}, &base.warnings).and_then([&](Scenario&& scenario) {
+        return readPopulationFacts(text, sourceName).transform([&](const PopulationFacts& facts) {
+            base.scenario = std::move(scenario);
+            base.text = std::move(text);
+            base.sourceName = sourceName;
+            base.hasPopulation = facts.present;
+            base.populationCount = facts.count;
+            base.populationSeed = facts.seed;
+            base.extraUsers = facts.present ? base.scenario.userCount() - facts.count : 0;
+            return std::move(base);
+        });
+    });
 }
 
 double ownSweepValue(const SweepBase& base, SweepParameter parameter)
@@ -288,19 +286,20 @@ void applyNumbers(Scenario& scenario, SweepParameter parameter, double value)
 
 Expected<Scenario> sweepVariant(const SweepBase& base, SweepParameter parameter, double value, int repeat, std::uint64_t seed)
 {
-    if (Expected<void> ok = checkSweepValue(base, parameter, value); !ok)
-        return Unexpected(ok.error());
-    if (repeat < 0)
-        return badInput("repeat " + std::to_string(repeat) + " is negative");
-    const ScenarioFileEdits edits = fileEdits(base, parameter, value, repeat, seed);
-    Expected<Scenario> variant = edits.empty() ? Expected<Scenario>(base.scenario) : parseEditedScenario(base.text, base.sourceName, edits);
-    if (!variant)
+    return checkSweepValue(base, parameter, value).and_then([&]() -> Expected<Scenario> {
+        if (repeat < 0)
+            return badInput("repeat " + std::to_string(repeat) + " is negative");
+        const ScenarioFileEdits edits = fileEdits(base, parameter, value, repeat, seed);
+        Expected<Scenario> variant =
+            edits.empty() ? Expected<Scenario>(base.scenario) : parseEditedScenario(base.text, base.sourceName, edits);
+        if (!variant)
+            return variant;
+        if (parameter == SweepParameter::Users && !base.hasPopulation && value < variant->userCount())
+            keepSubset(*variant, static_cast<size_t>(value), sweepRepeatSeed(seed, repeat));
+        applyNumbers(*variant, parameter, value);
+        variant->name += " [" + sweepParameterName(parameter) + "=" + sweepNumberText(value) + ", repeat " + std::to_string(repeat) + "]";
         return variant;
-    if (parameter == SweepParameter::Users && !base.hasPopulation && value < variant->userCount())
-        keepSubset(*variant, static_cast<size_t>(value), sweepRepeatSeed(seed, repeat));
-    applyNumbers(*variant, parameter, value);
-    variant->name += " [" + sweepParameterName(parameter) + "=" + sweepNumberText(value) + ", repeat " + std::to_string(repeat) + "]";
-    return variant;
+    });
 }
 
 std::vector<Algorithm> defaultSweepAlgorithms()

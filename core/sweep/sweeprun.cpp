@@ -103,14 +103,11 @@ struct SweepRun {
     bool externallyCancelled() const { return request.cancel && request.cancel->load(); }
 };
 
-/// The rows of one point, or its variant's error. Searches stop when the run stops.
-Expected<std::vector<SweepRow>> planPoint(SweepRun& run, const SweepPoint& point)
+/// The rows of one point's @p scenario, planned by each algorithm of the run. Searches stop
+/// when the run stops.
+std::vector<SweepRow> planVariant(SweepRun& run, const SweepPoint& point, double value, const Scenario& scenario)
 {
-    const double value = run.request.values[static_cast<size_t>(point.valueIndex)];
-    Expected<Scenario> scenario = sweepVariant(run.base, run.request.parameter, value, point.repeat, run.request.seed);
-    if (!scenario)
-        return Unexpected(scenario.error());
-    const CostModel model(*scenario);
+    const CostModel model(scenario);
     std::vector<SweepRow> rows;
     for (Algorithm algorithm : run.algorithms) {
         PlanOptions options;
@@ -124,7 +121,7 @@ Expected<std::vector<SweepRow>> planPoint(SweepRun& run, const SweepPoint& point
                 run.stop = true;
         };
         const auto start = std::chrono::steady_clock::now();
-        Expected<Plan> plan = makePlan(*scenario, model, algorithm, nullptr, options);
+        Expected<Plan> plan = makePlan(scenario, model, algorithm, nullptr, options);
         const double elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         SweepRow row = plan ? plannedRow(*plan) : unplannedRow(model.localEnergyMj());
         row.parameter = sweepParameterName(run.request.parameter);
@@ -137,6 +134,15 @@ Expected<std::vector<SweepRow>> planPoint(SweepRun& run, const SweepPoint& point
             break;
     }
     return rows;
+}
+
+/// The rows of one point, or its variant's error.
+Expected<std::vector<SweepRow>> planPoint(SweepRun& run, const SweepPoint& point)
+{
+    const double value = run.request.values[static_cast<size_t>(point.valueIndex)];
+    return sweepVariant(run.base, run.request.parameter, value, point.repeat, run.request.seed).transform([&](const Scenario& scenario) {
+        return planVariant(run, point, value, scenario);
+    });
 }
 
 /// Keeps a finished point unless the run was stopped meanwhile (a stopped search's plan is
@@ -207,10 +213,11 @@ std::vector<SweepPoint> sweepShardPoints(const SweepRequest& request)
     return points;
 }
 
-Expected<SweepResult> runSweep(const SweepBase& base, const SweepRequest& request, const SweepProgressFn& progress)
+namespace {
+
+/// runSweep on a request already checked.
+Expected<SweepResult> runCheckedSweep(const SweepBase& base, const SweepRequest& request, const SweepProgressFn& progress)
 {
-    if (Expected<void> ok = checkRequest(base, request); !ok)
-        return Unexpected(ok.error());
     SweepRun run(base, request, progress);
     const size_t threads = std::min(static_cast<size_t>(request.jobs), std::max<size_t>(run.points.size(), 1));
     std::vector<std::thread> workers;
@@ -230,6 +237,13 @@ Expected<SweepResult> runSweep(const SweepBase& base, const SweepRequest& reques
             std::move(rows->begin(), rows->end(), std::back_inserter(result.rows));
     applyRelaxationEnvelope(result.rows);
     return result;
+}
+
+} // namespace
+
+Expected<SweepResult> runSweep(const SweepBase& base, const SweepRequest& request, const SweepProgressFn& progress)
+{
+    return checkRequest(base, request).and_then([&] { return runCheckedSweep(base, request, progress); });
 }
 
 } // namespace coinfer

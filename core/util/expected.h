@@ -124,6 +124,31 @@ public:
         }
     }
 
+    /// As and_then, on a temporary: f receives the value moved out, so that a large value
+    /// (a file's text, a scenario) passes along a chain without a copy.
+    template <class F>
+    auto and_then(F&& f) &&
+    {
+        using Result = detail::RemoveCvRef<std::invoke_result_t<F, T&&>>;
+        static_assert(detail::IsExpected<Result>::value, "and_then needs a function that returns an Expected");
+        return has_value() ? std::invoke(std::forward<F>(f), std::get<0>(std::move(m_state))) : Result(Unexpected(std::move(*this).error()));
+    }
+
+    /// As transform, on a temporary: f receives the value moved out.
+    template <class F>
+    auto transform(F&& f) &&
+    {
+        using U = std::remove_cv_t<std::invoke_result_t<F, T&&>>;
+        if (!has_value())
+            return Expected<U>(Unexpected(std::move(*this).error()));
+        if constexpr (std::is_void_v<U>) {
+            std::invoke(std::forward<F>(f), std::get<0>(std::move(m_state)));
+            return Expected<U>();
+        } else {
+            return Expected<U>(std::invoke(std::forward<F>(f), std::get<0>(std::move(m_state))));
+        }
+    }
+
     /// f(error) -> Expected<T>; a value passes through untouched.
     template <class F>
     Expected or_else(F&& f) const&

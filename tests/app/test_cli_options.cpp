@@ -124,6 +124,35 @@ private slots:
         QVERIFY2(result.err.rfind("coinfer: " + option.toStdString() + " is given more than once", 0) == 0, result.err.c_str());
     }
 
+    void everyScenarioCommandWantsExactlyOneFile_data()
+    {
+        // One message for every command that reads one scenario, naming the count it was given.
+        QTest::addColumn<QStringList>("command");
+        QTest::addColumn<QStringList>("files");
+        const QStringList none, two{"a.json", "b.json"};
+        for (const QStringList& command : {QStringList{"plan"}, QStringList{"compare"}, QStringList{"expand"}, QStringList{"sweep"},
+                                           QStringList{"simulate"}, QStringList{"train", "--output", "never-written.json"},
+                                           QStringList{"compare-online"}})
+            for (const QStringList& files : {none, two})
+                QTest::newRow(qPrintable(QString("%1, %2 files").arg(command.front()).arg(files.size()))) << command << files;
+    }
+
+    void everyScenarioCommandWantsExactlyOneFile()
+    {
+        QFETCH(QStringList, command);
+        QFETCH(QStringList, files);
+        std::vector<std::string> args{command.front().toStdString()};
+        for (const QString& file : files)
+            args.push_back(file.toStdString());
+        for (const QString& option : command.mid(1))
+            args.push_back(option.toStdString());
+        const Run result = run(args);
+        QCOMPARE(result.status, 2);
+        QVERIFY(result.out.empty());
+        const std::string prefix = "coinfer " + command.front().toStdString();
+        QCOMPARE(result.err, prefix + ": give exactly one scenario file, not " + std::to_string(files.size()) + " (see " + prefix + " --help)\n");
+    }
+
     void anUnknownSimulateFormatIsRefused()
     {
         // Before, any --format but json printed the table and exited 0.

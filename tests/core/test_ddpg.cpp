@@ -1,6 +1,7 @@
 // The reinforcement-learning parts: backpropagation against finite differences, Adam, the
 // replay buffer, target updates, reproducible training, and policy files.
 #include "core/learning/ddpg.h"
+#include "core/learning/ddpgagent.h"
 #include "core/util/random.h"
 #include "core/learning/mlp.h"
 #include "core/io/scenarioio.h"
@@ -194,10 +195,10 @@ private slots:
         Expected<DdpgPolicy> second = trainDdpg(scenario, options);
         QVERIFY(first.has_value() && second.has_value());
         QCOMPARE(reports, 6);
-        QCOMPARE(first->actor.parameters(), second->actor.parameters());
+        QCOMPARE(first->actor.network().parameters(), second->actor.network().parameters());
         options.ddpg.seed = 2;
         Expected<DdpgPolicy> other = trainDdpg(scenario, options);
-        QVERIFY(other->actor.parameters() != first->actor.parameters());
+        QVERIFY(other->actor.network().parameters() != first->actor.network().parameters());
     }
 
     void stoppingKeepsTheBestSoFar()
@@ -212,6 +213,35 @@ private slots:
         QVERIFY(policy->episodes <= 2);
     }
 
+    void theActorsThresholdIsItsNetworksOutput()
+    {
+        // Actor is how everything outside this layer evaluates a trained policy: its threshold
+        // is the network's output on the observation's features, and the dispatch rule and the
+        // recorded threshold both use it.
+        const Mlp network({OnlineObservation::kFeatures, 6, 1}, {Activation::Tanh, Activation::Sigmoid}, 5, 0.5);
+        const Actor actor = network;
+        QCOMPARE(actor.sizes(), network.sizes());
+        QCOMPARE(actor.inputSize(), OnlineObservation::kFeatures);
+        QCOMPARE(actor.outputSize(), 1);
+        const DispatchPolicy dispatch = ddpgDispatchPolicy(actor);
+        const PolicyThreshold threshold = ddpgThreshold(actor);
+        for (int k = 0; k < 20; ++k) {
+            OnlineObservation o;
+            SeededRandom random(100 + static_cast<std::uint64_t>(k));
+            for (double& feature : o.features)
+                feature = random.uniform();
+            o.poolSize = k % 4;
+            o.minSlackShare = random.uniform();
+            const double expected = network.predict(Eigen::Map<const Eigen::VectorXd>(o.features, OnlineObservation::kFeatures))(0, 0);
+            QCOMPARE(actor.threshold(o), expected);
+            QCOMPARE(threshold(o), expected);
+            QCOMPARE(dispatch(o), o.poolSize > 0 && o.minSlackShare <= expected);
+        }
+        const Actor none;
+        QVERIFY(none.sizes().empty());
+        QCOMPARE(none.inputSize(), 0);
+    }
+
     void policyFilesRoundTrip()
     {
         DdpgPolicy policy;
@@ -221,7 +251,7 @@ private slots:
         policy.episodes = 7;
         Expected<DdpgPolicy> back = parsePolicy(policyToJson(policy), "policy.json");
         QVERIFY2(back.has_value(), back ? "" : back.error().message.c_str());
-        QCOMPARE(back->actor.parameters(), policy.actor.parameters());
+        QCOMPARE(back->actor.network().parameters(), policy.actor.network().parameters());
         QCOMPARE(int(back->planner), int(OnlinePlanner::IpSsa));
         QCOMPARE(back->episodes, 7);
     }

@@ -5,6 +5,7 @@
 
 #include <QTest>
 
+#include <memory>
 #include <string>
 
 using namespace coinfer;
@@ -160,6 +161,22 @@ private slots:
         const Expected<void> voidToVoid = succeed().transform([&] { ++calls; });
         QVERIFY(voidToVoid.has_value());
         QCOMPARE(calls, 3);
+    }
+
+    void aTemporaryHandsItsValueOnByMove()
+    {
+        // On a temporary, and_then and transform move the value into f: a move-only value
+        // passes along, and a file's text is not copied on its way to the parser.
+        using Owned = std::unique_ptr<int>;
+        const auto owned = [](int x) -> Expected<Owned> { return std::make_unique<int>(x); };
+        const Expected<int> doubled = owned(21).and_then([](Owned p) -> Expected<int> { return *p * 2; });
+        QCOMPARE(*doubled, 42);
+        const Expected<Owned> kept = owned(7).transform([](Owned p) { return p; });
+        QCOMPARE(**kept, 7);
+        const Expected<int> skipped = Expected<Owned>(Unexpected(Error{ErrorCode::Io, "gone"})).transform([](Owned p) { return *p; });
+        QVERIFY(!skipped);
+        QCOMPARE(skipped.error().message, std::string("gone"));
+        QCOMPARE(skipped.error().code, ErrorCode::Io);
     }
 
     void orElseRecoversErrorsOnly()

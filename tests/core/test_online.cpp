@@ -11,6 +11,9 @@
 #include <QTest>
 
 #include <cmath>
+#include <sstream>
+#include <string>
+#include <vector>
 
 using namespace coinfer;
 
@@ -114,6 +117,74 @@ private slots:
         QCOMPARE(tasks, trace.size());
         QCOMPARE(batches, result.batches);
         QVERIFY(std::fabs(energyMj - result.energyMj) <= 1e-9 * result.energyMj);
+    }
+
+    void theEpisodeRecorderCountsEachSlotsReleases()
+    {
+        // The one recorder (the Online page's charts, simulate --record) against a count taken
+        // from the seeded trace itself: slot i's arrivals are the releases after its start, up to
+        // the next slot's start, the last slot taking every later release; releases at 0 wait in
+        // the first slot's pool. The CSV says the same, with the MMPP's state from its own path.
+        Expected<Scenario> read = readScenario(COINFER_EXAMPLES "/online-bursty.json");
+        QVERIFY(read);
+        const Scenario& scenario = *read;
+        const std::uint64_t seed = 7;
+        const auto trace = makeArrivalTrace(scenario, seed);
+        const PolicyThreshold threshold = [](const OnlineObservation&) { return 0.3; };
+        OnlineRecord record;
+        runEpisode(scenario, OnlinePlanner::Og, trace, thresholdPolicy(0.3), &record, threshold);
+        const size_t slotCount = record.slotStartMs.size();
+        const double slotMs = scenario.online.slotMs;
+        QCOMPARE(static_cast<double>(slotCount), std::ceil(scenario.online.horizonMs / slotMs));
+        QCOMPARE(record.arrivals.size(), slotCount);
+        QCOMPARE(record.threshold.size(), slotCount);
+        std::vector<int> counted(slotCount, 0);
+        int atStart = 0;
+        for (const OnlineTask& task : trace) {
+            if (task.releaseMs <= 0) {
+                ++atStart;
+                continue;
+            }
+            size_t slot = 0;
+            while (slot + 1 < slotCount && task.releaseMs > static_cast<double>(slot + 1) * slotMs)
+                ++slot;
+            ++counted[slot];
+        }
+        for (size_t slot = 0; slot < slotCount; ++slot)
+            QVERIFY2(record.arrivals[slot] == counted[slot],
+                     qPrintable(QString("slot %1: recorded %2, counted %3").arg(slot).arg(record.arrivals[slot]).arg(counted[slot])));
+        QCOMPARE(record.poolSize.front(), atStart);
+
+        const std::vector<MmppSegment> path = makeMmppPath(scenario.online, seed, 0);
+        QVERIFY(!path.empty());
+        std::istringstream csv(onlineRecordCsv(scenario, record, seed));
+        std::string line;
+        std::getline(csv, line);
+        QCOMPARE(line, std::string("slot_ms,arrivals,pool,min_slack_share,threshold,dispatched,mmpp_state"));
+        size_t row = 0, dispatched = 0;
+        while (std::getline(csv, line)) {
+            QVERIFY(row < slotCount);
+            std::vector<std::string> cells;
+            std::istringstream fields(line);
+            for (std::string cell; std::getline(fields, cell, ',');)
+                cells.push_back(cell);
+            QCOMPARE(cells.size(), size_t{7});
+            QCOMPARE(std::stod(cells[0]), record.slotStartMs[row]);
+            QCOMPARE(std::stoi(cells[1]), counted[row]);
+            QCOMPARE(std::stoi(cells[2]), record.poolSize[row]);
+            QCOMPARE(cells[4], std::string("0.3000"));
+            dispatched += cells[5] == "1";
+            int state = -1;
+            for (const MmppSegment& segment : path)
+                if (segment.startMs <= record.slotStartMs[row] && record.slotStartMs[row] < segment.endMs)
+                    state = segment.state;
+            QCOMPARE(cells[6], std::to_string(state));
+            ++row;
+        }
+        QCOMPARE(row, slotCount);
+        QCOMPARE(dispatched, record.dispatchMs.size());
+        QVERIFY(dispatched > 0);
+        QCOMPARE(recordEpisodeCsv(scenario, OnlinePlanner::Og, seed, thresholdPolicy(0.3), threshold), csv.str());
     }
 
     void waitingForBatchesSavesEnergyUnderLoad()
