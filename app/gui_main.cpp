@@ -79,9 +79,9 @@ int main(int argc, char** argv)
     const bool shoot = parser.isSet(screenshot);
     if (files.isEmpty()) {
         window.openBuiltInExample();
-    } else if (QString error; !window.openFile(files.front(), shoot, &error)) {
+    } else if (const coinfer::Expected<void> opened = window.openFile(files.front(), shoot); !opened) {
         if (shoot) { // the CLI's words: the file, the field's path and the problem
-            std::fprintf(stderr, "coinfer-gui: %s\n", qPrintable(error));
+            std::fprintf(stderr, "coinfer-gui: %s\n", opened.error().message.c_str());
             return 2;
         }
         window.openBuiltInExample();
@@ -113,11 +113,11 @@ int main(int argc, char** argv)
             std::fprintf(stderr, "coinfer-gui: --vary takes NAME=VALUES, not \"%s\"\n", qPrintable(request));
             return 2;
         }
-        const QString error = sweep->runSweep(equals > 0 ? request.left(equals) : sweep->currentParameter(),
-                                              equals > 0 ? request.mid(equals + 1) : sweep->currentValues(), parser.value(algorithms),
-                                              repeatCount, seedValue);
-        if (!error.isEmpty()) {
-            std::fprintf(stderr, "coinfer-gui: %s\n", qPrintable(error));
+        const coinfer::Expected<void> started = sweep->runSweep(equals > 0 ? request.left(equals) : sweep->currentParameter(),
+                                                               equals > 0 ? request.mid(equals + 1) : sweep->currentValues(),
+                                                               parser.value(algorithms), repeatCount, seedValue);
+        if (!started) {
+            std::fprintf(stderr, "coinfer-gui: %s\n", started.error().message.c_str());
             return 2;
         }
         if (shoot) {

@@ -5,6 +5,7 @@
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
 #include "core/planning/planner.h"
+#include "widgets/document/errortext.h"
 #include "widgets/document/naturalsortproxy.h"
 #include "widgets/document/planrunner.h"
 #include "widgets/document/scenariodocument.h"
@@ -279,8 +280,8 @@ private slots:
         QCOMPARE(window.runner()->resultsScenario().userCount(), 300);
         QCOMPARE(window.planView()->timeline()->model().laneCount(), 301); // best's plan: 300 users and the GPU
         QTemporaryDir dir;
-        QString error;
-        QVERIFY2(window.exportPlan(dir.path() + "/best.csv", "best", &error), qPrintable(error));
+        const Expected<void> exported = window.exportPlan(dir.path() + "/best.csv", "best");
+        QVERIFY2(exported, qPrintable(errorText(exported)));
         QFile csv(dir.path() + "/best.csv");
         QVERIFY(csv.open(QIODevice::ReadOnly));
         const QList<QByteArray> lines = csv.readAll().split('\n');
@@ -464,8 +465,8 @@ private slots:
         QVERIFY(waitForPlans(window));
         QTemporaryDir dir;
         const QString path = exportPathFor(dir.path() + "/plan", planFilters, "Per-user table (*.csv)");
-        QString error;
-        QVERIFY2(window.exportPlan(path, "og", &error), qPrintable(error));
+        Expected<void> exported = window.exportPlan(path, "og");
+        QVERIFY2(exported, qPrintable(errorText(exported)));
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QString text = QString::fromUtf8(file.readAll());
@@ -492,7 +493,8 @@ private slots:
         QVERIFY(window.userModel()->setData(window.userModel()->index(1, UserTableModel::Id), "=1+2"));
         QVERIFY(waitForPlans(window));
         file.close();
-        QVERIFY2(window.exportPlan(path, "og", &error), qPrintable(error));
+        exported = window.exportPlan(path, "og");
+        QVERIFY2(exported, qPrintable(errorText(exported)));
         QVERIFY(file.open(QIODevice::ReadOnly));
         QVERIFY(QString::fromUtf8(file.readAll()).split("\r\n")[2].startsWith("\"'=1+2\","));
     }
