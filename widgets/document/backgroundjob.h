@@ -150,10 +150,14 @@ public:
     void setUpdateHandler(std::function<void(Update)> handler) { m_onUpdate = std::move(handler); }
 
     /// Starts @p work on a worker thread and returns at once; started() has been emitted. A run
-    /// in flight is superseded: asked to stop, and nothing of it delivered.
+    /// in flight is superseded: asked to stop, and nothing of it delivered. O(1) on this thread
+    /// (the work carries its own copies, made by the caller).
     void start(Work work)
     {
-        auto [run, state] = beginRun();
+        // Not a structured binding: clang before 16 cannot capture one in a lambda.
+        const std::pair<quint64, std::shared_ptr<JobRunState>> begun = beginRun();
+        const quint64 run = begun.first;
+        const std::shared_ptr<JobRunState> state = begun.second;
         auto* watcher = new QFutureWatcher<Expected<T>>(this);
         m_watcher = watcher;
         watchProgress(run, watcher);

@@ -261,9 +261,9 @@ void DnnView::showImportResult()
                                      "on a GPU with\n    %1\nthen choose the profile. The scenario is unchanged until you do.")
                                       .arg(measure)
                                 : tr("A GPU profile measured for exactly these layers ships with Coinfer."));
-    for (const auto& [profilePath, label] : shipped) {
-        QPushButton* use = box->addButton(tr("Use %1").arg(label), QMessageBox::AcceptRole);
-        connect(use, &QPushButton::clicked, this, [this, profilePath] {
+    for (const QPair<QString, QString>& profile : shipped) {
+        QPushButton* use = box->addButton(tr("Use %1").arg(profile.second), QMessageBox::AcceptRole);
+        connect(use, &QPushButton::clicked, this, [this, profilePath = profile.first] {
             if (const Expected<void> used = useDescription(m_imported, QFileInfo(m_importPath).fileName(), profilePath); !used)
                 QMessageBox::critical(this, tr("Cannot use this DNN"), errorText(used));
         });
