@@ -106,14 +106,14 @@ int main(int argc, char** argv)
     const bool shoot = !request->screenshotPath.isEmpty();
     if (files.isEmpty()) {
         window.openBuiltInExample();
-    } else if (QString error; !window.openFile(files.front(), shoot, &error)) {
+    } else if (const coinfer::Expected<void> opened = window.openFile(files.front(), shoot); !opened) {
         if (shoot) // the CLI's words: the file, the field's path and the problem
-            return fail(error);
+            return fail(QString::fromStdString(opened.error().message));
         window.openBuiltInExample();
     }
     coinfer::ScreenshotDriver driver(&window, *request);
     QObject::connect(&driver, &coinfer::ScreenshotDriver::finished, &app, &QApplication::exit);
-    if (const QString error = driver.start(); !error.isEmpty())
-        return fail(error);
+    if (const coinfer::Expected<void> started = driver.start(); !started)
+        return fail(QString::fromStdString(started.error().message));
     return app.exec();
 }

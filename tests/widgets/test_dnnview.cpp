@@ -8,6 +8,7 @@
 #include "tests/common/testdata.h"
 #include "core/model/randomscenario.h"
 #include "widgets/charts/chartview.h"
+#include "widgets/document/errortext.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/views/dnnview.h"
 
@@ -146,7 +147,7 @@ private slots:
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         QCOMPARE(view.table()->rowCount(), 5);
-        QVERIFY(view.setAffineEdge(1, 2.0, 0.5).isEmpty());
+        QVERIFY(view.setAffineEdge(1, 2.0, 0.5).has_value());
         QCOMPARE(document.scenario().dnn.subtasks[1].edgeLatencyMs[3], 4.0); // 2 + 0.5 x 4
         QCOMPARE(view.table()->item(1, 3)->text(), QString("2.500"));
         document.undoStack()->undo();
@@ -158,8 +159,8 @@ private slots:
         QTemporaryDir dir;
         const QString path = dir.path() + "/resnet18.json";
         QVERIFY(writeFileAtomically(path.toStdString(), gpuProfileToJson(profile)).has_value());
-        QVERIFY(view.loadProfile(path).contains("10 sub-tasks")); // the classroom CNN has 5
-        QVERIFY(view.useDnn("resnet18", path).isEmpty());
+        QVERIFY(errorText(view.loadProfile(path)).contains("10 sub-tasks")); // the classroom CNN has 5
+        QVERIFY(view.useDnn("resnet18", path).has_value());
         QCOMPARE(document.scenario().dnn.subtaskCount(), 10);
         QCOMPARE(document.scenario().dnn.maxBatch(), 4);
         QCOMPARE(document.scenario().users[0].localLatencyMs.size(), size_t(10));
@@ -167,14 +168,14 @@ private slots:
         document.undoStack()->undo();
         QCOMPARE(document.scenario().dnn.subtaskCount(), 5);
         QCOMPARE(document.scenario().users[0].localLatencyMs.size(), size_t(5));
-        QVERIFY(view.useDnn("alexnet", path).contains("alexnet"));
+        QVERIFY(errorText(view.useDnn("alexnet", path)).contains("alexnet"));
 
         // The measured profiles that ship in the resources are offered and used as they are.
         const auto shipped = DnnView::shippedProfiles("mobilenetv2");
         QCOMPARE(shipped.size(), 1);
         QVERIFY2(shipped[0].second.contains("measured 20"), qPrintable(shipped[0].second));
         QVERIFY(DnnView::shippedProfiles("alexnet").isEmpty());
-        QVERIFY(view.useDnn("mobilenetv2", shipped[0].first).isEmpty());
+        QVERIFY(view.useDnn("mobilenetv2", shipped[0].first).has_value());
         const GpuProfile measured = *readGpuProfile(COINFER_PROFILES "/mobilenetv2-h200.json");
         QCOMPARE(document.scenario().dnn.subtaskCount(), 20);
         QCOMPARE(document.scenario().dnn.subtasks[7].edgeLatencyMs, measured.subtasks[7].medianMs);
@@ -216,7 +217,7 @@ private slots:
         QTemporaryDir dir;
         const QString profilePath = dir.path() + "/resnet18-onnx.json";
         QVERIFY(writeFileAtomically(profilePath.toStdString(), gpuProfileToJson(profile)).has_value());
-        QVERIFY(view.useDescription(view.importedDescription(), "resnet18.onnx", profilePath).isEmpty());
+        QVERIFY(view.useDescription(view.importedDescription(), "resnet18.onnx", profilePath).has_value());
         QCOMPARE(document.scenario().dnn.subtaskCount(), static_cast<int>(stats.size()));
         QCOMPARE(view.table()->rowCount(), static_cast<int>(stats.size()));
         document.undoStack()->undo();

@@ -5,6 +5,7 @@
 #include "core/model/costmodel.h"
 #include "core/planning/planner.h"
 #include "core/simulation/simulator.h"
+#include "widgets/document/errortext.h"
 #include "widgets/export/frameexporter.h"
 #include "widgets/export/gifwriter.h"
 #include "widgets/charts/palette.h"
@@ -41,8 +42,8 @@ private slots:
         QVERIFY(window.openFile(kClassroom, true));
         QVERIFY(waitForPlans(window));
         QTemporaryDir dir;
-        QString error;
-        QVERIFY2(window.exportPlan(dir.path() + "/plan.json", "og", &error), qPrintable(error));
+        const Expected<void> jsonWritten = window.exportPlan(dir.path() + "/plan.json", "og");
+        QVERIFY2(jsonWritten, qPrintable(errorText(jsonWritten)));
         QFile json(dir.path() + "/plan.json");
         QVERIFY(json.open(QIODevice::ReadOnly));
         const QByteArray text = json.readAll();
@@ -50,7 +51,7 @@ private slots:
         Expected<Plan> plan = parsePlan(std::string_view(text.constData(), static_cast<size_t>(text.size())), "plan.json", scenario);
         QVERIFY(plan.has_value());
         QVERIFY(verifyPlan(scenario, CostModel(scenario), *plan).empty());
-        QVERIFY(window.exportPlan(dir.path() + "/plan.csv", "ip-ssa", &error));
+        QVERIFY(window.exportPlan(dir.path() + "/plan.csv", "ip-ssa"));
         QFile csv(dir.path() + "/plan.csv");
         QVERIFY(csv.open(QIODevice::ReadOnly));
         QCOMPARE(csv.readAll().count('\n'), 9); // header and 8 users
@@ -60,30 +61,31 @@ private slots:
         QVERIFY(svg.open(QIODevice::ReadOnly));
         QVERIFY(svg.readAll().contains("<svg"));
         window.showPage(1);
-        const QStringList planCharts = window.exportCharts(dir.path() + "/plan.png");
+        const QStringList planCharts = window.exportCharts(dir.path() + "/plan.png").value_or(QStringList());
         QVERIFY(planCharts.size() >= 2); // per-user or aggregate charts, and the partitions
         QCOMPARE(planCharts.size(), qsizetype(window.planView()->charts()->namedCharts().size()));
         for (const QString& file : planCharts)
             QVERIFY(QImage(file).width() > 100);
         window.showPage(2);
-        QCOMPARE(window.exportCharts(dir.path() + "/dnn.pdf").size(), 2);
+        QCOMPARE(window.exportCharts(dir.path() + "/dnn.pdf").value_or(QStringList()).size(), 2);
         // A chart that cannot be written says why, naming the file (before: "could not be written").
-        QString chartError;
-        QVERIFY(window.exportCharts(dir.path() + "/missing/dnn.png", &chartError).isEmpty());
+        const QString chartError = errorText(window.exportCharts(dir.path() + "/missing/dnn.png"));
         QVERIFY2(chartError.contains(dir.path() + "/missing/dnn-split-points.png") && chartError.contains("No such file or directory"),
                  qPrintable(chartError));
         QVERIFY(window.comparison()->exportChart(dir.path() + "/chart.pdf"));
         QVERIFY(QImage(dir.path() + "/chart.png").width() > 100);
         QVERIFY(QFile(dir.path() + "/chart.pdf").size() > 1000);
-        QVERIFY2(window.exportReport(dir.path() + "/report.pdf", &error), qPrintable(error));
+        const Expected<void> reportWritten = window.exportReport(dir.path() + "/report.pdf");
+        QVERIFY2(reportWritten, qPrintable(errorText(reportWritten)));
         QFile report(dir.path() + "/report.pdf");
         QVERIFY(report.open(QIODevice::ReadOnly));
         const QByteArray pdf = report.readAll();
         QVERIFY(pdf.startsWith("%PDF"));
         QVERIFY(pdf.size() > 10000); // text and two charts
         QVERIFY(pdf.count("/Type /Page\n") + pdf.count("/Type /Page ") + pdf.count("/Type /Page/") >= 1);
-        QVERIFY(!window.exportPlan(dir.path() + "/x.json", "nonexistent", &error));
-        QVERIFY(!error.isEmpty());
+        const Expected<void> none = window.exportPlan(dir.path() + "/x.json", "nonexistent");
+        QVERIFY(!none);
+        QVERIFY(!errorText(none).isEmpty());
     }
 
     /// An export's confirmation is seen: the status bar paints it where "N users planned" was

@@ -32,6 +32,25 @@ inline double threadCpuMs()
     return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
 }
 
+/// CPU time the whole process (every thread) has used since @p start, in ms: the work of the
+/// workers too, which other processes on the machine do not inflate.
+inline double cpuMsSince(std::clock_t start)
+{
+    return 1e3 * static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
+}
+
+/// Waits until exact reports its search under way (its first progress, about 50 ms in); false
+/// when it does not within 20 s.
+inline bool waitForExactSearching(PlanRunner* runner)
+{
+    bool reported = false;
+    QObject context;
+    QObject::connect(runner, &PlanRunner::searchProgress, &context, [&reported](Algorithm algorithm, const SearchProgress&) {
+        reported = reported || algorithm == Algorithm::Exact;
+    });
+    return QTest::qWaitFor([&reported] { return reported; }, 20000);
+}
+
 inline const QString kClassroom = QStringLiteral(COINFER_EXAMPLES "/classroom.json");
 
 /// Plans now and waits (up to 30 s) for every result; false on a time-out.

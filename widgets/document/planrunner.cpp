@@ -2,10 +2,9 @@
 
 #include "core/model/costmodel.h"
 
-#include <QFuture>
 #include <QThread>
-#include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 
@@ -20,11 +19,31 @@ AlgorithmResult cancelledResult(Algorithm algorithm)
     return result;
 }
 
-/// What the heuristics' thread hands back: their plans and whether the GPU caps the saving.
-struct HeuristicsOutcome {
+/// The searching planners, in allAlgorithms() order: one job each.
+constexpr std::array<Algorithm, 2> kSearches{Algorithm::Best, Algorithm::Exact};
+
+/// A result for each of @p algorithms saying that their worker failed with @p message (out of
+/// memory): every planner of a run must report, or the run never ends.
+std::vector<AlgorithmResult> failedResults(const std::vector<Algorithm>& algorithms, const QString& message)
+{
     std::vector<AlgorithmResult> results;
-    std::optional<GpuSaturation> saturation;
-};
+    for (Algorithm algorithm : algorithms) {
+        AlgorithmResult result;
+        result.algorithm = algorithm;
+        result.message = QObject::tr("failed: %1").arg(message);
+        results.push_back(std::move(result));
+    }
+    return results;
+}
+
+std::vector<Algorithm> heuristicAlgorithms()
+{
+    std::vector<Algorithm> heuristics;
+    for (Algorithm algorithm : allAlgorithms())
+        if (!isSearchingAlgorithm(algorithm))
+            heuristics.push_back(algorithm);
+    return heuristics;
+}
 
 /// gpuSaturation, or nullopt when it fails (out of memory): the page then says nothing of the
 /// GPU rather than never finishing its run.
@@ -81,72 +100,85 @@ PlanRunner::PlanRunner(QObject* parent)
     // The heuristics, best and exact of one run in parallel, plus room for a cancelled run's
     // heuristics that are still finishing a pass on a large scenario.
     m_pool.setMaxThreadCount(std::max(4, QThread::idealThreadCount()));
+    m_heuristics.setThreadPool(&m_pool);
+    connect(&m_heuristics, &BackgroundJob::finished, this, [this] {
+        Expected<HeuristicsOutcome> outcome = m_heuristics.takeResult();
+        if (outcome)
+            deliver(std::move(outcome->results), outcome->saturation);
+        else
+            deliver(failedResults(heuristicAlgorithms(), m_heuristics.errorString()));
+    });
+    for (std::size_t index = 0; index < kSearches.size(); ++index) {
+        SearchJob& job = m_searches[index];
+        const Algorithm algorithm = kSearches[index];
+        job.setThreadPool(&m_pool);
+        job.setUpdateHandler([this, algorithm](const SearchProgress& progress) {
+            if (m_running)
+                emit searchProgress(algorithm, progress);
+        });
+        connect(&job, &BackgroundJob::finished, this, [this, &job, algorithm] {
+            Expected<AlgorithmResult> result = job.takeResult();
+            deliver(result ? std::vector<AlgorithmResult>{std::move(*result)} : failedResults({algorithm}, job.errorString()));
+        });
+    }
 }
 
-PlanRunner::~PlanRunner()
-{
-    if (m_cancel)
-        m_cancel->store(true);
-    m_pool.waitForDone();
-}
+// The jobs, destroyed first, ask their work to stop (the searches stop within milliseconds);
+// then the pool waits for it.
+PlanRunner::~PlanRunner() = default;
 
 void PlanRunner::start(const Scenario& scenario)
 {
-    if (m_cancel)
-        m_cancel->store(true); // the old run stops on its own threads; deliver() drops what it returns
-    const quint64 run = ++m_run;
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
     m_arrived = 0;
     m_running = true;
+    m_stopRequested = false;
+    m_resultsCurrent = false;
     m_clock.start();
-    auto shared = m_runScenario = std::make_shared<const Scenario>(scenario);
-    auto flag = m_cancel;
-    // Before any work starts: a continuation whose future is already done (an infeasible
-    // scenario's heuristics return at once) may run before start() returns, and its finished()
-    // must come after started(), never before.
+    m_runScenario = std::make_shared<const Scenario>(scenario);
+    // Before any work starts, so that finished() never comes before started().
     emit started();
+    startHeuristics();
+    for (std::size_t index = 0; index < kSearches.size(); ++index)
+        startSearch(index);
+}
 
-    std::vector<Algorithm> heuristics;
-    for (Algorithm algorithm : allAlgorithms())
-        if (!isSearchingAlgorithm(algorithm))
-            heuristics.push_back(algorithm);
-    QtConcurrent::run(&m_pool, [shared, flag, heuristics] {
+void PlanRunner::startHeuristics()
+{
+    m_heuristics.start([shared = m_runScenario, heuristics = heuristicAlgorithms()](auto& control) -> Expected<HeuristicsOutcome> {
         const CostModel model(*shared);
         HeuristicsOutcome outcome;
         SearchControl cancelOnly; // a cancelled run's OG on a large scenario stops within milliseconds
-        cancelOnly.cancel = flag.get();
+        cancelOnly.cancel = control.stopFlag();
         for (Algorithm algorithm : heuristics)
-            outcome.results.push_back(flag->load() ? cancelledResult(algorithm) : runPlanner(*shared, model, algorithm, cancelOnly));
+            outcome.results.push_back(control.stopRequested() ? cancelledResult(algorithm) : runPlanner(*shared, model, algorithm, cancelOnly));
         // Here rather than on a thread of its own: it arrives with the first plans, so the page
         // never says the GPU is saturated beside the plans of another scenario.
-        if (!flag->load())
+        if (!control.stopRequested())
             outcome.saturation = saturationOrNothing(model);
         return outcome;
-    }).then(this, [this, run](HeuristicsOutcome outcome) { deliver(run, std::move(outcome.results), outcome.saturation); });
+    });
+}
 
-    for (Algorithm algorithm : allAlgorithms()) {
-        if (!isSearchingAlgorithm(algorithm))
-            continue;
-        SearchControl control = controlFor(algorithm, m_limits);
-        // Called on the searching thread; the runner outlives it (the destructor waits).
-        control.progress = [this, run, algorithm](const SearchProgress& progress) {
-            QMetaObject::invokeMethod(this, [this, run, algorithm, progress] {
-                if (run == m_run && m_running)
-                    emit searchProgress(algorithm, progress);
-            }, Qt::QueuedConnection);
-        };
-        QtConcurrent::run(&m_pool, [shared, flag, algorithm, control] {
-            SearchControl withCancel = control;
-            withCancel.cancel = flag.get();
-            return std::vector<AlgorithmResult>{runPlanner(*shared, CostModel(*shared), algorithm, withCancel)};
-        }).then(this, [this, run](std::vector<AlgorithmResult> results) { deliver(run, std::move(results)); });
-    }
+void PlanRunner::startSearch(std::size_t index)
+{
+    const Algorithm algorithm = kSearches[index];
+    m_searches[index].start([shared = m_runScenario, algorithm, limits = controlFor(algorithm, m_limits)](auto& control) -> Expected<AlgorithmResult> {
+        SearchControl search = limits;
+        search.cancel = control.stopFlag();
+        // Called on the searching thread; the job hands each report to the GUI thread.
+        search.progress = [&control](const SearchProgress& progress) { control.report(progress); };
+        return runPlanner(*shared, CostModel(*shared), algorithm, search);
+    });
 }
 
 void PlanRunner::cancel()
 {
-    if (m_cancel && m_running)
-        m_cancel->store(true);
+    if (!m_running)
+        return;
+    m_stopRequested = true;
+    m_heuristics.requestStop();
+    for (SearchJob& job : m_searches)
+        job.requestStop();
 }
 
 const AlgorithmResult* PlanRunner::result(Algorithm algorithm) const
@@ -157,11 +189,9 @@ const AlgorithmResult* PlanRunner::result(Algorithm algorithm) const
     return nullptr;
 }
 
-void PlanRunner::deliver(quint64 run, std::vector<AlgorithmResult> arrived, std::optional<GpuSaturation> saturation)
+void PlanRunner::deliver(std::vector<AlgorithmResult> arrived, std::optional<GpuSaturation> saturation)
 {
-    if (run != m_run)
-        return; // a run that a newer one replaced
-    if (m_resultsRun != run) {
+    if (!m_resultsCurrent) {
         // The first results of this run replace the previous run's table in one step.
         m_results.clear();
         for (Algorithm algorithm : allAlgorithms()) {
@@ -171,7 +201,7 @@ void PlanRunner::deliver(quint64 run, std::vector<AlgorithmResult> arrived, std:
             pending.message = tr("searching...");
             m_results.push_back(std::move(pending));
         }
-        m_resultsRun = run;
+        m_resultsCurrent = true;
         m_resultsScenario = m_runScenario;
         m_saturation.reset();
     }
@@ -190,7 +220,7 @@ void PlanRunner::deliver(quint64 run, std::vector<AlgorithmResult> arrived, std:
         m_running = false;
     emit resultsChanged(algorithms);
     if (done) {
-        if (m_cancel->load())
+        if (m_stopRequested)
             emit cancelled();
         else
             emit finished();

@@ -1,21 +1,24 @@
 #pragma once
-// Runs the planners on a copy of the scenario in the background (QtConcurrent) and reports the
-// results on the GUI thread as they arrive: the heuristics within milliseconds, best and exact
-// (anytime searches) when their limits stop them. A newer request cancels the one in flight
-// without waiting for it; the GUI thread never blocks on a search.
+// Runs the planners on a copy of the scenario in the background and reports the results on the
+// GUI thread as they arrive: the heuristics within milliseconds, best and exact (anytime
+// searches) when their limits stop them. Three background jobs (backgroundjob.h) do the work:
+// the heuristics, best and exact; a newer request supersedes the one in flight without waiting
+// for it, and the jobs drop whatever the old one still returns. The GUI thread never blocks on a
+// search.
 
 #include "core/model/plan.h"
 #include "core/model/scenario.h"
 #include "core/planning/planner.h"
 #include "core/planning/saturation.h"
 #include "core/planning/search.h"
+#include "widgets/document/backgroundjob.h"
 
 #include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 #include <QThreadPool>
 
-#include <atomic>
+#include <array>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -97,16 +100,26 @@ signals:
     void cancelled();
 
 private:
-    /// Takes the results of @p run (and, from the heuristics' thread, its @p saturation); drops
-    /// those of a run that a newer one replaced.
-    void deliver(quint64 run, std::vector<AlgorithmResult> arrived, std::optional<GpuSaturation> saturation = std::nullopt);
+    /// What the heuristics' job hands back: their plans and whether the GPU caps the saving.
+    struct HeuristicsOutcome {
+        std::vector<AlgorithmResult> results;
+        std::optional<GpuSaturation> saturation;
+    };
+    using SearchJob = Job<AlgorithmResult, SearchProgress>;
 
-    QThreadPool m_pool;
-    quint64 m_run = 0;          ///< id of the current run; results of older runs are dropped
-    quint64 m_resultsRun = 0;   ///< the run that m_results belong to
-    std::size_t m_arrived = 0;  ///< results of the current run received so far
+    void startHeuristics();
+    void startSearch(std::size_t index);
+    /// Takes results of the current run (and, from the heuristics, their @p saturation).
+    void deliver(std::vector<AlgorithmResult> arrived, std::optional<GpuSaturation> saturation = std::nullopt);
+
+    QThreadPool m_pool; ///< declared before the jobs: destroyed after them, it waits for their work
+    Job<HeuristicsOutcome> m_heuristics;
+    /// Best and exact, in that order (kSearches).
+    std::array<SearchJob, 2> m_searches;
+    bool m_resultsCurrent = false; ///< m_results belong to the current run
+    std::size_t m_arrived = 0;     ///< results of the current run received so far
     bool m_running = false;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
+    bool m_stopRequested = false;  ///< cancel() during the current run
     std::shared_ptr<const Scenario> m_runScenario;      ///< what the current run plans
     std::shared_ptr<const Scenario> m_resultsScenario;  ///< what m_results were planned for
     std::vector<AlgorithmResult> m_results;

@@ -7,6 +7,8 @@
 #include <QColor>
 
 #include "core/model/scenario.h"
+#include "widgets/document/backgroundjob.h"
+#include "widgets/document/commands.h"
 
 #include <optional>
 #include <unordered_map>
@@ -73,11 +75,15 @@ private:
     /// Prepares the form change of a bulk edit on a worker and pushes the command when it is
     /// back, if the document has not changed since.
     void pushBulkEditFromWorker(std::vector<std::pair<int, User>> changed, const QString& text);
+    /// Pushes the bulk edit the worker prepared, or says why it was dropped.
+    void bulkEditPrepared();
 
     ScenarioDocument* m_document;
     std::unordered_map<int, UserFeasibility> m_infeasible; ///< by row
     QColor m_infeasibleBackground{220, 30, 30, 70};
     std::optional<User> m_lastRemoved; ///< the template when every user is gone
+    Job<PreparedBulkEdit> m_bulkEdit;  ///< an edit of the document abandons it
+    QString m_bulkEditText;            ///< the undo text of the bulk edit m_bulkEdit prepares
 };
 
 } // namespace coinfer

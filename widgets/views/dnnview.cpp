@@ -16,12 +16,12 @@
 #include "widgets/charts/chartview.h"
 #include "widgets/charts/palette.h"
 #include "widgets/document/commands.h"
+#include "widgets/document/errortext.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/export/exportpath.h"
 
 #include <QComboBox>
 #include <QFileInfo>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -112,7 +112,7 @@ DnnView::DnnView(ScenarioDocument* document, QWidget* parent)
     m_curves->setIntegerTicks(ChartAxis::Bottom);
     connect(document, &ScenarioDocument::edited, this, &DnnView::refreshWhenVisible);
     connect(m_user, &QComboBox::currentIndexChanged, this, &DnnView::refresh);
-    connect(&m_importWatcher, &QFutureWatcher<Expected<DnnDescription>>::finished, this, &DnnView::showImportResult);
+    connect(&m_import, &BackgroundJob::finished, this, &DnnView::showImportResult);
     m_outdated = true; // the document's scenario is drawn when the page first shows
 }
 
@@ -171,9 +171,8 @@ void DnnView::chooseDnnAndProfile()
         profile = QFileDialog::getOpenFileName(this, tr("GPU profile measured for it"), {}, tr("GPU profiles (*.json)"));
     if (dnn.isEmpty() || profile.isEmpty())
         return;
-    const QString problem = useDnn(dnn, profile);
-    if (!problem.isEmpty())
-        QMessageBox::critical(this, tr("Cannot use this DNN"), problem);
+    if (const Expected<void> used = useDnn(dnn, profile); !used)
+        QMessageBox::critical(this, tr("Cannot use this DNN"), errorText(used));
 }
 
 void DnnView::chooseProfile()
@@ -181,9 +180,8 @@ void DnnView::chooseProfile()
     const QString profile = QFileDialog::getOpenFileName(this, tr("GPU profile"), {}, tr("GPU profiles (*.json)"));
     if (profile.isEmpty())
         return;
-    const QString problem = loadProfile(profile);
-    if (!problem.isEmpty())
-        QMessageBox::critical(this, tr("Cannot use this profile"), problem);
+    if (const Expected<void> loaded = loadProfile(profile); !loaded)
+        QMessageBox::critical(this, tr("Cannot use this profile"), errorText(loaded));
 }
 
 void DnnView::editEdgeModel()
@@ -200,25 +198,20 @@ void DnnView::editEdgeModel()
         setAffineEdge(row, alpha, beta);
 }
 
-QString DnnView::useDnn(const QString& nameOrFile, const QString& profilePath)
+Expected<void> DnnView::useDnn(const QString& nameOrFile, const QString& profilePath)
 {
-    Expected<DnnDescription> description = loadDnn(nameOrFile.toStdString());
-    if (!description)
-        return QString::fromStdString(description.error().message);
-    return useDescription(*description, nameOrFile, profilePath);
+    return loadDnn(nameOrFile.toStdString()).and_then([&](const DnnDescription& description) {
+        return useDescription(description, nameOrFile, profilePath);
+    });
 }
 
-QString DnnView::useDescription(const DnnDescription& description, const QString& label, const QString& profilePath)
+Expected<void> DnnView::useDescription(const DnnDescription& description, const QString& label, const QString& profilePath)
 {
-    Expected<GpuProfile> profile = readProfile(profilePath);
-    if (!profile)
-        return QString::fromStdString(profile.error().message);
-    Expected<Dnn> dnn = profiledDnn(description, *profile, profilePath.toStdString());
-    if (!dnn)
-        return QString::fromStdString(dnn.error().message);
-    Expected<Scenario> scenario = replaceDnn(m_document->scenario(), *dnn);
+    Expected<Scenario> scenario = readProfile(profilePath)
+                                      .and_then([&](const GpuProfile& profile) { return profiledDnn(description, profile, profilePath.toStdString()); })
+                                      .and_then([&](const Dnn& dnn) { return replaceDnn(m_document->scenario(), dnn); });
     if (!scenario)
-        return QString::fromStdString(scenario.error().message);
+        return Unexpected(scenario.error());
     m_document->undoStack()->push(new ReplaceScenarioCommand(m_document, *scenario, tr("Use DNN %1").arg(label)));
     return {};
 }
@@ -226,19 +219,19 @@ QString DnnView::useDescription(const DnnDescription& description, const QString
 void DnnView::importOnnx(const QString& path)
 {
     const QString model = path.isEmpty() ? QFileDialog::getOpenFileName(this, tr("Import ONNX model"), {}, tr("ONNX models (*.onnx);;All files (*)")) : path;
-    if (model.isEmpty() || m_importWatcher.isRunning())
+    if (model.isEmpty() || m_import.isRunning())
         return;
     if (m_importDialog)
         m_importDialog->close();
     m_importPath = model;
-    m_importWatcher.setFuture(QtConcurrent::run([file = model.toStdString()] { return loadDnn(file); }));
+    m_import.start([file = model.toStdString()](auto&) { return loadDnn(file); });
 }
 
 QMessageBox* DnnView::importDialog() const { return m_importDialog.data(); }
 
 void DnnView::showImportResult()
 {
-    Expected<DnnDescription> description = m_importWatcher.future().takeResult();
+    Expected<DnnDescription> description = m_import.takeResult();
     auto* box = new QMessageBox(this);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setWindowTitle(tr("Import ONNX model"));
@@ -268,12 +261,11 @@ void DnnView::showImportResult()
                                      "on a GPU with\n    %1\nthen choose the profile. The scenario is unchanged until you do.")
                                       .arg(measure)
                                 : tr("A GPU profile measured for exactly these layers ships with Coinfer."));
-    for (const auto& [profilePath, label] : shipped) {
-        QPushButton* use = box->addButton(tr("Use %1").arg(label), QMessageBox::AcceptRole);
-        connect(use, &QPushButton::clicked, this, [this, profilePath] {
-            const QString problem = useDescription(m_imported, QFileInfo(m_importPath).fileName(), profilePath);
-            if (!problem.isEmpty())
-                QMessageBox::critical(this, tr("Cannot use this DNN"), problem);
+    for (const QPair<QString, QString>& profile : shipped) {
+        QPushButton* use = box->addButton(tr("Use %1").arg(profile.second), QMessageBox::AcceptRole);
+        connect(use, &QPushButton::clicked, this, [this, profilePath = profile.first] {
+            if (const Expected<void> used = useDescription(m_imported, QFileInfo(m_importPath).fileName(), profilePath); !used)
+                QMessageBox::critical(this, tr("Cannot use this DNN"), errorText(used));
         });
     }
     QPushButton* choose = box->addButton(tr("Choose GPU profile..."), QMessageBox::AcceptRole);
@@ -281,9 +273,8 @@ void DnnView::showImportResult()
         const QString profile = QFileDialog::getOpenFileName(this, tr("GPU profile measured for it"), {}, tr("GPU profiles (*.json)"));
         if (profile.isEmpty())
             return;
-        const QString problem = useDescription(m_imported, QFileInfo(m_importPath).fileName(), profile);
-        if (!problem.isEmpty())
-            QMessageBox::critical(this, tr("Cannot use this profile"), problem);
+        if (const Expected<void> used = useDescription(m_imported, QFileInfo(m_importPath).fileName(), profile); !used)
+            QMessageBox::critical(this, tr("Cannot use this profile"), errorText(used));
     });
     QPushButton* save = box->addButton(tr("Save description..."), QMessageBox::ActionRole);
     connect(save, &QPushButton::clicked, this, &DnnView::saveImportedDescription);
@@ -308,29 +299,29 @@ void DnnView::saveImportedDescription()
         QMessageBox::critical(this, tr("Cannot save the description"), QString::fromStdString(written.error().message));
 }
 
-QString DnnView::loadProfile(const QString& profilePath)
+Expected<void> DnnView::loadProfile(const QString& profilePath)
 {
     Expected<GpuProfile> profile = readProfile(profilePath);
     if (!profile)
-        return QString::fromStdString(profile.error().message);
+        return Unexpected(profile.error());
     Scenario scenario = m_document->scenario();
     if (profile->subtasks.size() != scenario.dnn.subtasks.size())
-        return tr("%1 measures %2 sub-tasks, the scenario's DNN has %3").arg(profilePath).arg(profile->subtasks.size()).arg(scenario.dnn.subtasks.size());
+        return failure(tr("%1 measures %2 sub-tasks, the scenario's DNN has %3").arg(profilePath).arg(profile->subtasks.size()).arg(scenario.dnn.subtasks.size()));
     for (size_t n = 0; n < profile->subtasks.size(); ++n) {
         if (profile->subtasks[n].name != scenario.dnn.subtasks[n].name)
-            return tr("%1: sub-task %2 is \"%3\" in the profile and \"%4\" in the scenario")
-                .arg(profilePath).arg(n + 1).arg(QString::fromStdString(profile->subtasks[n].name), QString::fromStdString(scenario.dnn.subtasks[n].name));
+            return failure(tr("%1: sub-task %2 is \"%3\" in the profile and \"%4\" in the scenario")
+                               .arg(profilePath).arg(n + 1).arg(QString::fromStdString(profile->subtasks[n].name), QString::fromStdString(scenario.dnn.subtasks[n].name)));
         scenario.dnn.subtasks[n].edgeLatencyMs = profile->subtasks[n].medianMs;
     }
     m_document->undoStack()->push(new ReplaceScenarioCommand(m_document, scenario, tr("Load GPU profile")));
     return {};
 }
 
-QString DnnView::setAffineEdge(int subtask, double alphaMs, double betaMs)
+Expected<void> DnnView::setAffineEdge(int subtask, double alphaMs, double betaMs)
 {
     Scenario scenario = m_document->scenario();
     if (subtask < 0 || subtask >= scenario.dnn.subtaskCount() || alphaMs < 0 || betaMs < 0)
-        return tr("no such sub-task, or a negative latency");
+        return failure(tr("no such sub-task, or a negative latency"));
     scenario.dnn.subtasks[static_cast<size_t>(subtask)].edgeLatencyMs = affineCurve(alphaMs, betaMs, scenario.dnn.maxBatch());
     m_document->undoStack()->push(new ReplaceScenarioCommand(m_document, scenario, tr("Edit edge model")));
     return {};

@@ -3,12 +3,12 @@
 // latency and energy at every split point, and the GPU batch curves. Changing the DNN, loading a
 // GPU profile and editing an edge model are undoable commands on the document.
 
-#include <QFutureWatcher>
 #include <QPointer>
 #include <QWidget>
 
 #include "core/dnn/dnn.h"
 #include "core/util/expected.h"
+#include "widgets/document/backgroundjob.h"
 
 #include <string>
 #include <vector>
@@ -33,12 +33,11 @@ public:
     void refresh();
     /// Uses @p nameOrFile (a built-in DNN or a description) with the GPU profile at
     /// @p profilePath (a file, or a shipped one from shippedProfiles()); local costs are
-    /// recomputed from the users' device classes. Returns an empty string on success, or what
-    /// went wrong.
-    QString useDnn(const QString& nameOrFile, const QString& profilePath);
+    /// recomputed from the users' device classes. Undoable; the error says what went wrong.
+    Expected<void> useDnn(const QString& nameOrFile, const QString& profilePath);
     /// Uses an already loaded @p description (labelled @p label in the undo history) with the GPU
-    /// profile at @p profilePath; undoable. Returns an empty string on success, or what went wrong.
-    QString useDescription(const DnnDescription& description, const QString& label, const QString& profilePath);
+    /// profile at @p profilePath; undoable. The error says what went wrong.
+    Expected<void> useDescription(const DnnDescription& description, const QString& label, const QString& profilePath);
     /// Imports the ONNX model at @p path on a worker thread (an empty path asks for the file
     /// first), then asks, without blocking, what to plan it with: a shipped GPU profile measured
     /// for the same layers, a profile file, or saving the description to measure it on a GPU.
@@ -52,13 +51,13 @@ public:
     /// The shipped profiles measured for exactly these layers (same dnnSignature()), as
     /// shippedProfiles() labels them. O(number of shipped profiles).
     static QList<QPair<QString, QString>> shippedProfilesFor(const DnnDescription& description);
-    /// Loads a GPU profile for the current DNN (sub-task names must match).
-    QString loadProfile(const QString& profilePath);
+    /// Loads a GPU profile for the current DNN (sub-task names must match); undoable.
+    Expected<void> loadProfile(const QString& profilePath);
     /// The measured profiles that ship with Coinfer for DNN @p dnnName: resource path to a label
     /// such as "NVIDIA H200, measured 2026-11-26". O(number of shipped profiles).
     static QList<QPair<QString, QString>> shippedProfiles(const QString& dnnName);
-    /// Sets tau_n(b) = alpha + beta b for sub-task @p subtask (0-based).
-    QString setAffineEdge(int subtask, double alphaMs, double betaMs);
+    /// Sets tau_n(b) = alpha + beta b for sub-task @p subtask (0-based); undoable.
+    Expected<void> setAffineEdge(int subtask, double alphaMs, double betaMs);
 
     QTableWidget* table() const { return m_table; }
     ChartView* splitChart() const { return m_split; }
@@ -97,7 +96,7 @@ private:
     QComboBox* m_user;
     ChartView* m_split;
     ChartView* m_curves;
-    QFutureWatcher<Expected<DnnDescription>> m_importWatcher;
+    Job<DnnDescription> m_import;
     QString m_importPath;            ///< the model being imported or last imported
     DnnDescription m_imported;       ///< its description, once read
     QPointer<QMessageBox> m_importDialog;

@@ -36,8 +36,6 @@
 #include <QTableView>
 #include <QTimer>
 #include <QUndoStack>
-#include <QFutureWatcher>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -230,7 +228,7 @@ void MainWindow::connectRunner()
     });
     connect(m_runner, &PlanRunner::finished, this, [this] {
         // Only a run of the scenario as it is now makes the results current.
-        if (m_runGeneration == m_editGeneration && !m_replanTimer->isActive())
+        if (!m_editedSincePlanning && !m_replanTimer->isActive())
             m_stale = false;
         showRecommendedPlan();
         updateStatus();
@@ -239,10 +237,15 @@ void MainWindow::connectRunner()
     connect(m_runner, &PlanRunner::cancelled, this, [this] {
         m_runCancelled = true;
         // Cut short, but planned for the scenario as it is: not stale.
-        if (m_runGeneration == m_editGeneration && !m_replanTimer->isActive())
+        if (!m_editedSincePlanning && !m_replanTimer->isActive())
             m_stale = false;
         updateStatus();
         updateBanners();
+    });
+    connect(&m_opening, &BackgroundJob::finished, this, [this] {
+        unsetCursor();
+        adoptLoaded(m_openingPath, m_opening.takeResult(), false);
+        emit fileOpened(m_openingPath);
     });
 }
 
@@ -255,29 +258,23 @@ QList<int> MainWindow::selectedUsers() const
     return rows;
 }
 
-bool MainWindow::openFile(const QString& path, bool quiet, QString* error)
+Expected<void> MainWindow::openFile(const QString& path, bool quiet)
 {
     Expected<ScenarioDocument::Loaded> loaded = ScenarioDocument::read(path);
-    if (!loaded && error)
-        *error = QString::fromStdString(loaded.error().message);
-    return adoptLoaded(path, std::move(loaded), quiet);
+    Expected<void> opened = loaded ? Expected<void>() : Expected<void>(Unexpected(loaded.error()));
+    adoptLoaded(path, std::move(loaded), quiet);
+    return opened;
 }
 
 void MainWindow::openFileInBackground(const QString& path)
 {
     // Reading and checking a 10,000-user file runs on a worker that touches no document; the
     // result comes back through the future and is adopted here, on the GUI thread.
-    using Result = Expected<ScenarioDocument::Loaded>;
-    auto* watcher = new QFutureWatcher<Result>(this);
+    // A newer open supersedes this one: only the file asked for last is adopted.
     m_status->setText(tr("Opening %1...").arg(path));
     setCursor(Qt::BusyCursor);
-    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, path] {
-        watcher->deleteLater();
-        unsetCursor();
-        adoptLoaded(path, watcher->future().takeResult(), false);
-        emit fileOpened(path);
-    });
-    watcher->setFuture(QtConcurrent::run([path] { return ScenarioDocument::read(path); }));
+    m_openingPath = path;
+    m_opening.start([path](auto&) { return ScenarioDocument::read(path); });
 }
 
 bool MainWindow::adoptLoaded(const QString& path, Expected<ScenarioDocument::Loaded> loaded, bool quiet)
@@ -316,7 +313,7 @@ bool MainWindow::openExample(const QString& name)
     if (entry == shippedExamples().end())
         return false;
     if (!entry->builtIn)
-        return !examplesFolder().isEmpty() && openFile(examplesFolder() + "/" + name);
+        return !examplesFolder().isEmpty() && openFile(examplesFolder() + "/" + name).has_value();
     QFile file(":/examples/" + name);
     if (!file.open(QIODevice::ReadOnly))
         return false;
@@ -333,7 +330,7 @@ bool MainWindow::openExample(const QString& name)
 void MainWindow::planNow()
 {
     m_replanTimer->stop();
-    m_runGeneration = m_editGeneration;
+    m_editedSincePlanning = false;
     // O(M*N) on this thread: about a millisecond at 10,000 users.
     m_infeasible = infeasibleUsers(m_document->scenario());
     m_infeasibleSentence = describeInfeasibleUsers(m_document->scenario(), m_infeasible);
@@ -344,7 +341,7 @@ void MainWindow::planNow()
 
 void MainWindow::markStale()
 {
-    ++m_editGeneration;
+    m_editedSincePlanning = true;
     m_stale = true;
     m_runCancelled = false; // a new edit is planned again, whatever was cancelled before
     m_replanTimer->start(replanDelayMs(m_document->scenario().userCount()));

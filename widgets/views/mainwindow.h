@@ -6,6 +6,7 @@
 #include "core/planning/feasibility.h"
 #include "core/planning/planner.h"
 #include "core/planning/search.h"
+#include "widgets/document/backgroundjob.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/views/mainpage.h"
 
@@ -42,8 +43,8 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
 
     /// Opens a scenario; a bad file shows an error dialog (unless @p quiet) and changes nothing.
-    /// The reason, as the CLI words it (file, field path, problem), goes to @p error when given.
-    bool openFile(const QString& path, bool quiet = false, QString* error = nullptr);
+    /// The error is the reason as the CLI words it (file, field path, problem).
+    Expected<void> openFile(const QString& path, bool quiet = false);
     /// Opens @p path with the reading done on a worker thread (the menu, recent files and drops
     /// use this); emits fileOpened when done, whether or not the file could be read. A bad
     /// file leaves the document as it was and says why.
@@ -80,7 +81,7 @@ public:
     /// Plans now (background); the same as F5.
     void planNow();
     /// Writes the chosen algorithm's plan (docs/formats.md#plan) as JSON or, for *.csv, per-user CSV.
-    bool exportPlan(const QString& path, const QString& algorithm, QString* error = nullptr);
+    Expected<void> exportPlan(const QString& path, const QString& algorithm);
     /// exportPlan, then says how it went: a confirmation in the status bar, or an error dialog.
     bool exportPlanAndSay(const QString& path, const QString& algorithm);
     /// Whether the results on show are for an earlier version of the scenario (an edit since).
@@ -97,10 +98,10 @@ public:
     /// Milliseconds the window waits after an edit before planning again (longer for large scenarios).
     static int replanDelayMs(int users);
     /// Saves every chart of the page on show: @p path itself for one chart, else one file per
-    /// chart named path-<chart>.<ext>. Returns the files written (empty on failure).
-    QStringList exportCharts(const QString& path, QString* error = nullptr);
+    /// chart named path-<chart>.<ext>. Returns the files written.
+    Expected<QStringList> exportCharts(const QString& path);
     /// A one-page PDF: the scenario summary, the comparison table and the main charts.
-    bool exportReport(const QString& path, QString* error = nullptr);
+    Expected<void> exportReport(const QString& path);
 
 signals:
     /// Users drawn by generateInBackground() were added to the scenario.
@@ -122,7 +123,8 @@ private:
     void createStatusBar();
     /// Edits re-title the window and, for small scenarios, plan again once they pause.
     void connectDocument();
-    /// The runner's progress and results reach the status bar and the views.
+    /// The runner's progress and results reach the status bar and the views; a file read in the
+    /// background is adopted.
     void connectRunner();
     void createFileMenu();
     void createEditMenu();
@@ -162,8 +164,6 @@ private:
     void markStale();
     /// The banners over the comparison and plan pages: stale results, infeasible users, no users.
     void updateBanners();
-    /// Writes @p text to @p path atomically; false with @p error set on failure.
-    static bool writeText(const QString& path, const std::string& text, QString* error);
 
     ScenarioDocument* m_document;
     UserTableModel* m_model;
@@ -190,12 +190,13 @@ private:
     bool m_stale = false;             ///< an edit since the run whose results are on show
     bool m_staleFromOpen = false;     ///< ... and the edit was another scenario taking the document's place
     bool m_replacing = false;         ///< between the document's replaced() and edited()
-    quint64 m_editGeneration = 0;     ///< counts edits
-    quint64 m_runGeneration = 0;      ///< m_editGeneration when the run in flight started
+    bool m_editedSincePlanning = false; ///< an edit since the run in flight started
     bool m_planOutdated = false;      ///< the plan page shows a plan the current run did not make
     bool m_planShown = false;         ///< the plan view has drawn some plan since the window opened
     std::vector<UserFeasibility> m_infeasible;
     std::string m_infeasibleSentence;
+    Job<ScenarioDocument::Loaded> m_opening; ///< reads a file; a newer open supersedes it
+    QString m_openingPath;                   ///< the file m_opening reads
 };
 
 } // namespace coinfer

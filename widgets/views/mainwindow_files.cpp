@@ -3,6 +3,7 @@
 #include "widgets/views/mainwindow.h"
 
 #include "core/io/planio.h"
+#include "widgets/document/errortext.h"
 #include "widgets/document/planrunner.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/export/chartexport.h"
@@ -17,6 +18,7 @@
 
 #include <QFileInfo>
 #include <QImage>
+#include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
 #include <QSaveFile>
@@ -37,50 +39,45 @@ const char* const kRecentKey = "files/recent";
 
 } // namespace
 
-bool MainWindow::exportPlan(const QString& path, const QString& algorithm, QString* error)
+Expected<void> MainWindow::exportPlan(const QString& path, const QString& algorithm)
 {
-    for (const AlgorithmResult& result : m_runner->results()) {
-        if (QString::fromStdString(algorithmName(result.algorithm)) != algorithm)
-            continue;
-        if (!result.plan) {
-            if (error)
-                *error = result.pending ? tr("The %1 plan is still being searched for: wait for it, or press Esc to stop the search.").arg(algorithm)
-                                        : result.message;
-            return false;
-        }
-        if (const Expected<void> allowed = m_document->checkExport(path); !allowed) {
-            if (error)
-                *error = QString::fromStdString(allowed.error().message);
-            return false;
-        }
-        const Scenario& scenario = m_runner->resultsScenario(); // the plan's own, even if edited since
-        const std::string text = path.endsWith(".csv", Qt::CaseInsensitive) ? planToPerUserCsv(scenario, *result.plan) : planToJson(scenario, *result.plan);
-        QSaveFile file(path);
-        if (file.open(QIODevice::WriteOnly) && file.write(text.data(), static_cast<qint64>(text.size())) == static_cast<qint64>(text.size())
-            && file.commit())
-            return true;
-        if (error)
-            *error = tr("%1 could not be written: %2").arg(path, file.errorString());
-        return false;
-    }
-    if (error)
-        *error = tr("There is no %1 plan yet: plan first (F5).").arg(algorithm);
-    return false;
+    const std::vector<AlgorithmResult>& results = m_runner->results();
+    const auto result = std::find_if(results.begin(), results.end(), [&](const AlgorithmResult& r) {
+        return QString::fromStdString(algorithmName(r.algorithm)) == algorithm;
+    });
+    if (result == results.end())
+        return failure(tr("There is no %1 plan yet: plan first (F5).").arg(algorithm));
+    if (!result->plan)
+        return failure(result->pending ? tr("The %1 plan is still being searched for: wait for it, or press Esc to stop the search.").arg(algorithm)
+                                       : result->message);
+    if (Expected<void> allowed = m_document->checkExport(path); !allowed)
+        return allowed;
+    const Scenario& scenario = m_runner->resultsScenario(); // the plan's own, even if edited since
+    const std::string text = path.endsWith(".csv", Qt::CaseInsensitive) ? planToPerUserCsv(scenario, *result->plan) : planToJson(scenario, *result->plan);
+    QSaveFile file(path);
+    if (file.open(QIODevice::WriteOnly) && file.write(text.data(), static_cast<qint64>(text.size())) == static_cast<qint64>(text.size())
+        && file.commit())
+        return {};
+    return failure(tr("%1 could not be written: %2").arg(path, file.errorString()), ErrorCode::Io);
 }
 
-QStringList MainWindow::exportCharts(const QString& path, QString* error)
+Expected<QStringList> MainWindow::exportCharts(const QString& path)
 {
+    std::vector<NamedChart> charts;
     switch (currentPage()) {
-    case MainPage::Plan: {
-        std::vector<NamedChart> charts;
+    case MainPage::Plan:
         for (const auto& [name, chart] : m_planView->charts()->namedCharts())
             charts.push_back({name, chart});
-        return coinfer::exportCharts(charts, path, error);
+        break;
+    case MainPage::Dnn: charts = {{"split-points", m_dnnView->splitChart()}, {"batch-curves", m_dnnView->curveChart()}}; break;
+    case MainPage::Sweep: charts = {{"sweep", m_sweepView->chart()}}; break;
+    default: charts = {{"comparison", m_comparison->chart()}}; break;
     }
-    case MainPage::Dnn: return coinfer::exportCharts({{"split-points", m_dnnView->splitChart()}, {"batch-curves", m_dnnView->curveChart()}}, path, error);
-    case MainPage::Sweep: return coinfer::exportCharts({{"sweep", m_sweepView->chart()}}, path, error);
-    default: return coinfer::exportCharts({{"comparison", m_comparison->chart()}}, path, error);
-    }
+    QString error;
+    QStringList written = coinfer::exportCharts(charts, path, &error);
+    if (written.isEmpty())
+        return failure(error, ErrorCode::Io);
+    return written;
 }
 
 QImage MainWindow::timelineOverview(const TimelineModel& model)
@@ -97,18 +94,12 @@ QImage MainWindow::timelineOverview(const TimelineModel& model)
     return image;
 }
 
-bool MainWindow::exportReport(const QString& path, QString* error)
+Expected<void> MainWindow::exportReport(const QString& path)
 {
-    if (const Expected<void> allowed = m_document->checkExport(path); !allowed) {
-        if (error)
-            *error = QString::fromStdString(allowed.error().message);
-        return false;
-    }
-    if (m_runner->results().empty()) {
-        if (error)
-            *error = tr("There are no plans yet: plan first (F5).");
-        return false;
-    }
+    if (Expected<void> allowed = m_document->checkExport(path); !allowed)
+        return allowed;
+    if (m_runner->results().empty())
+        return failure(tr("There are no plans yet: plan first (F5)."));
     // The scenario the table and charts show, even if edited since.
     ReportContents contents{.recommendation = m_comparison->summary()->text(),
                             .table = m_comparison->table(),
@@ -116,7 +107,9 @@ bool MainWindow::exportReport(const QString& path, QString* error)
                             .timelineOverview = timelineOverview(m_planView->timeline()->model())};
     for (const ChartView* chart : m_planView->charts()->reportCharts())
         contents.charts.push_back(chart);
-    return writeReport(path, m_runner->resultsScenario(), contents, error);
+    if (QString error; !writeReport(path, m_runner->resultsScenario(), contents, &error))
+        return failure(error, ErrorCode::Io);
+    return {};
 }
 
 bool MainWindow::saveTo(const QString& given)

@@ -3,6 +3,7 @@
 #include "widgets/views/mainwindow.h"
 
 #include "widgets/document/commands.h"
+#include "widgets/document/errortext.h"
 #include "widgets/document/planrunner.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/document/usertablemodel.h"
@@ -17,19 +18,16 @@
 #include <QAction>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QInputDialog>
 #include <QKeySequence>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressDialog>
-#include <QPromise>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
 #include <QUndoStack>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <utility>
 #include <vector>
@@ -76,9 +74,8 @@ void MainWindow::createFileMenu()
         const QString path = askSavePath(this, tr("Export report"), {}, tr("PDF (*.pdf)"));
         if (path.isEmpty())
             return;
-        QString error;
-        if (!exportReport(path, &error))
-            QMessageBox::critical(this, tr("Export failed"), error);
+        if (const Expected<void> written = exportReport(path); !written)
+            QMessageBox::critical(this, tr("Export failed"), errorText(written));
         else
             statusBar()->showMessage(tr("Wrote the report to %1").arg(path), 10000);
     });
@@ -86,12 +83,11 @@ void MainWindow::createFileMenu()
         const QString path = askSavePath(this, tr("Export charts"), {}, tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"));
         if (path.isEmpty())
             return;
-        QString error;
-        const QStringList written = exportCharts(path, &error);
-        if (written.isEmpty())
-            QMessageBox::critical(this, tr("Export failed"), error);
+        const Expected<QStringList> written = exportCharts(path);
+        if (!written)
+            QMessageBox::critical(this, tr("Export failed"), errorText(written));
         else
-            statusBar()->showMessage(tr("Wrote %n chart file(s): %1", nullptr, static_cast<int>(written.size())).arg(written.join(", ")), 10000);
+            statusBar()->showMessage(tr("Wrote %n chart file(s): %1", nullptr, static_cast<int>(written->size())).arg(written->join(", ")), 10000);
     });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -114,9 +110,8 @@ void MainWindow::askAndExportPlan()
 
 bool MainWindow::exportPlanAndSay(const QString& path, const QString& algorithm)
 {
-    QString error;
-    if (!exportPlan(path, algorithm, &error)) {
-        QMessageBox::critical(this, tr("Export failed"), error);
+    if (const Expected<void> written = exportPlan(path, algorithm); !written) {
+        QMessageBox::critical(this, tr("Export failed"), errorText(written));
         return false;
     }
     statusBar()->showMessage(tr("Wrote the %1 plan to %2").arg(algorithm, path), 10000);
@@ -176,46 +171,52 @@ struct GeneratedUsers {
 void MainWindow::generateInBackground(const PopulationSpec& spec)
 {
     // Drawing the users and working out their form changes run on a worker with its own copies
-    // of the scenario and the form; the result comes back through the future and is inserted
-    // only if the scenario is still the one it was made for.
-    auto* watcher = new QFutureWatcher<GeneratedUsers>(this);
+    // of the scenario and the form; the result comes back through a job of its own, which an
+    // edit of the scenario meanwhile abandons (the users were drawn for the scenario as it was).
+    auto* job = new Job<GeneratedUsers>(this);
     auto* progress = new QProgressDialog(tr("Generating %n user(s)...", nullptr, static_cast<int>(spec.count)), tr("Cancel"), 0,
                                          static_cast<int>(spec.count), this);
     progress->setObjectName("generateProgress");
     progress->setWindowModality(Qt::WindowModal);
     progress->setMinimumDuration(300);
-    const quint64 generation = m_editGeneration;
-    connect(progress, &QProgressDialog::canceled, watcher, [watcher] { watcher->cancel(); });
-    connect(watcher, &QFutureWatcher<GeneratedUsers>::progressValueChanged, progress, &QProgressDialog::setValue);
-    connect(watcher, &QFutureWatcher<GeneratedUsers>::finished, this, [this, watcher, progress, generation] {
+    connect(progress, &QProgressDialog::canceled, job, &BackgroundJob::cancel);
+    connect(job, &BackgroundJob::progressChanged, progress, [progress](int done, int total) {
+        progress->setMaximum(total);
+        progress->setValue(done);
+    });
+    connect(m_document, &ScenarioDocument::edited, job, [job] {
+        job->abandon(Error{ErrorCode::BadInput, tr("The scenario changed while users were drawn: generate again.").toStdString()});
+    });
+    connect(job, &BackgroundJob::cancelled, this, [this, job, progress] {
         progress->deleteLater();
-        watcher->deleteLater();
-        if (watcher->isCanceled() || progress->wasCanceled() || watcher->future().resultCount() == 0) {
-            statusBar()->showMessage(tr("Generation cancelled: no user was added."), 10000);
+        job->deleteLater();
+        statusBar()->showMessage(tr("Generation cancelled: no user was added."), 10000);
+    });
+    connect(job, &BackgroundJob::finished, this, [this, job, progress] {
+        progress->deleteLater();
+        job->deleteLater();
+        Expected<GeneratedUsers> users = job->takeResult();
+        if (!users) {
+            statusBar()->showMessage(job->errorString(), 10000);
             return;
         }
-        if (generation != m_editGeneration) {
-            statusBar()->showMessage(tr("The scenario changed while users were drawn: generate again."), 10000);
-            return;
-        }
-        GeneratedUsers users = watcher->future().takeResult();
-        m_document->undoStack()->push(new InsertRemoveUsersCommand(m_document, std::move(users.rows), std::move(users.changes), tr("Generate users")));
+        m_document->undoStack()->push(new InsertRemoveUsersCommand(m_document, std::move(users->rows), std::move(users->changes), tr("Generate users")));
         emit usersGenerated();
     });
-    watcher->setFuture(QtConcurrent::run([scenario = m_document->scenario(), form = m_document->form(), spec](QPromise<GeneratedUsers>& promise) {
+    job->start([scenario = m_document->scenario(), form = m_document->form(), spec](auto& control) -> Expected<GeneratedUsers> {
         std::vector<std::pair<int, User>> rows;
         int row = scenario.userCount();
         for (User& user : GeneratorDialog::generate(scenario, spec))
             rows.emplace_back(row++, std::move(user));
-        promise.setProgressRange(0, static_cast<int>(rows.size()));
-        std::vector<FormChange> changes = insertionFormChanges(form, scenario, rows, [&promise](size_t done) {
+        const int total = static_cast<int>(rows.size());
+        control.setProgress(0, total);
+        std::vector<FormChange> changes = insertionFormChanges(form, scenario, rows, [&control, total](size_t done) {
             if (done % 64 == 0)
-                promise.setProgressValue(static_cast<int>(done));
-            return !promise.isCanceled();
+                control.setProgress(static_cast<int>(done), total);
+            return !control.stopRequested();
         });
-        if (!promise.isCanceled())
-            promise.addResult(GeneratedUsers{std::move(rows), std::move(changes)});
-    }));
+        return GeneratedUsers{std::move(rows), std::move(changes)}; // dropped by the job if it was stopped
+    });
 }
 
 void MainWindow::createViewMenu()

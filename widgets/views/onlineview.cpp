@@ -16,12 +16,10 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
-#include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace coinfer {
 
@@ -57,12 +55,17 @@ OnlineView::OnlineView(ScenarioDocument* document, QWidget* parent)
     connect(m_document, &ScenarioDocument::replaced, this, &OnlineView::forgetResults);
     connect(m_document, &ScenarioDocument::edited, this, &OnlineView::refreshStaleBanner);
     updateAvailability();
-    connect(&m_episodeWatcher, &QFutureWatcher<EpisodeRun>::finished, this, [this] {
-        EpisodeRun run = m_episodeWatcher.result();
-        showTimeline(std::move(run.timeline));
-        showEpisode(run.result, run.record);
+    connect(&m_episodeJob, &BackgroundJob::finished, this, [this] {
+        Expected<EpisodeRun> run = m_episodeJob.takeResult();
+        if (!run) {
+            m_summary->setText(tr("The episode failed: %1").arg(m_episodeJob.errorString()));
+            return;
+        }
+        showTimeline(std::move(run->timeline));
+        showEpisode(run->result, run->record);
     });
-    connect(&m_trainingWatcher, &QFutureWatcher<Expected<DdpgPolicy>>::finished, this, &OnlineView::showTrainingDone);
+    m_trainingJob.setUpdateHandler([this](const EpisodeReport& report) { addTrainingPoint(report); });
+    connect(&m_trainingJob, &BackgroundJob::finished, this, &OnlineView::showTrainingDone);
 }
 
 QLayout* OnlineView::createControls()
@@ -211,7 +214,7 @@ void OnlineView::setUpCharts()
 
 void OnlineView::trainOrStop()
 {
-    if (m_trainingWatcher.isRunning()) {
+    if (m_trainingJob.isRunning()) {
         cancelTraining();
         return;
     }
@@ -243,7 +246,7 @@ void OnlineView::showTrainingDone()
 {
     m_trainButton->setText(tr("Train DDPG..."));
     // A training stopped before its first episode ended hands over no policy.
-    if (Expected<DdpgPolicy> policy = m_trainingWatcher.result()) {
+    if (Expected<DdpgPolicy> policy = m_trainingJob.takeResult()) {
         m_trained = std::move(*policy);
         m_summary->setText(tr("Training done: the best policy came from episode %1 (%2 mJ per task, %3 misses on the evaluation traces). "
                               "Choose \"trained DDPG\" and run an episode to watch it.")
@@ -252,12 +255,9 @@ void OnlineView::showTrainingDone()
     emit trainingFinished();
 }
 
-OnlineView::~OnlineView()
-{
-    cancelTraining();
-    m_trainingWatcher.waitForFinished();
-    m_episodeWatcher.waitForFinished();
-}
+// The jobs ask their workers to stop (training after its current episode); the workers hold
+// their own copies, so nothing waits for them.
+OnlineView::~OnlineView() = default;
 
 OnlinePlanner OnlineView::planner() const
 {
@@ -266,7 +266,7 @@ OnlinePlanner OnlineView::planner() const
 
 bool OnlineView::isBusy() const
 {
-    return m_episodeWatcher.isRunning() || m_trainingWatcher.isRunning();
+    return m_episodeJob.isRunning() || m_trainingJob.isRunning();
 }
 
 void OnlineView::runEpisode()
@@ -276,7 +276,7 @@ void OnlineView::runEpisode()
         m_summary->setText(tr("This scenario has no \"online\" block (arrivals, slot length, horizon); see examples/online.json."));
         return;
     }
-    if (m_episodeWatcher.isRunning())
+    if (m_episodeJob.isRunning())
         return;
     DispatchPolicy policy = m_policy->currentIndex() == 1 ? immediatePolicy() : thresholdPolicy(m_threshold->value());
     if (m_policy->currentIndex() == 2) {
@@ -289,12 +289,12 @@ void OnlineView::runEpisode()
     const OnlinePlanner chosen = planner();
     m_player->pause();
     m_runRevision = m_document->revision();
-    m_episodeWatcher.setFuture(QtConcurrent::run([scenario, chosen, policy] {
+    m_episodeJob.start([scenario, chosen, policy](auto&) -> Expected<EpisodeRun> {
         EpisodeRun run;
         run.result = coinfer::runEpisode(scenario, chosen, makeArrivalTrace(scenario, scenario.online.seed), policy, &run.record);
         run.timeline = TimelineModel::fromEpisode(scenario, run.record.dispatches);
         return run;
-    }));
+    });
 }
 
 void OnlineView::showEpisode(const OnlineResult& result, const OnlineRecord& record)
@@ -333,7 +333,7 @@ void OnlineView::showEpisode(const OnlineResult& result, const OnlineRecord& rec
 void OnlineView::train(int episodes, std::vector<int> hidden)
 {
     const Scenario scenario = m_document->scenario();
-    if (m_trainingWatcher.isRunning())
+    if (m_trainingJob.isRunning())
         return;
     if (!scenario.online.present) {
         m_summary->setText(tr("This scenario has no \"online\" block; see examples/online.json."));
@@ -344,7 +344,6 @@ void OnlineView::train(int episodes, std::vector<int> hidden)
     m_trainingRevision = m_document->revision();
     refreshStaleBanner();
     updateShownParts();
-    m_stopTraining = std::make_shared<std::atomic<bool>>(false);
     m_trained.reset();
     m_trainButton->setText(tr("Stop training"));
     TrainingOptions options;
@@ -352,30 +351,21 @@ void OnlineView::train(int episodes, std::vector<int> hidden)
     options.episodes = episodes;
     if (!hidden.empty())
         options.ddpg.hidden = std::move(hidden);
-    options.progress = trainingProgress();
-    // The worker owns copies and shares nothing with this view: its policy comes back as the
-    // future's result, which showTrainingDone() takes over on the GUI thread.
-    m_trainingWatcher.setFuture(QtConcurrent::run([scenario, options] { return trainDdpg(scenario, options); }));
-}
-
-std::function<bool(const EpisodeReport&)> OnlineView::trainingProgress()
-{
-    QPointer<OnlineView> view(this);
-    return [stop = m_stopTraining, view](const EpisodeReport& report) {
-        // Drawn on the GUI thread from a copy of the report; the worker only computes. The view
-        // may be gone by the time the call is delivered, hence the guarded pointer.
-        QMetaObject::invokeMethod(qApp, [view, report] {
-            if (view)
-                view->addTrainingPoint(report);
-        }, Qt::QueuedConnection);
-        return !stop->load();
-    };
+    // The worker owns copies and shares nothing with this view: each episode's report comes
+    // back as an update (drawn by addTrainingPoint), the policy as the job's result, which
+    // showTrainingDone() takes over on the GUI thread.
+    m_trainingJob.start([scenario, options](auto& control) mutable -> Expected<DdpgPolicy> {
+        options.progress = [&control](const EpisodeReport& report) {
+            control.report(report);
+            return !control.stopRequested();
+        };
+        return trainDdpg(scenario, options);
+    });
 }
 
 void OnlineView::cancelTraining()
 {
-    if (m_stopTraining)
-        m_stopTraining->store(true);
+    m_trainingJob.requestStop(); // it hands over the best policy so far
 }
 
 void OnlineView::addTrainingPoint(const EpisodeReport& report)

@@ -5,15 +5,12 @@
 
 #include "core/learning/ddpg.h"
 #include "core/online/online.h"
+#include "widgets/document/backgroundjob.h"
 #include "widgets/views/animationdialog.h"
 #include "widgets/views/timelineview.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 
-#include <atomic>
-#include <functional>
-#include <memory>
 #include <optional>
 
 class QComboBox;
@@ -95,10 +92,6 @@ private:
     void setUpCharts();
     /// Asks for a number of episodes and trains, or stops the training under way.
     void trainOrStop();
-    /// The training's progress callback: posts each episode's report to this view's thread and
-    /// says whether to go on (no stop asked for). The function it returns runs on the
-    /// training's thread.
-    std::function<bool(const EpisodeReport&)> trainingProgress();
     /// Takes over the policy the ended training returns, and says what it achieved.
     void showTrainingDone();
     void showEpisode(const OnlineResult& result, const OnlineRecord& record);
@@ -136,9 +129,9 @@ private:
     TimelineView* m_timeline;
     SchedulePlayer* m_player;
     PlayerControls* m_playerControls = nullptr;
-    QFutureWatcher<EpisodeRun> m_episodeWatcher;
-    QFutureWatcher<Expected<DdpgPolicy>> m_trainingWatcher;
-    std::shared_ptr<std::atomic<bool>> m_stopTraining;
+    Job<EpisodeRun> m_episodeJob;
+    /// Training hands each episode's report over as an update, and its best policy at the end.
+    Job<DdpgPolicy, EpisodeReport> m_trainingJob;
     /// The policy the last training handed over; only the GUI thread reads or writes it.
     std::optional<DdpgPolicy> m_trained;
 

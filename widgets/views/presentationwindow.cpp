@@ -6,7 +6,6 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace coinfer {
 
@@ -39,19 +38,21 @@ PresentationWindow::PresentationWindow(const Scenario& scenario, QWidget* parent
     setDarkTheme(true);
     // The four plans are made off the GUI thread; the window says so meanwhile.
     m_title->setText(tr("Planning the walkthrough..."));
-    connect(&m_planning, &QFutureWatcher<Walkthrough>::finished, this, [this] {
-        m_walkthrough = m_planning.result();
+    connect(&m_planning, &BackgroundJob::finished, this, [this] {
+        Expected<Walkthrough> planned = m_planning.takeResult();
+        if (!planned) { // out of memory: its steps say what a planner refused, so nothing else
+            m_title->setText(tr("Cannot plan the walkthrough: %1").arg(m_planning.errorString()));
+            return;
+        }
+        m_walkthrough = std::move(*planned);
         m_ready = true;
         showStep();
         emit ready();
     });
-    m_planning.setFuture(QtConcurrent::run([scenario] { return Walkthrough(scenario); }));
+    m_planning.start([scenario](auto&) -> Expected<Walkthrough> { return Walkthrough(scenario); });
 }
 
-PresentationWindow::~PresentationWindow()
-{
-    m_planning.waitForFinished();
-}
+PresentationWindow::~PresentationWindow() = default;
 
 void PresentationWindow::setDarkTheme(bool dark)
 {

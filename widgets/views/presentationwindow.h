@@ -2,9 +2,9 @@
 // Presentation mode (F11): full screen, large fonts, a dark or light theme, and the walkthrough
 // stepped with the arrow keys; each step's timeline highlights the users that changed.
 
+#include "widgets/document/backgroundjob.h"
 #include "widgets/views/walkthrough.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 
 class QLabel;
@@ -53,7 +53,7 @@ private:
     SchedulePlayer* m_player;
     bool m_dark = true;
     bool m_ready = false;
-    QFutureWatcher<Walkthrough> m_planning;
+    Job<Walkthrough> m_planning;
 };
 
 } // namespace coinfer

@@ -1,5 +1,6 @@
 #include "widgets/views/screenshotdriver.h"
 
+#include "widgets/document/errortext.h"
 #include "widgets/document/planrunner.h"
 #include "widgets/views/mainwindow.h"
 #include "widgets/views/onlineview.h"
@@ -48,7 +49,7 @@ void ScreenshotDriver::settleAndShoot(QWidget* target)
     QTimer::singleShot(kSettleMs, target, [this, target] { emit finished(target->grab().save(m_request.screenshotPath) ? 0 : 2); });
 }
 
-QString ScreenshotDriver::start()
+Expected<void> ScreenshotDriver::start()
 {
     // Presentation mode replaces the main window whatever the page.
     if (m_request.presentationStep) {
@@ -82,7 +83,7 @@ void ScreenshotDriver::startPresentation(int step)
     presentation->show();
 }
 
-QString ScreenshotDriver::startSweep()
+Expected<void> ScreenshotDriver::startSweep()
 {
     // The sweep asked for, or the page's own default one; the shot waits for it.
     SweepView* sweep = m_window->sweepView();
@@ -91,7 +92,7 @@ QString ScreenshotDriver::startSweep()
     if (m_request.sweep) {
         const qsizetype equals = m_request.sweep->indexOf('=');
         if (equals <= 0)
-            return QStringLiteral("--vary takes NAME=VALUES, not \"%1\"").arg(*m_request.sweep);
+            return failure(QStringLiteral("--vary takes NAME=VALUES, not \"%1\"").arg(*m_request.sweep));
         parameter = m_request.sweep->left(equals);
         values = m_request.sweep->mid(equals + 1);
     }

@@ -3,6 +3,7 @@
 // line asks, starts the work the page shows (the plans, a sweep, an episode), and with
 // --screenshot grabs the window once that work is done and saves it as an image.
 
+#include "core/util/expected.h"
 #include "widgets/views/mainpage.h"
 
 #include <QObject>
@@ -51,10 +52,10 @@ public:
     ScreenshotDriver(MainWindow* window, StartupRequest request, QObject* parent = nullptr);
     ~ScreenshotDriver() override;
 
-    /// Shows the page (or presentation mode) and starts its work. Returns why a request cannot
-    /// start (a sweep that is not NAME=VALUES, or one the sweep page refuses), else empty; with
+    /// Shows the page (or presentation mode) and starts its work. Fails with why a request cannot
+    /// start (a sweep that is not NAME=VALUES, or one the sweep page refuses); with
     /// a shot asked for, finished() follows once it is saved or failed.
-    QString start();
+    Expected<void> start();
     /// The presentation window start() opened, or nullptr.
     PresentationWindow* presentation() const;
 
@@ -64,7 +65,7 @@ signals:
 
 private:
     void startPresentation(int step);
-    QString startSweep();
+    Expected<void> startSweep();
     void startEpisode();
     void startPlanning();
     /// Once @p sender emits @p ready: runs @p prepare, then shoots @p target (with a shot asked

@@ -3,6 +3,7 @@
 #include "core/io/fileio.h"
 #include "widgets/charts/chartview.h"
 #include "widgets/charts/palette.h"
+#include "widgets/document/errortext.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/export/chartexport.h"
 #include "widgets/export/exportpath.h"
@@ -15,13 +16,12 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
-#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QShortcut>
 #include <QSpinBox>
+#include <QThread>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrent>
 
 #include <algorithm>
 #include <cmath>
@@ -151,7 +151,8 @@ SweepView::SweepView(ScenarioDocument* document, QWidget* parent)
     m_status->setText(tr("No sweep yet."));
     draw();
     connect(m_chart, &ChartView::linePointClicked, this, &SweepView::openPoint);
-    connect(&m_watcher, &QFutureWatcher<Expected<SweepResult>>::finished, this, &SweepView::sweepEnded);
+    connect(&m_job, &BackgroundJob::finished, this, &SweepView::sweepEnded);
+    m_job.setUpdateHandler([this](const SweepPointsDone& point) { addRows(point); });
     connect(document, &ScenarioDocument::edited, this, &SweepView::markStale);
     connect(document, &ScenarioDocument::scenarioReset, this, [this] {
         // Another scenario: values the user typed stay, the defaults follow the new one.
@@ -161,15 +162,9 @@ SweepView::SweepView(ScenarioDocument* document, QWidget* parent)
     parameterChanged();
 }
 
-SweepView::~SweepView()
-{
-    // Only a running sweep is waited for: a finished one's result was taken, and waiting on
-    // a future whose result was taken never returns.
-    if (isRunning()) {
-        cancel();
-        m_watcher.waitForFinished();
-    }
-}
+// The job stops a running sweep (its points not started are skipped, its searches stopped);
+// the worker holds its own base and request, so nothing waits for it.
+SweepView::~SweepView() = default;
 
 QLayout* SweepView::createControls()
 {
@@ -300,20 +295,20 @@ QString SweepView::currentValues() const
 
 bool SweepView::isRunning() const
 {
-    return m_watcher.isRunning();
+    return m_job.isRunning();
 }
 
-QString SweepView::runSweep(const QString& parameter, const QString& values, const QString& algorithms, int repeats, int seed)
+Expected<void> SweepView::runSweep(const QString& parameter, const QString& values, const QString& algorithms, int repeats, int seed)
 {
     const int index = m_parameter->findText(parameter);
     if (index < 0)
-        return tr("Unknown quantity \"%1\"; the quantities are %2").arg(parameter, QString::fromStdString(sweepParameterNames()));
+        return failure(tr("Unknown quantity \"%1\"; the quantities are %2").arg(parameter, QString::fromStdString(sweepParameterNames())));
     m_parameter->setCurrentIndex(index);
     m_values->setText(values);
     if (!algorithms.isEmpty()) {
         const Expected<std::vector<Algorithm>> chosen = parseSweepAlgorithms(algorithms.toStdString());
         if (!chosen)
-            return tr("planners: %1").arg(QString::fromStdString(chosen.error().message));
+            return failure(tr("planners: %1").arg(errorText(chosen)));
         for (auto& [algorithm, box] : m_algorithms)
             box->setChecked(std::find(chosen->begin(), chosen->end(), algorithm) != chosen->end());
     }
@@ -321,46 +316,46 @@ QString SweepView::runSweep(const QString& parameter, const QString& values, con
         m_repeats->setValue(repeats);
     if (seed > 0)
         m_seed->setValue(seed);
-    // A small sweep can finish on its workers before this returns: ask whether it started.
-    const quint64 started = m_runsStarted;
-    runFromControls();
-    return m_runsStarted != started ? QString() : m_status->text();
+    return startFromControls();
 }
 
 void SweepView::runFromControls()
 {
+    startFromControls(); // a refusal is said on the status line
+}
+
+Expected<void> SweepView::startFromControls()
+{
     if (isRunning())
-        return;
+        return failure(tr("A sweep is running."));
+    // Every refusal is said on the status line and returned.
+    const auto refuse = [this](const QString& reason) {
+        m_status->setText(reason);
+        return Expected<void>(failure(reason));
+    };
     SweepRequest request;
     request.parameter = static_cast<SweepParameter>(m_parameter->currentData().toInt());
     const Expected<std::vector<double>> values = parseSweepValues(m_values->text().toStdString());
-    if (!values) {
-        m_status->setText(tr("values: %1").arg(QString::fromStdString(values.error().message)));
-        return;
-    }
+    if (!values)
+        return refuse(tr("values: %1").arg(errorText(values)));
     request.values = *values;
     for (const auto& [algorithm, box] : m_algorithms)
         if (box->isChecked())
             request.algorithms.push_back(algorithm);
-    if (request.algorithms.empty()) {
-        m_status->setText(tr("Choose at least one planner."));
-        return;
-    }
+    if (request.algorithms.empty())
+        return refuse(tr("Choose at least one planner."));
     request.repeats = m_repeats->value();
     request.seed = static_cast<std::uint64_t>(m_seed->value());
     request.jobs = std::max(1, QThread::idealThreadCount());
     // The scenario as it is now, edits included, in its file's form: a population regenerates.
     Expected<SweepBase> base = prepareSweepBase(m_document->form().text(), m_document->path().toStdString());
-    if (!base) {
-        m_status->setText(QString::fromStdString(base.error().message));
-        return;
-    }
+    if (!base)
+        return refuse(errorText(base));
     for (double value : request.values)
-        if (Expected<void> allowed = checkSweepValue(*base, request.parameter, value); !allowed) {
-            m_status->setText(QString::fromStdString(allowed.error().message));
-            return;
-        }
+        if (Expected<void> allowed = checkSweepValue(*base, request.parameter, value); !allowed)
+            return refuse(errorText(allowed));
     start(std::make_shared<const SweepBase>(std::move(*base)), std::move(request));
+    return {};
 }
 
 void SweepView::start(std::shared_ptr<const SweepBase> base, SweepRequest request)
@@ -369,9 +364,6 @@ void SweepView::start(std::shared_ptr<const SweepBase> base, SweepRequest reques
     m_request = std::move(request);
     m_rows.clear();
     m_stale = false;
-    ++m_runsStarted;
-    m_cancelFlag = std::make_shared<std::atomic<bool>>(false);
-    m_request.cancel = m_cancelFlag.get();
     const int points = static_cast<int>(m_request.values.size()) * m_request.repeats;
     m_progress->setRange(0, points);
     m_progress->setValue(0);
@@ -385,38 +377,29 @@ void SweepView::start(std::shared_ptr<const SweepBase> base, SweepRequest reques
     m_status->setText(tr("Sweeping %1 over %n value(s)...", nullptr, static_cast<int>(m_request.values.size()))
                           .arg(QString::fromStdString(sweepParameterName(m_request.parameter))));
     draw();
-    // Rows reach the chart as points finish; the worker holds the base and the flag alive.
-    QPointer<SweepView> self(this);
-    auto onPoint = [self](const SweepProgress& progress) {
-        std::vector<SweepRow> rows = progress.rows ? *progress.rows : std::vector<SweepRow>{};
-        QMetaObject::invokeMethod(
-            self.data(), [self, rows = std::move(rows), done = progress.pointsDone, total = progress.pointsTotal] {
-                if (self)
-                    self->addRows(rows, done, total);
-            },
-            Qt::QueuedConnection);
-        return true; // the cancel flag stops it
-    };
-    m_watcher.setFuture(QtConcurrent::run([base = m_base, request = m_request, flag = m_cancelFlag, onPoint] {
-        return coinfer::runSweep(*base, request, onPoint);
-    }));
+    // Rows reach the chart as points finish; the worker holds the base alive, and the job's
+    // stop flag cancels it.
+    m_job.start([base = m_base, request = m_request](auto& control) mutable {
+        request.cancel = control.stopFlag();
+        return coinfer::runSweep(*base, request, [&control](const SweepProgress& progress) {
+            control.report(SweepPointsDone{progress.rows ? *progress.rows : std::vector<SweepRow>{}, progress.pointsDone, progress.pointsTotal});
+            return true; // the stop flag stops it
+        });
+    });
 }
 
-void SweepView::addRows(const std::vector<SweepRow>& rows, int done, int total)
+void SweepView::addRows(const SweepPointsDone& point)
 {
-    if (!isRunning())
-        return; // a late row of a sweep whose result already came
-    m_rows.insert(m_rows.end(), rows.begin(), rows.end());
+    m_rows.insert(m_rows.end(), point.rows.begin(), point.rows.end());
     applyRelaxationEnvelope(m_rows); // as the finished sweep's rows will be
-    m_progress->setMaximum(total);
-    m_progress->setValue(done);
+    m_progress->setMaximum(point.pointsTotal);
+    m_progress->setValue(point.pointsDone);
     draw();
 }
 
 void SweepView::cancel()
 {
-    if (m_cancelFlag)
-        m_cancelFlag->store(true);
+    m_job.requestStop(); // the sweep returns its finished points
 }
 
 void SweepView::sweepEnded()
@@ -424,7 +407,7 @@ void SweepView::sweepEnded()
     m_progress->setVisible(false);
     m_cancel->setEnabled(false);
     m_run->setEnabled(true);
-    const Expected<SweepResult> result = m_watcher.future().takeResult();
+    const Expected<SweepResult> result = m_job.takeResult();
     const double seconds = static_cast<double>(QDateTime::currentMSecsSinceEpoch() - m_startedMs) / 1000.0;
     if (!result) {
         m_status->setText(QString::fromStdString(result.error().message));
@@ -530,14 +513,19 @@ void SweepView::draw()
         m_chart->addLine(lateSeries[k]);
         m_lineKeys.push_back(std::move(lateKeys[k]));
     }
+    drawAxesAndNotes(measure, !summary.empty(), anyFeasible);
+}
+
+void SweepView::drawAxesAndNotes(SweepMeasure measure, bool anyNumber, bool anyFeasible)
+{
     m_chart->setAxisLabel(ChartAxis::Bottom, QString::fromStdString(sweepParameterName(m_request.parameter)));
     m_chart->setAxisLabel(ChartAxis::Left, measureLabel(measure));
     // Only a chart with nothing on it carries its note in the middle; the others above the data.
-    m_chart->setNote(summary.empty() ? tr("No point has this number: no plan met every deadline alone, or no lower bound is known.") : QString());
+    m_chart->setNote(anyNumber ? QString() : tr("No point has this number: no plan met every deadline alone, or no lower bound is known."));
     QStringList above;
     if (m_stale)
         above << tr("The scenario changed since this sweep: run it again.");
-    if (!summary.empty() && !anyFeasible)
+    if (anyNumber && !anyFeasible)
         above << tr("Every plan misses a deadline: the triangles are not comparable energies.");
     m_chart->setNoteAbove(above.join(' '));
     if (m_request.parameter == SweepParameter::Users || m_request.parameter == SweepParameter::MaxBatch)
@@ -590,12 +578,9 @@ void SweepView::openPoint(int line, int index)
     emit variantRequested(*scenario, title);
 }
 
-QString SweepView::exportCsv(const QString& path) const
+Expected<void> SweepView::exportCsv(const QString& path) const
 {
-    Expected<void> written = m_document->checkExport(path);
-    if (written)
-        written = writeFileAtomically(path.toStdString(), sweepRowsToCsv(m_rows));
-    return written ? QString() : QString::fromStdString(written.error().message);
+    return m_document->checkExport(path).and_then([&] { return writeFileAtomically(path.toStdString(), sweepRowsToCsv(m_rows)); });
 }
 
 void SweepView::exportChartAsked()
@@ -614,8 +599,8 @@ void SweepView::exportCsvAsked()
     const QString path = askSavePath(this, tr("Export sweep CSV"), {}, tr("CSV (*.csv)"));
     if (path.isEmpty())
         return;
-    if (const QString error = exportCsv(path); !error.isEmpty())
-        QMessageBox::critical(this, tr("Export failed"), error);
+    if (const Expected<void> written = exportCsv(path); !written)
+        QMessageBox::critical(this, tr("Export failed"), errorText(written));
     else
         emit statusMessage(tr("Wrote %n row(s) to %1", nullptr, static_cast<int>(m_rows.size())).arg(path));
 }

@@ -6,11 +6,10 @@
 
 #include "core/model/scenario.h"
 #include "core/sweep/sweep.h"
+#include "widgets/document/backgroundjob.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 
-#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -51,6 +50,13 @@ struct SweepSummary {
 /// plan or without the number (a gap without a bound) are left out. O(R log R).
 std::vector<SweepSummary> summarizeSweep(const std::vector<SweepRow>& rows, SweepMeasure measure);
 
+/// What a sweep's worker hands over as each point finishes: its rows and how far the sweep is.
+struct SweepPointsDone {
+    std::vector<SweepRow> rows;
+    int pointsDone = 0;
+    int pointsTotal = 0;
+};
+
 class SweepView : public QWidget {
     Q_OBJECT
 
@@ -59,15 +65,15 @@ public:
     ~SweepView() override;
 
     /// Sets the request from text as the command line takes it ("users", "50:200:50", "local,og")
-    /// and runs it; an error message (and nothing started) when one is refused.
+    /// and runs it; the error (and nothing started) when one is refused.
     /// @p repeats and @p seed of 0 keep the controls' values.
-    QString runSweep(const QString& parameter, const QString& values, const QString& algorithms = {}, int repeats = 0, int seed = 0);
+    Expected<void> runSweep(const QString& parameter, const QString& values, const QString& algorithms = {}, int repeats = 0, int seed = 0);
     /// The quantity and the values text the controls hold now.
     QString currentParameter() const;
     QString currentValues() const;
     /// Runs the sweep the controls describe, on a worker. Does nothing while one runs.
     void runFromControls();
-    /// Stops the running sweep; the finished points stay on the chart.
+    /// Stops the running sweep; the finished points stay on the chart and its result follows.
     void cancel();
     bool isRunning() const;
     /// The rows of the last sweep (finished points only).
@@ -75,8 +81,8 @@ public:
     /// The scenario of the point at @p value, @p repeat of the last sweep, as the Plan page of a
     /// new window would show it.
     Expected<Scenario> variant(double value, int repeat) const;
-    /// Writes the rows as the sweep CSV (atomically); an error message or empty.
-    QString exportCsv(const QString& path) const;
+    /// Writes the rows as the sweep CSV (atomically).
+    Expected<void> exportCsv(const QString& path) const;
     void setMeasure(SweepMeasure measure);
     /// Whether the scenario changed since the shown sweep was run.
     bool isStale() const { return m_stale; }
@@ -95,15 +101,19 @@ signals:
 private:
     QLayout* createControls();
     QLayout* createActions();
+    /// Starts the sweep the controls describe; the reason when it refuses them.
+    Expected<void> startFromControls();
     /// Values around the scenario's own for the chosen parameter, as text.
     QString defaultValues() const;
     void parameterChanged();
     /// Starts @p request on @p base in the background.
     void start(std::shared_ptr<const SweepBase> base, SweepRequest request);
-    /// Rows of one finished point, from a worker (queued to the GUI thread).
-    void addRows(const std::vector<SweepRow>& rows, int done, int total);
+    /// Rows of one finished point of the current sweep, handed over by its job.
+    void addRows(const SweepPointsDone& point);
     void sweepEnded();
     void draw();
+    /// The axes' labels and ticks, and the notes: none of @p anyNumber, none feasible, stale.
+    void drawAxesAndNotes(SweepMeasure measure, bool anyNumber, bool anyFeasible);
     /// Axes over every value asked for, with a margin that keeps markers inside the frame.
     void fitAxes(SweepMeasure measure);
     void openPoint(int line, int index);
@@ -129,8 +139,7 @@ private:
     ChartView* m_chart;
     QLabel* m_empty; ///< the sentence shown instead of an empty chart
 
-    QFutureWatcher<Expected<SweepResult>> m_watcher;
-    std::shared_ptr<std::atomic<bool>> m_cancelFlag;
+    Job<SweepResult, SweepPointsDone> m_job;
     std::shared_ptr<const SweepBase> m_base; ///< the base of the shown sweep
     SweepRequest m_request;                  ///< the shown sweep
     std::vector<SweepRow> m_rows;
@@ -139,7 +148,6 @@ private:
     QString m_defaultValues; ///< the values text last filled in for the user
     qint64 m_startedMs = 0;
     bool m_stale = false;
-    quint64 m_runsStarted = 0; ///< counts start(): a run that already finished still started
 };
 
 } // namespace coinfer
