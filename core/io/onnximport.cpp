@@ -575,13 +575,10 @@ Expected<OnnxImport> importOnnxBytes(std::string_view bytes, const std::string& 
 
 Expected<OnnxImport> importOnnx(const std::string& path, const OnnxImportOptions& options)
 {
-    Expected<std::string> bytes = readTextFile(path);
-    if (!bytes)
-        return Unexpected(bytes.error());
     OnnxImportOptions named = options;
     if (named.name.empty())
         named.name = std::filesystem::path(path).stem().string();
-    return importOnnxBytes(*bytes, path, named);
+    return readTextFile(path).and_then([&](const std::string& bytes) { return importOnnxBytes(bytes, path, named); });
 }
 
 } // namespace coinfer

@@ -103,10 +103,7 @@ Expected<std::vector<TraceArrival>> parseArrivalTrace(std::string_view text, con
 Expected<std::vector<TraceArrival>> readArrivalTrace(const std::string& path, const std::vector<std::string>& userIds,
                                                      double horizonMs)
 {
-    Expected<std::string> text = readTextFile(path);
-    if (!text)
-        return Unexpected(text.error());
-    return parseArrivalTrace(*text, path, userIds, horizonMs);
+    return readTextFile(path).and_then([&](const std::string& text) { return parseArrivalTrace(text, path, userIds, horizonMs); });
 }
 
 } // namespace coinfer
