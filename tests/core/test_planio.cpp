@@ -100,7 +100,7 @@ private slots:
         // Issue 26 item 10: a NUL cut the id short and a newline broke the row.
         Scenario scenario;
         scenario.dnn.subtasks.resize(1);
-        for (const std::string id : {std::string("a\nb"), std::string("c\0d", 3), std::string("e\\f")}) {
+        for (const std::string& id : {std::string("a\nb"), std::string("c\0d", 3), std::string("e\\f")}) {
             User user;
             user.id = id;
             user.localEnergyMj = {1.0};
