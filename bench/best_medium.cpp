@@ -15,7 +15,6 @@
 #include "core/planning/planner.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -29,11 +28,6 @@ namespace {
 double percentAbove(double value, double reference)
 {
     return reference > 0 ? 100.0 * (value - reference) / reference : (value > reference ? INFINITY : 0.0);
-}
-
-double msSince(std::chrono::steady_clock::time_point start)
-{
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
 struct Tally {

@@ -1,31 +1,45 @@
 #!/usr/bin/env python3
-"""Plot `coinfer sweep` CSVs: energy (or saving) against the varied value, one line per planner.
+"""Plot `coinfer sweep` CSVs: energy (or saving, or gap) against the varied value, one line per planner.
 
-Needs python3-matplotlib (Debian/Ubuntu: apt-get install python3-matplotlib). It is not needed
-to build or test Coinfer; docs/figures.md uses it to draw its figures.
+Needs python3-matplotlib (Debian/Ubuntu: apt-get install python3-matplotlib) and the coinfer
+executable. It is not needed to build or test Coinfer; docs/figures.md uses it to draw its figures.
 
     scripts/plot_sweep.py users.csv --output users.png --output users.svg
     scripts/plot_sweep.py a.csv b.csv --metric saving --title "..." --output both.png
 
-Each CSV is one panel (side by side, sharing the legend). A line is the mean over the repeats
-of a (value, planner); the shaded band spans the repeats' minimum to maximum (absent where the
-repeats agree). A hollow marker means at least one repeat's plan missed a deadline (feasible =
-false); points where no planner could plan (energy empty) are left out.
+Each CSV is one panel (side by side, sharing the legend). The numbers are those of
+`coinfer sweep summarize` (core/sweep/sweepsummary.h), the summary the app's Sweep page draws too,
+so the figures and the app cannot disagree: a line is the mean over the repeats of a (value,
+planner) whose plan meets every deadline, and the shaded band spans their minimum to maximum
+(absent where they agree); a value where no repeat was feasible breaks the line. Plans that miss
+a deadline are not averaged in (their energy is not comparable: they can spend less than the
+optimum); a hollow marker shows their own mean. Points where no planner could plan (energy
+empty) are left out and named.
+
+coinfer is found as --coinfer gives it, else $COINFER, else build-core/app/coinfer or
+build/app/coinfer under the repository, else on the PATH.
 """
 import argparse
 import csv
+import io
 import math
+import os
+import shutil
+import subprocess
 import sys
-from collections import defaultdict
 
-import matplotlib
+# matplotlib is imported by main() only, so that the tests can read summaries without it.
+plt = None
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
-plt.rcParams["svg.fonttype"] = "none"  # text stays text: smaller SVGs
-plt.rcParams["svg.hashsalt"] = "coinfer"  # the same CSV gives the same SVG
+def load_matplotlib():
+    global plt
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot
+    plt = matplotlib.pyplot
+    plt.rcParams["svg.fonttype"] = "none"  # text stays text: smaller SVGs
+    plt.rcParams["svg.hashsalt"] = "coinfer"  # the same CSV gives the same SVG
 
 # Colours in the spirit of the app's palette (widgets/charts/palette.h): grey for computing
 # locally, orange for the plan without batching, greens and blues for the batching planners.
@@ -39,7 +53,12 @@ STYLE = {
     "exact": dict(color="#000000", linestyle=":", marker="+"),
 }
 ORDER = list(STYLE)
-PLAIN = FuncFormatter(lambda v, _: f"{v:g}")  # 1, 2, 500, 20000 rather than 1.0 or 10^4
+
+
+def plain_formatter():
+    """1, 2, 500, 20000 rather than 1.0 or 10^4."""
+    from matplotlib.ticker import FuncFormatter
+    return FuncFormatter(lambda v, _: f"{v:g}")
 
 LABELS = {
     "users": "number of users M",
@@ -52,38 +71,80 @@ LABELS = {
 }
 
 
+REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def find_coinfer(given):
+    """The coinfer executable: GIVEN, $COINFER, a build under the repository, or the PATH."""
+    candidates = [given, os.environ.get("COINFER")]
+    candidates += [os.path.join(REPOSITORY, d, "app", "coinfer") for d in ("build-core", "build")]
+    for candidate in candidates:
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    found = shutil.which("coinfer")
+    if not found:
+        sys.exit("plot_sweep.py: no coinfer executable found; give --coinfer PATH or set COINFER")
+    return found
+
+
 def read_sweep(path):
-    """Returns (parameter, {algorithm: {value: [(energy, saving, feasible)]}}, unplannable values)."""
-    rows = defaultdict(lambda: defaultdict(list))
+    """Returns (parameter, values where no planner could plan) of a sweep CSV."""
     unplannable = set()
     parameter = None
-    with open(path, newline="") as f:
+    with open(path, newline="", encoding="utf-8-sig") as f:
         for row in csv.DictReader(f):
             parameter = row["parameter"]
             if row["energy_mj"] == "":
-                unplannable.add(float(row["value"]))
-                continue  # no planner could plan this point (a user late even alone)
-            rows[row["algorithm"]][float(row["value"])].append(
-                (float(row["energy_mj"]), float(row["saving_percent"]), row["feasible"] == "true"))
+                unplannable.add(float(row["value"]))  # a user late even alone: no plan
     if parameter is None:
         sys.exit(f"{path}: no rows")
-    return parameter, rows, unplannable
+    return parameter, unplannable
 
 
-def plot_panel(ax, path, metric, logx, logy):
-    parameter, data, unplannable = read_sweep(path)
-    column = 0 if metric == "energy" else 1
-    for algorithm in sorted(data, key=lambda a: ORDER.index(a) if a in ORDER else len(ORDER)):
-        points = sorted(data[algorithm].items())
-        xs = [x for x, _ in points]
-        ys = [[r[column] for r in rs] for _, rs in points]
-        mean = [sum(y) / len(y) for y in ys]
+def optional_float(text):
+    return float(text) if text != "" else math.nan
+
+
+def summarize(coinfer, path, metric):
+    """{algorithm: [summary rows by ascending value]} as `coinfer sweep summarize` gives them."""
+    run = subprocess.run([coinfer, "sweep", "summarize", path, "--measure", metric],
+                         capture_output=True, text=True, check=False)
+    if run.returncode != 0:
+        sys.exit(f"plot_sweep.py: {coinfer} sweep summarize {path}: {run.stderr.strip()}")
+    summary = {}
+    for row in csv.DictReader(io.StringIO(run.stdout)):
+        summary.setdefault(row["algorithm"], []).append({
+            "value": float(row["value"]),
+            "feasible": int(row["feasible_repeats"]),
+            "mean": optional_float(row["mean"]),
+            "min": optional_float(row["min"]),
+            "max": optional_float(row["max"]),
+            "late": int(row["late_repeats"]),
+            "late_mean": optional_float(row["late_mean"]),
+        })
+    return summary
+
+
+YLABELS = {
+    "energy": "total user energy (mJ)",
+    "saving": "energy saved against local (%)",
+    "gap": "gap to the strongest proven lower bound (%)",
+}
+
+
+def plot_panel(ax, coinfer, path, metric, logx, logy):
+    parameter, unplannable = read_sweep(path)
+    summary = summarize(coinfer, path, metric)
+    for algorithm in sorted(summary, key=lambda a: ORDER.index(a) if a in ORDER else len(ORDER)):
+        points = summary[algorithm]
+        xs = [p["value"] for p in points]
+        mean = [p["mean"] for p in points]  # NaN where no repeat was feasible: the line breaks
         style = STYLE.get(algorithm, dict(color=None, linestyle="-", marker="."))
         line, = ax.plot(xs, mean, label=algorithm, linewidth=1.8, markersize=5, **style)
-        if any(max(y) > min(y) for y in ys):
-            ax.fill_between(xs, [min(y) for y in ys], [max(y) for y in ys],
+        if any(p["feasible"] > 0 and p["max"] > p["min"] for p in points):
+            ax.fill_between(xs, [p["min"] for p in points], [p["max"] for p in points],
                             color=line.get_color(), alpha=0.15, linewidth=0)
-        late = [(x, m) for (x, rs), m in zip(points, mean) if not all(r[2] for r in rs)]
+        late = [(p["value"], p["late_mean"]) for p in points if p["late"] > 0]
         if late:
             ax.plot([x for x, _ in late], [m for _, m in late], linestyle="none", marker="o",
                     markersize=9, markerfacecolor="white", markeredgecolor=line.get_color(),
@@ -95,14 +156,15 @@ def plot_panel(ax, path, metric, logx, logy):
         ax.text(0.02, 0.02, f"no plan at {values}:\na user is late even computing alone",
                 transform=ax.transAxes, fontsize=8, color="#b22222", va="bottom")
     ax.set_xlabel(LABELS.get(parameter, parameter))
-    ax.set_ylabel("total user energy (mJ)" if metric == "energy" else "energy saved against local (%)")
+    ax.set_ylabel(YLABELS[metric])
     if logx:
         ax.set_xscale("log", base=2)
-        ax.xaxis.set_major_formatter(PLAIN)
+        ax.xaxis.set_major_formatter(plain_formatter())
     if logy:
+        from matplotlib.ticker import LogLocator, NullFormatter
         ax.set_yscale("log")
         ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
-        ax.yaxis.set_major_formatter(PLAIN)
+        ax.yaxis.set_major_formatter(plain_formatter())
         ax.yaxis.set_minor_formatter(NullFormatter())
     elif metric == "energy":
         ax.set_ylim(bottom=0)
@@ -112,7 +174,9 @@ def plot_panel(ax, path, metric, logx, logy):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("csv", nargs="+", help="sweep CSVs, one panel each")
-    parser.add_argument("--metric", choices=["energy", "saving"], default="energy")
+    parser.add_argument("--metric", choices=list(YLABELS), default="energy",
+                        help="the number summarized (as coinfer sweep summarize --measure)")
+    parser.add_argument("--coinfer", help="the coinfer executable (default: $COINFER, the build, the PATH)")
     parser.add_argument("--title", action="append", default=[],
                         help="a panel title (give once per CSV, in order)")
     parser.add_argument("--logx", action="store_true", help="logarithmic value axis (base 2, e.g. for B_max)")
@@ -121,16 +185,18 @@ def main():
                         help="PNG, SVG or PDF file (may be given several times)")
     args = parser.parse_args()
 
+    coinfer = find_coinfer(args.coinfer)
+    load_matplotlib()
     n = len(args.csv)
     fig, axes = plt.subplots(1, n, figsize=(max(6.0, 5.2 * n), 4.2), squeeze=False)
     for i, path in enumerate(args.csv):
-        plot_panel(axes[0][i], path, args.metric, args.logx, args.logy)
+        plot_panel(axes[0][i], coinfer, path, args.metric, args.logx, args.logy)
         if i < len(args.title):
             axes[0][i].set_title(args.title[i], fontsize=10)
     handles, labels = axes[0][0].get_legend_handles_labels()
     handles.append(plt.Line2D([], [], linestyle="none", marker="o", markersize=9,
                               markerfacecolor="white", markeredgecolor="black"))
-    labels.append("misses a deadline (some repeat)")
+    labels.append("mean of the plans that miss a deadline")
     # The legend goes below the panels, so it never covers data.
     ncol = len(labels) if n > 1 else math.ceil(len(labels) / 2)
     rows = math.ceil(len(labels) / ncol)

@@ -1,4 +1,5 @@
-// The sweep commands: sweep (a scenario planned over values of one parameter) and sweep merge.
+// The sweep commands: sweep (a scenario planned over values of one parameter), sweep merge and
+// sweep summarize.
 #include "app/cli.h"
 #include "app/cli/commands.h"
 #include "app/cli/common.h"
@@ -6,6 +7,7 @@
 
 #include "core/io/fileio.h"
 #include "core/sweep/sweep.h"
+#include "core/sweep/sweepsummary.h"
 
 #include <cerrno>
 #include <chrono>
@@ -218,6 +220,27 @@ int commandSweepMerge(const CLI::App& command, Io io)
     return emit(sweepRowsToCsv(merge->rows), command, io);
 }
 
+int commandSweepSummarize(const CLI::App& command, Io io)
+{
+    const std::vector<std::string> files = arguments(command);
+    if (files.size() != 1) {
+        io.err << "coinfer sweep summarize: give exactly one sweep CSV file (see coinfer sweep --help)\n";
+        return kExitBadInput;
+    }
+    const std::string measureName = optionValue(command, "--measure").value_or("energy");
+    const std::optional<SweepMeasure> measure = sweepMeasureFromName(measureName);
+    if (!measure) {
+        io.err << "coinfer sweep summarize: --measure: unknown measure '" << measureName << "'; use energy, saving or gap\n";
+        return kExitBadInput;
+    }
+    Expected<std::vector<SweepRow>> rows = readTextFile(files.front()).and_then([&](const std::string& text) {
+        return parseSweepCsv(text, files.front());
+    });
+    if (!rows)
+        return fail(io.err, rows.error());
+    return emit(sweepSummaryToCsv(summarizeSweep(*rows, *measure)), command, io);
+}
+
 } // namespace
 
 void addSweepCommands(CLI::App& app, Commands& commands)
@@ -234,7 +257,9 @@ void addSweepCommands(CLI::App& app, Commands& commands)
             + "\nbest and exact run under work budgets only, so every column but time_ms is the same on every run,\n"
               "for any --jobs and --shard. Ctrl-C or SIGTERM (a cluster's time limit) stops and\n"
               "writes the finished rows (exit 130 or 143).\n"
-              "sweep merge joins the CSVs of shards into the whole table, refusing overlapping shards.",
+              "sweep merge joins the CSVs of shards into the whole table, refusing overlapping shards.\n"
+              "sweep summarize prints, per planner and value, the mean, min and max over the repeats whose\n"
+              "plan meets every deadline with their count, and apart the count and mean of the late ones.",
         commandSweep);
     addArgument(*sweep, "SCENARIO.json", "the scenario file (coinfer-scenario JSON)");
     addValueOption(*sweep, "--vary", "NAME=VALUES", "the parameter and its values")->group(kNeededGroup);
@@ -249,6 +274,12 @@ void addSweepCommands(CLI::App& app, Commands& commands)
     CLI::App* merge = commands.add(*sweep, "merge", "", commandSweepMerge);
     addArgument(*merge, "A.csv B.csv ...", "the shard CSV files, in any order");
     addValueOption(*merge, "--output", "ALL.csv", "write the merged CSV to this file instead of stdout");
+
+    CLI::App* summarize = commands.add(*sweep, "summarize", "", commandSweepSummarize);
+    addArgument(*summarize, "SWEEP.csv", "a sweep CSV (as coinfer sweep or sweep merge writes it)");
+    addValueOption(*summarize, "--measure", "energy|saving|gap", "the number summarized (gap: to the strongest bound of the point)",
+                   "energy");
+    addValueOption(*summarize, "--output", "SUMMARY.csv", "write the summary CSV to this file instead of stdout");
 }
 
 } // namespace coinfer::cli

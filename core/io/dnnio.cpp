@@ -234,12 +234,8 @@ Expected<DnnDescription> loadDnn(const std::string& nameOrPath, std::vector<std:
     for (const std::string& name : builtinDnnNames())
         if (name == nameOrPath)
             return builtinDnn(name);
-    if (isOnnxPath(nameOrPath)) {
-        Expected<OnnxImport> imported = importOnnx(nameOrPath);
-        if (!imported)
-            return Unexpected(imported.error());
-        return std::move(imported->dnn);
-    }
+    if (isOnnxPath(nameOrPath))
+        return importOnnx(nameOrPath).transform([](const OnnxImport& imported) { return imported.dnn; });
     Expected<std::string> text = readTextFile(nameOrPath);
     if (!text) {
         // A path that exists but cannot be read (a directory, a device, a file above the input

@@ -47,6 +47,9 @@ private:
     std::string nodeLabel(int n) const;
     [[noreturn]] void failNode(int n, const std::string& message) const { fail(nodeLabel(n) + ": " + message); }
 
+    void prepareGraph();
+    void checkSubtaskOutputs(const std::vector<std::pair<int, int>>& ranges, const std::vector<SubtaskStats>& stats) const;
+    void mergeCheapestSubtasks(DnnDescription& dnn, std::vector<std::pair<int, int>>& ranges, const std::vector<SubtaskStats>& stats) const;
     void indexTensors();
     std::string findDataInput() const;
     bool usedAsData(const std::string& tensor) const;
@@ -63,10 +66,26 @@ private:
     std::vector<std::pair<int, int>> segments(const std::vector<int>& cuts) const;
     std::vector<int> activationInputs(int n) const;
     bool joinsProducer(int n) const;
+    const Dims& activationDims(int n) const;
+    /// The square window, stride and symmetric padding of a Conv or pooling node.
+    struct Window {
+        int kernel = 1, stride = 1, padding = 0;
+    };
+    Window windowOf(int n, const Dims& weightDims) const;
+    // One function per operator family, each refusing what dnn.h cannot express.
+    Layer mapConv(int n) const;
+    Layer mapPool(int n) const;
+    Layer mapBatchNorm(int n) const;
+    std::optional<Layer> mapClip(int n) const;
+    Layer mapFlatten(int n) const;
+    Layer mapLinear(int n) const;
     std::optional<Layer> mapNode(int n, std::vector<Layer>& chain) const;
     std::vector<Layer> mapChain(const std::vector<int>& nodes) const;
     std::vector<Block> segmentBlocks(int begin, int end, const std::vector<bool>& isCut) const;
     void addPiece(int begin, int end, std::vector<Block>& blocks) const;
+    void addChainPiece(int begin, int end, std::vector<Block>& blocks) const;
+    void checkJoin(int last, size_t branchCount) const;
+    std::vector<std::vector<int>> joinedBranches(int begin, int end, const std::vector<int>& joinSlots) const;
     std::optional<double> constantValue(const std::string& tensor) const;
     std::string subtaskName(int begin, int end) const;
 

@@ -443,7 +443,8 @@ std::vector<std::pair<int, int>> GraphImport::segments(const std::vector<int>& c
     return result;
 }
 
-OnnxImport GraphImport::run()
+/// Checks the graph's one output and control flow, then indexes, sorts, marks and shapes it.
+void GraphImport::prepareGraph()
 {
     if (m_graph.output_size() == 0)
         fail("the graph has no output");
@@ -474,7 +475,50 @@ OnnxImport GraphImport::run()
     // Pointers into the graph, taken once shape inference has finished changing it.
     for (const onnx::TensorProto& initializer : m_graph.initializer())
         m_initializerTensors.emplace(initializer.name(), &initializer);
+}
 
+/// Refuses a sub-task whose output, by Coinfer's layers (@p stats), differs from ONNX's shape
+/// of the last node of its range in @p ranges.
+void GraphImport::checkSubtaskOutputs(const std::vector<std::pair<int, int>>& ranges, const std::vector<SubtaskStats>& stats) const
+{
+    for (size_t s = 0; s < ranges.size(); ++s) {
+        const int last = m_order[static_cast<size_t>(ranges[s].second - 1)];
+        const TensorShape expected = sampleShape(m_graph.node(last).output(0), last);
+        if (!(stats[s].output == expected))
+            failNode(last, "ends sub-task " + std::to_string(s + 1) + ", where Coinfer's layers give " + shapeText(stats[s].output)
+                               + " but ONNX infers " + shapeText(expected));
+    }
+}
+
+/// Merges neighbouring sub-tasks of @p dnn (and their @p ranges) until at most maxSubtasks are
+/// left. Cheapest neighbours first: the pair with the fewest FLOPs together (by @p stats) is
+/// merged, so the split points kept are those between the heaviest parts. O(S^2) for S sub-tasks.
+void GraphImport::mergeCheapestSubtasks(DnnDescription& dnn, std::vector<std::pair<int, int>>& ranges,
+                                        const std::vector<SubtaskStats>& stats) const
+{
+    std::vector<double> flops;
+    for (const SubtaskStats& s : stats)
+        flops.push_back(s.flops);
+    while (dnn.subtasks.size() > static_cast<size_t>(m_options.maxSubtasks)) {
+        size_t best = 0;
+        for (size_t i = 1; i + 1 < dnn.subtasks.size(); ++i)
+            if (flops[i] + flops[i + 1] < flops[best] + flops[best + 1])
+                best = i;
+        SubtaskDescription& merged = dnn.subtasks[best];
+        for (Block& block : dnn.subtasks[best + 1].blocks)
+            merged.blocks.push_back(std::move(block));
+        ranges[best].second = ranges[best + 1].second;
+        merged.name = validUtf8(subtaskName(ranges[best].first, ranges[best].second));
+        flops[best] += flops[best + 1];
+        dnn.subtasks.erase(dnn.subtasks.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+        flops.erase(flops.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+        ranges.erase(ranges.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+    }
+}
+
+OnnxImport GraphImport::run()
+{
+    prepareGraph();
     const std::vector<int> cuts = findCuts();
     std::vector<bool> isCut(m_order.size() + 1, false);
     for (int b : cuts)
@@ -491,36 +535,9 @@ OnnxImport GraphImport::run()
     Expected<std::vector<SubtaskStats>> stats = analyzeDnn(dnn);
     if (!stats)
         fail(stats.error().message);
-    for (size_t s = 0; s < ranges.size(); ++s) {
-        const int last = m_order[static_cast<size_t>(ranges[s].second - 1)];
-        const TensorShape expected = sampleShape(m_graph.node(last).output(0), last);
-        if (!((*stats)[s].output == expected))
-            failNode(last, "ends sub-task " + std::to_string(s + 1) + ", where Coinfer's layers give " + shapeText((*stats)[s].output)
-                               + " but ONNX infers " + shapeText(expected));
-    }
-
-    // Cheapest neighbours first: the pair with the fewest FLOPs together is merged, so the
-    // split points kept are those between the heaviest parts. O(S^2) for S sub-tasks.
-    if (m_options.maxSubtasks > 0) {
-        std::vector<double> flops;
-        for (const SubtaskStats& s : *stats)
-            flops.push_back(s.flops);
-        while (dnn.subtasks.size() > static_cast<size_t>(m_options.maxSubtasks)) {
-            size_t best = 0;
-            for (size_t i = 1; i + 1 < dnn.subtasks.size(); ++i)
-                if (flops[i] + flops[i + 1] < flops[best] + flops[best + 1])
-                    best = i;
-            SubtaskDescription& merged = dnn.subtasks[best];
-            for (Block& block : dnn.subtasks[best + 1].blocks)
-                merged.blocks.push_back(std::move(block));
-            ranges[best].second = ranges[best + 1].second;
-            merged.name = validUtf8(subtaskName(ranges[best].first, ranges[best].second));
-            flops[best] += flops[best + 1];
-            dnn.subtasks.erase(dnn.subtasks.begin() + static_cast<std::ptrdiff_t>(best) + 1);
-            flops.erase(flops.begin() + static_cast<std::ptrdiff_t>(best) + 1);
-            ranges.erase(ranges.begin() + static_cast<std::ptrdiff_t>(best) + 1);
-        }
-    }
+    checkSubtaskOutputs(ranges, *stats);
+    if (m_options.maxSubtasks > 0)
+        mergeCheapestSubtasks(dnn, ranges, *stats);
 
     OnnxImport result;
     result.dnn = std::move(dnn);
@@ -575,13 +592,10 @@ Expected<OnnxImport> importOnnxBytes(std::string_view bytes, const std::string& 
 
 Expected<OnnxImport> importOnnx(const std::string& path, const OnnxImportOptions& options)
 {
-    Expected<std::string> bytes = readTextFile(path);
-    if (!bytes)
-        return Unexpected(bytes.error());
     OnnxImportOptions named = options;
     if (named.name.empty())
         named.name = std::filesystem::path(path).stem().string();
-    return importOnnxBytes(*bytes, path, named);
+    return readTextFile(path).and_then([&](const std::string& bytes) { return importOnnxBytes(bytes, path, named); });
 }
 
 } // namespace coinfer

@@ -55,146 +55,188 @@ std::optional<double> GraphImport::constantValue(const std::string& tensor) cons
     }
 }
 
+/// The dimensions of node @p n's (first) activation input.
+const Dims& GraphImport::activationDims(int n) const
+{
+    const onnx::NodeProto& node = m_graph.node(n);
+    return shapeOf(node.input(activationInputs(n).front()), -1);
+}
+
+/// The square window, stride and symmetric padding of Conv or pooling node @p n, whose kernel
+/// defaults to the last two of @p weightDims; refuses what a Layer cannot state.
+GraphImport::Window GraphImport::windowOf(int n, const Dims& weightDims) const
+{
+    const onnx::NodeProto& node = m_graph.node(n);
+    const Dims& inDims = activationDims(n);
+    if (inDims.size() != 4)
+        failNode(n, "needs a 4-D input (N x C x H x W), not " + dimsText(inDims));
+    Dims kernel = intsAttribute(node, "kernel_shape");
+    if (kernel.empty() && weightDims.size() == 4)
+        kernel = {weightDims[2], weightDims[3]};
+    if (kernel.size() != 2 || kernel[0] != kernel[1] || kernel[0] < 1 || kernel[0] > 1000)
+        failNode(n, "kernel " + dimsText(kernel) + ": only square 2-D kernels of 1 to 1000 are supported");
+    Dims strides = intsAttribute(node, "strides");
+    if (strides.empty())
+        strides = {1, 1};
+    if (strides.size() != 2 || strides[0] != strides[1] || strides[0] < 1 || strides[0] > 1000)
+        failNode(n, "strides " + dimsText(strides) + ": only equal strides of 1 to 1000 are supported");
+    Dims pads = intsAttribute(node, "pads");
+    if (pads.empty())
+        pads = {0, 0, 0, 0};
+    if (pads.size() != 4 || pads[0] != pads[1] || pads[0] != pads[2] || pads[0] != pads[3] || pads[0] < 0 || pads[0] > 1000)
+        failNode(n, "pads " + dimsText(pads) + ": only the same padding on all four sides is supported");
+    const std::string autoPad = stringAttribute(node, "auto_pad", "NOTSET");
+    if (autoPad != "NOTSET" && autoPad != "VALID")
+        failNode(n, "auto_pad " + autoPad + " is not supported; export with explicit pads");
+    if (autoPad == "VALID")
+        pads[0] = 0;
+    for (std::int64_t dilation : intsAttribute(node, "dilations"))
+        if (dilation != 1)
+            failNode(n, "dilation " + std::to_string(dilation) + " is not supported (only 1)");
+    return Window{static_cast<int>(kernel[0]), static_cast<int>(strides[0]), static_cast<int>(pads[0])};
+}
+
+Layer GraphImport::mapConv(int n) const
+{
+    const onnx::NodeProto& node = m_graph.node(n);
+    const auto known = node.input_size() > 1 ? m_shapes.find(node.input(1)) : m_shapes.end();
+    const Dims weight = known != m_shapes.end() ? known->second : Dims{};
+    const Window w = windowOf(n, weight);
+    const std::int64_t groups = intAttribute(node, "group", 1);
+    if (groups < 1 || groups > INT_MAX)
+        failNode(n, "group " + std::to_string(groups) + " is not a positive count");
+    const bool bias = node.input_size() > 2 && !node.input(2).empty();
+    return convLayer(sampleShape(node.output(0), n).c, w.kernel, w.stride, w.padding, static_cast<int>(groups), bias);
+}
+
+Layer GraphImport::mapPool(int n) const
+{
+    const onnx::NodeProto& node = m_graph.node(n);
+    const Window w = windowOf(n, {});
+    if (node.output_size() > 1 && !node.output(1).empty() && m_consumers.count(node.output(1)))
+        failNode(n, "its indices output is read; only the pooled values are supported");
+    Layer layer = poolLayer(node.op_type() == "MaxPool" ? LayerKind::MaxPool : LayerKind::AvgPool, w.kernel, w.stride, w.padding);
+    if (intAttribute(node, "ceil_mode", 0) != 0) {
+        // Coinfer's pooling rounds down; refused only where rounding up gives another size.
+        const Dims& inDims = activationDims(n);
+        const std::int64_t floorSize = (inDims[2] + 2 * w.padding - w.kernel) / w.stride + 1;
+        const std::int64_t ceilSize = (inDims[2] + 2 * w.padding - w.kernel + w.stride - 1) / w.stride + 1;
+        const std::int64_t floorWidth = (inDims[3] + 2 * w.padding - w.kernel) / w.stride + 1;
+        const std::int64_t ceilWidth = (inDims[3] + 2 * w.padding - w.kernel + w.stride - 1) / w.stride + 1;
+        if (floorSize != ceilSize || floorWidth != ceilWidth)
+            failNode(n, "ceil_mode = 1 gives " + std::to_string(ceilSize) + "x" + std::to_string(ceilWidth) + " where Coinfer's "
+                            "pooling gives " + std::to_string(floorSize) + "x" + std::to_string(floorWidth) + "; not supported");
+    }
+    return layer;
+}
+
+Layer GraphImport::mapBatchNorm(int n) const
+{
+    const onnx::NodeProto& node = m_graph.node(n);
+    for (int i = 1; i < node.output_size(); ++i)
+        if (m_consumers.count(node.output(i)))
+            failNode(n, "training-mode outputs (running mean and variance) are read; only inference is supported");
+    return plainLayer(LayerKind::BatchNorm);
+}
+
+/// A Clip as Relu, Relu6, a clip layer, or nothing when it clamps nothing.
+std::optional<Layer> GraphImport::mapClip(int n) const
+{
+    const onnx::NodeProto& node = m_graph.node(n);
+    std::optional<double> low, high;
+    if (m_opset < 11) {
+        low = floatAttribute(node, "min");
+        high = floatAttribute(node, "max");
+    } else {
+        for (int i : {1, 2}) {
+            if (node.input_size() <= i || node.input(i).empty())
+                continue;
+            std::optional<double> value = constantValue(node.input(i));
+            if (!value)
+                failNode(n, std::string("its ") + (i == 1 ? "min" : "max") + " ('" + node.input(i) + "') is not a constant scalar");
+            (i == 1 ? low : high) = value;
+        }
+    }
+    // A bound beyond what a description may state (ONNX's default is the float type's limit,
+    // 3.4e38) bounds nothing an activation reaches: it is read as no bound. A clip of the
+    // limits themselves once wrote a description its own reader refused (found by fuzz_onnx).
+    const auto bound = [](std::optional<double> value) {
+        return value && std::fabs(*value) < detail::kMaxInputMagnitude ? value : std::nullopt;
+    };
+    if (low && *low >= detail::kMaxInputMagnitude)
+        failNode(n, "its min is " + std::to_string(*low) + ": every output would be that constant");
+    if (high && *high <= -detail::kMaxInputMagnitude)
+        failNode(n, "its max is " + std::to_string(*high) + ": every output would be that constant");
+    low = bound(low);
+    high = bound(high);
+    if (low && *low == 0 && high && *high == 6)
+        return plainLayer(LayerKind::Relu6);
+    if (low && *low == 0 && !high)
+        return plainLayer(LayerKind::Relu);
+    if (!low && !high)
+        return std::nullopt; // clamps nothing
+    return clipLayer(low.value_or(-detail::kMaxInputMagnitude), high.value_or(detail::kMaxInputMagnitude));
+}
+
+/// Flatten, Reshape or Squeeze, when it flattens each sample.
+Layer GraphImport::mapFlatten(int n) const
+{
+    const onnx::NodeProto& node = m_graph.node(n);
+    const Dims& inDims = activationDims(n);
+    const Dims& outDims = shapeOf(node.output(0), n);
+    const std::int64_t axis = node.op_type() == "Flatten" ? intAttribute(node, "axis", 1) : 1;
+    if (axis != 1 || outDims.size() != 2 || outDims[0] != inDims[0])
+        failNode(n, "gives " + dimsText(outDims) + " from " + dimsText(inDims)
+                        + "; only flattening each sample (N x C x H x W to N x CHW) is supported");
+    return plainLayer(LayerKind::Flatten);
+}
+
+/// Gemm or MatMul on N x features.
+Layer GraphImport::mapLinear(int n) const
+{
+    const onnx::NodeProto& node = m_graph.node(n);
+    const std::string& op = node.op_type();
+    const Dims& inDims = activationDims(n);
+    if (inDims.size() != 2)
+        failNode(n, "multiplies a " + dimsText(inDims) + " tensor; only N x features inputs (after Flatten) are supported");
+    if (op == "Gemm" && intAttribute(node, "transA", 0) != 0)
+        failNode(n, "transA = 1 is not supported");
+    Layer layer = linearLayer(sampleShape(node.output(0), n).c);
+    layer.bias = op == "Gemm" && node.input_size() > 2 && !node.input(2).empty();
+    return layer;
+}
+
 /// The layer for node @p n, nullopt for a node that maps to nothing (Identity, Dropout), or a
 /// change to the last layer of @p chain (a MatMul's bias). Refuses what dnn.h cannot express.
 std::optional<Layer> GraphImport::mapNode(int n, std::vector<Layer>& chain) const
 {
     const onnx::NodeProto& node = m_graph.node(n);
     const std::string& op = node.op_type();
-    const std::string& in = node.input(activationInputs(n).front());
-    const std::string& out = node.output(0);
-    const TensorShape outShape = sampleShape(out, n);
-    const Dims& inDims = shapeOf(in, -1);
-
-    // The square window, stride and symmetric padding of a Conv or pooling node.
-    struct Window {
-        int kernel = 1, stride = 1, padding = 0;
-    };
-    auto window = [&](const Dims& weightDims) {
-        if (inDims.size() != 4)
-            failNode(n, "needs a 4-D input (N x C x H x W), not " + dimsText(inDims));
-        Dims kernel = intsAttribute(node, "kernel_shape");
-        if (kernel.empty() && weightDims.size() == 4)
-            kernel = {weightDims[2], weightDims[3]};
-        if (kernel.size() != 2 || kernel[0] != kernel[1] || kernel[0] < 1 || kernel[0] > 1000)
-            failNode(n, "kernel " + dimsText(kernel) + ": only square 2-D kernels of 1 to 1000 are supported");
-        Dims strides = intsAttribute(node, "strides");
-        if (strides.empty())
-            strides = {1, 1};
-        if (strides.size() != 2 || strides[0] != strides[1] || strides[0] < 1 || strides[0] > 1000)
-            failNode(n, "strides " + dimsText(strides) + ": only equal strides of 1 to 1000 are supported");
-        Dims pads = intsAttribute(node, "pads");
-        if (pads.empty())
-            pads = {0, 0, 0, 0};
-        if (pads.size() != 4 || pads[0] != pads[1] || pads[0] != pads[2] || pads[0] != pads[3] || pads[0] < 0 || pads[0] > 1000)
-            failNode(n, "pads " + dimsText(pads) + ": only the same padding on all four sides is supported");
-        const std::string autoPad = stringAttribute(node, "auto_pad", "NOTSET");
-        if (autoPad != "NOTSET" && autoPad != "VALID")
-            failNode(n, "auto_pad " + autoPad + " is not supported; export with explicit pads");
-        if (autoPad == "VALID")
-            pads[0] = 0;
-        for (std::int64_t dilation : intsAttribute(node, "dilations"))
-            if (dilation != 1)
-                failNode(n, "dilation " + std::to_string(dilation) + " is not supported (only 1)");
-        return Window{static_cast<int>(kernel[0]), static_cast<int>(strides[0]), static_cast<int>(pads[0])};
-    };
-
+    // Every node, even one that maps to nothing, needs known shapes: these refuse one without.
+    static_cast<void>(sampleShape(node.output(0), n));
+    static_cast<void>(activationDims(n));
     if (op == "Identity" || op == "Dropout")
         return std::nullopt;
-    if (op == "Conv") {
-        const auto known = node.input_size() > 1 ? m_shapes.find(node.input(1)) : m_shapes.end();
-        const Dims weight = known != m_shapes.end() ? known->second : Dims{};
-        const Window w = window(weight);
-        const std::int64_t groups = intAttribute(node, "group", 1);
-        if (groups < 1 || groups > INT_MAX)
-            failNode(n, "group " + std::to_string(groups) + " is not a positive count");
-        const bool bias = node.input_size() > 2 && !node.input(2).empty();
-        return convLayer(outShape.c, w.kernel, w.stride, w.padding, static_cast<int>(groups), bias);
-    }
-    if (op == "MaxPool" || op == "AveragePool") {
-        const Window w = window({});
-        if (node.output_size() > 1 && !node.output(1).empty() && m_consumers.count(node.output(1)))
-            failNode(n, "its indices output is read; only the pooled values are supported");
-        Layer layer = poolLayer(op == "MaxPool" ? LayerKind::MaxPool : LayerKind::AvgPool, w.kernel, w.stride, w.padding);
-        if (intAttribute(node, "ceil_mode", 0) != 0) {
-            // Coinfer's pooling rounds down; refused only where rounding up gives another size.
-            const std::int64_t floorSize = (inDims[2] + 2 * w.padding - w.kernel) / w.stride + 1;
-            const std::int64_t ceilSize = (inDims[2] + 2 * w.padding - w.kernel + w.stride - 1) / w.stride + 1;
-            const std::int64_t floorWidth = (inDims[3] + 2 * w.padding - w.kernel) / w.stride + 1;
-            const std::int64_t ceilWidth = (inDims[3] + 2 * w.padding - w.kernel + w.stride - 1) / w.stride + 1;
-            if (floorSize != ceilSize || floorWidth != ceilWidth)
-                failNode(n, "ceil_mode = 1 gives " + std::to_string(ceilSize) + "x" + std::to_string(ceilWidth) + " where Coinfer's "
-                                "pooling gives " + std::to_string(floorSize) + "x" + std::to_string(floorWidth) + "; not supported");
-        }
-        return layer;
-    }
+    if (op == "Conv")
+        return mapConv(n);
+    if (op == "MaxPool" || op == "AveragePool")
+        return mapPool(n);
     if (op == "GlobalAveragePool")
         return plainLayer(LayerKind::GlobalAvgPool);
-    if (op == "BatchNormalization") {
-        if (node.output_size() > 1)
-            for (int i = 1; i < node.output_size(); ++i)
-                if (m_consumers.count(node.output(i)))
-                    failNode(n, "training-mode outputs (running mean and variance) are read; only inference is supported");
-        return plainLayer(LayerKind::BatchNorm);
-    }
+    if (op == "BatchNormalization")
+        return mapBatchNorm(n);
     if (op == "Relu")
         return plainLayer(LayerKind::Relu);
     if (op == "Sigmoid")
         return plainLayer(LayerKind::Sigmoid);
     if (op == "HardSwish")
         return plainLayer(LayerKind::HardSwish);
-    if (op == "Clip") {
-        std::optional<double> low, high;
-        if (m_opset < 11) {
-            low = floatAttribute(node, "min");
-            high = floatAttribute(node, "max");
-        } else {
-            for (int i : {1, 2}) {
-                if (node.input_size() <= i || node.input(i).empty())
-                    continue;
-                std::optional<double> value = constantValue(node.input(i));
-                if (!value)
-                    failNode(n, std::string("its ") + (i == 1 ? "min" : "max") + " ('" + node.input(i) + "') is not a constant scalar");
-                (i == 1 ? low : high) = value;
-            }
-        }
-        // A bound beyond what a description may state (ONNX's default is the float type's limit,
-        // 3.4e38) bounds nothing an activation reaches: it is read as no bound. A clip of the
-        // limits themselves once wrote a description its own reader refused (found by fuzz_onnx).
-        const auto bound = [](std::optional<double> value) {
-            return value && std::fabs(*value) < detail::kMaxInputMagnitude ? value : std::nullopt;
-        };
-        if (low && *low >= detail::kMaxInputMagnitude)
-            failNode(n, "its min is " + std::to_string(*low) + ": every output would be that constant");
-        if (high && *high <= -detail::kMaxInputMagnitude)
-            failNode(n, "its max is " + std::to_string(*high) + ": every output would be that constant");
-        low = bound(low);
-        high = bound(high);
-        if (low && *low == 0 && high && *high == 6)
-            return plainLayer(LayerKind::Relu6);
-        if (low && *low == 0 && !high)
-            return plainLayer(LayerKind::Relu);
-        if (!low && !high)
-            return std::nullopt; // clamps nothing
-        return clipLayer(low.value_or(-detail::kMaxInputMagnitude), high.value_or(detail::kMaxInputMagnitude));
-    }
-    if (op == "Flatten" || op == "Reshape" || op == "Squeeze") {
-        const Dims& outDims = shapeOf(out, n);
-        const std::int64_t axis = op == "Flatten" ? intAttribute(node, "axis", 1) : 1;
-        if (axis != 1 || outDims.size() != 2 || outDims[0] != inDims[0])
-            failNode(n, "gives " + dimsText(outDims) + " from " + dimsText(inDims)
-                            + "; only flattening each sample (N x C x H x W to N x CHW) is supported");
-        return plainLayer(LayerKind::Flatten);
-    }
-    if (op == "Gemm" || op == "MatMul") {
-        if (inDims.size() != 2)
-            failNode(n, "multiplies a " + dimsText(inDims) + " tensor; only N x features inputs (after Flatten) are supported");
-        if (op == "Gemm" && intAttribute(node, "transA", 0) != 0)
-            failNode(n, "transA = 1 is not supported");
-        Layer layer = linearLayer(outShape.c);
-        layer.bias = op == "Gemm" && node.input_size() > 2 && !node.input(2).empty();
-        return layer;
-    }
+    if (op == "Clip")
+        return mapClip(n);
+    if (op == "Flatten" || op == "Reshape" || op == "Squeeze")
+        return mapFlatten(n);
+    if (op == "Gemm" || op == "MatMul")
+        return mapLinear(n);
     if (op == "Add") {
         // One activation plus a constant: the bias of the MatMul just before (MatMul + Add is
         // how exporters write a linear layer without Gemm).
@@ -218,47 +260,46 @@ std::vector<Layer> GraphImport::mapChain(const std::vector<int>& nodes) const
     return layers;
 }
 
-/// One piece [begin, end) of m_order between two cuts: a chain of single-input nodes, or
-/// branches from the piece's input joined by its last node (Add: a residual, Concat: a
-/// concatenation). Elementwise pieces after a residual or concatenation go to its after_add.
-void GraphImport::addPiece(int begin, int end, std::vector<Block>& blocks) const
+/// A piece [begin, end) of single-input nodes: appended to the last block's after_add when it
+/// follows a residual or concatenation and only joins, else to the last block's layers, else as
+/// a block of its own.
+void GraphImport::addChainPiece(int begin, int end, std::vector<Block>& blocks) const
 {
-    const int last = m_order[static_cast<size_t>(end - 1)];
-    const std::vector<int> joinSlots = activationInputs(last);
-    if (joinSlots.size() < 2) {
-        std::vector<int> nodes;
-        bool joining = true;
-        for (int i = begin; i < end; ++i) {
-            const int n = m_order[static_cast<size_t>(i)];
-            if (activationInputs(n).size() != 1)
-                failNode(n, "joins several branches inside a chain; this structure does not fit Coinfer's blocks");
-            nodes.push_back(n);
-            joining = joining && joinsProducer(n);
-        }
-        const bool afterJoin = !blocks.empty() && (blocks.back().residual || blocks.back().concatenates());
-        if (afterJoin && joining) {
-            std::vector<Layer>& after = blocks.back().afterAdd;
-            for (int n : nodes)
-                if (std::optional<Layer> layer = mapNode(n, after))
-                    after.push_back(*layer);
-        } else if (!blocks.empty() && !afterJoin) {
-            std::vector<Layer>& layers = blocks.back().layers;
-            for (int n : nodes)
-                if (std::optional<Layer> layer = mapNode(n, layers))
-                    layers.push_back(*layer);
-        } else {
-            Block block;
-            block.layers = mapChain(nodes);
-            blocks.push_back(std::move(block));
-        }
-        return;
+    std::vector<int> nodes;
+    bool joining = true;
+    for (int i = begin; i < end; ++i) {
+        const int n = m_order[static_cast<size_t>(i)];
+        if (activationInputs(n).size() != 1)
+            failNode(n, "joins several branches inside a chain; this structure does not fit Coinfer's blocks");
+        nodes.push_back(n);
+        joining = joining && joinsProducer(n);
     }
+    const bool afterJoin = !blocks.empty() && (blocks.back().residual || blocks.back().concatenates());
+    if (afterJoin && joining) {
+        std::vector<Layer>& after = blocks.back().afterAdd;
+        for (int n : nodes)
+            if (std::optional<Layer> layer = mapNode(n, after))
+                after.push_back(*layer);
+    } else if (!blocks.empty() && !afterJoin) {
+        std::vector<Layer>& layers = blocks.back().layers;
+        for (int n : nodes)
+            if (std::optional<Layer> layer = mapNode(n, layers))
+                layers.push_back(*layer);
+    } else {
+        Block block;
+        block.layers = mapChain(nodes);
+        blocks.push_back(std::move(block));
+    }
+}
 
+/// Refuses a join node @p last that is not an Add of two activations or a Concat of channels.
+void GraphImport::checkJoin(int last, size_t branchCount) const
+{
     const onnx::NodeProto& join = m_graph.node(last);
     if (join.op_type() != "Add" && join.op_type() != "Concat")
-        failNode(last, "joins " + std::to_string(joinSlots.size()) + " branches; only Add (a residual) and Concat join branches");
-    if (join.op_type() == "Add" && joinSlots.size() != 2)
-        failNode(last, "adds " + std::to_string(joinSlots.size()) + " activations; a residual adds two");
+        failNode(last, "joins " + std::to_string(branchCount) + " branches; only Add (a residual) and Concat join branches");
+    if (join.op_type() == "Add" && branchCount != 2)
+        failNode(last, "adds " + std::to_string(branchCount) + " activations; a residual adds two");
     if (join.op_type() == "Concat") {
         const std::int64_t rank = static_cast<std::int64_t>(shapeOf(join.output(0), last).size());
         std::int64_t axis = intAttribute(join, "axis", 1);
@@ -267,6 +308,14 @@ void GraphImport::addPiece(int begin, int end, std::vector<Block>& blocks) const
         if (axis != 1)
             failNode(last, "concatenates along axis " + std::to_string(intAttribute(join, "axis", 1)) + "; only channels (axis 1) are supported");
     }
+}
+
+/// The branches of piece [begin, end) that its last node joins at @p joinSlots, each in order
+/// from the piece's input; refuses nested branches and nodes on no branch.
+std::vector<std::vector<int>> GraphImport::joinedBranches(int begin, int end, const std::vector<int>& joinSlots) const
+{
+    const int last = m_order[static_cast<size_t>(end - 1)];
+    const onnx::NodeProto& join = m_graph.node(last);
     const std::string& pieceInput = begin == 0 ? m_input : m_graph.node(m_order[static_cast<size_t>(begin - 1)]).output(0);
     std::unordered_set<int> assigned;
     std::vector<std::vector<int>> branches;
@@ -294,8 +343,24 @@ void GraphImport::addPiece(int begin, int end, std::vector<Block>& blocks) const
         if (!assigned.count(m_order[static_cast<size_t>(i)]))
             failNode(m_order[static_cast<size_t>(i)], "is inside the block that " + nodeLabel(last)
                                                           + " joins but on none of its branches; this structure does not fit Coinfer's blocks");
+    return branches;
+}
+
+/// One piece [begin, end) of m_order between two cuts: a chain of single-input nodes, or
+/// branches from the piece's input joined by its last node (Add: a residual, Concat: a
+/// concatenation). Elementwise pieces after a residual or concatenation go to its after_add.
+void GraphImport::addPiece(int begin, int end, std::vector<Block>& blocks) const
+{
+    const int last = m_order[static_cast<size_t>(end - 1)];
+    const std::vector<int> joinSlots = activationInputs(last);
+    if (joinSlots.size() < 2) {
+        addChainPiece(begin, end, blocks);
+        return;
+    }
+    checkJoin(last, joinSlots.size());
+    const std::vector<std::vector<int>> branches = joinedBranches(begin, end, joinSlots);
     Block block;
-    if (join.op_type() == "Add") {
+    if (m_graph.node(last).op_type() == "Add") {
         std::vector<Layer> a = mapChain(branches[0]), b = mapChain(branches[1]);
         if (b.size() > a.size())
             std::swap(a, b);

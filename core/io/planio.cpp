@@ -139,17 +139,9 @@ size_t estimatedLength(const Scenario& scenario, const Plan& plan)
     return length;
 }
 
-} // namespace
-
-std::string planToJson(const Scenario& scenario, const Plan& plan)
+/// The "batches" member: each batch's times, sub-task and user ids.
+void writeBatches(PrettyWriter& out, const Scenario& scenario, const Plan& plan)
 {
-    std::string text;
-    text.reserve(estimatedLength(scenario, plan));
-    PrettyWriter out(text);
-    // Keys in sorted order, as the nlohmann document this writer replaced kept them: same bytes.
-    out.beginObject();
-    out.key("algorithm");
-    out.string(plan.algorithm);
     out.key("batches");
     out.beginArray();
     for (const TimedBatch& batch : plan.batches) {
@@ -168,12 +160,11 @@ std::string planToJson(const Scenario& scenario, const Plan& plan)
         out.endObject();
     }
     out.endArray();
-    if (plan.statesFeasible) {
-        out.key("feasible");
-        out.boolean(plan.feasible);
-    }
-    out.key("format");
-    out.string("coinfer-plan");
+}
+
+/// The members from "gap_percent" to "search_end", each only where the plan has it.
+void writeOptionalFigures(PrettyWriter& out, const Plan& plan)
+{
     // Optional (docs/formats.md#plan), so that readers of the minimal plan form are not broken.
     if (const double gap = gapPercent(plan); std::isfinite(gap)) {
         out.key("gap_percent");
@@ -200,8 +191,11 @@ std::string planToJson(const Scenario& scenario, const Plan& plan)
         out.key("search_end");
         out.string(plan.searchEnd);
     }
-    out.key("total_energy_mj");
-    out.number(plan.totalEnergyMj);
+}
+
+/// The "users" member: each user's outcome, in the scenario's order.
+void writeUsers(PrettyWriter& out, const Scenario& scenario, const Plan& plan)
+{
     out.key("users");
     out.beginArray();
     for (size_t m = 0; m < plan.users.size(); ++m) {
@@ -230,6 +224,30 @@ std::string planToJson(const Scenario& scenario, const Plan& plan)
         out.endObject();
     }
     out.endArray();
+}
+
+} // namespace
+
+std::string planToJson(const Scenario& scenario, const Plan& plan)
+{
+    std::string text;
+    text.reserve(estimatedLength(scenario, plan));
+    PrettyWriter out(text);
+    // Keys in sorted order, as nlohmann's objects kept them: the helpers write consecutive keys.
+    out.beginObject();
+    out.key("algorithm");
+    out.string(plan.algorithm);
+    writeBatches(out, scenario, plan);
+    if (plan.statesFeasible) {
+        out.key("feasible");
+        out.boolean(plan.feasible);
+    }
+    out.key("format");
+    out.string("coinfer-plan");
+    writeOptionalFigures(out, plan);
+    out.key("total_energy_mj");
+    out.number(plan.totalEnergyMj);
+    writeUsers(out, scenario, plan);
     out.key("version");
     out.integer(1);
     out.endObject();

@@ -102,10 +102,7 @@ Expected<PolicyFile> parsePolicyFile(std::string_view text, const std::string& s
 
 Expected<PolicyFile> readPolicyFile(const std::string& path)
 {
-    Expected<std::string> text = readTextFile(path);
-    if (!text)
-        return Unexpected(text.error());
-    return parsePolicyFile(*text, path);
+    return readTextFile(path).and_then([&](const std::string& text) { return parsePolicyFile(text, path); });
 }
 
 } // namespace coinfer

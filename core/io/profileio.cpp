@@ -83,10 +83,7 @@ Expected<GpuProfile> parseGpuProfile(std::string_view text, const std::string& s
 
 Expected<GpuProfile> readGpuProfile(const std::string& path)
 {
-    Expected<std::string> text = readTextFile(path);
-    if (!text)
-        return Unexpected(text.error());
-    return parseGpuProfile(*text, path);
+    return readTextFile(path).and_then([&](const std::string& text) { return parseGpuProfile(text, path); });
 }
 
 Expected<void> checkProfileMatches(const GpuProfile& profile, const DnnDescription& dnn, const std::string& profileSource)

@@ -51,7 +51,10 @@ struct ScenarioForm::State {
     long long appliedChanges = 0; ///< changes applied since reading, net of reverts (the undo stack's depth)
 };
 
-namespace {
+// Named rather than anonymous: ScenarioForm::Editor, a class with external linkage, holds a
+// Layout and a ChangeBuilder, and a member of a type with internal linkage would differ per
+// translation unit.
+namespace formdetail {
 
 /// Where each expanded user of a document comes from.
 struct Layout {
@@ -220,7 +223,9 @@ int detectIndent(const std::string& text)
     return spaces > 0 ? spaces : 2;
 }
 
-} // namespace
+} // namespace formdetail
+
+using namespace formdetail;
 
 ScenarioForm::ScenarioForm() : m_state(std::make_unique<State>()) {}
 ScenarioForm::~ScenarioForm() = default;
@@ -382,7 +387,7 @@ void ScenarioForm::revert(const FormChange& change)
     --m_state->appliedChanges;
 }
 
-namespace {
+namespace formdetail {
 
 /// Builds a FormChange step by step against a document that the steps would produce.
 class ChangeBuilder {
@@ -417,10 +422,12 @@ private:
     std::vector<FormChange::Op> m_ops;
 };
 
-} // namespace
+} // namespace formdetail
 
 /// Shared steps of the edit functions, with access to FormChange's internals.
 struct ScenarioForm::Editor {
+    Editor(const Json& formDocument, const Scenario& currentScenario) : document(formDocument), current(currentScenario) {}
+
     const Json& document;
     const Scenario& current;
     Layout layout = layoutOf(document);

@@ -3,6 +3,7 @@
 #include "core/io/csv.h"
 #include "core/io/fileio.h"
 #include "core/util/decimal.h"
+#include "core/util/text.h"
 
 #include <map>
 #include <optional>
@@ -12,15 +13,6 @@ namespace coinfer {
 namespace {
 
 const char* const kColumns[] = {"user", "release_ms", "deadline_ms"};
-
-std::string trim(std::string_view text)
-{
-    const size_t first = text.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos)
-        return {};
-    const size_t last = text.find_last_not_of(" \t\r");
-    return std::string(text.substr(first, last - first + 1));
-}
 
 /// What is wrong with one data row, and in which column (0: the row as a whole).
 struct RowProblem {
@@ -44,7 +36,7 @@ std::optional<RowProblem> readArrival(const std::vector<std::string>& cells, con
     if (*release < 0)
         return RowProblem{2, "must be at least 0, not " + cells[1]};
     if (*release >= horizonMs)
-        return RowProblem{2, cells[1] + " is not before the end of the episode (the online block's horizon_ms, " + trim(std::to_string(horizonMs)) + ")"};
+        return RowProblem{2, cells[1] + " is not before the end of the episode (the online block's horizon_ms, " + trimmed(std::to_string(horizonMs)) + ")"};
     if (previous && *release < previous->releaseMs)
         return RowProblem{2, cells[1] + " is earlier than the line before; sort the trace by release_ms"};
     const std::optional<double> deadline = parsePlainDecimal(cells[2]);
@@ -82,7 +74,7 @@ Expected<std::vector<TraceArrival>> parseArrivalTrace(std::string_view text, con
         if (!readCsvRecord(text, at, cells, line))
             return failAt(recordLine, 0, "a quoted field is not closed (a '\"' without its partner)");
         for (std::string& cell : cells)
-            cell = trim(cell);
+            cell = trimmed(cell);
         if (cells.size() == 1 && cells[0].empty())
             continue; // a blank line
         if (!header) {
@@ -111,10 +103,7 @@ Expected<std::vector<TraceArrival>> parseArrivalTrace(std::string_view text, con
 Expected<std::vector<TraceArrival>> readArrivalTrace(const std::string& path, const std::vector<std::string>& userIds,
                                                      double horizonMs)
 {
-    Expected<std::string> text = readTextFile(path);
-    if (!text)
-        return Unexpected(text.error());
-    return parseArrivalTrace(*text, path, userIds, horizonMs);
+    return readTextFile(path).and_then([&](const std::string& text) { return parseArrivalTrace(text, path, userIds, horizonMs); });
 }
 
 } // namespace coinfer

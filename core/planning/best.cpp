@@ -390,6 +390,74 @@ struct StageLimits {
     long long neighbourhoodUntil = 0;
 };
 
+/// Considers @p start and the list and round schedules of its partitions.
+void considerWithSchedules(BestSearch& search, const CostModel& model, WorkMeter& meter, const Schedule& start, const std::string& name)
+{
+    search.consider(start, name, false);
+    search.consider(listSchedule(model, start.partitions, false, &meter), name + " partitions, list schedule", false);
+    search.consider(listSchedule(model, start.partitions, true, &meter), name + " partitions, urgent-first", false);
+    for (const Schedule& rounds : chunkedRoundSchedules(model, start.partitions))
+        search.consider(rounds, name + " partitions, rounds in turn", false);
+}
+
+/// The portfolio of starts and a first local search. Throws SearchStopped when the meter stops.
+void runPortfolio(BestSearch& search, const CostModel& model, WorkMeter& meter, const StageLimits& limits)
+{
+    // The planners shown beside best are taken whatever the work budget, so that none beats it;
+    // OG, the slow one, comes after a first local search so that a time limit does not leave
+    // the search no time at all on large scenarios.
+    const Schedule starts[] = {planLocal(model), planFullOffload(model), planNoBatching(model), planIpSsa(model)};
+    const char* names[] = {"local", "full-offload", "no-batching", "ip-ssa"};
+    for (size_t i = 0; i < std::size(starts); ++i)
+        considerWithSchedules(search, model, meter, starts[i], names[i]);
+    // A start that leaves the GPU as free as possible, for scenarios where every planner above
+    // misses a deadline: each user at the latest partition it could meet alone.
+    considerWithSchedules(search, model, meter, leastGpuWork(model), "least GPU work");
+    considerWithSchedules(search, model, meter, earliestAlone(model), "earliest finish");
+    for (int shared = 0; shared < model.subtaskCount(); ++shared)
+        considerWithSchedules(search, model, meter, sharedPartition(model, shared), "one partition for those who must offload");
+    // Every user at its cheapest option: the plan of the alone bound, when rounds can hold it.
+    considerWithSchedules(search, model, meter, cheapestAlone(model), "cheapest options");
+    meter.checkpoint(); // a cancel that came during the portfolio stops here
+    search.localSearch(limits.localSearchUntil / 2);
+}
+
+/// OG, the rest of the local search, the round packing and the large-neighbourhood search until
+/// their @p limits. Throws SearchStopped when the meter, OG or a stage stops.
+void runImprovements(BestSearch& search, const CostModel& model, WorkMeter& meter, const StageLimits& limits)
+{
+    std::optional<SearchEnd> ogStop; // OG stops on the clock and cancel flag, not the budget
+    if (const std::optional<Schedule> og = planOg(model, meter, ogStop))
+        considerWithSchedules(search, model, meter, *og, "og");
+    if (ogStop) // the time limit or a cancel stopped OG: best stops with it
+        throw SearchStopped{*ogStop};
+    search.localSearch(limits.localSearchUntil); // on from OG's plan when that is the cheapest
+    if (limits.packingUntil > meter.used() && search.found()) {
+        const PackingOutcome packed = packRounds(model, meter, search.best(), limits.packingUntil);
+        if (packed.improved)
+            considerWithSchedules(search, model, meter, *packed.improved, "round packing");
+        if (packed.stop)
+            throw SearchStopped{*packed.stop};
+    }
+    if (limits.neighbourhoodUntil > meter.used() && search.found()) {
+        const NeighbourhoodOutcome windows = improveByWindows(model, meter, search.best(), search.bestMj(), limits.neighbourhoodUntil);
+        if (windows.improved)
+            search.consider(*windows.improved, "large-neighbourhood search", false);
+        if (windows.stop)
+            throw SearchStopped{*windows.stop};
+    }
+}
+
+/// The branch and bound from the incumbent, until the meter stops it; raises @p outcome's bound.
+void runBranchAndBound(BestSearch& search, const CostModel& model, WorkMeter& meter, BestOutcome& outcome)
+{
+    ExactOutcome exact = searchExact(model, meter, search.found() ? &search.best() : nullptr, search.bestMj());
+    if (exact.found && exact.energyMj < search.bestMj() && search.consider(exact.schedule, "branch and bound", false))
+        search.setSource("branch and bound");
+    outcome.lowerBoundMj = std::max(outcome.lowerBoundMj, exact.lowerBoundMj);
+    outcome.end = exact.end;
+}
+
 /// The stages of best on one meter: the portfolio, the local search, the round packing and the
 /// large-neighbourhood search until their @p limits, then (if asked) the branch and bound until
 /// the meter stops it.
@@ -409,65 +477,18 @@ BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMete
     };
     outcome.lowerBoundMj = std::max(model.aloneLowerBoundMj(), capacityLowerBoundMj(model, limitReached));
     meter.setLowerBound(outcome.lowerBoundMj);
-    auto considerWithSchedules = [&](const Schedule& start, const std::string& name) {
-        search.consider(start, name, false);
-        search.consider(listSchedule(model, start.partitions, false, &meter), name + " partitions, list schedule", false);
-        search.consider(listSchedule(model, start.partitions, true, &meter), name + " partitions, urgent-first", false);
-        for (const Schedule& rounds : chunkedRoundSchedules(model, start.partitions))
-            search.consider(rounds, name + " partitions, rounds in turn", false);
-    };
     bool stopped = false;
     try {
-        // The planners shown beside best are taken whatever the work budget, so that none beats it;
-        // OG, the slow one, comes after a first local search so that a time limit does not leave
-        // the search no time at all on large scenarios.
-        const Schedule starts[] = {planLocal(model), planFullOffload(model), planNoBatching(model), planIpSsa(model)};
-        const char* names[] = {"local", "full-offload", "no-batching", "ip-ssa"};
-        for (size_t i = 0; i < std::size(starts); ++i)
-            considerWithSchedules(starts[i], names[i]);
-        // A start that leaves the GPU as free as possible, for scenarios where every planner above
-        // misses a deadline: each user at the latest partition it could meet alone.
-        considerWithSchedules(leastGpuWork(model), "least GPU work");
-        considerWithSchedules(earliestAlone(model), "earliest finish");
-        for (int shared = 0; shared < model.subtaskCount(); ++shared)
-            considerWithSchedules(sharedPartition(model, shared), "one partition for those who must offload");
-        // Every user at its cheapest option: the plan of the alone bound, when rounds can hold it.
-        considerWithSchedules(cheapestAlone(model), "cheapest options");
-        meter.checkpoint(); // a cancel that came during the portfolio stops here
-        search.localSearch(limits.localSearchUntil / 2);
+        runPortfolio(search, model, meter, limits);
     } catch (const SearchStopped& stop) {
         outcome.end = stop.reason;
         stopped = true;
     }
     if (!stopped) {
         try {
-            std::optional<SearchEnd> ogStop; // OG stops on the clock and cancel flag, not the budget
-            if (const std::optional<Schedule> og = planOg(model, meter, ogStop))
-                considerWithSchedules(*og, "og");
-            if (ogStop) // the time limit or a cancel stopped OG: best stops with it
-                throw SearchStopped{*ogStop};
-            search.localSearch(limits.localSearchUntil); // on from OG's plan when that is the cheapest
-            if (limits.packingUntil > meter.used() && search.found()) {
-                const PackingOutcome packed = packRounds(model, meter, search.best(), limits.packingUntil);
-                if (packed.improved)
-                    considerWithSchedules(*packed.improved, "round packing");
-                if (packed.stop)
-                    throw SearchStopped{*packed.stop};
-            }
-            if (limits.neighbourhoodUntil > meter.used() && search.found()) {
-                const NeighbourhoodOutcome windows = improveByWindows(model, meter, search.best(), search.bestMj(), limits.neighbourhoodUntil);
-                if (windows.improved)
-                    search.consider(*windows.improved, "large-neighbourhood search", false);
-                if (windows.stop)
-                    throw SearchStopped{*windows.stop};
-            }
-            if (branchAndBound) {
-                ExactOutcome exact = searchExact(model, meter, search.found() ? &search.best() : nullptr, search.bestMj());
-                if (exact.found && exact.energyMj < search.bestMj() && search.consider(exact.schedule, "branch and bound", false))
-                    search.setSource("branch and bound");
-                outcome.lowerBoundMj = std::max(outcome.lowerBoundMj, exact.lowerBoundMj);
-                outcome.end = exact.end;
-            }
+            runImprovements(search, model, meter, limits);
+            if (branchAndBound)
+                runBranchAndBound(search, model, meter, outcome);
         } catch (const SearchStopped& stop) {
             outcome.end = stop.reason;
         }

@@ -5,6 +5,7 @@
 #include "core/io/scenarioio.h"
 #include "core/io/scenariovariant.h"
 #include "core/util/random.h"
+#include "core/util/text.h"
 
 #include <algorithm>
 #include <charconv>
@@ -17,15 +18,6 @@ namespace coinfer {
 namespace {
 
 Unexpected<Error> badInput(std::string message) { return Unexpected(Error{ErrorCode::BadInput, std::move(message)}); }
-
-std::string trimmed(std::string_view text)
-{
-    const size_t first = text.find_first_not_of(" \t");
-    if (first == std::string_view::npos)
-        return {};
-    const size_t last = text.find_last_not_of(" \t");
-    return std::string(text.substr(first, last - first + 1));
-}
 
 /// @p value rounded to 12 significant digits, so that 0.1 + 2*0.1 reads as 0.3.
 double roundTo12Digits(double value)

@@ -22,7 +22,7 @@ $C sweep $D/campus-10mhz.json --vary max_batch=1,2,4,8,16,32,64 --repeats 3 --jo
 $C sweep $H --vary max_batch=1,2,4,8,16,32 --repeats 3 --jobs 2 --output $D/maxbatch-h200.csv
 
 # The images (python3-matplotlib).
-P="${PYTHON:-python3} scripts/plot_sweep.py"   # PYTHON=/usr/bin/python3 where python3 is another interpreter
+P="${PYTHON:-python3} scripts/plot_sweep.py --coinfer $C"   # PYTHON=/usr/bin/python3 where python3 is another interpreter
 T1="campus example: 200 phones, lecture CNN, illustrative GPU model"
 T2="edge-h200-10mhz: 1000 phones, MobileNetV2, measured H200"
 for f in users deadline bandwidth; do

@@ -8,6 +8,7 @@
 #include "core/model/randomscenario.h"
 #include "core/io/scenarioio.h"
 #include "core/simulation/simulator.h"
+#include "tests/common/tolerance.h"
 
 #include <QTest>
 
@@ -16,6 +17,7 @@
 #include <limits>
 
 using namespace coinfer;
+using coinfer::testing::atMost;
 
 namespace {
 
@@ -52,11 +54,6 @@ double leastBaseline(const Scenario& scenario, const CostModel& model)
 double exactOptimum(const Scenario& scenario, const CostModel& model)
 {
     return coinfer::testing::exactOptimum(scenario, model, kExactBudget);
-}
-
-bool atMost(double value, double limit)
-{
-    return value <= limit * (1 + 1e-9) + 1e-12;
 }
 
 /// Checks best's plan on @p scenario the way a user would read it: feasible, re-timed, verified,

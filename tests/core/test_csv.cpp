@@ -148,7 +148,7 @@ private slots:
     {
         Scenario scenario;
         Plan plan;
-        for (const char* id : {"ana", "=HYPERLINK(\"http://x\",\"y\")", "+1", "-1", "@a", "b,c"}) {
+        for (const char* id : {"ana", "=HYPERLINK(\"http://x\",\"y\")", "+1", "-1", "@a", "b,c", "say \"hi\"", "two\nlines"}) {
             User user;
             user.id = id;
             scenario.users.push_back(user);
@@ -160,13 +160,14 @@ private slots:
         std::vector<std::string> fields;
         QVERIFY(readCsvRecord(csv, pos, fields, lines));
         QCOMPARE(fields.front(), std::string("id"));
-        const std::vector<std::string> shown{"ana", "'=HYPERLINK(\"http://x\",\"y\")", "'+1", "'-1", "'@a", "b,c"};
+        const std::vector<std::string> shown{"ana", "'=HYPERLINK(\"http://x\",\"y\")", "'+1", "'-1", "'@a", "b,c", "say \"hi\"", "two\nlines"};
         for (const std::string& id : shown) {
             QVERIFY(readCsvRecord(csv, pos, fields, lines));
             QCOMPARE(fields.size(), size_t(8));
             QCOMPARE(fields[0], id);
             QCOMPARE(fields[3], std::string("2.5"));
         }
+        QCOMPARE(pos, csv.size()); // one record per user, a quoted line break included
         QVERIFY(csv.find("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",1,0,") != std::string::npos);
     }
 };

@@ -216,8 +216,8 @@ private slots:
         DnnDescription dnn;
         dnn.name = "huge";
         dnn.input = {1, 256, 256};
-        dnn.subtasks.push_back({"wide", {Block{{convLayer(65536, 1)}}}});
-        dnn.subtasks.push_back({"flat", {Block{{plainLayer(LayerKind::Flatten), linearLayer(10)}}}});
+        dnn.subtasks.push_back({"wide", {blockOf({convLayer(65536, 1)})}});
+        dnn.subtasks.push_back({"flat", {blockOf({plainLayer(LayerKind::Flatten), linearLayer(10)})}});
         const Expected<std::vector<SubtaskStats>> stats = analyzeDnn(dnn);
         QVERIFY(!stats.has_value());
         const std::string& message = stats.error().message;

@@ -6,6 +6,7 @@
 #include "core/model/randomscenario.h"
 #include "core/planning/feasibility.h"
 #include "core/planning/planner.h"
+#include "tests/common/tolerance.h"
 
 #include <QTest>
 
@@ -14,6 +15,7 @@
 #include <limits>
 
 using namespace coinfer;
+using coinfer::testing::nearlyEqual;
 
 namespace {
 
@@ -33,11 +35,6 @@ double bruteFinishMs(const Scenario& scenario, const User& user, int p)
         ms += *std::min_element(curve.begin(), curve.end());
     }
     return ms;
-}
-
-bool near(double a, double b)
-{
-    return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b));
 }
 
 } // namespace
@@ -61,12 +58,12 @@ private slots:
             for (const UserFeasibility& f : all) {
                 const User& user = scenario.users[static_cast<size_t>(f.user)];
                 const int n = scenario.dnn.subtaskCount();
-                QVERIFY(near(f.localOnlyMs, bruteFinishMs(scenario, user, n)));
+                QVERIFY(nearlyEqual(f.localOnlyMs, bruteFinishMs(scenario, user, n)));
                 double fastest = std::numeric_limits<double>::infinity();
                 for (int p = 0; p < n; ++p)
                     fastest = std::min(fastest, bruteFinishMs(scenario, user, p));
-                QVERIFY2(near(f.fastestOffloadMs, fastest), qPrintable(QString("seed %1 user %2").arg(seed).arg(f.user)));
-                QVERIFY(near(bruteFinishMs(scenario, user, f.fastestOffloadPartition), f.fastestOffloadMs));
+                QVERIFY2(nearlyEqual(f.fastestOffloadMs, fastest), qPrintable(QString("seed %1 user %2").arg(seed).arg(f.user)));
+                QVERIFY(nearlyEqual(bruteFinishMs(scenario, user, f.fastestOffloadPartition), f.fastestOffloadMs));
                 QCOMPARE(f.deadlineMs, user.deadlineMs);
                 const bool bruteFeasible = std::min(fastest, f.localOnlyMs) <= user.deadlineMs + 1e-6;
                 QCOMPARE(f.canMeetDeadline, bruteFeasible);

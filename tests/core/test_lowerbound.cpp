@@ -15,6 +15,7 @@
 #include "core/planning/saturation.h"
 #include "core/planning/windowbound.h"
 #include "core/simulation/simulator.h"
+#include "tests/common/tolerance.h"
 
 #include <QTest>
 
@@ -22,6 +23,7 @@
 #include <limits>
 
 using namespace coinfer;
+using coinfer::testing::atMost;
 using coinfer::testing::campus;
 using coinfer::testing::kSanitized;
 
@@ -37,12 +39,6 @@ constexpr long long kExactBudget = 10'000'000;
 double exactOptimum(const Scenario& scenario, const CostModel& model)
 {
     return coinfer::testing::exactOptimum(scenario, model, kExactBudget);
-}
-
-/// A bound may exceed the optimum by floating-point rounding only.
-bool atMost(double bound, double optimum)
-{
-    return bound <= optimum * (1 + 1e-9) + 1e-9;
 }
 
 /// Few deadline classes, affine curves with a large fixed part and a slow GPU: the arrivals of

@@ -3,6 +3,7 @@
 // arithmetic is exact or short; the worked numbers are in the comments.
 #include "core/model/devicemodels.h"
 #include "core/model/population.h"
+#include "tests/common/tolerance.h"
 
 #include <QTest>
 
@@ -12,13 +13,9 @@
 #include <set>
 
 using namespace coinfer;
+using coinfer::testing::nearlyEqual;
 
 namespace {
-
-bool close(double actual, double expected, double relative = 1e-12)
-{
-    return std::fabs(actual - expected) <= relative * std::max(1.0, std::fabs(expected));
-}
 
 QString pair(double actual, double expected)
 {
@@ -28,7 +25,7 @@ QString pair(double actual, double expected)
 #define QVERIFY_CLOSE(actual, expected, relative)                                                                  \
     do {                                                                                                           \
         const double a_ = (actual), e_ = (expected);                                                              \
-        QVERIFY2(close(a_, e_, relative), qPrintable(QString(#actual ": ") + pair(a_, e_)));                      \
+        QVERIFY2(nearlyEqual(a_, e_, relative), qPrintable(QString(#actual ": ") + pair(a_, e_)));                      \
     } while (false)
 
 /// Two sub-tasks of 4e8 and 1e8 FLOPs.

@@ -9,6 +9,7 @@
 #include "core/planning/roundbounds.h"
 #include "core/simulation/simulator.h"
 #include "ogreference.h"
+#include "tests/common/tolerance.h"
 
 #include <QTest>
 
@@ -16,6 +17,7 @@
 #include <vector>
 
 using namespace coinfer;
+using coinfer::testing::nearlyEqual;
 
 namespace {
 
@@ -25,12 +27,6 @@ double energyMj(const CostModel& model, const Schedule& schedule)
     for (int m = 0; m < model.userCount(); ++m)
         total += model.energyMj(m, schedule.partitions[static_cast<size_t>(m)]);
     return total;
-}
-
-/// Energies agree when they differ by sums taken in another order only.
-bool sameEnergy(double a, double b)
-{
-    return std::abs(a - b) <= 1e-9 * std::max({1.0, std::abs(a), std::abs(b)});
 }
 
 } // namespace
@@ -100,7 +96,7 @@ void TestOgFast::sameOptimumAsBefore()
         const std::vector<double> remainingMs = bounds.remainingMs(std::vector<int>(static_cast<size_t>(subtasks), load));
         const Schedule now = planOgForBounds(model, remainingMs);
         const Schedule before = reference::planOgForBoundsBefore(model, remainingMs);
-        QVERIFY2(sameEnergy(energyMj(model, now), energyMj(model, before)),
+        QVERIFY2(nearlyEqual(energyMj(model, now), energyMj(model, before)),
                  qPrintable(QString("load %1: %2 mJ now, %3 before").arg(load).arg(energyMj(model, now), 0, 'f', 9)
                                 .arg(energyMj(model, before), 0, 'f', 9)));
         QCOMPARE(simulate(scenario, model, now, "og").feasible, simulate(scenario, model, before, "og").feasible);
@@ -112,7 +108,7 @@ void TestOgFast::sameOptimumAsBefore()
     bool droppedBefore = false;
     const Schedule before = reference::planOgBefore(model, &droppedBefore);
     const double nowMj = energyMj(model, now), beforeMj = energyMj(model, before);
-    QVERIFY2(sameEnergy(nowMj, beforeMj) || (droppedBefore && nowMj < beforeMj),
+    QVERIFY2(nearlyEqual(nowMj, beforeMj) || (droppedBefore && nowMj < beforeMj),
              qPrintable(QString("planOg: %1 mJ now, %2 before").arg(energyMj(model, now), 0, 'f', 9)
                             .arg(energyMj(model, before), 0, 'f', 9)));
     const bool nowFeasible = simulate(scenario, model, now, "og").feasible;
@@ -148,7 +144,7 @@ void TestOgFast::slowSeedsOfTheBatchCurveTarget()
     const std::vector<double> remainingMs = bounds.remainingMs(std::vector<int>(20, spec.users));
     const Schedule now = planOgForBounds(model, remainingMs);
     const Schedule before = reference::planOgForBoundsBefore(model, remainingMs);
-    QVERIFY2(sameEnergy(energyMj(model, now), energyMj(model, before)),
+    QVERIFY2(nearlyEqual(energyMj(model, now), energyMj(model, before)),
              qPrintable(QString("worst-case bounds: %1 mJ now, %2 before").arg(energyMj(model, now), 0, 'f', 9)
                             .arg(energyMj(model, before), 0, 'f', 9)));
     QVERIFY(simulate(scenario, model, now, "og").feasible);
@@ -159,7 +155,7 @@ void TestOgFast::slowSeedsOfTheBatchCurveTarget()
     bool droppedBefore = false;
     const Schedule planBefore = reference::planOgBefore(model, &droppedBefore);
     const double nowMj = energyMj(model, plan), beforeMj = energyMj(model, planBefore);
-    QVERIFY2(sameEnergy(nowMj, beforeMj) || (droppedBefore && nowMj < beforeMj),
+    QVERIFY2(nearlyEqual(nowMj, beforeMj) || (droppedBefore && nowMj < beforeMj),
              qPrintable(QString("planOg: %1 mJ now, %2 before").arg(nowMj, 0, 'f', 9).arg(beforeMj, 0, 'f', 9)));
     QVERIFY(simulate(scenario, model, plan, "og").feasible);
 }

@@ -5,6 +5,7 @@
 #include "core/model/randomscenario.h"
 #include "core/planning/roundbounds.h"
 #include "core/simulation/simulator.h"
+#include "tests/common/tolerance.h"
 
 #include <QTest>
 
@@ -12,6 +13,7 @@
 #include <limits>
 
 using namespace coinfer;
+using coinfer::testing::nearlyEqual;
 
 namespace {
 
@@ -33,11 +35,6 @@ struct PartitionMix {
     }
 };
 const double kTightness[] = {0.9, 1.1, 1.3, 1.6, 2.0};
-
-bool sameEnergy(double a, double b)
-{
-    return std::fabs(a - b) <= 1e-9 * std::max({1.0, std::fabs(a), std::fabs(b)});
-}
 
 /// Times the schedule with the one simulator and checks the plan it gives passes verifyPlan.
 Plan timedAndVerified(const Scenario& scenario, const CostModel& model, const Schedule& schedule, const char* name)
@@ -97,7 +94,7 @@ private slots:
             const Plan optimum = timedAndVerified(scenario, model, *exact, "exact");
             QVERIFY2(optimum.feasible, scenario.name.c_str());
             QVERIFY2(ipssa.feasible, (scenario.name + ": IP-SSA infeasible where a plan exists").c_str());
-            QVERIFY2(sameEnergy(ipssa.totalEnergyMj, optimum.totalEnergyMj),
+            QVERIFY2(nearlyEqual(ipssa.totalEnergyMj, optimum.totalEnergyMj),
                      qPrintable(QString("%1: IP-SSA %2 mJ, exact %3 mJ").arg(QString::fromStdString(scenario.name))
                                     .arg(ipssa.totalEnergyMj, 0, 'g', 12).arg(optimum.totalEnergyMj, 0, 'g', 12)));
             mix.add(ipssa, model.subtaskCount());
@@ -129,7 +126,7 @@ private slots:
                 continue;
             }
             QVERIFY2(og.feasible, (scenario.name + ": OG infeasible where its class has a plan").c_str());
-            QVERIFY2(sameEnergy(og.totalEnergyMj, optimum),
+            QVERIFY2(nearlyEqual(og.totalEnergyMj, optimum),
                      qPrintable(QString("%1: OG %2 mJ, class optimum %3 mJ").arg(QString::fromStdString(scenario.name))
                                     .arg(og.totalEnergyMj, 0, 'g', 12).arg(optimum, 0, 'g', 12)));
             mix.add(og, model.subtaskCount());
@@ -170,7 +167,7 @@ private slots:
             ++compared;
             const Plan optimum = timedAndVerified(scenario, model, *exact, "exact");
             QVERIFY2(optimum.totalEnergyMj <= og.totalEnergyMj * (1 + 1e-12), (scenario.name + ": exact worse than OG").c_str());
-            if (sameEnergy(optimum.totalEnergyMj, og.totalEnergyMj))
+            if (nearlyEqual(optimum.totalEnergyMj, og.totalEnergyMj))
                 ++matches;
             else
                 qInfo("%s: OG %.9g mJ above the global optimum %.9g mJ", scenario.name.c_str(), og.totalEnergyMj,

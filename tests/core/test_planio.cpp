@@ -100,7 +100,7 @@ private slots:
         // A NUL must not cut the id short, nor a newline break the row.
         Scenario scenario;
         scenario.dnn.subtasks.resize(1);
-        for (const std::string id : {std::string("a\nb"), std::string("c\0d", 3), std::string("e\\f")}) {
+        for (const std::string& id : {std::string("a\nb"), std::string("c\0d", 3), std::string("e\\f")}) {
             User user;
             user.id = id;
             user.localEnergyMj = {1.0};

@@ -17,6 +17,7 @@
 #include "core/model/population.h"
 #include "core/online/online.h"
 #include "core/util/random.h"
+#include "tests/common/tolerance.h"
 
 #include <QTest>
 
@@ -24,6 +25,10 @@
 #include <cstdint>
 
 using namespace coinfer;
+using coinfer::testing::nearlyEqual;
+
+/// The generator's draws against the numbers computed here from its published formula.
+constexpr double kGeneratorTolerance = 1e-12;
 
 namespace {
 
@@ -47,11 +52,6 @@ constexpr std::uint64_t kPublished[50] = {
 double uniformOf(std::uint64_t bits)
 {
     return std::ldexp(static_cast<double>(bits >> 11), -53);
-}
-
-bool close(double actual, double expected, double relative = 1e-12)
-{
-    return std::fabs(actual - expected) <= relative * std::max(1.0, std::fabs(expected));
 }
 
 QString pair(double actual, double expected)
@@ -118,7 +118,7 @@ private slots:
         for (int i = 0; i < 10; ++i) {
             const double expected = -2.0 + 8.0 * uniformOf(kPublished[i]);
             const double got = random.draw(range);
-            QVERIFY2(close(got, expected, 1e-15), qPrintable(pair(got, expected)));
+            QVERIFY2(nearlyEqual(got, expected, 1e-15), qPrintable(pair(got, expected)));
         }
         // Choices override the range; each draw takes one uniform.
         const Distribution choices{100.0, 200.0, {10.0, 20.0, 30.0}};
@@ -169,8 +169,8 @@ private slots:
         for (size_t i = 0; i < users.size(); ++i) {
             QCOMPARE(users[i].id, "dev-" + std::to_string(i + 1));
             QCOMPARE(users[i].deviceClass, std::string(expected[i].deviceClass));
-            QVERIFY2(close(users[i].deadlineMs, expected[i].deadlineMs), qPrintable(pair(users[i].deadlineMs, expected[i].deadlineMs)));
-            QVERIFY2(close(users[i].uplinkRateMbps, expected[i].uplinkRateMbps),
+            QVERIFY2(nearlyEqual(users[i].deadlineMs, expected[i].deadlineMs, kGeneratorTolerance), qPrintable(pair(users[i].deadlineMs, expected[i].deadlineMs)));
+            QVERIFY2(nearlyEqual(users[i].uplinkRateMbps, expected[i].uplinkRateMbps, kGeneratorTolerance),
                      qPrintable(pair(users[i].uplinkRateMbps, expected[i].uplinkRateMbps)));
         }
 
@@ -189,7 +189,7 @@ private slots:
         for (size_t i = 0; i < users.size(); ++i) {
             QCOMPARE(users[i].deviceClass, std::string(byRate[i].deviceClass));
             QCOMPARE(users[i].deadlineMs, byRate[i].deadlineMs);
-            QVERIFY2(close(users[i].uplinkRateMbps, byRate[i].uplinkRateMbps),
+            QVERIFY2(nearlyEqual(users[i].uplinkRateMbps, byRate[i].uplinkRateMbps, kGeneratorTolerance),
                      qPrintable(pair(users[i].uplinkRateMbps, byRate[i].uplinkRateMbps)));
         }
     }
@@ -231,8 +231,8 @@ private slots:
             QCOMPARE(got.size(), count);
             for (size_t i = 0; i < count; ++i) {
                 QCOMPARE(got[i].user, expected[i].user);
-                QVERIFY2(close(got[i].releaseMs, expected[i].releaseMs), qPrintable(pair(got[i].releaseMs, expected[i].releaseMs)));
-                QVERIFY2(close(got[i].deadlineMs, expected[i].deadlineMs), qPrintable(pair(got[i].deadlineMs, expected[i].deadlineMs)));
+                QVERIFY2(nearlyEqual(got[i].releaseMs, expected[i].releaseMs, kGeneratorTolerance), qPrintable(pair(got[i].releaseMs, expected[i].releaseMs)));
+                QVERIFY2(nearlyEqual(got[i].deadlineMs, expected[i].deadlineMs, kGeneratorTolerance), qPrintable(pair(got[i].deadlineMs, expected[i].deadlineMs)));
             }
         };
         check(makeArrivalTrace(scenario, 5), poisson, std::size(poisson));

@@ -1,6 +1,7 @@
-// The Sweep page: its rows are the core sweep's, its chart shows the mean and range
-// of feasible plans only, a click opens the point's variant, cancel keeps the finished points,
-// an edit marks the sweep stale, and the CSV export reads back as the rows shown.
+// The Sweep page: its rows are the core sweep's, its chart draws core/sweep's summary
+// (tested in tests/core/test_sweepsummary.cpp), a click opens the point's variant, cancel keeps
+// the finished points, an edit marks the sweep stale, and the CSV export reads back as the rows
+// shown.
 #include "core/io/fileio.h"
 #include "core/sweep/sweep.h"
 #include "widgets/charts/chartview.h"
@@ -36,19 +37,6 @@ bool sameRow(const SweepRow& a, const SweepRow& b)
            same(a.lowerBoundMj, b.lowerBoundMj) && same(a.gapPercent, b.gapPercent);
 }
 
-SweepRow row(double value, int repeat, const std::string& algorithm, double energyMj, bool feasible)
-{
-    SweepRow r;
-    r.parameter = "users";
-    r.value = value;
-    r.repeat = repeat;
-    r.algorithm = algorithm;
-    r.planned = true;
-    r.energyMj = energyMj;
-    r.feasible = feasible;
-    return r;
-}
-
 } // namespace
 
 class TestSweepView : public QObject {
@@ -56,34 +44,6 @@ class TestSweepView : public QObject {
 
 private slots:
     void initTestCase() { QCoreApplication::setOrganizationName("CoinferTest"); }
-
-    void summaryAveragesFeasiblePlansOnly()
-    {
-        const std::vector<SweepRow> rows{row(10, 0, "og", 5, true), row(10, 1, "og", 7, true), row(10, 2, "og", 1, false),
-                                         row(20, 0, "og", 9, true), row(10, 0, "local", 12, true)};
-        const std::vector<SweepSummary> summary = summarizeSweep(rows, SweepMeasure::EnergyMj);
-        QCOMPARE(summary.size(), size_t(2));
-        QCOMPARE(summary[0].planner, std::string("local")); // allAlgorithms() order
-        const SweepSummary& og = summary[1];
-        QCOMPARE(og.points.size(), size_t(2));
-        QCOMPARE(og.points[0].rows, 2);
-        QCOMPARE(og.points[0].mean, 6.0);
-        QCOMPARE(og.points[0].least, 5.0);
-        QCOMPARE(og.points[0].most, 7.0);
-        QCOMPARE(og.points[0].lateRows, 1);
-        QCOMPARE(og.points[0].lateMean, 1.0);
-        QCOMPARE(og.points[1].value, 20.0);
-
-        // Gaps are measured against the strongest bound proved for the same point by any planner.
-        std::vector<SweepRow> bounded{row(10, 0, "og", 120, true), row(10, 0, "best", 110, true)};
-        bounded[0].lowerBoundMj = 80;
-        bounded[1].lowerBoundMj = 100;
-        const std::vector<SweepSummary> gaps = summarizeSweep(bounded, SweepMeasure::GapPercent);
-        QCOMPARE(gaps.size(), size_t(2));
-        QCOMPARE(gaps[0].planner, std::string("og"));
-        QCOMPARE(gaps[0].points[0].mean, 20.0); // against best's 100, not og's own 80
-        QCOMPARE(gaps[1].points[0].mean, 10.0);
-    }
 
     void rowsAndChartAreTheCoreSweeps()
     {

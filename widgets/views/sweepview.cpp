@@ -31,19 +31,6 @@
 namespace coinfer {
 namespace {
 
-/// The number @p row holds for @p measure; nullopt when it has none.
-std::optional<double> measureOf(const SweepRow& row, SweepMeasure measure)
-{
-    if (!row.planned)
-        return std::nullopt;
-    switch (measure) {
-    case SweepMeasure::EnergyMj: return row.energyMj;
-    case SweepMeasure::SavingPercent: return row.savingPercent;
-    case SweepMeasure::GapPercent: return std::isfinite(row.gapPercent) ? std::optional<double>(row.gapPercent) : std::nullopt;
-    }
-    return std::nullopt;
-}
-
 QString measureLabel(SweepMeasure measure)
 {
     switch (measure) {
@@ -85,53 +72,6 @@ QString lateSentence(const std::vector<SweepRow>& rows)
 }
 
 } // namespace
-
-std::vector<SweepSummary> summarizeSweep(const std::vector<SweepRow>& rows, SweepMeasure measure)
-{
-    // A gap is measured against the strongest bound any planner proved for the same point: each
-    // plan's own bound differs (best's search raises it), and gaps to different bounds misled.
-    std::map<std::pair<double, int>, double> strongestBoundMj;
-    for (const SweepRow& row : rows)
-        if (row.planned && std::isfinite(row.lowerBoundMj) && row.lowerBoundMj > 0) {
-            double& bound = strongestBoundMj[{row.value, row.repeat}];
-            bound = std::max(bound, row.lowerBoundMj);
-        }
-    std::map<std::string, std::map<double, SweepSummaryPoint>> byPlanner;
-    for (const SweepRow& row : rows) {
-        std::optional<double> number = measureOf(row, measure);
-        if (measure == SweepMeasure::GapPercent) {
-            const auto bound = strongestBoundMj.find({row.value, row.repeat});
-            number = row.planned && bound != strongestBoundMj.end()
-                         ? std::optional<double>(100.0 * (row.energyMj - bound->second) / bound->second)
-                         : std::nullopt;
-        }
-        if (!number)
-            continue;
-        SweepSummaryPoint& point = byPlanner[row.algorithm][row.value];
-        point.value = row.value;
-        if (!row.feasible) {
-            point.lateMean += (*number - point.lateMean) / ++point.lateRows;
-            continue;
-        }
-        if (point.rows == 0)
-            point.least = point.most = *number;
-        point.least = std::min(point.least, *number);
-        point.most = std::max(point.most, *number);
-        point.mean += (*number - point.mean) / ++point.rows;
-    }
-    std::vector<SweepSummary> summary;
-    // In the order the planners are listed everywhere: local first, best and exact last.
-    for (Algorithm algorithm : allAlgorithms()) {
-        const auto found = byPlanner.find(algorithmName(algorithm));
-        if (found == byPlanner.end())
-            continue;
-        SweepSummary planner{found->first, {}};
-        for (const auto& [value, point] : found->second)
-            planner.points.push_back(point);
-        summary.push_back(std::move(planner));
-    }
-    return summary;
-}
 
 SweepView::SweepView(ScenarioDocument* document, QWidget* parent)
     : QWidget(parent), m_document(document), m_chart(new ChartView(this))

@@ -6,6 +6,7 @@
 
 #include "core/model/scenario.h"
 #include "core/sweep/sweep.h"
+#include "core/sweep/sweepsummary.h"
 #include "widgets/document/backgroundjob.h"
 
 #include <QWidget>
@@ -25,30 +26,6 @@ namespace coinfer {
 
 class ChartView;
 class ScenarioDocument;
-
-/// What the chart shows on its value axis.
-enum class SweepMeasure { EnergyMj, SavingPercent, GapPercent };
-
-/// The mean and the range over repeats of one planner at one value, of its feasible plans; and
-/// apart, the mean of its plans that miss a deadline (their energy is not comparable: a plan
-/// that misses deadlines can spend less than the optimum).
-struct SweepSummaryPoint {
-    double value = 0;
-    double mean = 0, least = 0, most = 0;
-    int rows = 0;         ///< feasible repeats that gave a number
-    double lateMean = 0;
-    int lateRows = 0;     ///< repeats whose plan misses a deadline
-};
-
-/// One planner's points, by ascending value.
-struct SweepSummary {
-    std::string planner; ///< command-line name
-    std::vector<SweepSummaryPoint> points;
-};
-
-/// Per planner, in allAlgorithms() order, the points of @p rows for @p measure. Rows without a
-/// plan or without the number (a gap without a bound) are left out. O(R log R).
-std::vector<SweepSummary> summarizeSweep(const std::vector<SweepRow>& rows, SweepMeasure measure);
 
 /// What a sweep's worker hands over as each point finishes: its rows and how far the sweep is.
 struct SweepPointsDone {
