@@ -84,9 +84,7 @@ Expected<Scenario> parseEditedScenario(std::string_view text, const std::string&
     std::string problem;
     if (!detail::parseDocument(text, root, problem))
         return Unexpected(Error{ErrorCode::BadInput, sourceName + ": " + problem});
-    if (Expected<void> ok = applyEdits(root, sourceName, edits); !ok)
-        return Unexpected(ok.error());
-    return parseScenario(root.dump(), sourceName, limits);
+    return applyEdits(root, sourceName, edits).and_then([&] { return parseScenario(root.dump(), sourceName, limits); });
 }
 
 } // namespace coinfer

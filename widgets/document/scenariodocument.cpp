@@ -28,14 +28,13 @@ Expected<ScenarioDocument::Loaded> ScenarioDocument::read(const QString& path)
 {
     Loaded loaded;
     std::vector<std::string> warnings;
-    Expected<ScenarioForm> form = ScenarioForm::read(path.toStdString(), loaded.scenario, {}, &warnings);
-    if (!form)
-        return Unexpected(form.error());
-    loaded.form = std::move(*form);
-    loaded.path = path;
-    for (const std::string& warning : warnings)
-        loaded.warnings << QString::fromStdString(warning);
-    return loaded;
+    return ScenarioForm::read(path.toStdString(), loaded.scenario, {}, &warnings).transform([&](ScenarioForm&& form) {
+        loaded.form = std::move(form);
+        loaded.path = path;
+        for (const std::string& warning : warnings)
+            loaded.warnings << QString::fromStdString(warning);
+        return std::move(loaded);
+    });
 }
 
 void ScenarioDocument::adopt(Loaded loaded)
@@ -46,11 +45,7 @@ void ScenarioDocument::adopt(Loaded loaded)
 
 Expected<void> ScenarioDocument::load(const QString& path)
 {
-    Expected<Loaded> loaded = read(path);
-    if (!loaded)
-        return Unexpected(loaded.error());
-    adopt(std::move(*loaded));
-    return {};
+    return read(path).transform([this](Loaded&& loaded) { adopt(std::move(loaded)); });
 }
 
 void ScenarioDocument::reset(const Scenario& scenario, const QString& path)

@@ -210,10 +210,9 @@ Expected<void> DnnView::useDescription(const DnnDescription& description, const 
     Expected<Scenario> scenario = readProfile(profilePath)
                                       .and_then([&](const GpuProfile& profile) { return profiledDnn(description, profile, profilePath.toStdString()); })
                                       .and_then([&](const Dnn& dnn) { return replaceDnn(m_document->scenario(), dnn); });
-    if (!scenario)
-        return Unexpected(scenario.error());
-    m_document->undoStack()->push(new ReplaceScenarioCommand(m_document, *scenario, tr("Use DNN %1").arg(label)));
-    return {};
+    return std::move(scenario).transform([&](Scenario&& replaced) {
+        m_document->undoStack()->push(new ReplaceScenarioCommand(m_document, std::move(replaced), tr("Use DNN %1").arg(label)));
+    });
 }
 
 void DnnView::importOnnx(const QString& path)
