@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the build and tests need, skipping those already present.
 # Usage: scripts/install-deps.sh [--with-fuzz]   (--with-fuzz, which the test command passes, adds clang and
-# its sanitizer runtime, and poppler-utils, whose pdftotext and pdfimages the report test reads PDFs with)
+# its sanitizer runtime, clang-tidy and clang-format for the size and format checks, and poppler-utils, whose
+# pdftotext and pdfimages the report test reads PDFs with)
 set -euo pipefail
 
 # libonnx-dev for ONNX import (COINFER_ONNX); Debian's package does not pull in the protobuf headers it needs.
 # libsimdjson-dev for the fast reader of large scenarios.
 packages=(cmake ninja-build g++ pkg-config qt6-base-dev nlohmann-json3-dev libcli11-dev libeigen3-dev libbenchmark-dev libqcustomplot-dev qt6-svg-dev
-          libonnx-dev libprotobuf-dev libsimdjson-dev)
+          libonnx-dev libprotobuf-dev libsimdjson-dev python3)
 if [[ "${1:-}" == "--with-fuzz" ]]; then
-  packages+=(clang libclang-rt-dev poppler-utils)
+  packages+=(clang libclang-rt-dev clang-tidy clang-format poppler-utils)
 fi
 
 missing=()
