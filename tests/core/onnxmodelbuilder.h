@@ -1,6 +1,6 @@
 #pragma once
 // A small ONNX model put together node by node with ONNX's protobuf API, for the importer's tests
-// (test_onnximport.cpp).
+// (test_onnximport.cpp, test_onnximport_refusals.cpp).
 
 #include "core/io/onnximport.h"
 
