@@ -1,8 +1,8 @@
 #pragma once
 // The one adapter between the views and the plotting library: a chart widget that speaks in
-// the views' terms (bar and line series, axes, a legend, clicks, files). Only chartview.cpp
-// includes qcustomplot.h, so no other file pays for compiling it and no view depends on how
-// the chart is drawn (docs/architecture.md).
+// the views' terms (bar and line series, axes, a legend, clicks, files). Only the chartview
+// sources include qcustomplot.h, so no other file pays for compiling it and no view depends on
+// how the chart is drawn (docs/architecture.md).
 
 #include <QColor>
 #include <QPen>
