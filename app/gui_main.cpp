@@ -17,12 +17,14 @@ using coinfer::StartupRequest;
 struct GuiOptions {
     QCommandLineOption screenshot{"screenshot", "Open, plan, save the main window as PNG to <file> and quit.", "file"};
     QCommandLineOption page{"page", "The page to show: comparison (default), plan, dnn, online or sweep.", "page", "comparison"};
-    QCommandLineOption vary{"vary", "With --page sweep: run the sweep NAME=VALUES (e.g. users=20:200:20) on opening.", "NAME=VALUES"};
+    QCommandLineOption vary{"vary", "With --page sweep: run the sweep NAME=VALUES (e.g. users=20:200:20) on opening.",
+                            "NAME=VALUES"};
     QCommandLineOption algorithms{"algorithms", "With --vary: the planners (e.g. local,ip-ssa,og,best).", "list"};
     QCommandLineOption repeats{"repeats", "With --vary: the repeats of each value (default 1, as coinfer sweep).", "k", "1"};
     QCommandLineOption seed{"seed", "With --vary: the seed of the repeats' draws (default 1, as coinfer sweep).", "s", "1"};
     QCommandLineOption present{"present", "Open presentation mode at walkthrough step <n> (0 to 3).", "n"};
-    QCommandLineOption atMs{"at-ms", "With --page online: run the episode and stop its player at <ms> (default: mid-episode).", "ms"};
+    QCommandLineOption atMs{"at-ms", "With --page online: run the episode and stop its player at <ms> (default: mid-episode).",
+                            "ms"};
 
     explicit GuiOptions(QCommandLineParser& parser)
     {
@@ -47,7 +49,8 @@ Expected<StartupRequest> readPageOptions(const QCommandLineParser& parser, const
         bool ok = false;
         const double atMs = parser.value(options.atMs).toDouble(&ok);
         if (request.page != coinfer::MainPage::Online || !ok || atMs < 0)
-            return refuse(QString("--at-ms needs --page online and a time of at least 0 ms, not \"%1\"").arg(parser.value(options.atMs)));
+            return refuse(
+                QString("--at-ms needs --page online and a time of at least 0 ms, not \"%1\"").arg(parser.value(options.atMs)));
         request.atMs = atMs;
     }
     for (const QCommandLineOption* option : {&options.vary, &options.algorithms, &options.repeats, &options.seed})

@@ -75,7 +75,8 @@ const std::string& campusTableText(int users)
     if (it == texts.end()) {
         std::string campus = *coinfer::readTextFile(COINFER_EXAMPLES "/campus.json");
         campus.replace(campus.find("\"count\": 200"), 12, "\"count\": " + std::to_string(users));
-        it = texts.emplace(users, coinfer::scenarioToJson(*coinfer::parseScenario(campus, COINFER_EXAMPLES "/campus.json"))).first;
+        it =
+            texts.emplace(users, coinfer::scenarioToJson(*coinfer::parseScenario(campus, COINFER_EXAMPLES "/campus.json"))).first;
     }
     return it->second;
 }
@@ -175,13 +176,25 @@ void BM_OgScale(benchmark::State& state)
     state.counters["peak_rss_mb"] = peakRssMb();
 }
 // The three targets (constant 3,000 x 20 and 10,000 x 20; batch curve 1,000 x 20), new and old.
-BENCHMARK(BM_OgScale)->Args({3000, 20, 0, 0})->Args({10000, 20, 0, 0})->Args({1000, 20, 0, 1})
-    ->Args({3000, 20, 1, 0})->Args({1000, 20, 1, 1})->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_OgScale)
+    ->Args({3000, 20, 0, 0})
+    ->Args({10000, 20, 0, 0})
+    ->Args({1000, 20, 0, 1})
+    ->Args({3000, 20, 1, 0})
+    ->Args({1000, 20, 1, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 // Scaling table: M = 100 .. 10,000, N = 5 and 20, constant tau; the old OG up to 3,000 users.
-BENCHMARK(BM_OgScale)->ArgsProduct({{100, 300, 1000, 3000, 10000}, {5, 20}, {0}, {0}})
-    ->Unit(benchmark::kMillisecond)->Iterations(1)->Name("BM_OgScaleNew");
-BENCHMARK(BM_OgScale)->ArgsProduct({{100, 300, 1000, 3000}, {5, 20}, {1}, {0}})
-    ->Unit(benchmark::kMillisecond)->Iterations(1)->Name("BM_OgScaleBefore");
+BENCHMARK(BM_OgScale)
+    ->ArgsProduct({{100, 300, 1000, 3000, 10000}, {5, 20}, {0}, {0}})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->Name("BM_OgScaleNew");
+BENCHMARK(BM_OgScale)
+    ->ArgsProduct({{100, 300, 1000, 3000}, {5, 20}, {1}, {0}})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->Name("BM_OgScaleBefore");
 
 void BM_OgBatchCurve(benchmark::State& state)
 {
@@ -315,10 +328,15 @@ void BM_SimulateLargeBatch(benchmark::State& state)
     state.counters["feasible"] = plan.feasible ? 1 : 0;
     state.SetComplexityN(static_cast<int64_t>(members));
 }
-BENCHMARK(BM_SimulateLargeBatch)->ArgsProduct({{4096, 16384, 65536}, {0}})->Unit(benchmark::kMillisecond)
+BENCHMARK(BM_SimulateLargeBatch)
+    ->ArgsProduct({{4096, 16384, 65536}, {0}})
+    ->Unit(benchmark::kMillisecond)
     ->Complexity(benchmark::oN);
-BENCHMARK(BM_SimulateLargeBatch)->ArgsProduct({{4096, 16384, 65536}, {1}})->Unit(benchmark::kMillisecond)
-    ->Complexity(benchmark::oN)->Name("BM_VerifyLargeBatch");
+BENCHMARK(BM_SimulateLargeBatch)
+    ->ArgsProduct({{4096, 16384, 65536}, {1}})
+    ->Unit(benchmark::kMillisecond)
+    ->Complexity(benchmark::oN)
+    ->Name("BM_VerifyLargeBatch");
 
 /// Best with its default work budget (the time limit only as a 60 s safety stop, so the work
 /// budget decides): the whole pipeline of portfolio, local search and branch and bound.
@@ -331,7 +349,12 @@ void BM_Best(benchmark::State& state)
     for (auto _ : state)
         benchmark::DoNotOptimize(coinfer::planBest(scenario, model, control));
 }
-BENCHMARK(BM_Best)->Args({8, 5, 0})->Args({8, 5, 1})->Args({30, 10, 1})->Args({100, 20, 1})->Args({300, 20, 1})
+BENCHMARK(BM_Best)
+    ->Args({8, 5, 0})
+    ->Args({8, 5, 1})
+    ->Args({30, 10, 1})
+    ->Args({100, 20, 1})
+    ->Args({300, 20, 1})
     ->Unit(benchmark::kMillisecond);
 
 /// Exact with a time limit on an instance it cannot finish (a slow GPU with B_max = 2, so that 30
@@ -363,9 +386,15 @@ void BM_LowerBound(benchmark::State& state)
     const coinfer::CostModel model(scenario);
     for (auto _ : state) {
         switch (state.range(2)) {
-        case 0: benchmark::DoNotOptimize(coinfer::prefixCapacityBoundMj(model)); break;
-        case 1: benchmark::DoNotOptimize(coinfer::windowLowerBoundMj(model)); break;
-        default: benchmark::DoNotOptimize(coinfer::capacityLowerBoundMj(model)); break;
+        case 0:
+            benchmark::DoNotOptimize(coinfer::prefixCapacityBoundMj(model));
+            break;
+        case 1:
+            benchmark::DoNotOptimize(coinfer::windowLowerBoundMj(model));
+            break;
+        default:
+            benchmark::DoNotOptimize(coinfer::capacityLowerBoundMj(model));
+            break;
         }
     }
 }

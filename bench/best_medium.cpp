@@ -59,7 +59,8 @@ int main(int argc, char** argv)
             const CostModel model(scenario);
             ++tally.instances;
             if (const char* folder = std::getenv("BEST_MEDIUM_DUMP"))
-                (void)writeFileAtomically(std::string(folder) + "/medium-" + std::to_string(f) + "-" + std::to_string(i) + ".json",
+                (void)writeFileAtomically(std::string(folder) + "/medium-" + std::to_string(f) + "-" + std::to_string(i) +
+                                              ".json",
                                           scenarioToJson(scenario));
             if (std::getenv("BEST_MEDIUM_DUMP_ONLY"))
                 continue;
@@ -90,8 +91,8 @@ int main(int argc, char** argv)
             tally.worstMs = std::max(tally.worstMs, ms);
             if (std::getenv("BEST_MEDIUM_VERBOSE"))
                 std::printf("  %s #%d: M=%d N=%d B=%d best %.3f reference %.3f (+%.2f%%) bound %.3f %.0f ms\n",
-                            families[f].name.c_str(), i, spec.users, spec.subtasks, spec.maxBatch, best.energyMj,
-                            referenceMj, above, best.lowerBoundMj, ms);
+                            families[f].name.c_str(), i, spec.users, spec.subtasks, spec.maxBatch, best.energyMj, referenceMj,
+                            above, best.lowerBoundMj, ms);
         }
         auto share = [](int part, int whole) { return whole ? 100.0 * part / whole : 0.0; };
         std::printf("%-22s %4d %5d %8.1f%% %8.1f%% %8.2f %10.2f %9.0f %9.0f\n", families[f].name.c_str(), tally.instances,

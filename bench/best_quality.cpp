@@ -67,7 +67,8 @@ int main(int argc, char** argv)
             tally.bestMs += msSince(start);
             const BestOutcome heuristic = planBest(scenario, model, {}, BestStages{true, false, false});
             double baseline = std::numeric_limits<double>::infinity();
-            for (Algorithm algorithm : {Algorithm::Local, Algorithm::FullOffload, Algorithm::NoBatching, Algorithm::IpSsa, Algorithm::Og}) {
+            for (Algorithm algorithm :
+                 {Algorithm::Local, Algorithm::FullOffload, Algorithm::NoBatching, Algorithm::IpSsa, Algorithm::Og}) {
                 const Expected<Plan> plan = makePlan(scenario, model, algorithm);
                 if (plan && plan->feasible)
                     baseline = std::min(baseline, plan->totalEnergyMj);
@@ -97,10 +98,11 @@ int main(int argc, char** argv)
                     share(tally.heuristicWithin1, tally.exactSolved), tally.heuristicWorstGap,
                     tally.boundGapCount ? tally.boundGapSum / tally.boundGapCount : 0.0,
                     tally.boundGapCount ? tally.rootGapSum / tally.boundGapCount : 0.0,
-                    tally.boundGapCount ? tally.capacityGapSum / tally.boundGapCount : 0.0,
-                    tally.bestMs / tally.instances, tally.exactMs / tally.instances);
+                    tally.boundGapCount ? tally.capacityGapSum / tally.boundGapCount : 0.0, tally.bestMs / tally.instances,
+                    tally.exactMs / tally.instances);
         if (tally.aboveBaseline || tally.boundAboveExact)
-            std::printf("  !! best above a baseline on %d instances; bound above exact on %d\n", tally.aboveBaseline, tally.boundAboveExact);
+            std::printf("  !! best above a baseline on %d instances; bound above exact on %d\n", tally.aboveBaseline,
+                        tally.boundAboveExact);
         total.instances += tally.instances;
         total.exactSolved += tally.exactSolved;
         total.within1 += tally.within1;

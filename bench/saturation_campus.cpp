@@ -40,10 +40,12 @@ int main(int argc, char** argv)
         const std::clock_t start = std::clock();
         const coinfer::GpuSaturation saturation = coinfer::gpuSaturation(model);
         const double cpuMs = 1000.0 * static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
-        const double share = (saturation.capacityBoundMj - saturation.aloneBoundMj) / (saturation.localEnergyMj - saturation.aloneBoundMj);
+        const double share =
+            (saturation.capacityBoundMj - saturation.aloneBoundMj) / (saturation.localEnergyMj - saturation.aloneBoundMj);
         // The percentages as the sentence prints them: rounded up.
         std::printf("%8d %14.3f %14.3f %14.3f %9.3f %12s %14s %10s %9.1f\n", scenario->userCount(), saturation.localEnergyMj,
-                    saturation.aloneBoundMj, saturation.capacityBoundMj, share, coinfer::formatSavingCap(saturation.maxSavingPercent).c_str(),
+                    saturation.aloneBoundMj, saturation.capacityBoundMj, share,
+                    coinfer::formatSavingCap(saturation.maxSavingPercent).c_str(),
                     coinfer::formatSavingCap(saturation.aloneSavingPercent).c_str(), saturation.saturated ? "yes" : "no", cpuMs);
     }
     return 0;

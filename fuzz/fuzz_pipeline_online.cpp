@@ -26,19 +26,22 @@ constexpr double kMaxExpectedArrivals = 400;
 
 void checkResult(const OnlineResult& result, size_t tasks, const std::string& what)
 {
-    fuzz::check(result.tasks == static_cast<int>(tasks), what + ": the episode lost or invented tasks (" + std::to_string(result.tasks)
-                                                             + " of " + std::to_string(tasks) + ")");
+    fuzz::check(result.tasks == static_cast<int>(tasks), what + ": the episode lost or invented tasks (" +
+                                                             std::to_string(result.tasks) + " of " + std::to_string(tasks) + ")");
     fuzz::check(result.misses >= 0 && result.misses <= result.tasks, what + ": misses outside 0..tasks");
     for (double x : {result.energyMj, result.localEnergyMj, result.gpuBusyMs})
-        fuzz::check(std::isfinite(x) && x >= 0, what + ": a total that is not a finite non-negative number: " + std::to_string(x));
-    fuzz::check(std::isfinite(result.energyPerTaskMj()) && std::isfinite(result.savingPercent()), what + ": derived figures not finite");
+        fuzz::check(std::isfinite(x) && x >= 0,
+                    what + ": a total that is not a finite non-negative number: " + std::to_string(x));
+    fuzz::check(std::isfinite(result.energyPerTaskMj()) && std::isfinite(result.savingPercent()),
+                what + ": derived figures not finite");
 }
 
 void checkObservation(const OnlineObservation& o)
 {
     fuzz::check(o.poolSize >= 0, "negative pool size");
     for (double feature : o.features)
-        fuzz::check(std::isfinite(feature) && feature >= 0 && feature <= 1, "an observation feature outside [0, 1]: " + std::to_string(feature));
+        fuzz::check(std::isfinite(feature) && feature >= 0 && feature <= 1,
+                    "an observation feature outside [0, 1]: " + std::to_string(feature));
     fuzz::check(std::isfinite(o.minSlackShare), "smallest slack share not finite");
 }
 
@@ -65,7 +68,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     double expected = 0;
     for (const User& user : scenario.users) {
         const double rate = user.arrivalRatePerSecond > 0 ? user.arrivalRatePerSecond : online.ratePerSecond;
-        expected += online.bernoulli ? std::min(1.0, rate * online.slotMs / 1000.0) * kMaxSlots : rate * online.horizonMs / 1000.0;
+        expected +=
+            online.bernoulli ? std::min(1.0, rate * online.slotMs / 1000.0) * kMaxSlots : rate * online.horizonMs / 1000.0;
     }
     if (!(expected <= kMaxExpectedArrivals))
         return 0;

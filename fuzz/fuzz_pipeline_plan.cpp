@@ -45,7 +45,8 @@ double checkOwnPlan(const Scenario& scenario, const CostModel& model, const Sche
     fuzz::check(plan.feasible == violations.empty(), name + ": feasible flag disagrees with the simulator's violations");
     const std::vector<Violation> verified = verifyPlan(scenario, model, plan);
     if (plan.feasible)
-        fuzz::check(verified.empty(), name + ": the verifier refuses a plan the simulator calls feasible: " + fuzz::violationList(verified));
+        fuzz::check(verified.empty(),
+                    name + ": the verifier refuses a plan the simulator calls feasible: " + fuzz::violationList(verified));
     else
         fuzz::check(!verified.empty(), name + ": the verifier passes a plan the simulator calls infeasible");
     for (const Violation& v : verified)
@@ -60,7 +61,8 @@ double checkOwnPlan(const Scenario& scenario, const CostModel& model, const Sche
     fuzz::check(reverified.empty() == verified.empty(),
                 name + ": the plan verifies differently after writing and reading its file: " + fuzz::violationList(reverified));
     if (plan.feasible)
-        fuzz::check(std::isfinite(plan.totalEnergyMj) && plan.totalEnergyMj >= 0, name + ": feasible plan with a non-finite energy");
+        fuzz::check(std::isfinite(plan.totalEnergyMj) && plan.totalEnergyMj >= 0,
+                    name + ": feasible plan with a non-finite energy");
     return plan.feasible ? plan.totalEnergyMj : std::numeric_limits<double>::infinity();
 }
 
@@ -77,8 +79,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fuzz::checkNamesSource(scenario.error());
         return 0;
     }
-    if (scenario->userCount() > limits.maxUsers || scenario->dnn.subtaskCount() > limits.maxSubtasks
-        || scenario->dnn.maxBatch() > limits.maxBatch)
+    if (scenario->userCount() > limits.maxUsers || scenario->dnn.subtaskCount() > limits.maxSubtasks ||
+        scenario->dnn.maxBatch() > limits.maxBatch)
         fuzz::fail("the reader accepted a scenario beyond its limits");
     const CostModel model(*scenario);
 
@@ -99,9 +101,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     consider(planOg(model), "og");
 
     const double aloneBound = model.aloneLowerBoundMj();
-    fuzz::check(energyAtMost(aloneBound, cheapestMj), "the each-user-alone lower bound " + std::to_string(aloneBound)
-                                                          + " mJ exceeds the feasible plan of " + cheapestName + " ("
-                                                          + std::to_string(cheapestMj) + " mJ)");
+    fuzz::check(energyAtMost(aloneBound, cheapestMj), "the each-user-alone lower bound " + std::to_string(aloneBound) +
+                                                          " mJ exceeds the feasible plan of " + cheapestName + " (" +
+                                                          std::to_string(cheapestMj) + " mJ)");
 
     SearchControl control;
     control.workBudget = kSearchBudget;
@@ -111,20 +113,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (best.found) {
         const double energy = consider(best.schedule, "best (from " + best.source + ")");
         fuzz::check(std::isfinite(energy), "best's plan is infeasible when simulated");
-        fuzz::check(std::fabs(energy - best.energyMj) <= 1e-9 * std::max(1.0, energy), "best's stated energy differs from the simulator's");
-        fuzz::check(energyAtMost(energy, cheapestMj), "best (" + std::to_string(energy) + " mJ) is above " + cheapestName + " ("
-                                                          + std::to_string(cheapestMj) + " mJ)");
+        fuzz::check(std::fabs(energy - best.energyMj) <= 1e-9 * std::max(1.0, energy),
+                    "best's stated energy differs from the simulator's");
+        fuzz::check(energyAtMost(energy, cheapestMj), "best (" + std::to_string(energy) + " mJ) is above " + cheapestName + " (" +
+                                                          std::to_string(cheapestMj) + " mJ)");
     }
-    fuzz::check(energyAtMost(best.lowerBoundMj, cheapestMj), "best's proven lower bound " + std::to_string(best.lowerBoundMj)
-                                                                 + " mJ exceeds a feasible plan (" + cheapestName + ", "
-                                                                 + std::to_string(cheapestMj) + " mJ)");
+    fuzz::check(energyAtMost(best.lowerBoundMj, cheapestMj), "best's proven lower bound " + std::to_string(best.lowerBoundMj) +
+                                                                 " mJ exceeds a feasible plan (" + cheapestName + ", " +
+                                                                 std::to_string(cheapestMj) + " mJ)");
 
     Expected<Schedule> exact = planExact(model, control);
     if (exact) {
         const double energy = consider(*exact, "exact");
         fuzz::check(std::isfinite(energy), "exact's proven optimum is infeasible when simulated");
-        fuzz::check(energyAtMost(energy, cheapestMj), "exact's proven optimum (" + std::to_string(energy) + " mJ) is above "
-                                                          + cheapestName + " (" + std::to_string(cheapestMj) + " mJ)");
+        fuzz::check(energyAtMost(energy, cheapestMj), "exact's proven optimum (" + std::to_string(energy) + " mJ) is above " +
+                                                          cheapestName + " (" + std::to_string(cheapestMj) + " mJ)");
     } else if (exact.error().code == ErrorCode::Infeasible) {
         fuzz::check(!std::isfinite(cheapestMj), "exact says no plan exists, but " + cheapestName + " has a feasible one");
     }

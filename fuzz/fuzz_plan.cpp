@@ -54,8 +54,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fuzz::fail("the plan's own JSON is refused: " + again.error().message);
     fuzz::check(planToJson(scenario, *again) == json, "the plan's JSON does not read back to the same text");
     const std::vector<Violation> reverified = verifyPlan(scenario, model, *again);
-    fuzz::check(reverified.size() == violations.size(), "the verifier disagrees after a round trip: before, "
-                                                            + fuzz::violationList(violations) + "; after, " + fuzz::violationList(reverified));
+    fuzz::check(reverified.size() == violations.size(), "the verifier disagrees after a round trip: before, " +
+                                                            fuzz::violationList(violations) + "; after, " +
+                                                            fuzz::violationList(reverified));
 
     if (violations.empty()) {
         Schedule schedule;
@@ -71,7 +72,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             schedule.batches.push_back({plan->batches[i].subtask, plan->batches[i].users});
         const Plan retimed = simulate(scenario, model, schedule, plan->algorithm);
         fuzz::check(retimed.feasible, "a plan the verifier passes is infeasible when re-timed as early as possible");
-        fuzz::check(std::fabs(retimed.totalEnergyMj - plan->totalEnergyMj) <= 1e-6 * std::max(1.0, std::fabs(plan->totalEnergyMj)),
+        fuzz::check(std::fabs(retimed.totalEnergyMj - plan->totalEnergyMj) <=
+                        1e-6 * std::max(1.0, std::fabs(plan->totalEnergyMj)),
                     "a verified plan's stated energy differs from the simulator's");
     }
     return 0;

@@ -50,7 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (const Subtask& subtask : dnn->subtasks) {
             fuzz::check(subtask.edgeLatencyMs.size() == dnn->subtasks.front().edgeLatencyMs.size(), "ragged profiled DNN");
             fuzz::check(!subtask.edgeLatencyMs.empty(), "a profiled DNN without batch sizes");
-            fuzz::check(std::isfinite(subtask.flops) && subtask.flops >= 0 && std::isfinite(subtask.outputBytes) && subtask.outputBytes >= 0,
+            fuzz::check(std::isfinite(subtask.flops) && subtask.flops >= 0 && std::isfinite(subtask.outputBytes) &&
+                            subtask.outputBytes >= 0,
                         "profiled DNN with non-finite or negative FLOPs or bytes");
         }
     }

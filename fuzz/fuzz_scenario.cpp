@@ -24,8 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Expected<Scenario> scenario = parseScenario(fuzz::asText(data, size), fuzz::kSource, limits);
     const Expected<Scenario> paths = detail::parseScenarioWithPaths(fuzz::asText(data, size), fuzz::kSource, limits, nullptr);
     if (scenario.has_value() != paths.has_value())
-        fuzz::fail("the fast reader and the path-naming reader disagree: one accepts, the other refuses: "
-                   + (scenario ? paths.error().message : scenario.error().message));
+        fuzz::fail("the fast reader and the path-naming reader disagree: one accepts, the other refuses: " +
+                   (scenario ? paths.error().message : scenario.error().message));
     if (!scenario) {
         fuzz::check(scenario.error().message == paths.error().message,
                     "the messages differ: " + scenario.error().message + " | " + paths.error().message);
@@ -35,8 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::check(*scenario == *paths, "the fast reader reads another scenario than the path-naming reader");
     fuzz::check(scenario->userCount() > 0 && scenario->dnn.subtaskCount() > 0 && scenario->dnn.maxBatch() > 0,
                 "accepted a scenario without users, sub-tasks or batch sizes");
-    fuzz::check(scenario->userCount() <= limits.maxUsers && scenario->dnn.subtaskCount() <= limits.maxSubtasks
-                    && scenario->dnn.maxBatch() <= limits.maxBatch,
+    fuzz::check(scenario->userCount() <= limits.maxUsers && scenario->dnn.subtaskCount() <= limits.maxSubtasks &&
+                    scenario->dnn.maxBatch() <= limits.maxBatch,
                 "accepted a scenario beyond the reader's limits");
 
     const CostModel model(*scenario);
@@ -46,9 +46,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (int p = 0; p <= model.subtaskCount(); ++p) {
             const double figures[] = {model.localMs(m, p), model.uploadMs(m, p), model.arrivalMs(m, p), model.energyMj(m, p)};
             for (double x : figures)
-                fuzz::check(std::isfinite(x) && x >= 0, "cost model figure not finite or negative: user " +
-                                                            std::to_string(m) + ", partition " + std::to_string(p) +
-                                                            ": " + std::to_string(x));
+                fuzz::check(std::isfinite(x) && x >= 0, "cost model figure not finite or negative: user " + std::to_string(m) +
+                                                            ", partition " + std::to_string(p) + ": " + std::to_string(x));
         }
     }
     for (int n = 1; n <= model.subtaskCount(); ++n)

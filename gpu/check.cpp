@@ -8,7 +8,8 @@
 namespace coinfer::gpu {
 namespace {
 
-Layer make(LayerKind kind, int outChannels = 0, int kernel = 1, int stride = 1, int padding = 0, int groups = 1, bool bias = false)
+Layer make(LayerKind kind, int outChannels = 0, int kernel = 1, int stride = 1, int padding = 0, int groups = 1,
+           bool bias = false)
 {
     if (kind == LayerKind::Conv)
         return convLayer(outChannels, kernel, stride, padding, groups, bias);
@@ -43,8 +44,8 @@ DnnDescription checkDnn()
     dnn.name = "layer-check";
     dnn.input = {3, 17, 17};
     const Layer linear = linearLayer(10);
-    Block residual{{make(LayerKind::Conv, 24, 3, 2, 1), make(LayerKind::BatchNorm), make(LayerKind::Relu), make(LayerKind::Conv, 24, 3, 1, 1),
-                    make(LayerKind::BatchNorm)},
+    Block residual{{make(LayerKind::Conv, 24, 3, 2, 1), make(LayerKind::BatchNorm), make(LayerKind::Relu),
+                    make(LayerKind::Conv, 24, 3, 1, 1), make(LayerKind::BatchNorm)},
                    true,
                    {make(LayerKind::Conv, 24, 1, 2, 0), make(LayerKind::BatchNorm)},
                    {make(LayerKind::Relu)}};
@@ -59,16 +60,28 @@ DnnDescription checkDnn()
                               {make(LayerKind::MaxPool, 0, 3, 1, 1)}};
     concatenation.afterAdd = {make(LayerKind::Conv, 24, 1), make(LayerKind::BatchNorm), clipLayer(-1, 1)};
     dnn.subtasks = {
-        {"conv 3x3/2 with bias + batchnorm + relu", {{{make(LayerKind::Conv, 8, 3, 2, 1, 1, true), make(LayerKind::BatchNorm), make(LayerKind::Relu)}, false, {}, {}}}},
-        {"depthwise 3x3 + relu6 + grouped 1x1", {{{make(LayerKind::Conv, 8, 3, 1, 1, 8), make(LayerKind::BatchNorm), make(LayerKind::Relu6),
-                                                    make(LayerKind::Conv, 16, 1, 1, 0, 2)}, false, {}, {}}}},
+        {"conv 3x3/2 with bias + batchnorm + relu",
+         {{{make(LayerKind::Conv, 8, 3, 2, 1, 1, true), make(LayerKind::BatchNorm), make(LayerKind::Relu)}, false, {}, {}}}},
+        {"depthwise 3x3 + relu6 + grouped 1x1",
+         {{{make(LayerKind::Conv, 8, 3, 1, 1, 8), make(LayerKind::BatchNorm), make(LayerKind::Relu6),
+            make(LayerKind::Conv, 16, 1, 1, 0, 2)},
+           false,
+           {},
+           {}}}},
         {"residual block with projection", {residual}},
-        {"identity residual", {{{make(LayerKind::Conv, 24, 3, 1, 1), make(LayerKind::BatchNorm)}, true, {}, {make(LayerKind::Relu)}}}},
-        {"clip + hardswish + sigmoid", {{{make(LayerKind::Conv, 24, 3, 1, 1, 1, true), clipLayer(-0.5, 0.75), make(LayerKind::Conv, 24, 1),
-                                          make(LayerKind::BatchNorm), make(LayerKind::HardSwish), make(LayerKind::Sigmoid)}, false, {}, {}}}},
+        {"identity residual",
+         {{{make(LayerKind::Conv, 24, 3, 1, 1), make(LayerKind::BatchNorm)}, true, {}, {make(LayerKind::Relu)}}}},
+        {"clip + hardswish + sigmoid",
+         {{{make(LayerKind::Conv, 24, 3, 1, 1, 1, true), clipLayer(-0.5, 0.75), make(LayerKind::Conv, 24, 1),
+            make(LayerKind::BatchNorm), make(LayerKind::HardSwish), make(LayerKind::Sigmoid)},
+           false,
+           {},
+           {}}}},
         {"concatenation with an identity branch", {plain, concatenation}},
-        {"maxpool 3/2 pad 1 + avgpool 2/1 pad 1", {{{make(LayerKind::MaxPool, 0, 3, 2, 1), make(LayerKind::AvgPool, 0, 2, 1, 1)}, false, {}, {}}}},
-        {"global avgpool + flatten + linear", {{{make(LayerKind::GlobalAvgPool), make(LayerKind::Flatten), linear}, false, {}, {}}}},
+        {"maxpool 3/2 pad 1 + avgpool 2/1 pad 1",
+         {{{make(LayerKind::MaxPool, 0, 3, 2, 1), make(LayerKind::AvgPool, 0, 2, 1, 1)}, false, {}, {}}}},
+        {"global avgpool + flatten + linear",
+         {{{make(LayerKind::GlobalAvgPool), make(LayerKind::Flatten), linear}, false, {}, {}}}},
     };
     return dnn;
 }

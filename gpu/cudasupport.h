@@ -55,7 +55,11 @@ public:
     ~DeviceBuffer() { release(); }
     DeviceBuffer(const DeviceBuffer&) = delete;
     DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-    DeviceBuffer(DeviceBuffer&& other) noexcept : m_data(other.m_data), m_floats(other.m_floats) { other.m_data = nullptr; other.m_floats = 0; }
+    DeviceBuffer(DeviceBuffer&& other) noexcept : m_data(other.m_data), m_floats(other.m_floats)
+    {
+        other.m_data = nullptr;
+        other.m_floats = 0;
+    }
 
     void resize(size_t floats)
     {
@@ -69,7 +73,8 @@ public:
     {
         resize(values.size());
         if (!values.empty())
-            check(cudaMemcpy(m_data, values.data(), values.size() * sizeof(float), cudaMemcpyHostToDevice), "cudaMemcpy to device");
+            check(cudaMemcpy(m_data, values.data(), values.size() * sizeof(float), cudaMemcpyHostToDevice),
+                  "cudaMemcpy to device");
     }
     float* data() const { return m_data; }
 

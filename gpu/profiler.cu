@@ -72,7 +72,8 @@ GpuInfo readGpuInfo()
     info.driverVersion = (display.empty() ? "" : display + ", ") + "CUDA " + versionText(driver, 1000, 10) + " driver API";
     info.cudaRuntimeVersion = versionText(runtime, 1000, 10);
     const size_t cudnn = cudnnGetVersion();
-    info.cudnnVersion = std::to_string(cudnn / 10000) + "." + std::to_string((cudnn % 10000) / 100) + "." + std::to_string(cudnn % 100);
+    info.cudnnVersion =
+        std::to_string(cudnn / 10000) + "." + std::to_string((cudnn % 10000) / 100) + "." + std::to_string(cudnn % 100);
     int cublasMajor = 0, cublasMinor = 0, cublasPatch = 0;
     cublasGetProperty(MAJOR_VERSION, &cublasMajor);
     cublasGetProperty(MINOR_VERSION, &cublasMinor);
@@ -183,7 +184,10 @@ Unexpected<Error> deviceError(const std::exception& failure)
 
 } // namespace
 
-bool builtWithCuda() { return true; }
+bool builtWithCuda()
+{
+    return true;
+}
 
 Expected<GpuInfo> queryGpu()
 {
@@ -221,7 +225,8 @@ Expected<GpuProfile> profileDnn(const DnnDescription& dnn, const ProfileOptions&
             subtask.name = dnn.subtasks[static_cast<size_t>(s)].name;
             for (int b = 1; b <= options.maxBatch; ++b) {
                 SubtaskRunner runner(libraries, dnn, s, b, weights);
-                const std::vector<float> input = makeRandomInput(runner.inputShape(), b, options.seed + static_cast<std::uint64_t>(b));
+                const std::vector<float> input =
+                    makeRandomInput(runner.inputShape(), b, options.seed + static_cast<std::uint64_t>(b));
                 runner.upload(input);
                 Launcher launcher(runner, libraries.stream, options.cudaGraphs);
                 const LatencySummary summary = timeRuns(launcher, libraries.stream, options.warmup, options.repetitions);
@@ -240,17 +245,17 @@ Expected<GpuProfile> profileDnn(const DnnDescription& dnn, const ProfileOptions&
     }
 }
 
-Expected<std::vector<float>> runSubtaskOnGpu(const DnnDescription& dnn, int subtask, int batch,
-                                             const std::vector<float>& input, const std::vector<LayerWeights>& weights,
-                                             bool cudaGraph)
+Expected<std::vector<float>> runSubtaskOnGpu(const DnnDescription& dnn, int subtask, int batch, const std::vector<float>& input,
+                                             const std::vector<LayerWeights>& weights, bool cudaGraph)
 {
     try {
         Libraries libraries(false);
         const std::vector<DeviceWeights> deviceWeights = uploadWeights(weights);
         SubtaskRunner runner(libraries, dnn, subtask, batch, deviceWeights);
         if (input.size() != static_cast<size_t>(runner.inputShape().elements() * batch))
-            return Unexpected(Error{ErrorCode::BadInput, "the input has " + std::to_string(input.size()) + " values, the sub-task needs "
-                                                  + std::to_string(runner.inputShape().elements() * batch)});
+            return Unexpected(Error{ErrorCode::BadInput, "the input has " + std::to_string(input.size()) +
+                                                             " values, the sub-task needs " +
+                                                             std::to_string(runner.inputShape().elements() * batch)});
         runner.upload(input);
         const size_t outputFloats = static_cast<size_t>(runner.outputShape().elements() * batch);
         Launcher launcher(runner, libraries.stream, cudaGraph);
@@ -261,7 +266,8 @@ Expected<std::vector<float>> runSubtaskOnGpu(const DnnDescription& dnn, int subt
         }
         check(cudaStreamSynchronize(libraries.stream), "run");
         std::vector<float> output(outputFloats);
-        check(cudaMemcpy(output.data(), runner.output(), output.size() * sizeof(float), cudaMemcpyDeviceToHost), "output download");
+        check(cudaMemcpy(output.data(), runner.output(), output.size() * sizeof(float), cudaMemcpyDeviceToHost),
+              "output download");
         return output;
     } catch (const DeviceFailure& failure) {
         return deviceError(failure);

@@ -22,9 +22,9 @@ Expected<GpuInfo> queryGpu();
 /// How to measure.
 struct ProfileOptions {
     int maxBatch = 32;
-    int warmup = 10;        ///< untimed runs per (sub-task, batch size)
-    int repetitions = 50;   ///< timed runs per (sub-task, batch size)
-    bool allowTf32 = true;  ///< let cuDNN and cuBLAS use TF32 tensor cores for FP32 (PyTorch's default for convolutions)
+    int warmup = 10;       ///< untimed runs per (sub-task, batch size)
+    int repetitions = 50;  ///< timed runs per (sub-task, batch size)
+    bool allowTf32 = true; ///< let cuDNN and cuBLAS use TF32 tensor cores for FP32 (PyTorch's default for convolutions)
     /// Capture each sub-task once as a CUDA graph and time its replays: the GPU's time, without
     /// the CPU's launch gaps. False launches every library call from the CPU on each run ("eager",
     /// as PyTorch does), which adds the host's launch overhead and its noise to short sub-tasks.
@@ -43,9 +43,8 @@ Expected<GpuProfile> profileDnn(const DnnDescription& dnn, const ProfileOptions&
 /// strict FP32 (no TF32), and returns the output: the GPU side of the check against
 /// runSubtaskOnCpu. With @p cudaGraph the output is that of a replay of the captured graph (the
 /// output buffer is poisoned first), so the check covers the path that profiling times.
-Expected<std::vector<float>> runSubtaskOnGpu(const DnnDescription& dnn, int subtask, int batch,
-                                             const std::vector<float>& input, const std::vector<LayerWeights>& weights,
-                                             bool cudaGraph = false);
+Expected<std::vector<float>> runSubtaskOnGpu(const DnnDescription& dnn, int subtask, int batch, const std::vector<float>& input,
+                                             const std::vector<LayerWeights>& weights, bool cudaGraph = false);
 
 } // namespace coinfer::gpu
 
@@ -53,12 +52,12 @@ namespace coinfer::gpu {
 
 /// One comparison of the GPU against the CPU reference.
 struct LayerCheck {
-    std::string subtask;     ///< what ran, e.g. "depthwise conv 3x3 + batchnorm + relu6"
+    std::string subtask; ///< what ran, e.g. "depthwise conv 3x3 + batchnorm + relu6"
     int batch = 0;
-    bool cudaGraph = false;  ///< replayed from a CUDA graph rather than launched eagerly
-    double maxAbsError = 0;  ///< max |gpu - cpu|
+    bool cudaGraph = false;    ///< replayed from a CUDA graph rather than launched eagerly
+    double maxAbsError = 0;    ///< max |gpu - cpu|
     double maxScaledError = 0; ///< max |gpu - cpu| / max(1, |cpu|)
-    bool passed = false;     ///< maxScaledError <= tolerance
+    bool passed = false;       ///< maxScaledError <= tolerance
 };
 
 /// A small DNN whose sub-tasks cover every layer kind: convolution with bias, grouped and

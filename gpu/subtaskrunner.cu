@@ -47,13 +47,20 @@ SubtaskRunner::SubtaskRunner(Libraries& libraries, const DnnDescription& dnn, in
 SubtaskRunner::~SubtaskRunner()
 {
     for (Step& step : m_steps) {
-        if (step.inDesc) cudnnDestroyTensorDescriptor(step.inDesc);
-        if (step.outDesc) cudnnDestroyTensorDescriptor(step.outDesc);
-        if (step.paramDesc) cudnnDestroyTensorDescriptor(step.paramDesc);
-        if (step.filterDesc) cudnnDestroyFilterDescriptor(step.filterDesc);
-        if (step.convDesc) cudnnDestroyConvolutionDescriptor(step.convDesc);
-        if (step.activationDesc) cudnnDestroyActivationDescriptor(step.activationDesc);
-        if (step.poolDesc) cudnnDestroyPoolingDescriptor(step.poolDesc);
+        if (step.inDesc)
+            cudnnDestroyTensorDescriptor(step.inDesc);
+        if (step.outDesc)
+            cudnnDestroyTensorDescriptor(step.outDesc);
+        if (step.paramDesc)
+            cudnnDestroyTensorDescriptor(step.paramDesc);
+        if (step.filterDesc)
+            cudnnDestroyFilterDescriptor(step.filterDesc);
+        if (step.convDesc)
+            cudnnDestroyConvolutionDescriptor(step.convDesc);
+        if (step.activationDesc)
+            cudnnDestroyActivationDescriptor(step.activationDesc);
+        if (step.poolDesc)
+            cudnnDestroyPoolingDescriptor(step.poolDesc);
     }
 }
 
@@ -92,17 +99,19 @@ void SubtaskRunner::runLayer(const Step& step, float* x, float* y)
     const float one = 1.0f, zero = 0.0f;
     switch (step.layer->kind) {
     case LayerKind::Conv:
-        check(cudnnConvolutionForward(m_libraries.cudnn, &one, step.inDesc, x, step.filterDesc, step.weights->weights.data(), step.convDesc,
-                                      step.algorithm, m_workspace.data(), m_workspaceBytes, &zero, step.outDesc, y),
+        check(cudnnConvolutionForward(m_libraries.cudnn, &one, step.inDesc, x, step.filterDesc, step.weights->weights.data(),
+                                      step.convDesc, step.algorithm, m_workspace.data(), m_workspaceBytes, &zero, step.outDesc,
+                                      y),
               "cudnnConvolutionForward");
         if (step.layer->bias)
             check(cudnnAddTensor(m_libraries.cudnn, &one, step.paramDesc, step.weights->bias.data(), &one, step.outDesc, y),
                   "cudnnAddTensor (bias)");
         break;
     case LayerKind::BatchNorm:
-        check(cudnnBatchNormalizationForwardInference(m_libraries.cudnn, CUDNN_BATCHNORM_SPATIAL, &one, &zero, step.inDesc, x, step.outDesc,
-                                                      y, step.paramDesc, step.weights->scale.data(), step.weights->shift.data(),
-                                                      step.weights->mean.data(), step.weights->variance.data(), 1e-5),
+        check(cudnnBatchNormalizationForwardInference(m_libraries.cudnn, CUDNN_BATCHNORM_SPATIAL, &one, &zero, step.inDesc, x,
+                                                      step.outDesc, y, step.paramDesc, step.weights->scale.data(),
+                                                      step.weights->shift.data(), step.weights->mean.data(),
+                                                      step.weights->variance.data(), 1e-5),
               "cudnnBatchNormalizationForwardInference");
         break;
     case LayerKind::Relu:
@@ -112,8 +121,8 @@ void SubtaskRunner::runLayer(const Step& step, float* x, float* y)
               "cudnnActivationForward");
         break;
     case LayerKind::Clip:
-        launchClip(x, y, step.out.elements() * m_batch, static_cast<float>(step.layer->clipMin), static_cast<float>(step.layer->clipMax),
-                   m_libraries.stream);
+        launchClip(x, y, step.out.elements() * m_batch, static_cast<float>(step.layer->clipMin),
+                   static_cast<float>(step.layer->clipMax), m_libraries.stream);
         break;
     case LayerKind::HardSwish:
         launchHardSwish(x, y, step.out.elements() * m_batch, m_libraries.stream);
@@ -121,15 +130,16 @@ void SubtaskRunner::runLayer(const Step& step, float* x, float* y)
     case LayerKind::MaxPool:
     case LayerKind::AvgPool:
     case LayerKind::GlobalAvgPool:
-        check(cudnnPoolingForward(m_libraries.cudnn, step.poolDesc, &one, step.inDesc, x, &zero, step.outDesc, y), "cudnnPoolingForward");
+        check(cudnnPoolingForward(m_libraries.cudnn, step.poolDesc, &one, step.inDesc, x, &zero, step.outDesc, y),
+              "cudnnPoolingForward");
         break;
     case LayerKind::Flatten:
         break;
     case LayerKind::Linear: {
         const int in = static_cast<int>(step.in.elements()), out = step.out.c;
         // Row-major Y[b][out] = X[b][in] W[out][in]^T, i.e. column-major Y^T = W^T^T X^T.
-        check(cublasSgemm(m_libraries.cublas, CUBLAS_OP_T, CUBLAS_OP_N, out, m_batch, in, &one, step.weights->weights.data(), in, x, in,
-                          &zero, y, out),
+        check(cublasSgemm(m_libraries.cublas, CUBLAS_OP_T, CUBLAS_OP_N, out, m_batch, in, &one, step.weights->weights.data(), in,
+                          x, in, &zero, y, out),
               "cublasSgemm");
         if (step.layer->bias)
             check(cudnnAddTensor(m_libraries.cudnn, &one, step.paramDesc, step.weights->bias.data(), &one, step.outDesc, y),
@@ -141,14 +151,14 @@ void SubtaskRunner::runLayer(const Step& step, float* x, float* y)
 
 bool SubtaskRunner::elementwise(LayerKind kind)
 {
-    return kind == LayerKind::Relu || kind == LayerKind::Relu6 || kind == LayerKind::Clip || kind == LayerKind::HardSwish
-        || kind == LayerKind::Sigmoid;
+    return kind == LayerKind::Relu || kind == LayerKind::Relu6 || kind == LayerKind::Clip || kind == LayerKind::HardSwish ||
+           kind == LayerKind::Sigmoid;
 }
 
 /// The block's layers, then for a residual its shortcut from the block's input and the
 /// addition, then after_add. @p next advances over the weights used.
-int SubtaskRunner::addBlock(const Block& block, const std::vector<DeviceWeights>& weights, size_t& next, TensorShape& shape, int current,
-                            size_t& largest)
+int SubtaskRunner::addBlock(const Block& block, const std::vector<DeviceWeights>& weights, size_t& next, TensorShape& shape,
+                            int current, size_t& largest)
 {
     const int blockInput = current;
     const TensorShape blockShape = shape;
@@ -177,8 +187,8 @@ int SubtaskRunner::addBlock(const Block& block, const std::vector<DeviceWeights>
 /// then each branch run from that input into slots of their own, and each part is copied
 /// into its channel slice of one output slot; then after_add runs on it. Returns the slot
 /// of the block's output; @p next advances over the weights used.
-int SubtaskRunner::addConcatenation(const Block& block, const std::vector<DeviceWeights>& weights, size_t& next, TensorShape& shape,
-                                    int blockInput, size_t& largest)
+int SubtaskRunner::addConcatenation(const Block& block, const std::vector<DeviceWeights>& weights, size_t& next,
+                                    TensorShape& shape, int blockInput, size_t& largest)
 {
     const TensorShape blockShape = shape;
     // The parts' shapes first, to size the output and reserve its slot before any part runs.
@@ -220,8 +230,8 @@ int SubtaskRunner::addConcatenation(const Block& block, const std::vector<Device
 }
 
 /// Adds one layer; its output goes to a slot that holds nothing still needed.
-int SubtaskRunner::addLayer(const Layer& layer, const DeviceWeights* weights, TensorShape& shape, int input, std::initializer_list<int> keep,
-                            size_t& largest)
+int SubtaskRunner::addLayer(const Layer& layer, const DeviceWeights* weights, TensorShape& shape, int input,
+                            std::initializer_list<int> keep, size_t& largest)
 {
     const TensorShape out = *layerOutput(layer, shape);
     Step step;
@@ -287,14 +297,13 @@ int SubtaskRunner::freeSlot(int input, std::initializer_list<int> keep)
     return count;
 }
 
-
 /// A convolution: its filter and convolution descriptors, the first algorithm cuDNN offers in
 /// the libraries' math mode, the workspace it needs, and the bias descriptor.
 void SubtaskRunner::describeConv(Step& step, const Layer& layer)
 {
     check(cudnnCreateFilterDescriptor(&step.filterDesc), "cudnnCreateFilterDescriptor");
-    check(cudnnSetFilter4dDescriptor(step.filterDesc, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, layer.outChannels, step.in.c / layer.groups,
-                                     layer.kernel, layer.kernel),
+    check(cudnnSetFilter4dDescriptor(step.filterDesc, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, layer.outChannels,
+                                     step.in.c / layer.groups, layer.kernel, layer.kernel),
           "cudnnSetFilter4dDescriptor");
     check(cudnnCreateConvolutionDescriptor(&step.convDesc), "cudnnCreateConvolutionDescriptor");
     check(cudnnSetConvolution2dDescriptor(step.convDesc, layer.padding, layer.padding, layer.stride, layer.stride, 1, 1,
@@ -312,14 +321,15 @@ void SubtaskRunner::describeConv(Step& step, const Layer& layer)
         const cudnnConvolutionFwdAlgoPerf_t& candidate = candidates[static_cast<size_t>(i)];
         if (candidate.status != CUDNN_STATUS_SUCCESS)
             continue;
-        if (m_libraries.mathType == CUDNN_FMA_MATH && candidate.mathType != CUDNN_FMA_MATH && candidate.mathType != CUDNN_DEFAULT_MATH)
+        if (m_libraries.mathType == CUDNN_FMA_MATH && candidate.mathType != CUDNN_FMA_MATH &&
+            candidate.mathType != CUDNN_DEFAULT_MATH)
             continue;
         step.algorithm = candidate.algo;
         chosen = true;
     }
     if (!chosen)
-        throw DeviceFailure("cuDNN offers no forward algorithm for a " + std::to_string(layer.kernel) + "x" + std::to_string(layer.kernel)
-                            + " convolution");
+        throw DeviceFailure("cuDNN offers no forward algorithm for a " + std::to_string(layer.kernel) + "x" +
+                            std::to_string(layer.kernel) + " convolution");
     size_t bytes = 0;
     check(cudnnGetConvolutionForwardWorkspaceSize(m_libraries.cudnn, step.inDesc, step.filterDesc, step.convDesc, step.outDesc,
                                                   step.algorithm, &bytes),
@@ -346,7 +356,8 @@ void SubtaskRunner::describePooling(Step& step, const Layer& layer)
 {
     check(cudnnCreatePoolingDescriptor(&step.poolDesc), "cudnnCreatePoolingDescriptor");
     const bool global = layer.kind == LayerKind::GlobalAvgPool;
-    const cudnnPoolingMode_t mode = layer.kind == LayerKind::MaxPool ? CUDNN_POOLING_MAX : CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING;
+    const cudnnPoolingMode_t mode =
+        layer.kind == LayerKind::MaxPool ? CUDNN_POOLING_MAX : CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING;
     check(cudnnSetPooling2dDescriptor(step.poolDesc, mode, CUDNN_PROPAGATE_NAN, global ? step.in.h : layer.kernel,
                                       global ? step.in.w : layer.kernel, global ? 0 : layer.padding, global ? 0 : layer.padding,
                                       global ? 1 : layer.stride, global ? 1 : layer.stride),

@@ -24,16 +24,16 @@ struct Step {
     const Layer* layer = nullptr;
     const DeviceWeights* weights = nullptr;
     TensorShape in, out;
-    int input = 0, output = 0;   // buffer slots
+    int input = 0, output = 0; // buffer slots
     cudnnTensorDescriptor_t inDesc = nullptr, outDesc = nullptr, paramDesc = nullptr;
     cudnnFilterDescriptor_t filterDesc = nullptr;
     cudnnConvolutionDescriptor_t convDesc = nullptr;
     cudnnConvolutionFwdAlgo_t algorithm = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;
     cudnnActivationDescriptor_t activationDesc = nullptr;
     cudnnPoolingDescriptor_t poolDesc = nullptr;
-    bool addSlot = false;        // a residual addition: output += slot `input`
-    bool copySlot = false;       // a concatenation: slot `input` (shape `in`) into channels
-    int channelOffset = 0;       // [channelOffset, channelOffset + in.c) of slot `output` (shape `out`)
+    bool addSlot = false;  // a residual addition: output += slot `input`
+    bool copySlot = false; // a concatenation: slot `input` (shape `in`) into channels
+    int channelOffset = 0; // [channelOffset, channelOffset + in.c) of slot `output` (shape `out`)
 };
 
 /// A sub-task prepared for one batch size: the steps in order and the buffers they use.
@@ -41,7 +41,8 @@ class SubtaskRunner {
 public:
     /// Prepares sub-task @p subtask of @p dnn for @p batch samples with @p weights (one per
     /// layer, in order). Throws DeviceFailure.
-    SubtaskRunner(Libraries& libraries, const DnnDescription& dnn, int subtask, int batch, const std::vector<DeviceWeights>& weights);
+    SubtaskRunner(Libraries& libraries, const DnnDescription& dnn, int subtask, int batch,
+                  const std::vector<DeviceWeights>& weights);
     ~SubtaskRunner();
     SubtaskRunner(const SubtaskRunner&) = delete;
     SubtaskRunner& operator=(const SubtaskRunner&) = delete;

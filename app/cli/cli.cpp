@@ -32,9 +32,10 @@ struct CommandLine {
         app.allow_extras();
         app.require_subcommand(0, 1);
         version = app.add_flag("--version", kVersionFlagHelp);
-        app.footer("Exit status: 0 success; 1 verify (or profile check) found a broken constraint; 2 bad command line or input file;\n"
-                   "3 no feasible plan (the message names the users that miss their deadline); 4 profile found\n"
-                   "no usable GPU, or this build has no CUDA.");
+        app.footer(
+            "Exit status: 0 success; 1 verify (or profile check) found a broken constraint; 2 bad command line or input file;\n"
+            "3 no feasible plan (the message names the users that miss their deadline); 4 profile found\n"
+            "no usable GPU, or this build has no CUDA.");
         addPlanCommands(app, commands);
         addDnnCommands(app, commands);
         addOnlineCommands(app, commands);
@@ -65,7 +66,8 @@ int parseFailure(const CLI::ParseError& error, std::ostream& err)
 {
     const std::string what = error.what();
     const size_t colon = what.find(": ");
-    if (dynamic_cast<const CLI::ArgumentMismatch*>(&error) && colon != std::string::npos && what.find(" missing") != std::string::npos)
+    if (dynamic_cast<const CLI::ArgumentMismatch*>(&error) && colon != std::string::npos &&
+        what.find(" missing") != std::string::npos)
         err << "coinfer: " << what.substr(0, colon) << " needs a value\n";
     else
         err << "coinfer: " << what << " (see coinfer --help)\n";
@@ -121,7 +123,8 @@ bool refuseRepeatedOptions(const CLI::App& command, std::ostream& err)
 bool checkParsed(const std::vector<const CLI::App*>& commands, std::ostream& err)
 {
     for (const CLI::App* command : commands)
-        if (!refuseOptionsAsValues(*command, err) || !refuseUnknownOptions(*command, err) || !refuseRepeatedOptions(*command, err))
+        if (!refuseOptionsAsValues(*command, err) || !refuseUnknownOptions(*command, err) ||
+            !refuseRepeatedOptions(*command, err))
             return false;
     return true;
 }

@@ -117,9 +117,12 @@ int fail(std::ostream& err, const Error& error)
 {
     err << "coinfer: " << error.message << "\n";
     switch (error.code) {
-    case ErrorCode::Infeasible: return kExitInfeasible;
-    case ErrorCode::NoDevice: return kExitNoDevice;
-    default: return kExitBadInput;
+    case ErrorCode::Infeasible:
+        return kExitInfeasible;
+    case ErrorCode::NoDevice:
+        return kExitNoDevice;
+    default:
+        return kExitBadInput;
     }
 }
 

@@ -57,10 +57,10 @@ double bestThreshold(const Scenario& s, OnlinePlanner planner, std::uint64_t eva
 /// One row of compare-online: a policy with its planner (none for local) and, for the tuned
 /// rules, the parameter the grid search chose.
 struct ComparisonRow {
-    std::string label;      ///< the table's name
-    std::string policy;     ///< ddpg, threshold-best, periodic-best, immediate or local
-    std::string planner;    ///< og, ip-ssa, or empty for local
-    std::string parameter;  ///< period_ms or threshold, or empty
+    std::string label;     ///< the table's name
+    std::string policy;    ///< ddpg, threshold-best, periodic-best, immediate or local
+    std::string planner;   ///< og, ip-ssa, or empty for local
+    std::string parameter; ///< period_ms or threshold, or empty
     double value = 0;
     OnlineResult result;
 };
@@ -118,7 +118,11 @@ Expected<std::vector<ComparisonRow>> withDdpgRow(const ComparisonRun& run, Onlin
     return trainWithProgress(run.scenario, planner, run.episodes, run.seed, run.hidden, run.err, false)
         .transform([&](const DdpgPolicy& policy) {
             if (!stopped())
-                rows.push_back({"DDPG-" + onlinePlannerName(planner), "ddpg", onlinePlannerName(planner), {}, 0,
+                rows.push_back({"DDPG-" + onlinePlannerName(planner),
+                                "ddpg",
+                                onlinePlannerName(planner),
+                                {},
+                                0,
                                 run.test(planner, ddpgDispatchPolicy(policy.actor))});
             return std::move(rows);
         });

@@ -26,11 +26,15 @@ std::string shapeText(const TensorShape& shape)
 
 int dnnUsage(std::ostream& err)
 {
-    err << "coinfer dnn: use 'coinfer dnn list', 'coinfer dnn show DNN' or 'coinfer dnn import MODEL.onnx' (see coinfer --help)\n";
+    err << "coinfer dnn: use 'coinfer dnn list', 'coinfer dnn show DNN' or 'coinfer dnn import MODEL.onnx' (see coinfer "
+           "--help)\n";
     return kExitBadInput;
 }
 
-int commandDnn(const CLI::App&, Io io) { return dnnUsage(io.err); }
+int commandDnn(const CLI::App&, Io io)
+{
+    return dnnUsage(io.err);
+}
 
 int commandDnnList(const CLI::App& command, Io io)
 {
@@ -47,8 +51,8 @@ int commandDnnList(const CLI::App& command, Io io)
 std::string dnnTable(const DnnDescription& dnn)
 {
     const std::vector<SubtaskStats> stats = *analyzeDnn(dnn);
-    std::string table = format("%3s  %-36s %12s %12s %11s %14s %13s\n", "n", "sub-task", "MFLOPs", "MMACs", "params", "output",
-                               "output_bytes");
+    std::string table =
+        format("%3s  %-36s %12s %12s %11s %14s %13s\n", "n", "sub-task", "MFLOPs", "MMACs", "params", "output", "output_bytes");
     double flops = 0, macs = 0;
     long long parameters = 0;
     for (size_t n = 0; n < stats.size(); ++n) {
@@ -114,9 +118,9 @@ int commandDnnImport(const CLI::App& command, Io io)
         macs += s.macs;
     io.err << format("%s: opset %d, %d nodes (%d from input '%s' to output '%s'), %d cut%s; %zu sub-task%s, %.3f GMACs, "
                      "input %s, output %s\n",
-                     files[0].c_str(), imported->opsetVersion, imported->nodes, imported->mappedNodes, imported->inputName.c_str(),
-                     imported->outputName.c_str(), imported->cuts, imported->cuts == 1 ? "" : "s", dnn.subtasks.size(),
-                     dnn.subtasks.size() == 1 ? "" : "s", macs / 1e9, shapeText(dnn.input).c_str(),
+                     files[0].c_str(), imported->opsetVersion, imported->nodes, imported->mappedNodes,
+                     imported->inputName.c_str(), imported->outputName.c_str(), imported->cuts, imported->cuts == 1 ? "" : "s",
+                     dnn.subtasks.size(), dnn.subtasks.size() == 1 ? "" : "s", macs / 1e9, shapeText(dnn.input).c_str(),
                      shapeText(stats.back().output).c_str());
     return emit(dnnDescriptionToJson(dnn), command, io);
 }
@@ -196,11 +200,12 @@ int commandProfileShow(const CLI::App& command, Io io)
     Expected<GpuProfile> profile = readGpuProfile(files[0]);
     if (!profile)
         return fail(io.err, profile.error());
-    io.out << profile->dnnName << " on " << profile->gpu.name << " (compute capability " << profile->gpu.computeCapability << ", CUDA "
-           << profile->gpu.cudaRuntimeVersion << ", cuDNN " << profile->gpu.cudnnVersion << "), measured " << profile->measuredAt
-           << ", " << profile->precision << ", " << profile->launch << " launch, median of " << profile->repetitions << " runs\n";
-    io.out << format("%3s  %-36s %10s %10s %10s %10s %10s %6s\n", "n", "sub-task", "tau(1)", "tau(B/2)", "tau(B)", "alpha", "beta",
-                     "r2");
+    io.out << profile->dnnName << " on " << profile->gpu.name << " (compute capability " << profile->gpu.computeCapability
+           << ", CUDA " << profile->gpu.cudaRuntimeVersion << ", cuDNN " << profile->gpu.cudnnVersion << "), measured "
+           << profile->measuredAt << ", " << profile->precision << ", " << profile->launch << " launch, median of "
+           << profile->repetitions << " runs\n";
+    io.out << format("%3s  %-36s %10s %10s %10s %10s %10s %6s\n", "n", "sub-task", "tau(1)", "tau(B/2)", "tau(B)", "alpha",
+                     "beta", "r2");
     for (size_t n = 0; n < profile->subtasks.size(); ++n) {
         const SubtaskProfile& s = profile->subtasks[n];
         io.out << format("%3zu  %-36.36s %10.4f %10.4f %10.4f %10.4f %10.5f %6.3f\n", n + 1, s.name.c_str(), s.medianMs.front(),
@@ -226,7 +231,8 @@ std::string profileDifferences(const GpuProfile& a, const GpuProfile& b)
             ++cells;
         }
         worst = std::max(worst, subtaskWorst);
-        text += format("%3zu  %-36.36s largest difference of medians %.2f%%\n", n + 1, a.subtasks[n].name.c_str(), 100 * subtaskWorst);
+        text += format("%3zu  %-36.36s largest difference of medians %.2f%%\n", n + 1, a.subtasks[n].name.c_str(),
+                       100 * subtaskWorst);
     }
     text += format("over %d (sub-task, batch size) pairs: mean %.2f%%, largest %.2f%%\n", cells, 100 * sum / cells, 100 * worst);
     return text;
@@ -250,8 +256,8 @@ int commandProfileDiff(const CLI::App& command, Io io)
                           profile.subtasks.size(), profile.maxBatch(),
                           profile.dnnSignature.empty() ? "(none)" : profile.dnnSignature.c_str());
         };
-        io.err << "coinfer profile diff: the two profiles measured different DNNs or batch ranges (" << measured(files[0], *a) << "; "
-               << measured(files[1], *b) << ")\n";
+        io.err << "coinfer profile diff: the two profiles measured different DNNs or batch ranges (" << measured(files[0], *a)
+               << "; " << measured(files[1], *b) << ")\n";
         return kExitBadInput;
     }
     io.out << profileDifferences(*a, *b);
@@ -269,10 +275,11 @@ void addDnnCommand(CLI::App& app, Commands& commands)
                                  commandDnn);
     // show, without a paragraph of its own, comes last and shares the command's.
     commands.add(*dnn, "list", "The built-in DNNs with their sub-task counts and inputs.", commandDnnList);
-    CLI::App* import = commands.add(*dnn, "import",
-                                    "Import an ONNX model as a coinfer-dnn description: split at every point where one tensor is\n"
-                                    "live, layers mapped onto Coinfer's (docs/dnn-import.md). Only shapes are read, never weights.",
-                                    commandDnnImport);
+    CLI::App* import =
+        commands.add(*dnn, "import",
+                     "Import an ONNX model as a coinfer-dnn description: split at every point where one tensor is\n"
+                     "live, layers mapped onto Coinfer's (docs/dnn-import.md). Only shapes are read, never weights.",
+                     commandDnnImport);
     addArgument(*import, "MODEL.onnx", "an ONNX model (weights may be absent or in external files)");
     addValueOption(*import, "--output", "DNN.json", "write the description to this file instead of stdout");
     addValueOption(*import, "--name", "NAME", "the description's name (default: the file's name without .onnx)");
@@ -305,9 +312,9 @@ void addProfileCommand(CLI::App& app, Commands& commands)
     addValueOption(*check, "--dnn", "DNN", kDnnHelp);
     CLI::App* show = commands.add(*profile, "show", "", commandProfileShow);
     addArgument(*show, "PROFILE.json", "a GPU profile file");
-    CLI::App* diff = commands.add(*profile, "diff",
-                                  "Print a profile's curves; compare two measurements of the same DNN (repeatability).",
-                                  commandProfileDiff);
+    CLI::App* diff =
+        commands.add(*profile, "diff", "Print a profile's curves; compare two measurements of the same DNN (repeatability).",
+                     commandProfileDiff);
     addArgument(*diff, "A.json", "the first GPU profile file");
     addArgument(*diff, "B.json", "the second GPU profile file, of the same DNN and batch sizes");
 }

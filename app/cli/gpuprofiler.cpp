@@ -24,9 +24,10 @@ int measure(const ProfileRequest& request, const CLI::App& command, Io io)
     Expected<GpuInfo> device = gpu::queryGpu();
     if (!device)
         return fail(io.err, device.error());
-    io.err << "coinfer profile: " << request.dnn.name << " on " << device->name << " (compute capability " << device->computeCapability
-           << "), batch sizes 1.." << settings.maxBatch << ", " << settings.warmup << " warm-up and " << settings.repetitions
-           << " timed runs each, " << (settings.cudaGraphs ? "replayed as CUDA graphs" : "launched eagerly") << "\n";
+    io.err << "coinfer profile: " << request.dnn.name << " on " << device->name << " (compute capability "
+           << device->computeCapability << "), batch sizes 1.." << settings.maxBatch << ", " << settings.warmup << " warm-up and "
+           << settings.repetitions << " timed runs each, "
+           << (settings.cudaGraphs ? "replayed as CUDA graphs" : "launched eagerly") << "\n";
     const auto started = std::chrono::steady_clock::now();
     settings.progress = [&](int done, int total) {
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -47,14 +48,16 @@ int check(const DnnDescription* dnn, Io io)
     Expected<GpuInfo> device = gpu::queryGpu();
     if (!device)
         return fail(io.err, device.error());
-    io.out << "GPU: " << device->name << " (compute capability " << device->computeCapability << ", CUDA " << device->cudaRuntimeVersion
-           << ", cuDNN " << device->cudnnVersion << ", cuBLAS " << device->cublasVersion << ")\n";
+    io.out << "GPU: " << device->name << " (compute capability " << device->computeCapability << ", CUDA "
+           << device->cudaRuntimeVersion << ", cuDNN " << device->cudnnVersion << ", cuBLAS " << device->cublasVersion << ")\n";
     // A whole network's sub-tasks at batch sizes 1 and 2: the CPU reference is the slow side
     // (seconds per sub-task of a 224x224 network), so progress goes to stderr.
     Expected<std::vector<gpu::LayerCheck>> checks =
-        dnn ? gpu::checkAgainstCpu(*dnn, {1, 2}, 1e-4, [&](int done, int total) {
-                  io.err << format("\r  %d/%d sub-tasks   ", done, total) << (done == total ? "\n" : "") << std::flush;
-              })
+        dnn ? gpu::checkAgainstCpu(*dnn, {1, 2}, 1e-4,
+                                   [&](int done, int total) {
+                                       io.err << format("\r  %d/%d sub-tasks   ", done, total) << (done == total ? "\n" : "")
+                                              << std::flush;
+                                   })
             : gpu::checkAgainstCpu();
     if (!checks)
         return fail(io.err, checks.error());
@@ -73,6 +76,9 @@ const Profiler kGpuProfiler{measure, check};
 
 } // namespace
 
-const Profiler& gpuProfiler() { return kGpuProfiler; }
+const Profiler& gpuProfiler()
+{
+    return kGpuProfiler;
+}
 
 } // namespace coinfer::cli

@@ -13,7 +13,10 @@ namespace {
 const std::string kUsageIndent = "  ";
 const std::string kParagraphIndent = "      ";
 
-bool isHelpFlag(const CLI::App& command, const CLI::Option* option) { return option == command.get_help_ptr(); }
+bool isHelpFlag(const CLI::App& command, const CLI::Option* option)
+{
+    return option == command.get_help_ptr();
+}
 
 std::vector<const CLI::Option*> positionals(const CLI::App& command)
 {
@@ -23,7 +26,8 @@ std::vector<const CLI::Option*> positionals(const CLI::App& command)
 /// The options of @p command, without its arguments and without the help flag.
 std::vector<const CLI::Option*> namedOptions(const CLI::App& command)
 {
-    return command.get_options([&](const CLI::Option* option) { return option->nonpositional() && !isHelpFlag(command, option); });
+    return command.get_options(
+        [&](const CLI::Option* option) { return option->nonpositional() && !isHelpFlag(command, option); });
 }
 
 std::vector<const CLI::App*> subcommands(const CLI::App& command)
@@ -32,7 +36,10 @@ std::vector<const CLI::App*> subcommands(const CLI::App& command)
 }
 
 /// A command that takes arguments or options runs by itself; one without only groups others.
-bool runsByItself(const CLI::App& command) { return !positionals(command).empty() || !namedOptions(command).empty(); }
+bool runsByItself(const CLI::App& command)
+{
+    return !positionals(command).empty() || !namedOptions(command).empty();
+}
 
 std::string commandPath(const CLI::App& command)
 {
@@ -168,6 +175,9 @@ std::string helpText(const CLI::App& command)
     return command.get_parent() ? commandHelp(command) : programHelp(command);
 }
 
-std::string HelpFormatter::make_help(const CLI::App* app, std::string, CLI::AppFormatMode) const { return helpText(*app); }
+std::string HelpFormatter::make_help(const CLI::App* app, std::string, CLI::AppFormatMode) const
+{
+    return helpText(*app);
+}
 
 } // namespace coinfer::cli

@@ -46,7 +46,8 @@ std::optional<std::vector<int>> hiddenOption(const CLI::App& command, const char
     const std::string text = optionValue(command, "--hidden").value_or(hiddenLayersText(DdpgConfig{}.hidden));
     std::optional<std::vector<int>> sizes = parseHiddenLayers(text);
     if (!sizes)
-        err << prefix << ": --hidden must be 1 to 4 layer sizes from 1 to 4096, separated by commas (e.g. 256,128), not '" << text << "'\n";
+        err << prefix << ": --hidden must be 1 to 4 layer sizes from 1 to 4096, separated by commas (e.g. 256,128), not '" << text
+            << "'\n";
     return sizes;
 }
 
@@ -59,9 +60,10 @@ Expected<DdpgPolicy> trainWithProgress(const Scenario& scenario, OnlinePlanner p
     training.ddpg.seed = seed;
     training.ddpg.hidden = hidden;
     training.progress = [&](const EpisodeReport& r) {
-        err << format("  %s episode %3d/%d: reward %9.1f, %.3f mJ/task, %d misses, %6.0f steps/s | evaluation %.3f mJ/task, %d misses%s\n",
-                      onlinePlannerName(planner).c_str(), r.episode, episodes, r.reward, r.energyPerTaskMj, r.misses, r.stepsPerSecond,
-                      r.evaluationEnergyPerTaskMj, r.evaluationMisses, r.best ? "  (best so far)" : "")
+        err << format("  %s episode %3d/%d: reward %9.1f, %.3f mJ/task, %d misses, %6.0f steps/s | evaluation %.3f mJ/task, %d "
+                      "misses%s\n",
+                      onlinePlannerName(planner).c_str(), r.episode, episodes, r.reward, r.energyPerTaskMj, r.misses,
+                      r.stepsPerSecond, r.evaluationEnergyPerTaskMj, r.evaluationMisses, r.best ? "  (best so far)" : "")
             << std::flush;
         return !g_cancelSearch.load();
     };
@@ -100,7 +102,8 @@ int commandTrain(const CLI::App& command, Io io)
     Expected<Scenario> scenario = onlineScenario(*file, io.err);
     if (!scenario)
         return fail(io.err, scenario.error());
-    Expected<DdpgPolicy> policy = trainWithProgress(*scenario, *planner, *episodes, static_cast<std::uint64_t>(*seed), *hidden, io.err);
+    Expected<DdpgPolicy> policy =
+        trainWithProgress(*scenario, *planner, *episodes, static_cast<std::uint64_t>(*seed), *hidden, io.err);
     if (!policy)
         return fail(io.err, policy.error());
     io.err << "  best policy from episode " << policy->episodes << ": " << policy->evaluationEnergyPerTaskMj << " mJ/task, "
@@ -115,11 +118,12 @@ const std::string kPlannerHelp = "the planner each dispatch runs";
 
 void addOnlineCommands(CLI::App& app, Commands& commands)
 {
-    CLI::App* simulate = commands.add(app, "simulate",
-                                      "Online mode: run K seeded arrival traces with a dispatch POLICY: immediate, periodic:<ms>,\n"
-                                      "threshold:<0..1>, ddpg:<policy.json> or local; report energy per task, deadline misses,\n"
-                                      "mean batch size, GPU utilisation and the saving against local computing.",
-                                      commandSimulate);
+    CLI::App* simulate =
+        commands.add(app, "simulate",
+                     "Online mode: run K seeded arrival traces with a dispatch POLICY: immediate, periodic:<ms>,\n"
+                     "threshold:<0..1>, ddpg:<policy.json> or local; report energy per task, deadline misses,\n"
+                     "mean batch size, GPU utilisation and the saving against local computing.",
+                     commandSimulate);
     addArgument(*simulate, "SCENARIO.json", kOnlineScenarioHelp);
     addValueOption(*simulate, "--planner", "og|ip-ssa", kPlannerHelp, "og");
     addValueOption(*simulate, "--policy", "POLICY", "when to dispatch the waiting tasks", "immediate");
@@ -132,8 +136,8 @@ void addOnlineCommands(CLI::App& app, Commands& commands)
                    "replay recorded arrivals (columns user,release_ms,deadline_ms; deadlines relative) once instead of\n"
                    "seeded traces");
 
-    CLI::App* train = commands.add(app, "train", "Train a DDPG dispatch policy (Ctrl-C stops and keeps the best policy so far).",
-                                   commandTrain);
+    CLI::App* train =
+        commands.add(app, "train", "Train a DDPG dispatch policy (Ctrl-C stops and keeps the best policy so far).", commandTrain);
     addArgument(*train, "SCENARIO.json", kOnlineScenarioHelp);
     addValueOption(*train, "--planner", "og|ip-ssa", kPlannerHelp, "og");
     addValueOption(*train, "--episodes", "E", "training episodes, 1 to 1000000", "100");
@@ -141,10 +145,11 @@ void addOnlineCommands(CLI::App& app, Commands& commands)
     addValueOption(*train, "--hidden", "N,N,...", "the actor's and the critic's hidden layer sizes", "32,32");
     addValueOption(*train, "--output", "POLICY.json", "the policy file to write")->group(kNeededGroup);
 
-    CLI::App* compareOnline = commands.add(app, "compare-online",
-                                           "Train DDPG-OG and DDPG-IP-SSA, then compare them with immediate, periodic, the best fixed\n"
-                                           "threshold (grid search) and local computing on the same seeded test traces.",
-                                           commandCompareOnline);
+    CLI::App* compareOnline =
+        commands.add(app, "compare-online",
+                     "Train DDPG-OG and DDPG-IP-SSA, then compare them with immediate, periodic, the best fixed\n"
+                     "threshold (grid search) and local computing on the same seeded test traces.",
+                     commandCompareOnline);
     addArgument(*compareOnline, "SCENARIO.json", kOnlineScenarioHelp);
     addValueOption(*compareOnline, "--episodes", "E", "training episodes of each DDPG agent, 1 to 1000000", "100");
     addValueOption(*compareOnline, "--test-episodes", "K", "test traces, 1 to 100000", "5");

@@ -29,10 +29,16 @@ constexpr double kBestTimeLimitMs = kBestSafetyTimeLimitMs;
 constexpr double kExactPlanTimeLimitMs = 10000;
 constexpr double kExactCompareTimeLimitMs = 2000;
 
-bool isSearch(Algorithm algorithm) { return algorithm == Algorithm::Best || algorithm == Algorithm::Exact; }
+bool isSearch(Algorithm algorithm)
+{
+    return algorithm == Algorithm::Best || algorithm == Algorithm::Exact;
+}
 /// The planners a time limit, Ctrl-C and SIGTERM stop: the searches, OG and IP-SSA (whose
 /// bound iterations keep their best plan so far).
-bool isStoppable(Algorithm algorithm) { return isSearch(algorithm) || algorithm == Algorithm::Og || algorithm == Algorithm::IpSsa; }
+bool isStoppable(Algorithm algorithm)
+{
+    return isSearch(algorithm) || algorithm == Algorithm::Og || algorithm == Algorithm::IpSsa;
+}
 
 /// --time-limit-ms as given: nullopt when absent; an error naming the option when it is not a
 /// positive finite number of milliseconds.
@@ -44,8 +50,8 @@ Expected<std::optional<double>> timeLimitOption(const CLI::App& command, const s
     const std::optional<double> value = parseDecimal(*text);
     if (value && *value > 0)
         return std::optional<double>(*value);
-    return Unexpected(Error{ErrorCode::BadInput,
-                            prefix + ": --time-limit-ms must be a positive number of milliseconds, not '" + *text + "'"});
+    return Unexpected(
+        Error{ErrorCode::BadInput, prefix + ": --time-limit-ms must be a positive number of milliseconds, not '" + *text + "'"});
 }
 
 /// What `coinfer plan` was asked to do, checked before any file is read.
@@ -97,8 +103,9 @@ Expected<Plan> runPlanner(const Scenario& scenario, const CostModel& model, cons
     PlanOptions planOptions;
     SearchControl& control = planOptions.control;
     // OG and IP-SSA have no default limit: they end by themselves.
-    const double defaultMs = request.algorithm == Algorithm::Exact ? kExactPlanTimeLimitMs
-                             : request.algorithm == Algorithm::Best ? kBestTimeLimitMs : 0;
+    const double defaultMs = request.algorithm == Algorithm::Exact  ? kExactPlanTimeLimitMs
+                             : request.algorithm == Algorithm::Best ? kBestTimeLimitMs
+                                                                    : 0;
     control.timeLimitMs = request.timeLimitMs.value_or(defaultMs);
     control.cancel = &g_cancelSearch;
     // Progress only for a person watching: not in pipes, logs or in-process callers.
@@ -216,13 +223,15 @@ struct CompareRow {
     double elapsedMs = 0;
 };
 
-Expected<std::vector<CompareRow>> runEveryPlanner(const Scenario& scenario, const CostModel& model, std::optional<double> timeLimitMs)
+Expected<std::vector<CompareRow>> runEveryPlanner(const Scenario& scenario, const CostModel& model,
+                                                  std::optional<double> timeLimitMs)
 {
     std::vector<CompareRow> rows;
     for (Algorithm algorithm : allAlgorithms()) {
         PlanOptions planOptions;
         if (isSearch(algorithm))
-            planOptions.control.timeLimitMs = timeLimitMs.value_or(algorithm == Algorithm::Exact ? kExactCompareTimeLimitMs : kBestTimeLimitMs);
+            planOptions.control.timeLimitMs =
+                timeLimitMs.value_or(algorithm == Algorithm::Exact ? kExactCompareTimeLimitMs : kBestTimeLimitMs);
         const auto start = std::chrono::steady_clock::now();
         Expected<Plan> plan = makePlan(scenario, model, algorithm, nullptr, planOptions);
         const double elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -245,8 +254,8 @@ double strongestBoundMj(const std::vector<CompareRow>& rows)
 
 std::string compareTable(const std::vector<CompareRow>& rows, double strongestMj)
 {
-    std::string table = format("%-13s %14s %9s %8s %9s %10s %14s %8s\n", "algorithm", "energy_mJ", "saving_%", "batches", "feasible",
-                               "time_ms", "bound_mJ", "gap_%");
+    std::string table = format("%-13s %14s %9s %8s %9s %10s %14s %8s\n", "algorithm", "energy_mJ", "saving_%", "batches",
+                               "feasible", "time_ms", "bound_mJ", "gap_%");
     for (const CompareRow& row : rows) {
         const std::string name = algorithmName(row.algorithm);
         if (!row.plan) {
@@ -275,8 +284,8 @@ const CompareRow* recommendedRow(const std::vector<CompareRow>& rows)
         if (!row.plan || !row.plan->feasible)
             continue;
         const double energy = row.plan->totalEnergyMj;
-        if (!recommended || energy < recommended->plan->totalEnergyMj * (1 - 1e-9)
-            || (row.algorithm == Algorithm::Best && energy <= recommended->plan->totalEnergyMj * (1 + 1e-9)))
+        if (!recommended || energy < recommended->plan->totalEnergyMj * (1 - 1e-9) ||
+            (row.algorithm == Algorithm::Best && energy <= recommended->plan->totalEnergyMj * (1 + 1e-9)))
             recommended = &row;
     }
     return recommended;
@@ -303,7 +312,8 @@ int commandCompare(const CLI::App& command, Io io)
     if (const CompareRow* recommended = recommendedRow(*rows))
         io.out << "recommended: " << algorithmName(recommended->algorithm) << "\n";
     // Right after the recommendation: why it saves so little, when the GPU is the reason.
-    if (const std::string sentence = describeGpuSaturation(gpuSaturation(model, [] { return g_cancelSearch.load(); })); !sentence.empty())
+    if (const std::string sentence = describeGpuSaturation(gpuSaturation(model, [] { return g_cancelSearch.load(); }));
+        !sentence.empty())
         io.out << sentence << "\n";
     for (const CompareRow& row : *rows)
         if (row.plan && !row.plan->searchEnd.empty() && row.plan->searchEnd != searchEndName(SearchEnd::Completed))
@@ -340,13 +350,16 @@ void addPlanCommands(CLI::App& app, Commands& commands)
                                   "og and ip-ssa take --time-limit-ms too; stopped, they keep their best plan so far.",
                                   commandPlan);
     addArgument(*plan, "SCENARIO.json", kScenarioHelp);
-    addValueOption(*plan, "--algorithm", "ALG", "the planner: local, full-offload, no-batching, ip-ssa, og, best or exact", "best");
-    addValueOption(*plan, "--time-limit-ms", "MS", "wall-clock limit of best (default 60000, a safety stop: best stops on its work budget), exact (default 10000), og and ip-ssa (default none)");
+    addValueOption(*plan, "--algorithm", "ALG", "the planner: local, full-offload, no-batching, ip-ssa, og, best or exact",
+                   "best");
+    addValueOption(*plan, "--time-limit-ms", "MS",
+                   "wall-clock limit of best (default 60000, a safety stop: best stops on its work budget), exact (default "
+                   "10000), og and ip-ssa (default none)");
     addValueOption(*plan, "--output", "PLAN.json", "write the plan to this file instead of stdout");
     addValueOption(*plan, "--format", "json|table", "a plan file or a table for people", "json");
 
-    CLI::App* verify = commands.add(app, "verify", "Re-time a plan and list every constraint it breaks; exit 0 only if it is feasible.",
-                                    commandVerify);
+    CLI::App* verify = commands.add(
+        app, "verify", "Re-time a plan and list every constraint it breaks; exit 0 only if it is feasible.", commandVerify);
     addArgument(*verify, "SCENARIO.json", kScenarioHelp);
     addArgument(*verify, "PLAN.json", "the plan file to check (coinfer-plan JSON)");
 
@@ -357,11 +370,11 @@ void addPlanCommands(CLI::App& app, Commands& commands)
                                      "with the largest saving any plan can reach (docs/algorithms.md section 8).",
                                      commandCompare);
     addArgument(*compare, "SCENARIO.json", kScenarioHelp);
-    addValueOption(*compare, "--time-limit-ms", "MS", "wall-clock limit of best and exact (default 60000, a safety stop, and 2000)");
+    addValueOption(*compare, "--time-limit-ms", "MS",
+                   "wall-clock limit of best and exact (default 60000, a safety stop, and 2000)");
 
-    CLI::App* expand = commands.add(app, "expand",
-                                    "Write the scenario in the plain table form (device models and populations expanded).",
-                                    commandExpand);
+    CLI::App* expand = commands.add(
+        app, "expand", "Write the scenario in the plain table form (device models and populations expanded).", commandExpand);
     addArgument(*expand, "SCENARIO.json", kScenarioHelp);
     addValueOption(*expand, "--output", "FILE.json", "write the scenario to this file instead of stdout");
 }

@@ -122,11 +122,10 @@ int runProfilerProgram(Io io)
     std::string messages;
     passOutput(out[0], err[0], io, messages);
     int wstatus = 0;
-    while (waitpid(child, &wstatus, 0) < 0 && errno == EINTR) {
-    }
+    while (waitpid(child, &wstatus, 0) < 0 && errno == EINTR) { }
     if (WIFSIGNALED(wstatus)) {
-        io.err << "coinfer profile: " << program << " stopped on signal " << WTERMSIG(wstatus) << " (" << strsignal(WTERMSIG(wstatus))
-               << ")\n";
+        io.err << "coinfer profile: " << program << " stopped on signal " << WTERMSIG(wstatus) << " ("
+               << strsignal(WTERMSIG(wstatus)) << ")\n";
         return 128 + WTERMSIG(wstatus);
     }
     const int status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : kExitNoDevice;
@@ -135,9 +134,9 @@ int runProfilerProgram(Io io)
     if (status == kLoaderFailed) {
         // coinfer-profile's own statuses are 0 to 4: 127 is the dynamic loader's refusal.
         const std::string library = missingLibrary(messages);
-        io.err << "coinfer profile: the GPU profiler " << program << " cannot start: "
-               << (library.empty() ? std::string("a library it needs is missing") : library + " is missing") << "; " << kWhatItNeeds
-               << "\n";
+        io.err << "coinfer profile: the GPU profiler " << program
+               << " cannot start: " << (library.empty() ? std::string("a library it needs is missing") : library + " is missing")
+               << "; " << kWhatItNeeds << "\n";
         return kExitNoDevice;
     }
     return status;

@@ -26,7 +26,7 @@ bool catchOnce(int signal, struct sigaction& previous)
     sigaction(signal, nullptr, &previous);
     if (previous.sa_handler == SIG_IGN)
         return false;
-    struct sigaction action {};
+    struct sigaction action { };
     action.sa_handler = onSearchInterrupt;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESETHAND;
@@ -36,9 +36,15 @@ bool catchOnce(int signal, struct sigaction& previous)
 
 } // namespace
 
-std::string stopSignalName() { return g_stopSignal.load() == SIGTERM ? "SIGTERM" : "Ctrl-C"; }
+std::string stopSignalName()
+{
+    return g_stopSignal.load() == SIGTERM ? "SIGTERM" : "Ctrl-C";
+}
 
-int stopSignalExitStatus() { return 128 + (g_stopSignal.load() == SIGTERM ? SIGTERM : SIGINT); }
+int stopSignalExitStatus()
+{
+    return 128 + (g_stopSignal.load() == SIGTERM ? SIGTERM : SIGINT);
+}
 
 InterruptCancelsSearch::InterruptCancelsSearch()
 {

@@ -38,8 +38,8 @@ public:
     InterruptCancelsSearch& operator=(const InterruptCancelsSearch&) = delete;
 
 private:
-    struct sigaction m_previousInterrupt {};
-    struct sigaction m_previousTerminate {};
+    struct sigaction m_previousInterrupt { };
+    struct sigaction m_previousTerminate { };
     bool m_installedInterrupt = false;
     bool m_installedTerminate = false;
 };

@@ -21,8 +21,8 @@ namespace {
 /// threshold:<0..1> or ddpg:<policy.json>.
 struct PolicySpec {
     enum class Kind { Immediate, Local, Periodic, Threshold, Ddpg } kind = Kind::Immediate;
-    double value = 0;   ///< the period in ms, or the threshold
-    std::string path;   ///< the policy file of ddpg
+    double value = 0; ///< the period in ms, or the threshold
+    std::string path; ///< the policy file of ddpg
 };
 
 /// Reads @p spec; nullopt for an unknown kind or a number that is malformed or out of range.
@@ -60,11 +60,10 @@ Expected<ChosenPolicy> trainedPolicy(const std::string& path, const Scenario& sc
 {
     return readPolicy(path).and_then([&](const DdpgPolicy& trained) -> Expected<ChosenPolicy> {
         if (trained.planner != planner)
-            return Unexpected(Error{ErrorCode::BadInput, path + ": this policy was trained to dispatch for "
-                                                             + onlinePlannerName(trained.planner) + ", not for --planner "
-                                                             + onlinePlannerName(planner) + "; pass --planner "
-                                                             + onlinePlannerName(trained.planner) + " or train one for "
-                                                             + onlinePlannerName(planner)});
+            return Unexpected(Error{ErrorCode::BadInput,
+                                    path + ": this policy was trained to dispatch for " + onlinePlannerName(trained.planner) +
+                                        ", not for --planner " + onlinePlannerName(planner) + "; pass --planner " +
+                                        onlinePlannerName(trained.planner) + " or train one for " + onlinePlannerName(planner)});
         if (!trained.scenarioName.empty() && trained.scenarioName != scenario.name)
             err << "coinfer: warning: " << path << " was trained on scenario '" << trained.scenarioName << "', not on '"
                 << scenario.name << "'\n";
@@ -76,11 +75,14 @@ Expected<ChosenPolicy> trainedPolicy(const std::string& path, const Scenario& sc
 Expected<ChosenPolicy> choosePolicy(const PolicySpec& spec, const Scenario& scenario, OnlinePlanner planner, std::ostream& err)
 {
     switch (spec.kind) {
-    case PolicySpec::Kind::Periodic: return ChosenPolicy{periodicPolicy(spec.value, scenario.online.slotMs), {}};
+    case PolicySpec::Kind::Periodic:
+        return ChosenPolicy{periodicPolicy(spec.value, scenario.online.slotMs), {}};
     case PolicySpec::Kind::Threshold:
         return ChosenPolicy{thresholdPolicy(spec.value), [value = spec.value](const OnlineObservation&) { return value; }};
-    case PolicySpec::Kind::Ddpg: return trainedPolicy(spec.path, scenario, planner, err);
-    default: return ChosenPolicy{immediatePolicy(), {}};
+    case PolicySpec::Kind::Ddpg:
+        return trainedPolicy(spec.path, scenario, planner, err);
+    default:
+        return ChosenPolicy{immediatePolicy(), {}};
     }
 }
 
@@ -140,7 +142,7 @@ struct SimulateRequest {
     int episodes = 1;
     int seed = -1;
     std::string format;
-    std::string spec;        ///< --policy as written
+    std::string spec; ///< --policy as written
     PolicySpec policySpec;
     std::optional<std::string> recordPath;
 };
@@ -154,7 +156,8 @@ std::optional<SimulateRequest> readSimulateOptions(const CLI::App& command, std:
     const auto format = choiceOption(command, "--format", {"table", "json"}, "coinfer simulate", err);
     if (!planner || !episodes || !seed || !format)
         return std::nullopt;
-    return SimulateRequest{*planner, *episodes, *seed, *format, *optionValue(command, "--policy"), {}, optionValue(command, "--record")};
+    return SimulateRequest{
+        *planner, *episodes, *seed, *format, *optionValue(command, "--policy"), {}, optionValue(command, "--record")};
 }
 
 /// The table's line or the JSON of @p runs episodes.
@@ -178,8 +181,8 @@ int simulateEpisodes(const SimulateRequest& request, const Scenario& scenario, c
     if (finished < runs) { // the finished episodes are reported, as sweep keeps its finished points
         if (finished > 0)
             io.out << simulateResult(request, finished, total);
-        io.err << "coinfer simulate: stopped by " << stopSignalName() << " after " << finished << " of " << runs
-               << " episodes; " << (finished > 0 ? "the result above is theirs" : "no result") << "; nothing was recorded\n";
+        io.err << "coinfer simulate: stopped by " << stopSignalName() << " after " << finished << " of " << runs << " episodes; "
+               << (finished > 0 ? "the result above is theirs" : "no result") << "; nothing was recorded\n";
         return stopSignalExitStatus();
     }
     if (request.recordPath && !local) {
@@ -209,7 +212,8 @@ int commandSimulate(const CLI::App& command, Io io)
         return fail(io.err, scenario.error());
     const std::optional<PolicySpec> policySpec = parsePolicySpec(request->spec);
     if (!policySpec) {
-        io.err << "coinfer simulate: --policy must be immediate, local, periodic:<ms> (> 0), threshold:<0..1> or ddpg:<policy.json>, "
+        io.err << "coinfer simulate: --policy must be immediate, local, periodic:<ms> (> 0), threshold:<0..1> or "
+                  "ddpg:<policy.json>, "
                   "not '"
                << request->spec << "'\n";
         return kExitBadInput;

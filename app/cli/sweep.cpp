@@ -46,7 +46,8 @@ std::optional<SweepParameter> readVary(const CLI::App& command, std::string& val
         return std::nullopt;
     }
     if (equals == std::string::npos) {
-        err << "coinfer sweep: --vary " << name << " needs values: " << name << "=VALUES (a list 1,2,3 or a range FIRST:LAST:STEP)\n";
+        err << "coinfer sweep: --vary " << name << " needs values: " << name
+            << "=VALUES (a list 1,2,3 or a range FIRST:LAST:STEP)\n";
         return std::nullopt;
     }
     valuesText = vary->substr(equals + 1);
@@ -101,7 +102,8 @@ std::optional<SweepCommand> readSweepCommand(const CLI::App& command, std::ostre
         return std::nullopt;
     }
     sweep.request.values = std::move(*values);
-    Expected<std::vector<Algorithm>> algorithms = parseSweepAlgorithms(optionValue(command, "--algorithms").value_or(kDefaultAlgorithms));
+    Expected<std::vector<Algorithm>> algorithms =
+        parseSweepAlgorithms(optionValue(command, "--algorithms").value_or(kDefaultAlgorithms));
     if (!algorithms) {
         err << "coinfer sweep: --algorithms: " << algorithms.error().message << "\n";
         return std::nullopt;
@@ -119,7 +121,7 @@ std::optional<SweepCommand> readSweepCommand(const CLI::App& command, std::ostre
 /// Shows the points done: one rewritten line on a terminal, else a line at every tenth.
 class SweepProgressReport {
 public:
-    explicit SweepProgressReport(std::ostream& err) : m_err(err), m_terminal(&err == &std::cerr && isatty(STDERR_FILENO)) {}
+    explicit SweepProgressReport(std::ostream& err) : m_err(err), m_terminal(&err == &std::cerr && isatty(STDERR_FILENO)) { }
 
     void show(const SweepProgress& progress)
     {
@@ -145,7 +147,8 @@ private:
 /// Reads the scenario as a sweep's base, printing its warnings; nullopt after its error.
 std::optional<SweepBase> readBase(const std::string& path, std::ostream& err, int& status)
 {
-    Expected<SweepBase> base = readTextFile(path).and_then([&](std::string&& text) { return prepareSweepBase(std::move(text), path); });
+    Expected<SweepBase> base =
+        readTextFile(path).and_then([&](std::string&& text) { return prepareSweepBase(std::move(text), path); });
     if (!base) {
         status = fail(err, base.error());
         return std::nullopt;
@@ -187,8 +190,8 @@ int commandSweep(const CLI::App& command, Io io)
         return written;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (result->cancelled) {
-        io.err << "coinfer sweep: stopped by " << stopSignalName() << " after " << result->pointsDone << " of " << result->pointsTotal
-               << " points; the CSV holds their " << result->rows.size() << " rows\n";
+        io.err << "coinfer sweep: stopped by " << stopSignalName() << " after " << result->pointsDone << " of "
+               << result->pointsTotal << " points; the CSV holds their " << result->rows.size() << " rows\n";
         return stopSignalExitStatus();
     }
     io.err << format("coinfer sweep: %d points, %zu rows in %.2f s\n", result->pointsDone, result->rows.size(), seconds);
@@ -233,9 +236,8 @@ int commandSweepSummarize(const CLI::App& command, Io io)
         io.err << "coinfer sweep summarize: --measure: unknown measure '" << measureName << "'; use energy, saving or gap\n";
         return kExitBadInput;
     }
-    Expected<std::vector<SweepRow>> rows = readTextFile(files.front()).and_then([&](const std::string& text) {
-        return parseSweepCsv(text, files.front());
-    });
+    Expected<std::vector<SweepRow>> rows =
+        readTextFile(files.front()).and_then([&](const std::string& text) { return parseSweepCsv(text, files.front()); });
     if (!rows)
         return fail(io.err, rows.error());
     return emit(sweepSummaryToCsv(summarizeSweep(*rows, *measure)), command, io);
@@ -248,19 +250,19 @@ void addSweepCommands(CLI::App& app, Commands& commands)
     std::string parameters;
     for (const SweepParameterInfo& info : sweepParameters())
         parameters += "\n  " + info.name + ": " + info.description;
-    CLI::App* sweep = commands.add(
-        app, "sweep",
-        "Plan the scenario for each value of one parameter, with each planner, over seeded repeats, and\n"
-        "write one CSV row per (value, repeat, planner) (docs/sweeps.md). VALUES is a list (50,100,200)\n"
-        "or a range FIRST:LAST:STEP (50:500:50). NAME is one of:"
-            + parameters
-            + "\nbest and exact run under work budgets only, so every column but time_ms is the same on every run,\n"
-              "for any --jobs and --shard. Ctrl-C or SIGTERM (a cluster's time limit) stops and\n"
-              "writes the finished rows (exit 130 or 143).\n"
-              "sweep merge joins the CSVs of shards into the whole table, refusing overlapping shards.\n"
-              "sweep summarize prints, per planner and value, the mean, min and max over the repeats whose\n"
-              "plan meets every deadline with their count, and apart the count and mean of the late ones.",
-        commandSweep);
+    CLI::App* sweep =
+        commands.add(app, "sweep",
+                     "Plan the scenario for each value of one parameter, with each planner, over seeded repeats, and\n"
+                     "write one CSV row per (value, repeat, planner) (docs/sweeps.md). VALUES is a list (50,100,200)\n"
+                     "or a range FIRST:LAST:STEP (50:500:50). NAME is one of:" +
+                         parameters +
+                         "\nbest and exact run under work budgets only, so every column but time_ms is the same on every run,\n"
+                         "for any --jobs and --shard. Ctrl-C or SIGTERM (a cluster's time limit) stops and\n"
+                         "writes the finished rows (exit 130 or 143).\n"
+                         "sweep merge joins the CSVs of shards into the whole table, refusing overlapping shards.\n"
+                         "sweep summarize prints, per planner and value, the mean, min and max over the repeats whose\n"
+                         "plan meets every deadline with their count, and apart the count and mean of the late ones.",
+                     commandSweep);
     addArgument(*sweep, "SCENARIO.json", "the scenario file (coinfer-scenario JSON)");
     addValueOption(*sweep, "--vary", "NAME=VALUES", "the parameter and its values")->group(kNeededGroup);
     addValueOption(*sweep, "--algorithms", "LIST",
@@ -277,8 +279,8 @@ void addSweepCommands(CLI::App& app, Commands& commands)
 
     CLI::App* summarize = commands.add(*sweep, "summarize", "", commandSweepSummarize);
     addArgument(*summarize, "SWEEP.csv", "a sweep CSV (as coinfer sweep or sweep merge writes it)");
-    addValueOption(*summarize, "--measure", "energy|saving|gap", "the number summarized (gap: to the strongest bound of the point)",
-                   "energy");
+    addValueOption(*summarize, "--measure", "energy|saving|gap",
+                   "the number summarized (gap: to the strongest bound of the point)", "energy");
     addValueOption(*summarize, "--output", "SUMMARY.csv", "write the summary CSV to this file instead of stdout");
 }
 

@@ -11,9 +11,18 @@ Layer conv(int out, int kernel, int stride, int padding, int groups = 1, bool bi
     return convLayer(out, kernel, stride, padding, groups, bias);
 }
 
-Layer simple(LayerKind kind) { return plainLayer(kind); }
-Layer pool(LayerKind kind, int kernel, int stride, int padding) { return poolLayer(kind, kernel, stride, padding); }
-Layer linear(int out) { return linearLayer(out); }
+Layer simple(LayerKind kind)
+{
+    return plainLayer(kind);
+}
+Layer pool(LayerKind kind, int kernel, int stride, int padding)
+{
+    return poolLayer(kind, kernel, stride, padding);
+}
+Layer linear(int out)
+{
+    return linearLayer(out);
+}
 
 const Layer kBn = simple(LayerKind::BatchNorm);
 const Layer kRelu = simple(LayerKind::Relu);
@@ -43,7 +52,7 @@ DnnDescription mobilenetV2()
     struct Stage {
         int expand, channels, repeats, stride;
     };
-    const Stage stages[] = {{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2},
+    const Stage stages[] = {{1, 16, 1, 1}, {6, 24, 2, 2},  {6, 32, 3, 2}, {6, 64, 4, 2},
                             {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
     int in = 32, index = 1;
     for (const Stage& stage : stages) {
@@ -56,14 +65,15 @@ DnnDescription mobilenetV2()
             for (const Layer& layer : {conv(hidden, 3, stride, 1, hidden), kBn, kRelu6, conv(stage.channels, 1, 1, 0), kBn})
                 block.layers.push_back(layer);
             block.residual = stride == 1 && in == stage.channels;
-            dnn.subtasks.push_back({"block " + std::to_string(index++) + " (t=" + std::to_string(stage.expand) + ", c="
-                                        + std::to_string(stage.channels) + ", s=" + std::to_string(stride) + ")",
+            dnn.subtasks.push_back({"block " + std::to_string(index++) + " (t=" + std::to_string(stage.expand) +
+                                        ", c=" + std::to_string(stage.channels) + ", s=" + std::to_string(stride) + ")",
                                     {std::move(block)}});
             in = stage.channels;
         }
     }
     dnn.subtasks.push_back(single("conv 1x1 to 1280", {conv(1280, 1, 1, 0), kBn, kRelu6}));
-    dnn.subtasks.push_back(single("avgpool + fc 1000", {simple(LayerKind::GlobalAvgPool), simple(LayerKind::Flatten), linear(1000)}));
+    dnn.subtasks.push_back(
+        single("avgpool + fc 1000", {simple(LayerKind::GlobalAvgPool), simple(LayerKind::Flatten), linear(1000)}));
     return dnn;
 }
 
@@ -71,7 +81,8 @@ DnnDescription mobilenetV2()
 DnnDescription resnet18()
 {
     DnnDescription dnn = imagenetInput("resnet18");
-    dnn.subtasks.push_back(single("stem conv 7x7/2 + maxpool", {conv(64, 7, 2, 3), kBn, kRelu, pool(LayerKind::MaxPool, 3, 2, 1)}));
+    dnn.subtasks.push_back(
+        single("stem conv 7x7/2 + maxpool", {conv(64, 7, 2, 3), kBn, kRelu, pool(LayerKind::MaxPool, 3, 2, 1)}));
     int in = 64;
     for (int planes : {64, 128, 256, 512}) {
         for (int r = 0; r < 2; ++r) {
@@ -86,7 +97,8 @@ DnnDescription resnet18()
             in = planes;
         }
     }
-    dnn.subtasks.push_back(single("avgpool + fc 1000", {simple(LayerKind::GlobalAvgPool), simple(LayerKind::Flatten), linear(1000)}));
+    dnn.subtasks.push_back(
+        single("avgpool + fc 1000", {simple(LayerKind::GlobalAvgPool), simple(LayerKind::Flatten), linear(1000)}));
     return dnn;
 }
 
@@ -104,8 +116,8 @@ DnnDescription vgg16()
             layers.push_back(kRelu);
         }
         layers.push_back(pool(LayerKind::MaxPool, 2, 2, 0));
-        dnn.subtasks.push_back(single("conv stage " + std::to_string(index++) + " (" + std::to_string(stage[1]) + "x conv3x3 "
-                                          + std::to_string(stage[0]) + " + maxpool)",
+        dnn.subtasks.push_back(single("conv stage " + std::to_string(index++) + " (" + std::to_string(stage[1]) + "x conv3x3 " +
+                                          std::to_string(stage[0]) + " + maxpool)",
                                       std::move(layers)));
     }
     dnn.subtasks.push_back(single("fc6 4096", {simple(LayerKind::Flatten), linear(4096), kRelu}));

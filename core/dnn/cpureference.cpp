@@ -56,8 +56,7 @@ LayerWeights weightsFor(const Layer& layer, const TensorShape& in, SeededRandom&
 }
 
 /// Visits every layer of a sub-task in the canonical order with its input shape.
-template <class Visit>
-void forEachLayer(const DnnDescription& dnn, int subtask, Visit visit)
+template<class Visit> void forEachLayer(const DnnDescription& dnn, int subtask, Visit visit)
 {
     TensorShape shape = subtaskInputShape(dnn, subtask);
     for (const Block& block : dnn.subtasks[static_cast<size_t>(subtask)].blocks) {
@@ -115,8 +114,10 @@ void convolve(const Layer& layer, const LayerWeights& w, const TensorShape& in, 
                                 const int ix = ox * layer.stride - layer.padding + kx;
                                 if (ix < 0 || ix >= in.w)
                                     continue;
-                                const float xv = x[static_cast<size_t>(n * inSize + ((g * inPerGroup + ic) * in.h + iy) * in.w + ix)];
-                                const float wv = w.weights[static_cast<size_t>(((oc * inPerGroup + ic) * layer.kernel + ky) * layer.kernel + kx)];
+                                const float xv =
+                                    x[static_cast<size_t>(n * inSize + ((g * inPerGroup + ic) * in.h + iy) * in.w + ix)];
+                                const float wv = w.weights[static_cast<size_t>(
+                                    ((oc * inPerGroup + ic) * layer.kernel + ky) * layer.kernel + kx)];
                                 sum += static_cast<double>(xv) * wv;
                             }
                         }
@@ -134,7 +135,8 @@ void fullyConnected(const Layer& layer, const LayerWeights& w, const TensorShape
         for (int o = 0; o < out.c; ++o) {
             double sum = layer.bias ? w.bias[static_cast<size_t>(o)] : 0.0;
             for (long long i = 0; i < inSize; ++i)
-                sum += static_cast<double>(x[static_cast<size_t>(n * inSize + i)]) * w.weights[static_cast<size_t>(o * inSize + i)];
+                sum +=
+                    static_cast<double>(x[static_cast<size_t>(n * inSize + i)]) * w.weights[static_cast<size_t>(o * inSize + i)];
             y[static_cast<size_t>(n * outSize + o)] = static_cast<float>(sum);
         }
 }
@@ -145,7 +147,8 @@ void batchNormalize(const LayerWeights& w, const TensorShape& in, int batch, con
     const long long inSize = in.elements();
     for (int n = 0; n < batch; ++n)
         for (int c = 0; c < in.c; ++c) {
-            const float factor = w.scale[static_cast<size_t>(c)] / std::sqrt(w.variance[static_cast<size_t>(c)] + kBatchNormEpsilon);
+            const float factor =
+                w.scale[static_cast<size_t>(c)] / std::sqrt(w.variance[static_cast<size_t>(c)] + kBatchNormEpsilon);
             for (int i = 0; i < in.h * in.w; ++i) {
                 const size_t at = static_cast<size_t>(n * inSize + c * in.h * in.w + i);
                 y[at] = (x[at] - w.mean[static_cast<size_t>(c)]) * factor + w.shift[static_cast<size_t>(c)];
@@ -172,8 +175,8 @@ void pool(const Layer& layer, const TensorShape& in, const TensorShape& out, int
                             best = std::max(best, static_cast<double>(v));
                             sum += v;
                         }
-                    y[static_cast<size_t>(n * outSize + (c * out.h + oy) * out.w + ox)] = static_cast<float>(
-                        layer.kind == LayerKind::MaxPool ? best : sum / (layer.kernel * layer.kernel));
+                    y[static_cast<size_t>(n * outSize + (c * out.h + oy) * out.w + ox)] =
+                        static_cast<float>(layer.kind == LayerKind::MaxPool ? best : sum / (layer.kernel * layer.kernel));
                 }
 }
 
@@ -193,7 +196,8 @@ void globalAveragePool(const TensorShape& in, const TensorShape& out, int batch,
 
 /// NCHW tensors of equal height and width joined along the channels, sample by sample.
 /// O(batch * total elements).
-std::vector<float> concatenateChannels(const std::vector<std::vector<float>>& parts, const std::vector<TensorShape>& shapes, int batch)
+std::vector<float> concatenateChannels(const std::vector<std::vector<float>>& parts, const std::vector<TensorShape>& shapes,
+                                       int batch)
 {
     long long sampleSize = 0;
     for (const TensorShape& shape : shapes)
@@ -214,9 +218,15 @@ std::vector<float> applyLayer(const Layer& layer, const LayerWeights& w, const T
     const TensorShape out = *layerOutput(layer, in);
     std::vector<float> y(static_cast<size_t>(out.elements() * batch), 0.0f);
     switch (layer.kind) {
-    case LayerKind::Conv: convolve(layer, w, in, out, batch, x, y); break;
-    case LayerKind::Linear: fullyConnected(layer, w, in, out, batch, x, y); break;
-    case LayerKind::BatchNorm: batchNormalize(w, in, batch, x, y); break;
+    case LayerKind::Conv:
+        convolve(layer, w, in, out, batch, x, y);
+        break;
+    case LayerKind::Linear:
+        fullyConnected(layer, w, in, out, batch, x, y);
+        break;
+    case LayerKind::BatchNorm:
+        batchNormalize(w, in, batch, x, y);
+        break;
     case LayerKind::Relu:
         for (size_t i = 0; i < y.size(); ++i)
             y[i] = std::max(x[i], 0.0f);
@@ -226,9 +236,15 @@ std::vector<float> applyLayer(const Layer& layer, const LayerWeights& w, const T
             y[i] = std::clamp(x[i], 0.0f, 6.0f);
         break;
     case LayerKind::MaxPool:
-    case LayerKind::AvgPool: pool(layer, in, out, batch, x, y); break;
-    case LayerKind::GlobalAvgPool: globalAveragePool(in, out, batch, x, y); break;
-    case LayerKind::Flatten: y = x; break;
+    case LayerKind::AvgPool:
+        pool(layer, in, out, batch, x, y);
+        break;
+    case LayerKind::GlobalAvgPool:
+        globalAveragePool(in, out, batch, x, y);
+        break;
+    case LayerKind::Flatten:
+        y = x;
+        break;
     case LayerKind::Clip: {
         const float low = static_cast<float>(layer.clipMin), high = static_cast<float>(layer.clipMax);
         for (size_t i = 0; i < y.size(); ++i)
@@ -260,7 +276,8 @@ std::vector<LayerWeights> makeSubtaskWeights(const DnnDescription& dnn, int subt
 {
     SeededRandom random(seed * 1000003ull + static_cast<std::uint64_t>(subtask));
     std::vector<LayerWeights> weights;
-    forEachLayer(dnn, subtask, [&](const Layer& layer, const TensorShape& in) { weights.push_back(weightsFor(layer, in, random)); });
+    forEachLayer(dnn, subtask,
+                 [&](const Layer& layer, const TensorShape& in) { weights.push_back(weightsFor(layer, in, random)); });
     return weights;
 }
 

@@ -1,6 +1,5 @@
 #include "core/dnn/dnn.h"
 
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -16,12 +15,18 @@ struct LayerKindName {
 };
 
 constexpr LayerKindName kKindNames[] = {
-    {LayerKind::Conv, "conv"},         {LayerKind::BatchNorm, "batchnorm"},
-    {LayerKind::Relu, "relu"},         {LayerKind::Relu6, "relu6"},
-    {LayerKind::MaxPool, "maxpool"},   {LayerKind::AvgPool, "avgpool"},
-    {LayerKind::GlobalAvgPool, "global_avgpool"}, {LayerKind::Flatten, "flatten"},
-    {LayerKind::Linear, "linear"},     {LayerKind::Clip, "clip"},
-    {LayerKind::HardSwish, "hardswish"}, {LayerKind::Sigmoid, "sigmoid"},
+    {LayerKind::Conv, "conv"},
+    {LayerKind::BatchNorm, "batchnorm"},
+    {LayerKind::Relu, "relu"},
+    {LayerKind::Relu6, "relu6"},
+    {LayerKind::MaxPool, "maxpool"},
+    {LayerKind::AvgPool, "avgpool"},
+    {LayerKind::GlobalAvgPool, "global_avgpool"},
+    {LayerKind::Flatten, "flatten"},
+    {LayerKind::Linear, "linear"},
+    {LayerKind::Clip, "clip"},
+    {LayerKind::HardSwish, "hardswish"},
+    {LayerKind::Sigmoid, "sigmoid"},
 };
 
 int windowOutput(int size, int kernel, int stride, int padding)
@@ -61,8 +66,8 @@ Cost layerCost(const Layer& layer, const TensorShape& in, const TensorShape& out
         cost.macs = perOutput * static_cast<double>(out.elements());
         cost.flops = 2 * cost.macs + (layer.bias ? static_cast<double>(out.elements()) : 0.0);
         // out.c x (in.c / groups) x kernel^2 reaches 10^6 x 2^31 x 10^6, beyond 2^63: saturated.
-        const long long weights = saturatingProduct(saturatingProduct(out.c, in.c / layer.groups),
-                                                    static_cast<long long>(layer.kernel) * layer.kernel);
+        const long long weights =
+            saturatingProduct(saturatingProduct(out.c, in.c / layer.groups), static_cast<long long>(layer.kernel) * layer.kernel);
         cost.parameters = saturatingSum(weights, layer.bias ? out.c : 0);
         break;
     }
@@ -115,13 +120,13 @@ Expected<TensorShape> runLayers(const std::vector<Layer>& layers, TensorShape sh
         if (!out)
             return Unexpected(Error{ErrorCode::BadInput, layerName + ": " + out.error().message});
         if (out->elements() > kMaxTensorElements)
-            return Unexpected(Error{ErrorCode::BadInput, layerName + ": produces " + std::to_string(out->elements())
-                                                             + " elements per sample, more than the limit of "
-                                                             + std::to_string(kMaxTensorElements)});
+            return Unexpected(Error{ErrorCode::BadInput, layerName + ": produces " + std::to_string(out->elements()) +
+                                                             " elements per sample, more than the limit of " +
+                                                             std::to_string(kMaxTensorElements)});
         const Cost cost = layerCost(layers[i], shape, *out);
         if (cost.parameters > kMaxParameters - total.parameters)
-            return Unexpected(Error{ErrorCode::BadInput, layerName + ": brings the parameters to more than the limit of "
-                                                             + std::to_string(kMaxParameters)});
+            return Unexpected(Error{ErrorCode::BadInput, layerName + ": brings the parameters to more than the limit of " +
+                                                             std::to_string(kMaxParameters)});
         total.macs += cost.macs;
         total.flops += cost.flops;
         total.parameters += cost.parameters;
@@ -221,11 +226,11 @@ Expected<TensorShape> layerOutput(const Layer& layer, const TensorShape& in)
         if (layer.outChannels < 1 || layer.kernel < 1 || layer.stride < 1 || layer.padding < 0 || layer.groups < 1)
             return bad("out_channels, kernel, stride and groups must be at least 1 and padding at least 0");
         if (in.c % layer.groups != 0 || layer.outChannels % layer.groups != 0)
-            return bad("groups = " + std::to_string(layer.groups) + " must divide the " + std::to_string(in.c) + " input and "
-                       + std::to_string(layer.outChannels) + " output channels");
+            return bad("groups = " + std::to_string(layer.groups) + " must divide the " + std::to_string(in.c) + " input and " +
+                       std::to_string(layer.outChannels) + " output channels");
         if (in.h + 2 * layer.padding < layer.kernel || in.w + 2 * layer.padding < layer.kernel)
-            return bad("a " + std::to_string(layer.kernel) + "x" + std::to_string(layer.kernel) + " kernel does not fit the "
-                       + shapeText(in) + " input with padding " + std::to_string(layer.padding));
+            return bad("a " + std::to_string(layer.kernel) + "x" + std::to_string(layer.kernel) + " kernel does not fit the " +
+                       shapeText(in) + " input with padding " + std::to_string(layer.padding));
         return TensorShape{layer.outChannels, windowOutput(in.h, layer.kernel, layer.stride, layer.padding),
                            windowOutput(in.w, layer.kernel, layer.stride, layer.padding)};
     }
@@ -241,8 +246,8 @@ Expected<TensorShape> layerOutput(const Layer& layer, const TensorShape& in)
         return TensorShape{in.c, 1, 1};
     case LayerKind::Flatten:
         if (in.elements() > kMaxTensorElements)
-            return bad("flattens " + std::to_string(in.elements()) + " elements, more than the limit of "
-                       + std::to_string(kMaxTensorElements));
+            return bad("flattens " + std::to_string(in.elements()) + " elements, more than the limit of " +
+                       std::to_string(kMaxTensorElements));
         return TensorShape{static_cast<int>(in.elements()), 1, 1};
     case LayerKind::Linear:
         if (layer.outFeatures < 1)
@@ -253,8 +258,8 @@ Expected<TensorShape> layerOutput(const Layer& layer, const TensorShape& in)
     case LayerKind::Clip:
         // !(a <= b) also refuses a NaN bound.
         if (!std::isfinite(layer.clipMin) || !std::isfinite(layer.clipMax) || !(layer.clipMin <= layer.clipMax))
-            return bad("needs finite bounds with min <= max, not min = " + numberText(layer.clipMin) + ", max = "
-                       + numberText(layer.clipMax));
+            return bad("needs finite bounds with min <= max, not min = " + numberText(layer.clipMin) +
+                       ", max = " + numberText(layer.clipMax));
         return in;
     case LayerKind::BatchNorm:
     case LayerKind::Relu:
@@ -286,17 +291,17 @@ Expected<TensorShape> runBlock(const Block& block, const TensorShape& in, Cost& 
             if (!part)
                 return part;
             if (part->h != main->h || part->w != main->w)
-                return Unexpected(Error{ErrorCode::BadInput, branchWhere + ": gives a " + shapeText(*part)
-                                                                 + " output where the block's layers give " + shapeText(*main)
-                                                                 + "; a concatenation needs the same height and width"});
+                return Unexpected(Error{ErrorCode::BadInput, branchWhere + ": gives a " + shapeText(*part) +
+                                                                 " output where the block's layers give " + shapeText(*main) +
+                                                                 "; a concatenation needs the same height and width"});
             channels += part->c;
         }
         // Copying into the joined tensor is data movement, not arithmetic: no FLOPs.
         const long long joinedElements = saturatingProduct(channels, static_cast<long long>(main->h) * main->w);
         if (joinedElements > kMaxTensorElements)
-            return Unexpected(Error{ErrorCode::BadInput, where + ": the concatenation gives " + std::to_string(joinedElements)
-                                                             + " elements per sample, more than the limit of "
-                                                             + std::to_string(kMaxTensorElements)});
+            return Unexpected(Error{ErrorCode::BadInput, where + ": the concatenation gives " + std::to_string(joinedElements) +
+                                                             " elements per sample, more than the limit of " +
+                                                             std::to_string(kMaxTensorElements)});
         const TensorShape joined{static_cast<int>(channels), main->h, main->w};
         return runLayers(block.afterAdd, joined, cost, where + ".after_add");
     }
@@ -306,8 +311,8 @@ Expected<TensorShape> runBlock(const Block& block, const TensorShape& in, Cost& 
     if (!side)
         return side;
     if (!(*side == *main))
-        return Unexpected(Error{ErrorCode::BadInput, where + ": the residual adds a " + shapeText(*main) + " branch to a "
-                                                             + shapeText(*side) + " shortcut"});
+        return Unexpected(Error{ErrorCode::BadInput, where + ": the residual adds a " + shapeText(*main) + " branch to a " +
+                                                         shapeText(*side) + " shortcut"});
     cost.flops += static_cast<double>(main->elements()); // the addition
     return runLayers(block.afterAdd, *main, cost, where + ".after_add");
 }
@@ -321,9 +326,9 @@ Expected<std::vector<SubtaskStats>> analyzeDnn(const DnnDescription& dnn)
     // The input is a tensor of one sample like any other: held to the same limit, so that its
     // byte count (elements x element bytes) fits a 64-bit integer.
     if (dnn.input.elements() > kMaxTensorElements)
-        return Unexpected(Error{ErrorCode::BadInput, "input: " + shapeText(dnn.input) + " has " + std::to_string(dnn.input.elements())
-                                                         + " elements per sample, more than the limit of "
-                                                         + std::to_string(kMaxTensorElements)});
+        return Unexpected(
+            Error{ErrorCode::BadInput, "input: " + shapeText(dnn.input) + " has " + std::to_string(dnn.input.elements()) +
+                                           " elements per sample, more than the limit of " + std::to_string(kMaxTensorElements)});
     if (dnn.subtasks.empty())
         return Unexpected(Error{ErrorCode::BadInput, "the DNN has no sub-tasks"});
     std::vector<SubtaskStats> stats;
@@ -342,8 +347,9 @@ Expected<std::vector<SubtaskStats>> analyzeDnn(const DnnDescription& dnn)
             shape = *out;
         }
         if (cost.parameters > kMaxParameters - dnnParameters)
-            return Unexpected(Error{ErrorCode::BadInput, "subtasks[" + std::to_string(s) + "]: brings the DNN's parameters to more than the limit of "
-                                                             + std::to_string(kMaxParameters)});
+            return Unexpected(Error{ErrorCode::BadInput, "subtasks[" + std::to_string(s) +
+                                                             "]: brings the DNN's parameters to more than the limit of " +
+                                                             std::to_string(kMaxParameters)});
         dnnParameters += cost.parameters;
         SubtaskStats entry;
         entry.name = subtask.name;

@@ -13,7 +13,15 @@
 namespace coinfer {
 
 enum class LayerKind {
-    Conv, BatchNorm, Relu, Relu6, MaxPool, AvgPool, GlobalAvgPool, Flatten, Linear,
+    Conv,
+    BatchNorm,
+    Relu,
+    Relu6,
+    MaxPool,
+    AvgPool,
+    GlobalAvgPool,
+    Flatten,
+    Linear,
     Clip,      ///< y = min(max(x, clipMin), clipMax)
     HardSwish, ///< y = x * relu6(x + 3) / 6 (ONNX HardSwish)
     Sigmoid    ///< y = 1 / (1 + exp(-x))
@@ -22,15 +30,15 @@ enum class LayerKind {
 /// One layer. Fields that a kind does not use are ignored.
 struct Layer {
     LayerKind kind = LayerKind::Relu;
-    int outChannels = 0;  ///< Conv
-    int kernel = 1;       ///< Conv, MaxPool, AvgPool
-    int stride = 1;       ///< Conv, MaxPool, AvgPool
-    int padding = 0;      ///< Conv, MaxPool, AvgPool
-    int groups = 1;       ///< Conv: groups = in = out channels is a depthwise convolution
-    bool bias = false;    ///< Conv, Linear
-    int outFeatures = 0;  ///< Linear
-    double clipMin = 0;   ///< Clip
-    double clipMax = 6;   ///< Clip
+    int outChannels = 0; ///< Conv
+    int kernel = 1;      ///< Conv, MaxPool, AvgPool
+    int stride = 1;      ///< Conv, MaxPool, AvgPool
+    int padding = 0;     ///< Conv, MaxPool, AvgPool
+    int groups = 1;      ///< Conv: groups = in = out channels is a depthwise convolution
+    bool bias = false;   ///< Conv, Linear
+    int outFeatures = 0; ///< Linear
+    double clipMin = 0;  ///< Clip
+    double clipMax = 6;  ///< Clip
 };
 
 /// A convolution: @p out channels, square @p kernel, @p stride, @p padding, @p groups.
@@ -53,7 +61,7 @@ struct Block {
     std::vector<Layer> layers;
     bool residual = false;
     std::vector<Layer> shortcut;
-    std::vector<Layer> afterAdd;              ///< after the addition or the concatenation
+    std::vector<Layer> afterAdd; ///< after the addition or the concatenation
     /// Non-empty: a concatenation block. (The braces keep Block{layers, residual, shortcut,
     /// afterAdd} free of missing-initializer warnings.)
     std::vector<std::vector<Layer>> branches{};
@@ -83,8 +91,8 @@ struct TensorShape {
 struct DnnDescription {
     std::string name;
     TensorShape input;
-    int inputElementBytes = 1;      ///< bytes per input element (1: an 8-bit camera frame)
-    int activationBytes = 4;        ///< bytes per element of intermediate results (fp32)
+    int inputElementBytes = 1; ///< bytes per input element (1: an 8-bit camera frame)
+    int activationBytes = 4;   ///< bytes per element of intermediate results (fp32)
     std::vector<SubtaskDescription> subtasks;
 };
 
@@ -92,7 +100,7 @@ struct DnnDescription {
 struct SubtaskStats {
     std::string name;
     TensorShape output;
-    double macs = 0;          ///< multiply-accumulates of convolutions and linear layers
+    double macs = 0; ///< multiply-accumulates of convolutions and linear layers
     /// 2 x MACs plus the other operations (layerCost in dnn.cpp): per element one for relu,
     /// relu6 and a residual addition, 2 for batch norm and clip, 4 for sigmoid, 5 for hardswish;
     /// k^2 per pooled output; none for flatten and for a concatenation's copies.

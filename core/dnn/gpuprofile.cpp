@@ -1,6 +1,5 @@
 #include "core/dnn/gpuprofile.h"
 
-
 #include <algorithm>
 #include <cmath>
 

@@ -41,10 +41,10 @@ struct SubtaskProfile {
 /// A whole profile, as written by `coinfer profile`.
 struct GpuProfile {
     std::string dnnName;
-    std::string dnnSignature;   ///< dnnSignature() of the description measured
+    std::string dnnSignature; ///< dnnSignature() of the description measured
     GpuInfo gpu;
-    std::string measuredAt;     ///< UTC, ISO 8601
-    std::string tool;           ///< "coinfer <version>"
+    std::string measuredAt; ///< UTC, ISO 8601
+    std::string tool;       ///< "coinfer <version>"
     std::string precision = "fp32";
     /// How each timed run was launched: "cuda-graph" (the sub-task captured once and replayed, so
     /// the time is the GPU's) or "eager" (every library call launched from the CPU each run).

@@ -23,8 +23,12 @@ json layersToJson(const std::vector<Layer>& layers)
         json entry = {{"type", layerKindName(layer.kind)}};
         switch (layer.kind) {
         case LayerKind::Conv:
-            entry.update({{"out_channels", layer.outChannels}, {"kernel", layer.kernel}, {"stride", layer.stride},
-                          {"padding", layer.padding}, {"groups", layer.groups}, {"bias", layer.bias}});
+            entry.update({{"out_channels", layer.outChannels},
+                          {"kernel", layer.kernel},
+                          {"stride", layer.stride},
+                          {"padding", layer.padding},
+                          {"groups", layer.groups},
+                          {"bias", layer.bias}});
             break;
         case LayerKind::MaxPool:
         case LayerKind::AvgPool:
@@ -67,10 +71,14 @@ json descriptionJson(const DnnDescription& dnn)
         }
         subtasks.push_back({{"name", subtask.name}, {"blocks", blocks}});
     }
-    return {{"format", "coinfer-dnn"}, {"version", 1}, {"name", dnn.name},
-            {"input", {{"channels", dnn.input.c}, {"height", dnn.input.h}, {"width", dnn.input.w},
-                       {"element_bytes", dnn.inputElementBytes}}},
-            {"activation_bytes", dnn.activationBytes}, {"subtasks", subtasks}};
+    return {
+        {"format", "coinfer-dnn"},
+        {"version", 1},
+        {"name", dnn.name},
+        {"input",
+         {{"channels", dnn.input.c}, {"height", dnn.input.h}, {"width", dnn.input.w}, {"element_bytes", dnn.inputElementBytes}}},
+        {"activation_bytes", dnn.activationBytes},
+        {"subtasks", subtasks}};
 }
 
 int readCount(const Field& parent, const char* key, int fallback, int min)
@@ -126,7 +134,8 @@ std::vector<Layer> readLayers(const Field& field)
             layer.clipMin = entry.at("min").number();
             layer.clipMax = entry.at("max").number();
             if (layer.clipMin > layer.clipMax)
-                entry.at("min").fail("must be at most max (" + entry.at("max").json().dump() + "), not " + entry.at("min").json().dump());
+                entry.at("min").fail("must be at most max (" + entry.at("max").json().dump() + "), not " +
+                                     entry.at("min").json().dump());
             break;
         default:
             break;
@@ -143,7 +152,8 @@ DnnDescription readDescription(const Field& root)
     DnnDescription dnn;
     dnn.name = root.at("name").string(false);
     const Field input = root.at("input");
-    dnn.input = {static_cast<int>(input.at("channels").integer(1, 1'000'000)), static_cast<int>(input.at("height").integer(1, 1'000'000)),
+    dnn.input = {static_cast<int>(input.at("channels").integer(1, 1'000'000)),
+                 static_cast<int>(input.at("height").integer(1, 1'000'000)),
                  static_cast<int>(input.at("width").integer(1, 1'000'000))};
     dnn.inputElementBytes = readCount(input, "element_bytes", 1, 1);
     dnn.activationBytes = readCount(root, "activation_bytes", 4, 1);
@@ -246,7 +256,8 @@ Expected<DnnDescription> loadDnn(const std::string& nameOrPath, std::vector<std:
         std::string names;
         for (const std::string& name : builtinDnnNames())
             names += (names.empty() ? "" : ", ") + name;
-        return Unexpected(Error{ErrorCode::BadInput, "'" + nameOrPath + "' is neither a built-in DNN (" + names + ") nor a readable description file"});
+        return Unexpected(Error{ErrorCode::BadInput, "'" + nameOrPath + "' is neither a built-in DNN (" + names +
+                                                         ") nor a readable description file"});
     }
     return parseDnnDescription(*text, nameOrPath, warnings);
 }

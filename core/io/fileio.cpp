@@ -35,7 +35,7 @@ std::string megabytes(std::uint64_t bytes)
 /// Closes a descriptor on every path out of a scope.
 class FileDescriptor {
 public:
-    explicit FileDescriptor(int fd) : m_fd(fd) {}
+    explicit FileDescriptor(int fd) : m_fd(fd) { }
     FileDescriptor(const FileDescriptor&) = delete;
     FileDescriptor& operator=(const FileDescriptor&) = delete;
     ~FileDescriptor() { close(); }
@@ -66,8 +66,8 @@ Expected<std::string> readAll(int fd, const std::string& path, std::uint64_t max
         if (n == 0)
             return content;
         if (content.size() + static_cast<size_t>(n) > maxBytes)
-            return ioError(path, "is larger than the " + megabytes(maxBytes)
-                                     + " input limit (set COINFER_MAX_INPUT_MB to raise it)");
+            return ioError(path,
+                           "is larger than the " + megabytes(maxBytes) + " input limit (set COINFER_MAX_INPUT_MB to raise it)");
         content.append(buffer, static_cast<size_t>(n));
     }
 }
@@ -117,7 +117,8 @@ bool nameTemporary(TemporaryFile& file, const std::filesystem::path& directory, 
         return true;
     const std::string procPath = "/proc/self/fd/" + std::to_string(file.fd);
     for (int attempt = 0; attempt < 100; ++attempt) {
-        const std::string candidate = (directory / ("." + baseName + ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(attempt))).string();
+        const std::string candidate =
+            (directory / ("." + baseName + ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(attempt))).string();
         if (::linkat(AT_FDCWD, procPath.c_str(), AT_FDCWD, candidate.c_str(), AT_SYMLINK_FOLLOW) == 0) {
             file.name = candidate;
             return true;
@@ -176,7 +177,7 @@ Expected<std::string> readTextFile(const std::string& path, std::uint64_t maxByt
     FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (!fd.valid())
         return ioError(path, "cannot be read: " + errnoText());
-    struct stat info {};
+    struct stat info { };
     if (::fstat(fd.get(), &info) != 0)
         return ioError(path, "cannot be read: " + errnoText());
     if (S_ISDIR(info.st_mode))
@@ -184,8 +185,8 @@ Expected<std::string> readTextFile(const std::string& path, std::uint64_t maxByt
     if (!S_ISREG(info.st_mode))
         return ioError(path, "is not a regular file (a device, pipe or socket); save the content to a file first");
     if (static_cast<std::uint64_t>(info.st_size) > maxBytes)
-        return ioError(path, "is " + megabytes(static_cast<std::uint64_t>(info.st_size)) + ", larger than the "
-                                 + megabytes(maxBytes) + " input limit (set COINFER_MAX_INPUT_MB to raise it)");
+        return ioError(path, "is " + megabytes(static_cast<std::uint64_t>(info.st_size)) + ", larger than the " +
+                                 megabytes(maxBytes) + " input limit (set COINFER_MAX_INPUT_MB to raise it)");
     ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
     // A file that grows while it is read still reads correctly; the string then grows as usual.
     return readAll(fd.get(), path, maxBytes, static_cast<size_t>(info.st_size) + spareBytes);
@@ -199,14 +200,14 @@ Expected<void> writeFileAtomically(const std::string& path, const std::string& c
     const fs::path target = writeTarget(path);
     const fs::path directory = target.has_parent_path() ? target.parent_path() : fs::path(".");
     const std::string baseName = target.filename().string();
-    struct stat existing {};
+    struct stat existing { };
     const bool exists = ::stat(target.c_str(), &existing) == 0;
     if (exists && S_ISDIR(existing.st_mode))
         return ioError(path, "is a directory; choose a file name");
     // A device, pipe or socket is never replaced: renaming a file over /dev/null or /dev/zero (as
     // root) or over a named pipe would destroy it. stat() follows every symlink, so /dev/stdout
     // and /proc/self/fd/N count as what they point to.
-    struct stat followed {};
+    struct stat followed { };
     if ((exists && !S_ISREG(existing.st_mode)) || (::stat(path.c_str(), &followed) == 0 && !S_ISREG(followed.st_mode)))
         return ioError(path, "is not a regular file (a device, pipe or socket), so it is not replaced; choose a file name");
     const mode_t mode = exists ? (existing.st_mode & 07777) : defaultMode();
@@ -243,7 +244,8 @@ bool sameFile(const std::string& a, const std::string& b)
 {
     if (a.empty() || b.empty())
         return false;
-    struct stat first {}, second {};
+    struct stat first {
+    }, second{};
     const bool haveFirst = ::stat(a.c_str(), &first) == 0;
     const int firstError = errno;
     const bool haveSecond = ::stat(b.c_str(), &second) == 0;

@@ -14,7 +14,7 @@ class PathTrackingBuilder {
 public:
     using json = nlohmann::json;
 
-    explicit PathTrackingBuilder(json& root) : m_root(root) {}
+    explicit PathTrackingBuilder(json& root) : m_root(root) { }
 
     bool null() { return add(nullptr) != nullptr; }
     bool boolean(bool value) { return add(value) != nullptr; }
@@ -23,7 +23,11 @@ public:
     bool number_float(json::number_float_t value, const std::string&) { return add(value) != nullptr; }
     bool string(std::string& value) { return add(std::move(value)) != nullptr; }
     bool binary(json::binary_t& value) { return add(json::binary(std::move(value))) != nullptr; }
-    bool start_object(std::size_t) { m_open.push_back({add(json::object()), {}}); return true; }
+    bool start_object(std::size_t)
+    {
+        m_open.push_back({add(json::object()), {}});
+        return true;
+    }
     /// A key seen twice in one object stops the parse: readers disagree on which value counts
     /// (nlohmann keeps the last, others the first), so a file that has both is refused.
     bool key(std::string& name)
@@ -35,9 +39,21 @@ public:
         m_duplicatePath = path();
         return false;
     }
-    bool end_object() { m_open.pop_back(); return true; }
-    bool start_array(std::size_t) { m_open.push_back({add(json::array()), {}}); return true; }
-    bool end_array() { m_open.pop_back(); return true; }
+    bool end_object()
+    {
+        m_open.pop_back();
+        return true;
+    }
+    bool start_array(std::size_t)
+    {
+        m_open.push_back({add(json::array()), {}});
+        return true;
+    }
+    bool end_array()
+    {
+        m_open.pop_back();
+        return true;
+    }
 
     bool parse_error(std::size_t position, const std::string& token, const nlohmann::detail::exception& failure)
     {
@@ -56,13 +72,14 @@ public:
             return m_duplicatePath + ": the key appears twice in one object; give it once";
         const size_t end = std::min(m_errorPosition, text.size());
         const size_t start = end >= m_errorToken.size() ? end - m_errorToken.size() : 0;
-        const size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(start), '\n'));
+        const size_t line =
+            1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(start), '\n'));
         const size_t lineStart = text.rfind('\n', start == 0 ? 0 : start - 1);
         const size_t column = start - (lineStart == std::string_view::npos || start == 0 ? 0 : lineStart + 1) + 1;
         const std::string where = "(line " + std::to_string(line) + ", column " + std::to_string(column) + ")";
         if (m_errorId == 406) // out_of_range: a number a double cannot hold, read as the value of m_errorPath
-            return (m_errorPath.empty() ? std::string() : m_errorPath + ": ") + "the number " + m_errorToken
-                + " is too large for a double " + where;
+            return (m_errorPath.empty() ? std::string() : m_errorPath + ": ") + "the number " + m_errorToken +
+                   " is too large for a double " + where;
         return "not valid JSON: " + m_errorText; // the library's message gives the line and column
     }
 
@@ -135,15 +152,22 @@ void requireFormat(const Field& root, const char* format)
 std::string describe(const nlohmann::json& value)
 {
     switch (value.type()) {
-    case nlohmann::json::value_t::null: return "null";
-    case nlohmann::json::value_t::object: return "an object";
-    case nlohmann::json::value_t::array: return "an array";
-    case nlohmann::json::value_t::string: return "a string";
-    case nlohmann::json::value_t::boolean: return "a boolean";
+    case nlohmann::json::value_t::null:
+        return "null";
+    case nlohmann::json::value_t::object:
+        return "an object";
+    case nlohmann::json::value_t::array:
+        return "an array";
+    case nlohmann::json::value_t::string:
+        return "a string";
+    case nlohmann::json::value_t::boolean:
+        return "a boolean";
     case nlohmann::json::value_t::number_integer:
     case nlohmann::json::value_t::number_unsigned:
-    case nlohmann::json::value_t::number_float: return "a number";
-    default: return "an unsupported value";
+    case nlohmann::json::value_t::number_float:
+        return "a number";
+    default:
+        return "an unsupported value";
     }
 }
 
@@ -255,13 +279,15 @@ long long Field::integer(long long min, long long max) const
     // Integers are compared as integers: as doubles, 2^53 + 1 would equal 2^53.
     const bool exact = m_value->is_number_integer();
     const bool inRange = m_value->is_number_unsigned()
-        ? m_value->get<unsigned long long>() <= static_cast<unsigned long long>(std::max(max, 0LL)) && (min <= 0 || m_value->get<unsigned long long>() >= static_cast<unsigned long long>(min))
-        : exact && m_value->get<long long>() >= min && m_value->get<long long>() <= max;
+                             ? m_value->get<unsigned long long>() <= static_cast<unsigned long long>(std::max(max, 0LL)) &&
+                                   (min <= 0 || m_value->get<unsigned long long>() >= static_cast<unsigned long long>(min))
+                             : exact && m_value->get<long long>() >= min && m_value->get<long long>() <= max;
     if (exact && !inRange)
         fail("must be between " + std::to_string(min) + " and " + std::to_string(max) + ", not " + m_value->dump());
     if (exact)
         return m_value->get<long long>();
-    if (!m_value->is_number_integer() && !(m_value->is_number_float() && std::trunc(m_value->get<double>()) == m_value->get<double>()))
+    if (!m_value->is_number_integer() &&
+        !(m_value->is_number_float() && std::trunc(m_value->get<double>()) == m_value->get<double>()))
         fail("must be an integer, not " + (m_value->is_number() ? m_value->dump() : describe(*m_value)));
     const double value = m_value->get<double>();
     if (value < static_cast<double>(min) || value > static_cast<double>(max))

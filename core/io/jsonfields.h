@@ -100,7 +100,7 @@ void requireFormat(const Field& root, const char* format);
 /// @p maxMagnitude are refused. Never throws.
 /// Fields the reader did not know are added to @p warnings when it is given, each starting
 /// with @p sourceName.
-template <class T, class Read>
+template<class T, class Read>
 Expected<T> readDocument(std::string_view text, const std::string& sourceName, Read read,
                          double maxMagnitude = kMaxInputMagnitude, std::vector<std::string>* warnings = nullptr)
 {
@@ -116,7 +116,8 @@ Expected<T> readDocument(std::string_view text, const std::string& sourceName, R
                 warnings->push_back(sourceName + ": " + unknown);
         return value;
     } catch (const InputError& error) {
-        return Unexpected(Error{ErrorCode::BadInput, sourceName + ": " + (error.path.empty() ? "" : error.path + ": ") + error.problem});
+        return Unexpected(
+            Error{ErrorCode::BadInput, sourceName + ": " + (error.path.empty() ? "" : error.path + ": ") + error.problem});
     } catch (const nlohmann::json::exception& error) {
         return Unexpected(Error{ErrorCode::BadInput, sourceName + ": " + error.what()});
     }

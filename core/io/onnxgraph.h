@@ -25,7 +25,10 @@ struct ImportFailure {
     std::string message;
 };
 
-[[noreturn]] inline void refuse(std::string message) { throw ImportFailure{std::move(message)}; }
+[[noreturn]] inline void refuse(std::string message)
+{
+    throw ImportFailure{std::move(message)};
+}
 
 /// One graph's tensors and nodes, indexed for the import.
 class GraphImport {
@@ -49,7 +52,8 @@ private:
 
     void prepareGraph();
     void checkSubtaskOutputs(const std::vector<std::pair<int, int>>& ranges, const std::vector<SubtaskStats>& stats) const;
-    void mergeCheapestSubtasks(DnnDescription& dnn, std::vector<std::pair<int, int>>& ranges, const std::vector<SubtaskStats>& stats) const;
+    void mergeCheapestSubtasks(DnnDescription& dnn, std::vector<std::pair<int, int>>& ranges,
+                               const std::vector<SubtaskStats>& stats) const;
     void indexTensors();
     std::string findDataInput() const;
     bool usedAsData(const std::string& tensor) const;
@@ -95,16 +99,16 @@ private:
     const OnnxImportOptions& m_options;
     int m_opset;
 
-    std::vector<int> m_fileIndex;                           ///< node (in sorted order) -> its index in the file
-    std::unordered_map<std::string, int> m_producer;        ///< tensor -> node
+    std::vector<int> m_fileIndex;                    ///< node (in sorted order) -> its index in the file
+    std::unordered_map<std::string, int> m_producer; ///< tensor -> node
     std::unordered_map<std::string, std::vector<Consumer>> m_consumers;
     std::unordered_set<std::string> m_initializers;
     std::unordered_map<std::string, const onnx::TensorProto*> m_initializerTensors;
     std::unordered_set<std::string> m_activations;
-    std::vector<bool> m_activationNode;                     ///< reads an activation at a data position
-    std::vector<bool> m_kept;                               ///< an activation node on a path to the output
-    std::vector<int> m_order;                               ///< kept nodes, topologically
-    std::unordered_map<int, int> m_positionInOrder;         ///< node -> index in m_order
+    std::vector<bool> m_activationNode;             ///< reads an activation at a data position
+    std::vector<bool> m_kept;                       ///< an activation node on a path to the output
+    std::vector<int> m_order;                       ///< kept nodes, topologically
+    std::unordered_map<int, int> m_positionInOrder; ///< node -> index in m_order
     std::unordered_map<std::string, Dims> m_shapes;
     std::string m_input, m_output;
 };

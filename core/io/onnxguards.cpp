@@ -13,11 +13,12 @@ std::optional<NodeProblem> findControlFlow(const onnx::GraphProto& graph)
     for (int n = 0; n < graph.node_size(); ++n)
         for (const onnx::AttributeProto& attribute : graph.node(n).attribute()) {
             // The type field may be missing or lie; a graph that is present counts either way.
-            const bool holdsGraph = attribute.type() == onnx::AttributeProto::GRAPH || attribute.type() == onnx::AttributeProto::GRAPHS
-                                    || attribute.has_g() || attribute.graphs_size() > 0;
+            const bool holdsGraph = attribute.type() == onnx::AttributeProto::GRAPH ||
+                                    attribute.type() == onnx::AttributeProto::GRAPHS || attribute.has_g() ||
+                                    attribute.graphs_size() > 0;
             if (holdsGraph)
-                return NodeProblem{n, "is control flow (its attribute '" + attribute.name()
-                                          + "' holds a subgraph); Coinfer imports graphs without If, Loop or Scan"};
+                return NodeProblem{n, "is control flow (its attribute '" + attribute.name() +
+                                          "' holds a subgraph); Coinfer imports graphs without If, Loop or Scan"};
         }
     return std::nullopt;
 }
@@ -33,9 +34,11 @@ std::optional<NodeProblem> findBadWindowAttribute(const onnx::GraphProto& graph)
             const std::int64_t least = positive ? 1 : 0;
             for (std::int64_t value : attribute.ints())
                 if (value < least)
-                    return NodeProblem{n, name + " holds " + std::to_string(value) + "; it must be at least " + std::to_string(least)};
+                    return NodeProblem{n, name + " holds " + std::to_string(value) + "; it must be at least " +
+                                              std::to_string(least)};
             if (attribute.has_i() && attribute.i() < least)
-                return NodeProblem{n, name + " is " + std::to_string(attribute.i()) + "; it must be at least " + std::to_string(least)};
+                return NodeProblem{n, name + " is " + std::to_string(attribute.i()) + "; it must be at least " +
+                                          std::to_string(least)};
         }
     return std::nullopt;
 }
@@ -101,8 +104,8 @@ std::optional<NodeProblem> completeKernelShapes(onnx::GraphProto& graph)
         const std::string name = weight < node.input_size() ? node.input(weight) : std::string();
         const auto shape = shapes.find(name);
         if (name.empty() || shape == shapes.end() || shape->second.size() < 3)
-            return NodeProblem{n, "has no kernel_shape, and its weight" + (name.empty() ? std::string() : " '" + name + "'")
-                                      + " has no declared shape of rank 3 or more to read it from; export with kernel_shape"};
+            return NodeProblem{n, "has no kernel_shape, and its weight" + (name.empty() ? std::string() : " '" + name + "'") +
+                                      " has no declared shape of rank 3 or more to read it from; export with kernel_shape"};
         onnx::AttributeProto* kernel = node.add_attribute();
         kernel->set_name("kernel_shape");
         kernel->set_type(onnx::AttributeProto::INTS);

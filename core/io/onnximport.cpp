@@ -28,13 +28,13 @@ namespace coinfer {
 
 namespace onnxdetail {
 
-
 std::string GraphImport::nodeLabel(int n) const
 {
     const onnx::NodeProto& node = m_graph.node(n);
     const std::string domain = node.domain().empty() || node.domain() == "ai.onnx" ? "" : node.domain() + ".";
-    return "node '" + node.name() + "' (" + domain + node.op_type() + ", position " + std::to_string(m_fileIndex[static_cast<size_t>(n)] + 1)
-           + " of " + std::to_string(m_graph.node_size()) + " in the graph's node list)";
+    return "node '" + node.name() + "' (" + domain + node.op_type() + ", position " +
+           std::to_string(m_fileIndex[static_cast<size_t>(n)] + 1) + " of " + std::to_string(m_graph.node_size()) +
+           " in the graph's node list)";
 }
 
 void GraphImport::indexTensors()
@@ -94,7 +94,8 @@ std::string GraphImport::findDataInput() const
         std::string names;
         for (const std::string& name : data)
             names += (names.empty() ? "'" : ", '") + name + "'";
-        fail("the graph has " + std::to_string(data.size()) + " data inputs (" + names + "); Coinfer imports networks with one input");
+        fail("the graph has " + std::to_string(data.size()) + " data inputs (" + names +
+             "); Coinfer imports networks with one input");
     }
     return data.front();
 }
@@ -186,8 +187,8 @@ void GraphImport::markActivations()
             failNode(n, "operator not supported by Coinfer (supported: " + kSupportedOps + ")");
         for (int i = 0; i < node.input_size(); ++i)
             if (m_activations.count(node.input(i)) && !isDataPosition(node.op_type(), i))
-                failNode(n, "reads the activation '" + node.input(i) + "' as input " + std::to_string(i)
-                                + ", a weight or parameter position; only constant weights are supported");
+                failNode(n, "reads the activation '" + node.input(i) + "' as input " + std::to_string(i) +
+                                ", a weight or parameter position; only constant weights are supported");
         m_activationNode[static_cast<size_t>(n)] = true;
         for (const std::string& output : node.output())
             if (!output.empty())
@@ -242,8 +243,9 @@ void GraphImport::setInputShape()
     onnx::TypeProto_Tensor* tensor = input->mutable_type()->mutable_tensor_type();
     if (!m_options.inputShape.empty()) {
         if (tensor->has_shape() && tensor->shape().dim_size() != static_cast<int>(m_options.inputShape.size()))
-            fail("the input shape " + dimsText(m_options.inputShape) + " has rank " + std::to_string(m_options.inputShape.size())
-                 + ", but the input '" + m_input + "' has rank " + std::to_string(tensor->shape().dim_size()));
+            fail("the input shape " + dimsText(m_options.inputShape) + " has rank " +
+                 std::to_string(m_options.inputShape.size()) + ", but the input '" + m_input + "' has rank " +
+                 std::to_string(tensor->shape().dim_size()));
         tensor->mutable_shape()->clear_dim();
         for (std::int64_t d : m_options.inputShape)
             tensor->mutable_shape()->add_dim()->set_dim_value(d);
@@ -265,8 +267,8 @@ void GraphImport::setInputShape()
         suggestion += (i > 0 ? "x" : "") + (fixed ? std::to_string(dim.dim_value()) : i == 0 ? "1" : "<" + name + ">");
     }
     if (dynamic)
-        fail("the input '" + m_input + "' has a dynamic shape (" + shown + "); give a fixed one with --input-shape " + suggestion
-             + (unknownSizes ? " (choose each <size>)" : ""));
+        fail("the input '" + m_input + "' has a dynamic shape (" + shown + "); give a fixed one with --input-shape " +
+             suggestion + (unknownSizes ? " (choose each <size>)" : ""));
 }
 
 void GraphImport::inferShapes()
@@ -353,7 +355,8 @@ void GraphImport::collectShapes()
 const Dims& GraphImport::shapeOf(const std::string& tensor, int producer) const
 {
     auto shape = m_shapes.find(tensor);
-    const bool known = shape != m_shapes.end() && std::all_of(shape->second.begin(), shape->second.end(), [](std::int64_t d) { return d >= 0; });
+    const bool known =
+        shape != m_shapes.end() && std::all_of(shape->second.begin(), shape->second.end(), [](std::int64_t d) { return d >= 0; });
     if (!known) {
         const std::string what = "ONNX shape inference gives no fixed shape for tensor '" + tensor + "'";
         if (producer >= 0)
@@ -369,8 +372,9 @@ TensorShape GraphImport::sampleShape(const std::string& tensor, int producer) co
     const Dims& dims = shapeOf(tensor, producer);
     const auto tooLarge = [](std::int64_t d) { return d < 1 || d > INT_MAX; };
     if ((dims.size() != 4 && dims.size() != 2) || std::any_of(dims.begin() + 1, dims.end(), tooLarge)) {
-        const std::string what = "tensor '" + tensor + "' has shape " + dimsText(dims)
-                                 + "; Coinfer handles N x C x H x W and N x features tensors with sizes from 1 to " + std::to_string(INT_MAX);
+        const std::string what = "tensor '" + tensor + "' has shape " + dimsText(dims) +
+                                 "; Coinfer handles N x C x H x W and N x features tensors with sizes from 1 to " +
+                                 std::to_string(INT_MAX);
         if (producer >= 0)
             failNode(producer, what);
         fail(what);
@@ -452,7 +456,8 @@ void GraphImport::prepareGraph()
         std::string names;
         for (const auto& output : m_graph.output())
             names += (names.empty() ? "'" : ", '") + output.name() + "'";
-        fail("the graph has " + std::to_string(m_graph.output_size()) + " outputs (" + names + "); Coinfer imports networks with one output");
+        fail("the graph has " + std::to_string(m_graph.output_size()) + " outputs (" + names +
+             "); Coinfer imports networks with one output");
     }
     m_output = m_graph.output(0).name();
     for (const onnx::TensorProto& initializer : m_graph.initializer())
@@ -479,14 +484,15 @@ void GraphImport::prepareGraph()
 
 /// Refuses a sub-task whose output, by Coinfer's layers (@p stats), differs from ONNX's shape
 /// of the last node of its range in @p ranges.
-void GraphImport::checkSubtaskOutputs(const std::vector<std::pair<int, int>>& ranges, const std::vector<SubtaskStats>& stats) const
+void GraphImport::checkSubtaskOutputs(const std::vector<std::pair<int, int>>& ranges,
+                                      const std::vector<SubtaskStats>& stats) const
 {
     for (size_t s = 0; s < ranges.size(); ++s) {
         const int last = m_order[static_cast<size_t>(ranges[s].second - 1)];
         const TensorShape expected = sampleShape(m_graph.node(last).output(0), last);
         if (!(stats[s].output == expected))
-            failNode(last, "ends sub-task " + std::to_string(s + 1) + ", where Coinfer's layers give " + shapeText(stats[s].output)
-                               + " but ONNX infers " + shapeText(expected));
+            failNode(last, "ends sub-task " + std::to_string(s + 1) + ", where Coinfer's layers give " +
+                               shapeText(stats[s].output) + " but ONNX infers " + shapeText(expected));
     }
 }
 
@@ -552,7 +558,10 @@ OnnxImport GraphImport::run()
 
 } // namespace onnxdetail
 
-bool onnxImportAvailable() { return true; }
+bool onnxImportAvailable()
+{
+    return true;
+}
 
 Expected<OnnxImport> importOnnxBytes(std::string_view bytes, const std::string& sourceName, const OnnxImportOptions& options)
 {
@@ -562,7 +571,8 @@ Expected<OnnxImport> importOnnxBytes(std::string_view bytes, const std::string& 
     if (options.maxSubtasks < 0)
         return bad("the most sub-tasks must be at least 1");
     if (bytes.size() > static_cast<size_t>(INT_MAX))
-        return bad("is " + std::to_string(bytes.size()) + " bytes; protobuf reads at most 2 GiB (keep the weights in external files)");
+        return bad("is " + std::to_string(bytes.size()) +
+                   " bytes; protobuf reads at most 2 GiB (keep the weights in external files)");
     onnx::ModelProto model;
     if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
         return bad("not an ONNX model, or a truncated one: the protobuf does not parse");
@@ -575,12 +585,14 @@ Expected<OnnxImport> importOnnxBytes(std::string_view bytes, const std::string& 
     if (opset == 0)
         return bad("imports no ai.onnx operator set (opset_import)");
     if (opset < kOnnxMinOpset || opset > kOnnxMaxOpset)
-        return bad("uses ai.onnx opset " + std::to_string(opset) + "; Coinfer imports opsets " + std::to_string(kOnnxMinOpset) + " to "
-                   + std::to_string(kOnnxMaxOpset) + " (convert the model, e.g. with onnx.version_converter)");
+        return bad("uses ai.onnx opset " + std::to_string(opset) + "; Coinfer imports opsets " + std::to_string(kOnnxMinOpset) +
+                   " to " + std::to_string(kOnnxMaxOpset) + " (convert the model, e.g. with onnx.version_converter)");
     try {
         onnxdetail::GraphImport graph(model, sourceName, options, opset);
         OnnxImport result = graph.run();
-        result.dnn.name = onnxnodes::validUtf8(!options.name.empty() ? options.name : !model.graph().name().empty() ? model.graph().name() : "onnx-model");
+        result.dnn.name = onnxnodes::validUtf8(!options.name.empty()           ? options.name
+                                               : !model.graph().name().empty() ? model.graph().name()
+                                                                               : "onnx-model");
         return result;
     } catch (const onnxdetail::ImportFailure& failure) {
         return Unexpected(Error{ErrorCode::BadInput, failure.message});

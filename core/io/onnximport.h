@@ -17,21 +17,21 @@ namespace coinfer {
 
 /// What the importer may change about the model it reads.
 struct OnnxImportOptions {
-    std::string name;                   ///< the description's name; empty: the file's stem (or the graph's name)
-    int inputElementBytes = 1;          ///< bytes per input element: 1 (an 8-bit camera frame) or 4 (fp32)
-    int maxSubtasks = 0;                ///< above 0: merge the cheapest neighbouring sub-tasks until at most this many remain
+    std::string name;                     ///< the description's name; empty: the file's stem (or the graph's name)
+    int inputElementBytes = 1;            ///< bytes per input element: 1 (an 8-bit camera frame) or 4 (fp32)
+    int maxSubtasks = 0;                  ///< above 0: merge the cheapest neighbouring sub-tasks until at most this many remain
     std::vector<std::int64_t> inputShape; ///< non-empty: replaces the data input's shape (N x C x H x W or N x F)
 };
 
 /// An imported model with what the import found.
 struct OnnxImport {
     DnnDescription dnn;
-    int opsetVersion = 0;      ///< the model's ai.onnx opset
-    int nodes = 0;             ///< nodes in the graph (weights' and constants' included)
-    int mappedNodes = 0;       ///< nodes on the path from the input to the output
-    int cuts = 0;              ///< points of the topological order where exactly one tensor is live
-    std::string inputName;     ///< the graph input taken as the data input
-    std::string outputName;    ///< the graph output
+    int opsetVersion = 0;   ///< the model's ai.onnx opset
+    int nodes = 0;          ///< nodes in the graph (weights' and constants' included)
+    int mappedNodes = 0;    ///< nodes on the path from the input to the output
+    int cuts = 0;           ///< points of the topological order where exactly one tensor is live
+    std::string inputName;  ///< the graph input taken as the data input
+    std::string outputName; ///< the graph output
 };
 
 /// The oldest and newest ai.onnx opsets the importer accepts (ONNX 1.12 defines up to 17).
@@ -66,7 +66,8 @@ Expected<std::vector<std::int64_t>> parseOnnxShape(std::string_view text);
 ///
 /// Cost: O(V + E) for the graph work (V nodes, E node inputs) plus ONNX's shape inference,
 /// plus O(S^2) merges for maxSubtasks over S sub-tasks; memory O(size of the model).
-Expected<OnnxImport> importOnnxBytes(std::string_view bytes, const std::string& sourceName, const OnnxImportOptions& options = {});
+Expected<OnnxImport> importOnnxBytes(std::string_view bytes, const std::string& sourceName,
+                                     const OnnxImportOptions& options = {});
 
 /// Reads @p path (within the input size limit of core/io/fileio.h) and imports it as
 /// importOnnxBytes does; the default name is the file's stem. Errors name the path. Weights

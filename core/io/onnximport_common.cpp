@@ -21,8 +21,8 @@ bool isOnnxPath(std::string_view path)
 Expected<std::vector<std::int64_t>> parseOnnxShape(std::string_view text)
 {
     auto bad = [&](const std::string& why) {
-        return Unexpected(Error{ErrorCode::BadInput, "input shape '" + std::string(text) + "': " + why
-                                                         + " (give N x C x H x W or N x features, e.g. 1x3x224x224)"});
+        return Unexpected(Error{ErrorCode::BadInput, "input shape '" + std::string(text) + "': " + why +
+                                                         " (give N x C x H x W or N x features, e.g. 1x3x224x224)"});
     };
     std::vector<std::int64_t> dims;
     size_t start = 0;
@@ -51,20 +51,27 @@ namespace {
 
 Error withoutOnnx(const std::string& source)
 {
-    return Error{ErrorCode::BadInput, source + ": this Coinfer was built without ONNX support; install libonnx-dev and "
-                                               "libprotobuf-dev (scripts/install-deps.sh) and build again with -DCOINFER_ONNX=ON"};
+    return Error{ErrorCode::BadInput, source +
+                                          ": this Coinfer was built without ONNX support; install libonnx-dev and "
+                                          "libprotobuf-dev (scripts/install-deps.sh) and build again with -DCOINFER_ONNX=ON"};
 }
 
 } // namespace
 
-bool onnxImportAvailable() { return false; }
+bool onnxImportAvailable()
+{
+    return false;
+}
 
 Expected<OnnxImport> importOnnxBytes(std::string_view, const std::string& sourceName, const OnnxImportOptions&)
 {
     return Unexpected(withoutOnnx(sourceName));
 }
 
-Expected<OnnxImport> importOnnx(const std::string& path, const OnnxImportOptions&) { return Unexpected(withoutOnnx(path)); }
+Expected<OnnxImport> importOnnx(const std::string& path, const OnnxImportOptions&)
+{
+    return Unexpected(withoutOnnx(path));
+}
 
 #endif
 

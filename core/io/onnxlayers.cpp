@@ -124,8 +124,10 @@ Layer GraphImport::mapPool(int n) const
         const std::int64_t floorWidth = (inDims[3] + 2 * w.padding - w.kernel) / w.stride + 1;
         const std::int64_t ceilWidth = (inDims[3] + 2 * w.padding - w.kernel + w.stride - 1) / w.stride + 1;
         if (floorSize != ceilSize || floorWidth != ceilWidth)
-            failNode(n, "ceil_mode = 1 gives " + std::to_string(ceilSize) + "x" + std::to_string(ceilWidth) + " where Coinfer's "
-                            "pooling gives " + std::to_string(floorSize) + "x" + std::to_string(floorWidth) + "; not supported");
+            failNode(n, "ceil_mode = 1 gives " + std::to_string(ceilSize) + "x" + std::to_string(ceilWidth) +
+                            " where Coinfer's "
+                            "pooling gives " +
+                            std::to_string(floorSize) + "x" + std::to_string(floorWidth) + "; not supported");
     }
     return layer;
 }
@@ -153,7 +155,8 @@ std::optional<Layer> GraphImport::mapClip(int n) const
                 continue;
             std::optional<double> value = constantValue(node.input(i));
             if (!value)
-                failNode(n, std::string("its ") + (i == 1 ? "min" : "max") + " ('" + node.input(i) + "') is not a constant scalar");
+                failNode(n,
+                         std::string("its ") + (i == 1 ? "min" : "max") + " ('" + node.input(i) + "') is not a constant scalar");
             (i == 1 ? low : high) = value;
         }
     }
@@ -186,8 +189,8 @@ Layer GraphImport::mapFlatten(int n) const
     const Dims& outDims = shapeOf(node.output(0), n);
     const std::int64_t axis = node.op_type() == "Flatten" ? intAttribute(node, "axis", 1) : 1;
     if (axis != 1 || outDims.size() != 2 || outDims[0] != inDims[0])
-        failNode(n, "gives " + dimsText(outDims) + " from " + dimsText(inDims)
-                        + "; only flattening each sample (N x C x H x W to N x CHW) is supported");
+        failNode(n, "gives " + dimsText(outDims) + " from " + dimsText(inDims) +
+                        "; only flattening each sample (N x C x H x W to N x CHW) is supported");
     return plainLayer(LayerKind::Flatten);
 }
 
@@ -306,7 +309,8 @@ void GraphImport::checkJoin(int last, size_t branchCount) const
         if (axis < 0)
             axis += rank;
         if (axis != 1)
-            failNode(last, "concatenates along axis " + std::to_string(intAttribute(join, "axis", 1)) + "; only channels (axis 1) are supported");
+            failNode(last, "concatenates along axis " + std::to_string(intAttribute(join, "axis", 1)) +
+                               "; only channels (axis 1) are supported");
     }
 }
 
@@ -327,12 +331,15 @@ std::vector<std::vector<int>> GraphImport::joinedBranches(int begin, int end, co
             const int n = producer == m_producer.end() ? -1 : producer->second;
             const auto position = m_positionInOrder.find(n);
             if (position == m_positionInOrder.end() || position->second < begin || position->second >= end - 1)
-                failNode(last, "has a branch that does not start at the block's input '" + pieceInput + "'; this structure does not fit Coinfer's blocks");
+                failNode(last, "has a branch that does not start at the block's input '" + pieceInput +
+                                   "'; this structure does not fit Coinfer's blocks");
             if (!assigned.insert(n).second)
-                failNode(n, "feeds two branches of " + nodeLabel(last) + " (nested branches); this structure does not fit Coinfer's blocks");
+                failNode(n, "feeds two branches of " + nodeLabel(last) +
+                                " (nested branches); this structure does not fit Coinfer's blocks");
             const std::vector<int> inputs = activationInputs(n);
             if (inputs.size() != 1)
-                failNode(n, "joins branches inside a branch of " + nodeLabel(last) + " (nested branches); this structure does not fit Coinfer's blocks");
+                failNode(n, "joins branches inside a branch of " + nodeLabel(last) +
+                                " (nested branches); this structure does not fit Coinfer's blocks");
             branch.push_back(n);
             tensor = m_graph.node(n).input(inputs.front());
         }
@@ -341,8 +348,9 @@ std::vector<std::vector<int>> GraphImport::joinedBranches(int begin, int end, co
     }
     for (int i = begin; i < end - 1; ++i)
         if (!assigned.count(m_order[static_cast<size_t>(i)]))
-            failNode(m_order[static_cast<size_t>(i)], "is inside the block that " + nodeLabel(last)
-                                                          + " joins but on none of its branches; this structure does not fit Coinfer's blocks");
+            failNode(m_order[static_cast<size_t>(i)],
+                     "is inside the block that " + nodeLabel(last) +
+                         " joins but on none of its branches; this structure does not fit Coinfer's blocks");
     return branches;
 }
 

@@ -92,16 +92,31 @@ bool isDataPosition(const std::string& op, int position)
 /// Ops whose segments join their producer: elementwise on one tensor, or reshaping without cost.
 bool isJoiningOp(const std::string& op)
 {
-    static const std::unordered_set<std::string> ops = {"BatchNormalization", "Relu", "Clip", "HardSwish", "Sigmoid",
-                                                        "Identity", "Dropout", "Flatten", "Reshape", "Squeeze"};
+    static const std::unordered_set<std::string> ops = {"BatchNormalization", "Relu",    "Clip",    "HardSwish", "Sigmoid",
+                                                        "Identity",           "Dropout", "Flatten", "Reshape",   "Squeeze"};
     return ops.count(op) > 0;
 }
 
 bool isSupportedOp(const std::string& op)
 {
-    static const std::unordered_set<std::string> ops = {
-        "Conv", "BatchNormalization", "Relu", "Clip", "HardSwish", "Sigmoid", "MaxPool", "AveragePool", "GlobalAveragePool",
-        "Flatten", "Reshape", "Squeeze", "Gemm", "MatMul", "Add", "Concat", "Identity", "Dropout"};
+    static const std::unordered_set<std::string> ops = {"Conv",
+                                                        "BatchNormalization",
+                                                        "Relu",
+                                                        "Clip",
+                                                        "HardSwish",
+                                                        "Sigmoid",
+                                                        "MaxPool",
+                                                        "AveragePool",
+                                                        "GlobalAveragePool",
+                                                        "Flatten",
+                                                        "Reshape",
+                                                        "Squeeze",
+                                                        "Gemm",
+                                                        "MatMul",
+                                                        "Add",
+                                                        "Concat",
+                                                        "Identity",
+                                                        "Dropout"};
     return ops.count(op) > 0;
 }
 

@@ -26,7 +26,7 @@ namespace {
 /// writer's time and several times the text in memory.
 class PrettyWriter {
 public:
-    explicit PrettyWriter(std::string& out) : m_out(out) {}
+    explicit PrettyWriter(std::string& out) : m_out(out) { }
 
     void beginObject() { open('{'); }
     void endObject() { close('}'); }
@@ -76,7 +76,8 @@ public:
     void string(const std::string& value)
     {
         element();
-        const bool plain = std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+        const bool plain =
+            std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
         if (plain) {
             m_out += '"';
             m_out += value;
@@ -343,8 +344,8 @@ Plan readPlanJson(const Field& root, const Scenario& scenario)
 Expected<Plan> parsePlan(std::string_view text, const std::string& sourceName, const Scenario& scenario)
 {
     // A plan's totals add up many inputs, so it may state more than any one input number.
-    return detail::readDocument<Plan>(text, sourceName, [&](const Field& root) { return readPlanJson(root, scenario); },
-                                      std::numeric_limits<double>::max());
+    return detail::readDocument<Plan>(
+        text, sourceName, [&](const Field& root) { return readPlanJson(root, scenario); }, std::numeric_limits<double>::max());
 }
 
 std::string boundSummary(const Plan& plan)
@@ -411,18 +412,20 @@ std::string planToTable(const Scenario& scenario, const Plan& plan)
         const double saved = localMj > 0 ? 100.0 * (1.0 - user.energyMj / localMj) : 0.0;
         const bool late = !meetsDeadline(user.finishMs, user.deadlineMs);
         const std::string where = user.partition == n ? "local" : user.partition == 0 ? "full offload" : "split";
-        std::snprintf(line, sizeof line, "%-12.12s %9d %6s %11.3f %11.3f %8.2f %11.3f %11.3f  %s%s\n", tableId(scenario.users[m].id).c_str(),
-                      user.partition, user.group < 0 ? "-" : std::to_string(user.group).c_str(), user.energyMj, localMj, saved,
-                      user.finishMs, user.deadlineMs, where.c_str(), late ? ", LATE" : "");
+        std::snprintf(line, sizeof line, "%-12.12s %9d %6s %11.3f %11.3f %8.2f %11.3f %11.3f  %s%s\n",
+                      tableId(scenario.users[m].id).c_str(), user.partition,
+                      user.group < 0 ? "-" : std::to_string(user.group).c_str(), user.energyMj, localMj, saved, user.finishMs,
+                      user.deadlineMs, where.c_str(), late ? ", LATE" : "");
         out += line;
     }
     int rounds = 0;
     for (const UserOutcome& user : plan.users)
         rounds = std::max(rounds, user.group + 1);
-    std::snprintf(line, sizeof line,
-                  "\nalgorithm %s: %s; total %.3f mJ against %.3f mJ computing locally: %.2f%% saved; %zu GPU batches in %d round(s)\n",
-                  plan.algorithm.c_str(), plan.feasible ? "every deadline met" : "INFEASIBLE", plan.totalEnergyMj,
-                  plan.localEnergyMj, plan.savingPercent, plan.batches.size(), rounds);
+    std::snprintf(
+        line, sizeof line,
+        "\nalgorithm %s: %s; total %.3f mJ against %.3f mJ computing locally: %.2f%% saved; %zu GPU batches in %d round(s)\n",
+        plan.algorithm.c_str(), plan.feasible ? "every deadline met" : "INFEASIBLE", plan.totalEnergyMj, plan.localEnergyMj,
+        plan.savingPercent, plan.batches.size(), rounds);
     out += line;
     out += boundSummary(plan) + "\n";
     return out;
@@ -438,9 +441,9 @@ std::string planToPerUserCsv(const Scenario& scenario, const Plan& plan)
     std::string text = "id,partition,group,energy_mj,upload_start_ms,upload_end_ms,finish_ms,deadline_ms\r\n";
     for (size_t m = 0; m < plan.users.size(); ++m) {
         const UserOutcome& u = plan.users[m];
-        text += csvTextField(scenario.users[m].id) + "," + std::to_string(u.partition) + "," + std::to_string(u.group) + ","
-                + number(u.energyMj) + "," + number(u.uploadStartMs) + "," + number(u.uploadEndMs) + "," + number(u.finishMs) + ","
-                + number(u.deadlineMs) + "\r\n";
+        text += csvTextField(scenario.users[m].id) + "," + std::to_string(u.partition) + "," + std::to_string(u.group) + "," +
+                number(u.energyMj) + "," + number(u.uploadStartMs) + "," + number(u.uploadEndMs) + "," + number(u.finishMs) +
+                "," + number(u.deadlineMs) + "\r\n";
     }
     return text;
 }

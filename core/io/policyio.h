@@ -17,9 +17,9 @@ namespace coinfer {
 struct PolicyLayer {
     int inputs = 0;
     int outputs = 0;
-    std::string activation = "linear";        ///< "linear", "relu", "tanh" or "sigmoid"
-    std::vector<double> weightsColumnMajor;   ///< inputs x outputs numbers
-    std::vector<double> bias;                 ///< outputs numbers
+    std::string activation = "linear";      ///< "linear", "relu", "tanh" or "sigmoid"
+    std::vector<double> weightsColumnMajor; ///< inputs x outputs numbers
+    std::vector<double> bias;               ///< outputs numbers
 };
 
 /// What the policy was trained for and how it did on its evaluation traces.

@@ -16,20 +16,35 @@ std::string gpuProfileToJson(const GpuProfile& profile)
 {
     json subtasks = json::array();
     for (const SubtaskProfile& subtask : profile.subtasks)
-        subtasks.push_back({{"name", subtask.name}, {"median_ms", subtask.medianMs}, {"p10_ms", subtask.p10Ms},
-                            {"p90_ms", subtask.p90Ms},
-                            {"affine", {{"alpha_ms", subtask.affine.alphaMs}, {"beta_ms", subtask.affine.betaMs}, {"r2", subtask.affine.r2}}}});
+        subtasks.push_back(
+            {{"name", subtask.name},
+             {"median_ms", subtask.medianMs},
+             {"p10_ms", subtask.p10Ms},
+             {"p90_ms", subtask.p90Ms},
+             {"affine", {{"alpha_ms", subtask.affine.alphaMs}, {"beta_ms", subtask.affine.betaMs}, {"r2", subtask.affine.r2}}}});
     const json document = {
-        {"format", "coinfer-gpu-profile"}, {"version", 1}, {"dnn", profile.dnnName}, {"dnn_signature", profile.dnnSignature},
-        {"gpu", {{"name", profile.gpu.name}, {"compute_capability", profile.gpu.computeCapability},
-                 {"driver_version", profile.gpu.driverVersion}, {"cuda_runtime_version", profile.gpu.cudaRuntimeVersion},
-                 {"cudnn_version", profile.gpu.cudnnVersion}, {"cublas_version", profile.gpu.cublasVersion}}},
-        {"measured_at", profile.measuredAt}, {"tool", profile.tool},
-        {"method", {{"precision", profile.precision}, {"warmup", profile.warmup}, {"repetitions", profile.repetitions},
-                    {"launch", profile.launch},
-                    {"timer", profile.launch == "cuda-graph" ? "CUDA events around each replay of the sub-task's CUDA graph"
-                                                        : "CUDA events around each run of the whole sub-task"}}},
-        {"max_batch", profile.maxBatch()}, {"subtasks", subtasks}};
+        {"format", "coinfer-gpu-profile"},
+        {"version", 1},
+        {"dnn", profile.dnnName},
+        {"dnn_signature", profile.dnnSignature},
+        {"gpu",
+         {{"name", profile.gpu.name},
+          {"compute_capability", profile.gpu.computeCapability},
+          {"driver_version", profile.gpu.driverVersion},
+          {"cuda_runtime_version", profile.gpu.cudaRuntimeVersion},
+          {"cudnn_version", profile.gpu.cudnnVersion},
+          {"cublas_version", profile.gpu.cublasVersion}}},
+        {"measured_at", profile.measuredAt},
+        {"tool", profile.tool},
+        {"method",
+         {{"precision", profile.precision},
+          {"warmup", profile.warmup},
+          {"repetitions", profile.repetitions},
+          {"launch", profile.launch},
+          {"timer", profile.launch == "cuda-graph" ? "CUDA events around each replay of the sub-task's CUDA graph"
+                                                   : "CUDA events around each run of the whole sub-task"}}},
+        {"max_batch", profile.maxBatch()},
+        {"subtasks", subtasks}};
     return document.dump(1) + "\n";
 }
 
@@ -43,7 +58,9 @@ GpuProfile readProfileJson(const Field& root)
     profile.dnnSignature = root.at("dnn_signature").string();
     const Field gpu = root.at("gpu");
     profile.gpu.name = gpu.at("name").string(false);
-    auto optionalText = [](const Field& parent, const char* key) { return parent.has(key) ? parent.at(key).string() : std::string(); };
+    auto optionalText = [](const Field& parent, const char* key) {
+        return parent.has(key) ? parent.at(key).string() : std::string();
+    };
     profile.gpu.computeCapability = optionalText(gpu, "compute_capability");
     profile.gpu.driverVersion = optionalText(gpu, "driver_version");
     profile.gpu.cudaRuntimeVersion = optionalText(gpu, "cuda_runtime_version");
@@ -89,21 +106,24 @@ Expected<GpuProfile> readGpuProfile(const std::string& path)
 Expected<void> checkProfileMatches(const GpuProfile& profile, const DnnDescription& dnn, const std::string& profileSource)
 {
     auto mismatch = [&](const std::string& what) {
-        return Unexpected(Error{ErrorCode::BadInput, profileSource + ": this profile does not match DNN '" + dnn.name + "': " + what});
+        return Unexpected(
+            Error{ErrorCode::BadInput, profileSource + ": this profile does not match DNN '" + dnn.name + "': " + what});
     };
     if (profile.subtasks.size() != dnn.subtasks.size())
-        return mismatch("it has " + std::to_string(profile.subtasks.size()) + " sub-tasks, the DNN has " + std::to_string(dnn.subtasks.size()));
+        return mismatch("it has " + std::to_string(profile.subtasks.size()) + " sub-tasks, the DNN has " +
+                        std::to_string(dnn.subtasks.size()));
     for (size_t s = 0; s < dnn.subtasks.size(); ++s)
         if (profile.subtasks[s].name != dnn.subtasks[s].name)
-            return mismatch("subtasks[" + std::to_string(s) + "] is \"" + profile.subtasks[s].name + "\" in the profile and \""
-                            + dnn.subtasks[s].name + "\" in the DNN");
+            return mismatch("subtasks[" + std::to_string(s) + "] is \"" + profile.subtasks[s].name + "\" in the profile and \"" +
+                            dnn.subtasks[s].name + "\" in the DNN");
     if (!profile.dnnSignature.empty() && profile.dnnSignature != dnnSignature(dnn))
-        return mismatch("its layers differ (signature " + profile.dnnSignature + " against " + dnnSignature(dnn)
-                        + "); measure this DNN again");
+        return mismatch("its layers differ (signature " + profile.dnnSignature + " against " + dnnSignature(dnn) +
+                        "); measure this DNN again");
     return {};
 }
 
-Expected<Dnn> profiledDnn(const DnnDescription& description, const GpuProfile& profile, const std::string& profileSource, int maxBatch)
+Expected<Dnn> profiledDnn(const DnnDescription& description, const GpuProfile& profile, const std::string& profileSource,
+                          int maxBatch)
 {
     Expected<std::vector<SubtaskStats>> stats = analyzeDnn(description);
     if (!stats)

@@ -22,7 +22,7 @@ namespace od = simdjson::ondemand;
 
 /// Thrown when the text is anything the fast reader does not read exactly as the path-naming
 /// reader would; the caller then runs that reader.
-struct GiveUp {};
+struct GiveUp { };
 
 void require(bool condition)
 {
@@ -69,8 +69,14 @@ double number(od::value value, double min = -1e308, bool exclusive = false)
     return x;
 }
 
-double positive(od::value value) { return number(value, 0.0, true); }
-double nonNegative(od::value value) { return number(value, 0.0, false); }
+double positive(od::value value)
+{
+    return number(value, 0.0, true);
+}
+double nonNegative(od::value value)
+{
+    return number(value, 0.0, false);
+}
 
 /// Field::integer(): an integer or an integral float in [min, max].
 long long integer(od::value value, long long min, long long max)
@@ -430,7 +436,8 @@ Scenario readRoot(od::document& document, const ScenarioLimits& limits)
     std::unordered_set<std::string_view> ids;
     ids.reserve(scenario.users.size());
     for (User& user : scenario.users) {
-        require(static_cast<long long>(user.localLatencyMs.size()) == n && static_cast<long long>(user.localEnergyMj.size()) == n);
+        require(static_cast<long long>(user.localLatencyMs.size()) == n &&
+                static_cast<long long>(user.localEnergyMj.size()) == n);
         const DeviceClass* device = nullptr;
         if (!user.deviceClass.empty()) {
             for (const DeviceClass& candidate : scenario.deviceClasses)

@@ -58,10 +58,10 @@ namespace formdetail {
 
 /// Where each expanded user of a document comes from.
 struct Layout {
-    std::vector<size_t> plain;                 ///< "users" index of each explicit user, in expanded order
-    long long generated = 0;                   ///< users the population generates
-    std::string prefix = "u";                  ///< their ids: prefix + 1..generated
-    std::map<long long, size_t> overrides;     ///< generated number -> "users" index of the entry replacing it
+    std::vector<size_t> plain;             ///< "users" index of each explicit user, in expanded order
+    long long generated = 0;               ///< users the population generates
+    std::string prefix = "u";              ///< their ids: prefix + 1..generated
+    std::map<long long, size_t> overrides; ///< generated number -> "users" index of the entry replacing it
 };
 
 /// The number k of a generated id prefix + k (1 <= k <= generated), or 0.
@@ -177,7 +177,8 @@ std::optional<Json> entryFor(const Json& base, const User& user, const Scenario&
         entry.erase("channel_gain");
         entry["uplink_rate_mbps"] = user.uplinkRateMbps;
         if (readsAs(entry, user, context)) {
-            note = "User " + user.id + "'s uplink rate is now stated in the file, since its distance would give another rate "
+            note = "User " + user.id +
+                   "'s uplink rate is now stated in the file, since its distance would give another rate "
                    "with the edited power.";
             return entry;
         }
@@ -227,9 +228,13 @@ int detectIndent(const std::string& text)
 
 using namespace formdetail;
 
-ScenarioForm::ScenarioForm() : m_state(std::make_unique<State>()) {}
+ScenarioForm::ScenarioForm() : m_state(std::make_unique<State>())
+{
+}
 ScenarioForm::~ScenarioForm() = default;
-ScenarioForm::ScenarioForm(const ScenarioForm& other) : m_state(std::make_unique<State>(*other.m_state)) {}
+ScenarioForm::ScenarioForm(const ScenarioForm& other) : m_state(std::make_unique<State>(*other.m_state))
+{
+}
 ScenarioForm& ScenarioForm::operator=(const ScenarioForm& other)
 {
     if (this != &other)
@@ -303,8 +308,8 @@ bool sameDirectory(const std::string& a, const std::string& b)
 {
     namespace fs = std::filesystem;
     std::error_code error;
-    return fs::absolute(fs::path(a.empty() ? "." : a), error).lexically_normal()
-           == fs::absolute(fs::path(b.empty() ? "." : b), error).lexically_normal();
+    return fs::absolute(fs::path(a.empty() ? "." : a), error).lexically_normal() ==
+           fs::absolute(fs::path(b.empty() ? "." : b), error).lexically_normal();
 }
 
 } // namespace
@@ -316,7 +321,8 @@ std::string ScenarioForm::text(const std::string& saveDir) const
     bool moved = false;
     if (rebasing) {
         // Every path a scenario reads relative to its own folder.
-        const std::pair<const char*, const char*> references[] = {{"dnn", "description"}, {"dnn", "gpu_profile"}, {"online", "trace"}};
+        const std::pair<const char*, const char*> references[] = {
+            {"dnn", "description"}, {"dnn", "gpu_profile"}, {"online", "trace"}};
         for (const auto& [block, key] : references)
             if (auto section = document.find(block); section != document.end() && section->is_object())
                 if (auto file = section->find(key); file != section->end() && file->is_string()) {
@@ -392,7 +398,7 @@ namespace formdetail {
 /// Builds a FormChange step by step against a document that the steps would produce.
 class ChangeBuilder {
 public:
-    explicit ChangeBuilder(const Json& document) : m_document(document) {}
+    explicit ChangeBuilder(const Json& document) : m_document(document) { }
 
     void setKey(const std::string& key, std::optional<Json> after)
     {
@@ -426,7 +432,7 @@ private:
 
 /// Shared steps of the edit functions, with access to FormChange's internals.
 struct ScenarioForm::Editor {
-    Editor(const Json& formDocument, const Scenario& currentScenario) : document(formDocument), current(currentScenario) {}
+    Editor(const Json& formDocument, const Scenario& currentScenario) : document(formDocument), current(currentScenario) { }
 
     const Json& document;
     const Scenario& current;
@@ -561,7 +567,8 @@ bool sameLayers(const Dnn& before, const Dnn& after)
     for (size_t n = 0; n < before.subtasks.size(); ++n) {
         const Subtask& a = before.subtasks[n];
         const Subtask& b = after.subtasks[n];
-        if (a.name != b.name || a.outputBytes != b.outputBytes || a.flops != b.flops || a.edgeLatencyMs.size() != b.edgeLatencyMs.size())
+        if (a.name != b.name || a.outputBytes != b.outputBytes || a.flops != b.flops ||
+            a.edgeLatencyMs.size() != b.edgeLatencyMs.size())
             return false;
     }
     return true;
@@ -573,8 +580,8 @@ FormChange ScenarioForm::replaceScenario(const Scenario& current, const Scenario
 {
     Editor editor{m_state->document, current};
     const Json& document = m_state->document;
-    if (current.name != after.name || current.online != after.online || current.deviceClasses != after.deviceClasses
-        || current.hasChannel != after.hasChannel || current.channel != after.channel || current.users.size() != after.users.size())
+    if (current.name != after.name || current.online != after.online || current.deviceClasses != after.deviceClasses ||
+        current.hasChannel != after.hasChannel || current.channel != after.channel || current.users.size() != after.users.size())
         return editor.wholeTableForm(after, "This change has no finer form in the file.");
     std::string note;
     if (current.dnn != after.dnn) {
@@ -607,7 +614,8 @@ FormChange ScenarioForm::replaceScenario(const Scenario& current, const Scenario
         size_t index = 0;
         if (m < layout.plain.size())
             index = layout.plain[m];
-        else if (auto override = layout.overrides.find(static_cast<long long>(m - layout.plain.size()) + 1); override != layout.overrides.end())
+        else if (auto override = layout.overrides.find(static_cast<long long>(m - layout.plain.size()) + 1);
+                 override != layout.overrides.end())
             index = override->second;
         else if (current.users[m] == after.users[m])
             continue;

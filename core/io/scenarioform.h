@@ -66,8 +66,8 @@ public:
     /// Reads @p text as parseScenario() does (same messages, limits and warnings; relative file
     /// names resolved against @p sourceName's directory) and keeps it; @p scenario receives the
     /// expanded instance. O(size + M*N).
-    static Expected<ScenarioForm> parse(std::string text, const std::string& sourceName, Scenario& scenario, const ScenarioLimits& limits = {},
-                                        std::vector<std::string>* warnings = nullptr);
+    static Expected<ScenarioForm> parse(std::string text, const std::string& sourceName, Scenario& scenario,
+                                        const ScenarioLimits& limits = {}, std::vector<std::string>* warnings = nullptr);
     /// Reads the file at @p path (readTextFile's limits apply).
     static Expected<ScenarioForm> read(const std::string& path, Scenario& scenario, const ScenarioLimits& limits = {},
                                        std::vector<std::string>* warnings = nullptr);

@@ -31,7 +31,6 @@ using nlohmann::json;
 
 namespace {
 
-
 std::vector<double> readEdgeCurve(const Field& subtask, std::optional<long long> maxBatch)
 {
     const int forms = subtask.has("edge_latency_ms") + subtask.has("edge_affine_ms") + subtask.has("edge_constant_ms");
@@ -79,7 +78,8 @@ Dnn readDescribedDnn(const Field& field, const ScenarioLimits& limits, const std
         field.fail("gives both \"builtin\" and \"description\"; keep one");
     const bool builtin = field.has("builtin");
     const Field source = builtin ? field.at("builtin") : field.at("description");
-    Expected<DnnDescription> description = builtin ? builtinDnn(source.string(false)) : loadDnn(resolvePath(source.string(false), baseDir));
+    Expected<DnnDescription> description =
+        builtin ? builtinDnn(source.string(false)) : loadDnn(resolvePath(source.string(false), baseDir));
     if (!description)
         source.fail(description.error().message);
     const Field profileField = field.at("gpu_profile");
@@ -91,19 +91,20 @@ Dnn readDescribedDnn(const Field& field, const ScenarioLimits& limits, const std
     if (auto max = field.find("max_batch")) {
         maxBatch = max->integer(1, std::min<long long>(profile->maxBatch(), limits.maxBatch));
     } else if (maxBatch > limits.maxBatch) {
-        profileField.fail("measures batch sizes up to " + std::to_string(maxBatch) + "; this reader accepts at most "
-                          + std::to_string(limits.maxBatch) + " (set dnn.max_batch)");
+        profileField.fail("measures batch sizes up to " + std::to_string(maxBatch) + "; this reader accepts at most " +
+                          std::to_string(limits.maxBatch) + " (set dnn.max_batch)");
     }
     Expected<Dnn> dnn = profiledDnn(*description, *profile, profilePath, static_cast<int>(maxBatch));
     if (!dnn)
         profileField.fail(dnn.error().message);
     const long long count = dnn->subtaskCount();
     if (count > limits.maxSubtasks)
-        source.fail("has " + std::to_string(count) + " sub-tasks; this reader accepts at most " + std::to_string(limits.maxSubtasks));
+        source.fail("has " + std::to_string(count) + " sub-tasks; this reader accepts at most " +
+                    std::to_string(limits.maxSubtasks));
     if (maxBatch * count > limits.maxCurveCells)
-        profileField.fail("needs " + std::to_string(maxBatch) + " batch sizes x " + std::to_string(count) + " sub-tasks = "
-                          + std::to_string(maxBatch * count) + " latency values, more than the limit of "
-                          + std::to_string(limits.maxCurveCells) + "; set a lower dnn.max_batch");
+        profileField.fail("needs " + std::to_string(maxBatch) + " batch sizes x " + std::to_string(count) +
+                          " sub-tasks = " + std::to_string(maxBatch * count) + " latency values, more than the limit of " +
+                          std::to_string(limits.maxCurveCells) + "; set a lower dnn.max_batch");
     return *dnn;
 }
 
@@ -121,11 +122,13 @@ Dnn readDnn(const Field& field, const ScenarioLimits& limits, const std::string&
     const Field subtasks = field.at("subtasks");
     const size_t count = subtasks.arraySize();
     if (static_cast<long long>(count) > limits.maxSubtasks)
-        subtasks.fail("has " + std::to_string(count) + " sub-tasks; this reader accepts at most " + std::to_string(limits.maxSubtasks));
+        subtasks.fail("has " + std::to_string(count) + " sub-tasks; this reader accepts at most " +
+                      std::to_string(limits.maxSubtasks));
     if (maxBatch && *maxBatch * static_cast<long long>(count) > limits.maxCurveCells)
-        field.at("max_batch").fail("needs " + std::to_string(*maxBatch) + " batch sizes x " + std::to_string(count) + " sub-tasks = "
-                                   + std::to_string(*maxBatch * static_cast<long long>(count)) + " latency values, more than the limit of "
-                                   + std::to_string(limits.maxCurveCells) + "; lower max_batch or the number of sub-tasks");
+        field.at("max_batch")
+            .fail("needs " + std::to_string(*maxBatch) + " batch sizes x " + std::to_string(count) + " sub-tasks = " +
+                  std::to_string(*maxBatch * static_cast<long long>(count)) + " latency values, more than the limit of " +
+                  std::to_string(limits.maxCurveCells) + "; lower max_batch or the number of sub-tasks");
     for (size_t n = 0; n < count; ++n) {
         const Field entry = subtasks.at(n);
         if (!entry.isObject())
@@ -136,15 +139,16 @@ Dnn readDnn(const Field& field, const ScenarioLimits& limits, const std::string&
         subtask.flops = entry.at("flops").nonNegative();
         subtask.edgeLatencyMs = readEdgeCurve(entry, maxBatch);
         if (static_cast<long long>(subtask.edgeLatencyMs.size()) > limits.maxBatch)
-            entry.at("edge_latency_ms").fail("covers batch sizes up to " + std::to_string(subtask.edgeLatencyMs.size())
-                                             + "; this reader accepts at most " + std::to_string(limits.maxBatch));
+            entry.at("edge_latency_ms")
+                .fail("covers batch sizes up to " + std::to_string(subtask.edgeLatencyMs.size()) +
+                      "; this reader accepts at most " + std::to_string(limits.maxBatch));
         if (!maxBatch) {
             maxBatch = static_cast<long long>(subtask.edgeLatencyMs.size()); // the first table sets B_max for the rest
             if (*maxBatch * static_cast<long long>(count) > limits.maxCurveCells)
-                entry.at("edge_latency_ms").fail("sets " + std::to_string(*maxBatch) + " batch sizes x " + std::to_string(count)
-                                                 + " sub-tasks = " + std::to_string(*maxBatch * static_cast<long long>(count))
-                                                 + " latency values, more than the limit of " + std::to_string(limits.maxCurveCells)
-                                                 + "; shorten the tables or use fewer sub-tasks");
+                entry.at("edge_latency_ms")
+                    .fail("sets " + std::to_string(*maxBatch) + " batch sizes x " + std::to_string(count) + " sub-tasks = " +
+                          std::to_string(*maxBatch * static_cast<long long>(count)) + " latency values, more than the limit of " +
+                          std::to_string(limits.maxCurveCells) + "; shorten the tables or use fewer sub-tasks");
         }
         dnn.subtasks.push_back(std::move(subtask));
     }
@@ -172,8 +176,8 @@ std::vector<DeviceClass> readDeviceClasses(const Field& root)
         DeviceClass device;
         device.name = entry.at("name").string(false);
         if (device.name.size() > kMaxIdBytes) // every user of the class holds a copy
-            entry.at("name").fail("is " + std::to_string(device.name.size()) + " bytes long; a device class name may be at most "
-                                  + std::to_string(kMaxIdBytes) + " bytes");
+            entry.at("name").fail("is " + std::to_string(device.name.size()) +
+                                  " bytes long; a device class name may be at most " + std::to_string(kMaxIdBytes) + " bytes");
         for (const DeviceClass& other : classes)
             if (other.name == device.name)
                 entry.at("name").fail("\"" + device.name + "\" is already the name of another device class");
@@ -218,7 +222,8 @@ User readUser(const Field& entry, const Dnn& dnn, const std::vector<DeviceClass>
     const Field id = entry.at("id");
     user.id = id.string(false);
     if (user.id.size() > kMaxIdBytes)
-        id.fail("is " + std::to_string(user.id.size()) + " bytes long; an id may be at most " + std::to_string(kMaxIdBytes) + " bytes");
+        id.fail("is " + std::to_string(user.id.size()) + " bytes long; an id may be at most " + std::to_string(kMaxIdBytes) +
+                " bytes");
     user.deadlineMs = entry.at("deadline_ms").positive();
     const DeviceClass* device = nullptr;
     if (auto name = entry.find("device_class")) {
@@ -259,8 +264,8 @@ User readUser(const Field& entry, const Dnn& dnn, const std::vector<DeviceClass>
     } else if (entry.has("distance_m") || entry.has("channel_gain")) {
         if (!channel)
             entry.fail("gives a distance or channel gain, so the scenario needs a \"channel\" block");
-        const double gain = entry.has("distance_m") ? pathGain(*channel, entry.at("distance_m").positive())
-                                                    : entry.at("channel_gain").positive();
+        const double gain =
+            entry.has("distance_m") ? pathGain(*channel, entry.at("distance_m").positive()) : entry.at("channel_gain").positive();
         user.uplinkRateMbps = shannonRateMbps(*channel, user.txPowerW, gain);
         if (!(user.uplinkRateMbps > 0))
             entry.fail("gives an uplink rate of 0 Mbps from its channel parameters");
@@ -293,8 +298,9 @@ PopulationSpec readPopulation(const Field& field, const std::vector<DeviceClass>
     if (auto prefix = field.find("id_prefix")) {
         spec.idPrefix = prefix->string();
         if (spec.idPrefix.size() > kMaxIdPrefixBytes)
-            prefix->fail("is " + std::to_string(spec.idPrefix.size()) + " bytes long; it may be at most " + std::to_string(kMaxIdPrefixBytes)
-                         + " bytes (an id, prefix and number, at most " + std::to_string(kMaxIdBytes) + ")");
+            prefix->fail("is " + std::to_string(spec.idPrefix.size()) + " bytes long; it may be at most " +
+                         std::to_string(kMaxIdPrefixBytes) + " bytes (an id, prefix and number, at most " +
+                         std::to_string(kMaxIdBytes) + ")");
     }
     const Field mix = field.at("device_mix");
     const size_t count = mix.arraySize();
@@ -357,8 +363,8 @@ OnlineSettings readOnline(const Field& field, const std::vector<User>& users, co
             field.at("rate_per_s").fail("conflicts with \"process\": \"mmpp\", whose states give the rates");
         for (size_t i = 0; i < users.size(); ++i)
             if (users[i].arrivalRatePerSecond > 0)
-                field.at("process").fail("\"mmpp\" gives every user the states' rates, but user \"" + users[i].id
-                                         + "\" has its own arrival_rate_per_s");
+                field.at("process").fail("\"mmpp\" gives every user the states' rates, but user \"" + users[i].id +
+                                         "\" has its own arrival_rate_per_s");
     } else {
         for (const char* key : {"states", "per_user"})
             if (field.has(key))
@@ -367,7 +373,8 @@ OnlineSettings readOnline(const Field& field, const std::vector<User>& users, co
     if (auto rate = field.find("rate_per_s"))
         online.ratePerSecond = rate->nonNegative();
     if (online.bernoulli && online.ratePerSecond * online.slotMs / 1000 > 1)
-        field.at("rate_per_s").fail("with Bernoulli arrivals, rate_per_s x slot_ms / 1000 is a probability and must be at most 1");
+        field.at("rate_per_s")
+            .fail("with Bernoulli arrivals, rate_per_s x slot_ms / 1000 is a probability and must be at most 1");
     if (auto jitter = field.find("deadline_jitter")) {
         online.deadlineJitter = jitter->nonNegative();
         if (online.deadlineJitter >= 1)
@@ -380,7 +387,8 @@ OnlineSettings readOnline(const Field& field, const std::vector<User>& users, co
         std::vector<std::string> ids;
         for (const User& user : users)
             ids.push_back(user.id);
-        Expected<std::vector<TraceArrival>> arrivals = readArrivalTrace(resolvePath(online.tracePath, baseDir), ids, online.horizonMs);
+        Expected<std::vector<TraceArrival>> arrivals =
+            readArrivalTrace(resolvePath(online.tracePath, baseDir), ids, online.horizonMs);
         if (!arrivals)
             trace->fail(arrivals.error().message);
         online.trace = std::move(*arrivals);
@@ -393,9 +401,9 @@ void requireTableRoom(const Field& field, long long already, long long users, in
 {
     const long long cells = (already + users) * (subtasks + 1LL);
     if (cells > limits.maxTableCells)
-        field.fail("makes " + std::to_string(already + users) + " users x " + std::to_string(subtasks + 1) + " partitions = "
-                   + std::to_string(cells) + " table cells, more than the limit of " + std::to_string(limits.maxTableCells)
-                   + "; use fewer users or sub-tasks");
+        field.fail("makes " + std::to_string(already + users) + " users x " + std::to_string(subtasks + 1) +
+                   " partitions = " + std::to_string(cells) + " table cells, more than the limit of " +
+                   std::to_string(limits.maxTableCells) + "; use fewer users or sub-tasks");
 }
 
 /// Fails, naming the user, when a user's derived quantities cannot be represented.
@@ -417,17 +425,21 @@ void requireArrivalRoom(const Field& online, const Scenario& scenario, const Sce
 {
     double ratePerSecond = 0;
     for (const User& user : scenario.users)
-        ratePerSecond += scenario.online.mmpp ? scenario.online.mmppMeanRatePerSecond()
-                         : user.arrivalRatePerSecond > 0 ? user.arrivalRatePerSecond : scenario.online.ratePerSecond;
+        ratePerSecond += scenario.online.mmpp            ? scenario.online.mmppMeanRatePerSecond()
+                         : user.arrivalRatePerSecond > 0 ? user.arrivalRatePerSecond
+                                                         : scenario.online.ratePerSecond;
     const double expected = ratePerSecond * scenario.online.horizonMs / 1000.0;
     if (expected > static_cast<double>(limits.maxArrivalsPerEpisode))
-        online.fail("expects " + std::to_string(static_cast<long long>(expected)) + " tasks per episode (rates x horizon_ms), more than the limit of "
-                    + std::to_string(limits.maxArrivalsPerEpisode) + "; lower rate_per_s or horizon_ms");
-    const double draws = static_cast<double>(scenario.users.size()) * std::ceil(scenario.online.horizonMs / scenario.online.slotMs);
+        online.fail("expects " + std::to_string(static_cast<long long>(expected)) +
+                    " tasks per episode (rates x horizon_ms), more than the limit of " +
+                    std::to_string(limits.maxArrivalsPerEpisode) + "; lower rate_per_s or horizon_ms");
+    const double draws =
+        static_cast<double>(scenario.users.size()) * std::ceil(scenario.online.horizonMs / scenario.online.slotMs);
     if (scenario.online.bernoulli && draws > static_cast<double>(limits.maxArrivalDraws))
-        online.fail("draws Bernoulli arrivals for " + std::to_string(scenario.users.size()) + " users in each of "
-                    + std::to_string(static_cast<long long>(std::ceil(scenario.online.horizonMs / scenario.online.slotMs)))
-                    + " slots, more than the limit of " + std::to_string(limits.maxArrivalDraws) + " draws; lower horizon_ms or raise slot_ms");
+        online.fail("draws Bernoulli arrivals for " + std::to_string(scenario.users.size()) + " users in each of " +
+                    std::to_string(static_cast<long long>(std::ceil(scenario.online.horizonMs / scenario.online.slotMs))) +
+                    " slots, more than the limit of " + std::to_string(limits.maxArrivalDraws) +
+                    " draws; lower horizon_ms or raise slot_ms");
 }
 
 /// An entry of "users" with the id of a generated user replaces that user where the population
@@ -437,7 +449,7 @@ void requireArrivalRoom(const Field& online, const Scenario& scenario, const Sce
 void applyOverrides(std::vector<User>& users, size_t explicitCount)
 {
     if (explicitCount == 0)
-        return; // nothing overrides: the population stays as generated
+        return;                                        // nothing overrides: the population stays as generated
     std::unordered_map<std::string, size_t> generated; // owns its keys: the users below are moved over
     generated.reserve(users.size() - explicitCount);
     for (size_t i = explicitCount; i < users.size(); ++i)
@@ -476,7 +488,8 @@ Scenario readScenarioJson(const Field& root, const ScenarioLimits& limits, const
     if (auto users = root.find("users")) {
         const size_t count = users->arraySize(root.has("population"));
         if (static_cast<long long>(count) > limits.maxUsers)
-            users->fail("has " + std::to_string(count) + " users; this reader accepts at most " + std::to_string(limits.maxUsers));
+            users->fail("has " + std::to_string(count) + " users; this reader accepts at most " +
+                        std::to_string(limits.maxUsers));
         requireTableRoom(*users, 0, static_cast<long long>(count), scenario.dnn.subtaskCount(), limits);
         for (size_t i = 0; i < count; ++i)
             scenario.users.push_back(readUser(users->at(i), scenario.dnn, classes, channel));
@@ -540,8 +553,8 @@ std::string detail::unrepresentable(const User& user, const Dnn& dnn)
         largestWritten = std::max({largestWritten, user.localLatencyMs[n], user.localEnergyMj[n]});
     if (largestWritten > kMaxInputMagnitude) {
         std::ostringstream text;
-        text << "its local latency, local energy or uplink rate comes to " << largestWritten << ", beyond "
-             << kMaxInputMagnitude << ", the most a scenario file may state; check its rate, power and CPU model";
+        text << "its local latency, local energy or uplink rate comes to " << largestWritten << ", beyond " << kMaxInputMagnitude
+             << ", the most a scenario file may state; check its rate, power and CPU model";
         return text.str();
     }
     return {};
@@ -549,12 +562,13 @@ std::string detail::unrepresentable(const User& user, const Dnn& dnn)
 
 User detail::readUserEntry(const nlohmann::json& entry, const Scenario& scenario)
 {
-    const std::optional<ChannelModel> channel = scenario.hasChannel ? std::optional<ChannelModel>(scenario.channel) : std::nullopt;
+    const std::optional<ChannelModel> channel =
+        scenario.hasChannel ? std::optional<ChannelModel>(scenario.channel) : std::nullopt;
     return readUser(Field(entry, "users[]"), scenario.dnn, scenario.deviceClasses, channel);
 }
 
-Expected<Scenario> detail::parseScenarioWithPaths(std::string_view text, const std::string& sourceName, const ScenarioLimits& limits,
-                                    std::vector<std::string>* warnings)
+Expected<Scenario> detail::parseScenarioWithPaths(std::string_view text, const std::string& sourceName,
+                                                  const ScenarioLimits& limits, std::vector<std::string>* warnings)
 {
     const std::string baseDir = std::filesystem::path(sourceName).parent_path().string();
     return detail::readDocument<Scenario>(
@@ -596,12 +610,17 @@ std::string scenarioToJson(const Scenario& scenario)
 {
     json subtasks = json::array();
     for (const Subtask& subtask : scenario.dnn.subtasks)
-        subtasks.push_back({{"name", subtask.name}, {"output_bytes", subtask.outputBytes}, {"flops", subtask.flops},
+        subtasks.push_back({{"name", subtask.name},
+                            {"output_bytes", subtask.outputBytes},
+                            {"flops", subtask.flops},
                             {"edge_latency_ms", subtask.edgeLatencyMs}});
     json users = json::array();
     for (const User& user : scenario.users) {
-        json entry = {{"id", user.id}, {"deadline_ms", user.deadlineMs}, {"local_latency_ms", user.localLatencyMs},
-                      {"local_energy_mj", user.localEnergyMj}, {"uplink_rate_mbps", user.uplinkRateMbps},
+        json entry = {{"id", user.id},
+                      {"deadline_ms", user.deadlineMs},
+                      {"local_latency_ms", user.localLatencyMs},
+                      {"local_energy_mj", user.localEnergyMj},
+                      {"uplink_rate_mbps", user.uplinkRateMbps},
                       {"tx_power_w", user.txPowerW}};
         if (!user.deviceClass.empty() && !scenario.deviceClasses.empty())
             entry["device_class"] = user.deviceClass; // informative: the tables above take precedence
@@ -611,26 +630,37 @@ std::string scenarioToJson(const Scenario& scenario)
             entry["deadline_jitter"] = user.deadlineJitter;
         users.push_back(std::move(entry));
     }
-    json document = {{"format", "coinfer-scenario"}, {"version", 1}, {"name", scenario.name},
+    json document = {{"format", "coinfer-scenario"},
+                     {"version", 1},
+                     {"name", scenario.name},
                      {"dnn", {{"name", scenario.dnn.name}, {"input_bytes", scenario.dnn.inputBytes}, {"subtasks", subtasks}}},
                      {"users", users}};
     if (!scenario.deviceClasses.empty()) {
         json classes = json::array();
         for (const DeviceClass& device : scenario.deviceClasses)
-            classes.push_back({{"name", device.name}, {"tx_power_w", device.txPowerW},
-                               {"cpu", {{"frequency_ghz", device.cpu.frequencyGhz}, {"cycles_per_flop", device.cpu.cyclesPerFlop},
-                                        {"kappa", device.cpu.kappa}}}});
+            classes.push_back({{"name", device.name},
+                               {"tx_power_w", device.txPowerW},
+                               {"cpu",
+                                {{"frequency_ghz", device.cpu.frequencyGhz},
+                                 {"cycles_per_flop", device.cpu.cyclesPerFlop},
+                                 {"kappa", device.cpu.kappa}}}});
         document["device_classes"] = classes;
     }
     if (scenario.hasChannel)
-        document["channel"] = {{"bandwidth_mhz", scenario.channel.bandwidthMhz}, {"noise_dbm_per_hz", scenario.channel.noiseDbmPerHz},
-                               {"path_loss", {{"reference_db", scenario.channel.pathLossReferenceDb},
-                                              {"exponent", scenario.channel.pathLossExponent}}}};
+        document["channel"] = {
+            {"bandwidth_mhz", scenario.channel.bandwidthMhz},
+            {"noise_dbm_per_hz", scenario.channel.noiseDbmPerHz},
+            {"path_loss",
+             {{"reference_db", scenario.channel.pathLossReferenceDb}, {"exponent", scenario.channel.pathLossExponent}}}};
     if (scenario.online.present) {
         const OnlineSettings& online = scenario.online;
-        document["online"] = {{"slot_ms", online.slotMs}, {"horizon_ms", online.horizonMs},
-                              {"process", online.mmpp ? "mmpp" : online.bernoulli ? "bernoulli" : "poisson"},
-                              {"deadline_jitter", online.deadlineJitter}, {"seed", online.seed}};
+        document["online"] = {{"slot_ms", online.slotMs},
+                              {"horizon_ms", online.horizonMs},
+                              {"process", online.mmpp        ? "mmpp"
+                                          : online.bernoulli ? "bernoulli"
+                                                             : "poisson"},
+                              {"deadline_jitter", online.deadlineJitter},
+                              {"seed", online.seed}};
         if (online.mmpp) {
             json states = json::array();
             for (const MmppState& state : online.mmppStates)

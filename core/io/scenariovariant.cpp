@@ -31,7 +31,8 @@ Expected<void> requireBlock(const nlohmann::json& root, const char* block, const
 {
     if (root.is_object() && root.contains(block) && root.at(block).is_object())
         return {};
-    return Unexpected(Error{ErrorCode::BadInput, sourceName + ": " + what + " needs a \"" + block + "\" block, which the file lacks"});
+    return Unexpected(
+        Error{ErrorCode::BadInput, sourceName + ": " + what + " needs a \"" + block + "\" block, which the file lacks"});
 }
 
 Expected<void> applyEdits(nlohmann::json& root, const std::string& sourceName, const ScenarioFileEdits& edits)

@@ -28,8 +28,8 @@ Expected<PopulationFacts> readPopulationFacts(std::string_view text, const std::
 
 /// Changes made to a scenario file's form before it is read.
 struct ScenarioFileEdits {
-    std::optional<long long> populationCount;     ///< population.count; needs a population block
-    std::optional<std::uint64_t> populationSeed;  ///< population.seed; needs a population block
+    std::optional<long long> populationCount;    ///< population.count; needs a population block
+    std::optional<std::uint64_t> populationSeed; ///< population.seed; needs a population block
     /// Multiplies every tx_power_w of the file (device classes and users); users whose rate
     /// comes from the channel get the Shannon rate of the new power.
     double txPowerScale = 1;

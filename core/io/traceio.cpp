@@ -21,8 +21,8 @@ struct RowProblem {
 };
 
 /// Reads one data row of a trace into @p arrival, or says what is wrong with it. O(cells + log users).
-std::optional<RowProblem> readArrival(const std::vector<std::string>& cells, const std::map<std::string, int>& users, double horizonMs,
-                                      const TraceArrival* previous, TraceArrival& arrival)
+std::optional<RowProblem> readArrival(const std::vector<std::string>& cells, const std::map<std::string, int>& users,
+                                      double horizonMs, const TraceArrival* previous, TraceArrival& arrival)
 {
     if (cells.size() != 3)
         return RowProblem{cells.size() < 3 ? static_cast<int>(cells.size()) + 1 : 0,
@@ -36,7 +36,8 @@ std::optional<RowProblem> readArrival(const std::vector<std::string>& cells, con
     if (*release < 0)
         return RowProblem{2, "must be at least 0, not " + cells[1]};
     if (*release >= horizonMs)
-        return RowProblem{2, cells[1] + " is not before the end of the episode (the online block's horizon_ms, " + trimmed(std::to_string(horizonMs)) + ")"};
+        return RowProblem{2, cells[1] + " is not before the end of the episode (the online block's horizon_ms, " +
+                                 trimmed(std::to_string(horizonMs)) + ")"};
     if (previous && *release < previous->releaseMs)
         return RowProblem{2, cells[1] + " is earlier than the line before; sort the trace by release_ms"};
     const std::optional<double> deadline = parsePlainDecimal(cells[2]);
@@ -82,7 +83,9 @@ Expected<std::vector<TraceArrival>> parseArrivalTrace(std::string_view text, con
                 if (static_cast<int>(cells.size()) <= c || cells[static_cast<size_t>(c)] != kColumns[c])
                     return failAt(recordLine, c + 1, "the header must be user,release_ms,deadline_ms");
             if (cells.size() > 3)
-                return failAt(recordLine, 0, "the header has " + std::to_string(cells.size()) + " columns; a trace has 3: user,release_ms,deadline_ms");
+                return failAt(recordLine, 0,
+                              "the header has " + std::to_string(cells.size()) +
+                                  " columns; a trace has 3: user,release_ms,deadline_ms");
             header = true;
             continue;
         }
@@ -95,15 +98,17 @@ Expected<std::vector<TraceArrival>> parseArrivalTrace(std::string_view text, con
         return failAt(1, 0, "is empty; a trace starts with the header user,release_ms,deadline_ms");
     // Taken for "no trace", an empty trace would run generated arrivals in its place, silently.
     if (trace.empty())
-        return Unexpected(Error{ErrorCode::BadInput, sourceName + ": has no arrivals, only the header; a trace needs at least one line "
-                                                                 "user,release_ms,deadline_ms (leave the trace out to generate arrivals)"});
+        return Unexpected(
+            Error{ErrorCode::BadInput, sourceName + ": has no arrivals, only the header; a trace needs at least one line "
+                                                    "user,release_ms,deadline_ms (leave the trace out to generate arrivals)"});
     return trace;
 }
 
 Expected<std::vector<TraceArrival>> readArrivalTrace(const std::string& path, const std::vector<std::string>& userIds,
                                                      double horizonMs)
 {
-    return readTextFile(path).and_then([&](const std::string& text) { return parseArrivalTrace(text, path, userIds, horizonMs); });
+    return readTextFile(path).and_then(
+        [&](const std::string& text) { return parseArrivalTrace(text, path, userIds, horizonMs); });
 }
 
 } // namespace coinfer

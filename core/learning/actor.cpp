@@ -4,7 +4,9 @@
 
 namespace coinfer {
 
-Actor::Actor(Mlp network) : m_network(std::make_shared<const Mlp>(std::move(network))) {}
+Actor::Actor(Mlp network) : m_network(std::make_shared<const Mlp>(std::move(network)))
+{
+}
 
 const std::vector<int>& Actor::sizes() const
 {

@@ -11,9 +11,13 @@
 namespace coinfer {
 
 ReplayBuffer::ReplayBuffer(int capacity, int stateSize)
-    : m_capacity(capacity), m_stateSize(stateSize)
-    , m_states(stateSize, capacity), m_nextStates(stateSize, capacity)
-    , m_actions(capacity), m_rewards(capacity), m_done(capacity)
+    : m_capacity(capacity)
+    , m_stateSize(stateSize)
+    , m_states(stateSize, capacity)
+    , m_nextStates(stateSize, capacity)
+    , m_actions(capacity)
+    , m_rewards(capacity)
+    , m_done(capacity)
 {
 }
 
@@ -79,13 +83,16 @@ double gaussian(SeededRandom& random)
 } // namespace
 
 DdpgAgent::DdpgAgent(int stateSize, const DdpgConfig& config)
-    : m_config(config), m_stateSize(stateSize)
+    : m_config(config)
+    , m_stateSize(stateSize)
     , m_actor(makeActor(stateSize, config.hidden, config.seed * 4 + 1))
     , m_critic(makeCritic(stateSize, config.hidden, config.seed * 4 + 2))
-    , m_actorTarget(m_actor), m_criticTarget(m_critic)
+    , m_actorTarget(m_actor)
+    , m_criticTarget(m_critic)
     , m_actorOptimizer(m_actor.parameterCount(), config.actorLearningRate)
     , m_criticOptimizer(m_critic.parameterCount(), config.criticLearningRate)
-    , m_replay(config.replayCapacity, stateSize), m_random(config.seed * 4 + 3)
+    , m_replay(config.replayCapacity, stateSize)
+    , m_random(config.seed * 4 + 3)
 {
 }
 
@@ -112,7 +119,8 @@ bool DdpgAgent::update()
     Eigen::MatrixXd nextInput(m_stateSize + 1, n);
     nextInput.topRows(m_stateSize) = next;
     nextInput.bottomRows(1) = m_actorTarget.predict(next);
-    const Eigen::MatrixXd target = rewards + m_config.gamma * (1.0 - done.array()).matrix().cwiseProduct(m_criticTarget.predict(nextInput));
+    const Eigen::MatrixXd target =
+        rewards + m_config.gamma * (1.0 - done.array()).matrix().cwiseProduct(m_criticTarget.predict(nextInput));
     Eigen::MatrixXd input(m_stateSize + 1, n);
     input.topRows(m_stateSize) = states;
     input.bottomRows(1) = actions;
@@ -159,7 +167,8 @@ OnlineResult evaluatePolicy(const Scenario& scenario, OnlinePlanner planner, con
 Expected<DdpgPolicy> trainDdpg(const Scenario& scenario, const TrainingOptions& options)
 {
     if (!scenario.online.present)
-        return Unexpected(Error{ErrorCode::BadInput, "the scenario has no \"online\" block (arrival process, slot length, horizon)"});
+        return Unexpected(
+            Error{ErrorCode::BadInput, "the scenario has no \"online\" block (arrival process, slot length, horizon)"});
     const int stateSize = OnlineObservation::kFeatures;
     DdpgAgent agent(stateSize, options.ddpg);
     DdpgPolicy best;
@@ -173,8 +182,9 @@ Expected<DdpgPolicy> trainDdpg(const Scenario& scenario, const TrainingOptions& 
         const auto started = std::chrono::steady_clock::now();
         const double progress = options.episodes > 1 ? (episode - 1.0) / (options.episodes - 1.0) : 1.0;
         const double noise = options.ddpg.noiseStart + (options.ddpg.noiseEnd - options.ddpg.noiseStart) * progress;
-        OnlineSimulator simulator(scenario, options.planner,
-                                  makeArrivalTrace(scenario, scenario.online.seed + options.ddpg.seed * 100'003 + static_cast<std::uint64_t>(episode)));
+        OnlineSimulator simulator(
+            scenario, options.planner,
+            makeArrivalTrace(scenario, scenario.online.seed + options.ddpg.seed * 100'003 + static_cast<std::uint64_t>(episode)));
         EpisodeReport report;
         report.episode = episode;
         int episodeSteps = 0;
@@ -193,12 +203,12 @@ Expected<DdpgPolicy> trainDdpg(const Scenario& scenario, const TrainingOptions& 
         report.stepsPerSecond = episodeSteps / std::max(seconds, 1e-9);
         report.energyPerTaskMj = simulator.result().energyPerTaskMj();
         report.misses = simulator.result().misses;
-        const OnlineResult evaluation = evaluatePolicy(scenario, options.planner, ddpgDispatchPolicy(agent.actor()), evaluationSeed,
-                                                       options.evaluationEpisodes);
+        const OnlineResult evaluation = evaluatePolicy(scenario, options.planner, ddpgDispatchPolicy(agent.actor()),
+                                                       evaluationSeed, options.evaluationEpisodes);
         report.evaluationEnergyPerTaskMj = evaluation.energyPerTaskMj();
         report.evaluationMisses = evaluation.misses;
-        if (!haveBest || evaluation.misses < best.evaluationMisses
-            || (evaluation.misses == best.evaluationMisses && evaluation.energyPerTaskMj() < best.evaluationEnergyPerTaskMj)) {
+        if (!haveBest || evaluation.misses < best.evaluationMisses ||
+            (evaluation.misses == best.evaluationMisses && evaluation.energyPerTaskMj() < best.evaluationEnergyPerTaskMj)) {
             haveBest = true;
             best.actor = agent.actor();
             best.episodes = episode;
@@ -223,7 +233,8 @@ std::optional<std::vector<int>> parseHiddenLayers(std::string_view text)
         const std::string_view part = text.substr(from, comma == std::string_view::npos ? std::string_view::npos : comma - from);
         int value = 0;
         const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), value);
-        if (part.empty() || error != std::errc() || end != part.data() + part.size() || value < 1 || value > 4096 || sizes.size() == 4)
+        if (part.empty() || error != std::errc() || end != part.data() + part.size() || value < 1 || value > 4096 ||
+            sizes.size() == 4)
             return std::nullopt;
         sizes.push_back(value);
         if (comma == std::string_view::npos)

@@ -21,14 +21,14 @@ struct DdpgConfig {
     std::vector<int> hidden = {32, 32}; ///< units in each hidden layer of the actor and of the critic
     double actorLearningRate = 3e-4;
     double criticLearningRate = 1e-3;
-    double gamma = 0.99;              ///< discount per slot
-    double tau = 0.01;                ///< soft target update rate
+    double gamma = 0.99; ///< discount per slot
+    double tau = 0.01;   ///< soft target update rate
     int batchSize = 64;
     int replayCapacity = 50'000;
-    int warmupSteps = 500;            ///< random actions and no updates before this many steps
-    int updateEvery = 2;              ///< one gradient step per this many environment steps
-    double noiseStart = 0.3;          ///< exploration noise (std. dev. of the action) at the start
-    double noiseEnd = 0.03;           ///< and at the last episode
+    int warmupSteps = 500;   ///< random actions and no updates before this many steps
+    int updateEvery = 2;     ///< one gradient step per this many environment steps
+    double noiseStart = 0.3; ///< exploration noise (std. dev. of the action) at the start
+    double noiseEnd = 0.03;  ///< and at the last episode
     std::uint64_t seed = 1;
 };
 
@@ -49,7 +49,7 @@ struct EpisodeReport {
     double stepsPerSecond = 0;
     double evaluationEnergyPerTaskMj = 0; ///< the deterministic policy on the evaluation traces
     int evaluationMisses = 0;
-    bool best = false;                    ///< the best policy so far (fewest misses, then energy)
+    bool best = false; ///< the best policy so far (fewest misses, then energy)
 };
 
 /// Hidden layer sizes as written ("256,128"): 1 to 4 comma-separated whole numbers from 1 to
@@ -62,7 +62,7 @@ std::string hiddenLayersText(const std::vector<int>& sizes);
 struct TrainingOptions {
     OnlinePlanner planner = OnlinePlanner::Og;
     int episodes = 100;
-    int evaluationEpisodes = 5;          ///< traces seeded online.seed + 1000000 + i
+    int evaluationEpisodes = 5; ///< traces seeded online.seed + 1000000 + i
     DdpgConfig ddpg;
     /// Called after each episode; return false to stop (the best policy so far is kept).
     std::function<bool(const EpisodeReport&)> progress;

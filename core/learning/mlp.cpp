@@ -10,10 +10,14 @@ namespace {
 Eigen::MatrixXd activate(Activation activation, const Eigen::MatrixXd& z)
 {
     switch (activation) {
-    case Activation::Relu: return z.cwiseMax(0.0);
-    case Activation::Tanh: return z.array().tanh().matrix();
-    case Activation::Sigmoid: return (1.0 / (1.0 + (-z.array()).exp())).matrix();
-    case Activation::Linear: break;
+    case Activation::Relu:
+        return z.cwiseMax(0.0);
+    case Activation::Tanh:
+        return z.array().tanh().matrix();
+    case Activation::Sigmoid:
+        return (1.0 / (1.0 + (-z.array()).exp())).matrix();
+    case Activation::Linear:
+        break;
     }
     return z;
 }
@@ -22,10 +26,14 @@ Eigen::MatrixXd activate(Activation activation, const Eigen::MatrixXd& z)
 Eigen::MatrixXd derivative(Activation activation, const Eigen::MatrixXd& y)
 {
     switch (activation) {
-    case Activation::Relu: return (y.array() > 0.0).cast<double>().matrix();
-    case Activation::Tanh: return (1.0 - y.array().square()).matrix();
-    case Activation::Sigmoid: return (y.array() * (1.0 - y.array())).matrix();
-    case Activation::Linear: break;
+    case Activation::Relu:
+        return (y.array() > 0.0).cast<double>().matrix();
+    case Activation::Tanh:
+        return (1.0 - y.array().square()).matrix();
+    case Activation::Sigmoid:
+        return (y.array() * (1.0 - y.array())).matrix();
+    case Activation::Linear:
+        break;
     }
     return Eigen::MatrixXd::Ones(y.rows(), y.cols());
 }
@@ -129,8 +137,8 @@ Eigen::VectorXd Mlp::gradient() const
     Eigen::VectorXd all(parameterCount());
     Eigen::Index at = 0;
     for (size_t l = 0; l < m_weights.size(); ++l) {
-        all.segment(at, m_weightGradients[l].size())
-            = Eigen::Map<const Eigen::VectorXd>(m_weightGradients[l].data(), m_weightGradients[l].size());
+        all.segment(at, m_weightGradients[l].size()) =
+            Eigen::Map<const Eigen::VectorXd>(m_weightGradients[l].data(), m_weightGradients[l].size());
         at += m_weightGradients[l].size();
         all.segment(at, m_biasGradients[l].size()) = m_biasGradients[l];
         at += m_biasGradients[l].size();
@@ -147,8 +155,12 @@ void Mlp::softUpdate(const Mlp& source, double tau)
 }
 
 Adam::Adam(int parameterCount, double learningRate, double beta1, double beta2, double epsilon)
-    : m_learningRate(learningRate), m_beta1(beta1), m_beta2(beta2), m_epsilon(epsilon)
-    , m_first(Eigen::VectorXd::Zero(parameterCount)), m_second(Eigen::VectorXd::Zero(parameterCount))
+    : m_learningRate(learningRate)
+    , m_beta1(beta1)
+    , m_beta2(beta2)
+    , m_epsilon(epsilon)
+    , m_first(Eigen::VectorXd::Zero(parameterCount))
+    , m_second(Eigen::VectorXd::Zero(parameterCount))
 {
 }
 

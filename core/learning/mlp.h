@@ -53,7 +53,8 @@ private:
 /// Adam (Kingma and Ba 2015) over a parameter vector.
 class Adam {
 public:
-    explicit Adam(int parameterCount = 0, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8);
+    explicit Adam(int parameterCount = 0, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
+                  double epsilon = 1e-8);
     /// Returns the parameters after one step against the gradient. O(parameters).
     Eigen::VectorXd step(const Eigen::VectorXd& parameters, const Eigen::VectorXd& gradient);
     double learningRate() const { return m_learningRate; }

@@ -11,19 +11,26 @@ namespace {
 const char* activationName(Activation activation)
 {
     switch (activation) {
-    case Activation::Relu: return "relu";
-    case Activation::Tanh: return "tanh";
-    case Activation::Sigmoid: return "sigmoid";
-    case Activation::Linear: break;
+    case Activation::Relu:
+        return "relu";
+    case Activation::Tanh:
+        return "tanh";
+    case Activation::Sigmoid:
+        return "sigmoid";
+    case Activation::Linear:
+        break;
     }
     return "linear";
 }
 
 Activation activationFromName(const std::string& name)
 {
-    if (name == "relu") return Activation::Relu;
-    if (name == "tanh") return Activation::Tanh;
-    if (name == "sigmoid") return Activation::Sigmoid;
+    if (name == "relu")
+        return Activation::Relu;
+    if (name == "tanh")
+        return Activation::Tanh;
+    if (name == "sigmoid")
+        return Activation::Sigmoid;
     return Activation::Linear;
 }
 
@@ -33,7 +40,8 @@ PolicyFile toPolicyFile(const DdpgPolicy& policy)
 {
     PolicyFile file;
     file.planner = policy.planner;
-    file.training = {policy.scenarioName, policy.episodes, policy.seed, policy.evaluationEnergyPerTaskMj, policy.evaluationMisses};
+    file.training = {policy.scenarioName, policy.episodes, policy.seed, policy.evaluationEnergyPerTaskMj,
+                     policy.evaluationMisses};
     const Mlp& actor = policy.actor.network();
     const Eigen::VectorXd all = actor.parameters();
     const double* at = all.data();

@@ -26,9 +26,7 @@ CostModel::CostModel(const Scenario& scenario, double edgeFreeAtMs)
                 energy += user.localEnergyMj[static_cast<size_t>(p - 1)];
             }
             // bytes * 8 bit / (Mbps * 1e6 bit/s) s = bytes * 8 / (Mbps * 1e3) ms
-            const double upload = p < m_subtaskCount
-                ? scenario.dnn.uploadBytes(p) * 8.0 / (user.uplinkRateMbps * 1e3)
-                : 0.0;
+            const double upload = p < m_subtaskCount ? scenario.dnn.uploadBytes(p) * 8.0 / (user.uplinkRateMbps * 1e3) : 0.0;
             m_localMs[at(m, p)] = latency;
             m_uploadMs[at(m, p)] = upload;
             m_computeMj[at(m, p)] = energy;

@@ -65,10 +65,7 @@ public:
     double localEnergyMj() const;
 
 private:
-    size_t at(int user, int partition) const
-    {
-        return static_cast<size_t>(user * (m_subtaskCount + 1) + partition);
-    }
+    size_t at(int user, int partition) const { return static_cast<size_t>(user * (m_subtaskCount + 1) + partition); }
 
     int m_userCount = 0;
     int m_subtaskCount = 0;

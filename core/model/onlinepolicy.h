@@ -26,8 +26,8 @@ struct OnlineObservation {
     /// exponentially averaged, against 4 x the expected one.
     double features[kFeatures] = {};
     int poolSize = 0;
-    double minSlackShare = 1;  ///< smallest remaining slack / the largest relative deadline
-    bool forced = false;       ///< some task must go now or miss its deadline
+    double minSlackShare = 1; ///< smallest remaining slack / the largest relative deadline
+    bool forced = false;      ///< some task must go now or miss its deadline
     double nowMs = 0;
 };
 

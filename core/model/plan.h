@@ -10,14 +10,14 @@ namespace coinfer {
 
 /// One GPU batch before timing: copies of one sub-task for several users.
 struct BatchSpec {
-    int subtask = 0;          ///< 1..N
-    std::vector<int> users;   ///< user indices into Scenario::users
+    int subtask = 0;        ///< 1..N
+    std::vector<int> users; ///< user indices into Scenario::users
 };
 
 /// A planner's decision: partitions, groups and the GPU's batch order. Times come from the simulator.
 struct Schedule {
-    std::vector<int> partitions;  ///< p_m in 0..N per user
-    std::vector<int> groups;      ///< group (round) index per user; 0 when the planner has none
+    std::vector<int> partitions;    ///< p_m in 0..N per user
+    std::vector<int> groups;        ///< group (round) index per user; 0 when the planner has none
     std::vector<BatchSpec> batches; ///< in the order the GPU runs them
 };
 
@@ -26,7 +26,7 @@ struct UserOutcome {
     int partition = 0;
     int group = 0;
     double energyMj = 0;
-    double uploadStartMs = 0;   ///< equals uploadEndMs when the user computes locally
+    double uploadStartMs = 0; ///< equals uploadEndMs when the user computes locally
     double uploadEndMs = 0;
     double finishMs = 0;
     double deadlineMs = 0;
@@ -44,12 +44,12 @@ struct TimedBatch {
 struct Plan {
     std::string algorithm;
     bool feasible = false;
-    bool statesFeasible = true;       ///< false for a plan file without "feasible"
+    bool statesFeasible = true; ///< false for a plan file without "feasible"
     double totalEnergyMj = 0;
     double localEnergyMj = 0;
     double savingPercent = 0;
-    std::vector<UserOutcome> users;   ///< same order as Scenario::users
-    std::vector<TimedBatch> batches;  ///< in GPU order
+    std::vector<UserOutcome> users;  ///< same order as Scenario::users
+    std::vector<TimedBatch> batches; ///< in GPU order
     /// A proven lower bound on the least energy of any feasible plan of the scenario; NaN when
     /// none is known (a plan file without "lower_bound_mj").
     double lowerBoundMj = NAN;

@@ -7,8 +7,8 @@
 
 namespace coinfer {
 
-void generatePopulation(const PopulationSpec& spec, const std::vector<DeviceClass>& classes,
-                        const ChannelModel* channel, const Dnn& dnn, std::vector<User>& users)
+void generatePopulation(const PopulationSpec& spec, const std::vector<DeviceClass>& classes, const ChannelModel* channel,
+                        const Dnn& dnn, std::vector<User>& users)
 {
     SeededRandom random(spec.seed);
     double totalWeight = 0;
@@ -23,8 +23,8 @@ void generatePopulation(const PopulationSpec& spec, const std::vector<DeviceClas
             ++chosen;
         }
         const std::string& className = spec.deviceMix[chosen].first;
-        const DeviceClass& device = *std::find_if(classes.begin(), classes.end(),
-                                                  [&](const DeviceClass& c) { return c.name == className; });
+        const DeviceClass& device =
+            *std::find_if(classes.begin(), classes.end(), [&](const DeviceClass& c) { return c.name == className; });
         User user;
         user.id = spec.idPrefix + std::to_string(i + 1);
         user.deviceClass = device.name;
@@ -32,8 +32,8 @@ void generatePopulation(const PopulationSpec& spec, const std::vector<DeviceClas
         user.txPowerW = device.txPowerW;
         applyCpuModel(device.cpu, dnn, user);
         user.uplinkRateMbps = spec.byDistance
-            ? shannonRateMbps(*channel, user.txPowerW, pathGain(*channel, random.draw(spec.distanceM)))
-            : random.draw(spec.uplinkRateMbps);
+                                  ? shannonRateMbps(*channel, user.txPowerW, pathGain(*channel, random.draw(spec.distanceM)))
+                                  : random.draw(spec.uplinkRateMbps);
         users.push_back(std::move(user));
     }
 }
@@ -46,8 +46,10 @@ Expected<Scenario> replaceDnn(const Scenario& scenario, const Dnn& dnn)
         auto device = std::find_if(scenario.deviceClasses.begin(), scenario.deviceClasses.end(),
                                    [&](const DeviceClass& c) { return c.name == user.deviceClass; });
         if (device == scenario.deviceClasses.end())
-            return Unexpected(Error{ErrorCode::BadInput, "user '" + user.id + "' has no device class in this scenario, so its local latency and "
-                                                  "energy for DNN '" + dnn.name + "' are unknown"});
+            return Unexpected(Error{ErrorCode::BadInput, "user '" + user.id +
+                                                             "' has no device class in this scenario, so its local latency and "
+                                                             "energy for DNN '" +
+                                                             dnn.name + "' are unknown"});
         applyCpuModel(device->cpu, dnn, user);
     }
     return result;

@@ -14,13 +14,20 @@ double edgeLatencyMs(EdgeShape shape, double alpha, double beta, int b, SeededRa
 {
     const double extra = b - 1.0;
     switch (shape) {
-    case EdgeShape::Constant: return alpha;
-    case EdgeShape::Affine: return alpha + beta * extra;
-    case EdgeShape::Sqrt: return alpha + 3 * beta * (std::sqrt(double(b)) - 1);
-    case EdgeShape::Quadratic: return alpha + beta * extra * extra / 4;
-    case EdgeShape::Step: return alpha * (1 + std::floor(extra / 4) / 2);
-    case EdgeShape::Knee: return alpha + 2 * beta * std::max(0.0, b - 4.0);
-    case EdgeShape::Noisy: return (alpha + beta * extra) * (0.85 + 0.3 * random.uniform());
+    case EdgeShape::Constant:
+        return alpha;
+    case EdgeShape::Affine:
+        return alpha + beta * extra;
+    case EdgeShape::Sqrt:
+        return alpha + 3 * beta * (std::sqrt(double(b)) - 1);
+    case EdgeShape::Quadratic:
+        return alpha + beta * extra * extra / 4;
+    case EdgeShape::Step:
+        return alpha * (1 + std::floor(extra / 4) / 2);
+    case EdgeShape::Knee:
+        return alpha + 2 * beta * std::max(0.0, b - 4.0);
+    case EdgeShape::Noisy:
+        return (alpha + beta * extra) * (0.85 + 0.3 * random.uniform());
     }
     return alpha;
 }

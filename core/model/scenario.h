@@ -11,8 +11,8 @@ namespace coinfer {
 /// One sub-task n (1..N in files, 0-based here) of the chain DNN.
 struct Subtask {
     std::string name;
-    double outputBytes = 0;   ///< d_n
-    double flops = 0;         ///< local workload w_n
+    double outputBytes = 0; ///< d_n
+    double flops = 0;       ///< local workload w_n
     /// tau_n(b) for b = 1..B_max; edgeLatencyMs[b-1]. Same length for every sub-task.
     std::vector<double> edgeLatencyMs;
 
@@ -23,7 +23,7 @@ struct Subtask {
 /// The DNN as a chain of sub-tasks, with the size of its input.
 struct Dnn {
     std::string name;
-    double inputBytes = 0;    ///< d_0
+    double inputBytes = 0; ///< d_0
     std::vector<Subtask> subtasks;
 
     int subtaskCount() const { return static_cast<int>(subtasks.size()); }
@@ -42,14 +42,14 @@ struct Dnn {
 /// One user (mobile device) with its task.
 struct User {
     std::string id;
-    std::string deviceClass;          ///< informative; empty when given by tables
-    double deadlineMs = 0;            ///< T_m, relative to release
+    std::string deviceClass;            ///< informative; empty when given by tables
+    double deadlineMs = 0;              ///< T_m, relative to release
     std::vector<double> localLatencyMs; ///< t_mn for n = 1..N
     std::vector<double> localEnergyMj;  ///< e_mn for n = 1..N
-    double uplinkRateMbps = 0;        ///< r_m
-    double txPowerW = 0;              ///< P_m
-    double arrivalRatePerSecond = 0;  ///< online mode: this user's task rate; 0 takes the default
-    double deadlineJitter = -1;       ///< online mode: this user's deadline jitter; < 0 takes the default
+    double uplinkRateMbps = 0;          ///< r_m
+    double txPowerW = 0;                ///< P_m
+    double arrivalRatePerSecond = 0;    ///< online mode: this user's task rate; 0 takes the default
+    double deadlineJitter = -1;         ///< online mode: this user's deadline jitter; < 0 takes the default
 
     /// Exact, field by field.
     bool operator==(const User&) const = default;
@@ -77,18 +77,18 @@ struct TraceArrival {
 
 /// Online mode (docs/formats.md#the-online-block): how tasks arrive and when decisions are made.
 struct OnlineSettings {
-    bool present = false;             ///< the scenario has an "online" block
-    double slotMs = 10;               ///< decision slot length delta
-    double horizonMs = 10'000;        ///< length of one episode
-    bool bernoulli = false;           ///< false: Poisson arrivals; true: at most one per slot
-    bool mmpp = false;                ///< Markov-modulated Poisson arrivals over mmppStates
+    bool present = false;      ///< the scenario has an "online" block
+    double slotMs = 10;        ///< decision slot length delta
+    double horizonMs = 10'000; ///< length of one episode
+    bool bernoulli = false;    ///< false: Poisson arrivals; true: at most one per slot
+    bool mmpp = false;         ///< Markov-modulated Poisson arrivals over mmppStates
     std::vector<MmppState> mmppStates;
-    bool mmppPerUser = false;         ///< one modulating chain per user instead of one shared
-    double ratePerSecond = 1;         ///< default task rate per user
-    double deadlineJitter = 0;        ///< relative deadline = deadline_ms x U(1 - j, 1 + j)
-    std::uint64_t seed = 1;           ///< first trace's seed
-    std::string tracePath;            ///< "trace" as written in the file (empty: none)
-    std::vector<TraceArrival> trace;  ///< replayed in every episode when not empty
+    bool mmppPerUser = false;        ///< one modulating chain per user instead of one shared
+    double ratePerSecond = 1;        ///< default task rate per user
+    double deadlineJitter = 0;       ///< relative deadline = deadline_ms x U(1 - j, 1 + j)
+    std::uint64_t seed = 1;          ///< first trace's seed
+    std::string tracePath;           ///< "trace" as written in the file (empty: none)
+    std::vector<TraceArrival> trace; ///< replayed in every episode when not empty
 
     /// The long-run task rate of one user under the MMPP: sum r_k s_k / sum s_k (the chain
     /// leaves a state for one of the others chosen uniformly, so each state is visited equally
@@ -146,7 +146,7 @@ struct Scenario {
     OnlineSettings online;
     std::vector<DeviceClass> deviceClasses; ///< as defined by the file (users are already expanded)
     bool hasChannel = false;
-    ChannelModel channel;                   ///< valid when hasChannel
+    ChannelModel channel; ///< valid when hasChannel
 
     int userCount() const { return static_cast<int>(users.size()); }
 

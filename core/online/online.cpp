@@ -68,7 +68,8 @@ std::vector<OnlineTask> makeArrivalTrace(const Scenario& scenario, std::uint64_t
             trace.push_back({arrival.user, arrival.releaseMs, arrival.releaseMs + arrival.deadlineMs});
         return trace;
     }
-    const std::vector<MmppSegment> shared = online.mmpp && !online.mmppPerUser ? makeMmppPath(online, seed, 0) : std::vector<MmppSegment>{};
+    const std::vector<MmppSegment> shared =
+        online.mmpp && !online.mmppPerUser ? makeMmppPath(online, seed, 0) : std::vector<MmppSegment>{};
     for (int m = 0; m < scenario.userCount(); ++m) {
         const User& user = scenario.users[static_cast<size_t>(m)];
         const double rate = user.arrivalRatePerSecond > 0 ? user.arrivalRatePerSecond : online.ratePerSecond;
@@ -103,11 +104,13 @@ std::vector<OnlineTask> makeArrivalTrace(const Scenario& scenario, std::uint64_t
                 trace.push_back({m, t, deadline(t)});
         }
     }
-    std::stable_sort(trace.begin(), trace.end(), [](const OnlineTask& a, const OnlineTask& b) { return a.releaseMs < b.releaseMs; });
+    std::stable_sort(trace.begin(), trace.end(),
+                     [](const OnlineTask& a, const OnlineTask& b) { return a.releaseMs < b.releaseMs; });
     return trace;
 }
 
-OnlineSimulator::OnlineSimulator(const Scenario& scenario, OnlinePlanner planner, std::vector<OnlineTask> trace, double missPenalty)
+OnlineSimulator::OnlineSimulator(const Scenario& scenario, OnlinePlanner planner, std::vector<OnlineTask> trace,
+                                 double missPenalty)
     : m_scenario(scenario), m_planner(planner), m_trace(std::move(trace)), m_missPenalty(missPenalty)
 {
     const OnlineSettings& online = scenario.online;
@@ -121,8 +124,9 @@ OnlineSimulator::OnlineSimulator(const Scenario& scenario, OnlinePlanner planner
         const double jitter = user.deadlineJitter >= 0 ? user.deadlineJitter : online.deadlineJitter;
         m_largestDeadlineMs = std::max(m_largestDeadlineMs, user.deadlineMs * (1.0 + jitter));
         localSum += model.energyMj(m, n);
-        rateSum += online.mmpp ? online.mmppMeanRatePerSecond()
-                   : user.arrivalRatePerSecond > 0 ? user.arrivalRatePerSecond : online.ratePerSecond;
+        rateSum += online.mmpp                     ? online.mmppMeanRatePerSecond()
+                   : user.arrivalRatePerSecond > 0 ? user.arrivalRatePerSecond
+                                                   : online.ratePerSecond;
         m_localOnlyMs.push_back(model.localMs(m, n));
         m_localOnlyMj.push_back(model.energyMj(m, n));
         for (int p = 0; p < n; ++p) {
@@ -307,9 +311,8 @@ DispatchPolicy immediatePolicy()
 
 DispatchPolicy periodicPolicy(double periodMs, double slotMs)
 {
-    return [periodMs, slotMs](const OnlineObservation& o) {
-        return o.poolSize > 0 && std::fmod(o.nowMs, periodMs) < slotMs - 1e-9;
-    };
+    return
+        [periodMs, slotMs](const OnlineObservation& o) { return o.poolSize > 0 && std::fmod(o.nowMs, periodMs) < slotMs - 1e-9; };
 }
 
 DispatchPolicy thresholdPolicy(double threshold)

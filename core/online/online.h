@@ -51,7 +51,7 @@ struct OnlineResult {
     long long batches = 0;
     long long batchMembers = 0;
     double energyMj = 0;
-    double localEnergyMj = 0;   ///< the same tasks all computed locally
+    double localEnergyMj = 0; ///< the same tasks all computed locally
     double gpuBusyMs = 0;
     double horizonMs = 0;
 
@@ -109,9 +109,9 @@ private:
     double m_largestDeadlineMs = 1;
     double m_meanLocalMj = 1;
     double m_expectedArrivalsPerSlot = 0;
-    std::vector<double> m_localOnlyMs;                        // L_m(N) per user
-    std::vector<double> m_localOnlyMj;                        // E_m(N) per user
-    std::vector<std::pair<double, double>> m_offloadOptions;  // per (user, p < N): A_m(p), sum of tau(1) after p
+    std::vector<double> m_localOnlyMs;                       // L_m(N) per user
+    std::vector<double> m_localOnlyMj;                       // E_m(N) per user
+    std::vector<std::pair<double, double>> m_offloadOptions; // per (user, p < N): A_m(p), sum of tau(1) after p
     OnlineObservation m_observation;
     OnlineResult m_result;
     double m_slotEnergyMj = 0;
@@ -138,13 +138,13 @@ using PolicyThreshold = std::function<double(const OnlineObservation&)>;
 /// slot in each per-slot vector. The one recorder of an episode, shared by the app and the CLI.
 struct OnlineRecord {
     std::vector<double> slotStartMs;
-    std::vector<int> poolSize;      ///< tasks waiting at the start of each slot
+    std::vector<int> poolSize; ///< tasks waiting at the start of each slot
     /// Tasks admitted when the slot ends: those released after its start, up to the next
     /// slot's start (the last slot takes every release left), counted after the slot's step.
     std::vector<int> arrivals;
-    std::vector<double> minSlackShare; ///< the observation's smallest slack share
-    std::vector<double> threshold;  ///< the policy's threshold each slot; empty without one
-    std::vector<double> dispatchMs; ///< when the pool was dispatched
+    std::vector<double> minSlackShare;      ///< the observation's smallest slack share
+    std::vector<double> threshold;          ///< the policy's threshold each slot; empty without one
+    std::vector<double> dispatchMs;         ///< when the pool was dispatched
     std::vector<OnlineDispatch> dispatches; ///< what each dispatch planned, to watch the episode
 };
 

@@ -15,7 +15,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 /// A user with a saving option.
 struct Saver {
     int user = 0;
-    double savingMj = 0;  ///< E_m(N) minus its cheapest saving option; +inf when local is late
+    double savingMj = 0;   ///< E_m(N) minus its cheapest saving option; +inf when local is late
     int lastPartition = 0; ///< the largest saving partition
 };
 
@@ -54,12 +54,12 @@ std::vector<std::vector<Saver>> saverClasses(const CostModel& model, std::vector
 /// The relaxed instance of one group: members alike but for their arrivals, who need the
 /// sub-tasks of levels 0..L-1 (sub-tasks Q+1..N) in order and share one deadline.
 struct RelaxedGroup {
-    std::vector<double> arrivalsMs;             ///< ascending
-    std::vector<std::vector<double>> batchMs;   ///< [level][b-1]: tau' of the level's sub-task
-    std::vector<std::vector<double>> leastMs;   ///< [level][c]: least GPU time of c copies in batches
-    std::vector<double> tailMs;                 ///< [level]: the shortest chain from the level to the end
-    double startMs = 0;                         ///< the GPU is free from here
-    double deadlineMs = 0;                      ///< with the slack of meetsDeadline, and a little more
+    std::vector<double> arrivalsMs;           ///< ascending
+    std::vector<std::vector<double>> batchMs; ///< [level][b-1]: tau' of the level's sub-task
+    std::vector<std::vector<double>> leastMs; ///< [level][c]: least GPU time of c copies in batches
+    std::vector<double> tailMs;               ///< [level]: the shortest chain from the level to the end
+    double startMs = 0;                       ///< the GPU is free from here
+    double deadlineMs = 0;                    ///< with the slack of meetsDeadline, and a little more
 };
 
 /// Builds the relaxed instance of @p members (not empty) with deadline @p deadlineMs.
@@ -121,7 +121,8 @@ public:
             double work = 0;
             for (int l = 0; l < m_levels; ++l)
                 work += group.leastMs[static_cast<size_t>(l)][static_cast<size_t>(k - j)];
-            m_lateMs[static_cast<size_t>(j)] = std::max(m_lateMs[static_cast<size_t>(j + 1)], group.arrivalsMs[static_cast<size_t>(j)] + work);
+            m_lateMs[static_cast<size_t>(j)] =
+                std::max(m_lateMs[static_cast<size_t>(j + 1)], group.arrivalsMs[static_cast<size_t>(j)] + work);
         }
     }
 
@@ -248,8 +249,9 @@ int largestFit(const RelaxedGroup& group, const ArrivalBoundOptions& options, lo
 }
 
 /// One group's members and K (the size of the group when nothing is proven).
-SaverGroup fitGroup(const CostModel& model, const std::vector<std::vector<Saver>>& classes, const std::vector<double>& deadlinesMs,
-                    size_t first, size_t last, const ArrivalBoundOptions& options, long long& statesLeft)
+SaverGroup fitGroup(const CostModel& model, const std::vector<std::vector<Saver>>& classes,
+                    const std::vector<double>& deadlinesMs, size_t first, size_t last, const ArrivalBoundOptions& options,
+                    long long& statesLeft)
 {
     SaverGroup group;
     std::vector<Saver> members;

@@ -10,10 +10,10 @@ namespace coinfer {
 
 /// Knobs of arrivalCountBoundMj (tests change them; the planners use the defaults).
 struct ArrivalBoundOptions {
-    int maxSpan = 3;                       ///< neighbouring deadline classes merged into one group at most
-    int maxGroupUsers = 1024;              ///< groups with more savers than this are not searched
-    long long maxStates = 5'000;           ///< states of one feasibility search at most
-    long long maxTotalStates = 20'000;     ///< states of all the searches of one call at most
+    int maxSpan = 3;                   ///< neighbouring deadline classes merged into one group at most
+    int maxGroupUsers = 1024;          ///< groups with more savers than this are not searched
+    long long maxStates = 5'000;       ///< states of one feasibility search at most
+    long long maxTotalStates = 20'000; ///< states of all the searches of one call at most
 };
 
 /// A proven lower bound that sees arrivals. A user "saves" when some partition p < N that it

@@ -70,8 +70,8 @@ Schedule planNoBatching(const CostModel& model)
     }
     // Copies waiting to be ready (by readiness) and copies ready (earliest deadline, then lowest
     // index): each GPU step costs O(log M), not a scan of every user.
-    using Pending = std::pair<double, int>;  // ready time, user
-    using Ready = std::pair<double, int>;    // deadline, user
+    using Pending = std::pair<double, int>; // ready time, user
+    using Ready = std::pair<double, int>;   // deadline, user
     std::priority_queue<Pending, std::vector<Pending>, std::greater<>> pending;
     std::priority_queue<Ready, std::vector<Ready>, std::greater<>> ready;
     for (int m = 0; m < users; ++m)

@@ -64,8 +64,8 @@ Schedule listSchedule(const CostModel& model, const std::vector<int>& partitions
         if (waitForUrgent) {
             int urgent = pending.front();
             for (int m : pending)
-                if (laxity(m, std::max(gpuFreeMs, readyMs[static_cast<size_t>(m)]))
-                    < laxity(urgent, std::max(gpuFreeMs, readyMs[static_cast<size_t>(urgent)])))
+                if (laxity(m, std::max(gpuFreeMs, readyMs[static_cast<size_t>(m)])) <
+                    laxity(urgent, std::max(gpuFreeMs, readyMs[static_cast<size_t>(urgent)])))
                     urgent = m;
             startMs = std::max(gpuFreeMs, readyMs[static_cast<size_t>(urgent)]);
         }
@@ -178,7 +178,8 @@ public:
         // At equal energy the plan with fewer batches wins: it shows what batching does, where
         // the unbatched plan of the same energy would hide it (examples/classroom-split.json).
         const bool cheaper = plan.totalEnergyMj < m_bestMj * (1 - 1e-12);
-        const bool asCheapFewerBatches = !cheaper && plan.totalEnergyMj <= m_bestMj * (1 + 1e-12) && plan.batches.size() < m_bestBatches;
+        const bool asCheapFewerBatches =
+            !cheaper && plan.totalEnergyMj <= m_bestMj * (1 + 1e-12) && plan.batches.size() < m_bestBatches;
         if (cheaper || asCheapFewerBatches) {
             m_bestMj = std::min(m_bestMj, plan.totalEnergyMj);
             m_bestBatches = plan.batches.size();
@@ -249,8 +250,8 @@ private:
         normalise(trial);
         if (consider(roundSchedule(m_model, trial.partitions, trial.groups), "local search"))
             return true;
-        if (consider(listSchedule(m_model, trial.partitions), "local search (list schedule)")
-            || consider(listSchedule(m_model, trial.partitions, true), "local search (urgent-first list schedule)"))
+        if (consider(listSchedule(m_model, trial.partitions), "local search (list schedule)") ||
+            consider(listSchedule(m_model, trial.partitions, true), "local search (urgent-first list schedule)"))
             return true;
         bool any = false;
         for (const Schedule& rounds : chunkedRoundSchedules(m_model, trial.partitions))
@@ -306,12 +307,13 @@ private:
             const auto& options = m_options[static_cast<size_t>(m)];
             if (options.empty())
                 continue;
-            potential[static_cast<size_t>(m)] = m_model.energyMj(m, layout.partitions[static_cast<size_t>(m)])
-                - m_model.energyMj(m, options.front());
+            potential[static_cast<size_t>(m)] =
+                m_model.energyMj(m, layout.partitions[static_cast<size_t>(m)]) - m_model.energyMj(m, options.front());
             if (potential[static_cast<size_t>(m)] > 1e-12)
                 order.push_back(m);
         }
-        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return potential[static_cast<size_t>(a)] > potential[static_cast<size_t>(b)]; });
+        std::stable_sort(order.begin(), order.end(),
+                         [&](int a, int b) { return potential[static_cast<size_t>(a)] > potential[static_cast<size_t>(b)]; });
         bool improved = false;
         for (int m : order) {
             if (!withinLimit())
@@ -391,7 +393,8 @@ struct StageLimits {
 };
 
 /// Considers @p start and the list and round schedules of its partitions.
-void considerWithSchedules(BestSearch& search, const CostModel& model, WorkMeter& meter, const Schedule& start, const std::string& name)
+void considerWithSchedules(BestSearch& search, const CostModel& model, WorkMeter& meter, const Schedule& start,
+                           const std::string& name)
 {
     search.consider(start, name, false);
     search.consider(listSchedule(model, start.partitions, false, &meter), name + " partitions, list schedule", false);
@@ -440,7 +443,8 @@ void runImprovements(BestSearch& search, const CostModel& model, WorkMeter& mete
             throw SearchStopped{*packed.stop};
     }
     if (limits.neighbourhoodUntil > meter.used() && search.found()) {
-        const NeighbourhoodOutcome windows = improveByWindows(model, meter, search.best(), search.bestMj(), limits.neighbourhoodUntil);
+        const NeighbourhoodOutcome windows =
+            improveByWindows(model, meter, search.best(), search.bestMj(), limits.neighbourhoodUntil);
         if (windows.improved)
             search.consider(*windows.improved, "large-neighbourhood search", false);
         if (windows.stop)
@@ -506,8 +510,7 @@ BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMete
 
 } // namespace
 
-BestOutcome planBest(const Scenario& scenario, const CostModel& model, const SearchControl& control,
-                     const BestStages& stages)
+BestOutcome planBest(const Scenario& scenario, const CostModel& model, const SearchControl& control, const BestStages& stages)
 {
     SearchControl budgeted = control;
     if (budgeted.workBudget <= 0)

@@ -26,8 +26,7 @@ public:
     /// everyone else keeps the one in @p fixedPartitions (a large-neighbourhood move).
     PartitionSearch(const CostModel& model, WorkMeter& meter, const std::vector<int>* window = nullptr,
                     const std::vector<int>* fixedPartitions = nullptr)
-        : m_model(model), m_meter(meter), m_schedules(model, meter)
-        , m_partitions(static_cast<size_t>(model.userCount()), -1)
+        : m_model(model), m_meter(meter), m_schedules(model, meter), m_partitions(static_cast<size_t>(model.userCount()), -1)
     {
         if (window) {
             m_order = *window;
@@ -43,14 +42,13 @@ public:
             std::iota(m_order.begin(), m_order.end(), 0);
         }
         // Tight users first: their choices prune the most.
-        std::stable_sort(m_order.begin(), m_order.end(),
-                         [&](int a, int b) { return model.deadlineMs(a) < model.deadlineMs(b); });
+        std::stable_sort(m_order.begin(), m_order.end(), [&](int a, int b) { return model.deadlineMs(a) < model.deadlineMs(b); });
         for (int m : m_order)
             m_options.push_back(model.aloneOptionsCheapestFirst(m));
         m_minRestMj.assign(m_order.size() + 1, 0.0);
         for (size_t i = m_order.size(); i-- > 0;)
-            m_minRestMj[i] = m_minRestMj[i + 1]
-                + (m_options[i].empty() ? kInf : m_model.energyMj(m_order[i], m_options[i].front()));
+            m_minRestMj[i] =
+                m_minRestMj[i + 1] + (m_options[i].empty() ? kInf : m_model.energyMj(m_order[i], m_options[i].front()));
         // Dropping a user from a feasible schedule keeps it feasible only if smaller batches are
         // never slower; only then may a partial assignment be pruned by its own infeasibility.
         m_prunePartial = model.edgeIsMonotone();
@@ -92,10 +90,7 @@ public:
     double bestMj() const { return m_bestMj; }
     /// The proven lower bound on the optimal energy after run(): the least of the incumbent, the
     /// open subtrees and the subtrees closed by an incomplete schedule search.
-    double lowerBoundMj() const
-    {
-        return std::max(m_minRestMj[0], std::min({m_bestMj, m_openBoundMj, m_unresolvedMj}));
-    }
+    double lowerBoundMj() const { return std::max(m_minRestMj[0], std::min({m_bestMj, m_openBoundMj, m_unresolvedMj})); }
     /// Whether some subtree was closed only because a schedule search could not decide it.
     bool scheduleSearchIncomplete() const { return std::isfinite(m_unresolvedMj); }
     /// The root bound: every user at its cheapest option it could meet alone.
@@ -181,14 +176,14 @@ private:
     std::vector<double> m_minRestMj;
     std::vector<int> m_partitions; // -1 while unassigned (ignored by the schedule search)
     std::vector<PathStep> m_path;
-    size_t m_depth = 0;            // levels of m_path in use
+    size_t m_depth = 0; // levels of m_path in use
     bool m_prunePartial = false;
     double m_bestMj = kInf;
     bool m_haveBest = false;
     double m_openBoundMj = kInf;
     double m_unresolvedMj = kInf;
-    double m_fixedMj = 0;          // energy of the users outside the window
-    long long m_stopAtUnits = 0;   // 0: until the meter stops the search
+    double m_fixedMj = 0;        // energy of the users outside the window
+    long long m_stopAtUnits = 0; // 0: until the meter stops the search
     Schedule m_best;
 };
 
@@ -208,8 +203,8 @@ ExactOutcome searchExact(const CostModel& model, WorkMeter& meter, const Schedul
     }
     outcome.lowerBoundMj = search.lowerBoundMj();
     outcome.rootBoundMj = search.rootBoundMj();
-    if (outcome.end == SearchEnd::Completed && search.scheduleSearchIncomplete()
-        && outcome.lowerBoundMj < outcome.energyMj * (1 - 1e-9))
+    if (outcome.end == SearchEnd::Completed && search.scheduleSearchIncomplete() &&
+        outcome.lowerBoundMj < outcome.energyMj * (1 - 1e-9))
         outcome.end = SearchEnd::HeuristicScheduleSearch;
     return outcome;
 }
@@ -239,8 +234,8 @@ Expected<Schedule> planExact(const CostModel& model, const SearchControl& contro
         return Unexpected(Error{ErrorCode::TooLarge, "the exact search's schedule search was incomplete for this instance "
                                                      "(too many users at one sub-task to try every batch)"});
     if (outcome.end != SearchEnd::Completed)
-        return Unexpected(Error{ErrorCode::TooLarge, std::string("the exact search stopped before it proved an optimum (")
-                                              + searchEndName(outcome.end) + ")"});
+        return Unexpected(Error{ErrorCode::TooLarge, std::string("the exact search stopped before it proved an optimum (") +
+                                                         searchEndName(outcome.end) + ")"});
     if (outcome.found)
         return outcome.schedule;
     return Unexpected(Error{ErrorCode::Infeasible, "no partition and batch schedule meets every deadline"});

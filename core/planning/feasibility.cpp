@@ -56,14 +56,15 @@ std::string describeInfeasibleUsers(const Scenario& scenario, const std::vector<
         std::snprintf(text, sizeof text, "%.4g", value);
         return std::string(text);
     };
-    std::string sentence = infeasible.size() == 1 ? "1 user cannot meet its deadline under any plan: "
-                                                  : std::to_string(infeasible.size()) + " users cannot meet their deadline under any plan: ";
+    std::string sentence = infeasible.size() == 1
+                               ? "1 user cannot meet its deadline under any plan: "
+                               : std::to_string(infeasible.size()) + " users cannot meet their deadline under any plan: ";
     for (size_t k = 0; k < infeasible.size() && k < static_cast<size_t>(named); ++k) {
         const UserFeasibility& f = infeasible[k];
         if (k > 0)
             sentence += "; ";
-        sentence += scenario.users[static_cast<size_t>(f.user)].id + " needs at least " + ms(f.fastestMs()) + " ms, deadline "
-            + ms(f.deadlineMs) + " ms";
+        sentence += scenario.users[static_cast<size_t>(f.user)].id + " needs at least " + ms(f.fastestMs()) + " ms, deadline " +
+                    ms(f.deadlineMs) + " ms";
     }
     if (infeasible.size() > static_cast<size_t>(named))
         sentence += "; and " + std::to_string(infeasible.size() - static_cast<size_t>(named)) + " more";

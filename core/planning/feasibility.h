@@ -13,8 +13,8 @@ namespace coinfer {
 
 /// One user's best possible times.
 struct UserFeasibility {
-    int user = 0;                ///< row in Scenario::users
-    double localOnlyMs = 0;      ///< every sub-task on the phone: L_m(N)
+    int user = 0;           ///< row in Scenario::users
+    double localOnlyMs = 0; ///< every sub-task on the phone: L_m(N)
     /// The fastest offloading finish over partitions p < N: L_m(p) + upload of d_p, then the
     /// remaining sub-tasks on a GPU that serves this user alone, each at its fastest batch size
     /// (min over b of tau_n(b); at batch 1 for the usual curves that grow with b). +inf when the

@@ -53,9 +53,8 @@ Schedule planIpSsaForBounds(const CostModel& model, const std::vector<double>& r
 
 Schedule planIpSsa(const CostModel& model)
 {
-    return planWithBoundIteration(model, [&](const std::vector<double>& remainingMs) {
-        return planIpSsaForBounds(model, remainingMs);
-    });
+    return planWithBoundIteration(model,
+                                  [&](const std::vector<double>& remainingMs) { return planIpSsaForBounds(model, remainingMs); });
 }
 
 std::optional<Schedule> planIpSsa(const CostModel& model, WorkMeter& meter, std::optional<SearchEnd>& stop)

@@ -74,8 +74,7 @@ std::optional<std::vector<UserOptions>> aloneOptions(const CostModel& model, con
 
 /// Largest value of a concave function on [low, high] found by golden-section search, taking the
 /// maximum over every point evaluated (each is a valid bound on its own). O(50 evaluations).
-template <class Function>
-double maximizeConcave(const Function& value, double low, double high)
+template<class Function> double maximizeConcave(const Function& value, double low, double high)
 {
     const double ratio = (std::sqrt(5.0) - 1) / 2;
     double a = high - ratio * (high - low), b = low + ratio * (high - low);

@@ -50,10 +50,12 @@ std::vector<std::vector<int>> windowsOf(const CostModel& model, const std::vecto
     for (int m = 0; m < users; ++m) {
         const std::vector<int> options = model.aloneOptionsCheapestFirst(m);
         if (!options.empty())
-            excess[static_cast<size_t>(m)] = model.energyMj(m, partitions[static_cast<size_t>(m)]) - model.energyMj(m, options.front());
+            excess[static_cast<size_t>(m)] =
+                model.energyMj(m, partitions[static_cast<size_t>(m)]) - model.energyMj(m, options.front());
     }
     std::vector<int> costly(byDeadline);
-    std::stable_sort(costly.begin(), costly.end(), [&](int a, int b) { return excess[static_cast<size_t>(a)] > excess[static_cast<size_t>(b)]; });
+    std::stable_sort(costly.begin(), costly.end(),
+                     [&](int a, int b) { return excess[static_cast<size_t>(a)] > excess[static_cast<size_t>(b)]; });
     costly.resize(static_cast<size_t>(std::min(users, size)));
     windows.push_back(costly);
     for (int draw = 0; draw < 2; ++draw) {

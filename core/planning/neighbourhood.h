@@ -19,8 +19,8 @@ struct WindowLimits {
 
 /// What one window's search gave.
 struct WindowOutcome {
-    std::optional<Schedule> improved;   ///< a strictly cheaper schedule, when one was found
-    std::optional<SearchEnd> stop;      ///< set when the caller's meter says stop (budget, clock, cancel)
+    std::optional<Schedule> improved; ///< a strictly cheaper schedule, when one was found
+    std::optional<SearchEnd> stop;    ///< set when the caller's meter says stop (budget, clock, cancel)
 };
 
 /// Re-chooses the partitions of the users in @p window by the exact branch and bound (schedule
@@ -32,9 +32,9 @@ WindowOutcome searchWindow(const CostModel& model, WorkMeter& meter, const Sched
 
 /// What the large-neighbourhood search ended with.
 struct NeighbourhoodOutcome {
-    std::optional<Schedule> improved;   ///< the cheapest schedule found, when cheaper than the start
-    double energyMj = 0;                ///< its energy (the start's when nothing improved)
-    std::optional<SearchEnd> stop;      ///< set when the meter stopped it
+    std::optional<Schedule> improved; ///< the cheapest schedule found, when cheaper than the start
+    double energyMj = 0;              ///< its energy (the start's when nothing improved)
+    std::optional<SearchEnd> stop;    ///< set when the meter stopped it
 };
 
 /// Windows of users re-solved by searchWindow until @p workUntil units are counted or a pass over

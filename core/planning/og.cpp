@@ -77,8 +77,8 @@ Schedule planOgForBounds(const CostModel& model, const std::vector<double>& rema
     return *planOgForBoundsWithin(model, remainingMs, std::numeric_limits<long long>::max());
 }
 
-std::optional<Schedule> planOgForBoundsWithin(const CostModel& model, const std::vector<double>& remainingMs,
-                                              long long rowLimit, long long* rowsEvaluated, WorkMeter* meter)
+std::optional<Schedule> planOgForBoundsWithin(const CostModel& model, const std::vector<double>& remainingMs, long long rowLimit,
+                                              long long* rowsEvaluated, WorkMeter* meter)
 {
     if (model.subtaskCount() == 0)
         return planLocal(model);

@@ -16,19 +16,21 @@
 namespace coinfer::og {
 
 OgSolver::OgSolver(const CostModel& model, const std::vector<double>& remainingMs, WorkMeter* meter)
-    : m_model(model), m_users(model.userCount()), m_subtasks(model.subtaskCount())
-    , m_remainingMs(remainingMs.begin(), remainingMs.begin() + m_subtasks), m_meter(meter)
+    : m_model(model)
+    , m_users(model.userCount())
+    , m_subtasks(model.subtaskCount())
+    , m_remainingMs(remainingMs.begin(), remainingMs.begin() + m_subtasks)
+    , m_meter(meter)
 {
     m_order.resize(static_cast<size_t>(m_users));
     std::iota(m_order.begin(), m_order.end(), 0);
-    std::stable_sort(m_order.begin(), m_order.end(),
-                     [&](int a, int b) { return model.deadlineMs(a) < model.deadlineMs(b); });
+    std::stable_sort(m_order.begin(), m_order.end(), [&](int a, int b) { return model.deadlineMs(a) < model.deadlineMs(b); });
     for (int pos = 0; pos < m_users; ++pos) {
         checkStop(m_subtasks);
         const int m = m_order[static_cast<size_t>(pos)];
         m_deadlineMs.push_back(model.deadlineMs(m));
-        m_localMj.push_back(model.localMs(m, m_subtasks) <= model.deadlineMs(m) + kTimeEpsMs
-                                ? model.energyMj(m, m_subtasks) : kInf);
+        m_localMj.push_back(model.localMs(m, m_subtasks) <= model.deadlineMs(m) + kTimeEpsMs ? model.energyMj(m, m_subtasks)
+                                                                                             : kInf);
         for (int p = 0; p < m_subtasks; ++p) {
             m_thresholdMs.push_back(model.arrivalMs(m, p) + m_remainingMs[static_cast<size_t>(p)]);
             m_offloadMj.push_back(model.energyMj(m, p));
@@ -64,8 +66,7 @@ void OgSolver::dropUselessOptions(int pos)
     for (int p = m_subtasks - 1; p >= 0; --p) {
         double& threshold = m_thresholdMs[base + static_cast<size_t>(p)];
         const double energy = m_offloadMj[base + static_cast<size_t>(p)];
-        bool dominated = threshold > m_deadlineMs[static_cast<size_t>(pos)] + kTimeEpsMs
-            || localMj <= energy;
+        bool dominated = threshold > m_deadlineMs[static_cast<size_t>(pos)] + kTimeEpsMs || localMj <= energy;
         for (size_t i = 0; i < above.size() && !dominated; ++i)
             dominated = above[i].second <= energy && above[i].first <= threshold;
         if (dominated) {
@@ -81,9 +82,8 @@ void OgSolver::reset(double energyLimitMj)
     m_prefix.assign(static_cast<size_t>(m_users + 1), {});
     m_prefix[0].push_back({-kInf, 0.0, {}});
     m_pruning = std::isfinite(energyLimitMj) && std::isfinite(m_aloneTotalMj);
-    m_slackMj = m_pruning ? static_cast<long double>(energyLimitMj) - m_aloneTotalMj
-            + 1e-9L * std::max(1.0, std::abs(energyLimitMj))
-                          : 0;
+    m_slackMj =
+        m_pruning ? static_cast<long double>(energyLimitMj) - m_aloneTotalMj + 1e-9L * std::max(1.0, std::abs(energyLimitMj)) : 0;
     m_currentMj = m_localMj;
     m_windowExtraMj = 0;
     m_windowInfinite = 0;
@@ -188,7 +188,8 @@ void OgSolver::sweep()
         checkStop(m_subtasks);
         candidates.push({m_deadlineMs[static_cast<size_t>(pos)], pos + 1, -1, kEveryTerm});
         for (int p = 0; p < m_subtasks; ++p) {
-            const double threshold = m_thresholdMs[static_cast<size_t>(pos) * static_cast<size_t>(m_subtasks) + static_cast<size_t>(p)];
+            const double threshold =
+                m_thresholdMs[static_cast<size_t>(pos) * static_cast<size_t>(m_subtasks) + static_cast<size_t>(p)];
             if (std::isfinite(threshold))
                 candidates.push({threshold, pos + 1, -1, kEveryTerm});
         }
@@ -245,8 +246,7 @@ void OgSolver::sweep()
     }
 }
 
-void OgSolver::evaluateAt(double boundMs, int pushedFrom, const std::vector<RowChange>& changes,
-                          std::vector<int>& newPieceRows)
+void OgSolver::evaluateAt(double boundMs, int pushedFrom, const std::vector<RowChange>& changes, std::vector<int>& newPieceRows)
 {
     newPieceRows.clear();
     // A row is recomputed when a candidate names it or a change ripples from the row before:
@@ -282,7 +282,8 @@ void OgSolver::evaluateAt(double boundMs, int pushedFrom, const std::vector<RowC
         // Where every running minimum changed (a restart ripples so) the next row recomputes
         // them all without a list.
         allReservations = m_rippleCount == m_allReservations.size();
-        m_dirty.assign(m_rippleNext.begin(), m_rippleNext.begin() + static_cast<std::ptrdiff_t>(allReservations ? 0 : m_rippleCount));
+        m_dirty.assign(m_rippleNext.begin(),
+                       m_rippleNext.begin() + static_cast<std::ptrdiff_t>(allReservations ? 0 : m_rippleCount));
         if (newPiece) {
             newPieceRows.push_back(j);
             if (!allReservations)
@@ -352,8 +353,7 @@ bool OgSolver::evaluateRow(int j, double boundMs, int pushedFrom, bool everyTerm
     }
     m_rippleCount = changedCount;
     // A new piece only where the value really drops, not where sums in another order differ.
-    const bool newPiece = std::isinf(lastMj) ? std::isfinite(candidate.energyMj)
-                                             : candidate.energyMj < lastMj * (1 - 1e-12);
+    const bool newPiece = std::isinf(lastMj) ? std::isfinite(candidate.energyMj) : candidate.energyMj < lastMj * (1 - 1e-12);
     if (newPiece)
         addPiece(j, candidate);
     return newPiece;
@@ -403,7 +403,8 @@ Schedule OgSolver::reconstruct() const
             double energy = m_localMj[static_cast<size_t>(pos)];
             const size_t base = static_cast<size_t>(pos) * static_cast<size_t>(m_subtasks);
             for (int p = m_subtasks - 1; p >= k; --p)
-                if (m_thresholdMs[base + static_cast<size_t>(p)] <= endMs + kTimeEpsMs && m_offloadMj[base + static_cast<size_t>(p)] < energy) {
+                if (m_thresholdMs[base + static_cast<size_t>(p)] <= endMs + kTimeEpsMs &&
+                    m_offloadMj[base + static_cast<size_t>(p)] < energy) {
                     choice = p;
                     energy = m_offloadMj[base + static_cast<size_t>(p)];
                 }

@@ -22,8 +22,8 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
 /// Why F_j(B) has its value: user j alone and local, or a group [first..j] with reservation k.
 struct Decision {
     enum class Kind { Local, Group } kind = Kind::Local;
-    int first = 0;        // 1-based position of the group's first user
-    int reservation = 0;  // k: the round runs sub-tasks k+1..N
+    int first = 0;       // 1-based position of the group's first user
+    int reservation = 0; // k: the round runs sub-tasks k+1..N
 };
 
 /// F_j is a non-increasing step function of B; a piece holds from boundMs to the next piece.
@@ -87,10 +87,7 @@ private:
     /// Moves the window of live rows to bound @p boundMs; names the rows that became live.
     void advanceWindow(double boundMs, std::vector<RowChange>& changes);
     /// D_m(B): how much more user m's cheapest option costs when its round must end by B.
-    double clippedExtraMj(int pos) const
-    {
-        return m_currentMj[static_cast<size_t>(pos)] - m_aloneMj[static_cast<size_t>(pos)];
-    }
+    double clippedExtraMj(int pos) const { return m_currentMj[static_cast<size_t>(pos)] - m_aloneMj[static_cast<size_t>(pos)]; }
 
     // Best energy of the user at 0-based position pos in a round ending at endMs, for every
     // reservation k = 0..N-1 at once (suffix minimum over p >= k). O(N).
@@ -151,8 +148,7 @@ private:
     void sweep();
     /// Evaluates F_j(B) on the rows that can have changed (sorted by row); lists the rows that
     /// gained a piece.
-    void evaluateAt(double boundMs, int pushedFrom, const std::vector<RowChange>& changes,
-                    std::vector<int>& newPieceRows);
+    void evaluateAt(double boundMs, int pushedFrom, const std::vector<RowChange>& changes, std::vector<int>& newPieceRows);
     /// Recomputes row j at B: every term when @p everyTerm; else every reservation when
     /// @p allReservations, or only those in m_dirty, and the local option when @p localDirty.
     /// Leaves in m_rippleNext[0..m_rippleCount) the reservations whose running minimum changed.
@@ -165,22 +161,22 @@ private:
     std::vector<int> m_order;          // user index at each deadline-sorted position
     std::vector<double> m_deadlineMs, m_localMj, m_thresholdMs, m_offloadMj;
     std::vector<std::vector<Piece>> m_prefix; // F_j for j = 0..M
-    std::vector<double> m_bestBuffer;  // best options at the current B, per position and k
-    std::vector<double> m_running;     // per (j, k): the running minimum X_j(k) of evaluateRow
-    std::vector<int> m_runningFirst;   // per (j, k): the group start that achieves it
-    std::vector<Cursor> m_groupCursor; // per (j, k): cursor into F_{j-1} for B - R_k
-    std::vector<Cursor> m_localCursor; // per j: cursor into F_{j-1} for B
-    std::vector<double> m_lastMj;      // per j: F_j's last piece's energy (+inf: none)
-    std::vector<char> m_rowSeen;       // per j: evaluated in full once in this sweep (m_bestBuffer valid)
-    std::vector<int> m_dirty, m_rippleNext; // reservations to recompute in this row and the next
+    std::vector<double> m_bestBuffer;         // best options at the current B, per position and k
+    std::vector<double> m_running;            // per (j, k): the running minimum X_j(k) of evaluateRow
+    std::vector<int> m_runningFirst;          // per (j, k): the group start that achieves it
+    std::vector<Cursor> m_groupCursor;        // per (j, k): cursor into F_{j-1} for B - R_k
+    std::vector<Cursor> m_localCursor;        // per j: cursor into F_{j-1} for B
+    std::vector<double> m_lastMj;             // per j: F_j's last piece's energy (+inf: none)
+    std::vector<char> m_rowSeen;              // per j: evaluated in full once in this sweep (m_bestBuffer valid)
+    std::vector<int> m_dirty, m_rippleNext;   // reservations to recompute in this row and the next
     size_t m_rippleCount = 0;
-    std::vector<int> m_allReservations; // 0..N-1
+    std::vector<int> m_allReservations;     // 0..N-1
     std::vector<int> m_instantReservations; // k with R_k within the time slack: F_{j-1}(B - R_k) sees B's new piece
     long long m_rowsEvaluated = 0;
     long long m_rowLimit = std::numeric_limits<long long>::max();
     bool m_aborted = false;
-    WorkMeter* m_meter = nullptr;      // asked to stop the sweep (null: never stopped)
-    long long m_unitsSinceCheck = 0;   // sweep work since the meter was last asked
+    WorkMeter* m_meter = nullptr;    // asked to stop the sweep (null: never stopped)
+    long long m_unitsSinceCheck = 0; // sweep work since the meter was last asked
 
     /// Counts @p rows evaluated (each O(N)) and one candidate; asks the meter when enough work
     /// has passed. Throws SearchStopped.
@@ -197,16 +193,16 @@ private:
     // sum_{m <= j} cheapest option of m with its round ending by min(T_m, B), plus the alone
     // bound of every later user, is at most the energy limit. Live rows form a prefix 1..m_liveRows
     // that only grows with B; dead rows are never evaluated.
-    std::vector<double> m_aloneMj;     // per position: cheapest option at its own deadline
-    std::vector<double> m_currentMj;   // per position: cheapest option open at the current B
+    std::vector<double> m_aloneMj;                  // per position: cheapest option at its own deadline
+    std::vector<double> m_currentMj;                // per position: cheapest option open at the current B
     std::vector<std::pair<double, int>> m_openings; // (threshold, position * N + p), ascending
     double m_aloneTotalMj = 0;
-    long double m_slackMj = 0;         // energy limit minus the alone bound of everyone
-    long double m_windowExtraMj = 0;   // sum of finite D_m over live rows with T_m >= B
-    int m_windowInfinite = 0;          // live rows with T_m >= B whose D_m is +inf
+    long double m_slackMj = 0;       // energy limit minus the alone bound of everyone
+    long double m_windowExtraMj = 0; // sum of finite D_m over live rows with T_m >= B
+    int m_windowInfinite = 0;        // live rows with T_m >= B whose D_m is +inf
     size_t m_nextOpening = 0;
-    int m_windowFrom = 0;              // positions before it have T < B (D_m = 0)
-    int m_liveRows = 0;                // rows 1..m_liveRows are live
+    int m_windowFrom = 0; // positions before it have T < B (D_m = 0)
+    int m_liveRows = 0;   // rows 1..m_liveRows are live
     bool m_pruning = false;
 };
 

@@ -9,20 +9,28 @@ namespace coinfer {
 std::string algorithmName(Algorithm algorithm)
 {
     switch (algorithm) {
-    case Algorithm::Local: return "local";
-    case Algorithm::FullOffload: return "full-offload";
-    case Algorithm::NoBatching: return "no-batching";
-    case Algorithm::IpSsa: return "ip-ssa";
-    case Algorithm::Og: return "og";
-    case Algorithm::Best: return "best";
-    case Algorithm::Exact: return "exact";
+    case Algorithm::Local:
+        return "local";
+    case Algorithm::FullOffload:
+        return "full-offload";
+    case Algorithm::NoBatching:
+        return "no-batching";
+    case Algorithm::IpSsa:
+        return "ip-ssa";
+    case Algorithm::Og:
+        return "og";
+    case Algorithm::Best:
+        return "best";
+    case Algorithm::Exact:
+        return "exact";
     }
     return "unknown";
 }
 
 std::vector<Algorithm> allAlgorithms()
 {
-    return {Algorithm::Local, Algorithm::FullOffload, Algorithm::NoBatching, Algorithm::IpSsa, Algorithm::Og, Algorithm::Best, Algorithm::Exact};
+    return {Algorithm::Local, Algorithm::FullOffload, Algorithm::NoBatching, Algorithm::IpSsa,
+            Algorithm::Og,    Algorithm::Best,        Algorithm::Exact};
 }
 
 std::optional<Algorithm> algorithmFromName(std::string_view name)
@@ -46,7 +54,8 @@ namespace {
 
 /// OG or IP-SSA under @p control's time limit and cancel flag (not its work budget): the plan
 /// and, after a stop, which stop applied ("" when it ran to its end).
-Expected<std::pair<Schedule, std::string>> planStoppable(const CostModel& model, Algorithm algorithm, const SearchControl& control)
+Expected<std::pair<Schedule, std::string>> planStoppable(const CostModel& model, Algorithm algorithm,
+                                                         const SearchControl& control)
 {
     SearchControl clockOnly = control;
     clockOnly.workBudget = 0;
@@ -54,32 +63,39 @@ Expected<std::pair<Schedule, std::string>> planStoppable(const CostModel& model,
     std::optional<SearchEnd> stop;
     std::optional<Schedule> schedule = algorithm == Algorithm::Og ? planOg(model, meter, stop) : planIpSsa(model, meter, stop);
     if (!schedule)
-        return Unexpected(Error{ErrorCode::TooLarge, algorithmName(algorithm) + " stopped (" + searchEndName(*stop) + ") after "
-                                                         + std::to_string(std::lround(meter.elapsedMs()))
-                                                         + " ms, before it had a first plan; no plan was written"});
+        return Unexpected(Error{ErrorCode::TooLarge, algorithmName(algorithm) + " stopped (" + searchEndName(*stop) + ") after " +
+                                                         std::to_string(std::lround(meter.elapsedMs())) +
+                                                         " ms, before it had a first plan; no plan was written"});
     return std::pair{std::move(*schedule), stop ? std::string(searchEndName(*stop)) : std::string()};
 }
 
 } // namespace
 
-Expected<Plan> makePlan(const Scenario& scenario, const CostModel& model, Algorithm algorithm,
-                        std::vector<Violation>* violations, const PlanOptions& options)
+Expected<Plan> makePlan(const Scenario& scenario, const CostModel& model, Algorithm algorithm, std::vector<Violation>* violations,
+                        const PlanOptions& options)
 {
     const std::vector<std::string> hopeless = usersInfeasibleAlone(scenario, model);
     if (!hopeless.empty()) {
         std::string names;
         for (const std::string& id : hopeless)
             names += (names.empty() ? "" : ", ") + id;
-        return Unexpected(Error{ErrorCode::Infeasible, "no feasible plan: these users cannot meet their deadline even alone: " + names});
+        return Unexpected(
+            Error{ErrorCode::Infeasible, "no feasible plan: these users cannot meet their deadline even alone: " + names});
     }
     Schedule schedule;
     double lowerBoundMj = model.aloneLowerBoundMj();
     bool provenOptimal = false;
     std::string searchEnd;
     switch (algorithm) {
-    case Algorithm::Local: schedule = planLocal(model); break;
-    case Algorithm::FullOffload: schedule = planFullOffload(model); break;
-    case Algorithm::NoBatching: schedule = planNoBatching(model); break;
+    case Algorithm::Local:
+        schedule = planLocal(model);
+        break;
+    case Algorithm::FullOffload:
+        schedule = planFullOffload(model);
+        break;
+    case Algorithm::NoBatching:
+        schedule = planNoBatching(model);
+        break;
     case Algorithm::IpSsa:
     case Algorithm::Og: {
         Expected<std::pair<Schedule, std::string>> planned = planStoppable(model, algorithm, options.control);

@@ -75,9 +75,8 @@ Schedule planOgForBounds(const CostModel& model, const std::vector<double>& rema
 /// (a row is one prefix j at one candidate bound, O(N)); reports the rows it evaluated in
 /// @p rowsEvaluated when given.
 /// With @p meter, the sweeps ask it to stop (OgSolver::setStop) and throw SearchStopped.
-std::optional<Schedule> planOgForBoundsWithin(const CostModel& model, const std::vector<double>& remainingMs,
-                                              long long rowLimit, long long* rowsEvaluated = nullptr,
-                                              WorkMeter* meter = nullptr);
+std::optional<Schedule> planOgForBoundsWithin(const CostModel& model, const std::vector<double>& remainingMs, long long rowLimit,
+                                              long long* rowsEvaluated = nullptr, WorkMeter* meter = nullptr);
 
 /// OG with batch-size bounds tightened by fixed-point iteration (roundbounds.h): up to 10 runs of
 /// planOgForBounds (one when tau is constant and B_max >= M); the plans after the first share a
@@ -95,13 +94,13 @@ std::optional<Schedule> planOg(const CostModel& model, WorkMeter& meter, std::op
 /// What the anytime exact search found.
 struct ExactOutcome {
     SearchEnd end = SearchEnd::Completed;
-    bool found = false;        ///< a feasible schedule is in @c schedule (the incumbent given counts)
+    bool found = false; ///< a feasible schedule is in @c schedule (the incumbent given counts)
     Schedule schedule;
     double energyMj = std::numeric_limits<double>::infinity();
     /// Proven lower bound on the optimal energy: equals energyMj when the search completed;
     /// +inf when it completed and proved that no plan exists.
     double lowerBoundMj = 0;
-    double rootBoundMj = 0;    ///< the bound of every user at its cheapest option alone
+    double rootBoundMj = 0; ///< the bound of every user at its cheapest option alone
 };
 
 /// Exact, anytime: a branch and bound over partition vectors (users earliest deadline first,
@@ -124,20 +123,20 @@ Expected<Schedule> planExact(const CostModel& model, const SearchControl& contro
 
 /// What the best planner found.
 struct BestOutcome {
-    bool found = false;          ///< a feasible schedule is in @c schedule
+    bool found = false; ///< a feasible schedule is in @c schedule
     Schedule schedule;
     double energyMj = std::numeric_limits<double>::infinity();
-    double lowerBoundMj = 0;     ///< proven lower bound on the optimal energy
+    double lowerBoundMj = 0; ///< proven lower bound on the optimal energy
     bool provenOptimal = false;
     SearchEnd end = SearchEnd::Completed;
-    std::string source;          ///< which stage found the plan ("og", "local search", "branch and bound", ...)
+    std::string source; ///< which stage found the plan ("og", "local search", "branch and bound", ...)
 };
 
 /// Which stages of best run after the portfolio (both by default; tests and measurements switch
 /// them off to see what each contributes).
 struct BestStages {
     bool localSearch = true;
-    bool neighbourhood = true;   ///< windows of users re-solved by the branch and bound
+    bool neighbourhood = true; ///< windows of users re-solved by the branch and bound
     bool branchAndBound = true;
 };
 

@@ -47,12 +47,12 @@ std::vector<double> RoundBounds::remainingMs(const std::vector<int>& usersPerSub
     const int n = m_subtaskCount;
     std::vector<double> remaining(static_cast<size_t>(n + 1), 0.0);
     for (int p = n - 1; p >= 0; --p)
-        remaining[static_cast<size_t>(p)] = remaining[static_cast<size_t>(p + 1)] + boundMs(p + 1, usersPerSubtask[static_cast<size_t>(p)]);
+        remaining[static_cast<size_t>(p)] =
+            remaining[static_cast<size_t>(p + 1)] + boundMs(p + 1, usersPerSubtask[static_cast<size_t>(p)]);
     return remaining;
 }
 
-std::vector<BatchSpec> roundBatches(const CostModel& model, const std::vector<int>& members,
-                                    const std::vector<int>& partitions)
+std::vector<BatchSpec> roundBatches(const CostModel& model, const std::vector<int>& members, const std::vector<int>& partitions)
 {
     std::vector<int> offloading;
     for (int m : members)
@@ -188,7 +188,8 @@ bool repairToLimits(const CostModel& model, Schedule& schedule, const std::vecto
             for (int s = schedule.partitions[static_cast<size_t>(m)] + 1; s <= n; ++s)
                 ++load[static_cast<size_t>(s - 1)];
         for (int s = n; s >= 1; --s) {
-            for (size_t i = 0; i < demotable.size() && load[static_cast<size_t>(s - 1)] > limits[static_cast<size_t>(s - 1)]; ++i) {
+            for (size_t i = 0; i < demotable.size() && load[static_cast<size_t>(s - 1)] > limits[static_cast<size_t>(s - 1)];
+                 ++i) {
                 const int m = demotable[i];
                 const int p = schedule.partitions[static_cast<size_t>(m)];
                 if (p >= s)
@@ -216,8 +217,7 @@ public:
     using Planner = std::function<Schedule(const std::vector<double>& remainingMs)>;
 
     BoundIteration(const CostModel& model, const Planner& planForBounds)
-        : m_model(model), m_bounds(model), m_planForBounds(planForBounds)
-        , m_subtasks(static_cast<size_t>(model.subtaskCount()))
+        : m_model(model), m_bounds(model), m_planForBounds(planForBounds), m_subtasks(static_cast<size_t>(model.subtaskCount()))
     {
         m_accepted = planForBounds(m_bounds.remainingMs(std::vector<int>(m_subtasks, model.userCount())));
         m_acceptedMj = scheduleEnergyMj(model, m_accepted);
@@ -339,8 +339,7 @@ Schedule planWithBoundIteration(const CostModel& model,
         for (int limit : {*uniformLimit, *uniformLimit / 2, *uniformLimit * 2})
             if (iteration.plans() < maxPlans - fixedPointPlans)
                 iteration.energyAt(std::clamp(limit, 1, model.userCount()));
-    }
-    else
+    } else
         iteration.searchUniformLimit(maxPlans - fixedPointPlans);
     iteration.followRealLoads(maxPlans);
     return std::move(iteration).accepted();

@@ -38,8 +38,7 @@ private:
 
 /// The batches of one SSA round: for n = k+1..N, every member with p < n, split into batches of at
 /// most B_max (members already at the edge first, then by arrival). O(N*G log G) for G members.
-std::vector<BatchSpec> roundBatches(const CostModel& model, const std::vector<int>& members,
-                                    const std::vector<int>& partitions);
+std::vector<BatchSpec> roundBatches(const CostModel& model, const std::vector<int>& members, const std::vector<int>& partitions);
 
 /// One SSA round per group (groups[m], smaller first; users with p = N take no part), built by
 /// roundBatches and run back to back. O(M log M + N*M log M).

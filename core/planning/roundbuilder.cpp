@@ -12,10 +12,7 @@ namespace {
 /// One round being filled: its members' partitions and the bounds that decide whether it holds.
 class OpenRound {
 public:
-    explicit OpenRound(const CostModel& model)
-        : m_model(&model), m_load(static_cast<size_t>(model.subtaskCount() + 1), 0)
-    {
-    }
+    explicit OpenRound(const CostModel& model) : m_model(&model), m_load(static_cast<size_t>(model.subtaskCount() + 1), 0) { }
 
     /// When the round would end with @p user (partition @p p) added, or +inf when a sub-task would
     /// exceed B_max or a member would miss its deadline. O(N).
@@ -162,10 +159,10 @@ std::vector<Schedule> chunkedRoundSchedules(const CostModel& model, const std::v
     std::stable_sort(byArrival.begin(), byArrival.end(),
                      [&](int a, int b) { return arrival[static_cast<size_t>(a)] < arrival[static_cast<size_t>(b)]; });
     std::vector<int> byDeadline(byArrival), byLatestStart(byArrival);
-    std::stable_sort(byDeadline.begin(), byDeadline.end(), [&](int a, int b) { return model.deadlineMs(a) < model.deadlineMs(b); });
-    std::stable_sort(byLatestStart.begin(), byLatestStart.end(), [&](int a, int b) {
-        return latestStart[static_cast<size_t>(a)] < latestStart[static_cast<size_t>(b)];
-    });
+    std::stable_sort(byDeadline.begin(), byDeadline.end(),
+                     [&](int a, int b) { return model.deadlineMs(a) < model.deadlineMs(b); });
+    std::stable_sort(byLatestStart.begin(), byLatestStart.end(),
+                     [&](int a, int b) { return latestStart[static_cast<size_t>(a)] < latestStart[static_cast<size_t>(b)]; });
     std::vector<Schedule> schedules;
     std::vector<std::vector<int>> greedy;
     for (const std::vector<int>* order : {&byArrival, &byDeadline, &byLatestStart}) {

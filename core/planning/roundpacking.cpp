@@ -127,7 +127,8 @@ public:
         for (size_t r = m_members.size(); r-- > 1;) {
             const size_t from = r - 1;
             std::vector<int> members = m_members[from];
-            std::stable_sort(members.begin(), members.end(), [&](int a, int b) { return m_model.deadlineMs(a) > m_model.deadlineMs(b); });
+            std::stable_sort(members.begin(), members.end(),
+                             [&](int a, int b) { return m_model.deadlineMs(a) > m_model.deadlineMs(b); });
             for (int v : members) {
                 // A round is never emptied here, so that the round indices stay put.
                 if (m_members[from].size() <= 1 || !withinLimit())
@@ -179,10 +180,7 @@ private:
     int partitionOf(int m) const { return m_partitions[static_cast<size_t>(m)]; }
 
     /// GPU time of @p members of sub-task n: full batches of B_max, then the rest (roundBatches).
-    double chunkedMs(int subtask, int members) const
-    {
-        return chunkedEdgeMs(m_model, subtask, members);
-    }
+    double chunkedMs(int subtask, int members) const { return chunkedEdgeMs(m_model, subtask, members); }
 
     void refreshGpu(Shape& shape) const
     {
@@ -558,11 +556,11 @@ private:
     int m_subtasks;
     std::vector<std::vector<int>> m_options; // per user, the partitions it could meet alone, cheapest first
     std::vector<int> m_partitions;
-    std::vector<int> m_roundOf;               // round index per user, -1 for local users
-    std::vector<std::vector<int>> m_members;  // per round, in running order
+    std::vector<int> m_roundOf;              // round index per user, -1 for local users
+    std::vector<std::vector<int>> m_members; // per round, in running order
     std::vector<Shape> m_shapes;
-    std::vector<RoundSplit> m_splits;         // per round; only the split pass sets them
-    std::vector<double> m_ends;               // when each round ends, the rounds back to back
+    std::vector<RoundSplit> m_splits; // per round; only the split pass sets them
+    std::vector<double> m_ends;       // when each round ends, the rounds back to back
 };
 
 double energyOf(const CostModel& model, const std::vector<int>& partitions)
@@ -596,11 +594,9 @@ PackingOutcome packRounds(const CostModel& model, WorkMeter& meter, const Schedu
     try {
         if (!loadStart(packer, model, start))
             return outcome;
-        while (packer.withinLimit() && packer.pass()) {
-        }
+        while (packer.withinLimit() && packer.pass()) { }
         if (packer.withinLimit() && packer.shiftPass())
-            while (packer.withinLimit() && packer.pass()) {
-            }
+            while (packer.withinLimit() && packer.pass()) { }
         if (packer.withinLimit())
             packer.splitPass();
     } catch (const SearchStopped& stop) {

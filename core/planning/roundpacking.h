@@ -18,8 +18,8 @@ struct PackingOutcome {
     /// packing's timing, which is an upper bound on the simulator's: best still re-times it
     /// with the simulator before keeping it.
     std::optional<Schedule> improved;
-    double energyMj = 0;               ///< its energy (the start's when nothing improved)
-    std::optional<SearchEnd> stop;     ///< set when the meter stopped it (budget, time limit, cancel)
+    double energyMj = 0;           ///< its energy (the start's when nothing improved)
+    std::optional<SearchEnd> stop; ///< set when the meter stopped it (budget, time limit, cancel)
 };
 
 /// Packs users into rounds run back to back in a fixed order. A round is timed from its

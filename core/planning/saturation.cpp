@@ -16,8 +16,9 @@ GpuSaturation gpuSaturation(const CostModel& model, const StopAsked& stopped)
     saturation.aloneBoundMj = model.aloneLowerBoundMj();
     // The capacity bound fails the same way as the alone bound (a user with no option), so it is
     // worth computing only when the alone bound is finite.
-    saturation.capacityBoundMj = std::isfinite(saturation.aloneBoundMj) ? std::max(saturation.aloneBoundMj, capacityLowerBoundMj(model, stopped))
-                                                                        : std::numeric_limits<double>::infinity();
+    saturation.capacityBoundMj = std::isfinite(saturation.aloneBoundMj)
+                                     ? std::max(saturation.aloneBoundMj, capacityLowerBoundMj(model, stopped))
+                                     : std::numeric_limits<double>::infinity();
     const double local = saturation.localEnergyMj;
     const double alone = saturation.aloneBoundMj;
     const double capacity = saturation.capacityBoundMj;
@@ -46,8 +47,8 @@ std::string describeGpuSaturation(const GpuSaturation& saturation)
 {
     if (!saturation.saturated)
         return {};
-    return "the GPU is saturated: no plan can save more than " + formatSavingCap(saturation.maxSavingPercent)
-           + " of the local energy (" + formatSavingCap(saturation.aloneSavingPercent) + " if each user had the GPU to itself)";
+    return "the GPU is saturated: no plan can save more than " + formatSavingCap(saturation.maxSavingPercent) +
+           " of the local energy (" + formatSavingCap(saturation.aloneSavingPercent) + " if each user had the GPU to itself)";
 }
 
 } // namespace coinfer

@@ -18,7 +18,7 @@ inline constexpr double kGpuSaturatedShare = 0.5;
 
 /// The two proven bounds on every feasible plan's energy, against computing locally.
 struct GpuSaturation {
-    double localEnergyMj = 0;    ///< sum_m E_m(N): the reference that "saving" is measured from
+    double localEnergyMj = 0; ///< sum_m E_m(N): the reference that "saving" is measured from
     /// Each user's cheapest option it could meet alone with the GPU to itself
     /// (CostModel::aloneLowerBoundMj): the limit that the devices and deadlines set.
     double aloneBoundMj = 0;

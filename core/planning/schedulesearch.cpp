@@ -35,8 +35,7 @@ std::vector<int> ScheduleSearch::smallerSizes(int subtask, int size) const
     return spread;
 }
 
-ScheduleSearch::ScheduleSearch(const CostModel& model, WorkMeter& meter)
-    : m_model(model), m_meter(meter)
+ScheduleSearch::ScheduleSearch(const CostModel& model, WorkMeter& meter) : m_model(model), m_meter(meter)
 {
     for (int n = m_model.subtaskCount(); n >= 1; --n)
         m_tailMs.insert(m_tailMs.begin(), (m_tailMs.empty() ? 0.0 : m_tailMs.front()) + m_model.minEdgeMs(n));
@@ -150,7 +149,8 @@ bool ScheduleSearch::search(double gpuFreeMs)
     return false;
 }
 
-std::vector<std::vector<size_t>> ScheduleSearch::batchChoices(int subtask, const std::vector<size_t>& candidates, double gpuFreeMs)
+std::vector<std::vector<size_t>> ScheduleSearch::batchChoices(int subtask, const std::vector<size_t>& candidates,
+                                                              double gpuFreeMs)
 {
     std::vector<std::vector<size_t>> choices;
     const int maxBatch = m_model.maxBatch();
@@ -166,9 +166,8 @@ std::vector<std::vector<size_t>> ScheduleSearch::batchChoices(int subtask, const
         if (!(constant && allFit))
             m_complete = false;
         std::vector<size_t> byUrgency(candidates);
-        std::stable_sort(byUrgency.begin(), byUrgency.end(), [&](size_t a, size_t b) {
-            return m_model.deadlineMs(m_users[a]) < m_model.deadlineMs(m_users[b]);
-        });
+        std::stable_sort(byUrgency.begin(), byUrgency.end(),
+                         [&](size_t a, size_t b) { return m_model.deadlineMs(m_users[a]) < m_model.deadlineMs(m_users[b]); });
         std::vector<double> starts;
         for (size_t u : candidates)
             starts.push_back(std::max(gpuFreeMs, m_readyMs[u]));

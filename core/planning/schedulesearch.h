@@ -34,7 +34,7 @@ public:
     bool complete() const { return m_complete; }
 
 private:
-    struct NodeLimitReached {};
+    struct NodeLimitReached { };
 
     /// Whether @p batches (every offloading user's sub-tasks in order, as roundSchedule builds
     /// them), each started as soon as it can, meet every deadline and B_max. O(batch members).

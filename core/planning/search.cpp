@@ -5,18 +5,22 @@ namespace coinfer {
 const char* searchEndName(SearchEnd end)
 {
     switch (end) {
-    case SearchEnd::Completed: return "completed";
-    case SearchEnd::WorkBudget: return "work budget spent";
-    case SearchEnd::TimeLimit: return "time limit reached";
-    case SearchEnd::Cancelled: return "cancelled";
-    case SearchEnd::HeuristicScheduleSearch: return "heuristic schedule search";
+    case SearchEnd::Completed:
+        return "completed";
+    case SearchEnd::WorkBudget:
+        return "work budget spent";
+    case SearchEnd::TimeLimit:
+        return "time limit reached";
+    case SearchEnd::Cancelled:
+        return "cancelled";
+    case SearchEnd::HeuristicScheduleSearch:
+        return "heuristic schedule search";
     }
     return "unknown";
 }
 
 WorkMeter::WorkMeter(const SearchControl& control)
-    : m_control(control), m_budget(control.workBudget)
-    , m_start(std::chrono::steady_clock::now()), m_lastReport(m_start)
+    : m_control(control), m_budget(control.workBudget), m_start(std::chrono::steady_clock::now()), m_lastReport(m_start)
 {
 }
 

@@ -12,9 +12,9 @@ namespace coinfer {
 
 /// What a search reports while it runs.
 struct SearchProgress {
-    long long workUsed = 0;     ///< work units spent so far (see SearchControl::workBudget)
+    long long workUsed = 0;                                       ///< work units spent so far (see SearchControl::workBudget)
     double incumbentMj = std::numeric_limits<double>::infinity(); ///< best feasible energy so far
-    double lowerBoundMj = 0;    ///< proven lower bound so far (0 until one is known)
+    double lowerBoundMj = 0;                                      ///< proven lower bound so far (0 until one is known)
 };
 
 /// How long a search may run and how to stop it.

@@ -39,7 +39,8 @@ std::pair<double, RoundSplit> earliestSplitEnd(const CostModel& model, RoundMemb
             if (loadA[static_cast<size_t>(n)] > 0)
                 t = std::max(t, readyA[static_cast<size_t>(n)]) + chunkedEdgeMs(model, n, loadA[static_cast<size_t>(n)]);
         for (int n = 1; n <= subtasks; ++n) {
-            const int load = n <= merge ? total[static_cast<size_t>(n)] - loadA[static_cast<size_t>(n)] : total[static_cast<size_t>(n)];
+            const int load =
+                n <= merge ? total[static_cast<size_t>(n)] - loadA[static_cast<size_t>(n)] : total[static_cast<size_t>(n)];
             const double ready = n <= merge ? readyB[n] : std::max(readyA[static_cast<size_t>(n)], readyB[n]);
             if (load > 0)
                 t = std::max(t, ready) + chunkedEdgeMs(model, n, load);

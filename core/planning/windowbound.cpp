@@ -16,8 +16,8 @@ namespace coinfer {
 
 using windowbound_detail::kLayers;
 using windowbound_detail::OptionTable;
-using windowbound_detail::Refinement;
 using windowbound_detail::refineByArrivals;
+using windowbound_detail::Refinement;
 using windowbound_detail::WindowGrid;
 
 namespace {
@@ -165,15 +165,16 @@ OptionTable collectOptions(const CostModel& model)
     std::vector<char> feasible(static_cast<size_t>(local + 1));
     for (int m = 0; m < model.userCount(); ++m) {
         for (int p = 0; p <= local; ++p)
-            feasible[static_cast<size_t>(p)] = p == local ? meetsDeadline(model.localMs(m, p), model.deadlineMs(m))
-                                                          : meetsDeadline(model.arrivalMs(m, p) + restMs[static_cast<size_t>(p)], model.deadlineMs(m));
+            feasible[static_cast<size_t>(p)] =
+                p == local ? meetsDeadline(model.localMs(m, p), model.deadlineMs(m))
+                           : meetsDeadline(model.arrivalMs(m, p) + restMs[static_cast<size_t>(p)], model.deadlineMs(m));
         for (int p = 0; p <= local; ++p) {
             if (!feasible[static_cast<size_t>(p)])
                 continue;
             bool dominated = false;
             for (int q = p + 1; q <= local && p < local && model.edgeIsMonotone() && !dominated; ++q)
-                dominated = feasible[static_cast<size_t>(q)] && model.energyMj(m, q) <= model.energyMj(m, p)
-                            && (q == local || model.arrivalMs(m, q) <= model.arrivalMs(m, p));
+                dominated = feasible[static_cast<size_t>(q)] && model.energyMj(m, q) <= model.energyMj(m, p) &&
+                            (q == local || model.arrivalMs(m, q) <= model.arrivalMs(m, p));
             if (dominated)
                 continue;
             table.energyMj.push_back(model.energyMj(m, p));
@@ -201,7 +202,8 @@ void placeOptions(OptionTable& table, const std::vector<OccupancyCurve>& curves,
         }
         const double budget = deadline - arrival + 2 * timeSlackMs(deadline);
         table.occupancyMs.push_back(curves[static_cast<size_t>(table.partition[o])].at(budget));
-        const size_t start = static_cast<size_t>(std::upper_bound(grid.startMs.begin(), grid.startMs.end(), arrival) - grid.startMs.begin()) - 1;
+        const size_t start =
+            static_cast<size_t>(std::upper_bound(grid.startMs.begin(), grid.startMs.end(), arrival) - grid.startMs.begin()) - 1;
         table.cell.push_back(static_cast<int>(start * ends + static_cast<size_t>(endAt - grid.endMs.begin())));
     }
 }
@@ -245,9 +247,16 @@ bool countLimits(const CostModel& model, const OptionTable& table, const Arrival
 class WindowDual {
 public:
     WindowDual(const WindowGrid& grid, const OptionTable& options, const Refinement& refinement, const CountLimits& limits)
-        : m_grid(grid), m_options(options), m_refinement(refinement), m_limits(limits), m_price(grid.cells()),
-          m_load(grid.cells()), m_extraLoad(kLayers * grid.cells()), m_combined(grid.cells()), m_windowLoad(grid.cells()),
-          m_chosen(options.userBegin.size() - 1)
+        : m_grid(grid)
+        , m_options(options)
+        , m_refinement(refinement)
+        , m_limits(limits)
+        , m_price(grid.cells())
+        , m_load(grid.cells())
+        , m_extraLoad(kLayers * grid.cells())
+        , m_combined(grid.cells())
+        , m_windowLoad(grid.cells())
+        , m_chosen(options.userBegin.size() - 1)
     {
     }
 

@@ -32,16 +32,16 @@ std::vector<OccupancyCurve> occupancyCurves(const CostModel& model, int memberCa
 
 /// Knobs of windowLowerBoundMj (tests and the benchmark change them; the planners use the defaults).
 struct WindowBoundOptions {
-    int maxStarts = 16;     ///< window starts s: quantiles of the options' arrivals, the earliest first
-    int maxEnds = 16;       ///< window ends t: deadlines (quantiles when there are more)
-    int iterations = 200;   ///< subgradient steps on the multipliers
-    double skipShare = 0.01; ///< arrival-aware charges skip windows where B_max members arrive this early
-    int frontPoints = 48;    ///< points kept per Pareto front of the arrival-aware charges
-    int certifyPoints = 128; ///< time grid of the start-certified charges (0: none)
+    int maxStarts = 16;             ///< window starts s: quantiles of the options' arrivals, the earliest first
+    int maxEnds = 16;               ///< window ends t: deadlines (quantiles when there are more)
+    int iterations = 200;           ///< subgradient steps on the multipliers
+    double skipShare = 0.01;        ///< arrival-aware charges skip windows where B_max members arrive this early
+    int frontPoints = 48;           ///< points kept per Pareto front of the arrival-aware charges
+    int certifyPoints = 128;        ///< time grid of the start-certified charges (0: none)
     int maxRefinements = 4'000'000; ///< (option, window) pairs of extra charges at most
-    bool countLimits = true; ///< keep the arrival count bound's limits in the inner minimum
-    int limitIterations = 100; ///< subgradient steps with the limits, after those without
-    ArrivalBoundOptions arrivals; ///< the options of those limits
+    bool countLimits = true;        ///< keep the arrival count bound's limits in the inner minimum
+    int limitIterations = 100;      ///< subgradient steps with the limits, after those without
+    ArrivalBoundOptions arrivals;   ///< the options of those limits
     /// Asked between the set-up's phases and before every subgradient step: true ends the bound
     /// with the best iterate so far (-inf before the first), which is still a valid bound.
     std::function<bool()> stopped;

@@ -80,10 +80,10 @@ std::vector<std::vector<ChainPoint>> arrivalFronts(const std::vector<std::vector
 /// The least occupancy on @p front among chains no longer than @p budgetMs; -1 when none fits.
 double frontAt(const std::vector<ChainPoint>& front, double budgetMs)
 {
-    const auto it = std::upper_bound(front.begin(), front.end(), budgetMs, [](double budget, const ChainPoint& point) { return budget < point.ms; });
+    const auto it = std::upper_bound(front.begin(), front.end(), budgetMs,
+                                     [](double budget, const ChainPoint& point) { return budget < point.ms; });
     return it == front.begin() ? -1 : std::prev(it)->occupancyMs;
 }
-
 
 /// tauLow_n(c) = min_{c <= b <= B_max} tau_n(b) for every sub-task (index n - 1) and c: the least
 /// time of a batch that holds c members of a window and possibly others. O(N B_max).
@@ -111,8 +111,11 @@ void refineWindow(const CostModel& model, const WindowGrid& grid, const OptionTa
     const size_t ends = grid.endMs.size(), startIndex = window / ends, endIndex = window % ends;
     const double startMs = grid.startMs[startIndex], endMs = grid.endMs[endIndex];
     const size_t fullBatch = static_cast<size_t>(std::min(model.maxBatch(), model.userCount()));
-    auto inWindow = [&](size_t o) { return static_cast<size_t>(table.cell[o]) / ends >= startIndex && static_cast<size_t>(table.cell[o]) % ends <= endIndex; };
-    const auto first = std::lower_bound(byArrival.begin(), byArrival.end(), startMs, [&](size_t o, double at) { return table.arrivalMs[o] < at; });
+    auto inWindow = [&](size_t o) {
+        return static_cast<size_t>(table.cell[o]) / ends >= startIndex && static_cast<size_t>(table.cell[o]) % ends <= endIndex;
+    };
+    const auto first = std::lower_bound(byArrival.begin(), byArrival.end(), startMs,
+                                        [&](size_t o, double at) { return table.arrivalMs[o] < at; });
     std::vector<double> arrivals; // the earliest arrival of each potential member, ascending
     for (auto it = first; it != byArrival.end() && arrivals.size() < fullBatch; ++it)
         if (inWindow(*it) && seen[static_cast<size_t>(table.owner[*it])] != static_cast<int>(window)) {
@@ -121,7 +124,8 @@ void refineWindow(const CostModel& model, const WindowGrid& grid, const OptionTa
         }
     if (arrivals.empty() || (arrivals.size() == fullBatch && arrivals.back() <= startMs + options.skipShare * (endMs - startMs)))
         return;
-    const std::vector<std::vector<ChainPoint>> fronts = arrivalFronts(leastMs, arrivals, endMs, static_cast<size_t>(options.frontPoints));
+    const std::vector<std::vector<ChainPoint>> fronts =
+        arrivalFronts(leastMs, arrivals, endMs, static_cast<size_t>(options.frontPoints));
     for (auto it = first; it != byArrival.end(); ++it) {
         const size_t o = *it;
         if (!inWindow(o))
@@ -155,7 +159,8 @@ std::vector<double> classArrivals(const WindowGrid& grid, const OptionTable& tab
 /// (batches certified to start at >= s charged d_n(c) / c), on a grid of @p points times; a time
 /// between grid points is rounded down, which V never increases on, so the values stay lower
 /// bounds. Returns per option of the class its charge V_{p+1}(A). O(N * points * C + options).
-std::vector<std::pair<size_t, double>> certifiedCharges(const WindowGrid& grid, const OptionTable& table, const std::vector<size_t>& byArrival,
+std::vector<std::pair<size_t, double>> certifiedCharges(const WindowGrid& grid, const OptionTable& table,
+                                                        const std::vector<size_t>& byArrival,
                                                         const std::vector<std::vector<double>>& leastMs, size_t window,
                                                         const std::vector<double>& arrivals, int points)
 {
@@ -193,8 +198,8 @@ std::vector<std::pair<size_t, double>> certifiedCharges(const WindowGrid& grid, 
 /// The start-certified charges of one window as extras over what h charges there (h when
 /// A >= s, else 0), for the window's copy in the second layer: each layer's charges are lower
 /// bounds of one way of sharing a batch's time, so the two may not be mixed in one constraint.
-void certifiedExtras(const WindowGrid& grid, const OptionTable& table, size_t window, const std::vector<std::pair<size_t, double>>& charges,
-                     std::vector<std::pair<size_t, double>>& found)
+void certifiedExtras(const WindowGrid& grid, const OptionTable& table, size_t window,
+                     const std::vector<std::pair<size_t, double>>& charges, std::vector<std::pair<size_t, double>>& found)
 {
     const double startMs = grid.startMs[window / grid.endMs.size()];
     for (const auto& [o, charge] : charges) {
@@ -206,7 +211,8 @@ void certifiedExtras(const WindowGrid& grid, const OptionTable& table, size_t wi
 
 } // namespace
 
-Refinement refineByArrivals(const CostModel& model, const WindowGrid& grid, const OptionTable& table, const WindowBoundOptions& options)
+Refinement refineByArrivals(const CostModel& model, const WindowGrid& grid, const OptionTable& table,
+                            const WindowBoundOptions& options)
 {
     std::vector<size_t> byArrival;
     for (size_t o = 0; o < table.cell.size(); ++o)
@@ -220,11 +226,14 @@ Refinement refineByArrivals(const CostModel& model, const WindowGrid& grid, cons
     size_t total = 0;
     for (size_t window = 0; window < grid.cells() && total < static_cast<size_t>(options.maxRefinements); ++window) {
         refineWindow(model, grid, table, byArrival, leastMs, window, options, seen, perWindow[window]);
-        const std::vector<double> arrivals = classArrivals(grid, table, byArrival, window % ends, fullBatch, seen, -2 - static_cast<int>(window));
+        const std::vector<double> arrivals =
+            classArrivals(grid, table, byArrival, window % ends, fullBatch, seen, -2 - static_cast<int>(window));
         const double endMs = grid.endMs[window % ends];
-        if (options.certifyPoints > 0 && !arrivals.empty()
-            && !(arrivals.size() == fullBatch && arrivals.back() <= arrivals.front() + options.skipShare * (endMs - arrivals.front())))
-            certifiedExtras(grid, table, window, certifiedCharges(grid, table, byArrival, leastMs, window, arrivals, options.certifyPoints),
+        if (options.certifyPoints > 0 && !arrivals.empty() &&
+            !(arrivals.size() == fullBatch &&
+              arrivals.back() <= arrivals.front() + options.skipShare * (endMs - arrivals.front())))
+            certifiedExtras(grid, table, window,
+                            certifiedCharges(grid, table, byArrival, leastMs, window, arrivals, options.certifyPoints),
                             perWindow[grid.cells() + window]);
         total += perWindow[window].size() + perWindow[grid.cells() + window].size();
     }

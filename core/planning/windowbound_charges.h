@@ -43,7 +43,8 @@ struct Refinement {
 
 /// The arrival-aware charges of every window, by option; at most options.maxRefinements pairs
 /// (the windows after that keep h alone). O(windows * (N * frontPoints * B_max log + options)).
-Refinement refineByArrivals(const CostModel& model, const WindowGrid& grid, const OptionTable& table, const WindowBoundOptions& options);
+Refinement refineByArrivals(const CostModel& model, const WindowGrid& grid, const OptionTable& table,
+                            const WindowBoundOptions& options);
 
 } // namespace windowbound_detail
 } // namespace coinfer

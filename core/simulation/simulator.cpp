@@ -29,7 +29,9 @@ bool differs(double stated, double actual)
 class Timeline {
 public:
     Timeline(const Scenario& scenario, const CostModel& model, std::vector<Violation>& violations)
-        : m_scenario(scenario), m_model(model), m_violations(violations)
+        : m_scenario(scenario)
+        , m_model(model)
+        , m_violations(violations)
         , m_next(static_cast<size_t>(model.userCount()), 0)
         , m_readyMs(static_cast<size_t>(model.userCount()), 0.0)
         , m_placedIn(static_cast<size_t>(model.userCount()), 0)
@@ -56,9 +58,9 @@ public:
             if (statedArrivalMs && p < n) {
                 const double stated = (*statedArrivalMs)[static_cast<size_t>(m)];
                 if (stated < m_readyMs[static_cast<size_t>(m)] - timeSlackMs(stated))
-                    report(Violation::Kind::WrongFigure,
-                           "user " + id(m) + " ends its upload at " + fmt(stated) + " ms, but computing and uploading take until "
-                               + fmt(m_readyMs[static_cast<size_t>(m)]) + " ms");
+                    report(Violation::Kind::WrongFigure, "user " + id(m) + " ends its upload at " + fmt(stated) +
+                                                             " ms, but computing and uploading take until " +
+                                                             fmt(m_readyMs[static_cast<size_t>(m)]) + " ms");
                 m_readyMs[static_cast<size_t>(m)] = std::max(stated, m_readyMs[static_cast<size_t>(m)]);
             }
         }
@@ -80,7 +82,8 @@ public:
         }
         if (static_cast<int>(users.size()) > m_model.maxBatch())
             report(Violation::Kind::BatchTooLarge, [&] {
-                return name() + " has " + std::to_string(users.size()) + " members, more than B_max = " + std::to_string(m_model.maxBatch());
+                return name() + " has " + std::to_string(users.size()) +
+                       " members, more than B_max = " + std::to_string(m_model.maxBatch());
             });
         double readyMs = 0;
         for (int m : users) {
@@ -93,9 +96,9 @@ public:
             const int next = m_next[static_cast<size_t>(m)];
             if (next != subtask) {
                 report(Violation::Kind::BadMember,
-                       name() + " holds user " + id(m) + (next > m_model.subtaskCount()
-                           ? std::string(", who needs no further sub-task at the edge")
-                           : ", whose next sub-task at the edge is " + std::to_string(next)));
+                       name() + " holds user " + id(m) +
+                           (next > m_model.subtaskCount() ? std::string(", who needs no further sub-task at the edge")
+                                                          : ", whose next sub-task at the edge is " + std::to_string(next)));
                 continue;
             }
             members.push_back(m);
@@ -112,14 +115,15 @@ public:
             std::tie(startMs, endMs) = *stated;
             for (int m : members)
                 if (startMs < m_readyMs[static_cast<size_t>(m)] - timeSlackMs(startMs))
-                    report(Violation::Kind::NotReady, name() + " starts at " + fmt(startMs) + " ms, before user " + id(m)
-                                                          + "'s input is ready at " + fmt(m_readyMs[static_cast<size_t>(m)]) + " ms");
+                    report(Violation::Kind::NotReady, name() + " starts at " + fmt(startMs) + " ms, before user " + id(m) +
+                                                          "'s input is ready at " + fmt(m_readyMs[static_cast<size_t>(m)]) +
+                                                          " ms");
             if (startMs < m_gpuFreeMs - timeSlackMs(startMs))
-                report(Violation::Kind::GpuOverlap, name() + " starts at " + fmt(startMs) + " ms, while the GPU is busy until "
-                                                        + fmt(m_gpuFreeMs) + " ms");
+                report(Violation::Kind::GpuOverlap,
+                       name() + " starts at " + fmt(startMs) + " ms, while the GPU is busy until " + fmt(m_gpuFreeMs) + " ms");
             if (endMs - startMs < durationMs - timeSlackMs(endMs))
-                report(Violation::Kind::TooShort, name() + " lasts " + fmt(endMs - startMs) + " ms, but tau(" + std::to_string(size)
-                                                      + ") = " + fmt(durationMs) + " ms");
+                report(Violation::Kind::TooShort, name() + " lasts " + fmt(endMs - startMs) + " ms, but tau(" +
+                                                      std::to_string(size) + ") = " + fmt(durationMs) + " ms");
         }
         m_gpuFreeMs = std::max(m_gpuFreeMs, endMs);
         for (int m : members) {
@@ -136,13 +140,14 @@ public:
         for (int m = 0; m < m_model.userCount(); ++m) {
             if (m_next[static_cast<size_t>(m)] <= m_model.subtaskCount()) {
                 report(Violation::Kind::MissingSubtask, [&] {
-                    return "user " + id(m) + "'s sub-task " + std::to_string(m_next[static_cast<size_t>(m)]) + " never runs on the GPU";
+                    return "user " + id(m) + "'s sub-task " + std::to_string(m_next[static_cast<size_t>(m)]) +
+                           " never runs on the GPU";
                 });
                 finishMs[static_cast<size_t>(m)] = INFINITY;
             } else if (!meetsDeadline(finishMs[static_cast<size_t>(m)], m_model.deadlineMs(m))) {
                 report(Violation::Kind::DeadlineMissed, [&] {
-                    return "user " + id(m) + " finishes at " + fmt(finishMs[static_cast<size_t>(m)]) + " ms, after its deadline of "
-                        + fmt(m_model.deadlineMs(m)) + " ms";
+                    return "user " + id(m) + " finishes at " + fmt(finishMs[static_cast<size_t>(m)]) +
+                           " ms, after its deadline of " + fmt(m_model.deadlineMs(m)) + " ms";
                 });
             }
         }
@@ -153,9 +158,8 @@ public:
     void report(Violation::Kind kind, std::string message) { m_violations.push_back({kind, std::move(message)}); }
     /// Reports a violation whose message is built only when someone will read it: planners that
     /// re-time thousands of trial schedules need only to know whether one is feasible.
-    template <class MessageFn>
-    void report(Violation::Kind kind, MessageFn&& message)
-        requires std::is_invocable_r_v<std::string, MessageFn>
+    template<class MessageFn>
+    void report(Violation::Kind kind, MessageFn&& message) requires std::is_invocable_r_v<std::string, MessageFn>
     {
         m_violations.push_back({kind, m_explain ? message() : std::string()});
     }
@@ -166,12 +170,12 @@ private:
     const Scenario& m_scenario;
     const CostModel& m_model;
     std::vector<Violation>& m_violations;
-    std::vector<int> m_next;        // next sub-task each user needs at the edge; N+1 when done
-    std::vector<double> m_readyMs;  // when that sub-task's input is available
+    std::vector<int> m_next;       // next sub-task each user needs at the edge; N+1 when done
+    std::vector<double> m_readyMs; // when that sub-task's input is available
     // 1 + the index of the last batch that listed each user: finds a user listed twice in one
     // batch in O(1), where searching the members placed so far cost O(b^2) per batch of b.
     std::vector<size_t> m_placedIn;
-    std::vector<int> m_members;     // the members of the batch being placed (reused)
+    std::vector<int> m_members; // the members of the batch being placed (reused)
     bool m_explain = true;
     double m_gpuFreeMs;
 };
@@ -190,8 +194,8 @@ void fillEnergy(const CostModel& model, Plan& plan)
 
 } // namespace
 
-Plan simulate(const Scenario& scenario, const CostModel& model, const Schedule& schedule,
-              const std::string& algorithm, std::vector<Violation>* violations)
+Plan simulate(const Scenario& scenario, const CostModel& model, const Schedule& schedule, const std::string& algorithm,
+              std::vector<Violation>* violations)
 {
     std::vector<Violation> found;
     Timeline timeline(scenario, model, found);
@@ -234,12 +238,14 @@ void checkStatedUser(Timeline& timeline, const CostModel& model, const UserOutco
     auto wrong = [&](const std::string& what) { timeline.report(Violation::Kind::WrongFigure, who + " " + what); };
     const int p = std::clamp(user.partition, 0, model.subtaskCount());
     if (differs(user.energyMj, energyMj))
-        wrong("states " + fmt(user.energyMj) + " mJ, but partition " + std::to_string(user.partition) + " costs " + fmt(energyMj) + " mJ");
+        wrong("states " + fmt(user.energyMj) + " mJ, but partition " + std::to_string(user.partition) + " costs " +
+              fmt(energyMj) + " mJ");
     if (differs(user.uploadStartMs, model.localMs(m, p)))
-        wrong("states upload_start_ms " + fmt(user.uploadStartMs) + ", but its local part ends at " + fmt(model.localMs(m, p)) + " ms");
+        wrong("states upload_start_ms " + fmt(user.uploadStartMs) + ", but its local part ends at " + fmt(model.localMs(m, p)) +
+              " ms");
     if (differs(user.uploadEndMs, model.localMs(m, p) + model.uploadMs(m, p)))
-        wrong("states upload_end_ms " + fmt(user.uploadEndMs) + ", but its upload ends at "
-              + fmt(model.localMs(m, p) + model.uploadMs(m, p)) + " ms");
+        wrong("states upload_end_ms " + fmt(user.uploadEndMs) + ", but its upload ends at " +
+              fmt(model.localMs(m, p) + model.uploadMs(m, p)) + " ms");
     if (std::isfinite(finishMs) && differs(user.finishMs, finishMs))
         wrong("states it finishes at " + fmt(user.finishMs) + " ms, but its last sub-task ends at " + fmt(finishMs) + " ms");
     if (differs(user.deadlineMs, model.deadlineMs(m)))
@@ -253,14 +259,16 @@ void checkStatedTotals(Timeline& timeline, const Plan& plan, const Plan& recompu
 {
     auto wrong = [&](const std::string& what) { timeline.report(Violation::Kind::WrongFigure, what); };
     if (differs(plan.totalEnergyMj, recomputed.totalEnergyMj))
-        wrong("total_energy_mj is " + fmt(plan.totalEnergyMj) + ", but the users' energies add up to " + fmt(recomputed.totalEnergyMj));
+        wrong("total_energy_mj is " + fmt(plan.totalEnergyMj) + ", but the users' energies add up to " +
+              fmt(recomputed.totalEnergyMj));
     if (differs(plan.localEnergyMj, recomputed.localEnergyMj))
-        wrong("local_energy_mj is " + fmt(plan.localEnergyMj) + ", but computing everything locally costs " + fmt(recomputed.localEnergyMj));
+        wrong("local_energy_mj is " + fmt(plan.localEnergyMj) + ", but computing everything locally costs " +
+              fmt(recomputed.localEnergyMj));
     if (differs(plan.savingPercent, recomputed.savingPercent))
         wrong("saving_percent is " + fmt(plan.savingPercent) + ", but the energies give " + fmt(recomputed.savingPercent));
     if (plan.statesFeasible && plan.feasible != feasible)
-        wrong(std::string("feasible is ") + (plan.feasible ? "true" : "false") + ", but the re-timed plan "
-              + (feasible ? "meets every deadline" : "does not meet every deadline"));
+        wrong(std::string("feasible is ") + (plan.feasible ? "true" : "false") + ", but the re-timed plan " +
+              (feasible ? "meets every deadline" : "does not meet every deadline"));
 }
 
 } // namespace

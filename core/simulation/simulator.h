@@ -13,15 +13,15 @@ namespace coinfer {
 /// One broken constraint, with a message that names the user, batch and times involved.
 struct Violation {
     enum class Kind {
-        BadPartition,    ///< p outside 0..N
-        BatchTooLarge,   ///< more than B_max members
-        BadMember,       ///< a member that does not need this sub-task, or is listed twice
-        MissingSubtask,  ///< an offloading user's sub-task never runs, or runs twice
-        NotReady,        ///< a batch starts before a member's input is there
-        GpuOverlap,      ///< two batches overlap on the one GPU
-        TooShort,        ///< a batch shorter than tau_n(b)
-        DeadlineMissed,  ///< a user finishes after its deadline
-        WrongFigure,     ///< a stated energy or time disagrees with the model
+        BadPartition,   ///< p outside 0..N
+        BatchTooLarge,  ///< more than B_max members
+        BadMember,      ///< a member that does not need this sub-task, or is listed twice
+        MissingSubtask, ///< an offloading user's sub-task never runs, or runs twice
+        NotReady,       ///< a batch starts before a member's input is there
+        GpuOverlap,     ///< two batches overlap on the one GPU
+        TooShort,       ///< a batch shorter than tau_n(b)
+        DeadlineMissed, ///< a user finishes after its deadline
+        WrongFigure,    ///< a stated energy or time disagrees with the model
     };
     Kind kind;
     std::string message;
@@ -34,8 +34,8 @@ struct Violation {
 /// O(M*N + S) time for S = the sum of the batch sizes, and O(M + the largest batch) memory beyond
 /// the plan: each member is checked in O(1) (a user listed twice in a batch is found by a per-user
 /// stamp, not by searching the batch), so a batch of 65,536 members costs 65,536 steps.
-Plan simulate(const Scenario& scenario, const CostModel& model, const Schedule& schedule,
-              const std::string& algorithm, std::vector<Violation>* violations = nullptr);
+Plan simulate(const Scenario& scenario, const CostModel& model, const Schedule& schedule, const std::string& algorithm,
+              std::vector<Violation>* violations = nullptr);
 
 /// Checks a timed plan as stated (from a file, ours or anyone's): partitions, batch sizes and
 /// members, readiness, GPU exclusivity, batch durations, deadlines and stated energies.

@@ -17,7 +17,10 @@
 namespace coinfer {
 namespace {
 
-Unexpected<Error> badInput(std::string message) { return Unexpected(Error{ErrorCode::BadInput, std::move(message)}); }
+Unexpected<Error> badInput(std::string message)
+{
+    return Unexpected(Error{ErrorCode::BadInput, std::move(message)});
+}
 
 /// @p value rounded to 12 significant digits, so that 0.1 + 2*0.1 reads as 0.3.
 double roundTo12Digits(double value)
@@ -77,19 +80,26 @@ Expected<std::vector<double>> parseList(const std::string& text)
     }
 }
 
-bool isWhole(double value) { return std::floor(value) == value; }
+bool isWhole(double value)
+{
+    return std::floor(value) == value;
+}
 
 } // namespace
 
 const std::vector<SweepParameterInfo>& sweepParameters()
 {
     static const std::vector<SweepParameterInfo> parameters = {
-        {SweepParameter::Users, "users", "number of users: a population regenerates that many, a table keeps a seeded subset", true},
+        {SweepParameter::Users, "users", "number of users: a population regenerates that many, a table keeps a seeded subset",
+         true},
         {SweepParameter::DeadlineScale, "deadline_scale", "multiplies every user's deadline", false},
-        {SweepParameter::UplinkScale, "uplink_scale", "multiplies every user's uplink rate (as if each link were that much faster)", false},
-        {SweepParameter::BandwidthMhz, "bandwidth_mhz", "the channel's bandwidth in MHz; Shannon rates recomputed (needs a channel)", false},
+        {SweepParameter::UplinkScale, "uplink_scale",
+         "multiplies every user's uplink rate (as if each link were that much faster)", false},
+        {SweepParameter::BandwidthMhz, "bandwidth_mhz",
+         "the channel's bandwidth in MHz; Shannon rates recomputed (needs a channel)", false},
         {SweepParameter::EdgeScale, "edge_scale", "multiplies every edge batch latency tau_n(b) (a slower or faster GPU)", false},
-        {SweepParameter::TxPowerScale, "tx_power_scale", "multiplies every transmit power; Shannon rates follow the new power", false},
+        {SweepParameter::TxPowerScale, "tx_power_scale", "multiplies every transmit power; Shannon rates follow the new power",
+         false},
         {SweepParameter::MaxBatch, "max_batch", "B_max: the largest batch, the batch curves cut at that size", true},
     };
     return parameters;
@@ -163,10 +173,14 @@ Expected<SweepBase> prepareSweepBase(std::string text, const std::string& source
 double ownSweepValue(const SweepBase& base, SweepParameter parameter)
 {
     switch (parameter) {
-    case SweepParameter::Users: return base.scenario.userCount();
-    case SweepParameter::MaxBatch: return base.scenario.dnn.maxBatch();
-    case SweepParameter::BandwidthMhz: return base.scenario.hasChannel ? base.scenario.channel.bandwidthMhz : 0;
-    default: return 1;
+    case SweepParameter::Users:
+        return base.scenario.userCount();
+    case SweepParameter::MaxBatch:
+        return base.scenario.dnn.maxBatch();
+    case SweepParameter::BandwidthMhz:
+        return base.scenario.hasChannel ? base.scenario.channel.bandwidthMhz : 0;
+    default:
+        return 1;
     }
 }
 
@@ -181,23 +195,24 @@ Expected<void> checkSweepValue(const SweepBase& base, SweepParameter parameter, 
         if (!isWhole(value))
             return badInput(said + ": users must be a whole number");
         if (base.hasPopulation && value < static_cast<double>(base.extraUsers + 1))
-            return badInput(said + ": the file lists " + std::to_string(base.extraUsers)
-                            + " users besides its population, so users must be at least " + std::to_string(base.extraUsers + 1));
+            return badInput(said + ": the file lists " + std::to_string(base.extraUsers) +
+                            " users besides its population, so users must be at least " + std::to_string(base.extraUsers + 1));
         if (!base.hasPopulation && value > base.scenario.userCount())
-            return badInput(said + ": the scenario is a table of " + std::to_string(base.scenario.userCount())
-                            + " users and a subset cannot be larger; give a population block to generate more");
+            return badInput(said + ": the scenario is a table of " + std::to_string(base.scenario.userCount()) +
+                            " users and a subset cannot be larger; give a population block to generate more");
         return {};
     }
     case SweepParameter::MaxBatch:
         if (!isWhole(value) || value > base.scenario.dnn.maxBatch())
-            return badInput(said + ": max_batch must be a whole number from 1 to the scenario's B_max, "
-                            + std::to_string(base.scenario.dnn.maxBatch()) + " (the batch curves end there)");
+            return badInput(said + ": max_batch must be a whole number from 1 to the scenario's B_max, " +
+                            std::to_string(base.scenario.dnn.maxBatch()) + " (the batch curves end there)");
         return {};
     case SweepParameter::BandwidthMhz:
         if (!base.scenario.hasChannel)
             return badInput(said + ": the scenario has no \"channel\" block, so it has no bandwidth; vary uplink_scale instead");
         return {};
-    default: return {};
+    default:
+        return {};
     }
 }
 
@@ -216,7 +231,8 @@ ScenarioFileEdits fileEdits(const SweepBase& base, SweepParameter parameter, dou
 {
     ScenarioFileEdits edits;
     if (base.hasPopulation) {
-        const long long count = parameter == SweepParameter::Users ? static_cast<long long>(value) - base.extraUsers : base.populationCount;
+        const long long count =
+            parameter == SweepParameter::Users ? static_cast<long long>(value) - base.extraUsers : base.populationCount;
         if (count != base.populationCount)
             edits.populationCount = count;
         if (repeat > 0)
@@ -270,7 +286,8 @@ void applyNumbers(Scenario& scenario, SweepParameter parameter, double value)
         for (Subtask& subtask : scenario.dnn.subtasks)
             subtask.edgeLatencyMs.resize(static_cast<size_t>(value));
         break;
-    default: break;
+    default:
+        break;
     }
 }
 
@@ -289,7 +306,8 @@ Expected<Scenario> sweepVariant(const SweepBase& base, SweepParameter parameter,
         if (parameter == SweepParameter::Users && !base.hasPopulation && value < variant->userCount())
             keepSubset(*variant, static_cast<size_t>(value), sweepRepeatSeed(seed, repeat));
         applyNumbers(*variant, parameter, value);
-        variant->name += " [" + sweepParameterName(parameter) + "=" + sweepNumberText(value) + ", repeat " + std::to_string(repeat) + "]";
+        variant->name +=
+            " [" + sweepParameterName(parameter) + "=" + sweepNumberText(value) + ", repeat " + std::to_string(repeat) + "]";
         return variant;
     });
 }

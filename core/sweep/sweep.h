@@ -64,9 +64,9 @@ std::string sweepNumberText(double value);
 /// A scenario file prepared for sweeping: its text (variants that change the file's own form,
 /// such as a population's size or a channel's bandwidth, re-read it), and the scenario it gives.
 struct SweepBase {
-    std::string text;       ///< the scenario file's text
-    std::string sourceName; ///< for messages and relative file names, as parseScenario takes it
-    Scenario scenario;      ///< the file as written
+    std::string text;                  ///< the scenario file's text
+    std::string sourceName;            ///< for messages and relative file names, as parseScenario takes it
+    Scenario scenario;                 ///< the file as written
     std::vector<std::string> warnings; ///< unknown fields of the file, as parseScenario reports them
     bool hasPopulation = false;        ///< the file has a "population" block
     long long populationCount = 0;     ///< its count (0 without one)
@@ -114,22 +114,22 @@ Expected<Scenario> sweepVariant(const SweepBase& base, SweepParameter parameter,
 
 /// One row of the sweep CSV (docs/formats.md#sweep-csv): one planner on one point.
 struct SweepRow {
-    std::string parameter;     ///< the parameter's name
+    std::string parameter; ///< the parameter's name
     double value = 0;
-    int repeat = 0;            ///< 0-based
-    std::string algorithm;     ///< algorithmName()
+    int repeat = 0;        ///< 0-based
+    std::string algorithm; ///< algorithmName()
     /// Whether the planner produced a plan. False when a user cannot meet its deadline even
     /// alone (makePlan's ErrorCode::Infeasible): then energy, saving, batches, bound and gap are
     /// empty in the CSV and feasible is false.
     bool planned = false;
-    double energyMj = 0;       ///< total user energy of the plan (planned rows)
-    double localEnergyMj = 0;  ///< every user computing locally (all rows)
-    double savingPercent = 0;  ///< 100 x (local - energy) / local (planned rows)
-    bool feasible = false;     ///< the plan meets every deadline (the simulator's verdict)
-    int batches = 0;           ///< GPU batches of the plan (planned rows)
-    double lowerBoundMj = 0;   ///< proven lower bound on the optimum; NaN (empty) when none
-    double gapPercent = 0;     ///< 100 x (energy - bound) / bound; NaN (empty) when undefined
-    double timeMs = 0;         ///< wall time of the planner (not deterministic)
+    double energyMj = 0;      ///< total user energy of the plan (planned rows)
+    double localEnergyMj = 0; ///< every user computing locally (all rows)
+    double savingPercent = 0; ///< 100 x (local - energy) / local (planned rows)
+    bool feasible = false;    ///< the plan meets every deadline (the simulator's verdict)
+    int batches = 0;          ///< GPU batches of the plan (planned rows)
+    double lowerBoundMj = 0;  ///< proven lower bound on the optimum; NaN (empty) when none
+    double gapPercent = 0;    ///< 100 x (energy - bound) / bound; NaN (empty) when undefined
+    double timeMs = 0;        ///< wall time of the planner (not deterministic)
 
     /// The key rows are ordered by: value, repeat, then algorithm in allAlgorithms() order.
     bool before(const SweepRow& other) const;
@@ -151,18 +151,18 @@ void applyRelaxationEnvelope(std::vector<SweepRow>& rows);
 /// What a sweep plans.
 struct SweepRequest {
     SweepParameter parameter = SweepParameter::Users;
-    std::vector<double> values;         ///< as parseSweepValues gives them (ascending)
+    std::vector<double> values; ///< as parseSweepValues gives them (ascending)
     /// Planners, any order (rows follow allAlgorithms() order); defaultSweepAlgorithms() when empty.
     std::vector<Algorithm> algorithms;
-    int repeats = 1;                    ///< >= 1
-    std::uint64_t seed = 1;             ///< sweepRepeatSeed's seed
-    int shardIndex = 1;                 ///< this shard, 1..shardCount
-    int shardCount = 1;                 ///< points are dealt round-robin: point k goes to shard k mod N + 1
-    int jobs = 1;                       ///< worker threads (>= 1)
+    int repeats = 1;        ///< >= 1
+    std::uint64_t seed = 1; ///< sweepRepeatSeed's seed
+    int shardIndex = 1;     ///< this shard, 1..shardCount
+    int shardCount = 1;     ///< points are dealt round-robin: point k goes to shard k mod N + 1
+    int jobs = 1;           ///< worker threads (>= 1)
     /// Work budgets that make best and exact deterministic (no time limit is used).
     /// Best: `coinfer plan`'s default budget. Exact: kDefaultSweepExactWorkBudget.
     long long bestWorkBudget = kDefaultBestWorkBudget;
-    long long exactWorkBudget = 0;      ///< 0: kDefaultSweepExactWorkBudget
+    long long exactWorkBudget = 0; ///< 0: kDefaultSweepExactWorkBudget
     /// Optional stop flag (e.g. set from a SIGINT handler): when it becomes true the sweep stops
     /// as if the progress callback had returned false.
     const std::atomic<bool>* cancel = nullptr;
@@ -189,8 +189,8 @@ std::vector<SweepPoint> sweepShardPoints(const SweepRequest& request);
 
 /// What the progress callback sees after each finished point.
 struct SweepProgress {
-    int pointsDone = 0;                    ///< points of this run finished so far
-    int pointsTotal = 0;                   ///< points of this run (this shard)
+    int pointsDone = 0;                          ///< points of this run finished so far
+    int pointsTotal = 0;                         ///< points of this run (this shard)
     const std::vector<SweepRow>* rows = nullptr; ///< the rows of the point just finished
 };
 
@@ -204,7 +204,7 @@ struct SweepResult {
     std::vector<SweepRow> rows; ///< finished points only, ordered by SweepRow::before
     int pointsDone = 0;
     int pointsTotal = 0;
-    bool cancelled = false;     ///< stopped by the callback or the cancel flag
+    bool cancelled = false; ///< stopped by the callback or the cancel flag
 };
 
 /// Runs @p request on @p base: each point's variant (sweepVariant) planned by every requested

@@ -14,12 +14,16 @@ namespace {
 
 const std::vector<std::string>& columns()
 {
-    static const std::vector<std::string> names = {"parameter", "value",   "repeat",         "algorithm",   "energy_mj",   "local_energy_mj",
-                                                   "saving_percent", "feasible", "batches", "lower_bound_mj", "gap_percent", "time_ms"};
+    static const std::vector<std::string> names = {"parameter", "value",           "repeat",         "algorithm",
+                                                   "energy_mj", "local_energy_mj", "saving_percent", "feasible",
+                                                   "batches",   "lower_bound_mj",  "gap_percent",    "time_ms"};
     return names;
 }
 
-std::string optionalNumber(bool present, double value) { return present && std::isfinite(value) ? sweepNumberText(value) : std::string(); }
+std::string optionalNumber(bool present, double value)
+{
+    return present && std::isfinite(value) ? sweepNumberText(value) : std::string();
+}
 
 std::vector<std::string> rowFields(const SweepRow& row)
 {
@@ -78,7 +82,8 @@ Expected<SweepRow> rowFromFields(const std::vector<std::string>& fields)
             continue;
         const std::optional<double> number = parsePlainDecimal(fields[i]);
         if (!number || !row.planned)
-            return fail(columns()[i] + " '" + fields[i] + "' is not a number" + (row.planned ? "" : " on a row without energy_mj"));
+            return fail(columns()[i] + " '" + fields[i] + "' is not a number" +
+                        (row.planned ? "" : " on a row without energy_mj"));
         numbers[i] = *number;
     }
     if (numbers[2] < 0 || std::floor(numbers[2]) != numbers[2] || numbers[2] > 1e9)
@@ -125,8 +130,8 @@ std::vector<std::string> gridWarnings(const std::vector<SweepRow>& rows)
     if (repeats.size() && (*repeats.rbegin() + 1 != static_cast<int>(repeats.size())))
         warnings.push_back("the repeats are not 0.." + std::to_string(*repeats.rbegin()) + ": a shard may be missing");
     if (missing)
-        warnings.push_back(std::to_string(missing) + " of the " + std::to_string(values.size() * repeats.size())
-                           + " points (values x repeats) have no rows: a shard may be missing");
+        warnings.push_back(std::to_string(missing) + " of the " + std::to_string(values.size() * repeats.size()) +
+                           " points (values x repeats) have no rows: a shard may be missing");
     if (partial)
         warnings.push_back(std::to_string(partial) + " points lack some of the planners the others have");
     return warnings;
@@ -134,7 +139,10 @@ std::vector<std::string> gridWarnings(const std::vector<SweepRow>& rows)
 
 } // namespace
 
-std::string sweepCsvHeader() { return joined(columns()); }
+std::string sweepCsvHeader()
+{
+    return joined(columns());
+}
 
 std::string sweepRowsToCsv(const std::vector<SweepRow>& rows)
 {
@@ -157,12 +165,14 @@ Expected<std::vector<SweepRow>> parseSweepCsv(std::string_view text, const std::
     while (pos < text.size()) {
         const long long recordLine = line;
         if (!readCsvRecord(text, pos, fields, line))
-            return Unexpected(Error{ErrorCode::BadInput, sourceName + ": line " + std::to_string(recordLine) + ": a quoted field is not closed"});
+            return Unexpected(Error{ErrorCode::BadInput,
+                                    sourceName + ": line " + std::to_string(recordLine) + ": a quoted field is not closed"});
         if (fields.size() == 1 && fields[0].empty())
             continue; // a blank line
         Expected<SweepRow> row = rowFromFields(fields);
         if (!row)
-            return Unexpected(Error{ErrorCode::BadInput, sourceName + ": line " + std::to_string(recordLine) + ": " + row.error().message});
+            return Unexpected(
+                Error{ErrorCode::BadInput, sourceName + ": line " + std::to_string(recordLine) + ": " + row.error().message});
         rows.push_back(std::move(*row));
     }
     return rows;
@@ -179,14 +189,15 @@ Expected<SweepMerge> mergeSweepCsv(const std::vector<SweepCsvFile>& files)
                 parameter = row.parameter;
                 parameterFile = file.name;
             } else if (row.parameter != parameter) {
-                return Unexpected(Error{ErrorCode::BadInput, file.name + ": varies " + row.parameter + ", but " + parameterFile + " varies "
-                                                                 + parameter + "; merge shards of one sweep only"});
+                return Unexpected(Error{ErrorCode::BadInput, file.name + ": varies " + row.parameter + ", but " + parameterFile +
+                                                                 " varies " + parameter + "; merge shards of one sweep only"});
             }
             auto [it, added] = seen.emplace(std::make_tuple(row.value, row.repeat, row.algorithm), file.name);
             if (!added)
-                return Unexpected(Error{ErrorCode::BadInput, file.name + ": the row " + parameter + "=" + sweepNumberText(row.value)
-                                                                 + ", repeat " + std::to_string(row.repeat) + ", " + row.algorithm
-                                                                 + " is already in " + it->second + " (overlapping shards?)"});
+                return Unexpected(Error{ErrorCode::BadInput, file.name + ": the row " + parameter + "=" +
+                                                                 sweepNumberText(row.value) + ", repeat " +
+                                                                 std::to_string(row.repeat) + ", " + row.algorithm +
+                                                                 " is already in " + it->second + " (overlapping shards?)"});
             merge.rows.push_back(row);
         }
     std::stable_sort(merge.rows.begin(), merge.rows.end(), [](const SweepRow& a, const SweepRow& b) { return a.before(b); });

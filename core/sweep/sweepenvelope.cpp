@@ -16,9 +16,12 @@ int relaxationDirection(const std::string& parameterName)
         return 0;
     switch (*parameter) {
     case SweepParameter::MaxBatch:
-    case SweepParameter::DeadlineScale: return 1;
-    case SweepParameter::EdgeScale: return -1;
-    default: return 0;
+    case SweepParameter::DeadlineScale:
+        return 1;
+    case SweepParameter::EdgeScale:
+        return -1;
+    default:
+        return 0;
     }
 }
 
@@ -46,8 +49,10 @@ void applyRelaxationEnvelope(std::vector<SweepRow>& rows)
                 row->energyMj = tightest->energyMj;
                 row->feasible = true;
                 row->batches = tightest->batches;
-                row->savingPercent = row->localEnergyMj > 0 ? 100.0 * (row->localEnergyMj - row->energyMj) / row->localEnergyMj : 0.0;
-                row->gapPercent = row->lowerBoundMj > 0 ? 100.0 * (row->energyMj - row->lowerBoundMj) / row->lowerBoundMj : row->gapPercent;
+                row->savingPercent =
+                    row->localEnergyMj > 0 ? 100.0 * (row->localEnergyMj - row->energyMj) / row->localEnergyMj : 0.0;
+                row->gapPercent =
+                    row->lowerBoundMj > 0 ? 100.0 * (row->energyMj - row->lowerBoundMj) / row->lowerBoundMj : row->gapPercent;
             }
             if (row->feasible && (!tightest || row->energyMj <= tightest->energyMj * (1 + 1e-12)))
                 tightest = row;

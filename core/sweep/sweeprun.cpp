@@ -14,7 +14,10 @@
 namespace coinfer {
 namespace {
 
-Unexpected<Error> badInput(std::string message) { return Unexpected(Error{ErrorCode::BadInput, std::move(message)}); }
+Unexpected<Error> badInput(std::string message)
+{
+    return Unexpected(Error{ErrorCode::BadInput, std::move(message)});
+}
 
 int algorithmRank(const std::string& name)
 {
@@ -43,8 +46,8 @@ Expected<void> checkRequest(const SweepBase& base, const SweepRequest& request)
     if (request.repeats < 1 || request.repeats > 1'000'000)
         return badInput("repeats must be a whole number from 1 to 1000000, not " + std::to_string(request.repeats));
     if (request.shardCount < 1 || request.shardIndex < 1 || request.shardIndex > request.shardCount)
-        return badInput("shard " + std::to_string(request.shardIndex) + "/" + std::to_string(request.shardCount)
-                        + " must be I/N with 1 <= I <= N");
+        return badInput("shard " + std::to_string(request.shardIndex) + "/" + std::to_string(request.shardCount) +
+                        " must be I/N with 1 <= I <= N");
     if (request.jobs < 1)
         return badInput("jobs must be at least 1, not " + std::to_string(request.jobs));
     if (static_cast<double>(request.values.size()) * request.repeats > 2e9)
@@ -82,8 +85,12 @@ SweepRow plannedRow(const Plan& plan)
 /// Everything the workers share.
 struct SweepRun {
     SweepRun(const SweepBase& base_, const SweepRequest& request_, const SweepProgressFn& progress_)
-        : base(base_), request(request_), progress(progress_), algorithms(orderedAlgorithms(request_)), points(sweepShardPoints(request_)),
-          rows(points.size())
+        : base(base_)
+        , request(request_)
+        , progress(progress_)
+        , algorithms(orderedAlgorithms(request_))
+        , points(sweepShardPoints(request_))
+        , rows(points.size())
     {
     }
 
@@ -93,8 +100,8 @@ struct SweepRun {
     std::vector<Algorithm> algorithms;
     std::vector<SweepPoint> points;
     std::atomic<size_t> next{0};
-    std::atomic<bool> stop{false};        ///< cancel or error: no new point, searches stop
-    std::mutex lock;                      ///< guards everything below and the progress calls
+    std::atomic<bool> stop{false};                          ///< cancel or error: no new point, searches stop
+    std::mutex lock;                                        ///< guards everything below and the progress calls
     std::vector<std::optional<std::vector<SweepRow>>> rows; ///< per point, once finished
     int done = 0;
     bool cancelled = false;
@@ -111,9 +118,10 @@ std::vector<SweepRow> planVariant(SweepRun& run, const SweepPoint& point, double
     std::vector<SweepRow> rows;
     for (Algorithm algorithm : run.algorithms) {
         PlanOptions options;
-        options.control.workBudget = algorithm == Algorithm::Exact
-                                         ? (run.request.exactWorkBudget > 0 ? run.request.exactWorkBudget : kDefaultSweepExactWorkBudget)
-                                         : run.request.bestWorkBudget;
+        options.control.workBudget =
+            algorithm == Algorithm::Exact
+                ? (run.request.exactWorkBudget > 0 ? run.request.exactWorkBudget : kDefaultSweepExactWorkBudget)
+                : run.request.bestWorkBudget;
         options.control.cancel = &run.stop;
         // The outside flag reaches a running search through its progress report (every 50 ms).
         options.control.progress = [&run](const SearchProgress&) {
@@ -140,9 +148,8 @@ std::vector<SweepRow> planVariant(SweepRun& run, const SweepPoint& point, double
 Expected<std::vector<SweepRow>> planPoint(SweepRun& run, const SweepPoint& point)
 {
     const double value = run.request.values[static_cast<size_t>(point.valueIndex)];
-    return sweepVariant(run.base, run.request.parameter, value, point.repeat, run.request.seed).transform([&](const Scenario& scenario) {
-        return planVariant(run, point, value, scenario);
-    });
+    return sweepVariant(run.base, run.request.parameter, value, point.repeat, run.request.seed)
+        .transform([&](const Scenario& scenario) { return planVariant(run, point, value, scenario); });
 }
 
 /// Keeps a finished point unless the run was stopped meanwhile (a stopped search's plan is

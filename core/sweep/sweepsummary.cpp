@@ -16,9 +16,12 @@ std::optional<double> ownNumber(const SweepRow& row, SweepMeasure measure)
     if (!row.planned)
         return std::nullopt;
     switch (measure) {
-    case SweepMeasure::EnergyMj: return row.energyMj;
-    case SweepMeasure::SavingPercent: return row.savingPercent;
-    case SweepMeasure::GapPercent: return std::nullopt;
+    case SweepMeasure::EnergyMj:
+        return row.energyMj;
+    case SweepMeasure::SavingPercent:
+        return row.savingPercent;
+    case SweepMeasure::GapPercent:
+        return std::nullopt;
     }
     return std::nullopt;
 }
@@ -48,16 +51,22 @@ void addNumber(SweepSummaryPoint& point, double number, bool feasible)
     point.mean += (number - point.mean) / ++point.rows;
 }
 
-std::string numberOrEmpty(bool present, double value) { return present ? sweepNumberText(value) : std::string(); }
+std::string numberOrEmpty(bool present, double value)
+{
+    return present ? sweepNumberText(value) : std::string();
+}
 
 } // namespace
 
 std::string sweepMeasureName(SweepMeasure measure)
 {
     switch (measure) {
-    case SweepMeasure::EnergyMj: return "energy";
-    case SweepMeasure::SavingPercent: return "saving";
-    case SweepMeasure::GapPercent: return "gap";
+    case SweepMeasure::EnergyMj:
+        return "energy";
+    case SweepMeasure::SavingPercent:
+        return "saving";
+    case SweepMeasure::GapPercent:
+        return "gap";
     }
     return {};
 }
@@ -104,7 +113,10 @@ std::vector<SweepSummary> summarizeSweep(const std::vector<SweepRow>& rows, Swee
     return summary;
 }
 
-std::string sweepSummaryCsvHeader() { return "algorithm,value,feasible_repeats,mean,min,max,late_repeats,late_mean"; }
+std::string sweepSummaryCsvHeader()
+{
+    return "algorithm,value,feasible_repeats,mean,min,max,late_repeats,late_mean";
+}
 
 std::string sweepSummaryToCsv(const std::vector<SweepSummary>& summary)
 {

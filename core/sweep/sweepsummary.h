@@ -33,13 +33,13 @@ std::optional<SweepMeasure> sweepMeasureFromName(std::string_view name);
 /// passes for a mean over 10. A repeat without a plan (a user late even alone) or without the
 /// number (a gap without a bound) counts in neither.
 struct SweepSummaryPoint {
-    double value = 0;   ///< the parameter's value
-    double mean = 0;    ///< mean over the feasible repeats (0 when rows == 0)
-    double least = 0;   ///< least over the feasible repeats
-    double most = 0;    ///< most over the feasible repeats
-    int rows = 0;       ///< feasible repeats that gave a number
+    double value = 0;    ///< the parameter's value
+    double mean = 0;     ///< mean over the feasible repeats (0 when rows == 0)
+    double least = 0;    ///< least over the feasible repeats
+    double most = 0;     ///< most over the feasible repeats
+    int rows = 0;        ///< feasible repeats that gave a number
     double lateMean = 0; ///< mean over the repeats whose plan misses a deadline
-    int lateRows = 0;   ///< repeats whose plan misses a deadline
+    int lateRows = 0;    ///< repeats whose plan misses a deadline
 };
 
 /// One planner's points, by ascending value.

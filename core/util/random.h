@@ -17,7 +17,7 @@ struct Distribution {
 /// every platform, unlike the standard library's distributions.
 class SeededRandom {
 public:
-    explicit SeededRandom(std::uint64_t seed) : m_state(seed) {}
+    explicit SeededRandom(std::uint64_t seed) : m_state(seed) { }
     /// The next 64 random bits. O(1).
     std::uint64_t next();
     /// Uniform in [0, 1). O(1).

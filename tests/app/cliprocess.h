@@ -67,7 +67,9 @@ inline ProcessRun signalWhen(const QStringList& args, const QString& workingDir,
 inline QString report(const ProcessRun& result)
 {
     return QString("exit %1 after %2 ms\nstdout: %3\nstderr: %4")
-        .arg(result.status).arg(result.elapsedMs).arg(result.out.left(600), result.err.left(1200));
+        .arg(result.status)
+        .arg(result.elapsedMs)
+        .arg(result.out.left(600), result.err.left(1200));
 }
 
 /// The file's bytes; empty when it cannot be read.

@@ -53,7 +53,8 @@ private slots:
         QVERIFY(result.out.find("hana") != std::string::npos);
         QVERIFY(result.out.find("saved") != std::string::npos);
         QVERIFY2(result.out.find("algorithm best: every deadline met") != std::string::npos, result.out.c_str());
-        QVERIFY2(result.out.find("proven optimal (lower bound 88.828 mJ); search: completed") != std::string::npos, result.out.c_str());
+        QVERIFY2(result.out.find("proven optimal (lower bound 88.828 mJ); search: completed") != std::string::npos,
+                 result.out.c_str());
         const Run og = run({"plan", kClassroom, "--algorithm", "ip-ssa", "--format", "table"});
         QVERIFY2(og.out.find("lower bound 88.828 mJ (gap 34.67%)") != std::string::npos, og.out.c_str());
     }
@@ -155,7 +156,8 @@ private slots:
         // 30 users, 6 sub-tasks, batches of at most 4: the branch and bound would run for hours.
         QElapsedTimer timer;
         timer.start();
-        const Run result = run({"plan", COINFER_TEST_DATA "/good/exact-hard.json", "--algorithm", "exact", "--time-limit-ms", "300"});
+        const Run result =
+            run({"plan", COINFER_TEST_DATA "/good/exact-hard.json", "--algorithm", "exact", "--time-limit-ms", "300"});
         const qint64 elapsedMs = timer.elapsed();
         QCOMPARE(result.status, 0);
         // The seeding stage and the branch and bound each stop at the limit; allow slow machines.
@@ -287,7 +289,8 @@ private slots:
         negative["lower_bound_mj"] = -1.0;
         const Run refused = run({"verify", kClassroom, writePlanFile(dir, negative)});
         QCOMPARE(refused.status, 2);
-        QVERIFY2(refused.err.find("edited-plan.json: lower_bound_mj: must be at least 0") != std::string::npos, refused.err.c_str());
+        QVERIFY2(refused.err.find("edited-plan.json: lower_bound_mj: must be at least 0") != std::string::npos,
+                 refused.err.c_str());
 
         QJsonObject text = plan;
         text["lower_bound_mj"] = "low";
@@ -308,7 +311,8 @@ private slots:
         const Run warned = run({"verify", kClassroom, writePlanFile(dir, tooHigh)});
         QCOMPARE(warned.status, 0);
         QVERIFY(warned.out.rfind("feasible", 0) == 0);
-        QVERIFY2(warned.err.find("warning") != std::string::npos && warned.err.find("not a valid lower bound") != std::string::npos,
+        QVERIFY2(warned.err.find("warning") != std::string::npos &&
+                     warned.err.find("not a valid lower bound") != std::string::npos,
                  warned.err.c_str());
     }
 
@@ -327,7 +331,8 @@ private slots:
         // A limit that a planner would ignore is refused rather than silently dropped.
         const Run notSearch = run({"plan", kClassroom, "--algorithm", "local", "--time-limit-ms", "100"});
         QCOMPARE(notSearch.status, 2);
-        QVERIFY2(notSearch.err.find("--time-limit-ms applies to best, exact, og and ip-ssa only, not to local") != std::string::npos,
+        QVERIFY2(notSearch.err.find("--time-limit-ms applies to best, exact, og and ip-ssa only, not to local") !=
+                     std::string::npos,
                  notSearch.err.c_str());
         QCOMPARE(run({"compare", kClassroom, "--time-limit-ms", "abc"}).status, 2);
         // A valid limit is accepted by both searching planners and by compare.
@@ -343,8 +348,8 @@ private slots:
         // The columns of before keep their order; the new ones follow.
         for (const char* column : {"algorithm", "energy_mJ", "saving_%", "batches", "feasible", "time_ms", "bound_mJ", "gap_%"})
             QVERIFY2(header.find(column) != std::string::npos, column);
-        QVERIFY(header.find("feasible") < header.find("time_ms") && header.find("time_ms") < header.find("bound_mJ")
-                && header.find("bound_mJ") < header.find("gap_%"));
+        QVERIFY(header.find("feasible") < header.find("time_ms") && header.find("time_ms") < header.find("bound_mJ") &&
+                header.find("bound_mJ") < header.find("gap_%"));
         const auto rows = compareRows(result.out);
         QCOMPARE(rows.size(), size_t(7));
         double strongestMj = 0;
@@ -363,9 +368,9 @@ private slots:
         // The recommendation is the feasible row of least energy (best on a tie).
         std::string cheapest;
         for (const auto& [name, row] : rows)
-            if (row.at("feasible") == "yes"
-                && (cheapest.empty() || std::stod(row.at("energy_mJ")) < std::stod(rows.at(cheapest).at("energy_mJ"))
-                    || (name == "best" && row.at("energy_mJ") == rows.at(cheapest).at("energy_mJ"))))
+            if (row.at("feasible") == "yes" &&
+                (cheapest.empty() || std::stod(row.at("energy_mJ")) < std::stod(rows.at(cheapest).at("energy_mJ")) ||
+                 (name == "best" && row.at("energy_mJ") == rows.at(cheapest).at("energy_mJ"))))
                 cheapest = name;
         QVERIFY2(result.out.find("recommended: " + cheapest + "\n") != std::string::npos, result.out.c_str());
         QVERIFY2(result.out.find("exact: time limit reached; not proven optimal") != std::string::npos, result.out.c_str());
@@ -416,8 +421,8 @@ private slots:
         target.close();
         const Run result = run({"dnn", "show", path.toStdString()});
         QCOMPARE(result.status, 0);
-        QVERIFY2(result.err.find("warning: " + path.toStdString() + ": subtasks[0].blocks[0].layers[0].strides: unknown field, ignored")
-                     != std::string::npos,
+        QVERIFY2(result.err.find("warning: " + path.toStdString() +
+                                 ": subtasks[0].blocks[0].layers[0].strides: unknown field, ignored") != std::string::npos,
                  result.err.c_str());
     }
 
@@ -427,7 +432,11 @@ private slots:
         QTemporaryDir dir;
         const QString scenario = dir.path() + "/classroom.json";
         QVERIFY(QFile::copy(QString::fromStdString(kClassroom), scenario));
-        const QByteArray before = [&] { QFile f(scenario); f.open(QIODevice::ReadOnly); return f.readAll(); }();
+        const QByteArray before = [&] {
+            QFile f(scenario);
+            f.open(QIODevice::ReadOnly);
+            return f.readAll();
+        }();
         for (const QString& output : {scenario, dir.path() + "/./classroom.json"}) {
             const Run result = run({"plan", scenario.toStdString(), "--output", output.toStdString()});
             QCOMPARE(result.status, 2);
@@ -442,7 +451,8 @@ private slots:
     {
         QTemporaryDir dir;
         const std::string policy = (dir.path() + "/og.json").toStdString();
-        QCOMPARE(run({"train", COINFER_EXAMPLES "/online.json", "--episodes", "1", "--planner", "og", "--output", policy}).status, 0);
+        QCOMPARE(run({"train", COINFER_EXAMPLES "/online.json", "--episodes", "1", "--planner", "og", "--output", policy}).status,
+                 0);
         const Run other = run({"simulate", COINFER_EXAMPLES "/online.json", "--policy", "ddpg:" + policy, "--planner", "ip-ssa"});
         QCOMPARE(other.status, 2);
         QVERIFY2(other.err.find("trained to dispatch for og, not for --planner ip-ssa") != std::string::npos, other.err.c_str());
@@ -459,7 +469,8 @@ private slots:
         target.close();
         const Run warned = run({"simulate", renamed.toStdString(), "--policy", "ddpg:" + policy, "--episodes", "1"});
         QCOMPARE(warned.status, 0);
-        QVERIFY2(warned.err.find("was trained on scenario '" + trainedOn + "', not on 'renamed'") != std::string::npos, warned.err.c_str());
+        QVERIFY2(warned.err.find("was trained on scenario '" + trainedOn + "', not on 'renamed'") != std::string::npos,
+                 warned.err.c_str());
     }
 
     void simulateJsonIsValidWhateverThePolicyText()
@@ -468,7 +479,8 @@ private slots:
         QTemporaryDir dir;
         const std::string policy = (dir.path() + "/a \"quoted\" \\ policy.json").toStdString();
         QCOMPARE(run({"train", COINFER_EXAMPLES "/online.json", "--episodes", "1", "--output", policy}).status, 0);
-        const Run result = run({"simulate", COINFER_EXAMPLES "/online.json", "--policy", "ddpg:" + policy, "--episodes", "1", "--format", "json"});
+        const Run result = run(
+            {"simulate", COINFER_EXAMPLES "/online.json", "--policy", "ddpg:" + policy, "--episodes", "1", "--format", "json"});
         QCOMPARE(result.status, 0);
         QCOMPARE(std::count(result.out.begin(), result.out.end(), '\n'), 1L);
         QJsonParseError error;
@@ -479,11 +491,11 @@ private slots:
         QCOMPARE(json["version"].toInt(), 1);
         QCOMPARE(json["planner"].toString(), QString("og"));
         QCOMPARE(json["episodes"].toInt(), 1);
-        for (const char* key : {"tasks", "energy_per_task_mj", "deadline_misses", "mean_batch_size", "gpu_utilisation", "saving_percent"})
+        for (const char* key :
+             {"tasks", "energy_per_task_mj", "deadline_misses", "mean_batch_size", "gpu_utilisation", "saving_percent"})
             QVERIFY2(json[key].isDouble(), key);
         QCOMPARE(json.keys().size(), 11);
     }
-
 
     // coinfer sweep.
 
@@ -522,7 +534,8 @@ private slots:
     {
         QTemporaryDir dir;
         const std::string campus = COINFER_EXAMPLES "/campus.json";
-        const std::vector<std::string> common = {"sweep", campus, "--vary", "max_batch=8,64", "--repeats", "2", "--algorithms", "local,ip-ssa,og"};
+        const std::vector<std::string> common = {"sweep",     campus, "--vary",       "max_batch=8,64",
+                                                 "--repeats", "2",    "--algorithms", "local,ip-ssa,og"};
         std::vector<std::string> whole = common;
         whole.insert(whole.end(), {"--jobs", "2"});
         const Run all = run(whole);
@@ -560,19 +573,28 @@ private slots:
         QTest::newRow("unknown parameter") << QStringList{"sweep", classroom, "--vary", "bandwidth=1,2"}
                                            << "unknown parameter 'bandwidth'; use one of users, deadline_scale, uplink_scale";
         QTest::newRow("no values") << QStringList{"sweep", classroom, "--vary", "users"} << "--vary users needs values";
-        QTest::newRow("malformed values") << QStringList{"sweep", classroom, "--vary", "users=1,two"} << "--vary users: item 2 of '1,two'";
-        QTest::newRow("bad range") << QStringList{"sweep", classroom, "--vary", "edge_scale=1:2:0"} << "--vary edge_scale: range '1:2:0'";
+        QTest::newRow("malformed values") << QStringList{"sweep", classroom, "--vary", "users=1,two"}
+                                          << "--vary users: item 2 of '1,two'";
+        QTest::newRow("bad range") << QStringList{"sweep", classroom, "--vary", "edge_scale=1:2:0"}
+                                   << "--vary edge_scale: range '1:2:0'";
         QTest::newRow("no --vary") << QStringList{"sweep", classroom} << "give --vary NAME=VALUES";
-        QTest::newRow("bad shard") << QStringList{"sweep", classroom, "--vary", "users=2", "--shard", "4/3"} << "--shard must be I/N";
-        QTest::newRow("bad jobs") << QStringList{"sweep", classroom, "--vary", "users=2", "--jobs", "0"} << "--jobs must be an integer";
-        QTest::newRow("bad repeats") << QStringList{"sweep", classroom, "--vary", "users=2", "--repeats", "x"} << "--repeats must be an integer";
-        QTest::newRow("bad seed") << QStringList{"sweep", classroom, "--vary", "users=2", "--seed", "-1"} << "--seed must be a whole number";
+        QTest::newRow("bad shard") << QStringList{"sweep", classroom, "--vary", "users=2", "--shard", "4/3"}
+                                   << "--shard must be I/N";
+        QTest::newRow("bad jobs") << QStringList{"sweep", classroom, "--vary", "users=2", "--jobs", "0"}
+                                  << "--jobs must be an integer";
+        QTest::newRow("bad repeats") << QStringList{"sweep", classroom, "--vary", "users=2", "--repeats", "x"}
+                                     << "--repeats must be an integer";
+        QTest::newRow("bad seed") << QStringList{"sweep", classroom, "--vary", "users=2", "--seed", "-1"}
+                                  << "--seed must be a whole number";
         QTest::newRow("unknown algorithm") << QStringList{"sweep", classroom, "--vary", "users=2", "--algorithms", "og,fast"}
                                            << "--algorithms: unknown algorithm 'fast'";
-        QTest::newRow("users above the table") << QStringList{"sweep", classroom, "--vary", "users=4,9"} << "users=9: the scenario is a table of 8";
-        QTest::newRow("bad scenario") << QStringList{"sweep", COINFER_TEST_DATA "/bad/negative-deadline.json", "--vary", "users=1"}
+        QTest::newRow("users above the table")
+            << QStringList{"sweep", classroom, "--vary", "users=4,9"} << "users=9: the scenario is a table of 8";
+        QTest::newRow("bad scenario") << QStringList{"sweep", COINFER_TEST_DATA "/bad/negative-deadline.json", "--vary",
+                                                     "users=1"}
                                       << "negative-deadline.json: users[";
-        QTest::newRow("merge a non-sweep file") << QStringList{"sweep", "merge", classroom} << "classroom.json: line 1: the header must be";
+        QTest::newRow("merge a non-sweep file")
+            << QStringList{"sweep", "merge", classroom} << "classroom.json: line 1: the header must be";
     }
 
     void badSweepCommandLinesExitTwo()

@@ -85,7 +85,8 @@ void TestCliInputs::initTestCase()
         const Run check = run({"expand", scenario}, m_dir.path());
         QVERIFY2(check.status == 0, qPrintable(scenario + ": " + report(check)));
     }
-    const Run rows = run({"sweep", "described.json", "--vary", "users=2", "--algorithms", "local", "--output", "rows.csv"}, m_dir.path());
+    const Run rows =
+        run({"sweep", "described.json", "--vary", "users=2", "--algorithms", "local", "--output", "rows.csv"}, m_dir.path());
     QVERIFY2(rows.status == 0, qPrintable(report(rows)));
     const Run train = run({"train", "online.json", "--episodes", "1", "--output", "policy.json"}, m_dir.path());
     QVERIFY2(train.status == 0, qPrintable(report(train)));
@@ -97,8 +98,8 @@ void TestCliInputs::outputOntoInputIsRefused_data()
     QTest::addColumn<QString>("target");   // the file that must stay as it was
     QTest::addColumn<QString>("fragment"); // what the message says about both roles
     const QString input = "is the input file";
-    QTest::newRow("simulate --record the scenario") << QStringList{"simulate", "online.json", "--episodes", "1", "--record", "online.json"}
-                                                    << "online.json" << input;
+    QTest::newRow("simulate --record the scenario")
+        << QStringList{"simulate", "online.json", "--episodes", "1", "--record", "online.json"} << "online.json" << input;
     QTest::newRow("simulate --record another spelling of the scenario")
         << QStringList{"simulate", "online.json", "--episodes", "1", "--record", "sub/../online.json"} << "online.json" << input;
     QTest::newRow("simulate --record the --trace CSV")
@@ -107,7 +108,8 @@ void TestCliInputs::outputOntoInputIsRefused_data()
         << QStringList{"simulate", "online.json", "--episodes", "1", "--policy", "ddpg:policy.json", "--record", "policy.json"}
         << "policy.json" << input;
     QTest::newRow("simulate --record the scenario's trace")
-        << QStringList{"simulate", "traced.json", "--record", "trace.csv"} << "trace.csv" << "is the scenario's arrival trace (online.trace";
+        << QStringList{"simulate", "traced.json", "--record", "trace.csv"} << "trace.csv"
+        << "is the scenario's arrival trace (online.trace";
     QTest::newRow("plan --output the description")
         << QStringList{"plan", "described.json", "--algorithm", "og", "--output", "desc.json"} << "desc.json"
         << "coinfer plan: --output desc.json is the scenario's DNN description (dnn.description";
@@ -115,18 +117,23 @@ void TestCliInputs::outputOntoInputIsRefused_data()
         << QStringList{"plan", "described.json", "--algorithm", "og", "--output", "./sub/../profile.json"} << "profile.json"
         << "is the scenario's GPU profile (dnn.gpu_profile";
     QTest::newRow("expand --output a symlink to the description")
-        << QStringList{"expand", "described.json", "--output", "desc-link.json"} << "desc.json" << "is the scenario's DNN description";
+        << QStringList{"expand", "described.json", "--output", "desc-link.json"} << "desc.json"
+        << "is the scenario's DNN description";
     QTest::newRow("expand --output a hard link to the profile")
-        << QStringList{"expand", "described.json", "--output", "profile-hard.json"} << "profile.json" << "is the scenario's GPU profile";
+        << QStringList{"expand", "described.json", "--output", "profile-hard.json"} << "profile.json"
+        << "is the scenario's GPU profile";
     QTest::newRow("expand --output the scenario's trace")
-        << QStringList{"expand", "traced.json", "--output", "trace.csv"} << "trace.csv" << "is the scenario's arrival trace";
+        << QStringList{"expand", "traced.json", "--output", "trace.csv"} << "trace.csv"
+        << "is the scenario's arrival trace";
     QTest::newRow("sweep --output the profile")
         << QStringList{"sweep", "described.json", "--vary", "users=2", "--algorithms", "local", "--output", "profile.json"}
-        << "profile.json" << "coinfer sweep: --output profile.json is the scenario's GPU profile";
+        << "profile.json"
+        << "coinfer sweep: --output profile.json is the scenario's GPU profile";
     QTest::newRow("train --output the scenario's trace")
-        << QStringList{"train", "traced.json", "--episodes", "1", "--output", "trace.csv"} << "trace.csv" << "is the scenario's arrival trace";
-    QTest::newRow("train --output the scenario") << QStringList{"train", "online.json", "--episodes", "1", "--output", "online.json"}
-                                                 << "online.json" << input;
+        << QStringList{"train", "traced.json", "--episodes", "1", "--output", "trace.csv"} << "trace.csv"
+        << "is the scenario's arrival trace";
+    QTest::newRow("train --output the scenario")
+        << QStringList{"train", "online.json", "--episodes", "1", "--output", "online.json"} << "online.json" << input;
     QTest::newRow("sweep merge --output one of its inputs")
         << QStringList{"sweep", "merge", "rows.csv", "--output", "./rows.csv"} << "rows.csv" << input;
 }
@@ -173,8 +180,8 @@ void TestCliInputs::sigtermWritesFinishedSweepRows()
     // Ten points of the campus population, each a best search within its work budget: the first
     // tenth is reported long before the sweep ends.
     const QString csv = QDir(m_dir.path()).filePath("partial.csv");
-    const Run result = terminateWhen({"sweep", COINFER_EXAMPLES "/campus.json", "--vary", "users=100:1000:100", "--algorithms", "og,best",
-                                      "--jobs", "1", "--output", csv},
+    const Run result = terminateWhen({"sweep", COINFER_EXAMPLES "/campus.json", "--vary", "users=100:1000:100", "--algorithms",
+                                      "og,best", "--jobs", "1", "--output", csv},
                                      m_dir.path(), "coinfer sweep: 1/10 points");
     QVERIFY2(result.status == 128 + SIGTERM, qPrintable(report(result)));
     QVERIFY2(result.err.contains("stopped by SIGTERM after"), qPrintable(report(result)));
@@ -204,7 +211,8 @@ void TestCliInputs::sigtermKeepsTheBestPolicy()
 {
     // The first episode's line comes long before the last of 100,000 episodes.
     const QString policy = QDir(m_dir.path()).filePath("stopped-policy.json");
-    const Run result = terminateWhen({"train", "online.json", "--episodes", "100000", "--output", policy}, m_dir.path(), "episode");
+    const Run result =
+        terminateWhen({"train", "online.json", "--episodes", "100000", "--output", policy}, m_dir.path(), "episode");
     QVERIFY2(result.status == 0, qPrintable(report(result)));
     QVERIFY2(result.err.contains("stopped by SIGTERM; keeping the best policy so far"), qPrintable(report(result)));
     QVERIFY(readAll(policy).contains("coinfer-policy"));

@@ -44,7 +44,8 @@ private slots:
         const Run result = run({"dnn", "show", COINFER_TEST_DATA "/bad-dnn/unknown-layer.json"});
         QCOMPARE(result.status, 2);
         QVERIFY(result.out.empty());
-        QVERIFY2(result.err.find("subtasks[0].blocks[0].layers[2].type: unknown layer type") != std::string::npos, result.err.c_str());
+        QVERIFY2(result.err.find("subtasks[0].blocks[0].layers[2].type: unknown layer type") != std::string::npos,
+                 result.err.c_str());
         QCOMPARE(run({"dnn", "show", "alexnet"}).status, 2);
         QCOMPARE(run({"profile", "--dnn", "alexnet"}).status, 2);
         QCOMPARE(run({"profile", "--dnn", "resnet18", "--max-batch", "zero"}).status, 2);
@@ -61,7 +62,8 @@ private slots:
         const Run import = run({"dnn", "import", model, "--output", output, "--name", "my-resnet"});
         QCOMPARE(import.status, 0);
         QVERIFY(import.out.empty());
-        QVERIFY2(import.err.find("opset 13") != std::string::npos && import.err.find("12 sub-tasks, 1.814 GMACs") != std::string::npos,
+        QVERIFY2(import.err.find("opset 13") != std::string::npos &&
+                     import.err.find("12 sub-tasks, 1.814 GMACs") != std::string::npos,
                  import.err.c_str());
         const Expected<DnnDescription> written = loadDnn(output);
         QVERIFY2(written, written ? "" : written.error().message.c_str());
@@ -88,8 +90,12 @@ private slots:
 
         const std::string notOnnx = dir.path().toStdString() + "/text.onnx";
         QVERIFY(writeFileAtomically(notOnnx, "hello"));
-        for (const std::vector<std::string>& args : {std::vector<std::string>{"dnn", "import", notOnnx},
-                                                     std::vector<std::string>{"dnn", "show", notOnnx}}) {
+        for (const std::vector<std::string>& args :
+             {std::vector<std::string>{"dnn", "import", notOnnx}, std::vector<std::string> {
+                  "dnn",
+                  "show",
+                  notOnnx
+              }}) {
             const Run bad = run(args);
             QCOMPARE(bad.status, 2);
             QVERIFY(bad.out.empty());
@@ -114,7 +120,8 @@ private slots:
         const Run result = run({"profile", "--dnn", "resnet18", "--max-batch", "4", "--output", output});
         QCOMPARE(result.status, 4);
         QVERIFY(result.out.empty());
-        QVERIFY2(result.err.find("no usable GPU") != std::string::npos || result.err.find("built without CUDA") != std::string::npos,
+        QVERIFY2(result.err.find("no usable GPU") != std::string::npos ||
+                     result.err.find("built without CUDA") != std::string::npos,
                  result.err.c_str());
         QVERIFY(!QFile::exists(QString::fromStdString(output)));
         QCOMPARE(run({"profile", "check"}).status, 4);
@@ -196,7 +203,8 @@ private slots:
         QCOMPARE(parse(replay.out)["episodes"].toInt(), 1);
         // --record writes the first episode slot by slot, with the burst state of the shared chain.
         const std::string slotCsv = (dir.path() + "/slots.csv").toStdString();
-        QCOMPARE(run({"simulate", COINFER_EXAMPLES "/online-bursty.json", "--policy", "threshold:0.3", "--episodes", "1", "--record", slotCsv})
+        QCOMPARE(run({"simulate", COINFER_EXAMPLES "/online-bursty.json", "--policy", "threshold:0.3", "--episodes", "1",
+                      "--record", slotCsv})
                      .status,
                  0);
         std::ifstream recorded(slotCsv);
@@ -216,14 +224,15 @@ private slots:
         QVERIFY((states == std::set<std::string>{"0", "1"}));
         const Run unsorted = run({"simulate", online, "--trace", bad});
         QCOMPARE(unsorted.status, 2);
-        QVERIFY2(unsorted.err.find("bad.csv: line 3, column 2 (release_ms): 2.5 is earlier than the line before") != std::string::npos,
+        QVERIFY2(unsorted.err.find("bad.csv: line 3, column 2 (release_ms): 2.5 is earlier than the line before") !=
+                     std::string::npos,
                  unsorted.err.c_str());
     }
 
     void comparesOnlinePoliciesAsJson()
     {
-        const Run compared = run({"compare-online", COINFER_EXAMPLES "/online.json", "--episodes", "1", "--test-episodes", "1",
-                                  "--format", "json"});
+        const Run compared = run(
+            {"compare-online", COINFER_EXAMPLES "/online.json", "--episodes", "1", "--test-episodes", "1", "--format", "json"});
         QCOMPARE(compared.status, 0);
         const QJsonArray rows = QJsonDocument::fromJson(QByteArray::fromStdString(compared.out)).array();
         QCOMPARE(rows.size(), 9);
@@ -247,7 +256,8 @@ private slots:
             if (policy == "threshold-best")
                 QVERIFY(row["threshold"].toDouble() >= 0 && row["threshold"].toDouble() <= 1);
         }
-        QVERIFY((policies == std::map<std::string, int>{{"ddpg", 2}, {"threshold-best", 2}, {"periodic-best", 2}, {"immediate", 2}, {"local", 1}}));
+        QVERIFY((policies == std::map<std::string, int>{
+                                 {"ddpg", 2}, {"threshold-best", 2}, {"periodic-best", 2}, {"immediate", 2}, {"local", 1}}));
         QCOMPARE(run({"compare-online", COINFER_EXAMPLES "/online.json", "--format", "xml"}).status, 2);
     }
 
@@ -255,7 +265,8 @@ private slots:
     {
         QTemporaryDir dir;
         const std::string policy = (dir.path() + "/policy.json").toStdString();
-        const Run trained = run({"train", COINFER_EXAMPLES "/online.json", "--episodes", "1", "--hidden", "24,8", "--output", policy});
+        const Run trained =
+            run({"train", COINFER_EXAMPLES "/online.json", "--episodes", "1", "--hidden", "24,8", "--output", policy});
         QCOMPARE(trained.status, 0);
         QFile file(QString::fromStdString(policy));
         QVERIFY(file.open(QIODevice::ReadOnly));

@@ -18,8 +18,9 @@ private slots:
     void everyCommandPrintsItsHelp_data()
     {
         QTest::addColumn<QString>("command");
-        for (const char* command : {"plan", "verify", "compare", "expand", "dnn", "dnn list", "dnn show", "dnn import", "profile", "profile check",
-                                    "profile show", "profile diff", "simulate", "train", "compare-online", "sweep", "sweep merge"})
+        for (const char* command :
+             {"plan", "verify", "compare", "expand", "dnn", "dnn list", "dnn show", "dnn import", "profile", "profile check",
+              "profile show", "profile diff", "simulate", "train", "compare-online", "sweep", "sweep merge"})
             QTest::newRow(command) << QString(command);
     }
 
@@ -70,7 +71,8 @@ private slots:
             const size_t start = word.find("--");
             if (start == std::string::npos || word.find("--help") != std::string::npos)
                 continue;
-            const std::string option = word.substr(start, word.find(']') == std::string::npos ? std::string::npos : word.find(']') - start);
+            const std::string option =
+                word.substr(start, word.find(']') == std::string::npos ? std::string::npos : word.find(']') - start);
             std::vector<std::string> missingValue = args;
             missingValue.push_back(option);
             const Run refused = run(missingValue);
@@ -104,11 +106,14 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("option");
         const QString classroom = QString::fromStdString(kClassroom), online = COINFER_EXAMPLES "/online.json";
-        QTest::newRow("algorithm") << QStringList{"plan", classroom, "--algorithm", "og", "--algorithm", "ip-ssa"} << "--algorithm";
+        QTest::newRow("algorithm") << QStringList{"plan", classroom, "--algorithm", "og", "--algorithm", "ip-ssa"}
+                                   << "--algorithm";
         QTest::newRow("same value") << QStringList{"plan", classroom, "--format", "table", "--format", "table"} << "--format";
-        QTest::newRow("with =") << QStringList{"compare", classroom, "--time-limit-ms=50", "--time-limit-ms", "60"} << "--time-limit-ms";
+        QTest::newRow("with =") << QStringList{"compare", classroom, "--time-limit-ms=50", "--time-limit-ms", "60"}
+                                << "--time-limit-ms";
         QTest::newRow("episodes") << QStringList{"simulate", online, "--episodes", "1", "--episodes", "2"} << "--episodes";
-        QTest::newRow("dnn show") << QStringList{"dnn", "show", "resnet18", "--format", "json", "--format", "table"} << "--format";
+        QTest::newRow("dnn show") << QStringList{"dnn", "show", "resnet18", "--format", "json", "--format", "table"}
+                                  << "--format";
     }
 
     void aRepeatedOptionIsRefused()
@@ -130,9 +135,9 @@ private slots:
         QTest::addColumn<QStringList>("command");
         QTest::addColumn<QStringList>("files");
         const QStringList none, two{"a.json", "b.json"};
-        for (const QStringList& command : {QStringList{"plan"}, QStringList{"compare"}, QStringList{"expand"}, QStringList{"sweep"},
-                                           QStringList{"simulate"}, QStringList{"train", "--output", "never-written.json"},
-                                           QStringList{"compare-online"}})
+        for (const QStringList& command :
+             {QStringList{"plan"}, QStringList{"compare"}, QStringList{"expand"}, QStringList{"sweep"}, QStringList{"simulate"},
+              QStringList{"train", "--output", "never-written.json"}, QStringList{"compare-online"}})
             for (const QStringList& files : {none, two})
                 QTest::newRow(qPrintable(QString("%1, %2 files").arg(command.front()).arg(files.size()))) << command << files;
     }
@@ -150,7 +155,8 @@ private slots:
         QCOMPARE(result.status, 2);
         QVERIFY(result.out.empty());
         const std::string prefix = "coinfer " + command.front().toStdString();
-        QCOMPARE(result.err, prefix + ": give exactly one scenario file, not " + std::to_string(files.size()) + " (see " + prefix + " --help)\n");
+        QCOMPARE(result.err, prefix + ": give exactly one scenario file, not " + std::to_string(files.size()) + " (see " +
+                                 prefix + " --help)\n");
     }
 
     void anUnknownSimulateFormatIsRefused()
@@ -168,14 +174,15 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("option");
         const QString online = COINFER_EXAMPLES "/online.json";
-        for (const char* policy : {"periodic:50ms", "threshold:0.5abc", "periodic:", "threshold: 0.5", "periodic:0x10", "periodic:inf",
-                                   "threshold:nan", "threshold:0.5\"x"})
+        for (const char* policy : {"periodic:50ms", "threshold:0.5abc", "periodic:", "threshold: 0.5", "periodic:0x10",
+                                   "periodic:inf", "threshold:nan", "threshold:0.5\"x"})
             QTest::newRow(policy) << QStringList{"simulate", online, "--episodes", "1", "--policy", policy} << "--policy";
         QTest::newRow("episodes with a space") << QStringList{"simulate", online, "--episodes", " 1"} << "--episodes";
         QTest::newRow("episodes with a unit") << QStringList{"simulate", online, "--episodes", "1x"} << "--episodes";
         QTest::newRow("fractional seed") << QStringList{"simulate", online, "--episodes", "1", "--seed", "1.5"} << "--seed";
         QTest::newRow("hexadecimal") << QStringList{"compare-online", online, "--test-episodes", "0x10"} << "--test-episodes";
-        QTest::newRow("time limit") << QStringList{"compare", QString::fromStdString(kClassroom), "--time-limit-ms", "5ms"} << "--time-limit-ms";
+        QTest::newRow("time limit") << QStringList{"compare", QString::fromStdString(kClassroom), "--time-limit-ms", "5ms"}
+                                    << "--time-limit-ms";
     }
 
     void malformedNumbersAreRefused()

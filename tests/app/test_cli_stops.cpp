@@ -82,7 +82,8 @@ void TestCliStops::bestHonoursShortTimeLimit()
     const int limitMs = 200;
     const Run best = run({"plan", m_wide, "--time-limit-ms", QString::number(limitMs), "--output", "best.json"}, m_dir.path());
     QVERIFY2(best.status == 0, qPrintable(report(best)));
-    QVERIFY2(best.elapsedMs - local.elapsedMs < limitMs * 11 / 10 + 100 + 900, qPrintable(report(best) + "\nlocal: " + report(local)));
+    QVERIFY2(best.elapsedMs - local.elapsedMs < limitMs * 11 / 10 + 100 + 900,
+             qPrintable(report(best) + "\nlocal: " + report(local)));
     QVERIFY2(best.err.contains("time limit reached"), qPrintable(report(best)));
     QVERIFY(readAll(QDir(m_dir.path()).filePath("best.json")).contains("\"search_end\": \"time limit reached\""));
     const Run verify = run({"verify", m_wide, "best.json"}, m_dir.path());
@@ -92,9 +93,11 @@ void TestCliStops::bestHonoursShortTimeLimit()
 void TestCliStops::ipSsaKeepsItsPlanSoFar()
 {
     // IP-SSA's first plan always runs to its end; the bound iteration after it stops at 1 ms.
-    const Run ipSsa = run({"plan", m_wide, "--algorithm", "ip-ssa", "--time-limit-ms", "1", "--output", "ipssa.json"}, m_dir.path());
+    const Run ipSsa =
+        run({"plan", m_wide, "--algorithm", "ip-ssa", "--time-limit-ms", "1", "--output", "ipssa.json"}, m_dir.path());
     QVERIFY2(ipSsa.status == 0 || ipSsa.status == 3, qPrintable(report(ipSsa)));
-    QVERIFY2(ipSsa.err.contains("coinfer plan: ip-ssa: time limit reached; the plan is the least-energy one of its bound iteration so far"),
+    QVERIFY2(ipSsa.err.contains(
+                 "coinfer plan: ip-ssa: time limit reached; the plan is the least-energy one of its bound iteration so far"),
              qPrintable(report(ipSsa)));
     const QByteArray plan = readAll(QDir(m_dir.path()).filePath("ipssa.json"));
     QVERIFY(plan.contains("\"algorithm\": \"ip-ssa\""));
@@ -112,7 +115,8 @@ void TestCliStops::ogStopsWithinItsLimit()
     QVERIFY2(og.elapsedMs - local.elapsedMs < 100 * 11 / 10 + 100 + 900, qPrintable(report(og) + "\nlocal: " + report(local)));
     if (og.status == 2) {
         const QRegularExpressionMatch stopped =
-            QRegularExpression("coinfer: og stopped \\(time limit reached\\) after (\\d+) ms, before it had a first plan; no plan was written")
+            QRegularExpression(
+                "coinfer: og stopped \\(time limit reached\\) after (\\d+) ms, before it had a first plan; no plan was written")
                 .match(og.err);
         QVERIFY2(stopped.hasMatch(), qPrintable(report(og)));
         QVERIFY2(stopped.captured(1).toInt() <= 100 * 11 / 10 + 100 + 300, qPrintable(report(og)));
@@ -127,7 +131,8 @@ void TestCliStops::ogUnstoppedIsUnchanged()
 {
     // A limit that does not apply changes nothing: the same plan, byte for byte, and no search_end.
     const Run plain = run({"plan", m_wide, "--algorithm", "og", "--output", "og-plain.json"}, m_dir.path());
-    const Run limited = run({"plan", m_wide, "--algorithm", "og", "--time-limit-ms", "600000", "--output", "og-limited.json"}, m_dir.path());
+    const Run limited =
+        run({"plan", m_wide, "--algorithm", "og", "--time-limit-ms", "600000", "--output", "og-limited.json"}, m_dir.path());
     QVERIFY2(plain.status == 0, qPrintable(report(plain)));
     QVERIFY2(limited.status == 0, qPrintable(report(limited)));
     const QByteArray plan = readAll(QDir(m_dir.path()).filePath("og-plain.json"));
@@ -139,7 +144,8 @@ void TestCliStops::limitRefusedWherePlannersCannotStop()
 {
     const Run local = run({"plan", m_wide, "--algorithm", "no-batching", "--time-limit-ms", "100"}, m_dir.path());
     QCOMPARE(local.status, 2);
-    QVERIFY2(local.err.contains("--time-limit-ms applies to best, exact, og and ip-ssa only, not to no-batching"), qPrintable(report(local)));
+    QVERIFY2(local.err.contains("--time-limit-ms applies to best, exact, og and ip-ssa only, not to no-batching"),
+             qPrintable(report(local)));
 }
 
 void TestCliStops::sigtermStopsBestWhileOgRuns()
@@ -171,10 +177,12 @@ void TestCliStops::ctrlCStopsOg()
 {
     // Ctrl-C during OG's first plan (seconds): no plan yet, said so, and the shell's 130; were it
     // past the first plan, the plan so far is written.
-    const Run og = signalWhen({"plan", m_long, "--algorithm", "og", "--output", "og-int.json"}, m_dir.path(), "x_test_marker", 200, SIGINT);
+    const Run og =
+        signalWhen({"plan", m_long, "--algorithm", "og", "--output", "og-int.json"}, m_dir.path(), "x_test_marker", 200, SIGINT);
     QVERIFY2(og.elapsedMs < 2000, qPrintable(report(og)));
     if (og.status == 128 + SIGINT) {
-        QVERIFY2(og.err.contains("og stopped (cancelled)") && og.err.contains("before it had a first plan"), qPrintable(report(og)));
+        QVERIFY2(og.err.contains("og stopped (cancelled)") && og.err.contains("before it had a first plan"),
+                 qPrintable(report(og)));
         QVERIFY(!QFile::exists(QDir(m_dir.path()).filePath("og-int.json")));
     } else {
         QVERIFY2(og.status == 0 && og.err.contains("og: stopped by Ctrl-C"), qPrintable(report(og)));
@@ -186,8 +194,9 @@ void TestCliStops::sigtermKeepsFinishedEpisodes()
 {
     // 100,000 episodes of the online example take minutes; a second in, SIGTERM ends the run after
     // the episode running: the finished ones are reported, nothing is recorded, exit 143.
-    const Run simulated = signalWhen({"simulate", "online-marked.json", "--episodes", "100000", "--format", "json", "--record", "slots.csv"},
-                                     m_dir.path(), "x_test_marker", 1000, SIGTERM);
+    const Run simulated =
+        signalWhen({"simulate", "online-marked.json", "--episodes", "100000", "--format", "json", "--record", "slots.csv"},
+                   m_dir.path(), "x_test_marker", 1000, SIGTERM);
     QVERIFY2(simulated.status == 128 + SIGTERM, qPrintable(report(simulated)));
     const QRegularExpressionMatch stopped =
         QRegularExpression("coinfer simulate: stopped by SIGTERM after (\\d+) of 100000 episodes").match(simulated.err);
@@ -201,8 +210,8 @@ void TestCliStops::sigtermKeepsFinishedComparisonRows()
 {
     // During the first agent's training no row is finished: an empty JSON array, said so, exit 143
     // (before, compare-online trained the second agent after the first signal).
-    const Run compared = signalWhen({"compare-online", "online-marked.json", "--episodes", "100000", "--format", "json"}, m_dir.path(),
-                                    "episode   2/", 0, SIGTERM);
+    const Run compared = signalWhen({"compare-online", "online-marked.json", "--episodes", "100000", "--format", "json"},
+                                    m_dir.path(), "episode   2/", 0, SIGTERM);
     QVERIFY2(compared.status == 128 + SIGTERM, qPrintable(report(compared)));
     QVERIFY2(compared.err.contains("coinfer compare-online: stopped by SIGTERM after 0 of 9 rows; the rows printed are complete"),
              qPrintable(report(compared)));

@@ -57,12 +57,13 @@ private slots:
     {
         QTemporaryDir dir;
         const QString shot = dir.path() + "/sweep.png";
-        const GuiRun bad = runGui({"--screenshot", shot, "--page", "sweep", "--vary", "bogus=1", COINFER_EXAMPLES "/classroom.json"});
+        const GuiRun bad =
+            runGui({"--screenshot", shot, "--page", "sweep", "--vary", "bogus=1", COINFER_EXAMPLES "/classroom.json"});
         QCOMPARE(bad.status, 2);
         QVERIFY2(bad.err.contains("deadline_scale"), qPrintable(bad.err));
         QVERIFY(!QFileInfo::exists(shot));
-        const GuiRun run = runGui({"--screenshot", shot, "--page", "sweep", "--vary", "deadline_scale=0.8,1,1.2", "--algorithms", "local,og",
-                                   COINFER_EXAMPLES "/classroom.json"});
+        const GuiRun run = runGui({"--screenshot", shot, "--page", "sweep", "--vary", "deadline_scale=0.8,1,1.2", "--algorithms",
+                                   "local,og", COINFER_EXAMPLES "/classroom.json"});
         QVERIFY2(run.status == 0, qPrintable(run.err));
         QVERIFY(QFileInfo(shot).size() > 0);
     }
@@ -73,9 +74,12 @@ private slots:
     {
         QTest::addColumn<QString>("content");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("invalid JSON") << "{\"format\": " << "not valid JSON";
-        QTest::newRow("wrong type") << "{\"format\": \"coinfer-scenario\", \"version\": \"one\"}" << "version: must be";
-        QTest::newRow("duplicate key") << "{\"format\": \"coinfer-scenario\", \"format\": \"x\"}" << "format: the key appears twice";
+        QTest::newRow("invalid JSON") << "{\"format\": "
+                                      << "not valid JSON";
+        QTest::newRow("wrong type") << "{\"format\": \"coinfer-scenario\", \"version\": \"one\"}"
+                                    << "version: must be";
+        QTest::newRow("duplicate key") << "{\"format\": \"coinfer-scenario\", \"format\": \"x\"}"
+                                       << "format: the key appears twice";
         QTest::newRow("missing") << QString() << "cannot be read";
     }
 

@@ -42,12 +42,19 @@ struct Case {
 /// with sanitizers, or an installed binary).
 QString executable()
 {
-    return qEnvironmentVariableIsEmpty("COINFER_HOSTILE_EXE") ? QStringLiteral(COINFER_EXE) : qEnvironmentVariable("COINFER_HOSTILE_EXE");
+    return qEnvironmentVariableIsEmpty("COINFER_HOSTILE_EXE") ? QStringLiteral(COINFER_EXE)
+                                                              : qEnvironmentVariable("COINFER_HOSTILE_EXE");
 }
 
-bool isToken(const QString& file) { return kTokens.contains(file) || kSparseToken.match(file).hasMatch(); }
+bool isToken(const QString& file)
+{
+    return kTokens.contains(file) || kSparseToken.match(file).hasMatch();
+}
 
-QString manifestPath(const QString& kind) { return QStringLiteral(COINFER_HOSTILE "/") + kind + "/cases.tsv"; }
+QString manifestPath(const QString& kind)
+{
+    return QStringLiteral(COINFER_HOSTILE "/") + kind + "/cases.tsv";
+}
 
 /// The rows of a kind's manifest; @p problems gets one line per malformed row.
 QList<Case> readManifest(const QString& kind, QStringList* problems = nullptr)
@@ -70,8 +77,8 @@ QList<Case> readManifest(const QString& kind, QStringList* problems = nullptr)
         const QStringList columns = line.split('\t');
         bool statusOk = false;
         const int status = columns.size() == 4 ? columns[2].toInt(&statusOk) : -1;
-        if (columns.size() != 4 || !statusOk || status < 0 || status > 4 || columns[0].isEmpty() || columns[3].isEmpty()
-            || !(columns[1].contains("{file}") || columns[1].contains("{dir}/"))) {
+        if (columns.size() != 4 || !statusOk || status < 0 || status > 4 || columns[0].isEmpty() || columns[3].isEmpty() ||
+            !(columns[1].contains("{file}") || columns[1].contains("{dir}/"))) {
             if (problems)
                 problems->append(QString("%1:%2: needs file, command (with {file}, or {dir}/ for a helper), status 0-4 and a "
                                          "fragment, separated by tabs")
@@ -107,7 +114,7 @@ QByteArray contents(const QString& path)
 
 bool isFifo(const QString& path)
 {
-    struct stat info {};
+    struct stat info { };
     return ::lstat(QFile::encodeName(path).constData(), &info) == 0 && S_ISFIFO(info.st_mode);
 }
 

@@ -22,7 +22,8 @@ Run run(const QString& program, const QStringList& args, const QString& workingD
     process.start(program, args);
     if (!process.waitForStarted() || !process.waitForFinished(120000) || process.exitStatus() != QProcess::NormalExit)
         return {-1, "", program + " did not run to its end: " + process.errorString()};
-    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
+            QString::fromUtf8(process.readAllStandardError())};
 }
 
 QString report(const Run& result)
@@ -86,7 +87,8 @@ private slots:
     {
         QTemporaryDir dir;
         const QString coinfer = lonelyCoinfer(dir);
-        for (const QStringList& args : {QStringList{"profile", "--dnn", "resnet18", "--max-batch", "4"}, QStringList{"profile", "check"}}) {
+        for (const QStringList& args :
+             {QStringList{"profile", "--dnn", "resnet18", "--max-batch", "4"}, QStringList{"profile", "check"}}) {
             const Run result = run(coinfer, args);
             QVERIFY2(result.status == 4, qPrintable(report(result)));
             QVERIFY2(result.err.contains("the GPU profiler is not installed: " + dir.filePath("coinfer-profile") + " is missing"),
@@ -106,8 +108,9 @@ private slots:
         QTemporaryDir dir;
         const QString coinfer = lonelyCoinfer(dir);
         // What the dynamic loader says, and its status, when cuDNN is not installed.
-        fakeProfiler(dir, "echo \"$0: error while loading shared libraries: libcudnn.so.9: cannot open shared object file: No such "
-                          "file or directory\" >&2\nexit 127\n");
+        fakeProfiler(dir,
+                     "echo \"$0: error while loading shared libraries: libcudnn.so.9: cannot open shared object file: No such "
+                     "file or directory\" >&2\nexit 127\n");
         const Run result = run(coinfer, {"profile", "--dnn", "resnet18"});
         QVERIFY2(result.status == 4, qPrintable(report(result)));
         QVERIFY2(result.err.contains("cannot start: libcudnn.so.9 is missing"), qPrintable(report(result)));
@@ -131,14 +134,15 @@ private slots:
         // why not without one (or in a build without CUDA).
         QTemporaryDir dir;
         const QString output = dir.filePath("profile.json");
-        const Run result = run(COINFER_EXE, {"profile", "--dnn", "resnet18", "--max-batch", "2", "--warmup", "0", "--repetitions", "1",
-                                             "--output", output});
+        const Run result = run(COINFER_EXE, {"profile", "--dnn", "resnet18", "--max-batch", "2", "--warmup", "0", "--repetitions",
+                                             "1", "--output", output});
         if (result.status == 0) {
             QVERIFY(QFile::exists(output));
             return;
         }
         QVERIFY2(result.status == 4, qPrintable(report(result)));
-        QVERIFY2(result.err.contains("no usable GPU") || result.err.contains("built without CUDA") || result.err.contains("is missing"),
+        QVERIFY2(result.err.contains("no usable GPU") || result.err.contains("built without CUDA") ||
+                     result.err.contains("is missing"),
                  qPrintable(report(result)));
         QVERIFY(!QFile::exists(output));
     }

@@ -126,7 +126,12 @@ Scenario mediumScenario(size_t familyIndex, int index)
 const std::vector<Family>& all()
 {
     static const std::vector<Family> families = {
-        {"equal deadlines, constant", [](int i) { auto s = base(i); s.equalDeadlines = true; return s; }},
+        {"equal deadlines, constant",
+         [](int i) {
+             auto s = base(i);
+             s.equalDeadlines = true;
+             return s;
+         }},
         {"different deadlines, constant", [](int i) { return base(i); }},
         {"affine", [](int i) { return shaped(i, EdgeShape::Affine); }},
         {"square root", [](int i) { return shaped(i, EdgeShape::Sqrt); }},
@@ -134,10 +139,27 @@ const std::vector<Family>& all()
         {"step", [](int i) { return shaped(i, EdgeShape::Step); }},
         {"knee", [](int i) { return shaped(i, EdgeShape::Knee); }},
         {"noisy, not monotone", [](int i) { return shaped(i, EdgeShape::Noisy); }},
-        {"B_max below M, constant", [](int i) { auto s = base(i); s.maxBatch = 1 + i % 2; return s; }},
-        {"deadline ties", [](int i) { auto s = shaped(i, EdgeShape::Affine); s.deadlineTies = true; s.deadlineSpread = 0.6; return s; }},
-        {"tight deadlines", [](int i) { auto s = shaped(i, EdgeShape::Affine); s.tightness = 0.7 + 0.1 * (i % 3); return s; }},
-        {"slow GPU", [](int i) {
+        {"B_max below M, constant",
+         [](int i) {
+             auto s = base(i);
+             s.maxBatch = 1 + i % 2;
+             return s;
+         }},
+        {"deadline ties",
+         [](int i) {
+             auto s = shaped(i, EdgeShape::Affine);
+             s.deadlineTies = true;
+             s.deadlineSpread = 0.6;
+             return s;
+         }},
+        {"tight deadlines",
+         [](int i) {
+             auto s = shaped(i, EdgeShape::Affine);
+             s.tightness = 0.7 + 0.1 * (i % 3);
+             return s;
+         }},
+        {"slow GPU",
+         [](int i) {
              auto s = shaped(i, i % 2 ? EdgeShape::Affine : EdgeShape::Constant);
              s.edgeScale = 10.0 * (1 + i % 10); // 10 to 100 times
              s.deadlineSpread = 0.3;

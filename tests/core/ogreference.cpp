@@ -22,8 +22,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 /// Why F_j(B) has its value: user j alone and local, or a group [first..j] with reservation k.
 struct Decision {
     enum class Kind { Local, Group } kind = Kind::Local;
-    int first = 0;        // 1-based position of the group's first user
-    int reservation = 0;  // k: the round runs sub-tasks k+1..N
+    int first = 0;       // 1-based position of the group's first user
+    int reservation = 0; // k: the round runs sub-tasks k+1..N
 };
 
 /// F_j is a non-increasing step function of B; a piece holds from boundMs to the next piece.
@@ -36,18 +36,19 @@ struct Piece {
 class OgSolver {
 public:
     OgSolver(const CostModel& model, const std::vector<double>& remainingMs)
-        : m_model(model), m_users(model.userCount()), m_subtasks(model.subtaskCount())
+        : m_model(model)
+        , m_users(model.userCount())
+        , m_subtasks(model.subtaskCount())
         , m_remainingMs(remainingMs.begin(), remainingMs.begin() + m_subtasks)
     {
         m_order.resize(static_cast<size_t>(m_users));
         std::iota(m_order.begin(), m_order.end(), 0);
-        std::stable_sort(m_order.begin(), m_order.end(),
-                         [&](int a, int b) { return model.deadlineMs(a) < model.deadlineMs(b); });
+        std::stable_sort(m_order.begin(), m_order.end(), [&](int a, int b) { return model.deadlineMs(a) < model.deadlineMs(b); });
         for (int pos = 0; pos < m_users; ++pos) {
             const int m = m_order[static_cast<size_t>(pos)];
             m_deadlineMs.push_back(model.deadlineMs(m));
-            m_localMj.push_back(model.localMs(m, m_subtasks) <= model.deadlineMs(m) + kTimeEpsMs
-                                    ? model.energyMj(m, m_subtasks) : kInf);
+            m_localMj.push_back(model.localMs(m, m_subtasks) <= model.deadlineMs(m) + kTimeEpsMs ? model.energyMj(m, m_subtasks)
+                                                                                                 : kInf);
             for (int p = 0; p < m_subtasks; ++p) {
                 m_thresholdMs.push_back(model.arrivalMs(m, p) + m_remainingMs[static_cast<size_t>(p)]);
                 m_offloadMj.push_back(model.energyMj(m, p));
@@ -71,8 +72,7 @@ public:
         for (int p = m_subtasks - 1; p >= 0; --p) {
             double& threshold = m_thresholdMs[base + static_cast<size_t>(p)];
             const double energy = m_offloadMj[base + static_cast<size_t>(p)];
-            bool dominated = threshold > m_deadlineMs[static_cast<size_t>(pos)] + kTimeEpsMs
-                || localMj <= energy;
+            bool dominated = threshold > m_deadlineMs[static_cast<size_t>(pos)] + kTimeEpsMs || localMj <= energy;
             for (size_t i = 0; i < above.size() && !dominated; ++i)
                 dominated = above[i].second <= energy && above[i].first <= threshold;
             if (dominated) {
@@ -130,7 +130,8 @@ private:
     double valueAscending(int prefix, double boundMs, int& cursor) const
     {
         const auto& pieces = m_prefix[static_cast<size_t>(prefix)];
-        while (cursor + 1 < static_cast<int>(pieces.size()) && pieces[static_cast<size_t>(cursor + 1)].boundMs <= boundMs + kTimeEpsMs)
+        while (cursor + 1 < static_cast<int>(pieces.size()) &&
+               pieces[static_cast<size_t>(cursor + 1)].boundMs <= boundMs + kTimeEpsMs)
             ++cursor;
         return cursor < 0 ? kInf : pieces[static_cast<size_t>(cursor)].energyMj;
     }
@@ -146,11 +147,11 @@ private:
     std::vector<int> m_order;          // user index at each deadline-sorted position
     std::vector<double> m_deadlineMs, m_localMj, m_thresholdMs, m_offloadMj;
     std::vector<std::vector<Piece>> m_prefix; // F_j for j = 0..M
-    std::vector<double> m_bestBuffer;  // best options at the current B, per position and k
-    std::vector<double> m_running;     // per (j, k): the running minimum of evaluateAt
-    std::vector<int> m_runningFirst;   // per (j, k): the group start that achieves it
-    std::vector<int> m_groupCursor;    // per (j, k): cursor into F_{j-1} for B - R_k
-    std::vector<int> m_localCursor;    // per j: cursor into F_{j-1} for B
+    std::vector<double> m_bestBuffer;         // best options at the current B, per position and k
+    std::vector<double> m_running;            // per (j, k): the running minimum of evaluateAt
+    std::vector<int> m_runningFirst;          // per (j, k): the group start that achieves it
+    std::vector<int> m_groupCursor;           // per (j, k): cursor into F_{j-1} for B - R_k
+    std::vector<int> m_localCursor;           // per j: cursor into F_{j-1} for B
     long long m_rowsEvaluated = 0;
     long long m_rowLimit = std::numeric_limits<long long>::max();
     bool m_aborted = false;
@@ -164,8 +165,8 @@ void OgSolver::sweep()
     // the rows it can change; the rows between keep their cached state unless a change ripples.
     struct Candidate {
         double boundMs;
-        int row;        // a row (prefix length) it changes, or -1
-        int rowList;    // else an index into rowLists: the rows of one breakpoint
+        int row;     // a row (prefix length) it changes, or -1
+        int rowList; // else an index into rowLists: the rows of one breakpoint
         bool operator>(const Candidate& other) const { return boundMs > other.boundMs; }
     };
     std::priority_queue<Candidate, std::vector<Candidate>, std::greater<>> candidates;
@@ -174,7 +175,8 @@ void OgSolver::sweep()
     for (int pos = 0; pos < m_users; ++pos) {
         candidates.push({m_deadlineMs[static_cast<size_t>(pos)], pos + 1, -1});
         for (int p = 0; p < m_subtasks; ++p) {
-            const double threshold = m_thresholdMs[static_cast<size_t>(pos) * static_cast<size_t>(m_subtasks) + static_cast<size_t>(p)];
+            const double threshold =
+                m_thresholdMs[static_cast<size_t>(pos) * static_cast<size_t>(m_subtasks) + static_cast<size_t>(p)];
             if (std::isfinite(threshold))
                 candidates.push({threshold, pos + 1, -1});
         }
@@ -287,8 +289,8 @@ void OgSolver::evaluateAt(double boundMs, int pushedFrom, const std::vector<int>
                 candidate = {boundMs, value, {Decision::Kind::Group, first, static_cast<int>(r)}};
         }
         // A new piece only where the value really drops, not where sums in another order differ.
-        const bool newPiece = pieces.empty() ? std::isfinite(candidate.energyMj)
-                                             : candidate.energyMj < pieces.back().energyMj * (1 - 1e-12);
+        const bool newPiece =
+            pieces.empty() ? std::isfinite(candidate.energyMj) : candidate.energyMj < pieces.back().energyMj * (1 - 1e-12);
         if (newPiece) {
             m_prefix[static_cast<size_t>(j)].push_back(candidate);
             newPieceRows.push_back(j);
@@ -325,7 +327,8 @@ Schedule OgSolver::reconstruct() const
             double energy = m_localMj[static_cast<size_t>(pos)];
             const size_t base = static_cast<size_t>(pos) * static_cast<size_t>(m_subtasks);
             for (int p = m_subtasks - 1; p >= k; --p)
-                if (m_thresholdMs[base + static_cast<size_t>(p)] <= endMs + kTimeEpsMs && m_offloadMj[base + static_cast<size_t>(p)] < energy) {
+                if (m_thresholdMs[base + static_cast<size_t>(p)] <= endMs + kTimeEpsMs &&
+                    m_offloadMj[base + static_cast<size_t>(p)] < energy) {
                     choice = p;
                     energy = m_offloadMj[base + static_cast<size_t>(p)];
                 }

@@ -26,7 +26,8 @@ public:
         addValue(m_model.mutable_graph()->add_input(), "x", inputDims);
     }
 
-    onnx::NodeProto& node(const std::string& op, std::vector<std::string> inputs, const std::string& output, const std::string& name = "")
+    onnx::NodeProto& node(const std::string& op, std::vector<std::string> inputs, const std::string& output,
+                          const std::string& name = "")
     {
         onnx::NodeProto* node = m_model.mutable_graph()->add_node();
         node->set_op_type(op);
@@ -45,8 +46,8 @@ public:
     }
 
     /// Conv from @p in to @p out with @p outChannels x @p inChannels / groups x k x k weights.
-    void conv(const std::string& in, const std::string& out, int inChannels, int outChannels, int kernel, int stride = 1, int pad = 0,
-              int groups = 1)
+    void conv(const std::string& in, const std::string& out, int inChannels, int outChannels, int kernel, int stride = 1,
+              int pad = 0, int groups = 1)
     {
         const std::string w = weight(out + ".w", {outChannels, inChannels / groups, kernel, kernel});
         onnx::NodeProto& n = node("Conv", {in, w}, out, "/" + out + "/Conv");
@@ -89,7 +90,10 @@ public:
     onnx::ModelProto& model() { return m_model; }
     std::string bytes() const { return m_model.SerializeAsString(); }
 
-    Expected<OnnxImport> import(const OnnxImportOptions& options = {}) const { return importOnnxBytes(bytes(), "test.onnx", options); }
+    Expected<OnnxImport> import(const OnnxImportOptions& options = {}) const
+    {
+        return importOnnxBytes(bytes(), "test.onnx", options);
+    }
 
 private:
     static void addValue(onnx::ValueInfoProto* value, const std::string& name, const std::vector<std::int64_t>& dims)

@@ -33,7 +33,8 @@ inline ModelBuilder chainModel()
     b.node("Relu", {"c2"}, "r2", "/r2/Relu");
     b.node("GlobalAveragePool", {"r2"}, "g", "/g/GlobalAveragePool");
     b.node("Flatten", {"g"}, "f", "/f/Flatten");
-    ModelBuilder::integer(b.node("Gemm", {"f", b.weight("fc.w", {10, 16}), b.weight("fc.b", {10})}, "y", "/fc/Gemm"), "transB", 1);
+    ModelBuilder::integer(b.node("Gemm", {"f", b.weight("fc.w", {10, 16}), b.weight("fc.b", {10})}, "y", "/fc/Gemm"), "transB",
+                          1);
     b.output("y");
     return b;
 }

@@ -33,8 +33,12 @@ std::string planToJsonBefore(const Scenario& scenario, const Plan& plan)
     json users = json::array();
     for (size_t m = 0; m < plan.users.size(); ++m) {
         const UserOutcome& user = plan.users[m];
-        json entry = {{"id", scenario.users[m].id}, {"partition", user.partition}, {"group", user.group},
-                      {"energy_mj", user.energyMj}, {"finish_ms", finiteOrNull(user.finishMs)}, {"deadline_ms", user.deadlineMs}};
+        json entry = {{"id", scenario.users[m].id},
+                      {"partition", user.partition},
+                      {"group", user.group},
+                      {"energy_mj", user.energyMj},
+                      {"finish_ms", finiteOrNull(user.finishMs)},
+                      {"deadline_ms", user.deadlineMs}};
         putStated(entry, "upload_start_ms", user.uploadStartMs);
         putStated(entry, "upload_end_ms", user.uploadEndMs);
         users.push_back(std::move(entry));
@@ -44,11 +48,11 @@ std::string planToJsonBefore(const Scenario& scenario, const Plan& plan)
         json ids = json::array();
         for (int m : batch.users)
             ids.push_back(scenario.users[static_cast<size_t>(m)].id);
-        batches.push_back({{"subtask", batch.subtask}, {"users", ids}, {"start_ms", batch.startMs},
-                           {"end_ms", batch.endMs}});
+        batches.push_back({{"subtask", batch.subtask}, {"users", ids}, {"start_ms", batch.startMs}, {"end_ms", batch.endMs}});
     }
-    json document = {{"format", "coinfer-plan"}, {"version", 1}, {"algorithm", plan.algorithm},
-                     {"total_energy_mj", plan.totalEnergyMj}, {"users", users}, {"batches", batches}};
+    json document = {
+        {"format", "coinfer-plan"}, {"version", 1},      {"algorithm", plan.algorithm}, {"total_energy_mj", plan.totalEnergyMj},
+        {"users", users},           {"batches", batches}};
     if (plan.statesFeasible)
         document["feasible"] = plan.feasible;
     putStated(document, "local_energy_mj", plan.localEnergyMj);

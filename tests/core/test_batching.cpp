@@ -33,8 +33,11 @@ private slots:
         QFETCH(bool, constantEdge);
         int offloadingPlans = 0;
         for (int seed = 0; seed < 40; ++seed) {
-            const RandomScenarioSpec spec{.users = users, .subtasks = subtasks, .maxBatch = maxBatch,
-                                          .constantEdge = constantEdge, .localAlwaysFeasible = true};
+            const RandomScenarioSpec spec{.users = users,
+                                          .subtasks = subtasks,
+                                          .maxBatch = maxBatch,
+                                          .constantEdge = constantEdge,
+                                          .localAlwaysFeasible = true};
             const Scenario scenario = makeRandomScenario(static_cast<std::uint64_t>(seed) + 7000, spec);
             const CostModel model(scenario);
             // Every user can compute locally in time, so a planner that keeps its plans feasible
@@ -43,8 +46,9 @@ private slots:
                 std::vector<Violation> violations;
                 Expected<Plan> plan = makePlan(scenario, model, algorithm, &violations);
                 QVERIFY(plan.has_value());
-                QVERIFY2(plan->feasible, qPrintable(QString::fromStdString(algorithmName(algorithm) + " on " + scenario.name + ": "
-                                                                          + (violations.empty() ? "" : violations.front().message))));
+                QVERIFY2(plan->feasible,
+                         qPrintable(QString::fromStdString(algorithmName(algorithm) + " on " + scenario.name + ": " +
+                                                           (violations.empty() ? "" : violations.front().message))));
                 QVERIFY(verifyPlan(scenario, model, *plan).empty());
                 for (const TimedBatch& batch : plan->batches)
                     QVERIFY(static_cast<int>(batch.users.size()) <= maxBatch);

@@ -71,7 +71,8 @@ double checkedBest(const Scenario& scenario, const CostModel& model)
         return kInf;
     }
     if (!verifyPlan(scenario, model, *plan).empty())
-        qFatal("%s: best's plan fails verifyPlan: %s", scenario.name.c_str(), verifyPlan(scenario, model, *plan).front().message.c_str());
+        qFatal("%s: best's plan fails verifyPlan: %s", scenario.name.c_str(),
+               verifyPlan(scenario, model, *plan).front().message.c_str());
     if (!atMost(plan->totalEnergyMj, baseline))
         qFatal("%s: best %.9g mJ is above a baseline's %.9g mJ", scenario.name.c_str(), plan->totalEnergyMj, baseline);
     if (!(plan->lowerBoundMj <= plan->totalEnergyMj) || plan->lowerBoundMj < model.aloneLowerBoundMj() * (1 - 1e-9))
@@ -122,7 +123,8 @@ private slots:
             QVERIFY(best.found);
             for (int m = 0; m < model.userCount(); ++m)
                 if (best.schedule.partitions[static_cast<size_t>(m)] < model.subtaskCount())
-                    QVERIFY2(best.schedule.groups[static_cast<size_t>(m)] >= 0, qPrintable(QString("user %1, budget %2").arg(m).arg(budget)));
+                    QVERIFY2(best.schedule.groups[static_cast<size_t>(m)] >= 0,
+                             qPrintable(QString("user %1, budget %2").arg(m).arg(budget)));
             const Plan plan = simulate(scenario, model, best.schedule, "best");
             QVERIFY(plan.feasible);
             const std::vector<Violation> violations = verifyPlan(scenario, model, plan);
@@ -194,12 +196,16 @@ private slots:
                 return; // some family members have no feasible plan at all
             for (Algorithm other : {Algorithm::NoBatching, Algorithm::IpSsa, Algorithm::Og}) {
                 const Expected<Plan> plan = makePlan(scenario, model, other);
-                if (!plan || !plan->feasible || std::fabs(plan->totalEnergyMj - best->totalEnergyMj) > 1e-12 * best->totalEnergyMj)
+                if (!plan || !plan->feasible ||
+                    std::fabs(plan->totalEnergyMj - best->totalEnergyMj) > 1e-12 * best->totalEnergyMj)
                     continue;
                 ++ties;
                 QVERIFY2(best->batches.size() <= plan->batches.size(),
-                         qPrintable(QString("%1: best %2 batches, %3 %4").arg(name).arg(best->batches.size())
-                                        .arg(QString::fromStdString(algorithmName(other))).arg(plan->batches.size())));
+                         qPrintable(QString("%1: best %2 batches, %3 %4")
+                                        .arg(name)
+                                        .arg(best->batches.size())
+                                        .arg(QString::fromStdString(algorithmName(other)))
+                                        .arg(plan->batches.size())));
             }
         };
         check(*readScenario(COINFER_EXAMPLES "/classroom-split.json"), "classroom-split");
@@ -244,13 +250,16 @@ private slots:
                 if (std::isnan(optimum))
                     continue;
                 if (!std::isfinite(optimum)) {
-                    QVERIFY2(!std::isfinite(best), qPrintable(QString::fromStdString(scenario.name + ": best beats a proven infeasibility")));
+                    QVERIFY2(!std::isfinite(best),
+                             qPrintable(QString::fromStdString(scenario.name + ": best beats a proven infeasibility")));
                     continue;
                 }
-                QVERIFY2(std::isfinite(best), qPrintable(QString::fromStdString(scenario.name + ": best finds no plan, exact does")));
+                QVERIFY2(std::isfinite(best),
+                         qPrintable(QString::fromStdString(scenario.name + ": best finds no plan, exact does")));
                 QVERIFY2(best >= optimum * (1 - 1e-9), qPrintable(QString::fromStdString(scenario.name + ": best below exact")));
                 const Expected<Plan> plan = makePlan(scenario, model, Algorithm::Best);
-                QVERIFY2(atMost(plan->lowerBoundMj, optimum), qPrintable(QString::fromStdString(scenario.name + ": bound above the optimum")));
+                QVERIFY2(atMost(plan->lowerBoundMj, optimum),
+                         qPrintable(QString::fromStdString(scenario.name + ": bound above the optimum")));
                 ++solved;
                 within += best <= optimum * 1.01;
                 notOptimal += best > optimum * (1 + 1e-9);
@@ -280,8 +289,11 @@ private slots:
                     WorkMeter meter(control);
                     const ExactOutcome stopped = searchExact(model, meter);
                     QVERIFY2(stopped.lowerBoundMj <= optimum * (1 + 1e-9) || !std::isfinite(optimum),
-                             qPrintable(QString("%1, budget %2: bound %3 above the optimum %4").arg(QString::fromStdString(scenario.name))
-                                            .arg(budget).arg(stopped.lowerBoundMj).arg(optimum)));
+                             qPrintable(QString("%1, budget %2: bound %3 above the optimum %4")
+                                            .arg(QString::fromStdString(scenario.name))
+                                            .arg(budget)
+                                            .arg(stopped.lowerBoundMj)
+                                            .arg(optimum)));
                     QVERIFY(stopped.lowerBoundMj >= stopped.rootBoundMj * (1 - 1e-12));
                     if (stopped.found)
                         QVERIFY(stopped.energyMj >= optimum * (1 - 1e-9));
@@ -314,7 +326,9 @@ private slots:
                     continue; // any bound, +inf included, is valid for an infeasible scenario
                 }
                 QVERIFY2(atMost(capacity, optimum), qPrintable(QString("%1: capacity bound %2 above the optimum %3")
-                                                                  .arg(QString::fromStdString(scenario.name)).arg(capacity).arg(optimum)));
+                                                                   .arg(QString::fromStdString(scenario.name))
+                                                                   .arg(capacity)
+                                                                   .arg(optimum)));
                 QVERIFY(capacity >= model.aloneLowerBoundMj() * (1 - 1e-12));
                 stronger += capacity > model.aloneLowerBoundMj() * (1 + 1e-6);
                 ++checked;

@@ -39,7 +39,8 @@ Scenario loadCase(const QString& name)
 double leastBeside(const Scenario& scenario, const CostModel& model)
 {
     double least = std::numeric_limits<double>::infinity();
-    for (Algorithm algorithm : {Algorithm::Local, Algorithm::FullOffload, Algorithm::NoBatching, Algorithm::IpSsa, Algorithm::Og}) {
+    for (Algorithm algorithm :
+         {Algorithm::Local, Algorithm::FullOffload, Algorithm::NoBatching, Algorithm::IpSsa, Algorithm::Og}) {
         const Expected<Plan> plan = makePlan(scenario, model, algorithm);
         if (plan && plan->feasible)
             least = std::min(least, plan->totalEnergyMj);
@@ -216,8 +217,10 @@ private slots:
             const BestOutcome reference = planBest(scenario, model, longer);
             QVERIFY2(best.totalEnergyMj <= reference.energyMj * 1.05,
                      qPrintable(QStringLiteral("%1 #%2: best %3 mJ, twice the budget %4 mJ")
-                                    .arg(QString::fromStdString(families::medium()[f].name)).arg(index)
-                                    .arg(best.totalEnergyMj).arg(reference.energyMj)));
+                                    .arg(QString::fromStdString(families::medium()[f].name))
+                                    .arg(index)
+                                    .arg(best.totalEnergyMj)
+                                    .arg(reference.energyMj)));
         }
     }
 
@@ -278,9 +281,12 @@ private slots:
                 }
                 std::stable_sort(order.begin(), order.end(),
                                  [&](int a, int b) { return model.deadlineMs(a) < model.deadlineMs(b); });
-                const bool greedy = simulate(scenario, model, roundSchedule(model, cheapest, chunkRounds(model, cheapest, order)), "greedy").feasible;
+                const bool greedy =
+                    simulate(scenario, model, roundSchedule(model, cheapest, chunkRounds(model, cheapest, order)), "greedy")
+                        .feasible;
                 const std::vector<int> groups = segmentRounds(model, cheapest, order);
-                const bool segmented = !groups.empty() && simulate(scenario, model, roundSchedule(model, cheapest, groups), "cut").feasible;
+                const bool segmented =
+                    !groups.empty() && simulate(scenario, model, roundSchedule(model, cheapest, groups), "cut").feasible;
                 if (groups.empty())
                     QVERIFY(!greedy);
                 else
@@ -314,9 +320,11 @@ private slots:
         QVERIFY(best.feasible);
         QVERIFY(verifyPlan(scenario, model, best).empty());
         QCOMPARE(best.searchEnd, std::string(searchEndName(SearchEnd::WorkBudget)));
-        QVERIFY2(gapPercent(best) < maxGapPercent,
-                 qPrintable(QStringLiteral("%1 users: best %2 mJ, bound %3 mJ, gap %4%")
-                                .arg(users).arg(best.totalEnergyMj).arg(best.lowerBoundMj).arg(gapPercent(best))));
+        QVERIFY2(gapPercent(best) < maxGapPercent, qPrintable(QStringLiteral("%1 users: best %2 mJ, bound %3 mJ, gap %4%")
+                                                                  .arg(users)
+                                                                  .arg(best.totalEnergyMj)
+                                                                  .arg(best.lowerBoundMj)
+                                                                  .arg(gapPercent(best))));
         QVERIFY(best.totalEnergyMj <= leastBeside(scenario, model) * (1 + 1e-9));
     }
 };

@@ -61,17 +61,39 @@ private slots:
         QTest::addColumn<QString>("value");
         QTest::addColumn<QString>("plain");
         QTest::addColumn<QString>("text");
-        QTest::newRow("plain") << "ana" << "ana" << "ana";
-        QTest::newRow("comma") << "a,b" << "\"a,b\"" << "\"a,b\"";
-        QTest::newRow("quote") << "say \"hi\"" << "\"say \"\"hi\"\"\"" << "\"say \"\"hi\"\"\"";
-        QTest::newRow("=") << "=1+2" << "=1+2" << "\"'=1+2\"";
-        QTest::newRow("+") << "+1" << "+1" << "\"'+1\"";
-        QTest::newRow("-") << "-2" << "-2" << "\"'-2\"";
-        QTest::newRow("@") << "@SUM(A1)" << "@SUM(A1)" << "\"'@SUM(A1)\"";
-        QTest::newRow("tab") << "\tx" << "\tx" << "\"'\tx\"";
-        QTest::newRow("= with a comma") << "=HYPERLINK(\"x\",1)" << "\"=HYPERLINK(\"\"x\"\",1)\"" << "\"'=HYPERLINK(\"\"x\"\",1)\"";
-        QTest::newRow("inside only") << "a=b" << "a=b" << "a=b";
-        QTest::newRow("empty") << "" << "" << "";
+        QTest::newRow("plain") << "ana"
+                               << "ana"
+                               << "ana";
+        QTest::newRow("comma") << "a,b"
+                               << "\"a,b\""
+                               << "\"a,b\"";
+        QTest::newRow("quote") << "say \"hi\""
+                               << "\"say \"\"hi\"\"\""
+                               << "\"say \"\"hi\"\"\"";
+        QTest::newRow("=") << "=1+2"
+                           << "=1+2"
+                           << "\"'=1+2\"";
+        QTest::newRow("+") << "+1"
+                           << "+1"
+                           << "\"'+1\"";
+        QTest::newRow("-") << "-2"
+                           << "-2"
+                           << "\"'-2\"";
+        QTest::newRow("@") << "@SUM(A1)"
+                           << "@SUM(A1)"
+                           << "\"'@SUM(A1)\"";
+        QTest::newRow("tab") << "\tx"
+                             << "\tx"
+                             << "\"'\tx\"";
+        QTest::newRow("= with a comma") << "=HYPERLINK(\"x\",1)"
+                                        << "\"=HYPERLINK(\"\"x\"\",1)\""
+                                        << "\"'=HYPERLINK(\"\"x\"\",1)\"";
+        QTest::newRow("inside only") << "a=b"
+                                     << "a=b"
+                                     << "a=b";
+        QTest::newRow("empty") << ""
+                               << ""
+                               << "";
     }
 
     void fieldsAreQuotedAndFormulasNeutralised()
@@ -88,7 +110,8 @@ private slots:
     void tracesReadQuotesAndAByteOrderMark()
     {
         const std::vector<std::string> ids{"ana", "a,b", "say \"hi\""};
-        const std::string text = kBom + "user,release_ms,deadline_ms\r\n\"ana\",0,50\r\n\"a,b\",1,20\r\n\"say \"\"hi\"\"\", 2 ,30\r\n";
+        const std::string text =
+            kBom + "user,release_ms,deadline_ms\r\n\"ana\",0,50\r\n\"a,b\",1,20\r\n\"say \"\"hi\"\"\", 2 ,30\r\n";
         Expected<std::vector<TraceArrival>> trace = parseArrivalTrace(text, "t.csv", ids, 1000);
         QVERIFY2(trace.has_value(), trace ? "" : trace.error().message.c_str());
         QCOMPARE(trace->size(), size_t(3));
@@ -102,15 +125,20 @@ private slots:
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("fragment");
         // A header alone must not be taken for "no trace" (generated arrivals would run instead).
-        QTest::newRow("header only") << "user,release_ms,deadline_ms\n" << "t.csv: has no arrivals, only the header";
-        QTest::newRow("header and blank lines") << "user,release_ms,deadline_ms\n\n\r\n" << "t.csv: has no arrivals";
-        QTest::newRow("BOM and header") << QString::fromStdString(kBom) + "user,release_ms,deadline_ms" << "t.csv: has no arrivals";
-        QTest::newRow("unclosed quote") << "user,release_ms,deadline_ms\nana,0,1\n\"ana,1,2\n" << "t.csv: line 3: a quoted field is not closed";
+        QTest::newRow("header only") << "user,release_ms,deadline_ms\n"
+                                     << "t.csv: has no arrivals, only the header";
+        QTest::newRow("header and blank lines") << "user,release_ms,deadline_ms\n\n\r\n"
+                                                << "t.csv: has no arrivals";
+        QTest::newRow("BOM and header") << QString::fromStdString(kBom) + "user,release_ms,deadline_ms"
+                                        << "t.csv: has no arrivals";
+        QTest::newRow("unclosed quote") << "user,release_ms,deadline_ms\nana,0,1\n\"ana,1,2\n"
+                                        << "t.csv: line 3: a quoted field is not closed";
         QTest::newRow("line after a quoted break") << "user,release_ms,deadline_ms\n\"an\na\",0,1\nzoe,1,2\n"
                                                    << "t.csv: line 2, column 1 (user): unknown user 'an\na'";
         QTest::newRow("line counts quoted breaks") << "user,release_ms,deadline_ms\n\"x\ny\",0,1\nzoe,1,2\n"
                                                    << "t.csv: line 4, column 1 (user): unknown user 'zoe'";
-        QTest::newRow("empty") << "" << "t.csv: line 1: is empty";
+        QTest::newRow("empty") << ""
+                               << "t.csv: line 1: is empty";
     }
 
     void badTracesAreNamed()
@@ -160,7 +188,8 @@ private slots:
         std::vector<std::string> fields;
         QVERIFY(readCsvRecord(csv, pos, fields, lines));
         QCOMPARE(fields.front(), std::string("id"));
-        const std::vector<std::string> shown{"ana", "'=HYPERLINK(\"http://x\",\"y\")", "'+1", "'-1", "'@a", "b,c", "say \"hi\"", "two\nlines"};
+        const std::vector<std::string> shown{
+            "ana", "'=HYPERLINK(\"http://x\",\"y\")", "'+1", "'-1", "'@a", "b,c", "say \"hi\"", "two\nlines"};
         for (const std::string& id : shown) {
             QVERIFY(readCsvRecord(csv, pos, fields, lines));
             QCOMPARE(fields.size(), size_t(8));

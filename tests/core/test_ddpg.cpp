@@ -96,7 +96,8 @@ private slots:
             plus.data()[i] += h;
             minus.data()[i] -= h;
             const double numeric = (loss(net, plus, outputWeights) - loss(net, minus, outputWeights)) / (2 * h);
-            QVERIFY2(relativeError(numeric, inputGradient.data()[i]) < 1e-5 || std::fabs(numeric - inputGradient.data()[i]) < 1e-8,
+            QVERIFY2(relativeError(numeric, inputGradient.data()[i]) < 1e-5 ||
+                         std::fabs(numeric - inputGradient.data()[i]) < 1e-8,
                      qPrintable(QString("input %1").arg(i)));
         }
         QCOMPARE(checked, net.parameterCount());
@@ -121,7 +122,8 @@ private slots:
         Mlp criticCopy = critic;
         criticCopy.zeroGradient();
         criticCopy.forward(input);
-        const Eigen::MatrixXd dInput = criticCopy.backward(Eigen::MatrixXd::Constant(1, states.cols(), -1.0 / static_cast<double>(states.cols())));
+        const Eigen::MatrixXd dInput =
+            criticCopy.backward(Eigen::MatrixXd::Constant(1, states.cols(), -1.0 / static_cast<double>(states.cols())));
         actor.backward(dInput.bottomRows(1));
         const Eigen::VectorXd analytic = actor.gradient();
         const Eigen::VectorXd parameters = actor.parameters();
@@ -171,7 +173,8 @@ private slots:
 
     void softUpdateBlends()
     {
-        Mlp a({2, 3, 1}, {Activation::Relu, Activation::Linear}, 1, 0.5), b({2, 3, 1}, {Activation::Relu, Activation::Linear}, 2, 0.5);
+        Mlp a({2, 3, 1}, {Activation::Relu, Activation::Linear}, 1, 0.5),
+            b({2, 3, 1}, {Activation::Relu, Activation::Linear}, 2, 0.5);
         Mlp c = a;
         c.softUpdate(b, 0.25);
         QVERIFY((c.parameters() - (0.25 * b.parameters() + 0.75 * a.parameters())).norm() < 1e-12);
@@ -232,7 +235,8 @@ private slots:
                 feature = random.uniform();
             o.poolSize = k % 4;
             o.minSlackShare = random.uniform();
-            const double expected = network.predict(Eigen::Map<const Eigen::VectorXd>(o.features, OnlineObservation::kFeatures))(0, 0);
+            const double expected =
+                network.predict(Eigen::Map<const Eigen::VectorXd>(o.features, OnlineObservation::kFeatures))(0, 0);
             QCOMPARE(actor.threshold(o), expected);
             QCOMPARE(threshold(o), expected);
             QCOMPARE(dispatch(o), o.poolSize > 0 && o.minSlackShare <= expected);
@@ -273,30 +277,37 @@ private slots:
             }
             return true;
         };
-        QVERIFY(refused([](QJsonObject& o) { o["state_features"] = 4; }, "bad.json: state_features: is 4, but this build observes 11"));
-        QVERIFY(refused([](QJsonObject& o) {
-            QJsonArray layers = o["actor"].toArray();
-            QJsonObject first = layers[0].toObject();
-            QJsonArray weights = first["weights_column_major"].toArray();
-            weights.removeLast();
-            first["weights_column_major"] = weights;
-            layers[0] = first;
-            o["actor"] = layers;
-        }, "actor[0].weights_column_major: must have inputs x outputs = 55 numbers, not 54"));
-        QVERIFY(refused([](QJsonObject& o) {
-            QJsonArray layers = o["actor"].toArray();
-            QJsonObject second = layers[1].toObject();
-            second["inputs"] = 6;
-            layers[1] = second;
-            o["actor"] = layers;
-        }, "actor[1].inputs: is 6, but the layer before has 5 outputs"));
-        QVERIFY(refused([](QJsonObject& o) {
-            QJsonArray layers = o["actor"].toArray();
-            QJsonObject second = layers[1].toObject();
-            second["activation"] = "softmax";
-            layers[1] = second;
-            o["actor"] = layers;
-        }, "actor[1].activation: unknown activation \"softmax\""));
+        QVERIFY(refused([](QJsonObject& o) { o["state_features"] = 4; },
+                        "bad.json: state_features: is 4, but this build observes 11"));
+        QVERIFY(refused(
+            [](QJsonObject& o) {
+                QJsonArray layers = o["actor"].toArray();
+                QJsonObject first = layers[0].toObject();
+                QJsonArray weights = first["weights_column_major"].toArray();
+                weights.removeLast();
+                first["weights_column_major"] = weights;
+                layers[0] = first;
+                o["actor"] = layers;
+            },
+            "actor[0].weights_column_major: must have inputs x outputs = 55 numbers, not 54"));
+        QVERIFY(refused(
+            [](QJsonObject& o) {
+                QJsonArray layers = o["actor"].toArray();
+                QJsonObject second = layers[1].toObject();
+                second["inputs"] = 6;
+                layers[1] = second;
+                o["actor"] = layers;
+            },
+            "actor[1].inputs: is 6, but the layer before has 5 outputs"));
+        QVERIFY(refused(
+            [](QJsonObject& o) {
+                QJsonArray layers = o["actor"].toArray();
+                QJsonObject second = layers[1].toObject();
+                second["activation"] = "softmax";
+                layers[1] = second;
+                o["actor"] = layers;
+            },
+            "actor[1].activation: unknown activation \"softmax\""));
         QVERIFY(refused([](QJsonObject& o) { o.remove("planner"); }, "planner: is missing"));
         QVERIFY(refused([](QJsonObject& o) { o["planner"] = "magic"; }, "planner: must be \"og\" or \"ip-ssa\""));
     }

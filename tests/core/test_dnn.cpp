@@ -40,7 +40,10 @@ Totals totals(const std::vector<SubtaskStats>& stats)
     return t;
 }
 
-QString dataPath(const QString& name) { return QStringLiteral(COINFER_TEST_DATA "/") + name; }
+QString dataPath(const QString& name)
+{
+    return QStringLiteral(COINFER_TEST_DATA "/") + name;
+}
 
 Layer layer(LayerKind kind, int out = 0, int kernel = 1, int stride = 1, int padding = 0)
 {
@@ -88,9 +91,10 @@ DnnDescription chainOf(const TensorShape& input, std::vector<Layer> layers)
 /// A description using every layer kind and block form added for ONNX import.
 DnnDescription newFeatures()
 {
-    DnnDescription dnn = concatenation({8, 10, 10}, {convLayer(16, 1), plainLayer(LayerKind::HardSwish)},
-                                       {{}, {plainLayer(LayerKind::Relu), convLayer(4, 3, 1, 1)}, {poolLayer(LayerKind::MaxPool, 3, 1, 1)}},
-                                       {convLayer(12, 1), clipLayer(-0.25, 0.5)});
+    DnnDescription dnn =
+        concatenation({8, 10, 10}, {convLayer(16, 1), plainLayer(LayerKind::HardSwish)},
+                      {{}, {plainLayer(LayerKind::Relu), convLayer(4, 3, 1, 1)}, {poolLayer(LayerKind::MaxPool, 3, 1, 1)}},
+                      {convLayer(12, 1), clipLayer(-0.25, 0.5)});
     dnn.subtasks.push_back({"head", {blockOf({plainLayer(LayerKind::Sigmoid), plainLayer(LayerKind::GlobalAvgPool)})}});
     return dnn;
 }
@@ -261,7 +265,8 @@ private slots:
         const Expected<std::vector<SubtaskStats>> stats = analyzeDnn(dnn);
         QVERIFY2(!stats.has_value(), stats.has_value() ? std::to_string(stats->back().parameters).c_str() : "");
         const std::string& message = stats.error().message;
-        QVERIFY2(message.find("subtasks[1].blocks[0].layers[0] (conv): brings the parameters to more than the limit") != std::string::npos,
+        QVERIFY2(message.find("subtasks[1].blocks[0].layers[0] (conv): brings the parameters to more than the limit") !=
+                     std::string::npos,
                  message.c_str());
         // The same layer on a linear layer's scale: in.elements() x out_features saturates too.
         DnnDescription linear;
@@ -282,9 +287,9 @@ private slots:
         dnn.subtasks.push_back({"pool", {blockOf({plainLayer(LayerKind::GlobalAvgPool)})}});
         Expected<std::vector<SubtaskStats>> stats = analyzeDnn(dnn);
         QVERIFY(!stats.has_value());
-        QVERIFY2(stats.error().message.find("input: 1000000x1000000x1000000 has 1000000000000000000 elements per sample, more than the "
-                                            "limit of 2147483647")
-                     != std::string::npos,
+        QVERIFY2(stats.error().message.find(
+                     "input: 1000000x1000000x1000000 has 1000000000000000000 elements per sample, more than the "
+                     "limit of 2147483647") != std::string::npos,
                  stats.error().message.c_str());
         dnn.input = {2'147'483'647, 1, 1}; // exactly the limit: accepted
         stats = analyzeDnn(dnn);
@@ -297,7 +302,8 @@ private slots:
         // built-in DNN nor a readable description file", without the reason.
         const Expected<DnnDescription> device = loadDnn("/dev/zero");
         QVERIFY(!device.has_value());
-        QVERIFY2(device.error().message.find("/dev/zero: is not a regular file") != std::string::npos, device.error().message.c_str());
+        QVERIFY2(device.error().message.find("/dev/zero: is not a regular file") != std::string::npos,
+                 device.error().message.c_str());
         const Expected<DnnDescription> folder = loadDnn(COINFER_TEST_DATA);
         QVERIFY(!folder.has_value());
         QVERIFY2(folder.error().message.find("is a directory, not a file") != std::string::npos, folder.error().message.c_str());
@@ -341,11 +347,13 @@ private slots:
         QCOMPARE(runSubtaskOnCpu(oneLayer({1, 3, 3}, layer(LayerKind::MaxPool, 0, 2, 1, 0)), 0, 1, input, none),
                  (std::vector<float>{5, 6, 8, 9}));
         // Average pooling counts the padding, as PyTorch's default does: the corner is 12 / 9.
-        const std::vector<float> average = runSubtaskOnCpu(oneLayer({1, 3, 3}, layer(LayerKind::AvgPool, 0, 3, 2, 1)), 0, 1, input, none);
+        const std::vector<float> average =
+            runSubtaskOnCpu(oneLayer({1, 3, 3}, layer(LayerKind::AvgPool, 0, 3, 2, 1)), 0, 1, input, none);
         QCOMPARE(average.size(), size_t(4));
         QVERIFY(std::fabs(average[0] - 12.0f / 9.0f) < 1e-6f);
         QVERIFY(std::fabs(average[3] - 28.0f / 9.0f) < 1e-6f);
-        QCOMPARE(runSubtaskOnCpu(oneLayer({1, 3, 3}, layer(LayerKind::GlobalAvgPool)), 0, 1, input, none), (std::vector<float>{5}));
+        QCOMPARE(runSubtaskOnCpu(oneLayer({1, 3, 3}, layer(LayerKind::GlobalAvgPool)), 0, 1, input, none),
+                 (std::vector<float>{5}));
     }
 
     void cpuBatchNormLinearAndActivations()
@@ -355,9 +363,11 @@ private slots:
         bn[0].shift = {1.0f};
         bn[0].mean = {3.0f};
         bn[0].variance = {4.0f - 1e-5f};
-        QCOMPARE(runSubtaskOnCpu(oneLayer({1, 1, 2}, layer(LayerKind::BatchNorm)), 0, 1, {3, 5}, bn), (std::vector<float>{1, 3})); // (x - 3) / 2 * 2 + 1
+        QCOMPARE(runSubtaskOnCpu(oneLayer({1, 1, 2}, layer(LayerKind::BatchNorm)), 0, 1, {3, 5}, bn),
+                 (std::vector<float>{1, 3})); // (x - 3) / 2 * 2 + 1
         const std::vector<LayerWeights> none(1);
-        QCOMPARE(runSubtaskOnCpu(oneLayer({1, 1, 3}, layer(LayerKind::Relu6)), 0, 1, {-1, 3, 9}, none), (std::vector<float>{0, 3, 6}));
+        QCOMPARE(runSubtaskOnCpu(oneLayer({1, 1, 3}, layer(LayerKind::Relu6)), 0, 1, {-1, 3, 9}, none),
+                 (std::vector<float>{0, 3, 6}));
         Layer fc = layer(LayerKind::Linear);
         fc.outFeatures = 2;
         fc.bias = true;
@@ -365,7 +375,8 @@ private slots:
         weights[0].weights = {1, 2, 3, 4, 5, 6}; // [out][in]
         weights[0].bias = {10, 20};
         // Two samples of three features: [1, 0, -1] and [2, 2, 2].
-        QCOMPARE(runSubtaskOnCpu(oneLayer({3, 1, 1}, fc), 0, 2, {1, 0, -1, 2, 2, 2}, weights), (std::vector<float>{8, 18, 22, 50}));
+        QCOMPARE(runSubtaskOnCpu(oneLayer({3, 1, 1}, fc), 0, 2, {1, 0, -1, 2, 2, 2}, weights),
+                 (std::vector<float>{8, 18, 22, 50}));
     }
 
     void cpuResidualAddsTheShortcut()
@@ -425,7 +436,8 @@ private slots:
             const Expected<std::vector<SubtaskStats>> stats = analyzeDnn(oneLayer({1, 2, 2}, bad));
             QVERIFY(!stats.has_value());
             const std::string& message = stats.error().message;
-            QVERIFY2(message.find("subtasks[0].blocks[0].layers[0] (clip): needs finite bounds with min <= max") != std::string::npos,
+            QVERIFY2(message.find("subtasks[0].blocks[0].layers[0] (clip): needs finite bounds with min <= max") !=
+                         std::string::npos,
                      message.c_str());
         }
     }
@@ -453,8 +465,9 @@ private slots:
         Expected<std::vector<SubtaskStats>> stats =
             analyzeDnn(concatenation({8, 10, 10}, {convLayer(16, 1)}, {{}, {convLayer(4, 3, 2, 1)}}));
         QVERIFY(!stats.has_value());
-        QVERIFY2(stats.error().message.find("subtasks[0].blocks[0].branches[1]: gives a 4x5x5 output where the block's layers give 16x10x10")
-                     != std::string::npos,
+        QVERIFY2(stats.error().message.find(
+                     "subtasks[0].blocks[0].branches[1]: gives a 4x5x5 output where the block's layers give 16x10x10") !=
+                     std::string::npos,
                  stats.error().message.c_str());
         // A bad layer inside a branch is named with its branch.
         stats = analyzeDnn(concatenation({8, 10, 10}, {}, {{convLayer(4, 11)}}));
@@ -465,8 +478,9 @@ private slots:
         both.subtasks[0].blocks[0].residual = true;
         stats = analyzeDnn(both);
         QVERIFY(!stats.has_value());
-        QVERIFY2(stats.error().message.find("subtasks[0].blocks[0]: a block is residual (shortcut) or concatenating (branches), never both")
-                     != std::string::npos,
+        QVERIFY2(stats.error().message.find(
+                     "subtasks[0].blocks[0]: a block is residual (shortcut) or concatenating (branches), never both") !=
+                     std::string::npos,
                  stats.error().message.c_str());
     }
 
@@ -516,7 +530,8 @@ private slots:
         other.subtasks[1].blocks[0].layers[0] = plainLayer(LayerKind::Relu);
         QVERIFY(dnnSignature(other) != signature);
         // A clip from 0 to 6 computes relu6 but is another layer, and so another measurement.
-        QVERIFY(dnnSignature(oneLayer({1, 2, 2}, clipLayer(0, 6))) != dnnSignature(oneLayer({1, 2, 2}, plainLayer(LayerKind::Relu6))));
+        QVERIFY(dnnSignature(oneLayer({1, 2, 2}, clipLayer(0, 6))) !=
+                dnnSignature(oneLayer({1, 2, 2}, plainLayer(LayerKind::Relu6))));
     }
 
     void builtinSignaturesStillMatchTheShippedProfiles()
@@ -550,7 +565,8 @@ private slots:
             QVERIFY2(std::fabs(swish[i] - swishExpected[i]) < 1e-6f, qPrintable(QString::number(i)));
         // 1 / (1 + e^-x): 1/2 at 0, 3/4 at ln 3, 1/4 at -ln 3.
         const float ln3 = std::log(3.0f);
-        const std::vector<float> sigmoid = runSubtaskOnCpu(oneLayer({1, 1, 3}, plainLayer(LayerKind::Sigmoid)), 0, 1, {0, ln3, -ln3}, none);
+        const std::vector<float> sigmoid =
+            runSubtaskOnCpu(oneLayer({1, 1, 3}, plainLayer(LayerKind::Sigmoid)), 0, 1, {0, ln3, -ln3}, none);
         QVERIFY(std::fabs(sigmoid[0] - 0.5f) < 1e-6f);
         QVERIFY(std::fabs(sigmoid[1] - 0.75f) < 1e-6f);
         QVERIFY(std::fabs(sigmoid[2] - 0.25f) < 1e-6f);
@@ -571,7 +587,8 @@ private slots:
         const std::vector<float> got = runSubtaskOnCpu(dnn, 0, batch, x, weights);
 
         const std::vector<float> mainOut = runSubtaskOnCpu(chainOf(input, main), 0, batch, x, {weights[0]});
-        const std::vector<float> branchOut = runSubtaskOnCpu(chainOf(input, branch), 0, batch, x, {weights[1], weights[2], weights[3]});
+        const std::vector<float> branchOut =
+            runSubtaskOnCpu(chainOf(input, branch), 0, batch, x, {weights[1], weights[2], weights[3]});
         std::vector<float> expected;
         for (int n = 0; n < batch; ++n) {
             expected.insert(expected.end(), mainOut.begin() + n * 48, mainOut.begin() + (n + 1) * 48);     // 3 x 4 x 4

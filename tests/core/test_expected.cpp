@@ -19,8 +19,14 @@ Expected<int> parsePositive(const std::string& text)
     return std::stoi(text);
 }
 
-Expected<void> succeed() { return {}; }
-Expected<void> fail(const std::string& message) { return Unexpected(Error{ErrorCode::Io, message}); }
+Expected<void> succeed()
+{
+    return {};
+}
+Expected<void> fail(const std::string& message)
+{
+    return Unexpected(Error{ErrorCode::Io, message});
+}
 
 } // namespace
 
@@ -117,15 +123,22 @@ private slots:
         QCOMPARE(early.error().message, std::string("'zz' is not a positive integer"));
 
         // A different value type on the way.
-        const Expected<std::string> text = parsePositive("5").and_then([](int x) -> Expected<std::string> { return std::string(x, '*'); });
+        const Expected<std::string> text =
+            parsePositive("5").and_then([](int x) -> Expected<std::string> { return std::string(x, '*'); });
         QCOMPARE(*text, std::string("*****"));
 
         // Expected<void>: f() -> Expected<U>.
         calls = 0;
-        const Expected<int> fromVoid = succeed().and_then([&]() -> Expected<int> { ++calls; return 9; });
+        const Expected<int> fromVoid = succeed().and_then([&]() -> Expected<int> {
+            ++calls;
+            return 9;
+        });
         QCOMPARE(calls, 1);
         QCOMPARE(*fromVoid, 9);
-        const Expected<int> skipped = fail("no").and_then([&]() -> Expected<int> { ++calls; return 9; });
+        const Expected<int> skipped = fail("no").and_then([&]() -> Expected<int> {
+            ++calls;
+            return 9;
+        });
         QCOMPARE(calls, 1);
         QCOMPARE(skipped.error().message, std::string("no"));
         QCOMPARE(int(skipped.error().code), int(ErrorCode::Io));
@@ -134,10 +147,16 @@ private slots:
     void transformMapsValuesOnly()
     {
         int calls = 0;
-        const Expected<double> scaled = parsePositive("8").transform([&](int x) { ++calls; return x * 0.5; });
+        const Expected<double> scaled = parsePositive("8").transform([&](int x) {
+            ++calls;
+            return x * 0.5;
+        });
         QCOMPARE(calls, 1);
         QCOMPARE(*scaled, 4.0);
-        const Expected<double> notScaled = parsePositive("?").transform([&](int x) { ++calls; return x * 0.5; });
+        const Expected<double> notScaled = parsePositive("?").transform([&](int x) {
+            ++calls;
+            return x * 0.5;
+        });
         QCOMPARE(calls, 1);
         QCOMPARE(notScaled.error().message, std::string("'?' is not a positive integer"));
 
@@ -173,7 +192,8 @@ private slots:
         QCOMPARE(*doubled, 42);
         const Expected<Owned> kept = owned(7).transform([](Owned p) { return p; });
         QCOMPARE(**kept, 7);
-        const Expected<int> skipped = Expected<Owned>(Unexpected(Error{ErrorCode::Io, "gone"})).transform([](Owned p) { return *p; });
+        const Expected<int> skipped =
+            Expected<Owned>(Unexpected(Error{ErrorCode::Io, "gone"})).transform([](Owned p) { return *p; });
         QVERIFY(!skipped);
         QCOMPARE(skipped.error().message, std::string("gone"));
         QCOMPARE(skipped.error().code, ErrorCode::Io);
@@ -208,7 +228,12 @@ private slots:
         QVERIFY(recovered.has_value());
         QCOMPARE(seen, std::string("x"));
         QCOMPARE(calls, 2);
-        QVERIFY(succeed().or_else([&](const Error&) -> Expected<void> { ++calls; return fail("y"); }).has_value());
+        QVERIFY(succeed()
+                    .or_else([&](const Error&) -> Expected<void> {
+                        ++calls;
+                        return fail("y");
+                    })
+                    .has_value());
         QCOMPARE(calls, 2);
     }
 
@@ -231,7 +256,8 @@ private slots:
     void voidTransformErrorAddsContext()
     {
         auto withFile = [](const Error& error) { return Error{ErrorCode::Io, "plan.json: " + error.message}; };
-        const Expected<void> failed = Expected<void>(Unexpected(Error{ErrorCode::BadInput, "disk full"})).transform_error(withFile);
+        const Expected<void> failed =
+            Expected<void>(Unexpected(Error{ErrorCode::BadInput, "disk full"})).transform_error(withFile);
         QVERIFY(!failed.has_value());
         QCOMPARE(failed.error().message, std::string("plan.json: disk full"));
         QCOMPARE(int(failed.error().code), int(ErrorCode::Io));

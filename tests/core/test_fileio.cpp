@@ -23,7 +23,7 @@ std::string slurp(const fs::path& path)
 
 mode_t modeOf(const fs::path& path)
 {
-    struct stat info {};
+    struct stat info { };
     ::stat(path.c_str(), &info);
     return info.st_mode & 07777;
 }
@@ -132,7 +132,8 @@ private slots:
         // An empty name is named as such: `--output ''` once said "coinfer: : cannot replace the file".
         const Expected<std::string> read = readTextFile("");
         QVERIFY(!read.has_value());
-        QVERIFY2(read.error().message == "\"\" (an empty file name): cannot be read; give the name of a file", read.error().message.c_str());
+        QVERIFY2(read.error().message == "\"\" (an empty file name): cannot be read; give the name of a file",
+                 read.error().message.c_str());
         const Expected<void> written = writeFileAtomically("", "x");
         QVERIFY(!written.has_value());
         QVERIFY2(written.error().message == "\"\" (an empty file name): cannot be written; give the name of a file",
@@ -158,8 +159,9 @@ private slots:
         for (const fs::path& path : {pipe, at("link-to-pipe")}) {
             const Expected<void> written = writeFileAtomically(path.string(), "x");
             QVERIFY(!written.has_value());
-            QVERIFY2(contains(written.error().message, path.string() + ": is not a regular file (a device, pipe or socket), so it is "
-                                                                       "not replaced"),
+            QVERIFY2(contains(written.error().message, path.string() +
+                                                           ": is not a regular file (a device, pipe or socket), so it is "
+                                                           "not replaced"),
                      written.error().message.c_str());
         }
         QVERIFY(fs::is_fifo(fs::symlink_status(pipe)));

@@ -102,8 +102,9 @@ private slots:
         const GpuProfile profile = syntheticProfile(resnet, 4);
         Expected<void> other = checkProfileMatches(profile, *builtinDnn("vgg16"), "p.json");
         QVERIFY(!other.has_value());
-        QVERIFY2(other.error().message.find("p.json: this profile does not match DNN 'vgg16': it has 10 sub-tasks, the DNN has 8")
-                     != std::string::npos, other.error().message.c_str());
+        QVERIFY2(other.error().message.find(
+                     "p.json: this profile does not match DNN 'vgg16': it has 10 sub-tasks, the DNN has 8") != std::string::npos,
+                 other.error().message.c_str());
         DnnDescription changed = resnet;
         changed.subtasks[1].blocks[0].layers[0].outChannels = 32;
         changed.subtasks[1].blocks[0].layers[3].outChannels = 64;
@@ -124,7 +125,8 @@ private slots:
         QVERIFY2(short10.error().message.find("short.json: subtasks[2].p10_ms: must have 4 elements, not 3") != std::string::npos,
                  short10.error().message.c_str());
         Expected<GpuProfile> noGpu = parseGpuProfile(R"({"format": "coinfer-gpu-profile", "version": 1, "dnn": "x",
-            "dnn_signature": "", "measured_at": "now", "subtasks": []})", "nogpu.json");
+            "dnn_signature": "", "measured_at": "now", "subtasks": []})",
+                                                     "nogpu.json");
         QVERIFY(!noGpu.has_value());
         QVERIFY(noGpu.error().message.find("nogpu.json: gpu: is missing") != std::string::npos);
     }
@@ -175,15 +177,16 @@ private slots:
             QVERIFY(!profile->gpu.name.empty() && profile->gpu.name.find("synthetic") == std::string::npos);
             QVERIFY(!profile->gpu.computeCapability.empty() && !profile->gpu.cudnnVersion.empty());
             // The display driver's version from NVML, e.g. "580.159.04, CUDA 13.0 driver API".
-            QVERIFY2(!profile->gpu.driverVersion.empty() && std::isdigit(static_cast<unsigned char>(profile->gpu.driverVersion[0])),
+            QVERIFY2(!profile->gpu.driverVersion.empty() &&
+                         std::isdigit(static_cast<unsigned char>(profile->gpu.driverVersion[0])),
                      profile->gpu.driverVersion.c_str());
             QVERIFY(profile->measuredAt.size() == 20 && profile->measuredAt.back() == 'Z');
             QVERIFY(profile->tool.rfind("coinfer ", 0) == 0);
             QCOMPARE(profile->launch, std::string("cuda-graph"));
             for (const SubtaskProfile& subtask : profile->subtasks) {
                 for (size_t b = 0; b < subtask.medianMs.size(); ++b)
-                    QVERIFY2(subtask.medianMs[b] > 0 && subtask.p10Ms[b] <= subtask.medianMs[b]
-                                 && subtask.medianMs[b] <= subtask.p90Ms[b],
+                    QVERIFY2(subtask.medianMs[b] > 0 && subtask.p10Ms[b] <= subtask.medianMs[b] &&
+                                 subtask.medianMs[b] <= subtask.p90Ms[b],
                              qPrintable(QString("%1, %2, b = %3").arg(file, QString::fromStdString(subtask.name)).arg(b + 1)));
                 // The recorded fit is the least-squares line through the recorded medians.
                 const AffineFit refit = fitAffine(subtask.medianMs);
@@ -218,13 +221,15 @@ private slots:
         Expected<Scenario> scenario = parseScenario(R"({"format": "coinfer-scenario", "version": 1,
             "dnn": {"builtin": "resnet18", "gpu_profile": "vgg.json"},
             "users": [{"id": "a", "deadline_ms": 200, "cpu": {"frequency_ghz": 2, "cycles_per_flop": 1, "kappa": 1e-28},
-                       "tx_power_w": 0.2, "uplink_rate_mbps": 20}]})", (dir.path() + "/s.json").toStdString());
+                       "tx_power_w": 0.2, "uplink_rate_mbps": 20}]})",
+                                                    (dir.path() + "/s.json").toStdString());
         QVERIFY(!scenario.has_value());
-        QVERIFY2(scenario.error().message.find("dnn.gpu_profile: ") != std::string::npos
-                     && scenario.error().message.find("does not match DNN 'resnet18'") != std::string::npos,
+        QVERIFY2(scenario.error().message.find("dnn.gpu_profile: ") != std::string::npos &&
+                     scenario.error().message.find("does not match DNN 'resnet18'") != std::string::npos,
                  scenario.error().message.c_str());
         Expected<Scenario> missing = parseScenario(R"({"format": "coinfer-scenario", "version": 1,
-            "dnn": {"builtin": "resnet18", "gpu_profile": "absent.json"}, "users": []})", (dir.path() + "/s.json").toStdString());
+            "dnn": {"builtin": "resnet18", "gpu_profile": "absent.json"}, "users": []})",
+                                                   (dir.path() + "/s.json").toStdString());
         QVERIFY(!missing.has_value());
         QVERIFY(missing.error().message.find("dnn.gpu_profile: ") != std::string::npos);
         QVERIFY(missing.error().message.find("absent.json") != std::string::npos);

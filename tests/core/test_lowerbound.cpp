@@ -125,8 +125,12 @@ private slots:
                         occupancyMs += batchMs / sizes[k];
                     }
                     QVERIFY2(curves[static_cast<size_t>(p)].at(chainMs) <= occupancyMs * (1 + 1e-12) + 1e-12,
-                             qPrintable(QString("seed %1, p %2: h(%3) = %4 above %5").arg(seed).arg(p).arg(chainMs)
-                                            .arg(curves[static_cast<size_t>(p)].at(chainMs)).arg(occupancyMs)));
+                             qPrintable(QString("seed %1, p %2: h(%3) = %4 above %5")
+                                            .arg(seed)
+                                            .arg(p)
+                                            .arg(chainMs)
+                                            .arg(curves[static_cast<size_t>(p)].at(chainMs))
+                                            .arg(occupancyMs)));
                     ++choices;
                     size_t k = 0;
                     while (k < sizes.size() && sizes[k] == batchCap)
@@ -158,12 +162,16 @@ private slots:
                 const double alone = model.aloneLowerBoundMj(), prefix = prefixCapacityBoundMj(model);
                 const double window = windowLowerBoundMj(model), capacity = capacityLowerBoundMj(model);
                 const QString name = QString::fromStdString(scenario.name);
-                QVERIFY2(atMost(prefix, optimum), qPrintable(name + QString(": prefix bound %1 above %2").arg(prefix).arg(optimum)));
-                QVERIFY2(atMost(window, optimum), qPrintable(name + QString(": window bound %1 above %2").arg(window).arg(optimum)));
+                QVERIFY2(atMost(prefix, optimum),
+                         qPrintable(name + QString(": prefix bound %1 above %2").arg(prefix).arg(optimum)));
+                QVERIFY2(atMost(window, optimum),
+                         qPrintable(name + QString(": window bound %1 above %2").arg(window).arg(optimum)));
                 QVERIFY2(atMost(capacity, optimum), qPrintable(name + QString(": bound %1 above %2").arg(capacity).arg(optimum)));
                 const double arrival = arrivalCountBoundMj(model), wide = arrivalCountBoundMj(model, wideArrivalOptions());
-                QVERIFY2(atMost(arrival, optimum), qPrintable(name + QString(": arrival count bound %1 above %2").arg(arrival).arg(optimum)));
-                QVERIFY2(atMost(wide, optimum), qPrintable(name + QString(": wide arrival count bound %1 above %2").arg(wide).arg(optimum)));
+                QVERIFY2(atMost(arrival, optimum),
+                         qPrintable(name + QString(": arrival count bound %1 above %2").arg(arrival).arg(optimum)));
+                QVERIFY2(atMost(wide, optimum),
+                         qPrintable(name + QString(": wide arrival count bound %1 above %2").arg(wide).arg(optimum)));
                 QVERIFY(capacity >= arrival * (1 - 1e-9) && arrival >= alone * (1 - 1e-12));
                 WindowBoundOptions withoutLimits;
                 withoutLimits.countLimits = false;
@@ -178,7 +186,8 @@ private slots:
             }
         }
         qInfo("%d instances: window bound above the alone bound on %d, above the prefix bound on %d; arrival count bound "
-              "above both (the window bound without its count limits) on %d; optimum above the prefix and window bounds by %.2f%% on average (prefix bound alone: %.2f%%)",
+              "above both (the window bound without its count limits) on %d; optimum above the prefix and window bounds by "
+              "%.2f%% on average (prefix bound alone: %.2f%%)",
               checked, aboveAlone, abovePrefix, aboveWindow, 100 * windowGapSum / checked, 100 * prefixGapSum / checked);
         QVERIFY(checked > 300);
         QVERIFY(abovePrefix > 0);
@@ -203,12 +212,15 @@ private slots:
                 continue;
             const double arrival = arrivalCountBoundMj(model), wide = arrivalCountBoundMj(model, wideArrivalOptions());
             const QString name = QString::fromStdString(scenario.name) + QString(" (seed %1)").arg(i);
-            QVERIFY2(atMost(arrival, optimum), qPrintable(name + QString(": arrival count bound %1 above %2").arg(arrival).arg(optimum)));
-            QVERIFY2(atMost(wide, optimum), qPrintable(name + QString(": wide arrival count bound %1 above %2").arg(wide).arg(optimum)));
+            QVERIFY2(atMost(arrival, optimum),
+                     qPrintable(name + QString(": arrival count bound %1 above %2").arg(arrival).arg(optimum)));
+            QVERIFY2(atMost(wide, optimum),
+                     qPrintable(name + QString(": wide arrival count bound %1 above %2").arg(wide).arg(optimum)));
             WindowBoundOptions withoutLimits;
             withoutLimits.countLimits = false;
             const double window = windowLowerBoundMj(model, withoutLimits), combined = windowLowerBoundMj(model);
-            QVERIFY2(atMost(combined, optimum), qPrintable(name + QString(": window bound with count limits %1 above %2").arg(combined).arg(optimum)));
+            QVERIFY2(atMost(combined, optimum),
+                     qPrintable(name + QString(": window bound with count limits %1 above %2").arg(combined).arg(optimum)));
             QVERIFY(combined >= std::max(window, arrival) * (1 - 1e-9));
             above += std::max(arrival, wide) > std::max(prefixCapacityBoundMj(model), window) * (1 + 1e-6);
             charged += std::max(arrival, wide) > model.aloneLowerBoundMj() * (1 + 1e-6);
@@ -240,8 +252,10 @@ private slots:
         const Expected<Plan> best = makePlan(scenario, model, Algorithm::Best, nullptr, options);
         QVERIFY(best && best->feasible);
         const double bound = capacityLowerBoundMj(model);
-        QVERIFY2(atMost(bound, best->totalEnergyMj), qPrintable(QString("bound %1 above best %2").arg(bound).arg(best->totalEnergyMj)));
-        QVERIFY2(best->totalEnergyMj <= 1.03 * bound, qPrintable(QString("best %1, bound %2").arg(best->totalEnergyMj).arg(bound)));
+        QVERIFY2(atMost(bound, best->totalEnergyMj),
+                 qPrintable(QString("bound %1 above best %2").arg(bound).arg(best->totalEnergyMj)));
+        QVERIFY2(best->totalEnergyMj <= 1.03 * bound,
+                 qPrintable(QString("best %1, bound %2").arg(best->totalEnergyMj).arg(bound)));
         QVERIFY(bound >= arrivalCountBoundMj(model) * (1 - 1e-9));
     }
 
@@ -268,13 +282,20 @@ private slots:
         const double full = capacityLowerBoundMj(model);
         const double alone = model.aloneLowerBoundMj();
         int asked = 0;
-        QCOMPARE(capacityLowerBoundMj(model, [&asked] { ++asked; return false; }), full);
+        QCOMPARE(capacityLowerBoundMj(model,
+                                      [&asked] {
+                                          ++asked;
+                                          return false;
+                                      }),
+                 full);
         QVERIFY2(asked >= 16 + 100, qPrintable(QString("asked %1 times").arg(asked)));
         double previous = -1;
         for (int stopAfter : {0, 1, 8, 17, 40, 120, asked}) {
             int calls = 0;
             const double partial = std::max(alone, capacityLowerBoundMj(model, [&] { return ++calls > stopAfter; }));
-            QVERIFY2(partial <= full && partial >= alone, qPrintable(QString("stop after %1: %2 (alone %3, full %4)").arg(stopAfter).arg(partial).arg(alone).arg(full)));
+            QVERIFY2(
+                partial <= full && partial >= alone,
+                qPrintable(QString("stop after %1: %2 (alone %3, full %4)").arg(stopAfter).arg(partial).arg(alone).arg(full)));
             QVERIFY(partial >= previous); // later stops keep what earlier ones had
             previous = partial;
         }

@@ -22,10 +22,10 @@ QString pair(double actual, double expected)
     return QString("got %1, expected %2").arg(actual, 0, 'g', 17).arg(expected, 0, 'g', 17);
 }
 
-#define QVERIFY_CLOSE(actual, expected, relative)                                                                  \
-    do {                                                                                                           \
-        const double a_ = (actual), e_ = (expected);                                                              \
-        QVERIFY2(nearlyEqual(a_, e_, relative), qPrintable(QString(#actual ": ") + pair(a_, e_)));                      \
+#define QVERIFY_CLOSE(actual, expected, relative)                                                                                \
+    do {                                                                                                                         \
+        const double a_ = (actual), e_ = (expected);                                                                             \
+        QVERIFY2(nearlyEqual(a_, e_, relative), qPrintable(QString(#actual ": ") + pair(a_, e_)));                               \
     } while (false)
 
 /// Two sub-tasks of 4e8 and 1e8 FLOPs.
@@ -173,14 +173,17 @@ private slots:
             QCOMPARE(user.id, "cam" + std::to_string(i));
             ids.insert(user.id);
             ++perClass[user.deviceClass];
-            const auto device = std::find_if(classes.begin(), classes.end(), [&](const DeviceClass& c) { return c.name == user.deviceClass; });
+            const auto device =
+                std::find_if(classes.begin(), classes.end(), [&](const DeviceClass& c) { return c.name == user.deviceClass; });
             QVERIFY(device != classes.end());
             QCOMPARE(user.txPowerW, device->txPowerW);
             QVERIFY(user.deadlineMs >= 100.0 && user.deadlineMs < 300.0);
             deadlineSum += user.deadlineMs;
             for (int n = 0; n < 2; ++n) {
-                QVERIFY_CLOSE(user.localLatencyMs[static_cast<size_t>(n)], handLatencyMs(device->cpu, dnn.subtasks[static_cast<size_t>(n)].flops), 1e-12);
-                QVERIFY_CLOSE(user.localEnergyMj[static_cast<size_t>(n)], handEnergyMj(device->cpu, dnn.subtasks[static_cast<size_t>(n)].flops), 1e-12);
+                QVERIFY_CLOSE(user.localLatencyMs[static_cast<size_t>(n)],
+                              handLatencyMs(device->cpu, dnn.subtasks[static_cast<size_t>(n)].flops), 1e-12);
+                QVERIFY_CLOSE(user.localEnergyMj[static_cast<size_t>(n)],
+                              handEnergyMj(device->cpu, dnn.subtasks[static_cast<size_t>(n)].flops), 1e-12);
             }
             // The rate is Shannon of the path gain at some distance in the range.
             const double distance = distanceForRate(channel, user.txPowerW, user.uplinkRateMbps);
@@ -217,7 +220,7 @@ private slots:
             ++perDeadline[user.deadlineMs];
             QVERIFY(user.uplinkRateMbps >= 2.0 && user.uplinkRateMbps < 8.0);
         }
-        QCOMPARE(perDeadline.size(), size_t(3)); // only the choices, each of them drawn
+        QCOMPARE(perDeadline.size(), size_t(3));          // only the choices, each of them drawn
         for (const auto& [deadline, count] : perDeadline) // 1000 each, sd 26
             QVERIFY2(std::abs(count - 1000) < 150, qPrintable(QString("%1: %2").arg(deadline).arg(count)));
         QVERIFY(perDeadline.count(50.0) && perDeadline.count(75.0) && perDeadline.count(90.0));

@@ -48,8 +48,8 @@ void TestOgFast::sameOptimumAsBefore_data()
     QTest::addColumn<int>("subtasks");
     QTest::addColumn<bool>("equalDeadlines");
     QTest::addColumn<bool>("affine");
-    QTest::addColumn<int>("maxBatch");      // 0: B_max = M
-    QTest::addColumn<double>("tightness");  // < 1: users that cannot meet their deadline
+    QTest::addColumn<int>("maxBatch");     // 0: B_max = M
+    QTest::addColumn<double>("tightness"); // < 1: users that cannot meet their deadline
     QTest::addColumn<double>("edgeScale");
     int row = 0;
     for (int seed = 1; seed <= 8; ++seed) {
@@ -97,7 +97,9 @@ void TestOgFast::sameOptimumAsBefore()
         const Schedule now = planOgForBounds(model, remainingMs);
         const Schedule before = reference::planOgForBoundsBefore(model, remainingMs);
         QVERIFY2(nearlyEqual(energyMj(model, now), energyMj(model, before)),
-                 qPrintable(QString("load %1: %2 mJ now, %3 before").arg(load).arg(energyMj(model, now), 0, 'f', 9)
+                 qPrintable(QString("load %1: %2 mJ now, %3 before")
+                                .arg(load)
+                                .arg(energyMj(model, now), 0, 'f', 9)
                                 .arg(energyMj(model, before), 0, 'f', 9)));
         QCOMPARE(simulate(scenario, model, now, "og").feasible, simulate(scenario, model, before, "og").feasible);
     }
@@ -109,7 +111,8 @@ void TestOgFast::sameOptimumAsBefore()
     const Schedule before = reference::planOgBefore(model, &droppedBefore);
     const double nowMj = energyMj(model, now), beforeMj = energyMj(model, before);
     QVERIFY2(nearlyEqual(nowMj, beforeMj) || (droppedBefore && nowMj < beforeMj),
-             qPrintable(QString("planOg: %1 mJ now, %2 before").arg(energyMj(model, now), 0, 'f', 9)
+             qPrintable(QString("planOg: %1 mJ now, %2 before")
+                            .arg(energyMj(model, now), 0, 'f', 9)
                             .arg(energyMj(model, before), 0, 'f', 9)));
     const bool nowFeasible = simulate(scenario, model, now, "og").feasible;
     const bool beforeFeasible = simulate(scenario, model, before, "og").feasible;
@@ -145,7 +148,8 @@ void TestOgFast::slowSeedsOfTheBatchCurveTarget()
     const Schedule now = planOgForBounds(model, remainingMs);
     const Schedule before = reference::planOgForBoundsBefore(model, remainingMs);
     QVERIFY2(nearlyEqual(energyMj(model, now), energyMj(model, before)),
-             qPrintable(QString("worst-case bounds: %1 mJ now, %2 before").arg(energyMj(model, now), 0, 'f', 9)
+             qPrintable(QString("worst-case bounds: %1 mJ now, %2 before")
+                            .arg(energyMj(model, now), 0, 'f', 9)
                             .arg(energyMj(model, before), 0, 'f', 9)));
     QVERIFY(simulate(scenario, model, now, "og").feasible);
 

@@ -32,7 +32,8 @@ std::string smallScenario(const std::string& online)
         "dnn": {"input_bytes": 100, "max_batch": 2, "subtasks": [{"output_bytes": 1, "flops": 1, "edge_constant_ms": 1}]},
         "users": [{"id": "a", "deadline_ms": 10, "local_latency_ms": [1], "local_energy_mj": [1], "uplink_rate_mbps": 1, "tx_power_w": 0.1},
                   {"id": "b", "deadline_ms": 10, "local_latency_ms": [1], "local_energy_mj": [1], "uplink_rate_mbps": 1, "tx_power_w": 0.1}],
-        "online": )") + online + "}";
+        "online": )") +
+           online + "}";
 }
 
 } // namespace
@@ -151,8 +152,9 @@ private slots:
             ++counted[slot];
         }
         for (size_t slot = 0; slot < slotCount; ++slot)
-            QVERIFY2(record.arrivals[slot] == counted[slot],
-                     qPrintable(QString("slot %1: recorded %2, counted %3").arg(slot).arg(record.arrivals[slot]).arg(counted[slot])));
+            QVERIFY2(
+                record.arrivals[slot] == counted[slot],
+                qPrintable(QString("slot %1: recorded %2, counted %3").arg(slot).arg(record.arrivals[slot]).arg(counted[slot])));
         QCOMPARE(record.poolSize.front(), atStart);
 
         const std::vector<MmppSegment> path = makeMmppPath(scenario.online, seed, 0);
@@ -211,7 +213,8 @@ private slots:
         double meanLocal = 0;
         for (int m = 0; m < model.userCount(); ++m)
             meanLocal += model.energyMj(m, model.subtaskCount()) / model.userCount();
-        QVERIFY(std::fabs(rewards + simulator.result().energyMj / meanLocal + 20.0 * simulator.result().misses) < 1e-6 * std::fabs(rewards));
+        QVERIFY(std::fabs(rewards + simulator.result().energyMj / meanLocal + 20.0 * simulator.result().misses) <
+                1e-6 * std::fabs(rewards));
         const OnlineObservation& last = simulator.observe();
         QCOMPARE(last.poolSize, 0);
         for (double feature : last.features)
@@ -251,7 +254,8 @@ private slots:
         for (int k = 0; k < 2; ++k) {
             const double meanStay = completeTime[k] / stays[k];
             const double expected = scenario.online.mmppStates[static_cast<size_t>(k)].meanStayMs;
-            QVERIFY2(std::fabs(meanStay / expected - 1) < 0.10, qPrintable(QString("state %1: mean stay %2 ms").arg(k).arg(meanStay)));
+            QVERIFY2(std::fabs(meanStay / expected - 1) < 0.10,
+                     qPrintable(QString("state %1: mean stay %2 ms").arg(k).arg(meanStay)));
         }
         const std::vector<OnlineTask> trace = makeArrivalTrace(scenario, seed);
         double arrivals[2] = {0, 0};
@@ -264,7 +268,8 @@ private slots:
         for (int k = 0; k < 2; ++k) {
             const double rate = arrivals[k] / (timeIn[k] / 1000.0) / scenario.userCount();
             const double expected = scenario.online.mmppStates[static_cast<size_t>(k)].ratePerSecond;
-            QVERIFY2(std::fabs(rate / expected - 1) < 0.05, qPrintable(QString("state %1: %2 per second per user").arg(k).arg(rate)));
+            QVERIFY2(std::fabs(rate / expected - 1) < 0.05,
+                     qPrintable(QString("state %1: %2 per second per user").arg(k).arg(rate)));
         }
         // Seeded: the same seed gives the same trace, another seed another one.
         scenario.online.horizonMs = 20'000;
@@ -296,7 +301,8 @@ private slots:
     void mmppBlocksAreReadAndBadOnesNamed()
     {
         Expected<Scenario> good = parseScenario(smallScenario(R"({"process": "mmpp", "per_user": true, "states": [
-            {"rate_per_s": 1, "mean_stay_s": 1.5}, {"rate_per_s": 30, "mean_stay_s": 0.4}]})"), "s.json");
+            {"rate_per_s": 1, "mean_stay_s": 1.5}, {"rate_per_s": 30, "mean_stay_s": 0.4}]})"),
+                                                "s.json");
         QVERIFY2(good.has_value(), good ? "" : good.error().message.c_str());
         QVERIFY(good->online.mmpp && good->online.mmppPerUser);
         QCOMPARE(good->online.mmppStates.size(), size_t(2));
@@ -309,14 +315,17 @@ private slots:
         const char* const cases[][2] = {
             {R"({"process": "mmpp"})", "online.states: is missing"},
             {R"({"process": "mmpp", "states": []})", "online.states: must not be empty"},
-            {R"({"process": "mmpp", "states": [{"rate_per_s": -1, "mean_stay_s": 1}]})", "online.states[0].rate_per_s: must be at least 0"},
+            {R"({"process": "mmpp", "states": [{"rate_per_s": -1, "mean_stay_s": 1}]})",
+             "online.states[0].rate_per_s: must be at least 0"},
             {R"({"process": "mmpp", "states": [{"rate_per_s": 1, "mean_stay_s": 1}, {"rate_per_s": 1, "mean_stay_s": 0}]})",
              "online.states[1].mean_stay_s: must be greater than 0"},
             {R"({"process": "mmpp", "states": [{"rate_per_s": 1}]})", "online.states[0].mean_stay_s: is missing"},
-            {R"({"process": "mmpp", "per_user": 1, "states": [{"rate_per_s": 1, "mean_stay_s": 1}]})", "online.per_user: must be true or false"},
+            {R"({"process": "mmpp", "per_user": 1, "states": [{"rate_per_s": 1, "mean_stay_s": 1}]})",
+             "online.per_user: must be true or false"},
             {R"({"process": "mmpp", "rate_per_s": 3, "states": [{"rate_per_s": 1, "mean_stay_s": 1}]})",
              "online.rate_per_s: conflicts with \"process\": \"mmpp\""},
-            {R"({"process": "poisson", "states": [{"rate_per_s": 1, "mean_stay_s": 1}]})", "online.states: belongs to \"process\": \"mmpp\""},
+            {R"({"process": "poisson", "states": [{"rate_per_s": 1, "mean_stay_s": 1}]})",
+             "online.states: belongs to \"process\": \"mmpp\""},
         };
         for (const auto& entry : cases) {
             Expected<Scenario> scenario = parseScenario(smallScenario(entry[0]), "s.json");
@@ -328,8 +337,8 @@ private slots:
     void tracesAreReplayedAndBadOnesNamedByLineAndColumn()
     {
         const std::vector<std::string> ids{"a", "b"};
-        Expected<std::vector<TraceArrival>> good = parseArrivalTrace("user,release_ms,deadline_ms\nb,0,50\n\na, 12.5 ,20\r\na,12.5,30\n",
-                                                                     "t.csv", ids, 1000);
+        Expected<std::vector<TraceArrival>> good =
+            parseArrivalTrace("user,release_ms,deadline_ms\nb,0,50\n\na, 12.5 ,20\r\na,12.5,30\n", "t.csv", ids, 1000);
         QVERIFY2(good.has_value(), good ? "" : good.error().message.c_str());
         QCOMPARE(good->size(), size_t(3));
         QVERIFY(((*good)[0] == TraceArrival{1, 0, 50}));
@@ -338,13 +347,16 @@ private slots:
             {"", "t.csv: line 1: is empty"},
             {"user,release,deadline_ms\n", "t.csv: line 1, column 2 (release_ms): the header must be"},
             {"user,release_ms,deadline_ms\nzoe,1,2\n", "t.csv: line 2, column 1 (user): unknown user 'zoe'"},
-            {"user,release_ms,deadline_ms\na,5,2\nb,4,2\n", "t.csv: line 3, column 2 (release_ms): 4 is earlier than the line before"},
+            {"user,release_ms,deadline_ms\na,5,2\nb,4,2\n",
+             "t.csv: line 3, column 2 (release_ms): 4 is earlier than the line before"},
             {"user,release_ms,deadline_ms\na,-1,2\n", "t.csv: line 2, column 2 (release_ms): must be at least 0, not -1"},
-            {"user,release_ms,deadline_ms\na,1,-2\n", "t.csv: line 2, column 3 (deadline_ms): is relative to the release and must be greater than 0"},
+            {"user,release_ms,deadline_ms\na,1,-2\n",
+             "t.csv: line 2, column 3 (deadline_ms): is relative to the release and must be greater than 0"},
             {"user,release_ms,deadline_ms\na,1x,2\n", "t.csv: line 2, column 2 (release_ms): '1x' is not a number"},
             {"user,release_ms,deadline_ms\na,1,nan\n", "t.csv: line 2, column 3 (deadline_ms): 'nan' is not a number"},
             {"user,release_ms,deadline_ms\na,1\n", "t.csv: line 2, column 3 (deadline_ms): has 2 columns, not 3"},
-            {"user,release_ms,deadline_ms\na,1000,2\n", "t.csv: line 2, column 2 (release_ms): 1000 is not before the end of the episode"},
+            {"user,release_ms,deadline_ms\na,1000,2\n",
+             "t.csv: line 2, column 2 (release_ms): 1000 is not before the end of the episode"},
         };
         for (const auto& entry : cases) {
             Expected<std::vector<TraceArrival>> trace = parseArrivalTrace(entry[0], "t.csv", ids, 1000);
@@ -372,8 +384,8 @@ private slots:
         QCOMPARE(runEpisode(*scenario, OnlinePlanner::Og, makeArrivalTrace(*scenario, 1), immediatePolicy()).tasks, 2);
         Expected<Scenario> bad = readScenario(base + "/bad.json");
         QVERIFY(!bad.has_value());
-        QVERIFY2(bad.error().message.find("online.trace: ") != std::string::npos
-                     && bad.error().message.find("bad.csv: line 3, column 1 (user): unknown user 'c'") != std::string::npos,
+        QVERIFY2(bad.error().message.find("online.trace: ") != std::string::npos &&
+                     bad.error().message.find("bad.csv: line 3, column 1 (user): unknown user 'c'") != std::string::npos,
                  bad.error().message.c_str());
     }
 
@@ -382,7 +394,8 @@ private slots:
         const char* const cases[][2] = {
             {R"("online": {"slot_ms": 0})", "online.slot_ms: must be greater than 0"},
             {R"("online": {"rate_per_s": -1})", "online.rate_per_s: must be at least 0"},
-            {R"("online": {"process": "bernoulli", "slot_ms": 100, "rate_per_s": 20})", "online.rate_per_s: with Bernoulli arrivals"},
+            {R"("online": {"process": "bernoulli", "slot_ms": 100, "rate_per_s": 20})",
+             "online.rate_per_s: with Bernoulli arrivals"},
             {R"("online": {"process": "hawkes"})", "online.process: must be \"poisson\", \"bernoulli\" or \"mmpp\""},
             {R"("online": {"deadline_jitter": 1.5})", "online.deadline_jitter: must be below 1"},
             {R"("online": {}, "population": {"count": 2, "seed": 1, "device_mix": [], "deadline_ms": {"min": 1, "max": 2}})",
@@ -392,7 +405,8 @@ private slots:
             const std::string text = std::string(R"({"format": "coinfer-scenario", "version": 1,
                 "dnn": {"input_bytes": 100, "max_batch": 2, "subtasks": [{"output_bytes": 1, "flops": 1, "edge_constant_ms": 1}]},
                 "users": [{"id": "a", "deadline_ms": 10, "local_latency_ms": [1], "local_energy_mj": [1], "uplink_rate_mbps": 1,
-                           "tx_power_w": 0.1, "arrival_rate_per_s": 3}], )") + entry[0] + "}";
+                           "tx_power_w": 0.1, "arrival_rate_per_s": 3}], )") +
+                                     entry[0] + "}";
             Expected<Scenario> scenario = parseScenario(text, "online.json");
             QVERIFY(!scenario.has_value());
             QVERIFY2(scenario.error().message.find(entry[1]) != std::string::npos, scenario.error().message.c_str());

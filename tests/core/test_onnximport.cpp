@@ -93,7 +93,8 @@ private slots:
         const DnnDescription builtin = *builtinDnn(name.toStdString());
 
         const double macs = totalMacs(dnn), builtinMacs = totalMacs(builtin);
-        QVERIFY2(std::fabs(macs - builtinMacs) <= 0.02 * builtinMacs, qPrintable(QString("MACs %1 vs %2").arg(macs).arg(builtinMacs)));
+        QVERIFY2(std::fabs(macs - builtinMacs) <= 0.02 * builtinMacs,
+                 qPrintable(QString("MACs %1 vs %2").arg(macs).arg(builtinMacs)));
         QCOMPARE(dnn.input, builtin.input);
         QCOMPARE(dnn.inputElementBytes, builtin.inputElementBytes);
         QCOMPARE(finalOutput(dnn), finalOutput(builtin));
@@ -103,11 +104,15 @@ private slots:
         // MACs, to rounding) with the same output tensor.
         const auto importedCuts = cuts(dnn);
         for (const auto& [at, shape] : cuts(builtin)) {
-            const bool found = std::any_of(importedCuts.begin(), importedCuts.end(), [&, at = at, shape = shape](const auto& cut) {
-                return std::fabs(cut.first - at) <= 1e-9 * builtinMacs && cut.second == shape;
-            });
+            const bool found =
+                std::any_of(importedCuts.begin(), importedCuts.end(), [&, at = at, shape = shape](const auto& cut) {
+                    return std::fabs(cut.first - at) <= 1e-9 * builtinMacs && cut.second == shape;
+                });
             QVERIFY2(found, qPrintable(QString("no imported cut after %1 MACs with output %2x%3x%4")
-                                           .arg(at).arg(shape.c).arg(shape.h).arg(shape.w)));
+                                           .arg(at)
+                                           .arg(shape.c)
+                                           .arg(shape.h)
+                                           .arg(shape.w)));
         }
         QVERIFY(importedCuts.size() >= cuts(builtin).size());
 
@@ -146,11 +151,11 @@ private slots:
             for (int r = 0; r < blocks[stage]; ++r) {
                 const int stride = r == 0 && stage > 0 ? 2 : 1;
                 const int out = size / stride;
-                macs += 1.0 * planes * size * size * in;                // 1x1 reduce (torchvision: stride on the 3x3)
-                macs += 1.0 * planes * out * out * planes * 9;          // 3x3
-                macs += 4.0 * planes * out * out * planes;              // 1x1 expand
+                macs += 1.0 * planes * size * size * in;       // 1x1 reduce (torchvision: stride on the 3x3)
+                macs += 1.0 * planes * out * out * planes * 9; // 3x3
+                macs += 4.0 * planes * out * out * planes;     // 1x1 expand
                 if (r == 0)
-                    macs += 4.0 * planes * out * out * in;              // projection shortcut
+                    macs += 4.0 * planes * out * out * in; // projection shortcut
                 in = 4 * planes;
                 size = out;
             }
@@ -390,12 +395,17 @@ private slots:
         }
         std::string users;
         for (const char* id : {"u1", "u2", "u3"})
-            users += std::string(users.empty() ? "" : ", ") + "{\"id\": \"" + id + "\", \"deadline_ms\": 400, \"local_latency_ms\": ["
-                     + latency + "], \"local_energy_mj\": [" + energy + "], \"uplink_rate_mbps\": 20, \"tx_power_w\": 0.25}";
+            users += std::string(users.empty() ? "" : ", ") + "{\"id\": \"" + id +
+                     "\", \"deadline_ms\": 400, \"local_latency_ms\": [" + latency + "], \"local_energy_mj\": [" + energy +
+                     "], \"uplink_rate_mbps\": 20, \"tx_power_w\": 0.25}";
         for (const std::string& description : {kOnnxData + "resnet18.onnx", std::string("resnet18.json")}) {
-            const std::string scenarioText = "{\"format\": \"coinfer-scenario\", \"version\": 1, \"name\": \"imported\", \"dnn\": "
-                                             "{\"description\": \"" + description + "\", \"gpu_profile\": \"profile.json\"}, "
-                                             "\"users\": [" + users + "]}";
+            const std::string scenarioText =
+                "{\"format\": \"coinfer-scenario\", \"version\": 1, \"name\": \"imported\", \"dnn\": "
+                "{\"description\": \"" +
+                description +
+                "\", \"gpu_profile\": \"profile.json\"}, "
+                "\"users\": [" +
+                users + "]}";
             QVERIFY(writeFileAtomically(folder + "/scenario.json", scenarioText));
             const Expected<Scenario> scenario = readScenario(folder + "/scenario.json");
             QVERIFY2(scenario, scenario ? "" : scenario.error().message.c_str());

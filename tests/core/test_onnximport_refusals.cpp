@@ -49,7 +49,8 @@ private slots:
         // Replace the second Relu (node 5 of the file) by Tanh.
         b.model().mutable_graph()->mutable_node(4)->set_op_type("Tanh");
         const int count = b.model().graph().node_size();
-        expectRefusal(b.import(), {"test.onnx: ", "node '/r2/Relu'", "Tanh", "position 5 of " + std::to_string(count), "not supported"});
+        expectRefusal(b.import(),
+                      {"test.onnx: ", "node '/r2/Relu'", "Tanh", "position 5 of " + std::to_string(count), "not supported"});
     }
 
     void aGateOfTwoActivationsIsNamedAsAnUnsupportedOperator()
@@ -118,7 +119,8 @@ private slots:
         ModelBuilder b({1, 4, 8, 8});
         b.conv("x", "y", 4, 4, 3, 1, 1);
         b.output("y");
-        onnx::NodeProto& unpool = b.node("MaxUnpool", {initializer(b, "pooled", {1, 4, 4, 4}), initializer(b, "indices", {1})}, "side", "/side/MaxUnpool");
+        onnx::NodeProto& unpool = b.node("MaxUnpool", {initializer(b, "pooled", {1, 4, 4, 4}), initializer(b, "indices", {1})},
+                                         "side", "/side/MaxUnpool");
         ModelBuilder::ints(unpool, "kernel_shape", {2, 2});
         const Expected<OnnxImport> imported = b.import();
         QVERIFY2(imported, imported ? "" : imported.error().message.c_str());
@@ -130,10 +132,14 @@ private slots:
         QTest::addColumn<QString>("op");
         QTest::addColumn<QString>("attribute");
         QTest::addColumn<bool>("graphs"); // a GRAPHS list instead of one GRAPH
-        QTest::newRow("If") << "If" << "then_branch" << false;
-        QTest::newRow("Loop") << "Loop" << "body" << false;
-        QTest::newRow("Scan") << "Scan" << "body" << false;
-        QTest::newRow("a custom operator's GRAPHS") << "Custom" << "bodies" << true;
+        QTest::newRow("If") << "If"
+                            << "then_branch" << false;
+        QTest::newRow("Loop") << "Loop"
+                              << "body" << false;
+        QTest::newRow("Scan") << "Scan"
+                              << "body" << false;
+        QTest::newRow("a custom operator's GRAPHS") << "Custom"
+                                                    << "bodies" << true;
     }
 
     void controlFlowIsRefusedBeforeShapeInference()

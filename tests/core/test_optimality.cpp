@@ -43,9 +43,9 @@ Plan timedAndVerified(const Scenario& scenario, const CostModel& model, const Sc
     const auto violations = verifyPlan(scenario, model, plan);
     if (plan.feasible != violations.empty()) {
         // A failure of the calling test, not a warning: the two must never disagree.
-        const std::string message = std::string(name) + " on " + scenario.name + ": simulator says "
-            + (plan.feasible ? "feasible" : "infeasible") + ", verifier finds "
-            + (violations.empty() ? std::string("nothing") : violations.front().message);
+        const std::string message = std::string(name) + " on " + scenario.name + ": simulator says " +
+                                    (plan.feasible ? "feasible" : "infeasible") + ", verifier finds " +
+                                    (violations.empty() ? std::string("nothing") : violations.front().message);
         QTest::qFail(message.c_str(), __FILE__, __LINE__);
     }
     return plan;
@@ -95,8 +95,10 @@ private slots:
             QVERIFY2(optimum.feasible, scenario.name.c_str());
             QVERIFY2(ipssa.feasible, (scenario.name + ": IP-SSA infeasible where a plan exists").c_str());
             QVERIFY2(nearlyEqual(ipssa.totalEnergyMj, optimum.totalEnergyMj),
-                     qPrintable(QString("%1: IP-SSA %2 mJ, exact %3 mJ").arg(QString::fromStdString(scenario.name))
-                                    .arg(ipssa.totalEnergyMj, 0, 'g', 12).arg(optimum.totalEnergyMj, 0, 'g', 12)));
+                     qPrintable(QString("%1: IP-SSA %2 mJ, exact %3 mJ")
+                                    .arg(QString::fromStdString(scenario.name))
+                                    .arg(ipssa.totalEnergyMj, 0, 'g', 12)
+                                    .arg(optimum.totalEnergyMj, 0, 'g', 12)));
             mix.add(ipssa, model.subtaskCount());
             ++compared;
         }
@@ -116,8 +118,8 @@ private slots:
                 --spec.subtasks;
             const Scenario scenario = makeRandomScenario(static_cast<std::uint64_t>(seed) + 100000, spec);
             const CostModel model(scenario);
-            const std::vector<double> remainingMs = RoundBounds(model).remainingMs(
-                std::vector<int>(static_cast<size_t>(model.subtaskCount()), model.userCount()));
+            const std::vector<double> remainingMs =
+                RoundBounds(model).remainingMs(std::vector<int>(static_cast<size_t>(model.subtaskCount()), model.userCount()));
             const double optimum = reference::ogClassOptimum(model, remainingMs);
             const Plan og = timedAndVerified(scenario, model, planOg(model), "og");
             if (!std::isfinite(optimum)) {
@@ -126,9 +128,10 @@ private slots:
                 continue;
             }
             QVERIFY2(og.feasible, (scenario.name + ": OG infeasible where its class has a plan").c_str());
-            QVERIFY2(nearlyEqual(og.totalEnergyMj, optimum),
-                     qPrintable(QString("%1: OG %2 mJ, class optimum %3 mJ").arg(QString::fromStdString(scenario.name))
-                                    .arg(og.totalEnergyMj, 0, 'g', 12).arg(optimum, 0, 'g', 12)));
+            QVERIFY2(nearlyEqual(og.totalEnergyMj, optimum), qPrintable(QString("%1: OG %2 mJ, class optimum %3 mJ")
+                                                                            .arg(QString::fromStdString(scenario.name))
+                                                                            .arg(og.totalEnergyMj, 0, 'g', 12)
+                                                                            .arg(optimum, 0, 'g', 12)));
             mix.add(og, model.subtaskCount());
             int rounds = 0;
             for (const UserOutcome& user : og.users)
@@ -155,7 +158,8 @@ private slots:
             const Plan ipssa = timedAndVerified(scenario, model, planIpSsa(model), "ip-ssa");
             if (ipssa.feasible) {
                 QVERIFY2(og.feasible, scenario.name.c_str());
-                QVERIFY2(og.totalEnergyMj <= ipssa.totalEnergyMj * (1 + 1e-12), (scenario.name + ": OG worse than IP-SSA").c_str());
+                QVERIFY2(og.totalEnergyMj <= ipssa.totalEnergyMj * (1 + 1e-12),
+                         (scenario.name + ": OG worse than IP-SSA").c_str());
             }
             Expected<Schedule> exact = planExact(model);
             if (!exact) {
@@ -188,7 +192,8 @@ private slots:
             const CostModel model(scenario);
             Expected<Schedule> exact = planExact(model);
             double best = std::numeric_limits<double>::infinity();
-            for (const Schedule& schedule : {planLocal(model), planNoBatching(model), planFullOffload(model), planIpSsa(model), planOg(model)}) {
+            for (const Schedule& schedule :
+                 {planLocal(model), planNoBatching(model), planFullOffload(model), planIpSsa(model), planOg(model)}) {
                 const Plan plan = timedAndVerified(scenario, model, schedule, "baseline");
                 if (plan.feasible)
                     best = std::min(best, plan.totalEnergyMj);

@@ -53,7 +53,10 @@ private slots:
     void writesWhatTheDocumentWroteForOddValues()
     {
         Scenario scenario;
-        for (const char* id : {"plain", "quote\"d", "back\\slash", "tab\there", "\xC3\xBC" "ber", "", "\x7f", "new\nline"}) {
+        for (const char* id : {"plain", "quote\"d", "back\\slash", "tab\there",
+                               "\xC3\xBC"
+                               "ber",
+                               "", "\x7f", "new\nline"}) {
             User user;
             user.id = id;
             scenario.users.push_back(user);
@@ -67,8 +70,24 @@ private slots:
         plan.lowerBoundMj = 1e-300;
         plan.provenOptimal = true;
         plan.searchEnd = "completed";
-        const double values[] = {0.0, -0.0, 1.0, 100.0, 1e15, 1e16, 1e17, 123456789012345680000.0, 0.1, 1e-4, 1e-5,
-                                 5e-324, std::numeric_limits<double>::max(), -2.5, INFINITY, -INFINITY, NAN, 1.0 / 3.0};
+        const double values[] = {0.0,
+                                 -0.0,
+                                 1.0,
+                                 100.0,
+                                 1e15,
+                                 1e16,
+                                 1e17,
+                                 123456789012345680000.0,
+                                 0.1,
+                                 1e-4,
+                                 1e-5,
+                                 5e-324,
+                                 std::numeric_limits<double>::max(),
+                                 -2.5,
+                                 INFINITY,
+                                 -INFINITY,
+                                 NAN,
+                                 1.0 / 3.0};
         for (size_t m = 0; m < scenario.users.size(); ++m) {
             UserOutcome outcome;
             outcome.partition = static_cast<int>(m);
@@ -113,7 +132,8 @@ private slots:
             user.partition = 1;
         const QString table = QString::fromStdString(planToTable(scenario, plan));
         const QStringList lines = table.split('\n');
-        QVERIFY2(lines.size() > 3 && lines[1].startsWith("a\\nb ") && lines[2].startsWith("c\\x00d ") && lines[3].startsWith("e\\\\f "),
+        QVERIFY2(lines.size() > 3 && lines[1].startsWith("a\\nb ") && lines[2].startsWith("c\\x00d ") &&
+                     lines[3].startsWith("e\\\\f "),
                  qPrintable(table));
     }
 };

@@ -36,8 +36,9 @@ DnnDescription tinyDnn()
     dnn.input = {3, 8, 8};
     dnn.inputElementBytes = 1;
     dnn.activationBytes = 4;
-    dnn.subtasks = {{"stem", {Block{{convLayer(4, 3, 1, 1), plainLayer(LayerKind::Relu)}, false, {}, {}}}},
-                    {"head", {Block{{plainLayer(LayerKind::GlobalAvgPool), plainLayer(LayerKind::Flatten), linearLayer(5)}, false, {}, {}}}}};
+    dnn.subtasks = {
+        {"stem", {Block{{convLayer(4, 3, 1, 1), plainLayer(LayerKind::Relu)}, false, {}, {}}}},
+        {"head", {Block{{plainLayer(LayerKind::GlobalAvgPool), plainLayer(LayerKind::Flatten), linearLayer(5)}, false, {}, {}}}}};
     return dnn;
 }
 
@@ -148,7 +149,8 @@ private slots:
         QCOMPARE(dnn->maxBatch(), 6);
         for (size_t n = 0; n < 2; ++n)
             for (int b = 1; b <= 6; ++b)
-                QCOMPARE(dnn->subtasks[n].edgeLatencyMs[static_cast<size_t>(b - 1)], 1.0 + static_cast<double>(n) + 0.125 * b * b);
+                QCOMPARE(dnn->subtasks[n].edgeLatencyMs[static_cast<size_t>(b - 1)],
+                         1.0 + static_cast<double>(n) + 0.125 * b * b);
     }
 
     void maxBatchTruncatesTheCurve()
@@ -163,7 +165,8 @@ private slots:
                 QCOMPARE(static_cast<int>(subtask.edgeLatencyMs.size()), expected);
                 for (int b = 1; b <= expected; ++b)
                     QCOMPARE(subtask.edgeLatencyMs[static_cast<size_t>(b - 1)],
-                             profile.subtasks[static_cast<size_t>(&subtask - dnn->subtasks.data())].medianMs[static_cast<size_t>(b - 1)]);
+                             profile.subtasks[static_cast<size_t>(&subtask - dnn->subtasks.data())]
+                                 .medianMs[static_cast<size_t>(b - 1)]);
             }
         }
     }
@@ -179,20 +182,23 @@ private slots:
         QVERIFY(!refused.has_value());
         QCOMPARE(int(refused.error().code), int(ErrorCode::BadInput));
         QVERIFY2(mentions(refused.error().message, source), refused.error().message.c_str());
-        QVERIFY2(mentions(refused.error().message, "1 sub-tasks") && mentions(refused.error().message, "has 2"), refused.error().message.c_str());
+        QVERIFY2(mentions(refused.error().message, "1 sub-tasks") && mentions(refused.error().message, "has 2"),
+                 refused.error().message.c_str());
 
         GpuProfile renamed = profileFor(description, 4);
         renamed.subtasks[1].name = "classifier";
         refused = profiledDnn(description, renamed, source);
         QVERIFY(!refused.has_value());
-        QVERIFY2(mentions(refused.error().message, source) && mentions(refused.error().message, "classifier"), refused.error().message.c_str());
+        QVERIFY2(mentions(refused.error().message, source) && mentions(refused.error().message, "classifier"),
+                 refused.error().message.c_str());
 
         // The same names but other layers: the signature differs.
         DnnDescription wider = description;
         wider.subtasks[0].blocks[0].layers[0].outChannels = 8;
         refused = profiledDnn(wider, profileFor(description, 4), source);
         QVERIFY(!refused.has_value());
-        QVERIFY2(mentions(refused.error().message, source) && mentions(refused.error().message, "signature"), refused.error().message.c_str());
+        QVERIFY2(mentions(refused.error().message, source) && mentions(refused.error().message, "signature"),
+                 refused.error().message.c_str());
         QVERIFY(profiledDnn(wider, profileFor(wider, 4), source).has_value());
 
         // A description whose shapes do not chain is refused by analyzeDnn's own error.

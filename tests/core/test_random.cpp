@@ -34,19 +34,16 @@ namespace {
 
 constexpr std::uint64_t kPublishedSeed = 1477776061723855037ull;
 constexpr std::uint64_t kPublished[50] = {
-    1985237415132408290ull,  2979275885539914483ull,  13511426838097143398ull, 8488337342461049707ull,
-    15141737807933549159ull, 17093170987380407015ull, 16389528042912955399ull, 13177319091862933652ull,
-    10841969400225389492ull, 17094824097954834098ull, 3336622647361835228ull,  9678412372263018368ull,
-    11111587619974030187ull, 7882215801036322410ull,  5709234165213761869ull,  7799681907651786826ull,
-    4616320717312661886ull,  4251077652075509767ull,  7836757050122171900ull,  5054003328188417616ull,
-    12919285918354108358ull, 16477564761813870717ull, 5124667218451240549ull,  18099554314556827626ull,
-    7603784838804469118ull,  6358551455431362471ull,  3037176434532249502ull,  3217550417701719149ull,
-    9958699920490216947ull,  5965803675992506258ull,  12000828378049868312ull, 12720568162811471118ull,
-    245696019213873792ull,   8351371993958923852ull,  14378754021282935786ull, 5655432093647472106ull,
-    5508031680350692005ull,  8515198786865082103ull,  6287793597487164412ull,  14963046237722101617ull,
-    3630795823534910476ull,  8422285279403485710ull,  10554287778700714153ull, 10871906555720704584ull,
-    8659066966120258468ull,  9420238805069527062ull,  10338115333623340156ull, 13514802760105037173ull,
-    14635952304031724449ull, 15419692541594102413ull,
+    1985237415132408290ull,  2979275885539914483ull,  13511426838097143398ull, 8488337342461049707ull,  15141737807933549159ull,
+    17093170987380407015ull, 16389528042912955399ull, 13177319091862933652ull, 10841969400225389492ull, 17094824097954834098ull,
+    3336622647361835228ull,  9678412372263018368ull,  11111587619974030187ull, 7882215801036322410ull,  5709234165213761869ull,
+    7799681907651786826ull,  4616320717312661886ull,  4251077652075509767ull,  7836757050122171900ull,  5054003328188417616ull,
+    12919285918354108358ull, 16477564761813870717ull, 5124667218451240549ull,  18099554314556827626ull, 7603784838804469118ull,
+    6358551455431362471ull,  3037176434532249502ull,  3217550417701719149ull,  9958699920490216947ull,  5965803675992506258ull,
+    12000828378049868312ull, 12720568162811471118ull, 245696019213873792ull,   8351371993958923852ull,  14378754021282935786ull,
+    5655432093647472106ull,  5508031680350692005ull,  8515198786865082103ull,  6287793597487164412ull,  14963046237722101617ull,
+    3630795823534910476ull,  8422285279403485710ull,  10554287778700714153ull, 10871906555720704584ull, 8659066966120258468ull,
+    9420238805069527062ull,  10338115333623340156ull, 13514802760105037173ull, 14635952304031724449ull, 15419692541594102413ull,
 };
 
 double uniformOf(std::uint64_t bits)
@@ -90,7 +87,8 @@ private slots:
         SeededRandom random(kPublishedSeed);
         for (int i = 0; i < 50; ++i) {
             const std::uint64_t got = random.next();
-            QVERIFY2(got == kPublished[i], qPrintable(QString("output %1: got %2, published %3").arg(i).arg(got).arg(kPublished[i])));
+            QVERIFY2(got == kPublished[i],
+                     qPrintable(QString("output %1: got %2, published %3").arg(i).arg(got).arg(kPublished[i])));
         }
         // Seed 0 (Python implementation of splitmix64.c): the state starts at the seed itself.
         SeededRandom zero(0);
@@ -159,9 +157,9 @@ private slots:
         ChannelModel channel;
         channel.bandwidthMhz = 10.0;
         const ExpectedUser expected[] = {
-            {"phone", 119.44638169753854, 88.13394411883714},   {"phone", 266.11558671074124, 62.14127962170535},
-            {"phone", 219.2688375059821, 108.7626092656832},    {"phone", 192.31118854898, 43.3213187746206},
-            {"tablet", 232.2929833014908, 126.68955475017698},  {"phone", 298.3498939864752, 83.03928002038647},
+            {"phone", 119.44638169753854, 88.13394411883714},  {"phone", 266.11558671074124, 62.14127962170535},
+            {"phone", 219.2688375059821, 108.7626092656832},   {"phone", 192.31118854898, 43.3213187746206},
+            {"tablet", 232.2929833014908, 126.68955475017698}, {"phone", 298.3498939864752, 83.03928002038647},
         };
         std::vector<User> users;
         generatePopulation(spec, pinClasses(), &channel, twoSubtaskDnn(), users);
@@ -169,7 +167,8 @@ private slots:
         for (size_t i = 0; i < users.size(); ++i) {
             QCOMPARE(users[i].id, "dev-" + std::to_string(i + 1));
             QCOMPARE(users[i].deviceClass, std::string(expected[i].deviceClass));
-            QVERIFY2(nearlyEqual(users[i].deadlineMs, expected[i].deadlineMs, kGeneratorTolerance), qPrintable(pair(users[i].deadlineMs, expected[i].deadlineMs)));
+            QVERIFY2(nearlyEqual(users[i].deadlineMs, expected[i].deadlineMs, kGeneratorTolerance),
+                     qPrintable(pair(users[i].deadlineMs, expected[i].deadlineMs)));
             QVERIFY2(nearlyEqual(users[i].uplinkRateMbps, expected[i].uplinkRateMbps, kGeneratorTolerance),
                      qPrintable(pair(users[i].uplinkRateMbps, expected[i].uplinkRateMbps)));
         }
@@ -180,8 +179,8 @@ private slots:
         spec.byDistance = false;
         spec.uplinkRateMbps = {5.0, 25.0, {}};
         const ExpectedUser byRate[] = {
-            {"phone", 80.0, 23.015213612137668},  {"phone", 120.0, 9.988630445654866}, {"phone", 80.0, 7.685165976168973},
-            {"phone", 80.0, 24.197481531461833},  {"tablet", 160.0, 22.280153245871976}, {"phone", 160.0, 11.527226031074855},
+            {"phone", 80.0, 23.015213612137668}, {"phone", 120.0, 9.988630445654866},   {"phone", 80.0, 7.685165976168973},
+            {"phone", 80.0, 24.197481531461833}, {"tablet", 160.0, 22.280153245871976}, {"phone", 160.0, 11.527226031074855},
         };
         users.clear();
         generatePopulation(spec, pinClasses(), nullptr, twoSubtaskDnn(), users);
@@ -231,8 +230,10 @@ private slots:
             QCOMPARE(got.size(), count);
             for (size_t i = 0; i < count; ++i) {
                 QCOMPARE(got[i].user, expected[i].user);
-                QVERIFY2(nearlyEqual(got[i].releaseMs, expected[i].releaseMs, kGeneratorTolerance), qPrintable(pair(got[i].releaseMs, expected[i].releaseMs)));
-                QVERIFY2(nearlyEqual(got[i].deadlineMs, expected[i].deadlineMs, kGeneratorTolerance), qPrintable(pair(got[i].deadlineMs, expected[i].deadlineMs)));
+                QVERIFY2(nearlyEqual(got[i].releaseMs, expected[i].releaseMs, kGeneratorTolerance),
+                         qPrintable(pair(got[i].releaseMs, expected[i].releaseMs)));
+                QVERIFY2(nearlyEqual(got[i].deadlineMs, expected[i].deadlineMs, kGeneratorTolerance),
+                         qPrintable(pair(got[i].deadlineMs, expected[i].deadlineMs)));
             }
         };
         check(makeArrivalTrace(scenario, 5), poisson, std::size(poisson));

@@ -26,7 +26,8 @@ namespace {
 /// The contract of roundBatches written out on its own: for n = k+1..N (k the smallest partition
 /// among the offloading members), the members with p < n ordered by p, then by arrival A_m(p),
 /// then by their place in @p members, cut into full batches of B_max and then the rest.
-std::vector<BatchSpec> referenceBatches(const CostModel& model, const std::vector<int>& members, const std::vector<int>& partitions)
+std::vector<BatchSpec> referenceBatches(const CostModel& model, const std::vector<int>& members,
+                                        const std::vector<int>& partitions)
 {
     const int n = model.subtaskCount();
     std::vector<std::tuple<int, double, size_t, int>> order; // p, arrival, place, user
@@ -47,7 +48,8 @@ std::vector<BatchSpec> referenceBatches(const CostModel& model, const std::vecto
                 need.push_back(std::get<3>(entry));
         for (size_t start = 0; start < need.size(); start += static_cast<size_t>(model.maxBatch())) {
             const size_t end = std::min(need.size(), start + static_cast<size_t>(model.maxBatch()));
-            batches.push_back({s, std::vector<int>(need.begin() + static_cast<long>(start), need.begin() + static_cast<long>(end))});
+            batches.push_back(
+                {s, std::vector<int>(need.begin() + static_cast<long>(start), need.begin() + static_cast<long>(end))});
         }
     }
     return batches;
@@ -74,7 +76,8 @@ std::vector<double> referenceLoosestBounds(const CostModel& model)
     for (int p = n - 1; p >= 0; --p) {
         double bound = 0;
         for (int k = 0; k <= users; ++k) {
-            const double chunked = (k / batch) * model.edgeMs(p + 1, batch) + (k % batch > 0 ? model.edgeMs(p + 1, k % batch) : 0.0);
+            const double chunked =
+                (k / batch) * model.edgeMs(p + 1, batch) + (k % batch > 0 ? model.edgeMs(p + 1, k % batch) : 0.0);
             bound = std::max(bound, chunked);
         }
         remaining[static_cast<size_t>(p)] = remaining[static_cast<size_t>(p + 1)] + bound;
@@ -90,16 +93,16 @@ double energyOf(const CostModel& model, const Schedule& schedule)
     return total;
 }
 
-const EdgeShape kShapes[] = {EdgeShape::Affine, EdgeShape::Sqrt, EdgeShape::Quadratic, EdgeShape::Step,
+const EdgeShape kShapes[] = {EdgeShape::Affine, EdgeShape::Sqrt,  EdgeShape::Quadratic, EdgeShape::Step,
                              EdgeShape::Knee,   EdgeShape::Noisy, EdgeShape::Constant};
 
 /// Small instances whose batch size matters: B_max below M and tau growing with b.
 RandomScenarioSpec smallSpec(int index)
 {
     RandomScenarioSpec spec;
-    spec.users = 3 + index % 4;            // 3..6
-    spec.subtasks = 1 + (index / 4) % 3;   // 1..3
-    spec.maxBatch = 1 + (index / 12) % 3;  // 1..3
+    spec.users = 3 + index % 4;           // 3..6
+    spec.subtasks = 1 + (index / 4) % 3;  // 1..3
+    spec.maxBatch = 1 + (index / 12) % 3; // 1..3
     spec.edgeShape = kShapes[(index / 36) % 7];
     const double tightness[] = {1.0, 1.3, 1.7};
     spec.tightness = tightness[index % 3];
@@ -143,7 +146,11 @@ private slots:
             const std::vector<BatchSpec> batches = roundBatches(model, members, partitions);
             const std::vector<BatchSpec> expected = referenceBatches(model, members, partitions);
             const QString context = QString("trial %1 (M %2, N %3, B_max %4), got %5, expected %6")
-                                        .arg(trial).arg(users).arg(n).arg(model.maxBatch()).arg(describe(batches), describe(expected));
+                                        .arg(trial)
+                                        .arg(users)
+                                        .arg(n)
+                                        .arg(model.maxBatch())
+                                        .arg(describe(batches), describe(expected));
 
             // Properties, each read off the contract.
             int previousSubtask = 0;
@@ -166,7 +173,8 @@ private slots:
                 for (size_t i = 1; i < got.size(); ++i) {
                     const int a = got[i - 1], b = got[i];
                     const int pa = partitions[static_cast<size_t>(a)], pb = partitions[static_cast<size_t>(b)];
-                    QVERIFY2(pa < pb || (pa == pb && model.arrivalMs(a, pa) <= model.arrivalMs(b, pb)), qPrintable("order: " + context));
+                    QVERIFY2(pa < pb || (pa == pb && model.arrivalMs(a, pa) <= model.arrivalMs(b, pb)),
+                             qPrintable("order: " + context));
                 }
                 std::sort(want.begin(), want.end());
                 std::sort(got.begin(), got.end());
@@ -178,16 +186,19 @@ private slots:
                 QVERIFY2(batches[i].subtask == expected[i].subtask && batches[i].users == expected[i].users, qPrintable(context));
             }
             ++cases;
-            multiBatch += std::any_of(batches.begin(), batches.end(), [&](const BatchSpec& b) {
-                return static_cast<int>(b.users.size()) == model.maxBatch() && model.maxBatch() > 1;
-            }) && batches.size() > static_cast<size_t>(n);
+            multiBatch += std::any_of(batches.begin(), batches.end(),
+                                      [&](const BatchSpec& b) {
+                                          return static_cast<int>(b.users.size()) == model.maxBatch() && model.maxBatch() > 1;
+                                      }) &&
+                          batches.size() > static_cast<size_t>(n);
             std::vector<int> used;
             for (int m : members)
                 if (partitions[static_cast<size_t>(m)] < n)
                     used.push_back(partitions[static_cast<size_t>(m)]);
             mixedPartitions += std::adjacent_find(used.begin(), used.end(), std::not_equal_to<>()) != used.end();
         }
-        qInfo("roundBatches: %d cases, %d with several batches of one sub-task, %d with mixed partitions", cases, multiBatch, mixedPartitions);
+        qInfo("roundBatches: %d cases, %d with several batches of one sub-task, %d with mixed partitions", cases, multiBatch,
+              mixedPartitions);
         QVERIFY(multiBatch > 50);
         QVERIFY(mixedPartitions > 200);
     }
@@ -250,35 +261,45 @@ private slots:
                 const auto& planner = entry.second;
                 // Without a hint (the grid and golden section), and with a hint for K as OG gives one.
                 for (const std::optional<int> hint : {std::optional<int>(), std::optional<int>(1 + index % model.userCount())}) {
-                    const QString context = QString("%1 on %2 (M %3, N %4, B_max %5, hint %6)").arg(name, QString::fromStdString(scenario.name))
-                                                .arg(model.userCount()).arg(model.subtaskCount()).arg(model.maxBatch())
+                    const QString context = QString("%1 on %2 (M %3, N %4, B_max %5, hint %6)")
+                                                .arg(name, QString::fromStdString(scenario.name))
+                                                .arg(model.userCount())
+                                                .arg(model.subtaskCount())
+                                                .arg(model.maxBatch())
                                                 .arg(hint ? QString::number(*hint) : QString("none"));
                     const std::vector<double> loosest = referenceLoosestBounds(model);
                     const Plan loosestPlan = simulate(scenario, model, planner(model, loosest), name);
                     int calls = 0;
-                    const Schedule iterated = planWithBoundIteration(model, [&](const std::vector<double>& remainingMs) {
-                        ++calls;
-                        return planner(model, remainingMs);
-                    }, 10, hint);
+                    const Schedule iterated = planWithBoundIteration(
+                        model,
+                        [&](const std::vector<double>& remainingMs) {
+                            ++calls;
+                            return planner(model, remainingMs);
+                        },
+                        10, hint);
                     QVERIFY2(calls <= 10, qPrintable(context + QString(": %1 plans").arg(calls)));
                     const Plan plan = simulate(scenario, model, iterated, name);
                     const std::vector<Violation> violations = verifyPlan(scenario, model, plan);
                     QVERIFY2(plan.feasible == violations.empty(), qPrintable(context + ": simulator and verifier disagree"));
-                    QVERIFY2(std::fabs(plan.totalEnergyMj - energyOf(model, iterated)) <= 1e-9 * std::max(1.0, plan.totalEnergyMj),
+                    QVERIFY2(std::fabs(plan.totalEnergyMj - energyOf(model, iterated)) <=
+                                 1e-9 * std::max(1.0, plan.totalEnergyMj),
                              qPrintable(context));
                     if (loosestPlan.feasible) {
-                        QVERIFY2(plan.feasible, qPrintable(context + ": the loosest plan is feasible, the iterated one is not: "
-                                                           + QString::fromStdString(violations.empty() ? "" : violations.front().message)));
+                        QVERIFY2(plan.feasible,
+                                 qPrintable(context + ": the loosest plan is feasible, the iterated one is not: " +
+                                            QString::fromStdString(violations.empty() ? "" : violations.front().message)));
                         QVERIFY2(plan.totalEnergyMj <= loosestPlan.totalEnergyMj * (1 + 1e-12),
                                  qPrintable(context + QString(": %1 mJ above the loosest plan's %2 mJ")
-                                                          .arg(plan.totalEnergyMj, 0, 'g', 12).arg(loosestPlan.totalEnergyMj, 0, 'g', 12)));
+                                                          .arg(plan.totalEnergyMj, 0, 'g', 12)
+                                                          .arg(loosestPlan.totalEnergyMj, 0, 'g', 12)));
                         improved += plan.totalEnergyMj < loosestPlan.totalEnergyMj * (1 - 1e-9);
                     }
                     if (plan.feasible) {
                         QVERIFY2(exact.has_value(), qPrintable(context + ": feasible where exact proves no plan exists"));
                         QVERIFY2(plan.totalEnergyMj >= optimumMj * (1 - 1e-9),
                                  qPrintable(context + QString(": %1 mJ below the optimum %2 mJ")
-                                                          .arg(plan.totalEnergyMj, 0, 'g', 12).arg(optimumMj, 0, 'g', 12)));
+                                                          .arg(plan.totalEnergyMj, 0, 'g', 12)
+                                                          .arg(optimumMj, 0, 'g', 12)));
                         optimal += plan.totalEnergyMj <= optimumMj * (1 + 1e-9);
                         ++compared;
                     } else {
@@ -305,10 +326,13 @@ private slots:
             const std::vector<double> loosest = referenceLoosestBounds(model);
             for (int maxPlans : {1, 2, 3, 4, 5, 6, 8, 10}) {
                 std::vector<std::vector<double>> seen;
-                const Schedule result = planWithBoundIteration(model, [&](const std::vector<double>& remainingMs) {
-                    seen.push_back(remainingMs);
-                    return planIpSsaForBounds(model, remainingMs);
-                }, maxPlans);
+                const Schedule result = planWithBoundIteration(
+                    model,
+                    [&](const std::vector<double>& remainingMs) {
+                        seen.push_back(remainingMs);
+                        return planIpSsaForBounds(model, remainingMs);
+                    },
+                    maxPlans);
                 QVERIFY(!seen.empty());
                 QVERIFY2(static_cast<int>(seen.size()) <= std::max(1, maxPlans),
                          qPrintable(QString("%1 plans for at most %2").arg(seen.size()).arg(maxPlans)));
@@ -337,7 +361,10 @@ private slots:
             const Scenario scenario = makeRandomScenario(9'400'000 + static_cast<std::uint64_t>(index), spec);
             const CostModel model(scenario);
             int calls = 0;
-            planWithBoundIteration(model, [&](const std::vector<double>& r) { ++calls; return planIpSsaForBounds(model, r); });
+            planWithBoundIteration(model, [&](const std::vector<double>& r) {
+                ++calls;
+                return planIpSsaForBounds(model, r);
+            });
             QCOMPARE(calls, 1);
         }
     }
@@ -349,9 +376,8 @@ private slots:
             const Scenario scenario = makeRandomScenario(9'500'000 + static_cast<std::uint64_t>(index), smallSpec(index));
             const CostModel model(scenario);
             int calls = 0;
-            const Schedule result = planWithBoundIteration(model, [&](const std::vector<double>& r) {
-                return ++calls == 1 ? planIpSsaForBounds(model, r) : Schedule{};
-            });
+            const Schedule result = planWithBoundIteration(
+                model, [&](const std::vector<double>& r) { return ++calls == 1 ? planIpSsaForBounds(model, r) : Schedule{}; });
             QCOMPARE(result.partitions, planIpSsaForBounds(model, referenceLoosestBounds(model)).partitions);
             checked += calls > 1;
         }

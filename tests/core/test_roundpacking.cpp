@@ -21,8 +21,8 @@ namespace {
 
 /// What packing one scenario from several starts gave.
 struct Tally {
-    int improved = 0;  ///< starts the packing made cheaper
-    int split = 0;     ///< of those, plans with a split round (more batches than plain rounds)
+    int improved = 0; ///< starts the packing made cheaper
+    int split = 0;    ///< of those, plans with a split round (more batches than plain rounds)
 };
 
 /// Packs @p scenario from the plans of local computing, IP-SSA and OG; every packed plan must
@@ -40,7 +40,8 @@ void packAndCheck(const Scenario& scenario, const QString& name, Tally& tally)
             continue;
         std::vector<Violation> violations;
         const Plan plan = simulate(scenario, model, *packed.improved, "round packing", &violations);
-        QVERIFY2(plan.feasible, qPrintable(name + QStringLiteral(": ") + QString::fromStdString(violations.empty() ? "" : violations.front().message)));
+        QVERIFY2(plan.feasible, qPrintable(name + QStringLiteral(": ") +
+                                           QString::fromStdString(violations.empty() ? "" : violations.front().message)));
         QVERIFY(std::abs(plan.totalEnergyMj - packed.energyMj) <= 1e-9 * plan.totalEnergyMj);
         const Plan before = simulate(scenario, model, start, "start");
         QVERIFY2(plan.totalEnergyMj < before.totalEnergyMj, qPrintable(name));

@@ -68,7 +68,8 @@ private slots:
             scenario = campusWithUsers(name.mid(7).toInt());
         else // one at a time on a GPU 15 times slower: the queue, not the phones, limits the saving
             scenario = makeRandomScenario(
-                5, {.users = 40, .subtasks = 6, .maxBatch = 1, .constantEdge = false, .localAlwaysFeasible = true, .edgeScale = 15});
+                5,
+                {.users = 40, .subtasks = 6, .maxBatch = 1, .constantEdge = false, .localAlwaysFeasible = true, .edgeScale = 15});
         QVERIFY(!scenario.users.empty());
         const CostModel model(scenario);
         const GpuSaturation result = gpuSaturation(model);
@@ -79,8 +80,10 @@ private slots:
         QCOMPARE(result.aloneBoundMj, model.aloneLowerBoundMj());
         QCOMPARE(result.capacityBoundMj, capacityLowerBoundMj(model));
         QVERIFY(result.capacityBoundMj >= result.aloneBoundMj * (1 - 1e-12));
-        QVERIFY(qFuzzyCompare(result.maxSavingPercent, 100 * (result.localEnergyMj - result.capacityBoundMj) / result.localEnergyMj));
-        QVERIFY(qFuzzyCompare(result.aloneSavingPercent, 100 * (result.localEnergyMj - result.aloneBoundMj) / result.localEnergyMj));
+        QVERIFY(
+            qFuzzyCompare(result.maxSavingPercent, 100 * (result.localEnergyMj - result.capacityBoundMj) / result.localEnergyMj));
+        QVERIFY(
+            qFuzzyCompare(result.aloneSavingPercent, 100 * (result.localEnergyMj - result.aloneBoundMj) / result.localEnergyMj));
 
         const std::string sentence = describeGpuSaturation(result);
         if (!saturated) {
@@ -89,9 +92,9 @@ private slots:
         }
         // Saturated means the GPU takes most of what the phones alone could save.
         QVERIFY(result.maxSavingPercent < result.aloneSavingPercent / 2 + 1e-9);
-        QVERIFY2(sentence.starts_with("the GPU is saturated: no plan can save more than "
-                                      + formatSavingCap(result.maxSavingPercent) + " of the local energy ("
-                                      + formatSavingCap(result.aloneSavingPercent) + " if each user had the GPU to itself)"),
+        QVERIFY2(sentence.starts_with("the GPU is saturated: no plan can save more than " +
+                                      formatSavingCap(result.maxSavingPercent) + " of the local energy (" +
+                                      formatSavingCap(result.aloneSavingPercent) + " if each user had the GPU to itself)"),
                  sentence.c_str());
     }
 

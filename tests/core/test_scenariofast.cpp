@@ -249,9 +249,15 @@ private slots:
             for (int e = 0; e < edits; ++e) {
                 const size_t at = random() % text.size();
                 switch (random() % 3) {
-                case 0: text[at] = alphabet[random() % alphabet.size()]; break;
-                case 1: text.erase(at, 1); break;
-                default: text.insert(at, 1, alphabet[random() % alphabet.size()]); break;
+                case 0:
+                    text[at] = alphabet[random() % alphabet.size()];
+                    break;
+                case 1:
+                    text.erase(at, 1);
+                    break;
+                default:
+                    text.insert(at, 1, alphabet[random() % alphabet.size()]);
+                    break;
                 }
             }
             taken += fast(text).has_value();

@@ -45,8 +45,8 @@ QString differenceAfterSaving(const ScenarioForm& form, const Scenario& expected
         return QString("%1 users read back, %2 expected").arg(reread->userCount()).arg(expected.userCount());
     for (int m = 0; m < expected.userCount(); ++m)
         if (!(reread->users[static_cast<size_t>(m)] == expected.users[static_cast<size_t>(m)]))
-            return QString::fromStdString("user " + std::to_string(m) + " (" + expected.users[static_cast<size_t>(m)].id
-                                          + ") reads back as " + reread->users[static_cast<size_t>(m)].id + " with other values");
+            return QString::fromStdString("user " + std::to_string(m) + " (" + expected.users[static_cast<size_t>(m)].id +
+                                          ") reads back as " + reread->users[static_cast<size_t>(m)].id + " with other values");
     if (!(reread->dnn == expected.dnn))
         return "the DNN reads back differently";
     if (!(*reread == expected))
@@ -188,7 +188,9 @@ private slots:
         const FormChange change = opened.form.replaceScenario(opened.scenario, after);
         opened.form.apply(change);
         const std::string text = opened.form.text();
-        QCOMPARE(static_cast<int>(std::count(text.begin(), text.end(), '{') - std::count(opened.text.begin(), opened.text.end(), '{')), -1);
+        QCOMPARE(
+            static_cast<int>(std::count(text.begin(), text.end(), '{') - std::count(opened.text.begin(), opened.text.end(), '{')),
+            -1);
         QVERIFY(text.find("\"edge_latency_ms\"") != std::string::npos);
         QVERIFY(text.find("\"population\"") != std::string::npos);
         const QString difference = differenceAfterSaving(opened.form, after, path);
@@ -239,7 +241,8 @@ private slots:
         std::filesystem::create_directories(dir + "/elsewhere/deeper");
         Opened online = open(COINFER_EXAMPLES "/online.json");
         const std::string firstUser = online.scenario.users.front().id;
-        QVERIFY(writeFileAtomically(dir + "/logs/arrivals.csv", "user,release_ms,deadline_ms\n" + firstUser + ",10,100\n").has_value());
+        QVERIFY(writeFileAtomically(dir + "/logs/arrivals.csv", "user,release_ms,deadline_ms\n" + firstUser + ",10,100\n")
+                    .has_value());
         std::string withTrace = online.text;
         const size_t block = withTrace.find("\"online\": {");
         QVERIFY(block != std::string::npos);
@@ -301,7 +304,8 @@ private slots:
             opened.form.apply(change);
             applied.push_back(change);
             const QString difference = differenceAfterSaving(opened.form, scenario, path.toStdString());
-            QVERIFY2(difference.isEmpty(), qPrintable(QString("step %1 (kind %2, row %3): %4").arg(step).arg(kind).arg(row).arg(difference)));
+            QVERIFY2(difference.isEmpty(),
+                     qPrintable(QString("step %1 (kind %2, row %3): %4").arg(step).arg(kind).arg(row).arg(difference)));
         }
         for (auto change = applied.rbegin(); change != applied.rend(); ++change)
             opened.form.revert(*change);
@@ -321,7 +325,8 @@ private slots:
         std::string text = *readTextFile(COINFER_EXAMPLES "/campus.json");
         Scenario generated;
         QVERIFY(ScenarioForm::parse(text, "campus.json", generated).has_value());
-        const std::string entry = "\"users\": [{\"id\": \"phone-5\", \"device_class\": \"pixel1\", \"deadline_ms\": 77, \"uplink_rate_mbps\": 3}],";
+        const std::string entry =
+            "\"users\": [{\"id\": \"phone-5\", \"device_class\": \"pixel1\", \"deadline_ms\": 77, \"uplink_rate_mbps\": 3}],";
         text.insert(text.find("\"population\""), entry);
         Expected<Scenario> overridden = parseScenario(text, "campus.json");
         QVERIFY2(overridden.has_value(), overridden ? "" : overridden.error().message.c_str());
@@ -332,11 +337,13 @@ private slots:
             if (m != 4)
                 QVERIFY(overridden->users[static_cast<size_t>(m)] == generated.users[static_cast<size_t>(m)]);
         // Two entries for the same generated user are still a duplicate id.
-        const std::string twice = "{\"id\": \"phone-5\", \"device_class\": \"pixel1\", \"deadline_ms\": 78, \"uplink_rate_mbps\": 3}, ";
+        const std::string twice =
+            "{\"id\": \"phone-5\", \"device_class\": \"pixel1\", \"deadline_ms\": 78, \"uplink_rate_mbps\": 3}, ";
         text.insert(text.find("{\"id\": \"phone-5\""), twice);
         Expected<Scenario> duplicate = parseScenario(text, "campus.json");
         QVERIFY(!duplicate.has_value());
-        QVERIFY2(duplicate.error().message.find("\"phone-5\" is already the id") != std::string::npos, duplicate.error().message.c_str());
+        QVERIFY2(duplicate.error().message.find("\"phone-5\" is already the id") != std::string::npos,
+                 duplicate.error().message.c_str());
     }
 };
 

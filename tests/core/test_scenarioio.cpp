@@ -18,7 +18,10 @@ using namespace coinfer;
 
 namespace {
 
-QString dataPath(const QString& name) { return QStringLiteral(COINFER_TEST_DATA "/") + name; }
+QString dataPath(const QString& name)
+{
+    return QStringLiteral(COINFER_TEST_DATA "/") + name;
+}
 
 std::string read(const QString& path)
 {
@@ -111,8 +114,8 @@ private slots:
         reseeded.replace(reseeded.find("2026"), 4, "2027");
         Expected<Scenario> other = parseScenario(reseeded, "campus.json");
         QVERIFY(other.has_value());
-        QVERIFY(other->users[0].uplinkRateMbps != first->users[0].uplinkRateMbps
-                || other->users[1].uplinkRateMbps != first->users[1].uplinkRateMbps);
+        QVERIFY(other->users[0].uplinkRateMbps != first->users[0].uplinkRateMbps ||
+                other->users[1].uplinkRateMbps != first->users[1].uplinkRateMbps);
     }
 
     void tableFormRoundTrips()
@@ -216,18 +219,21 @@ private slots:
     {
         const std::string profile = COINFER_PROFILES "/mobilenetv2-h200.json";
         const std::string text = "{\"format\": \"coinfer-scenario\", \"version\": 1, \"users\": [],"
-                                 " \"dnn\": {\"builtin\": \"mobilenetv2\", \"max_batch\": 2, \"gpu_profile\": \"" + profile + "\"}}";
+                                 " \"dnn\": {\"builtin\": \"mobilenetv2\", \"max_batch\": 2, \"gpu_profile\": \"" +
+                                 profile + "\"}}";
         ScenarioLimits fewSubtasks;
         fewSubtasks.maxSubtasks = 16;
         Expected<Scenario> refused = parseScenario(text, "builtin.json", fewSubtasks);
         QVERIFY(!refused.has_value());
-        QVERIFY2(refused.error().message.find("dnn.builtin: has 20 sub-tasks; this reader accepts at most 16") != std::string::npos,
+        QVERIFY2(refused.error().message.find("dnn.builtin: has 20 sub-tasks; this reader accepts at most 16") !=
+                     std::string::npos,
                  refused.error().message.c_str());
         ScenarioLimits fewCells;
         fewCells.maxCurveCells = 39;
         refused = parseScenario(text, "builtin.json", fewCells);
         QVERIFY(!refused.has_value());
-        QVERIFY2(refused.error().message.find("dnn.gpu_profile: needs 2 batch sizes x 20 sub-tasks = 40 latency values") != std::string::npos,
+        QVERIFY2(refused.error().message.find("dnn.gpu_profile: needs 2 batch sizes x 20 sub-tasks = 40 latency values") !=
+                     std::string::npos,
                  refused.error().message.c_str());
     }
 
@@ -238,14 +244,16 @@ private slots:
         std::string tables = "[";
         for (int n = 0; n < 3; ++n)
             tables += std::string(n ? "," : "") + "{\"output_bytes\": 1, \"flops\": 1, \"edge_latency_ms\": [1, 1, 1, 1, 1]}";
-        const std::string text = "{\"format\": \"coinfer-scenario\", \"version\": 1, \"users\": [], \"dnn\": {\"input_bytes\": 1, \"subtasks\": "
-                                 + tables + "]}}";
+        const std::string text =
+            "{\"format\": \"coinfer-scenario\", \"version\": 1, \"users\": [], \"dnn\": {\"input_bytes\": 1, \"subtasks\": " +
+            tables + "]}}";
         ScenarioLimits fewCells;
         fewCells.maxCurveCells = 14;
         Expected<Scenario> refused = parseScenario(text, "tables.json", fewCells);
         QVERIFY(!refused.has_value());
-        QVERIFY2(refused.error().message.find("dnn.subtasks[0].edge_latency_ms: sets 5 batch sizes x 3 sub-tasks = 15 latency values")
-                     != std::string::npos,
+        QVERIFY2(refused.error().message.find(
+                     "dnn.subtasks[0].edge_latency_ms: sets 5 batch sizes x 3 sub-tasks = 15 latency values") !=
+                     std::string::npos,
                  refused.error().message.c_str());
     }
 

@@ -154,13 +154,21 @@ private slots:
             change(plan);
             return verifyPlan(m_scenario, model, plan);
         };
-        QVERIFY(has(broken([](Plan& p) { p.batches[1].startMs = 4.0; p.batches[1].endMs = 5.5; }), Violation::Kind::NotReady));
+        QVERIFY(has(broken([](Plan& p) {
+                        p.batches[1].startMs = 4.0;
+                        p.batches[1].endMs = 5.5;
+                    }),
+                    Violation::Kind::NotReady));
         QVERIFY(has(broken([](Plan& p) { p.batches[0].endMs = 4.8; }), Violation::Kind::GpuOverlap));
         QVERIFY(has(broken([](Plan& p) { p.batches[1].endMs = 5.0; }), Violation::Kind::TooShort));
         QVERIFY(has(broken([](Plan& p) { p.batches[1].users = {0, 1, 1}; }), Violation::Kind::BadMember));
         QVERIFY(has(broken([](Plan& p) { p.batches[1].users = {0, 1, 1}; }), Violation::Kind::BatchTooLarge));
         QVERIFY(has(broken([](Plan& p) { p.batches.pop_back(); }), Violation::Kind::MissingSubtask));
-        QVERIFY(has(broken([](Plan& p) { p.batches[1].startMs = 5.0; p.batches[1].endMs = 6.5; }), Violation::Kind::DeadlineMissed));
+        QVERIFY(has(broken([](Plan& p) {
+                        p.batches[1].startMs = 5.0;
+                        p.batches[1].endMs = 6.5;
+                    }),
+                    Violation::Kind::DeadlineMissed));
         QVERIFY(has(broken([](Plan& p) { p.users[1].energyMj = 3.0; }), Violation::Kind::WrongFigure));
         QVERIFY(has(broken([](Plan& p) { p.users[1].uploadEndMs = 4.2; }), Violation::Kind::WrongFigure));
         QVERIFY(has(broken([](Plan& p) { p.users[0].partition = 2; }), Violation::Kind::BadMember));
@@ -204,13 +212,20 @@ private slots:
     {
         QTest::addColumn<QString>("field");
         QTest::addColumn<QString>("fragment");
-        QTest::newRow("local_energy_mj") << "local_energy_mj" << "local_energy_mj is";
-        QTest::newRow("saving_percent") << "saving_percent" << "saving_percent is";
-        QTest::newRow("feasible") << "feasible" << "feasible is false, but the re-timed plan meets every deadline";
-        QTest::newRow("upload_start_ms") << "upload_start_ms" << "user 'a' states upload_start_ms";
-        QTest::newRow("upload_end_ms") << "upload_end_ms" << "user 'a' states upload_end_ms";
-        QTest::newRow("finish_ms later") << "finish_ms" << "user 'a' states it finishes at";
-        QTest::newRow("group") << "group" << "user 'a' has group -1 (no round), but offloads";
+        QTest::newRow("local_energy_mj") << "local_energy_mj"
+                                         << "local_energy_mj is";
+        QTest::newRow("saving_percent") << "saving_percent"
+                                        << "saving_percent is";
+        QTest::newRow("feasible") << "feasible"
+                                  << "feasible is false, but the re-timed plan meets every deadline";
+        QTest::newRow("upload_start_ms") << "upload_start_ms"
+                                         << "user 'a' states upload_start_ms";
+        QTest::newRow("upload_end_ms") << "upload_end_ms"
+                                       << "user 'a' states upload_end_ms";
+        QTest::newRow("finish_ms later") << "finish_ms"
+                                         << "user 'a' states it finishes at";
+        QTest::newRow("group") << "group"
+                               << "user 'a' has group -1 (no round), but offloads";
     }
 
     void verifyChecksEveryStatedField()
@@ -293,9 +308,9 @@ private slots:
         std::vector<Violation> unchanged;
         simulate(scenario, model, good, "ip-ssa", &unchanged);
         QVERIFY(messagesOf(unchanged, Violation::Kind::BadMember).empty());
-        const auto largest = std::max_element(good.batches.begin(), good.batches.end(), [](const BatchSpec& a, const BatchSpec& b) {
-            return a.users.size() < b.users.size();
-        });
+        const auto largest =
+            std::max_element(good.batches.begin(), good.batches.end(),
+                             [](const BatchSpec& a, const BatchSpec& b) { return a.users.size() < b.users.size(); });
         QCOMPARE(static_cast<int>(largest->users.size()), spec.maxBatch);
         const size_t index = static_cast<size_t>(largest - good.batches.begin());
         const std::string batchName = "batch " + std::to_string(index) + " (sub-task " + std::to_string(largest->subtask) + ")";
@@ -312,17 +327,16 @@ private slots:
             // The user it replaced then turns up in sub-task 2's first batch (batch 2) too early.
             const std::vector<std::string> expected{
                 batchName + " lists user '" + scenario.users[static_cast<size_t>(twice)].id + "' twice",
-                "batch 2 (sub-task 2) holds user '" + scenario.users[static_cast<size_t>(dropped)].id
-                    + "', whose next sub-task at the edge is 1"};
+                "batch 2 (sub-task 2) holds user '" + scenario.users[static_cast<size_t>(dropped)].id +
+                    "', whose next sub-task at the edge is 1"};
             QCOMPARE(messagesOf(simulated, Violation::Kind::BadMember), expected);
             QCOMPARE(messagesOf(verifyPlan(scenario, model, plan), Violation::Kind::BadMember), expected);
             QVERIFY(messagesOf(simulated, Violation::Kind::BatchTooLarge).empty());
         }
 
         // A member of the largest batch listed again in another batch of the same sub-task.
-        const auto other = std::find_if(good.batches.begin(), good.batches.end(), [&](const BatchSpec& b) {
-            return &b != &*largest && b.subtask == largest->subtask;
-        });
+        const auto other = std::find_if(good.batches.begin(), good.batches.end(),
+                                        [&](const BatchSpec& b) { return &b != &*largest && b.subtask == largest->subtask; });
         QVERIFY(other != good.batches.end());
         {
             Schedule schedule = good;
@@ -333,10 +347,12 @@ private slots:
             std::vector<Violation> simulated;
             simulate(scenario, model, schedule, "ip-ssa", &simulated);
             const int subtask = largest->subtask;
-            const std::string whose = subtask < spec.subtasks ? ", whose next sub-task at the edge is " + std::to_string(subtask + 1)
-                                                              : std::string(", who needs no further sub-task at the edge");
-            const std::vector<std::string> expected{"batch " + std::to_string(later) + " (sub-task " + std::to_string(subtask)
-                                                    + ") holds user '" + scenario.users[static_cast<size_t>(user)].id + "'" + whose};
+            const std::string whose = subtask < spec.subtasks
+                                          ? ", whose next sub-task at the edge is " + std::to_string(subtask + 1)
+                                          : std::string(", who needs no further sub-task at the edge");
+            const std::vector<std::string> expected{"batch " + std::to_string(later) + " (sub-task " + std::to_string(subtask) +
+                                                    ") holds user '" + scenario.users[static_cast<size_t>(user)].id + "'" +
+                                                    whose};
             QCOMPARE(messagesOf(simulated, Violation::Kind::BadMember), expected);
         }
     }
@@ -344,8 +360,10 @@ private slots:
     void planReaderRefusesAWrongType()
     {
         const CostModel model(m_scenario);
-        QJsonObject json = QJsonDocument::fromJson(QByteArray::fromStdString(
-            planToJson(m_scenario, simulate(m_scenario, model, handSchedule(), "hand")))).object();
+        QJsonObject json =
+            QJsonDocument::fromJson(
+                QByteArray::fromStdString(planToJson(m_scenario, simulate(m_scenario, model, handSchedule(), "hand"))))
+                .object();
         json["feasible"] = "yes";
         Expected<Plan> plan = parsePlan(QJsonDocument(json).toJson().toStdString(), "plan.json", m_scenario);
         QVERIFY(!plan.has_value());
@@ -355,7 +373,8 @@ private slots:
     void badPlanFilesNameTheField()
     {
         const char* const cases[][2] = {
-            {R"({"format": "coinfer-plan", "version": 1, "total_energy_mj": 1, "users": [], "batches": []})", "users: has no entry for user \"a\""},
+            {R"({"format": "coinfer-plan", "version": 1, "total_energy_mj": 1, "users": [], "batches": []})",
+             "users: has no entry for user \"a\""},
             {R"({"format": "coinfer-scenario", "version": 1})", "format: must be \"coinfer-plan\""},
             {R"({"format": "coinfer-plan", "version": 1, "total_energy_mj": 1, "users": [
                 {"id": "zed", "partition": 0, "energy_mj": 1, "upload_end_ms": 1, "finish_ms": 2, "deadline_ms": 3}], "batches": []})",

@@ -47,7 +47,10 @@ std::string replacedAll(std::string text, const std::string& from, const std::st
 }
 
 /// The campus example with @p users generated users: small enough for a fast test.
-std::string campusText(int users) { return replacedOnce(fileText(kCampus), "\"count\": 200", "\"count\": " + std::to_string(users)); }
+std::string campusText(int users)
+{
+    return replacedOnce(fileText(kCampus), "\"count\": 200", "\"count\": " + std::to_string(users));
+}
 
 SweepBase baseOf(const std::string& text, const std::string& name)
 {
@@ -98,17 +101,26 @@ QString differenceFromPlan(const SweepRow& row, const Scenario& scenario, Algori
         return QString::fromStdString("row of " + row.algorithm + " where " + algorithmName(algorithm) + " was expected");
     if (!plan)
         return row.planned || row.feasible ? "planned where makePlan refuses" : QString();
-    if (!row.planned || row.energyMj != plan->totalEnergyMj || row.feasible != plan->feasible
-        || row.batches != static_cast<int>(plan->batches.size()) || row.localEnergyMj != plan->localEnergyMj
-        || row.savingPercent != plan->savingPercent)
+    if (!row.planned || row.energyMj != plan->totalEnergyMj || row.feasible != plan->feasible ||
+        row.batches != static_cast<int>(plan->batches.size()) || row.localEnergyMj != plan->localEnergyMj ||
+        row.savingPercent != plan->savingPercent)
         return QString("energy %1 feasible %2 batches %3, plan %4 %5 %6")
-            .arg(row.energyMj, 0, 'g', 17).arg(row.feasible).arg(row.batches)
-            .arg(plan->totalEnergyMj, 0, 'g', 17).arg(plan->feasible).arg(plan->batches.size());
-    const bool sameBound = row.lowerBoundMj == plan->lowerBoundMj || (std::isnan(row.lowerBoundMj) && !std::isfinite(plan->lowerBoundMj));
+            .arg(row.energyMj, 0, 'g', 17)
+            .arg(row.feasible)
+            .arg(row.batches)
+            .arg(plan->totalEnergyMj, 0, 'g', 17)
+            .arg(plan->feasible)
+            .arg(plan->batches.size());
+    const bool sameBound =
+        row.lowerBoundMj == plan->lowerBoundMj || (std::isnan(row.lowerBoundMj) && !std::isfinite(plan->lowerBoundMj));
     const double gap = gapPercent(*plan);
     const bool sameGap = row.gapPercent == gap || (std::isnan(row.gapPercent) && std::isnan(gap));
-    return sameBound && sameGap ? QString() : QString("bound %1 gap %2, plan %3 %4").arg(row.lowerBoundMj).arg(row.gapPercent)
-                                                   .arg(plan->lowerBoundMj).arg(gap);
+    return sameBound && sameGap ? QString()
+                                : QString("bound %1 gap %2, plan %3 %4")
+                                      .arg(row.lowerBoundMj)
+                                      .arg(row.gapPercent)
+                                      .arg(plan->lowerBoundMj)
+                                      .arg(gap);
 }
 
 /// Checks every row of @p rows at (@p value, @p repeat) against makePlan on @p expected.
@@ -144,18 +156,30 @@ private slots:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("expected"); // values joined by ' ', or "error: fragment"
-        QTest::newRow("list") << "200,50, 100" << "50 100 200";
-        QTest::newRow("range") << "50:200:50" << "50 100 150 200";
-        QTest::newRow("range past last") << "1:2:0.3" << "1 1.3 1.6 1.9";
-        QTest::newRow("decimal steps") << "0.1:0.5:0.1" << "0.1 0.2 0.3 0.4 0.5";
-        QTest::newRow("empty item") << "1,,2" << "error: item 2 of '1,,2' is empty";
-        QTest::newRow("word") << "1,x" << "error: 'x', is not a finite number";
-        QTest::newRow("infinity") << "inf" << "error: is not a finite number";
-        QTest::newRow("duplicate") << "2,1,2" << "error: the value 2 is given twice";
-        QTest::newRow("zero step") << "1:5:0" << "error: the step must be positive";
-        QTest::newRow("backwards") << "5:1:1" << "error: the last value is below the first";
-        QTest::newRow("two colons missing") << "1:5" << "error: must be FIRST:LAST:STEP";
-        QTest::newRow("nothing") << " " << "error: no values given";
+        QTest::newRow("list") << "200,50, 100"
+                              << "50 100 200";
+        QTest::newRow("range") << "50:200:50"
+                               << "50 100 150 200";
+        QTest::newRow("range past last") << "1:2:0.3"
+                                         << "1 1.3 1.6 1.9";
+        QTest::newRow("decimal steps") << "0.1:0.5:0.1"
+                                       << "0.1 0.2 0.3 0.4 0.5";
+        QTest::newRow("empty item") << "1,,2"
+                                    << "error: item 2 of '1,,2' is empty";
+        QTest::newRow("word") << "1,x"
+                              << "error: 'x', is not a finite number";
+        QTest::newRow("infinity") << "inf"
+                                  << "error: is not a finite number";
+        QTest::newRow("duplicate") << "2,1,2"
+                                   << "error: the value 2 is given twice";
+        QTest::newRow("zero step") << "1:5:0"
+                                   << "error: the step must be positive";
+        QTest::newRow("backwards") << "5:1:1"
+                                   << "error: the last value is below the first";
+        QTest::newRow("two colons missing") << "1:5"
+                                            << "error: must be FIRST:LAST:STEP";
+        QTest::newRow("nothing") << " "
+                                 << "error: no values given";
     }
 
     void parsesValues()
@@ -208,7 +232,9 @@ private slots:
     {
         QFETCH(QString, file);
         QFETCH(int, parameter);
-        const std::string text = file == "campus" ? campusText(30) : file == "campus200" ? fileText(kCampus) : fileText(kClassroom);
+        const std::string text = file == "campus"      ? campusText(30)
+                                 : file == "campus200" ? fileText(kCampus)
+                                                       : fileText(kClassroom);
         const SweepBase base = baseOf(text, file == "classroom" ? kClassroom : kCampus);
         const auto swept = static_cast<SweepParameter>(parameter);
         SweepRequest own = request(swept, {ownSweepValue(base, swept)});
@@ -371,14 +397,18 @@ private slots:
             if (std::isfinite(tightestMj)) {
                 QVERIFY2(row.feasible, qPrintable(QStringLiteral("best misses a deadline at %1").arg(row.value)));
                 QVERIFY2(row.energyMj <= tightestMj * (1 + 1e-12),
-                         qPrintable(QStringLiteral("best %1 mJ at %2, above a tighter value's %3 mJ").arg(row.energyMj).arg(row.value).arg(tightestMj)));
+                         qPrintable(QStringLiteral("best %1 mJ at %2, above a tighter value's %3 mJ")
+                                        .arg(row.energyMj)
+                                        .arg(row.value)
+                                        .arg(tightestMj)));
             }
             if (row.feasible)
                 tightestMj = std::min(tightestMj, row.energyMj);
             QVERIFY(std::isnan(row.lowerBoundMj) || row.lowerBoundMj <= row.energyMj * (1 + 1e-9));
         }
         // Below a deadline scale of about 1, some campus users cannot meet their deadline even alone.
-        QVERIFY2(bestRows >= static_cast<int>(parsed->size()) * 2 / 3, qPrintable(QStringLiteral("%1 rows planned").arg(bestRows)));
+        QVERIFY2(bestRows >= static_cast<int>(parsed->size()) * 2 / 3,
+                 qPrintable(QStringLiteral("%1 rows planned").arg(bestRows)));
     }
 
     void mergedShardsAreTheWholeRun()
@@ -420,7 +450,8 @@ private slots:
         const SweepResult edge = runOrDie(base, request(SweepParameter::EdgeScale, {2}));
         const Expected<SweepMerge> merged = mergeSweepCsv({{"users.csv", users.rows}, {"edge.csv", edge.rows}});
         QVERIFY(!merged);
-        QVERIFY2(merged.error().message.find("edge.csv: varies edge_scale, but users.csv varies users") == 0, merged.error().message.c_str());
+        QVERIFY2(merged.error().message.find("edge.csv: varies edge_scale, but users.csv varies users") == 0,
+                 merged.error().message.c_str());
     }
 
     void csvReadsBackToTheSameRows()
@@ -434,9 +465,11 @@ private slots:
         QCOMPARE(sweepRowsToCsv(*rows), csv);
         // RFC 4180 quoting is read: a quoted field, doubled quotes refused as an unknown algorithm.
         const std::string line = csv.substr(csv.find('\n') + 1, csv.find('\n', csv.find('\n') + 1) - csv.find('\n'));
-        const Expected<std::vector<SweepRow>> quoted = parseSweepCsv(sweepCsvHeader() + "\n\"deadline_scale\"" + line.substr(line.find(',')), "q.csv");
+        const Expected<std::vector<SweepRow>> quoted =
+            parseSweepCsv(sweepCsvHeader() + "\n\"deadline_scale\"" + line.substr(line.find(',')), "q.csv");
         QVERIFY2(quoted && quoted->size() == 1, quoted ? "" : quoted.error().message.c_str());
-        const Expected<std::vector<SweepRow>> odd = parseSweepCsv(sweepCsvHeader() + "\ndeadline_scale,1,0,\"o\"\"g\",1,1,1,true,1,1,1,1\n", "odd.csv");
+        const Expected<std::vector<SweepRow>> odd =
+            parseSweepCsv(sweepCsvHeader() + "\ndeadline_scale,1,0,\"o\"\"g\",1,1,1,true,1,1,1,1\n", "odd.csv");
         QVERIFY(!odd);
         QVERIFY2(odd.error().message == "odd.csv: line 2: unknown algorithm 'o\"g'", odd.error().message.c_str());
         const Expected<std::vector<SweepRow>> short_ = parseSweepCsv(sweepCsvHeader() + "\nusers,1,0\n", "short.csv");

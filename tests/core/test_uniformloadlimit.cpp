@@ -17,7 +17,7 @@ class TestUniformLoadLimit : public QObject {
 private slots:
     void searchStaysWithinMaxPlans()
     {
-        const EdgeShape shapes[] = {EdgeShape::Affine, EdgeShape::Sqrt, EdgeShape::Quadratic, EdgeShape::Step,
+        const EdgeShape shapes[] = {EdgeShape::Affine, EdgeShape::Sqrt,  EdgeShape::Quadratic, EdgeShape::Step,
                                     EdgeShape::Knee,   EdgeShape::Noisy, EdgeShape::Constant};
         int checked = 0;
         for (int index = 0; index < 300; ++index) {
@@ -35,12 +35,17 @@ private slots:
             const CostModel model(scenario);
             for (int maxPlans : {3, 4, 5, 6, 7, 8}) {
                 int plans = 0;
-                searchUniformLoadLimit(model, [&](const std::vector<double>& remainingMs) {
-                    ++plans;
-                    return planIpSsaForBounds(model, remainingMs);
-                }, maxPlans);
+                searchUniformLoadLimit(
+                    model,
+                    [&](const std::vector<double>& remainingMs) {
+                        ++plans;
+                        return planIpSsaForBounds(model, remainingMs);
+                    },
+                    maxPlans);
                 QVERIFY2(plans <= maxPlans, qPrintable(QString("%1: %2 plans for maxPlans %3")
-                                                          .arg(QString::fromStdString(scenario.name)).arg(plans).arg(maxPlans)));
+                                                           .arg(QString::fromStdString(scenario.name))
+                                                           .arg(plans)
+                                                           .arg(maxPlans)));
                 ++checked;
             }
         }

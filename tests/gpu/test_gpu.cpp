@@ -30,8 +30,10 @@ private slots:
         QVERIFY(std::any_of(checks->begin(), checks->end(), [](const gpu::LayerCheck& c) { return c.cudaGraph; }));
         QVERIFY(std::any_of(checks->begin(), checks->end(), [](const gpu::LayerCheck& c) { return !c.cudaGraph; }));
         for (const gpu::LayerCheck& check : *checks)
-            QVERIFY2(check.passed, qPrintable(QString("%1, batch %2: scaled error %3").arg(QString::fromStdString(check.subtask))
-                                                  .arg(check.batch).arg(check.maxScaledError)));
+            QVERIFY2(check.passed, qPrintable(QString("%1, batch %2: scaled error %3")
+                                                  .arg(QString::fromStdString(check.subtask))
+                                                  .arg(check.batch)
+                                                  .arg(check.maxScaledError)));
     }
 
     void profilesEverySubtaskAndBatchSize()

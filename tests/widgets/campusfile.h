@@ -31,7 +31,8 @@ inline QString writeCampusWithUsers(const QTemporaryDir& dir, int users)
     const std::string campus = campusWithUsers(users);
     const QString path = dir.path() + QString("/campus-%1.json").arg(users);
     QFile file(path);
-    if (campus.empty() || !file.open(QIODevice::WriteOnly) || file.write(QByteArray::fromStdString(campus)) != static_cast<qint64>(campus.size()))
+    if (campus.empty() || !file.open(QIODevice::WriteOnly) ||
+        file.write(QByteArray::fromStdString(campus)) != static_cast<qint64>(campus.size()))
         return {};
     return path;
 }

@@ -63,7 +63,9 @@ private slots:
         IntJob job;
         job.setThreadPool(&pool);
         QSignalSpy finished(&job, &BackgroundJob::finished);
-        job.start([](IntJob::Control&) -> Expected<int> { return Unexpected(Error{ErrorCode::BadInput, "users[3].deadlineMs: not a number"}); });
+        job.start([](IntJob::Control&) -> Expected<int> {
+            return Unexpected(Error{ErrorCode::BadInput, "users[3].deadlineMs: not a number"});
+        });
         QVERIFY(finished.wait(60000));
         QCOMPARE(job.errorString(), QString("users[3].deadlineMs: not a number"));
         Expected<int> result = job.takeResult();
@@ -108,7 +110,7 @@ private slots:
         gate.release();
         drain(pool);
         QVERIFY(olderSawStop);
-        QCOMPARE(finished.count(), 1); // the older run's result never came
+        QCOMPARE(finished.count(), 1);          // the older run's result never came
         QCOMPARE(updates, std::vector<int>{2}); // nor its update
         QVERIFY(!job.isRunning());
     }

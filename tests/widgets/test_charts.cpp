@@ -26,11 +26,17 @@ private slots:
     {
         ChartView chart;
         chart.resize(600, 400);
-        const int base = chart.addBars({.name = "computing", .x = {0, 1}, .y = {1, 2}, .fill = QColor(120, 170, 90), .width = 0.4, .group = 0});
-        const int top = chart.addBars({.name = "uploading", .x = {0, 1}, .y = {3, 4}, .fill = QColor(230, 160, 60), .outlined = false,
-                                       .width = 0.4, .stackedOn = base});
-        const int line = chart.addLine({.name = "bound", .x = {0, 1}, .y = {5, 5}, .pen = QPen(Qt::red, 2, Qt::DashLine),
-                                        .valueAxis = ChartAxis::Right});
+        const int base = chart.addBars(
+            {.name = "computing", .x = {0, 1}, .y = {1, 2}, .fill = QColor(120, 170, 90), .width = 0.4, .group = 0});
+        const int top = chart.addBars({.name = "uploading",
+                                       .x = {0, 1},
+                                       .y = {3, 4},
+                                       .fill = QColor(230, 160, 60),
+                                       .outlined = false,
+                                       .width = 0.4,
+                                       .stackedOn = base});
+        const int line = chart.addLine(
+            {.name = "bound", .x = {0, 1}, .y = {5, 5}, .pen = QPen(Qt::red, 2, Qt::DashLine), .valueAxis = ChartAxis::Right});
         QCOMPARE(base, 0);
         QCOMPARE(top, 1);
         QCOMPARE(line, 0);
@@ -64,7 +70,7 @@ private slots:
         chart.clear();
         QCOMPARE(chart.barSeriesCount(), 0);
         QCOMPARE(chart.lineCount(), 0);
-        chart.highlightBars(0); // nothing to highlight: no effect
+        chart.highlightBars(0);                                       // nothing to highlight: no effect
         QCOMPARE(chart.addBars({.x = {0}, .y = {1}, .group = 0}), 0); // indices start again after clear()
     }
 
@@ -108,7 +114,8 @@ private slots:
         chart.resize(600, 400);
         chart.setIntegerTicks(ChartAxis::Bottom);
         chart.addBars({.x = {0, 1, 2, 3, 4, 5}, .y = {1, 2, 3, 2, 1, 7}});
-        for (const auto& [lower, upper] : {std::pair{-0.7, 5.7}, std::pair{-0.5, 2.5}, std::pair{0.0, 13.0}, std::pair{0.0, 12345.0}}) {
+        for (const auto& [lower, upper] :
+             {std::pair{-0.7, 5.7}, std::pair{-0.5, 2.5}, std::pair{0.0, 13.0}, std::pair{0.0, 12345.0}}) {
             chart.setAxisRange(ChartAxis::Bottom, lower, upper);
             chart.replot();
             const QVector<double> ticks = chart.ticks(ChartAxis::Bottom);
@@ -153,7 +160,8 @@ private slots:
     {
         ChartView chart;
         const QColor computing(120, 170, 90), uploading(230, 160, 60), local(190, 190, 190);
-        const int below = chart.addBars({.x = {0, 1, 2}, .y = {2, 2, 2}, .fill = computing, .outlined = false, .width = 0.4, .group = 0});
+        const int below =
+            chart.addBars({.x = {0, 1, 2}, .y = {2, 2, 2}, .fill = computing, .outlined = false, .width = 0.4, .group = 0});
         chart.addBars({.x = {0, 1, 2}, .y = {2, 2, 2}, .fill = uploading, .outlined = false, .width = 0.4, .stackedOn = below});
         chart.addBars({.x = {0, 1, 2}, .y = {6, 6, 6}, .fill = local, .outlined = false, .width = 0.4, .group = 0});
         chart.setAxisRange(ChartAxis::Bottom, -0.7, 2.7);
@@ -176,7 +184,8 @@ private slots:
         std::vector<int> differing;
         std::set_symmetric_difference(lower.begin(), lower.end(), upper.begin(), upper.end(), std::back_inserter(differing));
         QVERIFY2(differing.size() <= 3, qPrintable(QString("%1 columns differ of %2").arg(differing.size()).arg(lower.size())));
-        QVERIFY(std::none_of(beside.begin(), beside.end(), [&](int x) { return std::binary_search(lower.begin(), lower.end(), x); }));
+        QVERIFY(
+            std::none_of(beside.begin(), beside.end(), [&](int x) { return std::binary_search(lower.begin(), lower.end(), x); }));
     }
 
     void selectionOutlinesTheKeyAndKeepsEveryFill()
@@ -184,8 +193,10 @@ private slots:
         ChartView chart;
         chart.resize(600, 400);
         const QColor green(120, 170, 90), grey(190, 190, 190);
-        chart.addBars({.name = "plan", .x = {0, 1, 2}, .y = {3, 4, 5}, .fill = green, .outlined = false, .width = 0.4, .group = 0});
-        chart.addBars({.name = "local", .x = {0, 1, 2}, .y = {6, 6, 6}, .fill = grey, .outlined = false, .width = 0.4, .group = 0});
+        chart.addBars(
+            {.name = "plan", .x = {0, 1, 2}, .y = {3, 4, 5}, .fill = green, .outlined = false, .width = 0.4, .group = 0});
+        chart.addBars(
+            {.name = "local", .x = {0, 1, 2}, .y = {6, 6, 6}, .fill = grey, .outlined = false, .width = 0.4, .group = 0});
         chart.setAxisRange(ChartAxis::Bottom, -0.7, 2.7);
         chart.setAxisRange(ChartAxis::Left, 0, 7);
         chart.replot();
@@ -202,7 +213,8 @@ private slots:
                 greenAfter += after.pixelColor(x, y) == green;
             }
         QVERIFY(greenBefore > 1000);
-        QVERIFY2(greenAfter > greenBefore * 9 / 10, qPrintable(QString("%1 of %2 green pixels left").arg(greenAfter).arg(greenBefore)));
+        QVERIFY2(greenAfter > greenBefore * 9 / 10,
+                 qPrintable(QString("%1 of %2 green pixels left").arg(greenAfter).arg(greenBefore)));
         for (int y = 0; y < after.height(); ++y)
             for (int x = 0; x < after.width(); ++x)
                 if (before.pixel(x, y) != after.pixel(x, y)) {
@@ -235,7 +247,8 @@ private slots:
         // Hovering over ben's bar names the series, the user and the value with its unit.
         const QRect plot = chart.plotRect();
         const QString hover = chart.hoverText(QPoint(plot.left() + plot.width() * 3 / 4, plot.bottom() - 60));
-        QVERIFY2(hover.contains("computing") && hover.contains("ben") && hover.contains("8") && hover.contains("mJ"), qPrintable(hover));
+        QVERIFY2(hover.contains("computing") && hover.contains("ben") && hover.contains("8") && hover.contains("mJ"),
+                 qPrintable(hover));
         QVERIFY(chart.hoverText(QPoint(plot.left() + 3, plot.top() + 3)).isEmpty()); // in the margin, away from data
         // A click on a legend entry hides its series; a second shows it again.
         QCOMPARE(chart.legendEntryCount(), 2);
@@ -245,7 +258,8 @@ private slots:
         QTest::mouseClick(plotWidget, Qt::LeftButton, {}, plotWidget->mapFrom(&chart, entry.center()));
         QVERIFY(!chart.legendEntryShown(0));
         QVERIFY(chart.legendEntryShown(1));
-        QVERIFY(chart.hoverText(QPoint(plot.left() + plot.width() * 3 / 4, plot.bottom() - 60)).isEmpty()); // hidden: nothing to hover
+        QVERIFY(chart.hoverText(QPoint(plot.left() + plot.width() * 3 / 4, plot.bottom() - 60))
+                    .isEmpty()); // hidden: nothing to hover
         chart.toggleLegendEntry(0);
         QVERIFY(chart.legendEntryShown(0));
         // Zoomed and panned away, a double-click brings back the ranges of the last replot.
@@ -255,26 +269,30 @@ private slots:
         QCOMPARE(chart.axisRange(ChartAxis::Bottom), std::make_pair(-0.5, 1.5));
         QCOMPARE(chart.axisRange(ChartAxis::Left), std::make_pair(0.0, 10.0));
         // The wheel zooms in around the mouse.
-        QWheelEvent wheel(QPointF(plotWidget->mapFrom(&chart, plot.center())), QPointF(plotWidget->mapToGlobal(plotWidget->mapFrom(&chart, plot.center()))),
-                          QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QWheelEvent wheel(QPointF(plotWidget->mapFrom(&chart, plot.center())),
+                          QPointF(plotWidget->mapToGlobal(plotWidget->mapFrom(&chart, plot.center()))), QPoint(), QPoint(0, 120),
+                          Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
         QCoreApplication::sendEvent(plotWidget, &wheel);
         const auto [lower, upper] = chart.axisRange(ChartAxis::Bottom);
         QVERIFY2(upper - lower < 2.0, qPrintable(QString("%1..%2").arg(lower).arg(upper)));
         // However far the wheel turns, the view keeps within reach of the data: 30 notches out
         // once shrank a whole comparison chart to a line.
         for (int notch = 0; notch < 60; ++notch) {
-            QWheelEvent out(QPointF(plotWidget->mapFrom(&chart, plot.center())), QPointF(plotWidget->mapToGlobal(plotWidget->mapFrom(&chart, plot.center()))),
-                            QPoint(), QPoint(0, -120), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+            QWheelEvent out(QPointF(plotWidget->mapFrom(&chart, plot.center())),
+                            QPointF(plotWidget->mapToGlobal(plotWidget->mapFrom(&chart, plot.center()))), QPoint(),
+                            QPoint(0, -120), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
             QCoreApplication::sendEvent(plotWidget, &out);
         }
         for (ChartAxis axis : {ChartAxis::Bottom, ChartAxis::Left}) {
             const auto [outLower, outUpper] = chart.axisRange(axis);
             const double home = axis == ChartAxis::Bottom ? 2.0 : 10.0;
-            QVERIFY2(outUpper - outLower <= home * ChartView::kMostZoomOut * (1 + 1e-9), qPrintable(QString("%1..%2").arg(outLower).arg(outUpper)));
+            QVERIFY2(outUpper - outLower <= home * ChartView::kMostZoomOut * (1 + 1e-9),
+                     qPrintable(QString("%1..%2").arg(outLower).arg(outUpper)));
         }
         for (int notch = 0; notch < 200; ++notch) {
-            QWheelEvent in(QPointF(plotWidget->mapFrom(&chart, plot.center())), QPointF(plotWidget->mapToGlobal(plotWidget->mapFrom(&chart, plot.center()))),
-                           QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+            QWheelEvent in(QPointF(plotWidget->mapFrom(&chart, plot.center())),
+                           QPointF(plotWidget->mapToGlobal(plotWidget->mapFrom(&chart, plot.center()))), QPoint(), QPoint(0, 120),
+                           Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
             QCoreApplication::sendEvent(plotWidget, &in);
         }
         const auto [inLower, inUpper] = chart.axisRange(ChartAxis::Bottom);
@@ -301,7 +319,8 @@ private slots:
         QTest::mouseMove(plotWidget, to);
         QTest::mouseRelease(plotWidget, Qt::LeftButton, Qt::ControlModifier, to);
         const auto [lower, upper] = chart.axisRange(ChartAxis::Bottom);
-        QVERIFY2(upper - lower < 2.5 && lower > -0.5 && upper < 3.5, qPrintable(QString("box zoom gave %1..%2").arg(lower).arg(upper)));
+        QVERIFY2(upper - lower < 2.5 && lower > -0.5 && upper < 3.5,
+                 qPrintable(QString("box zoom gave %1..%2").arg(lower).arg(upper)));
         chart.fitView();
         QCOMPARE(chart.axisRange(ChartAxis::Bottom), std::make_pair(-0.5, 3.5));
         // Without Ctrl the same drag moves the view sideways, keeping its width.
@@ -310,7 +329,8 @@ private slots:
         QTest::mouseMove(plotWidget, to);
         QTest::mouseRelease(plotWidget, Qt::LeftButton, Qt::NoModifier, to);
         const auto [panLower, panUpper] = chart.axisRange(ChartAxis::Bottom);
-        QVERIFY2(panLower < -0.5 && std::fabs((panUpper - panLower) - 4.0) < 1e-6, qPrintable(QString("pan gave %1..%2").arg(panLower).arg(panUpper)));
+        QVERIFY2(panLower < -0.5 && std::fabs((panUpper - panLower) - 4.0) < 1e-6,
+                 qPrintable(QString("pan gave %1..%2").arg(panLower).arg(panUpper)));
         // However far it is dragged, the view stays on the data, a tenth of its range beyond
         // at most (an axis of users once reached -200).
         const QPoint left = plotWidget->mapFrom(&chart, QPoint(plot.left() + 5, plot.center().y()));

@@ -74,7 +74,8 @@ private slots:
             QVERIFY(table->item(row, ComparisonView::BoundColumn)->text().toDouble() > 0);
             if (feasible) {
                 const double energyMj = table->item(row, ComparisonView::EnergyColumn)->text().toDouble();
-                QVERIFY(std::fabs(gap.chopped(2).toDouble() - 100 * (energyMj - view->lowerBoundMj()) / view->lowerBoundMj()) < 0.01);
+                QVERIFY(std::fabs(gap.chopped(2).toDouble() - 100 * (energyMj - view->lowerBoundMj()) / view->lowerBoundMj()) <
+                        0.01);
             }
         }
         QCOMPARE(table->item(0, ComparisonView::GapColumn)->text(), QString("231.87 %")); // local: 294.791 against 88.828
@@ -124,8 +125,9 @@ private slots:
         const GpuSaturation expected = gpuSaturation(CostModel(window.runner()->resultsScenario()));
         QVERIFY(expected.saturated);
         const QString sentence = view->saturationMessage();
-        QVERIFY2(sentence.startsWith("The GPU is saturated: no plan can save more than "
-                                     + QString::fromStdString(formatSavingCap(expected.maxSavingPercent)).replace("%", " %") + " of the local energy"),
+        QVERIFY2(sentence.startsWith("The GPU is saturated: no plan can save more than " +
+                                     QString::fromStdString(formatSavingCap(expected.maxSavingPercent)).replace("%", " %") +
+                                     " of the local energy"),
                  qPrintable(sentence));
         QVERIFY(sentence.endsWith("."));
         QVERIFY2(view->summary()->text().contains("<br>" + sentence), qPrintable(view->summary()->text()));

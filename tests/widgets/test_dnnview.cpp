@@ -55,7 +55,8 @@ private slots:
             QVERIFY(chart->legendEntryCount() > 0);
             QVERIFY(!chart->legendRect().intersects(chart->plotRect().adjusted(1, 1, -1, -1)));
             for (int entry = 0; entry < chart->legendEntryCount(); ++entry)
-                QVERIFY2(chart->rect().contains(chart->legendEntryRect(entry)), qPrintable(QString("entry %1 cut off").arg(entry)));
+                QVERIFY2(chart->rect().contains(chart->legendEntryRect(entry)),
+                         qPrintable(QString("entry %1 cut off").arg(entry)));
         }
         QCOMPARE(view.curveChart()->legendEntryCount(), 20);
         // In a window of 1100 x 650 the twenty entries (numbered as the table's rows) leave the
@@ -63,8 +64,9 @@ private slots:
         view.resize(880, 620);
         QTest::qWait(50);
         view.refresh();
-        QVERIFY2(view.curveChart()->plotRect().height() >= view.curveChart()->height() / 2,
-                 qPrintable(QString("plot %1 of %2 px").arg(view.curveChart()->plotRect().height()).arg(view.curveChart()->height())));
+        QVERIFY2(
+            view.curveChart()->plotRect().height() >= view.curveChart()->height() / 2,
+            qPrintable(QString("plot %1 of %2 px").arg(view.curveChart()->plotRect().height()).arg(view.curveChart()->height())));
         // Batch sizes and split points are whole numbers: so are the ticks.
         for (const ChartView* chart : {view.curveChart(), view.splitChart()})
             for (double tick : chart->ticks(ChartAxis::Bottom))
@@ -120,7 +122,9 @@ private slots:
         DnnView view(&document);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
-        const auto firstLatency = [&] { return QString::number(document.scenario().dnn.subtasks[1].edgeLatencyMs.front(), 'f', 3); };
+        const auto firstLatency = [&] {
+            return QString::number(document.scenario().dnn.subtasks[1].edgeLatencyMs.front(), 'f', 3);
+        };
         const QString before = firstLatency();
         QCOMPARE(view.table()->item(1, 3)->text(), before);
         view.hide();

@@ -100,7 +100,8 @@ private slots:
         const Scenario before = document.scenario();
         QVERIFY(model.scaleColumnForRows({0, 1, 3}, UserTableModel::DeadlineMs, 1.5));
         for (int row : {0, 1, 3})
-            QCOMPARE(document.scenario().users[static_cast<size_t>(row)].deadlineMs, before.users[static_cast<size_t>(row)].deadlineMs * 1.5);
+            QCOMPARE(document.scenario().users[static_cast<size_t>(row)].deadlineMs,
+                     before.users[static_cast<size_t>(row)].deadlineMs * 1.5);
         QCOMPARE(document.scenario().users[2].deadlineMs, before.users[2].deadlineMs);
         QCOMPARE(document.undoStack()->count(), 1);
         document.undoStack()->undo();
@@ -268,7 +269,8 @@ private slots:
         QVERIFY(document.scenario().users.front().deadlineMs != 321.0); // not on this thread, not yet
         QVERIFY(applied.wait(20000));
         for (int m = 0; m < document.scenario().userCount(); ++m)
-            QCOMPARE(document.scenario().users[static_cast<size_t>(m)].deadlineMs, m % 2 == 0 ? 321.0 : scenario.users[static_cast<size_t>(m)].deadlineMs);
+            QCOMPARE(document.scenario().users[static_cast<size_t>(m)].deadlineMs,
+                     m % 2 == 0 ? 321.0 : scenario.users[static_cast<size_t>(m)].deadlineMs);
         Scenario reread;
         QVERIFY(ScenarioForm::parse(document.form().text(), "edited.json", reread).has_value());
         QVERIFY(reread == document.scenario()); // the form change made on the worker is the edit
@@ -343,7 +345,9 @@ private slots:
         timer.restart();
         QVERIFY(model.setData(model.index(5000, UserTableModel::DeadlineMs), 124.0));
         const qint64 editMs = timer.elapsed();
-        qInfo("10000 users: ScenarioForm::editUser alone %lld ms; the whole table edit (command, form, document, signals) %lld ms", formMs, editMs);
+        qInfo(
+            "10000 users: ScenarioForm::editUser alone %lld ms; the whole table edit (command, form, document, signals) %lld ms",
+            formMs, editMs);
         QCOMPARE(document.scenario().users[5000].deadlineMs, 124.0);
         QVERIFY(editMs < 20000);
     }
@@ -459,7 +463,8 @@ private slots:
         ScenarioDocument document;
         QVERIFY(document.load(path).has_value());
         QVERIFY(!document.loadWarnings().isEmpty());
-        QVERIFY2(document.loadWarnings().front().contains("users[0].dedline_ms: unknown field"), qPrintable(document.loadWarnings().front()));
+        QVERIFY2(document.loadWarnings().front().contains("users[0].dedline_ms: unknown field"),
+                 qPrintable(document.loadWarnings().front()));
         UserTableModel model(&document);
         QVERIFY(model.setData(model.index(0, UserTableModel::TxPowerW), 0.5));
         QVERIFY(document.save(path).has_value());

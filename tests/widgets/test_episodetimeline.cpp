@@ -207,12 +207,17 @@ private slots:
         view.setCursorMs(600);
         const auto& facts = view.model().facts();
         const int newest = static_cast<int>(std::upper_bound(facts.begin(), facts.end(), 600.0,
-                                                             [](double ms, const LaneFacts& f) { return ms < f.releaseMs; }) - facts.begin()) - 1;
+                                                             [](double ms, const LaneFacts& f) { return ms < f.releaseMs; }) -
+                                            facts.begin()) -
+                           1;
         QVERIFY(newest > 40);
         for (int height : {300, 700, 450}) {
             view.resize(1200, height);
-            QVERIFY2(std::abs(view.lastVisibleRow() - newest) <= 1,
-                     qPrintable(QString("height %1: rows %2-%3, newest %4").arg(height).arg(view.firstVisibleRow()).arg(view.lastVisibleRow()).arg(newest)));
+            QVERIFY2(std::abs(view.lastVisibleRow() - newest) <= 1, qPrintable(QString("height %1: rows %2-%3, newest %4")
+                                                                                   .arg(height)
+                                                                                   .arg(view.firstVisibleRow())
+                                                                                   .arg(view.lastVisibleRow())
+                                                                                   .arg(newest)));
         }
     }
 
@@ -224,8 +229,9 @@ private slots:
         view.setModel(TimelineModel::fromEpisode(episode.scenario, episode.record.dispatches));
         const TimelineModel& model = view.model();
         // A task waiting in the pool at the cursor: released, not dispatched yet.
-        const auto waiting = std::find_if(model.facts().begin(), model.facts().end(),
-                                          [](const LaneFacts& facts) { return facts.releaseMs > 300 && facts.dispatchMs > facts.releaseMs + 2; });
+        const auto waiting = std::find_if(model.facts().begin(), model.facts().end(), [](const LaneFacts& facts) {
+            return facts.releaseMs > 300 && facts.dispatchMs > facts.releaseMs + 2;
+        });
         QVERIFY(waiting != model.facts().end());
         const int lane = static_cast<int>(waiting - model.facts().begin());
         const double cursor = (waiting->releaseMs + waiting->dispatchMs) / 2;
@@ -243,11 +249,16 @@ private slots:
         const QRgb pending = palette::pending().rgb();
         // Waiting so far, up to the cursor, and nothing of it after: it runs down.
         QCOMPARE(image.pixel(static_cast<int>((releaseX + cursorX) / 2), y), pending);
-        for (int x = static_cast<int>(cursorX) + 3; x < static_cast<int>(view.segmentRect({SegmentKind::Pending, lane, waiting->dispatchMs, waiting->dispatchMs}).left()) + 3; ++x)
+        for (int x = static_cast<int>(cursorX) + 3;
+             x <
+             static_cast<int>(view.segmentRect({SegmentKind::Pending, lane, waiting->dispatchMs, waiting->dispatchMs}).left()) +
+                 3;
+             ++x)
             QVERIFY2(image.pixel(x, y) != pending, qPrintable(QString("pending colour after the cursor at x = %1").arg(x)));
         // The lanes released after the cursor are not drawn at all: scrolled into view, their
         // rows are the background crossed by the cursor's line.
-        const auto unreleased = std::find_if(model.facts().begin(), model.facts().end(), [cursor](const LaneFacts& facts) { return facts.releaseMs > cursor; });
+        const auto unreleased = std::find_if(model.facts().begin(), model.facts().end(),
+                                             [cursor](const LaneFacts& facts) { return facts.releaseMs > cursor; });
         QVERIFY(unreleased != model.facts().end());
         const int next = static_cast<int>(unreleased - model.facts().begin());
         view.setFollowCursor(false);
@@ -261,7 +272,9 @@ private slots:
                          qPrintable(QString("lane %1 drawn at x = %2 before its release").arg(row).arg(x)));
         }
         // The waiting lane itself is still drawn there.
-        QCOMPARE(image.pixel(static_cast<int>((releaseX + cursorX) / 2), static_cast<int>(view.laneTop(lane) + view.laneHeight() / 2) - 4), pending);
+        QCOMPARE(image.pixel(static_cast<int>((releaseX + cursorX) / 2),
+                             static_cast<int>(view.laneTop(lane) + view.laneHeight() / 2) - 4),
+                 pending);
     }
 
     void onlinePagePlaysAndExportsTheEpisode()
@@ -279,7 +292,8 @@ private slots:
         const TimelineModel& model = view.timeline()->model();
         QVERIFY(model.isEpisode());
         QVERIFY(model.userCount() > 50);
-        QVERIFY2(view.summary()->text().startsWith(QString("%1 tasks").arg(model.userCount())), qPrintable(view.summary()->text()));
+        QVERIFY2(view.summary()->text().startsWith(QString("%1 tasks").arg(model.userCount())),
+                 qPrintable(view.summary()->text()));
         QCOMPARE(view.player()->endMs(), model.endMs());
         QVERIFY(view.timeline()->windowSpanMs() < model.endMs()); // zoomed to a few deadlines
         view.player()->stepForward();

@@ -48,7 +48,8 @@ private slots:
         QVERIFY(json.open(QIODevice::ReadOnly));
         const QByteArray text = json.readAll();
         const Scenario scenario = *readScenario(kClassroom.toStdString());
-        Expected<Plan> plan = parsePlan(std::string_view(text.constData(), static_cast<size_t>(text.size())), "plan.json", scenario);
+        Expected<Plan> plan =
+            parsePlan(std::string_view(text.constData(), static_cast<size_t>(text.size())), "plan.json", scenario);
         QVERIFY(plan.has_value());
         QVERIFY(verifyPlan(scenario, CostModel(scenario), *plan).empty());
         QVERIFY(window.exportPlan(dir.path() + "/plan.csv", "ip-ssa"));
@@ -70,7 +71,8 @@ private slots:
         QCOMPARE(window.exportCharts(dir.path() + "/dnn.pdf").value_or(QStringList()).size(), 2);
         // A chart that cannot be written says why, naming the file (before: "could not be written").
         const QString chartError = errorText(window.exportCharts(dir.path() + "/missing/dnn.png"));
-        QVERIFY2(chartError.contains(dir.path() + "/missing/dnn-split-points.png") && chartError.contains("No such file or directory"),
+        QVERIFY2(chartError.contains(dir.path() + "/missing/dnn-split-points.png") &&
+                     chartError.contains("No such file or directory"),
                  qPrintable(chartError));
         QVERIFY(window.comparison()->exportChart(dir.path() + "/chart.pdf"));
         QVERIFY(QImage(dir.path() + "/chart.png").width() > 100);
@@ -114,7 +116,8 @@ private slots:
                     break;
                 }
         const int messageWidth = bar->fontMetrics().horizontalAdvance(bar->currentMessage());
-        QVERIFY2(changedColumns > messageWidth / 2, qPrintable(QString("%1 columns changed for a message %2 px wide").arg(changedColumns).arg(messageWidth)));
+        QVERIFY2(changedColumns > messageWidth / 2,
+                 qPrintable(QString("%1 columns changed for a message %2 px wide").arg(changedColumns).arg(messageWidth)));
         bar->clearMessage();
         QVERIFY(status->isVisible());
     }
@@ -125,12 +128,16 @@ private slots:
         const Plan plan = *makePlan(scenario, CostModel(scenario), Algorithm::Og);
         QTemporaryDir dir;
         int calls = 0;
-        QCOMPARE(exportTimelineFrames(TimelineModel(scenario, plan), dir.path(), 5, QSize(640, 360), [&](int, int) { return ++calls > 0; }), 5);
+        QCOMPARE(exportTimelineFrames(TimelineModel(scenario, plan), dir.path(), 5, QSize(640, 360),
+                                      [&](int, int) { return ++calls > 0; }),
+                 5);
         QCOMPARE(calls, 5);
         QImage first(dir.path() + "/frame-0001.png"), last(dir.path() + "/frame-0005.png");
         QCOMPARE(first.size(), QSize(640, 360));
         QVERIFY(first != last); // the cursor and the meters moved
-        QCOMPARE(exportTimelineFrames(TimelineModel(scenario, plan), dir.path(), 5, QSize(640, 360), [](int done, int) { return done < 2; }), 2);
+        QCOMPARE(exportTimelineFrames(TimelineModel(scenario, plan), dir.path(), 5, QSize(640, 360),
+                                      [](int done, int) { return done < 2; }),
+                 2);
         // The incremental exporter, with cancel.
         QTemporaryDir other;
         FrameExporter exporter(timelineAnimation(TimelineModel(scenario, plan)), other.path(), 4, QSize(320, 200));
@@ -139,7 +146,8 @@ private slots:
         QVERIFY(finished.wait(10000));
         QCOMPARE(finished.front().front().toInt(), 4);
         QVERIFY(QFile::exists(other.path() + "/frame-0004.png"));
-        FrameExporter gif(timelineAnimation(TimelineModel(scenario, plan)), other.path() + "/plan.gif", 6, QSize(320, 200), nullptr, 12);
+        FrameExporter gif(timelineAnimation(TimelineModel(scenario, plan)), other.path() + "/plan.gif", 6, QSize(320, 200),
+                          nullptr, 12);
         QSignalSpy gifDone(&gif, &FrameExporter::finished);
         gif.start();
         QVERIFY(gifDone.wait(10000));
@@ -172,7 +180,9 @@ private slots:
             QCOMPARE(read.size(), QSize(160, 120));
             for (int y = 0; y < 120; y += 7)
                 for (int x = 0; x < 160; x += 5)
-                    QCOMPARE(read.pixel(x, y), GifWriter::paletteColour(GifWriter::paletteIndex(frames[static_cast<size_t>(k)].pixel(x, y))) | 0xff000000u);
+                    QCOMPARE(read.pixel(x, y),
+                             GifWriter::paletteColour(GifWriter::paletteIndex(frames[static_cast<size_t>(k)].pixel(x, y))) |
+                                 0xff000000u);
         }
     }
 
@@ -272,8 +282,9 @@ private slots:
         QCOMPARE(QColor(read.pixel(meter)), palette::localOnly());
         QCOMPARE(QColor(read.pixel(lastLane)), palette::uploading());
         QCOMPARE(QColor(read.pixel(gpu)), QColor(frame.pixel(gpu)));
-        for (const QColor& colour : {palette::localComputing(), palette::uploading(), palette::waiting(), palette::edgeComputing(),
-                                     palette::gpuBatch(), palette::localOnly(), palette::deadline(), palette::late(), palette::linked()})
+        for (const QColor& colour :
+             {palette::localComputing(), palette::uploading(), palette::waiting(), palette::edgeComputing(), palette::gpuBatch(),
+              palette::localOnly(), palette::deadline(), palette::late(), palette::linked()})
             QCOMPARE(QColor(GifWriter::paletteColour(GifWriter::paletteIndex(colour.rgb()))), colour);
         // A grey off the palette stays grey (the old cube made it pink).
         const QRgb grey = GifWriter::paletteColour(GifWriter::paletteIndex(qRgb(150, 150, 150)));

@@ -75,7 +75,8 @@ private slots:
         // The model is imported into the open scenario, on the DNN page; it is not opened as a
         // scenario, and nothing changes until a profile is chosen.
         QVERIFY(window.dnnView()->isVisible());
-        QVERIFY2(window.dnnView()->importDialog()->text().startsWith("vgg16"), qPrintable(window.dnnView()->importDialog()->text()));
+        QVERIFY2(window.dnnView()->importDialog()->text().startsWith("vgg16"),
+                 qPrintable(window.dnnView()->importDialog()->text()));
         QVERIFY(window.document()->scenario() == before);
         QVERIFY(!window.isWindowModified());
         window.dnnView()->importDialog()->close();
@@ -232,7 +233,8 @@ private slots:
         timer.start();
         const std::clock_t cpuAtEsc = std::clock();
         const QList<QAction*> actions = window.findChildren<QAction*>();
-        const auto escape = std::find_if(actions.begin(), actions.end(), [](QAction* action) { return action->shortcut() == QKeySequence(Qt::Key_Escape); });
+        const auto escape = std::find_if(actions.begin(), actions.end(),
+                                         [](QAction* action) { return action->shortcut() == QKeySequence(Qt::Key_Escape); });
         QVERIFY(escape != actions.end());
         (*escape)->trigger(); // Esc
         QVERIFY(cancelled.wait(5000));
@@ -247,7 +249,10 @@ private slots:
         QVERIFY(exact && exact->plan && exact->plan->feasible);
         QCOMPARE(exact->plan->searchEnd, std::string(searchEndName(SearchEnd::Cancelled)));
         QVERIFY(!exact->plan->provenOptimal);
-        const QString outcome = window.comparison()->table()->item(rowOf(window.comparison()->table(), Algorithm::Exact), ComparisonView::SearchColumn)->text();
+        const QString outcome = window.comparison()
+                                    ->table()
+                                    ->item(rowOf(window.comparison()->table(), Algorithm::Exact), ComparisonView::SearchColumn)
+                                    ->text();
         QVERIFY2(outcome.startsWith("cancelled at ") && outcome.endsWith(", not proven"), qPrintable(outcome));
         QVERIFY(window.runner()->result(Algorithm::Best)->plan->feasible);
         QVERIFY(window.findChild<QLabel*>("status")->text().contains("cancelled"));
@@ -333,7 +338,8 @@ private slots:
         QVERIFY(!window.userModel()->isMarkedInfeasible(1));
         QVERIFY(window.userModel()->index(2, 0).data(Qt::BackgroundRole).value<QColor>().isValid());
         const QString tip = window.userModel()->index(2, 0).data(Qt::ToolTipRole).toString();
-        QVERIFY2(tip.contains("Deadline: 0.5 ms") && tip.contains("All on the phone") && tip.contains("Fastest offloading"), qPrintable(tip));
+        QVERIFY2(tip.contains("Deadline: 0.5 ms") && tip.contains("All on the phone") && tip.contains("Fastest offloading"),
+                 qPrintable(tip));
         const QString status = window.findChild<QLabel*>("status")->text();
         QVERIFY2(status.contains(id + " needs at least") && status.contains("deadline 0.5 ms"), qPrintable(status));
         QVERIFY(!window.banner(1)->isHidden());
@@ -378,7 +384,7 @@ private slots:
         QVERIFY(naturalLess("phone-10", "phone-100"));
         QVERIFY(naturalLess("Phone-2", "phone-3") && naturalLess("a", "B") && naturalLess("phone-1", "phone-1a"));
         QVERIFY(naturalLess("phone-01", "phone-1") != naturalLess("phone-1", "phone-01")); // a total order
-        QVERIFY(naturalLess("x-99999999999999999999", "x-100000000000000000000")); // beyond 64-bit integers
+        QVERIFY(naturalLess("x-99999999999999999999", "x-100000000000000000000"));         // beyond 64-bit integers
         MainWindow window;
         QVERIFY(window.openFile(QStringLiteral(COINFER_EXAMPLES "/campus.json"), true));
         auto* table = window.findChild<QTableView*>();
@@ -411,7 +417,9 @@ private slots:
         QVERIFY2(actions.first()->text().startsWith("classroom-split \u2014 "), qPrintable(actions.first()->text()));
         for (const QString& file : files) {
             const QString name = QFileInfo(file).completeBaseName();
-            const bool offered = std::any_of(actions.begin(), actions.end(), [&](QAction* a) { return a->text().startsWith(name + " \u2014 ") && a->isEnabled(); });
+            const bool offered = std::any_of(actions.begin(), actions.end(), [&](QAction* a) {
+                return a->text().startsWith(name + " \u2014 ") && a->isEnabled();
+            });
             QVERIFY2(offered, qPrintable(file));
             QVERIFY2(window.openExample(file), qPrintable(file));
             const Expected<Scenario> expected = readScenario(folder.filePath(file).toStdString());
@@ -433,15 +441,18 @@ private slots:
         window.findChild<QComboBox*>("compareChoice")->setCurrentText("og");
         // The layout settles over a few events: wait for both timelines to be laid out.
         const auto laidOut = [&window] {
-            return window.planView()->timeline()->lastVisibleRow() == 7 && window.planView()->comparisonTimeline()->lastVisibleRow() == 7;
+            return window.planView()->timeline()->lastVisibleRow() == 7 &&
+                   window.planView()->comparisonTimeline()->lastVisibleRow() == 7;
         };
         QTRY_VERIFY_WITH_TIMEOUT(laidOut(), 20000);
         for (TimelineView* timeline : {window.planView()->timeline(), window.planView()->comparisonTimeline()}) {
             QVERIFY(timeline->isVisible());
             QCOMPARE(timeline->firstVisibleRow(), 0);
             QVERIFY2(timeline->lastVisibleRow() == 7 && timeline->laneTop(7) + timeline->laneHeight() <= timeline->height(),
-                     qPrintable(QString("rows to %1, lane 8 ends at %2 of %3 px").arg(timeline->lastVisibleRow())
-                                    .arg(timeline->laneTop(7) + timeline->laneHeight()).arg(timeline->height())));
+                     qPrintable(QString("rows to %1, lane 8 ends at %2 of %3 px")
+                                    .arg(timeline->lastVisibleRow())
+                                    .arg(timeline->laneTop(7) + timeline->laneHeight())
+                                    .arg(timeline->height())));
         }
     }
 
@@ -589,13 +600,15 @@ private slots:
         QVERIFY(!window.onlineView()->hasOnlineBlock());
         QVERIFY(!window.onlineView()->runButton()->isEnabled());
         QVERIFY(!window.onlineView()->trainButton()->isEnabled());
-        QVERIFY(window.onlineView()->episodeChart()->isHidden() || !window.onlineView()->episodeChart()->isVisibleTo(window.onlineView()));
+        QVERIFY(window.onlineView()->episodeChart()->isHidden() ||
+                !window.onlineView()->episodeChart()->isVisibleTo(window.onlineView()));
         QVERIFY(window.onlineView()->summary()->text().contains("no \"online\" block"));
         QVERIFY(window.openFile(QStringLiteral(COINFER_EXAMPLES "/online.json"), true));
         QVERIFY(window.onlineView()->runButton()->isEnabled());
         QVERIFY(window.onlineView()->trainButton()->isEnabled());
         // Before any episode: one sentence that says what to do.
-        QVERIFY2(window.onlineView()->summary()->text().startsWith("No episode yet: "), qPrintable(window.onlineView()->summary()->text()));
+        QVERIFY2(window.onlineView()->summary()->text().startsWith("No episode yet: "),
+                 qPrintable(window.onlineView()->summary()->text()));
     }
 
     /// Deleting every user, then Add user, gives one user; the status bar says there are none meanwhile.
@@ -613,7 +626,8 @@ private slots:
         QVERIFY(window.comparison()->isHidden());
         QVERIFY(window.planView()->isHidden());
         const QList<QAction*> actions = window.findChildren<QAction*>();
-        const auto add = std::find_if(actions.begin(), actions.end(), [](QAction* action) { return action->shortcut() == QKeySequence("Ctrl+Shift+N"); });
+        const auto add = std::find_if(actions.begin(), actions.end(),
+                                      [](QAction* action) { return action->shortcut() == QKeySequence("Ctrl+Shift+N"); });
         QVERIFY(add != actions.end());
         (*add)->trigger();
         QCOMPARE(window.userModel()->rowCount(), 1);
@@ -648,7 +662,8 @@ private slots:
         for (const AlgorithmResult& result : window.runner()->results())
             planningMs += result.elapsedMs;
         qInfo("500 users: reset and repaint %lld ms (%.0f ms of CPU), one edit on the GUI thread %lld ms (%.0f ms of CPU), "
-              "planning in the background %.1f ms", openMs, openCpuMs, editMs, editCpuMs, planningMs);
+              "planning in the background %.1f ms",
+              openMs, openCpuMs, editMs, editCpuMs, planningMs);
         QVERIFY2(editCpuMs < 1000, qPrintable(QString::number(editCpuMs)));
     }
 };

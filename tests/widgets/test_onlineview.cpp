@@ -54,7 +54,10 @@ QString expectedEpisodeSummary(const Scenario& scenario, int planned, int traine
         return QString::fromStdString(policy.error().message);
     const OnlineResult result = runEpisode(scenario, OnlinePlanner::Og, makeArrivalTrace(scenario, scenario.online.seed),
                                            ddpgDispatchPolicy(policy->actor));
-    return QString("%1 tasks, %2 dispatches: %3 mJ per task").arg(result.tasks).arg(result.dispatches).arg(result.energyPerTaskMj(), 0, 'f', 3);
+    return QString("%1 tasks, %2 dispatches: %3 mJ per task")
+        .arg(result.tasks)
+        .arg(result.dispatches)
+        .arg(result.energyPerTaskMj(), 0, 'f', 3);
 }
 
 } // namespace

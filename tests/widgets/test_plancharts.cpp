@@ -43,7 +43,8 @@ Plan syntheticPlan(const Scenario& scenario)
         UserOutcome outcome;
         outcome.partition = static_cast<int>(m) % (n + 1);
         const auto& local = scenario.users[m].localEnergyMj;
-        outcome.energyMj = std::accumulate(local.begin(), local.begin() + outcome.partition, 0.0) + (outcome.partition < n ? 1.0 : 0.0);
+        outcome.energyMj =
+            std::accumulate(local.begin(), local.begin() + outcome.partition, 0.0) + (outcome.partition < n ? 1.0 : 0.0);
         plan.totalEnergyMj += outcome.energyMj;
         plan.localEnergyMj += std::accumulate(local.begin(), local.end(), 0.0);
         plan.users.push_back(outcome);
@@ -91,7 +92,8 @@ private slots:
         QVERIFY(std::fabs(planMj - plan.totalEnergyMj) < 1e-6 * plan.totalEnergyMj);
 
         std::vector<int> deadlineClass, deviceClass;
-        for (const auto& classes : {energyByDeadline(scenario, energies, deadlineClass), energyByDeviceClass(scenario, energies, deviceClass)}) {
+        for (const auto& classes :
+             {energyByDeadline(scenario, energies, deadlineClass), energyByDeviceClass(scenario, energies, deviceClass)}) {
             double classPlanMj = 0, classLocalMj = 0;
             int users = 0;
             for (const EnergyClass& group : classes) {
@@ -127,7 +129,8 @@ private slots:
             const int user = ranking.userAtRank[rank];
             QCOMPARE(ranking.rankOfUser[static_cast<size_t>(user)], static_cast<int>(rank));
             const auto& local = scenario.users[static_cast<size_t>(user)].localEnergyMj;
-            const double saving = std::accumulate(local.begin(), local.end(), 0.0) - plan.users[static_cast<size_t>(user)].energyMj;
+            const double saving =
+                std::accumulate(local.begin(), local.end(), 0.0) - plan.users[static_cast<size_t>(user)].energyMj;
             QVERIFY(std::fabs(ranking.savingMj[rank] - saving) < 1e-9);
             if (rank > 0)
                 QVERIFY(ranking.savingMj[rank - 1] <= ranking.savingMj[rank]);
@@ -139,7 +142,8 @@ private slots:
         // Many distinct deadlines: at most eight bands, in increasing deadline, none empty.
         const Scenario scenario = makeRandomScenario(7, {.users = 300, .subtasks = 4, .deadlineSpread = 1.5});
         std::vector<int> classOf;
-        const std::vector<EnergyClass> bands = energyByDeadline(scenario, userEnergies(scenario, syntheticPlan(scenario)), classOf);
+        const std::vector<EnergyClass> bands =
+            energyByDeadline(scenario, userEnergies(scenario, syntheticPlan(scenario)), classOf);
         QVERIFY(bands.size() >= 2 && bands.size() <= 8);
         for (const EnergyClass& band : bands)
             QVERIFY(band.users > 0);
@@ -181,7 +185,8 @@ private slots:
         const QVector<double> starts = charts.chart(PlanCharts::View::GpuUtilisation)->line(0).x;
         QVERIFY(!starts.isEmpty());
         const double margin = 0.015 * (upperMs - lowerMs);
-        QVERIFY2(lowerMs + margin <= *std::min_element(starts.begin(), starts.end()) && *std::max_element(starts.begin(), starts.end()) <= upperMs - margin,
+        QVERIFY2(lowerMs + margin <= *std::min_element(starts.begin(), starts.end()) &&
+                     *std::max_element(starts.begin(), starts.end()) <= upperMs - margin,
                  qPrintable(QString("axis %1..%2 ms").arg(lowerMs).arg(upperMs)));
     }
 
@@ -295,8 +300,8 @@ private slots:
         }
         std::sort(timesMs.begin(), timesMs.end());
         std::sort(cpuMs.begin(), cpuMs.end());
-        qInfo("showPlan + selectUser at 10,000 users: median %.1f ms wall (runs %.1f, %.1f, %.1f), %.1f ms CPU", timesMs[1], timesMs[0],
-              timesMs[1], timesMs[2], cpuMs[1]);
+        qInfo("showPlan + selectUser at 10,000 users: median %.1f ms wall (runs %.1f, %.1f, %.1f), %.1f ms CPU", timesMs[1],
+              timesMs[0], timesMs[1], timesMs[2], cpuMs[1]);
         QVERIFY2(cpuMs[1] < 50, qPrintable(QString("%1 ms").arg(cpuMs[1])));
     }
 };

@@ -100,11 +100,13 @@ private slots:
         QCOMPARE(first->model().algorithm(), QString::fromStdString(og.algorithm));
         QCOMPARE(second->model().algorithm(), QString::fromStdString(ipssa.algorithm));
         // The compare pane opens at a readable height, not one lane tall.
-        QVERIFY2(second->height() >= second->lanesTop() + 4 * second->laneHeight(), qPrintable(QString::number(second->height())));
+        QVERIFY2(second->height() >= second->lanesTop() + 4 * second->laneHeight(),
+                 qPrintable(QString::number(second->height())));
         // The same time is at the same x in both (one axis, in line).
         const double t = std::max(first->model().endMs(), second->model().endMs()) * 0.6;
         const TimelineSegment probe{SegmentKind::Local, 0, t, t};
-        QCOMPARE(first->mapTo(&view, first->segmentRect(probe).topLeft()).x(), second->mapTo(&view, second->segmentRect(probe).topLeft()).x());
+        QCOMPARE(first->mapTo(&view, first->segmentRect(probe).topLeft()).x(),
+                 second->mapTo(&view, second->segmentRect(probe).topLeft()).x());
         // Zooming or panning one moves the other.
         first->zoom(4, t);
         QCOMPARE(second->windowStartMs(), first->windowStartMs());
@@ -133,8 +135,8 @@ private slots:
         order->setCurrentIndex(1); // by deadline
         QCOMPARE(view.timeline()->laneOrder(), LaneOrder::Deadline);
         for (int row = 1; row < view.timeline()->rowCount(); ++row)
-            QVERIFY(og.users[static_cast<size_t>(view.timeline()->userAtRow(row - 1))].deadlineMs
-                    <= og.users[static_cast<size_t>(view.timeline()->userAtRow(row))].deadlineMs);
+            QVERIFY(og.users[static_cast<size_t>(view.timeline()->userAtRow(row - 1))].deadlineMs <=
+                    og.users[static_cast<size_t>(view.timeline()->userAtRow(row))].deadlineMs);
     }
 
     /// The plan page's player row: its words, speeds against the plan's length, the lane

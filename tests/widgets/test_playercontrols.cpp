@@ -47,8 +47,7 @@ struct Rig {
     TimelineView* second;
     PlayerControls* controls;
 
-    explicit Rig(const PlayerControlsOptions& options)
-        : first(new TimelineView(&window)), second(new TimelineView(&window))
+    explicit Rig(const PlayerControlsOptions& options) : first(new TimelineView(&window)), second(new TimelineView(&window))
     {
         const Scenario scenario = *readScenario(kClassroom.toStdString());
         const TimelineModel model(scenario, *makePlan(scenario, CostModel(scenario), Algorithm::Og));
@@ -161,7 +160,8 @@ private slots:
         QFETCH(QString, factor);
         QFETCH(bool, realTime);
         PlayerControlsOptions options = planOptions();
-        options.speedBase = realTime ? PlayerControlsOptions::SpeedBase::RealTime : PlayerControlsOptions::SpeedBase::TenSecondsPerTimeline;
+        options.speedBase =
+            realTime ? PlayerControlsOptions::SpeedBase::RealTime : PlayerControlsOptions::SpeedBase::TenSecondsPerTimeline;
         Rig rig(options);
         rig.controls->speedChooser()->setCurrentText(factor);
         const double expected = (realTime ? 1000.0 : rig.player.endMs() / 10.0) * factor.chopped(1).toDouble();

@@ -109,7 +109,8 @@ private slots:
         const Plan& grouped = walkthrough.step(3).plan;
         const bool same = walkthrough.step(3).changed.empty() && std::fabs(grouped.totalEnergyMj - batched.totalEnergyMj) < 1e-9;
         QVERIFY(same); // the case the walkthrough was found on
-        QVERIFY2(walkthrough.step(3).explanation.startsWith("Here grouping by deadline changes nothing"), qPrintable(walkthrough.step(3).explanation));
+        QVERIFY2(walkthrough.step(3).explanation.startsWith("Here grouping by deadline changes nothing"),
+                 qPrintable(walkthrough.step(3).explanation));
         QVERIFY(!walkthrough.step(3).explanation.contains("gives each group its own round"));
         // The classroom, where grouping pays, keeps the sentence about rounds.
         const Walkthrough classroom(*readScenario(kClassroom.toStdString()));
@@ -128,9 +129,10 @@ private slots:
         QVERIFY(saturation.saturated); // the case the walkthrough was found on
         const Walkthrough walkthrough(scenario);
         for (int step : {2, 3})
-            QVERIFY2(walkthrough.step(step).explanation.contains("The GPU is saturated: no plan can save more than "
-                                                                 + QString::fromStdString(formatSavingCap(saturation.maxSavingPercent))),
-                     qPrintable(walkthrough.step(step).explanation));
+            QVERIFY2(
+                walkthrough.step(step).explanation.contains("The GPU is saturated: no plan can save more than " +
+                                                            QString::fromStdString(formatSavingCap(saturation.maxSavingPercent))),
+                qPrintable(walkthrough.step(step).explanation));
         QVERIFY(!walkthrough.step(1).explanation.contains("saturated"));
         // Nobody offloads there: step 3 does not claim they share a deadline.
         if (walkthrough.step(3).plan.batches.empty())
@@ -169,7 +171,9 @@ private slots:
             QCOMPARE(timeline.model().lateCount(), late);
             const QString text = presentation.explanationText();
             if (late == 0) // said once, by the step or by the window
-                QVERIFY2(text.count("Every user meets its deadline", Qt::CaseInsensitive) + text.count("every deadline is met") == 1, qPrintable(text));
+                QVERIFY2(text.count("Every user meets its deadline", Qt::CaseInsensitive) + text.count("every deadline is met") ==
+                             1,
+                         qPrintable(text));
             else
                 QVERIFY2(text.contains(QString::number(late) + " of"), qPrintable(text));
             QTest::keyClick(&presentation, Qt::Key_Right);

@@ -97,7 +97,10 @@ private slots:
         PlanCharts charts;
         charts.resize(1000, 320);
         charts.showPlan(scenario, *results.back().plan);
-        ReportContents contents{.recommendation = comparison.summary()->text(), .table = comparison.table(), .charts = {comparison.chart()}, .timelineOverview = {}};
+        ReportContents contents{.recommendation = comparison.summary()->text(),
+                                .table = comparison.table(),
+                                .charts = {comparison.chart()},
+                                .timelineOverview = {}};
         for (const ChartView* chart : charts.reportCharts())
             contents.charts.push_back(chart);
         // Per-user bars only while they stay apart; the aggregates past the limit.
@@ -106,7 +109,8 @@ private slots:
         contents.timelineOverview = stripOf(users);
 
         QTemporaryDir temporary;
-        const QString folder = qEnvironmentVariableIsSet("COINFER_REPORT_DIR") ? qEnvironmentVariable("COINFER_REPORT_DIR") : temporary.path();
+        const QString folder =
+            qEnvironmentVariableIsSet("COINFER_REPORT_DIR") ? qEnvironmentVariable("COINFER_REPORT_DIR") : temporary.path();
         const QString path = QDir(folder).filePath(QStringLiteral("report-%1.pdf").arg(users));
         QElapsedTimer timer;
         timer.start();
@@ -128,10 +132,18 @@ private slots:
             QSKIP("pdftotext and pdfimages (Debian's poppler-utils) are not installed");
         const Scenario scenario = *readScenario(kClassroom.toStdString());
         QTableWidget table(2, 8);
-        table.setHorizontalHeaderLabels({"Algorithm", "Energy\n(mJ)", "Saving\n(%)", "Batches", "Feasible", "Lower\nbound (mJ)", "Gap to\nbound", "Search"});
-        const QStringList best = {"best (recommended)", "55790.030", "11.39", "20", "yes", "55387.419", "0.73 %",
+        table.setHorizontalHeaderLabels(
+            {"Algorithm", "Energy\n(mJ)", "Saving\n(%)", "Batches", "Feasible", "Lower\nbound (mJ)", "Gap to\nbound", "Search"});
+        const QStringList best = {"best (recommended)",
+                                  "55790.030",
+                                  "11.39",
+                                  "20",
+                                  "yes",
+                                  "55387.419",
+                                  "0.73 %",
                                   "budget spent in 0.7 s, not proven; the bound leaves 0.73 % and a longer search may close it"};
-        const QStringList exact = {"exact", "55790.030", "11.39", "20", "yes", "55387.419", "0.73 %", "stopped at 1.5 s, not proven"};
+        const QStringList exact = {"exact", "55790.030", "11.39",  "20",
+                                   "yes",   "55387.419", "0.73 %", "stopped at 1.5 s, not proven"};
         for (int c = 0; c < 8; ++c) {
             table.setItem(0, c, new QTableWidgetItem(best[c]));
             table.setItem(1, c, new QTableWidgetItem(exact[c]));
@@ -141,7 +153,9 @@ private slots:
         QTemporaryDir dir;
         const QString path = dir.filePath("report.pdf");
         QString error;
-        QVERIFY2(writeReport(path, scenario, {.recommendation = "Recommended: best", .table = &table, .charts = {}, .timelineOverview = overview}, &error),
+        QVERIFY2(writeReport(path, scenario,
+                             {.recommendation = "Recommended: best", .table = &table, .charts = {}, .timelineOverview = overview},
+                             &error),
                  qPrintable(error));
         QProcess text;
         text.start("pdftotext", {"-layout", path, "-"});
@@ -165,7 +179,8 @@ private slots:
         QPdfWriter page(dir.filePath("measure.pdf"));
         page.setPageSize(QPageSize(QPageSize::A4));
         page.setResolution(150);
-        QVERIFY2(widest >= 0.9 * page.width(), qPrintable(QString("widest image %1 px of a %2 px page").arg(widest).arg(page.width())));
+        QVERIFY2(widest >= 0.9 * page.width(),
+                 qPrintable(QString("widest image %1 px of a %2 px page").arg(widest).arg(page.width())));
     }
 };
 

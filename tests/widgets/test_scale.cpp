@@ -98,7 +98,8 @@ class TestScale : public QObject {
         m_gaps.append({name, gap});
         m_worstCpuMs = std::max(m_worstCpuMs, m_monitor.longestGapCpuMs());
         qInfo("%d users, %-26s largest GUI-thread gap %5lld ms, its CPU %5.1f ms (the call itself %lld ms, step %lld ms)%s",
-              scaleUsers(), qPrintable(name), gap, m_monitor.longestGapCpuMs(), actionMs, clock.elapsed(), ok ? "" : " TIMED OUT");
+              scaleUsers(), qPrintable(name), gap, m_monitor.longestGapCpuMs(), actionMs, clock.elapsed(),
+              ok ? "" : " TIMED OUT");
         return ok;
     }
 
@@ -116,7 +117,8 @@ private slots:
         QSignalSpy changed(window.runner(), &PlanRunner::resultsChanged);
 
         QSignalSpy opened(&window, &MainWindow::fileOpened);
-        QVERIFY(step("open", [&] { window.openFileInBackground(path); }, [&] { return !opened.isEmpty(); }));
+        QVERIFY(step(
+            "open", [&] { window.openFileInBackground(path); }, [&] { return !opened.isEmpty(); }));
         QCOMPARE(window.document()->scenario().userCount(), users);
         // Planning: the heuristics' results are the step (all of them, not only the first results
         // to arrive); the exact searches are stopped after.
@@ -130,33 +132,51 @@ private slots:
             }
             return true;
         };
-        QVERIFY(step("plan (heuristics)", [&] { changed.clear(); window.planNow(); }, heuristicsArrived, 300000));
+        QVERIFY(step(
+            "plan (heuristics)",
+            [&] {
+                changed.clear();
+                window.planNow();
+            },
+            heuristicsArrived, 300000));
         reportHeuristicTimes(*window.runner(), users);
         window.runner()->cancel();
         QTest::qWait(200);
         for (int page : {0, 1, 2, 3, 0})
-            QVERIFY(step(QString("show page %1").arg(page), [&] { window.showPage(page); }, [] { return true; }));
+            QVERIFY(step(
+                QString("show page %1").arg(page), [&] { window.showPage(page); }, [] { return true; }));
         // Where selecting a user's time goes: the timeline and the charts apart, then the whole.
         window.showPage(1);
         QTest::qWait(100);
-        QVERIFY(step("timeline selects a user", [&] { window.planView()->timeline()->selectUser(users / 4); }, [] { return true; }));
-        QVERIFY(step("charts select a user", [&] { window.planView()->charts()->selectUser(users / 4); }, [] { return true; }));
-        QVERIFY(step("select a user", [&] { window.selectUser(users / 2); }, [] { return true; }));
-        QVERIFY(step("edit a deadline", [&] {
-            UserTableModel* model = window.userModel();
-            model->setData(model->index(users / 3, UserTableModel::DeadlineMs), 321.0);
-        }, [&] { return window.resultsAreStale(); }));
-        QVERIFY(step("bulk deadline edit", [&] {
-            QList<int> rows;
-            for (int row = 0; row < users; row += 2)
-                rows << row;
-            window.userModel()->setColumnForRows(rows, UserTableModel::DeadlineMs, 250.0);
-        }, [&] { return window.document()->scenario().users.front().deadlineMs == 250.0; })); // on a worker from 5,000 users
-        QVERIFY(step("undo", [&] { window.document()->undoStack()->undo(); }, [] { return true; }));
+        QVERIFY(step(
+            "timeline selects a user", [&] { window.planView()->timeline()->selectUser(users / 4); }, [] { return true; }));
+        QVERIFY(step(
+            "charts select a user", [&] { window.planView()->charts()->selectUser(users / 4); }, [] { return true; }));
+        QVERIFY(step(
+            "select a user", [&] { window.selectUser(users / 2); }, [] { return true; }));
+        QVERIFY(step(
+            "edit a deadline",
+            [&] {
+                UserTableModel* model = window.userModel();
+                model->setData(model->index(users / 3, UserTableModel::DeadlineMs), 321.0);
+            },
+            [&] { return window.resultsAreStale(); }));
+        QVERIFY(step(
+            "bulk deadline edit",
+            [&] {
+                QList<int> rows;
+                for (int row = 0; row < users; row += 2)
+                    rows << row;
+                window.userModel()->setColumnForRows(rows, UserTableModel::DeadlineMs, 250.0);
+            },
+            [&] { return window.document()->scenario().users.front().deadlineMs == 250.0; })); // on a worker from 5,000 users
+        QVERIFY(step(
+            "undo", [&] { window.document()->undoStack()->undo(); }, [] { return true; }));
         window.runner()->cancel();
         const PopulationSpec spec = morePhones(window.document()->scenario());
         QSignalSpy generated(&window, &MainWindow::usersGenerated);
-        QVERIFY(step("generate 1000 users", [&] { window.generateInBackground(spec); }, [&] { return !generated.isEmpty(); }));
+        QVERIFY(step(
+            "generate 1000 users", [&] { window.generateInBackground(spec); }, [&] { return !generated.isEmpty(); }));
         QCOMPARE(window.document()->scenario().userCount(), users + 1000);
         window.runner()->cancel();
         QTest::qWait(200);

@@ -47,7 +47,8 @@ private slots:
         QTest::addColumn<QString>("scenario");
         QTest::addColumn<int>("presentationStep"); // -1: the main window
         for (const QString& page : mainPageNames())
-            QTest::newRow(qPrintable(page)) << page << QString(page == "online" ? COINFER_EXAMPLES "/online.json" : kClassroom) << -1;
+            QTest::newRow(qPrintable(page)) << page << QString(page == "online" ? COINFER_EXAMPLES "/online.json" : kClassroom)
+                                            << -1;
         QTest::newRow("presentation") << "comparison" << kClassroom << 1;
     }
 

@@ -279,11 +279,13 @@ private slots:
         for (int row = 0; row < view.rowCount(); ++row) {
             seen.push_back(view.userAtRow(row));
             if (row > 0)
-                QVERIFY(plan.users[static_cast<size_t>(view.userAtRow(row - 1))].deadlineMs <= plan.users[static_cast<size_t>(view.userAtRow(row))].deadlineMs);
+                QVERIFY(plan.users[static_cast<size_t>(view.userAtRow(row - 1))].deadlineMs <=
+                        plan.users[static_cast<size_t>(view.userAtRow(row))].deadlineMs);
         }
         std::sort(seen.begin(), seen.end());
         QCOMPARE(std::unique(seen.begin(), seen.end()) - seen.begin(), 250L);
-        QVERIFY(plan.users[static_cast<size_t>(view.userAtRow(0))].deadlineMs < plan.users[static_cast<size_t>(view.userAtRow(249))].deadlineMs);
+        QVERIFY(plan.users[static_cast<size_t>(view.userAtRow(0))].deadlineMs <
+                plan.users[static_cast<size_t>(view.userAtRow(249))].deadlineMs);
         // Grouped by round: a header above each group, and every user under its group's header.
         view.setLaneOrder(LaneOrder::Group);
         QCOMPARE(view.rowCount(), 250 + 3); // groups 0, 1 and 2
@@ -403,7 +405,7 @@ private slots:
         view.setCursorMs(end * 0.8);
         QVERIFY(view.windowStartMs() <= end * 0.8 && end * 0.8 <= view.windowStartMs() + view.windowSpanMs());
         QVERIFY(std::fabs(view.windowSpanMs() - end / 10) < 1e-9); // the zoom is kept
-        view.setCursorMs(0); // rewinding brings the window back
+        view.setCursorMs(0);                                       // rewinding brings the window back
         QCOMPARE(view.windowStartMs(), 0.0);
         view.setFollowCursor(false);
         view.setCursorMs(end * 0.8);
@@ -461,7 +463,8 @@ private slots:
         QMouseEvent move(QEvent::MouseMove, over, view.mapToGlobal(over), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
         QApplication::sendEvent(&view, &move);
         QCOMPARE(view.linkedBatch(), batch.batch);
-        QVERIFY(view.describeAt(over).contains(QString("batch of %1").arg(plan.batches[static_cast<size_t>(batch.batch)].users.size())));
+        QVERIFY(view.describeAt(over).contains(
+            QString("batch of %1").arg(plan.batches[static_cast<size_t>(batch.batch)].users.size())));
         QImage image(view.size(), QImage::Format_RGB32);
         view.render(&image);
         int linkedMembers = 0;
@@ -473,8 +476,9 @@ private slots:
             }
         QCOMPARE(linkedMembers, static_cast<int>(plan.batches[static_cast<size_t>(batch.batch)].users.size()));
         // Clicking a user's share of a batch links that batch.
-        const TimelineSegment member = *std::find_if(view.model().segments().begin(), view.model().segments().end(),
-                                                     [&](const TimelineSegment& s) { return s.kind == SegmentKind::Edge && s.batch != batch.batch; });
+        const TimelineSegment member =
+            *std::find_if(view.model().segments().begin(), view.model().segments().end(),
+                          [&](const TimelineSegment& s) { return s.kind == SegmentKind::Edge && s.batch != batch.batch; });
         QMouseEvent leave(QEvent::Leave, QPointF(), QPointF(), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
         QApplication::sendEvent(&view, &leave);
         QTest::mouseClick(&view, Qt::LeftButton, Qt::NoModifier, view.segmentRect(member).center().toPoint());
@@ -515,7 +519,8 @@ private slots:
         const double scrolledMs = medianFrameMs(false), scrolledCpuMs = medianFrameMs(true);
         view.setFitLanesToHeight(true); // every lane at once, as the GIF export draws them
         const double allLanesMs = medianFrameMs(false), allLanesCpuMs = medianFrameMs(true);
-        qInfo("10,000 users, wall (CPU) ms: model %.1f (%.1f), setModel %.1f (%.1f), frame %.2f (%.2f) scrolled, %.2f (%.2f) all lanes fitted",
+        qInfo("10,000 users, wall (CPU) ms: model %.1f (%.1f), setModel %.1f (%.1f), frame %.2f (%.2f) scrolled, %.2f (%.2f) all "
+              "lanes fitted",
               buildMs, buildCpuMs, setModelMs, setModelCpuMs, scrolledMs, scrolledCpuMs, allLanesMs, allLanesCpuMs);
         QVERIFY(buildCpuMs + setModelCpuMs < 50);
         QVERIFY(scrolledCpuMs < 16);
@@ -535,7 +540,8 @@ private slots:
         const double before = view.segmentRect(batch).width();
         view.zoom(2.0, batch.startMs);
         QVERIFY(std::fabs(view.segmentRect(batch).width() - 2 * before) < 1e-6);
-        QVERIFY(std::fabs(view.segmentRect(batch).left() - view.segmentRect({SegmentKind::Local, 0, batch.startMs, batch.startMs}).left()) < 1e-6);
+        QVERIFY(std::fabs(view.segmentRect(batch).left() -
+                          view.segmentRect({SegmentKind::Local, 0, batch.startMs, batch.startMs}).left()) < 1e-6);
         const QString tip = view.describeAt(view.segmentRect(batch).center());
         QVERIFY2(tip.startsWith("GPU: GPU batch") && tip.contains("batch of"), qPrintable(tip));
         // The tooltip's batch size is the plan's.

@@ -61,9 +61,10 @@ std::vector<UserCosts> costsFromFile(const QJsonObject& root)
         const QJsonObject cpu = device["cpu"].toObject();
         const double hz = cpu["frequency_ghz"].toDouble() * 1e9;
         const double powerW = device["tx_power_w"].toDouble();
-        const double lossDb = pathLoss["reference_db"].toDouble()
-            + 10.0 * pathLoss["exponent"].toDouble() * std::log10(user["distance_m"].toDouble() / 1000.0);
-        const double rateBps = bandwidthHz * std::log2(1.0 + powerW * std::pow(10.0, -lossDb / 10.0) / (noiseWPerHz * bandwidthHz));
+        const double lossDb = pathLoss["reference_db"].toDouble() +
+                              10.0 * pathLoss["exponent"].toDouble() * std::log10(user["distance_m"].toDouble() / 1000.0);
+        const double rateBps =
+            bandwidthHz * std::log2(1.0 + powerW * std::pow(10.0, -lossDb / 10.0) / (noiseWPerHz * bandwidthHz));
         UserCosts costs{user["id"].toString(), {0.0}, {0.0}, {}};
         for (const QJsonValue& subtask : subtasks) {
             const double cycles = cpu["cycles_per_flop"].toDouble() * subtask.toObject()["flops"].toDouble();
@@ -121,7 +122,8 @@ private slots:
                 const int q = step.plan.users[k].partition;
                 if (q <= 0 || q >= n)
                     continue;
-                const double saving = std::min(costs[k].energyMj[0], costs[k].energyMj[static_cast<size_t>(n)]) - costs[k].energyMj[static_cast<size_t>(q)];
+                const double saving = std::min(costs[k].energyMj[0], costs[k].energyMj[static_cast<size_t>(n)]) -
+                                      costs[k].energyMj[static_cast<size_t>(q)];
                 if (saving > bestSavingMj) {
                     bestSavingMj = saving;
                     bestId = costs[k].id;
@@ -130,7 +132,13 @@ private slots:
             QCOMPARE(user.id, bestId);
 
             const QString text = step.explanation;
-            const QString firstLayer = root["dnn"].toObject()["subtasks"].toArray()[0].toObject()["name"].toString().split(QRegularExpression("[ :]")).front();
+            const QString firstLayer = root["dnn"]
+                                           .toObject()["subtasks"]
+                                           .toArray()[0]
+                                           .toObject()["name"]
+                                           .toString()
+                                           .split(QRegularExpression("[ :]"))
+                                           .front();
             const double uploadBytes = root["dnn"].toObject()["subtasks"].toArray()[p - 1].toObject()["output_bytes"].toDouble();
             const double inputBytes = root["dnn"].toObject()["input_bytes"].toDouble();
             const QStringList expected{

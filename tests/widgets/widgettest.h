@@ -74,16 +74,21 @@ inline bool showPlanned(MainWindow& window, const QString& path)
 /// branch and bound would run for hours (it is far from done after 20 s).
 inline Scenario hardScenario()
 {
-    return makeRandomScenario(1, {.users = 40, .subtasks = 6, .maxBatch = 1, .constantEdge = false,
-                                  .localAlwaysFeasible = true, .edgeScale = 10, .deadlineSpread = 1.5});
+    return makeRandomScenario(1, {.users = 40,
+                                  .subtasks = 6,
+                                  .maxBatch = 1,
+                                  .constantEdge = false,
+                                  .localAlwaysFeasible = true,
+                                  .edgeScale = 10,
+                                  .deadlineSpread = 1.5});
 }
 
 /// The row of @p algorithm in the comparison table (-1 when absent).
 inline int rowOf(const QTableWidget* table, Algorithm algorithm)
 {
     for (int row = 0; row < table->rowCount(); ++row)
-        if (table->item(row, ComparisonView::AlgorithmColumn)->data(ComparisonView::AlgorithmNameRole).toString()
-            == QString::fromStdString(algorithmName(algorithm)))
+        if (table->item(row, ComparisonView::AlgorithmColumn)->data(ComparisonView::AlgorithmNameRole).toString() ==
+            QString::fromStdString(algorithmName(algorithm)))
             return row;
     return -1;
 }

@@ -47,9 +47,12 @@ protected:
 QCPScatterStyle::ScatterShape shapeOf(PointMarker marker)
 {
     switch (marker) {
-    case PointMarker::None: return QCPScatterStyle::ssNone;
-    case PointMarker::Disc: return QCPScatterStyle::ssDisc;
-    case PointMarker::Triangle: return QCPScatterStyle::ssTriangle;
+    case PointMarker::None:
+        return QCPScatterStyle::ssNone;
+    case PointMarker::Disc:
+        return QCPScatterStyle::ssDisc;
+    case PointMarker::Triangle:
+        return QCPScatterStyle::ssTriangle;
     }
     return QCPScatterStyle::ssNone;
 }
@@ -57,19 +60,22 @@ QCPScatterStyle::ScatterShape shapeOf(PointMarker marker)
 PointMarker markerOf(QCPScatterStyle::ScatterShape shape)
 {
     switch (shape) {
-    case QCPScatterStyle::ssDisc: return PointMarker::Disc;
-    case QCPScatterStyle::ssTriangle: return PointMarker::Triangle;
-    default: return PointMarker::None;
+    case QCPScatterStyle::ssDisc:
+        return PointMarker::Disc;
+    case QCPScatterStyle::ssTriangle:
+        return PointMarker::Triangle;
+    default:
+        return PointMarker::None;
     }
 }
 
 } // namespace
 
-ChartView::ChartView(QWidget* parent)
-    : QWidget(parent), m_plot(new QCustomPlot(this))
+ChartView::ChartView(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this))
 {
     m_plot->setGeometry(rect());
-    connect(m_plot, &QCustomPlot::plottableClick, this, [this](QCPAbstractPlottable*, int index, QMouseEvent*) { emit dataClicked(index); });
+    connect(m_plot, &QCustomPlot::plottableClick, this,
+            [this](QCPAbstractPlottable*, int index, QMouseEvent*) { emit dataClicked(index); });
     setUpInteraction();
 }
 

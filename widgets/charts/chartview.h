@@ -51,10 +51,10 @@ struct BarSeries {
     QString name{}; ///< the legend's text
     QVector<double> x{}, y{};
     QColor fill{};
-    bool outlined = true;  ///< false: no outline (else a thin one, darker than the fill)
-    double width = 0.75;   ///< in key units
-    int stackedOn = -1;    ///< index of a bar series these bars sit on top of, or -1
-    int group = -1;        ///< bar series of one group (>= 0) stand side by side at each key
+    bool outlined = true; ///< false: no outline (else a thin one, darker than the fill)
+    double width = 0.75;  ///< in key units
+    int stackedOn = -1;   ///< index of a bar series these bars sit on top of, or -1
+    int group = -1;       ///< bar series of one group (>= 0) stand side by side at each key
     bool inLegend = true;
 };
 
@@ -66,9 +66,9 @@ struct LineSeries {
     LineJoin join = LineJoin::Straight;
     PointMarker marker = PointMarker::None;
     double markerSize = 6;
-    QColor markerColour{};                  ///< invalid: the pen's
-    ChartAxis valueAxis = ChartAxis::Left;  ///< Left or Right
-    bool inLegend = true;                   ///< false: named only by hovering
+    QColor markerColour{};                 ///< invalid: the pen's
+    ChartAxis valueAxis = ChartAxis::Left; ///< Left or Right
+    bool inLegend = true;                  ///< false: named only by hovering
 };
 
 /// A shaded band between @c lower and @c upper at keys @c x (e.g. a min-max range over repeats).
@@ -225,8 +225,8 @@ private:
     QCPItemText* m_note = nullptr;
     QCPTextElement* m_noteAbove = nullptr;
     std::optional<double> m_markedKey;
-    QPoint m_pressedAt; ///< where the left button went down, to tell a click from a drag
-    std::map<double, QString> m_keyLabels;  ///< the bottom axis' text labels, for hover text
+    QPoint m_pressedAt;                                          ///< where the left button went down, to tell a click from a drag
+    std::map<double, QString> m_keyLabels;                       ///< the bottom axis' text labels, for hover text
     std::map<ChartAxis, std::pair<double, double>> m_homeRanges; ///< the ranges fitView() restores
 };
 

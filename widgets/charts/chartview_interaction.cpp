@@ -191,9 +191,11 @@ void ChartView::limitRange(ChartAxis axis, const QCPRange& range)
     if (!(homeSpan > 0))
         return;
     const double span = std::clamp(range.size(), homeSpan * kLeastZoomShare, homeSpan * kMostZoomOut);
-    const double extentLower = home->second.first - kPanMargin * homeSpan, extentUpper = home->second.second + kPanMargin * homeSpan;
-    const double centre = span >= extentUpper - extentLower ? (home->second.first + home->second.second) / 2
-                                                            : std::clamp(range.center(), extentLower + span / 2, extentUpper - span / 2);
+    const double extentLower = home->second.first - kPanMargin * homeSpan,
+                 extentUpper = home->second.second + kPanMargin * homeSpan;
+    const double centre = span >= extentUpper - extentLower
+                              ? (home->second.first + home->second.second) / 2
+                              : std::clamp(range.center(), extentLower + span / 2, extentUpper - span / 2);
     if (span != range.size() || centre != range.center())
         axisOf(m_plot, axis)->setRange(centre - span / 2, centre + span / 2);
 }
@@ -220,7 +222,8 @@ QString ChartView::hoverText(QPoint position) const
     // "series, key" on the first line, "value axis: value" on the second.
     const QString name = series->name().isEmpty() ? QString() : series->name() + QStringLiteral(", ");
     const QString axis = series->valueAxis()->label();
-    return QStringLiteral("%1%2\n%3%4").arg(name, keyText, axis.isEmpty() ? QString() : axis + QStringLiteral(": "), QString::number(value, 'g', 6));
+    return QStringLiteral("%1%2\n%3%4")
+        .arg(name, keyText, axis.isEmpty() ? QString() : axis + QStringLiteral(": "), QString::number(value, 'g', 6));
 }
 
 } // namespace coinfer

@@ -26,9 +26,12 @@ inline constexpr ChartAxis kAllAxes[] = {ChartAxis::Bottom, ChartAxis::Left, Cha
 inline QCPAxis* axisOf(const QCustomPlot* plot, ChartAxis axis)
 {
     switch (axis) {
-    case ChartAxis::Bottom: return plot->xAxis;
-    case ChartAxis::Left: return plot->yAxis;
-    case ChartAxis::Right: return plot->yAxis2;
+    case ChartAxis::Bottom:
+        return plot->xAxis;
+    case ChartAxis::Left:
+        return plot->yAxis;
+    case ChartAxis::Right:
+        return plot->yAxis2;
     }
     return plot->xAxis;
 }

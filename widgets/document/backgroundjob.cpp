@@ -2,7 +2,9 @@
 
 namespace coinfer {
 
-BackgroundJob::BackgroundJob(QObject* parent) : QObject(parent) {}
+BackgroundJob::BackgroundJob(QObject* parent) : QObject(parent)
+{
+}
 
 BackgroundJob::~BackgroundJob()
 {

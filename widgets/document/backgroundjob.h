@@ -41,11 +41,10 @@ struct JobRunState {
 };
 
 /// The type of update of a job whose work reports none.
-struct NoUpdate {};
+struct NoUpdate { };
 
 /// What the work sees of its job, on the worker thread. Every call is cheap and thread-safe.
-template <class Update>
-class JobControl {
+template<class Update> class JobControl {
 public:
     JobControl(std::shared_ptr<JobRunState> state, std::function<void(int, int)> progress, std::function<void(Update)> post)
         : m_state(std::move(state)), m_progress(std::move(progress)), m_post(std::move(post))
@@ -132,19 +131,17 @@ private:
     QString m_errorString;
     int m_progressTotal = 0; ///< of the current run
 
-    template <class T, class Update>
-    friend class Job;
+    template<class T, class Update> friend class Job;
 };
 
 /// A job whose work returns Expected<T> and may report updates of type Update as it goes.
-template <class T, class Update = NoUpdate>
-class Job : public BackgroundJob {
+template<class T, class Update = NoUpdate> class Job : public BackgroundJob {
 public:
     using Control = JobControl<Update>;
     /// Runs on a worker thread. An exception it throws becomes the run's error.
     using Work = std::function<Expected<T>(Control&)>;
 
-    explicit Job(QObject* parent = nullptr) : BackgroundJob(parent) {}
+    explicit Job(QObject* parent = nullptr) : BackgroundJob(parent) { }
 
     /// Called on the job's thread with each update of the current run, in order.
     void setUpdateHandler(std::function<void(Update)> handler) { m_onUpdate = std::move(handler); }
@@ -176,10 +173,13 @@ public:
         // Posted through the application object, which outlives the job: the job may be gone
         // when the update arrives, and the guarded pointer is only read on this thread.
         auto post = [self, run](Update update) {
-            QMetaObject::invokeMethod(QCoreApplication::instance(), [self, run, update = std::move(update)]() mutable {
-                if (self && self->isCurrent(run) && self->m_onUpdate)
-                    self->m_onUpdate(std::move(update));
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                QCoreApplication::instance(),
+                [self, run, update = std::move(update)]() mutable {
+                    if (self && self->isCurrent(run) && self->m_onUpdate)
+                        self->m_onUpdate(std::move(update));
+                },
+                Qt::QueuedConnection);
         };
         watcher->setFuture(QtConcurrent::run(pool(), [work = std::move(work), state, post](QPromise<Expected<T>>& promise) {
             auto progress = [&promise](int done, int total) {

@@ -6,8 +6,12 @@ namespace coinfer {
 
 EditUserCommand::EditUserCommand(ScenarioDocument* document, int row, int field, const User& after, const QString& text,
                                  QUndoCommand* parent)
-    : QUndoCommand(text, parent), m_document(document), m_row(row), m_field(field)
-    , m_before(document->scenario().users[static_cast<size_t>(row)]), m_after(after)
+    : QUndoCommand(text, parent)
+    , m_document(document)
+    , m_row(row)
+    , m_field(field)
+    , m_before(document->scenario().users[static_cast<size_t>(row)])
+    , m_after(after)
 {
 }
 
@@ -36,8 +40,8 @@ bool EditUserCommand::mergeWith(const QUndoCommand* other)
     return true;
 }
 
-InsertRemoveUsersCommand::InsertRemoveUsersCommand(ScenarioDocument* document, std::vector<std::pair<int, User>> rows, bool remove,
-                                                   const QString& text)
+InsertRemoveUsersCommand::InsertRemoveUsersCommand(ScenarioDocument* document, std::vector<std::pair<int, User>> rows,
+                                                   bool remove, const QString& text)
     : QUndoCommand(text), m_document(document), m_rows(std::move(rows)), m_remove(remove)
 {
 }
@@ -163,8 +167,13 @@ EditUsersCommand::EditUsersCommand(ScenarioDocument* document, const std::vector
 }
 
 EditUsersCommand::EditUsersCommand(ScenarioDocument* document, PreparedBulkEdit prepared, const QString& text)
-    : QUndoCommand(text), m_document(document), m_before(std::move(prepared.before)), m_after(std::move(prepared.after)),
-      m_rows(m_after.size()), m_change(std::move(prepared.change)), m_made(true)
+    : QUndoCommand(text)
+    , m_document(document)
+    , m_before(std::move(prepared.before))
+    , m_after(std::move(prepared.after))
+    , m_rows(m_after.size())
+    , m_change(std::move(prepared.change))
+    , m_made(true)
 {
     Q_ASSERT(m_rows > kRowsForOneFormChange && m_before.size() == m_rows);
 }

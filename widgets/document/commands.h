@@ -78,7 +78,8 @@ PreparedBulkEdit prepareBulkEdit(const ScenarioForm& form, const Scenario& curre
 /// population generates (FormChange::row).
 class InsertRemoveUsersCommand : public QUndoCommand {
 public:
-    InsertRemoveUsersCommand(ScenarioDocument* document, std::vector<std::pair<int, User>> rows, bool remove, const QString& text);
+    InsertRemoveUsersCommand(ScenarioDocument* document, std::vector<std::pair<int, User>> rows, bool remove,
+                             const QString& text);
     /// Inserts @p rows with the form changes insertionFormChanges() made for them beforehand (on
     /// a worker thread), against the document's form and scenario as they are now.
     InsertRemoveUsersCommand(ScenarioDocument* document, std::vector<std::pair<int, User>> rows, std::vector<FormChange> changes,

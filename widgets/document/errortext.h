@@ -10,8 +10,7 @@
 namespace coinfer {
 
 /// The message of @p result's error as Qt text; empty on success. O(message length).
-template <class T>
-QString errorText(const Expected<T>& result)
+template<class T> QString errorText(const Expected<T>& result)
 {
     return result ? QString() : QString::fromStdString(result.error().message);
 }

@@ -51,7 +51,9 @@ bool naturalLess(const QString& a, const QString& b)
     return a < b;
 }
 
-NaturalSortProxy::NaturalSortProxy(QObject* parent) : QSortFilterProxyModel(parent) {}
+NaturalSortProxy::NaturalSortProxy(QObject* parent) : QSortFilterProxyModel(parent)
+{
+}
 
 bool NaturalSortProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const
 {

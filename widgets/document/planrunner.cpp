@@ -94,8 +94,7 @@ AlgorithmResult runPlanner(const Scenario& scenario, const CostModel& model, Alg
     return result;
 }
 
-PlanRunner::PlanRunner(QObject* parent)
-    : QObject(parent), m_resultsScenario(std::make_shared<const Scenario>())
+PlanRunner::PlanRunner(QObject* parent) : QObject(parent), m_resultsScenario(std::make_shared<const Scenario>())
 {
     // The heuristics, best and exact of one run in parallel, plus room for a cancelled run's
     // heuristics that are still finishing a pass on a large scenario.
@@ -144,25 +143,28 @@ void PlanRunner::start(const Scenario& scenario)
 
 void PlanRunner::startHeuristics()
 {
-    m_heuristics.start([shared = m_runScenario, heuristics = heuristicAlgorithms()](auto& control) -> Expected<HeuristicsOutcome> {
-        const CostModel model(*shared);
-        HeuristicsOutcome outcome;
-        SearchControl cancelOnly; // a cancelled run's OG on a large scenario stops within milliseconds
-        cancelOnly.cancel = control.stopFlag();
-        for (Algorithm algorithm : heuristics)
-            outcome.results.push_back(control.stopRequested() ? cancelledResult(algorithm) : runPlanner(*shared, model, algorithm, cancelOnly));
-        // Here rather than on a thread of its own: it arrives with the first plans, so the page
-        // never says the GPU is saturated beside the plans of another scenario.
-        if (!control.stopRequested())
-            outcome.saturation = saturationOrNothing(model);
-        return outcome;
-    });
+    m_heuristics.start(
+        [shared = m_runScenario, heuristics = heuristicAlgorithms()](auto& control) -> Expected<HeuristicsOutcome> {
+            const CostModel model(*shared);
+            HeuristicsOutcome outcome;
+            SearchControl cancelOnly; // a cancelled run's OG on a large scenario stops within milliseconds
+            cancelOnly.cancel = control.stopFlag();
+            for (Algorithm algorithm : heuristics)
+                outcome.results.push_back(control.stopRequested() ? cancelledResult(algorithm)
+                                                                  : runPlanner(*shared, model, algorithm, cancelOnly));
+            // Here rather than on a thread of its own: it arrives with the first plans, so the page
+            // never says the GPU is saturated beside the plans of another scenario.
+            if (!control.stopRequested())
+                outcome.saturation = saturationOrNothing(model);
+            return outcome;
+        });
 }
 
 void PlanRunner::startSearch(std::size_t index)
 {
     const Algorithm algorithm = kSearches[index];
-    m_searches[index].start([shared = m_runScenario, algorithm, limits = controlFor(algorithm, m_limits)](auto& control) -> Expected<AlgorithmResult> {
+    m_searches[index].start([shared = m_runScenario, algorithm,
+                             limits = controlFor(algorithm, m_limits)](auto& control) -> Expected<AlgorithmResult> {
         SearchControl search = limits;
         search.cancel = control.stopFlag();
         // Called on the searching thread; the job hands each report to the GUI thread.

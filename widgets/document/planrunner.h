@@ -28,7 +28,7 @@ namespace coinfer {
 /// One planner's outcome.
 struct AlgorithmResult {
     Algorithm algorithm = Algorithm::Og;
-    std::optional<Plan> plan;   ///< empty when the planner refused or has not finished (message says why)
+    std::optional<Plan> plan; ///< empty when the planner refused or has not finished (message says why)
     QString message;
     double elapsedMs = 0;
     /// True while the planner is still running: a placeholder that a later result replaces.
@@ -119,11 +119,11 @@ private:
     bool m_resultsCurrent = false; ///< m_results belong to the current run
     std::size_t m_arrived = 0;     ///< results of the current run received so far
     bool m_running = false;
-    bool m_stopRequested = false;  ///< cancel() during the current run
-    std::shared_ptr<const Scenario> m_runScenario;      ///< what the current run plans
-    std::shared_ptr<const Scenario> m_resultsScenario;  ///< what m_results were planned for
+    bool m_stopRequested = false;                      ///< cancel() during the current run
+    std::shared_ptr<const Scenario> m_runScenario;     ///< what the current run plans
+    std::shared_ptr<const Scenario> m_resultsScenario; ///< what m_results were planned for
     std::vector<AlgorithmResult> m_results;
-    std::optional<GpuSaturation> m_saturation;         ///< of m_results' scenario
+    std::optional<GpuSaturation> m_saturation; ///< of m_results' scenario
     SearchLimits m_limits;
     QElapsedTimer m_clock;
 };

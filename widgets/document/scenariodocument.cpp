@@ -10,8 +10,7 @@
 
 namespace coinfer {
 
-ScenarioDocument::ScenarioDocument(QObject* parent)
-    : QObject(parent), m_undoStack(new QUndoStack(this))
+ScenarioDocument::ScenarioDocument(QObject* parent) : QObject(parent), m_undoStack(new QUndoStack(this))
 {
     connect(this, &ScenarioDocument::edited, this, [this] { ++m_revision; });
 }
@@ -69,21 +68,23 @@ Expected<void> ScenarioDocument::save(const QString& path)
 {
     const std::string file = path.toStdString();
     if (m_scenario.users.empty()) // SPEC: "users" must not be empty, so Open would refuse the file
-        return Unexpected(Error{ErrorCode::Io, file + ": not written: a scenario needs at least one user. Add one (Edit > Add user) before saving."});
+        return Unexpected(Error{
+            ErrorCode::Io, file + ": not written: a scenario needs at least one user. Add one (Edit > Add user) before saving."});
     std::string directory = std::filesystem::path(file).parent_path().string();
     const std::string text = m_form.text(directory.empty() ? "." : directory);
     // The reader is the judge of what the text says: a form that would not read back as the
     // scenario on screen is not written.
     Expected<Scenario> reread = parseScenario(text, file);
     if (!reread || !(*reread == m_scenario))
-        return Unexpected(Error{ErrorCode::Io, file + ": not written: Coinfer could not write this scenario in the file's own form ("
-                                                   + (reread ? std::string("it would read back differently") : reread.error().message)
-                                                   + "). File > Save expanded as... writes the table form."});
+        return Unexpected(
+            Error{ErrorCode::Io, file + ": not written: Coinfer could not write this scenario in the file's own form (" +
+                                     (reread ? std::string("it would read back differently") : reread.error().message) +
+                                     "). File > Save expanded as... writes the table form."});
     // Saving as the scenario's own description, profile or trace would leave a file that
     // refers to itself and lose the file it referred to.
     if (const std::optional<ScenarioReference> reference = referenceWrittenBy(scenarioReferences(text, file), file))
-        return Unexpected(Error{ErrorCode::Io, file + ": not written: it is the scenario's " + reference->role + " ("
-                                                   + reference->field + "); choose another file"});
+        return Unexpected(Error{ErrorCode::Io, file + ": not written: it is the scenario's " + reference->role + " (" +
+                                                   reference->field + "); choose another file"});
     Expected<void> written = writeFileAtomically(file, text);
     if (!written)
         return written;
@@ -95,7 +96,9 @@ Expected<void> ScenarioDocument::save(const QString& path)
 Expected<void> ScenarioDocument::saveExpanded(const QString& path) const
 {
     if (m_scenario.users.empty())
-        return Unexpected(Error{ErrorCode::Io, path.toStdString() + ": not written: a scenario needs at least one user. Add one (Edit > Add user) before saving."});
+        return Unexpected(Error{
+            ErrorCode::Io,
+            path.toStdString() + ": not written: a scenario needs at least one user. Add one (Edit > Add user) before saving."});
     if (Expected<void> allowed = checkExport(path); !allowed)
         return allowed;
     return writeFileAtomically(path.toStdString(), scenarioToJson(m_scenario));
@@ -107,9 +110,10 @@ Expected<void> ScenarioDocument::checkExport(const QString& path) const
     const std::string own = m_path.startsWith(":") ? std::string() : m_path.toStdString(); // ":" is a bundled resource
     if (!own.empty() && sameFile(file, own))
         return Unexpected(Error{ErrorCode::Io, file + ": not written: it is the scenario file itself; choose another file"});
-    if (const std::optional<ScenarioReference> reference = referenceWrittenBy(scenarioReferences(m_form.text(), own.empty() ? file : own), file))
-        return Unexpected(Error{ErrorCode::Io, file + ": not written: it is the scenario's " + reference->role + " ("
-                                                   + reference->field + "); choose another file"});
+    if (const std::optional<ScenarioReference> reference =
+            referenceWrittenBy(scenarioReferences(m_form.text(), own.empty() ? file : own), file))
+        return Unexpected(Error{ErrorCode::Io, file + ": not written: it is the scenario's " + reference->role + " (" +
+                                                   reference->field + "); choose another file"});
     return {};
 }
 
@@ -162,7 +166,8 @@ void ScenarioDocument::insertUser(int row, const User& user)
 void ScenarioDocument::insertUsers(int row, std::vector<User> users)
 {
     Q_ASSERT(m_bulkDepth > 0);
-    m_scenario.users.insert(m_scenario.users.begin() + row, std::make_move_iterator(users.begin()), std::make_move_iterator(users.end()));
+    m_scenario.users.insert(m_scenario.users.begin() + row, std::make_move_iterator(users.begin()),
+                            std::make_move_iterator(users.end()));
     m_bulkChanged = true;
 }
 

@@ -15,8 +15,7 @@
 
 namespace coinfer {
 
-UserTableModel::UserTableModel(ScenarioDocument* document, QObject* parent)
-    : QAbstractTableModel(parent), m_document(document)
+UserTableModel::UserTableModel(ScenarioDocument* document, QObject* parent) : QAbstractTableModel(parent), m_document(document)
 {
     connect(document, &ScenarioDocument::scenarioReset, this, [this] {
         beginResetModel();
@@ -35,7 +34,8 @@ UserTableModel::UserTableModel(ScenarioDocument* document, QObject* parent)
     });
     // A bulk edit prepared for the scenario as it was is never pushed onto another one.
     connect(document, &ScenarioDocument::edited, this, [this] {
-        m_bulkEdit.abandon(Error{ErrorCode::BadInput, tr("The scenario changed while the bulk edit was prepared: edit again.").toStdString()});
+        m_bulkEdit.abandon(
+            Error{ErrorCode::BadInput, tr("The scenario changed while the bulk edit was prepared: edit again.").toStdString()});
     });
     connect(&m_bulkEdit, &BackgroundJob::finished, this, &UserTableModel::bulkEditPrepared);
 }
@@ -61,7 +61,8 @@ QVariant UserTableModel::data(const QModelIndex& index, int role) const
         if (role == Qt::BackgroundRole)
             return m_infeasibleBackground;
         const UserFeasibility& f = marked->second;
-        return tr("Cannot meet its deadline under any plan.\nAll on the phone: %1 ms\nFastest offloading (partition %2, GPU to itself): %3 ms\nDeadline: %4 ms")
+        return tr("Cannot meet its deadline under any plan.\nAll on the phone: %1 ms\nFastest offloading (partition %2, GPU to "
+                  "itself): %3 ms\nDeadline: %4 ms")
             .arg(f.localOnlyMs, 0, 'g', 5)
             .arg(f.fastestOffloadPartition)
             .arg(std::isfinite(f.fastestOffloadMs) ? QString::number(f.fastestOffloadMs, 'g', 5) : tr("none"))
@@ -71,13 +72,20 @@ QVariant UserTableModel::data(const QModelIndex& index, int role) const
         return {};
     const User& user = m_document->scenario().users[static_cast<size_t>(index.row())];
     switch (index.column()) {
-    case Id: return QString::fromStdString(user.id);
-    case DeviceClass: return QString::fromStdString(user.deviceClass);
-    case DeadlineMs: return user.deadlineMs;
-    case UplinkRateMbps: return user.uplinkRateMbps;
-    case TxPowerW: return user.txPowerW;
-    case LocalEnergyMj: return std::accumulate(user.localEnergyMj.begin(), user.localEnergyMj.end(), 0.0);
-    default: return {};
+    case Id:
+        return QString::fromStdString(user.id);
+    case DeviceClass:
+        return QString::fromStdString(user.deviceClass);
+    case DeadlineMs:
+        return user.deadlineMs;
+    case UplinkRateMbps:
+        return user.uplinkRateMbps;
+    case TxPowerW:
+        return user.txPowerW;
+    case LocalEnergyMj:
+        return std::accumulate(user.localEnergyMj.begin(), user.localEnergyMj.end(), 0.0);
+    default:
+        return {};
     }
 }
 
@@ -88,13 +96,20 @@ QVariant UserTableModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation == Qt::Vertical)
         return section + 1;
     switch (section) {
-    case Id: return tr("User");
-    case DeviceClass: return tr("Device class");
-    case DeadlineMs: return tr("Deadline (ms)");
-    case UplinkRateMbps: return tr("Uplink (Mbps)");
-    case TxPowerW: return tr("Tx power (W)");
-    case LocalEnergyMj: return tr("Local energy (mJ)");
-    default: return {};
+    case Id:
+        return tr("User");
+    case DeviceClass:
+        return tr("Device class");
+    case DeadlineMs:
+        return tr("Deadline (ms)");
+    case UplinkRateMbps:
+        return tr("Uplink (Mbps)");
+    case TxPowerW:
+        return tr("Tx power (W)");
+    case LocalEnergyMj:
+        return tr("Local energy (mJ)");
+    default:
+        return {};
     }
 }
 
@@ -123,10 +138,17 @@ bool applyField(User& user, int column, const QVariant& value)
     if (!ok || !std::isfinite(number) || number <= 0)
         return false;
     switch (column) {
-    case UserTableModel::DeadlineMs: user.deadlineMs = number; return true;
-    case UserTableModel::UplinkRateMbps: user.uplinkRateMbps = number; return true;
-    case UserTableModel::TxPowerW: user.txPowerW = number; return true;
-    default: return false;
+    case UserTableModel::DeadlineMs:
+        user.deadlineMs = number;
+        return true;
+    case UserTableModel::UplinkRateMbps:
+        user.uplinkRateMbps = number;
+        return true;
+    case UserTableModel::TxPowerW:
+        user.txPowerW = number;
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -199,10 +221,12 @@ void UserTableModel::pushBulkEditFromWorker(std::vector<std::pair<int, User>> ch
 {
     // One bulk edit is prepared at a time: the one before was made for the scenario without this
     // edit, so it is dropped, and said so.
-    m_bulkEdit.abandon(Error{ErrorCode::BadInput, tr("Another bulk edit replaced this one before it was prepared: edit again.").toStdString()});
+    m_bulkEdit.abandon(
+        Error{ErrorCode::BadInput, tr("Another bulk edit replaced this one before it was prepared: edit again.").toStdString()});
     m_bulkEditText = text;
     // The worker has its own copies of the scenario and the form; only the result comes back.
-    m_bulkEdit.start([form = m_document->form(), scenario = m_document->scenario(), rows = std::move(changed)](auto&) mutable -> Expected<PreparedBulkEdit> {
+    m_bulkEdit.start([form = m_document->form(), scenario = m_document->scenario(),
+                      rows = std::move(changed)](auto&) mutable -> Expected<PreparedBulkEdit> {
         return prepareBulkEdit(form, scenario, std::move(rows));
     });
 }
@@ -254,7 +278,8 @@ bool UserTableModel::addUser(int templateRow)
     while (taken("user" + std::to_string(suffix)))
         ++suffix;
     user.id = "user" + std::to_string(suffix);
-    m_document->undoStack()->push(new InsertRemoveUsersCommand(m_document, {{static_cast<int>(users.size()), user}}, false, tr("Add user")));
+    m_document->undoStack()->push(
+        new InsertRemoveUsersCommand(m_document, {{static_cast<int>(users.size()), user}}, false, tr("Add user")));
     return true;
 }
 
@@ -281,8 +306,8 @@ void UserTableModel::removeUsers(QList<int> rows)
     if (!removed.empty())
         m_lastRemoved = removed.back().second;
     if (!removed.empty())
-        m_document->undoStack()->push(new InsertRemoveUsersCommand(m_document, std::move(removed), true,
-                                                                   tr("Remove %n user(s)", nullptr, static_cast<int>(rows.size()))));
+        m_document->undoStack()->push(new InsertRemoveUsersCommand(
+            m_document, std::move(removed), true, tr("Remove %n user(s)", nullptr, static_cast<int>(rows.size()))));
 }
 
 } // namespace coinfer

@@ -25,7 +25,8 @@ QString saveAtomically(const ChartView& chart, const QString& file, int width, i
     if (!chart.save(rendered, width, height) || !bytes.open(QIODevice::ReadOnly))
         return QObject::tr("%1: not written: the chart could not be drawn as %2").arg(file, QFileInfo(file).suffix());
     const QByteArray content = bytes.readAll();
-    const Expected<void> written = writeFileAtomically(file.toStdString(), std::string(content.constData(), static_cast<size_t>(content.size())));
+    const Expected<void> written =
+        writeFileAtomically(file.toStdString(), std::string(content.constData(), static_cast<size_t>(content.size())));
     return written ? QString() : QString::fromStdString(written.error().message);
 }
 
@@ -36,7 +37,8 @@ QStringList exportCharts(const std::vector<NamedChart>& charts, const QString& p
     const QFileInfo info(path);
     QStringList written;
     for (const NamedChart& chart : charts) {
-        const QString file = charts.size() == 1 ? path : info.path() + "/" + info.completeBaseName() + "-" + chart.name + "." + info.suffix();
+        const QString file =
+            charts.size() == 1 ? path : info.path() + "/" + info.completeBaseName() + "-" + chart.name + "." + info.suffix();
         if (const QString problem = saveAtomically(*chart.chart, file, width, height); !problem.isEmpty()) {
             if (error)
                 *error = problem;

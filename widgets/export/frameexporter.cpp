@@ -50,7 +50,11 @@ int exportFrames(const FrameRenderer& render, const QString& folder, int frames,
 }
 
 FrameExporter::FrameExporter(FrameRenderer render, QString target, int frames, QSize size, QObject* parent, int framesPerSecond)
-    : QObject(parent), m_render(std::move(render)), m_folder(std::move(target)), m_frames(frames), m_size(size)
+    : QObject(parent)
+    , m_render(std::move(render))
+    , m_folder(std::move(target))
+    , m_frames(frames)
+    , m_size(size)
     , m_framesPerSecond(std::max(1, framesPerSecond))
 {
 }

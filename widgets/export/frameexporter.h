@@ -37,7 +37,8 @@ class FrameExporter : public QObject {
 public:
     /// Numbered PNGs into the folder @p target, or, when @p target ends in .gif, one animated
     /// GIF at @p framesPerSecond.
-    FrameExporter(FrameRenderer render, QString target, int frames, QSize size, QObject* parent = nullptr, int framesPerSecond = 30);
+    FrameExporter(FrameRenderer render, QString target, int frames, QSize size, QObject* parent = nullptr,
+                  int framesPerSecond = 30);
     ~FrameExporter() override;
     void start();
     void cancel();

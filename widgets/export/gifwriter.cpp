@@ -36,7 +36,8 @@ public:
         for (size_t at = 0; at < m_bytes.size(); at += 255) {
             const size_t length = std::min<size_t>(255, m_bytes.size() - at);
             blocks.push_back(static_cast<std::uint8_t>(length));
-            blocks.insert(blocks.end(), m_bytes.begin() + static_cast<std::ptrdiff_t>(at), m_bytes.begin() + static_cast<std::ptrdiff_t>(at + length));
+            blocks.insert(blocks.end(), m_bytes.begin() + static_cast<std::ptrdiff_t>(at),
+                          m_bytes.begin() + static_cast<std::ptrdiff_t>(at + length));
         }
         blocks.push_back(0);
         return blocks;
@@ -95,9 +96,10 @@ namespace {
 std::vector<QRgb> makePalette()
 {
     std::vector<QRgb> colours;
-    for (const QColor& colour : {palette::localComputing(), palette::uploading(), palette::waiting(), palette::edgeComputing(),
-                                 palette::gpuBatch(), palette::localOnly(), palette::deadline(), palette::late(), palette::selection(),
-                                 palette::linked(), QColor(Qt::white), QColor(Qt::black), QColor(25, 25, 30), QColor(235, 235, 235)})
+    for (const QColor& colour :
+         {palette::localComputing(), palette::uploading(), palette::waiting(), palette::edgeComputing(), palette::gpuBatch(),
+          palette::localOnly(), palette::deadline(), palette::late(), palette::selection(), palette::linked(), QColor(Qt::white),
+          QColor(Qt::black), QColor(25, 25, 30), QColor(235, 235, 235)})
         colours.push_back(colour.rgb() | 0xff000000u);
     for (int r = 0; r < 6; ++r)
         for (int g = 0; g < 6; ++g)
@@ -233,7 +235,8 @@ bool GifWriter::close()
 
 void GifWriter::writeBytes(const std::vector<std::uint8_t>& bytes)
 {
-    m_ok = m_ok && m_file.write(reinterpret_cast<const char*>(bytes.data()), static_cast<qint64>(bytes.size())) == static_cast<qint64>(bytes.size());
+    m_ok = m_ok && m_file.write(reinterpret_cast<const char*>(bytes.data()), static_cast<qint64>(bytes.size())) ==
+                       static_cast<qint64>(bytes.size());
 }
 
 } // namespace coinfer

@@ -116,15 +116,18 @@ void drawTable(Page& page, const QTableWidget& table)
     auto heightOf = [&](auto textOf) {
         int tallest = metrics.height();
         for (int c = 0; c < table.columnCount(); ++c)
-            tallest = std::max(tallest, painter.boundingRect(QRect(0, 0, widths[static_cast<size_t>(c)] - padding / 2, 10'000),
-                                                             Qt::TextWordWrap, textOf(c)).height());
+            tallest = std::max(tallest, painter
+                                            .boundingRect(QRect(0, 0, widths[static_cast<size_t>(c)] - padding / 2, 10'000),
+                                                          Qt::TextWordWrap, textOf(c))
+                                            .height());
         return tallest + gap;
     };
     auto drawRow = [&](int top, int height, auto textOf) {
         int x = 0;
         for (int c = 0; c < table.columnCount(); ++c) {
             const int w = widths[static_cast<size_t>(c)];
-            painter.drawText(QRect(x, top, w - padding / 2, height), Qt::AlignLeft | Qt::AlignBottom | Qt::TextWordWrap, textOf(c));
+            painter.drawText(QRect(x, top, w - padding / 2, height), Qt::AlignLeft | Qt::AlignBottom | Qt::TextWordWrap,
+                             textOf(c));
             x += w;
         }
     };
@@ -149,7 +152,8 @@ void drawTable(Page& page, const QTableWidget& table)
 void drawChart(QPainter& painter, const QRect& target, const ChartView& chart)
 {
     constexpr double kChartScale = 1.6;
-    const QPixmap pixmap = chart.toPixmap(static_cast<int>(target.width() / kChartScale), static_cast<int>(target.height() / kChartScale), kChartScale);
+    const QPixmap pixmap = chart.toPixmap(static_cast<int>(target.width() / kChartScale),
+                                          static_cast<int>(target.height() / kChartScale), kChartScale);
     painter.drawPixmap(target, pixmap);
 }
 
@@ -220,7 +224,8 @@ bool writeReport(const QString& path, const Scenario& scenario, const ReportCont
     drawCharts(pdf, page, pdf.height(), contents.charts);
     painter.end();
     const QByteArray& bytes = buffer.data();
-    const Expected<void> written = writeFileAtomically(path.toStdString(), std::string(bytes.constData(), static_cast<size_t>(bytes.size())));
+    const Expected<void> written =
+        writeFileAtomically(path.toStdString(), std::string(bytes.constData(), static_cast<size_t>(bytes.size())));
     if (!written && error)
         *error = QString::fromStdString(written.error().message);
     return written.has_value();

@@ -17,8 +17,8 @@ class ChartView;
 
 /// What the report shows besides the scenario.
 struct ReportContents {
-    QString recommendation;                 ///< rich text allowed; printed as plain text
-    const QTableWidget* table = nullptr;    ///< the comparison; a bold first cell marks a bold row
+    QString recommendation;              ///< rich text allowed; printed as plain text
+    const QTableWidget* table = nullptr; ///< the comparison; a bold first cell marks a bold row
     /// The first full width, the others two a row, sharing the space left (on a page of
     /// their own when too little is left).
     std::vector<const ChartView*> charts;

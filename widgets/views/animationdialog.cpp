@@ -24,8 +24,13 @@ const char* const kLastFolderKey = "export/animationFolder";
 } // namespace
 
 AnimationDialog::AnimationDialog(QWidget* parent)
-    : QDialog(parent), m_format(new QComboBox(this)), m_fps(new QSpinBox(this)), m_seconds(new QSpinBox(this))
-    , m_size(new QComboBox(this)), m_lanes(new QComboBox(this)), m_target(new QLineEdit(this))
+    : QDialog(parent)
+    , m_format(new QComboBox(this))
+    , m_fps(new QSpinBox(this))
+    , m_seconds(new QSpinBox(this))
+    , m_size(new QComboBox(this))
+    , m_lanes(new QComboBox(this))
+    , m_target(new QLineEdit(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("Export animation"));
@@ -54,7 +59,8 @@ AnimationDialog::AnimationDialog(QWidget* parent)
     connect(m_target, &QLineEdit::textChanged, this, &AnimationDialog::updateOk);
     connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
         const AnimationSettings chosen = settings();
-        QSettings().setValue(kLastFolderKey, chosen.gif ? QFileInfo(chosen.target).absolutePath() : QFileInfo(chosen.target).absoluteFilePath());
+        QSettings().setValue(kLastFolderKey,
+                             chosen.gif ? QFileInfo(chosen.target).absolutePath() : QFileInfo(chosen.target).absoluteFilePath());
         accept();
     });
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -64,8 +70,9 @@ AnimationDialog::AnimationDialog(QWidget* parent)
 void AnimationDialog::browse()
 {
     const QString start = m_target->text().trimmed().isEmpty() ? QSettings().value(kLastFolderKey).toString() : m_target->text();
-    const QString chosen = m_format->currentIndex() == 0 ? askSavePath(this, tr("Animated GIF"), start, tr("GIF (*.gif)"))
-                                                         : QFileDialog::getExistingDirectory(this, tr("Folder for the PNG frames"), start);
+    const QString chosen = m_format->currentIndex() == 0
+                               ? askSavePath(this, tr("Animated GIF"), start, tr("GIF (*.gif)"))
+                               : QFileDialog::getExistingDirectory(this, tr("Folder for the PNG frames"), start);
     if (!chosen.isEmpty())
         m_target->setText(chosen);
 }
@@ -109,26 +116,29 @@ void exportTimelineAnimation(const TimelineView& timeline, const AnimationSettin
     exportTimelineAnimation(std::vector<const TimelineView*>{&timeline}, settings, parent, std::move(report));
 }
 
-void exportTimelineAnimation(const std::vector<const TimelineView*>& timelines, const AnimationSettings& settings, QWidget* parent,
-                             std::function<void(const QString&)> report)
+void exportTimelineAnimation(const std::vector<const TimelineView*>& timelines, const AnimationSettings& settings,
+                             QWidget* parent, std::function<void(const QString&)> report)
 {
     const int count = settings.frameCount();
     std::vector<FrameRenderer> parts;
     for (const TimelineView* timeline : timelines)
         parts.push_back(timelineAnimation(*timeline, settings.lanes));
-    auto* exporter = new FrameExporter(parts.size() == 1 ? parts.front() : stackedFrames(std::move(parts)), settings.target, count,
-                                       settings.size, parent, settings.framesPerSecond);
+    auto* exporter = new FrameExporter(parts.size() == 1 ? parts.front() : stackedFrames(std::move(parts)), settings.target,
+                                       count, settings.size, parent, settings.framesPerSecond);
     auto* dialog = new QProgressDialog(QObject::tr("Rendering frames..."), QObject::tr("Cancel"), 0, count, parent);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     QObject::connect(exporter, &FrameExporter::progress, dialog, &QProgressDialog::setValue);
     QObject::connect(dialog, &QProgressDialog::canceled, exporter, &FrameExporter::cancel);
     const QString target = settings.target;
-    QObject::connect(exporter, &FrameExporter::finished, parent, [exporter, dialog, target, count, report = std::move(report)](int written) {
-        dialog->close();
-        exporter->deleteLater();
-        report(written == count ? QObject::tr("Animation exported: %1 frames to %2").arg(written).arg(target)
-                                : QObject::tr("Animation export stopped: %1 of %2 frames written to %3").arg(written).arg(count).arg(target));
-    });
+    QObject::connect(
+        exporter, &FrameExporter::finished, parent, [exporter, dialog, target, count, report = std::move(report)](int written) {
+            dialog->close();
+            exporter->deleteLater();
+            report(
+                written == count
+                    ? QObject::tr("Animation exported: %1 frames to %2").arg(written).arg(target)
+                    : QObject::tr("Animation export stopped: %1 of %2 frames written to %3").arg(written).arg(count).arg(target));
+        });
     dialog->show();
     exporter->start();
 }

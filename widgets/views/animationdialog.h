@@ -19,12 +19,12 @@ namespace coinfer {
 
 /// What the user chose in AnimationDialog.
 struct AnimationSettings {
-    bool gif = true;                 ///< an animated GIF, else numbered PNG frames in a folder
+    bool gif = true; ///< an animated GIF, else numbered PNG frames in a folder
     int framesPerSecond = 20;
     int seconds = 10;
     QSize size{1280, 720};
     AnimationLanes lanes = AnimationLanes::AllScaled;
-    QString target;                  ///< the .gif file, or the folder for the frames
+    QString target; ///< the .gif file, or the folder for the frames
     int frameCount() const { return framesPerSecond * seconds; }
 };
 
@@ -59,7 +59,7 @@ void exportTimelineAnimation(const TimelineView& timeline, const AnimationSettin
                              std::function<void(const QString&)> report);
 /// The same for what the plan page shows when it compares two plans: @p timelines one above the
 /// other in each frame, each with its title, their cursors together.
-void exportTimelineAnimation(const std::vector<const TimelineView*>& timelines, const AnimationSettings& settings, QWidget* parent,
-                             std::function<void(const QString&)> report);
+void exportTimelineAnimation(const std::vector<const TimelineView*>& timelines, const AnimationSettings& settings,
+                             QWidget* parent, std::function<void(const QString&)> report);
 
 } // namespace coinfer

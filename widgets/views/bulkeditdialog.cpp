@@ -10,8 +10,13 @@
 namespace coinfer {
 
 BulkDeadlineDialog::BulkDeadlineDialog(int users, double firstDeadlineMs, QWidget* parent)
-    : QDialog(parent), m_users(users), m_set(new QRadioButton(tr("Set to"), this)), m_scale(new QRadioButton(tr("Scale each by"), this))
-    , m_deadline(new QDoubleSpinBox(this)), m_factor(new QDoubleSpinBox(this)), m_summary(new QLabel(this))
+    : QDialog(parent)
+    , m_users(users)
+    , m_set(new QRadioButton(tr("Set to"), this))
+    , m_scale(new QRadioButton(tr("Scale each by"), this))
+    , m_deadline(new QDoubleSpinBox(this))
+    , m_factor(new QDoubleSpinBox(this))
+    , m_summary(new QLabel(this))
 {
     setWindowTitle(tr("Set deadline of selected users"));
     m_deadline->setRange(0.001, 1e9);
@@ -73,10 +78,11 @@ void BulkDeadlineDialog::updateSummary()
 {
     m_deadline->setEnabled(!scales());
     m_factor->setEnabled(scales());
-    m_summary->setText(scales() ? tr("Multiplies the deadline of each of the %n selected user(s) by %1.", nullptr, m_users)
-                                      .arg(m_factor->value(), 0, 'g', 6)
-                                : tr("Sets the deadline of the %n selected user(s) to %1 ms.", nullptr, m_users)
-                                      .arg(m_deadline->value(), 0, 'g', 9));
+    m_summary->setText(
+        scales()
+            ? tr("Multiplies the deadline of each of the %n selected user(s) by %1.", nullptr, m_users)
+                  .arg(m_factor->value(), 0, 'g', 6)
+            : tr("Sets the deadline of the %n selected user(s) to %1 ms.", nullptr, m_users).arg(m_deadline->value(), 0, 'g', 9));
 }
 
 } // namespace coinfer

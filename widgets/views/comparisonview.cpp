@@ -29,8 +29,12 @@ QString percentText(double percent)
 } // namespace
 
 ComparisonView::ComparisonView(QWidget* parent)
-    : QWidget(parent), m_summary(new QLabel(this)), m_table(new QTableWidget(this)), m_chartOrMessage(new QStackedWidget(this))
-    , m_chart(new ChartView(m_chartOrMessage)), m_message(new QLabel(m_chartOrMessage))
+    : QWidget(parent)
+    , m_summary(new QLabel(this))
+    , m_table(new QTableWidget(this))
+    , m_chartOrMessage(new QStackedWidget(this))
+    , m_chart(new ChartView(m_chartOrMessage))
+    , m_message(new QLabel(m_chartOrMessage))
 {
     auto* layout = new QVBoxLayout(this);
     m_summary->setWordWrap(true);
@@ -42,8 +46,8 @@ ComparisonView::ComparisonView(QWidget* parent)
                                         tr("Lower\nbound (mJ)"), tr("Gap to\nbound"), tr("Search")});
     m_table->horizontalHeaderItem(BoundColumn)
         ->setToolTip(tr("A proven lower bound on the energy of any plan that meets every deadline"));
-    m_table->horizontalHeaderItem(GapColumn)
-        ->setToolTip(tr("How far the plan is above the strongest lower bound: at most this far above the optimum"));
+    m_table->horizontalHeaderItem(GapColumn)->setToolTip(
+        tr("How far the plan is above the strongest lower bound: at most this far above the optimum"));
     m_table->horizontalHeaderItem(SearchColumn)
         ->setToolTip(tr("For the searching planners: whether the plan is proven optimal or the search stopped first"));
     m_table->verticalHeader()->hide();
@@ -116,8 +120,8 @@ const AlgorithmResult* ComparisonView::recommendedResult(const std::vector<Algor
         if (!result.plan || !result.plan->feasible)
             continue;
         const bool isBest = result.algorithm == Algorithm::Best;
-        if (!recommended || result.plan->totalEnergyMj < recommended->plan->totalEnergyMj * (1 - 1e-9)
-            || (isBest && result.plan->totalEnergyMj <= recommended->plan->totalEnergyMj * (1 + 1e-9)))
+        if (!recommended || result.plan->totalEnergyMj < recommended->plan->totalEnergyMj * (1 - 1e-9) ||
+            (isBest && result.plan->totalEnergyMj <= recommended->plan->totalEnergyMj * (1 + 1e-9)))
             recommended = &result;
     }
     return recommended;
@@ -163,8 +167,7 @@ void ComparisonView::fillTable(const std::vector<AlgorithmResult>& results, cons
         if (!result.plan) {
             for (int column = EnergyColumn; column < ColumnCount; ++column)
                 cell(column, "-");
-            cell(FeasibleColumn, result.pending ? tr("...") : tr("no plan"))
-                ->setToolTip(result.message);
+            cell(FeasibleColumn, result.pending ? tr("...") : tr("no plan"))->setToolTip(result.message);
             if (result.pending)
                 cell(SearchColumn, searchOutcome(result));
             continue;
@@ -179,7 +182,9 @@ void ComparisonView::fillTable(const std::vector<AlgorithmResult>& results, cons
         const QString outcome = searchOutcome(result);
         cell(SearchColumn, outcome.isEmpty() ? QStringLiteral("-") : outcome)
             ->setToolTip(outcome.isEmpty() ? tr("a heuristic: no search, no proof")
-                                           : tr("search ended: %1, after %2 ms").arg(QString::fromStdString(plan.searchEnd)).arg(result.elapsedMs, 0, 'f', 1));
+                                           : tr("search ended: %1, after %2 ms")
+                                                 .arg(QString::fromStdString(plan.searchEnd))
+                                                 .arg(result.elapsedMs, 0, 'f', 1));
     }
     setTableSizing(true);
     fitTableHeight();
@@ -204,8 +209,8 @@ void ComparisonView::writeSummary(const std::vector<AlgorithmResult>& results, c
                        .arg(recommended->plan->provenOptimal ? tr("proven optimal")
                             : std::isfinite(gap)             ? tr("at most %1 % above the optimum").arg(gap, 0, 'f', 2)
                                                              : tr("not proven optimal"));
-    }
-    else if (!results.empty() && std::none_of(results.begin(), results.end(), [](const AlgorithmResult& r) { return r.pending; }))
+    } else if (!results.empty() &&
+               std::none_of(results.begin(), results.end(), [](const AlgorithmResult& r) { return r.pending; }))
         summary << tr("<b>No plan meets every deadline.</b>");
     if (nothing.isEmpty() && std::isfinite(m_lowerBoundMj))
         summary << tr("Lower bound %1 mJ: no plan that meets every deadline spends less.").arg(m_lowerBoundMj, 0, 'f', 3);
@@ -277,11 +282,14 @@ void ComparisonView::drawChart(const std::vector<AlgorithmResult>& results, cons
     };
     addBars(ticks, energies, kFeasibleColour, tr("every deadline met"));
     addBars(bestTicks, bestEnergies, kRecommendedColour,
-            recommended ? tr("%1 (recommended)").arg(QString::fromStdString(algorithmName(recommended->algorithm))) : tr("recommended"));
+            recommended ? tr("%1 (recommended)").arg(QString::fromStdString(algorithmName(recommended->algorithm)))
+                        : tr("recommended"));
     addBars(lateTicks, lateEnergies, kLateColour, tr("misses deadlines"));
     const double left = 0.3, right = static_cast<double>(labels.size()) + 0.7;
     if (std::isfinite(m_lowerBoundMj)) {
-        m_chart->addLine({.name = tr("lower bound"), .x = {left, right}, .y = {m_lowerBoundMj, m_lowerBoundMj},
+        m_chart->addLine({.name = tr("lower bound"),
+                          .x = {left, right},
+                          .y = {m_lowerBoundMj, m_lowerBoundMj},
                           .pen = QPen(kBoundColour, 2, Qt::DashLine)});
         top = std::max(top, m_lowerBoundMj);
     }
@@ -310,8 +318,8 @@ void ComparisonView::fitTableHeight()
 {
     // As tall as its rows, so that every planner is in view without scrolling; the chart takes the rest.
     const QScrollBar* sideways = m_table->horizontalScrollBar();
-    m_table->setFixedHeight(m_table->horizontalHeader()->sizeHint().height() + m_table->verticalHeader()->length()
-                            + 2 * m_table->frameWidth() + (sideways->maximum() > 0 ? sideways->sizeHint().height() : 0));
+    m_table->setFixedHeight(m_table->horizontalHeader()->sizeHint().height() + m_table->verticalHeader()->length() +
+                            2 * m_table->frameWidth() + (sideways->maximum() > 0 ? sideways->sizeHint().height() : 0));
 }
 
 bool ComparisonView::exportChart(const QString& path, int width, int height)

@@ -29,7 +29,17 @@ public:
     static const AlgorithmResult* recommendedResult(const std::vector<AlgorithmResult>& results);
 
     /// The table's columns.
-    enum Column { AlgorithmColumn, EnergyColumn, SavingColumn, BatchesColumn, FeasibleColumn, BoundColumn, GapColumn, SearchColumn, ColumnCount };
+    enum Column {
+        AlgorithmColumn,
+        EnergyColumn,
+        SavingColumn,
+        BatchesColumn,
+        FeasibleColumn,
+        BoundColumn,
+        GapColumn,
+        SearchColumn,
+        ColumnCount
+    };
     /// Item data role of the Algorithm cell that holds the command-line name ("best").
     static constexpr int AlgorithmNameRole = Qt::UserRole + 1;
 

@@ -62,7 +62,8 @@ QList<QPair<QString, QString>> DnnView::shippedProfiles(const QString& dnnName)
         Expected<GpuProfile> profile = readProfile(path);
         if (profile && QString::fromStdString(profile->dnnName) == dnnName)
             found.append({path, tr("%1, measured %2 (ships with Coinfer)")
-                                    .arg(QString::fromStdString(profile->gpu.name), QString::fromStdString(profile->measuredAt.substr(0, 10)))});
+                                    .arg(QString::fromStdString(profile->gpu.name),
+                                         QString::fromStdString(profile->measuredAt.substr(0, 10)))});
     }
     return found;
 }
@@ -77,19 +78,25 @@ QList<QPair<QString, QString>> DnnView::shippedProfilesFor(const DnnDescription&
         Expected<GpuProfile> profile = readProfile(path);
         if (profile && profile->dnnSignature == signature)
             found.append({path, tr("%1, measured %2 (ships with Coinfer)")
-                                    .arg(QString::fromStdString(profile->gpu.name), QString::fromStdString(profile->measuredAt.substr(0, 10)))});
+                                    .arg(QString::fromStdString(profile->gpu.name),
+                                         QString::fromStdString(profile->measuredAt.substr(0, 10)))});
     }
     return found;
 }
 
 DnnView::DnnView(ScenarioDocument* document, QWidget* parent)
-    : QWidget(parent), m_document(document), m_table(new QTableWidget(this)), m_user(new QComboBox(this))
-    , m_split(new ChartView(this)), m_curves(new ChartView(this))
+    : QWidget(parent)
+    , m_document(document)
+    , m_table(new QTableWidget(this))
+    , m_user(new QComboBox(this))
+    , m_split(new ChartView(this))
+    , m_curves(new ChartView(this))
 {
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(createButtons());
     m_table->setColumnCount(6);
-    m_table->setHorizontalHeaderLabels({tr("Sub-task"), tr("MFLOPs"), tr("Output (KB)"), tr("tau(1) ms"), tr("tau(B_max) ms"), tr("B_max")});
+    m_table->setHorizontalHeaderLabels(
+        {tr("Sub-task"), tr("MFLOPs"), tr("Output (KB)"), tr("tau(1) ms"), tr("tau(B_max) ms"), tr("B_max")});
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -150,7 +157,8 @@ void DnnView::chooseDnnAndProfile()
     if (!ok)
         return;
     if (dnn == choices.back())
-        dnn = QFileDialog::getOpenFileName(this, tr("DNN description"), {}, tr("DNN descriptions and ONNX models (*.json *.onnx)"));
+        dnn =
+            QFileDialog::getOpenFileName(this, tr("DNN description"), {}, tr("DNN descriptions and ONNX models (*.json *.onnx)"));
     if (dnn.isEmpty())
         return;
     const QList<QPair<QString, QString>> shipped = shippedProfiles(dnn);
@@ -193,7 +201,8 @@ void DnnView::editEdgeModel()
     const double alpha = QInputDialog::getDouble(this, tr("Edge model"), tr("alpha (ms)"), 1.0, 0, 1e6, 4, &ok);
     if (!ok)
         return;
-    const double beta = QInputDialog::getDouble(this, tr("Edge model"), tr("beta (ms per sample; 0 for constant)"), 0.0, 0, 1e6, 5, &ok);
+    const double beta =
+        QInputDialog::getDouble(this, tr("Edge model"), tr("beta (ms per sample; 0 for constant)"), 0.0, 0, 1e6, 5, &ok);
     if (ok)
         setAffineEdge(row, alpha, beta);
 }
@@ -207,9 +216,10 @@ Expected<void> DnnView::useDnn(const QString& nameOrFile, const QString& profile
 
 Expected<void> DnnView::useDescription(const DnnDescription& description, const QString& label, const QString& profilePath)
 {
-    Expected<Scenario> scenario = readProfile(profilePath)
-                                      .and_then([&](const GpuProfile& profile) { return profiledDnn(description, profile, profilePath.toStdString()); })
-                                      .and_then([&](const Dnn& dnn) { return replaceDnn(m_document->scenario(), dnn); });
+    Expected<Scenario> scenario =
+        readProfile(profilePath)
+            .and_then([&](const GpuProfile& profile) { return profiledDnn(description, profile, profilePath.toStdString()); })
+            .and_then([&](const Dnn& dnn) { return replaceDnn(m_document->scenario(), dnn); });
     return std::move(scenario).transform([&](Scenario&& replaced) {
         m_document->undoStack()->push(new ReplaceScenarioCommand(m_document, std::move(replaced), tr("Use DNN %1").arg(label)));
     });
@@ -217,7 +227,9 @@ Expected<void> DnnView::useDescription(const DnnDescription& description, const 
 
 void DnnView::importOnnx(const QString& path)
 {
-    const QString model = path.isEmpty() ? QFileDialog::getOpenFileName(this, tr("Import ONNX model"), {}, tr("ONNX models (*.onnx);;All files (*)")) : path;
+    const QString model = path.isEmpty() ? QFileDialog::getOpenFileName(this, tr("Import ONNX model"), {},
+                                                                        tr("ONNX models (*.onnx);;All files (*)"))
+                                         : path;
     if (model.isEmpty() || m_import.isRunning())
         return;
     if (m_importDialog)
@@ -226,7 +238,10 @@ void DnnView::importOnnx(const QString& path)
     m_import.start([file = model.toStdString()](auto&) { return loadDnn(file); });
 }
 
-QMessageBox* DnnView::importDialog() const { return m_importDialog.data(); }
+QMessageBox* DnnView::importDialog() const
+{
+    return m_importDialog.data();
+}
 
 void DnnView::showImportResult()
 {
@@ -251,10 +266,16 @@ void DnnView::showImportResult()
         macs += subtask.macs;
     box->setIcon(QMessageBox::Question);
     box->setText(tr("%1: %2 sub-tasks (%3 split points), %4 GMACs, input %5x%6x%7")
-                     .arg(QString::fromStdString(m_imported.name)).arg(stats.size()).arg(stats.size() + 1)
-                     .arg(macs / 1e9, 0, 'f', 3).arg(m_imported.input.c).arg(m_imported.input.h).arg(m_imported.input.w));
+                     .arg(QString::fromStdString(m_imported.name))
+                     .arg(stats.size())
+                     .arg(stats.size() + 1)
+                     .arg(macs / 1e9, 0, 'f', 3)
+                     .arg(m_imported.input.c)
+                     .arg(m_imported.input.h)
+                     .arg(m_imported.input.w));
     const QList<QPair<QString, QString>> shipped = shippedProfilesFor(m_imported);
-    const QString measure = QStringLiteral("coinfer profile --dnn %1 --output profile.json").arg(QFileInfo(m_importPath).fileName());
+    const QString measure =
+        QStringLiteral("coinfer profile --dnn %1 --output profile.json").arg(QFileInfo(m_importPath).fileName());
     box->setInformativeText(shipped.isEmpty()
                                 ? tr("Planning needs this network's GPU batch curves. None ships for these layers: measure them "
                                      "on a GPU with\n    %1\nthen choose the profile. The scenario is unchanged until you do.")
@@ -269,7 +290,8 @@ void DnnView::showImportResult()
     }
     QPushButton* choose = box->addButton(tr("Choose GPU profile..."), QMessageBox::AcceptRole);
     connect(choose, &QPushButton::clicked, this, [this] {
-        const QString profile = QFileDialog::getOpenFileName(this, tr("GPU profile measured for it"), {}, tr("GPU profiles (*.json)"));
+        const QString profile =
+            QFileDialog::getOpenFileName(this, tr("GPU profile measured for it"), {}, tr("GPU profiles (*.json)"));
         if (profile.isEmpty())
             return;
         if (const Expected<void> used = useDescription(m_imported, QFileInfo(m_importPath).fileName(), profile); !used)
@@ -284,14 +306,17 @@ void DnnView::showImportResult()
 
 void DnnView::saveImportedDescription()
 {
-    const QString suggested = QFileInfo(m_importPath).dir().filePath(QFileInfo(m_importPath).completeBaseName() + QStringLiteral(".json"));
+    const QString suggested =
+        QFileInfo(m_importPath).dir().filePath(QFileInfo(m_importPath).completeBaseName() + QStringLiteral(".json"));
     const QString path = askSavePath(this, tr("Save DNN description"), suggested, tr("DNN descriptions (*.json)"));
     if (path.isEmpty())
         return;
     // The model it was imported from and the scenario's own files are inputs, never replaced.
-    Expected<void> written = sameFile(path.toStdString(), m_importPath.toStdString())
-        ? Expected<void>(Unexpected(Error{ErrorCode::Io, path.toStdString() + ": not written: it is the imported ONNX model; choose another file"}))
-        : m_document->checkExport(path);
+    Expected<void> written =
+        sameFile(path.toStdString(), m_importPath.toStdString())
+            ? Expected<void>(Unexpected(
+                  Error{ErrorCode::Io, path.toStdString() + ": not written: it is the imported ONNX model; choose another file"}))
+            : m_document->checkExport(path);
     if (written)
         written = writeFileAtomically(path.toStdString(), dnnDescriptionToJson(m_imported));
     if (!written)
@@ -305,11 +330,17 @@ Expected<void> DnnView::loadProfile(const QString& profilePath)
         return Unexpected(profile.error());
     Scenario scenario = m_document->scenario();
     if (profile->subtasks.size() != scenario.dnn.subtasks.size())
-        return failure(tr("%1 measures %2 sub-tasks, the scenario's DNN has %3").arg(profilePath).arg(profile->subtasks.size()).arg(scenario.dnn.subtasks.size()));
+        return failure(tr("%1 measures %2 sub-tasks, the scenario's DNN has %3")
+                           .arg(profilePath)
+                           .arg(profile->subtasks.size())
+                           .arg(scenario.dnn.subtasks.size()));
     for (size_t n = 0; n < profile->subtasks.size(); ++n) {
         if (profile->subtasks[n].name != scenario.dnn.subtasks[n].name)
             return failure(tr("%1: sub-task %2 is \"%3\" in the profile and \"%4\" in the scenario")
-                               .arg(profilePath).arg(n + 1).arg(QString::fromStdString(profile->subtasks[n].name), QString::fromStdString(scenario.dnn.subtasks[n].name)));
+                               .arg(profilePath)
+                               .arg(n + 1)
+                               .arg(QString::fromStdString(profile->subtasks[n].name),
+                                    QString::fromStdString(scenario.dnn.subtasks[n].name)));
         scenario.dnn.subtasks[n].edgeLatencyMs = profile->subtasks[n].medianMs;
     }
     m_document->undoStack()->push(new ReplaceScenarioCommand(m_document, scenario, tr("Load GPU profile")));
@@ -358,8 +389,11 @@ void DnnView::fillTable()
     m_table->setRowCount(dnn.subtaskCount());
     for (int n = 0; n < dnn.subtaskCount(); ++n) {
         const Subtask& s = dnn.subtasks[static_cast<size_t>(n)];
-        const QStringList cells{QString::fromStdString(s.name), QString::number(s.flops / 1e6, 'f', 2), QString::number(s.outputBytes / 1024.0, 'f', 1),
-                                QString::number(s.edgeLatencyMs.front(), 'f', 3), QString::number(s.edgeLatencyMs.back(), 'f', 3),
+        const QStringList cells{QString::fromStdString(s.name),
+                                QString::number(s.flops / 1e6, 'f', 2),
+                                QString::number(s.outputBytes / 1024.0, 'f', 1),
+                                QString::number(s.edgeLatencyMs.front(), 'f', 3),
+                                QString::number(s.edgeLatencyMs.back(), 'f', 3),
                                 QString::number(s.edgeLatencyMs.size())};
         for (int c = 0; c < cells.size(); ++c)
             m_table->setItem(n, c, new QTableWidgetItem(cells[c]));
@@ -370,8 +404,9 @@ void DnnView::fillUserChoice()
 {
     const auto& users = m_document->scenario().users;
     // Most edits change no id: the 10,000-entry model is then left as it is.
-    const bool sameIds = m_userIds.size() == users.size() &&
-                         std::equal(users.begin(), users.end(), m_userIds.begin(), [](const User& user, const std::string& id) { return user.id == id; });
+    const bool sameIds =
+        m_userIds.size() == users.size() && std::equal(users.begin(), users.end(), m_userIds.begin(),
+                                                       [](const User& user, const std::string& id) { return user.id == id; });
     if (sameIds && m_user->model()->rowCount() == static_cast<int>(users.size()))
         return;
     m_userIds.clear();
@@ -421,7 +456,10 @@ void DnnView::drawSplitPoints()
     }
     m_split->addLine({.name = tr("local computing (ms)"), .x = p, .y = local, .pen = QPen(palette::localComputing(), 2)});
     m_split->addLine({.name = tr("+ upload (ms)"), .x = p, .y = arrival, .pen = QPen(palette::uploading(), 2)});
-    m_split->addLine({.name = tr("energy (mJ)"), .x = p, .y = energy, .pen = QPen(QColor(70, 130, 180), 2, Qt::DashLine),
+    m_split->addLine({.name = tr("energy (mJ)"),
+                      .x = p,
+                      .y = energy,
+                      .pen = QPen(QColor(70, 130, 180), 2, Qt::DashLine),
                       .valueAxis = ChartAxis::Right});
     m_split->fitAxesToData();
     m_split->setAxisLower(ChartAxis::Left, 0);
@@ -434,8 +472,8 @@ namespace {
 /// dotted and dash-dotted, so that no two of the first forty curves look alike.
 QPen curvePen(int k)
 {
-    static const QColor hues[] = {{78, 121, 167}, {242, 142, 43}, {225, 87, 89}, {118, 183, 178}, {89, 161, 79},
-                                  {237, 201, 72}, {176, 122, 161}, {255, 157, 167}, {156, 117, 95}, {186, 176, 172}};
+    static const QColor hues[] = {{78, 121, 167}, {242, 142, 43},  {225, 87, 89},   {118, 183, 178}, {89, 161, 79},
+                                  {237, 201, 72}, {176, 122, 161}, {255, 157, 167}, {156, 117, 95},  {186, 176, 172}};
     static const Qt::PenStyle styles[] = {Qt::SolidLine, Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
     QPen pen(hues[k % 10], 2);
     pen.setStyle(styles[(k / 10) % 4]);
@@ -452,7 +490,8 @@ void DnnView::drawBatchCurves()
     // numbers; past kNumberedCurves even those would crowd the plot, and hovering names a curve.
     constexpr int kNamedCurves = 8, kNumberedCurves = 40;
     const int count = dnn.subtaskCount();
-    m_curves->setAxisLabel(ChartAxis::Left, count > kNumberedCurves ? tr("tau_n(b) (ms); hover a curve for its sub-task") : tr("tau_n(b) (ms)"));
+    m_curves->setAxisLabel(ChartAxis::Left,
+                           count > kNumberedCurves ? tr("tau_n(b) (ms); hover a curve for its sub-task") : tr("tau_n(b) (ms)"));
     // Sub-tasks with the same curve share one line, named by all of them: drawn one over the
     // other, all but the last would be hidden.
     std::vector<std::vector<int>> sharing; // sub-tasks (0-based) per distinct curve, in order
@@ -474,11 +513,14 @@ void DnnView::drawBatchCurves()
         QStringList numbers;
         for (int n : members)
             numbers << QString::number(n + 1);
-        const QString name = members.size() > 1
-            ? tr("%1 (one curve)").arg(numbers.join(", "))
-            : count > kNamedCurves ? numbers.front()
-                                   : (numbers.front() + ": " + QString::fromStdString(dnn.subtasks[static_cast<size_t>(members.front())].name)).left(28);
-        m_curves->addLine({.name = name, .x = b, .y = tau, .pen = curvePen(static_cast<int>(k)), .inLegend = count <= kNumberedCurves});
+        const QString name =
+            members.size() > 1 ? tr("%1 (one curve)").arg(numbers.join(", "))
+            : count > kNamedCurves
+                ? numbers.front()
+                : (numbers.front() + ": " + QString::fromStdString(dnn.subtasks[static_cast<size_t>(members.front())].name))
+                      .left(28);
+        m_curves->addLine(
+            {.name = name, .x = b, .y = tau, .pen = curvePen(static_cast<int>(k)), .inLegend = count <= kNumberedCurves});
     }
     m_curves->fitAxesToData();
     m_curves->setAxisLower(ChartAxis::Left, 0);

@@ -97,10 +97,10 @@ private:
     ChartView* m_split;
     ChartView* m_curves;
     Job<DnnDescription> m_import;
-    QString m_importPath;            ///< the model being imported or last imported
-    DnnDescription m_imported;       ///< its description, once read
+    QString m_importPath;      ///< the model being imported or last imported
+    DnnDescription m_imported; ///< its description, once read
     QPointer<QMessageBox> m_importDialog;
-    bool m_outdated = false; ///< edited while hidden: refresh on show
+    bool m_outdated = false;            ///< edited while hidden: refresh on show
     std::vector<std::string> m_userIds; ///< the ids in the user chooser
 };
 

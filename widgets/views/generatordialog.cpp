@@ -17,8 +17,14 @@
 namespace coinfer {
 
 GeneratorDialog::GeneratorDialog(const Scenario& scenario, QWidget* parent)
-    : QDialog(parent), m_scenario(scenario), m_count(new QSpinBox(this)), m_seed(new QSpinBox(this)), m_prefix(new QLineEdit("g", this))
-    , m_deadlines(new QLineEdit("100, 200, 400", this)), m_low(new QDoubleSpinBox(this)), m_high(new QDoubleSpinBox(this))
+    : QDialog(parent)
+    , m_scenario(scenario)
+    , m_count(new QSpinBox(this))
+    , m_seed(new QSpinBox(this))
+    , m_prefix(new QLineEdit("g", this))
+    , m_deadlines(new QLineEdit("100, 200, 400", this))
+    , m_low(new QDoubleSpinBox(this))
+    , m_high(new QDoubleSpinBox(this))
     , m_mix(new QTableWidget(this))
 {
     setWindowTitle(tr("Generate users"));
@@ -79,7 +85,8 @@ PopulationSpec GeneratorDialog::spec() const
             spec.deadlineMs = Distribution{low, high, {}};
         }
     }
-    for (const QString& part : bounds.size() == 2 ? QStringList() : m_deadlines->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+    for (const QString& part :
+         bounds.size() == 2 ? QStringList() : m_deadlines->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         bool ok = false;
         const double value = part.trimmed().toDouble(&ok);
         if (ok && value > 0)

@@ -5,12 +5,18 @@ namespace coinfer {
 QString mainPageName(MainPage page)
 {
     switch (page) {
-    case MainPage::Comparison: return QStringLiteral("comparison");
-    case MainPage::Plan: return QStringLiteral("plan");
-    case MainPage::Dnn: return QStringLiteral("dnn");
-    case MainPage::Online: return QStringLiteral("online");
-    case MainPage::Sweep: return QStringLiteral("sweep");
-    case MainPage::Count: break;
+    case MainPage::Comparison:
+        return QStringLiteral("comparison");
+    case MainPage::Plan:
+        return QStringLiteral("plan");
+    case MainPage::Dnn:
+        return QStringLiteral("dnn");
+    case MainPage::Online:
+        return QStringLiteral("online");
+    case MainPage::Sweep:
+        return QStringLiteral("sweep");
+    case MainPage::Count:
+        break;
     }
     return {};
 }
@@ -28,7 +34,8 @@ Expected<MainPage> parseMainPage(const QString& name)
     const QStringList names = mainPageNames();
     if (const qsizetype index = names.indexOf(name); index >= 0)
         return static_cast<MainPage>(index);
-    return Unexpected(Error{ErrorCode::BadInput, QStringLiteral("unknown page \"%1\"; the pages are %2").arg(name, names.join(", ")).toStdString()});
+    return Unexpected(Error{ErrorCode::BadInput,
+                            QStringLiteral("unknown page \"%1\"; the pages are %2").arg(name, names.join(", ")).toStdString()});
 }
 
 } // namespace coinfer

@@ -132,7 +132,8 @@ QWidget* MainWindow::createCentralWidget()
     splitter->addWidget(tabs);
     connect(m_planView, &PlanView::userClicked, this, &MainWindow::selectUser);
     connect(m_planView, &PlanView::statusMessage, this, [this](const QString& text) { statusBar()->showMessage(text, 10000); });
-    connect(m_onlineView, &OnlineView::statusMessage, this, [this](const QString& text) { statusBar()->showMessage(text, 10000); });
+    connect(m_onlineView, &OnlineView::statusMessage, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 10000); });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this, proxy](const QModelIndex& current) {
         if (current.isValid())
             m_planView->selectUser(proxy->mapToSource(current).row());
@@ -156,7 +157,8 @@ QWidget* MainWindow::createPlanPage()
     m_compareChoice->setObjectName("compareChoice");
     m_compareChoice->addItem(tr("nothing"), QString());
     for (Algorithm algorithm : allAlgorithms())
-        m_compareChoice->addItem(QString::fromStdString(algorithmName(algorithm)), QString::fromStdString(algorithmName(algorithm)));
+        m_compareChoice->addItem(QString::fromStdString(algorithmName(algorithm)),
+                                 QString::fromStdString(algorithmName(algorithm)));
     choiceRow->addWidget(m_compareChoice);
     m_planBanner = makeBanner(planPage, "planBanner");
     // The banner comes and goes with every edit; if the plan view below changed height each
@@ -173,7 +175,8 @@ QWidget* MainWindow::createPlanPage()
     connect(m_planChoice, &QComboBox::currentTextChanged, this, &MainWindow::showPlanOf);
     // Once the user picks a plan, the page keeps it; until then it shows the recommended one.
     connect(m_planChoice, &QComboBox::activated, this, [this] { m_planChoiceFollowsRecommendation = false; });
-    connect(m_compareChoice, &QComboBox::currentIndexChanged, this, [this] { compareWith(m_compareChoice->currentData().toString()); });
+    connect(m_compareChoice, &QComboBox::currentIndexChanged, this,
+            [this] { compareWith(m_compareChoice->currentData().toString()); });
     return planPage;
 }
 
@@ -209,8 +212,10 @@ void MainWindow::connectDocument()
         markStale();
     });
     connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
-    connect(m_model, &UserTableModel::bulkEditDropped, this, [this](const QString& reason) { statusBar()->showMessage(reason, 10000); });
-    connect(m_document, &ScenarioDocument::formNoted, this, [this](const QString& note) { statusBar()->showMessage(note, 10000); });
+    connect(m_model, &UserTableModel::bulkEditDropped, this,
+            [this](const QString& reason) { statusBar()->showMessage(reason, 10000); });
+    connect(m_document, &ScenarioDocument::formNoted, this,
+            [this](const QString& note) { statusBar()->showMessage(note, 10000); });
 }
 
 void MainWindow::connectRunner()
@@ -291,10 +296,12 @@ bool MainWindow::adoptLoaded(const QString& path, Expected<ScenarioDocument::Loa
     const QStringList& warnings = m_document->loadWarnings();
     if (!warnings.isEmpty() && !quiet) {
         // Not modal: the scenario is open and usable; the list says what Coinfer ignored.
-        auto* box = new QMessageBox(QMessageBox::Warning, tr("Unknown fields"),
-                                    tr("%n field(s) of %1 are unknown to Coinfer and were ignored. They stay in the file when you save.",
-                                       nullptr, static_cast<int>(warnings.size())).arg(path),
-                                    QMessageBox::Ok, this);
+        auto* box =
+            new QMessageBox(QMessageBox::Warning, tr("Unknown fields"),
+                            tr("%n field(s) of %1 are unknown to Coinfer and were ignored. They stay in the file when you save.",
+                               nullptr, static_cast<int>(warnings.size()))
+                                .arg(path),
+                            QMessageBox::Ok, this);
         box->setDetailedText(warnings.join('\n'));
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();
@@ -309,7 +316,8 @@ void MainWindow::openBuiltInExample()
 
 bool MainWindow::openExample(const QString& name)
 {
-    const auto entry = std::find_if(shippedExamples().begin(), shippedExamples().end(), [&](const ExampleEntry& e) { return e.file == name; });
+    const auto entry =
+        std::find_if(shippedExamples().begin(), shippedExamples().end(), [&](const ExampleEntry& e) { return e.file == name; });
     if (entry == shippedExamples().end())
         return false;
     if (!entry->builtIn)
@@ -354,22 +362,28 @@ void MainWindow::updateBanners()
     const int users = m_document->scenario().userCount();
     QString comparisonText, planText;
     if (users == 0) {
-        comparisonText = planText = tr("The scenario has no users: add one (Edit > Add user, Ctrl+Shift+N) or generate some (Ctrl+G).");
+        comparisonText = planText =
+            tr("The scenario has no users: add one (Edit > Add user, Ctrl+Shift+N) or generate some (Ctrl+G).");
     } else if (m_stale && m_staleFromOpen) {
-        const bool earlier = std::any_of(m_runner->results().begin(), m_runner->results().end(), [](const AlgorithmResult& r) { return r.plan.has_value(); });
-        comparisonText = planText = (m_runCancelled && !m_runner->isRunning()
-                                         ? tr("Planning was cancelled: press F5 to plan the %n user(s) of this scenario.", nullptr, users)
-                                         : tr("Planning the %n user(s) of the scenario just opened...", nullptr, users))
-            + (earlier ? tr(" The results below are of the scenario open before.") : QString());
+        const bool earlier = std::any_of(m_runner->results().begin(), m_runner->results().end(),
+                                         [](const AlgorithmResult& r) { return r.plan.has_value(); });
+        comparisonText = planText =
+            (m_runCancelled && !m_runner->isRunning()
+                 ? tr("Planning was cancelled: press F5 to plan the %n user(s) of this scenario.", nullptr, users)
+                 : tr("Planning the %n user(s) of the scenario just opened...", nullptr, users)) +
+            (earlier ? tr(" The results below are of the scenario open before.") : QString());
     } else if (m_stale) {
-        comparisonText = planText = m_runCancelled && !m_runner->isRunning()
-            ? tr("Results are for the scenario before your last edit; planning was cancelled: press F5 to plan again.")
-            : tr("Results are for the scenario before your last edit; re-planning %n user(s)...", nullptr, users);
+        comparisonText = planText =
+            m_runCancelled && !m_runner->isRunning()
+                ? tr("Results are for the scenario before your last edit; planning was cancelled: press F5 to plan again.")
+                : tr("Results are for the scenario before your last edit; re-planning %n user(s)...", nullptr, users);
     } else if (!m_infeasible.empty()) {
         comparisonText = tr("No plan can meet every deadline. %1.").arg(QString::fromStdString(m_infeasibleSentence));
-        planText = comparisonText + (m_planOutdated ? tr(" The plan below is the last feasible one and is outdated.") : tr(" There is no plan to show."));
+        planText = comparisonText + (m_planOutdated ? tr(" The plan below is the last feasible one and is outdated.")
+                                                    : tr(" There is no plan to show."));
     } else if (m_planOutdated) {
-        planText = tr("No %1 plan for the current scenario: the plan below is an earlier one and is outdated.").arg(m_planChoice->currentText());
+        planText = tr("No %1 plan for the current scenario: the plan below is an earlier one and is outdated.")
+                       .arg(m_planChoice->currentText());
     }
     // No users: the sentence alone, never a table of zeros or empty axes.
     m_comparison->setVisible(users > 0);
@@ -453,7 +467,8 @@ void MainWindow::showResults(const std::vector<Algorithm>& arrived)
 {
     m_comparison->showResults(m_runner->results(), m_runner->saturation());
     auto hasArrived = [&arrived](const QString& name) {
-        return std::any_of(arrived.begin(), arrived.end(), [&name](Algorithm a) { return QString::fromStdString(algorithmName(a)) == name; });
+        return std::any_of(arrived.begin(), arrived.end(),
+                           [&name](Algorithm a) { return QString::fromStdString(algorithmName(a)) == name; });
     };
     // Only the plans that changed are drawn again: the searches arrive seconds after the rest.
     if (hasArrived(m_planChoice->currentText()))
@@ -494,7 +509,8 @@ void MainWindow::updateStatus()
                                          : tr("Not planned yet: press F5 to plan.");
     else if (m_stale && !m_staleFromOpen && m_document->scenario().userCount() > 0)
         text = tr("Stale: results are for the scenario before your last edit; %1")
-                   .arg(running || m_replanTimer->isActive() ? tr("re-planning (Esc cancels). ") + (running ? text : QString()) : tr("press F5 to plan."));
+                   .arg(running || m_replanTimer->isActive() ? tr("re-planning (Esc cancels). ") + (running ? text : QString())
+                                                             : tr("press F5 to plan."));
     m_status->setText(text);
 }
 
@@ -515,7 +531,8 @@ QString MainWindow::planningStatus() const
         if (progress->second.lowerBoundMj > 0)
             boundMj = std::isfinite(boundMj) ? std::max(boundMj, progress->second.lowerBoundMj) : progress->second.lowerBoundMj;
     }
-    QString text = tr("Planning %1 users (%2 s)").arg(m_document->scenario().userCount()).arg(m_runner->runElapsedMs() / 1000.0, 0, 'f', 1);
+    QString text =
+        tr("Planning %1 users (%2 s)").arg(m_document->scenario().userCount()).arg(m_runner->runElapsedMs() / 1000.0, 0, 'f', 1);
     if (!searching.isEmpty()) {
         text += tr(": %1 searching").arg(searching.join(tr(" and ")));
         if (!found.isEmpty())

@@ -187,12 +187,12 @@ private:
     QLabel* m_comparisonBanner = nullptr;
     QLabel* m_planBanner = nullptr;
     bool m_planChoiceFollowsRecommendation = true; ///< until the user picks a plan to show
-    bool m_stale = false;             ///< an edit since the run whose results are on show
-    bool m_staleFromOpen = false;     ///< ... and the edit was another scenario taking the document's place
-    bool m_replacing = false;         ///< between the document's replaced() and edited()
-    bool m_editedSincePlanning = false; ///< an edit since the run in flight started
-    bool m_planOutdated = false;      ///< the plan page shows a plan the current run did not make
-    bool m_planShown = false;         ///< the plan view has drawn some plan since the window opened
+    bool m_stale = false;                          ///< an edit since the run whose results are on show
+    bool m_staleFromOpen = false;                  ///< ... and the edit was another scenario taking the document's place
+    bool m_replacing = false;                      ///< between the document's replaced() and edited()
+    bool m_editedSincePlanning = false;            ///< an edit since the run in flight started
+    bool m_planOutdated = false;                   ///< the plan page shows a plan the current run did not make
+    bool m_planShown = false;                      ///< the plan view has drawn some plan since the window opened
     std::vector<UserFeasibility> m_infeasible;
     std::string m_infeasibleSentence;
     Job<ScenarioDocument::Loaded> m_opening; ///< reads a file; a newer open supersedes it

@@ -48,15 +48,18 @@ Expected<void> MainWindow::exportPlan(const QString& path, const QString& algori
     if (result == results.end())
         return failure(tr("There is no %1 plan yet: plan first (F5).").arg(algorithm));
     if (!result->plan)
-        return failure(result->pending ? tr("The %1 plan is still being searched for: wait for it, or press Esc to stop the search.").arg(algorithm)
-                                       : result->message);
+        return failure(
+            result->pending
+                ? tr("The %1 plan is still being searched for: wait for it, or press Esc to stop the search.").arg(algorithm)
+                : result->message);
     if (Expected<void> allowed = m_document->checkExport(path); !allowed)
         return allowed;
     const Scenario& scenario = m_runner->resultsScenario(); // the plan's own, even if edited since
-    const std::string text = path.endsWith(".csv", Qt::CaseInsensitive) ? planToPerUserCsv(scenario, *result->plan) : planToJson(scenario, *result->plan);
+    const std::string text = path.endsWith(".csv", Qt::CaseInsensitive) ? planToPerUserCsv(scenario, *result->plan)
+                                                                        : planToJson(scenario, *result->plan);
     QSaveFile file(path);
-    if (file.open(QIODevice::WriteOnly) && file.write(text.data(), static_cast<qint64>(text.size())) == static_cast<qint64>(text.size())
-        && file.commit())
+    if (file.open(QIODevice::WriteOnly) &&
+        file.write(text.data(), static_cast<qint64>(text.size())) == static_cast<qint64>(text.size()) && file.commit())
         return {};
     return failure(tr("%1 could not be written: %2").arg(path, file.errorString()), ErrorCode::Io);
 }
@@ -69,9 +72,15 @@ Expected<QStringList> MainWindow::exportCharts(const QString& path)
         for (const auto& [name, chart] : m_planView->charts()->namedCharts())
             charts.push_back({name, chart});
         break;
-    case MainPage::Dnn: charts = {{"split-points", m_dnnView->splitChart()}, {"batch-curves", m_dnnView->curveChart()}}; break;
-    case MainPage::Sweep: charts = {{"sweep", m_sweepView->chart()}}; break;
-    default: charts = {{"comparison", m_comparison->chart()}}; break;
+    case MainPage::Dnn:
+        charts = {{"split-points", m_dnnView->splitChart()}, {"batch-curves", m_dnnView->curveChart()}};
+        break;
+    case MainPage::Sweep:
+        charts = {{"sweep", m_sweepView->chart()}};
+        break;
+    default:
+        charts = {{"comparison", m_comparison->chart()}};
+        break;
     }
     QString error;
     QStringList written = coinfer::exportCharts(charts, path, &error);
@@ -87,7 +96,8 @@ QImage MainWindow::timelineOverview(const TimelineModel& model)
     TimelineView view;
     view.setModel(model);
     view.setFitLanesToHeight(true);
-    view.resize(1200, std::clamp(120 + 14 * model.laneCount(), 360, 900)); // about the report page's width: its legend prints at the screen's size
+    view.resize(1200, std::clamp(120 + 14 * model.laneCount(), 360,
+                                 900)); // about the report page's width: its legend prints at the screen's size
     QImage image(view.size(), QImage::Format_ARGB32);
     image.fill(Qt::white);
     view.render(&image);
@@ -138,7 +148,8 @@ void MainWindow::saveExpandedAs()
     if (!saved)
         QMessageBox::critical(this, tr("Cannot save"), QString::fromStdString(saved.error().message));
     else
-        statusBar()->showMessage(tr("Wrote the expanded table form to %1; the open scenario keeps its own file.").arg(path), 10000);
+        statusBar()->showMessage(tr("Wrote the expanded table form to %1; the open scenario keeps its own file.").arg(path),
+                                 10000);
 }
 
 bool MainWindow::maybeSave()

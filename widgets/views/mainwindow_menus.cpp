@@ -47,8 +47,8 @@ void MainWindow::createFileMenu()
     QMenu* examples = file->addMenu(tr("Open &example"));
     examples->setToolTipsVisible(true);
     for (const ExampleEntry& example : shippedExamples()) {
-        QAction* action = examples->addAction(tr("%1 \u2014 %2").arg(QFileInfo(example.file).completeBaseName(), example.story), this,
-                                              [this, name = example.file] {
+        QAction* action = examples->addAction(tr("%1 \u2014 %2").arg(QFileInfo(example.file).completeBaseName(), example.story),
+                                              this, [this, name = example.file] {
                                                   if (maybeSave())
                                                       openExample(name);
                                               });
@@ -87,7 +87,8 @@ void MainWindow::createFileMenu()
         if (!written)
             QMessageBox::critical(this, tr("Export failed"), errorText(written));
         else
-            statusBar()->showMessage(tr("Wrote %n chart file(s): %1", nullptr, static_cast<int>(written->size())).arg(written->join(", ")), 10000);
+            statusBar()->showMessage(
+                tr("Wrote %n chart file(s): %1", nullptr, static_cast<int>(written->size())).arg(written->join(", ")), 10000);
     });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -99,8 +100,9 @@ void MainWindow::askAndExportPlan()
     for (Algorithm algorithm : allAlgorithms())
         names << QString::fromStdString(algorithmName(algorithm));
     bool ok = false;
-    const QString algorithm = QInputDialog::getItem(this, tr("Export plan"), tr("Algorithm"), names,
-                                                     static_cast<int>(names.indexOf(QString::fromStdString(algorithmName(Algorithm::Best)))), false, &ok);
+    const QString algorithm = QInputDialog::getItem(
+        this, tr("Export plan"), tr("Algorithm"), names,
+        static_cast<int>(names.indexOf(QString::fromStdString(algorithmName(Algorithm::Best)))), false, &ok);
     if (!ok)
         return;
     const QString path = askSavePath(this, tr("Export plan"), {}, tr("Plan (*.json);;Per-user table (*.csv)"));
@@ -131,7 +133,8 @@ void MainWindow::createEditMenu()
     edit->addAction(tr("&Add user"), QKeySequence(tr("Ctrl+Shift+N")), this, [this] {
         const QList<int> rows = selectedUsers();
         if (!m_model->addUser(rows.isEmpty() ? -1 : rows.front()))
-            statusBar()->showMessage(tr("No user to copy and no device class to draw one from: open a scenario with users or device classes."), 10000);
+            statusBar()->showMessage(
+                tr("No user to copy and no device class to draw one from: open a scenario with users or device classes."), 10000);
     });
     edit->addAction(tr("&Remove selected users"), QKeySequence::Delete, this, [this] { m_model->removeUsers(selectedUsers()); });
     edit->addAction(tr("&Generate users..."), QKeySequence(tr("Ctrl+G")), this, &MainWindow::generateUsers);
@@ -139,13 +142,15 @@ void MainWindow::createEditMenu()
         const QList<int> rows = selectedUsers();
         if (rows.isEmpty())
             return;
-        BulkDeadlineDialog dialog(static_cast<int>(rows.size()), m_document->scenario().users[static_cast<size_t>(rows.front())].deadlineMs, this);
+        BulkDeadlineDialog dialog(static_cast<int>(rows.size()),
+                                  m_document->scenario().users[static_cast<size_t>(rows.front())].deadlineMs, this);
         if (dialog.exec() != QDialog::Accepted)
             return;
         const bool changed = dialog.scales() ? m_model->scaleColumnForRows(rows, UserTableModel::DeadlineMs, dialog.value())
                                              : m_model->setColumnForRows(rows, UserTableModel::DeadlineMs, dialog.value());
         statusBar()->showMessage(changed ? tr("Changed the deadline of %n user(s).", nullptr, static_cast<int>(rows.size()))
-                                         : tr("No deadline changed: a deadline must stay positive and finite."), 10000);
+                                         : tr("No deadline changed: a deadline must stay positive and finite."),
+                                 10000);
     });
 }
 
@@ -185,7 +190,8 @@ void MainWindow::generateInBackground(const PopulationSpec& spec)
         progress->setValue(done);
     });
     connect(m_document, &ScenarioDocument::edited, job, [job] {
-        job->abandon(Error{ErrorCode::BadInput, tr("The scenario changed while users were drawn: generate again.").toStdString()});
+        job->abandon(
+            Error{ErrorCode::BadInput, tr("The scenario changed while users were drawn: generate again.").toStdString()});
     });
     connect(job, &BackgroundJob::cancelled, this, [this, job, progress] {
         progress->deleteLater();
@@ -200,7 +206,8 @@ void MainWindow::generateInBackground(const PopulationSpec& spec)
             statusBar()->showMessage(job->errorString(), 10000);
             return;
         }
-        m_document->undoStack()->push(new InsertRemoveUsersCommand(m_document, std::move(users->rows), std::move(users->changes), tr("Generate users")));
+        m_document->undoStack()->push(
+            new InsertRemoveUsersCommand(m_document, std::move(users->rows), std::move(users->changes), tr("Generate users")));
         emit usersGenerated();
     });
     job->start([scenario = m_document->scenario(), form = m_document->form(), spec](auto& control) -> Expected<GeneratedUsers> {

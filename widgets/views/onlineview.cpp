@@ -24,9 +24,17 @@
 namespace coinfer {
 
 OnlineView::OnlineView(ScenarioDocument* document, QWidget* parent)
-    : QWidget(parent), m_document(document), m_planner(new QComboBox(this)), m_policy(new QComboBox(this))
-    , m_threshold(new QDoubleSpinBox(this)), m_trainButton(new QPushButton(tr("Train DDPG..."), this)), m_summary(new QLabel(this))
-    , m_staleBanner(new QLabel(this)), m_episode(new ChartView(this)), m_training(new ChartView(this)), m_timeline(new TimelineView(this))
+    : QWidget(parent)
+    , m_document(document)
+    , m_planner(new QComboBox(this))
+    , m_policy(new QComboBox(this))
+    , m_threshold(new QDoubleSpinBox(this))
+    , m_trainButton(new QPushButton(tr("Train DDPG..."), this))
+    , m_summary(new QLabel(this))
+    , m_staleBanner(new QLabel(this))
+    , m_episode(new ChartView(this))
+    , m_training(new ChartView(this))
+    , m_timeline(new TimelineView(this))
     , m_player(new SchedulePlayer(this))
 {
     auto* layout = new QVBoxLayout(this);
@@ -77,8 +85,9 @@ QLayout* OnlineView::createControls()
     m_threshold->setSingleStep(0.05);
     m_threshold->setValue(0.3);
     auto* run = m_runButton = new QPushButton(tr("Run episode"), this);
-    for (QWidget* widget : std::initializer_list<QWidget*>{new QLabel(tr("Planner"), this), m_planner, new QLabel(tr("Policy"), this), m_policy,
-                                                           m_threshold, run, m_trainButton})
+    for (QWidget* widget :
+         std::initializer_list<QWidget*>{new QLabel(tr("Planner"), this), m_planner, new QLabel(tr("Policy"), this), m_policy,
+                                         m_threshold, run, m_trainButton})
         controls->addWidget(widget);
     controls->addStretch(1);
     connect(run, &QPushButton::clicked, this, &OnlineView::runEpisode);
@@ -159,8 +168,9 @@ void OnlineView::updateAvailability()
         m_trainButton->setEnabled(online);
     m_threshold->setEnabled(online && m_policy->currentIndex() == 0);
     if (!online)
-        m_summary->setText(tr("This scenario has no \"online\" block (task arrivals, slot length, horizon), so there is no online "
-                              "episode to run. Open a scenario with one, e.g. examples/online.json."));
+        m_summary->setText(
+            tr("This scenario has no \"online\" block (task arrivals, slot length, horizon), so there is no online "
+               "episode to run. Open a scenario with one, e.g. examples/online.json."));
     else if (m_summary->text().startsWith(tr("This scenario has no")))
         m_summary->clear();
     updateShownParts();
@@ -174,8 +184,9 @@ void OnlineView::updateShownParts()
     m_watch->setVisible(m_hasEpisode);
     m_training->setVisible(m_hasTraining);
     if (online && !m_hasEpisode && !m_hasTraining && !isBusy())
-        m_summary->setText(tr("No episode yet: choose a planner and a dispatch policy, then press Run episode (Train DDPG... first "
-                              "learns a policy to choose)."));
+        m_summary->setText(
+            tr("No episode yet: choose a planner and a dispatch policy, then press Run episode (Train DDPG... first "
+               "learns a policy to choose)."));
 }
 
 void OnlineView::refreshStaleBanner()
@@ -183,9 +194,11 @@ void OnlineView::refreshStaleBanner()
     const bool episode = m_hasEpisode && m_episodeRevision != m_document->revision();
     const bool training = m_hasTraining && m_trainingRevision != m_document->revision();
     if (episode)
-        m_staleBanner->setText(tr("Stale: the episode below was run on the scenario before your last edit; press Run episode to run it again."));
+        m_staleBanner->setText(
+            tr("Stale: the episode below was run on the scenario before your last edit; press Run episode to run it again."));
     else if (training)
-        m_staleBanner->setText(tr("Stale: the training below was run on the scenario before your last edit; train again for this one."));
+        m_staleBanner->setText(
+            tr("Stale: the training below was run on the scenario before your last edit; train again for this one."));
     m_staleBanner->setVisible(episode || training);
 }
 
@@ -226,7 +239,8 @@ void OnlineView::trainOrStop()
     episodes->setSingleStep(10);
     episodes->setValue(TrainingOptions{}.episodes);
     auto* hidden = new QLineEdit(QString::fromStdString(hiddenLayersText(DdpgConfig{}.hidden)), &dialog);
-    hidden->setToolTip(tr("Units in each hidden layer of the actor and of the critic: 1 to 4 sizes from 1 to 4096, e.g. 256,128"));
+    hidden->setToolTip(
+        tr("Units in each hidden layer of the actor and of the critic: 1 to 4 sizes from 1 to 4096, e.g. 256,128"));
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     form->addRow(tr("Episodes"), episodes);
     form->addRow(tr("Hidden layers"), hidden);
@@ -236,7 +250,8 @@ void OnlineView::trainOrStop()
         if (parseHiddenLayers(hidden->text().toStdString()))
             dialog.accept();
         else
-            QMessageBox::warning(&dialog, tr("Train DDPG"), tr("Hidden layers: 1 to 4 sizes from 1 to 4096, separated by commas (e.g. 256,128)"));
+            QMessageBox::warning(&dialog, tr("Train DDPG"),
+                                 tr("Hidden layers: 1 to 4 sizes from 1 to 4096, separated by commas (e.g. 256,128)"));
     });
     if (dialog.exec() == QDialog::Accepted)
         train(episodes->value(), *parseHiddenLayers(hidden->text().toStdString()));
@@ -248,9 +263,12 @@ void OnlineView::showTrainingDone()
     // A training stopped before its first episode ended hands over no policy.
     if (Expected<DdpgPolicy> policy = m_trainingJob.takeResult()) {
         m_trained = std::move(*policy);
-        m_summary->setText(tr("Training done: the best policy came from episode %1 (%2 mJ per task, %3 misses on the evaluation traces). "
-                              "Choose \"trained DDPG\" and run an episode to watch it.")
-                               .arg(m_trained->episodes).arg(m_trained->evaluationEnergyPerTaskMj, 0, 'f', 3).arg(m_trained->evaluationMisses));
+        m_summary->setText(
+            tr("Training done: the best policy came from episode %1 (%2 mJ per task, %3 misses on the evaluation traces). "
+               "Choose \"trained DDPG\" and run an episode to watch it.")
+                .arg(m_trained->episodes)
+                .arg(m_trained->evaluationEnergyPerTaskMj, 0, 'f', 3)
+                .arg(m_trained->evaluationMisses));
     }
     emit trainingFinished();
 }
@@ -273,7 +291,8 @@ void OnlineView::runEpisode()
 {
     const Scenario& scenario = m_document->scenario();
     if (!scenario.online.present) {
-        m_summary->setText(tr("This scenario has no \"online\" block (arrivals, slot length, horizon); see examples/online.json."));
+        m_summary->setText(
+            tr("This scenario has no \"online\" block (arrivals, slot length, horizon); see examples/online.json."));
         return;
     }
     if (m_episodeJob.isRunning())
@@ -311,18 +330,35 @@ void OnlineView::showEpisode(const OnlineResult& result, const OnlineRecord& rec
         dispatchLevel << -0.5;
     }
     m_episode->clear();
-    m_episode->addLine({.name = tr("waiting tasks"), .x = time, .y = pool, .pen = QPen(QColor(230, 160, 60), 1.5), .join = LineJoin::StepLeft});
-    m_episode->addBars({.name = tr("arrivals per slot"), .x = time, .y = arrivals, .fill = QColor(120, 170, 90), .outlined = false,
+    m_episode->addLine(
+        {.name = tr("waiting tasks"), .x = time, .y = pool, .pen = QPen(QColor(230, 160, 60), 1.5), .join = LineJoin::StepLeft});
+    m_episode->addBars({.name = tr("arrivals per slot"),
+                        .x = time,
+                        .y = arrivals,
+                        .fill = QColor(120, 170, 90),
+                        .outlined = false,
                         .width = m_document->scenario().online.slotMs * 0.8});
     // Markers only, just under the axis: one triangle per dispatch.
-    m_episode->addLine({.name = tr("dispatches"), .x = dispatchTimes, .y = dispatchLevel, .pen = QPen(QColor(70, 130, 180)), .join = LineJoin::None,
-                        .marker = PointMarker::Triangle, .markerSize = 6, .markerColour = QColor(70, 130, 180)});
+    m_episode->addLine({.name = tr("dispatches"),
+                        .x = dispatchTimes,
+                        .y = dispatchLevel,
+                        .pen = QPen(QColor(70, 130, 180)),
+                        .join = LineJoin::None,
+                        .marker = PointMarker::Triangle,
+                        .markerSize = 6,
+                        .markerColour = QColor(70, 130, 180)});
     m_episode->fitAxesToData();
     m_episode->setAxisLower(ChartAxis::Left, -1);
     m_episode->replot();
-    m_summary->setText(tr("%1 tasks, %2 dispatches: %3 mJ per task, %4 deadline misses, mean batch %5, GPU busy %6%, %7% saved against local computing.")
-                           .arg(result.tasks).arg(result.dispatches).arg(result.energyPerTaskMj(), 0, 'f', 3).arg(result.misses)
-                           .arg(result.meanBatchSize(), 0, 'f', 2).arg(100 * result.gpuUtilisation(), 0, 'f', 1).arg(result.savingPercent(), 0, 'f', 1));
+    m_summary->setText(tr("%1 tasks, %2 dispatches: %3 mJ per task, %4 deadline misses, mean batch %5, GPU busy %6%, %7% saved "
+                          "against local computing.")
+                           .arg(result.tasks)
+                           .arg(result.dispatches)
+                           .arg(result.energyPerTaskMj(), 0, 'f', 3)
+                           .arg(result.misses)
+                           .arg(result.meanBatchSize(), 0, 'f', 2)
+                           .arg(100 * result.gpuUtilisation(), 0, 'f', 1)
+                           .arg(result.savingPercent(), 0, 'f', 1));
     m_hasEpisode = true;
     m_episodeRevision = m_runRevision;
     refreshStaleBanner();
@@ -374,8 +410,11 @@ void OnlineView::addTrainingPoint(const EpisodeReport& report)
     m_training->fitAxesToData();
     m_training->replot();
     m_summary->setText(tr("Training: episode %1, %2 mJ per task on the evaluation traces, %3 misses, %4 steps/s%5")
-                           .arg(report.episode).arg(report.evaluationEnergyPerTaskMj, 0, 'f', 3).arg(report.evaluationMisses)
-                           .arg(report.stepsPerSecond, 0, 'f', 0).arg(report.best ? tr(" (best so far)") : QString()));
+                           .arg(report.episode)
+                           .arg(report.evaluationEnergyPerTaskMj, 0, 'f', 3)
+                           .arg(report.evaluationMisses)
+                           .arg(report.stepsPerSecond, 0, 'f', 0)
+                           .arg(report.best ? tr(" (best so far)") : QString()));
     emit trainingEpisode(report.episode);
 }
 

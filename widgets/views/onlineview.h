@@ -119,8 +119,8 @@ private:
     QWidget* m_charts = nullptr;
     QWidget* m_watch = nullptr;
     QLabel* m_staleBanner;
-    bool m_hasEpisode = false;  ///< an episode is on show
-    bool m_hasTraining = false; ///< a training's curve is on show
+    bool m_hasEpisode = false;      ///< an episode is on show
+    bool m_hasTraining = false;     ///< a training's curve is on show
     quint64 m_runRevision = 0;      ///< the document's revision when the episode running started
     quint64 m_episodeRevision = 0;  ///< ... when the episode on show started
     quint64 m_trainingRevision = 0; ///< ... when the training running or on show started

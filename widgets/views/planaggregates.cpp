@@ -127,7 +127,8 @@ std::vector<EnergyClass> energyByDeviceClass(const Scenario& scenario, const std
         classes.push_back(group);
     std::map<std::string, int> indexOf;
     if (static_cast<int>(classes.size()) > maxClasses) {
-        std::stable_sort(classes.begin(), classes.end(), [](const EnergyClass& a, const EnergyClass& b) { return a.users > b.users; });
+        std::stable_sort(classes.begin(), classes.end(),
+                         [](const EnergyClass& a, const EnergyClass& b) { return a.users > b.users; });
         EnergyClass other{.label = "other"};
         for (size_t i = static_cast<size_t>(maxClasses - 1); i < classes.size(); ++i) {
             other.users += classes[i].users;

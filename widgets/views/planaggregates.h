@@ -26,9 +26,9 @@ std::vector<UserEnergy> userEnergies(const Scenario& scenario, const Plan& plan)
 
 /// The users ranked by saving, least first.
 struct SavingRanking {
-    std::vector<int> userAtRank;   ///< user index at each rank
-    std::vector<int> rankOfUser;   ///< rank of each user
-    std::vector<double> savingMj;  ///< saving at each rank, ascending
+    std::vector<int> userAtRank;  ///< user index at each rank
+    std::vector<int> rankOfUser;  ///< rank of each user
+    std::vector<double> savingMj; ///< saving at each rank, ascending
 };
 
 /// Ranks @p energies by saving (ties by user index, so the order is stable). O(M log M).
@@ -36,9 +36,9 @@ SavingRanking rankBySaving(const std::vector<UserEnergy>& energies);
 
 /// The users of one class and what they spend together.
 struct EnergyClass {
-    std::string label;       ///< "100 ms", "100-150 ms", a device class or "unnamed"
+    std::string label; ///< "100 ms", "100-150 ms", a device class or "unnamed"
     int users = 0;
-    double computingMj = 0;  ///< sums over the class' users
+    double computingMj = 0; ///< sums over the class' users
     double uploadingMj = 0;
     double localMj = 0;
 };

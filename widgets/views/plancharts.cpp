@@ -21,11 +21,16 @@ constexpr int kViewCount = 5;
 QString viewName(PlanCharts::View view)
 {
     switch (view) {
-    case PlanCharts::View::EnergyPerUser: return PlanCharts::tr("Energy per user");
-    case PlanCharts::View::SavingRanked: return PlanCharts::tr("Saving per user, ranked");
-    case PlanCharts::View::EnergyByDeadline: return PlanCharts::tr("Energy by deadline class");
-    case PlanCharts::View::EnergyByDevice: return PlanCharts::tr("Energy by device class");
-    case PlanCharts::View::GpuUtilisation: return PlanCharts::tr("GPU utilisation over time");
+    case PlanCharts::View::EnergyPerUser:
+        return PlanCharts::tr("Energy per user");
+    case PlanCharts::View::SavingRanked:
+        return PlanCharts::tr("Saving per user, ranked");
+    case PlanCharts::View::EnergyByDeadline:
+        return PlanCharts::tr("Energy by deadline class");
+    case PlanCharts::View::EnergyByDevice:
+        return PlanCharts::tr("Energy by device class");
+    case PlanCharts::View::GpuUtilisation:
+        return PlanCharts::tr("GPU utilisation over time");
     }
     return {};
 }
@@ -33,11 +38,16 @@ QString viewName(PlanCharts::View view)
 QString fileName(PlanCharts::View view)
 {
     switch (view) {
-    case PlanCharts::View::EnergyPerUser: return QStringLiteral("energy");
-    case PlanCharts::View::SavingRanked: return QStringLiteral("saving-ranked");
-    case PlanCharts::View::EnergyByDeadline: return QStringLiteral("energy-by-deadline");
-    case PlanCharts::View::EnergyByDevice: return QStringLiteral("energy-by-device");
-    case PlanCharts::View::GpuUtilisation: return QStringLiteral("gpu-utilisation");
+    case PlanCharts::View::EnergyPerUser:
+        return QStringLiteral("energy");
+    case PlanCharts::View::SavingRanked:
+        return QStringLiteral("saving-ranked");
+    case PlanCharts::View::EnergyByDeadline:
+        return QStringLiteral("energy-by-deadline");
+    case PlanCharts::View::EnergyByDevice:
+        return QStringLiteral("energy-by-device");
+    case PlanCharts::View::GpuUtilisation:
+        return QStringLiteral("gpu-utilisation");
     }
     return {};
 }
@@ -45,7 +55,11 @@ QString fileName(PlanCharts::View view)
 } // namespace
 
 PlanCharts::PlanCharts(QWidget* parent)
-    : QWidget(parent), m_chartsOrMessage(new QStackedWidget(this)), m_chooser(new QComboBox(this)), m_stack(new QStackedWidget(this)), m_partitions(new ChartView(this))
+    : QWidget(parent)
+    , m_chartsOrMessage(new QStackedWidget(this))
+    , m_chooser(new QComboBox(this))
+    , m_stack(new QStackedWidget(this))
+    , m_partitions(new ChartView(this))
 {
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -198,8 +212,10 @@ void PlanCharts::showPlan(const Scenario& scenario, const Plan& plan)
     offerViews();
     showEnergyPerUser();
     showSavingRanked();
-    showClasses(chart(View::EnergyByDeadline), energyByDeadline(scenario, m_energies, m_deadlineClassOfUser), tr("Deadline class (energy summed over its users)"));
-    showClasses(chart(View::EnergyByDevice), energyByDeviceClass(scenario, m_energies, m_deviceClassOfUser), tr("Device class (energy summed over its users)"));
+    showClasses(chart(View::EnergyByDeadline), energyByDeadline(scenario, m_energies, m_deadlineClassOfUser),
+                tr("Deadline class (energy summed over its users)"));
+    showClasses(chart(View::EnergyByDevice), energyByDeviceClass(scenario, m_energies, m_deviceClassOfUser),
+                tr("Device class (energy summed over its users)"));
     showGpuUtilisation(plan);
     showPartitions(scenario, plan);
     selectUser(m_selectedUser); // drawing a plan clears the marks; the chosen user stays chosen
@@ -224,8 +240,14 @@ void PlanCharts::showEnergyPerUser()
         names << m_userIds[static_cast<size_t>(m)];
     }
     // Uploading stacks on computing; the plan's stack and computing locally stand side by side.
-    const int computeBars = energy->addBars({.name = tr("plan: computing"), .x = x, .y = compute, .fill = palette::localComputing(), .width = 0.4, .group = 0});
-    energy->addBars({.name = tr("plan: uploading"), .x = x, .y = upload, .fill = palette::uploading(), .width = 0.4, .stackedOn = computeBars});
+    const int computeBars = energy->addBars(
+        {.name = tr("plan: computing"), .x = x, .y = compute, .fill = palette::localComputing(), .width = 0.4, .group = 0});
+    energy->addBars({.name = tr("plan: uploading"),
+                     .x = x,
+                     .y = upload,
+                     .fill = palette::uploading(),
+                     .width = 0.4,
+                     .stackedOn = computeBars});
     energy->addBars({.name = tr("local only"), .x = x, .y = local, .fill = palette::localOnly(), .width = 0.4, .group = 0});
     energy->setKeyLabels(x, names, m_userCount > 12 ? 60 : 0);
     energy->fitAxesToData();
@@ -246,8 +268,12 @@ void PlanCharts::showSavingRanked()
         savedMj << m_ranking.savingMj[static_cast<size_t>(r)];
     }
     const bool few = m_userCount <= 200; // a marker per user while the markers stay apart
-    saving->addLine({.name = tr("saved vs computing locally"), .x = rank, .y = savedMj, .pen = QPen(palette::edgeComputing(), 2),
-                     .marker = few ? PointMarker::Disc : PointMarker::None, .markerSize = 5});
+    saving->addLine({.name = tr("saved vs computing locally"),
+                     .x = rank,
+                     .y = savedMj,
+                     .pen = QPen(palette::edgeComputing(), 2),
+                     .marker = few ? PointMarker::Disc : PointMarker::None,
+                     .markerSize = 5});
     saving->fitAxesToData();
     saving->setAxisRange(ChartAxis::Bottom, 0.5, std::max(1, m_userCount) + 0.5);
     const auto [low, high] = saving->axisRange(ChartAxis::Left);
@@ -269,8 +295,14 @@ void PlanCharts::showClasses(ChartView* chart, const std::vector<EnergyClass>& c
         const QString users = classes[i].users == 1 ? tr("1 user") : tr("%1 users").arg(classes[i].users);
         labels << QString::fromStdString(classes[i].label) + '\n' + users;
     }
-    const int computeBars = chart->addBars({.name = tr("plan: computing"), .x = x, .y = compute, .fill = palette::localComputing(), .width = 0.4, .group = 0});
-    chart->addBars({.name = tr("plan: uploading"), .x = x, .y = upload, .fill = palette::uploading(), .width = 0.4, .stackedOn = computeBars});
+    const int computeBars = chart->addBars(
+        {.name = tr("plan: computing"), .x = x, .y = compute, .fill = palette::localComputing(), .width = 0.4, .group = 0});
+    chart->addBars({.name = tr("plan: uploading"),
+                    .x = x,
+                    .y = upload,
+                    .fill = palette::uploading(),
+                    .width = 0.4,
+                    .stackedOn = computeBars});
     chart->addBars({.name = tr("local only"), .x = x, .y = local, .fill = palette::localOnly(), .width = 0.4, .group = 0});
     chart->setAxisLabel(ChartAxis::Bottom, axisLabel);
     chart->setKeyLabels(x, labels, classes.size() > 6 ? 30 : 0);
@@ -294,15 +326,26 @@ void PlanCharts::showGpuUtilisation(const Plan& plan)
         batchStartMs << utilisation.batchStartMs[batch];
         batchSize << utilisation.batchSize[batch];
     }
-    gpu->addBars({.name = tr("GPU busy"), .x = binMiddleMs, .y = busyPercent, .fill = palette::gpuBatch(), .outlined = false,
+    gpu->addBars({.name = tr("GPU busy"),
+                  .x = binMiddleMs,
+                  .y = busyPercent,
+                  .fill = palette::gpuBatch(),
+                  .outlined = false,
                   .width = std::max(1e-9, utilisation.binMs * 1.02)}); // a hair wider: no seams between bins
-    gpu->addLine({.name = tr("users per batch (at its start)"), .x = batchStartMs, .y = batchSize, .pen = QPen(palette::uploading()),
-                  .join = LineJoin::None, .marker = PointMarker::Disc, .markerSize = 5, .valueAxis = ChartAxis::Right});
+    gpu->addLine({.name = tr("users per batch (at its start)"),
+                  .x = batchStartMs,
+                  .y = batchSize,
+                  .pen = QPen(palette::uploading()),
+                  .join = LineJoin::None,
+                  .marker = PointMarker::Disc,
+                  .markerSize = 5,
+                  .valueAxis = ChartAxis::Right});
     // A margin of 2% each side, so that a batch marker at the first or last moment is whole.
     const double endMs = std::max(1.0, utilisation.binMs * static_cast<double>(utilisation.busyFraction.size()));
     gpu->setAxisRange(ChartAxis::Bottom, -0.02 * endMs, 1.02 * endMs);
     gpu->setAxisRange(ChartAxis::Left, 0, 105);
-    const int largest = utilisation.batchSize.empty() ? 1 : *std::max_element(utilisation.batchSize.begin(), utilisation.batchSize.end());
+    const int largest =
+        utilisation.batchSize.empty() ? 1 : *std::max_element(utilisation.batchSize.begin(), utilisation.batchSize.end());
     gpu->setAxisRange(ChartAxis::Right, 0, largest * 1.1 + 0.5);
     gpu->setNote(plan.batches.empty() ? tr("No GPU batch:\nevery user computes locally") : QString());
     gpu->replot();
@@ -322,7 +365,8 @@ void PlanCharts::showPartitions(const Scenario& scenario, const Plan& plan)
     m_partitions->addBars({.x = px, .y = py, .fill = palette::edgeComputing()});
     m_partitions->fitAxesToData();
     m_partitions->setAxisRange(ChartAxis::Bottom, -0.7, scenario.dnn.subtaskCount() + 0.7);
-    m_partitions->setAxisRange(ChartAxis::Left, 0, std::max(1.0, py.isEmpty() ? 1.0 : *std::max_element(py.begin(), py.end())) * 1.15);
+    m_partitions->setAxisRange(ChartAxis::Left, 0,
+                               std::max(1.0, py.isEmpty() ? 1.0 : *std::max_element(py.begin(), py.end())) * 1.15);
     m_partitions->replot();
 }
 

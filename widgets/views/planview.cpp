@@ -13,8 +13,11 @@
 namespace coinfer {
 
 PlanView::PlanView(QWidget* parent)
-    : QWidget(parent), m_charts(new PlanCharts(this)), m_timeline(new TimelineView(this))
-    , m_compareTimeline(new TimelineView(this)), m_player(new SchedulePlayer(this))
+    : QWidget(parent)
+    , m_charts(new PlanCharts(this))
+    , m_timeline(new TimelineView(this))
+    , m_compareTimeline(new TimelineView(this))
+    , m_player(new SchedulePlayer(this))
 {
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(createPlayerControls());
@@ -42,7 +45,8 @@ QWidget* PlanView::createPlayerControls()
     auto* order = new QComboBox(controls);
     order->setObjectName("laneOrder");
     order->setToolTip(tr("Order of the user lanes; the last three group them under headers"));
-    for (const QString& name : {tr("By user"), tr("By deadline"), tr("By group/round"), tr("By partition point"), tr("By device class")})
+    for (const QString& name :
+         {tr("By user"), tr("By deadline"), tr("By group/round"), tr("By partition point"), tr("By device class")})
         order->addItem(name);
     controls->addPageControl(order);
     connect(order, &QComboBox::currentIndexChanged, this, [this](int index) {
@@ -117,7 +121,8 @@ void PlanView::alignAxes()
     m_timeline->setAxisEndMs(endMs);
     m_compareTimeline->setAxisEndMs(endMs);
     m_syncingWindows = false;
-    m_compareTimeline->setTimeWindow(m_timeline->windowStartMs(), m_timeline->windowSpanMs() >= endMs * (1 - 1e-9) ? 0.0 : m_timeline->windowSpanMs());
+    m_compareTimeline->setTimeWindow(m_timeline->windowStartMs(),
+                                     m_timeline->windowSpanMs() >= endMs * (1 - 1e-9) ? 0.0 : m_timeline->windowSpanMs());
 }
 
 void PlanView::showComparison(const Scenario& scenario, const Plan* other)
@@ -142,7 +147,8 @@ void PlanView::showComparison(const Scenario& scenario, const Plan* other)
         // (up to a dozen each) is taken from the charts above, which keep their least height.
         QList<int> sizes = m_split->sizes();
         const int total = sizes[0] + sizes[1] + std::max(sizes[2], 0);
-        const int wanted = static_cast<QWidget*>(m_timeline)->sizeHint().height() + static_cast<QWidget*>(m_compareTimeline)->sizeHint().height();
+        const int wanted = static_cast<QWidget*>(m_timeline)->sizeHint().height() +
+                           static_cast<QWidget*>(m_compareTimeline)->sizeHint().height();
         const int chartsLeast = std::min(sizes[0], m_charts->minimumSizeHint().height());
         const int both = std::min(std::max(sizes[1] + std::max(sizes[2], 0), wanted), total - chartsLeast);
         sizes[0] = total - both;

@@ -74,11 +74,13 @@ void PlayerControls::createWidgets(const PlayerControlsOptions& options)
 void PlayerControls::createShortcuts(bool fitShortcut)
 {
     // Window shortcuts whose parent is this row: they act only while the row is shown.
-    for (auto [key, action] : {std::pair{Qt::Key_Space, &SchedulePlayer::togglePlay}, std::pair{Qt::Key_BracketRight, &SchedulePlayer::stepForward},
-                               std::pair{Qt::Key_BracketLeft, &SchedulePlayer::stepBackward}, std::pair{Qt::Key_Home, &SchedulePlayer::stop}})
+    for (auto [key, action] :
+         {std::pair{Qt::Key_Space, &SchedulePlayer::togglePlay}, std::pair{Qt::Key_BracketRight, &SchedulePlayer::stepForward},
+          std::pair{Qt::Key_BracketLeft, &SchedulePlayer::stepBackward}, std::pair{Qt::Key_Home, &SchedulePlayer::stop}})
         connect(new QShortcut(QKeySequence(key), this), &QShortcut::activated, m_player, action);
     if (fitShortcut)
-        connect(new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_0), this), &QShortcut::activated, this, &PlayerControls::fitTimelines);
+        connect(new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_0), this), &QShortcut::activated, this,
+                &PlayerControls::fitTimelines);
 }
 
 void PlayerControls::connectPlayer()
@@ -92,7 +94,8 @@ void PlayerControls::connectPlayer()
     });
     // One cursor for every timeline, shown or not, so that a rewind moves them all.
     connect(m_player, &SchedulePlayer::timeChanged, this, &PlayerControls::showPlayerTime);
-    connect(m_scrub, &QSlider::valueChanged, this, [this](int value) { m_player->seek(m_player->endMs() * value / double(kScrubSteps)); });
+    connect(m_scrub, &QSlider::valueChanged, this,
+            [this](int value) { m_player->seek(m_player->endMs() * value / double(kScrubSteps)); });
     connect(m_speed, &QComboBox::currentTextChanged, this, &PlayerControls::applySpeed);
     connect(m_fit, &QPushButton::clicked, this, &PlayerControls::fitTimelines);
     connect(m_follow, &QCheckBox::toggled, this, [this](bool on) {
@@ -111,8 +114,10 @@ double PlayerControls::speedMsPerSecond() const
 {
     const double factor = m_speed->currentText().chopped(1).toDouble();
     switch (m_speedBase) {
-    case PlayerControlsOptions::SpeedBase::RealTime: return 1000.0 * factor;
-    case PlayerControlsOptions::SpeedBase::TenSecondsPerTimeline: break;
+    case PlayerControlsOptions::SpeedBase::RealTime:
+        return 1000.0 * factor;
+    case PlayerControlsOptions::SpeedBase::TenSecondsPerTimeline:
+        break;
     }
     return m_player->endMs() / 10.0 * factor;
 }

@@ -31,7 +31,7 @@ struct PlayerControlsOptions {
     };
 
     QString stepBackText;
-    QString stepBackToolTip;    ///< empty: none
+    QString stepBackToolTip; ///< empty: none
     QString stepForwardText;
     QString stepForwardToolTip; ///< empty: none
     QStringList speedFactors;   ///< each ends in "x", e.g. "0.5x"

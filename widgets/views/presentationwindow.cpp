@@ -10,8 +10,13 @@
 namespace coinfer {
 
 PresentationWindow::PresentationWindow(const Scenario& scenario, QWidget* parent)
-    : QWidget(parent, Qt::Window), m_scenario(scenario), m_title(new QLabel(this)), m_text(new QLabel(this))
-    , m_footer(new QLabel(this)), m_timeline(new TimelineView(this)), m_player(new SchedulePlayer(this))
+    : QWidget(parent, Qt::Window)
+    , m_scenario(scenario)
+    , m_title(new QLabel(this))
+    , m_text(new QLabel(this))
+    , m_footer(new QLabel(this))
+    , m_timeline(new TimelineView(this))
+    , m_player(new SchedulePlayer(this))
 {
     setWindowTitle(tr("Coinfer presentation"));
     auto* layout = new QVBoxLayout(this);
@@ -76,21 +81,24 @@ void PresentationWindow::showStep()
     m_title->setText(step.title);
     TimelineModel timeline(m_scenario, step.plan);
     const int late = timeline.lateCount();
-    m_text->setText(step.explanation + (step.changed.empty() ? QString() : tr(" Highlighted: the %n user(s) that changed.", nullptr,
-                                                                                static_cast<int>(step.changed.size())))
-                    + (late > 0 ? tr(" %1 of %n user(s) miss their deadline (marked red).", nullptr, timeline.userCount()).arg(late)
-                       : step.explanation.contains(tr("every deadline is met")) ? QString() // said already
-                                                                                 : tr(" Every user meets its deadline.")));
+    m_text->setText(step.explanation +
+                    (step.changed.empty()
+                         ? QString()
+                         : tr(" Highlighted: the %n user(s) that changed.", nullptr, static_cast<int>(step.changed.size()))) +
+                    (late > 0 ? tr(" %1 of %n user(s) miss their deadline (marked red).", nullptr, timeline.userCount()).arg(late)
+                     : step.explanation.contains(tr("every deadline is met")) ? QString() // said already
+                                                                              : tr(" Every user meets its deadline.")));
     m_player->stop();
     m_player->setTimeline(timeline);
     m_player->setSpeed(m_player->endMs() / 10.0); // the whole schedule in ten seconds
     m_timeline->setModel(std::move(timeline));
     m_timeline->setHighlightedUsers(step.changed);
     // Numbered as the titles are, from 0.
-    m_footer->setText(tr("Step %1 of 0 to %2   Right/Left: next/previous step   Space: play/pause   Home: rewind   T: light/dark   "
-                         "Esc or F11: leave")
-                          .arg(m_walkthrough.current())
-                          .arg(m_walkthrough.stepCount() - 1));
+    m_footer->setText(
+        tr("Step %1 of 0 to %2   Right/Left: next/previous step   Space: play/pause   Home: rewind   T: light/dark   "
+           "Esc or F11: leave")
+            .arg(m_walkthrough.current())
+            .arg(m_walkthrough.stepCount() - 1));
 }
 
 QString PresentationWindow::footerText() const

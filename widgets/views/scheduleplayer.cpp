@@ -8,8 +8,7 @@
 
 namespace coinfer {
 
-SchedulePlayer::SchedulePlayer(QObject* parent)
-    : QObject(parent), m_timer(new QTimer(this))
+SchedulePlayer::SchedulePlayer(QObject* parent) : QObject(parent), m_timer(new QTimer(this))
 {
     m_timer->setInterval(16); // about 60 frames per second
     m_timer->setTimerType(Qt::PreciseTimer);

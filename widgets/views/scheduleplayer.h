@@ -33,10 +33,10 @@ public:
     void play();
     void pause();
     void togglePlay();
-    void stop();                  ///< back to 0
-    void seek(double timeMs);     ///< scrub; clamped to [0, end]
-    void stepForward();           ///< to the next event after the cursor, paused
-    void stepBackward();          ///< to the previous event before the cursor, paused
+    void stop();              ///< back to 0
+    void seek(double timeMs); ///< scrub; clamped to [0, end]
+    void stepForward();       ///< to the next event after the cursor, paused
+    void stepBackward();      ///< to the previous event before the cursor, paused
     /// Moves the cursor by @p wallSeconds of playing; reaching the end pauses. Driven by a
     /// 60 Hz timer while playing, and directly by tests.
     void advance(double wallSeconds);

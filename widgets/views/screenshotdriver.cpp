@@ -30,7 +30,7 @@ PresentationWindow* ScreenshotDriver::presentation() const
     return m_presentation;
 }
 
-template <typename Sender, typename Signal>
+template<typename Sender, typename Signal>
 void ScreenshotDriver::whenReady(Sender* sender, Signal ready, QWidget* target, std::function<void()> prepare)
 {
     connect(
@@ -46,7 +46,8 @@ void ScreenshotDriver::whenReady(Sender* sender, Signal ready, QWidget* target, 
 
 void ScreenshotDriver::settleAndShoot(QWidget* target)
 {
-    QTimer::singleShot(kSettleMs, target, [this, target] { emit finished(target->grab().save(m_request.screenshotPath) ? 0 : 2); });
+    QTimer::singleShot(kSettleMs, target,
+                       [this, target] { emit finished(target->grab().save(m_request.screenshotPath) ? 0 : 2); });
 }
 
 Expected<void> ScreenshotDriver::start()

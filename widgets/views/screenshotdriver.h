@@ -70,7 +70,7 @@ private:
     void startPlanning();
     /// Once @p sender emits @p ready: runs @p prepare, then shoots @p target (with a shot asked
     /// for). Only the first emission counts.
-    template <typename Sender, typename Signal>
+    template<typename Sender, typename Signal>
     void whenReady(Sender* sender, Signal ready, QWidget* target, std::function<void()> prepare = {});
     /// Lets @p target lay out for kSettleMs, grabs it, saves it and emits finished().
     void settleAndShoot(QWidget* target);

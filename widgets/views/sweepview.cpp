@@ -34,9 +34,12 @@ namespace {
 QString measureLabel(SweepMeasure measure)
 {
     switch (measure) {
-    case SweepMeasure::EnergyMj: return QObject::tr("Total user energy (mJ)");
-    case SweepMeasure::SavingPercent: return QObject::tr("Saving against local computing (%)");
-    case SweepMeasure::GapPercent: return QObject::tr("Gap to the strongest proven lower bound (%)");
+    case SweepMeasure::EnergyMj:
+        return QObject::tr("Total user energy (mJ)");
+    case SweepMeasure::SavingPercent:
+        return QObject::tr("Saving against local computing (%)");
+    case SweepMeasure::GapPercent:
+        return QObject::tr("Gap to the strongest proven lower bound (%)");
     }
     return {};
 }
@@ -55,8 +58,13 @@ QString lateSentence(const std::vector<SweepRow>& rows)
     QStringList parts;
     for (const auto& [planner, counts] : lateOfPlanner)
         if (counts.first > 0)
-            parts << QObject::tr("%1 misses a deadline in %2 of %3 plans").arg(QString::fromStdString(planner)).arg(counts.first).arg(counts.second);
-    QString sentence = parts.isEmpty() ? QString() : QStringLiteral(" ") + parts.join(QStringLiteral("; ")) + QObject::tr(" (triangles: not comparable).");
+            parts << QObject::tr("%1 misses a deadline in %2 of %3 plans")
+                         .arg(QString::fromStdString(planner))
+                         .arg(counts.first)
+                         .arg(counts.second);
+    QString sentence =
+        parts.isEmpty() ? QString()
+                        : QStringLiteral(" ") + parts.join(QStringLiteral("; ")) + QObject::tr(" (triangles: not comparable).");
     // Values where some user cannot meet its deadline even alone: no planner has a plan there.
     QStringList unplannable;
     for (const SweepRow& row : rows)
@@ -132,7 +140,8 @@ QLayout* SweepView::createControls()
     m_cancel->setToolTip(tr("Stop; the finished points stay (Esc, Plan > Cancel)"));
     connect(m_run, &QPushButton::clicked, this, &SweepView::runFromControls);
     connect(m_cancel, &QPushButton::clicked, this, &SweepView::cancel);
-    connect(new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this), &QShortcut::activated, this, &SweepView::runFromControls);
+    connect(new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this), &QShortcut::activated, this,
+            &SweepView::runFromControls);
     connect(m_values, &QLineEdit::returnPressed, this, &SweepView::runFromControls);
     row->addWidget(new QLabel(tr("Vary"), this));
     row->addWidget(m_parameter);
@@ -207,7 +216,8 @@ QString SweepView::defaultValues() const
         const double own = scenario.hasChannel ? scenario.channel.bandwidthMhz : 0;
         return own > 0 ? QString("%1:%2:%3").arg(own / 4).arg(own * 2).arg(own / 4) : QString("1:20:1");
     }
-    default: return QStringLiteral("0.5:1.5:0.125");
+    default:
+        return QStringLiteral("0.5:1.5:0.125");
     }
 }
 
@@ -238,11 +248,13 @@ bool SweepView::isRunning() const
     return m_job.isRunning();
 }
 
-Expected<void> SweepView::runSweep(const QString& parameter, const QString& values, const QString& algorithms, int repeats, int seed)
+Expected<void> SweepView::runSweep(const QString& parameter, const QString& values, const QString& algorithms, int repeats,
+                                   int seed)
 {
     const int index = m_parameter->findText(parameter);
     if (index < 0)
-        return failure(tr("Unknown quantity \"%1\"; the quantities are %2").arg(parameter, QString::fromStdString(sweepParameterNames())));
+        return failure(
+            tr("Unknown quantity \"%1\"; the quantities are %2").arg(parameter, QString::fromStdString(sweepParameterNames())));
     m_parameter->setCurrentIndex(index);
     m_values->setText(values);
     if (!algorithms.isEmpty()) {
@@ -322,7 +334,8 @@ void SweepView::start(std::shared_ptr<const SweepBase> base, SweepRequest reques
     m_job.start([base = m_base, request = m_request](auto& control) mutable {
         request.cancel = control.stopFlag();
         return coinfer::runSweep(*base, request, [&control](const SweepProgress& progress) {
-            control.report(SweepPointsDone{progress.rows ? *progress.rows : std::vector<SweepRow>{}, progress.pointsDone, progress.pointsTotal});
+            control.report(SweepPointsDone{progress.rows ? *progress.rows : std::vector<SweepRow>{}, progress.pointsDone,
+                                           progress.pointsTotal});
             return true; // the stop flag stops it
         });
     });
@@ -354,8 +367,9 @@ void SweepView::sweepEnded()
     } else {
         m_rows = result->rows;
         const int plans = static_cast<int>(m_rows.size());
-        m_status->setText((result->cancelled ? tr("Cancelled after %1 of %2 points (%3 plans, %4 s); the finished points are shown.")
-                                             : tr("%1 of %2 points, %3 plans in %4 s. Click a point to open that variant on a Plan page."))
+        m_status->setText((result->cancelled
+                               ? tr("Cancelled after %1 of %2 points (%3 plans, %4 s); the finished points are shown.")
+                               : tr("%1 of %2 points, %3 plans in %4 s. Click a point to open that variant on a Plan page."))
                               .arg(result->pointsDone)
                               .arg(result->pointsTotal)
                               .arg(plans)
@@ -373,7 +387,8 @@ QString SweepView::identicalRepeatsSentence() const
     // A table scenario draws nothing for a quantity other than users: its repeats are one plan.
     if (!m_base || m_base->hasPopulation || m_request.parameter == SweepParameter::Users || m_request.repeats <= 1)
         return {};
-    return tr(" This scenario is a table of users: its repeats of %1 are identical.").arg(QString::fromStdString(sweepParameterName(m_request.parameter)));
+    return tr(" This scenario is a table of users: its repeats of %1 are identical.")
+        .arg(QString::fromStdString(sweepParameterName(m_request.parameter)));
 }
 
 void SweepView::setMeasure(SweepMeasure measure)
@@ -390,9 +405,10 @@ void SweepView::draw()
     const bool empty = m_rows.empty();
     m_chart->setVisible(!empty);
     m_empty->setVisible(empty);
-    m_empty->setText(isRunning() ? tr("Planning the first point...")
-                                 : tr("Pick a quantity and its values, then Run (Ctrl+Return): each value is planned by every chosen "
-                                      "planner, and the chart shows each planner's energy, saving or gap against the value."));
+    m_empty->setText(isRunning()
+                         ? tr("Planning the first point...")
+                         : tr("Pick a quantity and its values, then Run (Ctrl+Return): each value is planned by every chosen "
+                              "planner, and the chart shows each planner's energy, saving or gap against the value."));
     if (empty)
         return;
     const std::vector<SweepSummary> summary = summarizeSweep(m_rows, measure);
@@ -422,7 +438,8 @@ void SweepView::draw()
             spread = spread || (point.rows > 0 && point.most > point.least);
         }
         if (spread) {
-            m_chart->addBand({.name = tr("%1, min-max over repeats").arg(name), .x = x, .lower = least, .upper = most, .fill = colour});
+            m_chart->addBand(
+                {.name = tr("%1, min-max over repeats").arg(name), .x = x, .lower = least, .upper = most, .fill = colour});
             m_lineKeys.emplace_back(QString(), std::vector<double>{});
             m_lineKeys.emplace_back(QString(), std::vector<double>{});
         }
@@ -461,7 +478,8 @@ void SweepView::drawAxesAndNotes(SweepMeasure measure, bool anyNumber, bool anyF
     m_chart->setAxisLabel(ChartAxis::Bottom, QString::fromStdString(sweepParameterName(m_request.parameter)));
     m_chart->setAxisLabel(ChartAxis::Left, measureLabel(measure));
     // Only a chart with nothing on it carries its note in the middle; the others above the data.
-    m_chart->setNote(anyNumber ? QString() : tr("No point has this number: no plan met every deadline alone, or no lower bound is known."));
+    m_chart->setNote(anyNumber ? QString()
+                               : tr("No point has this number: no plan met every deadline alone, or no lower bound is known."));
     QStringList above;
     if (m_stale)
         above << tr("The scenario changed since this sweep: run it again.");
@@ -512,15 +530,18 @@ void SweepView::openPoint(int line, int index)
     }
     // The point is a mean over the repeats; the window opens the first of them (repeat 0 in the
     // CSV), which the title says when there are several.
-    const QString title = tr("%1 = %2, %3's point").arg(QString::fromStdString(sweepParameterName(m_request.parameter)),
-                                                        QString::fromStdString(sweepNumberText(value)), planner)
-                          + (m_request.repeats > 1 ? tr(" (the first of its %1 repeats, repeat 0 in the CSV)").arg(m_request.repeats) : QString());
+    const QString title =
+        tr("%1 = %2, %3's point")
+            .arg(QString::fromStdString(sweepParameterName(m_request.parameter)), QString::fromStdString(sweepNumberText(value)),
+                 planner) +
+        (m_request.repeats > 1 ? tr(" (the first of its %1 repeats, repeat 0 in the CSV)").arg(m_request.repeats) : QString());
     emit variantRequested(*scenario, title);
 }
 
 Expected<void> SweepView::exportCsv(const QString& path) const
 {
-    return m_document->checkExport(path).and_then([&] { return writeFileAtomically(path.toStdString(), sweepRowsToCsv(m_rows)); });
+    return m_document->checkExport(path).and_then(
+        [&] { return writeFileAtomically(path.toStdString(), sweepRowsToCsv(m_rows)); });
 }
 
 void SweepView::exportChartAsked()

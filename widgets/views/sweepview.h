@@ -44,7 +44,8 @@ public:
     /// Sets the request from text as the command line takes it ("users", "50:200:50", "local,og")
     /// and runs it; the error (and nothing started) when one is refused.
     /// @p repeats and @p seed of 0 keep the controls' values.
-    Expected<void> runSweep(const QString& parameter, const QString& values, const QString& algorithms = {}, int repeats = 0, int seed = 0);
+    Expected<void> runSweep(const QString& parameter, const QString& values, const QString& algorithms = {}, int repeats = 0,
+                            int seed = 0);
     /// The quantity and the values text the controls hold now.
     QString currentParameter() const;
     QString currentValues() const;

@@ -150,9 +150,11 @@ TimelineModel TimelineModel::fromEpisode(const Scenario& scenario, const std::ve
         if (outcome.uploadStartMs > 0)
             model.m_segments.push_back({SegmentKind::Local, lane, at, at + outcome.uploadStartMs, 0, -1, at});
         if (outcome.uploadEndMs > outcome.uploadStartMs)
-            model.m_segments.push_back({SegmentKind::Upload, lane, at + outcome.uploadStartMs, at + outcome.uploadEndMs, 0, -1, at});
+            model.m_segments.push_back(
+                {SegmentKind::Upload, lane, at + outcome.uploadStartMs, at + outcome.uploadEndMs, 0, -1, at});
         model.m_energies.push_back(episodeLaneEnergy(source, outcome, at, task.releaseMs));
-        LaneFacts facts{task.deadlineMs, finishMs, static_cast<int>(ref.dispatch), outcome.partition, QString::fromStdString(source.deviceClass)};
+        LaneFacts facts{task.deadlineMs, finishMs, static_cast<int>(ref.dispatch), outcome.partition,
+                        QString::fromStdString(source.deviceClass)};
         facts.late = !std::isfinite(finishMs) || !meetsDeadline(finishMs, task.deadlineMs);
         facts.releaseMs = task.releaseMs;
         facts.dispatchMs = at;
@@ -164,20 +166,23 @@ TimelineModel TimelineModel::fromEpisode(const Scenario& scenario, const std::ve
     // for its batch after its upload.
     std::vector<double> lastEndMs(static_cast<size_t>(tasks));
     for (const TaskRef& ref : refs)
-        lastEndMs[static_cast<size_t>(laneOf[ref.dispatch][ref.slot])] = dispatches[ref.dispatch].atMs + dispatches[ref.dispatch].plan.users[ref.slot].uploadEndMs;
+        lastEndMs[static_cast<size_t>(laneOf[ref.dispatch][ref.slot])] =
+            dispatches[ref.dispatch].atMs + dispatches[ref.dispatch].plan.users[ref.slot].uploadEndMs;
     for (size_t d = 0; d < dispatches.size(); ++d) {
         const double at = dispatches[d].atMs;
         model.m_stepEventsMs.push_back(at);
         for (const TimedBatch& batch : dispatches[d].plan.batches) {
             const int index = static_cast<int>(model.m_batchSizes.size());
             model.m_batchSizes.push_back(static_cast<int>(batch.users.size()));
-            model.m_segments.push_back({SegmentKind::GpuBatch, tasks, at + batch.startMs, at + batch.endMs, batch.subtask, index, at});
+            model.m_segments.push_back(
+                {SegmentKind::GpuBatch, tasks, at + batch.startMs, at + batch.endMs, batch.subtask, index, at});
             for (int member : batch.users) {
                 const int lane = laneOf[d][static_cast<size_t>(member)];
                 double& last = lastEndMs[static_cast<size_t>(lane)];
                 if (at + batch.startMs > last)
                     model.m_segments.push_back({SegmentKind::Waiting, lane, last, at + batch.startMs, 0, -1, at});
-                model.m_segments.push_back({SegmentKind::Edge, lane, at + batch.startMs, at + batch.endMs, batch.subtask, index, at});
+                model.m_segments.push_back(
+                    {SegmentKind::Edge, lane, at + batch.startMs, at + batch.endMs, batch.subtask, index, at});
                 last = at + batch.endMs;
             }
             model.m_endMs = std::max(model.m_endMs, at + batch.endMs);
@@ -210,8 +215,10 @@ void TimelineModel::indexLanes()
     for (size_t k = 0; k < m_segments.size(); ++k)
         m_laneIndex[static_cast<size_t>(fill[static_cast<size_t>(m_segments[k].lane)]++)] = static_cast<int>(k);
     for (int lane = 0; lane < m_lanes; ++lane)
-        std::stable_sort(m_laneIndex.begin() + m_laneOffsets[static_cast<size_t>(lane)], m_laneIndex.begin() + m_laneOffsets[static_cast<size_t>(lane) + 1],
-                         [this](int a, int b) { return m_segments[static_cast<size_t>(a)].startMs < m_segments[static_cast<size_t>(b)].startMs; });
+        std::stable_sort(m_laneIndex.begin() + m_laneOffsets[static_cast<size_t>(lane)],
+                         m_laneIndex.begin() + m_laneOffsets[static_cast<size_t>(lane) + 1], [this](int a, int b) {
+                             return m_segments[static_cast<size_t>(a)].startMs < m_segments[static_cast<size_t>(b)].startMs;
+                         });
 }
 
 std::pair<const int*, const int*> TimelineModel::laneSegments(int lane) const

@@ -47,11 +47,14 @@ void TimelineView::paintEvent(QPaintEvent* event)
 
 void TimelineView::paintLegend(QPainter& painter)
 {
-    std::vector<std::pair<QColor, QString>> entries = {
-        {palette::localComputing(), tr("computing locally")}, {palette::uploading(), tr("uploading")},
-        {palette::waiting(), tr("waiting for GPU")},          {palette::edgeComputing(), tr("on the GPU")},
-        {palette::gpuBatch(), tr("GPU batch")},               {palette::linked(), tr("linked batch")},
-        {palette::late(), tr("late")},                        {palette::localOnly(), tr("all local (meter)")}};
+    std::vector<std::pair<QColor, QString>> entries = {{palette::localComputing(), tr("computing locally")},
+                                                       {palette::uploading(), tr("uploading")},
+                                                       {palette::waiting(), tr("waiting for GPU")},
+                                                       {palette::edgeComputing(), tr("on the GPU")},
+                                                       {palette::gpuBatch(), tr("GPU batch")},
+                                                       {palette::linked(), tr("linked batch")},
+                                                       {palette::late(), tr("late")},
+                                                       {palette::localOnly(), tr("all local (meter)")}};
     if (m_model.isEpisode())
         entries.insert(entries.begin(), {palette::pending(), tr("in the pool")});
     const QFontMetricsF metrics(painter.font());
@@ -67,7 +70,8 @@ void TimelineView::paintLegend(QPainter& painter)
         painter.setPen(palette().mid().color());
         painter.drawRect(QRectF(x, swatchTop, 12, 10));
         painter.setPen(palette().text().color());
-        painter.drawText(QRectF(x + 16, 0, metrics.horizontalAdvance(text) + 4, legendHeight()), Qt::AlignVCenter | Qt::AlignLeft, text);
+        painter.drawText(QRectF(x + 16, 0, metrics.horizontalAdvance(text) + 4, legendHeight()), Qt::AlignVCenter | Qt::AlignLeft,
+                         text);
         x += 16 + metrics.horizontalAdvance(text) + spacing;
     }
     painter.setPen(QPen(palette::deadline(), 2));
@@ -112,7 +116,8 @@ void TimelineView::paintTimeAxis(QPainter& painter)
         const double labelWidth = metrics.horizontalAdvance(label) + 2;
         // Centred on its tick but kept inside the axis, so the first and last labels are whole.
         const double left = std::clamp(x - labelWidth / 2, plotLeft(), plotRight() - labelWidth);
-        painter.drawText(QRectF(left, axisHeight() - 6 - metrics.height(), labelWidth, metrics.height() + 2), Qt::AlignCenter, label);
+        painter.drawText(QRectF(left, axisHeight() - 6 - metrics.height(), labelWidth, metrics.height() + 2), Qt::AlignCenter,
+                         label);
     }
     painter.restore();
 }
@@ -181,7 +186,6 @@ void TimelineView::paintLaneName(QPainter& painter, int lane, double top)
     painter.drawText(QRectF(4, top, plotLeft() - 8, height), Qt::AlignVCenter | Qt::AlignLeft, name);
     painter.restore();
 }
-
 
 /// The sub-task's number inside a batch's box: in the lane's font where it fits, else in a
 /// smaller one down to 6 pt (batches of 0.5-2 ms), else none.
@@ -273,7 +277,8 @@ void TimelineView::paintLane(QPainter& painter, int lane)
             // The time past the deadline, as a red bar over the lane's lower third.
             const double finish = std::isfinite(facts.finishMs) ? facts.finishMs : axisEndMs();
             const double left = xOf(facts.deadlineMs);
-            painter.fillRect(QRectF(left, top + height * 2 / 3, std::max(2.0, xOf(finish) - left), std::max(1.0, height / 3)), palette::late());
+            painter.fillRect(QRectF(left, top + height * 2 / 3, std::max(2.0, xOf(finish) - left), std::max(1.0, height / 3)),
+                             palette::late());
         }
         painter.setPen(QPen(palette::deadline(), 2));
         const double x = xOf(facts.deadlineMs);
@@ -287,9 +292,11 @@ namespace {
 /// Computing and uploading energy of a lane by @p timeMs: the plan meter's two parts. O(1).
 std::pair<double, double> planPartsAt(const LaneEnergy& energy, double timeMs)
 {
-    const double computing = energy.computeEndMs <= energy.computeStartMs
-                                 ? (timeMs >= energy.computeEndMs ? energy.computeMj : 0.0)
-                                 : energy.computeMj * std::clamp((timeMs - energy.computeStartMs) / (energy.computeEndMs - energy.computeStartMs), 0.0, 1.0);
+    const double computing =
+        energy.computeEndMs <= energy.computeStartMs
+            ? (timeMs >= energy.computeEndMs ? energy.computeMj : 0.0)
+            : energy.computeMj *
+                  std::clamp((timeMs - energy.computeStartMs) / (energy.computeEndMs - energy.computeStartMs), 0.0, 1.0);
     return {computing, std::max(0.0, energy.planAt(timeMs) - computing)};
 }
 
@@ -332,14 +339,18 @@ void TimelineView::paintCursorAndMeters(QPainter& painter, int firstRow, int las
         painter.fillRect(QRectF(left, top, full * energy.localAt(m_cursorMs) / largest, half), palette::localOnly());
         const auto [computing, uploading] = planPartsAt(energy, m_cursorMs);
         painter.fillRect(QRectF(left, top + half + 1, full * computing / largest, half), palette::localComputing());
-        painter.fillRect(QRectF(left + full * computing / largest, top + half + 1, full * uploading / largest, half), palette::uploading());
+        painter.fillRect(QRectF(left + full * computing / largest, top + half + 1, full * uploading / largest, half),
+                         palette::uploading());
     }
     painter.restore();
     painter.setPen(palette().text().color());
     if (!m_model.isEpisode()) {
-        painter.drawText(QRectF(plotLeft(), legendHeight(), width() - plotLeft() - 4, legendHeight()), Qt::AlignRight | Qt::AlignVCenter,
+        painter.drawText(QRectF(plotLeft(), legendHeight(), width() - plotLeft() - 4, legendHeight()),
+                         Qt::AlignRight | Qt::AlignVCenter,
                          tr("t = %1 ms   energy so far: this plan %2 mJ, all local %3 mJ")
-                             .arg(m_cursorMs, 0, 'f', 1).arg(planTotal, 0, 'f', 1).arg(localTotal, 0, 'f', 1));
+                             .arg(m_cursorMs, 0, 'f', 1)
+                             .arg(planTotal, 0, 'f', 1)
+                             .arg(localTotal, 0, 'f', 1));
         return;
     }
     // An episode's meters: the whole population's energy so far beside the GPU lane, the
@@ -365,17 +376,22 @@ void TimelineView::paintCursorAndMeters(QPainter& painter, int firstRow, int las
     const double taken = 4 + boldMetrics.horizontalAdvance(title) + 14 + boldMetrics.horizontalAdvance(lateSummary()) + 14;
     const QString time = tr("t = %1 ms").arg(m_cursorMs, 0, 'f', 1);
     const QString energy = tr("%1 mJ, all local %2 mJ").arg(planTotal, 0, 'f', 1).arg(localTotal, 0, 'f', 1);
-    const QStringList wordings = {
-        tr("%1   %2 arrived, %3 dispatched, %4 late   energy so far: episode %5").arg(time).arg(arrived).arg(dispatched).arg(missed).arg(energy),
-        tr("%1   %2 arrived, %3 late   energy: %4").arg(time).arg(arrived).arg(missed).arg(energy),
-        tr("%1   energy: %2").arg(time).arg(energy), time};
+    const QStringList wordings = {tr("%1   %2 arrived, %3 dispatched, %4 late   energy so far: episode %5")
+                                      .arg(time)
+                                      .arg(arrived)
+                                      .arg(dispatched)
+                                      .arg(missed)
+                                      .arg(energy),
+                                  tr("%1   %2 arrived, %3 late   energy: %4").arg(time).arg(arrived).arg(missed).arg(energy),
+                                  tr("%1   energy: %2").arg(time).arg(energy), time};
     QString status = wordings.back();
     for (const QString& wording : wordings)
         if (metrics.horizontalAdvance(wording) + 4 <= width() - taken) {
             status = wording;
             break;
         }
-    painter.drawText(QRectF(plotLeft(), legendHeight(), width() - plotLeft() - 4, legendHeight()), Qt::AlignRight | Qt::AlignVCenter, status);
+    painter.drawText(QRectF(plotLeft(), legendHeight(), width() - plotLeft() - 4, legendHeight()),
+                     Qt::AlignRight | Qt::AlignVCenter, status);
 }
 
 QRectF TimelineView::overviewRect() const

@@ -42,11 +42,10 @@ double TimelineView::overviewWidth() const
     return m_fitLanes ? 0.0 : kStripWidth;
 }
 
-TimelineView::TimelineView(QWidget* parent)
-    : QWidget(parent), m_scroll(new QScrollBar(Qt::Vertical, this))
+TimelineView::TimelineView(QWidget* parent) : QWidget(parent), m_scroll(new QScrollBar(Qt::Vertical, this))
 {
     setMinimumHeight(120);
-    setMouseTracking(true); // hovering a GPU batch links its members
+    setMouseTracking(true);                       // hovering a GPU batch links its members
     m_scrollWidth = m_scroll->sizeHint().width(); // asked once: the style's metrics are slow to read per segment
     connect(m_scroll, &QScrollBar::valueChanged, this, [this] { update(); });
 }
@@ -84,7 +83,8 @@ void TimelineView::rebuildRows()
         order[static_cast<size_t>(m)] = m;
     auto fact = [&facts](int m) -> const LaneFacts& { return facts[static_cast<size_t>(m)]; };
     switch (m_order) {
-    case LaneOrder::User: break;
+    case LaneOrder::User:
+        break;
     case LaneOrder::Deadline:
         std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return fact(a).deadlineMs < fact(b).deadlineMs; });
         break;
@@ -104,10 +104,14 @@ void TimelineView::rebuildRows()
     const bool grouped = m_order == LaneOrder::Group || m_order == LaneOrder::Partition || m_order == LaneOrder::DeviceClass;
     auto keyOf = [&](int m) {
         switch (m_order) {
-        case LaneOrder::Group: return fact(m).group < 0 ? tr("Computed on the phone alone") : tr("Group (round) %1").arg(fact(m).group);
-        case LaneOrder::Partition: return tr("Partition point %1").arg(fact(m).partition);
-        case LaneOrder::DeviceClass: return fact(m).deviceClass.isEmpty() ? tr("No device class") : fact(m).deviceClass;
-        default: return QString();
+        case LaneOrder::Group:
+            return fact(m).group < 0 ? tr("Computed on the phone alone") : tr("Group (round) %1").arg(fact(m).group);
+        case LaneOrder::Partition:
+            return tr("Partition point %1").arg(fact(m).partition);
+        case LaneOrder::DeviceClass:
+            return fact(m).deviceClass.isEmpty() ? tr("No device class") : fact(m).deviceClass;
+        default:
+            return QString();
         }
     };
     m_rows.clear();
@@ -185,7 +189,8 @@ void TimelineView::ensureGeometry() const
     m_scroll->setPageStep(std::max(1, static_cast<int>(lanesHeight)));
     m_scroll->setSingleStep(std::max(1, static_cast<int>(m_laneHeight + m_laneGap)));
     const int scrollWidth = m_scrollWidth;
-    m_scroll->setGeometry(width() - scrollWidth, static_cast<int>(lanesTop()), scrollWidth, std::max(0, height() - static_cast<int>(lanesTop())));
+    m_scroll->setGeometry(width() - scrollWidth, static_cast<int>(lanesTop()), scrollWidth,
+                          std::max(0, height() - static_cast<int>(lanesTop())));
     m_scroll->setVisible(m_scroll->maximum() > 0);
     m_overviewStale = true;
 }
@@ -200,7 +205,8 @@ void TimelineView::resizeEvent(QResizeEvent* event)
 
 QSize TimelineView::sizeHint() const
 {
-    return {900, static_cast<int>(axisHeight() + 2 + kLaneHeight + kGpuSeparator + std::min(12, rowCount()) * (kLaneHeight + kLaneGap) + 6)};
+    return {900, static_cast<int>(axisHeight() + 2 + kLaneHeight + kGpuSeparator +
+                                  std::min(12, rowCount()) * (kLaneHeight + kLaneGap) + 6)};
 }
 
 QSize TimelineView::minimumSizeHint() const
@@ -324,7 +330,8 @@ void TimelineView::setCursorMs(double timeMs)
         if (m_windowSpanMs > 0)
             setTimeWindow(timeMs - 0.35 * m_windowSpanMs, m_windowSpanMs);
         scrollToNewestArrival();
-    } else if (m_followCursor && timeMs >= 0 && m_windowSpanMs > 0 && (timeMs < m_windowStartMs || timeMs > m_windowStartMs + m_windowSpanMs)) {
+    } else if (m_followCursor && timeMs >= 0 && m_windowSpanMs > 0 &&
+               (timeMs < m_windowStartMs || timeMs > m_windowStartMs + m_windowSpanMs)) {
         // Following: a cursor that leaves a zoomed window brings the window along.
         setTimeWindow(timeMs - 0.1 * m_windowSpanMs, m_windowSpanMs);
     }
@@ -344,7 +351,9 @@ void TimelineView::scrollToNewestArrival(bool toBottom)
     ensureGeometry();
     const auto& facts = m_model.facts();
     const int newest = static_cast<int>(std::upper_bound(facts.begin(), facts.end(), m_cursorMs,
-                                                         [](double ms, const LaneFacts& f) { return ms < f.releaseMs; }) - facts.begin()) - 1;
+                                                         [](double ms, const LaneFacts& f) { return ms < f.releaseMs; }) -
+                                        facts.begin()) -
+                       1;
     const double shown = height() - lanesTop();
     const double bottom = (newest + 1) * pitch();
     if (toBottom || bottom > m_scroll->value() + shown || bottom - pitch() < m_scroll->value())
@@ -398,7 +407,9 @@ QString TimelineView::lateSummary() const
 {
     const int late = m_model.lateCount();
     if (m_model.isEpisode())
-        return late == 0 ? QString() : tr("in the episode, %1 of %n task(s) miss their deadline (red)", nullptr, m_model.userCount()).arg(late);
+        return late == 0
+                   ? QString()
+                   : tr("in the episode, %1 of %n task(s) miss their deadline (red)", nullptr, m_model.userCount()).arg(late);
     return late == 0 ? QString() : tr("%1 of %n user(s) late (red)", nullptr, m_model.userCount()).arg(late);
 }
 
@@ -517,7 +528,8 @@ int TimelineView::segmentAt(const QPointF& point) const
     const auto [first, last] = m_model.laneSegments(lane);
     const auto& segments = m_model.segments();
     const double ms = msAt(point.x() - 1);
-    const int* from = std::lower_bound(first, last, ms, [&segments](int index, double at) { return segments[static_cast<size_t>(index)].endMs < at; });
+    const int* from = std::lower_bound(
+        first, last, ms, [&segments](int index, double at) { return segments[static_cast<size_t>(index)].endMs < at; });
     for (const int* at = from; at != last; ++at) {
         if (segmentRect(segments[static_cast<size_t>(*at)]).contains(point))
             return *at;
@@ -529,13 +541,15 @@ int TimelineView::segmentAt(const QPointF& point) const
 
 QString TimelineView::describeAt(const QPointF& point) const
 {
-    static const char* const kinds[] = {"computing locally", "uploading", "waiting for the GPU", "on the GPU", "GPU batch", "waiting in the pool for a dispatch"};
+    static const char* const kinds[] = {"computing locally", "uploading", "waiting for the GPU",
+                                        "on the GPU",        "GPU batch", "waiting in the pool for a dispatch"};
     const double gpuTop = laneTop(m_model.gpuLane());
-    if (m_model.isEpisode() && m_cursorMs >= 0 && point.x() > plotRight() + 4 && point.x() < plotRight() + kMeterWidth
-        && point.y() >= gpuTop && point.y() < gpuTop + gpuHeight()) {
+    if (m_model.isEpisode() && m_cursorMs >= 0 && point.x() > plotRight() + 4 && point.x() < plotRight() + kMeterWidth &&
+        point.y() >= gpuTop && point.y() < gpuTop + gpuHeight()) {
         const auto [planned, local] = m_model.energyAt(m_cursorMs);
         return tr("Energy so far, every task: the episode %1 mJ (blue) against computing all locally %2 mJ (grey)")
-            .arg(planned, 0, 'f', 1).arg(local, 0, 'f', 1);
+            .arg(planned, 0, 'f', 1)
+            .arg(local, 0, 'f', 1);
     }
     const int index = segmentAt(point);
     if (index < 0) {
@@ -543,12 +557,17 @@ QString TimelineView::describeAt(const QPointF& point) const
         if (user < 0 || !m_model.facts()[static_cast<size_t>(user)].late)
             return {};
         const LaneFacts& facts = m_model.facts()[static_cast<size_t>(user)];
-        return tr("%1 is late: finishes at %2 ms, deadline %3 ms").arg(m_model.laneNames()[static_cast<size_t>(user)])
-            .arg(facts.finishMs, 0, 'f', 2).arg(facts.deadlineMs, 0, 'f', 2);
+        return tr("%1 is late: finishes at %2 ms, deadline %3 ms")
+            .arg(m_model.laneNames()[static_cast<size_t>(user)])
+            .arg(facts.finishMs, 0, 'f', 2)
+            .arg(facts.deadlineMs, 0, 'f', 2);
     }
     const TimelineSegment& segment = m_model.segments()[static_cast<size_t>(index)];
-    QString text = QString("%1: %2, %3 to %4 ms").arg(m_model.laneNames()[static_cast<size_t>(segment.lane)])
-                       .arg(kinds[static_cast<int>(segment.kind)]).arg(segment.startMs, 0, 'f', 2).arg(segment.endMs, 0, 'f', 2);
+    QString text = QString("%1: %2, %3 to %4 ms")
+                       .arg(m_model.laneNames()[static_cast<size_t>(segment.lane)])
+                       .arg(kinds[static_cast<int>(segment.kind)])
+                       .arg(segment.startMs, 0, 'f', 2)
+                       .arg(segment.endMs, 0, 'f', 2);
     if (segment.kind == SegmentKind::Edge || segment.kind == SegmentKind::GpuBatch)
         text += QString(", sub-task %1, batch of %2").arg(segment.subtask).arg(m_model.batchSize(segment.batch));
     return text;
@@ -583,7 +602,8 @@ void TimelineView::mousePressEvent(QMouseEvent* event)
     // Clicking a batch, or a user's share of one, links the batch's members.
     const int index = segmentAt(at);
     const TimelineSegment* segment = index >= 0 ? &m_model.segments()[static_cast<size_t>(index)] : nullptr;
-    m_selectedBatch = segment && (segment->kind == SegmentKind::GpuBatch || segment->kind == SegmentKind::Edge) ? segment->batch : -1;
+    m_selectedBatch =
+        segment && (segment->kind == SegmentKind::GpuBatch || segment->kind == SegmentKind::Edge) ? segment->batch : -1;
     const int user = at.y() >= lanesTop() ? userAtRow(rowAt(at.y())) : -1;
     if (user >= 0) {
         m_selectedUser = user;

@@ -29,10 +29,10 @@ enum class SegmentKind { Local, Upload, Waiting, Edge, GpuBatch, Pending };
 
 struct TimelineSegment {
     SegmentKind kind;
-    int lane;            ///< user index, or userCount for the GPU lane
+    int lane; ///< user index, or userCount for the GPU lane
     double startMs, endMs;
-    int subtask = 0;     ///< Edge and GpuBatch
-    int batch = -1;      ///< index into Plan::batches for Edge and GpuBatch
+    int subtask = 0; ///< Edge and GpuBatch
+    int batch = -1;  ///< index into Plan::batches for Edge and GpuBatch
     /// From when the segment is known: an episode's planned segments from their dispatch on, a
     /// pending one from its release (it then grows with the cursor). 0 in a plan.
     double knownFromMs = 0;
@@ -49,7 +49,7 @@ struct LaneFacts {
     int group = 0;
     int partition = 0;
     QString deviceClass;
-    bool late = false;   ///< finishes after its deadline
+    bool late = false; ///< finishes after its deadline
     /// An episode's task: released (its lane appears) and dispatched (its plan is known).
     double releaseMs = 0;
     double dispatchMs = 0;
@@ -87,8 +87,8 @@ public:
     /// Energy spent by @p timeMs, as planned and as computing everything locally would have. O(lanes).
     std::pair<double, double> energyAt(double timeMs) const;
 
-    int laneCount() const { return m_lanes; }          ///< users + the GPU
-    double endMs() const { return m_endMs; }           ///< the latest finish or deadline
+    int laneCount() const { return m_lanes; } ///< users + the GPU
+    double endMs() const { return m_endMs; }  ///< the latest finish or deadline
     const std::vector<TimelineSegment>& segments() const { return m_segments; }
     const std::vector<double>& deadlinesMs() const { return m_deadlinesMs; }
     const std::vector<QString>& laneNames() const { return m_names; }
@@ -116,7 +116,7 @@ private:
     bool m_hasPlan = false;
     QString m_algorithm;
     std::vector<LaneFacts> m_facts;
-    std::vector<int> m_laneOffsets;   // CSR: lane l's segments are m_laneIndex[offsets[l] .. offsets[l + 1])
+    std::vector<int> m_laneOffsets; // CSR: lane l's segments are m_laneIndex[offsets[l] .. offsets[l + 1])
     std::vector<int> m_laneIndex;
     std::vector<int> m_batchSizes;
     double m_endMs = 0;
@@ -152,7 +152,11 @@ public:
     /// The header text of @p row (empty for a user row).
     QString headerAtRow(int row) const;
     /// Lane height in pixels (without the gap).
-    double laneHeight() const { ensureGeometry(); return m_laneHeight; }
+    double laneHeight() const
+    {
+        ensureGeometry();
+        return m_laneHeight;
+    }
     /// When set, lanes shrink (down to under a pixel) so that every lane fits the height: for
     /// presentation and for exporting all lanes; otherwise lanes are 22 px and scroll.
     void setFitLanesToHeight(bool fit);
@@ -237,21 +241,29 @@ public:
 
 private:
     struct Row {
-        int user;        // -1: a group header
+        int user; // -1: a group header
         QString header;
     };
-    double legendHeight() const;   ///< also the status line's
-    double axisHeight() const;     ///< legend, status line and time axis
+    double legendHeight() const; ///< also the status line's
+    double axisHeight() const;   ///< legend, status line and time axis
     double overviewWidth() const;
     double xOf(double ms) const;
     double msAt(double x) const;
-    double pitch() const { ensureGeometry(); return m_laneHeight + m_laneGap; }
+    double pitch() const
+    {
+        ensureGeometry();
+        return m_laneHeight + m_laneGap;
+    }
     int rowAt(double y) const;
     void rebuildRows();
     /// Lane height, gaps, the scroll bar's range and the overview follow the widget's size.
     void ensureGeometry() const;
     void rebuildOverview() const;
-    double gpuHeight() const { ensureGeometry(); return m_gpuHeight; }
+    double gpuHeight() const
+    {
+        ensureGeometry();
+        return m_gpuHeight;
+    }
     void scrollFromOverview(double y);
     void paintLegend(QPainter& painter);
     void paintTimeAxis(QPainter& painter);
@@ -275,14 +287,14 @@ private:
     std::vector<int> m_rowOfUser;
     QScrollBar* m_scroll;
     int m_scrollWidth = 14;
-    mutable QImage m_overview;   // the population in small, rebuilt on model, order or size changes
+    mutable QImage m_overview; // the population in small, rebuilt on model, order or size changes
     mutable bool m_overviewStale = true;
     mutable QSize m_geometryFor;
     bool m_fitLanes = false;
     mutable double m_laneHeight = 22;
     mutable double m_laneGap = 4;
     mutable double m_gpuHeight = 22;
-    mutable double m_lineHeight = 16;   // the font's line height
+    mutable double m_lineHeight = 16; // the font's line height
     double m_axisEndMs = 0;
     bool m_followCursor = true;
     bool m_draggingOverview = false;
@@ -293,7 +305,7 @@ private:
     double m_cursorMs = -1;
     std::set<int> m_highlighted;
     double m_windowStartMs = 0;
-    double m_windowSpanMs = 0;  // 0: the whole plan
+    double m_windowSpanMs = 0; // 0: the whole plan
     double m_dragFromX = -1;
     double m_dragFromStartMs = 0;
 };

@@ -78,8 +78,15 @@ std::optional<SplitExample> bestSplitExample(const Scenario& scenario, const Cos
         if (best && savingMj <= bestSavingMj)
             continue;
         bestSavingMj = savingMj;
-        best = SplitExample{user, p, model.localMs(user, p), model.computeEnergyMj(user, p), scenario.dnn.uploadBytes(p),
-                            scenario.dnn.inputBytes, model.energyMj(user, p), model.energyMj(user, 0), model.energyMj(user, n)};
+        best = SplitExample{user,
+                            p,
+                            model.localMs(user, p),
+                            model.computeEnergyMj(user, p),
+                            scenario.dnn.uploadBytes(p),
+                            scenario.dnn.inputBytes,
+                            model.energyMj(user, p),
+                            model.energyMj(user, 0),
+                            model.energyMj(user, n)};
     }
     return best;
 }
@@ -87,8 +94,8 @@ std::optional<SplitExample> bestSplitExample(const Scenario& scenario, const Cos
 QString splitSentence(const Scenario& scenario, const SplitExample& example)
 {
     const QString layers = example.partition == 1
-        ? shortName(scenario, 1)
-        : QObject::tr("%1 to %2").arg(shortName(scenario, 1), shortName(scenario, example.partition));
+                               ? shortName(scenario, 1)
+                               : QObject::tr("%1 to %2").arg(shortName(scenario, 1), shortName(scenario, example.partition));
     const QString id = QString::fromStdString(scenario.users[static_cast<size_t>(example.user)].id);
     return QObject::tr("Why split inside the network: %1 computes %2 on the phone (%3 ms, %4 mJ) and uploads %5 instead of the "
                        "%6 input: %7 mJ in all, against %8 mJ to upload the input and %9 mJ to compute the whole network.")
@@ -109,40 +116,59 @@ Walkthrough::Walkthrough(const Scenario& scenario)
     const Plan batched = planOf(scenario, model, Algorithm::IpSsa);
     const Plan grouped = planOf(scenario, model, Algorithm::Og);
     auto mj = [](double value) { return QString::number(value, 'f', 1); };
-    auto late = [](const Plan& plan) { return plan.feasible ? QObject::tr("every deadline is met") : QObject::tr("some users miss their deadline"); };
+    auto late = [](const Plan& plan) {
+        return plan.feasible ? QObject::tr("every deadline is met") : QObject::tr("some users miss their deadline");
+    };
     long long copies = 0;
     for (const TimedBatch& batch : alone.batches)
         copies += static_cast<long long>(batch.users.size());
     m_steps.push_back({QObject::tr("Step 0: every phone computes alone"),
-                       QObject::tr("All %1 users run the whole network on their own CPU: %2 mJ in total.").arg(scenario.userCount()).arg(mj(local.totalEnergyMj)),
-                       local, {}, std::nullopt});
-    m_steps.push_back({QObject::tr("Step 1: each user's cheapest feasible split"),
-                       QObject::tr("Each user picks where to cut the network as if it had the GPU to itself: %1 mJ (%2% saved), but the GPU "
-                                   "must run %3 sub-task copies one by one, and %4.")
-                           .arg(mj(alone.totalEnergyMj)).arg(alone.savingPercent, 0, 'f', 1).arg(copies).arg(late(alone)),
-                       alone, changedUsers(local, alone), bestSplitExample(scenario, model, alone)});
+                       QObject::tr("All %1 users run the whole network on their own CPU: %2 mJ in total.")
+                           .arg(scenario.userCount())
+                           .arg(mj(local.totalEnergyMj)),
+                       local,
+                       {},
+                       std::nullopt});
+    m_steps.push_back(
+        {QObject::tr("Step 1: each user's cheapest feasible split"),
+         QObject::tr("Each user picks where to cut the network as if it had the GPU to itself: %1 mJ (%2% saved), but the GPU "
+                     "must run %3 sub-task copies one by one, and %4.")
+             .arg(mj(alone.totalEnergyMj))
+             .arg(alone.savingPercent, 0, 'f', 1)
+             .arg(copies)
+             .arg(late(alone)),
+         alone, changedUsers(local, alone), bestSplitExample(scenario, model, alone)});
     if (const std::optional<SplitExample>& split = m_steps.back().split)
         m_steps.back().explanation += QLatin1Char(' ') + splitSentence(scenario, *split);
-    m_steps.push_back({QObject::tr("Step 2: copies of the same sub-task form one batch"),
-                       QObject::tr("IP-SSA runs every user's copy of a sub-task as one batch, in one round that ends at the earliest "
-                                   "deadline: %1 batches instead of %2 copies, %3 mJ (%4% saved), and %5.")
-                           .arg(batched.batches.size()).arg(copies).arg(mj(batched.totalEnergyMj)).arg(batched.savingPercent, 0, 'f', 1)
-                           .arg(late(batched)),
-                       batched, changedUsers(alone, batched), std::nullopt});
+    m_steps.push_back(
+        {QObject::tr("Step 2: copies of the same sub-task form one batch"),
+         QObject::tr("IP-SSA runs every user's copy of a sub-task as one batch, in one round that ends at the earliest "
+                     "deadline: %1 batches instead of %2 copies, %3 mJ (%4% saved), and %5.")
+             .arg(batched.batches.size())
+             .arg(copies)
+             .arg(mj(batched.totalEnergyMj))
+             .arg(batched.savingPercent, 0, 'f', 1)
+             .arg(late(batched)),
+         batched, changedUsers(alone, batched), std::nullopt});
     std::set<int> regrouped = changedUsers(batched, grouped);
-    m_steps.push_back({QObject::tr("Step 3: groups by deadline"),
-                       regrouped.empty() && std::fabs(grouped.totalEnergyMj - batched.totalEnergyMj) <= 1e-9 * std::max(1.0, batched.totalEnergyMj)
-                           ? sameAsOneRound(scenario, grouped).arg(mj(grouped.totalEnergyMj))
-                           : QObject::tr("OG sorts users by deadline and gives each group its own round, so late users are not held to "
-                                         "the earliest deadline: %1 mJ (%2% saved), and %3.")
-                                 .arg(mj(grouped.totalEnergyMj)).arg(grouped.savingPercent, 0, 'f', 1).arg(late(grouped)),
-                       grouped, std::move(regrouped), std::nullopt});
+    m_steps.push_back(
+        {QObject::tr("Step 3: groups by deadline"),
+         regrouped.empty() &&
+                 std::fabs(grouped.totalEnergyMj - batched.totalEnergyMj) <= 1e-9 * std::max(1.0, batched.totalEnergyMj)
+             ? sameAsOneRound(scenario, grouped).arg(mj(grouped.totalEnergyMj))
+             : QObject::tr("OG sorts users by deadline and gives each group its own round, so late users are not held to "
+                           "the earliest deadline: %1 mJ (%2% saved), and %3.")
+                   .arg(mj(grouped.totalEnergyMj))
+                   .arg(grouped.savingPercent, 0, 'f', 1)
+                   .arg(late(grouped)),
+         grouped, std::move(regrouped), std::nullopt});
     // Where the GPU's capacity caps the saving, the steps that share it say so: at 10,000
     // users step 3 showed "0.0% saved" and an empty GPU lane without a word why.
     const std::string saturated = describeGpuSaturation(gpuSaturation(model));
     if (!saturated.empty())
         for (size_t k = 2; k < m_steps.size(); ++k)
-            m_steps[k].explanation += QLatin1Char(' ') + QString::fromStdString(saturated).replace(0, 1, QString(saturated.front()).toUpper()) + '.';
+            m_steps[k].explanation +=
+                QLatin1Char(' ') + QString::fromStdString(saturated).replace(0, 1, QString(saturated.front()).toUpper()) + '.';
 }
 
 bool Walkthrough::next()

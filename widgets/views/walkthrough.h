@@ -19,15 +19,15 @@ class CostModel;
 /// Why one user cuts the network inside (0 < p < N): what its phone computes and uploads at
 /// its split, against uploading the input (p = 0) and computing everything (p = N).
 struct SplitExample {
-    int user = -1;               ///< index into Scenario::users
-    int partition = 0;           ///< p: the phone computes sub-tasks 1..p
-    double localMs = 0;          ///< L_m(p)
-    double computeMj = 0;        ///< local computing part of E_m(p)
-    double uploadBytes = 0;      ///< d_p
-    double inputBytes = 0;       ///< d_0
-    double energyMj = 0;         ///< E_m(p)
-    double uploadInputMj = 0;    ///< E_m(0)
-    double localAllMj = 0;       ///< E_m(N)
+    int user = -1;            ///< index into Scenario::users
+    int partition = 0;        ///< p: the phone computes sub-tasks 1..p
+    double localMs = 0;       ///< L_m(p)
+    double computeMj = 0;     ///< local computing part of E_m(p)
+    double uploadBytes = 0;   ///< d_p
+    double inputBytes = 0;    ///< d_0
+    double energyMj = 0;      ///< E_m(p)
+    double uploadInputMj = 0; ///< E_m(0)
+    double localAllMj = 0;    ///< E_m(N)
 };
 
 /// The user of @p plan whose split inside the network saves the most against the cheaper of
@@ -40,9 +40,9 @@ QString splitSentence(const Scenario& scenario, const SplitExample& example);
 
 struct WalkthroughStep {
     QString title;
-    QString explanation;      ///< with this scenario's numbers
-    Plan plan;                ///< what the step shows
-    std::set<int> changed;    ///< users whose partition or group changed since the step before
+    QString explanation;   ///< with this scenario's numbers
+    Plan plan;             ///< what the step shows
+    std::set<int> changed; ///< users whose partition or group changed since the step before
     /// The split the step explains (step 1, when some user cuts the network inside).
     std::optional<SplitExample> split;
 };

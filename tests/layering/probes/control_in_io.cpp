@@ -3,4 +3,7 @@
 #include "core/model/scenario.h"
 #include <nlohmann/json.hpp>
 
-int coinferLayeringControl() { return static_cast<int>(nlohmann::json::array().size()); }
+int coinferLayeringControl()
+{
+    return static_cast<int>(nlohmann::json::array().size());
+}
