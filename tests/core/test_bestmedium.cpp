@@ -258,7 +258,7 @@ private slots:
         QVERIFY(verifyPlan(scenario, model, best).empty());
         if (kSanitized)
             return; // a tenth of the budget: the quality half is the normal build's
-        QEXPECT_FAIL("step #59", "best stays 9.6% above the plan four times its budget finds (issue 25)", Continue);
+        QEXPECT_FAIL("step #59", "best stays 9.6% above the plan four times its budget finds", Continue);
         QVERIFY2(best.totalEnergyMj <= bestKnownMj * tolerance + 1e-3,
                  qPrintable(QStringLiteral("best %1 mJ, best known %2 mJ").arg(best.totalEnergyMj).arg(bestKnownMj)));
     }

@@ -116,6 +116,21 @@ using Planner = std::function<Schedule(const CostModel&, const std::vector<doubl
 
 } // namespace
 
+namespace {
+
+/// Names one case of the bound iteration in a failure message.
+QString iterationContext(const char* planner, const Scenario& scenario, const CostModel& model, std::optional<int> hint)
+{
+    return QString("%1 on %2 (M %3, N %4, B_max %5, hint %6)")
+        .arg(planner, QString::fromStdString(scenario.name))
+        .arg(model.userCount())
+        .arg(model.subtaskCount())
+        .arg(model.maxBatch())
+        .arg(hint ? QString::number(*hint) : QString("none"));
+}
+
+} // namespace
+
 class TestRoundBounds : public QObject {
     Q_OBJECT
 
@@ -261,12 +276,7 @@ private slots:
                 const auto& planner = entry.second;
                 // Without a hint (the grid and golden section), and with a hint for K as OG gives one.
                 for (const std::optional<int> hint : {std::optional<int>(), std::optional<int>(1 + index % model.userCount())}) {
-                    const QString context = QString("%1 on %2 (M %3, N %4, B_max %5, hint %6)")
-                                                .arg(name, QString::fromStdString(scenario.name))
-                                                .arg(model.userCount())
-                                                .arg(model.subtaskCount())
-                                                .arg(model.maxBatch())
-                                                .arg(hint ? QString::number(*hint) : QString("none"));
+                    const QString context = iterationContext(name, scenario, model, hint);
                     const std::vector<double> loosest = referenceLoosestBounds(model);
                     const Plan loosestPlan = simulate(scenario, model, planner(model, loosest), name);
                     int calls = 0;

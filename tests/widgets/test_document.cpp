@@ -81,7 +81,7 @@ private slots:
         QVERIFY(!model.setData(model.index(0, UserTableModel::UplinkRateMbps), "fast"));
         QVERIFY(!model.setData(model.index(0, UserTableModel::Id), "ben")); // ids stay unique
         QVERIFY(!model.setData(model.index(0, UserTableModel::Id), "  "));
-        QVERIFY(!model.setData(model.index(0, UserTableModel::Id), QString(257, 'x'))); // the readers' limit (issue 26)
+        QVERIFY(!model.setData(model.index(0, UserTableModel::Id), QString(257, 'x'))); // the readers' limit: 256 characters
         QVERIFY(model.setData(model.index(0, UserTableModel::Id), QString(256, 'x')));
         QVERIFY(document.undoStack()->count() == 1);
         document.undoStack()->undo();

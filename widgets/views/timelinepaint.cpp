@@ -353,45 +353,7 @@ void TimelineView::paintCursorAndMeters(QPainter& painter, int firstRow, int las
                              .arg(localTotal, 0, 'f', 1));
         return;
     }
-    // An episode's meters: the whole population's energy so far beside the GPU lane, the
-    // episode's (computing and uploading) over all-local, both on the scale of the larger total.
-    const double scale = std::max({planEnd, localEnd, 1e-12});
-    const double gpuTop = laneTop(m_model.gpuLane()), half = std::max(2.0, gpuHeight() / 2 - 1);
-    painter.fillRect(QRectF(left, gpuTop, full, 2 * half + 1), palette().alternateBase());
-    painter.fillRect(QRectF(left, gpuTop, full * localTotal / scale, half), palette::localOnly());
-    painter.fillRect(QRectF(left, gpuTop + half + 1, full * planTotal / scale, half), palette::edgeComputing());
-    int arrived = 0, dispatched = 0, missed = 0;
-    for (const LaneFacts& facts : m_model.facts()) {
-        arrived += facts.releaseMs <= m_cursorMs;
-        dispatched += facts.dispatchMs <= m_cursorMs;
-        missed += facts.late && facts.dispatchMs <= m_cursorMs;
-    }
-    // The longest wording that fits beside the title and the late count (a GIF is often narrow).
-    QFont bold = painter.font();
-    bold.setBold(true);
-    const QString title = m_title.isEmpty() ? m_model.algorithm() : m_title;
-    const QFontMetricsF metrics(painter.font());
-    // Both the title and the late count are drawn bold (paintLegend).
-    const QFontMetricsF boldMetrics(bold);
-    const double taken = 4 + boldMetrics.horizontalAdvance(title) + 14 + boldMetrics.horizontalAdvance(lateSummary()) + 14;
-    const QString time = tr("t = %1 ms").arg(m_cursorMs, 0, 'f', 1);
-    const QString energy = tr("%1 mJ, all local %2 mJ").arg(planTotal, 0, 'f', 1).arg(localTotal, 0, 'f', 1);
-    const QStringList wordings = {tr("%1   %2 arrived, %3 dispatched, %4 late   energy so far: episode %5")
-                                      .arg(time)
-                                      .arg(arrived)
-                                      .arg(dispatched)
-                                      .arg(missed)
-                                      .arg(energy),
-                                  tr("%1   %2 arrived, %3 late   energy: %4").arg(time).arg(arrived).arg(missed).arg(energy),
-                                  tr("%1   energy: %2").arg(time).arg(energy), time};
-    QString status = wordings.back();
-    for (const QString& wording : wordings)
-        if (metrics.horizontalAdvance(wording) + 4 <= width() - taken) {
-            status = wording;
-            break;
-        }
-    painter.drawText(QRectF(plotLeft(), legendHeight(), width() - plotLeft() - 4, legendHeight()),
-                     Qt::AlignRight | Qt::AlignVCenter, status);
+    paintEpisodeMeters(painter, left, full, {planTotal, localTotal, planEnd, localEnd});
 }
 
 QRectF TimelineView::overviewRect() const
@@ -467,6 +429,50 @@ void TimelineView::scrollFromOverview(double y)
     const double share = std::clamp((y - strip.top()) / strip.height(), 0.0, 1.0);
     const int visible = lastVisibleRow() - firstVisibleRow() + 1;
     scrollToRow(static_cast<int>(share * rowCount()) - visible / 2);
+}
+
+void TimelineView::paintEpisodeMeters(QPainter& painter, double left, double full, const EpisodeEnergy& energySoFar)
+{
+    const auto [planTotal, localTotal, planEnd, localEnd] = energySoFar;
+    // An episode's meters: the whole population's energy so far beside the GPU lane, the
+    // episode's (computing and uploading) over all-local, both on the scale of the larger total.
+    const double scale = std::max({planEnd, localEnd, 1e-12});
+    const double gpuTop = laneTop(m_model.gpuLane()), half = std::max(2.0, gpuHeight() / 2 - 1);
+    painter.fillRect(QRectF(left, gpuTop, full, 2 * half + 1), palette().alternateBase());
+    painter.fillRect(QRectF(left, gpuTop, full * localTotal / scale, half), palette::localOnly());
+    painter.fillRect(QRectF(left, gpuTop + half + 1, full * planTotal / scale, half), palette::edgeComputing());
+    int arrived = 0, dispatched = 0, missed = 0;
+    for (const LaneFacts& facts : m_model.facts()) {
+        arrived += facts.releaseMs <= m_cursorMs;
+        dispatched += facts.dispatchMs <= m_cursorMs;
+        missed += facts.late && facts.dispatchMs <= m_cursorMs;
+    }
+    // The longest wording that fits beside the title and the late count (a GIF is often narrow).
+    QFont bold = painter.font();
+    bold.setBold(true);
+    const QString title = m_title.isEmpty() ? m_model.algorithm() : m_title;
+    const QFontMetricsF metrics(painter.font());
+    // Both the title and the late count are drawn bold (paintLegend).
+    const QFontMetricsF boldMetrics(bold);
+    const double taken = 4 + boldMetrics.horizontalAdvance(title) + 14 + boldMetrics.horizontalAdvance(lateSummary()) + 14;
+    const QString time = tr("t = %1 ms").arg(m_cursorMs, 0, 'f', 1);
+    const QString energy = tr("%1 mJ, all local %2 mJ").arg(planTotal, 0, 'f', 1).arg(localTotal, 0, 'f', 1);
+    const QStringList wordings = {tr("%1   %2 arrived, %3 dispatched, %4 late   energy so far: episode %5")
+                                      .arg(time)
+                                      .arg(arrived)
+                                      .arg(dispatched)
+                                      .arg(missed)
+                                      .arg(energy),
+                                  tr("%1   %2 arrived, %3 late   energy: %4").arg(time).arg(arrived).arg(missed).arg(energy),
+                                  tr("%1   energy: %2").arg(time).arg(energy), time};
+    QString status = wordings.back();
+    for (const QString& wording : wordings)
+        if (metrics.horizontalAdvance(wording) + 4 <= width() - taken) {
+            status = wording;
+            break;
+        }
+    painter.drawText(QRectF(plotLeft(), legendHeight(), width() - plotLeft() - 4, legendHeight()),
+                     Qt::AlignRight | Qt::AlignVCenter, status);
 }
 
 } // namespace coinfer

@@ -271,6 +271,13 @@ private:
     void paintLane(QPainter& painter, int lane);
     void paintLaneName(QPainter& painter, int lane, double top);
     void paintCursorAndMeters(QPainter& painter, int firstRow, int lastRow);
+    /// The energy so far and at the end, over every task: the plan's and all-local's.
+    struct EpisodeEnergy {
+        double planTotal, localTotal, planEnd, localEnd;
+    };
+    /// An episode's meters beside the GPU lane and its status line (at the meters' @p left,
+    /// @p full wide). O(tasks).
+    void paintEpisodeMeters(QPainter& painter, double left, double full, const EpisodeEnergy& energySoFar);
     void paintOverview(QPainter& painter);
     int segmentAt(const QPointF& point) const;
     /// Whether an episode is being played: only what is known at the cursor is drawn.
