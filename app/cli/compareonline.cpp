@@ -183,12 +183,10 @@ int commandCompareOnline(const CLI::App& command, Io io)
     const auto hidden = hiddenOption(command, "coinfer compare-online", io.err);
     if (!episodes || !testEpisodes || !seed || !outputFormat || !hidden)
         return kExitBadInput;
-    const std::optional<std::string> file = oneScenarioFile(command, io.err);
-    if (!file)
-        return kExitBadInput;
-    Expected<Scenario> scenario = onlineScenario(*file, io.err);
+    int status = kExitOk;
+    std::optional<Scenario> scenario = onlineScenarioArgument(command, io.err, status);
     if (!scenario)
-        return fail(io.err, scenario.error());
+        return status;
     const Scenario& s = *scenario;
     // Ctrl-C, or SIGTERM at a cluster's time limit, ends the comparison after the row running;
     // the rows finished are printed, as sweep writes its finished points.

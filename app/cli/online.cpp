@@ -21,13 +21,23 @@ std::optional<OnlinePlanner> plannerOption(const CLI::App& command, std::ostream
     return *name == "og" ? OnlinePlanner::Og : OnlinePlanner::IpSsa;
 }
 
-Expected<Scenario> onlineScenario(const std::string& path, std::ostream& err)
+std::optional<Scenario> onlineScenarioArgument(const CLI::App& command, std::ostream& err, int& status)
 {
-    Expected<Scenario> scenario = readScenarioWarning(path, err);
+    status = kExitBadInput;
+    const std::optional<std::string> path = oneScenarioFile(command, err);
+    if (!path)
+        return std::nullopt;
+    Expected<Scenario> scenario = readScenarioWarning(*path, err);
     if (scenario && !scenario->online.present)
-        return Unexpected(Error{ErrorCode::BadInput, path + ": online: is missing (online mode needs slot_ms, horizon_ms and "
-                                                            "an arrival process; see examples/online.json)"});
-    return scenario;
+        scenario =
+            Unexpected(Error{ErrorCode::BadInput, *path + ": online: is missing (online mode needs slot_ms, horizon_ms and "
+                                                          "an arrival process; see examples/online.json)"});
+    if (!scenario) {
+        status = fail(err, scenario.error());
+        return std::nullopt;
+    }
+    status = kExitOk;
+    return std::move(*scenario);
 }
 
 std::string resultLine(const std::string& name, const OnlineResult& r)
@@ -96,12 +106,10 @@ int commandTrain(const CLI::App& command, Io io)
     // Refused before training, not after hours of it.
     if (const int refused = refuseOverwrite(command, "--output", *optionValue(command, "--output"), io.err); refused != kExitOk)
         return refused;
-    const std::optional<std::string> file = oneScenarioFile(command, io.err);
-    if (!file)
-        return kExitBadInput;
-    Expected<Scenario> scenario = onlineScenario(*file, io.err);
+    int status = kExitOk;
+    std::optional<Scenario> scenario = onlineScenarioArgument(command, io.err, status);
     if (!scenario)
-        return fail(io.err, scenario.error());
+        return status;
     Expected<DdpgPolicy> policy =
         trainWithProgress(*scenario, *planner, *episodes, static_cast<std::uint64_t>(*seed), *hidden, io.err);
     if (!policy)

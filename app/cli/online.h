@@ -18,8 +18,9 @@ namespace coinfer::cli {
 /// --planner as written (og or ip-ssa); nullopt after telling @p err.
 std::optional<OnlinePlanner> plannerOption(const CLI::App& command, std::ostream& err);
 
-/// The scenario at @p path, which must have an online block; its warnings on @p err.
-Expected<Scenario> onlineScenario(const std::string& path, std::ostream& err);
+/// The command's one scenario file (oneScenarioFile), which must have an online block, read with
+/// its warnings on @p err; nullopt after saying why, with the exit status in @p status.
+std::optional<Scenario> onlineScenarioArgument(const CLI::App& command, std::ostream& err, int& status);
 
 /// The table's header and one row of it: energy per task, misses, batch, GPU, saving, tasks.
 std::string resultHeader();

@@ -204,12 +204,10 @@ int commandSimulate(const CLI::App& command, Io io)
     if (request->recordPath)
         if (const int refused = refuseOverwrite(command, "--record", *request->recordPath, io.err); refused != kExitOk)
             return refused;
-    const std::optional<std::string> file = oneScenarioFile(command, io.err);
-    if (!file)
-        return kExitBadInput;
-    Expected<Scenario> scenario = onlineScenario(*file, io.err);
+    int status = kExitOk;
+    std::optional<Scenario> scenario = onlineScenarioArgument(command, io.err, status);
     if (!scenario)
-        return fail(io.err, scenario.error());
+        return status;
     const std::optional<PolicySpec> policySpec = parsePolicySpec(request->spec);
     if (!policySpec) {
         io.err << "coinfer simulate: --policy must be immediate, local, periodic:<ms> (> 0), threshold:<0..1> or "
