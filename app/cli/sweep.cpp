@@ -257,7 +257,8 @@ void addSweepCommands(CLI::App& app, Commands& commands)
                      "or a range FIRST:LAST:STEP (50:500:50). NAME is one of:" +
                          parameters +
                          "\nbest and exact run under work budgets only, so every column but time_ms is the same on every run,\n"
-                         "for any --jobs and --shard. Ctrl-C or SIGTERM (a cluster's time limit) stops and\n"
+                         "for any --jobs and --shard (but best's rows over uplink_scale and bandwidth_mhz, whose\n"
+                         "line is monotone within each shard only). Ctrl-C or SIGTERM (a cluster's time limit) stops and\n"
                          "writes the finished rows (exit 130 or 143).\n"
                          "sweep merge joins the CSVs of shards into the whole table, refusing overlapping shards.\n"
                          "sweep summarize prints, per planner and value, the mean, min and max over the repeats whose\n"

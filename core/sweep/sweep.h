@@ -209,7 +209,8 @@ struct SweepResult {
 
 /// Runs @p request on @p base: each point's variant (sweepVariant) planned by every requested
 /// planner with makePlan (best and exact under work budgets only, so every row but time_ms is
-/// deterministic and independent of jobs and shards). Checks every value first (checkSweepValue)
+/// deterministic and independent of jobs and shards, except best's rows over uplink_scale and
+/// bandwidth_mhz, made monotone with the plans of this run's points only: sweepenvelope.h). Checks every value first (checkSweepValue)
 /// and the request's numbers (repeats >= 1, 1 <= shardIndex <= shardCount, jobs >= 1): an
 /// error (ErrorCode::BadInput) before anything runs. A variant the reader refuses stops the
 /// sweep with its error. Cancelling keeps the finished points. Thread-safe: it shares nothing

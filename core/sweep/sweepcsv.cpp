@@ -1,6 +1,8 @@
 // The sweep CSV (docs/formats.md#sweep-csv): writing, reading and merging shards.
 #include "core/sweep/sweep.h"
+
 #include "core/io/csv.h"
+#include "core/sweep/sweepenvelope.h"
 #include "core/util/decimal.h"
 
 #include <algorithm>
@@ -204,6 +206,12 @@ Expected<SweepMerge> mergeSweepCsv(const std::vector<SweepCsvFile>& files)
     // Each shard's rows are monotone over its own values; across shards the same rule applies.
     applyRelaxationEnvelope(merge.rows);
     merge.warnings = gridWarnings(merge.rows);
+    const std::optional<SweepParameter> varied = sweepParameterFromName(parameter);
+    if (files.size() > 1 && varied && isRecostedRelaxation(*varied))
+        merge.warnings.push_back("best's line over " + parameter +
+                                 " is monotone within each shard only: a faster link changes what a plan costs, so a "
+                                 "shard's plans cannot be carried to another's values from the CSV; run the sweep "
+                                 "unsharded for one monotone line");
     return merge;
 }
 

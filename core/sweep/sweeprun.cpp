@@ -2,6 +2,7 @@
 #include "core/sweep/sweep.h"
 
 #include "core/model/costmodel.h"
+#include "core/sweep/sweepenvelope.h"
 
 #include <algorithm>
 #include <chrono>
@@ -91,6 +92,7 @@ struct SweepRun {
         , algorithms(orderedAlgorithms(request_))
         , points(sweepShardPoints(request_))
         , rows(points.size())
+        , bestSchedules(points.size())
     {
     }
 
@@ -103,6 +105,7 @@ struct SweepRun {
     std::atomic<bool> stop{false};                          ///< cancel or error: no new point, searches stop
     std::mutex lock;                                        ///< guards everything below and the progress calls
     std::vector<std::optional<std::vector<SweepRow>>> rows; ///< per point, once finished
+    std::vector<std::optional<Schedule>> bestSchedules;     ///< per point, for a recosted relaxation's envelope
     int done = 0;
     bool cancelled = false;
     std::optional<Error> error;
@@ -111,8 +114,9 @@ struct SweepRun {
 };
 
 /// The rows of one point's @p scenario, planned by each algorithm of the run. Searches stop
-/// when the run stops.
-std::vector<SweepRow> planVariant(SweepRun& run, const SweepPoint& point, double value, const Scenario& scenario)
+/// when the run stops. Over a recosted relaxation, best's schedule goes to @p bestSchedule.
+std::vector<SweepRow> planVariant(SweepRun& run, const SweepPoint& point, double value, const Scenario& scenario,
+                                  std::optional<Schedule>& bestSchedule)
 {
     const CostModel model(scenario);
     std::vector<SweepRow> rows;
@@ -132,6 +136,8 @@ std::vector<SweepRow> planVariant(SweepRun& run, const SweepPoint& point, double
         Expected<Plan> plan = makePlan(scenario, model, algorithm, nullptr, options);
         const double elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         SweepRow row = plan ? plannedRow(*plan) : unplannedRow(model.localEnergyMj());
+        if (plan && algorithm == Algorithm::Best && isRecostedRelaxation(run.request.parameter))
+            bestSchedule = scheduleOfPlan(*plan);
         row.parameter = sweepParameterName(run.request.parameter);
         row.value = value;
         row.repeat = point.repeat;
@@ -145,16 +151,16 @@ std::vector<SweepRow> planVariant(SweepRun& run, const SweepPoint& point, double
 }
 
 /// The rows of one point, or its variant's error.
-Expected<std::vector<SweepRow>> planPoint(SweepRun& run, const SweepPoint& point)
+Expected<std::vector<SweepRow>> planPoint(SweepRun& run, const SweepPoint& point, std::optional<Schedule>& bestSchedule)
 {
     const double value = run.request.values[static_cast<size_t>(point.valueIndex)];
     return sweepVariant(run.base, run.request.parameter, value, point.repeat, run.request.seed)
-        .transform([&](const Scenario& scenario) { return planVariant(run, point, value, scenario); });
+        .transform([&](const Scenario& scenario) { return planVariant(run, point, value, scenario, bestSchedule); });
 }
 
 /// Keeps a finished point unless the run was stopped meanwhile (a stopped search's plan is
 /// not the deterministic one), and tells the callback.
-void finishPoint(SweepRun& run, size_t index, Expected<std::vector<SweepRow>> rows)
+void finishPoint(SweepRun& run, size_t index, Expected<std::vector<SweepRow>> rows, std::optional<Schedule> bestSchedule)
 {
     const std::lock_guard<std::mutex> guard(run.lock);
     if (!rows) {
@@ -169,6 +175,7 @@ void finishPoint(SweepRun& run, size_t index, Expected<std::vector<SweepRow>> ro
         return;
     }
     run.rows[index] = std::move(*rows);
+    run.bestSchedules[index] = std::move(bestSchedule);
     ++run.done;
     if (run.progress && !run.progress(SweepProgress{run.done, static_cast<int>(run.points.size()), &*run.rows[index]})) {
         run.cancelled = true;
@@ -189,12 +196,13 @@ void work(SweepRun& run)
         if (index >= run.points.size())
             return;
         Expected<std::vector<SweepRow>> rows = Unexpected(Error{ErrorCode::BadInput, "out of memory"});
+        std::optional<Schedule> bestSchedule;
         try {
-            rows = planPoint(run, run.points[index]);
+            rows = planPoint(run, run.points[index], bestSchedule);
         } catch (const std::bad_alloc&) {
             // rows keeps the error: a worker must not let an exception end the process
         }
-        finishPoint(run, index, std::move(rows));
+        finishPoint(run, index, std::move(rows), std::move(bestSchedule));
     }
 }
 
@@ -243,6 +251,11 @@ Expected<SweepResult> runCheckedSweep(const SweepBase& base, const SweepRequest&
         if (rows)
             std::move(rows->begin(), rows->end(), std::back_inserter(result.rows));
     applyRelaxationEnvelope(result.rows);
+    std::vector<PointSchedule> schedules;
+    for (size_t i = 0; i < run.points.size(); ++i)
+        if (run.bestSchedules[i])
+            schedules.push_back(PointSchedule{run.points[i], std::move(*run.bestSchedules[i])});
+    applyRecostedEnvelope(base, request, schedules, result.rows);
     return result;
 }
 

@@ -6,7 +6,9 @@
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
 #include "core/planning/planner.h"
+#include "core/simulation/simulator.h"
 #include "core/sweep/sweep.h"
+#include "core/sweep/sweepenvelope.h"
 
 #include <QtTest>
 
@@ -365,15 +367,19 @@ private slots:
         QCOMPARE(rowsText(runOrDie(base, sweep).rows), once);
     }
 
-    /// A relaxation never makes best's row worse: over B_max 1..64 and deadline scales
-    /// 0.8..1.5 on the campus, best's energy never rises and its plan always meets every
-    /// deadline once a tighter value's did; the rows of the other planners are left as they are.
+    /// A relaxation never makes best's row worse: over B_max 1..64, deadline scales 0.8..1.5,
+    /// uplink scales 0.5..2 and bandwidths 0.5..3 MHz on the campus, best's energy never rises
+    /// and its plan always meets every deadline once a tighter value's did; the rows of the other
+    /// planners are left as they are.
     void bestIsMonotoneOverRelaxations_data()
     {
         QTest::addColumn<int>("parameter");
         QTest::addColumn<QString>("values");
         QTest::newRow("max_batch 1..64") << int(SweepParameter::MaxBatch) << "1:64:1";
         QTest::newRow("deadline_scale 0.8..1.5") << int(SweepParameter::DeadlineScale) << "0.8:1.5:0.05";
+        // A faster link changes what a plan costs: the tighter plan is timed again, not copied.
+        QTest::newRow("uplink_scale 0.5..2") << int(SweepParameter::UplinkScale) << "0.5:2:0.05";
+        QTest::newRow("bandwidth_mhz 0.5..3") << int(SweepParameter::BandwidthMhz) << "0.5:3:0.1";
     }
 
     void bestIsMonotoneOverRelaxations()
@@ -409,6 +415,68 @@ private slots:
         // Below a deadline scale of about 1, some campus users cannot meet their deadline even alone.
         QVERIFY2(bestRows >= static_cast<int>(parsed->size()) * 2 / 3,
                  qPrintable(QStringLiteral("%1 rows planned").arg(bestRows)));
+    }
+
+    /// Over a faster uplink, best's row shows a real plan: its energy is that of best's own plan
+    /// at the value or of a smaller value's plan timed again there by the simulator (computed
+    /// here directly from makePlan and simulate), never above its own plan, and never below the
+    /// cheapest of those candidates.
+    void recostedEnvelopeShowsRealPlans()
+    {
+        const SweepBase base = baseOf(fileText(kCampus), kCampus);
+        SweepRequest sweep = request(SweepParameter::UplinkScale, {1.3, 1.4, 1.5, 1.55, 1.6, 1.75, 1.85, 2});
+        sweep.algorithms = {Algorithm::Best};
+        sweep.bestWorkBudget = 1'000'000;
+        sweep.jobs = 2;
+        const SweepResult result = runOrDie(base, sweep);
+        QCOMPARE(result.rows.size(), sweep.values.size());
+        std::vector<Schedule> ownSchedules;
+        int carried = 0;
+        for (size_t w = 0; w < sweep.values.size(); ++w) {
+            const Expected<Scenario> scenario = sweepVariant(base, sweep.parameter, sweep.values[w], 0, sweep.seed);
+            QVERIFY(scenario);
+            const CostModel model(*scenario);
+            PlanOptions options;
+            options.control.workBudget = sweep.bestWorkBudget;
+            const Expected<Plan> own = makePlan(*scenario, model, Algorithm::Best, nullptr, options);
+            QVERIFY(own && own->feasible);
+            ownSchedules.push_back(scheduleOfPlan(*own));
+            std::vector<double> candidatesMj;
+            for (const Schedule& schedule : ownSchedules) {
+                const Plan timed = simulate(*scenario, model, schedule, "best");
+                if (timed.feasible)
+                    candidatesMj.push_back(timed.totalEnergyMj);
+            }
+            const SweepRow& row = result.rows[w];
+            QVERIFY(row.feasible);
+            QVERIFY(row.energyMj <= own->totalEnergyMj);
+            QVERIFY(row.energyMj >= *std::min_element(candidatesMj.begin(), candidatesMj.end()));
+            const bool isCandidate = std::any_of(candidatesMj.begin(), candidatesMj.end(),
+                                                 [&](double mj) { return std::abs(mj - row.energyMj) <= 1e-9 * mj; });
+            QVERIFY2(isCandidate, qPrintable(QStringLiteral("%1 mJ at %2 is no plan's").arg(row.energyMj).arg(sweep.values[w])));
+            carried += row.energyMj < own->totalEnergyMj ? 1 : 0;
+        }
+        // The values were chosen where best's own plans rise on the campus (fails without the envelope).
+        QVERIFY2(carried >= 1, "no row showed a smaller value's plan");
+    }
+
+    /// Merged shards of an uplink sweep cannot carry plans across shards: the merge says so.
+    void mergeOfARecostedRelaxationWarns()
+    {
+        const SweepBase base = baseOf(campusText(8), kCampus);
+        SweepRequest sweep = request(SweepParameter::UplinkScale, {1, 2});
+        sweep.algorithms = {Algorithm::Best};
+        std::vector<SweepCsvFile> shards;
+        for (int shard : {1, 2}) {
+            sweep.shardIndex = shard;
+            sweep.shardCount = 2;
+            shards.push_back({"shard-" + std::to_string(shard) + ".csv", runOrDie(base, sweep).rows});
+        }
+        const Expected<SweepMerge> merged = mergeSweepCsv(shards);
+        QVERIFY(merged);
+        QCOMPARE(merged->warnings.size(), size_t(1));
+        QVERIFY2(merged->warnings[0].find("monotone within each shard only") != std::string::npos, merged->warnings[0].c_str());
+        QVERIFY(mergeSweepCsv({shards[0]})->warnings.empty());
     }
 
     void mergedShardsAreTheWholeRun()
