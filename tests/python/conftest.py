@@ -45,3 +45,9 @@ def campus():
     import coinfer
 
     return coinfer.load(EXAMPLES / "campus.json")
+
+
+def child_environment():
+    """os.environ with PYTHONPATH made absolute, for a child process run in another folder."""
+    entries = [os.path.abspath(entry) for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry]
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(entries))
