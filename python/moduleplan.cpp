@@ -175,7 +175,7 @@ py::dict compare(const ScenarioData& data, std::optional<double> timeLimitMs)
 }
 
 /// The sweep CSV of `coinfer sweep` for the same request (values checked and ordered as
-/// parseSweepValues does), and whether a stop cut it short.
+/// parseSweepValues does).
 std::string sweep(const ScenarioData& data, const std::string& parameterName, const std::vector<double>& values,
                   const std::string& algorithms, int repeats, std::uint64_t seed, int jobs)
 {

@@ -17,6 +17,7 @@ import json as _json
 from . import _coinfer
 from ._coinfer import InfeasibleError
 from ._tables import frame as _frame
+from ._tables import pandas_module as _pandas
 
 __version__ = _coinfer.__version__
 __all__ = [
@@ -224,15 +225,13 @@ def sweep(scenario, vary, algorithms="local,no-batching,ip-ssa,og,best", repeats
     """
     import io
 
-    import pandas
-
     if not isinstance(vary, dict) or len(vary) != 1:
         raise ValueError("vary must name one parameter, e.g. {'users': range(50, 501, 50)}")
     (parameter, values), = vary.items()
     if not isinstance(algorithms, str):
         algorithms = ",".join(algorithms)
     csv = _coinfer.sweep(scenario._data, parameter, [float(value) for value in values], algorithms, repeats, seed, jobs)
-    return pandas.read_csv(io.StringIO(csv))
+    return _pandas().read_csv(io.StringIO(csv))
 
 
 def simulate_online(scenario, policy="immediate", planner="og", episodes=5, seed=None):
