@@ -130,3 +130,12 @@ def test_with_refuses_unknown_parameters_and_bad_values(campus):
         campus.with_(max_batch=65)
     with pytest.raises(ValueError, match="must be positive"):
         campus.with_(deadline_scale=-1)
+
+
+def test_with_applies_the_population_size_before_the_scales(campus):
+    both = campus.with_(users=60, deadline_scale=0.8)
+    grown = campus.with_(users=60)
+    assert both.user_count == 60
+    assert list(both.users["id"]) == list(grown.users["id"])
+    assert np.allclose(both.users["deadline_ms"], 0.8 * grown.users["deadline_ms"], rtol=1e-12)
+    assert both.to_json() == campus.with_(deadline_scale=0.8, users=60).to_json()
