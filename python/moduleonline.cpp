@@ -7,6 +7,7 @@
 #include "core/io/dnnio.h"
 #include "core/io/onnximport.h"
 #include "core/learning/ddpg.h"
+#include "core/util/decimal.h"
 
 #include <pybind11/stl.h>
 
@@ -29,16 +30,11 @@ OnlinePlanner plannerNamed(const std::string& name)
     return name == "og" ? OnlinePlanner::Og : OnlinePlanner::IpSsa;
 }
 
+/// The number after @p prefix characters of @p spec in the command line's strict form (a plain
+/// decimal, nothing around it); NaN when it is not one.
 double numberAfter(const std::string& spec, size_t prefix)
 {
-    try {
-        size_t used = 0;
-        const double value = std::stod(spec.substr(prefix), &used);
-        if (used == spec.size() - prefix)
-            return value;
-    } catch (const std::exception&) {
-    }
-    return NAN;
+    return parsePlainDecimal(spec.substr(prefix)).value_or(NAN);
 }
 
 /// The dispatch policy @p spec names, as `coinfer simulate --policy`: immediate, local,
@@ -208,6 +204,10 @@ py::list compareOnline(const ScenarioData& data, int episodes, int testEpisodes,
 std::string importOnnxModel(const std::string& path, const std::string& name, int inputElementBytes, int maxSubtasks,
                             const std::string& inputShape)
 {
+    if (inputElementBytes != 1 && inputElementBytes != 4)
+        throw py::value_error("input_element_bytes must be 1 or 4, not " + std::to_string(inputElementBytes));
+    if (maxSubtasks < 0)
+        throw py::value_error("max_subtasks must be 0 (no merging) or more, not " + std::to_string(maxSubtasks));
     OnnxImportOptions options;
     options.name = name;
     options.inputElementBytes = inputElementBytes;

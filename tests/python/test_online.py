@@ -50,3 +50,17 @@ def test_import_onnx_equals_dnn_import(cli, data_dir):
     assert coinfer.import_onnx(model) == json.loads(cli("dnn", "import", model).stdout)
     with pytest.raises(ValueError, match="not-json.json: not an ONNX model"):
         coinfer.import_onnx(data_dir / "bad" / "not-json.json", name="x")
+
+
+def test_simulate_online_with_a_trained_policy_equals_the_cli(cli, online, examples, tmp_path):
+    policy = tmp_path / "policy.json"
+    cli("train", examples / "online.json", "--episodes", "1", "--output", policy)
+    spec = f"ddpg:{policy}"
+    printed = json.loads(cli("simulate", examples / "online.json", "--policy", spec, "--episodes", "2", "--format", "json").stdout)
+    result = coinfer.simulate_online(online, policy=spec, episodes=2)
+    assert (result["tasks"], result["misses"], result["energy_per_task_mj"]) == (
+        printed["tasks"], printed["deadline_misses"], printed["energy_per_task_mj"])
+    with pytest.raises(ValueError, match="trained to dispatch for og, not for planner ip-ssa"):
+        coinfer.simulate_online(online, policy=spec, planner="ip-ssa")
+    with pytest.raises(ValueError, match="input_element_bytes must be 1 or 4"):
+        coinfer.import_onnx(policy, input_element_bytes=2)
