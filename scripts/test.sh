@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: the core and CLI tests under
 # AddressSanitizer and UndefinedBehaviorSanitizer (clang), a bounded fuzzing run of every fuzz
-# target from its seed corpus in fuzz/corpus/, and then the whole test suite in the normal build.
+# target from its seed corpus in fuzz/corpus/, and then the whole test suite in the normal build,
+# which builds the Python module too (build/python) and runs its pytest suite (ctest -L python).
+# The sanitizer build leaves the module out: Python would have to preload the sanitizer runtime.
 # FUZZ_SECONDS sets the fuzzing time per target (default 45), FUZZ_JOBS how many run at once (2).
 set -euo pipefail
 cd "$(dirname "$0")/.."

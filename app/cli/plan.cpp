@@ -8,11 +8,11 @@
 #include "core/io/planio.h"
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
+#include "core/planning/comparison.h"
 #include "core/planning/planner.h"
 #include "core/planning/saturation.h"
 #include "core/simulation/simulator.h"
 
-#include <chrono>
 #include <cmath>
 #include <iostream>
 #include <optional>
@@ -27,7 +27,6 @@ namespace {
 /// on its work budget; its clock is a safety stop only.
 constexpr double kBestTimeLimitMs = kBestSafetyTimeLimitMs;
 constexpr double kExactPlanTimeLimitMs = 10000;
-constexpr double kExactCompareTimeLimitMs = 2000;
 
 bool isSearch(Algorithm algorithm)
 {
@@ -216,56 +215,18 @@ int commandVerify(const CLI::App& command, Io io)
     return kExitOk;
 }
 
-/// One row of `coinfer compare`.
-struct CompareRow {
-    Algorithm algorithm;
-    std::optional<Plan> plan; ///< none when the planner refused the scenario as too large
-    double elapsedMs = 0;
-};
-
-Expected<std::vector<CompareRow>> runEveryPlanner(const Scenario& scenario, const CostModel& model,
-                                                  std::optional<double> timeLimitMs)
-{
-    std::vector<CompareRow> rows;
-    for (Algorithm algorithm : allAlgorithms()) {
-        PlanOptions planOptions;
-        if (isSearch(algorithm))
-            planOptions.control.timeLimitMs =
-                timeLimitMs.value_or(algorithm == Algorithm::Exact ? kExactCompareTimeLimitMs : kBestTimeLimitMs);
-        const auto start = std::chrono::steady_clock::now();
-        Expected<Plan> plan = makePlan(scenario, model, algorithm, nullptr, planOptions);
-        const double elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-        if (!plan && plan.error().code != ErrorCode::TooLarge)
-            return Unexpected(plan.error());
-        rows.push_back({algorithm, plan ? std::optional<Plan>(std::move(*plan)) : std::nullopt, elapsedMs});
-    }
-    return rows;
-}
-
-/// Every bound is proven for the same scenario, so the largest one holds for all plans.
-double strongestBoundMj(const std::vector<CompareRow>& rows)
-{
-    double strongestMj = NAN;
-    for (const CompareRow& row : rows)
-        if (row.plan && std::isfinite(row.plan->lowerBoundMj) && !(row.plan->lowerBoundMj <= strongestMj))
-            strongestMj = row.plan->lowerBoundMj;
-    return strongestMj;
-}
-
-std::string compareTable(const std::vector<CompareRow>& rows, double strongestMj)
+std::string compareTable(const std::vector<ComparisonRow>& rows, double strongestMj)
 {
     std::string table = format("%-13s %14s %9s %8s %9s %10s %14s %8s\n", "algorithm", "energy_mJ", "saving_%", "batches",
                                "feasible", "time_ms", "bound_mJ", "gap_%");
-    for (const CompareRow& row : rows) {
+    for (const ComparisonRow& row : rows) {
         const std::string name = algorithmName(row.algorithm);
         if (!row.plan) {
             table += format("%-13s %14s %9s %8s %9s %10s %14s %8s\n", name.c_str(), "-", "-", "-", "too big", "-", "-", "-");
             continue;
         }
         const Plan& plan = *row.plan;
-        Plan againstStrongest = plan;
-        againstStrongest.lowerBoundMj = strongestMj;
-        const double gap = gapPercent(againstStrongest);
+        const double gap = gapToBoundPercent(plan, strongestMj);
         const std::string bound = std::isfinite(plan.lowerBoundMj) ? format("%.3f", plan.lowerBoundMj) : "-";
         const std::string gapText = std::isfinite(gap) ? format("%.2f", gap) : "-";
         table += format("%-13s %14.3f %9.2f %8zu %9s %10.2f %14s %8s\n", name.c_str(), plan.totalEnergyMj, plan.savingPercent,
@@ -274,21 +235,6 @@ std::string compareTable(const std::vector<CompareRow>& rows, double strongestMj
     if (std::isfinite(strongestMj))
         table += format("gap_%% is to the strongest lower bound of all rows, %.3f mJ\n", strongestMj);
     return table;
-}
-
-/// Best is the recommendation unless a plan beside it meets every deadline for less.
-const CompareRow* recommendedRow(const std::vector<CompareRow>& rows)
-{
-    const CompareRow* recommended = nullptr;
-    for (const CompareRow& row : rows) {
-        if (!row.plan || !row.plan->feasible)
-            continue;
-        const double energy = row.plan->totalEnergyMj;
-        if (!recommended || energy < recommended->plan->totalEnergyMj * (1 - 1e-9) ||
-            (row.algorithm == Algorithm::Best && energy <= recommended->plan->totalEnergyMj * (1 + 1e-9)))
-            recommended = &row;
-    }
-    return recommended;
 }
 
 int commandCompare(const CLI::App& command, Io io)
@@ -305,17 +251,17 @@ int commandCompare(const CLI::App& command, Io io)
     if (!scenario)
         return fail(io.err, scenario.error());
     const CostModel model(*scenario);
-    const Expected<std::vector<CompareRow>> rows = runEveryPlanner(*scenario, model, *timeLimitMs);
+    const Expected<std::vector<ComparisonRow>> rows = compareEveryPlanner(*scenario, model, *timeLimitMs);
     if (!rows)
         return fail(io.err, rows.error());
     io.out << compareTable(*rows, strongestBoundMj(*rows));
-    if (const CompareRow* recommended = recommendedRow(*rows))
+    if (const ComparisonRow* recommended = recommendedRow(*rows))
         io.out << "recommended: " << algorithmName(recommended->algorithm) << "\n";
     // Right after the recommendation: why it saves so little, when the GPU is the reason.
     if (const std::string sentence = describeGpuSaturation(gpuSaturation(model, [] { return g_cancelSearch.load(); }));
         !sentence.empty())
         io.out << sentence << "\n";
-    for (const CompareRow& row : *rows)
+    for (const ComparisonRow& row : *rows)
         if (row.plan && !row.plan->searchEnd.empty() && row.plan->searchEnd != searchEndName(SearchEnd::Completed))
             io.out << algorithmName(row.algorithm) << ": " << row.plan->searchEnd
                    << (row.plan->provenOptimal ? "; proven optimal\n" : "; not proven optimal\n");

@@ -76,16 +76,25 @@ Expected<PopulationFacts> readPopulationFacts(std::string_view text, const std::
     return facts;
 }
 
+Expected<std::string> editScenarioText(std::string_view text, const std::string& sourceName, const ScenarioFileEdits& edits)
+{
+    if (edits.empty())
+        return std::string(text);
+    nlohmann::json root;
+    std::string problem;
+    if (!detail::parseDocument(text, root, problem))
+        return Unexpected(Error{ErrorCode::BadInput, sourceName + ": " + problem});
+    return applyEdits(root, sourceName, edits).transform([&] { return root.dump(); });
+}
+
 Expected<Scenario> parseEditedScenario(std::string_view text, const std::string& sourceName, const ScenarioFileEdits& edits,
                                        const ScenarioLimits& limits)
 {
     if (edits.empty())
         return parseScenario(text, sourceName, limits);
-    nlohmann::json root;
-    std::string problem;
-    if (!detail::parseDocument(text, root, problem))
-        return Unexpected(Error{ErrorCode::BadInput, sourceName + ": " + problem});
-    return applyEdits(root, sourceName, edits).and_then([&] { return parseScenario(root.dump(), sourceName, limits); });
+    return editScenarioText(text, sourceName, edits).and_then([&](const std::string& edited) {
+        return parseScenario(edited, sourceName, limits);
+    });
 }
 
 } // namespace coinfer

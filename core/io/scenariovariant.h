@@ -42,6 +42,12 @@ struct ScenarioFileEdits {
     bool empty() const { return !populationCount && !populationSeed && txPowerScale == 1 && !bandwidthMhz; }
 };
 
+/// The text of the scenario file @p text with @p edits made to its form (compact JSON; the file
+/// itself when @p edits is empty), for a caller that keeps the edited file as the base of further
+/// edits. Fails (ErrorCode::BadInput, naming @p sourceName) when @p text is not JSON or an edit
+/// needs a block the file lacks; the edited values are checked when the text is parsed. O(size).
+Expected<std::string> editScenarioText(std::string_view text, const std::string& sourceName, const ScenarioFileEdits& edits);
+
 /// parseScenario() of @p text with @p edits made to its form first: the scenario that the file
 /// with those fields changed would give, with the same messages (naming @p sourceName) for a
 /// value the edit makes invalid. Relative file names resolve against @p sourceName as in
