@@ -189,6 +189,16 @@ private slots:
         view.train(1); // a new training hides the offer until its own verdict
         QVERIFY(view.useFixedRuleButton()->isHidden());
         QVERIFY(finished.wait(60000));
+        // An IP-SSA training also says why its agent has little to learn.
+        for (QComboBox* box : view.findChildren<QComboBox*>())
+            if (box->findText("ip-ssa") >= 0)
+                box->setCurrentIndex(box->findText("ip-ssa"));
+        QVERIFY(!view.summary()->text().contains("one round"));
+        view.train(1);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(view.trainedPolicy()->planner, OnlinePlanner::IpSsa);
+        QVERIFY2(view.summary()->text().contains("one round that ends at its earliest deadline"),
+                 qPrintable(view.summary()->text()));
     }
 
     // A policy still being trained is never run: asked for meanwhile, the episode is refused;

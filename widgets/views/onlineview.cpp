@@ -81,6 +81,7 @@ QLayout* OnlineView::createControls()
 {
     auto* controls = new QHBoxLayout;
     m_planner->addItems({"og", "ip-ssa"});
+    m_planner->setItemData(1, ipSsaNote(), Qt::ToolTipRole);
     m_policy->addItems({tr("threshold"), tr("immediate"), tr("trained DDPG")});
     m_threshold->setRange(0, 1);
     m_threshold->setSingleStep(0.05);
@@ -296,7 +297,17 @@ void OnlineView::showTrainingDone()
                                           .arg(verdict.fixedRule.threshold, 0, 'f', 2));
         }
     }
+    if (m_trained && m_trained->planner == OnlinePlanner::IpSsa)
+        m_summary->setText(m_summary->text() + QLatin1Char(' ') + ipSsaNote());
     emit trainingFinished();
+}
+
+QString OnlineView::ipSsaNote()
+{
+    return tr("With IP-SSA, waiting is worth little: each dispatch plans the pool as one round that ends at its earliest "
+              "deadline, so a fuller pool tightens every task's deadline; on the bursty example the best fixed threshold is "
+              "only 2.3% below dispatching at once (13.4% with OG), and IP-SSA's fixed threshold is usually as good as "
+              "a trained agent (docs/online.md).");
 }
 
 // The jobs ask their workers to stop (training after its current episode); the workers hold

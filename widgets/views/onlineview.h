@@ -95,6 +95,9 @@ private:
     void setUpCharts();
     /// Asks for a number of episodes and trains, or stops the training under way.
     void trainOrStop();
+    /// Why a DDPG agent has little to learn with IP-SSA: the planner's tooltip and the end of an
+    /// IP-SSA training's summary.
+    static QString ipSsaNote();
     /// Takes over the policy the ended training returns, and says what it achieved.
     void showTrainingDone();
     void showEpisode(const OnlineResult& result, const OnlineRecord& record);
