@@ -11,22 +11,33 @@ Needs python3-matplotlib. It is not needed to build or test Coinfer; docs/online
 Top panel: tasks released per slot, with the MMPP's burst state shaded (the simulator knows it,
 the policies do not). Lower panels, one per CSV: the pool's smallest slack share (grey), the
 policy's threshold (line) and each dispatch (tick).
+
+--summary prints instead, for each CSV and the window, the mean threshold over the slots with a
+waiting pool in the quiet state (0) and in the others, the share of those quiet slots with a
+threshold below 0.1, and the dispatches: the figures docs/online.md quotes (no matplotlib).
 """
 import argparse
 import csv
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-plt.rcParams["svg.fonttype"] = "none"
-plt.rcParams["svg.hashsalt"] = "coinfer"
 
 
 def read(path):
     with open(path, newline="") as f:
         return list(csv.DictReader(f))
+
+
+def summary(label, rows):
+    quiet, burst, dispatches = [], [], 0
+    for r in rows:
+        dispatches += r["dispatched"] == "1"
+        if r["threshold"] and int(r["pool"]) > 0 and r["mmpp_state"] != "":
+            (quiet if r["mmpp_state"] == "0" else burst).append(float(r["threshold"]))
+
+    def mean(values):
+        return "%.3f" % (sum(values) / len(values)) if values else "-"
+
+    low = "%.0f%%" % (100.0 * sum(v < 0.1 for v in quiet) / len(quiet)) if quiet else "-"
+    print(f"{label}: mean threshold quiet {mean(quiet)} ({len(quiet)} slots with a pool, {low} of them below 0.1), "
+          f"burst {mean(burst)} ({len(burst)} slots); {dispatches} dispatches")
 
 
 def main():
@@ -36,10 +47,24 @@ def main():
     parser.add_argument("--labels", nargs=2, default=["DDPG-OG", "best fixed threshold (OG)"])
     parser.add_argument("--from", dest="start", type=float, default=0)
     parser.add_argument("--to", dest="end", type=float, default=float("inf"))
-    parser.add_argument("--output", action="append", required=True)
+    parser.add_argument("--output", action="append")
+    parser.add_argument("--summary", action="store_true", help="print the thresholds' figures instead of plotting")
     args = parser.parse_args()
 
     runs = [[r for r in read(p) if args.start <= float(r["slot_ms"]) < args.end] for p in (args.learned, args.fixed)]
+    if args.summary:
+        for label, rows in zip(args.labels, runs):
+            summary(label, rows)
+        return
+    if not args.output:
+        parser.error("give --output FILE (or --summary)")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.fonttype"] = "none"
+    plt.rcParams["svg.hashsalt"] = "coinfer"
     fig, axes = plt.subplots(3, 1, figsize=(10, 7), sharex=True, gridspec_kw={"height_ratios": [1, 1.4, 1.4]})
     first = runs[0]
     t = [float(r["slot_ms"]) for r in first]

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <optional>
 #include <ostream>
 #include <utility>
@@ -16,42 +17,20 @@
 namespace coinfer::cli {
 namespace {
 
-/// Fewest misses first, then least energy.
-bool better(const OnlineResult& a, const OnlineResult& b)
-{
-    return a.misses < b.misses || (a.misses == b.misses && a.energyMj < b.energyMj);
-}
-
 /// The period (2 to 40 slots) with the best result on the evaluation traces.
-double bestPeriodMs(const Scenario& s, OnlinePlanner planner, std::uint64_t evaluationSeed)
+double bestPeriodMs(const Scenario& s, OnlinePlanner planner, std::uint64_t evaluationSeed, int episodes)
 {
     double bestPeriod = 0;
     OnlineResult best;
     for (int slots : {2, 5, 10, 20, 40}) {
         const double period = slots * s.online.slotMs;
-        const OnlineResult r = evaluatePolicy(s, planner, periodicPolicy(period, s.online.slotMs), evaluationSeed, 3);
-        if (bestPeriod == 0 || better(r, best)) {
+        const OnlineResult r = evaluatePolicy(s, planner, periodicPolicy(period, s.online.slotMs), evaluationSeed, episodes);
+        if (bestPeriod == 0 || betterOnlineResult(r, best)) {
             bestPeriod = period;
             best = r;
         }
     }
     return bestPeriod;
-}
-
-/// The threshold (0, 0.05, ..., 1) with the best result on the evaluation traces.
-double bestThreshold(const Scenario& s, OnlinePlanner planner, std::uint64_t evaluationSeed)
-{
-    double bestValue = 0;
-    OnlineResult best;
-    for (int step = 0; step <= 20; ++step) {
-        const double threshold = step / 20.0;
-        const OnlineResult r = evaluatePolicy(s, planner, thresholdPolicy(threshold), evaluationSeed, 3);
-        if (step == 0 || better(r, best)) {
-            bestValue = threshold;
-            best = r;
-        }
-    }
-    return bestValue;
 }
 
 /// One row of compare-online: a policy with its planner (none for local) and, for the tuned
@@ -89,11 +68,22 @@ std::string comparisonJson(const std::vector<ComparisonRow>& rows)
 /// What every row of one comparison shares: the scenario, the training and the seeds.
 struct ComparisonRun {
     const Scenario& scenario;
+    const std::string& scenarioPath;
     int episodes;
     int testEpisodes;
     std::uint64_t seed;
     const std::vector<int>& hidden;
     std::ostream& err;
+    /// The training's evaluation traces, on which the agents are kept and the rules tuned.
+    static constexpr int kEvaluationEpisodes = 5;
+    /// The best fixed threshold per planner, once an agent's verdict has searched for it.
+    mutable std::map<OnlinePlanner, double> tunedThresholds;
+    double tunedThreshold(OnlinePlanner planner) const
+    {
+        if (!tunedThresholds.contains(planner))
+            tunedThresholds[planner] = bestFixedThreshold(scenario, planner, evaluationSeed(), kEvaluationEpisodes).threshold;
+        return tunedThresholds[planner];
+    }
     // Training uses traces seeded online.seed + ..., selection the evaluation traces
     // (online.seed + 1000000 + i), and this comparison separate test traces.
     std::uint64_t testSeed() const { return scenario.online.seed + 2'000'000; }
@@ -117,6 +107,11 @@ Expected<std::vector<ComparisonRow>> withDdpgRow(const ComparisonRun& run, Onlin
         return rows;
     return trainWithProgress(run.scenario, planner, run.episodes, run.seed, run.hidden, run.err, false)
         .transform([&](const DdpgPolicy& policy) {
+            if (!stopped()) {
+                const TrainingVerdict verdict = judgeTraining(run.scenario, policy, ComparisonRun::kEvaluationEpisodes);
+                run.tunedThresholds[planner] = verdict.fixedRule.threshold;
+                reportVerdict(verdict, run.scenarioPath, run.err);
+            }
             if (!stopped())
                 rows.push_back({"DDPG-" + onlinePlannerName(planner),
                                 "ddpg",
@@ -140,12 +135,12 @@ std::vector<ComparisonRow> withFixedRows(const ComparisonRun& run, std::vector<C
         if (stopped())
             return rows;
         rows.push_back({"immediate" + suffix, "immediate", name, {}, 0, run.test(planner, immediatePolicy())});
-        const double periodMs = bestPeriodMs(s, planner, run.evaluationSeed());
+        const double periodMs = bestPeriodMs(s, planner, run.evaluationSeed(), ComparisonRun::kEvaluationEpisodes);
         if (stopped())
             return rows;
         rows.push_back({format("periodic:%g%s", periodMs, suffix.c_str()), "periodic-best", name, "period_ms", periodMs,
                         run.test(planner, periodicPolicy(periodMs, s.online.slotMs))});
-        const double threshold = bestThreshold(s, planner, run.evaluationSeed());
+        const double threshold = run.tunedThreshold(planner);
         if (stopped())
             return rows;
         rows.push_back({format("threshold:%.2f%s", threshold, suffix.c_str()), "threshold-best", name, "threshold", threshold,
@@ -191,8 +186,8 @@ int commandCompareOnline(const CLI::App& command, Io io)
     // Ctrl-C, or SIGTERM at a cluster's time limit, ends the comparison after the row running;
     // the rows finished are printed, as sweep writes its finished points.
     std::optional<InterruptCancelsSearch> interrupts(std::in_place);
-    const Expected<std::vector<ComparisonRow>> rows =
-        compareRows({s, *episodes, *testEpisodes, static_cast<std::uint64_t>(*seed), *hidden, io.err});
+    const Expected<std::vector<ComparisonRow>> rows = compareRows(
+        {s, arguments(command).front(), *episodes, *testEpisodes, static_cast<std::uint64_t>(*seed), *hidden, io.err, {}});
     interrupts.reset();
     if (!rows)
         return fail(io.err, rows.error());

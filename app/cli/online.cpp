@@ -71,9 +71,10 @@ Expected<DdpgPolicy> trainWithProgress(const Scenario& scenario, OnlinePlanner p
     training.ddpg.hidden = hidden;
     training.progress = [&](const EpisodeReport& r) {
         err << format("  %s episode %3d/%d: reward %9.1f, %.3f mJ/task, %d misses, %6.0f steps/s | evaluation %.3f mJ/task, %d "
-                      "misses%s\n",
+                      "misses, threshold %.2f%s\n",
                       onlinePlannerName(planner).c_str(), r.episode, episodes, r.reward, r.energyPerTaskMj, r.misses,
-                      r.stepsPerSecond, r.evaluationEnergyPerTaskMj, r.evaluationMisses, r.best ? "  (best so far)" : "")
+                      r.stepsPerSecond, r.evaluationEnergyPerTaskMj, r.evaluationMisses, r.evaluationMeanThreshold,
+                      r.best ? "  (best so far)" : "")
             << std::flush;
         return !g_cancelSearch.load();
     };
@@ -87,6 +88,19 @@ Expected<DdpgPolicy> trainWithProgress(const Scenario& scenario, OnlinePlanner p
     if (g_cancelSearch.load() && ownHandler)
         err << "  stopped by " << stopSignalName() << "; keeping the best policy so far\n";
     return policy;
+}
+
+void reportVerdict(const TrainingVerdict& verdict, const std::string& scenarioPath, std::ostream& err)
+{
+    const std::string rule = format("threshold:%.2f", verdict.fixedRule.threshold);
+    const std::string howToUse =
+        "coinfer simulate " + scenarioPath + " --planner " + onlinePlannerName(verdict.planner) + " --policy " + rule;
+    if (verdict.policyLoses())
+        err << "coinfer: warning: " << verdict.warning(howToUse) << "\n";
+    else
+        err << format("  %.2f%% below the best fixed threshold %.2f (%.3f mJ/task, %d misses) on the same %d evaluation traces\n",
+                      -verdict.excessPercent(), verdict.fixedRule.threshold, verdict.fixedRule.result.energyPerTaskMj(),
+                      verdict.fixedRule.result.misses, verdict.evaluationEpisodes);
 }
 
 namespace {
@@ -116,6 +130,7 @@ int commandTrain(const CLI::App& command, Io io)
         return fail(io.err, policy.error());
     io.err << "  best policy from episode " << policy->episodes << ": " << policy->evaluationEnergyPerTaskMj << " mJ/task, "
            << policy->evaluationMisses << " misses on the evaluation traces\n";
+    reportVerdict(judgeTraining(*scenario, *policy), arguments(command).front(), io.err);
     return emit(policyToJson(*policy), command, io);
 }
 

@@ -4,6 +4,7 @@
 
 #include "app/cli/common.h"
 
+#include "core/learning/ddpg.h"
 #include "core/learning/policy.h"
 #include "core/online/online.h"
 
@@ -35,6 +36,11 @@ std::optional<std::vector<int>> hiddenOption(const CLI::App& command, const char
 /// for longer than the training).
 Expected<DdpgPolicy> trainWithProgress(const Scenario& scenario, OnlinePlanner planner, int episodes, std::uint64_t seed,
                                        const std::vector<int>& hidden, std::ostream& err, bool ownHandler = true);
+
+/// Tells @p err how the trained policy did against the best fixed threshold on its evaluation
+/// traces: a warning that names the fixed rule and the command that uses it when the policy
+/// loses, one line of its margin otherwise.
+void reportVerdict(const TrainingVerdict& verdict, const std::string& scenarioPath, std::ostream& err);
 
 /// `coinfer simulate` (app/cli/simulate.cpp).
 int commandSimulate(const CLI::App& command, Io io);

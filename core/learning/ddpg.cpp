@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 namespace coinfer {
 
@@ -51,6 +52,9 @@ void ReplayBuffer::sample(int n, SeededRandom& random, Eigen::MatrixXd& states, 
 }
 
 namespace {
+
+/// The reward's price of a deadline miss, in mean local task energies.
+constexpr double kMissPenalty = 20.0;
 
 /// inputs -> hidden... -> 1: ReLU on the hidden layers, @p output on the last.
 Mlp makeNetwork(int inputs, const std::vector<int>& hidden, Activation output, std::uint64_t seed)
@@ -137,7 +141,18 @@ bool DdpgAgent::update()
     critic.zeroGradient();
     critic.forward(input);
     const Eigen::MatrixXd inputGradient = critic.backward(Eigen::MatrixXd::Constant(1, n, -1.0 / n));
-    m_actor.backward(inputGradient.bottomRows(1));
+    // Once the sigmoid saturates its gradient is too small for Adam (below its epsilon) and the
+    // actor stays at 0 or 1 for good, whatever the critic learns later: a penalty on the
+    // pre-activation beyond the band keeps it recoverable. d/da of the penalty is its d/dz
+    // divided by the sigmoid's slope a (1 - a), which the actor's backward multiplies back.
+    Eigen::MatrixXd actionGradient = inputGradient.bottomRows(1);
+    for (int i = 0; i < n; ++i) {
+        const double a = std::clamp(proposed(0, i), 1e-12, 1.0 - 1e-12);
+        const double z = std::log(a / (1.0 - a));
+        const double excess = std::max(0.0, std::fabs(z) - m_config.saturationBand) * (z < 0 ? -1.0 : 1.0);
+        actionGradient(0, i) += 2.0 * m_config.saturationPenalty * excess / (a * (1.0 - a)) / n;
+    }
+    m_actor.backward(actionGradient);
     m_actor.setParameters(m_actorOptimizer.step(m_actor.parameters(), m_actor.gradient()));
 
     m_actorTarget.softUpdate(m_actor, m_config.tau);
@@ -164,6 +179,56 @@ OnlineResult evaluatePolicy(const Scenario& scenario, OnlinePlanner planner, con
     return total;
 }
 
+bool betterOnlineResult(const OnlineResult& a, const OnlineResult& b)
+{
+    return a.misses < b.misses || (a.misses == b.misses && a.energyPerTaskMj() < b.energyPerTaskMj());
+}
+
+FixedThresholdRule bestFixedThreshold(const Scenario& scenario, OnlinePlanner planner, std::uint64_t firstSeed, int episodes)
+{
+    FixedThresholdRule best;
+    for (int step = 0; step <= 20; ++step) {
+        const double threshold = step / 20.0;
+        const OnlineResult result = evaluatePolicy(scenario, planner, thresholdPolicy(threshold), firstSeed, episodes);
+        if (step == 0 || betterOnlineResult(result, best.result))
+            best = {threshold, result};
+    }
+    return best;
+}
+
+double TrainingVerdict::excessPercent() const
+{
+    const double fixed = fixedRule.result.energyPerTaskMj();
+    return fixed > 0 ? 100.0 * (policy.energyPerTaskMj() - fixed) / fixed : 0.0;
+}
+
+std::string TrainingVerdict::warning(const std::string& howToUse) const
+{
+    if (!policyLoses())
+        return {};
+    char text[400];
+    std::snprintf(text, sizeof text,
+                  "Training did not beat a fixed rule: on the same %d evaluation traces the kept DDPG-%s policy uses %.3f mJ "
+                  "per task with %d misses, %.2f%% %s than the fixed threshold %.2f (%.3f mJ per task, %d misses), so use "
+                  "that rule instead: ",
+                  evaluationEpisodes, planner == OnlinePlanner::Og ? "OG" : "IP-SSA", policy.energyPerTaskMj(), policy.misses,
+                  std::fabs(excessPercent()), excessPercent() >= 0 ? "more" : "less", fixedRule.threshold,
+                  fixedRule.result.energyPerTaskMj(), fixedRule.result.misses);
+    return text + howToUse + ".";
+}
+
+TrainingVerdict judgeTraining(const Scenario& scenario, const DdpgPolicy& policy, int evaluationEpisodes)
+{
+    TrainingVerdict verdict;
+    verdict.planner = policy.planner;
+    verdict.evaluationEpisodes = evaluationEpisodes;
+    const std::uint64_t evaluationSeed = scenario.online.seed + 1'000'000;
+    verdict.policy =
+        evaluatePolicy(scenario, policy.planner, ddpgDispatchPolicy(policy.actor), evaluationSeed, evaluationEpisodes);
+    verdict.fixedRule = bestFixedThreshold(scenario, policy.planner, evaluationSeed, evaluationEpisodes);
+    return verdict;
+}
+
 Expected<DdpgPolicy> trainDdpg(const Scenario& scenario, const TrainingOptions& options)
 {
     if (!scenario.online.present)
@@ -184,7 +249,8 @@ Expected<DdpgPolicy> trainDdpg(const Scenario& scenario, const TrainingOptions& 
         const double noise = options.ddpg.noiseStart + (options.ddpg.noiseEnd - options.ddpg.noiseStart) * progress;
         OnlineSimulator simulator(
             scenario, options.planner,
-            makeArrivalTrace(scenario, scenario.online.seed + options.ddpg.seed * 100'003 + static_cast<std::uint64_t>(episode)));
+            makeArrivalTrace(scenario, scenario.online.seed + options.ddpg.seed * 100'003 + static_cast<std::uint64_t>(episode)),
+            kMissPenalty, options.ddpg.gamma);
         EpisodeReport report;
         report.episode = episode;
         int episodeSteps = 0;
@@ -203,8 +269,20 @@ Expected<DdpgPolicy> trainDdpg(const Scenario& scenario, const TrainingOptions& 
         report.stepsPerSecond = episodeSteps / std::max(seconds, 1e-9);
         report.energyPerTaskMj = simulator.result().energyPerTaskMj();
         report.misses = simulator.result().misses;
-        const OnlineResult evaluation = evaluatePolicy(scenario, options.planner, ddpgDispatchPolicy(agent.actor()),
-                                                       evaluationSeed, options.evaluationEpisodes);
+        double thresholdSum = 0;
+        long long thresholdSlots = 0;
+        const Actor actor = agent.actor();
+        const DispatchPolicy policy = [&](const OnlineObservation& o) {
+            if (o.poolSize == 0)
+                return false;
+            const double threshold = actor.threshold(o);
+            thresholdSum += threshold;
+            ++thresholdSlots;
+            return o.minSlackShare <= threshold;
+        };
+        const OnlineResult evaluation =
+            evaluatePolicy(scenario, options.planner, policy, evaluationSeed, options.evaluationEpisodes);
+        report.evaluationMeanThreshold = thresholdSlots > 0 ? thresholdSum / static_cast<double>(thresholdSlots) : 0.0;
         report.evaluationEnergyPerTaskMj = evaluation.energyPerTaskMj();
         report.evaluationMisses = evaluation.misses;
         if (!haveBest || evaluation.misses < best.evaluationMisses ||
@@ -222,6 +300,14 @@ Expected<DdpgPolicy> trainDdpg(const Scenario& scenario, const TrainingOptions& 
     if (!haveBest)
         return Unexpected(Error{ErrorCode::BadInput, "training was stopped before its first episode ended"});
     return best;
+}
+
+Expected<JudgedPolicy> trainAndJudge(const Scenario& scenario, const TrainingOptions& options)
+{
+    return trainDdpg(scenario, options).transform([&](DdpgPolicy policy) {
+        TrainingVerdict verdict = judgeTraining(scenario, policy, options.evaluationEpisodes);
+        return JudgedPolicy{std::move(policy), std::move(verdict)};
+    });
 }
 
 std::optional<std::vector<int>> parseHiddenLayers(std::string_view text)

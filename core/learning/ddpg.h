@@ -29,6 +29,11 @@ struct DdpgConfig {
     int updateEvery = 2;     ///< one gradient step per this many environment steps
     double noiseStart = 0.3; ///< exploration noise (std. dev. of the action) at the start
     double noiseEnd = 0.03;  ///< and at the last episode
+    /// Keeps the actor's sigmoid out of saturation: beyond a pre-activation of +-saturationBand
+    /// the actor's loss grows by saturationPenalty x (the excess)^2, so its gradient never
+    /// vanishes and it can come back when the critic changes its mind.
+    double saturationBand = 4.0;
+    double saturationPenalty = 0.01;
     std::uint64_t seed = 1;
 };
 
@@ -49,6 +54,9 @@ struct EpisodeReport {
     double stepsPerSecond = 0;
     double evaluationEnergyPerTaskMj = 0; ///< the deterministic policy on the evaluation traces
     int evaluationMisses = 0;
+    /// The deterministic policy's mean threshold over the evaluation slots with a waiting pool:
+    /// near 1 it dispatches at once, near 0 it waits until tasks are forced.
+    double evaluationMeanThreshold = 0;
     bool best = false; ///< the best policy so far (fewest misses, then energy)
 };
 
@@ -75,5 +83,50 @@ Expected<DdpgPolicy> trainDdpg(const Scenario& scenario, const TrainingOptions& 
 /// Evaluates @p policy over @p episodes traces seeded from @p firstSeed.
 OnlineResult evaluatePolicy(const Scenario& scenario, OnlinePlanner planner, const DispatchPolicy& policy,
                             std::uint64_t firstSeed, int episodes);
+
+/// Fewest misses first, then least energy: the order training keeps its best policy by and the
+/// grid searches pick their rule by. O(1).
+bool betterOnlineResult(const OnlineResult& a, const OnlineResult& b);
+
+/// A fixed threshold rule with its result on the traces it was chosen on.
+struct FixedThresholdRule {
+    double threshold = 0;
+    OnlineResult result;
+};
+
+/// The best of the thresholds 0, 0.05, ..., 1 (betterOnlineResult) on @p episodes traces seeded
+/// from @p firstSeed; the lowest wins a tie. O(21 x episodes x (slots + dispatches x planning)).
+FixedThresholdRule bestFixedThreshold(const Scenario& scenario, OnlinePlanner planner, std::uint64_t firstSeed, int episodes);
+
+/// A trained policy against the best fixed threshold, both on the evaluation traces the policy
+/// was selected on (online.seed + 1000000 + i).
+struct TrainingVerdict {
+    OnlinePlanner planner = OnlinePlanner::Og;
+    int evaluationEpisodes = 0;
+    OnlineResult policy;
+    FixedThresholdRule fixedRule;
+    /// More misses than the fixed rule, or as many and more energy.
+    bool policyLoses() const { return betterOnlineResult(fixedRule.result, policy); }
+    /// 100 x (policy - fixed) / fixed energy per task: above 0 when the policy spends more.
+    double excessPercent() const;
+    /// One sentence, empty unless the policy loses: by how much, on which traces, and the fixed
+    /// rule to use instead, with @p howToUse ("coinfer simulate ... --policy threshold:0.30").
+    std::string warning(const std::string& howToUse) const;
+};
+
+/// Evaluates @p policy and every fixed threshold on @p evaluationEpisodes evaluation traces.
+/// Training cannot fail silently: callers show warning() whenever the policy loses.
+/// O(22 x evaluationEpisodes x (slots + dispatches x planning)).
+TrainingVerdict judgeTraining(const Scenario& scenario, const DdpgPolicy& policy, int evaluationEpisodes = 5);
+
+/// A trained policy with its verdict against the best fixed threshold.
+struct JudgedPolicy {
+    DdpgPolicy policy;
+    TrainingVerdict verdict;
+};
+
+/// trainDdpg(), then judgeTraining() on the training's evaluation traces: what the app's
+/// training hands over. O(trainDdpg + judgeTraining).
+Expected<JudgedPolicy> trainAndJudge(const Scenario& scenario, const TrainingOptions& options);
 
 } // namespace coinfer

@@ -24,6 +24,7 @@ void OnlineResult::add(const OnlineResult& other)
     localEnergyMj += other.localEnergyMj;
     gpuBusyMs += other.gpuBusyMs;
     horizonMs += other.horizonMs;
+    spanMs += other.spanMs;
 }
 
 std::vector<MmppSegment> makeMmppPath(const OnlineSettings& online, std::uint64_t seed, int chain)
@@ -110,8 +111,12 @@ std::vector<OnlineTask> makeArrivalTrace(const Scenario& scenario, std::uint64_t
 }
 
 OnlineSimulator::OnlineSimulator(const Scenario& scenario, OnlinePlanner planner, std::vector<OnlineTask> trace,
-                                 double missPenalty)
-    : m_scenario(scenario), m_planner(planner), m_trace(std::move(trace)), m_missPenalty(missPenalty)
+                                 double missPenalty, double rewardDiscount)
+    : m_scenario(scenario)
+    , m_planner(planner)
+    , m_trace(std::move(trace))
+    , m_missPenalty(missPenalty)
+    , m_rewardDiscount(rewardDiscount)
 {
     const OnlineSettings& online = scenario.online;
     m_slots = static_cast<long long>(std::ceil(online.horizonMs / online.slotMs));
@@ -152,6 +157,8 @@ void OnlineSimulator::admitArrivals()
     const bool last = m_slot >= m_slots;
     while (m_nextArrival < m_trace.size() && (last || m_trace[m_nextArrival].releaseMs <= nowMs)) {
         const OnlineTask& task = m_trace[m_nextArrival++];
+        if (m_firstArrivalMs < 0)
+            m_firstArrivalMs = task.releaseMs;
         m_pool.push_back(task);
         ++m_result.tasks;
         m_result.localEnergyMj += m_localOnlyMj[static_cast<size_t>(task.user)];
@@ -268,8 +275,16 @@ void OnlineSimulator::dispatchPool()
     }
     const Plan plan = simulate(batch, model, schedule, "online");
     int misses = 0;
-    for (const UserOutcome& user : plan.users)
-        misses += !meetsDeadline(user.finishMs, user.deadlineMs);
+    for (size_t i = 0; i < plan.users.size(); ++i) {
+        const UserOutcome& user = plan.users[i];
+        const bool missed = !meetsDeadline(user.finishMs, user.deadlineMs);
+        misses += missed;
+        m_lastCompletionMs = std::max(m_lastCompletionMs, nowMs + user.finishMs);
+        const double waitedSlots = std::max(0.0, nowMs - m_pool[i].releaseMs) / m_scenario.online.slotMs;
+        m_slotReward -=
+            (user.energyMj / m_meanLocalMj + (missed ? m_missPenalty : 0.0)) * std::pow(m_rewardDiscount, -waitedSlots);
+    }
+    m_result.spanMs = std::max(0.0, m_lastCompletionMs - m_firstArrivalMs);
     double lastEndMs = m_gpuFreeMs - nowMs;
     for (const TimedBatch& timed : plan.batches) {
         m_result.gpuBusyMs += timed.endMs - timed.startMs;
@@ -281,8 +296,6 @@ void OnlineSimulator::dispatchPool()
     m_result.energyMj += plan.totalEnergyMj;
     m_result.misses += misses;
     ++m_result.dispatches;
-    m_slotEnergyMj += plan.totalEnergyMj;
-    m_slotMisses += misses;
     if (m_dispatchLog)
         m_dispatchLog->push_back({nowMs, m_pool, plan});
     m_pool.clear();
@@ -290,8 +303,7 @@ void OnlineSimulator::dispatchPool()
 
 double OnlineSimulator::step(bool dispatch)
 {
-    m_slotEnergyMj = 0;
-    m_slotMisses = 0;
+    m_slotReward = 0;
     if (!done()) {
         if ((dispatch && !m_pool.empty()) || m_observation.forced)
             dispatchPool();
@@ -301,7 +313,7 @@ double OnlineSimulator::step(bool dispatch)
             dispatchPool(); // the horizon ends: whatever waits goes now
         updateObservation();
     }
-    return -m_slotEnergyMj / m_meanLocalMj - m_missPenalty * m_slotMisses;
+    return m_slotReward;
 }
 
 DispatchPolicy immediatePolicy()
@@ -386,13 +398,18 @@ OnlineResult localOnlyResult(const Scenario& scenario, const std::vector<OnlineT
     const CostModel model(scenario);
     OnlineResult result;
     result.horizonMs = scenario.online.horizonMs;
+    double lastCompletionMs = 0;
     for (const OnlineTask& task : trace) {
         ++result.tasks;
         const double energy = model.energyMj(task.user, model.subtaskCount());
         result.energyMj += energy;
         result.localEnergyMj += energy;
-        result.misses += !meetsDeadline(task.releaseMs + model.localMs(task.user, model.subtaskCount()), task.deadlineMs);
+        const double finishMs = task.releaseMs + model.localMs(task.user, model.subtaskCount());
+        result.misses += !meetsDeadline(finishMs, task.deadlineMs);
+        lastCompletionMs = std::max(lastCompletionMs, finishMs);
     }
+    if (!trace.empty())
+        result.spanMs = lastCompletionMs - trace.front().releaseMs;
     return result;
 }
 

@@ -54,10 +54,15 @@ struct OnlineResult {
     double localEnergyMj = 0; ///< the same tasks all computed locally
     double gpuBusyMs = 0;
     double horizonMs = 0;
+    /// Each episode's own span, summed: from its first arrival to its last task's completion
+    /// (local or after its last GPU batch), which batches past the horizon lengthen.
+    double spanMs = 0;
 
     double energyPerTaskMj() const { return tasks > 0 ? energyMj / tasks : 0.0; }
     double meanBatchSize() const { return batches > 0 ? static_cast<double>(batchMembers) / static_cast<double>(batches) : 0.0; }
-    double gpuUtilisation() const { return horizonMs > 0 ? gpuBusyMs / horizonMs : 0.0; }
+    /// The share of the episodes' spans in which the GPU computes, in [0, 1]: batches never
+    /// overlap and each lies inside its episode's span. 0 without a task.
+    double gpuUtilisation() const { return spanMs > 0 ? gpuBusyMs / spanMs : 0.0; }
     double savingPercent() const { return localEnergyMj > 0 ? 100.0 * (1.0 - energyMj / localEnergyMj) : 0.0; }
     void add(const OnlineResult& other);
 };
@@ -74,11 +79,15 @@ struct OnlineDispatch {
 /// from the tasks' remaining slack and the time the GPU becomes free, re-times the plan with
 /// the simulator, and commits its energy and GPU time. A task whose slack will not survive one
 /// more slot is dispatched whatever the policy says. Tasks still pending at the end of the
-/// horizon are dispatched then. Reward per slot: -(energy committed) / (mean local energy of a
-/// task) - missPenalty x (deadline misses committed).
+/// horizon are dispatched then. Reward per slot: the sum over the tasks dispatched in it of
+/// -(the task's energy / the mean local energy of a task + missPenalty if it misses), each
+/// divided by rewardDiscount^(slots the task waited). With the learner's discount there, a
+/// discounted return charges every task as of its release, so waiting does not look cheaper
+/// than it is; with 1 (the default) the rewards add up to the episode's energy and misses.
 class OnlineSimulator {
 public:
-    OnlineSimulator(const Scenario& scenario, OnlinePlanner planner, std::vector<OnlineTask> trace, double missPenalty = 20.0);
+    OnlineSimulator(const Scenario& scenario, OnlinePlanner planner, std::vector<OnlineTask> trace, double missPenalty = 20.0,
+                    double rewardDiscount = 1.0);
 
     bool done() const { return m_slot >= m_slots; }
     const OnlineObservation& observe() const { return m_observation; }
@@ -100,6 +109,7 @@ private:
     OnlinePlanner m_planner;
     std::vector<OnlineTask> m_trace;
     double m_missPenalty;
+    double m_rewardDiscount;
     size_t m_nextArrival = 0;
     long long m_slot = 0, m_slots = 0;
     std::vector<OnlineTask> m_pool;
@@ -114,8 +124,9 @@ private:
     std::vector<std::pair<double, double>> m_offloadOptions; // per (user, p < N): A_m(p), sum of tau(1) after p
     OnlineObservation m_observation;
     OnlineResult m_result;
-    double m_slotEnergyMj = 0;
-    int m_slotMisses = 0;
+    double m_slotReward = 0;
+    double m_firstArrivalMs = -1; // -1 until a task arrives
+    double m_lastCompletionMs = 0;
     std::vector<OnlineDispatch>* m_dispatchLog = nullptr;
 };
 

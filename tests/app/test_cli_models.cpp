@@ -190,6 +190,24 @@ private slots:
         QCOMPARE(run({"train", COINFER_EXAMPLES "/online.json"}).status, 2); // no --output
     }
 
+    void aLosingTrainingSaysSoAndOffersTheFixedRule()
+    {
+        // One episode of training keeps a policy from the first episode: it loses to the best
+        // fixed threshold, and train says so, naming a command that runs the fixed rule.
+        QTemporaryDir dir;
+        const std::string policy = (dir.path() + "/policy.json").toStdString();
+        const Run trained = run({"train", COINFER_EXAMPLES "/online.json", "--episodes", "1", "--seed", "7", "--output", policy});
+        QCOMPARE(trained.status, 0);
+        const size_t warning = trained.err.find("warning: Training did not beat a fixed rule");
+        QVERIFY2(warning != std::string::npos, trained.err.c_str());
+        const size_t command = trained.err.find("coinfer simulate ", warning);
+        QVERIFY(command != std::string::npos);
+        const std::string rule = trained.err.substr(trained.err.find("threshold:", command));
+        const std::string threshold = rule.substr(0, rule.find_first_of(".\n", std::string("threshold:0.").size()));
+        const Run fixed = run({"simulate", COINFER_EXAMPLES "/online.json", "--policy", threshold, "--episodes", "1"});
+        QCOMPARE(fixed.status, 0);
+    }
+
     void replaysARecordedTrace()
     {
         QTemporaryDir dir;

@@ -182,6 +182,68 @@ private slots:
         QCOMPARE(c.parameters(), b.parameters());
     }
 
+    void aPolicyThatLosesToAFixedThresholdIsToldSo()
+    {
+        // A deliberately bad policy: an actor whose threshold is about 1e-13 whatever it sees,
+        // so it waits until tasks are forced. The verdict must find a better fixed threshold on
+        // the evaluation traces, and name it.
+        const Scenario scenario = smallOnlineScenario();
+        Mlp network({OnlineObservation::kFeatures, 1}, {Activation::Sigmoid}, 1);
+        Eigen::VectorXd parameters = Eigen::VectorXd::Zero(network.parameterCount());
+        parameters[parameters.size() - 1] = -30; // the bias
+        network.setParameters(parameters);
+        DdpgPolicy bad;
+        bad.actor = network;
+        const int traces = 3;
+        const TrainingVerdict verdict = judgeTraining(scenario, bad, traces);
+        // The references, computed here threshold by threshold on the same traces.
+        const std::uint64_t evaluationSeed = scenario.online.seed + 1'000'000;
+        const OnlineResult waiting = evaluatePolicy(scenario, OnlinePlanner::Og, thresholdPolicy(0.0), evaluationSeed, traces);
+        double bestThreshold = 0;
+        OnlineResult best = waiting;
+        for (int step = 1; step <= 20; ++step) {
+            const OnlineResult r =
+                evaluatePolicy(scenario, OnlinePlanner::Og, thresholdPolicy(step / 20.0), evaluationSeed, traces);
+            if (r.misses < best.misses || (r.misses == best.misses && r.energyMj < best.energyMj)) {
+                best = r;
+                bestThreshold = step / 20.0;
+            }
+        }
+        QCOMPARE(verdict.policy.energyMj, waiting.energyMj);
+        QCOMPARE(verdict.fixedRule.threshold, bestThreshold);
+        QCOMPARE(verdict.fixedRule.result.energyMj, best.energyMj);
+        QVERIFY(bestThreshold > 0 && best.energyMj < waiting.energyMj);
+        QVERIFY(verdict.policyLoses());
+        QVERIFY(std::fabs(verdict.excessPercent() - 100.0 * (waiting.energyPerTaskMj() / best.energyPerTaskMj() - 1.0)) < 1e-9);
+        const std::string warning = verdict.warning("use it");
+        QVERIFY2(warning.find("did not beat a fixed rule") != std::string::npos, warning.c_str());
+        QVERIFY2(warning.find(QString::number(bestThreshold, 'f', 2).toStdString()) != std::string::npos, warning.c_str());
+        QVERIFY(warning.ends_with("use it."));
+
+        TrainingVerdict winning = verdict; // a policy that spends less than the rule is not warned about
+        winning.policy.energyMj = 0.5 * best.energyMj;
+        winning.policy.misses = best.misses;
+        QVERIFY(!winning.policyLoses());
+        QVERIFY(winning.warning("use it").empty());
+        winning.policy.misses = best.misses + 1; // ... unless it misses more deadlines
+        QVERIFY(winning.policyLoses());
+    }
+
+    void trainAndJudgeHandsOverTheVerdictOfTheKeptPolicy()
+    {
+        const Scenario scenario = smallOnlineScenario();
+        TrainingOptions options;
+        options.episodes = 1;
+        options.evaluationEpisodes = 2;
+        const Expected<JudgedPolicy> judged = trainAndJudge(scenario, options);
+        QVERIFY(judged.has_value());
+        const OnlineResult kept = evaluatePolicy(scenario, OnlinePlanner::Og, ddpgDispatchPolicy(judged->policy.actor),
+                                                 scenario.online.seed + 1'000'000, 2);
+        QCOMPARE(judged->verdict.policy.energyMj, kept.energyMj);
+        QCOMPARE(judged->verdict.policy.energyPerTaskMj(), judged->policy.evaluationEnergyPerTaskMj);
+        QCOMPARE(judged->verdict.evaluationEpisodes, 2);
+    }
+
     void trainingIsReproducible()
     {
         const Scenario scenario = smallOnlineScenario();

@@ -10,6 +10,7 @@
 
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <string>
@@ -118,6 +119,50 @@ private slots:
         QCOMPARE(tasks, trace.size());
         QCOMPARE(batches, result.batches);
         QVERIFY(std::fabs(energyMj - result.energyMj) <= 1e-9 * result.energyMj);
+    }
+
+    void gpuBusyIsTheShareOfTheEpisodesOwnSpan()
+    {
+        // Overloaded, so that the last batches run past the horizon: the GPU's share is taken of
+        // the episode's own span (first arrival to last completion), recomputed here from the
+        // dispatch log as the union of the batches' intervals.
+        Scenario scenario = onlineExample();
+        scenario.online.horizonMs = 400;
+        scenario.online.ratePerSecond = 150;
+        OnlineResult total;
+        double unionMs = 0, spanMs = 0;
+        for (std::uint64_t seed : {1, 2}) {
+            const auto trace = makeArrivalTrace(scenario, seed);
+            OnlineRecord record;
+            const OnlineResult result = runEpisode(scenario, OnlinePlanner::Og, trace, thresholdPolicy(0.3), &record);
+            total.add(result);
+            std::vector<std::pair<double, double>> intervals;
+            double lastCompletionMs = 0;
+            for (const OnlineDispatch& dispatch : record.dispatches) {
+                for (const TimedBatch& batch : dispatch.plan.batches)
+                    intervals.emplace_back(dispatch.atMs + batch.startMs, dispatch.atMs + batch.endMs);
+                for (const UserOutcome& user : dispatch.plan.users)
+                    lastCompletionMs = std::max(lastCompletionMs, dispatch.atMs + user.finishMs);
+            }
+            std::sort(intervals.begin(), intervals.end());
+            double coveredUntilMs = -1, episodeUnionMs = 0;
+            for (const auto& [startMs, endMs] : intervals) {
+                episodeUnionMs += std::max(0.0, endMs - std::max(startMs, coveredUntilMs));
+                coveredUntilMs = std::max(coveredUntilMs, endMs);
+            }
+            QVERIFY2(coveredUntilMs > scenario.online.horizonMs, "the case needs batches past the horizon");
+            QVERIFY2(result.gpuBusyMs > 0.9 * scenario.online.horizonMs, "the case needs a GPU busy most of the horizon");
+            const double episodeSpanMs = lastCompletionMs - trace.front().releaseMs;
+            QVERIFY(std::fabs(result.gpuUtilisation() - episodeUnionMs / episodeSpanMs) < 1e-9);
+            QVERIFY(result.gpuUtilisation() <= 1.0);
+            unionMs += episodeUnionMs;
+            spanMs += episodeSpanMs;
+        }
+        QVERIFY(std::fabs(total.gpuUtilisation() - unionMs / spanMs) < 1e-9);
+        QVERIFY(total.gpuUtilisation() > 0.5 && total.gpuUtilisation() <= 1.0);
+        const OnlineResult local = localOnlyResult(scenario, makeArrivalTrace(scenario, 1));
+        QCOMPARE(local.gpuUtilisation(), 0.0);
+        QCOMPARE(OnlineResult{}.gpuUtilisation(), 0.0);
     }
 
     void theEpisodeRecorderCountsEachSlotsReleases()

@@ -9,6 +9,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -157,6 +158,47 @@ private slots:
         OnlineView none(&offline);
         none.runEpisode();
         QVERIFY(none.summary()->text().contains("online"));
+    }
+
+    /// A training whose policy loses to a fixed threshold on the evaluation traces says so in the
+    /// summary and offers that rule; the button chooses it. One episode of 120 slots ends before
+    /// the agent's first update, so the kept policy is the untrained actor.
+    void aLosingTrainingOffersTheFixedRule()
+    {
+        const Scenario scenario = shortOnlineScenario();
+        QVERIFY(scenario.online.present);
+        ScenarioDocument document;
+        document.reset(scenario, QString());
+        OnlineView view(&document);
+        QVERIFY(chooseTrainedPolicy(view));
+        QSignalSpy finished(&view, &OnlineView::trainingFinished);
+        view.train(1);
+        QVERIFY(finished.wait(60000));
+        QVERIFY(view.trainedPolicy());
+        const TrainingVerdict verdict = judgeTraining(scenario, *view.trainedPolicy());
+        QVERIFY2(verdict.policyLoses(), "the case needs a policy that loses");
+        const QString rule = QString("Use threshold %1").arg(verdict.fixedRule.threshold, 0, 'f', 2);
+        QVERIFY2(view.summary()->text().contains("Training did not beat a fixed rule"), qPrintable(view.summary()->text()));
+        QVERIFY2(view.summary()->text().contains(rule), qPrintable(view.summary()->text()));
+        QVERIFY(!view.useFixedRuleButton()->isHidden());
+        QCOMPARE(view.useFixedRuleButton()->text(), rule);
+        view.useFixedRuleButton()->click();
+        QDoubleSpinBox* threshold = view.findChild<QDoubleSpinBox*>();
+        QVERIFY(threshold && threshold->isEnabled()); // the threshold policy is chosen
+        QCOMPARE(threshold->value(), verdict.fixedRule.threshold);
+        view.train(1); // a new training hides the offer until its own verdict
+        QVERIFY(view.useFixedRuleButton()->isHidden());
+        QVERIFY(finished.wait(60000));
+        // An IP-SSA training also says why its agent has little to learn.
+        for (QComboBox* box : view.findChildren<QComboBox*>())
+            if (box->findText("ip-ssa") >= 0)
+                box->setCurrentIndex(box->findText("ip-ssa"));
+        QVERIFY(!view.summary()->text().contains("one round"));
+        view.train(1);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(view.trainedPolicy()->planner, OnlinePlanner::IpSsa);
+        QVERIFY2(view.summary()->text().contains("one round that ends at its earliest deadline"),
+                 qPrintable(view.summary()->text()));
     }
 
     // A policy still being trained is never run: asked for meanwhile, the episode is refused;

@@ -69,6 +69,9 @@ public:
     QLabel* staleBanner() const { return m_staleBanner; }
     QPushButton* runButton() const { return m_runButton; }
     QPushButton* trainButton() const { return m_trainButton; }
+    /// "Use threshold T": shown after a training whose policy loses to the best fixed threshold
+    /// T on the evaluation traces; it chooses that rule.
+    QPushButton* useFixedRuleButton() const { return m_useFixedRule; }
     /// Whether the scenario has an "online" block: without one the page shows a sentence in
     /// place of empty axes and its buttons are disabled.
     bool hasOnlineBlock() const;
@@ -92,6 +95,9 @@ private:
     void setUpCharts();
     /// Asks for a number of episodes and trains, or stops the training under way.
     void trainOrStop();
+    /// Why a DDPG agent has little to learn with IP-SSA: the planner's tooltip and the end of an
+    /// IP-SSA training's summary.
+    static QString ipSsaNote();
     /// Takes over the policy the ended training returns, and says what it achieved.
     void showTrainingDone();
     void showEpisode(const OnlineResult& result, const OnlineRecord& record);
@@ -114,6 +120,8 @@ private:
     QComboBox* m_policy;
     QDoubleSpinBox* m_threshold;
     QPushButton* m_trainButton;
+    QPushButton* m_useFixedRule;
+    double m_fixedThreshold = 0; ///< the rule m_useFixedRule chooses
     QLabel* m_summary;
     QPushButton* m_runButton = nullptr;
     QWidget* m_charts = nullptr;
@@ -131,7 +139,7 @@ private:
     PlayerControls* m_playerControls = nullptr;
     Job<EpisodeRun> m_episodeJob;
     /// Training hands each episode's report over as an update, and its best policy at the end.
-    Job<DdpgPolicy, EpisodeReport> m_trainingJob;
+    Job<JudgedPolicy, EpisodeReport> m_trainingJob;
     /// The policy the last training handed over; only the GUI thread reads or writes it.
     std::optional<DdpgPolicy> m_trained;
 
