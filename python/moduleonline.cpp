@@ -6,10 +6,12 @@
 
 #include "core/io/dnnio.h"
 #include "core/io/onnximport.h"
-#include "core/learning/ddpg.h"
+#include "core/learning/onlinecomparison.h"
 #include "core/util/decimal.h"
 
 #include <pybind11/stl.h>
+
+#include <cstdio>
 
 namespace coinfer::python {
 namespace {
@@ -102,78 +104,19 @@ py::dict simulateOnline(const ScenarioData& data, const std::string& policySpec,
     return result;
 }
 
-bool better(const OnlineResult& a, const OnlineResult& b)
+/// "threshold:0.30", the policy text of a fixed threshold rule.
+std::string thresholdSpec(double threshold)
 {
-    return a.misses < b.misses || (a.misses == b.misses && a.energyMj < b.energyMj);
+    char text[32];
+    std::snprintf(text, sizeof text, "threshold:%.2f", threshold);
+    return text;
 }
 
-/// One row of the online comparison before it becomes a record.
-struct OnlineRow {
-    std::string policy, planner, parameter;
-    double value = 0;
-    OnlineResult result;
-};
-
-/// The rows of `coinfer compare-online` in its order: DDPG for og and ip-ssa, then for each
-/// planner immediate, the best period and the best threshold (chosen on the evaluation traces,
-/// 3 episodes), then local; all tested on @p testEpisodes traces from online.seed + 2,000,000.
-Expected<std::vector<OnlineRow>> compareOnlineRows(const Scenario& s, int episodes, int testEpisodes, std::uint64_t seed,
-                                                   const std::vector<int>& hidden, const std::atomic<bool>& cancel)
-{
-    const std::uint64_t testSeed = s.online.seed + 2'000'000, evaluationSeed = s.online.seed + 1'000'000;
-    const auto test = [&](OnlinePlanner planner, const DispatchPolicy& policy) {
-        return evaluatePolicy(s, planner, policy, testSeed, testEpisodes);
-    };
-    std::vector<OnlineRow> rows;
-    for (OnlinePlanner planner : {OnlinePlanner::Og, OnlinePlanner::IpSsa}) {
-        TrainingOptions training;
-        training.planner = planner;
-        training.episodes = episodes;
-        training.ddpg.seed = seed;
-        training.ddpg.hidden = hidden;
-        training.progress = [&](const EpisodeReport&) { return !cancel.load(); };
-        const Expected<DdpgPolicy> trained = trainDdpg(s, training);
-        if (!trained)
-            return Unexpected(trained.error());
-        if (cancel.load())
-            return rows;
-        rows.push_back({"ddpg", onlinePlannerName(planner), {}, 0, test(planner, ddpgDispatchPolicy(trained->actor))});
-    }
-    for (OnlinePlanner planner : {OnlinePlanner::Og, OnlinePlanner::IpSsa}) {
-        const std::string name = onlinePlannerName(planner);
-        rows.push_back({"immediate", name, {}, 0, test(planner, immediatePolicy())});
-        double bestPeriod = 0, bestThreshold = 0;
-        OnlineResult best;
-        for (int slots : {2, 5, 10, 20, 40}) {
-            const OnlineResult r =
-                evaluatePolicy(s, planner, periodicPolicy(slots * s.online.slotMs, s.online.slotMs), evaluationSeed, 3);
-            if (bestPeriod == 0 || better(r, best))
-                std::tie(bestPeriod, best) = std::pair(slots * s.online.slotMs, r);
-        }
-        if (cancel.load())
-            return rows;
-        rows.push_back(
-            {"periodic-best", name, "period_ms", bestPeriod, test(planner, periodicPolicy(bestPeriod, s.online.slotMs))});
-        for (int step = 0; step <= 20; ++step) {
-            const OnlineResult r = evaluatePolicy(s, planner, thresholdPolicy(step / 20.0), evaluationSeed, 3);
-            if (step == 0 || better(r, best))
-                std::tie(bestThreshold, best) = std::pair(step / 20.0, r);
-        }
-        if (cancel.load())
-            return rows;
-        rows.push_back({"threshold-best", name, "threshold", bestThreshold, test(planner, thresholdPolicy(bestThreshold))});
-    }
-    OnlineResult local;
-    for (int e = 0; e < testEpisodes; ++e)
-        local.add(localOnlyResult(s, makeArrivalTrace(s, testSeed + static_cast<std::uint64_t>(e))));
-    rows.push_back({"local", {}, {}, 0, local});
-    return rows;
-}
-
-/// The records of `coinfer compare-online --format json`: policy, planner (None for local),
-/// the tuned rule's period_ms or threshold, and the test traces' numbers.
-py::list compareOnline(const ScenarioData& data, int episodes, int testEpisodes, std::uint64_t seed,
-                       const std::string& hiddenText)
+/// The records of `coinfer compare-online --format json` (policy, planner (None for local),
+/// the tuned rule's period_ms or threshold, and the test traces' numbers), and the warning of
+/// each agent that loses to the best fixed threshold on its evaluation traces.
+py::tuple compareOnline(const ScenarioData& data, int episodes, int testEpisodes, std::uint64_t seed,
+                        const std::string& hiddenText)
 {
     const Scenario& scenario = onlineScenario(data);
     const std::optional<std::vector<int>> hidden = parseHiddenLayers(hiddenText);
@@ -182,12 +125,21 @@ py::list compareOnline(const ScenarioData& data, int episodes, int testEpisodes,
                               hiddenText + "'");
     if (episodes < 1 || testEpisodes < 1)
         throw py::value_error("episodes and test_episodes must be at least 1");
-    const std::vector<OnlineRow> rows =
-        valueOr(runStoppable<Expected<std::vector<OnlineRow>>>([&](const std::atomic<bool>& cancel) {
-            return compareOnlineRows(scenario, episodes, testEpisodes, seed, *hidden, cancel);
+    std::vector<std::string> warnings; // the verdicts of agents that lose to a fixed rule
+    const std::vector<OnlineComparisonRow> rows =
+        valueOr(runStoppable<Expected<std::vector<OnlineComparisonRow>>>([&](const std::atomic<bool>& cancel) {
+            OnlineComparisonHooks hooks;
+            hooks.stopped = [&cancel] { return cancel.load(); };
+            hooks.verdict = [&](const TrainingVerdict& verdict) {
+                if (verdict.policyLoses())
+                    warnings.push_back(verdict.warning("coinfer.simulate_online(scenario, planner=\"" +
+                                                       onlinePlannerName(verdict.planner) + "\", policy=\"" +
+                                                       thresholdSpec(verdict.fixedRule.threshold) + "\")"));
+            };
+            return compareOnlinePolicies(scenario, {episodes, testEpisodes, seed, *hidden}, hooks);
         }));
     py::list records;
-    for (const OnlineRow& row : rows) {
+    for (const OnlineComparisonRow& row : rows) {
         py::dict record;
         record["policy"] = row.policy;
         record["planner"] = row.planner.empty() ? py::object(py::none()) : py::cast(row.planner);
@@ -197,7 +149,7 @@ py::list compareOnline(const ScenarioData& data, int episodes, int testEpisodes,
             record[py::cast(row.parameter)] = row.value;
         records.append(record);
     }
-    return records;
+    return py::make_tuple(records, warnings);
 }
 
 /// `coinfer dnn import`: the description file's JSON text of the ONNX model at @p path.

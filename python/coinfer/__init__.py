@@ -13,6 +13,7 @@ cannot meet its deadline even alone raises InfeasibleError (a ValueError).
 """
 
 import json as _json
+import warnings as _warnings
 
 from . import _coinfer
 from ._coinfer import InfeasibleError
@@ -246,7 +247,10 @@ def compare_online(scenario, episodes=100, test_episodes=5, seed=1, hidden="32,3
     periodic and threshold rules, immediate and local, on the same seeded test traces."""
     if not isinstance(hidden, str):
         hidden = ",".join(str(size) for size in hidden)
-    return _frame(_coinfer.compare_online(scenario._data, episodes, test_episodes, seed, hidden))
+    records, losses = _coinfer.compare_online(scenario._data, episodes, test_episodes, seed, hidden)
+    for message in losses:  # an agent that loses to a fixed rule says so, as the command line does
+        _warnings.warn(message, stacklevel=2)
+    return _frame(records)
 
 
 def import_onnx(path, name="", input_element_bytes=1, max_subtasks=0, input_shape=""):

@@ -34,9 +34,15 @@ def test_simulate_online_refuses_bad_input(online, classroom):
 
 
 def test_compare_online_equals_the_cli(cli, online, examples):
-    printed = json.loads(cli("compare-online", examples / "online.json", "--episodes", "1", "--test-episodes", "1", "--format",
-                             "json").stdout)
-    table = coinfer.compare_online(online, episodes=1, test_episodes=1)
+    run = cli("compare-online", examples / "online.json", "--episodes", "1", "--test-episodes", "1", "--format", "json")
+    printed = json.loads(run.stdout)
+    # One episode of training loses to the best fixed threshold: both say so, once per agent.
+    cli_warnings = [line for line in run.stderr.splitlines() if "Training did not beat a fixed rule" in line]
+    assert len(cli_warnings) == 2
+    with pytest.warns(UserWarning, match="Training did not beat a fixed rule") as caught:
+        table = coinfer.compare_online(online, episodes=1, test_episodes=1)
+    assert len(caught) == len(cli_warnings)
+    assert 'policy="threshold:0.30"' in str(caught[0].message)
     assert len(table) == len(printed) == 9
     for row, expected in zip(table.to_dict("records"), printed):
         for key, value in expected.items():
