@@ -39,6 +39,16 @@ LayerWeights weightsFor(const Layer& layer, const TensorShape& in, SeededRandom&
             fill(w.bias, layer.outFeatures, 0.1f);
         break;
     }
+    case LayerKind::SqueezeExcite: {
+        std::vector<float> second, secondBias;
+        fill(w.weights, static_cast<long long>(layer.outChannels) * in.c, std::sqrt(3.0f / static_cast<float>(in.c)));
+        fill(second, static_cast<long long>(layer.outChannels) * in.c, std::sqrt(3.0f / static_cast<float>(layer.outChannels)));
+        fill(w.bias, layer.outChannels, 0.1f);
+        fill(secondBias, in.c, 0.1f);
+        w.weights.insert(w.weights.end(), second.begin(), second.end());
+        w.bias.insert(w.bias.end(), secondBias.begin(), secondBias.end());
+        break;
+    }
     case LayerKind::BatchNorm:
         fill(w.scale, in.c, 0.2f);
         for (float& v : w.scale)
@@ -156,7 +166,9 @@ void batchNormalize(const LayerWeights& w, const TensorShape& in, int batch, con
         }
 }
 
-/// Max or average pooling; padded positions are skipped, the average divides by k^2. O(batch * outputs * k^2).
+/// Max or average pooling; padded positions are skipped, the average divides by the window's
+/// part inside the padded input (k^2 unless a rounded-up window passes its end, as PyTorch
+/// does). O(batch * outputs * k^2).
 void pool(const Layer& layer, const TensorShape& in, const TensorShape& out, int batch, const std::vector<float>& x,
           std::vector<float>& y)
 {
@@ -166,6 +178,9 @@ void pool(const Layer& layer, const TensorShape& in, const TensorShape& out, int
             for (int oy = 0; oy < out.h; ++oy)
                 for (int ox = 0; ox < out.w; ++ox) {
                     double best = -INFINITY, sum = 0;
+                    const int y0 = oy * layer.stride - layer.padding, x0 = ox * layer.stride - layer.padding;
+                    const double divisor = static_cast<double>(std::min(y0 + layer.kernel, in.h + layer.padding) - y0) *
+                                           (std::min(x0 + layer.kernel, in.w + layer.padding) - x0);
                     for (int ky = 0; ky < layer.kernel; ++ky)
                         for (int kx = 0; kx < layer.kernel; ++kx) {
                             const int iy = oy * layer.stride - layer.padding + ky, ix = ox * layer.stride - layer.padding + kx;
@@ -176,7 +191,7 @@ void pool(const Layer& layer, const TensorShape& in, const TensorShape& out, int
                             sum += v;
                         }
                     y[static_cast<size_t>(n * outSize + (c * out.h + oy) * out.w + ox)] =
-                        static_cast<float>(layer.kind == LayerKind::MaxPool ? best : sum / (layer.kernel * layer.kernel));
+                        static_cast<float>(layer.kind == LayerKind::MaxPool ? best : sum / divisor);
                 }
 }
 
@@ -210,6 +225,52 @@ std::vector<float> concatenateChannels(const std::vector<std::vector<float>>& pa
             out = std::copy(first, first + static_cast<std::ptrdiff_t>(shapes[p].elements()), out);
         }
     return joined;
+}
+
+float sigmoid(float x)
+{
+    return 1.0f / (1.0f + std::exp(-x));
+}
+
+float hardSigmoid(float x, const Layer& layer)
+{
+    return std::clamp(static_cast<float>(layer.alpha) * x + static_cast<float>(layer.beta), 0.0f, 1.0f);
+}
+
+/// Squeeze-and-excitation, weights as makeSubtaskWeights lays them out (first convolution
+/// [squeezed][c], second [c][squeezed], then their biases). O(batch * (elements + 2 c squeezed)).
+void squeezeExcite(const Layer& layer, const LayerWeights& w, const TensorShape& in, int batch, const std::vector<float>& x,
+                   std::vector<float>& y)
+{
+    const int squeezed = layer.outChannels, area = in.h * in.w;
+    const size_t secondWeights = static_cast<size_t>(squeezed) * static_cast<size_t>(in.c);
+    std::vector<float> pooled(static_cast<size_t>(in.c)), hidden(static_cast<size_t>(squeezed));
+    for (int n = 0; n < batch; ++n) {
+        const size_t sample = static_cast<size_t>(n) * static_cast<size_t>(in.elements());
+        for (int c = 0; c < in.c; ++c) {
+            double sum = 0;
+            for (int i = 0; i < area; ++i)
+                sum += x[sample + static_cast<size_t>(c * area + i)];
+            pooled[static_cast<size_t>(c)] = static_cast<float>(sum / area);
+        }
+        for (int h = 0; h < squeezed; ++h) {
+            double sum = w.bias[static_cast<size_t>(h)];
+            for (int c = 0; c < in.c; ++c)
+                sum += static_cast<double>(w.weights[static_cast<size_t>(h * in.c + c)]) * pooled[static_cast<size_t>(c)];
+            const float v = static_cast<float>(sum);
+            hidden[static_cast<size_t>(h)] = layer.activation == LayerKind::SiLU ? v * sigmoid(v) : std::max(v, 0.0f);
+        }
+        for (int c = 0; c < in.c; ++c) {
+            double sum = w.bias[static_cast<size_t>(squeezed + c)];
+            for (int h = 0; h < squeezed; ++h)
+                sum += static_cast<double>(w.weights[secondWeights + static_cast<size_t>(c * squeezed + h)]) *
+                       hidden[static_cast<size_t>(h)];
+            const float v = static_cast<float>(sum);
+            const float gate = layer.gate == LayerKind::HardSigmoid ? hardSigmoid(v, layer) : sigmoid(v);
+            for (int i = 0; i < area; ++i)
+                y[sample + static_cast<size_t>(c * area + i)] = x[sample + static_cast<size_t>(c * area + i)] * gate;
+        }
+    }
 }
 
 std::vector<float> applyLayer(const Layer& layer, const LayerWeights& w, const TensorShape& in, int batch,
@@ -257,7 +318,18 @@ std::vector<float> applyLayer(const Layer& layer, const LayerWeights& w, const T
         break;
     case LayerKind::Sigmoid:
         for (size_t i = 0; i < y.size(); ++i)
-            y[i] = 1.0f / (1.0f + std::exp(-x[i]));
+            y[i] = sigmoid(x[i]);
+        break;
+    case LayerKind::HardSigmoid:
+        for (size_t i = 0; i < y.size(); ++i)
+            y[i] = hardSigmoid(x[i], layer);
+        break;
+    case LayerKind::SiLU:
+        for (size_t i = 0; i < y.size(); ++i)
+            y[i] = x[i] * sigmoid(x[i]);
+        break;
+    case LayerKind::SqueezeExcite:
+        squeezeExcite(layer, w, in, batch, x, y);
         break;
     }
     return y;

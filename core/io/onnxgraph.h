@@ -91,6 +91,16 @@ private:
     void checkJoin(int last, size_t branchCount) const;
     std::vector<std::vector<int>> joinedBranches(int begin, int end, const std::vector<int>& joinSlots) const;
     std::optional<double> constantValue(const std::string& tensor) const;
+    std::optional<Dims> constantInts(const std::string& tensor) const;
+    const onnx::TensorProto* constantTensor(const std::string& tensor) const;
+    // Patterns of several nodes that make one layer (onnxfusion.cpp).
+    void findFusions();
+    std::optional<int> gateSource(int gate, int& squeezed) const;
+    int singleConsumer(const std::string& tensor) const;
+    Layer mapFused(int n) const;
+    Layer mapReduceMean(int n) const;
+    int foldedPadding(int n) const;
+    bool isFoldedPad(int n) const;
     std::string subtaskName(int begin, int end) const;
 
     onnx::ModelProto& m_model;
@@ -110,6 +120,15 @@ private:
     std::vector<int> m_order;                       ///< kept nodes, topologically
     std::unordered_map<int, int> m_positionInOrder; ///< node -> index in m_order
     std::unordered_map<std::string, Dims> m_shapes;
+    /// A Mul that ends a fused pattern (SiLU, hardswish, squeeze-and-excitation) -> what it
+    /// makes and which input is the pattern's data input.
+    struct Fusion {
+        LayerKind kind = LayerKind::SiLU;
+        int dataSlot = 0;
+        std::vector<int> inner; ///< the pattern's other nodes, data input side first
+    };
+    std::unordered_map<int, Fusion> m_fusions;
+    std::vector<bool> m_absorbed; ///< inside a fused pattern (not a node of its own)
     std::string m_input, m_output;
 };
 

@@ -212,7 +212,14 @@ void GraphImport::keepPathToOutput()
         if (producer == m_producer.end() || !m_activationNode[static_cast<size_t>(producer->second)])
             continue;
         m_kept[static_cast<size_t>(producer->second)] = true;
-        for (const std::string& input : m_graph.node(producer->second).input())
+        const onnx::NodeProto& node = m_graph.node(producer->second);
+        // A fused pattern's inner nodes are part of its layer, not nodes of their own.
+        if (const auto fused = m_fusions.find(producer->second); fused != m_fusions.end()) {
+            if (seen.insert(node.input(fused->second.dataSlot)).second)
+                pending.push_back(node.input(fused->second.dataSlot));
+            continue;
+        }
+        for (const std::string& input : node.input())
             if (m_activations.count(input) && seen.insert(input).second)
                 pending.push_back(input);
     }
@@ -412,7 +419,8 @@ std::vector<int> GraphImport::findCuts() const
     int live = 0;
     for (int b = 0; b < m; ++b) {
         live += difference[static_cast<size_t>(b)];
-        if (b > 0 && live == 1)
+        // A Pad folds into the node after it, so the two are never apart.
+        if (b > 0 && live == 1 && !isFoldedPad(m_order[static_cast<size_t>(b - 1)]))
             cuts.push_back(b);
     }
     return cuts;
@@ -473,6 +481,7 @@ void GraphImport::prepareGraph()
     sortTopologically();
     m_input = findDataInput();
     markActivations();
+    findFusions();
     keepPathToOutput();
     setInputShape();
     inferShapes();

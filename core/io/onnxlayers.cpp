@@ -7,20 +7,30 @@
 #include <cmath>
 #include <cfloat>
 #include <climits>
+#include <cstring>
 
 namespace coinfer::onnxdetail {
+
+namespace {
+
+const char* const kUnfusedProduct = "multiplies two activations that are not x * Sigmoid(x) (SiLU), x * HardSigmoid(x) "
+                                    "(hardswish) or a squeeze-and-excitation; not supported";
+
+} // namespace
 
 /// Whether node @p n goes with the node before it: an elementwise or reshaping op, or an Add of
 /// one activation and a constant (a MatMul's bias).
 bool GraphImport::joinsProducer(int n) const
 {
     const std::string& op = m_graph.node(n).op_type();
-    return isJoiningOp(op) || (op == "Add" && activationInputs(n).size() == 1);
+    return isJoiningOp(op) || m_fusions.count(n) > 0 || (op == "Add" && activationInputs(n).size() == 1);
 }
 
 /// The activation inputs of node @p n, one per input slot (Add(x, x) lists x twice).
 std::vector<int> GraphImport::activationInputs(int n) const
 {
+    if (const auto fused = m_fusions.find(n); fused != m_fusions.end())
+        return {fused->second.dataSlot};
     std::vector<int> slots;
     const onnx::NodeProto& node = m_graph.node(n);
     for (int i = 0; i < node.input_size(); ++i)
@@ -29,30 +39,59 @@ std::vector<int> GraphImport::activationInputs(int n) const
     return slots;
 }
 
-/// The value of a scalar constant: an initializer or a Constant node, possibly behind Identity
-/// nodes. O(length of the Identity chain).
-std::optional<double> GraphImport::constantValue(const std::string& tensor) const
+/// The tensor of a constant: an initializer or a Constant node's value, possibly behind
+/// Identity nodes; null for anything else. O(length of the Identity chain).
+const onnx::TensorProto* GraphImport::constantTensor(const std::string& tensor) const
 {
     const std::string* name = &tensor;
     while (true) {
         if (auto initializer = m_initializerTensors.find(*name); initializer != m_initializerTensors.end())
-            return scalarValue(*initializer->second);
+            return initializer->second;
         auto producer = m_producer.find(*name);
         if (producer == m_producer.end())
-            return std::nullopt;
+            return nullptr;
         const onnx::NodeProto& node = m_graph.node(producer->second);
         if (node.op_type() == "Identity" && node.input_size() == 1) {
             name = &node.input(0); // the graph is sorted and acyclic, so the chain ends
             continue;
         }
-        if (node.op_type() != "Constant")
-            return std::nullopt;
-        if (const onnx::AttributeProto* value = findAttribute(node, "value"); value && value->has_t())
-            return scalarValue(value->t());
-        if (std::optional<float> value = floatAttribute(node, "value_float"))
-            return *value;
-        return std::nullopt;
+        const onnx::AttributeProto* value = node.op_type() == "Constant" ? findAttribute(node, "value") : nullptr;
+        return value && value->has_t() ? &value->t() : nullptr;
     }
+}
+
+/// The value of a scalar constant (constantTensor), or a Constant node's value_float.
+std::optional<double> GraphImport::constantValue(const std::string& tensor) const
+{
+    if (const onnx::TensorProto* constant = constantTensor(tensor))
+        return scalarValue(*constant);
+    const std::string* name = &tensor;
+    for (auto producer = m_producer.find(*name); producer != m_producer.end(); producer = m_producer.find(*name)) {
+        const onnx::NodeProto& node = m_graph.node(producer->second);
+        if (node.op_type() == "Constant")
+            return floatAttribute(node, "value_float");
+        if (node.op_type() != "Identity" || node.input_size() != 1)
+            break;
+        name = &node.input(0);
+    }
+    return std::nullopt;
+}
+
+/// The values of a constant 1-D INT64 tensor (a Pad's pads), inline or raw; never external.
+std::optional<Dims> GraphImport::constantInts(const std::string& tensor) const
+{
+    const onnx::TensorProto* constant = constantTensor(tensor);
+    if (!constant || constant->data_type() != onnx::TensorProto::INT64 || constant->dims_size() != 1 ||
+        constant->data_location() == onnx::TensorProto::EXTERNAL || constant->dims(0) < 0 || constant->dims(0) > 64)
+        return std::nullopt;
+    const auto count = static_cast<size_t>(constant->dims(0));
+    if (constant->int64_data_size() == static_cast<int>(count))
+        return Dims(constant->int64_data().begin(), constant->int64_data().end());
+    if (constant->raw_data().size() != count * sizeof(std::int64_t))
+        return std::nullopt;
+    Dims values(count);
+    std::memcpy(values.data(), constant->raw_data().data(), count * sizeof(std::int64_t)); // little-endian, as ONNX stores it
+    return values;
 }
 
 /// The dimensions of node @p n's (first) activation input.
@@ -90,6 +129,9 @@ GraphImport::Window GraphImport::windowOf(int n, const Dims& weightDims) const
         failNode(n, "auto_pad " + autoPad + " is not supported; export with explicit pads");
     if (autoPad == "VALID")
         pads[0] = 0;
+    // A Pad right before adds its zeros (onnxfusion.cpp).
+    if (const auto padder = m_producer.find(node.input(0)); padder != m_producer.end() && isFoldedPad(padder->second))
+        pads[0] += foldedPadding(padder->second);
     for (std::int64_t dilation : intsAttribute(node, "dilations"))
         if (dilation != 1)
             failNode(n, "dilation " + std::to_string(dilation) + " is not supported (only 1)");
@@ -116,19 +158,13 @@ Layer GraphImport::mapPool(int n) const
     if (node.output_size() > 1 && !node.output(1).empty() && m_consumers.count(node.output(1)))
         failNode(n, "its indices output is read; only the pooled values are supported");
     Layer layer = poolLayer(node.op_type() == "MaxPool" ? LayerKind::MaxPool : LayerKind::AvgPool, w.kernel, w.stride, w.padding);
-    if (intAttribute(node, "ceil_mode", 0) != 0) {
-        // Coinfer's pooling rounds down; refused only where rounding up gives another size.
-        const Dims& inDims = activationDims(n);
-        const std::int64_t floorSize = (inDims[2] + 2 * w.padding - w.kernel) / w.stride + 1;
-        const std::int64_t ceilSize = (inDims[2] + 2 * w.padding - w.kernel + w.stride - 1) / w.stride + 1;
-        const std::int64_t floorWidth = (inDims[3] + 2 * w.padding - w.kernel) / w.stride + 1;
-        const std::int64_t ceilWidth = (inDims[3] + 2 * w.padding - w.kernel + w.stride - 1) / w.stride + 1;
-        if (floorSize != ceilSize || floorWidth != ceilWidth)
-            failNode(n, "ceil_mode = 1 gives " + std::to_string(ceilSize) + "x" + std::to_string(ceilWidth) +
-                            " where Coinfer's "
-                            "pooling gives " +
-                            std::to_string(floorSize) + "x" + std::to_string(floorWidth) + "; not supported");
-    }
+    layer.ceilMode = intAttribute(node, "ceil_mode", 0) != 0;
+    // ONNX's own pads leave padded positions out of an average unless count_include_pad;
+    // Coinfer's average counts them (PyTorch's default, which exporters write as a Pad before).
+    const auto own = intsAttribute(node, "pads");
+    const bool ownPadding = std::any_of(own.begin(), own.end(), [](std::int64_t p) { return p != 0; });
+    if (layer.kind == LayerKind::AvgPool && ownPadding && intAttribute(node, "count_include_pad", 0) == 0)
+        failNode(n, "averages with pads and count_include_pad = 0; only averages that count the padding are supported");
     return layer;
 }
 
@@ -226,6 +262,19 @@ std::optional<Layer> GraphImport::mapNode(int n, std::vector<Layer>& chain) cons
         return mapPool(n);
     if (op == "GlobalAveragePool")
         return plainLayer(LayerKind::GlobalAvgPool);
+    if (op == "ReduceMean")
+        return mapReduceMean(n);
+    if (op == "HardSigmoid")
+        return hardSigmoidLayer(floatAttribute(node, "alpha").value_or(0.2f), floatAttribute(node, "beta").value_or(0.5f));
+    if (op == "Mul") {
+        if (m_fusions.count(n))
+            return mapFused(n);
+        failNode(n, activationInputs(n).size() == 1 ? "multiplies an activation by a constant; not supported" : kUnfusedProduct);
+    }
+    if (op == "Pad") {
+        static_cast<void>(foldedPadding(n)); // refuses a Pad that cannot fold
+        return std::nullopt;
+    }
     if (op == "BatchNormalization")
         return mapBatchNorm(n);
     if (op == "Relu")
@@ -299,6 +348,8 @@ void GraphImport::addChainPiece(int begin, int end, std::vector<Block>& blocks) 
 void GraphImport::checkJoin(int last, size_t branchCount) const
 {
     const onnx::NodeProto& join = m_graph.node(last);
+    if (join.op_type() == "Mul")
+        failNode(last, kUnfusedProduct);
     if (join.op_type() != "Add" && join.op_type() != "Concat")
         failNode(last, "joins " + std::to_string(branchCount) + " branches; only Add (a residual) and Concat join branches");
     if (join.op_type() == "Add" && branchCount != 2)

@@ -1,0 +1,209 @@
+// ONNX import of the patterns that make one layer from several nodes (core/io/onnxfusion.cpp):
+// SiLU, hardswish at opset 13, squeeze-and-excitation, global pooling by ReduceMean, a Pad before
+// an average pooling, and pooling that rounds up. Small models built with ONNX's protobuf API.
+#include "core/dnn/dnn.h"
+#include "core/io/onnximport.h"
+
+#include "onnxmodelbuilder.h"
+#include "onnxmodels.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <QTest>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+using namespace coinfer;
+using coinfer::testing::finalOutput;
+using coinfer::testing::ModelBuilder;
+
+namespace {
+
+/// Every layer of @p dnn in order (blocks' layers, branches, shortcut, after_add).
+std::vector<Layer> allLayers(const DnnDescription& dnn)
+{
+    std::vector<Layer> layers;
+    for (const SubtaskDescription& subtask : dnn.subtasks)
+        for (const Block& block : subtask.blocks) {
+            layers.insert(layers.end(), block.layers.begin(), block.layers.end());
+            for (const auto& branch : block.branches)
+                layers.insert(layers.end(), branch.begin(), branch.end());
+            layers.insert(layers.end(), block.shortcut.begin(), block.shortcut.end());
+            layers.insert(layers.end(), block.afterAdd.begin(), block.afterAdd.end());
+        }
+    return layers;
+}
+
+std::vector<LayerKind> kinds(const DnnDescription& dnn)
+{
+    std::vector<LayerKind> result;
+    for (const Layer& layer : allLayers(dnn))
+        result.push_back(layer.kind);
+    return result;
+}
+
+OnnxImport imported(const ModelBuilder& b)
+{
+    const Expected<OnnxImport> result = b.import();
+    if (!result)
+        qFatal("%s", result.error().message.c_str());
+    return *result;
+}
+
+void floatAttribute(onnx::NodeProto& node, const std::string& name, float value)
+{
+    auto* attribute = node.add_attribute();
+    attribute->set_name(name);
+    attribute->set_type(onnx::AttributeProto::FLOAT);
+    attribute->set_f(value);
+}
+
+/// A 1x1 convolution with a bias, as torchvision's squeeze-and-excitation writes it.
+void pointwise(ModelBuilder& b, const std::string& in, const std::string& out, int inChannels, int outChannels)
+{
+    const std::string w = b.weight(out + ".w", {outChannels, inChannels, 1, 1});
+    const std::string bias = b.weight(out + ".b", {outChannels});
+    ModelBuilder::ints(b.node("Conv", {in, w, bias}, out, "/" + out + "/Conv"), "kernel_shape", {1, 1});
+}
+
+} // namespace
+
+class TestOnnxPatterns : public QObject {
+    Q_OBJECT
+
+private slots:
+    void xTimesItsSigmoidIsSilu()
+    {
+        ModelBuilder b({1, 3, 8, 8});
+        b.conv("x", "c1", 3, 4, 3, 1, 1);
+        b.node("Sigmoid", {"c1"}, "s1", "/act/Sigmoid");
+        b.node("Mul", {"s1", "c1"}, "y", "/act/Mul"); // either order of the operands
+        b.output("y");
+        const OnnxImport result = imported(b);
+        QCOMPARE(kinds(result.dnn), (std::vector<LayerKind>{LayerKind::Conv, LayerKind::SiLU}));
+        // The convolution's 2 x MACs and 5 per element for the SiLU (dnn.h).
+        const double convMacs = 4.0 * 8 * 8 * 3 * 9;
+        double flops = 0;
+        const Expected<std::vector<SubtaskStats>> stats = analyzeDnn(result.dnn); // kept: *analyzeDnn() would dangle
+        for (const SubtaskStats& s : *stats)
+            flops += s.flops;
+        QCOMPARE(flops, 2 * convMacs + 5.0 * 4 * 8 * 8);
+    }
+
+    void xTimesItsHardSigmoidIsHardswish()
+    {
+        ModelBuilder b({1, 3, 8, 8});
+        b.conv("x", "c1", 3, 4, 3, 1, 1);
+        onnx::NodeProto& gate = b.node("HardSigmoid", {"c1"}, "h1", "/act/HardSigmoid");
+        floatAttribute(gate, "alpha", 1.0f / 6);
+        b.node("Mul", {"c1", "h1"}, "y", "/act/Mul");
+        b.output("y");
+        QCOMPARE(kinds(imported(b).dnn), (std::vector<LayerKind>{LayerKind::Conv, LayerKind::HardSwish}));
+    }
+
+    void aLoneHardSigmoidKeepsItsSlope()
+    {
+        ModelBuilder b({1, 3, 8, 8});
+        floatAttribute(b.node("HardSigmoid", {"x"}, "y", "/act/HardSigmoid"), "beta", 0.25f);
+        b.output("y");
+        const std::vector<Layer> layers = allLayers(imported(b).dnn);
+        QCOMPARE(layers.size(), size_t{1});
+        QCOMPARE(layers[0].kind, LayerKind::HardSigmoid);
+        QCOMPARE(layers[0].alpha, double(0.2f)); // ONNX's default
+        QCOMPARE(layers[0].beta, 0.25);
+    }
+
+    /// MobileNetV3's block: pool, squeeze, relu, excite, hardsigmoid, product; EfficientNet's has
+    /// SiLU between and a sigmoid gate.
+    void squeezeAndExcitationIsOneLayer_data()
+    {
+        QTest::addColumn<bool>("efficientNet");
+        QTest::newRow("mobilenet_v3") << false;
+        QTest::newRow("efficientnet") << true;
+    }
+
+    void squeezeAndExcitationIsOneLayer()
+    {
+        QFETCH(bool, efficientNet);
+        ModelBuilder b({1, 3, 8, 8});
+        b.conv("x", "c1", 3, 8, 3, 1, 1);
+        b.node("GlobalAveragePool", {"c1"}, "pooled", "/se/avgpool/GlobalAveragePool");
+        pointwise(b, "pooled", "squeezed", 8, 2);
+        if (efficientNet) {
+            b.node("Sigmoid", {"squeezed"}, "s", "/se/act/Sigmoid");
+            b.node("Mul", {"squeezed", "s"}, "act", "/se/act/Mul");
+        } else {
+            b.node("Relu", {"squeezed"}, "act", "/se/act/Relu");
+        }
+        pointwise(b, "act", "excited", 2, 8);
+        onnx::NodeProto& gate = b.node(efficientNet ? "Sigmoid" : "HardSigmoid", {"excited"}, "gate", "/se/gate");
+        if (!efficientNet)
+            floatAttribute(gate, "alpha", 1.0f / 6);
+        b.node("Mul", {"gate", "c1"}, "y", "/se/Mul");
+        b.output("y");
+        const OnnxImport result = imported(b);
+        const std::vector<Layer> layers = allLayers(result.dnn);
+        QCOMPARE(kinds(result.dnn), (std::vector<LayerKind>{LayerKind::Conv, LayerKind::SqueezeExcite}));
+        QCOMPARE(layers[1].outChannels, 2);
+        QCOMPARE(layers[1].activation, efficientNet ? LayerKind::SiLU : LayerKind::Relu);
+        QCOMPARE(layers[1].gate, efficientNet ? LayerKind::Sigmoid : LayerKind::HardSigmoid);
+        long long parameters = 0;
+        const Expected<std::vector<SubtaskStats>> stats = analyzeDnn(result.dnn); // kept: *analyzeDnn() would dangle
+        for (const SubtaskStats& s : *stats)
+            parameters += s.parameters;
+        // The first convolution's 8 x 3 x 9, then 2 x 8 + 2 and 8 x 2 + 8 for the two 1x1s.
+        QCOMPARE(parameters, 8LL * 3 * 9 + (2 * 8 + 2) + (8 * 2 + 8));
+        QCOMPARE(finalOutput(result.dnn), (TensorShape{8, 8, 8}));
+    }
+
+    void reduceMeanOverHeightAndWidthIsGlobalPooling()
+    {
+        ModelBuilder b({1, 4, 8, 8});
+        onnx::NodeProto& mean = b.node("ReduceMean", {"x"}, "m", "/mean/ReduceMean");
+        ModelBuilder::ints(mean, "axes", {2, 3});
+        ModelBuilder::integer(mean, "keepdims", 0);
+        ModelBuilder::integer(b.node("Gemm", {"m", b.weight("fc.w", {10, 4}), b.weight("fc.b", {10})}, "y", "/fc/Gemm"), "transB",
+                              1);
+        b.output("y");
+        QCOMPARE(kinds(imported(b).dnn), (std::vector<LayerKind>{LayerKind::GlobalAvgPool, LayerKind::Linear}));
+    }
+
+    void aZeroPadBeforeAnAveragePoolingFoldsIntoIt()
+    {
+        // PyTorch's avg_pool2d(x, 3, 1, 1) with count_include_pad, as Inception exports it.
+        ModelBuilder b({1, 4, 8, 8});
+        onnx::TensorProto* pads = b.model().mutable_graph()->add_initializer();
+        pads->set_name("pads");
+        pads->set_data_type(onnx::TensorProto::INT64);
+        pads->add_dims(8);
+        for (std::int64_t p : {0, 0, 1, 1, 0, 0, 1, 1})
+            pads->add_int64_data(p);
+        b.node("Pad", {"x", "pads"}, "padded", "/pool/Pad");
+        ModelBuilder::ints(b.node("AveragePool", {"padded"}, "y", "/pool/AveragePool"), "kernel_shape", {3, 3});
+        b.output("y");
+        const OnnxImport result = imported(b);
+        const std::vector<Layer> layers = allLayers(result.dnn);
+        QCOMPARE(layers.size(), size_t{1});
+        QCOMPARE(layers[0].kind, LayerKind::AvgPool);
+        QCOMPARE(layers[0].padding, 1);
+        QCOMPARE(result.dnn.subtasks.size(), size_t{1}); // never cut between the Pad and its pooling
+        QCOMPARE(finalOutput(result.dnn), (TensorShape{4, 8, 8}));
+    }
+
+    void ceilModeRoundsTheOutputUp()
+    {
+        // 8 wide, window 3, stride 2: (8 - 3) / 2 = 2.5 windows after the first, 3 rounded up.
+        ModelBuilder b({1, 4, 8, 8});
+        onnx::NodeProto& pool = b.node("MaxPool", {"x"}, "y", "/pool");
+        ModelBuilder::ints(pool, "kernel_shape", {3, 3});
+        ModelBuilder::ints(pool, "strides", {2, 2});
+        ModelBuilder::integer(pool, "ceil_mode", 1);
+        b.output("y");
+        QCOMPARE(finalOutput(imported(b).dnn), (TensorShape{4, 4, 4}));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestOnnxPatterns)
+#include "test_onnxpatterns.moc"
