@@ -8,8 +8,6 @@
 namespace coinfer {
 namespace {
 
-constexpr float kBatchNormEpsilon = 1e-5f;
-
 float uniformSigned(SeededRandom& random)
 {
     return static_cast<float>(2.0 * random.uniform() - 1.0);
@@ -152,13 +150,14 @@ void fullyConnected(const Layer& layer, const LayerWeights& w, const TensorShape
 }
 
 /// Batch normalisation with the stored statistics (inference form). O(batch * elements).
-void batchNormalize(const LayerWeights& w, const TensorShape& in, int batch, const std::vector<float>& x, std::vector<float>& y)
+void batchNormalize(const Layer& layer, const LayerWeights& w, const TensorShape& in, int batch, const std::vector<float>& x,
+                    std::vector<float>& y)
 {
     const long long inSize = in.elements();
     for (int n = 0; n < batch; ++n)
         for (int c = 0; c < in.c; ++c) {
-            const float factor =
-                w.scale[static_cast<size_t>(c)] / std::sqrt(w.variance[static_cast<size_t>(c)] + kBatchNormEpsilon);
+            const float factor = w.scale[static_cast<size_t>(c)] /
+                                 std::sqrt(w.variance[static_cast<size_t>(c)] + static_cast<float>(layer.epsilon));
             for (int i = 0; i < in.h * in.w; ++i) {
                 const size_t at = static_cast<size_t>(n * inSize + c * in.h * in.w + i);
                 y[at] = (x[at] - w.mean[static_cast<size_t>(c)]) * factor + w.shift[static_cast<size_t>(c)];
@@ -286,7 +285,7 @@ std::vector<float> applyLayer(const Layer& layer, const LayerWeights& w, const T
         fullyConnected(layer, w, in, out, batch, x, y);
         break;
     case LayerKind::BatchNorm:
-        batchNormalize(w, in, batch, x, y);
+        batchNormalize(layer, w, in, batch, x, y);
         break;
     case LayerKind::Relu:
         for (size_t i = 0; i < y.size(); ++i)

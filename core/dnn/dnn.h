@@ -52,6 +52,11 @@ struct Layer {
     /// convolutions (Relu or SiLU) and the gate (Sigmoid or HardSigmoid).
     LayerKind activation = LayerKind::Relu;
     LayerKind gate = LayerKind::Sigmoid;
+    double epsilon = 1e-5; ///< BatchNorm: added to the variance
+    /// The ONNX importer's node that made this layer, and the node that gave a MatMul its bias
+    /// (core/io/onnxrun.h reads their weights); -1 elsewhere, never written to files.
+    int sourceNode = -1;
+    int biasSourceNode = -1;
 };
 
 /// A convolution: @p out channels, square @p kernel, @p stride, @p padding, @p groups.

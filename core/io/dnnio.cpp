@@ -46,6 +46,11 @@ json layersToJson(const std::vector<Layer>& layers)
         case LayerKind::HardSigmoid:
             entry.update({{"alpha", layer.alpha}, {"beta", layer.beta}});
             break;
+        case LayerKind::BatchNorm:
+            // Written only when not the default, so descriptions without it keep their signatures.
+            if (layer.epsilon != 1e-5)
+                entry["epsilon"] = layer.epsilon;
+            break;
         case LayerKind::SqueezeExcite:
             entry.update({{"squeeze_channels", layer.outChannels},
                           {"activation", layerKindName(layer.activation)},
@@ -158,6 +163,9 @@ Layer readLayer(const Field& entry, LayerKind kind)
         if (layer.clipMin > layer.clipMax)
             entry.at("min").fail("must be at most max (" + entry.at("max").json().dump() + "), not " +
                                  entry.at("min").json().dump());
+        break;
+    case LayerKind::BatchNorm:
+        layer.epsilon = entry.has("epsilon") ? entry.at("epsilon").number(0.0, true) : 1e-5;
         break;
     case LayerKind::SqueezeExcite:
         layer.outChannels = static_cast<int>(entry.at("squeeze_channels").integer(1, 1'000'000));

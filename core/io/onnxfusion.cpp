@@ -197,4 +197,68 @@ int GraphImport::foldedPadding(int n) const
     return static_cast<int>((*pads)[2]);
 }
 
+/// The ONNX tensors of @p layer's weights (OnnxLayerTensors' order). O(pattern length).
+OnnxLayerTensors GraphImport::layerTensors(const Layer& layer) const
+{
+    OnnxLayerTensors tensors;
+    if (layer.sourceNode < 0)
+        return tensors;
+    const onnx::NodeProto& node = m_graph.node(layer.sourceNode);
+    auto input = [&](const onnx::NodeProto& from, int i) { return from.input_size() > i ? from.input(i) : std::string(); };
+    switch (layer.kind) {
+    case LayerKind::Conv:
+        tensors.names = {input(node, 1), layer.bias ? input(node, 2) : ""};
+        break;
+    case LayerKind::BatchNorm:
+        tensors.names = {input(node, 1), input(node, 2), input(node, 3), input(node, 4)};
+        break;
+    case LayerKind::Linear:
+        tensors.names = {input(node, 1), ""};
+        if (node.op_type() == "Gemm") {
+            tensors.transposed = intAttribute(node, "transB", 0) == 0;
+            tensors.weightScale = floatAttribute(node, "alpha").value_or(1.0f);
+            tensors.biasScale = floatAttribute(node, "beta").value_or(1.0f);
+            tensors.names[1] = layer.bias ? input(node, 2) : "";
+        } else {
+            tensors.transposed = true; // MatMul: x (N x in) times B (in x out)
+            if (layer.biasSourceNode >= 0) {
+                const onnx::NodeProto& add = m_graph.node(layer.biasSourceNode);
+                tensors.names[1] = m_activations.count(add.input(0)) ? add.input(1) : add.input(0);
+            }
+        }
+        break;
+    case LayerKind::SqueezeExcite: {
+        const Fusion& fusion = m_fusions.at(layer.sourceNode);
+        const onnx::NodeProto& squeeze = m_graph.node(fusion.inner[1]);
+        const onnx::NodeProto& expand = m_graph.node(fusion.inner[fusion.inner.size() - 2]);
+        tensors.names = {input(squeeze, 1), input(squeeze, 2), input(expand, 1), input(expand, 2)};
+        break;
+    }
+    default:
+        break;
+    }
+    return tensors;
+}
+
+/// Every layer's tensors of @p subtask in makeSubtaskWeights' order: per block its layers, then
+/// its branches or its shortcut, then after_add. O(layers).
+std::vector<OnnxLayerTensors> GraphImport::subtaskTensors(const SubtaskDescription& subtask) const
+{
+    std::vector<OnnxLayerTensors> tensors;
+    auto add = [&](const std::vector<Layer>& layers) {
+        for (const Layer& layer : layers)
+            tensors.push_back(layerTensors(layer));
+    };
+    for (const Block& block : subtask.blocks) {
+        add(block.layers);
+        for (const std::vector<Layer>& branch : block.branches)
+            add(branch);
+        if (block.residual)
+            add(block.shortcut);
+        if (block.residual || block.concatenates())
+            add(block.afterAdd);
+    }
+    return tensors;
+}
+
 } // namespace coinfer::onnxdetail

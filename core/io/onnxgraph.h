@@ -101,6 +101,9 @@ private:
     Layer mapReduceMean(int n) const;
     int foldedPadding(int n) const;
     bool isFoldedPad(int n) const;
+    std::vector<OnnxLayerTensors> subtaskTensors(const SubtaskDescription& subtask) const;
+    OnnxLayerTensors layerTensors(const Layer& layer) const;
+    std::optional<Layer> mapOp(int n, std::vector<Layer>& chain) const;
     std::string subtaskName(int begin, int end) const;
 
     onnx::ModelProto& m_model;

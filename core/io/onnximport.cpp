@@ -373,21 +373,26 @@ const Dims& GraphImport::shapeOf(const std::string& tensor, int producer) const
     return shape->second;
 }
 
-/// The per-sample shape of an activation: N x C x H x W -> C x H x W, N x F -> F x 1 x 1.
+/// The per-sample shape of an activation: N x C x H x W -> C x H x W, N x C x L -> C x L x 1,
+/// N x F -> F x 1 x 1, N -> 1 x 1 x 1.
 TensorShape GraphImport::sampleShape(const std::string& tensor, int producer) const
 {
     const Dims& dims = shapeOf(tensor, producer);
     const auto tooLarge = [](std::int64_t d) { return d < 1 || d > INT_MAX; };
-    if ((dims.size() != 4 && dims.size() != 2) || std::any_of(dims.begin() + 1, dims.end(), tooLarge)) {
+    if (dims.empty() || dims.size() > 4 || std::any_of(dims.begin() + 1, dims.end(), tooLarge)) {
         const std::string what = "tensor '" + tensor + "' has shape " + dimsText(dims) +
-                                 "; Coinfer handles N x C x H x W and N x features tensors with sizes from 1 to " +
+                                 "; Coinfer handles N x C x H x W, N x C x L, N x features and N tensors with sizes from 1 to " +
                                  std::to_string(INT_MAX);
         if (producer >= 0)
             failNode(producer, what);
         fail(what);
     }
+    if (dims.size() == 1) // one value per sample
+        return {1, 1, 1};
     if (dims.size() == 2)
         return {static_cast<int>(dims[1]), 1, 1};
+    if (dims.size() == 3) // a sequence: its length as the height
+        return {static_cast<int>(dims[1]), static_cast<int>(dims[2]), 1};
     return {static_cast<int>(dims[1]), static_cast<int>(dims[2]), static_cast<int>(dims[3])};
 }
 
@@ -562,6 +567,10 @@ OnnxImport GraphImport::run()
     result.cuts = static_cast<int>(cuts.size());
     result.inputName = validUtf8(m_input);
     result.outputName = validUtf8(m_output);
+    result.inputDims = shapeOf(m_input, -1);
+    result.outputDims = shapeOf(m_output, -1);
+    for (const SubtaskDescription& subtask : result.dnn.subtasks)
+        result.layerTensors.push_back(subtaskTensors(subtask));
     return result;
 }
 
@@ -571,6 +580,32 @@ bool onnxImportAvailable()
 {
     return true;
 }
+
+std::vector<std::string> onnxSupportedOperators()
+{
+    return onnxnodes::kSupportedOpList;
+}
+
+namespace {
+
+/// Whether every node of @p graph means at @p opset what it means at kOnnxMinOpset (its schema
+/// has not changed between them, as HardSigmoid-6 and GlobalAveragePool-1 have not): such a model
+/// is read as one of kOnnxMinOpset. O(V) schema look-ups.
+bool sameOperatorsAsOldestOpset(const onnx::GraphProto& graph, int opset)
+{
+    const onnx::OpSchemaRegistry* registry = onnx::OpSchemaRegistry::Instance();
+    for (const onnx::NodeProto& node : graph.node()) {
+        if (!node.domain().empty() && node.domain() != "ai.onnx")
+            return false;
+        const onnx::OpSchema* old = registry->GetSchema(node.op_type(), opset, "");
+        const onnx::OpSchema* oldest = registry->GetSchema(node.op_type(), kOnnxMinOpset, "");
+        if (!old || !oldest || old->SinceVersion() != oldest->SinceVersion())
+            return false;
+    }
+    return graph.node_size() > 0;
+}
+
+} // namespace
 
 Expected<OnnxImport> importOnnxBytes(std::string_view bytes, const std::string& sourceName, const OnnxImportOptions& options)
 {
@@ -593,6 +628,8 @@ Expected<OnnxImport> importOnnxBytes(std::string_view bytes, const std::string& 
             opset = static_cast<int>(std::clamp<std::int64_t>(entry.version(), INT_MIN, INT_MAX));
     if (opset == 0)
         return bad("imports no ai.onnx operator set (opset_import)");
+    if (opset < kOnnxMinOpset && sameOperatorsAsOldestOpset(model.graph(), opset))
+        opset = kOnnxMinOpset;
     if (opset < kOnnxMinOpset || opset > kOnnxMaxOpset)
         return bad("uses ai.onnx opset " + std::to_string(opset) + "; Coinfer imports opsets " + std::to_string(kOnnxMinOpset) +
                    " to " + std::to_string(kOnnxMaxOpset) + " (convert the model, e.g. with onnx.version_converter)");

@@ -174,7 +174,15 @@ Layer GraphImport::mapBatchNorm(int n) const
     for (int i = 1; i < node.output_size(); ++i)
         if (m_consumers.count(node.output(i)))
             failNode(n, "training-mode outputs (running mean and variance) are read; only inference is supported");
-    return plainLayer(LayerKind::BatchNorm);
+    if (intAttribute(node, "training_mode", 0) != 0)
+        failNode(n, "training_mode = 1 normalises by the batch's own statistics; only inference is supported");
+    Layer layer = plainLayer(LayerKind::BatchNorm);
+    // ONNX stores epsilon as a float: PyTorch's 1e-5 arrives as 9.99999975e-06 and stays 1e-5.
+    const float epsilon = floatAttribute(node, "epsilon").value_or(1e-5f);
+    layer.epsilon = epsilon == 1e-5f ? 1e-5 : static_cast<double>(epsilon);
+    if (!(layer.epsilon > 0) || !std::isfinite(layer.epsilon))
+        failNode(n, "epsilon " + std::to_string(layer.epsilon) + " is not a positive number");
+    return layer;
 }
 
 /// A Clip as Relu, Relu6, a clip layer, or nothing when it clamps nothing.
@@ -242,12 +250,27 @@ Layer GraphImport::mapLinear(int n) const
         failNode(n, "transA = 1 is not supported");
     Layer layer = linearLayer(sampleShape(node.output(0), n).c);
     layer.bias = op == "Gemm" && node.input_size() > 2 && !node.input(2).empty();
+    if (layer.bias) {
+        // A bias per output (or one for all); a C with a row per sample is no layer's bias.
+        const auto c = m_shapes.find(node.input(2));
+        if (c != m_shapes.end() && c->second.size() == 2 && c->second[0] != 1)
+            failNode(n, "its C has shape " + dimsText(c->second) + ", a bias per sample; only a bias per output is supported");
+    }
+    return layer;
+}
+
+/// The layer for node @p n (mapOp), marked with the node it comes from.
+std::optional<Layer> GraphImport::mapNode(int n, std::vector<Layer>& chain) const
+{
+    std::optional<Layer> layer = mapOp(n, chain);
+    if (layer)
+        layer->sourceNode = n;
     return layer;
 }
 
 /// The layer for node @p n, nullopt for a node that maps to nothing (Identity, Dropout), or a
 /// change to the last layer of @p chain (a MatMul's bias). Refuses what dnn.h cannot express.
-std::optional<Layer> GraphImport::mapNode(int n, std::vector<Layer>& chain) const
+std::optional<Layer> GraphImport::mapOp(int n, std::vector<Layer>& chain) const
 {
     const onnx::NodeProto& node = m_graph.node(n);
     const std::string& op = node.op_type();
@@ -294,6 +317,7 @@ std::optional<Layer> GraphImport::mapNode(int n, std::vector<Layer>& chain) cons
         // how exporters write a linear layer without Gemm).
         if (!chain.empty() && chain.back().kind == LayerKind::Linear && !chain.back().bias) {
             chain.back().bias = true;
+            chain.back().biasSourceNode = n;
             return std::nullopt;
         }
         failNode(n, "adds a constant to an activation; supported only as the bias right after a MatMul");

@@ -98,30 +98,32 @@ bool isJoiningOp(const std::string& op)
     return ops.count(op) > 0;
 }
 
+const std::vector<std::string> kSupportedOpList = {"Conv",
+                                                   "BatchNormalization",
+                                                   "Relu",
+                                                   "Clip",
+                                                   "HardSwish",
+                                                   "Sigmoid",
+                                                   "MaxPool",
+                                                   "AveragePool",
+                                                   "GlobalAveragePool",
+                                                   "Flatten",
+                                                   "Reshape",
+                                                   "Squeeze",
+                                                   "Gemm",
+                                                   "MatMul",
+                                                   "Add",
+                                                   "Concat",
+                                                   "Identity",
+                                                   "Dropout",
+                                                   "HardSigmoid",
+                                                   "Mul",
+                                                   "ReduceMean",
+                                                   "Pad"};
+
 bool isSupportedOp(const std::string& op)
 {
-    static const std::unordered_set<std::string> ops = {"Conv",
-                                                        "BatchNormalization",
-                                                        "Relu",
-                                                        "Clip",
-                                                        "HardSwish",
-                                                        "Sigmoid",
-                                                        "MaxPool",
-                                                        "AveragePool",
-                                                        "GlobalAveragePool",
-                                                        "Flatten",
-                                                        "Reshape",
-                                                        "Squeeze",
-                                                        "Gemm",
-                                                        "MatMul",
-                                                        "Add",
-                                                        "Concat",
-                                                        "Identity",
-                                                        "Dropout",
-                                                        "HardSigmoid",
-                                                        "Mul",
-                                                        "ReduceMean",
-                                                        "Pad"};
+    static const std::unordered_set<std::string> ops(kSupportedOpList.begin(), kSupportedOpList.end());
     return ops.count(op) > 0;
 }
 
