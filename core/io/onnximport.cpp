@@ -7,6 +7,7 @@
 #include "core/io/onnxguards.h"
 #include "core/io/onnxgraph.h"
 #include "core/io/onnxnodes.h"
+#include "core/io/onnxstream.h"
 
 #include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
@@ -605,21 +606,33 @@ bool sameOperatorsAsOldestOpset(const onnx::GraphProto& graph, int opset)
     return graph.node_size() > 0;
 }
 
+Expected<OnnxImport> importModel(onnx::ModelProto& model, const std::string& sourceName, const OnnxImportOptions& options);
+
 } // namespace
 
 Expected<OnnxImport> importOnnxBytes(std::string_view bytes, const std::string& sourceName, const OnnxImportOptions& options)
 {
     auto bad = [&](const std::string& message) { return Unexpected(Error{ErrorCode::BadInput, sourceName + ": " + message}); };
-    if (options.inputElementBytes != 1 && options.inputElementBytes != 4)
-        return bad("input element bytes must be 1 or 4, not " + std::to_string(options.inputElementBytes));
-    if (options.maxSubtasks < 0)
-        return bad("the most sub-tasks must be at least 1");
     if (bytes.size() > static_cast<size_t>(INT_MAX))
         return bad("is " + std::to_string(bytes.size()) +
                    " bytes; protobuf reads at most 2 GiB (keep the weights in external files)");
     onnx::ModelProto model;
     if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
         return bad("not an ONNX model, or a truncated one: the protobuf does not parse");
+    return importModel(model, sourceName, options);
+}
+
+namespace {
+
+/// The import of a parsed @p model (importOnnxBytes after parsing, importOnnx after reading the
+/// file without its weights).
+Expected<OnnxImport> importModel(onnx::ModelProto& model, const std::string& sourceName, const OnnxImportOptions& options)
+{
+    auto bad = [&](const std::string& message) { return Unexpected(Error{ErrorCode::BadInput, sourceName + ": " + message}); };
+    if (options.inputElementBytes != 1 && options.inputElementBytes != 4)
+        return bad("input element bytes must be 1 or 4, not " + std::to_string(options.inputElementBytes));
+    if (options.maxSubtasks < 0)
+        return bad("the most sub-tasks must be at least 1");
     if (!model.has_ir_version() || !model.has_graph())
         return bad("not an ONNX model: " + std::string(!model.has_ir_version() ? "no ir_version" : "no graph"));
     int opset = 0;
@@ -648,12 +661,19 @@ Expected<OnnxImport> importOnnxBytes(std::string_view bytes, const std::string& 
     }
 }
 
+} // namespace
+
 Expected<OnnxImport> importOnnx(const std::string& path, const OnnxImportOptions& options)
 {
     OnnxImportOptions named = options;
     if (named.name.empty())
         named.name = std::filesystem::path(path).stem().string();
-    return readTextFile(path).and_then([&](const std::string& bytes) { return importOnnxBytes(bytes, path, named); });
+    // The weights are skipped in the file, never read: an export with its weights (VGG-16's 528 MB)
+    // imports in memory of the order of its graph, and needs no input size limit.
+    Expected<onnx::ModelProto> model = onnxstream::readModelWithoutWeights(path);
+    if (!model)
+        return Unexpected(model.error());
+    return importModel(*model, path, named);
 }
 
 } // namespace coinfer

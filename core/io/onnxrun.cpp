@@ -65,6 +65,28 @@ Expected<OnnxTensor> tensorFromProto(const onnx::TensorProto& proto, const std::
     return tensor;
 }
 
+/// Adds the values of Constant nodes, then what Identity nodes pass on: exporters write a weight
+/// shared by several layers (or equal to another, as the zero biases of folded batch norms are)
+/// once and route the copies through Identity. O(V) for a graph in topological order.
+void addConstantNodes(const onnx::GraphProto& graph, std::map<std::string, OnnxTensor>& tensors, const std::string& modelPath)
+{
+    for (const onnx::NodeProto& node : graph.node()) {
+        if (node.output_size() != 1 || tensors.count(node.output(0)))
+            continue;
+        if (node.op_type() == "Identity" && node.input_size() == 1 && tensors.count(node.input(0))) {
+            tensors[node.output(0)] = tensors.at(node.input(0));
+            continue;
+        }
+        if (node.op_type() != "Constant")
+            continue;
+        for (const onnx::AttributeProto& attribute : node.attribute())
+            if (attribute.name() == "value" && attribute.has_t())
+                if (Expected<OnnxTensor> tensor =
+                        tensorFromProto(attribute.t(), modelPath + ": constant '" + node.output(0) + "'"))
+                    tensors[node.output(0)] = std::move(*tensor);
+    }
+}
+
 /// The named tensor's values, or an error naming the layer that needs it.
 Expected<const std::vector<float>*> tensorValues(const std::map<std::string, OnnxTensor>& tensors, const std::string& name,
                                                  const std::string& where)
@@ -189,6 +211,7 @@ Expected<OnnxTensor> runOnnxOnCpu(const std::string& modelPath, const std::vecto
             if (Expected<OnnxTensor> tensor =
                     tensorFromProto(initializer, modelPath + ": initializer '" + initializer.name() + "'"))
                 tensors[initializer.name()] = std::move(*tensor);
+    addConstantNodes(model.graph(), tensors, modelPath);
     std::vector<std::string> graphInputs;
     for (const onnx::ValueInfoProto& input : model.graph().input())
         if (!tensors.count(input.name()))

@@ -2,6 +2,7 @@
 // SiLU, hardswish at opset 13, squeeze-and-excitation, global pooling by ReduceMean, a Pad before
 // an average pooling, and pooling that rounds up. Small models built with ONNX's protobuf API.
 #include "core/dnn/dnn.h"
+#include "core/io/fileio.h"
 #include "core/io/onnximport.h"
 
 #include "onnxmodelbuilder.h"
@@ -9,6 +10,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <cstdint>
@@ -190,6 +192,38 @@ private slots:
         QCOMPARE(layers[0].padding, 1);
         QCOMPARE(result.dnn.subtasks.size(), size_t{1}); // never cut between the Pad and its pooling
         QCOMPARE(finalOutput(result.dnn), (TensorShape{4, 8, 8}));
+    }
+
+    /// A file with its weights: the large payload is skipped in the file, the small one (a clip's
+    /// bound) kept, and the import is the one of the same graph without weights.
+    void aModelWithItsWeightsImportsFromTheFile()
+    {
+        ModelBuilder b({1, 1024});
+        onnx::TensorProto* weight = b.model().mutable_graph()->add_initializer();
+        weight->set_name("fc.w");
+        weight->set_data_type(onnx::TensorProto::FLOAT);
+        weight->add_dims(1000);
+        weight->add_dims(1024);
+        weight->set_raw_data(std::string(1000 * 1024 * sizeof(float), '\x01'));
+        onnx::TensorProto* bound = b.model().mutable_graph()->add_initializer();
+        bound->set_name("six");
+        bound->set_data_type(onnx::TensorProto::FLOAT);
+        bound->add_float_data(6.0f);
+        b.constant("zero", 0.0f);
+        ModelBuilder::integer(b.node("Gemm", {"x", "fc.w"}, "fc", "/fc/Gemm"), "transB", 1);
+        b.node("Clip", {"fc", "zero", "six"}, "y", "/act/Clip");
+        b.output("y");
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString() + "/with-weights.onnx";
+        QVERIFY(writeFileAtomically(path, b.bytes()));
+        const Expected<OnnxImport> fromFile = importOnnx(path);
+        QVERIFY2(fromFile, fromFile ? "" : fromFile.error().message.c_str());
+        QCOMPARE(kinds(fromFile->dnn), (std::vector<LayerKind>{LayerKind::Linear, LayerKind::Relu6}));
+        weight->clear_raw_data();
+        const Expected<OnnxImport> withoutWeights = b.import();
+        QVERIFY(withoutWeights);
+        QCOMPARE(kinds(withoutWeights->dnn), kinds(fromFile->dnn));
+        QCOMPARE(finalOutput(withoutWeights->dnn), finalOutput(fromFile->dnn));
     }
 
     void ceilModeRoundsTheOutputUp()
