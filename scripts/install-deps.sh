@@ -7,8 +7,9 @@ set -euo pipefail
 
 # libonnx-dev for ONNX import (COINFER_ONNX); Debian's package does not pull in the protobuf headers it needs.
 # libsimdjson-dev for the fast reader of large scenarios.
+# libonnx-testdata: ONNX's own backend node tests, which test_onnxnodetests runs the CPU reference against.
 packages=(cmake ninja-build g++ pkg-config qt6-base-dev nlohmann-json3-dev libcli11-dev libeigen3-dev libbenchmark-dev libqcustomplot-dev qt6-svg-dev
-          libonnx-dev libprotobuf-dev libsimdjson-dev python3)
+          libonnx-dev libprotobuf-dev libonnx-testdata libsimdjson-dev python3)
 if [[ "${1:-}" == "--with-fuzz" ]]; then
   packages+=(clang libclang-rt-dev clang-tidy clang-format poppler-utils)
 fi
