@@ -139,7 +139,9 @@ Layer GraphImport::mapFused(int n) const
         failNode(expand, "gives other channels than the squeeze-and-excitation's input " + dimsText(in));
     const LayerKind activation = m_graph.node(fusion.inner[2]).op_type() == "Relu" ? LayerKind::Relu : LayerKind::SiLU;
     const LayerKind gateKind = gate.op_type() == "Sigmoid" ? LayerKind::Sigmoid : LayerKind::HardSigmoid;
-    return squeezeExciteLayer(squeezed, activation, gateKind, alpha, beta);
+    // A sigmoid gate has no slope: the layer keeps the defaults, as a file without them reads.
+    return gateKind == LayerKind::HardSigmoid ? squeezeExciteLayer(squeezed, activation, gateKind, alpha, beta)
+                                              : squeezeExciteLayer(squeezed, activation, gateKind);
 }
 
 /// ReduceMean over height and width: global average pooling (kept dimensions or not, one sample
