@@ -257,6 +257,10 @@ int SubtaskRunner::addLayer(const Layer& layer, const DeviceWeights* weights, Te
     const int n = m_batch;
     step.inDesc = makeTensor(n, shape);
     step.outDesc = makeTensor(n, out);
+    // The profiler's descriptors are square and undilated.
+    if (layer.kernelW() != layer.kernel || layer.strideW() != layer.stride || layer.paddingW() != layer.padding ||
+        layer.dilation != 1)
+        throw DeviceFailure("the GPU profiler does not run non-square or dilated windows yet");
     switch (layer.kind) {
     case LayerKind::Conv:
         describeConv(step, layer);

@@ -23,7 +23,7 @@ LayerWeights weightsFor(const Layer& layer, const TensorShape& in, SeededRandom&
     };
     switch (layer.kind) {
     case LayerKind::Conv: {
-        const long long fanIn = static_cast<long long>(in.c / layer.groups) * layer.kernel * layer.kernel;
+        const long long fanIn = static_cast<long long>(in.c / layer.groups) * layer.kernel * layer.kernelW();
         const float scale = std::sqrt(3.0f / static_cast<float>(fanIn));
         fill(w.weights, layer.outChannels * fanIn, scale);
         if (layer.bias)
@@ -106,7 +106,7 @@ void convolve(const Layer& layer, const LayerWeights& w, const TensorShape& in, 
               const std::vector<float>& x, std::vector<float>& y)
 {
     const long long inSize = in.elements(), outSize = out.elements();
-    const int inPerGroup = in.c / layer.groups, outPerGroup = out.c / layer.groups;
+    const int inPerGroup = in.c / layer.groups, outPerGroup = out.c / layer.groups, kw = layer.kernelW();
     for (int n = 0; n < batch; ++n)
         for (int oc = 0; oc < out.c; ++oc) {
             const int g = oc / outPerGroup;
@@ -115,17 +115,17 @@ void convolve(const Layer& layer, const LayerWeights& w, const TensorShape& in, 
                     double sum = layer.bias ? w.bias[static_cast<size_t>(oc)] : 0.0;
                     for (int ic = 0; ic < inPerGroup; ++ic)
                         for (int ky = 0; ky < layer.kernel; ++ky) {
-                            const int iy = oy * layer.stride - layer.padding + ky;
+                            const int iy = oy * layer.stride - layer.padding + ky * layer.dilation;
                             if (iy < 0 || iy >= in.h)
                                 continue;
-                            for (int kx = 0; kx < layer.kernel; ++kx) {
-                                const int ix = ox * layer.stride - layer.padding + kx;
+                            for (int kx = 0; kx < kw; ++kx) {
+                                const int ix = ox * layer.strideW() - layer.paddingW() + kx * layer.dilation;
                                 if (ix < 0 || ix >= in.w)
                                     continue;
                                 const float xv =
                                     x[static_cast<size_t>(n * inSize + ((g * inPerGroup + ic) * in.h + iy) * in.w + ix)];
-                                const float wv = w.weights[static_cast<size_t>(
-                                    ((oc * inPerGroup + ic) * layer.kernel + ky) * layer.kernel + kx)];
+                                const float wv =
+                                    w.weights[static_cast<size_t>(((oc * inPerGroup + ic) * layer.kernel + ky) * kw + kx)];
                                 sum += static_cast<double>(xv) * wv;
                             }
                         }
@@ -172,17 +172,18 @@ void pool(const Layer& layer, const TensorShape& in, const TensorShape& out, int
           std::vector<float>& y)
 {
     const long long inSize = in.elements(), outSize = out.elements();
+    const int extentH = layer.dilation * (layer.kernel - 1) + 1, extentW = layer.dilation * (layer.kernelW() - 1) + 1;
     for (int n = 0; n < batch; ++n)
         for (int c = 0; c < in.c; ++c)
             for (int oy = 0; oy < out.h; ++oy)
                 for (int ox = 0; ox < out.w; ++ox) {
                     double best = -INFINITY, sum = 0;
-                    const int y0 = oy * layer.stride - layer.padding, x0 = ox * layer.stride - layer.padding;
-                    const double divisor = static_cast<double>(std::min(y0 + layer.kernel, in.h + layer.padding) - y0) *
-                                           (std::min(x0 + layer.kernel, in.w + layer.padding) - x0);
+                    const int y0 = oy * layer.stride - layer.padding, x0 = ox * layer.strideW() - layer.paddingW();
+                    const double divisor = static_cast<double>(std::min(y0 + extentH, in.h + layer.padding) - y0) *
+                                           (std::min(x0 + extentW, in.w + layer.paddingW()) - x0);
                     for (int ky = 0; ky < layer.kernel; ++ky)
-                        for (int kx = 0; kx < layer.kernel; ++kx) {
-                            const int iy = oy * layer.stride - layer.padding + ky, ix = ox * layer.stride - layer.padding + kx;
+                        for (int kx = 0; kx < layer.kernelW(); ++kx) {
+                            const int iy = y0 + ky * layer.dilation, ix = x0 + kx * layer.dilation;
                             if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w)
                                 continue;
                             const float v = x[static_cast<size_t>(n * inSize + (c * in.h + iy) * in.w + ix)];

@@ -90,12 +90,12 @@ Cost layerCost(const Layer& layer, const TensorShape& in, const TensorShape& out
     Cost cost;
     switch (layer.kind) {
     case LayerKind::Conv: {
-        const double perOutput = static_cast<double>(in.c / layer.groups) * layer.kernel * layer.kernel;
+        const double perOutput = static_cast<double>(in.c / layer.groups) * layer.kernel * layer.kernelW();
         cost.macs = perOutput * static_cast<double>(out.elements());
         cost.flops = 2 * cost.macs + (layer.bias ? static_cast<double>(out.elements()) : 0.0);
         // out.c x (in.c / groups) x kernel^2 reaches 10^6 x 2^31 x 10^6, beyond 2^63: saturated.
-        const long long weights =
-            saturatingProduct(saturatingProduct(out.c, in.c / layer.groups), static_cast<long long>(layer.kernel) * layer.kernel);
+        const long long weights = saturatingProduct(saturatingProduct(out.c, in.c / layer.groups),
+                                                    static_cast<long long>(layer.kernel) * layer.kernelW());
         cost.parameters = saturatingSum(weights, layer.bias ? out.c : 0);
         break;
     }
@@ -110,7 +110,7 @@ Cost layerCost(const Layer& layer, const TensorShape& in, const TensorShape& out
         break;
     case LayerKind::MaxPool:
     case LayerKind::AvgPool:
-        cost.flops = static_cast<double>(out.elements()) * layer.kernel * layer.kernel;
+        cost.flops = static_cast<double>(out.elements()) * layer.kernel * layer.kernelW();
         break;
     case LayerKind::GlobalAvgPool:
         cost.flops = static_cast<double>(in.elements());
@@ -286,26 +286,30 @@ Expected<TensorShape> layerOutput(const Layer& layer, const TensorShape& in)
 {
     auto bad = [](std::string message) { return Unexpected(Error{ErrorCode::BadInput, std::move(message)}); };
     switch (layer.kind) {
-    case LayerKind::Conv: {
-        if (layer.outChannels < 1 || layer.kernel < 1 || layer.stride < 1 || layer.padding < 0 || layer.groups < 1)
-            return bad("out_channels, kernel, stride and groups must be at least 1 and padding at least 0");
-        if (in.c % layer.groups != 0 || layer.outChannels % layer.groups != 0)
+    case LayerKind::Conv:
+    case LayerKind::MaxPool:
+    case LayerKind::AvgPool: {
+        const bool conv = layer.kind == LayerKind::Conv;
+        if (layer.kernel < 1 || layer.stride < 1 || layer.padding < 0 || layer.kernelWidth < 0 || layer.kernelWidth > 1000 ||
+            layer.strideWidth < 0 || layer.paddingWidth < -1 || layer.dilation < 1 || layer.dilation > 1000)
+            return bad("kernel, stride and dilation must be at least 1 and padding at least 0");
+        // The window's extent: dilation spreads the taps.
+        const int extentH = layer.dilation * (layer.kernel - 1) + 1, extentW = layer.dilation * (layer.kernelW() - 1) + 1;
+        if (conv && (layer.outChannels < 1 || layer.groups < 1))
+            return bad("out_channels and groups must be at least 1");
+        if (conv && (in.c % layer.groups != 0 || layer.outChannels % layer.groups != 0))
             return bad("groups = " + std::to_string(layer.groups) + " must divide the " + std::to_string(in.c) + " input and " +
                        std::to_string(layer.outChannels) + " output channels");
-        if (in.h + 2 * layer.padding < layer.kernel || in.w + 2 * layer.padding < layer.kernel)
-            return bad("a " + std::to_string(layer.kernel) + "x" + std::to_string(layer.kernel) + " kernel does not fit the " +
-                       shapeText(in) + " input with padding " + std::to_string(layer.padding));
-        return TensorShape{layer.outChannels, windowOutput(in.h, layer.kernel, layer.stride, layer.padding),
-                           windowOutput(in.w, layer.kernel, layer.stride, layer.padding)};
-    }
-    case LayerKind::MaxPool:
-    case LayerKind::AvgPool:
-        if (layer.kernel < 1 || layer.stride < 1 || layer.padding < 0 || 2 * layer.padding > layer.kernel)
+        if (!conv && (2 * layer.padding > extentH || 2 * layer.paddingW() > extentW))
             return bad("kernel and stride must be at least 1, and padding at most half the kernel");
-        if (in.h + 2 * layer.padding < layer.kernel || in.w + 2 * layer.padding < layer.kernel)
-            return bad("the window does not fit the " + shapeText(in) + " input");
-        return TensorShape{in.c, windowOutput(in.h, layer.kernel, layer.stride, layer.padding, layer.ceilMode),
-                           windowOutput(in.w, layer.kernel, layer.stride, layer.padding, layer.ceilMode)};
+        if (in.h + 2 * layer.padding < extentH || in.w + 2 * layer.paddingW() < extentW)
+            return bad("a " + std::to_string(layer.kernel) + "x" + std::to_string(layer.kernelW()) + " " +
+                       (conv ? "kernel" : "window") + " does not fit the " + shapeText(in) + " input with padding " +
+                       std::to_string(layer.padding));
+        return TensorShape{conv ? layer.outChannels : in.c,
+                           windowOutput(in.h, extentH, layer.stride, layer.padding, !conv && layer.ceilMode),
+                           windowOutput(in.w, extentW, layer.strideW(), layer.paddingW(), !conv && layer.ceilMode)};
+    }
     case LayerKind::GlobalAvgPool:
         return TensorShape{in.c, 1, 1};
     case LayerKind::Flatten:

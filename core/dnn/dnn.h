@@ -53,6 +53,16 @@ struct Layer {
     LayerKind activation = LayerKind::Relu;
     LayerKind gate = LayerKind::Sigmoid;
     double epsilon = 1e-5; ///< BatchNorm: added to the variance
+    /// Conv, MaxPool, AvgPool: kernel, stride and padding are the height's; the width's differ
+    /// when set here (0, or -1 for the padding: as the height's). Dilation spaces the kernel's
+    /// taps on both axes (a window of extent dilation (k - 1) + 1).
+    int kernelWidth = 0;
+    int strideWidth = 0;
+    int paddingWidth = -1;
+    int dilation = 1;
+    int kernelW() const { return kernelWidth > 0 ? kernelWidth : kernel; }
+    int strideW() const { return strideWidth > 0 ? strideWidth : stride; }
+    int paddingW() const { return paddingWidth >= 0 ? paddingWidth : padding; }
     /// The ONNX importer's node that made this layer, and the node that gave a MatMul its bias
     /// (core/io/onnxrun.h reads their weights); -1 elsewhere, never written to files.
     int sourceNode = -1;

@@ -16,6 +16,33 @@ using nlohmann::json;
 
 namespace {
 
+/// A window's width, when it differs from its height, and its dilation, when not 1: written only
+/// then, so square windows keep their descriptions' signatures.
+void addWindowShape(const Layer& layer, json& entry)
+{
+    if (layer.kernelW() != layer.kernel)
+        entry["kernel_width"] = layer.kernelW();
+    if (layer.strideW() != layer.stride)
+        entry["stride_width"] = layer.strideW();
+    if (layer.paddingW() != layer.padding)
+        entry["padding_width"] = layer.paddingW();
+    if (layer.dilation != 1)
+        entry["dilation"] = layer.dilation;
+}
+
+/// Reads what addWindowShape writes.
+void readWindowShape(const Field& entry, Layer& layer)
+{
+    if (entry.has("kernel_width"))
+        layer.kernelWidth = static_cast<int>(entry.at("kernel_width").integer(1, 1'000));
+    if (entry.has("stride_width"))
+        layer.strideWidth = static_cast<int>(entry.at("stride_width").integer(1, 1'000'000));
+    if (entry.has("padding_width"))
+        layer.paddingWidth = static_cast<int>(entry.at("padding_width").integer(0, 1'000'000));
+    if (entry.has("dilation"))
+        layer.dilation = static_cast<int>(entry.at("dilation").integer(1, 1'000));
+}
+
 json layersToJson(const std::vector<Layer>& layers)
 {
     json out = json::array();
@@ -29,6 +56,7 @@ json layersToJson(const std::vector<Layer>& layers)
                           {"padding", layer.padding},
                           {"groups", layer.groups},
                           {"bias", layer.bias}});
+            addWindowShape(layer, entry);
             break;
         case LayerKind::MaxPool:
         case LayerKind::AvgPool:
@@ -36,6 +64,7 @@ json layersToJson(const std::vector<Layer>& layers)
             // Written only when set, so descriptions without it keep their signatures.
             if (layer.ceilMode)
                 entry["ceil_mode"] = true;
+            addWindowShape(layer, entry);
             break;
         case LayerKind::Linear:
             entry.update({{"out_features", layer.outFeatures}, {"bias", layer.bias}});
@@ -143,6 +172,7 @@ Layer readLayer(const Field& entry, LayerKind kind)
         layer.padding = readCount(entry, "padding", 0, 0);
         layer.groups = readCount(entry, "groups", 1, 1);
         layer.bias = readFlag(entry, "bias", false);
+        readWindowShape(entry, layer);
         break;
     case LayerKind::MaxPool:
     case LayerKind::AvgPool:
@@ -150,6 +180,7 @@ Layer readLayer(const Field& entry, LayerKind kind)
         layer.stride = readCount(entry, "stride", layer.kernel, 1);
         layer.padding = readCount(entry, "padding", 0, 0);
         layer.ceilMode = readFlag(entry, "ceil_mode", false);
+        readWindowShape(entry, layer);
         break;
     case LayerKind::Linear:
         layer.outFeatures = static_cast<int>(entry.at("out_features").integer(1, 10'000'000));

@@ -71,9 +71,18 @@ private:
     std::vector<int> activationInputs(int n) const;
     bool joinsProducer(int n) const;
     const Dims& activationDims(int n) const;
-    /// The square window, stride and symmetric padding of a Conv or pooling node.
+    /// The window, strides, padding (the same on both sides of each axis) and dilation of a Conv or
+    /// pooling node.
     struct Window {
         int kernel = 1, stride = 1, padding = 0;
+        int kernelWidth = 1, strideWidth = 1, paddingWidth = 0, dilation = 1;
+        void applyTo(Layer& layer) const
+        {
+            layer.kernelWidth = kernelWidth != kernel ? kernelWidth : 0;
+            layer.strideWidth = strideWidth != stride ? strideWidth : 0;
+            layer.paddingWidth = paddingWidth != padding ? paddingWidth : -1;
+            layer.dilation = dilation;
+        }
     };
     Window windowOf(int n, const Dims& weightDims) const;
     // One function per operator family, each refusing what dnn.h cannot express.

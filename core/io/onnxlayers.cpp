@@ -112,30 +112,47 @@ GraphImport::Window GraphImport::windowOf(int n, const Dims& weightDims) const
     Dims kernel = intsAttribute(node, "kernel_shape");
     if (kernel.empty() && weightDims.size() == 4)
         kernel = {weightDims[2], weightDims[3]};
-    if (kernel.size() != 2 || kernel[0] != kernel[1] || kernel[0] < 1 || kernel[0] > 1000)
-        failNode(n, "kernel " + dimsText(kernel) + ": only square 2-D kernels of 1 to 1000 are supported");
+    const auto inRange = [](const Dims& values, std::int64_t low) {
+        return values.size() == 2 && values[0] >= low && values[0] <= 1000 && values[1] >= low && values[1] <= 1000;
+    };
+    if (!inRange(kernel, 1))
+        failNode(n, "kernel " + dimsText(kernel) + ": only 2-D kernels of 1 to 1000 are supported");
     Dims strides = intsAttribute(node, "strides");
     if (strides.empty())
         strides = {1, 1};
-    if (strides.size() != 2 || strides[0] != strides[1] || strides[0] < 1 || strides[0] > 1000)
-        failNode(n, "strides " + dimsText(strides) + ": only equal strides of 1 to 1000 are supported");
+    if (!inRange(strides, 1))
+        failNode(n, "strides " + dimsText(strides) + ": only 2-D strides of 1 to 1000 are supported");
     Dims pads = intsAttribute(node, "pads");
     if (pads.empty())
         pads = {0, 0, 0, 0};
-    if (pads.size() != 4 || pads[0] != pads[1] || pads[0] != pads[2] || pads[0] != pads[3] || pads[0] < 0 || pads[0] > 1000)
-        failNode(n, "pads " + dimsText(pads) + ": only the same padding on all four sides is supported");
+    // ONNX orders pads as height begin, width begin, height end, width end.
+    if (pads.size() != 4 || pads[0] != pads[2] || pads[1] != pads[3] || pads[0] < 0 || pads[0] > 1000 || pads[1] < 0 ||
+        pads[1] > 1000)
+        failNode(n, "pads " + dimsText(pads) + ": only the same padding at both ends of each axis is supported");
     const std::string autoPad = stringAttribute(node, "auto_pad", "NOTSET");
     if (autoPad != "NOTSET" && autoPad != "VALID")
         failNode(n, "auto_pad " + autoPad + " is not supported; export with explicit pads");
     if (autoPad == "VALID")
-        pads[0] = 0;
+        pads = {0, 0, 0, 0};
     // A Pad right before adds its zeros (onnxfusion.cpp).
-    if (const auto padder = m_producer.find(node.input(0)); padder != m_producer.end() && isFoldedPad(padder->second))
-        pads[0] += foldedPadding(padder->second);
-    for (std::int64_t dilation : intsAttribute(node, "dilations"))
-        if (dilation != 1)
-            failNode(n, "dilation " + std::to_string(dilation) + " is not supported (only 1)");
-    return Window{static_cast<int>(kernel[0]), static_cast<int>(strides[0]), static_cast<int>(pads[0])};
+    if (const auto padder = m_producer.find(node.input(0)); padder != m_producer.end() && isFoldedPad(padder->second)) {
+        const int folded = foldedPadding(padder->second);
+        pads[0] += folded;
+        pads[1] += folded;
+    }
+    Dims dilations = intsAttribute(node, "dilations");
+    if (dilations.empty())
+        dilations = {1, 1};
+    if (!inRange(dilations, 1) || dilations[0] != dilations[1])
+        failNode(n, "dilations " + dimsText(dilations) + ": only the same dilation of 1 to 1000 on both axes is supported");
+    if (dilations[0] != 1 && node.op_type() == "AveragePool")
+        failNode(n, "averages with dilation; not supported");
+    Window window{static_cast<int>(kernel[0]), static_cast<int>(strides[0]), static_cast<int>(pads[0])};
+    window.kernelWidth = static_cast<int>(kernel[1]);
+    window.strideWidth = static_cast<int>(strides[1]);
+    window.paddingWidth = static_cast<int>(pads[1]);
+    window.dilation = static_cast<int>(dilations[0]);
+    return window;
 }
 
 Layer GraphImport::mapConv(int n) const
@@ -148,7 +165,9 @@ Layer GraphImport::mapConv(int n) const
     if (groups < 1 || groups > INT_MAX)
         failNode(n, "group " + std::to_string(groups) + " is not a positive count");
     const bool bias = node.input_size() > 2 && !node.input(2).empty();
-    return convLayer(sampleShape(node.output(0), n).c, w.kernel, w.stride, w.padding, static_cast<int>(groups), bias);
+    Layer layer = convLayer(sampleShape(node.output(0), n).c, w.kernel, w.stride, w.padding, static_cast<int>(groups), bias);
+    w.applyTo(layer);
+    return layer;
 }
 
 Layer GraphImport::mapPool(int n) const
@@ -158,6 +177,7 @@ Layer GraphImport::mapPool(int n) const
     if (node.output_size() > 1 && !node.output(1).empty() && m_consumers.count(node.output(1)))
         failNode(n, "its indices output is read; only the pooled values are supported");
     Layer layer = poolLayer(node.op_type() == "MaxPool" ? LayerKind::MaxPool : LayerKind::AvgPool, w.kernel, w.stride, w.padding);
+    w.applyTo(layer);
     layer.ceilMode = intAttribute(node, "ceil_mode", 0) != 0;
     // ONNX's own pads leave padded positions out of an average unless count_include_pad;
     // Coinfer's average counts them (PyTorch's default, which exporters write as a Pad before).

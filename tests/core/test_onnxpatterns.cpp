@@ -2,6 +2,7 @@
 // SiLU, hardswish at opset 13, squeeze-and-excitation, global pooling by ReduceMean, a Pad before
 // an average pooling, and pooling that rounds up. Small models built with ONNX's protobuf API.
 #include "core/dnn/dnn.h"
+#include "core/io/dnnio.h"
 #include "core/io/fileio.h"
 #include "core/io/onnximport.h"
 
@@ -52,6 +53,17 @@ OnnxImport imported(const ModelBuilder& b)
     if (!result)
         qFatal("%s", result.error().message.c_str());
     return *result;
+}
+
+/// The description written and read back describes the same network: the same JSON and analysis.
+void expectSameAfterReading(const DnnDescription& dnn)
+{
+    const std::string json = dnnDescriptionToJson(dnn);
+    const Expected<DnnDescription> read = parseDnnDescription(json, "written.json");
+    QVERIFY2(read, read ? "" : read.error().message.c_str());
+    QCOMPARE(dnnDescriptionToJson(*read), json);
+    QCOMPARE(coinfer::testing::totalMacs(*read), coinfer::testing::totalMacs(dnn));
+    QCOMPARE(finalOutput(*read), finalOutput(dnn));
 }
 
 void floatAttribute(onnx::NodeProto& node, const std::string& name, float value)
@@ -158,6 +170,7 @@ private slots:
         // The first convolution's 8 x 3 x 9, then 2 x 8 + 2 and 8 x 2 + 8 for the two 1x1s.
         QCOMPARE(parameters, 8LL * 3 * 9 + (2 * 8 + 2) + (8 * 2 + 8));
         QCOMPARE(finalOutput(result.dnn), (TensorShape{8, 8, 8}));
+        expectSameAfterReading(result.dnn);
     }
 
     void reduceMeanOverHeightAndWidthIsGlobalPooling()
@@ -224,6 +237,28 @@ private slots:
         QVERIFY(withoutWeights);
         QCOMPARE(kinds(withoutWeights->dnn), kinds(fromFile->dnn));
         QCOMPARE(finalOutput(withoutWeights->dnn), finalOutput(fromFile->dnn));
+    }
+
+    /// Inception's 1x7 convolution and a dilated one: shapes and MACs by hand.
+    void nonSquareAndDilatedWindows()
+    {
+        ModelBuilder b({1, 4, 17, 17});
+        onnx::NodeProto& wide = b.node("Conv", {"x", b.weight("w1", {8, 4, 1, 7})}, "c1", "/c1/Conv");
+        ModelBuilder::ints(wide, "kernel_shape", {1, 7});
+        ModelBuilder::ints(wide, "pads", {0, 3, 0, 3});
+        ModelBuilder::ints(wide, "strides", {1, 2});
+        onnx::NodeProto& dilated = b.node("Conv", {"c1", b.weight("w2", {8, 8, 3, 3})}, "y", "/c2/Conv");
+        ModelBuilder::ints(dilated, "kernel_shape", {3, 3});
+        ModelBuilder::ints(dilated, "dilations", {2, 2});
+        b.output("y");
+        const OnnxImport result = imported(b);
+        // 17x17 -> 17 x ((17 + 6 - 7) / 2 + 1 = 9) -> a dilated 3x3 spans 5: 13 x 5.
+        QCOMPARE(finalOutput(result.dnn), (TensorShape{8, 13, 5}));
+        const std::vector<Layer> layers = allLayers(result.dnn);
+        QCOMPARE(layers[0].kernelW(), 7);
+        QCOMPARE(layers[1].dilation, 2);
+        QCOMPARE(coinfer::testing::totalMacs(result.dnn), 8.0 * 17 * 9 * 4 * 7 + 8.0 * 13 * 5 * 8 * 9);
+        expectSameAfterReading(result.dnn);
     }
 
     void ceilModeRoundsTheOutputUp()
