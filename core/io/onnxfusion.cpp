@@ -80,7 +80,8 @@ void GraphImport::findFusions()
                 continue;
             const int gate = producer->second;
             const std::string& gateOp = m_graph.node(gate).op_type();
-            if (gateOp != "Sigmoid" && gateOp != "HardSigmoid")
+            // A gate without an input (a malformed node, found by fuzz_onnx) fuses with nothing.
+            if ((gateOp != "Sigmoid" && gateOp != "HardSigmoid") || m_graph.node(gate).input_size() < 1)
                 continue;
             Fusion fusion;
             fusion.dataSlot = 1 - slot;
@@ -90,7 +91,7 @@ void GraphImport::findFusions()
             } else {
                 int squeeze = -1;
                 const std::optional<int> pool = gateSource(gate, squeeze);
-                if (!pool || m_graph.node(*pool).input(0) != data)
+                if (!pool || m_graph.node(*pool).input_size() < 1 || m_graph.node(*pool).input(0) != data)
                     continue;
                 fusion.kind = LayerKind::SqueezeExcite;
                 const int expand = m_producer.at(m_graph.node(gate).input(0));
@@ -128,7 +129,7 @@ Layer GraphImport::mapFused(int n) const
     const Dims& in = activationDims(n);
     for (int conv : {squeeze, expand}) {
         const onnx::NodeProto& node = m_graph.node(conv);
-        const auto weight = m_shapes.find(node.input(1));
+        const auto weight = node.input_size() > 1 ? m_shapes.find(node.input(1)) : m_shapes.end();
         const bool pointwise = weight != m_shapes.end() && weight->second.size() == 4 && weight->second[2] == 1 &&
                                weight->second[3] == 1 && intAttribute(node, "group", 1) == 1;
         if (!pointwise || node.input_size() < 3 || node.input(2).empty())
@@ -225,7 +226,7 @@ OnnxLayerTensors GraphImport::layerTensors(const Layer& layer) const
             tensors.transposed = true; // MatMul: x (N x in) times B (in x out)
             if (layer.biasSourceNode >= 0) {
                 const onnx::NodeProto& add = m_graph.node(layer.biasSourceNode);
-                tensors.names[1] = m_activations.count(add.input(0)) ? add.input(1) : add.input(0);
+                tensors.names[1] = add.input_size() < 2 ? "" : m_activations.count(add.input(0)) ? add.input(1) : add.input(0);
             }
         }
         break;
