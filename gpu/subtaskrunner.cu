@@ -111,7 +111,7 @@ void SubtaskRunner::runLayer(const Step& step, float* x, float* y)
         check(cudnnBatchNormalizationForwardInference(m_libraries.cudnn, CUDNN_BATCHNORM_SPATIAL, &one, &zero, step.inDesc, x,
                                                       step.outDesc, y, step.paramDesc, step.weights->scale.data(),
                                                       step.weights->shift.data(), step.weights->mean.data(),
-                                                      step.weights->variance.data(), 1e-5),
+                                                      step.weights->variance.data(), step.layer->epsilon),
               "cudnnBatchNormalizationForwardInference");
         break;
     case LayerKind::Relu:
@@ -146,6 +146,10 @@ void SubtaskRunner::runLayer(const Step& step, float* x, float* y)
                   "cudnnAddTensor (bias)");
         break;
     }
+    case LayerKind::HardSigmoid:
+    case LayerKind::SiLU:
+    case LayerKind::SqueezeExcite:
+        break; // refused when the step was described
     }
 }
 
@@ -253,6 +257,10 @@ int SubtaskRunner::addLayer(const Layer& layer, const DeviceWeights* weights, Te
     const int n = m_batch;
     step.inDesc = makeTensor(n, shape);
     step.outDesc = makeTensor(n, out);
+    // The profiler's descriptors are square and undilated.
+    if (layer.kernelW() != layer.kernel || layer.strideW() != layer.stride || layer.paddingW() != layer.padding ||
+        layer.dilation != 1)
+        throw DeviceFailure("the GPU profiler does not run non-square or dilated windows yet");
     switch (layer.kind) {
     case LayerKind::Conv:
         describeConv(step, layer);
@@ -265,6 +273,9 @@ int SubtaskRunner::addLayer(const Layer& layer, const DeviceWeights* weights, Te
     case LayerKind::MaxPool:
     case LayerKind::AvgPool:
     case LayerKind::GlobalAvgPool:
+        // cuDNN's pooling rounds its output size down.
+        if (layer.ceilMode)
+            throw DeviceFailure("the GPU profiler does not run ceil_mode pooling yet");
         describePooling(step, layer);
         break;
     case LayerKind::BatchNorm:
@@ -278,6 +289,11 @@ int SubtaskRunner::addLayer(const Layer& layer, const DeviceWeights* weights, Te
     case LayerKind::HardSwish:
     case LayerKind::Flatten:
         break;
+    case LayerKind::HardSigmoid:
+    case LayerKind::SiLU:
+    case LayerKind::SqueezeExcite:
+        // Refused before anything runs: a kernel of its own is still to be written and checked.
+        throw DeviceFailure("the GPU profiler has no kernel for the layer kind " + layerKindName(layer.kind) + " yet");
     }
     largest = std::max(largest, static_cast<size_t>(out.elements()));
     m_steps.push_back(step);

@@ -7,10 +7,11 @@ set -euo pipefail
 
 # libonnx-dev for ONNX import (COINFER_ONNX); Debian's package does not pull in the protobuf headers it needs.
 # libsimdjson-dev for the fast reader of large scenarios.
+# libonnx-testdata: ONNX's own backend node tests, which test_onnxnodetests runs the CPU reference against.
 # pybind11-dev and python3-dev build the Python module (COINFER_PYTHON, docs/python.md); python3-numpy and python3-pandas
 # are its arrays and tables, python3-pytest runs its tests, python3-matplotlib draws examples/notebook.py's figure.
 packages=(cmake ninja-build g++ pkg-config qt6-base-dev nlohmann-json3-dev libcli11-dev libeigen3-dev libbenchmark-dev libqcustomplot-dev qt6-svg-dev
-          libonnx-dev libprotobuf-dev libsimdjson-dev python3
+          libonnx-dev libprotobuf-dev libonnx-testdata libsimdjson-dev python3
           pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest python3-matplotlib)
 if [[ "${1:-}" == "--with-fuzz" ]]; then
   packages+=(clang libclang-rt-dev clang-tidy clang-format poppler-utils)

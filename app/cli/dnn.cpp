@@ -1,6 +1,7 @@
 // The DNN and GPU-profile commands: dnn list|show|import, profile (measure), profile check|show|diff.
 #include "app/cli.h"
 #include "app/cli/commands.h"
+#include "app/cli/dnnrun.h"
 #include "app/cli/common.h"
 #include "app/cli/profile.h"
 
@@ -26,8 +27,8 @@ std::string shapeText(const TensorShape& shape)
 
 int dnnUsage(std::ostream& err)
 {
-    err << "coinfer dnn: use 'coinfer dnn list', 'coinfer dnn show DNN' or 'coinfer dnn import MODEL.onnx' (see coinfer "
-           "--help)\n";
+    err << "coinfer dnn: use 'coinfer dnn list', 'coinfer dnn show DNN', 'coinfer dnn import MODEL.onnx' or 'coinfer dnn run "
+           "MODEL.onnx' (see coinfer --help)\n";
     return kExitBadInput;
 }
 
@@ -286,6 +287,7 @@ void addDnnCommand(CLI::App& app, Commands& commands)
     addValueOption(*import, "--input-element-bytes", "1|4", "bytes per input element: 1 (8-bit camera frame) or 4 (fp32)", "1");
     addValueOption(*import, "--max-subtasks", "K", "merge the cheapest neighbouring sub-tasks until at most K remain");
     addValueOption(*import, "--input-shape", "1x3x224x224", "fix the input's shape (for models with a dynamic one)");
+    addDnnRunCommand(*dnn, commands);
     CLI::App* show = commands.add(*dnn, "show", "", commandDnnShow);
     addArgument(*show, "DNN", kDnnHelp);
     addValueOption(*show, "--format", "table|json", "a table for people or the coinfer-dnn JSON description", "table");

@@ -8,8 +8,6 @@
 namespace coinfer {
 namespace {
 
-constexpr float kBatchNormEpsilon = 1e-5f;
-
 float uniformSigned(SeededRandom& random)
 {
     return static_cast<float>(2.0 * random.uniform() - 1.0);
@@ -25,7 +23,7 @@ LayerWeights weightsFor(const Layer& layer, const TensorShape& in, SeededRandom&
     };
     switch (layer.kind) {
     case LayerKind::Conv: {
-        const long long fanIn = static_cast<long long>(in.c / layer.groups) * layer.kernel * layer.kernel;
+        const long long fanIn = static_cast<long long>(in.c / layer.groups) * layer.kernel * layer.kernelW();
         const float scale = std::sqrt(3.0f / static_cast<float>(fanIn));
         fill(w.weights, layer.outChannels * fanIn, scale);
         if (layer.bias)
@@ -37,6 +35,16 @@ LayerWeights weightsFor(const Layer& layer, const TensorShape& in, SeededRandom&
         fill(w.weights, in.elements() * layer.outFeatures, scale);
         if (layer.bias)
             fill(w.bias, layer.outFeatures, 0.1f);
+        break;
+    }
+    case LayerKind::SqueezeExcite: {
+        std::vector<float> second, secondBias;
+        fill(w.weights, static_cast<long long>(layer.outChannels) * in.c, std::sqrt(3.0f / static_cast<float>(in.c)));
+        fill(second, static_cast<long long>(layer.outChannels) * in.c, std::sqrt(3.0f / static_cast<float>(layer.outChannels)));
+        fill(w.bias, layer.outChannels, 0.1f);
+        fill(secondBias, in.c, 0.1f);
+        w.weights.insert(w.weights.end(), second.begin(), second.end());
+        w.bias.insert(w.bias.end(), secondBias.begin(), secondBias.end());
         break;
     }
     case LayerKind::BatchNorm:
@@ -98,7 +106,7 @@ void convolve(const Layer& layer, const LayerWeights& w, const TensorShape& in, 
               const std::vector<float>& x, std::vector<float>& y)
 {
     const long long inSize = in.elements(), outSize = out.elements();
-    const int inPerGroup = in.c / layer.groups, outPerGroup = out.c / layer.groups;
+    const int inPerGroup = in.c / layer.groups, outPerGroup = out.c / layer.groups, kw = layer.kernelW();
     for (int n = 0; n < batch; ++n)
         for (int oc = 0; oc < out.c; ++oc) {
             const int g = oc / outPerGroup;
@@ -107,17 +115,17 @@ void convolve(const Layer& layer, const LayerWeights& w, const TensorShape& in, 
                     double sum = layer.bias ? w.bias[static_cast<size_t>(oc)] : 0.0;
                     for (int ic = 0; ic < inPerGroup; ++ic)
                         for (int ky = 0; ky < layer.kernel; ++ky) {
-                            const int iy = oy * layer.stride - layer.padding + ky;
+                            const int iy = oy * layer.stride - layer.padding + ky * layer.dilation;
                             if (iy < 0 || iy >= in.h)
                                 continue;
-                            for (int kx = 0; kx < layer.kernel; ++kx) {
-                                const int ix = ox * layer.stride - layer.padding + kx;
+                            for (int kx = 0; kx < kw; ++kx) {
+                                const int ix = ox * layer.strideW() - layer.paddingW() + kx * layer.dilation;
                                 if (ix < 0 || ix >= in.w)
                                     continue;
                                 const float xv =
                                     x[static_cast<size_t>(n * inSize + ((g * inPerGroup + ic) * in.h + iy) * in.w + ix)];
-                                const float wv = w.weights[static_cast<size_t>(
-                                    ((oc * inPerGroup + ic) * layer.kernel + ky) * layer.kernel + kx)];
+                                const float wv =
+                                    w.weights[static_cast<size_t>(((oc * inPerGroup + ic) * layer.kernel + ky) * kw + kx)];
                                 sum += static_cast<double>(xv) * wv;
                             }
                         }
@@ -142,13 +150,14 @@ void fullyConnected(const Layer& layer, const LayerWeights& w, const TensorShape
 }
 
 /// Batch normalisation with the stored statistics (inference form). O(batch * elements).
-void batchNormalize(const LayerWeights& w, const TensorShape& in, int batch, const std::vector<float>& x, std::vector<float>& y)
+void batchNormalize(const Layer& layer, const LayerWeights& w, const TensorShape& in, int batch, const std::vector<float>& x,
+                    std::vector<float>& y)
 {
     const long long inSize = in.elements();
     for (int n = 0; n < batch; ++n)
         for (int c = 0; c < in.c; ++c) {
-            const float factor =
-                w.scale[static_cast<size_t>(c)] / std::sqrt(w.variance[static_cast<size_t>(c)] + kBatchNormEpsilon);
+            const float factor = w.scale[static_cast<size_t>(c)] /
+                                 std::sqrt(w.variance[static_cast<size_t>(c)] + static_cast<float>(layer.epsilon));
             for (int i = 0; i < in.h * in.w; ++i) {
                 const size_t at = static_cast<size_t>(n * inSize + c * in.h * in.w + i);
                 y[at] = (x[at] - w.mean[static_cast<size_t>(c)]) * factor + w.shift[static_cast<size_t>(c)];
@@ -156,19 +165,25 @@ void batchNormalize(const LayerWeights& w, const TensorShape& in, int batch, con
         }
 }
 
-/// Max or average pooling; padded positions are skipped, the average divides by k^2. O(batch * outputs * k^2).
+/// Max or average pooling; padded positions are skipped, the average divides by the window's
+/// part inside the padded input (k^2 unless a rounded-up window passes its end, as PyTorch
+/// does). O(batch * outputs * k^2).
 void pool(const Layer& layer, const TensorShape& in, const TensorShape& out, int batch, const std::vector<float>& x,
           std::vector<float>& y)
 {
     const long long inSize = in.elements(), outSize = out.elements();
+    const int extentH = layer.dilation * (layer.kernel - 1) + 1, extentW = layer.dilation * (layer.kernelW() - 1) + 1;
     for (int n = 0; n < batch; ++n)
         for (int c = 0; c < in.c; ++c)
             for (int oy = 0; oy < out.h; ++oy)
                 for (int ox = 0; ox < out.w; ++ox) {
                     double best = -INFINITY, sum = 0;
+                    const int y0 = oy * layer.stride - layer.padding, x0 = ox * layer.strideW() - layer.paddingW();
+                    const double divisor = static_cast<double>(std::min(y0 + extentH, in.h + layer.padding) - y0) *
+                                           (std::min(x0 + extentW, in.w + layer.paddingW()) - x0);
                     for (int ky = 0; ky < layer.kernel; ++ky)
-                        for (int kx = 0; kx < layer.kernel; ++kx) {
-                            const int iy = oy * layer.stride - layer.padding + ky, ix = ox * layer.stride - layer.padding + kx;
+                        for (int kx = 0; kx < layer.kernelW(); ++kx) {
+                            const int iy = y0 + ky * layer.dilation, ix = x0 + kx * layer.dilation;
                             if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w)
                                 continue;
                             const float v = x[static_cast<size_t>(n * inSize + (c * in.h + iy) * in.w + ix)];
@@ -176,7 +191,7 @@ void pool(const Layer& layer, const TensorShape& in, const TensorShape& out, int
                             sum += v;
                         }
                     y[static_cast<size_t>(n * outSize + (c * out.h + oy) * out.w + ox)] =
-                        static_cast<float>(layer.kind == LayerKind::MaxPool ? best : sum / (layer.kernel * layer.kernel));
+                        static_cast<float>(layer.kind == LayerKind::MaxPool ? best : sum / divisor);
                 }
 }
 
@@ -212,6 +227,52 @@ std::vector<float> concatenateChannels(const std::vector<std::vector<float>>& pa
     return joined;
 }
 
+float sigmoid(float x)
+{
+    return 1.0f / (1.0f + std::exp(-x));
+}
+
+float hardSigmoid(float x, const Layer& layer)
+{
+    return std::clamp(static_cast<float>(layer.alpha) * x + static_cast<float>(layer.beta), 0.0f, 1.0f);
+}
+
+/// Squeeze-and-excitation, weights as makeSubtaskWeights lays them out (first convolution
+/// [squeezed][c], second [c][squeezed], then their biases). O(batch * (elements + 2 c squeezed)).
+void squeezeExcite(const Layer& layer, const LayerWeights& w, const TensorShape& in, int batch, const std::vector<float>& x,
+                   std::vector<float>& y)
+{
+    const int squeezed = layer.outChannels, area = in.h * in.w;
+    const size_t secondWeights = static_cast<size_t>(squeezed) * static_cast<size_t>(in.c);
+    std::vector<float> pooled(static_cast<size_t>(in.c)), hidden(static_cast<size_t>(squeezed));
+    for (int n = 0; n < batch; ++n) {
+        const size_t sample = static_cast<size_t>(n) * static_cast<size_t>(in.elements());
+        for (int c = 0; c < in.c; ++c) {
+            double sum = 0;
+            for (int i = 0; i < area; ++i)
+                sum += x[sample + static_cast<size_t>(c * area + i)];
+            pooled[static_cast<size_t>(c)] = static_cast<float>(sum / area);
+        }
+        for (int h = 0; h < squeezed; ++h) {
+            double sum = w.bias[static_cast<size_t>(h)];
+            for (int c = 0; c < in.c; ++c)
+                sum += static_cast<double>(w.weights[static_cast<size_t>(h * in.c + c)]) * pooled[static_cast<size_t>(c)];
+            const float v = static_cast<float>(sum);
+            hidden[static_cast<size_t>(h)] = layer.activation == LayerKind::SiLU ? v * sigmoid(v) : std::max(v, 0.0f);
+        }
+        for (int c = 0; c < in.c; ++c) {
+            double sum = w.bias[static_cast<size_t>(squeezed + c)];
+            for (int h = 0; h < squeezed; ++h)
+                sum += static_cast<double>(w.weights[secondWeights + static_cast<size_t>(c * squeezed + h)]) *
+                       hidden[static_cast<size_t>(h)];
+            const float v = static_cast<float>(sum);
+            const float gate = layer.gate == LayerKind::HardSigmoid ? hardSigmoid(v, layer) : sigmoid(v);
+            for (int i = 0; i < area; ++i)
+                y[sample + static_cast<size_t>(c * area + i)] = x[sample + static_cast<size_t>(c * area + i)] * gate;
+        }
+    }
+}
+
 std::vector<float> applyLayer(const Layer& layer, const LayerWeights& w, const TensorShape& in, int batch,
                               const std::vector<float>& x)
 {
@@ -225,7 +286,7 @@ std::vector<float> applyLayer(const Layer& layer, const LayerWeights& w, const T
         fullyConnected(layer, w, in, out, batch, x, y);
         break;
     case LayerKind::BatchNorm:
-        batchNormalize(w, in, batch, x, y);
+        batchNormalize(layer, w, in, batch, x, y);
         break;
     case LayerKind::Relu:
         for (size_t i = 0; i < y.size(); ++i)
@@ -257,7 +318,18 @@ std::vector<float> applyLayer(const Layer& layer, const LayerWeights& w, const T
         break;
     case LayerKind::Sigmoid:
         for (size_t i = 0; i < y.size(); ++i)
-            y[i] = 1.0f / (1.0f + std::exp(-x[i]));
+            y[i] = sigmoid(x[i]);
+        break;
+    case LayerKind::HardSigmoid:
+        for (size_t i = 0; i < y.size(); ++i)
+            y[i] = hardSigmoid(x[i], layer);
+        break;
+    case LayerKind::SiLU:
+        for (size_t i = 0; i < y.size(); ++i)
+            y[i] = x[i] * sigmoid(x[i]);
+        break;
+    case LayerKind::SqueezeExcite:
+        squeezeExcite(layer, w, in, batch, x, y);
         break;
     }
     return y;

@@ -28,7 +28,7 @@ std::vector<float> makeRandomInput(const TensorShape& shape, int batch, std::uin
 
 /// Runs sub-task @p subtask (0-based) on @p batch samples with the given weights. The input's
 /// shape is the sub-task's input shape. Batch norm uses its running statistics (inference),
-/// with epsilon 1e-5; average pooling counts padding, as PyTorch does by default; clip,
+/// with the layer's epsilon (1e-5 unless imported otherwise); average pooling counts padding, as PyTorch does by default; clip,
 /// hardswish and sigmoid follow the formulas of dnn.h in float.
 /// O(batch x MACs).
 std::vector<float> runSubtaskOnCpu(const DnnDescription& dnn, int subtask, int batch, const std::vector<float>& input,

@@ -27,16 +27,44 @@ constexpr LayerKindName kKindNames[] = {
     {LayerKind::Clip, "clip"},
     {LayerKind::HardSwish, "hardswish"},
     {LayerKind::Sigmoid, "sigmoid"},
+    {LayerKind::HardSigmoid, "hardsigmoid"},
+    {LayerKind::SiLU, "silu"},
+    {LayerKind::SqueezeExcite, "squeeze_excite"},
 };
 
-int windowOutput(int size, int kernel, int stride, int padding)
+/// PyTorch's and ONNX's pooled size; rounding up keeps a window only where it starts inside
+/// the input or the left padding.
+int windowOutput(int size, int kernel, int stride, int padding, bool ceilMode = false)
 {
-    return (size + 2 * padding - kernel) / stride + 1;
+    const int span = size + 2 * padding - kernel;
+    if (!ceilMode)
+        return span / stride + 1;
+    int out = (span + stride - 1) / stride + 1;
+    if ((out - 1) * stride >= size + padding)
+        --out;
+    return out;
 }
 
 constexpr double kClipFlopsPerElement = 2;
 constexpr double kHardSwishFlopsPerElement = 5;
 constexpr double kSigmoidFlopsPerElement = 4;
+constexpr double kHardSigmoidFlopsPerElement = 4;
+constexpr double kSiluFlopsPerElement = 5;
+
+double elementwiseFlops(LayerKind kind)
+{
+    switch (kind) {
+    case LayerKind::Relu:
+    case LayerKind::Relu6:
+        return 1;
+    case LayerKind::SiLU:
+        return kSiluFlopsPerElement;
+    case LayerKind::HardSigmoid:
+        return kHardSigmoidFlopsPerElement;
+    default:
+        return kSigmoidFlopsPerElement;
+    }
+}
 
 struct Cost {
     double macs = 0, flops = 0;
@@ -62,12 +90,12 @@ Cost layerCost(const Layer& layer, const TensorShape& in, const TensorShape& out
     Cost cost;
     switch (layer.kind) {
     case LayerKind::Conv: {
-        const double perOutput = static_cast<double>(in.c / layer.groups) * layer.kernel * layer.kernel;
+        const double perOutput = static_cast<double>(in.c / layer.groups) * layer.kernel * layer.kernelW();
         cost.macs = perOutput * static_cast<double>(out.elements());
         cost.flops = 2 * cost.macs + (layer.bias ? static_cast<double>(out.elements()) : 0.0);
         // out.c x (in.c / groups) x kernel^2 reaches 10^6 x 2^31 x 10^6, beyond 2^63: saturated.
-        const long long weights =
-            saturatingProduct(saturatingProduct(out.c, in.c / layer.groups), static_cast<long long>(layer.kernel) * layer.kernel);
+        const long long weights = saturatingProduct(saturatingProduct(out.c, in.c / layer.groups),
+                                                    static_cast<long long>(layer.kernel) * layer.kernelW());
         cost.parameters = saturatingSum(weights, layer.bias ? out.c : 0);
         break;
     }
@@ -82,7 +110,7 @@ Cost layerCost(const Layer& layer, const TensorShape& in, const TensorShape& out
         break;
     case LayerKind::MaxPool:
     case LayerKind::AvgPool:
-        cost.flops = static_cast<double>(out.elements()) * layer.kernel * layer.kernel;
+        cost.flops = static_cast<double>(out.elements()) * layer.kernel * layer.kernelW();
         break;
     case LayerKind::GlobalAvgPool:
         cost.flops = static_cast<double>(in.elements());
@@ -104,6 +132,23 @@ Cost layerCost(const Layer& layer, const TensorShape& in, const TensorShape& out
     case LayerKind::Sigmoid:
         cost.flops = kSigmoidFlopsPerElement * static_cast<double>(out.elements());
         break;
+    case LayerKind::HardSigmoid:
+        cost.flops = kHardSigmoidFlopsPerElement * static_cast<double>(out.elements());
+        break;
+    case LayerKind::SiLU:
+        cost.flops = kSiluFlopsPerElement * static_cast<double>(out.elements());
+        break;
+    case LayerKind::SqueezeExcite: {
+        // Pooling and the gating product touch every element once; the two 1x1 convolutions
+        // on one value per channel with their biases; the activation on the squeezed values,
+        // the gate on one value per channel.
+        const double squeezed = layer.outChannels, channels = in.c;
+        cost.macs = 2 * squeezed * channels;
+        cost.flops = 2 * static_cast<double>(in.elements()) + 2 * cost.macs + squeezed + channels +
+                     elementwiseFlops(layer.activation) * squeezed + elementwiseFlops(layer.gate) * channels;
+        cost.parameters = saturatingSum(saturatingProduct(2LL * in.c, layer.outChannels), layer.outChannels + in.c);
+        break;
+    }
     case LayerKind::Flatten:
         break;
     }
@@ -178,6 +223,25 @@ Layer poolLayer(LayerKind kind, int kernel, int stride, int padding)
     return layer;
 }
 
+Layer hardSigmoidLayer(double alpha, double beta)
+{
+    Layer layer = plainLayer(LayerKind::HardSigmoid);
+    layer.alpha = alpha;
+    layer.beta = beta;
+    return layer;
+}
+
+Layer squeezeExciteLayer(int squeezeChannels, LayerKind activation, LayerKind gate, double alpha, double beta)
+{
+    Layer layer = plainLayer(LayerKind::SqueezeExcite);
+    layer.outChannels = squeezeChannels;
+    layer.activation = activation;
+    layer.gate = gate;
+    layer.alpha = alpha;
+    layer.beta = beta;
+    return layer;
+}
+
 Layer linearLayer(int out)
 {
     Layer layer = plainLayer(LayerKind::Linear);
@@ -222,26 +286,30 @@ Expected<TensorShape> layerOutput(const Layer& layer, const TensorShape& in)
 {
     auto bad = [](std::string message) { return Unexpected(Error{ErrorCode::BadInput, std::move(message)}); };
     switch (layer.kind) {
-    case LayerKind::Conv: {
-        if (layer.outChannels < 1 || layer.kernel < 1 || layer.stride < 1 || layer.padding < 0 || layer.groups < 1)
-            return bad("out_channels, kernel, stride and groups must be at least 1 and padding at least 0");
-        if (in.c % layer.groups != 0 || layer.outChannels % layer.groups != 0)
+    case LayerKind::Conv:
+    case LayerKind::MaxPool:
+    case LayerKind::AvgPool: {
+        const bool conv = layer.kind == LayerKind::Conv;
+        if (layer.kernel < 1 || layer.stride < 1 || layer.padding < 0 || layer.kernelWidth < 0 || layer.kernelWidth > 1000 ||
+            layer.strideWidth < 0 || layer.paddingWidth < -1 || layer.dilation < 1 || layer.dilation > 1000)
+            return bad("kernel, stride and dilation must be at least 1 and padding at least 0");
+        // The window's extent: dilation spreads the taps.
+        const int extentH = layer.dilation * (layer.kernel - 1) + 1, extentW = layer.dilation * (layer.kernelW() - 1) + 1;
+        if (conv && (layer.outChannels < 1 || layer.groups < 1))
+            return bad("out_channels and groups must be at least 1");
+        if (conv && (in.c % layer.groups != 0 || layer.outChannels % layer.groups != 0))
             return bad("groups = " + std::to_string(layer.groups) + " must divide the " + std::to_string(in.c) + " input and " +
                        std::to_string(layer.outChannels) + " output channels");
-        if (in.h + 2 * layer.padding < layer.kernel || in.w + 2 * layer.padding < layer.kernel)
-            return bad("a " + std::to_string(layer.kernel) + "x" + std::to_string(layer.kernel) + " kernel does not fit the " +
-                       shapeText(in) + " input with padding " + std::to_string(layer.padding));
-        return TensorShape{layer.outChannels, windowOutput(in.h, layer.kernel, layer.stride, layer.padding),
-                           windowOutput(in.w, layer.kernel, layer.stride, layer.padding)};
-    }
-    case LayerKind::MaxPool:
-    case LayerKind::AvgPool:
-        if (layer.kernel < 1 || layer.stride < 1 || layer.padding < 0 || 2 * layer.padding > layer.kernel)
+        if (!conv && (2 * layer.padding > extentH || 2 * layer.paddingW() > extentW))
             return bad("kernel and stride must be at least 1, and padding at most half the kernel");
-        if (in.h + 2 * layer.padding < layer.kernel || in.w + 2 * layer.padding < layer.kernel)
-            return bad("the window does not fit the " + shapeText(in) + " input");
-        return TensorShape{in.c, windowOutput(in.h, layer.kernel, layer.stride, layer.padding),
-                           windowOutput(in.w, layer.kernel, layer.stride, layer.padding)};
+        if (in.h + 2 * layer.padding < extentH || in.w + 2 * layer.paddingW() < extentW)
+            return bad("a " + std::to_string(layer.kernel) + "x" + std::to_string(layer.kernelW()) + " " +
+                       (conv ? "kernel" : "window") + " does not fit the " + shapeText(in) + " input with padding " +
+                       std::to_string(layer.padding));
+        return TensorShape{conv ? layer.outChannels : in.c,
+                           windowOutput(in.h, extentH, layer.stride, layer.padding, !conv && layer.ceilMode),
+                           windowOutput(in.w, extentW, layer.strideW(), layer.paddingW(), !conv && layer.ceilMode)};
+    }
     case LayerKind::GlobalAvgPool:
         return TensorShape{in.c, 1, 1};
     case LayerKind::Flatten:
@@ -261,11 +329,25 @@ Expected<TensorShape> layerOutput(const Layer& layer, const TensorShape& in)
             return bad("needs finite bounds with min <= max, not min = " + numberText(layer.clipMin) +
                        ", max = " + numberText(layer.clipMax));
         return in;
+    case LayerKind::HardSigmoid:
+        if (!std::isfinite(layer.alpha) || !std::isfinite(layer.beta))
+            return bad("needs finite alpha and beta, not " + numberText(layer.alpha) + " and " + numberText(layer.beta));
+        return in;
+    case LayerKind::SqueezeExcite:
+        if (layer.outChannels < 1)
+            return bad("squeeze_channels must be at least 1");
+        if ((layer.activation != LayerKind::Relu && layer.activation != LayerKind::SiLU) ||
+            (layer.gate != LayerKind::Sigmoid && layer.gate != LayerKind::HardSigmoid))
+            return bad("the activation must be relu or silu and the gate sigmoid or hardsigmoid");
+        if (!std::isfinite(layer.alpha) || !std::isfinite(layer.beta))
+            return bad("needs a finite alpha and beta, not " + numberText(layer.alpha) + " and " + numberText(layer.beta));
+        return in;
     case LayerKind::BatchNorm:
     case LayerKind::Relu:
     case LayerKind::Relu6:
     case LayerKind::HardSwish:
     case LayerKind::Sigmoid:
+    case LayerKind::SiLU:
         return in;
     }
     return bad("unknown layer kind");

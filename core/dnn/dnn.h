@@ -22,9 +22,12 @@ enum class LayerKind {
     GlobalAvgPool,
     Flatten,
     Linear,
-    Clip,      ///< y = min(max(x, clipMin), clipMax)
-    HardSwish, ///< y = x * relu6(x + 3) / 6 (ONNX HardSwish)
-    Sigmoid    ///< y = 1 / (1 + exp(-x))
+    Clip,         ///< y = min(max(x, clipMin), clipMax)
+    HardSwish,    ///< y = x * relu6(x + 3) / 6 (ONNX HardSwish)
+    Sigmoid,      ///< y = 1 / (1 + exp(-x))
+    HardSigmoid,  ///< y = max(0, min(1, alpha x + beta)) (ONNX HardSigmoid)
+    SiLU,         ///< y = x * sigmoid(x) (Swish)
+    SqueezeExcite ///< y = x * gate(conv1x1(activation(conv1x1(global_avgpool(x))))), convs with bias
 };
 
 /// One layer. Fields that a kind does not use are ignored.
@@ -39,6 +42,31 @@ struct Layer {
     int outFeatures = 0; ///< Linear
     double clipMin = 0;  ///< Clip
     double clipMax = 6;  ///< Clip
+    /// MaxPool, AvgPool: output sizes rounded up (ONNX ceil_mode, PyTorch's rule: a window that
+    /// would start in the right or bottom padding is dropped). An average divides by the window's
+    /// part inside the padded input.
+    bool ceilMode = false;
+    double alpha = 0.2; ///< HardSigmoid, and SqueezeExcite's hardsigmoid gate
+    double beta = 0.5;  ///< HardSigmoid, and SqueezeExcite's hardsigmoid gate
+    /// SqueezeExcite: the squeezed channels are outChannels; the activation between the two
+    /// convolutions (Relu or SiLU) and the gate (Sigmoid or HardSigmoid).
+    LayerKind activation = LayerKind::Relu;
+    LayerKind gate = LayerKind::Sigmoid;
+    double epsilon = 1e-5; ///< BatchNorm: added to the variance
+    /// Conv, MaxPool, AvgPool: kernel, stride and padding are the height's; the width's differ
+    /// when set here (0, or -1 for the padding: as the height's). Dilation spaces the kernel's
+    /// taps on both axes (a window of extent dilation (k - 1) + 1).
+    int kernelWidth = 0;
+    int strideWidth = 0;
+    int paddingWidth = -1;
+    int dilation = 1;
+    int kernelW() const { return kernelWidth > 0 ? kernelWidth : kernel; }
+    int strideW() const { return strideWidth > 0 ? strideWidth : stride; }
+    int paddingW() const { return paddingWidth >= 0 ? paddingWidth : padding; }
+    /// The ONNX importer's node that made this layer, and the node that gave a MatMul its bias
+    /// (core/io/onnxrun.h reads their weights); -1 elsewhere, never written to files.
+    int sourceNode = -1;
+    int biasSourceNode = -1;
 };
 
 /// A convolution: @p out channels, square @p kernel, @p stride, @p padding, @p groups.
@@ -51,6 +79,11 @@ Layer poolLayer(LayerKind kind, int kernel, int stride, int padding = 0);
 Layer linearLayer(int out);
 /// An elementwise clamp to [@p min, @p max].
 Layer clipLayer(double min, double max);
+/// ONNX HardSigmoid with slope @p alpha and offset @p beta (PyTorch's is 1/6, 1/2).
+Layer hardSigmoidLayer(double alpha, double beta);
+/// Squeeze-and-excitation to @p squeezeChannels, with @p activation (Relu or SiLU) and @p gate
+/// (Sigmoid or HardSigmoid: then with @p alpha and @p beta).
+Layer squeezeExciteLayer(int squeezeChannels, LayerKind activation, LayerKind gate, double alpha = 1.0 / 6, double beta = 0.5);
 
 /// Layers applied in order; with a residual, out = afterAdd(layers(x) + shortcut(x)), where an
 /// empty shortcut is the identity. With branches (a concatenation, as in Inception or
@@ -102,8 +135,10 @@ struct SubtaskStats {
     TensorShape output;
     double macs = 0; ///< multiply-accumulates of convolutions and linear layers
     /// 2 x MACs plus the other operations (layerCost in dnn.cpp): per element one for relu,
-    /// relu6 and a residual addition, 2 for batch norm and clip, 4 for sigmoid, 5 for hardswish;
-    /// k^2 per pooled output; none for flatten and for a concatenation's copies.
+    /// relu6 and a residual addition, 2 for batch norm and clip, 4 for sigmoid and hardsigmoid,
+    /// 5 for hardswish and silu; k^2 per pooled output; none for flatten and for a concatenation's
+    /// copies. Squeeze-and-excitation: one per input element for the pooling and one for the
+    /// gating product, its convolutions as convolutions, its activation and gate as above.
     double flops = 0;
     long long parameters = 0; ///< learnable weights (batch norm: scale and shift)
     double outputBytes = 0;

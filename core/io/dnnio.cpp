@@ -16,6 +16,33 @@ using nlohmann::json;
 
 namespace {
 
+/// A window's width, when it differs from its height, and its dilation, when not 1: written only
+/// then, so square windows keep their descriptions' signatures.
+void addWindowShape(const Layer& layer, json& entry)
+{
+    if (layer.kernelW() != layer.kernel)
+        entry["kernel_width"] = layer.kernelW();
+    if (layer.strideW() != layer.stride)
+        entry["stride_width"] = layer.strideW();
+    if (layer.paddingW() != layer.padding)
+        entry["padding_width"] = layer.paddingW();
+    if (layer.dilation != 1)
+        entry["dilation"] = layer.dilation;
+}
+
+/// Reads what addWindowShape writes.
+void readWindowShape(const Field& entry, Layer& layer)
+{
+    if (entry.has("kernel_width"))
+        layer.kernelWidth = static_cast<int>(entry.at("kernel_width").integer(1, 1'000));
+    if (entry.has("stride_width"))
+        layer.strideWidth = static_cast<int>(entry.at("stride_width").integer(1, 1'000'000));
+    if (entry.has("padding_width"))
+        layer.paddingWidth = static_cast<int>(entry.at("padding_width").integer(0, 1'000'000));
+    if (entry.has("dilation"))
+        layer.dilation = static_cast<int>(entry.at("dilation").integer(1, 1'000));
+}
+
 json layersToJson(const std::vector<Layer>& layers)
 {
     json out = json::array();
@@ -29,16 +56,36 @@ json layersToJson(const std::vector<Layer>& layers)
                           {"padding", layer.padding},
                           {"groups", layer.groups},
                           {"bias", layer.bias}});
+            addWindowShape(layer, entry);
             break;
         case LayerKind::MaxPool:
         case LayerKind::AvgPool:
             entry.update({{"kernel", layer.kernel}, {"stride", layer.stride}, {"padding", layer.padding}});
+            // Written only when set, so descriptions without it keep their signatures.
+            if (layer.ceilMode)
+                entry["ceil_mode"] = true;
+            addWindowShape(layer, entry);
             break;
         case LayerKind::Linear:
             entry.update({{"out_features", layer.outFeatures}, {"bias", layer.bias}});
             break;
         case LayerKind::Clip:
             entry.update({{"min", layer.clipMin}, {"max", layer.clipMax}});
+            break;
+        case LayerKind::HardSigmoid:
+            entry.update({{"alpha", layer.alpha}, {"beta", layer.beta}});
+            break;
+        case LayerKind::BatchNorm:
+            // Written only when not the default, so descriptions without it keep their signatures.
+            if (layer.epsilon != 1e-5)
+                entry["epsilon"] = layer.epsilon;
+            break;
+        case LayerKind::SqueezeExcite:
+            entry.update({{"squeeze_channels", layer.outChannels},
+                          {"activation", layerKindName(layer.activation)},
+                          {"gate", layerKindName(layer.gate)}});
+            if (layer.gate == LayerKind::HardSigmoid)
+                entry.update({{"alpha", layer.alpha}, {"beta", layer.beta}});
             break;
         default:
             break;
@@ -97,6 +144,76 @@ bool readFlag(const Field& parent, const char* key, bool fallback)
     return flag->json().get<bool>();
 }
 
+/// A squeeze-and-excitation's activation or gate, one of @p allowed by file name.
+LayerKind readSqueezeExciteKind(const Field& entry, const char* key, LayerKind fallback, std::initializer_list<LayerKind> allowed)
+{
+    if (!entry.has(key))
+        return fallback;
+    const std::string name = entry.at(key).string();
+    std::string names;
+    for (LayerKind kind : allowed) {
+        if (layerKindName(kind) == name)
+            return kind;
+        names += (names.empty() ? "" : " or ") + layerKindName(kind);
+    }
+    entry.at(key).fail("must be " + names + ", not \"" + name + "\"");
+}
+
+/// The fields of one layer of kind @p kind from @p entry.
+Layer readLayer(const Field& entry, LayerKind kind)
+{
+    Layer layer;
+    layer.kind = kind;
+    switch (layer.kind) {
+    case LayerKind::Conv:
+        layer.outChannels = static_cast<int>(entry.at("out_channels").integer(1, 1'000'000));
+        layer.kernel = static_cast<int>(entry.at("kernel").integer(1, 1'000));
+        layer.stride = readCount(entry, "stride", 1, 1);
+        layer.padding = readCount(entry, "padding", 0, 0);
+        layer.groups = readCount(entry, "groups", 1, 1);
+        layer.bias = readFlag(entry, "bias", false);
+        readWindowShape(entry, layer);
+        break;
+    case LayerKind::MaxPool:
+    case LayerKind::AvgPool:
+        layer.kernel = static_cast<int>(entry.at("kernel").integer(1, 1'000));
+        layer.stride = readCount(entry, "stride", layer.kernel, 1);
+        layer.padding = readCount(entry, "padding", 0, 0);
+        layer.ceilMode = readFlag(entry, "ceil_mode", false);
+        readWindowShape(entry, layer);
+        break;
+    case LayerKind::Linear:
+        layer.outFeatures = static_cast<int>(entry.at("out_features").integer(1, 10'000'000));
+        layer.bias = readFlag(entry, "bias", true);
+        break;
+    case LayerKind::Clip:
+        // Both bounds are required: ONNX's defaults (the float range) are no finite JSON
+        // number, and a silent 0..6 default would make every clip a relu6.
+        layer.clipMin = entry.at("min").number();
+        layer.clipMax = entry.at("max").number();
+        if (layer.clipMin > layer.clipMax)
+            entry.at("min").fail("must be at most max (" + entry.at("max").json().dump() + "), not " +
+                                 entry.at("min").json().dump());
+        break;
+    case LayerKind::BatchNorm:
+        layer.epsilon = entry.has("epsilon") ? entry.at("epsilon").number(0.0, true) : 1e-5;
+        break;
+    case LayerKind::SqueezeExcite:
+        layer.outChannels = static_cast<int>(entry.at("squeeze_channels").integer(1, 1'000'000));
+        layer.activation = readSqueezeExciteKind(entry, "activation", LayerKind::Relu, {LayerKind::Relu, LayerKind::SiLU});
+        layer.gate = readSqueezeExciteKind(entry, "gate", LayerKind::Sigmoid, {LayerKind::Sigmoid, LayerKind::HardSigmoid});
+        [[fallthrough]];
+    case LayerKind::HardSigmoid:
+        // ONNX's defaults; a squeeze-and-excitation's hardsigmoid gate defaults to PyTorch's.
+        layer.alpha = entry.has("alpha") ? entry.at("alpha").number() : kind == LayerKind::HardSigmoid ? 0.2 : 1.0 / 6;
+        layer.beta = entry.has("beta") ? entry.at("beta").number() : 0.5;
+        break;
+    default:
+        break;
+    }
+    return layer;
+}
+
 std::vector<Layer> readLayers(const Field& field)
 {
     std::vector<Layer> layers;
@@ -107,40 +224,7 @@ std::vector<Layer> readLayers(const Field& field)
         const std::optional<LayerKind> kind = layerKindFromName(type);
         if (!kind)
             entry.at("type").fail("unknown layer type \"" + type + "\" (known: " + layerKindNames() + ")");
-        Layer layer;
-        layer.kind = *kind;
-        switch (layer.kind) {
-        case LayerKind::Conv:
-            layer.outChannels = static_cast<int>(entry.at("out_channels").integer(1, 1'000'000));
-            layer.kernel = static_cast<int>(entry.at("kernel").integer(1, 1'000));
-            layer.stride = readCount(entry, "stride", 1, 1);
-            layer.padding = readCount(entry, "padding", 0, 0);
-            layer.groups = readCount(entry, "groups", 1, 1);
-            layer.bias = readFlag(entry, "bias", false);
-            break;
-        case LayerKind::MaxPool:
-        case LayerKind::AvgPool:
-            layer.kernel = static_cast<int>(entry.at("kernel").integer(1, 1'000));
-            layer.stride = readCount(entry, "stride", layer.kernel, 1);
-            layer.padding = readCount(entry, "padding", 0, 0);
-            break;
-        case LayerKind::Linear:
-            layer.outFeatures = static_cast<int>(entry.at("out_features").integer(1, 10'000'000));
-            layer.bias = readFlag(entry, "bias", true);
-            break;
-        case LayerKind::Clip:
-            // Both bounds are required: ONNX's defaults (the float range) are no finite JSON
-            // number, and a silent 0..6 default would make every clip a relu6.
-            layer.clipMin = entry.at("min").number();
-            layer.clipMax = entry.at("max").number();
-            if (layer.clipMin > layer.clipMax)
-                entry.at("min").fail("must be at most max (" + entry.at("max").json().dump() + "), not " +
-                                     entry.at("min").json().dump());
-            break;
-        default:
-            break;
-        }
-        layers.push_back(layer);
+        layers.push_back(readLayer(entry, *kind));
     }
     return layers;
 }

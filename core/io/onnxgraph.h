@@ -71,9 +71,18 @@ private:
     std::vector<int> activationInputs(int n) const;
     bool joinsProducer(int n) const;
     const Dims& activationDims(int n) const;
-    /// The square window, stride and symmetric padding of a Conv or pooling node.
+    /// The window, strides, padding (the same on both sides of each axis) and dilation of a Conv or
+    /// pooling node.
     struct Window {
         int kernel = 1, stride = 1, padding = 0;
+        int kernelWidth = 1, strideWidth = 1, paddingWidth = 0, dilation = 1;
+        void applyTo(Layer& layer) const
+        {
+            layer.kernelWidth = kernelWidth != kernel ? kernelWidth : 0;
+            layer.strideWidth = strideWidth != stride ? strideWidth : 0;
+            layer.paddingWidth = paddingWidth != padding ? paddingWidth : -1;
+            layer.dilation = dilation;
+        }
     };
     Window windowOf(int n, const Dims& weightDims) const;
     // One function per operator family, each refusing what dnn.h cannot express.
@@ -91,6 +100,19 @@ private:
     void checkJoin(int last, size_t branchCount) const;
     std::vector<std::vector<int>> joinedBranches(int begin, int end, const std::vector<int>& joinSlots) const;
     std::optional<double> constantValue(const std::string& tensor) const;
+    std::optional<Dims> constantInts(const std::string& tensor) const;
+    const onnx::TensorProto* constantTensor(const std::string& tensor) const;
+    // Patterns of several nodes that make one layer (onnxfusion.cpp).
+    void findFusions();
+    std::optional<int> gateSource(int gate, int& squeezed) const;
+    int singleConsumer(const std::string& tensor) const;
+    Layer mapFused(int n) const;
+    Layer mapReduceMean(int n) const;
+    int foldedPadding(int n) const;
+    bool isFoldedPad(int n) const;
+    std::vector<OnnxLayerTensors> subtaskTensors(const SubtaskDescription& subtask) const;
+    OnnxLayerTensors layerTensors(const Layer& layer) const;
+    std::optional<Layer> mapOp(int n, std::vector<Layer>& chain) const;
     std::string subtaskName(int begin, int end) const;
 
     onnx::ModelProto& m_model;
@@ -110,6 +132,15 @@ private:
     std::vector<int> m_order;                       ///< kept nodes, topologically
     std::unordered_map<int, int> m_positionInOrder; ///< node -> index in m_order
     std::unordered_map<std::string, Dims> m_shapes;
+    /// A Mul that ends a fused pattern (SiLU, hardswish, squeeze-and-excitation) -> what it
+    /// makes and which input is the pattern's data input.
+    struct Fusion {
+        LayerKind kind = LayerKind::SiLU;
+        int dataSlot = 0;
+        std::vector<int> inner; ///< the pattern's other nodes, data input side first
+    };
+    std::unordered_map<int, Fusion> m_fusions;
+    std::vector<bool> m_absorbed; ///< inside a fused pattern (not a node of its own)
     std::string m_input, m_output;
 };
 

@@ -7,6 +7,7 @@
 #include "core/io/onnxguards.h"
 #include "core/io/onnxgraph.h"
 #include "core/io/onnxnodes.h"
+#include "core/io/onnxstream.h"
 
 #include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
@@ -212,7 +213,14 @@ void GraphImport::keepPathToOutput()
         if (producer == m_producer.end() || !m_activationNode[static_cast<size_t>(producer->second)])
             continue;
         m_kept[static_cast<size_t>(producer->second)] = true;
-        for (const std::string& input : m_graph.node(producer->second).input())
+        const onnx::NodeProto& node = m_graph.node(producer->second);
+        // A fused pattern's inner nodes are part of its layer, not nodes of their own.
+        if (const auto fused = m_fusions.find(producer->second); fused != m_fusions.end()) {
+            if (seen.insert(node.input(fused->second.dataSlot)).second)
+                pending.push_back(node.input(fused->second.dataSlot));
+            continue;
+        }
+        for (const std::string& input : node.input())
             if (m_activations.count(input) && seen.insert(input).second)
                 pending.push_back(input);
     }
@@ -366,21 +374,26 @@ const Dims& GraphImport::shapeOf(const std::string& tensor, int producer) const
     return shape->second;
 }
 
-/// The per-sample shape of an activation: N x C x H x W -> C x H x W, N x F -> F x 1 x 1.
+/// The per-sample shape of an activation: N x C x H x W -> C x H x W, N x C x L -> C x L x 1,
+/// N x F -> F x 1 x 1, N -> 1 x 1 x 1.
 TensorShape GraphImport::sampleShape(const std::string& tensor, int producer) const
 {
     const Dims& dims = shapeOf(tensor, producer);
     const auto tooLarge = [](std::int64_t d) { return d < 1 || d > INT_MAX; };
-    if ((dims.size() != 4 && dims.size() != 2) || std::any_of(dims.begin() + 1, dims.end(), tooLarge)) {
+    if (dims.empty() || dims.size() > 4 || std::any_of(dims.begin() + 1, dims.end(), tooLarge)) {
         const std::string what = "tensor '" + tensor + "' has shape " + dimsText(dims) +
-                                 "; Coinfer handles N x C x H x W and N x features tensors with sizes from 1 to " +
+                                 "; Coinfer handles N x C x H x W, N x C x L, N x features and N tensors with sizes from 1 to " +
                                  std::to_string(INT_MAX);
         if (producer >= 0)
             failNode(producer, what);
         fail(what);
     }
+    if (dims.size() == 1) // one value per sample
+        return {1, 1, 1};
     if (dims.size() == 2)
         return {static_cast<int>(dims[1]), 1, 1};
+    if (dims.size() == 3) // a sequence: its length as the height
+        return {static_cast<int>(dims[1]), static_cast<int>(dims[2]), 1};
     return {static_cast<int>(dims[1]), static_cast<int>(dims[2]), static_cast<int>(dims[3])};
 }
 
@@ -412,7 +425,8 @@ std::vector<int> GraphImport::findCuts() const
     int live = 0;
     for (int b = 0; b < m; ++b) {
         live += difference[static_cast<size_t>(b)];
-        if (b > 0 && live == 1)
+        // A Pad folds into the node after it, so the two are never apart.
+        if (b > 0 && live == 1 && !isFoldedPad(m_order[static_cast<size_t>(b - 1)]))
             cuts.push_back(b);
     }
     return cuts;
@@ -473,6 +487,7 @@ void GraphImport::prepareGraph()
     sortTopologically();
     m_input = findDataInput();
     markActivations();
+    findFusions();
     keepPathToOutput();
     setInputShape();
     inferShapes();
@@ -553,6 +568,10 @@ OnnxImport GraphImport::run()
     result.cuts = static_cast<int>(cuts.size());
     result.inputName = validUtf8(m_input);
     result.outputName = validUtf8(m_output);
+    result.inputDims = shapeOf(m_input, -1);
+    result.outputDims = shapeOf(m_output, -1);
+    for (const SubtaskDescription& subtask : result.dnn.subtasks)
+        result.layerTensors.push_back(subtaskTensors(subtask));
     return result;
 }
 
@@ -563,19 +582,57 @@ bool onnxImportAvailable()
     return true;
 }
 
+std::vector<std::string> onnxSupportedOperators()
+{
+    return onnxnodes::kSupportedOpList;
+}
+
+namespace {
+
+/// Whether every node of @p graph means at @p opset what it means at kOnnxMinOpset (its schema
+/// has not changed between them, as HardSigmoid-6 and GlobalAveragePool-1 have not): such a model
+/// is read as one of kOnnxMinOpset. O(V) schema look-ups.
+bool sameOperatorsAsOldestOpset(const onnx::GraphProto& graph, int opset)
+{
+    const onnx::OpSchemaRegistry* registry = onnx::OpSchemaRegistry::Instance();
+    for (const onnx::NodeProto& node : graph.node()) {
+        if (!node.domain().empty() && node.domain() != "ai.onnx")
+            return false;
+        const onnx::OpSchema* old = registry->GetSchema(node.op_type(), opset, "");
+        const onnx::OpSchema* oldest = registry->GetSchema(node.op_type(), kOnnxMinOpset, "");
+        if (!old || !oldest || old->SinceVersion() != oldest->SinceVersion())
+            return false;
+    }
+    return graph.node_size() > 0;
+}
+
+Expected<OnnxImport> importModel(onnx::ModelProto& model, const std::string& sourceName, const OnnxImportOptions& options);
+
+} // namespace
+
 Expected<OnnxImport> importOnnxBytes(std::string_view bytes, const std::string& sourceName, const OnnxImportOptions& options)
 {
     auto bad = [&](const std::string& message) { return Unexpected(Error{ErrorCode::BadInput, sourceName + ": " + message}); };
-    if (options.inputElementBytes != 1 && options.inputElementBytes != 4)
-        return bad("input element bytes must be 1 or 4, not " + std::to_string(options.inputElementBytes));
-    if (options.maxSubtasks < 0)
-        return bad("the most sub-tasks must be at least 1");
     if (bytes.size() > static_cast<size_t>(INT_MAX))
         return bad("is " + std::to_string(bytes.size()) +
                    " bytes; protobuf reads at most 2 GiB (keep the weights in external files)");
     onnx::ModelProto model;
     if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
         return bad("not an ONNX model, or a truncated one: the protobuf does not parse");
+    return importModel(model, sourceName, options);
+}
+
+namespace {
+
+/// The import of a parsed @p model (importOnnxBytes after parsing, importOnnx after reading the
+/// file without its weights).
+Expected<OnnxImport> importModel(onnx::ModelProto& model, const std::string& sourceName, const OnnxImportOptions& options)
+{
+    auto bad = [&](const std::string& message) { return Unexpected(Error{ErrorCode::BadInput, sourceName + ": " + message}); };
+    if (options.inputElementBytes != 1 && options.inputElementBytes != 4)
+        return bad("input element bytes must be 1 or 4, not " + std::to_string(options.inputElementBytes));
+    if (options.maxSubtasks < 0)
+        return bad("the most sub-tasks must be at least 1");
     if (!model.has_ir_version() || !model.has_graph())
         return bad("not an ONNX model: " + std::string(!model.has_ir_version() ? "no ir_version" : "no graph"));
     int opset = 0;
@@ -584,6 +641,8 @@ Expected<OnnxImport> importOnnxBytes(std::string_view bytes, const std::string& 
             opset = static_cast<int>(std::clamp<std::int64_t>(entry.version(), INT_MIN, INT_MAX));
     if (opset == 0)
         return bad("imports no ai.onnx operator set (opset_import)");
+    if (opset < kOnnxMinOpset && sameOperatorsAsOldestOpset(model.graph(), opset))
+        opset = kOnnxMinOpset;
     if (opset < kOnnxMinOpset || opset > kOnnxMaxOpset)
         return bad("uses ai.onnx opset " + std::to_string(opset) + "; Coinfer imports opsets " + std::to_string(kOnnxMinOpset) +
                    " to " + std::to_string(kOnnxMaxOpset) + " (convert the model, e.g. with onnx.version_converter)");
@@ -602,12 +661,19 @@ Expected<OnnxImport> importOnnxBytes(std::string_view bytes, const std::string& 
     }
 }
 
+} // namespace
+
 Expected<OnnxImport> importOnnx(const std::string& path, const OnnxImportOptions& options)
 {
     OnnxImportOptions named = options;
     if (named.name.empty())
         named.name = std::filesystem::path(path).stem().string();
-    return readTextFile(path).and_then([&](const std::string& bytes) { return importOnnxBytes(bytes, path, named); });
+    // The weights are skipped in the file, never read: an export with its weights (VGG-16's 528 MB)
+    // imports in memory of the order of its graph, and needs no input size limit.
+    Expected<onnx::ModelProto> model = onnxstream::readModelWithoutWeights(path);
+    if (!model)
+        return Unexpected(model.error());
+    return importModel(*model, path, named);
 }
 
 } // namespace coinfer

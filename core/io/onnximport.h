@@ -23,20 +23,38 @@ struct OnnxImportOptions {
     std::vector<std::int64_t> inputShape; ///< non-empty: replaces the data input's shape (N x C x H x W or N x F)
 };
 
+/// Where one imported layer's weights are in the ONNX model, in the order of LayerWeights
+/// (core/dnn/cpureference.h): conv weight, bias; linear weight, bias; batch norm scale, shift,
+/// mean, variance; squeeze-and-excitation first weight, first bias, second weight, second bias.
+/// Empty for a layer without weights.
+struct OnnxLayerTensors {
+    std::vector<std::string> names;
+    bool transposed = false; ///< a linear weight stored in x out (MatMul, Gemm with transB = 0)
+    double weightScale = 1;  ///< Gemm's alpha
+    double biasScale = 1;    ///< Gemm's beta
+};
+
 /// An imported model with what the import found.
 struct OnnxImport {
     DnnDescription dnn;
-    int opsetVersion = 0;   ///< the model's ai.onnx opset
-    int nodes = 0;          ///< nodes in the graph (weights' and constants' included)
-    int mappedNodes = 0;    ///< nodes on the path from the input to the output
-    int cuts = 0;           ///< points of the topological order where exactly one tensor is live
-    std::string inputName;  ///< the graph input taken as the data input
-    std::string outputName; ///< the graph output
+    int opsetVersion = 0;                 ///< the model's ai.onnx opset
+    int nodes = 0;                        ///< nodes in the graph (weights' and constants' included)
+    int mappedNodes = 0;                  ///< nodes on the path from the input to the output
+    int cuts = 0;                         ///< points of the topological order where exactly one tensor is live
+    std::string inputName;                ///< the graph input taken as the data input
+    std::string outputName;               ///< the graph output
+    std::vector<std::int64_t> inputDims;  ///< the data input's shape, batch included
+    std::vector<std::int64_t> outputDims; ///< the output's shape, batch included
+    /// Per sub-task, per layer in makeSubtaskWeights' order: where its weights are.
+    std::vector<std::vector<OnnxLayerTensors>> layerTensors;
 };
 
 /// The oldest and newest ai.onnx opsets the importer accepts (ONNX 1.12 defines up to 17).
 inline constexpr int kOnnxMinOpset = 7;
 inline constexpr int kOnnxMaxOpset = 17;
+
+/// The ai.onnx operators the importer maps (each with the limits docs/dnn-import.md states). O(1).
+std::vector<std::string> onnxSupportedOperators();
 
 /// Whether this build can import ONNX (COINFER_ONNX). O(1).
 bool onnxImportAvailable();

@@ -63,6 +63,11 @@ bool onnxImportAvailable()
     return false;
 }
 
+std::vector<std::string> onnxSupportedOperators()
+{
+    return {};
+}
+
 Expected<OnnxImport> importOnnxBytes(std::string_view, const std::string& sourceName, const OnnxImportOptions&)
 {
     return Unexpected(withoutOnnx(sourceName));

@@ -7,20 +7,30 @@
 #include <cmath>
 #include <cfloat>
 #include <climits>
+#include <cstring>
 
 namespace coinfer::onnxdetail {
+
+namespace {
+
+const char* const kUnfusedProduct = "multiplies two activations that are not x * Sigmoid(x) (SiLU), x * HardSigmoid(x) "
+                                    "(hardswish) or a squeeze-and-excitation; not supported";
+
+} // namespace
 
 /// Whether node @p n goes with the node before it: an elementwise or reshaping op, or an Add of
 /// one activation and a constant (a MatMul's bias).
 bool GraphImport::joinsProducer(int n) const
 {
     const std::string& op = m_graph.node(n).op_type();
-    return isJoiningOp(op) || (op == "Add" && activationInputs(n).size() == 1);
+    return isJoiningOp(op) || m_fusions.count(n) > 0 || (op == "Add" && activationInputs(n).size() == 1);
 }
 
 /// The activation inputs of node @p n, one per input slot (Add(x, x) lists x twice).
 std::vector<int> GraphImport::activationInputs(int n) const
 {
+    if (const auto fused = m_fusions.find(n); fused != m_fusions.end())
+        return {fused->second.dataSlot};
     std::vector<int> slots;
     const onnx::NodeProto& node = m_graph.node(n);
     for (int i = 0; i < node.input_size(); ++i)
@@ -29,30 +39,59 @@ std::vector<int> GraphImport::activationInputs(int n) const
     return slots;
 }
 
-/// The value of a scalar constant: an initializer or a Constant node, possibly behind Identity
-/// nodes. O(length of the Identity chain).
-std::optional<double> GraphImport::constantValue(const std::string& tensor) const
+/// The tensor of a constant: an initializer or a Constant node's value, possibly behind
+/// Identity nodes; null for anything else. O(length of the Identity chain).
+const onnx::TensorProto* GraphImport::constantTensor(const std::string& tensor) const
 {
     const std::string* name = &tensor;
     while (true) {
         if (auto initializer = m_initializerTensors.find(*name); initializer != m_initializerTensors.end())
-            return scalarValue(*initializer->second);
+            return initializer->second;
         auto producer = m_producer.find(*name);
         if (producer == m_producer.end())
-            return std::nullopt;
+            return nullptr;
         const onnx::NodeProto& node = m_graph.node(producer->second);
         if (node.op_type() == "Identity" && node.input_size() == 1) {
             name = &node.input(0); // the graph is sorted and acyclic, so the chain ends
             continue;
         }
-        if (node.op_type() != "Constant")
-            return std::nullopt;
-        if (const onnx::AttributeProto* value = findAttribute(node, "value"); value && value->has_t())
-            return scalarValue(value->t());
-        if (std::optional<float> value = floatAttribute(node, "value_float"))
-            return *value;
-        return std::nullopt;
+        const onnx::AttributeProto* value = node.op_type() == "Constant" ? findAttribute(node, "value") : nullptr;
+        return value && value->has_t() ? &value->t() : nullptr;
     }
+}
+
+/// The value of a scalar constant (constantTensor), or a Constant node's value_float.
+std::optional<double> GraphImport::constantValue(const std::string& tensor) const
+{
+    if (const onnx::TensorProto* constant = constantTensor(tensor))
+        return scalarValue(*constant);
+    const std::string* name = &tensor;
+    for (auto producer = m_producer.find(*name); producer != m_producer.end(); producer = m_producer.find(*name)) {
+        const onnx::NodeProto& node = m_graph.node(producer->second);
+        if (node.op_type() == "Constant")
+            return floatAttribute(node, "value_float");
+        if (node.op_type() != "Identity" || node.input_size() != 1)
+            break;
+        name = &node.input(0);
+    }
+    return std::nullopt;
+}
+
+/// The values of a constant 1-D INT64 tensor (a Pad's pads), inline or raw; never external.
+std::optional<Dims> GraphImport::constantInts(const std::string& tensor) const
+{
+    const onnx::TensorProto* constant = constantTensor(tensor);
+    if (!constant || constant->data_type() != onnx::TensorProto::INT64 || constant->dims_size() != 1 ||
+        constant->data_location() == onnx::TensorProto::EXTERNAL || constant->dims(0) < 0 || constant->dims(0) > 64)
+        return std::nullopt;
+    const auto count = static_cast<size_t>(constant->dims(0));
+    if (constant->int64_data_size() == static_cast<int>(count))
+        return Dims(constant->int64_data().begin(), constant->int64_data().end());
+    if (constant->raw_data().size() != count * sizeof(std::int64_t))
+        return std::nullopt;
+    Dims values(count);
+    std::memcpy(values.data(), constant->raw_data().data(), count * sizeof(std::int64_t)); // little-endian, as ONNX stores it
+    return values;
 }
 
 /// The dimensions of node @p n's (first) activation input.
@@ -73,27 +112,47 @@ GraphImport::Window GraphImport::windowOf(int n, const Dims& weightDims) const
     Dims kernel = intsAttribute(node, "kernel_shape");
     if (kernel.empty() && weightDims.size() == 4)
         kernel = {weightDims[2], weightDims[3]};
-    if (kernel.size() != 2 || kernel[0] != kernel[1] || kernel[0] < 1 || kernel[0] > 1000)
-        failNode(n, "kernel " + dimsText(kernel) + ": only square 2-D kernels of 1 to 1000 are supported");
+    const auto inRange = [](const Dims& values, std::int64_t low) {
+        return values.size() == 2 && values[0] >= low && values[0] <= 1000 && values[1] >= low && values[1] <= 1000;
+    };
+    if (!inRange(kernel, 1))
+        failNode(n, "kernel " + dimsText(kernel) + ": only 2-D kernels of 1 to 1000 are supported");
     Dims strides = intsAttribute(node, "strides");
     if (strides.empty())
         strides = {1, 1};
-    if (strides.size() != 2 || strides[0] != strides[1] || strides[0] < 1 || strides[0] > 1000)
-        failNode(n, "strides " + dimsText(strides) + ": only equal strides of 1 to 1000 are supported");
+    if (!inRange(strides, 1))
+        failNode(n, "strides " + dimsText(strides) + ": only 2-D strides of 1 to 1000 are supported");
     Dims pads = intsAttribute(node, "pads");
     if (pads.empty())
         pads = {0, 0, 0, 0};
-    if (pads.size() != 4 || pads[0] != pads[1] || pads[0] != pads[2] || pads[0] != pads[3] || pads[0] < 0 || pads[0] > 1000)
-        failNode(n, "pads " + dimsText(pads) + ": only the same padding on all four sides is supported");
+    // ONNX orders pads as height begin, width begin, height end, width end.
+    if (pads.size() != 4 || pads[0] != pads[2] || pads[1] != pads[3] || pads[0] < 0 || pads[0] > 1000 || pads[1] < 0 ||
+        pads[1] > 1000)
+        failNode(n, "pads " + dimsText(pads) + ": only the same padding at both ends of each axis is supported");
     const std::string autoPad = stringAttribute(node, "auto_pad", "NOTSET");
     if (autoPad != "NOTSET" && autoPad != "VALID")
         failNode(n, "auto_pad " + autoPad + " is not supported; export with explicit pads");
     if (autoPad == "VALID")
-        pads[0] = 0;
-    for (std::int64_t dilation : intsAttribute(node, "dilations"))
-        if (dilation != 1)
-            failNode(n, "dilation " + std::to_string(dilation) + " is not supported (only 1)");
-    return Window{static_cast<int>(kernel[0]), static_cast<int>(strides[0]), static_cast<int>(pads[0])};
+        pads = {0, 0, 0, 0};
+    // A Pad right before adds its zeros (onnxfusion.cpp).
+    if (const auto padder = m_producer.find(node.input(0)); padder != m_producer.end() && isFoldedPad(padder->second)) {
+        const int folded = foldedPadding(padder->second);
+        pads[0] += folded;
+        pads[1] += folded;
+    }
+    Dims dilations = intsAttribute(node, "dilations");
+    if (dilations.empty())
+        dilations = {1, 1};
+    if (!inRange(dilations, 1) || dilations[0] != dilations[1])
+        failNode(n, "dilations " + dimsText(dilations) + ": only the same dilation of 1 to 1000 on both axes is supported");
+    if (dilations[0] != 1 && node.op_type() == "AveragePool")
+        failNode(n, "averages with dilation; not supported");
+    Window window{static_cast<int>(kernel[0]), static_cast<int>(strides[0]), static_cast<int>(pads[0])};
+    window.kernelWidth = static_cast<int>(kernel[1]);
+    window.strideWidth = static_cast<int>(strides[1]);
+    window.paddingWidth = static_cast<int>(pads[1]);
+    window.dilation = static_cast<int>(dilations[0]);
+    return window;
 }
 
 Layer GraphImport::mapConv(int n) const
@@ -106,7 +165,9 @@ Layer GraphImport::mapConv(int n) const
     if (groups < 1 || groups > INT_MAX)
         failNode(n, "group " + std::to_string(groups) + " is not a positive count");
     const bool bias = node.input_size() > 2 && !node.input(2).empty();
-    return convLayer(sampleShape(node.output(0), n).c, w.kernel, w.stride, w.padding, static_cast<int>(groups), bias);
+    Layer layer = convLayer(sampleShape(node.output(0), n).c, w.kernel, w.stride, w.padding, static_cast<int>(groups), bias);
+    w.applyTo(layer);
+    return layer;
 }
 
 Layer GraphImport::mapPool(int n) const
@@ -116,19 +177,14 @@ Layer GraphImport::mapPool(int n) const
     if (node.output_size() > 1 && !node.output(1).empty() && m_consumers.count(node.output(1)))
         failNode(n, "its indices output is read; only the pooled values are supported");
     Layer layer = poolLayer(node.op_type() == "MaxPool" ? LayerKind::MaxPool : LayerKind::AvgPool, w.kernel, w.stride, w.padding);
-    if (intAttribute(node, "ceil_mode", 0) != 0) {
-        // Coinfer's pooling rounds down; refused only where rounding up gives another size.
-        const Dims& inDims = activationDims(n);
-        const std::int64_t floorSize = (inDims[2] + 2 * w.padding - w.kernel) / w.stride + 1;
-        const std::int64_t ceilSize = (inDims[2] + 2 * w.padding - w.kernel + w.stride - 1) / w.stride + 1;
-        const std::int64_t floorWidth = (inDims[3] + 2 * w.padding - w.kernel) / w.stride + 1;
-        const std::int64_t ceilWidth = (inDims[3] + 2 * w.padding - w.kernel + w.stride - 1) / w.stride + 1;
-        if (floorSize != ceilSize || floorWidth != ceilWidth)
-            failNode(n, "ceil_mode = 1 gives " + std::to_string(ceilSize) + "x" + std::to_string(ceilWidth) +
-                            " where Coinfer's "
-                            "pooling gives " +
-                            std::to_string(floorSize) + "x" + std::to_string(floorWidth) + "; not supported");
-    }
+    w.applyTo(layer);
+    layer.ceilMode = intAttribute(node, "ceil_mode", 0) != 0;
+    // ONNX's own pads leave padded positions out of an average unless count_include_pad;
+    // Coinfer's average counts them (PyTorch's default, which exporters write as a Pad before).
+    const auto own = intsAttribute(node, "pads");
+    const bool ownPadding = std::any_of(own.begin(), own.end(), [](std::int64_t p) { return p != 0; });
+    if (layer.kind == LayerKind::AvgPool && ownPadding && intAttribute(node, "count_include_pad", 0) == 0)
+        failNode(n, "averages with pads and count_include_pad = 0; only averages that count the padding are supported");
     return layer;
 }
 
@@ -138,7 +194,15 @@ Layer GraphImport::mapBatchNorm(int n) const
     for (int i = 1; i < node.output_size(); ++i)
         if (m_consumers.count(node.output(i)))
             failNode(n, "training-mode outputs (running mean and variance) are read; only inference is supported");
-    return plainLayer(LayerKind::BatchNorm);
+    if (intAttribute(node, "training_mode", 0) != 0)
+        failNode(n, "training_mode = 1 normalises by the batch's own statistics; only inference is supported");
+    Layer layer = plainLayer(LayerKind::BatchNorm);
+    // ONNX stores epsilon as a float: PyTorch's 1e-5 arrives as 9.99999975e-06 and stays 1e-5.
+    const float epsilon = floatAttribute(node, "epsilon").value_or(1e-5f);
+    layer.epsilon = epsilon == 1e-5f ? 1e-5 : static_cast<double>(epsilon);
+    if (!(layer.epsilon > 0) || !std::isfinite(layer.epsilon))
+        failNode(n, "epsilon " + std::to_string(layer.epsilon) + " is not a positive number");
+    return layer;
 }
 
 /// A Clip as Relu, Relu6, a clip layer, or nothing when it clamps nothing.
@@ -206,12 +270,27 @@ Layer GraphImport::mapLinear(int n) const
         failNode(n, "transA = 1 is not supported");
     Layer layer = linearLayer(sampleShape(node.output(0), n).c);
     layer.bias = op == "Gemm" && node.input_size() > 2 && !node.input(2).empty();
+    if (layer.bias) {
+        // A bias per output (or one for all); a C with a row per sample is no layer's bias.
+        const auto c = m_shapes.find(node.input(2));
+        if (c != m_shapes.end() && c->second.size() == 2 && c->second[0] != 1)
+            failNode(n, "its C has shape " + dimsText(c->second) + ", a bias per sample; only a bias per output is supported");
+    }
+    return layer;
+}
+
+/// The layer for node @p n (mapOp), marked with the node it comes from.
+std::optional<Layer> GraphImport::mapNode(int n, std::vector<Layer>& chain) const
+{
+    std::optional<Layer> layer = mapOp(n, chain);
+    if (layer)
+        layer->sourceNode = n;
     return layer;
 }
 
 /// The layer for node @p n, nullopt for a node that maps to nothing (Identity, Dropout), or a
 /// change to the last layer of @p chain (a MatMul's bias). Refuses what dnn.h cannot express.
-std::optional<Layer> GraphImport::mapNode(int n, std::vector<Layer>& chain) const
+std::optional<Layer> GraphImport::mapOp(int n, std::vector<Layer>& chain) const
 {
     const onnx::NodeProto& node = m_graph.node(n);
     const std::string& op = node.op_type();
@@ -226,6 +305,19 @@ std::optional<Layer> GraphImport::mapNode(int n, std::vector<Layer>& chain) cons
         return mapPool(n);
     if (op == "GlobalAveragePool")
         return plainLayer(LayerKind::GlobalAvgPool);
+    if (op == "ReduceMean")
+        return mapReduceMean(n);
+    if (op == "HardSigmoid")
+        return hardSigmoidLayer(floatAttribute(node, "alpha").value_or(0.2f), floatAttribute(node, "beta").value_or(0.5f));
+    if (op == "Mul") {
+        if (m_fusions.count(n))
+            return mapFused(n);
+        failNode(n, activationInputs(n).size() == 1 ? "multiplies an activation by a constant; not supported" : kUnfusedProduct);
+    }
+    if (op == "Pad") {
+        static_cast<void>(foldedPadding(n)); // refuses a Pad that cannot fold
+        return std::nullopt;
+    }
     if (op == "BatchNormalization")
         return mapBatchNorm(n);
     if (op == "Relu")
@@ -245,6 +337,7 @@ std::optional<Layer> GraphImport::mapNode(int n, std::vector<Layer>& chain) cons
         // how exporters write a linear layer without Gemm).
         if (!chain.empty() && chain.back().kind == LayerKind::Linear && !chain.back().bias) {
             chain.back().bias = true;
+            chain.back().biasSourceNode = n;
             return std::nullopt;
         }
         failNode(n, "adds a constant to an activation; supported only as the bias right after a MatMul");
@@ -299,6 +392,8 @@ void GraphImport::addChainPiece(int begin, int end, std::vector<Block>& blocks) 
 void GraphImport::checkJoin(int last, size_t branchCount) const
 {
     const onnx::NodeProto& join = m_graph.node(last);
+    if (join.op_type() == "Mul")
+        failNode(last, kUnfusedProduct);
     if (join.op_type() != "Add" && join.op_type() != "Concat")
         failNode(last, "joins " + std::to_string(branchCount) + " branches; only Add (a residual) and Concat join branches");
     if (join.op_type() == "Add" && branchCount != 2)

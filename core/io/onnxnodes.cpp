@@ -86,44 +86,52 @@ std::optional<float> floatAttribute(const onnx::NodeProto& node, const char* nam
 /// op only at 0, so a tensor that reaches Conv's input 1 or Clip's input 2 is a weight.
 bool isDataPosition(const std::string& op, int position)
 {
-    return position == 0 || op == "Add" || op == "Concat";
+    return position == 0 || op == "Add" || op == "Concat" || op == "Mul";
 }
 
 /// Ops whose segments join their producer: elementwise on one tensor, or reshaping without cost.
 bool isJoiningOp(const std::string& op)
 {
     static const std::unordered_set<std::string> ops = {"BatchNormalization", "Relu",    "Clip",    "HardSwish", "Sigmoid",
-                                                        "Identity",           "Dropout", "Flatten", "Reshape",   "Squeeze"};
+                                                        "Identity",           "Dropout", "Flatten", "Reshape",   "Squeeze",
+                                                        "HardSigmoid",        "Pad"};
     return ops.count(op) > 0;
 }
 
+const std::vector<std::string> kSupportedOpList = {"Conv",
+                                                   "BatchNormalization",
+                                                   "Relu",
+                                                   "Clip",
+                                                   "HardSwish",
+                                                   "Sigmoid",
+                                                   "MaxPool",
+                                                   "AveragePool",
+                                                   "GlobalAveragePool",
+                                                   "Flatten",
+                                                   "Reshape",
+                                                   "Squeeze",
+                                                   "Gemm",
+                                                   "MatMul",
+                                                   "Add",
+                                                   "Concat",
+                                                   "Identity",
+                                                   "Dropout",
+                                                   "HardSigmoid",
+                                                   "Mul",
+                                                   "ReduceMean",
+                                                   "Pad"};
+
 bool isSupportedOp(const std::string& op)
 {
-    static const std::unordered_set<std::string> ops = {"Conv",
-                                                        "BatchNormalization",
-                                                        "Relu",
-                                                        "Clip",
-                                                        "HardSwish",
-                                                        "Sigmoid",
-                                                        "MaxPool",
-                                                        "AveragePool",
-                                                        "GlobalAveragePool",
-                                                        "Flatten",
-                                                        "Reshape",
-                                                        "Squeeze",
-                                                        "Gemm",
-                                                        "MatMul",
-                                                        "Add",
-                                                        "Concat",
-                                                        "Identity",
-                                                        "Dropout"};
+    static const std::unordered_set<std::string> ops(kSupportedOpList.begin(), kSupportedOpList.end());
     return ops.count(op) > 0;
 }
 
 const std::string kSupportedOps = "Conv, BatchNormalization, Relu, Clip, HardSwish, Sigmoid, MaxPool, AveragePool, "
-                                  "GlobalAveragePool, Flatten, Reshape and Squeeze (to N x features), Gemm, MatMul (with a "
-                                  "constant weight), Add (of two branches, or a MatMul's bias), Concat (channels), "
-                                  "Identity, Dropout";
+                                  "GlobalAveragePool, ReduceMean (over height and width), Flatten, Reshape and Squeeze (to N x "
+                                  "features), Gemm, MatMul (with a constant weight), Add (of two branches, or a MatMul's bias), "
+                                  "Concat (channels), HardSigmoid, Mul (SiLU, hardswish and squeeze-and-excitation), Pad (zeros "
+                                  "before a Conv or AveragePool), Identity, Dropout";
 
 /// The value of a scalar float tensor (FLOAT or DOUBLE, inline or raw data), if it has one.
 std::optional<double> scalarValue(const onnx::TensorProto& tensor)

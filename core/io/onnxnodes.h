@@ -52,6 +52,9 @@ bool isJoiningOp(const std::string& op);
 /// Ops that map onto a layer of core/dnn/dnn.h (docs/dnn-import.md). O(1).
 bool isSupportedOp(const std::string& op);
 
+/// The supported ops, one name each.
+extern const std::vector<std::string> kSupportedOpList;
+
 /// The supported ops as messages list them.
 extern const std::string kSupportedOps;
 
