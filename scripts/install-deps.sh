@@ -2,7 +2,7 @@
 # Installs the Debian/Ubuntu packages the build and tests need, skipping those already present.
 # Usage: scripts/install-deps.sh [--with-fuzz]   (--with-fuzz, which the test command passes, adds clang and
 # its sanitizer runtime, clang-tidy and clang-format for the size and format checks, and poppler-utils, whose
-# pdftotext and pdfimages the report test reads PDFs with)
+# pdftotext and pdfimages the report test reads PDFs with, and PyTorch, which the whole-model check compares with)
 set -euo pipefail
 
 # libonnx-dev for ONNX import (COINFER_ONNX); Debian's package does not pull in the protobuf headers it needs.
@@ -14,7 +14,8 @@ packages=(cmake ninja-build g++ pkg-config qt6-base-dev nlohmann-json3-dev libcl
           libonnx-dev libprotobuf-dev libonnx-testdata libsimdjson-dev python3
           pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest python3-matplotlib)
 if [[ "${1:-}" == "--with-fuzz" ]]; then
-  packages+=(clang libclang-rt-dev clang-tidy clang-format poppler-utils)
+  # python3-torch and python3-torchvision for torch_whole_model_check: the CPU reference against PyTorch's own output.
+  packages+=(clang libclang-rt-dev clang-tidy clang-format poppler-utils python3-torch python3-torchvision)
 fi
 
 missing=()
