@@ -322,9 +322,9 @@ void ComparisonView::fitTableHeight()
                             2 * m_table->frameWidth() + (sideways->maximum() > 0 ? sideways->sizeHint().height() : 0));
 }
 
-bool ComparisonView::exportChart(const QString& path, int width, int height)
+Expected<void> ComparisonView::exportChart(const QString& path, int width, int height)
 {
-    return !exportCharts({{"comparison", m_chart}}, path, width, height).isEmpty(); // written atomically
+    return exportCharts({{"comparison", m_chart}}, path, width, height).transform([](const QStringList&) {}); // atomic
 }
 
 } // namespace coinfer

@@ -549,8 +549,8 @@ void SweepView::exportChartAsked()
     const QString path = askSavePath(this, tr("Export sweep chart"), {}, tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"));
     if (path.isEmpty())
         return;
-    if (QString error; exportCharts({{"sweep", m_chart}}, path, &error).isEmpty())
-        QMessageBox::critical(this, tr("Export failed"), error);
+    if (const Expected<QStringList> written = exportCharts({{"sweep", m_chart}}, path); !written)
+        QMessageBox::critical(this, tr("Export failed"), errorText(written));
     else
         emit statusMessage(tr("Wrote the sweep chart to %1").arg(path));
 }
