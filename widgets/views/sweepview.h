@@ -121,6 +121,8 @@ private:
     std::shared_ptr<const SweepBase> m_base; ///< the base of the shown sweep
     SweepRequest m_request;                  ///< the shown sweep
     std::vector<SweepRow> m_rows;
+    bool m_axesFitted = false; ///< the running sweep's axes were fitted to some points
+    bool m_fitPending = false; ///< axes held under the pointer, to fit when it leaves
     /// Which planner and value each chart line's points are (line index -> planner name, values).
     std::vector<std::pair<QString, std::vector<double>>> m_lineKeys;
     QString m_defaultValues; ///< the values text last filled in for the user
