@@ -6,11 +6,13 @@
 #include "core/sweep/sweep.h"
 #include "widgets/charts/chartview.h"
 #include "widgets/document/errortext.h"
+#include "widgets/document/planrunner.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/document/usertablemodel.h"
 #include "widgets/views/mainwindow.h"
 #include "widgets/views/sweepview.h"
 
+#include <QComboBox>
 #include <QEnterEvent>
 #include <QLabel>
 #include <QSignalSpy>
@@ -147,7 +149,8 @@ private slots:
         QCOMPARE(scenario.userCount(), 40);
         // Named by its parameter and planner, without a word about a CSV nobody exported.
         QCOMPARE(requested[0][1].toString(), QString("users = 40, local's point"));
-        QCOMPARE(document.scenario().userCount(), 200); // the open scenario is left as it is
+        QCOMPARE(requested[0][2].toString(), QString("local")); // the window shows that planner's plan
+        QCOMPARE(document.scenario().userCount(), 200);         // the open scenario is left as it is
     }
 
     /// The axes grow as a running sweep's points arrive; under the pointer they hold, so that
@@ -219,7 +222,10 @@ private slots:
         QVERIFY(window.openFile(kCampus, true));
         Scenario smaller = window.document()->scenario();
         smaller.users.resize(12);
-        MainWindow* opened = window.openVariant(smaller, "users = 12 (repeat 1, og)");
+        MainWindow* opened = window.openVariant(smaller, "users = 12 (repeat 1, og)", "og");
+        // The point clicked was og's: its window shows og's plan, not best's.
+        QVERIFY(QTest::qWaitFor([&] { return !opened->runner()->isRunning(); }, 60000));
+        QCOMPARE(opened->findChild<QComboBox*>("planChoice")->currentText(), QString("og"));
         QVERIFY(opened != &window);
         QCOMPARE(opened->document()->scenario().userCount(), 12);
         QVERIFY(opened->windowTitle().contains("users = 12"));

@@ -552,7 +552,7 @@ void SweepView::openPoint(int line, int index)
             .arg(QString::fromStdString(sweepParameterName(m_request.parameter)), QString::fromStdString(sweepNumberText(value)),
                  planner) +
         (m_request.repeats > 1 ? tr(" (the first of its %1 repeats, repeat 0 in the CSV)").arg(m_request.repeats) : QString());
-    emit variantRequested(*scenario, title);
+    emit variantRequested(*scenario, title, planner);
 }
 
 Expected<void> SweepView::exportCsv(const QString& path) const

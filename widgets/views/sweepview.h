@@ -71,8 +71,8 @@ public:
 signals:
     /// A sweep ended (finished or cancelled); rows() holds its points.
     void finished();
-    /// The user clicked the point of @p algorithm at @p value: open @p scenario on a Plan page.
-    void variantRequested(const coinfer::Scenario& scenario, const QString& title);
+    /// The user clicked @p planner's point: open @p scenario on a Plan page, showing that plan.
+    void variantRequested(const coinfer::Scenario& scenario, const QString& title, const QString& planner);
     /// A sentence for the status bar (exports).
     void statusMessage(const QString& message);
 
