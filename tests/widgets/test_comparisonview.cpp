@@ -21,6 +21,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace coinfer;
@@ -107,6 +108,38 @@ private slots:
         QVERIFY(chart->legendRect().top() >= chart->plotRect().bottom() - 1);
         // The Plan page and Export plan start with best.
         QCOMPARE(window.findChild<QComboBox*>("planChoice")->currentText(), QString("best"));
+    }
+
+    /// Every row's bound is the one its gap is measured against: at 200 campus users the
+    /// heuristics carry a cheaper bound of their own than the one best proves, and a row showing
+    /// that beside a gap to the stronger one contradicted itself.
+    void eachRowsGapIsToTheBoundItShows()
+    {
+        QTemporaryDir dir;
+        const QString path = writeCampusWithUsers(dir, 200);
+        QVERIFY(!path.isEmpty());
+        MainWindow window;
+        window.resize(1280, 760);
+        window.show();
+        QVERIFY(window.openFile(path, true));
+        QVERIFY(waitForPlans(window));
+        const QTableWidget* table = window.comparison()->table();
+        double weakestOwnMj = INFINITY, strongestOwnMj = -INFINITY;
+        for (const AlgorithmResult& result : window.runner()->results())
+            if (result.plan && std::isfinite(result.plan->lowerBoundMj)) {
+                weakestOwnMj = std::min(weakestOwnMj, result.plan->lowerBoundMj);
+                strongestOwnMj = std::max(strongestOwnMj, result.plan->lowerBoundMj);
+            }
+        QVERIFY2(weakestOwnMj < strongestOwnMj - 1, "the planners' own bounds agree here: nothing to tell apart");
+        for (int row = 0; row < table->rowCount(); ++row) {
+            const double boundMj = table->item(row, ComparisonView::BoundColumn)->text().toDouble();
+            QVERIFY(std::fabs(boundMj - strongestOwnMj) < 0.001);
+            const QString gap = table->item(row, ComparisonView::GapColumn)->text();
+            if (!gap.endsWith(" %"))
+                continue;
+            const double energyMj = table->item(row, ComparisonView::EnergyColumn)->text().toDouble();
+            QVERIFY2(std::fabs(gap.chopped(2).toDouble() - 100 * (energyMj - boundMj) / boundMj) < 0.01, qPrintable(gap));
+        }
     }
 
     /// 2,000 campus users queue for one GPU: the page says the GPU is the limit, with the core's

@@ -75,6 +75,8 @@ private slots:
                      chartError.contains("No such file or directory"),
                  qPrintable(chartError));
         QVERIFY(window.comparison()->exportChart(dir.path() + "/chart.pdf"));
+        const QString comparisonError = errorText(window.comparison()->exportChart(dir.path() + "/missing/chart.png"));
+        QVERIFY2(comparisonError.contains(dir.path() + "/missing/chart.png"), qPrintable(comparisonError));
         QVERIFY(QImage(dir.path() + "/chart.png").width() > 100);
         QVERIFY(QFile(dir.path() + "/chart.pdf").size() > 1000);
         const Expected<void> reportWritten = window.exportReport(dir.path() + "/report.pdf");

@@ -1,6 +1,7 @@
 // The users generator: seeded users with unique ids, deadline choices or ranges, added as one
 // undoable step, and a scenario without device classes refused.
 #include "widgets/document/commands.h"
+#include "widgets/document/errortext.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/views/generatordialog.h"
 
@@ -28,11 +29,11 @@ private slots:
         ScenarioDocument document;
         QVERIFY(document.load(kClassroom).has_value());
         GeneratorDialog dialog(document.scenario());
-        QVERIFY(dialog.problem().isEmpty());
+        QVERIFY(dialog.spec().has_value());
         dialog.countBox()->setValue(30);
         dialog.seedBox()->setValue(9);
         dialog.deadlineChoices()->setText("100, 250");
-        const PopulationSpec spec = dialog.spec();
+        const PopulationSpec spec = dialog.spec().value();
         QCOMPARE(spec.count, 30LL);
         QCOMPARE(spec.deadlineMs.choices, (std::vector<double>{100, 250}));
         QVERIFY(spec.byDistance); // the classroom has a channel
@@ -45,7 +46,7 @@ private slots:
             QCOMPARE(user.localEnergyMj.size(), size_t(5));
         }
         dialog.deadlineChoices()->setText("120-180");
-        const PopulationSpec ranged = dialog.spec();
+        const PopulationSpec ranged = dialog.spec().value();
         QVERIFY(ranged.deadlineMs.choices.empty());
         QCOMPARE(ranged.deadlineMs.min, 120.0);
         QCOMPARE(ranged.deadlineMs.max, 180.0);
@@ -62,7 +63,7 @@ private slots:
         Scenario plain = document.scenario();
         plain.deviceClasses.clear();
         GeneratorDialog none(plain);
-        QVERIFY(!none.problem().isEmpty());
+        QVERIFY(errorText(none.spec()).contains("device classes"));
     }
 };
 

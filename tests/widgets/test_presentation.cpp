@@ -82,10 +82,10 @@ private slots:
             QSignalSpy ready(&presentation, &PresentationWindow::ready);
             QVERIFY(ready.wait(30000));
         }
-        QVERIFY2(presentation.footerText().startsWith("Step 0 of 0 to 3"), qPrintable(presentation.footerText()));
+        QVERIFY2(presentation.footerText().startsWith("Step 0 (steps 0 to 3)"), qPrintable(presentation.footerText()));
         QTest::keyClick(&presentation, Qt::Key_Right);
         QCOMPARE(presentation.walkthrough().current(), 1); // Right steps; Space no longer does
-        QVERIFY(presentation.footerText().startsWith("Step 1 of 0 to 3"));
+        QVERIFY(presentation.footerText().startsWith("Step 1 (steps 0 to 3)"));
         QVERIFY(presentation.footerText().contains("Space: play/pause"));
         QSignalSpy moved(presentation.player(), &SchedulePlayer::timeChanged);
         QTest::keyClick(&presentation, Qt::Key_Space);
@@ -134,6 +134,11 @@ private slots:
                                                             QString::fromStdString(formatSavingCap(saturation.maxSavingPercent))),
                 qPrintable(walkthrough.step(step).explanation));
         QVERIFY(!walkthrough.step(1).explanation.contains("saturated"));
+        // Nobody offloads in IP-SSA's one round there: step 2 says so instead of "as one batch: 0 batches".
+        QVERIFY(walkthrough.step(2).plan.batches.empty()); // the case the sentence was found on
+        QVERIFY2(walkthrough.step(2).explanation.contains("no such round fits here") &&
+                     !walkthrough.step(2).explanation.contains("0 batches"),
+                 qPrintable(walkthrough.step(2).explanation));
         // Nobody offloads there: step 3 does not claim they share a deadline.
         if (walkthrough.step(3).plan.batches.empty())
             QVERIFY2(walkthrough.step(3).explanation.contains("no user offloads"), qPrintable(walkthrough.step(3).explanation));

@@ -5,6 +5,7 @@
 #include "core/model/costmodel.h"
 #include "core/planning/planner.h"
 #include "widgets/charts/chartview.h"
+#include "widgets/document/errortext.h"
 #include "widgets/document/planrunner.h"
 #include "widgets/export/report.h"
 #include "widgets/views/comparisonview.h"
@@ -114,8 +115,8 @@ private slots:
         const QString path = QDir(folder).filePath(QStringLiteral("report-%1.pdf").arg(users));
         QElapsedTimer timer;
         timer.start();
-        QString error;
-        QVERIFY2(writeReport(path, scenario, contents, &error), qPrintable(error));
+        const Expected<void> written = writeReport(path, scenario, contents);
+        QVERIFY2(written, qPrintable(errorText(written)));
         qInfo("report at %d users: %lld ms, %d page(s)", users, timer.elapsed(), pageCount(path));
         QFile pdf(path);
         QVERIFY(pdf.open(QIODevice::ReadOnly));
@@ -152,11 +153,9 @@ private slots:
         overview.fill(QColor(120, 170, 90));
         QTemporaryDir dir;
         const QString path = dir.filePath("report.pdf");
-        QString error;
-        QVERIFY2(writeReport(path, scenario,
-                             {.recommendation = "Recommended: best", .table = &table, .charts = {}, .timelineOverview = overview},
-                             &error),
-                 qPrintable(error));
+        const Expected<void> written = writeReport(
+            path, scenario, {.recommendation = "Recommended: best", .table = &table, .charts = {}, .timelineOverview = overview});
+        QVERIFY2(written, qPrintable(errorText(written)));
         QProcess text;
         text.start("pdftotext", {"-layout", path, "-"});
         QVERIFY(text.waitForFinished(30000));

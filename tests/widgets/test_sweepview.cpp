@@ -6,11 +6,14 @@
 #include "core/sweep/sweep.h"
 #include "widgets/charts/chartview.h"
 #include "widgets/document/errortext.h"
+#include "widgets/document/planrunner.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/document/usertablemodel.h"
 #include "widgets/views/mainwindow.h"
 #include "widgets/views/sweepview.h"
 
+#include <QComboBox>
+#include <QEnterEvent>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -146,7 +149,43 @@ private slots:
         QCOMPARE(scenario.userCount(), 40);
         // Named by its parameter and planner, without a word about a CSV nobody exported.
         QCOMPARE(requested[0][1].toString(), QString("users = 40, local's point"));
-        QCOMPARE(document.scenario().userCount(), 200); // the open scenario is left as it is
+        QCOMPARE(requested[0][2].toString(), QString("local")); // the window shows that planner's plan
+        QCOMPARE(document.scenario().userCount(), 200);         // the open scenario is left as it is
+    }
+
+    /// The axes grow as a running sweep's points arrive; under the pointer they hold, so that
+    /// the point aimed at is still there when the click lands, and they catch up on leaving.
+    void axesHoldUnderThePointerWhileTheSweepRuns()
+    {
+        ScenarioDocument document;
+        QVERIFY(document.load(kCampus).has_value());
+        SweepView view(&document);
+        view.resize(1000, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy finished(&view, &SweepView::finished);
+        QVERIFY(view.runSweep("users", "20:400:20", "local,best", 3).has_value()); // best searches: slow enough to watch
+        QVERIFY(QTest::qWaitFor([&] { return !view.rows().empty(); }, 60000));
+        QEnterEvent enter(QPointF(20, 20), QPointF(20, 20), QPointF(20, 20));
+        QCoreApplication::sendEvent(view.chart(), &enter);
+        QVERIFY(view.chart()->pointerInside());
+        const std::pair<double, double> held = view.chart()->axisRange(ChartAxis::Left);
+        const size_t rowsAtEnter = view.rows().size();
+        // Local energy grows with the users: later points lie above the first ones' axis.
+        QVERIFY(QTest::qWaitFor([&] { return view.rows().size() >= rowsAtEnter + 12 || !view.isRunning(); }, 120000));
+        QVERIFY2(view.isRunning(), "the sweep ended before more points arrived: nothing was held");
+        QCOMPARE(view.chart()->axisRange(ChartAxis::Left), held);
+        QEvent leave(QEvent::Leave);
+        QCoreApplication::sendEvent(view.chart(), &leave);
+        QVERIFY(!view.chart()->pointerInside());
+        double largestMj = 0;
+        for (const SweepRow& row : view.rows())
+            if (row.algorithm == "local")
+                largestMj = std::max(largestMj, row.energyMj);
+        QVERIFY(view.chart()->axisRange(ChartAxis::Left).second > held.second);
+        QVERIFY(view.chart()->axisRange(ChartAxis::Left).second >= largestMj / 3); // the mean of 3 repeats
+        view.cancel();
+        QVERIFY(finished.wait(60000));
     }
 
     void cancelKeepsTheFinishedPoints()
@@ -183,7 +222,10 @@ private slots:
         QVERIFY(window.openFile(kCampus, true));
         Scenario smaller = window.document()->scenario();
         smaller.users.resize(12);
-        MainWindow* opened = window.openVariant(smaller, "users = 12 (repeat 1, og)");
+        MainWindow* opened = window.openVariant(smaller, "users = 12 (repeat 1, og)", "og");
+        // The point clicked was og's: its window shows og's plan, not best's.
+        QVERIFY(QTest::qWaitFor([&] { return !opened->runner()->isRunning(); }, 60000));
+        QCOMPARE(opened->findChild<QComboBox*>("planChoice")->currentText(), QString("og"));
         QVERIFY(opened != &window);
         QCOMPARE(opened->document()->scenario().userCount(), 12);
         QVERIFY(opened->windowTitle().contains("users = 12"));

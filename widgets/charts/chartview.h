@@ -191,13 +191,21 @@ public:
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
+    /// Whether the pointer is over the chart (between its Enter and Leave events): a view that
+    /// redraws as data arrive holds its axes meanwhile, so that a point aimed at stays put.
+    bool pointerInside() const { return m_pointerInside; }
+
 signals:
     /// A bar or a point of any series was clicked; @p index is its position in its series.
     void dataClicked(int index);
     /// Point @p index of line @p line was clicked (pressed and released without a drag).
     void linePointClicked(int line, int index);
+    /// The pointer left the chart.
+    void pointerLeft();
 
 protected:
+    void enterEvent(QEnterEvent* event) override;
+    void leaveEvent(QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void showEvent(QShowEvent* event) override;
@@ -221,6 +229,7 @@ private:
     std::map<int, QCPBarsGroup*> m_groups; ///< BarSeries::group -> the library's group
     LegendPlacement m_legendPlacement = LegendPlacement::Hidden;
     bool m_drawPending = false;
+    bool m_pointerInside = false;
     QCPItemRect* m_mark = nullptr;
     QCPItemText* m_note = nullptr;
     QCPTextElement* m_noteAbove = nullptr;

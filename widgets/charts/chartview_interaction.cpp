@@ -68,6 +68,19 @@ void ChartView::keyPressEvent(QKeyEvent* event)
     QWidget::keyPressEvent(event);
 }
 
+void ChartView::enterEvent(QEnterEvent* event)
+{
+    m_pointerInside = true;
+    QWidget::enterEvent(event);
+}
+
+void ChartView::leaveEvent(QEvent* event)
+{
+    m_pointerInside = false;
+    QWidget::leaveEvent(event);
+    emit pointerLeft();
+}
+
 std::optional<std::pair<int, int>> ChartView::linePointAt(QPoint position) const
 {
     constexpr double kReachPx = 8;

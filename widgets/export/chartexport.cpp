@@ -32,18 +32,15 @@ QString saveAtomically(const ChartView& chart, const QString& file, int width, i
 
 } // namespace
 
-QStringList exportCharts(const std::vector<NamedChart>& charts, const QString& path, int width, int height, QString* error)
+Expected<QStringList> exportCharts(const std::vector<NamedChart>& charts, const QString& path, int width, int height)
 {
     const QFileInfo info(path);
     QStringList written;
     for (const NamedChart& chart : charts) {
         const QString file =
             charts.size() == 1 ? path : info.path() + "/" + info.completeBaseName() + "-" + chart.name + "." + info.suffix();
-        if (const QString problem = saveAtomically(*chart.chart, file, width, height); !problem.isEmpty()) {
-            if (error)
-                *error = problem;
-            return {};
-        }
+        if (const QString problem = saveAtomically(*chart.chart, file, width, height); !problem.isEmpty())
+            return Unexpected(Error{ErrorCode::Io, problem.toStdString()});
         written << file;
     }
     return written;

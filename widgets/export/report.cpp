@@ -200,7 +200,7 @@ void drawCharts(QPdfWriter& pdf, Page& page, int pageHeight, const std::vector<c
 
 } // namespace
 
-bool writeReport(const QString& path, const Scenario& scenario, const ReportContents& contents, QString* error)
+Expected<void> writeReport(const QString& path, const Scenario& scenario, const ReportContents& contents)
 {
     // Drawn into memory, then written atomically: an old report stays whole until the new one is.
     QBuffer buffer;
@@ -210,11 +210,8 @@ bool writeReport(const QString& path, const Scenario& scenario, const ReportCont
     pdf.setResolution(150);
     pdf.setTitle(tr("Coinfer report"));
     QPainter painter;
-    if (!painter.begin(&pdf)) {
-        if (error)
-            *error = tr("%1 could not be written").arg(path);
-        return false;
-    }
+    if (!painter.begin(&pdf))
+        return Unexpected(Error{ErrorCode::Io, tr("%1 could not be written").arg(path).toStdString()});
     Page page{painter, pdf.width()};
     drawHeading(page, scenario, contents.recommendation);
     if (contents.table)
@@ -224,11 +221,7 @@ bool writeReport(const QString& path, const Scenario& scenario, const ReportCont
     drawCharts(pdf, page, pdf.height(), contents.charts);
     painter.end();
     const QByteArray& bytes = buffer.data();
-    const Expected<void> written =
-        writeFileAtomically(path.toStdString(), std::string(bytes.constData(), static_cast<size_t>(bytes.size())));
-    if (!written && error)
-        *error = QString::fromStdString(written.error().message);
-    return written.has_value();
+    return writeFileAtomically(path.toStdString(), std::string(bytes.constData(), static_cast<size_t>(bytes.size())));
 }
 
 } // namespace coinfer

@@ -3,6 +3,7 @@
 // app shows it, a timeline overview, and charts below (on a second page when they need it).
 
 #include "core/model/scenario.h"
+#include "core/util/expected.h"
 
 #include <QImage>
 #include <QString>
@@ -27,8 +28,8 @@ struct ReportContents {
     QImage timelineOverview;
 };
 
-/// Writes an A4 PDF at @p path for @p scenario. False, with @p error (if given) saying why, when
-/// the file cannot be written. O(cells + chart pixels).
-bool writeReport(const QString& path, const Scenario& scenario, const ReportContents& contents, QString* error = nullptr);
+/// Writes an A4 PDF at @p path for @p scenario; an Io error saying why when the file cannot be
+/// written. O(cells + chart pixels).
+Expected<void> writeReport(const QString& path, const Scenario& scenario, const ReportContents& contents);
 
 } // namespace coinfer

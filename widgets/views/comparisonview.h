@@ -48,8 +48,8 @@ public:
     /// Shows @p results (pending ones as "searching...") and, when @p saturation says the GPU
     /// caps the saving, that sentence below the recommendation. O(number of results).
     void showResults(const std::vector<AlgorithmResult>& results, const std::optional<GpuSaturation>& saturation = std::nullopt);
-    /// Saves the chart as PNG, JPEG, PDF or SVG by extension; false on failure.
-    bool exportChart(const QString& path, int width = 900, int height = 500);
+    /// Saves the chart as PNG, JPEG, PDF or SVG by extension; an Io error saying why on failure.
+    Expected<void> exportChart(const QString& path, int width = 900, int height = 500);
     QTableWidget* table() const { return m_table; }
     ChartView* chart() const { return m_chart; }
     /// The sentence shown instead of the chart when there is nothing to chart (no users, or no

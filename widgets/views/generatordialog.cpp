@@ -1,6 +1,7 @@
 #include "widgets/views/generatordialog.h"
 
 #include "core/io/scenarioio.h"
+#include "widgets/document/errortext.h"
 
 #include <QDialogButtonBox>
 #include <QPushButton>
@@ -71,8 +72,10 @@ GeneratorDialog::GeneratorDialog(const Scenario& scenario, QWidget* parent)
     form->addRow(buttons);
 }
 
-PopulationSpec GeneratorDialog::spec() const
+Expected<PopulationSpec> GeneratorDialog::spec() const
 {
+    if (!m_problem.isEmpty())
+        return failure(m_problem);
     PopulationSpec spec;
     spec.count = m_count->value();
     spec.seed = static_cast<std::uint64_t>(m_seed->value());

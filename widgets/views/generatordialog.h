@@ -4,6 +4,7 @@
 
 #include "core/model/population.h"
 #include "core/model/scenario.h"
+#include "core/util/expected.h"
 
 #include <QDialog>
 
@@ -21,12 +22,11 @@ class GeneratorDialog : public QDialog {
 public:
     GeneratorDialog(const Scenario& scenario, QWidget* parent = nullptr);
 
-    /// The population the dialog describes; its ids continue after the existing users.
-    PopulationSpec spec() const;
+    /// The population the dialog describes, its ids continuing after the existing users; an error
+    /// saying why when nothing can be generated (the scenario has no device classes).
+    Expected<PopulationSpec> spec() const;
     /// The users it generates, with ids that do not clash with @p scenario's. O(count * N).
     static std::vector<User> generate(const Scenario& scenario, const PopulationSpec& spec);
-    /// Why nothing can be generated (no device classes), or empty.
-    QString problem() const { return m_problem; }
 
     QSpinBox* countBox() const { return m_count; }
     QSpinBox* seedBox() const { return m_seed; }

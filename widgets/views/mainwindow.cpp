@@ -415,11 +415,16 @@ void MainWindow::showPlanOf(const QString& algorithm)
     updateBanners();
 }
 
-MainWindow* MainWindow::openVariant(const Scenario& scenario, const QString& title)
+MainWindow* MainWindow::openVariant(const Scenario& scenario, const QString& title, const QString& planner)
 {
     auto* window = new MainWindow;
     window->setAttribute(Qt::WA_DeleteOnClose);
     window->m_untitledName = title;
+    // The point clicked was this planner's: its plan, not best's under a title naming another.
+    if (!planner.isEmpty()) {
+        window->m_planChoice->setCurrentText(planner);
+        window->m_planChoiceFollowsRecommendation = false;
+    }
     window->m_document->reset(scenario, QString());
     window->updateTitle();
     window->resize(size());

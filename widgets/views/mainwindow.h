@@ -63,8 +63,9 @@ public:
     OnlineView* onlineView() const { return m_onlineView; }
     SweepView* sweepView() const { return m_sweepView; }
     /// Opens @p scenario (a sweep's point) in a new window of its own on the Plan page, planned,
-    /// as an unsaved document named @p title: the scenario open here is left as it is.
-    MainWindow* openVariant(const Scenario& scenario, const QString& title);
+    /// as an unsaved document named @p title, showing @p planner's plan (best when empty): the
+    /// scenario open here is left as it is.
+    MainWindow* openVariant(const Scenario& scenario, const QString& title, const QString& planner = QString());
     /// Shows the plan of the algorithm with this command-line name in the plan view.
     void showPlanOf(const QString& algorithm);
     /// Shows a second plan under the first on the same time axis ("" hides it).

@@ -82,11 +82,7 @@ Expected<QStringList> MainWindow::exportCharts(const QString& path)
         charts = {{"comparison", m_comparison->chart()}};
         break;
     }
-    QString error;
-    QStringList written = coinfer::exportCharts(charts, path, &error);
-    if (written.isEmpty())
-        return failure(error, ErrorCode::Io);
-    return written;
+    return coinfer::exportCharts(charts, path);
 }
 
 QImage MainWindow::timelineOverview(const TimelineModel& model)
@@ -117,9 +113,7 @@ Expected<void> MainWindow::exportReport(const QString& path)
                             .timelineOverview = timelineOverview(m_planView->timeline()->model())};
     for (const ChartView* chart : m_planView->charts()->reportCharts())
         contents.charts.push_back(chart);
-    if (QString error; !writeReport(path, m_runner->resultsScenario(), contents, &error))
-        return failure(error, ErrorCode::Io);
-    return {};
+    return writeReport(path, m_runner->resultsScenario(), contents);
 }
 
 bool MainWindow::saveTo(const QString& given)

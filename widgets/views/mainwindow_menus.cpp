@@ -159,7 +159,10 @@ void MainWindow::generateUsers()
     GeneratorDialog dialog(m_document->scenario(), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    generateInBackground(dialog.spec());
+    if (const Expected<PopulationSpec> spec = dialog.spec(); !spec)
+        QMessageBox::critical(this, tr("Generate users"), errorText(spec));
+    else
+        generateInBackground(*spec);
 }
 
 namespace {

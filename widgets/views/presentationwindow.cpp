@@ -93,9 +93,9 @@ void PresentationWindow::showStep()
     m_player->setSpeed(m_player->endMs() / 10.0); // the whole schedule in ten seconds
     m_timeline->setModel(std::move(timeline));
     m_timeline->setHighlightedUsers(step.changed);
-    // Numbered as the titles are, from 0.
+    // Numbered as the titles are, from 0 ("Step 2 of 0 to 3" read as a typo).
     m_footer->setText(
-        tr("Step %1 of 0 to %2   Right/Left: next/previous step   Space: play/pause   Home: rewind   T: light/dark   "
+        tr("Step %1 (steps 0 to %2)   Right/Left: next/previous step   Space: play/pause   Home: rewind   T: light/dark   "
            "Esc or F11: leave")
             .arg(m_walkthrough.current())
             .arg(m_walkthrough.stepCount() - 1));

@@ -99,6 +99,12 @@ SweepView::SweepView(ScenarioDocument* document, QWidget* parent)
     m_status->setText(tr("No sweep yet."));
     draw();
     connect(m_chart, &ChartView::linePointClicked, this, &SweepView::openPoint);
+    connect(m_chart, &ChartView::pointerLeft, this, [this] {
+        if (m_fitPending) {
+            fitAxes(static_cast<SweepMeasure>(m_measure->currentData().toInt()));
+            m_chart->replot();
+        }
+    });
     connect(&m_job, &BackgroundJob::finished, this, &SweepView::sweepEnded);
     m_job.setUpdateHandler([this](const SweepPointsDone& point) { addRows(point); });
     connect(document, &ScenarioDocument::edited, this, &SweepView::markStale);
@@ -316,6 +322,7 @@ void SweepView::start(std::shared_ptr<const SweepBase> base, SweepRequest reques
     m_request = std::move(request);
     m_rows.clear();
     m_stale = false;
+    m_axesFitted = false;
     const int points = static_cast<int>(m_request.values.size()) * m_request.repeats;
     m_progress->setRange(0, points);
     m_progress->setValue(0);
@@ -494,6 +501,16 @@ void SweepView::drawAxesAndNotes(SweepMeasure measure, bool anyNumber, bool anyF
 
 void SweepView::fitAxes(SweepMeasure measure)
 {
+    // The axes grow as a running sweep's points arrive, and every marker moves with them: a point
+    // aimed at moves away before the click lands, and the click opens nothing. So while the
+    // pointer is over the chart of a running sweep its axes hold, and they catch up when the
+    // pointer leaves or the sweep ends.
+    if (isRunning() && m_axesFitted && m_chart->pointerInside()) {
+        m_fitPending = true;
+        return;
+    }
+    m_fitPending = false;
+    m_axesFitted = !m_rows.empty();
     m_chart->fitAxesToData();
     // Every value asked for stays on the axis, those where nobody could plan included, and the
     // data keep a margin from the frame so that no marker is cut.
@@ -535,7 +552,7 @@ void SweepView::openPoint(int line, int index)
             .arg(QString::fromStdString(sweepParameterName(m_request.parameter)), QString::fromStdString(sweepNumberText(value)),
                  planner) +
         (m_request.repeats > 1 ? tr(" (the first of its %1 repeats, repeat 0 in the CSV)").arg(m_request.repeats) : QString());
-    emit variantRequested(*scenario, title);
+    emit variantRequested(*scenario, title, planner);
 }
 
 Expected<void> SweepView::exportCsv(const QString& path) const
@@ -549,8 +566,8 @@ void SweepView::exportChartAsked()
     const QString path = askSavePath(this, tr("Export sweep chart"), {}, tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"));
     if (path.isEmpty())
         return;
-    if (QString error; exportCharts({{"sweep", m_chart}}, path, &error).isEmpty())
-        QMessageBox::critical(this, tr("Export failed"), error);
+    if (const Expected<QStringList> written = exportCharts({{"sweep", m_chart}}, path); !written)
+        QMessageBox::critical(this, tr("Export failed"), errorText(written));
     else
         emit statusMessage(tr("Wrote the sweep chart to %1").arg(path));
 }

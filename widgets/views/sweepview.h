@@ -71,8 +71,8 @@ public:
 signals:
     /// A sweep ended (finished or cancelled); rows() holds its points.
     void finished();
-    /// The user clicked the point of @p algorithm at @p value: open @p scenario on a Plan page.
-    void variantRequested(const coinfer::Scenario& scenario, const QString& title);
+    /// The user clicked @p planner's point: open @p scenario on a Plan page, showing that plan.
+    void variantRequested(const coinfer::Scenario& scenario, const QString& title, const QString& planner);
     /// A sentence for the status bar (exports).
     void statusMessage(const QString& message);
 
@@ -121,6 +121,8 @@ private:
     std::shared_ptr<const SweepBase> m_base; ///< the base of the shown sweep
     SweepRequest m_request;                  ///< the shown sweep
     std::vector<SweepRow> m_rows;
+    bool m_axesFitted = false; ///< the running sweep's axes were fitted to some points
+    bool m_fitPending = false; ///< axes held under the pointer, to fit when it leaves
     /// Which planner and value each chart line's points are (line index -> planner name, values).
     std::vector<std::pair<QString, std::vector<double>>> m_lineKeys;
     QString m_defaultValues; ///< the values text last filled in for the user

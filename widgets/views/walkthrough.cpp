@@ -140,11 +140,17 @@ Walkthrough::Walkthrough(const Scenario& scenario)
          alone, changedUsers(local, alone), bestSplitExample(scenario, model, alone)});
     if (const std::optional<SplitExample>& split = m_steps.back().split)
         m_steps.back().explanation += QLatin1Char(' ') + splitSentence(scenario, *split);
+    // Where no such round fits (10,000 campus users), IP-SSA offloads nobody: "runs every copy
+    // as one batch: 0 batches" contradicted itself.
     m_steps.push_back(
         {QObject::tr("Step 2: copies of the same sub-task form one batch"),
-         QObject::tr("IP-SSA runs every user's copy of a sub-task as one batch, in one round that ends at the earliest "
-                     "deadline: %1 batches instead of %2 copies, %3 mJ (%4% saved), and %5.")
-             .arg(batched.batches.size())
+         (batched.batches.empty()
+              ? QObject::tr("IP-SSA would run every user's copy of a sub-task as one batch, in one round that ends at the "
+                            "earliest deadline; no such round fits here, so every user computes alone instead of %1 "
+                            "copies on the GPU: %2 mJ (%3% saved), and %4.")
+              : QObject::tr("IP-SSA runs every user's copy of a sub-task as one batch, in one round that ends at the "
+                            "earliest deadline: %1 batches instead of %2 copies, %3 mJ (%4% saved), and %5.")
+                    .arg(batched.batches.size()))
              .arg(copies)
              .arg(mj(batched.totalEnergyMj))
              .arg(batched.savingPercent, 0, 'f', 1)
