@@ -149,6 +149,8 @@ void SubtaskRunner::runLayer(const Step& step, float* x, float* y)
     case LayerKind::HardSigmoid:
     case LayerKind::SiLU:
     case LayerKind::SqueezeExcite:
+    case LayerKind::Softmax:
+    case LayerKind::Gelu:
         break; // refused when the step was described
     }
 }
@@ -292,6 +294,8 @@ int SubtaskRunner::addLayer(const Layer& layer, const DeviceWeights* weights, Te
     case LayerKind::HardSigmoid:
     case LayerKind::SiLU:
     case LayerKind::SqueezeExcite:
+    case LayerKind::Softmax:
+    case LayerKind::Gelu:
         // Refused before anything runs: a kernel of its own is still to be written and checked.
         throw DeviceFailure("the GPU profiler has no kernel for the layer kind " + layerKindName(layer.kind) + " yet");
     }

@@ -92,10 +92,21 @@ def read_tensor(path):
     return dims, torch.tensor(values).reshape(dims)
 
 
+def gelu_softmax_head():
+    """Layers no small torchvision model has yet, checked on their own: GELU (exported in its Erf
+    form) after a convolution, and Softmax over the classes."""
+    return torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, padding=1), torch.nn.GELU(), torch.nn.AdaptiveAvgPool2d(1),
+                               torch.nn.Flatten(), torch.nn.Linear(8, 10), torch.nn.GELU(), torch.nn.Softmax(dim=1))
+
+
+# Models of this script's own, by name, next to torchvision's.
+OWN_MODELS = {"gelu_softmax_head": gelu_softmax_head}
+
+
 def check(coinfer, name, size, folder):
     torch.manual_seed(0)
     extra = {"aux_logits": False, "init_weights": False} if name in ("inception_v3", "googlenet") else {}
-    model = getattr(torchvision.models, name)(weights=None, **extra).eval()
+    model = (OWN_MODELS[name]() if name in OWN_MODELS else getattr(torchvision.models, name)(weights=None, **extra)).eval()
     x = torch.rand(1, 3, size, size, generator=torch.Generator().manual_seed(1)) * 2 - 1
     with torch.no_grad():
         expected = model(x)

@@ -273,6 +273,30 @@ void squeezeExcite(const Layer& layer, const LayerWeights& w, const TensorShape&
     }
 }
 
+/// Softmax along the sample axis layer.axis of a channels x height x width sample, in double
+/// with the maximum subtracted first (no overflow for large inputs). O(batch * elements).
+void softmax(const Layer& layer, const TensorShape& in, int batch, const std::vector<float>& x, std::vector<float>& y)
+{
+    const size_t sizes[3] = {static_cast<size_t>(in.c), static_cast<size_t>(in.h), static_cast<size_t>(in.w)};
+    const size_t extent = sizes[layer.axis];
+    size_t inner = 1; // the distance between neighbours along the axis
+    for (int a = layer.axis + 1; a < 3; ++a)
+        inner *= sizes[a];
+    const size_t outer = static_cast<size_t>(in.elements() * batch) / (extent * inner);
+    for (size_t o = 0; o < outer; ++o)
+        for (size_t i = 0; i < inner; ++i) {
+            const size_t first = o * extent * inner + i;
+            float largest = x[first];
+            for (size_t k = 1; k < extent; ++k)
+                largest = std::max(largest, x[first + k * inner]);
+            double sum = 0;
+            for (size_t k = 0; k < extent; ++k)
+                sum += std::exp(static_cast<double>(x[first + k * inner]) - largest);
+            for (size_t k = 0; k < extent; ++k)
+                y[first + k * inner] = static_cast<float>(std::exp(static_cast<double>(x[first + k * inner]) - largest) / sum);
+        }
+}
+
 std::vector<float> applyLayer(const Layer& layer, const LayerWeights& w, const TensorShape& in, int batch,
                               const std::vector<float>& x)
 {
@@ -330,6 +354,13 @@ std::vector<float> applyLayer(const Layer& layer, const LayerWeights& w, const T
         break;
     case LayerKind::SqueezeExcite:
         squeezeExcite(layer, w, in, batch, x, y);
+        break;
+    case LayerKind::Softmax:
+        softmax(layer, in, batch, x, y);
+        break;
+    case LayerKind::Gelu:
+        for (size_t i = 0; i < y.size(); ++i)
+            y[i] = static_cast<float>(0.5 * x[i] * (1.0 + std::erf(x[i] / std::sqrt(2.0))));
         break;
     }
     return y;

@@ -30,6 +30,8 @@ constexpr LayerKindName kKindNames[] = {
     {LayerKind::HardSigmoid, "hardsigmoid"},
     {LayerKind::SiLU, "silu"},
     {LayerKind::SqueezeExcite, "squeeze_excite"},
+    {LayerKind::Softmax, "softmax"},
+    {LayerKind::Gelu, "gelu"},
 };
 
 /// PyTorch's and ONNX's pooled size; rounding up keeps a window only where it starts inside
@@ -50,6 +52,8 @@ constexpr double kHardSwishFlopsPerElement = 5;
 constexpr double kSigmoidFlopsPerElement = 4;
 constexpr double kHardSigmoidFlopsPerElement = 4;
 constexpr double kSiluFlopsPerElement = 5;
+constexpr double kSoftmaxFlopsPerElement = 5;
+constexpr double kGeluFlopsPerElement = 8;
 
 double elementwiseFlops(LayerKind kind)
 {
@@ -137,6 +141,14 @@ Cost layerCost(const Layer& layer, const TensorShape& in, const TensorShape& out
         break;
     case LayerKind::SiLU:
         cost.flops = kSiluFlopsPerElement * static_cast<double>(out.elements());
+        break;
+    // Softmax: the running max (a comparison), x - max, exp, the sum and the division, one
+    // each per element. GELU: x / sqrt 2, erf (counted as 5, a polynomial), + 1, x *, / 2.
+    case LayerKind::Softmax:
+        cost.flops = kSoftmaxFlopsPerElement * static_cast<double>(out.elements());
+        break;
+    case LayerKind::Gelu:
+        cost.flops = kGeluFlopsPerElement * static_cast<double>(out.elements());
         break;
     case LayerKind::SqueezeExcite: {
         // Pooling and the gating product touch every element once; the two 1x1 convolutions
@@ -242,6 +254,13 @@ Layer squeezeExciteLayer(int squeezeChannels, LayerKind activation, LayerKind ga
     return layer;
 }
 
+Layer softmaxLayer(int axis)
+{
+    Layer layer = plainLayer(LayerKind::Softmax);
+    layer.axis = axis;
+    return layer;
+}
+
 Layer linearLayer(int out)
 {
     Layer layer = plainLayer(LayerKind::Linear);
@@ -333,6 +352,10 @@ Expected<TensorShape> layerOutput(const Layer& layer, const TensorShape& in)
         if (!std::isfinite(layer.alpha) || !std::isfinite(layer.beta))
             return bad("needs finite alpha and beta, not " + numberText(layer.alpha) + " and " + numberText(layer.beta));
         return in;
+    case LayerKind::Softmax:
+        if (layer.axis < 0 || layer.axis > 2)
+            return bad("axis must be 0 (channels), 1 (height) or 2 (width), not " + std::to_string(layer.axis));
+        return in;
     case LayerKind::SqueezeExcite:
         if (layer.outChannels < 1)
             return bad("squeeze_channels must be at least 1");
@@ -348,6 +371,7 @@ Expected<TensorShape> layerOutput(const Layer& layer, const TensorShape& in)
     case LayerKind::HardSwish:
     case LayerKind::Sigmoid:
     case LayerKind::SiLU:
+    case LayerKind::Gelu:
         return in;
     }
     return bad("unknown layer kind");

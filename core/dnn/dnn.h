@@ -22,12 +22,14 @@ enum class LayerKind {
     GlobalAvgPool,
     Flatten,
     Linear,
-    Clip,         ///< y = min(max(x, clipMin), clipMax)
-    HardSwish,    ///< y = x * relu6(x + 3) / 6 (ONNX HardSwish)
-    Sigmoid,      ///< y = 1 / (1 + exp(-x))
-    HardSigmoid,  ///< y = max(0, min(1, alpha x + beta)) (ONNX HardSigmoid)
-    SiLU,         ///< y = x * sigmoid(x) (Swish)
-    SqueezeExcite ///< y = x * gate(conv1x1(activation(conv1x1(global_avgpool(x))))), convs with bias
+    Clip,          ///< y = min(max(x, clipMin), clipMax)
+    HardSwish,     ///< y = x * relu6(x + 3) / 6 (ONNX HardSwish)
+    Sigmoid,       ///< y = 1 / (1 + exp(-x))
+    HardSigmoid,   ///< y = max(0, min(1, alpha x + beta)) (ONNX HardSigmoid)
+    SiLU,          ///< y = x * sigmoid(x) (Swish)
+    SqueezeExcite, ///< y = x * gate(conv1x1(activation(conv1x1(global_avgpool(x))))), convs with bias
+    Softmax,       ///< y = exp(x) / sum of exp(x) along one axis of the sample (Layer::axis)
+    Gelu           ///< y = x (1 + erf(x / sqrt 2)) / 2 (exact GELU, ONNX's Erf form)
 };
 
 /// One layer. Fields that a kind does not use are ignored.
@@ -60,6 +62,9 @@ struct Layer {
     int strideWidth = 0;
     int paddingWidth = -1;
     int dilation = 1;
+    /// Softmax: the sample's axis it normalises along (0 channels or features, 1 height or
+    /// sequence, 2 width).
+    int axis = 0;
     int kernelW() const { return kernelWidth > 0 ? kernelWidth : kernel; }
     int strideW() const { return strideWidth > 0 ? strideWidth : stride; }
     int paddingW() const { return paddingWidth >= 0 ? paddingWidth : padding; }
@@ -75,6 +80,8 @@ Layer convLayer(int out, int kernel, int stride = 1, int padding = 0, int groups
 Layer plainLayer(LayerKind kind);
 /// Max or average pooling over a square window.
 Layer poolLayer(LayerKind kind, int kernel, int stride, int padding = 0);
+/// A softmax along the sample's @p axis (0 channels, 1 height, 2 width).
+Layer softmaxLayer(int axis);
 /// A fully connected layer with a bias.
 Layer linearLayer(int out);
 /// An elementwise clamp to [@p min, @p max].
@@ -136,7 +143,8 @@ struct SubtaskStats {
     double macs = 0; ///< multiply-accumulates of convolutions and linear layers
     /// 2 x MACs plus the other operations (layerCost in dnn.cpp): per element one for relu,
     /// relu6 and a residual addition, 2 for batch norm and clip, 4 for sigmoid and hardsigmoid,
-    /// 5 for hardswish and silu; k^2 per pooled output; none for flatten and for a concatenation's
+    /// 5 for hardswish and silu, 5 for softmax (max, subtract, exp, sum, divide), 8 for gelu
+    /// (divide, erf as 5, add, multiply, halve); k^2 per pooled output; none for flatten and for a concatenation's
     /// copies. Squeeze-and-excitation: one per input element for the pooling and one for the
     /// gating product, its convolutions as convolutions, its activation and gate as above.
     double flops = 0;

@@ -75,6 +75,9 @@ json layersToJson(const std::vector<Layer>& layers)
         case LayerKind::HardSigmoid:
             entry.update({{"alpha", layer.alpha}, {"beta", layer.beta}});
             break;
+        case LayerKind::Softmax:
+            entry["axis"] = layer.axis;
+            break;
         case LayerKind::BatchNorm:
             // Written only when not the default, so descriptions without it keep their signatures.
             if (layer.epsilon != 1e-5)
@@ -194,6 +197,9 @@ Layer readLayer(const Field& entry, LayerKind kind)
         if (layer.clipMin > layer.clipMax)
             entry.at("min").fail("must be at most max (" + entry.at("max").json().dump() + "), not " +
                                  entry.at("min").json().dump());
+        break;
+    case LayerKind::Softmax:
+        layer.axis = static_cast<int>(entry.at("axis").integer(0, 2));
         break;
     case LayerKind::BatchNorm:
         layer.epsilon = entry.has("epsilon") ? entry.at("epsilon").number(0.0, true) : 1e-5;

@@ -63,6 +63,51 @@ std::optional<int> GraphImport::gateSource(int gate, int& squeezed) const
     return pool;
 }
 
+/// For an Add node @p add that reads Erf(Div(@p data, sqrt 2)) and the constant 1, the pattern's
+/// nodes {Div, Erf, Add}: PyTorch's exact GELU up to its final halving (x * that, then * 0.5);
+/// nullopt for any other Add. O(1).
+std::optional<std::vector<int>> GraphImport::geluInner(int add, const std::string& data) const
+{
+    const onnx::NodeProto& addNode = m_graph.node(add);
+    if (addNode.op_type() != "Add" || addNode.input_size() != 2)
+        return std::nullopt;
+    for (int slot : {0, 1}) {
+        const std::optional<double> one = constantValue(addNode.input(1 - slot));
+        const auto erf = m_producer.find(addNode.input(slot));
+        if (!one || *one != 1.0 || erf == m_producer.end() || singleConsumer(addNode.input(slot)) != add)
+            continue;
+        const onnx::NodeProto& erfNode = m_graph.node(erf->second);
+        if (erfNode.op_type() != "Erf" || erfNode.input_size() != 1)
+            continue;
+        const auto div = m_producer.find(erfNode.input(0));
+        if (div == m_producer.end() || singleConsumer(erfNode.input(0)) != erf->second)
+            continue;
+        const onnx::NodeProto& divNode = m_graph.node(div->second);
+        if (divNode.op_type() != "Div" || divNode.input_size() != 2 || divNode.input(0) != data)
+            continue;
+        const std::optional<double> root2 = constantValue(divNode.input(1));
+        if (root2 && std::fabs(*root2 - std::sqrt(2.0)) < 1e-6)
+            return std::vector<int>{div->second, erf->second, add};
+    }
+    return std::nullopt;
+}
+
+/// Whether node @p n is the Mul by 0.5 that ends a fused GELU (the fused Mul's one reader).
+bool GraphImport::isGeluHalving(int n) const
+{
+    const onnx::NodeProto& node = m_graph.node(n);
+    if (node.op_type() != "Mul" || node.input_size() != 2)
+        return false;
+    for (int slot : {0, 1}) {
+        const auto producer = m_producer.find(node.input(slot));
+        const std::optional<double> half = constantValue(node.input(1 - slot));
+        if (producer != m_producer.end() && half && *half == 0.5 && singleConsumer(node.input(slot)) == n)
+            if (const auto fused = m_fusions.find(producer->second); fused != m_fusions.end())
+                return fused->second.kind == LayerKind::Gelu;
+    }
+    return false;
+}
+
 /// Finds the patterns among the activation nodes, in topological order so that a SiLU inside a
 /// squeeze-and-excitation is found before it. O(V) plus each pattern's length.
 void GraphImport::findFusions()
@@ -80,6 +125,13 @@ void GraphImport::findFusions()
                 continue;
             const int gate = producer->second;
             const std::string& gateOp = m_graph.node(gate).op_type();
+            if (std::optional<std::vector<int>> gelu = geluInner(gate, data)) {
+                Fusion fusion{LayerKind::Gelu, 1 - slot, std::move(*gelu)};
+                for (int inner : fusion.inner)
+                    m_absorbed[static_cast<size_t>(inner)] = true;
+                m_fusions[n] = std::move(fusion);
+                break;
+            }
             // A gate without an input (a malformed node, found by fuzz_onnx) fuses with nothing.
             if ((gateOp != "Sigmoid" && gateOp != "HardSigmoid") || m_graph.node(gate).input_size() < 1)
                 continue;
@@ -119,6 +171,13 @@ Layer GraphImport::mapFused(int n) const
     const double alpha = floatAttribute(gate, "alpha").value_or(0.2f), beta = floatAttribute(gate, "beta").value_or(0.5f);
     if (fusion.kind == LayerKind::SiLU)
         return plainLayer(LayerKind::SiLU);
+    if (fusion.kind == LayerKind::Gelu) {
+        const int reader = singleConsumer(m_graph.node(n).output(0));
+        if (reader < 0 || !isGeluHalving(reader))
+            failNode(n, "computes x * (1 + erf(x / sqrt 2)) without halving it right after; only GELU (then * 0.5) is "
+                        "supported");
+        return plainLayer(LayerKind::Gelu);
+    }
     if (fusion.kind == LayerKind::HardSwish) {
         if (std::fabs(alpha - 1.0 / 6) > 1e-6 || std::fabs(beta - 0.5) > 1e-6)
             failNode(n, "multiplies x by HardSigmoid(x) with alpha " + std::to_string(alpha) + " and beta " +
@@ -159,6 +218,24 @@ Layer GraphImport::mapReduceMean(int n) const
         failNode(n, "averages " + dimsText(in) + " over axes " + dimsText(intsAttribute(node, "axes")) +
                         "; only the mean over height and width (global pooling) is supported");
     return plainLayer(LayerKind::GlobalAvgPool);
+}
+
+/// Softmax along one axis of the sample; refuses the batch axis, and before opset 13 (where
+/// Softmax flattens every axis from its own onwards) any axis but the last.
+Layer GraphImport::mapSoftmax(int n) const
+{
+    const onnx::NodeProto& node = m_graph.node(n);
+    const auto rank = static_cast<std::int64_t>(activationDims(n).size());
+    std::int64_t axis = intAttribute(node, "axis", m_opset >= 13 ? -1 : 1);
+    if (axis < 0)
+        axis += rank;
+    if (axis < 1 || axis >= rank)
+        failNode(n, "normalises over axis " + std::to_string(intAttribute(node, "axis", -1)) + " of a rank-" +
+                        std::to_string(rank) + " tensor; only an axis of each sample is supported, not the batch");
+    if (m_opset < 13 && axis != rank - 1)
+        failNode(n, "normalises over several axes (Softmax before opset 13 flattens from its axis on); only the last "
+                    "axis is supported there");
+    return softmaxLayer(static_cast<int>(axis - 1));
 }
 
 /// Whether node @p n is a Pad whose one reader is a Conv or an AveragePool it folds into.

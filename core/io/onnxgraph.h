@@ -108,6 +108,9 @@ private:
     int singleConsumer(const std::string& tensor) const;
     Layer mapFused(int n) const;
     Layer mapReduceMean(int n) const;
+    Layer mapSoftmax(int n) const;
+    std::optional<std::vector<int>> geluInner(int add, const std::string& data) const;
+    bool isGeluHalving(int n) const;
     int foldedPadding(int n) const;
     bool isFoldedPad(int n) const;
     std::vector<OnnxLayerTensors> subtaskTensors(const SubtaskDescription& subtask) const;
@@ -132,7 +135,7 @@ private:
     std::vector<int> m_order;                       ///< kept nodes, topologically
     std::unordered_map<int, int> m_positionInOrder; ///< node -> index in m_order
     std::unordered_map<std::string, Dims> m_shapes;
-    /// A Mul that ends a fused pattern (SiLU, hardswish, squeeze-and-excitation) -> what it
+    /// A Mul that ends a fused pattern (SiLU, hardswish, squeeze-and-excitation, GELU) -> what it
     /// makes and which input is the pattern's data input.
     struct Fusion {
         LayerKind kind = LayerKind::SiLU;

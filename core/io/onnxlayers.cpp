@@ -23,7 +23,7 @@ const char* const kUnfusedProduct = "multiplies two activations that are not x *
 bool GraphImport::joinsProducer(int n) const
 {
     const std::string& op = m_graph.node(n).op_type();
-    return isJoiningOp(op) || m_fusions.count(n) > 0 || (op == "Add" && activationInputs(n).size() == 1);
+    return isJoiningOp(op) || m_fusions.count(n) > 0 || (op == "Add" && activationInputs(n).size() == 1) || isGeluHalving(n);
 }
 
 /// The activation inputs of node @p n, one per input slot (Add(x, x) lists x twice).
@@ -309,9 +309,13 @@ std::optional<Layer> GraphImport::mapOp(int n, std::vector<Layer>& chain) const
         return mapReduceMean(n);
     if (op == "HardSigmoid")
         return hardSigmoidLayer(floatAttribute(node, "alpha").value_or(0.2f), floatAttribute(node, "beta").value_or(0.5f));
+    if (op == "Softmax")
+        return mapSoftmax(n);
     if (op == "Mul") {
         if (m_fusions.count(n))
             return mapFused(n);
+        if (isGeluHalving(n))
+            return std::nullopt; // part of the GELU layer just before
         failNode(n, activationInputs(n).size() == 1 ? "multiplies an activation by a constant; not supported" : kUnfusedProduct);
     }
     if (op == "Pad") {
@@ -344,6 +348,8 @@ std::optional<Layer> GraphImport::mapOp(int n, std::vector<Layer>& chain) const
     }
     if (op == "Concat")
         failNode(n, "concatenates one activation with constants; not supported");
+    if (op == "Div" || op == "Erf")
+        failNode(n, "is supported only inside GELU, x * (1 + Erf(x / sqrt 2)) * 0.5");
     failNode(n, "operator not supported by Coinfer (supported: " + kSupportedOps + ")");
 }
 

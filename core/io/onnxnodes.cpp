@@ -94,7 +94,7 @@ bool isJoiningOp(const std::string& op)
 {
     static const std::unordered_set<std::string> ops = {"BatchNormalization", "Relu",    "Clip",    "HardSwish", "Sigmoid",
                                                         "Identity",           "Dropout", "Flatten", "Reshape",   "Squeeze",
-                                                        "HardSigmoid",        "Pad"};
+                                                        "HardSigmoid",        "Pad",     "Softmax"};
     return ops.count(op) > 0;
 }
 
@@ -119,7 +119,10 @@ const std::vector<std::string> kSupportedOpList = {"Conv",
                                                    "HardSigmoid",
                                                    "Mul",
                                                    "ReduceMean",
-                                                   "Pad"};
+                                                   "Pad",
+                                                   "Softmax",
+                                                   "Div",
+                                                   "Erf"};
 
 bool isSupportedOp(const std::string& op)
 {
@@ -131,7 +134,8 @@ const std::string kSupportedOps = "Conv, BatchNormalization, Relu, Clip, HardSwi
                                   "GlobalAveragePool, ReduceMean (over height and width), Flatten, Reshape and Squeeze (to N x "
                                   "features), Gemm, MatMul (with a constant weight), Add (of two branches, or a MatMul's bias), "
                                   "Concat (channels), HardSigmoid, Mul (SiLU, hardswish and squeeze-and-excitation), Pad (zeros "
-                                  "before a Conv or AveragePool), Identity, Dropout";
+                                  "before a Conv or AveragePool), Softmax (over one axis of each sample), Div and Erf (in GELU: "
+                                  "x * (1 + Erf(x / sqrt 2)) * 0.5), Identity, Dropout";
 
 /// The value of a scalar float tensor (FLOAT or DOUBLE, inline or raw data), if it has one.
 std::optional<double> scalarValue(const onnx::TensorProto& tensor)

@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr double kRelativeTolerance = 1e-3, kAbsoluteTolerance = 1e-7;
-constexpr int kPassingWhenWritten = 44;
+constexpr int kPassingWhenWritten = 50;
 
 /// Why a node test of a supported operator may be refused: each a form that no network of
 /// Coinfer's scope has (a fragment of the importer's message, and the reason in words).
@@ -54,6 +54,8 @@ const std::vector<std::pair<std::string, std::string>> kOutOfScope = {
     {"concatenates one activation", "Concat of an activation and second graph input, taken as a constant"},
     {"no graph input is read as data", "Identity of the input alone: nothing to compute"},
     {"Coinfer imports opsets", "operators changed since opset 7, at older opsets"},
+    {"not the batch", "Softmax over the batch axis: a network normalises within each sample"},
+    {"supported only inside GELU", "Div and Erf on their own: Coinfer has them only as GELU's parts"},
 };
 
 struct OperatorCounts {

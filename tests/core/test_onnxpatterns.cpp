@@ -5,6 +5,7 @@
 #include "core/io/dnnio.h"
 #include "core/io/fileio.h"
 #include "core/io/onnximport.h"
+#include "core/io/onnxrun.h"
 
 #include "onnxmodelbuilder.h"
 #include "onnxmodels.h"
@@ -14,7 +15,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
 #include <cstdint>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -80,6 +83,21 @@ void pointwise(ModelBuilder& b, const std::string& in, const std::string& out, i
     const std::string w = b.weight(out + ".w", {outChannels, inChannels, 1, 1});
     const std::string bias = b.weight(out + ".b", {outChannels});
     ModelBuilder::ints(b.node("Conv", {in, w, bias}, out, "/" + out + "/Conv"), "kernel_shape", {1, 1});
+}
+
+/// PyTorch's exact GELU at opset 13: x * (1 + Erf(x / @p divisor)) * @p half, on the input x.
+void gelu(ModelBuilder& b, float divisor, float half, bool halved = true)
+{
+    b.constant("root2", divisor);
+    b.constant("one", 1.0f);
+    b.constant("half", half);
+    b.node("Div", {"x", "root2"}, "scaled", "/gelu/Div");
+    b.node("Erf", {"scaled"}, "erf", "/gelu/Erf");
+    b.node("Add", {"erf", "one"}, "plus1", "/gelu/Add");
+    b.node("Mul", {"x", "plus1"}, halved ? "product" : "y", "/gelu/Mul");
+    if (halved)
+        b.node("Mul", {"product", "half"}, "y", "/gelu/Mul_1");
+    b.output("y");
 }
 
 } // namespace
@@ -259,6 +277,67 @@ private slots:
         QCOMPARE(layers[1].dilation, 2);
         QCOMPARE(coinfer::testing::totalMacs(result.dnn), 8.0 * 17 * 9 * 4 * 7 + 8.0 * 13 * 5 * 8 * 9);
         expectSameAfterReading(result.dnn);
+    }
+
+    void erfFormIsGeluAndRunsAsTheDefinition()
+    {
+        ModelBuilder b({1, 4, 3}); // a sequence of 4 tokens of 3 features
+        gelu(b, static_cast<float>(std::sqrt(2.0)), 0.5f);
+        const OnnxImport result = imported(b);
+        QCOMPARE(kinds(result.dnn), (std::vector<LayerKind>{LayerKind::Gelu}));
+        double flops = 0;
+        const Expected<std::vector<SubtaskStats>> stats = analyzeDnn(result.dnn);
+        for (const SubtaskStats& s : *stats)
+            flops += s.flops;
+        QCOMPARE(flops, 8.0 * 12); // 8 per element (dnn.h)
+        expectSameAfterReading(result.dnn);
+        // The CPU reference against GELU's definition, 0.5 x (1 + erf(x / sqrt 2)), in double.
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("gelu.onnx").toStdString();
+        std::ofstream(path, std::ios::binary) << b.bytes();
+        OnnxTensor x{"x", {1, 4, 3}, {}};
+        for (int i = 0; i < 12; ++i)
+            x.values.push_back(-3.0f + 0.55f * static_cast<float>(i));
+        const Expected<OnnxTensor> y = runOnnxOnCpu(path, {x});
+        QVERIFY2(y, y ? "" : y.error().message.c_str());
+        QCOMPARE(y->values.size(), size_t{12});
+        for (size_t i = 0; i < 12; ++i) {
+            const double v = x.values[i], expected = 0.5 * v * (1 + std::erf(v / std::sqrt(2.0)));
+            QVERIFY(std::fabs(y->values[i] - expected) <= 1e-6 * (1 + std::fabs(expected)));
+        }
+    }
+
+    void erfFormsThatAreNotGeluAreRefused()
+    {
+        ModelBuilder unhalved({1, 4, 3});
+        gelu(unhalved, static_cast<float>(std::sqrt(2.0)), 0.5f, false);
+        Expected<OnnxImport> result = unhalved.import();
+        QVERIFY(!result);
+        QVERIFY2(result.error().message.find("without halving it") != std::string::npos, result.error().message.c_str());
+        ModelBuilder otherScale({1, 4, 3});
+        gelu(otherScale, 2.0f, 0.5f); // erf(x / 2): not GELU, so its Mul of two activations is no pattern
+        result = otherScale.import();
+        QVERIFY(!result);
+        QVERIFY2(result.error().message.find("multiplies two activations") != std::string::npos, result.error().message.c_str());
+    }
+
+    void softmaxTakesTheAxisOfTheSample()
+    {
+        ModelBuilder b({1, 4, 6}); // opset 13: the last axis by default, the sequence's features
+        b.node("Softmax", {"x"}, "y", "/softmax");
+        b.output("y");
+        const OnnxImport result = imported(b);
+        const std::vector<Layer> layers = allLayers(result.dnn);
+        QCOMPARE(layers.size(), size_t{1});
+        QCOMPARE(layers[0].kind, LayerKind::Softmax);
+        QCOMPARE(layers[0].axis, 1); // N x C x L: L is the sample's height
+        expectSameAfterReading(result.dnn);
+        ModelBuilder batch({2, 4});
+        ModelBuilder::integer(batch.node("Softmax", {"x"}, "y", "/softmax"), "axis", 0);
+        batch.output("y");
+        const Expected<OnnxImport> refused = batch.import();
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.find("not the batch") != std::string::npos, refused.error().message.c_str());
     }
 
     void ceilModeRoundsTheOutputUp()
