@@ -188,6 +188,32 @@ private slots:
             std::none_of(beside.begin(), beside.end(), [&](int x) { return std::binary_search(lower.begin(), lower.end(), x); }));
     }
 
+    /// A short chart (two timelines compared below it) draws fewer value labels rather than
+    /// crowd them: a tick every 5 mJ on a plot 100 px tall left labels touching.
+    void aShortChartKeepsItsValueLabelsApart()
+    {
+        const auto valueTicks = [](int height) {
+            ChartView chart;
+            chart.resize(600, height);
+            chart.addBars({.x = {0, 1, 2}, .y = {37, 8, 37}, .fill = QColor(190, 190, 190), .width = 0.4}); // a classroom
+            chart.setAxisRange(ChartAxis::Bottom, -0.7, 2.7);
+            chart.setAxisRange(ChartAxis::Left, 0, 37.4);
+            chart.show(); // the plot takes the chart's size when the chart is shown
+            if (!QTest::qWaitForWindowExposed(&chart))
+                return QVector<double>{};
+            chart.replot();
+            QTest::qWait(50); // the replot queued once the plot's height is known
+            return chart.ticks(ChartAxis::Left);
+        };
+        // Labels at least 30 px apart: the plot of a 160 px chart is well under 160 px tall.
+        const QVector<double> few = valueTicks(160);
+        QVERIFY2(few.size() >= 2 && few.size() <= 160 / 30, qPrintable(QString("%1 ticks").arg(few.size())));
+        // A tall chart keeps the library's usual density (a tick every 5 mJ here).
+        const QVector<double> many = valueTicks(600);
+        QVERIFY2(many.size() >= 4 && many.size() > few.size(),
+                 qPrintable(QString("%1 ticks against %2").arg(many.size()).arg(few.size())));
+    }
+
     /// The mark of a key whose group holds a stacked bar hugs that key's bars (energy per user:
     /// computing with uploading on it, beside local only) and reaches into no neighbour's.
     void selectionHugsAGroupWithAStackedBar()
