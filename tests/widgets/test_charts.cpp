@@ -188,6 +188,92 @@ private slots:
             std::none_of(beside.begin(), beside.end(), [&](int x) { return std::binary_search(lower.begin(), lower.end(), x); }));
     }
 
+    /// A short chart (two timelines compared below it) draws fewer value labels rather than
+    /// crowd them: a tick every 5 mJ on a plot 100 px tall left labels touching.
+    void aShortChartKeepsItsValueLabelsApart()
+    {
+        const auto valueTicks = [](int height) {
+            ChartView chart;
+            chart.resize(600, height);
+            chart.addBars({.x = {0, 1, 2}, .y = {37, 8, 37}, .fill = QColor(190, 190, 190), .width = 0.4}); // a classroom
+            chart.setAxisRange(ChartAxis::Bottom, -0.7, 2.7);
+            chart.setAxisRange(ChartAxis::Left, 0, 37.4);
+            chart.show(); // the plot takes the chart's size when the chart is shown
+            if (!QTest::qWaitForWindowExposed(&chart))
+                return QVector<double>{};
+            chart.replot();
+            QTest::qWait(50); // the replot queued once the plot's height is known
+            return chart.ticks(ChartAxis::Left);
+        };
+        // Labels at least 30 px apart: the plot of a 160 px chart is well under 160 px tall.
+        const QVector<double> few = valueTicks(160);
+        QVERIFY2(few.size() >= 2 && few.size() <= 160 / 30, qPrintable(QString("%1 ticks").arg(few.size())));
+        // A tall chart keeps the library's usual density (a tick every 5 mJ here).
+        const QVector<double> many = valueTicks(600);
+        QVERIFY2(many.size() >= 4 && many.size() > few.size(),
+                 qPrintable(QString("%1 ticks against %2").arg(many.size()).arg(few.size())));
+    }
+
+    /// The mark of a key whose group holds a stacked bar hugs that key's bars (energy per user:
+    /// computing with uploading on it, beside local only) and reaches into no neighbour's.
+    void selectionHugsAGroupWithAStackedBar()
+    {
+        ChartView chart;
+        chart.resize(600, 400);
+        const QColor computing(120, 170, 90), uploading(230, 160, 60), local(190, 190, 190);
+        const int below =
+            chart.addBars({.x = {0, 1, 2}, .y = {2, 2, 2}, .fill = computing, .outlined = false, .width = 0.4, .group = 0});
+        chart.addBars({.x = {0, 1, 2}, .y = {2, 2, 2}, .fill = uploading, .outlined = false, .width = 0.4, .stackedOn = below});
+        chart.addBars({.x = {0, 1, 2}, .y = {6, 6, 6}, .fill = local, .outlined = false, .width = 0.4, .group = 0});
+        chart.setAxisRange(ChartAxis::Bottom, -0.7, 2.7);
+        chart.setAxisRange(ChartAxis::Left, 0, 7);
+        chart.replot();
+        chart.highlightBars(1);
+        const QImage screen = chart.grab().toImage();
+        // The columns holding bar fills, in three runs (one per key), and those of the mark.
+        std::vector<int> barColumns;
+        int markLeft = screen.width(), markRight = -1;
+        for (int x = 0; x < screen.width(); ++x) {
+            // Columns of a bar or of the mark's sides, not of a small legend icon or frame.
+            int barPixels = 0, markPixels = 0;
+            for (int y = 0; y < screen.height(); ++y) {
+                const QColor colour = screen.pixelColor(x, y);
+                markPixels += colour == palette::selection();
+                barPixels += colour == computing || colour == local;
+            }
+            if (markPixels >= 100) {
+                markLeft = std::min(markLeft, x);
+                markRight = std::max(markRight, x);
+            }
+            if (barPixels >= 30)
+                barColumns.push_back(x);
+        }
+        std::vector<std::pair<int, int>> runs; // [first, last] column of each key's bars
+        for (int x : barColumns)
+            if (runs.empty() || x > runs.back().second + 6)
+                runs.push_back({x, x});
+            else
+                runs.back().second = x;
+        QString found;
+        for (const auto& [from, to] : runs)
+            found += QString(" %1..%2").arg(from).arg(to);
+        QVERIFY2(runs.size() == 3, qPrintable(found));
+        QVERIFY(markRight > markLeft);
+        const int barsWidth = runs[1].second - runs[1].first;
+        QVERIFY2(markLeft > runs[0].second && markRight < runs[2].first,
+                 qPrintable(QString("mark %1..%2, neighbours end at %3 and start at %4")
+                                .arg(markLeft)
+                                .arg(markRight)
+                                .arg(runs[0].second)
+                                .arg(runs[2].first)));
+        // Hugging: no more than a tenth of the bars' width beside them on either side.
+        QVERIFY(markLeft <= runs[1].first && markRight >= runs[1].second);
+        QVERIFY2(
+            runs[1].first - markLeft <= barsWidth / 10 + 3 && markRight - runs[1].second <= barsWidth / 10 + 3,
+            qPrintable(
+                QString("mark %1..%2 around bars %3..%4").arg(markLeft).arg(markRight).arg(runs[1].first).arg(runs[1].second)));
+    }
+
     void selectionOutlinesTheKeyAndKeepsEveryFill()
     {
         ChartView chart;

@@ -19,6 +19,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -124,6 +125,35 @@ private slots:
         QVERIFY(!second->isVisible());
     }
 
+    /// Eight users all fit in the timeline with room to spare: the room below the last lane
+    /// goes to the charts (they had about 120 px at 1600x950 and crowded their axes).
+    void theChartsGetTheRoomTheLanesDoNotNeed()
+    {
+        const Scenario scenario = *readScenario(COINFER_EXAMPLES "/classroom-split.json");
+        const Plan ipssa = *makePlan(scenario, CostModel(scenario), Algorithm::IpSsa);
+        PlanView view;
+        view.resize(1600, 900);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.showPlan(scenario, ipssa);
+        QApplication::processEvents();
+        const TimelineView* timeline = view.timeline();
+        const QWidget* charts = view.findChild<PlanCharts*>();
+        QVERIFY(charts);
+        const double lanesEnd = timeline->lanesTop() + timeline->rowCount() * (timeline->laneHeight() + 4.0);
+        QVERIFY2(lanesEnd <= timeline->height() + 1, qPrintable(QString("%1 > %2").arg(lanesEnd).arg(timeline->height())));
+        QVERIFY2(timeline->height() - lanesEnd < timeline->laneHeight(),
+                 qPrintable(QString("%1 px empty below the last lane").arg(timeline->height() - lanesEnd)));
+        QVERIFY2(charts->height() > timeline->height(),
+                 qPrintable(QString("charts %1 px, timeline %2 px").arg(charts->height()).arg(timeline->height())));
+        // Compared with a second plan, both still show every lane.
+        const Plan og = *makePlan(scenario, CostModel(scenario), Algorithm::Og);
+        view.showComparison(scenario, &og);
+        QApplication::processEvents();
+        for (const TimelineView* shown : {view.timeline(), view.comparisonTimeline()})
+            QVERIFY(shown->lastVisibleRow() == shown->rowCount() - 1 && shown->verticalScrollBar()->maximum() == 0);
+    }
+
     void laneOrderComboSortsBothTimelines()
     {
         const Scenario scenario = *readScenario(kClassroom.toStdString());
@@ -226,6 +256,33 @@ private slots:
         QVERIFY(batchRows(0, 360) > 0);
         QVERIFY(batchRows(360, 720) > 0);
         QVERIFY(last.copy(0, 0, 640, 360) != last.copy(0, 360, 640, 360));
+    }
+
+    /// Each half of a compared animation names its own planner in its energy line (the
+    /// second half said "this plan" too). The same plan under two names: the right of the
+    /// status line, where the energy is, differs only if the names are in it.
+    void eachAnimatedHalfNamesItsPlanner()
+    {
+        const Scenario scenario = *readScenario(kClassroom.toStdString());
+        const Plan first = *makePlan(scenario, CostModel(scenario), Algorithm::IpSsa);
+        Plan renamed = first;
+        renamed.algorithm = "og";
+        PlanView view;
+        view.resize(1600, 800);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.showPlan(scenario, first);
+        view.showComparison(scenario, &renamed);
+        QTemporaryDir dir;
+        const AnimationSettings settings{false, 2, 1, QSize(1600, 720), AnimationLanes::AllScaled, dir.path()};
+        QSignalSpy messages(&view, &PlanView::statusMessage);
+        view.exportAnimationAs(settings);
+        QVERIFY(messages.wait(20000));
+        const QImage last(dir.filePath("frame-0002.png"));
+        QCOMPARE(last.size(), QSize(1600, 720));
+        // The legend's two rows, right half: only the status line is drawn there.
+        const QRect status(800, 0, 800, 50);
+        QVERIFY(last.copy(status) != last.copy(status.translated(0, 360)));
     }
 };
 

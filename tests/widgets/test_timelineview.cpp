@@ -248,6 +248,29 @@ private slots:
         QCOMPARE(QColor(image.pixel(view.segmentRect(batch).center().toPoint())), palette::gpuBatch());
     }
 
+    /// The overview strip shows only while some lanes are out of view: with every lane on
+    /// screen it would repeat them in small. Its window mark is in the selection colour.
+    void theOverviewShowsOnlyWhenLanesScroll()
+    {
+        const auto selectionPixelsInOverview = [](int users) {
+            const auto [scenario, plan] = syntheticPlan(users);
+            TimelineView view;
+            view.resize(1000, 500);
+            view.setModel(TimelineModel(scenario, plan));
+            QImage image(view.size(), QImage::Format_RGB32);
+            view.render(&image);
+            const QRect strip = view.overviewRect().toAlignedRect().intersected(image.rect());
+            int count = 0;
+            for (int y = strip.top(); y <= strip.bottom(); ++y)
+                for (int x = strip.left(); x <= strip.right(); ++x)
+                    count += QColor(image.pixel(x, y)) == palette::selection();
+            return count;
+        };
+        QCOMPARE(selectionPixelsInOverview(8), 0);
+        QCOMPARE(selectionPixelsInOverview(4), 0);
+        QVERIFY(selectionPixelsInOverview(200) > 0);
+    }
+
     void theWheelScrollsAndCtrlWheelZooms()
     {
         const auto [scenario, plan] = syntheticPlan(300);

@@ -76,7 +76,28 @@ ChartView::ChartView(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(
     m_plot->setGeometry(rect());
     connect(m_plot, &QCustomPlot::plottableClick, this,
             [this](QCPAbstractPlottable*, int index, QMouseEvent*) { emit dataClicked(index); });
+    // The ticks are laid out before the plot knows its height: a height that asks for fewer
+    // ticks than the last replot used draws once more, so a short chart (two timelines
+    // compared below it) keeps its value labels apart.
+    connect(m_plot, &QCustomPlot::afterLayout, this, [this] {
+        if (fitValueTickCounts())
+            m_plot->replot(QCustomPlot::rpQueuedReplot);
+    });
     setUpInteraction();
+}
+
+bool ChartView::fitValueTickCounts()
+{
+    // About one value label per 40 px of plot height, never more than the library's usual five.
+    const int height = m_plot->axisRect()->height();
+    const int wanted = std::clamp(height / 40, 2, 5);
+    bool changed = false;
+    for (QCPAxis* axis : {m_plot->yAxis, m_plot->yAxis2})
+        if (height > 0 && axis->ticker() && axis->ticker()->tickCount() != wanted) {
+            axis->ticker()->setTickCount(wanted);
+            changed = true;
+        }
+    return changed;
 }
 
 ChartView::~ChartView() = default;

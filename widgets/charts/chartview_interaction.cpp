@@ -121,8 +121,16 @@ void ChartView::highlightBars(int index)
         return;
     }
     const QCPBars* first = bars.front();
-    // A group's bars stand side by side around the key: the mark spans all of them.
-    const double width = first->barsGroup() ? first->width() * first->barsGroup()->size() : first->width();
+    // A group's bars stand side by side around the key: the mark spans all of them. Bars
+    // stacked on a bar of the group are members too but take no slot of their own, so only
+    // the bars at the bottom of a stack count: counting every member made the mark reach
+    // into the next key's bars.
+    double width = first->width();
+    if (const QCPBarsGroup* group = first->barsGroup()) {
+        const QList<QCPBars*> members = group->bars();
+        const auto baseBars = std::count_if(members.begin(), members.end(), [](const QCPBars* bar) { return !bar->barBelow(); });
+        width *= static_cast<double>(std::max<qsizetype>(1, baseBars));
+    }
     markKey(first->data()->at(index)->key, width * 1.1);
 }
 

@@ -4,6 +4,7 @@
 #include "widgets/views/plancharts.h"
 #include "widgets/views/playercontrols.h"
 #include "widgets/views/scheduleplayer.h"
+#include "widgets/views/timelinelayout.h"
 #include "widgets/views/timelineview.h"
 
 #include <QComboBox>
@@ -52,6 +53,7 @@ QWidget* PlanView::createPlayerControls()
     connect(order, &QComboBox::currentIndexChanged, this, [this](int index) {
         m_timeline->setLaneOrder(static_cast<LaneOrder>(index));
         m_compareTimeline->setLaneOrder(static_cast<LaneOrder>(index));
+        fitTimelineHeights(); // group headers add rows
     });
     connect(controls, &PlayerControls::exportRequested, this, &PlanView::exportAnimation);
     return controls;
@@ -110,6 +112,7 @@ void PlanView::showPlan(const Scenario& scenario, const Plan& plan)
     TimelineModel timeline(scenario, plan);
     m_player->setTimeline(timeline);
     m_timeline->setModel(std::move(timeline));
+    fitTimelineHeights();
     if (m_compareTimeline->isVisible()) // the axis stays shared with the plan compared against
         alignAxes();
 }
@@ -135,6 +138,7 @@ void PlanView::showComparison(const Scenario& scenario, const Plan* other)
     }
     m_compareTimeline->setModel(TimelineModel(scenario, *other));
     m_compareTimeline->setLaneOrder(m_timeline->laneOrder());
+    fitTimelineHeights();
     // Both name their planner and share one time axis, one cursor and the lanes' scroll.
     m_timeline->setTitle(tr("This plan: %1").arg(m_timeline->model().algorithm()));
     m_compareTimeline->setTitle(tr("Compared with: %1").arg(m_compareTimeline->model().algorithm()));
@@ -156,6 +160,17 @@ void PlanView::showComparison(const Scenario& scenario, const Plan* other)
         sizes[2] = both - both / 2;
         m_split->setSizes(sizes);
     }
+}
+
+void PlanView::fitTimelineHeights()
+{
+    // Up to a dozen lanes all fit in a timeline's size hint, at full lane height: more would
+    // stay empty below the last lane, so the splitter gives it to the charts instead. Longer
+    // lists scroll and take whatever room they get.
+    for (TimelineView* timeline : {m_timeline, m_compareTimeline})
+        timeline->setMaximumHeight(timeline->rowCount() <= timelinelayout::kMaxCompactRows
+                                       ? static_cast<QWidget*>(timeline)->sizeHint().height()
+                                       : QWIDGETSIZE_MAX);
 }
 
 void PlanView::selectUser(int user)

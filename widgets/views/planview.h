@@ -59,6 +59,8 @@ private:
     void linkTimeWindows();
     /// Gives both timelines the later end of the two plans as their axis.
     void alignAxes();
+    /// Caps each timeline at the height its lanes need when they all fit, so the charts get the rest.
+    void fitTimelineHeights();
     TimelineView* m_compareTimeline;
     SchedulePlayer* m_player;
     QSplitter* m_split = nullptr;

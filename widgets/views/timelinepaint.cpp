@@ -347,8 +347,10 @@ void TimelineView::paintCursorAndMeters(QPainter& painter, int firstRow, int las
     if (!m_model.isEpisode()) {
         painter.drawText(QRectF(plotLeft(), legendHeight(), width() - plotLeft() - 4, legendHeight()),
                          Qt::AlignRight | Qt::AlignVCenter,
-                         tr("t = %1 ms   energy so far: this plan %2 mJ, all local %3 mJ")
+                         // Named by planner: two plans compared (and their GIF) each say whose energy it is.
+                         tr("t = %1 ms   energy so far: %2 %3 mJ, all local %4 mJ")
                              .arg(m_cursorMs, 0, 'f', 1)
+                             .arg(m_model.algorithm().isEmpty() ? tr("this plan") : m_model.algorithm())
                              .arg(planTotal, 0, 'f', 1)
                              .arg(localTotal, 0, 'f', 1));
         return;
@@ -412,7 +414,7 @@ void TimelineView::rebuildOverview() const
 
 void TimelineView::paintOverview(QPainter& painter)
 {
-    if (overviewWidth() <= 0)
+    if (!overviewShown())
         return;
     if (m_overviewStale || m_overview.size() != overviewRect().size().toSize())
         rebuildOverview();

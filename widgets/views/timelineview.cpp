@@ -42,6 +42,14 @@ double TimelineView::overviewWidth() const
     return m_fitLanes ? 0.0 : kStripWidth;
 }
 
+bool TimelineView::overviewShown() const
+{
+    // Its room stays reserved (the axis keeps its length), but with every lane on screen the
+    // strip would only repeat them in small.
+    ensureGeometry();
+    return overviewWidth() > 0 && m_scroll->maximum() > 0;
+}
+
 TimelineView::TimelineView(QWidget* parent) : QWidget(parent), m_scroll(new QScrollBar(Qt::Vertical, this))
 {
     setMinimumHeight(120);
@@ -592,7 +600,7 @@ bool TimelineView::event(QEvent* event)
 void TimelineView::mousePressEvent(QMouseEvent* event)
 {
     const QPointF at = event->position();
-    if (overviewWidth() > 0 && overviewRect().adjusted(-2, 0, 2, 0).contains(at)) {
+    if (overviewShown() && overviewRect().adjusted(-2, 0, 2, 0).contains(at)) {
         m_draggingOverview = true;
         scrollFromOverview(at.y());
         return;

@@ -247,6 +247,8 @@ private:
     double legendHeight() const; ///< also the status line's
     double axisHeight() const;   ///< legend, status line and time axis
     double overviewWidth() const;
+    /// Whether the overview strip is drawn: only while some lanes are scrolled out of view.
+    bool overviewShown() const;
     double xOf(double ms) const;
     double msAt(double x) const;
     double pitch() const
