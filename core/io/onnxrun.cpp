@@ -46,13 +46,15 @@ Expected<OnnxTensor> tensorFromProto(const onnx::TensorProto& proto, const std::
             tensor.values.assign(proto.float_data().begin(), proto.float_data().end());
         else if (raw.size() == elements * sizeof(float)) {
             tensor.values.resize(elements);
-            std::memcpy(tensor.values.data(), raw.data(), raw.size()); // little-endian, as ONNX stores it
+            if (!raw.empty()) // an empty tensor has no storage to copy into (memcpy of a null pointer)
+                std::memcpy(tensor.values.data(), raw.data(), raw.size()); // little-endian, as ONNX stores it
         }
     } else if (proto.data_type() == onnx::TensorProto::DOUBLE) {
         std::vector<double> values(proto.double_data().begin(), proto.double_data().end());
         if (values.size() != elements && raw.size() == elements * sizeof(double)) {
             values.resize(elements);
-            std::memcpy(values.data(), raw.data(), raw.size());
+            if (!raw.empty())
+                std::memcpy(values.data(), raw.data(), raw.size());
         }
         if (values.size() == elements)
             tensor.values.assign(values.begin(), values.end());
