@@ -70,6 +70,18 @@ inline std::string initializer(ModelBuilder& b, const std::string& name, const s
     return name;
 }
 
+/// A 1-D INT64 initializer holding @p values (a Pad's pads, a Reshape's shape), named @p name.
+inline std::string int64Initializer(ModelBuilder& b, const std::string& name, const std::vector<std::int64_t>& values)
+{
+    onnx::TensorProto* tensor = b.model().mutable_graph()->add_initializer();
+    tensor->set_name(name);
+    tensor->set_data_type(onnx::TensorProto::INT64);
+    tensor->add_dims(static_cast<std::int64_t>(values.size()));
+    for (std::int64_t value : values)
+        tensor->add_int64_data(value);
+    return name;
+}
+
 /// Fails the calling test unless @p result is an error of @p code whose message holds every one
 /// of @p fragments.
 inline void expectRefusal(const Expected<OnnxImport>& result, const std::vector<std::string>& fragments,

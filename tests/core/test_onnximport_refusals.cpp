@@ -24,6 +24,7 @@ using coinfer::testing::chainModel;
 using coinfer::testing::expectRefusal;
 using coinfer::testing::finalOutput;
 using coinfer::testing::initializer;
+using coinfer::testing::int64Initializer;
 using coinfer::testing::kOnnxData;
 using coinfer::testing::ModelBuilder;
 using coinfer::testing::totalMacs;
@@ -71,13 +72,7 @@ private slots:
     {
         // Zeros before a MaxPool would take part in the maximum: not the same as its own padding.
         ModelBuilder b({1, 4, 8, 8});
-        onnx::TensorProto* pads = b.model().mutable_graph()->add_initializer();
-        pads->set_name("pads");
-        pads->set_data_type(onnx::TensorProto::INT64);
-        pads->add_dims(8);
-        for (std::int64_t p : {0, 0, 1, 1, 0, 0, 1, 1})
-            pads->add_int64_data(p);
-        b.node("Pad", {"x", "pads"}, "p", "/pad/Pad");
+        b.node("Pad", {"x", int64Initializer(b, "pads", {0, 0, 1, 1, 0, 0, 1, 1})}, "p", "/pad/Pad");
         onnx::NodeProto& pool = b.node("MaxPool", {"p"}, "y", "/pool");
         ModelBuilder::ints(pool, "kernel_shape", {3, 3});
         b.output("y");

@@ -23,6 +23,7 @@
 
 using namespace coinfer;
 using coinfer::testing::finalOutput;
+using coinfer::testing::int64Initializer;
 using coinfer::testing::ModelBuilder;
 
 namespace {
@@ -207,13 +208,7 @@ private slots:
     {
         // PyTorch's avg_pool2d(x, 3, 1, 1) with count_include_pad, as Inception exports it.
         ModelBuilder b({1, 4, 8, 8});
-        onnx::TensorProto* pads = b.model().mutable_graph()->add_initializer();
-        pads->set_name("pads");
-        pads->set_data_type(onnx::TensorProto::INT64);
-        pads->add_dims(8);
-        for (std::int64_t p : {0, 0, 1, 1, 0, 0, 1, 1})
-            pads->add_int64_data(p);
-        b.node("Pad", {"x", "pads"}, "padded", "/pool/Pad");
+        b.node("Pad", {"x", int64Initializer(b, "pads", {0, 0, 1, 1, 0, 0, 1, 1})}, "padded", "/pool/Pad");
         ModelBuilder::ints(b.node("AveragePool", {"padded"}, "y", "/pool/AveragePool"), "kernel_shape", {3, 3});
         b.output("y");
         const OnnxImport result = imported(b);
