@@ -2,7 +2,7 @@
 // said only of proofs, the same plan under any machine load, and a fast subset of the medium
 // families of families.h (bench/best_medium runs them all).
 #include "campus.h"
-#include "sanitized.h"
+#include "tests/common/sanitized.h"
 #include "families.h"
 
 #include "core/io/fileio.h"

@@ -3,7 +3,7 @@
 // families (tests/core/families.h) and of extra families where users' data arrive far apart.
 #include "exactoptimum.h"
 #include "campus.h"
-#include "sanitized.h"
+#include "tests/common/sanitized.h"
 #include "families.h"
 
 #include "core/io/fileio.h"
