@@ -10,6 +10,7 @@
 #include <QStringList>
 
 #include <signal.h>
+#include <sys/resource.h>
 
 namespace coinfer::testing {
 
@@ -19,7 +20,16 @@ struct ProcessRun {
     int status = -1;
     QString out, err;
     qint64 elapsedMs = 0; ///< from the start, or from the signal when one was sent
+    qint64 cpuMs = 0;     ///< user and system CPU time of the whole run (runCoinfer only)
 };
+
+/// User and system CPU time of this process's children that have ended and been waited for.
+inline qint64 endedChildrenCpuMs()
+{
+    rusage usage{};
+    getrusage(RUSAGE_CHILDREN, &usage);
+    return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000 + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000;
+}
 
 /// Runs coinfer with @p args in @p workingDir, stdin empty, for up to 120 s.
 inline ProcessRun runCoinfer(const QStringList& args, const QString& workingDir)
@@ -29,11 +39,12 @@ inline ProcessRun runCoinfer(const QStringList& args, const QString& workingDir)
     process.setStandardInputFile(QProcess::nullDevice());
     QElapsedTimer clock;
     clock.start();
+    const qint64 cpuBeforeMs = endedChildrenCpuMs();
     process.start(COINFER_EXE, args);
     if (!process.waitForStarted() || !process.waitForFinished(120000) || process.exitStatus() != QProcess::NormalExit)
         return {-1, "", "did not run to its end: " + process.errorString(), clock.elapsed()};
     return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError()), clock.elapsed()};
+            QString::fromUtf8(process.readAllStandardError()), clock.elapsed(), endedChildrenCpuMs() - cpuBeforeMs};
 }
 
 /// Runs coinfer, sends @p signal @p settleMs after its stderr says @p ready, and times the rest.
