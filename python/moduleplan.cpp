@@ -160,8 +160,8 @@ py::dict compare(const ScenarioData& data, std::optional<double> timeLimitMs)
         record["time_ms"] = row.elapsedMs;
         record["bound_mj"] = made ? made->lowerBoundMj : NAN;
         record["gap_percent"] = made ? gapToBoundPercent(*made, strongestMj) : NAN;
-        record["too_big"] = made == nullptr;
-        record["search_end"] = made ? made->searchEnd : std::string();
+        record["too_big"] = row.withoutPlan == "too big";
+        record["search_end"] = made ? made->searchEnd : row.withoutPlan == "too big" ? std::string() : row.withoutPlan;
         record["proven_optimal"] = made && made->provenOptimal;
         records.append(record);
     }

@@ -222,7 +222,9 @@ std::string compareTable(const std::vector<ComparisonRow>& rows, double stronges
     for (const ComparisonRow& row : rows) {
         const std::string name = algorithmName(row.algorithm);
         if (!row.plan) {
-            table += format("%-13s %14s %9s %8s %9s %10s %14s %8s\n", name.c_str(), "-", "-", "-", "too big", "-", "-", "-");
+            const char* why = row.withoutPlan == "too big" ? "too big" : "stopped";
+            table +=
+                format("%-13s %14s %9s %8s %9s %10.2f %14s %8s\n", name.c_str(), "-", "-", "-", why, row.elapsedMs, "-", "-");
             continue;
         }
         const Plan& plan = *row.plan;
@@ -261,10 +263,13 @@ int commandCompare(const CLI::App& command, Io io)
     if (const std::string sentence = describeGpuSaturation(gpuSaturation(model, [] { return g_cancelSearch.load(); }));
         !sentence.empty())
         io.out << sentence << "\n";
-    for (const ComparisonRow& row : *rows)
-        if (row.plan && !row.plan->searchEnd.empty() && row.plan->searchEnd != searchEndName(SearchEnd::Completed))
+    for (const ComparisonRow& row : *rows) {
+        if (!row.plan && row.withoutPlan != "too big")
+            io.out << algorithmName(row.algorithm) << ": " << row.withoutPlan << " before its first plan\n";
+        else if (row.plan && !row.plan->searchEnd.empty() && row.plan->searchEnd != searchEndName(SearchEnd::Completed))
             io.out << algorithmName(row.algorithm) << ": " << row.plan->searchEnd
                    << (row.plan->provenOptimal ? "; proven optimal\n" : "; not proven optimal\n");
+    }
     return kExitOk;
 }
 
@@ -312,12 +317,14 @@ void addPlanCommands(CLI::App& app, Commands& commands)
     CLI::App* compare = commands.add(app, "compare",
                                      "Run every planner and print energy, saving, batches, feasibility, time, each plan's\n"
                                      "lower bound and its gap to the strongest bound of all (best stops on its work budget,\n"
-                                     "exact after MS, default 2000 ms). When the GPU's capacity caps the saving, a line says so\n"
-                                     "with the largest saving any plan can reach (docs/algorithms.md section 8).",
+                                     "exact after MS, default 2000 ms, og and ip-ssa after MS when given). When the GPU's\n"
+                                     "capacity caps the saving, a line says so with the largest saving any plan can reach\n"
+                                     "(docs/algorithms.md section 8).",
                                      commandCompare);
     addArgument(*compare, "SCENARIO.json", kScenarioHelp);
     addValueOption(*compare, "--time-limit-ms", "MS",
-                   "wall-clock limit of best and exact (default 60000, a safety stop, and 2000)");
+                   "wall-clock limit of each of best, exact, og and ip-ssa (default 60000 for best, a safety\n"
+                   "stop, 2000 for exact, none for og and ip-ssa); a stopped planner keeps its plan so far");
 
     CLI::App* expand = commands.add(
         app, "expand", "Write the scenario in the plain table form (device models and populations expanded).", commandExpand);

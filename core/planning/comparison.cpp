@@ -14,13 +14,23 @@ Expected<std::vector<ComparisonRow>> compareEveryPlanner(const Scenario& scenari
         if (algorithm == Algorithm::Best || algorithm == Algorithm::Exact)
             planOptions.control.timeLimitMs =
                 timeLimitMs.value_or(algorithm == Algorithm::Exact ? kExactCompareTimeLimitMs : kBestSafetyTimeLimitMs);
+        else if (algorithm == Algorithm::Og || algorithm == Algorithm::IpSsa)
+            planOptions.control.timeLimitMs = timeLimitMs.value_or(0); // none unless asked: they end by themselves
         planOptions.control.cancel = cancel;
         const auto start = std::chrono::steady_clock::now();
         Expected<Plan> plan = makePlan(scenario, model, algorithm, nullptr, planOptions);
         const double elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         if (!plan && plan.error().code != ErrorCode::TooLarge)
             return Unexpected(plan.error());
-        rows.push_back({algorithm, plan ? std::optional<Plan>(std::move(*plan)) : std::nullopt, elapsedMs});
+        std::string withoutPlan;
+        if (!plan) {
+            const bool cancelled = cancel && cancel->load();
+            const bool timedOut = planOptions.control.timeLimitMs > 0 && elapsedMs >= planOptions.control.timeLimitMs;
+            withoutPlan = cancelled  ? searchEndName(SearchEnd::Cancelled)
+                          : timedOut ? searchEndName(SearchEnd::TimeLimit)
+                                     : "too big";
+        }
+        rows.push_back({algorithm, plan ? std::optional<Plan>(std::move(*plan)) : std::nullopt, elapsedMs, withoutPlan});
     }
     return rows;
 }

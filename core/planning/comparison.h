@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace coinfer {
@@ -20,15 +21,19 @@ inline constexpr double kExactCompareTimeLimitMs = 2000;
 /// One planner's row of a comparison.
 struct ComparisonRow {
     Algorithm algorithm = Algorithm::Local;
-    std::optional<Plan> plan; ///< none when the planner refused the scenario as too large
+    std::optional<Plan> plan; ///< none when the planner refused the scenario or was stopped first
     double elapsedMs = 0;     ///< wall-clock time of makePlan (not deterministic)
+    /// Without a plan: "too big" when the planner refused the scenario as too large, else how
+    /// it was stopped before its first plan (searchEndName: "time limit reached", "cancelled").
+    std::string withoutPlan;
 };
 
-/// Runs every planner of allAlgorithms() on @p scenario, in that order. Best and exact stop at
-/// @p timeLimitMs when given (else best at kBestSafetyTimeLimitMs, a safety stop behind its work
-/// budget, and exact at kExactCompareTimeLimitMs), and all searching planners at @p cancel when
-/// it becomes true. A planner that refuses the scenario as too large (ErrorCode::TooLarge) gives
-/// a row without a plan; any other error ends the comparison with it (ErrorCode::Infeasible when
+/// Runs every planner of allAlgorithms() on @p scenario, in that order. Best, exact, OG and
+/// IP-SSA each stop at @p timeLimitMs when given (else best at kBestSafetyTimeLimitMs, a safety
+/// stop behind its work budget, exact at kExactCompareTimeLimitMs, and OG and IP-SSA when they
+/// end by themselves), keeping their plan so far, and all searching planners at @p cancel when
+/// it becomes true. A planner that refuses the scenario as too large (ErrorCode::TooLarge), or
+/// that was stopped before its first plan, gives a row without a plan; any other error ends the comparison with it (ErrorCode::Infeasible when
 /// a user cannot meet its deadline even alone). Time: the sum of the planners' times.
 Expected<std::vector<ComparisonRow>> compareEveryPlanner(const Scenario& scenario, const CostModel& model,
                                                          std::optional<double> timeLimitMs = std::nullopt,

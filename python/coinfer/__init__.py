@@ -210,6 +210,7 @@ def compare(scenario, time_limit_ms=None):
     Columns: algorithm, energy_mj, saving_percent, batches, feasible, time_ms, bound_mj,
     gap_percent (to the strongest bound of all rows), too_big, search_end, proven_optimal.
     attrs holds recommended, strongest_bound_mj and saturation (the GPU sentence, or '').
+    time_limit_ms applies to best, exact, og and ip-ssa, each, with `coinfer compare`'s defaults.
     """
     result = _coinfer.compare(scenario._data, time_limit_ms)
     table = _frame(result["rows"])
