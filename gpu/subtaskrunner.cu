@@ -151,6 +151,8 @@ void SubtaskRunner::runLayer(const Step& step, float* x, float* y)
     case LayerKind::SqueezeExcite:
     case LayerKind::Softmax:
     case LayerKind::Gelu:
+    case LayerKind::Slice:
+    case LayerKind::ChannelShuffle:
         break; // refused when the step was described
     }
 }
@@ -296,6 +298,8 @@ int SubtaskRunner::addLayer(const Layer& layer, const DeviceWeights* weights, Te
     case LayerKind::SqueezeExcite:
     case LayerKind::Softmax:
     case LayerKind::Gelu:
+    case LayerKind::Slice:
+    case LayerKind::ChannelShuffle:
         // Refused before anything runs: a kernel of its own is still to be written and checked.
         throw DeviceFailure("the GPU profiler has no kernel for the layer kind " + layerKindName(layer.kind) + " yet");
     }

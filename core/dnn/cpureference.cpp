@@ -297,6 +297,23 @@ void softmax(const Layer& layer, const TensorShape& in, int batch, const std::ve
         }
 }
 
+/// The indices [sliceBegin, sliceEnd) of the sample axis layer.axis, copied. O(batch * outputs).
+void slice(const Layer& layer, const TensorShape& in, const TensorShape& out, int batch, const std::vector<float>& x,
+           std::vector<float>& y)
+{
+    const size_t sizes[3] = {static_cast<size_t>(in.c), static_cast<size_t>(in.h), static_cast<size_t>(in.w)};
+    size_t inner = 1; // the elements of one index along the axis
+    for (int a = layer.axis + 1; a < 3; ++a)
+        inner *= sizes[a];
+    const size_t kept = static_cast<size_t>(layer.sliceEnd - layer.sliceBegin) * inner;
+    const size_t outer = static_cast<size_t>(out.elements() * batch) / kept;
+    for (size_t o = 0; o < outer; ++o) {
+        const auto from =
+            x.begin() + static_cast<std::ptrdiff_t>((o * sizes[layer.axis] + static_cast<size_t>(layer.sliceBegin)) * inner);
+        std::copy(from, from + static_cast<std::ptrdiff_t>(kept), y.begin() + static_cast<std::ptrdiff_t>(o * kept));
+    }
+}
+
 std::vector<float> applyLayer(const Layer& layer, const LayerWeights& w, const TensorShape& in, int batch,
                               const std::vector<float>& x)
 {
@@ -358,6 +375,22 @@ std::vector<float> applyLayer(const Layer& layer, const LayerWeights& w, const T
     case LayerKind::Softmax:
         softmax(layer, in, batch, x, y);
         break;
+    case LayerKind::Slice:
+        slice(layer, in, out, batch, x, y);
+        break;
+    case LayerKind::ChannelShuffle: {
+        // Channel j C/g + i moves to i g + j: a reshape to g x C/g, a transpose and a flatten.
+        const size_t area = static_cast<size_t>(in.h) * in.w, perGroup = static_cast<size_t>(in.c / layer.groups);
+        const auto groups = static_cast<size_t>(layer.groups);
+        for (size_t n = 0; n < static_cast<size_t>(batch); ++n)
+            for (size_t j = 0; j < groups; ++j)
+                for (size_t i = 0; i < perGroup; ++i) {
+                    const auto from = x.begin() + static_cast<std::ptrdiff_t>((n * in.c + j * perGroup + i) * area);
+                    std::copy(from, from + static_cast<std::ptrdiff_t>(area),
+                              y.begin() + static_cast<std::ptrdiff_t>((n * in.c + i * groups + j) * area));
+                }
+        break;
+    }
     case LayerKind::Gelu:
         for (size_t i = 0; i < y.size(); ++i)
             y[i] = static_cast<float>(0.5 * x[i] * (1.0 + std::erf(x[i] / std::sqrt(2.0))));

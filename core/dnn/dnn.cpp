@@ -32,6 +32,8 @@ constexpr LayerKindName kKindNames[] = {
     {LayerKind::SqueezeExcite, "squeeze_excite"},
     {LayerKind::Softmax, "softmax"},
     {LayerKind::Gelu, "gelu"},
+    {LayerKind::Slice, "slice"},
+    {LayerKind::ChannelShuffle, "channel_shuffle"},
 };
 
 /// PyTorch's and ONNX's pooled size; rounding up keeps a window only where it starts inside
@@ -162,6 +164,8 @@ Cost layerCost(const Layer& layer, const TensorShape& in, const TensorShape& out
         break;
     }
     case LayerKind::Flatten:
+    case LayerKind::Slice: // a copy, as a concatenation's
+    case LayerKind::ChannelShuffle:
         break;
     }
     return cost;
@@ -261,6 +265,22 @@ Layer softmaxLayer(int axis)
     return layer;
 }
 
+Layer sliceLayer(int axis, int begin, int end)
+{
+    Layer layer = plainLayer(LayerKind::Slice);
+    layer.axis = axis;
+    layer.sliceBegin = begin;
+    layer.sliceEnd = end;
+    return layer;
+}
+
+Layer channelShuffleLayer(int groups)
+{
+    Layer layer = plainLayer(LayerKind::ChannelShuffle);
+    layer.groups = groups;
+    return layer;
+}
+
 Layer linearLayer(int out)
 {
     Layer layer = plainLayer(LayerKind::Linear);
@@ -355,6 +375,22 @@ Expected<TensorShape> layerOutput(const Layer& layer, const TensorShape& in)
     case LayerKind::Softmax:
         if (layer.axis < 0 || layer.axis > 2)
             return bad("axis must be 0 (channels), 1 (height) or 2 (width), not " + std::to_string(layer.axis));
+        return in;
+    case LayerKind::Slice: {
+        if (layer.axis < 0 || layer.axis > 2)
+            return bad("axis must be 0 (channels), 1 (height) or 2 (width), not " + std::to_string(layer.axis));
+        const int size = layer.axis == 0 ? in.c : layer.axis == 1 ? in.h : in.w;
+        if (layer.sliceBegin < 0 || layer.sliceEnd <= layer.sliceBegin || layer.sliceEnd > size)
+            return bad("keeps [" + std::to_string(layer.sliceBegin) + ", " + std::to_string(layer.sliceEnd) +
+                       ") of an axis of size " + std::to_string(size) + "; needs 0 <= begin < end <= size");
+        TensorShape out = in;
+        (layer.axis == 0 ? out.c : layer.axis == 1 ? out.h : out.w) = layer.sliceEnd - layer.sliceBegin;
+        return out;
+    }
+    case LayerKind::ChannelShuffle:
+        if (layer.groups < 1 || in.c % layer.groups != 0)
+            return bad("shuffles " + std::to_string(in.c) + " channels in " + std::to_string(layer.groups) +
+                       " groups; needs at least 1 group and channels divisible by the groups");
         return in;
     case LayerKind::SqueezeExcite:
         if (layer.outChannels < 1)

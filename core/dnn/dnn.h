@@ -29,7 +29,9 @@ enum class LayerKind {
     SiLU,          ///< y = x * sigmoid(x) (Swish)
     SqueezeExcite, ///< y = x * gate(conv1x1(activation(conv1x1(global_avgpool(x))))), convs with bias
     Softmax,       ///< y = exp(x) / sum of exp(x) along one axis of the sample (Layer::axis)
-    Gelu           ///< y = x (1 + erf(x / sqrt 2)) / 2 (exact GELU, ONNX's Erf form)
+    Gelu,          ///< y = x (1 + erf(x / sqrt 2)) / 2 (exact GELU, ONNX's Erf form)
+    Slice,         ///< the part [sliceBegin, sliceEnd) of one axis of the sample (Layer::axis): a copy
+    ChannelShuffle ///< channels regrouped (ShuffleNet): y[i g + j] = x[j C/g + i] for g = groups
 };
 
 /// One layer. Fields that a kind does not use are ignored.
@@ -39,7 +41,7 @@ struct Layer {
     int kernel = 1;      ///< Conv, MaxPool, AvgPool
     int stride = 1;      ///< Conv, MaxPool, AvgPool
     int padding = 0;     ///< Conv, MaxPool, AvgPool
-    int groups = 1;      ///< Conv: groups = in = out channels is a depthwise convolution
+    int groups = 1;      ///< Conv: groups = in = out channels is a depthwise convolution; ChannelShuffle
     bool bias = false;   ///< Conv, Linear
     int outFeatures = 0; ///< Linear
     double clipMin = 0;  ///< Clip
@@ -63,8 +65,10 @@ struct Layer {
     int paddingWidth = -1;
     int dilation = 1;
     /// Softmax: the sample's axis it normalises along (0 channels or features, 1 height or
-    /// sequence, 2 width).
+    /// sequence, 2 width); Slice: the axis it cuts.
     int axis = 0;
+    int sliceBegin = 0; ///< Slice: the first index kept along axis
+    int sliceEnd = 0;   ///< Slice: one past the last index kept along axis
     int kernelW() const { return kernelWidth > 0 ? kernelWidth : kernel; }
     int strideW() const { return strideWidth > 0 ? strideWidth : stride; }
     int paddingW() const { return paddingWidth >= 0 ? paddingWidth : padding; }
@@ -82,6 +86,10 @@ Layer plainLayer(LayerKind kind);
 Layer poolLayer(LayerKind kind, int kernel, int stride, int padding = 0);
 /// A softmax along the sample's @p axis (0 channels, 1 height, 2 width).
 Layer softmaxLayer(int axis);
+/// The indices [@p begin, @p end) of the sample's @p axis (0 channels, 1 height, 2 width).
+Layer sliceLayer(int axis, int begin, int end);
+/// A channel shuffle of @p groups groups (the channels must divide into them).
+Layer channelShuffleLayer(int groups);
 /// A fully connected layer with a bias.
 Layer linearLayer(int out);
 /// An elementwise clamp to [@p min, @p max].
@@ -144,8 +152,8 @@ struct SubtaskStats {
     /// 2 x MACs plus the other operations (layerCost in dnn.cpp): per element one for relu,
     /// relu6 and a residual addition, 2 for batch norm and clip, 4 for sigmoid and hardsigmoid,
     /// 5 for hardswish and silu, 5 for softmax (max, subtract, exp, sum, divide), 8 for gelu
-    /// (divide, erf as 5, add, multiply, halve); k^2 per pooled output; none for flatten and for a concatenation's
-    /// copies. Squeeze-and-excitation: one per input element for the pooling and one for the
+    /// (divide, erf as 5, add, multiply, halve); k^2 per pooled output; none for flatten, a slice, a channel
+    /// shuffle and a concatenation's copies. Squeeze-and-excitation: one per input element for the pooling and one for the
     /// gating product, its convolutions as convolutions, its activation and gate as above.
     double flops = 0;
     long long parameters = 0; ///< learnable weights (batch norm: scale and shift)

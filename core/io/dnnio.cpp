@@ -4,6 +4,7 @@
 #include "core/io/jsonfields.h"
 #include "core/io/onnximport.h"
 
+#include <climits>
 #include <cstdio>
 #include <filesystem>
 #include <system_error>
@@ -77,6 +78,12 @@ json layersToJson(const std::vector<Layer>& layers)
             break;
         case LayerKind::Softmax:
             entry["axis"] = layer.axis;
+            break;
+        case LayerKind::Slice:
+            entry.update({{"axis", layer.axis}, {"begin", layer.sliceBegin}, {"end", layer.sliceEnd}});
+            break;
+        case LayerKind::ChannelShuffle:
+            entry["groups"] = layer.groups;
             break;
         case LayerKind::BatchNorm:
             // Written only when not the default, so descriptions without it keep their signatures.
@@ -200,6 +207,17 @@ Layer readLayer(const Field& entry, LayerKind kind)
         break;
     case LayerKind::Softmax:
         layer.axis = static_cast<int>(entry.at("axis").integer(0, 2));
+        break;
+    case LayerKind::ChannelShuffle:
+        layer.groups = static_cast<int>(entry.at("groups").integer(1, 1'000'000));
+        break;
+    case LayerKind::Slice:
+        layer.axis = static_cast<int>(entry.at("axis").integer(0, 2));
+        layer.sliceBegin = static_cast<int>(entry.at("begin").integer(0, INT_MAX - 1));
+        layer.sliceEnd = static_cast<int>(entry.at("end").integer(1, INT_MAX));
+        if (layer.sliceEnd <= layer.sliceBegin)
+            entry.at("end").fail("must be above begin (" + std::to_string(layer.sliceBegin) + "), not " +
+                                 std::to_string(layer.sliceEnd));
         break;
     case LayerKind::BatchNorm:
         layer.epsilon = entry.has("epsilon") ? entry.at("epsilon").number(0.0, true) : 1e-5;

@@ -58,6 +58,8 @@ private:
     std::string findDataInput() const;
     bool usedAsData(const std::string& tensor) const;
     void sortTopologically();
+    void chainConcatPrefixes();
+    void foldShapeArithmetic();
     void markActivations();
     void keepPathToOutput();
     void setInputShape();
@@ -98,6 +100,20 @@ private:
     void addPiece(int begin, int end, std::vector<Block>& blocks) const;
     void addChainPiece(int begin, int end, std::vector<Block>& blocks) const;
     void checkJoin(int last, size_t branchCount) const;
+    // Nested branches (onnxregions.cpp).
+    /// One part of a stage of a forked concatenation: the segment it computes (none: carried on),
+    /// keyed by the segment's last node (-1: the piece's input), and the key of the part of the
+    /// stage before whose channels it reads (-2: the piece's input itself).
+    struct StagePart {
+        int key = -1;
+        int from = -2;
+        std::vector<int> nodes;
+    };
+    std::optional<std::vector<std::vector<int>>> slotPaths(int begin, int end, const std::vector<int>& joinSlots) const;
+    static std::vector<std::vector<std::vector<int>>> forkSegments(const std::vector<std::vector<int>>& paths, size_t& depth);
+    Block stageBlock(const std::vector<StagePart>& parts,
+                     const std::unordered_map<int, std::pair<int, int>>& previousRange) const;
+    bool addForkedConcat(int begin, int end, const std::vector<int>& joinSlots, std::vector<Block>& blocks) const;
     std::vector<std::vector<int>> joinedBranches(int begin, int end, const std::vector<int>& joinSlots) const;
     std::optional<double> constantValue(const std::string& tensor) const;
     std::optional<Dims> constantInts(const std::string& tensor) const;
@@ -109,6 +125,11 @@ private:
     Layer mapFused(int n) const;
     Layer mapReduceMean(int n) const;
     Layer mapSoftmax(int n) const;
+    // Shape arithmetic, slices and channel shuffles (onnxshapes.cpp).
+    Layer mapSlice(int n) const;
+    int shuffleGroups(int transpose) const;
+    bool isInsideShuffle(int n) const;
+    int shuffleEndingAt(int n) const;
     std::optional<std::vector<int>> geluInner(int add, const std::string& data) const;
     bool isGeluHalving(int n) const;
     int foldedPadding(int n) const;

@@ -426,7 +426,8 @@ std::vector<int> GraphImport::findCuts() const
     for (int b = 0; b < m; ++b) {
         live += difference[static_cast<size_t>(b)];
         // A Pad folds into the node after it, so the two are never apart.
-        if (b > 0 && live == 1 && !isFoldedPad(m_order[static_cast<size_t>(b - 1)]))
+        if (b > 0 && live == 1 && !isFoldedPad(m_order[static_cast<size_t>(b - 1)]) &&
+            !isInsideShuffle(m_order[static_cast<size_t>(b - 1)]))
             cuts.push_back(b);
     }
     return cuts;
@@ -485,7 +486,9 @@ void GraphImport::prepareGraph()
         failNode(flow->node, flow->problem);
     indexTensors();
     sortTopologically();
+    chainConcatPrefixes();
     m_input = findDataInput();
+    foldShapeArithmetic();
     markActivations();
     findFusions();
     keepPathToOutput();

@@ -23,7 +23,9 @@ const char* const kUnfusedProduct = "multiplies two activations that are not x *
 bool GraphImport::joinsProducer(int n) const
 {
     const std::string& op = m_graph.node(n).op_type();
-    return isJoiningOp(op) || m_fusions.count(n) > 0 || (op == "Add" && activationInputs(n).size() == 1) || isGeluHalving(n);
+    const bool singleConcat = op == "Concat" && m_graph.node(n).input_size() == 1; // a copy
+    return isJoiningOp(op) || singleConcat || m_fusions.count(n) > 0 || (op == "Add" && activationInputs(n).size() == 1) ||
+           isGeluHalving(n);
 }
 
 /// The activation inputs of node @p n, one per input slot (Add(x, x) lists x twice).
@@ -295,10 +297,20 @@ std::optional<Layer> GraphImport::mapOp(int n, std::vector<Layer>& chain) const
     const onnx::NodeProto& node = m_graph.node(n);
     const std::string& op = node.op_type();
     // Every node, even one that maps to nothing, needs known shapes: these refuse one without.
-    static_cast<void>(sampleShape(node.output(0), n));
     static_cast<void>(activationDims(n));
+    if (isInsideShuffle(n)) // its 5-D tensor stays inside the shuffle
+        return std::nullopt;
+    static_cast<void>(sampleShape(node.output(0), n));
     if (op == "Identity" || op == "Dropout")
         return std::nullopt;
+    if (const int groups = shuffleEndingAt(n); groups > 0)
+        return channelShuffleLayer(groups);
+    if (op == "Slice")
+        return mapSlice(n);
+    if (op == "Transpose")
+        failNode(n, "permutes axes " + dimsText(intsAttribute(node, "perm")) +
+                        "; supported only in a channel shuffle (Reshape to N x g x C/g x H x W, Transpose (0, 2, 1, 3, 4), "
+                        "Reshape back)");
     if (op == "Conv")
         return mapConv(n);
     if (op == "MaxPool" || op == "AveragePool")
@@ -346,6 +358,8 @@ std::optional<Layer> GraphImport::mapOp(int n, std::vector<Layer>& chain) const
         }
         failNode(n, "adds a constant to an activation; supported only as the bias right after a MatMul");
     }
+    if (op == "Concat" && node.input_size() == 1)
+        return std::nullopt; // concatenates one tensor: a copy
     if (op == "Concat")
         failNode(n, "concatenates one activation with constants; not supported");
     if (op == "Div" || op == "Erf")
@@ -467,6 +481,8 @@ void GraphImport::addPiece(int begin, int end, std::vector<Block>& blocks) const
         return;
     }
     checkJoin(last, joinSlots.size());
+    if (m_graph.node(last).op_type() == "Concat" && addForkedConcat(begin, end, joinSlots, blocks))
+        return;
     const std::vector<std::vector<int>> branches = joinedBranches(begin, end, joinSlots);
     Block block;
     if (m_graph.node(last).op_type() == "Add") {

@@ -94,7 +94,7 @@ bool isJoiningOp(const std::string& op)
 {
     static const std::unordered_set<std::string> ops = {"BatchNormalization", "Relu",    "Clip",    "HardSwish", "Sigmoid",
                                                         "Identity",           "Dropout", "Flatten", "Reshape",   "Squeeze",
-                                                        "HardSigmoid",        "Pad",     "Softmax"};
+                                                        "HardSigmoid",        "Pad",     "Softmax", "Transpose"};
     return ops.count(op) > 0;
 }
 
@@ -122,7 +122,9 @@ const std::vector<std::string> kSupportedOpList = {"Conv",
                                                    "Pad",
                                                    "Softmax",
                                                    "Div",
-                                                   "Erf"};
+                                                   "Erf",
+                                                   "Slice",
+                                                   "Transpose"};
 
 bool isSupportedOp(const std::string& op)
 {
@@ -135,7 +137,8 @@ const std::string kSupportedOps = "Conv, BatchNormalization, Relu, Clip, HardSwi
                                   "features), Gemm, MatMul (with a constant weight), Add (of two branches, or a MatMul's bias), "
                                   "Concat (channels), HardSigmoid, Mul (SiLU, hardswish and squeeze-and-excitation), Pad (zeros "
                                   "before a Conv or AveragePool), Softmax (over one axis of each sample), Div and Erf (in GELU: "
-                                  "x * (1 + Erf(x / sqrt 2)) * 0.5), Identity, Dropout";
+                                  "x * (1 + Erf(x / sqrt 2)) * 0.5), Slice (constant bounds on one axis of each sample), "
+                                  "Transpose (in a channel shuffle), Identity, Dropout";
 
 /// The value of a scalar float tensor (FLOAT or DOUBLE, inline or raw data), if it has one.
 std::optional<double> scalarValue(const onnx::TensorProto& tensor)

@@ -56,6 +56,7 @@ const std::vector<std::pair<std::string, std::string>> kOutOfScope = {
     {"Coinfer imports opsets", "operators changed since opset 7, at older opsets"},
     {"not the batch", "Softmax over the batch axis: a network normalises within each sample"},
     {"supported only inside GELU", "Div and Erf on their own: Coinfer has them only as GELU's parts"},
+    {"supported only in a channel shuffle", "Transpose other than a channel shuffle: a network's layouts stay N x C x H x W"},
 };
 
 struct OperatorCounts {
