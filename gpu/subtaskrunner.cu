@@ -153,6 +153,10 @@ void SubtaskRunner::runLayer(const Step& step, float* x, float* y)
     case LayerKind::Gelu:
     case LayerKind::Slice:
     case LayerKind::ChannelShuffle:
+    case LayerKind::Permute:
+    case LayerKind::LayerNorm:
+    case LayerKind::AxisLinear:
+    case LayerKind::Scale:
         break; // refused when the step was described
     }
 }
@@ -300,6 +304,10 @@ int SubtaskRunner::addLayer(const Layer& layer, const DeviceWeights* weights, Te
     case LayerKind::Gelu:
     case LayerKind::Slice:
     case LayerKind::ChannelShuffle:
+    case LayerKind::Permute:
+    case LayerKind::LayerNorm:
+    case LayerKind::AxisLinear:
+    case LayerKind::Scale:
         // Refused before anything runs: a kernel of its own is still to be written and checked.
         throw DeviceFailure("the GPU profiler has no kernel for the layer kind " + layerKindName(layer.kind) + " yet");
     }

@@ -34,6 +34,10 @@ constexpr LayerKindName kKindNames[] = {
     {LayerKind::Gelu, "gelu"},
     {LayerKind::Slice, "slice"},
     {LayerKind::ChannelShuffle, "channel_shuffle"},
+    {LayerKind::Permute, "permute"},
+    {LayerKind::LayerNorm, "layernorm"},
+    {LayerKind::AxisLinear, "axis_linear"},
+    {LayerKind::Scale, "scale"},
 };
 
 /// PyTorch's and ONNX's pooled size; rounding up keeps a window only where it starts inside
@@ -89,6 +93,12 @@ long long saturatingSum(long long a, long long b)
 {
     long long sum = 0;
     return __builtin_add_overflow(a, b, &sum) ? std::numeric_limits<long long>::max() : sum;
+}
+
+/// The size of @p shape along the sample's @p axis (0 channels, 1 height, 2 width).
+long long axisSize(const TensorShape& shape, int axis)
+{
+    return axis == 0 ? shape.c : axis == 1 ? shape.h : shape.w;
 }
 
 Cost layerCost(const Layer& layer, const TensorShape& in, const TensorShape& out)
@@ -166,6 +176,22 @@ Cost layerCost(const Layer& layer, const TensorShape& in, const TensorShape& out
     case LayerKind::Flatten:
     case LayerKind::Slice: // a copy, as a concatenation's
     case LayerKind::ChannelShuffle:
+    case LayerKind::Permute:
+        break;
+    case LayerKind::LayerNorm:
+        cost.flops = (layer.bias ? 7.0 : 5.0) * static_cast<double>(out.elements());
+        cost.parameters = layer.bias ? 2LL * axisSize(in, layer.axis) : 0;
+        break;
+    case LayerKind::AxisLinear: {
+        const long long features = axisSize(in, layer.axis), positions = in.elements() / features;
+        cost.macs = static_cast<double>(positions) * static_cast<double>(features) * layer.outFeatures;
+        cost.flops = 2 * cost.macs + (layer.bias ? static_cast<double>(out.elements()) : 0.0);
+        cost.parameters = saturatingSum(saturatingProduct(features, layer.outFeatures), layer.bias ? layer.outFeatures : 0);
+        break;
+    }
+    case LayerKind::Scale:
+        cost.flops = static_cast<double>(out.elements());
+        cost.parameters = axisSize(in, layer.axis);
         break;
     }
     return cost;
@@ -281,6 +307,38 @@ Layer channelShuffleLayer(int groups)
     return layer;
 }
 
+Layer permuteLayer(std::array<int, 3> order)
+{
+    Layer layer = plainLayer(LayerKind::Permute);
+    layer.order = order;
+    return layer;
+}
+
+Layer layerNormLayer(int axis, double epsilon, bool affine)
+{
+    Layer layer = plainLayer(LayerKind::LayerNorm);
+    layer.axis = axis;
+    layer.epsilon = epsilon;
+    layer.bias = affine;
+    return layer;
+}
+
+Layer axisLinearLayer(int axis, int out, bool bias)
+{
+    Layer layer = plainLayer(LayerKind::AxisLinear);
+    layer.axis = axis;
+    layer.outFeatures = out;
+    layer.bias = bias;
+    return layer;
+}
+
+Layer scaleLayer(int axis)
+{
+    Layer layer = plainLayer(LayerKind::Scale);
+    layer.axis = axis;
+    return layer;
+}
+
 Layer linearLayer(int out)
 {
     Layer layer = plainLayer(LayerKind::Linear);
@@ -385,6 +443,31 @@ Expected<TensorShape> layerOutput(const Layer& layer, const TensorShape& in)
                        ") of an axis of size " + std::to_string(size) + "; needs 0 <= begin < end <= size");
         TensorShape out = in;
         (layer.axis == 0 ? out.c : layer.axis == 1 ? out.h : out.w) = layer.sliceEnd - layer.sliceBegin;
+        return out;
+    }
+    case LayerKind::Permute: {
+        std::array<int, 3> sorted = layer.order;
+        std::sort(sorted.begin(), sorted.end());
+        if (sorted != std::array<int, 3>{0, 1, 2})
+            return bad("order must list the axes 0, 1 and 2 once each");
+        const int sizes[3] = {in.c, in.h, in.w};
+        return TensorShape{sizes[layer.order[0]], sizes[layer.order[1]], sizes[layer.order[2]]};
+    }
+    case LayerKind::LayerNorm:
+    case LayerKind::AxisLinear:
+    case LayerKind::Scale: {
+        if (layer.axis < 0 || layer.axis > 2)
+            return bad("axis must be 0 (channels), 1 (height) or 2 (width), not " + std::to_string(layer.axis));
+        if (layer.kind == LayerKind::LayerNorm && !(layer.epsilon > 0 && std::isfinite(layer.epsilon)))
+            return bad("epsilon must be a positive number");
+        if (layer.kind != LayerKind::AxisLinear)
+            return in;
+        if (layer.outFeatures < 1)
+            return bad("out_features must be at least 1");
+        TensorShape out = in;
+        (layer.axis == 0 ? out.c : layer.axis == 1 ? out.h : out.w) = layer.outFeatures;
+        if (out.elements() > kMaxTensorElements)
+            return bad("gives " + std::to_string(out.elements()) + " elements, more than the limit");
         return out;
     }
     case LayerKind::ChannelShuffle:

@@ -85,6 +85,18 @@ json layersToJson(const std::vector<Layer>& layers)
         case LayerKind::ChannelShuffle:
             entry["groups"] = layer.groups;
             break;
+        case LayerKind::Permute:
+            entry["order"] = layer.order;
+            break;
+        case LayerKind::LayerNorm:
+            entry.update({{"axis", layer.axis}, {"epsilon", layer.epsilon}, {"affine", layer.bias}});
+            break;
+        case LayerKind::AxisLinear:
+            entry.update({{"axis", layer.axis}, {"out_features", layer.outFeatures}, {"bias", layer.bias}});
+            break;
+        case LayerKind::Scale:
+            entry["axis"] = layer.axis;
+            break;
         case LayerKind::BatchNorm:
             // Written only when not the default, so descriptions without it keep their signatures.
             if (layer.epsilon != 1e-5)
@@ -210,6 +222,27 @@ Layer readLayer(const Field& entry, LayerKind kind)
         break;
     case LayerKind::ChannelShuffle:
         layer.groups = static_cast<int>(entry.at("groups").integer(1, 1'000'000));
+        break;
+    case LayerKind::Permute: {
+        const Field order = entry.at("order");
+        if (order.arraySize() != 3)
+            order.fail("must list 3 axes, not " + std::to_string(order.arraySize()));
+        for (size_t k = 0; k < 3; ++k)
+            layer.order[k] = static_cast<int>(order.at(k).integer(0, 2));
+        break;
+    }
+    case LayerKind::LayerNorm:
+        layer.axis = static_cast<int>(entry.at("axis").integer(0, 2));
+        layer.epsilon = entry.at("epsilon").number(0.0, true);
+        layer.bias = readFlag(entry, "affine", true);
+        break;
+    case LayerKind::AxisLinear:
+        layer.axis = static_cast<int>(entry.at("axis").integer(0, 2));
+        layer.outFeatures = static_cast<int>(entry.at("out_features").integer(1, 10'000'000));
+        layer.bias = readFlag(entry, "bias", true);
+        break;
+    case LayerKind::Scale:
+        layer.axis = static_cast<int>(entry.at("axis").integer(0, 2));
         break;
     case LayerKind::Slice:
         layer.axis = static_cast<int>(entry.at("axis").integer(0, 2));

@@ -56,7 +56,7 @@ private:
                                const std::vector<SubtaskStats>& stats) const;
     void indexTensors();
     std::string findDataInput() const;
-    bool usedAsData(const std::string& tensor) const;
+    bool usedAsData(const std::string& tensor, bool beyondElementwise = false) const;
     void sortTopologically();
     void chainConcatPrefixes();
     void foldShapeArithmetic();
@@ -130,6 +130,14 @@ private:
     int shuffleGroups(int transpose) const;
     bool isInsideShuffle(int n) const;
     int shuffleEndingAt(int n) const;
+    // Layer normalisation, permutes and layers along one axis (onnxnorms.cpp).
+    void rewriteLayerNorms();
+    std::optional<int> layerNormData(int div, std::vector<int>& inner, double& epsilon) const;
+    std::optional<double> scalarConstant(const std::string& tensor) const;
+    Layer mapTranspose(int n) const;
+    Layer mapLayerNormalization(int n) const;
+    std::optional<Layer> mapConstantProduct(int n, std::vector<Layer>& chain) const;
+    bool attachesToLast(int n, const std::vector<Layer>& chain) const;
     std::optional<std::vector<int>> geluInner(int add, const std::string& data) const;
     bool isGeluHalving(int n) const;
     int foldedPadding(int n) const;
@@ -164,6 +172,8 @@ private:
         std::vector<int> inner; ///< the pattern's other nodes, data input side first
     };
     std::unordered_map<int, Fusion> m_fusions;
+    /// A Div that ended an expanded layer normalisation, now Identity(x) -> its epsilon.
+    std::unordered_map<int, double> m_layerNorms;
     std::vector<bool> m_absorbed; ///< inside a fused pattern (not a node of its own)
     std::string m_input, m_output;
 };

@@ -24,8 +24,9 @@ bool GraphImport::joinsProducer(int n) const
 {
     const std::string& op = m_graph.node(n).op_type();
     const bool singleConcat = op == "Concat" && m_graph.node(n).input_size() == 1; // a copy
-    return isJoiningOp(op) || singleConcat || m_fusions.count(n) > 0 || (op == "Add" && activationInputs(n).size() == 1) ||
-           isGeluHalving(n);
+    const bool constantProduct = op == "Mul" && activationInputs(n).size() == 1;   // a weight or a scale
+    return isJoiningOp(op) || singleConcat || constantProduct || m_fusions.count(n) > 0 ||
+           (op == "Add" && activationInputs(n).size() == 1) || isGeluHalving(n);
 }
 
 /// The activation inputs of node @p n, one per input slot (Add(x, x) lists x twice).
@@ -266,6 +267,12 @@ Layer GraphImport::mapLinear(int n) const
     const onnx::NodeProto& node = m_graph.node(n);
     const std::string& op = node.op_type();
     const Dims& inDims = activationDims(n);
+    if (op == "MatMul" && inDims.size() >= 3 && inDims.size() <= 4) {
+        // A constant 2-D weight on the last axis: a linear layer at every other position.
+        const auto weight = node.input_size() > 1 ? m_shapes.find(node.input(1)) : m_shapes.end();
+        if (weight != m_shapes.end() && weight->second.size() == 2 && weight->second[0] == inDims.back())
+            return axisLinearLayer(static_cast<int>(inDims.size()) - 2, static_cast<int>(weight->second[1]), false);
+    }
     if (inDims.size() != 2)
         failNode(n, "multiplies a " + dimsText(inDims) + " tensor; only N x features inputs (after Flatten) are supported");
     if (op == "Gemm" && intAttribute(node, "transA", 0) != 0)
@@ -301,16 +308,18 @@ std::optional<Layer> GraphImport::mapOp(int n, std::vector<Layer>& chain) const
     if (isInsideShuffle(n)) // its 5-D tensor stays inside the shuffle
         return std::nullopt;
     static_cast<void>(sampleShape(node.output(0), n));
+    if (const auto norm = m_layerNorms.find(n); norm != m_layerNorms.end())
+        return layerNormLayer(static_cast<int>(activationDims(n).size()) - 2, norm->second, false);
     if (op == "Identity" || op == "Dropout")
         return std::nullopt;
+    if (op == "LayerNormalization")
+        return mapLayerNormalization(n);
     if (const int groups = shuffleEndingAt(n); groups > 0)
         return channelShuffleLayer(groups);
     if (op == "Slice")
         return mapSlice(n);
     if (op == "Transpose")
-        failNode(n, "permutes axes " + dimsText(intsAttribute(node, "perm")) +
-                        "; supported only in a channel shuffle (Reshape to N x g x C/g x H x W, Transpose (0, 2, 1, 3, 4), "
-                        "Reshape back)");
+        return mapTranspose(n);
     if (op == "Conv")
         return mapConv(n);
     if (op == "MaxPool" || op == "AveragePool")
@@ -328,7 +337,9 @@ std::optional<Layer> GraphImport::mapOp(int n, std::vector<Layer>& chain) const
             return mapFused(n);
         if (isGeluHalving(n))
             return std::nullopt; // part of the GELU layer just before
-        failNode(n, activationInputs(n).size() == 1 ? "multiplies an activation by a constant; not supported" : kUnfusedProduct);
+        if (activationInputs(n).size() == 1)
+            return mapConstantProduct(n, chain);
+        failNode(n, kUnfusedProduct);
     }
     if (op == "Pad") {
         static_cast<void>(foldedPadding(n)); // refuses a Pad that cannot fold
@@ -351,17 +362,20 @@ std::optional<Layer> GraphImport::mapOp(int n, std::vector<Layer>& chain) const
     if (op == "Add") {
         // One activation plus a constant: the bias of the MatMul just before (MatMul + Add is
         // how exporters write a linear layer without Gemm).
-        if (!chain.empty() && chain.back().kind == LayerKind::Linear && !chain.back().bias) {
+        if (attachesToLast(n, chain)) {
             chain.back().bias = true;
             chain.back().biasSourceNode = n;
             return std::nullopt;
         }
-        failNode(n, "adds a constant to an activation; supported only as the bias right after a MatMul");
+        failNode(n, "adds a constant to an activation; supported only as the bias right after a MatMul or a layer norm's weight");
     }
     if (op == "Concat" && node.input_size() == 1)
         return std::nullopt; // concatenates one tensor: a copy
     if (op == "Concat")
         failNode(n, "concatenates one activation with constants; not supported");
+    if (op == "Sub" || op == "Pow" || op == "Sqrt")
+        failNode(n, "is supported only inside a layer normalisation (x - mean) / sqrt(mean((x - mean)^2) + epsilon) over the "
+                    "last axis");
     if (op == "Div" || op == "Erf")
         failNode(n, "is supported only inside GELU, x * (1 + Erf(x / sqrt 2)) * 0.5");
     failNode(n, "operator not supported by Coinfer (supported: " + kSupportedOps + ")");

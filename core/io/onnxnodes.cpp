@@ -124,7 +124,11 @@ const std::vector<std::string> kSupportedOpList = {"Conv",
                                                    "Div",
                                                    "Erf",
                                                    "Slice",
-                                                   "Transpose"};
+                                                   "Transpose",
+                                                   "LayerNormalization",
+                                                   "Sub",
+                                                   "Pow",
+                                                   "Sqrt"};
 
 bool isSupportedOp(const std::string& op)
 {
@@ -132,13 +136,15 @@ bool isSupportedOp(const std::string& op)
     return ops.count(op) > 0;
 }
 
-const std::string kSupportedOps = "Conv, BatchNormalization, Relu, Clip, HardSwish, Sigmoid, MaxPool, AveragePool, "
-                                  "GlobalAveragePool, ReduceMean (over height and width), Flatten, Reshape and Squeeze (to N x "
-                                  "features), Gemm, MatMul (with a constant weight), Add (of two branches, or a MatMul's bias), "
-                                  "Concat (channels), HardSigmoid, Mul (SiLU, hardswish and squeeze-and-excitation), Pad (zeros "
-                                  "before a Conv or AveragePool), Softmax (over one axis of each sample), Div and Erf (in GELU: "
-                                  "x * (1 + Erf(x / sqrt 2)) * 0.5), Slice (constant bounds on one axis of each sample), "
-                                  "Transpose (in a channel shuffle), Identity, Dropout";
+const std::string kSupportedOps =
+    "Conv, BatchNormalization, Relu, Clip, HardSwish, Sigmoid, MaxPool, AveragePool, "
+    "GlobalAveragePool, ReduceMean (over height and width), Flatten, Reshape and Squeeze (to N x "
+    "features), Gemm, MatMul (with a constant weight), Add (of two branches, or a MatMul's bias), "
+    "Concat (channels), HardSigmoid, Mul (SiLU, hardswish and squeeze-and-excitation), Pad (zeros "
+    "before a Conv or AveragePool), Softmax (over one axis of each sample), Div and Erf (in GELU: "
+    "x * (1 + Erf(x / sqrt 2)) * 0.5), Slice (constant bounds on one axis of each sample), "
+    "Transpose (keeping the batch first), LayerNormalization (over the last axis) and its expanded form (ReduceMean, "
+    "Sub, Pow, Sqrt, Div, then Mul and Add), Identity, Dropout";
 
 /// The value of a scalar float tensor (FLOAT or DOUBLE, inline or raw data), if it has one.
 std::optional<double> scalarValue(const onnx::TensorProto& tensor)

@@ -123,7 +123,14 @@ Expected<LayerWeights> layerWeights(const Layer& layer, const OnnxLayerTensors& 
     switch (layer.kind) {
     case LayerKind::Conv:
     case LayerKind::Linear:
+    case LayerKind::AxisLinear:
         targets = {&layout.weights, &layout.bias};
+        break;
+    case LayerKind::LayerNorm:
+    case LayerKind::Scale:
+        // A weight without a bias (a Mul after the normalisation and no Add) shifts by nothing.
+        std::fill(layout.shift.begin(), layout.shift.end(), 0.0f);
+        targets = {&layout.scale, &layout.shift};
         break;
     case LayerKind::BatchNorm:
         targets = {&layout.scale, &layout.shift, &layout.mean, &layout.variance};
@@ -155,7 +162,7 @@ Expected<LayerWeights> layerWeights(const Layer& layer, const OnnxLayerTensors& 
             !done)
             return Unexpected(done.error());
     }
-    if (layer.kind == LayerKind::Linear && where.transposed) {
+    if ((layer.kind == LayerKind::Linear || layer.kind == LayerKind::AxisLinear) && where.transposed) {
         // Stored in x out; the reference reads out x in.
         const size_t out = static_cast<size_t>(layer.outFeatures), in = layout.weights.size() / out;
         std::vector<float> transposed(layout.weights.size());

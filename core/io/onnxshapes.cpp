@@ -2,6 +2,7 @@
 // or a Reshape's target from Shape(x) at run time (ShuffleNet's x.chunk(2, dim=1) becomes
 // Shape, Gather, Add, Div, Mul and Slice). With a fixed input shape every such value is a
 // constant: the nodes are replaced by Constant nodes, so the rest of the import sees constants.
+// Also which graph input is the data input, and Slice and channel shuffles (fixed shapes again).
 #include "core/io/onnxgraph.h"
 
 #include <algorithm>
@@ -273,6 +274,76 @@ int GraphImport::shuffleEndingAt(int n) const
         return 0;
     const auto transpose = m_producer.find(node.input(0));
     return transpose == m_producer.end() ? 0 : shuffleGroups(transpose->second);
+}
+
+// Which graph input is the data: the one shape that the rest of the import follows.
+
+/// Whether @p tensor reaches a data position of some node, looking through Identity nodes
+/// (exporters route shared weights through them). Each Identity has one input, so the walk
+/// visits every node at most once: O(V + E).
+bool GraphImport::usedAsData(const std::string& tensor, bool beyondElementwise) const
+{
+    std::vector<const std::string*> pending = {&tensor};
+    while (!pending.empty()) {
+        const std::string* current = pending.back();
+        pending.pop_back();
+        auto consumers = m_consumers.find(*current);
+        if (consumers == m_consumers.end())
+            continue;
+        for (const Consumer& c : consumers->second) {
+            const onnx::NodeProto& node = m_graph.node(c.node);
+            if (node.op_type() == "Identity") {
+                if (node.output_size() > 0)
+                    pending.push_back(&node.output(0));
+            } else if (c.position == 0) {
+                // Add's and Concat's other positions may hold a constant (a bias), so only
+                // position 0 tells a data input from a weight; an elementwise product or sum may
+                // hold a weight there too (ConvNeXt's layer_scale * x, bias + x W).
+                static const std::unordered_set<std::string> elementwise = {"Add", "Sub", "Mul", "Div", "Pow", "Concat"};
+                if (!beyondElementwise || !elementwise.count(node.op_type()))
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
+std::string GraphImport::findDataInput() const
+{
+    std::vector<std::string> data;
+    for (const onnx::ValueInfoProto& input : m_graph.input())
+        if (!m_initializers.count(input.name()) && usedAsData(input.name()))
+            data.push_back(input.name());
+    if (data.empty())
+        fail("no graph input is read as data (every input is an initializer or feeds only weight positions)");
+    if (data.size() > 1) {
+        // Weights kept as graph inputs (export_params=False) may come first in a product or a
+        // sum (ConvNeXt's layer_scale * x): the data input is then the one input that a layer
+        // also reads, when every other input has a lower rank (a weight broadcast against it).
+        std::vector<std::string> layerInputs;
+        for (const std::string& name : data)
+            if (usedAsData(name, true))
+                layerInputs.push_back(name);
+        const auto rankOf = [&](const std::string& name) {
+            for (const onnx::ValueInfoProto& input : m_graph.input())
+                if (input.name() == name && input.type().has_tensor_type() && input.type().tensor_type().has_shape())
+                    return input.type().tensor_type().shape().dim_size();
+            return -1;
+        };
+        const bool lowerRanks = layerInputs.size() == 1 && std::all_of(data.begin(), data.end(), [&](const std::string& name) {
+                                    return name == layerInputs.front() || rankOf(name) < rankOf(layerInputs.front());
+                                });
+        if (lowerRanks)
+            return layerInputs.front();
+    }
+    if (data.size() > 1) {
+        std::string names;
+        for (const std::string& name : data)
+            names += (names.empty() ? "'" : ", '") + name + "'";
+        fail("the graph has " + std::to_string(data.size()) + " data inputs (" + names +
+             "); Coinfer imports networks with one input");
+    }
+    return data.front();
 }
 
 } // namespace coinfer::onnxdetail

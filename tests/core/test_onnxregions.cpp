@@ -1,7 +1,9 @@
-// ONNX import of regions with nested branches (core/io/onnxregions.cpp): a DenseNet-style dense
-// block, where each layer reads the concatenation of all earlier outputs, and an Inception-v3-style
-// concatenation whose branches fork again. Each must import with the graph's own MACs and run on
-// the CPU reference to the values the graph defines, computed here by hand from 1x1 convolutions.
+// ONNX import of the structures and patterns of DenseNet, Inception-v3, ShuffleNet v2 and ConvNeXt
+// (core/io/onnxregions.cpp, onnxshapes.cpp, onnxnorms.cpp): a dense block, where each layer reads
+// the concatenation of all earlier outputs; a concatenation whose branches fork again; a shuffle
+// unit with Slices bounded by shape arithmetic and a channel shuffle; an expanded layer norm. Each
+// must import with the graph's own MACs and run on the CPU reference to the values the graph
+// defines, computed here by hand.
 #include "core/dnn/dnn.h"
 #include "core/io/dnnio.h"
 #include "core/io/onnximport.h"
@@ -205,6 +207,55 @@ private slots:
         // The concatenation [x0, b0, b1, b2] as 2 groups of 2, transposed: [x0, b1, b0, b2].
         const Channels branch = net.apply("branch", {kInput[1]});
         net.expectRun(kInput, {kInput[0], branch[1], branch[0], branch[2]});
+    }
+
+    void anExpandedLayerNormRunsAsItsDefinition()
+    {
+        // PyTorch's LayerNorm at opset 13 on N x L x E tokens, then its weight and bias.
+        ModelBuilder b({1, 2, 3});
+        const auto lastAxisMean = [&](const std::string& in, const std::string& out) {
+            ModelBuilder::ints(b.node("ReduceMean", {in}, out, "/ln/" + out), "axes", {-1});
+        };
+        lastAxisMean("x", "mean");
+        b.node("Sub", {"x", "mean"}, "centred", "/ln/Sub");
+        b.constant("two", 2.0f);
+        b.node("Pow", {"centred", "two"}, "squared", "/ln/Pow");
+        lastAxisMean("squared", "variance");
+        b.constant("eps", 1e-5f);
+        b.node("Add", {"variance", "eps"}, "shifted", "/ln/Add");
+        b.node("Sqrt", {"shifted"}, "deviation", "/ln/Sqrt");
+        b.node("Div", {"centred", "deviation"}, "normal", "/ln/Div");
+        b.node("Mul", {"normal", b.weight("ln.weight", {3})}, "scaled", "/ln/Mul");
+        b.node("Add", {"scaled", b.weight("ln.bias", {3})}, "y", "/ln/Add_1");
+        b.output("y");
+        const Expected<OnnxImport> imported = b.import();
+        QVERIFY2(imported, imported ? "" : imported.error().message.c_str());
+        const std::vector<Block>& blocks = imported->dnn.subtasks.at(0).blocks;
+        QCOMPARE(blocks.size(), size_t{1});
+        QCOMPARE(blocks[0].layers.size(), size_t{1});
+        const Layer& norm = blocks[0].layers[0];
+        QCOMPARE(norm.kind, LayerKind::LayerNorm);
+        QCOMPARE(norm.axis, 1); // N x L x E: E is the sample's height
+        QVERIFY(norm.bias);     // with its weight and bias
+        QVERIFY(std::fabs(norm.epsilon - 1e-5) < 1e-12);
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("ln.onnx").toStdString();
+        std::ofstream(path, std::ios::binary) << b.bytes();
+        const std::vector<float> x = {1, 2, 4, -1, 0, 7}, weight = {0.5f, -1, 2}, bias = {0.1f, 0.2f, 0.3f};
+        const Expected<OnnxTensor> y =
+            runOnnxOnCpu(path, {{"x", {1, 2, 3}, x}, {"ln.weight", {3}, weight}, {"ln.bias", {3}, bias}});
+        QVERIFY2(y, y ? "" : y.error().message.c_str());
+        for (size_t token = 0; token < 2; ++token) {
+            double mean = 0, variance = 0;
+            for (size_t e = 0; e < 3; ++e)
+                mean += x[token * 3 + e] / 3.0;
+            for (size_t e = 0; e < 3; ++e)
+                variance += (x[token * 3 + e] - mean) * (x[token * 3 + e] - mean) / 3.0;
+            for (size_t e = 0; e < 3; ++e) {
+                const double expected = (x[token * 3 + e] - mean) / std::sqrt(variance + 1e-5) * weight[e] + bias[e];
+                QVERIFY(std::fabs(y->values[token * 3 + e] - expected) <= 1e-5);
+            }
+        }
     }
 
     void aSliceOutsideItsAxisIsRefusedNamingTheField()
