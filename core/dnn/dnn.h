@@ -36,7 +36,11 @@ enum class LayerKind {
     Permute,        ///< the sample's axes reordered: output axis k is input axis order[k] (a copy)
     LayerNorm,      ///< (x - mean) / sqrt(variance + epsilon) along Layer::axis; * scale + shift when bias (affine)
     AxisLinear,     ///< a linear layer along the sample's Layer::axis at every other position (channels-last, tokens)
-    Scale           ///< y = x * s[i], i the index along Layer::axis (ConvNeXt's layer scale)
+    Scale,          ///< y = x * s[i], i the index along Layer::axis (ConvNeXt's layer scale)
+    Reshape,        ///< the same values as Layer::shape (its elements equal the input's): a copy
+    Prepend,        ///< outChannels learned rows placed before the sample along axis 0 (a class token)
+    Offset,         ///< y = x + b, b a learned tensor of the sample's shape (a positional embedding)
+    Attention       ///< multi-head self-attention over a sequence of C tokens of H features (Layer::groups heads)
 };
 
 /// One layer. Fields that a kind does not use are ignored.
@@ -46,7 +50,7 @@ struct Layer {
     int kernel = 1;      ///< Conv, MaxPool, AvgPool
     int stride = 1;      ///< Conv, MaxPool, AvgPool
     int padding = 0;     ///< Conv, MaxPool, AvgPool
-    int groups = 1;      ///< Conv: groups = in = out channels is a depthwise convolution; ChannelShuffle
+    int groups = 1;      ///< Conv: groups = in = out channels is a depthwise convolution; ChannelShuffle; Attention: heads
     bool bias = false;   ///< Conv, Linear, AxisLinear; LayerNorm: with scale and shift
     int outFeatures = 0; ///< Linear, AxisLinear
     double clipMin = 0;  ///< Clip
@@ -76,6 +80,8 @@ struct Layer {
     int sliceEnd = 0;   ///< Slice: one past the last index kept along axis
     /// Permute: output axis k is input axis order[k] (0 channels, 1 height, 2 width).
     std::array<int, 3> order{0, 1, 2};
+    /// Reshape: the output's channels, height and width.
+    std::array<int, 3> shape{0, 0, 0};
     int kernelW() const { return kernelWidth > 0 ? kernelWidth : kernel; }
     int strideW() const { return strideWidth > 0 ? strideWidth : stride; }
     int paddingW() const { return paddingWidth >= 0 ? paddingWidth : padding; }
@@ -105,6 +111,12 @@ Layer layerNormLayer(int axis, double epsilon, bool affine);
 Layer axisLinearLayer(int axis, int out, bool bias);
 /// A product with one learned value per index of @p axis.
 Layer scaleLayer(int axis);
+/// The same values as a @p shape sample.
+Layer reshapeLayer(std::array<int, 3> shape);
+/// @p count learned rows before the sample along axis 0.
+Layer prependLayer(int count);
+/// Self-attention with @p heads heads (PyTorch's nn.MultiheadAttention: in and out projections with biases).
+Layer attentionLayer(int heads);
 /// A fully connected layer with a bias.
 Layer linearLayer(int out);
 /// An elementwise clamp to [@p min, @p max].
@@ -169,7 +181,9 @@ struct SubtaskStats {
     /// 5 for hardswish and silu, 5 for softmax (max, subtract, exp, sum, divide), 8 for gelu
     /// (divide, erf as 5, add, multiply, halve); k^2 per pooled output; none for flatten, a slice, a channel
     /// shuffle, a permute and a concatenation's copies. Layer norm: 5 per element (mean, subtract, square,
-    /// sum, divide), 2 more when affine; axis_linear: 2 x MACs plus its bias; scale: 1. Squeeze-and-excitation: one per input element for the pooling and one for the
+    /// sum, divide), 2 more when affine; axis_linear: 2 x MACs plus its bias; scale and offset: 1;
+    /// reshape and prepend: none. Attention on L tokens of E features, H heads: MACs 4 L E^2 (the
+    /// projections) + 2 L^2 E (scores and context); FLOPs 2 x MACs + 5 L E (biases, scaling) + 5 H L^2 (softmax). Squeeze-and-excitation: one per input element for the pooling and one for the
     /// gating product, its convolutions as convolutions, its activation and gate as above.
     double flops = 0;
     long long parameters = 0; ///< learnable weights (batch norm: scale and shift)

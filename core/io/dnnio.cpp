@@ -97,6 +97,15 @@ json layersToJson(const std::vector<Layer>& layers)
         case LayerKind::Scale:
             entry["axis"] = layer.axis;
             break;
+        case LayerKind::Reshape:
+            entry["shape"] = layer.shape;
+            break;
+        case LayerKind::Prepend:
+            entry["count"] = layer.outChannels;
+            break;
+        case LayerKind::Attention:
+            entry["heads"] = layer.groups;
+            break;
         case LayerKind::BatchNorm:
             // Written only when not the default, so descriptions without it keep their signatures.
             if (layer.epsilon != 1e-5)
@@ -243,6 +252,20 @@ Layer readLayer(const Field& entry, LayerKind kind)
         break;
     case LayerKind::Scale:
         layer.axis = static_cast<int>(entry.at("axis").integer(0, 2));
+        break;
+    case LayerKind::Reshape: {
+        const Field shape = entry.at("shape");
+        if (shape.arraySize() != 3)
+            shape.fail("must list 3 sizes, not " + std::to_string(shape.arraySize()));
+        for (size_t k = 0; k < 3; ++k)
+            layer.shape[k] = static_cast<int>(shape.at(k).integer(1, INT_MAX));
+        break;
+    }
+    case LayerKind::Prepend:
+        layer.outChannels = static_cast<int>(entry.at("count").integer(1, 1'000'000));
+        break;
+    case LayerKind::Attention:
+        layer.groups = static_cast<int>(entry.at("heads").integer(1, 100'000));
         break;
     case LayerKind::Slice:
         layer.axis = static_cast<int>(entry.at("axis").integer(0, 2));

@@ -307,6 +307,18 @@ OnnxLayerTensors GraphImport::layerTensors(const Layer& layer) const
             }
         }
         break;
+    case LayerKind::Attention:
+        return attentionTensors(layer.sourceNode);
+    case LayerKind::Prepend: {
+        // The learned rows, through the Expand to the batch when there is one.
+        const auto expand = m_producer.find(input(node, 0));
+        const bool expanded = expand != m_producer.end() && m_graph.node(expand->second).op_type() == "Expand";
+        tensors.names = {expanded ? input(m_graph.node(expand->second), 0) : input(node, 0)};
+        break;
+    }
+    case LayerKind::Offset:
+        tensors.names = {m_activations.count(input(node, 0)) ? input(node, 1) : input(node, 0)};
+        break;
     case LayerKind::AxisLinear:
         tensors.names = {input(node, 1), ""};
         tensors.transposed = true; // MatMul: x (... x in) times B (in x out)

@@ -138,6 +138,21 @@ private:
     Layer mapLayerNormalization(int n) const;
     std::optional<Layer> mapConstantProduct(int n, std::vector<Layer>& chain) const;
     bool attachesToLast(int n, const std::vector<Layer>& chain) const;
+    // Vision transformers (onnxattention.cpp).
+    /// PyTorch's exported multi-head attention: its first and last node (Transposes), the in
+    /// projection's MatMul and bias Add, the out projection's Gemm, the heads, the nodes between.
+    struct AttentionPattern {
+        int start = -1, end = -1, inProjection = -1, inBias = -1, outProjection = -1, heads = 1;
+        std::vector<int> inner;
+        std::vector<std::string> weights; ///< in projection, its bias, out projection, its bias
+    };
+    std::vector<int> regionBetween(int start, int end) const;
+    std::optional<AttentionPattern> attentionFrom(int start) const;
+    void rewriteAttention();
+    OnnxLayerTensors attentionTensors(int end) const;
+    Layer mapPrepend(int n) const;
+    std::optional<Layer> mapGather(int n, std::vector<Layer>& chain) const;
+    std::optional<Layer> mapConstantSum(int n, std::vector<Layer>& chain) const;
     std::optional<std::vector<int>> geluInner(int add, const std::string& data) const;
     bool isGeluHalving(int n) const;
     int foldedPadding(int n) const;
@@ -174,6 +189,8 @@ private:
     std::unordered_map<int, Fusion> m_fusions;
     /// A Div that ended an expanded layer normalisation, now Identity(x) -> its epsilon.
     std::unordered_map<int, double> m_layerNorms;
+    /// The last node of an attention, now Identity(its input) -> the pattern.
+    std::unordered_map<int, AttentionPattern> m_attention;
     std::vector<bool> m_absorbed; ///< inside a fused pattern (not a node of its own)
     std::string m_input, m_output;
 };

@@ -445,6 +445,7 @@ void GraphImport::prepareGraph()
     m_input = findDataInput();
     foldShapeArithmetic();
     rewriteLayerNorms();
+    rewriteAttention();
     markActivations();
     findFusions();
     keepPathToOutput();

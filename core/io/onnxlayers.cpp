@@ -255,6 +255,11 @@ Layer GraphImport::mapFlatten(int n) const
     const Dims& inDims = activationDims(n);
     const Dims& outDims = shapeOf(node.output(0), n);
     const std::int64_t axis = node.op_type() == "Flatten" ? intAttribute(node, "axis", 1) : 1;
+    if (node.op_type() == "Reshape" && outDims.size() >= 3 && outDims.size() <= 4 && outDims[0] == inDims[0]) {
+        // Keeping the batch: the same values in another sample shape (a patch grid to tokens).
+        const TensorShape out = sampleShape(node.output(0), n);
+        return reshapeLayer({out.c, out.h, out.w});
+    }
     if (axis != 1 || outDims.size() != 2 || outDims[0] != inDims[0])
         failNode(n, "gives " + dimsText(outDims) + " from " + dimsText(inDims) +
                         "; only flattening each sample (N x C x H x W to N x CHW) is supported");
@@ -308,6 +313,8 @@ std::optional<Layer> GraphImport::mapOp(int n, std::vector<Layer>& chain) const
     if (isInsideShuffle(n)) // its 5-D tensor stays inside the shuffle
         return std::nullopt;
     static_cast<void>(sampleShape(node.output(0), n));
+    if (const auto attention = m_attention.find(n); attention != m_attention.end())
+        return attentionLayer(attention->second.heads);
     if (const auto norm = m_layerNorms.find(n); norm != m_layerNorms.end())
         return layerNormLayer(static_cast<int>(activationDims(n).size()) - 2, norm->second, false);
     if (op == "Identity" || op == "Dropout")
@@ -318,6 +325,10 @@ std::optional<Layer> GraphImport::mapOp(int n, std::vector<Layer>& chain) const
         return channelShuffleLayer(groups);
     if (op == "Slice")
         return mapSlice(n);
+    if (op == "Gather")
+        return mapGather(n, chain);
+    if (op == "Concat" && node.input_size() == 2 && activationInputs(n).size() == 1)
+        return mapPrepend(n);
     if (op == "Transpose")
         return mapTranspose(n);
     if (op == "Conv")
@@ -362,12 +373,7 @@ std::optional<Layer> GraphImport::mapOp(int n, std::vector<Layer>& chain) const
     if (op == "Add") {
         // One activation plus a constant: the bias of the MatMul just before (MatMul + Add is
         // how exporters write a linear layer without Gemm).
-        if (attachesToLast(n, chain)) {
-            chain.back().bias = true;
-            chain.back().biasSourceNode = n;
-            return std::nullopt;
-        }
-        failNode(n, "adds a constant to an activation; supported only as the bias right after a MatMul or a layer norm's weight");
+        return mapConstantSum(n, chain);
     }
     if (op == "Concat" && node.input_size() == 1)
         return std::nullopt; // concatenates one tensor: a copy

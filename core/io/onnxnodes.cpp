@@ -128,7 +128,8 @@ const std::vector<std::string> kSupportedOpList = {"Conv",
                                                    "LayerNormalization",
                                                    "Sub",
                                                    "Pow",
-                                                   "Sqrt"};
+                                                   "Sqrt",
+                                                   "Gather"};
 
 bool isSupportedOp(const std::string& op)
 {
@@ -144,7 +145,8 @@ const std::string kSupportedOps =
     "before a Conv or AveragePool), Softmax (over one axis of each sample), Div and Erf (in GELU: "
     "x * (1 + Erf(x / sqrt 2)) * 0.5), Slice (constant bounds on one axis of each sample), "
     "Transpose (keeping the batch first), LayerNormalization (over the last axis) and its expanded form (ReduceMean, "
-    "Sub, Pow, Sqrt, Div, then Mul and Add), Identity, Dropout";
+    "Sub, Pow, Sqrt, Div, then Mul and Add), PyTorch's multi-head attention (MatMul, Slice, Reshape, Transpose, Div, "
+    "Softmax, Gemm), Concat of learned tokens, Add of a learned tensor, Gather of one token, Identity, Dropout";
 
 /// The value of a scalar float tensor (FLOAT or DOUBLE, inline or raw data), if it has one.
 std::optional<double> scalarValue(const onnx::TensorProto& tensor)

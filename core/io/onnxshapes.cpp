@@ -85,6 +85,8 @@ std::optional<IntValue> gather(const IntValue& data, const IntValue& indices)
     return result;
 }
 
+std::optional<IntValue> foldedSelection(const onnx::NodeProto& node, const std::vector<const IntValue*>& in);
+
 /// The value of @p node when every input it reads is a known integer in @p known (or, for Shape,
 /// a tensor of a fixed shape in @p shapes); nullopt when it cannot be folded. O(size of the values).
 std::optional<IntValue> foldedValue(const onnx::NodeProto& node, const std::unordered_map<std::string, IntValue>& known,
@@ -125,7 +127,39 @@ std::optional<IntValue> foldedValue(const onnx::NodeProto& node, const std::unor
     if (op == "Cast" && in.size() == 1 &&
         (intAttribute(node, "to", 0) == onnx::TensorProto::INT64 || intAttribute(node, "to", 0) == onnx::TensorProto::INT32))
         return *in[0];
-    return std::nullopt;
+    return foldedSelection(node, in);
+}
+
+/// ConstantOfShape (of one dimension), Equal (as 0 and 1) and Where on integers, as exporters
+/// build an Expand's target shape; nullopt for anything else. O(size of the values).
+std::optional<IntValue> foldedSelection(const onnx::NodeProto& node, const std::vector<const IntValue*>& in)
+{
+    const std::string& op = node.op_type();
+    if (op == "ConstantOfShape" && in.size() == 1 && in[0]->values.size() == 1 && in[0]->values[0] >= 0 &&
+        in[0]->values[0] <= 64) {
+        const onnx::AttributeProto* value = findAttribute(node, "value");
+        const std::optional<IntValue> fill = value && value->has_t() ? intsOf(value->t()) : IntValue{{0}, false};
+        if (!fill || fill->values.size() != 1)
+            return std::nullopt;
+        return IntValue{Dims(static_cast<size_t>(in[0]->values[0]), fill->values[0]), false};
+    }
+    const auto broadcast = [&](size_t i, size_t at) { return in[i]->values[in[i]->values.size() == 1 ? 0 : at]; };
+    size_t size = 0;
+    for (const IntValue* part : in)
+        size = std::max(size, part->values.size());
+    for (const IntValue* part : in)
+        if (part->values.size() != size && part->values.size() != 1)
+            return std::nullopt;
+    IntValue result;
+    if (op == "Equal" && in.size() == 2)
+        for (size_t i = 0; i < size; ++i)
+            result.values.push_back(broadcast(0, i) == broadcast(1, i) ? 1 : 0);
+    else if (op == "Where" && in.size() == 3)
+        for (size_t i = 0; i < size; ++i)
+            result.values.push_back(broadcast(0, i) != 0 ? broadcast(1, i) : broadcast(2, i));
+    else
+        return std::nullopt;
+    return result;
 }
 
 } // namespace
@@ -299,7 +333,8 @@ bool GraphImport::usedAsData(const std::string& tensor, bool beyondElementwise) 
                 // Add's and Concat's other positions may hold a constant (a bias), so only
                 // position 0 tells a data input from a weight; an elementwise product or sum may
                 // hold a weight there too (ConvNeXt's layer_scale * x, bias + x W).
-                static const std::unordered_set<std::string> elementwise = {"Add", "Sub", "Mul", "Div", "Pow", "Concat"};
+                static const std::unordered_set<std::string> elementwise = {"Add", "Sub",    "Mul",   "Div",
+                                                                            "Pow", "Concat", "Expand"};
                 if (!beyondElementwise || !elementwise.count(node.op_type()))
                     return true;
             }

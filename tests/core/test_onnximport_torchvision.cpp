@@ -22,9 +22,7 @@ const std::string kOnnxData = COINFER_TEST_DATA "/onnx/";
 
 /// The models Coinfer does not import yet, with a fragment of the refusal's message.
 const std::map<std::string, std::string> kNotYet = {
-    {"vit_b_16", "data inputs"},          // class token, positional embedding, attention
-    {"vit_b_32", "data inputs"},          //
-    {"swin_t", "(Shape"},                 // window shifts and attention masks: shape arithmetic left unfolded
+    {"swin_t", "(Shape"}, // window shifts and attention masks: shape arithmetic left unfolded
 };
 
 struct TorchCounts {

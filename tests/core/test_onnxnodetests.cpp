@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr double kRelativeTolerance = 1e-3, kAbsoluteTolerance = 1e-7;
-constexpr int kPassingWhenWritten = 50;
+constexpr int kPassingWhenWritten = 53;
 
 /// Why a node test of a supported operator may be refused: each a form that no network of
 /// Coinfer's scope has (a fragment of the importer's message, and the reason in words).
