@@ -105,6 +105,53 @@ long long axisSize(const TensorShape& shape, int axis)
     return axis == 0 ? shape.c : axis == 1 ? shape.h : shape.w;
 }
 
+/// layerCost for the layers that act along one axis of the sample or move its values (dnn.h's
+/// SubtaskStats::flops states the conventions). O(1).
+Cost axisLayerCost(const Layer& layer, const TensorShape& in, const TensorShape& out)
+{
+    Cost cost;
+    switch (layer.kind) {
+    case LayerKind::Slice: // a copy, as a concatenation's
+    case LayerKind::ChannelShuffle:
+    case LayerKind::Permute:
+        break;
+    case LayerKind::LayerNorm:
+        cost.flops = (layer.bias ? 7.0 : 5.0) * static_cast<double>(out.elements());
+        cost.parameters = layer.bias ? 2LL * axisSize(in, layer.axis) : 0;
+        break;
+    case LayerKind::AxisLinear: {
+        const long long features = axisSize(in, layer.axis), positions = in.elements() / features;
+        cost.macs = static_cast<double>(positions) * static_cast<double>(features) * layer.outFeatures;
+        cost.flops = 2 * cost.macs + (layer.bias ? static_cast<double>(out.elements()) : 0.0);
+        cost.parameters = saturatingSum(saturatingProduct(features, layer.outFeatures), layer.bias ? layer.outFeatures : 0);
+        break;
+    }
+    case LayerKind::Scale:
+        cost.flops = static_cast<double>(out.elements());
+        cost.parameters = axisSize(in, layer.axis);
+        break;
+    case LayerKind::Reshape:
+        break;
+    case LayerKind::Prepend:
+        cost.parameters = static_cast<long long>(layer.outChannels) * in.h * in.w;
+        break;
+    case LayerKind::Offset:
+        cost.flops = static_cast<double>(out.elements());
+        cost.parameters = in.elements();
+        break;
+    case LayerKind::Attention: {
+        const double tokens = in.c, features = in.h;
+        cost.macs = 4 * tokens * features * features + 2 * tokens * tokens * features;
+        cost.flops = 2 * cost.macs + 5 * tokens * features + 5.0 * layer.groups * tokens * tokens;
+        cost.parameters = 4LL * in.h * in.h + 4LL * in.h;
+        break;
+    }
+    default:
+        break;
+    }
+    return cost;
+}
+
 Cost layerCost(const Layer& layer, const TensorShape& in, const TensorShape& out)
 {
     Cost cost;
@@ -178,41 +225,8 @@ Cost layerCost(const Layer& layer, const TensorShape& in, const TensorShape& out
         break;
     }
     case LayerKind::Flatten:
-    case LayerKind::Slice: // a copy, as a concatenation's
-    case LayerKind::ChannelShuffle:
-    case LayerKind::Permute:
-        break;
-    case LayerKind::LayerNorm:
-        cost.flops = (layer.bias ? 7.0 : 5.0) * static_cast<double>(out.elements());
-        cost.parameters = layer.bias ? 2LL * axisSize(in, layer.axis) : 0;
-        break;
-    case LayerKind::AxisLinear: {
-        const long long features = axisSize(in, layer.axis), positions = in.elements() / features;
-        cost.macs = static_cast<double>(positions) * static_cast<double>(features) * layer.outFeatures;
-        cost.flops = 2 * cost.macs + (layer.bias ? static_cast<double>(out.elements()) : 0.0);
-        cost.parameters = saturatingSum(saturatingProduct(features, layer.outFeatures), layer.bias ? layer.outFeatures : 0);
-        break;
-    }
-    case LayerKind::Scale:
-        cost.flops = static_cast<double>(out.elements());
-        cost.parameters = axisSize(in, layer.axis);
-        break;
-    case LayerKind::Reshape:
-        break;
-    case LayerKind::Prepend:
-        cost.parameters = static_cast<long long>(layer.outChannels) * in.h * in.w;
-        break;
-    case LayerKind::Offset:
-        cost.flops = static_cast<double>(out.elements());
-        cost.parameters = in.elements();
-        break;
-    case LayerKind::Attention: {
-        const double tokens = in.c, features = in.h;
-        cost.macs = 4 * tokens * features * features + 2 * tokens * tokens * features;
-        cost.flops = 2 * cost.macs + 5 * tokens * features + 5.0 * layer.groups * tokens * tokens;
-        cost.parameters = 4LL * in.h * in.h + 4LL * in.h;
-        break;
-    }
+    default: // slice, channel_shuffle, permute, layernorm, axis_linear, scale, reshape, prepend, offset, attention
+        return axisLayerCost(layer, in, out);
     }
     return cost;
 }
@@ -545,16 +559,7 @@ Expected<TensorShape> layerOutput(const Layer& layer, const TensorShape& in)
         if (layer.axis < 0 || layer.axis > 2)
             return bad("axis must be 0 (channels), 1 (height) or 2 (width), not " + std::to_string(layer.axis));
         return in;
-    case LayerKind::Slice:
-    case LayerKind::Permute:
-    case LayerKind::LayerNorm:
-    case LayerKind::AxisLinear:
-    case LayerKind::Scale:
-    case LayerKind::ChannelShuffle:
-    case LayerKind::Reshape:
-    case LayerKind::Prepend:
-    case LayerKind::Offset:
-    case LayerKind::Attention:
+    default: // slice, permute, layernorm, axis_linear, scale, channel_shuffle, reshape, prepend, offset, attention
         return axisLayerOutput(layer, in);
     case LayerKind::SqueezeExcite:
         if (layer.outChannels < 1)
