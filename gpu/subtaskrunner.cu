@@ -151,6 +151,16 @@ void SubtaskRunner::runLayer(const Step& step, float* x, float* y)
     case LayerKind::SqueezeExcite:
     case LayerKind::Softmax:
     case LayerKind::Gelu:
+    case LayerKind::Slice:
+    case LayerKind::ChannelShuffle:
+    case LayerKind::Permute:
+    case LayerKind::LayerNorm:
+    case LayerKind::AxisLinear:
+    case LayerKind::Scale:
+    case LayerKind::Reshape:
+    case LayerKind::Prepend:
+    case LayerKind::Offset:
+    case LayerKind::Attention:
         break; // refused when the step was described
     }
 }
@@ -296,6 +306,16 @@ int SubtaskRunner::addLayer(const Layer& layer, const DeviceWeights* weights, Te
     case LayerKind::SqueezeExcite:
     case LayerKind::Softmax:
     case LayerKind::Gelu:
+    case LayerKind::Slice:
+    case LayerKind::ChannelShuffle:
+    case LayerKind::Permute:
+    case LayerKind::LayerNorm:
+    case LayerKind::AxisLinear:
+    case LayerKind::Scale:
+    case LayerKind::Reshape:
+    case LayerKind::Prepend:
+    case LayerKind::Offset:
+    case LayerKind::Attention:
         // Refused before anything runs: a kernel of its own is still to be written and checked.
         throw DeviceFailure("the GPU profiler has no kernel for the layer kind " + layerKindName(layer.kind) + " yet");
     }

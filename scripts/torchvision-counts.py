@@ -2,7 +2,7 @@
 """Counts, with PyTorch itself, what Coinfer's ONNX import must find in each torchvision model of
 scripts/export-torchvision-onnx.py: the multiply-accumulates of every Conv2d and Linear module that
 runs (forward hooks: output elements x input channels per group x kernel area; output elements x
-in_features), the parameters of the modules that run (so unused auxiliary heads are left out), and
+in_features; a MultiheadAttention's projections and its two products), the parameters of the modules that run (so unused auxiliary heads are left out), and
 the output shape. The exporter folds each batch norm that follows a convolution into it, so the
 parameters are also given as they are after that folding (parameters_bn_folded). An independent reference for tests/core/test_onnximport_torchvision.cpp: it reads
 the PyTorch modules, never the ONNX graph. Writes a tab-separated table to tests/data/onnx/torchvision-counts.tsv.
@@ -37,6 +37,13 @@ def count(name):
             last_conv["output"], last_conv["module"] = output, module
         elif isinstance(module, torch.nn.Linear):
             macs += output[0].numel() * module.in_features
+        elif isinstance(module, torch.nn.MultiheadAttention):
+            # F.multi_head_attention_forward uses the projections' weights without calling their
+            # modules: the in projection (q, k, v), the scores q k^T, the context (scores v) and the
+            # out projection, whose parameters count as its module had run.
+            tokens, features = output[0].shape[1 if module.batch_first else 0], module.embed_dim
+            macs += tokens * features * 3 * features + 2 * tokens * tokens * features + tokens * features * features
+            ran.add(module.out_proj)
         elif isinstance(module, torch.nn.BatchNorm2d) and inputs[0] is last_conv.get("output"):
             # torch.onnx.export folds it into the convolution: its scale and shift become the
             # convolution's bias (a new one unless the convolution had one).

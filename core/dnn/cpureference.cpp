@@ -13,6 +13,26 @@ float uniformSigned(SeededRandom& random)
     return static_cast<float>(2.0 * random.uniform() - 1.0);
 }
 
+/// The size of @p shape along the sample's @p axis (0 channels, 1 height, 2 width).
+int axisExtent(const TensorShape& shape, int axis)
+{
+    return axis == 0 ? shape.c : axis == 1 ? shape.h : shape.w;
+}
+
+/// A sample axis as a layout: batch x outer positions, each with extent x inner values, where the
+/// axis's neighbours lie inner apart.
+struct AxisLayout {
+    size_t outer = 1, extent = 1, inner = 1;
+    AxisLayout(const TensorShape& shape, int axis, int batch)
+    {
+        const size_t sizes[3] = {static_cast<size_t>(shape.c), static_cast<size_t>(shape.h), static_cast<size_t>(shape.w)};
+        extent = sizes[axis];
+        for (int a = axis + 1; a < 3; ++a)
+            inner *= sizes[a];
+        outer = static_cast<size_t>(shape.elements() * batch) / (extent * inner);
+    }
+};
+
 LayerWeights weightsFor(const Layer& layer, const TensorShape& in, SeededRandom& random)
 {
     LayerWeights w;
@@ -47,6 +67,34 @@ LayerWeights weightsFor(const Layer& layer, const TensorShape& in, SeededRandom&
         w.bias.insert(w.bias.end(), secondBias.begin(), secondBias.end());
         break;
     }
+    case LayerKind::AxisLinear: {
+        const int features = axisExtent(in, layer.axis);
+        fill(w.weights, static_cast<long long>(features) * layer.outFeatures, std::sqrt(3.0f / static_cast<float>(features)));
+        if (layer.bias)
+            fill(w.bias, layer.outFeatures, 0.1f);
+        break;
+    }
+    case LayerKind::LayerNorm:
+        if (!layer.bias)
+            break;
+        fill(w.scale, axisExtent(in, layer.axis), 0.2f);
+        for (float& v : w.scale)
+            v += 1.0f;
+        fill(w.shift, axisExtent(in, layer.axis), 0.1f);
+        break;
+    case LayerKind::Scale:
+        fill(w.scale, axisExtent(in, layer.axis), 0.5f);
+        break;
+    case LayerKind::Prepend:
+        fill(w.weights, static_cast<long long>(layer.outChannels) * in.h * in.w, 0.5f);
+        break;
+    case LayerKind::Offset:
+        fill(w.weights, in.elements(), 0.5f);
+        break;
+    case LayerKind::Attention: // in projection [3E][E] then out projection [E][E]; biases likewise
+        fill(w.weights, 4LL * in.h * in.h, std::sqrt(3.0f / static_cast<float>(in.h)));
+        fill(w.bias, 4LL * in.h, 0.1f);
+        break;
     case LayerKind::BatchNorm:
         fill(w.scale, in.c, 0.2f);
         for (float& v : w.scale)
@@ -297,6 +345,191 @@ void softmax(const Layer& layer, const TensorShape& in, int batch, const std::ve
         }
 }
 
+/// The indices [sliceBegin, sliceEnd) of the sample axis layer.axis, copied. O(batch * outputs).
+void slice(const Layer& layer, const TensorShape& in, const TensorShape& out, int batch, const std::vector<float>& x,
+           std::vector<float>& y)
+{
+    const size_t sizes[3] = {static_cast<size_t>(in.c), static_cast<size_t>(in.h), static_cast<size_t>(in.w)};
+    size_t inner = 1; // the elements of one index along the axis
+    for (int a = layer.axis + 1; a < 3; ++a)
+        inner *= sizes[a];
+    const size_t kept = static_cast<size_t>(layer.sliceEnd - layer.sliceBegin) * inner;
+    const size_t outer = static_cast<size_t>(out.elements() * batch) / kept;
+    for (size_t o = 0; o < outer; ++o) {
+        const auto from =
+            x.begin() + static_cast<std::ptrdiff_t>((o * sizes[layer.axis] + static_cast<size_t>(layer.sliceBegin)) * inner);
+        std::copy(from, from + static_cast<std::ptrdiff_t>(kept), y.begin() + static_cast<std::ptrdiff_t>(o * kept));
+    }
+}
+
+/// Layer normalisation along layer.axis in double, then the scale and shift when affine.
+/// O(batch * elements).
+void layerNormalize(const Layer& layer, const LayerWeights& w, const TensorShape& in, int batch, const std::vector<float>& x,
+                    std::vector<float>& y)
+{
+    const AxisLayout axis(in, layer.axis, batch);
+    for (size_t o = 0; o < axis.outer; ++o)
+        for (size_t i = 0; i < axis.inner; ++i) {
+            const size_t first = o * axis.extent * axis.inner + i;
+            double mean = 0, variance = 0;
+            for (size_t k = 0; k < axis.extent; ++k)
+                mean += x[first + k * axis.inner];
+            mean /= static_cast<double>(axis.extent);
+            for (size_t k = 0; k < axis.extent; ++k)
+                variance += (x[first + k * axis.inner] - mean) * (x[first + k * axis.inner] - mean);
+            const double deviation = std::sqrt(variance / static_cast<double>(axis.extent) + layer.epsilon);
+            for (size_t k = 0; k < axis.extent; ++k) {
+                const double normal = (x[first + k * axis.inner] - mean) / deviation;
+                y[first + k * axis.inner] = static_cast<float>(layer.bias ? normal * w.scale[k] + w.shift[k] : normal);
+            }
+        }
+}
+
+/// A linear layer along layer.axis at every other position, accumulated in double; weights
+/// [out][in]. O(batch * positions * in * out).
+void axisLinear(const Layer& layer, const LayerWeights& w, const TensorShape& in, int batch, const std::vector<float>& x,
+                std::vector<float>& y)
+{
+    const AxisLayout axis(in, layer.axis, batch);
+    const auto out = static_cast<size_t>(layer.outFeatures);
+    for (size_t o = 0; o < axis.outer; ++o)
+        for (size_t i = 0; i < axis.inner; ++i)
+            for (size_t f = 0; f < out; ++f) {
+                double sum = layer.bias ? w.bias[f] : 0.0;
+                for (size_t k = 0; k < axis.extent; ++k)
+                    sum += static_cast<double>(w.weights[f * axis.extent + k]) *
+                           x[o * axis.extent * axis.inner + k * axis.inner + i];
+                y[o * out * axis.inner + f * axis.inner + i] = static_cast<float>(sum);
+            }
+}
+
+/// The sample's axes reordered (output axis k is input axis order[k]). O(batch * elements).
+void permute(const Layer& layer, const TensorShape& in, int batch, const std::vector<float>& x, std::vector<float>& y)
+{
+    const size_t sizes[3] = {static_cast<size_t>(in.c), static_cast<size_t>(in.h), static_cast<size_t>(in.w)};
+    const size_t strides[3] = {sizes[1] * sizes[2], sizes[2], 1};
+    const size_t a = static_cast<size_t>(layer.order[0]), b = static_cast<size_t>(layer.order[1]),
+                 c = static_cast<size_t>(layer.order[2]);
+    const size_t sample = sizes[0] * sizes[1] * sizes[2];
+    size_t at = 0;
+    for (size_t n = 0; n < static_cast<size_t>(batch); ++n)
+        for (size_t i = 0; i < sizes[a]; ++i)
+            for (size_t j = 0; j < sizes[b]; ++j)
+                for (size_t k = 0; k < sizes[c]; ++k)
+                    y[at++] = x[n * sample + i * strides[a] + j * strides[b] + k * strides[c]];
+}
+
+/// PyTorch's multi-head self-attention on each sample of L tokens x E features (weights: the in
+/// projection [3E][E] then the out projection [E][E]; biases likewise), in double.
+/// O(batch * (L E^2 + L^2 E)).
+void attend(const Layer& layer, const LayerWeights& w, const TensorShape& in, int batch, const std::vector<float>& x,
+            std::vector<float>& y)
+{
+    const auto tokens = static_cast<size_t>(in.c), features = static_cast<size_t>(in.h);
+    const auto heads = static_cast<size_t>(layer.groups), width = features / heads;
+    const double scale = 1.0 / std::sqrt(static_cast<double>(width));
+    std::vector<double> qkv(tokens * 3 * features), context(tokens * features), scores(tokens);
+    for (size_t n = 0; n < static_cast<size_t>(batch); ++n) {
+        const float* sample = x.data() + n * tokens * features;
+        for (size_t t = 0; t < tokens; ++t)
+            for (size_t o = 0; o < 3 * features; ++o) {
+                double sum = w.bias[o];
+                for (size_t i = 0; i < features; ++i)
+                    sum += static_cast<double>(w.weights[o * features + i]) * sample[t * features + i];
+                qkv[t * 3 * features + o] = sum;
+            }
+        for (size_t h = 0; h < heads; ++h)
+            for (size_t t = 0; t < tokens; ++t) {
+                double largest = -INFINITY, total = 0;
+                for (size_t s = 0; s < tokens; ++s) {
+                    double dot = 0;
+                    for (size_t d = 0; d < width; ++d)
+                        dot += qkv[t * 3 * features + h * width + d] * qkv[s * 3 * features + features + h * width + d];
+                    scores[s] = dot * scale;
+                    largest = std::max(largest, scores[s]);
+                }
+                for (size_t s = 0; s < tokens; ++s)
+                    total += (scores[s] = std::exp(scores[s] - largest));
+                for (size_t d = 0; d < width; ++d) {
+                    double sum = 0;
+                    for (size_t s = 0; s < tokens; ++s)
+                        sum += scores[s] / total * qkv[s * 3 * features + 2 * features + h * width + d];
+                    context[t * features + h * width + d] = sum;
+                }
+            }
+        const float* out = w.weights.data() + 3 * features * features;
+        for (size_t t = 0; t < tokens; ++t)
+            for (size_t o = 0; o < features; ++o) {
+                double sum = w.bias[3 * features + o];
+                for (size_t i = 0; i < features; ++i)
+                    sum += static_cast<double>(out[o * features + i]) * context[t * features + i];
+                y[(n * tokens + t) * features + o] = static_cast<float>(sum);
+            }
+    }
+}
+
+/// applyLayer for the layers that act along one axis of the sample or move its values.
+void applyAxisLayer(const Layer& layer, const LayerWeights& w, const TensorShape& in, const TensorShape& out, int batch,
+                    const std::vector<float>& x, std::vector<float>& y)
+{
+    switch (layer.kind) {
+    case LayerKind::Slice:
+        slice(layer, in, out, batch, x, y);
+        break;
+    case LayerKind::Permute:
+        permute(layer, in, batch, x, y);
+        break;
+    case LayerKind::LayerNorm:
+        layerNormalize(layer, w, in, batch, x, y);
+        break;
+    case LayerKind::AxisLinear:
+        axisLinear(layer, w, in, batch, x, y);
+        break;
+    case LayerKind::Scale: {
+        const AxisLayout axis(in, layer.axis, batch);
+        for (size_t i = 0; i < y.size(); ++i)
+            y[i] = x[i] * w.scale[(i / axis.inner) % axis.extent];
+        break;
+    }
+    case LayerKind::ChannelShuffle: {
+        // Channel j C/g + i moves to i g + j: a reshape to g x C/g, a transpose and a flatten.
+        const size_t area = static_cast<size_t>(in.h) * in.w, perGroup = static_cast<size_t>(in.c / layer.groups);
+        const auto groups = static_cast<size_t>(layer.groups);
+        for (size_t n = 0; n < static_cast<size_t>(batch); ++n)
+            for (size_t j = 0; j < groups; ++j)
+                for (size_t i = 0; i < perGroup; ++i) {
+                    const auto from = x.begin() + static_cast<std::ptrdiff_t>((n * in.c + j * perGroup + i) * area);
+                    std::copy(from, from + static_cast<std::ptrdiff_t>(area),
+                              y.begin() + static_cast<std::ptrdiff_t>((n * in.c + i * groups + j) * area));
+                }
+        break;
+    }
+    case LayerKind::Reshape:
+        y = x;
+        break;
+    case LayerKind::Prepend: {
+        // Per sample: the learned rows, then the input.
+        const size_t added = w.weights.size(), sample = static_cast<size_t>(in.elements());
+        for (size_t n = 0; n < static_cast<size_t>(batch); ++n) {
+            std::copy(w.weights.begin(), w.weights.end(), y.begin() + static_cast<std::ptrdiff_t>(n * (added + sample)));
+            std::copy(x.begin() + static_cast<std::ptrdiff_t>(n * sample),
+                      x.begin() + static_cast<std::ptrdiff_t>((n + 1) * sample),
+                      y.begin() + static_cast<std::ptrdiff_t>(n * (added + sample) + added));
+        }
+        break;
+    }
+    case LayerKind::Offset:
+        for (size_t i = 0; i < y.size(); ++i)
+            y[i] = x[i] + w.weights[i % w.weights.size()];
+        break;
+    case LayerKind::Attention:
+        attend(layer, w, in, batch, x, y);
+        break;
+    default:
+        break;
+    }
+}
+
 std::vector<float> applyLayer(const Layer& layer, const LayerWeights& w, const TensorShape& in, int batch,
                               const std::vector<float>& x)
 {
@@ -357,6 +590,18 @@ std::vector<float> applyLayer(const Layer& layer, const LayerWeights& w, const T
         break;
     case LayerKind::Softmax:
         softmax(layer, in, batch, x, y);
+        break;
+    case LayerKind::Slice:
+    case LayerKind::Permute:
+    case LayerKind::LayerNorm:
+    case LayerKind::AxisLinear:
+    case LayerKind::Scale:
+    case LayerKind::ChannelShuffle:
+    case LayerKind::Reshape:
+    case LayerKind::Prepend:
+    case LayerKind::Offset:
+    case LayerKind::Attention:
+        applyAxisLayer(layer, w, in, out, batch, x, y);
         break;
     case LayerKind::Gelu:
         for (size_t i = 0; i < y.size(); ++i)

@@ -32,6 +32,16 @@ constexpr LayerKindName kKindNames[] = {
     {LayerKind::SqueezeExcite, "squeeze_excite"},
     {LayerKind::Softmax, "softmax"},
     {LayerKind::Gelu, "gelu"},
+    {LayerKind::Slice, "slice"},
+    {LayerKind::ChannelShuffle, "channel_shuffle"},
+    {LayerKind::Permute, "permute"},
+    {LayerKind::LayerNorm, "layernorm"},
+    {LayerKind::AxisLinear, "axis_linear"},
+    {LayerKind::Scale, "scale"},
+    {LayerKind::Reshape, "reshape"},
+    {LayerKind::Prepend, "prepend"},
+    {LayerKind::Offset, "offset"},
+    {LayerKind::Attention, "attention"},
 };
 
 /// PyTorch's and ONNX's pooled size; rounding up keeps a window only where it starts inside
@@ -87,6 +97,59 @@ long long saturatingSum(long long a, long long b)
 {
     long long sum = 0;
     return __builtin_add_overflow(a, b, &sum) ? std::numeric_limits<long long>::max() : sum;
+}
+
+/// The size of @p shape along the sample's @p axis (0 channels, 1 height, 2 width).
+long long axisSize(const TensorShape& shape, int axis)
+{
+    return axis == 0 ? shape.c : axis == 1 ? shape.h : shape.w;
+}
+
+/// layerCost for the layers that act along one axis of the sample or move its values (dnn.h's
+/// SubtaskStats::flops states the conventions). O(1).
+Cost axisLayerCost(const Layer& layer, const TensorShape& in, const TensorShape& out)
+{
+    Cost cost;
+    switch (layer.kind) {
+    case LayerKind::Slice: // a copy, as a concatenation's
+    case LayerKind::ChannelShuffle:
+    case LayerKind::Permute:
+        break;
+    case LayerKind::LayerNorm:
+        cost.flops = (layer.bias ? 7.0 : 5.0) * static_cast<double>(out.elements());
+        cost.parameters = layer.bias ? 2LL * axisSize(in, layer.axis) : 0;
+        break;
+    case LayerKind::AxisLinear: {
+        const long long features = axisSize(in, layer.axis), positions = in.elements() / features;
+        cost.macs = static_cast<double>(positions) * static_cast<double>(features) * layer.outFeatures;
+        cost.flops = 2 * cost.macs + (layer.bias ? static_cast<double>(out.elements()) : 0.0);
+        cost.parameters = saturatingSum(saturatingProduct(features, layer.outFeatures), layer.bias ? layer.outFeatures : 0);
+        break;
+    }
+    case LayerKind::Scale:
+        cost.flops = static_cast<double>(out.elements());
+        cost.parameters = axisSize(in, layer.axis);
+        break;
+    case LayerKind::Reshape:
+        break;
+    case LayerKind::Prepend:
+        cost.parameters = static_cast<long long>(layer.outChannels) * in.h * in.w;
+        break;
+    case LayerKind::Offset:
+        cost.flops = static_cast<double>(out.elements());
+        cost.parameters = in.elements();
+        break;
+    case LayerKind::Attention: {
+        const double tokens = in.c, features = in.h;
+        cost.macs = 4 * tokens * features * features + 2 * tokens * tokens * features;
+        cost.flops = 2 * cost.macs + 5 * tokens * features + 5.0 * layer.groups * tokens * tokens;
+        cost.parameters = 4LL * in.h * in.h + 4LL * in.h;
+        break;
+    }
+    default:
+        break;
+    }
+    return cost;
 }
 
 Cost layerCost(const Layer& layer, const TensorShape& in, const TensorShape& out)
@@ -162,7 +225,8 @@ Cost layerCost(const Layer& layer, const TensorShape& in, const TensorShape& out
         break;
     }
     case LayerKind::Flatten:
-        break;
+    default: // slice, channel_shuffle, permute, layernorm, axis_linear, scale, reshape, prepend, offset, attention
+        return axisLayerCost(layer, in, out);
     }
     return cost;
 }
@@ -261,6 +325,75 @@ Layer softmaxLayer(int axis)
     return layer;
 }
 
+Layer sliceLayer(int axis, int begin, int end)
+{
+    Layer layer = plainLayer(LayerKind::Slice);
+    layer.axis = axis;
+    layer.sliceBegin = begin;
+    layer.sliceEnd = end;
+    return layer;
+}
+
+Layer channelShuffleLayer(int groups)
+{
+    Layer layer = plainLayer(LayerKind::ChannelShuffle);
+    layer.groups = groups;
+    return layer;
+}
+
+Layer permuteLayer(std::array<int, 3> order)
+{
+    Layer layer = plainLayer(LayerKind::Permute);
+    layer.order = order;
+    return layer;
+}
+
+Layer layerNormLayer(int axis, double epsilon, bool affine)
+{
+    Layer layer = plainLayer(LayerKind::LayerNorm);
+    layer.axis = axis;
+    layer.epsilon = epsilon;
+    layer.bias = affine;
+    return layer;
+}
+
+Layer axisLinearLayer(int axis, int out, bool bias)
+{
+    Layer layer = plainLayer(LayerKind::AxisLinear);
+    layer.axis = axis;
+    layer.outFeatures = out;
+    layer.bias = bias;
+    return layer;
+}
+
+Layer scaleLayer(int axis)
+{
+    Layer layer = plainLayer(LayerKind::Scale);
+    layer.axis = axis;
+    return layer;
+}
+
+Layer reshapeLayer(std::array<int, 3> shape)
+{
+    Layer layer = plainLayer(LayerKind::Reshape);
+    layer.shape = shape;
+    return layer;
+}
+
+Layer prependLayer(int count)
+{
+    Layer layer = plainLayer(LayerKind::Prepend);
+    layer.outChannels = count;
+    return layer;
+}
+
+Layer attentionLayer(int heads)
+{
+    Layer layer = plainLayer(LayerKind::Attention);
+    layer.groups = heads;
+    return layer;
+}
+
 Layer linearLayer(int out)
 {
     Layer layer = plainLayer(LayerKind::Linear);
@@ -299,6 +432,76 @@ std::string layerKindNames()
     for (const auto& entry : kKindNames)
         names += (names.empty() ? "" : ", ") + std::string(entry.name);
     return names;
+}
+
+/// layerOutput for the layers that act along one axis of the sample or move its values (slice,
+/// permute, layernorm, axis_linear, scale, channel_shuffle). O(1).
+static Expected<TensorShape> axisLayerOutput(const Layer& layer, const TensorShape& in)
+{
+    auto bad = [](std::string message) { return Unexpected(Error{ErrorCode::BadInput, std::move(message)}); };
+    switch (layer.kind) {
+    case LayerKind::Slice: {
+        if (layer.axis < 0 || layer.axis > 2)
+            return bad("axis must be 0 (channels), 1 (height) or 2 (width), not " + std::to_string(layer.axis));
+        const int size = layer.axis == 0 ? in.c : layer.axis == 1 ? in.h : in.w;
+        if (layer.sliceBegin < 0 || layer.sliceEnd <= layer.sliceBegin || layer.sliceEnd > size)
+            return bad("keeps [" + std::to_string(layer.sliceBegin) + ", " + std::to_string(layer.sliceEnd) +
+                       ") of an axis of size " + std::to_string(size) + "; needs 0 <= begin < end <= size");
+        TensorShape out = in;
+        (layer.axis == 0 ? out.c : layer.axis == 1 ? out.h : out.w) = layer.sliceEnd - layer.sliceBegin;
+        return out;
+    }
+    case LayerKind::Permute: {
+        std::array<int, 3> sorted = layer.order;
+        std::sort(sorted.begin(), sorted.end());
+        if (sorted != std::array<int, 3>{0, 1, 2})
+            return bad("order must list the axes 0, 1 and 2 once each");
+        const int sizes[3] = {in.c, in.h, in.w};
+        return TensorShape{sizes[layer.order[0]], sizes[layer.order[1]], sizes[layer.order[2]]};
+    }
+    case LayerKind::LayerNorm:
+    case LayerKind::AxisLinear:
+    case LayerKind::Scale: {
+        if (layer.axis < 0 || layer.axis > 2)
+            return bad("axis must be 0 (channels), 1 (height) or 2 (width), not " + std::to_string(layer.axis));
+        if (layer.kind == LayerKind::LayerNorm && !(layer.epsilon > 0 && std::isfinite(layer.epsilon)))
+            return bad("epsilon must be a positive number");
+        if (layer.kind != LayerKind::AxisLinear)
+            return in;
+        if (layer.outFeatures < 1)
+            return bad("out_features must be at least 1");
+        TensorShape out = in;
+        (layer.axis == 0 ? out.c : layer.axis == 1 ? out.h : out.w) = layer.outFeatures;
+        if (out.elements() > kMaxTensorElements)
+            return bad("gives " + std::to_string(out.elements()) + " elements, more than the limit");
+        return out;
+    }
+    case LayerKind::ChannelShuffle:
+        if (layer.groups < 1 || in.c % layer.groups != 0)
+            return bad("shuffles " + std::to_string(in.c) + " channels in " + std::to_string(layer.groups) +
+                       " groups; needs at least 1 group and channels divisible by the groups");
+        return in;
+    case LayerKind::Reshape: {
+        const TensorShape out{layer.shape[0], layer.shape[1], layer.shape[2]};
+        if (out.c < 1 || out.h < 1 || out.w < 1 || out.elements() != in.elements())
+            return bad("gives " + shapeText(out) + " from " + shapeText(in) +
+                       "; the shape must be positive with as many elements");
+        return out;
+    }
+    case LayerKind::Prepend:
+        if (layer.outChannels < 1 || static_cast<long long>(in.c) + layer.outChannels > kMaxTensorElements / in.h / in.w)
+            return bad("count must be at least 1 and keep the tensor within the limit");
+        return TensorShape{in.c + layer.outChannels, in.h, in.w};
+    case LayerKind::Offset:
+        return in;
+    case LayerKind::Attention:
+        if (in.w != 1 || layer.groups < 1 || in.h % layer.groups != 0)
+            return bad("needs tokens x features x 1 with features divisible by the heads, not " + shapeText(in) + " and " +
+                       std::to_string(layer.groups) + " heads");
+        return in;
+    default:
+        return bad("unknown layer kind");
+    }
 }
 
 Expected<TensorShape> layerOutput(const Layer& layer, const TensorShape& in)
@@ -356,6 +559,8 @@ Expected<TensorShape> layerOutput(const Layer& layer, const TensorShape& in)
         if (layer.axis < 0 || layer.axis > 2)
             return bad("axis must be 0 (channels), 1 (height) or 2 (width), not " + std::to_string(layer.axis));
         return in;
+    default: // slice, permute, layernorm, axis_linear, scale, channel_shuffle, reshape, prepend, offset, attention
+        return axisLayerOutput(layer, in);
     case LayerKind::SqueezeExcite:
         if (layer.outChannels < 1)
             return bad("squeeze_channels must be at least 1");

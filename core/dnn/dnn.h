@@ -4,6 +4,7 @@
 
 #include "core/util/expected.h"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,14 +23,24 @@ enum class LayerKind {
     GlobalAvgPool,
     Flatten,
     Linear,
-    Clip,          ///< y = min(max(x, clipMin), clipMax)
-    HardSwish,     ///< y = x * relu6(x + 3) / 6 (ONNX HardSwish)
-    Sigmoid,       ///< y = 1 / (1 + exp(-x))
-    HardSigmoid,   ///< y = max(0, min(1, alpha x + beta)) (ONNX HardSigmoid)
-    SiLU,          ///< y = x * sigmoid(x) (Swish)
-    SqueezeExcite, ///< y = x * gate(conv1x1(activation(conv1x1(global_avgpool(x))))), convs with bias
-    Softmax,       ///< y = exp(x) / sum of exp(x) along one axis of the sample (Layer::axis)
-    Gelu           ///< y = x (1 + erf(x / sqrt 2)) / 2 (exact GELU, ONNX's Erf form)
+    Clip,           ///< y = min(max(x, clipMin), clipMax)
+    HardSwish,      ///< y = x * relu6(x + 3) / 6 (ONNX HardSwish)
+    Sigmoid,        ///< y = 1 / (1 + exp(-x))
+    HardSigmoid,    ///< y = max(0, min(1, alpha x + beta)) (ONNX HardSigmoid)
+    SiLU,           ///< y = x * sigmoid(x) (Swish)
+    SqueezeExcite,  ///< y = x * gate(conv1x1(activation(conv1x1(global_avgpool(x))))), convs with bias
+    Softmax,        ///< y = exp(x) / sum of exp(x) along one axis of the sample (Layer::axis)
+    Gelu,           ///< y = x (1 + erf(x / sqrt 2)) / 2 (exact GELU, ONNX's Erf form)
+    Slice,          ///< the part [sliceBegin, sliceEnd) of one axis of the sample (Layer::axis): a copy
+    ChannelShuffle, ///< channels regrouped (ShuffleNet): y[i g + j] = x[j C/g + i] for g = groups
+    Permute,        ///< the sample's axes reordered: output axis k is input axis order[k] (a copy)
+    LayerNorm,      ///< (x - mean) / sqrt(variance + epsilon) along Layer::axis; * scale + shift when bias (affine)
+    AxisLinear,     ///< a linear layer along the sample's Layer::axis at every other position (channels-last, tokens)
+    Scale,          ///< y = x * s[i], i the index along Layer::axis (ConvNeXt's layer scale)
+    Reshape,        ///< the same values as Layer::shape (its elements equal the input's): a copy
+    Prepend,        ///< outChannels learned rows placed before the sample along axis 0 (a class token)
+    Offset,         ///< y = x + b, b a learned tensor of the sample's shape (a positional embedding)
+    Attention       ///< multi-head self-attention over a sequence of C tokens of H features (Layer::groups heads)
 };
 
 /// One layer. Fields that a kind does not use are ignored.
@@ -39,9 +50,9 @@ struct Layer {
     int kernel = 1;      ///< Conv, MaxPool, AvgPool
     int stride = 1;      ///< Conv, MaxPool, AvgPool
     int padding = 0;     ///< Conv, MaxPool, AvgPool
-    int groups = 1;      ///< Conv: groups = in = out channels is a depthwise convolution
-    bool bias = false;   ///< Conv, Linear
-    int outFeatures = 0; ///< Linear
+    int groups = 1;      ///< Conv: groups = in = out channels is a depthwise convolution; ChannelShuffle; Attention: heads
+    bool bias = false;   ///< Conv, Linear, AxisLinear; LayerNorm: with scale and shift
+    int outFeatures = 0; ///< Linear, AxisLinear
     double clipMin = 0;  ///< Clip
     double clipMax = 6;  ///< Clip
     /// MaxPool, AvgPool: output sizes rounded up (ONNX ceil_mode, PyTorch's rule: a window that
@@ -54,7 +65,7 @@ struct Layer {
     /// convolutions (Relu or SiLU) and the gate (Sigmoid or HardSigmoid).
     LayerKind activation = LayerKind::Relu;
     LayerKind gate = LayerKind::Sigmoid;
-    double epsilon = 1e-5; ///< BatchNorm: added to the variance
+    double epsilon = 1e-5; ///< BatchNorm, LayerNorm: added to the variance
     /// Conv, MaxPool, AvgPool: kernel, stride and padding are the height's; the width's differ
     /// when set here (0, or -1 for the padding: as the height's). Dilation spaces the kernel's
     /// taps on both axes (a window of extent dilation (k - 1) + 1).
@@ -63,8 +74,14 @@ struct Layer {
     int paddingWidth = -1;
     int dilation = 1;
     /// Softmax: the sample's axis it normalises along (0 channels or features, 1 height or
-    /// sequence, 2 width).
+    /// sequence, 2 width); Slice: the axis it cuts.
     int axis = 0;
+    int sliceBegin = 0; ///< Slice: the first index kept along axis
+    int sliceEnd = 0;   ///< Slice: one past the last index kept along axis
+    /// Permute: output axis k is input axis order[k] (0 channels, 1 height, 2 width).
+    std::array<int, 3> order{0, 1, 2};
+    /// Reshape: the output's channels, height and width.
+    std::array<int, 3> shape{0, 0, 0};
     int kernelW() const { return kernelWidth > 0 ? kernelWidth : kernel; }
     int strideW() const { return strideWidth > 0 ? strideWidth : stride; }
     int paddingW() const { return paddingWidth >= 0 ? paddingWidth : padding; }
@@ -82,6 +99,24 @@ Layer plainLayer(LayerKind kind);
 Layer poolLayer(LayerKind kind, int kernel, int stride, int padding = 0);
 /// A softmax along the sample's @p axis (0 channels, 1 height, 2 width).
 Layer softmaxLayer(int axis);
+/// The indices [@p begin, @p end) of the sample's @p axis (0 channels, 1 height, 2 width).
+Layer sliceLayer(int axis, int begin, int end);
+/// A channel shuffle of @p groups groups (the channels must divide into them).
+Layer channelShuffleLayer(int groups);
+/// The sample's axes reordered: output axis k is input axis @p order[k].
+Layer permuteLayer(std::array<int, 3> order);
+/// Layer normalisation along @p axis with @p epsilon, affine (scale and shift) when @p affine.
+Layer layerNormLayer(int axis, double epsilon, bool affine);
+/// A linear layer to @p out features along @p axis, with a bias when @p bias.
+Layer axisLinearLayer(int axis, int out, bool bias);
+/// A product with one learned value per index of @p axis.
+Layer scaleLayer(int axis);
+/// The same values as a @p shape sample.
+Layer reshapeLayer(std::array<int, 3> shape);
+/// @p count learned rows before the sample along axis 0.
+Layer prependLayer(int count);
+/// Self-attention with @p heads heads (PyTorch's nn.MultiheadAttention: in and out projections with biases).
+Layer attentionLayer(int heads);
 /// A fully connected layer with a bias.
 Layer linearLayer(int out);
 /// An elementwise clamp to [@p min, @p max].
@@ -144,8 +179,11 @@ struct SubtaskStats {
     /// 2 x MACs plus the other operations (layerCost in dnn.cpp): per element one for relu,
     /// relu6 and a residual addition, 2 for batch norm and clip, 4 for sigmoid and hardsigmoid,
     /// 5 for hardswish and silu, 5 for softmax (max, subtract, exp, sum, divide), 8 for gelu
-    /// (divide, erf as 5, add, multiply, halve); k^2 per pooled output; none for flatten and for a concatenation's
-    /// copies. Squeeze-and-excitation: one per input element for the pooling and one for the
+    /// (divide, erf as 5, add, multiply, halve); k^2 per pooled output; none for flatten, a slice, a channel
+    /// shuffle, a permute and a concatenation's copies. Layer norm: 5 per element (mean, subtract, square,
+    /// sum, divide), 2 more when affine; axis_linear: 2 x MACs plus its bias; scale and offset: 1;
+    /// reshape and prepend: none. Attention on L tokens of E features, H heads: MACs 4 L E^2 (the
+    /// projections) + 2 L^2 E (scores and context); FLOPs 2 x MACs + 5 L E (biases, scaling) + 5 H L^2 (softmax). Squeeze-and-excitation: one per input element for the pooling and one for the
     /// gating product, its convolutions as convolutions, its activation and gate as above.
     double flops = 0;
     long long parameters = 0; ///< learnable weights (batch norm: scale and shift)

@@ -4,6 +4,7 @@
 #include "core/io/jsonfields.h"
 #include "core/io/onnximport.h"
 
+#include <climits>
 #include <cstdio>
 #include <filesystem>
 #include <system_error>
@@ -77,6 +78,33 @@ json layersToJson(const std::vector<Layer>& layers)
             break;
         case LayerKind::Softmax:
             entry["axis"] = layer.axis;
+            break;
+        case LayerKind::Slice:
+            entry.update({{"axis", layer.axis}, {"begin", layer.sliceBegin}, {"end", layer.sliceEnd}});
+            break;
+        case LayerKind::ChannelShuffle:
+            entry["groups"] = layer.groups;
+            break;
+        case LayerKind::Permute:
+            entry["order"] = layer.order;
+            break;
+        case LayerKind::LayerNorm:
+            entry.update({{"axis", layer.axis}, {"epsilon", layer.epsilon}, {"affine", layer.bias}});
+            break;
+        case LayerKind::AxisLinear:
+            entry.update({{"axis", layer.axis}, {"out_features", layer.outFeatures}, {"bias", layer.bias}});
+            break;
+        case LayerKind::Scale:
+            entry["axis"] = layer.axis;
+            break;
+        case LayerKind::Reshape:
+            entry["shape"] = layer.shape;
+            break;
+        case LayerKind::Prepend:
+            entry["count"] = layer.outChannels;
+            break;
+        case LayerKind::Attention:
+            entry["heads"] = layer.groups;
             break;
         case LayerKind::BatchNorm:
             // Written only when not the default, so descriptions without it keep their signatures.
@@ -200,6 +228,52 @@ Layer readLayer(const Field& entry, LayerKind kind)
         break;
     case LayerKind::Softmax:
         layer.axis = static_cast<int>(entry.at("axis").integer(0, 2));
+        break;
+    case LayerKind::ChannelShuffle:
+        layer.groups = static_cast<int>(entry.at("groups").integer(1, 1'000'000));
+        break;
+    case LayerKind::Permute: {
+        const Field order = entry.at("order");
+        if (order.arraySize() != 3)
+            order.fail("must list 3 axes, not " + std::to_string(order.arraySize()));
+        for (size_t k = 0; k < 3; ++k)
+            layer.order[k] = static_cast<int>(order.at(k).integer(0, 2));
+        break;
+    }
+    case LayerKind::LayerNorm:
+        layer.axis = static_cast<int>(entry.at("axis").integer(0, 2));
+        layer.epsilon = entry.at("epsilon").number(0.0, true);
+        layer.bias = readFlag(entry, "affine", true);
+        break;
+    case LayerKind::AxisLinear:
+        layer.axis = static_cast<int>(entry.at("axis").integer(0, 2));
+        layer.outFeatures = static_cast<int>(entry.at("out_features").integer(1, 10'000'000));
+        layer.bias = readFlag(entry, "bias", true);
+        break;
+    case LayerKind::Scale:
+        layer.axis = static_cast<int>(entry.at("axis").integer(0, 2));
+        break;
+    case LayerKind::Reshape: {
+        const Field shape = entry.at("shape");
+        if (shape.arraySize() != 3)
+            shape.fail("must list 3 sizes, not " + std::to_string(shape.arraySize()));
+        for (size_t k = 0; k < 3; ++k)
+            layer.shape[k] = static_cast<int>(shape.at(k).integer(1, INT_MAX));
+        break;
+    }
+    case LayerKind::Prepend:
+        layer.outChannels = static_cast<int>(entry.at("count").integer(1, 1'000'000));
+        break;
+    case LayerKind::Attention:
+        layer.groups = static_cast<int>(entry.at("heads").integer(1, 100'000));
+        break;
+    case LayerKind::Slice:
+        layer.axis = static_cast<int>(entry.at("axis").integer(0, 2));
+        layer.sliceBegin = static_cast<int>(entry.at("begin").integer(0, INT_MAX - 1));
+        layer.sliceEnd = static_cast<int>(entry.at("end").integer(1, INT_MAX));
+        if (layer.sliceEnd <= layer.sliceBegin)
+            entry.at("end").fail("must be above begin (" + std::to_string(layer.sliceBegin) + "), not " +
+                                 std::to_string(layer.sliceEnd));
         break;
     case LayerKind::BatchNorm:
         layer.epsilon = entry.has("epsilon") ? entry.at("epsilon").number(0.0, true) : 1e-5;

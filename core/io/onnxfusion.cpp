@@ -307,6 +307,39 @@ OnnxLayerTensors GraphImport::layerTensors(const Layer& layer) const
             }
         }
         break;
+    case LayerKind::Attention:
+        return attentionTensors(layer.sourceNode);
+    case LayerKind::Prepend: {
+        // The learned rows, through the Expand to the batch when there is one.
+        const auto expand = m_producer.find(input(node, 0));
+        const bool expanded = expand != m_producer.end() && m_graph.node(expand->second).op_type() == "Expand";
+        tensors.names = {expanded ? input(m_graph.node(expand->second), 0) : input(node, 0)};
+        break;
+    }
+    case LayerKind::Offset:
+        tensors.names = {m_activations.count(input(node, 0)) ? input(node, 1) : input(node, 0)};
+        break;
+    case LayerKind::AxisLinear:
+        tensors.names = {input(node, 1), ""};
+        tensors.transposed = true; // MatMul: x (... x in) times B (in x out)
+        if (layer.biasSourceNode >= 0) {
+            const onnx::NodeProto& add = m_graph.node(layer.biasSourceNode);
+            tensors.names[1] = add.input_size() < 2 ? "" : m_activations.count(add.input(0)) ? add.input(1) : add.input(0);
+        }
+        break;
+    case LayerKind::LayerNorm:
+    case LayerKind::Scale: {
+        // The constant input of the Mul (the weight or the scale) and of the Add (the bias).
+        const auto constantOf = [&](int n) {
+            const onnx::NodeProto& from = m_graph.node(n);
+            return from.input_size() < 2 ? "" : m_activations.count(from.input(0)) ? from.input(1) : from.input(0);
+        };
+        if (node.op_type() == "LayerNormalization")
+            tensors.names = {input(node, 1), input(node, 2)};
+        else if (node.op_type() == "Mul")
+            tensors.names = {constantOf(layer.sourceNode), layer.biasSourceNode >= 0 ? constantOf(layer.biasSourceNode) : ""};
+        break;
+    }
     case LayerKind::SqueezeExcite: {
         const Fusion& fusion = m_fusions.at(layer.sourceNode);
         const onnx::NodeProto& squeeze = m_graph.node(fusion.inner[1]);

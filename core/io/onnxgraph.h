@@ -56,8 +56,10 @@ private:
                                const std::vector<SubtaskStats>& stats) const;
     void indexTensors();
     std::string findDataInput() const;
-    bool usedAsData(const std::string& tensor) const;
+    bool usedAsData(const std::string& tensor, bool beyondElementwise = false) const;
     void sortTopologically();
+    void chainConcatPrefixes();
+    void foldShapeArithmetic();
     void markActivations();
     void keepPathToOutput();
     void setInputShape();
@@ -98,6 +100,20 @@ private:
     void addPiece(int begin, int end, std::vector<Block>& blocks) const;
     void addChainPiece(int begin, int end, std::vector<Block>& blocks) const;
     void checkJoin(int last, size_t branchCount) const;
+    // Nested branches (onnxregions.cpp).
+    /// One part of a stage of a forked concatenation: the segment it computes (none: carried on),
+    /// keyed by the segment's last node (-1: the piece's input), and the key of the part of the
+    /// stage before whose channels it reads (-2: the piece's input itself).
+    struct StagePart {
+        int key = -1;
+        int from = -2;
+        std::vector<int> nodes;
+    };
+    std::optional<std::vector<std::vector<int>>> slotPaths(int begin, int end, const std::vector<int>& joinSlots) const;
+    static std::vector<std::vector<std::vector<int>>> forkSegments(const std::vector<std::vector<int>>& paths, size_t& depth);
+    Block stageBlock(const std::vector<StagePart>& parts,
+                     const std::unordered_map<int, std::pair<int, int>>& previousRange) const;
+    bool addForkedConcat(int begin, int end, const std::vector<int>& joinSlots, std::vector<Block>& blocks) const;
     std::vector<std::vector<int>> joinedBranches(int begin, int end, const std::vector<int>& joinSlots) const;
     std::optional<double> constantValue(const std::string& tensor) const;
     std::optional<Dims> constantInts(const std::string& tensor) const;
@@ -109,6 +125,34 @@ private:
     Layer mapFused(int n) const;
     Layer mapReduceMean(int n) const;
     Layer mapSoftmax(int n) const;
+    // Shape arithmetic, slices and channel shuffles (onnxshapes.cpp).
+    Layer mapSlice(int n) const;
+    int shuffleGroups(int transpose) const;
+    bool isInsideShuffle(int n) const;
+    int shuffleEndingAt(int n) const;
+    // Layer normalisation, permutes and layers along one axis (onnxnorms.cpp).
+    void rewriteLayerNorms();
+    std::optional<int> layerNormData(int div, std::vector<int>& inner, double& epsilon) const;
+    std::optional<double> scalarConstant(const std::string& tensor) const;
+    Layer mapTranspose(int n) const;
+    Layer mapLayerNormalization(int n) const;
+    std::optional<Layer> mapConstantProduct(int n, std::vector<Layer>& chain) const;
+    bool attachesToLast(int n, const std::vector<Layer>& chain) const;
+    // Vision transformers (onnxattention.cpp).
+    /// PyTorch's exported multi-head attention: its first and last node (Transposes), the in
+    /// projection's MatMul and bias Add, the out projection's Gemm, the heads, the nodes between.
+    struct AttentionPattern {
+        int start = -1, end = -1, inProjection = -1, inBias = -1, outProjection = -1, heads = 1;
+        std::vector<int> inner;
+        std::vector<std::string> weights; ///< in projection, its bias, out projection, its bias
+    };
+    std::vector<int> regionBetween(int start, int end) const;
+    std::optional<AttentionPattern> attentionFrom(int start) const;
+    void rewriteAttention();
+    OnnxLayerTensors attentionTensors(int end) const;
+    Layer mapPrepend(int n) const;
+    std::optional<Layer> mapGather(int n, std::vector<Layer>& chain) const;
+    std::optional<Layer> mapConstantSum(int n, std::vector<Layer>& chain) const;
     std::optional<std::vector<int>> geluInner(int add, const std::string& data) const;
     bool isGeluHalving(int n) const;
     int foldedPadding(int n) const;
@@ -143,6 +187,10 @@ private:
         std::vector<int> inner; ///< the pattern's other nodes, data input side first
     };
     std::unordered_map<int, Fusion> m_fusions;
+    /// A Div that ended an expanded layer normalisation, now Identity(x) -> its epsilon.
+    std::unordered_map<int, double> m_layerNorms;
+    /// The last node of an attention, now Identity(its input) -> the pattern.
+    std::unordered_map<int, AttentionPattern> m_attention;
     std::vector<bool> m_absorbed; ///< inside a fused pattern (not a node of its own)
     std::string m_input, m_output;
 };

@@ -56,51 +56,6 @@ void GraphImport::indexTensors()
     }
 }
 
-/// Whether @p tensor reaches a data position of some node, looking through Identity nodes
-/// (exporters route shared weights through them). Each Identity has one input, so the walk
-/// visits every node at most once: O(V + E).
-bool GraphImport::usedAsData(const std::string& tensor) const
-{
-    std::vector<const std::string*> pending = {&tensor};
-    while (!pending.empty()) {
-        const std::string* current = pending.back();
-        pending.pop_back();
-        auto consumers = m_consumers.find(*current);
-        if (consumers == m_consumers.end())
-            continue;
-        for (const Consumer& c : consumers->second) {
-            const onnx::NodeProto& node = m_graph.node(c.node);
-            if (node.op_type() == "Identity") {
-                if (node.output_size() > 0)
-                    pending.push_back(&node.output(0));
-            } else if (c.position == 0) {
-                // Add's and Concat's other positions may hold a constant (a bias), so only
-                // position 0 tells a data input from a weight.
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
-std::string GraphImport::findDataInput() const
-{
-    std::vector<std::string> data;
-    for (const onnx::ValueInfoProto& input : m_graph.input())
-        if (!m_initializers.count(input.name()) && usedAsData(input.name()))
-            data.push_back(input.name());
-    if (data.empty())
-        fail("no graph input is read as data (every input is an initializer or feeds only weight positions)");
-    if (data.size() > 1) {
-        std::string names;
-        for (const std::string& name : data)
-            names += (names.empty() ? "'" : ", '") + name + "'";
-        fail("the graph has " + std::to_string(data.size()) + " data inputs (" + names +
-             "); Coinfer imports networks with one input");
-    }
-    return data.front();
-}
-
 /// Kahn's algorithm over tensors; the graph's nodes are rewritten in that order (ONNX's shape
 /// inference walks them as stored). O(V + E).
 void GraphImport::sortTopologically()
@@ -426,7 +381,8 @@ std::vector<int> GraphImport::findCuts() const
     for (int b = 0; b < m; ++b) {
         live += difference[static_cast<size_t>(b)];
         // A Pad folds into the node after it, so the two are never apart.
-        if (b > 0 && live == 1 && !isFoldedPad(m_order[static_cast<size_t>(b - 1)]))
+        if (b > 0 && live == 1 && !isFoldedPad(m_order[static_cast<size_t>(b - 1)]) &&
+            !isInsideShuffle(m_order[static_cast<size_t>(b - 1)]))
             cuts.push_back(b);
     }
     return cuts;
@@ -485,7 +441,11 @@ void GraphImport::prepareGraph()
         failNode(flow->node, flow->problem);
     indexTensors();
     sortTopologically();
+    chainConcatPrefixes();
     m_input = findDataInput();
+    foldShapeArithmetic();
+    rewriteLayerNorms();
+    rewriteAttention();
     markActivations();
     findFusions();
     keepPathToOutput();

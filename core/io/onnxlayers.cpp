@@ -23,7 +23,10 @@ const char* const kUnfusedProduct = "multiplies two activations that are not x *
 bool GraphImport::joinsProducer(int n) const
 {
     const std::string& op = m_graph.node(n).op_type();
-    return isJoiningOp(op) || m_fusions.count(n) > 0 || (op == "Add" && activationInputs(n).size() == 1) || isGeluHalving(n);
+    const bool singleConcat = op == "Concat" && m_graph.node(n).input_size() == 1; // a copy
+    const bool constantProduct = op == "Mul" && activationInputs(n).size() == 1;   // a weight or a scale
+    return isJoiningOp(op) || singleConcat || constantProduct || m_fusions.count(n) > 0 ||
+           (op == "Add" && activationInputs(n).size() == 1) || isGeluHalving(n);
 }
 
 /// The activation inputs of node @p n, one per input slot (Add(x, x) lists x twice).
@@ -252,6 +255,11 @@ Layer GraphImport::mapFlatten(int n) const
     const Dims& inDims = activationDims(n);
     const Dims& outDims = shapeOf(node.output(0), n);
     const std::int64_t axis = node.op_type() == "Flatten" ? intAttribute(node, "axis", 1) : 1;
+    if (node.op_type() == "Reshape" && outDims.size() >= 3 && outDims.size() <= 4 && outDims[0] == inDims[0]) {
+        // Keeping the batch: the same values in another sample shape (a patch grid to tokens).
+        const TensorShape out = sampleShape(node.output(0), n);
+        return reshapeLayer({out.c, out.h, out.w});
+    }
     if (axis != 1 || outDims.size() != 2 || outDims[0] != inDims[0])
         failNode(n, "gives " + dimsText(outDims) + " from " + dimsText(inDims) +
                         "; only flattening each sample (N x C x H x W to N x CHW) is supported");
@@ -264,6 +272,12 @@ Layer GraphImport::mapLinear(int n) const
     const onnx::NodeProto& node = m_graph.node(n);
     const std::string& op = node.op_type();
     const Dims& inDims = activationDims(n);
+    if (op == "MatMul" && inDims.size() >= 3 && inDims.size() <= 4) {
+        // A constant 2-D weight on the last axis: a linear layer at every other position.
+        const auto weight = node.input_size() > 1 ? m_shapes.find(node.input(1)) : m_shapes.end();
+        if (weight != m_shapes.end() && weight->second.size() == 2 && weight->second[0] == inDims.back())
+            return axisLinearLayer(static_cast<int>(inDims.size()) - 2, static_cast<int>(weight->second[1]), false);
+    }
     if (inDims.size() != 2)
         failNode(n, "multiplies a " + dimsText(inDims) + " tensor; only N x features inputs (after Flatten) are supported");
     if (op == "Gemm" && intAttribute(node, "transA", 0) != 0)
@@ -295,10 +309,28 @@ std::optional<Layer> GraphImport::mapOp(int n, std::vector<Layer>& chain) const
     const onnx::NodeProto& node = m_graph.node(n);
     const std::string& op = node.op_type();
     // Every node, even one that maps to nothing, needs known shapes: these refuse one without.
-    static_cast<void>(sampleShape(node.output(0), n));
     static_cast<void>(activationDims(n));
+    if (isInsideShuffle(n)) // its 5-D tensor stays inside the shuffle
+        return std::nullopt;
+    static_cast<void>(sampleShape(node.output(0), n));
+    if (const auto attention = m_attention.find(n); attention != m_attention.end())
+        return attentionLayer(attention->second.heads);
+    if (const auto norm = m_layerNorms.find(n); norm != m_layerNorms.end())
+        return layerNormLayer(static_cast<int>(activationDims(n).size()) - 2, norm->second, false);
     if (op == "Identity" || op == "Dropout")
         return std::nullopt;
+    if (op == "LayerNormalization")
+        return mapLayerNormalization(n);
+    if (const int groups = shuffleEndingAt(n); groups > 0)
+        return channelShuffleLayer(groups);
+    if (op == "Slice")
+        return mapSlice(n);
+    if (op == "Gather")
+        return mapGather(n, chain);
+    if (op == "Concat" && node.input_size() == 2 && activationInputs(n).size() == 1)
+        return mapPrepend(n);
+    if (op == "Transpose")
+        return mapTranspose(n);
     if (op == "Conv")
         return mapConv(n);
     if (op == "MaxPool" || op == "AveragePool")
@@ -316,7 +348,9 @@ std::optional<Layer> GraphImport::mapOp(int n, std::vector<Layer>& chain) const
             return mapFused(n);
         if (isGeluHalving(n))
             return std::nullopt; // part of the GELU layer just before
-        failNode(n, activationInputs(n).size() == 1 ? "multiplies an activation by a constant; not supported" : kUnfusedProduct);
+        if (activationInputs(n).size() == 1)
+            return mapConstantProduct(n, chain);
+        failNode(n, kUnfusedProduct);
     }
     if (op == "Pad") {
         static_cast<void>(foldedPadding(n)); // refuses a Pad that cannot fold
@@ -339,15 +373,15 @@ std::optional<Layer> GraphImport::mapOp(int n, std::vector<Layer>& chain) const
     if (op == "Add") {
         // One activation plus a constant: the bias of the MatMul just before (MatMul + Add is
         // how exporters write a linear layer without Gemm).
-        if (!chain.empty() && chain.back().kind == LayerKind::Linear && !chain.back().bias) {
-            chain.back().bias = true;
-            chain.back().biasSourceNode = n;
-            return std::nullopt;
-        }
-        failNode(n, "adds a constant to an activation; supported only as the bias right after a MatMul");
+        return mapConstantSum(n, chain);
     }
+    if (op == "Concat" && node.input_size() == 1)
+        return std::nullopt; // concatenates one tensor: a copy
     if (op == "Concat")
         failNode(n, "concatenates one activation with constants; not supported");
+    if (op == "Sub" || op == "Pow" || op == "Sqrt")
+        failNode(n, "is supported only inside a layer normalisation (x - mean) / sqrt(mean((x - mean)^2) + epsilon) over the "
+                    "last axis");
     if (op == "Div" || op == "Erf")
         failNode(n, "is supported only inside GELU, x * (1 + Erf(x / sqrt 2)) * 0.5");
     failNode(n, "operator not supported by Coinfer (supported: " + kSupportedOps + ")");
@@ -467,6 +501,8 @@ void GraphImport::addPiece(int begin, int end, std::vector<Block>& blocks) const
         return;
     }
     checkJoin(last, joinSlots.size());
+    if (m_graph.node(last).op_type() == "Concat" && addForkedConcat(begin, end, joinSlots, blocks))
+        return;
     const std::vector<std::vector<int>> branches = joinedBranches(begin, end, joinSlots);
     Block block;
     if (m_graph.node(last).op_type() == "Add") {

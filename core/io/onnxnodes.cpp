@@ -94,7 +94,7 @@ bool isJoiningOp(const std::string& op)
 {
     static const std::unordered_set<std::string> ops = {"BatchNormalization", "Relu",    "Clip",    "HardSwish", "Sigmoid",
                                                         "Identity",           "Dropout", "Flatten", "Reshape",   "Squeeze",
-                                                        "HardSigmoid",        "Pad",     "Softmax"};
+                                                        "HardSigmoid",        "Pad",     "Softmax", "Transpose"};
     return ops.count(op) > 0;
 }
 
@@ -122,7 +122,14 @@ const std::vector<std::string> kSupportedOpList = {"Conv",
                                                    "Pad",
                                                    "Softmax",
                                                    "Div",
-                                                   "Erf"};
+                                                   "Erf",
+                                                   "Slice",
+                                                   "Transpose",
+                                                   "LayerNormalization",
+                                                   "Sub",
+                                                   "Pow",
+                                                   "Sqrt",
+                                                   "Gather"};
 
 bool isSupportedOp(const std::string& op)
 {
@@ -130,12 +137,16 @@ bool isSupportedOp(const std::string& op)
     return ops.count(op) > 0;
 }
 
-const std::string kSupportedOps = "Conv, BatchNormalization, Relu, Clip, HardSwish, Sigmoid, MaxPool, AveragePool, "
-                                  "GlobalAveragePool, ReduceMean (over height and width), Flatten, Reshape and Squeeze (to N x "
-                                  "features), Gemm, MatMul (with a constant weight), Add (of two branches, or a MatMul's bias), "
-                                  "Concat (channels), HardSigmoid, Mul (SiLU, hardswish and squeeze-and-excitation), Pad (zeros "
-                                  "before a Conv or AveragePool), Softmax (over one axis of each sample), Div and Erf (in GELU: "
-                                  "x * (1 + Erf(x / sqrt 2)) * 0.5), Identity, Dropout";
+const std::string kSupportedOps =
+    "Conv, BatchNormalization, Relu, Clip, HardSwish, Sigmoid, MaxPool, AveragePool, "
+    "GlobalAveragePool, ReduceMean (over height and width), Flatten, Reshape and Squeeze (to N x "
+    "features), Gemm, MatMul (with a constant weight), Add (of two branches, or a MatMul's bias), "
+    "Concat (channels), HardSigmoid, Mul (SiLU, hardswish and squeeze-and-excitation), Pad (zeros "
+    "before a Conv or AveragePool), Softmax (over one axis of each sample), Div and Erf (in GELU: "
+    "x * (1 + Erf(x / sqrt 2)) * 0.5), Slice (constant bounds on one axis of each sample), "
+    "Transpose (keeping the batch first), LayerNormalization (over the last axis) and its expanded form (ReduceMean, "
+    "Sub, Pow, Sqrt, Div, then Mul and Add), PyTorch's multi-head attention (MatMul, Slice, Reshape, Transpose, Div, "
+    "Softmax, Gemm), Concat of learned tokens, Add of a learned tensor, Gather of one token, Identity, Dropout";
 
 /// The value of a scalar float tensor (FLOAT or DOUBLE, inline or raw data), if it has one.
 std::optional<double> scalarValue(const onnx::TensorProto& tensor)

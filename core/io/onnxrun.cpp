@@ -115,6 +115,26 @@ Expected<void> fill(std::vector<float>& into, const std::map<std::string, OnnxTe
     return {};
 }
 
+/// An attention layer's weights: the in projection stored E x 3E (MatMul's) becomes 3E x E, then
+/// the out projection (Gemm's, out x in); the biases after each other.
+Expected<LayerWeights> attentionWeights(LayerWeights layout, const OnnxLayerTensors& where,
+                                        const std::map<std::string, OnnxTensor>& tensors, const std::string& label)
+{
+    const size_t features = layout.bias.size() / 4;
+    std::vector<float> inWeight(3 * features * features), inBias(3 * features), outWeight(features * features), outBias(features);
+    const std::vector<std::vector<float>*> parts = {&inWeight, &inBias, &outWeight, &outBias};
+    for (size_t i = 0; i < parts.size(); ++i)
+        if (Expected<void> done = fill(*parts[i], tensors, where.names.at(i), 1.0, label); !done)
+            return Unexpected(done.error());
+    for (size_t i = 0; i < features; ++i)
+        for (size_t o = 0; o < 3 * features; ++o)
+            layout.weights[o * features + i] = inWeight[i * 3 * features + o];
+    std::copy(outWeight.begin(), outWeight.end(), layout.weights.begin() + static_cast<std::ptrdiff_t>(3 * features * features));
+    std::copy(inBias.begin(), inBias.end(), layout.bias.begin());
+    std::copy(outBias.begin(), outBias.end(), layout.bias.begin() + static_cast<std::ptrdiff_t>(3 * features));
+    return layout;
+}
+
 /// One layer's weights from the model's tensors, in the layout of @p layout (makeSubtaskWeights).
 Expected<LayerWeights> layerWeights(const Layer& layer, const OnnxLayerTensors& where, LayerWeights layout,
                                     const std::map<std::string, OnnxTensor>& tensors, const std::string& label)
@@ -123,7 +143,20 @@ Expected<LayerWeights> layerWeights(const Layer& layer, const OnnxLayerTensors& 
     switch (layer.kind) {
     case LayerKind::Conv:
     case LayerKind::Linear:
+    case LayerKind::AxisLinear:
         targets = {&layout.weights, &layout.bias};
+        break;
+    case LayerKind::Prepend:
+    case LayerKind::Offset:
+        targets = {&layout.weights};
+        break;
+    case LayerKind::Attention:
+        return attentionWeights(layout, where, tensors, label);
+    case LayerKind::LayerNorm:
+    case LayerKind::Scale:
+        // A weight without a bias (a Mul after the normalisation and no Add) shifts by nothing.
+        std::fill(layout.shift.begin(), layout.shift.end(), 0.0f);
+        targets = {&layout.scale, &layout.shift};
         break;
     case LayerKind::BatchNorm:
         targets = {&layout.scale, &layout.shift, &layout.mean, &layout.variance};
@@ -155,7 +188,7 @@ Expected<LayerWeights> layerWeights(const Layer& layer, const OnnxLayerTensors& 
             !done)
             return Unexpected(done.error());
     }
-    if (layer.kind == LayerKind::Linear && where.transposed) {
+    if ((layer.kind == LayerKind::Linear || layer.kind == LayerKind::AxisLinear) && where.transposed) {
         // Stored in x out; the reference reads out x in.
         const size_t out = static_cast<size_t>(layer.outFeatures), in = layout.weights.size() / out;
         std::vector<float> transposed(layout.weights.size());
