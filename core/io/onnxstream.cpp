@@ -23,7 +23,7 @@ using google::protobuf::io::StringOutputStream;
 
 // Field numbers of onnx.proto (ONNX 1.12).
 constexpr int kModelGraph = 7;
-constexpr int kGraphInitializer = 5;
+constexpr int kGraphNode = 1, kGraphInitializer = 5;
 constexpr int kTensorFloatData = 4, kTensorInt32Data = 5, kTensorStringData = 6, kTensorInt64Data = 7;
 constexpr int kTensorRawData = 9, kTensorDoubleData = 10, kTensorUint64Data = 11;
 
@@ -89,6 +89,7 @@ Expected<onnx::ModelProto> readModelWithoutWeights(const std::string& path)
     std::string modelFields;
     onnx::GraphProto graph;
     bool hasGraph = false, ok = true;
+    long long nodes = 0; // of the main graph, counted as they stream by; beyond the limit, skipped
     ok = copyFields(in, modelFields,
                     [&](int field, std::uint32_t length, CodedInputStream& from, CodedOutputStream&) {
                         if (field != kModelGraph)
@@ -98,6 +99,10 @@ Expected<onnx::ModelProto> readModelWithoutWeights(const std::string& path)
                         std::vector<onnx::TensorProto> initializers;
                         const bool copied = copyFields(
                             from, graphFields, [&](int inner, std::uint32_t size, CodedInputStream& source, CodedOutputStream&) {
+                                if (inner == kGraphNode && ++nodes > kMaxGraphNodes) {
+                                    ok = ok && source.Skip(static_cast<int>(size));
+                                    return true;
+                                }
                                 if (inner != kGraphInitializer)
                                     return false;
                                 initializers.emplace_back();
@@ -109,11 +114,18 @@ Expected<onnx::ModelProto> readModelWithoutWeights(const std::string& path)
                         ok = ok && copied && part.ParseFromString(graphFields);
                         for (onnx::TensorProto& tensor : initializers)
                             part.add_initializer()->Swap(&tensor);
-                        graph.MergeFrom(part);
+                        if (hasGraph) // a graph given in several fields, as protobuf allows
+                            graph.MergeFrom(part);
+                        else
+                            graph.Swap(&part); // no second copy of every node
                         hasGraph = true;
                         return true;
                     }) &&
          ok;
+    if (nodes > kMaxGraphNodes)
+        return Unexpected(Error{ErrorCode::BadInput, path + ": graph.node: has " + std::to_string(nodes) +
+                                                         " nodes; Coinfer imports graphs of at most " +
+                                                         std::to_string(kMaxGraphNodes) + " nodes"});
     onnx::ModelProto model;
     if (!ok || !model.ParseFromString(modelFields))
         return Unexpected(
