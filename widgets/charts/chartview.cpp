@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace coinfer {
 
@@ -69,6 +70,55 @@ PointMarker markerOf(QCPScatterStyle::ScatterShape shape)
     }
 }
 
+/// Sets the value axes' tick counts to what the plot's height, as last laid out, holds: about
+/// one value label per 40 px, never more than the library's usual five. True if any changed.
+bool fitValueTickCounts(const QCustomPlot* plot)
+{
+    const int height = plot->axisRect()->height();
+    const int wanted = std::clamp(height / 40, 2, 5);
+    bool changed = false;
+    for (QCPAxis* axis : {plot->yAxis, plot->yAxis2})
+        if (height > 0 && axis->ticker() && axis->ticker()->tickCount() != wanted) {
+            axis->ticker()->setTickCount(wanted);
+            changed = true;
+        }
+    return changed;
+}
+
+/// While it lives, the value axes have the tick counts a plot of @p size holds, so that a file
+/// or a page drawn at another size than the screen's gets labels for its own height: the
+/// library lays the ticks out before it knows the height it draws at. The plot is laid out at
+/// that size once, without drawing (O(axes + legend entries)). The screen's counts come back
+/// when it goes, with a replot that lays the plot out again at the screen's size.
+class ValueTicksForSize {
+public:
+    ValueTicksForSize(QCustomPlot* plot, QSize size) : m_plot(plot)
+    {
+        for (QCPAxis* axis : {plot->yAxis, plot->yAxis2})
+            m_screenCounts.push_back(axis->ticker() ? axis->ticker()->tickCount() : 0);
+        const QRect screen = plot->viewport();
+        plot->setViewport(QRect(QPoint(0, 0), size));
+        for (const auto phase : {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
+            plot->plotLayout()->update(phase);
+        fitValueTickCounts(plot);
+        plot->setViewport(screen);
+    }
+    ~ValueTicksForSize()
+    {
+        const QCPAxis* axes[] = {m_plot->yAxis, m_plot->yAxis2};
+        for (size_t i = 0; i < m_screenCounts.size(); ++i)
+            if (axes[i]->ticker() && m_screenCounts[i] > 0)
+                axes[i]->ticker()->setTickCount(m_screenCounts[i]);
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+    ValueTicksForSize(const ValueTicksForSize&) = delete;
+    ValueTicksForSize& operator=(const ValueTicksForSize&) = delete;
+
+private:
+    QCustomPlot* m_plot;
+    std::vector<int> m_screenCounts;
+};
+
 } // namespace
 
 ChartView::ChartView(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this))
@@ -80,24 +130,10 @@ ChartView::ChartView(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(
     // ticks than the last replot used draws once more, so a short chart (two timelines
     // compared below it) keeps its value labels apart.
     connect(m_plot, &QCustomPlot::afterLayout, this, [this] {
-        if (fitValueTickCounts())
+        if (fitValueTickCounts(m_plot))
             m_plot->replot(QCustomPlot::rpQueuedReplot);
     });
     setUpInteraction();
-}
-
-bool ChartView::fitValueTickCounts()
-{
-    // About one value label per 40 px of plot height, never more than the library's usual five.
-    const int height = m_plot->axisRect()->height();
-    const int wanted = std::clamp(height / 40, 2, 5);
-    bool changed = false;
-    for (QCPAxis* axis : {m_plot->yAxis, m_plot->yAxis2})
-        if (height > 0 && axis->ticker() && axis->ticker()->tickCount() != wanted) {
-            axis->ticker()->setTickCount(wanted);
-            changed = true;
-        }
-    return changed;
 }
 
 ChartView::~ChartView() = default;
@@ -456,6 +492,7 @@ bool ChartView::save(const QString& path, int width, int height) const
     const MarkHiddenWhileExporting hidden(m_mark);
     // The legend wraps to the file's width, then back to the screen's.
     wrapLegend(width);
+    const ValueTicksForSize ticks(m_plot, QSize(width, height));
     const bool saved = saveAs(path, width, height);
     wrapLegend(this->width());
     return saved;
@@ -485,6 +522,7 @@ QPixmap ChartView::toPixmap(int width, int height, double scale) const
 {
     const MarkHiddenWhileExporting hidden(m_mark);
     wrapLegend(width);
+    const ValueTicksForSize ticks(m_plot, QSize(width, height));
     QPixmap pixmap = m_plot->toPixmap(width, height, scale);
     wrapLegend(this->width());
     return pixmap;

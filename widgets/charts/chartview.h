@@ -221,8 +221,6 @@ private:
     bool saveAs(const QString& path, int width, int height) const;
     /// Wraps a legend below the plot to as many entries a row as @p width (pixels) holds.
     void wrapLegend(int width) const;
-    /// Sets the value axes' tick counts to what the plot's height holds; true if any changed.
-    bool fitValueTickCounts();
     void rememberView();
     /// Replots now, or when the chart shows if its window shows but it does not.
     void draw();
