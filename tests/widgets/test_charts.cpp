@@ -246,6 +246,35 @@ private slots:
                  qPrintable(QString("%1 ticks against %2").arg(many.size()).arg(few.size())));
     }
 
+    /// A narrow chart of batch sizes 1 to 32 (the DNN page's batch curves beside the split
+    /// points) keeps its key labels apart: they ran together as "51015202530".
+    void aNarrowChartKeepsItsKeyLabelsApart()
+    {
+        ChartView chart;
+        chart.resize(110, 400);
+        chart.setIntegerTicks(ChartAxis::Bottom);
+        chart.addLine({.x = {1, 32}, .y = {0.1, 0.8}, .pen = QPen(Qt::black, 1)});
+        chart.fitAxesToData();
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.replot();
+        QTest::qWait(50); // the replots queued once the plot's width is known
+        // Adjacent labels (at most "30") at least 4 px apart, judged generously: the plot is
+        // narrower than plotRect(), which holds the value axis' labels too.
+        const QVector<double> ticks = chart.ticks(ChartAxis::Bottom);
+        const int labelWidth = QFontMetrics(chart.font()).horizontalAdvance("30");
+        const auto [lower, upper] = chart.axisRange(ChartAxis::Bottom);
+        QVERIFY(ticks.size() >= 2);
+        const double apartPx = (ticks[1] - ticks[0]) / (upper - lower) * chart.plotRect().width();
+        QVERIFY2(apartPx >= labelWidth + 4,
+                 qPrintable(QString("labels %1 px wide, %2 px apart (%3 ticks)").arg(labelWidth).arg(apartPx).arg(ticks.size())));
+        // A wide one keeps the library's usual density.
+        chart.resize(800, 400);
+        chart.replot();
+        QTest::qWait(50);
+        QVERIFY2(chart.ticks(ChartAxis::Bottom).size() >= 5, qPrintable(QString::number(chart.ticks(ChartAxis::Bottom).size())));
+    }
+
     /// A chart written to a file much smaller than it is on screen gets the value ticks of the
     /// file's height, as a chart shown at that size has: with the screen's, a 150 px PNG of a
     /// 700 px chart crowded its labels.

@@ -85,7 +85,37 @@ bool fitValueTickCounts(const QCustomPlot* plot)
     return changed;
 }
 
-/// While it lives, the value axes have the tick counts a plot of @p size holds, so that a file
+/// Sets the key axis' tick count to as many of its widest label as the plot's width holds side
+/// by side, from three to the library's usual five: a narrow chart of batch sizes 1 to 32 ran
+/// its labels together ("51015202530"). Text labels and turned labels keep their own. True if
+/// it changed. O(labels).
+bool fitKeyTickCount(const QCustomPlot* plot)
+{
+    QCPAxis* axis = plot->xAxis;
+    const QVector<QString> labels = axis->tickVectorLabels();
+    const int width = plot->axisRect()->width();
+    if (!axis->ticker() || axis->ticker().dynamicCast<QCPAxisTickerText>() || axis->tickLabelRotation() != 0 ||
+        labels.isEmpty() || width <= 0)
+        return false;
+    const QFontMetrics metrics(axis->tickLabelFont());
+    int widest = 1;
+    for (const QString& label : labels)
+        widest = std::max(widest, metrics.horizontalAdvance(label));
+    const int wanted = std::clamp(width / (widest + 12), 3, 5); // two could leave a single tick in range
+    if (axis->ticker()->tickCount() == wanted)
+        return false;
+    axis->ticker()->setTickCount(wanted);
+    return true;
+}
+
+/// Both of the above; true if any count changed.
+bool fitTickCounts(const QCustomPlot* plot)
+{
+    const bool values = fitValueTickCounts(plot);
+    return fitKeyTickCount(plot) || values;
+}
+
+/// While it lives, the axes have the tick counts a plot of @p size holds, so that a file
 /// or a page drawn at another size than the screen's gets labels for its own height: the
 /// library lays the ticks out before it knows the height it draws at. The plot is laid out at
 /// that size once, without drawing (O(axes + legend entries)). The screen's counts come back
@@ -94,18 +124,18 @@ class ValueTicksForSize {
 public:
     ValueTicksForSize(QCustomPlot* plot, QSize size) : m_plot(plot)
     {
-        for (QCPAxis* axis : {plot->yAxis, plot->yAxis2})
+        for (QCPAxis* axis : {plot->xAxis, plot->yAxis, plot->yAxis2})
             m_screenCounts.push_back(axis->ticker() ? axis->ticker()->tickCount() : 0);
         const QRect screen = plot->viewport();
         plot->setViewport(QRect(QPoint(0, 0), size));
         for (const auto phase : {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
             plot->plotLayout()->update(phase);
-        fitValueTickCounts(plot);
+        fitTickCounts(plot);
         plot->setViewport(screen);
     }
     ~ValueTicksForSize()
     {
-        const QCPAxis* axes[] = {m_plot->yAxis, m_plot->yAxis2};
+        const QCPAxis* axes[] = {m_plot->xAxis, m_plot->yAxis, m_plot->yAxis2};
         for (size_t i = 0; i < m_screenCounts.size(); ++i)
             if (axes[i]->ticker() && m_screenCounts[i] > 0)
                 axes[i]->ticker()->setTickCount(m_screenCounts[i]);
@@ -130,7 +160,8 @@ ChartView::ChartView(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(
     // ticks than the last replot used draws once more, so a short chart (two timelines
     // compared below it) keeps its value labels apart.
     connect(m_plot, &QCustomPlot::afterLayout, this, [this] {
-        if (fitValueTickCounts(m_plot))
+        // Counts fitted to labels can, in rare ranges, ask for each other in turn: twice is enough.
+        if (m_tickRefits < 2 && fitTickCounts(m_plot) && ++m_tickRefits > 0)
             m_plot->replot(QCustomPlot::rpQueuedReplot);
     });
     setUpInteraction();
@@ -155,6 +186,7 @@ void ChartView::resizeEvent(QResizeEvent* event)
 {
     m_plot->setGeometry(rect());
     wrapLegend(width());
+    m_tickRefits = 0;
     QWidget::resizeEvent(event);
 }
 
@@ -383,6 +415,7 @@ QString ChartView::note() const
 
 void ChartView::replot()
 {
+    m_tickRefits = 0;
     wrapLegend(width());
     draw();
     rememberView();

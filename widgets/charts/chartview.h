@@ -230,6 +230,7 @@ private:
     LegendPlacement m_legendPlacement = LegendPlacement::Hidden;
     bool m_drawPending = false;
     bool m_pointerInside = false;
+    int m_tickRefits = 0; ///< replots queued since the last replot() because the tick counts changed
     QCPItemRect* m_mark = nullptr;
     QCPItemText* m_note = nullptr;
     QCPTextElement* m_noteAbove = nullptr;
