@@ -117,6 +117,16 @@ private slots:
         chart.replot();
         QVERIFY(!chart.legendRect().intersects(chart.plotRect().adjusted(1, 1, -1, -1)));
         QVERIFY(chart.legendRect().top() >= chart.plotRect().bottom() - 1);
+        // Its frame is whole: its right side lay one pixel outside the chart.
+        const QImage shot = chart.grab().toImage();
+        const QRect legend = chart.legendRect();
+        const auto dark = [&shot](int x, int y) { return qGray(shot.pixel(x, y)) < 100; };
+        int rightmost = -1;
+        for (int x = 0; x < shot.width(); ++x)
+            if (dark(x, legend.center().y()))
+                rightmost = x;
+        QVERIFY2(rightmost >= legend.right(),
+                 qPrintable(QString("the last dark pixel at x %1, the legend ends at %2").arg(rightmost).arg(legend.right())));
     }
 
     void clicksNameTheDataPoint()
