@@ -101,6 +101,10 @@ private slots:
         // Each names its planner.
         QCOMPARE(first->model().algorithm(), QString::fromStdString(og.algorithm));
         QCOMPARE(second->model().algorithm(), QString::fromStdString(ipssa.algorithm));
+        // The colours are named once, above the first: the second's lanes get that row.
+        QVERIFY(first->legendShown() && !second->legendShown());
+        QVERIFY2(second->lanesTop() < first->lanesTop() - 10,
+                 qPrintable(QString("lanes start at %1 and %2").arg(first->lanesTop()).arg(second->lanesTop())));
         // The compare pane opens at a readable height, not one lane tall.
         QVERIFY2(second->height() >= second->lanesTop() + 4 * second->laneHeight(),
                  qPrintable(QString::number(second->height())));

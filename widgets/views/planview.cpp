@@ -65,6 +65,7 @@ QWidget* PlanView::createChartsAndTimelines()
 {
     // The timelines scroll their lanes themselves (the GPU lane and the axis stay pinned).
     m_compareTimeline->hide();
+    m_compareTimeline->setLegendShown(false); // the colours are the first timeline's, just above
     m_split = new QSplitter(Qt::Vertical, this);
     m_split->addWidget(m_charts);
     m_split->addWidget(m_timeline);

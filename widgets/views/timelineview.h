@@ -188,6 +188,10 @@ public:
     void setTitle(QString title);
     /// The line above the axis naming the plan ("This plan: ip-ssa"); empty for none.
     const QString& title() const { return m_title; }
+    /// Shows or hides the colour legend row above the title (shown by default); a second
+    /// timeline under a first one with the same colours hides it, and its lanes get that row.
+    void setLegendShown(bool shown);
+    bool legendShown() const { return m_legendShown; }
     /// The sentence shown instead of an axis when there is nothing to draw (empty otherwise).
     QString emptyMessage() const;
     /// The line that states how many users are late (empty when none).
@@ -246,6 +250,7 @@ private:
     };
     double legendHeight() const; ///< also the status line's
     double axisHeight() const;   ///< legend, status line and time axis
+    double titleTop() const;     ///< top of the status line: under the legend, or at 0 without it
     double overviewWidth() const;
     /// Whether the overview strip is drawn: only while some lanes are scrolled out of view.
     bool overviewShown() const;
@@ -267,7 +272,9 @@ private:
         return m_gpuHeight;
     }
     void scrollFromOverview(double y);
+    /// The colour legend (when shown) and the status line under it.
     void paintLegend(QPainter& painter);
+    void paintLegendEntries(QPainter& painter);
     void paintTimeAxis(QPainter& painter);
     void paintRows(QPainter& painter, int firstRow, int lastRow);
     void paintLane(QPainter& painter, int lane);
@@ -309,6 +316,7 @@ private:
     bool m_draggingOverview = false;
     int m_hoverBatch = -1;
     QString m_title;
+    bool m_legendShown = true;
     int m_selectedUser = -1;
     int m_selectedBatch = -1;
     double m_cursorMs = -1;
