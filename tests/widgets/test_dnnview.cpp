@@ -154,6 +154,11 @@ private slots:
         ChartView* curves = view.curveChart();
         QCOMPARE(curves->lineCount(), 72);
         QCOMPARE(curves->legendEntryCount(), 0);
+        // The note that says how to read the colours fits the chart's half of the page.
+        const QString note = curves->note();
+        QVERIFY(!note.isEmpty());
+        for (const QString& line : note.split('\n'))
+            QVERIFY2(QFontMetrics(curves->font()).horizontalAdvance(line) * 1.2 < view.width() / 2 - 40, qPrintable(line));
         for (int a = 0; a < curves->lineCount(); ++a) {
             for (int b = a + 1; b < curves->lineCount(); ++b)
                 QVERIFY2(curves->line(a).pen.color() != curves->line(b).pen.color(),

@@ -553,10 +553,10 @@ void DnnView::drawBatchCurves()
     const int count = dnn.subtaskCount();
     const std::vector<std::vector<int>> sharing = sharedCurves(dnn);
     const int curves = static_cast<int>(sharing.size());
-    m_curves->setNoteAbove(count > kNumberedCurves
-                               ? tr("Colour runs from the first sub-task (violet) to the last (yellow green); "
-                                    "select a row or click a curve to name it")
-                               : QString());
+    // Two short lines: one long one was cut at both ends once the chart had half the page.
+    m_curves->setNoteAbove(count > kNumberedCurves ? tr("Violet: the first sub-task ... yellow green: the last\n"
+                                                        "Select a row or click a curve to name it")
+                                                   : QString());
     m_subtaskOfCurve.clear();
     for (int k = 0; k < curves; ++k) {
         const std::vector<int>& members = sharing[static_cast<size_t>(k)];
