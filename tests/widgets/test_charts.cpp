@@ -117,16 +117,23 @@ private slots:
         chart.replot();
         QVERIFY(!chart.legendRect().intersects(chart.plotRect().adjusted(1, 1, -1, -1)));
         QVERIFY(chart.legendRect().top() >= chart.plotRect().bottom() - 1);
-        // Its frame is whole: its right side lay one pixel outside the chart.
+        // Its frame is whole: its right and bottom sides lay outside what the chart draws.
         const QImage shot = chart.grab().toImage();
         const QRect legend = chart.legendRect();
         const auto dark = [&shot](int x, int y) { return qGray(shot.pixel(x, y)) < 100; };
-        int rightmost = -1;
+        int rightmost = -1, lowest = -1;
         for (int x = 0; x < shot.width(); ++x)
             if (dark(x, legend.center().y()))
                 rightmost = x;
-        QVERIFY2(rightmost >= legend.right(),
-                 qPrintable(QString("the last dark pixel at x %1, the legend ends at %2").arg(rightmost).arg(legend.right())));
+        for (int y = 0; y < shot.height(); ++y)
+            if (dark(legend.right() - 3, y)) // right of the last entry: only the frame is there
+                lowest = y;
+        QVERIFY2(rightmost >= legend.right() && lowest >= legend.bottom(),
+                 qPrintable(QString("the frame's last dark pixels at x %1, y %2; the legend ends at %3, %4")
+                                .arg(rightmost)
+                                .arg(lowest)
+                                .arg(legend.right())
+                                .arg(legend.bottom())));
     }
 
     void clicksNameTheDataPoint()

@@ -240,8 +240,8 @@ void ChartView::setLegend(LegendPlacement placement)
         return; // the library's default place is inside, top right
     m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
     // The legend's frame is drawn just outside its cell, and the cell ended on the chart's edge:
-    // the frame's right side fell outside the chart and was never seen.
-    m_plot->plotLayout()->setMargins(QMargins(0, 0, 1, 1));
+    // the frame's right and bottom sides fell outside what the chart draws and were never seen.
+    m_plot->plotLayout()->setMargins(QMargins(0, 0, 1, 2));
     m_plot->plotLayout()->addElement(1, 0, m_plot->legend);
     m_plot->plotLayout()->setRowStretchFactor(1, 0.001); // as tall as its text, the plot takes the rest
 }
