@@ -93,7 +93,14 @@ void TimelineView::paintLegend(QPainter& painter)
     painter.drawText(QRectF(4, titleTop(), width(), legendHeight()), Qt::AlignVCenter | Qt::AlignLeft, title);
     const double after = 4 + QFontMetricsF(bold).horizontalAdvance(title) + 14;
     painter.setPen(palette::late());
-    painter.drawText(QRectF(after, titleTop(), width(), legendHeight()), Qt::AlignVCenter | Qt::AlignLeft, lateSummary());
+    const QString late = lateSummary();
+    painter.drawText(QRectF(after, titleTop(), width(), legendHeight()), Qt::AlignVCenter | Qt::AlignLeft, late);
+    if (const QString idle = idleGpuSummary(); !idle.isEmpty()) {
+        const double next = after + (late.isEmpty() ? 0 : QFontMetricsF(bold).horizontalAdvance(late) + 14);
+        painter.setPen(palette().text().color());
+        painter.setFont(font());
+        painter.drawText(QRectF(next, titleTop(), width(), legendHeight()), Qt::AlignVCenter | Qt::AlignLeft, idle);
+    }
     painter.restore();
 }
 

@@ -437,6 +437,14 @@ QString TimelineView::lateSummary() const
     return late == 0 ? QString() : tr("%1 of %n user(s) late (red)", nullptr, m_model.userCount()).arg(late);
 }
 
+QString TimelineView::idleGpuSummary() const
+{
+    if (m_model.isEpisode() || !m_model.hasPlan() || m_model.userCount() == 0)
+        return {};
+    const auto [first, last] = m_model.laneSegments(m_model.gpuLane());
+    return first == last ? tr("no user offloads: the GPU stays idle") : QString();
+}
+
 FrameRenderer timelineAnimation(TimelineModel model)
 {
     const double endMs = model.endMs();

@@ -196,6 +196,10 @@ public:
     QString emptyMessage() const;
     /// The line that states how many users are late (empty when none).
     QString lateSummary() const;
+    /// Beside the title, for a plan that sends nothing to the GPU (a saturated GPU, or a planner
+    /// that keeps every user local), so that an empty GPU lane is not taken for a fault; empty
+    /// otherwise. O(1).
+    QString idleGpuSummary() const;
     const TimelineModel& model() const { return m_model; }
     void selectUser(int user);
     /// The user whose lane is outlined, -1 for none.
@@ -242,6 +246,8 @@ public:
     double plotRight() const;
     /// Top of the scrolling lanes' area.
     double lanesTop() const;
+    /// Top of the status line (the title, who is late): under the legend, or at 0 without it.
+    double titleTop() const;
 
 private:
     struct Row {
@@ -250,7 +256,6 @@ private:
     };
     double legendHeight() const; ///< also the status line's
     double axisHeight() const;   ///< legend, status line and time axis
-    double titleTop() const;     ///< top of the status line: under the legend, or at 0 without it
     double overviewWidth() const;
     /// Whether the overview strip is drawn: only while some lanes are scrolled out of view.
     bool overviewShown() const;
