@@ -1,4 +1,4 @@
-// coinfer-gui [--screenshot OUT.png] [--page PAGE] [--vary NAME=VALUES] [--at-ms MS] [SCENARIO.json]
+// coinfer-gui [--screenshot OUT.png] [--page PAGE] [--vary NAME=VALUES] [--at-ms MS] [--select USER] [SCENARIO.json]
 #include "widgets/views/mainpage.h"
 #include "widgets/views/mainwindow.h"
 #include "widgets/views/screenshotdriver.h"
@@ -25,13 +25,14 @@ struct GuiOptions {
     QCommandLineOption present{"present", "Open presentation mode at walkthrough step <n> (0 to 3).", "n"};
     QCommandLineOption atMs{"at-ms", "With --page online: run the episode and stop its player at <ms> (default: mid-episode).",
                             "ms"};
+    QCommandLineOption select{"select", "With --page plan: select <user> once planned (its lane scrolled into view).", "user"};
 
     explicit GuiOptions(QCommandLineParser& parser)
     {
         parser.setApplicationDescription("Plan multi-user co-inference with a batching edge GPU.");
         parser.addHelpOption();
         parser.addVersionOption();
-        parser.addOptions({screenshot, page, vary, algorithms, repeats, seed, present, atMs});
+        parser.addOptions({screenshot, page, vary, algorithms, repeats, seed, present, atMs, select});
         parser.addPositionalArgument("scenario", "Scenario file to open (default: the built-in classroom example).");
     }
 };
@@ -66,6 +67,9 @@ Expected<StartupRequest> readPageOptions(const QCommandLineParser& parser, const
     if (parser.isSet(options.vary))
         request.sweep = parser.value(options.vary);
     request.sweepAlgorithms = parser.value(options.algorithms);
+    if (parser.isSet(options.select) && request.page != coinfer::MainPage::Plan)
+        return refuse("--select needs --page plan");
+    request.selectUser = parser.value(options.select);
     return request;
 }
 

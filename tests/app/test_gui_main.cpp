@@ -52,6 +52,27 @@ private slots:
         QVERIFY(!QFileInfo::exists(shot));
     }
 
+    /// --select shoots the plan page with that user selected; on another page, or naming a user
+    /// the scenario lacks, it exits 2 with why, and writes no shot.
+    void selectNeedsThePlanPageAndAUserOfTheScenario()
+    {
+        QTemporaryDir dir;
+        const QString shot = dir.path() + "/plan.png";
+        const GuiRun wrongPage =
+            runGui({"--screenshot", shot, "--page", "dnn", "--select", "hana", COINFER_EXAMPLES "/classroom.json"});
+        QCOMPARE(wrongPage.status, 2);
+        QVERIFY2(wrongPage.err.contains("--select needs --page plan"), qPrintable(wrongPage.err));
+        const GuiRun nobody =
+            runGui({"--screenshot", shot, "--page", "plan", "--select", "nobody", COINFER_EXAMPLES "/classroom.json"});
+        QCOMPARE(nobody.status, 2);
+        QVERIFY2(nobody.err.contains("\"nobody\""), qPrintable(nobody.err));
+        QVERIFY(!QFileInfo::exists(shot));
+        const GuiRun hana =
+            runGui({"--screenshot", shot, "--page", "plan", "--select", "hana", COINFER_EXAMPLES "/classroom.json"});
+        QCOMPARE(hana.status, 0);
+        QVERIFY(QFileInfo::exists(shot));
+    }
+
     /// The Sweep page renders a sweep given on the command line; a bad one exits 2.
     void sweepPageRendersTheSweepAsked()
     {

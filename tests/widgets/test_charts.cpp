@@ -18,6 +18,38 @@
 
 using namespace coinfer;
 
+namespace {
+
+/// The major tick marks on the left value axis of a drawn chart, counted from its pixels: the
+/// axis is the column with the longest run of dark pixels in the left third, and a major tick
+/// (5 px into the plot; a minor one is 2 px) is a run of dark rows 4 px right of it.
+qsizetype majorValueTickMarks(const QImage& image)
+{
+    const auto dark = [&](int x, int y) { return qGray(image.pixel(x, y)) < 100; };
+    int axisX = 0, longest = 0;
+    for (int x = 0; x < image.width() / 3; ++x) {
+        int run = 0, best = 0;
+        for (int y = 0; y < image.height(); ++y) {
+            run = dark(x, y) ? run + 1 : 0;
+            best = std::max(best, run);
+        }
+        if (best > longest) {
+            longest = best;
+            axisX = x;
+        }
+    }
+    qsizetype marks = 0;
+    bool inMark = false;
+    for (int y = 0; y < image.height(); ++y) {
+        const bool now = dark(axisX, y) && dark(axisX + 4, y);
+        marks += now && !inMark ? 1 : 0;
+        inMark = now;
+    }
+    return marks;
+}
+
+} // namespace
+
 class TestCharts : public QObject {
     Q_OBJECT
 
@@ -85,6 +117,23 @@ private slots:
         chart.replot();
         QVERIFY(!chart.legendRect().intersects(chart.plotRect().adjusted(1, 1, -1, -1)));
         QVERIFY(chart.legendRect().top() >= chart.plotRect().bottom() - 1);
+        // Its frame is whole: its right and bottom sides lay outside what the chart draws.
+        const QImage shot = chart.grab().toImage();
+        const QRect legend = chart.legendRect();
+        const auto dark = [&shot](int x, int y) { return qGray(shot.pixel(x, y)) < 100; };
+        int rightmost = -1, lowest = -1;
+        for (int x = 0; x < shot.width(); ++x)
+            if (dark(x, legend.center().y()))
+                rightmost = x;
+        for (int y = 0; y < shot.height(); ++y)
+            if (dark(legend.right() - 3, y)) // right of the last entry: only the frame is there
+                lowest = y;
+        QVERIFY2(rightmost >= legend.right() && lowest >= legend.bottom(),
+                 qPrintable(QString("the frame's last dark pixels at x %1, y %2; the legend ends at %3, %4")
+                                .arg(rightmost)
+                                .arg(lowest)
+                                .arg(legend.right())
+                                .arg(legend.bottom())));
     }
 
     void clicksNameTheDataPoint()
@@ -212,6 +261,68 @@ private slots:
         const QVector<double> many = valueTicks(600);
         QVERIFY2(many.size() >= 4 && many.size() > few.size(),
                  qPrintable(QString("%1 ticks against %2").arg(many.size()).arg(few.size())));
+    }
+
+    /// A narrow chart of batch sizes 1 to 32 (the DNN page's batch curves beside the split
+    /// points) keeps its key labels apart: they ran together as "51015202530".
+    void aNarrowChartKeepsItsKeyLabelsApart()
+    {
+        ChartView chart;
+        chart.resize(110, 400);
+        chart.setIntegerTicks(ChartAxis::Bottom);
+        chart.addLine({.x = {1, 32}, .y = {0.1, 0.8}, .pen = QPen(Qt::black, 1)});
+        chart.fitAxesToData();
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.replot();
+        QTest::qWait(50); // the replots queued once the plot's width is known
+        // Adjacent labels (at most "30") at least 4 px apart, judged generously: the plot is
+        // narrower than plotRect(), which holds the value axis' labels too.
+        const QVector<double> ticks = chart.ticks(ChartAxis::Bottom);
+        const int labelWidth = QFontMetrics(chart.font()).horizontalAdvance("30");
+        const auto [lower, upper] = chart.axisRange(ChartAxis::Bottom);
+        QVERIFY(ticks.size() >= 2);
+        const double apartPx = (ticks[1] - ticks[0]) / (upper - lower) * chart.plotRect().width();
+        QVERIFY2(apartPx >= labelWidth + 4,
+                 qPrintable(QString("labels %1 px wide, %2 px apart (%3 ticks)").arg(labelWidth).arg(apartPx).arg(ticks.size())));
+        // A wide one keeps the library's usual density.
+        chart.resize(800, 400);
+        chart.replot();
+        QTest::qWait(50);
+        QVERIFY2(chart.ticks(ChartAxis::Bottom).size() >= 5, qPrintable(QString::number(chart.ticks(ChartAxis::Bottom).size())));
+    }
+
+    /// A chart written to a file much smaller than it is on screen gets the value ticks of the
+    /// file's height, as a chart shown at that size has: with the screen's, a 150 px PNG of a
+    /// 700 px chart crowded its labels.
+    void anExportGetsTheTicksOfItsOwnSize()
+    {
+        const auto shownAt = [](ChartView& chart, int height) {
+            chart.resize(600, height);
+            chart.addLine({.x = {0, 1, 2}, .y = {37, 8, 37}, .pen = QPen(Qt::black, 1)});
+            chart.setAxisRange(ChartAxis::Bottom, -0.7, 2.7);
+            chart.setAxisRange(ChartAxis::Left, 0, 37.4);
+            chart.show();
+            if (!QTest::qWaitForWindowExposed(&chart))
+                return false;
+            chart.replot();
+            QTest::qWait(50); // the replot queued once the plot's height is known
+            return true;
+        };
+        ChartView small;
+        QVERIFY(shownAt(small, 150));
+        const qsizetype expected = small.ticks(ChartAxis::Left).size();
+        ChartView tall;
+        QVERIFY(shownAt(tall, 700));
+        const QVector<double> screenTicks = tall.ticks(ChartAxis::Left);
+        QVERIFY2(screenTicks.size() > expected, "the test needs a screen with more ticks than the file holds");
+        QTemporaryDir dir;
+        QVERIFY(tall.save(dir.filePath("small.png"), 600, 150));
+        QCOMPARE(majorValueTickMarks(QImage(dir.filePath("small.png"))), expected);
+        QCOMPARE(majorValueTickMarks(tall.toPixmap(600, 150).toImage()), expected);
+        // The screen keeps its own ticks.
+        QTest::qWait(50);
+        QCOMPARE(tall.ticks(ChartAxis::Left), screenTicks);
     }
 
     /// The mark of a key whose group holds a stacked bar hugs that key's bars (energy per user:

@@ -113,6 +113,85 @@ private slots:
         QVERIFY(view.curveChart()->plotRect().height() >= view.curveChart()->height() / 2);
     }
 
+    /// A few sub-tasks are named in the legend in full, as an import names them (56 characters
+    /// in EfficientNet), never cut, and every entry lies inside the chart.
+    void longLayerNamesAreNamedInFull()
+    {
+        ScenarioDocument document;
+        Scenario few = makeRandomScenario(7, {.users = 4, .subtasks = 5, .maxBatch = 8, .constantEdge = false});
+        for (size_t n = 0; n < few.dnn.subtasks.size(); ++n)
+            few.dnn.subtasks[n].name = "features/features." + std::to_string(n) + "/features.1.0/block/block.0 .. block.1";
+        document.reset(few, QString());
+        DnnView view(&document);
+        view.resize(1100, 650);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.refresh();
+        const ChartView* curves = view.curveChart();
+        QCOMPARE(curves->lineCount(), 5);
+        for (int k = 0; k < curves->lineCount(); ++k) {
+            QCOMPARE(curves->line(k).name, QString("%1: %2").arg(k + 1).arg(QString::fromStdString(few.dnn.subtasks[k].name)));
+            QVERIFY2(curves->rect().contains(curves->legendEntryRect(k)), qPrintable(QString("entry %1 cut off").arg(k)));
+        }
+    }
+
+    /// 72 sub-tasks (EfficientNet-B7 imported): no set of line styles tells them apart, so each
+    /// curve has its own colour, running in the network's order; the table shows each row's
+    /// colour; selecting a row draws its curve on top and names it in full; clicking a curve
+    /// selects its row.
+    void seventyTwoSubtasksReadByColourAndSelection()
+    {
+        ScenarioDocument document;
+        Scenario many = makeRandomScenario(6, {.users = 4, .subtasks = 72, .maxBatch = 8, .constantEdge = false});
+        for (size_t n = 0; n < many.dnn.subtasks.size(); ++n)
+            many.dnn.subtasks[n].name = "features/features." + std::to_string(n) + "/features.1.0/block/block.0 .. block.1";
+        document.reset(many, QString());
+        DnnView view(&document);
+        view.resize(1100, 650);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.refresh();
+        ChartView* curves = view.curveChart();
+        QCOMPARE(curves->lineCount(), 72);
+        QCOMPARE(curves->legendEntryCount(), 0);
+        // The note that says how to read the colours fits the chart's half of the page.
+        const QString note = curves->note();
+        QVERIFY(!note.isEmpty());
+        for (const QString& line : note.split('\n'))
+            QVERIFY2(QFontMetrics(curves->font()).horizontalAdvance(line) * 1.2 < view.width() / 2 - 40, qPrintable(line));
+        for (int a = 0; a < curves->lineCount(); ++a) {
+            for (int b = a + 1; b < curves->lineCount(); ++b)
+                QVERIFY2(curves->line(a).pen.color() != curves->line(b).pen.color(),
+                         qPrintable(QString("%1 and %2").arg(a).arg(b)));
+            const QVariant swatch = view.table()->item(a, 0)->data(Qt::DecorationRole);
+            QCOMPARE(swatch.value<QColor>(), curves->line(a).pen.color());
+        }
+        // The colour runs in order: the first curve is darker than the last.
+        QVERIFY(curves->line(0).pen.color().lightness() < curves->line(71).pen.color().lightness());
+        // The highest curve's end point, clicked, selects its row.
+        int highest = 0;
+        for (int k = 1; k < curves->lineCount(); ++k)
+            if (curves->line(k).y.back() > curves->line(highest).y.back())
+                highest = k;
+        QWidget* plot = curves->findChild<QWidget*>();
+        QVERIFY(plot);
+        const QPoint at = plot->mapFrom(curves, curves->linePointPosition(highest, 7));
+        QTest::mousePress(plot, Qt::LeftButton, {}, at);
+        QTest::mouseRelease(plot, Qt::LeftButton, {}, at);
+        QCOMPARE(view.table()->currentRow(), highest);
+        // Selecting a row draws that curve again, on top, wider, and names it in the legend.
+        const int chosen = highest == 50 ? 51 : 50;
+        view.table()->selectRow(chosen);
+        QCOMPARE(curves->lineCount(), 73);
+        const LineSeries drawn = curves->line(72);
+        QCOMPARE(drawn.name,
+                 QString("selected: %1: %2").arg(chosen + 1).arg(QString::fromStdString(many.dnn.subtasks[chosen].name)));
+        QCOMPARE(drawn.y, curves->line(chosen).y);
+        QVERIFY(drawn.pen.widthF() > curves->line(chosen).pen.widthF());
+        QCOMPARE(curves->legendEntryCount(), 1);
+        QVERIFY(curves->rect().contains(curves->legendEntryRect(0)));
+    }
+
     void aHiddenPageCatchesUpWhenShown()
     {
         // Edits made on another page leave the hidden DNN page alone (at 10,000 users its

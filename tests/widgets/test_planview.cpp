@@ -11,6 +11,7 @@
 #include "widgets/views/animationdialog.h"
 #include "widgets/views/scheduleplayer.h"
 #include "widgets/views/timelineview.h"
+#include "campusfile.h"
 #include "widgettest.h"
 
 #include <QItemSelectionModel>
@@ -100,6 +101,10 @@ private slots:
         // Each names its planner.
         QCOMPARE(first->model().algorithm(), QString::fromStdString(og.algorithm));
         QCOMPARE(second->model().algorithm(), QString::fromStdString(ipssa.algorithm));
+        // The colours are named once, above the first: the second's lanes get that row.
+        QVERIFY(first->legendShown() && !second->legendShown());
+        QVERIFY2(second->lanesTop() < first->lanesTop() - 10,
+                 qPrintable(QString("lanes start at %1 and %2").arg(first->lanesTop()).arg(second->lanesTop())));
         // The compare pane opens at a readable height, not one lane tall.
         QVERIFY2(second->height() >= second->lanesTop() + 4 * second->laneHeight(),
                  qPrintable(QString::number(second->height())));
@@ -152,6 +157,51 @@ private slots:
         QApplication::processEvents();
         for (const TimelineView* shown : {view.timeline(), view.comparisonTimeline()})
             QVERIFY(shown->lastVisibleRow() == shown->rowCount() - 1 && shown->verticalScrollBar()->maximum() == 0);
+    }
+
+    /// 2,000 users compared at the size the plan page has in a 1600x950 window: the charts keep
+    /// a third of the room (at their least height their axis titles were cut), and the two lists
+    /// of lanes scroll together while their rows hold the same users, so a user scrolled to in
+    /// one is beside the same user in the other.
+    void twoThousandUsersComparedScrollTogether()
+    {
+        QTemporaryDir dir;
+        const Scenario scenario = *readScenario(writeCampusWithUsers(dir, 2000).toStdString());
+        const CostModel model(scenario);
+        const Plan og = *makePlan(scenario, model, Algorithm::Og);
+        const Plan ipssa = *makePlan(scenario, model, Algorithm::IpSsa);
+        PlanView view;
+        view.resize(1100, 780);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.showPlan(scenario, ipssa);
+        view.timeline()->scrollToRow(100);
+        view.showComparison(scenario, &og);
+        QApplication::processEvents();
+        TimelineView* first = view.timeline();
+        TimelineView* second = view.comparisonTimeline();
+        const QWidget* charts = view.charts();
+        const int room = charts->height() + first->height() + second->height();
+        QVERIFY2(charts->height() >= room / 3 - 2, qPrintable(QString("charts %1 px of %2").arg(charts->height()).arg(room)));
+        for (const TimelineView* shown : {first, second})
+            QVERIFY2(shown->height() >= shown->lanesTop() + 4 * shown->laneHeight(),
+                     qPrintable(QString("a timeline %1 px tall").arg(shown->height())));
+        // Opened beside lanes scrolled to row 100, the compared plan shows the same rows.
+        QCOMPARE(second->firstVisibleRow(), first->firstVisibleRow());
+        QCOMPARE(first->userAtRow(first->firstVisibleRow()), 100);
+        // Scrolled in either, both show the same users.
+        second->scrollToRow(700);
+        QCOMPARE(first->firstVisibleRow(), 700);
+        first->verticalScrollBar()->setValue(first->verticalScrollBar()->value() + 3 * first->verticalScrollBar()->singleStep());
+        QCOMPARE(second->userAtRow(second->firstVisibleRow()), first->userAtRow(first->firstVisibleRow()));
+        // By group the rows are each plan's own, and each list keeps its own scroll.
+        auto* order = view.findChild<QComboBox*>("laneOrder");
+        QVERIFY(order);
+        order->setCurrentIndex(static_cast<int>(LaneOrder::Group));
+        QApplication::processEvents();
+        const int secondBefore = second->verticalScrollBar()->value();
+        first->verticalScrollBar()->setValue(secondBefore + 10 * first->verticalScrollBar()->singleStep());
+        QCOMPARE(second->verticalScrollBar()->value(), secondBefore);
     }
 
     void laneOrderComboSortsBothTimelines()

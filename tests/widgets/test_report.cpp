@@ -159,11 +159,19 @@ private slots:
         QProcess text;
         text.start("pdftotext", {"-layout", path, "-"});
         QVERIFY(text.waitForFinished(30000));
-        const QString words = QString::fromUtf8(text.readAllStandardOutput()).simplified();
+        const QString layout = QString::fromUtf8(text.readAllStandardOutput());
+        const QString words = layout.simplified();
         for (const QString& cell : best + exact)
             for (const QString& word : cell.split(' '))
                 QVERIFY2(words.contains(word), qPrintable(word + " missing from: " + words));
         QVERIFY(!words.contains(QChar(0x2026))); // no ellipsis: nothing was cut
+        // The wrapped cell starts on its row's line: it read "budget spent ... not" above the
+        // row's name and "proven; ..." beside it.
+        const QStringList lines = layout.split('\n');
+        const auto bestLine =
+            std::find_if(lines.begin(), lines.end(), [](const QString& line) { return line.contains("best (recommended)"); });
+        QVERIFY(bestLine != lines.end());
+        QVERIFY2(bestLine->contains("budget spent"), qPrintable(*bestLine));
         // The overview is drawn at least 90% of the page's width (it was a third at 2,000 users).
         QProcess images;
         images.start("pdfimages", {"-list", path});

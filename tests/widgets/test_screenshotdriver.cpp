@@ -1,6 +1,10 @@
 // coinfer-gui's start-up driver: every page, and presentation mode, ends in a saved shot of the
 // window's size that shows something, and a request that cannot start says why.
 #include "widgets/document/errortext.h"
+#include "widgets/document/planrunner.h"
+#include "widgets/document/scenariodocument.h"
+#include "widgets/views/planview.h"
+#include "widgets/views/timelineview.h"
 #include "widgets/views/mainpage.h"
 #include "widgets/views/mainwindow.h"
 #include "widgets/views/onlineview.h"
@@ -98,6 +102,37 @@ private slots:
         QCOMPARE(errorText(driver.start()), QString());
         QVERIFY(shown.wait(60000));
         QCOMPARE(window.onlineView()->player()->timeMs(), 250.0);
+    }
+
+    /// --select: once planned, the user is selected on the plan page (its lane in view), so a
+    /// shot of a scrolled, selected state needs no mouse; an id the scenario lacks is refused.
+    void aUserIsSelectedOncePlanned()
+    {
+        MainWindow window;
+        QVERIFY(window.openFile(kClassroom, true));
+        const Scenario& scenario = window.document()->scenario();
+        const int last = scenario.userCount() - 1;
+        StartupRequest request;
+        request.page = MainPage::Plan;
+        request.selectUser = QString::fromStdString(scenario.users[static_cast<size_t>(last)].id);
+        ScreenshotDriver driver(&window, request);
+        QSignalSpy planned(window.runner(), &PlanRunner::finished);
+        QCOMPARE(errorText(driver.start()), QString());
+        QVERIFY(planned.wait(60000));
+        QTest::qWait(50);
+        const TimelineView* timeline = window.planView()->timeline();
+        QCOMPARE(timeline->selectedUser(), last);
+        bool inView = false;
+        for (int row = timeline->firstVisibleRow(); row <= timeline->lastVisibleRow(); ++row)
+            inView = inView || timeline->userAtRow(row) == last;
+        QVERIFY(inView);
+
+        MainWindow other;
+        QVERIFY(other.openFile(kClassroom, true));
+        request.selectUser = "nobody";
+        ScreenshotDriver refused(&other, request);
+        const QString error = errorText(refused.start());
+        QVERIFY2(error.contains("--select") && error.contains("\"nobody\""), qPrintable(error));
     }
 
     void aSweepThatIsNotNameEqualsValuesIsRefused()

@@ -457,6 +457,31 @@ private slots:
         QVERIFY(view.describeAt(QPointF(x, bottom)).contains("late"));
     }
 
+    /// A plan that sends nobody to the GPU (local, or OG on a saturated campus) says so beside
+    /// its title, in words drawn on the status line; a plan with batches says nothing of it.
+    void anIdleGpuIsSaidNotLeftBlank()
+    {
+        const Scenario scenario = *readScenario(kClassroom.toStdString());
+        const CostModel model(scenario);
+        TimelineView view;
+        view.resize(1100, 500);
+        view.setModel(TimelineModel(scenario, *makePlan(scenario, model, Algorithm::Local)));
+        QVERIFY2(view.idleGpuSummary().contains("no user offloads"), qPrintable(view.idleGpuSummary()));
+        const auto statusRowInk = [&view] {
+            QImage image(view.size(), QImage::Format_RGB32);
+            view.render(&image);
+            int ink = 0; // dark pixels right of the title, on the status row
+            for (int y = static_cast<int>(view.titleTop()); y < static_cast<int>(view.titleTop() + 14); ++y)
+                for (int x = 120; x < 500; ++x)
+                    ink += qGray(image.pixel(x, y)) < 120;
+            return ink;
+        };
+        const int withNote = statusRowInk();
+        view.setModel(TimelineModel(scenario, *makePlan(scenario, model, Algorithm::Og)));
+        QVERIFY(view.idleGpuSummary().isEmpty());
+        QVERIFY2(withNote > statusRowInk() + 50, qPrintable(QString("%1 dark pixels with the note").arg(withNote)));
+    }
+
     void noUsersSaysSoInsteadOfAnAxis()
     {
         Scenario scenario = *readScenario(kClassroom.toStdString());

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace coinfer {
 
@@ -69,6 +70,85 @@ PointMarker markerOf(QCPScatterStyle::ScatterShape shape)
     }
 }
 
+/// Sets the value axes' tick counts to what the plot's height, as last laid out, holds: about
+/// one value label per 40 px, never more than the library's usual five. True if any changed.
+bool fitValueTickCounts(const QCustomPlot* plot)
+{
+    const int height = plot->axisRect()->height();
+    const int wanted = std::clamp(height / 40, 2, 5);
+    bool changed = false;
+    for (QCPAxis* axis : {plot->yAxis, plot->yAxis2})
+        if (height > 0 && axis->ticker() && axis->ticker()->tickCount() != wanted) {
+            axis->ticker()->setTickCount(wanted);
+            changed = true;
+        }
+    return changed;
+}
+
+/// Sets the key axis' tick count to as many of its widest label as the plot's width holds side
+/// by side, from three to the library's usual five: a narrow chart of batch sizes 1 to 32 ran
+/// its labels together ("51015202530"). Text labels and turned labels keep their own. True if
+/// it changed. O(labels).
+bool fitKeyTickCount(const QCustomPlot* plot)
+{
+    QCPAxis* axis = plot->xAxis;
+    const QVector<QString> labels = axis->tickVectorLabels();
+    const int width = plot->axisRect()->width();
+    if (!axis->ticker() || axis->ticker().dynamicCast<QCPAxisTickerText>() || axis->tickLabelRotation() != 0 ||
+        labels.isEmpty() || width <= 0)
+        return false;
+    const QFontMetrics metrics(axis->tickLabelFont());
+    int widest = 1;
+    for (const QString& label : labels)
+        widest = std::max(widest, metrics.horizontalAdvance(label));
+    const int wanted = std::clamp(width / (widest + 12), 3, 5); // two could leave a single tick in range
+    if (axis->ticker()->tickCount() == wanted)
+        return false;
+    axis->ticker()->setTickCount(wanted);
+    return true;
+}
+
+/// Both of the above; true if any count changed.
+bool fitTickCounts(const QCustomPlot* plot)
+{
+    const bool values = fitValueTickCounts(plot);
+    return fitKeyTickCount(plot) || values;
+}
+
+/// While it lives, the axes have the tick counts a plot of @p size holds, so that a file
+/// or a page drawn at another size than the screen's gets labels for its own height: the
+/// library lays the ticks out before it knows the height it draws at. The plot is laid out at
+/// that size once, without drawing (O(axes + legend entries)). The screen's counts come back
+/// when it goes, with a replot that lays the plot out again at the screen's size.
+class ValueTicksForSize {
+public:
+    ValueTicksForSize(QCustomPlot* plot, QSize size) : m_plot(plot)
+    {
+        for (QCPAxis* axis : {plot->xAxis, plot->yAxis, plot->yAxis2})
+            m_screenCounts.push_back(axis->ticker() ? axis->ticker()->tickCount() : 0);
+        const QRect screen = plot->viewport();
+        plot->setViewport(QRect(QPoint(0, 0), size));
+        for (const auto phase : {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
+            plot->plotLayout()->update(phase);
+        fitTickCounts(plot);
+        plot->setViewport(screen);
+    }
+    ~ValueTicksForSize()
+    {
+        const QCPAxis* axes[] = {m_plot->xAxis, m_plot->yAxis, m_plot->yAxis2};
+        for (size_t i = 0; i < m_screenCounts.size(); ++i)
+            if (axes[i]->ticker() && m_screenCounts[i] > 0)
+                axes[i]->ticker()->setTickCount(m_screenCounts[i]);
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+    ValueTicksForSize(const ValueTicksForSize&) = delete;
+    ValueTicksForSize& operator=(const ValueTicksForSize&) = delete;
+
+private:
+    QCustomPlot* m_plot;
+    std::vector<int> m_screenCounts;
+};
+
 } // namespace
 
 ChartView::ChartView(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this))
@@ -80,24 +160,11 @@ ChartView::ChartView(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(
     // ticks than the last replot used draws once more, so a short chart (two timelines
     // compared below it) keeps its value labels apart.
     connect(m_plot, &QCustomPlot::afterLayout, this, [this] {
-        if (fitValueTickCounts())
+        // Counts fitted to labels can, in rare ranges, ask for each other in turn: twice is enough.
+        if (m_tickRefits < 2 && fitTickCounts(m_plot) && ++m_tickRefits > 0)
             m_plot->replot(QCustomPlot::rpQueuedReplot);
     });
     setUpInteraction();
-}
-
-bool ChartView::fitValueTickCounts()
-{
-    // About one value label per 40 px of plot height, never more than the library's usual five.
-    const int height = m_plot->axisRect()->height();
-    const int wanted = std::clamp(height / 40, 2, 5);
-    bool changed = false;
-    for (QCPAxis* axis : {m_plot->yAxis, m_plot->yAxis2})
-        if (height > 0 && axis->ticker() && axis->ticker()->tickCount() != wanted) {
-            axis->ticker()->setTickCount(wanted);
-            changed = true;
-        }
-    return changed;
 }
 
 ChartView::~ChartView() = default;
@@ -119,6 +186,7 @@ void ChartView::resizeEvent(QResizeEvent* event)
 {
     m_plot->setGeometry(rect());
     wrapLegend(width());
+    m_tickRefits = 0;
     QWidget::resizeEvent(event);
 }
 
@@ -171,6 +239,9 @@ void ChartView::setLegend(LegendPlacement placement)
     if (placement != LegendPlacement::Below)
         return; // the library's default place is inside, top right
     m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    // The legend's frame is drawn just outside its cell, and the cell ended on the chart's edge:
+    // the frame's right and bottom sides fell outside what the chart draws and were never seen.
+    m_plot->plotLayout()->setMargins(QMargins(0, 0, 1, 2));
     m_plot->plotLayout()->addElement(1, 0, m_plot->legend);
     m_plot->plotLayout()->setRowStretchFactor(1, 0.001); // as tall as its text, the plot takes the rest
 }
@@ -347,6 +418,7 @@ QString ChartView::note() const
 
 void ChartView::replot()
 {
+    m_tickRefits = 0;
     wrapLegend(width());
     draw();
     rememberView();
@@ -456,6 +528,7 @@ bool ChartView::save(const QString& path, int width, int height) const
     const MarkHiddenWhileExporting hidden(m_mark);
     // The legend wraps to the file's width, then back to the screen's.
     wrapLegend(width);
+    const ValueTicksForSize ticks(m_plot, QSize(width, height));
     const bool saved = saveAs(path, width, height);
     wrapLegend(this->width());
     return saved;
@@ -485,6 +558,7 @@ QPixmap ChartView::toPixmap(int width, int height, double scale) const
 {
     const MarkHiddenWhileExporting hidden(m_mark);
     wrapLegend(width);
+    const ValueTicksForSize ticks(m_plot, QSize(width, height));
     QPixmap pixmap = m_plot->toPixmap(width, height, scale);
     wrapLegend(this->width());
     return pixmap;

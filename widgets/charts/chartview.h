@@ -221,8 +221,6 @@ private:
     bool saveAs(const QString& path, int width, int height) const;
     /// Wraps a legend below the plot to as many entries a row as @p width (pixels) holds.
     void wrapLegend(int width) const;
-    /// Sets the value axes' tick counts to what the plot's height holds; true if any changed.
-    bool fitValueTickCounts();
     void rememberView();
     /// Replots now, or when the chart shows if its window shows but it does not.
     void draw();
@@ -232,6 +230,7 @@ private:
     LegendPlacement m_legendPlacement = LegendPlacement::Hidden;
     bool m_drawPending = false;
     bool m_pointerInside = false;
+    int m_tickRefits = 0; ///< replots queued since the last replot() because the tick counts changed
     QCPItemRect* m_mark = nullptr;
     QCPItemText* m_note = nullptr;
     QCPTextElement* m_noteAbove = nullptr;

@@ -122,18 +122,19 @@ void drawTable(Page& page, const QTableWidget& table)
                                             .height());
         return tallest + gap;
     };
-    auto drawRow = [&](int top, int height, auto textOf) {
+    // Headers stand on the rule under them; a row's cells start level, so a wrapped cell reads
+    // on from its row's first line (bottom-aligned, its first line stood above the row's name).
+    auto drawRow = [&](int top, int height, auto textOf, Qt::Alignment vertical) {
         int x = 0;
         for (int c = 0; c < table.columnCount(); ++c) {
             const int w = widths[static_cast<size_t>(c)];
-            painter.drawText(QRect(x, top, w - padding / 2, height), Qt::AlignLeft | Qt::AlignBottom | Qt::TextWordWrap,
-                             textOf(c));
+            painter.drawText(QRect(x, top, w - padding / 2, height), Qt::AlignLeft | vertical | Qt::TextWordWrap, textOf(c));
             x += w;
         }
     };
     auto headerOf = [&table](int c) { return table.horizontalHeaderItem(c)->text(); };
     const int headerHeight = std::max(headerLines * metrics.height() + gap, heightOf(headerOf));
-    drawRow(page.y, headerHeight, headerOf);
+    drawRow(page.y, headerHeight, headerOf, Qt::AlignBottom);
     page.y += headerHeight;
     painter.drawLine(0, page.y, page.width, page.y);
     for (int r = 0; r < table.rowCount(); ++r) {
@@ -141,7 +142,7 @@ void drawTable(Page& page, const QTableWidget& table)
         painter.setFont(name && name->font().bold() ? bold : body); // the recommended plan
         auto cellOf = [&table, r](int c) { return table.item(r, c) ? table.item(r, c)->text() : QString(); };
         const int rowHeight = heightOf(cellOf);
-        drawRow(page.y, rowHeight, cellOf);
+        drawRow(page.y + gap, rowHeight - gap, cellOf, Qt::AlignTop);
         page.y += rowHeight;
     }
     painter.setFont(body);

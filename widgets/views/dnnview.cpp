@@ -3,6 +3,7 @@
 #include <QStringListModel>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "core/dnn/dnn.h"
@@ -28,6 +29,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
@@ -105,6 +107,10 @@ DnnView::DnnView(ScenarioDocument* document, QWidget* parent)
     auto* charts = new QSplitter(Qt::Horizontal, this);
     charts->addWidget(m_split);
     charts->addWidget(m_curves);
+    // Half each: from their size hints alone, a batch-curve chart with a long legend got a tenth.
+    charts->setStretchFactor(0, 1);
+    charts->setStretchFactor(1, 1);
+    charts->setSizes({1, 1});
     split->addWidget(charts);
     split->setSizes({200, 420});
     layout->addWidget(split, 1);
@@ -119,6 +125,11 @@ DnnView::DnnView(ScenarioDocument* document, QWidget* parent)
     m_curves->setIntegerTicks(ChartAxis::Bottom);
     connect(document, &ScenarioDocument::edited, this, &DnnView::refreshWhenVisible);
     connect(m_user, &QComboBox::currentIndexChanged, this, &DnnView::refresh);
+    connect(m_table, &QTableWidget::itemSelectionChanged, this, [this] {
+        drawBatchCurves();
+        m_curves->replot();
+    });
+    connect(m_curves, &ChartView::linePointClicked, this, [this](int line, int) { selectCurveSubtask(line); });
     connect(&m_import, &BackgroundJob::finished, this, &DnnView::showImportResult);
     m_outdated = true; // the document's scenario is drawn when the page first shows
 }
@@ -397,6 +408,7 @@ void DnnView::fillTable()
                                 QString::number(s.edgeLatencyMs.size())};
         for (int c = 0; c < cells.size(); ++c)
             m_table->setItem(n, c, new QTableWidgetItem(cells[c]));
+        m_table->item(n, 0)->setToolTip(cells[0]);
     }
 }
 
@@ -468,10 +480,28 @@ void DnnView::drawSplitPoints()
 
 namespace {
 
-/// The pen of the k-th curve: ten well-separated hues (Tableau 10), then the same hues dashed,
-/// dotted and dash-dotted, so that no two of the first forty curves look alike.
-QPen curvePen(int k)
+/// Up to this many distinct curves the legend names them (full names); up to kNumberedCurves
+/// it numbers them as the table's rows; beyond, the curves are coloured in network order and
+/// only the selected sub-task's curve is named.
+constexpr int kNamedCurves = 8, kNumberedCurves = 40;
+
+/// The pen of curve @p k, whose first sub-task is @p first (0-based) of @p subtasks. Up to
+/// kNumberedCurves sub-tasks: ten well-separated hues (Tableau 10), then the same hues dashed,
+/// dotted and dash-dotted, so that no two curves look alike. Beyond, no set of styles tells sixty
+/// curves apart, so the colour runs from the network's input (dark violet) to its output (yellow
+/// green) along viridis: the bundle reads in the network's order.
+QPen curvePen(int k, int first, int subtasks)
 {
+    if (subtasks > kNumberedCurves) {
+        static const QColor stops[] = {{68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {190, 200, 30}};
+        const double at = 4.0 * first / std::max(1, subtasks - 1);
+        const int from = std::min(3, static_cast<int>(at));
+        const double share = at - from;
+        const auto mix = [&](int a, int b) { return static_cast<int>(std::lround(a + (b - a) * share)); };
+        const QColor& a = stops[from];
+        const QColor& b = stops[from + 1];
+        return QPen(QColor(mix(a.red(), b.red()), mix(a.green(), b.green()), mix(a.blue(), b.blue())), 1.5);
+    }
     static const QColor hues[] = {{78, 121, 167}, {242, 142, 43},  {225, 87, 89},   {118, 183, 178}, {89, 161, 79},
                                   {237, 201, 72}, {176, 122, 161}, {255, 157, 167}, {156, 117, 95},  {186, 176, 172}};
     static const Qt::PenStyle styles[] = {Qt::SolidLine, Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
@@ -480,50 +510,92 @@ QPen curvePen(int k)
     return pen;
 }
 
+/// The sub-tasks (0-based) of each distinct batch curve, in order of first appearance: sub-tasks
+/// with the same curve share one line, since drawn one over the other all but the last would be
+/// hidden. O(N B_max log N).
+std::vector<std::vector<int>> sharedCurves(const Dnn& dnn)
+{
+    std::vector<std::vector<int>> sharing;
+    std::map<std::vector<double>, size_t> curveIndex;
+    for (int n = 0; n < dnn.subtaskCount(); ++n) {
+        const auto [at, added] = curveIndex.try_emplace(dnn.subtasks[static_cast<size_t>(n)].edgeLatencyMs, sharing.size());
+        if (added)
+            sharing.emplace_back();
+        sharing[at->second].push_back(n);
+    }
+    return sharing;
+}
+
+/// Sub-task @p n's batch curve as points (b, tau_n(b)).
+std::pair<QVector<double>, QVector<double>> curvePoints(const Dnn& dnn, int n)
+{
+    const auto& curve = dnn.subtasks[static_cast<size_t>(n)].edgeLatencyMs;
+    QVector<double> b, tau;
+    for (size_t i = 0; i < curve.size(); ++i) {
+        b << static_cast<double>(i + 1);
+        tau << curve[i];
+    }
+    return {b, tau};
+}
+
+/// "12: features/features.3/..." : the table's row number and the sub-task's whole name.
+QString numberedName(const Dnn& dnn, int n)
+{
+    return QString::number(n + 1) + ": " + QString::fromStdString(dnn.subtasks[static_cast<size_t>(n)].name);
+}
+
 } // namespace
 
 void DnnView::drawBatchCurves()
 {
     const Dnn& dnn = m_document->scenario().dnn;
     m_curves->clear();
-    // The legend may take a third of a small chart: names while they fit, then the table's row
-    // numbers; past kNumberedCurves even those would crowd the plot, and hovering names a curve.
-    constexpr int kNamedCurves = 8, kNumberedCurves = 40;
     const int count = dnn.subtaskCount();
-    m_curves->setAxisLabel(ChartAxis::Left,
-                           count > kNumberedCurves ? tr("tau_n(b) (ms); hover a curve for its sub-task") : tr("tau_n(b) (ms)"));
-    // Sub-tasks with the same curve share one line, named by all of them: drawn one over the
-    // other, all but the last would be hidden.
-    std::vector<std::vector<int>> sharing; // sub-tasks (0-based) per distinct curve, in order
-    std::map<std::vector<double>, size_t> curveIndex;
-    for (int n = 0; n < count; ++n) {
-        const auto [at, added] = curveIndex.try_emplace(dnn.subtasks[static_cast<size_t>(n)].edgeLatencyMs, sharing.size());
-        if (added)
-            sharing.emplace_back();
-        sharing[at->second].push_back(n);
-    }
-    for (size_t k = 0; k < sharing.size(); ++k) {
-        const std::vector<int>& members = sharing[k];
-        const auto& curve = dnn.subtasks[static_cast<size_t>(members.front())].edgeLatencyMs;
-        QVector<double> b, tau;
-        for (size_t i = 0; i < curve.size(); ++i) {
-            b << static_cast<double>(i + 1);
-            tau << curve[i];
-        }
+    const std::vector<std::vector<int>> sharing = sharedCurves(dnn);
+    const int curves = static_cast<int>(sharing.size());
+    // Two short lines: one long one was cut at both ends once the chart had half the page.
+    m_curves->setNoteAbove(count > kNumberedCurves ? tr("Violet: the first sub-task ... yellow green: the last\n"
+                                                        "Select a row or click a curve to name it")
+                                                   : QString());
+    m_subtaskOfCurve.clear();
+    for (int k = 0; k < curves; ++k) {
+        const std::vector<int>& members = sharing[static_cast<size_t>(k)];
         QStringList numbers;
         for (int n : members)
             numbers << QString::number(n + 1);
-        const QString name =
-            members.size() > 1 ? tr("%1 (one curve)").arg(numbers.join(", "))
-            : count > kNamedCurves
-                ? numbers.front()
-                : (numbers.front() + ": " + QString::fromStdString(dnn.subtasks[static_cast<size_t>(members.front())].name))
-                      .left(28);
+        const QString name = members.size() > 1     ? tr("%1 (one curve)").arg(numbers.join(", "))
+                             : count > kNamedCurves ? numbers.front()
+                                                    : numberedName(dnn, members.front());
+        const auto [b, tau] = curvePoints(dnn, members.front());
         m_curves->addLine(
-            {.name = name, .x = b, .y = tau, .pen = curvePen(static_cast<int>(k)), .inLegend = count <= kNumberedCurves});
+            {.name = name, .x = b, .y = tau, .pen = curvePen(k, members.front(), count), .inLegend = count <= kNumberedCurves});
+        m_subtaskOfCurve.push_back(members.front());
+        for (int n : members)
+            if (QTableWidgetItem* item = m_table->item(n, 0))
+                item->setData(Qt::DecorationRole, curvePen(k, members.front(), count).color()); // the table is the legend too
+    }
+    // The selected sub-task's curve, drawn again on top, wider, and named in full.
+    // Selected, not merely current: the table makes its first row current by itself.
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    const int selected = rows.isEmpty() ? -1 : rows.front().row();
+    if (selected >= 0 && selected < count) {
+        const auto [b, tau] = curvePoints(dnn, selected);
+        QPen wide(Qt::black, 4);
+        for (int k = 0; k < curves; ++k)
+            for (int n : sharing[static_cast<size_t>(k)])
+                if (n == selected)
+                    wide.setColor(curvePen(k, sharing[static_cast<size_t>(k)].front(), count).color());
+        m_curves->addLine({.name = tr("selected: %1").arg(numberedName(dnn, selected)), .x = b, .y = tau, .pen = wide});
+        m_subtaskOfCurve.push_back(selected);
     }
     m_curves->fitAxesToData();
     m_curves->setAxisLower(ChartAxis::Left, 0);
+}
+
+void DnnView::selectCurveSubtask(int line)
+{
+    if (line >= 0 && line < static_cast<int>(m_subtaskOfCurve.size()))
+        m_table->selectRow(m_subtaskOfCurve[static_cast<size_t>(line)]);
 }
 
 } // namespace coinfer

@@ -89,7 +89,11 @@ private:
     /// Rebuilds the user chooser, keeping the chosen user when it is still there.
     void fillUserChoice();
     void drawSplitPoints();
+    /// One line per distinct batch curve, coloured as the table's swatches, and the selected
+    /// sub-task's curve drawn again on top, wide and named in full. O(N B_max log N).
     void drawBatchCurves();
+    /// Selects in the table the sub-task of batch-curve line @p line (a click on the curve).
+    void selectCurveSubtask(int line);
 
     ScenarioDocument* m_document;
     QTableWidget* m_table;
@@ -102,6 +106,7 @@ private:
     QPointer<QMessageBox> m_importDialog;
     bool m_outdated = false;            ///< edited while hidden: refresh on show
     std::vector<std::string> m_userIds; ///< the ids in the user chooser
+    std::vector<int> m_subtaskOfCurve;  ///< the (first) sub-task of each line of the batch-curve chart
 };
 
 } // namespace coinfer

@@ -8,6 +8,7 @@
 #include "widgets/views/timelineview.h"
 
 #include <QComboBox>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -26,6 +27,7 @@ PlanView::PlanView(QWidget* parent)
     connect(m_timeline, &TimelineView::userClicked, this, &PlanView::userClicked);
     connect(m_compareTimeline, &TimelineView::userClicked, this, &PlanView::userClicked);
     linkTimeWindows();
+    linkLaneScrolls();
     connect(m_charts, &PlanCharts::userClicked, this, &PlanView::userClicked);
 }
 
@@ -63,6 +65,7 @@ QWidget* PlanView::createChartsAndTimelines()
 {
     // The timelines scroll their lanes themselves (the GPU lane and the axis stay pinned).
     m_compareTimeline->hide();
+    m_compareTimeline->setLegendShown(false); // the colours are the first timeline's, just above
     m_split = new QSplitter(Qt::Vertical, this);
     m_split->addWidget(m_charts);
     m_split->addWidget(m_timeline);
@@ -83,6 +86,29 @@ void PlanView::linkTimeWindows()
             m_syncingWindows = true;
             to->setTimeWindow(startMs, spanMs >= to->axisEndMs() * (1 - 1e-9) ? 0.0 : spanMs);
             m_syncingWindows = false;
+        });
+    };
+    link(m_timeline, m_compareTimeline);
+    link(m_compareTimeline, m_timeline);
+}
+
+bool PlanView::rowsCorrespond() const
+{
+    // Sorted by user, deadline or device class, a row holds the same user in both plans; by
+    // group or partition point the rows follow each plan's own choices.
+    const LaneOrder order = m_timeline->laneOrder();
+    return order == LaneOrder::User || order == LaneOrder::Deadline || order == LaneOrder::DeviceClass;
+}
+
+void PlanView::linkLaneScrolls()
+{
+    auto link = [this](TimelineView* from, TimelineView* to) {
+        connect(from->verticalScrollBar(), &QScrollBar::valueChanged, this, [this, to](int value) {
+            if (m_syncingScrolls || !m_compareTimeline->isVisible() || !rowsCorrespond())
+                return;
+            m_syncingScrolls = true;
+            to->verticalScrollBar()->setValue(value);
+            m_syncingScrolls = false;
         });
     };
     link(m_timeline, m_compareTimeline);
@@ -153,13 +179,20 @@ void PlanView::showComparison(const Scenario& scenario, const Plan* other)
         const int total = sizes[0] + sizes[1] + std::max(sizes[2], 0);
         const int wanted = static_cast<QWidget*>(m_timeline)->sizeHint().height() +
                            static_cast<QWidget*>(m_compareTimeline)->sizeHint().height();
-        const int chartsLeast = std::min(sizes[0], m_charts->minimumSizeHint().height());
+        // Lanes that scroll anyway (more than a dozen) leave the charts a third of the room: at
+        // their least height the charts' axis titles were cut.
+        const bool lanesScroll =
+            std::max(m_timeline->rowCount(), m_compareTimeline->rowCount()) > timelinelayout::kMaxCompactRows;
+        const int chartsLeast = lanesScroll ? std::max(std::min(sizes[0], m_charts->minimumSizeHint().height()), total / 3)
+                                            : std::min(sizes[0], m_charts->minimumSizeHint().height());
         const int both = std::min(std::max(sizes[1] + std::max(sizes[2], 0), wanted), total - chartsLeast);
         sizes[0] = total - both;
         sizes[1] = both / 2;
         sizes[2] = both - both / 2;
         m_split->setSizes(sizes);
     }
+    if (rowsCorrespond()) // opened beside lanes scrolled to a user, it shows the same users
+        m_compareTimeline->scrollToRow(m_timeline->firstVisibleRow());
 }
 
 void PlanView::fitTimelineHeights()

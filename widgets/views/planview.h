@@ -57,6 +57,10 @@ private:
     TimelineView* m_timeline;
     /// Links the two timelines' time windows (one axis) both ways.
     void linkTimeWindows();
+    /// Scrolls the lanes of both timelines together while their rows hold the same users.
+    void linkLaneScrolls();
+    /// Whether row r of both timelines is the same user (the lane order does not depend on the plan).
+    bool rowsCorrespond() const;
     /// Gives both timelines the later end of the two plans as their axis.
     void alignAxes();
     /// Caps each timeline at the height its lanes need when they all fit, so the charts get the rest.
@@ -65,6 +69,7 @@ private:
     SchedulePlayer* m_player;
     QSplitter* m_split = nullptr;
     bool m_syncingWindows = false;
+    bool m_syncingScrolls = false;
 };
 
 } // namespace coinfer

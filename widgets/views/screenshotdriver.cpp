@@ -2,6 +2,7 @@
 
 #include "widgets/document/errortext.h"
 #include "widgets/document/planrunner.h"
+#include "widgets/document/scenariodocument.h"
 #include "widgets/views/mainwindow.h"
 #include "widgets/views/onlineview.h"
 #include "widgets/views/presentationwindow.h"
@@ -11,9 +12,23 @@
 #include <QPixmap>
 #include <QTimer>
 
+#include <algorithm>
 #include <utility>
 
 namespace coinfer {
+
+namespace {
+
+/// The index of the user with id @p id in @p scenario, or -1. O(M).
+int userIndex(const Scenario& scenario, const QString& id)
+{
+    const std::string wanted = id.toStdString();
+    const auto found =
+        std::find_if(scenario.users.begin(), scenario.users.end(), [&wanted](const User& user) { return user.id == wanted; });
+    return id.isEmpty() || found == scenario.users.end() ? -1 : static_cast<int>(found - scenario.users.begin());
+}
+
+} // namespace
 
 ScreenshotDriver::ScreenshotDriver(MainWindow* window, StartupRequest request, QObject* parent)
     : QObject(parent), m_window(window), m_request(std::move(request))
@@ -57,6 +72,8 @@ Expected<void> ScreenshotDriver::start()
         startPresentation(*m_request.presentationStep);
         return {};
     }
+    if (!m_request.selectUser.isEmpty() && userIndex(m_window->document()->scenario(), m_request.selectUser) < 0)
+        return failure(QStringLiteral("--select: the scenario has no user \"%1\"").arg(m_request.selectUser));
     m_window->showPage(m_request.page);
     m_window->show();
     const bool shoot = !m_request.screenshotPath.isEmpty();
@@ -65,7 +82,7 @@ Expected<void> ScreenshotDriver::start()
     // Without an online block there is no episode: the shot shows the page's sentence.
     if (m_request.page == MainPage::Online && (shoot || m_request.atMs) && m_window->onlineView()->hasOnlineBlock())
         startEpisode();
-    else if (shoot)
+    else if (shoot || !m_request.selectUser.isEmpty())
         startPlanning();
     return {};
 }
@@ -114,7 +131,11 @@ void ScreenshotDriver::startEpisode()
 
 void ScreenshotDriver::startPlanning()
 {
-    whenReady(m_window->runner(), &PlanRunner::finished, m_window);
+    const int selected = userIndex(m_window->document()->scenario(), m_request.selectUser);
+    whenReady(m_window->runner(), &PlanRunner::finished, m_window, [this, selected] {
+        if (selected >= 0)
+            m_window->selectUser(selected);
+    });
     m_window->planNow();
 }
 

@@ -35,6 +35,9 @@ struct StartupRequest {
     QString sweepAlgorithms; ///< with sweep: the planners, as `coinfer sweep --algorithms`
     int sweepRepeats = 1;    ///< with sweep: the repeats of each value
     int sweepSeed = 1;       ///< with sweep: the seed of the repeats' draws
+    /// Plan page: the id of the user selected once the plans are shown (the timeline scrolls to
+    /// its lane, the charts mark it); empty: none.
+    QString selectUser;
 };
 
 /// Drives a main window to what a StartupRequest asks and takes its shot. Every page and

@@ -45,7 +45,7 @@ void TimelineView::paintEvent(QPaintEvent* event)
     paintOverview(painter);
 }
 
-void TimelineView::paintLegend(QPainter& painter)
+void TimelineView::paintLegendEntries(QPainter& painter)
 {
     std::vector<std::pair<QColor, QString>> entries = {{palette::localComputing(), tr("computing locally")},
                                                        {palette::uploading(), tr("uploading")},
@@ -78,16 +78,29 @@ void TimelineView::paintLegend(QPainter& painter)
     painter.drawLine(QPointF(x + 5, 3), QPointF(x + 5, legendHeight() - 3));
     painter.setPen(palette().text().color());
     painter.drawText(QRectF(x + 12, 0, width(), legendHeight()), Qt::AlignVCenter | Qt::AlignLeft, tr("deadline"));
+}
+
+void TimelineView::paintLegend(QPainter& painter)
+{
+    if (m_legendShown)
+        paintLegendEntries(painter);
     // The status line: which plan, how many are late.
     QFont bold = painter.font();
     bold.setBold(true);
     painter.save();
     painter.setFont(bold);
     const QString title = m_title.isEmpty() ? m_model.algorithm() : m_title;
-    painter.drawText(QRectF(4, legendHeight(), width(), legendHeight()), Qt::AlignVCenter | Qt::AlignLeft, title);
+    painter.drawText(QRectF(4, titleTop(), width(), legendHeight()), Qt::AlignVCenter | Qt::AlignLeft, title);
     const double after = 4 + QFontMetricsF(bold).horizontalAdvance(title) + 14;
     painter.setPen(palette::late());
-    painter.drawText(QRectF(after, legendHeight(), width(), legendHeight()), Qt::AlignVCenter | Qt::AlignLeft, lateSummary());
+    const QString late = lateSummary();
+    painter.drawText(QRectF(after, titleTop(), width(), legendHeight()), Qt::AlignVCenter | Qt::AlignLeft, late);
+    if (const QString idle = idleGpuSummary(); !idle.isEmpty()) {
+        const double next = after + (late.isEmpty() ? 0 : QFontMetricsF(bold).horizontalAdvance(late) + 14);
+        painter.setPen(palette().text().color());
+        painter.setFont(font());
+        painter.drawText(QRectF(next, titleTop(), width(), legendHeight()), Qt::AlignVCenter | Qt::AlignLeft, idle);
+    }
     painter.restore();
 }
 
@@ -345,7 +358,7 @@ void TimelineView::paintCursorAndMeters(QPainter& painter, int firstRow, int las
     painter.restore();
     painter.setPen(palette().text().color());
     if (!m_model.isEpisode()) {
-        painter.drawText(QRectF(plotLeft(), legendHeight(), width() - plotLeft() - 4, legendHeight()),
+        painter.drawText(QRectF(plotLeft(), titleTop(), width() - plotLeft() - 4, legendHeight()),
                          Qt::AlignRight | Qt::AlignVCenter,
                          // Named by planner: two plans compared (and their GIF) each say whose energy it is.
                          tr("t = %1 ms   energy so far: %2 %3 mJ, all local %4 mJ")
@@ -473,8 +486,8 @@ void TimelineView::paintEpisodeMeters(QPainter& painter, double left, double ful
             status = wording;
             break;
         }
-    painter.drawText(QRectF(plotLeft(), legendHeight(), width() - plotLeft() - 4, legendHeight()),
-                     Qt::AlignRight | Qt::AlignVCenter, status);
+    painter.drawText(QRectF(plotLeft(), titleTop(), width() - plotLeft() - 4, legendHeight()), Qt::AlignRight | Qt::AlignVCenter,
+                     status);
 }
 
 } // namespace coinfer

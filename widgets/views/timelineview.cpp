@@ -31,9 +31,25 @@ double TimelineView::legendHeight() const
     return std::max(18.0, m_lineHeight + 4);
 }
 
+double TimelineView::titleTop() const
+{
+    return m_legendShown ? legendHeight() : 0;
+}
+
 double TimelineView::axisHeight() const
 {
-    return 2 * legendHeight() + std::max(22.0, m_lineHeight + 8);
+    return titleTop() + legendHeight() + std::max(22.0, m_lineHeight + 8);
+}
+
+void TimelineView::setLegendShown(bool shown)
+{
+    if (m_legendShown == shown)
+        return;
+    m_legendShown = shown;
+    m_geometryFor = QSize(); // the lanes move up or down by a row
+    ensureGeometry();
+    updateGeometry();
+    update();
 }
 
 double TimelineView::overviewWidth() const
@@ -421,6 +437,14 @@ QString TimelineView::lateSummary() const
     return late == 0 ? QString() : tr("%1 of %n user(s) late (red)", nullptr, m_model.userCount()).arg(late);
 }
 
+QString TimelineView::idleGpuSummary() const
+{
+    if (m_model.isEpisode() || !m_model.hasPlan() || m_model.userCount() == 0)
+        return {};
+    const auto [first, last] = m_model.laneSegments(m_model.gpuLane());
+    return first == last ? tr("no user offloads: the GPU stays idle") : QString();
+}
+
 FrameRenderer timelineAnimation(TimelineModel model)
 {
     const double endMs = model.endMs();
@@ -443,6 +467,7 @@ FrameRenderer timelineAnimation(const TimelineView& source, AnimationLanes lanes
     view->setLaneOrder(source.laneOrder());
     view->setAxisEndMs(source.axisEndMs());
     view->setTitle(source.title());
+    view->setLegendShown(source.legendShown());
     view->setFitLanesToHeight(lanes == AnimationLanes::AllScaled);
     if (source.model().isEpisode() && lanes == AnimationLanes::OnScreen) {
         // The lanes on screen play in the window the page shows, gliding with the cursor from 0.

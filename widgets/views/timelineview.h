@@ -188,10 +188,18 @@ public:
     void setTitle(QString title);
     /// The line above the axis naming the plan ("This plan: ip-ssa"); empty for none.
     const QString& title() const { return m_title; }
+    /// Shows or hides the colour legend row above the title (shown by default); a second
+    /// timeline under a first one with the same colours hides it, and its lanes get that row.
+    void setLegendShown(bool shown);
+    bool legendShown() const { return m_legendShown; }
     /// The sentence shown instead of an axis when there is nothing to draw (empty otherwise).
     QString emptyMessage() const;
     /// The line that states how many users are late (empty when none).
     QString lateSummary() const;
+    /// Beside the title, for a plan that sends nothing to the GPU (a saturated GPU, or a planner
+    /// that keeps every user local), so that an empty GPU lane is not taken for a fault; empty
+    /// otherwise. O(1).
+    QString idleGpuSummary() const;
     const TimelineModel& model() const { return m_model; }
     void selectUser(int user);
     /// The user whose lane is outlined, -1 for none.
@@ -238,6 +246,8 @@ public:
     double plotRight() const;
     /// Top of the scrolling lanes' area.
     double lanesTop() const;
+    /// Top of the status line (the title, who is late): under the legend, or at 0 without it.
+    double titleTop() const;
 
 private:
     struct Row {
@@ -267,7 +277,9 @@ private:
         return m_gpuHeight;
     }
     void scrollFromOverview(double y);
+    /// The colour legend (when shown) and the status line under it.
     void paintLegend(QPainter& painter);
+    void paintLegendEntries(QPainter& painter);
     void paintTimeAxis(QPainter& painter);
     void paintRows(QPainter& painter, int firstRow, int lastRow);
     void paintLane(QPainter& painter, int lane);
@@ -309,6 +321,7 @@ private:
     bool m_draggingOverview = false;
     int m_hoverBatch = -1;
     QString m_title;
+    bool m_legendShown = true;
     int m_selectedUser = -1;
     int m_selectedBatch = -1;
     double m_cursorMs = -1;
