@@ -59,8 +59,10 @@ NeighbourhoodOutcome improveByWindows(const CostModel& model, WorkMeter& meter, 
 /// Then every batch starts no later than before and no deadline is missed. With edge times that
 /// never fall as a batch grows, a user may also leave its place empty and compute locally. The
 /// least-energy assignment is a linear assignment problem, solved exactly by the Hungarian
-/// method; the result is re-timed and returned only when it is cheaper than @p incumbentMj and
-/// meets every deadline. Pairs of users exchanging partitions (same deadline, different
+/// method. A first assignment also lets a place start later by up to the least slack of its
+/// first batch and every later one (such delays can add up), then one without delays is made;
+/// each is re-timed and returned only when it is cheaper than @p incumbentMj and meets every
+/// deadline. Pairs of users exchanging partitions (same deadline, different
 /// arrivals) are found at once however far apart they are, which windows of a few users rarely
 /// hold together. O(M^3) for M users (skipped above kMaxSlotUsers), charged to @p meter.
 std::optional<Schedule> reassignSlots(const CostModel& model, WorkMeter& meter, const Schedule& incumbent, double incumbentMj);

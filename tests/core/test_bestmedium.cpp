@@ -232,9 +232,9 @@ private slots:
     /// filled the first round to B_max and best stopped at 3,618.9 mJ (104% above the optimum).
     /// Best was 24.7% above on affine #46, 9.8% on affine #44 (with the best cut into rounds,
     /// before the cheaper window checks) and 10.9% on noisy #45. On step #59 (40 users, two
-    /// deadlines) best stopped 9.6% above (1,241.8 mJ): the cheaper plan has three pairs of users
-    /// with the same deadline exchange partitions, pairs that windows of a few users rarely hold
-    /// together and the slot reassignment finds at once (1,130.962 mJ, what 16 times the old
+    /// deadlines) best stopped 9.6% above (1,241.8 mJ): the cheaper plans have pairs of users with
+    /// the same deadline exchange partitions, pairs that windows of a few users rarely hold
+    /// together and the slot reassignment exchanges at once (1,130.962 mJ, what 16 times the old
     /// budget found).
     void mediumCounterexamples_data()
     {
