@@ -4,8 +4,9 @@
 // and the anytime exact search with a time limit), the certified gap of best's own plan, and
 // best's CPU time (one core).
 // Usage: best_medium [INSTANCES_PER_FAMILY [REFERENCE_FACTOR [EXACT_MS [FIRST_INSTANCE]]]]
-// (default 6, 10, 0: no exact run, and 0). Best's stages were tuned on instances 0-47 and
-// measured once on 48-59 (docs/algorithms.md); report on instances from 60 on. BEST_MEDIUM_FAMILIES=0,3 measures those families only (indices into
+// (default 6, 10, 0: no exact run, and 0). Best's stages were tuned on instances 0-47 and step
+// #59, and measured on 48-59 and on 60-71, never used before (docs/algorithms.md); report on
+// instances from 72 on. BEST_MEDIUM_FAMILIES=0,3 measures those families only (indices into
 // families::medium()).
 
 #include "../tests/core/families.h"

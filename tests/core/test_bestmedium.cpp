@@ -8,6 +8,7 @@
 #include "core/io/fileio.h"
 #include "core/io/planio.h"
 #include "core/io/scenarioio.h"
+#include "core/planning/neighbourhood.h"
 #include "core/planning/planner.h"
 #include "core/planning/roundbounds.h"
 #include "core/planning/roundbuilder.h"
@@ -230,7 +231,11 @@ private slots:
     /// before the full round of the other early-deadline users; the greedy cut into rounds
     /// filled the first round to B_max and best stopped at 3,618.9 mJ (104% above the optimum).
     /// Best was 24.7% above on affine #46, 9.8% on affine #44 (with the best cut into rounds,
-    /// before the cheaper window checks) and 10.9% on noisy #45.
+    /// before the cheaper window checks) and 10.9% on noisy #45. On step #59 (40 users, two
+    /// deadlines) best stopped 9.6% above (1,241.8 mJ): the cheaper plans have pairs of users with
+    /// the same deadline exchange partitions, pairs that windows of a few users rarely hold
+    /// together and the slot reassignment exchanges at once (1,130.962 mJ, what 16 times the old
+    /// budget found).
     void mediumCounterexamples_data()
     {
         QTest::addColumn<int>("family");
@@ -241,8 +246,7 @@ private slots:
         QTest::newRow("affine #44") << 1 << 44 << 1756.818 << 1.05;
         QTest::newRow("affine #46") << 1 << 46 << 2845.386 << 1.05;
         QTest::newRow("noisy #45") << 6 << 45 << 2003.860 << 1.05;
-        // Unseen while tuning, measured after the last change: still 9.6% above (best 1,241.8 mJ).
-        QTest::newRow("step #59") << 4 << 59 << 1133.470 << 1.05;
+        QTest::newRow("step #59") << 4 << 59 << 1130.962 << 1.01;
     }
 
     void mediumCounterexamples()
@@ -258,9 +262,53 @@ private slots:
         QVERIFY(verifyPlan(scenario, model, best).empty());
         if (kSanitized)
             return; // a tenth of the budget: the quality half is the normal build's
-        QEXPECT_FAIL("step #59", "best stays 9.6% above the plan four times its budget finds", Continue);
         QVERIFY2(best.totalEnergyMj <= bestKnownMj * tolerance + 1e-3,
                  qPrintable(QStringLiteral("best %1 mJ, best known %2 mJ").arg(best.totalEnergyMj).arg(bestKnownMj)));
+    }
+
+    /// The slot reassignment returns only plans the simulator finds feasible, cheaper than the
+    /// one it was given, with no sub-task needed by more users than before (users take the
+    /// places of others or leave theirs empty): from the feasible plans of IP-SSA, OG and
+    /// no-batching on the first twelve instances of every medium family, where it must save
+    /// energy somewhere.
+    void slotReassignmentKeepsPlansFeasible()
+    {
+        int tried = 0, improved = 0;
+        for (size_t f = 0; f < families::medium().size(); ++f)
+            for (int i = 0; i < 12; ++i) {
+                const Scenario scenario = families::mediumScenario(f, i);
+                const CostModel model(scenario);
+                for (Algorithm algorithm : {Algorithm::IpSsa, Algorithm::Og, Algorithm::NoBatching}) {
+                    const Expected<Plan> given = makePlan(scenario, model, algorithm);
+                    if (!given || !given->feasible)
+                        continue;
+                    Schedule start;
+                    for (const UserOutcome& user : given->users) {
+                        start.partitions.push_back(user.partition);
+                        start.groups.push_back(user.group);
+                    }
+                    for (const TimedBatch& batch : given->batches)
+                        start.batches.push_back({batch.subtask, batch.users});
+                    SearchControl control;
+                    WorkMeter meter(control);
+                    ++tried;
+                    const std::optional<Schedule> reassigned = reassignSlots(model, meter, start, given->totalEnergyMj);
+                    if (!reassigned)
+                        continue;
+                    const Plan plan = simulate(scenario, model, *reassigned, "slots");
+                    QVERIFY(plan.feasible);
+                    QVERIFY(plan.totalEnergyMj < given->totalEnergyMj);
+                    for (int n = 1; n <= model.subtaskCount(); ++n) {
+                        auto needing = [n](const std::vector<int>& partitions) {
+                            return std::count_if(partitions.begin(), partitions.end(), [n](int p) { return p < n; });
+                        };
+                        QVERIFY(needing(reassigned->partitions) <= needing(start.partitions));
+                    }
+                    ++improved;
+                }
+            }
+        qInfo("the slot reassignment saved energy on %d of %d plans", improved, tried);
+        QVERIFY(improved > 0);
     }
 
     /// The best cut of an order into rounds (segmentRounds) holds wherever the greedy cut does,
