@@ -7,6 +7,7 @@
 #include "core/io/onnxgraph.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -165,7 +166,7 @@ Layer GraphImport::mapPrepend(int n) const
     const std::int64_t axis = intAttribute(node, "axis", 1);
     const Dims constant = m_shapes.count(node.input(0)) ? m_shapes.at(node.input(0)) : Dims{};
     if (node.input_size() != 2 || activationInputs(n) != std::vector<int>{1} || (axis != 1 && axis != 1 - 3) || in.size() != 3 ||
-        constant.size() != 3 || constant[0] != in[0] || constant[2] != in[2])
+        constant.size() != 3 || constant[0] != in[0] || constant[2] != in[2] || constant[1] < 1 || constant[1] > INT_MAX)
         failNode(n, "concatenates one activation with constants; supported only as learned tokens before a sequence "
                     "(N x k x E, then N x L x E, on axis 1)");
     return prependLayer(static_cast<int>(constant[1]));

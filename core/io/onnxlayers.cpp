@@ -275,7 +275,8 @@ Layer GraphImport::mapLinear(int n) const
     if (op == "MatMul" && inDims.size() >= 3 && inDims.size() <= 4) {
         // A constant 2-D weight on the last axis: a linear layer at every other position.
         const auto weight = node.input_size() > 1 ? m_shapes.find(node.input(1)) : m_shapes.end();
-        if (weight != m_shapes.end() && weight->second.size() == 2 && weight->second[0] == inDims.back())
+        if (weight != m_shapes.end() && weight->second.size() == 2 && weight->second[0] == inDims.back() &&
+            weight->second[1] >= 1 && weight->second[1] <= INT_MAX)
             return axisLinearLayer(static_cast<int>(inDims.size()) - 2, static_cast<int>(weight->second[1]), false);
     }
     if (inDims.size() != 2)

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdint>
 #include <cstring>
 #include <unordered_map>
 #include <unordered_set>
@@ -65,9 +66,15 @@ std::optional<IntValue> arithmetic(const std::string& op, const IntValue& a, con
     IntValue result{{}, a.scalar && b.scalar};
     for (size_t i = 0; i < size; ++i) {
         const std::int64_t x = a.values[a.values.size() == 1 ? 0 : i], y = b.values[b.values.size() == 1 ? 0 : i];
-        if (op == "Div" && y == 0)
+        // A hostile graph's values may overflow: such a value folds to nothing (and is refused later).
+        std::int64_t value = 0;
+        const bool overflow = op == "Add"   ? __builtin_add_overflow(x, y, &value)
+                              : op == "Sub" ? __builtin_sub_overflow(x, y, &value)
+                              : op == "Mul" ? __builtin_mul_overflow(x, y, &value)
+                                            : (y == 0 || (x == INT64_MIN && y == -1));
+        if (overflow)
             return std::nullopt;
-        result.values.push_back(op == "Add" ? x + y : op == "Sub" ? x - y : op == "Mul" ? x * y : x / y);
+        result.values.push_back(op == "Div" ? x / y : value);
     }
     return result;
 }
@@ -281,8 +288,8 @@ int GraphImport::shuffleGroups(int transpose) const
         return shape == m_shapes.end() ? Dims{} : shape->second;
     };
     const Dims in = known(split.input(0)), grouped = known(split.output(0)), out = known(merge.output(0));
-    if (in.size() != 4 || grouped.size() != 5 || out != in || grouped[0] != in[0] || grouped[1] < 1 ||
-        grouped[1] * grouped[2] != in[1] || grouped[3] != in[2] || grouped[4] != in[3] || grouped[1] > INT_MAX)
+    if (in.size() != 4 || grouped.size() != 5 || out != in || grouped[0] != in[0] || grouped[1] < 1 || grouped[1] > INT_MAX ||
+        grouped[2] < 1 || grouped[2] > INT_MAX || grouped[1] * grouped[2] != in[1] || grouped[3] != in[2] || grouped[4] != in[3])
         return 0;
     return static_cast<int>(grouped[1]);
 }

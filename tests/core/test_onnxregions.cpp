@@ -280,6 +280,35 @@ private slots:
         QVERIFY2(beyond.error().message.find("axis of size 4") != std::string::npos, beyond.error().message.c_str());
     }
 
+    void theNewLayerKindsRoundTripWithTheirCosts()
+    {
+        // 4 tokens of 6 features through every layer kind the transformer imports added.
+        DnnDescription dnn;
+        dnn.name = "tokens";
+        dnn.input = {4, 6, 1};
+        const std::vector<Layer> layers = {permuteLayer({1, 0, 2}),
+                                           permuteLayer({1, 0, 2}),
+                                           layerNormLayer(1, 1e-6, true),
+                                           axisLinearLayer(1, 8, true),
+                                           scaleLayer(1),
+                                           reshapeLayer({4, 8, 1}),
+                                           prependLayer(1),
+                                           plainLayer(LayerKind::Offset),
+                                           attentionLayer(2)};
+        dnn.subtasks.push_back({"all", {Block{layers, false, {}, {}}}});
+        const std::string json = dnnDescriptionToJson(dnn);
+        const Expected<DnnDescription> read = parseDnnDescription(json, "tokens.json");
+        QVERIFY2(read, read ? "" : read.error().message.c_str());
+        QCOMPARE(dnnDescriptionToJson(*read), json);
+        const Expected<std::vector<SubtaskStats>> stats = analyzeDnn(*read);
+        QVERIFY2(stats, stats ? "" : stats.error().message.c_str());
+        QCOMPARE(stats->front().output, (TensorShape{5, 8, 1}));
+        // axis_linear: 4 positions x 6 x 8; attention on 5 tokens of 8: 4 L E^2 + 2 L^2 E.
+        QCOMPARE(stats->front().macs, 4.0 * 6 * 8 + (4.0 * 5 * 8 * 8 + 2.0 * 5 * 5 * 8));
+        // layernorm 2 x 6, axis_linear 6 x 8 + 8, scale 8, prepend 8, offset 5 x 8, attention 4 x 8^2 + 4 x 8.
+        QCOMPARE(stats->front().parameters, 12LL + 56 + 8 + 8 + 40 + 288);
+    }
+
     void anAddOverNestedBranchesIsStillRefused()
     {
         ModelBuilder b({1, 8, 8, 8});
