@@ -595,6 +595,11 @@ Expected<OnnxImport> importModel(onnx::ModelProto& model, const std::string& sou
         return bad("the most sub-tasks must be at least 1");
     if (!model.has_ir_version() || !model.has_graph())
         return bad("not an ONNX model: " + std::string(!model.has_ir_version() ? "no ir_version" : "no graph"));
+    // The file reader refuses such a graph before parsing it; bytes parsed here are refused
+    // before shape inference doubles their memory.
+    if (model.graph().node_size() > kMaxOnnxGraphNodes)
+        return bad("graph.node: has " + std::to_string(model.graph().node_size()) + " nodes; Coinfer imports graphs of at most " +
+                   std::to_string(kMaxOnnxGraphNodes) + " nodes");
     int opset = 0;
     for (const onnx::OperatorSetIdProto& entry : model.opset_import())
         if (entry.domain().empty() || entry.domain() == "ai.onnx")

@@ -99,7 +99,7 @@ Expected<onnx::ModelProto> readModelWithoutWeights(const std::string& path)
                         std::vector<onnx::TensorProto> initializers;
                         const bool copied = copyFields(
                             from, graphFields, [&](int inner, std::uint32_t size, CodedInputStream& source, CodedOutputStream&) {
-                                if (inner == kGraphNode && ++nodes > kMaxGraphNodes) {
+                                if (inner == kGraphNode && ++nodes > kMaxOnnxGraphNodes) {
                                     ok = ok && source.Skip(static_cast<int>(size));
                                     return true;
                                 }
@@ -122,10 +122,10 @@ Expected<onnx::ModelProto> readModelWithoutWeights(const std::string& path)
                         return true;
                     }) &&
          ok;
-    if (nodes > kMaxGraphNodes)
+    if (nodes > kMaxOnnxGraphNodes)
         return Unexpected(Error{ErrorCode::BadInput, path + ": graph.node: has " + std::to_string(nodes) +
                                                          " nodes; Coinfer imports graphs of at most " +
-                                                         std::to_string(kMaxGraphNodes) + " nodes"});
+                                                         std::to_string(kMaxOnnxGraphNodes) + " nodes"});
     onnx::ModelProto model;
     if (!ok || !model.ParseFromString(modelFields))
         return Unexpected(

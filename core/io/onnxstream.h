@@ -4,6 +4,7 @@
 // small ones only (a Clip's bounds, a Pad's pads), so large payloads are skipped in the file
 // instead of read. A model with weights imports in memory of the order of its graph.
 
+#include "core/io/onnximport.h"
 #include "core/util/expected.h"
 
 #include <onnx/onnx_pb.h>
@@ -16,16 +17,10 @@ namespace coinfer::onnxstream {
 /// Initializer payloads up to this many bytes are kept (scalars, pads, shapes).
 inline constexpr std::uint32_t kKeptPayloadBytes = 4096;
 
-/// The most nodes the main graph may have. A node takes about 1 KB in memory beside its few
-/// dozen bytes in the file, and ONNX's shape inference about as much again, so a 10 MB file of
-/// 400,000 small nodes took 720 MB and 12 s; at this limit, 190 MB and 6 s. Torchvision's
-/// largest classifiers have a few thousand nodes.
-inline constexpr int kMaxGraphNodes = 100000;
-
 /// Parses the ModelProto in the file at @p path, keeping every field but the data of
 /// initializers larger than kKeptPayloadBytes (their raw_data and typed data fields), which
 /// are skipped with seeks. Fails naming @p path: Io for a file that does not open, BadInput for one
-/// that is no protobuf or whose graph has more than kMaxGraphNodes nodes (counted before any is
+/// that is no protobuf or whose graph has more than kMaxOnnxGraphNodes nodes (counted before any is
 /// parsed). O(file size) time in the worst case, O(graph without large payloads) memory.
 Expected<onnx::ModelProto> readModelWithoutWeights(const std::string& path);
 

@@ -8,6 +8,7 @@
 
 #include "onnxmodelbuilder.h"
 #include "onnxmodels.h"
+#include "tests/common/sanitized.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -26,6 +27,7 @@ using coinfer::testing::finalOutput;
 using coinfer::testing::initializer;
 using coinfer::testing::int64Initializer;
 using coinfer::testing::kOnnxData;
+using coinfer::testing::kSanitized;
 using coinfer::testing::ModelBuilder;
 using coinfer::testing::totalMacs;
 
@@ -257,6 +259,39 @@ private slots:
         b.node("Add", {"x", "zr"}, "y");
         b.output("y");
         expectRefusal(b.import(), {"test.onnx: ", "2 data inputs", "'x'", "'z'"});
+    }
+
+    /// A graph of more nodes than the limit is refused naming graph.node, from a file before any
+    /// node is parsed and from bytes before shape inference; one node fewer imports.
+    void aGraphOfTooManyNodesIsRefused()
+    {
+        ModelBuilder b({1, 4});
+        std::string last = "x";
+        for (int n = 0; n < kMaxOnnxGraphNodes; ++n) {
+            const std::string next = "t" + std::to_string(n);
+            b.node("Relu", {last}, next, "/r" + std::to_string(n));
+            last = next;
+        }
+        b.output(last);
+        QTemporaryDir dir;
+        const std::string atLimit = dir.path().toStdString() + "/at-limit.onnx";
+        QVERIFY(writeFileAtomically(atLimit, b.model().SerializeAsString()));
+        b.node("Relu", {last}, "y", "/one-more");
+        b.model().mutable_graph()->mutable_output(0)->set_name("y");
+        const std::string beyond = dir.path().toStdString() + "/beyond.onnx";
+        QVERIFY(writeFileAtomically(beyond, b.model().SerializeAsString()));
+        const std::vector<std::string> reason{"graph.node: has " + std::to_string(kMaxOnnxGraphNodes + 1) + " nodes",
+                                              "at most " + std::to_string(kMaxOnnxGraphNodes)};
+        std::vector<std::string> fromFile{beyond + ": "};
+        fromFile.insert(fromFile.end(), reason.begin(), reason.end());
+        expectRefusal(importOnnx(beyond), fromFile);
+        std::vector<std::string> fromBytes{"beyond-bytes.onnx: "};
+        fromBytes.insert(fromBytes.end(), reason.begin(), reason.end());
+        expectRefusal(importOnnxBytes(b.model().SerializeAsString(), "beyond-bytes.onnx"), fromBytes);
+        if (!kSanitized) { // a parse of 100,000 nodes and their shape inference: minutes under the sanitizers
+            const Expected<OnnxImport> imported = importOnnx(atLimit);
+            QVERIFY2(imported, imported ? "" : imported.error().message.c_str());
+        }
     }
 
     /// Weights in an external file that does not exist: only shapes are read, so it imports.
