@@ -8,8 +8,12 @@
 
 #include "core/learning/ddpg.h"
 
+#include <atomic>
+#include <functional>
 #include <optional>
 #include <ostream>
+#include <utility>
+#include <variant>
 
 namespace coinfer::cli {
 
