@@ -19,6 +19,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h> // IWYU pragma: keep (std::vector, std::optional... to and from Python)
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cmath>
