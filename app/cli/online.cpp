@@ -12,6 +12,7 @@
 #include <functional>
 #include <optional>
 #include <ostream>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
