@@ -1,12 +1,20 @@
 // coinfer-gui [--screenshot OUT.png] [--page PAGE] [--vary NAME=VALUES] [--at-ms MS] [--select USER] [SCENARIO.json]
+#include "core/util/expected.h"
 #include "widgets/views/mainpage.h"
 #include "widgets/views/mainwindow.h"
 #include "widgets/views/screenshotdriver.h"
 
 #include <QApplication>
+#include <QByteArray>
+#include <QCommandLineOption>
 #include <QCommandLineParser>
+#include <QObject>
+#include <QString>
+#include <QStringList>
 
 #include <cstdio>
+#include <optional>
+#include <utility>
 
 namespace {
 

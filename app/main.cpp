@@ -2,6 +2,8 @@
 
 #include <iostream>
 #include <new>
+#include <string>
+#include <vector>
 
 int main(int argc, char** argv)
 {

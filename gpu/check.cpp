@@ -1,9 +1,17 @@
 // The GPU's outputs against the CPU reference (core/cpureference.h). Built with or without
 // CUDA: without it, runSubtaskOnGpu answers NoDevice and so does the check.
+#include "core/dnn/cpureference.h"
+#include "core/dnn/dnn.h"
+#include "core/util/expected.h"
 #include "gpu/profiler.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
 
 namespace coinfer::gpu {
 namespace {

@@ -8,7 +8,9 @@
 #include "core/util/expected.h"
 #include "core/dnn/gpuprofile.h"
 
+#include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace coinfer::gpu {

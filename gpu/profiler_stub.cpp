@@ -1,5 +1,12 @@
 // The profiler in a build without CUDA: every call says so.
+#include "core/dnn/cpureference.h"
+#include "core/dnn/dnn.h"
+#include "core/dnn/gpuprofile.h"
+#include "core/util/expected.h"
 #include "gpu/profiler.h"
+
+#include <string>
+#include <vector>
 
 namespace coinfer::gpu {
 namespace {

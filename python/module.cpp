@@ -1,7 +1,12 @@
 // The extension module `_coinfer`: the core's planners, sweeps, online simulator and readers for
 // Python. It returns plain values (str, float, dict, list, numpy arrays); the package
 // python/coinfer/ turns them into pandas tables.
+#include "core/util/expected.h"
 #include "python/modulecommon.h"
+
+#include <pybind11/pybind11.h>
+
+#include <string>
 
 namespace coinfer::python {
 

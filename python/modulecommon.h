@@ -2,7 +2,6 @@
 // What the parts of the Python extension `_coinfer` share: turning the core's errors into Python
 // exceptions, and running long work off the interpreter's lock so that Ctrl-C stops it.
 
-#include "core/io/scenarioio.h"
 #include "core/sweep/sweep.h"
 #include "core/util/expected.h"
 
@@ -12,8 +11,6 @@
 #include <chrono>
 #include <functional>
 #include <future>
-#include <string>
-#include <vector>
 
 namespace coinfer::python {
 

@@ -6,12 +6,32 @@
 
 #include "core/io/dnnio.h"
 #include "core/io/onnximport.h"
+#include "core/learning/ddpg.h"
 #include "core/learning/onlinecomparison.h"
+#include "core/learning/policy.h"
+#include "core/model/onlinepolicy.h"
+#include "core/model/scenario.h"
+#include "core/online/online.h"
+#include "core/sweep/sweep.h"
 #include "core/util/decimal.h"
+#include "core/util/expected.h"
 
-#include <pybind11/stl.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h> // IWYU pragma: keep (std::vector, std::optional... to and from Python)
 
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <functional>
+#include <future>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <variant>
+#include <vector>
 
 namespace coinfer::python {
 namespace {

@@ -3,14 +3,33 @@
 #include "python/modulecommon.h"
 
 #include "core/io/planio.h"
+#include "core/model/costmodel.h"
+#include "core/model/plan.h"
+#include "core/model/scenario.h"
 #include "core/planning/comparison.h"
+#include "core/planning/lowerbound.h"
 #include "core/planning/planner.h"
 #include "core/planning/saturation.h"
+#include "core/planning/search.h"
 #include "core/simulation/simulator.h"
+#include "core/sweep/sweep.h"
+#include "core/util/expected.h"
 
-#include <pybind11/stl.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h> // IWYU pragma: keep (std::vector, std::optional... to and from Python)
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <future>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <variant>
+#include <vector>
 
 namespace coinfer::python {
 namespace {

@@ -3,13 +3,28 @@
 #include "python/modulecommon.h"
 
 #include "core/io/fileio.h"
+#include "core/io/scenarioio.h"
 #include "core/io/scenariovariant.h"
+#include "core/model/scenario.h"
+#include "core/sweep/sweep.h"
+#include "core/util/expected.h"
 
 #include <pybind11/numpy.h>
-#include <pybind11/stl.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h> // IWYU pragma: keep (std::vector, std::optional... to and from Python)
 
 #include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <future>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <type_traits>
 #include <utility>
+#include <variant>
+#include <vector>
 
 namespace coinfer::python {
 namespace {

@@ -6,7 +6,10 @@
 #include "app/cli/common.h"
 #include "app/cli/help.h"
 
+#include <CLI/CLI.hpp>
+
 #include <cctype>
+#include <cstddef>
 #include <memory>
 #include <ostream>
 

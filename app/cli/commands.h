@@ -5,6 +5,8 @@
 
 #include "app/cli/common.h"
 
+#include <CLI/CLI.hpp>
+
 namespace coinfer::cli {
 
 /// plan, verify, compare, expand (app/cli/plan.cpp).

@@ -10,11 +10,12 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cmath>
 #include <cstdarg>
 #include <cstdio>
-#include <cstdlib>
 #include <ostream>
+#include <system_error>
+#include <utility>
+#include <variant>
 
 namespace coinfer::cli {
 

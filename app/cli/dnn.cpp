@@ -10,12 +10,20 @@
 #include "core/io/dnnio.h"
 #include "core/io/onnximport.h"
 #include "core/io/profileio.h"
+#include "core/util/expected.h"
+
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <ostream>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
 
 namespace coinfer::cli {
 namespace {

@@ -1,11 +1,19 @@
 // `coinfer dnn run MODEL.onnx --input T.pb[,W.pb...] --output OUT.pb`: the model, imported as
 // `dnn import` does, run on Coinfer's CPU reference with its own weights (core/io/onnxrun.h).
 #include "app/cli/dnnrun.h"
+#include "app/cli.h"
 
 #include "core/io/onnxrun.h"
+#include "core/util/expected.h"
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace coinfer::cli {
 namespace {

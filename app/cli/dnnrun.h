@@ -3,6 +3,8 @@
 
 #include "app/cli/common.h"
 
+#include <CLI/CLI.hpp>
+
 namespace coinfer::cli {
 
 /// Adds `run` under the `dnn` command @p dnn.

@@ -4,12 +4,19 @@
 #include "app/cli/common.h"
 #include "app/cli/profile.h"
 
+#include "core/dnn/dnn.h"
 #include "core/dnn/gpuprofile.h"
 #include "core/io/profileio.h"
+#include "core/util/expected.h"
 #include "gpu/profiler.h"
 
+#include <CLI/CLI.hpp>
+
 #include <chrono>
+#include <functional>
 #include <ostream>
+#include <string>
+#include <vector>
 
 namespace coinfer::cli {
 namespace {

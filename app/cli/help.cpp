@@ -3,6 +3,7 @@
 #include "app/cli/common.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <sstream>
 #include <vector>
 

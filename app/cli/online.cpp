@@ -8,8 +8,13 @@
 
 #include "core/learning/ddpg.h"
 
+#include <atomic>
+#include <functional>
 #include <optional>
 #include <ostream>
+#include <type_traits>
+#include <utility>
+#include <variant>
 
 namespace coinfer::cli {
 

@@ -6,7 +6,12 @@
 
 #include "core/learning/ddpg.h"
 #include "core/learning/policy.h"
+#include "core/model/onlinepolicy.h"
+#include "core/model/scenario.h"
 #include "core/online/online.h"
+#include "core/util/expected.h"
+
+#include <CLI/CLI.hpp>
 
 #include <cstdint>
 #include <optional>

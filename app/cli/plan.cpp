@@ -8,15 +8,25 @@
 #include "core/io/planio.h"
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
+#include "core/model/plan.h"
+#include "core/model/scenario.h"
 #include "core/planning/comparison.h"
+#include "core/planning/lowerbound.h"
 #include "core/planning/planner.h"
 #include "core/planning/saturation.h"
+#include "core/planning/search.h"
 #include "core/simulation/simulator.h"
+#include "core/util/expected.h"
 
+#include <CLI/CLI.hpp>
+
+#include <atomic>
 #include <cmath>
 #include <iostream>
 #include <optional>
-#include <ostream>
+#include <string>
+#include <variant>
+#include <vector>
 
 #include <unistd.h>
 

@@ -8,10 +8,9 @@
 
 #include "core/dnn/dnn.h"
 
-#include <optional>
-#include <ostream>
+#include <CLI/CLI.hpp>
+
 #include <string>
-#include <vector>
 
 namespace coinfer::cli {
 

@@ -1,15 +1,20 @@
 // Running coinfer-profile for `coinfer profile` (app/cli/profile.h): found beside this program,
 // started with the same arguments, its output passed on as it comes.
 #include "app/cli.h"
+#include "app/cli/common.h"
 #include "app/cli/profile.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <ostream>
 #include <poll.h>
+#include <string>
 #include <sys/wait.h>
+#include <system_error>
 #include <unistd.h>
+#include <vector>
 
 namespace coinfer::cli {
 namespace {

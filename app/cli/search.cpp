@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <ostream>
+#include <utility>
 
 namespace coinfer::cli {
 

@@ -3,7 +3,6 @@
 // stops a search and keeps its plan, a person watching sees its progress, and one line says
 // how it ended.
 
-#include "core/model/costmodel.h"
 #include "core/model/plan.h"
 #include "core/planning/search.h"
 

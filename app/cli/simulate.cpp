@@ -3,16 +3,27 @@
 #include "app/cli/online.h"
 
 #include "app/cli.h"
+#include "app/cli/common.h"
 #include "app/cli/search.h"
 
 #include "core/io/fileio.h"
 #include "core/io/traceio.h"
 #include "core/learning/ddpg.h"
+#include "core/learning/policy.h"
+#include "core/model/onlinepolicy.h"
+#include "core/model/scenario.h"
+#include "core/online/online.h"
+#include "core/util/expected.h"
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
+#include <cstdint>
 #include <optional>
 #include <ostream>
+#include <string>
+#include <vector>
 
 namespace coinfer::cli {
 namespace {

@@ -6,15 +6,21 @@
 #include "app/cli/search.h"
 
 #include "core/io/fileio.h"
+#include "core/planning/planner.h"
 #include "core/sweep/sweep.h"
 #include "core/sweep/sweepsummary.h"
+#include "core/util/expected.h"
+
+#include <CLI/CLI.hpp>
 
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
-#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <unistd.h>
 

@@ -2,6 +2,10 @@
 
 #include "core/learning/mlp.h"
 
+#include <Eigen/Core>
+
+#include <utility>
+
 namespace coinfer {
 
 Actor::Actor(Mlp network) : m_network(std::make_shared<const Mlp>(std::move(network)))

@@ -1,6 +1,10 @@
 #include "core/learning/ddpg.h"
 
 #include "core/learning/ddpgagent.h"
+#include "core/learning/mlp.h"
+#include "core/util/random.h"
+
+#include <Eigen/Core>
 
 #include <charconv>
 
@@ -8,6 +12,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <system_error>
+#include <utility>
 
 namespace coinfer {
 

@@ -4,7 +4,10 @@
 // reproducible: the same seed gives the same policy. The agent's networks are in ddpgagent.h,
 // inside the layer; this header has no Eigen type.
 
+#include "core/learning/actor.h"
 #include "core/learning/policy.h"
+#include "core/model/onlinepolicy.h"
+#include "core/model/scenario.h"
 #include "core/online/online.h"
 #include "core/util/expected.h"
 

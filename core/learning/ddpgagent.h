@@ -5,6 +5,8 @@
 #include "core/learning/mlp.h"
 #include "core/util/random.h"
 
+#include <Eigen/Core>
+
 namespace coinfer {
 
 /// Fixed-size ring buffer of transitions, sampled uniformly with a seeded generator.

@@ -3,6 +3,8 @@
 #include "core/util/random.h"
 
 #include <cmath>
+#include <cstddef>
+#include <utility>
 
 namespace coinfer {
 namespace {

@@ -1,5 +1,7 @@
 #include "core/learning/onlinecomparison.h"
 
+#include "core/model/onlinepolicy.h"
+
 #include <cstdio>
 #include <map>
 #include <utility>

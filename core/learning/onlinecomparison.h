@@ -4,7 +4,13 @@
 // traces, and local computing, all on the same seeded test traces.
 
 #include "core/learning/ddpg.h"
+#include "core/learning/policy.h"
+#include "core/model/scenario.h"
+#include "core/online/online.h"
+#include "core/util/expected.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>

@@ -2,7 +2,11 @@
 
 #include "core/learning/mlp.h"
 
+#include <Eigen/Core>
+
+#include <cstddef>
 #include <utility>
+#include <vector>
 
 namespace coinfer {
 

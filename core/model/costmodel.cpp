@@ -1,5 +1,7 @@
 #include "core/model/costmodel.h"
 
+#include "core/util/tolerance.h"
+
 #include <algorithm>
 #include <limits>
 

@@ -2,9 +2,10 @@
 // Derived per-user quantities of docs/formats.md#the-model, computed once per scenario.
 
 #include "core/model/scenario.h"
-#include "core/util/tolerance.h"
+#include "core/util/tolerance.h" // IWYU pragma: keep (core/planning and its tests use the tolerance through this header)
 
 #include <algorithm>
+#include <cstddef>
 #include <vector>
 
 namespace coinfer {

@@ -3,7 +3,7 @@
 #include "core/model/devicemodels.h"
 
 #include <algorithm>
-#include <cmath>
+#include <cstddef>
 
 namespace coinfer {
 

@@ -2,6 +2,7 @@
 // The scenario: one chain DNN, its edge batch latencies, and the users (docs/formats.md#the-model).
 // Every richer file form is expanded into this one normalised shape when it is read.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>

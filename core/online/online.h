@@ -7,6 +7,7 @@
 #include "core/model/plan.h"
 #include "core/model/scenario.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>

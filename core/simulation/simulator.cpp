@@ -1,12 +1,15 @@
 #include "core/simulation/simulator.h"
 
+#include "core/util/tolerance.h"
+
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <numeric>
 #include <optional>
 #include <sstream>
 #include <tuple>
-#include <type_traits>
+#include <utility>
 
 namespace coinfer {
 namespace {

@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <numeric>
+#include <utility>
+#include <variant>
 
 namespace coinfer {
 namespace {

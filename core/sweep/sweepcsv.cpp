@@ -2,14 +2,23 @@
 #include "core/sweep/sweep.h"
 
 #include "core/io/csv.h"
+#include "core/planning/planner.h"
 #include "core/sweep/sweepenvelope.h"
 #include "core/util/decimal.h"
+#include "core/util/expected.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <set>
+#include <string>
+#include <string_view>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 namespace coinfer {
 namespace {

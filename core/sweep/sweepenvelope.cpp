@@ -1,12 +1,16 @@
 #include "core/sweep/sweepenvelope.h"
 
 #include "core/model/costmodel.h"
+#include "core/model/scenario.h"
 #include "core/planning/planner.h"
 #include "core/simulation/simulator.h"
+#include "core/util/expected.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <map>
 #include <optional>
+#include <string>
 #include <utility>
 
 namespace coinfer {

@@ -2,15 +2,28 @@
 #include "core/sweep/sweep.h"
 
 #include "core/model/costmodel.h"
+#include "core/model/plan.h"
+#include "core/model/scenario.h"
+#include "core/planning/planner.h"
+#include "core/planning/search.h"
 #include "core/sweep/sweepenvelope.h"
+#include "core/util/expected.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstddef>
+#include <functional>
+#include <iterator>
 #include <mutex>
 #include <new>
 #include <optional>
+#include <string>
 #include <thread>
+#include <utility>
+#include <variant>
+#include <vector>
 
 namespace coinfer {
 namespace {

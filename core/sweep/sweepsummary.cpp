@@ -1,6 +1,7 @@
 // The sweep summary: means and ranges over repeats, feasible and late plans apart.
 #include "core/sweep/sweepsummary.h"
 #include "core/io/csv.h"
+#include "core/planning/planner.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,7 @@
 #include "core/util/random.h"
 
 #include <algorithm>
+#include <cstddef>
 
 namespace coinfer {
 

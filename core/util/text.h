@@ -1,6 +1,7 @@
 #pragma once
 // Small text helpers shared by the readers of hand-written text (sweep values, trace CSVs).
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
