@@ -91,9 +91,9 @@ int main(int argc, char** argv)
             tally.msSum += ms;
             tally.worstMs = std::max(tally.worstMs, ms);
             if (std::getenv("BEST_MEDIUM_VERBOSE"))
-                std::printf("  %s #%d: M=%d N=%d B=%d best %.3f reference %.3f (+%.2f%%) bound %.3f %.0f ms\n",
-                            families[f].name.c_str(), i, spec.users, spec.subtasks, spec.maxBatch, best.energyMj, referenceMj,
-                            above, best.lowerBoundMj, ms);
+                std::printf("  %s #%d: M=%d N=%d B=%d best %.3f (%s) reference %.3f (%s) (+%.2f%%) bound %.3f %.0f ms\n",
+                            families[f].name.c_str(), i, spec.users, spec.subtasks, spec.maxBatch, best.energyMj,
+                            best.source.c_str(), referenceMj, reference.source.c_str(), above, best.lowerBoundMj, ms);
         }
         auto share = [](int part, int whole) { return whole ? 100.0 * part / whole : 0.0; };
         std::printf("%-22s %4d %5d %8.1f%% %8.1f%% %8.2f %10.2f %9.0f %9.0f\n", families[f].name.c_str(), tally.instances,

@@ -3,7 +3,10 @@
 #include "core/planning/roundbuilder.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
+#include <numeric>
+#include <span>
 
 namespace coinfer {
 namespace {
@@ -18,21 +21,20 @@ constexpr size_t kMaxStoredNumbers = 4'000'000;
 
 } // namespace
 
-std::vector<int> ScheduleSearch::smallerSizes(int subtask, int size) const
+size_t ScheduleSearch::smallerSizes(int subtask, int size, std::array<int, 4>& sizes) const
 {
     // The largest b below @p size with tau_n(b) < tau_n(b + 1), largest first; at most four,
     // spread over the range when the curve steps at every size (an affine one).
-    std::vector<int> steps;
-    for (int b = size - 1; b >= 1; --b)
-        if (m_model.edgeMs(subtask, b) < m_model.edgeMs(subtask, b + 1))
-            steps.push_back(b);
-    constexpr size_t kMostSizes = 4;
-    if (steps.size() <= kMostSizes)
-        return steps;
-    std::vector<int> spread;
-    for (size_t i = 0; i < kMostSizes; ++i)
-        spread.push_back(steps[(i * steps.size()) / kMostSizes + steps.size() / (2 * kMostSizes)]);
-    return spread;
+    const std::vector<int>& all = m_stepSizes[static_cast<size_t>(subtask)];
+    const auto below = std::find_if(all.begin(), all.end(), [size](int b) { return b < size; });
+    const std::span<const int> steps(below, all.end());
+    if (steps.size() <= sizes.size()) {
+        std::copy(steps.begin(), steps.end(), sizes.begin());
+        return steps.size();
+    }
+    for (size_t i = 0; i < sizes.size(); ++i)
+        sizes[i] = steps[(i * steps.size()) / sizes.size() + steps.size() / (2 * sizes.size())];
+    return sizes.size();
 }
 
 ScheduleSearch::ScheduleSearch(const CostModel& model, WorkMeter& meter) : m_model(model), m_meter(meter)
@@ -40,6 +42,16 @@ ScheduleSearch::ScheduleSearch(const CostModel& model, WorkMeter& meter) : m_mod
     for (int n = m_model.subtaskCount(); n >= 1; --n)
         m_tailMs.insert(m_tailMs.begin(), (m_tailMs.empty() ? 0.0 : m_tailMs.front()) + m_model.minEdgeMs(n));
     m_tailMs.push_back(0.0); // m_tailMs[n-1] = sum of min tau over sub-tasks n..N
+    m_constantEdge.assign(static_cast<size_t>(m_model.subtaskCount()) + 1, true);
+    for (int n = 1; n <= m_model.subtaskCount(); ++n)
+        for (int b = 2; b <= m_model.maxBatch(); ++b)
+            m_constantEdge[static_cast<size_t>(n)] =
+                m_constantEdge[static_cast<size_t>(n)] && m_model.edgeMs(n, b) == m_model.edgeMs(n, 1);
+    m_stepSizes.resize(static_cast<size_t>(m_model.subtaskCount()) + 1);
+    for (int n = 1; n <= m_model.subtaskCount(); ++n)
+        for (int b = m_model.maxBatch() - 1; b >= 1; --b)
+            if (m_model.edgeMs(n, b) < m_model.edgeMs(n, b + 1))
+                m_stepSizes[static_cast<size_t>(n)].push_back(b);
 }
 
 bool ScheduleSearch::feasible(const std::vector<int>& partitions)
@@ -55,9 +67,15 @@ bool ScheduleSearch::feasible(const std::vector<int>& partitions)
         m_next.push_back(p + 1);
         m_readyMs.push_back(m_model.arrivalMs(m, p));
     }
+    m_byUrgency.resize(m_users.size());
+    std::iota(m_byUrgency.begin(), m_byUrgency.end(), size_t{0});
+    std::stable_sort(m_byUrgency.begin(), m_byUrgency.end(),
+                     [&](size_t a, size_t b) { return m_model.deadlineMs(m_users[a]) < m_model.deadlineMs(m_users[b]); });
     m_failed.clear();
     m_storedNumbers = 0;
     m_batches.clear();
+    m_depth = 0;
+    m_savedReadyMs.clear();
     m_complete = true;
     m_nodes = 0;
     // Rounds built greedily along a few orders decide most feasible vectors at once, where the
@@ -76,7 +94,9 @@ bool ScheduleSearch::feasible(const std::vector<int>& partitions)
         }
     }
     try {
-        return search(m_model.edgeFreeAtMs());
+        const bool found = search(m_model.edgeFreeAtMs());
+        m_batches.resize(found ? m_depth : 0);
+        return found;
     } catch (const NodeLimitReached&) {
         // The state vectors are rebuilt by the next call; the batches found so far are no plan.
         m_batches.clear();
@@ -127,83 +147,111 @@ bool ScheduleSearch::search(double gpuFreeMs)
     if (dominatedByFailure(gpuFreeMs))
         return false;
 
+    std::vector<size_t>& candidates = level(m_depth).candidates;
     for (int subtask = 1; subtask <= n; ++subtask) {
-        std::vector<size_t> candidates;
+        candidates.clear();
         for (size_t u = 0; u < m_users.size(); ++u)
             if (m_next[u] == subtask)
                 candidates.push_back(u);
         if (candidates.empty())
             continue;
-        const std::vector<std::vector<size_t>> choices = batchChoices(subtask, candidates, gpuFreeMs);
-        // Up to 4,095 subsets of 12 candidates are built here: the meter counts their members, so
-        // that the work budget bounds the time of a node and not only the number of nodes.
-        long long members = 0;
-        for (const auto& choice : choices)
-            members += static_cast<long long>(choice.size());
-        m_meter.spend(members);
-        for (const auto& choice : choices)
-            if (tryBatch(subtask, choice, gpuFreeMs))
+        const bool allFit = static_cast<int>(candidates.size()) <= m_model.maxBatch();
+        if (candidates.size() <= kMaxEnumeratedCandidates && !(m_constantEdge[static_cast<size_t>(subtask)] && allFit)) {
+            if (tryEverySubset(subtask, candidates, gpuFreeMs))
                 return true;
+            continue;
+        }
+        if (tryReadinessChoices(subtask, candidates, gpuFreeMs))
+            return true;
     }
     remember(gpuFreeMs);
     return false;
 }
 
-std::vector<std::vector<size_t>> ScheduleSearch::batchChoices(int subtask, const std::vector<size_t>& candidates,
-                                                              double gpuFreeMs)
+bool ScheduleSearch::tryReadinessChoices(int subtask, const std::vector<size_t>& candidates, double gpuFreeMs)
 {
-    std::vector<std::vector<size_t>> choices;
-    const int maxBatch = m_model.maxBatch();
-    bool constant = true;
-    for (int b = 2; b <= maxBatch; ++b)
-        constant = constant && m_model.edgeMs(subtask, b) == m_model.edgeMs(subtask, 1);
-    const bool allFit = static_cast<int>(candidates.size()) <= maxBatch;
-    if ((constant && allFit) || candidates.size() > kMaxEnumeratedCandidates) {
-        // With tau constant in b and room for all, adding a member that is ready by the start
-        // costs nothing and only moves it ahead, so each choice is "everyone ready by one of the
-        // ready times" (complete). Otherwise this is the fallback for large candidate sets:
-        // the most urgent B_max of those ready by each ready time (incomplete).
-        if (!(constant && allFit))
-            m_complete = false;
-        std::vector<size_t> byUrgency(candidates);
-        std::stable_sort(byUrgency.begin(), byUrgency.end(),
-                         [&](size_t a, size_t b) { return m_model.deadlineMs(m_users[a]) < m_model.deadlineMs(m_users[b]); });
-        std::vector<double> starts;
-        for (size_t u : candidates)
-            starts.push_back(std::max(gpuFreeMs, m_readyMs[u]));
-        std::sort(starts.begin(), starts.end());
-        starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
-        for (double start : starts) {
-            std::vector<size_t> members;
-            for (size_t u : byUrgency)
-                if (m_readyMs[u] <= start && static_cast<int>(members.size()) < maxBatch)
-                    members.push_back(u);
-            choices.push_back(std::move(members));
-        }
-        if (!constant) {
-            // A smaller batch can be faster: the most urgent members up to the largest sizes at
-            // which tau_n steps up, after every full choice.
-            const size_t fullChoices = choices.size();
-            for (size_t i = 0; i < fullChoices; ++i)
-                for (int size : smallerSizes(subtask, static_cast<int>(choices[i].size())))
-                    choices.emplace_back(choices[i].begin(), choices[i].begin() + size);
-        }
-        return choices;
+    // With tau constant in b and room for all, adding a member that is ready by the start costs
+    // nothing and only moves it ahead, so each choice is "everyone ready by one of the ready
+    // times" (complete). Otherwise this is the fallback for large candidate sets: the most
+    // urgent B_max of those ready by each ready time (incomplete), and after all of them, the
+    // most urgent members of each up to the sizes where tau_n steps up (a smaller batch can be
+    // faster).
+    const size_t maxBatch = static_cast<size_t>(m_model.maxBatch());
+    const bool constant = m_constantEdge[static_cast<size_t>(subtask)];
+    if (!(constant && candidates.size() <= maxBatch))
+        m_complete = false;
+    Level& here = level(m_depth);
+    here.byUrgency.clear();
+    for (size_t u : m_byUrgency)
+        if (m_next[u] == subtask)
+            here.byUrgency.push_back(u);
+    here.startsMs.clear();
+    for (size_t u : candidates)
+        here.startsMs.push_back(std::max(gpuFreeMs, m_readyMs[u]));
+    std::sort(here.startsMs.begin(), here.startsMs.end());
+    here.startsMs.erase(std::unique(here.startsMs.begin(), here.startsMs.end()), here.startsMs.end());
+    const auto fullChoice = [&](double startMs) {
+        here.chosen.clear();
+        for (size_t u : here.byUrgency)
+            if (m_readyMs[u] <= startMs && here.chosen.size() < maxBatch)
+                here.chosen.push_back(u);
+    };
+    // The meter counts every choice's members up front, as the subsets of tryEverySubset.
+    long long members = 0;
+    std::array<int, 4> sizes{};
+    for (double startMs : here.startsMs) {
+        const size_t ready = static_cast<size_t>(
+            std::count_if(candidates.begin(), candidates.end(), [&](size_t u) { return m_readyMs[u] <= startMs; }));
+        const int full = static_cast<int>(std::min(ready, maxBatch));
+        members += full;
+        if (!constant)
+            for (size_t i = 0, count = smallerSizes(subtask, full, sizes); i < count; ++i)
+                members += sizes[i];
     }
-    const size_t count = candidates.size();
-    for (unsigned long mask = (1ul << count) - 1; mask > 0; --mask) {
-        if (std::popcount(mask) > maxBatch)
-            continue;
-        std::vector<size_t> members;
-        for (size_t bit = 0; bit < count; ++bit)
-            if (mask & (1ul << bit))
-                members.push_back(candidates[bit]);
-        choices.push_back(std::move(members));
+    m_meter.spend(members);
+    for (double startMs : here.startsMs) {
+        fullChoice(startMs);
+        if (tryBatch(subtask, here.chosen, gpuFreeMs))
+            return true;
     }
-    return choices;
+    if (constant)
+        return false;
+    for (double startMs : here.startsMs) {
+        fullChoice(startMs);
+        for (size_t i = 0, count = smallerSizes(subtask, static_cast<int>(here.chosen.size()), sizes); i < count; ++i)
+            if (tryBatch(subtask, std::span<const size_t>(here.chosen).first(static_cast<size_t>(sizes[i])), gpuFreeMs))
+                return true;
+    }
+    return false;
 }
 
-bool ScheduleSearch::tryBatch(int subtask, const std::vector<size_t>& members, double gpuFreeMs)
+bool ScheduleSearch::tryEverySubset(int subtask, const std::vector<size_t>& candidates, double gpuFreeMs)
+{
+    const size_t count = candidates.size();
+    const int maxBatch = m_model.maxBatch();
+    const unsigned long all = (1ul << count) - 1;
+    // Up to 4,095 subsets of 12 candidates: the meter counts their members up front, so that the
+    // work budget bounds the time of a node and not only the number of nodes.
+    long long members = 0;
+    for (unsigned long mask = all; mask > 0; --mask)
+        if (const int size = std::popcount(mask); size <= maxBatch)
+            members += size;
+    m_meter.spend(members);
+    std::vector<size_t>& chosen = level(m_depth).chosen;
+    for (unsigned long mask = all; mask > 0; --mask) {
+        if (std::popcount(mask) > maxBatch)
+            continue;
+        chosen.clear();
+        for (size_t bit = 0; bit < count; ++bit)
+            if (mask & (1ul << bit))
+                chosen.push_back(candidates[bit]);
+        if (tryBatch(subtask, chosen, gpuFreeMs))
+            return true;
+    }
+    return false;
+}
+
+bool ScheduleSearch::tryBatch(int subtask, std::span<const size_t> members, double gpuFreeMs)
 {
     double startMs = gpuFreeMs;
     for (size_t u : members)
@@ -213,31 +261,44 @@ bool ScheduleSearch::tryBatch(int subtask, const std::vector<size_t>& members, d
         for (size_t u : members)
             if (!meetsDeadline(endMs, m_model.deadlineMs(m_users[u])))
                 return false;
-    std::vector<double> savedReady;
+    const size_t savedFrom = m_savedReadyMs.size();
     for (size_t u : members) {
-        savedReady.push_back(m_readyMs[u]);
+        m_savedReadyMs.push_back(m_readyMs[u]);
         m_readyMs[u] = endMs;
         ++m_next[u];
     }
-    BatchSpec batch{subtask, {}};
+    if (m_batches.size() <= m_depth)
+        m_batches.emplace_back();
+    BatchSpec& batch = m_batches[m_depth];
+    batch.subtask = subtask;
+    batch.users.clear();
     for (size_t u : members)
         batch.users.push_back(m_users[u]);
-    m_batches.push_back(std::move(batch));
+    ++m_depth;
     if (search(endMs))
         return true;
-    m_batches.pop_back();
+    --m_depth;
     for (size_t i = 0; i < members.size(); ++i) {
-        m_readyMs[members[i]] = savedReady[i];
+        m_readyMs[members[i]] = m_savedReadyMs[savedFrom + i];
         --m_next[members[i]];
     }
+    m_savedReadyMs.resize(savedFrom);
     return false;
 }
 
-std::vector<double> ScheduleSearch::snapshot(double gpuFreeMs) const
+ScheduleSearch::Level& ScheduleSearch::level(size_t depth)
 {
-    std::vector<double> state(m_readyMs);
-    state.push_back(gpuFreeMs);
-    return state;
+    while (m_levels.size() <= depth)
+        m_levels.emplace_back();
+    return m_levels[depth];
+}
+
+size_t ScheduleSearch::ProgressHash::operator()(const std::vector<int>& progress) const noexcept
+{
+    size_t hash = 14695981039346656037ull; // FNV-1a
+    for (int next : progress)
+        hash = (hash ^ static_cast<size_t>(next)) * 1099511628211ull;
+    return hash;
 }
 
 void ScheduleSearch::remember(double gpuFreeMs)
@@ -246,23 +307,26 @@ void ScheduleSearch::remember(double gpuFreeMs)
         m_failed.clear();
         m_storedNumbers = 0;
     }
-    m_failed[m_next].push_back(snapshot(gpuFreeMs));
+    std::vector<double>& states = m_failed[m_next];
+    states.insert(states.end(), m_readyMs.begin(), m_readyMs.end());
+    states.push_back(gpuFreeMs);
     m_storedNumbers += m_readyMs.size() + 1 + m_next.size();
 }
 
 // A state with the same progress but everything ready no earlier than a failed one fails too.
 bool ScheduleSearch::dominatedByFailure(double gpuFreeMs) const
 {
-    auto it = m_failed.find(m_next);
+    const auto it = m_failed.find(m_next);
     if (it == m_failed.end())
         return false;
+    const std::vector<double>& states = it->second;
+    const size_t stride = m_readyMs.size() + 1;
     // Scanning the failed states is most of a node's cost when many are remembered.
-    m_meter.spend(static_cast<long long>(it->second.size() * (m_readyMs.size() + 1)));
-    const std::vector<double> state = snapshot(gpuFreeMs);
-    for (const auto& failed : it->second) {
-        bool dominated = true;
-        for (size_t i = 0; i < state.size() && dominated; ++i)
-            dominated = failed[i] <= state[i];
+    m_meter.spend(static_cast<long long>(states.size()));
+    for (size_t at = 0; at < states.size(); at += stride) {
+        bool dominated = states[at + stride - 1] <= gpuFreeMs;
+        for (size_t i = 0; i + 1 < stride && dominated; ++i)
+            dominated = states[at + i] <= m_readyMs[i];
         if (dominated)
             return true;
     }

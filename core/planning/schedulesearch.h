@@ -6,7 +6,11 @@
 #include "core/model/plan.h"
 #include "core/planning/search.h"
 
-#include <map>
+#include <array>
+#include <cstddef>
+#include <deque>
+#include <span>
+#include <unordered_map>
 #include <vector>
 
 namespace coinfer {
@@ -16,7 +20,9 @@ namespace coinfer {
 /// are remembered, and a state no earlier than a failed one with the same progress fails too.
 /// For up to 12 candidates of one sub-task every member subset is tried (complete); above that,
 /// or with a node limit that is reached, the answer "infeasible" proves nothing (complete() is
-/// false). Time: exponential in the worst case; memory at most 32 MB of remembered states.
+/// false). Time: exponential in the worst case; memory at most 32 MB of remembered states (their
+/// numbers; a vector's spare capacity can add up to as much again). A node allocates nothing once
+/// the search has been that deep: its scratch vectors are kept per depth.
 class ScheduleSearch {
 public:
     ScheduleSearch(const CostModel& model, WorkMeter& meter);
@@ -40,22 +46,46 @@ private:
     /// them), each started as soon as it can, meet every deadline and B_max. O(batch members).
     bool meetsEveryDeadline(const std::vector<BatchSpec>& batches) const;
     bool search(double gpuFreeMs);
-    /// Batch sizes below @p size worth trying for sub-task @p subtask (where tau_n steps up).
-    std::vector<int> smallerSizes(int subtask, int size) const;
-    std::vector<std::vector<size_t>> batchChoices(int subtask, const std::vector<size_t>& candidates, double gpuFreeMs);
-    bool tryBatch(int subtask, const std::vector<size_t>& members, double gpuFreeMs);
-    std::vector<double> snapshot(double gpuFreeMs) const;
+    /// Up to four batch sizes below @p size worth trying for sub-task @p subtask (where tau_n
+    /// steps up), largest first, into @p sizes; returns how many.
+    size_t smallerSizes(int subtask, int size, std::array<int, 4>& sizes) const;
+    /// Tries the readiness-ordered batches of @p candidates, the fallback when they are too many
+    /// to enumerate (incomplete), or when tau_n is constant and all fit (complete).
+    bool tryReadinessChoices(int subtask, const std::vector<size_t>& candidates, double gpuFreeMs);
+    /// Tries every subset of at most B_max of @p candidates (at most kMaxEnumeratedCandidates),
+    /// largest bit mask first. Returns whether one leads to a feasible schedule.
+    bool tryEverySubset(int subtask, const std::vector<size_t>& candidates, double gpuFreeMs);
+    bool tryBatch(int subtask, std::span<const size_t> members, double gpuFreeMs);
     void remember(double gpuFreeMs);
     bool dominatedByFailure(double gpuFreeMs) const;
+    /// Scratch vectors of one search level (batches placed so far), kept between nodes so that a
+    /// node allocates nothing.
+    struct Level {
+        std::vector<size_t> candidates, byUrgency, chosen;
+        std::vector<double> startsMs;
+    };
+    Level& level(size_t depth);
+
+    /// Hashes a progress vector (each user's next sub-task) for the failure memory.
+    struct ProgressHash {
+        size_t operator()(const std::vector<int>& progress) const noexcept;
+    };
 
     const CostModel& m_model;
     WorkMeter& m_meter;
     std::vector<double> m_tailMs;
+    std::vector<bool> m_constantEdge;          ///< [n]: tau_n(b) is the same for every b up to B_max
+    std::vector<std::vector<int>> m_stepSizes; ///< [n]: every b < B_max with tau_n(b) < tau_n(b + 1), largest first
     std::vector<int> m_users, m_next;
     std::vector<double> m_readyMs;
-    std::map<std::vector<int>, std::vector<std::vector<double>>> m_failed;
+    /// Failed states by progress: each state's ready times and GPU free time, back to back.
+    std::unordered_map<std::vector<int>, std::vector<double>, ProgressHash> m_failed;
     size_t m_storedNumbers = 0;
-    std::vector<BatchSpec> m_batches;
+    std::vector<BatchSpec> m_batches; // the first m_depth are the batches placed; the rest keep their capacity
+    size_t m_depth = 0;
+    std::deque<Level> m_levels;         // a deque: references stay valid as it grows
+    std::vector<double> m_savedReadyMs; // a stack of the ready times tryBatch replaced
+    std::vector<size_t> m_byUrgency;    // indices into m_users by deadline, ties by index
     bool m_complete = true;
     long long m_nodeLimit = 0;
     long long m_nodes = 0;
