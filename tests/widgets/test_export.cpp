@@ -6,6 +6,7 @@
 #include "core/planning/planner.h"
 #include "core/simulation/simulator.h"
 #include "widgets/document/errortext.h"
+#include "widgets/export/exportpath.h"
 #include "widgets/export/frameexporter.h"
 #include "widgets/export/gifwriter.h"
 #include "widgets/charts/palette.h"
@@ -17,6 +18,7 @@
 #include "widgettest.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QImageReader>
 #include <QLabel>
@@ -35,6 +37,19 @@ class TestExport : public QObject {
 
 private slots:
     void initTestCase() { QCoreApplication::setOrganizationName("CoinferTest"); }
+
+    /// A dialog starts beside the scenario, named after it; an example or untitled document has
+    /// no folder of its own.
+    void dialogsStartBesideTheScenario()
+    {
+        QCOMPARE(suggestedExportPath("/data/runs/campus.json", "-plan.json"), QString("/data/runs/campus-plan.json"));
+        QCOMPARE(suggestedExportPath("/data/runs/campus.v2.json", "-report.pdf"), QString("/data/runs/campus.v2-report.pdf"));
+        QCOMPARE(suggestedExportPath(":/examples/classroom.json", "-charts.png"), QString("classroom-charts.png"));
+        QCOMPARE(suggestedExportPath("", "-plan.json"), QString("untitled-plan.json"));
+        const QString relative = suggestedExportPath("campus.json", ".json");
+        QVERIFY2(QFileInfo(relative).isAbsolute(), qPrintable(relative));
+        QCOMPARE(QFileInfo(relative).fileName(), QString("campus.json"));
+    }
 
     void exportsExistAndParse()
     {

@@ -1,5 +1,6 @@
 #include "widgets/export/exportpath.h"
 
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -27,6 +28,15 @@ QString exportPathFor(const QString& typed, const QString& filters, const QStrin
         return typed;
     const QStringList chosen = filterExtensions(selectedFilter.isEmpty() ? filters : selectedFilter);
     return chosen.isEmpty() ? typed : typed + chosen.front();
+}
+
+QString suggestedExportPath(const QString& documentPath, const QString& suffix)
+{
+    const QFileInfo document(documentPath);
+    const QString stem = documentPath.isEmpty() ? QStringLiteral("untitled") : document.completeBaseName();
+    if (documentPath.isEmpty() || documentPath.startsWith(':'))
+        return stem + suffix;
+    return document.absoluteDir().filePath(stem + suffix);
 }
 
 QString askSavePath(QWidget* parent, const QString& title, const QString& start, const QString& filters)

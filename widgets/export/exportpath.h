@@ -20,6 +20,13 @@ QStringList filterExtensions(const QString& filters);
 /// name (the dialog was cancelled). O(length of the arguments).
 QString exportPathFor(const QString& typed, const QString& filters, const QString& selectedFilter);
 
+/// Where a save or export dialog for the scenario at @p documentPath starts: in the scenario's
+/// own folder, named after it with @p suffix ("/data/campus.json" and "-plan.json" give
+/// "/data/campus-plan.json"). A built-in example (a ":/..." resource) or an untitled document
+/// has no folder of its own: the name alone, in the current folder ("untitled-plan.json").
+/// O(length of the path).
+QString suggestedExportPath(const QString& documentPath, const QString& suffix);
+
 /// Asks for a file to write in a save dialog titled @p title offering @p filters, starting at
 /// @p start; the name follows exportPathFor's rule. Empty when the user cancels.
 QString askSavePath(QWidget* parent, const QString& title, const QString& start, const QString& filters);

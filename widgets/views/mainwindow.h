@@ -145,6 +145,8 @@ private:
     bool saveTo(const QString& path);
     /// Asks for a file and writes the expanded table form there; the open document is unchanged.
     void saveExpandedAs();
+    /// Where a save or export dialog starts: the scenario's folder, its name with @p suffix.
+    QString suggestedPath(const QString& suffix) const;
     void updateTitle();
     void rememberRecent(const QString& path);
     void rebuildRecentMenu();

@@ -116,11 +116,16 @@ Expected<void> MainWindow::exportReport(const QString& path)
     return writeReport(path, m_runner->resultsScenario(), contents);
 }
 
+QString MainWindow::suggestedPath(const QString& suffix) const
+{
+    return suggestedExportPath(m_document->path(), suffix);
+}
+
 bool MainWindow::saveTo(const QString& given)
 {
     QString path = given;
     if (path.isEmpty())
-        path = askSavePath(this, tr("Save scenario"), {}, tr("Scenarios (*.json)"));
+        path = askSavePath(this, tr("Save scenario"), suggestedPath(".json"), tr("Scenarios (*.json)"));
     if (path.isEmpty())
         return false;
     Expected<void> saved = m_document->save(path);
@@ -135,7 +140,7 @@ bool MainWindow::saveTo(const QString& given)
 
 void MainWindow::saveExpandedAs()
 {
-    const QString path = askSavePath(this, tr("Save expanded as"), {}, tr("Scenarios (*.json)"));
+    const QString path = askSavePath(this, tr("Save expanded as"), suggestedPath("-expanded.json"), tr("Scenarios (*.json)"));
     if (path.isEmpty())
         return;
     Expected<void> saved = m_document->saveExpanded(path);

@@ -71,7 +71,7 @@ void MainWindow::createFileMenu()
     file->addSeparator();
     file->addAction(tr("&Export plan..."), QKeySequence(tr("Ctrl+E")), this, &MainWindow::askAndExportPlan);
     file->addAction(tr("Export &report (PDF)..."), QKeySequence(tr("Ctrl+P")), this, [this] {
-        const QString path = askSavePath(this, tr("Export report"), {}, tr("PDF (*.pdf)"));
+        const QString path = askSavePath(this, tr("Export report"), suggestedPath("-report.pdf"), tr("PDF (*.pdf)"));
         if (path.isEmpty())
             return;
         if (const Expected<void> written = exportReport(path); !written)
@@ -80,7 +80,8 @@ void MainWindow::createFileMenu()
             statusBar()->showMessage(tr("Wrote the report to %1").arg(path), 10000);
     });
     file->addAction(tr("Export &charts of this page..."), this, [this] {
-        const QString path = askSavePath(this, tr("Export charts"), {}, tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"));
+        const QString path =
+            askSavePath(this, tr("Export charts"), suggestedPath("-charts.png"), tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"));
         if (path.isEmpty())
             return;
         const Expected<QStringList> written = exportCharts(path);
@@ -105,7 +106,8 @@ void MainWindow::askAndExportPlan()
         static_cast<int>(names.indexOf(QString::fromStdString(algorithmName(Algorithm::Best)))), false, &ok);
     if (!ok)
         return;
-    const QString path = askSavePath(this, tr("Export plan"), {}, tr("Plan (*.json);;Per-user table (*.csv)"));
+    const QString path =
+        askSavePath(this, tr("Export plan"), suggestedPath("-plan.json"), tr("Plan (*.json);;Per-user table (*.csv)"));
     if (!path.isEmpty())
         exportPlanAndSay(path, algorithm);
 }
