@@ -9,6 +9,7 @@
 #include "core/io/scenariofast.h"
 #include "core/io/scenarioio.h"
 #include "core/simulation/simulator.h"
+#include "families.h"
 #include "ogreference.h"
 
 #include <benchmark/benchmark.h>
@@ -376,6 +377,27 @@ void BM_ExactWithTimeLimit(benchmark::State& state)
         benchmark::DoNotOptimize(coinfer::planExactAnytime(scenario, model, control));
 }
 BENCHMARK(BM_ExactWithTimeLimit)->Args({30, 6, 100})->Args({30, 6, 500})->Unit(benchmark::kMillisecond)->Iterations(3);
+
+/// The schedule search, which most of exact's and best's windows' time goes to, on two medium
+/// instances of tests/core/families.h: exact proving the optimum of affine #66 (10 users x 4
+/// sub-tasks, B_max 2; family 1) and best with its default budget on noisy #59 (40 x 5, B_max 10;
+/// family 6). Both results are fixed by the work spent, not the clock.
+void BM_ScheduleSearchMedium(benchmark::State& state)
+{
+    const bool exact = state.range(0) == 0;
+    const coinfer::Scenario scenario =
+        exact ? coinfer::families::mediumScenario(1, 66) : coinfer::families::mediumScenario(6, 59);
+    const coinfer::CostModel model(scenario);
+    coinfer::SearchControl control;
+    control.timeLimitMs = 60'000;
+    for (auto _ : state) {
+        if (exact)
+            benchmark::DoNotOptimize(coinfer::planExact(model, control));
+        else
+            benchmark::DoNotOptimize(coinfer::planBest(scenario, model, control));
+    }
+}
+BENCHMARK(BM_ScheduleSearchMedium)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 /// The proven lower bounds that every best and exact plan computes (docs/algorithms.md section 8),
 /// with different deadlines and the batch curve (B_max = 32): range(2) = 0 for the prefix capacity
