@@ -17,7 +17,7 @@ Schedule planLocal(const CostModel& model)
     return schedule;
 }
 
-Schedule planFullOffload(const CostModel& model)
+Schedule planFullOffload(const CostModel& model, WorkMeter* meter)
 {
     Schedule schedule;
     schedule.partitions.assign(static_cast<size_t>(model.userCount()), 0);
@@ -26,7 +26,10 @@ Schedule planFullOffload(const CostModel& model)
     for (int m = 0; m < model.userCount(); ++m)
         everyone.push_back(m);
     if (model.subtaskCount() > 0)
-        schedule.batches = roundBatches(model, everyone, schedule.partitions);
+        schedule.batches = roundBatches(model, everyone, schedule.partitions, [meter] {
+            if (meter)
+                meter->checkpoint();
+        });
     else
         schedule.groups.assign(everyone.size(), -1);
     return schedule;

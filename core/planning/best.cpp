@@ -500,7 +500,7 @@ void considerShownPlans(BestSearch& search, const CostModel& model, WorkMeter& m
     using Planner = Schedule (*)(const CostModel&, WorkMeter&);
     const std::pair<const char*, Planner> planners[] = {
         {"local", [](const CostModel& m, WorkMeter&) { return planLocal(m); }},
-        {"full-offload", [](const CostModel& m, WorkMeter&) { return planFullOffload(m); }},
+        {"full-offload", [](const CostModel& m, WorkMeter& w) { return planFullOffload(m, &w); }},
         {"no-batching", [](const CostModel& m, WorkMeter& w) { return planNoBatching(m, &w); }},
         {"ip-ssa", [](const CostModel& m, WorkMeter& w) {
              // Unstopped, the plan of planIpSsa(m); a plan of a stopped bound iteration is not shown.

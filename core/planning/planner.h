@@ -30,7 +30,9 @@ std::vector<Algorithm> allAlgorithms();
 Schedule planLocal(const CostModel& model);
 
 /// Full offloading with same-sub-task aggregation: p = 0 for every user, one round. O(M*N).
-Schedule planFullOffload(const CostModel& model);
+/// With @p meter, asks it to stop while the round is built (SearchStopped); the plan does not
+/// depend on it.
+Schedule planFullOffload(const CostModel& model, WorkMeter* meter = nullptr);
 
 /// Independent partitioning without batching: each user's cheapest partition that meets its
 /// deadline when served alone, then the GPU runs every sub-task copy on its own (b = 1),
