@@ -128,6 +128,9 @@ Expected<Plan> runPlanner(const Scenario& scenario, const CostModel& model, cons
         interrupts.emplace();
     Expected<Plan> plan = makePlan(scenario, model, request.algorithm, &violations, planOptions);
     interrupts.reset();
+    // Writing a plan of 10^6 users takes seconds: say apart how soon the planner itself stopped.
+    if (g_cancelSearch.load())
+        err << "coinfer plan: " << request.name << " returned " << sinceStopSignal() << " after " << stopSignalName() << "\n";
     if (progress)
         progress->finish();
     return plan;

@@ -8,6 +8,8 @@
 #include <ostream>
 #include <utility>
 
+#include <time.h>
+
 namespace coinfer::cli {
 
 std::atomic<bool> g_cancelSearch{false};
@@ -15,8 +17,21 @@ std::atomic<int> g_stopSignal{0};
 
 namespace {
 
+// When the stopping signal came, in ns of CLOCK_MONOTONIC and CLOCK_PROCESS_CPUTIME_ID.
+std::atomic<long long> g_signalWallNs{0};
+std::atomic<long long> g_signalCpuNs{0};
+
+long long clockNs(clockid_t clock)
+{
+    timespec now{};
+    clock_gettime(clock, &now); // async-signal-safe (POSIX), so the handler may call it
+    return static_cast<long long>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+
 extern "C" void onSearchInterrupt(int signal)
 {
+    g_signalWallNs.store(clockNs(CLOCK_MONOTONIC));
+    g_signalCpuNs.store(clockNs(CLOCK_PROCESS_CPUTIME_ID));
     g_stopSignal.store(signal);
     g_cancelSearch.store(true);
 }
@@ -41,6 +56,13 @@ bool catchOnce(int signal, struct sigaction& previous)
 std::string stopSignalName()
 {
     return g_stopSignal.load() == SIGTERM ? "SIGTERM" : "Ctrl-C";
+}
+
+std::string sinceStopSignal()
+{
+    const long long wallNs = clockNs(CLOCK_MONOTONIC) - g_signalWallNs.load();
+    const long long cpuNs = clockNs(CLOCK_PROCESS_CPUTIME_ID) - g_signalCpuNs.load();
+    return format("%lld ms (%lld ms of CPU)", wallNs / 1'000'000, cpuNs / 1'000'000);
 }
 
 int stopSignalExitStatus()

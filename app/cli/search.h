@@ -23,6 +23,10 @@ extern std::atomic<int> g_stopSignal;
 
 /// How the stop was asked for: "Ctrl-C" or "SIGTERM".
 std::string stopSignalName();
+/// How long ago the stopping signal came, as "312 ms (298 ms of CPU)": wall-clock time, and
+/// the CPU time this process used since, which a loaded machine does not stretch. Said after
+/// a stopped planner returns, so that its reaction is measured apart from reading and writing.
+std::string sinceStopSignal();
 /// The exit status a shell reports for the stopping signal: 128 + its number (130, 143).
 int stopSignalExitStatus();
 

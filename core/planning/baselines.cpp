@@ -17,7 +17,7 @@ Schedule planLocal(const CostModel& model)
     return schedule;
 }
 
-Schedule planFullOffload(const CostModel& model)
+Schedule planFullOffload(const CostModel& model, WorkMeter* meter)
 {
     Schedule schedule;
     schedule.partitions.assign(static_cast<size_t>(model.userCount()), 0);
@@ -26,7 +26,10 @@ Schedule planFullOffload(const CostModel& model)
     for (int m = 0; m < model.userCount(); ++m)
         everyone.push_back(m);
     if (model.subtaskCount() > 0)
-        schedule.batches = roundBatches(model, everyone, schedule.partitions);
+        schedule.batches = roundBatches(model, everyone, schedule.partitions, [meter] {
+            if (meter)
+                meter->checkpoint();
+        });
     else
         schedule.groups.assign(everyone.size(), -1);
     return schedule;
@@ -52,8 +55,14 @@ int cheapestAlonePartition(const CostModel& model, int user)
 
 } // namespace
 
-Schedule planNoBatching(const CostModel& model)
+Schedule planNoBatching(const CostModel& model, WorkMeter* meter)
 {
+    // Asked every 4,096 users or GPU steps: at 10^6 users the plan takes 0.2 s.
+    unsigned steps = 0;
+    const auto step = [meter, &steps] {
+        if (meter && (++steps & 4095U) == 0)
+            meter->checkpoint();
+    };
     const int users = model.userCount();
     const int n = model.subtaskCount();
     Schedule schedule;
@@ -61,6 +70,7 @@ Schedule planNoBatching(const CostModel& model)
     std::vector<int> next(static_cast<size_t>(users));
     std::vector<double> readyMs(static_cast<size_t>(users));
     for (int m = 0; m < users; ++m) {
+        step();
         const int p = cheapestAlonePartition(model, m);
         schedule.partitions.push_back(p);
         next[static_cast<size_t>(m)] = p + 1;
@@ -79,6 +89,7 @@ Schedule planNoBatching(const CostModel& model)
             pending.emplace(readyMs[static_cast<size_t>(m)], m);
     double gpuFreeMs = 0;
     while (!pending.empty() || !ready.empty()) {
+        step();
         // Among the copies ready when the GPU frees up, the earliest deadline goes first; if none
         // is ready, the GPU waits for the next arrival. A copy in `ready` became ready by an
         // earlier start, so the GPU starts as soon as it is free.

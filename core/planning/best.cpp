@@ -11,9 +11,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 #include <numeric>
+#include <optional>
+#include <span>
+#include <utility>
 
 namespace coinfer {
 namespace {
@@ -158,21 +162,76 @@ public:
     BestSearch(const Scenario& scenario, const CostModel& model, WorkMeter& meter)
         : m_scenario(scenario), m_model(model), m_meter(meter)
     {
-        for (int m = 0; m < model.userCount(); ++m)
-            m_options.push_back(model.aloneOptionsCheapestFirst(m));
     }
 
     /// Re-times @p schedule with the simulator; keeps it when it is feasible and the cheapest so
-    /// far. Returns whether it is feasible. Unmetered checks are for a result the budget already
-    /// paid for (the branch and bound's plan, after the meter has stopped it).
+    /// far. Returns whether it is feasible. A metered check stops, throwing SearchStopped, when
+    /// the time limit or a cancel comes during its timing (at 10^6 users a timing takes up to
+    /// 0.7 s). Unmetered checks are for a result the budget already paid for (the branch and
+    /// bound's plan, after the meter has stopped it): they are timed to their end.
     bool consider(const Schedule& schedule, const std::string& source, bool metered = true)
     {
         long long members = 0;
         for (const BatchSpec& batch : schedule.batches)
             members += static_cast<long long>(batch.users.size()) + 1;
-        if (metered)
-            m_meter.spend(static_cast<long long>(m_model.userCount()) * (m_model.subtaskCount() + 1) + members);
-        const Plan plan = simulate(m_scenario, m_model, schedule, source);
+        if (!metered)
+            return keepIfBest(simulate(m_scenario, m_model, schedule, source), schedule, source);
+        m_meter.spend(static_cast<long long>(m_model.userCount()) * (m_model.subtaskCount() + 1) + members);
+        return considerUnlessStopped(schedule, source);
+    }
+
+    /// Re-times @p schedule, unmetered (a start of the portfolio), and keeps it as consider()
+    /// does; throws SearchStopped when the time limit or a cancel comes before its timing ends,
+    /// keeping the incumbent, since a plan timed half-way is no plan.
+    bool considerUnlessStopped(const Schedule& schedule, const std::string& source)
+    {
+        std::optional<SearchEnd> stop;
+        const std::function<bool()> stopped = [this, &stop] {
+            try {
+                m_meter.checkpoint();
+                return false;
+            } catch (const SearchStopped& asked) {
+                stop = asked.reason;
+                return true;
+            }
+        };
+        std::optional<Plan> plan = simulateUnlessStopped(m_scenario, m_model, schedule, source, stopped);
+        if (!plan)
+            throw SearchStopped{*stop};
+        return keepIfBest(std::move(*plan), schedule, source);
+    }
+
+    bool found() const { return std::isfinite(m_bestMj); }
+    double bestMj() const { return m_bestMj; }
+    const Schedule& best() const { return m_best; }
+    /// The incumbent as the simulator timed it, named after its source; moved out by the caller.
+    Plan& bestPlan() { return m_bestPlan; }
+    const std::string& source() const { return m_source; }
+    void setSource(std::string source) { m_source = std::move(source); }
+
+    /// Improves the incumbent by first-improvement moves until none helps or @p workLimit units
+    /// have been spent: a user to a cheaper partition in its own, a neighbouring or a new round;
+    /// two neighbouring rounds merged. A move is kept when the rounds it gives, or failing that
+    /// the list schedule of its partitions, is feasible in the simulator.
+    void localSearch(long long workLimit)
+    {
+        if (!std::isfinite(m_bestMj))
+            return;
+        collectOptions();
+        m_workLimit = workLimit;
+        Layout layout = layoutOf(m_best);
+        bool improved = true;
+        while (improved && withinLimit()) {
+            improved = improveUsers(layout);
+            improved = mergeRounds(layout) || improved;
+        }
+    }
+
+private:
+    /// Keeps @p schedule, timed as @p plan, when it is feasible and the cheapest so far. Returns
+    /// whether it is feasible.
+    bool keepIfBest(Plan&& plan, const Schedule& schedule, const std::string& source)
+    {
         if (!plan.feasible)
             return false;
         // At equal energy the plan with fewer batches wins: it shows what batching does, where
@@ -184,42 +243,47 @@ public:
             m_bestMj = std::min(m_bestMj, plan.totalEnergyMj);
             m_bestBatches = plan.batches.size();
             m_best = schedule;
+            m_bestPlan = std::move(plan);
             m_source = source;
             m_meter.setIncumbent(m_bestMj);
         }
         return true;
     }
 
-    /// Improves the incumbent by first-improvement moves until none helps or @p workLimit units
-    /// have been spent: a user to a cheaper partition in its own, a neighbouring or a new round;
-    /// two neighbouring rounds merged. A move is kept when the rounds it gives, or failing that
-    /// the list schedule of its partitions, is feasible in the simulator.
-    void localSearch(long long workLimit)
-    {
-        if (!std::isfinite(m_bestMj))
-            return;
-        m_workLimit = workLimit;
-        Layout layout = layoutOf(m_best);
-        bool improved = true;
-        while (improved && withinLimit()) {
-            improved = improveUsers(layout);
-            improved = mergeRounds(layout) || improved;
-        }
-    }
-
-    bool found() const { return std::isfinite(m_bestMj); }
-    double bestMj() const { return m_bestMj; }
-    const Schedule& best() const { return m_best; }
-    const std::string& source() const { return m_source; }
-    void setSource(std::string source) { m_source = std::move(source); }
-
-private:
     struct Layout {
         std::vector<int> partitions;
         std::vector<int> groups; // round order, smaller first; -1 for local users
     };
 
     bool withinLimit() const { return m_meter.used() < m_workLimit; }
+
+    /// Collects every user's options once, for the local search: at 10^6 users they take 0.2 s,
+    /// so they ask the meter every 4,096 users, and a search stopped before needs none (nor
+    /// frees 10^6 lists after the stop).
+    void collectOptions()
+    {
+        if (!m_optionBegin.empty())
+            return;
+        std::vector<int> list;
+        std::vector<size_t> begin{0};
+        begin.reserve(static_cast<size_t>(m_model.userCount()) + 1);
+        for (int m = 0; m < m_model.userCount(); ++m) {
+            if ((m & 4095) == 0)
+                m_meter.checkpoint();
+            const std::vector<int> options = m_model.aloneOptionsCheapestFirst(m);
+            list.insert(list.end(), options.begin(), options.end());
+            begin.push_back(list.size());
+        }
+        m_optionList = std::move(list);
+        m_optionBegin = std::move(begin);
+    }
+
+    /// The partitions user @p m could meet alone, cheapest first (collectOptions() first).
+    std::span<const int> options(int m) const
+    {
+        const size_t begin = m_optionBegin[static_cast<size_t>(m)];
+        return {m_optionList.data() + begin, m_optionBegin[static_cast<size_t>(m) + 1] - begin};
+    }
 
     Layout layoutOf(const Schedule& schedule) const
     {
@@ -304,11 +368,11 @@ private:
         std::vector<int> order;
         std::vector<double> potential(layout.partitions.size(), 0.0);
         for (int m = 0; m < m_model.userCount(); ++m) {
-            const auto& options = m_options[static_cast<size_t>(m)];
-            if (options.empty())
+            const std::span<const int> cheapestFirst = options(m);
+            if (cheapestFirst.empty())
                 continue;
             potential[static_cast<size_t>(m)] =
-                m_model.energyMj(m, layout.partitions[static_cast<size_t>(m)]) - m_model.energyMj(m, options.front());
+                m_model.energyMj(m, layout.partitions[static_cast<size_t>(m)]) - m_model.energyMj(m, cheapestFirst.front());
             if (potential[static_cast<size_t>(m)] > 1e-12)
                 order.push_back(m);
         }
@@ -320,7 +384,7 @@ private:
                 break;
             const double current = m_model.energyMj(m, layout.partitions[static_cast<size_t>(m)]);
             bool moved = false;
-            for (int p : m_options[static_cast<size_t>(m)]) {
+            for (int p : options(m)) {
                 if (moved || m_model.energyMj(m, p) >= current - 1e-12 || !withinLimit())
                     break;
                 const std::vector<int> targets = p < n ? roundTargets(layout, m) : std::vector<int>{-1};
@@ -373,10 +437,14 @@ private:
     const Scenario& m_scenario;
     const CostModel& m_model;
     WorkMeter& m_meter;
-    std::vector<std::vector<int>> m_options; // per user, the partitions it could meet alone, cheapest first
+    // Per user, the partitions it could meet alone, cheapest first: user m's are
+    // m_optionList[m_optionBegin[m] .. m_optionBegin[m + 1]), one list rather than 10^6 small ones.
+    std::vector<int> m_optionList;
+    std::vector<size_t> m_optionBegin;
     double m_bestMj = kInf;
     std::size_t m_bestBatches = 0; ///< batches of the incumbent
     Schedule m_best;
+    Plan m_bestPlan; ///< m_best as timed: makePlan need not time it again
     std::string m_source;
     long long m_workLimit = 0;
 };
@@ -398,11 +466,11 @@ void considerOtherSchedules(BestSearch& search, const CostModel& model, WorkMete
                             const std::string& name)
 {
     meter.checkpoint();
-    search.consider(listSchedule(model, start.partitions, false, &meter), name + " partitions, list schedule", false);
-    search.consider(listSchedule(model, start.partitions, true, &meter), name + " partitions, urgent-first", false);
+    search.considerUnlessStopped(listSchedule(model, start.partitions, false, &meter), name + " partitions, list schedule");
+    search.considerUnlessStopped(listSchedule(model, start.partitions, true, &meter), name + " partitions, urgent-first");
     for (const Schedule& rounds : chunkedRoundSchedules(model, start.partitions)) {
         meter.checkpoint();
-        search.consider(rounds, name + " partitions, rounds in turn", false);
+        search.considerUnlessStopped(rounds, name + " partitions, rounds in turn");
     }
 }
 
@@ -411,7 +479,7 @@ void considerWithSchedules(BestSearch& search, const CostModel& model, WorkMeter
                            const std::string& name)
 {
     meter.checkpoint();
-    search.consider(start, name, false);
+    search.considerUnlessStopped(start, name);
     considerOtherSchedules(search, model, meter, start, name);
 }
 
@@ -422,22 +490,35 @@ struct ShownPlan {
 };
 
 /// Considers the plans of the planners shown beside best (all but OG) into @p shown, local's
-/// first, so that none beats best. Under a time limit or a cancel the others stop at the clock: at
-/// 10^6 users each costs a plan and a simulation of 0.1 to 0.5 s. `compare` and the app
-/// recommend the least-energy plan of all they show, so a best stopped early is not recommended
-/// over them.
+/// first, so that none beats best. Under a time limit or a cancel the others stop at the clock,
+/// their timing too (at 10^6 users each costs a plan of up to 0.4 s and a timing of up to 0.7 s);
+/// local's is timed to its end, as makePlan would time it for a best with no plan. `compare` and
+/// the app recommend the least-energy plan of all they show, so a best stopped early is not
+/// recommended over them.
 void considerShownPlans(BestSearch& search, const CostModel& model, WorkMeter& meter, std::vector<ShownPlan>& shown)
 {
-    using Planner = Schedule (*)(const CostModel&);
-    const std::pair<const char*, Planner> planners[] = {{"local", planLocal},
-                                                        {"full-offload", planFullOffload},
-                                                        {"no-batching", planNoBatching},
-                                                        {"ip-ssa", [](const CostModel& m) { return planIpSsa(m); }}};
+    using Planner = Schedule (*)(const CostModel&, WorkMeter&);
+    const std::pair<const char*, Planner> planners[] = {
+        {"local", [](const CostModel& m, WorkMeter&) { return planLocal(m); }},
+        {"full-offload", [](const CostModel& m, WorkMeter& w) { return planFullOffload(m, &w); }},
+        {"no-batching", [](const CostModel& m, WorkMeter& w) { return planNoBatching(m, &w); }},
+        {"ip-ssa", [](const CostModel& m, WorkMeter& w) {
+             // Unstopped, the plan of planIpSsa(m); a plan of a stopped bound iteration is not shown.
+             std::optional<SearchEnd> stop;
+             std::optional<Schedule> plan = planIpSsa(m, w, stop);
+             if (stop)
+                 throw SearchStopped{*stop};
+             return std::move(*plan);
+         }}};
     for (const auto& [name, planner] : planners) {
-        if (!shown.empty())
+        const bool first = shown.empty();
+        if (!first)
             meter.checkpoint();
-        shown.push_back({name, planner(model)});
-        search.consider(shown.back().schedule, name, false);
+        shown.push_back({name, planner(model, meter)});
+        if (first)
+            search.consider(shown.back().schedule, name, false);
+        else
+            search.considerUnlessStopped(shown.back().schedule, name);
     }
 }
 
@@ -533,6 +614,7 @@ BestOutcome runStages(const Scenario& scenario, const CostModel& model, WorkMete
     outcome.found = search.found();
     if (outcome.found) {
         outcome.schedule = search.best();
+        outcome.plan = std::move(search.bestPlan());
         outcome.energyMj = search.bestMj();
         outcome.source = search.source();
         outcome.lowerBoundMj = std::min(outcome.lowerBoundMj, outcome.energyMj);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <utility>
 
 namespace coinfer {
@@ -83,6 +84,7 @@ Expected<Plan> makePlan(const Scenario& scenario, const CostModel& model, Algori
             Error{ErrorCode::Infeasible, "no feasible plan: these users cannot meet their deadline even alone: " + names});
     }
     Schedule schedule;
+    std::optional<Plan> timed; // the schedule as the planner already timed it
     double lowerBoundMj = model.aloneLowerBoundMj();
     bool provenOptimal = false;
     std::string searchEnd;
@@ -107,8 +109,8 @@ Expected<Plan> makePlan(const Scenario& scenario, const CostModel& model, Algori
     }
     case Algorithm::Best:
     case Algorithm::Exact: {
-        const BestOutcome outcome = algorithm == Algorithm::Best ? planBest(scenario, model, options.control)
-                                                                 : planExactAnytime(scenario, model, options.control);
+        BestOutcome outcome = algorithm == Algorithm::Best ? planBest(scenario, model, options.control)
+                                                           : planExactAnytime(scenario, model, options.control);
         searchEnd = searchEndName(outcome.end);
         if (!outcome.found) {
             if (outcome.end == SearchEnd::Completed && !std::isfinite(outcome.lowerBoundMj))
@@ -118,14 +120,16 @@ Expected<Plan> makePlan(const Scenario& scenario, const CostModel& model, Algori
             const bool stopped = outcome.end == SearchEnd::TimeLimit || outcome.end == SearchEnd::Cancelled;
             schedule = stopped ? planLocal(model) : planOg(model);
         } else {
-            schedule = outcome.schedule;
+            // Timed by the search, and feasible: simulate() would add no violation.
+            timed = std::move(outcome.plan);
         }
         lowerBoundMj = std::max(lowerBoundMj, outcome.lowerBoundMj);
         provenOptimal = outcome.provenOptimal;
         break;
     }
     }
-    Plan plan = simulate(scenario, model, schedule, algorithmName(algorithm), violations);
+    Plan plan = timed ? std::move(*timed) : simulate(scenario, model, schedule, algorithmName(algorithm), violations);
+    plan.algorithm = algorithmName(algorithm);
     plan.lowerBoundMj = plan.feasible ? std::min(lowerBoundMj, plan.totalEnergyMj) : lowerBoundMj;
     plan.provenOptimal = plan.feasible && provenOptimal;
     plan.searchEnd = searchEnd;

@@ -52,8 +52,14 @@ std::vector<double> RoundBounds::remainingMs(const std::vector<int>& usersPerSub
     return remaining;
 }
 
-std::vector<BatchSpec> roundBatches(const CostModel& model, const std::vector<int>& members, const std::vector<int>& partitions)
+std::vector<BatchSpec> roundBatches(const CostModel& model, const std::vector<int>& members, const std::vector<int>& partitions,
+                                    const std::function<void()>& ask)
 {
+    unsigned steps = 0;
+    const auto step = [&ask, &steps] {
+        if (ask && (++steps & 0xFFFFU) == 0)
+            ask();
+    };
     std::vector<int> offloading;
     for (int m : members)
         if (partitions[static_cast<size_t>(m)] < model.subtaskCount())
@@ -71,10 +77,12 @@ std::vector<BatchSpec> roundBatches(const CostModel& model, const std::vector<in
     std::vector<Keyed> keyed;
     keyed.reserve(offloading.size());
     for (int m : offloading) {
+        step();
         const int p = partitions[static_cast<size_t>(m)];
         keyed.push_back({p, model.arrivalMs(m, p), m});
     }
-    std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
+    std::stable_sort(keyed.begin(), keyed.end(), [&step](const Keyed& a, const Keyed& b) {
+        step();
         if (a.partition != b.partition)
             return a.partition < b.partition;
         return a.arrivalMs < b.arrivalMs;

@@ -38,7 +38,10 @@ private:
 
 /// The batches of one SSA round: for n = k+1..N, every member with p < n, split into batches of at
 /// most B_max (members already at the edge first, then by arrival). O(N*G log G) for G members.
-std::vector<BatchSpec> roundBatches(const CostModel& model, const std::vector<int>& members, const std::vector<int>& partitions);
+/// @p ask, when given, is called every 65,536 members or comparisons of the sort (at 10^6 users
+/// the round takes 0.2 s); it may throw to stop, and the batches then are not built.
+std::vector<BatchSpec> roundBatches(const CostModel& model, const std::vector<int>& members, const std::vector<int>& partitions,
+                                    const std::function<void()>& ask = {});
 
 /// One SSA round per group (groups[m], smaller first; users with p = N take no part), built by
 /// roundBatches and run back to back. O(M log M + N*M log M).

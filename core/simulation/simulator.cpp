@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <functional>
 #include <numeric>
 #include <optional>
 #include <sstream>
@@ -13,6 +14,13 @@
 
 namespace coinfer {
 namespace {
+
+/// Thrown out of a Timeline when its stop callback says stop; simulateUnlessStopped catches it.
+struct TimingStopped { };
+
+/// Steps between two calls of a stop callback: a few thousand users or batch members take well
+/// under a millisecond, and the callback (a clock read) costs nothing beside them.
+constexpr unsigned kStepsPerStopCheck = 4096;
 
 std::string fmt(double value)
 {
@@ -42,12 +50,29 @@ public:
     {
     }
 
+    /// Asks @p stopped every kStepsPerStopCheck steps (users or batch members); none by default.
+    void setStopCheck(const std::function<bool()>* stopped) { m_stopped = stopped; }
+    /// Counts @p steps; throws TimingStopped when the stop callback, asked every
+    /// kStepsPerStopCheck steps, says stop.
+    void step(unsigned steps = 1)
+    {
+        if (!m_stopped)
+            return;
+        m_steps += steps;
+        if (m_steps < kStepsPerStopCheck)
+            return;
+        m_steps = 0;
+        if ((*m_stopped)())
+            throw TimingStopped{};
+    }
+
     /// Sets every user's partition; returns false for one outside 0..N (reported).
     bool setPartitions(const std::vector<int>& partitions, const std::vector<double>* statedArrivalMs)
     {
         bool ok = true;
         const int n = m_model.subtaskCount();
         for (int m = 0; m < m_model.userCount(); ++m) {
+            step();
             const int p = partitions[static_cast<size_t>(m)];
             if (p < 0 || p > n) {
                 report(Violation::Kind::BadPartition,
@@ -88,6 +113,7 @@ public:
                 return name() + " has " + std::to_string(users.size()) +
                        " members, more than B_max = " + std::to_string(m_model.maxBatch());
             });
+        step(static_cast<unsigned>(std::min<size_t>(users.size(), kStepsPerStopCheck)) + 1);
         double readyMs = 0;
         for (int m : users) {
             if (m < 0 || m >= m_model.userCount())
@@ -141,6 +167,7 @@ public:
     {
         std::vector<double> finishMs(m_readyMs);
         for (int m = 0; m < m_model.userCount(); ++m) {
+            step();
             if (m_next[static_cast<size_t>(m)] <= m_model.subtaskCount()) {
                 report(Violation::Kind::MissingSubtask, [&] {
                     return "user " + id(m) + "'s sub-task " + std::to_string(m_next[static_cast<size_t>(m)]) +
@@ -181,6 +208,8 @@ private:
     std::vector<int> m_members; // the members of the batch being placed (reused)
     bool m_explain = true;
     double m_gpuFreeMs;
+    const std::function<bool()>* m_stopped = nullptr;
+    unsigned m_steps = 0; // since the stop callback was last asked
 };
 
 void fillEnergy(const CostModel& model, Plan& plan)
@@ -197,17 +226,22 @@ void fillEnergy(const CostModel& model, Plan& plan)
 
 } // namespace
 
-Plan simulate(const Scenario& scenario, const CostModel& model, const Schedule& schedule, const std::string& algorithm,
-              std::vector<Violation>* violations)
+namespace {
+
+/// simulate(), asking @p stopped (when given) every few thousand steps; throws TimingStopped.
+Plan timeSchedule(const Scenario& scenario, const CostModel& model, const Schedule& schedule, const std::string& algorithm,
+                  std::vector<Violation>* violations, const std::function<bool()>* stopped)
 {
     std::vector<Violation> found;
     Timeline timeline(scenario, model, found);
     timeline.setExplain(violations != nullptr);
+    timeline.setStopCheck(stopped);
     Plan plan;
     plan.algorithm = algorithm;
     plan.users.resize(static_cast<size_t>(model.userCount()));
     timeline.setPartitions(schedule.partitions, nullptr);
     for (int m = 0; m < model.userCount(); ++m) {
+        timeline.step();
         UserOutcome& user = plan.users[static_cast<size_t>(m)];
         user.partition = schedule.partitions[static_cast<size_t>(m)];
         user.group = schedule.groups.empty() ? 0 : schedule.groups[static_cast<size_t>(m)];
@@ -216,6 +250,7 @@ Plan simulate(const Scenario& scenario, const CostModel& model, const Schedule& 
         user.uploadStartMs = model.localMs(m, p);
         user.uploadEndMs = model.localMs(m, p) + model.uploadMs(m, p);
     }
+    plan.batches.reserve(schedule.batches.size());
     for (size_t b = 0; b < schedule.batches.size(); ++b) {
         const BatchSpec& spec = schedule.batches[b];
         const auto [startMs, endMs] = timeline.place(b, spec.subtask, spec.users, std::nullopt);
@@ -229,6 +264,24 @@ Plan simulate(const Scenario& scenario, const CostModel& model, const Schedule& 
     if (violations)
         violations->insert(violations->end(), found.begin(), found.end());
     return plan;
+}
+
+} // namespace
+
+Plan simulate(const Scenario& scenario, const CostModel& model, const Schedule& schedule, const std::string& algorithm,
+              std::vector<Violation>* violations)
+{
+    return timeSchedule(scenario, model, schedule, algorithm, violations, nullptr);
+}
+
+std::optional<Plan> simulateUnlessStopped(const Scenario& scenario, const CostModel& model, const Schedule& schedule,
+                                          const std::string& algorithm, const std::function<bool()>& stopped)
+{
+    try {
+        return timeSchedule(scenario, model, schedule, algorithm, nullptr, stopped ? &stopped : nullptr);
+    } catch (const TimingStopped&) {
+        return std::nullopt;
+    }
 }
 
 namespace {
