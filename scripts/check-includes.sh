@@ -120,7 +120,8 @@ for file in sorted(set(relative(f) for f in requested)):
         unit_folder = os.path.join(work, 'headers', stem.replace('/', '_'))
         os.makedirs(unit_folder)
         unit = os.path.join(unit_folder, os.path.basename(stem) + '.cpp')
-        open(unit, 'w').write(f'#include "{file}"\n')
+        # By its full path: fuzz/ includes its header by the bare name, without the repository root.
+        open(unit, 'w').write(f'#include "{os.path.join(repo, file)}"\n')
         database.append(command_for(unit, *near))
         sources.append(unit)
         paths[file] = file
