@@ -1,9 +1,18 @@
 // Online mode: simulator steps per second and DDPG agent updates per second.
+#include "core/learning/ddpg.h"
 #include "core/learning/ddpgagent.h"
+#include "core/model/onlinepolicy.h"
+#include "core/model/scenario.h"
 #include "core/online/online.h"
 #include "core/io/scenarioio.h"
+#include "core/util/expected.h"
+#include "core/util/random.h"
 
 #include <benchmark/benchmark.h>
+
+#include <functional>
+#include <map>
+#include <vector>
 
 namespace {
 

@@ -1,7 +1,10 @@
 // Planner scaling over growing M and N. Quote ratios from one run: these machines are shared.
 #include "core/model/costmodel.h"
+#include "core/model/plan.h"
+#include "core/model/scenario.h"
 #include "core/planning/lowerbound.h"
 #include "core/planning/planner.h"
+#include "core/planning/search.h"
 #include "core/planning/windowbound.h"
 #include "core/model/randomscenario.h"
 #include "core/io/fileio.h"
@@ -9,6 +12,7 @@
 #include "core/io/scenariofast.h"
 #include "core/io/scenarioio.h"
 #include "core/simulation/simulator.h"
+#include "core/util/expected.h"
 #include "families.h"
 #include "ogreference.h"
 
@@ -17,8 +21,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <sys/resource.h>
 #include <time.h>

@@ -13,7 +13,11 @@
 
 #include "core/io/fileio.h"
 #include "core/io/scenarioio.h"
+#include "core/model/costmodel.h"
+#include "core/model/randomscenario.h"
+#include "core/model/scenario.h"
 #include "core/planning/planner.h"
+#include "core/planning/search.h"
 
 #include <algorithm>
 #include <cmath>
@@ -21,6 +25,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <string>
+#include <vector>
 
 using namespace coinfer;
 

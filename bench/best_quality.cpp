@@ -5,8 +5,15 @@
 
 #include "../tests/core/families.h"
 
+#include "core/model/costmodel.h"
+#include "core/model/plan.h"
+#include "core/model/randomscenario.h"
+#include "core/model/scenario.h"
 #include "core/planning/lowerbound.h"
 #include "core/planning/planner.h"
+#include "core/planning/search.h"
+#include "core/simulation/simulator.h"
+#include "core/util/expected.h"
 
 #include <algorithm>
 #include <chrono>
@@ -14,6 +21,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <string>
+#include <vector>
 
 using namespace coinfer;
 

@@ -5,13 +5,16 @@
 // milliseconds each took.
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
+#include "core/model/scenario.h"
 #include "core/planning/arrivalbound.h"
 #include "core/planning/lowerbound.h"
 #include "core/planning/windowbound.h"
+#include "core/util/expected.h"
 
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <string>
 
 namespace {
 

@@ -5,10 +5,14 @@
 #include "core/io/fileio.h"
 #include "core/io/scenariofast.h"
 #include "core/io/scenarioio.h"
+#include "core/model/scenario.h"
+#include "core/util/expected.h"
 
 #include <chrono>
 #include <cstring>
 #include <iostream>
+#include <string>
+#include <variant>
 
 int main(int argc, char** argv)
 {

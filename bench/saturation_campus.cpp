@@ -7,7 +7,9 @@
 #include "core/io/fileio.h"
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
+#include "core/model/scenario.h"
 #include "core/planning/saturation.h"
+#include "core/util/expected.h"
 
 #include <cstdio>
 #include <ctime>

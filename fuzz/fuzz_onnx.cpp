@@ -7,10 +7,14 @@
 #include "core/dnn/dnn.h"
 #include "core/io/dnnio.h"
 #include "core/io/onnximport.h"
+#include "core/model/scenario.h"
+#include "core/util/expected.h"
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 using namespace coinfer;
 

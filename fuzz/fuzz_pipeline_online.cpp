@@ -9,12 +9,17 @@
 #include "fuzz_common.h"
 
 #include "core/io/scenarioio.h"
+#include "core/model/onlinepolicy.h"
+#include "core/model/scenario.h"
 #include "core/online/online.h"
+#include "core/util/expected.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace coinfer;

@@ -9,13 +9,18 @@
 #include "core/io/planio.h"
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
+#include "core/model/plan.h"
+#include "core/model/scenario.h"
 #include "core/simulation/simulator.h"
+#include "core/util/expected.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <numeric>
 #include <string>
+#include <vector>
 
 using namespace coinfer;
 

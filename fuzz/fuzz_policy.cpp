@@ -5,12 +5,18 @@
 #include "fuzz_common.h"
 
 #include "core/io/policyio.h"
+#include "core/learning/actor.h"
 #include "core/learning/ddpg.h"
 #include "core/learning/policy.h"
+#include "core/model/onlinepolicy.h"
+#include "core/model/scenario.h"
 #include "core/online/online.h"
+#include "core/util/expected.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 using namespace coinfer;
 

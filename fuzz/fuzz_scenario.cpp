@@ -7,8 +7,11 @@
 #include "core/io/scenariofast.h"
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
+#include "core/model/scenario.h"
+#include "core/util/expected.h"
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 

@@ -3,14 +3,16 @@
 # the given sources and headers, prints each #include it would add or remove, and exits 1 if one
 # must change (0 if none, 2 if a file could not be analysed).
 # Usage: scripts/check-includes.sh [--fix] [FILE...]
-#   FILE: .cpp or .h files of the repository; default: every one of core/learning, core/model,
-#   core/online, core/simulation, core/sweep, core/util, app, gpu (host C++ only) and python.
+#   FILE: .cpp or .h files of the repository; default: every one of core/dnn, core/io,
+#   core/learning, core/model, core/online, core/simulation, core/sweep, core/util, app, gpu (host
+#   C++ only), python and bench. fuzz/ is checked with a fuzz build as COINFER_BUILD_DIR (below).
 #   --fix applies the advice in the project's include order: each new line goes, sorted, into the
 #   block of its kind (project "...", third-party <lib/...>, standard <name>, system <name.h>),
 #   a project one into the block of its own top folder; nothing else moves. Read the diff.
 # Needs a configured build with every optional part the files use (Qt for app/gui_main.cpp,
 # Python for python/): cmake -S . -B build -G Ninja -DCOINFER_CUDA=OFF. COINFER_BUILD_DIR names
-# another build folder; COINFER_IWYU_JOBS the number of parallel runs (default: the CPU count).
+# another build folder (one configured with -DCOINFER_FUZZ=ON for fuzz/); COINFER_IWYU_JOBS the
+# number of parallel runs (default: the CPU count). A target's precompiled header is left out.
 #
 # A header with a .cpp of the same name is checked with that .cpp; one without (expected.h,
 # scenario.h...) through a one-line .cpp that includes it, compiled with the flags of a source
@@ -41,10 +43,11 @@ for tool in include-what-you-use iwyu_tool; do
 done
 
 if (( $# == 0 )); then
-  mapfile -t files < <(git ls-files 'core/learning/*.cpp' 'core/learning/*.h' 'core/model/*.cpp' 'core/model/*.h' \
-    'core/online/*.cpp' 'core/online/*.h' 'core/simulation/*.cpp' 'core/simulation/*.h' 'core/sweep/*.cpp' \
-    'core/sweep/*.h' 'core/util/*.cpp' 'core/util/*.h' 'app/*.cpp' 'app/*.h' 'gpu/*.cpp' 'gpu/*.h' \
-    'python/*.cpp' 'python/*.h')
+  mapfile -t files < <(git ls-files 'core/dnn/*.cpp' 'core/dnn/*.h' 'core/io/*.cpp' 'core/io/*.h' \
+    'core/learning/*.cpp' 'core/learning/*.h' 'core/model/*.cpp' 'core/model/*.h' 'core/online/*.cpp' \
+    'core/online/*.h' 'core/simulation/*.cpp' 'core/simulation/*.h' 'core/sweep/*.cpp' 'core/sweep/*.h' \
+    'core/util/*.cpp' 'core/util/*.h' 'app/*.cpp' 'app/*.h' 'gpu/*.cpp' 'gpu/*.h' 'python/*.cpp' \
+    'python/*.h' 'bench/*.cpp' 'bench/*.h')
 else
   files=("$@")
 fi
@@ -68,6 +71,11 @@ commands = {}
 for entry in json.load(open(os.path.join(build, 'compile_commands.json'))):
     arguments = entry['arguments'] if 'arguments' in entry else shlex.split(entry['command'])
     arguments = [a for a in arguments if a != '-Werror'] + ['-w']
+    # A target's precompiled header (GCC's .gch, which clang cannot read) is force-included into
+    # each source; without it IWYU sees only what the file includes itself.
+    arguments = [a for i, a in enumerate(arguments) if a != '-Winvalid-pch' and not
+                 (a == '-include' and i + 1 < len(arguments) and arguments[i + 1].endswith('cmake_pch.hxx'))
+                 and not (i > 0 and arguments[i - 1] == '-include' and a.endswith('cmake_pch.hxx'))]
     source = os.path.join(entry['directory'], entry['file'])
     if re.search(r'/Unity/unity_\d+_cxx\.cxx$', source):
         members = re.findall(r'^#include "([^"]+)"', open(source).read(), re.M)
@@ -120,7 +128,8 @@ for file in sorted(set(relative(f) for f in requested)):
         unit_folder = os.path.join(work, 'headers', stem.replace('/', '_'))
         os.makedirs(unit_folder)
         unit = os.path.join(unit_folder, os.path.basename(stem) + '.cpp')
-        open(unit, 'w').write(f'#include "{file}"\n')
+        # By its full path: fuzz/ includes its header by the bare name, without the repository root.
+        open(unit, 'w').write(f'#include "{os.path.join(repo, file)}"\n')
         database.append(command_for(unit, *near))
         sources.append(unit)
         paths[file] = file

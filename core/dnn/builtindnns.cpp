@@ -2,6 +2,11 @@
 // split into sub-tasks at block boundaries.
 
 #include "core/dnn/dnn.h"
+#include "core/util/expected.h"
+
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace coinfer {
 namespace {

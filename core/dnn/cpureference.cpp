@@ -1,9 +1,13 @@
 #include "core/dnn/cpureference.h"
 
+#include "core/util/expected.h"
 #include "core/util/random.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstddef>
+#include <utility>
 
 namespace coinfer {
 namespace {

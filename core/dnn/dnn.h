@@ -5,7 +5,6 @@
 #include "core/util/expected.h"
 
 #include <array>
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -2,8 +2,6 @@
 // Measured GPU batch-latency profiles (docs/formats.md#gpu-profile): per sub-task and batch size the median,
 // 10th and 90th percentile latency, the fitted affine model, and what it was measured on.
 
-#include "core/dnn/dnn.h"
-
 #include <string>
 #include <vector>
 

@@ -4,10 +4,17 @@
 #include "core/io/jsonfields.h"
 #include "core/io/onnximport.h"
 
+#include <nlohmann/json.hpp>
+
+#include <array>
 #include <climits>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <system_error>
+#include <utility>
+#include <variant>
 
 namespace coinfer {
 

@@ -1,6 +1,7 @@
 #include "core/io/fileio.h"
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>

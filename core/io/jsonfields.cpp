@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <map>
 #include <sstream>
+#include <type_traits>
 
 namespace coinfer::detail {
 

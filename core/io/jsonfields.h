@@ -6,11 +6,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string_view>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace coinfer::detail {

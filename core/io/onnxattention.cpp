@@ -4,13 +4,24 @@
 // MatMul, Softmax, MatMul, Gemm for the out projection, Transpose back) becomes one attention
 // layer; the class token (Concat of a learned row), the positional embedding (Add of a learned
 // tensor), token reshapes and the class token's Gather map onto layers of their own.
+#include "core/dnn/dnn.h"
 #include "core/io/onnxgraph.h"
+#include "core/io/onnximport.h"
+#include "core/io/onnxnodes.h"
+
+#include <onnx/onnx_pb.h>
 
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace coinfer::onnxdetail {
 

@@ -3,11 +3,23 @@
 // x * HardSigmoid(x), squeeze-and-excitation as x * gate(conv(act(conv(pool(x))))), and
 // count_include_pad average pooling as a Pad before the pooling. Fused, each is one layer on one
 // activation, so the blocks and cuts of onnxlayers.cpp see a chain.
+#include "core/dnn/dnn.h"
 #include "core/io/onnxgraph.h"
+#include "core/io/onnximport.h"
+#include "core/io/onnxnodes.h"
+
+#include <onnx/onnx_pb.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
 
 namespace coinfer::onnxdetail {
 

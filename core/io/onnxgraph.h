@@ -9,6 +9,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <unordered_map>

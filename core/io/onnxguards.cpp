@@ -2,8 +2,10 @@
 #include "core/io/onnxguards.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace coinfer::onnxguards {

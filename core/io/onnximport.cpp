@@ -1,29 +1,27 @@
 // The ONNX importer (core/io/onnximport.h), compiled only with COINFER_ONNX; onnximport_common.cpp
 // holds what a build without ONNX has too.
 #include "core/io/onnximport.h"
-#include "core/io/jsonfields.h"
 
-#include "core/io/fileio.h"
 #include "core/io/onnxguards.h"
 #include "core/io/onnxgraph.h"
 #include "core/io/onnxnodes.h"
 #include "core/io/onnxstream.h"
 
 #include <onnx/defs/schema.h>
+#include <onnx/defs/shape_inference.h>
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 
 #include <algorithm>
-#include <cfloat>
 #include <climits>
-#include <cmath>
-#include <cstring>
+#include <cstddef>
 #include <deque>
 #include <exception>
 #include <filesystem>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 namespace coinfer {
 

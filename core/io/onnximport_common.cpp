@@ -1,10 +1,17 @@
 // What every build has of core/io/onnximport.h; without COINFER_ONNX also the import functions,
 // answering that this build cannot import (as gpu/ answers "built without CUDA").
 #include "core/io/onnximport.h"
+#include "core/util/expected.h"
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
 
 namespace coinfer {
 

@@ -1,13 +1,23 @@
 // The ONNX importer, second half (core/io/onnxgraph.h): each node onto a layer of core/dnn/dnn.h,
 // each piece between cuts onto a block, and the sub-tasks' names.
+#include "core/dnn/dnn.h"
 #include "core/io/onnxgraph.h"
 #include "core/io/jsonfields.h"
+#include "core/io/onnxnodes.h"
+
+#include <onnx/onnx_pb.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cfloat>
 #include <climits>
+#include <cstdint>
 #include <cstring>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
 
 namespace coinfer::onnxdetail {
 

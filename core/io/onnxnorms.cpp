@@ -2,9 +2,20 @@
 // as ConvNeXt and vision transformers export them: PyTorch's LayerNorm at opset 13 is
 // ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt and Div, then Mul by its weight and Add of its bias;
 // a channels-last block is framed by Transposes; its Linear layers are MatMuls on the last axis.
+#include "core/dnn/dnn.h"
 #include "core/io/onnxgraph.h"
+#include "core/io/onnxnodes.h"
 
-#include <algorithm>
+#include <onnx/onnx_pb.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace coinfer::onnxdetail {
 

@@ -1,12 +1,21 @@
 // The ONNX importer's regions (core/io/onnxgraph.h): rewrites that let a region with nested
 // branches be described by Coinfer's blocks without changing what it computes.
+#include "core/dnn/dnn.h"
 #include "core/io/onnxgraph.h"
+#include "core/io/onnxnodes.h"
+
+#include <onnx/onnx_pb.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 namespace coinfer::onnxdetail {
 

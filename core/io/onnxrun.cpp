@@ -2,6 +2,7 @@
 #include "core/io/onnxrun.h"
 
 #include "core/dnn/cpureference.h"
+#include "core/dnn/dnn.h"
 #include "core/io/fileio.h"
 #include "core/io/onnximport.h"
 
@@ -10,8 +11,10 @@
 #endif
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <map>
+#include <utility>
 
 namespace coinfer {
 

@@ -3,14 +3,22 @@
 // Shape, Gather, Add, Div, Mul and Slice). With a fixed input shape every such value is a
 // constant: the nodes are replaced by Constant nodes, so the rest of the import sees constants.
 // Also which graph input is the data input, and Slice and channel shuffles (fixed shapes again).
+#include "core/dnn/dnn.h"
 #include "core/io/onnxgraph.h"
+#include "core/io/onnxnodes.h"
+
+#include <onnx/onnx_pb.h>
 
 #include <algorithm>
 #include <climits>
 #include <cstdint>
 #include <cstring>
+#include <optional>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 namespace coinfer::onnxdetail {
 

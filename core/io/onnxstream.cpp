@@ -1,8 +1,11 @@
 // Reading an ONNX model file without its weights (core/io/onnxstream.h).
 #include "core/io/onnxstream.h"
 
+#include "core/io/onnximport.h"
+
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/wire_format_lite.h>
 
 #include <cerrno>
@@ -10,7 +13,9 @@
 #include <cstring>
 #include <vector>
 #include <fcntl.h>
-#include <unistd.h>
+// IWYU takes the using-declarations below for uses of message.h's forward declarations;
+// coded_stream.h declares the classes.
+// IWYU pragma: no_include <google/protobuf/message.h>
 
 namespace coinfer::onnxstream {
 

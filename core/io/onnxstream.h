@@ -4,7 +4,6 @@
 // small ones only (a Clip's bounds, a Pad's pads), so large payloads are skipped in the file
 // instead of read. A model with weights imports in memory of the order of its graph.
 
-#include "core/io/onnximport.h"
 #include "core/util/expected.h"
 
 #include <onnx/onnx_pb.h>

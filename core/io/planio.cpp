@@ -4,6 +4,8 @@
 #include "core/io/jsonfields.h"
 #include "core/util/tolerance.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -11,6 +13,8 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace coinfer {
 

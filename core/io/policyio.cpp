@@ -3,6 +3,11 @@
 #include "core/io/fileio.h"
 #include "core/io/jsonfields.h"
 
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <optional>
+
 namespace coinfer {
 
 using detail::Field;

@@ -4,7 +4,13 @@
 #include "core/io/fileio.h"
 #include "core/io/jsonfields.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
+#include <cstddef>
+#include <optional>
+#include <utility>
+#include <vector>
 
 namespace coinfer {
 

@@ -8,9 +8,10 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstring>
+#include <new>
 #include <system_error>
 #include <unordered_set>
+#include <utility>
 
 static_assert(coinfer::detail::kFastReaderPadding >= simdjson::SIMDJSON_PADDING);
 

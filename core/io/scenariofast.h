@@ -6,6 +6,8 @@
 // which reader ran.
 
 #include "core/io/scenarioio.h"
+#include "core/model/scenario.h"
+#include "core/util/expected.h"
 
 #include <cstddef>
 #include <optional>

@@ -11,17 +11,20 @@
 #include "core/io/profileio.h"
 #include "core/io/scenarioentries.h"
 #include "core/io/scenariofast.h"
+#include "core/util/random.h"
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <iterator>
-#include <map>
 #include <optional>
-#include <set>
 #include <unordered_map>
 #include <unordered_set>
 #include <sstream>
+#include <utility>
 
 namespace coinfer {
 

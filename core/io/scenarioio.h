@@ -4,6 +4,7 @@
 #include "core/util/expected.h"
 #include "core/model/scenario.h"
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -1,6 +1,7 @@
 #include "core/io/scenariorefs.h"
 
 #include "core/io/fileio.h"
+#include "core/util/expected.h"
 
 #include <nlohmann/json.hpp>
 

@@ -5,8 +5,10 @@
 #include "core/util/decimal.h"
 #include "core/util/text.h"
 
+#include <cstddef>
 #include <map>
 #include <optional>
+#include <utility>
 
 namespace coinfer {
 
