@@ -12,7 +12,6 @@
 #include <functional>
 #include <optional>
 #include <ostream>
-#include <type_traits>
 #include <utility>
 #include <variant>
 
