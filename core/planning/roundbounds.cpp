@@ -4,6 +4,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <utility>
 
 namespace coinfer {
 
@@ -52,59 +53,82 @@ std::vector<double> RoundBounds::remainingMs(const std::vector<int>& usersPerSub
     return remaining;
 }
 
-std::vector<BatchSpec> roundBatches(const CostModel& model, const std::vector<int>& members, const std::vector<int>& partitions,
-                                    const std::function<void()>& ask)
+namespace {
+
+/// A member of a round with the keys of its place in the round's batches.
+struct KeyedMember {
+    int partition;
+    double arrivalMs;
+    int user;
+};
+
+/// roundBatches into @p batches from index @p used on, overwriting the batches there so that
+/// their member vectors keep their capacity (the schedule search rebuilds rounds for every
+/// partition vector it checks). Returns the index after the last batch written.
+size_t writeRoundBatches(const CostModel& model, const std::vector<int>& members, const std::vector<int>& partitions,
+                         const std::function<void()>& ask, std::vector<KeyedMember>& keyed, std::vector<BatchSpec>& batches,
+                         size_t used)
 {
     unsigned steps = 0;
     const auto step = [&ask, &steps] {
         if (ask && (++steps & 0xFFFFU) == 0)
             ask();
     };
-    std::vector<int> offloading;
-    for (int m : members)
-        if (partitions[static_cast<size_t>(m)] < model.subtaskCount())
-            offloading.push_back(m);
-    if (offloading.empty())
-        return {};
     // Members that were at the edge earliest go first, so full batches start as early as possible.
     // The keys are gathered first: looking them up in the cost model's tables inside the
     // comparison cost a cache miss each, a quarter of planning 10^6 users.
-    struct Keyed {
-        int partition;
-        double arrivalMs;
-        int user;
-    };
-    std::vector<Keyed> keyed;
-    keyed.reserve(offloading.size());
-    for (int m : offloading) {
-        step();
+    keyed.clear();
+    for (int m : members) {
         const int p = partitions[static_cast<size_t>(m)];
+        if (p >= model.subtaskCount())
+            continue;
+        step();
         keyed.push_back({p, model.arrivalMs(m, p), m});
     }
-    std::stable_sort(keyed.begin(), keyed.end(), [&step](const Keyed& a, const Keyed& b) {
+    if (keyed.empty())
+        return used;
+    std::stable_sort(keyed.begin(), keyed.end(), [&step](const KeyedMember& a, const KeyedMember& b) {
         step();
         if (a.partition != b.partition)
             return a.partition < b.partition;
         return a.arrivalMs < b.arrivalMs;
     });
-    for (size_t i = 0; i < keyed.size(); ++i)
-        offloading[i] = keyed[i].user;
-    const int first = partitions[static_cast<size_t>(offloading.front())] + 1;
-    std::vector<BatchSpec> batches;
-    for (int n = first; n <= model.subtaskCount(); ++n) {
-        BatchSpec batch{n, {}};
-        for (int m : offloading) {
-            if (partitions[static_cast<size_t>(m)] >= n)
+    const auto open = [&](int n) -> BatchSpec& {
+        if (used == batches.size())
+            batches.emplace_back();
+        BatchSpec& batch = batches[used];
+        batch.subtask = n;
+        batch.users.clear();
+        return batch;
+    };
+    for (int n = keyed.front().partition + 1; n <= model.subtaskCount(); ++n) {
+        BatchSpec* batch = nullptr;
+        for (const KeyedMember& member : keyed) {
+            if (member.partition >= n)
                 break;
-            batch.users.push_back(m);
-            if (static_cast<int>(batch.users.size()) == model.maxBatch()) {
-                batches.push_back(batch);
-                batch.users.clear();
+            if (!batch)
+                batch = &open(n);
+            batch->users.push_back(member.user);
+            if (static_cast<int>(batch->users.size()) == model.maxBatch()) {
+                ++used;
+                batch = nullptr;
             }
         }
-        if (!batch.users.empty())
-            batches.push_back(std::move(batch));
+        if (batch)
+            ++used;
     }
+    return used;
+}
+
+} // namespace
+
+std::vector<BatchSpec> roundBatches(const CostModel& model, const std::vector<int>& members, const std::vector<int>& partitions,
+                                    const std::function<void()>& ask)
+{
+    std::vector<KeyedMember> keyed;
+    keyed.reserve(members.size());
+    std::vector<BatchSpec> batches;
+    batches.resize(writeRoundBatches(model, members, partitions, ask, keyed, batches, 0));
     return batches;
 }
 
@@ -157,17 +181,28 @@ Schedule roundSchedule(const CostModel& model, const std::vector<int>& partition
 
 void rebuildRounds(const CostModel& model, Schedule& schedule)
 {
-    std::map<int, std::vector<int>> members;
+    // The offloading users by round, in index order within each: one sort of (round, user)
+    // pairs instead of a map of vectors, and the batches written over the old ones, since the
+    // schedule search rebuilds rounds for every partition vector it checks.
+    std::vector<std::pair<int, int>> byRound;
     for (int m = 0; m < model.userCount(); ++m)
         if (schedule.partitions[static_cast<size_t>(m)] < model.subtaskCount())
-            members[schedule.groups[static_cast<size_t>(m)]].push_back(m);
+            byRound.emplace_back(schedule.groups[static_cast<size_t>(m)], m);
         else
             schedule.groups[static_cast<size_t>(m)] = -1;
-    schedule.batches.clear();
-    for (const auto& [group, users] : members) {
-        auto batches = roundBatches(model, users, schedule.partitions);
-        schedule.batches.insert(schedule.batches.end(), batches.begin(), batches.end());
+    std::sort(byRound.begin(), byRound.end());
+    std::vector<int> users;
+    std::vector<KeyedMember> keyed;
+    size_t used = 0;
+    for (size_t first = 0; first < byRound.size();) {
+        users.clear();
+        size_t last = first;
+        for (; last < byRound.size() && byRound[last].first == byRound[first].first; ++last)
+            users.push_back(byRound[last].second);
+        used = writeRoundBatches(model, users, schedule.partitions, {}, keyed, schedule.batches, used);
+        first = last;
     }
+    schedule.batches.resize(used);
 }
 
 bool repairToLimits(const CostModel& model, Schedule& schedule, const std::vector<int>& limits)

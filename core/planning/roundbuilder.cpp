@@ -135,7 +135,7 @@ std::vector<int> segmentRounds(const CostModel& model, const std::vector<int>& p
     return groups;
 }
 
-std::vector<Schedule> chunkedRoundSchedules(const CostModel& model, const std::vector<int>& given)
+size_t chunkedRoundSchedules(const CostModel& model, const std::vector<int>& given, std::vector<Schedule>& into)
 {
     const int users = model.userCount();
     // A user not assigned yet (-1, in a partial vector of the branch and bound) takes no part.
@@ -163,11 +163,20 @@ std::vector<Schedule> chunkedRoundSchedules(const CostModel& model, const std::v
                      [&](int a, int b) { return model.deadlineMs(a) < model.deadlineMs(b); });
     std::stable_sort(byLatestStart.begin(), byLatestStart.end(),
                      [&](int a, int b) { return latestStart[static_cast<size_t>(a)] < latestStart[static_cast<size_t>(b)]; });
-    std::vector<Schedule> schedules;
+    size_t built = 0;
+    // Each schedule is written over one left in @p into, so that its vectors keep their capacity.
+    const auto build = [&](const std::vector<int>& groups) {
+        if (built == into.size())
+            into.emplace_back();
+        Schedule& schedule = into[built++];
+        schedule.partitions = partitions;
+        schedule.groups = groups;
+        rebuildRounds(model, schedule);
+    };
     std::vector<std::vector<int>> greedy;
     for (const std::vector<int>* order : {&byArrival, &byDeadline, &byLatestStart}) {
         greedy.push_back(chunkRounds(model, partitions, *order));
-        schedules.push_back(roundSchedule(model, partitions, greedy.back()));
+        build(greedy.back());
     }
     // The best cut of the deadline and latest-start orders into rounds, where it differs from
     // the greedy cut: a small first round of the earliest arrivals can let a full one follow.
@@ -175,8 +184,15 @@ std::vector<Schedule> chunkedRoundSchedules(const CostModel& model, const std::v
         for (size_t i = 1; i < 3; ++i) {
             const std::vector<int> groups = segmentRounds(model, partitions, i == 1 ? byDeadline : byLatestStart);
             if (!groups.empty() && groups != greedy[i])
-                schedules.push_back(roundSchedule(model, partitions, groups));
+                build(groups);
         }
+    return built;
+}
+
+std::vector<Schedule> chunkedRoundSchedules(const CostModel& model, const std::vector<int>& partitions)
+{
+    std::vector<Schedule> schedules;
+    schedules.resize(chunkedRoundSchedules(model, partitions, schedules));
     return schedules;
 }
 

@@ -29,4 +29,9 @@ std::vector<int> segmentRounds(const CostModel& model, const std::vector<int>& p
 /// one (O(M*B_max*N) each).
 std::vector<Schedule> chunkedRoundSchedules(const CostModel& model, const std::vector<int>& partitions);
 
+/// chunkedRoundSchedules into the first schedules of @p into (grown as needed; those after the
+/// ones written are left as they were), reusing their vectors' capacity. Returns how many were
+/// written. Same cost.
+size_t chunkedRoundSchedules(const CostModel& model, const std::vector<int>& partitions, std::vector<Schedule>& into);
+
 } // namespace coinfer

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
+#include <cstdint>
 #include <numeric>
 #include <span>
 
@@ -14,6 +14,14 @@ namespace {
 /// Largest candidate set whose member subsets are all enumerated; above it the schedule search
 /// tries a few readiness-ordered batches only and its "infeasible" proves nothing.
 constexpr size_t kMaxEnumeratedCandidates = 12;
+
+/// Bits set in each subset mask of up to kMaxEnumeratedCandidates candidates.
+constexpr auto kBitCount = [] {
+    std::array<std::uint8_t, size_t{1} << kMaxEnumeratedCandidates> bits{};
+    for (size_t mask = 1; mask < bits.size(); ++mask)
+        bits[mask] = static_cast<std::uint8_t>(bits[mask >> 1] + (mask & 1));
+    return bits;
+}();
 
 /// Failed states remembered per schedule search, counted in stored numbers (8 bytes each):
 /// 4 million numbers, 32 MB, after which the memory is cleared and filled again.
@@ -78,31 +86,31 @@ bool ScheduleSearch::feasible(const std::vector<int>& partitions)
     m_savedReadyMs.clear();
     m_complete = true;
     m_nodes = 0;
+    m_nodeLimitReached = false;
     // Rounds built greedily along a few orders decide most feasible vectors at once, where the
     // depth-first search can take long to find a schedule it will then confirm.
     // Building them orders, cuts and times every user for each: the meter counts that up front
     // (when the first holds the rest were built for nothing), then each check of the batches.
     if (!m_users.empty()) {
-        const std::vector<Schedule> built = chunkedRoundSchedules(m_model, partitions);
-        m_meter.spend(static_cast<long long>(built.size()) * m_model.userCount() * (m_model.subtaskCount() + 1));
-        for (const Schedule& rounds : built) {
+        const size_t built = chunkedRoundSchedules(m_model, partitions, m_rounds);
+        m_meter.spend(static_cast<long long>(built) * m_model.userCount() * (m_model.subtaskCount() + 1));
+        for (size_t i = 0; i < built; ++i) {
             m_meter.spend(static_cast<long long>(m_users.size()) * (m_model.subtaskCount() + 1));
-            if (meetsEveryDeadline(rounds.batches)) {
-                m_batches = rounds.batches;
+            if (meetsEveryDeadline(m_rounds[i].batches)) {
+                m_batches = m_rounds[i].batches;
                 return true;
             }
         }
     }
-    try {
-        const bool found = search(m_model.edgeFreeAtMs());
-        m_batches.resize(found ? m_depth : 0);
-        return found;
-    } catch (const NodeLimitReached&) {
-        // The state vectors are rebuilt by the next call; the batches found so far are no plan.
+    const bool found = search(m_model.edgeFreeAtMs());
+    if (m_nodeLimitReached) {
+        // The batches found so far are no plan.
         m_batches.clear();
         m_complete = false;
         return false;
     }
+    m_batches.resize(found ? m_depth : 0);
+    return found;
 }
 
 bool ScheduleSearch::meetsEveryDeadline(const std::vector<BatchSpec>& batches) const
@@ -130,8 +138,12 @@ bool ScheduleSearch::meetsEveryDeadline(const std::vector<BatchSpec>& batches) c
 bool ScheduleSearch::search(double gpuFreeMs)
 {
     m_meter.spend(static_cast<long long>(m_users.size()) + 1);
-    if (m_nodeLimit > 0 && ++m_nodes > m_nodeLimit)
-        throw NodeLimitReached{};
+    // Returning, not throwing: a level-0 window search reaches its few nodes on most calls, and
+    // unwinding an exception each time took a tenth of best's time.
+    if (m_nodeLimit > 0 && ++m_nodes > m_nodeLimit) {
+        m_nodeLimitReached = true;
+        return false;
+    }
     const int n = m_model.subtaskCount();
     bool done = true;
     for (size_t u = 0; u < m_users.size(); ++u) {
@@ -159,10 +171,11 @@ bool ScheduleSearch::search(double gpuFreeMs)
         if (candidates.size() <= kMaxEnumeratedCandidates && !(m_constantEdge[static_cast<size_t>(subtask)] && allFit)) {
             if (tryEverySubset(subtask, candidates, gpuFreeMs))
                 return true;
-            continue;
-        }
-        if (tryReadinessChoices(subtask, candidates, gpuFreeMs))
+        } else if (tryReadinessChoices(subtask, candidates, gpuFreeMs)) {
             return true;
+        }
+        if (m_nodeLimitReached) // nothing below was proved infeasible
+            return false;
     }
     remember(gpuFreeMs);
     return false;
@@ -213,6 +226,8 @@ bool ScheduleSearch::tryReadinessChoices(int subtask, const std::vector<size_t>&
         fullChoice(startMs);
         if (tryBatch(subtask, here.chosen, gpuFreeMs))
             return true;
+        if (m_nodeLimitReached)
+            return false;
     }
     if (constant)
         return false;
@@ -221,6 +236,8 @@ bool ScheduleSearch::tryReadinessChoices(int subtask, const std::vector<size_t>&
         for (size_t i = 0, count = smallerSizes(subtask, static_cast<int>(here.chosen.size()), sizes); i < count; ++i)
             if (tryBatch(subtask, std::span<const size_t>(here.chosen).first(static_cast<size_t>(sizes[i])), gpuFreeMs))
                 return true;
+            else if (m_nodeLimitReached)
+                return false;
     }
     return false;
 }
@@ -232,14 +249,19 @@ bool ScheduleSearch::tryEverySubset(int subtask, const std::vector<size_t>& cand
     const unsigned long all = (1ul << count) - 1;
     // Up to 4,095 subsets of 12 candidates: the meter counts their members up front, so that the
     // work budget bounds the time of a node and not only the number of nodes.
+    // Sum over sizes k <= B_max of k * C(count, k): the members of all those subsets.
     long long members = 0;
-    for (unsigned long mask = all; mask > 0; --mask)
-        if (const int size = std::popcount(mask); size <= maxBatch)
-            members += size;
+    long long subsetsOfSize = 1; // C(count, k)
+    for (long long k = 1; k <= std::min<long long>(maxBatch, static_cast<long long>(count)); ++k) {
+        subsetsOfSize = subsetsOfSize * (static_cast<long long>(count) - k + 1) / k;
+        members += k * subsetsOfSize;
+    }
     m_meter.spend(members);
     std::vector<size_t>& chosen = level(m_depth).chosen;
     for (unsigned long mask = all; mask > 0; --mask) {
-        if (std::popcount(mask) > maxBatch)
+        // A table, not std::popcount: without -mpopcnt that is a library call, and this loop
+        // visits up to 4,095 masks per node.
+        if (kBitCount[mask] > maxBatch)
             continue;
         chosen.clear();
         for (size_t bit = 0; bit < count; ++bit)
@@ -247,6 +269,8 @@ bool ScheduleSearch::tryEverySubset(int subtask, const std::vector<size_t>& cand
                 chosen.push_back(candidates[bit]);
         if (tryBatch(subtask, chosen, gpuFreeMs))
             return true;
+        if (m_nodeLimitReached)
+            return false;
     }
     return false;
 }

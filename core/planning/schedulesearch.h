@@ -40,8 +40,6 @@ public:
     bool complete() const { return m_complete; }
 
 private:
-    struct NodeLimitReached { };
-
     /// Whether @p batches (every offloading user's sub-tasks in order, as roundSchedule builds
     /// them), each started as soon as it can, meet every deadline and B_max. O(batch members).
     bool meetsEveryDeadline(const std::vector<BatchSpec>& batches) const;
@@ -82,6 +80,7 @@ private:
     std::unordered_map<std::vector<int>, std::vector<double>, ProgressHash> m_failed;
     size_t m_storedNumbers = 0;
     std::vector<BatchSpec> m_batches; // the first m_depth are the batches placed; the rest keep their capacity
+    std::vector<Schedule> m_rounds;   // the rounds built along a few orders, kept for their capacity
     size_t m_depth = 0;
     std::deque<Level> m_levels;         // a deque: references stay valid as it grows
     std::vector<double> m_savedReadyMs; // a stack of the ready times tryBatch replaced
@@ -89,6 +88,7 @@ private:
     bool m_complete = true;
     long long m_nodeLimit = 0;
     long long m_nodes = 0;
+    bool m_nodeLimitReached = false; ///< set by search() when m_nodeLimit is passed: every level returns at once
 };
 
 } // namespace coinfer
