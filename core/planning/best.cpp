@@ -629,7 +629,7 @@ BestOutcome planBest(const Scenario& scenario, const CostModel& model, const Sea
 {
     SearchControl budgeted = control;
     if (budgeted.workBudget <= 0)
-        budgeted.workBudget = kDefaultBestWorkBudget;
+        budgeted.workBudget = defaultBestWorkBudget(model.userCount());
     WorkMeter meter(budgeted);
     // A quarter of the budget for the local search (it often stops early), the round packing up
     // to half of it (it stops early unless rounds hold hundreds of users), the large-neighbourhood

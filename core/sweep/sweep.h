@@ -160,8 +160,9 @@ struct SweepRequest {
     int shardCount = 1;     ///< points are dealt round-robin: point k goes to shard k mod N + 1
     int jobs = 1;           ///< worker threads (>= 1)
     /// Work budgets that make best and exact deterministic (no time limit is used).
-    /// Best: `coinfer plan`'s default budget. Exact: kDefaultSweepExactWorkBudget.
-    long long bestWorkBudget = kDefaultBestWorkBudget;
+    /// Best: 0, `coinfer plan`'s default budget for each point's scenario (defaultBestWorkBudget).
+    /// Exact: kDefaultSweepExactWorkBudget.
+    long long bestWorkBudget = 0;
     long long exactWorkBudget = 0; ///< 0: kDefaultSweepExactWorkBudget
     /// Optional stop flag (e.g. set from a SIGINT handler): when it becomes true the sweep stops
     /// as if the progress callback had returned false.
