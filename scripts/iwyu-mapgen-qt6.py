@@ -45,6 +45,9 @@ EXTRA = {
     ('QtCore', 'qassert.h'): 'QtGlobal',          # Q_ASSERT (in qglobal.h before Qt 6.5)
     ('QtCore', 'qiodevicebase.h'): 'QIODevice',   # QIODevice::ReadOnly
     ('QtCore', 'qnamespace.h'): 'Qt',             # Qt::LeftButton, not <QInternal>
+    ('QtCore', 'qglobal.h'): 'QtGlobal',          # qOverload, not <QNonConstOverload>
+    ('QtCore', 'qstringliteral.h'): 'QString',    # QStringLiteral is documented with QString
+    ('QtCore', 'qfuturewatcher.h'): 'QFutureWatcher',  # its signals, not <QFutureWatcherBase>
     ('QtCore', 'qtestsupport_core.h'): 'QTest',   # QTest::qWait
     ('QtGui', 'qtestsupport_gui.h'): 'QTest',
     ('QtWidgets', 'qtestsupport_widgets.h'): 'QTest',  # QTest::qWaitForWindowExposed
@@ -135,7 +138,9 @@ def mapping(headers):
         for public in ordered:
             for spelled in (f'<{lower}>', f'\\"{lower}\\"', f'<{module}/{lower}>'):
                 lines.append(f'  {{ include: ["{spelled}", "private", "<{public}>", "public"] }}')
-            if public.startswith('Q') and not public.startswith('Qt') and public not in symbols:
+            # Where EXTRA chose, the other class headers' names are not advised as symbols.
+            if (public == ordered[0] or not first) and public.startswith('Q') \
+                    and not public.startswith('Qt') and public not in symbols:
                 symbols.add(public)
                 lines.append(f'  {{ symbol: ["{public}", "private", "<{public}>", "public"] }}')
     return lines, len(targets)
