@@ -94,12 +94,18 @@ def command_for(path, directory, arguments, old_source):
     return {'directory': directory, 'arguments': arguments, 'file': path}
 
 def flags_near(header):
-    # The flags of a compiled source that includes the header, one in its own folder first.
-    spelled = f'#include "{header}"'
-    includers = sorted((os.path.dirname(s) != os.path.dirname(header), s) for s in commands
-                       if os.path.exists(s) and spelled in open(s).read())
+    # The flags of a compiled source that includes the header, one in its own folder first, then
+    # the one with the most arguments: each layer a target links adds an include root, and a
+    # header shared by tests (tests/widgets/widgettest.h) needs the widest.
+    # A source of the header's folder may spell it by its bare name ("widgettest.h").
+    def includes(source):
+        text = open(source).read()
+        return f'#include "{header}"' in text or (os.path.dirname(source) == os.path.dirname(header)
+                                                    and f'#include "{os.path.basename(header)}"' in text)
+    includers = sorted((os.path.dirname(s) != os.path.dirname(header), -len(commands[s][1]), s) for s in commands
+                       if os.path.exists(s) and includes(s))
     if includers:
-        return commands[includers[0][1]]
+        return commands[includers[0][2]]
     # Included by headers only: a source of its own folder has its layer's include path.
     neighbours = sorted(s for s in commands if os.path.dirname(s) == os.path.dirname(header))
     return commands[neighbours[0]] if neighbours else None
