@@ -5,7 +5,8 @@
 # Usage: scripts/check-includes.sh [--fix] [FILE...]
 #   FILE: .cpp or .h files of the repository; default: every one of core/dnn, core/io,
 #   core/learning, core/model, core/online, core/simulation, core/sweep, core/util, app, gpu (host
-#   C++ only), python and bench. fuzz/ is checked with a fuzz build as COINFER_BUILD_DIR (below).
+#   C++ only), python, bench, widgets and tests/widgets. fuzz/ is checked with a fuzz build as
+#   COINFER_BUILD_DIR (below).
 #   --fix applies the advice in the project's include order: each new line goes, sorted, into the
 #   block of its kind (project "...", third-party <lib/...>, standard <name>, system <name.h>),
 #   a project one into the block of its own top folder; nothing else moves. Read the diff.
@@ -19,6 +20,9 @@
 # that includes it (one in its own folder if there is one), else of a source in its folder. A source that a unity build compiles inside unity_N_cxx.cxx is checked on its own,
 # with that unit's flags, so an include that only a neighbour in the unit provides is caught.
 # Headers that need the CUDA toolkit (gpu/cudasupport.h and what includes it) are not checked.
+# Qt's mapping (each <qwidget.h> is <QWidget>) is generated from the installed Qt 6 at each run,
+# into $build/iwyu-qt6.imp, by scripts/iwyu-mapgen-qt6.py; the build folder needs AUTOMOC's output
+# (a built or partly built widgets layer) for the files that include their .moc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -47,7 +51,8 @@ if (( $# == 0 )); then
     'core/learning/*.cpp' 'core/learning/*.h' 'core/model/*.cpp' 'core/model/*.h' 'core/online/*.cpp' \
     'core/online/*.h' 'core/simulation/*.cpp' 'core/simulation/*.h' 'core/sweep/*.cpp' 'core/sweep/*.h' \
     'core/util/*.cpp' 'core/util/*.h' 'app/*.cpp' 'app/*.h' 'gpu/*.cpp' 'gpu/*.h' 'python/*.cpp' \
-    'python/*.h' 'bench/*.cpp' 'bench/*.h')
+    'python/*.h' 'bench/*.cpp' 'bench/*.h' 'widgets/*.cpp' 'widgets/*.h' 'tests/widgets/*.cpp' \
+    'tests/widgets/*.h')
 else
   files=("$@")
 fi
@@ -89,15 +94,37 @@ def command_for(path, directory, arguments, old_source):
     return {'directory': directory, 'arguments': arguments, 'file': path}
 
 def flags_near(header):
-    # The flags of a compiled source that includes the header, one in its own folder first.
-    spelled = f'#include "{header}"'
-    includers = sorted((os.path.dirname(s) != os.path.dirname(header), s) for s in commands
-                       if os.path.exists(s) and spelled in open(s).read())
+    # The flags of a compiled source that includes the header, one in its own folder first, then
+    # the one with the most arguments: each layer a target links adds an include root, and a
+    # header shared by tests (tests/widgets/widgettest.h) needs the widest.
+    # A source of the header's folder may spell it by its bare name ("widgettest.h").
+    def includes(source):
+        text = open(source).read()
+        return f'#include "{header}"' in text or (os.path.dirname(source) == os.path.dirname(header)
+                                                    and f'#include "{os.path.basename(header)}"' in text)
+    includers = sorted((os.path.dirname(s) != os.path.dirname(header), -len(commands[s][1]), s) for s in commands
+                       if os.path.exists(s) and includes(s))
     if includers:
-        return commands[includers[0][1]]
+        return commands[includers[0][2]]
     # Included by headers only: a source of its own folder has its layer's include path.
     neighbours = sorted(s for s in commands if os.path.dirname(s) == os.path.dirname(header))
     return commands[neighbours[0]] if neighbours else None
+
+moc_include = re.compile(r'^#include "(moc_[^"/]*\.cpp|[^"/]*\.moc)"', re.M)
+
+def without_moc(file):
+    """The path to analyse the source FILE at: itself, or, if it includes AUTOMOC's output
+    (moc_NAME.cpp, NAME.moc), a copy of the same name with those lines blank (so its line numbers
+    stay). moc_NAME.cpp includes NAME.h again by another path, and IWYU then advises the header by
+    that path and the header's own includes away; the moc output needs nothing of the file's."""
+    text = open(file).read()
+    if not moc_include.search(text):
+        return os.path.join(repo, file)
+    folder = os.path.join(work, 'copies', os.path.dirname(file))
+    os.makedirs(folder, exist_ok=True)
+    copy = os.path.join(folder, os.path.basename(file))
+    open(copy, 'w').write(moc_include.sub('', text))
+    return copy
 
 database, sources, paths, problems = [], [], {}, []
 for file in sorted(set(relative(f) for f in requested)):
@@ -107,15 +134,21 @@ for file in sorted(set(relative(f) for f in requested)):
             problems.append(f'{file} is not in {build}/compile_commands.json (is its target configured?)')
             continue
         directory, arguments, old = commands[file]
-        database.append(command_for(os.path.join(repo, file), directory, arguments, old))
-        sources.append(os.path.join(repo, file))
-        paths[file] = file
+        analysed = without_moc(file)
+        if analysed != os.path.join(repo, file):
+            arguments = arguments[:1] + ['-iquote', os.path.join(repo, os.path.dirname(file))] + arguments[1:]
+        database.append(command_for(analysed, directory, arguments, old))
+        sources.append(analysed)
+        paths[relative(analysed)] = file
     elif extension == '.h':
         if os.path.exists(stem + '.cpp') and stem + '.cpp' in commands:
-            if stem + '.cpp' not in requested and os.path.join(repo, stem + '.cpp') not in sources:
+            analysed = without_moc(stem + '.cpp')
+            if stem + '.cpp' not in requested and analysed not in sources:
                 directory, arguments, old = commands[stem + '.cpp']
-                database.append(command_for(os.path.join(repo, stem + '.cpp'), directory, arguments, old))
-                sources.append(os.path.join(repo, stem + '.cpp'))
+                if analysed != os.path.join(repo, stem + '.cpp'):
+                    arguments = arguments[:1] + ['-iquote', os.path.join(repo, os.path.dirname(file))] + arguments[1:]
+                database.append(command_for(analysed, directory, arguments, old))
+                sources.append(analysed)
             paths[file] = file
             continue
         if any(mark in open(file).read() for mark in cuda_marks):
@@ -144,9 +177,18 @@ for problem in problems:
 sys.exit(2 if problems else 0)
 EOF
 
+# Generated, not committed: it must list the class headers of the Qt that the build compiles
+# against, and a Qt update adds some (Qt 6.5's <QtAssert>) and moves names between headers.
+mappings=(-Xiwyu --mapping_file="$repo/scripts/iwyu.imp")
+if python3 "$repo/scripts/iwyu-mapgen-qt6.py" "$build/iwyu-qt6.imp"; then
+  mappings+=(-Xiwyu --mapping_file="$(realpath "$build/iwyu-qt6.imp")")
+else
+  echo "check-includes: no Qt 6 mapping; advice on Qt files will name Qt's internal headers" >&2
+fi
+
 mapfile -t sources < "$work/sources"
 iwyu_tool -p "$work" -j "$jobs" "${sources[@]}" -- \
-  -Xiwyu --mapping_file="$repo/scripts/iwyu.imp" -Xiwyu --no_fwd_decls -Xiwyu --cxx17ns \
+  "${mappings[@]}" -Xiwyu --no_fwd_decls -Xiwyu --cxx17ns \
   -Xiwyu --quoted_includes_first -Xiwyu --max_line_length=130 >"$work/raw.txt" 2>&1 || true
 
 # Keep the reports of the requested files, under their repository paths; say which must change.

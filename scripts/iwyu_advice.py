@@ -23,9 +23,10 @@ def sections(block):
 
 
 def report(repo, work):
-    """Keeps the reports of the requested files (WORK/paths.json) from WORK/raw.txt under their
-    repository paths, writes the ones with advice to WORK/advice.txt and prints them. Returns the
-    exit status: 0 nothing to change, 1 some file must change, 2 a file could not be analysed."""
+    """Keeps the reports of the requested files from WORK/raw.txt under their repository paths
+    (WORK/paths.json maps each analysed path to the file's own), writes the ones with advice to
+    WORK/advice.txt and prints them. Returns the exit status: 0 nothing to change, 1 some file
+    must change, 2 a file could not be analysed."""
     paths = json.load(open(os.path.join(work, 'paths.json')))
     raw = open(os.path.join(work, 'raw.txt')).read()
 
@@ -37,8 +38,9 @@ def report(repo, work):
         if not first:
             continue
         file = os.path.relpath(os.path.realpath(first.group(1) or first.group(2)), repo)
-        if file not in paths or file in seen:
+        if file not in paths or paths[file] in seen:
             continue
+        file = paths[file]  # a source analysed as a copy (its moc includes blank) -> its own path
         seen.add(file)
         if first.group(2):
             continue
@@ -53,7 +55,7 @@ def report(repo, work):
         changes += 1
         kept.append(block.replace(first.group(1), os.path.join(repo, file)))
     errors = [line for line in raw.splitlines() if ' error: ' in line or line.startswith('error:') or 'Assertion failed' in line]
-    missing = sorted(set(paths) - seen)
+    missing = sorted(set(paths.values()) - seen)
     open(os.path.join(work, 'advice.txt'), 'w').write('\n'.join(kept))
     if kept:
         print('\n'.join(kept))

@@ -3,12 +3,16 @@
 // read from a file (open, generate, bulk edits at 2,000 to 10,000 users).
 
 #include "core/io/fileio.h"
+#include "core/util/expected.h"
 
 #include <QByteArray>
 #include <QFile>
+#include <QIODevice>
 #include <QString>
 #include <QTemporaryDir>
+#include <QtGlobal>
 
+#include <cstddef>
 #include <string>
 
 namespace coinfer::testing {

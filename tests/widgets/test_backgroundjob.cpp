@@ -5,14 +5,21 @@
 
 #include "widgets/document/backgroundjob.h"
 
+#include <QCoreApplication>
+#include <QEvent>
+#include <QObject>
 #include <QSemaphore>
 #include <QSignalSpy>
+#include <QString>
 #include <QTest>
 #include <QThreadPool>
 
 #include <atomic>
+#include <cstddef>
 #include <memory>
 #include <stdexcept>
+#include <utility>
+#include <variant>
 #include <vector>
 
 using namespace coinfer;
@@ -251,4 +258,5 @@ private slots:
 };
 
 QTEST_MAIN(TestBackgroundJob)
+#include "core/util/expected.h"
 #include "test_backgroundjob.moc"

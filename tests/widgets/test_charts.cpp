@@ -4,17 +4,39 @@
 #include "widgets/charts/chartview.h"
 #include "widgets/charts/palette.h"
 
+#include <QByteArray>
+#include <QColor>
+#include <QCoreApplication>
 #include <QFile>
+#include <QFontMetrics>
+#include <QIODevice>
 #include <QImage>
+#include <QList>
+#include <QObject>
+#include <QPen>
 #include <QPixmap>
+#include <QPoint>
+#include <QPointF>
+#include <QRect>
+#include <QRgb>
 #include <QSignalSpy>
+#include <QSize>
+#include <QString>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QVariant>
+#include <QVector>
 #include <QWheelEvent>
+#include <QWidget>
+#include <Qt>
+#include <QtGlobal>
 
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <optional>
+#include <utility>
+#include <vector>
 
 using namespace coinfer;
 

@@ -11,18 +11,34 @@
 #include "core/io/planio.h"
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
+#include "core/model/plan.h"
+#include "core/model/scenario.h"
 #include "core/planning/planner.h"
 #include "core/planning/saturation.h"
+#include "core/planning/search.h"
+#include "core/util/expected.h"
 
+#include <QByteArray>
 #include <QComboBox>
+#include <QCoreApplication>
+#include <QFont>
+#include <QObject>
+#include <QPen>
+#include <QRect>
 #include <QSignalSpy>
 #include <QLabel>
+#include <QString>
 #include <QTableWidget>
+#include <QTableWidgetItem>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QVector>
+#include <Qt>
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <vector>
 
 using namespace coinfer;
 using namespace coinfer::testing;

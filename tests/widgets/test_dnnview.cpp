@@ -5,6 +5,8 @@
 #include "core/io/dnnio.h"
 #include "core/io/fileio.h"
 #include "core/io/profileio.h"
+#include "core/model/scenario.h"
+#include "core/util/expected.h"
 #include "tests/common/testdata.h"
 #include "core/model/randomscenario.h"
 #include "widgets/charts/chartview.h"
@@ -13,15 +15,37 @@
 #include "widgets/views/dnnview.h"
 
 #include <QAbstractButton>
+#include <QByteArray>
+#include <QColor>
+#include <QCoreApplication>
+#include <QFile>
+#include <QFontMetrics>
+#include <QIODevice>
+#include <QList>
 #include <QMessageBox>
-#include <QPushButton>
+#include <QObject>
+#include <QPen>
+#include <QPoint>
+#include <QRect>
 #include <QSignalSpy>
+#include <QString>
+#include <QStringList>
 #include <QTableWidget>
+#include <QTableWidgetItem>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
+#include <QVariant>
+#include <QVector>
+#include <QWidget>
+#include <Qt>
 
 #include <cmath>
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
 
 using namespace coinfer;
 

@@ -1,18 +1,34 @@
 // The document layer without any view: the users table and its undo commands, bad values
 // refused, and atomic saving.
 #include "core/io/fileio.h"
+#include "core/io/scenarioform.h"
 #include "core/io/scenarioio.h"
+#include "core/model/scenario.h"
+#include "core/util/expected.h"
 #include "widgets/document/commands.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/document/usertablemodel.h"
 #include "campusfile.h"
 
+#include <QAbstractItemModel>
+#include <QByteArray>
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFlags>
+#include <QIODevice>
+#include <QList>
+#include <QModelIndex>
+#include <QObject>
 #include <QSignalSpy>
+#include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
+#include <QVariant>
+#include <Qt>
+#include <QtGlobal>
 
 using namespace coinfer;
 using namespace coinfer::testing;
@@ -476,3 +492,8 @@ private slots:
 
 QTEST_MAIN(TestDocument)
 #include "test_document.moc"
+
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>

@@ -4,29 +4,48 @@
 // deadline, the energy meter ends at the episode's total, the player steps from dispatch to
 // dispatch, and the Online page plays the episode and writes it as a GIF.
 #include "core/io/scenarioio.h"
+#include "core/model/onlinepolicy.h"
+#include "core/model/plan.h"
+#include "core/model/scenario.h"
 #include "core/online/online.h"
+#include "core/util/expected.h"
 #include "core/util/tolerance.h"
 #include "widgets/charts/palette.h"
 #include "widgets/document/scenariodocument.h"
-#include "widgets/export/frameexporter.h"
 #include "widgets/document/planrunner.h"
+#include "widgets/views/animationdialog.h"
 #include "widgets/views/mainwindow.h"
 #include "widgets/views/onlineview.h"
 #include "widgets/views/planview.h"
 #include "widgets/views/scheduleplayer.h"
 #include "widgets/views/timelineview.h"
 
+#include <QBrush>
+#include <QByteArray>
+#include <QColor>
+#include <QCoreApplication>
 #include <QFile>
 #include <QImage>
 #include <QImageReader>
 #include <QLabel>
+#include <QList>
+#include <QObject>
+#include <QPalette>
+#include <QRectF>
+#include <QRgb>
 #include <QSignalSpy>
+#include <QSize>
+#include <QString>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QVariant>
+#include <Qt>
+#include <QtGlobal>
 
 #include <algorithm>
 #include <cmath>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 using namespace coinfer;

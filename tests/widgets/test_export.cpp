@@ -3,8 +3,11 @@
 #include "core/io/planio.h"
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
+#include "core/model/plan.h"
+#include "core/model/scenario.h"
 #include "core/planning/planner.h"
 #include "core/simulation/simulator.h"
+#include "core/util/expected.h"
 #include "widgets/document/errortext.h"
 #include "widgets/export/exportpath.h"
 #include "widgets/export/frameexporter.h"
@@ -17,16 +20,39 @@
 #include "widgets/views/timelineview.h"
 #include "widgettest.h"
 
+#include <QByteArray>
+#include <QColor>
+#include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QFontMetrics>
+#include <QIODevice>
 #include <QImage>
 #include <QImageReader>
 #include <QLabel>
+#include <QList>
+#include <QObject>
+#include <QPixmap>
+#include <QPoint>
+#include <QPointF>
+#include <QRectF>
+#include <QRgb>
 #include <QSignalSpy>
+#include <QSize>
 #include <QStatusBar>
+#include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QVariant>
+#include <Qt>
+#include <QtGlobal>
 
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 using namespace coinfer;

@@ -5,8 +5,11 @@
 #include "widgets/document/scenariodocument.h"
 #include "widgets/views/generatordialog.h"
 
+#include <QCoreApplication>
 #include <QLineEdit>
+#include <QObject>
 #include <QSpinBox>
+#include <QString>
 #include <QTest>
 #include <QUndoStack>
 
@@ -68,4 +71,12 @@ private slots:
 };
 
 QTEST_MAIN(TestGeneratorDialog)
+#include "core/model/population.h"
+#include "core/model/scenario.h"
+#include "core/util/expected.h"
+#include "core/util/random.h"
 #include "test_generatordialog.moc"
+
+#include <cstddef>
+#include <utility>
+#include <vector>

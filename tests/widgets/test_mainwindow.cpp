@@ -4,7 +4,13 @@
 #include "core/io/fileio.h"
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
+#include "core/model/plan.h"
+#include "core/model/population.h"
+#include "core/model/scenario.h"
 #include "core/planning/planner.h"
+#include "core/planning/search.h"
+#include "core/util/expected.h"
+#include "core/util/random.h"
 #include "widgets/document/errortext.h"
 #include "widgets/document/naturalsortproxy.h"
 #include "widgets/document/planrunner.h"
@@ -22,27 +28,56 @@
 #include "campusfile.h"
 #include "widgettest.h"
 
+#include <QAbstractItemModel>
 #include <QAction>
+#include <QApplication>
+#include <QByteArray>
+#include <QChar>
+#include <QColor>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
+#include <QIODevice>
+#include <QItemSelectionModel>
+#include <QKeySequence>
 #include <QLabel>
+#include <QList>
 #include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QModelIndex>
+#include <QModelIndexList>
+#include <QObject>
+#include <QPoint>
+#include <QPointF>
 #include <QSignalSpy>
+#include <QString>
+#include <QStringList>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTableWidgetItem>
 #include <QTemporaryDir>
 #include <QPushButton>
-#include <QTimer>
 #include <QUndoStack>
 #include <QTest>
+#include <QUrl>
+#include <QVariant>
+#include <Qt>
+#include <QtGlobal>
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 using namespace coinfer;
 using namespace coinfer::testing;

@@ -1,17 +1,30 @@
 // The online page: one episode drawn, DDPG trained live, an episode asked for while training
 // runs, and an offline scenario refused.
+#include "core/learning/actor.h"
 #include "core/learning/ddpg.h"
+#include "core/learning/policy.h"
+#include "core/model/onlinepolicy.h"
+#include "core/model/scenario.h"
+#include "core/online/online.h"
+#include "core/util/expected.h"
 #include "widgets/charts/chartview.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/views/onlineview.h"
 #include "widgets/views/timelineview.h"
 
+#include <QByteArray>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDoubleSpinBox>
 #include <QLabel>
+#include <QList>
+#include <QObject>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QString>
 #include <QTest>
+#include <QVector>
+#include <QtGlobal>
 
 using namespace coinfer;
 
@@ -286,3 +299,7 @@ private slots:
 
 QTEST_MAIN(TestOnlineView)
 #include "test_onlineview.moc"
+
+#include <functional>
+#include <optional>
+#include <vector>

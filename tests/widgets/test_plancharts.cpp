@@ -3,23 +3,39 @@
 // whole-number ticks, and showPlan fast enough for the GUI thread at 10,000 users.
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
+#include "core/model/plan.h"
 #include "core/model/randomscenario.h"
+#include "core/model/scenario.h"
 #include "core/planning/planner.h"
+#include "core/util/expected.h"
 #include "widgets/charts/chartview.h"
 #include "widgets/charts/palette.h"
 #include "widgets/views/planaggregates.h"
 #include "widgets/views/plancharts.h"
 #include "widgettest.h"
 
+#include <QByteArray>
+#include <QColor>
 #include <QElapsedTimer>
 #include <QImage>
+#include <QList>
+#include <QObject>
+#include <QPixmap>
+#include <QString>
 #include <QTest>
+#include <QVector>
+#include <QtGlobal>
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 using namespace coinfer;
 using namespace coinfer::testing;

@@ -1,7 +1,10 @@
 // The plan page: its charts show the plan, and a user clicked anywhere is selected everywhere.
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
+#include "core/model/plan.h"
+#include "core/model/scenario.h"
 #include "core/planning/planner.h"
+#include "core/util/expected.h"
 #include "widgets/charts/chartview.h"
 #include "widgets/views/mainwindow.h"
 #include "widgets/views/plancharts.h"
@@ -14,7 +17,21 @@
 #include "campusfile.h"
 #include "widgettest.h"
 
+#include <QApplication>
+#include <QByteArray>
+#include <QColor>
+#include <QCoreApplication>
+#include <QImage>
 #include <QItemSelectionModel>
+#include <QLayout>
+#include <QList>
+#include <QModelIndex>
+#include <QObject>
+#include <QPointF>
+#include <QRect>
+#include <QRectF>
+#include <QSize>
+#include <QString>
 #include <QTableView>
 #include <QImageReader>
 #include <QComboBox>
@@ -24,9 +41,19 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QVariant>
+#include <QVector>
+#include <QWidget>
+#include <Qt>
+#include <QtGlobal>
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <numeric>
+#include <string>
+#include <utility>
+#include <vector>
 
 using namespace coinfer;
 using namespace coinfer::testing;

@@ -2,7 +2,10 @@
 // and follow drive one SchedulePlayer over every timeline it was given.
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
+#include "core/model/plan.h"
+#include "core/model/scenario.h"
 #include "core/planning/planner.h"
+#include "core/util/expected.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/views/onlineview.h"
 #include "widgets/views/playercontrols.h"
@@ -12,14 +15,22 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QHBoxLayout>
+#include <QLayout>
+#include <QObject>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QString>
+#include <QStringList>
 #include <QTest>
 #include <QVBoxLayout>
+#include <QWidget>
+#include <Qt>
 
 #include <cstdlib>
+#include <initializer_list>
 
 using namespace coinfer;
 using namespace coinfer::testing;

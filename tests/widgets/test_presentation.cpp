@@ -2,15 +2,23 @@
 // the keys that step and switch the theme.
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
+#include "core/model/plan.h"
+#include "core/model/scenario.h"
 #include "core/planning/saturation.h"
 #include "campusfile.h"
+#include "core/util/expected.h"
 #include "widgets/views/presentationwindow.h"
 #include "widgets/views/scheduleplayer.h"
 #include "widgets/views/timelineview.h"
 #include "widgets/views/walkthrough.h"
 
+#include <QByteArray>
+#include <QCoreApplication>
+#include <QObject>
 #include <QSignalSpy>
+#include <QString>
 #include <QTemporaryDir>
+#include <Qt>
 #include <cmath>
 #include <QTest>
 
@@ -188,3 +196,8 @@ private slots:
 
 QTEST_MAIN(TestPresentation)
 #include "test_presentation.moc"
+
+#include <cstddef>
+#include <set>
+#include <string>
+#include <vector>

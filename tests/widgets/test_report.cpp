@@ -3,7 +3,10 @@
 // PDFs (to look at them: pdftoppm -png -r 60).
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
+#include "core/model/plan.h"
+#include "core/model/scenario.h"
 #include "core/planning/planner.h"
+#include "core/util/expected.h"
 #include "widgets/charts/chartview.h"
 #include "widgets/document/errortext.h"
 #include "widgets/document/planrunner.h"
@@ -11,12 +14,22 @@
 #include "widgets/views/comparisonview.h"
 #include "widgets/views/plancharts.h"
 
+#include <QByteArray>
+#include <QChar>
+#include <QColor>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QIODevice>
 #include <QImage>
 #include <QLabel>
+#include <QList>
+#include <QObject>
 #include <QPainter>
+#include <QRect>
+#include <QString>
+#include <QStringList>
+#include <QTableWidgetItem>
 #include <QTemporaryDir>
 #include <QProcess>
 #include <QStandardPaths>
@@ -24,8 +37,14 @@
 #include <QPdfWriter>
 #include <QPageSize>
 #include <QTest>
+#include <Qt>
+#include <QtGlobal>
 
 #include <algorithm>
+#include <cstddef>
+#include <optional>
+#include <string_view>
+#include <vector>
 
 using namespace coinfer;
 

@@ -3,8 +3,11 @@
 // plans it, shows each page, edits a deadline, undoes, generates users and selects a user. The
 // printed gaps are the figures to report; the bound checked is generous so that CI on two slow
 // shared cores passes. COINFER_SCALE_USERS (default 2000) sets the population.
-#include "core/io/fileio.h"
 #include "core/model/population.h"
+#include "core/model/scenario.h"
+#include "core/planning/planner.h"
+#include "core/util/expected.h"
+#include "core/util/random.h"
 #include "widgets/document/planrunner.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/document/usertablemodel.h"
@@ -15,17 +18,24 @@
 #include "campusfile.h"
 #include "widgettest.h"
 
+#include <QByteArray>
 #include <QElapsedTimer>
-#include <QFile>
+#include <QList>
+#include <QObject>
+#include <QPair>
 #include <QSignalSpy>
-#include <QTableView>
+#include <QString>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <QUndoStack>
+#include <QtGlobal>
 
 #include <algorithm>
 #include <functional>
+#include <string>
+#include <utility>
+#include <vector>
 
 using namespace coinfer;
 using namespace coinfer::testing;

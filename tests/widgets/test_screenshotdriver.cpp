@@ -13,11 +13,21 @@
 #include "widgets/views/screenshotdriver.h"
 #include "widgettest.h"
 
+#include <QByteArray>
+#include <QCoreApplication>
 #include <QImage>
+#include <QList>
+#include <QObject>
+#include <QRgb>
 #include <QSet>
 #include <QSignalSpy>
+#include <QSize>
+#include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QVariant>
+#include <QWidget>
 
 using namespace coinfer;
 using namespace coinfer::testing;
@@ -165,4 +175,10 @@ private slots:
 };
 
 QTEST_MAIN(TestScreenshotDriver)
+#include "core/model/scenario.h"
+#include "core/util/expected.h"
 #include "test_screenshotdriver.moc"
+
+#include <cstddef>
+#include <optional>
+#include <vector>

@@ -3,7 +3,10 @@
 // the finished points, an edit marks the sweep stale, and the CSV export reads back as the rows
 // shown.
 #include "core/io/fileio.h"
+#include "core/model/scenario.h"
+#include "core/planning/planner.h"
 #include "core/sweep/sweep.h"
+#include "core/util/expected.h"
 #include "widgets/charts/chartview.h"
 #include "widgets/document/errortext.h"
 #include "widgets/document/planrunner.h"
@@ -12,16 +15,33 @@
 #include "widgets/views/mainwindow.h"
 #include "widgets/views/sweepview.h"
 
+#include <QByteArray>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QEnterEvent>
+#include <QEvent>
 #include <QLabel>
+#include <QList>
+#include <QObject>
+#include <QPoint>
+#include <QPointF>
+#include <QRect>
 #include <QSignalSpy>
+#include <QString>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QVariant>
+#include <QVector>
+#include <QWidget>
+#include <Qt>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 using namespace coinfer;
 

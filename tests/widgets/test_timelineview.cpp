@@ -2,25 +2,47 @@
 // of a large plan, zoom, pan, tooltips and the comparison timeline.
 #include "core/io/scenarioio.h"
 #include "core/model/costmodel.h"
+#include "core/model/plan.h"
+#include "core/model/scenario.h"
 #include "core/planning/planner.h"
+#include "core/util/expected.h"
 #include "widgets/views/mainwindow.h"
 #include "widgets/views/planview.h"
 #include "widgets/views/scheduleplayer.h"
 #include "widgets/views/timelineview.h"
 #include "widgettest.h"
 
+#include <QApplication>
+#include <QByteArray>
+#include <QColor>
+#include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QEvent>
 #include <QImage>
+#include <QMessageLogContext>
+#include <QMouseEvent>
+#include <QObject>
+#include <QPoint>
+#include <QPointF>
+#include <QRect>
+#include <QRectF>
+#include <QRgb>
 #include <QSignalSpy>
+#include <QString>
+#include <QStringList>
 #include <QTest>
 #include <QScrollBar>
 #include <QWheelEvent>
-#include <QSplitter>
+#include <Qt>
 
 #include "widgets/charts/palette.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
 
 using namespace coinfer;
 using namespace coinfer::testing;

@@ -3,16 +3,30 @@
 // recomputed here from the scenario file itself (layer FLOPs, CPU model, Shannon rate from the
 // distance), not from the cost model the walkthrough uses, so a wrong figure or a wrong user fails.
 #include "core/io/scenarioio.h"
+#include "core/model/plan.h"
+#include "core/model/scenario.h"
+#include "core/util/expected.h"
 #include "widgets/views/walkthrough.h"
 
+#include <QByteArray>
 #include <QFile>
+#include <QIODevice>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QJsonValue>
+#include <QList>
+#include <QMessageLogContext>
+#include <QObject>
 #include <QRegularExpression>
+#include <QString>
+#include <QStringList>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <optional>
 #include <vector>
 
 using namespace coinfer;

@@ -4,17 +4,26 @@
 // table, and a monitor of event-loop stalls.
 
 #include "core/model/randomscenario.h"
+#include "core/model/scenario.h"
 #include "core/planning/planner.h"
+#include "core/planning/search.h"
+#include "core/util/expected.h"
 #include "widgets/document/planrunner.h"
 #include "widgets/views/comparisonview.h"
 #include "widgets/views/mainwindow.h"
 
+#include <QByteArray>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QSignalSpy>
+#include <QString>
 #include <QTableWidget>
+#include <QTableWidgetItem>
 #include <QTest>
 #include <QTimer>
+#include <QVariant>
+#include <Qt>
+#include <QtGlobal>
 
 #include <algorithm>
 #include <ctime>

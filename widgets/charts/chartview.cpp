@@ -7,11 +7,21 @@
 
 #include "widgets/charts/chartview_plot.h"
 
+#include <QBrush>
+#include <QFont>
+#include <QFontMetrics>
+#include <QList>
+#include <QMargins>
+#include <QMouseEvent>
 #include <QResizeEvent>
+#include <QSharedPointer>
 #include <QSvgGenerator>
+#include <Qt>
+#include <QtGlobal>
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <vector>
 
 namespace coinfer {

@@ -5,8 +5,17 @@
 // how the chart is drawn (docs/architecture.md).
 
 #include <QColor>
+#include <QEnterEvent>
+#include <QEvent>
+#include <QKeyEvent>
+#include <QObject>
 #include <QPen>
+#include <QPixmap>
+#include <QPoint>
 #include <QRect>
+#include <QResizeEvent>
+#include <QShowEvent>
+#include <QSize>
 #include <QString>
 #include <QVector>
 #include <QWidget>
@@ -21,7 +30,6 @@ class QCPItemRect;
 class QCPItemText;
 class QCPTextElement;
 class QCustomPlot;
-class QPixmap;
 
 namespace coinfer {
 

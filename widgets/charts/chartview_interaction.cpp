@@ -7,11 +7,31 @@
 #include "widgets/charts/chartview_plot.h"
 #include "widgets/charts/palette.h"
 
+#include <QColor>
+#include <QEnterEvent>
+#include <QEvent>
+#include <QFlags>
 #include <QKeyEvent>
+#include <QList>
+#include <QMouseEvent>
+#include <QObject>
+#include <QPen>
+#include <QPoint>
+#include <QPointF>
+#include <QRect>
+#include <QSharedPointer>
+#include <QString>
 #include <QToolTip>
+#include <QVariant>
+#include <QWidget>
+#include <Qt>
+#include <QtGlobal>
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
+#include <utility>
 
 namespace coinfer {
 

@@ -4,7 +4,10 @@
 
 #include "widgets/charts/chartview.h"
 
-#include <qcustomplot.h>
+#include <QList>
+#include <QObject>
+
+#include <qcustomplot.h> // IWYU pragma: export (the one include of it for widgets/charts)
 
 namespace coinfer::chartdetail {
 

@@ -5,6 +5,7 @@
 // every view and export links.
 
 #include <QColor>
+#include <QLatin1String>
 #include <QString>
 
 namespace coinfer::palette {

@@ -19,18 +19,22 @@
 
 #include <QCoreApplication>
 #include <QFutureWatcher>
+#include <QMetaObject>
 #include <QObject>
 #include <QPointer>
 #include <QPromise>
 #include <QString>
 #include <QThreadPool>
-#include <QtConcurrent/QtConcurrentRun>
+#include <Qt>
+#include <QtConcurrent/QtConcurrentRun> // IWYU pragma: keep (QtConcurrent::run, in Job<T>::start)
+#include <QtGlobal>
 
 #include <atomic>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 
 namespace coinfer {

@@ -2,6 +2,8 @@
 
 #include "widgets/document/scenariodocument.h"
 
+#include <QtGlobal>
+
 namespace coinfer {
 
 EditUserCommand::EditUserCommand(ScenarioDocument* document, int row, int field, const User& after, const QString& text,

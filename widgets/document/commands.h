@@ -6,9 +6,12 @@
 #include "core/io/scenarioform.h"
 #include "core/model/scenario.h"
 
+#include <QString>
 #include <QUndoCommand>
 
+#include <cstddef>
 #include <functional>
+#include <utility>
 #include <vector>
 
 namespace coinfer {

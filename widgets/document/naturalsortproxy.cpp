@@ -67,3 +67,8 @@ bool NaturalSortProxy::lessThan(const QModelIndex& left, const QModelIndex& righ
 } // namespace coinfer
 
 #include "moc_naturalsortproxy.cpp"
+
+#include <QChar>
+#include <QMetaType>
+#include <QVariant>
+#include <QtGlobal>

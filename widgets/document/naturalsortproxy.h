@@ -1,7 +1,10 @@
 #pragma once
 // The users table's sorting: text in natural order, so phone-2 comes before phone-10.
 
+#include <QModelIndex>
+#include <QObject>
 #include <QSortFilterProxyModel>
+#include <QString>
 
 namespace coinfer {
 

@@ -1,12 +1,14 @@
 #include "widgets/document/planrunner.h"
 
 #include "core/model/costmodel.h"
+#include "core/util/expected.h"
 
 #include <QThread>
 
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <utility>
 
 namespace coinfer {
 namespace {

@@ -6,6 +6,7 @@
 // for it, and the jobs drop whatever the old one still returns. The GUI thread never blocks on a
 // search.
 
+#include "core/model/costmodel.h"
 #include "core/model/plan.h"
 #include "core/model/scenario.h"
 #include "core/planning/planner.h"
@@ -18,9 +19,12 @@
 #include <QString>
 #include <QThreadPool>
 
+#include <algorithm>
 #include <array>
+#include <cstddef>
 #include <memory>
 #include <optional>
+#include <variant>
 #include <vector>
 
 namespace coinfer {

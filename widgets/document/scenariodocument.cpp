@@ -6,7 +6,12 @@
 
 #include <QUndoStack>
 
+#include <cstddef>
 #include <filesystem>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <utility>
 
 namespace coinfer {
 

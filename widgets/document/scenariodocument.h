@@ -9,7 +9,9 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
-#include <QVariant>
+#include <QtGlobal>
+
+#include <vector>
 
 class QUndoStack;
 

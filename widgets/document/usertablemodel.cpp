@@ -1,17 +1,22 @@
 #include "widgets/document/usertablemodel.h"
 
+#include "core/io/scenarioform.h"
 #include "core/io/scenarioio.h"
 #include "core/model/population.h"
+#include "core/util/expected.h"
+#include "core/util/random.h"
 #include "widgets/document/commands.h"
 #include "widgets/document/scenariodocument.h"
 
+#include <QByteArray>
 #include <QColor>
 #include <QUndoStack>
 
 #include <algorithm>
 #include <cmath>
-#include <memory>
+#include <cstddef>
 #include <numeric>
+#include <string>
 
 namespace coinfer {
 

@@ -5,6 +5,12 @@
 
 #include <QAbstractTableModel>
 #include <QColor>
+#include <QList>
+#include <QModelIndex>
+#include <QObject>
+#include <QString>
+#include <QVariant>
+#include <Qt>
 
 #include "core/model/scenario.h"
 #include "widgets/document/backgroundjob.h"
@@ -12,11 +18,11 @@
 
 #include <optional>
 #include <unordered_map>
+#include <utility>
+#include <variant>
 #include <vector>
 
 namespace coinfer {
-
-class ScenarioDocument;
 
 class UserTableModel : public QAbstractTableModel {
     Q_OBJECT

@@ -4,9 +4,15 @@
 
 #include "core/io/fileio.h"
 
+#include <QByteArray>
 #include <QFile>
 #include <QFileInfo>
+#include <QIODevice>
+#include <QObject>
 #include <QTemporaryDir>
+
+#include <cstddef>
+#include <string>
 
 namespace coinfer {
 

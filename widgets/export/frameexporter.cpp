@@ -3,10 +3,14 @@
 #include "widgets/export/gifwriter.h"
 
 #include <QImage>
+#include <QLatin1Char>
 #include <QPainter>
 #include <QTimer>
+#include <Qt>
 
 #include <algorithm>
+#include <cstddef>
+#include <utility>
 
 namespace coinfer {
 namespace {

@@ -3,14 +3,13 @@
 // a frame shows comes from a FrameRenderer (the timeline's is timelineAnimation()), so the
 // writing knows nothing of the view it records.
 
+#include <QImage>
 #include <QObject>
 #include <QSize>
 #include <QString>
 
 #include <functional>
 #include <vector>
-
-class QImage;
 
 namespace coinfer {
 

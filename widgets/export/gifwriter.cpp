@@ -2,9 +2,16 @@
 
 #include "widgets/charts/palette.h"
 
+#include <QColor>
+#include <QIODevice>
+#include <Qt>
+#include <QtGlobal>
+
 #include <algorithm>
+#include <cstddef>
 #include <limits>
 #include <unordered_map>
+#include <utility>
 
 namespace coinfer {
 namespace {

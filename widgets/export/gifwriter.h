@@ -6,6 +6,8 @@
 
 #include <QFile>
 #include <QImage>
+#include <QRgb>
+#include <QSize>
 #include <QString>
 
 #include <cstdint>

@@ -5,15 +5,29 @@
 #include "core/io/fileio.h"
 
 #include <QBuffer>
+#include <QByteArray>
 #include <QCoreApplication>
+#include <QFlags>
+#include <QFont>
+#include <QFontMetrics>
+#include <QIODevice>
+#include <QList>
+#include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
 #include <QPixmap>
+#include <QPoint>
+#include <QRect>
+#include <QStringList>
 #include <QTableWidget>
+#include <QTableWidgetItem>
 #include <QTextDocumentFragment>
+#include <Qt>
 
 #include <algorithm>
+#include <cstddef>
 #include <numeric>
+#include <string>
 
 namespace coinfer {
 namespace {

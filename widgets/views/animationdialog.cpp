@@ -15,6 +15,9 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
+#include <QStringList>
+#include <QVariant>
+#include <Qt>
 
 namespace coinfer {
 
@@ -146,3 +149,6 @@ void exportTimelineAnimation(const std::vector<const TimelineView*>& timelines, 
 } // namespace coinfer
 
 #include "moc_animationdialog.cpp"
+
+#include <algorithm>
+#include <utility>

@@ -5,6 +5,9 @@
 #include "widgets/views/timelineview.h"
 
 #include <QDialog>
+#include <QObject>
+#include <QString>
+#include <QWidget>
 
 #include <functional>
 #include <vector>
@@ -49,8 +52,6 @@ private:
     QLineEdit* m_target;
     QDialogButtonBox* m_buttons;
 };
-
-class TimelineView;
 
 /// Renders @p timeline's animation to @p settings' target a frame at a time while the GUI stays
 /// live, with a progress dialog on @p parent whose Cancel stops between frames; @p report gets

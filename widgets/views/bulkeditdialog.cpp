@@ -88,3 +88,5 @@ void BulkDeadlineDialog::updateSummary()
 } // namespace coinfer
 
 #include "moc_bulkeditdialog.cpp"
+
+#include <initializer_list>

@@ -2,6 +2,9 @@
 // Edit > Set deadline of selected users: one value for every user, or each one's scaled.
 
 #include <QDialog>
+#include <QObject>
+#include <QString>
+#include <QWidget>
 
 class QDoubleSpinBox;
 class QLabel;

@@ -3,15 +3,26 @@
 #include "widgets/charts/chartview.h"
 #include "widgets/export/chartexport.h"
 
+#include <QAbstractItemView>
+#include <QColor>
+#include <QFont>
 #include <QHeaderView>
 #include <QLabel>
+#include <QPen>
 #include <QScrollBar>
+#include <QSize>
+#include <QSizePolicy>
 #include <QStackedWidget>
+#include <QStringList>
 #include <QTableWidget>
+#include <QTableWidgetItem>
 #include <QVBoxLayout>
+#include <QVector>
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <string>
 
 namespace coinfer {
 namespace {
@@ -335,4 +346,6 @@ Expected<void> ComparisonView::exportChart(const QString& path, int width, int h
 
 } // namespace coinfer
 
+#include "core/planning/planner.h"
+#include "core/planning/search.h"
 #include "moc_comparisonview.cpp"

@@ -5,12 +5,19 @@
 // ended) and a bar chart of total energy with the bound as a dashed line. The chart reads the
 // results through this one class only.
 
+#include "core/model/plan.h"
+#include "core/planning/saturation.h"
+#include "core/util/expected.h"
 #include "widgets/document/planrunner.h"
 
+#include <QObject>
+#include <QString>
 #include <QWidget>
+#include <Qt>
 
 #include <cmath>
 #include <optional>
+#include <vector>
 
 class QLabel;
 class QStackedWidget;

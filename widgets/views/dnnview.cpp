@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <map>
+#include <string_view>
+#include <utility>
 
 #include "core/dnn/dnn.h"
 #include "core/dnn/gpuprofile.h"
@@ -14,6 +17,7 @@
 #include "core/model/costmodel.h"
 #include "core/model/devicemodels.h"
 #include "core/model/population.h"
+#include "core/model/scenario.h"
 #include "widgets/charts/chartview.h"
 #include "widgets/charts/palette.h"
 #include "widgets/document/commands.h"
@@ -21,6 +25,11 @@
 #include "widgets/document/scenariodocument.h"
 #include "widgets/export/exportpath.h"
 
+#include <QAbstractItemModel>
+#include <QAbstractItemView>
+#include <QBrush>
+#include <QByteArray>
+#include <QColor>
 #include <QComboBox>
 #include <QFileInfo>
 #include <QDir>
@@ -28,15 +37,26 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QIODevice>
 #include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLatin1String>
 #include <QMessageBox>
+#include <QModelIndex>
+#include <QModelIndexList>
+#include <QPen>
 #include <QPushButton>
 #include <QSplitter>
+#include <QStringList>
 #include <QTableWidget>
+#include <QTableWidgetItem>
 #include <QUndoStack>
 #include <QVBoxLayout>
+#include <QVariant>
+#include <QVector>
+#include <Qt>
+#include <QtGlobal>
 
 namespace coinfer {
 namespace {

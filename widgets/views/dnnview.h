@@ -3,7 +3,13 @@
 // latency and energy at every split point, and the GPU batch curves. Changing the DNN, loading a
 // GPU profile and editing an edge model are undoable commands on the document.
 
+#include <QLayout>
+#include <QList>
+#include <QObject>
+#include <QPair>
 #include <QPointer>
+#include <QShowEvent>
+#include <QString>
 #include <QWidget>
 
 #include "core/dnn/dnn.h"
@@ -11,10 +17,10 @@
 #include "widgets/document/backgroundjob.h"
 
 #include <string>
+#include <variant>
 #include <vector>
 
 class QComboBox;
-class QLayout;
 class QMessageBox;
 class QTableWidget;
 

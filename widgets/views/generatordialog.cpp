@@ -1,9 +1,13 @@
 #include "widgets/views/generatordialog.h"
 
 #include "core/io/scenarioio.h"
+#include "core/util/random.h"
 #include "widgets/document/errortext.h"
 
 #include <QDialogButtonBox>
+#include <QFlags>
+#include <QLatin1Char>
+#include <QList>
 #include <QPushButton>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -11,9 +15,17 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSpinBox>
+#include <QStringList>
 #include <QTableWidget>
+#include <QTableWidgetItem>
+#include <Qt>
 
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <set>
+#include <string>
+#include <utility>
 
 namespace coinfer {
 

@@ -7,8 +7,12 @@
 #include "core/util/expected.h"
 
 #include <QDialog>
+#include <QObject>
+#include <QString>
+#include <QWidget>
 
-class QCheckBox;
+#include <vector>
+
 class QDoubleSpinBox;
 class QLineEdit;
 class QSpinBox;

@@ -1,5 +1,7 @@
 #include "widgets/views/mainpage.h"
 
+#include <QtGlobal>
+
 namespace coinfer {
 
 QString mainPageName(MainPage page)

@@ -1,6 +1,5 @@
 #include "widgets/views/mainwindow.h"
 
-#include "core/io/scenarioio.h"
 #include "widgets/charts/palette.h"
 #include "widgets/document/planrunner.h"
 #include "widgets/document/scenariodocument.h"
@@ -11,24 +10,29 @@
 #include "widgets/views/examplecatalog.h"
 #include "widgets/views/onlineview.h"
 #include "widgets/views/sweepview.h"
-#include "widgets/views/plancharts.h"
 #include "widgets/views/planview.h"
-#include "widgets/views/timelineview.h"
 
-#include <QApplication>
+#include <QAbstractItemView>
+#include <QByteArray>
 #include <QCloseEvent>
+#include <QColor>
 #include <QComboBox>
 #include <QDragEnterEvent>
 #include <QFile>
 #include <QFileInfo>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QIODevice>
 #include <QItemSelectionModel>
 #include <QLabel>
-#include <QMenuBar>
+#include <QLatin1String>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QModelIndex>
+#include <QModelIndexList>
 #include <QProgressBar>
+#include <QSizePolicy>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
@@ -36,9 +40,16 @@
 #include <QTableView>
 #include <QTimer>
 #include <QUndoStack>
+#include <QUrl>
+#include <QVBoxLayout>
+#include <QVariant>
+#include <Qt>
+#include <QtGlobal>
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <utility>
 
 namespace coinfer {
 namespace {
@@ -597,4 +608,6 @@ void MainWindow::dropEvent(QDropEvent* event)
 
 } // namespace coinfer
 
+#include "core/io/scenarioform.h"
+#include "core/model/plan.h"
 #include "moc_mainwindow.cpp"

@@ -3,26 +3,38 @@
 // menus, shortcuts, recent files, drag and drop, undo and export around them.
 
 #include "core/model/population.h"
+#include "core/model/scenario.h"
 #include "core/planning/feasibility.h"
 #include "core/planning/planner.h"
 #include "core/planning/search.h"
+#include "core/util/expected.h"
 #include "widgets/document/backgroundjob.h"
 #include "widgets/document/scenariodocument.h"
 #include "widgets/views/mainpage.h"
 
+#include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QImage>
+#include <QList>
 #include <QMainWindow>
+#include <QMenu>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QTabWidget>
+#include <QTimer>
+#include <QWidget>
 
 #include <map>
+#include <string>
+#include <variant>
 #include <vector>
 
 class QComboBox;
-class QTabWidget;
 class QLabel;
-class QMenu;
 class QProgressBar;
 class QTableView;
-class QTimer;
 
 namespace coinfer {
 
@@ -33,7 +45,6 @@ class SweepView;
 class PlanView;
 class PlanRunner;
 class TimelineModel;
-class ScenarioDocument;
 class UserTableModel;
 
 class MainWindow : public QMainWindow {

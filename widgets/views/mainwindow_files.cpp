@@ -3,6 +3,9 @@
 #include "widgets/views/mainwindow.h"
 
 #include "core/io/planio.h"
+#include "core/model/scenario.h"
+#include "core/planning/planner.h"
+#include "core/util/expected.h"
 #include "widgets/document/errortext.h"
 #include "widgets/document/planrunner.h"
 #include "widgets/document/scenariodocument.h"
@@ -11,23 +14,31 @@
 #include "widgets/export/report.h"
 #include "widgets/views/comparisonview.h"
 #include "widgets/views/dnnview.h"
+#include "widgets/views/mainpage.h"
 #include "widgets/views/plancharts.h"
 #include "widgets/views/planview.h"
 #include "widgets/views/sweepview.h"
 #include "widgets/views/timelineview.h"
 
 #include <QFileInfo>
+#include <QFlags>
+#include <QIODevice>
 #include <QImage>
 #include <QLabel>
+#include <QList>
 #include <QMenu>
 #include <QMessageBox>
 #include <QSaveFile>
 #include <QSettings>
 #include <QStatusBar>
-#include <QTabWidget>
-#include <QUndoStack>
+#include <QString>
+#include <QStringList>
+#include <QVariant>
+#include <Qt>
+#include <QtGlobal>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 

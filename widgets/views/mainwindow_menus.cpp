@@ -2,6 +2,12 @@
 // plan, bulk edits and generating users on a worker. The rest of the window is mainwindow.cpp.
 #include "widgets/views/mainwindow.h"
 
+#include "core/io/scenarioform.h"
+#include "core/model/population.h"
+#include "core/model/scenario.h"
+#include "core/planning/planner.h"
+#include "core/util/expected.h"
+#include "widgets/document/backgroundjob.h"
 #include "widgets/document/commands.h"
 #include "widgets/document/errortext.h"
 #include "widgets/document/planrunner.h"
@@ -16,20 +22,29 @@
 #include "widgets/views/sweepview.h"
 
 #include <QAction>
+#include <QDialog>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
 #include <QKeySequence>
+#include <QList>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QObject>
 #include <QProgressDialog>
 #include <QStatusBar>
+#include <QString>
+#include <QStringList>
 #include <QTabWidget>
 #include <QTimer>
 #include <QUndoStack>
+#include <QWidget>
+#include <Qt>
 
+#include <cstddef>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace coinfer {

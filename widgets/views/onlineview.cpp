@@ -5,21 +5,25 @@
 #include "widgets/views/playercontrols.h"
 #include "widgets/views/scheduleplayer.h"
 
+#include <QColor>
 #include <QComboBox>
-#include <QCoreApplication>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
-#include <QInputDialog>
 #include <QLabel>
+#include <QLatin1Char>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPen>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStringList>
 #include <QVBoxLayout>
+#include <QVector>
+#include <Qt>
 
 namespace coinfer {
 
@@ -458,4 +462,11 @@ void OnlineView::addTrainingPoint(const EpisodeReport& report)
 
 } // namespace coinfer
 
+#include "core/model/scenario.h"
+#include "core/util/expected.h"
 #include "moc_onlineview.cpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <utility>

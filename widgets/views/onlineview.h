@@ -4,20 +4,27 @@
 // training in the background with a live training curve.
 
 #include "core/learning/ddpg.h"
+#include "core/learning/policy.h"
+#include "core/model/onlinepolicy.h"
 #include "core/online/online.h"
 #include "widgets/document/backgroundjob.h"
 #include "widgets/views/animationdialog.h"
 #include "widgets/views/timelineview.h"
 
+#include <QComboBox>
+#include <QLayout>
+#include <QObject>
+#include <QPushButton>
+#include <QString>
 #include <QWidget>
+#include <QtGlobal>
 
 #include <optional>
+#include <variant>
+#include <vector>
 
-class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
-class QLayout;
-class QPushButton;
 
 namespace coinfer {
 

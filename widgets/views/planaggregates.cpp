@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <iterator>
 #include <map>
 #include <numeric>
+#include <utility>
 
 namespace coinfer {
 namespace {

@@ -6,11 +6,18 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QList>
+#include <QPen>
+#include <QSizePolicy>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QVBoxLayout>
+#include <QVariant>
+#include <QVector>
+#include <Qt>
 
 #include <algorithm>
+#include <cstddef>
 #include <map>
 
 namespace coinfer {

@@ -9,6 +9,7 @@
 #include "core/model/scenario.h"
 #include "widgets/views/planaggregates.h"
 
+#include <QObject>
 #include <QString>
 #include <QWidget>
 

@@ -8,9 +8,14 @@
 #include "widgets/views/timelineview.h"
 
 #include <QComboBox>
+#include <QDialog>
+#include <QList>
 #include <QScrollBar>
+#include <QSize>
 #include <QSplitter>
+#include <QStringList>
 #include <QVBoxLayout>
+#include <Qt>
 
 namespace coinfer {
 
@@ -216,3 +221,7 @@ void PlanView::selectUser(int user)
 } // namespace coinfer
 
 #include "moc_planview.cpp"
+
+#include <algorithm>
+#include <utility>
+#include <vector>

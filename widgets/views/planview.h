@@ -5,6 +5,8 @@
 #include "core/model/plan.h"
 #include "core/model/scenario.h"
 
+#include <QObject>
+#include <QString>
 #include <QWidget>
 
 class QSplitter;
@@ -12,7 +14,6 @@ class QSplitter;
 namespace coinfer {
 
 struct AnimationSettings;
-class ChartView;
 class PlanCharts;
 class SchedulePlayer;
 class TimelineView;

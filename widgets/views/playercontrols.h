@@ -4,6 +4,8 @@
 // the keys Space (play/pause), [ and ] (step) and Home (rewind). The plan page and the online
 // page each show one; they differ only in words, speeds and what a speed factor multiplies.
 
+#include <QObject>
+#include <QString>
 #include <QStringList>
 #include <QWidget>
 

@@ -3,9 +3,13 @@
 #include "widgets/views/scheduleplayer.h"
 #include "widgets/views/timelineview.h"
 
+#include <QColor>
+#include <QFont>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QPalette>
 #include <QVBoxLayout>
+#include <Qt>
 
 namespace coinfer {
 
@@ -146,4 +150,8 @@ void PresentationWindow::keyPressEvent(QKeyEvent* event)
 
 } // namespace coinfer
 
+#include "core/util/expected.h"
 #include "moc_presentationwindow.cpp"
+
+#include <set>
+#include <utility>

@@ -2,10 +2,16 @@
 // Presentation mode (F11): full screen, large fonts, a dark or light theme, and the walkthrough
 // stepped with the arrow keys; each step's timeline highlights the users that changed.
 
+#include "core/model/scenario.h"
 #include "widgets/document/backgroundjob.h"
 #include "widgets/views/walkthrough.h"
 
+#include <QKeyEvent>
+#include <QObject>
+#include <QString>
 #include <QWidget>
+
+#include <variant>
 
 class QLabel;
 

@@ -3,6 +3,7 @@
 #include "widgets/views/timelineview.h"
 
 #include <QTimer>
+#include <Qt>
 
 #include <algorithm>
 

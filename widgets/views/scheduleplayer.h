@@ -3,10 +3,9 @@
 // previous event, scrubs, and runs at a chosen speed. No painting here, so it can be tested.
 
 #include <QObject>
+#include <QTimer>
 
 #include <vector>
-
-class QTimer;
 
 namespace coinfer {
 

@@ -8,12 +8,17 @@
 #include "widgets/views/presentationwindow.h"
 #include "widgets/views/scheduleplayer.h"
 #include "widgets/views/sweepview.h"
+#include "widgets/views/walkthrough.h"
 
 #include <QPixmap>
 #include <QTimer>
+#include <Qt>
+#include <QtGlobal>
 
 #include <algorithm>
+#include <string>
 #include <utility>
+#include <vector>
 
 namespace coinfer {
 
@@ -141,4 +146,5 @@ void ScreenshotDriver::startPlanning()
 
 } // namespace coinfer
 
+#include "core/model/scenario.h"
 #include "moc_screenshotdriver.cpp"

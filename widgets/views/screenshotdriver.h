@@ -9,11 +9,10 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
+#include <QWidget>
 
 #include <functional>
 #include <optional>
-
-class QWidget;
 
 namespace coinfer {
 

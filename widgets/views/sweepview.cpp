@@ -1,6 +1,7 @@
 #include "widgets/views/sweepview.h"
 
 #include "core/io/fileio.h"
+#include "core/io/scenarioform.h"
 #include "widgets/charts/chartview.h"
 #include "widgets/charts/palette.h"
 #include "widgets/document/errortext.h"
@@ -9,24 +10,33 @@
 #include "widgets/export/exportpath.h"
 
 #include <QCheckBox>
+#include <QColor>
 #include <QComboBox>
 #include <QDateTime>
-#include <QFileInfo>
 #include <QHBoxLayout>
+#include <QKeySequence>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPen>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QShortcut>
+#include <QSizePolicy>
 #include <QSpinBox>
+#include <QStringList>
 #include <QThread>
 #include <QVBoxLayout>
+#include <QVariant>
+#include <QVector>
+#include <Qt>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <map>
+#include <string>
 
 namespace coinfer {
 namespace {

@@ -5,13 +5,21 @@
 // min-max band over repeats. Clicking a point opens that variant in a window of its own.
 
 #include "core/model/scenario.h"
+#include "core/planning/planner.h"
 #include "core/sweep/sweep.h"
 #include "core/sweep/sweepsummary.h"
+#include "core/util/expected.h"
 #include "widgets/document/backgroundjob.h"
 
+#include <QLayout>
+#include <QObject>
+#include <QString>
 #include <QWidget>
+#include <QtGlobal>
 
 #include <memory>
+#include <utility>
+#include <variant>
 #include <vector>
 
 class QCheckBox;

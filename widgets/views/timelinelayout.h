@@ -6,6 +6,7 @@
 #include "widgets/views/timelineview.h"
 
 #include <QColor>
+#include <Qt>
 
 namespace coinfer::timelinelayout {
 

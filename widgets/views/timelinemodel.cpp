@@ -2,12 +2,19 @@
 // timeline view and its exports. The view itself is timelineview.cpp.
 #include "widgets/views/timelineview.h"
 
+#include "core/model/plan.h"
+#include "core/model/scenario.h"
 #include "core/online/online.h"
 #include "core/util/tolerance.h"
 
+#include <QObject>
+#include <QString>
+
 #include <algorithm>
 #include <cmath>
-#include <limits>
+#include <cstddef>
+#include <utility>
+#include <vector>
 
 namespace coinfer {
 

@@ -2,15 +2,37 @@
 // with the energy meters, and the overview strip. The rest of the view is timelineview.cpp.
 #include "widgets/views/timelineview.h"
 
+#include "widgets/charts/palette.h"
 #include "widgets/views/timelinelayout.h"
 
+#include <QBrush>
+#include <QColor>
+#include <QFlags>
+#include <QFont>
+#include <QFontMetricsF>
+#include <QList>
 #include <QPaintEvent>
 #include <QImage>
 #include <QPainter>
+#include <QPalette>
+#include <QPen>
+#include <QPointF>
+#include <QRectF>
+#include <QRgb>
 #include <QScrollBar>
+#include <QSize>
+#include <QSizeF>
+#include <QString>
+#include <QStringList>
+#include <Qt>
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <limits>
+#include <set>
+#include <utility>
+#include <vector>
 
 namespace coinfer {
 

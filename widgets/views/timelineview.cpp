@@ -1,22 +1,22 @@
 #include "widgets/views/timelineview.h"
 
-#include "widgets/charts/palette.h"
 #include "widgets/views/timelinelayout.h"
 
-#include "core/online/online.h"
-#include "core/util/tolerance.h"
-
+#include <QFlags>
+#include <QFontMetricsF>
+#include <QHelpEvent>
 #include <QImage>
 #include <QMouseEvent>
+#include <QPoint>
 #include <QScrollBar>
-#include <QPaintEvent>
-#include <QTimer>
+#include <QSignalBlocker>
 #include <QToolTip>
 #include <QWheelEvent>
-#include <QPainter>
+#include <Qt>
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <limits>
 #include <memory>
 

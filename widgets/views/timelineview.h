@@ -7,16 +7,26 @@
 #include "core/model/scenario.h"
 #include "widgets/export/frameexporter.h"
 
+#include <QEvent>
 #include <QImage>
+#include <QMouseEvent>
+#include <QObject>
+#include <QPaintEvent>
+#include <QPainter>
+#include <QPointF>
 #include <QRectF>
+#include <QResizeEvent>
+#include <QSize>
 #include <QString>
+#include <QWheelEvent>
 #include <QWidget>
 
-class QPainter;
 class QScrollBar;
 
+#include <algorithm>
 #include <functional>
 #include <set>
+#include <utility>
 #include <vector>
 
 namespace coinfer {

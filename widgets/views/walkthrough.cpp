@@ -3,11 +3,18 @@
 #include "core/model/costmodel.h"
 #include "core/planning/planner.h"
 #include "core/planning/saturation.h"
+#include "core/simulation/simulator.h"
+#include "core/util/expected.h"
 
+#include <QChar>
+#include <QLatin1Char>
 #include <QObject>
+#include <QtGlobal>
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <utility>
 
 namespace coinfer {
 namespace {

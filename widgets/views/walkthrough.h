@@ -8,6 +8,7 @@
 
 #include <QString>
 
+#include <cstddef>
 #include <optional>
 #include <set>
 #include <vector>
