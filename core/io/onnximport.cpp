@@ -444,6 +444,7 @@ void GraphImport::prepareGraph()
     foldShapeArithmetic();
     rewriteLayerNorms();
     rewriteAttention();
+    rewriteWindowAttention();
     markActivations();
     findFusions();
     keepPathToOutput();

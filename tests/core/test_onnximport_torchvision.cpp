@@ -21,9 +21,7 @@ namespace {
 const std::string kOnnxData = COINFER_TEST_DATA "/onnx/";
 
 /// The models Coinfer does not import yet, with a fragment of the refusal's message.
-const std::map<std::string, std::string> kNotYet = {
-    {"swin_t", "(Shape"}, // window shifts and attention masks: shape arithmetic left unfolded
-};
+const std::map<std::string, std::string> kNotYet = {};
 
 struct TorchCounts {
     double macs = 0;
