@@ -15,14 +15,11 @@
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
-#include <climits>
-#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -391,7 +388,6 @@ void GraphImport::rewriteWindowAttention()
 {
     if (m_shapes.empty())
         return;
-    rewriteZeroPads();
     rewritePatchMerges();
     bool changed = false;
     for (int n = 0; n < m_graph.node_size(); ++n) {

@@ -58,7 +58,7 @@ private slots:
         QTest::addColumn<QString>("name");
         for (const auto& [name, counts] : readCounts())
             QTest::newRow(name.c_str()) << QString::fromStdString(name);
-        QVERIFY2(readCounts().size() >= 46, "tests/data/onnx/torchvision-counts.tsv is missing or short");
+        QVERIFY2(readCounts().size() >= 48, "tests/data/onnx/torchvision-counts.tsv is missing or short");
     }
 
     void importsWithPyTorchsCounts()
