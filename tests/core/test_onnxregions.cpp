@@ -3,8 +3,9 @@
 // the concatenation of all earlier outputs; a concatenation whose branches fork again; a shuffle
 // unit with Slices bounded by shape arithmetic and a channel shuffle; an expanded layer norm. Each
 // must import with the graph's own MACs and run on the CPU reference to the values the graph
-// defines, computed here by hand. Also Swin's window attention and patch merging on the CPU
-// reference (torchvision's whole Swin against PyTorch: scripts/torch-whole-model-check.py).
+// defines, computed here by hand. Also PyTorch's pads folded from the shape, and Swin's window
+// attention and patch merging on the CPU reference (torchvision's whole Swin against PyTorch:
+// scripts/torch-whole-model-check.py).
 #include "core/dnn/cpureference.h"
 #include "core/dnn/dnn.h"
 #include "core/io/dnnio.h"
@@ -24,7 +25,9 @@
 #include <vector>
 
 using namespace coinfer;
+using coinfer::testing::expectRefusal;
 using coinfer::testing::finalOutput;
+using coinfer::testing::int64Initializer;
 using coinfer::testing::ModelBuilder;
 using coinfer::testing::totalMacs;
 
@@ -309,6 +312,62 @@ private slots:
         QCOMPARE(stats->front().macs, 4.0 * 6 * 8 + (4.0 * 5 * 8 * 8 + 2.0 * 5 * 5 * 8));
         // layernorm 2 x 6, axis_linear 6 x 8 + 8, scale 8, prepend 8, offset 5 x 8, attention 4 x 8^2 + 4 x 8.
         QCOMPARE(stats->front().parameters, 12LL + 56 + 8 + 8 + 40 + 288);
+    }
+
+    /// F.pad(x, pads) as torch.onnx.export writes it, its pads computed from Shape(x): (w, w, h, h)
+    /// with h = w = 3 - 8 mod 3 = 1, or h = 2 w, then zeros for N and C; reshaped to pairs, the
+    /// pairs reversed (Slice with step -1), transposed and flattened to ONNX's order, before a
+    /// 3x3 Conv.
+    static ModelBuilder pytorchPad(bool taller)
+    {
+        ModelBuilder b({1, 4, 8, 8});
+        b.node("Shape", {"x"}, "shape", "/pad/Shape");
+        b.node("Gather", {"shape", int64Initializer(b, "two", {2})}, "height", "/pad/Gather");
+        b.node("Mod", {"height", int64Initializer(b, "three", {3})}, "rest", "/pad/Mod");
+        b.node("Sub", {"three", "rest"}, "w", "/pad/Sub");
+        b.node("Mul", {"w", int64Initializer(b, "factor", {taller ? 2 : 1})}, "h", "/pad/Mul");
+        ModelBuilder::integer(
+            b.node("Concat", {"w", "w", "h", "h", int64Initializer(b, "zeros", {0, 0, 0, 0})}, "pairs", "/pad/Concat"), "axis",
+            0);
+        b.node("Reshape", {"pairs", int64Initializer(b, "by2", {-1, 2})}, "rows", "/pad/Reshape");
+        b.node("Slice",
+               {"rows", int64Initializer(b, "last", {-1}), int64Initializer(b, "before", {-9223372036854775807LL}),
+                int64Initializer(b, "axis0", {0}), int64Initializer(b, "back", {-1})},
+               "reversed", "/pad/Slice");
+        onnx::NodeProto& transpose = b.node("Transpose", {"reversed"}, "columns", "/pad/Transpose");
+        ModelBuilder::ints(transpose, "perm", {1, 0});
+        b.node("Reshape", {"columns", int64Initializer(b, "flat", {-1})}, "pads", "/pad/Reshape_1");
+        b.node("Pad", {"x", "pads"}, "padded", "/pad/Pad");
+        b.node("Conv", {"padded", b.weight("w3", {4, 4, 3, 3})}, "y", "/conv/Conv");
+        b.output("y");
+        return b;
+    }
+
+    void pytorchsPadsFoldThroughTheirReversedPairs()
+    {
+        const Expected<OnnxImport> imported = pytorchPad(false).import();
+        QVERIFY2(imported, imported ? "" : imported.error().message.c_str());
+        const Layer& conv = imported->dnn.subtasks.front().blocks.front().layers.front();
+        QCOMPARE(conv.padding, 1);
+        QCOMPARE(analyzeDnn(imported->dnn)->back().output, (TensorShape{4, 8, 8}));
+        // Twice the padding on the height: ONNX's order (begins N, C, H, W, then ends) shows the
+        // pairs were reversed and transposed, not read in PyTorch's order.
+        expectRefusal(pytorchPad(true).import(), {"/pad/Pad", "pads 0x0x2x1x0x0x2x1"});
+    }
+
+    void aRangeTooLongToFoldIsRefusedWithoutBeingBuilt()
+    {
+        // A Reshape's target from Range(0, 10^15, 1): beyond the 4,096 values a folded tensor may
+        // hold, so it stays a node, and the Reshape is refused for its shape, not run out of memory.
+        ModelBuilder b({1, 4, 8, 8});
+        b.node("Shape", {"x"}, "shape", "/s/Shape");
+        b.node("Squeeze", {int64Initializer(b, "start", {0})}, "from", "/s/Squeeze");
+        b.node("Squeeze", {int64Initializer(b, "limit", {1000000000000000LL})}, "to", "/s/Squeeze_1");
+        b.node("Squeeze", {int64Initializer(b, "delta", {1})}, "by", "/s/Squeeze_2");
+        b.node("Range", {"from", "to", "by"}, "target", "/s/Range");
+        b.node("Reshape", {"x", "target"}, "y", "/s/Reshape");
+        b.output("y");
+        expectRefusal(b.import(), {"test.onnx: node '/s/Reshape'", "no fixed shape"});
     }
 
     void theWindowLayersRoundTripWithTheirCosts()
