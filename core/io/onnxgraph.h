@@ -176,7 +176,8 @@ private:
     bool isPatchMerge(int concat, std::vector<int>& slices, std::string& source) const;
     void rewritePatchMerges();
     bool windowPartitionBefore(int qkv, WindowAttentionPattern& pattern, Dims& image) const;
-    bool windowRollsFit(const std::vector<int>& region, int end, const WindowAttentionPattern& pattern, const Dims& image) const;
+    bool windowRollsFit(const std::vector<int>& region, int qkv, int end, const WindowAttentionPattern& pattern,
+                        const Dims& image) const;
     bool windowWeightsFit(const std::map<std::string, std::vector<int>>& byOp, const Dims& image,
                           WindowAttentionPattern& pattern) const;
     std::optional<WindowAttentionPattern> windowAttentionAt(int qkv) const;

@@ -252,26 +252,29 @@ bool GraphImport::windowPartitionBefore(int qkv, WindowAttentionPattern& pattern
 }
 
 /// Whether every Slice and Concat of the window attention @p region (ending at @p end) is a roll
-/// (by -shift before the partition, by +shift after it, on axes 1 and 2 of the @p image) or a
-/// Slice that keeps its whole axis (the crop back from the padded size). O(region).
-bool GraphImport::windowRollsFit(const std::vector<int>& region, int end, const WindowAttentionPattern& pattern,
+/// (by -shift on axes 1 and 2 of the @p image before the qkv MatMul @p qkv, by +shift on each after
+/// it) or a Slice that keeps its whole axis (the crop back from the padded size). O(region).
+bool GraphImport::windowRollsFit(const std::vector<int>& region, int qkv, int end, const WindowAttentionPattern& pattern,
                                  const Dims& image) const
 {
     std::vector<int> rollSlices;
-    int rolls = 0;
+    std::vector<std::pair<std::int64_t, std::int64_t>> before, after; // (axis, offset) of each roll
     for (int n : region) {
         if (m_graph.node(n).op_type() != "Concat")
             continue;
         std::int64_t axis = -1;
         std::string source;
         const std::optional<std::int64_t> k = rollOffset(n, axis, source);
-        if (!k || (axis != 1 && axis != 2) || (*k != pattern.shift && *k != image[static_cast<size_t>(axis)] - pattern.shift))
+        if (!k)
             return false;
-        ++rolls;
+        (n < qkv ? before : after).emplace_back(axis, *k);
         for (const std::string& input : m_graph.node(n).input())
             rollSlices.push_back(m_producer.at(input));
     }
-    if (rolls != (pattern.shift > 0 ? 4 : 0))
+    using Rolls = std::vector<std::pair<std::int64_t, std::int64_t>>;
+    const std::int64_t shift = pattern.shift;
+    if (shift > 0 ? before != Rolls{{1, shift}, {2, shift}} || after != Rolls{{1, image[1] - shift}, {2, image[2] - shift}}
+                  : !before.empty() || !after.empty())
         return false;
     for (int n : region)
         if (m_graph.node(n).op_type() == "Slice" && std::find(rollSlices.begin(), rollSlices.end(), n) == rollSlices.end()) {
@@ -367,7 +370,7 @@ std::optional<GraphImport::WindowAttentionPattern> GraphImport::windowAttentionA
         count("Softmax") != 1 || count("Gather") != 3 || known != region.size() ||
         (intAttribute(m_graph.node(byOp.at("Softmax").front()), "axis", -1) != -1 &&
          intAttribute(m_graph.node(byOp.at("Softmax").front()), "axis", -1) != 3) ||
-        !windowRollsFit(region, end, pattern, image) || !windowWeightsFit(byOp, image, pattern))
+        !windowRollsFit(region, qkv, end, pattern, image) || !windowWeightsFit(byOp, image, pattern))
         return std::nullopt;
     region.push_back(pattern.start);
     for (int n : region)
