@@ -161,6 +161,8 @@ void SubtaskRunner::runLayer(const Step& step, float* x, float* y)
     case LayerKind::Prepend:
     case LayerKind::Offset:
     case LayerKind::Attention:
+    case LayerKind::WindowAttention:
+    case LayerKind::PatchMerge:
         break; // refused when the step was described
     }
 }
@@ -316,6 +318,8 @@ int SubtaskRunner::addLayer(const Layer& layer, const DeviceWeights* weights, Te
     case LayerKind::Prepend:
     case LayerKind::Offset:
     case LayerKind::Attention:
+    case LayerKind::WindowAttention:
+    case LayerKind::PatchMerge:
         // Refused before anything runs: a kernel of its own is still to be written and checked.
         throw DeviceFailure("the GPU profiler has no kernel for the layer kind " + layerKindName(layer.kind) + " yet");
     }

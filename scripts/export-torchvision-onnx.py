@@ -21,7 +21,7 @@ MODELS = [
     "efficientnet_b1", "efficientnet_b2", "efficientnet_b3", "efficientnet_b4", "efficientnet_b5", "efficientnet_b6",
     "efficientnet_b7", "mnasnet0_5", "mnasnet0_75", "mnasnet1_3", "regnet_y_800mf", "regnet_y_1_6gf", "regnet_x_400mf",
     "regnet_x_800mf", "resnet34", "resnet101", "resnet152", "vgg13", "vgg19", "vgg11_bn", "squeezenet1_0",
-    "shufflenet_v2_x0_5", "densenet169", "vit_b_32", "convnext_small",
+    "shufflenet_v2_x0_5", "densenet169", "vit_b_32", "convnext_small", "swin_s", "swin_b",
 ]
 
 

@@ -107,8 +107,17 @@ def tiny_vit(size):
                                                 mlp_dim=128, num_classes=10)
 
 
+def tiny_swin(_size):
+    """torchvision's SwinTransformer at a size CI can run on the CPU reference: 4x4 patches, 32
+    features, 3 stages of 2 blocks (2, 4 and 8 heads) in 4x4 windows, so that at 64x64 the 16x16,
+    8x8 and 4x4 images hold whole windows (shifted and unshifted window attention with their
+    relative position biases and masks, patch merging, layer norms, the MLP's GELU)."""
+    return torchvision.models.SwinTransformer(patch_size=[4, 4], embed_dim=32, depths=[2, 2, 2], num_heads=[2, 4, 8],
+                                              window_size=[4, 4], num_classes=10)
+
+
 # Models of this script's own, by name, next to torchvision's.
-OWN_MODELS = {"gelu_softmax_head": gelu_softmax_head, "tiny_vit": tiny_vit}
+OWN_MODELS = {"gelu_softmax_head": gelu_softmax_head, "tiny_vit": tiny_vit, "tiny_swin": tiny_swin}
 
 
 def check(coinfer, name, size, folder):

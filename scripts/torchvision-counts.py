@@ -2,7 +2,7 @@
 """Counts, with PyTorch itself, what Coinfer's ONNX import must find in each torchvision model of
 scripts/export-torchvision-onnx.py: the multiply-accumulates of every Conv2d and Linear module that
 runs (forward hooks: output elements x input channels per group x kernel area; output elements x
-in_features; a MultiheadAttention's projections and its two products), the parameters of the modules that run (so unused auxiliary heads are left out), and
+in_features; a MultiheadAttention's or a ShiftedWindowAttention's projections and its two products), the parameters of the modules that run (so unused auxiliary heads are left out), and
 the output shape. The exporter folds each batch norm that follows a convolution into it, so the
 parameters are also given as they are after that folding (parameters_bn_folded). An independent reference for tests/core/test_onnximport_torchvision.cpp: it reads
 the PyTorch modules, never the ONNX graph. Writes a tab-separated table to tests/data/onnx/torchvision-counts.tsv.
@@ -44,6 +44,16 @@ def count(name):
             tokens, features = output[0].shape[1 if module.batch_first else 0], module.embed_dim
             macs += tokens * features * 3 * features + 2 * tokens * tokens * features + tokens * features * features
             ran.add(module.out_proj)
+        elif isinstance(module, torchvision.models.swin_transformer.ShiftedWindowAttention):
+            # shifted_window_attention also uses qkv's and proj's weights without calling their
+            # modules: the qkv projection, the scores q k^T and the context (scores v) within each
+            # window of the image padded to whole windows, and the out projection.
+            window_h, window_w = module.window_size
+            height, width, features = output.shape[1:]
+            tokens = -(-height // window_h) * window_h * -(-width // window_w) * window_w
+            macs += tokens * features * 3 * features + 2 * tokens * window_h * window_w * features
+            macs += tokens * features * features
+            ran.update((module.qkv, module.proj))
         elif isinstance(module, torch.nn.BatchNorm2d) and inputs[0] is last_conv.get("output"):
             # torch.onnx.export folds it into the convolution: its scale and shift become the
             # convolution's bias (a new one unless the convolution had one).

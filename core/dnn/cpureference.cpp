@@ -1,5 +1,7 @@
 #include "core/dnn/cpureference.h"
 
+#include "core/dnn/windowlayers.h"
+
 #include "core/util/expected.h"
 #include "core/util/random.h"
 
@@ -98,6 +100,9 @@ LayerWeights weightsFor(const Layer& layer, const TensorShape& in, SeededRandom&
     case LayerKind::Attention: // in projection [3E][E] then out projection [E][E]; biases likewise
         fill(w.weights, 4LL * in.h * in.h, std::sqrt(3.0f / static_cast<float>(in.h)));
         fill(w.bias, 4LL * in.h, 0.1f);
+        break;
+    case LayerKind::WindowAttention:
+        windowlayers::windowAttentionWeights(layer, in, w, fill);
         break;
     case LayerKind::BatchNorm:
         fill(w.scale, in.c, 0.2f);
@@ -423,55 +428,6 @@ void permute(const Layer& layer, const TensorShape& in, int batch, const std::ve
                     y[at++] = x[n * sample + i * strides[a] + j * strides[b] + k * strides[c]];
 }
 
-/// PyTorch's multi-head self-attention on each sample of L tokens x E features (weights: the in
-/// projection [3E][E] then the out projection [E][E]; biases likewise), in double.
-/// O(batch * (L E^2 + L^2 E)).
-void attend(const Layer& layer, const LayerWeights& w, const TensorShape& in, int batch, const std::vector<float>& x,
-            std::vector<float>& y)
-{
-    const auto tokens = static_cast<size_t>(in.c), features = static_cast<size_t>(in.h);
-    const auto heads = static_cast<size_t>(layer.groups), width = features / heads;
-    const double scale = 1.0 / std::sqrt(static_cast<double>(width));
-    std::vector<double> qkv(tokens * 3 * features), context(tokens * features), scores(tokens);
-    for (size_t n = 0; n < static_cast<size_t>(batch); ++n) {
-        const float* sample = x.data() + n * tokens * features;
-        for (size_t t = 0; t < tokens; ++t)
-            for (size_t o = 0; o < 3 * features; ++o) {
-                double sum = w.bias[o];
-                for (size_t i = 0; i < features; ++i)
-                    sum += static_cast<double>(w.weights[o * features + i]) * sample[t * features + i];
-                qkv[t * 3 * features + o] = sum;
-            }
-        for (size_t h = 0; h < heads; ++h)
-            for (size_t t = 0; t < tokens; ++t) {
-                double largest = -INFINITY, total = 0;
-                for (size_t s = 0; s < tokens; ++s) {
-                    double dot = 0;
-                    for (size_t d = 0; d < width; ++d)
-                        dot += qkv[t * 3 * features + h * width + d] * qkv[s * 3 * features + features + h * width + d];
-                    scores[s] = dot * scale;
-                    largest = std::max(largest, scores[s]);
-                }
-                for (size_t s = 0; s < tokens; ++s)
-                    total += (scores[s] = std::exp(scores[s] - largest));
-                for (size_t d = 0; d < width; ++d) {
-                    double sum = 0;
-                    for (size_t s = 0; s < tokens; ++s)
-                        sum += scores[s] / total * qkv[s * 3 * features + 2 * features + h * width + d];
-                    context[t * features + h * width + d] = sum;
-                }
-            }
-        const float* out = w.weights.data() + 3 * features * features;
-        for (size_t t = 0; t < tokens; ++t)
-            for (size_t o = 0; o < features; ++o) {
-                double sum = w.bias[3 * features + o];
-                for (size_t i = 0; i < features; ++i)
-                    sum += static_cast<double>(out[o * features + i]) * context[t * features + i];
-                y[(n * tokens + t) * features + o] = static_cast<float>(sum);
-            }
-    }
-}
-
 /// applyLayer for the layers that act along one axis of the sample or move its values.
 void applyAxisLayer(const Layer& layer, const LayerWeights& w, const TensorShape& in, const TensorShape& out, int batch,
                     const std::vector<float>& x, std::vector<float>& y)
@@ -527,7 +483,13 @@ void applyAxisLayer(const Layer& layer, const LayerWeights& w, const TensorShape
             y[i] = x[i] + w.weights[i % w.weights.size()];
         break;
     case LayerKind::Attention:
-        attend(layer, w, in, batch, x, y);
+        windowlayers::attend(layer, w, in, batch, x, y);
+        break;
+    case LayerKind::WindowAttention:
+        windowlayers::attendInWindows(layer, w, in, batch, x, y);
+        break;
+    case LayerKind::PatchMerge:
+        windowlayers::mergePatches(in, batch, x, y);
         break;
     default:
         break;
@@ -605,6 +567,8 @@ std::vector<float> applyLayer(const Layer& layer, const LayerWeights& w, const T
     case LayerKind::Prepend:
     case LayerKind::Offset:
     case LayerKind::Attention:
+    case LayerKind::WindowAttention:
+    case LayerKind::PatchMerge:
         applyAxisLayer(layer, w, in, out, batch, x, y);
         break;
     case LayerKind::Gelu:

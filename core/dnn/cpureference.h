@@ -11,11 +11,13 @@ namespace coinfer {
 
 /// Random weights of one layer in the layouts both the CPU reference and the GPU use:
 /// conv [out][in/groups][k][k] then bias [out]; linear [out][in] then bias [out];
-/// batch norm scale, shift, mean, variance [c] each.
+/// batch norm scale, shift, mean, variance [c] each; window attention's relative position bias
+/// [heads][N][N] for N positions per window in positionBias.
 struct LayerWeights {
     std::vector<float> weights;
     std::vector<float> bias;
     std::vector<float> scale, shift, mean, variance;
+    std::vector<float> positionBias;
 };
 
 /// Weights for every layer of a sub-task, in the order the layers run (block by block: layers,

@@ -1,5 +1,7 @@
 #include "core/dnn/dnn.h"
 
+#include "core/dnn/windowlayers.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -44,6 +46,8 @@ constexpr LayerKindName kKindNames[] = {
     {LayerKind::Prepend, "prepend"},
     {LayerKind::Offset, "offset"},
     {LayerKind::Attention, "attention"},
+    {LayerKind::WindowAttention, "window_attention"},
+    {LayerKind::PatchMerge, "patch_merge"},
 };
 
 /// PyTorch's and ONNX's pooled size; rounding up keeps a window only where it starts inside
@@ -147,6 +151,11 @@ Cost axisLayerCost(const Layer& layer, const TensorShape& in, const TensorShape&
         cost.flops = 2 * cost.macs + 5 * tokens * features + 5.0 * layer.groups * tokens * tokens;
         cost.parameters = 4LL * in.h * in.h + 4LL * in.h;
         break;
+    }
+    case LayerKind::WindowAttention:
+    case LayerKind::PatchMerge: {
+        const windowlayers::WindowCost window = windowlayers::windowLayerCost(layer, in);
+        return Cost{window.macs, window.flops, window.parameters};
     }
     default:
         break;
@@ -501,6 +510,9 @@ static Expected<TensorShape> axisLayerOutput(const Layer& layer, const TensorSha
             return bad("needs tokens x features x 1 with features divisible by the heads, not " + shapeText(in) + " and " +
                        std::to_string(layer.groups) + " heads");
         return in;
+    case LayerKind::WindowAttention:
+    case LayerKind::PatchMerge:
+        return windowlayers::windowLayerOutput(layer, in);
     default:
         return bad("unknown layer kind");
     }

@@ -39,17 +39,23 @@ enum class LayerKind {
     Reshape,        ///< the same values as Layer::shape (its elements equal the input's): a copy
     Prepend,        ///< outChannels learned rows placed before the sample along axis 0 (a class token)
     Offset,         ///< y = x + b, b a learned tensor of the sample's shape (a positional embedding)
-    Attention       ///< multi-head self-attention over a sequence of C tokens of H features (Layer::groups heads)
+    Attention,      ///< multi-head self-attention over a sequence of C tokens of H features (Layer::groups heads)
+    /// torchvision's shifted-window attention on an H x W x C sample (channels last): the image
+    /// rolled by -shift on both axes, attention within each window x window patch (Layer::groups
+    /// heads, a learned bias per head and pair of positions, and for shift > 0 torchvision's mask
+    /// of -100 between positions that came from different regions of the unrolled image), rolled back
+    WindowAttention,
+    PatchMerge ///< H x W x C to H/2 x W/2 x 4C: each 2x2 patch's pixels (0,0), (1,0), (0,1), (1,1) side by side (Swin)
 };
 
 /// One layer. Fields that a kind does not use are ignored.
 struct Layer {
     LayerKind kind = LayerKind::Relu;
     int outChannels = 0; ///< Conv
-    int kernel = 1;      ///< Conv, MaxPool, AvgPool
+    int kernel = 1;      ///< Conv, MaxPool, AvgPool; WindowAttention: the window's side
     int stride = 1;      ///< Conv, MaxPool, AvgPool
     int padding = 0;     ///< Conv, MaxPool, AvgPool
-    int groups = 1;      ///< Conv: groups = in = out channels is a depthwise convolution; ChannelShuffle; Attention: heads
+    int groups = 1;      ///< Conv: groups = in = out channels is a depthwise convolution; ChannelShuffle; the attentions: heads
     bool bias = false;   ///< Conv, Linear, AxisLinear; LayerNorm: with scale and shift
     int outFeatures = 0; ///< Linear, AxisLinear
     double clipMin = 0;  ///< Clip
@@ -81,6 +87,7 @@ struct Layer {
     std::array<int, 3> order{0, 1, 2};
     /// Reshape: the output's channels, height and width.
     std::array<int, 3> shape{0, 0, 0};
+    int shift = 0; ///< WindowAttention: the cyclic shift of the windows on both axes (0 <= shift < kernel)
     int kernelW() const { return kernelWidth > 0 ? kernelWidth : kernel; }
     int strideW() const { return strideWidth > 0 ? strideWidth : stride; }
     int paddingW() const { return paddingWidth >= 0 ? paddingWidth : padding; }
@@ -116,6 +123,11 @@ Layer reshapeLayer(std::array<int, 3> shape);
 Layer prependLayer(int count);
 /// Self-attention with @p heads heads (PyTorch's nn.MultiheadAttention: in and out projections with biases).
 Layer attentionLayer(int heads);
+/// torchvision's shifted-window attention with @p heads heads in @p window x @p window windows
+/// shifted by @p shift (qkv and out projections with biases, a learned relative position bias).
+Layer windowAttentionLayer(int heads, int window, int shift);
+/// Swin's patch merging: 2x2 neighbours side by side along the last axis.
+Layer patchMergeLayer();
 /// A fully connected layer with a bias.
 Layer linearLayer(int out);
 /// An elementwise clamp to [@p min, @p max].

@@ -113,6 +113,9 @@ json layersToJson(const std::vector<Layer>& layers)
         case LayerKind::Attention:
             entry["heads"] = layer.groups;
             break;
+        case LayerKind::WindowAttention:
+            entry.update({{"heads", layer.groups}, {"window", layer.kernel}, {"shift", layer.shift}});
+            break;
         case LayerKind::BatchNorm:
             // Written only when not the default, so descriptions without it keep their signatures.
             if (layer.epsilon != 1e-5)
@@ -273,6 +276,11 @@ Layer readLayer(const Field& entry, LayerKind kind)
         break;
     case LayerKind::Attention:
         layer.groups = static_cast<int>(entry.at("heads").integer(1, 100'000));
+        break;
+    case LayerKind::WindowAttention:
+        layer.groups = static_cast<int>(entry.at("heads").integer(1, 100'000));
+        layer.kernel = static_cast<int>(entry.at("window").integer(1, 1000));
+        layer.shift = static_cast<int>(entry.at("shift").integer(0, 999));
         break;
     case LayerKind::Slice:
         layer.axis = static_cast<int>(entry.at("axis").integer(0, 2));

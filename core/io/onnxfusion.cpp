@@ -321,6 +321,9 @@ OnnxLayerTensors GraphImport::layerTensors(const Layer& layer) const
         break;
     case LayerKind::Attention:
         return attentionTensors(layer.sourceNode);
+    case LayerKind::WindowAttention:
+        tensors.names = m_windowAttention.at(layer.sourceNode).weights;
+        break;
     case LayerKind::Prepend: {
         // The learned rows, through the Expand to the batch when there is one.
         const auto expand = m_producer.find(input(node, 0));

@@ -10,6 +10,8 @@
 #include <onnx/onnx_pb.h>
 
 #include <cstddef>
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -151,6 +153,35 @@ private:
     std::optional<AttentionPattern> attentionFrom(int start) const;
     void rewriteAttention();
     OnnxLayerTensors attentionTensors(int end) const;
+    // Swin Transformers (onnxwindows.cpp).
+    /// A Slice of one axis with constant bounds clamped to the axis's size, and a positive step.
+    struct AxisSlice {
+        std::int64_t axis = 0, first = 0, last = 0, step = 1, size = 0;
+    };
+    /// torchvision's shifted-window attention: its first node (the zero Pad, now an Identity),
+    /// its last (read by the residual Add), the nodes between, its heads, window and shift, and
+    /// its weights (qkv, its bias, out projection, its bias, relative position bias).
+    struct WindowAttentionPattern {
+        int start = -1, end = -1, heads = 1, window = 1, shift = 0;
+        std::vector<int> inner;
+        std::vector<std::string> weights;
+    };
+    std::optional<Dims> foldedInts(const std::string& tensor) const;
+    std::optional<AxisSlice> axisSlice(int n) const;
+    Dims knownDims(const std::string& tensor) const;
+    int producerIf(const std::string& tensor, const char* op) const;
+    std::string otherInput(int n, const std::string& from) const;
+    void rewriteZeroPads();
+    std::optional<std::int64_t> rollOffset(int concat, std::int64_t& axis, std::string& source) const;
+    bool isPatchMerge(int concat, std::vector<int>& slices, std::string& source) const;
+    void rewritePatchMerges();
+    bool windowPartitionBefore(int qkv, WindowAttentionPattern& pattern, Dims& image) const;
+    bool windowRollsFit(const std::vector<int>& region, int qkv, int end, const WindowAttentionPattern& pattern,
+                        const Dims& image) const;
+    bool windowWeightsFit(const std::map<std::string, std::vector<int>>& byOp, const Dims& image,
+                          WindowAttentionPattern& pattern) const;
+    std::optional<WindowAttentionPattern> windowAttentionAt(int qkv) const;
+    void rewriteWindowAttention();
     Layer mapPrepend(int n) const;
     std::optional<Layer> mapGather(int n, std::vector<Layer>& chain) const;
     std::optional<Layer> mapConstantSum(int n, std::vector<Layer>& chain) const;
@@ -160,6 +191,7 @@ private:
     bool isFoldedPad(int n) const;
     std::vector<OnnxLayerTensors> subtaskTensors(const SubtaskDescription& subtask) const;
     OnnxLayerTensors layerTensors(const Layer& layer) const;
+    std::optional<Layer> mapRewritten(int n) const;
     std::optional<Layer> mapOp(int n, std::vector<Layer>& chain) const;
     std::string subtaskName(int begin, int end) const;
 
@@ -192,7 +224,10 @@ private:
     std::unordered_map<int, double> m_layerNorms;
     /// The last node of an attention, now Identity(its input) -> the pattern.
     std::unordered_map<int, AttentionPattern> m_attention;
-    std::vector<bool> m_absorbed; ///< inside a fused pattern (not a node of its own)
+    /// The last node of a window attention, now Identity(its input) -> the pattern.
+    std::unordered_map<int, WindowAttentionPattern> m_windowAttention;
+    std::unordered_set<int> m_patchMerges; ///< Concats of a patch merging, now Reshapes of its input
+    std::vector<bool> m_absorbed;          ///< inside a fused pattern (not a node of its own)
     std::string m_input, m_output;
 };
 

@@ -139,10 +139,16 @@ void GraphImport::markActivations()
         const bool standard = node.domain().empty() || node.domain() == "ai.onnx";
         if (!standard || !isSupportedOp(node.op_type()))
             failNode(n, "operator not supported by Coinfer (supported: " + kSupportedOps + ")");
-        for (int i = 0; i < node.input_size(); ++i)
-            if (m_activations.count(node.input(i)) && !isDataPosition(node.op_type(), i))
-                failNode(n, "reads the activation '" + node.input(i) + "' as input " + std::to_string(i) +
-                                ", a weight or parameter position; only constant weights are supported");
+        for (int i = 0; i < node.input_size(); ++i) {
+            if (!m_activations.count(node.input(i)) || isDataPosition(node.op_type(), i))
+                continue;
+            if (node.op_type() == "MatMul") // an attention's q k^T or scores times v, outside the known patterns
+                failNode(n, "multiplies two activations outside the attentions Coinfer maps (PyTorch's "
+                            "nn.MultiheadAttention, torchvision's shifted-window attention on windows that tile the "
+                            "image); not supported");
+            failNode(n, "reads the activation '" + node.input(i) + "' as input " + std::to_string(i) +
+                            ", a weight or parameter position; only constant weights are supported");
+        }
         m_activationNode[static_cast<size_t>(n)] = true;
         for (const std::string& output : node.output())
             if (!output.empty())
@@ -442,8 +448,10 @@ void GraphImport::prepareGraph()
     chainConcatPrefixes();
     m_input = findDataInput();
     foldShapeArithmetic();
+    rewriteZeroPads();
     rewriteLayerNorms();
     rewriteAttention();
+    rewriteWindowAttention();
     markActivations();
     findFusions();
     keepPathToOutput();

@@ -313,6 +313,21 @@ std::optional<Layer> GraphImport::mapNode(int n, std::vector<Layer>& chain) cons
     return layer;
 }
 
+/// The layer of a node that stands for a pattern rewritten before the import (an attention, a
+/// window attention, a patch merging, a layer normalisation); nullopt for any other node. O(1).
+std::optional<Layer> GraphImport::mapRewritten(int n) const
+{
+    if (const auto attention = m_attention.find(n); attention != m_attention.end())
+        return attentionLayer(attention->second.heads);
+    if (const auto window = m_windowAttention.find(n); window != m_windowAttention.end())
+        return windowAttentionLayer(window->second.heads, window->second.window, window->second.shift);
+    if (m_patchMerges.count(n))
+        return patchMergeLayer();
+    if (const auto norm = m_layerNorms.find(n); norm != m_layerNorms.end())
+        return layerNormLayer(static_cast<int>(activationDims(n).size()) - 2, norm->second, false);
+    return std::nullopt;
+}
+
 /// The layer for node @p n, nullopt for a node that maps to nothing (Identity, Dropout), or a
 /// change to the last layer of @p chain (a MatMul's bias). Refuses what dnn.h cannot express.
 std::optional<Layer> GraphImport::mapOp(int n, std::vector<Layer>& chain) const
@@ -324,10 +339,8 @@ std::optional<Layer> GraphImport::mapOp(int n, std::vector<Layer>& chain) const
     if (isInsideShuffle(n)) // its 5-D tensor stays inside the shuffle
         return std::nullopt;
     static_cast<void>(sampleShape(node.output(0), n));
-    if (const auto attention = m_attention.find(n); attention != m_attention.end())
-        return attentionLayer(attention->second.heads);
-    if (const auto norm = m_layerNorms.find(n); norm != m_layerNorms.end())
-        return layerNormLayer(static_cast<int>(activationDims(n).size()) - 2, norm->second, false);
+    if (std::optional<Layer> rewritten = mapRewritten(n))
+        return rewritten;
     if (op == "Identity" || op == "Dropout")
         return std::nullopt;
     if (op == "LayerNormalization")

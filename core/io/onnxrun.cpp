@@ -138,6 +138,29 @@ Expected<LayerWeights> attentionWeights(LayerWeights layout, const OnnxLayerTens
     return layout;
 }
 
+/// A window attention layer's weights: qkv stored C x 3C and the out projection C x C (MatMul's,
+/// in x out) become 3C x C and C x C out x in, the biases after each other, and the relative
+/// position bias 1 x heads x N x N as it is.
+Expected<LayerWeights> windowAttentionWeights(LayerWeights layout, const OnnxLayerTensors& where,
+                                              const std::map<std::string, OnnxTensor>& tensors, const std::string& label)
+{
+    const size_t features = layout.bias.size() / 4;
+    std::vector<float> qkv(3 * features * features), qkvBias(3 * features), out(features * features), outBias(features);
+    const std::vector<std::vector<float>*> parts = {&qkv, &qkvBias, &out, &outBias, &layout.positionBias};
+    for (size_t i = 0; i < parts.size(); ++i)
+        if (Expected<void> done = fill(*parts[i], tensors, where.names.at(i), 1.0, label); !done)
+            return Unexpected(done.error());
+    for (size_t i = 0; i < features; ++i) {
+        for (size_t o = 0; o < 3 * features; ++o)
+            layout.weights[o * features + i] = qkv[i * 3 * features + o];
+        for (size_t o = 0; o < features; ++o)
+            layout.weights[3 * features * features + o * features + i] = out[i * features + o];
+    }
+    std::copy(qkvBias.begin(), qkvBias.end(), layout.bias.begin());
+    std::copy(outBias.begin(), outBias.end(), layout.bias.begin() + static_cast<std::ptrdiff_t>(3 * features));
+    return layout;
+}
+
 /// One layer's weights from the model's tensors, in the layout of @p layout (makeSubtaskWeights).
 Expected<LayerWeights> layerWeights(const Layer& layer, const OnnxLayerTensors& where, LayerWeights layout,
                                     const std::map<std::string, OnnxTensor>& tensors, const std::string& label)
@@ -155,6 +178,8 @@ Expected<LayerWeights> layerWeights(const Layer& layer, const OnnxLayerTensors& 
         break;
     case LayerKind::Attention:
         return attentionWeights(layout, where, tensors, label);
+    case LayerKind::WindowAttention:
+        return windowAttentionWeights(layout, where, tensors, label);
     case LayerKind::LayerNorm:
     case LayerKind::Scale:
         // A weight without a bias (a Mul after the normalisation and no Add) shifts by nothing.

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -24,11 +25,23 @@ namespace coinfer::onnxdetail {
 
 namespace {
 
-/// An integer tensor of rank 0 (a scalar) or 1.
+/// The most values one folded integer tensor may hold: shape arithmetic needs a few, and a
+/// hostile graph's Range or ConstantOfShape must not make the import allocate without bound.
+constexpr size_t kMaxFoldedValues = 4096;
+
+/// An integer tensor: its values in row-major order and its dimensions (none for a scalar).
 struct IntValue {
     Dims values;
-    bool scalar = false;
+    Dims dims;
+    bool scalar() const { return dims.empty(); }
 };
+
+/// A 1-D IntValue of @p values.
+IntValue vectorValue(Dims values)
+{
+    const auto size = static_cast<std::int64_t>(values.size());
+    return IntValue{std::move(values), {size}};
+}
 
 /// The integers of an INT64 or INT32 tensor of rank 0 or 1 with inline or raw data; nullopt for
 /// anything else (a float, external data, a larger rank). O(size).
@@ -41,7 +54,7 @@ std::optional<IntValue> intsOf(const onnx::TensorProto& tensor)
     const std::int64_t count = tensor.dims_size() == 0 ? 1 : tensor.dims(0);
     if (count < 0 || count > 64)
         return std::nullopt;
-    IntValue value{{}, tensor.dims_size() == 0};
+    IntValue value{{}, tensor.dims_size() == 0 ? Dims{} : Dims{count}};
     const size_t width = int64 ? sizeof(std::int64_t) : sizeof(std::int32_t);
     if (tensor.raw_data().size() == static_cast<size_t>(count) * width) {
         for (std::int64_t i = 0; i < count; ++i) {
@@ -63,26 +76,56 @@ std::optional<IntValue> intsOf(const onnx::TensorProto& tensor)
     return value;
 }
 
-/// Elementwise Add, Sub, Mul or Div (truncating, as C++ and ONNX runtimes divide integers) of
-/// @p a and @p b, one of them possibly a single value broadcast; nullopt for other sizes or a
-/// division by zero. O(size).
-std::optional<IntValue> arithmetic(const std::string& op, const IntValue& a, const IntValue& b)
+/// The shape of an elementwise operation on @p parts where each has the same shape or a single
+/// value (broadcast, with leading 1s up to the largest rank); nullopt for any other broadcast.
+/// O(parts x rank).
+std::optional<Dims> broadcastDims(const std::vector<const IntValue*>& parts)
 {
-    const size_t size = std::max(a.values.size(), b.values.size());
-    if ((a.values.size() != size && a.values.size() != 1) || (b.values.size() != size && b.values.size() != 1))
+    Dims dims;
+    size_t rank = 0;
+    for (const IntValue* part : parts)
+        rank = std::max(rank, part->dims.size());
+    for (const IntValue* part : parts)
+        if (part->values.size() != 1) {
+            if (!dims.empty() && part->dims != dims)
+                return std::nullopt;
+            dims = part->dims;
+        }
+    if (dims.size() < rank)
+        dims.insert(dims.begin(), rank - dims.size(), 1);
+    for (const IntValue* part : parts)
+        if (part->values.size() != 1 && part->dims.size() != rank)
+            return std::nullopt;
+    return dims;
+}
+
+/// Elementwise Add, Sub, Mul, Div (truncating, as C++ and ONNX runtimes divide integers) or Mod
+/// (the divisor's sign, as Python's %, unless @p fmod: the dividend's, as C's) of @p a and @p b,
+/// one of them possibly a single value broadcast; nullopt for other sizes, a division by zero or
+/// an overflow. O(size).
+std::optional<IntValue> arithmetic(const std::string& op, const IntValue& a, const IntValue& b, bool fmod = false)
+{
+    const std::optional<Dims> dims = broadcastDims({&a, &b});
+    if (!dims)
         return std::nullopt;
-    IntValue result{{}, a.scalar && b.scalar};
+    const size_t size = std::max(a.values.size(), b.values.size());
+    IntValue result{{}, *dims};
     for (size_t i = 0; i < size; ++i) {
         const std::int64_t x = a.values[a.values.size() == 1 ? 0 : i], y = b.values[b.values.size() == 1 ? 0 : i];
         // A hostile graph's values may overflow: such a value folds to nothing (and is refused later).
         std::int64_t value = 0;
+        const bool divides = op == "Div" || op == "Mod";
         const bool overflow = op == "Add"   ? __builtin_add_overflow(x, y, &value)
                               : op == "Sub" ? __builtin_sub_overflow(x, y, &value)
                               : op == "Mul" ? __builtin_mul_overflow(x, y, &value)
                                             : (y == 0 || (x == INT64_MIN && y == -1));
-        if (overflow)
+        if (overflow || (!divides && op != "Add" && op != "Sub" && op != "Mul"))
             return std::nullopt;
-        result.values.push_back(op == "Div" ? x / y : value);
+        if (op == "Div")
+            value = x / y;
+        else if (op == "Mod")
+            value = fmod || x % y == 0 || (x % y < 0) == (y < 0) ? x % y : x % y + y;
+        result.values.push_back(value);
     }
     return result;
 }
@@ -90,7 +133,7 @@ std::optional<IntValue> arithmetic(const std::string& op, const IntValue& a, con
 /// Gather along axis 0 of a 1-D @p data at @p indices (negative counting from the end).
 std::optional<IntValue> gather(const IntValue& data, const IntValue& indices)
 {
-    IntValue result{{}, indices.scalar};
+    IntValue result{{}, indices.dims};
     for (std::int64_t index : indices.values) {
         const auto size = static_cast<std::int64_t>(data.values.size());
         if (index < -size || index >= size)
@@ -100,7 +143,135 @@ std::optional<IntValue> gather(const IntValue& data, const IntValue& indices)
     return result;
 }
 
+/// Row-major strides of @p dims. O(rank).
+Dims stridesOf(const Dims& dims)
+{
+    Dims strides(dims.size(), 1);
+    for (size_t a = dims.size(); a-- > 1;)
+        strides[a - 1] = strides[a] * dims[a];
+    return strides;
+}
+
+/// The values of @p data read at output positions of @p outDims, where output index i along axis
+/// a reads input index from[a] + i * step[a] along axis source[a]. O(output size x rank).
+IntValue gatherAxes(const IntValue& data, const Dims& outDims, const Dims& source, const Dims& from, const Dims& step)
+{
+    const Dims inStrides = stridesOf(data.dims);
+    IntValue result{{}, outDims};
+    std::int64_t total = 1;
+    for (std::int64_t d : outDims)
+        total *= d;
+    Dims index(outDims.size(), 0);
+    for (std::int64_t k = 0; k < total; ++k) {
+        std::int64_t at = 0;
+        for (size_t a = 0; a < outDims.size(); ++a)
+            at += (from[a] + index[a] * step[a]) * inStrides[static_cast<size_t>(source[a])];
+        result.values.push_back(data.values[static_cast<size_t>(at)]);
+        for (size_t a = outDims.size(); a-- > 0;) {
+            if (++index[a] < outDims[a])
+                break;
+            index[a] = 0;
+        }
+    }
+    return result;
+}
+
+/// Reshape of @p data to @p shape (0 copies the input's size, -1 takes the rest), as ONNX
+/// defines it without allowzero; nullopt when the sizes do not match. O(size).
+std::optional<IntValue> reshaped(const IntValue& data, const IntValue& shape)
+{
+    Dims dims;
+    std::int64_t known = 1, rest = -1;
+    for (size_t a = 0; a < shape.values.size(); ++a) {
+        std::int64_t d = shape.values[a];
+        if (d == 0 && a < data.dims.size())
+            d = data.dims[a];
+        if (d == -1 && rest < 0) {
+            rest = static_cast<std::int64_t>(a);
+        } else if (d < 1 || __builtin_mul_overflow(known, d, &known) || known > static_cast<std::int64_t>(kMaxFoldedValues)) {
+            return std::nullopt; // more values than any folded tensor holds
+        }
+        dims.push_back(d);
+    }
+    const auto size = static_cast<std::int64_t>(data.values.size());
+    if (rest >= 0) {
+        if (known == 0 || size % known != 0)
+            return std::nullopt;
+        dims[static_cast<size_t>(rest)] = size / known;
+    } else if (known != size) {
+        return std::nullopt;
+    }
+    return IntValue{data.values, dims};
+}
+
+/// Transpose of @p data by @p perm (empty: the axes reversed). O(size x rank).
+std::optional<IntValue> transposed(const IntValue& data, Dims perm)
+{
+    const size_t rank = data.dims.size();
+    if (perm.empty())
+        for (size_t a = rank; a-- > 0;)
+            perm.push_back(static_cast<std::int64_t>(a));
+    Dims sorted = perm, outDims;
+    std::sort(sorted.begin(), sorted.end());
+    for (size_t a = 0; a < rank && sorted.size() == rank; ++a)
+        if (sorted[a] != static_cast<std::int64_t>(a))
+            return std::nullopt;
+    if (sorted.size() != rank)
+        return std::nullopt;
+    for (std::int64_t a : perm)
+        outDims.push_back(data.dims[static_cast<size_t>(a)]);
+    return gatherAxes(data, outDims, perm, Dims(rank, 0), Dims(rank, 1));
+}
+
+/// Slice of @p data ([data, starts, ends, axes, steps] in @p in, the last two optional), with
+/// ONNX's clamping for either sign of step. O(output size x rank).
+std::optional<IntValue> sliced(const std::vector<const IntValue*>& in)
+{
+    const IntValue& data = *in[0];
+    const size_t rank = data.dims.size(), count = in[1]->values.size();
+    Dims outDims = data.dims, source, from(rank, 0), step(rank, 1);
+    for (size_t a = 0; a < rank; ++a)
+        source.push_back(static_cast<std::int64_t>(a));
+    if (rank == 0 || in[2]->values.size() != count || (in.size() > 3 && in[3]->values.size() != count) ||
+        (in.size() > 4 && in[4]->values.size() != count))
+        return std::nullopt;
+    for (size_t i = 0; i < count; ++i) {
+        std::int64_t axis = in.size() > 3 ? in[3]->values[i] : static_cast<std::int64_t>(i);
+        axis = axis < 0 ? axis + static_cast<std::int64_t>(rank) : axis;
+        const std::int64_t stride = in.size() > 4 ? in[4]->values[i] : 1;
+        if (axis < 0 || axis >= static_cast<std::int64_t>(rank) || stride == 0 || stride == INT64_MIN)
+            return std::nullopt;
+        const std::int64_t size = data.dims[static_cast<size_t>(axis)];
+        std::int64_t first = in[1]->values[i], last = in[2]->values[i];
+        first = first < 0 ? first + size : first;
+        last = last < 0 ? last + size : last;
+        first = stride > 0 ? std::clamp<std::int64_t>(first, 0, size) : std::clamp<std::int64_t>(first, 0, size - 1);
+        last = stride > 0 ? std::clamp<std::int64_t>(last, 0, size) : std::clamp<std::int64_t>(last, -1, size - 1);
+        const std::int64_t span = stride > 0 ? last - first : first - last, magnitude = stride > 0 ? stride : -stride;
+        outDims[static_cast<size_t>(axis)] = span <= 0 ? 0 : (span + magnitude - 1) / magnitude;
+        from[static_cast<size_t>(axis)] = first;
+        step[static_cast<size_t>(axis)] = stride;
+    }
+    return gatherAxes(data, outDims, source, from, step);
+}
+
+/// Range(start, limit, delta) of scalars; nullopt beyond kMaxFoldedValues values. O(values).
+std::optional<IntValue> ranged(const IntValue& start, const IntValue& limit, const IntValue& delta)
+{
+    if (!start.scalar() || !limit.scalar() || !delta.scalar() || delta.values[0] == 0)
+        return std::nullopt;
+    const std::int64_t first = start.values[0], end = limit.values[0], step = delta.values[0];
+    const double count = std::ceil((static_cast<double>(end) - static_cast<double>(first)) / static_cast<double>(step));
+    if (count > static_cast<double>(kMaxFoldedValues))
+        return std::nullopt;
+    Dims values;
+    for (std::int64_t i = 0; i < static_cast<std::int64_t>(count); ++i)
+        values.push_back(first + i * step);
+    return vectorValue(std::move(values));
+}
+
 std::optional<IntValue> foldedSelection(const onnx::NodeProto& node, const std::vector<const IntValue*>& in);
+std::optional<IntValue> foldedLayout(const onnx::NodeProto& node, const std::vector<const IntValue*>& in);
 
 /// The value of @p node when every input it reads is a known integer in @p known (or, for Shape,
 /// a tensor of a fixed shape in @p shapes); nullopt when it cannot be folded. O(size of the values).
@@ -113,7 +284,7 @@ std::optional<IntValue> foldedValue(const onnx::NodeProto& node, const std::unor
         if (shape == shapes.end() || findAttribute(node, "start") || findAttribute(node, "end") ||
             std::any_of(shape->second.begin(), shape->second.end(), [](std::int64_t d) { return d < 0; }))
             return std::nullopt;
-        return IntValue{shape->second, false};
+        return vectorValue(shape->second);
     }
     std::vector<const IntValue*> in;
     for (const std::string& input : node.input()) {
@@ -122,26 +293,42 @@ std::optional<IntValue> foldedValue(const onnx::NodeProto& node, const std::unor
             return std::nullopt;
         in.push_back(&value->second);
     }
-    if ((op == "Add" || op == "Sub" || op == "Mul" || op == "Div") && in.size() == 2)
-        return arithmetic(op, *in[0], *in[1]);
-    if (op == "Gather" && in.size() == 2 && intAttribute(node, "axis", 0) == 0 && !in[0]->scalar)
+    if ((op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Mod") && in.size() == 2)
+        return arithmetic(op, *in[0], *in[1], intAttribute(node, "fmod", 0) != 0);
+    if (op == "Gather" && in.size() == 2 && intAttribute(node, "axis", 0) == 0 && in[0]->dims.size() == 1)
         return gather(*in[0], *in[1]);
-    if (op == "Unsqueeze" && !in.empty() && in[0]->scalar)
-        return IntValue{in[0]->values, false}; // a scalar becomes a 1-D tensor of one value
-    if (op == "Squeeze" && !in.empty() && !in[0]->scalar && in[0]->values.size() == 1)
-        return IntValue{in[0]->values, true};
+    if (op == "Unsqueeze" && !in.empty() && in[0]->scalar())
+        return vectorValue(in[0]->values); // a scalar becomes a 1-D tensor of one value
+    if (op == "Squeeze" && !in.empty() && in[0]->dims == Dims{1})
+        return IntValue{in[0]->values, {}};
     if (op == "Concat" && intAttribute(node, "axis", 0) == 0) {
-        IntValue result;
+        Dims values;
         for (const IntValue* part : in) {
-            if (part->scalar)
+            if (part->dims.size() != 1)
                 return std::nullopt;
-            result.values.insert(result.values.end(), part->values.begin(), part->values.end());
+            values.insert(values.end(), part->values.begin(), part->values.end());
         }
-        return result;
+        return vectorValue(std::move(values));
     }
     if (op == "Cast" && in.size() == 1 &&
         (intAttribute(node, "to", 0) == onnx::TensorProto::INT64 || intAttribute(node, "to", 0) == onnx::TensorProto::INT32))
         return *in[0];
+    return foldedLayout(node, in);
+}
+
+/// Reshape, Transpose, Slice and Range on integers, as exporters compute a Pad's pads (PyTorch
+/// reverses its pairs with Reshape, Slice with step -1, Transpose and Reshape). O(size x rank).
+std::optional<IntValue> foldedLayout(const onnx::NodeProto& node, const std::vector<const IntValue*>& in)
+{
+    const std::string& op = node.op_type();
+    if (op == "Reshape" && in.size() == 2 && in[1]->dims.size() == 1)
+        return reshaped(*in[0], *in[1]);
+    if (op == "Transpose" && in.size() == 1)
+        return transposed(*in[0], intsAttribute(node, "perm"));
+    if (op == "Slice" && in.size() >= 3 && in.size() <= 5)
+        return sliced(in);
+    if (op == "Range" && in.size() == 3)
+        return ranged(*in[0], *in[1], *in[2]);
     return foldedSelection(node, in);
 }
 
@@ -153,19 +340,19 @@ std::optional<IntValue> foldedSelection(const onnx::NodeProto& node, const std::
     if (op == "ConstantOfShape" && in.size() == 1 && in[0]->values.size() == 1 && in[0]->values[0] >= 0 &&
         in[0]->values[0] <= 64) {
         const onnx::AttributeProto* value = findAttribute(node, "value");
-        const std::optional<IntValue> fill = value && value->has_t() ? intsOf(value->t()) : IntValue{{0}, false};
+        const std::optional<IntValue> fill = value && value->has_t() ? intsOf(value->t()) : IntValue{{0}, {1}};
         if (!fill || fill->values.size() != 1)
             return std::nullopt;
-        return IntValue{Dims(static_cast<size_t>(in[0]->values[0]), fill->values[0]), false};
+        return vectorValue(Dims(static_cast<size_t>(in[0]->values[0]), fill->values[0]));
     }
     const auto broadcast = [&](size_t i, size_t at) { return in[i]->values[in[i]->values.size() == 1 ? 0 : at]; };
+    const std::optional<Dims> dims = broadcastDims(in);
+    if (!dims || in.empty())
+        return std::nullopt;
     size_t size = 0;
     for (const IntValue* part : in)
         size = std::max(size, part->values.size());
-    for (const IntValue* part : in)
-        if (part->values.size() != size && part->values.size() != 1)
-            return std::nullopt;
-    IntValue result;
+    IntValue result{{}, *dims};
     if (op == "Equal" && in.size() == 2)
         for (size_t i = 0; i < size; ++i)
             result.values.push_back(broadcast(0, i) == broadcast(1, i) ? 1 : 0);
@@ -209,7 +396,7 @@ void GraphImport::foldShapeArithmetic()
             const onnx::AttributeProto* constant = node.op_type() == "Constant" ? findAttribute(node, "value") : nullptr;
             std::optional<IntValue> value =
                 constant && constant->has_t() ? intsOf(constant->t()) : foldedValue(node, known, m_shapes);
-            if (!value || known.count(node.output(0)))
+            if (!value || value->values.size() > kMaxFoldedValues || known.count(node.output(0)))
                 continue;
             known.emplace(node.output(0), *value);
             if (node.op_type() == "Constant")
@@ -223,8 +410,8 @@ void GraphImport::foldShapeArithmetic()
             attribute->set_type(onnx::AttributeProto::TENSOR);
             onnx::TensorProto* tensor = attribute->mutable_t();
             tensor->set_data_type(onnx::TensorProto::INT64);
-            if (!value->scalar)
-                tensor->add_dims(static_cast<std::int64_t>(value->values.size()));
+            for (std::int64_t d : value->dims)
+                tensor->add_dims(d);
             for (std::int64_t v : value->values)
                 tensor->add_int64_data(v);
             folded = true;

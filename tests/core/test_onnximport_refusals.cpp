@@ -81,6 +81,32 @@ private slots:
         expectRefusal(b.import(), {"node '/pad/Pad'", "only such a Pad is supported"});
     }
 
+    void aPadOfNothingIsNoLayer()
+    {
+        // Pads of zeros (Swin's padding to whole windows at a size they tile) change nothing.
+        ModelBuilder b({1, 4, 8, 8});
+        b.node("Pad", {"x", int64Initializer(b, "pads", {0, 0, 0, 0, 0, 0, 0, 0})}, "p", "/pad/Pad");
+        onnx::NodeProto& pool = b.node("MaxPool", {"p"}, "y", "/pool");
+        ModelBuilder::ints(pool, "kernel_shape", {2, 2});
+        ModelBuilder::ints(pool, "strides", {2, 2});
+        b.output("y");
+        const Expected<OnnxImport> imported = b.import();
+        QVERIFY2(imported, imported ? "" : imported.error().message.c_str());
+        QCOMPARE(imported->dnn.subtasks.size(), size_t{1});
+        QCOMPARE(imported->dnn.subtasks[0].blocks[0].layers.size(), size_t{1});
+        QCOMPARE(imported->dnn.subtasks[0].blocks[0].layers[0].kind, LayerKind::MaxPool);
+    }
+
+    void aProductOfTwoActivationsOutsideTheAttentionsIsNamed()
+    {
+        // q k^T outside nn.MultiheadAttention's and Swin's window attention's patterns.
+        ModelBuilder b({1, 4, 8, 8});
+        b.node("MatMul", {"x", "x"}, "y", "/scores/MatMul");
+        b.output("y");
+        expectRefusal(b.import(), {"node '/scores/MatMul'", "multiplies two activations outside the attentions",
+                                   "shifted-window attention", "not supported"});
+    }
+
     void zeroStridesAndGroupsAreRefusedBeforeShapeInference()
     {
         // ONNX 1.12's shape inference divides by them unchecked (SIGFPE; found by fuzz_onnx, the

@@ -21,9 +21,7 @@ namespace {
 const std::string kOnnxData = COINFER_TEST_DATA "/onnx/";
 
 /// The models Coinfer does not import yet, with a fragment of the refusal's message.
-const std::map<std::string, std::string> kNotYet = {
-    {"swin_t", "(Shape"}, // window shifts and attention masks: shape arithmetic left unfolded
-};
+const std::map<std::string, std::string> kNotYet = {};
 
 struct TorchCounts {
     double macs = 0;
@@ -60,7 +58,7 @@ private slots:
         QTest::addColumn<QString>("name");
         for (const auto& [name, counts] : readCounts())
             QTest::newRow(name.c_str()) << QString::fromStdString(name);
-        QVERIFY2(readCounts().size() >= 46, "tests/data/onnx/torchvision-counts.tsv is missing or short");
+        QVERIFY2(readCounts().size() >= 48, "tests/data/onnx/torchvision-counts.tsv is missing or short");
     }
 
     void importsWithPyTorchsCounts()

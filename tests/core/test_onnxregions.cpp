@@ -3,7 +3,10 @@
 // the concatenation of all earlier outputs; a concatenation whose branches fork again; a shuffle
 // unit with Slices bounded by shape arithmetic and a channel shuffle; an expanded layer norm. Each
 // must import with the graph's own MACs and run on the CPU reference to the values the graph
-// defines, computed here by hand.
+// defines, computed here by hand. Also PyTorch's pads folded from the shape, and Swin's window
+// attention and patch merging on the CPU reference (torchvision's whole Swin against PyTorch:
+// scripts/torch-whole-model-check.py).
+#include "core/dnn/cpureference.h"
 #include "core/dnn/dnn.h"
 #include "core/io/dnnio.h"
 #include "core/io/onnximport.h"
@@ -22,7 +25,9 @@
 #include <vector>
 
 using namespace coinfer;
+using coinfer::testing::expectRefusal;
 using coinfer::testing::finalOutput;
+using coinfer::testing::int64Initializer;
 using coinfer::testing::ModelBuilder;
 using coinfer::testing::totalMacs;
 
@@ -307,6 +312,148 @@ private slots:
         QCOMPARE(stats->front().macs, 4.0 * 6 * 8 + (4.0 * 5 * 8 * 8 + 2.0 * 5 * 5 * 8));
         // layernorm 2 x 6, axis_linear 6 x 8 + 8, scale 8, prepend 8, offset 5 x 8, attention 4 x 8^2 + 4 x 8.
         QCOMPARE(stats->front().parameters, 12LL + 56 + 8 + 8 + 40 + 288);
+    }
+
+    /// F.pad(x, pads) as torch.onnx.export writes it, its pads computed from Shape(x): (w, w, h, h)
+    /// with h = w = 3 - 8 mod 3 = 1, or h = 2 w, then zeros for N and C; reshaped to pairs, the
+    /// pairs reversed (Slice with step -1), transposed and flattened to ONNX's order, before a
+    /// 3x3 Conv.
+    static ModelBuilder pytorchPad(bool taller)
+    {
+        ModelBuilder b({1, 4, 8, 8});
+        b.node("Shape", {"x"}, "shape", "/pad/Shape");
+        b.node("Gather", {"shape", int64Initializer(b, "two", {2})}, "height", "/pad/Gather");
+        b.node("Mod", {"height", int64Initializer(b, "three", {3})}, "rest", "/pad/Mod");
+        b.node("Sub", {"three", "rest"}, "w", "/pad/Sub");
+        b.node("Mul", {"w", int64Initializer(b, "factor", {taller ? 2 : 1})}, "h", "/pad/Mul");
+        ModelBuilder::integer(
+            b.node("Concat", {"w", "w", "h", "h", int64Initializer(b, "zeros", {0, 0, 0, 0})}, "pairs", "/pad/Concat"), "axis",
+            0);
+        b.node("Reshape", {"pairs", int64Initializer(b, "by2", {-1, 2})}, "rows", "/pad/Reshape");
+        b.node("Slice",
+               {"rows", int64Initializer(b, "last", {-1}), int64Initializer(b, "before", {-9223372036854775807LL}),
+                int64Initializer(b, "axis0", {0}), int64Initializer(b, "back", {-1})},
+               "reversed", "/pad/Slice");
+        onnx::NodeProto& transpose = b.node("Transpose", {"reversed"}, "columns", "/pad/Transpose");
+        ModelBuilder::ints(transpose, "perm", {1, 0});
+        b.node("Reshape", {"columns", int64Initializer(b, "flat", {-1})}, "pads", "/pad/Reshape_1");
+        b.node("Pad", {"x", "pads"}, "padded", "/pad/Pad");
+        b.node("Conv", {"padded", b.weight("w3", {4, 4, 3, 3})}, "y", "/conv/Conv");
+        b.output("y");
+        return b;
+    }
+
+    void pytorchsPadsFoldThroughTheirReversedPairs()
+    {
+        const Expected<OnnxImport> imported = pytorchPad(false).import();
+        QVERIFY2(imported, imported ? "" : imported.error().message.c_str());
+        const Layer& conv = imported->dnn.subtasks.front().blocks.front().layers.front();
+        QCOMPARE(conv.padding, 1);
+        QCOMPARE(analyzeDnn(imported->dnn)->back().output, (TensorShape{4, 8, 8}));
+        // Twice the padding on the height: ONNX's order (begins N, C, H, W, then ends) shows the
+        // pairs were reversed and transposed, not read in PyTorch's order.
+        expectRefusal(pytorchPad(true).import(), {"/pad/Pad", "pads 0x0x2x1x0x0x2x1"});
+    }
+
+    void aRangeTooLongToFoldIsRefusedWithoutBeingBuilt()
+    {
+        // A Reshape's target from Range(0, 10^15, 1): beyond the 4,096 values a folded tensor may
+        // hold, so it stays a node, and the Reshape is refused for its shape, not run out of memory.
+        ModelBuilder b({1, 4, 8, 8});
+        b.node("Shape", {"x"}, "shape", "/s/Shape");
+        b.node("Squeeze", {int64Initializer(b, "start", {0})}, "from", "/s/Squeeze");
+        b.node("Squeeze", {int64Initializer(b, "limit", {1000000000000000LL})}, "to", "/s/Squeeze_1");
+        b.node("Squeeze", {int64Initializer(b, "delta", {1})}, "by", "/s/Squeeze_2");
+        b.node("Range", {"from", "to", "by"}, "target", "/s/Range");
+        b.node("Reshape", {"x", "target"}, "y", "/s/Reshape");
+        b.output("y");
+        expectRefusal(b.import(), {"test.onnx: node '/s/Reshape'", "no fixed shape"});
+    }
+
+    void theWindowLayersRoundTripWithTheirCosts()
+    {
+        // 8 x 8 positions of 16 features: window attention (2 heads, 4 x 4 windows, shifted by 2),
+        // patch merging to 4 x 4 x 64, window attention again (4 heads, one window, no shift).
+        DnnDescription dnn;
+        dnn.name = "swin";
+        dnn.input = {8, 8, 16};
+        const std::vector<Layer> layers = {windowAttentionLayer(2, 4, 2), patchMergeLayer(), windowAttentionLayer(4, 4, 0)};
+        dnn.subtasks.push_back({"all", {Block{layers, false, {}, {}}}});
+        const std::string json = dnnDescriptionToJson(dnn);
+        const Expected<DnnDescription> read = parseDnnDescription(json, "swin.json");
+        QVERIFY2(read, read ? "" : read.error().message.c_str());
+        QCOMPARE(dnnDescriptionToJson(*read), json);
+        const Expected<std::vector<SubtaskStats>> stats = analyzeDnn(*read);
+        QVERIFY2(stats, stats ? "" : stats.error().message.c_str());
+        QCOMPARE(stats->front().output, (TensorShape{4, 4, 64}));
+        // 4 L C^2 + 2 L N C: L = 64, C = 16, N = 16, then L = 16, C = 64, N = 16.
+        QCOMPARE(stats->front().macs, (4.0 * 64 * 16 * 16 + 2.0 * 64 * 16 * 16) + (4.0 * 16 * 64 * 64 + 2.0 * 16 * 16 * 64));
+        // 4 C^2 + 4 C and a (2 window - 1)^2 bias table per head.
+        QCOMPARE(stats->front().parameters, (4LL * 16 * 16 + 4 * 16 + 2 * 49) + (4LL * 64 * 64 + 4 * 64 + 4 * 49));
+        const auto refusal = [](const Layer& layer, const TensorShape& in) {
+            const Expected<TensorShape> out = layerOutput(layer, in);
+            return out ? std::string("accepted") : out.error().message;
+        };
+        QVERIFY(refusal(windowAttentionLayer(2, 3, 0), {8, 8, 16}).find("tile") != std::string::npos);
+        QVERIFY(refusal(windowAttentionLayer(2, 4, 4), {8, 8, 16}).find("shift") != std::string::npos);
+        QVERIFY(refusal(windowAttentionLayer(3, 4, 0), {8, 8, 16}).find("heads") != std::string::npos);
+        QVERIFY(refusal(patchMergeLayer(), {7, 8, 16}).find("even") != std::string::npos);
+    }
+
+    void patchMergingPlacesTheFourNeighboursInTorchvisionsOrder()
+    {
+        // 2 x 4 positions of 2 features, x(i, j, c) = (4 i + j) 2 + c: each output position holds
+        // x(0, 2j), x(1, 2j), x(0, 2j + 1), x(1, 2j + 1).
+        DnnDescription dnn;
+        dnn.input = {2, 4, 2};
+        dnn.subtasks.push_back({"merge", {Block{{patchMergeLayer()}, false, {}, {}}}});
+        std::vector<float> x(16);
+        for (size_t i = 0; i < x.size(); ++i)
+            x[i] = static_cast<float>(i);
+        const std::vector<float> y = runSubtaskOnCpu(dnn, 0, 1, x, makeSubtaskWeights(dnn, 0, 1));
+        QCOMPARE(y, (std::vector<float>{0, 1, 8, 9, 2, 3, 10, 11, 4, 5, 12, 13, 6, 7, 14, 15}));
+    }
+
+    void aShiftedWindowAttendsOnlyWithinItsRegion()
+    {
+        // 2 x 2 positions of 1 feature in one 2 x 2 window shifted by 1: every position comes from
+        // another region of the unrolled image, so the mask leaves each token only itself, and
+        // the output at each input position is proj(v) = 3 (2 x + 0.5) + 0.25 whatever q and k.
+        // Unshifted, every token attends to all four.
+        DnnDescription dnn;
+        dnn.input = {2, 2, 1};
+        dnn.subtasks.push_back({"window", {Block{{windowAttentionLayer(1, 2, 1)}, false, {}, {}}}});
+        LayerWeights w;
+        w.weights = {1, 1, 2, 3}; // q, k, v rows of the qkv projection, then the out projection
+        w.bias = {0, 0, 0.5f, 0.25f};
+        w.positionBias.assign(16, 0.0f);
+        const std::vector<float> x = {0.1f, -0.4f, 0.7f, 0.3f};
+        const std::vector<float> shifted = runSubtaskOnCpu(dnn, 0, 1, x, {w});
+        for (size_t i = 0; i < x.size(); ++i)
+            QVERIFY(std::fabs(shifted[i] - (6 * x[i] + 1.75f)) < 1e-6f);
+        dnn.subtasks[0].blocks[0].layers[0].shift = 0;
+        const std::vector<float> whole = runSubtaskOnCpu(dnn, 0, 1, x, {w});
+        QVERIFY(std::fabs(whole[0] - (6 * x[0] + 1.75f)) > 0.1f);
+    }
+
+    void aWholeImageWindowIsTheSequencesAttention()
+    {
+        // One 3 x 3 window without a shift or a position bias is nn.MultiheadAttention on the
+        // 9 positions as tokens, with the same projections.
+        DnnDescription tokens;
+        tokens.input = {9, 8, 1};
+        tokens.subtasks.push_back({"attention", {Block{{attentionLayer(2)}, false, {}, {}}}});
+        DnnDescription image;
+        image.input = {3, 3, 8};
+        image.subtasks.push_back({"window", {Block{{windowAttentionLayer(2, 3, 0)}, false, {}, {}}}});
+        std::vector<LayerWeights> weights = makeSubtaskWeights(tokens, 0, 7);
+        const std::vector<float> x = makeRandomInput(tokens.input, 2, 11);
+        const std::vector<float> expected = runSubtaskOnCpu(tokens, 0, 2, x, weights);
+        weights[0].positionBias.assign(2 * 9 * 9, 0.0f);
+        const std::vector<float> y = runSubtaskOnCpu(image, 0, 2, x, weights);
+        QCOMPARE(y.size(), expected.size());
+        for (size_t i = 0; i < y.size(); ++i)
+            QVERIFY(std::fabs(y[i] - expected[i]) < 1e-6f);
     }
 
     void anAddOverNestedBranchesIsStillRefused()
