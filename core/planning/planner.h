@@ -155,7 +155,7 @@ inline constexpr long long kDefaultBestWorkBudget = 60'000'000;
 /// its large-neighbourhood search and branch and bound still find cheaper plans with more work
 /// (on the medium families of 10 to 40 users, 4 times the budget found plans 16-26% cheaper on
 /// instances where the default stopped early), and a unit costs little time: 40 users x 6
-/// sub-tasks take at most about 1.3 s of CPU on a loaded 2-core machine (docs/algorithms.md).
+/// sub-tasks took at most 1.5 s of CPU on a loaded 2-core machine (docs/algorithms.md).
 inline constexpr int kMostUsersWithLargerBudget = 64;
 inline constexpr long long kSmallScenarioBudgetFactor = 4;
 
@@ -167,7 +167,7 @@ constexpr long long defaultBestWorkBudget(int users)
 }
 
 /// Default wall-clock safety stop of best in the CLI and the app: far above the time its work
-/// budget takes (well under a second on 40 users x 6 sub-tasks), so that it applies only on a
+/// budget takes (at most about 1.5 s on 40 users x 6 sub-tasks), so that it applies only on a
 /// machine stalled for other reasons; the plan's search_end says when it did.
 inline constexpr double kBestSafetyTimeLimitMs = 60'000;
 
