@@ -9,6 +9,7 @@
 #include "core/simulation/simulator.h"
 #include "core/util/expected.h"
 #include "widgets/document/errortext.h"
+#include "widgets/document/usertablemodel.h"
 #include "widgets/export/exportpath.h"
 #include "widgets/export/frameexporter.h"
 #include "widgets/export/gifwriter.h"
@@ -21,6 +22,7 @@
 #include "widgettest.h"
 
 #include <QByteArray>
+#include <QChar>
 #include <QColor>
 #include <QCoreApplication>
 #include <QFile>
@@ -332,6 +334,65 @@ private slots:
         // A grey off the palette stays grey (the old cube made it pink).
         const QRgb grey = GifWriter::paletteColour(GifWriter::paletteIndex(qRgb(150, 150, 150)));
         QVERIFY(qAbs(qRed(grey) - qGreen(grey)) <= 4 && qAbs(qGreen(grey) - qBlue(grey)) <= 4);
+    }
+
+    /// One rule for every save dialog: a typed extension that names one of the dialog's formats
+    /// wins, else the chosen filter's is appended; ids with commas and quotes survive the CSV.
+    void exportFollowsTheTypedExtensionThenTheFilterAndQuotesCsv()
+    {
+        const QString planFilters = "Plan (*.json);;Per-user table (*.csv)";
+        const QString chartFilters = "PNG (*.png);;PDF (*.pdf);;SVG (*.svg)";
+        QCOMPARE(exportPathFor("/tmp/plan", planFilters, "Per-user table (*.csv)"), QString("/tmp/plan.csv"));
+        QCOMPARE(exportPathFor("/tmp/plan", planFilters, "Plan (*.json)"), QString("/tmp/plan.json"));
+        QCOMPARE(exportPathFor("/tmp/plan.CSV", planFilters, "Per-user table (*.csv)"), QString("/tmp/plan.CSV"));
+        // The cases a walkthrough found: the typed extension used to lose to the filter.
+        QCOMPARE(exportPathFor("/tmp/plan2000.csv", planFilters, "Plan (*.json)"), QString("/tmp/plan2000.csv"));
+        QCOMPARE(exportPathFor("/tmp/sweep_gap.pdf", chartFilters, "PNG (*.png)"), QString("/tmp/sweep_gap.pdf"));
+        QCOMPARE(exportPathFor("/tmp/plan200.svg", chartFilters, "PNG (*.png)"), QString("/tmp/plan200.svg"));
+        // An extension the dialog does not offer is part of the name.
+        QCOMPARE(exportPathFor("/tmp/plan.v2", planFilters, "Plan (*.json)"), QString("/tmp/plan.v2.json"));
+        QCOMPARE(exportPathFor("/tmp/charts.gif", chartFilters, "SVG (*.svg)"), QString("/tmp/charts.gif.svg"));
+        QCOMPARE(exportPathFor("", planFilters, "Plan (*.json)"), QString());
+        QCOMPARE(filterExtensions(chartFilters), (QStringList{".png", ".pdf", ".svg"}));
+        MainWindow window;
+        QVERIFY(window.openFile(kClassroom, true));
+        const QString odd = "phone, \"seven\"";
+        QVERIFY(window.userModel()->setData(window.userModel()->index(0, UserTableModel::Id), odd));
+        QVERIFY(waitForPlans(window));
+        QTemporaryDir dir;
+        const QString path = exportPathFor(dir.path() + "/plan", planFilters, "Per-user table (*.csv)");
+        Expected<void> exported = window.exportPlan(path, "og");
+        QVERIFY2(exported, qPrintable(errorText(exported)));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(file.readAll());
+        QVERIFY(!text.startsWith("{"));
+        // An RFC 4180 reader of the first field of the first data row.
+        const QString row = text.split("\r\n")[1];
+        QVERIFY(row.startsWith('"'));
+        QString field;
+        qsizetype k = 1;
+        for (; k < row.size(); ++k) {
+            if (row[k] == '"' && k + 1 < row.size() && row[k + 1] == '"') {
+                field += '"';
+                ++k;
+            } else if (row[k] == '"') {
+                break;
+            } else {
+                field += row[k];
+            }
+        }
+        QCOMPARE(field, odd);
+        QCOMPARE(row[k + 1], QChar(','));
+        QCOMPARE(row.mid(k + 2).split(',').size(), 7); // the other seven columns
+        // An id a spreadsheet would take for a formula gets a single quote in front.
+        QVERIFY(window.userModel()->setData(window.userModel()->index(1, UserTableModel::Id), "=1+2"));
+        QVERIFY(waitForPlans(window));
+        file.close();
+        exported = window.exportPlan(path, "og");
+        QVERIFY2(exported, qPrintable(errorText(exported)));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(QString::fromUtf8(file.readAll()).split("\r\n")[2].startsWith("\"'=1+2\","));
     }
 };
 
