@@ -153,8 +153,8 @@ inline constexpr long long kDefaultBestWorkBudget = 60'000'000;
 
 /// Up to this many users best's default budget is kSmallScenarioBudgetFactor times larger. There
 /// its large-neighbourhood search and branch and bound still find cheaper plans with more work
-/// (on the medium families of 10 to 40 users, 4 times the budget found plans 16-26% cheaper on
-/// instances where the default stopped early), and a unit costs little time: 40 users x 6
+/// (on three instances of the medium families of 10 to 40 users, the old budget's plans were 15.8%
+/// to 26.0% above what 4 times that budget found), and a unit costs little time: 40 users x 6
 /// sub-tasks took at most 1.5 s of CPU on a loaded 2-core machine (docs/algorithms.md).
 inline constexpr int kMostUsersWithLargerBudget = 64;
 inline constexpr long long kSmallScenarioBudgetFactor = 4;
